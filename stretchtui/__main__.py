@@ -1,0 +1,3 @@
+from stretchtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""The command line: parses arguments, wires core, store and UI, and maps errors to exit codes.
+
+Exit status: 0 ok; 1 the database or seed data cannot be used (message says why); 2 bad input.
+Heavy modules (textual, the store) are imported only by the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from stretchtui import __version__
+from stretchtui.core.errors import SeedError, UserError
+from stretchtui.core.model import Area, format_duration, label
+
+
+class CliError(UserError):
+    """Bad command-line input."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one line on stderr with exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(message)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="stretchtui", description="A terminal habit tracker for daily back-care stretching.")
+    parser.add_argument("--version", action="version", version=f"stretchtui {__version__}")
+    parser.add_argument("--db", metavar="PATH",
+                        help="database file (default: $STRETCHTUI_DB, else the user data directory)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    exercises = commands.add_parser("exercises", help="list the exercise library",
+                                    description="List the exercise library.")
+    exercises.add_argument("--area", choices=[a.value for a in Area], metavar="AREA",
+                           help="only exercises for this area: " + ", ".join(a.value for a in Area))
+    exercises.add_argument("--json", action="store_true", help="print JSON")
+
+    routines = commands.add_parser("routines", help="list built-in and own routines",
+                                   description="List built-in and own routines.")
+    routines.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _open_store(args: argparse.Namespace):  # -> Store; typed loosely to keep the import lazy
+    from stretchtui.core.clock import SystemClock
+    from stretchtui.store import Store, resolve_db_path
+
+    return Store.open(resolve_db_path(args.db), SystemClock())
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from stretchtui.factory import make_app
+
+    store = _open_store(args)
+    app = make_app(store=store)
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    from stretchtui.core.serialize import exercise_to_dict
+
+    store = _open_store(args)
+    try:
+        exercises = [ex for ex in store.exercises() if args.area is None or args.area in ex.areas]
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([exercise_to_dict(ex) for ex in exercises], indent=2, ensure_ascii=False))
+        return 0
+    if not exercises:
+        print("No exercises match.")
+    width = max((len(ex.id) for ex in exercises), default=0)
+    for ex in exercises:
+        areas = ", ".join(label(a) for a in ex.areas)
+        print(f"{ex.id:<{width}}  {ex.name}  [{label(ex.kind)}; {areas}; {ex.dose.describe()}]")
+    return 0
+
+
+def cmd_routines(args: argparse.Namespace) -> int:
+    from stretchtui.core.serialize import routine_to_dict
+
+    store = _open_store(args)
+    try:
+        index = store.exercise_index()
+        routines = store.routines()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([routine_to_dict(r, index) for r in routines], indent=2, ensure_ascii=False))
+        return 0
+    width = max((len(r.id) for r in routines), default=0)
+    for routine in routines:
+        own = " (own)" if routine.editable else ""
+        print(f"{routine.id:<{width}}  {routine.name}{own}  "
+              f"[{format_duration(routine.duration_seconds(index))}, {len(routine.items)} exercises]")
+    return 0
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_app,
+    "exercises": cmd_exercises,
+    "routines": cmd_routines,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from stretchtui.store.db import StoreError
+
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UserError as error:
+        return _fail(str(error), UserError.exit_code)
+    except (StoreError, SeedError) as error:
+        return _fail(str(error), 1)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `stretchtui exercises | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"stretchtui: {message}", file=sys.stderr)
+    return code

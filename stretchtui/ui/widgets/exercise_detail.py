@@ -1,0 +1,90 @@
+"""How to do one exercise: dose, steps, what to feel, cautions, sources."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from stretchtui.core.model import INTENSITY_NAMES, Exercise, format_duration, label
+
+
+def describe_exercise(ex: Exercise, usage: str) -> str:
+    """Textual markup for the detail pane (kept separate so it is easy to test and reuse)."""
+    e = escape
+    star = "[$warning]★[/] " if ex.favourite else ""
+    own = "  [$text-muted](own exercise)[/]" if ex.origin.value == "user" else ""
+    lines = [f"[b]{star}{e(ex.name)}[/b]{own}"]
+    if ex.aliases:
+        lines.append(f"[$text-muted]also called {e(', '.join(ex.aliases))}[/]")
+    dots = "●" * ex.intensity + "○" * (3 - ex.intensity)
+    lines.append(
+        f"{e(label(ex.kind))} · {e(label(ex.position))} · intensity {dots} {INTENSITY_NAMES[ex.intensity]}"
+        + (" · [$success]desk-friendly[/]" if ex.desk_friendly else "")
+    )
+    lines.append(f"Areas: {e(', '.join(label(a) for a in ex.areas))}")
+    needs = ", ".join(label(x) for x in ex.equipment) or "nothing"
+    lines.append(f"Needs: {e(needs)}")
+    lines.append(f"[b]Dose:[/b] {e(ex.dose.describe())} (about {format_duration(ex.dose.duration_seconds())})")
+    lines.append("")
+    lines.append("[b $accent]How[/]")
+    lines += [f" {i}. {e(step)}" for i, step in enumerate(ex.steps, 1)]
+    if ex.breathing:
+        lines.append(f" [i]Breathing:[/i] {e(ex.breathing)}")
+    lines.append("")
+    lines.append("[b $accent]You should feel[/]")
+    lines.append(f" {e(ex.feel)}")
+    lines.append("")
+    lines.append("[b $warning]Take care[/]")
+    lines += [f" • {e(c)}" for c in ex.cautions]
+    lines.append("")
+    lines.append(f"[b $accent]Your history[/]\n {e(usage)}")
+    if ex.sources:
+        lines.append("")
+        lines.append("[$text-muted]Sources: " + e("; ".join(f"“{s}”" for s in ex.sources)) + "[/]")
+    if ex.note:
+        lines.append(f"[$text-muted]Note: {e(ex.note)}[/]")
+    return "\n".join(lines)
+
+
+class ExerciseDetail(VerticalScroll, can_focus=True):
+    """A scrollable card for the selected exercise."""
+
+    DEFAULT_CSS = """
+    ExerciseDetail {
+        background: $panel;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+        &:focus { background-tint: $foreground 5%; }
+        #detail-body { width: 1fr; }
+    }
+    """
+
+    exercise: reactive[Exercise | None] = reactive(None)
+    """The exercise shown, or None for the empty state."""
+    usage: reactive[str] = reactive("No sessions yet: no data yet.")
+    """One line on how often it was done and how pain changed after it."""
+
+    def compose(self):
+        yield Static(id="detail-body")
+
+    def watch_exercise(self) -> None:
+        self._render_body()
+
+    def watch_usage(self) -> None:
+        self._render_body()
+
+    def _render_body(self) -> None:
+        if not self.is_mounted:
+            return
+        body = self.query_one("#detail-body", Static)
+        if self.exercise is None:
+            body.update(Content("Nothing selected. Pick an exercise on the left."))
+        else:
+            body.update(Content.from_markup(describe_exercise(self.exercise, self.usage)))
+        self.scroll_home(animate=False)
+
+    def on_mount(self) -> None:
+        self._render_body()

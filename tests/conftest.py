@@ -1,0 +1,54 @@
+"""Determinism for every test: a frozen clock, a private tmp database, no blinking cursor,
+and no test ever touching the real user data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from stretchtui.core.clock import FrozenClock
+from stretchtui.store import Store
+
+FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=timezone.utc)  # a Saturday, 09:30 in Berlin
+ZONE = "Europe/Berlin"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.delenv("STRETCHTUI_DB", raising=False)
+    monkeypatch.setenv("TZ", ZONE)
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(FROZEN_AT, ZONE)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "stretchtui.db"
+
+
+@pytest.fixture
+def store(db_path: Path, clock: FrozenClock) -> Iterator[Store]:
+    opened = Store.open(db_path, clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def make_test_app(db_path: Path, clock: FrozenClock):
+    """Build the app the way the CLI does, on the tmp database and the frozen clock."""
+    from stretchtui.factory import make_app
+
+    def build(**kwargs):
+        return make_app(db_path, clock=clock, cursor_blink=False, **kwargs)
+
+    return build
