@@ -1,0 +1,66 @@
+"""Pilot tests of the app frame and the library screen."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from stretchtui.ui.screens.help import HelpScreen
+from stretchtui.ui.screens.library import LibraryScreen
+from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
+
+
+async def settle(pilot) -> None:
+    """Wait for thread workers (database reads) and the messages they post back."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_app_starts_on_the_seeded_library(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert app.query_one("#exercise-list", OptionList).option_count >= 30
+        assert screen.query_one(ExerciseDetail).exercise is not None
+
+
+async def test_search_finds_cat_cow_and_shows_its_steps(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "c", "a", "t")
+        assert app.query_one("#search", Input).value == "cat"
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert [ex.id for ex in screen.shown] == ["cat-cow"]
+        assert str(app.query_one("#match-count").content) == "1 of 30"
+        detail = screen.query_one(ExerciseDetail)
+        assert detail.exercise is not None and detail.exercise.name == "Cat-Cow"
+        assert "hands and knees" in " ".join(detail.exercise.steps)
+
+
+async def test_help_lists_the_screen_keys(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        rows = [app.screen.query_one("DataTable").get_row_at(i) for i in range(app.screen.query_one("DataTable").row_count)]
+        described = {row[1] for row in rows}
+        assert {"Search", "Favourite", "Help", "Quit", "Library"} <= described
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_theme_choice_persists(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert app.theme == "textual-light"
+    again = make_test_app()
+    async with again.run_test() as pilot:
+        await settle(pilot)
+        assert again.theme == "textual-light"

@@ -1,0 +1,116 @@
+"""The CLI contract: commands, JSON shapes, exit codes, and nothing written on bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stretchtui import __version__
+from stretchtui.cli import main
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real console entry point in a child process, with no terminal."""
+    return subprocess.run([sys.executable, "-m", "stretchtui", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL, timeout=60)
+
+
+def test_exercises_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "exercises", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) >= 30
+    for entry in data:
+        assert {"id", "name", "areas", "kind", "steps", "dose", "sources"} <= set(entry)
+    assert "cat-cow" in {e["id"] for e in data}
+
+
+def test_exercises_filtered_by_area(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "exercises", "--area", "neck", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data and all("neck" in e["areas"] for e in data)
+
+
+def test_routines_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "routines", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    by_id = {r["id"]: r for r in data}
+    assert {"one-minute", "seven-in-seven", "desk-break"} <= set(by_id)
+    for routine in data:
+        assert {"id", "name", "areas", "items", "duration_seconds"} <= set(routine)
+        assert routine["duration_seconds"] > 0 and routine["items"]
+        assert all("exercise" in item for item in routine["items"])
+
+
+def test_routines_json_includes_own_routines(db_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    from stretchtui.store import Store
+
+    store = Store.open(db_path, clock)
+    mine = store.duplicate_routine("desk-break", "My desk")
+    store.close()
+    assert main(["--db", str(db_path), "routines", "--json"]) == 0
+    data = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert data[mine.id]["name"] == "My desk" and data[mine.id]["origin"] == "user"
+
+
+def test_text_listings(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "exercises"]) == 0
+    assert "Cat-Cow" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "routines"]) == 0
+    assert "Seven in Seven" in capsys.readouterr().out
+
+
+def test_db_from_environment(tmp_path: Path) -> None:
+    target = tmp_path / "env" / "s.db"
+    result = run("routines", env={"STRETCHTUI_DB": str(target)})
+    assert result.returncode == 0, result.stderr
+    assert target.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["frobnicate"],
+        ["exercises", "--area", "elbow"],
+        ["exercises", "--bogus"],
+        ["routines", "extra"],
+        ["--db"],
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, args: list[str]) -> None:
+    db = tmp_path / "never" / "s.db"
+    full = ["--db", str(db), *args] if args != ["--db"] else args
+    result = run(*full, env={"STRETCHTUI_DB": str(db)})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("stretchtui: "), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.parent.exists()
+
+
+def test_a_refused_database_is_one_line_exit_1(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n")
+    result = run("--db", str(notes), "exercises")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"stretchtui: {notes} is not a stretchtui database "
+                                                  "(not an SQLite file); it was left untouched"]
+    assert notes.read_text() == "not a database\n"
+
+
+def test_version_and_help_on_every_command() -> None:
+    assert run("--version").stdout.strip() == f"stretchtui {__version__}"
+    for command in ([], ["exercises"], ["routines"]):
+        result = run(*command, "--help")
+        assert result.returncode == 0 and "usage: stretchtui" in result.stdout
+
+
+def test_listing_does_not_import_textual(db_path: Path) -> None:
+    code = ("import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'routines']); "
+            "assert 'textual' not in sys.modules, 'textual imported'")
+    subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, capture_output=True)

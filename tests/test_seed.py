@@ -1,0 +1,123 @@
+"""The seeded library: every entry valid, routines sensible, broken files reported precisely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stretchtui.core.errors import SeedError
+from stretchtui.core.library import load_library, seed_digest
+from stretchtui.core.model import Kind
+
+SEED = Path(__file__).resolve().parent.parent / "seed"
+
+# Every exercise the five articles name (merged where two articles name the same one).
+ARTICLE_EXERCISES = {
+    "lower-trunk-rotation", "lying-spinal-twist", "cross-leg-spinal-twist", "bent-knee-fall-out", "pelvic-tilt",
+    "bridge", "partial-crunch", "bicycle-crunch", "hamstring-stretch", "knee-to-chest", "double-knee-to-chest",
+    "piriformis-stretch", "outer-hip-stretch", "side-lying-quad-stretch", "open-book", "sphinx", "locust-lift",
+    "prone-press-up", "cobra", "plank-progression", "cat-cow", "knee-to-nose-leg-reach", "bird-dog",
+    "childs-pose", "hip-flexor-stretch", "upper-trapezius-stretch", "seated-sciatic-nerve-glide",
+    "sit-to-stand", "total-back-stretch", "calf-stretch",
+}
+REQUIRED_ROUTINES = {"one-minute", "seven-in-seven", "lower-back-five", "mobility", "strength-stability", "desk-break"}
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(SEED)
+
+
+def test_every_article_exercise_is_in_the_library(library) -> None:
+    assert ARTICLE_EXERCISES <= set(library.exercises)
+
+
+def test_every_exercise_is_complete(library) -> None:
+    for ex in library.exercises.values():
+        assert ex.steps and ex.feel and ex.cautions and ex.sources, ex.id
+        assert all(title in {s.title for s in library.sources.values()} for title in ex.sources)
+        assert ex.dose.duration_seconds() > 0
+
+
+def test_required_routines_exist_with_sensible_durations(library) -> None:
+    assert REQUIRED_ROUTINES <= set(library.routines)
+    minutes = {rid: r.duration_seconds(library.exercises) / 60 for rid, r in library.routines.items()}
+    assert 0.9 <= minutes["one-minute"] <= 1.6
+    assert 6 <= minutes["seven-in-seven"] <= 8
+    assert len(library.routines["lower-back-five"].items) == 5
+
+
+def test_desk_break_is_desk_friendly_and_strength_waits_for_mobility(library) -> None:
+    for item in library.routines["desk-break"].items:
+        assert library.exercises[item.exercise_id].desk_friendly
+    strength = library.routines["strength-stability"]
+    assert any(library.exercises[i.exercise_id].kind is Kind.STRENGTH for i in strength.items)
+    assert "mobility" in strength.description.casefold()
+
+
+def test_sources_carry_full_titles(library) -> None:
+    titles = {s.title for s in library.sources.values()}
+    assert "Relieve Back Pain With These 7 Stretches In Just 7 Minutes" in titles
+    assert len(titles) == 5
+
+
+def test_the_unsafe_ten_minute_hold_was_not_carried_over(library) -> None:
+    for ex in library.exercises.values():
+        assert ex.dose.hold_seconds <= 120, ex.id
+
+
+def broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    seed = tmp_path / "seed"
+    shutil.copytree(SEED, seed)
+    text = (seed / file).read_text()
+    assert old in text, f"fixture text {old!r} not found in {file}"
+    (seed / file).write_text(text.replace(old, new, 1))
+    return seed
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "entry", "field"),
+    [
+        ("exercises.toml", 'id = "cat-cow"\n', 'id = "cat-cow"\nintensity_typo = 2\n', "cat-cow", "intensity_typo"),
+        ("exercises.toml", 'kind = "mobility"', 'kind = "yoga"', None, "kind"),
+        ("exercises.toml", 'position = "all-fours"', 'position = "upside-down"', None, "position"),
+        ("routines.toml", 'exercise = "', 'exercise = "no-such-', None, "items[0].exercise"),
+        ("exercises.toml", 'sides = "both"\n', 'sides = "three"\n', "lower-trunk-rotation", "dose.sides"),
+    ],
+)
+def test_a_broken_file_names_file_entry_and_field(tmp_path, file, old, new, entry, field) -> None:
+    seed = broken_copy(tmp_path, file, old, new)
+    with pytest.raises(SeedError) as raised:
+        load_library(seed)
+    error = raised.value
+    assert error.file == file
+    assert error.field == field
+    if entry:
+        assert error.entry == entry
+    assert file in str(error) and field in str(error)
+
+
+def test_invalid_toml_and_missing_files(tmp_path) -> None:
+    seed = broken_copy(tmp_path, "tips.toml", "[[tip]]", "[[tip]")
+    with pytest.raises(SeedError, match="tips.toml.*not valid TOML"):
+        load_library(seed)
+    (seed / "tips.toml").unlink()
+    with pytest.raises(SeedError, match="tips.toml.*missing"):
+        load_library(seed)
+
+
+def test_digest_changes_with_content(tmp_path) -> None:
+    seed = broken_copy(tmp_path, "tips.toml", "[[tip]]", "[[tip]]")
+    before = seed_digest(seed)
+    (seed / "tips.toml").write_text((seed / "tips.toml").read_text() + "\n# edited\n")
+    assert seed_digest(seed) != before
+
+
+def test_the_app_refuses_to_start_on_a_broken_seed_and_writes_nothing(tmp_path, clock) -> None:
+    from stretchtui.store import Store
+
+    seed = broken_copy(tmp_path, "exercises.toml", 'kind = "mobility"', 'kind = "yoga"')
+    with pytest.raises(SeedError):
+        Store.open(tmp_path / "s.db", clock, seed_dir=seed)
