@@ -45,6 +45,10 @@ def build_parser() -> Parser:
     routines = commands.add_parser("routines", help="list built-in and own routines",
                                    description="List built-in and own routines.")
     routines.add_argument("--json", action="store_true", help="print JSON")
+
+    start = commands.add_parser("start", help="open the app on a routine",
+                                description="Open the app on a routine (ids: stretchtui routines).")
+    start.add_argument("routine", metavar="ROUTINE_ID", help="a routine id, e.g. desk-break")
     return parser
 
 
@@ -60,7 +64,30 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     store = _open_store(args)
     app = make_app(store=store)
-    app.run()
+    try:
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from stretchtui.core.library import load_library
+    from stretchtui.factory import make_app
+    from stretchtui.store import resolve_db_path
+
+    unknown = CliError(f"no routine with id {args.routine!r} (list them with: stretchtui routines)")
+    if not resolve_db_path(args.db).exists() and args.routine not in load_library().routines:
+        raise unknown  # checked against the seed data, so bad input creates no database
+    store = _open_store(args)
+    if store.routine(args.routine) is None:
+        store.close()
+        raise unknown
+    app = make_app(store=store, initial_routine=args.routine)
+    try:
+        app.run()
+    finally:
+        store.close()
     return app.return_code or 0
 
 
@@ -108,6 +135,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_app,
     "exercises": cmd_exercises,
     "routines": cmd_routines,
+    "start": cmd_start,
 }
 
 

@@ -114,3 +114,20 @@ def test_listing_does_not_import_textual(db_path: Path) -> None:
     code = ("import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'routines']); "
             "assert 'textual' not in sys.modules, 'textual imported'")
     subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, capture_output=True)
+
+
+def test_start_with_an_unknown_routine_is_bad_input_and_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "s.db"
+    result = run("--db", str(db), "start", "no-such-routine")
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("stretchtui: no routine with id 'no-such-routine' "
+                                     "(list them with: stretchtui routines)")
+    assert not db.parent.exists()
+
+
+def test_start_with_an_unknown_routine_on_an_existing_database(db_path: Path, clock) -> None:
+    from stretchtui.store import Store
+
+    Store.open(db_path, clock).close()
+    result = run("--db", str(db_path), "start", "nope")
+    assert result.returncode == 2 and "no routine with id 'nope'" in result.stderr

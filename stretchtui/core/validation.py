@@ -161,8 +161,9 @@ def exercise(data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None
         desk_friendly=boolean(data.get("desk_friendly", False), "desk_friendly"),
         intensity=integer(data.get("intensity"), "intensity", 1, 3),
         steps=text_list(data.get("steps"), "steps", min_items=1),
-        feel=text(data.get("feel"), "feel"),
-        cautions=text_list(data.get("cautions"), "cautions", min_items=1),
+        # Seeded entries must say what to feel and when to stop; an own exercise may leave that out.
+        feel=text(data.get("feel"), "feel", required=origin is Origin.SEED),
+        cautions=text_list(data.get("cautions", []), "cautions", min_items=1 if origin is Origin.SEED else 0),
         sources=sources,
         breathing=text(data.get("breathing"), "breathing", required=False),
         note=text(data.get("note"), "note", required=False),

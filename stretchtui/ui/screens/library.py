@@ -11,12 +11,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Select
+from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from stretchtui.core.model import Area, Equipment, Exercise, Kind, Position, label
+from stretchtui.core.errors import UserError
+from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, label
 from stretchtui.core.search import LibraryFilter
+from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
+from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
+from stretchtui.ui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
     from stretchtui.ui.app import StretchApp
@@ -35,7 +39,12 @@ class LibraryScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="library-search", key_display="/"),
         Binding("f", "toggle_favourite", "Favourite", id="library-favourite"),
-        Binding("escape", "clear_filters", "Clear", id="library-clear"),
+        Binding("a", "add_to_routine", "Add to routine", id="library-add-to-routine"),
+        Binding("n", "new_exercise", "New exercise", id="library-new-exercise"),
+        Binding("e", "edit_exercise", "Edit own exercise", id="library-edit-exercise", show=False),
+        Binding("delete", "delete_exercise", "Delete own exercise", id="library-delete-exercise", key_display="del",
+                show=False),
+        Binding("escape", "clear_filters", "Clear", id="library-clear", show=False),
         Binding("d", "focus_detail", "Read", id="library-read", show=False,
                 tooltip="Move focus to the detail pane to scroll it"),
     ]
@@ -45,6 +54,7 @@ class LibraryScreen(Screen):
         """Posted from the loader thread with every exercise."""
 
         exercises: list[Exercise]
+        highlight: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,7 +67,7 @@ class LibraryScreen(Screen):
         return cast("StretchApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("library")
         with Vertical(id="library-filters"):
             with Horizontal(classes="filter-row"):
                 yield Input(placeholder="Search name, other names or area…  (/)", id="search", compact=True)
@@ -85,7 +95,7 @@ class LibraryScreen(Screen):
     def _on_loaded(self, message: Loaded) -> None:
         self.all_exercises = message.exercises
         self.query_one("#exercise-list", OptionList).loading = False
-        self.refresh_list()
+        self.refresh_list(keep=message.highlight)
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Re-apply the filter, keeping the highlighted exercise where it is still shown."""
@@ -102,7 +112,8 @@ class LibraryScreen(Screen):
 
     def _option_text(self, ex: Exercise) -> str:
         star = "★ " if ex.favourite else "  "
-        return f"{star}{ex.name}"
+        own = " [$text-muted](own)[/]" if ex.origin is Origin.USER else ""
+        return f"{star}{ex.name}{own}"
 
     def _update_count(self) -> None:
         total, shown = len(self.all_exercises), len(self.shown)
@@ -175,3 +186,94 @@ class LibraryScreen(Screen):
     def save_favourite(self, exercise_id: str, favourite: bool) -> None:
         self.stretch_app.store.set_favourite(exercise_id, favourite)
         self.post_message(self.Loaded(self.stretch_app.store.exercises()))
+
+    # ------------------------------------------------------------------ own exercises and routines
+
+    def _reload_after(self, highlight: str | None = None) -> None:
+        """From a worker thread: post the fresh list back."""
+        self.post_message(self.Loaded(self.stretch_app.store.exercises(), highlight))
+
+    def action_new_exercise(self) -> None:
+        self.app.push_screen(ExerciseForm(), self._form_closed)
+
+    def action_edit_exercise(self) -> None:
+        exercise = self.selected_exercise()
+        if exercise is None:
+            return
+        if exercise.origin is not Origin.USER:
+            self.notify("Built-in exercises are read-only. Press n to add your own.", severity="warning")
+            return
+        self.app.push_screen(ExerciseForm(exercise), self._form_closed)
+
+    def _form_closed(self, exercise: Exercise | None) -> None:
+        if exercise is not None:
+            self.save_exercise(exercise)
+
+    @work(thread=True, group="library-write")
+    def save_exercise(self, exercise: Exercise) -> None:
+        try:
+            saved = self.stretch_app.store.save_exercise(exercise)
+        except UserError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Saved “{saved.name}”.")
+        self._reload_after(saved.id)
+
+    def action_delete_exercise(self) -> None:
+        exercise = self.selected_exercise()
+        if exercise is None:
+            return
+        if exercise.origin is not Origin.USER:
+            self.notify("Built-in exercises cannot be deleted.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.delete_exercise(exercise.id)
+
+        self.app.push_screen(ConfirmScreen(f"Delete your exercise “{exercise.name}”?", yes="Delete", no="Keep it"),
+                             answered)
+
+    @work(thread=True, group="library-write")
+    def delete_exercise(self, exercise_id: str) -> None:
+        try:
+            self.stretch_app.store.delete_exercise(exercise_id)
+        except UserError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self._reload_after()
+
+    def action_add_to_routine(self) -> None:
+        exercise = self.selected_exercise()
+        if exercise is not None:
+            self.pick_routine_for(exercise)
+
+    @work(thread=True, group="library-load")
+    def pick_routine_for(self, exercise: Exercise) -> None:
+        own = [r for r in self.stretch_app.store.routines() if r.editable]
+        choices = [("", "+ A new routine"), *((r.id, f"{r.name}  ({len(r.items)} exercises)") for r in own)]
+
+        def picked(routine_id: str | None) -> None:
+            if routine_id is not None:
+                self.add_to_routine(exercise, routine_id)
+
+        self.app.call_from_thread(self.app.push_screen, PickScreen(f"Add “{exercise.name}” to which routine?",
+                                                                   choices), picked)
+
+    @work(thread=True, group="library-write")
+    def add_to_routine(self, exercise: Exercise, routine_id: str) -> None:
+
+        store = self.stretch_app.store
+        try:
+            if routine_id:
+                routine = store.routine(routine_id)
+                assert routine is not None
+                saved = store.save_routine(replace(routine, items=(*routine.items, RoutineItem(exercise.id))))
+            else:
+                saved = store.save_routine(Routine(id="", name=f"My {exercise.name} routine",
+                                                   items=(RoutineItem(exercise.id),), origin=Origin.USER))
+        except UserError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Added “{exercise.name}” to “{saved.name}” "
+                                               f"({len(saved.items)} exercises).")

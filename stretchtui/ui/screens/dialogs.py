@@ -1,0 +1,96 @@
+"""Small reusable modal dialogs: confirm, and pick one from a searchable list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True only on an explicit yes."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="error")
+                yield Button(f"{self.no} (n)", id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class PickScreen(ModalScreen[str | None]):
+    """Choose one of `choices` (id, label) with type-to-filter; dismisses with the id or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="pick-cancel"),
+        Binding("down", "focus_list", "List", id="pick-list", show=False),
+    ]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], placeholder: str = "Type to filter…") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog pick"):
+            yield Static(self.title_text, classes="dialog-question")
+            yield Input(placeholder=self.placeholder, id="pick-filter", compact=True)
+            yield OptionList(*(Option(label, id=ident) for ident, label in self.choices), id="pick-options")
+            yield Static("Enter chooses · Esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#pick-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        words = event.value.casefold().split()
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options(Option(label, id=ident) for ident, label in self.choices
+                            if all(w in label.casefold() for w in words))
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#pick-filter")
+    def _submit_filter(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None and options.option_count:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#pick-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_focus_list(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

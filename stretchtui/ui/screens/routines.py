@@ -1,0 +1,163 @@
+"""Routines: the built-in ones and your own; start, create, duplicate, edit, delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+from textual.widgets.option_list import Option
+
+from stretchtui.core.errors import UserError
+from stretchtui.core.model import Exercise, Origin, Routine, format_duration
+from stretchtui.ui.screens.builder import RoutineBuilder
+from stretchtui.ui.screens.dialogs import ConfirmScreen
+from stretchtui.ui.widgets.routine_detail import RoutineDetail
+from stretchtui.ui.widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from stretchtui.ui.app import StretchApp
+
+
+class RoutinesScreen(Screen):
+    TITLE = "Routines"
+    AUTO_FOCUS = "#routine-list"
+    BINDINGS = [
+        Binding("n", "new", "New", id="routines-new"),
+        Binding("c", "duplicate", "Duplicate", id="routines-duplicate"),
+        Binding("e", "edit", "Edit", id="routines-edit"),
+        Binding("delete,x", "delete", "Delete", id="routines-delete", key_display="del"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        routines: list[Routine]
+        exercises: dict[str, Exercise]
+        highlight: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.routines: list[Routine] = []
+        self.exercises: dict[str, Exercise] = {}
+
+    @property
+    def stretch_app(self) -> "StretchApp":
+        return cast("StretchApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield NavBar("routines")
+        with Horizontal(id="routines-body"):
+            yield OptionList(id="routine-list")
+            yield RoutineDetail(id="routine-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload(highlight=self.stretch_app.initial_routine)
+
+    @work(thread=True, exclusive=True, group="routines-load")
+    def reload(self, highlight: str | None = None) -> None:
+        store = self.stretch_app.store
+        self.post_message(self.Loaded(store.routines(), store.exercise_index(), highlight))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.routines, self.exercises = message.routines, message.exercises
+        option_list = self.query_one("#routine-list", OptionList)
+        keep = message.highlight or (self.selected.id if self.selected else None)
+        option_list.clear_options()
+        previous_origin = None
+        for routine in self.routines:
+            if routine.origin != previous_origin:
+                heading = "Your routines" if routine.origin is Origin.USER else "Built-in"
+                option_list.add_option(Option(f"[b $text-muted]{heading}[/]", disabled=True))
+                previous_origin = routine.origin
+            minutes = format_duration(routine.duration_seconds(self.exercises))
+            option_list.add_option(Option(f"{routine.name}\n  [$text-muted]{minutes} · {len(routine.items)} "
+                                          f"exercises[/]", id=routine.id))
+        ids = [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
+        if keep is not None and keep in ids:
+            option_list.highlighted = ids.index(keep)
+        elif self.routines:
+            option_list.highlighted = 1
+        self._show()
+
+    @property
+    def selected(self) -> Routine | None:
+        option_list = self.query_one("#routine-list", OptionList)
+        if option_list.highlighted is None or option_list.highlighted >= option_list.option_count:
+            return None
+        ident = option_list.get_option_at_index(option_list.highlighted).id
+        return next((r for r in self.routines if r.id == ident), None)
+
+    @on(OptionList.OptionHighlighted, "#routine-list")
+    def _show(self) -> None:
+        self.query_one(RoutineDetail).show(self.selected, self.exercises)
+
+    def action_new(self) -> None:
+        self._open_builder(None)
+
+    def action_edit(self) -> None:
+        routine = self.selected
+        if routine is None:
+            return
+        if routine.editable:
+            self._open_builder(routine)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.duplicate_and_edit(routine.id)
+
+        self.app.push_screen(ConfirmScreen(
+            f"“{routine.name}” is built in and stays as it is. Make your own copy to edit?",
+            yes="Make a copy", no="Cancel"), answered)
+
+    def action_duplicate(self) -> None:
+        if self.selected is not None:
+            self.duplicate_and_edit(self.selected.id)
+
+    @work(thread=True, group="routines-write")
+    def duplicate_and_edit(self, routine_id: str) -> None:
+        try:
+            copy = self.stretch_app.store.duplicate_routine(routine_id)
+        except UserError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.post_message(self.Loaded(self.stretch_app.store.routines(),
+                                      self.stretch_app.store.exercise_index(), copy.id))
+        self.app.call_from_thread(self._open_builder, copy)
+
+    def _open_builder(self, routine: Routine | None) -> None:
+        def closed(saved: Routine | None) -> None:
+            self.reload(highlight=saved.id if saved else None)
+
+        self.app.push_screen(RoutineBuilder(routine), closed)
+
+    def action_delete(self) -> None:
+        routine = self.selected
+        if routine is None:
+            return
+        if not routine.editable:
+            self.notify("Built-in routines cannot be deleted.", severity="warning")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.delete_routine(routine.id)
+
+        self.app.push_screen(ConfirmScreen(f"Delete your routine “{routine.name}”? Past sessions stay in your history.",
+                                           yes="Delete", no="Keep it"), answered)
+
+    @work(thread=True, group="routines-write")
+    def delete_routine(self, routine_id: str) -> None:
+        try:
+            self.stretch_app.store.delete_routine(routine_id)
+        except UserError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        self.post_message(self.Loaded(self.stretch_app.store.routines(), self.stretch_app.store.exercise_index()))

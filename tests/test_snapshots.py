@@ -1,0 +1,45 @@
+"""Snapshot tests (pytest-textual-snapshot) on seeded data and a frozen clock, at two sizes.
+Synchronous on purpose: snap_compare runs its own event loop."""
+
+from __future__ import annotations
+
+import pytest
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_library_with_a_selected_exercise(snap_compare, make_test_app, size) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", "c", "a", "t", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_routines_list(snap_compare, make_test_app, size) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(initial_routine="seven-in-seven"), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_routine_builder(snap_compare, make_test_app, size) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")  # duplicate the highlighted built-in routine into an editable copy
+        await settle(pilot)
+        pilot.app.screen.query_one("DataTable").focus()
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(initial_routine="lower-back-five"), terminal_size=size, run_before=run_before)
