@@ -131,7 +131,23 @@ class LibraryScreen(Screen):
         return next((ex for ex in self.shown if ex.id == ident), None)
 
     def _show_detail(self) -> None:
-        self.query_one(ExerciseDetail).exercise = self.selected_exercise()
+        exercise = self.selected_exercise()
+        detail = self.query_one(ExerciseDetail)
+        if exercise is not detail.exercise:
+            detail.exercise = exercise
+            if exercise is not None:
+                detail.usage = "…"
+                self.load_usage(exercise.id)
+
+    @work(thread=True, exclusive=True, group="library-usage")
+    def load_usage(self, exercise_id: str) -> None:
+        usage = self.stretch_app.store.exercise_usage(exercise_id).describe()
+        self.app.call_from_thread(self._usage_loaded, exercise_id, usage)
+
+    def _usage_loaded(self, exercise_id: str, usage: str) -> None:
+        detail = self.query_one(ExerciseDetail)
+        if detail.exercise is not None and detail.exercise.id == exercise_id:
+            detail.usage = usage
 
     @on(OptionList.OptionHighlighted, "#exercise-list")
     def _on_highlight(self) -> None:

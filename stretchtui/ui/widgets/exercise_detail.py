@@ -64,7 +64,7 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
 
     exercise: reactive[Exercise | None] = reactive(None)
     """The exercise shown, or None for the empty state."""
-    usage: reactive[str] = reactive("No sessions yet: no data yet.")
+    usage: reactive[str] = reactive("Not done yet: no data yet.")
     """One line on how often it was done and how pain changed after it."""
 
     def compose(self):

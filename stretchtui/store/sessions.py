@@ -1,0 +1,129 @@
+"""Session persistence: a row at start, every step in its own short transaction, a clean finish.
+
+Written so that a crash, a kill or a dropped SSH connection loses nothing but the step in progress.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from peewee import JOIN, fn
+
+from stretchtui.core.days import EventTime
+from stretchtui.core.errors import UserError
+from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
+from stretchtui.core.timer import StepRecord
+from stretchtui.store import models as m
+
+if TYPE_CHECKING:
+    from stretchtui.store.store import Store
+
+
+class SessionQueries:
+    """Mixed into Store: everything about sessions and their steps."""
+
+    def _stamp(self: "Store", at: datetime | None = None) -> EventTime:
+        if at is None:
+            return EventTime.stamp(self.clock, self.day_start_hour())
+        return EventTime.at(at, self.clock.zone, self.day_start_hour())
+
+    def start_session(self: "Store", routine_id: str | None, routine_name: str, planned_seconds: int, *,
+                      pain_before: int | None = None, resume_state: dict[str, Any] | None = None) -> SessionInfo:
+        stamp = self._stamp()
+        with self.db.atomic():
+            row = m.Session.create(
+                uuid=str(uuidlib.uuid4()), routine=routine_id, routine_name=routine_name, source="live",
+                status=SessionStatus.IN_PROGRESS.value, started_at=stamp.at_utc, zone=stamp.zone, day=stamp.day,
+                planned_seconds=planned_seconds, pain_before=pain_before, resume_state=resume_state)
+        return self.session(row.id)
+
+    def record_step(self: "Store", session_id: int, record: StepRecord, *, active_seconds: float,
+                    resume_state: dict[str, Any] | None) -> None:
+        """One finished, skipped or hurt step, with where to resume, in one short transaction.
+        Recording the same step again (after going back) replaces it: the latest counts."""
+        stamp = self._stamp()
+        values = dict(exercise_id=record.exercise_id, exercise_name=record.exercise_name,
+                      set_number=record.set_number, side=record.side.value,
+                      planned_hold_seconds=record.planned_hold_seconds,
+                      actual_hold_seconds=round(record.actual_hold_seconds, 3), planned_reps=record.planned_reps,
+                      reps_done=record.reps_done, outcome=record.outcome.value, hurt_pain=record.hurt_pain,
+                      at=stamp.at_utc, zone=stamp.zone, day=stamp.day)
+        with self.db.atomic():
+            (m.SessionStep.insert(uuid=str(uuidlib.uuid4()), session=session_id, step_index=record.step_index,
+                                  **values)
+             .on_conflict(conflict_target=[m.SessionStep.session, m.SessionStep.step_index], update=values)
+             .execute())
+            (m.Session.update(active_seconds=round(active_seconds, 3), resume_state=resume_state)
+             .where(m.Session.id == session_id).execute())
+
+    def save_resume_state(self: "Store", session_id: int, resume_state: dict[str, Any], active_seconds: float) -> None:
+        with self.db.atomic():
+            (m.Session.update(resume_state=resume_state, active_seconds=round(active_seconds, 3))
+             .where(m.Session.id == session_id).execute())
+
+    def set_pain_before(self: "Store", session_id: int, pain: int | None) -> None:
+        with self.db.atomic():
+            m.Session.update(pain_before=pain).where(m.Session.id == session_id).execute()
+
+    def finish_session(self: "Store", session_id: int, status: SessionStatus, *, active_seconds: float | None = None,
+                       pain_after: int | None = None) -> SessionInfo:
+        values: dict[str, Any] = dict(status=status.value, ended_at=self.clock.now(), resume_state=None)
+        if active_seconds is not None:
+            values["active_seconds"] = round(active_seconds, 3)
+        if pain_after is not None:
+            values["pain_after"] = pain_after
+        with self.db.atomic():
+            m.Session.update(**values).where(m.Session.id == session_id).execute()
+        return self.session(session_id)
+
+    def set_pain_after(self: "Store", session_id: int, pain: int | None) -> None:
+        with self.db.atomic():
+            m.Session.update(pain_after=pain).where(m.Session.id == session_id).execute()
+
+    def interrupted_session(self: "Store") -> SessionInfo | None:
+        """The latest session a crash or a dropped connection left in progress, if any."""
+        row = (m.Session.select(m.Session.id).where(m.Session.status == SessionStatus.IN_PROGRESS.value)
+               .order_by(m.Session.started_at.desc()).first())
+        return None if row is None else self.session(row.id)
+
+    def close_interrupted_as_partial(self: "Store") -> int:
+        """Close every in-progress session as partial (SIGHUP handler, 'close it' at launch)."""
+        with self.db.atomic():
+            return (m.Session.update(status=SessionStatus.PARTIAL.value, ended_at=self.clock.now())
+                    .where(m.Session.status == SessionStatus.IN_PROGRESS.value).execute())
+
+    def session(self: "Store", session_id: int) -> SessionInfo:
+        row = m.Session.get_or_none(m.Session.id == session_id)
+        if row is None:
+            raise UserError(f"no session with id {session_id}")
+        counts = dict(m.SessionStep.select(m.SessionStep.outcome, fn.COUNT(m.SessionStep.id))
+                      .where(m.SessionStep.session == session_id).group_by(m.SessionStep.outcome).tuples())
+        return SessionInfo(
+            id=row.id, uuid=row.uuid, routine_id=row.routine_id, routine_name=row.routine_name,
+            status=SessionStatus(row.status), source=row.source, started_at=row.started_at, zone=row.zone,
+            day=row.day, ended_at=row.ended_at, planned_seconds=row.planned_seconds, active_seconds=row.active_seconds,
+            pain_before=row.pain_before, pain_after=row.pain_after, resume_state=row.resume_state,
+            steps_done=counts.get("done", 0), steps_skipped=counts.get("skipped", 0), steps_hurt=counts.get("hurt", 0))
+
+    def session_steps(self: "Store", session_id: int) -> list[StepRecord]:
+        query = m.SessionStep.select().where(m.SessionStep.session == session_id).order_by(m.SessionStep.step_index)
+        return [StepRecord(step_index=r.step_index, exercise_id=r.exercise_id, exercise_name=r.exercise_name,
+                           set_number=r.set_number, side=r.side, planned_hold_seconds=r.planned_hold_seconds,
+                           actual_hold_seconds=r.actual_hold_seconds, planned_reps=r.planned_reps,
+                           reps_done=r.reps_done, outcome=r.outcome, hurt_pain=r.hurt_pain) for r in query]
+
+    def exercise_usage(self: "Store", exercise_id: str) -> ExerciseUsage:
+        """Sessions (complete or partial) with a finished step of it, and their mean pain change."""
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        sessions = (m.Session.select(m.Session.id, m.Session.pain_before, m.Session.pain_after)
+                    .join(m.SessionStep, JOIN.INNER, on=(m.SessionStep.session == m.Session.id))
+                    .where((m.SessionStep.exercise_id == exercise_id) & (m.SessionStep.outcome == "done")
+                           & m.Session.status.in_(counted))
+                    .distinct())
+        rows = list(sessions)
+        changes = [s.pain_after - s.pain_before for s in rows
+                   if s.pain_before is not None and s.pain_after is not None]
+        return ExerciseUsage(times_done=len(rows), sessions_with_pain=len(changes),
+                             average_pain_change=sum(changes) / len(changes) if changes else None)
