@@ -131,3 +131,11 @@ def test_start_with_an_unknown_routine_on_an_existing_database(db_path: Path, cl
     Store.open(db_path, clock).close()
     result = run("--db", str(db_path), "start", "nope")
     assert result.returncode == 2 and "no routine with id 'nope'" in result.stderr
+
+
+def test_an_unusable_location_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("--db", str(blocker / "sub" / "s.db"), "routines")
+    assert result.returncode == 1
+    assert result.stderr.startswith("stretchtui: cannot create the database at ") and "Traceback" not in result.stderr

@@ -64,15 +64,18 @@ def ensure_private_file(path: Path, *, private_dir: bool) -> None:
     """Create the directory (0700) and an empty database file (0600) before SQLite touches it,
     so the -wal and -shm files SQLite creates next to it inherit the 0600 mode."""
     parent = path.parent
-    if not parent.exists():
-        parent.mkdir(parents=True, mode=DIR_MODE)
-        os.chmod(parent, DIR_MODE)  # mkdir's mode is filtered by the umask
-    elif private_dir:
-        os.chmod(parent, DIR_MODE)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-        os.close(fd)
-    os.chmod(path, FILE_MODE)
+    try:
+        if not parent.exists():
+            parent.mkdir(parents=True, mode=DIR_MODE)
+            os.chmod(parent, DIR_MODE)  # mkdir's mode is filtered by the umask
+        elif private_dir:
+            os.chmod(parent, DIR_MODE)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+            os.close(fd)
+        os.chmod(path, FILE_MODE)
+    except OSError as error:
+        raise StoreError(f"cannot create the database at {path}: {error.strerror}") from None
 
 
 def connect(path: Path) -> SqliteDatabase:
