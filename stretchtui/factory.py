@@ -11,7 +11,7 @@ from stretchtui.ui.app import StretchApp
 
 def make_app(db_path: str | Path | None = None, *, clock: Clock | None = None, store: Store | None = None,
              seed_dir: Path | None = None, cursor_blink: bool = True,
-             initial_routine: str | None = None) -> StretchApp:
+             initial_routine: str | None = None, show_routine: str | None = None) -> StretchApp:
     """Build the app over `store`, or over a store opened now at `db_path` (which the app then owns
     and closes on exit). Nothing is opened before this is called."""
     clock = clock or (store.clock if store is not None else SystemClock())
@@ -19,4 +19,4 @@ def make_app(db_path: str | Path | None = None, *, clock: Clock | None = None, s
     if store is None:
         store = Store.open(resolve_db_path(db_path), clock, seed_dir=seed_dir)
     return StretchApp(store=store, clock=clock, owns_store=owns_store, cursor_blink=cursor_blink,
-                      initial_routine=initial_routine)
+                      initial_routine=initial_routine, show_routine=show_routine)

@@ -29,7 +29,7 @@ def test_routines_list(snap_compare, make_test_app, size) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
 
-    assert snap_compare(make_test_app(initial_routine="seven-in-seven"), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_test_app(show_routine="seven-in-seven"), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -42,4 +42,4 @@ def test_routine_builder(snap_compare, make_test_app, size) -> None:
         await pilot.press("down")
         await settle(pilot)
 
-    assert snap_compare(make_test_app(initial_routine="lower-back-five"), terminal_size=size, run_before=run_before)
+    assert snap_compare(make_test_app(show_routine="lower-back-five"), terminal_size=size, run_before=run_before)

@@ -129,7 +129,7 @@ async def test_builder_validates_before_saving(make_test_app) -> None:
 
 
 async def test_duplicate_then_edit_a_built_in_routine(make_test_app, db_path, clock) -> None:
-    app = make_test_app(initial_routine="seven-in-seven")
+    app = make_test_app(show_routine="seven-in-seven")
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -214,7 +214,7 @@ async def test_add_to_routine_from_the_library(make_test_app, db_path, clock) ->
 
 async def test_delete_own_routine_asks_first(make_test_app, store) -> None:
     mine = store.duplicate_routine("desk-break", "Scratch")
-    app = make_test_app(initial_routine=mine.id)
+    app = make_test_app(show_routine=mine.id)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("delete")

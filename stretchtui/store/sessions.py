@@ -6,7 +6,7 @@ Written so that a crash, a kill or a dropped SSH connection loses nothing but th
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from peewee import JOIN, fn
@@ -14,6 +14,7 @@ from peewee import JOIN, fn
 from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
+from stretchtui.core.streaks import DayActivity, Goal, StreakSummary, compute_streaks
 from stretchtui.core.timer import StepRecord
 from stretchtui.store import models as m
 
@@ -83,16 +84,32 @@ class SessionQueries:
             m.Session.update(pain_after=pain).where(m.Session.id == session_id).execute()
 
     def interrupted_session(self: "Store") -> SessionInfo | None:
-        """The latest session a crash or a dropped connection left in progress, if any."""
-        row = (m.Session.select(m.Session.id).where(m.Session.status == SessionStatus.IN_PROGRESS.value)
-               .order_by(m.Session.started_at.desc()).first())
+        """The latest session a crash (in progress) or a hang-up (partial, resumable) left unfinished."""
+        row = m.Session.select(m.Session.id).where(self._resumable()).order_by(m.Session.started_at.desc()).first()
         return None if row is None else self.session(row.id)
 
     def close_interrupted_as_partial(self: "Store") -> int:
-        """Close every in-progress session as partial (SIGHUP handler, 'close it' at launch)."""
+        """The user chose to close interrupted sessions: partial, and no longer offered for resuming."""
+        with self.db.atomic():
+            return (m.Session.update(status=SessionStatus.PARTIAL.value, ended_at=self.clock.now(), resume_state=None)
+                    .where(self._resumable()).execute())
+
+    def mark_hangup_partial(self: "Store") -> int:
+        """The terminal went away (SIGHUP): save in-progress sessions as partial, still resumable."""
         with self.db.atomic():
             return (m.Session.update(status=SessionStatus.PARTIAL.value, ended_at=self.clock.now())
                     .where(m.Session.status == SessionStatus.IN_PROGRESS.value).execute())
+
+    def reopen_session(self: "Store", session_id: int) -> None:
+        """Resuming: the session is in progress again."""
+        with self.db.atomic():
+            (m.Session.update(status=SessionStatus.IN_PROGRESS.value, ended_at=None)
+             .where(m.Session.id == session_id).execute())
+
+    @staticmethod
+    def _resumable() -> Any:
+        return ((m.Session.status == SessionStatus.IN_PROGRESS.value)
+                | ((m.Session.status == SessionStatus.PARTIAL.value) & m.Session.resume_state.is_null(False)))
 
     def session(self: "Store", session_id: int) -> SessionInfo:
         row = m.Session.get_or_none(m.Session.id == session_id)
@@ -127,3 +144,55 @@ class SessionQueries:
                    if s.pain_before is not None and s.pain_after is not None]
         return ExerciseUsage(times_done=len(rows), sessions_with_pain=len(changes),
                              average_pain_change=sum(changes) / len(changes) if changes else None)
+
+    def day_activities(self: "Store", since: date | None = None) -> list[DayActivity]:
+        """Per-day summaries for the streak model, from aggregate queries (one row per day each)."""
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        days: dict[date, dict[str, Any]] = {}
+
+        def slot(day: date) -> dict[str, Any]:
+            return days.setdefault(day, {"completed_routines": 0, "completed_hold_seconds": 0.0, "sessions": 0,
+                                         "rest_marked": False, "max_pain": None})
+
+        session_rows = (m.Session.select(m.Session.day,
+                                         fn.SUM(m.Session.status == SessionStatus.COMPLETE.value),
+                                         fn.COUNT(m.Session.id))
+                        .where(m.Session.status.in_(counted)).group_by(m.Session.day))
+        step_rows = (m.SessionStep.select(m.Session.day, fn.SUM(m.SessionStep.actual_hold_seconds))
+                     .join(m.Session)
+                     .where(m.Session.status.in_(counted) & (m.SessionStep.outcome == "done"))
+                     .group_by(m.Session.day))
+        backfill_rows = (m.Session.select(m.Session.day, fn.SUM(m.Session.active_seconds))
+                         .where(m.Session.status.in_(counted) & (m.Session.source == "backfill"))
+                         .group_by(m.Session.day))
+        pain_rows = (m.CheckinPain.select(m.Checkin.day, fn.MAX(m.CheckinPain.pain)).join(m.Checkin)
+                     .group_by(m.Checkin.day))
+        rest_rows = m.DayMark.select(m.DayMark.day).where(m.DayMark.kind == "rest")
+        if since is not None:
+            session_rows = session_rows.where(m.Session.day >= since)
+            step_rows = step_rows.where(m.Session.day >= since)
+            backfill_rows = backfill_rows.where(m.Session.day >= since)
+            pain_rows = pain_rows.where(m.Checkin.day >= since)
+            rest_rows = rest_rows.where(m.DayMark.day >= since)
+        for day, complete, count in session_rows.tuples():
+            entry = slot(_as_date(day))
+            entry["completed_routines"] += int(complete or 0)
+            entry["sessions"] += int(count)
+        for day, seconds in step_rows.tuples():
+            slot(_as_date(day))["completed_hold_seconds"] += float(seconds or 0)
+        for day, seconds in backfill_rows.tuples():
+            slot(_as_date(day))["completed_hold_seconds"] += float(seconds or 0)
+        for day, pain in pain_rows.tuples():
+            slot(_as_date(day))["max_pain"] = pain
+        for (day,) in rest_rows.tuples():
+            slot(_as_date(day))["rest_marked"] = True
+        return [DayActivity(day=day, **values) for day, values in sorted(days.items())]
+
+    def streak_summary(self: "Store", today_: date) -> StreakSummary:
+        goal = Goal(int(self.get_setting("goal_routines", 1)), int(self.get_setting("goal_minutes", 5)))
+        return compute_streaks(self.day_activities(), today_, goal,
+                               grace_per_7_days=int(self.get_setting("grace_per_week", 1)))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -11,12 +11,21 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
+from datetime import date
+
 from stretchtui.core.clock import Clock
+from stretchtui.core.cues import title as cue_title
+from stretchtui.core.days import today
+from stretchtui.core.model import Exercise, Routine, RoutineItem
+from stretchtui.core.sessions import SessionInfo
+from stretchtui.core.settings import SETTINGS
 from stretchtui.core.model import format_duration
 from stretchtui.core.ports import StorePort
 from stretchtui.ui.screens.help import HelpScreen
 from stretchtui.ui.screens.library import LibraryScreen
 from stretchtui.ui.screens.routines import RoutinesScreen
+from stretchtui.ui.screens.session import SessionScreen
+from stretchtui.ui.screens.session_dialogs import ResumeScreen
 from stretchtui.ui.screens.settings import SettingsScreen
 from stretchtui.ui.widgets.navbar import MAIN_SCREENS
 
@@ -46,21 +55,93 @@ class StretchApp(App[int]):
     ]
 
     def __init__(self, store: StorePort, clock: Clock, *, owns_store: bool = False, cursor_blink: bool = True,
-                 initial_routine: str | None = None) -> None:
+                 initial_routine: str | None = None, show_routine: str | None = None) -> None:
         super().__init__()
-        self.initial_routine = initial_routine
+        self.initial_routine = initial_routine  # start a session on it at launch (stretchtui start)
+        self.show_routine = show_routine  # open the routines screen on it
         self.store = store
         self.clock = clock
         self.cursor_blink = cursor_blink
         self._owns_store = owns_store
         self._saved_theme = store.get_setting("theme", DEFAULT_THEME)
+        self.cue_settings = {spec.key: store.get_setting(spec.key, spec.default)
+                             for spec in SETTINGS if spec.key.startswith("cue_")}
 
     def on_mount(self) -> None:
-        if self.initial_routine:
+        if self.show_routine:
             self.switch_mode("routines")
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.check_interrupted()
+
+    def current_day(self) -> date:
+        """The logical day now (core.days.today with the user's day-start hour)."""
+        return today(self.clock, self.store.day_start_hour())
+
+    def write_terminal(self, sequence: str) -> None:
+        """Write a raw escape sequence (title, notification) the way App.bell does; not when headless."""
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(sequence)
+
+    # ------------------------------------------------------------------ sessions
+
+    @work(thread=True, group="sessions")
+    def check_interrupted(self) -> None:
+        """At launch: offer to resume a session a crash or a dropped connection interrupted;
+        otherwise go straight to the routine given on the command line."""
+        info = self.store.interrupted_session()
+        if info is not None and info.resume_state:
+            saved = len(self.store.session_steps(info.id))
+            self.call_from_thread(self.push_screen, ResumeScreen(info, saved),
+                                  lambda choice: self._resume_chosen(info, choice))
+        elif self.initial_routine:
+            self.call_from_thread(self.start_routine, self.initial_routine)
+
+    def _resume_chosen(self, info: SessionInfo, choice: str | None) -> None:
+        if choice == "resume":
+            self.resume_session(info)
+        elif choice == "close":
+            self._close_interrupted()
+        elif self.initial_routine:
+            self.start_routine(self.initial_routine)
+
+    @work(thread=True, group="sessions")
+    def _close_interrupted(self) -> None:
+        self.store.close_interrupted_as_partial()
+        self.call_from_thread(self.notify, "Closed the interrupted session as partial.")
+
+    @work(thread=True, group="sessions")
+    def resume_session(self, info: SessionInfo) -> None:
+        routine = self.store.routine(info.routine_id) if info.routine_id else None
+        if routine is None:
+            routine = self._routine_from_snapshot(info)
+        self.call_from_thread(self.push_screen, SessionScreen(routine, self.store.exercise_index(), resume=info),
+                              self._session_closed)
+
+    def _routine_from_snapshot(self, info: SessionInfo) -> Routine:
+        """A one-exercise session (no routine row): rebuild it from the first saved step."""
+        steps = self.store.session_steps(info.id)
+        exercise_id = steps[0].exercise_id if steps else ""
+        return Routine(id="", name=info.routine_name, items=(RoutineItem(exercise_id),) if exercise_id else ())
+
+    @work(thread=True, group="sessions")
+    def start_routine(self, routine_id: str) -> None:
+        routine = self.store.routine(routine_id)
+        if routine is None:
+            self.call_from_thread(self.notify, f"No routine with id {routine_id!r}.", severity="error")
+            return
+        self.call_from_thread(self.push_screen, SessionScreen(routine, self.store.exercise_index()),
+                              self._session_closed)
+
+    def start_exercise(self, exercise: Exercise) -> None:
+        """A one-exercise session from the library."""
+        routine = Routine(id="", name=exercise.name, items=(RoutineItem(exercise.id),))
+        self.push_screen(SessionScreen(routine, {exercise.id: exercise}), self._session_closed)
+
+    def _session_closed(self, info: SessionInfo | None) -> None:
+        self.initial_routine = None
+        self.write_terminal(cue_title("stretchtui"))
 
     @on(events.DescendantFocus)
     def _steady_cursor(self, event: events.DescendantFocus) -> None:
@@ -86,20 +167,13 @@ class StretchApp(App[int]):
 
     @work(thread=True, group="palette")
     def action_pick_routine(self) -> None:
-        """Choose a routine and open it (the session timer starts it once that screen exists)."""
+        """Choose a routine and start it."""
         from stretchtui.ui.screens.dialogs import PickScreen
 
         index = self.store.exercise_index()
         choices = [(r.id, f"{r.name}  ({format_duration(r.duration_seconds(index))})") for r in self.store.routines()]
-        self.call_from_thread(self.push_screen, PickScreen("Start which routine?", choices), self.open_routine)
-
-    def open_routine(self, routine_id: str | None) -> None:
-        if routine_id:
-            self.initial_routine = routine_id
-            self.switch_mode("routines")
-            screen = self.screen
-            if isinstance(screen, RoutinesScreen):
-                screen.reload(highlight=routine_id)
+        self.call_from_thread(self.push_screen, PickScreen("Start which routine?", choices),
+                              lambda routine_id: routine_id and self.start_routine(routine_id))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -39,6 +39,7 @@ class LibraryScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="library-search", key_display="/"),
         Binding("f", "toggle_favourite", "Favourite", id="library-favourite"),
+        Binding("s", "start_exercise", "Start", id="library-start"),
         Binding("a", "add_to_routine", "Add to routine", id="library-add-to-routine"),
         Binding("n", "new_exercise", "New exercise", id="library-new-exercise"),
         Binding("e", "edit_exercise", "Edit own exercise", id="library-edit-exercise", show=False),
@@ -258,6 +259,11 @@ class LibraryScreen(Screen):
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         self._reload_after()
+
+    def action_start_exercise(self) -> None:
+        exercise = self.selected_exercise()
+        if exercise is not None:
+            self.stretch_app.start_exercise(exercise)
 
     def action_add_to_routine(self) -> None:
         exercise = self.selected_exercise()

@@ -29,6 +29,7 @@ class RoutinesScreen(Screen):
     TITLE = "Routines"
     AUTO_FOCUS = "#routine-list"
     BINDINGS = [
+        Binding("s", "start", "Start", id="routines-start"),
         Binding("n", "new", "New", id="routines-new"),
         Binding("c", "duplicate", "Duplicate", id="routines-duplicate"),
         Binding("e", "edit", "Edit", id="routines-edit"),
@@ -58,7 +59,7 @@ class RoutinesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload(highlight=self.stretch_app.initial_routine)
+        self.reload(highlight=self.stretch_app.show_routine)
 
     @work(thread=True, exclusive=True, group="routines-load")
     def reload(self, highlight: str | None = None) -> None:
@@ -98,6 +99,11 @@ class RoutinesScreen(Screen):
     @on(OptionList.OptionHighlighted, "#routine-list")
     def _show(self) -> None:
         self.query_one(RoutineDetail).show(self.selected, self.exercises)
+
+    @on(OptionList.OptionSelected, "#routine-list")
+    def action_start(self) -> None:
+        if self.selected is not None:
+            self.stretch_app.start_routine(self.selected.id)
 
     def action_new(self) -> None:
         self._open_builder(None)

@@ -78,4 +78,6 @@ class SettingsScreen(Screen):
     @work(thread=True, group="settings-save")
     def save(self, key: str, value: Any) -> None:
         self.stretch_app.store.set_setting(key, value)
+        if key in self.stretch_app.cue_settings:
+            self.stretch_app.cue_settings[key] = value
         self.app.call_from_thread(self.notify, f"{BY_KEY[key].title}: saved.", timeout=2)

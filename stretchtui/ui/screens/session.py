@@ -1,0 +1,470 @@
+"""The active session: a guided timer you can follow lying down, that never loses progress.
+
+Every finished, skipped or hurt step is written at once (a writer thread, in order), with where to
+resume. The display is recomputed from the timer (which derives time from the monotonic clock) and
+repainted only when a shown value changes: at most once a second while a hold counts.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.markup import escape
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Label, ProgressBar, Static
+
+from stretchtui.core import cues
+from stretchtui.core.model import Exercise, Kind, Routine, format_duration, label
+from stretchtui.core.sessions import SessionInfo, SessionStatus
+from stretchtui.core.timer import (
+    Event,
+    ExerciseDone,
+    PhaseKind,
+    PhaseStarted,
+    SessionDone,
+    SessionTimer,
+    StepRecorded,
+    SwitchSide,
+    build_phases,
+    gentler_alternative,
+)
+from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
+
+if TYPE_CHECKING:
+    from stretchtui.ui.app import StretchApp
+
+PHASE_TITLES = {
+    PhaseKind.GET_READY: "GET READY",
+    PhaseKind.HOLD: "HOLD",
+    PhaseKind.REPS: "REPS",
+    PhaseKind.SWITCH_SIDE: "SWITCH SIDE",
+    PhaseKind.REST: "REST",
+    PhaseKind.DONE: "DONE",
+}
+BREATH_SECONDS = 4  # in for four, out for four: a calm pace for slow mobility moves
+
+
+def clock_text(seconds: float) -> str:
+    """Whole seconds, rounded up, so a countdown shows 0:01 until it is really over."""
+    minutes, secs = divmod(max(0, math.ceil(seconds - 1e-6)), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+class SessionScreen(Screen[SessionInfo | None]):
+    """Runs `routine`; dismisses with the saved session (or None if discarded)."""
+
+    TITLE = "Session"
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause", id="session-pause"),
+        Binding("n,right", "next", "Next", id="session-next", key_display="n/→"),
+        Binding("p,left", "back", "Back", id="session-back", key_display="p/←"),
+        Binding("plus,equals_sign", "adjust(10)", "±10 s", id="session-plus", key_display="+/-"),
+        Binding("minus,underscore", "adjust(-10)", "-10 s", id="session-minus", key_display="-", show=False),
+        Binding("d,enter", "done", "Done", id="session-done"),
+        Binding("r", "restart", "Restart step", id="session-restart", show=False),
+        Binding("h", "hurts", "This hurts", id="session-hurts"),
+        Binding("q,escape", "end", "End", id="session-end"),
+    ]
+
+    def __init__(self, routine: Routine, exercises: dict[str, Exercise], *, resume: SessionInfo | None = None,
+                 ask_pain: bool = True) -> None:
+        super().__init__()
+        self.routine = routine
+        self.exercises = exercises
+        self.resume_info = resume
+        self.ask_pain = ask_pain and resume is None
+        self.phases = build_phases(routine, exercises)
+        self.timer: SessionTimer | None = None
+        self.session_id: int | None = resume.id if resume else None
+        self.pain_before: int | None = resume.pain_before if resume else None
+        self._ticker: Timer | None = None
+        self._shown: dict[str, Any] = {}
+        self._writes: queue.Queue[Callable[[], None]] = queue.Queue()
+        self._write_lock = threading.Lock()
+        self._finishing = False
+        self._hold_finish = False
+
+    @property
+    def stretch_app(self) -> "StretchApp":
+        return cast("StretchApp", self.app)
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="session-main"):
+            with Horizontal(id="session-top"):
+                yield Label("", id="session-phase")
+                yield Label("", id="session-position")
+            yield Static("", id="session-exercise")
+            with Horizontal(id="session-clock"):
+                yield Digits("", id="session-digits")
+                yield Static("", id="session-counts")
+            yield Static("", id="session-cue")
+            yield Static("", id="session-breath")
+            yield Static("", id="session-steps")
+            yield Static("", id="session-next-up")
+            with Horizontal(id="session-progress"):
+                yield ProgressBar(total=100, show_eta=False, show_percentage=True, id="session-bar")
+                yield Label("", id="session-left")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.resume_info is not None:
+            self._resume(self.resume_info)
+        elif self.ask_pain:
+            self.app.push_screen(PainScreen("Before you start: how is your pain right now?"), self._begin)
+        else:
+            self._begin(None)
+
+    # ------------------------------------------------------------------ starting
+
+    def _begin(self, pain_before: int | None) -> None:
+        self.pain_before = pain_before
+        self.timer = SessionTimer(self.phases, self.stretch_app.clock.monotonic)
+        store = self.stretch_app.store
+        routine_id = self.routine.id or None
+        planned = self.timer.total_planned_seconds
+
+        def create() -> None:
+            info = store.start_session(routine_id, self.routine.name, planned, pain_before=pain_before,
+                                       resume_state=None)
+            self.session_id = info.id
+
+        self._write(create)
+        self._handle(self.timer.start())
+        self._refresh_display()
+
+    def _resume(self, info: SessionInfo) -> None:
+        self.timer = SessionTimer.from_snapshot(self.phases, info.resume_state or {}, self.stretch_app.clock.monotonic)
+        self._write(lambda: self.stretch_app.store.reopen_session(info.id))
+        self.notify("Resumed where you stopped. Press space to continue.")
+        self._refresh_display()
+
+    # ------------------------------------------------------------------ time
+
+    def _schedule(self) -> None:
+        """Wake exactly when the shown second changes (or a rep or breath turns), never more often."""
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+        timer = self.timer
+        if timer is None or timer.finished or timer.paused:
+            return
+        remaining = timer.remaining
+        delay = remaining - math.floor(remaining - 1e-6) if remaining > 0 else 0.05
+        self._ticker = self.set_timer(max(0.05, min(delay, 1.0)), self._tick)
+
+    def _tick(self) -> None:
+        if self.timer is not None:
+            self._handle(self.timer.tick())
+            self._refresh_display()
+
+    # ------------------------------------------------------------------ events -> cues and writes
+
+    def _handle(self, events: list[Event]) -> None:
+        settings = self.stretch_app.cue_settings
+        for event in events:
+            if isinstance(event, StepRecorded):
+                self._save_step(event)
+            elif isinstance(event, PhaseStarted):
+                if settings.get("cue_bell", True) and event.index > 0:
+                    self.app.bell()
+            elif isinstance(event, SwitchSide):
+                self._notify_desktop("Switch sides", f"{event.phase.exercise_name}: {event.phase.side.value} side")
+            elif isinstance(event, ExerciseDone):
+                self._notify_desktop("Exercise done", self._next_name() or "Last one done")
+            elif isinstance(event, SessionDone):
+                if not self._hold_finish:
+                    self._finish_complete()
+        self._schedule()
+
+    def _save_step(self, event: StepRecorded) -> None:
+        timer = self.timer
+        assert timer is not None
+        snapshot, active = timer.snapshot(), timer.work_seconds
+        record = event.record
+        self._write(lambda: self.stretch_app.store.record_step(
+            cast(int, self.session_id), record, active_seconds=active, resume_state=snapshot))
+
+    def _notify_desktop(self, heading: str, body: str) -> None:
+        if self.stretch_app.cue_settings.get("cue_notify", False):
+            self.stretch_app.write_terminal(cues.notification(heading, body, in_tmux=bool(os.environ.get("TMUX"))))
+
+    # ------------------------------------------------------------------ writes, in order, off the event loop
+
+    def _write(self, job: Callable[[], None]) -> None:
+        """Queue a store write. Each write runs in a short thread worker; the lock and the FIFO pop
+        keep them in the order they were queued."""
+        self._writes.put(job)
+        self._drain_one()
+
+    @work(thread=True, group="session-writer", exit_on_error=False)
+    def _drain_one(self) -> None:
+        with self._write_lock:
+            job = self._writes.get_nowait()
+            try:
+                job()
+            except Exception as error:  # keep the session going; say what was not saved
+                self.app.call_from_thread(self.notify, f"Could not save: {error}", severity="error", timeout=10)
+
+    def _after_writes(self, then: Callable[[], None]) -> None:
+        """Run `then` on the event loop once everything queued so far is written."""
+        self._write(lambda: self.app.call_from_thread(then))
+
+    # ------------------------------------------------------------------ display
+
+    def _set(self, key: str, value: Any, apply: Callable[[Any], None]) -> None:
+        if self._shown.get(key) != value:
+            self._shown[key] = value
+            apply(value)
+
+    def _current_item(self) -> int:
+        """The routine item the current phase belongs to (get ready belongs to the first)."""
+        timer = self.timer
+        if timer is None:
+            return 0
+        if timer.phase.exercise_index >= 0:
+            return timer.phase.exercise_index
+        return next((p.exercise_index for p in timer.phases if p.is_work), 0)
+
+    def _next_name(self) -> str:
+        timer = self.timer
+        if timer is None:
+            return ""
+        current = self._current_item()
+        return next((p.exercise_name for p in timer.phases[timer.index + 1:]
+                     if p.is_work and p.exercise_index > current), "")
+
+    def _refresh_display(self) -> None:
+        timer = self.timer
+        if timer is None:
+            return
+        phase = timer.phase
+        exercise = self.exercises.get(phase.exercise_id)
+        q = self.query_one
+        title = PHASE_TITLES[phase.kind] + ("  ·  PAUSED" if timer.paused else "")
+        self._set("phase", title, lambda v: q("#session-phase", Label).update(v))
+        self._set("work", phase.is_work, lambda _: self.refresh_bindings())
+        self.set_class(timer.paused, "-paused")
+        self.set_class(phase.kind in (PhaseKind.REST, PhaseKind.SWITCH_SIDE, PhaseKind.GET_READY), "-between")
+        position = ""
+        if phase.kind is not PhaseKind.DONE:
+            position = f"exercise {self._current_item() + 1} of {len(self.routine.items)}"
+        self._set("position", position, lambda v: q("#session-position", Label).update(v))
+        name = phase.exercise_name or "All done"
+        side = "" if phase.side.value == "both" else f"  ·  {phase.side.value.upper()} side"
+        self._set("exercise", (name, side), lambda v: q("#session-exercise", Static).update(
+            Content.from_markup(f"[b]{escape(v[0])}[/b][$accent]{escape(v[1])}[/]")))
+
+        if phase.kind is PhaseKind.REPS:
+            big = str(timer.current_rep)
+            counts = f"rep {timer.current_rep} of {phase.reps}\n{phase.seconds_per_rep} s each · d when done"
+        else:
+            big = clock_text(timer.remaining)
+            counts = ""
+        if phase.sets > 1:
+            counts = (counts + "\n" if counts else "") + f"set {phase.set_number} of {phase.sets}"
+        self._set("digits", big, lambda v: q("#session-digits", Digits).update(v))
+        self._set("counts", counts, lambda v: q("#session-counts", Static).update(v))
+        self._set("cue", self._cue(phase, exercise), lambda v: q("#session-cue", Static).update(Content(v)))
+        self._set("breath", self._breath(phase, exercise, timer),
+                  lambda v: q("#session-breath", Static).update(Content(v)))
+        steps = "\n".join(f"{i}. {s}" for i, s in enumerate(exercise.steps, 1)) if exercise else ""
+        self._set("steps", steps, lambda v: q("#session-steps", Static).update(Content(v)))
+        next_name = self._next_name()
+        self._set("next", next_name, lambda v: q("#session-next-up", Static).update(
+            Content(f"Next: {v}" if v else "Last exercise")))
+        total = max(1, timer.total_planned_seconds)
+        done_seconds = round(timer.progress * total)
+        self._set("bar", done_seconds, lambda v: q("#session-bar", ProgressBar).update(total=total, progress=v))
+        left = f"{clock_text(timer.time_left)} left"
+        self._set("left", left, lambda v: q("#session-left", Label).update(v))
+        if self.stretch_app.cue_settings.get("cue_title", True):
+            what = phase.exercise_name or "stretchtui"
+            self._set("title", cues.countdown_title(timer.remaining, what, timer.paused),
+                      lambda v: self.stretch_app.write_terminal(cues.title(v)))
+
+    @staticmethod
+    def _cue(phase, exercise: Exercise | None) -> str:
+        if phase.kind is PhaseKind.GET_READY:
+            return f"Get into position for {phase.exercise_name}." if phase.exercise_name else "Get ready."
+        if phase.kind is PhaseKind.SWITCH_SIDE:
+            return f"Switch to your {phase.side.value} side."
+        if phase.kind is PhaseKind.REST:
+            return f"Rest. Next: {phase.exercise_name}" + (f", set {phase.set_number}" if phase.sets > 1 else "") + "."
+        if phase.kind is PhaseKind.DONE:
+            return "Well done."
+        if exercise is None:
+            return ""
+        return exercise.feel or ""
+
+    @staticmethod
+    def _breath(phase, exercise: Exercise | None, timer: SessionTimer) -> str:
+        """A breathing cue for slow mobility moves: in for four, out for four."""
+        if not phase.is_work or exercise is None or exercise.kind is not Kind.MOBILITY:
+            return ""
+        inhale = int(timer.elapsed_in_phase // BREATH_SECONDS) % 2 == 0
+        return ("Breathe in…" if inhale else "Breathe out…") + (f"  {exercise.breathing}" if exercise.breathing else "")
+
+    # ------------------------------------------------------------------ keys
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'Done' only means something while a hold or reps step counts."""
+        if action == "done":
+            return self.timer is not None and self.timer.phase.is_work
+        return True
+
+    def _control(self, action: Callable[[], list[Event]]) -> None:
+        if self.timer is None or self.timer.finished:
+            return
+        self._handle(action())
+        self._refresh_display()
+
+    def action_toggle_pause(self) -> None:
+        self._control(lambda: self.timer.toggle_pause())
+
+    def action_next(self) -> None:
+        self._control(lambda: self.timer.next())
+
+    def action_back(self) -> None:
+        self._control(lambda: self.timer.back())
+
+    def action_adjust(self, seconds: int) -> None:
+        self._control(lambda: self.timer.adjust(seconds))
+
+    def action_done(self) -> None:
+        self._control(lambda: self.timer.done())
+
+    def action_restart(self) -> None:
+        self._control(lambda: self.timer.restart_step())
+
+    def action_hurts(self) -> None:
+        timer = self.timer
+        if timer is None or timer.finished:
+            return
+        was_paused = timer.paused
+        if not was_paused:
+            self._control(timer.pause)
+        phase = timer.phase
+        hurt_exercise = self.exercises.get(phase.exercise_id)
+
+        def answered(pain: int | None) -> None:
+            if pain is None:
+                if not was_paused:
+                    self._control(timer.unpause)
+                return
+            self._hold_finish = True
+            self._handle(timer.hurt(pain))
+            alternative = None
+            if hurt_exercise is not None:
+                used = {p.exercise_id for p in timer.phases}
+                alternative = gentler_alternative(hurt_exercise, self.exercises.values(), exclude=used)
+
+            def decided(gentler: bool | None) -> None:
+                self._hold_finish = False
+                if gentler and alternative is not None:
+                    self._handle(timer.insert_alternative(alternative))
+                if timer.finished:
+                    self._finish_complete()
+                elif timer.paused:
+                    self._control(timer.unpause)
+                self._refresh_display()
+
+            if alternative is not None:
+                self.app.push_screen(AlternativeScreen(phase.exercise_name, alternative.name), decided)
+            else:
+                self.notify(f"Stopped {phase.exercise_name} and noted it. Moving on.", severity="warning")
+                decided(False)
+
+        self.app.push_screen(PainScreen(f"How much does {phase.exercise_name} hurt?",
+                                        "0-9, or t for 10. Esc: it's fine, carry on."), answered)
+
+    def action_end(self) -> None:
+        timer = self.timer
+        if timer is None:
+            self.dismiss(None)
+            return
+        was_paused = timer.paused
+        if not was_paused and not timer.finished:
+            self._control(timer.pause)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "partial":
+                self._finish(SessionStatus.PARTIAL, ask_pain=True)
+            elif choice == "discard":
+                self._finish(SessionStatus.DISCARDED, ask_pain=False)
+            elif not was_paused:
+                self._control(timer.unpause)
+
+        self.app.push_screen(EndSessionScreen(), chosen)
+
+    # ------------------------------------------------------------------ finishing
+
+    def _finish_complete(self) -> None:
+        """Reaching the end is complete only if at most half the steps were skipped: skipping through
+        a routine must not keep a streak."""
+        timer = self.timer
+        assert timer is not None
+        latest = {r.step_index: r for r in timer.records}
+        skipped = sum(1 for r in latest.values() if r.outcome.value == "skipped")
+        status = SessionStatus.COMPLETE if latest and skipped * 2 <= len(latest) else SessionStatus.PARTIAL
+        self._finish(status, ask_pain=True)
+
+    def _finish(self, status: SessionStatus, *, ask_pain: bool) -> None:
+        if self._finishing:
+            return
+        self._finishing = True
+        if self._ticker is not None:
+            self._ticker.stop()
+        timer = self.timer
+        assert timer is not None
+        wall, active = timer.wall_seconds, timer.work_seconds
+
+        def save(pain_after: int | None) -> None:
+            result: dict[str, SessionInfo] = {}
+
+            def finish() -> None:
+                result["info"] = self.stretch_app.store.finish_session(
+                    cast(int, self.session_id), status, active_seconds=active, pain_after=pain_after)
+                summary = self.stretch_app.store.streak_summary(self.stretch_app.current_day())
+                result["streak"] = summary  # type: ignore[assignment]
+
+            self._write(finish)
+            self._after_writes(lambda: self._show_summary(result, wall))
+
+        if ask_pain and self.pain_before is not None:
+            self.app.push_screen(PainScreen("And your pain now, after the session?"), save)
+        else:
+            save(None)
+
+    def _show_summary(self, result: dict[str, Any], wall: float) -> None:
+        info: SessionInfo | None = result.get("info")
+        if info is None:
+            self.dismiss(None)
+            return
+        self.stretch_app.write_terminal(cues.title("stretchtui"))
+        if info.status is SessionStatus.DISCARDED:
+            self.notify("Session discarded.")
+            self.dismiss(info)
+            return
+        streak = result.get("streak")
+        line = "—"
+        if streak is not None:
+            line = f"{streak.current} day{'s' if streak.current != 1 else ''}" + (
+                ", done today" if streak.today_done else ", not done today yet")
+        self.app.push_screen(SummaryScreen(info, wall, line), lambda _: self.dismiss(info))
+
+    def on_unmount(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()

@@ -1,0 +1,168 @@
+"""Small prompts around a session: pain (one key), ending, a gentler alternative, resuming, summary."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from stretchtui.core.model import format_duration
+from stretchtui.core.sessions import SessionInfo
+
+PAIN_KEYS = {str(n): n for n in range(10)} | {"t": 10}
+
+
+class PainScreen(ModalScreen[int | None]):
+    """Ask for pain 0-10 with one key (0-9, t for 10); Enter or Esc skips."""
+
+    BINDINGS = [
+        *(Binding(key, f"answer({value})", str(value), id=f"pain-{value}", show=False)
+          for key, value in PAIN_KEYS.items()),
+        Binding("enter,escape", "answer(None)", "Skip", id="pain-skip"),
+    ]
+
+    def __init__(self, question: str, hint: str = "Press 0-9, or t for 10. Enter skips.") -> None:
+        super().__init__()
+        self.question, self.hint = question, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-question")
+            yield Static("0 none · 1-3 mild · 4-6 moderate · 7-10 severe", classes="pain-scale")
+            yield Static(self.hint, classes="dialog-hint")
+
+    def action_answer(self, value: int | None) -> None:
+        self.dismiss(value)
+
+
+class EndSessionScreen(ModalScreen[str]):
+    """`q` during a session: save as partial, keep going, or discard."""
+
+    BINDINGS = [
+        Binding("s", "choose('partial')", "Save as partial", id="end-partial"),
+        Binding("k,escape", "choose('keep')", "Keep going", id="end-keep"),
+        Binding("d", "choose('discard')", "Discard", id="end-discard"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("End this session?", classes="dialog-question")
+            yield Static("Steps you finished are already saved. Discarding keeps them out of your streak "
+                         "and history.", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save as partial (s)", id="partial", variant="primary")
+                yield Button("Keep going (k)", id="keep")
+                yield Button("Discard (d)", id="discard", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "keep")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+class AlternativeScreen(ModalScreen[bool]):
+    """After 'this hurts': offer the gentler alternative, or skip on."""
+
+    BINDINGS = [
+        Binding("g", "choose(True)", "Try the gentler one", id="alt-gentler"),
+        Binding("s,escape", "choose(False)", "Skip it", id="alt-skip"),
+    ]
+
+    def __init__(self, hurt_name: str, alternative_name: str) -> None:
+        super().__init__()
+        self.hurt_name, self.alternative_name = hurt_name, alternative_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup(
+                f"Stopped [b]{escape(self.hurt_name)}[/b] and noted it. Try something gentler for the same "
+                f"area: [b]{escape(self.alternative_name)}[/b]?"), classes="dialog-question")
+            yield Static("If pain is sharp, spreading, or comes with numbness or tingling, stop for today.",
+                         classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Try it (g)", id="gentler", variant="primary")
+                yield Button("Skip (s)", id="skip")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "gentler")
+
+    def action_choose(self, gentler: bool) -> None:
+        self.dismiss(gentler)
+
+
+class ResumeScreen(ModalScreen[str]):
+    """At launch, when a crash or a dropped connection interrupted a session."""
+
+    BINDINGS = [
+        Binding("r", "choose('resume')", "Resume", id="resume-resume"),
+        Binding("c", "choose('close')", "Close as partial", id="resume-close"),
+        Binding("escape", "choose('later')", "Later", id="resume-later"),
+    ]
+
+    def __init__(self, info: SessionInfo, steps_saved: int) -> None:
+        super().__init__()
+        self.info, self.steps_saved = info, steps_saved
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.from_markup(
+                f"Your session [b]{escape(self.info.routine_name)}[/b] from {self.info.day:%a %d %b} "
+                f"was interrupted. {self.steps_saved} step{'s' if self.steps_saved != 1 else ''} "
+                "saved."), classes="dialog-question")
+            yield Static("Resume where it stopped, or close it as a partial session.", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Resume (r)", id="resume", variant="primary")
+                yield Button("Close as partial (c)", id="close")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "later")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+class SummaryScreen(ModalScreen[None]):
+    """The end of a session: time, what was done, pain before and after, the streak."""
+
+    BINDINGS = [Binding("enter,escape,q", "close", "Close", id="summary-close")]
+
+    def __init__(self, info: SessionInfo, wall_seconds: float, streak_line: str) -> None:
+        super().__init__()
+        self.info, self.wall_seconds, self.streak_line = info, wall_seconds, streak_line
+
+    def compose(self) -> ComposeResult:
+        info = self.info
+        title = {"complete": "Session complete", "partial": "Saved as partial"}.get(info.status.value, "Session ended")
+        pain = "not noted"
+        if info.pain_before is not None and info.pain_after is not None:
+            delta = info.pain_after - info.pain_before
+            pain = f"{info.pain_before} → {info.pain_after} ({'+' if delta > 0 else ''}{delta})"
+        elif info.pain_before is not None:
+            pain = f"{info.pain_before} before"
+        lines = [
+            f"[b $success]{title}[/]  {escape(info.routine_name)}",
+            "",
+            f"Time        {format_duration(int(round(self.wall_seconds)))}"
+            f" ({format_duration(int(round(info.active_seconds)))} of work)",
+            f"Steps       {info.steps_done} done · {info.steps_skipped} skipped · {info.steps_hurt} hurt",
+            f"Pain        {pain}",
+            f"Streak      {escape(self.streak_line)}",
+        ]
+        with Vertical(classes="dialog", id="summary"):
+            yield Static(Content.from_markup("\n".join(lines)))
+            yield Static("Enter closes.", classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
