@@ -49,7 +49,26 @@ def build_parser() -> Parser:
     start = commands.add_parser("start", help="open the app on a routine",
                                 description="Open the app on a routine (ids: stretchtui routines).")
     start.add_argument("routine", metavar="ROUTINE_ID", help="a routine id, e.g. desk-break")
+
+    record = commands.add_parser("record", help="record a session done away from the terminal",
+                                 description="Record a session done away from the terminal (a backfill).")
+    record.add_argument("routine", metavar="ROUTINE_ID", nargs="?", help="the routine you did (optional)")
+    record.add_argument("--at", metavar="ISO8601",
+                        help="when you started: local time without an offset (2026-11-21T07:30), "
+                             "or an instant with one; default now")
+    record.add_argument("--minutes", type=_minutes, metavar="N",
+                        help="how long, 1-240 (default: the routine's duration)")
     return parser
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
+    if not 1 <= value <= 240:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1-240")
+    return value
 
 
 def _open_store(args: argparse.Namespace):  # -> Store; typed loosely to keep the import lazy
@@ -59,10 +78,26 @@ def _open_store(args: argparse.Namespace):  # -> Store; typed loosely to keep th
     return Store.open(resolve_db_path(args.db), SystemClock())
 
 
+def _save_on_hangup(store) -> None:
+    """A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM): every finished step is already
+    saved; mark the session in progress as partial (still resumable) and leave at once."""
+    import signal
+
+    def handler(signum: int, _frame: object) -> None:
+        try:
+            store.mark_hangup_partial()
+        finally:
+            os._exit(128 + signum)
+
+    signal.signal(signal.SIGHUP, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from stretchtui.factory import make_app
 
     store = _open_store(args)
+    _save_on_hangup(store)
     app = make_app(store=store)
     try:
         app.run()
@@ -83,12 +118,42 @@ def cmd_start(args: argparse.Namespace) -> int:
     if store.routine(args.routine) is None:
         store.close()
         raise unknown
+    _save_on_hangup(store)
     app = make_app(store=store, initial_routine=args.routine)
     try:
         app.run()
     finally:
         store.close()
     return app.return_code or 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from stretchtui.core.clock import SystemClock
+    from stretchtui.core.timeparse import parse_instant
+    from stretchtui.store import Store, resolve_db_path
+
+    clock = SystemClock()
+    try:
+        at = parse_instant(args.at, clock) if args.at else clock.now()
+    except ValueError as error:
+        raise CliError(f"--at: {error}") from None
+    if at > clock.now():
+        raise CliError(f"--at: {args.at} is in the future")
+    if args.routine is None and args.minutes is None:
+        raise CliError("say what you did: a ROUTINE_ID, --minutes N, or both")
+    path = resolve_db_path(args.db)
+    if args.routine and not path.exists():
+        from stretchtui.core.library import load_library
+
+        if args.routine not in load_library().routines:
+            raise CliError(f"no routine with id {args.routine!r} (list them with: stretchtui routines)")
+    store = Store.open(path, clock)
+    try:
+        info = store.record_backfill(args.routine, at, args.minutes)
+    finally:
+        store.close()
+    print(f"Recorded {info.routine_name}: {round(info.active_seconds / 60)} min on {info.day:%a %d %b %Y}.")
+    return 0
 
 
 def cmd_exercises(args: argparse.Namespace) -> int:
@@ -136,6 +201,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "exercises": cmd_exercises,
     "routines": cmd_routines,
     "start": cmd_start,
+    "record": cmd_record,
 }
 
 

@@ -40,6 +40,24 @@ class SessionQueries:
                 planned_seconds=planned_seconds, pain_before=pain_before, resume_state=resume_state)
         return self.session(row.id)
 
+    def record_backfill(self: "Store", routine_id: str | None, at: datetime, minutes: int | None) -> SessionInfo:
+        """A session done away from the terminal: complete, with no steps, counted by its minutes.
+        Its logical day comes from `at` in the local zone, fixed now."""
+        routine = None
+        if routine_id is not None:
+            routine = self.routine(routine_id)
+            if routine is None:
+                raise UserError(f"no routine with id {routine_id!r} (list them with: stretchtui routines)")
+        planned = routine.duration_seconds(self.exercise_index()) if routine else (minutes or 0) * 60
+        seconds = (minutes * 60) if minutes is not None else planned
+        stamp = self._stamp(at)
+        with self.db.atomic():
+            row = m.Session.create(
+                uuid=str(uuidlib.uuid4()), routine=routine_id, routine_name=routine.name if routine else "Stretching",
+                source="backfill", status=SessionStatus.COMPLETE.value, started_at=stamp.at_utc, zone=stamp.zone,
+                day=stamp.day, ended_at=stamp.at_utc, planned_seconds=planned, active_seconds=seconds)
+        return self.session(row.id)
+
     def record_step(self: "Store", session_id: int, record: StepRecord, *, active_seconds: float,
                     resume_state: dict[str, Any] | None) -> None:
         """One finished, skipped or hurt step, with where to resume, in one short transaction.

@@ -1,0 +1,213 @@
+"""Pilot tests of the session screen: every key, on a frozen clock, with the store checked after."""
+
+from __future__ import annotations
+
+import pytest
+
+from stretchtui.core.sessions import SessionStatus
+from stretchtui.core.timer import Outcome, PhaseKind
+from stretchtui.store import Store
+from stretchtui.ui.screens.session import SessionScreen
+from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def start(pilot, routine_id: str, pain: str | None = "5") -> SessionScreen:
+    pilot.app.start_routine(routine_id)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PainScreen)
+    await pilot.press(pain or "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    return screen
+
+
+async def advance(pilot, clock, seconds: float) -> None:
+    clock.advance(seconds)
+    pilot.app.screen._tick()
+    await settle(pilot)
+
+
+def saved_session(db_path, clock):
+    store = Store.open(db_path, clock)
+    try:
+        info = store.session(1)
+        return info, store.session_steps(1)
+    finally:
+        store.close()
+
+
+async def test_get_ready_then_hold_counts_down_from_the_clock(make_test_app, clock, db_path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "seven-in-seven")
+        assert screen.timer.phase.kind is PhaseKind.GET_READY
+        assert str(screen.query_one("#session-phase").content) == "GET READY"
+        await advance(pilot, clock, 5)
+        assert screen.timer.phase.kind is PhaseKind.HOLD
+        await advance(pilot, clock, 10)
+        assert screen.timer.remaining == pytest.approx(15)
+        assert screen._shown["digits"] == "0:15"
+        info, _ = saved_session(db_path, clock)
+        assert info.status is SessionStatus.IN_PROGRESS and info.pain_before == 5
+
+
+async def test_space_pauses_and_paused_time_never_counts(make_test_app, clock) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "seven-in-seven")
+        await advance(pilot, clock, 8)
+        before = screen.timer.remaining
+        await pilot.press("space")
+        assert screen.timer.paused and screen.has_class("-paused")
+        await advance(pilot, clock, 60)
+        assert screen.timer.remaining == before
+        await pilot.press("space")
+        assert not screen.timer.paused
+
+
+async def test_next_back_plus_minus_restart(make_test_app, clock, db_path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "seven-in-seven")
+        await advance(pilot, clock, 5)  # first hold
+        await pilot.press("plus")
+        assert screen.timer.remaining == pytest.approx(35)
+        await pilot.press("minus", "minus")
+        assert screen.timer.remaining == pytest.approx(15)
+        await advance(pilot, clock, 5)
+        await pilot.press("r")
+        assert screen.timer.remaining == pytest.approx(25)
+        await pilot.press("n")  # skip: recorded as skipped
+        await settle(pilot)
+        assert screen.timer.phase.kind is PhaseKind.SWITCH_SIDE
+        await pilot.press("right")
+        assert screen.timer.phase.kind is PhaseKind.HOLD and screen.timer.phase.side.value == "right"
+        await pilot.press("p")  # back to the left side
+        assert screen.timer.phase.side.value == "left"
+        await pilot.press("left")
+        await settle(pilot)
+    _, steps = saved_session(db_path, clock)
+    assert steps and steps[0].outcome is Outcome.SKIPPED
+
+
+async def test_done_finishes_a_reps_step(make_test_app, clock, db_path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "one-minute")
+        await advance(pilot, clock, 5)
+        assert screen.timer.phase.kind is PhaseKind.REPS
+        assert "rep 1 of" in screen._shown["counts"]
+        await advance(pilot, clock, 7)
+        assert screen._shown["digits"] == "2"
+        await pilot.press("d")
+        await settle(pilot)
+    _, steps = saved_session(db_path, clock)
+    assert steps[0].outcome is Outcome.DONE and steps[0].reps_done == steps[0].planned_reps
+
+
+async def test_this_hurts_records_pain_and_offers_a_gentler_alternative(make_test_app, clock, db_path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "strength-stability")
+        await pilot.press("n", "n")  # past get ready and the pelvic tilt (already the gentlest)
+        while not screen.timer.phase.is_work:  # the rest before the bridge
+            await advance(pilot, clock, 1)
+        await advance(pilot, clock, 2)
+        assert screen.timer.phase.exercise_id == "bridge"
+        hurt_name = screen.timer.phase.exercise_name
+        await pilot.press("h")
+        assert isinstance(app.screen, PainScreen) and screen.timer.paused
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, AlternativeScreen)
+        alternative = app.screen.alternative_name
+        await pilot.press("g")
+        await settle(pilot)
+        assert app.screen is screen and not screen.timer.paused
+        upcoming = [p.exercise_name for p in screen.timer.phases[screen.timer.index:] if p.is_work]
+        assert upcoming[0] == alternative
+    _, steps = saved_session(db_path, clock)
+    hurt = [s for s in steps if s.outcome is Outcome.HURT]
+    assert [s.outcome for s in steps if s.exercise_id == "pelvic-tilt"] == [Outcome.SKIPPED]
+    assert len(hurt) == 1 and hurt[0].hurt_pain == 6 and hurt[0].exercise_name == hurt_name
+
+
+async def test_q_asks_keep_going_then_save_partial_with_pain_after(make_test_app, clock, db_path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "seven-in-seven")
+        await advance(pilot, clock, 5 + 25)  # first side done
+        await pilot.press("q")
+        assert isinstance(app.screen, EndSessionScreen) and screen.timer.paused
+        await pilot.press("k")
+        assert app.screen is screen and not screen.timer.paused
+        await pilot.press("q", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, PainScreen)
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SessionScreen)
+    info, steps = saved_session(db_path, clock)
+    assert info.status is SessionStatus.PARTIAL and (info.pain_before, info.pain_after) == (5, 3)
+    assert info.resume_state is None and steps[0].outcome is Outcome.DONE
+
+
+async def test_discard(make_test_app, clock, db_path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot, "one-minute", pain=None)
+        await pilot.press("q", "d")
+        await settle(pilot)
+        assert not isinstance(app.screen, SessionScreen)
+    info, _ = saved_session(db_path, clock)
+    assert info.status is SessionStatus.DISCARDED
+
+
+async def test_a_whole_routine_completes_and_the_streak_counts(make_test_app, clock, db_path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "one-minute", pain="4")
+        for _ in range(40):
+            if screen.timer.finished:
+                break
+            await advance(pilot, clock, 10)
+        await settle(pilot)
+        assert isinstance(app.screen, PainScreen)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "1 day, done today" in str(app.screen.query_one("Static").content)
+    info, steps = saved_session(db_path, clock)
+    assert info.status is SessionStatus.COMPLETE and all(s.outcome is Outcome.DONE for s in steps)
+
+
+async def test_resume_offer_after_an_interrupted_session(make_test_app, clock, db_path) -> None:
+    from stretchtui.ui.screens.session_dialogs import ResumeScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "seven-in-seven")
+        await advance(pilot, clock, 5 + 25 + 5 + 25 + 2)  # both sides of the first stretch
+        await settle(pilot)
+    # the app went away without finishing (as after a crash): in progress, resumable
+    again = make_test_app()
+    async with again.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ResumeScreen)
+        await pilot.press("r")
+        await settle(pilot)
+        resumed = again.screen
+        assert isinstance(resumed, SessionScreen) and resumed.timer.paused
+        assert resumed.timer.index == screen.timer.index
+        await pilot.press("space")
+        assert not resumed.timer.paused
