@@ -147,3 +147,40 @@ def test_an_unusable_location_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("stretchtui: cannot ") and "Not a directory" in lines[0]
+
+
+def test_record_a_backfilled_session(db_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    from stretchtui.store import Store
+
+    assert main(["--db", str(db_path), "record", "desk-break", "--at", "2026-11-20T07:30"]) == 0
+    assert "Recorded Desk Break: 4 min on Fri 20 Nov 2026." in capsys.readouterr().out
+    assert main(["--db", str(db_path), "record", "--minutes", "12", "--at", "2026-11-20T02:30:00+01:00"]) == 0
+    store = Store.open(db_path, clock)
+    try:
+        first, second = store.session(1), store.session(2)
+        assert first.source == "backfill" and first.status.value == "complete"
+        assert str(first.day) == "2026-11-20" and first.active_seconds == first.planned_seconds
+        assert second.routine_name == "Stretching" and second.active_seconds == 720
+        assert str(second.day) == "2026-11-19"  # 02:30 is before the 04:00 day start
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["record", "desk-break", "--at", "2999-01-01T00:00"], "--at: 2999-01-01T00:00 is in the future"),
+        (["record", "--minutes", "0"], "argument --minutes: 0 is outside 1-240"),
+        (["record", "--minutes", "241"], "argument --minutes: 241 is outside 1-240"),
+        (["record", "--minutes", "ten"], "argument --minutes: 'ten' is not a whole number of minutes"),
+        (["record", "nope", "--minutes", "5"], "no routine with id 'nope'"),
+        (["record"], "say what you did"),
+        (["record", "--at", "last tuesday", "--minutes", "5"], "--at: 'last tuesday' is not an ISO 8601 time"),
+    ],
+)
+def test_record_bad_input_writes_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+    db = tmp_path / "new" / "s.db"
+    result = run("--db", str(db), *args)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not db.parent.exists()

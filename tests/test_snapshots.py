@@ -43,3 +43,37 @@ def test_routine_builder(snap_compare, make_test_app, size) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(show_routine="lower-back-five"), terminal_size=size, run_before=run_before)
+
+
+async def into_session(pilot, seconds: float, *keys: str) -> None:
+    """Start Seven in Seven (pain 4), then let `seconds` pass on the frozen clock, then press `keys`."""
+    pilot.app.start_routine("seven-in-seven")
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    pilot.app.clock.advance(seconds)
+    pilot.app.screen._tick()
+    await settle(pilot)
+    if keys:
+        await pilot.press(*keys)
+        await settle(pilot)
+
+
+SESSION_MOMENTS = {
+    "get-ready": (0, ()),
+    "hold-mid-countdown": (5 + 13.4, ()),
+    "switch-side": (5 + 25 + 2, ()),
+    "paused": (5 + 9, ("space",)),
+    "summary": (5 + 25 + 5 + 25 + 3, ("q", "s", "2")),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("moment", list(SESSION_MOMENTS))
+def test_session(snap_compare, make_test_app, size, moment) -> None:
+    seconds, keys = SESSION_MOMENTS[moment]
+
+    async def run_before(pilot) -> None:
+        await into_session(pilot, seconds, *keys)
+
+    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)

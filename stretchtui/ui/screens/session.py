@@ -30,6 +30,7 @@ from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import (
     Event,
     ExerciseDone,
+    LastSeconds,
     PhaseKind,
     PhaseStarted,
     SessionDone,
@@ -53,6 +54,14 @@ PHASE_TITLES = {
     PhaseKind.DONE: "DONE",
 }
 BREATH_SECONDS = 4  # in for four, out for four: a calm pace for slow mobility moves
+
+
+def streak_line(current: int, today_done: bool) -> str:
+    """'3 days, done today' / 'no streak yet: today is not done'."""
+    if current == 0:
+        return "done today: a new streak starts" if today_done else "no streak yet: today's goal is not met"
+    days = f"{current} day{'s' if current != 1 else ''}"
+    return f"{days}, done today" if today_done else f"{days}, not done today yet"
 
 
 def clock_text(seconds: float) -> str:
@@ -178,8 +187,11 @@ class SessionScreen(Screen[SessionInfo | None]):
             if isinstance(event, StepRecorded):
                 self._save_step(event)
             elif isinstance(event, PhaseStarted):
+                self.query_one("#session-digits").remove_class("-ending")
                 if settings.get("cue_bell", True) and event.index > 0:
                     self.app.bell()
+            elif isinstance(event, LastSeconds):
+                self.query_one("#session-digits").add_class("-ending")
             elif isinstance(event, SwitchSide):
                 self._notify_desktop("Switch sides", f"{event.phase.exercise_name}: {event.phase.side.value} side")
             elif isinstance(event, ExerciseDone):
@@ -461,8 +473,7 @@ class SessionScreen(Screen[SessionInfo | None]):
         streak = result.get("streak")
         line = "—"
         if streak is not None:
-            line = f"{streak.current} day{'s' if streak.current != 1 else ''}" + (
-                ", done today" if streak.today_done else ", not done today yet")
+            line = streak_line(streak.current, streak.today_done)
         self.app.push_screen(SummaryScreen(info, wall, line), lambda _: self.dismiss(info))
 
     def on_unmount(self) -> None:
