@@ -58,7 +58,48 @@ def build_parser() -> Parser:
                              "or an instant with one; default now")
     record.add_argument("--minutes", type=_minutes, metavar="N",
                         help="how long, 1-240 (default: the routine's duration)")
+
+    log = commands.add_parser("log", help="note pain (and sitting hours) for today",
+                              description="Note your pain, and optionally hours sat and a note.")
+    log.add_argument("--pain", type=_pain, required=True, metavar="N", help="pain from 0 to 10")
+    log.add_argument("--area", default="lower-back", type=_region, metavar="AREA",
+                     help="lower-back (default), mid-upper-back, neck, hips-buttocks or leg")
+    log.add_argument("--side", choices=["left", "right"], help="left or right, if one side")
+    log.add_argument("--sitting", metavar="H", help="hours sat today, 0-24 in halves (7 or 7.5)")
+    log.add_argument("--note", metavar="TEXT", default="", help="a short note")
+    log.add_argument("--at", metavar="ISO8601", help="when: local time without an offset; default now")
+
+    rest = commands.add_parser("rest", help="mark a rest day (keeps a streak alive, never extends it)",
+                               description="Mark a rest day: it keeps a streak alive without extending it.")
+    rest.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the day (default today)")
     return parser
+
+
+def _pain(text: str) -> int:
+    from stretchtui.core.checkins import pain_value
+
+    try:
+        return pain_value(text)
+    except UserError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _region(text: str):
+    from stretchtui.core.checkins import region_value
+
+    try:
+        return region_value(text)
+    except UserError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-21") from None
 
 
 def _minutes(text: str) -> int:
@@ -156,6 +197,51 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    from stretchtui.core.checkins import PainEntry, note_value, sitting_value
+    from stretchtui.core.clock import SystemClock
+    from stretchtui.core.timeparse import parse_instant
+    from stretchtui.store import Store, resolve_db_path
+
+    clock = SystemClock()
+    try:
+        sitting = sitting_value(args.sitting, "--sitting")
+        note = note_value(args.note, "--note")
+        at = parse_instant(args.at, clock) if args.at else None
+    except ValueError as error:
+        raise CliError(f"--at: {error}") from None
+    if at is not None and at > clock.now():
+        raise CliError(f"--at: {args.at} is in the future")
+    store = Store.open(resolve_db_path(args.db), clock)
+    try:
+        checkin = store.add_checkin([PainEntry(args.area, args.pain, args.side or "")], sitting_hours=sitting,
+                                    note=note, at=at, source="cli")
+    finally:
+        store.close()
+    extra = f", sat {checkin.sitting_hours:g} h" if checkin.sitting_hours is not None else ""
+    print(f"Noted {checkin.pains[0].describe()}{extra} for {checkin.day:%a %d %b}.")
+    return 0
+
+
+def cmd_rest(args: argparse.Namespace) -> int:
+    from stretchtui.core.clock import SystemClock
+    from stretchtui.core.days import today
+    from stretchtui.store import Store, resolve_db_path
+
+    clock = SystemClock()
+    store = Store.open(resolve_db_path(args.db), clock)
+    try:
+        current = today(clock, store.day_start_hour())
+        day = args.date or current
+        if day > current:
+            raise CliError(f"--date: {day} is in the future")
+        added = store.mark_rest_day(day)
+    finally:
+        store.close()
+    print(f"{day:%a %d %b %Y} is {'now' if added else 'already'} a rest day.")
+    return 0
+
+
 def cmd_exercises(args: argparse.Namespace) -> int:
     from stretchtui.core.serialize import exercise_to_dict
 
@@ -202,6 +288,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "routines": cmd_routines,
     "start": cmd_start,
     "record": cmd_record,
+    "log": cmd_log,
+    "rest": cmd_rest,
 }
 
 

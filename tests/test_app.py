@@ -11,30 +11,48 @@ from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 
 async def settle(pilot) -> None:
     """Wait for thread workers (database reads) and the messages they post back."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
-async def test_app_starts_on_the_seeded_library(make_test_app) -> None:
+async def open_library(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
+async def test_app_starts_on_today(make_test_app) -> None:
+    from stretchtui.ui.screens.today import TodayScreen
+
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert "No check-in yet today." in str(app.screen.query_one("#today-checkins").content)
+        assert str(app.screen.query_one("#today-streak").content).startswith("Streak  0 days")
+
+
+async def test_the_library_lists_the_seeded_exercises(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await open_library(pilot)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        assert app.query_one("#exercise-list", OptionList).option_count >= 30
+        assert screen.query_one("#exercise-list", OptionList).option_count >= 30
         assert screen.query_one(ExerciseDetail).exercise is not None
 
 
 async def test_search_finds_cat_cow_and_shows_its_steps(make_test_app) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
+        await open_library(pilot)
         await pilot.press("slash", "c", "a", "t")
-        assert app.query_one("#search", Input).value == "cat"
+        assert app.screen.query_one("#search", Input).value == "cat"
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         assert [ex.id for ex in screen.shown] == ["cat-cow"]
-        assert str(app.query_one("#match-count").content) == "1 of 30"
+        assert str(app.screen.query_one("#match-count").content) == "1 of 30"
         detail = screen.query_one(ExerciseDetail)
         assert detail.exercise is not None and detail.exercise.name == "Cat-Cow"
         assert "hands and knees" in " ".join(detail.exercise.steps)
@@ -43,7 +61,7 @@ async def test_search_finds_cat_cow_and_shows_its_steps(make_test_app) -> None:
 async def test_help_lists_the_screen_keys(make_test_app) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
+        await open_library(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         rows = [app.screen.query_one("DataTable").get_row_at(i) for i in range(app.screen.query_one("DataTable").row_count)]

@@ -18,6 +18,8 @@ async def settle(pilot) -> None:
 def test_library_with_a_selected_exercise(snap_compare, make_test_app, size) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
         await pilot.press("slash", "c", "a", "t", "enter")
         await settle(pilot)
 
@@ -75,5 +77,17 @@ def test_session(snap_compare, make_test_app, size, moment) -> None:
 
     async def run_before(pilot) -> None:
         await into_session(pilot, seconds, *keys)
+
+    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_today_after_a_check_in(snap_compare, make_test_app, store, size) -> None:
+    from stretchtui.core.checkins import PainEntry, Region
+
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.NECK, 2, "left")], sitting_hours=9)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)

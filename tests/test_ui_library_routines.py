@@ -19,6 +19,12 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
+async def open_library(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
@@ -26,7 +32,7 @@ async def type_text(pilot, text: str) -> None:
 async def test_search_matches_aliases_and_areas(make_test_app) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
+        await open_library(pilot)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         await pilot.press("slash")
@@ -40,7 +46,7 @@ async def test_search_matches_aliases_and_areas(make_test_app) -> None:
 async def test_filters_narrow_and_clear(make_test_app) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
+        await open_library(pilot)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         total = len(screen.shown)
@@ -63,7 +69,7 @@ async def test_filters_narrow_and_clear(make_test_app) -> None:
 async def test_favourite_is_saved(make_test_app, db_path, clock) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
+        await open_library(pilot)
         first = app.screen.selected_exercise()
         await pilot.press("f")
         await settle(pilot)
@@ -161,7 +167,7 @@ async def test_duplicate_then_edit_a_built_in_routine(make_test_app, db_path, cl
 async def test_own_exercise_validation_then_save_and_search(make_test_app) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
+        await open_library(pilot)
         await pilot.press("n")
         form = app.screen
         assert isinstance(form, ExerciseForm)
@@ -198,7 +204,7 @@ async def test_own_exercise_validation_then_save_and_search(make_test_app) -> No
 async def test_add_to_routine_from_the_library(make_test_app, db_path, clock) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
+        await open_library(pilot)
         await pilot.press("slash")
         await type_text(pilot, "cat")
         await pilot.press("enter", "a")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import JOIN, fn
 
+from stretchtui.core.checkins import Checkin, PainEntry, Region
 from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
@@ -142,6 +143,13 @@ class SessionQueries:
             pain_before=row.pain_before, pain_after=row.pain_after, resume_state=row.resume_state,
             steps_done=counts.get("done", 0), steps_skipped=counts.get("skipped", 0), steps_hurt=counts.get("hurt", 0))
 
+    def last_session(self: "Store") -> SessionInfo | None:
+        """The latest session that counts (complete or partial)."""
+        row = (m.Session.select(m.Session.id)
+               .where(m.Session.status.in_((SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)))
+               .order_by(m.Session.started_at.desc()).first())
+        return None if row is None else self.session(row.id)
+
     def session_steps(self: "Store", session_id: int) -> list[StepRecord]:
         query = m.SessionStep.select().where(m.SessionStep.session == session_id).order_by(m.SessionStep.step_index)
         return [StepRecord(step_index=r.step_index, exercise_id=r.exercise_id, exercise_name=r.exercise_name,
@@ -214,3 +222,43 @@ class SessionQueries:
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class CheckinQueries:
+    """Mixed into Store: check-ins and rest days."""
+
+    def add_checkin(self: "Store", pains: list[PainEntry], *, sitting_hours: float | None = None, note: str = "",
+                    no_comfortable_position: bool = False, at: datetime | None = None, source: str = "app",
+                    session_id: int | None = None) -> Checkin:
+        stamp = self._stamp(at)
+        with self.db.atomic():
+            row = m.Checkin.create(uuid=str(uuidlib.uuid4()), at=stamp.at_utc, zone=stamp.zone, day=stamp.day,
+                                   source=source, sitting_hours=sitting_hours, note=note,
+                                   no_comfortable_position=no_comfortable_position, session=session_id)
+            if pains:
+                m.CheckinPain.insert_many([dict(checkin=row.id, region=p.region.value, side=p.side, pain=p.pain)
+                                           for p in pains]).execute()
+        return self.checkins(ids=[row.id])[0]
+
+    def checkins(self: "Store", *, since: date | None = None, ids: list[int] | None = None) -> list[Checkin]:
+        query = m.Checkin.select().order_by(m.Checkin.at)
+        if since is not None:
+            query = query.where(m.Checkin.day >= since)
+        if ids is not None:
+            query = query.where(m.Checkin.id.in_(ids))
+        rows = list(query)
+        pains: dict[int, list[PainEntry]] = {}
+        for pain in m.CheckinPain.select().where(m.CheckinPain.checkin.in_([r.id for r in rows])):
+            pains.setdefault(pain.checkin_id, []).append(PainEntry(Region(pain.region), pain.pain, pain.side))
+        return [Checkin(id=r.id, uuid=r.uuid, at=r.at, zone=r.zone, day=_as_date(r.day),
+                        pains=tuple(pains.get(r.id, ())), sitting_hours=r.sitting_hours, note=r.note,
+                        no_comfortable_position=bool(r.no_comfortable_position), source=r.source) for r in rows]
+
+    def mark_rest_day(self: "Store", day: date) -> bool:
+        """Mark `day` as a rest day; False if it already was one."""
+        stamp = self._stamp()
+        with self.db.atomic():
+            if m.DayMark.get_or_none((m.DayMark.day == day) & (m.DayMark.kind == "rest")) is not None:
+                return False
+            m.DayMark.create(uuid=str(uuidlib.uuid4()), day=day, kind="rest", at=stamp.at_utc, zone=stamp.zone)
+        return True

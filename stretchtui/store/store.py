@@ -34,7 +34,7 @@ from stretchtui.store.db import (
 )
 from stretchtui.store.location import default_data_dir
 from stretchtui.store.migrations import LATEST_VERSION, pending
-from stretchtui.store.sessions import SessionQueries
+from stretchtui.store.sessions import CheckinQueries, SessionQueries
 
 SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
 
@@ -48,13 +48,14 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "untitled"
 
 
-class Store(SessionQueries):
+class Store(SessionQueries, CheckinQueries):
     """One open stretchtui database."""
 
-    def __init__(self, db: SqliteDatabase, path: Path, clock: Clock) -> None:
+    def __init__(self, db: SqliteDatabase, path: Path, clock: Clock, seed_dir: Path | None = None) -> None:
         self.db = db
         self.path = path
         self.clock = clock
+        self.seed_dir = seed_dir or default_seed_dir()
 
     # ------------------------------------------------------------------ opening
 
@@ -75,10 +76,10 @@ class Store(SessionQueries):
             version = db.execute_sql("PRAGMA user_version").fetchone()[0]
             if version > LATEST_VERSION:  # the header may have been stale (an unmerged WAL)
                 raise StoreError(_newer_message(path, version))
-            store = cls(db, path, clock)
+            store = cls(db, path, clock, seed_dir)
             store._migrate()
             db.bind(m.ALL_MODELS)
-            store.sync_library(seed_dir or default_seed_dir())
+            store.sync_library(store.seed_dir)
         except BaseException:
             db.close()
             raise
@@ -158,6 +159,10 @@ class Store(SessionQueries):
              .where((m.Routine.origin == "seed") & m.Routine.id.not_in(list(library.routines))).execute())
             self.set_setting("seed_digest", digest)
         return True
+
+    def tips(self) -> tuple[core.Tip, ...]:
+        """Tips come straight from the seed files (they are not user data)."""
+        return load_library(self.seed_dir).tips
 
     def exercises(self, *, include_retired: bool = False) -> list[core.Exercise]:
         query = m.Exercise.select().order_by(fn.lower(m.Exercise.name))

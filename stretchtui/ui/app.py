@@ -27,12 +27,14 @@ from stretchtui.ui.screens.routines import RoutinesScreen
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import ResumeScreen
 from stretchtui.ui.screens.settings import SettingsScreen
+from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.widgets.navbar import MAIN_SCREENS
 
 DEFAULT_THEME = "textual-dark"
 
 # What the command palette says about each main screen.
 ABOUT = {
+    "today": "Streak, today's progress, check-in and the last session",
     "library": "Browse, search and filter the exercise library",
     "routines": "Built-in and your own routines: start, build, duplicate",
     "settings": "Theme, day start, daily goal and session cues",
@@ -44,8 +46,8 @@ class StretchApp(App[int]):
 
     CSS_PATH = "stretchtui.tcss"
     TITLE = "stretchtui"
-    MODES = {"library": LibraryScreen, "routines": RoutinesScreen, "settings": SettingsScreen}
-    DEFAULT_MODE = "library"
+    MODES = {"today": TodayScreen, "library": LibraryScreen, "routines": RoutinesScreen, "settings": SettingsScreen}
+    DEFAULT_MODE = "today"
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", title, id=f"go-{mode}", show=False, tooltip=ABOUT[mode])
           for mode, key, title in MAIN_SCREENS),
@@ -175,6 +177,13 @@ class StretchApp(App[int]):
         self.call_from_thread(self.push_screen, PickScreen("Start which routine?", choices),
                               lambda routine_id: routine_id and self.start_routine(routine_id))
 
+    def action_check_in(self) -> None:
+        """From anywhere: open Today and its check-in form."""
+        self.switch_mode("today")
+        screen = self.screen
+        if isinstance(screen, TodayScreen):
+            screen.action_check_in()
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -183,5 +192,6 @@ class StretchApp(App[int]):
         for mode, _key, title in MAIN_SCREENS:
             yield SystemCommand(title, ABOUT[mode], partial(self.switch_mode, mode))
         yield SystemCommand("Start routine…", "Choose a routine to start", self.action_pick_routine)
+        yield SystemCommand("Check in", "Note your pain, hours sat and a note", self.action_check_in)
         yield SystemCommand("Help: keys of this screen", "List every key of the current screen", self.action_help)
         yield from super().get_system_commands(screen)

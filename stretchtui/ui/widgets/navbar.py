@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 # (mode, key, title): the one list of main screens, also used for bindings and the palette.
 MAIN_SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("today", "1", "Today"),
     ("library", "2", "Library"),
     ("routines", "3", "Routines"),
     ("settings", "5", "Settings"),

@@ -1,0 +1,103 @@
+"""Check-ins: the form (digits set pain, Tab moves, inline validation) and `stretchtui log`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from stretchtui.cli import main
+from stretchtui.core.checkins import PainEntry, Region, latest_by_region
+from stretchtui.store import Store
+from stretchtui.ui.screens.checkin import CheckinScreen
+from stretchtui.ui.screens.today import TodayScreen
+from stretchtui.ui.widgets.pain_row import PainRow
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_checkin_form_digits_tab_and_validation(make_test_app, db_path, clock) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, CheckinScreen)
+        await pilot.press("ctrl+s")
+        assert "note the pain of at least one region" in str(form.query_one("#checkin-error").content)
+        await pilot.press("6", "s", "tab", "tab", "3")  # lower back 6 (left), neck 3
+        rows = {row.pain_region: row for row in form.query(PainRow)}
+        assert (rows[Region.LOWER_BACK].pain, rows[Region.LOWER_BACK].side) == (6, "left")
+        assert rows[Region.MID_UPPER_BACK].pain is None and rows[Region.NECK].pain == 3
+        form.query_one("#sitting", Input).value = "7.3"
+        await pilot.press("ctrl+s")
+        assert str(form.query_one("#checkin-error").content) == "hours sat: use whole or half hours (7 or 7.5), not 7.3"
+        assert form.focused is form.query_one("#sitting")
+        form.query_one("#sitting", Input).value = "9"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert "Lower back (left) 6/10" in str(app.screen.query_one("#today-checkins").content)
+    store = Store.open(db_path, clock)
+    [checkin] = store.checkins()
+    assert set(checkin.pains) == {PainEntry(Region.LOWER_BACK, 6, "left"), PainEntry(Region.NECK, 3)}
+    assert checkin.sitting_hours == 9 and checkin.source == "app"
+    store.close()
+
+
+def test_the_latest_check_in_per_region_counts(store: Store, clock) -> None:
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.NECK, 2)])
+    clock.advance(3600)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 4)])
+    latest = latest_by_region(store.checkins())
+    assert latest[(Region.LOWER_BACK, "")].pain == 4 and latest[(Region.NECK, "")].pain == 2
+
+
+def test_log_writes_a_checkin(db_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "log", "--pain", "6", "--area", "leg", "--side", "right",
+                 "--sitting", "9.5", "--note", "long drive", "--at", "2026-11-20T18:00"]) == 0
+    assert capsys.readouterr().out.strip() == "Noted Leg (sciatica-like) (right) 6/10, sat 9.5 h for Fri 20 Nov."
+    store = Store.open(db_path, clock)
+    [checkin] = store.checkins()
+    assert checkin.pains == (PainEntry(Region.LEG, 6, "right"),) and checkin.note == "long drive"
+    assert checkin.source == "cli" and str(checkin.day) == "2026-11-20"
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "--pain", "11"], "argument --pain: must be a whole number from 0 to 10, not 11"),
+        (["log", "--pain", "-1"], "argument --pain"),
+        (["log"], "the following arguments are required: --pain"),
+        (["log", "--pain", "3", "--area", "knee"], "'knee' is not one of"),
+        (["log", "--pain", "3", "--sitting", "25"], "--sitting: must be between 0 and 24 hours, not 25"),
+        (["log", "--pain", "3", "--sitting", "7.3"], "--sitting: use whole or half hours"),
+        (["log", "--pain", "3", "--at", "2999-01-01T00:00"], "--at: 2999-01-01T00:00 is in the future"),
+        (["log", "--pain", "3", "--note", "x" * 501], "--note: is 501 characters long; the limit is 500"),
+        (["rest", "--date", "2999-01-01"], "--date: 2999-01-01 is in the future"),
+        (["rest", "--date", "tomorrow"], "'tomorrow' is not a date like 2026-11-21"),
+    ],
+)
+def test_log_and_rest_bad_input_writes_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+    from test_cli import run
+
+    db = tmp_path / "new" / "s.db"
+    result = run("--db", str(db), *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    if args[0] == "log":
+        assert not db.parent.exists()
+
+
+def test_rest_marks_a_day_once(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(db_path), "rest", "--date", "2026-11-18"]) == 0
+    assert main(["--db", str(db_path), "rest", "--date", "2026-11-18"]) == 0
+    out = capsys.readouterr().out
+    assert "Wed 18 Nov 2026 is now a rest day." in out and "Wed 18 Nov 2026 is already a rest day." in out
