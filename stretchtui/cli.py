@@ -69,6 +69,14 @@ def build_parser() -> Parser:
     log.add_argument("--note", metavar="TEXT", default="", help="a short note")
     log.add_argument("--at", metavar="ISO8601", help="when: local time without an offset; default now")
 
+    stats = commands.add_parser("stats", help="streak and this week's numbers",
+                                description="Streak, habit strength and this week's numbers.")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
+    status = commands.add_parser("status", help="one short line for a shell prompt or tmux status bar",
+                                 description="One short line for a shell prompt or a tmux status bar.")
+    status.add_argument("--ascii", action="store_true", help="ASCII only, for terminals without Unicode")
+
     rest = commands.add_parser("rest", help="mark a rest day (keeps a streak alive, never extends it)",
                                description="Mark a rest day: it keeps a streak alive without extending it.")
     rest.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the day (default today)")
@@ -242,6 +250,53 @@ def cmd_rest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _streak_numbers(args: argparse.Namespace):
+    from stretchtui.core.clock import SystemClock
+    from stretchtui.core.days import today
+    from stretchtui.core.history import week_start
+    from stretchtui.core.streaks import Goal, week_summary
+
+    store = _open_store(args)
+    try:
+        current = today(store.clock, store.day_start_hour())
+        summary = store.streak_summary(current)
+        monday = week_start(current)
+        goal = Goal(int(store.get_setting("goal_routines", 1)), int(store.get_setting("goal_minutes", 5)))
+        week = week_summary(store.day_activities(since=monday), monday, goal, today=current)
+        return summary, week, store.day_start_hour()
+    finally:
+        store.close()
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    summary, week, day_start = _streak_numbers(args)
+    data = {
+        "current_streak": summary.current,
+        "longest_streak": summary.longest,
+        "longest_streak_start": summary.longest_start.isoformat() if summary.longest_start else None,
+        "longest_streak_end": summary.longest_end.isoformat() if summary.longest_end else None,
+        "strength": round(summary.strength, 4),
+        "today_done": summary.today_done,
+        "week": {"minutes": round(week.minutes, 1), "sessions": week.sessions, "days_done": week.days_done},
+        "day_start_hour": day_start,
+    }
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(f"Streak: {summary.current} days ({'done today' if summary.today_done else 'not yet today'}); "
+          f"longest {summary.longest}; habit strength {summary.strength:.0%}")
+    print(f"This week: {week.days_done} days done, {week.sessions} sessions, {week.minutes:.0f} minutes")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    summary, _week, _ = _streak_numbers(args)
+    mark = ("ok" if summary.today_done else "--") if args.ascii else ("✓" if summary.today_done else "·")
+    state = "done today" if summary.today_done else "not yet today"
+    print(f"{mark} {summary.current}d streak, {state}")
+    return 0
+
+
 def cmd_exercises(args: argparse.Namespace) -> int:
     from stretchtui.core.serialize import exercise_to_dict
 
@@ -290,6 +345,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "record": cmd_record,
     "log": cmd_log,
     "rest": cmd_rest,
+    "stats": cmd_stats,
+    "status": cmd_status,
 }
 
 

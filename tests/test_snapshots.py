@@ -91,3 +91,20 @@ def test_today_after_a_check_in(snap_compare, make_test_app, store, size) -> Non
         await settle(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("tab", ["week", "trends", "streak"])
+def test_history(snap_compare, make_test_app, store, clock, size, tab) -> None:
+    from history_data import fill_history
+
+    fill_history(store, clock, days=120)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        pilot.app.screen.action_tab(tab)
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)

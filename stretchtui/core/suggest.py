@@ -17,8 +17,8 @@ Rules, decided here once (the numbers are the constants below):
 * Sitting, the place, past hurts and what has helped before only choose and order moves; they
   never raise intensity. Ties are broken by a hash of (day, id): variety from day to day, the
   same answer all day.
-* The routine fills the minutes asked to within 10% (never over), by choosing moves and then
-  lengthening holds or adding reps within each level's limits.
+* The routine fills the minutes asked to within 10% (short mobility never runs over), by choosing
+  moves and then lengthening holds or adding reps within each level's limits; sets stay as written.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from stretchtui.core.model import Area, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides
+from stretchtui.core.model import Area, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides, format_duration
 
 MINUTES_CHOICES = (1, 5, 10, 15, 20)
 PLACES = ("floor", "desk", "standing")
@@ -41,7 +41,7 @@ RECENT_DAYS = 7
 """A latest pain note older than this no longer sets today's level."""
 BASELINE_DAYS = 7
 TREND_RISE = 2
-TREND_RATIO = 1.3
+TREND_RATIO = 1.3  # is_rising compares 10 * pain with 13 * baseline
 HISTORY_DAYS = 14
 """Hurts and calm sessions count for this many days, today included."""
 CALM_SESSIONS_FOR_STRENGTH = 2
@@ -292,19 +292,26 @@ def no_comfortable_position_today(notes: Iterable[PainNote], today: date) -> boo
     return any(n.no_comfortable_position and n.day == today for n in notes)
 
 
+def _previous(worst: Mapping[date, int], day: date) -> list[int]:
+    return [worst[d] for d in (day - timedelta(days=i) for i in range(1, BASELINE_DAYS + 1)) if d in worst]
+
+
 def baseline(worst: Mapping[date, int], day: date) -> float | None:
     """Mean daily worst over the BASELINE_DAYS before `day`; None when none were noted."""
-    values = [worst[d] for d in (day - timedelta(days=i) for i in range(1, BASELINE_DAYS + 1)) if d in worst]
+    values = _previous(worst, day)
     return sum(values) / len(values) if values else None
 
 
 def is_rising(worst: Mapping[date, int], day: date) -> bool:
-    """Pain on `day` is TREND_RISE points or TREND_RATIO times above its own baseline."""
-    base = baseline(worst, day)
-    if day not in worst or base is None:
+    """Pain on `day` is TREND_RISE points or TREND_RATIO times above its own baseline.
+
+    Compared in whole numbers (pain * n against the sum), so 3.9 vs 3 * 1.3 never wobbles.
+    """
+    values = _previous(worst, day)
+    if day not in worst or not values:
         return False
-    pain = worst[day]
-    return pain >= base + TREND_RISE - 1e-9 or (base > 0 and pain >= base * TREND_RATIO - 1e-9)
+    pain, total, count = worst[day], sum(values), len(values)
+    return pain * count >= total + TREND_RISE * count or (total > 0 and 10 * pain * count >= 13 * total)
 
 
 def level_for_pain(pain: int) -> Level:
@@ -342,7 +349,7 @@ def _dose_range(exercise: Exercise, level: Level) -> _Range:
         if gentle:
             start = max(1, round(base * GENTLE_FACTOR))
             return _Range(True, start, max(1, round(base / 3)), start, 1)
-        return _Range(True, base, max(1, (base + 1) // 2), max(base, round(base * 1.5)), 1)
+        return _Range(True, base, max(1, (base + 1) // 2), (3 * base + 1) // 2, 1)
     high = GENTLE_MAX_HOLD if gentle else MAX_HOLD
     start = round(dose.hold_seconds * GENTLE_FACTOR) if gentle else dose.hold_seconds
     return _Range(False, min(max(start, MIN_HOLD), high), MIN_HOLD, high, 5)
@@ -357,43 +364,52 @@ def _item(exercise: Exercise, rng: _Range, value: int) -> RoutineItem:
 _Pick = tuple[Exercise, _Range, int]
 
 
-def _routine(picks: list[_Pick], rid: str = "", name: str = "", description: str = "") -> Routine:
-    return Routine(id=rid, name=name, description=description, items=tuple(_item(*p) for p in picks),
-                   rest_between_seconds=REST_BETWEEN_SECONDS, origin=Origin.SEED)
+def _routine(picks: list[_Pick], rid: str = "", **fields: object) -> Routine:
+    """Built in, so not editable in place: the UI duplicates it to keep a changed copy."""
+    return Routine(id=rid, items=tuple(_item(*p) for p in picks), rest_between_seconds=REST_BETWEEN_SECONDS,
+                   origin=Origin.SEED, **fields)  # type: ignore[arg-type]
 
 
-def _fit(ranked: list[Exercise], level: Level, target: int, exercises: Mapping[str, Exercise]) -> list[_Pick]:
-    """Choose moves in rank order at their starting dose, then lengthen them towards the target.
+def _fit(ranked: list[Exercise], level: Level, target: int, upper: int,
+         exercises: dict[str, Exercise]) -> list[_Pick]:
+    """Choose moves in rank order at their starting dose, lengthen them towards the target, and
+    while still short, squeeze in one more move at its smallest dose and lengthen again.
 
-    Never exceeds target * (1 + TIME_SLACK); a lone move may start at its smallest dose.
+    Never exceeds `upper` seconds.
     """
-    upper = math.floor(target * (1 + TIME_SLACK))
-
-    def seconds(picks: list[_Pick]) -> int:
-        return _routine(picks).duration_seconds(exercises)  # type: ignore[arg-type]
-
+    ranges = {e.id: _dose_range(e, level) for e in ranked}
     picks: list[_Pick] = []
-    for exercise in ranked:
-        rng = _dose_range(exercise, level)
-        if seconds([*picks, (exercise, rng, rng.start)]) <= target:
-            picks.append((exercise, rng, rng.start))
-    if not picks:
+
+    def seconds(trial: list[_Pick]) -> int:
+        return _routine(trial, name="").duration_seconds(exercises)
+
+    def add(smallest: bool, limit: int) -> bool:
+        taken = {p[0].id for p in picks}
         for exercise in ranked:
-            rng = _dose_range(exercise, level)
-            if seconds([(exercise, rng, rng.low)]) <= upper:
-                picks = [(exercise, rng, rng.low)]
-                break
-    grew = True
-    while grew and picks and seconds(picks) < target:
-        grew = False
-        for i, (exercise, rng, value) in enumerate(picks):
-            if value + rng.step > rng.high:
-                continue
-            trial = [*picks[:i], (exercise, rng, value + rng.step), *picks[i + 1:]]
-            if seconds(trial) <= upper:
-                picks, grew = trial, True
-                if seconds(picks) >= target:
-                    break
+            rng = ranges[exercise.id]
+            pick = (exercise, rng, rng.low if smallest else rng.start)
+            if exercise.id not in taken and seconds([*picks, pick]) <= limit:
+                picks.append(pick)
+                if smallest:
+                    return True
+        return False
+
+    def grow() -> None:
+        grew = True
+        while grew and seconds(picks) < target:
+            grew = False
+            for i, (exercise, rng, value) in enumerate(picks):
+                if value + rng.step <= rng.high:
+                    trial = [*picks[:i], (exercise, rng, value + rng.step), *picks[i + 1:]]
+                    if seconds(trial) <= upper:
+                        picks[i], grew = trial[i], True
+                        if seconds(picks) >= target:
+                            return
+
+    add(smallest=False, limit=target)
+    grow()
+    while seconds(picks) < target * (1 - TIME_SLACK) and add(smallest=True, limit=upper):
+        grow()
     return picks
 
 
@@ -478,7 +494,7 @@ RISING_ADVICE = ("Your pain has risen three days in a row: consider seeing a cli
 
 def suggest(request: SuggestionRequest) -> Suggestion:
     """Today's suggestion. Pure: the same request always gives the same answer."""
-    today, exercises = request.today, request.exercises
+    today, exercises = request.today, dict(request.exercises)
     why: list[str] = []
     advice: list[str] = []
 
@@ -522,7 +538,8 @@ def suggest(request: SuggestionRequest) -> Suggestion:
     calm = sum(1 for s in window if s.mobility_only and s.pain_before is not None
                and s.pain_before <= CALM_PAIN and not s.hurt_exercise_ids)
     strength_ok = level is Level.FULL and calm >= CALM_SESSIONS_FOR_STRENGTH
-    usable = [e for e in exercises.values() if (e.dose.reps > 0 or e.dose.hold_seconds > 0) and _fits_place(e, request.place)]
+    usable = [e for e in exercises.values()
+              if (e.dose.reps > 0 or e.dose.hold_seconds > 0) and _fits_place(e, request.place)]
     candidates = [e for e in usable if e.id not in hurt and _fits_level(e, level, strength_ok)]
 
     # Ranking.
@@ -539,11 +556,13 @@ def suggest(request: SuggestionRequest) -> Suggestion:
                 + SCORE_REGION * targets_focus(exercise))
 
     ranked = sorted(candidates, key=lambda e: (-score(e), _tiebreak(today, e.id), e.id))
-    minutes = min(request.minutes, SHORT_MINUTES) if level is Level.MOBILITY_SHORT else request.minutes
-    picks = _fit(ranked, level, minutes * 60, exercises)
+    # Short mobility is capped hard; otherwise the routine may run up to TIME_SLACK over.
+    short = level is Level.MOBILITY_SHORT
+    minutes = min(request.minutes, SHORT_MINUTES) if short else request.minutes
+    upper = minutes * 60 if short else math.floor(minutes * 60 * (1 + TIME_SLACK))
+    picks = _fit(ranked, level, minutes * 60, upper, exercises)
     rank = {e.id: i for i, e in enumerate(ranked)}
-    picks.sort(key=lambda p: (POSITION_ORDER.index(p[0].position) if p[0].position in POSITION_ORDER else len(POSITION_ORDER),
-                              KIND_ORDER.index(p[0].kind), rank[p[0].id]))
+    picks.sort(key=lambda p: (POSITION_ORDER.index(p[0].position), KIND_ORDER.index(p[0].kind), rank[p[0].id]))
     chosen = [p[0] for p in picks]
 
     # Why lines about the choice.
@@ -559,10 +578,9 @@ def suggest(request: SuggestionRequest) -> Suggestion:
         if strength_ok:
             why.append(f"Strength moves are in: {calm} calm mobility-only sessions in the last {HISTORY_DAYS} days.")
         elif level is Level.FULL:
-            why.append(f"Mobility first: strength moves join after {CALM_SESSIONS_FOR_STRENGTH} mobility-only "
-                       f"sessions in {HISTORY_DAYS} days at pain {CALM_PAIN}/10 or less with nothing hurting "
-                       f"(so far {calm}).")
-    left_out = sorted(exercises[i].name for i in hurt if i in exercises and exercises[i] in usable)
+            why.append(f"Mobility first: strength moves join after {CALM_SESSIONS_FOR_STRENGTH} calm mobility-only "
+                       f"sessions (pain {CALM_PAIN}/10 or less, nothing hurt) in {HISTORY_DAYS} days; so far {calm}.")
+    left_out = sorted(e.name for e in usable if e.id in hurt)
     if left_out:
         why.append(f"Left out after hurting in the last {HISTORY_DAYS} days: {_names(left_out)}.")
     for exercise in sorted((e for e in chosen if e.id in helped), key=lambda e: (-helped[e.id][0], e.id))[:3]:
@@ -570,18 +588,16 @@ def suggest(request: SuggestionRequest) -> Suggestion:
         why.append(f"Pain after sessions with {exercise.name} fell by {mean:.1f} on average ({count} sessions).")
 
     if not picks:
-        why.append("Nothing in the library suits today's level, place and time; try another place or more minutes.")
+        why.append("Nothing in the library suits today's level and place; another place may have more.")
         return Suggestion(routine=None, why=tuple(why), advice=tuple(advice), blocked=False, level=str(level))
 
-    sources = tuple(dict.fromkeys(title for e in chosen for title in e.sources))
-    routine = _routine(picks, rid=f"suggested-{today.isoformat()}", name="Today's suggestion",
-                       description=why[0])
-    routine = Routine(id=routine.id, name=routine.name, items=routine.items, description=routine.description,
-                      rest_between_seconds=routine.rest_between_seconds, sources=sources, origin=Origin.SEED)
-    seconds = routine.duration_seconds(exercises)  # type: ignore[arg-type]
+    routine = _routine(picks, rid=f"suggested-{today.isoformat()}", name="Today's suggestion", description=why[0],
+                       sources=tuple(dict.fromkeys(title for e in chosen for title in e.sources)))
+    seconds = routine.duration_seconds(exercises)
     if seconds < minutes * 60 * (1 - TIME_SLACK):
         why.append(f"Only {len(picks)} {'move fits' if len(picks) == 1 else 'moves fit'} today's level and place: "
-                   f"about {max(1, round(seconds / 60))} of {minutes} min.")
+                   f"about {format_duration(seconds - seconds % 10 if seconds < 120 else round(seconds / 60) * 60)} "
+                   f"of {minutes} min.")
     return Suggestion(routine=routine, why=tuple(why), advice=tuple(advice), blocked=False, level=str(level))
 
 
@@ -598,7 +614,7 @@ def to_json_dict(suggestion: Suggestion, exercises: Mapping[str, Exercise]) -> d
         items.append({"exercise": item.exercise_id, **amount, "sides": str(Sides(dose.sides))})
     return {
         "routine": items,
-        "duration_seconds": routine.duration_seconds(exercises) if routine else 0,  # type: ignore[arg-type]
+        "duration_seconds": routine.duration_seconds(dict(exercises)) if routine else 0,
         "why": list(suggestion.why),
         "advice": list(suggestion.advice),
         "blocked": suggestion.blocked,

@@ -262,3 +262,69 @@ class CheckinQueries:
                 return False
             m.DayMark.create(uuid=str(uuidlib.uuid4()), day=day, kind="rest", at=stamp.at_utc, zone=stamp.zone)
         return True
+
+
+class HistoryQueries:
+    """Mixed into Store: aggregates for the history screen and the weekly numbers, one query each."""
+
+    def pain_by_day(self: "Store", since: date) -> dict[date, int]:
+        """The worst pain noted each day (check-ins and sessions' pain before)."""
+        result: dict[date, int] = {}
+        rows = (m.CheckinPain.select(m.Checkin.day, fn.MAX(m.CheckinPain.pain)).join(m.Checkin)
+                .where(m.Checkin.day >= since).group_by(m.Checkin.day).tuples())
+        for day, pain in rows:
+            result[_as_date(day)] = int(pain)
+        session_rows = (m.Session.select(m.Session.day, fn.MAX(m.Session.pain_before))
+                        .where((m.Session.day >= since) & m.Session.pain_before.is_null(False)
+                               & (m.Session.status != SessionStatus.DISCARDED.value))
+                        .group_by(m.Session.day).tuples())
+        for day, pain in session_rows:
+            key = _as_date(day)
+            result[key] = max(result.get(key, 0), int(pain))
+        return result
+
+    def sitting_by_day(self: "Store", since: date) -> dict[date, float]:
+        """The latest sitting hours noted each day."""
+        result: dict[date, float] = {}
+        rows = (m.Checkin.select(m.Checkin.day, m.Checkin.sitting_hours)
+                .where((m.Checkin.day >= since) & m.Checkin.sitting_hours.is_null(False))
+                .order_by(m.Checkin.at).tuples())
+        for day, hours in rows:
+            result[_as_date(day)] = float(hours)
+        return result
+
+    def relief_by_exercise(self: "Store", min_sessions: int = 3) -> list[tuple[str, float, int]]:
+        """(exercise name, mean pain change after minus before, n) where n >= min_sessions; best first."""
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        per_session = (m.SessionStep.select(m.SessionStep.exercise_name, m.SessionStep.session)
+                       .join(m.Session)
+                       .where(m.Session.status.in_(counted) & (m.SessionStep.outcome == "done")
+                              & m.Session.pain_before.is_null(False) & m.Session.pain_after.is_null(False))
+                       .distinct())
+        sub = per_session.alias("pairs")
+        query = (m.Session.select(sub.c.exercise_name, fn.AVG(m.Session.pain_after - m.Session.pain_before),
+                                  fn.COUNT(m.Session.id))
+                 .join(sub, on=(sub.c.session_id == m.Session.id))
+                 .group_by(sub.c.exercise_name)
+                 .having(fn.COUNT(m.Session.id) >= min_sessions))
+        rows = [(name, float(avg), int(n)) for name, avg, n in query.tuples()]
+        return sorted(rows, key=lambda row: (row[1], -row[2], row[0]))
+
+    def sessions_list(self: "Store", limit: int = 200) -> list[SessionInfo]:
+        """Recent sessions that count or were partial, newest first, with step counts in one query."""
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        rows = list(m.Session.select().where(m.Session.status.in_(counted))
+                    .order_by(m.Session.started_at.desc()).limit(limit))
+        counts: dict[int, dict[str, int]] = {}
+        steps = (m.SessionStep.select(m.SessionStep.session, m.SessionStep.outcome, fn.COUNT(m.SessionStep.id))
+                 .where(m.SessionStep.session.in_([r.id for r in rows]))
+                 .group_by(m.SessionStep.session, m.SessionStep.outcome).tuples())
+        for session_id, outcome, count in steps:
+            counts.setdefault(session_id, {})[outcome] = count
+        return [SessionInfo(
+            id=r.id, uuid=r.uuid, routine_id=r.routine_id, routine_name=r.routine_name,
+            status=SessionStatus(r.status), source=r.source, started_at=r.started_at, zone=r.zone,
+            day=_as_date(r.day), ended_at=r.ended_at, planned_seconds=r.planned_seconds,
+            active_seconds=r.active_seconds, pain_before=r.pain_before, pain_after=r.pain_after,
+            steps_done=counts.get(r.id, {}).get("done", 0), steps_skipped=counts.get(r.id, {}).get("skipped", 0),
+            steps_hurt=counts.get(r.id, {}).get("hurt", 0)) for r in rows]

@@ -34,7 +34,7 @@ from stretchtui.store.db import (
 )
 from stretchtui.store.location import default_data_dir
 from stretchtui.store.migrations import LATEST_VERSION, pending
-from stretchtui.store.sessions import CheckinQueries, SessionQueries
+from stretchtui.store.sessions import CheckinQueries, HistoryQueries, SessionQueries
 
 SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
 
@@ -48,7 +48,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "untitled"
 
 
-class Store(SessionQueries, CheckinQueries):
+class Store(SessionQueries, CheckinQueries, HistoryQueries):
     """One open stretchtui database."""
 
     def __init__(self, db: SqliteDatabase, path: Path, clock: Clock, seed_dir: Path | None = None) -> None:

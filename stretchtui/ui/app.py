@@ -22,6 +22,7 @@ from stretchtui.core.settings import SETTINGS
 from stretchtui.core.model import format_duration
 from stretchtui.core.ports import StorePort
 from stretchtui.ui.screens.help import HelpScreen
+from stretchtui.ui.screens.history import HistoryScreen
 from stretchtui.ui.screens.library import LibraryScreen
 from stretchtui.ui.screens.routines import RoutinesScreen
 from stretchtui.ui.screens.session import SessionScreen
@@ -37,6 +38,7 @@ ABOUT = {
     "today": "Streak, today's progress, check-in and the last session",
     "library": "Browse, search and filter the exercise library",
     "routines": "Built-in and your own routines: start, build, duplicate",
+    "history": "Weeks, heatmap, pain and sitting trends, sessions and the streak audit",
     "settings": "Theme, day start, daily goal and session cues",
 }
 
@@ -46,7 +48,8 @@ class StretchApp(App[int]):
 
     CSS_PATH = "stretchtui.tcss"
     TITLE = "stretchtui"
-    MODES = {"today": TodayScreen, "library": LibraryScreen, "routines": RoutinesScreen, "settings": SettingsScreen}
+    MODES = {"today": TodayScreen, "library": LibraryScreen, "routines": RoutinesScreen,
+             "history": HistoryScreen, "settings": SettingsScreen}
     DEFAULT_MODE = "today"
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", title, id=f"go-{mode}", show=False, tooltip=ABOUT[mode])

@@ -12,6 +12,7 @@ MAIN_SCREENS: tuple[tuple[str, str, str], ...] = (
     ("today", "1", "Today"),
     ("library", "2", "Library"),
     ("routines", "3", "Routines"),
+    ("history", "4", "History"),
     ("settings", "5", "Settings"),
 )
 

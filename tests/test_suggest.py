@@ -1,0 +1,524 @@
+"""Today's suggestion: one table per rule, on the real seeded library, plus properties over histories."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stretchtui.core.library import load_library
+from stretchtui.core.model import Kind, Position
+from stretchtui.core.suggest import (
+    MINUTES_CHOICES,
+    PLACES,
+    RED_FLAG_QUESTIONS,
+    REGIONS,
+    SELF_CARE_ADVICE,
+    SITTING_ADVICE,
+    SITTING_AREAS,
+    PainNote,
+    RedFlags,
+    SessionNote,
+    SittingNote,
+    Suggestion,
+    SuggestionRequest,
+    current_pain,
+    is_mobility_only,
+    note_mentions_red_flag,
+    red_flags_from_answers,
+    suggest,
+    to_json_dict,
+)
+
+LIBRARY = load_library()
+EX = LIBRARY.exercises
+TODAY = date(2026, 11, 21)
+NO_FLAGS = RedFlags(answered=True, urgent=False, soon=False)
+
+
+def ago(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+def pain(days_ago: int, value: int, region: str = "lower-back", side: str = "", stuck: bool = False) -> PainNote:
+    return PainNote(ago(days_ago), region, side, value, no_comfortable_position=stuck)
+
+
+def history(*values: int | None) -> tuple[PainNote, ...]:
+    """Lower-back pain by day, oldest first, ending today; None leaves a day out."""
+    n = len(values) - 1
+    return tuple(pain(n - i, v) for i, v in enumerate(values) if v is not None)
+
+
+def calm(days_ago: int, pain_before: int | None = 2, hurt: frozenset[str] = frozenset(),
+         mobility_only: bool = True) -> SessionNote:
+    return SessionNote(ago(days_ago), frozenset({"cat-cow"}), hurt, mobility_only, pain_before, pain_before)
+
+
+def request(minutes: int = 10, place: str = "floor", **fields) -> SuggestionRequest:
+    fields.setdefault("red_flags", NO_FLAGS)
+    return SuggestionRequest(fields.pop("today", TODAY), minutes, place, exercises=EX, **fields)
+
+
+def moves(suggestion: Suggestion):
+    return [EX[item.exercise_id] for item in suggestion.routine.items] if suggestion.routine else []
+
+
+def seconds(suggestion: Suggestion) -> int:
+    return suggestion.routine.duration_seconds(EX) if suggestion.routine else 0
+
+
+# --- rule 1: red flags --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("flags", "notes", "level", "advice_words"), [
+    (RedFlags(True, urgent=True, soon=False), (), "red-flag", ("today", "emergency")),
+    (RedFlags(True, urgent=False, soon=True), (), "red-flag", ("doctor soon",)),
+    (RedFlags(True, urgent=True, soon=True), (), "red-flag", ("today", "emergency")),
+    (RedFlags(False, urgent=True, soon=False), (), "red-flag", ("today",)),  # a yes counts, finished or not
+    (RedFlags(True, urgent=False, soon=True), history(0), "red-flag", ("doctor soon",)),  # pain 0 does not override
+    (RedFlags(True, False, False), (), "full", ()),
+    (RedFlags(False, False, False), (), "full", ()),  # an unanswered screen does not block
+])
+def test_red_flags_block_the_routine(flags, notes, level, advice_words) -> None:
+    s = suggest(request(red_flags=flags, pain_notes=notes))
+    assert s.level == level
+    if level == "red-flag":
+        assert s.blocked and s.routine is None and s.why
+        text = " ".join(s.advice).lower()
+        assert all(word in text for word in advice_words)
+        assert not any(word in text for word in ("cauda", "fracture", "infection", "cancer", "tumour", "sciatica"))
+        assert to_json_dict(s, EX)["routine"] == []
+    else:
+        assert not s.blocked and s.routine is not None
+
+
+def test_red_flag_questions() -> None:
+    assert len(RED_FLAG_QUESTIONS) == 6
+    assert len({key for key, _, _ in RED_FLAG_QUESTIONS}) == 6
+    assert [level for _, _, level in RED_FLAG_QUESTIONS].count("urgent") == 3
+    assert {level for _, _, level in RED_FLAG_QUESTIONS} == {"urgent", "soon"}
+    assert all(text.endswith("?") for _, text, _ in RED_FLAG_QUESTIONS)
+
+
+@pytest.mark.parametrize(("answers", "expected"), [
+    ({}, RedFlags(False, False, False)),
+    ({key: False for key, _, _ in RED_FLAG_QUESTIONS}, RedFlags(True, False, False)),
+    ({"bladder-bowel": True}, RedFlags(False, True, False)),
+    ({key: False for key, _, _ in RED_FLAG_QUESTIONS} | {"night": True}, RedFlags(True, False, True)),
+])
+def test_red_flags_from_answers(answers, expected) -> None:
+    assert red_flags_from_answers(answers) == expected
+
+
+@pytest.mark.parametrize(("text", "mentions"), [
+    ("Numbness in my left foot", True),
+    ("both legs feel weird", True),
+    ("Trouble with my BLADDER since Monday", True),
+    ("bowel", True),
+    ("a bit of incontinence", True),
+    ("saddle area feels odd", True),
+    ("I can\u2019t feel my groin", True),
+    ("fever and chills", True),
+    ("some weight loss lately", True),
+    ("lost weight without trying", True),
+    ("slipped and FELL on the ice", True),
+    ("car accident last week", True),
+    ("night pain again", True),
+    ("hurts at night", True),
+    ("", False),
+    ("stiff after sitting all day", False),
+    ("fell asleep on the sofa, woke up stiff", False),
+    ("felt good after the walk", False),
+    ("tight hamstrings, lower back 3/10", False),
+])
+def test_note_mentions_red_flag(text, mentions) -> None:
+    assert note_mentions_red_flag(text) is mentions
+
+
+# --- rule 2: pain level -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("notes", "level", "why"), [
+    ((), "full", "No recent pain notes"),
+    (history(2), "full", "Pain 2/10 today: a full routine."),
+    (history(3), "full", "Pain 3/10 today"),
+    (history(4), "gentle", "Pain 4/10 today: a gentle routine"),
+    (history(5), "gentle", "Pain 5/10 today"),
+    (history(6), "mobility-short", "Pain 6/10 today: short, gentle mobility only"),
+    (history(7), "mobility-short", "Pain 7/10 today"),
+    (history(8), "none", "Pain 8/10 today: no routine today."),
+    (history(10), "none", "Pain 10/10 today"),
+    ((pain(0, 2), pain(0, 5, "neck")), "gentle", "Pain 5/10 today"),  # the worst region counts
+    ((pain(0, 2), pain(0, 6), pain(0, 1)), "mobility-short", "Pain 6/10 today"),  # duplicates: the max
+    ((pain(1, 5, "leg", "left"),), "gentle", "Pain 5/10 yesterday"),  # no note today: the latest day
+    ((pain(3, 6), pain(3, 1, "neck")), "mobility-short", "Pain 6/10 3 days ago"),
+    ((pain(0, 2), pain(1, 6)), "full", "Pain 2/10 today"),  # today wins over a worse yesterday
+    ((pain(0, 1, stuck=True),), "none", "No comfortable position today"),
+    ((pain(1, 1, stuck=True),), "full", "Pain 1/10 yesterday"),  # only today's position counts
+    ((pain(8, 9),), "full", "No recent pain notes"),  # older than a week says nothing about today
+    ((PainNote(TODAY + timedelta(days=1), "neck", "", 9),), "full", "No recent pain notes"),  # future: ignored
+])
+def test_pain_sets_the_level(notes, level, why) -> None:
+    s = suggest(request(pain_notes=notes))
+    assert s.level == level
+    assert any(line.startswith(why) for line in s.why), s.why
+    assert s.blocked is (level == "none")
+    assert (s.routine is None) is (level == "none")
+    if level == "none":
+        assert set(SELF_CARE_ADVICE) <= set(s.advice)
+        assert any("persists beyond a few days" in line for line in s.advice)
+
+
+@pytest.mark.parametrize("minutes", MINUTES_CHOICES)
+@pytest.mark.parametrize("value", range(8))
+def test_each_level_keeps_its_limits(value: int, minutes: int) -> None:
+    s = suggest(request(minutes, pain_notes=history(value), sessions=(calm(1), calm(2))))
+    for move, item in zip(moves(s), s.routine.items, strict=True):
+        dose = item.dose_for(move)
+        assert item.hold_seconds is not None and item.reps is not None  # explicit overrides
+        if s.level == "full":
+            assert move.intensity <= 3
+        elif s.level == "gentle":
+            assert move.intensity <= 2 and move.kind is not Kind.STRENGTH
+            if dose.is_reps:
+                assert dose.reps < move.dose.reps or move.dose.reps == 1
+            else:
+                assert dose.hold_seconds <= 40
+        else:
+            assert s.level == "mobility-short"
+            assert move.intensity == 1 and move.kind in (Kind.MOBILITY, Kind.NERVE_GLIDE)
+            assert seconds(s) <= min(minutes, 5) * 60
+
+
+def test_gentle_holds_start_at_two_thirds() -> None:
+    only = {"double-knee-to-chest": EX["double-knee-to-chest"]}  # hold 30 s
+    full = suggest(SuggestionRequest(TODAY, 1, "floor", history(0), red_flags=NO_FLAGS, exercises=only))
+    gentle = suggest(SuggestionRequest(TODAY, 1, "floor", history(4), red_flags=NO_FLAGS, exercises=only))
+    assert (full.level, gentle.level) == ("full", "gentle")
+    assert full.routine.items[0].hold_seconds == 60  # lengthened to fill the minute
+    assert gentle.routine.items[0].hold_seconds == 40  # never past 2/3 of the longest hold
+    lone = {"cat-cow": EX["cat-cow"]}  # 6 reps
+    assert suggest(SuggestionRequest(TODAY, 1, "floor", history(4), red_flags=NO_FLAGS,
+                                     exercises=lone)).routine.items[0].reps == 4
+
+
+# --- rule 3: trend ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("notes", "level", "why", "see_clinician"), [
+    (history(2, 2, 2, 2, 2, 2, 2, 4), "mobility-short", "up from your 7-day average of 2.0", False),
+    (history(3, 3, 3, 3, 3, 3, 3, 4), "mobility-short", "average of 3.0", False),  # 4 >= 3 * 1.3
+    (history(3, 3, 3, 3, 3, 3, 3, 3), "full", None, False),
+    (history(0, 0, 0, 2), "gentle", "average of 0.0", False),  # +2 from nothing
+    (history(0, 0, 0, 1), "full", None, False),  # no ratio rule on a zero baseline
+    (history(5, 5, 5, 6), "mobility-short", None, False),  # 6 < 5 + 2 and 6 < 6.5
+    (history(5, 5, 5, 7), "none", "average of 5.0", False),  # stepping down from mobility-short ends at none
+    (history(9, 1, None, None, None, None, None, None, 3), "gentle", "average of 1.0", False),  # 8 days back: out
+    (history(None, 2, None, 2, 4), "mobility-short", "average of 2.0", False),  # days without notes are skipped
+    (history(1, 1, 1, 1, 1, 1, 1, 3, 3, 3), "gentle", "average of 1.6", True),  # three rising days in a row
+    (history(1, 1, 1, 1, 1, 1, 1, 1, 3, 3), "gentle", "average of 1.3", False),  # only two
+])
+def test_a_rising_trend_steps_down(notes, level, why, see_clinician) -> None:
+    s = suggest(request(pain_notes=notes))
+    assert s.level == level, s.why
+    if why is None:
+        assert not any("up from your" in line for line in s.why)
+    else:
+        assert any(why in line and "one step gentler" in line for line in s.why), s.why
+    assert any("three days in a row" in line for line in s.advice) is see_clinician
+
+
+def test_the_trend_of_the_latest_day_counts_without_a_note_today() -> None:
+    s = suggest(request(pain_notes=history(2, 2, 2, 2, 2, 2, 2, 4, None)))
+    assert s.level == "mobility-short"
+    assert s.why[0] == "Pain 4/10 yesterday: a gentle routine (shorter holds, fewer reps, no strength moves)."
+
+
+# --- rule 4: mobility before strength -----------------------------------------------------------
+
+@pytest.mark.parametrize(("sessions", "notes", "allowed", "why"), [
+    ((calm(1), calm(3)), (), True, "Strength moves are in: 2 calm"),
+    ((calm(0), calm(13)), history(2), True, "Strength moves are in"),
+    ((calm(1),), (), False, "so far 1"),
+    ((calm(1), calm(2, pain_before=None)), (), False, "so far 1"),
+    ((calm(1), calm(2, pain_before=4)), (), False, "so far 1"),
+    ((calm(1), calm(2, hurt=frozenset({"cat-cow"}))), (), False, "so far 1"),
+    ((calm(1), calm(2, mobility_only=False)), (), False, "so far 1"),
+    ((calm(1), calm(14)), (), False, "so far 1"),  # 14 days ago is outside the last 14 days
+    ((calm(-1), calm(-2)), (), False, "so far 0"),  # sessions in the future do not count
+    ((calm(1), calm(2), calm(3)), history(4), False, "no strength moves"),  # gentle
+    ((calm(1), calm(2), calm(3)), history(6), False, "mobility only"),
+])
+def test_strength_only_after_calm_mobility(sessions, notes, allowed, why) -> None:
+    s = suggest(request(20, sessions=sessions, pain_notes=notes))
+    strength = [m.id for m in moves(s) if m.kind is Kind.STRENGTH]
+    assert bool(strength) is allowed
+    assert any(why in line for line in s.why), s.why
+
+
+def test_is_mobility_only() -> None:
+    assert is_mobility_only({"cat-cow", "seated-sciatic-nerve-glide"}, EX)
+    assert not is_mobility_only({"cat-cow", "bridge"}, EX)
+    assert not is_mobility_only(set(), EX)
+    assert not is_mobility_only({"no-such-move"}, EX)
+
+
+# --- rule 5: sitting ----------------------------------------------------------------------------
+
+def sits(move) -> bool:
+    return bool(SITTING_AREAS & set(move.areas))
+
+
+@pytest.mark.parametrize(("notes", "favoured", "why"), [
+    ((SittingNote(TODAY, 9),), True, "You sat 9 hours today: hip flexors, hamstrings and upper back first."),
+    ((SittingNote(ago(1), 7.5),), True, "You sat 7.5 hours yesterday"),
+    ((SittingNote(TODAY, 6),), True, "You sat 6 hours today"),
+    ((SittingNote(TODAY, 5.5),), False, None),
+    ((SittingNote(TODAY, 2), SittingNote(ago(1), 10)), False, None),  # today's note wins
+    ((SittingNote(TODAY, 2), SittingNote(TODAY, 8)), True, "You sat 8 hours today"),  # duplicates: the most
+    ((SittingNote(ago(2), 12),), False, None),
+])
+def test_long_sitting_favours_hips_hamstrings_and_upper_back(notes, favoured, why) -> None:
+    s = suggest(request(5, sitting_notes=notes))
+    assert (SITTING_ADVICE in s.advice) is favoured
+    if favoured:
+        assert any(line.startswith(why) for line in s.why), s.why
+        assert all(sits(m) for m in moves(s))
+    else:
+        assert not any(line.startswith("You sat") for line in s.why)
+
+
+def test_sitting_never_raises_intensity() -> None:
+    plain = suggest(request(10, pain_notes=history(4)))
+    sat = suggest(request(10, pain_notes=history(4), sitting_notes=(SittingNote(TODAY, 12),)))
+    assert plain.level == sat.level == "gentle"
+    assert max(m.intensity for m in moves(sat)) <= 2
+    assert not any(m.kind is Kind.STRENGTH for m in moves(sat))
+    blocked = suggest(request(10, pain_notes=history(9), sitting_notes=(SittingNote(TODAY, 12),)))
+    assert blocked.routine is None and SITTING_ADVICE in blocked.advice
+
+
+# --- rule 6: place ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("minutes", MINUTES_CHOICES)
+@pytest.mark.parametrize(("place", "allowed", "why"), [
+    ("desk", lambda m: m.desk_friendly and m.position in (Position.SEATED, Position.STANDING),
+     "Desk: seated and standing moves only."),
+    ("standing", lambda m: m.position is Position.STANDING, "Standing: standing moves only."),
+    ("floor", lambda m: True, None),
+])
+def test_place_limits_the_moves(place, allowed, why, minutes) -> None:
+    s = suggest(request(minutes, place, sessions=(calm(1), calm(2))))
+    assert s.routine is not None and all(allowed(m) for m in moves(s))
+    assert why is None or why in s.why
+
+
+def test_the_floor_uses_floor_moves() -> None:
+    s = suggest(request(20, "floor"))
+    assert {m.position for m in moves(s)} - {Position.SEATED, Position.STANDING}
+
+
+# --- rule 7: time -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("minutes", MINUTES_CHOICES)
+@pytest.mark.parametrize(("notes", "place", "cap"), [
+    ((), "floor", 20), (history(4), "floor", 20), (history(6), "floor", 20), ((), "desk", 10), ((), "standing", 5),
+])
+def test_the_routine_fills_the_minutes(minutes, notes, place, cap) -> None:
+    s = suggest(request(minutes, place, pain_notes=notes))
+    short = s.level == "mobility-short"
+    target = min(minutes, 5 if short else minutes) * 60
+    assert s.routine.rest_between_seconds == 5
+    assert seconds(s) <= (target if short else target * 1.1)
+    if minutes == 1:
+        assert 1 <= len(s.routine.items) <= 2
+    elif minutes <= cap:  # enough moves exist for this level and place
+        assert seconds(s) >= target * 0.9, (seconds(s), target)
+    else:
+        assert seconds(s) < target * 0.9
+        assert any(line.startswith("Only ") for line in s.why)
+    for move, item in zip(moves(s), s.routine.items, strict=True):
+        dose = item.dose_for(move)
+        assert dose.is_reps or 15 <= dose.hold_seconds <= 60
+        assert dose.sets == move.dose.sets  # sets stay as written, so the JSON tells the whole dose
+
+
+# --- rule 8: personal history -------------------------------------------------------------------
+
+def test_a_move_that_hurt_is_left_out_for_14_days() -> None:
+    first = moves(suggest(request(5)))[0]
+    hurt = SessionNote(ago(13), frozenset({first.id}), frozenset({first.id}), pain_before=2, pain_after=4)
+    s = suggest(request(5, sessions=(hurt,)))
+    assert first.id not in {m.id for m in moves(s)}
+    assert f"Left out after hurting in the last 14 days: {first.name}." in s.why
+    old = SessionNote(ago(14), frozenset({first.id}), frozenset({first.id}), pain_before=2, pain_after=4)
+    assert moves(suggest(request(5, sessions=(old,)))) == moves(suggest(request(5)))
+
+
+def relief(days_ago: int, exercise_id: str, before: int, after: int) -> SessionNote:
+    return SessionNote(ago(days_ago), frozenset({exercise_id, "bird-dog"}), pain_before=before, pain_after=after)
+
+
+@pytest.mark.parametrize(("sessions", "preferred", "why"), [
+    ((relief(1, "knee-to-chest", 5, 3), relief(4, "knee-to-chest", 4, 3), relief(9, "knee-to-chest", 4, 2)),
+     True, f"Pain after sessions with {EX['knee-to-chest'].name} fell by 1.7 on average (3 sessions)."),
+    ((relief(1, "knee-to-chest", 5, 3), relief(30, "knee-to-chest", 4, 3), relief(60, "knee-to-chest", 4, 2),
+      relief(70, "knee-to-chest", 3, 3), relief(80, "knee-to-chest", 2, None)),
+     True, "fell by 1.2 on average (4 sessions)."),
+    ((relief(1, "knee-to-chest", 5, 3), relief(4, "knee-to-chest", 4, 3)), False, None),  # only two
+    ((relief(1, "knee-to-chest", 5, 4), relief(2, "knee-to-chest", 5, 4), relief(3, "knee-to-chest", 5, 4),
+      relief(4, "knee-to-chest", 1, 6)), False, None),  # fell three times, but rose more on average
+])
+def test_moves_that_helped_are_preferred(sessions, preferred, why) -> None:
+    s = suggest(request(5, sessions=sessions))
+    assert ("knee-to-chest" in {m.id for m in moves(s)}) is preferred
+    if why:
+        assert any(why in line for line in s.why), s.why
+    else:
+        assert not any("fell by" in line for line in s.why)
+
+
+def test_a_helpful_move_that_hurt_lately_is_still_left_out() -> None:
+    sessions = (relief(20, "knee-to-chest", 5, 3), relief(21, "knee-to-chest", 4, 3), relief(22, "knee-to-chest", 4, 2),
+                SessionNote(ago(2), frozenset({"knee-to-chest"}), frozenset({"knee-to-chest"})))
+    assert "knee-to-chest" not in {m.id for m in moves(suggest(request(5, sessions=sessions)))}
+
+
+# --- rule 9: variety and determinism ------------------------------------------------------------
+
+def test_same_request_same_answer_and_order_does_not_matter() -> None:
+    notes = (pain(0, 3), pain(1, 2, "neck"), pain(2, 1), pain(0, 2, "leg", "left"))
+    sessions = (calm(1), relief(3, "cat-cow", 4, 2))
+    a = suggest(request(10, pain_notes=notes, sessions=sessions))
+    b = suggest(request(10, pain_notes=tuple(reversed(notes)), sessions=tuple(reversed(sessions))))
+    assert a == b == suggest(request(10, pain_notes=notes, sessions=sessions))
+    shuffled = dict(sorted(EX.items(), reverse=True))
+    c = suggest(SuggestionRequest(TODAY, 10, "floor", notes, (), sessions, NO_FLAGS, exercises=shuffled))
+    assert c == a
+
+
+def test_moves_rotate_from_day_to_day() -> None:
+    week = {tuple(m.id for m in moves(suggest(request(5, today=TODAY + timedelta(days=d))))) for d in range(7)}
+    assert len(week) >= 3
+
+
+def test_the_answer_does_not_depend_on_the_string_hash_seed() -> None:
+    code = ("import json; from datetime import date; from stretchtui.core.library import load_library; "
+            "from stretchtui.core.suggest import *; ex = load_library().exercises; "
+            "print(json.dumps(to_json_dict(suggest(SuggestionRequest(date(2026, 11, 21), 10, 'floor', "
+            "exercises=ex)), ex)))")
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    here = to_json_dict(suggest(SuggestionRequest(TODAY, 10, "floor", exercises=EX)), EX)
+    assert json.loads(out) == here
+
+
+# --- rule 10: why lines, the routine and the JSON -----------------------------------------------
+
+def test_why_lines_explain_the_routine() -> None:
+    s = suggest(request(10, "desk", pain_notes=history(2), sitting_notes=(SittingNote(ago(1), 9),)))
+    assert s.why[0] == "Pain 2/10 today: a full routine."
+    assert "Desk: seated and standing moves only." in s.why
+    assert "You sat 9 hours yesterday: hip flexors, hamstrings and upper back first." in s.why
+    assert "Moves for your lower back come first." in s.why
+    r = s.routine
+    assert r.id == f"suggested-{TODAY.isoformat()}" and not r.editable and r.description == s.why[0]
+    assert r.sources  # the articles behind the moves
+
+
+def test_json_shape() -> None:
+    s = suggest(request(5, pain_notes=history(1), sessions=(calm(1), calm(2))))
+    data = to_json_dict(s, EX)
+    assert list(data) == ["routine", "duration_seconds", "why", "advice", "blocked"]
+    assert data["duration_seconds"] == seconds(s) and data["blocked"] is False
+    assert data["why"] == list(s.why) and data["advice"] == list(s.advice)
+    for entry, move in zip(data["routine"], moves(s), strict=True):
+        amount = "reps" if move.dose.reps else "hold_seconds"
+        assert list(entry) == ["exercise", amount, "sides"]
+        assert entry["exercise"] == move.id and entry["sides"] in ("both", "each")
+        assert isinstance(entry[amount], int) and entry[amount] > 0
+    json.dumps(data)
+    blocked = to_json_dict(suggest(request(5, pain_notes=history(9))), EX)
+    assert blocked["routine"] == [] and blocked["duration_seconds"] == 0 and blocked["blocked"] is True
+
+
+@pytest.mark.parametrize(("field", "value"), [("minutes", 7), ("place", "bed")])
+def test_bad_requests_are_refused(field, value) -> None:
+    with pytest.raises(ValueError):
+        request(**{"minutes": 5, "place": "floor", field: value})
+    with pytest.raises(ValueError):
+        PainNote(TODAY, "neck", "", 11)
+
+
+def test_no_candidates_gives_no_routine_but_says_why() -> None:
+    only_strength = {k: e for k, e in EX.items() if e.kind is Kind.STRENGTH}
+    s = suggest(SuggestionRequest(TODAY, 5, "floor", red_flags=NO_FLAGS, exercises=only_strength))
+    assert s.routine is None and not s.blocked and s.why and s.level == "full"
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+IDS = sorted(EX)
+
+
+@st.composite
+def histories(draw) -> dict:
+    """Everything but the library, so a failing example prints short."""
+    today = draw(st.dates(date(2025, 1, 1), date(2027, 12, 31)))
+    day = st.integers(0, 10).map(lambda n: today - timedelta(days=n))
+    notes = draw(st.lists(st.builds(
+        PainNote, day, st.sampled_from(REGIONS), st.sampled_from(("", "left", "right")), st.integers(0, 10),
+        st.sampled_from((False,) * 7 + (True,))), max_size=14))
+    sitting = draw(st.lists(st.builds(SittingNote, st.integers(0, 3).map(lambda n: today - timedelta(days=n)),
+                                      st.sampled_from((0.0, 2.0, 5.5, 6.0, 9.0, 12.5))), max_size=3))
+    pains = st.none() | st.integers(0, 10)
+    sessions = draw(st.lists(st.builds(
+        SessionNote, st.integers(-1, 20).map(lambda n: today - timedelta(days=n)),
+        st.frozensets(st.sampled_from(IDS), max_size=6), st.frozensets(st.sampled_from(IDS), max_size=1),
+        st.booleans(), pains, pains, st.booleans()), max_size=8))
+    flags = draw(st.sampled_from((RedFlags(), NO_FLAGS, NO_FLAGS, NO_FLAGS, RedFlags(True, True, False),
+                                  RedFlags(True, False, True))))
+    return dict(today=today, minutes=draw(st.sampled_from(MINUTES_CHOICES)), place=draw(st.sampled_from(PLACES)),
+                pain_notes=tuple(notes), sitting_notes=tuple(sitting), sessions=tuple(sessions), red_flags=flags)
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories())
+def test_suggestion_properties(fields: dict) -> None:
+    req = SuggestionRequest(**fields, exercises=EX)
+    s = suggest(req)
+    assert s == suggest(req) and to_json_dict(s, EX) == to_json_dict(suggest(req), EX)
+    reading = current_pain(req.pain_notes, req.today)
+    worst = reading.pain if reading else 0
+    stuck = any(n.no_comfortable_position and n.day == req.today for n in req.pain_notes)
+    if req.red_flags.urgent or req.red_flags.soon or worst >= 8 or stuck:
+        assert s.level in ("red-flag", "none")
+    assert s.blocked is (s.level in ("red-flag", "none"))
+    if s.blocked:
+        assert s.routine is None and s.advice and s.why
+        assert to_json_dict(s, EX)["routine"] == []
+        return
+    assert s.why
+    if s.routine is None:  # every fitting move hurt lately
+        return
+    assert s.routine.items
+    chosen = moves(s)
+    if worst >= 6:
+        assert not any(m.kind is Kind.STRENGTH for m in chosen)
+    if worst >= 4 or s.level != "full":
+        assert not any(m.kind is Kind.STRENGTH for m in chosen)
+    assert seconds(s) <= req.minutes * 60 * 1.1
+    if s.level == "mobility-short":
+        assert seconds(s) <= 5 * 60 * 1.1
+    recent_hurt = {i for x in req.sessions if req.today - timedelta(days=14) < x.day <= req.today
+                   for i in x.hurt_exercise_ids}
+    assert not recent_hurt & {m.id for m in chosen}
+    if req.place == "standing":
+        assert all(m.position is Position.STANDING for m in chosen)
+    elif req.place == "desk":
+        assert all(m.desk_friendly for m in chosen)
+    assert len({m.id for m in chosen}) == len(chosen)
