@@ -69,6 +69,14 @@ def build_parser() -> Parser:
     log.add_argument("--note", metavar="TEXT", default="", help="a short note")
     log.add_argument("--at", metavar="ISO8601", help="when: local time without an offset; default now")
 
+    suggest = commands.add_parser("suggest", help="today's suggested routine and why",
+                                  description="Today's suggested routine, from your recent pain and sitting notes.")
+    suggest.add_argument("--minutes", type=int, choices=[1, 5, 10, 15, 20], default=None, metavar="M",
+                         help="minutes available: 1, 5, 10, 15 or 20 (default: your last choice, else 10)")
+    suggest.add_argument("--place", choices=["floor", "desk", "standing"], default=None,
+                         help="where you are: floor, desk or standing (default: your last choice, else floor)")
+    suggest.add_argument("--json", action="store_true", help="print JSON")
+
     stats = commands.add_parser("stats", help="streak and this week's numbers",
                                 description="Streak, habit strength and this week's numbers.")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -268,6 +276,36 @@ def _streak_numbers(args: argparse.Namespace):
         store.close()
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from stretchtui.core.days import today
+    from stretchtui.core.model import format_duration
+    from stretchtui.core.suggest import suggest, to_json_dict
+
+    store = _open_store(args)
+    try:
+        minutes = args.minutes or int(store.get_setting("suggest_minutes", 10))
+        place = args.place or str(store.get_setting("suggest_place", "floor"))
+        request = store.suggestion_request(today(store.clock, store.day_start_hour()), minutes, place)
+    finally:
+        store.close()
+    result = suggest(request)
+    if args.json:
+        print(json.dumps(to_json_dict(result, request.exercises), indent=2, ensure_ascii=False))
+        return 0
+    if result.routine is not None:
+        print(f"{result.routine.name} ({format_duration(result.routine.duration_seconds(request.exercises))}):")
+        for item in result.routine.items:
+            exercise = request.exercises[item.exercise_id]
+            print(f"  - {exercise.name}: {item.dose_for(exercise).describe()}")
+    else:
+        print("No routine today.")
+    for line in result.why:
+        print(f"why: {line}")
+    for line in result.advice:
+        print(f"advice: {line}")
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     summary, week, day_start = _streak_numbers(args)
     data = {
@@ -346,6 +384,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "log": cmd_log,
     "rest": cmd_rest,
     "stats": cmd_stats,
+    "suggest": cmd_suggest,
     "status": cmd_status,
 }
 

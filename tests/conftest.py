@@ -48,7 +48,10 @@ def make_test_app(db_path: Path, clock: FrozenClock):
     """Build the app the way the CLI does, on the tmp database and the frozen clock."""
     from stretchtui.factory import make_app
 
-    def build(**kwargs):
-        return make_app(db_path, clock=clock, cursor_blink=False, **kwargs)
+    def build(*, safety_answered: bool = True, **kwargs):
+        app = make_app(db_path, clock=clock, cursor_blink=False, **kwargs)
+        if safety_answered and app.store.get_setting("safety_answers") is None:
+            app.store.set_setting("safety_answers", {})  # answered, all "no": no first-run dialog
+        return app
 
     return build

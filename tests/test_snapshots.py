@@ -108,3 +108,27 @@ def test_history(snap_compare, make_test_app, store, clock, size, tab) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+TODAY_STATES = {
+    "normal": ([], 2, None),
+    "gentle": ([("lower-back", 5)], 9, None),
+    "blocked": ([("lower-back", 9)], None, None),
+    "red-flag": ([("leg", 4)], None, {"saddle": True}),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("state", list(TODAY_STATES))
+def test_today_states(snap_compare, make_test_app, store, size, state) -> None:
+    from stretchtui.core.checkins import PainEntry, Region
+
+    pains, sitting, flags = TODAY_STATES[state]
+    store.add_checkin([PainEntry(Region(region), pain) for region, pain in pains], sitting_hours=sitting)
+    if flags is not None:
+        store.set_setting("safety_answers", flags)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)

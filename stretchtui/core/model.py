@@ -133,7 +133,8 @@ class Dose:
     def describe(self) -> str:
         """A short human summary, e.g. '2 x 10 reps, each side' or 'hold 30 s'."""
         if self.is_reps:
-            work = f"{self.reps} reps" + (f", hold {self.hold_seconds} s each" if self.hold_seconds else "")
+            reps = f"{self.reps} rep{'s' if self.reps != 1 else ''}"
+            work = reps + (f", hold {self.hold_seconds} s each" if self.hold_seconds else "")
         else:
             work = f"hold {self.hold_seconds} s"
         sets = f"{self.sets} x " if self.sets > 1 else ""

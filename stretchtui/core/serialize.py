@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stretchtui.core.model import Dose, Exercise, Routine
+from stretchtui.core.model import Dose, Exercise, Origin, Routine, RoutineItem, Sides
 
 
 def dose_to_dict(dose: Dose) -> dict[str, Any]:
@@ -65,3 +65,26 @@ def routine_to_dict(routine: Routine, exercises: dict[str, Exercise]) -> dict[st
         "rest_between_seconds": routine.rest_between_seconds,
         "sources": list(routine.sources),
     }
+
+
+ITEM_KEYS = ("hold_seconds", "reps", "sets", "rest_after_seconds")
+
+
+def routine_to_plain(routine: Routine) -> dict[str, Any]:
+    """Enough to rebuild a routine exactly (a suggestion or a one-exercise session has no row)."""
+    items = []
+    for item in routine.items:
+        entry: dict[str, Any] = {"exercise": item.exercise_id}
+        entry.update({key: getattr(item, key) for key in ITEM_KEYS if getattr(item, key) is not None})
+        if item.sides is not None:
+            entry["sides"] = item.sides.value
+        items.append(entry)
+    return {"id": routine.id, "name": routine.name, "rest_between_seconds": routine.rest_between_seconds,
+            "origin": routine.origin.value, "items": items}
+
+
+def routine_from_plain(data: dict[str, Any]) -> Routine:
+    items = tuple(RoutineItem(exercise_id=entry["exercise"], sides=Sides(entry["sides"]) if entry.get("sides") else None,
+                              **{key: entry.get(key) for key in ITEM_KEYS}) for entry in data["items"])
+    return Routine(id=data.get("id", ""), name=data["name"], items=items,
+                   rest_between_seconds=data.get("rest_between_seconds", 10), origin=Origin(data.get("origin", "seed")))

@@ -6,7 +6,7 @@ Written so that a crash, a kill or a dropped SSH connection loses nothing but th
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from peewee import JOIN, fn
@@ -16,11 +16,22 @@ from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
 from stretchtui.core.streaks import DayActivity, Goal, StreakSummary, compute_streaks
+from stretchtui.core.suggest import (
+    PainNote,
+    SessionNote,
+    SittingNote,
+    SuggestionRequest,
+    is_mobility_only,
+    red_flags_from_answers,
+)
 from stretchtui.core.timer import StepRecord
 from stretchtui.store import models as m
 
 if TYPE_CHECKING:
     from stretchtui.store.store import Store
+
+
+SUGGESTION_HISTORY_DAYS = 90  # enough for "pain fell after sessions with X" (3+ sessions)
 
 
 class SessionQueries:
@@ -328,3 +339,41 @@ class HistoryQueries:
             active_seconds=r.active_seconds, pain_before=r.pain_before, pain_after=r.pain_after,
             steps_done=counts.get(r.id, {}).get("done", 0), steps_skipped=counts.get(r.id, {}).get("skipped", 0),
             steps_hurt=counts.get(r.id, {}).get("hurt", 0)) for r in rows]
+
+
+class SuggestionInputs:
+    """Mixed into Store: gathers what the suggestion engine reads, in a few aggregate queries."""
+
+    def suggestion_request(self: "Store", today_: date, minutes: int, place: str) -> SuggestionRequest:
+        since = today_ - timedelta(days=SUGGESTION_HISTORY_DAYS)
+        pain_notes: list[PainNote] = []
+        sitting_notes: list[SittingNote] = []
+        for checkin in self.checkins(since=since):
+            for pain in checkin.pains:
+                pain_notes.append(PainNote(checkin.day, pain.region.value, pain.side, pain.pain,
+                                           checkin.no_comfortable_position))
+            if not checkin.pains and checkin.no_comfortable_position:
+                pain_notes.append(PainNote(checkin.day, "lower-back", "", 0, True))
+            if checkin.sitting_hours is not None:
+                sitting_notes.append(SittingNote(checkin.day, checkin.sitting_hours))
+        exercises = self.exercise_index()
+        sessions: list[SessionNote] = []
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        rows = list(m.Session.select().where(m.Session.status.in_(counted) & (m.Session.day >= since)))
+        steps: dict[int, list[tuple[str, str]]] = {}
+        for session_id, exercise_id, outcome in (m.SessionStep.select(m.SessionStep.session, m.SessionStep.exercise_id,
+                                                                      m.SessionStep.outcome)
+                                                 .where(m.SessionStep.session.in_([r.id for r in rows])).tuples()):
+            steps.setdefault(session_id, []).append((exercise_id, outcome))
+        for row in rows:
+            done = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "done")
+            hurt = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "hurt")
+            sessions.append(SessionNote(day=_as_date(row.day), exercise_ids=done, hurt_exercise_ids=hurt,
+                                        mobility_only=is_mobility_only(done, exercises) if done else False,
+                                        pain_before=row.pain_before, pain_after=row.pain_after,
+                                        complete=row.status == SessionStatus.COMPLETE.value))
+            if row.pain_before is not None:  # a session's pain before counts as a note that day
+                pain_notes.append(PainNote(_as_date(row.day), "lower-back", "", row.pain_before))
+        answers = self.get_setting("safety_answers") or {}
+        return SuggestionRequest(today_, minutes, place, tuple(pain_notes), tuple(sitting_notes), tuple(sessions),
+                                 red_flags_from_answers(answers), exercises=exercises)

@@ -34,7 +34,7 @@ from stretchtui.store.db import (
 )
 from stretchtui.store.location import default_data_dir
 from stretchtui.store.migrations import LATEST_VERSION, pending
-from stretchtui.store.sessions import CheckinQueries, HistoryQueries, SessionQueries
+from stretchtui.store.sessions import CheckinQueries, HistoryQueries, SessionQueries, SuggestionInputs
 
 SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
 
@@ -48,7 +48,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "untitled"
 
 
-class Store(SessionQueries, CheckinQueries, HistoryQueries):
+class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
     """One open stretchtui database."""
 
     def __init__(self, db: SqliteDatabase, path: Path, clock: Clock, seed_dir: Path | None = None) -> None:
@@ -121,8 +121,12 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries):
         return default if row is None else row.value
 
     def set_setting(self, key: str, value: Any) -> None:
+        """Store a JSON value; None removes the setting (so its default applies again)."""
         with self.db.atomic():
-            m.Setting.insert(key=key, value=value, updated_at=self.clock.now()).on_conflict_replace().execute()
+            if value is None:
+                m.Setting.delete().where(m.Setting.key == key).execute()
+            else:
+                m.Setting.insert(key=key, value=value, updated_at=self.clock.now()).on_conflict_replace().execute()
 
     def day_start_hour(self) -> int:
         return int(self.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))

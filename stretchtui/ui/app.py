@@ -17,6 +17,7 @@ from stretchtui.core.clock import Clock
 from stretchtui.core.cues import title as cue_title
 from stretchtui.core.days import today
 from stretchtui.core.model import Exercise, Routine, RoutineItem
+from stretchtui.core.serialize import routine_from_plain
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.core.settings import SETTINGS
 from stretchtui.core.model import format_duration
@@ -118,17 +119,18 @@ class StretchApp(App[int]):
 
     @work(thread=True, group="sessions")
     def resume_session(self, info: SessionInfo) -> None:
-        routine = self.store.routine(info.routine_id) if info.routine_id else None
-        if routine is None:
-            routine = self._routine_from_snapshot(info)
-        self.call_from_thread(self.push_screen, SessionScreen(routine, self.store.exercise_index(), resume=info),
-                              self._session_closed)
-
-    def _routine_from_snapshot(self, info: SessionInfo) -> Routine:
-        """A one-exercise session (no routine row): rebuild it from the first saved step."""
-        steps = self.store.session_steps(info.id)
-        exercise_id = steps[0].exercise_id if steps else ""
-        return Routine(id="", name=info.routine_name, items=(RoutineItem(exercise_id),) if exercise_id else ())
+        """Rebuild the plan exactly as it was (the resume state carries the routine), then resume."""
+        state = info.resume_state or {}
+        try:
+            routine = routine_from_plain(state["routine"])
+            screen = SessionScreen(routine, self.store.exercise_index(), resume=info,
+                                   stored_routine=info.routine_id is not None)
+        except (KeyError, TypeError, ValueError):
+            self.store.close_interrupted_as_partial()
+            self.call_from_thread(self.notify, "That session could not be resumed; it was saved as partial.",
+                                  severity="warning")
+            return
+        self.call_from_thread(self.push_screen, screen, self._session_closed)
 
     @work(thread=True, group="sessions")
     def start_routine(self, routine_id: str) -> None:
@@ -139,10 +141,14 @@ class StretchApp(App[int]):
         self.call_from_thread(self.push_screen, SessionScreen(routine, self.store.exercise_index()),
                               self._session_closed)
 
+    def start_suggested(self, routine: Routine, exercises: dict[str, Exercise]) -> None:
+        """Today's suggestion: a routine with no row of its own (history keeps its name)."""
+        self.push_screen(SessionScreen(routine, exercises, stored_routine=False), self._session_closed)
+
     def start_exercise(self, exercise: Exercise) -> None:
         """A one-exercise session from the library."""
         routine = Routine(id="", name=exercise.name, items=(RoutineItem(exercise.id),))
-        self.push_screen(SessionScreen(routine, {exercise.id: exercise}), self._session_closed)
+        self.push_screen(SessionScreen(routine, {exercise.id: exercise}, stored_routine=False), self._session_closed)
 
     def _session_closed(self, info: SessionInfo | None) -> None:
         self.initial_routine = None

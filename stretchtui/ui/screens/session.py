@@ -26,6 +26,7 @@ from textual.widgets import Digits, Footer, Label, ProgressBar, Static
 
 from stretchtui.core import cues
 from stretchtui.core.model import Exercise, Kind, Routine, format_duration, label
+from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import (
     Event,
@@ -87,9 +88,10 @@ class SessionScreen(Screen[SessionInfo | None]):
     ]
 
     def __init__(self, routine: Routine, exercises: dict[str, Exercise], *, resume: SessionInfo | None = None,
-                 ask_pain: bool = True) -> None:
+                 ask_pain: bool = True, stored_routine: bool = True) -> None:
         super().__init__()
         self.routine = routine
+        self.stored_routine = stored_routine and bool(routine.id)  # False: a suggestion or one exercise
         self.exercises = exercises
         self.resume_info = resume
         self.ask_pain = ask_pain and resume is None
@@ -142,7 +144,7 @@ class SessionScreen(Screen[SessionInfo | None]):
         self.pain_before = pain_before
         self.timer = SessionTimer(self.phases, self.stretch_app.clock.monotonic)
         store = self.stretch_app.store
-        routine_id = self.routine.id or None
+        routine_id = self.routine.id if self.stored_routine else None
         planned = self.timer.total_planned_seconds
 
         def create() -> None:
@@ -155,7 +157,8 @@ class SessionScreen(Screen[SessionInfo | None]):
         self._refresh_display()
 
     def _resume(self, info: SessionInfo) -> None:
-        self.timer = SessionTimer.from_snapshot(self.phases, info.resume_state or {}, self.stretch_app.clock.monotonic)
+        state = info.resume_state or {}
+        self.timer = SessionTimer.from_snapshot(self.phases, state.get("timer", {}), self.stretch_app.clock.monotonic)
         self._write(lambda: self.stretch_app.store.reopen_session(info.id))
         self.notify("Resumed where you stopped. Press space to continue.")
         self._refresh_display()
@@ -204,7 +207,8 @@ class SessionScreen(Screen[SessionInfo | None]):
     def _save_step(self, event: StepRecorded) -> None:
         timer = self.timer
         assert timer is not None
-        snapshot, active = timer.snapshot(), timer.work_seconds
+        snapshot = {"timer": timer.snapshot(), "routine": routine_to_plain(self.routine)}
+        active = timer.work_seconds
         record = event.record
         self._write(lambda: self.stretch_app.store.record_step(
             cast(int, self.session_id), record, active_seconds=active, resume_state=snapshot))

@@ -18,10 +18,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from stretchtui.core.checkins import latest_by_region
-from stretchtui.core.model import Tip, format_duration
+from stretchtui.core.model import Exercise, Tip, format_duration
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.core.streaks import StreakSummary
+from stretchtui.core.suggest import MINUTES_CHOICES, PLACES, Suggestion, note_mentions_red_flag, suggest
 from stretchtui.ui.screens.checkin import CheckinDraft, CheckinScreen
+from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -40,6 +42,11 @@ class TodayData:
     sitting_today: float | None
     last_session: SessionInfo | None
     tip: Tip | None
+    suggestion: Suggestion
+    exercises: dict[str, Exercise]
+    minutes: int
+    place: str
+    safety_answered: bool
 
 
 def tip_of_the_day(tips: tuple[Tip, ...], day: date) -> Tip | None:
@@ -53,13 +60,22 @@ def tip_of_the_day(tips: tuple[Tip, ...], day: date) -> Tip | None:
 class TodayScreen(Screen):
     TITLE = "Today"
     BINDINGS = [
+        Binding("enter,g", "go", "Start suggestion", id="today-go", key_display="⏎"),
+        Binding("m", "cycle_minutes", "Minutes", id="today-minutes"),
+        Binding("p", "cycle_place", "Place", id="today-place"),
         Binding("c", "check_in", "Check in", id="today-checkin"),
         Binding("s", "start_routine", "Start routine…", id="today-start"),
+        Binding("exclamation_mark", "safety", "Safety check", id="today-safety", key_display="!", show=False),
     ]
 
     @dataclass
     class Loaded(Message):
         data: TodayData
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: TodayData | None = None
+        self._asked_safety = False
 
     @property
     def stretch_app(self) -> "StretchApp":
@@ -71,6 +87,7 @@ class TodayScreen(Screen):
             with Horizontal(id="today-top"):
                 yield Static("", id="today-streak", classes="card")
                 yield Static("", id="today-checkins", classes="card")
+            yield Static("", id="today-suggestion", classes="card")
             yield Static("", id="today-last", classes="card")
             yield Static("", id="today-tip", classes="card")
         yield Footer()
@@ -85,6 +102,9 @@ class TodayScreen(Screen):
     def reload(self) -> None:
         store = self.stretch_app.store
         day = self.stretch_app.current_day()
+        minutes = int(store.get_setting("suggest_minutes", 10))
+        place = str(store.get_setting("suggest_place", "floor"))
+        request = store.suggestion_request(day, minutes, place)
         activity = {a.day: a for a in store.day_activities(since=day)}.get(day)
         checkins = store.checkins(since=day)
         latest = latest_by_region([c for c in checkins if c.day == day])
@@ -97,12 +117,19 @@ class TodayScreen(Screen):
             minutes_today=(activity.completed_hold_seconds / 60) if activity else 0.0,
             routines_today=activity.completed_routines if activity else 0,
             pains_today=tuple(p.describe() for p in latest.values()), sitting_today=sitting,
-            last_session=store.last_session(), tip=tip_of_the_day(store.tips(), day))
+            last_session=store.last_session(), tip=tip_of_the_day(store.tips(), day),
+            suggestion=suggest(request), exercises=dict(request.exercises), minutes=minutes, place=place,
+            safety_answered=store.get_setting("safety_answers") is not None)
         self.post_message(self.Loaded(data))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        data = message.data
+        self.data = data = message.data
+        self._show_suggestion(data)
+        starting = self.stretch_app.initial_routine is not None  # `stretchtui start`: ask on Today later
+        if not data.safety_answered and not self._asked_safety and not starting and self.app.screen is self:
+            self._asked_safety = True
+            self.action_safety()
         streak = data.streak
         if streak.today_done:
             status = "[$success]done today[/]"
@@ -133,6 +160,53 @@ class TodayScreen(Screen):
         self.query_one("#today-tip", Static).update(Content.from_markup(
             f"[b $accent]Tip[/]  {escape(tip.text)}" if tip else ""))
 
+    def _show_suggestion(self, data: TodayData) -> None:
+        result = data.suggestion
+        head = f"[b $accent]Today's suggestion[/]  [$text-muted]{data.minutes} min · {data.place} (m, p to change)[/]"
+        lines = [head]
+        if result.routine is not None:
+            total = format_duration(result.routine.duration_seconds(data.exercises))
+            names = ", ".join(escape(data.exercises[i.exercise_id].name) for i in result.routine.items
+                              if i.exercise_id in data.exercises)
+            lines.append(f"[b]{total}[/b]: {names}   [$text-muted]⏎ start[/]")
+        else:
+            colour = "$error" if result.blocked else "$warning"
+            lines.append(f"[b {colour}]No routine today.[/]")
+        lines += [f"[$text-muted]why[/] {escape(line)}" for line in result.why]
+        lines += [f"[$warning]![/] {escape(line)}" for line in result.advice]
+        self.query_one("#today-suggestion", Static).update(Content.from_markup("\n".join(lines)))
+
+    def action_go(self) -> None:
+        data = self.data
+        if data is None or data.suggestion.routine is None:
+            self.notify("No routine is suggested today; see the advice on this screen.", severity="warning")
+            return
+        self.stretch_app.start_suggested(data.suggestion.routine, data.exercises)
+
+    def action_cycle_minutes(self) -> None:
+        choices = list(MINUTES_CHOICES)
+        current = self.data.minutes if self.data else 10
+        self._save_choice("suggest_minutes", choices[(choices.index(current) + 1) % len(choices)]
+                          if current in choices else 10)
+
+    def action_cycle_place(self) -> None:
+        choices = list(PLACES)
+        current = self.data.place if self.data else "floor"
+        self._save_choice("suggest_place", choices[(choices.index(current) + 1) % len(choices)]
+                          if current in choices else "floor")
+
+    @work(thread=True, group="today-write")
+    def _save_choice(self, key: str, value: object) -> None:
+        self.stretch_app.store.set_setting(key, value)
+        self.reload()
+
+    def action_safety(self) -> None:
+        self.app.push_screen(SafetyScreen(), self._safety_answered)
+
+    def _safety_answered(self, answers: dict[str, bool] | None) -> None:
+        if answers is not None:
+            self._save_choice("safety_answers", answers)
+
     def action_check_in(self) -> None:
         self.app.push_screen(CheckinScreen(), self._checked_in)
 
@@ -142,9 +216,14 @@ class TodayScreen(Screen):
 
     @work(thread=True, group="today-write")
     def save_checkin(self, draft: CheckinDraft) -> None:
-        self.stretch_app.store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
-                                           no_comfortable_position=draft.no_comfortable_position)
+        store = self.stretch_app.store
+        store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
+                          no_comfortable_position=draft.no_comfortable_position)
         self.app.call_from_thread(self.notify, "Check-in saved.")
+        if note_mentions_red_flag(draft.note):
+            # The note never diagnoses; it only asks the safety questions again.
+            store.set_setting("safety_answers", None)
+            self._asked_safety = False
         self.reload()
 
     def action_start_routine(self) -> None:

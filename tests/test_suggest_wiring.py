@@ -1,0 +1,110 @@
+"""The suggestion engine wired to real data: the CLI contract, the Today card, the safety screen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stretchtui.cli import main
+from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.store import Store
+from stretchtui.ui.screens.checkin import CheckinScreen
+from stretchtui.ui.screens.safety import SafetyScreen
+from stretchtui.ui.screens.session import SessionScreen
+from stretchtui.ui.screens.today import TodayScreen
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def suggest_json(db_path: Path, capsys, *args: str) -> dict:
+    assert main(["--db", str(db_path), "suggest", "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_desk_story(db_path: Path, clock, capsys) -> None:
+    """'My lower back is at 6 today and I sat for nine hours': a gentle five minutes at my desk, with why."""
+    store = Store.open(db_path, clock)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 6)], sitting_hours=9)
+    index = store.exercise_index()
+    store.close()
+    data = suggest_json(db_path, capsys, "--minutes", "5", "--place", "desk")
+    assert set(data) == {"routine", "duration_seconds", "why", "advice", "blocked"}
+    assert data["blocked"] is False and data["routine"] and data["duration_seconds"] <= 5 * 60 * 1.1
+    for item in data["routine"]:
+        exercise = index[item["exercise"]]
+        assert exercise.desk_friendly and exercise.kind.value != "strength" and exercise.intensity == 1
+        assert ("hold_seconds" in item) != ("reps" in item) and item["sides"] in ("both", "each")
+    why = " ".join(data["why"])
+    assert "6/10" in why and "9 hours" in why and "Desk" in why
+
+
+def test_red_flags_block_any_routine(db_path: Path, clock, capsys) -> None:
+    store = Store.open(db_path, clock)
+    store.set_setting("safety_answers", {"both-legs": True})
+    store.close()
+    data = suggest_json(db_path, capsys)
+    assert data["blocked"] is True and data["routine"] == [] and data["duration_seconds"] == 0
+    assert any("now" in line.lower() for line in data["advice"])
+
+
+def test_severe_pain_gives_advice_not_a_routine(db_path: Path, clock, capsys) -> None:
+    store = Store.open(db_path, clock)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 8)])
+    store.close()
+    data = suggest_json(db_path, capsys)
+    assert data["blocked"] is True and data["routine"] == [] and data["advice"]
+
+
+async def test_first_run_asks_the_safety_questions_and_a_yes_blocks(make_test_app) -> None:
+    app = make_test_app(safety_answered=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+        app.screen.query_one("#flag-bladder-bowel").value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        assert today.data.suggestion.blocked and today.data.suggestion.routine is None
+        assert "No routine today." in str(today.query_one("#today-suggestion").content)
+        await pilot.press("enter")
+        assert not isinstance(app.screen, SessionScreen)
+
+
+async def test_a_worrying_note_asks_the_questions_again(make_test_app, store) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, CheckinScreen)
+        await pilot.press("4")
+        form.query_one("#note").value = "some numbness in both legs this morning"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+    assert store.get_setting("safety_answers") is None
+
+
+async def test_today_starts_the_suggestion_and_cycles_minutes_and_place(make_test_app, store) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        today = app.screen
+        assert today.data.minutes == 10 and today.data.place == "floor"
+        await pilot.press("m", "p")
+        await settle(pilot)
+        assert (today.data.minutes, today.data.place) == (15, "desk")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # skip the pain question
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.routine.items == today.data.suggestion.routine.items
+    assert store.get_setting("suggest_minutes") == 15 and store.get_setting("suggest_place") == "desk"
