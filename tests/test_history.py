@@ -91,3 +91,23 @@ def test_status_does_not_import_textual(db_path: Path, clock) -> None:
     code = ("import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'status']); "
             "assert 'textual' not in sys.modules")
     subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, capture_output=True)
+
+
+async def test_an_app_left_open_rolls_over_at_the_day_start(make_test_app, store, clock) -> None:
+    from stretchtui.core.sessions import SessionStatus
+
+    info = store.start_session("one-minute", "One-Minute Unwind", 76)
+    store.finish_session(info.id, SessionStatus.COMPLETE)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.screen.data.streak.today_done and app.screen.data.day == date(2026, 11, 21)
+        clock.advance(20 * 3600)  # 05:30 the next morning in Berlin
+        app._maybe_roll_over()
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        data = app.screen.data
+        assert data.day == date(2026, 11, 22) and not data.streak.today_done and data.streak.current == 1

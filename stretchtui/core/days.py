@@ -26,6 +26,19 @@ def logical_day(instant: datetime, zone: ZoneInfo, day_start_hour: int = DEFAULT
     return (local.replace(tzinfo=None) - timedelta(hours=day_start_hour)).date()
 
 
+def next_day_start(instant: datetime, zone: ZoneInfo, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> datetime:
+    """The UTC instant the next logical day begins (for an app left open overnight). On a night
+    when the clocks jump over the day-start hour, it is the first instant after the jump."""
+    current = logical_day(instant, zone, day_start_hour)
+    naive = datetime.combine(current + timedelta(days=1), datetime.min.time()) + timedelta(hours=day_start_hour)
+    start = naive.replace(tzinfo=zone).astimezone(timezone.utc)
+    # A wall time inside a DST gap maps to an instant whose logical day may still be `current`;
+    # step forward minute by minute (at most an hour or two) until the day has really changed.
+    while logical_day(start, zone, day_start_hour) == current:
+        start += timedelta(minutes=1)
+    return start
+
+
 def today(clock: Clock, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> date:
     """The logical day now. The only place in the code that answers 'what day is it'."""
     return logical_day(clock.now(), clock.zone, day_start_hour)

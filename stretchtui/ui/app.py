@@ -15,7 +15,7 @@ from datetime import date
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.cues import title as cue_title
-from stretchtui.core.days import today
+from stretchtui.core.days import next_day_start, today
 from stretchtui.core.model import Exercise, Routine, RoutineItem
 from stretchtui.core.serialize import routine_from_plain
 from stretchtui.core.sessions import SessionInfo
@@ -80,6 +80,23 @@ class StretchApp(App[int]):
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.check_interrupted()
+        self._schedule_rollover()
+
+    def _schedule_rollover(self) -> None:
+        """Left open across the day start, the app rolls over on its own: the visible screen
+        reloads (Today shows a fresh day, History a new column) and the next rollover is set."""
+        start = next_day_start(self.clock.now(), self.clock.zone, self.store.day_start_hour())
+        delay = max(1.0, (start - self.clock.now()).total_seconds())
+        self._rollover_timer = self.set_timer(min(delay, 3600.0), self._maybe_roll_over)
+        self._day_on_screen = self.current_day()
+
+    def _maybe_roll_over(self) -> None:
+        """Wakes at least hourly (suspend, clock changes); acts only when the logical day changed."""
+        if self.current_day() != self._day_on_screen:
+            reload = getattr(self.screen, "reload", None)
+            if callable(reload):
+                reload()
+        self._schedule_rollover()
 
     def current_day(self) -> date:
         """The logical day now (core.days.today with the user's day-start hour)."""

@@ -23,6 +23,7 @@ from stretchtui.core.sessions import SessionInfo
 from stretchtui.core.streaks import FLARE_PAIN, StreakSummary
 from stretchtui.core.timer import StepRecord
 from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.workers import post_if_current
 
 if TYPE_CHECKING:
     from stretchtui.ui.app import StretchApp
@@ -128,7 +129,7 @@ class HistoryScreen(Screen):
             pain=store.pain_by_day(trend_since), sitting=store.sitting_by_day(trend_since),
             session_days=frozenset(a.day for a in activities if a.sessions and a.day >= trend_since),
             relief=store.relief_by_exercise(), sessions=store.sessions_list(), streak=store.streak_summary(today))
-        self.post_message(self.Loaded(data))
+        post_if_current(self, self.Loaded(data))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:

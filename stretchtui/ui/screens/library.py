@@ -21,6 +21,7 @@ from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.workers import post_if_current
 
 if TYPE_CHECKING:
     from stretchtui.ui.app import StretchApp
@@ -89,8 +90,8 @@ class LibraryScreen(Screen):
         self.load_exercises()
 
     @work(thread=True, exclusive=True, group="library-load")
-    def load_exercises(self) -> None:
-        self.post_message(self.Loaded(self.stretch_app.store.exercises()))
+    def load_exercises(self, highlight: str | None = None) -> None:
+        post_if_current(self, self.Loaded(self.stretch_app.store.exercises(), highlight))
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
@@ -202,13 +203,13 @@ class LibraryScreen(Screen):
     @work(thread=True, group="library-write")
     def save_favourite(self, exercise_id: str, favourite: bool) -> None:
         self.stretch_app.store.set_favourite(exercise_id, favourite)
-        self.post_message(self.Loaded(self.stretch_app.store.exercises()))
+        self.load_exercises(exercise_id)
 
     # ------------------------------------------------------------------ own exercises and routines
 
     def _reload_after(self, highlight: str | None = None) -> None:
-        """From a worker thread: post the fresh list back."""
-        self.post_message(self.Loaded(self.stretch_app.store.exercises(), highlight))
+        """After a write: load the fresh list (through the one exclusive loader)."""
+        self.load_exercises(highlight)
 
     def action_new_exercise(self) -> None:
         self.app.push_screen(ExerciseForm(), self._form_closed)

@@ -20,6 +20,7 @@ from stretchtui.ui.screens.builder import RoutineBuilder
 from stretchtui.ui.screens.dialogs import ConfirmScreen
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
 from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.workers import post_if_current
 
 if TYPE_CHECKING:
     from stretchtui.ui.app import StretchApp
@@ -64,7 +65,7 @@ class RoutinesScreen(Screen):
     @work(thread=True, exclusive=True, group="routines-load")
     def reload(self, highlight: str | None = None) -> None:
         store = self.stretch_app.store
-        self.post_message(self.Loaded(store.routines(), store.exercise_index(), highlight))
+        post_if_current(self, self.Loaded(store.routines(), store.exercise_index(), highlight))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -135,8 +136,7 @@ class RoutinesScreen(Screen):
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.post_message(self.Loaded(self.stretch_app.store.routines(),
-                                      self.stretch_app.store.exercise_index(), copy.id))
+        self.reload(highlight=copy.id)
         self.app.call_from_thread(self._open_builder, copy)
 
     def _open_builder(self, routine: Routine | None) -> None:
@@ -166,4 +166,4 @@ class RoutinesScreen(Screen):
             self.stretch_app.store.delete_routine(routine_id)
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
-        self.post_message(self.Loaded(self.stretch_app.store.routines(), self.stretch_app.store.exercise_index()))
+        self.reload()

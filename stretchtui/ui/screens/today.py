@@ -25,6 +25,7 @@ from stretchtui.core.suggest import MINUTES_CHOICES, PLACES, Suggestion, note_me
 from stretchtui.ui.screens.checkin import CheckinDraft, CheckinScreen
 from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.workers import post_if_current
 
 if TYPE_CHECKING:
     from stretchtui.ui.app import StretchApp
@@ -120,7 +121,7 @@ class TodayScreen(Screen):
             last_session=store.last_session(), tip=tip_of_the_day(store.tips(), day),
             suggestion=suggest(request), exercises=dict(request.exercises), minutes=minutes, place=place,
             safety_answered=store.get_setting("safety_answers") is not None)
-        self.post_message(self.Loaded(data))
+        post_if_current(self, self.Loaded(data))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
