@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
+from pilot_helpers import settle, open_library
 from stretchtui.ui.screens.help import HelpScreen
 from stretchtui.ui.screens.library import LibraryScreen
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
-
-
-async def settle(pilot) -> None:
-    """Wait for thread workers (database reads) and the messages they post back."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_library(pilot) -> None:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
 
 
 async def test_app_starts_on_today(make_test_app) -> None:

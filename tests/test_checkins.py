@@ -7,18 +7,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from pilot_helpers import settle
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region, latest_by_region
 from stretchtui.store import Store
 from stretchtui.ui.screens.checkin import CheckinScreen
 from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.widgets.pain_row import PainRow
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_checkin_form_digits_tab_and_validation(make_test_app, db_path, clock) -> None:

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from pilot_helpers import settle
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.core.timer import Outcome, PhaseKind
 from stretchtui.store import Store
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def start(pilot, routine_id: str, pain: str | None = "5") -> SessionScreen:

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pilot_helpers import settle
+
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pilot_helpers import settle
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.store import Store
@@ -14,12 +15,6 @@ from stretchtui.ui.screens.checkin import CheckinScreen
 from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.today import TodayScreen
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def suggest_json(db_path: Path, capsys, *args: str) -> dict:

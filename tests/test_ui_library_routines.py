@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, DataTable, Input, Select
 
+from pilot_helpers import settle, open_library, type_text
 from stretchtui.core.model import Area, Kind, Origin
 from stretchtui.store import Store
 from stretchtui.ui.screens.builder import RoutineBuilder
@@ -11,22 +12,6 @@ from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.screens.library import LibraryScreen
 from stretchtui.ui.screens.routines import RoutinesScreen
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def open_library(pilot) -> None:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
 
 
 async def test_search_matches_aliases_and_areas(make_test_app) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,12 +25,11 @@ from stretchtui.core.model import (
 )
 from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
 from stretchtui.ui.screens.item_editor import ItemEditor
-
-if TYPE_CHECKING:
-    from stretchtui.ui.app import StretchApp
+from stretchtui.ui.screens.base import StretchAppMixin
 
 
-class RoutineBuilder(Screen[Routine | None]):
+
+class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
     """Edit an own routine (or a new one). Dismisses with the saved routine, or None if left unsaved."""
 
     TITLE = "Routine builder"
@@ -58,9 +56,6 @@ class RoutineBuilder(Screen[Routine | None]):
         self.exercises: dict[str, Exercise] = {}
         self.dirty = False
 
-    @property
-    def stretch_app(self) -> "StretchApp":
-        return cast("StretchApp", self.app)
 
     def compose(self) -> ComposeResult:
         routine = self.original

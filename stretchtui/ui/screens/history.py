@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,9 +23,8 @@ from stretchtui.core.streaks import FLARE_PAIN, StreakSummary
 from stretchtui.core.timer import StepRecord
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current
+from stretchtui.ui.screens.base import StretchAppMixin
 
-if TYPE_CHECKING:
-    from stretchtui.ui.app import StretchApp
 
 HEATMAP_WEEKS = 26
 TREND_DAYS = 30
@@ -47,7 +45,7 @@ class HistoryData:
     steps: dict[int, list[StepRecord]] = field(default_factory=dict)
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(StretchAppMixin, Screen):
     TITLE = "History"
     BINDINGS = [
         Binding("w", "tab('week')", "Week", id="history-week"),
@@ -69,9 +67,6 @@ class HistoryScreen(Screen):
         super().__init__()
         self.data: HistoryData | None = None
 
-    @property
-    def stretch_app(self) -> "StretchApp":
-        return cast("StretchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield NavBar("history")

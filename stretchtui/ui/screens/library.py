@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,9 +21,8 @@ from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current
+from stretchtui.ui.screens.base import StretchAppMixin
 
-if TYPE_CHECKING:
-    from stretchtui.ui.app import StretchApp
 
 AREA_OPTIONS = [(label(a), a) for a in Area]
 POSITION_OPTIONS = [(label(p), p) for p in Position]
@@ -32,7 +30,7 @@ KIND_OPTIONS = [(label(k), k) for k in Kind]
 EQUIPMENT_OPTIONS = [("Needs nothing", "none"), *((label(e), e) for e in Equipment)]
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(StretchAppMixin, Screen):
     """All exercises, narrowed by a search box and filters; the detail of the highlighted one."""
 
     TITLE = "Library"
@@ -64,9 +62,6 @@ class LibraryScreen(Screen):
         self.shown: list[Exercise] = []
         self.filter = LibraryFilter()
 
-    @property
-    def stretch_app(self) -> "StretchApp":
-        return cast("StretchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield NavBar("library")

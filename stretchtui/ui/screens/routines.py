@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,12 +20,11 @@ from stretchtui.ui.screens.dialogs import ConfirmScreen
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current
-
-if TYPE_CHECKING:
-    from stretchtui.ui.app import StretchApp
+from stretchtui.ui.screens.base import StretchAppMixin
 
 
-class RoutinesScreen(Screen):
+
+class RoutinesScreen(StretchAppMixin, Screen):
     TITLE = "Routines"
     AUTO_FOCUS = "#routine-list"
     BINDINGS = [
@@ -48,9 +46,6 @@ class RoutinesScreen(Screen):
         self.routines: list[Routine] = []
         self.exercises: dict[str, Exercise] = {}
 
-    @property
-    def stretch_app(self) -> "StretchApp":
-        return cast("StretchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield NavBar("routines")

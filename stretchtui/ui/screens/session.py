@@ -12,7 +12,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -42,9 +42,8 @@ from stretchtui.core.timer import (
     gentler_alternative,
 )
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
+from stretchtui.ui.screens.base import StretchAppMixin
 
-if TYPE_CHECKING:
-    from stretchtui.ui.app import StretchApp
 
 PHASE_TITLES = {
     PhaseKind.GET_READY: "GET READY",
@@ -71,7 +70,7 @@ def clock_text(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-class SessionScreen(Screen[SessionInfo | None]):
+class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
     """Runs `routine`; dismisses with the saved session (or None if discarded)."""
 
     TITLE = "Session"
@@ -106,9 +105,6 @@ class SessionScreen(Screen[SessionInfo | None]):
         self._finishing = False
         self._hold_finish = False
 
-    @property
-    def stretch_app(self) -> "StretchApp":
-        return cast("StretchApp", self.app)
 
     # ------------------------------------------------------------------ layout
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,9 +12,8 @@ from textual.widgets import Footer, Label, Select, Static, Switch
 
 from stretchtui.core.settings import BY_KEY, SETTINGS
 from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.screens.base import StretchAppMixin
 
-if TYPE_CHECKING:
-    from stretchtui.ui.app import StretchApp
 
 
 def _choice_label(key: str, value: Any) -> str:
@@ -23,12 +22,9 @@ def _choice_label(key: str, value: Any) -> str:
     return str(value)
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(StretchAppMixin, Screen):
     TITLE = "Settings"
 
-    @property
-    def stretch_app(self) -> "StretchApp":
-        return cast("StretchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield NavBar("settings")

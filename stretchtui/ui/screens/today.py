@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,9 +25,8 @@ from stretchtui.ui.screens.checkin import CheckinDraft, CheckinScreen
 from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current
+from stretchtui.ui.screens.base import StretchAppMixin
 
-if TYPE_CHECKING:
-    from stretchtui.ui.app import StretchApp
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ def tip_of_the_day(tips: tuple[Tip, ...], day: date) -> Tip | None:
     return tips[index]
 
 
-class TodayScreen(Screen):
+class TodayScreen(StretchAppMixin, Screen):
     TITLE = "Today"
     BINDINGS = [
         Binding("enter,g", "go", "Start suggestion", id="today-go", key_display="⏎"),
@@ -78,9 +76,6 @@ class TodayScreen(Screen):
         self.data: TodayData | None = None
         self._asked_safety = False
 
-    @property
-    def stretch_app(self) -> "StretchApp":
-        return cast("StretchApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield NavBar("today")
