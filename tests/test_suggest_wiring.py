@@ -103,3 +103,14 @@ async def test_today_starts_the_suggestion_and_cycles_minutes_and_place(make_tes
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.routine.items == today.data.suggestion.routine.items
     assert store.get_setting("suggest_minutes") == 15 and store.get_setting("suggest_place") == "desk"
+
+
+def test_the_latest_check_in_of_the_day_counts_not_the_worst(db_path: Path, clock, capsys) -> None:
+    store = Store.open(db_path, clock)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 8)])  # a bad morning...
+    clock.advance(4 * 3600)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 2)])  # ...much better by the afternoon
+    store.close()
+    data = suggest_json(db_path, capsys)
+    assert data["blocked"] is False and data["routine"]
+    assert any("2/10" in line for line in data["why"])

@@ -346,14 +346,15 @@ class SuggestionInputs:
 
     def suggestion_request(self: "Store", today_: date, minutes: int, place: str) -> SuggestionRequest:
         since = today_ - timedelta(days=SUGGESTION_HISTORY_DAYS)
-        pain_notes: list[PainNote] = []
+        # (when, day, region, side, pain, no comfortable position): the latest per day and region counts.
+        readings: list[tuple[datetime, date, str, str, int, bool]] = []
         sitting_notes: list[SittingNote] = []
         for checkin in self.checkins(since=since):
             for pain in checkin.pains:
-                pain_notes.append(PainNote(checkin.day, pain.region.value, pain.side, pain.pain,
-                                           checkin.no_comfortable_position))
+                readings.append((checkin.at, checkin.day, pain.region.value, pain.side, pain.pain,
+                                 checkin.no_comfortable_position))
             if not checkin.pains and checkin.no_comfortable_position:
-                pain_notes.append(PainNote(checkin.day, "lower-back", "", 0, True))
+                readings.append((checkin.at, checkin.day, "lower-back", "", 0, True))
             if checkin.sitting_hours is not None:
                 sitting_notes.append(SittingNote(checkin.day, checkin.sitting_hours))
         exercises = self.exercise_index()
@@ -372,8 +373,13 @@ class SuggestionInputs:
                                         mobility_only=is_mobility_only(done, exercises) if done else False,
                                         pain_before=row.pain_before, pain_after=row.pain_after,
                                         complete=row.status == SessionStatus.COMPLETE.value))
-            if row.pain_before is not None:  # a session's pain before counts as a note that day
-                pain_notes.append(PainNote(_as_date(row.day), "lower-back", "", row.pain_before))
+            if row.pain_before is not None:  # a session's pain before counts like a check-in at its start
+                readings.append((row.started_at, _as_date(row.day), "lower-back", "", row.pain_before, False))
+        latest: dict[tuple[date, str, str], tuple[datetime, date, str, str, int, bool]] = {}
+        for reading in sorted(readings, key=lambda r: r[0]):
+            latest[(reading[1], reading[2], reading[3])] = reading
+        pain_notes = [PainNote(day, region, side, pain, no_position)
+                      for _at, day, region, side, pain, no_position in latest.values()]
         answers = self.get_setting("safety_answers") or {}
         return SuggestionRequest(today_, minutes, place, tuple(pain_notes), tuple(sitting_notes), tuple(sessions),
                                  red_flags_from_answers(answers), exercises=exercises)
