@@ -163,18 +163,28 @@ def cmd_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def cmd_start(args: argparse.Namespace) -> int:
+def _unknown_routine(routine_id: str) -> CliError:
+    return CliError(f"no routine with id {routine_id!r} (list them with: stretchtui routines)")
+
+
+def _check_routine_before_creating(args: argparse.Namespace, routine_id: str) -> None:
+    """With no database yet, only seeded routines exist: check against the seed files, so an
+    unknown id is refused without creating a database. (An existing one is checked after opening.)"""
     from stretchtui.core.library import load_library
-    from stretchtui.factory import make_app
     from stretchtui.store import resolve_db_path
 
-    unknown = CliError(f"no routine with id {args.routine!r} (list them with: stretchtui routines)")
-    if not resolve_db_path(args.db).exists() and args.routine not in load_library().routines:
-        raise unknown  # checked against the seed data, so bad input creates no database
+    if not resolve_db_path(args.db).exists() and routine_id not in load_library().routines:
+        raise _unknown_routine(routine_id)
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from stretchtui.factory import make_app
+
+    _check_routine_before_creating(args, args.routine)
     store = _open_store(args)
     if store.routine(args.routine) is None:
         store.close()
-        raise unknown
+        raise _unknown_routine(args.routine)
     _save_on_hangup(store)
     app = make_app(store=store, initial_routine=args.routine)
     try:
@@ -198,13 +208,9 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise CliError(f"--at: {args.at} is in the future")
     if args.routine is None and args.minutes is None:
         raise CliError("say what you did: a ROUTINE_ID, --minutes N, or both")
-    path = resolve_db_path(args.db)
-    if args.routine and not path.exists():
-        from stretchtui.core.library import load_library
-
-        if args.routine not in load_library().routines:
-            raise CliError(f"no routine with id {args.routine!r} (list them with: stretchtui routines)")
-    store = Store.open(path, clock)
+    if args.routine:
+        _check_routine_before_creating(args, args.routine)
+    store = Store.open(resolve_db_path(args.db), clock)
     try:
         info = store.record_backfill(args.routine, at, args.minutes)
     finally:
@@ -259,19 +265,19 @@ def cmd_rest(args: argparse.Namespace) -> int:
 
 
 def _streak_numbers(args: argparse.Namespace):
-    from stretchtui.core.clock import SystemClock
     from stretchtui.core.days import today
     from stretchtui.core.history import week_start
     from stretchtui.core.streaks import Goal, week_summary
 
     store = _open_store(args)
     try:
-        current = today(store.clock, store.day_start_hour())
+        day_start = store.day_start_hour()
+        current = today(store.clock, day_start)
         summary = store.streak_summary(current)
         monday = week_start(current)
         goal = Goal(int(store.get_setting("goal_routines", 1)), int(store.get_setting("goal_minutes", 5)))
         week = week_summary(store.day_activities(since=monday), monday, goal, today=current)
-        return summary, week, store.day_start_hour()
+        return summary, week, day_start
     finally:
         store.close()
 

@@ -66,3 +66,19 @@ def test_importing_the_package_opens_no_database(tmp_path: Path) -> None:
             "stretchtui.core.library")
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tmp_path)
     assert not list(tmp_path.rglob("*.db"))
+
+
+def test_the_ui_only_calls_what_the_store_port_declares() -> None:
+    """The UI reaches the store through core.ports.StorePort: every call the UI makes is declared
+    there, and the real Store implements every declared method."""
+    import re
+
+    from stretchtui.core.ports import StorePort
+    from stretchtui.store import Store
+
+    called = set()
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        called |= set(re.findall(r"\bstore\.([a-z_]+)\(", path.read_text()))
+    declared = {name for name in vars(StorePort) if not name.startswith("_")} - {"clock"}
+    assert called - declared == set(), "add these to StorePort"
+    assert {name for name in declared if not hasattr(Store, name)} == set()

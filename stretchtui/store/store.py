@@ -56,6 +56,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
         self.path = path
         self.clock = clock
         self.seed_dir = seed_dir or default_seed_dir()
+        self._tips: tuple[core.Tip, ...] | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -165,8 +166,10 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
         return True
 
     def tips(self) -> tuple[core.Tip, ...]:
-        """Tips come straight from the seed files (they are not user data)."""
-        return load_library(self.seed_dir).tips
+        """Tips come straight from the seed files (they are not user data): parsed once per store."""
+        if self._tips is None:
+            self._tips = load_library(self.seed_dir).tips
+        return self._tips
 
     def exercises(self, *, include_retired: bool = False) -> list[core.Exercise]:
         query = m.Exercise.select().order_by(fn.lower(m.Exercise.name))

@@ -70,6 +70,7 @@ class StretchApp(App[int]):
         self.cursor_blink = cursor_blink
         self._owns_store = owns_store
         self._saved_theme = store.get_setting("theme", DEFAULT_THEME)
+        self.day_start_hour = store.day_start_hour()  # kept in memory; Settings updates it
         self.cue_settings = {spec.key: store.get_setting(spec.key, spec.default)
                              for spec in SETTINGS if spec.key.startswith("cue_")}
 
@@ -85,7 +86,7 @@ class StretchApp(App[int]):
     def _schedule_rollover(self) -> None:
         """Left open across the day start, the app rolls over on its own: the visible screen
         reloads (Today shows a fresh day, History a new column) and the next rollover is set."""
-        start = next_day_start(self.clock.now(), self.clock.zone, self.store.day_start_hour())
+        start = next_day_start(self.clock.now(), self.clock.zone, self.day_start_hour)
         delay = max(1.0, (start - self.clock.now()).total_seconds())
         self._rollover_timer = self.set_timer(min(delay, 3600.0), self._maybe_roll_over)
         self._day_on_screen = self.current_day()
@@ -99,8 +100,8 @@ class StretchApp(App[int]):
         self._schedule_rollover()
 
     def current_day(self) -> date:
-        """The logical day now (core.days.today with the user's day-start hour)."""
-        return today(self.clock, self.store.day_start_hour())
+        """The logical day now (core.days.today with the user's day-start hour); no database read."""
+        return today(self.clock, self.day_start_hour)
 
     def write_terminal(self, sequence: str) -> None:
         """Write a raw escape sequence (title, notification) the way App.bell does; not when headless."""

@@ -76,4 +76,6 @@ class SettingsScreen(StretchAppMixin, Screen):
         self.stretch_app.store.set_setting(key, value)
         if key in self.stretch_app.cue_settings:
             self.stretch_app.cue_settings[key] = value
+        elif key == "day_start_hour":
+            self.stretch_app.day_start_hour = int(value)
         self.app.call_from_thread(self.notify, f"{BY_KEY[key].title}: saved.", timeout=2)
