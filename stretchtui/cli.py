@@ -11,25 +11,17 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 from stretchtui import __version__
 from stretchtui.core.errors import SeedError, UserError
 from stretchtui.core.model import Area, format_duration, label
+from stretchtui.commands.common import CliError, Parser, open_store as _open_store
+
+# Modules under stretchtui.commands that add commands (see stretchtui/commands/__init__.py).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
-class CliError(UserError):
-    """Bad command-line input."""
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one line on stderr with exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise CliError(message)
-
-
-def build_parser() -> Parser:
+def build_parser() -> tuple[Parser, argparse._SubParsersAction]:
     parser = Parser(prog="stretchtui", description="A terminal habit tracker for daily back-care stretching.")
     parser.add_argument("--version", action="version", version=f"stretchtui {__version__}")
     parser.add_argument("--db", metavar="PATH",
@@ -88,7 +80,16 @@ def build_parser() -> Parser:
     rest = commands.add_parser("rest", help="mark a rest day (keeps a streak alive, never extends it)",
                                description="Mark a rest day: it keeps a streak alive without extending it.")
     rest.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the day (default today)")
-    return parser
+    return parser, commands
+
+
+def _load_commands(commands) -> dict[str, Callable[[argparse.Namespace], int]]:
+    from importlib import import_module
+
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {}
+    for name in COMMAND_MODULES:
+        handlers.update(import_module(f"stretchtui.commands.{name}").register(commands))
+    return handlers
 
 
 def _pain(text: str) -> int:
@@ -126,13 +127,6 @@ def _minutes(text: str) -> int:
     if not 1 <= value <= 240:
         raise argparse.ArgumentTypeError(f"{value} is outside 1-240")
     return value
-
-
-def _open_store(args: argparse.Namespace):  # -> Store; typed loosely to keep the import lazy
-    from stretchtui.core.clock import SystemClock
-    from stretchtui.store import Store, resolve_db_path
-
-    return Store.open(resolve_db_path(args.db), SystemClock())
 
 
 def _save_on_hangup(store) -> None:
@@ -399,8 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from stretchtui.store.db import StoreError
 
     try:
-        args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        parser, commands = build_parser()
+        handlers = {**COMMANDS, **_load_commands(commands)}
+        args = parser.parse_args(argv)
+        return handlers[args.command](args)
     except UserError as error:
         return _fail(str(error), UserError.exit_code)
     except (StoreError, SeedError) as error:
