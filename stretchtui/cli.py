@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from stretchtui import __version__
 from stretchtui.core.errors import SeedError, UserError
 from stretchtui.core.model import Area, format_duration, label
-from stretchtui.commands.common import CliError, Parser, open_store as _open_store
+from stretchtui.commands.common import CliError, Parser, run_app
+from stretchtui.commands.common import open_store as _open_store
 
 # Modules under stretchtui.commands that add commands (see stretchtui/commands/__init__.py).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("exchange", "report", "serve", "demo", "data_safety")
 
 
 def build_parser() -> tuple[Parser, argparse._SubParsersAction]:
@@ -129,32 +130,10 @@ def _minutes(text: str) -> int:
     return value
 
 
-def _save_on_hangup(store) -> None:
-    """A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM): every finished step is already
-    saved; mark the session in progress as partial (still resumable) and leave at once."""
-    import signal
-
-    def handler(signum: int, _frame: object) -> None:
-        try:
-            store.mark_hangup_partial()
-        finally:
-            os._exit(128 + signum)
-
-    signal.signal(signal.SIGHUP, handler)
-    signal.signal(signal.SIGTERM, handler)
-
-
 def cmd_app(args: argparse.Namespace) -> int:
-    from stretchtui.factory import make_app
+    from stretchtui.commands.data_safety import open_app_store
 
-    store = _open_store(args)
-    _save_on_hangup(store)
-    app = make_app(store=store)
-    try:
-        app.run()
-    finally:
-        store.close()
-    return app.return_code or 0
+    return run_app(open_app_store(args))
 
 
 def _unknown_routine(routine_id: str) -> CliError:
@@ -172,20 +151,14 @@ def _check_routine_before_creating(args: argparse.Namespace, routine_id: str) ->
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    from stretchtui.factory import make_app
+    from stretchtui.commands.data_safety import open_app_store
 
     _check_routine_before_creating(args, args.routine)
-    store = _open_store(args)
+    store = open_app_store(args)
     if store.routine(args.routine) is None:
         store.close()
         raise _unknown_routine(args.routine)
-    _save_on_hangup(store)
-    app = make_app(store=store, initial_routine=args.routine)
-    try:
-        app.run()
-    finally:
-        store.close()
-    return app.return_code or 0
+    return run_app(store, initial_routine=args.routine)
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -245,7 +218,11 @@ def cmd_rest(args: argparse.Namespace) -> int:
     from stretchtui.store import Store, resolve_db_path
 
     clock = SystemClock()
-    store = Store.open(resolve_db_path(args.db), clock)
+    path = resolve_db_path(args.db)
+    if args.date is not None and not path.exists() and args.date > today(clock):
+        # Refused before a database is created; a new one has the default day start.
+        raise CliError(f"--date: {args.date} is in the future")
+    store = Store.open(path, clock)
     try:
         current = today(clock, store.day_start_hour())
         day = args.date or current
@@ -261,7 +238,7 @@ def cmd_rest(args: argparse.Namespace) -> int:
 def _streak_numbers(args: argparse.Namespace):
     from stretchtui.core.days import today
     from stretchtui.core.history import week_start
-    from stretchtui.core.streaks import Goal, week_summary
+    from stretchtui.core.streaks import week_summary
 
     store = _open_store(args)
     try:
@@ -269,8 +246,7 @@ def _streak_numbers(args: argparse.Namespace):
         current = today(store.clock, day_start)
         summary = store.streak_summary(current)
         monday = week_start(current)
-        goal = Goal(int(store.get_setting("goal_routines", 1)), int(store.get_setting("goal_minutes", 5)))
-        week = week_summary(store.day_activities(since=monday), monday, goal, today=current)
+        week = week_summary(store.day_activities(since=monday), monday, store.goal(), today=current)
         return summary, week, day_start
     finally:
         store.close()
@@ -406,6 +382,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `stretchtui exercises | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:  # a full disk or an I/O error: one line, not a traceback
+        from stretchtui.store.maintenance import describe_storage_failure
+
+        message = describe_storage_failure(error)
+        if message is None:
+            raise
+        return _fail(message, 1)
 
 
 def _fail(message: str, code: int) -> int:

@@ -93,16 +93,6 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, args: l
     assert not db.parent.exists()
 
 
-def test_a_refused_database_is_one_line_exit_1(tmp_path: Path) -> None:
-    notes = tmp_path / "notes.txt"
-    notes.write_text("not a database\n")
-    result = run("--db", str(notes), "exercises")
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [f"stretchtui: {notes} is not a stretchtui database "
-                                                  "(not an SQLite file); it was left untouched"]
-    assert notes.read_text() == "not a database\n"
-
-
 def test_version_and_help_on_every_command() -> None:
     assert run("--version").stdout.strip() == f"stretchtui {__version__}"
     for command in ([], ["exercises"], ["routines"]):

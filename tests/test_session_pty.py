@@ -98,3 +98,23 @@ def test_killed_mid_session_loses_no_finished_step(tmp_path: Path, sig: int, exp
     again.kill(signal.SIGTERM)
     status, steps_after, check, resumable = db_state(db)
     assert status == "partial" and not resumable and steps_after == steps and check == "ok"
+
+
+def test_a_terminal_that_vanishes_without_sighup_is_a_hang_up(tmp_path: Path) -> None:
+    """The pty closes but no SIGHUP comes (the app is not its terminal's session leader): the app
+    notices within seconds, saves the session as partial and exits, instead of spinning on a dead
+    input for ever."""
+    db = tmp_path / "s.db"
+    app = launch(db, "start", "one-minute")
+    app.read_until("how is your pain")
+    app.send("5")
+    app.read_until("GET READY")
+    app.send("n")
+    app.send("n")  # the first exercise skipped: recorded
+    time.sleep(1.0)
+    os.close(app.master)
+    code = app.process.wait(timeout=15)
+    assert code == 128 + signal.SIGHUP
+    status, steps, check, resumable = db_state(db)
+    assert (status, check, resumable) == ("partial", "ok", True)
+    assert [s[2] for s in steps] == ["skipped"]

@@ -128,3 +128,26 @@ def test_today_states(snap_compare, make_test_app, store, size, state) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("week", ["this-week", "week-before"])
+def test_weekly_report(snap_compare, make_test_app, store, clock, size, week) -> None:
+    """History's `r` opens this week's report; `p` steps back to the week before."""
+    from history_data import fill_history
+    from report_data import add_week_details
+
+    fill_history(store, clock, days=120)
+    add_week_details(store, clock)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        if week == "week-before":
+            await pilot.press("p")
+            await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from pilot_helpers import settle
 from stretchtui.cli import main

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, TextIO
 
 from stretchtui.core.errors import UserError
 
@@ -25,3 +28,48 @@ def open_store(args: argparse.Namespace):  # -> Store; typed loosely to keep the
     from stretchtui.store import Store, resolve_db_path
 
     return Store.open(resolve_db_path(args.db), SystemClock())
+
+
+def save_on_hangup(store) -> None:
+    """A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM): every finished step is already
+    saved; mark the session in progress as partial (still resumable) and leave at once."""
+    import signal
+
+    def handler(signum: int, _frame: object) -> None:
+        try:
+            store.mark_hangup_partial()
+        finally:
+            os._exit(128 + signum)
+
+    signal.signal(signal.SIGHUP, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run_app(store, **options) -> int:
+    """Run the app over an open store (the CLI's and the demo's way in), closing the store after.
+    `options` go to make_app (initial_routine, ...)."""
+    from stretchtui.factory import make_app
+
+    save_on_hangup(store)
+    app = make_app(store=store, **options)
+    try:
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+def write_private(target: Path, write: Callable[[TextIO], None]) -> None:
+    """Write a file only its owner can read (0600): into a temporary file beside it, flushed to
+    disk, then renamed over the target, so a reader never sees half a file."""
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

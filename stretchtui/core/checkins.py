@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from stretchtui.core.errors import FieldError
+from stretchtui.core.errors import FieldError, shown
 
 MAX_NOTE = 500
 
@@ -58,7 +58,7 @@ def pain_value(value: object, field: str = "pain") -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise FieldError(field, f"must be a whole number from 0 to 10, not {value!r}")
+        raise FieldError(field, f"must be a whole number from 0 to 10, not {shown(value)}")
     return value
 
 
@@ -66,14 +66,14 @@ def region_value(value: object, field: str = "area") -> Region:
     try:
         return Region(str(value))
     except ValueError:
-        raise FieldError(field, f"{value!r} is not one of: {', '.join(r.value for r in Region)}") from None
+        raise FieldError(field, f"{shown(value)} is not one of: {', '.join(r.value for r in Region)}") from None
 
 
 def side_value(value: object, field: str = "side") -> str:
     if value in (None, "", "both"):
         return ""
     if value not in ("left", "right"):
-        raise FieldError(field, f"{value!r} is not left or right")
+        raise FieldError(field, f"{shown(value)} is not left or right")
     return str(value)
 
 
@@ -84,7 +84,7 @@ def sitting_value(value: object, field: str = "sitting") -> float | None:
     try:
         hours = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise FieldError(field, f"{value!r} is not a number of hours like 7 or 7.5") from None
+        raise FieldError(field, f"{shown(value)} is not a number of hours like 7 or 7.5") from None
     if not 0 <= hours <= 24:
         raise FieldError(field, f"must be between 0 and 24 hours, not {hours:g}")
     if hours * 2 != int(hours * 2):

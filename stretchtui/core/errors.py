@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value as an error message quotes it: repr, cut short, so a huge bad value stays one short line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class UserError(Exception):
     """Bad input from the user: shown as one line, nothing is changed. CLI exit status 2."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+
+from stretchtui.core.streaks import FLARE_PAIN, DayActivity
 
 SHADES = " ░▒▓█"
 
@@ -19,6 +21,18 @@ def shade(minutes: float, goal_minutes: float) -> str:
         return SHADES[0]
     level = min(4, 1 + int(3 * minutes / max(goal_minutes, 1e-9)))
     return SHADES[level]
+
+
+def day_marks(activities: Iterable[DayActivity]) -> dict[date, str]:
+    """The heatmap's marks: 'r' for a rest day, 'f' for a flare day (check-in pain of FLARE_PAIN
+    or more) without a session. Stretching on the day shows as a shade instead."""
+    marks = {}
+    for activity in activities:
+        if activity.rest_marked:
+            marks[activity.day] = "r"
+        elif activity.max_pain is not None and activity.max_pain >= FLARE_PAIN and activity.sessions == 0:
+            marks[activity.day] = "f"
+    return marks
 
 
 def heatmap_rows(minutes: Mapping[date, float], marks: Mapping[date, str], today: date, weeks: int,

@@ -262,6 +262,11 @@ class Library:
     tips: tuple[Tip, ...] = ()
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 session', '3 sessions'; `nouns` for irregular plurals."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
 def format_duration(seconds: int) -> str:
     """'45 s', '7 min', '7 min 30 s'."""
     if seconds < 60:

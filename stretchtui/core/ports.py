@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from stretchtui.core.clock import Clock
-from stretchtui.core.checkins import Checkin, PainEntry
-from stretchtui.core.model import Exercise, Routine, Tip
-from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
-from stretchtui.core.streaks import DayActivity, StreakSummary
-from stretchtui.core.suggest import SuggestionRequest
-from stretchtui.core.timer import StepRecord
+if TYPE_CHECKING:  # names for the annotations only: importing them all slowed the app's start
+    from datetime import date, datetime
+    from pathlib import Path
+
+    from stretchtui.core.checkins import Checkin, PainEntry
+    from stretchtui.core.clock import Clock
+    from stretchtui.core.model import Exercise, Routine, Tip
+    from stretchtui.core.report import WeekInputs
+    from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
+    from stretchtui.core.streaks import DayActivity, StreakSummary
+    from stretchtui.core.suggest import SuggestionRequest
+    from stretchtui.core.timer import StepRecord
 
 
 class StorePort(Protocol):
@@ -61,9 +65,13 @@ class StorePort(Protocol):
     def streak_summary(self, today_: date) -> StreakSummary: ...
     def pain_by_day(self, since: date) -> dict[date, int]: ...
     def sitting_by_day(self, since: date) -> dict[date, float]: ...
-    def relief_by_exercise(self, min_sessions: int = 3) -> list[tuple[str, float, int]]: ...
+    def relief_by_exercise(self, min_sessions: int = 3, *, since: date | None = None,
+                           until: date | None = None) -> list[tuple[str, float, int]]: ...
+    def weekly_report_inputs(self, monday: date) -> WeekInputs: ...
 
     def suggestion_request(self, today_: date, minutes: int, place: str) -> SuggestionRequest: ...
     def tips(self) -> tuple[Tip, ...]: ...
 
+    def backup_daily(self) -> Path | None: ...
+    def describe_failure(self, error: BaseException) -> str: ...
     def close(self) -> None: ...

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stretchtui.core.days import DEFAULT_DAY_START_HOUR
-from stretchtui.core.errors import FieldError
+from stretchtui.core.errors import FieldError, shown
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class SettingSpec:
 
     def check(self, value: Any) -> Any:
         if self.choices and value not in self.choices:
-            raise FieldError(self.key, f"{value!r} is not one of {', '.join(map(str, self.choices))}")
+            raise FieldError(self.key, f"{shown(value)} is not one of {', '.join(map(str, self.choices))}")
         if isinstance(self.default, bool) and not isinstance(value, bool):
             raise FieldError(self.key, "must be on or off")
         return value

@@ -33,6 +33,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
+from stretchtui.core.model import plural
+
 FLARE_PAIN = 7
 """Check-in pain at or above this makes an unfinished day a flare day (0-10 scale)."""
 
@@ -73,8 +75,11 @@ class DayActivity:
 
 def merge_days(days: Iterable[DayActivity]) -> list[DayActivity]:
     """One row per day, sorted by day. Hold seconds are summed with fsum so order never matters."""
+    rows = list(days)
+    if all(earlier.day < later.day for earlier, later in zip(rows, rows[1:])):
+        return rows  # already one row per day, in order (what the store gives): nothing to merge
     groups: dict[date, list[DayActivity]] = {}
-    for activity in days:
+    for activity in rows:
         groups.setdefault(activity.day, []).append(activity)
     merged = []
     for day in sorted(groups):
@@ -245,7 +250,7 @@ class _Walk:
         if grace is not None:
             reason = f"{_grace_noun(activity, grace)}, but no streak was running to keep"
         elif activity.sessions:
-            reason = (f"Missed: {_plural(activity.sessions, 'session')} but the goal was not met "
+            reason = (f"Missed: {plural(activity.sessions, 'session')} but the goal was not met "
                       f"({_progress(activity, self.goal)})")
         else:
             reason = "Missed: no session and no rest day"
@@ -262,7 +267,7 @@ class _Walk:
             self.longest, self.longest_start, self.longest_end = self.run, self.run_start, activity.day
         self._strength(1.0)
         if activity.completed_routines >= self.goal.routines_per_day:
-            reason = (f"Done: {_plural(activity.completed_routines, 'routine')} completed "
+            reason = (f"Done: {plural(activity.completed_routines, 'routine')} completed "
                       f"(goal {self.goal.routines_per_day})")
         else:
             reason = (f"Done: {_minutes(activity.completed_hold_seconds / 60)} minutes of stretching "
@@ -270,7 +275,7 @@ class _Walk:
         self._record(activity.day, DayStatus.DONE, reason)
 
     def _ended(self) -> str:
-        return f"; the streak of {_plural(self.run, 'day')} ended here" if self.run else ""
+        return f"; the streak of {plural(self.run, 'day')} ended here" if self.run else ""
 
     def _break(self) -> None:
         self.run, self.run_start, self.grace_used = 0, None, []
@@ -320,10 +325,6 @@ def _progress(activity: DayActivity, goal: Goal) -> str:
 def _minutes(value: float) -> str:
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from stretchtui.core.errors import FieldError
+from stretchtui.core.errors import FieldError, shown
 from stretchtui.core.model import (
     DEFAULT_PACE_SECONDS,
     DEFAULT_REST_BETWEEN_SECONDS,
@@ -41,7 +41,7 @@ E = TypeVar("E", bound=StrEnum)
 
 def slug(value: Any, field: str = "id") -> str:
     if not isinstance(value, str) or not SLUG.match(value) or len(value) > MAX_NAME:
-        raise FieldError(field, f"must be a lowercase slug like 'cat-cow', not {value!r}")
+        raise FieldError(field, f"must be a lowercase slug like 'cat-cow', not {shown(value)}")
     return value
 
 
@@ -74,7 +74,7 @@ def choice(value: Any, enum: type[E], field: str) -> E:
         return enum(value)
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
-        raise FieldError(field, f"{value!r} is not one of: {allowed}") from None
+        raise FieldError(field, f"{shown(value)} is not one of: {allowed}") from None
 
 
 def choices(value: Any, enum: type[E], field: str, *, min_items: int = 0) -> tuple[E, ...]:
@@ -92,7 +92,7 @@ def integer(value: Any, field: str, low: int, high: int) -> int:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError(field, f"must be a whole number, not {value!r}")
+        raise FieldError(field, f"must be a whole number, not {shown(value)}")
     if not low <= value <= high:
         raise FieldError(field, f"must be between {low} and {high}, not {value}")
     return value
@@ -100,7 +100,7 @@ def integer(value: Any, field: str, low: int, high: int) -> int:
 
 def boolean(value: Any, field: str) -> bool:
     if not isinstance(value, bool):
-        raise FieldError(field, f"must be true or false, not {value!r}")
+        raise FieldError(field, f"must be true or false, not {shown(value)}")
     return value
 
 
@@ -148,7 +148,7 @@ def exercise(data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None
         ids = text_list(data.get("sources"), "sources", min_items=1)
         for sid in ids:
             if sid not in source_titles:
-                raise FieldError("sources", f"{sid!r} is not a source id in sources.toml")
+                raise FieldError("sources", f"{shown(sid)} is not a source id in sources.toml")
         sources = tuple(source_titles[sid] for sid in ids)
     return Exercise(
         id=ex_id,
@@ -180,8 +180,8 @@ def routine_item(data: Any, field: str, exercise_ids: set[str]) -> RoutineItem:
         raise FieldError(field, "must be a table with at least 'exercise'")
     unknown(data, ITEM_FIELDS, field)
     ex_id = data.get("exercise")
-    if ex_id not in exercise_ids:
-        raise FieldError(f"{field}.exercise", f"{ex_id!r} is not a known exercise id")
+    if not isinstance(ex_id, str) or ex_id not in exercise_ids:
+        raise FieldError(f"{field}.exercise", f"{shown(ex_id)} is not a known exercise id")
 
     def optional_int(key: str, low: int, high: int) -> int | None:
         return None if data.get(key) is None else integer(data[key], f"{field}.{key}", low, high)
@@ -208,7 +208,7 @@ def routine(data: Mapping[str, Any], exercise_ids: set[str], *,
         ids = text_list(data.get("sources", []), "sources")
         for sid in ids:
             if sid not in source_titles:
-                raise FieldError("sources", f"{sid!r} is not a source id in sources.toml")
+                raise FieldError("sources", f"{shown(sid)} is not a source id in sources.toml")
         sources = tuple(source_titles[sid] for sid in ids)
     raw_items = data.get("items")
     if not isinstance(raw_items, list) or not raw_items:

@@ -170,9 +170,19 @@ class Migration:
     apply: Callable[[SqliteDatabase], None]
 
 
+# Covering indexes for the aggregates over all history (streaks on Today, History and in
+# `stretchtui status`; relief per exercise): with years of steps, reading each step's row just for
+# its outcome, seconds and name was most of the cost of those queries.
+V2_AGGREGATE_INDEXES = """
+CREATE INDEX session_step_outcome ON session_step (session_id, outcome, actual_hold_seconds, exercise_name);
+CREATE INDEX session_status_day ON session (status, day, source, active_seconds);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: library, routines, sessions and steps, check-ins, day marks, settings",
               lambda db: _execute_script(db, V1_SCHEMA)),
+    Migration(2, "covering indexes for the aggregates over all history (streaks, relief per exercise)",
+              lambda db: _execute_script(db, V2_AGGREGATE_INDEXES)),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

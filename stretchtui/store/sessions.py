@@ -5,8 +5,10 @@ Written so that a crash, a kill or a dropped SSH connection loses nothing but th
 
 from __future__ import annotations
 
+import os
 import uuid as uuidlib
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from peewee import JOIN, fn
@@ -15,20 +17,31 @@ from stretchtui.core.checkins import Checkin, PainEntry, Region
 from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
-from stretchtui.core.streaks import DayActivity, Goal, StreakSummary, compute_streaks
-from stretchtui.core.suggest import (
-    PainNote,
-    SessionNote,
-    SittingNote,
-    SuggestionRequest,
-    is_mobility_only,
-    red_flags_from_answers,
-)
-from stretchtui.core.timer import StepRecord
+from stretchtui.core.streaks import DayActivity, StreakSummary, compute_streaks
 from stretchtui.store import models as m
+from stretchtui.store.owner import process_owner, running_elsewhere
 
 if TYPE_CHECKING:
+    from stretchtui.core.suggest import SuggestionRequest
+    from stretchtui.core.timer import StepRecord
     from stretchtui.store.store import Store
+# core.suggest and core.timer are imported where they are used: `stretchtui status` needs neither,
+# and every millisecond of its start-up counts in a shell prompt.
+
+
+_process_owner = lru_cache(maxsize=4)(process_owner)  # by process id: the same all its life
+
+
+def _owned(resume_state: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A resume state with this process noted as its owner (see store/owner.py)."""
+    return None if resume_state is None else {**resume_state, "owner": _process_owner(os.getpid())}
+
+
+def _unowned(resume_state: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The resume state as it was saved: the owner is the store's own note."""
+    if not isinstance(resume_state, dict):
+        return resume_state
+    return {key: value for key, value in resume_state.items() if key != "owner"}
 
 
 SUGGESTION_HISTORY_DAYS = 90  # enough for "pain fell after sessions with X" (3+ sessions)
@@ -49,7 +62,7 @@ class SessionQueries:
             row = m.Session.create(
                 uuid=str(uuidlib.uuid4()), routine=routine_id, routine_name=routine_name, source="live",
                 status=SessionStatus.IN_PROGRESS.value, started_at=stamp.at_utc, zone=stamp.zone, day=stamp.day,
-                planned_seconds=planned_seconds, pain_before=pain_before, resume_state=resume_state)
+                planned_seconds=planned_seconds, pain_before=pain_before, resume_state=_owned(resume_state))
         return self.session(row.id)
 
     def record_backfill(self: "Store", routine_id: str | None, at: datetime, minutes: int | None) -> SessionInfo:
@@ -86,12 +99,12 @@ class SessionQueries:
                                   **values)
              .on_conflict(conflict_target=[m.SessionStep.session, m.SessionStep.step_index], update=values)
              .execute())
-            (m.Session.update(active_seconds=round(active_seconds, 3), resume_state=resume_state)
+            (m.Session.update(active_seconds=round(active_seconds, 3), resume_state=_owned(resume_state))
              .where(m.Session.id == session_id).execute())
 
     def save_resume_state(self: "Store", session_id: int, resume_state: dict[str, Any], active_seconds: float) -> None:
         with self.db.atomic():
-            (m.Session.update(resume_state=resume_state, active_seconds=round(active_seconds, 3))
+            (m.Session.update(resume_state=_owned(resume_state), active_seconds=round(active_seconds, 3))
              .where(m.Session.id == session_id).execute())
 
     def set_pain_before(self: "Store", session_id: int, pain: int | None) -> None:
@@ -115,20 +128,36 @@ class SessionQueries:
 
     def interrupted_session(self: "Store") -> SessionInfo | None:
         """The latest session a crash (in progress) or a hang-up (partial, resumable) left unfinished."""
-        row = m.Session.select(m.Session.id).where(self._resumable()).order_by(m.Session.started_at.desc()).first()
-        return None if row is None else self.session(row.id)
+        ids = self._interrupted_ids()
+        return self.session(ids[0]) if ids else None
 
     def close_interrupted_as_partial(self: "Store") -> int:
         """The user chose to close interrupted sessions: partial, and no longer offered for resuming."""
         with self.db.atomic():
+            ids = self._interrupted_ids()
+            if not ids:
+                return 0
             return (m.Session.update(status=SessionStatus.PARTIAL.value, ended_at=self.clock.now(), resume_state=None)
-                    .where(self._resumable()).execute())
+                    .where(m.Session.id.in_(ids)).execute())
+
+    def _interrupted_ids(self: "Store") -> list[int]:
+        """Resumable sessions, newest first, except those another running app is in the middle of."""
+        rows = (m.Session.select(m.Session.id, m.Session.resume_state).where(self._resumable())
+                .order_by(m.Session.started_at.desc()))
+        return [row.id for row in rows if not running_elsewhere((row.resume_state or {}).get("owner"))]
 
     def mark_hangup_partial(self: "Store") -> int:
-        """The terminal went away (SIGHUP): save in-progress sessions as partial, still resumable."""
+        """The terminal went away (SIGHUP): save this process's in-progress sessions as partial,
+        still resumable (another app's sessions carry on)."""
+        own = _process_owner(os.getpid())
         with self.db.atomic():
+            rows = m.Session.select(m.Session.id, m.Session.resume_state).where(
+                m.Session.status == SessionStatus.IN_PROGRESS.value)
+            ids = [row.id for row in rows if (row.resume_state or {}).get("owner") in (None, own)]
+            if not ids:
+                return 0
             return (m.Session.update(status=SessionStatus.PARTIAL.value, ended_at=self.clock.now())
-                    .where(m.Session.status == SessionStatus.IN_PROGRESS.value).execute())
+                    .where(m.Session.id.in_(ids)).execute())
 
     def reopen_session(self: "Store", session_id: int) -> None:
         """Resuming: the session is in progress again."""
@@ -151,7 +180,7 @@ class SessionQueries:
             id=row.id, uuid=row.uuid, routine_id=row.routine_id, routine_name=row.routine_name,
             status=SessionStatus(row.status), source=row.source, started_at=row.started_at, zone=row.zone,
             day=row.day, ended_at=row.ended_at, planned_seconds=row.planned_seconds, active_seconds=row.active_seconds,
-            pain_before=row.pain_before, pain_after=row.pain_after, resume_state=row.resume_state,
+            pain_before=row.pain_before, pain_after=row.pain_after, resume_state=_unowned(row.resume_state),
             steps_done=counts.get("done", 0), steps_skipped=counts.get("skipped", 0), steps_hurt=counts.get("hurt", 0))
 
     def last_session(self: "Store") -> SessionInfo | None:
@@ -162,6 +191,8 @@ class SessionQueries:
         return None if row is None else self.session(row.id)
 
     def session_steps(self: "Store", session_id: int) -> list[StepRecord]:
+        from stretchtui.core.timer import StepRecord
+
         query = m.SessionStep.select().where(m.SessionStep.session == session_id).order_by(m.SessionStep.step_index)
         return [StepRecord(step_index=r.step_index, exercise_id=r.exercise_id, exercise_name=r.exercise_name,
                            set_number=r.set_number, side=r.side, planned_hold_seconds=r.planned_hold_seconds,
@@ -185,9 +216,9 @@ class SessionQueries:
     def day_activities(self: "Store", since: date | None = None) -> list[DayActivity]:
         """Per-day summaries for the streak model, from aggregate queries (one row per day each)."""
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
-        days: dict[date, dict[str, Any]] = {}
+        days: dict[str, dict[str, Any]] = {}
 
-        def slot(day: date) -> dict[str, Any]:
+        def slot(day: str) -> dict[str, Any]:
             return days.setdefault(day, {"completed_routines": 0, "completed_hold_seconds": 0.0, "sessions": 0,
                                          "rest_marked": False, "max_pain": None})
 
@@ -211,23 +242,28 @@ class SessionQueries:
             backfill_rows = backfill_rows.where(m.Session.day >= since)
             pain_rows = pain_rows.where(m.Checkin.day >= since)
             rest_rows = rest_rows.where(m.DayMark.day >= since)
-        for day, complete, count in session_rows.tuples():
-            entry = slot(_as_date(day))
+        # Raw rows: years of history are thousands of rows, and peewee's per-value conversion
+        # (a date parsed for every row of every query) cost more than the queries themselves.
+        for day, complete, count in self._raw_rows(session_rows):
+            entry = slot(day)
             entry["completed_routines"] += int(complete or 0)
             entry["sessions"] += int(count)
-        for day, seconds in step_rows.tuples():
-            slot(_as_date(day))["completed_hold_seconds"] += float(seconds or 0)
-        for day, seconds in backfill_rows.tuples():
-            slot(_as_date(day))["completed_hold_seconds"] += float(seconds or 0)
-        for day, pain in pain_rows.tuples():
-            slot(_as_date(day))["max_pain"] = pain
-        for (day,) in rest_rows.tuples():
-            slot(_as_date(day))["rest_marked"] = True
-        return [DayActivity(day=day, **values) for day, values in sorted(days.items())]
+        for day, seconds in self._raw_rows(step_rows):
+            slot(day)["completed_hold_seconds"] += float(seconds or 0)
+        for day, seconds in self._raw_rows(backfill_rows):
+            slot(day)["completed_hold_seconds"] += float(seconds or 0)
+        for day, pain in self._raw_rows(pain_rows):
+            slot(day)["max_pain"] = pain
+        for (day,) in self._raw_rows(rest_rows):
+            slot(day)["rest_marked"] = True
+        return [DayActivity(day=date.fromisoformat(day), **values) for day, values in sorted(days.items())]
+
+    def _raw_rows(self: "Store", query: Any) -> list[tuple[Any, ...]]:
+        """A query's rows as SQLite returns them (days stay 'YYYY-MM-DD' text, which sorts as dates)."""
+        return self.db.execute_sql(*query.sql()).fetchall()
 
     def streak_summary(self: "Store", today_: date) -> StreakSummary:
-        goal = Goal(int(self.get_setting("goal_routines", 1)), int(self.get_setting("goal_minutes", 5)))
-        return compute_streaks(self.day_activities(), today_, goal,
+        return compute_streaks(self.day_activities(), today_, self.goal(),
                                grace_per_7_days=int(self.get_setting("grace_per_week", 1)))
 
 
@@ -304,14 +340,20 @@ class HistoryQueries:
             result[_as_date(day)] = float(hours)
         return result
 
-    def relief_by_exercise(self: "Store", min_sessions: int = 3) -> list[tuple[str, float, int]]:
-        """(exercise name, mean pain change after minus before, n) where n >= min_sessions; best first."""
+    def relief_by_exercise(self: "Store", min_sessions: int = 3, *, since: date | None = None,
+                           until: date | None = None) -> list[tuple[str, float, int]]:
+        """(exercise name, mean pain change after minus before, n) where n >= min_sessions; best first.
+        `since` and `until` (inclusive) limit it to sessions on those days."""
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         per_session = (m.SessionStep.select(m.SessionStep.exercise_name, m.SessionStep.session)
                        .join(m.Session)
                        .where(m.Session.status.in_(counted) & (m.SessionStep.outcome == "done")
                               & m.Session.pain_before.is_null(False) & m.Session.pain_after.is_null(False))
                        .distinct())
+        if since is not None:
+            per_session = per_session.where(m.Session.day >= since)
+        if until is not None:
+            per_session = per_session.where(m.Session.day <= until)
         sub = per_session.alias("pairs")
         query = (m.Session.select(sub.c.exercise_name, fn.AVG(m.Session.pain_after - m.Session.pain_before),
                                   fn.COUNT(m.Session.id))
@@ -345,6 +387,15 @@ class SuggestionInputs:
     """Mixed into Store: gathers what the suggestion engine reads, in a few aggregate queries."""
 
     def suggestion_request(self: "Store", today_: date, minutes: int, place: str) -> SuggestionRequest:
+        from stretchtui.core.suggest import (
+            PainNote,
+            SessionNote,
+            SittingNote,
+            SuggestionRequest,
+            is_mobility_only,
+            red_flags_from_answers,
+        )
+
         since = today_ - timedelta(days=SUGGESTION_HISTORY_DAYS)
         # (when, day, region, side, pain, no comfortable position): the latest per day and region counts.
         readings: list[tuple[datetime, date, str, str, int, bool]] = []

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from peewee import SqliteDatabase, fn
 
@@ -21,6 +20,8 @@ from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
 from stretchtui.core.days import DEFAULT_DAY_START_HOUR
 from stretchtui.core.errors import UserError
+from stretchtui.core.settings import BY_KEY as SETTING_SPECS
+from stretchtui.core.streaks import Goal
 from stretchtui.core.library import USER_ID_PREFIX, default_seed_dir, load_library, seed_digest
 from stretchtui.store import models as m
 from stretchtui.store.db import (
@@ -30,10 +31,15 @@ from stretchtui.store.db import (
     connect,
     ensure_private_file,
     inspect_file,
+    read_only_connection,
     sqlite_backup,
 )
 from stretchtui.store.location import default_data_dir
+from stretchtui.store.lock import DatabaseLock
+from stretchtui.store.maintenance import check_before_open, daily_backup
 from stretchtui.store.migrations import LATEST_VERSION, pending
+from stretchtui.store.exchange import ExchangeQueries
+from stretchtui.store.report_queries import ReportQueries
 from stretchtui.store.sessions import CheckinQueries, HistoryQueries, SessionQueries, SuggestionInputs
 
 SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
@@ -48,7 +54,8 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "untitled"
 
 
-class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
+class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, ExchangeQueries,
+            ReportQueries):
     """One open stretchtui database."""
 
     def __init__(self, db: SqliteDatabase, path: Path, clock: Clock, seed_dir: Path | None = None) -> None:
@@ -57,6 +64,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
         self.clock = clock
         self.seed_dir = seed_dir or default_seed_dir()
         self._tips: tuple[core.Tip, ...] | None = None
+        self._lock: DatabaseLock | None = None  # held shared while open: the "in use" signal restore checks
 
     # ------------------------------------------------------------------ opening
 
@@ -65,12 +73,20 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
         """Open (creating, migrating and seeding as needed) the database at `path`.
 
         Raises StoreError, leaving the file untouched, for a file that is not a stretchtui
-        database or was written by a newer version."""
+        database, was written by a newer version, or fails quick_check (DatabaseDamaged)."""
         path = Path(path)
         info = inspect_file(path)
-        if info.exists and not info.empty:
-            _refuse_foreign(path, info.user_version, info.application_id)
-        ensure_private_file(path, private_dir=path.parent == default_data_dir())
+        lock = DatabaseLock(path)
+        try:
+            if info.exists and not info.empty:
+                if info.application_id in (0, APPLICATION_ID):
+                    check_before_open(path, lock, clock.zone)
+                _refuse_foreign(path, info.user_version, info.application_id)
+            ensure_private_file(path, private_dir=path.parent == default_data_dir())
+            lock.acquire_shared()
+        except BaseException:
+            lock.release()
+            raise
         db = connect(path)
         try:
             db.connect()
@@ -83,12 +99,17 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
             store.sync_library(store.seed_dir)
         except BaseException:
             db.close()
+            lock.release()
             raise
+        store._lock = lock
         return store
 
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _migrate(self) -> None:
         current = self.schema_version()
@@ -115,6 +136,11 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
         sqlite_backup(self.path, target)
         return target
 
+    def backup_daily(self) -> Path | None:
+        """The automatic backup, once per logical day, pruned to the last 7 days and 4 weeks
+        (store.maintenance.daily_backup). Returns the new file, or None if today's exists."""
+        return daily_backup(self.path, self.clock, self.day_start_hour())
+
     # ------------------------------------------------------------------ settings
 
     def get_setting(self, key: str, default: Any = None) -> Any:
@@ -131,6 +157,17 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs):
 
     def day_start_hour(self) -> int:
         return int(self.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+
+    def describe_failure(self, error: BaseException) -> str:
+        """One line for a failed store call, for the UI (which cannot know SQLite's errors)."""
+        from stretchtui.store.maintenance import describe_storage_failure
+
+        return describe_storage_failure(error) or f"Something went wrong and nothing was changed: {error}"
+
+    def goal(self) -> Goal:
+        """The daily goal from Settings: so many completed routines, or so many minutes."""
+        return Goal(int(self.get_setting("goal_routines", SETTING_SPECS["goal_routines"].default)),
+                    int(self.get_setting("goal_minutes", SETTING_SPECS["goal_minutes"].default)))
 
     # ------------------------------------------------------------------ library
 
@@ -376,19 +413,37 @@ def _refuse_foreign(path: Path, header_version: int, header_application_id: int)
 
 
 def _probe_read_only(path: Path, header_version: int, header_application_id: int) -> tuple[int, int, int]:
-    """(user_version, application_id, number of schema objects), read without writing anything."""
+    """(user_version, application_id, number of schema objects), read without writing anything.
+
+    With no -wal file beside it, it is read as immutable (see db.read_only_connection): a plain
+    read-only connection to a WAL-mode file creates -wal and -shm files next to it. Should that read
+    fail (a writer checkpointing meanwhile), it is read again with SQLite's locking."""
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        found = _read_identity(path, alone=True)
+    except sqlite3.DatabaseError:
+        found = None
+    if found is not None:
+        return found
+    try:
+        found = _read_identity(path, alone=False)
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path} cannot be read as a database ({error}); it was left untouched") from None
+    return found if found is not None else (header_version, header_application_id, 0)
+
+
+def _read_identity(path: Path, *, alone: bool) -> tuple[int, int, int] | None:
+    """(user_version, application_id, schema objects) through a read-only connection; None when
+    the file cannot be opened at all (then the header's word is all there is)."""
+    try:
+        conn = read_only_connection(path, alone=alone)
     except sqlite3.Error:
-        return header_version, header_application_id, 0
+        return None
     try:
         return (
             conn.execute("PRAGMA user_version").fetchone()[0],
             conn.execute("PRAGMA application_id").fetchone()[0],
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
         )
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path} cannot be read as a database ({error}); it was left untouched") from None
     finally:
         conn.close()
 

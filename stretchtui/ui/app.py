@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date
 from functools import partial
+from importlib import import_module
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-
-from datetime import date
+from textual.worker import Worker
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.cues import title as cue_title
 from stretchtui.core.days import next_day_start, today
-from stretchtui.core.model import Exercise, Routine, RoutineItem
+from stretchtui.core.model import Exercise, Routine, RoutineItem, format_duration
 from stretchtui.core.serialize import routine_from_plain
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.core.settings import SETTINGS
-from stretchtui.core.model import format_duration
 from stretchtui.core.ports import StorePort
-from stretchtui.ui.screens.help import HelpScreen
-from stretchtui.ui.screens.history import HistoryScreen
-from stretchtui.ui.screens.library import LibraryScreen
-from stretchtui.ui.screens.routines import RoutinesScreen
-from stretchtui.ui.screens.session import SessionScreen
-from stretchtui.ui.screens.session_dialogs import ResumeScreen
-from stretchtui.ui.screens.settings import SettingsScreen
 from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.widgets.navbar import MAIN_SCREENS
+from stretchtui.ui.terminal import terminal_gone
+from stretchtui.ui.workers import failed, store_work
 
 DEFAULT_THEME = "textual-dark"
 
@@ -44,14 +42,32 @@ ABOUT = {
 }
 
 
+def screen_class(module: str, name: str) -> type[Screen]:
+    """A screen class, imported when first needed. The app opens on Today; importing every other
+    screen (and the widgets each one uses) up front made every start slower."""
+    return getattr(import_module(f"stretchtui.ui.screens.{module}"), name)
+
+
+def _lazy_mode(module: str, name: str) -> Callable[[], Screen]:
+    return lambda: screen_class(module, name)()
+
+
+TERMINAL_CHECK_SECONDS = 2.0
+
+
 class StretchApp(App[int]):
     """stretchtui. Holds the injected store and clock; screens reach them through `self.app`."""
 
     CSS_PATH = "stretchtui.tcss"
     TITLE = "stretchtui"
-    MODES = {"today": TodayScreen, "library": LibraryScreen, "routines": RoutinesScreen,
-             "history": HistoryScreen, "settings": SettingsScreen}
+    MODES = {"today": TodayScreen, "library": _lazy_mode("library", "LibraryScreen"),
+             "routines": _lazy_mode("routines", "RoutinesScreen"), "history": _lazy_mode("history", "HistoryScreen"),
+             "settings": _lazy_mode("settings", "SettingsScreen")}
     DEFAULT_MODE = "today"
+    # Classes every screen gets from the terminal size; stretchtui.tcss tightens the session and
+    # the dialogs on a small terminal (-slim under 60 columns, -short under 20 rows).
+    HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (60, "-roomy")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", title, id=f"go-{mode}", show=False, tooltip=ABOUT[mode])
           for mode, key, title in MAIN_SCREENS),
@@ -62,7 +78,9 @@ class StretchApp(App[int]):
 
     def __init__(self, store: StorePort, clock: Clock, *, owns_store: bool = False, cursor_blink: bool = True,
                  initial_routine: str | None = None, show_routine: str | None = None) -> None:
-        super().__init__()
+        # NO_COLOR (no-color.org): Textual alone would only turn the theme grey; with native ANSI
+        # colours it drops every colour and keeps bold, reverse and underline.
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.initial_routine = initial_routine  # start a session on it at launch (stretchtui start)
         self.show_routine = show_routine  # open the routines screen on it
         self.store = store
@@ -81,7 +99,16 @@ class StretchApp(App[int]):
             self.theme = self._saved_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.check_interrupted()
+        self.backup_daily()
         self._schedule_rollover()
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """The terminal vanished without a SIGHUP: act as if it had sent one (the CLI's handler
+        saves a running session as partial, still resumable, and exits)."""
+        if terminal_gone(sys.__stdin__):
+            os.kill(os.getpid(), signal.SIGHUP)
 
     def _schedule_rollover(self) -> None:
         """Left open across the day start, the app rolls over on its own: the visible screen
@@ -97,27 +124,51 @@ class StretchApp(App[int]):
             reload = getattr(self.screen, "reload", None)
             if callable(reload):
                 reload()
+            self.backup_daily()
         self._schedule_rollover()
 
     def current_day(self) -> date:
         """The logical day now (core.days.today with the user's day-start hour); no database read."""
         return today(self.clock, self.day_start_hour)
 
+    def report_failure(self, error: BaseException) -> None:
+        """A database job failed (a full disk, an I/O error): one line, logged; the app carries on
+        and nothing half-written was kept (every write is one transaction)."""
+        self.log.error(f"worker failed: {error!r}")
+        self.notify(self.store.describe_failure(error), title="Not done", severity="error", timeout=12)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if (error := failed(event)) is not None:
+            self.report_failure(error)
+
     def write_terminal(self, sequence: str) -> None:
         """Write a raw escape sequence (title, notification) the way App.bell does; not when headless."""
         if not self.is_headless and self._driver is not None:
             self._driver.write(sequence)
 
+    @work(thread=True, group="backup", exclusive=True, exit_on_error=False)
+    def backup_daily(self) -> None:
+        """The day's automatic backup, in a thread so the first frame never waits for it. A failure
+        (a full disk, a damaged file) is shown as a warning and logged; the app carries on."""
+        try:
+            self.store.backup_daily()
+        except Exception as error:  # nothing about a backup may stop the app
+            self.log.error(f"daily backup failed: {error!r}")
+            self.call_from_thread(self.notify, f"Today's backup failed: {error}", title="Backup",
+                                  severity="warning", timeout=10)
+
     # ------------------------------------------------------------------ sessions
 
-    @work(thread=True, group="sessions")
+    @store_work(group="sessions")
     def check_interrupted(self) -> None:
         """At launch: offer to resume a session a crash or a dropped connection interrupted;
         otherwise go straight to the routine given on the command line."""
         info = self.store.interrupted_session()
         if info is not None and info.resume_state:
             saved = len(self.store.session_steps(info.id))
-            self.call_from_thread(self.push_screen, ResumeScreen(info, saved),
+            resume_screen = screen_class("session_dialogs", "ResumeScreen")
+            self.call_from_thread(self.push_screen, resume_screen(info, saved),
                                   lambda choice: self._resume_chosen(info, choice))
         elif self.initial_routine:
             self.call_from_thread(self.start_routine, self.initial_routine)
@@ -130,19 +181,19 @@ class StretchApp(App[int]):
         elif self.initial_routine:
             self.start_routine(self.initial_routine)
 
-    @work(thread=True, group="sessions")
+    @store_work(group="sessions")
     def _close_interrupted(self) -> None:
         self.store.close_interrupted_as_partial()
         self.call_from_thread(self.notify, "Closed the interrupted session as partial.")
 
-    @work(thread=True, group="sessions")
+    @store_work(group="sessions")
     def resume_session(self, info: SessionInfo) -> None:
         """Rebuild the plan exactly as it was (the resume state carries the routine), then resume."""
         state = info.resume_state or {}
         try:
             routine = routine_from_plain(state["routine"])
-            screen = SessionScreen(routine, self.store.exercise_index(), resume=info,
-                                   stored_routine=info.routine_id is not None)
+            screen = screen_class("session", "SessionScreen")(routine, self.store.exercise_index(), resume=info,
+                                                              stored_routine=info.routine_id is not None)
         except (KeyError, TypeError, ValueError):
             self.store.close_interrupted_as_partial()
             self.call_from_thread(self.notify, "That session could not be resumed; it was saved as partial.",
@@ -150,23 +201,26 @@ class StretchApp(App[int]):
             return
         self.call_from_thread(self.push_screen, screen, self._session_closed)
 
-    @work(thread=True, group="sessions")
+    @store_work(group="sessions")
     def start_routine(self, routine_id: str) -> None:
         routine = self.store.routine(routine_id)
         if routine is None:
             self.call_from_thread(self.notify, f"No routine with id {routine_id!r}.", severity="error")
             return
-        self.call_from_thread(self.push_screen, SessionScreen(routine, self.store.exercise_index()),
+        session_screen = screen_class("session", "SessionScreen")
+        self.call_from_thread(self.push_screen, session_screen(routine, self.store.exercise_index()),
                               self._session_closed)
 
     def start_suggested(self, routine: Routine, exercises: dict[str, Exercise]) -> None:
         """Today's suggestion: a routine with no row of its own (history keeps its name)."""
-        self.push_screen(SessionScreen(routine, exercises, stored_routine=False), self._session_closed)
+        session_screen = screen_class("session", "SessionScreen")
+        self.push_screen(session_screen(routine, exercises, stored_routine=False), self._session_closed)
 
     def start_exercise(self, exercise: Exercise) -> None:
         """A one-exercise session from the library."""
         routine = Routine(id="", name=exercise.name, items=(RoutineItem(exercise.id),))
-        self.push_screen(SessionScreen(routine, {exercise.id: exercise}, stored_routine=False), self._session_closed)
+        session_screen = screen_class("session", "SessionScreen")
+        self.push_screen(session_screen(routine, {exercise.id: exercise}, stored_routine=False), self._session_closed)
 
     def _session_closed(self, info: SessionInfo | None) -> None:
         self.initial_routine = None
@@ -187,14 +241,14 @@ class StretchApp(App[int]):
             self._saved_theme = theme.name
             self._save_setting("theme", theme.name)
 
-    @work(thread=True, group="settings")
+    @store_work(group="settings")
     def _save_setting(self, key: str, value: object) -> None:
         self.store.set_setting(key, value)
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
-    @work(thread=True, group="palette")
+    @store_work(group="palette")
     def action_pick_routine(self) -> None:
         """Choose a routine and start it."""
         from stretchtui.ui.screens.dialogs import PickScreen
@@ -211,14 +265,23 @@ class StretchApp(App[int]):
         if isinstance(screen, TodayScreen):
             screen.action_check_in()
 
+    def action_weekly_report(self) -> None:
+        """This week's report (History's `r`, or the command palette)."""
+        report_screen = screen_class("report", "ReportScreen")
+        if not isinstance(self.screen, report_screen):
+            self.push_screen(report_screen())
+
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        help_screen = screen_class("help", "HelpScreen")
+        if not isinstance(self.screen, help_screen):
+            self.push_screen(help_screen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, _key, title in MAIN_SCREENS:
             yield SystemCommand(title, ABOUT[mode], partial(self.switch_mode, mode))
         yield SystemCommand("Start routine…", "Choose a routine to start", self.action_pick_routine)
         yield SystemCommand("Check in", "Note your pain, hours sat and a note", self.action_check_in)
+        yield SystemCommand("Weekly report", "A week for your physiotherapist: adherence, pain, relief, notes",
+                            self.action_weekly_report)
         yield SystemCommand("Help: keys of this screen", "List every key of the current screen", self.action_help)
         yield from super().get_system_commands(screen)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual.worker import Worker
+
+from stretchtui.ui.workers import failed
+
 if TYPE_CHECKING:
     from stretchtui.ui.app import StretchApp
 
@@ -14,3 +18,9 @@ class StretchAppMixin:
     @property
     def stretch_app(self) -> "StretchApp":
         return cast("StretchApp", self.app)  # type: ignore[attr-defined]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A screen's database job failed: say so in one line (see StretchApp.report_failure).
+        (A named handler, not @on: Textual collects @on handlers only from Widget classes.)"""
+        if (error := failed(event)) is not None:
+            self.stretch_app.report_failure(error)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -26,6 +26,7 @@ from stretchtui.core.model import (
 from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
 from stretchtui.ui.screens.item_editor import ItemEditor
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.workers import store_work
 
 
 
@@ -79,7 +80,7 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         table.add_columns("#", "Exercise", "Dose", "Rest after", "Time")
         self.load_exercises()
 
-    @work(thread=True, group="builder-load")
+    @store_work(group="builder-load")
     def load_exercises(self) -> None:
         self.post_message(self.ExercisesLoaded(self.stretch_app.store.exercise_index()))
 
@@ -222,7 +223,7 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         elif message.startswith("rest"):
             self.query_one("#rest-between").focus()
 
-    @work(thread=True, exclusive=True, group="builder-save")
+    @store_work(exclusive=True, group="builder-save")
     def save(self, draft: Routine) -> None:
         try:
             saved = self.stretch_app.store.save_routine(draft)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -16,13 +16,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent, TabPane
 
-from stretchtui.core.history import bar, heatmap_rows, week_start, weekly_totals
+from stretchtui.core.history import bar, day_marks, heatmap_rows, week_start, weekly_totals
 from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionInfo
-from stretchtui.core.streaks import FLARE_PAIN, StreakSummary
+from stretchtui.core.streaks import StreakSummary
 from stretchtui.core.timer import StepRecord
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current
+from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
 
 
@@ -52,7 +52,20 @@ class HistoryScreen(StretchAppMixin, Screen):
         Binding("t", "tab('trends')", "Trends", id="history-trends"),
         Binding("l", "tab('sessions')", "Sessions", id="history-sessions"),
         Binding("k", "tab('streak')", "Streak", id="history-streak"),
+        Binding("r", "app.weekly_report", "Report", id="history-report",
+                tooltip="The weekly report: adherence, pain, relief and notes, to hand to a physiotherapist"),
     ]
+
+    @dataclass
+    class WeekLoaded(Message):
+        """The Week tab's numbers, sent first: one small query, so what is on screen fills at once
+        while the rest (trends, relief, sessions, the streak over all history) is still loading."""
+
+        today: date
+        goal_minutes: int
+        minutes: dict[date, float]
+        marks: dict[date, str]
+        session_days: frozenset[date]
 
     @dataclass
     class Loaded(Message):
@@ -105,55 +118,69 @@ class HistoryScreen(StretchAppMixin, Screen):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
-    @work(thread=True, exclusive=True, group="history-load")
+    @store_work(exclusive=True, group="history-load")
     def reload(self) -> None:
         store = self.stretch_app.store
         today = self.stretch_app.current_day()
         since = week_start(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
         activities = store.day_activities(since=since)
         minutes = {a.day: a.completed_hold_seconds / 60 for a in activities}
-        marks = {}
-        for a in activities:
-            if a.rest_marked:
-                marks[a.day] = "r"
-            elif a.max_pain is not None and a.max_pain >= FLARE_PAIN and a.sessions == 0:
-                marks[a.day] = "f"
+        marks = day_marks(activities)
+        goal_minutes = int(store.get_setting("goal_minutes", 5))
         trend_since = today - timedelta(days=TREND_DAYS - 1)
+        session_days = frozenset(a.day for a in activities if a.sessions and a.day >= trend_since)
+        post_if_current(self, self.WeekLoaded(today, goal_minutes, minutes, marks, session_days))
+
+    @on(WeekLoaded)
+    def _week_loaded(self, message: WeekLoaded) -> None:
+        self._show_week(message.today, message.goal_minutes, message.minutes, message.marks)
+        # The rest starts once the week is drawn: a second worker running meanwhile would hold
+        # the interpreter while the first frame is being drawn.
+        self.call_after_refresh(self._load_details, message)
+
+    @store_work(exclusive=True, group="history-details")
+    def _load_details(self, week: WeekLoaded) -> None:
+        """Trends, relief per exercise, the session list and the streak over all history."""
+        store = self.stretch_app.store
+        trend_since = week.today - timedelta(days=TREND_DAYS - 1)
         data = HistoryData(
-            today=today, goal_minutes=int(store.get_setting("goal_minutes", 5)), minutes=minutes, marks=marks,
+            today=week.today, goal_minutes=week.goal_minutes, minutes=week.minutes, marks=week.marks,
             pain=store.pain_by_day(trend_since), sitting=store.sitting_by_day(trend_since),
-            session_days=frozenset(a.day for a in activities if a.sessions and a.day >= trend_since),
-            relief=store.relief_by_exercise(), sessions=store.sessions_list(), streak=store.streak_summary(today))
+            session_days=week.session_days, relief=store.relief_by_exercise(), sessions=store.sessions_list(),
+            streak=store.streak_summary(week.today))
         post_if_current(self, self.Loaded(data))
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.data = data = message.data
-        today = data.today
+    def _show_week(self, today: date, goal: int, minutes: dict[date, float], marks: dict[date, str]) -> None:
+        """This week's bars, the last 12 weeks and the 26-week heatmap."""
         monday = week_start(today)
-        goal = data.goal_minutes
         week_lines = ["[b $accent]This week[/]  minutes a day against your goal of " f"{goal} min"]
-        peak = max([goal * 1.5] + [data.minutes.get(monday + timedelta(days=i), 0) for i in range(7)])
+        peak = max([goal * 1.5] + [minutes.get(monday + timedelta(days=i), 0) for i in range(7)])
         for offset in range(7):
             day = monday + timedelta(days=offset)
-            value = data.minutes.get(day, 0.0)
-            mark = {"r": " rest", "f": " flare"}.get(data.marks.get(day, ""), "")
+            value = minutes.get(day, 0.0)
+            mark = {"r": " rest", "f": " flare"}.get(marks.get(day, ""), "")
             goal_mark = " ✓" if value >= goal else ""
             future = day > today
             line = f"{day:%a %d}  {bar(0 if future else value, peak, 30)} {'' if future else f'{value:4.1f}'}{goal_mark}{mark}"
             week_lines.append(line)
         self.query_one("#history-week-bars", Static).update(Content.from_markup("\n".join(week_lines)))
 
-        totals = weekly_totals(data.minutes, today, 12)
+        totals = weekly_totals(minutes, today, 12)
         top = max([v for _, v in totals] + [1])
         weeks = ["", "[b $accent]Last 12 weeks[/]  total minutes"]
         weeks += [f"{start:%d %b}  {bar(value, top, 30)} {value:5.0f}" for start, value in totals]
         self.query_one("#history-weeks", Static).update(Content.from_markup("\n".join(weeks)))
 
-        rows = heatmap_rows(data.minutes, data.marks, today, HEATMAP_WEEKS, goal)
+        rows = heatmap_rows(minutes, marks, today, HEATMAP_WEEKS, goal)
         heat = ["", "[b $accent]26 weeks[/]  darker = more minutes · r rest · f flare"]
         heat += [f"{name} {escape(row)}" for name, row in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), rows)]
         self.query_one("#history-heatmap", Static).update(Content.from_markup("\n".join(heat)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.data = data = message.data
+        today = data.today
+        self._show_week(today, data.goal_minutes, data.minutes, data.marks)
 
         days = [today - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
         pains = [float(data.pain.get(d, 0)) for d in days]
@@ -165,7 +192,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         self.query_one("#history-pain", Sparkline).data = pains
         sat = [data.sitting[d] for d in days if d in data.sitting]
         self.query_one("#history-sitting-title", Static).update(Content.from_markup(
-            f"[b $accent]Sitting[/], hours a day" + (f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet")))
+            "[b $accent]Sitting[/], hours a day" + (f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet")))
         self.query_one("#history-sitting", Sparkline).data = sits
         self.query_one("#history-session-days", Static).update(Content(
             "Session days: " + "".join("•" if d in data.session_days else "·" for d in days)))
@@ -219,7 +246,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         if info is not None:
             self.load_steps(info)
 
-    @work(thread=True, exclusive=True, group="history-steps")
+    @store_work(exclusive=True, group="history-steps")
     def load_steps(self, info: SessionInfo) -> None:
         self.post_message(self.StepsLoaded(info, self.stretch_app.store.session_steps(info.id)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,7 +20,7 @@ from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current
+from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
 
 
@@ -84,7 +84,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         self.query_one("#exercise-list", OptionList).loading = True
         self.load_exercises()
 
-    @work(thread=True, exclusive=True, group="library-load")
+    @store_work(exclusive=True, group="library-load")
     def load_exercises(self, highlight: str | None = None) -> None:
         post_if_current(self, self.Loaded(self.stretch_app.store.exercises(), highlight))
 
@@ -136,7 +136,7 @@ class LibraryScreen(StretchAppMixin, Screen):
                 detail.usage = "…"
                 self.load_usage(exercise.id)
 
-    @work(thread=True, exclusive=True, group="library-usage")
+    @store_work(exclusive=True, group="library-usage")
     def load_usage(self, exercise_id: str) -> None:
         usage = self.stretch_app.store.exercise_usage(exercise_id).describe()
         self.app.call_from_thread(self._usage_loaded, exercise_id, usage)
@@ -195,7 +195,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         if exercise is not None:
             self.save_favourite(exercise.id, not exercise.favourite)
 
-    @work(thread=True, group="library-write")
+    @store_work(group="library-write")
     def save_favourite(self, exercise_id: str, favourite: bool) -> None:
         self.stretch_app.store.set_favourite(exercise_id, favourite)
         self.load_exercises(exercise_id)
@@ -222,7 +222,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         if exercise is not None:
             self.save_exercise(exercise)
 
-    @work(thread=True, group="library-write")
+    @store_work(group="library-write")
     def save_exercise(self, exercise: Exercise) -> None:
         try:
             saved = self.stretch_app.store.save_exercise(exercise)
@@ -247,7 +247,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         self.app.push_screen(ConfirmScreen(f"Delete your exercise “{exercise.name}”?", yes="Delete", no="Keep it"),
                              answered)
 
-    @work(thread=True, group="library-write")
+    @store_work(group="library-write")
     def delete_exercise(self, exercise_id: str) -> None:
         try:
             self.stretch_app.store.delete_exercise(exercise_id)
@@ -266,7 +266,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         if exercise is not None:
             self.pick_routine_for(exercise)
 
-    @work(thread=True, group="library-load")
+    @store_work(group="library-load")
     def pick_routine_for(self, exercise: Exercise) -> None:
         own = [r for r in self.stretch_app.store.routines() if r.editable]
         choices = [("", "+ A new routine"), *((r.id, f"{r.name}  ({len(r.items)} exercises)") for r in own)]
@@ -278,7 +278,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         self.app.call_from_thread(self.app.push_screen, PickScreen(f"Add “{exercise.name}” to which routine?",
                                                                    choices), picked)
 
-    @work(thread=True, group="library-write")
+    @store_work(group="library-write")
     def add_to_routine(self, exercise: Exercise, routine_id: str) -> None:
 
         store = self.stretch_app.store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -19,7 +19,7 @@ from stretchtui.ui.screens.builder import RoutineBuilder
 from stretchtui.ui.screens.dialogs import ConfirmScreen
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current
+from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
 
 
@@ -57,7 +57,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
     def on_mount(self) -> None:
         self.reload(highlight=self.stretch_app.show_routine)
 
-    @work(thread=True, exclusive=True, group="routines-load")
+    @store_work(exclusive=True, group="routines-load")
     def reload(self, highlight: str | None = None) -> None:
         store = self.stretch_app.store
         post_if_current(self, self.Loaded(store.routines(), store.exercise_index(), highlight))
@@ -124,7 +124,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
         if self.selected is not None:
             self.duplicate_and_edit(self.selected.id)
 
-    @work(thread=True, group="routines-write")
+    @store_work(group="routines-write")
     def duplicate_and_edit(self, routine_id: str) -> None:
         try:
             copy = self.stretch_app.store.duplicate_routine(routine_id)
@@ -155,7 +155,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
         self.app.push_screen(ConfirmScreen(f"Delete your routine “{routine.name}”? Past sessions stay in your history.",
                                            yes="Delete", no="Keep it"), answered)
 
-    @work(thread=True, group="routines-write")
+    @store_work(group="routines-write")
     def delete_routine(self, routine_id: str) -> None:
         try:
             self.stretch_app.store.delete_routine(routine_id)

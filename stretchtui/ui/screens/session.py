@@ -14,7 +14,6 @@ import threading
 from collections.abc import Callable
 from typing import Any, cast
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Digits, Footer, Label, ProgressBar, Static
 
 from stretchtui.core import cues
-from stretchtui.core.model import Exercise, Kind, Routine, format_duration, label
+from stretchtui.core.model import Exercise, Kind, Routine
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import (
@@ -43,6 +42,7 @@ from stretchtui.core.timer import (
 )
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.workers import store_work
 
 
 PHASE_TITLES = {
@@ -221,14 +221,15 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         self._writes.put(job)
         self._drain_one()
 
-    @work(thread=True, group="session-writer", exit_on_error=False)
+    @store_work(group="session-writer")
     def _drain_one(self) -> None:
         with self._write_lock:
             job = self._writes.get_nowait()
             try:
                 job()
-            except Exception as error:  # keep the session going; say what was not saved
-                self.app.call_from_thread(self.notify, f"Could not save: {error}", severity="error", timeout=10)
+            except Exception as error:  # keep the session going; say what was not saved. The next
+                # step's write carries the whole resume snapshot again, so resuming still works.
+                self.app.call_from_thread(self.stretch_app.report_failure, error)
 
     def _after_writes(self, then: Callable[[], None]) -> None:
         """Run `then` on the event loop once everything queued so far is written."""

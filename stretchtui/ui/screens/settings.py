@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
@@ -13,6 +13,7 @@ from textual.widgets import Footer, Label, Select, Static, Switch
 from stretchtui.core.settings import BY_KEY, SETTINGS
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.workers import store_work
 
 
 
@@ -47,7 +48,7 @@ class SettingsScreen(StretchAppMixin, Screen):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, group="settings-load")
+    @store_work(group="settings-load")
     def load(self) -> None:
         store = self.stretch_app.store
         values = {spec.key: store.get_setting(spec.key, spec.default) for spec in SETTINGS}
@@ -71,7 +72,7 @@ class SettingsScreen(StretchAppMixin, Screen):
         if control.id in BY_KEY:
             self.save(control.id, BY_KEY[control.id].check(event.value))
 
-    @work(thread=True, group="settings-save")
+    @store_work(group="settings-save")
     def save(self, key: str, value: Any) -> None:
         self.stretch_app.store.set_setting(key, value)
         if key in self.stretch_app.cue_settings:

@@ -6,10 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
@@ -24,7 +24,7 @@ from stretchtui.core.suggest import MINUTES_CHOICES, PLACES, Suggestion, note_me
 from stretchtui.ui.screens.checkin import CheckinDraft, CheckinScreen
 from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current
+from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
 
 
@@ -94,7 +94,7 @@ class TodayScreen(StretchAppMixin, Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, group="today-load")
+    @store_work(exclusive=True, group="today-load")
     def reload(self) -> None:
         store = self.stretch_app.store
         day = self.stretch_app.current_day()
@@ -191,7 +191,7 @@ class TodayScreen(StretchAppMixin, Screen):
         self._save_choice("suggest_place", choices[(choices.index(current) + 1) % len(choices)]
                           if current in choices else "floor")
 
-    @work(thread=True, group="today-write")
+    @store_work(group="today-write")
     def _save_choice(self, key: str, value: object) -> None:
         self.stretch_app.store.set_setting(key, value)
         self.reload()
@@ -210,7 +210,7 @@ class TodayScreen(StretchAppMixin, Screen):
         if draft is not None:
             self.save_checkin(draft)
 
-    @work(thread=True, group="today-write")
+    @store_work(group="today-write")
     def save_checkin(self, draft: CheckinDraft) -> None:
         store = self.stretch_app.store
         store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,

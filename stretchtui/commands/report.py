@@ -1,0 +1,69 @@
+"""`stretchtui report`: one week of back care on a page, to hand to a physiotherapist."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from stretchtui.commands.common import CliError, write_private
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
+    report = commands.add_parser(
+        "report", help="a week's report for a physiotherapist (Markdown or HTML)",
+        description="One ISO week on a page: days done, minutes and sessions, pain and sitting against the "
+                    "week before, relief per exercise, steps that hurt, flare and rest days, check-in notes.")
+    report.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: this week)")
+    # The names of core.report.RENDERERS, written out: importing it here would slow every command.
+    report.add_argument("--format", choices=["md", "html"], default="md",
+                        help="md (Markdown, the default) or html (one self-contained page)")
+    report.add_argument("--output", metavar="FILE",
+                        help="write to FILE (readable only by you; replaced if it exists) instead of the terminal")
+    return {"report": cmd_report}
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from stretchtui.core.clock import SystemClock
+    from stretchtui.core.days import today
+    from stretchtui.core.history import week_start
+    from stretchtui.core.report import RENDERERS, build_report, check_started, parse_week
+    from stretchtui.store import Store, resolve_db_path
+
+    monday = parse_week(args.week) if args.week is not None else None
+    target = _output_target(args.output) if args.output is not None else None
+    clock = SystemClock()
+    path = resolve_db_path(args.db)
+    if monday is not None and not path.exists():
+        check_started(monday, today(clock))  # refused before a database is created for nothing
+    store = Store.open(path, clock)
+    try:
+        current = today(clock, store.day_start_hour())
+        monday = monday or week_start(current)
+        check_started(monday, current)
+        report = build_report(store.weekly_report_inputs(monday), current)
+    finally:
+        store.close()
+    text = RENDERERS[args.format](report)
+    if target is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_private(target, lambda handle: handle.write(text))
+    except OSError as error:
+        raise CliError(f"--output: cannot write {target}: {error.strerror}") from None
+    print(f"Wrote the report for {report.label} to {target}.")
+    return 0
+
+
+def _output_target(text: str) -> Path:
+    """Checked before anything is read or written: a file name in a folder that exists."""
+    target = Path(text).expanduser()
+    if not text.strip():
+        raise CliError("--output: give a file name")
+    if target.is_dir():
+        raise CliError(f"--output: {target} is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise CliError(f"--output: the folder {target.parent} does not exist")
+    return target

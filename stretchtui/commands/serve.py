@@ -1,0 +1,132 @@
+"""`stretchtui serve`: the same app in a browser tab, through textual-serve.
+
+Every browser tab runs its own `python -m stretchtui --db PATH`. There is no login, so it listens
+on the loopback address unless told otherwise, and says so on stderr when it is told otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import re
+import sys
+from collections.abc import Callable
+
+from stretchtui.commands.common import CliError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?")
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
+    serve = commands.add_parser(
+        "serve", help="use the app in a web browser (no login: loopback only by default)",
+        description="Serve the app to a web browser. There is no login: keep the default loopback address "
+                    "and reach it from elsewhere through an SSH tunnel.")
+    serve.add_argument("--host", default=DEFAULT_HOST,
+                       help=f"address to listen on (default {DEFAULT_HOST}, this machine only)")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="PORT",
+                       help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
+    return {"serve": cmd_serve}
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1-65535")
+    return value
+
+
+def host_is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name) can only be reached from this machine.
+    A name counts as loopback only when every address it resolves to is one."""
+    import socket
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if not HOST_NAME.fullmatch(host):
+        raise CliError(f"--host: {host!r} is not an IP address or a host name")
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+    except socket.gaierror:
+        raise CliError(f"--host: {host!r} does not resolve to an address on this machine") from None
+    return all(ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses)
+
+
+def public_url(host: str, port: int) -> str:
+    """The address the page tells the browser to connect its websocket to (IPv6 in brackets)."""
+    try:
+        if ipaddress.ip_address(host).version == 6:
+            return f"http://[{host}]:{port}"
+    except ValueError:
+        pass
+    return f"http://{host}:{port}"
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Fail with one line now, rather than with a traceback once the server has started."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise CliError(f"--host: cannot listen on {host!r}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise CliError(f"cannot listen on {host} port {port}: {error.strerror} "
+                           "(choose another --port or --host)") from None
+
+
+def app_command(db_path: object) -> str:
+    """The shell command textual-serve runs for each browser tab: this Python, this database."""
+    import shlex
+
+    return shlex.join([sys.executable, "-m", "stretchtui", "--db", str(db_path)])
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from stretchtui.commands.common import open_store
+
+    loopback = host_is_loopback(args.host)
+    check_can_listen(args.host, args.port)
+    store = open_store(args)  # creates, migrates and checks the database once, before any tab opens it
+    db_path = store.path
+    store.close()
+    if not loopback:
+        print(f"stretchtui: warning: serving on {args.host} port {args.port} with no login; anyone who can "
+              "reach this address can use the app and your data (an SSH tunnel to 127.0.0.1 is safer)",
+              file=sys.stderr)
+    run_server(app_command(db_path), args.host, args.port)
+    return 0
+
+
+def run_server(command: str, host: str, port: int) -> None:
+    """Serve until Ctrl+C or SIGTERM."""
+    from textual_serve.server import Server
+
+    class SameAddressServer(Server):
+        """textual-serve writes its own address into the page for the websocket; the browser may
+        know this server by another one (an SSH tunnel on another local port, a name for 0.0.0.0),
+        so each page points back at the address that browser used."""
+
+        async def handle_index(self, request):  # type: ignore[no-untyped-def]
+            self.public_url = f"{request.scheme}://{request.host}"  # read synchronously by the page render
+            return await super().handle_index(request)
+
+    server = SameAddressServer(command, host=host, port=port, title="stretchtui",
+                               public_url=public_url(host, port))
+    try:
+        server.serve()
+    except OSError as error:  # lost a race for the port since check_can_listen
+        raise CliError(f"cannot listen on {host} port {port}: {error.strerror or error}") from None

@@ -1,0 +1,227 @@
+"""`stretchtui doctor`: check the database file and its surroundings without changing them.
+
+Opens the database read-only (immutable when no stretchtui has it open), creates no file, not even
+the database when it is missing. Only `--fix` changes anything: file modes to 0600, stretchtui's own
+directories to 0700.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from stretchtui.core.clock import Clock
+from stretchtui.store.db import (
+    APPLICATION_ID,
+    DIR_MODE,
+    FILE_MODE,
+    SQLITE_MAGIC,
+    StoreError,
+    read_identity,
+)
+from stretchtui.store.location import default_data_dir
+from stretchtui.store.lock import DatabaseLock, lock_path
+from stretchtui.store.maintenance import (
+    backup_dir,
+    describe_backup,
+    latest_good_backup,
+    list_backups,
+    no_backup_advice,
+    restore_command,
+    run_check,
+)
+
+BACKUP_WARN_DAYS = 8  # the daily backup runs at each day's first launch: older means the app is not used
+NETWORK_FILESYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "sshfs", "fuse.sshfs", "9p", "afs", "coda",
+    "ceph", "fuse.ceph", "glusterfs", "fuse.glusterfs", "lustre", "gpfs", "davfs", "fuse.davfs2",
+    "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse",
+})
+
+
+OK, WARN, PROBLEM, FIXED = "ok", "warn", "problem", "fixed"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of `stretchtui doctor`: how it went, what was checked, and for a problem the remedy."""
+
+    level: str
+    subject: str
+    detail: str
+    remedy: str = ""
+
+
+def doctor(db_path: Path, clock: Clock, *, fix: bool = False, mounts: Path = Path("/proc/mounts")) -> list[Check]:
+    """Check the database and its surroundings without opening it for writing or creating it.
+    With `fix`, make files 0600 and stretchtui's directories 0700 (nothing else is changed)."""
+    checks = _database_checks(db_path)
+    checks += _mode_checks(db_path, fix)
+    checks.append(_network_check(db_path, mounts))
+    checks.append(_backup_age_check(db_path, clock))
+    return checks
+
+
+def _database_checks(db_path: Path) -> list[Check]:
+    from stretchtui.store.migrations import LATEST_VERSION
+
+    if not db_path.exists():
+        return [Check(PROBLEM, "database", f"there is no database at {db_path}",
+                      "run stretchtui once to create it, or restore a backup with: stretchtui restore FILE")]
+    if not db_path.is_file():
+        return [Check(PROBLEM, "database", f"{db_path} is not a file", "give the database file's path with --db")]
+    size = db_path.stat().st_size
+    with db_path.open("rb") as handle:
+        header = handle.read(100)
+    if size == 0:
+        return [Check(WARN, "database", f"{db_path} is empty", "run stretchtui once to set it up")]
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return [Check(PROBLEM, "database", f"{db_path} is not an SQLite file",
+                      "point --db at your stretchtui database, or restore a backup with: stretchtui restore FILE")]
+    checks = [Check(OK, "database", f"{db_path} ({size / 1e6:.1f} MB)")]
+    alone = DatabaseLock(db_path)
+    try:
+        is_alone = alone.try_exclusive(create=False)  # the doctor creates no file, not even the lock file
+    except StoreError:
+        is_alone = False  # the lock file cannot be read: read with SQLite's locking instead
+    try:
+        try:
+            version, application_id = read_identity(db_path, alone=is_alone)
+        except sqlite3.DatabaseError as error:
+            version, application_id = None, None
+            checks.append(Check(PROBLEM, "schema", f"cannot be read ({error})", _restore_advice(db_path)))
+        if application_id is not None:
+            if application_id not in (0, APPLICATION_ID) or (version and application_id != APPLICATION_ID):
+                checks.append(Check(PROBLEM, "schema", "an SQLite database, but not a stretchtui one",
+                                    "point --db at your stretchtui database"))
+            elif version > LATEST_VERSION:
+                checks.append(Check(PROBLEM, "schema", f"version {version}, written by a newer stretchtui "
+                                    f"(this one knows up to {LATEST_VERSION})", "upgrade stretchtui"))
+            elif version < LATEST_VERSION:
+                checks.append(Check(WARN, "schema", f"version {version}, older than this stretchtui's "
+                                    f"{LATEST_VERSION}", "start stretchtui once: it upgrades the file "
+                                    "after saving a copy in backups/"))
+            else:
+                checks.append(Check(OK, "schema", f"version {version} (current)"))
+        quick = run_check(db_path, "quick_check", alone=is_alone)
+        if quick == "ok":
+            checks.append(Check(OK, "quick_check", "passed"))
+            full = run_check(db_path, "integrity_check", alone=is_alone)
+            checks.append(Check(OK, "integrity_check", "passed") if full == "ok"
+                          else Check(PROBLEM, "integrity_check", full, _restore_advice(db_path)))
+        else:
+            checks.append(Check(PROBLEM, "quick_check", quick, _restore_advice(db_path)))
+    finally:
+        alone.release()
+    wal_mode = header[18] == 2 and header[19] == 2
+    checks.append(Check(OK, "journal mode", "WAL") if wal_mode else
+                  Check(WARN, "journal mode", "not WAL (rollback journal)",
+                        "start stretchtui once: it switches the file to WAL"))
+    return checks
+
+
+def _restore_advice(db_path: Path) -> str:
+    good = latest_good_backup(db_path)
+    if good is None:
+        return no_backup_advice(db_path)
+    return f"restore the latest good backup with: {restore_command(db_path, good[1])}"
+
+
+def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
+    checks = []
+    directory = db_path.parent
+    if directory.is_dir():
+        if Path(os.path.abspath(directory)) == Path(os.path.abspath(default_data_dir())):
+            checks.append(_private_mode("data directory", directory, DIR_MODE, fix))
+        elif stat.S_IMODE(directory.stat().st_mode) & 0o077:
+            checks.append(Check(WARN, "data directory", f"{directory} can be listed by others "
+                                f"({stat.S_IMODE(directory.stat().st_mode):04o}); not changed, as it is not "
+                                "stretchtui's own directory", f"if only stretchtui uses it: chmod 700 {directory}"))
+        else:
+            checks.append(Check(OK, "data directory", f"{directory} is private"))
+    backups = backup_dir(db_path)
+    if backups.is_dir():
+        checks.append(_private_mode("backup directory", backups, DIR_MODE, fix))
+    files = [Path(f"{db_path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")] + [lock_path(db_path)]
+    if backups.is_dir():
+        files += sorted(entry for entry in backups.iterdir() if entry.name.startswith(db_path.stem))
+    files = [path for path in files if path.is_file() and not path.is_symlink()]
+    open_to_others = [path for path in files if stat.S_IMODE(path.stat().st_mode) & 0o077]
+    if not open_to_others:
+        checks.append(Check(OK, "file modes", f"{len(files)} files, all private (0600)"))
+    elif fix:
+        for path in open_to_others:
+            os.chmod(path, FILE_MODE)
+        checks.append(Check(FIXED, "file modes", f"made {len(open_to_others)} files private (0600): "
+                            + ", ".join(path.name for path in open_to_others)))
+    else:
+        listed = ", ".join(f"{path.name} ({stat.S_IMODE(path.stat().st_mode):04o})" for path in open_to_others)
+        checks.append(Check(PROBLEM, "file modes", f"readable by others: {listed}",
+                            "run stretchtui doctor --fix (or chmod 600 each file)"))
+    return checks
+
+
+def _private_mode(subject: str, directory: Path, wanted: int, fix: bool) -> Check:
+    current = stat.S_IMODE(directory.stat().st_mode)
+    if current == wanted:
+        return Check(OK, subject, f"{directory} is private ({wanted:04o})")
+    if fix:
+        os.chmod(directory, wanted)
+        return Check(FIXED, subject, f"{directory} was {current:04o}, now {wanted:04o}")
+    return Check(PROBLEM, subject, f"{directory} is {current:04o}, not {wanted:04o}",
+                 f"run stretchtui doctor --fix (or chmod {wanted:o} {directory})")
+
+
+def network_filesystem(path: Path, mounts_text: str) -> str | None:
+    """The file system type when `path` lies on a network file system (per /proc/mounts), else None."""
+    target = os.path.realpath(path)
+    best, best_type = "", ""
+    for line in mounts_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = _unescape_mount(fields[1])
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):  # the longest (and, at equal length, the latest) mount wins
+            best, best_type = point, fields[2]
+    return best_type if best_type in NETWORK_FILESYSTEMS else None
+
+
+def _unescape_mount(field: str) -> str:
+    """/proc/mounts writes a space as \\040, a tab as \\011, a backslash as \\134."""
+    return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match[1], 8)), field)
+
+
+def _network_check(db_path: Path, mounts: Path) -> Check:
+    try:
+        text = mounts.read_text()
+    except OSError:
+        return Check(OK, "file system", f"{mounts} cannot be read; file system type not checked")
+    directory = db_path.parent
+    while not directory.exists() and directory != directory.parent:
+        directory = directory.parent
+    kind = network_filesystem(directory, text)
+    if kind is None:
+        return Check(OK, "file system", "local")
+    return Check(WARN, "file system", f"{db_path.parent} is on a network file system ({kind}); SQLite's locking "
+                 "and durability are unreliable there", "keep the database on a local disk (--db or STRETCHTUI_DB)")
+
+
+def _backup_age_check(db_path: Path, clock: Clock) -> Check:
+    found = list_backups(db_path)
+    if not found:
+        return Check(WARN, "backups", f"no backup in {backup_dir(db_path)}",
+                     "run stretchtui backup (the app also makes one each day it is opened)")
+    newest = found[0][0]
+    age = clock.now() - newest.made_at
+    when = describe_backup(newest, clock.zone)
+    days = age.days
+    ago = "today" if days == 0 else ("1 day ago" if days == 1 else f"{days} days ago")
+    if age.days >= BACKUP_WARN_DAYS:
+        return Check(WARN, "backups", f"the last backup is from {when}, {ago}; {len(found)} in all",
+                     "run stretchtui backup (the app also makes one each day it is opened)")
+    return Check(OK, "backups", f"the last backup is from {when} ({ago}); {len(found)} in all")

@@ -1,0 +1,401 @@
+"""Keeping the database file safe: backups, restore, and the check before a store opens it.
+
+Backups live in `backups/` beside the database, named by `core.retention` (kind and UTC time), and
+are written through SQLite's online backup API: a temporary 0600 file, checked with
+integrity_check, renamed into place. Nothing here opens the database for writing: checks read it
+through a read-only (or immutable) connection, so a damaged file stays byte for byte as it was.
+`stretchtui doctor`'s checks are in `store.doctor`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shlex
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from stretchtui.core.clock import Clock
+from stretchtui.core.days import logical_day, today
+from stretchtui.core.errors import UserError
+from stretchtui.core.retention import (
+    DAILY,
+    DAMAGED,
+    MANUAL,
+    PRE_RESTORE,
+    BackupName,
+    backup_name,
+    backups_to_keep,
+    parse_backup_name,
+)
+from stretchtui.store.db import (
+    APPLICATION_ID,
+    DIR_MODE,
+    FILE_MODE,
+    SQLITE_MAGIC,
+    StoreError,
+    check_result,
+    checked_copy,
+    fsync_path,
+    read_identity,
+    read_only_connection,
+    sqlite_backup,
+)
+from stretchtui.store.location import resolve_db_path
+from stretchtui.store.lock import DatabaseLock
+
+BACKUP_DIR_NAME = "backups"
+STALE_TMP_SECONDS = 3600  # a temporary file this old belongs to a backup that was killed
+
+Backup = tuple[BackupName, Path]
+
+
+# ---------------------------------------------------------------------- the backups directory
+
+
+def backup_dir(db_path: Path, *, create: bool = False) -> Path:
+    directory = db_path.parent / BACKUP_DIR_NAME
+    if create and not directory.is_dir():
+        try:
+            directory.mkdir(mode=DIR_MODE)
+            os.chmod(directory, DIR_MODE)  # mkdir's mode is filtered by the umask
+        except FileExistsError:
+            pass  # made meanwhile by another stretchtui
+        except OSError as error:
+            raise StoreError(f"cannot create the backup directory {directory}: {error.strerror}") from None
+    return directory
+
+
+def list_backups(db_path: Path) -> list[Backup]:
+    """This database's backups (by file name), newest first. Other files are ignored."""
+    directory = backup_dir(db_path)
+    try:
+        entries = list(directory.iterdir())
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise StoreError(f"cannot read the backup directory {directory}: {error.strerror}") from None
+    found = []
+    for entry in entries:
+        name = parse_backup_name(entry.name)
+        if name is not None and name.stem == db_path.stem and entry.is_file():
+            found.append((name, entry))
+    return sorted(found, reverse=True)
+
+
+def new_backup_path(db_path: Path, kind: str, instant: datetime) -> Path:
+    """A free file name in the backups directory (created 0700 if needed) for a backup made now."""
+    directory = backup_dir(db_path, create=True)
+    counter = 1
+    while True:
+        path = directory / backup_name(db_path.stem, kind, instant, counter).file_name
+        if not path.exists():
+            return path
+        counter += 1
+
+
+def describe_backup(name: BackupName, zone: ZoneInfo) -> str:
+    return name.made_at.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+
+
+def restore_command(db_path: Path, backup: Path) -> str:
+    """The exact command that restores `backup` over `db_path` (with --db when not the default)."""
+    words = ["stretchtui"]
+    if Path(os.path.abspath(db_path)) != Path(os.path.abspath(resolve_db_path(None))):
+        words += ["--db", str(db_path)]
+    return shlex.join([*words, "restore", str(backup)])
+
+
+# ---------------------------------------------------------------------- checks
+
+
+def run_check(path: Path, pragma: str = "quick_check", *, alone: bool = True) -> str:
+    """'ok' or SQLite's first complaint, read without changing the file (see read_only_connection)."""
+    try:
+        conn = read_only_connection(path, alone=alone)
+    except sqlite3.Error as error:
+        return str(error)
+    try:
+        return check_result(conn, pragma)
+    finally:
+        conn.close()
+
+
+def latest_good_backup(db_path: Path) -> Backup | None:
+    """The newest backup of this database that is a sound stretchtui file this version can open."""
+    for name, path in list_backups(db_path):
+        try:
+            restorable_version(path)
+        except (UserError, StoreError):
+            continue
+        return name, path
+    return None
+
+
+class DatabaseDamaged(StoreError):
+    """The database failed quick_check; nothing was written to it. Says which backup to restore."""
+
+    def __init__(self, path: Path, detail: str, backup: Backup | None, zone: ZoneInfo) -> None:
+        self.path = path = Path(os.path.abspath(path))
+        self.detail = detail
+        self.backup = backup
+        self.backup_when = describe_backup(backup[0], zone) if backup else ""
+        self.problem = f"{path} is damaged (quick_check: {detail}); nothing was written to it"
+        if backup:
+            self.remedy = (f"restore the latest good backup, from {self.backup_when}, with: "
+                           f"{restore_command(path, backup[1])}")
+        else:
+            self.remedy = no_backup_advice(path)
+        super().__init__(f"{self.problem}. To fix it, {self.remedy}")
+
+
+def no_backup_advice(db_path: Path) -> str:
+    return (f"there is no good backup in {backup_dir(db_path)}; keep a copy of the damaged file and try "
+            f"recovering it with: sqlite3 {shlex.quote(str(db_path))} .recover | sqlite3 recovered.db")
+
+
+def check_before_open(path: Path, lock: DatabaseLock, zone: ZoneInfo) -> None:
+    """quick_check an existing database before anything writes to it; raise DatabaseDamaged if it
+    fails. When no other stretchtui has it open (the exclusive lock is free, and held during the
+    check), it is read as immutable: no -wal or -shm file is created next to a damaged file.
+    Otherwise it is read with SQLite's locking, after waiting out a restore that may be swapping it.
+    Creates no file: the lock file is made later, once the database has passed every check."""
+    alone = lock.try_exclusive(create=False)
+    if not alone:
+        lock.acquire_shared()
+    result = run_check(path, alone=alone)
+    if result != "ok":
+        raise DatabaseDamaged(path, result, latest_good_backup(path), zone)
+
+
+def restorable_version(candidate: Path) -> int:
+    """The schema version of a file fit to restore from; a UserError (one line) says why it is not:
+    missing, not SQLite, not stretchtui's, written by a newer version, or failing integrity_check."""
+    if not candidate.exists():
+        raise UserError(f"{candidate} does not exist")
+    if not candidate.is_file():
+        raise UserError(f"{candidate} is not a file")
+    try:
+        with candidate.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise UserError(f"cannot read {candidate}: {error.strerror}") from None
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise UserError(f"{candidate} is not a stretchtui backup (not an SQLite file)")
+    try:
+        version, application_id = read_identity(candidate)
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"{candidate} cannot be read as a database ({error})") from None
+    from stretchtui.store.migrations import LATEST_VERSION
+
+    if application_id != APPLICATION_ID or version == 0:
+        raise UserError(f"{candidate} is an SQLite database, but not a stretchtui one")
+    if version > LATEST_VERSION:
+        raise UserError(f"{candidate} was written by a newer stretchtui (schema version {version}; this one "
+                        f"knows up to {LATEST_VERSION}): upgrade stretchtui to restore it")
+    result = run_check(candidate, "integrity_check")
+    if result != "ok":
+        raise UserError(f"{candidate} is damaged (integrity_check: {result}); choose another backup")
+    return version
+
+
+# ---------------------------------------------------------------------- backups
+
+
+def _require_database(db_path: Path) -> None:
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        raise StoreError(f"there is no database at {db_path}: nothing to back up")
+
+
+def backup_database(db_path: Path, target: Path) -> Path:
+    """A checked copy of the live database at `target` (0600, atomic). Waits while a restore runs."""
+    with DatabaseLock(db_path).acquire_shared():
+        sqlite_backup(db_path, target)
+    return target
+
+
+def manual_backup(db_path: Path, clock: Clock, output: Path | None = None) -> Path:
+    """`stretchtui backup`: to `output` (which must not exist yet) or a new file in backups/."""
+    _require_database(db_path)
+    if output is None:
+        return backup_database(db_path, new_backup_path(db_path, MANUAL, clock.now()))
+    output = output.expanduser()
+    if output.exists() or output.is_symlink():
+        raise UserError(f"--output: {output} exists already; give the name of a new file")
+    if not output.parent.is_dir():
+        raise UserError(f"--output: the directory {output.parent} does not exist")
+    return backup_database(db_path, output)
+
+
+def daily_backup(db_path: Path, clock: Clock, day_start_hour: int) -> Path | None:
+    """The automatic backup: made at the first call of each logical day, only from a database that
+    passes quick_check; then the daily backups beyond the last 7 days and 4 weeks are removed.
+    Returns the new file, or None when today's backup exists already."""
+    zone = clock.zone
+    current = today(clock, day_start_hour)
+    dailies = [(name, path) for name, path in list_backups(db_path) if name.kind == DAILY]
+    made = None
+    if not any(logical_day(name.made_at, zone, day_start_hour) == current for name, _ in dailies):
+        _remove_stale_temporaries(backup_dir(db_path))
+        result = run_check(db_path, alone=False)
+        if result != "ok":
+            raise DatabaseDamaged(db_path, result, latest_good_backup(db_path), zone)
+        made = backup_database(db_path, new_backup_path(db_path, DAILY, clock.now()))
+        name = parse_backup_name(made.name)
+        assert name is not None
+        dailies.append((name, made))
+    keep = backups_to_keep([(name, logical_day(name.made_at, zone, day_start_hour)) for name, _ in dailies])
+    for name, path in dailies:
+        if name not in keep:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot remove the old backup {path}: {error.strerror}") from None
+    return made
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    """Temporary copies left by a backup that was killed (named `<file>.<pid>.tmp`)."""
+    horizon = time.time() - STALE_TMP_SECONDS
+    for leftover in directory.glob("*.tmp"):
+        try:
+            if leftover.stat().st_mtime < horizon:
+                leftover.unlink()
+        except OSError:
+            pass  # gone meanwhile, or not ours to remove: harmless either way
+
+
+# ---------------------------------------------------------------------- restore
+
+
+@dataclass(frozen=True)
+class Restored:
+    source: Path
+    schema_version: int
+    kept: Path | None  # where the replaced database was saved; None when there was none
+
+
+def restore(db_path: Path, candidate: Path, clock: Clock) -> Restored:
+    """Replace the database with a checked copy of `candidate`, keeping the replaced one in backups/.
+
+    Refused, with nothing changed, when the candidate is unfit (UserError) or any stretchtui has
+    the database open (StoreError): restore holds the exclusive lock throughout, so no stretchtui
+    can open the file halfway. The new file is a 0600 copy renamed into place; the old -wal, -shm
+    and -journal files are removed first (their content is in the kept copy), because SQLite would
+    otherwise replay them onto the new file."""
+    candidate = candidate.expanduser()
+    if db_path.exists() and candidate.exists() and os.path.samefile(candidate, db_path):
+        raise UserError(f"{candidate} is the database itself; give a backup file to restore from")
+    version = restorable_version(candidate)
+    if db_path.is_dir():
+        raise StoreError(f"{db_path} is a directory, not a database file; give a file path with --db")
+    _ensure_directory(db_path.parent)
+    with DatabaseLock(db_path) as lock:
+        if not lock.try_exclusive():
+            raise StoreError(f"stretchtui has {db_path} open (the app, or a command still running); "
+                             "quit it, then run restore again. Nothing was changed")
+        staging = db_path.with_name(f"{db_path.name}.restore.{os.getpid()}.tmp")
+        checked_copy(candidate, staging, read_only=True)
+        try:
+            kept = _keep_replaced(db_path, clock)
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+            os.replace(staging, db_path)
+        except BaseException:
+            staging.unlink(missing_ok=True)
+            raise
+        fsync_path(db_path.parent)
+    return Restored(candidate, version, kept)
+
+
+def _ensure_directory(directory: Path) -> None:
+    if directory.is_dir():
+        return
+    try:
+        directory.mkdir(parents=True, mode=DIR_MODE)
+        os.chmod(directory, DIR_MODE)
+    except OSError as error:
+        raise StoreError(f"cannot create the directory {directory}: {error.strerror}") from None
+
+
+def _keep_replaced(db_path: Path, clock: Clock) -> Path | None:
+    """Save the database about to be replaced: a checked SQLite copy when it is sound, else the raw
+    bytes (and its -wal, if any) so that nothing of a damaged file is thrown away."""
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return None
+    if run_check(db_path) == "ok":
+        target = new_backup_path(db_path, PRE_RESTORE, clock.now())
+        try:
+            sqlite_backup(db_path, target, read_only=True)
+            return target
+        except StoreError:
+            pass  # the copy failed its check: keep the raw bytes instead
+    target = new_backup_path(db_path, DAMAGED, clock.now())
+    _copy_private(db_path, target)
+    wal = Path(f"{db_path}-wal")
+    if wal.is_file() and wal.stat().st_size:
+        _copy_private(wal, Path(f"{target}-wal"))
+    return target
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """A byte-for-byte 0600 copy through a temporary file and a rename."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------- storage failures
+
+
+def describe_storage_failure(error: BaseException) -> str | None:
+    """One line for a write the disk refused (full, quota, I/O error, busy), or None for any other error.
+    Every write is one transaction and every file is written to a temporary name first, so when this
+    happens, nothing of the failed change is kept. Looks through the errors raised while handling it."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        message = _storage_failure(cause)
+        if message is not None:
+            return message
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def _storage_failure(error: BaseException) -> str | None:
+    if isinstance(error, OSError) and error.errno is not None:
+        reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+                   errno.EFBIG: "the file would be too large", errno.EIO: "a disk I/O error"}
+        reason = reasons.get(error.errno)
+        if reason is None:
+            return None
+        where = f" writing {error.filename}" if error.filename else ""
+        return f"{reason}{where}: nothing was saved; free some space (or check the disk) and try again"
+    text = str(error)
+    if isinstance(error, sqlite3.Error) or type(error).__module__ == "peewee":
+        for marker, message in _SQLITE_FAILURES.items():
+            if marker in text:
+                return message
+    return None
+
+
+_SQLITE_FAILURES = {
+    "database or disk is full": "the disk is full: nothing was saved; free some space and try again",
+    "disk I/O error": "a disk I/O error stopped the write: nothing was saved; check free space and the disk",
+    "database is locked": "another program kept the database busy: nothing was saved; try again",
+    "attempt to write a readonly database": "the database file is read-only: nothing was saved",
+}

@@ -1,0 +1,87 @@
+"""What the weekly report reads: one week and the week before it, in a few aggregate queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from peewee import fn
+
+from stretchtui.core.checkins import Region
+from stretchtui.core.sessions import SessionStatus
+from stretchtui.store import models as m
+from stretchtui.store.sessions import _as_date
+
+if TYPE_CHECKING:
+    from stretchtui.core.report import DayNote, HurtStep, RegionPain, WeekInputs
+    from stretchtui.store.store import Store
+# core.report is imported where it is used: every command imports the store, few build a report.
+
+
+class ReportQueries:
+    """Mixed into Store: the inputs of `core.report.build_report`."""
+
+    def weekly_report_inputs(self: "Store", monday: date) -> WeekInputs:
+        """Days, pain, sitting and areas for the week starting `monday` and the one before it; relief,
+        hurt steps and notes for the week itself."""
+        from stretchtui.core.report import ExerciseRelief, WeekInputs
+
+        if monday.weekday() != 0:
+            raise ValueError(f"a week starts on a Monday; {monday} is not one")
+        sunday = monday + timedelta(days=6)
+        since = monday - timedelta(days=7)
+
+        def in_weeks(day: date) -> bool:
+            return since <= day <= sunday
+
+        goal = self.goal()
+        activities = tuple(a for a in self.day_activities(since=since) if a.day <= sunday)
+        pain = {day: value for day, value in self.pain_by_day(since).items() if in_weeks(day)}
+        sitting = {day: value for day, value in self.sitting_by_day(since).items() if in_weeks(day)}
+        relief = tuple(ExerciseRelief(name, change, n)
+                       for name, change, n in self.relief_by_exercise(1, since=monday, until=sunday))
+        return WeekInputs(monday=monday, goal=goal, activities=activities, pain=pain, sitting=sitting,
+                          regions=self._region_pain(monday, sunday), relief=relief,
+                          hurts=self._hurt_steps(monday, sunday), notes=self._notes(monday, sunday))
+
+    def _region_pain(self: "Store", monday: date, sunday: date) -> tuple[RegionPain, ...]:
+        from stretchtui.core.report import RegionPain
+
+        def per_area(first: date, last: date) -> dict[tuple[str, str], tuple[float, int, int]]:
+            rows = (m.CheckinPain.select(m.CheckinPain.region, m.CheckinPain.side, fn.AVG(m.CheckinPain.pain),
+                                         fn.MAX(m.CheckinPain.pain), fn.COUNT(m.CheckinPain.id))
+                    .join(m.Checkin).where((m.Checkin.day >= first) & (m.Checkin.day <= last))
+                    .group_by(m.CheckinPain.region, m.CheckinPain.side).tuples())
+            return {(region, side or ""): (float(avg), int(worst), int(n)) for region, side, avg, worst, n in rows}
+
+        now = per_area(monday, sunday)
+        before = per_area(monday - timedelta(days=7), monday - timedelta(days=1))
+        order = list(Region)
+        areas = []
+        for (region, side), (average, worst, n) in now.items():
+            try:
+                known = Region(region)
+            except ValueError:
+                continue  # an area this version does not know (a newer export): left out, not guessed
+            previous = before.get((region, side))
+            areas.append(RegionPain(known, side, average, worst, n, previous[0] if previous else None))
+        return tuple(sorted(areas, key=lambda a: (order.index(a.region), a.side)))
+
+    def _hurt_steps(self: "Store", monday: date, sunday: date) -> tuple[HurtStep, ...]:
+        from stretchtui.core.report import HurtStep
+
+        rows = (m.SessionStep.select(m.SessionStep.day, m.SessionStep.exercise_name, m.SessionStep.side,
+                                     m.SessionStep.hurt_pain, m.Session.routine_name)
+                .join(m.Session)
+                .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= monday)
+                       & (m.SessionStep.day <= sunday) & (m.Session.status != SessionStatus.DISCARDED.value))
+                .order_by(m.SessionStep.at).tuples())
+        return tuple(HurtStep(_as_date(day), name, side, pain, routine) for day, name, side, pain, routine in rows)
+
+    def _notes(self: "Store", monday: date, sunday: date) -> tuple[DayNote, ...]:
+        from stretchtui.core.report import DayNote
+
+        rows = (m.Checkin.select(m.Checkin.day, m.Checkin.at, m.Checkin.zone, m.Checkin.note)
+                .where((m.Checkin.day >= monday) & (m.Checkin.day <= sunday) & (m.Checkin.note != ""))
+                .order_by(m.Checkin.at))
+        return tuple(DayNote(_as_date(row.day), row.at, row.zone, row.note) for row in rows)

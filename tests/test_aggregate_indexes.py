@@ -1,0 +1,56 @@
+"""Migration 2's covering indexes: the aggregates over all history read the indexes, not the rows,
+and an existing database keeps its history across the upgrade."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from history_data import fill_history
+from stretchtui.store import Store
+from stretchtui.store import migrations
+
+
+def plan(store: Store, query) -> str:
+    sql, params = query.sql()
+    return " | ".join(row[-1] for row in store.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+
+
+def test_day_and_relief_aggregates_use_the_covering_indexes(store: Store, clock) -> None:
+    from peewee import fn
+
+    from stretchtui.store import models as m
+
+    fill_history(store, clock, days=30)
+    counted = ("complete", "partial")
+    steps = (m.SessionStep.select(m.Session.day, fn.SUM(m.SessionStep.actual_hold_seconds)).join(m.Session)
+             .where(m.Session.status.in_(counted) & (m.SessionStep.outcome == "done")).group_by(m.Session.day))
+    assert "COVERING INDEX session_step_outcome" in plan(store, steps)
+    sessions = (m.Session.select(m.Session.day, fn.COUNT(m.Session.id)).where(m.Session.status.in_(counted))
+                .group_by(m.Session.day))
+    assert "COVERING INDEX session_status_day" in plan(store, sessions)
+
+
+def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Path, clock) -> None:
+    path = tmp_path / "old.db"
+    store = Store.open(path, clock)
+    fill_history(store, clock, days=40)
+    before = (store.day_activities(), store.relief_by_exercise(1), store.streak_summary(date(2026, 11, 21)).current)
+    store.close()
+    conn = sqlite3.connect(path)  # back to what the first release left: schema version 1, no indexes
+    conn.execute("DROP INDEX session_step_outcome")
+    conn.execute("DROP INDEX session_status_day")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+
+    store = Store.open(path, clock)
+    try:
+        assert store.schema_version() == migrations.LATEST_VERSION >= 2
+        after = (store.day_activities(), store.relief_by_exercise(1), store.streak_summary(date(2026, 11, 21)).current)
+        assert after == before and before[0]
+        names = {row[0] for row in store.db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"session_step_outcome", "session_status_day"} <= names
+    finally:
+        store.close()

@@ -1,0 +1,182 @@
+"""Reliability item 3: two app processes and `stretchtui log` writing to one database at once.
+
+Two real apps (headless, on the real clock: tests/reliability_app_writer.py) run sessions and
+check-ins through their screens, while two loops start `python -m stretchtui log` processes one
+after another, all released together by a start flag. Each app makes at least WRITES writes; the
+loops keep logging until both apps are done (and at least WRITES times between them).
+Afterwards every session, step and check-in is in the database exactly once, every process
+exited 0, and no process printed anything about a locked database (the app's own error
+notifications are collected too). And a second app opened while another is mid-session leaves
+that session alone: it is not offered for resuming, closed, or marked partial on a hang-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from stretchtui.core.clock import SystemClock
+from stretchtui.store import Store
+
+pytestmark = pytest.mark.slow
+
+WRITES = 200  # by each app, and by the `log` processes together
+LOG_LOOPS = 2
+GENTLE_PAUSE_SECONDS = 0.5
+APPS = ("app-a", "app-b")
+APP_WRITER = Path(__file__).with_name("reliability_app_writer.py")
+
+
+def wait_for(paths: list[Path], processes: list[subprocess.Popen], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not all(p.exists() for p in paths):
+        failed = [p.args for p in processes if p.poll() is not None]
+        assert not failed, f"a writer stopped before it was ready: {failed}"
+        assert time.monotonic() < deadline, f"writers not ready after {seconds} s"
+        time.sleep(0.05)
+
+
+class LogLoop(threading.Thread):
+    """`stretchtui log` processes one after another, each with a note nobody else uses, until
+    `count` are done and the apps are too (past `count`, at a gentler pace that leaves the apps
+    some CPU)."""
+
+    def __init__(self, db: Path, loop: int, count: int, apps: list[subprocess.Popen]) -> None:
+        super().__init__(name=f"log-loop-{loop}")
+        self.db, self.loop, self.count, self.apps = db, loop, count, apps
+        self.notes: list[str] = []
+        self.failures: list[str] = []
+
+    def run(self) -> None:
+        index = 0
+        while index < self.count or any(app.poll() is None for app in self.apps):
+            if index >= self.count:
+                time.sleep(GENTLE_PAUSE_SECONDS)
+            index += 1
+            note = f"cli-{self.loop}-{index}"
+            result = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(self.db), "log",
+                                     "--pain", str(index % 11), "--note", note],
+                                    capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+            if result.returncode != 0 or result.stderr:
+                self.failures.append(f"{note}: exit {result.returncode}: {result.stderr.strip()}")
+            else:
+                self.notes.append(note)
+
+
+def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    store = Store.open(db, SystemClock())
+    store.set_setting("safety_answers", {})  # answered: no first-run dialog in the apps
+    store.close()
+    flags = tmp_path / "flags"
+    flags.mkdir()
+    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
+    apps = [subprocess.Popen([sys.executable, str(APP_WRITER), str(db), name, str(flags), str(WRITES)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            for name in APPS]
+    loops = [LogLoop(db, loop, WRITES // LOG_LOOPS, apps) for loop in range(LOG_LOOPS)]
+    try:
+        wait_for([flags / f"{name}.ready" for name in APPS], apps, 120)
+        started = time.monotonic()
+        (flags / "go").touch()
+        for loop in loops:
+            loop.start()
+        outputs = [app.communicate(timeout=1800) for app in apps]  # each stops after WRITES writes
+        for loop in loops:
+            loop.join(timeout=300)
+        elapsed = time.monotonic() - started
+    finally:
+        for app in apps:
+            if app.poll() is None:
+                app.kill()
+    print(f"concurrent writing took {elapsed:.1f} s; {sum(len(loop.notes) for loop in loops)} log processes")
+
+    for name, app, (out, err) in zip(APPS, apps, outputs):
+        assert app.returncode == 0, f"{name} exited {app.returncode}: {err[-3000:]}"
+        assert "locked" not in err.lower() and "Traceback" not in err, f"{name}: {err[-3000:]}"
+    failures = [failure for loop in loops for failure in loop.failures]
+    assert not failures, failures[:5]
+    assert not any(loop.is_alive() for loop in loops)
+
+    written = {name: json.loads((flags / f"{name}.json").read_text()) for name in APPS}
+    for name, report in written.items():
+        assert report["errors"] == [] and report["writes"] >= WRITES, (name, report["writes"], report["errors"])
+
+    conn = sqlite3.connect(db)
+    try:
+        checkin_notes = Counter(note for (note,) in conn.execute("SELECT note FROM checkin"))
+        sessions = {uuid: (status, sorted(steps)) for uuid, status, steps in _sessions_with_steps(conn)}
+        orphans = conn.execute("SELECT count(*) FROM checkin_pain WHERE checkin_id NOT IN "
+                               "(SELECT id FROM checkin)").fetchone()[0]
+        step_rows = conn.execute("SELECT count(*) FROM session_step").fetchone()[0]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+    cli_notes = [note for loop in loops for note in loop.notes]
+    app_notes = [note for report in written.values() for note in report["checkins"]]
+    assert len(cli_notes) >= WRITES
+    assert checkin_notes == Counter(cli_notes + app_notes), "a check-in was lost or doubled"
+    expected_sessions = {s["uuid"]: (s["status"], sorted(tuple(step) for step in s["steps"]))
+                         for report in written.values() for s in report["sessions"]}
+    assert sessions == expected_sessions, "a session or a step was lost or doubled"
+    assert step_rows == sum(len(steps) for _status, steps in expected_sessions.values())
+    assert all(status == "complete" for status, _steps in sessions.values())
+    assert orphans == 0
+
+
+def _sessions_with_steps(conn: sqlite3.Connection):
+    for session_id, uuid, status in conn.execute("SELECT id, uuid, status FROM session").fetchall():
+        steps = conn.execute("SELECT step_index, outcome FROM session_step WHERE session_id = ?",
+                             (session_id,)).fetchall()
+        yield uuid, status, steps
+
+
+SESSION_IN_ANOTHER_APP = """
+import sys, time
+from stretchtui.core.clock import SystemClock
+from stretchtui.core.timer import Outcome, Side, StepRecord
+from stretchtui.store import Store
+
+store = Store.open(sys.argv[1], SystemClock())
+info = store.start_session("one-minute", "One-Minute Unwind", 76)
+store.record_step(info.id, StepRecord(1, "sphinx", "Sphinx", 1, Side.BOTH, 0, 0.0, 1, 1, Outcome.DONE),
+                  active_seconds=9.0, resume_state={"timer": {}, "routine": {}})
+print(info.id, flush=True)
+time.sleep(300)
+"""
+
+
+async def test_a_second_app_leaves_the_first_ones_running_session_alone(make_test_app, db_path: Path) -> None:
+    """Opening the app while another is mid-session offers no resume (that session is not
+    interrupted, it is elsewhere) and closes nothing; once that process is gone, it is offered."""
+    from pilot_helpers import settle
+    from stretchtui.ui.screens.session_dialogs import ResumeScreen
+
+    make_test_app().store.close()  # the database, seeded, safety answered
+    other = subprocess.Popen([sys.executable, "-c", SESSION_IN_ANOTHER_APP, str(db_path)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        session_id = int(other.stdout.readline())
+        app = make_test_app()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            assert not isinstance(app.screen, ResumeScreen)
+            assert app.store.close_interrupted_as_partial() == 0
+            assert app.store.mark_hangup_partial() == 0  # a hang-up here leaves that session be
+            assert app.store.session(session_id).status.value == "in_progress"
+    finally:
+        other.kill()
+        other.wait()
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeScreen) and app.screen.info.id == session_id
