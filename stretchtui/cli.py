@@ -240,7 +240,7 @@ def _streak_numbers(args: argparse.Namespace):
     from stretchtui.core.history import week_start
     from stretchtui.core.streaks import week_summary
 
-    store = _open_store(args)
+    store = _open_store(args, quick_check=False)  # read only, and often (a status line)
     try:
         day_start = store.day_start_hour()
         current = today(store.clock, day_start)

@@ -370,3 +370,21 @@ def test_the_real_error_behind_a_failed_rollback_is_found() -> None:
             raise sqlite3.OperationalError("cannot rollback - no transaction is active")
     except sqlite3.OperationalError as outer:
         assert maintenance.describe_storage_failure(outer).startswith("the disk is full")
+
+
+@pytest.mark.parametrize("command", ["status", "stats"])
+def test_the_status_line_skips_the_check_but_a_damaged_page_is_still_one_line(
+        db_path: Path, clock: FrozenClock, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`status` and `stats` only read and run every few seconds in a tmux status line, so they do
+    not quick_check the whole file; when they do hit a damaged page, it is one line, not a traceback."""
+    from stretchtui.cli import main
+
+    with_history(db_path, clock)
+    flip_page_type(db_path, "setting")  # read by both: the day start, the goal
+    before = tree(db_path.parent)  # opening alone reads no damaged page
+    code = main(["--db", str(db_path), command])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "the database file is damaged: nothing was changed" in err
+    assert {k: v for k, v in tree(db_path.parent).items() if not k.endswith(("-wal", "-shm", ".lock"))} == {
+        k: v for k, v in before.items() if not k.endswith(("-wal", "-shm", ".lock"))}

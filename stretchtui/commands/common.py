@@ -22,12 +22,12 @@ class Parser(argparse.ArgumentParser):
         raise CliError(message)
 
 
-def open_store(args: argparse.Namespace):  # -> Store; typed loosely to keep the import lazy
+def open_store(args: argparse.Namespace, *, quick_check: bool = True):  # -> Store; lazy import
     """The store at --db / $STRETCHTUI_DB / the user data directory, on the system clock."""
     from stretchtui.core.clock import SystemClock
     from stretchtui.store import Store, resolve_db_path
 
-    return Store.open(resolve_db_path(args.db), SystemClock())
+    return Store.open(resolve_db_path(args.db), SystemClock(), quick_check=quick_check)
 
 
 def save_on_hangup(store) -> None:

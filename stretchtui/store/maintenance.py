@@ -398,4 +398,6 @@ _SQLITE_FAILURES = {
     "disk I/O error": "a disk I/O error stopped the write: nothing was saved; check free space and the disk",
     "database is locked": "another program kept the database busy: nothing was saved; try again",
     "attempt to write a readonly database": "the database file is read-only: nothing was saved",
+    "database disk image is malformed": ("the database file is damaged: nothing was changed; "
+                                         "`stretchtui doctor` says more, `stretchtui restore` puts a backup back"),
 }

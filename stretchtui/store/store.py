@@ -69,17 +69,19 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path, clock: Clock, *, seed_dir: Path | None = None) -> "Store":
+    def open(cls, path: Path, clock: Clock, *, seed_dir: Path | None = None, quick_check: bool = True) -> "Store":
         """Open (creating, migrating and seeding as needed) the database at `path`.
 
         Raises StoreError, leaving the file untouched, for a file that is not a stretchtui
-        database, was written by a newer version, or fails quick_check (DatabaseDamaged)."""
+        database, was written by a newer version, or fails quick_check (DatabaseDamaged).
+        `quick_check=False` is for commands that only read and run often (a tmux status line every
+        few seconds): they skip reading the whole file; everything that writes keeps the check."""
         path = Path(path)
         info = inspect_file(path)
         lock = DatabaseLock(path)
         try:
             if info.exists and not info.empty:
-                if info.application_id in (0, APPLICATION_ID):
+                if quick_check and info.application_id in (0, APPLICATION_ID):
                     check_before_open(path, lock, clock.zone)
                 _refuse_foreign(path, info.user_version, info.application_id)
             ensure_private_file(path, private_dir=path.parent == default_data_dir())
