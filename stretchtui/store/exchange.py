@@ -134,17 +134,26 @@ class ExchangeQueries:
         renamed: dict[str, str] = {}
         for own in exercises:
             ex = own.exercise
-            if ex.uuid in existing:
-                result.already_there["exercises"] += 1
-                continue
-            new_id = self._free_id(m.Exercise, ex.id)
-            if new_id != ex.id:
-                renamed[ex.id] = new_id
-                result.renamed.append((ex.id, new_id))
-            m.Exercise.insert(id=new_id, uuid=ex.uuid, origin="user", favourite=ex.favourite,
-                              created_at=own.created_at, updated_at=own.updated_at, **_exercise_values(ex)).execute()
-            result.added["exercises"] += 1
+            new_id = self._place_own(m.Exercise, ex.id, ex.uuid in existing, "exercises", result, renamed)
+            if new_id is not None:
+                m.Exercise.insert(id=new_id, uuid=ex.uuid, origin="user", favourite=ex.favourite,
+                                  created_at=own.created_at, updated_at=own.updated_at,
+                                  **_exercise_values(ex)).execute()
         return renamed
+
+    def _place_own(self: "Store", model: type[m.BaseModel], record_id: str, already_here: bool, kind: str,
+                   result: ImportResult, renamed: dict[str, str]) -> str | None:
+        """The id an own exercise or routine gets here (a free one if its id is taken), or None when
+        the same record (by uuid) is already here. Counts it either way."""
+        if already_here:
+            result.already_there[kind] += 1
+            return None
+        new_id = self._free_id(model, record_id)
+        if new_id != record_id:
+            renamed[record_id] = new_id
+            result.renamed.append((record_id, new_id))
+        result.added[kind] += 1
+        return new_id
 
     def _import_favourites(self: "Store", favourites: list[str], result: ImportResult) -> None:
         if favourites:
@@ -160,13 +169,9 @@ class ExchangeQueries:
         renamed: dict[str, str] = {}
         for own in routines:
             routine = own.routine
-            if routine.uuid in existing:
-                result.already_there["routines"] += 1
+            new_id = self._place_own(m.Routine, routine.id, routine.uuid in existing, "routines", result, renamed)
+            if new_id is None:
                 continue
-            new_id = self._free_id(m.Routine, routine.id)
-            if new_id != routine.id:
-                renamed[routine.id] = new_id
-                result.renamed.append((routine.id, new_id))
             m.Routine.insert(id=new_id, uuid=routine.uuid, origin="user", name=routine.name,
                              description=routine.description, rest_between_seconds=routine.rest_between_seconds,
                              sources=list(routine.sources), created_at=own.created_at,
@@ -174,7 +179,6 @@ class ExchangeQueries:
             items = [replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
                      for item in routine.items]
             self._write_items(new_id, items)
-            result.added["routines"] += 1
         return renamed
 
     def _import_sessions(self: "Store", sessions: list[dict[str, Any]], routine_ids: dict[str, str],

@@ -37,11 +37,11 @@ from stretchtui.store.db import (
     APPLICATION_ID,
     DIR_MODE,
     FILE_MODE,
-    SQLITE_MAGIC,
     StoreError,
     check_result,
     checked_copy,
     fsync_path,
+    inspect_file,
     read_identity,
     read_only_connection,
     sqlite_backup,
@@ -181,12 +181,11 @@ def restorable_version(candidate: Path) -> int:
     if not candidate.is_file():
         raise UserError(f"{candidate} is not a file")
     try:
-        with candidate.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise UserError(f"cannot read {candidate}: {error.strerror}") from None
-    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise UserError(f"{candidate} is not a stretchtui backup (not an SQLite file)")
+        header = inspect_file(candidate)  # the same header check the store makes before opening
+    except StoreError as error:
+        raise UserError(str(error).removesuffix("; it was left untouched")) from None
+    if header.empty:
+        raise UserError(f"{candidate} is empty, not a stretchtui backup")
     try:
         version, application_id = read_identity(candidate)
     except sqlite3.DatabaseError as error:
