@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from textual.worker import WorkerCancelled
+
 
 async def settle(pilot) -> None:
     """Wait for thread workers (database reads and writes) and the messages they post back;
-    three rounds, because a worker's message can start another worker."""
+    three rounds, because a worker's message can start another worker. A load that a newer one
+    replaced (an exclusive worker, cancelled) is not a failure."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            await pilot.app.workers.wait_for_complete([w for w in pilot.app.workers if not w.is_cancelled])
         await pilot.pause()
 
 

@@ -6,7 +6,7 @@ import argparse
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from stretchtui.core.errors import UserError
 
@@ -30,14 +30,16 @@ def open_store(args: argparse.Namespace, *, quick_check: bool = True):  # -> Sto
     return Store.open(resolve_db_path(args.db), SystemClock(), quick_check=quick_check)
 
 
-def save_on_hangup(store) -> None:
+def save_on_hangup(opened_store: Callable[[], Any]) -> None:
     """A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM): every finished step is already
-    saved; mark the session in progress as partial (still resumable) and leave at once."""
+    saved; mark the session in progress as partial (still resumable) and leave at once.
+    `opened_store()` is the store if it is open yet (before that, no session can be running)."""
     import signal
 
     def handler(signum: int, _frame: object) -> None:
         try:
-            store.mark_hangup_partial()
+            if (store := opened_store()) is not None:
+                store.mark_hangup_partial()
         finally:
             os._exit(128 + signum)
 
@@ -45,17 +47,20 @@ def save_on_hangup(store) -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def run_app(store, **options) -> int:
-    """Run the app over an open store (the CLI's and the demo's way in), closing the store after.
-    `options` go to make_app (initial_routine, ...)."""
+def run_app(store=None, **options) -> int:
+    """Run the app over an open store, or over `open_store` (see make_app), and close the store
+    after. Raises the error that kept the store from opening. `options` go to make_app."""
     from stretchtui.factory import make_app
 
-    save_on_hangup(store)
     app = make_app(store=store, **options)
+    save_on_hangup(lambda: app.opened_store)
     try:
         app.run()
     finally:
-        store.close()
+        if (opened := store if store is not None else app.opened_store) is not None:
+            opened.close()
+    if store is None and app.store_error is not None:
+        raise app.store_error
     return app.return_code or 0
 
 

@@ -4,61 +4,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from peewee import SqliteDatabase
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-APPLICATION_ID = 0x53545455  # "STTU": marks a file as a stretchtui database
-BUSY_TIMEOUT_SECONDS = 10
-DIR_MODE = 0o700
-FILE_MODE = 0o600
-
-
-class StoreError(Exception):
-    """The database cannot be used as asked; the message says why and what to do. Exit status 1."""
-
-    exit_code = 1
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What the file header says, read without opening the file through SQLite."""
-
-    exists: bool
-    empty: bool = True
-    user_version: int = 0
-    application_id: int = 0
-
-
-def inspect_file(path: Path) -> FileInfo:
-    """Read the SQLite header (first 100 bytes); refuse anything that is not an SQLite file."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return FileInfo(exists=False)
-    except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise StoreError(f"{path} is a directory, not a database file; give a file path with --db")
-    if info.st_size == 0:
-        return FileInfo(exists=True)
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror}") from None
-    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        raise StoreError(f"{path} is not a stretchtui database (not an SQLite file); it was left untouched")
-    return FileInfo(
-        exists=True,
-        empty=False,
-        user_version=int.from_bytes(header[60:64], "big"),
-        application_id=int.from_bytes(header[68:72], "big"),
-    )
+from stretchtui.store.files import (  # noqa: F401  (re-exported: the store's modules import them from here)
+    APPLICATION_ID, BUSY_TIMEOUT_SECONDS, DIR_MODE, FILE_MODE, SQLITE_MAGIC, FileInfo, StoreError, inspect_file,
+    read_identity, read_only_connection)
 
 
 def ensure_private_file(path: Path, *, private_dir: bool) -> None:
@@ -102,29 +54,6 @@ def connect(path: Path) -> SqliteDatabase:
         timeout=BUSY_TIMEOUT_SECONDS,
         lock_type="IMMEDIATE",  # every transaction takes the write lock up front: no upgrade deadlocks
     )
-
-
-def read_only_connection(path: Path, *, alone: bool = True) -> sqlite3.Connection:
-    """A connection that cannot change the file, and creates no file beside it when it can help it.
-
-    With no -wal file next to it, no connection has the database open (WAL mode keeps that file
-    while one does), so it is opened immutable: no locks, no -wal or -shm created. Pass
-    `alone=False` when a writer may open it meanwhile; then, and whenever there is a -wal file (whose
-    commits count), it is opened read-only the ordinary way, with SQLite's locking."""
-    immutable = alone and not Path(f"{path}-wal").exists()
-    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
-    return sqlite3.connect(f"file:{quote(str(path))}?{mode}", uri=True, check_same_thread=False)
-
-
-def read_identity(path: Path, *, alone: bool = True) -> tuple[int, int]:
-    """(user_version, application_id), read without changing anything. Raises sqlite3.DatabaseError
-    for a file SQLite cannot read."""
-    conn = read_only_connection(path, alone=alone)
-    try:
-        return (conn.execute("PRAGMA user_version").fetchone()[0],
-                conn.execute("PRAGMA application_id").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def check_result(conn: sqlite3.Connection, pragma: str = "quick_check") -> str:

@@ -6,29 +6,34 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker
 
-from stretchtui.core.clock import Clock
 from stretchtui.core.cues import title as cue_title
 from stretchtui.core.days import next_day_start, today
-from stretchtui.core.model import Exercise, Routine, RoutineItem, format_duration
-from stretchtui.core.serialize import routine_from_plain
-from stretchtui.core.sessions import SessionInfo
-from stretchtui.core.settings import SETTINGS
-from stretchtui.core.ports import StorePort
 from stretchtui.ui.screens.today import TodayScreen
+from stretchtui.ui.opening import OpenOnFirstUse
+from stretchtui.ui.stylesheet import ParseOnceStylesheet
 from stretchtui.ui.widgets.navbar import MAIN_SCREENS
 from stretchtui.ui.terminal import terminal_gone
 from stretchtui.ui.workers import failed, store_work
+
+if TYPE_CHECKING:
+    from stretchtui.core.clock import Clock
+    from stretchtui.core.model import Exercise, Routine
+    from stretchtui.core.ports import StorePort
+    from stretchtui.core.sessions import SessionInfo
 
 DEFAULT_THEME = "textual-dark"
 
@@ -76,33 +81,98 @@ class StretchApp(App[int]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: StorePort, clock: Clock, *, owns_store: bool = False, cursor_blink: bool = True,
+    @dataclass
+    class StoreOpened(Message):
+        """The store is open (posted from the thread that opened it)."""
+
+    @dataclass
+    class StoreFailed(Message):
+        """The store could not be opened: the app ends and the command line says why."""
+
+        error: BaseException
+
+    def __init__(self, store: StorePort | None = None, clock: Clock | None = None, *,
+                 open_store: Callable[[], StorePort] | None = None, theme: str | None = None,
+                 owns_store: bool = False, cursor_blink: bool = True,
                  initial_routine: str | None = None, show_routine: str | None = None) -> None:
+        """Over an open `store`, or over `open_store()`, called in a thread after the first frame
+        (`theme` is then the saved theme, read early so the first frame is drawn in it)."""
         # NO_COLOR (no-color.org): Textual alone would only turn the theme grey; with native ANSI
         # colours it drops every colour and keeps bold, reverse and underline.
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
+        self.stylesheet = ParseOnceStylesheet(variables=self.get_css_variables())
+        if (store is None) == (open_store is None) or clock is None:
+            raise TypeError("StretchApp needs a clock and either a store or open_store")
         self.initial_routine = initial_routine  # start a session on it at launch (stretchtui start)
         self.show_routine = show_routine  # open the routines screen on it
-        self.store = store
         self.clock = clock
         self.cursor_blink = cursor_blink
-        self._owns_store = owns_store
-        self._saved_theme = store.get_setting("theme", DEFAULT_THEME)
-        self.day_start_hour = store.day_start_hour()  # kept in memory; Settings updates it
+        self._owns_store = owns_store or open_store is not None
+        self._store = (OpenOnFirstUse.ready(self._with_settings(store)) if store is not None
+                       else OpenOnFirstUse(lambda: self._with_settings(open_store())))
+        self._saved_theme = theme if store is None else self.store.get_setting("theme", DEFAULT_THEME)
+
+    def _with_settings(self, store: StorePort) -> StorePort:
+        """Read what the app keeps in memory as the store opens (in the opening thread)."""
+        from stretchtui.core.settings import SETTINGS
+
+        self.day_start_hour = store.day_start_hour()  # Settings updates it
         self.cue_settings = {spec.key: store.get_setting(spec.key, spec.default)
                              for spec in SETTINGS if spec.key.startswith("cue_")}
+        return store
+
+    @property
+    def store(self) -> StorePort:
+        """The open store. Until it has opened, a caller (a thread worker, normally) waits for it."""
+        return self._store.get()
+
+    @property
+    def opened_store(self) -> StorePort | None:
+        """The store if it is open, else None; never waits."""
+        return self._store.value
+
+    @property
+    def store_error(self) -> BaseException | None:
+        """Why the store could not be opened, if it could not."""
+        return self._store.error
 
     def on_mount(self) -> None:
         if self.show_routine:
             self.switch_mode("routines")
-        if self._saved_theme in self.available_themes:
-            self.theme = self._saved_theme
+        self._apply_theme(self._saved_theme)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.check_interrupted()
-        self.backup_daily()
-        self._schedule_rollover()
         if not self.is_headless:
             self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+        # The database opens once the first frame is out: a thread running at the same time shares
+        # the interpreter lock with the drawing and slows the first frame down.
+        self.call_after_refresh(self._open_store)
+
+    def _apply_theme(self, name: str | None) -> None:
+        if name in self.available_themes and name != self.theme:
+            self.theme = name
+
+    @work(thread=True, group="open-store", exit_on_error=False)
+    def _open_store(self) -> None:
+        try:
+            self.store
+        except Exception as error:
+            self.post_message(self.StoreFailed(error))
+        else:
+            self.post_message(self.StoreOpened())
+
+    @on(StoreOpened)
+    def _store_opened(self) -> None:
+        if self._saved_theme is None:  # the early read could not tell, and nobody changed it since
+            self._saved_theme = self.store.get_setting("theme", DEFAULT_THEME)
+            self._apply_theme(self._saved_theme)
+        self._schedule_rollover()
+        self.check_interrupted()
+        self.backup_daily()
+
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        self.log.error(f"opening the store failed: {message.error!r}")
+        self.exit(return_code=1)
 
     def _check_terminal(self) -> None:
         """The terminal vanished without a SIGHUP: act as if it had sent one (the CLI's handler
@@ -128,13 +198,18 @@ class StretchApp(App[int]):
         self._schedule_rollover()
 
     def current_day(self) -> date:
-        """The logical day now (core.days.today with the user's day-start hour); no database read."""
+        """The logical day now (core.days.today with the user's day-start hour); no database read
+        once the store is open (the hour comes with it)."""
+        if self.opened_store is None:
+            self.store  # noqa: B018  (opens it, or waits for it)
         return today(self.clock, self.day_start_hour)
 
     def report_failure(self, error: BaseException) -> None:
         """A database job failed (a full disk, an I/O error): one line, logged; the app carries on
         and nothing half-written was kept (every write is one transaction)."""
         self.log.error(f"worker failed: {error!r}")
+        if self.store_error is not None:
+            return  # the store never opened: the app is ending, and the command line says why
         self.notify(self.store.describe_failure(error), title="Not done", severity="error", timeout=12)
 
     @on(Worker.StateChanged)
@@ -189,6 +264,8 @@ class StretchApp(App[int]):
     @store_work(group="sessions")
     def resume_session(self, info: SessionInfo) -> None:
         """Rebuild the plan exactly as it was (the resume state carries the routine), then resume."""
+        from stretchtui.core.serialize import routine_from_plain
+
         state = info.resume_state or {}
         try:
             routine = routine_from_plain(state["routine"])
@@ -218,6 +295,8 @@ class StretchApp(App[int]):
 
     def start_exercise(self, exercise: Exercise) -> None:
         """A one-exercise session from the library."""
+        from stretchtui.core.model import Routine, RoutineItem
+
         routine = Routine(id="", name=exercise.name, items=(RoutineItem(exercise.id),))
         session_screen = screen_class("session", "SessionScreen")
         self.push_screen(session_screen(routine, {exercise.id: exercise}, stored_routine=False), self._session_closed)
@@ -233,8 +312,8 @@ class StretchApp(App[int]):
             event.widget.cursor_blink = False
 
     def on_unmount(self) -> None:
-        if self._owns_store:
-            self.store.close()
+        if self._owns_store and (store := self.opened_store) is not None:
+            store.close()
 
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self._saved_theme:
@@ -251,6 +330,7 @@ class StretchApp(App[int]):
     @store_work(group="palette")
     def action_pick_routine(self) -> None:
         """Choose a routine and start it."""
+        from stretchtui.core.model import format_duration
         from stretchtui.ui.screens.dialogs import PickScreen
 
         index = self.store.exercise_index()

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError, UserError
@@ -27,11 +27,14 @@ from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
 from stretchtui.ui.screens.item_editor import ItemEditor
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.workers import store_work
+from stretchtui.ui.widgets.keybar import KeyBar
 
 
 
 class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
     """Edit an own routine (or a new one). Dismisses with the saved routine, or None if left unsaved."""
+
+    CSS_PATH = "builder.tcss"  # read when first shown (see stretchtui.tcss)
 
     TITLE = "Routine builder"
     AUTO_FOCUS = "#routine-name"
@@ -73,7 +76,7 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         yield Label("", id="builder-error", classes="form-error")
         yield DataTable(id="builder-items", cursor_type="row", zebra_stripes=True)
         yield Static("a add · Enter dose · K/J move · x remove · * dose changed for this routine", id="builder-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

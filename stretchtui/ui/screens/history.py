@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
 from stretchtui.core.history import bar, day_marks, heatmap_rows, week_start, weekly_totals
 from stretchtui.core.model import format_duration
@@ -24,6 +24,7 @@ from stretchtui.core.timer import StepRecord
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.widgets.keybar import KeyBar
 
 
 HEATMAP_WEEKS = 26
@@ -46,6 +47,7 @@ class HistoryData:
 
 
 class HistoryScreen(StretchAppMixin, Screen):
+    CSS_PATH = "history.tcss"  # read when first shown (see stretchtui.tcss)
     TITLE = "History"
     BINDINGS = [
         Binding("w", "tab('week')", "Week", id="history-week"),
@@ -105,7 +107,7 @@ class HistoryScreen(StretchAppMixin, Screen):
                 with Horizontal():
                     yield DataTable(id="history-audit", cursor_type="row")
                     yield Static("", id="history-streak-panel")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#history-session-table", DataTable).add_columns("Date", "Routine", "Min", "Status", "Pain")

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select
+from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
@@ -22,6 +22,7 @@ from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.widgets.keybar import KeyBar
 
 
 AREA_OPTIONS = [(label(a), a) for a in Area]
@@ -32,6 +33,8 @@ EQUIPMENT_OPTIONS = [("Needs nothing", "none"), *((label(e), e) for e in Equipme
 
 class LibraryScreen(StretchAppMixin, Screen):
     """All exercises, narrowed by a search box and filters; the detail of the highlighted one."""
+
+    CSS_PATH = "library.tcss"  # read when first shown (see stretchtui.tcss)
 
     TITLE = "Library"
     AUTO_FOCUS = "#exercise-list"
@@ -78,7 +81,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         with Horizontal(id="library-body"):
             yield OptionList(id="exercise-list")
             yield ExerciseDetail(id="exercise-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#exercise-list", OptionList).loading = True

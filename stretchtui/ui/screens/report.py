@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from stretchtui.core.history import week_start
 from stretchtui.core.report import (
@@ -28,6 +28,7 @@ from stretchtui.core.report import (
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.widgets.keybar import KeyBar
 
 # Which sections sit in which column when the screen is wide enough for two.
 LEFT_SECTIONS = ("adherence", "pain", "hurts")
@@ -77,6 +78,7 @@ class ReportSectionView(Vertical):
 
 
 class ReportScreen(StretchAppMixin, Screen):
+    CSS_PATH = "report.tcss"  # read when first shown (see stretchtui.tcss)
     TITLE = "Weekly report"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
@@ -106,7 +108,7 @@ class ReportScreen(StretchAppMixin, Screen):
                     for key in RIGHT_SECTIONS:
                         yield ReportSectionView(key)
             yield Static("", id="report-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

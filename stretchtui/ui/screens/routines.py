@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
@@ -21,10 +21,12 @@ from stretchtui.ui.widgets.routine_detail import RoutineDetail
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.widgets.keybar import KeyBar
 
 
 
 class RoutinesScreen(StretchAppMixin, Screen):
+    CSS_PATH = "routines.tcss"  # read when first shown (see stretchtui.tcss)
     TITLE = "Routines"
     AUTO_FOCUS = "#routine-list"
     BINDINGS = [
@@ -52,7 +54,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
         with Horizontal(id="routines-body"):
             yield OptionList(id="routine-list")
             yield RoutineDetail(id="routine-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload(highlight=self.stretch_app.show_routine)

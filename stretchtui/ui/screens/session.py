@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Label, ProgressBar, Static
+from textual.widgets import Digits, Label, ProgressBar, Static
 
 from stretchtui.core import cues
 from stretchtui.core.model import Exercise, Kind, Routine
@@ -43,6 +43,7 @@ from stretchtui.core.timer import (
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.workers import store_work
+from stretchtui.ui.widgets.keybar import KeyBar
 
 
 PHASE_TITLES = {
@@ -72,6 +73,8 @@ def clock_text(seconds: float) -> str:
 
 class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
     """Runs `routine`; dismisses with the saved session (or None if discarded)."""
+
+    CSS_PATH = "session.tcss"  # read when first shown (see stretchtui.tcss)
 
     TITLE = "Session"
     BINDINGS = [
@@ -124,7 +127,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
             with Horizontal(id="session-progress"):
                 yield ProgressBar(total=100, show_eta=False, show_percentage=True, id="session-bar")
                 yield Label("", id="session-left")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.resume_info is not None:

@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Select, Static, Switch
+from textual.widgets import Label, Select, Static, Switch
 
 from stretchtui.core.settings import BY_KEY, SETTINGS
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.workers import store_work
+from stretchtui.ui.widgets.keybar import KeyBar
 
 
 
@@ -24,6 +25,7 @@ def _choice_label(key: str, value: Any) -> str:
 
 
 class SettingsScreen(StretchAppMixin, Screen):
+    CSS_PATH = "settings.tcss"  # read when first shown (see stretchtui.tcss)
     TITLE = "Settings"
 
 
@@ -43,7 +45,7 @@ class SettingsScreen(StretchAppMixin, Screen):
                         yield Select([(_choice_label(spec.key, c), c) for c in spec.choices], id=spec.key,
                                      allow_blank=False, value=spec.default, compact=True)
                     yield Static(spec.help, classes="setting-help")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,20 +15,21 @@ from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from stretchtui.core.checkins import latest_by_region
-from stretchtui.core.model import Exercise, Tip, format_duration
-from stretchtui.core.sessions import SessionInfo
-from stretchtui.core.streaks import StreakSummary
-from stretchtui.core.suggest import MINUTES_CHOICES, PLACES, Suggestion, note_mentions_red_flag, suggest
-from stretchtui.ui.screens.checkin import CheckinDraft, CheckinScreen
-from stretchtui.ui.screens.safety import SafetyScreen
+from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
-from stretchtui.ui.screens.base import StretchAppMixin
 
-
+# The first frame needs none of these: they come with the numbers (in the loading thread) or
+# with the first key press, which keeps the first frame quick.
+if TYPE_CHECKING:
+    from stretchtui.core.model import Exercise, Tip
+    from stretchtui.core.sessions import SessionInfo
+    from stretchtui.core.streaks import StreakSummary
+    from stretchtui.core.suggest import Suggestion
+    from stretchtui.ui.screens.checkin import CheckinDraft
 
 @dataclass(frozen=True)
 class TodayData:
@@ -80,22 +82,31 @@ class TodayScreen(StretchAppMixin, Screen):
     def compose(self) -> ComposeResult:
         yield NavBar("today")
         with VerticalScroll(id="today-body"):
+            # Each card shows its title until the numbers come (the database may still be opening).
             with Horizontal(id="today-top"):
-                yield Static("", id="today-streak", classes="card")
-                yield Static("", id="today-checkins", classes="card")
-            yield Static("", id="today-suggestion", classes="card")
-            yield Static("", id="today-last", classes="card")
-            yield Static("", id="today-tip", classes="card")
-        yield Footer()
+                yield self._card("today-streak", "Streak")
+                yield self._card("today-checkins", "Check-in")
+            yield self._card("today-suggestion", "Today's suggestion")
+            yield self._card("today-last", "Last session")
+            yield self._card("today-tip", "Tip")
+        yield KeyBar()
+
+    @staticmethod
+    def _card(card_id: str, title: str) -> Static:
+        return Static(Content.from_markup("[b $accent]$title[/]  [$text-muted]…[/]", title=title), id=card_id,
+                      classes="card")
 
     def on_mount(self) -> None:
-        self.reload()
+        self.call_after_refresh(self.reload)  # the layout first; the numbers come from a thread
 
     def on_screen_resume(self) -> None:
         self.reload()
 
     @store_work(exclusive=True, group="today-load")
     def reload(self) -> None:
+        from stretchtui.core.checkins import latest_by_region
+        from stretchtui.core.suggest import suggest
+
         store = self.stretch_app.store
         day = self.stretch_app.current_day()
         minutes = int(store.get_setting("suggest_minutes", 10))
@@ -120,6 +131,8 @@ class TodayScreen(StretchAppMixin, Screen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        from stretchtui.core.model import format_duration
+
         self.data = data = message.data
         self._show_suggestion(data)
         starting = self.stretch_app.initial_routine is not None  # `stretchtui start`: ask on Today later
@@ -157,6 +170,8 @@ class TodayScreen(StretchAppMixin, Screen):
             f"[b $accent]Tip[/]  {escape(tip.text)}" if tip else ""))
 
     def _show_suggestion(self, data: TodayData) -> None:
+        from stretchtui.core.model import format_duration
+
         result = data.suggestion
         head = f"[b $accent]Today's suggestion[/]  [$text-muted]{data.minutes} min · {data.place} (m, p to change)[/]"
         lines = [head]
@@ -180,12 +195,16 @@ class TodayScreen(StretchAppMixin, Screen):
         self.stretch_app.start_suggested(data.suggestion.routine, data.exercises)
 
     def action_cycle_minutes(self) -> None:
+        from stretchtui.core.suggest import MINUTES_CHOICES
+
         choices = list(MINUTES_CHOICES)
         current = self.data.minutes if self.data else 10
         self._save_choice("suggest_minutes", choices[(choices.index(current) + 1) % len(choices)]
                           if current in choices else 10)
 
     def action_cycle_place(self) -> None:
+        from stretchtui.core.suggest import PLACES
+
         choices = list(PLACES)
         current = self.data.place if self.data else "floor"
         self._save_choice("suggest_place", choices[(choices.index(current) + 1) % len(choices)]
@@ -197,6 +216,8 @@ class TodayScreen(StretchAppMixin, Screen):
         self.reload()
 
     def action_safety(self) -> None:
+        from stretchtui.ui.screens.safety import SafetyScreen
+
         self.app.push_screen(SafetyScreen(), self._safety_answered)
 
     def _safety_answered(self, answers: dict[str, bool] | None) -> None:
@@ -204,6 +225,8 @@ class TodayScreen(StretchAppMixin, Screen):
             self._save_choice("safety_answers", answers)
 
     def action_check_in(self) -> None:
+        from stretchtui.ui.screens.checkin import CheckinScreen
+
         self.app.push_screen(CheckinScreen(), self._checked_in)
 
     def _checked_in(self, draft: CheckinDraft | None) -> None:
@@ -212,6 +235,8 @@ class TodayScreen(StretchAppMixin, Screen):
 
     @store_work(group="today-write")
     def save_checkin(self, draft: CheckinDraft) -> None:
+        from stretchtui.core.suggest import note_mentions_red_flag
+
         store = self.stretch_app.store
         store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
                           no_comfortable_position=draft.no_comfortable_position)

@@ -1,0 +1,92 @@
+"""The vocabularies of the exercise library (areas, kinds, positions, ...) and their names.
+
+Apart from core.model (whose records use them) so that the command line and the first frame can
+use them without building every record type.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Area(StrEnum):
+    LOWER_BACK = "lower-back"
+    MID_UPPER_BACK = "mid-upper-back"
+    NECK = "neck"
+    SHOULDERS = "shoulders"
+    CHEST = "chest"
+    CORE = "core"
+    GLUTES_HIPS = "glutes-hips"
+    HIP_FLEXORS = "hip-flexors"
+    HAMSTRINGS = "hamstrings"
+    QUADRICEPS = "quadriceps"
+    CALVES = "calves"
+
+
+class Kind(StrEnum):
+    MOBILITY = "mobility"
+    STRENGTH = "strength"
+    NERVE_GLIDE = "nerve-glide"
+
+
+class Position(StrEnum):
+    ON_BACK = "on-back"
+    ON_FRONT = "on-front"
+    ALL_FOURS = "all-fours"
+    KNEELING = "kneeling"
+    SIDE_LYING = "side-lying"
+    SEATED = "seated"
+    STANDING = "standing"
+
+
+class Equipment(StrEnum):
+    TOWEL_STRAP = "towel-strap"
+    CHAIR = "chair"
+    TABLE = "table"
+    WALL = "wall"
+
+
+class Sides(StrEnum):
+    BOTH = "both"  # done once, symmetric
+    EACH = "each"  # done on the left, then on the right
+
+
+class Origin(StrEnum):
+    SEED = "seed"
+    USER = "user"
+
+
+LABELS: dict[str, str] = {
+    "lower-back": "Lower back",
+    "mid-upper-back": "Mid/upper back",
+    "neck": "Neck",
+    "shoulders": "Shoulders",
+    "chest": "Chest",
+    "core": "Core",
+    "glutes-hips": "Glutes/hips",
+    "hip-flexors": "Hip flexors",
+    "hamstrings": "Hamstrings",
+    "quadriceps": "Quadriceps",
+    "calves": "Calves",
+    "mobility": "Mobility stretch",
+    "strength": "Strength/stability",
+    "nerve-glide": "Nerve glide",
+    "on-back": "On your back",
+    "on-front": "On your front",
+    "all-fours": "All fours",
+    "kneeling": "Kneeling",
+    "side-lying": "Side-lying",
+    "seated": "Seated",
+    "standing": "Standing",
+    "towel-strap": "Towel or strap",
+    "chair": "Chair",
+    "table": "Table or counter",
+    "wall": "Wall",
+    "both": "both sides together",
+    "each": "each side",
+}
+
+
+def label(value: str) -> str:
+    """A human name for a vocabulary value."""
+    return LABELS.get(str(value), str(value))
