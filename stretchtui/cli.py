@@ -7,7 +7,6 @@ Heavy modules (textual, the store) are imported only by the commands that need t
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -285,7 +284,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         store.close()
     result = suggest(request)
     if args.json:
-        print(json.dumps(to_json_dict(result, request.exercises), indent=2, ensure_ascii=False))
+        print_json(to_json_dict(result, request.exercises))
         return 0
     if result.routine is not None:
         print(f"{result.routine.name} ({format_duration(result.routine.duration_seconds(request.exercises))}):")
@@ -314,7 +313,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "day_start_hour": day_start,
     }
     if args.json:
-        print(json.dumps(data, indent=2))
+        print_json(data)
         return 0
     print(f"Streak: {summary.current} days ({'done today' if summary.today_done else 'not yet today'}); "
           f"longest {summary.longest}; habit strength {summary.strength:.0%}")
@@ -339,7 +338,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps([exercise_to_dict(ex) for ex in exercises], indent=2, ensure_ascii=False))
+        print_json([exercise_to_dict(ex) for ex in exercises])
         return 0
     if not exercises:
         print("No exercises match.")
@@ -361,7 +360,7 @@ def cmd_routines(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps([routine_to_dict(r, index) for r in routines], indent=2, ensure_ascii=False))
+        print_json([routine_to_dict(r, index) for r in routines])
         return 0
     width = max((len(r.id) for r in routines), default=0)
     for routine in routines:
@@ -412,6 +411,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is None:
             raise
         return _fail(message, 1)
+
+
+def print_json(value: object) -> None:
+    """Indented JSON on stdout (json is imported here: the app's launch does without it)."""
+    import json
+
+    print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def _fail(message: str, code: int) -> int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from stretchtui.core.errors import SeedError
-from stretchtui.core.library import load_library, seed_digest
+from stretchtui.core.library import load_library, seed_digest, tip_of_the_day
 from stretchtui.core.model import Kind
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
@@ -123,3 +124,11 @@ def test_the_app_refuses_to_start_on_a_broken_seed_and_writes_nothing(tmp_path, 
     seed = broken_copy(tmp_path, "exercises.toml", 'kind = "mobility"', 'kind = "yoga"')
     with pytest.raises(SeedError):
         Store.open(tmp_path / "s.db", clock, seed_dir=seed)
+
+
+def test_the_tip_of_the_day_stays_all_day_and_changes_across_days() -> None:
+    tips = load_library().tips
+    day = date(2026, 11, 21)
+    assert tip_of_the_day(tips, day) is tip_of_the_day(tips, day)
+    assert len({tip_of_the_day(tips, day + timedelta(days=n)) for n in range(30)}) > 5
+    assert tip_of_the_day((), day) is None

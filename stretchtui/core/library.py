@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,11 @@ def load_library(seed_dir: Path | None = None) -> Library:
             raise SeedError("tips.toml", name, error.field, error.message) from None
 
     return Library(sources=sources, exercises=exercises, routines=routines, tips=tuple(tips))
+
+
+def tip_of_the_day(tips: tuple[Tip, ...], day: date) -> Tip | None:
+    """A different tip each day, the same one all day."""
+    if not tips:
+        return None
+    index = int(hashlib.sha256(day.isoformat().encode()).hexdigest(), 16) % len(tips)
+    return tips[index]

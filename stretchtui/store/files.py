@@ -6,7 +6,6 @@ before its first frame) and every command's error handling do not import peewee.
 
 from __future__ import annotations
 
-import json
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +94,7 @@ def peek_setting(path: Path, key: str) -> Any:
     """One setting read straight from the file without opening the store, or None when it cannot
     be read for any reason (no file, not ours, damaged, locked): a hint for the first frame (the
     theme), never a decision. Changes nothing and creates no file beside it."""
+    import json
     import sqlite3
 
     if not path.is_file():

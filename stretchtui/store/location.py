@@ -6,14 +6,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "stretchtui"
 DB_FILENAME = "stretchtui.db"
 ENV_VAR = "STRETCHTUI_DB"
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # here, not at the top: `--db PATH` never needs it
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from textual.screen import ModalScreen
 from textual.worker import Worker
 
 from stretchtui.ui.workers import failed
@@ -24,3 +25,13 @@ class StretchAppMixin:
         (A named handler, not @on: Textual collects @on handlers only from Widget classes.)"""
         if (error := failed(event)) is not None:
             self.stretch_app.report_failure(error)
+
+
+ResultType = TypeVar("ResultType")
+
+
+class Dialog(ModalScreen[ResultType]):
+    """A stretchtui dialog: centred over the screen below, styled by dialogs.tcss (which is read
+    when the first dialog opens, not before the first frame)."""
+
+    CSS_PATH = "dialogs.tcss"

@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from stretchtui.core.checkins import PainEntry, Region, note_value, sitting_value
 from stretchtui.core.errors import FieldError
 from stretchtui.ui.widgets.pain_row import PainRow
+from stretchtui.ui.screens.base import Dialog
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class CheckinDraft:
     no_comfortable_position: bool
 
 
-class CheckinScreen(ModalScreen[CheckinDraft | None]):
+class CheckinScreen(Dialog[CheckinDraft | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="checkin-save", priority=True),
         Binding("escape", "cancel", "Cancel", id="checkin-cancel"),

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Sides, label
+from stretchtui.ui.screens.base import Dialog
 
 
 def _lines(text: str) -> list[str]:
@@ -28,7 +28,7 @@ def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class ExerciseForm(ModalScreen[Exercise | None]):
+class ExerciseForm(Dialog[Exercise | None]):
     """Dismisses with a validated Exercise (not yet saved), or None when cancelled."""
 
     BINDINGS = [

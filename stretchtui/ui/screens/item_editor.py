@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Exercise, RoutineItem, Sides, label
+from stretchtui.ui.screens.base import Dialog
 
 NUMBER_FIELDS = (
     ("hold_seconds", "Hold (s)", validation.MAX_HOLD),
@@ -22,7 +22,7 @@ NUMBER_FIELDS = (
 )
 
 
-class ItemEditor(ModalScreen[RoutineItem | None]):
+class ItemEditor(Dialog[RoutineItem | None]):
     """Edit one routine item's dose; validates inline and dismisses with the new item."""
 
     BINDINGS = [

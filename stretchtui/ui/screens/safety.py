@@ -6,13 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
 from stretchtui.core.suggest import RED_FLAG_QUESTIONS
+from stretchtui.ui.screens.base import Dialog
 
 
-class SafetyScreen(ModalScreen[dict[str, bool] | None]):
+class SafetyScreen(Dialog[dict[str, bool] | None]):
     """Six yes/no questions (all 'no' to start); dismisses with the answers."""
 
     BINDINGS = [

@@ -8,16 +8,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionInfo
+from stretchtui.ui.screens.base import Dialog
 
 PAIN_KEYS = {str(n): n for n in range(10)} | {"t": 10}
 
 
-class PainScreen(ModalScreen[int | None]):
+class PainScreen(Dialog[int | None]):
     """Ask for pain 0-10 with one key (0-9, t for 10); Enter or Esc skips."""
 
     BINDINGS = [
@@ -40,7 +40,7 @@ class PainScreen(ModalScreen[int | None]):
         self.dismiss(value)
 
 
-class EndSessionScreen(ModalScreen[str]):
+class EndSessionScreen(Dialog[str]):
     """`q` during a session: save as partial, keep going, or discard."""
 
     BINDINGS = [
@@ -70,7 +70,7 @@ class EndSessionScreen(ModalScreen[str]):
         self.dismiss(choice)
 
 
-class AlternativeScreen(ModalScreen[bool]):
+class AlternativeScreen(Dialog[bool]):
     """After 'this hurts': offer the gentler alternative, or skip on."""
 
     BINDINGS = [
@@ -101,7 +101,7 @@ class AlternativeScreen(ModalScreen[bool]):
         self.dismiss(gentler)
 
 
-class ResumeScreen(ModalScreen[str]):
+class ResumeScreen(Dialog[str]):
     """At launch, when a crash or a dropped connection interrupted a session."""
 
     BINDINGS = [
@@ -133,7 +133,7 @@ class ResumeScreen(ModalScreen[str]):
         self.dismiss(choice)
 
 
-class SummaryScreen(ModalScreen[None]):
+class SummaryScreen(Dialog[None]):
     """The end of a session: time, what was done, pain before and after, the streak."""
 
     BINDINGS = [Binding("enter,escape,q", "close", "Close", id="summary-close")]

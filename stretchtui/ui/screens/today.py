@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -48,14 +47,6 @@ class TodayData:
     minutes: int
     place: str
     safety_answered: bool
-
-
-def tip_of_the_day(tips: tuple[Tip, ...], day: date) -> Tip | None:
-    """A different tip each day, the same one all day."""
-    if not tips:
-        return None
-    index = int(hashlib.sha256(day.isoformat().encode()).hexdigest(), 16) % len(tips)
-    return tips[index]
 
 
 class TodayScreen(StretchAppMixin, Screen):
@@ -105,6 +96,7 @@ class TodayScreen(StretchAppMixin, Screen):
     @store_work(exclusive=True, group="today-load")
     def reload(self) -> None:
         from stretchtui.core.checkins import latest_by_region
+        from stretchtui.core.library import tip_of_the_day
         from stretchtui.core.suggest import suggest
 
         store = self.stretch_app.store
