@@ -113,10 +113,12 @@ def startup_ratio(db: Path, runs: int, years: int) -> list[Result]:
         bare.append(_time_to_text([sys.executable, "-c", BARE_APP], BARE_TEXT))
     bare_wall, bare_cpu = median_of([w for w, _ in bare]), median_of([c for _, c in bare])
     results = []
-    for what, runs_of in (("first frame of Today", first), ("Today drawn with its numbers", loaded)):
+    # The target is the issue's, for the first frame. Today's numbers come from the database, which
+    # opens in a thread after that frame; their time is shown to follow it, without a target.
+    for what, runs_of, target in (("first frame of Today", first, TARGETS["startup_ratio"]),
+                                  ("Today drawn with its numbers", loaded, None)):
         wall, cpu = median_of([w for w, _ in runs_of]), median_of([c for _, c in runs_of])
-        results.append(Result(f"{what}, {years} years: ratio to a bare Textual app", wall / bare_wall, "x",
-                              TARGETS["startup_ratio"],
+        results.append(Result(f"{what}, {years} years: ratio to a bare Textual app", wall / bare_wall, "x", target,
                               f"app {wall * 1000:.0f} ms, bare app {bare_wall * 1000:.0f} ms "
                               f"(CPU {cpu * 1000:.0f} / {bare_cpu * 1000:.0f} ms)", digits=2))
     return results

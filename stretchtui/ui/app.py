@@ -58,6 +58,7 @@ def _lazy_mode(module: str, name: str) -> Callable[[], Screen]:
 
 
 TERMINAL_CHECK_SECONDS = 2.0
+_CSS_VARIABLES: dict[tuple[str, int], dict[str, str]] = {}  # see StretchApp.get_css_variables
 
 
 class StretchApp(App[int]):
@@ -111,6 +112,16 @@ class StretchApp(App[int]):
         self._store = (OpenOnFirstUse.ready(self._with_settings(store)) if store is not None
                        else OpenOnFirstUse(lambda: self._with_settings(open_store())))
         self._saved_theme = theme if store is None else self.store.get_setting("theme", DEFAULT_THEME)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's CSS variables, worked out once per theme: Textual asks again each time a
+        screen is first shown (about 1 ms each time)."""
+        theme = self.current_theme
+        key = (theme.name, id(theme))
+        if key not in _CSS_VARIABLES:
+            _CSS_VARIABLES[key] = super().get_css_variables()
+        self.theme_variables = variables = dict(_CSS_VARIABLES[key])
+        return variables
 
     def _with_settings(self, store: StorePort) -> StorePort:
         """Read what the app keeps in memory as the store opens (in the opening thread)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,8 +30,11 @@ if TYPE_CHECKING:
     from stretchtui.core.suggest import Suggestion
     from stretchtui.ui.screens.checkin import CheckinDraft
 
-@dataclass(frozen=True)
-class TodayData:
+
+class TodayData(NamedTuple):
+    """What Today shows, read in one go by the loading thread. (A NamedTuple: cheaper to define
+    than a dataclass, and this module is on the way to the first frame.)"""
+
     day: date
     streak: StreakSummary
     goal_routines: int
@@ -51,6 +54,10 @@ class TodayData:
 
 class TodayScreen(StretchAppMixin, Screen):
     TITLE = "Today"
+    # No size classes (-slim, -short): no rule of Today uses them, and setting them as the first
+    # frame is laid out restyles every widget on it once more.
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] = []
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] = []
     BINDINGS = [
         Binding("enter,g", "go", "Start suggestion", id="today-go", key_display="⏎"),
         Binding("m", "cycle_minutes", "Minutes", id="today-minutes"),
