@@ -7,13 +7,13 @@ Heavy modules (textual, the store) are imported only by the commands that need t
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
 
 from stretchtui import __version__
 from stretchtui.core.errors import SeedError, UserError
-from stretchtui.core.vocabulary import Area, label
 from stretchtui.commands.common import CliError, Parser, run_app
 from stretchtui.commands.common import open_store as _open_store
 
@@ -44,6 +44,8 @@ def names_no_command(argv: Sequence[str]) -> bool:
 
 
 def build_parser() -> tuple[Parser, argparse._SubParsersAction]:
+    from stretchtui.core.vocabulary import Area
+
     parser = _global_parser()
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -331,6 +333,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_exercises(args: argparse.Namespace) -> int:
     from stretchtui.core.serialize import exercise_to_dict
+    from stretchtui.core.vocabulary import label
 
     store = _open_store(args)
     try:
@@ -390,6 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if names_no_command(argv):
+            # Until the first frame the collector only slows the start (a tenth of it, measured):
+            # the start allocates much and frees little. The app turns it back on after that frame.
+            gc.disable()
             return cmd_app(_global_parser().parse_args(argv, argparse.Namespace(command=None)))
         parser, commands = build_parser()
         handlers = {**COMMANDS, **_load_commands(commands)}

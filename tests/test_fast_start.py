@@ -234,3 +234,35 @@ def test_the_first_frame_imports_neither_peewee_nor_the_engines() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_bare_launch_pauses_the_collector_until_the_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from stretchtui import cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(cli, "cmd_app", lambda args: seen.append(gc.isenabled()) or 0)
+    try:
+        assert cli.main(["--db", "x.db"]) == 0
+        assert seen == [False]
+    finally:
+        gc.enable()
+    monkeypatch.setitem(cli.COMMANDS, "status", lambda args: seen.append(gc.isenabled()) or 0)
+    assert cli.main(["--db", "x.db", "status"]) == 0
+    assert seen == [False, True]  # other commands keep it
+
+
+async def test_the_app_resumes_the_collector_after_its_first_frame(db_path: Path, clock: FrozenClock) -> None:
+    import gc
+
+    prepared(db_path, clock)
+    gc.disable()
+    try:
+        app = make_app(open_store=lambda: Store.open(db_path, clock), clock=clock, cursor_blink=False)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

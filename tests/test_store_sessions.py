@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
+import pytest
+
+from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.core.timer import Outcome, Side, StepRecord
 from stretchtui.store import Store
@@ -63,3 +66,17 @@ def test_exercise_usage(store: Store) -> None:
     assert usage.times_done == 3 and usage.sessions_with_pain == 3
     assert round(usage.average_pain_change, 2) == -1.0
     assert usage.describe() == "Done 3 times. Pain after sessions with it fell by 1.0 on average (3 sessions)."
+
+
+def test_a_rest_day_after_today_is_refused_and_nothing_is_written(store, clock) -> None:
+    """Today is the logical day: at 02:00 in New York (day start 04:00) it is still yesterday there,
+    so the calendar date is already too late; refused with nothing written, as the importer would
+    refuse it in an export."""
+    from stretchtui.store import models as m
+
+    clock.instant = datetime(2026, 11, 21, 7, 0, tzinfo=timezone.utc)  # 02:00 in New York
+    clock.move_to_zone("America/New_York")
+    with pytest.raises(UserError, match="2026-11-21 is in the future"):
+        store.mark_rest_day(date(2026, 11, 21))
+    assert m.DayMark.select().count() == 0
+    assert store.mark_rest_day(date(2026, 11, 20)) is True

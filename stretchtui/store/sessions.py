@@ -302,8 +302,12 @@ class CheckinQueries:
                         no_comfortable_position=bool(r.no_comfortable_position), source=r.source) for r in rows]
 
     def mark_rest_day(self: "Store", day: date) -> bool:
-        """Mark `day` as a rest day; False if it already was one."""
+        """Mark `day` as a rest day; False if it already was one. A day after today (the logical
+        day, by the day-start hour) is refused with nothing written: an export of it could not be
+        imported again (core.exchange refuses a rest day marked before it came)."""
         stamp = self._stamp()
+        if day > stamp.day:
+            raise UserError(f"{day} is in the future: only today or a day before can be a rest day")
         with self.db.atomic():
             if m.DayMark.get_or_none((m.DayMark.day == day) & (m.DayMark.kind == "rest")) is not None:
                 return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -156,7 +157,16 @@ class StretchApp(App[int]):
             self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
         # The database opens once the first frame is out: a thread running at the same time shares
         # the interpreter lock with the drawing and slows the first frame down.
-        self.call_after_refresh(self._open_store)
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        # The launcher pauses the garbage collector for the start (stretchtui.cli). What the start
+        # built lives as long as the app: it is frozen out of later collections, which then have
+        # less to scan (every few seconds during a hold), and collection resumes.
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+        self._open_store()
 
     def _apply_theme(self, name: str | None) -> None:
         if name in self.available_themes and name != self.theme:
