@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from stretchtui.cli import names_no_command
+from stretchtui.cli import _load_commands, command_word, main
+from stretchtui.commands.common import CliError
 from stretchtui.core.clock import FrozenClock
 from stretchtui.factory import make_app
 from stretchtui.store import Store, StoreError
@@ -205,18 +206,29 @@ def test_open_on_first_use_gives_every_caller_the_same_error() -> None:
 # ---------------------------------------------------------------------- the command line
 
 
-@pytest.mark.parametrize(("argv", "app"), [
-    ([], True), (["--db", "x.db"], True), (["--db=x.db"], True), (["--db", "status"], True),
-    (["--db"], False), (["status"], False), (["--db", "x.db", "status"], False), (["--help"], False),
-    (["--version"], False), (["-h"], False), (["--db", "x.db", "--bogus"], False),
+@pytest.mark.parametrize(("argv", "word"), [
+    ([], None), (["--db", "x.db"], None), (["--db=x.db"], None), (["--db", "status"], None),
+    (["--db"], ""), (["status"], "status"), (["--db", "x.db", "status", "--ascii"], "status"),
+    (["export", "-o", "x"], "export"), (["--help"], ""), (["--version"], ""), (["-h"], ""),
+    (["--db", "x.db", "--bogus"], ""), (["bogus"], "bogus"),
 ])
-def test_only_a_bare_launch_skips_the_command_parsers(argv: list[str], app: bool) -> None:
-    assert names_no_command(argv) is app
+def test_the_command_word_decides_which_parsers_are_built(argv: list[str], word: str | None) -> None:
+    assert command_word(argv) == word
+
+
+@pytest.mark.parametrize("argv", [["status", "--bogus"], ["bogus"], ["--db", "x.db", "stats", "--json", "x"]])
+def test_errors_are_the_same_whichever_parsers_are_built(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from stretchtui.cli import build_parser
+
+    parser, commands = build_parser()
+    _load_commands(commands)
+    with pytest.raises(CliError) as full:
+        parser.parse_args(argv)
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"stretchtui: {full.value}\n"
 
 
 def test_a_missing_db_value_is_still_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    from stretchtui.cli import main
-
     assert main(["--db"]) == 2
     err = capsys.readouterr().err
     assert err == "stretchtui: argument --db: expected one argument\n"
