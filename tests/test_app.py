@@ -70,3 +70,24 @@ async def test_theme_choice_persists(make_test_app) -> None:
     async with again.run_test() as pilot:
         await settle(pilot)
         assert again.theme == "textual-light"
+
+
+async def test_size_classes_only_where_a_sheet_uses_them(make_test_app) -> None:
+    """-slim and -short are set on the screens whose sheets tighten them (each change restyles
+    every widget of the screen), not on Today or History."""
+    from stretchtui.ui.screens.dialogs import ConfirmScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(50, 16)) as pilot:
+        await settle(pilot)
+        assert not {"-slim", "-short"} & set(app.screen.classes)  # Today
+        await pilot.press("2")
+        await settle(pilot)
+        assert "-slim" in app.screen.classes  # Library: the list above the detail
+        app.push_screen(ConfirmScreen("Sure?"))
+        await pilot.pause()
+        assert "-slim" in app.screen.classes  # a dialog: its buttons stack
+        app.pop_screen()
+        await pilot.press("4")
+        await settle(pilot)
+        assert not {"-slim", "-short"} & set(app.screen.classes)  # History

@@ -71,10 +71,8 @@ class StretchApp(App[int]):
              "routines": _lazy_mode("routines", "RoutinesScreen"), "history": _lazy_mode("history", "HistoryScreen"),
              "settings": _lazy_mode("settings", "SettingsScreen")}
     DEFAULT_MODE = "today"
-    # Classes every screen gets from the terminal size; stretchtui.tcss tightens the session and
-    # the dialogs on a small terminal (-slim under 60 columns, -short under 20 rows).
-    HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (60, "-roomy")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    # Size classes (-slim, -short) only on the screens whose sheets use them (screens.base): each
+    # class change restyles every widget of a screen, as it is first laid out too.
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", title, id=f"go-{mode}", show=False, tooltip=ABOUT[mode])
           for mode, key, title in MAIN_SCREENS),

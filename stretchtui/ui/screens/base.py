@@ -27,6 +27,11 @@ class StretchAppMixin:
             self.stretch_app.report_failure(error)
 
 
+# Classes a screen gets from the terminal's size, for the sheets that tighten a screen on a small
+# terminal: -slim under 60 columns, -short under 20 rows. Set only where a sheet uses them.
+SLIM_BELOW_60 = [(0, "-slim"), (60, "-roomy")]
+SHORT_BELOW_20 = [(0, "-short"), (20, "-tall")]
+
 ResultType = TypeVar("ResultType")
 
 
@@ -35,3 +40,4 @@ class Dialog(ModalScreen[ResultType]):
     when the first dialog opens, not before the first frame)."""
 
     CSS_PATH = "dialogs.tcss"
+    HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # buttons stack on a narrow terminal

@@ -21,7 +21,7 @@ from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
-from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.widgets.keybar import KeyBar
 
 
@@ -35,6 +35,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     """All exercises, narrowed by a search box and filters; the detail of the highlighted one."""
 
     CSS_PATH = "library.tcss"  # read when first shown (see stretchtui.tcss)
+    HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # the list above the detail when narrow
 
     TITLE = "Library"
     AUTO_FOCUS = "#exercise-list"

@@ -20,13 +20,14 @@ from stretchtui.ui.screens.dialogs import ConfirmScreen
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
-from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.widgets.keybar import KeyBar
 
 
 
 class RoutinesScreen(StretchAppMixin, Screen):
     CSS_PATH = "routines.tcss"  # read when first shown (see stretchtui.tcss)
+    HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # the list above the detail when narrow
     TITLE = "Routines"
     AUTO_FOCUS = "#routine-list"
     BINDINGS = [

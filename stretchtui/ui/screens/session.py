@@ -41,7 +41,7 @@ from stretchtui.core.timer import (
     gentler_alternative,
 )
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
-from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.workers import store_work
 from stretchtui.ui.widgets.keybar import KeyBar
 
@@ -75,6 +75,8 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
     """Runs `routine`; dismisses with the saved session (or None if discarded)."""
 
     CSS_PATH = "session.tcss"  # read when first shown (see stretchtui.tcss)
+    HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60
+    VERTICAL_BREAKPOINTS = SHORT_BELOW_20  # the countdown, cue and progress stay in view
 
     TITLE = "Session"
     BINDINGS = [

@@ -54,10 +54,6 @@ class TodayData(NamedTuple):
 
 class TodayScreen(StretchAppMixin, Screen):
     TITLE = "Today"
-    # No size classes (-slim, -short): no rule of Today uses them, and setting them as the first
-    # frame is laid out restyles every widget on it once more.
-    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] = []
-    VERTICAL_BREAKPOINTS: list[tuple[int, str]] = []
     BINDINGS = [
         Binding("enter,g", "go", "Start suggestion", id="today-go", key_display="⏎"),
         Binding("m", "cycle_minutes", "Minutes", id="today-minutes"),
