@@ -278,3 +278,20 @@ async def test_the_app_resumes_the_collector_after_its_first_frame(db_path: Path
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_once_today_has_its_numbers_the_other_screens_are_imported_in_the_background(
+        db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from stretchtui.ui import app as app_module
+
+    asked: list[str] = []
+    monkeypatch.setattr(app_module, "import_module", lambda name: asked.append(name) or importlib.import_module(name))
+    prepared(db_path, clock)
+    app = make_app(open_store=lambda: Store.open(db_path, clock), clock=clock, cursor_blink=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert card(app, "#today-streak").startswith("Streak  0 days")
+        prefetched = [name.rsplit(".", 1)[1] for name in asked if name.startswith("stretchtui.ui.screens.")]
+        assert sorted(prefetched) == sorted(app_module.PREFETCHED_SCREENS)

@@ -128,8 +128,11 @@ class TodayScreen(StretchAppMixin, Screen):
     def _loaded(self, message: Loaded) -> None:
         from stretchtui.core.model import format_duration
 
+        first_load = self.data is None
         self.data = data = message.data
         self._show_suggestion(data)
+        if first_load:
+            self.stretch_app.prefetch_screens()
         starting = self.stretch_app.initial_routine is not None  # `stretchtui start`: ask on Today later
         if not data.safety_answered and not self._asked_safety and not starting and self.app.screen is self:
             self._asked_safety = True
