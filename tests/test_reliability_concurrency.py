@@ -148,21 +148,25 @@ from stretchtui.store import Store
 
 store = Store.open(sys.argv[1], SystemClock())
 info = store.start_session("one-minute", "One-Minute Unwind", 76)
-store.record_step(info.id, StepRecord(1, "sphinx", "Sphinx", 1, Side.BOTH, 0, 0.0, 1, 1, Outcome.DONE),
-                  active_seconds=9.0, resume_state={"timer": {}, "routine": {}})
+if sys.argv[2] == "step":
+    store.record_step(info.id, StepRecord(1, "sphinx", "Sphinx", 1, Side.BOTH, 0, 0.0, 1, 1, Outcome.DONE),
+                      active_seconds=9.0, resume_state={"timer": {}, "routine": {}})
 print(info.id, flush=True)
 time.sleep(300)
 """
 
 
-async def test_a_second_app_leaves_the_first_ones_running_session_alone(make_test_app, db_path: Path) -> None:
+@pytest.mark.parametrize("saved", ["step", "nothing yet"])
+async def test_a_second_app_leaves_the_first_ones_running_session_alone(make_test_app, db_path: Path,
+                                                                       saved: str) -> None:
     """Opening the app while another is mid-session offers no resume (that session is not
-    interrupted, it is elsewhere) and closes nothing; once that process is gone, it is offered."""
+    interrupted, it is elsewhere) and closes nothing, even before the other app has saved a step;
+    once that process is gone, a session with a step is offered."""
     from pilot_helpers import settle
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
     make_test_app().store.close()  # the database, seeded, safety answered
-    other = subprocess.Popen([sys.executable, "-c", SESSION_IN_ANOTHER_APP, str(db_path)],
+    other = subprocess.Popen([sys.executable, "-c", SESSION_IN_ANOTHER_APP, str(db_path), saved],
                              stdout=subprocess.PIPE, text=True)
     try:
         session_id = int(other.stdout.readline())
@@ -179,4 +183,9 @@ async def test_a_second_app_leaves_the_first_ones_running_session_alone(make_tes
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        assert isinstance(app.screen, ResumeScreen) and app.screen.info.id == session_id
+        if saved == "step":
+            assert isinstance(app.screen, ResumeScreen) and app.screen.info.id == session_id
+        else:  # nothing to resume: no offer, and the session can be closed as partial
+            assert not isinstance(app.screen, ResumeScreen)
+            assert app.store.interrupted_session().id == session_id
+            assert app.store.close_interrupted_as_partial() == 1

@@ -32,16 +32,18 @@ if TYPE_CHECKING:
 _process_owner = lru_cache(maxsize=4)(process_owner)  # by process id: the same all its life
 
 
-def _owned(resume_state: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A resume state with this process noted as its owner (see store/owner.py)."""
-    return None if resume_state is None else {**resume_state, "owner": _process_owner(os.getpid())}
+def _owned(resume_state: dict[str, Any] | None) -> dict[str, Any]:
+    """A resume state with this process noted as its owner (see store/owner.py). Noted from the
+    session's start, before there is anything to resume: a second app must not take a session
+    another app has just started for an interrupted one."""
+    return {**(resume_state or {}), "owner": _process_owner(os.getpid())}
 
 
 def _unowned(resume_state: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The resume state as it was saved: the owner is the store's own note."""
+    """The resume state as it was saved (None when nothing was): the owner is the store's own note."""
     if not isinstance(resume_state, dict):
         return resume_state
-    return {key: value for key, value in resume_state.items() if key != "owner"}
+    return {key: value for key, value in resume_state.items() if key != "owner"} or None
 
 
 SUGGESTION_HISTORY_DAYS = 90  # enough for "pain fell after sessions with X" (3+ sessions)
@@ -127,9 +129,11 @@ class SessionQueries:
             m.Session.update(pain_after=pain).where(m.Session.id == session_id).execute()
 
     def interrupted_session(self: "Store") -> SessionInfo | None:
-        """The latest session a crash (in progress) or a hang-up (partial, resumable) left unfinished."""
-        ids = self._interrupted_ids()
-        return self.session(ids[0]) if ids else None
+        """The latest session a crash (in progress) or a hang-up (partial, resumable) left unfinished.
+        Chosen and read in one snapshot: another app's steps landing in between cannot change it."""
+        with self.db.atomic(lock_type="DEFERRED"):
+            ids = self._interrupted_ids()
+            return self.session(ids[0]) if ids else None
 
     def close_interrupted_as_partial(self: "Store") -> int:
         """The user chose to close interrupted sessions: partial, and no longer offered for resuming."""
@@ -142,9 +146,11 @@ class SessionQueries:
 
     def _interrupted_ids(self: "Store") -> list[int]:
         """Resumable sessions, newest first, except those another running app is in the middle of."""
-        rows = (m.Session.select(m.Session.id, m.Session.resume_state).where(self._resumable())
+        rows = (m.Session.select(m.Session.id, m.Session.status, m.Session.resume_state).where(self._resumable())
                 .order_by(m.Session.started_at.desc()))
-        return [row.id for row in rows if not running_elsewhere((row.resume_state or {}).get("owner"))]
+        return [row.id for row in rows
+                if not running_elsewhere((row.resume_state or {}).get("owner"))
+                and (row.status == SessionStatus.IN_PROGRESS.value or _unowned(row.resume_state))]
 
     def mark_hangup_partial(self: "Store") -> int:
         """The terminal went away (SIGHUP): save this process's in-progress sessions as partial,
@@ -162,7 +168,9 @@ class SessionQueries:
     def reopen_session(self: "Store", session_id: int) -> None:
         """Resuming: the session is in progress again."""
         with self.db.atomic():
-            (m.Session.update(status=SessionStatus.IN_PROGRESS.value, ended_at=None)
+            row = m.Session.get_or_none(m.Session.id == session_id)
+            state = _owned(_unowned(row.resume_state)) if row is not None else None
+            (m.Session.update(status=SessionStatus.IN_PROGRESS.value, ended_at=None, resume_state=state)
              .where(m.Session.id == session_id).execute())
 
     @staticmethod
