@@ -257,19 +257,22 @@ def cmd_rest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _streak_numbers(args: argparse.Namespace):
-    from stretchtui.core.days import today
-    from stretchtui.core.history import week_start
-    from stretchtui.core.streaks import week_summary
+def _streak_numbers(args: argparse.Namespace):  # -> store.day_summary.StreakNumbers
+    """Read straight from the file when it can be (store.glance: no peewee, nothing written);
+    otherwise through the store, which creates, migrates or explains the file first."""
+    from stretchtui.core.clock import SystemClock
+    from stretchtui.store.glance import glance_streak_numbers
+    from stretchtui.store.location import resolve_db_path
+
+    clock = SystemClock()
+    numbers = glance_streak_numbers(resolve_db_path(args.db), clock)
+    if numbers is not None:
+        return numbers
+    from stretchtui.store.day_summary import streak_numbers
 
     store = _open_store(args, quick_check=False)  # read only, and often (a status line)
     try:
-        day_start = store.day_start_hour()
-        current = today(store.clock, day_start)
-        summary = store.streak_summary(current)
-        monday = week_start(current)
-        week = week_summary(store.day_activities(since=monday), monday, store.goal(), today=current)
-        return summary, week, day_start
+        return streak_numbers(store.day_activities(), store.get_setting, store.clock)
     finally:
         store.close()
 

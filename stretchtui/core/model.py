@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from stretchtui.core.vocabulary import (  # noqa: F401  (re-exported: the vocabulary of these records)
-    Area, Equipment, Kind, Origin, Position, Sides, label)
+    Area, Equipment, Kind, Origin, Position, Sides, label, plural)
 
 # Timing defaults shared by the duration estimate and (later) the session timer.
 DEFAULT_PACE_SECONDS = 3
@@ -178,11 +178,6 @@ class Library:
     exercises: dict[str, Exercise] = field(default_factory=dict)
     routines: dict[str, Routine] = field(default_factory=dict)
     tips: tuple[Tip, ...] = ()
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 session', '3 sessions'; `nouns` for irregular plurals."""
-    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def format_duration(seconds: int) -> str:

@@ -33,7 +33,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from stretchtui.core.model import plural
+from stretchtui.core.vocabulary import plural
 
 FLARE_PAIN = 7
 """Check-in pain at or above this makes an unfinished day a flare day (0-10 scale)."""

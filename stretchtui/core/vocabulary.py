@@ -90,3 +90,8 @@ LABELS: dict[str, str] = {
 def label(value: str) -> str:
     """A human name for a vocabulary value."""
     return LABELS.get(str(value), str(value))
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 session', '3 sessions'; `nouns` for irregular plurals."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x53545455  # "STTU": marks a file as a stretchtui database
+SCHEMA_VERSION = 2  # the last migration's number (store/migrations.py checks they agree)
 BUSY_TIMEOUT_SECONDS = 10
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -84,10 +85,15 @@ def read_identity(path: Path, *, alone: bool = True) -> tuple[int, int]:
     for a file SQLite cannot read."""
     conn = read_only_connection(path, alone=alone)
     try:
-        return (conn.execute("PRAGMA user_version").fetchone()[0],
-                conn.execute("PRAGMA application_id").fetchone()[0])
+        return connection_identity(conn)
     finally:
         conn.close()
+
+
+def connection_identity(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(user_version, application_id) as SQLite sees them: unlike the file header, with the
+    commits still in the -wal file counted."""
+    return (conn.execute("PRAGMA user_version").fetchone()[0], conn.execute("PRAGMA application_id").fetchone()[0])
 
 
 def peek_setting(path: Path, key: str) -> Any:

@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from stretchtui.store.db import BUSY_TIMEOUT_SECONDS, FILE_MODE, StoreError
+from stretchtui.store.files import BUSY_TIMEOUT_SECONDS, FILE_MODE, StoreError
 
 
 def lock_path(db_path: Path) -> Path:
@@ -63,6 +63,18 @@ class DatabaseLock:
                     raise StoreError(f"{self.path.with_suffix('')} is being restored by another stretchtui; "
                                      "try again in a moment") from None
                 time.sleep(0.05)
+
+    def try_shared(self, *, create: bool = True) -> bool:
+        """Take the lock shared unless a restore holds it; never waits. With `create` false a
+        missing lock file is not made, and counts as not taken."""
+        fd = self._open(create=create)
+        if fd is None:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
     def try_exclusive(self, *, create: bool = True) -> bool:
         """Take the lock exclusively if no other holder has it; never waits. With `create` false a

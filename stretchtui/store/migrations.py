@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from peewee import SqliteDatabase
 
+from stretchtui.store.files import SCHEMA_VERSION
+
 V1_SCHEMA = """
 CREATE TABLE setting (
     key TEXT PRIMARY KEY,
@@ -185,6 +187,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               lambda db: _execute_script(db, V2_AGGREGATE_INDEXES)),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
+if LATEST_VERSION != SCHEMA_VERSION:  # read without peewee by the commands that only look (store/glance.py)
+    raise AssertionError(f"store/files.py: SCHEMA_VERSION must be {LATEST_VERSION}, the last migration")
 
 
 def pending(current: int) -> list[Migration]:

@@ -17,7 +17,8 @@ from stretchtui.core.checkins import Checkin, PainEntry, Region
 from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
-from stretchtui.core.streaks import DayActivity, StreakSummary, compute_streaks
+from stretchtui.core.streaks import DayActivity, StreakSummary
+from stretchtui.store import day_summary
 from stretchtui.store import models as m
 from stretchtui.store.owner import process_owner, running_elsewhere
 
@@ -222,57 +223,11 @@ class SessionQueries:
                              average_pain_change=sum(changes) / len(changes) if changes else None)
 
     def day_activities(self: "Store", since: date | None = None) -> list[DayActivity]:
-        """Per-day summaries for the streak model, from aggregate queries (one row per day each)."""
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
-        days: dict[str, dict[str, Any]] = {}
-
-        def slot(day: str) -> dict[str, Any]:
-            return days.setdefault(day, {"completed_routines": 0, "completed_hold_seconds": 0.0, "sessions": 0,
-                                         "rest_marked": False, "max_pain": None})
-
-        session_rows = (m.Session.select(m.Session.day,
-                                         fn.SUM(m.Session.status == SessionStatus.COMPLETE.value),
-                                         fn.COUNT(m.Session.id))
-                        .where(m.Session.status.in_(counted)).group_by(m.Session.day))
-        step_rows = (m.SessionStep.select(m.Session.day, fn.SUM(m.SessionStep.actual_hold_seconds))
-                     .join(m.Session)
-                     .where(m.Session.status.in_(counted) & (m.SessionStep.outcome == "done"))
-                     .group_by(m.Session.day))
-        backfill_rows = (m.Session.select(m.Session.day, fn.SUM(m.Session.active_seconds))
-                         .where(m.Session.status.in_(counted) & (m.Session.source == "backfill"))
-                         .group_by(m.Session.day))
-        pain_rows = (m.CheckinPain.select(m.Checkin.day, fn.MAX(m.CheckinPain.pain)).join(m.Checkin)
-                     .group_by(m.Checkin.day))
-        rest_rows = m.DayMark.select(m.DayMark.day).where(m.DayMark.kind == "rest")
-        if since is not None:
-            session_rows = session_rows.where(m.Session.day >= since)
-            step_rows = step_rows.where(m.Session.day >= since)
-            backfill_rows = backfill_rows.where(m.Session.day >= since)
-            pain_rows = pain_rows.where(m.Checkin.day >= since)
-            rest_rows = rest_rows.where(m.DayMark.day >= since)
-        # Raw rows: years of history are thousands of rows, and peewee's per-value conversion
-        # (a date parsed for every row of every query) cost more than the queries themselves.
-        for day, complete, count in self._raw_rows(session_rows):
-            entry = slot(day)
-            entry["completed_routines"] += int(complete or 0)
-            entry["sessions"] += int(count)
-        for day, seconds in self._raw_rows(step_rows):
-            slot(day)["completed_hold_seconds"] += float(seconds or 0)
-        for day, seconds in self._raw_rows(backfill_rows):
-            slot(day)["completed_hold_seconds"] += float(seconds or 0)
-        for day, pain in self._raw_rows(pain_rows):
-            slot(day)["max_pain"] = pain
-        for (day,) in self._raw_rows(rest_rows):
-            slot(day)["rest_marked"] = True
-        return [DayActivity(day=date.fromisoformat(day), **values) for day, values in sorted(days.items())]
-
-    def _raw_rows(self: "Store", query: Any) -> list[tuple[Any, ...]]:
-        """A query's rows as SQLite returns them (days stay 'YYYY-MM-DD' text, which sorts as dates)."""
-        return self.db.execute_sql(*query.sql()).fetchall()
+        """Per-day summaries for the streak model (store/day_summary.py: one row per day each)."""
+        return day_summary.day_activities(self.db.connection(), since)
 
     def streak_summary(self: "Store", today_: date) -> StreakSummary:
-        return compute_streaks(self.day_activities(), today_, self.goal(),
-                               grace_per_7_days=int(self.get_setting("grace_per_week", 1)))
+        return day_summary.streak_summary(self.day_activities(), today_, self.get_setting)
 
 
 def _as_date(value: Any) -> date:

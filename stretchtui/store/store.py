@@ -20,10 +20,10 @@ from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
 from stretchtui.core.days import DEFAULT_DAY_START_HOUR
 from stretchtui.core.errors import UserError
-from stretchtui.core.settings import BY_KEY as SETTING_SPECS
 from stretchtui.core.streaks import Goal
 from stretchtui.core.library import USER_ID_PREFIX, default_seed_dir, load_library, seed_digest
 from stretchtui.store import models as m
+from stretchtui.store.day_summary import goal_from
 from stretchtui.store.db import (
     APPLICATION_ID,
     DIR_MODE,
@@ -168,8 +168,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
     def goal(self) -> Goal:
         """The daily goal from Settings: so many completed routines, or so many minutes."""
-        return Goal(int(self.get_setting("goal_routines", SETTING_SPECS["goal_routines"].default)),
-                    int(self.get_setting("goal_minutes", SETTING_SPECS["goal_minutes"].default)))
+        return goal_from(self.get_setting)
 
     # ------------------------------------------------------------------ library
 

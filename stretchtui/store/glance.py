@@ -1,0 +1,70 @@
+"""The streak numbers read straight from the database file, for `stretchtui status` and `stats`.
+
+A status line in a shell prompt or tmux runs these every few seconds. Opening the store means
+importing peewee and the whole store, checking the schema and the library: more than the reading
+itself. When the file is a stretchtui database at the current schema version, this reads it
+read-only with plain sqlite3 and the store's own queries (`store.day_summary`), changing and
+creating nothing. Whenever it cannot be sure of the answer it returns None and the command opens
+the store as before: a file that is missing, empty, foreign, older or newer, a restore under way,
+any SQLite error, or the file changing while it was read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+from stretchtui.core.clock import Clock
+from stretchtui.store.day_summary import StreakNumbers, day_activities, streak_numbers
+from stretchtui.store.files import (APPLICATION_ID, SCHEMA_VERSION, StoreError, connection_identity, inspect_file,
+                                    read_only_connection)
+from stretchtui.store.lock import DatabaseLock
+
+STREAK_SETTINGS = ("day_start_hour", "goal_routines", "goal_minutes", "grace_per_week")
+
+
+def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
+    """The numbers, or None when only the store can tell them (see the module's docstring)."""
+    try:
+        info = inspect_file(path)
+    except StoreError:
+        return None  # the store says what is wrong, in its words
+    if (not info.exists or info.empty or info.application_id != APPLICATION_ID
+            or info.user_version != SCHEMA_VERSION):
+        return None
+    with DatabaseLock(path) as lock:
+        if not lock.try_shared(create=False):
+            return None  # a restore is replacing the file, or no store ever opened it
+        before = _file_state(path)
+        try:
+            conn = read_only_connection(path)
+            try:
+                if connection_identity(conn) != (SCHEMA_VERSION, APPLICATION_ID):
+                    return None  # the header was stale: the -wal file holds a newer one
+                activities = day_activities(conn)
+                saved = dict(conn.execute(
+                    f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(STREAK_SETTINGS))})",
+                    STREAK_SETTINGS).fetchall())
+            finally:
+                conn.close()
+            settings = {key: json.loads(value) for key, value in saved.items()}
+        except (sqlite3.Error, ValueError, TypeError):
+            return None
+        if _file_state(path) != before:
+            return None  # written meanwhile (a read without locks may have seen half of it)
+    return streak_numbers(activities, settings.get, clock)
+
+
+def _file_state(path: Path) -> tuple[object, ...]:
+    """What changes when anything writes the database: the file itself and its write-ahead log."""
+    states: list[object] = []
+    for name in (path, Path(f"{path}-wal")):
+        try:
+            stat = os.stat(name)
+        except FileNotFoundError:
+            states.append(None)
+        else:
+            states.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(states)
