@@ -53,6 +53,66 @@ async def test_get_ready_then_hold_counts_down_from_the_clock(make_test_app, clo
         assert info.status is SessionStatus.IN_PROGRESS and info.pain_before == 5
 
 
+async def test_a_second_of_a_hold_redraws_the_numbers_without_laying_the_screen_out(make_test_app, clock,
+                                                                                   monkeypatch) -> None:
+    """A layout costs more than the rest of a tick: the time left and the bar change every second
+    but keep their shape, so they are only redrawn (the countdown's Digits decides for itself: a
+    "1" is narrower). The progress line has no timer of its own (Textual's ProgressBar redraws
+    itself every second for its time estimate)."""
+    from textual.widget import Widget
+
+    from stretchtui.ui.widgets.progress_line import ProgressLine
+
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "seven-in-seven")
+        await advance(pilot, clock, 5 + 2)  # into the hold (Hamstring Stretch: 25 s, no breathing cue)
+        layouts: list[str] = []
+        real_refresh = Widget.refresh
+
+        def refresh(self, *args, **kwargs):
+            if kwargs.get("layout"):
+                layouts.append(self.id or type(self).__name__)
+            return real_refresh(self, *args, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        shown = []
+        for _ in range(4):
+            await advance(pilot, clock, 1)
+            shown.append((screen._shown["digits"], screen._shown["left"], screen._shown["bar"]))
+        assert len(set(shown)) == 4
+        assert [name for name in layouts if name != "session-digits"] == []
+        bar = screen.query_one("#session-bar", ProgressLine)
+        assert 0 < bar.fraction < 1 and not bar._timers
+        clock.advance(25)  # on to the other side: the time left keeps its shape, the exercise line does not
+        screen._tick()
+        assert "session-exercise" in layouts and "session-left" not in layouts  # now the right side
+
+
+async def test_the_progress_line() -> None:
+    from textual.app import App, ComposeResult
+
+    from stretchtui.ui.widgets.progress_line import ProgressLine
+
+    class Bar(App):
+        def compose(self) -> ComposeResult:
+            yield ProgressLine()
+
+    async with Bar().run_test(size=(25, 3)) as pilot:
+        line = pilot.app.query_one(ProgressLine)
+        shown = {}
+        for fraction in (-1, 0, 0.5, 0.53, 1, 7):
+            line.fraction = fraction
+            await pilot.pause()
+            content = line.render()
+            shown[fraction] = (pilot.app.screen._compositor.render_strips()[0].text, content.plain,
+                               [str(span.style) for span in content.spans if span.end > span.start])
+        assert shown[-1] == shown[0] == ("━" * 20 + "   0%",) * 2 + (["$surface"],)
+        assert shown[0.5][1:] == ("━" * 10 + "━" * 10 + "  50%", ["$primary", "$surface"])
+        assert shown[0.53][1:] == ("━" * 10 + "╸" + "━" * 9 + "  53%", ["$primary", "$surface"])
+        assert shown[7] == shown[1] == ("━" * 20 + " 100%",) * 2 + (["$success"],)
+
+
 async def test_space_pauses_and_paused_time_never_counts(make_test_app, clock) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Label, ProgressBar, Static
+from textual.widgets import Digits, Label, Static
 
 from stretchtui.core import cues
 from stretchtui.core.model import Exercise, Kind, Routine
@@ -44,6 +44,7 @@ from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionS
 from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.workers import store_work
 from stretchtui.ui.widgets.keybar import KeyBar
+from stretchtui.ui.widgets.progress_line import ProgressLine
 
 
 PHASE_TITLES = {
@@ -127,7 +128,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
             yield Static("", id="session-steps")
             yield Static("", id="session-next-up")
             with Horizontal(id="session-progress"):
-                yield ProgressBar(total=100, show_eta=False, show_percentage=True, id="session-bar")
+                yield ProgressLine(id="session-bar")
                 yield Label("", id="session-left")
         yield KeyBar()
 
@@ -247,6 +248,15 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
             self._shown[key] = value
             apply(value)
 
+    def _set_text(self, key: str, text: str, widget: Static) -> None:
+        """`_set` for text that changes every second or so: the screen is laid out again only when
+        the text's shape (lines, length) changes, not for every new digit (a layout costs more
+        than everything else a tick does)."""
+        before = self._shown.get(key)
+        self._set(key, text, lambda v: widget.update(
+            Content(v),  # plain text, never markup
+            layout=not isinstance(before, str) or (before.count("\n"), len(before)) != (v.count("\n"), len(v))))
+
     def _current_item(self) -> int:
         """The routine item the current phase belongs to (get ready belongs to the first)."""
         timer = self.timer
@@ -294,10 +304,9 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         if phase.sets > 1:
             counts = (counts + "\n" if counts else "") + f"set {phase.set_number} of {phase.sets}"
         self._set("digits", big, lambda v: q("#session-digits", Digits).update(v))
-        self._set("counts", counts, lambda v: q("#session-counts", Static).update(v))
+        self._set_text("counts", counts, q("#session-counts", Static))
         self._set("cue", self._cue(phase, exercise), lambda v: q("#session-cue", Static).update(Content(v)))
-        self._set("breath", self._breath(phase, exercise, timer),
-                  lambda v: q("#session-breath", Static).update(Content(v)))
+        self._set_text("breath", self._breath(phase, exercise, timer), q("#session-breath", Static))
         steps = "\n".join(f"{i}. {s}" for i, s in enumerate(exercise.steps, 1)) if exercise else ""
         self._set("steps", steps, lambda v: q("#session-steps", Static).update(Content(v)))
         next_name = self._next_name()
@@ -305,9 +314,9 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
             Content(f"Next: {v}" if v else "Last exercise")))
         total = max(1, timer.total_planned_seconds)
         done_seconds = round(timer.progress * total)
-        self._set("bar", done_seconds, lambda v: q("#session-bar", ProgressBar).update(total=total, progress=v))
+        self._set("bar", done_seconds, lambda v: setattr(q("#session-bar", ProgressLine), "fraction", v / total))
         left = f"{clock_text(timer.time_left)} left"
-        self._set("left", left, lambda v: q("#session-left", Label).update(v))
+        self._set_text("left", left, q("#session-left", Label))
         if self.stretch_app.cue_settings.get("cue_title", True):
             what = phase.exercise_name or "stretchtui"
             self._set("title", cues.countdown_title(timer.remaining, what, timer.paused),
@@ -333,7 +342,10 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         if not phase.is_work or exercise is None or exercise.kind is not Kind.MOBILITY:
             return ""
         inhale = int(timer.elapsed_in_phase // BREATH_SECONDS) % 2 == 0
-        return ("Breathe in…" if inhale else "Breathe out…") + (f"  {exercise.breathing}" if exercise.breathing else "")
+        # "in" is padded to the length of "out": the advice after it stays put, and so does the
+        # line's shape (no layout every four seconds).
+        cue = "Breathe in… " if inhale else "Breathe out…"
+        return (cue + f"  {exercise.breathing}") if exercise.breathing else cue
 
     # ------------------------------------------------------------------ keys
 
