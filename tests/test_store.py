@@ -32,6 +32,25 @@ def test_new_database_is_private(db_path: Path, clock: FrozenClock) -> None:
         store.close()
 
 
+@pytest.mark.parametrize("binary", [False, True])
+def test_private_files_are_whole_or_untouched(tmp_path: Path, binary: bool) -> None:
+    """Exports, reports and copies of the database: 0600, through a temporary file and a rename."""
+    from stretchtui.store.files import write_private
+
+    target = tmp_path / "out.txt"
+    content = b"caf\xc3\xa9\n" if binary else "café\n"
+    write_private(target, lambda handle: handle.write(content), binary=binary)
+    assert target.read_bytes() == b"caf\xc3\xa9\n" and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+    def half_then_fail(handle) -> None:
+        handle.write(content[:2])
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_private(target, half_then_fail, binary=binary)
+    assert target.read_bytes() == b"caf\xc3\xa9\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
 def test_default_location_is_the_user_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert resolve_db_path(None, {}) == tmp_path / "xdg" / "stretchtui" / "stretchtui.db"

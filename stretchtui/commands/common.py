@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 from stretchtui.core.errors import UserError
 
@@ -62,19 +61,3 @@ def run_app(store=None, **options) -> int:
     if store is None and app.store_error is not None:
         raise app.store_error
     return app.return_code or 0
-
-
-def write_private(target: Path, write: Callable[[TextIO], None]) -> None:
-    """Write a file only its owner can read (0600): into a temporary file beside it, flushed to
-    disk, then renamed over the target, so a reader never sees half a file."""
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

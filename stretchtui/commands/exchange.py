@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from stretchtui.commands.common import CliError, open_store, write_private
+from stretchtui.commands.common import CliError, open_store
+from stretchtui.store.files import write_private
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 

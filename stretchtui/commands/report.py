@@ -7,7 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from stretchtui.commands.common import CliError, write_private
+from stretchtui.commands.common import CliError
+from stretchtui.store.files import write_private
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:

@@ -6,10 +6,12 @@ before its first frame) and every command's error handling do not import peewee.
 
 from __future__ import annotations
 
+import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
@@ -114,3 +116,20 @@ def peek_setting(path: Path, key: str) -> Any:
         return None if row is None else json.loads(row[0])
     except (sqlite3.Error, ValueError, TypeError):
         return None
+
+
+def write_private(target: Path, write: Callable[[IO[Any]], None], *, binary: bool = False) -> None:
+    """Write a file only its owner can read (0600): `write` fills a temporary file beside it
+    (`<name>.<pid>.tmp`, text in UTF-8 unless `binary`), which is flushed to disk and then renamed
+    over the target, so a reader never sees half a file. Nothing is left behind on failure."""
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    try:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

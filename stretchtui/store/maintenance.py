@@ -36,7 +36,6 @@ from stretchtui.core.retention import (
 from stretchtui.store.db import (
     APPLICATION_ID,
     DIR_MODE,
-    FILE_MODE,
     StoreError,
     check_result,
     checked_copy,
@@ -46,6 +45,7 @@ from stretchtui.store.db import (
     read_only_connection,
     sqlite_backup,
 )
+from stretchtui.store.files import write_private
 from stretchtui.store.location import resolve_db_path
 from stretchtui.store.lock import DatabaseLock
 
@@ -344,17 +344,8 @@ def _keep_replaced(db_path: Path, clock: Clock) -> Path | None:
 
 def _copy_private(source: Path, target: Path) -> None:
     """A byte-for-byte 0600 copy through a temporary file and a rename."""
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-            shutil.copyfileobj(src, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with source.open("rb") as src:
+        write_private(target, lambda out: shutil.copyfileobj(src, out), binary=True)
 
 
 # ---------------------------------------------------------------------- storage failures
