@@ -1,4 +1,4 @@
-"""Shared Pilot steps: wait for thread workers, open a screen, type text."""
+"""Shared Pilot steps: wait for thread workers, open a screen, start a session, type text."""
 
 from __future__ import annotations
 
@@ -25,3 +25,19 @@ async def open_library(pilot) -> None:
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+
+
+async def into_session(pilot, seconds: float = 0.0, *keys: str):
+    """Start Seven in Seven (pain 4), let `seconds` pass on the frozen clock, then press `keys`;
+    returns the screen on top. 5 + 13.4 s is the first hold with 0:12 to go."""
+    pilot.app.start_routine("seven-in-seven")
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    pilot.app.clock.advance(seconds)
+    pilot.app.screen._tick()
+    await settle(pilot)
+    if keys:
+        await pilot.press(*keys)
+        await settle(pilot)
+    return pilot.app.screen

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pilot_helpers import settle
+from pilot_helpers import into_session, settle
 from stretchtui.ui.screens.checkin import CheckinScreen
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import EndSessionScreen, SummaryScreen
@@ -46,17 +46,11 @@ def assert_fully_visible(screen, selector: str) -> None:
     assert geometry.region.bottom <= footer_top, f"{selector} is under the footer"
 
 
-async def into_a_hold(pilot, seconds: float = 5 + 13.4) -> SessionScreen:
-    """Seven in Seven, pain 4, then `seconds` on the frozen clock: the first hold, 0:12 to go."""
-    pilot.app.start_routine("seven-in-seven")
-    await settle(pilot)
-    await pilot.press("4")
-    await settle(pilot)
-    pilot.app.clock.advance(seconds)
-    pilot.app.screen._tick()
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, SessionScreen)
-    return pilot.app.screen
+async def into_a_hold(pilot) -> SessionScreen:
+    """The first hold of Seven in Seven, 0:12 to go."""
+    screen = await into_session(pilot, 5 + 13.4)
+    assert isinstance(screen, SessionScreen)
+    return screen
 
 
 def assert_session_in_view(pilot, countdown: str) -> None:

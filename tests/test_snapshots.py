@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pilot_helpers import settle
+from pilot_helpers import into_session, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -41,20 +41,6 @@ def test_routine_builder(snap_compare, make_test_app, size) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(show_routine="lower-back-five"), terminal_size=size, run_before=run_before)
-
-
-async def into_session(pilot, seconds: float, *keys: str) -> None:
-    """Start Seven in Seven (pain 4), then let `seconds` pass on the frozen clock, then press `keys`."""
-    pilot.app.start_routine("seven-in-seven")
-    await settle(pilot)
-    await pilot.press("4")
-    await settle(pilot)
-    pilot.app.clock.advance(seconds)
-    pilot.app.screen._tick()
-    await settle(pilot)
-    if keys:
-        await pilot.press(*keys)
-        await settle(pilot)
 
 
 SESSION_MOMENTS = {
