@@ -153,7 +153,7 @@ def _minutes(text: str) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from stretchtui.commands.data_safety import launch_app
+    from stretchtui.commands.launch import launch_app
 
     return launch_app(args)
 
@@ -173,7 +173,7 @@ def _check_routine_before_creating(args: argparse.Namespace, routine_id: str) ->
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    from stretchtui.commands.data_safety import open_app_store
+    from stretchtui.commands.launch import open_app_store
 
     _check_routine_before_creating(args, args.routine)
     store = open_app_store(args)

@@ -238,7 +238,7 @@ def test_the_first_frame_imports_neither_peewee_nor_the_engines() -> None:
     """What the CLI imports up to the first frame of Today: no peewee, no suggestion engine, no
     streak rules (they load in the thread that opens the store, after the first frame)."""
     code = ("import sys\n"
-            "import stretchtui.cli, stretchtui.factory, stretchtui.commands.data_safety, stretchtui.store.files\n"
+            "import stretchtui.cli, stretchtui.factory, stretchtui.commands.launch, stretchtui.store.files\n"
             "from stretchtui.ui.screens.today import TodayScreen\n"
             "heavy = ['peewee', 'stretchtui.store.store', 'stretchtui.core.suggest', 'stretchtui.core.streaks',\n"
             "         'stretchtui.core.model', 'stretchtui.ui.screens.history']\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 from stretchtui.core.errors import UserError
@@ -19,6 +20,14 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise CliError(message)
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """The database path (--db, $STRETCHTUI_DB or the user data directory), made absolute so that
+    every message and command shown is exact."""
+    from stretchtui.store.location import resolve_db_path
+
+    return Path(os.path.abspath(resolve_db_path(args.db)))
 
 
 def open_store(args: argparse.Namespace, *, quick_check: bool = True):  # -> Store; lazy import
