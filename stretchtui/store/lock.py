@@ -67,24 +67,21 @@ class DatabaseLock:
     def try_shared(self, *, create: bool = True) -> bool:
         """Take the lock shared unless a restore holds it; never waits. With `create` false a
         missing lock file is not made, and counts as not taken."""
-        fd = self._open(create=create)
-        if fd is None:
-            return False
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
+        return self._try(fcntl.LOCK_SH, create=create, when_missing=False)
 
     def try_exclusive(self, *, create: bool = True) -> bool:
         """Take the lock exclusively if no other holder has it; never waits. With `create` false a
         missing lock file is not made (a check that must leave no file behind) and counts as free:
         every store creates it before it opens the database."""
+        return self._try(fcntl.LOCK_EX, create=create, when_missing=True)
+
+    def _try(self, operation: int, *, create: bool, when_missing: bool) -> bool:
+        """One attempt, without waiting; `when_missing` is the answer when there is no lock file."""
         fd = self._open(create=create)
         if fd is None:
-            return True
+            return when_missing
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, operation | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
