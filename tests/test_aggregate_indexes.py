@@ -9,27 +9,19 @@ from pathlib import Path
 
 from history_data import fill_history
 from stretchtui.store import Store
-from stretchtui.store import migrations
+from stretchtui.store import day_summary, migrations
 
 
-def plan(store: Store, query) -> str:
-    sql, params = query.sql()
-    return " | ".join(row[-1] for row in store.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+def plan(store: Store, sql: str) -> str:
+    return " | ".join(row[-1] for row in store.db.execute_sql(f"EXPLAIN QUERY PLAN {sql}").fetchall())
 
 
-def test_day_and_relief_aggregates_use_the_covering_indexes(store: Store, clock) -> None:
-    from peewee import fn
-
-    from stretchtui.store import models as m
-
+def test_the_day_summaries_use_the_covering_indexes(store: Store, clock) -> None:
     fill_history(store, clock, days=30)
-    counted = ("complete", "partial")
-    steps = (m.SessionStep.select(m.Session.day, fn.SUM(m.SessionStep.actual_hold_seconds)).join(m.Session)
-             .where(m.Session.status.in_(counted) & (m.SessionStep.outcome == "done")).group_by(m.Session.day))
-    assert "COVERING INDEX session_step_outcome" in plan(store, steps)
-    sessions = (m.Session.select(m.Session.day, fn.COUNT(m.Session.id)).where(m.Session.status.in_(counted))
-                .group_by(m.Session.day))
-    assert "COVERING INDEX session_status_day" in plan(store, sessions)
+    for since in ("", " AND s.day >= '2026-11-01'"):  # the store's own day summaries (store/day_summary.py)
+        assert "COVERING INDEX session_step_outcome" in plan(store, day_summary.HOLDS_SQL.format(since=since))
+    for sql in (day_summary.SESSIONS_SQL, day_summary.BACKFILL_SQL):
+        assert "COVERING INDEX session_status_day" in plan(store, sql.format(since=" AND day >= '2026-11-01'"))
 
 
 def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Path, clock) -> None:
