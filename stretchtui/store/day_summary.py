@@ -64,6 +64,11 @@ def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[
     return [DayActivity(day=date.fromisoformat(day), **values) for day, values in sorted(days.items())]
 
 
+def day_start_from(get_setting: GetSetting) -> int:
+    """The hour the logical day starts at (core.days), from the settings."""
+    return int(get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+
+
 def goal_from(get_setting: GetSetting) -> Goal:
     """The daily goal the settings describe: so many completed routines, or so many minutes."""
     return Goal(int(get_setting("goal_routines", SETTING_SPECS["goal_routines"].default)),
@@ -87,7 +92,7 @@ class StreakNumbers(NamedTuple):
 
 def streak_numbers(activities: list[DayActivity], get_setting: GetSetting, clock: Clock) -> StreakNumbers:
     """The streak and this week (Monday on) as of the logical day now."""
-    day_start = int(get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+    day_start = day_start_from(get_setting)
     current = today(clock, day_start)
     monday = week_start(current)
     return StreakNumbers(streak_summary(activities, current, get_setting),

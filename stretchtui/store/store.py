@@ -18,12 +18,11 @@ from peewee import SqliteDatabase, fn
 
 from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
-from stretchtui.core.days import DEFAULT_DAY_START_HOUR
 from stretchtui.core.errors import UserError
 from stretchtui.core.streaks import Goal
 from stretchtui.core.library import USER_ID_PREFIX, default_seed_dir, load_library, seed_digest
 from stretchtui.store import models as m
-from stretchtui.store.day_summary import goal_from
+from stretchtui.store.day_summary import day_start_from, goal_from
 from stretchtui.store.db import (
     APPLICATION_ID,
     DIR_MODE,
@@ -158,7 +157,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
                 m.Setting.insert(key=key, value=value, updated_at=self.clock.now()).on_conflict_replace().execute()
 
     def day_start_hour(self) -> int:
-        return int(self.get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+        return day_start_from(self.get_setting)
 
     def describe_failure(self, error: BaseException) -> str:
         """One line for a failed store call, for the UI (which cannot know SQLite's errors)."""
