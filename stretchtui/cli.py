@@ -11,11 +11,15 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from stretchtui import __version__
 from stretchtui.core.errors import SeedError, UserError
 from stretchtui.commands.common import CliError, Parser, run_app
 from stretchtui.commands.common import open_store as _open_store
+
+if TYPE_CHECKING:
+    from stretchtui.core.clock import Clock
 
 # Modules under stretchtui.commands that add commands (see stretchtui/commands/__init__.py).
 COMMAND_MODULES: tuple[str, ...] = ("exchange", "report", "serve", "demo", "data_safety")
@@ -184,11 +188,10 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from stretchtui.core.clock import SystemClock
     from stretchtui.core.timeparse import parse_instant
     from stretchtui.store import Store, resolve_db_path
 
-    clock = SystemClock()
+    clock = args.clock
     try:
         at = parse_instant(args.at, clock) if args.at else clock.now()
     except ValueError as error:
@@ -210,11 +213,10 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 def cmd_log(args: argparse.Namespace) -> int:
     from stretchtui.core.checkins import PainEntry, note_value, sitting_value
-    from stretchtui.core.clock import SystemClock
     from stretchtui.core.timeparse import parse_instant
     from stretchtui.store import Store, resolve_db_path
 
-    clock = SystemClock()
+    clock = args.clock
     try:
         sitting = sitting_value(args.sitting, "--sitting")
         note = note_value(args.note, "--note")
@@ -235,11 +237,10 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_rest(args: argparse.Namespace) -> int:
-    from stretchtui.core.clock import SystemClock
     from stretchtui.core.days import today
     from stretchtui.store import Store, resolve_db_path
 
-    clock = SystemClock()
+    clock = args.clock
     path = resolve_db_path(args.db)
     if args.date is not None and not path.exists() and args.date > today(clock):
         # Refused before a database is created; a new one has the default day start.
@@ -260,11 +261,10 @@ def cmd_rest(args: argparse.Namespace) -> int:
 def _streak_numbers(args: argparse.Namespace):  # -> store.day_summary.StreakNumbers
     """Read straight from the file when it can be (store.glance: no peewee, nothing written);
     otherwise through the store, which creates, migrates or explains the file first."""
-    from stretchtui.core.clock import SystemClock
     from stretchtui.store.glance import glance_streak_numbers
     from stretchtui.store.location import resolve_db_path
 
-    clock = SystemClock()
+    clock = args.clock
     numbers = glance_streak_numbers(resolve_db_path(args.db), clock)
     if numbers is not None:
         return numbers
@@ -392,22 +392,25 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    """Run one command. `clock` is the one clock every command reads (default: the system's)."""
+    from stretchtui.core.clock import default_clock
     from stretchtui.store.files import StoreError
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    clock = clock if clock is not None else default_clock()
     try:
         word = command_word(argv)
         if word is None:
             # Until the first frame the collector only slows the start (a tenth of it, measured):
             # the start allocates much and frees little. The app turns it back on after that frame.
             gc.disable()
-            return cmd_app(_global_parser().parse_args(argv, argparse.Namespace(command=None)))
+            return cmd_app(_global_parser().parse_args(argv, argparse.Namespace(command=None, clock=clock)))
         parser, commands = build_parser()
         handlers = dict(COMMANDS)
         if word not in COMMANDS:  # a command module's command, help, or a mistake: the whole list
             handlers.update(_load_commands(commands))
-        args = parser.parse_args(argv)
+        args = parser.parse_args(argv, argparse.Namespace(clock=clock))
         return handlers[args.command](args)
     except UserError as error:
         return _fail(str(error), UserError.exit_code)

@@ -31,6 +31,14 @@ def clock() -> FrozenClock:
     return FrozenClock(FROZEN_AT, ZONE)
 
 
+@pytest.fixture(autouse=True)
+def commands_run_on_the_frozen_clock(monkeypatch: pytest.MonkeyPatch, clock: FrozenClock) -> None:
+    """Every command a test runs in-process (`cli.main`) reads this test's frozen clock, so data a
+    test stored "today" is still today for the command, whatever date the suite runs on.
+    (Subprocess tests run on the real clock; the clock tests move it with libfaketime.)"""
+    monkeypatch.setattr("stretchtui.core.clock.default_clock", lambda: clock)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "stretchtui.db"

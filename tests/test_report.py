@@ -56,7 +56,7 @@ def week_report(store: Store, clock, monday: date = MONDAY):
 @pytest.fixture
 def system_clock_is_frozen(monkeypatch: pytest.MonkeyPatch, clock: FrozenClock) -> FrozenClock:
     """The CLI reads the system clock; here it reads the frozen one."""
-    monkeypatch.setattr("stretchtui.core.clock.SystemClock", lambda: clock)
+    monkeypatch.setattr("stretchtui.core.clock.default_clock", lambda: clock)
     return clock
 
 
@@ -128,7 +128,7 @@ def test_the_default_week_follows_the_logical_day(db_path: Path, monkeypatch: py
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Monday 02:30 in Berlin is still Sunday (the day starts at 04:00): the report is last week's."""
     early = FrozenClock(datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc), "Europe/Berlin")
-    monkeypatch.setattr("stretchtui.core.clock.SystemClock", lambda: early)
+    monkeypatch.setattr("stretchtui.core.clock.default_clock", lambda: early)
     assert main(["--db", str(db_path), "report"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Back-care report, week 2026-W47\n") and "upcoming" not in out

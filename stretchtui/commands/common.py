@@ -31,11 +31,10 @@ def db_path(args: argparse.Namespace) -> Path:
 
 
 def open_store(args: argparse.Namespace, *, quick_check: bool = True):  # -> Store; lazy import
-    """The store at --db / $STRETCHTUI_DB / the user data directory, on the system clock."""
-    from stretchtui.core.clock import SystemClock
+    """The store at --db / $STRETCHTUI_DB / the user data directory, on the command's clock."""
     from stretchtui.store import Store, resolve_db_path
 
-    return Store.open(resolve_db_path(args.db), SystemClock(), quick_check=quick_check)
+    return Store.open(resolve_db_path(args.db), args.clock, quick_check=quick_check)
 
 
 def save_on_hangup(opened_store: Callable[[], Any]) -> None:

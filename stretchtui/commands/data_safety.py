@@ -34,31 +34,28 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from stretchtui.core.clock import SystemClock
     from stretchtui.store.maintenance import manual_backup
 
     path = db_path(args)
-    target = manual_backup(path, SystemClock(), Path(args.output) if args.output else None)
+    target = manual_backup(path, args.clock, Path(args.output) if args.output else None)
     print(f"Backed up {path} to {target} ({target.stat().st_size / 1e6:.1f} MB).")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from stretchtui.core.clock import SystemClock
     from stretchtui.store.maintenance import restore
 
     path = db_path(args)
-    result = restore(path, Path(args.file), SystemClock())
+    result = restore(path, Path(args.file), args.clock)
     kept = f"; the database it replaced is kept as {result.kept}" if result.kept else ""
     print(f"Restored {path} from {result.source}{kept}.")
     return 0
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from stretchtui.core.clock import SystemClock
     from stretchtui.store.doctor import PROBLEM, doctor
 
-    checks = doctor(db_path(args), SystemClock(), fix=args.fix)
+    checks = doctor(db_path(args), args.clock, fix=args.fix)
     for check in checks:
         remedy = f" -> {check.remedy}" if check.remedy else ""
         print(f"{check.level:<8} {check.subject}: {check.detail}{remedy}")

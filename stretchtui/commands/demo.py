@@ -49,9 +49,8 @@ def _seed(text: str) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from stretchtui.core.clock import SystemClock
 
-    return run_demo(args, SystemClock())
+    return run_demo(args, args.clock)
 
 
 def run_demo(args: argparse.Namespace, clock) -> int:

@@ -132,7 +132,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         data = loads(_read_import(args.file))
         if not resolve_db_path(args.db).exists():
             # A bad file, or a dry run, must not leave a new database behind: check against the seed.
-            bundle = _check_against_seed(data)
+            bundle = _check_against_seed(data, args.clock)
             if args.dry_run:
                 from collections import Counter
 
@@ -170,9 +170,8 @@ def _read_import(file: str) -> bytes:
         raise CliError(f"import {file}: cannot read it ({error.strerror})") from None
 
 
-def _check_against_seed(data: object):  # -> Bundle
-    from stretchtui.core.clock import SystemClock
+def _check_against_seed(data: object, clock):  # -> Bundle
     from stretchtui.core.exchange import parse_export
     from stretchtui.core.library import load_library
 
-    return parse_export(data, now=SystemClock().now(), known_exercise_ids=set(load_library().exercises))
+    return parse_export(data, now=clock.now(), known_exercise_ids=set(load_library().exercises))

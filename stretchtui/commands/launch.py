@@ -21,12 +21,11 @@ def launch_app(args: argparse.Namespace, **options) -> int:
     from functools import partial
 
     from stretchtui.commands.common import run_app
-    from stretchtui.core.clock import SystemClock
     from stretchtui.store.files import StoreError, inspect_file, peek_setting
 
     if not on_terminal():
         return run_app(open_app_store(args), **options)
-    path, clock = db_path(args), SystemClock()
+    path, clock = db_path(args), args.clock
     inspect_file(path)  # a directory, or a file that is not SQLite: refused before the screen changes
     try:
         return run_app(open_store=partial(_open_store, path, clock), clock=clock, theme=peek_setting(path, "theme"),
@@ -48,10 +47,9 @@ def _open_store(path: Path, clock):  # -> Store
 def open_app_store(args: argparse.Namespace):  # -> Store; typed loosely to keep the import lazy
     """Open the store for the app. A damaged database is refused before anything writes to it; on a
     terminal the user is asked whether to restore the latest good backup, and the app starts on it."""
-    from stretchtui.core.clock import SystemClock
     from stretchtui.store.maintenance import DatabaseDamaged
 
-    path, clock = db_path(args), SystemClock()
+    path, clock = db_path(args), args.clock
     try:
         return _open_store(path, clock)
     except DatabaseDamaged as damage:

@@ -26,7 +26,6 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argpar
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from stretchtui.core.clock import SystemClock
     from stretchtui.core.days import today
     from stretchtui.core.history import week_start
     from stretchtui.core.report import RENDERERS, build_report, check_started, parse_week
@@ -34,7 +33,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     monday = parse_week(args.week) if args.week is not None else None
     target = _output_target(args.output) if args.output is not None else None
-    clock = SystemClock()
+    clock = args.clock
     path = resolve_db_path(args.db)
     if monday is not None and not path.exists():
         check_started(monday, today(clock))  # refused before a database is created for nothing

@@ -56,6 +56,13 @@ def _is_zone(name: str) -> bool:
     return True
 
 
+def default_clock() -> Clock:
+    """The clock a command runs on when none is injected: the one place the CLI reads real time.
+    Tests replace this function (tests/conftest.py), so every command in a test sees the test's
+    frozen clock, whatever the date the suite runs on."""
+    return SystemClock()
+
+
 class SystemClock:
     """The real clock."""
 
