@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from stretchtui.core.clock import Clock
 
 # Modules under stretchtui.commands that add commands (see stretchtui/commands/__init__.py).
-COMMAND_MODULES: tuple[str, ...] = ("exchange", "report", "serve", "demo", "data_safety")
+COMMAND_MODULES: tuple[str, ...] = ("exchange", "report", "serve", "demo", "data_safety", "safety")
 
 
 def _global_parser() -> Parser:

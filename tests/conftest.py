@@ -58,8 +58,8 @@ def make_test_app(db_path: Path, clock: FrozenClock):
 
     def build(*, safety_answered: bool = True, **kwargs):
         app = make_app(db_path, clock=clock, cursor_blink=False, **kwargs)
-        if safety_answered and app.store.get_setting("safety_answers") is None:
-            app.store.set_setting("safety_answers", {})  # answered, all "no": no first-run dialog
+        if safety_answered and app.store.safety_profile().answered_at is None:
+            app.store.save_safety(answers={})  # answered now, all "no": no first-run dialog
         return app
 
     return build

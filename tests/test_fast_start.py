@@ -30,7 +30,7 @@ def prepared(db_path: Path, clock: FrozenClock, **settings: object) -> None:
     """A database with the safety questions answered (no first-run dialog) and `settings`."""
     store = Store.open(db_path, clock)
     try:
-        store.set_setting("safety_answers", {})
+        store.save_safety(answers={})
         for key, value in settings.items():
             store.set_setting(key, value)
     finally:

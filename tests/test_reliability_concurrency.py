@@ -74,7 +74,7 @@ class LogLoop(threading.Thread):
 def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     store = Store.open(db, SystemClock())
-    store.set_setting("safety_answers", {})  # answered: no first-run dialog in the apps
+    store.save_safety(answers={})  # answered: no first-run dialog in the apps
     store.close()
     flags = tmp_path / "flags"
     flags.mkdir()

@@ -142,7 +142,7 @@ async def test_ten_years_read_while_another_process_writes(ten_years: Path, tmp_
     shutil.copy(ten_years, db)
     clock = FrozenClock(FROZEN_AT, ZONE)
     app = make_app(db, clock=clock, cursor_blink=False)
-    app.store.set_setting("safety_answers", {})
+    app.store.save_safety(answers={})
     baseline = Baseline(app.store)
     flags = tmp_path / "flags"
     flags.mkdir()

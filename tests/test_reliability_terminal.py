@@ -171,7 +171,7 @@ def launch(db: Path, *args: str, **env: str) -> ResizableTerminal:
     from stretchtui.store import Store
 
     store = Store.open(db, SystemClock())
-    store.set_setting("safety_answers", {})
+    store.save_safety(answers={})
     store.close()
     environ = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR")}
     return ResizableTerminal("--db", str(db), *args, env={**environ, "TERM": "xterm-256color", **env})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import pytest
 
 from stretchtui.core.errors import SeedError
 from stretchtui.core.library import load_library, seed_digest, tip_of_the_day
-from stretchtui.core.model import Kind
+from stretchtui.core.model import Kind, Position
+from stretchtui.core.search import LibraryFilter
 
 SEED = Path(__file__).resolve().parent.parent / "seed"
 
@@ -19,16 +22,26 @@ ARTICLE_EXERCISES = {
     "lower-trunk-rotation", "lying-spinal-twist", "cross-leg-spinal-twist", "bent-knee-fall-out", "pelvic-tilt",
     "bridge", "partial-crunch", "bicycle-crunch", "hamstring-stretch", "knee-to-chest", "double-knee-to-chest",
     "piriformis-stretch", "outer-hip-stretch", "side-lying-quad-stretch", "open-book", "sphinx", "locust-lift",
-    "prone-press-up", "cobra", "plank-progression", "cat-cow", "knee-to-nose-leg-reach", "bird-dog",
+    "prone-press-up", "cobra", "knee-plank", "plank", "cat-cow", "knee-to-nose-leg-reach", "bird-dog",
     "childs-pose", "hip-flexor-stretch", "upper-trapezius-stretch", "seated-sciatic-nerve-glide",
     "sit-to-stand", "total-back-stretch", "calf-stretch",
 }
+# The article's "Plank Progression" and "Reach Outs" are split into rungs, one exercise each.
+RUNGS = {"knee-plank": 2, "plank": 3, "four-point-arm-reach": 1, "four-point-leg-reach": 2, "bird-dog": 2}
+CONDITIONS = {"pregnancy", "osteoporosis", "recent-back-surgery", "spinal-stenosis", "hypermobility", "joint-replacement"}
 REQUIRED_ROUTINES = {"one-minute", "seven-in-seven", "lower-back-five", "mobility", "strength-stability", "desk-break"}
 
 
 @pytest.fixture(scope="module")
 def library():
     return load_library(SEED)
+
+
+@pytest.fixture(scope="module")
+def raw_exercises() -> dict[str, dict]:
+    """exercises.toml as written, to check the seed's own conventions."""
+    with (SEED / "exercises.toml").open("rb") as handle:
+        return {e["id"]: e for e in tomllib.load(handle)["exercise"]}
 
 
 def test_every_article_exercise_is_in_the_library(library) -> None:
@@ -132,3 +145,89 @@ def test_the_tip_of_the_day_stays_all_day_and_changes_across_days() -> None:
     assert tip_of_the_day(tips, day) is tip_of_the_day(tips, day)
     assert len({tip_of_the_day(tips, day + timedelta(days=n)) for n in range(30)}) > 5
     assert tip_of_the_day((), day) is None
+
+
+# ------------------------------------------------------------------ care-safety rules of the content
+
+def test_strength_and_motor_control_moves_say_when_to_stop(library) -> None:
+    for ex in library.exercises.values():
+        if ex.kind in (Kind.STRENGTH, Kind.MOTOR_CONTROL):
+            assert any(c.casefold().startswith("stop if") and "sharp pain" in c.casefold() and "leg" in c.casefold()
+                       for c in ex.cautions), ex.id
+
+
+def test_every_exercise_lists_its_contraindications_by_known_condition(library, raw_exercises) -> None:
+    for ex_id, entry in raw_exercises.items():
+        assert "contraindications" in entry, f"{ex_id}: add an [exercise.contraindications] table (empty if none)"
+        for condition, reason in entry["contraindications"].items():
+            assert condition in CONDITIONS, (ex_id, condition)
+            assert 20 <= len(reason) <= 140 and reason.endswith(".") and reason.count(". ") == 0, (ex_id, condition)
+        parsed = {str(c) for c, _ in library.exercises[ex_id].contraindications}
+        assert parsed == set(entry["contraindications"]), ex_id
+
+
+def test_pregnancy_rules_out_every_move_on_the_front_and_every_crunch(library) -> None:
+    for ex in library.exercises.values():
+        if ex.position is Position.ON_FRONT or "crunch" in ex.id:
+            assert "pregnancy" in {str(c) for c, _ in ex.contraindications}, ex.id
+
+
+def test_the_gentlest_moves_stay_open_after_back_surgery(library) -> None:
+    allowed = [ex.id for ex in library.exercises.values()
+               if "recent-back-surgery" not in {str(c) for c, _ in ex.contraindications}]
+    assert "pelvic-tilt" in allowed
+    for ex_id in allowed:
+        assert library.exercises[ex_id].intensity <= 2, ex_id
+    for ex in library.exercises.values():  # bends, twists, arches or loads the spine
+        if ex.position in (Position.ON_FRONT, Position.ALL_FOURS) or "twist" in ex.id or "crunch" in ex.id:
+            assert ex.id not in allowed, ex.id
+
+
+def test_no_built_in_routine_holds_a_demanding_move_unless_marked_advanced(library) -> None:
+    for routine in library.routines.values():
+        demanding = [i.exercise_id for i in routine.items if library.exercises[i.exercise_id].intensity >= 3]
+        if demanding:
+            assert "advanced" in routine.description.casefold(), (routine.id, demanding)
+    assert "bicycle-crunch" not in {i.exercise_id for i in library.routines["spine-series"].items}
+
+
+def test_strength_routine_waits_for_a_week_or_two_of_mobility(library) -> None:
+    description = library.routines["strength-stability"].description.casefold()
+    assert "week or two" in description and "mobility" in description
+
+
+def test_levels_are_separate_rungs(library) -> None:
+    assert "plank-progression" not in library.exercises
+    for ex_id, intensity in RUNGS.items():
+        ex = library.exercises[ex_id]
+        assert ex.kind is Kind.STRENGTH and ex.intensity == intensity, ex_id
+        assert not any(step.casefold().startswith("level") for step in ex.steps), ex_id
+    for routine in library.routines.values():
+        assert "plank-progression" not in {i.exercise_id for i in routine.items}, routine.id
+    # The articles' names still find the first rung.
+    assert LibraryFilter(query="plank progression").apply(library.exercises.values())[0].id == "knee-plank"
+    assert "bird-dog" in {ex.id for ex in LibraryFilter(query="reach outs").apply(library.exercises.values())}
+
+
+def test_pelvic_tilt_is_gentle_motor_control(library) -> None:
+    tilt = library.exercises["pelvic-tilt"]
+    assert tilt.kind is Kind.MOTOR_CONTROL and tilt.intensity == 1
+
+
+def test_the_nerve_glide_is_for_the_legs_and_findable(library) -> None:
+    glide = library.exercises["seated-sciatic-nerve-glide"]
+    assert "lower-back" not in glide.areas
+    assert glide.dose.reps == 10  # the article's count
+    for query in ("sciatica", "nerve floss"):
+        assert glide in LibraryFilter(query=query).apply(library.exercises.values()), query
+
+
+def test_areas_are_honest(library) -> None:
+    assert "neck" not in library.exercises["cat-cow"].areas
+    assert library.exercises["calf-stretch"].areas == ("calves",)
+
+
+def test_no_tip_blames_posture_tightness_or_lifting(library) -> None:
+    blame = re.compile(r"\b(bad|poor) posture|\btight(ness|en up)?\b|wrong way|\bcauses? of\b|trigger")
+    for tip in library.tips:
+        assert not blame.search(tip.text.casefold()), tip.id

@@ -9,6 +9,8 @@ from stretchtui.core.sessions import SessionStatus
 from stretchtui.core.timer import Outcome, PhaseKind
 from stretchtui.store import Store
 from stretchtui.ui.screens.session import SessionScreen
+from stretchtui.core.after_hurt import OfferKind
+from stretchtui.core.model import Kind
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
 
 
@@ -182,7 +184,10 @@ async def test_this_hurts_records_pain_and_offers_a_gentler_alternative(make_tes
         await pilot.press("6")
         await settle(pilot)
         assert isinstance(app.screen, AlternativeScreen)
-        alternative = app.screen.alternative_name
+        offer = app.screen.offer
+        assert offer.kind is OfferKind.GENTLER and offer.exercise.kind is not Kind.STRENGTH
+        assert offer.exercise.intensity <= 2 and set(offer.exercise.areas) & {"glutes-hips", "core", "lower-back"}
+        alternative = offer.exercise.name
         await pilot.press("g")
         await settle(pilot)
         assert app.screen is screen and not screen.timer.paused
@@ -266,3 +271,35 @@ async def test_resume_offer_after_an_interrupted_session(make_test_app, clock, d
         assert resumed.timer.index == screen.timer.index
         await pilot.press("space")
         assert not resumed.timer.paused
+
+
+async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(make_test_app, clock, db_path, store) -> None:
+    """Every gentle move for the area is already in the session: a relief position comes next, and
+    with that too in use or unsuitable, ending for today with advice; never nothing."""
+    from stretchtui.core.model import Routine, RoutineItem
+
+    index = store.exercise_index()
+    gentle = [e.id for e in index.values() if e.intensity == 1 and e.kind.value in ("mobility", "motor-control")]
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        routine = Routine(id="", name="Pain day", items=tuple(RoutineItem(i) for i in gentle))
+        app.start_suggested(routine, index)
+        await settle(pilot)
+        await pilot.press("enter")  # skip the pain question
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("n")  # past get ready
+        await advance(pilot, clock, 1)
+        await pilot.press("h")
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, AlternativeScreen)
+        assert app.screen.offer.kind is OfferKind.RELIEF
+        assert app.screen.offer.exercise.id in ("crook-lying-rest", "childs-pose", "double-knee-to-chest",
+                                                "knee-to-chest")
+        await pilot.press("e")  # end for today: saved as partial, with the pain after asked
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.timer.finished or not screen.is_attached

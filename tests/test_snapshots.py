@@ -108,7 +108,7 @@ def test_today_states(snap_compare, make_test_app, store, size, state) -> None:
     pains, sitting, flags = TODAY_STATES[state]
     store.add_checkin([PainEntry(Region(region), pain) for region, pain in pains], sitting_hours=sitting)
     if flags is not None:
-        store.set_setting("safety_answers", flags)
+        store.save_safety(answers=flags)
 
     async def run_before(pilot) -> None:
         await settle(pilot)

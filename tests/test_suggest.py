@@ -6,32 +6,31 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stretchtui.core.library import load_library
-from stretchtui.core.model import Kind, Position
+from stretchtui.core.model import Condition, Equipment, Kind, Position
+from stretchtui.core.safety import QUESTION_KEYS, AskAgain, Profile, SafetyCheck
 from stretchtui.core.suggest import (
     MINUTES_CHOICES,
+    SESSION_RISE_DAYS,
     PLACES,
-    RED_FLAG_QUESTIONS,
     REGIONS,
     SELF_CARE_ADVICE,
     SITTING_ADVICE,
     SITTING_AREAS,
     PainNote,
-    RedFlags,
     SessionNote,
     SittingNote,
     Suggestion,
     SuggestionRequest,
     current_pain,
     is_mobility_only,
-    note_mentions_red_flag,
-    red_flags_from_answers,
+    max_moves,
     suggest,
     to_json_dict,
 )
@@ -39,7 +38,19 @@ from stretchtui.core.suggest import (
 LIBRARY = load_library()
 EX = LIBRARY.exercises
 TODAY = date(2026, 11, 21)
-NO_FLAGS = RedFlags(answered=True, urgent=False, soon=False)
+ANSWERED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+
+
+def answered(*yes: str, conditions: frozenset[Condition] = frozenset(), ask_again: tuple[AskAgain, ...] = ()
+             ) -> SafetyCheck:
+    """Every safety question answered (the keys in `yes` with a yes), with conditions."""
+    return SafetyCheck(Profile({k: k in yes for k in QUESTION_KEYS}, ANSWERED_AT, conditions), ask_again)
+
+
+NO_FLAGS = answered()
+UNANSWERED = SafetyCheck()
+NOTE_AGAIN = AskAgain("note", "A note you wrote mentions something.", blocks=True)
+OLD_ANSWERS = AskAgain("expired", "Your answers are more than 30 days old.", blocks=False)
 
 
 def ago(n: int) -> date:
@@ -62,7 +73,7 @@ def calm(days_ago: int, pain_before: int | None = 2, hurt: frozenset[str] = froz
 
 
 def request(minutes: int = 10, place: str = "floor", **fields) -> SuggestionRequest:
-    fields.setdefault("red_flags", NO_FLAGS)
+    fields.setdefault("safety", NO_FLAGS)
     return SuggestionRequest(fields.pop("today", TODAY), minutes, place, exercises=EX, **fields)
 
 
@@ -76,69 +87,32 @@ def seconds(suggestion: Suggestion) -> int:
 
 # --- rule 1: red flags --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("flags", "notes", "level", "advice_words"), [
-    (RedFlags(True, urgent=True, soon=False), (), "red-flag", ("today", "emergency")),
-    (RedFlags(True, urgent=False, soon=True), (), "red-flag", ("doctor soon",)),
-    (RedFlags(True, urgent=True, soon=True), (), "red-flag", ("today", "emergency")),
-    (RedFlags(False, urgent=True, soon=False), (), "red-flag", ("today",)),  # a yes counts, finished or not
-    (RedFlags(True, urgent=False, soon=True), history(0), "red-flag", ("doctor soon",)),  # pain 0 does not override
-    (RedFlags(True, False, False), (), "full", ()),
-    (RedFlags(False, False, False), (), "full", ()),  # an unanswered screen does not block
+@pytest.mark.parametrize(("check", "notes", "level", "advice_words"), [
+    pytest.param(answered("both-legs"), (), "red-flag", ("today", "emergency"), id="urgent"),
+    pytest.param(answered("night"), (), "red-flag", ("doctor soon",), id="soon"),
+    pytest.param(answered("saddle", "age"), (), "red-flag", ("today", "emergency"), id="urgent-and-soon"),
+    pytest.param(SafetyCheck(Profile({"bladder-bowel": True})), (), "red-flag", ("today",), id="a-yes-unfinished"),
+    pytest.param(answered("cancer"), history(0), "red-flag", ("doctor soon",), id="pain-0-does-not-override"),
+    pytest.param(answered(ask_again=(NOTE_AGAIN,)), history(1), "ask-again", ("answer the safety questions",),
+                 id="a-worrying-note"),
+    pytest.param(answered(), (), "full", (), id="clear"),
+    pytest.param(UNANSWERED, (), "mobility-short", ("not answered the safety questions",), id="never-answered"),
+    pytest.param(answered(ask_again=(OLD_ANSWERS,)), (), "mobility-short", ("answer the safety questions",),
+                 id="answers-too-old"),
 ])
-def test_red_flags_block_the_routine(flags, notes, level, advice_words) -> None:
-    s = suggest(request(red_flags=flags, pain_notes=notes))
-    assert s.level == level
-    if level == "red-flag":
+def test_red_flags_block_the_routine(check, notes, level, advice_words) -> None:
+    s = suggest(request(safety=check, pain_notes=notes))
+    assert s.level == level, s.why
+    text = " ".join(s.advice).lower()
+    assert all(word in text for word in advice_words), s.advice
+    if level in ("red-flag", "ask-again"):
         assert s.blocked and s.routine is None and s.why
-        text = " ".join(s.advice).lower()
-        assert all(word in text for word in advice_words)
         assert not any(word in text for word in ("cauda", "fracture", "infection", "cancer", "tumour", "sciatica"))
         assert to_json_dict(s, EX)["routine"] == []
     else:
         assert not s.blocked and s.routine is not None
-
-
-def test_red_flag_questions() -> None:
-    assert len(RED_FLAG_QUESTIONS) == 6
-    assert len({key for key, _, _ in RED_FLAG_QUESTIONS}) == 6
-    assert [level for _, _, level in RED_FLAG_QUESTIONS].count("urgent") == 3
-    assert {level for _, _, level in RED_FLAG_QUESTIONS} == {"urgent", "soon"}
-    assert all(text.endswith("?") for _, text, _ in RED_FLAG_QUESTIONS)
-
-
-@pytest.mark.parametrize(("answers", "expected"), [
-    ({}, RedFlags(False, False, False)),
-    ({key: False for key, _, _ in RED_FLAG_QUESTIONS}, RedFlags(True, False, False)),
-    ({"bladder-bowel": True}, RedFlags(False, True, False)),
-    ({key: False for key, _, _ in RED_FLAG_QUESTIONS} | {"night": True}, RedFlags(True, False, True)),
-])
-def test_red_flags_from_answers(answers, expected) -> None:
-    assert red_flags_from_answers(answers) == expected
-
-
-@pytest.mark.parametrize(("text", "mentions"), [
-    ("Numbness in my left foot", True),
-    ("both legs feel weird", True),
-    ("Trouble with my BLADDER since Monday", True),
-    ("bowel", True),
-    ("a bit of incontinence", True),
-    ("saddle area feels odd", True),
-    ("I can\u2019t feel my groin", True),
-    ("fever and chills", True),
-    ("some weight loss lately", True),
-    ("lost weight without trying", True),
-    ("slipped and FELL on the ice", True),
-    ("car accident last week", True),
-    ("night pain again", True),
-    ("hurts at night", True),
-    ("", False),
-    ("stiff after sitting all day", False),
-    ("fell asleep on the sofa, woke up stiff", False),
-    ("felt good after the walk", False),
-    ("tight hamstrings, lower back 3/10", False),
-])
-def test_note_mentions_red_flag(text, mentions) -> None:
-    assert note_mentions_red_flag(text) is mentions
+    if level == "mobility-short":
+        assert all(m.intensity == 1 and m.kind is not Kind.STRENGTH for m in moves(s))
 
 
 # --- rule 2: pain level -------------------------------------------------------------------------
@@ -181,30 +155,30 @@ def test_each_level_keeps_its_limits(value: int, minutes: int) -> None:
     for move, item in zip(moves(s), s.routine.items, strict=True):
         dose = item.dose_for(move)
         assert item.hold_seconds is not None and item.reps is not None  # explicit overrides
+        assert dose.reps <= move.dose.reps and dose.hold_seconds <= move.dose.hold_seconds  # never above its own
         if s.level == "full":
             assert move.intensity <= 3
-        elif s.level == "gentle":
-            assert move.intensity <= 2 and move.kind is not Kind.STRENGTH
-            if dose.is_reps:
-                assert dose.reps < move.dose.reps or move.dose.reps == 1
-            else:
-                assert dose.hold_seconds <= 40
         else:
-            assert s.level == "mobility-short"
-            assert move.intensity == 1 and move.kind in (Kind.MOBILITY, Kind.NERVE_GLIDE)
+            gentle = dose.reps if dose.is_reps else dose.hold_seconds
+            own = move.dose.reps if dose.is_reps else move.dose.hold_seconds
+            assert gentle < own or own == 1, (move.id, dose, move.dose)  # "shorter holds, fewer reps"
+        if s.level == "gentle":
+            assert move.intensity <= 2 and move.kind is not Kind.STRENGTH
+        elif s.level == "mobility-short":
+            assert move.intensity == 1 and move.kind in (Kind.MOBILITY, Kind.MOTOR_CONTROL, Kind.NERVE_GLIDE)
             assert seconds(s) <= min(minutes, 5) * 60
 
 
 def test_gentle_holds_start_at_two_thirds() -> None:
     only = {"double-knee-to-chest": EX["double-knee-to-chest"]}  # hold 30 s
-    full = suggest(SuggestionRequest(TODAY, 1, "floor", history(0), red_flags=NO_FLAGS, exercises=only))
-    gentle = suggest(SuggestionRequest(TODAY, 1, "floor", history(4), red_flags=NO_FLAGS, exercises=only))
+    full = suggest(SuggestionRequest(TODAY, 1, "floor", history(0), safety=NO_FLAGS, exercises=only))
+    gentle = suggest(SuggestionRequest(TODAY, 1, "floor", history(4), safety=NO_FLAGS, exercises=only))
     assert (full.level, gentle.level) == ("full", "gentle")
-    assert full.routine.items[0].hold_seconds == 60  # lengthened to fill the minute
-    assert gentle.routine.items[0].hold_seconds == 40  # never past 2/3 of the longest hold
-    lone = {"cat-cow": EX["cat-cow"]}  # 6 reps
-    assert suggest(SuggestionRequest(TODAY, 1, "floor", history(4), red_flags=NO_FLAGS,
-                                     exercises=lone)).routine.items[0].reps == 4
+    assert full.routine.items[0].hold_seconds == 30  # its own hold: never lengthened past it to fill time
+    assert gentle.routine.items[0].hold_seconds == 20  # two thirds of it
+    lone = {"cat-cow": EX["cat-cow"]}
+    assert suggest(SuggestionRequest(TODAY, 1, "floor", history(4), safety=NO_FLAGS,
+                                     exercises=lone)).routine.items[0].reps == round(EX["cat-cow"].dose.reps * 2 / 3)
 
 
 # --- rule 3: trend ------------------------------------------------------------------------------
@@ -235,7 +209,7 @@ def test_a_rising_trend_steps_down(notes, level, why, see_clinician) -> None:
 def test_the_trend_of_the_latest_day_counts_without_a_note_today() -> None:
     s = suggest(request(pain_notes=history(2, 2, 2, 2, 2, 2, 2, 4, None)))
     assert s.level == "mobility-short"
-    assert s.why[0] == "Pain 4/10 yesterday: a gentle routine (shorter holds, fewer reps, no strength moves)."
+    assert s.why[0] == "Pain 4/10 yesterday: short, gentle mobility only (up to 5 min)."  # the level it gives
 
 
 # --- rule 4: mobility before strength -----------------------------------------------------------
@@ -252,12 +226,115 @@ def test_the_trend_of_the_latest_day_counts_without_a_note_today() -> None:
     ((calm(-1), calm(-2)), (), False, "so far 0"),  # sessions in the future do not count
     ((calm(1), calm(2), calm(3)), history(4), False, "no strength moves"),  # gentle
     ((calm(1), calm(2), calm(3)), history(6), False, "mobility only"),
+    # Pain rose from 3 to 6-7 after each of three sessions (none marked hurt): not calm, and a step down.
+    (tuple(SessionNote(ago(d), frozenset({"cat-cow"}), frozenset(), True, 3, 6 + d % 2) for d in (1, 2, 3)), (),
+     False, "so one step gentler"),
+    ((calm(1), SessionNote(ago(2), frozenset({"cat-cow"}), frozenset(), True, 2, None)), (), False, "so far 1"),
 ])
 def test_strength_only_after_calm_mobility(sessions, notes, allowed, why) -> None:
     s = suggest(request(20, sessions=sessions, pain_notes=notes))
     strength = [m.id for m in moves(s) if m.kind is Kind.STRENGTH]
     assert bool(strength) is allowed
     assert any(why in line for line in s.why), s.why
+
+
+def test_pain_that_rose_after_a_session_steps_the_next_suggestion_down() -> None:
+    rose = SessionNote(ago(1), frozenset({"cat-cow"}), frozenset(), True, 3, 5)
+    s = suggest(request(10, sessions=(rose,)))
+    assert s.level == "gentle" and s.why[0] == ("No recent pain notes: a gentle routine (shorter holds, fewer reps, "
+                                                "no strength moves).")
+    assert "Your pain went from 3 to 5 after your session yesterday, so one step gentler." in s.why
+    older = SessionNote(ago(SESSION_RISE_DAYS), frozenset({"cat-cow"}), frozenset(), True, 3, 5)
+    assert suggest(request(10, sessions=(older,))).level == "full"  # more than a week ago
+    settled = SessionNote(ago(0), frozenset({"cat-cow"}), frozenset(), True, 3, 3)
+    assert suggest(request(10, sessions=(rose, settled))).level == "full"  # the latest one counts
+
+
+def strength_history(*, did_strength: bool) -> tuple[SessionNote, ...]:
+    sessions = (calm(1), calm(2))
+    if did_strength:
+        sessions += (SessionNote(ago(20), frozenset({"bridge"}), frozenset(), False, 2, 2),)
+    return sessions
+
+
+def test_demanding_moves_never_come_in_a_first_strength_session() -> None:
+    for day in range(14):
+        first = moves(suggest(request(20, today=TODAY + timedelta(days=day),
+                                      sessions=tuple(SessionNote(TODAY + timedelta(days=day - d), frozenset({"cat-cow"}),
+                                                                 frozenset(), True, 2, 2) for d in (1, 2)))))
+        assert all(m.intensity <= 2 for m in first), [m.id for m in first]
+    later = [m for d in range(14) for m in moves(suggest(request(20, today=TODAY + timedelta(days=d),
+                                                                 sessions=strength_history(did_strength=True))))]
+    assert any(m.kind is Kind.STRENGTH for m in later)
+
+
+@pytest.mark.parametrize(("notes", "glide"), [
+    ((), False), (history(2), False), ((pain(0, 3, "neck"),), False), ((pain(0, 3, "hips-buttocks"),), False),
+    ((pain(0, 3, "leg", "left"),), True), ((pain(0, 2), pain(0, 3, "leg")), True),
+])
+def test_the_nerve_glide_only_for_leg_symptoms(notes, glide) -> None:
+    chosen = {m.id for d in range(7)
+              for m in moves(suggest(request(10, "desk", today=TODAY + timedelta(days=d),
+                                             pain_notes=tuple(PainNote(n.day + timedelta(days=d), n.region, n.side,
+                                                                       n.pain) for n in notes))))}
+    assert ("seated-sciatic-nerve-glide" in chosen) is glide
+
+
+def test_cat_cow_is_not_a_neck_move() -> None:
+    from stretchtui.core.model import Area
+
+    assert Area.NECK not in EX["cat-cow"].areas
+
+
+def test_the_floor_gets_no_chair_or_table_moves() -> None:
+    furniture = {Equipment.CHAIR, Equipment.TABLE}
+    for day in range(14):
+        for minutes in MINUTES_CHOICES:
+            chosen = moves(suggest(request(minutes, "floor", today=TODAY + timedelta(days=day),
+                                           sessions=strength_history(did_strength=True))))
+            assert not any(furniture & set(m.equipment) for m in chosen)
+
+
+@pytest.mark.parametrize("minutes", MINUTES_CHOICES)
+def test_a_sensible_number_of_moves(minutes) -> None:
+    for day in range(7):
+        s = suggest(request(minutes, today=TODAY + timedelta(days=day), sessions=strength_history(did_strength=True)))
+        assert len(s.routine.items) <= max_moves(minutes)
+    assert max_moves(10) == 8
+
+
+@pytest.mark.parametrize("condition", list(Condition))
+def test_a_condition_keeps_its_unsuitable_moves_out(condition) -> None:
+    check = answered(conditions=frozenset({condition}))
+    unsuitable = {e.id for e in EX.values() if e.avoid_reasons({condition})}
+    for day in range(7):
+        for place in PLACES:
+            s = suggest(request(20, place, safety=check, today=TODAY + timedelta(days=day),
+                                sessions=strength_history(did_strength=True)))
+            assert not unsuitable & {m.id for m in moves(s)}
+            if unsuitable and place == "floor":
+                assert any(line.startswith("Left out for your health profile") for line in s.why), s.why
+
+
+def test_why_lines_never_contradict_the_level() -> None:
+    s = suggest(request(pain_notes=(pain(0, 0, stuck=True),)))
+    assert s.routine is None and s.why[0] == "Pain 0/10 today: no routine today."
+    assert "a full routine" not in " ".join(s.why)
+
+
+@pytest.mark.parametrize(("notes", "advice"), [
+    (history(*[7] * 7), "7/10 or more for 7 days"),
+    (history(*[8] * 7), "7/10 or more for 7 days"),
+    (history(*[7] * 6), None),
+    (history(7, 7, 7, None, 7, 7, 7), None),
+    (tuple(pain(d, 4) for d in range(0, 35, 3)), "no improvement over the last four weeks"),
+    (tuple(pain(d, 2 if d < 10 else 5) for d in range(0, 35, 3)), None),  # better
+    (tuple(pain(d, 4) for d in range(0, 21, 3)), None),  # only three weeks of notes
+])
+def test_persistent_pain_advises_seeing_a_clinician(notes, advice) -> None:
+    s = suggest(request(pain_notes=notes))
+    found = [line for line in s.advice if "7/10 or more" in line or "no improvement" in line]
+    assert (found[0] if found else None) is None if advice is None else advice in found[0], s.advice
 
 
 def test_is_mobility_only() -> None:
@@ -325,10 +402,13 @@ def test_the_floor_uses_floor_moves() -> None:
 # --- rule 7: time -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("minutes", MINUTES_CHOICES)
-@pytest.mark.parametrize(("notes", "place", "cap"), [
-    ((), "floor", 20), (history(4), "floor", 20), (history(6), "floor", 20), ((), "desk", 10), ((), "standing", 5),
+@pytest.mark.parametrize(("notes", "place", "cap", "floor"), [
+    # At most about 8 moves in 10 minutes, each at no more than its own dose (gentle: two thirds of it),
+    # so a routine can run short of the time asked; how far short is pinned here.
+    ((), "floor", 20, 0.8), (history(4), "floor", 20, 0.45), (history(6), "floor", 5, 0.5),
+    ((), "desk", 5, 0.9), ((), "standing", 1, 0.9),
 ])
-def test_the_routine_fills_the_minutes(minutes, notes, place, cap) -> None:
+def test_the_routine_fills_the_minutes(minutes, notes, place, cap, floor) -> None:
     s = suggest(request(minutes, place, pain_notes=notes))
     short = s.level == "mobility-short"
     target = min(minutes, 5 if short else minutes) * 60
@@ -337,13 +417,12 @@ def test_the_routine_fills_the_minutes(minutes, notes, place, cap) -> None:
     if minutes == 1:
         assert 1 <= len(s.routine.items) <= 2
     elif minutes <= cap:  # enough moves exist for this level and place
-        assert seconds(s) >= target * 0.9, (seconds(s), target)
-    else:
-        assert seconds(s) < target * 0.9
-        assert any(line.startswith("Only ") for line in s.why)
+        assert seconds(s) >= target * floor, (seconds(s), target)
+    if seconds(s) < target * 0.9:  # shorter than asked: always said, with the reason
+        assert any(line.startswith(("Only ", "Shorter than asked")) for line in s.why), s.why
     for move, item in zip(moves(s), s.routine.items, strict=True):
         dose = item.dose_for(move)
-        assert dose.is_reps or 15 <= dose.hold_seconds <= 60
+        assert dose.is_reps or min(15, move.dose.hold_seconds) <= dose.hold_seconds <= move.dose.hold_seconds
         assert dose.sets == move.dose.sets  # sets stay as written, so the JSON tells the whole dose
 
 
@@ -413,7 +492,7 @@ def test_the_answer_does_not_depend_on_the_string_hash_seed() -> None:
             "exercises=ex)), ex)))")
     env = dict(os.environ, PYTHONHASHSEED="12345")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    here = to_json_dict(suggest(SuggestionRequest(TODAY, 10, "floor", exercises=EX)), EX)
+    here = to_json_dict(suggest(SuggestionRequest(TODAY, 10, "floor", exercises=EX)), EX)  # unanswered: gentle
     assert json.loads(out) == here
 
 
@@ -456,7 +535,7 @@ def test_bad_requests_are_refused(field, value) -> None:
 
 def test_no_candidates_gives_no_routine_but_says_why() -> None:
     only_strength = {k: e for k, e in EX.items() if e.kind is Kind.STRENGTH}
-    s = suggest(SuggestionRequest(TODAY, 5, "floor", red_flags=NO_FLAGS, exercises=only_strength))
+    s = suggest(SuggestionRequest(TODAY, 5, "floor", safety=NO_FLAGS, exercises=only_strength))
     assert s.routine is None and not s.blocked and s.why and s.level == "full"
 
 
@@ -480,10 +559,12 @@ def histories(draw) -> dict:
         SessionNote, st.integers(-1, 20).map(lambda n: today - timedelta(days=n)),
         st.frozensets(st.sampled_from(IDS), max_size=6), st.frozensets(st.sampled_from(IDS), max_size=1),
         st.booleans(), pains, pains, st.booleans()), max_size=8))
-    flags = draw(st.sampled_from((RedFlags(), NO_FLAGS, NO_FLAGS, NO_FLAGS, RedFlags(True, True, False),
-                                  RedFlags(True, False, True))))
+    check = draw(st.sampled_from((UNANSWERED, NO_FLAGS, NO_FLAGS, NO_FLAGS, answered("saddle"), answered("night"),
+                                  answered(ask_again=(NOTE_AGAIN,)), answered(ask_again=(OLD_ANSWERS,)))))
+    conditions = draw(st.frozensets(st.sampled_from(list(Condition)), max_size=2))
+    check = SafetyCheck(Profile(check.profile.answers, check.profile.answered_at, conditions), check.ask_again)
     return dict(today=today, minutes=draw(st.sampled_from(MINUTES_CHOICES)), place=draw(st.sampled_from(PLACES)),
-                pain_notes=tuple(notes), sitting_notes=tuple(sitting), sessions=tuple(sessions), red_flags=flags)
+                pain_notes=tuple(notes), sitting_notes=tuple(sitting), sessions=tuple(sessions), safety=check)
 
 
 @settings(max_examples=150, deadline=None)
@@ -495,9 +576,14 @@ def test_suggestion_properties(fields: dict) -> None:
     reading = current_pain(req.pain_notes, req.today)
     worst = reading.pain if reading else 0
     stuck = any(n.no_comfortable_position and n.day == req.today for n in req.pain_notes)
-    if req.red_flags.urgent or req.red_flags.soon or worst >= 8 or stuck:
-        assert s.level in ("red-flag", "none")
-    assert s.blocked is (s.level in ("red-flag", "none"))
+    check = req.safety
+    if check.red_flag:
+        assert s.level == "red-flag"  # never a routine with an open urgent or soon answer
+    elif any(a.blocks for a in check.ask_again):
+        assert s.level == "ask-again"
+    elif worst >= 8 or stuck:
+        assert s.level == "none"
+    assert s.blocked is (s.level in ("red-flag", "ask-again", "none"))
     if s.blocked:
         assert s.routine is None and s.advice and s.why
         assert to_json_dict(s, EX)["routine"] == []
@@ -507,6 +593,18 @@ def test_suggestion_properties(fields: dict) -> None:
         return
     assert s.routine.items
     chosen = moves(s)
+    assert not any(m.avoid_reasons(check.conditions) for m in chosen)  # never a contraindicated move
+    if check.gentle_only:  # unanswered, or asked again: gentle mobility only
+        assert s.level == "mobility-short"
+        assert all(m.intensity == 1 and m.kind is not Kind.STRENGTH for m in chosen)
+    for m, item in zip(chosen, s.routine.items, strict=True):  # doses within the exercise's own limits
+        dose = item.dose_for(m)
+        assert dose.reps <= m.dose.reps and dose.hold_seconds <= m.dose.hold_seconds and dose.sets == m.dose.sets
+        if s.level != "full" and (m.dose.reps if dose.is_reps else m.dose.hold_seconds) > 1:
+            assert (dose.reps < m.dose.reps) if dose.is_reps else (dose.hold_seconds < m.dose.hold_seconds)
+    leg = reading is not None and "leg" in reading.regions
+    assert leg or not any(m.kind is Kind.NERVE_GLIDE for m in chosen)
+    assert len(chosen) <= max_moves(req.minutes)
     if worst >= 6:
         assert not any(m.kind is Kind.STRENGTH for m in chosen)
     if worst >= 4 or s.level != "full":
@@ -517,6 +615,8 @@ def test_suggestion_properties(fields: dict) -> None:
     recent_hurt = {i for x in req.sessions if req.today - timedelta(days=14) < x.day <= req.today
                    for i in x.hurt_exercise_ids}
     assert not recent_hurt & {m.id for m in chosen}
+    if req.place == "floor":
+        assert not any({Equipment.CHAIR, Equipment.TABLE} & set(m.equipment) for m in chosen)
     if req.place == "standing":
         assert all(m.position is Position.STANDING for m in chosen)
     elif req.place == "desk":

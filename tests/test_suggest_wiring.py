@@ -40,7 +40,7 @@ def test_the_desk_story(db_path: Path, clock, capsys) -> None:
 
 def test_red_flags_block_any_routine(db_path: Path, clock, capsys) -> None:
     store = Store.open(db_path, clock)
-    store.set_setting("safety_answers", {"both-legs": True})
+    store.save_safety(answers={"both-legs": True})
     store.close()
     data = suggest_json(db_path, capsys)
     assert data["blocked"] is True and data["routine"] == [] and data["duration_seconds"] == 0
@@ -71,8 +71,9 @@ async def test_first_run_asks_the_safety_questions_and_a_yes_blocks(make_test_ap
         assert not isinstance(app.screen, SessionScreen)
 
 
-async def test_a_worrying_note_asks_the_questions_again(make_test_app, store) -> None:
+async def test_a_worrying_note_asks_the_questions_again(make_test_app, store, clock) -> None:
     app = make_test_app()
+    clock.advance(60)  # the note comes after the answers
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("c")
@@ -83,7 +84,9 @@ async def test_a_worrying_note_asks_the_questions_again(make_test_app, store) ->
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, SafetyScreen)
-    assert store.get_setting("safety_answers") is None
+    check = store.safety_check()
+    assert check.blocked and [a.reason for a in check.ask_again] == ["note"]
+    assert store.safety_profile().answers  # the earlier answers are kept: a note only asks again
 
 
 async def test_today_starts_the_suggestion_and_cycles_minutes_and_place(make_test_app, store) -> None:

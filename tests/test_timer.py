@@ -26,7 +26,6 @@ from stretchtui.core.timer import (
     StepRecorded,
     SwitchSide,
     build_phases,
-    gentler_alternative,
 )
 
 GR, HOLD, REPS, SW, REST, DONE = (
@@ -554,30 +553,6 @@ def test_progress_and_time_left() -> None:
 
 
 # --- gentler alternatives ---------------------------------------------------------------------
-
-HURT = ex("hurt", intensity=3, areas=(Area.LOWER_BACK, Area.GLUTES_HIPS), position=Position.ON_BACK)
-
-
-@pytest.mark.parametrize(
-    ("library", "exclude", "expected"),
-    [
-        pytest.param([ex("a", intensity=2), ex("b", intensity=1)], frozenset(), "a", id="any-lower-intensity-by-name"),
-        pytest.param([ex("a", intensity=2), ex("b", intensity=1, areas=(Area.LOWER_BACK, Area.GLUTES_HIPS))],
-                     frozenset(), "b", id="more-shared-areas-first"),
-        pytest.param([ex("a", position=Position.STANDING), ex("b", position=Position.ON_BACK)],
-                     frozenset(), "b", id="then-same-position"),
-        pytest.param([ex("a", intensity=3), ex("b", intensity=4)], frozenset(), None, id="strictly-lower"),
-        pytest.param([ex("a", kind=Kind.STRENGTH, intensity=1)], frozenset(), None, id="never-strength"),
-        pytest.param([ex("a", areas=(Area.NECK,), intensity=1)], frozenset(), None, id="must-share-an-area"),
-        pytest.param([ex("hurt", intensity=1)], frozenset(), None, id="never-itself"),
-        pytest.param([ex("a"), ex("b", kind=Kind.NERVE_GLIDE)], frozenset({"a"}), "b", id="exclude"),
-        pytest.param([], frozenset(), None, id="empty"),
-    ],
-)
-def test_gentler_alternative(library: list[Exercise], exclude: frozenset[str], expected: str | None) -> None:
-    found = gentler_alternative(HURT, library, exclude=exclude)
-    assert (found.id if found else None) == expected
-
 
 # --- crash recovery ---------------------------------------------------------------------------
 

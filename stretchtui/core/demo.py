@@ -27,7 +27,7 @@ from stretchtui.core.errors import FieldError
 from stretchtui.core.exchange import Bundle, OwnRoutine, to_plain
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.model import Exercise, Origin, Routine, RoutineItem
-from stretchtui.core.suggest import RED_FLAG_QUESTIONS
+from stretchtui.core.safety import QUESTION_KEYS
 from stretchtui.core.timer import Phase, PhaseKind, build_phases
 
 MIN_YEARS, MAX_YEARS = 1, 20
@@ -148,7 +148,9 @@ class _Story:
         return max(0, min(6, round(level)))
 
     def _settings_and_library(self, first: date) -> None:
-        self.bundle.settings = {"safety_answers": {key: False for key, _text, _level in RED_FLAG_QUESTIONS}}
+        # Answered (all "no") on the story's last morning, so the demo opens on Today, not on the questions.
+        self.bundle.settings = {"safety_answers": {key: False for key in QUESTION_KEYS},
+                                "safety_answered_at": self.now.isoformat()}
         self.bundle.favourites = [ex for ex in FAVOURITES if ex in self.exercises]
         items = tuple(RoutineItem(ex) for ex in OWN_ROUTINE_EXERCISES if ex in self.exercises)
         if len(items) >= 2:

@@ -425,12 +425,35 @@ def _safety_answers(value: Any, where: str) -> dict[str, bool]:
     return dict(value)
 
 
+def _answered_at(value: Any, where: str) -> str:
+    """When the safety questions were answered: an aware ISO 8601 instant (store.safety)."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise FieldError(where, "must be an ISO 8601 time with an offset, like 2026-11-21T08:30:00+00:00")
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(where, f"{shown(value)} is not an ISO 8601 time") from None
+    if instant.tzinfo is None:
+        raise FieldError(where, f"{shown(value)} has no offset (add +00:00 or Z)")
+    return value
+
+
+def _conditions(value: Any, where: str) -> list[str]:
+    from stretchtui.core.vocabulary import Condition
+
+    if not isinstance(value, list):
+        raise FieldError(where, "must be a list of conditions")
+    return sorted({validation.choice(item, Condition, f"{where}[{i}]").value for i, item in enumerate(value)})
+
+
 SETTING_RULES: dict[str, Callable[[Any, str], Any]] = {
     **{key: _spec_rule(key) for key in SETTING_SPECS},
     "suggest_minutes": lambda v, w: _one_of_values(v, w, MINUTES_CHOICES),
     "suggest_place": lambda v, w: _one_of_values(v, w, PLACES),
     "theme": lambda v, w: validation.text(v, w, limit=40),
     "safety_answers": _safety_answers,
+    "safety_answered_at": _answered_at,
+    "conditions": _conditions,
 }
 EXPORTED_SETTINGS = frozenset(SETTING_RULES)  # internal keys (the seed digest) stay behind
 
@@ -576,6 +599,7 @@ def exercise_to_plain(ex: Exercise) -> dict[str, Any]:
                  "rest_seconds": ex.dose.rest_seconds},
         "steps": list(ex.steps), "feel": ex.feel, "cautions": list(ex.cautions), "sources": list(ex.sources),
         "breathing": ex.breathing, "note": ex.note,
+        "contraindications": {c.value: why for c, why in ex.contraindications},
     }
 
 

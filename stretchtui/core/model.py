@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from stretchtui.core.vocabulary import (  # noqa: F401  (re-exported: the vocabulary of these records)
-    Area, Equipment, Kind, Origin, Position, Sides, label, plural)
+    Area, Condition, Equipment, Kind, Origin, Position, Sides, label, plural)
 
 # Timing defaults shared by the duration estimate and (later) the session timer.
 DEFAULT_PACE_SECONDS = 3
@@ -89,6 +89,12 @@ class Exercise:
     origin: Origin = Origin.SEED
     favourite: bool = False
     uuid: str = ""
+    contraindications: tuple[tuple[Condition, str], ...] = ()
+    """(condition, reason in plain words): never suggested to someone with that condition."""
+
+    def avoid_reasons(self, conditions: "frozenset[Condition] | set[Condition]") -> tuple[tuple[Condition, str], ...]:
+        """The contraindications that apply to someone with `conditions` (empty: it suits them)."""
+        return tuple((c, reason) for c, reason in self.contraindications if c in conditions)
 
     def search_text(self) -> str:
         """What incremental search matches against: name, aliases and areas."""

@@ -36,6 +36,7 @@ def exercise_to_dict(ex: Exercise) -> dict[str, Any]:
         "steps": list(ex.steps),
         "feel": ex.feel,
         "cautions": list(ex.cautions),
+        "contraindications": {c.value: why for c, why in ex.contraindications},
         "breathing": ex.breathing,
         "sources": list(ex.sources),
         "note": ex.note,

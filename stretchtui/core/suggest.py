@@ -1,37 +1,42 @@
 """Today's suggested routine: pain notes, sitting, past sessions and the safety screen go in; a
 routine (or the reason there is none) and plain-language "why" and "advice" lines come out.
 
-Rules, decided here once (the numbers are the constants below):
+Rules, decided here once (the numbers are the constants below; the safety rules are core.safety's,
+and docs/safety.md says each in plain words):
 
-* Safety first. An urgent or "soon" answer on the safety screen blocks any routine and says to
-  seek care (level "red-flag"). Nothing here diagnoses; a note mentioning a warning sign only
-  makes the caller ask the questions again (`note_mentions_red_flag`). An unanswered screen does
-  not block.
+* Safety first. An urgent or "soon" answer on the safety questions, or a reason to ask them again
+  that blocks (a worrying note, leg pain on both sides, pain 8+), gives no routine, only advice.
+  Never answered, or asked again for a reason that does not block: gentle mobility only.
 * The pain that counts is the worst region today, else the worst of the latest day noted in the
   last `RECENT_DAYS` days; older notes say nothing about today. 0-3 full, 4-5 gentle, 6-7 short
   gentle mobility, 8-10 (or no comfortable position today) no routine.
 * A rise against the 7 days before (by 2 points or 30%) steps one level down; three rising days
-  in a row also suggest seeing a clinician.
+  in a row also suggest seeing a clinician. So does a session this week after which pain rose by
+  2 or more.
+* Exercises that do not suit a condition in the profile are never suggested.
 * Mobility before strength: strength moves only at the full level, after two calm mobility-only
-  sessions in the last 14 days.
+  sessions in the last 14 days (pain before 3 or less, pain after noted and not 2 higher, nothing
+  hurt); intensity-3 moves only after a first strength session. The nerve glide only with leg pain.
 * Sitting, the place, past hurts and what has helped before only choose and order moves; they
   never raise intensity. Ties are broken by a hash of (day, id): variety from day to day, the
   same answer all day.
-* The routine fills the minutes asked to within 10% (short mobility never runs over), by choosing
-  moves and then lengthening holds or adding reps within each level's limits; sets stay as written.
+* The routine fills the minutes asked to within 10% (short mobility never runs over) with at most
+  about 8 moves in 10 minutes, by choosing moves and trimming holds or reps; a dose never exceeds
+  the exercise's own, and gentle levels keep to about two thirds of it. Sets stay as written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from stretchtui.core.model import Area, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides, format_duration
+from stretchtui.core.model import (
+    Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides, format_duration, label)
+from stretchtui.core.safety import SafetyCheck, advice_for, persistent_pain_advice
 
 MINUTES_CHOICES = (1, 5, 10, 15, 20)
 PLACES = ("floor", "desk", "standing")
@@ -52,7 +57,7 @@ SITTING_AREAS = frozenset({Area.HIP_FLEXORS, Area.HAMSTRINGS, Area.MID_UPPER_BAC
 SHORT_MINUTES = 5
 REST_BETWEEN_SECONDS = 5
 TIME_SLACK = 0.1
-MIN_HOLD, MAX_HOLD, GENTLE_MAX_HOLD = 15, 60, 40  # GENTLE_MAX_HOLD is about 2/3 of MAX_HOLD
+MIN_HOLD = 15  # a hold may be trimmed to this (or the exercise's own hold, if shorter) to fit the time
 GENTLE_FACTOR = 2 / 3
 
 SCORE_HELPED = 4
@@ -72,7 +77,7 @@ REGION_NAMES = {"lower-back": "lower back", "mid-upper-back": "mid/upper back", 
 # A descent from standing to lying, so a routine gets down to the floor once.
 POSITION_ORDER = (Position.STANDING, Position.SEATED, Position.KNEELING, Position.ALL_FOURS,
                   Position.ON_FRONT, Position.SIDE_LYING, Position.ON_BACK)
-KIND_ORDER = (Kind.MOBILITY, Kind.NERVE_GLIDE, Kind.STRENGTH)  # warm up before strength
+KIND_ORDER = (Kind.MOBILITY, Kind.MOTOR_CONTROL, Kind.NERVE_GLIDE, Kind.STRENGTH)  # warm up before strength
 
 
 class Level(StrEnum):
@@ -81,6 +86,7 @@ class Level(StrEnum):
     MOBILITY_SHORT = "mobility-short"
     NONE = "none"
     RED_FLAG = "red-flag"
+    ASK_AGAIN = "ask-again"
 
 
 STEP_DOWN = (Level.FULL, Level.GENTLE, Level.MOBILITY_SHORT, Level.NONE)
@@ -90,60 +96,6 @@ LEVEL_TEXT = {
     Level.MOBILITY_SHORT: f"short, gentle mobility only (up to {SHORT_MINUTES} min)",
     Level.NONE: "no routine today",
 }
-
-# --- the safety screen -------------------------------------------------------------------------
-
-RED_FLAG_QUESTIONS: tuple[tuple[str, str, str], ...] = (
-    ("both-legs", "Do both of your legs feel numb, tingly or weak?", "urgent"),
-    ("saddle", "Is there numbness around your genitals, bottom or inner thighs?", "urgent"),
-    ("bladder-bowel", "Is controlling your bladder or bowels suddenly harder than usual?", "urgent"),
-    ("fall", "Did this pain start after a fall, an accident or another injury?", "soon"),
-    ("fever-weight", "Do you have a fever, or have you lost weight without trying?", "soon"),
-    ("night", "Is the pain much worse at night and not eased by resting?", "soon"),
-)
-"""(key, question, level): any yes to an "urgent" question means care today, to a "soon" one a doctor soon."""
-
-_RED_FLAG_WORDS = re.compile("|".join((
-    r"\bnumb", r"\bno feeling\b", r"\bcan'?t feel\b", r"\blos[st] of feeling\b", r"\bsaddle\b",
-    r"\bboth legs\b", r"\blegs? (?:gave|gives?|giving) way\b",
-    r"\bbladder\b", r"\bbowels?\b", r"\bincontinen", r"\bwet (?:myself|the bed)\b", r"\bcan'?t (?:pee|urinate)\b",
-    r"\bfever", r"\bhigh temperature\b", r"\bweight[- ]loss\b", r"\blos(?:e|t|ing) weight\b",
-    r"\b(?:fell|fall(?:s|en|ing)?)\b(?! ?asleep)", r"\baccident", r"\binjur",
-    r"\bnight[- ]?(?:time )?pain\b", r"\bat night\b", r"\bduring the night\b", r"\bkeeps? me (?:up|awake)\b",
-)), re.IGNORECASE)
-
-
-def note_mentions_red_flag(text: str) -> bool:
-    """Whether a free-text note mentions a warning sign, so the safety questions are asked again.
-
-    Plain keyword matching that errs towards asking: "no numbness" still matches. It never
-    decides anything by itself.
-    """
-    return bool(_RED_FLAG_WORDS.search(text.replace("\u2019", "'")))
-
-
-@dataclass(frozen=True)
-class RedFlags:
-    """The answers to the safety screen, reduced to what the suggestion needs."""
-
-    answered: bool = False
-    urgent: bool = False  # care today
-    soon: bool = False  # a doctor within days
-
-    @property
-    def open(self) -> bool:
-        return self.urgent or self.soon
-
-
-def red_flags_from_answers(answers: Mapping[str, bool]) -> RedFlags:
-    """Answers keyed like RED_FLAG_QUESTIONS; answered once every question has an answer."""
-    levels = {key: level for key, _text, level in RED_FLAG_QUESTIONS}
-    return RedFlags(
-        answered=all(key in answers for key in levels),
-        urgent=any(answers.get(key) for key, level in levels.items() if level == "urgent"),
-        soon=any(answers.get(key) for key, level in levels.items() if level == "soon"),
-    )
-
 
 # --- inputs -------------------------------------------------------------------------------------
 
@@ -218,7 +170,7 @@ class SessionNote:
 def is_mobility_only(exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]) -> bool:
     """True when a session had moves and none of them was a strength move (or unknown)."""
     kinds = [exercises[i].kind if i in exercises else None for i in exercise_ids]
-    return bool(kinds) and all(kind in (Kind.MOBILITY, Kind.NERVE_GLIDE) for kind in kinds)
+    return bool(kinds) and all(kind in (Kind.MOBILITY, Kind.MOTOR_CONTROL, Kind.NERVE_GLIDE) for kind in kinds)
 
 
 @dataclass(frozen=True)
@@ -231,7 +183,7 @@ class SuggestionRequest:
     pain_notes: tuple[PainNote, ...] = ()
     sitting_notes: tuple[SittingNote, ...] = ()
     sessions: tuple[SessionNote, ...] = ()
-    red_flags: RedFlags = RedFlags()
+    safety: SafetyCheck = SafetyCheck()
     exercises: Mapping[str, Exercise] = field(kw_only=True)
 
     def __post_init__(self) -> None:
@@ -343,16 +295,17 @@ class _Range:
 
 
 def _dose_range(exercise: Exercise, level: Level) -> _Range:
+    """The exercise's own dose is the ceiling (a dose never exceeds what its data allows); gentle
+    levels start and stay at about two thirds of it (shorter holds, fewer reps)."""
     dose, gentle = exercise.dose, level is not Level.FULL
     if dose.reps > 0:
         base = dose.reps
-        if gentle:
-            start = max(1, round(base * GENTLE_FACTOR))
-            return _Range(True, start, max(1, round(base / 3)), start, 1)
-        return _Range(True, base, max(1, (base + 1) // 2), (3 * base + 1) // 2, 1)
-    high = GENTLE_MAX_HOLD if gentle else MAX_HOLD
-    start = round(dose.hold_seconds * GENTLE_FACTOR) if gentle else dose.hold_seconds
-    return _Range(False, min(max(start, MIN_HOLD), high), MIN_HOLD, high, 5)
+        high = max(1, round(base * GENTLE_FACTOR)) if gentle and base > 1 else base
+        return _Range(True, high, max(1, round(base / 3)), high, 1)
+    own = dose.hold_seconds
+    high = max(1, round(own * GENTLE_FACTOR)) if gentle and own > 1 else own
+    low = min(MIN_HOLD, high)
+    return _Range(False, high if gentle else min(max(own, low), high), low, high, 5)
 
 
 def _item(exercise: Exercise, rng: _Range, value: int) -> RoutineItem:
@@ -371,7 +324,7 @@ def _routine(picks: list[_Pick], rid: str = "", **fields: object) -> Routine:
 
 
 def _fit(ranked: list[Exercise], level: Level, target: int, upper: int,
-         exercises: dict[str, Exercise]) -> list[_Pick]:
+         exercises: dict[str, Exercise], max_moves: int) -> list[_Pick]:
     """Choose moves in rank order at their starting dose, lengthen them towards the target, and
     while still short, squeeze in one more move at its smallest dose and lengthen again.
 
@@ -388,6 +341,8 @@ def _fit(ranked: list[Exercise], level: Level, target: int, upper: int,
         for exercise in ranked:
             rng = ranges[exercise.id]
             pick = (exercise, rng, rng.low if smallest else rng.start)
+            if len(picks) >= max_moves:
+                return False
             if exercise.id not in taken and seconds([*picks, pick]) <= limit:
                 picks.append(pick)
                 if smallest:
@@ -445,20 +400,28 @@ def _sitting(notes: Iterable[SittingNote], today: date) -> tuple[float, str] | N
     return None
 
 
+FURNITURE = frozenset({Equipment.CHAIR, Equipment.TABLE})
+
+
 def _fits_place(exercise: Exercise, place: str) -> bool:
     if place == "desk":
         return exercise.desk_friendly and exercise.position in (Position.SEATED, Position.STANDING)
     if place == "standing":
         return exercise.position is Position.STANDING
-    return True
+    return not FURNITURE & set(exercise.equipment)  # the floor: no chair or table moves
 
 
-def _fits_level(exercise: Exercise, level: Level, strength_ok: bool) -> bool:
+GENTLE_KINDS = (Kind.MOBILITY, Kind.MOTOR_CONTROL, Kind.NERVE_GLIDE)
+
+
+def _fits_level(exercise: Exercise, level: Level, strength_ok: bool, top_intensity: int) -> bool:
+    """FULL: anything up to `top_intensity` (2 in a first strength session), strength only once
+    unlocked; GENTLE: no strength, intensity 2 at most; shorter levels: intensity-1 gentle kinds."""
     if level is Level.FULL:
-        return exercise.intensity <= 3 and (exercise.kind is not Kind.STRENGTH or strength_ok)
+        return exercise.intensity <= top_intensity and (exercise.kind is not Kind.STRENGTH or strength_ok)
     if level is Level.GENTLE:
-        return exercise.intensity <= 2 and exercise.kind is not Kind.STRENGTH
-    return exercise.intensity <= 1 and exercise.kind in (Kind.MOBILITY, Kind.NERVE_GLIDE)
+        return exercise.intensity <= 2 and exercise.kind in GENTLE_KINDS
+    return exercise.intensity <= 1 and exercise.kind in GENTLE_KINDS
 
 
 def _names(items: list[str]) -> str:
@@ -469,15 +432,6 @@ def _blocked(level: Level, why: list[str], advice: list[str]) -> Suggestion:
     return Suggestion(routine=None, why=tuple(why), advice=tuple(advice), blocked=True, level=str(level))
 
 
-RED_FLAG_URGENT_ADVICE = (
-    "Please get medical help today: contact your doctor or an urgent care service now, and call "
-    "emergency services if this came on suddenly or is getting worse fast.",
-    "No stretching until you have been checked.",
-)
-RED_FLAG_SOON_ADVICE = (
-    "Please see a doctor soon, within the next few days, and tell them what you answered.",
-    "No routine until a doctor has had a look.",
-)
 SELF_CARE_ADVICE = (
     "Rest relatively: keep doing gentle everyday movement instead of lying still all day.",
     "A short, easy walk can help if you can manage it without the pain getting worse.",
@@ -490,38 +444,85 @@ GENTLE_ADVICE = "Move slowly and stop any move that sharpens the pain or sends i
 SITTING_ADVICE = "Break up long sitting: get up and move for a minute or two every 30-60 minutes."
 RISING_ADVICE = ("Your pain has risen three days in a row: consider seeing a clinician, "
                  "such as your doctor or a physiotherapist.")
+MOVES_PER_MINUTE = 0.8
+"""At most about 8 distinct moves in 10 minutes, so each has time to be done properly."""
+SESSION_RISE_DAYS = 7
+"""A session within this many days after which pain rose steps the suggestion down."""
+
+
+def max_moves(minutes: int) -> int:
+    return max(2, math.floor(minutes * MOVES_PER_MINUTE))
+
+
+def _step_down(level: Level) -> Level:
+    return STEP_DOWN[min(STEP_DOWN.index(level) + 1, len(STEP_DOWN) - 1)] if level in STEP_DOWN else level
+
+
+def _gentler(level: Level, cap: Level) -> Level:
+    """The gentler of two levels."""
+    return level if STEP_DOWN.index(level) >= STEP_DOWN.index(cap) else cap
+
+
+def _pain_rose(session: SessionNote) -> bool:
+    return (session.pain_before is not None and session.pain_after is not None
+            and session.pain_after - session.pain_before >= TREND_RISE)
+
+
+def _is_calm(session: SessionNote) -> bool:
+    """A calm mobility session: only mobility moves, pain before 3/10 or less, pain after noted and
+    not 2 or more above it, and nothing marked hurt."""
+    return (session.mobility_only and session.pain_before is not None and session.pain_before <= CALM_PAIN
+            and session.pain_after is not None and not _pain_rose(session) and not session.hurt_exercise_ids)
 
 
 def suggest(request: SuggestionRequest) -> Suggestion:
     """Today's suggestion. Pure: the same request always gives the same answer."""
-    today, exercises = request.today, dict(request.exercises)
-    why: list[str] = []
+    today, exercises, check = request.today, dict(request.exercises), request.safety
     advice: list[str] = []
 
-    if request.red_flags.open:
-        why.append("Your answers to the safety questions come first today.")
-        return _blocked(Level.RED_FLAG, why, list(RED_FLAG_URGENT_ADVICE if request.red_flags.urgent
-                                                  else RED_FLAG_SOON_ADVICE))
+    if check.blocked:
+        why = ["Your answers to the safety questions come first today."]
+        why += [reason.text for reason in check.ask_again if reason.blocks and not check.red_flag]
+        level = Level.RED_FLAG if check.red_flag else Level.ASK_AGAIN
+        return _blocked(level, why, list(advice_for(check)))
 
-    # Level: the pain, then the trend.
+    # Level: the pain, the trend, the last session, the safety answers; each change says why.
     reading = current_pain(request.pain_notes, today)
     worst = daily_worst(request.pain_notes, today)
+    changes: list[str] = []
     if reading is None:
         level = Level.FULL
-        why.append("No recent pain notes: a full routine. A quick check-in tailors it to how you feel.")
+        head = "No recent pain notes"
     else:
         level = level_for_pain(reading.pain)
-        why.append(f"Pain {reading.pain}/10 {_when(reading.day, today)}: {LEVEL_TEXT[level]}.")
-        if is_rising(worst, reading.day):
+        head = f"Pain {reading.pain}/10 {_when(reading.day, today)}"
+        if is_rising(worst, reading.day) and level is not Level.NONE:
             base = baseline(worst, reading.day)
-            level = STEP_DOWN[min(STEP_DOWN.index(level) + 1, len(STEP_DOWN) - 1)]
-            why.append(f"That is up from your {BASELINE_DAYS}-day average of {base:.1f}, "
-                       f"so one step gentler: {LEVEL_TEXT[level]}.")
+            level = _step_down(level)
+            changes.append(f"That is up from your {BASELINE_DAYS}-day average of {base:.1f}, so one step gentler.")
             if all(is_rising(worst, reading.day - timedelta(days=i)) for i in (1, 2)):
                 advice.append(RISING_ADVICE)
+    window = [s for s in request.sessions if today - timedelta(days=HISTORY_DAYS) < s.day <= today]
+    rated = sorted((s for s in window if s.pain_before is not None and s.pain_after is not None
+                    and today - s.day < timedelta(days=SESSION_RISE_DAYS)), key=lambda s: s.day)
+    if rated and _pain_rose(rated[-1]) and level is not Level.NONE:
+        last = rated[-1]
+        level = _step_down(level)
+        changes.append(f"Your pain went from {last.pain_before} to {last.pain_after} after your session "
+                       f"{_when(last.day, today)}, so one step gentler.")
+    if check.gentle_only and level in (Level.FULL, Level.GENTLE):
+        level = _gentler(level, Level.MOBILITY_SHORT)
+        if check.ask_again:
+            changes += [reason.text for reason in check.ask_again]
+            changes.append("Gentle mobility only until you answer the safety questions again.")
+        else:
+            changes.append("The safety questions are not answered yet: gentle mobility only.")
     if no_comfortable_position_today(request.pain_notes, today):
         level = Level.NONE
-        why.append("No comfortable position today: no routine today.")
+        changes.append("No comfortable position today.")
+    why = [f"{head}: {LEVEL_TEXT[level]}.", *changes]
+    advice += advice_for(check)
+    advice += persistent_pain_advice(worst, today)
 
     sitting = _sitting(request.sitting_notes, today)
     long_sitting = sitting is not None and sitting[0] >= LONG_SITTING_HOURS
@@ -532,20 +533,24 @@ def suggest(request: SuggestionRequest) -> Suggestion:
     if long_sitting:
         advice.append(SITTING_ADVICE)
 
-    # Candidates.
-    window = [s for s in request.sessions if today - timedelta(days=HISTORY_DAYS) < s.day <= today]
+    # Candidates: each filter is a safety or a fit rule; what it leaves out may get a why line.
     hurt = {i for s in window for i in s.hurt_exercise_ids}
-    calm = sum(1 for s in window if s.mobility_only and s.pain_before is not None
-               and s.pain_before <= CALM_PAIN and not s.hurt_exercise_ids)
+    calm = sum(1 for s in window if _is_calm(s))
     strength_ok = level is Level.FULL and calm >= CALM_SESSIONS_FOR_STRENGTH
+    did_strength = any(exercises[i].kind is Kind.STRENGTH for s in request.sessions for i in s.exercise_ids
+                       if i in exercises and s.day <= today)
+    top_intensity = 3 if did_strength else 2  # never a demanding move in a first strength session
+    leg = reading is not None and "leg" in reading.regions
     usable = [e for e in exercises.values()
               if (e.dose.reps > 0 or e.dose.hold_seconds > 0) and _fits_place(e, request.place)]
-    candidates = [e for e in usable if e.id not in hurt and _fits_level(e, level, strength_ok)]
+    not_for_you = [e for e in usable if e.avoid_reasons(check.conditions)]
+    suitable = [e for e in usable if not e.avoid_reasons(check.conditions)]
+    candidates = [e for e in suitable if e.id not in hurt and _fits_level(e, level, strength_ok, top_intensity)
+                  and (e.kind is not Kind.NERVE_GLIDE or leg)]
 
     # Ranking.
     helped = _helped(request.sessions, today)
     focus = frozenset().union(*(REGION_AREAS.get(r, frozenset()) for r in reading.regions)) if reading else frozenset()
-    leg = reading is not None and "leg" in reading.regions
 
     def targets_focus(exercise: Exercise) -> bool:
         return bool(focus & set(exercise.areas)) or (leg and exercise.kind is Kind.NERVE_GLIDE)
@@ -560,7 +565,7 @@ def suggest(request: SuggestionRequest) -> Suggestion:
     short = level is Level.MOBILITY_SHORT
     minutes = min(request.minutes, SHORT_MINUTES) if short else request.minutes
     upper = minutes * 60 if short else math.floor(minutes * 60 * (1 + TIME_SLACK))
-    picks = _fit(ranked, level, minutes * 60, upper, exercises)
+    picks = _fit(ranked, level, minutes * 60, upper, exercises, max_moves(minutes))
     rank = {e.id: i for i, e in enumerate(ranked)}
     picks.sort(key=lambda p: (POSITION_ORDER.index(p[0].position), KIND_ORDER.index(p[0].kind), rank[p[0].id]))
     chosen = [p[0] for p in picks]
@@ -574,13 +579,19 @@ def suggest(request: SuggestionRequest) -> Suggestion:
         why.append(f"You sat {sitting[0]:g} hours {sitting[1]}: hip flexors, hamstrings and upper back first.")
     if reading is not None and reading.regions and any(targets_focus(e) for e in chosen):
         why.append(f"Moves for your {_names([REGION_NAMES.get(r, r) for r in reading.regions])} come first.")
-    if any(e.kind is Kind.STRENGTH for e in usable if e.id not in hurt and e.intensity <= 3):
+    if not_for_you:
+        conditions = sorted({c for e in not_for_you for c, _ in e.avoid_reasons(check.conditions)})
+        why.append(f"Left out for your health profile ({', '.join(label(c).lower() for c in conditions)}): "
+                   f"{_names(sorted(e.name for e in not_for_you))}.")
+    if any(e.kind is Kind.STRENGTH for e in suitable if e.id not in hurt):
         if strength_ok:
-            why.append(f"Strength moves are in: {calm} calm mobility-only sessions in the last {HISTORY_DAYS} days.")
+            why.append(f"Strength moves are in: {calm} calm mobility-only sessions in the last {HISTORY_DAYS} days"
+                       + ("." if did_strength else "; the most demanding ones wait until after your first."))
         elif level is Level.FULL:
             why.append(f"Mobility first: strength moves join after {CALM_SESSIONS_FOR_STRENGTH} calm mobility-only "
-                       f"sessions (pain {CALM_PAIN}/10 or less, nothing hurt) in {HISTORY_DAYS} days; so far {calm}.")
-    left_out = sorted(e.name for e in usable if e.id in hurt)
+                       f"sessions in {HISTORY_DAYS} days (pain {CALM_PAIN}/10 or less before, noted after and not "
+                       f"{TREND_RISE} or more higher, nothing hurt); so far {calm}.")
+    left_out = sorted(e.name for e in suitable if e.id in hurt)
     if left_out:
         why.append(f"Left out after hurting in the last {HISTORY_DAYS} days: {_names(left_out)}.")
     for exercise in sorted((e for e in chosen if e.id in helped), key=lambda e: (-helped[e.id][0], e.id))[:3]:
@@ -595,9 +606,13 @@ def suggest(request: SuggestionRequest) -> Suggestion:
                        sources=tuple(dict.fromkeys(title for e in chosen for title in e.sources)))
     seconds = routine.duration_seconds(exercises)
     if seconds < minutes * 60 * (1 - TIME_SLACK):
-        why.append(f"Only {len(picks)} {'move fits' if len(picks) == 1 else 'moves fit'} today's level and place: "
-                   f"about {format_duration(seconds - seconds % 10 if seconds < 120 else round(seconds / 60) * 60)} "
-                   f"of {minutes} min.")
+        about = format_duration(seconds - seconds % 10 if seconds < 120 else round(seconds / 60) * 60)
+        if len(picks) >= max_moves(minutes):
+            why.append(f"Shorter than asked: at most {max_moves(minutes)} moves in {minutes} min, each at no more than "
+                       f"its own dose{' (and gentler today)' if level is not Level.FULL else ''}: about {about}.")
+        else:
+            why.append(f"Only {len(picks)} {'move fits' if len(picks) == 1 else 'moves fit'} today's level and place: "
+                       f"about {about} of {minutes} min.")
     return Suggestion(routine=routine, why=tuple(why), advice=tuple(advice), blocked=False, level=str(level))
 
 

@@ -251,28 +251,6 @@ def build_phases(
     return tuple(phases)
 
 
-def gentler_alternative(
-    hurt: Exercise,
-    library: Iterable[Exercise],
-    *,
-    exclude: AbstractSet[str] = frozenset(),
-) -> Exercise | None:
-    """Something to do instead of an exercise that hurt: it must share an area with it, be strictly
-    less intense, not be a strength exercise and not be the same one. Any lower intensity qualifies;
-    among those, more shared areas win, then the same position (no getting up and down), then name."""
-    areas = set(hurt.areas)
-    candidates = [
-        c for c in library
-        if c.id != hurt.id and c.id not in exclude and c.kind is not Kind.STRENGTH
-        and c.intensity < hurt.intensity and areas & set(c.areas)
-    ]
-
-    def rank(c: Exercise) -> tuple[int, bool, str, str]:
-        return (-len(areas & set(c.areas)), c.position != hurt.position, c.name.casefold(), c.id)
-
-    return min(candidates, key=rank, default=None)
-
-
 def _plan_digest(phases: Iterable[Phase]) -> str:
     text = json.dumps([p.to_dict() for p in phases], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

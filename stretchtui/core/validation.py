@@ -17,6 +17,7 @@ from stretchtui.core.model import (
     DEFAULT_REST_BETWEEN_SECONDS,
     DEFAULT_SET_REST_SECONDS,
     Area,
+    Condition,
     Dose,
     Equipment,
     Exercise,
@@ -131,8 +132,18 @@ def unknown(data: Mapping[str, Any], known: set[str], field: str = "") -> None:
 
 EXERCISE_FIELDS = {
     "id", "name", "aliases", "areas", "kind", "position", "equipment", "desk_friendly", "intensity",
-    "steps", "feel", "cautions", "sources", "breathing", "note", "dose",
+    "steps", "feel", "cautions", "sources", "breathing", "note", "dose", "contraindications",
 }
+
+
+def contraindications(data: Any, field: str = "contraindications") -> tuple[tuple[Condition, str], ...]:
+    """A table of condition -> the reason in plain words, in the order conditions are declared."""
+    if data is None:
+        return ()
+    if not isinstance(data, Mapping):
+        raise FieldError(field, "must be a table of condition = reason")
+    reasons = {choice(key, Condition, field): text(value, f"{field}.{key}", limit=300) for key, value in data.items()}
+    return tuple((c, reasons[c]) for c in Condition if c in reasons)
 
 
 def exercise(data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None = None,
@@ -168,6 +179,7 @@ def exercise(data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None
         breathing=text(data.get("breathing"), "breathing", required=False),
         note=text(data.get("note"), "note", required=False),
         dose=dose(data.get("dose")),
+        contraindications=contraindications(data.get("contraindications")),
         origin=origin,
     )
 

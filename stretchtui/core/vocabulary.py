@@ -27,6 +27,18 @@ class Kind(StrEnum):
     MOBILITY = "mobility"
     STRENGTH = "strength"
     NERVE_GLIDE = "nerve-glide"
+    MOTOR_CONTROL = "motor-control"  # gentle activation (pelvic tilt): allowed on pain days, like mobility
+
+
+class Condition(StrEnum):
+    """Conditions a person can list in their profile; an exercise names those it does not suit."""
+
+    PREGNANCY = "pregnancy"
+    OSTEOPOROSIS = "osteoporosis"
+    RECENT_BACK_SURGERY = "recent-back-surgery"
+    SPINAL_STENOSIS = "spinal-stenosis"
+    HYPERMOBILITY = "hypermobility"
+    JOINT_REPLACEMENT = "joint-replacement"
 
 
 class Position(StrEnum):
@@ -71,6 +83,13 @@ LABELS: dict[str, str] = {
     "mobility": "Mobility stretch",
     "strength": "Strength/stability",
     "nerve-glide": "Nerve glide",
+    "motor-control": "Gentle motor control",
+    "pregnancy": "Pregnancy",
+    "osteoporosis": "Osteoporosis",
+    "recent-back-surgery": "Back surgery in the last 12 weeks",
+    "spinal-stenosis": "Spinal stenosis",
+    "hypermobility": "Hypermobility",
+    "joint-replacement": "Hip or knee replacement",
     "on-back": "On your back",
     "on-front": "On your front",
     "all-fours": "All fours",

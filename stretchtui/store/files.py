@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x53545455  # "STTU": marks a file as a stretchtui database
-SCHEMA_VERSION = 2  # the last migration's number (store/migrations.py checks they agree)
+SCHEMA_VERSION = 3  # the last migration's number (store/migrations.py checks they agree)
 BUSY_TIMEOUT_SECONDS = 10
 DIR_MODE = 0o700
 FILE_MODE = 0o600

@@ -180,11 +180,21 @@ CREATE INDEX session_step_outcome ON session_step (session_id, outcome, actual_h
 CREATE INDEX session_status_day ON session (status, day, source, active_seconds);
 """
 
+# What a physiotherapist would want on record: which conditions an exercise does not suit (and why),
+# and, with a session started despite an open safety answer or a listed condition, what the person
+# confirmed (JSON: {"reasons": [...], "at": ...}).
+V3_SAFETY = """
+ALTER TABLE exercise ADD COLUMN contraindications TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE session ADD COLUMN safety_confirmed TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: library, routines, sessions and steps, check-ins, day marks, settings",
               lambda db: _execute_script(db, V1_SCHEMA)),
     Migration(2, "covering indexes for the aggregates over all history (streaks, relief per exercise)",
               lambda db: _execute_script(db, V2_AGGREGATE_INDEXES)),
+    Migration(3, "exercise contraindications (condition -> reason); sessions record a safety confirmation",
+              lambda db: _execute_script(db, V3_SAFETY)),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 if LATEST_VERSION != SCHEMA_VERSION:  # read without peewee by the commands that only look (store/glance.py)

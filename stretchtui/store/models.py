@@ -77,6 +77,7 @@ class Exercise(BaseModel):
     steps = JSONField()
     feel = TextField(default="")
     cautions = JSONField(default=list)
+    contraindications = JSONField(default=dict)
     sources = JSONField(default=list)
     breathing = TextField(default="")
     note = TextField(default="")
@@ -125,6 +126,7 @@ class Session(BaseModel):
     pain_before = IntegerField(null=True)
     pain_after = IntegerField(null=True)
     resume_state = JSONField(null=True)
+    safety_confirmed = JSONField(null=True)  # what the person confirmed to start despite a safety warning
 
 
 class SessionStep(BaseModel):

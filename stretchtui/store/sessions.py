@@ -59,13 +59,16 @@ class SessionQueries:
         return EventTime.at(at, self.clock.zone, self.day_start_hour())
 
     def start_session(self: "Store", routine_id: str | None, routine_name: str, planned_seconds: int, *,
-                      pain_before: int | None = None, resume_state: dict[str, Any] | None = None) -> SessionInfo:
+                      pain_before: int | None = None, resume_state: dict[str, Any] | None = None,
+                      safety_confirmed: dict[str, Any] | None = None) -> SessionInfo:
+        """`safety_confirmed`: what the person confirmed to start despite a safety warning (core.safety)."""
         stamp = self._stamp()
         with self.db.atomic():
             row = m.Session.create(
                 uuid=str(uuidlib.uuid4()), routine=routine_id, routine_name=routine_name, source="live",
                 status=SessionStatus.IN_PROGRESS.value, started_at=stamp.at_utc, zone=stamp.zone, day=stamp.day,
-                planned_seconds=planned_seconds, pain_before=pain_before, resume_state=_owned(resume_state))
+                planned_seconds=planned_seconds, pain_before=pain_before, resume_state=_owned(resume_state),
+                safety_confirmed=safety_confirmed)
         return self.session(row.id)
 
     def record_backfill(self: "Store", routine_id: str | None, at: datetime, minutes: int | None) -> SessionInfo:
@@ -360,7 +363,6 @@ class SuggestionInputs:
             SittingNote,
             SuggestionRequest,
             is_mobility_only,
-            red_flags_from_answers,
         )
 
         since = today_ - timedelta(days=SUGGESTION_HISTORY_DAYS)
@@ -398,6 +400,5 @@ class SuggestionInputs:
             latest[(reading[1], reading[2], reading[3])] = reading
         pain_notes = [PainNote(day, region, side, pain, no_position)
                       for _at, day, region, side, pain, no_position in latest.values()]
-        answers = self.get_setting("safety_answers") or {}
         return SuggestionRequest(today_, minutes, place, tuple(pain_notes), tuple(sitting_notes), tuple(sessions),
-                                 red_flags_from_answers(answers), exercises=exercises)
+                                 self.safety_check(), exercises=exercises)

@@ -39,6 +39,7 @@ from stretchtui.store.maintenance import check_before_open, daily_backup
 from stretchtui.store.migrations import LATEST_VERSION, pending
 from stretchtui.store.exchange import ExchangeQueries
 from stretchtui.store.report_queries import ReportQueries
+from stretchtui.store.safety import SafetyQueries
 from stretchtui.store.sessions import CheckinQueries, HistoryQueries, SessionQueries, SuggestionInputs
 
 SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
@@ -54,7 +55,7 @@ def slugify(name: str) -> str:
 
 
 class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, ExchangeQueries,
-            ReportQueries):
+            ReportQueries, SafetyQueries):
     """One open stretchtui database."""
 
     def __init__(self, db: SqliteDatabase, path: Path, clock: Clock, seed_dir: Path | None = None) -> None:
@@ -366,7 +367,7 @@ def _exercise_values(ex: core.Exercise) -> dict[str, Any]:
         intensity=ex.intensity, hold_seconds=ex.dose.hold_seconds, reps=ex.dose.reps, sets=ex.dose.sets,
         sides=ex.dose.sides.value, pace_seconds=ex.dose.pace_seconds, rest_seconds=ex.dose.rest_seconds,
         steps=list(ex.steps), feel=ex.feel, cautions=list(ex.cautions), sources=list(ex.sources),
-        breathing=ex.breathing, note=ex.note,
+        breathing=ex.breathing, note=ex.note, contraindications={c.value: why for c, why in ex.contraindications},
     )
 
 
@@ -380,6 +381,7 @@ def _exercise_from_row(row: m.Exercise) -> core.Exercise:
                        pace_seconds=row.pace_seconds, rest_seconds=row.rest_seconds),
         steps=tuple(row.steps), feel=row.feel, cautions=tuple(row.cautions), sources=tuple(row.sources),
         breathing=row.breathing, note=row.note, favourite=bool(row.favourite),
+        contraindications=tuple((core.Condition(c), why) for c, why in (row.contraindications or {}).items()),
     )
 
 

@@ -291,14 +291,13 @@ class StretchApp(App[int]):
         state = info.resume_state or {}
         try:
             routine = routine_from_plain(state["routine"])
-            screen = screen_class("session", "SessionScreen")(routine, self.store.exercise_index(), resume=info,
-                                                              stored_routine=info.routine_id is not None)
         except (KeyError, TypeError, ValueError):
             self.store.close_interrupted_as_partial()
             self.call_from_thread(self.notify, "That session could not be resumed; it was saved as partial.",
                                   severity="warning")
             return
-        self.call_from_thread(self.push_screen, screen, self._session_closed)
+        self.call_from_thread(self.open_session, routine, self.store.exercise_index(), resume=info,
+                              stored_routine=info.routine_id is not None)
 
     @store_work(group="sessions")
     def start_routine(self, routine_id: str) -> None:
@@ -306,22 +305,80 @@ class StretchApp(App[int]):
         if routine is None:
             self.call_from_thread(self.notify, f"No routine with id {routine_id!r}.", severity="error")
             return
-        session_screen = screen_class("session", "SessionScreen")
-        self.call_from_thread(self.push_screen, session_screen(routine, self.store.exercise_index()),
-                              self._session_closed)
+        self.call_from_thread(self.open_session, routine, self.store.exercise_index())
 
     def start_suggested(self, routine: Routine, exercises: dict[str, Exercise]) -> None:
         """Today's suggestion: a routine with no row of its own (history keeps its name)."""
-        session_screen = screen_class("session", "SessionScreen")
-        self.push_screen(session_screen(routine, exercises, stored_routine=False), self._session_closed)
+        self.open_session(routine, exercises, stored_routine=False)
 
     def start_exercise(self, exercise: Exercise) -> None:
         """A one-exercise session from the library."""
         from stretchtui.core.model import Routine, RoutineItem
 
         routine = Routine(id="", name=exercise.name, items=(RoutineItem(exercise.id),))
+        self.open_session(routine, {exercise.id: exercise}, stored_routine=False)
+
+    @work(group="session-gate", exclusive=True, exit_on_error=False)
+    async def open_session(self, routine: Routine, exercises: dict[str, Exercise], *, stored_routine: bool = True,
+                           resume: SessionInfo | None = None) -> None:
+        """The one way into a session (Today, the picker, Library, Routines, the palette, `stretchtui
+        start`, a resume): first the safety gate (core.safety.session_gate). With an open red flag, a
+        reason to ask the questions again, or moves that do not suit a listed condition, the person
+        sees why and must choose explicitly; the choice is stored with the session."""
+        import asyncio
+
+        from stretchtui.core.safety import SafetyCheck, confirmation_record, session_gate
+        from stretchtui.ui.screens.safety_gate import GateChoice, SafetyGateScreen
+
+        def read() -> tuple[SafetyCheck, dict[str, Exercise], frozenset[str]]:
+            store = self.store
+            return store.safety_check(), store.exercise_index(), store.recently_hurt()
+
+        check, library, hurt_recently = await asyncio.to_thread(read)
+        exercises = {**library, **exercises}  # the whole library: "this hurts" may offer any gentler move
+        reasons = session_gate(check, [item.exercise_id for item in routine.items], exercises)
+        confirmed = None
+        if reasons:
+            choice = await self.push_screen_wait(SafetyGateScreen(routine, exercises, reasons,
+                                                                     allow_leave_out=resume is None))
+            if choice is None or choice is GateChoice.CANCEL:
+                return
+            if choice is GateChoice.ANSWER_AGAIN:
+                self.ask_safety_questions()
+                return
+            if choice is GateChoice.LEAVE_OUT:
+                from dataclasses import replace
+
+                left_out = {i for r in reasons for i in r.exercise_ids}
+                routine = replace(routine, items=tuple(i for i in routine.items if i.exercise_id not in left_out))
+                reasons = tuple(r for r in reasons if not r.exercise_ids)
+                stored_routine = False  # no longer the stored routine as written
+            if reasons:
+                confirmed = confirmation_record(reasons, choice.value, self.clock.now())
         session_screen = screen_class("session", "SessionScreen")
-        self.push_screen(session_screen(routine, {exercise.id: exercise}, stored_routine=False), self._session_closed)
+        self.push_screen(session_screen(routine, exercises, stored_routine=stored_routine, resume=resume,
+                                        safety_confirmed=confirmed, conditions=check.conditions,
+                                        hurt_recently=hurt_recently), self._session_closed)
+
+    @store_work(group="safety")
+    def ask_safety_questions(self) -> None:
+        """The safety questions, from anywhere; saved answers reload the screen underneath. A "yes"
+        given before is kept ticked; every other question is asked afresh."""
+        from stretchtui.ui.screens.safety import SafetyScreen
+
+        previous = {key: True for key, yes in self.store.safety_profile().answers.items() if yes}
+        self.call_from_thread(self.push_screen, SafetyScreen(previous), self._safety_answered)
+
+    def _safety_answered(self, answers: dict[str, bool] | None) -> None:
+        if answers is not None:
+            self._save_safety(answers)
+
+    @store_work(group="settings")
+    def _save_safety(self, answers: dict[str, bool]) -> None:
+        self.store.save_safety(answers=answers)
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            self.call_from_thread(reload)
 
     @work(thread=True, group="prefetch", exclusive=True, exit_on_error=False)
     def prefetch_screens(self) -> None:

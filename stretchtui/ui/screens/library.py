@@ -1,13 +1,15 @@
-"""The exercise library: search as you type, filter, and read how to do each exercise."""
+"""The exercise library: search as you type, filter, and read how to do each exercise. Exercises
+that do not suit a condition in the health profile are marked (`x` hides them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
@@ -16,6 +18,7 @@ from textual.widgets.option_list import Option
 from stretchtui.core.errors import UserError
 from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, label
 from stretchtui.core.search import LibraryFilter
+from stretchtui.core.vocabulary import Condition
 from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
@@ -51,6 +54,8 @@ class LibraryScreen(StretchAppMixin, Screen):
         Binding("escape", "clear_filters", "Clear", id="library-clear", show=False),
         Binding("d", "focus_detail", "Read", id="library-read", show=False,
                 tooltip="Move focus to the detail pane to scroll it"),
+        Binding("x", "toggle_not_for_you", "Hide/show not for you", id="library-not-for-you", show=False,
+                tooltip="Hide or show the exercises that do not suit a condition in your health profile"),
     ]
 
     @dataclass
@@ -59,13 +64,24 @@ class LibraryScreen(StretchAppMixin, Screen):
 
         exercises: list[Exercise]
         highlight: str | None = None
+        conditions: frozenset[Condition] = frozenset()
+
+    @dataclass
+    class ConditionsLoaded(Message):
+        """The health profile's conditions, read again when the screen is shown again."""
+
+        conditions: frozenset[Condition]
 
     def __init__(self) -> None:
         super().__init__()
         self.all_exercises: list[Exercise] = []
         self.shown: list[Exercise] = []
         self.filter = LibraryFilter()
-
+        self.conditions: frozenset[Condition] = frozenset()
+        """The health profile's conditions: exercises that do not suit one are marked."""
+        self.hide_not_for_you = False
+        self.hidden = 0
+        self._loaded_once = False
 
     def compose(self) -> ComposeResult:
         yield NavBar("library")
@@ -90,19 +106,43 @@ class LibraryScreen(StretchAppMixin, Screen):
 
     @store_work(exclusive=True, group="library-load")
     def load_exercises(self, highlight: str | None = None) -> None:
-        post_if_current(self, self.Loaded(self.stretch_app.store.exercises(), highlight))
+        store = self.stretch_app.store
+        post_if_current(self, self.Loaded(store.exercises(), highlight, store.safety_profile().conditions))
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
         self.all_exercises = message.exercises
+        self.conditions = message.conditions
+        self._loaded_once = True
         self.query_one("#exercise-list", OptionList).loading = False
         self.refresh_list(keep=message.highlight)
+
+    @on(events.ScreenResume)
+    def _resumed(self) -> None:
+        if self._loaded_once:  # the conditions may have changed in Settings meanwhile
+            self.load_conditions()
+
+    @store_work(exclusive=True, group="library-conditions")
+    def load_conditions(self) -> None:
+        post_if_current(self, self.ConditionsLoaded(self.stretch_app.store.safety_profile().conditions))
+
+    @on(ConditionsLoaded)
+    def _on_conditions(self, message: ConditionsLoaded) -> None:
+        if message.conditions != self.conditions:
+            self.conditions = message.conditions
+            self.refresh_list()
+
+    def not_for_you(self, exercise: Exercise) -> bool:
+        """The exercise does not suit a condition in the health profile."""
+        return bool(exercise.avoid_reasons(self.conditions))
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Re-apply the filter, keeping the highlighted exercise where it is still shown."""
         option_list = self.query_one("#exercise-list", OptionList)
         current = keep or self._highlighted_id()
-        self.shown = self.filter.apply(self.all_exercises)
+        matching = self.filter.apply(self.all_exercises)
+        self.shown = [ex for ex in matching if not self.not_for_you(ex)] if self.hide_not_for_you else matching
+        self.hidden = len(matching) - len(self.shown)
         option_list.clear_options()
         option_list.add_options(Option(self._option_text(ex), id=ex.id) for ex in self.shown)
         ids = [ex.id for ex in self.shown]
@@ -114,11 +154,16 @@ class LibraryScreen(StretchAppMixin, Screen):
     def _option_text(self, ex: Exercise) -> str:
         star = "★ " if ex.favourite else "  "
         own = " [$text-muted](own)[/]" if ex.origin is Origin.USER else ""
-        return f"{star}{ex.name}{own}"
+        mark = "\n    [$text-warning]⚠ not for you[/]" if self.not_for_you(ex) else ""  # a line of its own
+        return f"{star}{escape(ex.name)}{own}{mark}"
 
     def _update_count(self) -> None:
         total, shown = len(self.all_exercises), len(self.shown)
-        text = f"{shown} of {total}" if self.filter.active else f"{total} exercises"
+        text = f"{shown} of {total}" if self.filter.active or self.hidden else f"{total} exercises"
+        if self.hidden:
+            text += f" · {self.hidden} not for you hidden (x shows)"
+        elif self.conditions and (marked := sum(1 for ex in self.shown if self.not_for_you(ex))):
+            text += f" · {marked} ⚠ not for you (x hides)"
         self.query_one("#match-count", Label).update(text)
 
     def _highlighted_id(self) -> str | None:
@@ -134,6 +179,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     def _show_detail(self) -> None:
         exercise = self.selected_exercise()
         detail = self.query_one(ExerciseDetail)
+        detail.conditions = self.conditions
         if exercise is not detail.exercise:
             detail.exercise = exercise
             if exercise is not None:
@@ -185,6 +231,14 @@ class LibraryScreen(StretchAppMixin, Screen):
 
     def action_focus_detail(self) -> None:
         self.query_one(ExerciseDetail).focus()
+
+    def action_toggle_not_for_you(self) -> None:
+        """x: hide the exercises that do not suit a listed condition, or show them again."""
+        if not self.conditions:
+            self.notify("No conditions in your health profile (Settings), so every exercise is shown.")
+            return
+        self.hide_not_for_you = not self.hide_not_for_you
+        self.refresh_list()
 
     def action_clear_filters(self) -> None:
         self.query_one("#search", Input).value = ""

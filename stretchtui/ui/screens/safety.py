@@ -1,43 +1,222 @@
-"""The short safety screen: questions whose 'yes' means see a clinician instead of stretching."""
+"""The safety questions: the red flags a doctor would ask about (core.safety.QUESTIONS), each
+answered in words. A 'yes' means see a clinician instead of stretching."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Static
 
-from stretchtui.core.suggest import RED_FLAG_QUESTIONS
+from stretchtui.core.safety import QUESTIONS, Grade
+from stretchtui.core.vocabulary import plural
 from stretchtui.ui.screens.base import Dialog
+from stretchtui.ui.widgets.yes_no import YesNo
+
+INTRO = ("The questions a doctor would ask about back pain (the NICE red flags). A yes means: "
+         "see someone instead of stretching. This is not a diagnosis.")
+KEYS_HINT = "y yes · n no · ↑↓ move · a none of these · Ctrl+S save · Esc later"
+GROUP_TITLES = {
+    Grade.URGENT: "If yes: get medical help today",
+    Grade.SOON: "If yes: see a doctor within days",
+}
+
+
+def _row_id(key: str) -> str:
+    return f"q-{key}"
 
 
 class SafetyScreen(Dialog[dict[str, bool] | None]):
-    """Six yes/no questions (all 'no' to start); dismisses with the answers."""
+    """Every question of core.safety.QUESTIONS, urgent ones first; dismisses with the answers
+    (question key -> yes), or None when left without a change ("Later")."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="safety-save", priority=True),
-        Binding("escape", "cancel", "Later", id="safety-later"),
+        Binding("escape", "leave", "Later", id="safety-later"),
+        Binding("y", "answer(True)", "Yes", id="safety-yes"),
+        Binding("n", "answer(False)", "No", id="safety-no"),
+        Binding("space", "toggle", "Toggle", id="safety-toggle", show=False),
+        Binding("a", "none_of_these", "None of these", id="safety-none"),
+        # priority: the scrolling list around the questions would take up and down for itself
+        Binding("down", "move(1)", "Next question", id="safety-down", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous question", id="safety-up", show=False, priority=True),
     ]
 
-    def __init__(self, previous: dict[str, bool] | None = None) -> None:
+    def __init__(self, previous: Mapping[str, bool] | None = None) -> None:
         super().__init__()
-        self.previous = previous or {}
+        known = {q.key for q in QUESTIONS}
+        self.previous = {k: bool(v) for k, v in (previous or {}).items() if k in known}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="safety"):
-            yield Static("[b]A quick safety check[/b]", classes="dialog-question")
-            yield Static("Stretching is not the answer to every back pain. Switch on any that is true for you "
-                         "(space toggles, Tab moves).", classes="dialog-hint")
-            for key, text, _level in RED_FLAG_QUESTIONS:
-                yield Checkbox(text, self.previous.get(key, False), id=f"flag-{key}", compact=True,
-                               classes="safety-row")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
+            yield Static("[b]A quick safety check[/b]", id="safety-title")
+            yield Static(INTRO, id="safety-intro", markup=False)
+            with VerticalScroll(id="safety-questions", can_focus=False):
+                grade = None
+                for question in QUESTIONS:
+                    if question.grade is not grade:
+                        grade = question.grade
+                        yield Static(Content.from_markup(f"[b]{GROUP_TITLES[grade]}[/b]"),
+                                     classes="safety-group")
+                    yield YesNo(question.text, self.previous.get(question.key), id=_row_id(question.key))
+            yield Static("", id="safety-status", markup=False)
+            yield Static(KEYS_HINT, classes="dialog-hint", markup=False)
+            with Horizontal(classes="dialog-buttons", id="safety-buttons"):
+                yield Button("None of these (a)", id="none-of-these", compact=True)
+                yield Button("Save (Ctrl+S)", id="save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self._show_count()
+        self._focus_row(self._first_unanswered() or self.rows()[0])
+
+    # ------------------------------------------------------------------ state
+
+    def rows(self) -> list[YesNo]:
+        return list(self.query(YesNo))
+
+    def answers(self) -> dict[str, bool]:
+        """The answers given so far (unanswered questions are left out)."""
+        return {q.key: row.answer for q, row in zip(QUESTIONS, self.rows(), strict=True) if row.answer is not None}
+
+    def changed(self) -> bool:
+        return self.answers() != self.previous
+
+    def _unanswered(self) -> list[YesNo]:
+        return [row for row in self.rows() if row.answer is None]
+
+    def _first_unanswered(self) -> YesNo | None:
+        return next(iter(self._unanswered()), None)
+
+    def _focused_row(self) -> YesNo | None:
+        return self.focused if isinstance(self.focused, YesNo) else None
+
+    def _focus_row(self, row: YesNo) -> None:
+        row.focus()
+        row.scroll_visible(animate=False)
+
+    def _say(self, text: str, *, warn: bool = False) -> None:
+        status = self.query_one("#safety-status", Static)
+        status.update(("! " if warn else "") + text)
+        status.set_class(warn, "-warning")
+
+    def _show_count(self) -> None:
+        left = len(self._unanswered())
+        yes = sum(self.answers().values())
+        text = (f"{len(QUESTIONS) - left} of {len(QUESTIONS)} answered" if left
+                else f"All {len(QUESTIONS)} answered")
+        if yes:
+            text += f"; yes to {plural(yes, 'question')}"
+        self._say(text + ".")
+
+    @on(YesNo.Changed)
+    def _answer_changed(self) -> None:
+        self._show_count()
+
+    # ------------------------------------------------------------------ keys
+
+    def action_answer(self, yes: bool) -> None:
+        """y / n: answer the focused question and move to the next one."""
+        row = self._focused_row()
+        if row is None:
+            target = self._first_unanswered()
+            if target is not None:
+                self._focus_row(target)
+            return
+        row.answer = yes
+        self.action_move(1)
+
+    def action_toggle(self) -> None:
+        row = self._focused_row()
+        if row is not None:
+            row.toggle()
+
+    def action_move(self, step: int) -> None:
+        rows = self.rows()
+        row = self._focused_row()
+        if row is None:
+            self._focus_row(rows[0] if step > 0 else rows[-1])
+            return
+        index = rows.index(row) + step
+        if 0 <= index < len(rows):
+            self._focus_row(rows[index])
+        elif index >= len(rows):
+            self.query_one("#save", Button).focus()
+
+    @on(Button.Pressed, "#none-of-these")
+    def action_none_of_these(self) -> None:
+        """Every unanswered question becomes No. A yes is never changed: with one given, the rest
+        are filled in and nothing is saved until Ctrl+S, so the yes is seen once more."""
+        for row in self._unanswered():
+            row.answer = False
+        yes_rows = [row for row in self.rows() if row.answer]
+        if not yes_rows:
+            self.dismiss(self.answers())
+            return
+        self._focus_row(yes_rows[0])
+        self._say(f"You said yes to {plural(len(yes_rows), 'question')}: kept. The others are now No. "
+                  "Ctrl+S saves.", warn=True)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        self.dismiss({key: self.query_one(f"#flag-{key}", Checkbox).value for key, _t, _l in RED_FLAG_QUESTIONS})
+        left = self._unanswered()
+        if left:
+            self._say(f"{plural(len(left), 'question')} still "
+                      f"{'needs' if len(left) == 1 else 'need'} an answer (y or n).", warn=True)
+            self._focus_row(left[0])
+            return
+        self.dismiss(self.answers())
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def action_leave(self) -> None:
+        """Esc: nothing changed, close ("Later"); otherwise ask, never dropping an answer silently."""
+        if not self.changed():
+            self.dismiss(None)
+            return
+        self.app.push_screen(LeaveSafetyScreen(sum(self.answers().values())), self._leave_chosen)
+
+    def _leave_chosen(self, choice: str | None) -> None:
+        if choice == "save":
+            if any(self.answers().values()):
+                self.dismiss(self.answers())  # a yes: saved as it stands, the rest counted as no
+            else:
+                self.action_save()
+        elif choice == "discard":
+            self.dismiss(None)
+
+
+class LeaveSafetyScreen(Dialog[str]):
+    """Esc on changed safety answers: save them, discard them, or keep answering."""
+
+    BINDINGS = [
+        Binding("s", "choose('save')", "Save", id="safety-leave-save"),
+        Binding("d", "choose('discard')", "Discard", id="safety-leave-discard"),
+        Binding("k,escape", "choose('keep')", "Keep answering", id="safety-leave-keep"),
+    ]
+
+    def __init__(self, yes_count: int = 0) -> None:
+        super().__init__()
+        self.yes_count = yes_count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="safety-leave"):
+            yield Static("Save your answers?", classes="dialog-question")
+            if self.yes_count:
+                yield Static(f"You said yes to {plural(self.yes_count, 'question')}. Discarding forgets it.",
+                             classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (s)", id="save", variant="primary")
+                yield Button("Discard (d)", id="discard", variant="error")
+                yield Button("Keep answering (k)", id="keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#save", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "keep")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

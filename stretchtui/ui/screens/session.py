@@ -24,7 +24,8 @@ from textual.timer import Timer
 from textual.widgets import Digits, Label, Static
 
 from stretchtui.core import cues
-from stretchtui.core.model import Exercise, Kind, Routine
+from stretchtui.core.after_hurt import OfferKind, offer_after_hurt
+from stretchtui.core.model import Condition, Exercise, Kind, Routine
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import (
@@ -38,8 +39,8 @@ from stretchtui.core.timer import (
     StepRecorded,
     SwitchSide,
     build_phases,
-    gentler_alternative,
 )
+from stretchtui.ui.screens.session_info import ExerciseInfoScreen, steps_content
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
 from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.workers import store_work
@@ -89,13 +90,23 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         Binding("d,enter", "done", "Done", id="session-done"),
         Binding("r", "restart", "Restart step", id="session-restart", show=False),
         Binding("h", "hurts", "This hurts", id="session-hurts"),
+        Binding("i", "info", "Info", id="session-info", show=False,
+                tooltip="The exercise's cautions and steps; the timer keeps running"),
         Binding("q,escape", "end", "End", id="session-end"),
     ]
 
     def __init__(self, routine: Routine, exercises: dict[str, Exercise], *, resume: SessionInfo | None = None,
-                 ask_pain: bool = True, stored_routine: bool = True) -> None:
+                 ask_pain: bool = True, stored_routine: bool = True,
+                 safety_confirmed: dict[str, Any] | None = None, conditions: frozenset[Condition] = frozenset(),
+                 hurt_recently: frozenset[str] = frozenset()) -> None:
+        """`safety_confirmed`: what the person confirmed at the safety gate (StretchApp.open_session),
+        stored with the session. `conditions` and `hurt_recently` keep "this hurts" from offering a
+        move that does not suit the person or hurt lately (core.after_hurt)."""
         super().__init__()
         self.routine = routine
+        self.safety_confirmed = safety_confirmed
+        self.conditions = conditions
+        self.hurt_recently = hurt_recently
         self.stored_routine = stored_routine and bool(routine.id)  # False: a suggestion or one exercise
         self.exercises = exercises
         self.resume_info = resume
@@ -151,7 +162,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
 
         def create() -> None:
             info = store.start_session(routine_id, self.routine.name, planned, pain_before=pain_before,
-                                       resume_state=None)
+                                       resume_state=None, safety_confirmed=self.safety_confirmed)
             self.session_id = info.id
 
         self._write(create)
@@ -308,7 +319,10 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         self._set("cue", self._cue(phase, exercise), lambda v: q("#session-cue", Static).update(Content(v)))
         self._set_text("breath", self._breath(phase, exercise, timer), q("#session-breath", Static))
         steps = "\n".join(f"{i}. {s}" for i, s in enumerate(exercise.steps, 1)) if exercise else ""
-        self._set("steps", steps, lambda v: q("#session-steps", Static).update(Content(v)))
+        # Getting into position (get ready, or the rest before it): when to stop comes first.
+        getting_ready = phase.kind in (PhaseKind.GET_READY, PhaseKind.REST)
+        cautions = exercise.cautions if exercise is not None and getting_ready else ()
+        self._set("steps", (steps, cautions), lambda v: q("#session-steps", Static).update(steps_content(*v)))
         next_name = self._next_name()
         self._set("next", next_name, lambda v: q("#session-next-up", Static).update(
             Content(f"Next: {v}" if v else "Last exercise")))
@@ -353,6 +367,8 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         """'Done' only means something while a hold or reps step counts."""
         if action == "done":
             return self.timer is not None and self.timer.phase.is_work
+        if action == "info":
+            return self.timer is not None and self.timer.phase.exercise_id in self.exercises
         return True
 
     def _control(self, action: Callable[[], list[Event]]) -> None:
@@ -379,6 +395,13 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
     def action_restart(self) -> None:
         self._control(lambda: self.timer.restart_step())
 
+    def action_info(self) -> None:
+        """i: the exercise's cautions and steps, over the session; the timer keeps running."""
+        timer = self.timer
+        exercise = self.exercises.get(timer.phase.exercise_id) if timer is not None else None
+        if exercise is not None:
+            self.app.push_screen(ExerciseInfoScreen(exercise))
+
     def action_hurts(self) -> None:
         timer = self.timer
         if timer is None or timer.finished:
@@ -396,26 +419,30 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
                 return
             self._hold_finish = True
             self._handle(timer.hurt(pain))
-            alternative = None
+            offer = None
             if hurt_exercise is not None:
                 used = {p.exercise_id for p in timer.phases}
-                alternative = gentler_alternative(hurt_exercise, self.exercises.values(), exclude=used)
+                offer = offer_after_hurt(hurt_exercise, self.exercises.values(), exclude=used,
+                                         conditions=self.conditions, hurt_recently=self.hurt_recently)
 
-            def decided(gentler: bool | None) -> None:
+            def decided(choice: str | None) -> None:
                 self._hold_finish = False
-                if gentler and alternative is not None:
-                    self._handle(timer.insert_alternative(alternative))
+                if choice == "end":
+                    self._finish(SessionStatus.PARTIAL, ask_pain=True)
+                    return
+                if choice == "take" and offer is not None and offer.exercise is not None:
+                    self._handle(timer.insert_alternative(offer.exercise))
                 if timer.finished:
                     self._finish_complete()
                 elif timer.paused:
                     self._control(timer.unpause)
                 self._refresh_display()
 
-            if alternative is not None:
-                self.app.push_screen(AlternativeScreen(phase.exercise_name, alternative.name), decided)
+            if offer is not None:
+                self.app.push_screen(AlternativeScreen(phase.exercise_name, offer), decided)
             else:
                 self.notify(f"Stopped {phase.exercise_name} and noted it. Moving on.", severity="warning")
-                decided(False)
+                decided(None)
 
         self.app.push_screen(PainScreen(f"How much does {phase.exercise_name} hurt?",
                                         "0-9, or t for 10. Esc: it's fine, carry on."), answered)

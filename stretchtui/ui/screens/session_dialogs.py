@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Button, Static
 
+from stretchtui.core.after_hurt import HurtOffer, OfferKind
 from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.ui.screens.base import Dialog
@@ -70,35 +71,50 @@ class EndSessionScreen(Dialog[str]):
         self.dismiss(choice)
 
 
-class AlternativeScreen(Dialog[bool]):
-    """After 'this hurts': offer the gentler alternative, or skip on."""
+class AlternativeScreen(Dialog[str]):
+    """After 'this hurts' (core.after_hurt): a gentler move, a relief position, or ending for today.
+    Dismisses with "take" (do the offered move), "skip" (carry on without it) or "end"."""
 
     BINDINGS = [
-        Binding("g", "choose(True)", "Try the gentler one", id="alt-gentler"),
-        Binding("s,escape", "choose(False)", "Skip it", id="alt-skip"),
+        Binding("g", "choose('take')", "Take the offer", id="alt-take"),
+        Binding("s,escape", "choose('skip')", "Skip it", id="alt-skip"),
+        Binding("e", "choose('end')", "End for today", id="alt-end"),
     ]
 
-    def __init__(self, hurt_name: str, alternative_name: str) -> None:
+    def __init__(self, hurt_name: str, offer: HurtOffer) -> None:
         super().__init__()
-        self.hurt_name, self.alternative_name = hurt_name, alternative_name
+        self.hurt_name, self.offer = hurt_name, offer
 
     def compose(self) -> ComposeResult:
+        offer, stopped = self.offer, f"Stopped [b]{escape(self.hurt_name)}[/b] and noted it."
+        if offer.kind is OfferKind.GENTLER and offer.exercise is not None:
+            question = f"{stopped} Try something gentler for the same area: [b]{escape(offer.exercise.name)}[/b]?"
+        elif offer.kind is OfferKind.RELIEF and offer.exercise is not None:
+            question = (f"{stopped} Nothing gentler is left for that area. Rest in a position that often eases "
+                        f"the back: [b]{escape(offer.exercise.name)}[/b]?")
+        else:
+            question = f"{stopped} {escape(offer.advice)}"
         with Vertical(classes="dialog"):
-            yield Static(Content.from_markup(
-                f"Stopped [b]{escape(self.hurt_name)}[/b] and noted it. Try something gentler for the same "
-                f"area: [b]{escape(self.alternative_name)}[/b]?"), classes="dialog-question")
+            yield Static(Content.from_markup(question), classes="dialog-question")
             yield Static("If pain is sharp, spreading, or comes with numbness or tingling, stop for today.",
                          classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Try it (g)", id="gentler", variant="primary")
-                yield Button("Skip (s)", id="skip")
+                if offer.exercise is not None:
+                    yield Button("Try it (g)", id="take", variant="primary")
+                    yield Button("Skip it (s)", id="skip")
+                    yield Button("End for today (e)", id="end")
+                else:
+                    yield Button("End for today (e)", id="end", variant="primary")
+                    yield Button("Carry on (s)", id="skip")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "gentler")
+        self.dismiss(event.button.id or "skip")
 
-    def action_choose(self, gentler: bool) -> None:
-        self.dismiss(gentler)
+    def action_choose(self, choice: str) -> None:
+        if choice == "take" and self.offer.exercise is None:
+            return
+        self.dismiss(choice)
 
 
 class ResumeScreen(Dialog[str]):

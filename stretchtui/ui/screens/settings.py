@@ -1,21 +1,35 @@
-"""Settings: theme, the day-start hour, the daily goal, grace days and session cues; saved at once."""
+"""Settings: theme, the day-start hour, the daily goal, grace days, session cues and the health
+profile; each saved at once when changed, and nothing written by opening the screen."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Grid, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Label, Select, Static, Switch
+from textual.widgets import Button, Checkbox, Label, Select, Static, Switch
 
+from stretchtui.core.safety import SafetyCheck, State
 from stretchtui.core.settings import BY_KEY, SETTINGS
-from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.core.vocabulary import Condition, label
 from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.workers import store_work
 from stretchtui.ui.widgets.keybar import KeyBar
+from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.widgets.yes_no import TickBox
+from stretchtui.ui.workers import store_work
 
+CONDITIONS_HELP = ("Listed conditions keep unsuitable moves out of suggestions, and you are asked before "
+                   "starting one of them by hand.")
+STATE_WORDS = {
+    State.CLEAR: "clear",
+    State.SOON: "a yes: see a doctor within days",
+    State.URGENT: "a yes: get medical help today",
+    State.UNANSWERED: "not every question answered",
+}
 
 
 def _choice_label(key: str, value: Any) -> str:
@@ -24,10 +38,35 @@ def _choice_label(key: str, value: Any) -> str:
     return str(value)
 
 
+def _condition_id(condition: Condition) -> str:
+    return f"condition-{condition.value}"
+
+
+def answered_line(check: SafetyCheck, zone: tzinfo) -> str:
+    """'Answered 21 Nov 2026: clear.', with why they are asked again, if they are."""
+    answered_at = check.profile.answered_at
+    if answered_at is None:
+        return "Safety questions: not answered yet, so only gentle mobility is suggested."
+    day = answered_at.astimezone(zone)
+    text = f"Answered {day.day} {day:%b %Y}: {STATE_WORDS[check.state]}."
+    if check.ask_again:
+        text += " Please answer again: " + " ".join(reason.text for reason in check.ask_again)
+    return text
+
+
 class SettingsScreen(StretchAppMixin, Screen):
     CSS_PATH = "settings.tcss"  # read when first shown (see stretchtui.tcss)
     TITLE = "Settings"
+    BINDINGS = [
+        Binding("exclamation_mark", "safety_questions", "Safety questions", id="settings-safety", key_display="!"),
+    ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        # What the database holds, once read: until then the controls show defaults, and a change
+        # event from them (a Select posts one as it mounts) must never be taken for the user's.
+        self._saved: dict[str, Any] | None = None
+        self._conditions: frozenset[Condition] | None = None
 
     def compose(self) -> ComposeResult:
         yield NavBar("settings")
@@ -45,6 +84,15 @@ class SettingsScreen(StretchAppMixin, Screen):
                         yield Select([(_choice_label(spec.key, c), c) for c in spec.choices], id=spec.key,
                                      allow_blank=False, value=spec.default, compact=True)
                     yield Static(spec.help, classes="setting-help")
+            yield Label("Health profile", id="health-title")
+            yield Static(CONDITIONS_HELP, classes="setting-help", id="health-help")
+            with Vertical(id="health-conditions"):
+                for condition in Condition:
+                    yield TickBox(label(condition), id=_condition_id(condition), classes="condition", compact=True,
+                                  disabled=True)  # enabled once the saved ones are shown
+            with Horizontal(id="safety-answers"):
+                yield Static("…", id="safety-answered", markup=False)
+                yield Button("Answer the safety questions again (!)", id="ask-again", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -54,25 +102,44 @@ class SettingsScreen(StretchAppMixin, Screen):
     def load(self) -> None:
         store = self.stretch_app.store
         values = {spec.key: store.get_setting(spec.key, spec.default) for spec in SETTINGS}
-        self.app.call_from_thread(self._apply, values)
+        check = store.safety_check()
+        self.app.call_from_thread(self._apply, values, check)
 
-    def _apply(self, values: dict[str, Any]) -> None:
+    def _apply(self, values: dict[str, Any], check: SafetyCheck) -> None:
         for key, value in values.items():
             widget = self.query_one(f"#{key}")
             with widget.prevent(Select.Changed, Switch.Changed):
                 widget.value = value
+        self._saved = dict(values)
+        for condition in Condition:
+            tick = self.query_one(f"#{_condition_id(condition)}", TickBox)
+            with tick.prevent(Checkbox.Changed):
+                tick.value = condition in check.conditions
+            tick.disabled = False
+        self._conditions = check.conditions
+        self._show_answers(check)
+
+    # ------------------------------------------------------------------ settings
 
     @on(Select.Changed, "#theme")
     def _theme(self, event: Select.Changed) -> None:
-        if event.value != self.app.theme and event.value is not Select.NULL:
+        if event.value is Select.NULL or event.value != event.select.value:
+            return  # a stale event: the Select shows another value by now
+        if event.value != self.app.theme:
             self.app.theme = str(event.value)  # the app remembers it
 
     @on(Select.Changed)
     @on(Switch.Changed)
     def _changed(self, event: Select.Changed | Switch.Changed) -> None:
         control = event.control
-        if control.id in BY_KEY:
-            self.save(control.id, BY_KEY[control.id].check(event.value))
+        key = control.id or ""
+        if key not in BY_KEY or self._saved is None:
+            return  # not a setting, or the saved values are not shown yet
+        if event.value != control.value or event.value == self._saved.get(key):
+            return  # stale (posted before the saved value was shown), or nothing new
+        value = BY_KEY[key].check(event.value)
+        self._saved[key] = value
+        self.save(key, value)
 
     @store_work(group="settings-save")
     def save(self, key: str, value: Any) -> None:
@@ -82,3 +149,43 @@ class SettingsScreen(StretchAppMixin, Screen):
         elif key == "day_start_hour":
             self.stretch_app.day_start_hour = int(value)
         self.app.call_from_thread(self.notify, f"{BY_KEY[key].title}: saved.", timeout=2)
+
+    # ------------------------------------------------------------------ health profile
+
+    def chosen_conditions(self) -> frozenset[Condition]:
+        return frozenset(c for c in Condition if self.query_one(f"#{_condition_id(c)}", TickBox).value)
+
+    @on(Checkbox.Changed, ".condition")
+    def _condition_changed(self) -> None:
+        if self._conditions is None:
+            return
+        chosen = self.chosen_conditions()
+        if chosen != self._conditions:
+            self._conditions = chosen
+            self.save_conditions(sorted(c.value for c in chosen))
+
+    @store_work(group="settings-save")
+    def save_conditions(self, conditions: list[str]) -> None:
+        self.stretch_app.store.save_safety(conditions=conditions)
+        self.app.call_from_thread(self.notify, "Health profile: saved.", timeout=2)
+
+    @on(Button.Pressed, "#ask-again")
+    def action_safety_questions(self) -> None:
+        self.stretch_app.ask_safety_questions()
+
+    def _show_answers(self, check: SafetyCheck) -> None:
+        self.query_one("#safety-answered", Static).update(answered_line(check, self.stretch_app.clock.zone))
+
+    def reload(self) -> None:
+        """New safety answers were saved (StretchApp._save_safety): show their date and state."""
+        self.load_answers()
+
+    @on(events.ScreenResume)
+    def _resumed(self) -> None:
+        if self._saved is not None:
+            self.load_answers()
+
+    @store_work(group="settings-answers", exclusive=True)
+    def load_answers(self) -> None:
+        check = self.stretch_app.store.safety_check()
+        self.app.call_from_thread(self._show_answers, check)

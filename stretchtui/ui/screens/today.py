@@ -121,7 +121,7 @@ class TodayScreen(StretchAppMixin, Screen):
             pains_today=tuple(p.describe() for p in latest.values()), sitting_today=sitting,
             last_session=store.last_session(), tip=tip_of_the_day(store.tips(), day),
             suggestion=suggest(request), exercises=dict(request.exercises), minutes=minutes, place=place,
-            safety_answered=store.get_setting("safety_answers") is not None)
+            safety_answered=not request.safety.needs_asking)
         post_if_current(self, self.Loaded(data))
 
     @on(Loaded)
@@ -214,13 +214,7 @@ class TodayScreen(StretchAppMixin, Screen):
         self.reload()
 
     def action_safety(self) -> None:
-        from stretchtui.ui.screens.safety import SafetyScreen
-
-        self.app.push_screen(SafetyScreen(), self._safety_answered)
-
-    def _safety_answered(self, answers: dict[str, bool] | None) -> None:
-        if answers is not None:
-            self._save_choice("safety_answers", answers)
+        self.stretch_app.ask_safety_questions()
 
     def action_check_in(self) -> None:
         from stretchtui.ui.screens.checkin import CheckinScreen
@@ -233,16 +227,13 @@ class TodayScreen(StretchAppMixin, Screen):
 
     @store_work(group="today-write")
     def save_checkin(self, draft: CheckinDraft) -> None:
-        from stretchtui.core.suggest import note_mentions_red_flag
-
         store = self.stretch_app.store
         store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
                           no_comfortable_position=draft.no_comfortable_position)
         self.app.call_from_thread(self.notify, "Check-in saved.")
-        if note_mentions_red_flag(draft.note):
-            # The note never diagnoses; it only asks the safety questions again.
-            store.set_setting("safety_answers", None)
-            self._asked_safety = False
+        # A worrying note, pain of 8 or more, leg pain on both sides (core.safety.ask_again): the
+        # questions are asked again at once. A note never diagnoses; it only asks again.
+        self._asked_safety = False
         self.reload()
 
     def action_start_routine(self) -> None:

@@ -1,4 +1,4 @@
-"""How to do one exercise: dose, steps, what to feel, cautions, sources."""
+"""How to do one exercise: whether it suits you, dose, steps, what to feel, when to stop, sources."""
 
 from __future__ import annotations
 
@@ -8,17 +8,29 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from stretchtui.core.model import INTENSITY_NAMES, Exercise, format_duration, label
+from stretchtui.core.model import INTENSITY_NAMES, Condition, Exercise, format_duration, label
+
+CAUTIONS_HEADING = "Stop if it hurts · take care"
+"""Above an exercise's cautions, here and in a session."""
 
 
-def describe_exercise(ex: Exercise, usage: str) -> str:
-    """Textual markup for the detail pane (kept separate so it is easy to test and reuse)."""
+def not_advised_lines(ex: Exercise, conditions: frozenset[Condition]) -> list[str]:
+    """`⚠ Not advised with pregnancy: <reason>` (markup), one per listed condition it does not suit."""
+    return [f"[b $text-warning]⚠ Not advised with {escape(label(condition).lower())}:[/] {escape(reason)}"
+            for condition, reason in ex.avoid_reasons(conditions)]
+
+
+def describe_exercise(ex: Exercise, usage: str, conditions: frozenset[Condition] = frozenset()) -> str:
+    """Textual markup for the detail pane (kept separate so it is easy to test and reuse).
+    `conditions`: the health profile's; why the exercise does not suit them comes first."""
     e = escape
     star = "[$warning]★[/] " if ex.favourite else ""
     own = "  [$text-muted](own exercise)[/]" if ex.origin.value == "user" else ""
     lines = [f"[b]{star}{e(ex.name)}[/b]{own}"]
     if ex.aliases:
         lines.append(f"[$text-muted]also called {e(', '.join(ex.aliases))}[/]")
+    if not_advised := not_advised_lines(ex, conditions):
+        lines += not_advised
     dots = "●" * ex.intensity + "○" * (3 - ex.intensity)
     lines.append(
         f"{e(label(ex.kind))} · {e(label(ex.position))} · intensity {dots} {INTENSITY_NAMES[ex.intensity]}"
@@ -37,7 +49,7 @@ def describe_exercise(ex: Exercise, usage: str) -> str:
     lines.append("[b $accent]You should feel[/]")
     lines.append(f" {e(ex.feel)}")
     lines.append("")
-    lines.append("[b $warning]Take care[/]")
+    lines.append(f"[b $warning]! {CAUTIONS_HEADING}[/]")
     lines += [f" • {e(c)}" for c in ex.cautions]
     lines.append("")
     lines.append(f"[b $accent]Your history[/]\n {e(usage)}")
@@ -66,6 +78,8 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
     """The exercise shown, or None for the empty state."""
     usage: reactive[str] = reactive("Not done yet: no data yet.")
     """One line on how often it was done and how pain changed after it."""
+    conditions: reactive[frozenset[Condition]] = reactive(frozenset())
+    """The health profile's conditions: the reasons the exercise does not suit them are shown."""
 
     def compose(self):
         yield Static(id="detail-body")
@@ -76,6 +90,9 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
     def watch_usage(self) -> None:
         self._render_body()
 
+    def watch_conditions(self) -> None:
+        self._render_body()
+
     def _render_body(self) -> None:
         if not self.is_mounted:
             return
@@ -83,7 +100,7 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
         if self.exercise is None:
             body.update(Content("Nothing selected. Pick an exercise on the left."))
         else:
-            body.update(Content.from_markup(describe_exercise(self.exercise, self.usage)))
+            body.update(Content.from_markup(describe_exercise(self.exercise, self.usage, self.conditions)))
         self.scroll_home(animate=False)
 
     def on_mount(self) -> None:

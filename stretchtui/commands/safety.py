@@ -1,0 +1,233 @@
+"""`stretchtui safety`: answer the safety questions, set the health conditions, or show where they stand.
+
+The questions, their grades and what an answer means are core.safety's; the store keeps them
+(store.safety). This module only asks, checks what it was given and prints. Bad input is refused
+before the database is opened, so it writes nothing and creates no file. docs/safety.md says every
+rule in plain words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping
+
+from stretchtui.commands.common import CliError
+
+Handler = Callable[[argparse.Namespace], int]
+
+NONE = "none"
+ATTEMPTS = 2
+"""An answer that is not yes or no is asked once more; the second one ends the command."""
+YES = frozenset({"y", "yes"})
+NO = frozenset({"n", "no"})
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
+    from stretchtui.core.safety import QUESTION_KEYS
+    from stretchtui.core.vocabulary import Condition
+
+    safety = commands.add_parser(
+        "safety", help="answer the safety questions, set health conditions, or show them",
+        description="In a terminal, with no options: ask the safety questions one by one (y or n) and save the "
+                    "answers. Otherwise: show the answers, conditions and any reason to answer again. "
+                    "Not medical advice; nothing here diagnoses.")
+    safety.add_argument("--answers", metavar="none|KEY,KEY",
+                        help="save answers without asking: 'none' (every answer no) or the keys answered yes "
+                             "(every other question no). Keys: " + ", ".join(QUESTION_KEYS))
+    safety.add_argument("--conditions", metavar="C,C",
+                        help="set your conditions ('' or none clears them): "
+                             + ", ".join(c.value for c in Condition))
+    safety.add_argument("--json", action="store_true", help="print the state as JSON (after any change)")
+    return {"safety": cmd_safety}
+
+
+# --- reading the options (before anything is opened) ------------------------------------------
+
+def _items(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def parse_answers(text: str) -> dict[str, bool]:
+    """`none` -> {} (every answer no); `KEY,KEY` -> those keys yes. Raises CliError naming a bad key."""
+    from stretchtui.core.safety import QUESTION_KEYS, check_answer_keys
+
+    items = _items(text)
+    if items == [NONE]:
+        return {}
+    if not items or NONE in items:
+        raise CliError(f"--answers: give {NONE} (every answer no) or the keys answered yes, "
+                       f"separated by commas; the keys are: {', '.join(QUESTION_KEYS)}")
+    try:
+        return {key: True for key in check_answer_keys(items)}
+    except ValueError as error:
+        raise CliError(f"--answers: {error}") from None
+
+
+def parse_conditions(text: str) -> list[str]:
+    """`''` or `none` -> [] (clears them); `C,C` -> those. Raises CliError naming a bad condition."""
+    from stretchtui.core.safety import check_conditions
+
+    items = _items(text)
+    if items == [NONE]:
+        return []
+    try:
+        return sorted(c.value for c in check_conditions(items))
+    except ValueError as error:
+        raise CliError(f"--conditions: {error}") from None
+
+
+def on_terminal() -> bool:
+    """Questions are asked only when a person is there to answer: stdin and stdout both terminals."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no stdin, or a closed one
+        return False
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def cmd_safety(args: argparse.Namespace) -> int:
+    answers = parse_answers(args.answers) if args.answers is not None else None
+    conditions = parse_conditions(args.conditions) if args.conditions is not None else None
+    if answers is None and conditions is None:
+        if not args.json and on_terminal():
+            return _ask(args)
+        return _show(args, current_check(args), how_to=not args.json)
+    check = _save(args, answers, conditions)
+    if args.json:
+        _print_json(check)
+        return 0
+    saved = []
+    if answers is not None:
+        saved.append("your answers")
+    if conditions is not None:
+        saved.append("your conditions")
+    print(f"Saved {' and '.join(saved)}.")
+    return _show(args, check, how_to=False)
+
+
+def current_check(args: argparse.Namespace):  # -> core.safety.SafetyCheck
+    """The safety check as stored; with no database yet, the never-answered one (no file created)."""
+    from stretchtui.core.safety import SafetyCheck
+    from stretchtui.store import resolve_db_path
+
+    if not resolve_db_path(args.db).exists():
+        return SafetyCheck()
+    from stretchtui.commands.common import open_store
+
+    store = open_store(args)
+    try:
+        return store.safety_check()
+    finally:
+        store.close()
+
+
+def _save(args: argparse.Namespace, answers: Mapping[str, bool] | None, conditions: list[str] | None):
+    from stretchtui.commands.common import open_store
+
+    store = open_store(args)
+    try:
+        store.save_safety(answers=answers, conditions=conditions)
+        return store.safety_check()
+    finally:
+        store.close()
+
+
+def _ask(args: argparse.Namespace) -> int:
+    """Every question in order, y or n; saved only once all are answered."""
+    from stretchtui.core.safety import QUESTIONS
+
+    print("A quick safety check: {} questions about the back pain you have now. Answer y or n.".format(
+        len(QUESTIONS)))
+    print("A yes does not mean anything is wrong, and nothing here is a diagnosis: it means stretchtui "
+          "suggests no routine and tells you who to see.")
+    answers: dict[str, bool] = {}
+    try:
+        for number, question in enumerate(QUESTIONS, 1):
+            answers[question.key] = _answer(f"{number}/{len(QUESTIONS)} {question.text} [y/n] ", number,
+                                            question.key)
+    except KeyboardInterrupt:
+        print()
+        print("stretchtui: stopped; nothing saved", file=sys.stderr)
+        return 130
+    check = _save(args, answers, None)
+    print("Saved your answers.")
+    return _show(args, check, how_to=False)
+
+
+def _answer(prompt: str, number: int, key: str) -> bool:
+    for attempt in range(ATTEMPTS):
+        try:
+            reply = input(prompt if attempt == 0 else "Please answer y or n: ").strip().lower()
+        except EOFError:
+            print()
+            raise CliError(f"the input ended at question {number} ({key}); nothing saved") from None
+        if reply in YES:
+            return True
+        if reply in NO:
+            return False
+    raise CliError(f"no y or n for question {number} ({key}); nothing saved")
+
+
+# --- printing -------------------------------------------------------------------------------------
+
+STATE_WORDS = {
+    "clear": "clear",
+    "soon": "see a doctor soon",
+    "urgent": "get medical help today",
+    "unanswered": "not answered yet",
+}
+CLEAR_TEXT = "Nothing in your answers stands in the way of a routine."
+
+
+def to_json_dict(check) -> dict[str, object]:  # check: core.safety.SafetyCheck
+    from stretchtui.core.safety import QUESTION_KEYS
+
+    profile = check.profile
+    return {
+        "state": check.state.value,
+        "answered_at": profile.answered_at.isoformat() if profile.answered_at else None,
+        "answers": {key: profile.answers[key] for key in QUESTION_KEYS if key in profile.answers},
+        "conditions": sorted(c.value for c in profile.conditions),
+        "ask_again": [{"reason": a.reason, "text": a.text, "blocks": a.blocks} for a in check.ask_again],
+    }
+
+
+def _print_json(check) -> None:
+    from stretchtui.cli import print_json
+
+    print_json(to_json_dict(check))
+
+
+def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
+    from stretchtui.core.safety import BY_KEY, QUESTION_KEYS, advice_for
+    from stretchtui.store.safety import conditions_text
+
+    if args.json:
+        _print_json(check)
+        return 0
+    profile = check.profile
+    when = ""
+    if profile.answered_at is not None:
+        when = f" (answered {profile.answered_at.astimezone(args.clock.zone):%a %d %b %Y %H:%M})"
+    print(f"Safety questions: {STATE_WORDS[check.state.value]}{when}.")
+    yes = [key for key in QUESTION_KEYS if profile.answers.get(key)]
+    if yes:
+        print("You answered yes to:")
+        for key in yes:
+            print(f"  - {BY_KEY[key].text} ({key})")
+    if check.ask_again:
+        print("Please answer them again:")
+        for reason in check.ask_again:
+            tail = "" if check.red_flag else (" (no routine until then)" if reason.blocks
+                                              else " (gentle mobility only until then)")
+            print(f"  - {reason.text}{tail}")
+    for line in advice_for(check) or (CLEAR_TEXT,):
+        print(line)
+    print(f"Conditions: {conditions_text(sorted(profile.conditions))}.")
+    if how_to:
+        print("To answer: stretchtui safety in a terminal asks each question; for a script, "
+              "stretchtui safety --answers none when every answer is no, or --answers KEY,KEY with the keys "
+              "answered yes: " + ", ".join(QUESTION_KEYS) + ".")
+    return 0

@@ -1,0 +1,72 @@
+"""What "this hurts" offers next: always a way on, never more of the same.
+
+In order: a gentler move for the same area (any position, the same or a lower intensity, a gentle
+kind, not hurt recently, suited to the person's conditions); else a relief position (child's pose,
+knees to chest, lying on your back with knees bent); else ending the session, with advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
+from enum import StrEnum
+
+from stretchtui.core.model import Exercise, Kind
+from stretchtui.core.vocabulary import Condition
+
+GENTLE_KINDS = (Kind.MOBILITY, Kind.MOTOR_CONTROL)
+RELIEF_POSITIONS = ("crook-lying-rest", "childs-pose", "double-knee-to-chest", "knee-to-chest")
+"""Positions that often ease a sore back, in the order they are offered."""
+END_ADVICE = ("Stop here for today: rest in whatever position eases it. If the pain is sharp, spreads down "
+              "a leg, or comes with numbness or tingling, do not carry on, and seek advice if it does not settle.")
+
+
+class OfferKind(StrEnum):
+    GENTLER = "gentler"
+    RELIEF = "relief"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class HurtOffer:
+    kind: OfferKind
+    exercise: Exercise | None = None
+    advice: str = ""
+
+
+def _suits(exercise: Exercise, conditions: Set[Condition], hurt_recently: Set[str]) -> bool:
+    return not exercise.avoid_reasons(conditions) and exercise.id not in hurt_recently and (
+        exercise.dose.reps > 0 or exercise.dose.hold_seconds > 0)
+
+
+def gentler_alternative(hurt: Exercise, library: Iterable[Exercise], *, exclude: Set[str] = frozenset(),
+                        conditions: Set[Condition] = frozenset(),
+                        hurt_recently: Set[str] = frozenset()) -> Exercise | None:
+    """A gentle move sharing an area with `hurt`, at most as intense; more shared areas win, then the
+    lower intensity, then the same position (no getting up and down), then the name."""
+    areas = set(hurt.areas)
+    candidates = [c for c in library
+                  if c.id != hurt.id and c.id not in exclude and c.kind in GENTLE_KINDS
+                  and c.intensity <= hurt.intensity and areas & set(c.areas) and _suits(c, conditions, hurt_recently)]
+
+    def rank(c: Exercise) -> tuple[int, int, bool, str, str]:
+        return (-len(areas & set(c.areas)), c.intensity, c.position != hurt.position, c.name.casefold(), c.id)
+
+    return min(candidates, key=rank, default=None)
+
+
+def offer_after_hurt(hurt: Exercise, library: Iterable[Exercise], *, exclude: Set[str] = frozenset(),
+                     conditions: Set[Condition] = frozenset(), hurt_recently: Set[str] = frozenset()) -> HurtOffer:
+    """`exclude`: moves already in this session (a gentler one should be new); `hurt_recently`: moves
+    marked hurt lately, this one included."""
+    library = list(library)
+    hurt_recently = set(hurt_recently) | {hurt.id}
+    gentler = gentler_alternative(hurt, library, exclude=exclude, conditions=conditions, hurt_recently=hurt_recently)
+    if gentler is not None:
+        return HurtOffer(OfferKind.GENTLER, gentler)
+    by_id = {e.id: e for e in library}
+    for exercise_id in RELIEF_POSITIONS:
+        relief = by_id.get(exercise_id)
+        if relief is not None and _suits(relief, conditions, hurt_recently):
+            return HurtOffer(OfferKind.RELIEF, relief)
+    return HurtOffer(OfferKind.END, advice=END_ADVICE)

@@ -1,0 +1,314 @@
+"""The safety rules, decided here once: the red-flag questions and their grades, when they are asked
+again, the conditions profile, and the gate in front of every session. Pure: no UI, no storage.
+
+Sources: the red flags follow NICE NG59 (low back pain and sciatica in over 16s) and the NICE CKS
+topic on back pain; "urgent" means care the same day (signs of cauda equina syndrome or of a spinal
+cord problem, fever with back pain, a major injury, pain too bad to walk), "soon" means a doctor
+within days. Nothing here diagnoses: an answer or a note only changes what the app offers and says.
+docs/safety.md states each rule in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from stretchtui.core.vocabulary import Condition, label
+
+
+class Grade(StrEnum):
+    URGENT = "urgent"  # care today
+    SOON = "soon"  # a doctor within days
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str
+    grade: Grade
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("both-legs", "Do both of your legs feel numb, tingly or weak?", Grade.URGENT),
+    Question("saddle", "Is there new numbness around your genitals, bottom or inner thighs?", Grade.URGENT),
+    Question("bladder-bowel", "Is it newly hard to pass urine, or to hold in urine or stools?", Grade.URGENT),
+    Question("sexual", "Have you noticed a new change in sexual function or sensation?", Grade.URGENT),
+    Question("one-leg-weak", "Is one leg or foot getting weaker, or does a foot drop or slap as you walk?",
+             Grade.URGENT),
+    Question("walking", "Has the way you walk changed: unsteady, clumsy or stumbling?", Grade.URGENT),
+    Question("fever", "Do you have a fever, chills or sweats, or feel generally unwell, with this pain?",
+             Grade.URGENT),
+    Question("trauma", "Did this pain start after a bad fall, a crash or another hard knock?", Grade.URGENT),
+    Question("worst", "Is this the worst pain you have ever had, or can you not walk or stand on your legs?",
+             Grade.URGENT),
+    Question("cancer", "Have you ever had cancer?", Grade.SOON),
+    Question("weight-loss", "Have you lost weight recently without trying?", Grade.SOON),
+    Question("immune", "Is your immune system weakened (medicines, illness), or have you injected drugs?",
+             Grade.SOON),
+    Question("steroids-osteoporosis", "On long-term steroids or with osteoporosis, did this start after a fall, "
+             "even a small one?", Grade.SOON),
+    Question("night", "Is the pain worse at night and not eased by resting or changing position?", Grade.SOON),
+    Question("chest", "Do you have pain in your chest or upper back and feel unwell?", Grade.SOON),
+    Question("age", "Did this back pain start for the first time before age 20 or after age 50?", Grade.SOON),
+)
+"""Any yes to an urgent question means care today; to a soon one, a doctor within days."""
+QUESTION_KEYS = tuple(q.key for q in QUESTIONS)
+BY_KEY = {q.key: q for q in QUESTIONS}
+
+ASK_AGAIN_DAYS = 30
+"""Answers older than this are asked again."""
+ASK_AGAIN_PAIN = 8
+ASK_AGAIN_RISING_SESSIONS = 2
+"""This many sessions in a row whose pain after was RISE_AFTER_SESSION or more above pain before."""
+RISE_AFTER_SESSION = 2
+PERSISTENT_PAIN = 7
+PERSISTENT_DAYS = 7
+NO_IMPROVEMENT_DAYS = 28
+"""Notes spanning this many days (4 weeks) with the last week no better than the first: see someone."""
+
+
+class State(StrEnum):
+    UNANSWERED = "unanswered"
+    CLEAR = "clear"
+    SOON = "soon"
+    URGENT = "urgent"
+
+
+def state_of(answers: Mapping[str, bool]) -> State:
+    """Urgent or soon as soon as one yes says so; clear only once every question has an answer."""
+    if any(answers.get(q.key) for q in QUESTIONS if q.grade is Grade.URGENT):
+        return State.URGENT
+    if any(answers.get(q.key) for q in QUESTIONS if q.grade is Grade.SOON):
+        return State.SOON
+    return State.CLEAR if all(key in answers for key in QUESTION_KEYS) else State.UNANSWERED
+
+
+def check_answer_keys(keys: Iterable[str]) -> tuple[str, ...]:
+    """The keys, refusing one that is not a question (ValueError naming it and the known keys)."""
+    keys = tuple(keys)
+    for key in keys:
+        if key not in BY_KEY:
+            raise ValueError(f"{key!r} is not a safety question; the keys are: {', '.join(QUESTION_KEYS)}")
+    return keys
+
+
+def check_conditions(values: Iterable[str]) -> frozenset[Condition]:
+    result = set()
+    for value in values:
+        try:
+            result.add(Condition(value))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a condition; the conditions are: "
+                             f"{', '.join(c.value for c in Condition)}") from None
+    return frozenset(result)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the person told the app about their safety: answers (with when) and conditions."""
+
+    answers: Mapping[str, bool] = field(default_factory=dict)
+    answered_at: datetime | None = None
+    conditions: frozenset[Condition] = frozenset()
+
+    @property
+    def state(self) -> State:
+        return state_of(self.answers)
+
+
+# --- what happened since the answers -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NoteEvent:
+    """A check-in as the safety rules see it: when, which leg sides hurt, the worst pain, red-flag
+    keys its note mentions (core.note_flags)."""
+
+    at: datetime
+    day: date
+    worst_pain: int = 0
+    leg_sides: frozenset[str] = frozenset()  # "left", "right", "" (a leg, side not said)
+    note_flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    at: datetime
+    pain_before: int | None
+    pain_after: int | None
+
+    @property
+    def pain_rose(self) -> bool:
+        return (self.pain_before is not None and self.pain_after is not None
+                and self.pain_after - self.pain_before >= RISE_AFTER_SESSION)
+
+
+@dataclass(frozen=True)
+class AskAgain:
+    """A reason to ask the questions again. `blocks`: no routine until they are answered."""
+
+    reason: str
+    text: str
+    blocks: bool
+
+
+def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
+              sessions: Iterable[SessionEvent] = ()) -> tuple[AskAgain, ...]:
+    """Why the questions should be asked again now; only what happened after the last answers counts."""
+    if profile.answered_at is None:
+        return ()  # never answered: the state says so already
+    since = profile.answered_at
+    reasons: list[AskAgain] = []
+    later = sorted((n for n in notes if n.at > since), key=lambda n: n.at)
+    flagged = [n for n in later if n.note_flags]
+    if flagged:
+        names = ", ".join(dict.fromkeys(k for n in flagged for k in n.note_flags))
+        reasons.append(AskAgain("note", f"A note you wrote on {flagged[-1].day:%a %d %b} mentions something "
+                                        f"the safety questions ask about ({names}).", blocks=True))
+    if any({"left", "right"} <= n.leg_sides for n in later):
+        reasons.append(AskAgain("both-legs", "You noted leg pain on both sides.", blocks=True))
+    if any(n.worst_pain >= ASK_AGAIN_PAIN for n in later):
+        reasons.append(AskAgain("pain", f"You noted pain of {ASK_AGAIN_PAIN}/10 or more.", blocks=True))
+    recent = sorted((s for s in sessions if s.at > since), key=lambda s: s.at)[-ASK_AGAIN_RISING_SESSIONS:]
+    if len(recent) == ASK_AGAIN_RISING_SESSIONS and all(s.pain_rose for s in recent):
+        reasons.append(AskAgain("rising", f"Your pain rose by {RISE_AFTER_SESSION} or more after each of your "
+                                          f"last {ASK_AGAIN_RISING_SESSIONS} sessions.", blocks=False))
+    if now - since >= timedelta(days=ASK_AGAIN_DAYS):
+        reasons.append(AskAgain("expired", f"Your answers are more than {ASK_AGAIN_DAYS} days old.", blocks=False))
+    return tuple(reasons)
+
+
+@dataclass(frozen=True)
+class SafetyCheck:
+    """The profile and the reasons to ask again, as every path into exercise reads them."""
+
+    profile: Profile = Profile()
+    ask_again: tuple[AskAgain, ...] = ()
+
+    @property
+    def state(self) -> State:
+        return self.profile.state
+
+    @property
+    def conditions(self) -> frozenset[Condition]:
+        return self.profile.conditions
+
+    @property
+    def red_flag(self) -> bool:
+        """An urgent or soon answer is open: no routine, and a confirmation before any session."""
+        return self.state in (State.URGENT, State.SOON)
+
+    @property
+    def blocked(self) -> bool:
+        """No routine is suggested: an open red flag, or a reason to ask again that must be answered."""
+        return self.red_flag or any(a.blocks for a in self.ask_again)
+
+    @property
+    def gentle_only(self) -> bool:
+        """Never answered, or asked again for a reason that does not block: gentle mobility only."""
+        return self.state is State.UNANSWERED or bool(self.ask_again)
+
+    @property
+    def needs_asking(self) -> bool:
+        return self.state is State.UNANSWERED or bool(self.ask_again)
+
+
+URGENT_ADVICE = (
+    "Please get medical help today: contact your doctor or an urgent care service now, and call "
+    "emergency services if this came on suddenly or is getting worse fast.",
+    "No stretching until you have been checked.",
+)
+SOON_ADVICE = (
+    "Please see a doctor soon, within the next few days, and tell them what you answered.",
+    "No routine until a doctor has had a look.",
+)
+ASK_AGAIN_ADVICE = ("Please answer the safety questions again before the next routine "
+                    "(c on Today, then the questions; or: stretchtui safety).")
+UNANSWERED_ADVICE = ("You have not answered the safety questions yet, so only gentle mobility is offered. "
+                     "Answer them on Today or with: stretchtui safety.")
+
+
+def advice_for(check: SafetyCheck) -> tuple[str, ...]:
+    if check.state is State.URGENT:
+        return URGENT_ADVICE
+    if check.state is State.SOON:
+        return SOON_ADVICE
+    if check.state is State.UNANSWERED:
+        return (UNANSWERED_ADVICE,)
+    if check.ask_again:
+        return (ASK_AGAIN_ADVICE,)
+    return ()
+
+
+# --- persistent pain ------------------------------------------------------------------------------
+
+PERSISTENT_ADVICE = (f"Your pain has been {PERSISTENT_PAIN}/10 or more for {PERSISTENT_DAYS} days: please see a "
+                     "clinician, such as your doctor or a physiotherapist.")
+NO_IMPROVEMENT_ADVICE = ("Your pain notes show no improvement over the last four weeks or more: it is worth a "
+                         "review with your doctor or a physiotherapist.")
+
+
+def persistent_pain_advice(daily_worst: Mapping[date, int], today: date) -> tuple[str, ...]:
+    """Advice to see someone: pain 7+ on each of the last 7 days (today included, a day without a
+    note breaks the run), or notes spanning 4+ weeks whose last week is no better than the first."""
+    advice: list[str] = []
+    days = [today - timedelta(days=i) for i in range(PERSISTENT_DAYS)]
+    if all(daily_worst.get(d, -1) >= PERSISTENT_PAIN for d in days):
+        advice.append(PERSISTENT_ADVICE)
+    noted = sorted(d for d in daily_worst if today - timedelta(days=42) <= d <= today)
+    if noted and (noted[-1] - noted[0]).days >= NO_IMPROVEMENT_DAYS:
+        first = [daily_worst[d] for d in noted if d < noted[0] + timedelta(days=7)]
+        last = [daily_worst[d] for d in noted if d > noted[-1] - timedelta(days=7)]
+        first_mean, last_mean = sum(first) / len(first), sum(last) / len(last)
+        if last_mean >= first_mean and last_mean >= 3:
+            advice.append(NO_IMPROVEMENT_ADVICE)
+    return tuple(advice)
+
+
+# --- the gate in front of every session -----------------------------------------------------------
+
+class GateKind(StrEnum):
+    RED_FLAG = "red-flag"
+    ASK_AGAIN = "ask-again"
+    CONDITION = "condition"
+
+
+@dataclass(frozen=True)
+class GateReason:
+    kind: GateKind
+    text: str
+    exercise_ids: tuple[str, ...] = ()  # for CONDITION: the moves it concerns
+
+
+def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, object]
+                 ) -> tuple[GateReason, ...]:
+    """What must be shown, and explicitly confirmed, before a session with these moves may start.
+    Empty: start at once. Every way into a session goes through this (ui.app.StretchApp.open_session)."""
+    reasons: list[GateReason] = []
+    if check.red_flag:
+        advice = URGENT_ADVICE if check.state is State.URGENT else SOON_ADVICE
+        reasons.append(GateReason(GateKind.RED_FLAG, " ".join(advice)))
+    elif any(a.blocks for a in check.ask_again):
+        why = " ".join(a.text for a in check.ask_again if a.blocks)
+        reasons.append(GateReason(GateKind.ASK_AGAIN, f"{why} {ASK_AGAIN_ADVICE}"))
+    by_condition: dict[Condition, list[str]] = {}
+    texts: dict[Condition, list[str]] = {}
+    for exercise_id in dict.fromkeys(exercise_ids):
+        exercise = exercises.get(exercise_id)
+        avoid = getattr(exercise, "avoid_reasons", None)
+        for condition, reason in avoid(check.conditions) if avoid else ():
+            by_condition.setdefault(condition, []).append(exercise_id)
+            texts.setdefault(condition, []).append(f"{getattr(exercise, 'name', exercise_id)}: {reason}")
+    for condition in Condition:
+        if condition in by_condition:
+            reasons.append(GateReason(GateKind.CONDITION,
+                                      f"Not advised with {label(condition).lower()}. " + " ".join(texts[condition]),
+                                      tuple(by_condition[condition])))
+    return tuple(reasons)
+
+
+def confirmation_record(reasons: Iterable[GateReason], choice: str, at: datetime) -> dict[str, object]:
+    """What is stored with a session started after the gate: the reasons shown and the choice made."""
+    return {"at": at.isoformat(), "choice": choice,
+            "reasons": [{"kind": r.kind.value, "text": r.text, "exercises": list(r.exercise_ids)} for r in reasons]}

@@ -1,0 +1,118 @@
+"""The safety profile in the store: answers with when they were given, conditions, and what happened
+since (notes, pain, sessions) that asks the questions again. The rules live in core.safety.
+
+Three settings hold it, always written together in one transaction: `safety_answers` (question key
+-> yes/no, the shape earlier versions exported), `safety_answered_at` (a UTC instant, ISO 8601) and
+`conditions` (a list of condition ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from stretchtui.core.checkins import Region
+from stretchtui.core.safety import (
+    ASK_AGAIN_DAYS,
+    NoteEvent,
+    Profile,
+    SafetyCheck,
+    SessionEvent,
+    ask_again,
+    check_answer_keys,
+    check_conditions,
+)
+from stretchtui.core.sessions import SessionStatus
+from stretchtui.store import models as m
+
+if TYPE_CHECKING:
+    from stretchtui.core.vocabulary import Condition
+    from stretchtui.store.store import Store
+
+ANSWERS, ANSWERED_AT, CONDITIONS = "safety_answers", "safety_answered_at", "conditions"
+
+
+def profile_from_settings(get_setting) -> Profile:  # get_setting: (key, default) -> value
+    """The profile from the three settings; anything unreadable counts as not answered."""
+    raw = get_setting(ANSWERS, None)
+    answers = {k: v for k, v in raw.items() if isinstance(v, bool)} if isinstance(raw, dict) else {}
+    at = get_setting(ANSWERED_AT, None)
+    try:
+        answered_at = datetime.fromisoformat(at) if isinstance(at, str) else None
+    except ValueError:
+        answered_at = None
+    if answered_at is not None and answered_at.tzinfo is None:
+        answered_at = None
+    raw_conditions = get_setting(CONDITIONS, None)
+    try:
+        conditions = check_conditions(raw_conditions if isinstance(raw_conditions, list) else ())
+    except ValueError:
+        conditions = frozenset()
+    return Profile(answers=answers, answered_at=answered_at, conditions=conditions)
+
+
+class SafetyQueries:
+    """Mixed into Store: read and write the safety profile, and what asks its questions again."""
+
+    def safety_profile(self: "Store") -> Profile:
+        return profile_from_settings(self.get_setting)
+
+    def save_safety(self: "Store", *, answers: Mapping[str, bool] | None = None,
+                    conditions: Iterable[str] | None = None) -> Profile:
+        """Answers (every question; a missing key is "no"), conditions, or both, in one transaction.
+        Answers are stamped with the clock's now. Unknown keys raise ValueError with nothing written."""
+        from stretchtui.core.safety import QUESTION_KEYS
+
+        if answers is not None:
+            check_answer_keys(answers)
+            answers = {key: bool(answers.get(key, False)) for key in QUESTION_KEYS}
+        chosen = check_conditions(conditions) if conditions is not None else None
+        now = self.clock.now()
+        with self.db.atomic():
+            if answers is not None:
+                for key, value in ((ANSWERS, answers), (ANSWERED_AT, now.isoformat())):
+                    m.Setting.insert(key=key, value=value, updated_at=now).on_conflict_replace().execute()
+            if chosen is not None:
+                value = sorted(c.value for c in chosen)
+                m.Setting.insert(key=CONDITIONS, value=value, updated_at=now).on_conflict_replace().execute()
+        return self.safety_profile()
+
+    def safety_check(self: "Store") -> SafetyCheck:
+        """The profile with the reasons to ask again: only what was noted after the last answers."""
+        from stretchtui.core.note_flags import note_flags
+
+        profile = self.safety_profile()
+        if profile.answered_at is None:
+            return SafetyCheck(profile)
+        now = self.clock.now()
+        since = max(profile.answered_at, now - timedelta(days=ASK_AGAIN_DAYS + 1))
+        notes = []
+        for checkin in self.checkins(since=since.date() - timedelta(days=1)):
+            if checkin.at <= profile.answered_at:
+                continue
+            legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
+            notes.append(NoteEvent(at=checkin.at, day=checkin.day,
+                                   worst_pain=max((p.pain for p in checkin.pains), default=0),
+                                   leg_sides=legs, note_flags=note_flags(checkin.note) if checkin.note else ()))
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        rows = (m.Session.select(m.Session.started_at, m.Session.pain_before, m.Session.pain_after)
+                .where(m.Session.status.in_(counted) & (m.Session.source == "live")
+                       & (m.Session.started_at > profile.answered_at)))
+        sessions = [SessionEvent(at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after) for r in rows]
+        return SafetyCheck(profile, ask_again(profile, now, notes, sessions))
+
+    def recently_hurt(self: "Store", days: int = 14) -> frozenset[str]:
+        """Exercises with a step marked hurt in the last `days` days (today included)."""
+        from stretchtui.core.days import today
+
+        since = today(self.clock, self.day_start_hour()) - timedelta(days=days - 1)
+        rows = (m.SessionStep.select(m.SessionStep.exercise_id)
+                .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= since)).distinct().tuples())
+        return frozenset(exercise_id for (exercise_id,) in rows)
+
+
+def conditions_text(conditions: Iterable[Condition]) -> str:
+    from stretchtui.core.vocabulary import label
+
+    return ", ".join(label(c).lower() for c in conditions) or "none"

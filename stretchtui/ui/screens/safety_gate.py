@@ -1,0 +1,71 @@
+"""The safety gate in front of a session: why this session may not be wise now, and an explicit
+choice. Opened by StretchApp.open_session for every way into a session (core.safety.session_gate)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from stretchtui.core.model import Exercise, Routine
+from stretchtui.core.safety import GateKind, GateReason
+from stretchtui.ui.screens.base import Dialog
+
+TITLES = {
+    GateKind.RED_FLAG: "Your safety answers say: get checked first",
+    GateKind.ASK_AGAIN: "Please answer the safety questions again",
+    GateKind.CONDITION: "Moves that may not suit you",
+}
+
+
+class GateChoice(StrEnum):
+    CANCEL = "cancel"
+    ANSWER_AGAIN = "answer-again"
+    LEAVE_OUT = "leave-out"
+    START = "checked-start"  # stored with the session: the person said they have been checked
+
+
+class SafetyGateScreen(Dialog[GateChoice | None]):
+    """Shows each reason; Esc (and the focused default) cancels. Starting needs a deliberate choice."""
+
+    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", id="gate-cancel")]
+
+    def __init__(self, routine: Routine, exercises: dict[str, Exercise], reasons: tuple[GateReason, ...], *,
+                 allow_leave_out: bool = True) -> None:
+        super().__init__()
+        self.routine, self.exercises, self.reasons = routine, exercises, reasons
+        concerned = {i for r in reasons for i in r.exercise_ids}
+        remaining = [i for i in routine.items if i.exercise_id not in concerned]
+        self.can_leave_out = allow_leave_out and bool(concerned) and bool(remaining)
+        self.asks_again = any(r.kind in (GateKind.RED_FLAG, GateKind.ASK_AGAIN) for r in reasons)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="safety-gate"):
+            yield Static(f"[b]Before {escape(self.routine.name)}[/b]", classes="dialog-question")
+            with VerticalScroll(id="gate-reasons"):
+                for reason in self.reasons:
+                    yield Static(f"[b $warning]! {TITLES[reason.kind]}[/]\n{escape(reason.text)}",
+                                 classes="gate-reason")
+            yield Static("Starting anyway is your choice; it is noted with the session.", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel (Esc)", id="cancel", variant="primary")
+                if self.asks_again:
+                    yield Button("Answer the questions", id="answer-again")
+                if self.can_leave_out:
+                    yield Button("Leave those moves out", id="leave-out")
+                yield Button("I have been checked: start", id="checked-start", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_choose(event.button.id or "cancel")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(GateChoice(choice))

@@ -1,0 +1,217 @@
+"""The safety rules (core.safety, store.safety): one table per rule, each case both ways; docs/safety.md
+states them in plain words."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.library import load_library
+from stretchtui.core.model import Condition
+from stretchtui.core.safety import (
+    QUESTION_KEYS,
+    QUESTIONS,
+    GateKind,
+    Grade,
+    NoteEvent,
+    Profile,
+    SafetyCheck,
+    SessionEvent,
+    State,
+    ask_again,
+    confirmation_record,
+    session_gate,
+    state_of,
+)
+
+NOW = datetime(2026, 11, 21, 8, 30, tzinfo=timezone.utc)
+EX = load_library().exercises
+NO = {key: False for key in QUESTION_KEYS}
+
+
+def test_the_questions_follow_nice_ng59_and_cks() -> None:
+    keys = [q.key for q in QUESTIONS]
+    assert len(keys) == len(set(keys)) == 16
+    urgent = {q.key for q in QUESTIONS if q.grade is Grade.URGENT}
+    # Cauda equina signs, cord signs, fever with back pain, major trauma, pain too bad to walk: the same day.
+    assert urgent == {"both-legs", "saddle", "bladder-bowel", "sexual", "one-leg-weak", "walking", "fever", "trauma",
+                      "worst"}
+    assert {q.key for q in QUESTIONS if q.grade is Grade.SOON} == {
+        "cancer", "weight-loss", "immune", "steroids-osteoporosis", "night", "chest", "age"}
+    assert all(q.text.endswith("?") and len(q.text) < 110 for q in QUESTIONS)
+    assert [q.grade for q in QUESTIONS] == sorted((q.grade for q in QUESTIONS), key=lambda g: g is Grade.SOON)
+
+
+@pytest.mark.parametrize(("answers", "state"), [
+    pytest.param({}, State.UNANSWERED, id="nothing"),
+    pytest.param({"both-legs": False}, State.UNANSWERED, id="some-no"),
+    pytest.param(NO, State.CLEAR, id="all-no"),
+    *(pytest.param(NO | {q.key: True}, State(q.grade.value), id=f"yes-{q.key}") for q in QUESTIONS),
+    pytest.param({"saddle": True}, State.URGENT, id="a-yes-counts-before-the-rest"),
+    pytest.param({"night": True, "saddle": True}, State.URGENT, id="urgent-wins"),
+    pytest.param({"night": True}, State.SOON, id="soon-unfinished"),
+])
+def test_state_of_the_answers(answers, state) -> None:
+    assert state_of(answers) is state
+
+
+def profile(at: datetime | None = NOW - timedelta(days=1), **yes: bool) -> Profile:
+    return Profile(NO | yes, at)
+
+
+def note(hours_after: float, *, pain: int = 2, legs: frozenset[str] = frozenset(), flags: tuple[str, ...] = (),
+         base: datetime = NOW - timedelta(days=1)) -> NoteEvent:
+    at = base + timedelta(hours=hours_after)
+    return NoteEvent(at, at.date(), pain, legs, flags)
+
+
+def session(hours_after: float, before: int | None, after: int | None,
+            base: datetime = NOW - timedelta(days=1)) -> SessionEvent:
+    return SessionEvent(base + timedelta(hours=hours_after), before, after)
+
+
+@pytest.mark.parametrize(("notes", "sessions", "reasons", "blocks"), [
+    pytest.param((), (), [], False, id="nothing-happened"),
+    pytest.param((note(2, flags=("both-legs",)),), (), ["note"], True, id="a-worrying-note"),
+    pytest.param((note(-2, flags=("both-legs",)),), (), [], False, id="a-note-before-the-answers"),
+    pytest.param((note(2, pain=8),), (), ["pain"], True, id="pain-8"),
+    pytest.param((note(2, pain=7),), (), [], False, id="pain-7"),
+    pytest.param((note(-2, pain=9),), (), [], False, id="pain-9-before-the-answers"),
+    pytest.param((note(2, legs=frozenset({"left", "right"})),), (), ["both-legs"], True, id="legs-both-sides"),
+    pytest.param((note(2, legs=frozenset({"left"})), note(3, legs=frozenset({"right"}))), (), [], False,
+                 id="one-side-then-the-other-are-two-notes"),
+    pytest.param((note(2, legs=frozenset({"left", ""})),), (), [], False, id="one-side"),
+    pytest.param((), (session(1, 2, 4), session(3, 3, 5)), ["rising"], False, id="two-sessions-rising"),
+    pytest.param((), (session(1, 2, 4), session(3, 3, 4)), [], False, id="the-last-one-settled"),
+    pytest.param((), (session(1, 2, 4),), [], False, id="only-one"),
+    pytest.param((), (session(-3, 2, 4), session(3, 3, 5)), [], False, id="one-before-the-answers"),
+    pytest.param((), (session(1, 2, 4), session(3, None, 5)), [], False, id="pain-before-not-noted"),
+])
+def test_when_the_questions_are_asked_again(notes, sessions, reasons, blocks) -> None:
+    found = ask_again(profile(), NOW, notes, sessions)
+    assert [a.reason for a in found] == reasons
+    assert SafetyCheck(profile(), found).blocked is blocks
+
+
+@pytest.mark.parametrize(("age_days", "expired"), [(29, False), (30, True), (400, True)])
+def test_answers_older_than_30_days_are_asked_again(age_days, expired) -> None:
+    found = ask_again(profile(NOW - timedelta(days=age_days)), NOW)
+    assert [a.reason for a in found] == (["expired"] if expired else [])
+    check = SafetyCheck(profile(NOW - timedelta(days=age_days)), found)
+    assert not check.blocked and check.gentle_only is expired
+
+
+def test_never_answered_is_gentle_only_and_never_blocked() -> None:
+    check = SafetyCheck(Profile())
+    assert check.state is State.UNANSWERED and check.gentle_only and not check.blocked and check.needs_asking
+    assert ask_again(Profile(), NOW, (note(2, flags=("fever",)),)) == ()
+
+
+# --- the gate in front of every session -------------------------------------------------------------
+
+def clear(*conditions: Condition, **yes: bool) -> SafetyCheck:
+    return SafetyCheck(Profile(NO | yes, NOW, frozenset(conditions)))
+
+
+@pytest.mark.parametrize(("check", "ids", "kinds"), [
+    pytest.param(clear(), ["cat-cow", "sphinx"], [], id="clear"),
+    pytest.param(clear(saddle=True), ["cat-cow"], [GateKind.RED_FLAG], id="urgent"),
+    pytest.param(clear(night=True), ["cat-cow"], [GateKind.RED_FLAG], id="soon"),
+    pytest.param(SafetyCheck(profile(), (ask_again(profile(), NOW, (note(2, flags=("fever",)),)))), ["cat-cow"],
+                 [GateKind.ASK_AGAIN], id="a-worrying-note"),
+    pytest.param(clear(Condition.PREGNANCY), ["cat-cow", "sphinx"], [GateKind.CONDITION], id="pregnancy-on-front"),
+    pytest.param(clear(Condition.PREGNANCY), ["cat-cow"], [], id="pregnancy-but-suitable"),
+    pytest.param(clear(Condition.PREGNANCY, saddle=True), ["sphinx"], [GateKind.RED_FLAG, GateKind.CONDITION],
+                 id="both"),
+])
+def test_the_session_gate(check, ids, kinds) -> None:
+    reasons = session_gate(check, ids, EX)
+    assert [r.kind for r in reasons] == kinds
+    for reason in reasons:
+        assert reason.text
+        if reason.kind is GateKind.CONDITION:
+            assert set(reason.exercise_ids) <= set(ids)
+            assert all(EX[i].avoid_reasons(check.conditions) for i in reason.exercise_ids)
+            assert all(EX[i].name in reason.text for i in reason.exercise_ids)
+
+
+def test_the_confirmation_is_recorded_with_what_was_shown() -> None:
+    reasons = session_gate(clear(Condition.PREGNANCY, saddle=True), ["sphinx", "cat-cow"], EX)
+    record = confirmation_record(reasons, "checked-start", NOW)
+    assert record["choice"] == "checked-start" and record["at"] == NOW.isoformat()
+    assert [r["kind"] for r in record["reasons"]] == ["red-flag", "condition"]
+    assert record["reasons"][1]["exercises"] == ["sphinx"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(QUESTION_KEYS), st.booleans()),
+       st.frozensets(st.sampled_from(list(Condition))),
+       st.lists(st.sampled_from(sorted(EX)), min_size=1, max_size=8))
+def test_no_session_starts_unseen_with_an_open_flag_or_an_unsuitable_move(answers, conditions, ids) -> None:
+    check = SafetyCheck(Profile(answers, NOW, conditions))
+    reasons = session_gate(check, ids, EX)
+    if check.red_flag:
+        assert reasons and reasons[0].kind is GateKind.RED_FLAG
+    unsuitable = {i for i in ids if EX[i].avoid_reasons(conditions)}
+    assert unsuitable == {i for r in reasons for i in r.exercise_ids}
+    assert bool(reasons) is (check.red_flag or bool(unsuitable))
+
+
+# --- the store: the profile, and what happened since -------------------------------------------------
+
+def test_answers_are_stored_with_their_date_and_unknown_keys_change_nothing(store, clock) -> None:
+    assert store.safety_profile() == Profile()
+    saved = store.save_safety(answers={"night": True}, conditions=["pregnancy"])
+    assert saved.answered_at == clock.now() and saved.answers == NO | {"night": True}
+    assert saved.conditions == {Condition.PREGNANCY} and saved.state is State.SOON
+    with pytest.raises(ValueError, match="'nope' is not a safety question"):
+        store.save_safety(answers={"nope": True})
+    with pytest.raises(ValueError, match="'gout' is not a condition"):
+        store.save_safety(answers={}, conditions=["gout"])
+    assert store.safety_profile() == saved  # nothing written by either refusal
+    store.save_safety(conditions=[])
+    assert store.safety_profile().conditions == frozenset() and store.safety_profile().answers == saved.answers
+
+
+def test_what_is_noted_after_the_answers_asks_them_again(store, clock) -> None:
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 9)], note="both legs numb")  # before: counts for nothing
+    clock.advance(60)
+    store.save_safety(answers={})
+    assert store.safety_check().ask_again == ()
+    clock.advance(60)
+    store.add_checkin([PainEntry(Region.LEG, 3, "left"), PainEntry(Region.LEG, 4, "right")])
+    assert [a.reason for a in store.safety_check().ask_again] == ["both-legs"]
+    clock.advance(60)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="fell off a ladder yesterday")
+    check = store.safety_check()
+    assert [a.reason for a in check.ask_again] == ["note", "both-legs"] and check.blocked
+    clock.advance(60)
+    store.save_safety(answers={})  # answered again: a clean slate
+    assert store.safety_check().ask_again == () and not store.safety_check().blocked
+    clock.advance(31 * 86400)
+    assert [a.reason for a in store.safety_check().ask_again] == ["expired"]
+
+
+def test_two_sessions_whose_pain_rose_ask_again(store, clock) -> None:
+    store.save_safety(answers={})
+    for before, after in ((2, 4), (3, 6)):
+        clock.advance(3600)
+        info = store.start_session(None, "Test", 60, pain_before=before)
+        from stretchtui.core.sessions import SessionStatus
+
+        store.set_pain_after(info.id, after)
+        store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=60)
+    check = store.safety_check()
+    assert [a.reason for a in check.ask_again] == ["rising"] and check.gentle_only and not check.blocked
+
+
+def test_a_session_keeps_the_safety_confirmation(store) -> None:
+    record = {"at": NOW.isoformat(), "choice": "checked-start", "reasons": [{"kind": "red-flag", "text": "x"}]}
+    info = store.start_session(None, "Test", 60, safety_confirmed=record)
+    from stretchtui.store import models as m
+
+    assert m.Session.get_by_id(info.id).safety_confirmed == record
