@@ -82,8 +82,8 @@ def session(hours_after: float, before: int | None, after: int | None,
     pytest.param((note(2, pain=7),), (), [], False, id="pain-7"),
     pytest.param((note(-2, pain=9),), (), [], False, id="pain-9-before-the-answers"),
     pytest.param((note(2, legs=frozenset({"left", "right"})),), (), ["both-legs"], True, id="legs-both-sides"),
-    pytest.param((note(2, legs=frozenset({"left"})), note(3, legs=frozenset({"right"}))), (), [], False,
-                 id="one-side-then-the-other-are-two-notes"),
+    pytest.param((note(2, legs=frozenset({"left"})), note(3, legs=frozenset({"right"}))), (), ["both-legs"], True,
+                 id="one-side-then-the-other-the-same-day"),
     pytest.param((note(2, legs=frozenset({"left", ""})),), (), [], False, id="one-side"),
     pytest.param((), (session(1, 2, 4), session(3, 3, 5)), ["rising"], False, id="two-sessions-rising"),
     pytest.param((), (session(1, 2, 4), session(3, 3, 4)), [], False, id="the-last-one-settled"),
@@ -105,10 +105,45 @@ def test_answers_older_than_30_days_are_asked_again(age_days, expired) -> None:
     assert not check.blocked and check.gentle_only is expired
 
 
-def test_never_answered_is_gentle_only_and_never_blocked() -> None:
+def test_never_answered_is_gentle_only_and_a_worrying_note_still_blocks() -> None:
     check = SafetyCheck(Profile())
     assert check.state is State.UNANSWERED and check.gentle_only and not check.blocked and check.needs_asking
-    assert ask_again(Profile(), NOW, (note(2, flags=("fever",)),)) == ()
+    found = ask_again(Profile(), NOW, (note(2, flags=("fever",)),), (session(1, 2, 5), session(2, 2, 5)))
+    assert [a.reason for a in found] == ["note"] and SafetyCheck(Profile(), found).blocked
+    old_note = note(2, flags=("fever",), base=NOW - timedelta(days=40))
+    assert ask_again(Profile(), NOW, (old_note,)) == ()  # a month and more ago: says nothing about today
+
+
+def test_leg_pain_on_both_sides_counts_across_one_days_notes() -> None:
+    """`stretchtui log` notes one area and side at a time: two notes the same day are both legs."""
+    base = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    left = note(1, legs=frozenset({"left"}), base=base)
+    right = note(3, legs=frozenset({"right"}), base=base)
+    other_day = note(30, legs=frozenset({"right"}), base=base)
+    assert [a.reason for a in ask_again(profile(base), NOW, (left, right))] == ["both-legs"]
+    assert ask_again(profile(base), NOW, (left, other_day)) == ()
+
+
+def test_yes_answers_to_the_first_six_questions_still_count(store) -> None:
+    """Earlier versions asked six questions; "fall" and "fever-weight" were split or renamed."""
+    store.set_setting("safety_answers", {"fall": True, "both-legs": False})
+    profile = store.safety_profile()
+    assert profile.answers.get("trauma") is True and profile.state is State.URGENT
+    store.set_setting("safety_answers", {"fever-weight": True})
+    assert store.safety_profile().answers.get("weight-loss") is True
+
+
+def test_an_unknown_condition_keeps_the_known_ones(store) -> None:
+    store.set_setting("conditions", ["pregnancy", "from-a-newer-version"])
+    assert store.safety_profile().conditions == {Condition.PREGNANCY}
+
+
+def test_a_dialog_left_half_done_keeps_only_what_was_answered(store) -> None:
+    store.save_safety(answers={"night": True, "cancer": False}, complete=False)
+    profile = store.safety_profile()
+    assert profile.answers == {"night": True, "cancer": False} and profile.state is State.SOON
+    store.save_safety(answers={"cancer": False}, complete=False)
+    assert store.safety_profile().state is State.UNANSWERED
 
 
 # --- the gate in front of every session -------------------------------------------------------------
@@ -127,6 +162,10 @@ def clear(*conditions: Condition, **yes: bool) -> SafetyCheck:
     pytest.param(clear(Condition.PREGNANCY), ["cat-cow"], [], id="pregnancy-but-suitable"),
     pytest.param(clear(Condition.PREGNANCY, saddle=True), ["sphinx"], [GateKind.RED_FLAG, GateKind.CONDITION],
                  id="both"),
+    pytest.param(SafetyCheck(), ["cat-cow", "bridge"], [GateKind.GENTLE_ONLY], id="unanswered-strength"),
+    pytest.param(SafetyCheck(), ["cat-cow"], [], id="unanswered-gentle"),
+    pytest.param(SafetyCheck(profile(NOW - timedelta(days=40)), ask_again(profile(NOW - timedelta(days=40)), NOW)),
+                 ["bridge"], [GateKind.GENTLE_ONLY], id="answers-out-of-date"),
 ])
 def test_the_session_gate(check, ids, kinds) -> None:
     reasons = session_gate(check, ids, EX)
@@ -158,7 +197,8 @@ def test_no_session_starts_unseen_with_an_open_flag_or_an_unsuitable_move(answer
         assert reasons and reasons[0].kind is GateKind.RED_FLAG
     unsuitable = {i for i in ids if EX[i].avoid_reasons(conditions)}
     assert unsuitable == {i for r in reasons for i in r.exercise_ids}
-    assert bool(reasons) is (check.red_flag or bool(unsuitable))
+    beyond_gentle = check.gentle_only and any(EX[i].intensity > 1 or EX[i].kind.value == "strength" for i in ids)
+    assert bool(reasons) is (check.red_flag or bool(unsuitable) or beyond_gentle)
 
 
 # --- the store: the profile, and what happened since -------------------------------------------------

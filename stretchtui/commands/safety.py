@@ -138,10 +138,9 @@ def _ask(args: argparse.Namespace) -> int:
     """Every question in order, y or n; saved only once all are answered."""
     from stretchtui.core.safety import QUESTIONS
 
-    print("A quick safety check: {} questions about the back pain you have now. Answer y or n.".format(
-        len(QUESTIONS)))
-    print("A yes does not mean anything is wrong, and nothing here is a diagnosis: it means stretchtui "
-          "suggests no routine and tells you who to see.")
+    print(f"A quick safety check: {len(QUESTIONS)} questions about the back pain you have now. Answer y or n.")
+    print("Nothing here is a diagnosis: a yes means stretchtui suggests no routine and tells you whom to see, "
+          "and how soon.")
     answers: dict[str, bool] = {}
     try:
         for number, question in enumerate(QUESTIONS, 1):

@@ -1,11 +1,10 @@
 """Red-flag phrases in a free-text pain note: which safety questions to ask again.
 
 A note never diagnoses anything; a match only makes the app ask its safety questions again, so
-when unsure this errs towards matching (a false alarm costs one more look at the questions).
-The phrases are data, in `seed/red_flags.toml` (its schema is documented at its top). Matching is
-tolerant of how people really write: case, curly or missing apostrophes ("cant"), small typos
-("numbess", "feaver") and other word orders ("numb legs" / "both my legs are numb"). It ignores
-negated mentions ("no fever", "never had cancer") within the same clause.
+when unsure this errs towards matching. The phrases are data in `seed/red_flags.toml` (schema at
+its top). Matching tolerates how people write: case, curly or missing apostrophes ("cant"), small
+typos ("numbess", "feaver") and other word orders ("numb legs", "both my legs are numb"). A
+negator shortly before a matched word, in the same clause, cancels it ("no fever").
 """
 
 from __future__ import annotations
@@ -14,79 +13,73 @@ import re
 import tomllib
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from stretchtui.core.errors import SeedError, shown
 
 FILE = "red_flags.toml"
 KEYS = ("both-legs", "saddle", "bladder-bowel", "sexual", "one-leg-weak", "walking", "cancer", "weight-loss",
         "fever", "immune", "steroids-osteoporosis", "trauma", "night", "chest", "worst")
-WITHIN = 6
-"""Default window, in tokens, that all the words of an `all`/`seq` phrase must fit in."""
-NEGATION_REACH = 3
-"""A negator at most this many tokens before a matched word, in the same clause, cancels the match."""
+WITHIN = 6  # default window, in words, for an `all` or `seq` phrase
+NEGATION_REACH = 3  # a negator this many words before a matched word, in its clause, cancels the match
 NEGATORS = frozenset("no not never without none nothing neither nor nope isnt wasnt arent werent dont doesnt "
                      "didnt hasnt havent hadnt aint".split())
-HEDGES = frozenset("sure know idea certain".split())
-"""After a negator these make it a doubt, not a denial ("not sure why both legs are numb"): still ask."""
+HEDGES = frozenset("sure know idea certain stop stopped stopping".split())
+"""After a negator these make a doubt or a persistence, not a denial: "not sure why both legs are numb",
+"legs haven't stopped tingling"."""
 CLAUSE_WORDS = frozenset("but and though although however except".split())
-_SEGMENT_BREAKS = frozenset(".!?;\n,:()&")
+_BREAKS = frozenset(".!?;\n,:()&")  # phrases never reach across these
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
-_WORD = re.compile(r"[a-z0-9]+\*?")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_WORD = r"[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*"  # one word and its alternatives: "numb*|tingly"
+_WORDS = re.compile(f"(?:{_WORD}(?: {_WORD})*)?")
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc`\u00b4", "'"))
 
 
-@dataclass(frozen=True)
-class Phrase:
-    """One phrase entry: each slot lists alternatives ("x*" matches any word starting with x)."""
-
+class Phrase(NamedTuple):
     key: str
     text: str  # as written in the TOML, for messages and tests
-    slots: tuple[frozenset[str], ...]
+    slots: tuple[frozenset[str], ...]  # each word's alternatives; "x*" is any word starting with x
     ordered: bool
     within: int
     unless: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: it keys the per-word cache below
+@dataclass(frozen=True, eq=False)  # hashed by identity: it keys the per-word cache
 class Phrases:
     entries: tuple[Phrase, ...]
     false_friends: frozenset[str] = frozenset()
-    by_letter: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)  # alternatives by first letter
 
-    def __post_init__(self) -> None:
-        by_letter: dict[str, set[str]] = {}
+    @cached_property
+    def by_letter(self) -> dict[str, list[str]]:
+        """All alternatives by first letter: a typo keeps its first letter, so only these can match."""
+        index: dict[str, list[str]] = {}
         for alt in {alt for entry in self.entries for slot in entry.slots for alt in slot}:
-            by_letter.setdefault(alt[0], set()).add(alt)
-        object.__setattr__(self, "by_letter", {letter: tuple(alts) for letter, alts in by_letter.items()})
+            index.setdefault(alt[0], []).append(alt)
+        return index
 
-
-# --- loading -------------------------------------------------------------------------------------
 
 def parse_phrases(data: Mapping[str, Any], file: str = FILE) -> Phrases:
     """Validate parsed TOML data; raise SeedError naming the file, the flag key and the field."""
     if extra := sorted(set(data) - {"false_friends", "flag"}):
         raise SeedError(file, "", extra[0], "unknown field")
     friends = data.get("false_friends", [])
-    if not isinstance(friends, list) or not all(isinstance(w, str) and re.fullmatch(r"[a-z]+", w) for w in friends):
+    if not isinstance(friends, list) or not all(isinstance(w, str) and w.isalpha() and w.islower() for w in friends):
         raise SeedError(file, "", "false_friends", "expected a list of lowercase words")
     flags = data.get("flag")
     if not isinstance(flags, list) or not flags or not all(isinstance(flag, dict) for flag in flags):
         raise SeedError(file, "", "flag", "expected one or more [[flag]] tables")
     entries: list[Phrase] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
     for index, flag in enumerate(flags):
         key = flag.get("key")
         name = key if isinstance(key, str) and key else f"#{index + 1}"
         if extra := sorted(set(flag) - {"key", "phrases"}):
             raise SeedError(file, name, extra[0], "unknown field")
-        if key not in KEYS:
-            raise SeedError(file, name, "key", f"{shown(key)} is not one of: {', '.join(KEYS)}")
-        if key in seen:
-            raise SeedError(file, name, "key", "is used twice")
+        if key not in KEYS or key in seen:
+            raise SeedError(file, name, "key", "is used twice" if key in seen else f"is not one of: {', '.join(KEYS)}")
         seen.add(key)
         items = flag.get("phrases")
         if not isinstance(items, list) or not items:
@@ -95,46 +88,38 @@ def parse_phrases(data: Mapping[str, Any], file: str = FILE) -> Phrases:
     return Phrases(tuple(entries), frozenset(friends))
 
 
-def _phrase(key: str, item: object, file: str, field: str) -> Phrase:
-    """One entry: a string (words in this order, next to each other) or {all|seq = [...], within, unless}."""
+def _phrase(key: str, item: object, file: str, where: str) -> Phrase:
+    """A string (these words, in order, next to each other) or { all|seq = "...", within, unless }."""
     def bad(message: str) -> SeedError:
-        return SeedError(file, key, field, message)
+        return SeedError(file, key, where, message)
 
     if isinstance(item, str):
-        words, ordered, within, unless = item.split(), True, None, []
-    elif isinstance(item, dict):
-        kinds = [kind for kind in ("all", "seq") if kind in item]
-        if len(kinds) != 1 or (extra := set(item) - {kinds[0], "within", "unless"}):
-            raise bad('expected exactly one of "all" or "seq", and optional "within" and "unless"')
-        words, ordered = item[kinds[0]], kinds[0] == "seq"
-        within, unless = item.get("within", WITHIN), item.get("unless", [])
+        kind, words, unless, within = "", item, "", None
+    elif isinstance(item, dict) and len(item.keys() & {"all", "seq"}) == 1 \
+            and item.keys() <= {"all", "seq", "within", "unless"}:
+        kind = "all" if "all" in item else "seq"
+        words, unless, within = _joined(item[kind]), _joined(item.get("unless", "")), item.get("within", WITHIN)
     else:
-        raise bad(f"expected a string or an inline table, not {shown(item)}")
-    for part, values in (("words", words), ("unless", unless)):
-        if not isinstance(values, list) or not all(isinstance(w, str) and w for w in values) or (part == "words" and not values):
-            raise bad(f"{part}: expected a list of words")
-        if bad_words := [alt for w in values for alt in w.split("|") if not _WORD.fullmatch(alt)]:
-            raise bad(f"{shown(bad_words[0])}: write lowercase letters or digits, no apostrophes, optionally ending in *")
-    within = len(words) if within is None else within
-    if isinstance(within, bool) or not isinstance(within, int) or not len(words) <= within <= 20:
-        raise bad(f"within: expected a whole number from {len(words)} to 20")
-    text = item if isinstance(item, str) else ("seq: " if ordered else "all: ") + " ".join(words)
-    return Phrase(key, text, tuple(frozenset(w.split("|")) for w in words), ordered, within, frozenset(unless))
+        raise bad(f'expected "words" or {{ all|seq = "words", within = N, unless = "words" }}, not {shown(item)}')
+    for part, text in (("words", words), ("unless", unless)):
+        if not isinstance(text, str) or not (text or part == "unless") or not _WORDS.fullmatch(" ".join(text.split())):
+            raise bad(f"{part}: {shown(text)} is not words like a|b|c*: lowercase letters or digits, no apostrophes")
+    slots = tuple(frozenset(word.split("|")) for word in words.split())
+    within = len(slots) if within is None else within
+    if isinstance(within, bool) or not isinstance(within, int) or not len(slots) <= within <= 20:
+        raise bad(f"within: expected a whole number from {len(slots)} to 20")
+    return Phrase(key, f"{kind}: {words}" if kind else words, slots, kind != "all", within, frozenset(unless.split()))
+
+
+def _joined(value: object) -> object:
+    """A list of words is the same words in one string: ["both", "legs"] is "both legs"."""
+    return " ".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
 
 
 def load_phrases(seed_dir: Path | None = None) -> Phrases:
     """The phrases in `seed_dir/red_flags.toml`; the default seed dir's are read once and kept."""
-    return _default_phrases() if seed_dir is None else _read(seed_dir)
-
-
-@cache
-def _default_phrases() -> Phrases:
-    from stretchtui.core.library import default_seed_dir  # lazily: importing the library is slow
-
-    return _read(default_seed_dir())
-
-
-def _read(seed_dir: Path) -> Phrases:
+    if seed_dir is None:
+        return _default_phrases()
     try:
         with (seed_dir / FILE).open("rb") as handle:
             return parse_phrases(tomllib.load(handle))
@@ -144,7 +129,12 @@ def _read(seed_dir: Path) -> Phrases:
         raise SeedError(FILE, "", "", f"not valid TOML ({error})") from None
 
 
-# --- matching ------------------------------------------------------------------------------------
+@cache
+def _default_phrases() -> Phrases:
+    from stretchtui.core.library import default_seed_dir  # here: importing the library is slow
+
+    return load_phrases(default_seed_dir())
+
 
 def note_flags(text: str, *, phrases: Phrases | None = None) -> tuple[str, ...]:
     """The safety-question keys a note points to: sorted, unique; () when none."""
@@ -153,11 +143,14 @@ def note_flags(text: str, *, phrases: Phrases | None = None) -> tuple[str, ...]:
     for words, clauses in _segments(text or ""):
         alts = [_alts(phrases, word) for word in words]
         present = frozenset().union(*alts)
+        clause_words: dict[int, set[str]] = {}
+        for word, clause in zip(words, clauses):
+            clause_words.setdefault(clause, set()).add(word)
         for phrase in phrases.entries:
             if phrase.key in found or not all(slot & present for slot in phrase.slots):
-                continue  # cheap rejection: most phrases share no word with a note
+                continue  # cheap: most phrases share no word with a note
             hits = [[i for i, a in enumerate(alts) if a & slot] for slot in phrase.slots]
-            if any(_holds(phrase, picked, words, clauses) for picked in _windows(phrase, hits)):
+            if any(_holds(phrase, picked, words, clauses, clause_words) for picked in _windows(phrase, hits)):
                 found.add(phrase.key)
     return tuple(sorted(found))
 
@@ -168,19 +161,16 @@ def note_mentions_red_flag(text: str, *, phrases: Phrases | None = None) -> bool
 
 
 def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
-    """Normalised words per segment (split at punctuation), each with its clause number.
-
-    Phrases match inside a segment; negation and `unless` look only inside a clause, which
-    also ends at "but", "and" and the like ("no fever but both legs numb").
-    """
+    """Normalised words per segment (split at punctuation), each with its clause number: a clause
+    also ends at "but", "and"..., so in "no fever but both legs numb" the "no" stays with "fever"."""
     text = text.casefold().translate(_APOSTROPHES)
-    text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # so "I'll" is not "ill"
+    text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
     text = re.sub(r"\bcan ?not\b", "cant", text).replace("'", "")
     words: list[str] = []
     clauses: list[int] = []
     clause = 0
     for token in [*_TOKEN.findall(text), "."]:
-        if token in _SEGMENT_BREAKS:
+        if token in _BREAKS:
             if words:
                 yield words, clauses
             words, clauses, clause = [], [], clause + 1
@@ -191,57 +181,52 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
 
 
 def _windows(phrase: Phrase, hits: list[list[int]]) -> Iterator[list[int]]:
-    """Token positions, one per slot, fitting in `within` tokens (in slot order for seq/strings)."""
+    """Positions, one per slot, all within `within` words (and in slot order unless `all`)."""
     for start in hits[0] if phrase.ordered else sorted(set().union(*hits)):
         picked: list[int] = []
-        floor = start
         for slot_hits in hits:
-            i = bisect_left(slot_hits, floor)
+            i = bisect_left(slot_hits, picked[-1] + 1 if phrase.ordered and picked else start)
             while i < len(slot_hits) and slot_hits[i] in picked:
                 i += 1
             if i == len(slot_hits) or slot_hits[i] >= start + phrase.within:
                 break
             picked.append(slot_hits[i])
-            floor = slot_hits[i] + 1 if phrase.ordered else start
         else:
             yield picked
 
 
-def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[int]) -> bool:
-    """A window counts unless an `unless` word shares a clause with it or a negator reaches it."""
-    touched = {clauses[i] for i in picked}
-    if any(clauses[j] in touched and _like_exactly(phrase.unless, word) for j, word in enumerate(words)):
-        return False
+def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[int],
+           clause_words: Mapping[int, set[str]]) -> bool:
+    """A window counts unless a negator reaches it or an `unless` word shares a clause with it."""
     for q in picked:
         for p in range(max(0, q - NEGATION_REACH), q):
-            hedged = p + 1 < len(words) and words[p + 1] in HEDGES
-            if p not in picked and clauses[p] == clauses[q] and words[p] in NEGATORS and not hedged:
+            if words[p] in NEGATORS and p not in picked and clauses[p] == clauses[q] \
+                    and not (p + 1 < len(words) and words[p + 1] in HEDGES):
                 return False
-    return True
-
-
-def _like_exactly(alternatives: frozenset[str], word: str) -> bool:
-    return any(word == alt or (alt.endswith("*") and word.startswith(alt[:-1])) for alt in alternatives)
+    near = set().union(*(clause_words[clauses[i]] for i in picked)) if phrase.unless else set()
+    return not any(u in near or (u[-1] == "*" and any(w.startswith(u[:-1]) for w in near)) for u in phrase.unless)
 
 
 @lru_cache(maxsize=8192)
 def _alts(phrases: Phrases, word: str) -> frozenset[str]:
-    """The phrase alternatives a word stands for. A typo keeps its first letter (so that is where
-    the search starts); a false friend ("skipped" for "slipped") only ever stands for itself."""
+    """The alternatives a word stands for; a false friend ("skipped", a typo away from "slipped")
+    only ever stands for itself."""
     friend = word in phrases.false_friends
     return frozenset(alt for alt in phrases.by_letter.get(word[0], ()) if _like(alt, word, friend))
 
 
-def _like(alt: str, word: str, friend: bool) -> bool:
-    """Exact, by prefix for "x*", or within 1 edit (5+ letters) or 2 edits (8+): "feaver" is "fever"."""
+def _like(alt: str, word: str, friend: bool = False) -> bool:
+    """Exact, by prefix for "x*", or a typo: 1 edit when both words have 5+ letters, 2 at 8+
+    ("feaver", "temprature"). A typo keeps the first letter, and the second too for 2 edits:
+    without that, "slipping" would be "stopping" and "impotence" "importance"."""
     if word == alt:
         return True
-    if friend:
+    if friend or word[0] != alt[0]:
         return False
-    if alt.endswith("*"):
+    if alt[-1] == "*":
         return word.startswith(alt[:-1])
     shorter = min(len(alt), len(word))
-    limit = 2 if shorter >= 8 else 1 if shorter >= 5 else 0
+    limit = 2 if shorter >= 8 and word[1] == alt[1] else 1 if shorter >= 5 else 0
     return limit > 0 and _distance(alt, word, limit) <= limit
 
 

@@ -155,10 +155,10 @@ class AskAgain:
 
 def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
               sessions: Iterable[SessionEvent] = ()) -> tuple[AskAgain, ...]:
-    """Why the questions should be asked again now; only what happened after the last answers counts."""
-    if profile.answered_at is None:
-        return ()  # never answered: the state says so already
-    since = profile.answered_at
+    """Why the questions should be asked (again) now: only what was noted after the last answers
+    counts, or, never answered, what was noted in the last ASK_AGAIN_DAYS days (a worrying note
+    blocks then too; a never-answered profile is gentle only anyway)."""
+    since = profile.answered_at or now - timedelta(days=ASK_AGAIN_DAYS)
     reasons: list[AskAgain] = []
     later = sorted((n for n in notes if n.at > since), key=lambda n: n.at)
     flagged = [n for n in later if n.note_flags]
@@ -166,10 +166,15 @@ def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
         names = ", ".join(dict.fromkeys(k for n in flagged for k in n.note_flags))
         reasons.append(AskAgain("note", f"A note you wrote on {flagged[-1].day:%a %d %b} mentions something "
                                         f"the safety questions ask about ({names}).", blocks=True))
-    if any({"left", "right"} <= n.leg_sides for n in later):
+    legs_by_day: dict[date, set[str]] = {}
+    for n in later:  # one check-in per leg, as `stretchtui log` writes them, counts for the day
+        legs_by_day.setdefault(n.day, set()).update(n.leg_sides)
+    if any({"left", "right"} <= sides for sides in legs_by_day.values()):
         reasons.append(AskAgain("both-legs", "You noted leg pain on both sides.", blocks=True))
     if any(n.worst_pain >= ASK_AGAIN_PAIN for n in later):
         reasons.append(AskAgain("pain", f"You noted pain of {ASK_AGAIN_PAIN}/10 or more.", blocks=True))
+    if profile.answered_at is None:
+        return tuple(reasons)
     recent = sorted((s for s in sessions if s.at > since), key=lambda s: s.at)[-ASK_AGAIN_RISING_SESSIONS:]
     if len(recent) == ASK_AGAIN_RISING_SESSIONS and all(s.pain_rose for s in recent):
         reasons.append(AskAgain("rising", f"Your pain rose by {RISE_AFTER_SESSION} or more after each of your "
@@ -208,6 +213,10 @@ class SafetyCheck:
     def gentle_only(self) -> bool:
         """Never answered, or asked again for a reason that does not block: gentle mobility only."""
         return self.state is State.UNANSWERED or bool(self.ask_again)
+
+    @property
+    def blocking_reasons(self) -> tuple[AskAgain, ...]:
+        return tuple(a for a in self.ask_again if a.blocks)
 
     @property
     def needs_asking(self) -> bool:
@@ -271,7 +280,13 @@ def persistent_pain_advice(daily_worst: Mapping[date, int], today: date) -> tupl
 class GateKind(StrEnum):
     RED_FLAG = "red-flag"
     ASK_AGAIN = "ask-again"
+    GENTLE_ONLY = "gentle-only"  # unanswered or out of date, and the session has more than gentle moves
     CONDITION = "condition"
+
+
+def is_gentle(exercise: object) -> bool:
+    """What a person who has not (recently) answered the questions is offered: intensity 1, no strength."""
+    return getattr(exercise, "intensity", 3) <= 1 and str(getattr(exercise, "kind", "strength")) != "strength"
 
 
 @dataclass(frozen=True)
@@ -289,9 +304,17 @@ def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Map
     if check.red_flag:
         advice = URGENT_ADVICE if check.state is State.URGENT else SOON_ADVICE
         reasons.append(GateReason(GateKind.RED_FLAG, " ".join(advice)))
-    elif any(a.blocks for a in check.ask_again):
-        why = " ".join(a.text for a in check.ask_again if a.blocks)
+    elif check.blocking_reasons:
+        why = " ".join(a.text for a in check.blocking_reasons)
         reasons.append(GateReason(GateKind.ASK_AGAIN, f"{why} {ASK_AGAIN_ADVICE}"))
+    elif check.gentle_only:
+        beyond = [i for i in dict.fromkeys(exercise_ids) if i in exercises and not is_gentle(exercises[i])]
+        if beyond:
+            why = (" ".join(a.text for a in check.ask_again) if check.ask_again
+                   else "You have not answered the safety questions yet.")
+            names = ", ".join(getattr(exercises[i], "name", i) for i in beyond)
+            reasons.append(GateReason(GateKind.GENTLE_ONLY, f"{why} Until you do, gentle moves only are suggested; "
+                                                            f"this session also has: {names}."))
     by_condition: dict[Condition, list[str]] = {}
     texts: dict[Condition, list[str]] = {}
     for exercise_id in dict.fromkeys(exercise_ids):
@@ -299,11 +322,11 @@ def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Map
         avoid = getattr(exercise, "avoid_reasons", None)
         for condition, reason in avoid(check.conditions) if avoid else ():
             by_condition.setdefault(condition, []).append(exercise_id)
-            texts.setdefault(condition, []).append(f"{getattr(exercise, 'name', exercise_id)}: {reason}")
+            texts.setdefault(condition, []).append(f"- {getattr(exercise, 'name', exercise_id)}: {reason}")
     for condition in Condition:
         if condition in by_condition:
             reasons.append(GateReason(GateKind.CONDITION,
-                                      f"Not advised with {label(condition).lower()}. " + " ".join(texts[condition]),
+                                      "\n".join([f"Not advised with {label(condition).lower()}:", *texts[condition]]),
                                       tuple(by_condition[condition])))
     return tuple(reasons)
 

@@ -26,17 +26,23 @@ from stretchtui.core.safety import (
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
 
+from stretchtui.core.vocabulary import Condition
+
 if TYPE_CHECKING:
-    from stretchtui.core.vocabulary import Condition
     from stretchtui.store.store import Store
 
 ANSWERS, ANSWERED_AT, CONDITIONS = "safety_answers", "safety_answered_at", "conditions"
+LEGACY_KEYS = {"fall": ("trauma",), "fever-weight": ("fever", "weight-loss")}
+"""Questions of the first six that were split or renamed: a yes given to them still counts."""
 
 
 def profile_from_settings(get_setting) -> Profile:  # get_setting: (key, default) -> value
     """The profile from the three settings; anything unreadable counts as not answered."""
     raw = get_setting(ANSWERS, None)
     answers = {k: v for k, v in raw.items() if isinstance(v, bool)} if isinstance(raw, dict) else {}
+    for old, new_keys in LEGACY_KEYS.items():
+        if answers.pop(old, False):
+            answers.update({key: True for key in new_keys})
     at = get_setting(ANSWERED_AT, None)
     try:
         answered_at = datetime.fromisoformat(at) if isinstance(at, str) else None
@@ -45,10 +51,7 @@ def profile_from_settings(get_setting) -> Profile:  # get_setting: (key, default
     if answered_at is not None and answered_at.tzinfo is None:
         answered_at = None
     raw_conditions = get_setting(CONDITIONS, None)
-    try:
-        conditions = check_conditions(raw_conditions if isinstance(raw_conditions, list) else ())
-    except ValueError:
-        conditions = frozenset()
+    conditions = frozenset(c for c in Condition if isinstance(raw_conditions, list) and c.value in raw_conditions)
     return Profile(answers=answers, answered_at=answered_at, conditions=conditions)
 
 
@@ -59,14 +62,17 @@ class SafetyQueries:
         return profile_from_settings(self.get_setting)
 
     def save_safety(self: "Store", *, answers: Mapping[str, bool] | None = None,
-                    conditions: Iterable[str] | None = None) -> Profile:
-        """Answers (every question; a missing key is "no"), conditions, or both, in one transaction.
+                    conditions: Iterable[str] | None = None, complete: bool = True) -> Profile:
+        """Answers, conditions, or both, in one transaction. `complete`: a question left out is "no"
+        (the command line's --answers); otherwise only the answers given are kept, and the profile
+        stays unanswered until every question is (a dialog left half done, with a yes in it).
         Answers are stamped with the clock's now. Unknown keys raise ValueError with nothing written."""
         from stretchtui.core.safety import QUESTION_KEYS
 
         if answers is not None:
             check_answer_keys(answers)
-            answers = {key: bool(answers.get(key, False)) for key in QUESTION_KEYS}
+            answers = {key: bool(answers.get(key, False)) for key in QUESTION_KEYS
+                       if complete or key in answers}
         chosen = check_conditions(conditions) if conditions is not None else None
         now = self.clock.now()
         with self.db.atomic():
@@ -83,18 +89,19 @@ class SafetyQueries:
         from stretchtui.core.note_flags import note_flags
 
         profile = self.safety_profile()
-        if profile.answered_at is None:
-            return SafetyCheck(profile)
         now = self.clock.now()
-        since = max(profile.answered_at, now - timedelta(days=ASK_AGAIN_DAYS + 1))
+        window = now - timedelta(days=ASK_AGAIN_DAYS + 1)
+        since = max(profile.answered_at, window) if profile.answered_at is not None else window
         notes = []
         for checkin in self.checkins(since=since.date() - timedelta(days=1)):
-            if checkin.at <= profile.answered_at:
+            if profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
             legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
             notes.append(NoteEvent(at=checkin.at, day=checkin.day,
                                    worst_pain=max((p.pain for p in checkin.pains), default=0),
                                    leg_sides=legs, note_flags=note_flags(checkin.note) if checkin.note else ()))
+        if profile.answered_at is None:
+            return SafetyCheck(profile, ask_again(profile, now, notes))
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         rows = (m.Session.select(m.Session.started_at, m.Session.pain_before, m.Session.pain_after)
                 .where(m.Session.status.in_(counted) & (m.Session.source == "live")

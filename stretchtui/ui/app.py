@@ -32,8 +32,9 @@ from stretchtui.ui.workers import failed, store_work
 
 if TYPE_CHECKING:
     from stretchtui.core.clock import Clock
-    from stretchtui.core.model import Exercise, Routine
+    from stretchtui.core.model import Condition, Exercise, Routine
     from stretchtui.core.ports import StorePort
+    from stretchtui.core.safety import GateReason
     from stretchtui.core.sessions import SessionInfo
 
 DEFAULT_THEME = "textual-dark"
@@ -63,6 +64,19 @@ TERMINAL_CHECK_SECONDS = 2.0
 # these screens does not wait for its modules (History's took 20-40 ms with its widgets).
 PREFETCHED_SCREENS = ("history", "library", "routines", "session", "settings")
 _CSS_VARIABLES: dict[tuple[str, int], dict[str, str]] = {}  # see StretchApp.get_css_variables
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """A session on its way in, held while the safety gate's dialog is open (StretchApp.open_session)."""
+
+    routine: Routine
+    exercises: dict[str, Exercise]
+    stored_routine: bool
+    resume: SessionInfo | None
+    conditions: frozenset[Condition]
+    hurt_recently: frozenset[str]
+    reasons: tuple[GateReason, ...]
 
 
 class StretchApp(App[int]):
@@ -318,47 +332,55 @@ class StretchApp(App[int]):
         routine = Routine(id="", name=exercise.name, items=(RoutineItem(exercise.id),))
         self.open_session(routine, {exercise.id: exercise}, stored_routine=False)
 
-    @work(group="session-gate", exclusive=True, exit_on_error=False)
-    async def open_session(self, routine: Routine, exercises: dict[str, Exercise], *, stored_routine: bool = True,
-                           resume: SessionInfo | None = None) -> None:
+    @store_work(group="session-gate")
+    def open_session(self, routine: Routine, exercises: dict[str, Exercise], *, stored_routine: bool = True,
+                     resume: SessionInfo | None = None) -> None:
         """The one way into a session (Today, the picker, Library, Routines, the palette, `stretchtui
         start`, a resume): first the safety gate (core.safety.session_gate). With an open red flag, a
         reason to ask the questions again, or moves that do not suit a listed condition, the person
         sees why and must choose explicitly; the choice is stored with the session."""
-        import asyncio
+        from stretchtui.core.safety import session_gate
 
-        from stretchtui.core.safety import SafetyCheck, confirmation_record, session_gate
-        from stretchtui.ui.screens.safety_gate import GateChoice, SafetyGateScreen
+        store = self.store
+        check, hurt_recently = store.safety_check(), store.recently_hurt()
+        exercises = {**store.exercise_index(), **exercises}  # the whole library: "this hurts" may offer any move
+        gate = _Gate(routine, exercises, stored_routine, resume, check.conditions, hurt_recently,
+                     session_gate(check, [item.exercise_id for item in routine.items], exercises))
+        if gate.reasons:
+            from stretchtui.ui.screens.safety_gate import SafetyGateScreen
 
-        def read() -> tuple[SafetyCheck, dict[str, Exercise], frozenset[str]]:
-            store = self.store
-            return store.safety_check(), store.exercise_index(), store.recently_hurt()
+            screen = SafetyGateScreen(routine, exercises, gate.reasons, allow_leave_out=resume is None)
+            self.call_from_thread(self.push_screen, screen, partial(self._gate_chosen, gate))
+        else:
+            self.call_from_thread(self._push_session, gate, None)
 
-        check, library, hurt_recently = await asyncio.to_thread(read)
-        exercises = {**library, **exercises}  # the whole library: "this hurts" may offer any gentler move
-        reasons = session_gate(check, [item.exercise_id for item in routine.items], exercises)
-        confirmed = None
-        if reasons:
-            choice = await self.push_screen_wait(SafetyGateScreen(routine, exercises, reasons,
-                                                                     allow_leave_out=resume is None))
-            if choice is None or choice is GateChoice.CANCEL:
-                return
-            if choice is GateChoice.ANSWER_AGAIN:
-                self.ask_safety_questions()
-                return
-            if choice is GateChoice.LEAVE_OUT:
-                from dataclasses import replace
+    def _gate_chosen(self, gate: _Gate, choice: object) -> None:
+        from dataclasses import replace
 
-                left_out = {i for r in reasons for i in r.exercise_ids}
-                routine = replace(routine, items=tuple(i for i in routine.items if i.exercise_id not in left_out))
-                reasons = tuple(r for r in reasons if not r.exercise_ids)
-                stored_routine = False  # no longer the stored routine as written
-            if reasons:
-                confirmed = confirmation_record(reasons, choice.value, self.clock.now())
+        from stretchtui.core.safety import confirmation_record
+        from stretchtui.ui.screens.safety_gate import GateChoice
+
+        if choice is None or choice is GateChoice.CANCEL:
+            return
+        if choice is GateChoice.ANSWER_AGAIN:
+            self.ask_safety_questions()
+            return
+        reasons = gate.reasons
+        if choice is GateChoice.LEAVE_OUT:
+            left_out = {i for r in reasons for i in r.exercise_ids}
+            routine = gate.routine
+            gate = replace(gate, routine=replace(routine, items=tuple(i for i in routine.items
+                                                                      if i.exercise_id not in left_out)),
+                           stored_routine=False)  # no longer the stored routine as written
+            reasons = tuple(r for r in reasons if not r.exercise_ids)
+        confirmed = confirmation_record(reasons, str(choice), self.clock.now()) if reasons else None
+        self._push_session(gate, confirmed)
+
+    def _push_session(self, gate: _Gate, confirmed: dict[str, object] | None) -> None:
         session_screen = screen_class("session", "SessionScreen")
-        self.push_screen(session_screen(routine, exercises, stored_routine=stored_routine, resume=resume,
-                                        safety_confirmed=confirmed, conditions=check.conditions,
-                                        hurt_recently=hurt_recently), self._session_closed)
+        self.push_screen(session_screen(gate.routine, gate.exercises, stored_routine=gate.stored_routine,
+                                        resume=gate.resume, safety_confirmed=confirmed, conditions=gate.conditions,
+                                        hurt_recently=gate.hurt_recently), self._session_closed)
 
     @store_work(group="safety")
     def ask_safety_questions(self) -> None:
@@ -375,7 +397,7 @@ class StretchApp(App[int]):
 
     @store_work(group="settings")
     def _save_safety(self, answers: dict[str, bool]) -> None:
-        self.store.save_safety(answers=answers)
+        self.store.save_safety(answers=answers, complete=False)  # the dialog's answers, as given
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
             self.call_from_thread(reload)

@@ -9,7 +9,7 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from stretchtui.core.model import Exercise, Routine
@@ -33,7 +33,13 @@ class GateChoice(StrEnum):
 class SafetyGateScreen(Dialog[GateChoice | None]):
     """Shows each reason; Esc (and the focused default) cancels. Starting needs a deliberate choice."""
 
-    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", id="gate-cancel")]
+    BINDINGS = [
+        Binding("escape", "choose('cancel')", "Cancel", id="gate-cancel"),
+        Binding("a", "choose('answer-again')", "Answer the questions", id="gate-answer", show=False),
+        Binding("l", "choose('leave-out')", "Leave those moves out", id="gate-leave-out", show=False),
+    ]
+    # Starting anyway has no letter key: it takes Tab to the button and Enter (or a click), so that
+    # it is never one stray key away.
 
     def __init__(self, routine: Routine, exercises: dict[str, Exercise], reasons: tuple[GateReason, ...], *,
                  allow_leave_out: bool = True) -> None:
@@ -52,12 +58,12 @@ class SafetyGateScreen(Dialog[GateChoice | None]):
                     yield Static(f"[b $warning]! {TITLES[reason.kind]}[/]\n{escape(reason.text)}",
                                  classes="gate-reason")
             yield Static("Starting anyway is your choice; it is noted with the session.", classes="dialog-hint")
-            with Horizontal(classes="dialog-buttons"):
+            with Vertical(id="gate-choices"):
                 yield Button("Cancel (Esc)", id="cancel", variant="primary")
                 if self.asks_again:
-                    yield Button("Answer the questions", id="answer-again")
+                    yield Button("Answer the safety questions (a)", id="answer-again")
                 if self.can_leave_out:
-                    yield Button("Leave those moves out", id="leave-out")
+                    yield Button("Leave those moves out and start (l)", id="leave-out")
                 yield Button("I have been checked: start", id="checked-start", variant="error")
 
     def on_mount(self) -> None:
@@ -68,4 +74,7 @@ class SafetyGateScreen(Dialog[GateChoice | None]):
         self.action_choose(event.button.id or "cancel")
 
     def action_choose(self, choice: str) -> None:
+        if (choice == GateChoice.ANSWER_AGAIN and not self.asks_again) or (
+                choice == GateChoice.LEAVE_OUT and not self.can_leave_out):
+            return
         self.dismiss(GateChoice(choice))

@@ -90,7 +90,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         Binding("d,enter", "done", "Done", id="session-done"),
         Binding("r", "restart", "Restart step", id="session-restart", show=False),
         Binding("h", "hurts", "This hurts", id="session-hurts"),
-        Binding("i", "info", "Info", id="session-info", show=False,
+        Binding("i", "info", "Cautions and steps", id="session-info", show=False,
                 tooltip="The exercise's cautions and steps; the timer keeps running"),
         Binding("q,escape", "end", "End", id="session-end"),
     ]

@@ -1,0 +1,363 @@
+"""Red-flag phrases in free-text pain notes (core.note_flags, seed/red_flags.toml): every group both
+ways on notes written the way people write, every phrase exemplified, negation by clause, broken
+data reported precisely. A match never diagnoses: it only makes the app ask the questions again."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stretchtui.core.errors import SeedError
+from stretchtui.core.note_flags import KEYS, Phrases, load_phrases, note_flags, note_mentions_red_flag, parse_phrases
+
+SEED = Path(__file__).resolve().parent.parent / "seed"
+ALL_KEYS = ("both-legs", "saddle", "bladder-bowel", "sexual", "one-leg-weak", "walking", "cancer", "weight-loss",
+            "fever", "immune", "steroids-osteoporosis", "trauma", "night", "chest", "worst")
+
+# Each key: notes that must raise it (other keys may fire too). Misspellings, curly and missing
+# apostrophes and other word orders are deliberate.
+POSITIVE: dict[str, list[str]] = {
+    "both-legs": [
+        "both legs numb", "Both my legs are numb this morning", "numbness in both legs since yesterday",
+        "numb legs after sitting", "legs feel weak and wobbly", "pins and needles in both feet",
+        "numbess in my legs", "tinglng down both legs", "both legs feel really strange",
+        "can’t feel my legs properly", "lost feeling in both feet", "my legs gave way on the stairs",
+        "legs keep giving way", "knees buckled twice today", "sciatica down both legs now",
+        "shooting pains in both legs",
+    ],
+    "saddle": [
+        "saddle area feels numb", "worried about cauda equina", "numb around my groin", "tingling in my genitals",
+        "my bum is numb",
+        "numbnes in my groin", "bottom feels numb when I sit", "numbness down there", "inner thighs tingly",
+        "numb between my legs", "cant feel when I wipe", "can't feel my bum properly", "wiping feels different",
+    ],
+    "bladder-bowel": [
+        "can't control my bladder", "cant controll my bladdar", "bowel control gone", "incontinance since monday",
+        "bladder problems since the weekend", "bowels feel different", "I wet myself at work today",
+        "keep wetting myself", "couldn't pee all morning", "struggling to wee", "can't empty my bladder",
+        "trouble passing urine", "not been able to go for two days", "haven’t been able to go since Sunday",
+        "can't go to the toilet properly", "can't hold it anymore", "couldn't hold my pee", "no urge to pee",
+        "sudden urge to wee", "urinary retention, doctor mentioned it", "leaking a bit when I cough",
+        "I had an accident on the way home",
+    ],
+    "sexual": [
+        "erection problems lately", "erectile dysfunction", "can't get it up", "couldn’t get hard",
+        "no sensation during sex", "cant feel anything during sex", "numb during sex",
+        "sexual problems since my back went", "sexual dysfuntion", "can't orgasm anymore",
+    ],
+    "one-leg-weak": [
+        "right foot drop", "my foot is slapping the ground", "dragging my left foot",
+        "keep tripping over my own foot", "catching my toe on the stairs", "left leg getting weaker",
+        "weakness in my right leg", "weekness in my left leg", "my leg gave way", "can't lift my foot properly",
+    ],
+    "walking": [
+        "feeling unsteady on my feet", "unstedy on my feet", "staggering a bit", "losing my balance",
+        "my balance is off", "can't walk straight", "walking funny today", "my gait has changed",
+        "walking like im drunk", "keep falling over", "limping since yesterday",
+    ],
+    "cancer": [
+        "history of cancer", "I had breast cancer 5 years ago", "had cancr before", "finished chemo in March",
+        "radiotherapy last year", "they found a tumour", "tumor in my lung", "the cancer has metastasised",
+        "oncologist appointment tomorrow", "malignant melanoma removed", "diagnosed with myeloma",
+    ],
+    "weight-loss": [
+        "lost weight without trying", "losing weight without trying", "lost 5kg this month and not dieting",
+        "weight loss I can't explain", "loosing wieght", "unexplained weight loss", "my clothes are loose",
+        "jeans feel baggy now", "lost my appetite",
+    ],
+    "fever": [
+        "fever", "feaver last night", "FEVER!!", "had a temperature yesterday", "I have a temperature",
+        "high temp and shivery", "temprature of 39", "chills all evening", "burning up", "feeling unwell",
+        "night sweats", "sweating through the sheets at night", "felt ill all day", "feel really rough",
+        "been sick twice", "got flu", "covid again", "kidney infection", "I've got a UTI",
+    ],
+    "immune": [
+        "HIV positive", "I used to inject heroin", "I'm immunosuppressed", "imunosuppressed since the transplant",
+        "immunocompromised after treatment", "weak immune system", "kidney transplant in 2019",
+        "injecting drugs", "on methotrexate for arthritis",
+    ],
+    "steroids-osteoporosis": [
+        "on long-term steroids", "steriods for my asthma", "taking prednisolone for years",
+        "osteoporosis and I fell", "osteoperosis", "brittle bones", "low bone density",
+        "bone density scan showed osteopenia",
+    ],
+    "trauma": [
+        "fell off a ladder", "I fell on the ice", "had a fall last week", "took a tumble in the garden",
+        "falling off my bike", "slipped in the shower", "a slip on wet leaves", "sliped on ice",
+        "tripped over the cat", "car crash last month", "crashed my bike", "whiplash from a collision",
+        "collison on the motorway", "car accident on Monday", "was in an accident", "I had an accident at work",
+        "hit by a car", "knocked off my bike", "banged my head on the shelf", "landed on my back",
+        "sports injury flaring up", "injurd my back lifting", "fractured wrist", "broke a rib",
+    ],
+    "night": [
+        "pain is worse at night", "much worse at nite", "night pain is awful", "aching all night",
+        "pain wakes me up", "the ache keeps waking me", "woken by the pain at 3am",
+        "sore all night", "it keeps me awake", "can't sleep because of the pain",
+        "resting doesn't help", "lying down doesnt ease it", "no position is comfortable", "nothing helps",
+        "not eased by rest", "not better with rest", "hard to get comfortable at night",
+    ],
+    "chest": [
+        "chest pain when breathing", "tight chest", "pain in my chest", "chest tightnes", "short of breath",
+        "breathless on the stairs", "struggling to breathe", "upper back pain and I feel unwell",
+        "worried it's a heart attack",
+    ],
+    "worst": [
+        "worst pain ever", "worst pain of my life", "pain is unbearable", "excrutiating pain", "can't walk",
+        "couldn't stand up straight", "unable to walk", "not able to stand", "can't get out of bed",
+        "can't put weight on my leg", "cant bare weight on it",
+        "pain 7/10, can barely walk", "barely able to stand",
+    ],
+}
+
+# The other direction, per key: negations, other senses of its words, near misses. Each must raise
+# nothing at all. The issue's own negative examples are spread over their keys.
+NEGATIVE: dict[str, list[str]] = {
+    "both-legs": [
+        "no numbness today", "not numb anymore", "without any tingling", "No numbness or tingling in my legs",
+        "legs not numb anymore", "both legs are not numb", "legs tired after hiking", "both knees ache after squats",
+        "one leg a bit numb", "numbers looking good", "seated sciatic nerve glide", "a bit of sciatica in my left leg",
+    ],
+    "saddle": [
+        "numbness in my left buttock again", "numbness on the bottom of my foot", "paddle boarding was fun",
+        "no numbness down there",
+    ],
+    "bladder-bowel": [
+        # A past infection is neither a control problem nor a red flag; a recent one asks (ERRS_TOWARDS_ASKING).
+        "bladder infection last year?", "my cat had an accident", "no bladder or bowel problems", "no trouble peeing",
+        "couldn't hold it for 30 seconds", "not been able to go to the gym", "haven't been able to go for a walk",
+        "popped into bed early",
+    ],
+    "sexual": ["no erection problems", "the importance of stretching", "erecting a shed"],
+    "one-leg-weak": ["dropped a kettlebell on my foot", "weak coffee this morning", "stubbed my toe on the bed"],
+    "walking": [
+        "walked the dog", "balance exercise went well", "lost my balance in tree pose", "nothing wrong with my balance",
+        "walked 10k steps",
+    ],
+    "cancer": ["never had cancer", "cancelled my session", "my tutor says stretch"],
+    "weight-loss": [
+        "haven't lost any weight", "lost my keys", "trying to lose weight", "watching my weight", "lifting weights",
+    ],
+    "fever": [
+        "no fever", "hot weather", "feeling better", "no fever, no chills, no night sweats", "no sign of infection",
+        "Did child's pose and cat-cow", "I'll stretch again tomorrow", "fewer stretches today",
+        "the temperature outside was freezing", "sick of sitting at a desk all day", "got my flu jab",
+        "new sweatpants",
+    ],
+    "immune": ["inject myself with insulin", "hair transplant consultation", "no immune problems"],
+    "steroids-osteoporosis": [
+        "a steroid injection last month helped", "non-steroidal painkillers help", "thinking my bones are stiff",
+    ],
+    "trauma": [
+        "accidentally skipped a day", "fell asleep on the sofa", "fell behind at work", "never had a fall",
+        "didn't fall, just sore", "my laptop crashed so I skipped", "crashed on the sofa after work",
+        "slipped disc flaring up again", "it slipped my mind", "put the washing in the tumble dryer",
+        "stretching to avoid injury", "stuck by my desk all day", "based on my back pain diary",
+        "have to fall asleep on my back", "slipped into old habits", "crashed out early",
+        "bent-knee fall-out felt good",
+        "went shopping", "stopped stretching for a week", "stepping up the routine",
+    ],
+    "night": [
+        "night shift", "slept badly last night", "pain free night, slept well", "woke up pain free",
+        "woke up with back pain", "did my stretches at night before bed", "lower back feels better after a good rest",
+        "the lying spinal twist didn't help", "women with back pain should stretch",
+    ],
+    "chest": [
+        "chest opener stretch felt good", "knee to chest hurt a bit", "chest stretch felt tight",
+        "hot and cold packs helped",
+    ],
+    "worst": ["sit to stand was hard", "best stretch ever", "not the worst day"],
+    "everyday": [
+        "Pain 3/10 after sitting all day", "pain 2/10, did 10/10 reps", "stiff neck from the desk",
+        "sore after the gym",
+        "Back was stiff this morning after sitting all day at my desk.", "no pain at all", "weekend was busy",
+        "hamstrings tight, walked for 20 minutes and the back loosened up", "I never skip stretching",
+    ],
+}
+
+# Deliberate: these fire although they might be harmless. When unsure, ask again.
+ERRS_TOWARDS_ASKING = [
+    ("bladder infection last week", ("fever",)),  # a recent infection: spinal infection risk (CKS)
+    ("my mum had cancer", ("cancer",)),  # family history: the matcher cannot tell whose cancer
+    ("fever gone now", ("fever",)),  # only a negator before the word cancels
+    ("I don't think I have a fever", ("fever",)),  # the negator is more than 3 words away
+    ("I had an accident", ("bladder-bowel", "trauma")),  # either sense, so both
+    ("not sure why both legs are numb", ("both-legs",)),  # a doubt, not a denial
+]
+
+ISSUE_EXAMPLES = [
+    ("both legs numb", ("both-legs",)),
+    ("can't control my bladder", ("bladder-bowel",)),
+    ("fell off a ladder", ("trauma",)),
+    ("fever", ("fever",)),
+    ("I wet myself", ("bladder-bowel",)),
+    ("can’t pee", ("bladder-bowel",)),
+    ("I have a temperature", ("fever",)),
+    ("a crash on the way to work", ("trauma",)),
+    ("had a slip on the stairs", ("trauma",)),
+    ("my legs feel weak", ("both-legs",)),
+]
+
+POSITIVE_CASES = [(key, note) for key, notes in POSITIVE.items() for note in notes]
+NEGATIVE_CASES = [(group, note) for group, notes in NEGATIVE.items() for note in notes]
+
+
+@pytest.mark.parametrize(("key", "note"), POSITIVE_CASES, ids=[f"{key}: {note}" for key, note in POSITIVE_CASES])
+def test_a_note_raises_its_key(key: str, note: str) -> None:
+    assert key in note_flags(note)
+    assert note_mentions_red_flag(note)
+
+
+@pytest.mark.parametrize(("group", "note"), NEGATIVE_CASES, ids=[f"{group}: {note}" for group, note in NEGATIVE_CASES])
+def test_a_harmless_note_raises_nothing(group: str, note: str) -> None:
+    assert note_flags(note) == ()
+    assert not note_mentions_red_flag(note)
+
+
+@pytest.mark.parametrize(("note", "keys"), ISSUE_EXAMPLES + ERRS_TOWARDS_ASKING,
+                         ids=[note for note, _ in ISSUE_EXAMPLES + ERRS_TOWARDS_ASKING])
+def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
+    assert note_flags(note) == keys
+
+
+@pytest.mark.parametrize(("note", "keys"), [
+    ("no fever but both legs numb", ("both-legs",)),
+    ("no fever, both legs numb", ("both-legs",)),
+    ("no fever and both legs numb", ("both-legs",)),
+    ("No fever. Fever again tonight", ("fever",)),
+    ("no, I fell off my bike", ("trauma",)),
+    ("legs haven't stopped tingling", ("both-legs",)),
+    ("no idea why I keep wetting myself", ("bladder-bowel",)),
+    ("lost 5kg without trying, not dieting", ("weight-loss",)),
+    ("fever and can't pee and fell over", ("bladder-bowel", "fever", "trauma")),
+    ("", ()),
+    ("   ...  ", ()),
+])
+def test_negation_ends_with_its_clause(note: str, keys: tuple[str, ...]) -> None:
+    assert note_flags(note) == keys
+
+
+def test_every_phrase_has_a_positive_example() -> None:
+    """A phrase added to the TOML without an example here fails: each must match a note of its own key."""
+    phrases = load_phrases()
+    missing = [f"{phrase.key}: {phrase.text}" for phrase in phrases.entries
+               if not any(note_flags(note, phrases=Phrases((phrase,), phrases.false_friends)) == (phrase.key,)
+                          for note in POSITIVE[phrase.key])]
+    assert missing == []
+
+
+def test_the_keys_are_the_safety_questions() -> None:
+    data = tomllib.loads((SEED / "red_flags.toml").read_text())
+    keys = [flag["key"] for flag in data["flag"]]
+    assert KEYS == ALL_KEYS
+    assert sorted(keys) == sorted(ALL_KEYS)  # each key once, none missing, none unknown
+    assert set(POSITIVE) == set(ALL_KEYS) == set(NEGATIVE) - {"everyday"}
+    assert all(len(notes) >= 4 for notes in POSITIVE.values())
+
+
+def test_phrases_can_be_passed_as_data() -> None:
+    phrases = parse_phrases({"false_friends": ["zorb"], "flag": [
+        {"key": "fever", "phrases": ["zorp", {"all": "blue toes*", "within": 3, "unless": "paint*"}]},
+        {"key": "saddle", "phrases": [{"seq": ["grey", "knees|elbows"], "unless": ["statue"]}]}]})
+    assert note_flags("Zorp today", phrases=phrases) == ("fever",)
+    assert note_flags("toes gone blue", phrases=phrases) == ("fever",)
+    assert note_flags("toes painted blue", phrases=phrases) == ()
+    assert note_flags("toes are very cold and blue", phrases=phrases) == ()  # outside the window
+    assert note_flags("zorb", phrases=phrases) == ()  # a false friend is never a typo
+    assert note_flags("zorpp", phrases=phrases) == ()  # short words match exactly
+    assert note_flags("no zorp", phrases=phrases) == ()
+    assert note_flags("grey bony elbows", phrases=phrases) == ("saddle",)  # a list of words works too
+    assert note_flags("elbows grey", phrases=phrases) == ()  # seq: in order
+    assert note_flags("grey elbows on the statue", phrases=phrases) == ()
+
+
+@pytest.mark.parametrize(("data", "entry", "field"), [
+    ({}, "", "flag"),
+    ({"flag": []}, "", "flag"),
+    ({"flags": []}, "", "flags"),
+    ({"false_friends": "skipped", "flag": [{"key": "fever", "phrases": ["x"]}]}, "", "false_friends"),
+    ({"flag": [{"key": "feverish", "phrases": ["x"]}]}, "feverish", "key"),
+    ({"flag": [{"phrases": ["x"]}]}, "#1", "key"),
+    ({"flag": [{"key": "fever", "phrases": ["x"]}, {"key": "fever", "phrases": ["y"]}]}, "fever", "key"),
+    ({"flag": [{"key": "fever", "phrases": ["x"], "note": "?"}]}, "fever", "note"),
+    ({"flag": [{"key": "fever", "phrases": []}]}, "fever", "phrases"),
+    ({"flag": [{"key": "fever", "phrases": "fever"}]}, "fever", "phrases"),
+    ({"flag": [{"key": "fever", "phrases": ["ok", 3]}]}, "fever", "phrases[1]"),
+    ({"flag": [{"key": "fever", "phrases": ["can't"]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": ["Fever"]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [""]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a", "seq": "b"}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"any": "a"}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a", "note": "b"}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": ""}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": ["a", 2]}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": ["a b|"]}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a b", "within": 1}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a", "within": True}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a", "within": 21}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a", "unless": 3}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a", "unless": "B"}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a||b"}]}]}, "fever", "phrases[0]"),
+    ({"flag": [{"key": "fever", "phrases": [{"all": "a**"}]}]}, "fever", "phrases[0]"),
+], ids=lambda value: repr(value)[:60] if isinstance(value, dict) else None)
+def test_broken_data_names_the_entry_and_field(data: dict, entry: str, field: str) -> None:
+    with pytest.raises(SeedError) as raised:
+        parse_phrases(data)
+    assert (raised.value.file, raised.value.entry, raised.value.field) == ("red_flags.toml", entry, field)
+
+
+def test_broken_or_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SeedError, match="red_flags.toml.*missing"):
+        load_phrases(tmp_path)
+    (tmp_path / "red_flags.toml").write_text("[[flag]\n")
+    with pytest.raises(SeedError, match="red_flags.toml.*not valid TOML"):
+        load_phrases(tmp_path)
+
+
+def test_loading_and_checking_are_fast() -> None:
+    """A note is checked at each save: loading the phrases (done once) stays well under 5 ms."""
+    def best(action, runs: int = 10) -> float:  # CPU time: other processes on the machine do not count
+        times = []
+        for _ in range(runs):
+            start = time.process_time()
+            action()
+            times.append(time.process_time() - start)
+        return min(times)
+
+    assert best(lambda: load_phrases(SEED), runs=20) < 0.005
+    note = "Back stiff after sitting all day at my desk; did child's pose, felt better. No numbness. " * 3
+    assert best(lambda: note_flags(note)) < 0.005
+
+
+PHRASES = load_phrases().entries
+ALONE = sorted({alt.rstrip("*") for phrase in PHRASES if len(phrase.slots) == 1 for alt in phrase.slots[0]})
+"""Words that raise a flag on their own: "fever", "saddle", "incontin"..."""
+WORDS = sorted({alt.rstrip("*") for phrase in PHRASES for slot in phrase.slots for alt in slot})
+WITHOUT_NO = Phrases(tuple(phrase for phrase in PHRASES if not any({"no", "nothing"} & slot for slot in phrase.slots)),
+                     load_phrases().false_friends)
+"""All phrases but those that contain "no" themselves ("no feeling in my legs", "nothing helps")."""
+SEPARATORS = [". ", "! ", "? ", "; ", "\n", ", "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=st.sampled_from(POSITIVE_CASES), prefix=st.text(max_size=80), separator=st.sampled_from(SEPARATORS))
+def test_unrelated_text_before_a_note_never_loses_a_match(case: tuple[str, str], prefix: str, separator: str) -> None:
+    _key, note = case
+    assert set(note_flags(note)) <= set(note_flags(prefix + separator + note))
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.sampled_from(ALONE), negator=st.sampled_from(["no", "No", "NO", "not", "never", "without"]))
+def test_a_negated_symptom_word_alone_never_matches(word: str, negator: str) -> None:
+    assert note_flags(word) != ()
+    assert note_flags(f"{negator} {word}") == ()
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.sampled_from(WORDS))
+def test_no_and_any_phrase_word_never_matches(word: str) -> None:
+    assert note_flags(f"no {word}", phrases=WITHOUT_NO) == ()

@@ -1,0 +1,142 @@
+"""Every way into a session passes the safety gate (StretchApp.open_session, core.safety.session_gate):
+with an open red flag, a reason to ask again, or a move that does not suit a listed condition, the
+person sees why and must choose; the choice is stored with the session."""
+
+from __future__ import annotations
+
+import pytest
+
+from pilot_helpers import settle
+from stretchtui.core.model import Condition
+from stretchtui.store import models as m
+from stretchtui.ui.screens.safety import SafetyScreen
+from stretchtui.ui.screens.safety_gate import SafetyGateScreen
+from stretchtui.ui.screens.session import SessionScreen
+from stretchtui.ui.screens.session_dialogs import PainScreen
+
+
+def sessions() -> list[m.Session]:
+    return list(m.Session.select().order_by(m.Session.id))
+
+
+async def into_gate(pilot, way: str) -> None:
+    """Start a session the way a person would: `way` names the path."""
+    app = pilot.app
+    await settle(pilot)
+    if way == "routine":  # the routines screen, the palette's "Start routine…" and `stretchtui start`
+        app.start_routine("desk-break")
+    elif way == "picker":
+        app.action_pick_routine()
+        await settle(pilot)
+        await pilot.press("enter")
+    elif way == "library":
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("s")
+    elif way == "suggested":
+        from stretchtui.core.model import Routine, RoutineItem
+
+        app.start_suggested(Routine(id="", name="Suggested", items=(RoutineItem("cat-cow"),)),
+                            app.store.exercise_index())
+    await settle(pilot)
+
+
+WAYS = ["routine", "picker", "library", "suggested"]
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_a_red_flag_stops_every_way_into_a_session_until_confirmed(make_test_app, store, way) -> None:
+    store.save_safety(answers={"bladder-bowel": True})
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await into_gate(pilot, way)
+        gate = app.screen
+        assert isinstance(gate, SafetyGateScreen), way
+        assert "Please get medical help today" in " ".join(r.text for r in gate.reasons)
+        await pilot.press("escape")  # cancel: nothing starts, nothing is written
+        await settle(pilot)
+        assert not isinstance(app.screen, (SessionScreen, PainScreen)) and sessions() == []
+        await into_gate(pilot, way)
+        await pilot.click("#checked-start")
+        await settle(pilot)
+        assert isinstance(app.screen, PainScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+    [row] = sessions()
+    assert row.safety_confirmed["choice"] == "checked-start"
+    assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["red-flag"]
+
+
+async def test_the_command_line_start_meets_the_gate_too(db_path, clock, store) -> None:
+    """`stretchtui start desk-break` builds the app with initial_routine: the same gate."""
+    from stretchtui.factory import make_app
+
+    store.save_safety(answers={"trauma": True})
+    app = make_app(db_path, clock=clock, cursor_blink=False, initial_routine="desk-break")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyGateScreen)
+
+
+async def test_a_clear_profile_starts_at_once(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.start_routine("desk-break")
+        await settle(pilot)
+        assert isinstance(app.screen, PainScreen)
+
+
+async def test_answering_again_from_the_gate_opens_the_questions(make_test_app, store, clock) -> None:
+    from stretchtui.core.checkins import PainEntry, Region
+
+    store.save_safety(answers={})
+    clock.advance(60)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="can't control my bladder")
+    app = make_test_app()  # (one open store per process: the test's writes come first)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, SafetyScreen):  # Today asks at once after such a note
+            app.pop_screen()
+        app.start_routine("desk-break")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyGateScreen)
+        await pilot.click("#answer-again")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+    assert sessions() == []
+
+
+async def test_moves_that_do_not_suit_a_condition_can_be_left_out(make_test_app, store) -> None:
+    store.save_safety(answers={}, conditions=[Condition.PREGNANCY.value])
+    unsuitable = {e.id for e in store.exercises() if e.avoid_reasons({Condition.PREGNANCY})}
+    routine = next(r for r in store.routines() if {i.exercise_id for i in r.items} & unsuitable
+                   and {i.exercise_id for i in r.items} - unsuitable)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.start_routine(routine.id)
+        await settle(pilot)
+        gate = app.screen
+        assert isinstance(gate, SafetyGateScreen)
+        assert "Not advised with pregnancy" in gate.reasons[0].text
+        await pilot.click("#leave-out")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        assert not {i.exercise_id for i in session.routine.items} & unsuitable
+    [row] = sessions()
+    assert row.safety_confirmed is None  # nothing unsuitable was started, so nothing to confirm
+
+
+def test_gate_snapshot(snap_compare, make_test_app, store) -> None:
+    store.save_safety(answers={"fever": True}, conditions=[Condition.PREGNANCY.value])
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.start_routine("one-minute")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=(100, 32), run_before=run_before)
