@@ -60,6 +60,11 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--week"], "unrecognized arguments: --week"),
         (["--json", "now"], "unrecognized arguments: now"),
     ],
+    "safety": [
+        (["--answers", "nope"], "--answers: 'nope' is not a safety question"),
+        (["--conditions", "flu"], "--conditions: 'flu' is not a condition"),
+        (["--answers", "none,fever"], "--answers: give none"),
+    ],
     "status": [
         (["--ascii=yes"], "argument --ascii: ignored explicit argument 'yes'"),
         (["--colour"], "unrecognized arguments: --colour"),
