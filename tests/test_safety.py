@@ -255,3 +255,45 @@ def test_a_session_keeps_the_safety_confirmation(store) -> None:
     from stretchtui.store import models as m
 
     assert m.Session.get_by_id(info.id).safety_confirmed == record
+
+
+def test_migration_3_adds_the_safety_columns_and_keeps_every_row(tmp_path, clock) -> None:
+    """A database from before the safety profile (schema 2) upgrades in place: the library gets its
+    contraindications at the next seed sync, every session and check-in stays."""
+    import sqlite3
+
+    from stretchtui.store import Store
+
+    path = tmp_path / "v2.db"
+    store = Store.open(path, clock)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="stiff")
+    info = store.start_session(None, "Old", 60, pain_before=3)
+    store.close()
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE exercise DROP COLUMN contraindications")
+    conn.execute("ALTER TABLE session DROP COLUMN safety_confirmed")
+    conn.execute("DELETE FROM setting WHERE key = 'seed_digest'")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    store = Store.open(path, clock)
+    try:
+        assert store.schema_version() == 3
+        assert store.session(info.id).pain_before == 3 and [c.note for c in store.checkins()] == ["stiff"]
+        assert store.exercise("sphinx").avoid_reasons({Condition.PREGNANCY})
+    finally:
+        store.close()
+
+
+def test_every_test_docs_safety_md_names_exists() -> None:
+    """docs/safety.md names the test behind each rule: a renamed or deleted test is caught here."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "docs" / "safety.md").read_text()
+    named = re.findall(r"`tests/(test_\w+\.py)::(test_\w+)`", text)
+    assert len(named) > 30
+    missing = [f"{file}::{name}" for file, name in named
+               if not re.search(rf"^(async )?def {name}\(", (root / "tests" / file).read_text(), re.M)]
+    assert not missing

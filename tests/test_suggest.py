@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stretchtui.core.after_hurt import RESTING_ONLY
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Condition, Equipment, Kind, Position
 from stretchtui.core.safety import QUESTION_KEYS, AskAgain, Profile, SafetyCheck
@@ -594,6 +595,7 @@ def test_suggestion_properties(fields: dict) -> None:
     assert s.routine.items
     chosen = moves(s)
     assert not any(m.avoid_reasons(check.conditions) for m in chosen)  # never a contraindicated move
+    assert not RESTING_ONLY & {m.id for m in chosen}  # resting positions are for after a hurt
     if check.gentle_only:  # unanswered, or asked again: gentle mobility only
         assert s.level == "mobility-short"
         assert all(m.intensity == 1 and m.kind is not Kind.STRENGTH for m in chosen)

@@ -17,6 +17,8 @@ from stretchtui.core.vocabulary import Condition
 GENTLE_KINDS = (Kind.MOBILITY, Kind.MOTOR_CONTROL)
 RELIEF_POSITIONS = ("crook-lying-rest", "childs-pose", "double-knee-to-chest", "knee-to-chest")
 """Positions that often ease a sore back, in the order they are offered."""
+RESTING_ONLY = frozenset({"crook-lying-rest"})
+"""Resting positions rather than moves: offered after a hurt, never as part of a suggested routine."""
 END_ADVICE = ("Stop here for today: rest in whatever position eases it. If the pain is sharp, spreads down "
               "a leg, or comes with numbness or tingling, do not carry on, and seek advice if it does not settle.")
 

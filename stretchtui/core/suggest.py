@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from stretchtui.core.model import (
     Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides, format_duration, label)
+from stretchtui.core.after_hurt import RESTING_ONLY
 from stretchtui.core.safety import SafetyCheck, advice_for, persistent_pain_advice
 
 MINUTES_CHOICES = (1, 5, 10, 15, 20)
@@ -541,8 +542,8 @@ def suggest(request: SuggestionRequest) -> Suggestion:
                        if i in exercises and s.day <= today)
     top_intensity = 3 if did_strength else 2  # never a demanding move in a first strength session
     leg = reading is not None and "leg" in reading.regions
-    usable = [e for e in exercises.values()
-              if (e.dose.reps > 0 or e.dose.hold_seconds > 0) and _fits_place(e, request.place)]
+    usable = [e for e in exercises.values() if e.id not in RESTING_ONLY
+              and (e.dose.reps > 0 or e.dose.hold_seconds > 0) and _fits_place(e, request.place)]
     not_for_you = [e for e in usable if e.avoid_reasons(check.conditions)]
     suitable = [e for e in usable if not e.avoid_reasons(check.conditions)]
     candidates = [e for e in suitable if e.id not in hurt and _fits_level(e, level, strength_ok, top_intensity)
