@@ -303,3 +303,35 @@ async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(make_
         await pilot.press("enter")
         await settle(pilot)
         assert screen.timer.finished or not screen.is_attached
+
+
+async def test_a_session_killed_before_its_first_step_is_offered_from_its_first_exercise(
+        make_test_app, clock, db_path) -> None:
+    from stretchtui.ui.screens.session_dialogs import ResumeScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot, "seven-in-seven")
+        await advance(pilot, clock, 3)  # still getting ready: no step saved
+    again = make_test_app()
+    async with again.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ResumeScreen) and again.screen.steps_saved == 0
+        await pilot.press("r")
+        await settle(pilot)
+        resumed = again.screen
+        assert isinstance(resumed, SessionScreen) and resumed.timer.index == 0
+        assert resumed.routine.name == "Seven in Seven"
+
+
+async def test_an_older_session_with_nothing_to_resume_is_closed_not_left_in_progress(
+        make_test_app, store) -> None:
+    """What earlier versions left when killed before a first step: no plan saved with it."""
+    info = store.start_session(None, "Old one", 60)
+    store.db.execute_sql("UPDATE session SET resume_state = NULL WHERE id = ?", (info.id,))
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, SessionScreen)
+    assert app.store.session(info.id).status is SessionStatus.PARTIAL
+    assert app.store.interrupted_session() is None

@@ -276,6 +276,13 @@ class StretchApp(App[int]):
         """At launch: offer to resume a session a crash or a dropped connection interrupted;
         otherwise go straight to the routine given on the command line."""
         info = self.store.interrupted_session()
+        if info is not None and not info.resume_state:
+            # Left by an older version before its first step: nothing to resume, so closed like any
+            # interrupted session rather than left "in progress" for ever.
+            self.store.close_interrupted_as_partial()
+            self.call_from_thread(self.notify, f"Closed {info.routine_name} from {info.day:%a %d %b}, "
+                                               "interrupted before its first step, as partial.")
+            info = self.store.interrupted_session()
         if info is not None and info.resume_state:
             saved = len(self.store.session_steps(info.id))
             resume_screen = screen_class("session_dialogs", "ResumeScreen")

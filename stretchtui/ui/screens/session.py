@@ -160,13 +160,17 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         routine_id = self.routine.id if self.stored_routine else None
         planned = self.timer.total_planned_seconds
 
+        events = self.timer.start()
+        # Resumable from its first exercise, even if the app is killed before a step is saved.
+        snapshot = {"timer": self.timer.snapshot(), "routine": routine_to_plain(self.routine)}
+
         def create() -> None:
             info = store.start_session(routine_id, self.routine.name, planned, pain_before=pain_before,
-                                       resume_state=None, safety_confirmed=self.safety_confirmed)
+                                       resume_state=snapshot, safety_confirmed=self.safety_confirmed)
             self.session_id = info.id
 
         self._write(create)
-        self._handle(self.timer.start())
+        self._handle(events)
         self._refresh_display()
 
     def _resume(self, info: SessionInfo) -> None:
