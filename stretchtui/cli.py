@@ -270,7 +270,7 @@ def _streak_numbers(args: argparse.Namespace):  # -> store.day_summary.StreakNum
         return numbers
     from stretchtui.store.day_summary import streak_numbers
 
-    store = _open_store(args, quick_check=False)  # read only, and often (a status line)
+    store = _open_store(args, quick_check=False, create=False)  # read only, and often (a status line)
     try:
         return streak_numbers(store.day_activities(), store.get_setting, store.clock)
     finally:
@@ -282,7 +282,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from stretchtui.core.model import format_duration
     from stretchtui.core.suggest import suggest, to_json_dict
 
-    store = _open_store(args)
+    store = _open_store(args, create=False)
     try:
         minutes = args.minutes or int(store.get_setting("suggest_minutes", 10))
         place = args.place or str(store.get_setting("suggest_place", "floor"))
@@ -340,7 +340,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     from stretchtui.core.serialize import exercise_to_dict
     from stretchtui.core.vocabulary import label
 
-    store = _open_store(args)
+    store = _open_store(args, create=False)
     try:
         exercises = [ex for ex in store.exercises() if args.area is None or args.area in ex.areas]
     finally:
@@ -361,7 +361,7 @@ def cmd_routines(args: argparse.Namespace) -> int:
     from stretchtui.core.model import format_duration
     from stretchtui.core.serialize import routine_to_dict
 
-    store = _open_store(args)
+    store = _open_store(args, create=False)
     try:
         index = store.exercise_index()
         routines = store.routines()

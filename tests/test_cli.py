@@ -20,7 +20,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL, timeout=60)
 
 
-def test_exercises_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exercises_json(db_path: Path, store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(db_path), "exercises", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data) >= 30
@@ -29,13 +29,13 @@ def test_exercises_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "cat-cow" in {e["id"] for e in data}
 
 
-def test_exercises_filtered_by_area(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_exercises_filtered_by_area(db_path: Path, store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(db_path), "exercises", "--area", "neck", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data and all("neck" in e["areas"] for e in data)
 
 
-def test_routines_json(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_routines_json(db_path: Path, store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(db_path), "routines", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     by_id = {r["id"]: r for r in data}
@@ -57,7 +57,7 @@ def test_routines_json_includes_own_routines(db_path: Path, clock, capsys: pytes
     assert data[mine.id]["name"] == "My desk" and data[mine.id]["origin"] == "user"
 
 
-def test_text_listings(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_listings(db_path: Path, store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(db_path), "exercises"]) == 0
     assert "Cat-Cow" in capsys.readouterr().out
     assert main(["--db", str(db_path), "routines"]) == 0
@@ -66,9 +66,23 @@ def test_text_listings(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_db_from_environment(tmp_path: Path) -> None:
     target = tmp_path / "env" / "s.db"
-    result = run("routines", env={"STRETCHTUI_DB": str(target)})
+    result = run("log", "--pain", "2", env={"STRETCHTUI_DB": str(target)})
     assert result.returncode == 0, result.stderr
     assert target.exists()
+    assert run("routines", env={"STRETCHTUI_DB": str(target)}).returncode == 0
+
+
+READ_ONLY = [["status"], ["stats"], ["stats", "--json"], ["suggest"], ["exercises"], ["routines", "--json"]]
+
+
+@pytest.mark.parametrize("args", READ_ONLY, ids=" ".join)
+def test_a_command_that_only_reads_creates_nothing(tmp_path: Path, capsys, args) -> None:
+    """A mistyped --db: one line, exit 1, no directory and no database left behind."""
+    target = tmp_path / "no" / "such" / "dir" / "x.db"
+    assert main(["--db", str(target), *args]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"stretchtui: no database at {target}; nothing was created")
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -129,11 +143,11 @@ def test_an_unusable_location_is_one_line(tmp_path: Path) -> None:
     readonly.mkdir(mode=0o500)
     import os
     if os.geteuid() != 0:  # root ignores directory modes
-        result = run("--db", str(readonly / "sub" / "s.db"), "routines")
+        result = run("--db", str(readonly / "sub" / "s.db"), "log", "--pain", "2")
         assert result.returncode == 1 and result.stderr.startswith("stretchtui: cannot create the database at ")
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = run("--db", str(blocker / "sub" / "s.db"), "routines")
+    result = run("--db", str(blocker / "sub" / "s.db"), "log", "--pain", "2")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("stretchtui: cannot ") and "Not a directory" in lines[0]

@@ -92,7 +92,8 @@ def _sql(path: Path, statement: str, *, keep_open: bool = False) -> sqlite3.Conn
 
 SPOILERS = {
     "an older schema": lambda path: _sql(path, "PRAGMA user_version = 1"),
-    "a newer schema, in the -wal file only": lambda path: _sql(path, "PRAGMA user_version = 3", keep_open=True),
+    "a newer schema, in the -wal file only": lambda path: _sql(path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}",
+                                                               keep_open=True),
     "not ours": lambda path: _sql(path, "PRAGMA application_id = 0"),
     "no lock file": lambda path: DatabaseLock(path).path.unlink(),
     "a setting that is not JSON": lambda path: _sql(path, "UPDATE setting SET value = 'x' WHERE key = 'goal_minutes'"),
@@ -162,11 +163,12 @@ def test_status_and_stats_print_the_same_through_the_store(history: StreakNumber
     assert data["day_start_hour"] == 5 and data["longest_streak"] == history.summary.longest
 
 
-def test_status_on_a_new_place_goes_through_the_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_on_a_new_place_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A status line only reads: where there is no database yet it says so and creates none."""
     db = tmp_path / "new" / "stretchtui.db"
-    assert main(["--db", str(db), "status", "--ascii"]) == 0
-    assert capsys.readouterr().out == "-- 0d streak, not yet today\n"
-    assert db.exists() and DatabaseLock(db).path.exists()  # created, seeded and ready, as before
+    assert main(["--db", str(db), "status", "--ascii"]) == 1
+    assert capsys.readouterr().err.startswith("stretchtui: no database at ")
+    assert not db.parent.exists()
 
 
 def test_status_on_a_ready_file_imports_no_peewee(history: StreakNumbers, db_path: Path) -> None:

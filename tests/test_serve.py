@@ -1,22 +1,29 @@
-"""`stretchtui serve`: loopback by default, a warning otherwise, one-line refusals, a real page."""
+"""`stretchtui serve`: loopback by default, a warning otherwise, one-line refusals, a real page,
+and only for the browser that was given the address with its token (issue 15: no cross-site
+websocket hijacking, no DNS rebinding, nothing fetched from elsewhere)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
 from stretchtui.cli import main
-from stretchtui.commands import serve
+from stretchtui.commands import serve, serve_page
+from stretchtui.commands.serve_page import AddressGuard, GuardedServer
 
 
 def free_port() -> int:
@@ -85,20 +92,272 @@ def test_a_port_in_use_is_one_line(db_path: Path, capsys: pytest.CaptureFixture[
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost", "example.org"])
+def test_the_printed_address_is_one_a_browser_can_open(host: str) -> None:
+    assert serve.browser_url(host, 8000) == serve.public_url(host, 8000)
+    assert serve.browser_url("0.0.0.0", 8000) == "http://127.0.0.1:8000"
+    assert serve.browser_url("::", 8000) == "http://[::1]:8000"
+
+
+# -- Host, Origin and token, as rules ---------------------------------------------------------
+
+def own_names() -> set[str]:
+    return {"workbox", "workbox.lan"}
+
+
+@pytest.mark.parametrize("bound, host_header, allowed", [
+    ("127.0.0.1", "127.0.0.1:8000", True),
+    ("127.0.0.1", "localhost:8000", True),
+    ("127.0.0.1", "LOCALHOST.:8000", True),
+    ("127.0.0.1", "[::1]:8000", True),
+    ("127.0.0.1", "127.0.0.1:9000", True),   # ssh -L 9000:127.0.0.1:8000
+    ("127.0.0.1", "localhost:9000", True),
+    ("127.0.0.1", "localhost", True),
+    ("127.0.0.1", "evil.example:8000", False),  # DNS rebinding: the attacker's name, our address
+    ("127.0.0.1", "evil.example", False),
+    ("127.0.0.1", "localhost.evil.example:8000", False),
+    ("127.0.0.1", "127.0.0.1.nip.io:8000", False),
+    ("127.0.0.1", "192.0.2.10:8000", False),
+    ("127.0.0.1", "", False),
+    ("127.0.0.1", None, False),
+    ("127.0.0.1", "127.0.0.1:http", False),
+    ("127.0.0.1", "user@127.0.0.1:8000", False),
+    ("127.0.0.1", "127.0.0.1:8000/x", False),
+    ("127.0.0.1", "[::1%lo]:8000", False),           # it is written back into the page: no zones,
+    ("127.0.0.1", "localhost:8000;x", False),         # no quotes, no separators
+    ("127.0.0.1", 'localhost:8000"><script>', False),
+    ("127.0.0.1", "localhost:8000 evil.example", False),
+    ("192.0.2.10", "192.0.2.10:8000", True),
+    ("192.0.2.10", "192.0.2.10:9000", False),   # beyond loopback only the port bound
+    ("192.0.2.10", "workbox.lan:8000", True),
+    ("192.0.2.10", "evil.example:8000", False),
+    ("0.0.0.0", "198.51.100.7:8000", True),    # an address literal cannot be rebound
+    ("0.0.0.0", "198.51.100.7:8001", False),
+    ("0.0.0.0", "workbox:8000", True),
+    ("0.0.0.0", "evil.example:8000", False),
+    ("::", "[2001:db8::1]:8000", True),
+    ("box.example", "box.example:8000", True),
+    ("box.example", "Box.Example.:8000", True),
+    ("box.example", "other.example:8000", False),
+])
+def test_host_is_checked_against_the_address_served(bound: str, host_header: str | None, allowed: bool) -> None:
+    assert AddressGuard(bound, 8000, own_names=own_names).host_allowed(host_header) is allowed
+
+
+@pytest.mark.parametrize("origin, host_header, allowed", [
+    ("http://127.0.0.1:8000", "127.0.0.1:8000", True),
+    ("http://localhost:9000", "localhost:9000", True),
+    ("http://[::1]:8000", "[::1]:8000", True),
+    ("http://localhost", "localhost:80", True),
+    ("http://evil.example", "127.0.0.1:8000", False),
+    ("http://evil.example:8000", "127.0.0.1:8000", False),
+    ("http://127.0.0.1:9000", "127.0.0.1:8000", False),  # another local site: another origin
+    ("http://localhost:8000", "127.0.0.1:8000", False),
+    ("https://127.0.0.1:8000", "127.0.0.1:8001", False),
+    ("null", "127.0.0.1:8000", False),
+    ("", "127.0.0.1:8000", False),
+    ("file://", "127.0.0.1:8000", False),
+    ("http://127.0.0.1:8000/path", "127.0.0.1:8000", False),
+    ("http://127.0.0.1:99999", "127.0.0.1:8000", False),
+])
+def test_origin_must_be_the_host_the_request_came_to(origin: str, host_header: str, allowed: bool) -> None:
+    assert AddressGuard.origin_matches(origin, host_header) is allowed
+
+
+def test_each_start_makes_a_new_random_token() -> None:
+    first, second = (GuardedServer("true", "127.0.0.1", 8000, url="http://127.0.0.1:8000") for _ in range(2))
+    assert first.token != second.token
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", first.token)  # secrets.token_urlsafe(32)
+    assert first.start_url == f"http://127.0.0.1:8000/?token={first.token}"
+
+
+# -- a real server: real HTTP and websocket requests ------------------------------------------
+
+class Live:
+    def __init__(self, process: subprocess.Popen[bytes], port: int, token: str, output: Path) -> None:
+        self.process, self.port, self.token, self.output = process, port, token, output
+        self.base = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            raise
+
+
+def start_server(db_path: Path, workdir: Path) -> Live:
+    """`stretchtui serve` on a free loopback port, once it listens and has printed its address."""
+    port = free_port()
+    output = workdir / "serve.out"
+    home = workdir / "home"
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / ".local" / "share"))
+    with output.open("wb") as out, (workdir / "serve.err").open("wb") as err:
+        process = subprocess.Popen([sys.executable, "-m", "stretchtui", "--db", str(db_path), "serve", "--port",
+                                    str(port)], stdout=out, stderr=err, env=env, cwd=workdir,
+                                   start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        printed = re.search(rf"stretchtui: serving on http://127\.0\.0\.1:{port}/\?token=([A-Za-z0-9_-]+) ",
+                            output.read_text())
+        if printed:
+            return Live(process, port, printed[1], output)
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"the server did not start: {(workdir / 'serve.err').read_text()}")
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    workdir = tmp_path_factory.mktemp("live")
+    server = start_server(workdir / "data" / "stretchtui.db", workdir)
+    yield server
+    assert server.stop() == 0
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """GET with exactly these headers (Host included); the status, headers and body, 403 or not."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode(errors="replace")
+
+
 def get(url: str, host_header: str | None = None) -> str:
-    request = urllib.request.Request(url, headers={"Host": host_header} if host_header else {})
-    with urllib.request.urlopen(request, timeout=5) as response:
-        assert response.status == 200
-        return response.read().decode()
+    status, _headers, body = fetch(url, {"Host": host_header} if host_header else None)
+    assert status == 200, body
+    return body
 
 
-async def first_screen(url: str, timeout: float) -> bytes:
+WRONG_TOKEN = "x" * 43
+HERE = "127.0.0.1:{port}"
+# (query, headers) of requests that must get a 403; {port} and {token} are the live server's.
+# Without "Origin" the case is sent as from a page of the server itself, as a browser would send it.
+REFUSALS = {
+    "no-token": ("", {}),
+    "wrong-token": (f"token={WRONG_TOKEN}", {}),
+    "nearly-right-token": ("token={token}x", {}),
+    "empty-token": ("token=", {}),
+    "wrong-cookie": ("", {"Cookie": f"stretchtui-token-{{port}}={WRONG_TOKEN}"}),
+    "other-port-cookie": ("", {"Cookie": "stretchtui-token-9000={token}"}),
+    "rebound-host": ("token={token}", {"Host": "evil.example:{port}", "Origin": "http://evil.example:{port}"}),
+    "rebound-host-no-origin": ("token={token}", {"Host": "evil.example:{port}", "Origin": None}),
+    "rebound-host-no-port": ("token={token}", {"Host": "evil.example", "Origin": "http://evil.example"}),
+    "lan-host": ("token={token}", {"Host": "192.0.2.10:{port}", "Origin": "http://192.0.2.10:{port}"}),
+    "foreign-origin": ("token={token}", {"Origin": "http://evil.example"}),
+    "foreign-origin-same-port": ("token={token}", {"Origin": "http://evil.example:{port}"}),
+    "other-local-origin": ("token={token}", {"Origin": "http://127.0.0.1:9000"}),
+    "null-origin": ("token={token}", {"Origin": "null"}),
+}
+
+
+def refusal(live: Live, case: str) -> tuple[str, dict[str, str]]:
+    query, headers = REFUSALS[case]
+    headers = {"Host": HERE, "Origin": f"http://{HERE}", **headers}
+    fill = {"port": live.port, "token": live.token}
+    return query.format(**fill), {name: value.format(**fill) for name, value in headers.items() if value is not None}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", REFUSALS)
+def test_the_page_is_refused_without_the_token_or_from_elsewhere(live: Live, case: str) -> None:
+    query, headers = refusal(live, case)
+    status, response_headers, body = fetch(f"{live.base}/?{query}", headers)
+    assert status == 403 and body.startswith("stretchtui: ") and body.count("\n") == 1
+    assert "Set-Cookie" not in response_headers and live.token not in body
+
+
+async def ws_status(url: str, headers: dict[str, str]) -> int:
+    """The status of a websocket upgrade (101 when it opened; closed again at once)."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        try:
+            async with session.ws_connect(url, headers=headers):
+                return 101
+        except aiohttp.WSServerHandshakeError as error:
+            return error.status
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", REFUSALS)
+def test_the_websocket_is_refused_without_the_token_or_from_elsewhere(live: Live, case: str) -> None:
+    query, headers = refusal(live, case)
+    url = f"ws://127.0.0.1:{live.port}/ws?{query + '&' if query else ''}width=80&height=24"
+    assert asyncio.run(ws_status(url, headers)) == 403
+
+
+@pytest.mark.slow
+def test_the_right_token_opens_the_page_and_sets_a_strict_cookie(live: Live) -> None:
+    status, headers, page = fetch(f"{live.base}/?token={live.token}")
+    assert status == 200
+    assert headers["Set-Cookie"].startswith(f"stretchtui-token-{live.port}={live.token};")
+    assert {"HttpOnly", "Path=/", "SameSite=Strict"} <= {part.strip() for part in headers["Set-Cookie"].split(";")}
+    assert f'data-session-websocket-url="ws://127.0.0.1:{live.port}/ws"' in page
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["Cache-Control"] == "no-store"
+    # After that first load the cookie alone opens it (the browser sends it with the page's websocket too).
+    cookie = {"Cookie": f"stretchtui-token-{live.port}={live.token}"}
+    assert fetch(f"{live.base}/", cookie)[0] == 200
+    # Through a tunnel on another local port: the page points back at that port, its cookie is that port's.
+    status, headers, tunnelled = fetch(f"{live.base}/?token={live.token}", {"Host": "localhost:9000"})
+    assert status == 200 and 'data-session-websocket-url="ws://localhost:9000/ws"' in tunnelled
+    assert headers["Set-Cookie"].startswith(f"stretchtui-token-9000={live.token};")
+    assert fetch(f"{live.base}/", {"Host": "localhost:9000", "Origin": "http://localhost:9000",
+                                   "Cookie": f"stretchtui-token-9000={live.token}"})[0] == 200
+
+
+@pytest.mark.slow
+def test_downloads_need_the_token_and_static_files_list_no_directory(live: Live) -> None:
+    assert fetch(f"{live.base}/download/some-key")[0] == 403
+    assert fetch(f"{live.base}/download/some-key?token={live.token}")[0] == 404
+    assert fetch(f"{live.base}/nothing-here")[0] == 403
+    assert fetch(f"{live.base}/static/")[0] in (403, 404) and fetch(f"{live.base}/assets/")[0] in (403, 404)
+    assert fetch(f"{live.base}/assets/favicon.svg", {"Host": f"evil.example:{live.port}"})[0] == 403
+    assert fetch(f"{live.base}/static/js/textual.js", {"Origin": "http://evil.example"})[0] == 403
+
+
+ABSOLUTE_URL = re.compile(r"""(?i)\b(?:https?|wss?):(?://)?[^\s"'<>()]*|(?<![:\w])//[\w.-]+""")
+
+
+@pytest.mark.slow
+def test_the_page_loads_nothing_from_elsewhere(live: Live) -> None:
+    page_url = f"{live.base}/?token={live.token}"
+    page = get(page_url)
+    assert "<title>stretchtui</title>" in page
+    served = {f"http://127.0.0.1:{live.port}", f"ws://127.0.0.1:{live.port}/ws"}
+    assert {url for url in ABSOLUTE_URL.findall(page)} <= served, "the page names another host"
+    # Every file the page names is a local path that this server answers, and names nothing foreign either.
+    references = re.findall(r"""(?:src|href)="([^"]+)\"""", page)
+    assert "/assets/favicon.svg" in re.findall(r'<link rel="icon"[^>]*href="([^"]+)"', page)
+    assert all(reference.startswith("/") and not reference.startswith("//") for reference in references)
+    for reference in references:
+        status, headers, body = fetch(urljoin(page_url, reference))
+        assert status == 200, reference
+        if reference.endswith(".css"):
+            body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)  # xterm.css's licence names its origins
+            assert all(url.startswith("/") and not url.startswith("//")
+                       for url in re.findall(r"""url\(["']?([^"')]+)""", body)), reference
+            assert not ABSOLUTE_URL.findall(body), reference
+            for url in re.findall(r"""url\(["']?([^"')]+)""", body):
+                assert fetch(urljoin(page_url, url))[0] == 200, url
+        if reference.endswith(".svg"):
+            assert headers["Content-Type"] == "image/svg+xml"
+    # The browser itself is told so: nothing but this server for scripts, styles, fonts and connections.
+    policy = fetch(page_url)[1]["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "https:" not in policy and "http:" not in policy
+    assert re.search(r"connect-src 'self' ws://127\.0\.0\.1:\d+;", policy)
+
+
+async def first_screen(url: str, timeout: float, headers: dict[str, str] | None = None) -> bytes:
     """Open the app over the websocket as the page would, and collect output until the top bar shows."""
     import aiohttp
 
     received = b""
     async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(f"{url}?width=100&height=30") as websocket:
+        async with session.ws_connect(f"{url}?width=100&height=30", headers=headers or {}) as websocket:
             deadline = time.monotonic() + timeout
             while b"Library" not in received and time.monotonic() < deadline:
                 try:
@@ -114,31 +373,17 @@ async def first_screen(url: str, timeout: float) -> bytes:
 
 @pytest.mark.slow
 def test_serve_answers_in_a_browser_and_stops_on_sigterm(db_path: Path, tmp_path: Path) -> None:
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "stretchtui", "--db", str(db_path), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ),
-                              cwd=tmp_path, start_new_session=True)
+    server = start_server(db_path, tmp_path)
     try:
-        page = ""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                page = get(f"http://127.0.0.1:{port}/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert 'class="textual-terminal"' in page and f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in page
-        # Through a tunnel on another local port the page points back at that port, not at ours.
-        tunnelled = get(f"http://127.0.0.1:{port}/", host_header="127.0.0.1:9000")
-        assert 'data-session-websocket-url="ws://127.0.0.1:9000/ws"' in tunnelled
-        screen = asyncio.run(first_screen(f"ws://127.0.0.1:{port}/ws", timeout=30))
+        page = get(f"{server.base}/?token={server.token}")
+        assert 'class="textual-terminal"' in page
+        assert f'data-session-websocket-url="ws://127.0.0.1:{server.port}/ws"' in page
+        # As a browser through `ssh -L 9000:127.0.0.1:{port}` would: its Host, its Origin, the cookie.
+        tunnel = {"Host": "localhost:9000", "Origin": "http://localhost:9000",
+                  "Cookie": f"stretchtui-token-9000={server.token}"}
+        screen = asyncio.run(first_screen(f"ws://127.0.0.1:{server.port}/ws", timeout=30, headers=tunnel))
         assert b"stretchtui" in screen and b"Library" in screen  # the app itself started and drew its top bar
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            raise
-    assert server.returncode == 0
-    assert server.stderr is not None and b"warning" not in server.stderr.read()
+        returncode = server.stop()
+    assert returncode == 0
+    assert b"warning" not in (tmp_path / "serve.err").read_bytes()

@@ -30,11 +30,25 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(os.path.abspath(resolve_db_path(args.db)))
 
 
-def open_store(args: argparse.Namespace, *, quick_check: bool = True):  # -> Store; lazy import
-    """The store at --db / $STRETCHTUI_DB / the user data directory, on the command's clock."""
+def open_store(args: argparse.Namespace, *, quick_check: bool = True, create: bool = True):  # -> Store
+    """The store at --db / $STRETCHTUI_DB / the user data directory, on the command's clock.
+    `create=False` for the commands that only read: a path with no database is refused in one line
+    and nothing is created (a mistyped --db must not leave a directory and a database behind)."""
     from stretchtui.store import Store, resolve_db_path
 
-    return Store.open(resolve_db_path(args.db), args.clock, quick_check=quick_check)
+    path = resolve_db_path(args.db)
+    if not create:
+        refuse_missing(path)
+    return Store.open(path, args.clock, quick_check=quick_check)
+
+
+def refuse_missing(path: Path) -> None:
+    """A command that only reads, on a path with no database: one line, exit 1, nothing created."""
+    from stretchtui.store.files import StoreError
+
+    if not os.path.lexists(path):
+        raise StoreError(f"no database at {os.path.abspath(path)}; nothing was created (check --db, or run "
+                         "stretchtui once to start one)")
 
 
 def save_on_hangup(opened_store: Callable[[], Any]) -> None:

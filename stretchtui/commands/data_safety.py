@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,9 +36,16 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from stretchtui.store.maintenance import manual_backup
+    from stretchtui.store.output_guard import check_output_file
 
     path = db_path(args)
-    target = manual_backup(path, args.clock, Path(args.output) if args.output else None)
+    output = None
+    if args.output is not None:
+        # The one output guard: never the database, its -wal/-shm/lock, backups/, a symlink, or a
+        # file that exists. The reserve is for the temporary name the copy is written under
+        # (`<name>.<pid>.tmp`, plus SQLite's `-journal` beside it).
+        output = check_output_file(args.output, path, force=None, reserve=len(f".{os.getpid()}.tmp-journal"))
+    target = manual_backup(path, args.clock, output)
     print(f"Backed up {path} to {target} ({target.stat().st_size / 1e6:.1f} MB).")
     return 0
 

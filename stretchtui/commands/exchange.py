@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from stretchtui.commands.common import CliError, open_store
-from stretchtui.store.files import write_private
+from stretchtui.commands.common import CliError, db_path, open_store
+from stretchtui.store.output_guard import (
+    check_output_file,
+    check_output_folder,
+    write_output_file,
+    write_output_folder,
+)
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
@@ -24,7 +28,9 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argpar
     export.add_argument("--output", metavar="FILE",
                         help="where to write; '-' for standard output (json only); "
                              "default stretchtui-export-DATE.json (or a folder for csv) here")
-    export.add_argument("--force", action="store_true", help="replace an existing output file")
+    export.add_argument("--force", action="store_true",
+                        help="replace an existing output file, or a folder an earlier CSV export wrote "
+                             "(never the database or anything in its folder's backups/)")
 
     imp = commands.add_parser(
         "import", help="merge an export file into your data (by UUID; twice adds nothing)",
@@ -43,7 +49,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from stretchtui.core.days import today
     from stretchtui.core.exchange import count_listing, to_plain
 
-    output = _export_target(args)
+    database = db_path(args)
+    output = _export_target(args, database)
     store = open_store(args)
     try:
         bundle = store.export_bundle()
@@ -52,20 +59,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if output is None:
-        output = Path(f"stretchtui-export-{day.isoformat()}" + (".json" if args.format == "json" else ""))
-        _refuse_existing(output, args.force, args.format == "csv")
+        output = _checked(args, database, f"stretchtui-export-{day.isoformat()}" + (".json" if args.format == "json" else ""))
     if args.format == "csv":
-        _write_csv(plain, output)
+        _write_csv(plain, output, database, args.force)
     elif str(output) == "-":
         _write_json(plain, sys.stdout)
         return 0
     else:
-        write_private(output, lambda handle: _write_json(plain, handle))
+        write_output_file(output, database, lambda handle: _write_json(plain, handle), force=args.force)
     print(f"Exported {count_listing(bundle.counts()) or 'nothing yet'} to {output}.")
     return 0
 
 
-def _export_target(args: argparse.Namespace) -> Path | None:
+def _export_target(args: argparse.Namespace, database: Path) -> Path | None:
     """Check --output before anything is read: bad targets fail fast, with nothing written."""
     if args.output is None:
         return None
@@ -73,21 +79,15 @@ def _export_target(args: argparse.Namespace) -> Path | None:
         if args.format == "csv":
             raise CliError("--output -: CSV is written as a folder of files; give a folder name")
         return Path("-")
-    target = Path(args.output).expanduser()
-    if not target.parent.is_dir():
-        raise CliError(f"--output: the folder {target.parent} does not exist")
-    _refuse_existing(target, args.force, args.format == "csv")
-    return target
+    return _checked(args, database, args.output)
 
 
-def _refuse_existing(target: Path, force: bool, csv: bool) -> None:
-    if not target.exists():
-        return
-    if not force:
-        raise CliError(f"--output: {target} already exists (add --force to replace it)")
-    if target.is_dir() != csv:
-        kind = "a folder" if target.is_dir() else "a file"
-        raise CliError(f"--output: {target} is {kind}; {'CSV needs a folder' if csv else 'JSON needs a file'}")
+def _checked(args: argparse.Namespace, database: Path, text: str) -> Path:
+    """The one output guard (store/output_guard.py): never the database or anything of it, never
+    through a symlink, an existing file only with --force, a folder only if it is our own export."""
+    if args.format == "csv":
+        return check_output_folder(text, database, force=args.force)
+    return check_output_file(text, database, force=args.force)
 
 
 def _write_json(plain: dict, handle) -> None:
@@ -97,27 +97,20 @@ def _write_json(plain: dict, handle) -> None:
     handle.write("\n")
 
 
-def _write_csv(plain: dict, folder: Path) -> None:
+def _write_csv(plain: dict, folder: Path, database: Path, force: bool) -> None:
     import csv
-    import shutil
 
     from stretchtui.core.exchange import CSV_TABLES, csv_rows
 
-    staging = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
-    staging.mkdir(mode=0o700)
-    try:
-        for name, rows in csv_rows(plain).items():
-            def write(handle, rows=rows, name=name) -> None:
-                writer = csv.DictWriter(handle, fieldnames=CSV_TABLES[name])
-                writer.writeheader()
-                writer.writerows(rows)
-            write_private(staging / f"{name}.csv", write)
-        if folder.exists():  # --force
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    def table(name: str, rows: list[dict]) -> Callable:
+        def write(handle) -> None:
+            writer = csv.DictWriter(handle, fieldnames=CSV_TABLES[name])
+            writer.writeheader()
+            writer.writerows(rows)
+        return write
+
+    files = {f"{name}.csv": table(name, rows) for name, rows in csv_rows(plain).items()}
+    write_output_folder(folder, database, files, force=force)
 
 
 # ---------------------------------------------------------------------- import

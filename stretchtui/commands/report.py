@@ -7,8 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from stretchtui.commands.common import CliError
-from stretchtui.store.files import write_private
+from stretchtui.commands.common import db_path
+from stretchtui.store.output_guard import check_output_file, write_output_file
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -21,7 +21,9 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argpar
     report.add_argument("--format", choices=["md", "html"], default="md",
                         help="md (Markdown, the default) or html (one self-contained page)")
     report.add_argument("--output", metavar="FILE",
-                        help="write to FILE (readable only by you; replaced if it exists) instead of the terminal")
+                        help="write to FILE (readable only by you) instead of the terminal; '-' for the terminal")
+    report.add_argument("--force", action="store_true",
+                        help="replace FILE if it exists (never the database or its backups)")
     return {"report": cmd_report}
 
 
@@ -32,9 +34,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from stretchtui.store import Store, resolve_db_path
 
     monday = parse_week(args.week) if args.week is not None else None
-    target = _output_target(args.output) if args.output is not None else None
-    clock = args.clock
     path = resolve_db_path(args.db)
+    database = db_path(args)
+    # Checked before anything is read or written (again just before the write).
+    target = None if args.output in (None, "-") else check_output_file(args.output, database, force=args.force)
+    clock = args.clock
     if monday is not None and not path.exists():
         check_started(monday, today(clock))  # refused before a database is created for nothing
     store = Store.open(path, clock)
@@ -49,21 +53,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if target is None:
         sys.stdout.write(text)
         return 0
-    try:
-        write_private(target, lambda handle: handle.write(text))
-    except OSError as error:
-        raise CliError(f"--output: cannot write {target}: {error.strerror}") from None
+    write_output_file(target, database, lambda handle: handle.write(text), force=args.force)
     print(f"Wrote the report for {report.label} to {target}.")
     return 0
 
-
-def _output_target(text: str) -> Path:
-    """Checked before anything is read or written: a file name in a folder that exists."""
-    target = Path(text).expanduser()
-    if not text.strip():
-        raise CliError("--output: give a file name")
-    if target.is_dir():
-        raise CliError(f"--output: {target} is a folder; give a file name")
-    if not target.parent.is_dir():
-        raise CliError(f"--output: the folder {target.parent} does not exist")
-    return target

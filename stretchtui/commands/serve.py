@@ -2,6 +2,8 @@
 
 Every browser tab runs its own `python -m stretchtui --db PATH`. There is no login, so it listens
 on the loopback address unless told otherwise, and says so on stderr when it is told otherwise.
+Each start makes a new token and prints the address with it (`http://127.0.0.1:8000/?token=...`);
+requests without it, for another Host, or from another site's page get a 403 (serve_page.py).
 """
 
 from __future__ import annotations
@@ -61,13 +63,25 @@ def host_is_loopback(host: str) -> bool:
 
 
 def public_url(host: str, port: int) -> str:
-    """The address the page tells the browser to connect its websocket to (IPv6 in brackets)."""
+    """`http://host:port`, an IPv6 address in brackets."""
     try:
         if ipaddress.ip_address(host).version == 6:
             return f"http://[{host}]:{port}"
     except ValueError:
         pass
     return f"http://{host}:{port}"
+
+
+def browser_url(host: str, port: int) -> str:
+    """The address to print: where a browser on this machine reaches the server (0.0.0.0 and ::
+    are not addresses a browser can open, so they print the loopback address of their family)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return public_url(host, port)
+    if address.is_unspecified:
+        return public_url("::1" if address.version == 6 else "127.0.0.1", port)
+    return public_url(host, port)
 
 
 def check_can_listen(host: str, port: int) -> None:
@@ -112,20 +126,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def run_server(command: str, host: str, port: int) -> None:
-    """Serve until Ctrl+C or SIGTERM."""
-    from textual_serve.server import Server
+    """Serve until Ctrl+C or SIGTERM, printing the address with this run's token (see serve_page)."""
+    from stretchtui.commands.serve_page import GuardedServer
 
-    class SameAddressServer(Server):
-        """textual-serve writes its own address into the page for the websocket; the browser may
-        know this server by another one (an SSH tunnel on another local port, a name for 0.0.0.0),
-        so each page points back at the address that browser used."""
-
-        async def handle_index(self, request):  # type: ignore[no-untyped-def]
-            self.public_url = f"{request.scheme}://{request.host}"  # read synchronously by the page render
-            return await super().handle_index(request)
-
-    server = SameAddressServer(command, host=host, port=port, title="stretchtui",
-                               public_url=public_url(host, port))
+    server = GuardedServer(command, host, port, url=browser_url(host, port))
     try:
         server.serve()
     except OSError as error:  # lost a race for the port since check_can_listen

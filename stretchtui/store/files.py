@@ -118,18 +118,73 @@ def peek_setting(path: Path, key: str) -> Any:
         return None
 
 
-def write_private(target: Path, write: Callable[[IO[Any]], None], *, binary: bool = False) -> None:
+NAME_MAX = 255  # bytes in one file name on the file systems stretchtui runs on (ext4, xfs, btrfs, apfs, tmpfs)
+
+
+def temp_name(name: str) -> str:
+    """A temporary name beside `name` that no other writer, and no stale file, has:
+    `<name>.<pid>.<8 hex digits>.tmp`, with `name` cut short when the whole would not fit in one
+    file name. `output_guard.remove_stale_temporaries` recognises (and only) these names."""
+    import secrets
+
+    tag = f".{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    room = NAME_MAX - len(tag.encode())
+    return name.encode()[:room].decode("utf-8", "ignore") + tag
+
+
+def write_private(target: Path, write: Callable[[IO[Any]], None], *, binary: bool = False,
+                  replace: bool = True) -> None:
     """Write a file only its owner can read (0600): `write` fills a temporary file beside it
-    (`<name>.<pid>.tmp`, text in UTF-8 unless `binary`), which is flushed to disk and then renamed
-    over the target, so a reader never sees half a file. Nothing is left behind on failure."""
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    (`temp_name`, created with O_EXCL; text in UTF-8 unless `binary`), which is flushed to disk and
+    then renamed over the target, so a reader never sees half a file. With `replace` false an
+    existing target is never replaced, even one that appeared meanwhile (FileExistsError): the file
+    is linked into place, which fails if the name is taken. Nothing is left behind on failure."""
+    tmp = target.with_name(temp_name(target.name))
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
     try:
+        os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away from O_CREAT's mode
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        if replace:
+            os.replace(tmp, target)
+        else:
+            _link_new(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _fsync_directory(target.parent)
+
+
+def _link_new(tmp: Path, target: Path) -> None:
+    """Put `tmp` at `target` only if that name is free, then drop the `tmp` name."""
+    import errno
+
+    try:
+        os.link(tmp, target, follow_symlinks=False)
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, "File exists", str(target)) from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+            raise
+        # A file system without hard links (vfat, some network mounts): check, then rename.
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "File exists", str(target)) from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable; best effort (some file systems refuse it)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -8,22 +8,90 @@ file is in place. The kernel drops a flock when its process dies, even by SIGKIL
 leaves a stale lock behind. The lock file is made the first time a store opens the database (after
 every check has passed) and is never deleted (deleting lock files races): it stays beside the database.
 
+The lock belongs to the file, not to the name it was given: `<database>` is the real path
+(os.path.realpath), so a symlink, `./x.db` and `/home/me/x.db` all lock the same `x.db.lock`
+beside the real file. A hard link is a second real name of the same file (same st_dev and st_ino);
+restore therefore also takes the lock of every other name the file has in its directory, and
+refuses when the file has a name it cannot find there (a link from another directory), since it
+cannot tell whether a stretchtui has the file open under that name (see `exclusive_for_restore`).
+
 flock is separate from the POSIX locks SQLite takes on the database file, so the two never interfere.
 On a network file system flock may be emulated or missing: `stretchtui doctor` warns about those.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from stretchtui.store.files import BUSY_TIMEOUT_SECONDS, FILE_MODE, StoreError
 
 
+class DiskFull(StoreError):
+    """The disk (or the quota) has no room for a file stretchtui had to write; nothing was lost.
+    Never a sign of a damaged database: no restore is advised."""
+
+    def __init__(self, where: Path | str, doing: str = "") -> None:
+        self.where = Path(where)
+        doing = f" {doing}" if doing else ""
+        super().__init__(f"no space left on {self.where}; nothing was lost{doing}. Free some space and try again")
+
+
+def is_no_space(error: BaseException) -> bool:
+    """An OSError saying the disk or the quota is full."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def real_path(db_path: Path) -> Path:
+    """The database's real path: absolute, every symlink (of the file and its directories) resolved."""
+    return Path(os.path.realpath(db_path))
+
+
 def lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
+    """The lock file of the database at `db_path`, beside its real file, named after it."""
+    real = real_path(db_path)
+    return real.with_name(real.name + ".lock")
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of the file at `path` (symlinks followed), or None when there is none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def other_names(db_path: Path) -> list[Path] | None:
+    """The file's other real names (hard links) in its directory, or None when it has more names
+    than can be found there (a hard link from another directory). [] for a file with one name, or none."""
+    real = real_path(db_path)
+    try:
+        info = os.stat(real)
+    except OSError:
+        return []
+    if info.st_nlink <= 1:
+        return []
+    found = []
+    try:
+        with os.scandir(real.parent) as entries:
+            for entry in entries:
+                if entry.name == real.name or entry.is_symlink():
+                    continue
+                try:
+                    other = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+                    found.append(real.parent / entry.name)
+    except OSError:
+        return None
+    return sorted(found) if len(found) == info.st_nlink - 1 else None
 
 
 class DatabaseLock:
@@ -44,6 +112,8 @@ class DatabaseLock:
                     raise StoreError(f"cannot create the lock file {self.path}: its directory is missing") from None
                 return None
             except OSError as error:
+                if is_no_space(error):
+                    raise DiskFull(self.path.parent, "(the lock file could not be made)") from error
                 raise StoreError(f"cannot open the lock file {self.path}: {error.strerror}") from None
         return self._fd
 
@@ -96,3 +166,30 @@ class DatabaseLock:
 
     def __exit__(self, *exc_info: object) -> None:
         self.release()
+
+
+class InUse(StoreError):
+    """Restore was refused: a stretchtui may have the database open (under this or another name)."""
+
+
+@contextmanager
+def exclusive_for_restore(db_path: Path) -> Iterator[DatabaseLock]:
+    """Hold the database's lock exclusively, and that of every other name of the same file (hard
+    links in its directory), without waiting; raise InUse when any is held, or when the file has a
+    name outside its directory. Yields the lock of the real path. Nothing is held after the block."""
+    names = other_names(db_path)
+    shown = Path(db_path)
+    if names is None:
+        raise InUse(f"{shown} has another name (a hard link) in another directory, under which a stretchtui "
+                    "may have it open; restore through that name, or remove the extra link. Nothing was changed")
+    locks = [DatabaseLock(db_path)] + [DatabaseLock(name) for name in names]
+    try:
+        for lock, name in zip(locks, [shown, *names]):
+            if not lock.try_exclusive():
+                also = "" if name == shown else f" (as {name}, another name of the same file)"
+                raise InUse(f"stretchtui has {shown} open{also} (the app, or a command still running); "
+                            "quit it, then run restore again. Nothing was changed")
+        yield locks[0]
+    finally:
+        for lock in locks:
+            lock.release()

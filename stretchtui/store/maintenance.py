@@ -1,10 +1,14 @@
 """Keeping the database file safe: backups, restore, and the check before a store opens it.
 
-Backups live in `backups/` beside the database, named by `core.retention` (kind and UTC time), and
-are written through SQLite's online backup API: a temporary 0600 file, checked with
-integrity_check, renamed into place. Nothing here opens the database for writing: checks read it
-through a read-only (or immutable) connection, so a damaged file stays byte for byte as it was.
-`stretchtui doctor`'s checks are in `store.doctor`.
+Backups live in `backups/` beside the database's real file (symlinks resolved), named by
+`core.retention` (the database's file name, kind and UTC time), and are written through SQLite's
+online backup API: a temporary 0600 file, checked with integrity_check, renamed into place. A
+backup belongs to the database whose full file name it carries: `x.db` and `x.sqlite` in one folder
+never list, prune or advise each other's backups. Nothing here opens the database for writing:
+checks read it through a read-only (or immutable) connection, so a damaged file stays byte for
+byte as it was. A full disk is never taken for damage: it raises DiskFull ("no space left on
+<path>; nothing was lost"), never DatabaseDamaged, whose advice (restore a backup) would throw good
+data away. `stretchtui doctor`'s checks are in `store.doctor`.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,6 +35,8 @@ from stretchtui.core.retention import (
     BackupName,
     backup_name,
     backups_to_keep,
+    is_suspect,
+    owner_parts,
     parse_backup_name,
 )
 from stretchtui.store.db import (
@@ -47,7 +53,7 @@ from stretchtui.store.db import (
 )
 from stretchtui.store.files import write_private
 from stretchtui.store.location import resolve_db_path
-from stretchtui.store.lock import DatabaseLock
+from stretchtui.store.lock import DatabaseLock, DiskFull, exclusive_for_restore, is_no_space, real_path
 
 BACKUP_DIR_NAME = "backups"
 STALE_TMP_SECONDS = 3600  # a temporary file this old belongs to a backup that was killed
@@ -59,7 +65,8 @@ Backup = tuple[BackupName, Path]
 
 
 def backup_dir(db_path: Path, *, create: bool = False) -> Path:
-    directory = db_path.parent / BACKUP_DIR_NAME
+    """`backups/` beside the database's real file: a symlink to the database shares its backups."""
+    directory = _real_parent(db_path) / BACKUP_DIR_NAME
     if create and not directory.is_dir():
         try:
             directory.mkdir(mode=DIR_MODE)
@@ -67,12 +74,36 @@ def backup_dir(db_path: Path, *, create: bool = False) -> Path:
         except FileExistsError:
             pass  # made meanwhile by another stretchtui
         except OSError as error:
+            if is_no_space(error):
+                raise DiskFull(directory.parent, "(the backup directory could not be made)") from error
             raise StoreError(f"cannot create the backup directory {directory}: {error.strerror}") from None
     return directory
 
 
-def list_backups(db_path: Path) -> list[Backup]:
-    """This database's backups (by file name), newest first. Other files are ignored."""
+def _real_parent(db_path: Path) -> Path:
+    """The directory of the database's real file; the path as given when it is not a symlink, so
+    that messages keep the user's own spelling of it."""
+    db_path = Path(db_path)
+    if db_path.is_symlink() or any(parent.is_symlink() for parent in db_path.parents):
+        return real_path(db_path).parent
+    return db_path.parent
+
+
+def owner_name(db_path: Path) -> str:
+    """The file name a backup of this database carries: that of the real file (symlinks resolved)."""
+    db_path = Path(db_path)
+    return real_path(db_path).name if db_path.is_symlink() else db_path.name
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def list_backups(db_path: Path, now: datetime | None = None) -> list[Backup]:
+    """This database's backups, newest first; other files, and other databases' backups, are
+    ignored. A backup is this database's when the name it carries is the database's full file name
+    (`x.db`'s, never `x.sqlite`'s). Suspect backups, whose names say they were made after `now`
+    (the wall clock by default; the clock ran ahead), come last, newest file time first."""
     directory = backup_dir(db_path)
     try:
         entries = list(directory.iterdir())
@@ -80,20 +111,33 @@ def list_backups(db_path: Path) -> list[Backup]:
         return []
     except OSError as error:
         raise StoreError(f"cannot read the backup directory {directory}: {error.strerror}") from None
+    owner = owner_name(db_path)
     found = []
     for entry in entries:
         name = parse_backup_name(entry.name)
-        if name is not None and name.stem == db_path.stem and entry.is_file():
+        if name is not None and name.owner == owner and entry.is_file():
             found.append((name, entry))
-    return sorted(found, reverse=True)
+    now = now or now_utc()
+    trusted = sorted((backup for backup in found if not is_suspect(backup[0], now)), reverse=True)
+    suspect = sorted((backup for backup in found if is_suspect(backup[0], now)),
+                     key=lambda backup: (_mtime(backup[1]), backup[0]), reverse=True)
+    return trusted + suspect
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def new_backup_path(db_path: Path, kind: str, instant: datetime) -> Path:
     """A free file name in the backups directory (created 0700 if needed) for a backup made now."""
     directory = backup_dir(db_path, create=True)
+    stem, suffix = owner_parts(owner_name(db_path))
     counter = 1
     while True:
-        path = directory / backup_name(db_path.stem, kind, instant, counter).file_name
+        path = directory / backup_name(stem, kind, instant, counter, suffix).file_name
         if not path.exists():
             return path
         counter += 1
@@ -115,26 +159,75 @@ def restore_command(db_path: Path, backup: Path) -> str:
 
 
 def run_check(path: Path, pragma: str = "quick_check", *, alone: bool = True) -> str:
-    """'ok' or SQLite's first complaint, read without changing the file (see read_only_connection)."""
+    """'ok' or SQLite's first complaint, read without changing the file (see read_only_connection).
+    A check the disk had no room for (SQLITE_FULL, ENOSPC) found nothing wrong with the file: it
+    raises DiskFull instead of returning a complaint that would be taken for damage."""
     try:
         conn = read_only_connection(path, alone=alone)
     except sqlite3.Error as error:
+        _raise_if_full(error, path)
         return str(error)
     try:
-        return check_result(conn, pragma)
+        try:
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # the errors of opening, raised
+        except sqlite3.Error as error:
+            _raise_if_full(error, path)
+        result = check_result(conn, pragma)
     finally:
         conn.close()
+    if result != "ok" and is_full_message(result):
+        raise DiskFull(Path(os.path.abspath(path)).parent, f"(checking {Path(path).name} could not finish)")
+    return result
 
 
-def latest_good_backup(db_path: Path) -> Backup | None:
-    """The newest backup of this database that is a sound stretchtui file this version can open."""
-    for name, path in list_backups(db_path):
+SQLITE_FULL = 13  # sqlite3.Error.sqlite_errorcode, primary code: "database or disk is full"
+_FULL_TEXT = "database or disk is full"
+
+
+def is_full_message(text: str) -> bool:
+    return _FULL_TEXT in text
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """ENOSPC/EDQUOT from the file system, or SQLite's SQLITE_FULL, anywhere in the error's chain."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, DiskFull) or is_no_space(cause):
+            return True
+        if isinstance(cause, sqlite3.Error):
+            code = getattr(cause, "sqlite_errorcode", None)
+            if (code is not None and code & 0xFF == SQLITE_FULL) or is_full_message(str(cause)):
+                return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _raise_if_full(error: BaseException, path: Path) -> None:
+    if is_disk_full(error):
+        raise DiskFull(Path(os.path.abspath(path)).parent) from error
+
+
+def latest_good_backup(db_path: Path, now: datetime | None = None) -> Backup | None:
+    """The newest backup of this database that is a sound stretchtui file this version can open.
+    Never a suspect one (named after `now`: made while the clock ran ahead, see list_backups)."""
+    now = now or now_utc()
+    for name, path in list_backups(db_path, now):
+        if is_suspect(name, now):
+            break  # they come last
         try:
             restorable_version(path)
         except (UserError, StoreError):
             continue
         return name, path
     return None
+
+
+def suspect_backups(db_path: Path, now: datetime | None = None) -> list[Backup]:
+    """The backups whose names say they were made after `now` (the clock ran ahead), newest file first."""
+    now = now or now_utc()
+    return [backup for backup in list_backups(db_path, now) if is_suspect(backup[0], now)]
 
 
 class DatabaseDamaged(StoreError):
@@ -154,23 +247,32 @@ class DatabaseDamaged(StoreError):
         super().__init__(f"{self.problem}. To fix it, {self.remedy}")
 
 
-def no_backup_advice(db_path: Path) -> str:
-    return (f"there is no good backup in {backup_dir(db_path)}; keep a copy of the damaged file and try "
-            f"recovering it with: sqlite3 {shlex.quote(str(db_path))} .recover | sqlite3 recovered.db")
+def no_backup_advice(db_path: Path, now: datetime | None = None) -> str:
+    advice = (f"there is no good backup in {backup_dir(db_path)}; keep a copy of the damaged file and try "
+              f"recovering it with: sqlite3 {shlex.quote(str(db_path))} .recover | sqlite3 recovered.db")
+    try:
+        suspect = suspect_backups(db_path, now)
+    except StoreError:
+        suspect = []
+    if suspect:
+        advice += (f" ({len(suspect)} backup{'s' if len(suspect) > 1 else ''} there carry a date later than now, "
+                   f"made while the clock ran ahead; look at {suspect[0][1]} before restoring it)")
+    return advice
 
 
-def check_before_open(path: Path, lock: DatabaseLock, zone: ZoneInfo) -> None:
+def check_before_open(path: Path, lock: DatabaseLock, zone: ZoneInfo, now: datetime | None = None) -> None:
     """quick_check an existing database before anything writes to it; raise DatabaseDamaged if it
     fails. When no other stretchtui has it open (the exclusive lock is free, and held during the
     check), it is read as immutable: no -wal or -shm file is created next to a damaged file.
     Otherwise it is read with SQLite's locking, after waiting out a restore that may be swapping it.
-    Creates no file: the lock file is made later, once the database has passed every check."""
+    Creates no file: the lock file is made later, once the database has passed every check.
+    A check the full disk cut short raises DiskFull, not DatabaseDamaged."""
     alone = lock.try_exclusive(create=False)
     if not alone:
         lock.acquire_shared()
     result = run_check(path, alone=alone)
     if result != "ok":
-        raise DatabaseDamaged(path, result, latest_good_backup(path), zone)
+        raise DatabaseDamaged(path, result, latest_good_backup(path, now), zone)
 
 
 def restorable_version(candidate: Path) -> int:
@@ -212,9 +314,16 @@ def _require_database(db_path: Path) -> None:
 
 
 def backup_database(db_path: Path, target: Path) -> Path:
-    """A checked copy of the live database at `target` (0600, atomic). Waits while a restore runs."""
+    """A checked copy of the live database at `target` (0600, atomic). Waits while a restore runs.
+    A full disk raises DiskFull (no file is left behind, the database is untouched)."""
     with DatabaseLock(db_path).acquire_shared():
-        sqlite_backup(db_path, target)
+        try:
+            sqlite_backup(db_path, target)
+        except (OSError, sqlite3.Error, StoreError) as error:
+            if isinstance(error, DiskFull) or not (is_disk_full(error) or is_full_message(str(error))):
+                raise
+            raise DiskFull(target.parent, f"(the backup {target.name} was not made; {db_path} is untouched)") \
+                from error
     return target
 
 
@@ -235,20 +344,22 @@ def daily_backup(db_path: Path, clock: Clock, day_start_hour: int) -> Path | Non
     """The automatic backup: made at the first call of each logical day, only from a database that
     passes quick_check; then the daily backups beyond the last 7 days and 4 weeks are removed.
     Returns the new file, or None when today's backup exists already."""
-    zone = clock.zone
+    zone, now = clock.zone, clock.now()
     current = today(clock, day_start_hour)
-    dailies = [(name, path) for name, path in list_backups(db_path) if name.kind == DAILY]
+    dailies = [(name, path) for name, path in list_backups(db_path, now) if name.kind == DAILY]
     made = None
-    if not any(logical_day(name.made_at, zone, day_start_hour) == current for name, _ in dailies):
+    if not any(logical_day(name.made_at, zone, day_start_hour) == current and not is_suspect(name, now)
+               for name, _ in dailies):
         _remove_stale_temporaries(backup_dir(db_path))
         result = run_check(db_path, alone=False)
         if result != "ok":
-            raise DatabaseDamaged(db_path, result, latest_good_backup(db_path), zone)
+            raise DatabaseDamaged(db_path, result, latest_good_backup(db_path, now), zone)
         made = backup_database(db_path, new_backup_path(db_path, DAILY, clock.now()))
         name = parse_backup_name(made.name)
         assert name is not None
         dailies.append((name, made))
-    keep = backups_to_keep([(name, logical_day(name.made_at, zone, day_start_hour)) for name, _ in dailies])
+    keep = backups_to_keep([(name, logical_day(name.made_at, zone, day_start_hour)) for name, _ in dailies],
+                           today=current)
     for name, path in dailies:
         if name not in keep:
             try:
@@ -262,6 +373,8 @@ def _remove_stale_temporaries(directory: Path) -> None:
     """Temporary copies left by a backup that was killed (named `<file>.<pid>.tmp`)."""
     horizon = time.time() - STALE_TMP_SECONDS
     for leftover in directory.glob("*.tmp"):
+        if parse_backup_name(leftover.name) is not None:
+            continue  # a backup of a database whose name ends in .tmp
         try:
             if leftover.stat().st_mtime < horizon:
                 leftover.unlink()
@@ -293,20 +406,27 @@ def restore(db_path: Path, candidate: Path, clock: Clock) -> Restored:
     version = restorable_version(candidate)
     if db_path.is_dir():
         raise StoreError(f"{db_path} is a directory, not a database file; give a file path with --db")
+    shown = db_path
+    if db_path.is_symlink():
+        db_path = real_path(db_path)  # replace the real file, not the link (which keeps pointing at it)
     _ensure_directory(db_path.parent)
-    with DatabaseLock(db_path) as lock:
-        if not lock.try_exclusive():
-            raise StoreError(f"stretchtui has {db_path} open (the app, or a command still running); "
-                             "quit it, then run restore again. Nothing was changed")
+    with exclusive_for_restore(shown):  # under every name of the real file: refused while any is open
         staging = db_path.with_name(f"{db_path.name}.restore.{os.getpid()}.tmp")
-        checked_copy(candidate, staging, read_only=True)
+        try:
+            checked_copy(candidate, staging, read_only=True)
+        except (OSError, sqlite3.Error) as error:
+            if is_disk_full(error):
+                raise DiskFull(db_path.parent, f"({db_path.name} was not replaced)") from error
+            raise
         try:
             kept = _keep_replaced(db_path, clock)
             for suffix in ("-wal", "-shm", "-journal"):
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             os.replace(staging, db_path)
-        except BaseException:
+        except BaseException as error:
             staging.unlink(missing_ok=True)
+            if not isinstance(error, DiskFull) and is_disk_full(error):
+                raise DiskFull(db_path.parent, f"({db_path.name} was not replaced)") from error
             raise
         fsync_path(db_path.parent)
     return Restored(candidate, version, kept)
@@ -332,8 +452,10 @@ def _keep_replaced(db_path: Path, clock: Clock) -> Path | None:
         try:
             sqlite_backup(db_path, target, read_only=True)
             return target
-        except StoreError:
-            pass  # the copy failed its check: keep the raw bytes instead
+        except StoreError as error:
+            if is_full_message(str(error)):  # the check of the copy had no room: not damage
+                raise DiskFull(target.parent, f"({db_path.name} was not replaced)") from error
+            # the copy failed its check: keep the raw bytes instead
     target = new_backup_path(db_path, DAMAGED, clock.now())
     _copy_private(db_path, target)
     wal = Path(f"{db_path}-wal")
@@ -367,6 +489,8 @@ def describe_storage_failure(error: BaseException) -> str | None:
 
 
 def _storage_failure(error: BaseException) -> str | None:
+    if isinstance(error, DiskFull):
+        return str(error)
     if isinstance(error, OSError) and error.errno is not None:
         reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
                    errno.EFBIG: "the file would be too large", errno.EIO: "a disk I/O error"}
@@ -376,6 +500,8 @@ def _storage_failure(error: BaseException) -> str | None:
         where = f" writing {error.filename}" if error.filename else ""
         return f"{reason}{where}: nothing was saved; free some space (or check the disk) and try again"
     text = str(error)
+    if isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_FULL:
+        text = _FULL_TEXT  # SQLITE_FULL, whatever its message says: never taken for damage
     if isinstance(error, sqlite3.Error) or type(error).__module__ == "peewee":
         for marker, message in _SQLITE_FAILURES.items():
             if marker in text:

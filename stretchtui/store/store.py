@@ -37,6 +37,7 @@ from stretchtui.store.location import default_data_dir
 from stretchtui.store.lock import DatabaseLock
 from stretchtui.store.maintenance import check_before_open, daily_backup
 from stretchtui.store.migrations import LATEST_VERSION, pending
+from stretchtui.store.output_guard import remove_stale_temporaries
 from stretchtui.store.exchange import ExchangeQueries
 from stretchtui.store.report_queries import ReportQueries
 from stretchtui.store.safety import SafetyQueries
@@ -86,6 +87,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
                 _refuse_foreign(path, info.user_version, info.application_id)
             ensure_private_file(path, private_dir=path.parent == default_data_dir())
             lock.acquire_shared()
+            remove_stale_temporaries(path)  # left by a killed backup, restore, migration or export
         except BaseException:
             lock.release()
             raise
