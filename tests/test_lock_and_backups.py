@@ -346,7 +346,8 @@ def filled(db_path: Path, clock: FrozenClock) -> Path:
 OPEN_FAILURES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "connect": lambda mp: mp.setattr(maintenance, "read_only_connection",
                                      lambda *a, **k: (_ for _ in ()).throw(sqlite_full())),
-    "quick_check": lambda mp: mp.setattr(maintenance, "check_result", lambda conn, pragma="": "database or disk is full"),
+    "quick_check": lambda mp: mp.setattr(maintenance, "check_result",
+                                         lambda conn, pragma="": "database or disk is full"),
 }
 
 

@@ -63,7 +63,7 @@ class LogLoop(threading.Thread):
             index += 1
             note = f"cli-{self.loop}-{index}"
             result = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(self.db), "log",
-                                     "--pain", str(index % 11), "--note", note],
+                                     "--pain", str(index % 8), "--note", note],
                                     capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
             if result.returncode != 0 or result.stderr:
                 self.failures.append(f"{note}: exit {result.returncode}: {result.stderr.strip()}")

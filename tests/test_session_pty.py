@@ -57,6 +57,12 @@ class Terminal:
 
 
 def launch(db: Path, *args: str) -> Terminal:
+    """The app on a pty, over a database whose safety questions are answered (all "no"): a routine
+    with strength moves otherwise meets the safety gate first (tests/test_safety_gate.py)."""
+    if not db.exists():
+        answered = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(db), "safety", "--answers", "none"],
+                                  capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+        assert answered.returncode == 0, answered.stderr
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30")
     return Terminal("--db", str(db), *args, env=env)
 

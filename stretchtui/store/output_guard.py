@@ -116,7 +116,7 @@ def _refuse_protected(shown_as: Path, absolute: str, info: os.stat_result | None
             raise OutputRefused(f"--output: {shown_as} holds the stretchtui database; choose another folder")
     if info is not None and (what := guard.inodes.get((info.st_dev, info.st_ino))) is not None:
         raise OutputRefused(f"--output: {shown_as} is {what} (another name for it); stretchtui never writes over it")
-    if not folder and TEMP_PATTERN.match(os.path.basename(absolute)):
+    if not folder and TEMP_PATTERN.match(os.path.basename(absolute)) and os.path.dirname(real) in guard.folders:
         raise OutputRefused(f"--output: {shown_as} is named like a stretchtui temporary file; choose another name")
 
 
@@ -212,7 +212,8 @@ def _refuse_unless_export(shown_as: Path, folder: Path) -> None:
     foreign = sorted(_foreign_entries(folder))
     if foreign:
         listed = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        raise OutputRefused(f"--output: {shown_as} holds files stretchtui did not write ({shown(listed, 80)}); "
+        raise OutputRefused(f"--output: {shown_as} holds files stretchtui did not write "
+                            f"({listed if len(listed) <= 80 else listed[:77] + '...'}); "
                             "move them, or choose another folder")
 
 
