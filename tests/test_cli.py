@@ -72,7 +72,8 @@ def test_db_from_environment(tmp_path: Path) -> None:
     assert run("routines", env={"STRETCHTUI_DB": str(target)}).returncode == 0
 
 
-READ_ONLY = [["status"], ["stats"], ["stats", "--json"], ["suggest"], ["exercises"], ["routines", "--json"]]
+READ_ONLY = [["status"], ["stats"], ["stats", "--json"], ["suggest"], ["exercises"], ["routines", "--json"],
+             ["export", "--output", "-"], ["report"], ["report", "--format", "html"]]
 
 
 @pytest.mark.parametrize("args", READ_ONLY, ids=" ".join)

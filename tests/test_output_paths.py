@@ -9,7 +9,6 @@ import contextlib
 import io
 import os
 import shutil
-import sqlite3
 import stat
 import subprocess
 import sys

@@ -128,6 +128,7 @@ def test_the_default_week_follows_the_logical_day(db_path: Path, monkeypatch: py
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     """Monday 02:30 in Berlin is still Sunday (the day starts at 04:00): the report is last week's."""
     early = FrozenClock(datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc), "Europe/Berlin")
+    Store.open(db_path, early).close()  # a report only reads: the database must exist
     monkeypatch.setattr("stretchtui.core.clock.default_clock", lambda: early)
     assert main(["--db", str(db_path), "report"]) == 0
     out = capsys.readouterr().out
@@ -251,7 +252,7 @@ def test_cli_writes_a_private_file(db_path: Path, tmp_path: Path, system_clock_i
     target.write_text("an older report")
     os.chmod(target, 0o644)
     assert main(["--db", str(db_path), "report", "--week", "2026-W46", "--format", "html",
-                 "--output", str(target)]) == 0
+                 "--output", str(target), "--force"]) == 0  # replacing a file needs --force
     assert capsys.readouterr().out == f"Wrote the report for 2026-W46 to {target}.\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text().startswith("<!DOCTYPE html>") and "week 2026-W46" in target.read_text()

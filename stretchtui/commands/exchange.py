@@ -51,7 +51,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     database = db_path(args)
     output = _export_target(args, database)
-    store = open_store(args)
+    store = open_store(args, create=False)  # only reads: a mistyped --db creates nothing
     try:
         bundle = store.export_bundle()
         plain = to_plain(bundle, exported_at=store.clock.now(), app_version=__version__)

@@ -31,6 +31,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from stretchtui.core.days import today
     from stretchtui.core.history import week_start
     from stretchtui.core.report import RENDERERS, build_report, check_started, parse_week
+    from stretchtui.commands.common import refuse_missing
     from stretchtui.store import Store, resolve_db_path
 
     monday = parse_week(args.week) if args.week is not None else None
@@ -40,7 +41,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     target = None if args.output in (None, "-") else check_output_file(args.output, database, force=args.force)
     clock = args.clock
     if monday is not None and not path.exists():
-        check_started(monday, today(clock))  # refused before a database is created for nothing
+        check_started(monday, today(clock))  # a week not yet begun: that refusal first
+    refuse_missing(path)  # only reads: a mistyped --db creates nothing
     store = Store.open(path, clock)
     try:
         current = today(clock, store.day_start_hour())
