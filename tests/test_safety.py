@@ -297,3 +297,24 @@ def test_every_test_docs_safety_md_names_exists() -> None:
     missing = [f"{file}::{name}" for file, name in named
                if not re.search(rf"^(async )?def {name}\(", (root / "tests" / file).read_text(), re.M)]
     assert not missing
+
+
+def test_a_note_entered_after_the_answers_counts_even_when_dated_earlier(store, clock) -> None:
+    """`stretchtui log --at <earlier>` (or an import) after the answers: judged by when it was entered."""
+    store.save_safety(answers={})
+    clock.advance(60)
+    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="wet myself", at=clock.now() - timedelta(days=1))
+    assert [a.reason for a in store.safety_check().ask_again] == ["note"]
+
+
+def test_pain_rated_in_a_session_counts_like_a_note(store, clock) -> None:
+    """Pain 9 after a session (or before one) asks the questions again, like `log --pain 9`."""
+    from stretchtui.core.sessions import SessionStatus
+
+    store.save_safety(answers={})
+    clock.advance(60)
+    info = store.start_session(None, "Test", 60, pain_before=2)
+    store.set_pain_after(info.id, 9)
+    store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=60)
+    check = store.safety_check()
+    assert "pain" in [a.reason for a in check.ask_again] and check.blocked

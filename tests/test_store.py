@@ -154,7 +154,7 @@ def test_failed_migration_changes_nothing(tmp_path: Path, clock: FrozenClock, mo
         assert conn.execute("PRAGMA user_version").fetchone()[0] == before
         assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
         assert conn.execute("SELECT value FROM setting WHERE key = 'keep'").fetchone()[0] == "1"
-    assert list((tmp_path / "backups").glob("*.db")), "a backup copy is made before migrating"
+    assert list((tmp_path / "backups").glob("db-pre-v*.sqlite")), "a backup copy is made before migrating"
 
 
 def test_refuses_a_newer_database_untouched(tmp_path: Path, clock: FrozenClock) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from enum import StrEnum
 
-from stretchtui.core.model import Exercise, Kind
+from stretchtui.core.model import Exercise, Kind, Position
 from stretchtui.core.vocabulary import Condition
 
 GENTLE_KINDS = (Kind.MOBILITY, Kind.MOTOR_CONTROL)
@@ -41,14 +41,24 @@ def _suits(exercise: Exercise, conditions: Set[Condition], hurt_recently: Set[st
         exercise.dose.reps > 0 or exercise.dose.hold_seconds > 0)
 
 
+OFF_THE_FLOOR = (Position.SEATED, Position.STANDING)
+HIGH_HURT = 7
+"""A move that hurt this much: no other move is offered, only a resting position or ending."""
+
+
+def _same_place(candidate: Exercise, hurt: Exercise) -> bool:
+    """At a desk or standing, nothing that needs getting down to the floor."""
+    return hurt.position not in OFF_THE_FLOOR or candidate.position in OFF_THE_FLOOR
+
+
 def gentler_alternative(hurt: Exercise, library: Iterable[Exercise], *, exclude: Set[str] = frozenset(),
                         conditions: Set[Condition] = frozenset(),
                         hurt_recently: Set[str] = frozenset()) -> Exercise | None:
-    """A gentle move sharing an area with `hurt`, at most as intense; more shared areas win, then the
-    lower intensity, then the same position (no getting up and down), then the name."""
+    """A gentle move sharing an area with `hurt`, at most as intense, in the same place (off the floor
+    when it was); more shared areas win, then the lower intensity, then the same position, then the name."""
     areas = set(hurt.areas)
     candidates = [c for c in library
-                  if c.id != hurt.id and c.id not in exclude and c.kind in GENTLE_KINDS
+                  if c.id != hurt.id and c.id not in exclude and c.kind in GENTLE_KINDS and _same_place(c, hurt)
                   and c.intensity <= hurt.intensity and areas & set(c.areas) and _suits(c, conditions, hurt_recently)]
 
     def rank(c: Exercise) -> tuple[int, int, bool, str, str]:
@@ -58,17 +68,22 @@ def gentler_alternative(hurt: Exercise, library: Iterable[Exercise], *, exclude:
 
 
 def offer_after_hurt(hurt: Exercise, library: Iterable[Exercise], *, exclude: Set[str] = frozenset(),
-                     conditions: Set[Condition] = frozenset(), hurt_recently: Set[str] = frozenset()) -> HurtOffer:
+                     conditions: Set[Condition] = frozenset(), hurt_recently: Set[str] = frozenset(),
+                     pain: int | None = None) -> HurtOffer:
     """`exclude`: moves already in this session (a gentler one should be new); `hurt_recently`: moves
-    marked hurt lately, this one included."""
+    marked hurt lately (this one and any hurt earlier in the session included); `pain`: how much it
+    hurt. From HIGH_HURT up, no other move: a resting position (on the floor only if it already was),
+    else ending."""
     library = list(library)
     hurt_recently = set(hurt_recently) | {hurt.id}
-    gentler = gentler_alternative(hurt, library, exclude=exclude, conditions=conditions, hurt_recently=hurt_recently)
-    if gentler is not None:
-        return HurtOffer(OfferKind.GENTLER, gentler)
+    if pain is None or pain < HIGH_HURT:
+        gentler = gentler_alternative(hurt, library, exclude=exclude, conditions=conditions,
+                                      hurt_recently=hurt_recently)
+        if gentler is not None:
+            return HurtOffer(OfferKind.GENTLER, gentler)
     by_id = {e.id: e for e in library}
     for exercise_id in RELIEF_POSITIONS:
         relief = by_id.get(exercise_id)
-        if relief is not None and _suits(relief, conditions, hurt_recently):
+        if relief is not None and _suits(relief, conditions, hurt_recently) and _same_place(relief, hurt):
             return HurtOffer(OfferKind.RELIEF, relief)
     return HurtOffer(OfferKind.END, advice=END_ADVICE)

@@ -4,7 +4,9 @@ A note never diagnoses anything; a match only makes the app ask its safety quest
 when unsure this errs towards matching. The phrases are data in `seed/red_flags.toml` (schema at
 its top). Matching tolerates how people write: case, curly or missing apostrophes ("cant"), small
 typos ("numbess", "feaver") and other word orders ("numb legs", "both my legs are numb"). A
-negator shortly before a matched word, in the same clause, cancels it ("no fever").
+negator shortly before a matched word, in the same clause, cancels it ("no fever"), and so does
+someone else as the subject ("my son has a temperature", "a film about a car crash"). A body
+temperature written as a number ("38.5", "39°C", "101F") reads as the word "pyrexia".
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
@@ -30,11 +32,26 @@ NEGATORS = frozenset("no not never without none nothing neither nor nope isnt wa
 HEDGES = frozenset("sure know idea certain stop stopped stopping".split())
 """After a negator these make a doubt or a persistence, not a denial: "not sure why both legs are numb",
 "legs haven't stopped tingling"."""
+OTHERS = frozenset("son sons daughter daughters dad dads mum mums mom moms mother father parent parents wife husband "
+                   "partner friend friends kid kids child children baby grandma grandad granddad grandpa granny nan "
+                   "nana brother brothers sister sisters aunt auntie uncle cousin niece nephew boyfriend girlfriend "
+                   "colleague boss neighbour neighbor dog cat".split())
+OTHERS_VERBS = frozenset("has had have having with got gets".split())
+MEDIA = frozenset("film films movie movies show documentary programme program book novel game podcast video news "
+                  "article story series episode".split())
+FIRST_PERSON = frozenset("i me my myself im ive id mine".split())
+"""Someone else as the subject ("my dad had cancer", "a movie about a crash") cancels a match after it in its
+clause, unless the note comes back to the writer first ("my wife has noticed I'm limping")."""
 CLAUSE_WORDS = frozenset("but and though although however except".split())
 _BREAKS = frozenset(".!?;\n,:()&")  # phrases never reach across these
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
 _WORD = r"[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*"  # one word and its alternatives: "numb*|tingly"
 _WORDS = re.compile(f"(?:{_WORD}(?: {_WORD})*)?")
+_UNITS = re.compile(r"\s*(?:km|k|kg|kgs|kilo|kilos|g|mi|mile|miles|m|metres|meters|min|mins|minutes|s|sec|secs|"
+                    r"seconds|h|hr|hrs|hours|lb|lbs|pounds|st|stone|cm|mm|mph|kph|reps|steps|l|ml|litres|liters|x|"
+                    r"days|weeks|months|years|yrs|yo|am|pm|%)(?![a-z])")
+_TEMPERATURE = re.compile(r"(?<![\w.,/])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°|º|degrees?\b|deg\b)?\s*"
+                          r"(celsius|centigrade|fahrenheit|c|f)?(?![\w%°º/])")
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc`\u00b4", "'"))
 
 
@@ -143,14 +160,11 @@ def note_flags(text: str, *, phrases: Phrases | None = None) -> tuple[str, ...]:
     for words, clauses in _segments(text or ""):
         alts = [_alts(phrases, word) for word in words]
         present = frozenset().union(*alts)
-        clause_words: dict[int, set[str]] = {}
-        for word, clause in zip(words, clauses):
-            clause_words.setdefault(clause, set()).add(word)
         for phrase in phrases.entries:
             if phrase.key in found or not all(slot & present for slot in phrase.slots):
                 continue  # cheap: most phrases share no word with a note
             hits = [[i for i, a in enumerate(alts) if a & slot] for slot in phrase.slots]
-            if any(_holds(phrase, picked, words, clauses, clause_words) for picked in _windows(phrase, hits)):
+            if any(_holds(phrase, picked, words, clauses) for picked in _windows(phrase, hits)):
                 found.add(phrase.key)
     return tuple(sorted(found))
 
@@ -166,6 +180,7 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     text = text.casefold().translate(_APOSTROPHES)
     text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
     text = re.sub(r"\bcan ?not\b", "cant", text).replace("'", "")
+    text = _TEMPERATURE.sub(_temperature, text)
     words: list[str] = []
     clauses: list[int] = []
     clause = 0
@@ -178,6 +193,21 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
             clause += token in CLAUSE_WORDS
             words.append(token)
             clauses.append(clause)
+
+
+def _temperature(match: re.Match[str]) -> str:
+    """ "pyrexia" for a fever written as a number: 38-42.9 °C, 100.4-109.9 °F; a bare number only with a
+    decimal ("38.5", not "38" or "38.5 km"), as a whole number is as likely an age or a count."""
+    number, degrees, unit = match.groups()
+    value = float(number.replace(",", "."))
+    celsius, fahrenheit = 38 <= value < 43, 100.4 <= value < 110
+    if unit in ("f", "fahrenheit"):
+        fever = fahrenheit
+    elif unit or degrees:
+        fever = celsius or (fahrenheit and not unit)
+    else:
+        fever = (celsius or fahrenheit) and not number.isdigit() and not _UNITS.match(match.string, match.end())
+    return " pyrexia " if fever else match.group(0)
 
 
 def _windows(phrase: Phrase, hits: list[list[int]]) -> Iterator[list[int]]:
@@ -195,16 +225,36 @@ def _windows(phrase: Phrase, hits: list[list[int]]) -> Iterator[list[int]]:
             yield picked
 
 
-def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[int],
-           clause_words: Mapping[int, set[str]]) -> bool:
-    """A window counts unless a negator reaches it or an `unless` word shares a clause with it."""
-    for q in picked:
-        for p in range(max(0, q - NEGATION_REACH), q):
-            if words[p] in NEGATORS and p not in picked and clauses[p] == clauses[q] \
-                    and not (p + 1 < len(words) and words[p + 1] in HEDGES):
-                return False
-    near = set().union(*(clause_words[clauses[i]] for i in picked)) if phrase.unless else set()
-    return not any(u in near or (u[-1] == "*" and any(w.startswith(u[:-1]) for w in near)) for u in phrase.unless)
+def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[int]) -> bool:
+    """A window counts unless a negator reaches it, someone else is the subject before it, or an
+    `unless` word that is not itself negated ("not dieting") shares a clause with it."""
+    if any(_negated(q, words, clauses, picked) for q in picked) or _someone_else(min(picked), words, clauses):
+        return False
+    if not phrase.unless:
+        return True
+    near = {clauses[i] for i in picked}
+    return not any(clauses[i] in near and i not in picked and not _negated(i, words, clauses, ())
+                   and any(u == w or (u[-1] == "*" and w.startswith(u[:-1])) for u in phrase.unless)
+                   for i, w in enumerate(words))
+
+
+def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]) -> bool:
+    """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor a hedge."""
+    return any(words[p] in NEGATORS and p not in picked and clauses[p] == clauses[q]
+               and not (p + 1 < len(words) and words[p + 1] in HEDGES)
+               for p in range(max(0, q - NEGATION_REACH), q))
+
+
+def _someone_else(q: int, words: list[str], clauses: list[int]) -> bool:
+    """ "my dad had ...", "my son has ...", "a friend with ...", "a film about ..." before word q in its clause,
+    with no "I"/"me"/"my" between ("had to" is not a subject's condition: "my wife had to help me")."""
+    for j in range(q - 1, -1, -1):
+        if clauses[j] != clauses[q] or words[j] in FIRST_PERSON:
+            return False
+        if j + 1 < q and (words[j] in OTHERS and words[j + 1] in OTHERS_VERBS and words[j + 2:j + 3] != ["to"]
+                          or words[j] in MEDIA and words[j + 1] == "about"):
+            return True
+    return False
 
 
 @lru_cache(maxsize=8192)

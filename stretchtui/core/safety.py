@@ -130,6 +130,9 @@ class NoteEvent:
     worst_pain: int = 0
     leg_sides: frozenset[str] = frozenset()  # "left", "right", "" (a leg, side not said)
     note_flags: tuple[str, ...] = ()
+    entered_after: bool | None = None
+    """Written after the last answers, whatever its own time (a note dated earlier with --at, or
+    imported); None: judged by `at`."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
     blocks then too; a never-answered profile is gentle only anyway)."""
     since = profile.answered_at or now - timedelta(days=ASK_AGAIN_DAYS)
     reasons: list[AskAgain] = []
-    later = sorted((n for n in notes if n.at > since), key=lambda n: n.at)
+    later = sorted((n for n in notes if (n.at > since if n.entered_after is None or profile.answered_at is None
+                                         else n.entered_after)), key=lambda n: n.at)
     flagged = [n for n in later if n.note_flags]
     if flagged:
         names = ", ".join(dict.fromkeys(k for n in flagged for k in n.note_flags))
@@ -171,7 +175,8 @@ def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
         legs_by_day.setdefault(n.day, set()).update(n.leg_sides)
     if any({"left", "right"} <= sides for sides in legs_by_day.values()):
         reasons.append(AskAgain("both-legs", "You noted leg pain on both sides.", blocks=True))
-    if any(n.worst_pain >= ASK_AGAIN_PAIN for n in later):
+    rated = [p for s in sessions if s.at > since for p in (s.pain_before, s.pain_after) if p is not None]
+    if any(n.worst_pain >= ASK_AGAIN_PAIN for n in later) or any(p >= ASK_AGAIN_PAIN for p in rated):
         reasons.append(AskAgain("pain", f"You noted pain of {ASK_AGAIN_PAIN}/10 or more.", blocks=True))
     if profile.answered_at is None:
         return tuple(reasons)

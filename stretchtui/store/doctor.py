@@ -148,7 +148,9 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
         checks.append(_private_mode("backup directory", backups, DIR_MODE, fix))
     files = [Path(f"{db_path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")] + [lock_path(db_path)]
     if backups.is_dir():
-        files += sorted(entry for entry in backups.iterdir() if entry.name.startswith(db_path.stem))
+        from stretchtui.store.maintenance import list_backups
+
+        files += sorted(path for _name, path in list_backups(db_path))  # this database's only
     files = [path for path in files if path.is_file() and not path.is_symlink()]
     open_to_others = [path for path in files if stat.S_IMODE(path.stat().st_mode) & 0o077]
     if not open_to_others:

@@ -24,6 +24,8 @@ from stretchtui.core.safety import (
     check_conditions,
 )
 from stretchtui.core.sessions import SessionStatus
+from peewee import fn
+
 from stretchtui.store import models as m
 
 from stretchtui.core.vocabulary import Condition
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
     from stretchtui.store.store import Store
 
 ANSWERS, ANSWERED_AT, CONDITIONS = "safety_answers", "safety_answered_at", "conditions"
+SEEN_CHECKIN = "safety_seen_checkin"
+"""The newest check-in row when the questions were last answered: a note entered later counts as
+new even when dated earlier (`log --at`, an import). Kept on this machine only (not exported)."""
 LEGACY_KEYS = {"fall": ("trauma",), "fever-weight": ("fever", "weight-loss")}
 """Questions of the first six that were split or renamed: a yes given to them still counts."""
 
@@ -77,7 +82,8 @@ class SafetyQueries:
         now = self.clock.now()
         with self.db.atomic():
             if answers is not None:
-                for key, value in ((ANSWERS, answers), (ANSWERED_AT, now.isoformat())):
+                seen = m.Checkin.select(fn.MAX(m.Checkin.id)).scalar() or 0
+                for key, value in ((ANSWERS, answers), (ANSWERED_AT, now.isoformat()), (SEEN_CHECKIN, seen)):
                     m.Setting.insert(key=key, value=value, updated_at=now).on_conflict_replace().execute()
             if chosen is not None:
                 value = sorted(c.value for c in chosen)
@@ -93,13 +99,16 @@ class SafetyQueries:
         window = now - timedelta(days=ASK_AGAIN_DAYS + 1)
         since = max(profile.answered_at, window) if profile.answered_at is not None else window
         notes = []
-        for checkin in self.checkins(since=since.date() - timedelta(days=1)):
-            if profile.answered_at is not None and checkin.at <= profile.answered_at:
+        seen = self.get_setting(SEEN_CHECKIN, None)
+        for checkin in self.checkins(since=min(since, window).date() - timedelta(days=1)):  # backdated notes too
+            entered_after = checkin.id > seen if isinstance(seen, int) and profile.answered_at is not None else None
+            if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
             legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
             notes.append(NoteEvent(at=checkin.at, day=checkin.day,
                                    worst_pain=max((p.pain for p in checkin.pains), default=0),
-                                   leg_sides=legs, note_flags=note_flags(checkin.note) if checkin.note else ()))
+                                   leg_sides=legs, note_flags=note_flags(checkin.note) if checkin.note else (),
+                                   entered_after=entered_after))
         if profile.answered_at is None:
             return SafetyCheck(profile, ask_again(profile, now, notes))
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)

@@ -395,6 +395,9 @@ class SuggestionInputs:
                                         complete=row.status == SessionStatus.COMPLETE.value))
             if row.pain_before is not None:  # a session's pain before counts like a check-in at its start
                 readings.append((row.started_at, _as_date(row.day), "lower-back", "", row.pain_before, False))
+            if row.pain_after is not None:  # ...and its pain after like one at its end
+                readings.append((row.ended_at or row.started_at, _as_date(row.day), "lower-back", "", row.pain_after,
+                                 False))
         latest: dict[tuple[date, str, str], tuple[datetime, date, str, str, int, bool]] = {}
         for reading in sorted(readings, key=lambda r: r[0]):
             latest[(reading[1], reading[2], reading[3])] = reading

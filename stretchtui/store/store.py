@@ -83,7 +83,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         try:
             if info.exists and not info.empty:
                 if quick_check and info.application_id in (0, APPLICATION_ID):
-                    check_before_open(path, lock, clock.zone)
+                    check_before_open(path, lock, clock.zone, clock.now())
                 _refuse_foreign(path, info.user_version, info.application_id)
             ensure_private_file(path, private_dir=path.parent == default_data_dir())
             lock.acquire_shared()
@@ -120,7 +120,9 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         if not pending(current):
             return
         if current > 0:
-            self.backup_to(self._backup_dir() / f"{self.path.stem}-pre-v{LATEST_VERSION}-{_stamp(self.clock.now())}.db")
+            from stretchtui.store.maintenance import new_backup_path
+
+            self.backup_to(new_backup_path(self.path, f"pre-v{LATEST_VERSION}", self.clock.now()))
         with self.db.atomic():
             current = self.schema_version()  # another process may have migrated meanwhile
             for migration in pending(current):
@@ -451,6 +453,3 @@ def _read_identity(path: Path, *, alone: bool) -> tuple[int, int, int] | None:
     finally:
         conn.close()
 
-
-def _stamp(instant: datetime) -> str:
-    return instant.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

@@ -426,8 +426,9 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
             offer = None
             if hurt_exercise is not None:
                 used = {p.exercise_id for p in timer.phases}
-                offer = offer_after_hurt(hurt_exercise, self.exercises.values(), exclude=used,
-                                         conditions=self.conditions, hurt_recently=self.hurt_recently)
+                hurt_here = {r.exercise_id for r in timer.records if r.outcome.value == "hurt"}
+                offer = offer_after_hurt(hurt_exercise, self.exercises.values(), exclude=used, pain=pain,
+                                         conditions=self.conditions, hurt_recently=self.hurt_recently | hurt_here)
 
             def decided(choice: str | None) -> None:
                 self._hold_finish = False
