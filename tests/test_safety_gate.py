@@ -140,3 +140,21 @@ def test_gate_snapshot(snap_compare, make_test_app, store) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=(100, 32), run_before=run_before)
+
+
+@pytest.mark.parametrize(("key", "starts"), [("n", False), ("escape", False), ("y", True)])
+async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test_app, key, starts) -> None:
+    from stretchtui.ui.screens.dialogs import ConfirmScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.start_routine("desk-break")
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "too much to stretch through" in app.screen.question
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen) is starts
+    assert len(sessions()) == (1 if starts else 0)

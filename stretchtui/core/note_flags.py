@@ -39,6 +39,7 @@ OTHERS = frozenset("son sons daughter daughters dad dads mum mums mom moms mothe
 OTHERS_VERBS = frozenset("has had have having with got gets".split())
 MEDIA = frozenset("film films movie movies show documentary programme program book novel game podcast video news "
                   "article story series episode".split())
+ONLOOKERS = frozenset("to noticed said seen spotted told asked mentioned watched heard felt".split())
 FIRST_PERSON = frozenset("i me my myself im ive id mine".split())
 """Someone else as the subject ("my dad had cancer", "a movie about a crash") cancels a match after it in its
 clause, unless the note comes back to the writer first ("my wife has noticed I'm limping")."""
@@ -247,12 +248,13 @@ def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]
 
 def _someone_else(q: int, words: list[str], clauses: list[int]) -> bool:
     """ "my dad had ...", "my son has ...", "a friend with ...", "a film about ..." before word q in its clause,
-    with no "I"/"me"/"my" between ("had to" is not a subject's condition: "my wife had to help me")."""
+    with no "I"/"me"/"my" between. "had to", "has noticed"... are not the other's condition: "my wife had to
+    help me", "my partner has noticed numbness in both legs"."""
     for j in range(q - 1, -1, -1):
         if clauses[j] != clauses[q] or words[j] in FIRST_PERSON:
             return False
-        if j + 1 < q and (words[j] in OTHERS and words[j + 1] in OTHERS_VERBS and words[j + 2:j + 3] != ["to"]
-                          or words[j] in MEDIA and words[j + 1] == "about"):
+        if words[j] in OTHERS and words[j + 1] in OTHERS_VERBS and not set(words[j + 2:j + 3]) & ONLOOKERS \
+                or words[j] in MEDIA and words[j + 1] == "about":
             return True
     return False
 

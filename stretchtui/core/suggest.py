@@ -576,7 +576,7 @@ def suggest(request: SuggestionRequest) -> Suggestion:
         why.append("Desk: seated and standing moves only.")
     elif request.place == "standing":
         why.append("Standing: standing moves only.")
-    if long_sitting and sitting is not None:
+    if long_sitting and sitting is not None and any(SITTING_AREAS & set(e.areas) for e in chosen):
         why.append(f"You sat {sitting[0]:g} hours {sitting[1]}: hip flexors, hamstrings and upper back first.")
     if reading is not None and reading.regions and any(targets_focus(e) for e in chosen):
         why.append(f"Moves for your {_names([REGION_NAMES.get(r, r) for r in reading.regions])} come first.")

@@ -59,12 +59,13 @@ class SafetyGateScreen(Dialog[GateChoice | None]):
                                  classes="gate-reason")
             yield Static("Starting anyway is your choice; it is noted with the session.", classes="dialog-hint")
             with Vertical(id="gate-choices"):
-                yield Button("Cancel (Esc)", id="cancel", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel", variant="primary", compact=True)
                 if self.asks_again:
-                    yield Button("Answer the safety questions (a)", id="answer-again")
+                    yield Button("Answer the safety questions (a)", id="answer-again", compact=True)
                 if self.can_leave_out:
-                    yield Button("Leave those moves out and start (l)", id="leave-out")
-                yield Button("I have been checked: start", id="checked-start", variant="error")
+                    yield Button("Leave those moves out and start (l)", id="leave-out", compact=True)
+                label = "I have been checked: start" if self.asks_again else "Start anyway"
+                yield Button(label, id="checked-start", variant="error", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -147,9 +147,33 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         if self.resume_info is not None:
             self._resume(self.resume_info)
         elif self.ask_pain:
-            self.app.push_screen(PainScreen("Before you start: how is your pain right now?"), self._begin)
+            self.app.push_screen(PainScreen("Before you start: how is your pain right now?"), self._pain_before)
         else:
             self._begin(None)
+
+    def _pain_before(self, pain: int | None) -> None:
+        """Pain of 8 or more right now (core.safety.ASK_AGAIN_PAIN): stretching is not advised; the
+        session starts only on an explicit "start anyway" (Esc and Enter keep it from starting)."""
+        from stretchtui.core.safety import ASK_AGAIN_PAIN
+        from stretchtui.ui.screens.dialogs import ConfirmScreen
+
+        if pain is None or pain < ASK_AGAIN_PAIN:
+            self._begin(pain)
+            return
+
+        def chosen(start: bool | None) -> None:
+            if start:
+                self._begin(pain)
+            else:
+                self.dismiss(None)  # nothing was written
+                self.app.notify("Not started. Rest in whatever position eases it, keep gently moving as you "
+                                "can, and seek advice if the pain does not settle.", title=f"Pain {pain}/10",
+                                severity="warning", timeout=12)
+
+        self.app.push_screen(ConfirmScreen(
+            f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
+            "on your back with knees bent, or on your side. Start anyway?", yes="Start anyway", no="Not now"),
+            chosen)
 
     # ------------------------------------------------------------------ starting
 
