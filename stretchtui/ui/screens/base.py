@@ -10,6 +10,8 @@ from textual.worker import Worker
 from stretchtui.ui.workers import failed
 
 if TYPE_CHECKING:
+    from textual.widgets import Button
+
     from stretchtui.ui.app import StretchApp
 
 
@@ -41,3 +43,20 @@ class Dialog(ModalScreen[ResultType]):
 
     CSS_PATH = "dialogs.tcss"
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # buttons stack on a narrow terminal
+
+
+class ChoiceDialog(Dialog[str]):
+    """A dialog of a few named choices: a button's id, or a key's `choose('id')`, is the result;
+    `DEFAULT_CHOICE` is what a button without an id stands for. `allowed` can refuse a choice."""
+
+    DEFAULT_CHOICE = "cancel"
+
+    def on_button_pressed(self, event: "Button.Pressed") -> None:
+        self.action_choose(event.button.id or self.DEFAULT_CHOICE)
+
+    def allowed(self, choice: str) -> bool:
+        return True
+
+    def action_choose(self, choice: str) -> None:
+        if self.allowed(choice):
+            self.dismiss(choice)

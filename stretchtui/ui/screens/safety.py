@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 
 from stretchtui.core.safety import QUESTIONS, Grade
 from stretchtui.core.vocabulary import plural
-from stretchtui.ui.screens.base import Dialog
+from stretchtui.ui.screens.base import ChoiceDialog, Dialog
 from stretchtui.ui.widgets.yes_no import YesNo
 
 INTRO = ("The questions a doctor would ask about back pain (the NICE red flags). A yes means: "
@@ -187,9 +187,10 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
             self.dismiss(None)
 
 
-class LeaveSafetyScreen(Dialog[str]):
+class LeaveSafetyScreen(ChoiceDialog):
     """Esc on changed safety answers: save them, discard them, or keep answering."""
 
+    DEFAULT_CHOICE = "keep"
     BINDINGS = [
         Binding("s", "choose('save')", "Save", id="safety-leave-save"),
         Binding("d", "choose('discard')", "Discard", id="safety-leave-discard"),
@@ -214,9 +215,4 @@ class LeaveSafetyScreen(Dialog[str]):
     def on_mount(self) -> None:
         self.query_one("#save", Button).focus()
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "keep")
 
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)

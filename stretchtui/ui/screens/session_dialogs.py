@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,7 +12,7 @@ from textual.widgets import Button, Static
 from stretchtui.core.after_hurt import HurtOffer, OfferKind
 from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionInfo
-from stretchtui.ui.screens.base import Dialog
+from stretchtui.ui.screens.base import ChoiceDialog, Dialog
 
 PAIN_KEYS = {str(n): n for n in range(10)} | {"t": 10}
 
@@ -41,9 +40,10 @@ class PainScreen(Dialog[int | None]):
         self.dismiss(value)
 
 
-class EndSessionScreen(Dialog[str]):
+class EndSessionScreen(ChoiceDialog):
     """`q` during a session: save as partial, keep going, or discard."""
 
+    DEFAULT_CHOICE = "keep"
     BINDINGS = [
         Binding("s", "choose('partial')", "Save as partial", id="end-partial"),
         Binding("k,escape", "choose('keep')", "Keep going", id="end-keep"),
@@ -63,18 +63,12 @@ class EndSessionScreen(Dialog[str]):
     def on_mount(self) -> None:
         self.query_one("#keep", Button).focus()
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "keep")
 
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
-
-
-class AlternativeScreen(Dialog[str]):
+class AlternativeScreen(ChoiceDialog):
     """After 'this hurts' (core.after_hurt): a gentler move, a relief position, or ending for today.
     Dismisses with "take" (do the offered move), "skip" (carry on without it) or "end"."""
 
+    DEFAULT_CHOICE = "skip"
     BINDINGS = [
         Binding("g", "choose('take')", "Take the offer", id="alt-take"),
         Binding("s,escape", "choose('skip')", "Skip it", id="alt-skip"),
@@ -107,19 +101,14 @@ class AlternativeScreen(Dialog[str]):
                     yield Button("End for today (e)", id="end", variant="primary")
                     yield Button("Carry on (s)", id="skip")
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "skip")
-
-    def action_choose(self, choice: str) -> None:
-        if choice == "take" and self.offer.exercise is None:
-            return
-        self.dismiss(choice)
+    def allowed(self, choice: str) -> bool:
+        return choice != "take" or self.offer.exercise is not None
 
 
-class ResumeScreen(Dialog[str]):
+class ResumeScreen(ChoiceDialog):
     """At launch, when a crash or a dropped connection interrupted a session."""
 
+    DEFAULT_CHOICE = "later"
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume", id="resume-resume"),
         Binding("c", "choose('close')", "Close as partial", id="resume-close"),
@@ -140,13 +129,6 @@ class ResumeScreen(Dialog[str]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", id="resume", variant="primary")
                 yield Button("Close as partial (c)", id="close")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "later")
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice)
 
 
 class SummaryScreen(Dialog[None]):
