@@ -10,7 +10,6 @@ import re
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 

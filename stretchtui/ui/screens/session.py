@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Digits, Label, Static
 
 from stretchtui.core import cues
-from stretchtui.core.after_hurt import OfferKind, offer_after_hurt
+from stretchtui.core.after_hurt import offer_after_hurt
 from stretchtui.core.model import Condition, Exercise, Kind, Routine
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo, SessionStatus
