@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from stretchtui.commands.common import db_path
 from stretchtui.store.output_guard import check_output_file, write_output_file

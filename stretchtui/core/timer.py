@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any, overload
 
-from stretchtui.core.model import DEFAULT_PACE_SECONDS, SWITCH_SIDE_SECONDS, Dose, Exercise, Kind, Routine, Sides
+from stretchtui.core.model import DEFAULT_PACE_SECONDS, SWITCH_SIDE_SECONDS, Dose, Exercise, Routine, Sides
 
 DEFAULT_GET_READY_SECONDS = 5
 BACK_RESTARTS_AFTER_SECONDS = 3  # like a music player: past this, "back" restarts the current step
