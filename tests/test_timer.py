@@ -502,13 +502,31 @@ def test_hurt_during_a_rest_inside_an_exercise_blames_the_step_just_done() -> No
     assert [(r.step_index, r.outcome, r.hurt_pain, r.actual_hold_seconds) for r in timer.records] == [
         (1, Outcome.DONE, None, 10), (1, Outcome.HURT, 4, 10)]
     assert timer.phase.exercise_id == "cat"
-    events = timer.hurt(5)  # in the rest before cat: knee is already over, only re-record
-    assert kinds(events) == ["StepRecorded"] and timer.phase.kind is REST
+    events = timer.hurt(5)  # in the rest before cat, knee already marked: it is cat, ahead, that hurts
+    assert kinds(events)[:2] == ["StepRecorded", "ExerciseDone"]
+    assert [(r.exercise_id, r.outcome, r.hurt_pain) for r in timer.records][-2:] == [
+        ("knee", Outcome.HURT, 4), ("cat", Outcome.HURT, 5)]  # knee's pain is never written over
+    assert timer.phase.kind is DONE
 
 
-def test_hurt_before_any_work_does_nothing() -> None:
-    timer, _ = session(CAT)
-    assert timer.hurt(5) == [] and timer.records == []
+def test_hurt_while_getting_ready_is_the_move_ahead() -> None:
+    """Getting into position for the first move hurts: that move is recorded as hurt and skipped
+    (it used to be lost: nothing was recorded, so it could be suggested again the next day)."""
+    timer, _ = session(CAT, KNEE)
+    assert timer.phase.kind is PhaseKind.GET_READY
+    events = timer.hurt(6)
+    assert kinds(events)[:2] == ["StepRecorded", "ExerciseDone"]
+    assert [(r.exercise_id, r.outcome, r.hurt_pain, r.actual_hold_seconds) for r in timer.records] == [
+        ("cat", Outcome.HURT, 6, 0.0)]
+    assert timer.phase.exercise_id == "knee"
+
+
+def test_a_rest_after_a_step_done_still_blames_that_step() -> None:
+    timer, clock = session(CAT, KNEE)
+    run(timer, clock, 5 + 30 + 2)  # cat held and done, resting before knee
+    assert timer.phase.kind is REST and timer.records[-1].outcome is Outcome.DONE
+    timer.hurt(3)
+    assert [(r.exercise_id, r.outcome) for r in timer.records][-1] == ("cat", Outcome.HURT)
 
 
 def test_insert_alternative_after_a_hurt_runs_it_in_the_hurt_items_place() -> None:

@@ -510,19 +510,30 @@ class SessionTimer:
         and sides) and move on to the rest before the next exercise, or the next exercise itself.
         On a switch or rest inside an exercise: re-record the step just done as "hurt" and end the
         exercise the same way. In the rest before the next exercise (the hurt one is already over):
-        only re-record. With nothing done yet, nothing happens.
+        only re-record. While getting ready (nothing done yet), or resting after a step already
+        marked hurt: the exercise ahead is the one that hurts; its first step is recorded as hurt and
+        the exercise is skipped.
         """
         if isinstance(pain, bool) or not isinstance(pain, int) or not 0 <= pain <= 10:
             raise ValueError(f"pain must be an integer 0-10, not {pain!r}")
 
         def act(now: float) -> list[Event]:
+            last = self._records[-1] if self._records else None
             if self.phase.is_work:
                 position = self._index
                 record = self._record(now, Outcome.HURT, pain)
-            else:
-                if not self._records:
+            elif last is None or last.outcome is Outcome.HURT:
+                # Getting ready, or resting after a move already marked hurt: it is the move ahead
+                # that hurts (getting into it), so that one is recorded and skipped; never a second
+                # pain written over the earlier hurt.
+                ahead = next((j for j in range(self._index + 1, len(self._phases)) if self._phases[j].is_work), None)
+                if ahead is None:
                     return []
-                last = self._records[-1]
+                position, phase = ahead, self._phases[ahead]
+                record = StepRecord(self._steps[ahead], phase.exercise_id, phase.exercise_name, phase.set_number,
+                                    phase.side, 0 if phase.kind is PhaseKind.REPS else phase.seconds, 0.0,
+                                    phase.reps if phase.kind is PhaseKind.REPS else 0, 0, Outcome.HURT, pain)
+            else:
                 position = self._position(last.step_index)
                 if position is None or position >= self._index:
                     return []
@@ -531,11 +542,12 @@ class SessionTimer:
             events: list[Event] = [StepRecorded(record)]
             key = self._phases[position].exercise_key
             self._last_hurt = key
-            if self.phase.exercise_key != key:
+            ahead = position > self._index
+            if self.phase.exercise_key != key and not ahead:
                 return events
             events.append(ExerciseDone(*key))
             target = next(
-                j for j in range(self._index + 1, len(self._phases))
+                j for j in range(max(self._index, position) + 1, len(self._phases))
                 if self._phases[j].exercise_key != key or self._phases[j].kind is PhaseKind.DONE
             )
             return events + self._go(target, now)
