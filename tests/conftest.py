@@ -3,6 +3,7 @@ and no test ever touching the real user data directory."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,3 +64,28 @@ def make_test_app(db_path: Path, clock: FrozenClock):
         return app
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def no_app_outlives_its_test() -> Iterator[None]:
+    """A test that fails half-way through driving a real app on a pty must not leave that app
+    running for the rest of the suite (one left by a failed run spun at 80% of a core): after each
+    test, a child of this process that runs stretchtui on a terminal is killed. (Servers shared by
+    a module's tests have no terminal and are left to their fixtures.)"""
+    yield
+    import signal
+
+    me = str(os.getpid())
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            parent, terminal = fields[1], fields[4]
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if parent == me and terminal != "0" and b"stretchtui" in command:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                pass
