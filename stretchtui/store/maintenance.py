@@ -435,9 +435,10 @@ def restore(db_path: Path, candidate: Path, clock: Clock) -> Restored:
 def _ensure_directory(directory: Path) -> None:
     if directory.is_dir():
         return
+    from stretchtui.store.files import make_private_dirs
+
     try:
-        directory.mkdir(parents=True, mode=DIR_MODE)
-        os.chmod(directory, DIR_MODE)
+        make_private_dirs(directory)
     except OSError as error:
         raise StoreError(f"cannot create the directory {directory}: {error.strerror}") from None
 
