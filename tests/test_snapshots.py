@@ -135,7 +135,5 @@ def test_weekly_report(snap_compare, make_test_app, store, clock, size, week) ->
         if week == "week-before":
             await pilot.press("p")
             await settle(pilot)
-        await pilot.wait_for_scheduled_animations()  # the report screen fully in place before the picture
-        await settle(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
