@@ -268,18 +268,3 @@ def test_opens_its_own_database_after_a_crash_left_commits_in_the_wal(tmp_path: 
         assert reopened.exercises()
     finally:
         reopened.close()
-
-
-def test_every_directory_stretchtui_creates_is_private_whatever_the_umask(tmp_path, clock) -> None:
-    """Under umask 000, `~/.local` and `~/.local/share` came out 0777 (only the last one was 0700)."""
-    import os
-    import stat
-
-    old = os.umask(0)
-    try:
-        store = Store.open(tmp_path / "home" / ".local" / "share" / "stretchtui" / "s.db", clock)
-        store.close()
-    finally:
-        os.umask(old)
-    for directory in ("home", "home/.local", "home/.local/share", "home/.local/share/stretchtui"):
-        assert stat.S_IMODE((tmp_path / directory).stat().st_mode) == 0o700, directory

@@ -10,7 +10,7 @@ from peewee import SqliteDatabase
 
 from stretchtui.store.files import (  # noqa: F401  (re-exported: the store's modules import them from here)
     APPLICATION_ID, BUSY_TIMEOUT_SECONDS, DIR_MODE, FILE_MODE, SQLITE_MAGIC, FileInfo, StoreError, inspect_file,
-    make_private_dirs, read_identity, read_only_connection)
+    read_identity, read_only_connection)
 
 
 def ensure_private_file(path: Path, *, private_dir: bool) -> None:
@@ -19,7 +19,8 @@ def ensure_private_file(path: Path, *, private_dir: bool) -> None:
     parent = path.parent
     try:
         if not parent.exists():
-            make_private_dirs(parent)
+            parent.mkdir(parents=True, mode=DIR_MODE)
+            os.chmod(parent, DIR_MODE)  # mkdir's mode is filtered by the umask
         elif private_dir:
             os.chmod(parent, DIR_MODE)
         if not path.exists():

@@ -121,23 +121,6 @@ def peek_setting(path: Path, key: str) -> Any:
 NAME_MAX = 255  # bytes in one file name on the file systems stretchtui runs on (ext4, xfs, btrfs, apfs, tmpfs)
 
 
-def make_private_dirs(directory: Path) -> None:
-    """Create `directory` and every missing parent, each 0700 whatever the umask (under umask 000,
-    `mkdir(parents=True, mode=0o700)` leaves the parents it makes 0777). Directories that already
-    exist are left as they are."""
-    missing: list[Path] = []
-    current = directory
-    while not current.exists() and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            path.mkdir(mode=DIR_MODE)
-        except FileExistsError:
-            continue  # made meanwhile by another process: not ours to change
-        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
-
-
 def temp_name(name: str) -> str:
     """A temporary name beside `name` that no other writer, and no stale file, has:
     `<name>.<pid>.<8 hex digits>.tmp`, with `name` cut short when the whole would not fit in one

@@ -435,10 +435,9 @@ def restore(db_path: Path, candidate: Path, clock: Clock) -> Restored:
 def _ensure_directory(directory: Path) -> None:
     if directory.is_dir():
         return
-    from stretchtui.store.files import make_private_dirs
-
     try:
-        make_private_dirs(directory)
+        directory.mkdir(parents=True, mode=DIR_MODE)
+        os.chmod(directory, DIR_MODE)
     except OSError as error:
         raise StoreError(f"cannot create the directory {directory}: {error.strerror}") from None
 
