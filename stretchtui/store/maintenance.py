@@ -188,20 +188,46 @@ def is_full_message(text: str) -> bool:
     return _FULL_TEXT in text
 
 
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6  # another connection holds the lock (past the busy timeout)
+_BUSY_TEXTS = ("database is locked", "database table is locked", "database is busy")
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and its causes (peewee raises its own errors with SQLite's as the context)."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and all(cause is not seen for seen in chain):
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return chain
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
+
+
 def is_disk_full(error: BaseException) -> bool:
     """ENOSPC/EDQUOT from the file system, or SQLite's SQLITE_FULL, anywhere in the error's chain."""
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        if isinstance(cause, DiskFull) or is_no_space(cause):
-            return True
-        if isinstance(cause, sqlite3.Error):
-            code = getattr(cause, "sqlite_errorcode", None)
-            if (code is not None and code & 0xFF == SQLITE_FULL) or is_full_message(str(cause)):
-                return True
-        cause = cause.__cause__ or cause.__context__
-    return False
+    return any(isinstance(cause, DiskFull) or is_no_space(cause)
+               or (isinstance(cause, sqlite3.Error)
+                   and (_sqlite_code(cause) == SQLITE_FULL or is_full_message(str(cause))))
+               for cause in _chain(error))
+
+
+def is_busy(error: BaseException) -> bool:
+    """Another process held the database past the busy timeout (a long import, a backup): the write
+    did not happen and will succeed once they are done."""
+    return any(_sqlite_code(cause) in (SQLITE_BUSY, SQLITE_LOCKED)
+               or (isinstance(cause, sqlite3.Error) and any(t in str(cause) for t in _BUSY_TEXTS))
+               or type(cause).__name__ == "OperationalError" and any(t in str(cause) for t in _BUSY_TEXTS)
+               for cause in _chain(error))
+
+
+def worth_retrying(error: BaseException) -> bool:
+    """A write that failed only for now: busy, or no space until some is freed. Nothing of it was
+    kept (every write is one transaction), so writing it again later is safe."""
+    return is_busy(error) or is_disk_full(error)
 
 
 def _raise_if_full(error: BaseException, path: Path) -> None:
@@ -477,15 +503,7 @@ def describe_storage_failure(error: BaseException) -> str | None:
     """One line for a write the disk refused (full, quota, I/O error, busy), or None for any other error.
     Every write is one transaction and every file is written to a temporary name first, so when this
     happens, nothing of the failed change is kept. Looks through the errors raised while handling it."""
-    seen: set[int] = set()
-    cause: BaseException | None = error
-    while cause is not None and id(cause) not in seen:
-        seen.add(id(cause))
-        message = _storage_failure(cause)
-        if message is not None:
-            return message
-        cause = cause.__cause__ or cause.__context__
-    return None
+    return next((message for cause in _chain(error) if (message := _storage_failure(cause)) is not None), None)
 
 
 def _storage_failure(error: BaseException) -> str | None:

@@ -169,6 +169,13 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
         return describe_storage_failure(error) or f"Something went wrong and nothing was changed: {error}"
 
+    def worth_retrying(self, error: BaseException) -> bool:
+        """A failed write that only has to wait: another process held the database past the busy
+        timeout, or the disk is full until space is freed. Nothing of it was kept."""
+        from stretchtui.store.maintenance import worth_retrying
+
+        return worth_retrying(error)
+
     def goal(self) -> Goal:
         """The daily goal from Settings: so many completed routines, or so many minutes."""
         return goal_from(self.get_setting)

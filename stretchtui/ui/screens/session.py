@@ -11,6 +11,7 @@ import math
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -56,6 +57,7 @@ PHASE_TITLES = {
     PhaseKind.REST: "REST",
     PhaseKind.DONE: "DONE",
 }
+SAVE_RETRY_DELAYS = (0.1, 0.25, 0.5, 1.0)  # seconds between tries of a write the database kept waiting
 BREATH_SECONDS = 4  # in for four, out for four: a calm pace for slow mobility moves
 
 
@@ -129,6 +131,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         with Vertical(id="session-main"):
             with Horizontal(id="session-top"):
                 yield Label("", id="session-phase")
+                yield Label("", id="session-saving")
                 yield Label("", id="session-position")
             yield Static("", id="session-exercise")
             with Horizontal(id="session-clock"):
@@ -269,12 +272,40 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
     @store_work(group="session-writer")
     def _drain_one(self) -> None:
         with self._write_lock:
-            job = self._writes.get_nowait()
+            self._write_until_saved(self._writes.get_nowait())
+
+    def _write_until_saved(self, job: Callable[[], None]) -> None:
+        """Run one write; while it fails only for now (another process holds the database, as a
+        long import may, or the disk is full) show "saving…" and try again, so a finished step is
+        never lost. Later writes wait behind it, keeping their order."""
+        store = self.stretch_app.store
+        attempt = 0
+        while True:
             try:
                 job()
-            except Exception as error:  # keep the session going; say what was not saved. The next
-                # step's write carries the whole resume snapshot again, so resuming still works.
-                self.app.call_from_thread(self.stretch_app.report_failure, error)
+                break
+            except Exception as error:
+                if not store.worth_retrying(error):  # keep the session going; say what was not saved
+                    self._from_thread(self.stretch_app.report_failure, error)
+                    break
+                if attempt == 0:
+                    self._from_thread(self._show_saving, True)
+                time.sleep(SAVE_RETRY_DELAYS[min(attempt, len(SAVE_RETRY_DELAYS) - 1)])
+                attempt += 1
+        if attempt:
+            self._from_thread(self._show_saving, False)
+
+    def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # the app has already ended: nothing left to show it on
+            pass
+
+    def _show_saving(self, waiting: bool) -> None:
+        """"saving…" beside the phase while a write waits for the database."""
+        label = self.query_one("#session-saving", Label)
+        label.update("saving…" if waiting else "")
+        label.display = waiting
 
     def _after_writes(self, then: Callable[[], None]) -> None:
         """Run `then` on the event loop once everything queued so far is written."""
