@@ -1,22 +1,24 @@
-"""Reading times people type: ISO 8601, local time unless an offset is given."""
+"""Reading times people type: ISO 8601, local time unless an offset is given.
+
+The rule (the window, the messages) is core.instants'; this module adds what a typed time means:
+wall time in the clock's zone, and not later than now.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from stretchtui.core.clock import Clock
+from stretchtui.core.instants import not_later
+from stretchtui.core.instants import parse_instant as parse_iso
 
 
-def parse_instant(text: str, clock: Clock) -> datetime:
-    """`2026-11-21T07:30` is local time in the clock's zone; `…+01:00` or `…Z` is that instant."""
-    cleaned = text.strip()
-    if cleaned.endswith(("Z", "z")):
-        cleaned = cleaned[:-1] + "+00:00"
-    try:
-        value = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 time like 2026-11-21T07:30") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=clock.zone)
-        # A wall time that does not exist (a DST gap) or happens twice is taken as the first reading.
-    return value.astimezone(timezone.utc)
+def parse_instant(text: str, clock: Clock, field: str = "time") -> datetime:
+    """`2026-11-21T07:30` is local time in the clock's zone; `…+01:00` or `…Z` is that instant.
+    Raises FieldError (outside the window, or not a time)."""
+    return parse_iso(text, field, zone=clock.zone)
+
+
+def typed_instant(text: str, clock: Clock, field: str) -> datetime:
+    """A time typed by hand for something done: inside the window and not later than now."""
+    return not_later(parse_instant(text, clock, field), clock.now(), field, text.strip())
