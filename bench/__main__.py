@@ -20,11 +20,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import measures
+from bench import exchange, measures
 from bench.common import use_bytecode_cache
 from bench.table import Result, format_table, missed
 
-MEASURES = ("startup", "history", "status", "stats", "hold", "memory")
+MEASURES = ("startup", "history", "status", "stats", "hold", "memory", "exchange")
 
 
 def machine() -> str:
@@ -92,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             ("hold", f"a hold, {args.runs} x {args.hold_seconds:.0f} s",
              lambda: measures.hold(db, workdir, args.runs, args.hold_seconds)),
             ("memory", "memory", lambda: measures.memory(db, args.runs, args.years)),
+            ("exchange", "export and import", lambda: exchange.exchange(db, workdir, args.runs, args.years)),
         ]
         for name, what, measure in plan:
             if name in wanted:

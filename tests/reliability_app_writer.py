@@ -5,8 +5,8 @@ closed) and check-ins with a note typed into the form, until told to stop.
     python reliability_app_writer.py DB NAME FLAGS_DIR WRITES
 
 It writes FLAGS_DIR/NAME.ready once the app is up, starts when FLAGS_DIR/go appears, and stops
-at the end of the round in which its store writes reach WRITES. What it wrote, as the store
-returned it, goes to FLAGS_DIR/NAME.json. Any error the app shows a user (an error notification)
+at the end of the round in which its store writes reach WRITES or FLAGS_DIR/stop appears. What it
+wrote, as the store returned it, goes to FLAGS_DIR/NAME.json. Any error the app shows a user (an error notification)
 or any crash makes the exit status non-zero."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from stretchtui.ui.app import StretchApp  # noqa: E402
 from stretchtui.ui.screens.checkin import CheckinScreen  # noqa: E402
 from stretchtui.ui.screens.session import SessionScreen  # noqa: E402
 from stretchtui.ui.screens.session_dialogs import PainScreen, SummaryScreen  # noqa: E402
+from stretchtui.ui.screens.today import TodayScreen  # noqa: E402
 
 WAIT_SECONDS = 60
 
@@ -87,8 +88,13 @@ async def one_session(pilot, app: StretchApp) -> None:
 
 
 async def one_checkin(pilot, app: StretchApp, note: str) -> None:
+    """A new check-in through the form. (Today's `c` opens today's latest check-in to change it,
+    tests/test_corrections_ui.py; here every check-in is a new one, so each can be counted.)"""
     before = len(app.store.checkin_notes)
-    app.action_check_in()
+    app.switch_mode("today")
+    await until(pilot, lambda: isinstance(app.screen, TodayScreen), "Today")
+    today = app.screen
+    app.push_screen(CheckinScreen(None), today._checked_in)
     await until(pilot, lambda: isinstance(app.screen, CheckinScreen), "the check-in form")
     await pilot.press("3")  # the focused region: lower back
     app.screen.query_one("#note").focus()
@@ -115,7 +121,7 @@ async def drive(db: Path, name: str, flags: Path, min_writes: int) -> int:
         while not (flags / "go").exists():
             await asyncio.sleep(0.01)
         count = 0
-        while not errors and store.writes < min_writes:
+        while not errors and store.writes < min_writes and not (flags / "stop").exists():
             await one_session(pilot, app)
             count += 1
             await one_checkin(pilot, app, f"{name}-{count}")

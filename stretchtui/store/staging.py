@@ -1,0 +1,205 @@
+"""An import's staging area: the records of a file, written as they are checked into TEMP tables
+of the store's own connection, then moved into the real tables by a few INSERT ... SELECT
+statements in one short transaction.
+
+Writing TEMP tables takes no lock on the user's database, so while a large file is read and
+checked (seconds for years of history) the app, `log` and `rest` go on writing. The TEMP
+database lives in a file SQLite creates and deletes itself (never named, so nothing is left behind
+by a killed import), with its own small page cache: memory stays flat however long the file.
+Session row ids and the steps' and check-ins' links to them are resolved in SQL, by uuid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from peewee import SqliteDatabase
+
+from stretchtui.store import models as m
+
+BATCH_ROWS = 2000  # rows held in memory before they go to the staging tables
+
+_INSTANT = m.UTCField()
+SESSION_COLUMNS = ("uuid", "routine_id", "routine_name", "source", "status", "started_at", "zone", "day", "ended_at",
+                   "planned_seconds", "active_seconds", "pain_before", "pain_after")
+STEP_COLUMNS = ("uuid", "step_index", "exercise_id", "exercise_name", "set_number", "side", "planned_hold_seconds",
+                "actual_hold_seconds", "planned_reps", "reps_done", "outcome", "hurt_pain", "at", "zone", "day")
+CHECKIN_COLUMNS = ("uuid", "at", "zone", "day", "source", "sitting_hours", "no_comfortable_position", "note")
+MARK_COLUMNS = ("uuid", "day", "kind", "at", "zone")
+PAIN_COLUMNS = ("region", "side", "pain")
+
+TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all untyped: values as stored)
+    "stage_session": (*SESSION_COLUMNS, "step_count"),
+    "stage_step": ("session_uuid", *STEP_COLUMNS),
+    "stage_checkin": (*CHECKIN_COLUMNS, "session_uuid"),
+    "stage_pain": ("checkin_uuid", *PAIN_COLUMNS),
+    "stage_day_mark": MARK_COLUMNS,
+    "stage_id_map": ("kind", "file_id", "store_id"),
+}
+
+
+def _stored(value: Any) -> Any:
+    """A value as the store keeps it (the peewee fields' own conversions)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return _INSTANT.db_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class Staging:
+    """The TEMP tables of one import on `db`'s connection (create with `open`, end with `close`)."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self.db = db
+        self.pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+        self.held = 0
+
+    def open(self) -> "Staging":
+        self.close()
+        for table, columns in TABLES.items():
+            key = ", PRIMARY KEY (kind, file_id)" if table == "stage_id_map" else ""
+            self.db.execute_sql(f"CREATE TEMP TABLE {table} ({', '.join(columns)}{key})")
+        return self
+
+    def close(self) -> None:
+        for table in TABLES:
+            self.db.execute_sql(f"DROP TABLE IF EXISTS temp.{table}")
+
+    # ------------------------------------------------------------------ filling it, in batches
+
+    def add_session(self, record: Mapping[str, Any]) -> None:
+        self._hold("stage_session", [record[k] for k in SESSION_COLUMNS] + [len(record["steps"])])
+        for step in record["steps"]:
+            self._hold("stage_step", [record["uuid"]] + [step[k] for k in STEP_COLUMNS])
+
+    def add_checkin(self, record: Mapping[str, Any]) -> None:
+        self._hold("stage_checkin", [record[k] for k in CHECKIN_COLUMNS] + [record["session_uuid"]])
+        for pain in record["pains"]:
+            self._hold("stage_pain", [record["uuid"]] + [pain[k] for k in PAIN_COLUMNS])
+
+    def add_day_mark(self, record: Mapping[str, Any]) -> None:
+        self._hold("stage_day_mark", [record[k] for k in MARK_COLUMNS])
+
+    def add_id_map(self, kind: str, mapping: Mapping[str, str]) -> None:
+        """File id -> store id of own exercises ('exercise') or routines ('routine') whose id
+        differs here: the one mapping every reference of the file goes through."""
+        for file_id, store_id in mapping.items():
+            if file_id != store_id:
+                self._hold("stage_id_map", [kind, file_id, store_id])
+        self.flush()
+
+    def _hold(self, table: str, values: Sequence[Any]) -> None:
+        self.pending[table].append(tuple(_stored(v) for v in values))
+        self.held += 1
+        if self.held >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is held into the staging tables: a TEMP-only transaction, no lock on the
+        database file."""
+        if not self.held:
+            return
+        conn = self.db.connection()
+        if conn.in_transaction:  # the merge's own transaction (the id mappings)
+            self._write_pending(conn)
+            return
+        conn.execute("BEGIN DEFERRED")
+        try:
+            self._write_pending(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _write_pending(self, conn) -> None:
+        for table, rows in self.pending.items():
+            if rows:
+                marks = ", ".join("?" * len(TABLES[table]))
+                conn.executemany(f"INSERT INTO temp.{table} VALUES ({marks})", rows)
+                rows.clear()
+        self.held = 0
+
+    # ------------------------------------------------------------------ moving it in (inside the caller's transaction)
+
+    def count(self, table: str) -> int:
+        return self.db.execute_sql(f"SELECT count(*) FROM temp.{table}").fetchone()[0]
+
+    def _run(self, sql: str, parameters: Sequence[Any] = ()) -> int:
+        return self.db.execute_sql(sql, tuple(parameters)).rowcount
+
+    def _last_id(self, table: str) -> int:
+        return self.db.execute_sql(f"SELECT coalesce(max(id), 0) FROM main.{table}").fetchone()[0]
+
+    def merge_sessions(self) -> tuple[int, int, int, int]:
+        """Insert the staged sessions not here yet (nor removed here), then their steps not here
+        yet; returns (sessions added, steps added, steps already here, sessions removed here)."""
+        last = self._last_id("session")
+        removed = self._removed_here("stage_session")
+        added = self._run(f"""
+            INSERT INTO main.session (uuid, routine_id, {', '.join(SESSION_COLUMNS[2:])})
+            SELECT s.uuid,
+                   (SELECT r.id FROM main.routine r WHERE r.id = coalesce(
+                       (SELECT store_id FROM temp.stage_id_map WHERE kind = 'routine' AND file_id = s.routine_id),
+                       s.routine_id)),
+                   {', '.join('s.' + c for c in SESSION_COLUMNS[2:])}
+            FROM temp.stage_session s
+            WHERE NOT EXISTS (SELECT 1 FROM main.session x WHERE x.uuid = s.uuid)
+              AND NOT EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = s.uuid)
+            ORDER BY s.rowid""")
+        steps_added = self._run(f"""
+            INSERT INTO main.session_step (session_id, {', '.join(STEP_COLUMNS)})
+            SELECT s.id, {', '.join('coalesce(mapped.store_id, st.exercise_id)' if c == 'exercise_id' else 'st.' + c
+                                   for c in STEP_COLUMNS)}
+            FROM temp.stage_step st
+            JOIN main.session s ON s.uuid = st.session_uuid
+            LEFT JOIN temp.stage_id_map mapped ON mapped.kind = 'exercise' AND mapped.file_id = st.exercise_id
+            WHERE s.id > ? AND NOT EXISTS (SELECT 1 FROM main.session_step x WHERE x.uuid = st.uuid)
+            ORDER BY st.rowid""", (last,))
+        staged_steps = self.db.execute_sql("""
+            SELECT coalesce(sum(ss.step_count), 0) FROM temp.stage_session ss
+            JOIN main.session s ON s.uuid = ss.uuid WHERE s.id > ?""", (last,)).fetchone()[0]
+        return added, steps_added, staged_steps - steps_added, removed
+
+    def merge_checkins(self) -> tuple[int, int]:
+        """Insert the staged check-ins not here yet (nor removed here), with their pains and
+        their link to a session (by uuid); returns (added, removed here)."""
+        last = self._last_id("checkin")
+        removed = self._removed_here("stage_checkin")
+        added = self._run(f"""
+            INSERT INTO main.checkin ({', '.join(CHECKIN_COLUMNS)}, session_id)
+            SELECT {', '.join('c.' + col for col in CHECKIN_COLUMNS)},
+                   (SELECT s.id FROM main.session s WHERE s.uuid = c.session_uuid)
+            FROM temp.stage_checkin c
+            WHERE NOT EXISTS (SELECT 1 FROM main.checkin x WHERE x.uuid = c.uuid)
+              AND NOT EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = c.uuid)
+            ORDER BY c.rowid""")
+        self._run(f"""
+            INSERT INTO main.checkin_pain (checkin_id, {', '.join(PAIN_COLUMNS)})
+            SELECT c.id, {', '.join('p.' + col for col in PAIN_COLUMNS)}
+            FROM temp.stage_pain p JOIN main.checkin c ON c.uuid = p.checkin_uuid
+            WHERE c.id > ? ORDER BY p.rowid""", (last,))
+        return added, removed
+
+    def merge_day_marks(self) -> tuple[int, int]:
+        """Insert the staged rest days whose uuid and day are both new here (a day already marked
+        here keeps its mark); returns (added, removed here)."""
+        removed = self._removed_here("stage_day_mark")
+        added = self._run(f"""
+            INSERT INTO main.day_mark ({', '.join(MARK_COLUMNS)})
+            SELECT {', '.join('d.' + c for c in MARK_COLUMNS)} FROM temp.stage_day_mark d
+            WHERE NOT EXISTS (SELECT 1 FROM main.day_mark x WHERE x.uuid = d.uuid)
+              AND NOT EXISTS (SELECT 1 FROM main.day_mark x WHERE x.day = d.day)
+              AND NOT EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = d.uuid)
+            ORDER BY d.rowid""")
+        return added, removed
+
+    def _removed_here(self, table: str) -> int:
+        """How many staged records were removed here before (tombstones: never brought back)."""
+        return self.db.execute_sql(f"""
+            SELECT count(*) FROM temp.{table} t
+            WHERE EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = t.uuid)""").fetchone()[0]
