@@ -78,7 +78,7 @@ def fill_history(store: Store, clock, days: int = 90, seed: int = 7) -> None:
         clock.instant = planned.at
         store.add_checkin([PainEntry(Region.LOWER_BACK, planned.pain)], sitting_hours=planned.sitting)
         if planned.rest:
-            store.mark_rest_day(planned.day)
+            store.mark_rest_day(planned.day, force=True)
         session = planned.session
         if session is None:
             continue

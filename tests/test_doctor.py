@@ -46,8 +46,8 @@ def test_a_healthy_database(db_path: Path, clock: FrozenClock, capsys: pytest.Ca
     code, lines = run_doctor(db_path, capsys)
     assert code == 0
     subjects = [text.split(None, 1)[1].split(":")[0] for text in lines]
-    assert subjects == ["database", "schema", "quick_check", "integrity_check", "journal mode", "data directory",
-                        "backup directory", "file modes", "file system", "backups"]
+    assert subjects == ["database", "schema", "quick_check", "integrity_check", "values", "journal mode",
+                        "data directory", "backup directory", "file modes", "file system", "backups"]
     assert all(text.split()[0] in ("ok", "warn") for text in lines), lines
     assert line(lines, "schema") == f"ok       schema: version {LATEST_VERSION} (current)"
     assert line(lines, "journal mode") == "ok       journal mode: WAL"
@@ -241,3 +241,20 @@ def test_fixed_counts_as_fine(db_path: Path, clock: FrozenClock) -> None:
     os.chmod(db_path, 0o640)
     checks = doctor(db_path, clock, fix=True)
     assert levels(checks)["file modes"] == FIXED and PROBLEM not in levels(checks).values()
+
+
+def test_fix_takes_bits_away_and_never_adds_one(db_path: Path, clock: FrozenClock,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A file or folder the user made read-only stays read-only: --fix only removes others' bits
+    (0644 -> 0600, 0444 -> 0400, a 0555 folder -> 0500)."""
+    healthy(db_path, clock).close()
+    (backup,) = (db_path.parent / "backups").iterdir()
+    os.chmod(backup, 0o444)
+    os.chmod(backup.parent, 0o555)
+    try:
+        code, lines = run_doctor(db_path, capsys, "--fix")
+        assert mode(backup) == 0o400 and mode(backup.parent) == 0o500
+        code, lines = run_doctor(db_path, capsys)
+        assert line(lines, "file modes").startswith("ok") and line(lines, "backup directory").startswith("ok")
+    finally:
+        os.chmod(backup.parent, 0o700)

@@ -105,7 +105,7 @@ def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
             if unique or sitting is not None or note or stuck:
                 store.add_checkin(list(unique.values()), sitting_hours=sitting, note=note, no_comfortable_position=stuck)
         elif kind == "rest":
-            store.mark_rest_day(today(clock, store.day_start_hour()) - timedelta(days=args[0]))
+            store.mark_rest_day(today(clock, store.day_start_hour()) - timedelta(days=args[0]), force=True)
         elif kind == "setting":
             store.set_setting(*args[0])
         elif kind == "wait":
@@ -155,7 +155,7 @@ def exported(store: Store, clock: FrozenClock) -> dict:
                       active_seconds=30, resume_state=None)
     store.finish_session(info.id, SessionStatus.COMPLETE, pain_after=3)
     store.add_checkin([PainEntry(Region.LOWER_BACK, 4)], sitting_hours=8.5, note="long meeting day")
-    store.mark_rest_day(clock.now().date() - timedelta(days=2))
+    store.mark_rest_day(clock.now().date() - timedelta(days=2), force=True)
     store.set_setting("goal_minutes", 10)
     return plain_export(store)
 
@@ -163,7 +163,7 @@ def exported(store: Store, clock: FrozenClock) -> dict:
 def test_import_merges_with_what_is_there(tmp_path: Path, clock: FrozenClock, exported: dict) -> None:
     other = Store.open(tmp_path / "other" / "s.db", clock)
     mine = other.add_checkin([PainEntry(Region.NECK, 2)])
-    other.mark_rest_day(clock.now().date() - timedelta(days=2))  # the same rest day, marked here too
+    other.mark_rest_day(clock.now().date() - timedelta(days=2), force=True)  # the same rest day, marked here too
     other.set_setting("goal_minutes", 20)  # set here: this machine's choice wins
     result = other.import_data(exported)
     assert result.added["sessions"] == 1 and result.added["steps"] == 1 and result.added["checkins"] == 1
@@ -217,10 +217,17 @@ def mutate(data: dict, path: str, value: object) -> dict:
     return data
 
 
-FUTURE = (FROZEN_AT + timedelta(days=3)).isoformat()
 BAD_RECORDS = [
     ("sessions.0.steps.0.outcome", "maybe", "sessions[0].steps[0].outcome: 'maybe' is not one of"),
-    ("sessions.0.started_at", FUTURE, "sessions[0].started_at: " + FUTURE + " is in the future"),
+    ("sessions.0.started_at", "2200-01-01T00:00:00Z",
+     "sessions[0].started_at: 2200-01-01T00:00:00Z is after 2199-12-30 23:59 UTC, the latest time stretchtui keeps"),
+    ("sessions.0.ended_at", "1969-12-31T23:00:00Z", "sessions[0].ended_at: 1969-12-31T23:00:00Z is before 1970-01-02"),
+    ("sessions.0.started_at", "0001-01-01T00:00:00+01:00", "sessions[0].started_at: 0001-01-01T00:00:00+01:00 is before"),
+    ("sessions.0.started_at", "9999-12-31T23:59:59-01:00", "sessions[0].started_at: 9999-12-31T23:59:59-01:00 is after"),
+    ("day_marks.0.day", "0001-01-01", "day_marks[0].day: 0001-01-01 is before 1970-01-01"),
+    ("checkins.0.note", "a\x1b[31mred", "checkins[0].note: holds ESC (U+001B) at character 2"),
+    ("checkins.0.note", "a\udcffb", "checkins[0].note: is not valid text: a lone surrogate U+DCFF"),
+    ("exercises.0.name", "nul\x00", "exercises[0].name: holds NUL (U+0000)"),
     ("sessions.0.started_at", "2026-11-21T08:00:00", "sessions[0].started_at: '2026-11-21T08:00:00' has no UTC offset"),
     ("sessions.0.zone", "Mars/Olympus", "sessions[0].zone: 'Mars/Olympus' is not a known time zone"),
     ("sessions.0.zone", "../../etc/passwd", "sessions[0].zone: must be an IANA time zone"),
@@ -242,7 +249,7 @@ BAD_RECORDS = [
     ("settings.goal_minutes", 7, "settings.goal_minutes: 7 is not one of"),
     ("settings.secret", 1, "settings.secret: is not a known setting"),
     ("day_marks.0.kind", "holiday", "day_marks[0].kind: 'holiday' is not one of"),
-    ("format_version", 2, "written by a newer stretchtui (format version 2"),
+    ("format_version", 3, "written by a newer stretchtui (format version 3"),
     ("format_version", "1", "format_version: must be a whole number"),
     ("format", "something-else", "not a stretchtui export"),
     ("extra", [], "extra: is not a known section"),

@@ -428,7 +428,7 @@ def test_a_real_sqlite_full_at_write_is_a_full_disk(db_path: Path, store: Store)
     pages = store.db.execute_sql("PRAGMA page_count").fetchone()[0]
     store.db.execute_sql(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(Exception) as caught:  # peewee's OperationalError, raised while handling SQLite's
-        store.add_checkin([PainEntry(Region.NECK, 2)], note="x" * 200_000)
+        store.set_setting("probe", "x" * 200_000)  # (a note is limited to 500 characters)
     original = caught.value.__context__ or caught.value
     assert isinstance(original, sqlite3.OperationalError) and original.sqlite_errorcode & 0xFF == 13
     assert store.describe_failure(caught.value) == "the disk is full: nothing was saved; free some space and try again"

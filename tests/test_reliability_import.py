@@ -1,5 +1,6 @@
 """Reliability item 12: at least 1,000 generated malformed import files (wrong types, missing fields,
-huge strings, unknown versions, duplicate ids, future dates, random JSON and bytes): no crash, and
+huge strings, unknown versions, duplicate ids, dates outside the window of
+core.instants (years 1 to 9999, any offset), random JSON and bytes): no crash, and
 never a partial write. Each file is either refused whole with a one-line error naming where, or
 (a mutation that happens to stay valid) imported whole."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ def valid_export(tmp: Path) -> dict[str, Any]:
         store.add_checkin([PainEntry(Region.LOWER_BACK, 5 - day), PainEntry(Region.LEG, 2, "left")],
                           sitting_hours=8.5, note=f"day {day}", session_id=info.id)
         clock.advance(24 * 3600)
-    store.mark_rest_day(clock.now().date() - timedelta(days=1))
+    store.mark_rest_day(clock.now().date())  # today: nothing done yet
     store.set_setting("goal_minutes", 10)
     store.set_setting("suggest_place", "desk")
     data = to_plain(store.export_bundle(), exported_at=clock.now(), app_version="test")
@@ -82,12 +83,13 @@ json_values = st.recursive(
     max_leaves=8,
 )
 INSTANT_KEYS = {"at", "started_at", "ended_at", "created_at", "updated_at", "exported_at"}
+DAY_KEYS = {"day"}
 
 
 @st.composite
 def malformed(draw: st.DrawFn, base: dict[str, Any]) -> bytes:
     doc = copy.deepcopy(base)
-    kind = draw(st.sampled_from(["wrong-type", "missing", "huge", "version", "duplicate", "future", "random-json",
+    kind = draw(st.sampled_from(["wrong-type", "missing", "huge", "version", "duplicate", "odd-date", "random-json",
                                  "bytes", "truncated"]))
     paths = leaf_paths(doc)
     if kind == "wrong-type":
@@ -108,10 +110,13 @@ def malformed(draw: st.DrawFn, base: dict[str, Any]) -> bytes:
         if draw(st.booleans()) and "id" in record:  # same id, new uuid
             record["uuid"] = "0c6a0f5e-2b1c-4e8e-9d7a-3c2b1a0f9e8d"
         doc[section].append(record)
-    elif kind == "future":
-        path = draw(st.sampled_from([p for p in paths if p[-1] in INSTANT_KEYS]))
-        days = draw(st.integers(1, 10**5))
-        parent_of(doc, path)[path[-1]] = (FROZEN_AT + timedelta(days=days)).isoformat()
+    elif kind == "odd-date":  # outside the fixed window of core.instants, up to the calendar's ends
+        path = draw(st.sampled_from([p for p in paths if p[-1] in INSTANT_KEYS | DAY_KEYS]))
+        moment = draw(st.one_of(st.datetimes(max_value=datetime(1969, 12, 31, 23, 59)),
+                                st.datetimes(min_value=datetime(2200, 1, 1))))
+        offset = draw(st.sampled_from(["Z", "+14:00", "-12:00", "+01:00"]))
+        parent_of(doc, path)[path[-1]] = (moment.date().isoformat() if path[-1] in DAY_KEYS
+                                          else moment.isoformat() + offset)
     elif kind == "random-json":
         doc = draw(json_values)
     elif kind == "bytes":

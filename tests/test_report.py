@@ -81,7 +81,9 @@ def test_parse_week(text: str, monday: date) -> None:
     ("2026-47", "'2026-47' is not an ISO week like 2026-W47"),
     ("2026W47", "'2026W47' is not an ISO week like 2026-W47"),
     ("2026-W4", "'2026-W4' is not an ISO week like 2026-W47"),
-    ("0000-W01", "'0000-W01': there is no year 0000"),
+    ("0000-W01", "0000-W01 is outside the weeks stretchtui keeps (1970-W01 to 2200-W01)"),
+    ("1969-W52", "1969-W52 is before 1970-W01, the earliest week stretchtui keeps"),
+    ("2200-W02", "2200-W02 is after 2200-W01, the latest week stretchtui keeps"),
 ])
 def test_parse_week_refuses(text: str, message: str) -> None:
     with pytest.raises(FieldError) as caught:

@@ -16,10 +16,45 @@ class CliError(UserError):
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse that reports bad input as one line on stderr with exit status 2."""
+    """argparse that reports bad input as one line on stderr with exit status 2, and holds every
+    argument it takes (flag values, positionals, paths) to the one text rule (core.plain_text):
+    NUL, ESC or bytes that are not UTF-8 are refused before any command runs."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        if action.nargs != 0:  # it takes values: check each before its own conversion
+            action.type = plain_argument(action.type)
+        return action
 
     def error(self, message: str) -> NoReturn:
-        raise CliError(message)
+        from stretchtui.core.plain_text import printable
+
+        raise CliError(printable(message))  # argparse quotes arguments raw ("unrecognized arguments")
+
+
+def day_argument(text: str):  # -> date
+    """argparse `type` for a day typed by hand (YYYY-MM-DD), inside the window of core.instants.
+    Whether it may be later than today is the command's to say (it needs the store's day start)."""
+    from stretchtui.core.instants import parse_day
+
+    try:
+        return parse_day(text, "")
+    except UserError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def plain_argument(convert: Callable[[str], Any] | None) -> Callable[[str], Any]:
+    """`convert` (argparse's `type`, None for plain text) after the text rule."""
+    def check(text: str) -> Any:
+        from stretchtui.core.plain_text import problem
+
+        if isinstance(text, str) and (message := problem(text)) is not None:
+            raise argparse.ArgumentTypeError(message)
+        return text if convert is None else convert(text)
+
+    # argparse names the type in "invalid int value: 'x'": keep the name of the conversion.
+    check.__name__ = getattr(convert, "__name__", "str")
+    return check
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -33,13 +68,14 @@ def db_path(args: argparse.Namespace) -> Path:
 def open_store(args: argparse.Namespace, *, quick_check: bool = True, create: bool = True):  # -> Store
     """The store at --db / $STRETCHTUI_DB / the user data directory, on the command's clock.
     `create=False` for the commands that only read: a path with no database is refused in one line
-    and nothing is created (a mistyped --db must not leave a directory and a database behind)."""
+    and nothing is created (a mistyped --db must not leave a directory and a database behind), and
+    a database the user made read-only is read without writing it (Store.open's `read_only_ok`)."""
     from stretchtui.store import Store, resolve_db_path
 
     path = resolve_db_path(args.db)
     if not create:
         refuse_missing(path)
-    return Store.open(path, args.clock, quick_check=quick_check)
+    return Store.open(path, args.clock, quick_check=quick_check, read_only_ok=not create)
 
 
 def refuse_missing(path: Path) -> None:
@@ -51,30 +87,35 @@ def refuse_missing(path: Path) -> None:
                          "stretchtui once to start one)")
 
 
-def save_on_hangup(opened_store: Callable[[], Any]) -> None:
-    """A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM): every finished step is already
-    saved; mark the session in progress as partial (still resumable) and leave at once.
-    `opened_store()` is the store if it is open yet (before that, no session can be running)."""
+def save_on_hangup(app) -> None:  # (StretchApp) -> None; typed loosely to keep the import lazy
+    """A dropped SSH connection (SIGHUP) or a polite kill (SIGTERM, SIGINT sent with `kill`): every
+    finished step is already saved; mark the session in progress as partial (still resumable).
+    After a hang-up, leave at once (the terminal is gone); after a polite kill, `app.end_on_signal`
+    ends the app as a quit does, which gives the terminal back (False: not running, so leave at
+    once). `app.opened_store` is the store if it is open yet (before that, no session can run)."""
     import signal
 
     def handler(signum: int, _frame: object) -> None:
         try:
-            if (store := opened_store()) is not None:
+            if (store := app.opened_store) is not None:
                 store.mark_hangup_partial()
         finally:
-            os._exit(128 + signum)
+            if signum == signal.SIGHUP or not app.end_on_signal(signum):
+                os._exit(128 + signum)
 
-    signal.signal(signal.SIGHUP, handler)
-    signal.signal(signal.SIGTERM, handler)
+    for signum in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handler)
 
 
 def run_app(store=None, **options) -> int:
     """Run the app over an open store, or over `open_store` (see make_app), and close the store
     after. Raises the error that kept the store from opening. `options` go to make_app."""
     from stretchtui.factory import make_app
+    from stretchtui.ui.terminal import draw_plainly_if_needed
 
     app = make_app(store=store, **options)
-    save_on_hangup(lambda: app.opened_store)
+    save_on_hangup(app)
+    draw_plainly_if_needed()  # a terminal without Unicode: plain boxes and bars, not escapes
     try:
         app.run()
     finally:
@@ -83,3 +124,12 @@ def run_app(store=None, **options) -> int:
     if store is None and app.store_error is not None:
         raise app.store_error
     return app.return_code or 0
+
+
+def ask_yes(question: str) -> bool:
+    """Ask on the terminal; only "y" or "yes" (any case) is a yes, end of input a no."""
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().casefold() in ("y", "yes")

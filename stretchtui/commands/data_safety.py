@@ -28,9 +28,11 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
 
     doctor = commands.add_parser(
         "doctor", help="check the database, its file modes and backups",
-        description="Check the database (schema, quick_check, integrity_check, WAL), file and directory modes, "
-                    "the file system and the age of the last backup. Reads only; exits 1 on a problem.")
-    doctor.add_argument("--fix", action="store_true", help="make files 0600 and stretchtui's directories 0700")
+        description="Check the database (schema, quick_check, integrity_check, every stored value, WAL), file "
+                    "and directory modes, the file system and the age of the last backup. Reads only; exits 1 on a "
+                    "problem.")
+    doctor.add_argument("--fix", action="store_true",
+                        help="make files 0600 and stretchtui's directories 0700 (never through a symbolic link)")
     return {"backup": cmd_backup, "restore": cmd_restore, "doctor": cmd_doctor}
 
 

@@ -8,12 +8,15 @@ unless they name it with --db, and even then only a new (or empty) file is accep
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from stretchtui.commands.common import CliError
 from stretchtui.core.errors import UserError
+from stretchtui.core.glyphs import glyphs_for
+from stretchtui.core.vocabulary import plural
 
 DEMO_FILE_NAME = "stretchtui-demo.db"
 
@@ -23,7 +26,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argpar
         "demo", help="try the app on a made-up history (in a throwaway database)",
         description="Write a made-up but realistic history (sessions, check-ins, rest days, flare-ups) into a "
                     "new database, then open the app on it. Your own data is not touched.")
-    demo.add_argument("--years", type=_years, default=1, metavar="N", help="years of history, 1-20 (default 1)")
+    demo.add_argument("--years", type=_years, default=1, metavar="N", help="years of history, 1-50 (default 1)")
     demo.add_argument("--seed", type=_seed, default=1, metavar="S",
                       help="the same seed gives the same history (default 1)")
     demo.add_argument("--db", dest="demo_db", metavar="PATH",
@@ -55,9 +58,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace, clock) -> int:
     """The command with its clock injected (tests pass a frozen one)."""
+    from stretchtui.core.demo import check_span
+
+    check_span(clock.now(), args.years)  # before any file or folder is made
     explicit = args.demo_db or args.db  # `stretchtui demo --db X` or `stretchtui --db X demo`; never $STRETCHTUI_DB
     path = _new_database_path(Path(explicit).expanduser()) if explicit else _temporary_path()
-    print(f"Writing {args.years} year{'s' if args.years != 1 else ''} of demo history into {path}…", flush=True)
+    ellipsis = glyphs_for(sys.stdout.encoding).ellipsis
+    print(f"Writing {plural(args.years, 'year')} of demo history into {path}{ellipsis}", flush=True)
     store, lines = write_demo(path, clock, years=args.years, seed=args.seed)
     code = 0
     if args.no_launch:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from stretchtui.commands.common import CliError, db_path, open_store
 from stretchtui.store.output_guard import (
@@ -45,29 +48,42 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argpar
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from stretchtui import __version__
+    """Write the export as it is read (core/export_stream.py): memory stays flat however long the
+    history. Records with a value that cannot be read are left out and named, one line each on
+    standard error; the rest is written and the exit status is 1."""
     from stretchtui.core.days import today
-    from stretchtui.core.exchange import count_listing, to_plain
+    from stretchtui.core.exchange import count_listing
+    from stretchtui.store.exchange import LeftOut
 
     database = db_path(args)
     output = _export_target(args, database)
     store = open_store(args, create=False)  # only reads: a mistyped --db creates nothing
+    left_out = LeftOut()
+    counts: Counter = Counter()
     try:
-        bundle = store.export_bundle()
-        plain = to_plain(bundle, exported_at=store.clock.now(), app_version=__version__)
-        day = today(store.clock, store.day_start_hour())
+        if output is None:
+            day = today(store.clock, store.day_start_hour())
+            output = _checked(args, database, f"stretchtui-export-{day.isoformat()}"
+                              + (".json" if args.format == "json" else ""))
+        if args.format == "csv":
+            counts = _write_csv(store, output, database, args.force, left_out)
+        elif str(output) == "-":
+            counts = _write_json(store, sys.stdout, left_out)
+        else:
+            write_output_file(output, database, lambda handle: counts.update(_write_json(store, handle, left_out)),
+                              force=args.force)
     finally:
         store.close()
-    if output is None:
-        output = _checked(args, database, f"stretchtui-export-{day.isoformat()}" + (".json" if args.format == "json" else ""))
-    if args.format == "csv":
-        _write_csv(plain, output, database, args.force)
-    elif str(output) == "-":
-        _write_json(plain, sys.stdout)
-        return 0
-    else:
-        write_output_file(output, database, lambda handle: _write_json(plain, handle), force=args.force)
-    print(f"Exported {count_listing(bundle.counts()) or 'nothing yet'} to {output}.")
+    for line in left_out:
+        print(f"export: {line}", file=sys.stderr)
+    if str(output) != "-":
+        print(f"Exported {count_listing(counts) or 'nothing yet'} to {output}.")
+    if left_out:
+        from stretchtui.core.vocabulary import plural
+
+        print(f"export: {plural(len(left_out), 'record')} with values that cannot be read (named above); "
+              "everything else is in the export. `stretchtui doctor` lists the damaged values.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -90,56 +106,66 @@ def _checked(args: argparse.Namespace, database: Path, text: str) -> Path:
     return check_output_file(text, database, force=args.force)
 
 
-def _write_json(plain: dict, handle) -> None:
-    import json
+def _write_json(store, handle: IO[str], left_out) -> Counter:
+    from stretchtui import __version__
+    from stretchtui.core.export_stream import write_json
 
-    json.dump(plain, handle, indent=1, ensure_ascii=False)
-    handle.write("\n")
+    return write_json(store.export_records(left_out), handle, exported_at=store.clock.now(), app_version=__version__)
 
 
-def _write_csv(plain: dict, folder: Path, database: Path, force: bool) -> None:
-    import csv
+def _write_csv(store, folder: Path, database: Path, force: bool, left_out) -> Counter:
+    """One file per table, each written from its section's records; all of them read in one
+    snapshot, so the tables agree with each other."""
+    from stretchtui.core.exchange import CSV_SOURCES
+    from stretchtui.core.export_stream import write_csv_table
 
-    from stretchtui.core.exchange import CSV_TABLES, csv_rows
+    counts: Counter = Counter()
+    counted: set[str] = set()
 
-    def table(name: str, rows: list[dict]) -> Callable:
-        def write(handle) -> None:
-            writer = csv.DictWriter(handle, fieldnames=CSV_TABLES[name])
-            writer.writeheader()
-            writer.writerows(rows)
+    def table(name: str) -> Callable[[IO[str]], None]:
+        section = CSV_SOURCES[name]
+
+        def write(handle: IO[str]) -> None:
+            read = write_csv_table(name, store.export_records(left_out, sections=(section,)), handle)
+            if section not in counted:
+                counted.add(section)
+                counts.update(read)
         return write
 
-    files = {f"{name}.csv": table(name, rows) for name, rows in csv_rows(plain).items()}
-    write_output_folder(folder, database, files, force=force)
+    with store.db.atomic(lock_type="DEFERRED"):  # one snapshot for every table
+        write_output_folder(folder, database, {f"{name}.csv": table(name) for name in CSV_SOURCES}, force=force)
+    return counts
 
 
 # ---------------------------------------------------------------------- import
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from stretchtui.core.exchange import ImportFileError, loads
+    """Check the file as it is read and merge it (Store.import_entries). Into a new database, the
+    file is first checked against the built-in library alone, so a bad file (or a dry run) leaves
+    no database behind; standard input is then kept in an unnamed temporary file to be read twice."""
+    from stretchtui.core.exchange import ImportFileError, file_entries
     from stretchtui.store import resolve_db_path
 
     name = "standard input" if args.file == "-" else args.file
     try:
-        data = loads(_read_import(args.file))
-        if not resolve_db_path(args.db).exists():
-            # A bad file, or a dry run, must not leave a new database behind: check against the seed.
-            bundle = _check_against_seed(data, args.clock)
-            if args.dry_run:
-                from collections import Counter
+        with _import_source(args.file) as source:
+            if not resolve_db_path(args.db).exists():
+                if args.file == "-" and not args.dry_run:
+                    source = _spooled(source)
+                counts = _check_against_library(file_entries(source, limit=MAX_IMPORT_BYTES), args.clock)
+                if args.dry_run:
+                    from stretchtui.core.exchange import describe_counts
 
-                from stretchtui.core.exchange import describe_counts
-
-                added = Counter({k: n for k, n in bundle.counts().items()})
-                for line in describe_counts(added, Counter(), [], dry_run=True):
-                    print(line)
-                return 0
-        store = open_store(args)
-        try:
-            result = store.import_data(data, dry_run=args.dry_run)
-        finally:
-            store.close()
+                    for line in describe_counts(counts, Counter(), [], dry_run=True):
+                        print(line)
+                    return 0
+                source.seek(0)
+            store = open_store(args)
+            try:
+                result = store.import_entries(file_entries(source, limit=MAX_IMPORT_BYTES), dry_run=args.dry_run)
+            finally:
+                store.close()
     except ImportFileError as error:
         raise CliError(f"import {name}: {error}") from None
     for line in result.describe():
@@ -147,24 +173,58 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_import(file: str) -> bytes:
+@contextmanager
+def _import_source(file: str) -> Iterator[IO[bytes]]:
     if file == "-":
-        return sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+        yield sys.stdin.buffer
+        return
     path = Path(file).expanduser()
     try:
         if path.is_dir():
             raise CliError(f"import {file}: is a folder; give the .json file stretchtui export wrote")
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise CliError(f"import {file}: larger than {MAX_IMPORT_BYTES // 2**20} MB; not a stretchtui export")
-        return path.read_bytes()
+        handle = path.open("rb")
     except FileNotFoundError:
         raise CliError(f"import {file}: no such file") from None
     except OSError as error:
         raise CliError(f"import {file}: cannot read it ({error.strerror})") from None
+    with handle:
+        yield handle
 
 
-def _check_against_seed(data: object, clock):  # -> Bundle
-    from stretchtui.core.exchange import parse_export
+def _spooled(source: IO[bytes]) -> IO[bytes]:
+    """A copy of a stream in a temporary file with no name (gone when closed, or killed), at
+    most MAX_IMPORT_BYTES long."""
+    import tempfile
+
+    from stretchtui.core.json_stream import JSONStreamError, read_bytes
+
+    copy = tempfile.TemporaryFile()
+    copied = 0
+    try:
+        while chunk := read_bytes(source, 1 << 16):
+            copied += len(chunk)
+            if copied > MAX_IMPORT_BYTES:
+                raise CliError(f"import -: larger than {MAX_IMPORT_BYTES // 2**20} MB; not a stretchtui export")
+            copy.write(chunk)
+    except JSONStreamError as error:
+        copy.close()
+        raise CliError(f"import -: {error}") from None
+    except BaseException:
+        copy.close()
+        raise
+    copy.seek(0)
+    return copy
+
+
+def _check_against_library(entries, clock) -> Counter:
+    """The file checked as if it went into a new store (the built-in library, no sessions yet):
+    what it would add."""
+    from stretchtui.core.exchange import read_export, tally
     from stretchtui.core.library import load_library
 
-    return parse_export(data, now=clock.now(), known_exercise_ids=set(load_library().exercises))
+    counts: Counter = Counter()
+    for kind, record in read_export(entries, now=clock.now(), known_exercise_ids=set(load_library().exercises)):
+        tally(counts, kind, record)
+    return counts

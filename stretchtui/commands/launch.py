@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from stretchtui.commands.common import db_path
+from stretchtui.commands.common import ask_yes, db_path
 
 
 def on_terminal() -> bool:
@@ -26,7 +26,10 @@ def launch_app(args: argparse.Namespace, **options) -> int:
     if not on_terminal():
         return run_app(open_app_store(args), **options)
     path, clock = db_path(args), args.clock
-    inspect_file(path)  # a directory, or a file that is not SQLite: refused before the screen changes
+    # Not a regular file (a device, FIFO, socket, directory), not SQLite, or read-only: refused
+    # before the screen changes.
+    if (read_only := inspect_file(path, writing=True).read_only) is not None:
+        raise read_only.error()
     try:
         return run_app(open_store=partial(_open_store, path, clock), clock=clock, theme=peek_setting(path, "theme"),
                        **options)
@@ -65,16 +68,8 @@ def _offer_restore(damage, path: Path, clock):  # (DatabaseDamaged, ...) -> Stor
         raise damage  # one line naming the exact restore command (or saying there is no backup)
     backup = damage.backup[1]
     print(f"stretchtui: {damage.problem}.", file=sys.stderr)
-    if not _confirm(f"Restore the backup from {damage.backup_when}? [y/N] "):
+    if not ask_yes(f"Restore the backup from {damage.backup_when}? [y/N] "):
         raise StoreError(f"the database was left as it is; to restore later: {restore_command(path, backup)}")
     result = restore(path, backup, clock)
     print(f"Restored {path} from {backup}; the damaged file is kept as {result.kept}.")
     return _open_store(path, clock)
-
-
-def _confirm(question: str) -> bool:
-    try:
-        answer = input(question)
-    except EOFError:
-        return False
-    return answer.strip().casefold() in ("y", "yes")

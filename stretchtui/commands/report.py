@@ -42,7 +42,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if monday is not None and not path.exists():
         check_started(monday, today(clock))  # a week not yet begun: that refusal first
     refuse_missing(path)  # only reads: a mistyped --db creates nothing
-    store = Store.open(path, clock)
+    store = Store.open(path, clock, read_only_ok=True)  # only reads: a read-only file is read as it is
     try:
         current = today(clock, store.day_start_hour())
         monday = monday or week_start(current)
@@ -50,11 +50,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = build_report(store.weekly_report_inputs(monday), current)
     finally:
         store.close()
-    text = RENDERERS[args.format](report)
     if target is None:
-        sys.stdout.write(text)
+        sys.stdout.write(_for_stdout(RENDERERS[args.format], report, args.format))
         return 0
+    text = RENDERERS[args.format](report)  # a file is UTF-8 (store.files.write_private), so Unicode
     write_output_file(target, database, lambda handle: handle.write(text), force=args.force)
     print(f"Wrote the report for {report.label} to {target}.")
     return 0
 
+
+def _for_stdout(render, report, fmt: str) -> str:  # (renderer, WeeklyReport, "md" | "html") -> str
+    """The report for standard output, in what its encoding can carry: Markdown with ASCII symbols
+    when it cannot carry Unicode, HTML with character references (which a browser reads as the
+    characters: nothing is lost)."""
+    from stretchtui.core.glyphs import UNICODE, can_encode, glyphs_for
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    if fmt != "html":
+        return render(report, glyphs_for(encoding))
+    text = render(report, UNICODE)
+    return text if can_encode(text, encoding) else text.encode("ascii", "xmlcharrefreplace").decode("ascii")

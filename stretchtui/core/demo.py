@@ -24,13 +24,14 @@ from zoneinfo import ZoneInfo
 
 from stretchtui.core.days import DEFAULT_DAY_START_HOUR, logical_day
 from stretchtui.core.errors import FieldError
+from stretchtui.core.instants import FIRST_DAY, check_instant
 from stretchtui.core.exchange import Bundle, OwnRoutine, to_plain
 from stretchtui.core.library import USER_ID_PREFIX
-from stretchtui.core.model import Exercise, Origin, Routine, RoutineItem
+from stretchtui.core.model import Exercise, Origin, Routine, RoutineItem, plural
 from stretchtui.core.safety import QUESTION_KEYS
 from stretchtui.core.timer import Phase, PhaseKind, build_phases
 
-MIN_YEARS, MAX_YEARS = 1, 20
+MIN_YEARS, MAX_YEARS = 1, 50
 DAYS_PER_YEAR = 365
 
 # Which routine fits which moment, by id; routines missing from the store are left out.
@@ -61,12 +62,25 @@ def check_years(years: object, where: str = "--years") -> int:
     return years
 
 
+def check_span(now: datetime, years: int, where: str = "--years") -> int:
+    """`years` of history ending `now` fit the window of core.instants (checked before a database
+    is made: an import that refuses the history would leave an empty one behind). Two days of
+    margin: the first day's events, in any zone, are still inside."""
+    check_instant(now, "the clock")
+    first = now.date() - timedelta(days=years * DAYS_PER_YEAR + 2)
+    if first < FIRST_DAY:
+        most = (now.date() - FIRST_DAY).days // DAYS_PER_YEAR - 1
+        raise FieldError(where, f"{plural(years, 'year')} back from {now.date()} starts before {FIRST_DAY}, the earliest day "
+                                f"stretchtui keeps; at most {max(most, 0)} here")
+    return years
+
+
 def demo_export(*, now: datetime, zone: ZoneInfo, routines: Sequence[Routine], exercises: Mapping[str, Exercise],
                 years: int = 1, seed: int = 1, day_start_hour: int = DEFAULT_DAY_START_HOUR,
                 app_version: str = "") -> dict[str, Any]:
     """`years` of history ending `now`, as export-format data (for `Store.import_data`).
     `routines` and `exercises` are what the target store holds (built-in ones, usually)."""
-    check_years(years, "years")
+    check_span(now, check_years(years, "years"), "years")
     story = _Story(random.Random(seed), now, zone, routines, exercises, day_start_hour)
     bundle = story.tell(years * DAYS_PER_YEAR)
     return to_plain(bundle, exported_at=now, app_version=app_version)

@@ -1,8 +1,10 @@
-"""The export file format: validate a parsed file into a Bundle, and turn a Bundle back into plain data.
+"""The export file format: check a file record by record, and turn records back into plain data.
 
 Pure rules, shared by `stretchtui export`, `stretchtui import` and the demo generator. The format
-is documented in docs/export-format.md. Validation is complete before anything is written: every
-error names the record and the field (`sessions[3].steps[2].outcome: ...`).
+is documented in docs/export-format.md. `read_export` checks a file as it is read (core.json_stream:
+one record in memory at a time) and yields each record once checked; the importer keeps nothing
+until the whole file has passed. Every error names the record and the field
+(`sessions[3].steps[2].outcome: ...`).
 """
 
 from __future__ import annotations
@@ -10,15 +12,18 @@ from __future__ import annotations
 import json
 import uuid as uuidlib
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from stretchtui.core import validation
+from stretchtui.core import instants, validation
 from stretchtui.core.checkins import MAX_NOTE, Region
+from stretchtui.core.entries import MarkKind
 from stretchtui.core.errors import FieldError, UserError, shown
+from stretchtui.core.json_stream import (
+    ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level)
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.model import Exercise, Origin, Routine, plural
 from stretchtui.core.serialize import routine_to_plain
@@ -26,12 +31,11 @@ from stretchtui.core.settings import BY_KEY as SETTING_SPECS
 from stretchtui.core.suggest import MINUTES_CHOICES, PLACES
 
 FORMAT_NAME = "stretchtui-export"
-FORMAT_VERSION = 1
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-FUTURE_TOLERANCE = timedelta(minutes=5)  # another machine's clock may run a little ahead
+FORMAT_VERSION = 2  # 2: the `removed` section (tombstones of removed entries)
 MAX_SECONDS = 24 * 3600
 MAX_STEPS = 2000
 MAX_NAME = 200  # a session keeps the routine name it had; one-exercise sessions add a suffix
+MARK_KINDS = tuple(kind.value for kind in MarkKind)  # a day marked rest or flare (the store keeps both)
 
 
 class ImportFileError(UserError):
@@ -68,33 +72,68 @@ class Bundle:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     checkins: list[dict[str, Any]] = field(default_factory=list)
     day_marks: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)  # {"kind", "uuid", "removed_at"}
     exported_at: datetime | None = None
     app_version: str = ""
 
     def counts(self) -> dict[str, int]:
-        return {
-            "exercises": len(self.exercises), "routines": len(self.routines), "sessions": len(self.sessions),
-            "steps": sum(len(s["steps"]) for s in self.sessions), "checkins": len(self.checkins),
-            "day_marks": len(self.day_marks), "settings": len(self.settings), "favourites": len(self.favourites),
-        }
+        counts: Counter = Counter({key: 0 for key in NOUNS})
+        for kind, record in self.records():
+            tally(counts, kind, record)
+        return dict(counts)
+
+    def records(self) -> Iterator[tuple[str, Any]]:
+        """Its records in file order, as `read_export` yields them and the export writers take them."""
+        yield "settings", self.settings
+        yield "favourites", self.favourites
+        for kind in LIST_SECTIONS:
+            for record in getattr(self, kind):
+                yield kind, record
+
+    @classmethod
+    def collect(cls, records: Iterable[tuple[str, Any]]) -> "Bundle":
+        """All records of a file in one Bundle (small files and tests: the commands stream)."""
+        bundle = cls()
+        for kind, record in records:
+            if kind in LIST_SECTIONS:
+                getattr(bundle, kind).append(record)
+            else:
+                setattr(bundle, kind, record)
+        return bundle
+
+
+def tally(counts: Counter, kind: str, record: Any) -> None:
+    """Count one record as a summary lists it (a session with its steps, settings one by one)."""
+    if kind in ("settings", "favourites"):
+        counts[kind] += len(record)
+    elif kind in LIST_SECTIONS:
+        counts[kind] += 1
+        if kind == "sessions":
+            counts["steps"] += len(record["steps"])
 
 
 @dataclass
 class ImportResult:
-    """What an import added, what was already there, and ids that had to change."""
+    """What an import added, what was already there, what was removed here (and so left out),
+    and ids that had to change."""
 
     added: Counter = field(default_factory=Counter)
     already_there: Counter = field(default_factory=Counter)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     dry_run: bool = False
+    removed_here: Counter = field(default_factory=Counter)
 
     def describe(self) -> list[str]:
-        return describe_counts(self.added, self.already_there, self.renamed, dry_run=self.dry_run)
+        lines = describe_counts(self.added, self.already_there, self.renamed, dry_run=self.dry_run)
+        if sum(self.removed_here.values()):
+            lines.insert(1, f"Removed here earlier, so left out: {count_listing(self.removed_here)}.")
+        return lines
 
 
 NOUNS = {  # counter key -> (one, many), in the order a summary lists them
     "sessions": ("session", "sessions"), "steps": ("step", "steps"), "checkins": ("check-in", "check-ins"),
-    "day_marks": ("rest day", "rest days"), "exercises": ("own exercise", "own exercises"),
+    "day_marks": ("rest day", "rest days"), "removed": ("removal", "removals"),
+    "exercises": ("own exercise", "own exercises"),
     "routines": ("own routine", "own routines"), "favourites": ("favourite", "favourites"),
     "settings": ("setting", "settings"),
 }
@@ -132,20 +171,10 @@ def _bad_uuid(value: Any, where: str) -> str:
 
 
 def _instant(value: Any, where: str, now: datetime) -> datetime:
-    if not isinstance(value, str) or len(value) > 40:
-        raise FieldError(where, f"must be an ISO 8601 instant like '2026-11-21T08:30:00Z', not {shown(value)}")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise FieldError(where, f"{shown(value)} is not an ISO 8601 instant") from None
-    if parsed.tzinfo is None:
-        raise FieldError(where, f"{shown(value)} has no UTC offset (add 'Z' or '+01:00')")
-    parsed = parsed.astimezone(timezone.utc)
-    if parsed < EARLIEST:
-        raise FieldError(where, f"{value} is before the year 2000")
-    if parsed > now + FUTURE_TOLERANCE:
-        raise FieldError(where, f"{value} is in the future")
-    return parsed
+    """An instant with an offset, inside the fixed window of core.instants. `now` is deliberately
+    not consulted: a time later than this machine's clock was written by a clock that ran ahead,
+    and refusing it would make that whole export unimportable."""
+    return instants.parse_instant(value, where)
 
 
 def _optional_instant(value: Any, where: str, now: datetime) -> datetime | None:
@@ -153,12 +182,8 @@ def _optional_instant(value: Any, where: str, now: datetime) -> datetime | None:
 
 
 def _day(value: Any, where: str) -> date:
-    if not isinstance(value, str) or len(value) != 10:
-        raise FieldError(where, f"must be a date like '2026-11-21', not {shown(value)}")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FieldError(where, f"{shown(value)} is not a date") from None
+    """A day YYYY-MM-DD inside the window of core.instants."""
+    return instants.parse_day(value, where)
 
 
 def _zone(value: Any, where: str) -> str:
@@ -287,107 +312,268 @@ def _when(data: Mapping[str, Any], where: str, now: datetime, instant_key: str =
     return {instant_key: at, "zone": zone, "day": day}
 
 
-# ---------------------------------------------------------------------- parsing a file
+# ---------------------------------------------------------------------- reading a file
+
+
+SECTIONS = ("settings", "favourites", "exercises", "routines", "sessions", "checkins", "day_marks", "removed")
+LIST_SECTIONS = SECTIONS[2:]  # one record per item
+HEAD_BYTES = 4096
+NOT_AN_EXPORT = f"not a stretchtui export (no \"format\": \"{FORMAT_NAME}\" at the top)"
+
+
+class UnreadableFile(ImportFileError):
+    """The file itself cannot be read as JSON (truncated, binary, too large)."""
+
+
+def _refuse_by_head(head: bytes) -> None:
+    """A database or a binary file is named as such, not as bad JSON."""
+    if head.startswith(b"SQLite format 3\x00"):
+        raise UnreadableFile("an SQLite database, not an export file (to bring back a backup: stretchtui restore)")
+    if b"\x00" in head[:HEAD_BYTES]:
+        raise UnreadableFile("a binary file, not a JSON export file")
 
 
 def loads(text: str | bytes) -> Any:
     """Parse JSON text, with a one-line error for a truncated, binary or malformed file."""
-    if isinstance(text, bytes) and text.startswith(b"SQLite format 3\x00"):
-        raise ImportFileError("an SQLite database, not an export file (to bring back a backup: stretchtui restore)")
-    if isinstance(text, bytes) and b"\x00" in text[:4096]:
-        raise ImportFileError("a binary file, not a JSON export file")
+    if isinstance(text, bytes):
+        _refuse_by_head(text[:HEAD_BYTES])
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ImportFileError(f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
-                              "is the file complete?") from None
+        raise UnreadableFile(f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
+                             "is the file complete?") from None
     except (UnicodeDecodeError, RecursionError, ValueError) as error:
-        raise ImportFileError(f"not a JSON text file ({type(error).__name__})") from None
+        raise UnreadableFile(f"not a JSON text file ({type(error).__name__})") from None
 
 
-def parse_export(data: Any, *, now: datetime, known_exercise_ids: set[str] = frozenset(),
-                 known_session_uuids: set[str] = frozenset()) -> Bundle:
-    """Validate a parsed export file completely. `known_*` describe the store it goes into:
-    built-in exercise ids a routine may use, sessions a check-in may point at."""
-    if not isinstance(data, Mapping) or data.get("format") != FORMAT_NAME:
-        raise ImportFileError(f"not a stretchtui export (no \"format\": \"{FORMAT_NAME}\" at the top)")
-    version = data.get("format_version")
+def file_entries(source: IO[bytes], *, limit: int | None = None) -> Iterator[tuple[str, Any]]:
+    """The top-level entries of an export file, read from `source` a record at a time (for
+    `read_export`). More than `limit` bytes is refused."""
+    try:
+        head = read_bytes(source, HEAD_BYTES)
+    except JSONStreamError as error:
+        raise UnreadableFile(str(error)) from None
+    _refuse_by_head(head)
+    yield from top_level(source, head=head, limit=limit)  # its errors: see read_export
+
+
+def parse_export(data: Any, *, now: datetime, known_exercise_ids: Container[str] = frozenset(),
+                 known_session_uuids: Container[str] = frozenset()) -> Bundle:
+    """Validate a parsed export file completely, into one Bundle (see `read_export`)."""
+    if not isinstance(data, Mapping):
+        raise ImportFileError(NOT_AN_EXPORT)
+    return Bundle.collect(read_export(entries_of(data), now=now, known_exercise_ids=known_exercise_ids,
+                                      known_session_uuids=known_session_uuids))
+
+
+def read_export(entries: Iterable[tuple[str, Any]], *, now: datetime,
+                known_exercise_ids: Container[str] = frozenset(),
+                known_session_uuids: Container[str] = frozenset()) -> Iterator[tuple[str, Any]]:
+    """Check an export file entry by entry (`file_entries`, or `entries_of` a parsed dict) and
+    yield each record as soon as it passed: ("settings", dict), ("favourites", list), then
+    ("exercises", OwnExercise), ("routines", OwnRoutine), ("sessions", dict with its steps),
+    ("checkins", dict with its pains), ("day_marks", dict), and from the header ("app_version",
+    str) and ("exported_at", datetime). `known_*` describe the store it goes into: the exercise
+    ids a routine may use, the sessions a check-in may point at.
+
+    Only what the checks across records need is kept: the uuids seen, own ids, rest days. Raises
+    ImportFileError at the first problem, possibly after many records were yielded: keep nothing
+    until the generator has finished."""
+    reading = _Reading(now, known_exercise_ids, known_session_uuids)
+    entries = iter(entries)
+    try:
+        for key, value in entries:
+            yield from reading.entry(key, value)  # reads the items of a list as it goes
+        yield from reading.finish()
+    except NotAnObject:
+        raise ImportFileError(NOT_AN_EXPORT) from None
+    except JSONStreamError as error:  # the text itself: truncated, not JSON, not UTF-8
+        raise UnreadableFile(str(error)) from None
+    except UnreadableFile:
+        raise
+    except (FieldError, ImportFileError) as error:
+        raise ImportFileError(reading.header_problem(entries) or str(error)) from None
+
+
+def _check_version(version: Any) -> None:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ImportFileError(f"format_version: must be a whole number from 1, not {shown(version)}")
     if version > FORMAT_VERSION:
         raise ImportFileError(f"written by a newer stretchtui (format version {version}; this one reads up to "
                               f"{FORMAT_VERSION}): upgrade stretchtui to import it")
-    known_top = {"format", "format_version", "app_version", "exported_at", "settings", "favourites",
-                 "exercises", "routines", "sessions", "checkins", "day_marks"}
-    unknown = sorted(set(data) - known_top)
-    if unknown:
-        raise ImportFileError(f"{unknown[0]}: is not a known section")
-    try:
-        return _parse(data, now, set(known_exercise_ids), set(known_session_uuids))
-    except FieldError as error:
-        raise ImportFileError(str(error)) from None
 
 
-def _section(data: Mapping[str, Any], key: str) -> list[Any]:
-    value = data.get(key, [])
-    if not isinstance(value, list):
+def _key_text(key: str) -> str:
+    """A top-level key as a message names it: as it is, unless long or odd (then quoted and cut)."""
+    return key if key.isprintable() and len(key) <= 40 else shown(key)
+
+
+def _items(key: str, value: Any) -> ArrayItems:
+    if not isinstance(value, ArrayItems):
         raise FieldError(key, f"must be a list, not {type(value).__name__}")
     return value
 
 
-def _parse(data: Mapping[str, Any], now: datetime, known_exercises: set[str], known_sessions: set[str]) -> Bundle:
-    bundle = Bundle(app_version=validation.text(data.get("app_version", ""), "app_version", required=False, limit=40))
-    if data.get("exported_at") is not None:
-        bundle.exported_at = _instant(data["exported_at"], "exported_at", now)
-    bundle.settings = _settings(data.get("settings", {}))
-    seen_uuids: dict[str, str] = {}
+class _Reading:
+    """The state of one file being read: what the checks across records need, nothing more."""
 
-    def claim(value: Any, where: str) -> str:
+    def __init__(self, now: datetime, known_exercises: Container[str], known_sessions: Container[str]) -> None:
+        self.now = now
+        self.known_exercises = known_exercises
+        self.known_sessions = known_sessions
+        self.keys: set[str] = set()
+        self.uuids: dict[str, str] = {}  # uuid -> where it was first used
+        self.session_uuids: set[str] = set()
+        self.own_ids: set[str] = set()
+        self.routine_ids: set[str] = set()
+        self.waiting_routines: list[tuple[str, Any]] = []  # read before the exercises they may use
+        self.session_refs: list[tuple[str, str]] = []  # (session uuid, where): checked at the end
+        self.mark_days: dict[date, str] = {}
+        self.removed_uuids: dict[str, str] = {}  # uuid -> where it was removed
+
+    def claim(self, value: Any, where: str) -> str:
         ident = _uuid(value, f"{where}.uuid")
-        if ident in seen_uuids:
-            raise FieldError(f"{where}.uuid", f"is used twice in the file (also at {seen_uuids[ident]})")
-        seen_uuids[ident] = where
+        if ident in self.uuids:
+            raise FieldError(f"{where}.uuid", f"is used twice in the file (also at {self.uuids[ident]})")
+        self.uuids[ident] = where
         return ident
 
-    favourites = _section(data, "favourites")
-    for i, ident in enumerate(favourites):
-        validation.slug(ident, f"favourites[{i}]")
-    if len(set(favourites)) != len(favourites):
-        raise FieldError("favourites", "lists an exercise twice")
-    bundle.favourites = list(favourites)
+    def session_ref(self, ident: str, where: str) -> None:
+        if ident not in self.session_uuids and ident not in self.known_sessions:
+            self.session_refs.append((ident, where))  # perhaps a session further down the file
 
-    own_ids: set[str] = set()
-    for i, raw in enumerate(_section(data, "exercises")):
-        where = f"exercises[{i}]"
-        record = _own_exercise(raw, where, now, claim)
-        if record.exercise.id in own_ids:
-            raise FieldError(f"{where}.id", f"{record.exercise.id!r} is used twice in the file")
-        own_ids.add(record.exercise.id)
-        bundle.exercises.append(record)
+    def entry(self, key: str, value: Any) -> Iterator[tuple[str, Any]]:
+        if key in self.keys:
+            raise ImportFileError(f"{_key_text(key)}: is given twice")
+        self.keys.add(key)
+        if key == "format":
+            if value != FORMAT_NAME:
+                raise ImportFileError(NOT_AN_EXPORT)
+        elif key == "format_version":
+            _check_version(value)
+        elif key == "app_version":
+            yield key, validation.text(value, "app_version", required=False, limit=40)
+        elif key == "exported_at":
+            if value is not None:
+                yield key, _instant(value, "exported_at", self.now)
+        elif key == "settings":
+            if isinstance(value, ArrayItems):
+                raise FieldError("settings", "must be an object, not list")
+            yield key, _settings(value)
+        elif key == "favourites":
+            yield key, self._favourites(_items(key, value))
+        elif key == "exercises":
+            yield from self._exercises(_items(key, value))
+        elif key == "routines":
+            for i, raw in enumerate(_items(key, value)):
+                if "exercises" in self.keys:
+                    yield key, self._routine(f"routines[{i}]", raw)
+                else:
+                    self.waiting_routines.append((f"routines[{i}]", raw))
+        elif key == "sessions":
+            for i, raw in enumerate(_items(key, value)):
+                record = _session(raw, f"sessions[{i}]", self.now, self.claim)
+                self.session_uuids.add(record["uuid"])
+                yield key, record
+        elif key == "checkins":
+            for i, raw in enumerate(_items(key, value)):
+                yield key, _checkin(raw, f"checkins[{i}]", self.now, self.claim, self.session_ref)
+        elif key == "day_marks":
+            for i, raw in enumerate(_items(key, value)):
+                yield key, self._day_mark(f"day_marks[{i}]", raw)
+        elif key == "removed":
+            for i, raw in enumerate(_items(key, value)):
+                record = _removal(raw, f"removed[{i}]", self.now)
+                if record["uuid"] in self.removed_uuids:
+                    raise FieldError(f"removed[{i}].uuid", f"is removed twice (also at {self.removed_uuids[record['uuid']]})")
+                self.removed_uuids[record["uuid"]] = f"removed[{i}]"
+                yield key, record
+        else:
+            raise ImportFileError(f"{_key_text(key)}: is not a known section")
 
-    routine_ids: set[str] = set()
-    for i, raw in enumerate(_section(data, "routines")):
-        where = f"routines[{i}]"
-        record = _own_routine(raw, where, now, claim, known_exercises | own_ids)
-        if record.routine.id in routine_ids:
+    def _favourites(self, items: Iterable[Any]) -> list[str]:
+        favourites = []
+        for i, ident in enumerate(items):
+            favourites.append(validation.slug(ident, f"favourites[{i}]"))
+        if len(set(favourites)) != len(favourites):
+            raise FieldError("favourites", "lists an exercise twice")
+        return favourites
+
+    def _exercises(self, items: Iterable[Any]) -> Iterator[tuple[str, Any]]:
+        for i, raw in enumerate(items):
+            where = f"exercises[{i}]"
+            record = _own_exercise(raw, where, self.now, self.claim)
+            if record.exercise.id in self.own_ids:
+                raise FieldError(f"{where}.id", f"{record.exercise.id!r} is used twice in the file")
+            self.own_ids.add(record.exercise.id)
+            yield "exercises", record
+        yield from self._waiting()
+
+    def _waiting(self) -> Iterator[tuple[str, Any]]:
+        waiting, self.waiting_routines = self.waiting_routines, []
+        for where, raw in waiting:
+            yield "routines", self._routine(where, raw)
+
+    def _routine(self, where: str, raw: Any) -> OwnRoutine:
+        record = _own_routine(raw, where, self.now, self.claim, _Either(self.own_ids, self.known_exercises))
+        if record.routine.id in self.routine_ids:
             raise FieldError(f"{where}.id", f"{record.routine.id!r} is used twice in the file")
-        routine_ids.add(record.routine.id)
-        bundle.routines.append(record)
+        self.routine_ids.add(record.routine.id)
+        return record
 
-    for i, raw in enumerate(_section(data, "sessions")):
-        bundle.sessions.append(_session(raw, f"sessions[{i}]", now, claim))
-    session_uuids = {s["uuid"] for s in bundle.sessions} | known_sessions
-    for i, raw in enumerate(_section(data, "checkins")):
-        bundle.checkins.append(_checkin(raw, f"checkins[{i}]", now, claim, session_uuids))
-    mark_days: dict[date, str] = {}
-    for i, raw in enumerate(_section(data, "day_marks")):
-        where = f"day_marks[{i}]"
-        mark = _day_mark(raw, where, now, claim)
-        if mark["day"] in mark_days:
-            raise FieldError(f"{where}.day", f"{mark['day']} is already a rest day at {mark_days[mark['day']]}")
-        mark_days[mark["day"]] = where
-        bundle.day_marks.append(mark)
-    return bundle
+    def _day_mark(self, where: str, raw: Any) -> dict[str, Any]:
+        mark = _day_mark(raw, where, self.now, self.claim)
+        if mark["day"] in self.mark_days:
+            raise FieldError(f"{where}.day", f"{mark['day']} is already a rest day at {self.mark_days[mark['day']]}")
+        self.mark_days[mark["day"]] = where
+        return mark
+
+    def finish(self) -> Iterator[tuple[str, Any]]:
+        yield from self._waiting()
+        for ident, where in self.removed_uuids.items():
+            if ident in self.uuids:
+                raise FieldError(f"{where}.uuid", f"is removed, but the file also holds it at {self.uuids[ident]}")
+        for ident, where in self.session_refs:
+            if ident not in self.session_uuids:
+                raise FieldError(where, "names no session in the file or in this store")
+        if "format" not in self.keys:
+            raise ImportFileError(NOT_AN_EXPORT)
+        if "format_version" not in self.keys:
+            _check_version(None)
+
+    def header_problem(self, rest: Iterator[tuple[str, Any]]) -> str | None:
+        """After a problem in a record: a wrong or missing format or version, wherever it stands
+        in the file, is the better message (a newer file's records may well look wrong to us)."""
+        try:
+            for key, value in rest:
+                if key in ("format", "format_version") and key not in self.keys:
+                    self.keys.add(key)
+                    if key == "format" and value != FORMAT_NAME:
+                        return NOT_AN_EXPORT
+                    if key == "format_version":
+                        _check_version(value)
+        except (UnreadableFile, JSONStreamError):
+            return None  # the rest cannot be read: the record's problem stands
+        except ImportFileError as error:
+            return str(error)
+        if "format" not in self.keys:
+            return NOT_AN_EXPORT
+        if "format_version" not in self.keys:
+            try:
+                _check_version(None)
+            except ImportFileError as error:
+                return str(error)
+        return None
+
+
+class _Either(Container[str]):
+    """In either container: the own exercises of the file, or the ids the store knows."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
 
 
 def _settings(raw: Any) -> dict[str, Any]:
@@ -427,14 +613,7 @@ def _safety_answers(value: Any, where: str) -> dict[str, bool]:
 
 def _answered_at(value: Any, where: str) -> str:
     """When the safety questions were answered: an aware ISO 8601 instant (store.safety)."""
-    if not isinstance(value, str) or len(value) > 40:
-        raise FieldError(where, "must be an ISO 8601 time with an offset, like 2026-11-21T08:30:00+00:00")
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        raise FieldError(where, f"{shown(value)} is not an ISO 8601 time") from None
-    if instant.tzinfo is None:
-        raise FieldError(where, f"{shown(value)} has no offset (add +00:00 or Z)")
+    instants.parse_instant(value, where)  # the one rule, so store.safety can always read it
     return value
 
 
@@ -533,7 +712,7 @@ def _session(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
 
 
 def _checkin(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str],
-             session_uuids: set[str]) -> dict[str, Any]:
+             session_ref: Callable[[str, str], None]) -> dict[str, Any]:
     record = _fields(raw, where, CHECKIN_RULES, {"uuid", "at", "zone", "day", "pains", "session_uuid"},
                      defaults={"source": "app", "sitting_hours": None, "no_comfortable_position": False, "note": ""})
     record["uuid"] = claim(raw.get("uuid"), where)
@@ -541,8 +720,7 @@ def _checkin(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
     session = raw.get("session_uuid")
     if session is not None:
         session = _uuid(session, f"{where}.session_uuid")
-        if session not in session_uuids:
-            raise FieldError(f"{where}.session_uuid", "names no session in the file or in this store")
+        session_ref(session, f"{where}.session_uuid")
     record["session_uuid"] = session
     pains_raw = raw.get("pains", [])
     if not isinstance(pains_raw, list) or len(pains_raw) > 20:
@@ -560,6 +738,15 @@ def _checkin(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
     return record
 
 
+REMOVED_KINDS = ("session", "checkin", "day_mark")  # core.entries.EntryKind
+
+
+def _removal(raw: Any, where: str, now: datetime) -> dict[str, Any]:
+    """A tombstone: an entry removed where the file was written, so an import never brings it back."""
+    return _fields(raw, where, {"kind": _one_of(*REMOVED_KINDS), "uuid": _uuid,
+                                "removed_at": lambda value, at: _instant(value, at, now)}, set())
+
+
 def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise FieldError(where, f"must be an object, not {type(raw).__name__}")
@@ -569,14 +756,13 @@ def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], s
     for key in ("day", "at", "zone"):
         if key not in raw:
             raise FieldError(f"{where}.{key}", "is missing")
-    record = {"uuid": claim(raw.get("uuid"), where), "kind": _one_of("rest")(raw.get("kind", "rest"), f"{where}.kind")}
+    record = {"uuid": claim(raw.get("uuid"), where),
+              "kind": _one_of(*MARK_KINDS)(raw.get("kind", "rest"), f"{where}.kind")}
     record["at"] = _instant(raw["at"], f"{where}.at", now)
     record["zone"] = _zone(raw["zone"], f"{where}.zone")
     record["day"] = _day(raw["day"], f"{where}.day")
     if record["day"] > record["at"].astimezone(ZoneInfo(record["zone"])).date():
         raise FieldError(f"{where}.day", f"{record['day']} is after the day it was marked")
-    if record["day"] < EARLIEST.date():
-        raise FieldError(f"{where}.day", f"{record['day']} is before the year 2000")
     return record
 
 
@@ -615,32 +801,59 @@ def _event_to_plain(record: Mapping[str, Any]) -> dict[str, Any]:
     return plain
 
 
+def header_to_plain(*, exported_at: datetime, app_version: str) -> dict[str, Any]:
+    """The keys a file starts with."""
+    return {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "app_version": app_version,
+            "exported_at": _instant_text(exported_at)}
+
+
+def own_exercise_to_plain(own: OwnExercise) -> dict[str, Any]:
+    return {"uuid": own.exercise.uuid, **exercise_to_plain(own.exercise), "favourite": own.exercise.favourite,
+            "created_at": _instant_text(own.created_at), "updated_at": _instant_text(own.updated_at)}
+
+
+def own_routine_to_plain(own: OwnRoutine) -> dict[str, Any]:
+    plain = routine_to_plain(own.routine)
+    plain.pop("origin")
+    return {"uuid": own.routine.uuid, **plain, "description": own.routine.description,
+            "sources": list(own.routine.sources), "created_at": _instant_text(own.created_at),
+            "updated_at": _instant_text(own.updated_at)}
+
+
+def session_to_plain(session: Mapping[str, Any]) -> dict[str, Any]:
+    return {**_event_to_plain({k: v for k, v in session.items() if k != "steps"}),
+            "steps": [_event_to_plain(step) for step in session["steps"]]}
+
+
+def checkin_to_plain(checkin: Mapping[str, Any]) -> dict[str, Any]:
+    return {**_event_to_plain({k: v for k, v in checkin.items() if k != "pains"}),
+            "pains": [dict(p) for p in checkin["pains"]]}
+
+
+RECORD_TO_PLAIN: dict[str, Callable[[Any], Any]] = {
+    "settings": lambda settings: {key: settings[key] for key in sorted(settings)},
+    "favourites": sorted,
+    "exercises": own_exercise_to_plain,
+    "routines": own_routine_to_plain,
+    "sessions": session_to_plain,
+    "checkins": checkin_to_plain,
+    "day_marks": _event_to_plain,
+    "removed": _event_to_plain,
+}
+"""Per section: one record as the file holds it (settings and favourites are one record each)."""
+
+
 def to_plain(bundle: Bundle, *, exported_at: datetime, app_version: str) -> dict[str, Any]:
-    """The file's content as plain JSON data (see docs/export-format.md)."""
-    routines = []
-    for own in bundle.routines:
-        plain = routine_to_plain(own.routine)
-        plain.pop("origin")
-        routines.append({"uuid": own.routine.uuid, **plain, "description": own.routine.description,
-                         "sources": list(own.routine.sources), "created_at": _instant_text(own.created_at),
-                         "updated_at": _instant_text(own.updated_at)})
-    return {
-        "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
-        "app_version": app_version,
-        "exported_at": _instant_text(exported_at),
-        "settings": {key: bundle.settings[key] for key in sorted(bundle.settings)},
-        "favourites": sorted(bundle.favourites),
-        "exercises": [{"uuid": own.exercise.uuid, **exercise_to_plain(own.exercise),
-                       "favourite": own.exercise.favourite, "created_at": _instant_text(own.created_at),
-                       "updated_at": _instant_text(own.updated_at)} for own in bundle.exercises],
-        "routines": routines,
-        "sessions": [{**_event_to_plain({k: v for k, v in s.items() if k != "steps"}),
-                      "steps": [_event_to_plain(step) for step in s["steps"]]} for s in bundle.sessions],
-        "checkins": [{**_event_to_plain({k: v for k, v in c.items() if k != "pains"}),
-                      "pains": [dict(p) for p in c["pains"]]} for c in bundle.checkins],
-        "day_marks": [_event_to_plain(mark) for mark in bundle.day_marks],
-    }
+    """The file's content as plain JSON data (see docs/export-format.md); core/export_stream.py
+    writes the same, record by record."""
+    plain: dict[str, Any] = header_to_plain(exported_at=exported_at, app_version=app_version)
+    plain.update({kind: [] for kind in SECTIONS})  # the keys in file order
+    for kind, record in bundle.records():
+        if kind in LIST_SECTIONS:
+            plain[kind].append(RECORD_TO_PLAIN[kind](record))
+        else:
+            plain[kind] = RECORD_TO_PLAIN[kind](record)
+    return plain
 
 
 # One CSV file per table; nested lists become their own tables, joined by uuid.
@@ -654,6 +867,7 @@ CSV_TABLES: dict[str, tuple[str, ...]] = {
                  "session_uuid"),
     "checkin_pains": ("checkin_uuid", "region", "side", "pain"),
     "day_marks": ("uuid", "day", "kind", "at", "zone"),
+    "removed": ("kind", "uuid", "removed_at"),
     "exercises": ("uuid", "id", "name", "kind", "position", "areas", "intensity", "hold_seconds", "reps", "sets",
                   "sides", "steps", "cautions", "favourite", "created_at", "updated_at"),
     "routines": ("uuid", "id", "name", "rest_between_seconds", "items", "created_at", "updated_at"),
@@ -661,28 +875,34 @@ CSV_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def csv_rows(plain: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The plain export as flat rows per CSV table (lists are joined with ' | ')."""
-    def flat(value: Any) -> Any:
-        if isinstance(value, list):
-            return " | ".join(str(v) if not isinstance(v, dict) else v.get("exercise", "") for v in value)
-        if isinstance(value, bool):
-            return int(value)
-        return "" if value is None else value
+CSV_SOURCES: dict[str, str] = {  # CSV table -> the section its rows come from
+    "sessions": "sessions", "steps": "sessions", "checkins": "checkins", "checkin_pains": "checkins",
+    "day_marks": "day_marks", "removed": "removed", "exercises": "exercises", "routines": "routines", "settings": "settings",
+}
 
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in CSV_TABLES}
-    for session in plain["sessions"]:
-        tables["sessions"].append({k: flat(session.get(k)) for k in CSV_TABLES["sessions"]})
-        for step in session["steps"]:
-            tables["steps"].append({k: flat(step.get(k)) for k in CSV_TABLES["steps"]} | {"session_uuid": session["uuid"]})
-    for checkin in plain["checkins"]:
-        tables["checkins"].append({k: flat(checkin.get(k)) for k in CSV_TABLES["checkins"]})
-        for pain in checkin["pains"]:
-            tables["checkin_pains"].append({"checkin_uuid": checkin["uuid"], **pain})
-    tables["day_marks"] = [{k: flat(m.get(k)) for k in CSV_TABLES["day_marks"]} for m in plain["day_marks"]]
-    for ex in plain["exercises"]:
-        row = {**ex, **ex["dose"]}
-        tables["exercises"].append({k: flat(row.get(k)) for k in CSV_TABLES["exercises"]})
-    tables["routines"] = [{k: flat(r.get(k)) for k in CSV_TABLES["routines"]} for r in plain["routines"]]
-    tables["settings"] = [{"key": k, "value": json.dumps(v)} for k, v in plain["settings"].items()]
-    return tables
+
+def csv_rows(table: str, plain: Any) -> Iterator[dict[str, Any]]:
+    """The flat rows of CSV `table` that one plain record (RECORD_TO_PLAIN) gives; lists are
+    joined with ' | '."""
+    columns = CSV_TABLES[table]
+    if table == "settings":
+        yield from ({"key": key, "value": json.dumps(value)} for key, value in plain.items())
+    elif table == "steps":
+        for step in plain["steps"]:
+            yield {k: _flat(step.get(k)) for k in columns} | {"session_uuid": plain["uuid"]}
+    elif table == "checkin_pains":
+        for pain in plain["pains"]:
+            yield {"checkin_uuid": plain["uuid"], **pain}
+    elif table == "exercises":
+        row = {**plain, **plain["dose"]}
+        yield {k: _flat(row.get(k)) for k in columns}
+    else:
+        yield {k: _flat(plain.get(k)) for k in columns}
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, list):
+        return " | ".join(str(v) if not isinstance(v, dict) else v.get("exercise", "") for v in value)
+    if isinstance(value, bool):
+        return int(value)
+    return "" if value is None else value

@@ -12,44 +12,27 @@ import html
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from stretchtui.core.checkins import REGION_LABELS, Region
+from stretchtui.core import instants
+from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.errors import FieldError
+from stretchtui.core.glyphs import UNICODE, Glyphs
+from stretchtui.core.plain_text import printable
+from stretchtui.core.instants import week_label
 from stretchtui.core.history import SHADES, day_marks, heatmap_rows, week_start
+from stretchtui.core.model import plural
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
-
-WEEK_PATTERN = re.compile(r"(\d{4})-W(\d{2})")
 
 
 # ---------------------------------------------------------------------- weeks
 
 
-def week_label(day: date) -> str:
-    """'2026-W47': the ISO week `day` falls in."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def weeks_in_year(year: int) -> int:
-    """52 or 53: 28 December is always in the last ISO week of its year."""
-    return date(year, 12, 28).isocalendar().week
-
-
 def parse_week(text: str, field: str = "--week") -> date:
-    """The Monday of an ISO week written as YYYY-Www. Checks the form and that the week exists."""
-    match = WEEK_PATTERN.fullmatch(text.strip())
-    if match is None:
-        raise FieldError(field, f"{text!r} is not an ISO week like 2026-W47")
-    year, week = int(match.group(1)), int(match.group(2))
-    if year < 1:
-        raise FieldError(field, f"{text!r}: there is no year 0000")
-    last = weeks_in_year(year)
-    if not 1 <= week <= last:
-        raise FieldError(field, f"{year} has {last} ISO weeks, so there is no {year}-W{week:02d}")
-    return date.fromisocalendar(year, week, 1)
+    """The Monday of an ISO week written as YYYY-Www (the rule and its window: core.instants)."""
+    return instants.parse_week(text, field)
 
 
 def check_started(monday: date, today: date, field: str = "--week") -> None:
@@ -242,22 +225,35 @@ def report_title(report: WeeklyReport) -> str:
     return f"Back-care report, week {report.label}"
 
 
-def report_subtitle(report: WeeklyReport) -> str:
-    span = f"{report.monday:%a %d %b} – {report.sunday:%a %d %b %Y}"
+def report_subtitle(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> str:
+    span = span_label(report.monday, report.sunday, report.today).replace(UNICODE.span, glyphs.span)
     if report.in_progress:
-        return f"{span} · week in progress, {report.totals.days} of 7 days so far"
+        return f"{span}{glyphs.separator}week in progress, {report.totals.days} of 7 days so far"
     return span
 
 
-def report_sections(report: WeeklyReport) -> tuple[Section, ...]:
-    return (_adherence(report), _pain(report), _relief(report), _hurts(report), _flare_rest(report),
-            _notes(report))
+def report_sections(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> tuple[Section, ...]:
+    """`glyphs`: the symbols to write them with (ASCII for an output that cannot carry Unicode)."""
+    sections = (_adherence(report, glyphs), _pain(report, glyphs), _relief(report), _hurts(report, glyphs),
+                _flare_rest(report), _notes(report))
+    return tuple(_inert(section) for section in sections)
 
 
-HEAT_LEGEND = "darker = more minutes, r rest, f flare, · none"
+def _inert(section: Section) -> Section:
+    """Control characters shown as escapes (`\\x1b`), in every string of every rendering: text
+    stored before the one text rule (core.plain_text) must not reach a terminal as a command."""
+    table = section.table
+    if table is not None:
+        table = replace(table, rows=tuple(tuple(map(printable, row)) for row in table.rows))
+    return replace(section, title=printable(section.title), intro=printable(section.intro),
+                   bullets=tuple(map(printable, section.bullets)), empty=printable(section.empty), table=table)
 
 
-def _adherence(report: WeeklyReport) -> Section:
+def heat_legend(glyphs: Glyphs) -> str:
+    return f"darker = more minutes, r rest, f flare, {glyphs.no_activity} none"
+
+
+def _adherence(report: WeeklyReport, glyphs: Glyphs) -> Section:
     now, before = report.totals, report.previous
     goal = report.goal
     bullets = [] if now.sessions else ["No sessions this week."]
@@ -270,22 +266,23 @@ def _adherence(report: WeeklyReport) -> Section:
     rows = []
     for day in report.days:
         if day.upcoming:
-            rows.append((f"{day.day:%a %d %b}", "upcoming", "", "", "", "", ""))
+            rows.append((day_label(day.day, report.today), "upcoming", "", "", "", "", ""))
             continue
-        rows.append((f"{day.day:%a %d %b}", "✓" if day.done else "–",
+        rows.append((day_label(day.day, report.today), glyphs.done if day.done else glyphs.missing,
                      _number(day.minutes, 1), str(day.sessions),
-                     "–" if day.pain is None else str(day.pain), "–" if day.sitting is None else f"{day.sitting:g}",
+                     glyphs.missing if day.pain is None else str(day.pain),
+                     glyphs.missing if day.sitting is None else f"{day.sitting:g}",
                      ", ".join(mark for mark, on in (("rest", day.rest), ("flare", day.flare)) if on)))
-    table = Table(("Day", "Done", "Min", "Sessions", "Pain", "Sat h", "Marks"), tuple(rows),
+    table = Table(("Day", "Done", "Min", "Sessions", "Pain", "Sitting h", "Marks"), tuple(rows),
                   (False, False, True, True, True, True, False))
-    routines = f"{goal.routines_per_day} routine{'s' if goal.routines_per_day != 1 else ''}"
+    minutes = plural(goal.minutes_per_day, "minute", shown=_number(goal.minutes_per_day, 1))
     return Section("adherence", "Adherence",
-                   intro=f"Goal: {routines} or {_number(goal.minutes_per_day, 1)} minutes a day. "
-                         f"Heatmap row as in History: {HEAT_LEGEND}.",
-                   bullets=tuple(bullets), heatmap=report.heatmap_row, table=table)
+                   intro=f"Goal: {plural(goal.routines_per_day, 'routine')} or {minutes} a day. "
+                         f"Heatmap row as in History: {heat_legend(glyphs)}.",
+                   bullets=tuple(bullets), heatmap=glyphs.heat(report.heatmap_row), table=table)
 
 
-def _pain(report: WeeklyReport) -> Section:
+def _pain(report: WeeklyReport, glyphs: Glyphs) -> Section:
     now, before = report.totals, report.previous
     noted = [d for d in report.days if d.pain is not None]
     if now.pain_average is None:
@@ -293,18 +290,18 @@ def _pain(report: WeeklyReport) -> Section:
     else:
         highest = max(d.pain for d in noted if d.pain is not None)
         on = ", ".join(f"{d.day:%a}" for d in noted if d.pain == highest)
-        pain = (f"Pain (worst each day): average {now.pain_average:.1f} over {_plural(now.pain_days, 'day')}, "
+        pain = (f"Pain (worst each day): average {now.pain_average:.1f} over {plural(now.pain_days, 'day')}, "
                 f"{_compare(now.pain_average, before.pain_average, 'lower', 'higher')}; highest {highest} on {on}")
     if now.sitting_average is None:
         sitting = "Sitting: no hours noted this week"
     else:
         sitting = (f"Sitting: {now.sitting_average:.1f} h a day on average over "
-                   f"{_plural(now.sitting_days, 'day')}, {_compare(now.sitting_average, before.sitting_average, 'less', 'more', ' h')}")
+                   f"{plural(now.sitting_days, 'day')}, {_compare(now.sitting_average, before.sitting_average, 'less', 'more', ' h')}")
     bullets = [pain, sitting]
     if len(noted) >= 2:
-        bullets.append("Pain by day: " + " · ".join(f"{d.day:%a} {d.pain}" for d in noted))
+        bullets.append("Pain by day: " + glyphs.separator.join(f"{d.day:%a} {d.pain}" for d in noted))
     rows = tuple((REGION_LABELS[r.region] + (f" ({r.side})" if r.side else ""), f"{r.average:.1f}", str(r.worst),
-                  str(r.readings), "–" if r.previous_average is None else f"{r.previous_average:.1f}")
+                  str(r.readings), glyphs.missing if r.previous_average is None else f"{r.previous_average:.1f}")
                  for r in report.regions)
     table = Table(("Area (check-ins)", "Average", "Worst", "Notes", "Week before"), rows,
                   (False, True, True, True, True))
@@ -320,9 +317,9 @@ def _relief(report: WeeklyReport) -> Section:
                    empty="No session this week has pain noted both before and after.")
 
 
-def _hurts(report: WeeklyReport) -> Section:
-    rows = tuple((f"{h.day:%a %d %b}", h.exercise, "" if h.side == "both" else h.side,
-                  "–" if h.pain is None else str(h.pain), h.routine) for h in report.hurts)
+def _hurts(report: WeeklyReport, glyphs: Glyphs) -> Section:
+    rows = tuple((day_label(h.day, report.today), h.exercise, "" if h.side == "both" else h.side,
+                  glyphs.missing if h.pain is None else str(h.pain), h.routine) for h in report.hurts)
     return Section("hurts", "Steps that hurt",
                    intro='Steps stopped with "this hurts" during a session, with the pain given then.',
                    table=Table(("Day", "Exercise", "Side", "Pain", "Routine"), rows, (False, False, False, True, False)),
@@ -331,17 +328,17 @@ def _hurts(report: WeeklyReport) -> Section:
 
 def _flare_rest(report: WeeklyReport) -> Section:
     seen = [d for d in report.days if not d.upcoming]
-    flares = [f"{d.day:%a %d %b} (pain {d.pain}; "
+    flares = [f"{day_label(d.day, report.today)} (pain {d.pain}; "
               + (f"stretched {_number(d.minutes, 0)} min)" if d.sessions else "no session)")
               for d in seen if d.flare]
-    rests = [f"{d.day:%a %d %b}" for d in seen if d.rest]
+    rests = [day_label(d.day, report.today) for d in seen if d.rest]
     return Section("days", "Flare days and rest days", bullets=(
         f"Flare days (pain {FLARE_PAIN} or more): " + ("; ".join(flares) if flares else "none"),
         "Rest days: " + (", ".join(rests) if rests else "none")))
 
 
 def _notes(report: WeeklyReport) -> Section:
-    bullets = tuple(f"{n.day:%a %d %b}, {_local_time(n.at, n.zone)}: {n.text}" for n in report.notes)
+    bullets = tuple(f"{day_label(n.day, report.today)}, {time_label(n.at, n.zone)}: {n.text}" for n in report.notes)
     return Section("notes", "Check-in notes", bullets=bullets,
                    empty="" if bullets else "No check-in notes this week.")
 
@@ -358,17 +355,6 @@ def _compare(now: float, before: float | None, down: str, up: str, unit: str = "
 def _number(value: float, places: int) -> str:
     text = f"{value:.{places}f}"
     return text[:-2] if places and text.endswith(".0") else text
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _local_time(instant: datetime, zone: str) -> str:
-    try:
-        return f"{instant.astimezone(ZoneInfo(zone)):%H:%M}"
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"{instant:%H:%M} UTC"
 
 
 FOOTER = ("Made with stretchtui from the user's own notes. Not medical advice: pain is self-reported on a "
@@ -388,9 +374,9 @@ def markdown_text(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", CONTROL.sub(" ", text))
 
 
-def render_markdown(report: WeeklyReport) -> str:
-    out = [f"# {markdown_text(report_title(report))}", "", markdown_text(report_subtitle(report)), ""]
-    for section in report_sections(report):
+def render_markdown(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> str:
+    out = [f"# {markdown_text(report_title(report))}", "", markdown_text(report_subtitle(report, glyphs)), ""]
+    for section in report_sections(report, glyphs):
         out += [f"## {markdown_text(section.title)}", ""]
         if section.intro:
             out += [markdown_text(section.intro), ""]
@@ -442,7 +428,7 @@ footer { margin-top: 32px; font-size: 0.85em; border-top: 1px solid #d5dadd; pad
 """
 
 
-def render_html(report: WeeklyReport) -> str:
+def render_html(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> str:
     """One self-contained page: inline style, no scripts, nothing fetched (a Content-Security-Policy
     says so to the browser too), every string escaped."""
     esc = html.escape
@@ -451,8 +437,8 @@ def render_html(report: WeeklyReport) -> str:
            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{title}</title>", f"<style>{HTML_STYLE}</style>", "</head>", "<body>", "<main>",
-           f"<h1>{title}</h1>", f'<p class="sub">{esc(report_subtitle(report))}</p>']
-    for section in report_sections(report):
+           f"<h1>{title}</h1>", f'<p class="sub">{esc(report_subtitle(report, glyphs))}</p>']
+    for section in report_sections(report, glyphs):
         out.append(f'<section id="{esc(section.key)}">')
         out.append(f"<h2>{esc(section.title)}</h2>")
         if section.intro:
@@ -460,7 +446,7 @@ def render_html(report: WeeklyReport) -> str:
         if section.bullets:
             out.append("<ul>" + "".join(f"<li>{esc(b)}</li>" for b in section.bullets) + "</ul>")
         if section.heatmap:
-            out.append(_html_heatmap(report))
+            out.append(_html_heatmap(report, glyphs))
         if section.table is not None and section.table.rows:
             out.append(_html_table(section.table))
         elif section.empty:
@@ -470,13 +456,13 @@ def render_html(report: WeeklyReport) -> str:
     return "\n".join(out)
 
 
-def _html_heatmap(report: WeeklyReport) -> str:
+def _html_heatmap(report: WeeklyReport, glyphs: Glyphs) -> str:
     cells = []
     for day in report.days:
         kind = ("upcoming" if day.upcoming else "rest" if day.heat == "r" else "flare" if day.heat == "f"
                 else f"l{SHADES.index(day.heat)}" if day.heat in SHADES else "l0")
-        cells.append(f'<span class="cell {kind}" title="{day.day:%A %d %B}">{day.day:%a}<br>'
-                     f'{html.escape(day.heat.strip() or "·")}</span>')
+        cells.append(f'<span class="cell {kind}" title="{day_label(day.day, report.today, long=True)}">{day.day:%a}<br>'
+                     f'{html.escape(glyphs.heat(day.heat).strip() or glyphs.no_activity)}</span>')
     return '<div class="heat">' + "".join(cells) + "</div>"
 
 
@@ -495,4 +481,5 @@ def _html_table(table: Table) -> str:
 
 
 RENDERERS = {"md": render_markdown, "html": render_html}
-"""The report's file formats by name, as `stretchtui report --format` takes them."""
+"""The report's file formats by name, as `stretchtui report --format` takes them; each renderer
+takes the report and, optionally, the glyphs to write it with (core.glyphs)."""

@@ -9,24 +9,22 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from stretchtui.store.files import (  # noqa: F401  (re-exported: the store's modules import them from here)
-    APPLICATION_ID, BUSY_TIMEOUT_SECONDS, DIR_MODE, FILE_MODE, SQLITE_MAGIC, FileInfo, StoreError, inspect_file,
-    read_identity, read_only_connection)
+    APPLICATION_ID, BUSY_TIMEOUT_SECONDS, DIR_MODE, FILE_MODE, SQLITE_MAGIC, FileInfo, StoreError,
+    create_private_file, inspect_file, make_private_dirs, read_identity, read_only_connection, tighten)
 
 
 def ensure_private_file(path: Path, *, private_dir: bool) -> None:
-    """Create the directory (0700) and an empty database file (0600) before SQLite touches it,
-    so the -wal and -shm files SQLite creates next to it inherit the 0600 mode."""
-    parent = path.parent
+    """Create the missing folders (0700) and an empty database file (0600) before SQLite touches it,
+    so the -wal and -shm files SQLite creates next to it inherit the 0600 mode. An existing file (and
+    with `private_dir`, stretchtui's own data folder) is only tightened: bits for others are taken
+    away, none is added, so a mode the user chose for it is never undone."""
     try:
-        if not parent.exists():
-            parent.mkdir(parents=True, mode=DIR_MODE)
-            os.chmod(parent, DIR_MODE)  # mkdir's mode is filtered by the umask
-        elif private_dir:
-            os.chmod(parent, DIR_MODE)
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-            os.close(fd)
-        os.chmod(path, FILE_MODE)
+        if not make_private_dirs(path.parent) and private_dir:
+            tighten(path.parent, DIR_MODE)
+        try:
+            os.close(create_private_file(path))
+        except FileExistsError:
+            tighten(path, FILE_MODE)
     except OSError as error:
         raise StoreError(f"cannot create the database at {path}: {error.strerror}") from None
 
@@ -56,6 +54,18 @@ def connect(path: Path) -> SqliteDatabase:
     )
 
 
+def connect_read_only(path: Path) -> SqliteDatabase:
+    """A peewee database that reads `path` as immutable: SQLite takes no lock, creates no file
+    beside it and cannot write it. Only for a file nothing writes meanwhile (see Store.open)."""
+    from urllib.parse import quote
+
+    return _Database(
+        f"file:{quote(str(path))}?mode=ro&immutable=1",
+        uri=True,
+        pragmas={"foreign_keys": 1, "query_only": 1},
+    )
+
+
 def check_result(conn: sqlite3.Connection, pragma: str = "quick_check") -> str:
     """'ok', or the first problem SQLite's quick_check or integrity_check reports (one line)."""
     try:
@@ -82,8 +92,7 @@ def checked_copy(source: Path, tmp: Path, *, read_only: bool = False) -> None:
     with integrity_check and flush it to disk. On any failure (a full disk, a damaged source) `tmp`
     is removed and the error raised. `read_only` opens the source without changing it."""
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
-        os.close(fd)
+        os.close(create_private_file(tmp))
         src = read_only_connection(source) if read_only else sqlite3.connect(str(source))
         try:
             dst = sqlite3.connect(str(tmp))

@@ -1,20 +1,25 @@
 """`stretchtui doctor`: check the database file and its surroundings without changing them.
 
 Opens the database read-only (immutable when no stretchtui has it open), creates no file, not even
-the database when it is missing. Only `--fix` changes anything: file modes to 0600, stretchtui's own
-directories to 0700.
+the database when it is missing. Besides SQLite's own checks, every stored value is read once
+(store/row_values.py): a time that does not parse or text that is not UTF-8 is named by table,
+record and field. Only `--fix` changes anything: file modes to 0600, stretchtui's own directories
+to 0700, never through a symbolic link (a symlinked backups/ is named and left alone).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sqlite3
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stretchtui.core.clock import Clock
+from stretchtui.core.vocabulary import plural
+from stretchtui.store.files import kept_descriptor
 from stretchtui.store.db import (
     APPLICATION_ID,
     DIR_MODE,
@@ -113,6 +118,8 @@ def _database_checks(db_path: Path) -> list[Check]:
             full = run_check(db_path, "integrity_check", alone=is_alone)
             checks.append(Check(OK, "integrity_check", "passed") if full == "ok"
                           else Check(PROBLEM, "integrity_check", full, _restore_advice(db_path)))
+            if full == "ok" and version == LATEST_VERSION:
+                checks += _value_checks(db_path, is_alone)
         else:
             checks.append(Check(PROBLEM, "quick_check", quick, _restore_advice(db_path)))
     finally:
@@ -121,6 +128,34 @@ def _database_checks(db_path: Path) -> list[Check]:
     checks.append(Check(OK, "journal mode", "WAL") if wal_mode else
                   Check(WARN, "journal mode", "not WAL (rollback journal)",
                         "start stretchtui once: it switches the file to WAL"))
+    return checks
+
+
+MAX_NAMED = 20  # damaged records named one per line; more are counted
+
+
+def _value_checks(db_path: Path, alone: bool) -> list[Check]:
+    """Every stored value read once, as export reads it: the records whose values do not read."""
+    from stretchtui.store.files import read_only_connection
+    from stretchtui.store.row_values import damaged_records
+
+    try:
+        conn = read_only_connection(db_path, alone=alone)
+        try:
+            damaged = list(itertools.islice(damaged_records(conn), MAX_NAMED + 1000))
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return [Check(PROBLEM, "values", f"cannot be read ({error})", _restore_advice(db_path))]
+    if not damaged:
+        return [Check(OK, "values", "every time, day and text reads")]
+    remedy = ("stretchtui export leaves these records out and exports the rest; a backup from before the damage "
+              "may still hold them (stretchtui restore FILE)")
+    checks = [Check(PROBLEM, "values", record.line()) for record in damaged[:MAX_NAMED]]
+    if len(damaged) > MAX_NAMED:
+        more = f"{len(damaged) - MAX_NAMED}{'+' if len(damaged) == MAX_NAMED + 1000 else ''}"
+        checks.append(Check(PROBLEM, "values", f"and {more} more records with values that cannot be read"))
+    checks[-1] = replace(checks[-1], remedy=remedy)
     return checks
 
 
@@ -144,22 +179,27 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
         else:
             checks.append(Check(OK, "data directory", f"{directory} is private"))
     backups = backup_dir(db_path)
-    if backups.is_dir():
+    backups_usable = backups.is_dir() and not backups.is_symlink()
+    if backups.is_symlink():
+        checks.append(Check(WARN, "backup directory", f"{backups} is a symbolic link (to {os.readlink(backups)}); "
+                            "not followed: nothing there is checked or changed",
+                            "keep backups/ a real folder beside the database"))
+    elif backups_usable:
         checks.append(_private_mode("backup directory", backups, DIR_MODE, fix))
     files = [Path(f"{db_path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")] + [lock_path(db_path)]
-    if backups.is_dir():
+    if backups_usable:
         from stretchtui.store.maintenance import list_backups
 
         files += sorted(path for _name, path in list_backups(db_path))  # this database's only
     files = [path for path in files if path.is_file() and not path.is_symlink()]
     open_to_others = [path for path in files if stat.S_IMODE(path.stat().st_mode) & 0o077]
     if not open_to_others:
-        checks.append(Check(OK, "file modes", f"{len(files)} files, all private (0600)"))
+        checks.append(Check(OK, "file modes", f"{plural(len(files), 'file')}, all private (0600)"))
     elif fix:
-        for path in open_to_others:
-            os.chmod(path, FILE_MODE)
-        checks.append(Check(FIXED, "file modes", f"made {len(open_to_others)} files private (0600): "
-                            + ", ".join(path.name for path in open_to_others)))
+        changed = [path for path in open_to_others
+                   if _chmod_not_following(path, FILE_MODE, folder_too=path.parent == backups)]
+        checks.append(Check(FIXED, "file modes", f"made {plural(len(changed), 'file')} private (0600): "
+                            + ", ".join(path.name for path in changed)))
     else:
         listed = ", ".join(f"{path.name} ({stat.S_IMODE(path.stat().st_mode):04o})" for path in open_to_others)
         checks.append(Check(PROBLEM, "file modes", f"readable by others: {listed}",
@@ -169,13 +209,39 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
 
 def _private_mode(subject: str, directory: Path, wanted: int, fix: bool) -> Check:
     current = stat.S_IMODE(directory.stat().st_mode)
-    if current == wanted:
-        return Check(OK, subject, f"{directory} is private ({wanted:04o})")
-    if fix:
-        os.chmod(directory, wanted)
-        return Check(FIXED, subject, f"{directory} was {current:04o}, now {wanted:04o}")
+    if not current & ~wanted:  # nothing for others (a folder the user made read-only stays so)
+        return Check(OK, subject, f"{directory} is private ({current:04o})")
+    if fix and _chmod_not_following(directory, wanted, directory=True):
+        return Check(FIXED, subject, f"{directory} was {current:04o}, now {current & wanted:04o}")
     return Check(PROBLEM, subject, f"{directory} is {current:04o}, not {wanted:04o}",
                  f"run stretchtui doctor --fix (or chmod {wanted:o} {directory})")
+
+
+def _chmod_not_following(path: Path, mode: int, *, directory: bool = False, folder_too: bool = False) -> bool:
+    """Take the bits `mode` lacks away from `path` itself (never adding one: a file the user made
+    read-only stays read-only), never from what a symbolic link (perhaps swapped in since it was
+    looked at) points to: it is opened with O_NOFOLLOW and changed through that handle; with
+    `folder_too` (a file in backups/), inside its folder opened the same way. False when it is a
+    link (or gone)."""
+    if (kept := kept_descriptor(path)) is not None:  # the database a store here has open: never
+        os.fchmod(kept, stat.S_IMODE(os.fstat(kept).st_mode) & mode)  # close a descriptor of it
+        return True
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        parent = os.open(path.parent, flags | os.O_DIRECTORY) if folder_too else None
+        try:
+            fd = os.open(path.name if parent is not None else path,
+                         flags | (os.O_DIRECTORY if directory else os.O_NONBLOCK), dir_fd=parent)
+        finally:
+            if parent is not None:
+                os.close(parent)
+    except OSError:  # ELOOP: a symbolic link; ENOENT: gone
+        return False
+    try:
+        os.fchmod(fd, stat.S_IMODE(os.fstat(fd).st_mode) & mode)
+    finally:
+        os.close(fd)
+    return True
 
 
 def network_filesystem(path: Path, mounts_text: str) -> str | None:
@@ -222,7 +288,7 @@ def _backup_age_check(db_path: Path, clock: Clock) -> Check:
     age = clock.now() - newest.made_at
     when = describe_backup(newest, clock.zone)
     days = age.days
-    ago = "today" if days == 0 else ("1 day ago" if days == 1 else f"{days} days ago")
+    ago = "today" if days == 0 else f"{plural(days, 'day')} ago"
     if age.days >= BACKUP_WARN_DAYS:
         return Check(WARN, "backups", f"the last backup is from {when}, {ago}; {len(found)} in all",
                      "run stretchtui backup (the app also makes one each day it is opened)")

@@ -1,35 +1,62 @@
-"""Export and import: the whole store as a Bundle, and a Bundle merged into the store by UUID.
+"""Export and import, a record at a time.
 
-The file rules live in core/exchange.py; this module only reads rows into a Bundle and writes a
-validated Bundle in one IMMEDIATE transaction (bulk inserts), so an import is all or nothing.
+Export: `export_records` reads the store in file order inside one read snapshot, rows in chunks,
+for the writers in core/export_stream.py. Values are read one by one (store/row_values.py): a
+record with a value that cannot be read is left out and named, and the rest is exported.
+
+Import: `import_entries` checks a file as it is read (core.exchange.read_export), puts each
+record into a staging area that takes no lock on the database (store/staging.py), and only then
+moves it all in, in one short IMMEDIATE transaction: all or nothing, and other writers (the app's
+session steps, `log`, `rest`) wait a fraction of a second, not the whole import. Every reference
+in the file goes through one id mapping, built by UUID (`_place_own`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from stretchtui.store import models as m
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from stretchtui.core.exchange import Bundle, ImportResult, OwnExercise, OwnRoutine
+    from stretchtui.store.row_values import TableReader
+    from stretchtui.store.staging import Staging
     from stretchtui.store.store import Store
 # core.exchange (the file rules) is imported where it is used: every command imports the store,
 # few export or import, and `stretchtui status` must start fast.
 
-BATCH = 500  # rows per INSERT: well under SQLite's limit on bound variables
-
-SESSION_COLUMNS = ("uuid", "routine_name", "source", "status", "started_at", "zone", "day", "ended_at",
-                   "planned_seconds", "active_seconds", "pain_before", "pain_after")
-STEP_COLUMNS = ("uuid", "step_index", "exercise_id", "exercise_name", "set_number", "side", "planned_hold_seconds",
-                "actual_hold_seconds", "planned_reps", "reps_done", "outcome", "hurt_pain", "at", "zone", "day")
-CHECKIN_COLUMNS = ("uuid", "at", "zone", "day", "source", "sitting_hours", "no_comfortable_position", "note")
-MARK_COLUMNS = ("uuid", "day", "kind", "at", "zone")
+CHUNK = 500  # rows per read while exporting (and ids per IN (...))
 
 
 class _DryRun(Exception):
     """Raised inside the import transaction to roll it back after counting."""
+
+
+class LeftOut:
+    """The records an export had to leave out, one line each (a record read twice is named once)."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, None] = {}
+
+    def note(self, line: str) -> None:
+        self._lines[line] = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+class _StoredSessions:
+    """The sessions of the store, as a container a file's check-ins are checked against."""
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str) and m.Session.select().where(m.Session.uuid == item).exists()
 
 
 class ExchangeQueries:
@@ -37,123 +64,317 @@ class ExchangeQueries:
 
     # ------------------------------------------------------------------ export
 
-    def export_bundle(self: "Store") -> Bundle:
-        """Everything the user made or did, read in one snapshot (a deferred read transaction,
-        so writers are not held up)."""
-        from stretchtui.core.exchange import EXPORTED_SETTINGS, Bundle, OwnExercise, OwnRoutine
-        from stretchtui.store.store import _exercise_from_row, _routine_from_row
+    def export_bundle(self: "Store", left_out: LeftOut | None = None) -> Bundle:
+        """Everything the user made or did, in one Bundle (tests, small stores; the command streams)."""
+        from stretchtui.core.exchange import Bundle
 
+        return Bundle.collect(self.export_records(left_out))
+
+    def export_records(self: "Store", left_out: LeftOut | None = None,
+                       sections: Collection[str] | None = None) -> Iterator[tuple[str, Any]]:
+        """The export's records in file order (see core.exchange.read_export for their shapes),
+        read in one snapshot (a deferred read transaction: writers are not held up), rows in
+        chunks. A record with a value that cannot be read is left out and noted in `left_out`
+        (with what depended on it: a routine using a left-out exercise, a check-in's link)."""
+        from stretchtui.core.exchange import SECTIONS
+        from stretchtui.store.row_values import TableReader
+
+        sections = SECTIONS if sections is None else sections
+        left_out = left_out if left_out is not None else LeftOut()
+        conn = self.db.connection()
         with self.db.atomic(lock_type="DEFERRED"):
-            bundle = Bundle()
-            bundle.settings = {row.key: row.value for row in m.Setting.select() if row.key in EXPORTED_SETTINGS}
-            bundle.favourites = [row.id for row in m.Exercise.select(m.Exercise.id)
-                                 .where((m.Exercise.origin == "seed") & (m.Exercise.favourite == True))]  # noqa: E712
-            bundle.exercises = [OwnExercise(_exercise_from_row(row), row.created_at, row.updated_at)
-                                for row in m.Exercise.select().where(m.Exercise.origin == "user").order_by(m.Exercise.id)]
-            own_routines = list(m.Routine.select().where(m.Routine.origin == "user").order_by(m.Routine.id))
-            items = self._items_by_routine([row.id for row in own_routines])
-            bundle.routines = [OwnRoutine(_routine_from_row(row, items.get(row.id, ())), row.created_at, row.updated_at)
-                               for row in own_routines]
-            bundle.sessions = list(self._export_sessions())
-            bundle.checkins = list(self._export_checkins())
-            bundle.day_marks = [{k: row[k] for k in MARK_COLUMNS}
-                                for row in m.DayMark.select().order_by(m.DayMark.day, m.DayMark.id).dicts()]
-        return bundle
+            if "settings" in sections:
+                yield "settings", self._export_settings(conn, left_out)
+            if "favourites" in sections:
+                yield "favourites", [values["id"] for _, values, problems in TableReader(m.Exercise, ["id"]).rows(
+                    conn, "WHERE origin = 'seed' AND favourite = 1 ORDER BY id") if not problems]
+            exercises, unreadable = self._export_exercises(conn, left_out)
+            if "exercises" in sections:
+                yield from (("exercises", own) for own in exercises)
+            if "routines" in sections:
+                yield from (("routines", own) for own in self._export_routines(conn, left_out, unreadable))
+            if "sessions" in sections:
+                yield from (("sessions", record) for record in self._export_sessions(conn, left_out))
+            if "checkins" in sections:
+                yield from (("checkins", record) for record in self._export_checkins(conn, left_out))
+            if "day_marks" in sections:
+                reader = TableReader(m.DayMark, ["uuid", "day", "kind", "at", "zone"])
+                for rowid, values, problems in reader.rows(conn, "ORDER BY day, id"):
+                    if self._readable(reader, rowid, values, problems, left_out):
+                        yield "day_marks", values
+            if "removed" in sections:  # tombstones: an import elsewhere never brings these back
+                reader = TableReader(m.Removed, ["kind", "uuid", "removed_at"])
+                for rowid, values, problems in reader.rows(conn, "ORDER BY removed_at, id"):
+                    if self._readable(reader, rowid, values, problems, left_out):
+                        yield "removed", values
 
-    def _export_sessions(self: "Store") -> Iterator[dict[str, Any]]:
-        steps: dict[int, list[dict[str, Any]]] = {}
-        for row in m.SessionStep.select().order_by(m.SessionStep.session, m.SessionStep.step_index).dicts():
-            steps.setdefault(row["session"], []).append({k: row[k] for k in STEP_COLUMNS})
-        for row in m.Session.select().order_by(m.Session.started_at, m.Session.id).dicts():
-            record = {k: row[k] for k in SESSION_COLUMNS}
-            record["routine_id"] = row["routine"]
-            record["steps"] = steps.get(row["id"], [])
-            yield record
+    @staticmethod
+    def _readable(reader: TableReader, rowid: int, values: Mapping[str, Any], problems: list[str],
+                  left_out: LeftOut, what: str = "left out") -> bool:
+        if problems:
+            left_out.note(f"{reader.table} {reader.label(dict(values), rowid)}: {'; '.join(problems)}: {what}")
+        return not problems
 
-    def _export_checkins(self: "Store") -> Iterator[dict[str, Any]]:
-        pains: dict[int, list[dict[str, Any]]] = {}
-        for row in m.CheckinPain.select().order_by(m.CheckinPain.id).dicts():
-            pains.setdefault(row["checkin"], []).append({"region": row["region"], "side": row["side"],
-                                                         "pain": row["pain"]})
-        session_uuids = dict(m.Session.select(m.Session.id, m.Session.uuid).tuples())
-        for row in m.Checkin.select().order_by(m.Checkin.at, m.Checkin.id).dicts():
-            record = {k: row[k] for k in CHECKIN_COLUMNS}
-            record["no_comfortable_position"] = bool(record["no_comfortable_position"])
-            record["session_uuid"] = session_uuids.get(row["session"])
-            record["pains"] = pains.get(row["id"], [])
-            yield record
+    def _export_settings(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> dict[str, Any]:
+        from stretchtui.core.exchange import EXPORTED_SETTINGS
+        from stretchtui.store.row_values import TableReader
+
+        reader = TableReader(m.Setting, ["key", "value"])
+        return {values["key"]: values["value"] for rowid, values, problems in reader.rows(conn, "ORDER BY key")
+                if values["key"] in EXPORTED_SETTINGS | {None}  # None: a key that does not read
+                and self._readable(reader, rowid, values, problems, left_out)}
+
+    def _export_exercises(self: "Store", conn: sqlite3.Connection, left_out: LeftOut
+                          ) -> tuple[list[OwnExercise], set[str]]:
+        """The own exercises that read, and the ids of those that do not."""
+        from stretchtui.core.exchange import OwnExercise
+        from stretchtui.store.row_values import TableReader
+        from stretchtui.store.store import _exercise_from_row
+
+        reader = TableReader(m.Exercise)
+        exercises, unreadable = [], set()
+        for rowid, values, problems in reader.rows(conn, "WHERE origin = 'user' ORDER BY id"):
+            if not problems:
+                try:
+                    exercises.append(OwnExercise(_exercise_from_row(m.Exercise(**values)), values["created_at"],
+                                                 values["updated_at"]))
+                    continue
+                except (ValueError, KeyError, TypeError) as error:
+                    problems = [f"a value this version cannot use ({error})"]
+            self._readable(reader, rowid, values, problems, left_out)
+            unreadable.add(values["id"])
+        return exercises, unreadable
+
+    def _export_routines(self: "Store", conn: sqlite3.Connection, left_out: LeftOut,
+                         unreadable_exercises: set[str]) -> Iterator[OwnRoutine]:
+        from stretchtui.core import model as core
+        from stretchtui.core.exchange import OwnRoutine
+        from stretchtui.store.row_values import TableReader
+        from stretchtui.store.store import _routine_from_row
+
+        items: dict[str, list[core.RoutineItem]] = {}
+        broken: dict[str, str] = {}  # routine id -> why it is left out
+        item_reader = TableReader(m.RoutineItem)
+        own_items = "WHERE routine_id IN (SELECT id FROM routine WHERE origin = 'user') ORDER BY routine_id, position"
+        for rowid, values, problems in item_reader.rows(conn, own_items):
+            try:
+                if problems:
+                    raise ValueError("; ".join(problems))
+                if values["exercise_id"] in unreadable_exercises:
+                    raise ValueError(f"uses the exercise {values['exercise_id']}, which could not be read")
+                items.setdefault(values["routine_id"], []).append(core.RoutineItem(
+                    exercise_id=values["exercise_id"], hold_seconds=values["hold_seconds"], reps=values["reps"],
+                    sets=values["sets"], sides=core.Sides(values["sides"]) if values["sides"] else None,
+                    rest_after_seconds=values["rest_after_seconds"]))
+            except ValueError as error:
+                broken.setdefault(values["routine_id"] or f"of item row {rowid}", str(error))
+        reader = TableReader(m.Routine)
+        for rowid, values, problems in reader.rows(conn, "WHERE origin = 'user' ORDER BY id"):
+            if not problems and values["id"] in broken:
+                problems = [f"item: {broken[values['id']]}"]
+            if self._readable(reader, rowid, values, problems, left_out):
+                routine = _routine_from_row(m.Routine(**values), tuple(items.get(values["id"], ())))
+                yield OwnRoutine(routine, values["created_at"], values["updated_at"])
+
+    def _export_sessions(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
+        from stretchtui.store.row_values import TableReader
+        from stretchtui.store.staging import SESSION_COLUMNS, STEP_COLUMNS
+
+        sessions = TableReader(m.Session, ["id", *SESSION_COLUMNS])
+        steps = TableReader(m.SessionStep, ["session_id", *STEP_COLUMNS])
+        for chunk in _chunks(sessions.rows(conn, "ORDER BY started_at, id")):
+            readable = [(rowid, values) for rowid, values, problems in chunk
+                        if self._readable(sessions, rowid, values, problems, left_out, "left out with its steps")]
+            by_session: dict[int, list[dict[str, Any]]] = {rowid: [] for rowid, _ in readable}
+            for rowid, values, problems in steps.rows(
+                    conn, f"WHERE session_id IN ({', '.join('?' * len(by_session))}) ORDER BY session_id, step_index",
+                    list(by_session)):
+                if self._readable(steps, rowid, values, problems, left_out):
+                    by_session[values.pop("session_id")].append(values)
+            for rowid, values in readable:
+                record = {k: values[k] for k in SESSION_COLUMNS}
+                record["steps"] = by_session[rowid]
+                yield record
+
+    def _export_checkins(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
+        from stretchtui.store.row_values import TableReader
+        from stretchtui.store.staging import CHECKIN_COLUMNS, PAIN_COLUMNS
+
+        checkins = TableReader(m.Checkin, ["id", *CHECKIN_COLUMNS, "session_id"])
+        pains = TableReader(m.CheckinPain, ["checkin_id", *PAIN_COLUMNS])
+        sessions = TableReader(m.Session)
+        for chunk in _chunks(checkins.rows(conn, "ORDER BY at, id")):
+            readable = [(rowid, values) for rowid, values, problems in chunk
+                        if self._readable(checkins, rowid, values, problems, left_out, "left out with its pains")]
+            by_checkin: dict[int, list[dict[str, Any]]] = {rowid: [] for rowid, _ in readable}
+            broken: dict[int, str] = {}  # a pain has no uuid of its own: its check-in is left out
+            for rowid, values, problems in pains.rows(
+                    conn, f"WHERE checkin_id IN ({', '.join('?' * len(by_checkin))}) ORDER BY id", list(by_checkin)):
+                if problems:
+                    if values["checkin_id"] is None:
+                        left_out.note(f"checkin_pain row {rowid}: {'; '.join(problems)}: left out")
+                    broken.setdefault(values["checkin_id"], f"pains (row {rowid}): {'; '.join(problems)}")
+                    continue
+                by_checkin[values.pop("checkin_id")].append(values)
+            linked = {values["session_id"] for _, values in readable if values["session_id"] is not None}
+            session_uuids = {rowid: values["uuid"] for rowid, values, problems in sessions.rows(
+                conn, f"WHERE id IN ({', '.join('?' * len(linked))})", list(linked)) if not problems}
+            for rowid, values in readable:
+                if rowid in broken:
+                    left_out.note(f"checkin {values['uuid']}: {broken[rowid]}: left out")
+                    continue
+                record = {k: values[k] for k in CHECKIN_COLUMNS}
+                session = values["session_id"]
+                record["session_uuid"] = session_uuids.get(session)
+                if session is not None and record["session_uuid"] is None:
+                    left_out.note(f"checkin {values['uuid']}: its session (row {session}) could not be read: "
+                                  "exported without that link")
+                record["pains"] = by_checkin[rowid]
+                yield record
 
     # ------------------------------------------------------------------ import
 
-    def parse_import(self: "Store", data: Any) -> Bundle:
-        """Validate parsed file data against this store (the exercises a routine may use, the
-        sessions a check-in may point at). Raises ImportFileError; writes nothing."""
-        from stretchtui.core.exchange import parse_export
+    def import_data(self: "Store", data: Any, *, dry_run: bool = False) -> ImportResult:
+        """Import an already parsed file (the demo; tests)."""
+        from stretchtui.core.exchange import NOT_AN_EXPORT, ImportFileError
+        from stretchtui.core.json_stream import entries_of
+
+        if not isinstance(data, Mapping):
+            raise ImportFileError(NOT_AN_EXPORT)
+        return self.import_entries(entries_of(data), dry_run=dry_run)
+
+    def import_entries(self: "Store", entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
+        """Check a file's entries (core.exchange.file_entries or entries_of) record by record into
+        the staging area, then merge it all in one short transaction; with `dry_run`, count what
+        would be added and roll back. Raises ImportFileError, having written nothing."""
+        from stretchtui.core.exchange import ImportResult, read_export
+        from stretchtui.store.staging import Staging
 
         known_exercises = {row[0] for row in m.Exercise.select(m.Exercise.id).tuples()}
-        known_sessions = {row[0] for row in m.Session.select(m.Session.uuid).tuples()}
-        return parse_export(data, now=self.clock.now(), known_exercise_ids=known_exercises,
-                            known_session_uuids=known_sessions)
-
-    def import_data(self: "Store", data: Any, *, dry_run: bool = False) -> ImportResult:
-        """Validate everything, then merge it in one transaction; with `dry_run`, count and roll back."""
-        return self.import_bundle(self.parse_import(data), dry_run=dry_run)
-
-    def import_bundle(self: "Store", bundle: Bundle, *, dry_run: bool = False) -> ImportResult:
-        from stretchtui.core.exchange import ImportResult
-
-        result = ImportResult(dry_run=dry_run)
+        staging = Staging(self.db).open()
         try:
-            with self.db.atomic():
-                exercise_ids = self._import_exercises(bundle.exercises, result)
-                self._import_favourites(bundle.favourites, result)
-                routine_ids = self._import_routines(bundle.routines, exercise_ids, result)
-                session_ids = self._import_sessions(bundle.sessions, routine_ids, exercise_ids, result)
-                self._import_checkins(bundle.checkins, session_ids, result)
-                self._import_day_marks(bundle.day_marks, result)
-                self._import_settings(bundle.settings, result)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-        return result
+            kept: dict[str, Any] = {"settings": {}, "favourites": [], "exercises": [], "routines": [], "removed": []}
+            for kind, record in read_export(entries, now=self.clock.now(), known_exercise_ids=known_exercises,
+                                            known_session_uuids=_StoredSessions()):
+                if kind == "sessions":
+                    if record["status"] == "in_progress":  # resumable only where it ran
+                        record = {**record, "status": "partial"}
+                    staging.add_session(record)
+                elif kind == "checkins":
+                    staging.add_checkin(record)
+                elif kind == "day_marks":
+                    staging.add_day_mark(record)
+                elif kind == "removed":
+                    kept["removed"].append(record)  # a few per removal made by hand: kept in memory
+                elif kind in ("exercises", "routines"):
+                    kept[kind].append(record)
+                elif kind in kept:
+                    kept[kind] = record
+            staging.flush()
+            result = ImportResult(dry_run=dry_run)
+            try:
+                with self.db.atomic():  # IMMEDIATE: the only time the database is locked
+                    self._merge(staging, kept, result)
+                    if dry_run:
+                        raise _DryRun
+            except _DryRun:
+                pass
+            return result
+        finally:
+            staging.close()
 
-    def _existing_uuids(self: "Store", model: type[m.BaseModel], uuids: Iterable[str]) -> set[str]:
-        wanted = list(uuids)
-        found: set[str] = set()
-        for start in range(0, len(wanted), BATCH):
-            chunk = wanted[start:start + BATCH]
-            found.update(row[0] for row in model.select(model.uuid).where(model.uuid.in_(chunk)).tuples())
-        return found
+    def _merge(self: "Store", staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
+        exercise_ids = self._import_exercises(kept["exercises"], result)
+        staging.add_id_map("exercise", exercise_ids)
+        self._import_favourites(kept["favourites"], result)
+        routine_ids = self._import_routines(kept["routines"], exercise_ids, result)
+        staging.add_id_map("routine", routine_ids)
+        sessions, steps, steps_here, removed = staging.merge_sessions()
+        _count(result, "sessions", sessions, staging.count("stage_session"), removed)
+        result.added["steps"] += steps
+        result.already_there["steps"] += steps_here
+        checkins, removed = staging.merge_checkins()
+        _count(result, "checkins", checkins, staging.count("stage_checkin"), removed)
+        marks, removed = staging.merge_day_marks()
+        _count(result, "day_marks", marks, staging.count("stage_day_mark"), removed)
+        self._import_removals(kept["removed"], result)
+        self._import_settings(kept["settings"], result)
+
+    def _import_removals(self: "Store", removals: list[dict[str, Any]], result: ImportResult) -> None:
+        """The file's tombstones: an entry removed where the file was written is removed here too
+        (kept for undo like any removal), and its UUID is kept so no later import brings it back."""
+        from stretchtui.core.entries import EntryKind
+        from stretchtui.core.errors import UserError
+        from stretchtui.store.corrections import MODELS
+
+        known = self.removed_uuids()
+        for record in removals:
+            kind, uuid = EntryKind(record["kind"]), record["uuid"]
+            if uuid in known:
+                result.already_there["removed"] += 1
+                continue
+            model = MODELS[kind]
+            if model.select().where(model.uuid == uuid).exists():
+                try:
+                    self.remove_entry(self._entry(kind, uuid))
+                except UserError:  # a session running here right now: left alone
+                    continue
+            else:
+                m.Removed.create(kind=kind.value, uuid=uuid, day=record["removed_at"].date(), summary="",
+                                 removed_at=record["removed_at"], record=None)
+            result.added["removed"] += 1
 
     def _import_exercises(self: "Store", exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
-        """Insert new own exercises; returns file id -> store id for those whose id had to change."""
+        """Insert the new own exercises; returns file id -> store id for every own exercise of the file."""
         from stretchtui.store.store import _exercise_values
 
-        existing = self._existing_uuids(m.Exercise, (own.exercise.uuid for own in exercises))
-        renamed: dict[str, str] = {}
-        for own in exercises:
-            ex = own.exercise
-            new_id = self._place_own(m.Exercise, ex.id, ex.uuid in existing, "exercises", result, renamed)
-            if new_id is not None:
-                m.Exercise.insert(id=new_id, uuid=ex.uuid, origin="user", favourite=ex.favourite,
-                                  created_at=own.created_at, updated_at=own.updated_at,
-                                  **_exercise_values(ex)).execute()
-        return renamed
+        def insert(index: int, new_id: str) -> None:
+            own = exercises[index]
+            m.Exercise.insert(id=new_id, uuid=own.exercise.uuid, origin="user", favourite=own.exercise.favourite,
+                              created_at=own.created_at, updated_at=own.updated_at,
+                              **_exercise_values(own.exercise)).execute()
 
-    def _place_own(self: "Store", model: type[m.BaseModel], record_id: str, already_here: bool, kind: str,
-                   result: ImportResult, renamed: dict[str, str]) -> str | None:
-        """The id an own exercise or routine gets here (a free one if its id is taken), or None when
-        the same record (by uuid) is already here. Counts it either way."""
-        if already_here:
-            result.already_there[kind] += 1
-            return None
-        new_id = self._free_id(model, record_id)
-        if new_id != record_id:
-            renamed[record_id] = new_id
-            result.renamed.append((record_id, new_id))
-        result.added[kind] += 1
-        return new_id
+        return self._place_own(m.Exercise, [(own.exercise.id, own.exercise.uuid) for own in exercises], insert,
+                               "exercises", result)
+
+    def _import_routines(self: "Store", routines: list[OwnRoutine], exercise_ids: Mapping[str, str],
+                         result: ImportResult) -> dict[str, str]:
+        """Insert the new own routines, their items' exercises mapped; returns file id -> store id."""
+        def insert(index: int, new_id: str) -> None:
+            own = routines[index]
+            routine = own.routine
+            m.Routine.insert(id=new_id, uuid=routine.uuid, origin="user", name=routine.name,
+                             description=routine.description, rest_between_seconds=routine.rest_between_seconds,
+                             sources=list(routine.sources), created_at=own.created_at,
+                             updated_at=own.updated_at).execute()
+            self._write_items(new_id, [replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
+                                       for item in routine.items])
+
+        return self._place_own(m.Routine, [(own.routine.id, own.routine.uuid) for own in routines], insert,
+                               "routines", result)
+
+    def _place_own(self: "Store", model: type[m.BaseModel], records: list[tuple[str, str]],
+                   insert: Callable[[int, str], None], kind: str, result: ImportResult) -> dict[str, str]:
+        """The one mapping of a file's own exercise (or routine) ids to this store's, by UUID: one
+        already here maps to the id it has here, whatever that is; a new one is inserted under its
+        own id if that is free, or else under a free one (`my-bridge-2`). Returns file id -> store
+        id for every record (every reference in the file goes through it), counts, notes renames."""
+        here: dict[str, str] = {}
+        uuids = [uuid for _, uuid in records]
+        for start in range(0, len(uuids), CHUNK):
+            here.update(model.select(model.uuid, model.id).where(model.uuid.in_(uuids[start:start + CHUNK])).tuples())
+        ids: dict[str, str] = {}
+        for index, (file_id, uuid) in enumerate(records):
+            if uuid in here:
+                ids[file_id] = here[uuid]
+                result.already_there[kind] += 1
+                continue
+            ids[file_id] = new_id = self._free_id(model, file_id)  # sees the ones inserted just before
+            insert(index, new_id)
+            if new_id != file_id:
+                result.renamed.append((file_id, new_id))
+            result.added[kind] += 1
+        return ids
 
     def _import_favourites(self: "Store", favourites: list[str], result: ImportResult) -> None:
         if favourites:
@@ -162,88 +383,6 @@ class ExchangeQueries:
                 .where(m.Exercise.id.in_(favourites) & (m.Exercise.origin == "seed")
                        & (m.Exercise.favourite == False))  # noqa: E712
                 .execute())
-
-    def _import_routines(self: "Store", routines: list[OwnRoutine], exercise_ids: dict[str, str],
-                         result: ImportResult) -> dict[str, str]:
-        existing = self._existing_uuids(m.Routine, (own.routine.uuid for own in routines))
-        renamed: dict[str, str] = {}
-        for own in routines:
-            routine = own.routine
-            new_id = self._place_own(m.Routine, routine.id, routine.uuid in existing, "routines", result, renamed)
-            if new_id is None:
-                continue
-            m.Routine.insert(id=new_id, uuid=routine.uuid, origin="user", name=routine.name,
-                             description=routine.description, rest_between_seconds=routine.rest_between_seconds,
-                             sources=list(routine.sources), created_at=own.created_at,
-                             updated_at=own.updated_at).execute()
-            items = [replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
-                     for item in routine.items]
-            self._write_items(new_id, items)
-        return renamed
-
-    def _import_sessions(self: "Store", sessions: list[dict[str, Any]], routine_ids: dict[str, str],
-                         exercise_ids: dict[str, str], result: ImportResult) -> dict[str, int]:
-        """Insert new sessions and their steps; returns uuid -> row id for every session in the file."""
-        existing = dict(self._session_ids(s["uuid"] for s in sessions))
-        known_routines = {row[0] for row in m.Routine.select(m.Routine.id).tuples()}
-        ids = dict(existing)
-        steps: list[dict[str, Any]] = []
-        for record in sessions:
-            if record["uuid"] in existing:
-                result.already_there["sessions"] += 1
-                continue
-            routine_id = routine_ids.get(record["routine_id"], record["routine_id"])
-            values = {k: record[k] for k in SESSION_COLUMNS}
-            if values["status"] == "in_progress":  # resumable only where it ran
-                values["status"] = "partial"
-            row_id = m.Session.insert(routine=routine_id if routine_id in known_routines else None,
-                                      **values).execute()
-            ids[record["uuid"]] = row_id
-            result.added["sessions"] += 1
-            for step in record["steps"]:
-                steps.append({**{k: step[k] for k in STEP_COLUMNS}, "session": row_id,
-                              "exercise_id": exercise_ids.get(step["exercise_id"], step["exercise_id"])})
-        existing_steps = self._existing_uuids(m.SessionStep, (s["uuid"] for s in steps))
-        if existing_steps:  # a step uuid already used by another session here: keep what is there
-            result.already_there["steps"] += len(existing_steps)
-            steps = [s for s in steps if s["uuid"] not in existing_steps]
-        for start in range(0, len(steps), BATCH):
-            m.SessionStep.insert_many(steps[start:start + BATCH]).execute()
-        result.added["steps"] += len(steps)
-        return ids
-
-    def _session_ids(self: "Store", uuids: Iterable[str]) -> Iterator[tuple[str, int]]:
-        wanted = list(uuids)
-        for start in range(0, len(wanted), BATCH):
-            chunk = wanted[start:start + BATCH]
-            yield from m.Session.select(m.Session.uuid, m.Session.id).where(m.Session.uuid.in_(chunk)).tuples()
-
-    def _import_checkins(self: "Store", checkins: list[dict[str, Any]], session_ids: dict[str, int],
-                         result: ImportResult) -> None:
-        existing = self._existing_uuids(m.Checkin, (c["uuid"] for c in checkins))
-        linked = {c["session_uuid"] for c in checkins if c["session_uuid"] and c["session_uuid"] not in session_ids}
-        session_ids = {**session_ids, **dict(self._session_ids(linked))}
-        pains: list[dict[str, Any]] = []
-        for record in checkins:
-            if record["uuid"] in existing:
-                result.already_there["checkins"] += 1
-                continue
-            row_id = m.Checkin.insert(session=session_ids.get(record["session_uuid"]),
-                                      **{k: record[k] for k in CHECKIN_COLUMNS}).execute()
-            pains += [{**pain, "checkin": row_id} for pain in record["pains"]]
-            result.added["checkins"] += 1
-        for start in range(0, len(pains), BATCH):
-            m.CheckinPain.insert_many(pains[start:start + BATCH]).execute()
-
-    def _import_day_marks(self: "Store", marks: list[dict[str, Any]], result: ImportResult) -> None:
-        taken = {(row[0], row[1]) for row in m.DayMark.select(m.DayMark.uuid, m.DayMark.day).tuples()}
-        uuids = {u for u, _ in taken}
-        days = {d for _, d in taken}
-        new = [mark for mark in marks if mark["uuid"] not in uuids and mark["day"] not in days]
-        result.already_there["day_marks"] += len(marks) - len(new)
-        for start in range(0, len(new), BATCH):
-            m.DayMark.insert_many([{k: mark[k] for k in MARK_COLUMNS} for mark in new[start:start + BATCH]]).execute()
-        result.added["day_marks"] += len(new)
 
     def _import_settings(self: "Store", settings: dict[str, Any], result: ImportResult) -> None:
         present = {row[0] for row in m.Setting.select(m.Setting.key).tuples()}
@@ -254,3 +393,20 @@ class ExchangeQueries:
                 continue
             m.Setting.insert(key=key, value=value, updated_at=now).execute()
             result.added["settings"] += 1
+
+
+def _count(result: ImportResult, kind: str, added: int, staged: int, removed: int) -> None:
+    result.added[kind] += added
+    result.already_there[kind] += staged - added - removed
+    result.removed_here[kind] += removed
+
+
+def _chunks(rows: Iterable[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -104,7 +104,8 @@ class DatabaseLock:
     def _open(self, *, create: bool) -> int | None:
         """The lock file's descriptor; None when it is missing and `create` is false."""
         if self._fd is None:
-            flags = os.O_RDWR | os.O_CLOEXEC | (os.O_CREAT if create else 0)
+            # Read-only is all flock needs: a lock file (or folder) the user made read-only still works.
+            flags = os.O_RDONLY | os.O_CLOEXEC | (os.O_CREAT if create else 0)
             try:
                 self._fd = os.open(self.path, flags, FILE_MODE)
             except FileNotFoundError:
@@ -117,11 +118,14 @@ class DatabaseLock:
                 raise StoreError(f"cannot open the lock file {self.path}: {error.strerror}") from None
         return self._fd
 
-    def acquire_shared(self, timeout: float = BUSY_TIMEOUT_SECONDS) -> "DatabaseLock":
+    def acquire_shared(self, timeout: float = BUSY_TIMEOUT_SECONDS, *, create: bool = True) -> "DatabaseLock":
         """Hold the lock shared (any number of stores may), creating the lock file if needed;
-        waits while a restore holds it. An exclusive lock held here becomes a shared one."""
-        fd = self._open(create=True)
-        assert fd is not None
+        waits while a restore holds it. An exclusive lock held here becomes a shared one. With
+        `create` false a missing lock file is not made and nothing is held (a reader that must
+        create no file: no store has opened the database since the lock file went)."""
+        fd = self._open(create=create)
+        if fd is None:
+            return self
         deadline = time.monotonic() + timeout
         while True:
             try:

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from stretchtui.core.clock import Clock
 from stretchtui.core.days import logical_day, today
 from stretchtui.core.errors import UserError
+from stretchtui.core.vocabulary import plural
 from stretchtui.core.retention import (
     DAILY,
     DAMAGED,
@@ -41,7 +42,6 @@ from stretchtui.core.retention import (
 )
 from stretchtui.store.db import (
     APPLICATION_ID,
-    DIR_MODE,
     StoreError,
     check_result,
     checked_copy,
@@ -51,7 +51,7 @@ from stretchtui.store.db import (
     read_only_connection,
     sqlite_backup,
 )
-from stretchtui.store.files import write_private
+from stretchtui.store.files import file_status, make_private_dirs, read_only_place, write_private
 from stretchtui.store.location import resolve_db_path
 from stretchtui.store.lock import DatabaseLock, DiskFull, exclusive_for_restore, is_no_space, real_path
 
@@ -69,10 +69,7 @@ def backup_dir(db_path: Path, *, create: bool = False) -> Path:
     directory = _real_parent(db_path) / BACKUP_DIR_NAME
     if create and not directory.is_dir():
         try:
-            directory.mkdir(mode=DIR_MODE)
-            os.chmod(directory, DIR_MODE)  # mkdir's mode is filtered by the umask
-        except FileExistsError:
-            pass  # made meanwhile by another stretchtui
+            make_private_dirs(directory)  # 0700 whatever the umask; one made meanwhile is left as it is
         except OSError as error:
             if is_no_space(error):
                 raise DiskFull(directory.parent, "(the backup directory could not be made)") from error
@@ -281,19 +278,21 @@ def no_backup_advice(db_path: Path, now: datetime | None = None) -> str:
     except StoreError:
         suspect = []
     if suspect:
-        advice += (f" ({len(suspect)} backup{'s' if len(suspect) > 1 else ''} there carry a date later than now, "
+        advice += (f" ({plural(len(suspect), 'backup')} there with a date later than now, "
                    f"made while the clock ran ahead; look at {suspect[0][1]} before restoring it)")
     return advice
 
 
-def check_before_open(path: Path, lock: DatabaseLock, zone: ZoneInfo, now: datetime | None = None) -> None:
+def check_before_open(path: Path, lock: DatabaseLock, zone: ZoneInfo, now: datetime | None = None, *,
+                      read_only: bool = False) -> None:
     """quick_check an existing database before anything writes to it; raise DatabaseDamaged if it
     fails. When no other stretchtui has it open (the exclusive lock is free, and held during the
     check), it is read as immutable: no -wal or -shm file is created next to a damaged file.
     Otherwise it is read with SQLite's locking, after waiting out a restore that may be swapping it.
     Creates no file: the lock file is made later, once the database has passed every check.
+    `read_only`: a read-only file with no -wal, which nothing writes: always read as immutable.
     A check the full disk cut short raises DiskFull, not DatabaseDamaged."""
-    alone = lock.try_exclusive(create=False)
+    alone = read_only or lock.try_exclusive(create=False)
     if not alone:
         lock.acquire_shared()
     result = run_check(path, alone=alone)
@@ -335,16 +334,19 @@ def restorable_version(candidate: Path) -> int:
 
 
 def _require_database(db_path: Path) -> None:
-    if not db_path.is_file() or db_path.stat().st_size == 0:
+    info = file_status(db_path)  # a device, FIFO, socket or directory: refused in its own words
+    if info is None or info.st_size == 0:
         raise StoreError(f"there is no database at {db_path}: nothing to back up")
 
 
 def backup_database(db_path: Path, target: Path) -> Path:
     """A checked copy of the live database at `target` (0600, atomic). Waits while a restore runs.
     A full disk raises DiskFull (no file is left behind, the database is untouched)."""
-    with DatabaseLock(db_path).acquire_shared():
+    # A file the user made read-only (or whose folder is) no stretchtui writes: read it without writing.
+    read_only = read_only_place(db_path, file_status(db_path)) is not None
+    with DatabaseLock(db_path).acquire_shared(create=not read_only):
         try:
-            sqlite_backup(db_path, target)
+            sqlite_backup(db_path, target, read_only=read_only)
         except (OSError, sqlite3.Error, StoreError) as error:
             if isinstance(error, DiskFull) or not (is_disk_full(error) or is_full_message(str(error))):
                 raise
@@ -421,8 +423,9 @@ class Restored:
 def restore(db_path: Path, candidate: Path, clock: Clock) -> Restored:
     """Replace the database with a checked copy of `candidate`, keeping the replaced one in backups/.
 
-    Refused, with nothing changed, when the candidate is unfit (UserError) or any stretchtui has
-    the database open (StoreError): restore holds the exclusive lock throughout, so no stretchtui
+    Refused, with nothing changed, when the candidate is unfit (UserError), the database path is
+    not a regular file or is read-only (it, or its folder: the user's choice is kept), or any
+    stretchtui has the database open (StoreError): restore holds the exclusive lock throughout, so no stretchtui
     can open the file halfway. The new file is a 0600 copy renamed into place; the old -wal, -shm
     and -journal files are removed first (their content is in the kept copy), because SQLite would
     otherwise replay them onto the new file."""
@@ -430,8 +433,9 @@ def restore(db_path: Path, candidate: Path, clock: Clock) -> Restored:
     if db_path.exists() and candidate.exists() and os.path.samefile(candidate, db_path):
         raise UserError(f"{candidate} is the database itself; give a backup file to restore from")
     version = restorable_version(candidate)
-    if db_path.is_dir():
-        raise StoreError(f"{db_path} is a directory, not a database file; give a file path with --db")
+    read_only = read_only_place(db_path, file_status(db_path))  # refuses a device, FIFO, socket, directory
+    if read_only is not None:
+        raise read_only.error()
     shown = db_path
     if db_path.is_symlink():
         db_path = real_path(db_path)  # replace the real file, not the link (which keeps pointing at it)
@@ -462,8 +466,7 @@ def _ensure_directory(directory: Path) -> None:
     if directory.is_dir():
         return
     try:
-        directory.mkdir(parents=True, mode=DIR_MODE)
-        os.chmod(directory, DIR_MODE)
+        make_private_dirs(directory)
     except OSError as error:
         raise StoreError(f"cannot create the directory {directory}: {error.strerror}") from None
 

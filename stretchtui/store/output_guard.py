@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from stretchtui.core.errors import UserError, shown
-from stretchtui.store.files import DIR_MODE, NAME_MAX, temp_name, write_private
+from stretchtui.store.files import DIR_MODE, NAME_MAX, make_private_dir, temp_name, write_private
 
 BACKUP_DIR_NAME = "backups"  # = maintenance.BACKUP_DIR_NAME (not imported: that module is heavy)
 SIBLING_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
@@ -268,8 +268,7 @@ def write_output_folder(target: Path, db_path: Path, files: dict[str, Callable[[
     check_output_folder(target, db_path, force=force)
     staging = target.with_name("." + temp_name(target.name))
     try:
-        staging.mkdir(mode=DIR_MODE)
-        os.chmod(staging, DIR_MODE)  # mkdir's mode is filtered by the umask
+        make_private_dir(staging)  # 0700 whatever the umask
         for name, write in {**files, EXPORT_MARKER: lambda handle: handle.write(MARKER_TEXT)}.items():
             write_private(staging / name, write)
         _put_folder(staging, target, db_path, force=force)
