@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from stretchtui import __version__
 from stretchtui.core.errors import SeedError, UserError
-from stretchtui.commands.common import CliError, Parser, run_app
+from stretchtui.commands.common import CliError, Parser, day_argument, run_app
 from stretchtui.commands.common import open_store as _open_store
 
 if TYPE_CHECKING:
     from stretchtui.core.clock import Clock
 
 # Modules under stretchtui.commands that add commands (see stretchtui/commands/__init__.py).
-COMMAND_MODULES: tuple[str, ...] = ("exchange", "report", "serve", "demo", "data_safety", "safety")
+COMMAND_MODULES: tuple[str, ...] = ("exchange", "report", "serve", "demo", "data_safety", "safety", "entries")
 
 
 def _global_parser() -> Parser:
@@ -80,8 +80,8 @@ def build_parser() -> tuple[Parser, argparse._SubParsersAction]:
 
     log = commands.add_parser("log", help="note pain (and sitting hours) for today",
                               description="Note your pain, and optionally hours sat and a note.")
-    log.add_argument("--pain", type=_pain, required=True, metavar="N", help="pain from 0 to 10")
-    log.add_argument("--area", default="lower-back", type=_region, metavar="AREA",
+    log.add_argument("--pain", type=_pain, metavar="N", help="pain from 0 to 10 (or only --sitting or --note)")
+    log.add_argument("--area", type=_region, metavar="AREA",
                      help="lower-back (default), mid-upper-back, neck, hips-buttocks or leg")
     log.add_argument("--side", choices=["left", "right"], help="left or right, if one side")
     log.add_argument("--sitting", metavar="H", help="hours sat today, 0-24 in halves (7 or 7.5)")
@@ -104,9 +104,15 @@ def build_parser() -> tuple[Parser, argparse._SubParsersAction]:
                                  description="One short line for a shell prompt or a tmux status bar.")
     status.add_argument("--ascii", action="store_true", help="ASCII only, for terminals without Unicode")
 
-    rest = commands.add_parser("rest", help="mark a rest day (keeps a streak alive, never extends it)",
-                               description="Mark a rest day: it keeps a streak alive without extending it.")
-    rest.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="the day (default today)")
+    rest = commands.add_parser("rest", help="mark a rest or flare day (keeps a streak alive, never extends it)",
+                               description="Mark a rest day (or, with --flare, a flare day): it keeps a streak "
+                                           "alive without extending it. Not on a day that already met your goal. "
+                                           "`stretchtui remove ID` takes a mark away.")
+    rest.add_argument("--date", type=day_argument, metavar="YYYY-MM-DD", help="the day (default today)")
+    rest.add_argument("--flare", action="store_true",
+                      help="mark a flare day instead: pain kept you from stretching (also keeps a streak alive)")
+    rest.add_argument("--force", action="store_true",
+                      help="mark a day before anything you recorded here (refused without it)")
     return parser, commands
 
 
@@ -135,15 +141,6 @@ def _region(text: str):
         return region_value(text)
     except UserError as error:
         raise argparse.ArgumentTypeError(error.message) from None
-
-
-def _day(text: str):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-21") from None
 
 
 def _minutes(text: str) -> int:
@@ -188,16 +185,11 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from stretchtui.core.timeparse import parse_instant
+    from stretchtui.core.timeparse import typed_instant
     from stretchtui.store import Store, resolve_db_path
 
     clock = args.clock
-    try:
-        at = parse_instant(args.at, clock) if args.at else clock.now()
-    except ValueError as error:
-        raise CliError(f"--at: {error}") from None
-    if at > clock.now():
-        raise CliError(f"--at: {args.at} is in the future")
+    at = typed_instant(args.at, clock, "--at") if args.at is not None else clock.now()
     if args.routine is None and args.minutes is None:
         raise CliError("say what you did: a ROUTINE_ID, --minutes N, or both")
     if args.routine:
@@ -207,54 +199,67 @@ def cmd_record(args: argparse.Namespace) -> int:
         info = store.record_backfill(args.routine, at, args.minutes)
     finally:
         store.close()
-    print(f"Recorded {info.routine_name}: {round(info.active_seconds / 60)} min on {info.day:%a %d %b %Y}.")
+    from stretchtui.core.days import day_label, today
+
+    print(f"Recorded {info.routine_name}: {round(info.active_seconds / 60)} min on {day_label(info.day, today(clock))}.")
     return 0
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from stretchtui.core.checkins import PainEntry, note_value, sitting_value
-    from stretchtui.core.timeparse import parse_instant
+    from stretchtui.core.checkins import PainEntry, Region, note_value, sitting_value
+    from stretchtui.core.timeparse import typed_instant
     from stretchtui.store import Store, resolve_db_path
 
     clock = args.clock
-    try:
-        sitting = sitting_value(args.sitting, "--sitting")
-        note = note_value(args.note, "--note")
-        at = parse_instant(args.at, clock) if args.at else None
-    except ValueError as error:
-        raise CliError(f"--at: {error}") from None
-    if at is not None and at > clock.now():
-        raise CliError(f"--at: {args.at} is in the future")
+    sitting = sitting_value(args.sitting, "--sitting")
+    note = note_value(args.note, "--note")
+    if args.pain is None and (args.side or args.area):
+        raise CliError("--area and --side say where the pain is: give --pain N with them")
+    if args.pain is None and sitting is None and not note:
+        raise CliError("say what to note: --pain N, --sitting H or --note TEXT (or more than one)")
+    at = typed_instant(args.at, clock, "--at") if args.at is not None else None
+    pains = [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, args.side or "")]
     store = Store.open(resolve_db_path(args.db), clock)
     try:
-        checkin = store.add_checkin([PainEntry(args.area, args.pain, args.side or "")], sitting_hours=sitting,
-                                    note=note, at=at, source="cli")
+        checkin = store.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
     finally:
         store.close()
-    extra = f", sat {checkin.sitting_hours:g} h" if checkin.sitting_hours is not None else ""
-    print(f"Noted {checkin.pains[0].describe()}{extra} for {checkin.day:%a %d %b}.")
+    from stretchtui.core.days import day_label, today
+    from stretchtui.core.entries import checkin_summary
+
+    summary = checkin_summary(list(checkin.pains), checkin.sitting_hours, "", False)
+    said = summary if summary != "nothing noted" else "a note"
+    print(f"Noted {said} for {day_label(checkin.day, today(clock))}.")
     return 0
 
 
 def cmd_rest(args: argparse.Namespace) -> int:
-    from stretchtui.core.days import today
+    from stretchtui.core.days import day_label, today
+    from stretchtui.core.entries import MARK_NOUNS, MarkKind
+    from stretchtui.core.instants import day_not_later
     from stretchtui.store import Store, resolve_db_path
+    from stretchtui.store.corrections import MarkRefused
 
     clock = args.clock
+    kind = MarkKind.FLARE if args.flare else MarkKind.REST
     path = resolve_db_path(args.db)
-    if args.date is not None and not path.exists() and args.date > today(clock):
-        # Refused before a database is created; a new one has the default day start.
-        raise CliError(f"--date: {args.date} is in the future")
+    if args.date is not None and not path.exists():
+        # Refused before a database is created; a new one has the default day start and no entry.
+        current = today(clock)
+        if day_not_later(args.date, current, "--date") != current and not args.force:
+            raise CliError(f"--date: {args.date:%a %d %b %Y} is before anything you recorded here (nothing is "
+                           "recorded yet); add --force to mark it anyway")
     store = Store.open(path, clock)
     try:
         current = today(clock, store.day_start_hour())
-        day = args.date or current
-        if day > current:
-            raise CliError(f"--date: {day} is in the future")
-        added = store.mark_rest_day(day)
+        day = day_not_later(args.date or current, current, "--date")
+        try:
+            added = store.set_day_mark(day, kind, force=args.force)
+        except MarkRefused as refused:
+            raise CliError(f"--date: {refused}" + ("; add --force to mark it anyway" if refused.needs_force else ""))
     finally:
         store.close()
-    print(f"{day:%a %d %b %Y} is {'now' if added else 'already'} a rest day.")
+    print(f"{day_label(day, current)} is {'now' if added else 'already'} a {MARK_NOUNS[kind]}.")
     return 0
 
 
@@ -322,15 +327,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    print(f"Streak: {summary.current} days ({'done today' if summary.today_done else 'not yet today'}); "
+    from stretchtui.core.vocabulary import plural
+
+    print(f"Streak: {plural(summary.current, 'day')} ({'done today' if summary.today_done else 'not yet today'}); "
           f"longest {summary.longest}; habit strength {summary.strength:.0%}")
-    print(f"This week: {week.days_done} days done, {week.sessions} sessions, {week.minutes:.0f} minutes")
+    print(f"This week: {plural(week.days_done, 'day')} done, {plural(week.sessions, 'session')}, "
+          f"{plural(week.minutes, 'minute', shown=f'{week.minutes:.0f}')}")
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from stretchtui.core.glyphs import ASCII, glyphs_for
+
     summary, _week, _ = _streak_numbers(args)
-    mark = ("ok" if summary.today_done else "--") if args.ascii else ("✓" if summary.today_done else "·")
+    glyphs = ASCII if args.ascii else glyphs_for(sys.stdout.encoding)
+    mark = glyphs.done if summary.today_done else glyphs.not_done
     state = "done today" if summary.today_done else "not yet today"
     print(f"{mark} {summary.current}d streak, {state}")
     return 0
@@ -358,7 +369,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
 
 
 def cmd_routines(args: argparse.Namespace) -> int:
-    from stretchtui.core.model import format_duration
+    from stretchtui.core.model import format_duration, plural
     from stretchtui.core.serialize import routine_to_dict
 
     store = _open_store(args, create=False)
@@ -374,7 +385,7 @@ def cmd_routines(args: argparse.Namespace) -> int:
     for routine in routines:
         own = " (own)" if routine.editable else ""
         print(f"{routine.id:<{width}}  {routine.name}{own}  "
-              f"[{format_duration(routine.duration_seconds(index))}, {len(routine.items)} exercises]")
+              f"[{format_duration(routine.duration_seconds(index))}, {plural(len(routine.items), 'exercise')}]")
     return 0
 
 
@@ -399,6 +410,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
 
     argv = sys.argv[1:] if argv is None else list(argv)
     clock = clock if clock is not None else default_clock()
+    _prepare_output()
     try:
         word = command_word(argv)
         if word is None:
@@ -430,6 +442,24 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         return _fail(message, 1)
 
 
+def _prepare_output() -> None:
+    """Standard output that cannot carry a character (an ASCII or Latin-1 one: PYTHONIOENCODING,
+    a locale; or a file name that was not valid UTF-8) writes it as an escape instead of ending the
+    command with a UnicodeEncodeError (core.glyphs.escape_unencodable). Our own symbols are ASCII
+    there anyway (core.glyphs.glyphs_for); this is the net for text that is not ours."""
+    import codecs
+
+    from stretchtui.core.glyphs import ESCAPE_ERRORS, escape_unencodable
+
+    codecs.register_error(ESCAPE_ERRORS, escape_unencodable)
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors=ESCAPE_ERRORS)
+        except (ValueError, OSError):  # a closed or detached stream: nothing will be written to it
+            pass
+
+
 def print_json(value: object) -> None:
     """Indented JSON on stdout (json is imported here: the app's launch does without it)."""
     import json
@@ -438,5 +468,7 @@ def print_json(value: object) -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"stretchtui: {message}", file=sys.stderr)
+    from stretchtui.core.plain_text import printable
+
+    print(f"stretchtui: {printable(message)}", file=sys.stderr)  # a path from $STRETCHTUI_DB may hold ESC
     return code

@@ -35,6 +35,8 @@ def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Pat
     conn.execute("DROP INDEX session_status_day")
     conn.execute("ALTER TABLE exercise DROP COLUMN contraindications")  # and no migration 3 yet
     conn.execute("ALTER TABLE session DROP COLUMN safety_confirmed")
+    conn.execute("DROP TABLE removed")  # and no migration 4 either
+    conn.execute("ALTER TABLE checkin DROP COLUMN updated_at")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()

@@ -38,18 +38,21 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
     "record": [
         (["--minutes", "0"], "argument --minutes: 0 is outside 1-240"),
         (["--minutes", "ten"], "argument --minutes: 'ten' is not a whole number of minutes"),
-        (["desk-break", "--at", "2999-01-01T00:00"], "--at: 2999-01-01T00:00 is in the future"),
+        (["desk-break", "--at", "2099-01-01T00:00"], "--at: 2099-01-01T00:00 is in the future"),
+        (["desk-break", "--at", "2999-01-01T00:00"], "--at: 2999-01-01T00:00 is after 2199-12-30 23:59 UTC"),
         (["--at", "tuesday", "--minutes", "5"], "--at: 'tuesday' is not an ISO 8601 time"),
     ],
     "log": [
-        ([], "the following arguments are required: --pain"),
+        ([], "say what to note: --pain N, --sitting H or --note TEXT"),
+        (["--area", "neck"], "--area and --side say where the pain is: give --pain N with them"),
         (["--pain", "11"], "argument --pain: must be a whole number from 0 to 10, not 11"),
         (["--pain", "bad"], "argument --pain: must be a whole number from 0 to 10, not 'bad'"),
         (["--pain", "3", "--area", "elbow"], "argument --area: 'elbow' is not one of"),
         (["--pain", "3", "--side", "up"], "argument --side: invalid choice: 'up'"),
         (["--pain", "3", "--sitting", "25"], "--sitting:"),
         (["--pain", "3", "--note", "x" * 501], "--note:"),
-        (["--pain", "3", "--at", "2999-01-01T00:00"], "--at: 2999-01-01T00:00 is in the future"),
+        (["--pain", "3", "--at", "2099-01-01T00:00"], "--at: 2099-01-01T00:00 is in the future"),
+        (["--pain", "3", "--at", "1969-07-20T20:17"], "--at: 1969-07-20T20:17 is before 1970-01-02 00:00 UTC"),
     ],
     "suggest": [
         (["--minutes", "7"], "argument --minutes: invalid choice: 7"),
@@ -71,8 +74,11 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
     ],
     "rest": [
         (["--date", "2026-13-01"], "argument --date: '2026-13-01' is not a date like 2026-11-21"),
-        (["--date", "2999-01-01"], "--date: 2999-01-01 is in the future"),
+        (["--date", "2099-01-01"], "--date: 2099-01-01 is in the future"),
+        (["--date", "2999-01-01"], "argument --date: 2999-01-01 is after 2199-12-31"),
         (["--days", "2"], "unrecognized arguments: --days 2"),
+        (["--date", "2000-01-01"], "--date: Sat 01 Jan 2000 is before anything you recorded here"),
+        (["--flare=1"], "argument --flare: ignored explicit argument '1'"),
     ],
     "export": [
         (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
@@ -93,8 +99,8 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--host"], "argument --host: expected one argument"),
     ],
     "demo": [
-        (["--years", "0"], "argument --years: '0' is not a whole number from 1 to 20"),
-        (["--years", "21"], "argument --years: '21' is not a whole number from 1 to 20"),
+        (["--years", "0"], "argument --years: '0' is not a whole number from 1 to 50"),
+        (["--years", "51"], "argument --years: '51' is not a whole number from 1 to 50"),
         (["--seed", "x"], "argument --seed: 'x' is not a whole number"),
     ],
     "backup": [
@@ -108,6 +114,21 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
     "doctor": [
         (["--fix=1"], "argument --fix: ignored explicit argument '1'"),
         (["--repair"], "unrecognized arguments: --repair"),
+    ],
+    "entries": [
+        (["--since", "2026-13-01"], "argument --since: '2026-13-01' is not a date like 2026-11-21"),
+        (["--since", "0001-01-01"], "argument --since: 0001-01-01 is before 1970-01-01"),
+        (["--json=1"], "argument --json: ignored explicit argument '1'"),
+    ],
+    "remove": [
+        ([], "the following arguments are required: ID"),
+        (["xyz!", "--yes"], "'xyz!' is not an entry id"),
+        (["3f2", "--yes"], "'3f2' is too short to name one entry"),
+        (["3f2a9c1b"], "not on a terminal, so nothing asks first; add --yes"),
+    ],
+    "undo": [
+        (["extra"], "unrecognized arguments: extra"),
+        (["--all"], "unrecognized arguments: --all"),
     ],
 }
 

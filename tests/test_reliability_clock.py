@@ -67,13 +67,16 @@ class Timeline:
         return result.stdout.strip()
 
     def record(self, when: datetime, zone: str, day: str) -> None:
-        assert self.run(when, zone, "record", "one-minute") == f"Recorded One-Minute Unwind: 1 min on {day}."
+        said = _as_said(day, when)
+        assert self.run(when, zone, "record", "one-minute") == f"Recorded One-Minute Unwind: 1 min on {said}."
 
     def log(self, when: datetime, zone: str, pain: int, day: str) -> None:
-        assert self.run(when, zone, "log", "--pain", str(pain)) == f"Noted Lower back {pain}/10 for {day}."
+        said = _as_said(day, when)
+        assert self.run(when, zone, "log", "--pain", str(pain)) == f"Noted Lower back {pain}/10 for {said}."
 
     def rest(self, when: datetime, zone: str, day: str, already: bool = False) -> None:
-        assert self.run(when, zone, "rest") == f"{day} is {'already' if already else 'now'} a rest day."
+        said = _as_said(day, when)
+        assert self.run(when, zone, "rest") == f"{said} is {'already' if already else 'now'} a rest day."
 
     def streak(self, when: datetime, zone: str, current: int, done_today: bool) -> dict:
         """`status` and `stats --json` at one instant: both must tell the expected story."""
@@ -187,3 +190,13 @@ def test_travel_neither_breaks_nor_doubles_a_day(timeline: Timeline) -> None:
     assert timeline.rows("SELECT day, zone FROM checkin ORDER BY at") == [("2026-11-21", NEW_YORK),
                                                                          ("2026-11-21", TOKYO)]
     assert timeline.rows("SELECT day, zone FROM day_mark") == [("2026-11-22", TOKYO)]
+
+
+def _as_said(day: str, when: datetime) -> str:
+    """'Thu 19 Nov 2026' as the commands write it (core.days.day_label: the year only when it is
+    not this year's)."""
+    from stretchtui.core.days import day_label
+
+    if day.count(" ") < 3:  # already without a year
+        return day
+    return day_label(datetime.strptime(day, "%a %d %b %Y").date(), when.date())

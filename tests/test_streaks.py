@@ -111,7 +111,7 @@ def test_today_done_counts() -> None:
 def test_today_with_a_partial_session_is_still_pending() -> None:
     s = compute_streaks([done(ago(1)), DayActivity(TODAY, completed_hold_seconds=120.0, sessions=1)], TODAY)
     assert s.current == 1
-    assert s.audit(TODAY).reason == ("Today: not done yet (0 of 1 routines, 2 of 5 minutes so far); "
+    assert s.audit(TODAY).reason == ("Today: not done yet (0 of 1 routine, 2 of 5 minutes so far); "
                                      "your streak counts through yesterday")
 
 
@@ -135,7 +135,7 @@ def test_a_session_below_the_goal_is_missed() -> None:
     history = [done(ago(2)), DayActivity(ago(1), completed_hold_seconds=90.0, sessions=1, max_pain=4)]
     s = compute_streaks(history, TODAY)
     assert s.current == 0 and s.current_start is None
-    assert s.audit(ago(1)).reason == ("Missed: 1 session but the goal was not met (0 of 1 routines, "
+    assert s.audit(ago(1)).reason == ("Missed: 1 session but the goal was not met (0 of 1 routine, "
                                       "1.5 of 5 minutes); the streak of 1 day ended here")
 
 

@@ -443,16 +443,18 @@ def test_finishing_a_step_again_after_back_records_it_again() -> None:
     assert [(r.step_index, r.outcome) for r in timer.records] == [(1, Outcome.DONE), (1, Outcome.DONE)]
 
 
-def test_adjust_adds_and_takes_time_and_never_goes_below_zero() -> None:
+def test_adjust_adds_and_takes_time_and_always_leaves_a_second() -> None:
     timer, clock = session(CAT, get_ready=0)
     assert timer.adjust(10) == [] and timer.remaining == 40 and timer.time_left == 40
     clock.advance(35)
     timer.tick()
     assert timer.remaining == 5
-    assert timer.adjust(-10) == [] and timer.remaining == 0 and not timer.finished
-    events = timer.tick()  # same instant: the phase ends on the next tick
+    assert timer.adjust(-10) == [LastSeconds(1)] and timer.remaining == 1 and not timer.finished
+    assert timer.tick() == [] and timer.records == []  # "-" never ends the phase by itself
+    clock.advance(1)
+    events = timer.tick()  # it ends on its own, a second later
     assert timer.finished and isinstance(events[-1], SessionDone)
-    assert timer.records[0].actual_hold_seconds == 35 and timer.records[0].planned_hold_seconds == 30
+    assert timer.records[0].actual_hold_seconds == 36 and timer.records[0].planned_hold_seconds == 30
 
 
 def test_adjust_on_a_rest_and_restart_step() -> None:

@@ -111,11 +111,13 @@ async def test_builder_validates_before_saving(make_test_app) -> None:
         await pilot.press("3")
         await settle(pilot)
         await pilot.press("n")
-        await pilot.press("ctrl+s")
-        assert "name: must not be empty" in str(app.screen.query_one("#builder-error").content)
+        await pilot.press("ctrl+s")  # both problems at once: the name's under it, the list's on the form's line
+        assert str(app.screen.query_one("#routine-name-error").content) == "Name: must not be empty"
+        assert "Add at least one exercise" in str(app.screen.query_one("#builder-error").content)
         await type_text(pilot, "Empty")
+        assert str(app.screen.query_one("#routine-name-error").content) == ""
         await pilot.press("ctrl+s")
-        assert "add at least one exercise" in str(app.screen.query_one("#builder-error").content)
+        assert "Add at least one exercise" in str(app.screen.query_one("#builder-error").content)
         assert isinstance(app.screen, RoutineBuilder)
 
 
@@ -157,23 +159,24 @@ async def test_own_exercise_validation_then_save_and_search(make_test_app) -> No
         form = app.screen
         assert isinstance(form, ExerciseForm)
         await pilot.press("ctrl+s")
-        error = lambda: str(form.query_one("#exercise-error").content)  # noqa: E731
-        assert error() == "name: must not be empty"
+        error = lambda field: str(form.query_one(f"#{field}-error").content)  # noqa: E731
+        assert error("name") == "Name: must not be empty"  # every problem at once, each under its field
+        assert error("areas") == "Areas: choose at least one"
+        assert error("position") == "Position: choose one"
+        assert error("steps") == "Steps: add at least one step"
+        assert error("hold_seconds") == "Hold: set a hold in seconds, a number of reps, or both"
         assert form.focused is form.query_one("#name")
         await type_text(pilot, "Wall angels")
-        await pilot.press("ctrl+s")
-        assert error().startswith("areas: needs at least 1 value")
+        assert error("name") == ""  # cleared as soon as it is fixed
         form.query_one("#areas").select("mid-upper-back")
         form.query_one("#position", Select).value = "standing"
-        await pilot.press("ctrl+s")
-        assert error() == "steps: needs at least 1 item"
-        assert form.focused is form.query_one("#steps")
+        await pilot.pause()
+        assert error("areas") == error("position") == ""
         form.query_one("#steps").text = "Stand with your back to a wall.\nSlide your arms up and down slowly."
-        await pilot.press("ctrl+s")
-        assert error() == "hold seconds: a dose needs a hold (seconds) or a number of reps"
         form.query_one("#reps", Input).value = "abc"
-        await pilot.press("ctrl+s")
-        assert error() == "reps: must be a whole number, not 'abc'"
+        await pilot.pause()
+        assert error("steps") == ""
+        assert error("reps") == "Reps: must be a whole number, not 'abc'"
         form.query_one("#reps", Input).value = "10"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -93,12 +93,10 @@ def sitting_value(value: object, field: str = "sitting") -> float | None:
 
 
 def note_value(value: object, field: str = "note") -> str:
-    text = "" if value is None else str(value).strip()
-    if len(text) > MAX_NOTE:
-        raise FieldError(field, f"is {len(text)} characters long; the limit is {MAX_NOTE}")
-    if any(ord(ch) < 32 and ch not in "\t" for ch in text):
-        raise FieldError(field, "contains control characters")
-    return text
+    """A check-in note: optional text under the one text rule (core.validation.text)."""
+    from stretchtui.core.validation import text
+
+    return text("" if value is None else str(value), field, required=False, limit=MAX_NOTE)
 
 
 def latest_by_region(checkins: list[Checkin]) -> dict[tuple[Region, str], PainEntry]:

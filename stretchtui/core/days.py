@@ -63,3 +63,34 @@ class EventTime:
             zone=zone.key,
             day=logical_day(instant, zone, day_start_hour),
         )
+
+
+# ---------------------------------------------------------------------- dates as people read them
+
+
+def day_label(day: date, today: date, *, weekday: bool = True, long: bool = False) -> str:
+    """The one way a date is written for people: 'Sat 21 Nov' ('Saturday 21 November' when
+    `long`), with the year when it is not this year's ('Mon 29 Dec 2025'), so a date from another
+    year never passes for this one."""
+    text = f"{day:%A %d %B}" if long else f"{day:%a %d %b}"
+    if not weekday:
+        text = text.split(" ", 1)[1]
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def span_label(first: date, last: date, today: date, *, weekday: bool = True) -> str:
+    """'Mon 16 Nov – Sun 22 Nov 2026': a span ends with its year; its start carries its own year
+    when that differs from the end's or from this year's ('Mon 29 Dec 2025 – Sun 04 Jan 2026')."""
+    start = day_label(first, today if first.year == last.year else last, weekday=weekday)
+    return f"{start} – {day_label(last, last, weekday=weekday)} {last.year}"
+
+
+def time_label(instant: datetime, zone: str) -> str:
+    """'07:40': the wall-clock time of `instant` in the zone it was written in (UTC, said so,
+    when that zone is unknown here)."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    try:
+        return f"{instant.astimezone(ZoneInfo(zone)):%H:%M}"
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"{instant.astimezone(timezone.utc):%H:%M} UTC"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
+from stretchtui.core.glyphs import UNICODE
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity
 
-SHADES = " ░▒▓█"
+SHADES = UNICODE.shades
 
 
 def week_start(day: date) -> date:
@@ -24,13 +25,14 @@ def shade(minutes: float, goal_minutes: float) -> str:
 
 
 def day_marks(activities: Iterable[DayActivity]) -> dict[date, str]:
-    """The heatmap's marks: 'r' for a rest day, 'f' for a flare day (check-in pain of FLARE_PAIN
-    or more) without a session. Stretching on the day shows as a shade instead."""
+    """The heatmap's marks: 'r' for a rest day, 'f' for a day marked flare or with a check-in pain of
+    FLARE_PAIN or more and no session. Stretching on the day shows as a shade instead."""
     marks = {}
     for activity in activities:
         if activity.rest_marked:
             marks[activity.day] = "r"
-        elif activity.max_pain is not None and activity.max_pain >= FLARE_PAIN and activity.sessions == 0:
+        elif activity.flare_marked or (activity.max_pain is not None and activity.max_pain >= FLARE_PAIN
+                                       and activity.sessions == 0):
             marks[activity.day] = "f"
     return marks
 
@@ -50,7 +52,7 @@ def heatmap_rows(minutes: Mapping[date, float], marks: Mapping[date, str], today
             elif minutes.get(day, 0) > 0:
                 cells.append(shade(minutes[day], goal_minutes))
             else:
-                cells.append(marks.get(day, "·"))
+                cells.append(marks.get(day, UNICODE.no_activity))
         rows.append("".join(cells))
     return rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,18 @@ from stretchtui.core.model import Library, Source, Tip
 
 SEED_FILES = ("sources.toml", "exercises.toml", "routines.toml", "tips.toml")
 USER_ID_PREFIX = "my-"  # ids of own exercises and routines start with this
+OWN_SLUG_LENGTH = 40
 TIP_TOPICS = {"posture", "sitting", "desk", "lifting", "habit", "safety"}
+
+
+def own_id(name: str) -> str:
+    """The id of a new own exercise or routine: the prefix, then the name as a slug. A name that
+    already starts with "My" gets the prefix once: "My stretch" is my-stretch, not my-my-stretch.
+    (The store adds -2, -3... when the id is taken.)"""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    slug = slug.removeprefix(USER_ID_PREFIX)
+    slug = "" if slug == USER_ID_PREFIX.strip("-") else slug
+    return USER_ID_PREFIX + (slug[:OWN_SLUG_LENGTH].strip("-") or "untitled")
 
 
 def default_seed_dir() -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from stretchtui.core.vocabulary import (  # noqa: F401  (re-exported: the vocabulary of these records)
-    Area, Condition, Equipment, Kind, Origin, Position, Sides, label, plural)
+    Area, Condition, Equipment, Kind, Origin, Position, Sides, label, noun_for, plural)
 
 # Timing defaults shared by the duration estimate and (later) the session timer.
 DEFAULT_PACE_SECONDS = 3
@@ -51,7 +51,7 @@ class Dose:
     def describe(self) -> str:
         """A short human summary, e.g. '2 x 10 reps, each side' or 'hold 30 s'."""
         if self.is_reps:
-            reps = f"{self.reps} rep{'s' if self.reps != 1 else ''}"
+            reps = plural(self.reps, "rep")
             work = reps + (f", hold {self.hold_seconds} s each" if self.hold_seconds else "")
         else:
             work = f"hold {self.hold_seconds} s"
@@ -192,3 +192,8 @@ def format_duration(seconds: int) -> str:
         return f"{seconds} s"
     minutes, rest = divmod(seconds, 60)
     return f"{minutes} min" + (f" {rest} s" if rest else "")
+
+
+def format_sitting(hours: float) -> str:
+    """'sitting 9 h': hours sat, in words that cannot be read as a day ('Sat 9 h' was Saturday)."""
+    return f"sitting {hours:g} h"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from stretchtui.core.days import day_label
 from stretchtui.core.vocabulary import Condition, label
 
 
@@ -168,7 +169,7 @@ def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
     flagged = [n for n in later if n.note_flags]
     if flagged:
         names = ", ".join(dict.fromkeys(k for n in flagged for k in n.note_flags))
-        reasons.append(AskAgain("note", f"A note you wrote on {flagged[-1].day:%a %d %b} mentions something "
+        reasons.append(AskAgain("note", f"A note you wrote on {day_label(flagged[-1].day, now.date())} mentions something "
                                         f"the safety questions ask about ({names}).", blocks=True))
     legs_by_day: dict[date, set[str]] = {}
     for n in later:  # one check-in per leg, as `stretchtui log` writes them, counts for the day

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
+
+from stretchtui.core.vocabulary import plural
 
 
 class SessionStatus(StrEnum):
@@ -13,6 +16,66 @@ class SessionStatus(StrEnum):
     COMPLETE = "complete"
     PARTIAL = "partial"
     DISCARDED = "discarded"
+
+
+class StepOutcome(Protocol):
+    """What `exercise_counts` reads of a saved step (a core.timer.StepRecord, or a row of one)."""
+
+    @property
+    def step_index(self) -> int: ...
+    @property
+    def exercise_id(self) -> str: ...
+    @property
+    def set_number(self) -> int: ...
+    @property
+    def side(self) -> str: ...
+    @property
+    def outcome(self) -> str: ...
+
+
+FIRST_SIDES = ("both", "left")  # an exercise's first step is its set 1 on one of these sides (core.timer)
+
+
+@dataclass(frozen=True)
+class ExerciseCounts:
+    """A session's exercises, each counted once by one outcome: hurt if any of its steps hurt, else
+    done if any step was done, else skipped. Steps are per set and side, so counting them would
+    count one exercise several times; these always add up to the exercises the session reached."""
+
+    done: int = 0
+    skipped: int = 0
+    hurt: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.skipped + self.hurt
+
+    def describe(self) -> str:
+        """'7 in all: 5 done · 1 skipped · 1 hurt' (or 'none reached'), after a label 'Exercises'."""
+        if self.total == 0:
+            return "none reached"
+        return f"{self.total} in all: {self.done} done · {self.skipped} skipped · {self.hurt} hurt"
+
+
+def exercise_counts(steps: Iterable[StepOutcome]) -> ExerciseCounts:
+    """Group saved steps into exercises, in step order, and count each exercise once.
+
+    A new exercise starts where the exercise changes or where a step is an exercise's first (set 1,
+    first side): the same move twice in a row in a routine counts twice. Steps of an alternative
+    taken after a hurt are numbered after the plan's, so they group on their own. A step given
+    more than once (done again after going back) counts as the latest, as the store keeps it."""
+    latest = {step.step_index: step for step in steps}
+    outcomes: list[set[str]] = []
+    previous: str | None = None
+    for _index, step in sorted(latest.items()):
+        first = step.set_number <= 1 and str(step.side) in FIRST_SIDES
+        if step.exercise_id != previous or first or not outcomes:
+            outcomes.append(set())
+        outcomes[-1].add(str(step.outcome))
+        previous = step.exercise_id
+    hurt = sum(1 for o in outcomes if "hurt" in o)
+    done = sum(1 for o in outcomes if "hurt" not in o and "done" in o)
+    return ExerciseCounts(done=done, skipped=len(outcomes) - hurt - done, hurt=hurt)
 
 
 @dataclass(frozen=True)
@@ -32,9 +95,12 @@ class SessionInfo:
     pain_before: int | None
     pain_after: int | None
     resume_state: dict[str, Any] | None = None
+    # Saved step rows by outcome (a set or a side each): a check that every step landed. What a
+    # screen shows is `exercises`.
     steps_done: int = 0
     steps_skipped: int = 0
     steps_hurt: int = 0
+    exercises: ExerciseCounts = field(default_factory=ExerciseCounts)
 
 
 @dataclass(frozen=True)
@@ -48,11 +114,11 @@ class ExerciseUsage:
     def describe(self) -> str:
         if self.times_done == 0:
             return "Not done yet: no data yet."
-        times = f"Done {self.times_done} time{'s' if self.times_done != 1 else ''}."
+        times = f"Done {plural(self.times_done, 'time')}."
         if self.average_pain_change is None:
             return f"{times} No pain before/after notes yet."
         change = self.average_pain_change
         trend = "fell" if change < 0 else "rose" if change > 0 else "did not change"
         amount = f" by {abs(change):.1f}" if change else ""
         return (f"{times} Pain after sessions with it {trend}{amount} on average "
-                f"({self.sessions_with_pain} session{'s' if self.sessions_with_pain != 1 else ''}).")
+                f"({plural(self.sessions_with_pain, 'session')}).")

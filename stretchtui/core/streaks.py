@@ -57,6 +57,7 @@ class DayActivity:
     sessions: int = 0  # any session, partial ones included
     rest_marked: bool = False
     max_pain: int | None = None  # the highest check-in pain that day
+    flare_marked: bool = False  # the person marked the day as a flare (core.entries.MarkKind)
 
     def __post_init__(self) -> None:
         if isinstance(self.day, datetime) or not isinstance(self.day, date):
@@ -70,7 +71,7 @@ class DayActivity:
     def is_empty(self) -> bool:
         """Nothing recorded: the same as having no row for the day at all."""
         return (not self.completed_routines and not self.completed_hold_seconds and not self.sessions
-                and not self.rest_marked and self.max_pain is None)
+                and not self.rest_marked and not self.flare_marked and self.max_pain is None)
 
 
 def merge_days(days: Iterable[DayActivity]) -> list[DayActivity]:
@@ -92,6 +93,7 @@ def merge_days(days: Iterable[DayActivity]) -> list[DayActivity]:
             sessions=sum(r.sessions for r in rows),
             rest_marked=any(r.rest_marked for r in rows),
             max_pain=max(pains) if pains else None,
+            flare_marked=any(r.flare_marked for r in rows),
         ))
     return merged
 
@@ -270,7 +272,8 @@ class _Walk:
             reason = (f"Done: {plural(activity.completed_routines, 'routine')} completed "
                       f"(goal {self.goal.routines_per_day})")
         else:
-            reason = (f"Done: {_minutes(activity.completed_hold_seconds / 60)} minutes of stretching "
+            done = activity.completed_hold_seconds / 60
+            reason = (f"Done: {plural(done, 'minute', shown=_minutes(done))} of stretching "
                       f"(goal {_minutes(self.goal.minutes_per_day)})")
         self._record(activity.day, DayStatus.DONE, reason)
 
@@ -301,25 +304,36 @@ class _Walk:
         )
 
 
+def is_flare(activity: DayActivity) -> bool:
+    """Marked as a flare day, or a check-in pain of FLARE_PAIN or more."""
+    return activity.flare_marked or (activity.max_pain is not None and activity.max_pain >= FLARE_PAIN)
+
+
+def _flare_words(activity: DayActivity) -> str:
+    return "flare day" if activity.max_pain is None or activity.max_pain < FLARE_PAIN else \
+        f"flare day (pain {activity.max_pain})"
+
+
 def _grace_status(activity: DayActivity) -> DayStatus | None:
     if activity.rest_marked:
         return DayStatus.REST
-    if activity.max_pain is not None and activity.max_pain >= FLARE_PAIN:
+    if is_flare(activity):
         return DayStatus.FLARE
     return None
 
 
 def _grace_kept(activity: DayActivity, status: DayStatus) -> str:
-    return "Kept by a rest day" if status is DayStatus.REST else f"Kept by a flare day (pain {activity.max_pain})"
+    return "Kept by a rest day" if status is DayStatus.REST else f"Kept by a {_flare_words(activity)}"
 
 
 def _grace_noun(activity: DayActivity, status: DayStatus) -> str:
-    return "Rest day" if status is DayStatus.REST else f"Flare day (pain {activity.max_pain})"
+    return "Rest day" if status is DayStatus.REST else _flare_words(activity).capitalize()
 
 
 def _progress(activity: DayActivity, goal: Goal) -> str:
-    return (f"{activity.completed_routines} of {goal.routines_per_day} routines, "
-            f"{_minutes(activity.completed_hold_seconds / 60)} of {_minutes(goal.minutes_per_day)} minutes")
+    minutes = plural(goal.minutes_per_day, "minute", shown=_minutes(goal.minutes_per_day))
+    return (f"{activity.completed_routines} of {plural(goal.routines_per_day, 'routine')}, "
+            f"{_minutes(activity.completed_hold_seconds / 60)} of {minutes}")
 
 
 def _minutes(value: float) -> str:

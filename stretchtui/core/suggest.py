@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from stretchtui.core.model import (
-    Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides, format_duration, label)
+    Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides, format_duration, label, plural)
 from stretchtui.core.after_hurt import RESTING_ONLY
 from stretchtui.core.safety import SafetyCheck, advice_for, persistent_pain_advice
 
@@ -279,7 +279,7 @@ def level_for_pain(pain: int) -> Level:
 
 def _when(day: date, today: date) -> str:
     gap = (today - day).days
-    return "today" if gap == 0 else "yesterday" if gap == 1 else f"{gap} days ago"
+    return "today" if gap == 0 else "yesterday" if gap == 1 else f"{plural(gap, 'day')} ago"
 
 
 # --- doses and fitting --------------------------------------------------------------------------
@@ -577,7 +577,7 @@ def suggest(request: SuggestionRequest) -> Suggestion:
     elif request.place == "standing":
         why.append("Standing: standing moves only.")
     if long_sitting and sitting is not None and any(SITTING_AREAS & set(e.areas) for e in chosen):
-        why.append(f"You sat {sitting[0]:g} hours {sitting[1]}: hip flexors, hamstrings and upper back first.")
+        why.append(f"You sat {plural(sitting[0], 'hour')} {sitting[1]}: hip flexors, hamstrings and upper back first.")
     if reading is not None and reading.regions and any(targets_focus(e) for e in chosen):
         why.append(f"Moves for your {_names([REGION_NAMES.get(r, r) for r in reading.regions])} come first.")
     if not_for_you:
@@ -586,7 +586,7 @@ def suggest(request: SuggestionRequest) -> Suggestion:
                    f"{_names(sorted(e.name for e in not_for_you))}.")
     if any(e.kind is Kind.STRENGTH for e in suitable if e.id not in hurt):
         if strength_ok:
-            why.append(f"Strength moves are in: {calm} calm mobility-only sessions in the last {HISTORY_DAYS} days"
+            why.append(f"Strength moves are in: {plural(calm, 'calm mobility-only session')} in the last {HISTORY_DAYS} days"
                        + ("." if did_strength else "; the most demanding ones wait until after your first."))
         elif level is Level.FULL:
             why.append(f"Mobility first: strength moves join after {CALM_SESSIONS_FOR_STRENGTH} calm mobility-only "
@@ -597,7 +597,7 @@ def suggest(request: SuggestionRequest) -> Suggestion:
         why.append(f"Left out after hurting in the last {HISTORY_DAYS} days: {_names(left_out)}.")
     for exercise in sorted((e for e in chosen if e.id in helped), key=lambda e: (-helped[e.id][0], e.id))[:3]:
         mean, count = helped[exercise.id]
-        why.append(f"Pain after sessions with {exercise.name} fell by {mean:.1f} on average ({count} sessions).")
+        why.append(f"Pain after sessions with {exercise.name} fell by {mean:.1f} on average ({plural(count, 'session')}).")
 
     if not picks:
         why.append("Nothing in the library suits today's level and place; another place may have more.")

@@ -22,6 +22,7 @@ from stretchtui.core.model import DEFAULT_PACE_SECONDS, SWITCH_SIDE_SECONDS, Dos
 DEFAULT_GET_READY_SECONDS = 5
 BACK_RESTARTS_AFTER_SECONDS = 3  # like a music player: past this, "back" restarts the current step
 LAST_SECONDS = (3, 2, 1)
+MIN_PHASE_LEFT = 1.0  # what shortening a phase always leaves of it: "-" shortens a phase, never ends one
 SNAPSHOT_VERSION = 1
 _EPSILON = 1e-9  # float slack when deciding that a phase's time is up
 
@@ -303,6 +304,7 @@ class SessionTimer:
         self._phase_paused = 0.0  # closed pauses within the current phase
         self._pause_started: float | None = None
         self._adjust = 0.0
+        self._extra_reps = 0  # reps added (or taken) in the current reps phase
         self._announced: set[int] = set()
         self._work = 0.0  # totals of phases already left
         self._rest = 0.0
@@ -360,14 +362,21 @@ class SessionTimer:
         return max(0.0, self._remaining_raw(self._now()))
 
     @property
+    def target_reps(self) -> int:
+        """The reps a REPS phase now asks for: the planned ones, plus or minus `adjust_reps`; 0 outside reps."""
+        p = self.phase
+        return p.reps + self._extra_reps if p.kind is PhaseKind.REPS else 0
+
+    @property
     def current_rep(self) -> int:
         """1-based rep of a REPS phase, derived from elapsed time at the pace; 0 outside reps."""
         p = self.phase
-        if p.kind is not PhaseKind.REPS or p.reps <= 0:
+        target = self.target_reps
+        if p.kind is not PhaseKind.REPS or target <= 0:
             return 0
         if p.seconds_per_rep <= 0:
             return 1
-        return min(p.reps, int(self.elapsed_in_phase // p.seconds_per_rep) + 1)
+        return min(target, int(self.elapsed_in_phase // p.seconds_per_rep) + 1)
 
     @property
     def total_planned_seconds(self) -> int:
@@ -482,12 +491,33 @@ class SessionTimer:
         return self._control(act)
 
     def adjust(self, delta_seconds: float) -> list[Event]:
-        """Lengthen or shorten the current phase; remaining never goes below 0, and a phase brought
-        to 0 ends on the next tick. Does not re-arm the 3-2-1 already given in this phase."""
+        """Lengthen or shorten the current phase. Shortening stops at MIN_PHASE_LEFT: it never ends
+        the phase, skips into the next or records a step by itself (the phase then ends on its own,
+        as every countdown does), and never lengthens one that has less left already. Does not
+        re-arm the 3-2-1 already given in this phase."""
 
         def act(now: float) -> list[Event]:
-            floor = self._active(now) - self.phase.seconds
-            self._adjust = max(self._adjust + delta_seconds, floor)
+            self._adjust = self._shortest(self._adjust + delta_seconds, now)
+            return []
+
+        return self._control(act)
+
+    def adjust_reps(self, delta: int) -> list[Event]:
+        """One rep more or fewer (`delta` of them) in a paced REPS phase: its time grows or shrinks
+        by the pace with it. Never below the rep under way, nor to less than MIN_PHASE_LEFT: a
+        change that would is not made. Outside a REPS phase, nothing."""
+
+        def act(now: float) -> list[Event]:
+            p = self.phase
+            if p.kind is not PhaseKind.REPS or p.seconds_per_rep <= 0 or delta == 0:
+                return []
+            wanted = self._adjust + delta * p.seconds_per_rep
+            under_way = int(self._active(now) // p.seconds_per_rep) + 1
+            if delta < 0 and (p.reps + self._extra_reps + delta < under_way
+                              or self._shortest(wanted, now) != wanted):
+                return []
+            self._extra_reps += delta
+            self._adjust = wanted
             return []
 
         return self._control(act)
@@ -598,6 +628,7 @@ class SessionTimer:
             "index": self._index,
             "elapsed": active,
             "adjust": self._adjust,
+            "extra_reps": self._extra_reps,
             "announced": sorted(self._announced),
             "work_seconds": self._work,
             "rest_seconds": self._rest,
@@ -632,6 +663,7 @@ class SessionTimer:
         timer._started_at = now - (timer._work + timer._rest + timer._paused_total + elapsed)
         timer._phase_start = now - elapsed
         timer._adjust = float(snapshot.get("adjust", 0.0))
+        timer._extra_reps = int(snapshot.get("extra_reps", 0))
         timer._announced = {int(n) for n in snapshot.get("announced", ())}
         timer._records = [StepRecord.from_dict(d) for d in snapshot.get("records", ())]
         last_hurt = snapshot.get("last_hurt")
@@ -661,6 +693,12 @@ class SessionTimer:
             return 0.0
         open_pause = now - self._pause_started if self._pause_started is not None else 0.0
         return now - self._phase_start - self._phase_paused - open_pause
+
+    def _shortest(self, wanted: float, now: float) -> float:
+        """`wanted` as the phase's adjustment, raised so that MIN_PHASE_LEFT stays (but never above
+        the adjustment it has now: a phase with less left is not lengthened by shortening it)."""
+        floor = self._active(now) + MIN_PHASE_LEFT - self.phase.seconds
+        return max(wanted, min(floor, self._adjust))
 
     def _remaining_raw(self, now: float) -> float:
         if not self._live():
@@ -710,11 +748,11 @@ class SessionTimer:
         p = self.phase
         active = round(self._active(at), 3)
         if p.kind is PhaseKind.REPS:
-            planned_hold, planned_reps = 0, p.reps
+            planned_hold, planned_reps, target = 0, p.reps, self.target_reps
             if outcome is Outcome.DONE:
-                reps_done = p.reps
+                reps_done = target
             else:
-                reps_done = min(p.reps, int(active // p.seconds_per_rep)) if p.seconds_per_rep > 0 else 0
+                reps_done = min(target, int(active // p.seconds_per_rep)) if p.seconds_per_rep > 0 else 0
         else:
             planned_hold, planned_reps, reps_done = p.seconds, 0, 0
         return StepRecord(
@@ -755,6 +793,7 @@ class SessionTimer:
         if self._pause_started is not None:
             self._pause_started = at
         self._adjust = 0.0
+        self._extra_reps = 0
         self._announced = set()
         phase = self.phase
         events: list[Event] = [PhaseStarted(phase, target)]

@@ -111,6 +111,15 @@ def label(value: str) -> str:
     return LABELS.get(str(value), str(value))
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 session', '3 sessions'; `nouns` for irregular plurals."""
-    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+def plural(count: float, noun: str, nouns: str | None = None, *, shown: str | None = None) -> str:
+    """'1 session', '3 sessions', '1.5 minutes': the one place a count meets its noun. `shown` is
+    the number as printed (rounded, say): the noun agrees with what the reader sees, so 0.6
+    shown as '1' is '1 minute'. `nouns` for irregular plurals."""
+    text = shown if shown is not None else (f"{count:g}" if isinstance(count, float) else str(count))
+    return f"{text} {noun_for(count, noun, nouns, shown=text)}"
+
+
+def noun_for(count: float, noun: str, nouns: str | None = None, *, shown: str | None = None) -> str:
+    """The noun alone, as `plural` would write it after `count` (for a number styled apart)."""
+    text = shown if shown is not None else (f"{count:g}" if isinstance(count, float) else str(count))
+    return noun if text == "1" else nouns or noun + "s"

@@ -31,7 +31,8 @@ BACKFILL_SQL = (f"SELECT day, SUM(active_seconds) FROM session"
                 f" WHERE status IN {COUNTED} AND source = 'backfill'{{since}} GROUP BY day")
 PAIN_SQL = ("SELECT c.day, MAX(p.pain) FROM checkin_pain AS p JOIN checkin AS c ON p.checkin_id = c.id"
             " WHERE 1{since} GROUP BY c.day")
-REST_SQL = "SELECT day FROM day_mark WHERE kind = 'rest'{since}"
+MARK_SQL = "SELECT day, kind FROM day_mark WHERE 1{since}"
+MARKED = {"rest": "rest_marked", "flare": "flare_marked"}  # day_mark.kind -> DayActivity field
 
 
 def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[DayActivity]:
@@ -48,7 +49,7 @@ def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[
 
     def slot(day: str) -> dict[str, Any]:
         return days.setdefault(day, {"completed_routines": 0, "completed_hold_seconds": 0.0, "sessions": 0,
-                                     "rest_marked": False, "max_pain": None})
+                                     "rest_marked": False, "flare_marked": False, "max_pain": None})
 
     for day, complete, count in rows(SESSIONS_SQL, "day"):
         entry = slot(day)
@@ -59,8 +60,9 @@ def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[
             slot(day)["completed_hold_seconds"] += float(seconds or 0)
     for day, pain in rows(PAIN_SQL, "c.day"):
         slot(day)["max_pain"] = pain
-    for (day,) in rows(REST_SQL, "day"):
-        slot(day)["rest_marked"] = True
+    for day, kind in rows(MARK_SQL, "day"):
+        if kind in MARKED:
+            slot(day)[MARKED[kind]] = True
     return [DayActivity(day=date.fromisoformat(day), **values) for day, values in sorted(days.items())]
 
 

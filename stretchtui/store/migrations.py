@@ -188,6 +188,37 @@ ALTER TABLE exercise ADD COLUMN contraindications TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE session ADD COLUMN safety_confirmed TEXT;
 """
 
+# A correctable record (core/entries.py): a day is marked rest or flare (one mark per day, changed
+# in place); a check-in knows when it was last edited; a removed session, check-in or day mark
+# leaves its UUID here for ever (so an import never brings it back) and, for 30 days, its rows as
+# JSON (so undo can).
+V4_CORRECTIONS = """
+CREATE TABLE day_mark_v4 (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    day TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('rest', 'flare')),
+    at TEXT NOT NULL,
+    zone TEXT NOT NULL
+);
+INSERT INTO day_mark_v4 (id, uuid, day, kind, at, zone)
+    SELECT id, uuid, day, kind, at, zone FROM day_mark WHERE id IN (SELECT MIN(id) FROM day_mark GROUP BY day);
+DROP TABLE day_mark;
+ALTER TABLE day_mark_v4 RENAME TO day_mark;
+ALTER TABLE checkin ADD COLUMN updated_at TEXT;
+CREATE TABLE removed (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('session', 'checkin', 'day_mark')),
+    uuid TEXT NOT NULL,
+    day TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    removed_at TEXT NOT NULL,
+    record TEXT,
+    UNIQUE (kind, uuid)
+);
+CREATE INDEX removed_uuid ON removed (uuid);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: library, routines, sessions and steps, check-ins, day marks, settings",
               lambda db: _execute_script(db, V1_SCHEMA)),
@@ -195,6 +226,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               lambda db: _execute_script(db, V2_AGGREGATE_INDEXES)),
     Migration(3, "exercise contraindications (condition -> reason); sessions record a safety confirmation",
               lambda db: _execute_script(db, V3_SAFETY)),
+    Migration(4, "a correctable record: rest and flare days, check-in edits, removals kept for undo and as "
+                 "tombstones", lambda db: _execute_script(db, V4_CORRECTIONS)),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 if LATEST_VERSION != SCHEMA_VERSION:  # read without peewee by the commands that only look (store/glance.py)

@@ -158,6 +158,7 @@ class Checkin(BaseModel):
     no_comfortable_position = BooleanField(default=False)
     note = TextField(default="")
     session = ForeignKeyField(Session, null=True, on_delete="SET NULL", column_name="session_id")
+    updated_at = UTCField(null=True)  # last edited (None: as first written)
 
 
 class CheckinPain(BaseModel):
@@ -175,6 +176,17 @@ class DayMark(BaseModel):
     zone = TextField()
 
 
+class Removed(BaseModel):
+    """A removed session, check-in or day mark: its UUID for ever, its rows (JSON) for undo."""
+
+    kind = TextField()
+    uuid = TextField()
+    day = DateField()
+    summary = TextField(default="")
+    removed_at = UTCField()
+    record = JSONField(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
-    Setting, Exercise, Routine, RoutineItem, Session, SessionStep, Checkin, CheckinPain, DayMark,
+    Setting, Exercise, Routine, RoutineItem, Session, SessionStep, Checkin, CheckinPain, DayMark, Removed,
 )

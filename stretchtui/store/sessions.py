@@ -9,14 +9,15 @@ import os
 import uuid as uuidlib
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from peewee import JOIN, fn
+from peewee import JOIN, Database, fn
 
-from stretchtui.core.checkins import Checkin, PainEntry, Region
+from stretchtui.core.checkins import Checkin, PainEntry, Region, note_value
 from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
-from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
+from stretchtui.core.instants import check_instant
+from stretchtui.core.sessions import ExerciseCounts, ExerciseUsage, SessionInfo, SessionStatus, exercise_counts
 from stretchtui.core.streaks import DayActivity, StreakSummary
 from stretchtui.store import day_summary
 from stretchtui.store import models as m
@@ -54,6 +55,11 @@ class SessionQueries:
     """Mixed into Store: everything about sessions and their steps."""
 
     def _stamp(self: "Store", at: datetime | None = None) -> EventTime:
+        """When an event happens (now, or `at`): every event the store writes is stamped here, so
+        no instant outside the window of core.instants is ever stored (a machine whose clock
+        says 1970 or 2300 is refused, in one line, rather than writing history an export cannot
+        carry). Its logical day is then inside the window too."""
+        check_instant(self.clock.now() if at is None else at, "time")
         if at is None:
             return EventTime.stamp(self.clock, self.day_start_hour())
         return EventTime.at(at, self.clock.zone, self.day_start_hour())
@@ -186,14 +192,13 @@ class SessionQueries:
         row = m.Session.get_or_none(m.Session.id == session_id)
         if row is None:
             raise UserError(f"no session with id {session_id}")
-        counts = dict(m.SessionStep.select(m.SessionStep.outcome, fn.COUNT(m.SessionStep.id))
-                      .where(m.SessionStep.session == session_id).group_by(m.SessionStep.outcome).tuples())
+        counts = _step_counts(self.db, [session_id]).get(session_id, _NO_STEPS)
         return SessionInfo(
             id=row.id, uuid=row.uuid, routine_id=row.routine_id, routine_name=row.routine_name,
             status=SessionStatus(row.status), source=row.source, started_at=row.started_at, zone=row.zone,
             day=row.day, ended_at=row.ended_at, planned_seconds=row.planned_seconds, active_seconds=row.active_seconds,
             pain_before=row.pain_before, pain_after=row.pain_after, resume_state=_unowned(row.resume_state),
-            steps_done=counts.get("done", 0), steps_skipped=counts.get("skipped", 0), steps_hurt=counts.get("hurt", 0))
+            **counts.fields())
 
     def last_session(self: "Store") -> SessionInfo | None:
         """The latest session that counts (complete or partial)."""
@@ -243,6 +248,7 @@ class CheckinQueries:
     def add_checkin(self: "Store", pains: list[PainEntry], *, sitting_hours: float | None = None, note: str = "",
                     no_comfortable_position: bool = False, at: datetime | None = None, source: str = "app",
                     session_id: int | None = None) -> Checkin:
+        note = note_value(note)
         stamp = self._stamp(at)
         with self.db.atomic():
             row = m.Checkin.create(uuid=str(uuidlib.uuid4()), at=stamp.at_utc, zone=stamp.zone, day=stamp.day,
@@ -267,19 +273,13 @@ class CheckinQueries:
                         pains=tuple(pains.get(r.id, ())), sitting_hours=r.sitting_hours, note=r.note,
                         no_comfortable_position=bool(r.no_comfortable_position), source=r.source) for r in rows]
 
-    def mark_rest_day(self: "Store", day: date) -> bool:
-        """Mark `day` as a rest day; False if it already was one. A day after today (the logical
-        day, by the day-start hour) is refused with nothing written: an export of it could not be
-        imported again (core.exchange refuses a rest day marked before it came)."""
-        stamp = self._stamp()
-        if day > stamp.day:
-            raise UserError(f"{day} is in the future: only today or a day before can be a rest day")
-        with self.db.atomic():
-            if m.DayMark.get_or_none((m.DayMark.day == day) & (m.DayMark.kind == "rest")) is not None:
-                return False
-            m.DayMark.create(uuid=str(uuidlib.uuid4()), day=day, kind="rest", at=stamp.at_utc, zone=stamp.zone)
-        return True
+    def mark_rest_day(self: "Store", day: date, *, force: bool = False) -> bool:
+        """Mark `day` as a rest day; False if it already was one (store.corrections.set_day_mark
+        has the rules: not a future day, not a day that met the goal, not before the first entry
+        unless forced)."""
+        from stretchtui.core.entries import MarkKind
 
+        return self.set_day_mark(day, MarkKind.REST, force=force)
 
 class HistoryQueries:
     """Mixed into Store: aggregates for the history screen and the weekly numbers, one query each."""
@@ -338,19 +338,54 @@ class HistoryQueries:
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         rows = list(m.Session.select().where(m.Session.status.in_(counted))
                     .order_by(m.Session.started_at.desc()).limit(limit))
-        counts: dict[int, dict[str, int]] = {}
-        steps = (m.SessionStep.select(m.SessionStep.session, m.SessionStep.outcome, fn.COUNT(m.SessionStep.id))
-                 .where(m.SessionStep.session.in_([r.id for r in rows]))
-                 .group_by(m.SessionStep.session, m.SessionStep.outcome).tuples())
-        for session_id, outcome, count in steps:
-            counts.setdefault(session_id, {})[outcome] = count
+        counts = _step_counts(self.db, [r.id for r in rows])
         return [SessionInfo(
             id=r.id, uuid=r.uuid, routine_id=r.routine_id, routine_name=r.routine_name,
             status=SessionStatus(r.status), source=r.source, started_at=r.started_at, zone=r.zone,
             day=_as_date(r.day), ended_at=r.ended_at, planned_seconds=r.planned_seconds,
             active_seconds=r.active_seconds, pain_before=r.pain_before, pain_after=r.pain_after,
-            steps_done=counts.get(r.id, {}).get("done", 0), steps_skipped=counts.get(r.id, {}).get("skipped", 0),
-            steps_hurt=counts.get(r.id, {}).get("hurt", 0)) for r in rows]
+            **counts.get(r.id, _NO_STEPS).fields()) for r in rows]
+
+
+class _StepRow(NamedTuple):
+    step_index: int
+    exercise_id: str
+    set_number: int
+    side: str
+    outcome: str
+
+
+class _SessionCounts(NamedTuple):
+    """A session's saved steps by outcome, and its exercises (core.sessions.exercise_counts)."""
+
+    steps: dict[str, int]
+    exercises: ExerciseCounts
+
+    def fields(self) -> dict[str, Any]:
+        return dict(steps_done=self.steps.get("done", 0), steps_skipped=self.steps.get("skipped", 0),
+                    steps_hurt=self.steps.get("hurt", 0), exercises=self.exercises)
+
+
+_NO_STEPS = _SessionCounts({}, ExerciseCounts())
+
+
+def _step_counts(db: Database, session_ids: list[int]) -> dict[int, _SessionCounts]:
+    """The counts of each session, from one query over their steps (plain columns, read as SQLite
+    gives them: peewee's per-value conversion took three times as long as the query, for History's
+    200 sessions)."""
+    rows: dict[int, list[_StepRow]] = {}
+    query = (m.SessionStep.select(m.SessionStep.session, m.SessionStep.step_index, m.SessionStep.exercise_id,
+                                  m.SessionStep.set_number, m.SessionStep.side, m.SessionStep.outcome)
+             .where(m.SessionStep.session.in_(session_ids)))
+    for session_id, *step in db.execute(query):
+        rows.setdefault(session_id, []).append(_StepRow(*step))
+    counts = {}
+    for session_id, steps in rows.items():
+        by_outcome: dict[str, int] = {}
+        for step in steps:
+            by_outcome[step.outcome] = by_outcome.get(step.outcome, 0) + 1
+        counts[session_id] = _SessionCounts(by_outcome, exercise_counts(steps))
+    return counts
 
 
 class SuggestionInputs:

@@ -6,7 +6,6 @@ gives each thread its own connection, opened with the same pragmas.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable
@@ -19,14 +18,16 @@ from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
 from stretchtui.core.streaks import Goal
-from stretchtui.core.library import USER_ID_PREFIX, default_seed_dir, load_library, seed_digest
+from stretchtui.core.library import default_seed_dir, load_library, own_id, seed_digest
 from stretchtui.store import models as m
 from stretchtui.store.day_summary import day_start_from, goal_from
+from stretchtui.store.files import keep_open, let_go
 from stretchtui.store.db import (
     APPLICATION_ID,
-    DIR_MODE,
+    FileInfo,
     StoreError,
     connect,
+    connect_read_only,
     ensure_private_file,
     inspect_file,
     read_only_connection,
@@ -37,6 +38,7 @@ from stretchtui.store.lock import DatabaseLock
 from stretchtui.store.maintenance import check_before_open, daily_backup
 from stretchtui.store.migrations import LATEST_VERSION, pending
 from stretchtui.store.output_guard import remove_stale_temporaries
+from stretchtui.store.corrections import CorrectionQueries
 from stretchtui.store.exchange import ExchangeQueries
 from stretchtui.store.report_queries import ReportQueries
 from stretchtui.store.safety import SafetyQueries
@@ -50,12 +52,8 @@ def seed_uuid(kind: str, ident: str) -> str:
     return str(uuidlib.uuid5(SEED_NAMESPACE, f"{kind}:{ident}"))
 
 
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40] or "untitled"
-
-
 class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, ExchangeQueries,
-            ReportQueries, SafetyQueries):
+            ReportQueries, SafetyQueries, CorrectionQueries):
     """One open stretchtui database."""
 
     def __init__(self, db: SqliteDatabase, path: Path, clock: Clock, seed_dir: Path | None = None) -> None:
@@ -65,19 +63,28 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         self.seed_dir = seed_dir or default_seed_dir()
         self._tips: tuple[core.Tip, ...] | None = None
         self._lock: DatabaseLock | None = None  # held shared while open: the "in use" signal restore checks
+        self._kept: tuple[int, int] | None = None  # see files.keep_open: SQLite's locks survive other opens
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path, clock: Clock, *, seed_dir: Path | None = None, quick_check: bool = True) -> "Store":
+    def open(cls, path: Path, clock: Clock, *, seed_dir: Path | None = None, quick_check: bool = True,
+             read_only_ok: bool = False) -> "Store":
         """Open (creating, migrating and seeding as needed) the database at `path`.
 
-        Raises StoreError, leaving the file untouched, for a file that is not a stretchtui
-        database, was written by a newer version, or fails quick_check (DatabaseDamaged).
+        Raises StoreError, leaving the file untouched, for a path that is not a regular file (a
+        device, FIFO, socket or directory), a file that is not a stretchtui database, was written by
+        a newer version, or fails quick_check (DatabaseDamaged), and for a file (or folder) the user
+        made read-only: its mode is never changed back. `read_only_ok` is for the commands that only
+        read: they read such a file without writing anything (see _open_read_only).
         `quick_check=False` is for commands that only read and run often (a tmux status line every
         few seconds): they skip reading the whole file; everything that writes keeps the check."""
         path = Path(path)
-        info = inspect_file(path)
+        info = inspect_file(path, writing=True)  # before anything opens, chmods or creates a file there
+        if info.read_only is not None:
+            if not read_only_ok:
+                raise info.read_only.error()
+            return cls._open_read_only(path, clock, info, seed_dir=seed_dir, quick_check=quick_check)
         lock = DatabaseLock(path)
         try:
             if info.exists and not info.empty:
@@ -91,15 +98,62 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
             lock.release()
             raise
         db = connect(path)
+        store = None
         try:
             db.connect()
             version = db.execute_sql("PRAGMA user_version").fetchone()[0]
             if version > LATEST_VERSION:  # the header may have been stale (an unmerged WAL)
                 raise StoreError(_newer_message(path, version))
             store = cls(db, path, clock, seed_dir)
+            store._kept = keep_open(path)
             store._migrate()
             db.bind(m.ALL_MODELS)
             store.sync_library(store.seed_dir)
+        except BaseException:
+            db.close()
+            if store is not None and store._kept is not None:
+                let_go(store._kept)
+            lock.release()
+            raise
+        store._lock = lock
+        return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, clock: Clock, info: FileInfo, *, seed_dir: Path | None,
+                        quick_check: bool) -> "Store":
+        """A database the user made read-only (or whose folder is), for a command that only reads:
+        read as immutable, so SQLite writes nothing and creates no file (no -wal, -shm or .lock) and
+        the mode stays as the user set it. That is only sound when nothing writes the file meanwhile:
+        with no -wal file beside it, no connection has it open (WAL mode keeps that file while one
+        does), and a read-only file is one no stretchtui opens for writing. Refused (in one line
+        saying how to make it writable) when there is nothing to read, when a -wal file holds changes
+        an immutable read would miss, and when this version would first have to upgrade the file.
+        The library is read as the file has it: updating it from the seed files would write."""
+        assert info.read_only is not None
+        if not info.exists or info.empty:
+            raise info.read_only.error()
+        if Path(f"{path}-wal").exists():
+            raise info.read_only.error(f"{path.name}-wal beside it holds changes a read-only look could miss")
+        lock = DatabaseLock(path)
+        try:
+            lock.acquire_shared(create=False)  # waits out a restore; makes no lock file
+            if quick_check and info.application_id in (0, APPLICATION_ID):
+                check_before_open(path, lock, clock.zone, clock.now(), read_only=True)
+            _refuse_foreign(path, info.user_version, info.application_id)
+        except BaseException:
+            lock.release()
+            raise
+        db = connect_read_only(path)
+        try:
+            db.connect()
+            version = db.execute_sql("PRAGMA user_version").fetchone()[0]
+            if version > LATEST_VERSION:
+                raise StoreError(_newer_message(path, version))
+            if pending(version):
+                raise info.read_only.error(f"this stretchtui must first upgrade {path.name} (schema version "
+                                           f"{version} to {LATEST_VERSION}), which writes to it")
+            store = cls(db, path, clock, seed_dir)
+            db.bind(m.ALL_MODELS)
         except BaseException:
             db.close()
             lock.release()
@@ -110,6 +164,9 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+        if self._kept is not None:
+            let_go(self._kept)
+            self._kept = None
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -131,11 +188,6 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
     def schema_version(self) -> int:
         return self.db.execute_sql("PRAGMA user_version").fetchone()[0]
-
-    def _backup_dir(self) -> Path:
-        directory = self.path.parent / "backups"
-        directory.mkdir(mode=DIR_MODE, exist_ok=True)
-        return directory
 
     def backup_to(self, target: Path) -> Path:
         sqlite_backup(self.path, target)
@@ -247,7 +299,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         values = _exercise_values(exercise)
         with self.db.atomic():
             if existing is None:
-                new_id = self._free_id(m.Exercise, USER_ID_PREFIX + slugify(exercise.name))
+                new_id = self._free_id(m.Exercise, own_id(exercise.name))
                 m.Exercise.insert(id=new_id, uuid=exercise.uuid or str(uuidlib.uuid4()), origin="user",
                                   created_at=now, updated_at=now, **values).execute()
                 exercise_id = new_id
@@ -303,7 +355,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
             raise UserError("a routine needs a name")
         with self.db.atomic():
             if existing is None:
-                routine_id = self._free_id(m.Routine, USER_ID_PREFIX + slugify(routine.name))
+                routine_id = self._free_id(m.Routine, own_id(routine.name))
                 m.Routine.insert(id=routine_id, uuid=routine.uuid or str(uuidlib.uuid4()), origin="user",
                                  created_at=now, updated_at=now, **values).execute()
             else:

@@ -6,28 +6,32 @@ import gc
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker
 
 from stretchtui.core.cues import title as cue_title
-from stretchtui.core.days import next_day_start, today
+from stretchtui.core.days import day_label, next_day_start, today
+from stretchtui.ui.corrections import UNDO_BINDING, CorrectionsMixin
 from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.opening import OpenOnFirstUse
 from stretchtui.ui.stylesheet import ParseOnceStylesheet
-from stretchtui.ui.widgets.navbar import MAIN_SCREENS
-from stretchtui.ui.terminal import terminal_gone
+from stretchtui.ui.widgets.navbar import MAIN_SCREENS, RETURN_KEY, SessionBadge
+from stretchtui.ui.terminal import give_terminal_back, terminal_gone
 from stretchtui.ui.workers import failed, store_work
 
 if TYPE_CHECKING:
@@ -49,6 +53,28 @@ ABOUT = {
 }
 
 
+def _current_directory() -> list[Path]:
+    try:
+        return [Path.cwd()]
+    except OSError:  # it was deleted under us
+        return []
+
+
+def _write_new_private(folder: Path, stem: str, suffix: str, text: str) -> Path:
+    """Write `text` to a new file in `folder` (`stem.svg`, else `stem-2.svg`…), mode 0600, never
+    over an existing file or through a link."""
+    for n in range(1, 100):
+        target = folder / f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
+        try:
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        return target.absolute()
+    raise FileExistsError(f"{stem}{suffix} and 98 more exist")
+
+
 def screen_class(module: str, name: str) -> type[Screen]:
     """A screen class, imported when first needed. The app opens on Today; importing every other
     screen (and the widgets each one uses) up front made every start slower."""
@@ -60,6 +86,10 @@ def _lazy_mode(module: str, name: str) -> Callable[[], Screen]:
 
 
 TERMINAL_CHECK_SECONDS = 2.0
+# After SIGTERM or SIGINT, how long the app may take to end as a quit does before the terminal is
+# given back by hand and the process ends (a normal end takes a fraction of a second).
+LEAVE_SECONDS = 3.0
+GIVE_BACK_SECONDS = 1.0
 # Imported in the background once Today shows its numbers, so that the first switch to one of
 # these screens does not wait for its modules (History's took 20-40 ms with its widgets).
 PREFETCHED_SCREENS = ("history", "library", "routines", "session", "settings")
@@ -79,7 +109,7 @@ class _Gate:
     reasons: tuple[GateReason, ...]
 
 
-class StretchApp(App[int]):
+class StretchApp(CorrectionsMixin, App[int]):
     """stretchtui. Holds the injected store and clock; screens reach them through `self.app`."""
 
     CSS_PATH = "stretchtui.tcss"
@@ -93,10 +123,17 @@ class StretchApp(App[int]):
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", title, id=f"go-{mode}", show=False, tooltip=ABOUT[mode])
           for mode, key, title in MAIN_SCREENS),
+        Binding(RETURN_KEY, "return_to_session", "Back to the session", id="return-to-session", show=False,
+                tooltip="Back to the session that runs while you look at other screens"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("ctrl+t", "toggle_dark", "Light/dark", id="toggle-theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),
+        UNDO_BINDING,  # only while an undo is offered (ui.corrections)
     ]
+
+    session_badge: var[SessionBadge | None] = var(None)
+    """The running session, for the top bar of the screens in front of it (None: no session). A
+    `var`: a change repaints only the top bars that watch it, never the whole screen."""
 
     @dataclass
     class StoreOpened(Message):
@@ -128,6 +165,7 @@ class StretchApp(App[int]):
         self._store = (OpenOnFirstUse.ready(self._with_settings(store)) if store is not None
                        else OpenOnFirstUse(lambda: self._with_settings(open_store())))
         self._saved_theme = theme if store is None else self.store.get_setting("theme", DEFAULT_THEME)
+        self._session: tuple[str, Screen] | None = None  # (mode, screen) of the running session
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's CSS variables, worked out once per theme: Textual asks again each time a
@@ -216,6 +254,34 @@ class StretchApp(App[int]):
         if terminal_gone(sys.__stdin__):
             os.kill(os.getpid(), signal.SIGHUP)
 
+    def end_on_signal(self, signum: int) -> bool:
+        """SIGTERM, or SIGINT sent with `kill` (the CLI's handler has saved a running session as
+        partial already): end as a quit does, so that Textual leaves the alternate screen, turns
+        mouse tracking off, shows the cursor and restores the terminal's modes. Called from a signal
+        handler, so the exit is handed to the event loop. False when the app is not running (there
+        is no terminal to give back). Should the app not have ended within LEAVE_SECONDS, the
+        terminal is given back by hand and the process ends."""
+        loop = self._loop
+        if loop is None:
+            return False
+        code = 128 + signum
+        loop.call_soon_threadsafe(partial(self.exit, return_code=code))
+        watchdog = threading.Timer(LEAVE_SECONDS, self._leave_now, (code,))
+        watchdog.daemon = True
+        watchdog.start()
+        return True
+
+    def _leave_now(self, code: int) -> None:
+        """The app did not end in time: give the terminal back by hand unless it has ended, then
+        end the process. The giving back gets a second at most: a terminal that takes no output (a
+        frozen terminal, a stalled connection) would block the write, and the process must end anyway."""
+        if self._loop is not None:  # still running: Textual has not restored the terminal
+            helper = threading.Thread(target=give_terminal_back, args=(getattr(self._driver, "attrs_before", None),),
+                                      daemon=True)
+            helper.start()
+            helper.join(GIVE_BACK_SECONDS)
+        os._exit(code)
+
     def _schedule_rollover(self) -> None:
         """Left open across the day start, the app rolls over on its own: the visible screen
         reloads (Today shows a fresh day, History a new column) and the next rollover is set."""
@@ -280,13 +346,14 @@ class StretchApp(App[int]):
             # Left by an older version before its first step: nothing to resume, so closed like any
             # interrupted session rather than left "in progress" for ever.
             self.store.close_interrupted_as_partial()
-            self.call_from_thread(self.notify, f"Closed {info.routine_name} from {info.day:%a %d %b}, "
+            when = day_label(info.day, self.current_day())
+            self.call_from_thread(self.notify, f"Closed {info.routine_name} from {when}, "
                                                "interrupted before its first step, as partial.")
             info = self.store.interrupted_session()
         if info is not None and info.resume_state:
             saved = len(self.store.session_steps(info.id))
             resume_screen = screen_class("session_dialogs", "ResumeScreen")
-            self.call_from_thread(self.push_screen, resume_screen(info, saved),
+            self.call_from_thread(self.push_screen, resume_screen(info, saved, self.store.exercise_index()),
                                   lambda choice: self._resume_chosen(info, choice))
         elif self.initial_routine:
             self.call_from_thread(self.start_routine, self.initial_routine)
@@ -348,6 +415,9 @@ class StretchApp(App[int]):
         sees why and must choose explicitly; the choice is stored with the session."""
         from stretchtui.core.safety import session_gate
 
+        if self._session is not None:  # one session at a time: back to the one that runs
+            self.call_from_thread(self._one_session_at_a_time)
+            return
         store = self.store
         check, hurt_recently = store.safety_check(), store.recently_hurt()
         exercises = {**store.exercise_index(), **exercises}  # the whole library: "this hurts" may offer any move
@@ -384,10 +454,64 @@ class StretchApp(App[int]):
         self._push_session(gate, confirmed)
 
     def _push_session(self, gate: _Gate, confirmed: dict[str, object] | None) -> None:
+        if self._session is not None:
+            self._one_session_at_a_time()
+            return
         session_screen = screen_class("session", "SessionScreen")
-        self.push_screen(session_screen(gate.routine, gate.exercises, stored_routine=gate.stored_routine,
-                                        resume=gate.resume, safety_confirmed=confirmed, conditions=gate.conditions,
-                                        hurt_recently=gate.hurt_recently), self._session_closed)
+        screen = session_screen(gate.routine, gate.exercises, stored_routine=gate.stored_routine,
+                                resume=gate.resume, safety_confirmed=confirmed, conditions=gate.conditions,
+                                hurt_recently=gate.hurt_recently)
+        self._session = (self.current_mode, screen)
+        self.push_screen(screen, self._session_closed)
+
+    def _one_session_at_a_time(self) -> None:
+        self.action_return_to_session()
+        self.notify("This session is still running: finish it, or end it with q, before starting another.",
+                    severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`0` works (and `?` lists it) only while a session runs behind the screen in front."""
+        if action == "return_to_session":
+            return self._session is not None and self._session[0] != self.current_mode
+        return super().check_action(action, parameters)
+
+    async def action_quit(self) -> None:
+        """`q` on a main screen while a session runs behind it asks first: quitting leaves that
+        session to be resumed at the next start, which is easy to miss with it out of sight."""
+        if self._session is None or self._session[0] == self.current_mode:
+            await super().action_quit()
+            return
+        from stretchtui.ui.screens.dialogs import ConfirmScreen
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("A session is still running behind this screen. Quit anyway? It is kept, "
+                                       "and offered to resume at the next start.", yes="Quit", no="Keep going"),
+                         answered)
+
+    def action_return_to_session(self) -> None:
+        """Back to the running session, left with 1-5 (the top bar of every main screen says so)."""
+        if self._session is not None:
+            self.switch_mode(self._session[0])
+
+    def bring_forward(self, screen: Screen, then: Callable[[], None]) -> None:
+        """Show `screen` (the running session) in front, with nothing over it, then run `then`: a
+        session that ends while the person looks at another screen, or at `?`, asks its last
+        question and shows its summary in front, and closes itself rather than what is on top."""
+        self.action_return_to_session()
+        if screen in self.screen_stack and self.screen is not screen:
+            screen.pop_until_active()  # pops in a moment; `then` runs after
+            self.call_later(then)
+        else:
+            then()
+
+    def show_session_badge(self, badge: SessionBadge | None) -> None:
+        """The running session's state for the top bar (SessionScreen calls this as it changes)."""
+        if (badge is None) != (self.session_badge is None):
+            self.call_later(self.refresh_bindings)  # `0` comes or goes
+        self.session_badge = badge
 
     @store_work(group="safety")
     def ask_safety_questions(self) -> None:
@@ -419,6 +543,8 @@ class StretchApp(App[int]):
                 self.log.error(f"prefetching {module} failed: {error!r}")
 
     def _session_closed(self, info: SessionInfo | None) -> None:
+        self._session = None
+        self.session_badge = None
         self.initial_routine = None
         self.write_terminal(cue_title("stretchtui"))
 
@@ -472,6 +598,31 @@ class StretchApp(App[int]):
         help_screen = screen_class("help", "HelpScreen")
         if not isinstance(self.screen, help_screen):
             self.push_screen(help_screen(self.screen))
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's "Screenshot" (and `action_screenshot`): saved in the current directory, or
+        in the data directory when that cannot take it (gone, not writable), never in a Downloads
+        folder that may not exist, as a file only you can read (the screen may show your notes);
+        the message says where. In a browser (`stretchtui serve`) the browser downloads it."""
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        store = self.opened_store
+        folders = [Path(path)] if path else [*_current_directory(), *([store.path.parent] if store else [])]
+        folder = next((f for f in folders if f.is_dir() and os.access(f, os.W_OK | os.X_OK)), None)
+        if folder is None:
+            self.notify("Not saved: neither the current directory nor the data directory can be written.",
+                        title="Screenshot", severity="error")
+            return None
+        now = self.clock.now().astimezone(self.clock.zone)
+        stem = filename.removesuffix(".svg") if filename else f"stretchtui-{now:%Y%m%d-%H%M%S}"
+        try:
+            saved = _write_new_private(folder, stem, ".svg", self.export_screenshot())
+        except OSError as error:
+            self.notify(f"Not saved in {folder}: {error.strerror or error}", title="Screenshot", severity="error")
+            return None
+        self.notify(f"Saved to {saved}", title="Screenshot", markup=False)
+        return str(saved)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, _key, title in MAIN_SCREENS:

@@ -1,9 +1,12 @@
-"""The routine builder: name it, add exercises, reorder, override doses; the total updates live."""
+"""The routine builder: name it, add exercises, reorder, override doses; the total updates live.
+A form like the others (screens.form): values show as typed, and a bad one is named under its field."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,22 +25,45 @@ from stretchtui.core.model import (
     Routine,
     RoutineItem,
     format_duration,
+    plural,
 )
-from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
-from stretchtui.ui.screens.item_editor import ItemEditor
 from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.workers import store_work
+from stretchtui.ui.screens.dialogs import PickScreen
+from stretchtui.ui.screens.form import FieldMessage, Form
+from stretchtui.ui.screens.item_editor import ItemEditor
 from stretchtui.ui.widgets.keybar import KeyBar
+from stretchtui.ui.workers import store_work
+
+# The list's columns: the exercise and its dose share what the others leave (column_widths).
+COLUMNS = ("#", "Exercise", "Dose", "Rest", "Time")
+FIELD_IDS = {"name": "routine-name", "rest_between_seconds": "rest-between"}
+CELL_PADDING = 2  # DataTable's one cell of padding on each side of a column
+SCROLLBAR = 2
 
 
+def column_widths(width: int, rows: list[tuple[str, ...]], scrollbar: bool) -> tuple[int, ...]:
+    """Widths that fit the table into `width` cells: "#", "Rest" and "Time" as wide as their
+    longest value; the exercise and the dose share the rest, split where the fewest characters
+    are cut (a cut one ends in "…")."""
+    natural = [max([len(COLUMNS[i]), *(len(row[i]) for row in rows)]) for i in range(len(COLUMNS))]
+    room = width - (SCROLLBAR if scrollbar else 0) - CELL_PADDING * len(COLUMNS) - natural[0] - natural[3] - natural[4]
+    if natural[1] + natural[2] <= room:
+        return tuple(natural)
 
-class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
+    def cut(name_width: int) -> int:
+        dose_width = room - name_width
+        return sum(max(0, len(row[1]) - name_width) + max(0, len(row[2]) - dose_width) for row in rows)
+
+    name = min(range(min(8, room), max(room - 8, min(8, room)) + 1), key=lambda w: (cut(w), w))
+    return natural[0], name, max(1, room - name), natural[3], natural[4]
+
+
+class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
     """Edit an own routine (or a new one). Dismisses with the saved routine, or None if left unsaved."""
 
-    CSS_PATH = "builder.tcss"  # read when first shown (see stretchtui.tcss)
+    CSS_PATH = ["builder.tcss", "forms.tcss"]  # read when first shown (see stretchtui.tcss)
 
     TITLE = "Routine builder"
-    AUTO_FOCUS = "#routine-name"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="builder-save", priority=True),
         Binding("a", "add", "Add exercise", id="builder-add"),
@@ -45,7 +71,7 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         Binding("x,delete", "remove", "Remove", id="builder-remove", key_display="x"),
         Binding("ctrl+up,K", "move(-1)", "Move up", id="builder-up", key_display="K"),
         Binding("ctrl+down,J", "move(1)", "Move down", id="builder-down", key_display="J"),
-        Binding("escape", "back", "Back", id="builder-back"),
+        Binding("escape", "cancel", "Back", id="builder-back"),
     ]
 
     @dataclass
@@ -58,29 +84,28 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         self.routine_id = routine.id if routine else ""
         self.items: list[RoutineItem] = list(routine.items) if routine else []
         self.exercises: dict[str, Exercise] = {}
-        self.dirty = False
-
 
     def compose(self) -> ComposeResult:
         routine = self.original
+        labels = validation.FIELD_LABELS
         yield Header()
         with Horizontal(classes="builder-row"):
-            yield Label("Name", classes="field-label")
+            yield Label(labels["name"], classes="field-label")
             yield Input(routine.name if routine else "", placeholder="e.g. My morning ten", id="routine-name",
-                        compact=True, max_length=validation.MAX_NAME)
+                        compact=True)
+        yield FieldMessage("routine-name")
         with Horizontal(classes="builder-row"):
-            yield Label("Rest between exercises (s)", classes="field-label")
+            yield Label(f"{labels['rest_between_seconds']} (s)", classes="field-label")
             yield Input(str(routine.rest_between_seconds if routine else DEFAULT_REST_BETWEEN_SECONDS),
-                        id="rest-between", type="integer", compact=True, max_length=3)
+                        id="rest-between", compact=True)
             yield Label("", id="builder-total")
+        yield FieldMessage("rest-between")
         yield Label("", id="builder-error", classes="form-error")
         yield DataTable(id="builder-items", cursor_type="row", zebra_stripes=True)
         yield Static("a add · Enter dose · K/J move · x remove · * dose changed for this routine", id="builder-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("#", "Exercise", "Dose", "Rest after", "Time")
         self.load_exercises()
 
     @store_work(group="builder-load")
@@ -92,55 +117,93 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         self.exercises = message.exercises
         self.refresh_items()
 
+    def on_resize(self) -> None:
+        self.refresh_items()
+
     # ------------------------------------------------------------------ the working copy
 
+    def form_state(self) -> object:
+        return self.field_values(), tuple(self.items)
+
+    def typed_rest(self) -> int | None:
+        """The rest between exercises as typed, even out of range (the list shows it as it is,
+        and its error line says what is wrong); None when it is not a whole number."""
+        value = self.query_one("#rest-between", Input).value.strip()
+        return int(value) if value.isdigit() else None
+
     def draft(self) -> Routine:
-        """The routine as currently edited (rest falls back to the default while the field is blank)."""
-        try:
-            rest = validation.integer(self.query_one("#rest-between", Input).value or DEFAULT_REST_BETWEEN_SECONDS,
-                                      "rest between", 0, validation.MAX_REST)
-        except FieldError:
-            rest = DEFAULT_REST_BETWEEN_SECONDS
+        """The routine as currently edited (a rest that is not a number counts as none)."""
         base = self.original
         return Routine(id=self.routine_id, name=self.query_one("#routine-name", Input).value.strip(),
                        items=tuple(self.items), description=base.description if base else "",
-                       rest_between_seconds=rest, sources=base.sources if base else (), origin=Origin.USER,
-                       uuid=base.uuid if base else "")
+                       rest_between_seconds=self.typed_rest() or 0, sources=base.sources if base else (),
+                       origin=Origin.USER, uuid=base.uuid if base else "")
+
+    def field_errors(self) -> Mapping[str, str]:
+        errors: dict[str, str] = {}
+        checks = (
+            ("name", lambda: validation.text(self.query_one("#routine-name", Input).value, "name",
+                                             limit=validation.MAX_NAME)),
+            ("rest_between_seconds", lambda: validation.integer(
+                self.query_one("#rest-between", Input).value, "rest_between_seconds", 0, validation.MAX_REST,
+                validation.SECONDS)),
+        )
+        for field, check in checks:
+            try:
+                check()
+            except FieldError as error:
+                errors[FIELD_IDS[field]] = validation.for_people(error)
+        if not self.items:
+            errors["items"] = "Add at least one exercise (press a)."
+        return errors
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The list's cells: a rest between exercises that is not a number shows as "?"."""
+        draft = self.draft()
+        rest_unknown = self.typed_rest() is None
+        rows = []
+        for index, item in enumerate(self.items):
+            exercise = self.exercises.get(item.exercise_id)
+            if exercise is None:
+                rows.append((str(index + 1), item.exercise_id, "?", "", ""))
+                continue
+            dose = item.dose_for(exercise)
+            custom = "*" if item != RoutineItem(item.exercise_id) else ""  # by the number: never cut off
+            rest = draft.rest_after(index)
+            if rest_unknown and item.rest_after_seconds is None and index < len(self.items) - 1:
+                shown_rest = "?"
+            else:
+                shown_rest = f"{rest} s" if rest else "–"
+            rows.append((f"{index + 1}{custom}", exercise.name, dose.describe(), shown_rest,
+                         format_duration(dose.duration_seconds())))
+        return rows
 
     def refresh_items(self, cursor: int | None = None) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row if cursor is None else cursor
-        table.clear()
-        draft = self.draft()
-        for index, item in enumerate(self.items):
-            exercise = self.exercises.get(item.exercise_id)
-            if exercise is None:
-                table.add_row(str(index + 1), item.exercise_id, "?", "", "")
-                continue
-            dose = item.dose_for(exercise)
-            custom = " *" if item != RoutineItem(item.exercise_id) else ""
-            rest = draft.rest_after(index)
-            table.add_row(str(index + 1), exercise.name, dose.describe() + custom,
-                          f"{rest} s" if rest else "–", format_duration(dose.duration_seconds()))
+        rows = self.rows()
+        table.clear(columns=True)
+        widths = column_widths(table.size.width or self.size.width, rows,
+                               scrollbar=len(rows) + 1 > (table.size.height or len(rows) + 1))
+        for title, width in zip(COLUMNS, widths):
+            table.add_column(title, width=width)
+        for cells in rows:
+            table.add_row(*(Text(cell, no_wrap=True, overflow="ellipsis") for cell in cells))
         if self.items:
             table.move_cursor(row=max(0, min(row, len(self.items) - 1)))
         self._update_total()
 
     def _update_total(self) -> None:
-        draft = self.draft()
-        total = draft.duration_seconds(self.exercises) if self.exercises else 0
+        if self.typed_rest() is None:
+            total = "?"
+        else:
+            total = format_duration(self.draft().duration_seconds(self.exercises) if self.exercises else 0)
         self.query_one("#builder-total", Label).update(
-            f"Total [b]{format_duration(total)}[/b] · {len(self.items)} exercises")
+            Content.assemble("Total ", (total, "bold"), f" · {plural(len(self.items), 'exercise')}"))
 
     @on(Input.Changed, "#rest-between")
     def _rest_changed(self) -> None:
-        self.dirty = True
         self.refresh_items()
-
-    @on(Input.Changed, "#routine-name")
-    def _name_changed(self) -> None:
-        self.dirty = True
-        self.query_one("#builder-error", Label).update("")
 
     @on(Input.Submitted)
     def _field_done(self) -> None:
@@ -161,9 +224,12 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
     def add_exercise(self, exercise_id: str) -> None:
         """Append an exercise with its own dose (used by the picker and by the library's 'add')."""
         self.items.append(RoutineItem(exercise_id))
-        self.dirty = True
-        self.refresh_items(cursor=len(self.items) - 1)
+        self._items_changed(len(self.items) - 1)
         self.query_one(DataTable).focus()
+
+    def _items_changed(self, cursor: int) -> None:
+        self.refresh_items(cursor=cursor)
+        self.show_field_errors()
 
     def _current(self) -> int | None:
         table = self.query_one(DataTable)
@@ -173,16 +239,14 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         index = self._current()
         if index is not None:
             del self.items[index]
-            self.dirty = True
-            self.refresh_items(cursor=index)
+            self._items_changed(index)
 
     def action_move(self, offset: int) -> None:
         index = self._current()
         if index is None or not 0 <= index + offset < len(self.items):
             return
         self.items[index], self.items[index + offset] = self.items[index + offset], self.items[index]
-        self.dirty = True
-        self.refresh_items(cursor=index + offset)
+        self._items_changed(index + offset)
 
     @on(DataTable.RowSelected, "#builder-items")
     def action_edit_item(self) -> None:
@@ -196,8 +260,7 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         def edited(item: RoutineItem | None) -> None:
             if item is not None and item != self.items[index]:
                 self.items[index] = item
-                self.dirty = True
-                self.refresh_items(cursor=index)
+                self._items_changed(index)
 
         self.app.push_screen(ItemEditor(exercise, self.items[index]), edited)
 
@@ -208,23 +271,11 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         return True
 
     def action_save(self) -> None:
-        draft = self.draft()
-        try:
-            validation.text(draft.name, "name", limit=validation.MAX_NAME)
-            validation.integer(self.query_one("#rest-between", Input).value, "rest between", 0, validation.MAX_REST)
-            if not draft.items:
-                raise UserError("add at least one exercise (a)")
-        except UserError as error:
-            self._show_error(str(error))
-            return
-        self.save(draft)
+        if self.ready_to_save():
+            self.save(self.draft())
 
     def _show_error(self, message: str) -> None:
         self.query_one("#builder-error", Label).update(Content(f"Cannot save: {message}"))
-        if message.startswith("name"):
-            self.query_one("#routine-name").focus()
-        elif message.startswith("rest"):
-            self.query_one("#rest-between").focus()
 
     @store_work(exclusive=True, group="builder-save")
     def save(self, draft: Routine) -> None:
@@ -236,18 +287,5 @@ class RoutineBuilder(StretchAppMixin, Screen[Routine | None]):
         self.app.call_from_thread(self._saved, saved)
 
     def _saved(self, saved: Routine) -> None:
-        self.dirty = False
         self.notify(f"Saved “{saved.name}” ({format_duration(saved.duration_seconds(self.exercises))}).")
         self.dismiss(saved)
-
-    def action_back(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen("Leave without saving your changes?", yes="Discard", no="Keep editing"),
-                             answered)

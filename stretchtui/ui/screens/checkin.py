@@ -1,9 +1,14 @@
-"""The quick check-in: pain per region (digits), hours sat, a note. Validated by the same rules
-as `stretchtui log`; nothing is written until it is all valid."""
+"""The check-in form: pain per region (digits), hours sat, a note. Validated by the same rules
+as `stretchtui log`; nothing is written until it is all valid.
+
+Given a check-in it opens with that check-in's values and saving changes it (Today passes the
+latest of today, so you edit rather than add a blank one; History passes the one under the
+cursor); without one it adds a new check-in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,41 +17,80 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from stretchtui.core.checkins import PainEntry, Region, note_value, sitting_value
+from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, Region, note_value, sitting_value
+from stretchtui.core.days import time_label
 from stretchtui.core.errors import FieldError
 from stretchtui.ui.widgets.pain_row import PainRow
 from stretchtui.ui.screens.base import Dialog
+from stretchtui.ui.screens.form import Form  # Esc asks before discarding; typing never replaces
+
+if TYPE_CHECKING:
+    from stretchtui.core.ports import StorePort
 
 
 @dataclass(frozen=True)
 class CheckinDraft:
-    """A validated check-in, ready for the store."""
+    """A validated check-in, ready for the store; `uuid` names the check-in it changes (None: a new one)."""
 
     pains: tuple[PainEntry, ...]
     sitting_hours: float | None
     note: str
     no_comfortable_position: bool
+    uuid: str | None = None
 
 
-class CheckinScreen(Dialog[CheckinDraft | None]):
+def save_draft(store: StorePort, draft: CheckinDraft) -> Checkin:
+    """Write a draft: change the check-in it came from, or add a new one (in a thread worker)."""
+    if draft.uuid is not None:
+        return store.update_checkin(draft.uuid, list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
+                                    no_comfortable_position=draft.no_comfortable_position)
+    return store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
+                             no_comfortable_position=draft.no_comfortable_position)
+
+
+def pain_rows(checkin: Checkin | None) -> list[PainRow]:
+    """A row per region, with its noted pain; a region noted for both left and right gets a row each."""
+    rows = []
+    for region in Region:
+        noted = [pain for pain in checkin.pains if pain.region is region] if checkin is not None else []
+        for index, pain in enumerate(noted or [None]):
+            rows.append(PainRow(region, pain=pain.pain if pain else None, side=pain.side if pain else "",
+                                id=f"pain-{region.value}" + (f"-{index + 1}" if index else "")))
+    return rows
+
+
+class CheckinScreen(Form, Dialog[CheckinDraft | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="checkin-save", priority=True),
         Binding("escape", "cancel", "Cancel", id="checkin-cancel"),
     ]
 
+    def __init__(self, checkin: Checkin | None = None, *, heading: str | None = None) -> None:
+        """`checkin`: the one to change, its values filled in; `heading` says which one it is."""
+        super().__init__()
+        self.checkin = checkin
+        self.heading = heading
+
     def compose(self) -> ComposeResult:
+        checkin = self.checkin
+        heading = self.heading or ("[b]Check in[/b]: how is your back today?" if checkin is None else
+                                   f"[b]Today's check-in[/b] of {time_label(checkin.at, checkin.zone)}: "
+                                   "change what is different.")
         with Vertical(classes="dialog", id="checkin"):
-            yield Static("[b]Check in[/b]: how is your back today?", classes="dialog-question")
-            yield Static("On a region: 0-9 (t = 10) sets the pain, s left/right, Tab next.", classes="dialog-hint")
-            for region in Region:
-                yield PainRow(region, id=f"pain-{region.value}")
+            yield Static(heading, classes="dialog-question")
+            yield Static("On a region: 0-9 (t = 10) sets the pain, ⌫ clears it, s side (none, left, right), "
+                         "Tab next.", classes="dialog-hint")
+            yield from pain_rows(checkin)
             with Horizontal(classes="checkin-row"):
-                yield Label("Hours sat today", classes="field-label")
-                yield Input(id="sitting", placeholder="e.g. 7.5", compact=True, max_length=4)
+                yield Label("Hours sat today" if checkin is None else "Hours sat", classes="field-label")
+                yield Input("" if checkin is None or checkin.sitting_hours is None else f"{checkin.sitting_hours:g}",
+                            id="sitting", placeholder="e.g. 7.5", compact=True)
             with Horizontal(classes="checkin-row"):
                 yield Label("Note", classes="field-label")
-                yield Input(id="note", placeholder="optional", compact=True, max_length=500)
-            yield Checkbox("No position is comfortable right now", id="no-position", compact=True)
+                yield Input("" if checkin is None else checkin.note, id="note", placeholder="optional", compact=True,
+                            max_length=500)
+            yield Checkbox("No position is comfortable right now", checkin is not None and
+                           checkin.no_comfortable_position, id="no-position", compact=True)
             yield Label("", id="checkin-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
@@ -57,12 +101,20 @@ class CheckinScreen(Dialog[CheckinDraft | None]):
 
     def draft(self) -> CheckinDraft:
         pains = tuple(PainEntry(row.pain_region, row.pain, row.side) for row in self.query(PainRow) if row.pain is not None)
+        seen: set[tuple[Region, str]] = set()
+        for pain in pains:
+            if (pain.region, pain.side) in seen:
+                side = f"the {pain.side} side" if pain.side else "no side"
+                raise FieldError("pain", f"{REGION_LABELS[pain.region]} is noted twice with {side}: "
+                                         "give one of them another side, or clear it")
+            seen.add((pain.region, pain.side))
         sitting = sitting_value(self.query_one("#sitting", Input).value, "hours sat")
         note = note_value(self.query_one("#note", Input).value)
         no_position = self.query_one("#no-position", Checkbox).value
         if not pains and sitting is None and not note and not no_position:
-            raise FieldError("pain", "note the pain of at least one region (focus it and press a digit)")
-        return CheckinDraft(pains, sitting, note, no_position)
+            hint = "" if self.checkin is None else " (to take this check-in away, remove it in History)"
+            raise FieldError("pain", f"note the pain of at least one region (focus it and press a digit){hint}")
+        return CheckinDraft(pains, sitting, note, no_position, None if self.checkin is None else self.checkin.uuid)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
@@ -75,7 +127,3 @@ class CheckinScreen(Dialog[CheckinDraft | None]):
             (self.query_one(target) if target else self.query_one(PainRow)).focus()
             return
         self.dismiss(draft)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

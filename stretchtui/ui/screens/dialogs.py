@@ -1,4 +1,4 @@
-"""Small reusable modal dialogs: confirm, and pick one from a searchable list."""
+"""Small reusable modal dialogs: a notice, confirm, and pick one from a searchable list."""
 
 from __future__ import annotations
 
@@ -11,6 +11,32 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from stretchtui.ui.screens.base import Dialog
+
+
+class NoticeScreen(Dialog[None]):
+    """Tell one thing that needs reading (not a passing notification); any of Enter, Esc or o closes."""
+
+    BINDINGS = [Binding("enter,escape,o", "close", "OK", id="notice-ok")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.text, classes="dialog-question", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK (o)", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class ConfirmScreen(Dialog[bool]):

@@ -1,23 +1,25 @@
 """Add or edit an own exercise (one from a physiotherapist, say), with the same fields as the
-seeded ones and inline validation by the same rules the seed loader uses."""
+seeded ones, checked as they are typed by the same rules the seed loader uses (screens.form)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Sides, label
 from stretchtui.ui.screens.base import Dialog
+from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_block, field_row
+
+LABELS = validation.FIELD_LABELS
 
 
 def _lines(text: str) -> list[str]:
@@ -28,9 +30,10 @@ def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-class ExerciseForm(Dialog[Exercise | None]):
+class ExerciseForm(Form, Dialog[Exercise | None]):
     """Dismisses with a validated Exercise (not yet saved), or None when cancelled."""
 
+    CSS_PATH = ["dialogs.tcss", "forms.tcss"]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="exercise-save", priority=True),
         Binding("escape", "cancel", "Cancel", id="exercise-cancel"),
@@ -46,58 +49,53 @@ class ExerciseForm(Dialog[Exercise | None]):
         with Vertical(classes="dialog form wide"):
             yield Static("[b]Edit your exercise[/b]" if ex else "[b]New exercise[/b]", classes="dialog-question")
             with VerticalScroll(id="exercise-fields"):
-                with Grid(classes="form-grid"):
-                    yield Label("Name")
-                    yield Input(ex.name if ex else "", id="name", compact=True, max_length=validation.MAX_NAME,
-                                placeholder="e.g. Wall angels")
-                    yield Label("Other names")
-                    yield Input(", ".join(ex.aliases) if ex else "", id="aliases", compact=True,
-                                placeholder="comma-separated, optional")
-                    yield Label("Kind")
-                    yield Select([(label(k), k.value) for k in Kind], id="kind", compact=True,
-                                 value=ex.kind.value if ex else Kind.MOBILITY.value, allow_blank=False)
-                    yield Label("Position")
-                    yield Select([(label(p), p.value) for p in Position], id="position", compact=True,
-                                 value=ex.position.value if ex else Select.NULL, prompt="Choose…")
-                    yield Label("Intensity")
-                    yield Select([("1 gentle", 1), ("2 moderate", 2), ("3 demanding", 3)], id="intensity",
-                                 compact=True, value=ex.intensity if ex else 1, allow_blank=False)
-                    yield Label("Hold (s)")
-                    yield Input(str(dose.hold_seconds) if dose else "", id="hold_seconds", type="integer",
-                                compact=True, placeholder="0 for reps only")
-                    yield Label("Reps")
-                    yield Input(str(dose.reps) if dose else "", id="reps", type="integer", compact=True,
-                                placeholder="0 for a hold")
-                    yield Label("Sets")
-                    yield Input(str(dose.sets) if dose else "1", id="sets", type="integer", compact=True)
-                    yield Label("Sides")
-                    yield Select([(label(s).capitalize(), s.value) for s in Sides], id="sides", compact=True,
-                                 value=dose.sides.value if dose else Sides.BOTH.value, allow_blank=False)
-                    yield Label("Pace (s/rep)")
-                    yield Input(str(dose.pace_seconds) if dose else "3", id="pace_seconds", type="integer",
-                                compact=True)
-                    yield Label("")
-                    yield Checkbox("Desk-friendly (seated or standing, no floor)", ex.desk_friendly if ex else False,
-                                   id="desk_friendly", compact=True)
-                yield Label("Areas (space toggles)", classes="form-section")
-                yield SelectionList[str](*((label(a), a.value, bool(ex and a in ex.areas)) for a in Area),
-                                         id="areas", compact=True)
-                yield Label("Equipment", classes="form-section")
-                yield SelectionList[str](*((label(e), e.value, bool(ex and e in ex.equipment)) for e in Equipment),
-                                         id="equipment", compact=True)
-                yield Label("Steps (one per line)", classes="form-section")
-                yield TextArea("\n".join(ex.steps) if ex else "", id="steps", classes="form-text", compact=True)
-                yield Label("What you should feel", classes="form-section")
-                yield Input(ex.feel if ex else "", id="feel", compact=True)
-                yield Label("Cautions: when to stop (one per line)", classes="form-section")
-                yield TextArea("\n".join(ex.cautions) if ex else "", id="cautions", classes="form-text", compact=True)
-                yield Label("Source (who showed you)", classes="form-section")
-                yield Input(", ".join(ex.sources) if ex else "", id="sources", compact=True,
-                            placeholder="e.g. my physiotherapist, March 2026")
+                yield field_row(LABELS["name"], Input(ex.name if ex else "", id="name", compact=True,
+                                                      placeholder="e.g. Wall angels"))
+                yield field_row(LABELS["aliases"], Input(", ".join(ex.aliases) if ex else "", id="aliases",
+                                                         compact=True, placeholder="comma-separated, optional"))
+                yield field_row(LABELS["kind"], Select([(label(k), k.value) for k in Kind], id="kind", compact=True,
+                                                       value=ex.kind.value if ex else Kind.MOBILITY.value,
+                                                       allow_blank=False))
+                yield field_row(LABELS["position"], Select(
+                    [(label(p), p.value) for p in Position], id="position", compact=True,
+                    value=ex.position.value if ex else Select.NULL, prompt="Choose…"))
+                yield field_row(LABELS["intensity"], Select(
+                    [("1 gentle", 1), ("2 moderate", 2), ("3 demanding", 3)], id="intensity", compact=True,
+                    value=ex.intensity if ex else 1, allow_blank=False))
+                yield field_row(f"{LABELS['hold_seconds']} (s)", Input(
+                    str(dose.hold_seconds) if dose else "", id="hold_seconds", compact=True,
+                    placeholder="seconds; with reps, each rep's hold"))
+                yield field_row(LABELS["reps"], Input(str(dose.reps) if dose else "", id="reps", compact=True,
+                                                      placeholder="blank for a hold alone"))
+                yield field_row(LABELS["sets"], Input(str(dose.sets) if dose else "1", id="sets", compact=True))
+                yield field_row(LABELS["sides"], Select(
+                    [(label(s).capitalize(), s.value) for s in Sides], id="sides", compact=True,
+                    value=dose.sides.value if dose else Sides.BOTH.value, allow_blank=False))
+                yield field_row(f"{LABELS['pace_seconds']} (s/rep)", Input(
+                    str(dose.pace_seconds) if dose else "3", id="pace_seconds", compact=True))
+                yield Line(id="dose-summary", classes="form-note")
+                yield field_row("", Checkbox("Desk-friendly (seated or standing, no floor)",
+                                             ex.desk_friendly if ex else False, id="desk_friendly", compact=True))
+                yield field_block(f"{LABELS['areas']} (space toggles)", SelectionList[str](
+                    *((label(a), a.value, bool(ex and a in ex.areas)) for a in Area), id="areas", compact=True))
+                yield field_block(LABELS["equipment"], SelectionList[str](
+                    *((label(e), e.value, bool(ex and e in ex.equipment)) for e in Equipment),
+                    id="equipment", compact=True))
+                yield field_block(f"{LABELS['steps']} (one per line)", TextArea(
+                    "\n".join(ex.steps) if ex else "", id="steps", classes="form-text", compact=True))
+                yield field_block(LABELS["feel"], Input(ex.feel if ex else "", id="feel", compact=True))
+                yield field_block(f"{LABELS['cautions']}: when to stop (one per line)", TextArea(
+                    "\n".join(ex.cautions) if ex else "", id="cautions", classes="form-text", compact=True))
+                yield field_block(f"{LABELS['sources']} (who showed you)", Input(
+                    ", ".join(ex.sources) if ex else "", id="sources", compact=True,
+                    placeholder="e.g. my physiotherapist, March 2026"))
             yield Label("", id="exercise-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.form_changed()
 
     def gather(self) -> dict[str, Any]:
         """The form as the plain data the validator takes (the same shape as a seed entry)."""
@@ -107,8 +105,8 @@ class ExerciseForm(Dialog[Exercise | None]):
             value = self.query_one(f"#{ident}", Select).value
             return None if value is Select.NULL else value
 
-        def number(ident: str) -> Any:
-            return text(ident).strip() or 0
+        def number(ident: str, blank: int) -> Any:
+            return text(ident).strip() or blank
 
         return {
             "id": self.exercise.id if self.exercise else "my-new",
@@ -124,36 +122,35 @@ class ExerciseForm(Dialog[Exercise | None]):
             "feel": text("feel"),
             "cautions": _lines(self.query_one("#cautions", TextArea).text),
             "sources": _csv(text("sources")),
-            "dose": {"hold_seconds": number("hold_seconds"), "reps": number("reps"), "sets": number("sets") or 1,
-                     "sides": select("sides"), "pace_seconds": number("pace_seconds") or 3},
+            "dose": {"hold_seconds": number("hold_seconds", 0), "reps": number("reps", 0),
+                     "sets": number("sets", 1), "sides": select("sides"), "pace_seconds": number("pace_seconds", 3)},
         }
 
-    def _field_widget(self, field: str) -> Widget | None:
-        ident = field.split(".")[-1].split("[")[0]
-        return next(iter(self.query(f"#{ident}")), None)
+    def field_errors(self) -> Mapping[str, str]:
+        try:
+            validation.exercise(self.gather(), origin=Origin.USER)
+        except FieldError as error:
+            return errors_by_field(error)
+        return {}
+
+    def form_changed(self) -> None:
+        """The dose as the session will run it (with reps and a hold, each rep is held that long)."""
+        try:
+            dose = validation.dose(self.gather()["dose"])
+        except FieldError:
+            summary = ""
+        else:
+            summary = f"Dose: {dose_line(dose)}"
+        self.query_one("#dose-summary", Line).say(summary)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        for widget in self.query(".-invalid-field"):
-            widget.remove_class("-invalid-field")
-        try:
-            exercise = validation.exercise(self.gather(), origin=Origin.USER)
-        except FieldError as error:
-            name = error.field.split(".")[-1].split("[")[0].replace("_", " ")
-            self.query_one("#exercise-error", Label).update(Content(f"{name}: {error.message}"))
-            widget = self._field_widget(error.field)
-            if widget is not None:
-                widget.add_class("-invalid-field")
-                widget.focus()
-                widget.scroll_visible()
+        if not self.ready_to_save():
             return
+        exercise = validation.exercise(self.gather(), origin=Origin.USER)
         if self.exercise is not None:
             exercise = replace(exercise, id=self.exercise.id, uuid=self.exercise.uuid,
                                favourite=self.exercise.favourite)
         else:
             exercise = replace(exercise, id="")
         self.dismiss(exercise)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from stretchtui.ui.screens.base import Dialog
+
+
+GROUPS = ("This screen", "Everywhere", "Focused control")
+
+
+class KeyRow(NamedTuple):
+    """One row of `?`: the keys (as Textual names them), as shown, what they do, and where."""
+
+    keys: tuple[str, ...]
+    shown: str
+    description: str
+    group: str
+
+
+def key_rows(target: Screen) -> list[KeyRow]:
+    """The keys that work on `target` now, read from its live bindings, so the list cannot drift:
+    a key whose action is off (check_action) or dimmed is left out, and keys that do the same
+    thing (`q` and `esc`: End) share a row. Grouped: the screen's, everywhere, the focused widget's."""
+    from textual.app import App
+
+    rows: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    for key, active in target.active_bindings.items():
+        binding = active.binding
+        if not binding.description or not active.enabled:
+            continue
+        group = ("Everywhere" if isinstance(active.node, App)
+                 else "This screen" if isinstance(active.node, Screen) else "Focused control")
+        keys, shown = rows.setdefault((group, binding.description), ([], []))
+        keys.append(key)
+        display = binding.key_display or target.app.get_key_display(binding)
+        if display not in shown:
+            shown.append(display)
+    ordered = sorted(rows.items(), key=lambda item: GROUPS.index(item[0][0]))
+    return [KeyRow(tuple(keys), "/".join(shown), description, group)
+            for (group, description), (keys, shown) in ordered]
 
 
 class HelpScreen(Dialog[None]):
@@ -30,27 +67,10 @@ class HelpScreen(Dialog[None]):
             yield Static("Esc closes this list. Ctrl+P opens the command palette.", id="help-hint")
 
     def on_mount(self) -> None:
-        """Rows grouped: this screen's keys, then keys that work everywhere, then the focused widget's."""
-        from textual.app import App
-
-        groups: dict[str, list[tuple[str, str]]] = {"This screen": [], "Everywhere": [], "Focused control": []}
-        seen: set[tuple[str, str]] = set()
-        for active in self.target.active_bindings.values():
-            binding = active.binding
-            if not binding.description:
-                continue
-            key = binding.key_display or self.app.get_key_display(binding)
-            if (key, binding.description) in seen:
-                continue
-            seen.add((key, binding.description))
-            group = ("Everywhere" if isinstance(active.node, App)
-                     else "This screen" if isinstance(active.node, Screen) else "Focused control")
-            groups[group].append((key, binding.description))
         table = self.query_one(DataTable)
         table.add_columns("Key", "Does", "Where")
-        for group, rows in groups.items():
-            for key, description in rows:
-                table.add_row(key, description, group)
+        for row in key_rows(self.target):
+            table.add_row(row.shown, row.description, row.group)
 
     def action_close(self) -> None:
         self.dismiss(None)

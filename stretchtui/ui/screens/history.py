@@ -1,11 +1,19 @@
 """History: this week against the goal, 12 weeks, a 26-week heatmap, pain and sitting trends,
-relief per exercise, the session list with steps, and the streak with its audit."""
+relief per exercise, the session and check-in lists, and the streak with its audit.
+
+The record is correctable from here (issue 16): on the session list `x` removes a session; on the
+check-in list `e` edits a check-in and `x` removes one; a day of the heatmap or of the streak audit
+opens that day (screens.entry_dialogs.DayScreen) to mark it rest or flare or change what it holds.
+Ids are the short ids `stretchtui entries` lists."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,14 +24,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
-from stretchtui.core.history import bar, day_marks, heatmap_rows, week_start, weekly_totals
-from stretchtui.core.model import format_duration
+from stretchtui.core.checkins import REGION_LABELS, Checkin
+from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
+from stretchtui.core.days import day_label, span_label, time_label
+from stretchtui.core.entries import short_id
+from stretchtui.core.model import format_duration, format_sitting, plural
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.core.streaks import StreakSummary
 from stretchtui.core.timer import StepRecord
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.widgets.heatmap import Heatmap
 from stretchtui.ui.widgets.keybar import KeyBar
 
 
@@ -44,6 +56,31 @@ class HistoryData:
     sessions: list[SessionInfo]
     streak: StreakSummary
     steps: dict[int, list[StepRecord]] = field(default_factory=dict)
+    checkins: list[Checkin] = field(default_factory=list)  # newest first, over the heatmap's weeks
+
+
+class SessionTable(DataTable):
+    """The session list: the row under the cursor is the one `x` removes."""
+
+    BINDINGS = [Binding("x,delete", "screen.remove_session", "Remove…", id="history-session-remove",
+                        tooltip="Remove this session (asked first; u brings it back)")]
+
+
+class CheckinTable(DataTable):
+    """The check-in list: `e` or Enter edits the row under the cursor, `x` removes it."""
+
+    BINDINGS = [
+        Binding("e,enter", "screen.edit_checkin", "Edit", id="history-checkin-edit", key_display="e"),
+        Binding("x,delete", "screen.remove_checkin", "Remove…", id="history-checkin-remove",
+                tooltip="Remove this check-in (asked first; u brings it back)"),
+    ]
+
+
+class AuditTable(DataTable):
+    """The streak audit, a day a row: Enter opens the day under the cursor."""
+
+    BINDINGS = [Binding("enter", "screen.open_audit_day", "Open day", id="history-audit-open", key_display="⏎",
+                        tooltip="The day's sessions and check-ins, and its rest or flare mark")]
 
 
 class HistoryScreen(StretchAppMixin, Screen):
@@ -53,6 +90,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         Binding("w", "tab('week')", "Week", id="history-week"),
         Binding("t", "tab('trends')", "Trends", id="history-trends"),
         Binding("l", "tab('sessions')", "Sessions", id="history-sessions"),
+        Binding("c", "tab('checkins')", "Check-ins", id="history-checkins"),
         Binding("k", "tab('streak')", "Streak", id="history-streak"),
         Binding("r", "app.weekly_report", "Report", id="history-report",
                 tooltip="The weekly report: adherence, pain, relief and notes, to hand to a physiotherapist"),
@@ -90,7 +128,7 @@ class HistoryScreen(StretchAppMixin, Screen):
                 with VerticalScroll():
                     yield Static("", id="history-week-bars")
                     yield Static("", id="history-weeks")
-                    yield Static("", id="history-heatmap")
+                    yield Heatmap(HEATMAP_WEEKS, id="history-heatmap")
             with TabPane("Trends", id="trends"):
                 with VerticalScroll():
                     yield Static("", id="history-pain-title")
@@ -101,16 +139,22 @@ class HistoryScreen(StretchAppMixin, Screen):
                     yield Static("", id="history-relief")
             with TabPane("Sessions", id="sessions"):
                 with Horizontal():
-                    yield DataTable(id="history-session-table", cursor_type="row", zebra_stripes=True)
+                    yield SessionTable(id="history-session-table", cursor_type="row", zebra_stripes=True)
                     yield Static("", id="history-session-detail")
+            with TabPane("Check-ins", id="checkins"):
+                with Horizontal():
+                    yield CheckinTable(id="history-checkin-table", cursor_type="row", zebra_stripes=True)
+                    yield Static("", id="history-checkin-detail")
             with TabPane("Streak", id="streak"):
                 with Horizontal():
-                    yield DataTable(id="history-audit", cursor_type="row")
+                    yield AuditTable(id="history-audit", cursor_type="row")
                     yield Static("", id="history-streak-panel")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#history-session-table", DataTable).add_columns("Date", "Routine", "Min", "Status", "Pain")
+        self.query_one("#history-session-table", DataTable).add_columns("ID", "Date", "Routine", "Min", "Status",
+                                                                        "Pain")
+        self.query_one("#history-checkin-table", DataTable).add_columns("ID", "Date", "Time", "Worst", "Sitting h")
         self.query_one("#history-audit", DataTable).add_columns("Day", "Status")
         self.reload()
 
@@ -118,7 +162,12 @@ class HistoryScreen(StretchAppMixin, Screen):
         self.reload()
 
     def action_tab(self, tab: str) -> None:
+        """Show a tab and focus what acts on it: the heatmap, a list, the audit."""
         self.query_one(TabbedContent).active = tab
+        target = {"week": "#history-heatmap", "sessions": "#history-session-table",
+                  "checkins": "#history-checkin-table", "streak": "#history-audit"}.get(tab)
+        if target is not None:
+            self.query_one(target).focus()
 
     @store_work(exclusive=True, group="history-load")
     def reload(self) -> None:
@@ -149,7 +198,8 @@ class HistoryScreen(StretchAppMixin, Screen):
             today=week.today, goal_minutes=week.goal_minutes, minutes=week.minutes, marks=week.marks,
             pain=store.pain_by_day(trend_since), sitting=store.sitting_by_day(trend_since),
             session_days=week.session_days, relief=store.relief_by_exercise(), sessions=store.sessions_list(),
-            streak=store.streak_summary(week.today))
+            streak=store.streak_summary(week.today),
+            checkins=store.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1])
         post_if_current(self, self.Loaded(data))
 
     def _show_week(self, today: date, goal: int, minutes: dict[date, float], marks: dict[date, str]) -> None:
@@ -170,13 +220,12 @@ class HistoryScreen(StretchAppMixin, Screen):
         totals = weekly_totals(minutes, today, 12)
         top = max([v for _, v in totals] + [1])
         weeks = ["", "[b $accent]Last 12 weeks[/]  total minutes"]
-        weeks += [f"{start:%d %b}  {bar(value, top, 30)} {value:5.0f}" for start, value in totals]
+        starts = [day_label(start, today, weekday=False) for start, _ in totals]
+        width = max(map(len, starts), default=0)
+        weeks += [f"{start:<{width}}  {bar(value, top, 30)} {value:5.0f}" for start, (_, value) in zip(starts, totals)]
         self.query_one("#history-weeks", Static).update(Content.from_markup("\n".join(weeks)))
 
-        rows = heatmap_rows(minutes, marks, today, HEATMAP_WEEKS, goal)
-        heat = ["", "[b $accent]26 weeks[/]  darker = more minutes · r rest · f flare"]
-        heat += [f"{name} {escape(row)}" for name, row in zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), rows)]
-        self.query_one("#history-heatmap", Static).update(Content.from_markup("\n".join(heat)))
+        self.query_one(Heatmap).show(minutes, marks, today, goal)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -206,21 +255,32 @@ class HistoryScreen(StretchAppMixin, Screen):
         self.query_one("#history-relief", Static).update(Content.from_markup("\n".join(relief)))
 
         table = self.query_one("#history-session-table", DataTable)
-        table.clear()
-        for info in data.sessions:
-            pain = (f"{info.pain_before}→{info.pain_after}" if info.pain_before is not None and info.pain_after is not None
-                    else "")
-            table.add_row(f"{info.day:%d %b %y}", info.routine_name[:22], f"{info.active_seconds / 60:.0f}",
-                          info.status.value, pain, key=str(info.id))
+        with keeping_cursor(table):
+            for info in data.sessions:
+                pain = (f"{info.pain_before}→{info.pain_after}"
+                        if info.pain_before is not None and info.pain_after is not None else "")
+                table.add_row(short_id(info.uuid), day_label(info.day, today, weekday=False),
+                              Text(info.routine_name[:20]), f"{info.active_seconds / 60:.0f}", info.status.value, pain,
+                              key=str(info.id))
         if not data.sessions:
             self.query_one("#history-session-detail", Static).update("No sessions yet.")
 
+        checkin_table = self.query_one("#history-checkin-table", DataTable)
+        with keeping_cursor(checkin_table):
+            for checkin in data.checkins:
+                worst = max((p.pain for p in checkin.pains), default=None)
+                checkin_table.add_row(short_id(checkin.uuid), day_label(checkin.day, today, weekday=False),
+                                      time_label(checkin.at, checkin.zone), "" if worst is None else str(worst),
+                                      "" if checkin.sitting_hours is None else f"{checkin.sitting_hours:g}",
+                                      key=checkin.uuid)
+        self._show_checkin(self.highlighted_checkin())
+
         audit_table = self.query_one("#history-audit", DataTable)
-        audit_table.clear()
-        audits = data.streak.audits()
-        for day in sorted(audits, reverse=True)[:60]:
-            audit_table.add_row(f"{day:%a %d %b}", audits[day].status.value, key=day.isoformat())
-        self._show_streak(None)
+        with keeping_cursor(audit_table):
+            audits = data.streak.audits()
+            for day in sorted(audits, reverse=True)[:60]:
+                audit_table.add_row(day_label(day, today), audits[day].status.value, key=day.isoformat())
+        self._show_streak(self.highlighted_audit_day())
 
     def _show_streak(self, day: date | None) -> None:
         if self.data is None:
@@ -228,17 +288,97 @@ class HistoryScreen(StretchAppMixin, Screen):
         streak = self.data.streak
         lines = [f"[b $accent]Current[/] {streak.current} d", f"[b $accent]Longest[/] {streak.longest} d"]
         if streak.longest_start and streak.longest_end:
-            lines.append(f"  {streak.longest_start:%d %b %Y} – {streak.longest_end:%d %b %Y}")
+            lines.append(f"  {span_label(streak.longest_start, streak.longest_end, self.data.today, weekday=False)}")
         lines.append(f"[b $accent]Strength[/] {streak.strength:.0%}")
         if day is not None:
             audit = streak.audit(day)
-            lines += ["", f"[b]{day:%A %d %B}[/b]", escape(audit.reason)]
+            lines += ["", f"[b]{day_label(day, self.data.today, long=True)}[/b]", escape(audit.reason)]
         self.query_one("#history-streak-panel", Static).update(Content.from_markup("\n".join(lines)))
 
     @on(DataTable.RowHighlighted, "#history-audit")
     def _audit_day(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key.value:
             self._show_streak(date.fromisoformat(event.row_key.value))
+
+    def highlighted_audit_day(self) -> date | None:
+        key = row_key(self.query_one("#history-audit", DataTable))
+        return date.fromisoformat(key) if key else None
+
+    def action_open_audit_day(self) -> None:
+        day = self.highlighted_audit_day()
+        if day is not None:
+            self.open_day(day)
+
+    @on(Heatmap.DayChosen)
+    def _heatmap_day(self, message: Heatmap.DayChosen) -> None:
+        self.open_day(message.day)
+
+    def open_day(self, day: date) -> None:
+        """The day's record: its entries, its mark, how the streak saw it (screens.entry_dialogs)."""
+        from stretchtui.ui.screens.entry_dialogs import DayScreen
+
+        self.app.push_screen(DayScreen(day))
+
+    # ------------------------------------------------------------------ check-ins
+
+    def highlighted_checkin(self) -> Checkin | None:
+        key = row_key(self.query_one("#history-checkin-table", DataTable))
+        return next((c for c in self.data.checkins if c.uuid == key), None) if self.data and key else None
+
+    @on(DataTable.RowHighlighted, "#history-checkin-table")
+    def _checkin_row(self) -> None:
+        self._show_checkin(self.highlighted_checkin())
+
+    def _show_checkin(self, checkin: Checkin | None) -> None:
+        detail = self.query_one("#history-checkin-detail", Static)
+        if checkin is None:
+            detail.update(Content("No check-ins in the last 26 weeks." if self.data and not self.data.checkins
+                                  else ""))
+            return
+        today = self.data.today if self.data else checkin.day
+        lines = [f"[b]{day_label(checkin.day, today)}, {time_label(checkin.at, checkin.zone)}[/b]  "
+                 f"[$text-muted]{short_id(checkin.uuid)}[/]"]
+        lines += [f"{escape(REGION_LABELS[p.region])}{f' ({p.side})' if p.side else ''}: {p.pain}/10"
+                  for p in checkin.pains] or ["[$text-muted]No pain noted.[/]"]
+        if checkin.sitting_hours is not None:
+            lines.append(format_sitting(checkin.sitting_hours).capitalize())
+        if checkin.no_comfortable_position:
+            lines.append("No position was comfortable")
+        if checkin.note:
+            lines.append(f"“{escape(checkin.note)}”")
+        if checkin.source != "app":
+            lines.append(f"[$text-muted]From {escape(checkin.source)}[/]")
+        lines += ["", "[$text-muted]e edit · x remove[/]"]
+        detail.update(Content.from_markup("\n".join(lines)))
+
+    def action_edit_checkin(self) -> None:
+        checkin = self.highlighted_checkin()
+        if checkin is not None:
+            self.stretch_app.edit_checkin(checkin)
+
+    def action_remove_checkin(self) -> None:
+        checkin = self.highlighted_checkin()
+        if checkin is not None:
+            self._ask_to_remove(checkin.uuid)
+
+    def action_remove_session(self) -> None:
+        key = row_key(self.query_one("#history-session-table", DataTable))
+        info = next((s for s in self.data.sessions if str(s.id) == key), None) if self.data and key else None
+        if info is not None:
+            self._ask_to_remove(info.uuid)
+
+    @store_work(group="history-write")
+    def _ask_to_remove(self, uuid: str) -> None:
+        """The entry as `stretchtui entries` names it, then the question (StretchApp.ask_to_remove)."""
+        from stretchtui.core.errors import UserError
+
+        try:
+            entry = self.stretch_app.store.find_entry(uuid)
+        except UserError as gone:  # removed meanwhile, by the CLI or another window
+            self.app.call_from_thread(self.notify, str(gone), severity="warning", markup=False)
+            self.reload()
+            return
+        self.app.call_from_thread(self.stretch_app.ask_to_remove, entry)
 
     @on(DataTable.RowHighlighted, "#history-session-table")
     def _session_row(self, event: DataTable.RowHighlighted) -> None:
@@ -255,13 +395,34 @@ class HistoryScreen(StretchAppMixin, Screen):
     @on(StepsLoaded)
     def _steps_loaded(self, message: StepsLoaded) -> None:
         info = message.session
-        lines = [f"[b]{escape(info.routine_name)}[/b]  {info.day:%a %d %b %Y}",
+        today = self.data.today if self.data is not None else info.day
+        lines = [f"[b]{escape(info.routine_name)}[/b]  {day_label(info.day, today)}",
                  f"{format_duration(int(info.active_seconds))} of work · {info.status.value}"
                  + (" · recorded afterwards" if info.source == "backfill" else "")]
+        if info.exercises.total:  # the same counts as the session's summary (core.sessions)
+            lines.append(f"Exercises {escape(info.exercises.describe())}")
         for step in message.steps:
             side = "" if step.side.value == "both" else f" {step.side.value}"
-            what = (f"{step.reps_done}/{step.planned_reps} reps" if step.planned_reps
+            what = (f"{step.reps_done}/{plural(step.planned_reps, 'rep')}" if step.planned_reps
                     else f"{step.actual_hold_seconds:.0f}/{step.planned_hold_seconds} s")
             hurt = f" (pain {step.hurt_pain})" if step.hurt_pain is not None else ""
             lines.append(f" {escape(step.exercise_name)}{side}: {what} · {step.outcome.value}{hurt}")
         self.query_one("#history-session-detail", Static).update(Content.from_markup("\n".join(lines)))
+
+
+def row_key(table: DataTable) -> str | None:
+    """The key of the row under the table's cursor, if it has rows."""
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+@contextmanager
+def keeping_cursor(table: DataTable) -> Iterator[None]:
+    """Refill a table and keep its cursor where it was (clamped to the new rows): a reload after
+    an edit or a removal must not throw the cursor back to the top."""
+    row = table.cursor_row
+    table.clear()
+    yield
+    if table.row_count:
+        table.move_cursor(row=min(row, table.row_count - 1), animate=False)

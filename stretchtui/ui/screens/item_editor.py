@@ -1,30 +1,31 @@
-"""Per-item overrides in a routine: hold, reps, sets, sides and rest after. Blank = the exercise's own."""
+"""Per-item overrides in a routine: hold, reps, sets, sides and rest after. Blank = the exercise's own.
+Checked as they are typed (screens.form), by the same rules as a routine file."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Exercise, RoutineItem, Sides, label
 from stretchtui.ui.screens.base import Dialog
+from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_row
 
-NUMBER_FIELDS = (
-    ("hold_seconds", "Hold (s)", validation.MAX_HOLD),
-    ("reps", "Reps", validation.MAX_REPS),
-    ("sets", "Sets", validation.MAX_SETS),
-    ("rest_after_seconds", "Rest after (s)", validation.MAX_REST),
-)
+LABELS = validation.FIELD_LABELS
+NUMBER_FIELDS = (("hold_seconds", " (s)"), ("reps", ""), ("sets", ""), ("rest_after_seconds", " (s)"))
 
 
-class ItemEditor(Dialog[RoutineItem | None]):
-    """Edit one routine item's dose; validates inline and dismisses with the new item."""
+class ItemEditor(Form, Dialog[RoutineItem | None]):
+    """Edit one routine item's dose; dismisses with the new item."""
 
+    CSS_PATH = ["dialogs.tcss", "forms.tcss"]
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", id="item-apply", priority=True),
         Binding("escape", "cancel", "Cancel", id="item-cancel"),
@@ -40,27 +41,30 @@ class ItemEditor(Dialog[RoutineItem | None]):
         defaults = {"hold_seconds": dose.hold_seconds, "reps": dose.reps, "sets": dose.sets,
                     "rest_after_seconds": "routine's"}
         with Vertical(classes="dialog form"):
-            yield Static(f"[b]{self.exercise.name}[/b]: dose in this routine", classes="dialog-question")
+            yield Static(Content.from_markup("[b]$name[/b]: dose in this routine", name=self.exercise.name),
+                         classes="dialog-question")
             yield Static(f"Leave a field blank to use the exercise's own ({dose.describe()}).", classes="dialog-hint")
-            with Grid(classes="form-grid"):
-                for field, title, limit in NUMBER_FIELDS:
-                    yield Label(title)
-                    current = getattr(self.item, field)
-                    yield Input("" if current is None else str(current), id=field, type="integer",
-                                placeholder=f"{defaults[field]}", compact=True, max_length=len(str(limit)))
-                yield Label("Sides")
-                yield Select([(f"Exercise's own ({label(dose.sides)})", "default"),
-                              *((label(s).capitalize(), s.value) for s in Sides)],
-                             value=self.item.sides.value if self.item.sides else "default", allow_blank=False,
-                             id="sides", compact=True)
+            for field, unit in NUMBER_FIELDS:
+                current = getattr(self.item, field)
+                yield field_row(LABELS[field] + unit, Input("" if current is None else str(current), id=field,
+                                                            placeholder=f"{defaults[field]}", compact=True))
+            yield field_row(LABELS["sides"], Select(
+                [(f"Exercise's own ({label(dose.sides)})", "default"), *((label(s).capitalize(), s.value) for s in Sides)],
+                value=self.item.sides.value if self.item.sides else "default", allow_blank=False, id="sides",
+                compact=True))
+            yield Line(id="dose-summary", classes="form-note")
             yield Label("", id="item-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply (Ctrl+S)", id="apply", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
 
+    def on_mount(self) -> None:
+        self.form_changed()
+
     def build_item(self) -> RoutineItem:
+        """The item as typed; FieldErrors names every bad field (a dose with neither hold nor reps too)."""
         data: dict[str, object] = {"exercise": self.exercise.id}
-        for field, _title, _limit in NUMBER_FIELDS:
+        for field, _unit in NUMBER_FIELDS:
             value = self.query_one(f"#{field}", Input).value.strip()
             if value:
                 data[field] = value
@@ -68,24 +72,24 @@ class ItemEditor(Dialog[RoutineItem | None]):
         if sides != "default":
             data["sides"] = sides
         item = validation.routine_item(data, "dose", {self.exercise.id})
-        dose = item.dose_for(self.exercise)
-        if dose.hold_seconds == 0 and dose.reps == 0:
-            raise FieldError("dose.hold_seconds", "a dose needs a hold or some reps")
+        validation.dose_has_work(item.dose_for(self.exercise))
         return item
+
+    def field_errors(self) -> Mapping[str, str]:
+        try:
+            self.build_item()
+        except FieldError as error:
+            return errors_by_field(error)
+        return {}
+
+    def form_changed(self) -> None:
+        try:
+            summary = f"Dose: {dose_line(self.build_item().dose_for(self.exercise))}"
+        except FieldError:
+            summary = ""
+        self.query_one("#dose-summary", Line).say(summary)
 
     @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
-        try:
-            item = self.build_item()
-        except FieldError as error:
-            field = error.field.split(".")[-1]
-            names = {f: t for f, t, _ in NUMBER_FIELDS}
-            self.query_one("#item-error", Label).update(Content(f"{names.get(field, field)}: {error.message}"))
-            if field in names:
-                self.query_one(f"#{field}", Input).focus()
-            return
-        self.dismiss(item)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.ready_to_save():
+            self.dismiss(self.build_item())

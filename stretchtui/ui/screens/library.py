@@ -16,10 +16,11 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, label
+from stretchtui.core.model import (Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, label,
+                                   plural)
 from stretchtui.core.search import LibraryFilter
 from stretchtui.core.vocabulary import Condition
-from stretchtui.ui.screens.dialogs import ConfirmScreen, PickScreen
+from stretchtui.ui.screens.dialogs import ConfirmScreen, NoticeScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.navbar import NavBar
@@ -32,6 +33,9 @@ AREA_OPTIONS = [(label(a), a) for a in Area]
 POSITION_OPTIONS = [(label(p), p) for p in Position]
 KIND_OPTIONS = [(label(k), k) for k in Kind]
 EQUIPMENT_OPTIONS = [("Needs nothing", "none"), *((label(e), e) for e in Equipment)]
+NO_MATCHES = "No matches. Esc clears the search and filters."
+FAVOURITES_VIEWS = ("all", "first", "only")
+"""What `v` steps through: the usual order, favourites first, favourites only."""
 
 
 class LibraryScreen(StretchAppMixin, Screen):
@@ -45,6 +49,8 @@ class LibraryScreen(StretchAppMixin, Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="library-search", key_display="/"),
         Binding("f", "toggle_favourite", "Favourite", id="library-favourite"),
+        Binding("v", "cycle_favourites", "Favourites first/only", id="library-favourites-view", show=False,
+                tooltip="Show favourites first, then only favourites, then all in the usual order"),
         Binding("s", "start_exercise", "Start", id="library-start"),
         Binding("a", "add_to_routine", "Add to routine", id="library-add-to-routine"),
         Binding("n", "new_exercise", "New exercise", id="library-new-exercise"),
@@ -63,14 +69,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         """Posted from the loader thread with every exercise."""
 
         exercises: list[Exercise]
-        highlight: str | None = None
         conditions: frozenset[Condition] = frozenset()
-
-    @dataclass
-    class ConditionsLoaded(Message):
-        """The health profile's conditions, read again when the screen is shown again."""
-
-        conditions: frozenset[Condition]
 
     def __init__(self) -> None:
         super().__init__()
@@ -82,6 +81,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         self.hide_not_for_you = False
         self.hidden = 0
         self._loaded_once = False
+        self._highlight: str | None = None  # the exercise to highlight once the load in progress lands
 
     def compose(self) -> ComposeResult:
         yield NavBar("library")
@@ -104,33 +104,37 @@ class LibraryScreen(StretchAppMixin, Screen):
         self.query_one("#exercise-list", OptionList).loading = True
         self.load_exercises()
 
-    @store_work(exclusive=True, group="library-load")
     def load_exercises(self, highlight: str | None = None) -> None:
+        """Load every exercise again, then highlight `highlight` (kept even if a later load, such as
+        the one on showing the screen again, replaces this one)."""
+        if highlight is not None:
+            self._highlight = highlight
+        self._load()
+
+    @store_work(exclusive=True, group="library-load")
+    def _load(self) -> None:
         store = self.stretch_app.store
-        post_if_current(self, self.Loaded(store.exercises(), highlight, store.safety_profile().conditions))
+        post_if_current(self, self.Loaded(store.exercises(), store.safety_profile().conditions))
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
+        highlight, self._highlight = self._highlight, None
+        unchanged = (message.exercises, message.conditions, highlight) == (self.all_exercises, self.conditions, None)
         self.all_exercises = message.exercises
         self.conditions = message.conditions
         self._loaded_once = True
         self.query_one("#exercise-list", OptionList).loading = False
-        self.refresh_list(keep=message.highlight)
+        if not unchanged:
+            self.refresh_list(keep=highlight)
+        elif (exercise := self.selected_exercise()) is not None:
+            self.load_usage(exercise.id)  # a session meanwhile may have done it again
 
     @on(events.ScreenResume)
     def _resumed(self) -> None:
-        if self._loaded_once:  # the conditions may have changed in Settings meanwhile
-            self.load_conditions()
-
-    @store_work(exclusive=True, group="library-conditions")
-    def load_conditions(self) -> None:
-        post_if_current(self, self.ConditionsLoaded(self.stretch_app.store.safety_profile().conditions))
-
-    @on(ConditionsLoaded)
-    def _on_conditions(self, message: ConditionsLoaded) -> None:
-        if message.conditions != self.conditions:
-            self.conditions = message.conditions
-            self.refresh_list()
+        """Shown again: favourites, own exercises and conditions changed elsewhere meanwhile (in
+        Settings, another window) are shown. Not before the first load, which it would cancel."""
+        if self._loaded_once:
+            self.load_exercises()
 
     def not_for_you(self, exercise: Exercise) -> bool:
         """The exercise does not suit a condition in the health profile."""
@@ -157,9 +161,19 @@ class LibraryScreen(StretchAppMixin, Screen):
         mark = "\n    [$text-warning]⚠ not for you[/]" if self.not_for_you(ex) else ""  # a line of its own
         return f"{star}{escape(ex.name)}{own}{mark}"
 
+    @property
+    def favourites_view(self) -> str:
+        """'all', 'first' or 'only' (FAVOURITES_VIEWS), as the filter has it."""
+        return "only" if self.filter.favourites_only else "first" if self.filter.favourites_first else "all"
+
     def _update_count(self) -> None:
         total, shown = len(self.all_exercises), len(self.shown)
-        text = f"{shown} of {total}" if self.filter.active or self.hidden else f"{total} exercises"
+        if not shown and total:
+            text = "no matches"
+        else:
+            text = f"{shown} of {total}" if self.filter.active or self.hidden else plural(total, "exercise")
+        if self.favourites_view != "all":
+            text += f" · ★ {self.favourites_view} (v)"
         if self.hidden:
             text += f" · {self.hidden} not for you hidden (x shows)"
         elif self.conditions and (marked := sum(1 for ex in self.shown if self.not_for_you(ex))):
@@ -180,6 +194,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         exercise = self.selected_exercise()
         detail = self.query_one(ExerciseDetail)
         detail.conditions = self.conditions
+        detail.placeholder = NO_MATCHES if self.all_exercises and not self.shown else ""
         if exercise is not detail.exercise:
             detail.exercise = exercise
             if exercise is not None:
@@ -240,6 +255,12 @@ class LibraryScreen(StretchAppMixin, Screen):
         self.hide_not_for_you = not self.hide_not_for_you
         self.refresh_list()
 
+    def action_cycle_favourites(self) -> None:
+        """v: favourites first, then favourites only, then back to the usual order."""
+        view = FAVOURITES_VIEWS[(FAVOURITES_VIEWS.index(self.favourites_view) + 1) % len(FAVOURITES_VIEWS)]
+        self.filter = replace(self.filter, favourites_first=view == "first", favourites_only=view == "only")
+        self.refresh_list()
+
     def action_clear_filters(self) -> None:
         self.query_one("#search", Input).value = ""
         for select in self.query(Select):
@@ -297,13 +318,28 @@ class LibraryScreen(StretchAppMixin, Screen):
         if exercise.origin is not Origin.USER:
             self.notify("Built-in exercises cannot be deleted.", severity="warning")
             return
+        self.ask_to_delete(exercise)
+
+    @store_work(group="library-load")
+    def ask_to_delete(self, exercise: Exercise) -> None:
+        """Say which routines use the exercise before anything else (it cannot go while they do);
+        only an exercise no routine uses gets the question."""
+        using = [r.name for r in self.stretch_app.store.routines() if any(i.exercise_id == exercise.id for i in r.items)]
+        if using:
+            quoted = [f"“{name}”" for name in using]
+            names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+            which = ("your routine", "that routine") if len(using) == 1 else ("your routines", "those routines")
+            notice = NoticeScreen(f"“{exercise.name}” is used in {which[0]} {names}. Take it out of {which[1]} "
+                                  "first (Routines, e to edit), then delete it.")
+            self.app.call_from_thread(self.app.push_screen, notice)
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.delete_exercise(exercise.id)
 
-        self.app.push_screen(ConfirmScreen(f"Delete your exercise “{exercise.name}”?", yes="Delete", no="Keep it"),
-                             answered)
+        self.app.call_from_thread(self.app.push_screen, ConfirmScreen(
+            f"Delete your exercise “{exercise.name}”? No routine uses it.", yes="Delete", no="Keep it"), answered)
 
     @store_work(group="library-write")
     def delete_exercise(self, exercise_id: str) -> None:
@@ -327,7 +363,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     @store_work(group="library-load")
     def pick_routine_for(self, exercise: Exercise) -> None:
         own = [r for r in self.stretch_app.store.routines() if r.editable]
-        choices = [("", "+ A new routine"), *((r.id, f"{r.name}  ({len(r.items)} exercises)") for r in own)]
+        choices = [("", "+ A new routine"), *((r.id, f"{r.name}  ({plural(len(r.items), 'exercise')})") for r in own)]
 
         def picked(routine_id: str | None) -> None:
             if routine_id is not None:
@@ -352,4 +388,4 @@ class LibraryScreen(StretchAppMixin, Screen):
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         self.app.call_from_thread(self.notify, f"Added “{exercise.name}” to “{saved.name}” "
-                                               f"({len(saved.items)} exercises).")
+                                               f"({plural(len(saved.items), 'exercise')}).")

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from stretchtui.core.history import week_start
+from stretchtui.core.instants import FIRST_WEEK
 from stretchtui.core.report import (
     Section,
     WeeklyReport,
@@ -134,17 +135,23 @@ class ReportScreen(StretchAppMixin, Screen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """'Next week' is dimmed on the current week: a week that has not started has no report."""
+        """'Next week' is dimmed on the current week: a week that has not started has no report.
+        'Previous week' is dimmed on the first week stretchtui keeps (core.instants)."""
         if action == "week" and parameters and parameters[0] == 1:
             return None if self._is_current_week() else True
+        if action == "week" and parameters and parameters[0] == -1:
+            return None if self._is_first_week() else True
         return True
+
+    def _is_first_week(self) -> bool:
+        return (self.monday or week_start(self.stretch_app.current_day())) <= FIRST_WEEK
 
     def _is_current_week(self) -> bool:
         today = self.stretch_app.current_day()
         return (self.monday or week_start(today)) >= week_start(today)
 
     def action_week(self, step: int) -> None:
-        if step > 0 and self._is_current_week():
+        if (step > 0 and self._is_current_week()) or (step < 0 and self._is_first_week()):
             return
         self.monday = (self.monday or week_start(self.stretch_app.current_day())) + timedelta(weeks=step)
         self.reload()

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.model import Exercise, Origin, Routine, format_duration
+from stretchtui.core.model import Exercise, Origin, Routine, format_duration, plural
 from stretchtui.ui.screens.builder import RoutineBuilder
 from stretchtui.ui.screens.dialogs import ConfirmScreen
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
@@ -42,12 +42,13 @@ class RoutinesScreen(StretchAppMixin, Screen):
     class Loaded(Message):
         routines: list[Routine]
         exercises: dict[str, Exercise]
-        highlight: str | None = None
 
     def __init__(self) -> None:
         super().__init__()
         self.routines: list[Routine] = []
         self.exercises: dict[str, Exercise] = {}
+        self._loaded_once = False
+        self._highlight: str | None = None  # the routine to highlight once the load in progress lands
 
 
     def compose(self) -> ComposeResult:
@@ -60,16 +61,33 @@ class RoutinesScreen(StretchAppMixin, Screen):
     def on_mount(self) -> None:
         self.reload(highlight=self.stretch_app.show_routine)
 
-    @store_work(exclusive=True, group="routines-load")
+    def on_screen_resume(self) -> None:
+        """Shown again: routines made or changed elsewhere meanwhile (the Library's "add to a new
+        routine", another window) are listed. Not before the first load, which it would cancel."""
+        if self._loaded_once:
+            self.reload()
+
     def reload(self, highlight: str | None = None) -> None:
+        """Load the routines again, then highlight `highlight` (kept even if a later load, such as
+        the one on showing the screen again, replaces this one)."""
+        if highlight is not None:
+            self._highlight = highlight
+        self._load()
+
+    @store_work(exclusive=True, group="routines-load")
+    def _load(self) -> None:
         store = self.stretch_app.store
-        post_if_current(self, self.Loaded(store.routines(), store.exercise_index(), highlight))
+        post_if_current(self, self.Loaded(store.routines(), store.exercise_index()))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        self._loaded_once = True
+        highlight, self._highlight = self._highlight, None
+        if (message.routines, message.exercises, highlight) == (self.routines, self.exercises, None):
+            return  # nothing changed: the list stays as it is, scrolled where it was
         self.routines, self.exercises = message.routines, message.exercises
         option_list = self.query_one("#routine-list", OptionList)
-        keep = message.highlight or (self.selected.id if self.selected else None)
+        keep = highlight or (self.selected.id if self.selected else None)
         option_list.clear_options()
         previous_origin = None
         for routine in self.routines:
@@ -78,8 +96,8 @@ class RoutinesScreen(StretchAppMixin, Screen):
                 option_list.add_option(Option(f"[b $text-muted]{heading}[/]", disabled=True))
                 previous_origin = routine.origin
             minutes = format_duration(routine.duration_seconds(self.exercises))
-            option_list.add_option(Option(f"{routine.name}\n  [$text-muted]{minutes} · {len(routine.items)} "
-                                          f"exercises[/]", id=routine.id))
+            option_list.add_option(Option(f"{routine.name}\n  [$text-muted]{minutes} · "
+                                          f"{plural(len(routine.items), 'exercise')}[/]", id=routine.id))
         ids = [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
         if keep is not None and keep in ids:
             option_list.highlighted = ids.index(keep)

@@ -26,7 +26,7 @@ from textual.widgets import Digits, Label, Static
 
 from stretchtui.core import cues
 from stretchtui.core.after_hurt import offer_after_hurt
-from stretchtui.core.model import Condition, Exercise, Kind, Routine
+from stretchtui.core.model import Condition, Exercise, Kind, Routine, plural
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import (
@@ -46,6 +46,7 @@ from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionS
 from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.workers import store_work
 from stretchtui.ui.widgets.keybar import KeyBar
+from stretchtui.ui.widgets.navbar import SessionBadge
 from stretchtui.ui.widgets.progress_line import ProgressLine
 
 
@@ -59,13 +60,15 @@ PHASE_TITLES = {
 }
 SAVE_RETRY_DELAYS = (0.1, 0.25, 0.5, 1.0)  # seconds between tries of a write the database kept waiting
 BREATH_SECONDS = 4  # in for four, out for four: a calm pace for slow mobility moves
+# The actions that act on a running timer (check_action turns them off before it starts and once it ends).
+TIMER_ACTIONS = frozenset({"pause", "resume", "next", "back", "adjust", "reps", "done", "restart", "hurts", "info"})
 
 
 def streak_line(current: int, today_done: bool) -> str:
     """'3 days, done today' / 'no streak yet: today is not done'."""
     if current == 0:
         return "done today: a new streak starts" if today_done else "no streak yet: today's goal is not met"
-    days = f"{current} day{'s' if current != 1 else ''}"
+    days = plural(current, "day")
     return f"{days}, done today" if today_done else f"{days}, not done today yet"
 
 
@@ -75,8 +78,11 @@ def clock_text(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
-    """Runs `routine`; dismisses with the saved session (or None if discarded)."""
+class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_bindings=False):
+    """Runs `routine`; dismisses with the saved session (or None if discarded).
+
+    Only its own keys (no focus or copy keys: nothing here takes focus), each shown only while it
+    does something (check_action): the key bar and `?` list exactly the keys that work now."""
 
     CSS_PATH = "session.tcss"  # read when first shown (see stretchtui.tcss)
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60
@@ -84,11 +90,15 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
 
     TITLE = "Session"
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause", id="session-pause"),
+        Binding("space", "pause", "Pause", id="session-pause"),
+        Binding("space", "resume", "Resume", id="session-resume"),
         Binding("n,right", "next", "Next", id="session-next", key_display="n/→"),
         Binding("p,left", "back", "Back", id="session-back", key_display="p/←"),
+        # +/- change a countdown by ten seconds; a reps step by one rep (its count is what shows).
         Binding("plus,equals_sign", "adjust(10)", "±10 s", id="session-plus", key_display="+/-"),
-        Binding("minus,underscore", "adjust(-10)", "-10 s", id="session-minus", key_display="-", show=False),
+        Binding("minus,underscore", "adjust(-10)", "±10 s", id="session-minus", key_display="+/-", show=False),
+        Binding("plus,equals_sign", "reps(1)", "±1 rep", id="session-rep-plus", key_display="+/-"),
+        Binding("minus,underscore", "reps(-1)", "±1 rep", id="session-rep-minus", key_display="+/-", show=False),
         Binding("d,enter", "done", "Done", id="session-done"),
         Binding("r", "restart", "Restart step", id="session-restart", show=False),
         Binding("h", "hurts", "This hurts", id="session-hurts"),
@@ -353,7 +363,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         q = self.query_one
         title = PHASE_TITLES[phase.kind] + ("  ·  PAUSED" if timer.paused else "")
         self._set("phase", title, lambda v: q("#session-phase", Label).update(v))
-        self._set("work", phase.is_work, lambda _: self.refresh_bindings())
+        self._set("keys", (phase.kind, timer.paused, timer.finished), lambda _: self.refresh_bindings())
         self.set_class(timer.paused, "-paused")
         self.set_class(phase.kind in (PhaseKind.REST, PhaseKind.SWITCH_SIDE, PhaseKind.GET_READY), "-between")
         position = ""
@@ -367,7 +377,8 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
 
         if phase.kind is PhaseKind.REPS:
             big = str(timer.current_rep)
-            counts = f"rep {timer.current_rep} of {phase.reps}\n{phase.seconds_per_rep} s each · d when done"
+            counts = (f"rep {timer.current_rep} of {timer.target_reps}\n"
+                      f"{phase.seconds_per_rep} s each · d when done · +/- a rep")
         else:
             big = clock_text(timer.remaining)
             counts = ""
@@ -390,10 +401,22 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         self._set("bar", done_seconds, lambda v: setattr(q("#session-bar", ProgressLine), "fraction", v / total))
         left = f"{clock_text(timer.time_left)} left"
         self._set_text("left", left, q("#session-left", Label))
+        self._set("badge", self._badge(timer), self.stretch_app.show_session_badge)
         if self.stretch_app.cue_settings.get("cue_title", True):
             what = phase.exercise_name or "stretchtui"
             self._set("title", cues.countdown_title(timer.remaining, what, timer.paused),
                       lambda v: self.stretch_app.write_terminal(cues.title(v)))
+
+    def _badge(self, timer: SessionTimer) -> SessionBadge:
+        """What the other screens' top bar says of this session while it runs behind them."""
+        phase = timer.phase
+        if timer.finished:
+            what = "done"
+        elif phase.kind is PhaseKind.REPS:
+            what = f"rep {timer.current_rep} of {timer.target_reps}"
+        else:
+            what = f"{PHASE_TITLES[phase.kind].lower()} {clock_text(timer.remaining)}"
+        return SessionBadge(self.routine.name, what, timer.paused and not timer.finished)
 
     @staticmethod
     def _cue(phase, exercise: Exercise | None) -> str:
@@ -423,12 +446,23 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
     # ------------------------------------------------------------------ keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """'Done' only means something while a hold or reps step counts."""
-        if action == "done":
-            return self.timer is not None and self.timer.phase.is_work
-        if action == "info":
-            return self.timer is not None and self.timer.phase.exercise_id in self.exercises
-        return True
+        """A key is on (in the key bar and in `?`) only while it does something: the controls while
+        the session runs, space as Pause or Resume, +/- as seconds or (in a reps step) reps, 'Done'
+        while a hold or reps step counts."""
+        timer = self.timer
+        if action not in TIMER_ACTIONS:  # End, always
+            return True
+        if timer is None or timer.finished:
+            return False
+        phase = timer.phase
+        return {
+            "pause": not timer.paused,
+            "resume": timer.paused,
+            "adjust": phase.kind is not PhaseKind.REPS,
+            "reps": phase.kind is PhaseKind.REPS,
+            "done": phase.is_work,
+            "info": phase.exercise_id in self.exercises,
+        }.get(action, True)
 
     def _control(self, action: Callable[[], list[Event]]) -> None:
         if self.timer is None or self.timer.finished:
@@ -436,8 +470,11 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
         self._handle(action())
         self._refresh_display()
 
-    def action_toggle_pause(self) -> None:
-        self._control(lambda: self.timer.toggle_pause())
+    def action_pause(self) -> None:
+        self._control(lambda: self.timer.pause())
+
+    def action_resume(self) -> None:
+        self._control(lambda: self.timer.unpause())
 
     def action_next(self) -> None:
         self._control(lambda: self.timer.next())
@@ -447,6 +484,9 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
 
     def action_adjust(self, seconds: int) -> None:
         self._control(lambda: self.timer.adjust(seconds))
+
+    def action_reps(self, delta: int) -> None:
+        self._control(lambda: self.timer.adjust_reps(delta))
 
     def action_done(self) -> None:
         self._control(lambda: self.timer.done())
@@ -561,11 +601,16 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
             self._after_writes(lambda: self._show_summary(result, wall))
 
         if ask_pain and self.pain_before is not None:
-            self.app.push_screen(PainScreen("And your pain now, after the session?"), save)
+            self.stretch_app.bring_forward(self, lambda: self.app.push_screen(
+                PainScreen("And your pain now, after the session?"), save))
         else:
             save(None)
 
     def _show_summary(self, result: dict[str, Any], wall: float) -> None:
+        """The summary, over this screen, wherever the person went meanwhile (1-5)."""
+        self.stretch_app.bring_forward(self, lambda: self._summary(result, wall))
+
+    def _summary(self, result: dict[str, Any], wall: float) -> None:
         info: SessionInfo | None = result.get("info")
         if info is None:
             self.dismiss(None)
@@ -584,3 +629,4 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None]):
     def on_unmount(self) -> None:
         if self._ticker is not None:
             self._ticker.stop()
+        self.stretch_app.show_session_badge(None)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,9 +14,13 @@ from textual.markup import escape
 from textual.widgets import Button, Static
 
 from stretchtui.core.after_hurt import HurtOffer, OfferKind
-from stretchtui.core.model import format_duration
+from stretchtui.core.days import day_label, time_label
+from stretchtui.core.model import Exercise, format_duration, plural
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.ui.screens.base import ChoiceDialog, Dialog
+
+if TYPE_CHECKING:
+    from stretchtui.ui.app import StretchApp
 
 PAIN_KEYS = {str(n): n for n in range(10)} | {"t": 10}
 
@@ -115,16 +123,41 @@ class ResumeScreen(ChoiceDialog):
         Binding("escape", "choose('later')", "Later", id="resume-later"),
     ]
 
-    def __init__(self, info: SessionInfo, steps_saved: int) -> None:
+    def __init__(self, info: SessionInfo, steps_saved: int, exercises: Mapping[str, Exercise] | None = None) -> None:
         super().__init__()
-        self.info, self.steps_saved = info, steps_saved
+        self.info, self.steps_saved, self.exercises = info, steps_saved, exercises or {}
+
+    def progress(self) -> tuple[int, int] | None:
+        """(exercises done, exercises in the routine), read from the saved timer: the routine's
+        items before the one it stopped in. None when the saved state cannot say."""
+        from stretchtui.core.serialize import routine_from_plain
+        from stretchtui.core.timer import SessionTimer, build_phases
+
+        state = self.info.resume_state or {}
+        try:
+            routine = routine_from_plain(state["routine"])
+            timer = SessionTimer.from_snapshot(build_phases(routine, self.exercises), state["timer"], lambda: 0.0)
+        except (KeyError, TypeError, ValueError):
+            return None
+        total = len(routine.items)
+        return (total if timer.finished else max(0, timer.phase.exercise_index)), total
+
+    def describe(self, today: date) -> str:
+        """'Seven in Seven, started 07:40, 3 of 7 exercises done' (markup): which session, when, how far."""
+        info = self.info
+        when = time_label(info.started_at, info.zone)
+        if info.day != today:
+            when = f"{day_label(info.day, today)} at {when}"
+        progress = self.progress()
+        done = (f"{progress[0]} of {plural(progress[1], 'exercise')} done" if progress is not None
+                else f"{plural(self.steps_saved, 'step')} saved")
+        return f"[b]{escape(info.routine_name)}[/b], started {when}, {done}"
 
     def compose(self) -> ComposeResult:
+        today = cast("StretchApp", self.app).current_day()
         with Vertical(classes="dialog"):
-            yield Static(Content.from_markup(
-                f"Your session [b]{escape(self.info.routine_name)}[/b] from {self.info.day:%a %d %b} "
-                f"was interrupted. {self.steps_saved} step{'s' if self.steps_saved != 1 else ''} "
-                "saved."), classes="dialog-question")
+            yield Static(Content.from_markup(f"A session was interrupted: {self.describe(today)}."),
+                         classes="dialog-question")
             yield Static("Resume where it stopped, or close it as a partial session.", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", id="resume", variant="primary")
@@ -154,7 +187,7 @@ class SummaryScreen(Dialog[None]):
             "",
             f"Time        {format_duration(int(round(self.wall_seconds)))}"
             f" ({format_duration(int(round(info.active_seconds)))} of work)",
-            f"Steps       {info.steps_done} done · {info.steps_skipped} skipped · {info.steps_hurt} hurt",
+            f"Exercises   {info.exercises.describe()}",
             f"Pain        {pain}",
             f"Streak      {escape(self.streak_line)}",
         ]

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import Button, Checkbox, Label, Select, Static, Switch
 
 from stretchtui.core.safety import SafetyCheck, State
@@ -96,7 +97,15 @@ class SettingsScreen(StretchAppMixin, Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.load()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """Ctrl+T (or the palette) changed the theme: the Select shows it, without saving twice."""
+        select = self.query_one("#theme", Select)
+        if select.value != theme.name:
+            with select.prevent(Select.Changed):
+                select.value = theme.name
 
     @store_work(group="settings-load")
     def load(self) -> None:
@@ -182,8 +191,9 @@ class SettingsScreen(StretchAppMixin, Screen):
 
     @on(events.ScreenResume)
     def _resumed(self) -> None:
+        """Shown again: settings, conditions and answers changed elsewhere meanwhile are shown."""
         if self._saved is not None:
-            self.load_answers()
+            self.load()
 
     @store_work(group="settings-answers", exclusive=True)
     def load_answers(self) -> None:

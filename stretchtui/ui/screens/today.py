@@ -24,6 +24,8 @@ from stretchtui.ui.workers import post_if_current, store_work
 # The first frame needs none of these: they come with the numbers (in the loading thread) or
 # with the first key press, which keeps the first frame quick.
 if TYPE_CHECKING:
+    from stretchtui.core.checkins import Checkin
+    from stretchtui.core.entries import MarkKind
     from stretchtui.core.model import Exercise, Tip
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.streaks import StreakSummary
@@ -50,6 +52,8 @@ class TodayData(NamedTuple):
     minutes: int
     place: str
     safety_answered: bool
+    latest_checkin: Checkin | None  # today's latest: the check-in form opens with it, to change it
+    mark: MarkKind | None  # today's rest or flare mark
 
 
 class TodayScreen(StretchAppMixin, Screen):
@@ -59,6 +63,8 @@ class TodayScreen(StretchAppMixin, Screen):
         Binding("m", "cycle_minutes", "Minutes", id="today-minutes"),
         Binding("p", "cycle_place", "Place", id="today-place"),
         Binding("c", "check_in", "Check in", id="today-checkin"),
+        Binding("d", "mark_day", "Rest/flare…", id="today-mark-day",
+                tooltip="Mark today a rest or flare day, or take the mark away; what today holds"),
         Binding("s", "start_routine", "Start routine…", id="today-start"),
         Binding("exclamation_mark", "safety", "Safety check", id="today-safety", key_display="!", show=False),
     ]
@@ -109,7 +115,8 @@ class TodayScreen(StretchAppMixin, Screen):
         request = store.suggestion_request(day, minutes, place)
         activity = {a.day: a for a in store.day_activities(since=day)}.get(day)
         checkins = store.checkins(since=day)
-        latest = latest_by_region([c for c in checkins if c.day == day])
+        of_today = [c for c in checkins if c.day == day]
+        latest = latest_by_region(of_today)
         sitting = next((c.sitting_hours for c in reversed(checkins) if c.day == day and c.sitting_hours is not None),
                        None)
         data = TodayData(
@@ -121,12 +128,14 @@ class TodayScreen(StretchAppMixin, Screen):
             pains_today=tuple(p.describe() for p in latest.values()), sitting_today=sitting,
             last_session=store.last_session(), tip=tip_of_the_day(store.tips(), day),
             suggestion=suggest(request), exercises=dict(request.exercises), minutes=minutes, place=place,
-            safety_answered=not request.safety.needs_asking)
+            safety_answered=not request.safety.needs_asking,
+            latest_checkin=max(of_today, key=lambda c: c.at, default=None), mark=store.day_mark(day))
         post_if_current(self, self.Loaded(data))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        from stretchtui.core.model import format_duration
+        from stretchtui.core.days import day_label, span_label
+        from stretchtui.core.model import format_duration, format_sitting, noun_for, plural
 
         first_load = self.data is None
         self.data = data = message.data
@@ -140,18 +149,22 @@ class TodayScreen(StretchAppMixin, Screen):
         streak = data.streak
         if streak.today_done:
             status = "[$success]done today[/]"
+        elif data.mark is not None:
+            from stretchtui.core.entries import MARK_NOUNS
+
+            status = f"today: a {MARK_NOUNS[data.mark]} [$text-muted](d changes it)[/]"
         else:
-            status = (f"today: {data.routines_today} of {data.goal_routines} routine"
-                      f"{'s' if data.goal_routines != 1 else ''} or {data.minutes_today:.0f} of "
-                      f"{data.goal_minutes} min")
+            status = (f"today: {data.routines_today} of {plural(data.goal_routines, 'routine')} or "
+                      f"{data.minutes_today:.0f} of {data.goal_minutes} min")
         longest = ""
         if streak.longest and streak.longest_start and streak.longest_end:
-            longest = f"\nLongest {streak.longest} d ({streak.longest_start:%d %b} – {streak.longest_end:%d %b %Y})"
+            span = span_label(streak.longest_start, streak.longest_end, data.day, weekday=False)
+            longest = f"\nLongest {streak.longest} d ({span})"
         self.query_one("#today-streak", Static).update(Content.from_markup(
-            f"[b $accent]Streak[/]  [b]{streak.current}[/] day{'s' if streak.current != 1 else ''}\n{status}\n"
+            f"[b $accent]Streak[/]  [b]{streak.current}[/] {noun_for(streak.current, 'day')}\n{status}\n"
             f"Habit strength {streak.strength:.0%}{longest}"))
         pains = "\n".join(escape(p) for p in data.pains_today) or "[$text-muted]No check-in yet today.[/]"
-        sitting = f"\nSat {data.sitting_today:g} h" if data.sitting_today is not None else ""
+        sitting = f"\n{format_sitting(data.sitting_today).capitalize()}" if data.sitting_today is not None else ""
         self.query_one("#today-checkins", Static).update(Content.from_markup(
             f"[b $accent]Check-in[/]  [$text-muted]c[/]\n{pains}{sitting}"))
         last = data.last_session
@@ -160,7 +173,7 @@ class TodayScreen(StretchAppMixin, Screen):
         else:
             pain = (f" · pain {last.pain_before} → {last.pain_after}"
                     if last.pain_before is not None and last.pain_after is not None else "")
-            text = (f"[b $accent]Last session[/]  {escape(last.routine_name)} · {last.day:%a %d %b} · "
+            text = (f"[b $accent]Last session[/]  {escape(last.routine_name)} · {day_label(last.day, data.day)} · "
                     f"{format_duration(int(last.active_seconds))} of work · {last.status.value}{pain}")
         self.query_one("#today-last", Static).update(Content.from_markup(text))
         tip = data.tip
@@ -217,9 +230,20 @@ class TodayScreen(StretchAppMixin, Screen):
         self.stretch_app.ask_safety_questions()
 
     def action_check_in(self) -> None:
+        """The form with today's latest check-in filled in, to change it; a blank one if there is
+        none (or before the numbers have come: the form never waits for the database)."""
         from stretchtui.ui.screens.checkin import CheckinScreen
 
-        self.app.push_screen(CheckinScreen(), self._checked_in)
+        data = self.data  # once it is here the store is open, so current_day() does not wait
+        latest = data.latest_checkin if data is not None and data.day == self.stretch_app.current_day() else None
+        self.app.push_screen(CheckinScreen(latest), self._checked_in)
+
+    def action_mark_day(self) -> None:
+        """Today's record in a dialog: r rest day, f flare day, n no mark (screens.entry_dialogs)."""
+        from stretchtui.ui.screens.entry_dialogs import DayScreen
+
+        if self.data is not None:  # the store is open
+            self.app.push_screen(DayScreen(self.stretch_app.current_day()))
 
     def _checked_in(self, draft: CheckinDraft | None) -> None:
         if draft is not None:
@@ -227,10 +251,16 @@ class TodayScreen(StretchAppMixin, Screen):
 
     @store_work(group="today-write")
     def save_checkin(self, draft: CheckinDraft) -> None:
-        store = self.stretch_app.store
-        store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
-                          no_comfortable_position=draft.no_comfortable_position)
-        self.app.call_from_thread(self.notify, "Check-in saved.")
+        from stretchtui.core.errors import UserError
+        from stretchtui.ui.screens.checkin import save_draft
+
+        try:
+            save_draft(self.stretch_app.store, draft)
+        except UserError as refused:  # the check-in being changed was removed meanwhile (the CLI)
+            self.app.call_from_thread(self.notify, str(refused), title="Not saved", severity="warning", markup=False)
+            self.reload()
+            return
+        self.app.call_from_thread(self.notify, "Check-in changed." if draft.uuid else "Check-in saved.")
         # A worrying note, pain of 8 or more, leg pain on both sides (core.safety.ask_again): the
         # questions are asked again at once. A note never diagnoses; it only asks again.
         self._asked_safety = False

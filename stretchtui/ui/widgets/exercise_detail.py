@@ -80,6 +80,8 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
     """One line on how often it was done and how pain changed after it."""
     conditions: reactive[frozenset[Condition]] = reactive(frozenset())
     """The health profile's conditions: the reasons the exercise does not suit them are shown."""
+    placeholder: reactive[str] = reactive("")
+    """Said when no exercise is shown (empty: the usual 'nothing selected')."""
 
     def compose(self):
         yield Static(id="detail-body")
@@ -93,12 +95,15 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
     def watch_conditions(self) -> None:
         self._render_body()
 
+    def watch_placeholder(self) -> None:
+        self._render_body()
+
     def _render_body(self) -> None:
         if not self.is_mounted:
             return
         body = self.query_one("#detail-body", Static)
         if self.exercise is None:
-            body.update(Content("Nothing selected. Pick an exercise on the left."))
+            body.update(Content(self.placeholder or "Nothing selected. Pick an exercise on the left."))
         else:
             body.update(Content.from_markup(describe_exercise(self.exercise, self.usage, self.conditions)))
         self.scroll_home(animate=False)

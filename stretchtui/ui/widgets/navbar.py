@@ -1,9 +1,11 @@
-"""The top bar: app name and the main screens with their keys; click or press the key to go."""
+"""The top bar: app name and the main screens with their keys; click or press the key to go.
+While a session runs behind the main screens, the bar says so and how to get back to it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.content import Content
-from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -15,10 +17,29 @@ MAIN_SCREENS: tuple[tuple[str, str, str], ...] = (
     ("history", "4", "History"),
     ("settings", "5", "Settings"),
 )
+RETURN_KEY = "0"  # back to a session left running with 1-5 (StretchApp.action_return_to_session)
+
+
+@dataclass(frozen=True)
+class SessionBadge:
+    """A running session, as the top bar names it: 'Seven in Seven', 'hold 0:12', paused or not."""
+
+    name: str
+    what: str
+    paused: bool = False
+
+    def variants(self) -> tuple[str, ...]:
+        """Its texts, longest first: the bar uses the longest that fits."""
+        paused = " · paused" if self.paused else ""
+        return (f" ● Session: {self.name} · {self.what}{paused} · {RETURN_KEY} returns to it ",
+                f" ● Session {self.what}{paused} · {RETURN_KEY} returns ",
+                f" ● {'paused' if self.paused else self.what} · {RETURN_KEY} back ",
+                f" ● {RETURN_KEY} back ")
 
 
 class NavBar(Static):
-    """One line: ` stretchtui  2 Library  3 Routines …`, the current screen highlighted."""
+    """One line: ` stretchtui  2 Library  3 Routines …`, the current screen highlighted; while a
+    session runs behind it, ` ● Session hold 0:12 · 0 returns` in place of the app's name."""
 
     DEFAULT_CSS = """
     NavBar {
@@ -37,13 +58,42 @@ class NavBar(Static):
         self.subtitle = subtitle
         self.set_reactive(NavBar.active, active)
 
+    def on_mount(self) -> None:
+        self._stale = False
+        self.watch(self.app, "session_badge", self._badge_changed, init=False)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _badge_changed(self, _badge: SessionBadge | None) -> None:
+        """Repaint only on the screen in front: a repaint behind it (Today, under the session
+        started from it, counts as "current" to Textual) redraws the whole terminal, every second
+        of a hold."""
+        if self.app.screen is self.screen:
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _screen_changed(self, screen: object) -> None:
+        if self._stale and screen is self.screen:
+            self._stale = False
+            self.refresh()
+
     def render(self) -> Content:
-        parts = [" [b $accent]stretchtui[/] "]
+        parts = []
         for mode, key, title in MAIN_SCREENS:
             if mode == self.active:
                 parts.append(f"[reverse b] {key} {title} [/]")
             else:
                 parts.append(f"[@click=app.switch_mode('{mode}')] [$text-muted]{key}[/] {title} [/]")
+        screens = Content.from_markup("".join(parts))
+        badge: SessionBadge | None = getattr(self.app, "session_badge", None)
+        if badge is not None:
+            room = self.size.width - screens.cell_length - 1
+            text = next((v for v in badge.variants() if len(v) <= room), badge.variants()[-1])
+            head = Content.from_markup("[b $text-warning on $warning 15%][@click=app.return_to_session]$label[/][/] ",
+                                       label=text)
+        else:
+            head = Content.from_markup(" [b $accent]stretchtui[/] ")
+        line = head + screens
         if self.subtitle:
-            parts.append(f"  [$text-muted]{escape(self.subtitle)}[/]")
-        return Content.from_markup("".join(parts))
+            line += Content.from_markup("  [$text-muted]$subtitle[/]", subtitle=self.subtitle)
+        return line

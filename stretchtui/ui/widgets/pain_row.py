@@ -1,4 +1,4 @@
-"""One region's pain in the check-in form: digits set it, Tab moves on."""
+"""One region's pain in the check-in form: digits set it, backspace clears it, Tab moves on."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from stretchtui.core.checkins import REGION_LABELS, Region
+from stretchtui.core.checkins import REGION_LABELS, SIDES, Region
 
-SIDE_CYCLE = {"": "left", "left": "right", "right": ""}
+SIDE_NAMES = {"": "none", "left": "left", "right": "right"}  # "none": both sides, or the middle
 
 
 class PainRow(Widget, can_focus=True):
-    """`Lower back   ■■■■■■□□□□  6   both sides`: 0-9 (t = 10) set the pain, s cycles the side,
-    backspace clears."""
+    """`Lower back   ■■■■■■□□□□  6   side: none left right`: 0-9 (t = 10) set the pain, s cycles
+    the side (none, left, right), backspace clears the region back to "not noted"."""
 
     DEFAULT_CSS = """
     PainRow {
@@ -28,17 +28,19 @@ class PainRow(Widget, can_focus=True):
         *(Binding(str(n), f"set_pain({n})", str(n), show=False, id=f"pain-row-{n}") for n in range(10)),
         Binding("t", "set_pain(10)", "10", show=False, id="pain-row-10"),
         Binding("s", "cycle_side", "Side", id="pain-row-side"),
-        Binding("backspace,delete", "set_pain(None)", "Clear", id="pain-row-clear"),
+        Binding("backspace,delete", "set_pain(None)", "Not noted", id="pain-row-clear"),
     ]
 
     pain: reactive[int | None] = reactive(None)
     """0-10, or None when this region is not noted."""
     side: reactive[str] = reactive("")
-    """'' (both or central), 'left' or 'right'."""
+    """'' (none: both sides, or the middle), 'left' or 'right'."""
 
-    def __init__(self, region: Region, *, id: str | None = None) -> None:
+    def __init__(self, region: Region, *, pain: int | None = None, side: str = "", id: str | None = None) -> None:
         super().__init__(id=id)
         self.pain_region = region
+        self.set_reactive(PainRow.pain, pain)
+        self.set_reactive(PainRow.side, side)
 
     def render(self) -> Content:
         label = f"{REGION_LABELS[self.pain_region]:<20}"
@@ -46,11 +48,14 @@ class PainRow(Widget, can_focus=True):
             return Content.from_markup(f"{label} [$text-muted]{'·' * 10}  –  not noted[/]")
         colour = "$success" if self.pain <= 3 else "$warning" if self.pain <= 6 else "$error"
         bar = "■" * self.pain + "□" * (10 - self.pain)
-        side = self.side or "both sides"
-        return Content.from_markup(f"{label} [{colour}]{bar}[/] {self.pain:>2}  [$text-muted]{side}[/]")
+        sides = " ".join(f"[b $accent underline]{SIDE_NAMES[side]}[/]" if side == self.side
+                         else f"[$text-muted]{SIDE_NAMES[side]}[/]" for side in SIDES)
+        return Content.from_markup(f"{label} [{colour}]{bar}[/] {self.pain:>2}  [$text-muted]side:[/] {sides}")
 
     def action_set_pain(self, value: int | None) -> None:
         self.pain = value
+        if value is None:
+            self.side = ""
 
     def action_cycle_side(self) -> None:
-        self.side = SIDE_CYCLE[self.side]
+        self.side = SIDES[(SIDES.index(self.side) + 1) % len(SIDES)]

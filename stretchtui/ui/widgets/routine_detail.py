@@ -8,7 +8,7 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from stretchtui.core.model import Exercise, Routine, format_duration, label
+from stretchtui.core.model import Exercise, Routine, format_duration, label, plural
 
 
 def describe_routine(routine: Routine, exercises: dict[str, Exercise]) -> str:
@@ -16,7 +16,7 @@ def describe_routine(routine: Routine, exercises: dict[str, Exercise]) -> str:
     kind = "your routine" if routine.editable else "built-in"
     lines = [
         f"[b]{e(routine.name)}[/b]  [$text-muted]{kind}[/]",
-        f"[b]{format_duration(routine.duration_seconds(exercises))}[/b] · {len(routine.items)} exercises"
+        f"[b]{format_duration(routine.duration_seconds(exercises))}[/b] · {plural(len(routine.items), 'exercise')}"
         f" · rest {routine.rest_between_seconds} s between",
         "Areas: " + e(", ".join(label(a) for a in routine.areas(exercises)) or "none"),
     ]

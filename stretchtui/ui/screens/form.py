@@ -1,0 +1,245 @@
+"""What every form shares (the exercise form, the routine builder, a routine item's dose, the
+check-in): the first field has the focus when it opens; a key typed into a text field goes into it
+(a field's text is never selected on focus, so a first key never replaces it); Esc leaves at once
+when nothing changed and asks first when something did; and an error shows under each bad field,
+all at once, each clearing as soon as its field is fixed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
+
+from stretchtui.core import validation
+from stretchtui.core.errors import FieldError
+from stretchtui.core.model import Dose, format_duration
+from stretchtui.core.timer import seconds_per_rep
+from stretchtui.ui.screens.dialogs import ConfirmScreen
+from stretchtui.ui.widgets.pain_row import PainRow
+
+if TYPE_CHECKING:
+    from textual.widgets import Button
+
+# The widgets a person fills in, in the order they appear.
+FIELDS = "Input, TextArea, Select, SelectionList, Checkbox, PainRow"
+
+
+def field_value(widget: Widget) -> object:
+    """What a field holds, comparable with what it held before."""
+    if isinstance(widget, TextArea):
+        return widget.text
+    if isinstance(widget, SelectionList):
+        return tuple(widget.selected)
+    if isinstance(widget, PainRow):
+        return widget.pain, widget.side
+    if isinstance(widget, (Input, Select, Checkbox)):
+        return widget.value
+    return None
+
+
+class Line(Static):
+    """A line of plain text that a form changes as it is filled in; hidden while it is empty."""
+
+    DEFAULT_CSS = """
+    Line {
+        height: auto;
+        display: none;
+        &.-shown { display: block; }
+    }
+    """
+
+    def __init__(self, *, id: str, classes: str = "") -> None:
+        super().__init__("", id=id, classes=classes, markup=False)
+        self.message = ""
+
+    def say(self, message: str | None) -> None:
+        if (message or "") != self.message:  # an update lays the form out again: only on a change
+            self.message = message or ""
+            self.update(self.message)
+            self.set_class(bool(message), "-shown")
+
+
+class FieldMessage(Line):
+    """The error line under one field (`<field id>-error`); hidden while the field is fine."""
+
+    DEFAULT_CSS = """
+    FieldMessage {
+        color: $text-error;
+    }
+    """
+
+    def __init__(self, field_id: str) -> None:
+        super().__init__(id=f"{field_id}-error", classes="field-error")
+        self.field_id = field_id
+
+
+def field_row(title: str, field: Widget) -> Widget:
+    """A one-line field: its label on the left, its error line under it."""
+    assert field.id, "a form field needs an id"
+    return Vertical(Horizontal(Label(title, classes="form-label"), field, classes="form-row"),
+                    FieldMessage(field.id), classes="form-field")
+
+
+def field_block(title: str, field: Widget) -> Widget:
+    """A field taller than a line (a list, a text area): its label above it, its error line under it."""
+    assert field.id, "a form field needs an id"
+    return Vertical(Label(title, classes="form-label"), field, FieldMessage(field.id), classes="form-field form-block")
+
+
+def field_id(path: str) -> str:
+    """The form field a validation path names: 'dose.hold_seconds' is #hold_seconds, 'steps[2]' #steps."""
+    return path.rsplit(".", 1)[-1].split("[")[0]
+
+
+def errors_by_field(error: FieldError, to_id: Callable[[str], str] = field_id) -> dict[str, str]:
+    """Each field's first problem, as a person reads it, by the id `to_id` gives its path."""
+    found: dict[str, str] = {}
+    for each in getattr(error, "errors", (error,)):
+        found.setdefault(to_id(each.field), validation.for_people(each))
+    return found
+
+
+def dose_line(dose: Dose) -> str:
+    """A dose as the session timer will run it, and why: with reps and a hold, each rep is held
+    that long (the hold paces the reps, the pace is not used)."""
+    about = f"{dose.describe()} · about {format_duration(dose.duration_seconds())}"
+    if dose.is_reps and dose.hold_seconds:
+        return f"{about}. Each rep is held {seconds_per_rep(dose)} s, so the pace is not used."
+    if dose.is_reps:
+        return f"{about}. One rep every {seconds_per_rep(dose)} s."
+    return f"{about}."
+
+
+class Form:
+    """Mixed into a form's screen, before its Screen or Dialog class. A form names its fields'
+    problems in `field_errors` and calls `ready_to_save` before it saves; Esc and a `#cancel`
+    button call `action_cancel`."""
+
+    AUTO_FOCUS: ClassVar[str | None] = ""  # on_mount focuses the first field, once no text gets selected
+    DISCARD_QUESTION = "Leave without saving your changes?"
+
+    _fields: dict[str, Widget]  # by id, in order; with their error lines, found once (at every key, a
+    _lines: list[FieldMessage]  # query of the whole form took a visible part of a keystroke's time)
+    _opened_with: dict[str, object]
+    _opened_state: object
+    _tried_to_save: bool
+
+    if TYPE_CHECKING:  # what the Screen this is mixed into provides
+        def query(self, selector: str) -> Any: ...
+        def query_one(self, selector: str, expect_type: Any = None) -> Any: ...
+        def dismiss(self, result: Any = None) -> Any: ...
+        @property
+        def app(self) -> Any: ...
+        @property
+        def focused(self) -> Widget | None: ...
+
+    def on_mount(self) -> None:
+        self._fields = {widget.id: widget for widget in self.query(FIELDS) if widget.id}
+        self._lines = list(self.query(FieldMessage))
+        for text_field in self.query(Input):
+            text_field.select_on_focus = False  # else the first key typed replaces the whole text
+        if self.focused is None:
+            first = next((widget for widget in self._fields.values() if widget.focusable), None)
+            if first is not None:
+                first.focus()
+        self._opened_with = self.field_values()
+        self._opened_state = self.form_state()
+        self._tried_to_save = False
+
+    # ------------------------------------------------------------------ what the form holds
+
+    def field_values(self) -> dict[str, object]:
+        fields = self._fields if hasattr(self, "_fields") else {w.id: w for w in self.query(FIELDS) if w.id}
+        return {field_id: field_value(widget) for field_id, widget in fields.items()}
+
+    def form_state(self) -> object:
+        """Everything a person can change here (a form with more than its fields adds the rest)."""
+        return self.field_values()
+
+    @property
+    def changed(self) -> bool:
+        return self.form_state() != self._opened_state
+
+    # ------------------------------------------------------------------ errors under the fields
+
+    def field_errors(self) -> Mapping[str, str]:
+        """The problem of each bad field, by the field's id, as a person reads it."""
+        return {}
+
+    def form_changed(self) -> None:
+        """A field changed (after its error line was brought up to date)."""
+
+    def show_field_errors(self) -> Mapping[str, str]:
+        """Put each error under its field: every field's after a try to save, before that only
+        those of fields changed since the form opened (an empty new form is not told off)."""
+        errors = self.field_errors()
+        now = self.field_values()
+        placed = set()
+        for line in self._lines:
+            field_id = line.field_id
+            placed.add(field_id)
+            shown = self._tried_to_save or now.get(field_id) != self._opened_with.get(field_id)
+            message = errors.get(field_id) if shown else None
+            line.say(message)
+            if field_id in self._fields:
+                self._fields[field_id].set_class(bool(message), "-invalid-field")
+        if self._tried_to_save:  # a problem of the whole form, or of no one field: the form's own line
+            unplaced = " ".join(message for field_id, message in errors.items() if field_id not in placed)
+            for line in self.query(".form-error"):
+                if str(line.content) != unplaced:
+                    line.update(Content(unplaced))
+                break
+        return errors
+
+    def ready_to_save(self) -> bool:
+        """Show every field's error and move to the first bad field; True when there is none."""
+        self._tried_to_save = True
+        errors = self.show_field_errors()
+        bad = [widget for field_id, widget in self._fields.items() if field_id in errors]
+        if bad:
+            bad[0].focus()
+            bad[0].scroll_visible()
+        return not errors
+
+    def _field_changed(self) -> None:
+        if hasattr(self, "_opened_state"):  # not while the fields are first filled in
+            self.show_field_errors()
+            self.form_changed()
+
+    def on_input_changed(self) -> None:
+        self._field_changed()
+
+    def on_text_area_changed(self) -> None:
+        self._field_changed()
+
+    def on_select_changed(self) -> None:
+        self._field_changed()
+
+    def on_selection_list_selected_changed(self) -> None:
+        self._field_changed()
+
+    def on_checkbox_changed(self) -> None:
+        self._field_changed()
+
+    # ------------------------------------------------------------------ leaving
+
+    def on_button_pressed(self, event: "Button.Pressed") -> None:
+        if event.button.id == "cancel":
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        """Leave: at once when nothing changed, else only after "Discard"."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answered)
+

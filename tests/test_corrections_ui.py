@@ -1,0 +1,442 @@
+"""Issue 16 in the app: edit a check-in, remove a session or a check-in and undo it with `u`,
+mark a day rest or flare from Today and from a History day; the report follows every change."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from textual.widgets import DataTable, Input
+
+from pilot_helpers import settle
+from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.entries import UNDO_SECONDS, MarkKind
+from stretchtui.store import Store
+from stretchtui.ui.screens.checkin import CheckinScreen
+from stretchtui.ui.screens.dialogs import ConfirmScreen
+from stretchtui.ui.screens.entry_dialogs import DayScreen
+from stretchtui.ui.screens.history import HistoryScreen
+from stretchtui.ui.screens.today import TodayScreen
+from stretchtui.ui.widgets.heatmap import Heatmap
+from stretchtui.ui.widgets.keybar import KeyBar
+from stretchtui.ui.widgets.pain_row import PainRow
+
+TODAY = date(2026, 11, 21)  # the frozen clock's Saturday
+MONDAY, WEEK = date(2026, 11, 16), "2026-W47"
+SIZE = (110, 34)
+
+
+def local(clock, day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), ZoneInfo(clock.zone_name)).astimezone(ZoneInfo("UTC"))
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+def key_bar(app) -> str:
+    return str(app.screen.query_one(KeyBar).render())
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_history_tab(pilot, key: str) -> HistoryScreen:
+    await settle(pilot)
+    await pilot.press("4")
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+# ---------------------------------------------------------------------- the check-in form
+
+
+async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_it(make_test_app, store, clock):
+    store.add_checkin([PainEntry(Region.NECK, 2, "left")], sitting_hours=3, note="early")
+    clock.advance(60)
+    latest = store.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.LEG, 4, "right")],
+                               sitting_hours=9, note="desk day")
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, CheckinScreen)
+        found = {row.pain_region: (row.pain, row.side) for row in form.query(PainRow)}
+        assert found[Region.LOWER_BACK] == (6, "") and found[Region.LEG] == (4, "right")
+        assert found[Region.NECK] == (None, "")  # the earlier check-in's neck is not this one's
+        assert form.query_one("#sitting", Input).value == "9" and form.query_one("#note", Input).value == "desk day"
+        assert "side: none left right" in text_of(form, "#pain-leg")
+
+        await pilot.press("backspace")  # lower back, the focused row: back to "not noted"
+        assert "not noted" in text_of(form, "#pain-lower-back")
+        form.query_one("#pain-leg").focus()
+        await pilot.press("s")  # right -> none
+        assert form.query_one("#pain-leg", PainRow).side == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        card = text_of(app.screen, "#today-checkins")
+        assert "Leg (sciatica-like) 4/10" in card and "Lower back" not in card and "(right)" not in card
+        assert "Check-in changed." in notes(app)
+    checkins = store.checkins()
+    assert len(checkins) == 2  # changed, not added
+    changed = next(c for c in checkins if c.uuid == latest.uuid)
+    assert changed.pains == (PainEntry(Region.LEG, 4),) and changed.at == latest.at
+    assert changed.sitting_hours == 9 and changed.note == "desk day"
+
+
+async def test_a_check_in_from_yesterday_is_not_filled_in(make_test_app, store, clock):
+    store.add_checkin([PainEntry(Region.NECK, 5)], at=local(clock, TODAY - timedelta(days=1), 20))
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, CheckinScreen) and form.checkin is None
+        assert all(row.pain is None for row in form.query(PainRow))
+        await pilot.press("3", "ctrl+s")
+        await settle(pilot)
+    assert len(store.checkins()) == 2
+
+
+async def test_one_region_noted_twice_with_the_same_side_is_refused(make_test_app, store):
+    store.add_checkin([PainEntry(Region.LEG, 5, "left"), PainEntry(Region.LEG, 3, "right")])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        form = app.screen
+        legs = [row for row in form.query(PainRow) if row.pain_region is Region.LEG]
+        assert [(row.pain, row.side) for row in legs] == [(5, "left"), (3, "right")]  # a row each
+        legs[1].focus()
+        await pilot.press("s", "s")  # right -> none -> left: the same side as the first row
+        await pilot.press("ctrl+s")
+        assert "Leg (sciatica-like) is noted twice with the left side" in text_of(form, "#checkin-error")
+        assert isinstance(app.screen, CheckinScreen)
+
+
+# ---------------------------------------------------------------------- History: edit, remove, undo
+
+
+async def test_editing_a_check_in_in_history_changes_history_and_today(make_test_app, store, clock):
+    checkin = store.add_checkin([PainEntry(Region.LOWER_BACK, 7)], sitting_hours=9)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "c")
+        table = history.query_one("#history-checkin-table", DataTable)
+        assert app.focused is table
+        assert rows(table) == [[checkin.uuid[:8], "21 Nov", "09:30", "7", "9"]]  # the id `stretchtui entries` lists
+        assert "e Edit" in key_bar(app) and "x Remove…" in key_bar(app)
+        assert history.data.pain[TODAY] == 7
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CheckinScreen) and "Edit the check-in" in text_of(form, ".dialog-question")
+        await pilot.press("3", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is history
+        assert rows(table)[0][3] == "3" and "Lower back: 3/10" in text_of(history, "#history-checkin-detail")
+        assert history.data.pain[TODAY] == 3  # the trend follows at once
+        await pilot.press("1")
+        await settle(pilot)
+        assert "Lower back 3/10" in text_of(app.screen, "#today-checkins")
+
+
+async def test_removing_a_session_asks_first_and_u_brings_it_back(make_test_app, store, clock):
+    session = store.record_backfill("seven-in-seven", local(clock, TODAY, 8), 10)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "l")
+        table = history.query_one("#history-session-table", DataTable)
+        assert rows(table)[0][0] == session.uuid[:8]
+        assert "u Undo" not in key_bar(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it
+        await settle(pilot)
+        assert table.row_count == 1 and store.sessions_list()
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is history and table.row_count == 0 and store.sessions_list() == []
+        assert any(n.startswith("Removed the session of Sat 21 Nov 2026") and n.endswith("u to undo.")
+                   for n in notes(app))
+        assert "u Undo" in key_bar(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert [s.uuid for s in store.sessions_list()] == [session.uuid]
+        assert rows(table)[0][0] == session.uuid[:8]
+        assert "u Undo" not in key_bar(app)
+        assert any(n.startswith("Brought back the session") for n in notes(app))
+
+
+async def test_removing_a_check_in_and_u_brings_it_back(make_test_app, store, clock):
+    keep = store.add_checkin([PainEntry(Region.NECK, 2)], at=local(clock, TODAY - timedelta(days=1), 8))
+    wrong = store.add_checkin([PainEntry(Region.NECK, 10)])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "c")
+        table = history.query_one("#history-checkin-table", DataTable)
+        assert [row[0] for row in rows(table)] == [wrong.uuid[:8], keep.uuid[:8]]  # newest first
+        assert history.data.pain[TODAY] == 10
+        await pilot.press("x")
+        await settle(pilot)
+        assert "Neck 10/10" in text_of(app.screen, ".dialog-question")
+        await pilot.press("y")
+        await settle(pilot)
+        assert [row[0] for row in rows(table)] == [keep.uuid[:8]]
+        assert TODAY not in history.data.pain  # the pain trend follows at once
+        await pilot.press("u")
+        await settle(pilot)
+        assert [row[0] for row in rows(table)] == [wrong.uuid[:8], keep.uuid[:8]]
+        assert history.data.pain[TODAY] == 10
+    assert {c.uuid for c in store.checkins()} == {keep.uuid, wrong.uuid}
+
+
+async def test_u_after_the_undo_time_does_nothing(make_test_app, store, clock):
+    wrong = store.add_checkin([PainEntry(Region.NECK, 10)])
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "c")
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert "u Undo" in key_bar(app)
+        clock.advance(UNDO_SECONDS + 1)
+        history.refresh_bindings()
+        await settle(pilot)
+        assert "u Undo" not in key_bar(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert store.checkins() == [] and not any(n.startswith("Brought back") for n in notes(app))
+    assert store.last_removal().entry.uuid == wrong.uuid  # still kept: `stretchtui undo` can bring it back
+
+
+# ---------------------------------------------------------------------- rest and flare days
+
+
+async def test_today_marks_rest_then_flare_then_no_mark_and_undo(make_test_app, store, clock):
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "d Rest/flare…" in key_bar(app)
+        await pilot.press("d")
+        await settle(pilot)
+        day = app.screen
+        assert isinstance(day, DayScreen) and day.day == TODAY
+        assert "No rest or flare mark." in text_of(day, "#day-status")
+        await pilot.press("r")
+        await settle(pilot)
+        assert store.day_mark(TODAY) is MarkKind.REST
+        assert text_of(day, "#day-message") == "Sat 21 Nov is now a rest day."
+        assert "Marked as a rest day." in text_of(day, "#day-status")
+        await pilot.press("f")
+        await settle(pilot)
+        assert store.day_mark(TODAY) is MarkKind.FLARE
+        await pilot.press("n")
+        await settle(pilot)
+        assert store.day_mark(TODAY) is None and "No rest or flare mark." in text_of(day, "#day-status")
+        assert "u Undo" in key_bar(app)  # the dialog's own key bar offers it too
+        await pilot.press("u")
+        await settle(pilot)
+        assert store.day_mark(TODAY) is MarkKind.FLARE
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert "today: a flare day" in text_of(app.screen, "#today-streak")
+
+
+async def test_a_rest_day_on_a_day_that_met_the_goal_is_refused_in_one_line(make_test_app, store, clock):
+    store.record_backfill("seven-in-seven", local(clock, TODAY, 8), 10)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        message = text_of(app.screen, "#day-message")
+        assert message == "Sat 21 Nov 2026 already met your goal: it needs no rest day" and "\n" not in message
+        assert isinstance(app.screen, DayScreen) and store.day_mark(TODAY) is None
+
+
+async def test_a_history_day_from_the_heatmap_and_from_the_streak_audit(make_test_app, store, clock):
+    first = TODAY - timedelta(days=10)
+    for back in range(10, 0, -1):
+        if back != 3:  # Wed 18 Nov: nothing, the day to mark
+            store.record_backfill("seven-in-seven", local(clock, TODAY - timedelta(days=back), 8), 10)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "w")
+        heatmap = history.query_one(Heatmap)
+        assert app.focused is heatmap and heatmap.cursor == TODAY
+        await pilot.press("up", "up", "up")  # Sat -> Wed
+        assert "Wed 18 Nov · no stretching" in str(heatmap.render())
+        await pilot.press("enter")
+        await settle(pilot)
+        day = app.screen
+        assert isinstance(day, DayScreen) and day.day == TODAY - timedelta(days=3)
+        assert day.query_one(DataTable).display is False and "Nothing recorded" in text_of(day, "#day-message")
+        await pilot.press("r")
+        await settle(pilot)
+        assert store.day_mark(day.day) is MarkKind.REST
+        await pilot.press("escape")
+        await settle(pilot)
+        assert history.data.marks[day.day] == "r"  # the heatmap follows at once
+        assert "rest day" in str(heatmap.render())
+
+        # A done day from the audit: a flare mark is allowed, a rest mark is not.
+        await pilot.press("k")
+        await settle(pilot)
+        audit = history.query_one("#history-audit", DataTable)
+        assert app.focused is audit
+        assert [row[1] for row in rows(audit)[:4]] == ["pending", "done", "done", "rest"]
+        await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        day = app.screen
+        assert isinstance(day, DayScreen) and day.day == TODAY - timedelta(days=1)
+        assert [row[2] for row in rows(day.query_one(DataTable))] == ["session"]
+        await pilot.press("r")
+        await settle(pilot)
+        assert "already met your goal" in text_of(day, "#day-message")
+        await pilot.press("escape")
+        await settle(pilot)
+        # Unmark Wed 18 from the audit: the streak's verdict changes at once.
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert app.screen.day == TODAY - timedelta(days=3)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert store.day_mark(TODAY - timedelta(days=3)) is None
+        assert rows(audit)[3][1] == "missed"
+        assert first in history.data.minutes
+
+
+async def test_a_day_before_the_first_entry_is_marked_only_when_asked_for(make_test_app, store, clock):
+    store.record_backfill("seven-in-seven", local(clock, TODAY - timedelta(days=1), 8), 10)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "w")
+        await pilot.press("left", "enter")  # a week before: before anything was recorded
+        await settle(pilot)
+        day = app.screen
+        assert isinstance(day, DayScreen) and day.day == TODAY - timedelta(days=7)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "before anything you recorded here" in text_of(day, "#day-message")
+        await pilot.press("n")
+        await settle(pilot)
+        assert store.day_mark(day.day) is None
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")  # mark anyway
+        await settle(pilot)
+        assert store.day_mark(day.day) is MarkKind.FLARE
+        assert "is now a flare day" in text_of(day, "#day-message")
+        assert history.data is not None
+
+
+# ---------------------------------------------------------------------- the report follows
+
+
+def html_report(db_path) -> dict[date, tuple[str, str, str]]:
+    """`stretchtui report --format html` for the frozen clock's week, run as its own process while
+    the app is open (as a person would, from another terminal); its adherence table as
+    day -> (minutes, sessions, worst pain)."""
+    done = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(db_path), "report", "--week", WEEK,
+                           "--format", "html", "--output", "-"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    section = done.stdout.split('<section id="adherence">', 1)[1].split("</section>", 1)[0]
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>", 1)[1]):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+        day = MONDAY + timedelta(days=len(found))
+        assert cells[0].startswith(f"{day:%a %d %b}")  # with the year when the suite runs in another one
+        found[day] = (cells[2], cells[3], html.unescape(cells[4]))
+    return {day: numbers for day, numbers in found.items() if day <= TODAY}
+
+
+def history_days(history: HistoryScreen) -> dict[date, tuple[str, str, str]]:
+    """The same three numbers as History shows them: the week's minutes, the session list, the pain trend."""
+    data = history.data
+    found = {}
+    for offset in range((TODAY - MONDAY).days + 1):
+        day = MONDAY + timedelta(days=offset)
+        minutes = f"{data.minutes.get(day, 0.0):.1f}".removesuffix(".0")
+        sessions = sum(1 for s in data.sessions if s.day == day)
+        found[day] = (minutes, str(sessions), str(data.pain[day]) if day in data.pain else "–")
+    return found
+
+
+async def test_the_html_report_and_history_agree_after_an_edit_a_removal_and_an_undo(make_test_app, clock, db_path):
+    """Monday to Friday: a session and an evening check-in each. (Not the `store` fixture: a second
+    store open in this process loses its POSIX locks when the app's opens, and the report's process,
+    closing last, would then fold the WAL away under the app.)"""
+    store = Store.open(db_path, clock)
+    for offset in range(5):
+        store.record_backfill("seven-in-seven", local(clock, MONDAY + timedelta(days=offset), 7), 6 + offset)
+        store.add_checkin([PainEntry(Region.LOWER_BACK, 6 - offset)], sitting_hours=8,
+                          at=local(clock, MONDAY + timedelta(days=offset), 20))
+    store.close()
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "c")
+        assert history_days(history) == html_report(db_path)
+
+        # An edit: Wednesday's check-in (the third newest) goes from 4 to 9.
+        await pilot.press("down", "down", "e")
+        await settle(pilot)
+        assert app.screen.checkin.day == MONDAY + timedelta(days=2)
+        await pilot.press("9", "ctrl+s")
+        await settle(pilot)
+        report = html_report(db_path)
+        assert report[date(2026, 11, 18)][2] == "9" and history_days(history) == report
+
+        # A removal: Tuesday's session.
+        await pilot.press("l")
+        await settle(pilot)
+        table = history.query_one("#history-session-table", DataTable)
+        table.move_cursor(row=[row[1] for row in rows(table)].index("17 Nov"))
+        await pilot.press("x", "y")
+        await settle(pilot)
+        report = html_report(db_path)
+        assert report[date(2026, 11, 17)][:2] == ("0", "0") and history_days(history) == report
+
+        # An undo brings it back, in both.
+        await pilot.press("u")
+        await settle(pilot)
+        report = html_report(db_path)
+        assert report[date(2026, 11, 17)][:2] == ("7", "1") and history_days(history) == report
+
+
+async def test_the_session_running_in_this_app_is_not_removed(make_test_app, store):
+    from pilot_helpers import into_session
+
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await into_session(pilot, 5 + 26)  # the first hold is saved
+        info = store.session(screen.session_id)
+        app.remove_entry(store.find_entry(info.uuid))
+        await settle(pilot)
+        assert any(n.startswith("That session is still running") for n in notes(app))
+        assert store.session(screen.session_id).uuid == info.uuid and store.removed_uuids() == set()
