@@ -365,3 +365,21 @@ async def test_the_builder_list_fits_and_never_cuts_the_time(make_test_app, stor
         if size == (100, 32):
             shown = [str(table.get_row_at(i)[1]) for i in range(table.row_count - 1)]
             assert columns[1].width >= max(len(name) for name in shown)  # built-in names in full at 100
+
+
+async def test_q_away_from_a_text_field_leaves_the_builder_not_the_app(make_test_app, own) -> None:
+    """`q` is text in a text field; with a button or list of the routine builder (a full screen,
+    so the app's keys reach it) focused it used to quit the app, changes and all. Now it leaves the
+    form as Esc does, asking first when something changed."""
+    app = make_test_app(show_routine=own)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(pilot, "new-routine")  # a full screen: the app's keys reach it
+        await type_text(pilot, "Neck roll")
+        form.query_one("#builder-items").focus()
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form

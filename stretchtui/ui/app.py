@@ -477,7 +477,14 @@ class StretchApp(CorrectionsMixin, App[int]):
 
     async def action_quit(self) -> None:
         """`q` on a main screen while a session runs behind it asks first: quitting leaves that
-        session to be resumed at the next start, which is easy to miss with it out of sight."""
+        session to be resumed at the next start, which is easy to miss with it out of sight.
+        In a form (its dropdown or checkbox focused: text fields take `q` as text) it leaves the
+        form the way Esc does, asking first when something was changed."""
+        from stretchtui.ui.screens.form import Form
+
+        if isinstance(self.screen, Form):
+            self.screen.action_cancel()
+            return
         if self._session is None or self._session[0] == self.current_mode:
             await super().action_quit()
             return
