@@ -111,3 +111,65 @@ def test_rest_and_flare_days_from_the_cli(store, clock, db_path, capsys):
     assert code == 2 and "before anything you recorded here" in err and "--force" in err
     code, out, _ = run(capsys, "--db", str(db_path), "rest", "--date", long_ago, "--force")
     assert code == 0 and "now a rest day" in out
+
+
+def test_remove_and_undo_on_a_read_only_database_say_how_to_fix_it(store, clock, db_path, capsys):
+    import os
+
+    checkin = store.add_checkin([PainEntry(Region.NECK, 10)])
+    store.close()
+    os.chmod(db_path, 0o400)
+    try:
+        for args in (["remove", checkin.uuid[:8], "--yes"], ["undo"]):
+            code, out, err = run(capsys, "--db", str(db_path), *args)
+            assert code == 1 and out == "" and "read-only" in err and "chmod u+w" in err, err
+        assert oct(db_path.stat().st_mode & 0o777) == "0o400"
+    finally:
+        os.chmod(db_path, 0o600)
+
+
+def test_a_removal_that_came_in_a_file_cannot_be_undone_and_says_so(tmp_path, store, clock, capsys):
+    import json as jsonlib
+
+    from stretchtui.core.exchange import to_plain
+    from stretchtui.store import Store
+
+    checkin = store.add_checkin([PainEntry(Region.NECK, 10)])
+    store.remove_entry(store.find_entry(checkin.uuid))
+    data = jsonlib.loads(jsonlib.dumps(to_plain(store.export_bundle(), exported_at=clock.now(), app_version="t")))
+    other_path = tmp_path / "other.db"
+    other = Store.open(other_path, clock)
+    other.import_data(data)
+    other.close()
+    code, _, err = run(capsys, "--db", str(other_path), "remove", checkin.uuid[:8], "--yes")
+    assert code == 2 and "cannot be brought back" in err and "undo" not in err
+
+
+def test_a_removal_of_the_wrong_kind_is_refused_whole(store, clock):
+    import json as jsonlib
+
+    import pytest
+
+    from stretchtui.core.exchange import ImportFileError, to_plain
+
+    checkin = store.add_checkin([PainEntry(Region.NECK, 10)])
+    data = jsonlib.loads(jsonlib.dumps(to_plain(store.export_bundle(), exported_at=clock.now(), app_version="t")))
+    data["checkins"] = []
+    data["removed"] = [{"kind": "session", "uuid": checkin.uuid, "removed_at": "2026-11-20T10:00:00Z"}]
+    with pytest.raises(ImportFileError, match="is a checkin here, not a session; nothing was imported"):
+        store.import_data(data)
+    assert store.removed_uuids() == set() and [c.uuid for c in store.checkins()] == [checkin.uuid]
+
+
+def test_a_marked_flare_day_is_in_the_weekly_report(store, clock, db_path, capsys):
+    from datetime import timedelta
+
+    store.add_checkin([PainEntry(Region.NECK, 2)], at=clock.now() - timedelta(days=3))
+    store.close()
+    day = (clock.now() - timedelta(days=1)).date()
+    assert run(capsys, "--db", str(db_path), "rest", "--date", day.isoformat(), "--flare")[0] == 0
+    code, out, _ = run(capsys, "--db", str(db_path), "report", "--output", "-")
+    from stretchtui.core.days import day_label
+
+    assert code == 0
+    assert f"Flare days (marked, or pain 7 or more): {day_label(day, clock.now().date())} (marked; no session)" in out

@@ -195,7 +195,7 @@ def test_dry_run_counts_and_writes_nothing(tmp_path: Path, clock: FrozenClock, e
     before = table_dump(other.path)
     result = other.import_data(exported, dry_run=True)
     assert result.added["sessions"] == 1 and result.added["exercises"] == 1
-    assert result.describe()[0].startswith("Would add: 1 session, 1 step, 1 check-in, 1 rest day")
+    assert result.describe()[0].startswith("Would add: 1 session, 1 step, 1 check-in, 1 rest or flare day")
     assert table_dump(other.path) == before
 
 

@@ -66,7 +66,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     id_prefix(args.id)  # a malformed id: one line, before the database is opened
     if not args.yes and not sys.stdin.isatty():
         raise CliError("remove: not on a terminal, so nothing asks first; add --yes to remove it")
-    store = open_store(args, create=False)
+    store = _open_for_writing(args)
     try:
         entry = store.find_entry(args.id)
         if not args.yes and not ask_yes(f"Remove the {_shown(entry.describe())}? [y/N] "):
@@ -92,7 +92,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     from stretchtui.core.entries import KEEP_REMOVED_DAYS
     from stretchtui.store.files import StoreError
 
-    store = open_store(args, create=False)
+    store = _open_for_writing(args)
     try:
         entry = store.undo_removal()
     finally:
@@ -101,3 +101,13 @@ def cmd_undo(args: argparse.Namespace) -> int:
         raise StoreError(f"nothing to undo: no entry was removed in the last {KEEP_REMOVED_DAYS} days")
     print(f"Brought back the {_shown(entry.describe())}.")
     return 0
+
+
+def _open_for_writing(args: argparse.Namespace):  # -> Store
+    """`remove` and `undo` write, so a read-only database is refused with how to fix it (as `log`
+    does), and they only ever correct a record that exists: nothing is created."""
+    from stretchtui.commands.common import refuse_missing
+    from stretchtui.store import resolve_db_path
+
+    refuse_missing(resolve_db_path(args.db))
+    return open_store(args)

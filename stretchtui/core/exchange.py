@@ -132,7 +132,7 @@ class ImportResult:
 
 NOUNS = {  # counter key -> (one, many), in the order a summary lists them
     "sessions": ("session", "sessions"), "steps": ("step", "steps"), "checkins": ("check-in", "check-ins"),
-    "day_marks": ("rest day", "rest days"), "removed": ("removal", "removals"),
+    "day_marks": ("rest or flare day", "rest or flare days"), "removed": ("removal", "removals"),
     "exercises": ("own exercise", "own exercises"),
     "routines": ("own routine", "own routines"), "favourites": ("favourite", "favourites"),
     "settings": ("setting", "settings"),

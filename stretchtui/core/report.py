@@ -111,10 +111,12 @@ class ReportDay:
     sitting: float | None
     rest: bool
     heat: str  # the day's cell of the History heatmap
+    flare_marked: bool = False  # marked as a flare day (core.entries.MarkKind.FLARE)
 
     @property
     def flare(self) -> bool:
-        return self.pain is not None and self.pain >= FLARE_PAIN
+        """Marked as a flare day, or a pain of FLARE_PAIN or more noted (core.streaks.is_flare)."""
+        return self.flare_marked or (self.pain is not None and self.pain >= FLARE_PAIN)
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,8 @@ def build_report(inputs: WeekInputs, today: date) -> WeeklyReport:
         days.append(ReportDay(
             day=day, upcoming=upcoming, minutes=minutes.get(day, 0.0), sessions=activity.sessions,
             done=inputs.goal.met_by(activity), pain=inputs.pain.get(day), sitting=inputs.sitting.get(day),
-            rest=activity.rest_marked, heat=" " if upcoming else heat[offset]))
+            rest=activity.rest_marked, heat=" " if upcoming else heat[offset],
+            flare_marked=activity.flare_marked))
     return WeeklyReport(
         monday=monday, today=today, goal=inputs.goal, days=tuple(days),
         totals=_totals(inputs, activities, monday, today),
@@ -328,12 +331,13 @@ def _hurts(report: WeeklyReport, glyphs: Glyphs) -> Section:
 
 def _flare_rest(report: WeeklyReport) -> Section:
     seen = [d for d in report.days if not d.upcoming]
-    flares = [f"{day_label(d.day, report.today)} (pain {d.pain}; "
+    flares = [f"{day_label(d.day, report.today)} ("
+              + ("marked; " if d.flare_marked else "") + (f"pain {d.pain}; " if d.pain is not None else "")
               + (f"stretched {_number(d.minutes, 0)} min)" if d.sessions else "no session)")
               for d in seen if d.flare]
     rests = [day_label(d.day, report.today) for d in seen if d.rest]
     return Section("days", "Flare days and rest days", bullets=(
-        f"Flare days (pain {FLARE_PAIN} or more): " + ("; ".join(flares) if flares else "none"),
+        f"Flare days (marked, or pain {FLARE_PAIN} or more): " + ("; ".join(flares) if flares else "none"),
         "Rest days: " + (", ".join(rests) if rests else "none")))
 
 

@@ -90,10 +90,13 @@ class CorrectionQueries:
                     query = query.where(m.Session.status.in_(LISTED_STATUSES))
                 matches += [(kind, uuid) for (uuid,) in query.limit(3).tuples()]
             if not matches:
-                gone = m.Removed.select(m.Removed.kind).where(m.Removed.uuid ** pattern).first()
-                if gone is not None:
+                gone = m.Removed.select(m.Removed.kind, m.Removed.record).where(m.Removed.uuid ** pattern).first()
+                if gone is not None and gone.record is not None:
                     raise UserError(f"{text.strip()}: that entry was removed already (`stretchtui undo` brings back "
                                     "the last removal)")
+                if gone is not None:
+                    raise UserError(f"{text.strip()}: that entry was removed already, elsewhere or more than "
+                                    f"{KEEP_REMOVED_DAYS} days ago; it cannot be brought back")
                 raise UserError(f"no entry with id {shown(text.strip())}: `stretchtui entries` lists them")
             if len(matches) > 1:
                 ids = ", ".join(sorted(short_id(uuid) for _, uuid in matches))

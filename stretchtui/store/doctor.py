@@ -198,8 +198,8 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
     elif fix:
         changed = [path for path in open_to_others
                    if _chmod_not_following(path, FILE_MODE, folder_too=path.parent == backups)]
-        checks.append(Check(FIXED, "file modes", f"made {plural(len(changed), 'file')} private (0600): "
-                            + ", ".join(path.name for path in changed)))
+        checks.append(Check(FIXED, "file modes", f"made {plural(len(changed), 'file')} private: "
+                            + ", ".join(f"{path.name} ({stat.S_IMODE(path.stat().st_mode):04o})" for path in changed)))
     else:
         listed = ", ".join(f"{path.name} ({stat.S_IMODE(path.stat().st_mode):04o})" for path in open_to_others)
         checks.append(Check(PROBLEM, "file modes", f"readable by others: {listed}",

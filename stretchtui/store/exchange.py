@@ -307,12 +307,18 @@ class ExchangeQueries:
         from stretchtui.core.errors import UserError
         from stretchtui.store.corrections import MODELS
 
+        from stretchtui.core.exchange import ImportFileError
+
         known = self.removed_uuids()
         for record in removals:
             kind, uuid = EntryKind(record["kind"]), record["uuid"]
             if uuid in known:
                 result.already_there["removed"] += 1
                 continue
+            for other, other_model in MODELS.items():
+                if other is not kind and other_model.select().where(other_model.uuid == uuid).exists():
+                    raise ImportFileError(f"removed: {uuid} is a {other.value} here, not a {kind.value}; "
+                                          "nothing was imported")
             model = MODELS[kind]
             if model.select().where(model.uuid == uuid).exists():
                 try:
