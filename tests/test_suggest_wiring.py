@@ -120,3 +120,26 @@ def test_the_latest_check_in_of_the_day_counts_not_the_worst(db_path: Path, cloc
     data = suggest_json(db_path, capsys)
     assert data["blocked"] is False and data["routine"]
     assert any("2/10" in line for line in data["why"])
+
+
+def test_a_day_marked_as_a_flare_makes_the_next_suggestion_gentle(db_path: Path, clock) -> None:
+    """A flare day marked without a pain noted (`rest --flare`, or `f` in the app) counts as a pain of
+    at least 7 that day: the next suggestion is as gentle as after a noted 7, never a full one."""
+    from datetime import timedelta
+
+    from stretchtui.core.entries import MarkKind
+    from stretchtui.core.suggest import suggest
+
+    store = Store.open(db_path, clock)
+    try:
+        today = clock.now().date()
+        store.add_checkin([PainEntry(Region.LOWER_BACK, 2)], at=clock.now() - timedelta(days=3))
+        before = suggest(store.suggestion_request(today, 10, "floor"))
+        store.set_day_mark(today - timedelta(days=1), MarkKind.FLARE)
+        after = suggest(store.suggestion_request(today, 10, "floor"))
+        store.add_checkin([PainEntry(Region.LOWER_BACK, 7)], at=clock.now() - timedelta(days=1))
+        noted = suggest(store.suggestion_request(today, 10, "floor"))
+    finally:
+        store.close()
+    assert before.level != after.level
+    assert after.level == noted.level

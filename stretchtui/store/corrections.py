@@ -22,6 +22,7 @@ from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.owner import running_elsewhere
+from stretchtui.store.sessions import _as_date
 
 if TYPE_CHECKING:
     from stretchtui.store.store import Store
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
 LISTED_STATUSES = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value, SessionStatus.IN_PROGRESS.value)
 MODELS: dict[EntryKind, type[m.BaseModel]] = {
     EntryKind.SESSION: m.Session, EntryKind.CHECKIN: m.Checkin, EntryKind.DAY_MARK: m.DayMark}
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def session_summary(row: m.Session) -> str:

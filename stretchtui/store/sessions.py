@@ -436,6 +436,17 @@ class SuggestionInputs:
         latest: dict[tuple[date, str, str], tuple[datetime, date, str, str, int, bool]] = {}
         for reading in sorted(readings, key=lambda r: r[0]):
             latest[(reading[1], reading[2], reading[3])] = reading
+        # A day marked as a flare (core.entries) counts as a pain of at least FLARE_PAIN that day, so
+        # what follows a flare is gentle even when no pain was noted (be gentler when unsure).
+        from stretchtui.core.streaks import FLARE_PAIN
+
+        for (day,) in (m.DayMark.select(m.DayMark.day)
+                       .where((m.DayMark.kind == "flare") & (m.DayMark.day >= since)).tuples()):
+            key = (_as_date(day), "lower-back", "")
+            known = latest.get(key)
+            if known is None or known[4] < FLARE_PAIN:
+                latest[key] = (known[0] if known else datetime.min, key[0], "lower-back", "", FLARE_PAIN,
+                               bool(known and known[5]))
         pain_notes = [PainNote(day, region, side, pain, no_position)
                       for _at, day, region, side, pain, no_position in latest.values()]
         return SuggestionRequest(today_, minutes, place, tuple(pain_notes), tuple(sitting_notes), tuple(sessions),
