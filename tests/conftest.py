@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from snapshot_text import pytest_sessionfinish  # noqa: F401 - a hook: failed snapshots printed as text
 from stretchtui.core.clock import FrozenClock
 from stretchtui.store import Store
 
