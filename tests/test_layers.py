@@ -2,65 +2,43 @@
 
 from __future__ import annotations
 
-import ast
+import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "stretchtui"
-
-FORBIDDEN = {
-    "core": {"textual", "peewee", "rich", "platformdirs", "stretchtui.store", "stretchtui.ui",
-             "stretchtui.cli", "stretchtui.factory"},
-    "store": {"textual", "rich", "stretchtui.ui", "stretchtui.cli", "stretchtui.factory"},
-    "ui": {"peewee", "sqlite3", "stretchtui.store", "stretchtui.cli", "stretchtui.factory"},
-}
+ROOT = PACKAGE.parent
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-        elif isinstance(node, ast.ImportFrom) and node.level:
-            raise AssertionError(f"{path}: use absolute imports so the layer rules can be checked")
-    return names
+def lint_imports(cwd: Path, *, package_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """import-linter with the contracts in `cwd`'s pyproject.toml, on the package found there."""
+    env = dict(os.environ, PYTHONPATH=str(package_dir or cwd))
+    return subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command as c; "
+                           "sys.exit(c(['--no-cache']))"], cwd=cwd, env=env, capture_output=True, text=True)
 
 
-def violations(layer: str) -> list[str]:
-    found = []
-    for path in sorted((PACKAGE / layer).rglob("*.py")):
-        for name in imported_modules(path):
-            for banned in FORBIDDEN[layer]:
-                if name == banned or name.startswith(banned + "."):
-                    found.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
-    return found
+def test_layer_contracts_hold() -> None:
+    """core imports no storage or UI, store no UI, ui no peewee or store (pyproject.toml, importlinter)."""
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "3 kept, 0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
-def test_layer_imports(layer: str) -> None:
-    assert violations(layer) == []
-
-
-def test_rule_catches_a_violation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The checker itself works: a core module importing textual is reported."""
-    fake = tmp_path / "stretchtui"
-    (fake / "core").mkdir(parents=True)
-    (fake / "core" / "bad.py").write_text("from textual.app import App\nimport peewee\n")
-    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
-    assert len(violations("core")) == 2
+def test_the_contracts_catch_a_violation(tmp_path: Path) -> None:
+    """The same contracts, run on a copy where a core module imports textual and the store, fail."""
+    shutil.copytree(PACKAGE, tmp_path / "stretchtui", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "stretchtui" / "core" / "bad.py").write_text("import textual.app\nimport stretchtui.store.store\n")
+    result = lint_imports(tmp_path)
+    assert result.returncode == 1
+    assert "core is pure Python: no storage, no UI, no terminal libraries BROKEN" in result.stdout
+    assert "stretchtui.core.bad -> textual" in result.stdout
 
 
 def test_importing_the_package_opens_no_database(tmp_path: Path) -> None:
     """Importing every module (not calling anything) creates no database file anywhere."""
-    import os
-    import subprocess
-    import sys
-
     env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "xdg"))
     code = ("import stretchtui.cli, stretchtui.factory, stretchtui.store, stretchtui.ui.app, "
             "stretchtui.core.library")
