@@ -48,7 +48,7 @@ async def _start_session(pilot, seconds: float) -> None:
     await pilot.press("2")
     await settle(pilot)
     pilot.app.clock.advance(seconds)
-    pilot.app.screen._tick()  # the frozen clock moved; wake the session screen as its timer would
+    pilot.app.screen.tick_now()  # the frozen clock moved; wake the session screen as its timer would
 
 
 async def session_hold(pilot) -> None:

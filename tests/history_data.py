@@ -15,8 +15,7 @@ from peewee import chunked, fn
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.days import EventTime
 from stretchtui.core.model import Routine
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import Outcome, Side, StepRecord
+from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
 from stretchtui.store import Store
 
 PLANNED_SECONDS = 400

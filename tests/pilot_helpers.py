@@ -8,12 +8,18 @@ from textual.worker import WorkerCancelled
 async def settle(pilot) -> None:
     """Wait for thread workers (database reads and writes) and the messages they post back;
     three rounds, because a worker's message can start another worker. A load that a newer one
-    replaced (an exclusive worker, cancelled) is not a failure."""
+    replaced (an exclusive worker, cancelled) is not a failure. A session's dialog worker waits
+    for the person's answer, not for the database: it is not waited for."""
+    from stretchtui.ui.screens.session import DIALOG_GROUP
+
     for _ in range(3):
+        busy = [w for w in pilot.app.workers if w.group != DIALOG_GROUP]
         try:
-            await pilot.app.workers.wait_for_complete()
+            if busy:
+                await pilot.app.workers.wait_for_complete(busy)
         except WorkerCancelled:
-            await pilot.app.workers.wait_for_complete([w for w in pilot.app.workers if not w.is_cancelled])
+            if busy := [w for w in busy if not w.is_cancelled]:
+                await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
 
 
@@ -35,7 +41,7 @@ async def into_session(pilot, seconds: float = 0.0, *keys: str):
     await pilot.press("4")
     await settle(pilot)
     pilot.app.clock.advance(seconds)
-    pilot.app.screen._tick()
+    pilot.app.screen.tick_now()
     await settle(pilot)
     if keys:
         await pilot.press(*keys)

@@ -7,8 +7,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from stretchtui.core.checkins import PainEntry, Region
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import Outcome, Side, StepRecord
+from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
 from stretchtui.store import Store
 
 WEEK_LABEL = "2026-W47"  # Mon 16 - Sun 22 Nov 2026; the frozen clock is on Saturday 21

@@ -57,6 +57,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     lines = snapshot_text_diffs()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if lines and reporter is not None:
+        reporter.ensure_newline()
         reporter.write_sep("=", "failed snapshots as text")
         for line in lines:
             reporter.write_line(line)

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from history_data import fill_history
+from history_data import fill_history_fast
 from stretchtui.store import Store
 from stretchtui.store import day_summary, migrations
 
@@ -17,7 +17,7 @@ def plan(store: Store, sql: str) -> str:
 
 
 def test_the_day_summaries_use_the_covering_indexes(store: Store, clock) -> None:
-    fill_history(store, clock, days=30)
+    fill_history_fast(store, clock, days=30)
     for since in ("", " AND s.day >= '2026-11-01'"):  # the store's own day summaries (store/day_summary.py)
         assert "COVERING INDEX session_step_outcome" in plan(store, day_summary.HOLDS_SQL.format(since=since))
     for sql in (day_summary.SESSIONS_SQL, day_summary.BACKFILL_SQL):
@@ -27,7 +27,7 @@ def test_the_day_summaries_use_the_covering_indexes(store: Store, clock) -> None
 def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Path, clock) -> None:
     path = tmp_path / "old.db"
     store = Store.open(path, clock)
-    fill_history(store, clock, days=40)
+    fill_history_fast(store, clock, days=40)
     before = (store.day_activities(), store.relief_by_exercise(1), store.streak_summary(date(2026, 11, 21)).current)
     store.close()
     conn = sqlite3.connect(path)  # back to what the first release left: schema version 1, no indexes

@@ -1,7 +1,10 @@
-"""The benchmark tools load and format their results (the measurements themselves are not tests:
-they depend on the machine, and CI must not fail on a slow one)."""
+"""The benchmark tools turn measured values into figures (ratios, medians, units) and format them.
+The measuring itself is faked here: real figures depend on the machine, and CI must not fail on a
+slow one."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +69,59 @@ def test_screenshot_command_knows_every_main_screen() -> None:
 
     assert {"today", "library", "routine-builder", "session-hold", "session-summary", "check-in", "history",
             "weekly-report"} <= set(SHOTS)
+
+
+def test_the_startup_figure_is_the_apps_median_over_the_bare_apps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Measured times in (as the pty would give them), the ratios out: median over median."""
+    times = {measures.TODAY_FIRST_FRAME: iter([(0.31, 0.16), (0.29, 0.14), (0.30, 0.15)]),
+             measures.TODAY_LOADED: iter([(0.50, 0.22), (0.45, 0.20), (0.40, 0.18)]),
+             measures.BARE_TEXT: iter([(0.22, 0.11), (0.18, 0.09), (0.20, 0.10)])}
+    monkeypatch.setattr(measures, "_time_to_text", lambda argv, needle: next(times[needle]))
+    first, loaded = measures.startup_ratio(Path("unused.db"), runs=3, years=10)
+    assert first.value == pytest.approx(0.30 / 0.20) and first.unit == "x" and first.target == 1.25
+    assert first.verdict == "MISS"  # 1.5 x is over the target
+    assert first.detail == "app 300 ms, bare app 200 ms (CPU 150 / 100 ms)"
+    assert loaded.value == pytest.approx(0.45 / 0.20) and loaded.verdict == ""  # shown, no target
+    assert "10 years" in first.name
+
+
+class FakeTerminal:
+    """What bench.measures reads from a program on a pty, given instead of measured."""
+
+    def __init__(self, memory: dict[str, int]) -> None:
+        self.memory, self.keys = memory, []
+
+    def __enter__(self) -> FakeTerminal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def wait_for(self, needle: str, *args, **kwargs) -> float:
+        return 0.0
+
+    def send(self, keys: str) -> None:
+        self.keys.append(keys)
+
+    def drain(self, seconds: float) -> int:
+        return 0
+
+    def memory_kib(self) -> dict[str, int]:
+        return self.memory
+
+
+def test_the_memory_figure_is_the_median_peak_in_megabytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = iter([{"VmHWM": 90_000, "VmRSS": 70_000}, {"VmHWM": 120_000, "VmRSS": 90_000},
+                 {"VmHWM": 97_000, "VmRSS": 80_000}])
+    terminals: list[FakeTerminal] = []
+
+    def terminal(argv: list[str]) -> FakeTerminal:
+        terminals.append(FakeTerminal(next(runs)))
+        return terminals[-1]
+
+    monkeypatch.setattr(measures, "_terminal", terminal)
+    [peak] = measures.memory(Path("unused.db"), runs=3, years=10)
+    assert peak.value == pytest.approx(97_000 * 1024 / 1e6)  # KiB to MB, the middle run
+    assert peak.unit == "MB" and peak.verdict == "PASS"  # 99.3 MB, at most 100
+    assert "VmRSS after 82 MB" in peak.detail  # 80 000 KiB, the median resident size
+    assert all(t.keys == ["4"] for t in terminals)  # each run opened History before it was measured

@@ -12,8 +12,7 @@ import pytest
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.entries import EntryKind, MarkKind, id_prefix, short_id, uuid_like
 from stretchtui.core.errors import UserError
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import Outcome, Side, StepRecord
+from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
 from stretchtui.store.corrections import MarkRefused
 
 

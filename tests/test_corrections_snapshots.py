@@ -23,13 +23,20 @@ def seeded_uuids(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+@pytest.fixture
+def fresh_database(db_path):
+    """No copied template in this module: the ids on screen are uuid4's, in the order a database
+    created here draws them (creating it draws some too)."""
+    return lambda: db_path
+
+
 def some_days(store, clock) -> None:
     """Three weeks of history, a note on the latest check-in, and a flare mark on Thursday."""
     from history_data import fill_history
     from stretchtui.core.checkins import PainEntry, Region
     from stretchtui.core.entries import MarkKind
 
-    fill_history(store, clock, days=21)
+    fill_history(store, clock, days=21)  # through the store: the ids shown are uuid4's, drawn in its order
     store.add_checkin([PainEntry(Region.LOWER_BACK, 5), PainEntry(Region.LEG, 3, "left")], sitting_hours=2,
                       note="Stiff after the drive home")
     store.set_day_mark(TODAY - timedelta(days=2), MarkKind.FLARE)

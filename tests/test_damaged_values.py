@@ -15,33 +15,49 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_AT, ZONE, checkpoint, copy_database, private_home
 
 from stretchtui.cli import main
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
 from stretchtui.store import Store
 
+# One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
+pytestmark = pytest.mark.xdist_group("test_damaged_values")
+
 NOT_UTF8 = "CAST(x'ff41fe' AS TEXT)"
 
 
-@pytest.fixture
-def damaged(tmp_path: Path, clock: FrozenClock) -> tuple[Path, dict[str, str]]:
-    """A year of history with an own exercise in an own routine, then five values damaged in
-    place, as a bad disk or another program might; returns the database and the damaged uuids."""
+@pytest.fixture(scope="module")
+def year_of_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """A year of history with an own exercise in an own routine, written once for the module;
+    the database and the two uuids."""
     from stretchtui.commands.demo import write_demo
 
-    db = tmp_path / "data" / "stretchtui.db"
-    db.parent.mkdir(mode=0o700)
-    store, _ = write_demo(db, clock, years=1, seed=2)
-    own = store.save_exercise(Exercise(id="", name="Wall slide", areas=(Area.MID_UPPER_BACK,), kind=Kind.MOBILITY,
-                                       position=Position.STANDING, dose=Dose(reps=8), steps=("Back to the wall.",),
-                                       feel="", cautions=(), intensity=1, origin=Origin.USER))
-    wall = store.save_routine(Routine(id="", name="Wall", items=(RoutineItem(own.id),), origin=Origin.USER))
-    store.close()
+    folder = tmp_path_factory.mktemp("year-of-history")
+    db = folder / "stretchtui.db"
+    with private_home(folder):
+        store, _ = write_demo(db, FrozenClock(FROZEN_AT, ZONE), years=1, seed=2)
+        own = store.save_exercise(Exercise(id="", name="Wall slide", areas=(Area.MID_UPPER_BACK,),
+                                           kind=Kind.MOBILITY, position=Position.STANDING, dose=Dose(reps=8),
+                                           steps=("Back to the wall.",), feel="", cautions=(), intensity=1,
+                                           origin=Origin.USER))
+        wall = store.save_routine(Routine(id="", name="Wall", items=(RoutineItem(own.id),), origin=Origin.USER))
+        store.close()
+    checkpoint(db)
+    return db, own.uuid, wall.uuid
+
+
+@pytest.fixture
+def damaged(tmp_path: Path, year_of_history: tuple[Path, str, str]) -> tuple[Path, dict[str, str]]:
+    """A copy of the year of history, then five values damaged in place, as a bad disk or another
+    program might; returns the database and the damaged uuids."""
+    template, own_uuid, wall_uuid = year_of_history
+    db = copy_database(template, tmp_path / "data" / "stretchtui.db")
     conn = sqlite3.connect(db)
     uuid = {table: conn.execute(f"SELECT uuid FROM {table} ORDER BY id LIMIT 1 OFFSET 3").fetchone()[0]
             for table in ("session", "session_step", "checkin", "day_mark")}
-    uuid["exercise"], uuid["routine"] = own.uuid, wall.uuid
+    uuid["exercise"], uuid["routine"] = own_uuid, wall_uuid
     conn.execute("UPDATE session SET started_at = 'yesterday-ish' WHERE uuid = ?", (uuid["session"],))
     conn.execute(f"UPDATE session_step SET exercise_name = {NOT_UTF8} WHERE uuid = ?", (uuid["session_step"],))
     conn.execute("UPDATE checkin SET day = '2026-02-31' WHERE uuid = ?", (uuid["checkin"],))

@@ -14,11 +14,14 @@ import pytest
 
 from stretchtui.cli import main
 from stretchtui.core.days import logical_day
-from stretchtui.core.demo import demo_export
+from stretchtui.commands.demo_story import demo_export
 from stretchtui.core.errors import FieldError
 from stretchtui.core.exchange import parse_export
 from stretchtui.core.library import load_library
 from stretchtui.core.timer import PhaseKind, build_phases
+
+# One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
+pytestmark = pytest.mark.xdist_group("test_demo")
 
 LIBRARY = load_library()
 

@@ -19,10 +19,10 @@ from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.days import today
+from stretchtui.core.entries import MarkRefused
 from stretchtui.core.exchange import FORMAT_VERSION, ImportFileError, parse_export, to_plain
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import StepRecord
+from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store
 
 from conftest import FROZEN_AT, ZONE
@@ -105,7 +105,10 @@ def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
             if unique or sitting is not None or note or stuck:
                 store.add_checkin(list(unique.values()), sitting_hours=sitting, note=note, no_comfortable_position=stuck)
         elif kind == "rest":
-            store.mark_rest_day(today(clock, store.day_start_hour()) - timedelta(days=args[0]), force=True)
+            try:  # a day that already met the goal is refused (store.corrections), as the user would be
+                store.mark_rest_day(today(clock, store.day_start_hour()) - timedelta(days=args[0]), force=True)
+            except MarkRefused:
+                pass
         elif kind == "setting":
             store.set_setting(*args[0])
         elif kind == "wait":

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_AT, ZONE, checkpoint, copy_database, private_home
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,9 @@ from stretchtui.core.clock import FrozenClock
 from stretchtui.core.exchange import ImportFileError, file_entries, read_export, to_plain
 from stretchtui.core.export_stream import write_json
 from stretchtui.store import Store
+
+# One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
+pytestmark = pytest.mark.xdist_group("test_exchange_streaming")
 
 MEMORY_LIMIT_MB = 150
 
@@ -75,14 +79,24 @@ def export_of(store: Store) -> bytes:
     return handle.getvalue().encode()
 
 
-@pytest.fixture
-def history(tmp_path: Path, clock: FrozenClock) -> Path:
-    """A closed store with a year of demo history."""
+@pytest.fixture(scope="module")
+def history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed store with a year of demo history, written once for the module."""
     from stretchtui.commands.demo import write_demo
 
-    store, _ = write_demo(tmp_path / "history.db", clock, years=1, seed=5)
-    store.close()
-    return tmp_path / "history.db"
+    folder = tmp_path_factory.mktemp("demo-history")
+    path = folder / "history.db"
+    with private_home(folder):
+        store, _ = write_demo(path, FrozenClock(FROZEN_AT, ZONE), years=1, seed=5)
+        store.close()
+    checkpoint(path)
+    return path
+
+
+@pytest.fixture
+def history(history_template: Path, tmp_path: Path) -> Path:
+    """A copy of the year of demo history, for this test to change as it likes."""
+    return copy_database(history_template, tmp_path / "history.db")
 
 
 def test_the_streamed_export_is_what_json_dump_wrote(history: Path, clock: FrozenClock) -> None:
@@ -176,7 +190,7 @@ PEAK_OF_CHILD = (  # runs argv as its child and prints that child's peak residen
 WRITE_HISTORY = (  # 25 years of demo history into a new store, in its own process
     "import sys\n"
     "from stretchtui.core.clock import SystemClock\n"
-    "from stretchtui.core.demo import demo_export\n"
+    "from stretchtui.commands.demo_story import demo_export\n"
     "from stretchtui.store import Store\n"
     "clock = SystemClock()\n"
     "store = Store.open(sys.argv[1], clock)\n"
@@ -197,7 +211,7 @@ def _peak_mb(argv: list[str], env: dict[str, str]) -> tuple[int, float, str]:
 
 @pytest.mark.slow
 def test_twenty_five_years_go_out_and_in_under_150_mb(tmp_path: Path) -> None:
-    from stretchtui.core import demo
+    from stretchtui.commands import demo_story as demo
 
     if demo.MAX_YEARS < 25 or not sys.platform.startswith("linux"):
         pytest.skip("needs a 25-year demo history, and ru_maxrss in kilobytes (Linux)")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from stretchtui.cli import _load_commands, command_word, main
+from stretchtui.cli import command_word, main
 from stretchtui.commands.common import CliError
 from stretchtui.core.clock import FrozenClock
 from stretchtui.factory import make_app
@@ -220,8 +220,7 @@ def test_the_command_word_decides_which_parsers_are_built(argv: list[str], word:
 def test_errors_are_the_same_whichever_parsers_are_built(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     from stretchtui.cli import build_parser
 
-    parser, commands = build_parser()
-    _load_commands(commands)
+    parser = build_parser()
     with pytest.raises(CliError) as full:
         parser.parse_args(argv)
     assert main(argv) == 2
@@ -252,15 +251,18 @@ def test_a_bare_launch_pauses_the_collector_until_the_first_frame(monkeypatch: p
     import gc
 
     from stretchtui import cli
+    from stretchtui.commands import launch, tracking
 
     seen: list[bool] = []
-    monkeypatch.setattr(cli, "cmd_app", lambda args: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(launch, "launch_app", lambda args: seen.append(gc.isenabled()) or 0)
     try:
         assert cli.main(["--db", "x.db"]) == 0
         assert seen == [False]
     finally:
         gc.enable()
-    monkeypatch.setitem(cli.COMMANDS, "status", lambda args: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr(tracking, "COMMANDS", [
+        command._replace(run=lambda args: seen.append(gc.isenabled()) or 0)
+        if command.name == "status" else command for command in tracking.COMMANDS])
     assert cli.main(["--db", "x.db", "status"]) == 0
     assert seen == [False, True]  # other commands keep it
 

@@ -12,30 +12,39 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import build_template, copy_database
+from history_data import fill_history_fast
 
-from history_data import fill_history
 from stretchtui.cli import main
 from stretchtui.core.clock import FrozenClock
 from stretchtui.store import Store, glance
 from stretchtui.store.day_summary import StreakNumbers, day_activities, streak_numbers
-from stretchtui.store.glance import glance_streak_numbers
 from stretchtui.store.files import SCHEMA_VERSION, inspect_file
+from stretchtui.store.glance import glance_streak_numbers
 from stretchtui.store.lock import DatabaseLock
 
 
-@pytest.fixture
-def history(db_path: Path, clock: FrozenClock) -> StreakNumbers:
+def fill(store: Store, clock: FrozenClock) -> StreakNumbers:
     """120 days of history with a backfilled session and settings away from their defaults; what
     the store computes from it."""
-    store = Store.open(db_path, clock)
-    try:
-        fill_history(store, clock, days=120)
-        store.record_backfill("one-minute", clock.now() - timedelta(days=3), 12)
-        for key, value in (("goal_minutes", 10), ("grace_per_week", 2), ("day_start_hour", 5)):
-            store.set_setting(key, value)
-        return streak_numbers(store.day_activities(), store.get_setting, clock)
-    finally:
-        store.close()
+    fill_history_fast(store, clock, days=120)
+    store.record_backfill("one-minute", clock.now() - timedelta(days=3), 12)
+    for key, value in (("goal_minutes", 10), ("grace_per_week", 2), ("day_start_hour", 5)):
+        store.set_setting(key, value)
+    return streak_numbers(store.day_activities(), store.settings(), clock)
+
+
+@pytest.fixture(scope="module")
+def history_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, StreakNumbers]:
+    """The history database, built once for the module; each test gets a copy."""
+    return build_template(tmp_path_factory.mktemp("glance-history"), fill)
+
+
+@pytest.fixture
+def history(history_template: tuple[Path, StreakNumbers], db_path: Path) -> StreakNumbers:
+    template, numbers = history_template
+    copy_database(template, db_path)
+    return numbers
 
 
 def directory_state(folder: Path) -> dict[str, tuple[int, int]]:

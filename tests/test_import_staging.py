@@ -28,8 +28,7 @@ from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.exchange import to_plain
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import StepRecord
+from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store, staging
 
 from conftest import FROZEN_AT
@@ -220,7 +219,7 @@ def test_an_entry_removed_here_is_not_brought_back(tmp_path: Path, clock: Frozen
 
 
 def demo_data(clock: FrozenClock, store: Store, years: int = 1) -> dict:
-    from stretchtui.core.demo import demo_export
+    from stretchtui.commands.demo_story import demo_export
 
     return demo_export(now=clock.now(), zone=clock.zone, routines=store.routines(),
                        exercises={ex.id: ex for ex in store.exercises()}, years=years, seed=3)

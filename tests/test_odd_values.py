@@ -41,11 +41,10 @@ from test_reliability_bad_arguments import APP
 def value_arguments() -> list[tuple[str, str, object]]:
     """(command, how the argument is written, the argparse action) for every argument that takes
     a value: options by their first long name, positionals by their metavar."""
-    parser, commands = cli.build_parser()
-    cli._load_commands(commands)
+    parser = cli.build_parser()
     found = [(APP, action.option_strings[-1], action) for action in parser._actions
              if action.nargs != 0 and action.option_strings]
-    for name, sub in commands.choices.items():
+    for name, sub in cli.command_parsers(parser).items():
         for action in sub._actions:
             if action.nargs == 0:
                 continue
@@ -312,7 +311,7 @@ def test_what_a_clock_a_year_ahead_stored_exports_and_imports_after_it_is_correc
 
 def test_a_demo_of_more_than_25_years_near_the_first_day_is_accepted_by_import() -> None:
     """26 years ending in January 1996: the history starts in January 1970, at the window's edge."""
-    from stretchtui.core.demo import demo_export
+    from stretchtui.commands.demo_story import demo_export
     from stretchtui.core.library import load_library
 
     library = load_library()

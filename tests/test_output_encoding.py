@@ -35,6 +35,9 @@ from stretchtui.store import Store
 from test_reliability_bad_arguments import APP, command_names
 from test_sigterm import PtyApp
 
+# One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
+pytestmark = pytest.mark.xdist_group("test_output_encoding")
+
 NOTE = "Rücken → besser… 😀 39°C"  # non-ASCII, astral, and nothing Markdown escapes
 EXERCISE = "Türrahmen-Dehnung"
 ROUTINE = "Büro-Pause"

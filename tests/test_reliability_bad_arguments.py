@@ -135,9 +135,7 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
 
 def command_names() -> list[str]:
     """Every command the parser knows, command modules included, plus the app itself."""
-    _parser, commands = cli.build_parser()
-    cli._load_commands(commands)
-    return [APP, *commands.choices]
+    return [APP, *cli.command_parsers(cli.build_parser())]
 
 
 def command_argv(command: str, db: Path, args: list[str]) -> list[str]:

@@ -28,7 +28,8 @@ from stretchtui.core.clock import FrozenClock
 from stretchtui.store import Store
 from stretchtui.ui.screens.history import HistoryScreen
 
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs the whole module, so its module-scoped history is written once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_reliability_history")]
 
 TEN_YEARS = 3650
 TODAY = date(2026, 11, 21)  # the logical day of FROZEN_AT in Berlin

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FROZEN_AT, ZONE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,13 +21,11 @@ from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.exchange import ImportFileError, loads, to_plain
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import StepRecord
+from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store, models
 
-from conftest import FROZEN_AT, ZONE
-
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs the whole module, so its module-scoped export and store are built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_reliability_import")]
 TABLES = (models.Exercise, models.Routine, models.RoutineItem, models.Session, models.SessionStep, models.Checkin,
           models.CheckinPain, models.DayMark, models.Setting)
 
@@ -143,36 +142,34 @@ def target(tmp_path_factory: pytest.TempPathFactory):
     store.close()
 
 
-OUTCOMES: dict[str, int] = {"refused": 0, "imported": 0}
+def test_generated_malformed_files_never_crash_and_never_write_part(base: dict, target: Store) -> None:
+    """A thousand mutations of a valid export: each is refused in one line with nothing written,
+    or imported whole. Most must be refusals, or the generator is not testing the validator (counted
+    here, in this test: no other test's state is read)."""
+    outcomes = {"refused": 0, "imported": 0}
 
+    @settings(max_examples=1000, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                     HealthCheck.large_base_example])
+    @given(data=st.data())
+    def one_file(data) -> None:
+        content = data.draw(malformed(base))
+        before = row_counts()
+        try:
+            result = target.import_data(loads(content))
+        except ImportFileError as error:
+            outcomes["refused"] += 1
+            message = str(error)
+            assert message and "\n" not in message and len(message) < 400
+            assert row_counts() == before  # nothing written
+            return
+        outcomes["imported"] += 1  # still valid after the mutation: then it went in whole
+        after = row_counts()
+        assert after["Session"] - before["Session"] == result.added["sessions"]
+        assert after["SessionStep"] - before["SessionStep"] == result.added["steps"]
+        assert after["Checkin"] - before["Checkin"] == result.added["checkins"]
 
-@settings(max_examples=1000, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large, HealthCheck.large_base_example])
-@given(data=st.data())
-def test_generated_malformed_files_never_crash_and_never_write_part(base: dict, target: Store, data) -> None:
-    content = data.draw(malformed(base))
-    before = row_counts()
-    try:
-        result = target.import_data(loads(content))
-    except ImportFileError as error:
-        OUTCOMES["refused"] += 1
-        message = str(error)
-        assert message and "\n" not in message and len(message) < 400
-        assert row_counts() == before  # nothing written
-        return
-    OUTCOMES["imported"] += 1  # still valid after the mutation: then it went in whole
-    after = row_counts()
-    assert after["Session"] - before["Session"] == result.added["sessions"]
-    assert after["SessionStep"] - before["SessionStep"] == result.added["steps"]
-    assert after["Checkin"] - before["Checkin"] == result.added["checkins"]
-
-
-def test_the_generator_really_refuses_most_files() -> None:
-    """Runs after the property test (same module, file order): most mutations must be refusals,
-    or the generator is not testing the validator."""
-    total = OUTCOMES["refused"] + OUTCOMES["imported"]
-    if total == 0:
-        pytest.skip("the property test did not run (selected alone)")
+    one_file()
+    total = outcomes["refused"] + outcomes["imported"]
     assert total >= 1000
-    assert OUTCOMES["refused"] >= 0.8 * total
+    assert outcomes["refused"] >= 0.8 * total

@@ -17,12 +17,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from test_reliability_concurrency import APP_WRITER, LogLoop, _sessions_with_steps, wait_for
 
 from stretchtui.core.clock import SystemClock
 from stretchtui.store import Store
-from test_reliability_concurrency import APP_WRITER, LogLoop, _sessions_with_steps, wait_for
 
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs the whole module, so its module-scoped history is written once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_reliability_import_concurrency")]
 
 YEARS = 10
 SEEDS = (3, 4)  # two different histories: each import adds a whole file
@@ -47,6 +48,23 @@ def ten_year_files(tmp_path_factory) -> list[Path]:
         assert exported.returncode == 0, exported.stderr
         files.append(out)
     return files
+
+
+def count(db: Path, sql: str) -> int:
+    conn = sqlite3.connect(db, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def wait_for_count(db: Path, sql: str, at_least: int, what: str, app: subprocess.Popen, timeout: float = 120) -> None:
+    """Poll until `sql` counts `at_least` rows (the app is still running meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while count(db, sql) < at_least:
+        assert app.poll() is None, f"the app stopped before {what}"
+        assert time.monotonic() < deadline, f"no {what} within {timeout:.0f} s"
+        time.sleep(0.05)  # polling for the rows, not waiting out a time
 
 
 class LockProbe(threading.Thread):
@@ -87,7 +105,7 @@ def test_a_ten_year_import_loses_no_step_and_keeps_no_one_waiting(tmp_path: Path
     env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
     app = subprocess.Popen([sys.executable, str(APP_WRITER), str(db), "app", str(flags), "100000"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    log_loop = LogLoop(db, 0, 20, [app])
+    log_loop = LogLoop(db, 0, 20)
     probe = LockProbe(db)
     imports: list[subprocess.CompletedProcess] = []
     try:
@@ -95,10 +113,13 @@ def test_a_ten_year_import_loses_no_step_and_keeps_no_one_waiting(tmp_path: Path
         (flags / "go").touch()
         log_loop.start()
         probe.start()
-        time.sleep(1.0)  # the app is mid-session when the first import starts
+        wait_for_count(db, "SELECT count(*) FROM session WHERE status = 'in_progress'", 1,
+                       "the app mid-session when the first import starts", app)
         for file in ten_year_files:
             imports.append(cli("--db", str(db), "import", str(file)))
-        time.sleep(1.0)
+        finished = count(db, "SELECT count(*) FROM session WHERE status = 'complete'")
+        wait_for_count(db, "SELECT count(*) FROM session WHERE status = 'complete'", finished + 1,
+                       "one more session from the app after the imports", app)
         (flags / "stop").touch()
         out, err = app.communicate(timeout=600)
         log_loop.join(timeout=300)

@@ -17,12 +17,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from pilot_helpers import into_session, settle
+from test_session_pty import Terminal
+
 from stretchtui.ui.screens.checkin import CheckinScreen
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import EndSessionScreen, SummaryScreen
-from test_session_pty import Terminal
 
 SMALL, STANDARD = (40, 12), (80, 24)
 # What must stay in view while a hold counts down (as texts) and the widgets that show them.
@@ -109,7 +109,7 @@ async def test_resizing_mid_session_changes_only_the_layout(make_test_app) -> No
         assert_session_in_view(pilot, "0:12")
 
         app.clock.advance(5)
-        screen._tick()
+        screen.tick_now()
         await settle(pilot)
         await pilot.resize_terminal(*SMALL)
         await settle(pilot)
@@ -147,18 +147,22 @@ class ResizableTerminal(Terminal):
         fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         self.process.send_signal(signal.SIGWINCH)  # the child is in its own session: tell it ourselves
 
-    def drain(self, seconds: float) -> None:
-        try:
-            self.read_until("\x00never\x00", timeout=seconds)
-        except AssertionError:
-            pass
+    def read_until_shown(self, *pieces: str, since: int, timeout: float = 20) -> None:
+        """Read until every piece is on screen (as plain text, escapes left out) in what was drawn
+        from offset `since` on."""
+        deadline = time.monotonic() + timeout
+        while not all(piece in plain(self.output[since:]) for piece in pieces):
+            missing = [piece for piece in pieces if piece not in plain(self.output[since:])]
+            assert time.monotonic() < deadline, f"{missing} not drawn; got {plain(self.output[since:])[-2000:]!r}"
+            assert self.process.poll() is None, f"the app ended before {missing} was drawn"
+            self.read_for(0.2)
 
     def quit(self, keys: str) -> int:
         """Press `keys` and read on (a full pty would block the app) until it exits."""
         self.send(keys)
         deadline = time.monotonic() + 20
         while self.process.poll() is None and time.monotonic() < deadline:
-            self.drain(0.2)
+            self.read_for(0.2)
         code = self.process.wait(timeout=5)
         os.close(self.master)
         return code
@@ -200,12 +204,12 @@ def test_a_real_terminal_resized_mid_session(tmp_path: Path) -> None:
     for columns, rows in (SMALL, STANDARD, SMALL):
         start = len(app.output)
         app.resize(columns, rows)
-        app.read_until("Next: Knee to Chest")  # the whole screen painted again
-        app.drain(0.5)
+        app.read_until_shown("Next: Knee to Chest", "Hamstring Stretch", "left", since=start)  # painted again
         assert app.process.poll() is None, "the app died on a resize"
         assert "Hamstring Stretch" in plain(app.output[start:]) and "left" in plain(app.output[start:])
         settled = len(app.output)
-        app.drain(1.5)  # the countdown repaints every second: all of it inside the new size
+        # Real time passes on purpose: the countdown repaints every second, all of it inside the new size.
+        app.read_for(1.5)
         row, column = cursor_rows_and_columns(app.output[settled:])
         assert row <= rows and column <= columns, f"drew at {row};{column} on a {columns}x{rows} terminal"
     app.send("q")
@@ -226,7 +230,7 @@ def test_no_color_means_no_colour_escapes(tmp_path: Path, no_color: bool) -> Non
     app.read_until("Discard (d)")
     app.send("d")
     app.read_until("Streak")  # back on Today
-    app.drain(0.5)
+    app.read_until("Habit strength", since=app.sent_at)  # Today drawn with its numbers
     assert app.quit("q") == 0
     colours = COLOUR.findall(app.output)
     assert (colours == []) is no_color, f"{len(colours)} colour sequences, e.g. {colours[:3]}"

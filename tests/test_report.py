@@ -12,7 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from history_data import fill_history
+from history_data import fill_history_fast
 from pilot_helpers import settle
 from report_data import WEEK_LABEL, add_week_details
 from stretchtui.cli import main
@@ -101,7 +101,7 @@ def test_a_week_must_have_started() -> None:
 
 
 def test_report_numbers_agree_with_the_store(store: Store, clock) -> None:
-    fill_history(store, clock, days=60)
+    fill_history_fast(store, clock, days=60)
     add_week_details(store, clock)
     report = week_report(store, clock)
     week_days = {MONDAY.replace(day=MONDAY.day + i) for i in range(7)}
@@ -141,13 +141,13 @@ def test_the_default_week_follows_the_logical_day(db_path: Path, monkeypatch: py
 
 
 def test_markdown_report(store: Store, clock, snapshot) -> None:
-    fill_history(store, clock, days=120)
+    fill_history_fast(store, clock, days=120)
     add_week_details(store, clock)
     assert render_markdown(week_report(store, clock)) == snapshot(extension_class=MarkdownFile)
 
 
 def test_html_report(store: Store, clock, snapshot) -> None:
-    fill_history(store, clock, days=120)
+    fill_history_fast(store, clock, days=120)
     add_week_details(store, clock)
     assert render_html(week_report(store, clock)) == snapshot(extension_class=HtmlFile)
 
@@ -247,7 +247,7 @@ def test_cli_refuses_a_bad_week(db_path: Path, system_clock_is_frozen, capsys: p
 def test_cli_writes_a_private_file(db_path: Path, tmp_path: Path, system_clock_is_frozen,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     store = Store.open(db_path, system_clock_is_frozen)
-    fill_history(store, system_clock_is_frozen, days=20)
+    fill_history_fast(store, system_clock_is_frozen, days=20)
     store.close()
     target = tmp_path / "out" / "week.html"
     target.parent.mkdir()
@@ -287,7 +287,7 @@ async def test_report_screen_weeks_and_plain_text(make_test_app, store, clock) -
 
     from stretchtui.ui.screens.report import ReportScreen
 
-    fill_history(store, clock, days=30)
+    fill_history_fast(store, clock, days=30)
     store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="[b]bold?[/b] [@click=app.quit]quit[/]")
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:

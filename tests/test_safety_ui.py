@@ -222,7 +222,7 @@ async def test_opening_settings_writes_nothing(make_test_app, db_path, clock) ->
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
-        await pilot.pause(0.2)
+        await pilot.pause(0.2)  # real time passes on purpose: a stray write (a late change event) would land
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SettingsScreen)
@@ -360,7 +360,7 @@ async def test_get_ready_shows_the_cautions_then_the_hold_the_steps(make_test_ap
         assert all(f"• {c}" in steps for c in exercise.cautions)
         assert "1. " in steps
         app.clock.advance(timer.remaining + 0.1)
-        screen._tick()
+        screen.tick_now()
         await settle(pilot)
         assert timer.phase.kind is PhaseKind.HOLD
         steps = str(screen.query_one("#session-steps", Static).content)
@@ -383,7 +383,7 @@ async def test_i_shows_the_cautions_and_the_timer_keeps_running(make_test_app) -
         assert all(c in text for c in exercise.cautions) and all(s in text for s in exercise.steps)
         remaining = timer.remaining
         app.clock.advance(3)
-        screen._tick()
+        screen.tick_now()
         await settle(pilot)
         assert not timer.paused and timer.remaining == pytest.approx(remaining - 3)
         assert app.screen is info

@@ -25,6 +25,9 @@ from stretchtui.cli import main
 from stretchtui.commands import serve, serve_page
 from stretchtui.commands.serve_page import AddressGuard, GuardedServer
 
+# One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
+pytestmark = pytest.mark.xdist_group("test_serve")
+
 
 def free_port() -> int:
     with socket.socket() as probe:

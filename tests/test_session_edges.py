@@ -5,12 +5,14 @@ screens, main screens that show what changed while they were hidden, and the pal
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
+from pilot_helpers import into_session, open_library, settle
+from test_session_ui import advance, saved_session, start
 from textual.widgets import DataTable, OptionList
 
-from pilot_helpers import into_session, open_library, settle
 from stretchtui.core.sessions import ExerciseCounts
 from stretchtui.core.timer import PhaseKind
 from stretchtui.ui.screens.help import HelpScreen, key_rows
@@ -18,7 +20,6 @@ from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, PainScreen, SummaryScreen
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
-from test_session_ui import advance, saved_session, start
 
 
 def key_bar(screen) -> dict[str, str]:
@@ -82,7 +83,7 @@ async def test_minus_twice_at_the_end_of_a_hold_keeps_the_hold(make_test_app, cl
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await into_session(pilot, 5 + 20, "minus", "minus")  # 5 s of the first hold left
         assert screen.timer.phase.kind is PhaseKind.HOLD and screen.timer.index == 1
-        assert screen._shown["digits"] == "0:01"
+        assert screen.shown_digits == "0:01"
         assert app.store.session_steps(screen.session_id) == []  # no step was recorded by the key
         await advance(pilot, clock, 1)
         assert screen.timer.phase.kind is PhaseKind.SWITCH_SIDE  # the hold ended on its own, a second later
@@ -115,11 +116,11 @@ async def test_plus_and_minus_in_a_reps_step_change_the_reps_shown(make_test_app
         assert key_bar(screen)["+/-"] == "±10 s"  # getting ready: seconds
         await advance(pilot, clock, 5)
         assert screen.timer.phase.kind is PhaseKind.REPS
-        assert screen._shown["counts"].startswith("rep 1 of 3") and key_bar(screen)["+/-"] == "±1 rep"
+        assert screen.shown_counts.startswith("rep 1 of 3") and key_bar(screen)["+/-"] == "±1 rep"
         await pilot.press("plus")
-        assert screen._shown["counts"].startswith("rep 1 of 4")
+        assert screen.shown_counts.startswith("rep 1 of 4")
         await pilot.press("minus", "minus")
-        assert screen._shown["counts"].startswith("rep 1 of 2")
+        assert screen.shown_counts.startswith("rep 1 of 2")
         await pilot.press("d")
         await settle(pilot)
     _, steps = saved_session(db_path, clock)
@@ -185,7 +186,7 @@ async def test_leaving_a_running_session_shows_it_on_every_main_screen_and_0_ret
             assert "● Session: Seven in Seven · hold 0:23 · 0 returns to it" in top_bar(app)
             assert any(row.keys == ("0",) and row.description == "Back to the session" for row in key_rows(app.screen))
         clock.advance(3)
-        screen._tick()  # the session keeps running behind
+        screen.tick_now()  # the session keeps running behind
         await settle(pilot)
         assert "hold 0:20" in top_bar(app)
         await pilot.press("2")  # a bar that was out of sight catches up as it is shown
@@ -247,7 +248,7 @@ async def test_a_session_that_ends_behind_another_screen_comes_to_the_front_to_f
         await settle(pilot)
         assert app.screen is not screen
         clock.advance(3600)
-        screen._tick()
+        screen.tick_now()
         await settle(pilot)
         assert app.current_mode == "today" and isinstance(app.screen, PainScreen)
         await pilot.press("3")
@@ -364,12 +365,13 @@ async def test_a_setting_changed_elsewhere_shows_in_settings(make_test_app) -> N
 # --- the palette's screenshot -----------------------------------------------------------------------------
 
 
-async def wait_for(pilot, found) -> None:
-    for _ in range(200):
-        if found():
-            return
+async def wait_for(pilot, found, limit: float = 20.0) -> None:
+    """Poll until `found()` holds (the screenshot is written by a worker)."""
+    deadline = time.monotonic() + limit
+    while not found():
+        if time.monotonic() > deadline:
+            raise AssertionError("not in time")
         await pilot.pause(0.01)
-    raise AssertionError("not in time")
 
 
 async def test_the_palette_screenshot_lands_in_the_current_directory_and_says_where(make_test_app, tmp_path,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stretchtui.core.sessions import ExerciseCounts, exercise_counts
-from stretchtui.core.timer import MIN_PHASE_LEFT, LastSeconds, Outcome, PhaseKind, SessionTimer, StepRecord
+from stretchtui.core.sessions import ExerciseCounts, Outcome, StepRecord, exercise_counts
+from stretchtui.core.timer import MIN_PHASE_LEFT, LastSeconds, PhaseKind, SessionTimer
 from test_timer import BRIDGE, CAT, KNEE, PIGEON, PROPERTY, FakeClock, plans, run, session
 
 

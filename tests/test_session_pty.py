@@ -4,6 +4,7 @@ saves it as partial, still resumable."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
@@ -13,8 +14,8 @@ import struct
 import subprocess
 import sys
 import termios
-import fcntl
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,22 +33,43 @@ class Terminal:
                                         stderr=slave, env=env, start_new_session=True, close_fds=True)
         os.close(slave)
         self.output = b""
+        self.sent_at = 0  # len(output) when the last keys were sent
 
-    def read_until(self, needle: str, timeout: float = 20) -> None:
+    def read_for(self, seconds: float) -> None:
+        """Read what comes within `seconds` (a pty left unread fills up and blocks the app)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if not self._read(min(left, 0.2)) and self.process.poll() is not None:
+                return
+
+    def read_until(self, needle: str, timeout: float = 20, *, since: int = 0) -> None:
+        """Read until `needle` is in what the app drew from offset `since` on."""
         deadline = time.monotonic() + timeout
-        while needle.encode() not in self.output:
+        while needle.encode() not in self.output[since:]:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{needle!r} did not appear; got {self.output[-2000:]!r}")
-            ready, _, _ = select.select([self.master], [], [], 0.2)
-            if ready:
-                try:
-                    self.output += os.read(self.master, 65536)
-                except OSError:
-                    break
+            if not self._read(0.2) and self.process.poll() is not None:
+                raise AssertionError(f"the app ended before {needle!r} appeared; got {self.output[-2000:]!r}")
+
+    def _read(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.master, 65536)
+        except OSError:
+            return False
+        self.output += chunk
+        return bool(chunk)
 
     def send(self, keys: str) -> None:
+        self.sent_at = len(self.output)
         os.write(self.master, keys.encode())
-        time.sleep(0.4)
+
+    def press(self, keys: str, then: str) -> None:
+        """Send `keys` and wait until `then` is drawn after them."""
+        self.send(keys)
+        self.read_until(then, since=self.sent_at)
 
     def kill(self, sig: int) -> int:
         self.process.send_signal(sig)
@@ -78,18 +100,49 @@ def db_state(db: Path) -> tuple[str, list[tuple], str, bool]:
         conn.close()
 
 
+def wait_for_database(db: Path, condition: Callable[[sqlite3.Connection], bool], what: str,
+                      app: Terminal, timeout: float = 20) -> None:
+    """Poll the database (as another process reads it, beside the app's open connection) until
+    `condition` holds, reading the app's output meanwhile so that it never blocks on a full pty."""
+    deadline = time.monotonic() + timeout
+    while True:
+        conn = sqlite3.connect(db)
+        try:
+            if condition(conn):
+                return
+        finally:
+            conn.close()
+        assert time.monotonic() < deadline, f"the database never showed {what}"
+        app.read_for(0.05)
+
+
+def outcomes_are(*outcomes: str) -> Callable[[sqlite3.Connection], bool]:
+    return lambda conn: [row[0] for row in conn.execute(
+        "SELECT outcome FROM session_step ORDER BY step_index")] == list(outcomes)
+
+
+def closed_as_partial(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT status, resume_state IS NULL FROM session").fetchone() == ("partial", 1)
+
+
+def walk_to_the_second_exercise(app: Terminal, db: Path) -> None:
+    """Pain 5, past get ready, skip the first exercise (recorded), past the rest: each key waits
+    until the screen shows it took, since the real clock moves the phases on by itself (5 s)."""
+    app.press("5", then="GET READY")
+    app.press("n", then="REPS")  # past get ready: the first exercise
+    app.press("n", then="REST")  # skip it
+    wait_for_database(db, outcomes_are("skipped"), "the skipped step", app)
+    app.press("n", then="REPS")  # past the rest: the second exercise (Sphinx)
+
+
 @pytest.mark.parametrize(("sig", "expected_status"), [(signal.SIGKILL, "in_progress"), (signal.SIGHUP, "partial")])
 def test_killed_mid_session_loses_no_finished_step(tmp_path: Path, sig: int, expected_status: str) -> None:
     db = tmp_path / "s.db"
     app = launch(db, "start", "one-minute")
     app.read_until("how is your pain")
-    app.send("5")
-    app.read_until("GET READY")
-    app.send("n")  # past get ready
-    app.send("n")  # skip the first exercise: recorded
-    app.send("n")  # past the rest
+    walk_to_the_second_exercise(app, db)
     app.send("d")  # finish the second: recorded
-    time.sleep(1.0)
+    wait_for_database(db, outcomes_are("skipped", "done"), "the second step", app)
     code = app.kill(sig)
     assert code != 0
     status, steps, check, resumable = db_state(db)
@@ -100,7 +153,7 @@ def test_killed_mid_session_loses_no_finished_step(tmp_path: Path, sig: int, exp
     again = launch(db)
     again.read_until("interrupted")
     again.send("c")  # close it as partial
-    time.sleep(1.0)
+    wait_for_database(db, closed_as_partial, "the session closed as partial", again)
     again.kill(signal.SIGTERM)
     status, steps_after, check, resumable = db_state(db)
     assert status == "partial" and not resumable and steps_after == steps and check == "ok"
@@ -113,11 +166,10 @@ def test_a_terminal_that_vanishes_without_sighup_is_a_hang_up(tmp_path: Path) ->
     db = tmp_path / "s.db"
     app = launch(db, "start", "one-minute")
     app.read_until("how is your pain")
-    app.send("5")
-    app.read_until("GET READY")
-    app.send("n")
+    app.press("5", then="GET READY")
+    app.press("n", then="REPS")  # past get ready
     app.send("n")  # the first exercise skipped: recorded
-    time.sleep(1.0)
+    wait_for_database(db, outcomes_are("skipped"), "the skipped step", app)
     os.close(app.master)
     code = app.process.wait(timeout=15)
     assert code == 128 + signal.SIGHUP

@@ -64,10 +64,10 @@ async def test_a_step_finished_while_the_database_is_held_is_saved_once_it_is_fr
         other = held_write_lock(db_path)
         try:
             clock.advance(60)  # the first hold ends: its step is written while the lock is held
-            screen._tick()
+            screen.tick_now()
             await wait_for(pilot, lambda: saving_shown(screen), '"saving…"')
-            for _ in range(3):  # several retries pass; the step waits, nothing is reported
-                await pilot.pause(0.3)
+            for _ in range(3):  # real time passes on purpose: several retries (0.1 s, 0.25 s, ...) fail
+                await pilot.pause(0.3)  # meanwhile; the step waits, nothing is reported
             assert saving_shown(screen) and failures == []
         finally:
             other.rollback()
@@ -86,7 +86,7 @@ async def test_later_steps_wait_behind_the_held_one_and_keep_their_order(make_te
         try:
             for _ in range(4):  # four holds end while the database is held
                 clock.advance(40)
-                screen._tick()
+                screen.tick_now()
                 await pilot.pause()
             await wait_for(pilot, lambda: saving_shown(screen), '"saving…"')
         finally:
@@ -127,3 +127,22 @@ def test_only_waiting_errors_are_retried() -> None:
     assert not worth_retrying(wrapped("no such table: session"))
     assert not worth_retrying(ValueError("a bug"))
     assert not worth_retrying(peewee.IntegrityError("UNIQUE constraint failed: session_step.uuid"))
+
+
+async def test_quitting_while_a_step_waits_for_the_database_still_saves_it(make_test_app, clock, db_path) -> None:
+    """The app ends while the finished step's write is still being retried: closing the session
+    screen finishes the queue before the app closes the store (no waiting for workers here)."""
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await into_session(pilot, 5 + 1)
+        other = held_write_lock(db_path)
+        try:
+            clock.advance(60)  # the first hold ends: its step waits for the database
+            screen.tick_now()
+            await wait_for(pilot, lambda: saving_shown(screen), '"saving…"')
+        finally:
+            other.rollback()
+            other.close()
+        assert saving_shown(screen)  # still queued as the app ends
+        app.exit()
+    assert steps_saved(db_path, clock) >= 1

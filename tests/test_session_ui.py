@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pilot_helpers import settle
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import Outcome, PhaseKind
+from stretchtui.core.sessions import Outcome, SessionStatus
+from stretchtui.core.timer import PhaseKind
 from stretchtui.store import Store
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.core.after_hurt import OfferKind
@@ -27,7 +27,7 @@ async def start(pilot, routine_id: str, pain: str | None = "5") -> SessionScreen
 
 async def advance(pilot, clock, seconds: float) -> None:
     clock.advance(seconds)
-    pilot.app.screen._tick()
+    pilot.app.screen.tick_now()
     await settle(pilot)
 
 
@@ -50,7 +50,7 @@ async def test_get_ready_then_hold_counts_down_from_the_clock(make_test_app, clo
         assert screen.timer.phase.kind is PhaseKind.HOLD
         await advance(pilot, clock, 10)
         assert screen.timer.remaining == pytest.approx(15)
-        assert screen._shown["digits"] == "0:15"
+        assert screen.shown_digits == "0:15"
         info, _ = saved_session(db_path, clock)
         assert info.status is SessionStatus.IN_PROGRESS and info.pain_before == 5
 
@@ -81,13 +81,13 @@ async def test_a_second_of_a_hold_redraws_the_numbers_without_laying_the_screen_
         shown = []
         for _ in range(4):
             await advance(pilot, clock, 1)
-            shown.append((screen._shown["digits"], screen._shown["left"], screen._shown["bar"]))
+            shown.append((screen.shown_digits, screen.shown_left, screen.shown_done_seconds))
         assert len(set(shown)) == 4
         assert [name for name in layouts if name != "session-digits"] == []
         bar = screen.query_one("#session-bar", ProgressLine)
         assert 0 < bar.fraction < 1 and not bar._timers
         clock.advance(25)  # on to the other side: the time left keeps its shape, the exercise line does not
-        screen._tick()
+        screen.tick_now()
         assert "session-exercise" in layouts and "session-left" not in layouts  # now the right side
 
 
@@ -160,9 +160,9 @@ async def test_done_finishes_a_reps_step(make_test_app, clock, db_path) -> None:
         screen = await start(pilot, "one-minute")
         await advance(pilot, clock, 5)
         assert screen.timer.phase.kind is PhaseKind.REPS
-        assert "rep 1 of" in screen._shown["counts"]
+        assert "rep 1 of" in screen.shown_counts
         await advance(pilot, clock, 7)
-        assert screen._shown["digits"] == "2"
+        assert screen.shown_digits == "2"
         await pilot.press("d")
         await settle(pilot)
     _, steps = saved_session(db_path, clock)

@@ -78,9 +78,9 @@ def test_today_after_a_check_in(snap_compare, make_test_app, store, size) -> Non
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("tab", ["week", "trends", "streak"])
 def test_history(snap_compare, make_test_app, store, clock, size, tab) -> None:
-    from history_data import fill_history
+    from history_data import fill_history_fast
 
-    fill_history(store, clock, days=120)
+    fill_history_fast(store, clock, days=120)
 
     async def run_before(pilot) -> None:
         await settle(pilot)
@@ -120,10 +120,10 @@ def test_today_states(snap_compare, make_test_app, store, size, state) -> None:
 @pytest.mark.parametrize("week", ["this-week", "week-before"])
 def test_weekly_report(snap_compare, make_test_app, store, clock, size, week) -> None:
     """History's `r` opens this week's report; `p` steps back to the week before."""
-    from history_data import fill_history
+    from history_data import fill_history_fast
     from report_data import add_week_details
 
-    fill_history(store, clock, days=120)
+    fill_history_fast(store, clock, days=120)
     add_week_details(store, clock)
 
     async def run_before(pilot) -> None:

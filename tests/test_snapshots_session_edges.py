@@ -21,7 +21,7 @@ def test_a_reps_step_after_plus(snap_compare, make_test_app, size) -> None:
         await pilot.press("4")
         await settle(pilot)
         pilot.app.clock.advance(5 + 2)
-        pilot.app.screen._tick()
+        pilot.app.screen.tick_now()
         await pilot.press("plus")
         await settle(pilot)
 

@@ -7,8 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import Outcome, Side, StepRecord
+from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
 from stretchtui.store import Store
 
 

@@ -9,7 +9,7 @@ from textual.app import App
 from textual.css import stylesheet as stylesheet_module
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 
-from stretchtui.ui.stylesheet import ParseOnceStylesheet
+from stretchtui.ui.textual_overrides import ParseOnceStylesheet
 
 SHEETS = [Path("stretchtui/ui/stretchtui.tcss"), *sorted(Path("stretchtui/ui/screens").glob("*.tcss"))]
 

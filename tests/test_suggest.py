@@ -16,25 +16,21 @@ from stretchtui.core.after_hurt import RESTING_ONLY
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Condition, Equipment, Kind, Position
 from stretchtui.core.safety import QUESTION_KEYS, AskAgain, Profile, SafetyCheck
-from stretchtui.core.suggest import (
-    MINUTES_CHOICES,
-    SESSION_RISE_DAYS,
-    PLACES,
+from stretchtui.core.pain_level import SESSION_RISE_DAYS, current_pain
+from stretchtui.core.suggest import SELF_CARE_ADVICE, SITTING_ADVICE, Suggestion, max_moves, suggest, to_json_dict
+from stretchtui.core.suggestion_inputs import (
     REGIONS,
-    SELF_CARE_ADVICE,
-    SITTING_ADVICE,
-    SITTING_AREAS,
     PainNote,
     SessionNote,
     SittingNote,
-    Suggestion,
     SuggestionRequest,
-    current_pain,
     is_mobility_only,
-    max_moves,
-    suggest,
-    to_json_dict,
 )
+from stretchtui.core.suggestion_rules import SITTING_AREAS
+from stretchtui.core.settings import BY_KEY as SETTING_SPECS
+
+MINUTES_CHOICES = SETTING_SPECS["suggest_minutes"].choices
+PLACES = SETTING_SPECS["suggest_place"].choices
 
 LIBRARY = load_library()
 EX = LIBRARY.exercises

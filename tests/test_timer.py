@@ -12,17 +12,16 @@ from hypothesis import strategies as st
 
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Position, Routine, RoutineItem, Sides
+from stretchtui.core.sessions import Outcome, Side
 from stretchtui.core.timer import (
     Event,
     ExerciseDone,
     LastSeconds,
-    Outcome,
     Phase,
     PhaseKind,
     PhaseStarted,
     SessionDone,
     SessionTimer,
-    Side,
     StepRecorded,
     SwitchSide,
     build_phases,
@@ -353,7 +352,7 @@ def test_pause_stops_all_counting_and_resume_carries_on() -> None:
     assert timer.tick() == []
     assert (timer.remaining, timer.elapsed_in_phase, timer.work_seconds, timer.rest_seconds, timer.progress) == before
     assert timer.paused_seconds == 500
-    timer.resume()
+    timer.unpause()
     assert not timer.paused and timer.remaining == 27
     clock.advance(1)
     assert timer.toggle_pause() == [] and timer.paused
@@ -370,11 +369,11 @@ def test_last_seconds_are_not_repeated_after_pause_and_resume_and_never_ring_whi
     timer.pause()
     clock.advance(0.5)
     assert timer.tick() == []
-    assert timer.resume() == []
+    assert timer.unpause() == []
     clock.advance(1)
     assert timer.pause() == []  # 2 s left, but the bell waits for the resume
     clock.advance(30)
-    assert timer.resume() == [LastSeconds(2)]
+    assert timer.unpause() == [LastSeconds(2)]
     timer.pause()
     timer.next()  # into a 30 s hold while paused: nothing rings, nothing counts
     assert timer.phase.kind is HOLD and timer.paused and timer.remaining == 30
@@ -584,12 +583,12 @@ def test_snapshot_and_resume_continue_paused_with_records() -> None:
     assert timer.wall_seconds == 34
     assert snap["index"] == 3 and snap["elapsed"] == 4 and len(snap["records"]) == 1
     clock.advance(3600)  # the app was down for an hour
-    resumed = SessionTimer.resume(timer.phases, snap, clock)
+    resumed = SessionTimer.from_snapshot(timer.phases, snap, clock)
     assert resumed.paused and (resumed.index, resumed.remaining, resumed.records) == (3, 6, timer.records)
     assert resumed.wall_seconds == 34 and timer.wall_seconds == 3634
     clock.advance(60)
     assert resumed.tick() == [] and resumed.remaining == 6
-    resumed.resume()
+    resumed.unpause()
     run(resumed, clock, 6)
     assert resumed.phase.kind is REST and len(resumed.records) == 2
     assert resumed.work_seconds + resumed.rest_seconds + resumed.paused_seconds == pytest.approx(resumed.wall_seconds)
@@ -602,11 +601,11 @@ def test_resume_replays_inserted_alternatives_and_refuses_another_plan() -> None
     timer.insert_alternative(ex("gentle", hold=20, intensity=1))
     run(timer, clock, 7)
     snap = json.loads(json.dumps(timer.snapshot()))
-    resumed = SessionTimer.resume(build_phases(routine("pigeon", "cat"), lib(PIGEON, CAT)), snap, clock)
+    resumed = SessionTimer.from_snapshot(build_phases(routine("pigeon", "cat"), lib(PIGEON, CAT)), snap, clock)
     assert resumed.phases == timer.phases and resumed.index == timer.index and resumed.records == timer.records
     assert resumed.phase.exercise_id == "gentle" and resumed.remaining == timer.remaining == 18
     with pytest.raises(ValueError):
-        SessionTimer.resume(build_phases(routine("cat"), lib(CAT)), snap, clock)
+        SessionTimer.from_snapshot(build_phases(routine("cat"), lib(CAT)), snap, clock)
 
 
 def test_resume_a_finished_snapshot_stays_finished() -> None:
@@ -662,7 +661,7 @@ def act(timer: SessionTimer, clock: FakeClock, action: tuple) -> list[Event]:
         return timer.hurt(action[1])
     if name == "insert":
         return timer.insert_alternative(GENTLE)
-    return {"tick": timer.tick, "pause": timer.pause, "resume": timer.resume, "toggle": timer.toggle_pause,
+    return {"tick": timer.tick, "pause": timer.pause, "resume": timer.unpause, "toggle": timer.toggle_pause,
             "next": timer.next, "back": timer.back, "restart": timer.restart_step, "done": timer.done}[name]()
 
 
@@ -731,7 +730,7 @@ def test_property_any_actions_leave_a_valid_state_and_the_session_finishes(plan,
                     timer.index) == frozen
             assert timer.paused_seconds == pytest.approx(paused_total + (action[1] if action[0] == "advance" else 0))
     if timer.paused:
-        timer.resume()
+        timer.unpause()
     for _ in range(int(timer.time_left // 5) + len(timer.phases) + 2):
         if timer.finished:
             break
@@ -780,7 +779,7 @@ def test_property_snapshot_round_trip(plan, actions, downtime) -> None:
     snap = json.loads(json.dumps(timer.snapshot()))
     at_snapshot = (timer.elapsed_in_phase, timer.remaining, timer.wall_seconds, timer.work_seconds)
     clock.advance(downtime)
-    resumed = SessionTimer.resume(phases, snap, clock)
+    resumed = SessionTimer.from_snapshot(phases, snap, clock)
     assert (resumed.phases, resumed.index, resumed.records, resumed.finished) == (
         timer.phases, timer.index, timer.records, timer.finished)
     assert resumed.paused != resumed.finished  # paused, unless there is nothing left to do

@@ -1,6 +1,6 @@
-"""Command-line commands beyond the core set in `stretchtui.cli`, one module per theme.
+"""The command-line commands, one module per theme (tracking, library, launch, exchange, ...).
 
-Each module exposes `register(commands) -> dict[str, handler]`: it adds its subparsers to the
-argparse sub-parser group and returns the handlers by command name. Modules import heavy pieces
-(the store, textual) inside the handlers, so `stretchtui status` stays fast.
+Each theme module declares its commands in a `COMMANDS` tuple of `registry.Command` (name, help,
+arguments, handler), and `registry.THEMES` lists the modules. Modules import heavy pieces (the
+store, textual) inside the handlers, so `stretchtui status` stays fast.
 """

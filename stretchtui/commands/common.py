@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, NoReturn
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from stretchtui.core.errors import UserError
+
+if TYPE_CHECKING:
+    from stretchtui.store.store import Store
 
 
 class CliError(UserError):
@@ -43,6 +47,11 @@ def day_argument(text: str):  # -> date
         raise argparse.ArgumentTypeError(error.message) from None
 
 
+def json_flag(parser: Parser) -> None:
+    """The `--json` flag of the commands that can print JSON."""
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
 def plain_argument(convert: Callable[[str], Any] | None) -> Callable[[str], Any]:
     """`convert` (argparse's `type`, None for plain text) after the text rule."""
     def check(text: str) -> Any:
@@ -57,34 +66,53 @@ def plain_argument(convert: Callable[[str], Any] | None) -> Callable[[str], Any]
     return check
 
 
-def db_path(args: argparse.Namespace) -> Path:
-    """The database path (--db, $STRETCHTUI_DB or the user data directory), made absolute so that
-    every message and command shown is exact."""
-    from stretchtui.store.location import resolve_db_path
-
-    return Path(os.path.abspath(resolve_db_path(args.db)))
-
-
-def open_store(args: argparse.Namespace, *, quick_check: bool = True, create: bool = True):  # -> Store
-    """The store at --db / $STRETCHTUI_DB / the user data directory, on the command's clock.
-    `create=False` for the commands that only read: a path with no database is refused in one line
+def open_store(args: argparse.Namespace, *, reads_only: bool = False, must_exist: bool = False,
+               quick_check: bool = True) -> Store:
+    """The one way a command opens its database (store.location.resolve_db_path), on its clock.
+    `reads_only` for the commands that only read: a path with no database is refused in one line
     and nothing is created (a mistyped --db must not leave a directory and a database behind), and
-    a database the user made read-only is read without writing it (Store.open's `read_only_ok`)."""
-    from stretchtui.store import Store, resolve_db_path
+    a database the user made read-only is read without writing it (Store.open's `read_only_ok`).
+    `must_exist` for a command that writes but only ever corrects what is there (remove, undo).
+    The caller owns the store: `opened_store` closes it, the app closes the one it is given."""
+    from stretchtui.store import Store, StoreError, resolve_db_path
 
     path = resolve_db_path(args.db)
-    if not create:
-        refuse_missing(path)
-    return Store.open(path, args.clock, quick_check=quick_check, read_only_ok=not create)
+    if (reads_only or must_exist) and not os.path.lexists(path):
+        raise StoreError(f"no database at {path}; nothing was created (check --db, or run stretchtui once to "
+                         "start one)")
+    return Store.open(path, args.clock, quick_check=quick_check, read_only_ok=reads_only)
 
 
-def refuse_missing(path: Path) -> None:
-    """A command that only reads, on a path with no database: one line, exit 1, nothing created."""
-    from stretchtui.store.files import StoreError
+@contextmanager
+def opened_store(args: argparse.Namespace, *, reads_only: bool = False, must_exist: bool = False,
+                 quick_check: bool = True) -> Iterator[Store]:
+    """`open_store`, closed when the block ends, however it ends."""
+    store = open_store(args, reads_only=reads_only, must_exist=must_exist, quick_check=quick_check)
+    try:
+        yield store
+    finally:
+        store.close()
 
-    if not os.path.lexists(path):
-        raise StoreError(f"no database at {os.path.abspath(path)}; nothing was created (check --db, or run "
-                         "stretchtui once to start one)")
+
+def unknown_routine(routine_id: str) -> CliError:
+    return CliError(f"no routine with id {routine_id!r} (list them with: stretchtui routines)")
+
+
+def refuse_unknown_routine_before_creating(args: argparse.Namespace, routine_id: str) -> None:
+    """With no database yet, only seeded routines exist: check against the seed files, so an
+    unknown id is refused without creating a database. (An existing one is checked after opening.)"""
+    from stretchtui.core.library import load_library
+    from stretchtui.store.location import resolve_db_path
+
+    if not resolve_db_path(args.db).exists() and routine_id not in load_library().routines:
+        raise unknown_routine(routine_id)
+
+
+def print_json(value: object) -> None:
+    """Indented JSON on stdout (json is imported here: the app's launch does without it)."""
+    import json
+
+    print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def save_on_hangup(app) -> None:  # (StretchApp) -> None; typed loosely to keep the import lazy
@@ -124,6 +152,14 @@ def run_app(store=None, **options) -> int:
     if store is None and app.store_error is not None:
         raise app.store_error
     return app.return_code or 0
+
+
+def on_terminal() -> bool:
+    """A person is there to answer (stdin and stdout both terminals): asked, not assumed."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no stdin, or a closed one
+        return False
 
 
 def ask_yes(question: str) -> bool:

@@ -1,6 +1,6 @@
 """`stretchtui demo`: the app on a made-up history, in a throwaway database.
 
-The history comes from `stretchtui.core.demo` as export-format data and goes in through the
+The history comes from `stretchtui.commands.demo_story` as export-format data and goes in through the
 store's importer, the same path `stretchtui import` takes. The user's own database is never used
 unless they name it with --db, and even then only a new (or empty) file is accepted.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from stretchtui.commands.common import CliError
+from stretchtui.commands.common import CliError, Parser
+from stretchtui.commands.registry import Command
 from stretchtui.core.errors import UserError
 from stretchtui.core.glyphs import glyphs_for
 from stretchtui.core.vocabulary import plural
@@ -21,22 +21,17 @@ from stretchtui.core.vocabulary import plural
 DEMO_FILE_NAME = "stretchtui-demo.db"
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
-    demo = commands.add_parser(
-        "demo", help="try the app on a made-up history (in a throwaway database)",
-        description="Write a made-up but realistic history (sessions, check-ins, rest days, flare-ups) into a "
-                    "new database, then open the app on it. Your own data is not touched.")
+def _demo_arguments(demo: Parser) -> None:
     demo.add_argument("--years", type=_years, default=1, metavar="N", help="years of history, 1-50 (default 1)")
     demo.add_argument("--seed", type=_seed, default=1, metavar="S",
                       help="the same seed gives the same history (default 1)")
     demo.add_argument("--db", dest="demo_db", metavar="PATH",
                       help="write into this new file instead of a temporary one (an existing database is refused)")
     demo.add_argument("--no-launch", action="store_true", help="only write the data; print where and how much")
-    return {"demo": cmd_demo}
 
 
 def _years(text: str) -> int:
-    from stretchtui.core.demo import MAX_YEARS, MIN_YEARS, check_years
+    from stretchtui.commands.demo_story import MAX_YEARS, MIN_YEARS, check_years
 
     try:
         return check_years(int(text))
@@ -58,7 +53,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace, clock) -> int:
     """The command with its clock injected (tests pass a frozen one)."""
-    from stretchtui.core.demo import check_span
+    from stretchtui.commands.demo_story import check_span
 
     check_span(clock.now(), args.years)  # before any file or folder is made
     explicit = args.demo_db or args.db  # `stretchtui demo --db X` or `stretchtui --db X demo`; never $STRETCHTUI_DB
@@ -84,7 +79,7 @@ def write_demo(path: Path, clock, *, years: int, seed: int):  # -> (Store, list[
     open store and the importer's summary lines. Shared by the command, the screenshots and
     the benchmark."""
     from stretchtui import __version__
-    from stretchtui.core.demo import demo_export
+    from stretchtui.commands.demo_story import demo_export
     from stretchtui.store import Store
 
     store = Store.open(path, clock)
@@ -114,3 +109,10 @@ def _new_database_path(path: Path) -> Path:
 
 def _temporary_path() -> Path:
     return Path(tempfile.mkdtemp(prefix="stretchtui-demo-")) / DEMO_FILE_NAME
+
+
+COMMANDS = (
+    Command("demo", "try the app on a made-up history (in a throwaway database)",
+            "Write a made-up but realistic history (sessions, check-ins, rest days, flare-ups) into a new "
+            "database, then open the app on it. Your own data is not touched.", cmd_demo, _demo_arguments),
+)

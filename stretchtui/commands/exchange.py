@@ -10,38 +10,27 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from stretchtui.commands.common import CliError, db_path, open_store
-from stretchtui.store.output_guard import (
-    check_output_file,
-    check_output_folder,
-    write_output_file,
-    write_output_folder,
-)
+from stretchtui.commands.common import CliError, Parser, opened_store
+from stretchtui.commands.registry import Command
+from stretchtui.store.location import resolve_db_path
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
-    export = commands.add_parser(
-        "export", help="write all your data to a JSON file (or CSV tables)",
-        description="Write your own exercises and routines, sessions with their steps, check-ins, rest days "
-                    "and settings to a file (mode 0600). The format is documented in docs/export-format.md.")
-    export.add_argument("--format", choices=["json", "csv"], default="json",
+def _export_arguments(parser: Parser) -> None:
+    parser.add_argument("--format", choices=["json", "csv"], default="json",
                         help="json (default; can be imported) or csv (one file per table, in a new folder)")
-    export.add_argument("--output", metavar="FILE",
+    parser.add_argument("--output", metavar="FILE",
                         help="where to write; '-' for standard output (json only); "
                              "default stretchtui-export-DATE.json (or a folder for csv) here")
-    export.add_argument("--force", action="store_true",
+    parser.add_argument("--force", action="store_true",
                         help="replace an existing output file, or a folder an earlier CSV export wrote "
                              "(never the database or anything in its folder's backups/)")
 
-    imp = commands.add_parser(
-        "import", help="merge an export file into your data (by UUID; twice adds nothing)",
-        description="Check a stretchtui export file completely, then merge it in one transaction. Records "
-                    "already here (same UUID) are left as they are.")
-    imp.add_argument("file", metavar="FILE", help="a file written by stretchtui export ('-' for standard input)")
-    imp.add_argument("--dry-run", action="store_true", help="check the file and say what would be added")
-    return {"export": cmd_export, "import": cmd_import}
+
+def _import_arguments(parser: Parser) -> None:
+    parser.add_argument("file", metavar="FILE", help="a file written by stretchtui export ('-' for standard input)")
+    parser.add_argument("--dry-run", action="store_true", help="check the file and say what would be added")
 
 
 # ---------------------------------------------------------------------- export
@@ -54,13 +43,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from stretchtui.core.days import today
     from stretchtui.core.exchange import count_listing
     from stretchtui.store.exchange import LeftOut
+    from stretchtui.store.output_guard import write_output_file
 
-    database = db_path(args)
+    database = resolve_db_path(args.db)
     output = _export_target(args, database)
-    store = open_store(args, create=False)  # only reads: a mistyped --db creates nothing
     left_out = LeftOut()
     counts: Counter = Counter()
-    try:
+    with opened_store(args, reads_only=True) as store:  # a mistyped --db creates nothing
         if output is None:
             day = today(store.clock, store.day_start_hour())
             output = _checked(args, database, f"stretchtui-export-{day.isoformat()}"
@@ -72,8 +61,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             write_output_file(output, database, lambda handle: counts.update(_write_json(store, handle, left_out)),
                               force=args.force)
-    finally:
-        store.close()
     for line in left_out:
         print(f"export: {line}", file=sys.stderr)
     if str(output) != "-":
@@ -101,6 +88,8 @@ def _export_target(args: argparse.Namespace, database: Path) -> Path | None:
 def _checked(args: argparse.Namespace, database: Path, text: str) -> Path:
     """The one output guard (store/output_guard.py): never the database or anything of it, never
     through a symlink, an existing file only with --force, a folder only if it is our own export."""
+    from stretchtui.store.output_guard import check_output_file, check_output_folder
+
     if args.format == "csv":
         return check_output_folder(text, database, force=args.force)
     return check_output_file(text, database, force=args.force)
@@ -118,6 +107,7 @@ def _write_csv(store, folder: Path, database: Path, force: bool, left_out) -> Co
     snapshot, so the tables agree with each other."""
     from stretchtui.core.exchange import CSV_SOURCES
     from stretchtui.core.export_stream import write_csv_table
+    from stretchtui.store.output_guard import write_output_folder
 
     counts: Counter = Counter()
     counted: set[str] = set()
@@ -145,7 +135,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     file is first checked against the built-in library alone, so a bad file (or a dry run) leaves
     no database behind; standard input is then kept in an unnamed temporary file to be read twice."""
     from stretchtui.core.exchange import ImportFileError, file_entries
-    from stretchtui.store import resolve_db_path
 
     name = "standard input" if args.file == "-" else args.file
     try:
@@ -161,11 +150,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                         print(line)
                     return 0
                 source.seek(0)
-            store = open_store(args)
-            try:
+            with opened_store(args) as store:
                 result = store.import_entries(file_entries(source, limit=MAX_IMPORT_BYTES), dry_run=args.dry_run)
-            finally:
-                store.close()
     except ImportFileError as error:
         raise CliError(f"import {name}: {error}") from None
     for line in result.describe():
@@ -228,3 +214,14 @@ def _check_against_library(entries, clock) -> Counter:
     for kind, record in read_export(entries, now=clock.now(), known_exercise_ids=set(load_library().exercises)):
         tally(counts, kind, record)
     return counts
+
+
+COMMANDS = (
+    Command("export", "write all your data to a JSON file (or CSV tables)",
+            "Write your own exercises and routines, sessions with their steps, check-ins, rest days and settings "
+            "to a file (mode 0600). The format is documented in docs/export-format.md.",
+            cmd_export, _export_arguments),
+    Command("import", "merge an export file into your data (by UUID; twice adds nothing)",
+            "Check a stretchtui export file completely, then merge it in one transaction. Records already here "
+            "(same UUID) are left as they are.", cmd_import, _import_arguments),
+)

@@ -4,52 +4,42 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
-from stretchtui.commands.common import db_path
-from stretchtui.store.output_guard import check_output_file, write_output_file
+from stretchtui.commands.common import Parser, opened_store
+from stretchtui.commands.registry import Command
+from stretchtui.store.location import resolve_db_path
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
-    report = commands.add_parser(
-        "report", help="a week's report for a physiotherapist (Markdown or HTML)",
-        description="One ISO week on a page: days done, minutes and sessions, pain and sitting against the "
-                    "week before, relief per exercise, steps that hurt, flare and rest days, check-in notes.")
-    report.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: this week)")
+def _report_arguments(parser: Parser) -> None:
+    parser.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: this week)")
     # The names of core.report.RENDERERS, written out: importing it here would slow every command.
-    report.add_argument("--format", choices=["md", "html"], default="md",
+    parser.add_argument("--format", choices=["md", "html"], default="md",
                         help="md (Markdown, the default) or html (one self-contained page)")
-    report.add_argument("--output", metavar="FILE",
+    parser.add_argument("--output", metavar="FILE",
                         help="write to FILE (readable only by you) instead of the terminal; '-' for the terminal")
-    report.add_argument("--force", action="store_true",
+    parser.add_argument("--force", action="store_true",
                         help="replace FILE if it exists (never the database or its backups)")
-    return {"report": cmd_report}
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from stretchtui.core.days import today
     from stretchtui.core.history import week_start
     from stretchtui.core.report import RENDERERS, build_report, check_started, parse_week
-    from stretchtui.commands.common import refuse_missing
-    from stretchtui.store import Store, resolve_db_path
+    from stretchtui.store.output_guard import check_output_file, write_output_file
 
     monday = parse_week(args.week) if args.week is not None else None
-    path = resolve_db_path(args.db)
-    database = db_path(args)
+    database = resolve_db_path(args.db)
     # Checked before anything is read or written (again just before the write).
     target = None if args.output in (None, "-") else check_output_file(args.output, database, force=args.force)
     clock = args.clock
-    if monday is not None and not path.exists():
+    if monday is not None and not database.exists():
         check_started(monday, today(clock))  # a week not yet begun: that refusal first
-    refuse_missing(path)  # only reads: a mistyped --db creates nothing
-    store = Store.open(path, clock, read_only_ok=True)  # only reads: a read-only file is read as it is
-    try:
+    # Only reads: a mistyped --db creates nothing, and a read-only file is read as it is.
+    with opened_store(args, reads_only=True) as store:
         current = today(clock, store.day_start_hour())
         monday = monday or week_start(current)
         check_started(monday, current)
         report = build_report(store.weekly_report_inputs(monday), current)
-    finally:
-        store.close()
     if target is None:
         sys.stdout.write(_for_stdout(RENDERERS[args.format], report, args.format))
         return 0
@@ -70,3 +60,11 @@ def _for_stdout(render, report, fmt: str) -> str:  # (renderer, WeeklyReport, "m
         return render(report, glyphs_for(encoding))
     text = render(report, UNICODE)
     return text if can_encode(text, encoding) else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+COMMANDS = (
+    Command("report", "a week's report for a physiotherapist (Markdown or HTML)",
+            "One ISO week on a page: days done, minutes and sessions, pain and sitting against the week before, "
+            "relief per exercise, steps that hurt, flare and rest days, check-in notes.",
+            cmd_report, _report_arguments),
+)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from stretchtui.commands.common import CliError
-
-Handler = Callable[[argparse.Namespace], int]
+from stretchtui.commands.common import CliError, Parser, on_terminal, opened_store, print_json
+from stretchtui.commands.registry import Command
+from stretchtui.store.location import resolve_db_path
 
 NONE = "none"
 ATTEMPTS = 2
@@ -23,23 +23,17 @@ YES = frozenset({"y", "yes"})
 NO = frozenset({"n", "no"})
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
+def _safety_arguments(parser: Parser) -> None:
     from stretchtui.core.safety import QUESTION_KEYS
     from stretchtui.core.vocabulary import Condition
 
-    safety = commands.add_parser(
-        "safety", help="answer the safety questions, set health conditions, or show them",
-        description="In a terminal, with no options: ask the safety questions one by one (y or n) and save the "
-                    "answers. Otherwise: show the answers, conditions and any reason to answer again. "
-                    "Not medical advice; nothing here diagnoses.")
-    safety.add_argument("--answers", metavar="none|KEY,KEY",
+    parser.add_argument("--answers", metavar="none|KEY,KEY",
                         help="save answers without asking: 'none' (every answer no) or the keys answered yes "
                              "(every other question no). Keys: " + ", ".join(QUESTION_KEYS))
-    safety.add_argument("--conditions", metavar="C,C",
+    parser.add_argument("--conditions", metavar="C,C",
                         help="set your conditions ('' or none clears them): "
                              + ", ".join(c.value for c in Condition))
-    safety.add_argument("--json", action="store_true", help="print the state as JSON (after any change)")
-    return {"safety": cmd_safety}
+    parser.add_argument("--json", action="store_true", help="print the state as JSON (after any change)")
 
 
 # --- reading the options (before anything is opened) ------------------------------------------
@@ -66,7 +60,7 @@ def parse_answers(text: str) -> dict[str, bool]:
 
 def parse_conditions(text: str) -> list[str]:
     """`''` or `none` -> [] (clears them); `C,C` -> those. Raises CliError naming a bad condition."""
-    from stretchtui.core.safety import check_conditions
+    from stretchtui.core.conditions import check_conditions
 
     items = _items(text)
     if items == [NONE]:
@@ -75,14 +69,6 @@ def parse_conditions(text: str) -> list[str]:
         return sorted(c.value for c in check_conditions(items))
     except ValueError as error:
         raise CliError(f"--conditions: {error}") from None
-
-
-def on_terminal() -> bool:
-    """Questions are asked only when a person is there to answer: stdin and stdout both terminals."""
-    try:
-        return sys.stdin.isatty() and sys.stdout.isatty()
-    except (AttributeError, ValueError):  # no stdin, or a closed one
-        return False
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -110,28 +96,17 @@ def cmd_safety(args: argparse.Namespace) -> int:
 def current_check(args: argparse.Namespace):  # -> core.safety.SafetyCheck
     """The safety check as stored; with no database yet, the never-answered one (no file created)."""
     from stretchtui.core.safety import SafetyCheck
-    from stretchtui.store import resolve_db_path
 
     if not resolve_db_path(args.db).exists():
         return SafetyCheck()
-    from stretchtui.commands.common import open_store
-
-    store = open_store(args)
-    try:
+    with opened_store(args) as store:
         return store.safety_check()
-    finally:
-        store.close()
 
 
 def _save(args: argparse.Namespace, answers: Mapping[str, bool] | None, conditions: list[str] | None):
-    from stretchtui.commands.common import open_store
-
-    store = open_store(args)
-    try:
+    with opened_store(args) as store:
         store.save_safety(answers=answers, conditions=conditions)
         return store.safety_check()
-    finally:
-        store.close()
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -194,8 +169,6 @@ def to_json_dict(check) -> dict[str, object]:  # check: core.safety.SafetyCheck
 
 
 def _print_json(check) -> None:
-    from stretchtui.cli import print_json
-
     print_json(to_json_dict(check))
 
 
@@ -230,3 +203,11 @@ def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
               "stretchtui safety --answers none when every answer is no, or --answers KEY,KEY with the keys "
               "answered yes: " + ", ".join(QUESTION_KEYS) + ".")
     return 0
+
+
+COMMANDS = (
+    Command("safety", "answer the safety questions, set health conditions, or show them",
+            "In a terminal, with no options: ask the safety questions one by one (y or n) and save the answers. "
+            "Otherwise: show the answers, conditions and any reason to answer again. Not medical advice; "
+            "nothing here diagnoses.", cmd_safety, _safety_arguments),
+)

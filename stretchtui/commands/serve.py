@@ -12,9 +12,9 @@ import argparse
 import ipaddress
 import re
 import sys
-from collections.abc import Callable
 
-from stretchtui.commands.common import CliError
+from stretchtui.commands.common import CliError, Parser, opened_store
+from stretchtui.commands.registry import Command
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -22,16 +22,11 @@ HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9
                        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?")
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
-    serve = commands.add_parser(
-        "serve", help="use the app in a web browser (no login: loopback only by default)",
-        description="Serve the app to a web browser. There is no login: keep the default loopback address "
-                    "and reach it from elsewhere through an SSH tunnel.")
-    serve.add_argument("--host", default=DEFAULT_HOST,
-                       help=f"address to listen on (default {DEFAULT_HOST}, this machine only)")
-    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="PORT",
-                       help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
-    return {"serve": cmd_serve}
+def _serve_arguments(parser: Parser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST,
+                        help=f"address to listen on (default {DEFAULT_HOST}, this machine only)")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="PORT",
+                        help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
 
 
 def _port(text: str) -> int:
@@ -110,13 +105,10 @@ def app_command(db_path: object) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from stretchtui.commands.common import open_store
-
     loopback = host_is_loopback(args.host)
     check_can_listen(args.host, args.port)
-    store = open_store(args)  # creates, migrates and checks the database once, before any tab opens it
-    db_path = store.path
-    store.close()
+    with opened_store(args) as store:  # creates, migrates and checks the database once, before any tab opens it
+        db_path = store.path
     if not loopback:
         print(f"stretchtui: warning: serving on {args.host} port {args.port} with no login; anyone who can "
               "reach this address can use the app and your data (an SSH tunnel to 127.0.0.1 is safer)",
@@ -134,3 +126,10 @@ def run_server(command: str, host: str, port: int) -> None:
         server.serve()
     except OSError as error:  # lost a race for the port since check_can_listen
         raise CliError(f"cannot listen on {host} port {port}: {error.strerror or error}") from None
+
+
+COMMANDS = (
+    Command("serve", "use the app in a web browser (no login: loopback only by default)",
+            "Serve the app to a web browser. There is no login: keep the default loopback address and reach it "
+            "from elsewhere through an SSH tunnel.", cmd_serve, _serve_arguments),
+)

@@ -11,10 +11,14 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from enum import StrEnum
 
-from stretchtui.core.model import Exercise, Kind, Position
-from stretchtui.core.vocabulary import Condition
+from stretchtui.core.conditions import suits
+from stretchtui.core.model import Exercise
+from stretchtui.core.vocabulary import Condition, Kind, Position
 
-GENTLE_KINDS = (Kind.MOBILITY, Kind.MOTOR_CONTROL)
+EASING_KINDS = (Kind.MOBILITY, Kind.MOTOR_CONTROL)
+"""What "this hurts" may offer instead. Narrower than the gentle levels of a suggestion
+(core.safety.MOBILITY_KINDS): no nerve glide, which puts a nerve under tension and is suggested only
+for leg pain; after a hurt the offer must ease, whatever hurt."""
 RELIEF_POSITIONS = ("crook-lying-rest", "childs-pose", "double-knee-to-chest", "knee-to-chest")
 """Positions that often ease a sore back, in the order they are offered."""
 RESTING_ONLY = frozenset({"crook-lying-rest"})
@@ -37,7 +41,7 @@ class HurtOffer:
 
 
 def _suits(exercise: Exercise, conditions: Set[Condition], hurt_recently: Set[str]) -> bool:
-    return not exercise.avoid_reasons(conditions) and exercise.id not in hurt_recently and (
+    return suits(exercise, conditions) and exercise.id not in hurt_recently and (
         exercise.dose.reps > 0 or exercise.dose.hold_seconds > 0)
 
 
@@ -58,7 +62,7 @@ def gentler_alternative(hurt: Exercise, library: Iterable[Exercise], *, exclude:
     when it was); more shared areas win, then the lower intensity, then the same position, then the name."""
     areas = set(hurt.areas)
     candidates = [c for c in library
-                  if c.id != hurt.id and c.id not in exclude and c.kind in GENTLE_KINDS and _same_place(c, hurt)
+                  if c.id != hurt.id and c.id not in exclude and c.kind in EASING_KINDS and _same_place(c, hurt)
                   and c.intensity <= hurt.intensity and areas & set(c.areas) and _suits(c, conditions, hurt_recently)]
 
     def rank(c: Exercise) -> tuple[int, int, bool, str, str]:

@@ -18,17 +18,16 @@ from datetime import date, datetime, timedelta, timezone
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from stretchtui.core import instants, validation
+from stretchtui.core import instants, records, validation
 from stretchtui.core.checkins import MAX_NOTE, Region
-from stretchtui.core.entries import MarkKind
+from stretchtui.core.entries import EntryKind, MarkKind
 from stretchtui.core.errors import FieldError, UserError, shown
 from stretchtui.core.json_stream import (
     ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level)
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.model import Exercise, Origin, Routine, plural
-from stretchtui.core.serialize import routine_to_plain
-from stretchtui.core.settings import BY_KEY as SETTING_SPECS
-from stretchtui.core.suggest import MINUTES_CHOICES, PLACES
+from stretchtui.core.sessions import Outcome, SessionStatus, Side
+from stretchtui.core.settings import imported_settings
 
 FORMAT_NAME = "stretchtui-export"
 FORMAT_VERSION = 2  # 2: the `removed` section (tombstones of removed entries)
@@ -217,6 +216,9 @@ def _optional(rule: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
 
 
 def _one_of(*allowed: str) -> Callable[[Any, str], str]:
+    """One of `allowed` (texts, or the members of a StrEnum: `_one_of(*Outcome)`)."""
+    allowed = tuple(str(a) for a in allowed)
+
     def check(value: Any, where: str) -> str:
         if value not in allowed:
             raise FieldError(where, f"{shown(value)} is not one of: {', '.join(repr(a) for a in allowed)}")
@@ -242,7 +244,7 @@ SESSION_RULES: dict[str, Callable[[Any, str], Any]] = {
     "routine_id": _optional(lambda v, w: validation.slug(v, w)),
     "routine_name": _text(MAX_NAME),
     "source": _one_of("live", "backfill"),
-    "status": _one_of("in_progress", "complete", "partial", "discarded"),
+    "status": _one_of(*SessionStatus),
     "planned_seconds": _integer(0, MAX_SECONDS),
     "active_seconds": lambda v, w: _number(v, w, 0, MAX_SECONDS),
     "pain_before": _optional(_pain),
@@ -253,12 +255,12 @@ STEP_RULES: dict[str, Callable[[Any, str], Any]] = {
     "exercise_id": lambda v, w: validation.slug(v, w),
     "exercise_name": _text(MAX_NAME),
     "set_number": _integer(1, validation.MAX_SETS),
-    "side": _one_of("both", "left", "right"),
+    "side": _one_of(*Side),
     "planned_hold_seconds": _integer(0, validation.MAX_HOLD),
     "actual_hold_seconds": lambda v, w: _number(v, w, 0, MAX_SECONDS),
     "planned_reps": _integer(0, validation.MAX_REPS),
     "reps_done": _integer(0, 10 * validation.MAX_REPS),
-    "outcome": _one_of("done", "skipped", "hurt"),
+    "outcome": _one_of(*Outcome),
     "hurt_pain": _optional(_pain),
 }
 CHECKIN_RULES: dict[str, Callable[[Any, str], Any]] = {
@@ -268,7 +270,7 @@ CHECKIN_RULES: dict[str, Callable[[Any, str], Any]] = {
     "note": _text(MAX_NOTE, required=False),
 }
 PAIN_RULES: dict[str, Callable[[Any, str], Any]] = {
-    "region": _one_of(*(r.value for r in Region)),
+    "region": _one_of(*Region),
     "side": _one_of("", "left", "right"),
     "pain": _pain,
 }
@@ -459,7 +461,7 @@ class _Reading:
         elif key == "settings":
             if isinstance(value, ArrayItems):
                 raise FieldError("settings", "must be an object, not list")
-            yield key, _settings(value)
+            yield key, imported_settings(value)
         elif key == "favourites":
             yield key, self._favourites(_items(key, value))
         elif key == "exercises":
@@ -576,73 +578,6 @@ class _Either(Container[str]):
         return item in self.first or item in self.second
 
 
-def _settings(raw: Any) -> dict[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise FieldError("settings", f"must be an object, not {type(raw).__name__}")
-    result = {}
-    for key, value in raw.items():
-        where = f"settings.{key}" if isinstance(key, str) and len(key) <= 40 else "settings"
-        rule = SETTING_RULES.get(key)
-        if rule is None:
-            raise FieldError(where, "is not a known setting")
-        result[key] = rule(value, where)
-    return result
-
-
-def _spec_rule(key: str) -> Callable[[Any, str], Any]:
-    spec = SETTING_SPECS[key]
-
-    def check(value: Any, where: str) -> Any:
-        if isinstance(spec.default, bool) != isinstance(value, bool):
-            raise FieldError(where, f"{shown(value)} is not one of {', '.join(map(str, spec.choices)) or 'true, false'}")
-        try:
-            return spec.check(value)
-        except FieldError as error:
-            raise FieldError(where, error.message) from None
-    return check
-
-
-def _safety_answers(value: Any, where: str) -> dict[str, bool]:
-    if not isinstance(value, Mapping) or len(value) > 20:
-        raise FieldError(where, "must be an object of question ids and true/false")
-    for key, answer in value.items():
-        validation.slug(key, f"{where}.{key}" if isinstance(key, str) and len(key) <= 40 else where)
-        validation.boolean(answer, f"{where}.{key}")
-    return dict(value)
-
-
-def _answered_at(value: Any, where: str) -> str:
-    """When the safety questions were answered: an aware ISO 8601 instant (store.safety)."""
-    instants.parse_instant(value, where)  # the one rule, so store.safety can always read it
-    return value
-
-
-def _conditions(value: Any, where: str) -> list[str]:
-    from stretchtui.core.vocabulary import Condition
-
-    if not isinstance(value, list):
-        raise FieldError(where, "must be a list of conditions")
-    return sorted({validation.choice(item, Condition, f"{where}[{i}]").value for i, item in enumerate(value)})
-
-
-SETTING_RULES: dict[str, Callable[[Any, str], Any]] = {
-    **{key: _spec_rule(key) for key in SETTING_SPECS},
-    "suggest_minutes": lambda v, w: _one_of_values(v, w, MINUTES_CHOICES),
-    "suggest_place": lambda v, w: _one_of_values(v, w, PLACES),
-    "theme": lambda v, w: validation.text(v, w, limit=40),
-    "safety_answers": _safety_answers,
-    "safety_answered_at": _answered_at,
-    "conditions": _conditions,
-}
-EXPORTED_SETTINGS = frozenset(SETTING_RULES)  # internal keys (the seed digest) stay behind
-
-
-def _one_of_values(value: Any, where: str, allowed: tuple[Any, ...]) -> Any:
-    if isinstance(value, bool) or value not in allowed:
-        raise FieldError(where, f"{shown(value)} is not one of {', '.join(map(str, allowed))}")
-    return value
-
-
 def _stamps(raw: Mapping[str, Any], where: str, now: datetime) -> tuple[datetime, datetime]:
     created = _instant(raw.get("created_at"), f"{where}.created_at", now)
     updated = _instant(raw.get("updated_at"), f"{where}.updated_at", now)
@@ -738,7 +673,7 @@ def _checkin(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
     return record
 
 
-REMOVED_KINDS = ("session", "checkin", "day_mark")  # core.entries.EntryKind
+REMOVED_KINDS = tuple(kind.value for kind in EntryKind)
 
 
 def _removal(raw: Any, where: str, now: datetime) -> dict[str, Any]:
@@ -774,21 +709,6 @@ def _instant_text(value: datetime | None) -> str | None:
         "+00:00", "Z")
 
 
-def exercise_to_plain(ex: Exercise) -> dict[str, Any]:
-    """Every field of an own exercise, in the shape `validation.exercise` reads back."""
-    return {
-        "id": ex.id, "name": ex.name, "aliases": list(ex.aliases), "areas": [a.value for a in ex.areas],
-        "kind": ex.kind.value, "position": ex.position.value, "equipment": [e.value for e in ex.equipment],
-        "desk_friendly": ex.desk_friendly, "intensity": ex.intensity,
-        "dose": {"hold_seconds": ex.dose.hold_seconds, "reps": ex.dose.reps, "sets": ex.dose.sets,
-                 "sides": ex.dose.sides.value, "pace_seconds": ex.dose.pace_seconds,
-                 "rest_seconds": ex.dose.rest_seconds},
-        "steps": list(ex.steps), "feel": ex.feel, "cautions": list(ex.cautions), "sources": list(ex.sources),
-        "breathing": ex.breathing, "note": ex.note,
-        "contraindications": {c.value: why for c, why in ex.contraindications},
-    }
-
-
 def _event_to_plain(record: Mapping[str, Any]) -> dict[str, Any]:
     plain = {}
     for key, value in record.items():
@@ -808,15 +728,13 @@ def header_to_plain(*, exported_at: datetime, app_version: str) -> dict[str, Any
 
 
 def own_exercise_to_plain(own: OwnExercise) -> dict[str, Any]:
-    return {"uuid": own.exercise.uuid, **exercise_to_plain(own.exercise), "favourite": own.exercise.favourite,
-            "created_at": _instant_text(own.created_at), "updated_at": _instant_text(own.updated_at)}
+    """The record (core.model.Exercise, as core.records writes it) and when it was made and changed."""
+    return {**records.to_plain(own.exercise, skip={"origin"}), "created_at": _instant_text(own.created_at),
+            "updated_at": _instant_text(own.updated_at)}
 
 
 def own_routine_to_plain(own: OwnRoutine) -> dict[str, Any]:
-    plain = routine_to_plain(own.routine)
-    plain.pop("origin")
-    return {"uuid": own.routine.uuid, **plain, "description": own.routine.description,
-            "sources": list(own.routine.sources), "created_at": _instant_text(own.created_at),
+    return {**records.to_plain(own.routine, skip={"origin"}), "created_at": _instant_text(own.created_at),
             "updated_at": _instant_text(own.updated_at)}
 
 

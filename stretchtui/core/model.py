@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar  # noqa: F401  (Annotated: in the field annotations)
+
+if TYPE_CHECKING:
+    from msgspec import Meta
 
 from stretchtui.core.vocabulary import (  # noqa: F401  (re-exported: the vocabulary of these records)
     Area, Condition, Equipment, Kind, Origin, Position, Sides, label, noun_for, plural)
@@ -15,17 +19,54 @@ DEFAULT_REST_BETWEEN_SECONDS = 10
 
 INTENSITY_NAMES = {1: "gentle", 2: "moderate", 3: "demanding"}
 
+# Limits of the records' fields (the form, the seed loader and imports all read them from here).
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_TEXT = 2000
+MAX_NAME = 80
+MAX_HOLD = 600
+MAX_REPS = 100
+MAX_SETS = 10
+MAX_REST = 600
+MAX_LIST = 20
+SECONDS = "seconds"
+
+
+def _field(title: str, **rules: object) -> Meta:
+    """(Evaluated with the annotations, when core.records first inspects a record: importing
+    this module does not import msgspec, so `stretchtui status` stays quick.) A record field's label (what a person calls it) and its rules; `extra` keys read by
+    core.records: unit (named in messages), noun (of a list's items), seeded (stricter in the seed
+    files: 'required' text, or a list's minimum), file_name (the key in files, when not the name),
+    empty (the message for a list of records with too few), sparse (written only when not the
+    default: a field added after export format 2, so files without it stay as they were and an
+    older stretchtui still reads them)."""
+    extra = {key: rules.pop(key) for key in ("unit", "noun", "seeded", "file_name", "empty", "sparse") if key in rules}
+    return _rule(title=title, extra=extra, **rules)
+
+
+def _rule(**rules: Any) -> Meta:
+    from msgspec import Meta
+
+    return Meta(**rules)
+
+
+# Field types used by several records, as strings: evaluated with the annotations (see _field).
+Slug = "Annotated[str, _rule(pattern=SLUG_PATTERN, max_length=MAX_NAME)]"
+Name = 'Annotated[str, _field("Name", min_length=1, max_length=MAX_NAME)]'
+
 
 @dataclass(frozen=True)
 class Dose:
     """How much of an exercise: holds, reps, sets and sides."""
 
-    hold_seconds: int = 0
-    reps: int = 0
-    sets: int = 1
-    sides: Sides = Sides.BOTH
-    pace_seconds: int = DEFAULT_PACE_SECONDS
-    rest_seconds: int = DEFAULT_SET_REST_SECONDS
+    TABLE_HINT: ClassVar[str] = "must be a table with hold_seconds, reps, sets and sides"
+
+    hold_seconds: Annotated[int, _field("Hold", ge=0, le=MAX_HOLD, unit=SECONDS)] = 0
+    reps: Annotated[int, _field("Reps", ge=0, le=MAX_REPS)] = 0
+    sets: Annotated[int, _field("Sets", ge=1, le=MAX_SETS)] = 1
+    sides: Annotated[Sides, _field("Sides")] = Sides.BOTH
+    pace_seconds: Annotated[int, _field("Pace", ge=1, le=60, unit=SECONDS)] = DEFAULT_PACE_SECONDS
+    rest_seconds: Annotated[int, _field("Rest between sets", ge=0, le=MAX_REST, unit=SECONDS)] = (
+        DEFAULT_SET_REST_SECONDS)
 
     @property
     def is_reps(self) -> bool:
@@ -68,29 +109,43 @@ class Source:
     title: str
 
 
-@dataclass(frozen=True)
+Text = "Annotated[str, _rule(max_length=MAX_TEXT)]"
+Reasons = "tuple[tuple[Condition, Annotated[str, _rule(max_length=300)]], ...]"
+"""(condition, reason in plain words); in files a table of condition = reason."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Exercise:
-    id: str
-    name: str
-    areas: tuple[Area, ...]
-    kind: Kind
-    position: Position
-    dose: Dose
-    steps: tuple[str, ...]
-    feel: str
-    cautions: tuple[str, ...]
-    intensity: int
-    aliases: tuple[str, ...] = ()
-    equipment: tuple[Equipment, ...] = ()
-    desk_friendly: bool = False
-    sources: tuple[str, ...] = ()  # article titles
-    breathing: str = ""
-    note: str = ""
-    origin: Origin = Origin.SEED
-    favourite: bool = False
+    """One exercise: the one definition its seed entry, form, import, export, `--json`, row and
+    schema derive from (core.records). Fields are in the order files write them."""
+
+    LOCAL: ClassVar[frozenset[str]] = frozenset({"uuid", "favourite", "origin"})  # not in a seed entry
+
     uuid: str = ""
-    contraindications: tuple[tuple[Condition, str], ...] = ()
-    """(condition, reason in plain words): never suggested to someone with that condition."""
+    id: Slug
+    name: Name
+    aliases: Annotated[tuple[Text, ...], _field("Other names", max_length=MAX_LIST)] = ()
+    areas: Annotated[tuple[Area, ...], _field("Areas", min_length=1)]
+    kind: Annotated[Kind, _field("Kind")]
+    position: Annotated[Position, _field("Position")]
+    equipment: Annotated[tuple[Equipment, ...], _field("Equipment")] = ()
+    desk_friendly: Annotated[bool, _field("Desk-friendly")] = False
+    intensity: Annotated[int, _field("Intensity", ge=1, le=3)]
+    dose: Annotated[Dose, _field("Dose")]
+    steps: Annotated[tuple[Text, ...], _field("Steps", min_length=1, max_length=MAX_LIST, noun="step")]
+    # Seeded entries must say what to feel and when to stop; an own exercise may leave that out.
+    feel: Annotated[str, _field("What you should feel", max_length=MAX_TEXT, seeded="required")] = ""
+    cautions: Annotated[tuple[Text, ...], _field("Cautions", max_length=MAX_LIST, noun="caution", seeded=1)] = ()
+    sources: Annotated[tuple[Text, ...], _field("Source", max_length=MAX_LIST, noun="source", seeded=1)] = ()
+    """Article titles (seed files give source ids) or free text (who showed you)."""
+    breathing: Annotated[str, _field("Breathing", max_length=MAX_TEXT)] = ""
+    note: Annotated[str, _field("Note", max_length=MAX_TEXT)] = ""
+    contraindications: Annotated[Reasons, _field("Contraindications")] = ()
+    """Never suggested to someone with one of these conditions."""
+    easier: Annotated[str, _field("Easier version", max_length=MAX_TEXT, sparse=True)] = ""
+    """What to do instead when this is too much today (a bad back day, a tight office)."""
+    favourite: bool = False
+    origin: Origin = Origin.SEED
 
     def avoid_reasons(self, conditions: "frozenset[Condition] | set[Condition]") -> tuple[tuple[Condition, str], ...]:
         """The contraindications that apply to someone with `conditions` (empty: it suits them)."""
@@ -106,12 +161,14 @@ class Exercise:
 class RoutineItem:
     """One exercise in a routine, with optional overrides of its dose."""
 
-    exercise_id: str
-    hold_seconds: int | None = None
-    reps: int | None = None
-    sets: int | None = None
-    sides: Sides | None = None
-    rest_after_seconds: int | None = None
+    TABLE_HINT: ClassVar[str] = "must be a table with at least 'exercise'"
+
+    exercise_id: Annotated[str, _field("Exercise", file_name="exercise")]
+    hold_seconds: Annotated[int, _field("Hold", ge=0, le=MAX_HOLD, unit=SECONDS)] | None = None
+    reps: Annotated[int, _field("Reps", ge=0, le=MAX_REPS)] | None = None
+    sets: Annotated[int, _field("Sets", ge=1, le=MAX_SETS)] | None = None
+    sides: Annotated[Sides, _field("Sides")] | None = None
+    rest_after_seconds: Annotated[int, _field("Rest after", ge=0, le=MAX_REST, unit=SECONDS)] | None = None
 
     def dose_for(self, exercise: Exercise) -> Dose:
         """The exercise's dose with this item's overrides applied."""
@@ -127,12 +184,20 @@ class RoutineItem:
 
 @dataclass(frozen=True)
 class Routine:
-    id: str
-    name: str
-    items: tuple[RoutineItem, ...]
-    description: str = ""
-    rest_between_seconds: int = DEFAULT_REST_BETWEEN_SECONDS
-    sources: tuple[str, ...] = ()  # article titles
+    """A routine: the one definition its seed entry, import, export and schema derive from."""
+
+    LOCAL: ClassVar[frozenset[str]] = frozenset({"uuid", "origin"})
+    FILE_ORDER: ClassVar[tuple[str, ...]] = ("uuid", "id", "name", "rest_between_seconds", "items")
+    """Written first, in this order (export format 2); other fields follow as declared."""
+
+    id: Slug
+    name: Name
+    items: Annotated[tuple[RoutineItem, ...], _field("Exercises", min_length=1, empty="a routine needs at least one exercise")]
+    description: Annotated[str, _field("Description", max_length=MAX_TEXT)] = ""
+    rest_between_seconds: Annotated[int, _field("Rest between exercises", ge=0, le=MAX_REST, unit=SECONDS)] = (
+        DEFAULT_REST_BETWEEN_SECONDS)
+    sources: Annotated[tuple[Text, ...], _field("Source", max_length=MAX_LIST, noun="source")] = ()
+    """Article titles (seed files give source ids) or free text."""
     origin: Origin = Origin.SEED
     uuid: str = ""
 

@@ -13,20 +13,21 @@ if TYPE_CHECKING:  # names for the annotations only: importing them all slowed t
     from stretchtui.core.entries import Entry, MarkKind, Removal
     from stretchtui.core.model import Exercise, Routine, Tip
     from stretchtui.core.report import WeekInputs
-    from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus
+    from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus, StepRecord
     from stretchtui.core.streaks import DayActivity, StreakSummary
     from collections.abc import Iterable, Mapping
 
     from stretchtui.core.safety import Profile, SafetyCheck
-    from stretchtui.core.suggest import SuggestionRequest
-    from stretchtui.core.timer import StepRecord
+    from stretchtui.core.settings import Settings
+    from stretchtui.core.suggestion_inputs import SuggestionRequest
 
 
 class StorePort(Protocol):
     clock: Clock
     path: Path  # the database file; its folder is the data directory
 
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
+    def get_setting(self, key: str, default: Any = ...) -> Any: ...  # default: the settings model's
+    def settings(self, keys: Iterable[str] = ()) -> Settings: ...
     def set_setting(self, key: str, value: Any) -> None: ...
     def day_start_hour(self) -> int: ...
 

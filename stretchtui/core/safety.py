@@ -1,5 +1,7 @@
 """The safety rules, decided here once: the red-flag questions and their grades, when they are asked
-again, the conditions profile, and the gate in front of every session. Pure: no UI, no storage.
+again, what they mean for today's suggestion, what "gentle" means while they are unanswered, and the
+gate in front of every session. Conditions and the moves they rule out are core.conditions'.
+Pure: no UI, no storage.
 
 Sources: the red flags follow NICE NG59 (low back pain and sciatica in over 16s) and the NICE CKS
 topic on back pain; "urgent" means care the same day (signs of cauda equina syndrome or of a spinal
@@ -14,9 +16,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from stretchtui.core.conditions import condition_names, not_advised
 from stretchtui.core.days import day_label
-from stretchtui.core.vocabulary import Condition, label
+from stretchtui.core.vocabulary import Condition, Kind
+
+if TYPE_CHECKING:
+    from stretchtui.core.model import Exercise
 
 
 class Grade(StrEnum):
@@ -95,17 +102,6 @@ def check_answer_keys(keys: Iterable[str]) -> tuple[str, ...]:
     return keys
 
 
-def check_conditions(values: Iterable[str]) -> frozenset[Condition]:
-    result = set()
-    for value in values:
-        try:
-            result.add(Condition(value))
-        except ValueError:
-            raise ValueError(f"{value!r} is not a condition; the conditions are: "
-                             f"{', '.join(c.value for c in Condition)}") from None
-    return frozenset(result)
-
-
 @dataclass(frozen=True)
 class Profile:
     """What the person told the app about their safety: answers (with when) and conditions."""
@@ -169,7 +165,8 @@ def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
     flagged = [n for n in later if n.note_flags]
     if flagged:
         names = ", ".join(dict.fromkeys(k for n in flagged for k in n.note_flags))
-        reasons.append(AskAgain("note", f"A note you wrote on {day_label(flagged[-1].day, now.date())} mentions something "
+        written = day_label(flagged[-1].day, now.date())
+        reasons.append(AskAgain("note", f"A note you wrote on {written} mentions something "
                                         f"the safety questions ask about ({names}).", blocks=True))
     legs_by_day: dict[date, set[str]] = {}
     for n in later:  # one check-in per leg, as `stretchtui log` writes them, counts for the day
@@ -244,6 +241,24 @@ UNANSWERED_ADVICE = ("You have not answered the safety questions yet, so only ge
                      "Answer them on Today or with: stretchtui safety.")
 
 
+BLOCKED_WHY = "Your answers to the safety questions come first today."
+UNANSWERED_WHY = "The safety questions are not answered yet: gentle mobility only."
+ASK_AGAIN_WHY = "Gentle mobility only until you answer the safety questions again."
+
+
+def blocked_why(check: SafetyCheck) -> tuple[str, ...]:
+    """Why no routine is suggested while `check.blocked`: the answers come first, then (when no red
+    flag is open) each reason to ask again that blocks."""
+    return (BLOCKED_WHY, *(reason.text for reason in check.ask_again if reason.blocks and not check.red_flag))
+
+
+def gentle_only_why(check: SafetyCheck) -> tuple[str, ...]:
+    """Why the suggestion is held to gentle mobility while `check.gentle_only`."""
+    if check.ask_again:
+        return (*(reason.text for reason in check.ask_again), ASK_AGAIN_WHY)
+    return (UNANSWERED_WHY,)
+
+
 def advice_for(check: SafetyCheck) -> tuple[str, ...]:
     if check.state is State.URGENT:
         return URGENT_ADVICE
@@ -290,9 +305,17 @@ class GateKind(StrEnum):
     CONDITION = "condition"
 
 
-def is_gentle(exercise: object) -> bool:
-    """What a person who has not (recently) answered the questions is offered: intensity 1, no strength."""
-    return getattr(exercise, "intensity", 3) <= 1 and str(getattr(exercise, "kind", "strength")) != "strength"
+MOBILITY_KINDS = frozenset({Kind.MOBILITY, Kind.MOTOR_CONTROL, Kind.NERVE_GLIDE})
+"""Every kind but strength: what the gentle levels of the suggestion may hold, and what `is_gentle`
+allows. The nerve glide is in (the suggestion offers it only with leg pain); "this hurts" offers a
+narrower set, core.after_hurt.EASING_KINDS."""
+GENTLE_INTENSITY = 1
+
+
+def is_gentle(exercise: Exercise) -> bool:
+    """Gentle mobility: intensity 1 and no strength. All a person who has not (recently) answered the
+    questions is suggested (core.suggest, short mobility), and what the gate lets start unasked."""
+    return exercise.intensity <= GENTLE_INTENSITY and exercise.kind in MOBILITY_KINDS
 
 
 @dataclass(frozen=True)
@@ -302,11 +325,12 @@ class GateReason:
     exercise_ids: tuple[str, ...] = ()  # for CONDITION: the moves it concerns
 
 
-def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, object]
+def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
                  ) -> tuple[GateReason, ...]:
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
     Empty: start at once. Every way into a session goes through this (ui.app.StretchApp.open_session)."""
     reasons: list[GateReason] = []
+    exercise_ids = tuple(dict.fromkeys(exercise_ids))
     if check.red_flag:
         advice = URGENT_ADVICE if check.state is State.URGENT else SOON_ADVICE
         reasons.append(GateReason(GateKind.RED_FLAG, " ".join(advice)))
@@ -314,26 +338,17 @@ def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Map
         why = " ".join(a.text for a in check.blocking_reasons)
         reasons.append(GateReason(GateKind.ASK_AGAIN, f"{why} {ASK_AGAIN_ADVICE}"))
     elif check.gentle_only:
-        beyond = [i for i in dict.fromkeys(exercise_ids) if i in exercises and not is_gentle(exercises[i])]
+        beyond = [i for i in exercise_ids if i in exercises and not is_gentle(exercises[i])]
         if beyond:
             why = (" ".join(a.text for a in check.ask_again) if check.ask_again
                    else "You have not answered the safety questions yet.")
-            names = ", ".join(getattr(exercises[i], "name", i) for i in beyond)
+            names = ", ".join(exercises[i].name for i in beyond)
             reasons.append(GateReason(GateKind.GENTLE_ONLY, f"{why} Until you do, gentle moves only are suggested; "
                                                             f"this session also has: {names}."))
-    by_condition: dict[Condition, list[str]] = {}
-    texts: dict[Condition, list[str]] = {}
-    for exercise_id in dict.fromkeys(exercise_ids):
-        exercise = exercises.get(exercise_id)
-        avoid = getattr(exercise, "avoid_reasons", None)
-        for condition, reason in avoid(check.conditions) if avoid else ():
-            by_condition.setdefault(condition, []).append(exercise_id)
-            texts.setdefault(condition, []).append(f"- {getattr(exercise, 'name', exercise_id)}: {reason}")
-    for condition in Condition:
-        if condition in by_condition:
-            reasons.append(GateReason(GateKind.CONDITION,
-                                      "\n".join([f"Not advised with {label(condition).lower()}:", *texts[condition]]),
-                                      tuple(by_condition[condition])))
+    present = [exercises[i] for i in exercise_ids if i in exercises]
+    for condition, moves in not_advised(present, check.conditions).items():
+        lines = [f"Not advised with {condition_names([condition])}:", *(f"- {e.name}: {why}" for e, why in moves)]
+        reasons.append(GateReason(GateKind.CONDITION, "\n".join(lines), tuple(e.id for e, _ in moves)))
     return tuple(reasons)
 
 

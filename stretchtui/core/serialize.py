@@ -1,10 +1,11 @@
-"""Plain-data views of domain objects, for `--json` output and (later) export."""
+"""Plain-data views of the records for `--json` output and a session's saved routine (core.records)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from stretchtui.core.model import Dose, Exercise, Origin, Routine, RoutineItem, Sides
+from stretchtui.core.model import Dose, Exercise, Routine
+from stretchtui.core.records import from_trusted, to_plain
 
 
 def dose_to_dict(dose: Dose) -> dict[str, Any]:
@@ -21,28 +22,12 @@ def dose_to_dict(dose: Dose) -> dict[str, Any]:
 
 
 def exercise_to_dict(ex: Exercise) -> dict[str, Any]:
-    return {
-        "id": ex.id,
-        "name": ex.name,
-        "aliases": list(ex.aliases),
-        "areas": [a.value for a in ex.areas],
-        "kind": ex.kind.value,
-        "position": ex.position.value,
-        "equipment": [e.value for e in ex.equipment],
-        "desk_friendly": ex.desk_friendly,
-        "intensity": ex.intensity,
-        "dose": dose_to_dict(ex.dose),
-        "duration_seconds": ex.dose.duration_seconds(),
-        "steps": list(ex.steps),
-        "feel": ex.feel,
-        "cautions": list(ex.cautions),
-        "contraindications": {c.value: why for c, why in ex.contraindications},
-        "breathing": ex.breathing,
-        "sources": list(ex.sources),
-        "note": ex.note,
-        "origin": ex.origin.value,
-        "favourite": ex.favourite,
-    }
+    """An exercise for `--json`: its record (core.records), the dose as a session runs it, and
+    how long that takes."""
+    data = to_plain(ex, skip={"uuid"})
+    data["dose"] = dose_to_dict(ex.dose)
+    data["duration_seconds"] = ex.dose.duration_seconds()
+    return data
 
 
 def routine_to_dict(routine: Routine, exercises: dict[str, Exercise]) -> dict[str, Any]:
@@ -68,24 +53,10 @@ def routine_to_dict(routine: Routine, exercises: dict[str, Exercise]) -> dict[st
     }
 
 
-ITEM_KEYS = ("hold_seconds", "reps", "sets", "rest_after_seconds")
-
-
 def routine_to_plain(routine: Routine) -> dict[str, Any]:
     """Enough to rebuild a routine exactly (a suggestion or a one-exercise session has no row)."""
-    items = []
-    for item in routine.items:
-        entry: dict[str, Any] = {"exercise": item.exercise_id}
-        entry.update({key: getattr(item, key) for key in ITEM_KEYS if getattr(item, key) is not None})
-        if item.sides is not None:
-            entry["sides"] = item.sides.value
-        items.append(entry)
-    return {"id": routine.id, "name": routine.name, "rest_between_seconds": routine.rest_between_seconds,
-            "origin": routine.origin.value, "items": items}
+    return to_plain(routine, skip={"uuid", "description", "sources"})
 
 
 def routine_from_plain(data: dict[str, Any]) -> Routine:
-    items = tuple(RoutineItem(exercise_id=entry["exercise"], sides=Sides(entry["sides"]) if entry.get("sides") else None,
-                              **{key: entry.get(key) for key in ITEM_KEYS}) for entry in data["items"])
-    return Routine(id=data.get("id", ""), name=data["name"], items=items,
-                   rest_between_seconds=data.get("rest_between_seconds", 10), origin=Origin(data.get("origin", "seed")))
+    return from_trusted(Routine, {"id": "", **data})

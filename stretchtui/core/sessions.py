@@ -1,9 +1,12 @@
-"""Sessions as the rest of the app sees them: what was planned, what happened, how pain changed."""
+"""Sessions as the rest of the app sees them: what was planned, what happened, how pain changed.
+
+The stored records of a session live here (`StepRecord`, with its `Side` and `Outcome`): the timer
+(core.timer) makes them, and the store, import, export and history read them back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -18,8 +21,54 @@ class SessionStatus(StrEnum):
     DISCARDED = "discarded"
 
 
+class Side(StrEnum):
+    BOTH = "both"
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    SKIPPED = "skipped"
+    HURT = "hurt"
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What happened to one work step of a session: the timer (core.timer) makes one, the UI writes
+    it to the database at once, and the store, import, export and history read it back.
+
+    Going back to a step that was already recorded and finishing it again yields a second record
+    with the same step_index: the store keeps the latest. A hurt reported during the rest after a
+    step also re-records that step, with outcome "hurt".
+    """
+
+    step_index: int  # the phase index (see SessionTimer.phase_for_step once alternatives are inserted)
+    exercise_id: str
+    exercise_name: str
+    set_number: int
+    side: Side
+    planned_hold_seconds: int  # 0 for reps
+    actual_hold_seconds: float  # active (unpaused) seconds spent on the step
+    planned_reps: int
+    reps_done: int
+    outcome: Outcome
+    hurt_pain: int | None = None
+
+    def __post_init__(self) -> None:  # accept plain strings, e.g. from JSON
+        object.__setattr__(self, "side", Side(self.side))
+        object.__setattr__(self, "outcome", Outcome(self.outcome))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: str(value) if isinstance(value, StrEnum) else value for key, value in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> StepRecord:
+        return cls(**data)
+
+
 class StepOutcome(Protocol):
-    """What `exercise_counts` reads of a saved step (a core.timer.StepRecord, or a row of one)."""
+    """What `exercise_counts` reads of a saved step (a StepRecord, or a row of one)."""
 
     @property
     def step_index(self) -> int: ...
@@ -33,7 +82,7 @@ class StepOutcome(Protocol):
     def outcome(self) -> str: ...
 
 
-FIRST_SIDES = ("both", "left")  # an exercise's first step is its set 1 on one of these sides (core.timer)
+FIRST_SIDES = (Side.BOTH, Side.LEFT)  # an exercise's first step is its set 1 on one of these sides (core.timer)
 
 
 @dataclass(frozen=True)

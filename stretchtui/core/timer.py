@@ -15,9 +15,11 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
-from typing import Any, overload
+from typing import Any
 
-from stretchtui.core.model import DEFAULT_PACE_SECONDS, SWITCH_SIDE_SECONDS, Dose, Exercise, Routine, Sides
+from stretchtui.core.model import DEFAULT_PACE_SECONDS, SWITCH_SIDE_SECONDS, Dose, Exercise, Routine
+from stretchtui.core.sessions import Outcome, Side, StepRecord
+from stretchtui.core.vocabulary import Sides
 
 DEFAULT_GET_READY_SECONDS = 5
 BACK_RESTARTS_AFTER_SECONDS = 3  # like a music player: past this, "back" restarts the current step
@@ -34,18 +36,6 @@ class PhaseKind(StrEnum):
     SWITCH_SIDE = "switch_side"
     REST = "rest"
     DONE = "done"
-
-
-class Side(StrEnum):
-    BOTH = "both"
-    LEFT = "left"
-    RIGHT = "right"
-
-
-class Outcome(StrEnum):
-    DONE = "done"
-    SKIPPED = "skipped"
-    HURT = "hurt"
 
 
 WORK_KINDS = frozenset({PhaseKind.HOLD, PhaseKind.REPS})
@@ -100,39 +90,6 @@ class Phase:
 
 
 DONE_PHASE = Phase(PhaseKind.DONE, 0)
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    """What happened to one work step; the UI writes each one to the database at once.
-
-    Going back to a step that was already recorded and finishing it again yields a second record
-    with the same step_index: the store keeps the latest. A hurt reported during the rest after a
-    step also re-records that step, with outcome "hurt".
-    """
-
-    step_index: int  # the phase index (see SessionTimer.phase_for_step once alternatives are inserted)
-    exercise_id: str
-    exercise_name: str
-    set_number: int
-    side: Side
-    planned_hold_seconds: int  # 0 for reps
-    actual_hold_seconds: float  # active (unpaused) seconds spent on the step
-    planned_reps: int
-    reps_done: int
-    outcome: Outcome
-    hurt_pain: int | None = None
-
-    def __post_init__(self) -> None:  # accept plain strings, e.g. from JSON
-        object.__setattr__(self, "side", Side(self.side))
-        object.__setattr__(self, "outcome", Outcome(self.outcome))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {key: str(value) if isinstance(value, StrEnum) else value for key, value in asdict(self).items()}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> StepRecord:
-        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -259,23 +216,6 @@ def _plan_digest(phases: Iterable[Phase]) -> str:
 # --- the state machine --------------------------------------------------------------------------
 
 
-class _ResumeName:
-    """`SessionTimer.resume(phases, snapshot, monotonic)` restores a crashed session (same as
-    `from_snapshot`); `timer.resume()` un-pauses. One name, two meanings, told apart by whether it
-    is looked up on the class or on an instance."""
-
-    @overload
-    def __get__(self, instance: None, owner: type[SessionTimer]) -> Callable[..., SessionTimer]: ...
-
-    @overload
-    def __get__(self, instance: SessionTimer, owner: type[SessionTimer]) -> Callable[[], list[Event]]: ...
-
-    def __get__(self, instance: SessionTimer | None, owner: type[SessionTimer]) -> Callable[..., Any]:
-        if instance is None:
-            return owner.from_snapshot
-        return instance.unpause
-
-
 class SessionTimer:
     """Walks a tuple of phases (ending in DONE) against a monotonic clock.
 
@@ -283,8 +223,6 @@ class SessionTimer:
     active time in work phases, active time in get-ready/switch/rest phases, and paused time.
     Every control first catches up with the clock (as tick() would), then acts at "now".
     """
-
-    resume = _ResumeName()
 
     def __init__(self, phases: Iterable[Phase], monotonic: Callable[[], float]) -> None:
         plan = tuple(phases)
@@ -455,7 +393,7 @@ class SessionTimer:
         return self._control(act)
 
     def unpause(self) -> list[Event]:
-        """The instance meaning of `timer.resume()`."""
+        """Go on after `pause()` (or after `from_snapshot`, which restores a session paused)."""
 
         def act(now: float) -> list[Event]:
             if self._pause_started is not None:
@@ -564,10 +502,10 @@ class SessionTimer:
                                     phase.side, 0 if phase.kind is PhaseKind.REPS else phase.seconds, 0.0,
                                     phase.reps if phase.kind is PhaseKind.REPS else 0, 0, Outcome.HURT, pain)
             else:
-                position = self._position(last.step_index)
-                if position is None or position >= self._index:
+                done_at = self._position(last.step_index)
+                if done_at is None or done_at >= self._index:
                     return []
-                record = replace(last, outcome=Outcome.HURT, hurt_pain=pain)
+                position, record = done_at, replace(last, outcome=Outcome.HURT, hurt_pain=pain)
             self._records.append(record)
             events: list[Event] = [StepRecorded(record)]
             key = self._phases[position].exercise_key

@@ -10,53 +10,40 @@ can show each under its field. Messages read as plain English after the field's 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from stretchtui.core import plain_text
+import msgspec.inspect as mi
+
+from stretchtui.core import plain_text, records
 from stretchtui.core.errors import FieldError, shown
-from stretchtui.core.model import (
-    DEFAULT_PACE_SECONDS,
-    DEFAULT_REST_BETWEEN_SECONDS,
-    DEFAULT_SET_REST_SECONDS,
-    Area,
-    Condition,
+from stretchtui.core.model import (  # noqa: F401  (the limits, as the forms and rules name them)
+    MAX_HOLD,
+    MAX_LIST,
+    MAX_NAME,
+    MAX_REPS,
+    MAX_REST,
+    MAX_SETS,
+    MAX_TEXT,
+    SECONDS,
+    SLUG_PATTERN,
     Dose,
-    Equipment,
     Exercise,
-    Kind,
     Origin,
-    Position,
     Routine,
     RoutineItem,
-    Sides,
     plural,
 )
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_TEXT = 2000
-MAX_NAME = 80
-MAX_HOLD = 600
-MAX_REPS = 100
-MAX_SETS = 10
-MAX_REST = 600
+SLUG = re.compile(SLUG_PATTERN)
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 # What a person calls each field (the forms label their fields with these too), by the last part
-# of its path: "items[2].hold_seconds" is a "Hold".
-FIELD_LABELS = {
-    "name": "Name", "aliases": "Other names", "areas": "Areas", "kind": "Kind", "position": "Position",
-    "equipment": "Equipment", "desk_friendly": "Desk-friendly", "intensity": "Intensity", "steps": "Steps",
-    "feel": "What you should feel", "cautions": "Cautions", "sources": "Source", "breathing": "Breathing",
-    "note": "Note", "hold_seconds": "Hold", "reps": "Reps", "sets": "Sets", "sides": "Sides",
-    "pace_seconds": "Pace", "rest_seconds": "Rest between sets", "rest_after_seconds": "Rest after",
-    "rest_between_seconds": "Rest between exercises", "items": "Exercises", "exercise": "Exercise",
-    "description": "Description",
-}
-SECONDS = "seconds"
+# of its path: "items[2].hold_seconds" is a "Hold". Declared with the records (core.model).
+FIELD_LABELS = records.LABELS
 
 
 def field_label(field: str) -> str:
@@ -180,23 +167,7 @@ def boolean(value: Any, field: str) -> bool:
 
 
 def dose(data: Any, field: str = "dose") -> Dose:
-    if not isinstance(data, Mapping):
-        raise FieldError(field, "must be a table with hold_seconds, reps, sets and sides")
-    known = {"hold_seconds", "reps", "sets", "sides", "pace_seconds", "rest_seconds"}
-    unknown(data, known, field)
-    check = _Collect()
-    values = dict(
-        hold_seconds=check(integer, data.get("hold_seconds", 0), f"{field}.hold_seconds", 0, MAX_HOLD, SECONDS),
-        reps=check(integer, data.get("reps", 0), f"{field}.reps", 0, MAX_REPS),
-        sets=check(integer, data.get("sets", 1), f"{field}.sets", 1, MAX_SETS),
-        sides=check(choice, data.get("sides", "both"), Sides, f"{field}.sides"),
-        pace_seconds=check(integer, data.get("pace_seconds", DEFAULT_PACE_SECONDS), f"{field}.pace_seconds", 1, 60,
-                           SECONDS),
-        rest_seconds=check(integer, data.get("rest_seconds", DEFAULT_SET_REST_SECONDS), f"{field}.rest_seconds", 0,
-                           MAX_REST, SECONDS),
-    )
-    check.done()
-    return dose_has_work(Dose(**values), field)
+    return dose_has_work(check_record(Dose, data, field), field)
 
 
 def dose_has_work(result: Dose, field: str = "dose") -> Dose:
@@ -214,117 +185,133 @@ def unknown(data: Mapping[str, Any], known: set[str], field: str = "") -> None:
         raise FieldError(prefix + extra[0], "is not a known field")
 
 
-EXERCISE_FIELDS = {
-    "id", "name", "aliases", "areas", "kind", "position", "equipment", "desk_friendly", "intensity",
-    "steps", "feel", "cautions", "sources", "breathing", "note", "dose", "contraindications",
-}
+# ---------------------------------------------------------------------- records (core.model)
 
 
-def contraindications(data: Any, field: str = "contraindications") -> tuple[tuple[Condition, str], ...]:
-    """A table of condition -> the reason in plain words, in the order conditions are declared."""
+class _Context:
+    """What a record's checks depend on beyond its data: a seed entry (stricter) or not, and hooks
+    for fields checked against other records (source ids, known exercise ids)."""
+
+    def __init__(self, seed: bool, hooks: Mapping[str, Any]) -> None:
+        self.seed = seed
+        self.hooks = hooks
+
+    def inner(self, name: str) -> "_Context":
+        """The context of a nested record: hooks named 'name.field' become 'field'."""
+        return _Context(self.seed, {key[len(name) + 1:]: hook for key, hook in self.hooks.items()
+                                    if key.startswith(name + ".")})
+
+
+def check_record(cls: type[T], data: Any, where: str = "", *, seed: bool = False,
+                 hooks: Mapping[str, Any] | None = None, **fixed: Any) -> T:
+    """A record of class `cls` (core.model) from loosely typed data, field by field as the record
+    declares them (msgspec constraints), with one plain-English message per bad field
+    (FieldErrors: every bad field). `hooks` check a field against other records (name -> (value,
+    path) -> value); `fixed` fields are given, not read (origin)."""
+    return _record(cls, data, where, _Context(seed, hooks or {}), fixed)
+
+
+def _record(cls: type[T], data: Any, where: str, context: _Context, fixed: Mapping[str, Any]) -> T:
+    if not isinstance(data, Mapping):
+        raise FieldError(where, getattr(cls, "TABLE_HINT", "must be a table"))
+    prefix = f"{where}." if where else ""
+    fields = [spec for spec in records.specs(cls) if spec.name not in getattr(cls, "LOCAL", ()) and spec.name not in fixed]
+    unknown(data, {spec.file_name for spec in fields}, where)
+    check = _Collect()
+    values = {}
+    for spec in sorted(fields, key=_nested_last):
+        value = data.get(spec.file_name, None if spec.required else records.to_plain_value(spec.type, spec.default))
+        path = prefix + spec.file_name
+        if spec.name in context.hooks:
+            values[spec.name] = check(context.hooks[spec.name], value, path)
+        elif spec.optional and value is None:
+            values[spec.name] = None
+        else:
+            values[spec.name] = check(_value, spec, value, path, context)
+    check.done()
+    return cls(**values, **fixed)
+
+
+def _nested_last(spec: records.Spec) -> bool:
+    """A record's own fields are checked first, then its tables (a dose, reasons): the order a
+    form lists its errors in."""
+    return isinstance(spec.type, mi.DataclassType) or records.is_pairs(spec.type)
+
+
+def _value(spec: records.Spec, value: Any, path: str, context: _Context) -> Any:
+    """One field's value, by its declared type and constraints (msgspec.inspect)."""
+    kind, extra = spec.type, spec.extra
+    if isinstance(kind, mi.StrType):
+        if kind.pattern:
+            return slug(value, path)
+        required = bool(kind.min_length) or (context.seed and extra.get("seeded") == "required")
+        return text(value, path, required=required, limit=kind.max_length or MAX_TEXT)
+    if isinstance(kind, mi.IntType):
+        return integer(value, path, kind.ge, kind.le, extra.get("unit", ""))
+    if isinstance(kind, mi.BoolType):
+        return boolean(value, path)
+    if isinstance(kind, mi.EnumType):
+        return choice(value, kind.cls, path)
+    if isinstance(kind, mi.DataclassType):
+        record = _record(kind.cls, value, path, context.inner(spec.name), {})
+        return dose_has_work(record, path) if isinstance(record, Dose) else record
+    if records.is_pairs(kind):
+        enum, reason = kind.item_type.item_types
+        return _table(value, path, enum.cls, records.unwrap(reason)[0].max_length)
+    item = records.unwrap(kind.item_type)[0]
+    least = kind.min_length or (extra.get("seeded", 0) if context.seed and extra.get("seeded") != "required" else 0)
+    if isinstance(item, mi.EnumType):
+        return choices(value, item.cls, path, min_items=least)
+    if isinstance(item, mi.DataclassType):
+        if not isinstance(value, list) or len(value) < least:
+            raise FieldError(path, extra.get("empty", f"add at least {_at_least(least, extra.get('noun', 'item'))}"))
+        return tuple(_record(item.cls, entry, f"{path}[{i}]", context.inner(spec.name), {})
+                     for i, entry in enumerate(value))
+    return text_list(value, path, min_items=least, max_items=kind.max_length or MAX_LIST, noun=extra.get("noun", "item"))
+
+
+def _table(data: Any, field: str, enum: type[E], limit: int) -> tuple[tuple[E, str], ...]:
+    """A table of enum value -> text (an exercise's condition = reason), in the enum's order."""
     if data is None:
         return ()
     if not isinstance(data, Mapping):
         raise FieldError(field, "must be a table of condition = reason")
-    reasons = {choice(key, Condition, field): text(value, f"{field}.{key}", limit=300) for key, value in data.items()}
-    return tuple((c, reasons[c]) for c in Condition if c in reasons)
+    reasons = {choice(key, enum, field): text(value, f"{field}.{key}", limit=limit) for key, value in data.items()}
+    return tuple((c, reasons[c]) for c in enum if c in reasons)
 
 
 def exercise(data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None = None,
              origin: Origin = Origin.SEED) -> Exercise:
     """An Exercise from parsed data. `source_titles` maps source ids to titles (seed files);
     without it, sources are taken as free text (an exercise a physiotherapist gave you)."""
-    unknown(data, EXERCISE_FIELDS)
-    check = _Collect()
-    ex_id = check(slug, data.get("id"))
-    sources = check(_exercise_sources, data, source_titles)
-    values = dict(
-        name=check(text, data.get("name"), "name", limit=MAX_NAME),
-        aliases=check(text_list, data.get("aliases", []), "aliases"),
-        areas=check(choices, data.get("areas"), Area, "areas", min_items=1),
-        kind=check(choice, data.get("kind"), Kind, "kind"),
-        position=check(choice, data.get("position"), Position, "position"),
-        equipment=check(choices, data.get("equipment", []), Equipment, "equipment"),
-        desk_friendly=check(boolean, data.get("desk_friendly", False), "desk_friendly"),
-        intensity=check(integer, data.get("intensity"), "intensity", 1, 3),
-        steps=check(text_list, data.get("steps"), "steps", min_items=1, noun="step"),
-        # Seeded entries must say what to feel and when to stop; an own exercise may leave that out.
-        feel=check(text, data.get("feel"), "feel", required=origin is Origin.SEED),
-        cautions=check(text_list, data.get("cautions", []), "cautions",
-                       min_items=1 if origin is Origin.SEED else 0, noun="caution"),
-        breathing=check(text, data.get("breathing"), "breathing", required=False),
-        note=check(text, data.get("note"), "note", required=False),
-        dose=check(dose, data.get("dose")),
-        contraindications=check(contraindications, data.get("contraindications")),
-    )
-    check.done()
-    return Exercise(id=ex_id, sources=sources, origin=origin, **values)
+    hooks = {} if source_titles is None else {"sources": lambda value, path: _source_titles(value, path, source_titles, 1)}
+    return check_record(Exercise, data, seed=origin is Origin.SEED, hooks=hooks, origin=origin)
 
 
-def _exercise_sources(data: Mapping[str, Any], source_titles: Mapping[str, str] | None) -> tuple[str, ...]:
-    """Free text (an exercise a physiotherapist gave you), or source ids of sources.toml (seed files)."""
-    if source_titles is None:
-        return text_list(data.get("sources", []), "sources", noun="source")
-    ids = text_list(data.get("sources"), "sources", min_items=1, noun="source")
+def _source_titles(value: Any, path: str, titles: Mapping[str, str], least: int) -> tuple[str, ...]:
+    """Source ids of sources.toml (seed files), as the titles they stand for."""
+    ids = text_list(value, path, min_items=least, noun="source")
     for sid in ids:
-        if sid not in source_titles:
-            raise FieldError("sources", f"{shown(sid)} is not a source id in sources.toml")
-    return tuple(source_titles[sid] for sid in ids)
+        if sid not in titles:
+            raise FieldError(path, f"{shown(sid)} is not a source id in sources.toml")
+    return tuple(titles[sid] for sid in ids)
 
 
-ITEM_FIELDS = {"exercise", "hold_seconds", "reps", "sets", "sides", "rest_after_seconds"}
+def _known_exercise(exercise_ids: Container[str]) -> Any:
+    def check(value: Any, path: str) -> str:
+        if not isinstance(value, str) or value not in exercise_ids:
+            raise FieldError(path, f"{shown(value)} is not a known exercise id")
+        return value
+    return check
 
 
-def routine_item(data: Any, field: str, exercise_ids: set[str]) -> RoutineItem:
-    if not isinstance(data, Mapping):
-        raise FieldError(field, "must be a table with at least 'exercise'")
-    unknown(data, ITEM_FIELDS, field)
-    ex_id = data.get("exercise")
-    if not isinstance(ex_id, str) or ex_id not in exercise_ids:
-        raise FieldError(f"{field}.exercise", f"{shown(ex_id)} is not a known exercise id")
-
-    check = _Collect()
-
-    def optional_int(key: str, low: int, high: int, unit: str = "") -> int | None:
-        return None if data.get(key) is None else check(integer, data[key], f"{field}.{key}", low, high, unit)
-
-    item = RoutineItem(
-        exercise_id=ex_id,
-        hold_seconds=optional_int("hold_seconds", 0, MAX_HOLD, SECONDS),
-        reps=optional_int("reps", 0, MAX_REPS),
-        sets=optional_int("sets", 1, MAX_SETS),
-        sides=None if data.get("sides") is None else check(choice, data["sides"], Sides, f"{field}.sides"),
-        rest_after_seconds=optional_int("rest_after_seconds", 0, MAX_REST, SECONDS),
-    )
-    check.done()
-    return item
+def routine_item(data: Any, field: str, exercise_ids: Container[str]) -> RoutineItem:
+    return check_record(RoutineItem, data, field, hooks={"exercise_id": _known_exercise(exercise_ids)})
 
 
-ROUTINE_FIELDS = {"id", "name", "description", "sources", "rest_between_seconds", "items"}
-
-
-def routine(data: Mapping[str, Any], exercise_ids: set[str], *,
+def routine(data: Mapping[str, Any], exercise_ids: Container[str], *,
             source_titles: Mapping[str, str] | None = None, origin: Origin = Origin.SEED) -> Routine:
-    unknown(data, ROUTINE_FIELDS)
-    if source_titles is None:
-        sources = text_list(data.get("sources", []), "sources")
-    else:
-        ids = text_list(data.get("sources", []), "sources")
-        for sid in ids:
-            if sid not in source_titles:
-                raise FieldError("sources", f"{shown(sid)} is not a source id in sources.toml")
-        sources = tuple(source_titles[sid] for sid in ids)
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise FieldError("items", "a routine needs at least one exercise")
-    return Routine(
-        id=slug(data.get("id")),
-        name=text(data.get("name"), "name", limit=MAX_NAME),
-        description=text(data.get("description"), "description", required=False),
-        sources=sources,
-        rest_between_seconds=integer(
-            data.get("rest_between_seconds", DEFAULT_REST_BETWEEN_SECONDS), "rest_between_seconds", 0, MAX_REST, SECONDS
-        ),
-        items=tuple(routine_item(item, f"items[{i}]", exercise_ids) for i, item in enumerate(raw_items)),
-        origin=origin,
-    )
+    hooks: dict[str, Any] = {"items.exercise_id": _known_exercise(exercise_ids)}
+    if source_titles is not None:
+        hooks["sources"] = lambda value, path: _source_titles(value, path, source_titles, 0)
+    return check_record(Routine, data, seed=origin is Origin.SEED, hooks=hooks, origin=origin)

@@ -22,7 +22,7 @@ from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.owner import running_elsewhere
-from stretchtui.store.sessions import _as_date
+from stretchtui.store.rows import as_date
 
 if TYPE_CHECKING:
     from stretchtui.store.store import Store
@@ -53,15 +53,15 @@ class CorrectionQueries:
             checkins = checkins.where(m.Checkin.day >= since)
             marks = marks.where(m.DayMark.day >= since)
         with self.db.atomic(lock_type="DEFERRED"):
-            found += [Entry(EntryKind.SESSION, row.uuid, _as_date(row.day), row.started_at, session_summary(row))
+            found += [Entry(EntryKind.SESSION, row.uuid, as_date(row.day), row.started_at, session_summary(row))
                       for row in sessions]
             checkin_rows = list(checkins)
             pains = self._pains_of([row.id for row in checkin_rows])
-            found += [Entry(EntryKind.CHECKIN, row.uuid, _as_date(row.day), row.at,
+            found += [Entry(EntryKind.CHECKIN, row.uuid, as_date(row.day), row.at,
                             checkin_summary(pains.get(row.id, []), row.sitting_hours, row.note,
                                             bool(row.no_comfortable_position)))
                       for row in checkin_rows]
-            found += [Entry(EntryKind.DAY_MARK, row.uuid, _as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
+            found += [Entry(EntryKind.DAY_MARK, row.uuid, as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
                       for row in marks]
         return sorted(found, key=lambda e: (e.day, e.at, e.uuid), reverse=True)
 
@@ -104,12 +104,12 @@ class CorrectionQueries:
     def _entry(self: "Store", kind: EntryKind, uuid: str) -> Entry:
         row = MODELS[kind].get(MODELS[kind].uuid == uuid)
         if kind is EntryKind.SESSION:
-            return Entry(kind, uuid, _as_date(row.day), row.started_at, session_summary(row))
+            return Entry(kind, uuid, as_date(row.day), row.started_at, session_summary(row))
         if kind is EntryKind.CHECKIN:
-            return Entry(kind, uuid, _as_date(row.day), row.at,
+            return Entry(kind, uuid, as_date(row.day), row.at,
                          checkin_summary(self._pains_of([row.id]).get(row.id, []), row.sitting_hours, row.note,
                                          bool(row.no_comfortable_position)))
-        return Entry(kind, uuid, _as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
+        return Entry(kind, uuid, as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
 
     def removed_uuids(self: "Store") -> set[str]:
         """Every UUID ever removed here (tombstones): import leaves these out."""
@@ -174,7 +174,7 @@ class CorrectionQueries:
         if row is None:
             return None
         at = datetime.fromisoformat(row.record["row"].get("started_at") or row.record["row"]["at"])
-        return Removal(Entry(EntryKind(row.kind), row.uuid, _as_date(row.day), at, row.summary), row.removed_at)
+        return Removal(Entry(EntryKind(row.kind), row.uuid, as_date(row.day), at, row.summary), row.removed_at)
 
     def undo_removal(self: "Store", uuid: str | None = None) -> Entry | None:
         """Bring back the latest removal (or the one of `uuid`), exactly as it was; None when there
@@ -280,5 +280,5 @@ class CorrectionQueries:
         """The first day anything was recorded (a session, a check-in or a day mark)."""
         days = [value for model in (m.Session, m.Checkin, m.DayMark)
                 if (value := model.select(model.day).order_by(model.day).scalar()) is not None]
-        return min(_as_date(value) for value in days) if days else None
+        return min(as_date(value) for value in days) if days else None
 

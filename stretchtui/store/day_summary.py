@@ -8,31 +8,32 @@ read them, and a status line in a shell prompt should not pay for either.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
 from stretchtui.core.clock import Clock
-from stretchtui.core.days import DEFAULT_DAY_START_HOUR, today
+from stretchtui.core.days import today
+from stretchtui.core.entries import MarkKind
 from stretchtui.core.history import week_start
-from stretchtui.core.settings import BY_KEY as SETTING_SPECS
+from stretchtui.core.sessions import Outcome, SessionStatus
 from stretchtui.core.streaks import DayActivity, Goal, StreakSummary, WeekSummary, compute_streaks, week_summary
 
-GetSetting = Callable[[str, Any], Any]  # (key, default) -> the saved value or the default
+SettingValues = Mapping[str, Any]  # core.settings.Settings: the saved values, else the model's defaults
 
-COUNTED = "('complete', 'partial')"  # a partial session counts its finished work
+COUNTED = f"('{SessionStatus.COMPLETE}', '{SessionStatus.PARTIAL}')"  # a partial session counts its finished work
 # Each query groups by the logical day; {since} is empty or an extra condition on that day.
-SESSIONS_SQL = (f"SELECT day, SUM(status = 'complete'), COUNT(id) FROM session"
+SESSIONS_SQL = (f"SELECT day, SUM(status = '{SessionStatus.COMPLETE}'), COUNT(id) FROM session"
                 f" WHERE status IN {COUNTED}{{since}} GROUP BY day")
 HOLDS_SQL = ("SELECT s.day, SUM(st.actual_hold_seconds) FROM session_step AS st"
              " JOIN session AS s ON st.session_id = s.id"
-             f" WHERE s.status IN {COUNTED} AND st.outcome = 'done'{{since}} GROUP BY s.day")
+             f" WHERE s.status IN {COUNTED} AND st.outcome = '{Outcome.DONE}'{{since}} GROUP BY s.day")
 BACKFILL_SQL = (f"SELECT day, SUM(active_seconds) FROM session"
                 f" WHERE status IN {COUNTED} AND source = 'backfill'{{since}} GROUP BY day")
 PAIN_SQL = ("SELECT c.day, MAX(p.pain) FROM checkin_pain AS p JOIN checkin AS c ON p.checkin_id = c.id"
             " WHERE 1{since} GROUP BY c.day")
 MARK_SQL = "SELECT day, kind FROM day_mark WHERE 1{since}"
-MARKED = {"rest": "rest_marked", "flare": "flare_marked"}  # day_mark.kind -> DayActivity field
+MARKED = {MarkKind.REST.value: "rest_marked", MarkKind.FLARE.value: "flare_marked"}  # day_mark.kind -> DayActivity field
 
 
 def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[DayActivity]:
@@ -66,22 +67,19 @@ def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[
     return [DayActivity(day=date.fromisoformat(day), **values) for day, values in sorted(days.items())]
 
 
-def day_start_from(get_setting: GetSetting) -> int:
+def day_start_from(settings: SettingValues) -> int:
     """The hour the logical day starts at (core.days), from the settings."""
-    return int(get_setting("day_start_hour", DEFAULT_DAY_START_HOUR))
+    return int(settings["day_start_hour"])
 
 
-def goal_from(get_setting: GetSetting) -> Goal:
+def goal_from(settings: SettingValues) -> Goal:
     """The daily goal the settings describe: so many completed routines, or so many minutes."""
-    return Goal(int(get_setting("goal_routines", SETTING_SPECS["goal_routines"].default)),
-                int(get_setting("goal_minutes", SETTING_SPECS["goal_minutes"].default)))
+    return Goal(int(settings["goal_routines"]), int(settings["goal_minutes"]))
 
 
-def streak_summary(activities: list[DayActivity], today_: date, get_setting: GetSetting) -> StreakSummary:
+def streak_summary(activities: list[DayActivity], today_: date, settings: SettingValues) -> StreakSummary:
     """The streak model over `activities` with the user's goal and grace days."""
-    return compute_streaks(activities, today_, goal_from(get_setting),
-                           grace_per_7_days=int(get_setting("grace_per_week",
-                                                            SETTING_SPECS["grace_per_week"].default)))
+    return compute_streaks(activities, today_, goal_from(settings), grace_per_7_days=int(settings["grace_per_week"]))
 
 
 class StreakNumbers(NamedTuple):
@@ -92,10 +90,10 @@ class StreakNumbers(NamedTuple):
     day_start_hour: int
 
 
-def streak_numbers(activities: list[DayActivity], get_setting: GetSetting, clock: Clock) -> StreakNumbers:
+def streak_numbers(activities: list[DayActivity], settings: SettingValues, clock: Clock) -> StreakNumbers:
     """The streak and this week (Monday on) as of the logical day now."""
-    day_start = day_start_from(get_setting)
+    day_start = day_start_from(settings)
     current = today(clock, day_start)
     monday = week_start(current)
-    return StreakNumbers(streak_summary(activities, current, get_setting),
-                         week_summary(activities, monday, goal_from(get_setting), today=current), day_start)
+    return StreakNumbers(streak_summary(activities, current, settings),
+                         week_summary(activities, monday, goal_from(settings), today=current), day_start)

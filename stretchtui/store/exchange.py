@@ -116,7 +116,7 @@ class ExchangeQueries:
         return not problems
 
     def _export_settings(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> dict[str, Any]:
-        from stretchtui.core.exchange import EXPORTED_SETTINGS
+        from stretchtui.core.settings import EXPORTED as EXPORTED_SETTINGS
         from stretchtui.store.row_values import TableReader
 
         reader = TableReader(m.Setting, ["key", "value"])
@@ -129,14 +129,14 @@ class ExchangeQueries:
         """The own exercises that read, and the ids of those that do not."""
         from stretchtui.core.exchange import OwnExercise
         from stretchtui.store.row_values import TableReader
-        from stretchtui.store.store import _exercise_from_row
+        from stretchtui.store.rows import exercise_from_row
 
         reader = TableReader(m.Exercise)
         exercises, unreadable = [], set()
         for rowid, values, problems in reader.rows(conn, "WHERE origin = 'user' ORDER BY id"):
             if not problems:
                 try:
-                    exercises.append(OwnExercise(_exercise_from_row(m.Exercise(**values)), values["created_at"],
+                    exercises.append(OwnExercise(exercise_from_row(values), values["created_at"],
                                                  values["updated_at"]))
                     continue
                 except (ValueError, KeyError, TypeError) as error:
@@ -150,7 +150,7 @@ class ExchangeQueries:
         from stretchtui.core import model as core
         from stretchtui.core.exchange import OwnRoutine
         from stretchtui.store.row_values import TableReader
-        from stretchtui.store.store import _routine_from_row
+        from stretchtui.store.rows import item_from_row, routine_from_row
 
         items: dict[str, list[core.RoutineItem]] = {}
         broken: dict[str, str] = {}  # routine id -> why it is left out
@@ -162,10 +162,7 @@ class ExchangeQueries:
                     raise ValueError("; ".join(problems))
                 if values["exercise_id"] in unreadable_exercises:
                     raise ValueError(f"uses the exercise {values['exercise_id']}, which could not be read")
-                items.setdefault(values["routine_id"], []).append(core.RoutineItem(
-                    exercise_id=values["exercise_id"], hold_seconds=values["hold_seconds"], reps=values["reps"],
-                    sets=values["sets"], sides=core.Sides(values["sides"]) if values["sides"] else None,
-                    rest_after_seconds=values["rest_after_seconds"]))
+                items.setdefault(values["routine_id"], []).append(item_from_row(values))
             except ValueError as error:
                 broken.setdefault(values["routine_id"] or f"of item row {rowid}", str(error))
         reader = TableReader(m.Routine)
@@ -173,7 +170,7 @@ class ExchangeQueries:
             if not problems and values["id"] in broken:
                 problems = [f"item: {broken[values['id']]}"]
             if self._readable(reader, rowid, values, problems, left_out):
-                routine = _routine_from_row(m.Routine(**values), tuple(items.get(values["id"], ())))
+                routine = routine_from_row(values, tuple(items.get(values["id"], ())))
                 yield OwnRoutine(routine, values["created_at"], values["updated_at"])
 
     def _export_sessions(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
@@ -332,13 +329,13 @@ class ExchangeQueries:
 
     def _import_exercises(self: "Store", exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
         """Insert the new own exercises; returns file id -> store id for every own exercise of the file."""
-        from stretchtui.store.store import _exercise_values
+        from stretchtui.store.rows import exercise_values
 
         def insert(index: int, new_id: str) -> None:
             own = exercises[index]
             m.Exercise.insert(id=new_id, uuid=own.exercise.uuid, origin="user", favourite=own.exercise.favourite,
                               created_at=own.created_at, updated_at=own.updated_at,
-                              **_exercise_values(own.exercise)).execute()
+                              **exercise_values(own.exercise)).execute()
 
         return self._place_own(m.Exercise, [(own.exercise.id, own.exercise.uuid) for own in exercises], insert,
                                "exercises", result)
@@ -346,13 +343,13 @@ class ExchangeQueries:
     def _import_routines(self: "Store", routines: list[OwnRoutine], exercise_ids: Mapping[str, str],
                          result: ImportResult) -> dict[str, str]:
         """Insert the new own routines, their items' exercises mapped; returns file id -> store id."""
+        from stretchtui.store.rows import routine_values
+
         def insert(index: int, new_id: str) -> None:
             own = routines[index]
             routine = own.routine
-            m.Routine.insert(id=new_id, uuid=routine.uuid, origin="user", name=routine.name,
-                             description=routine.description, rest_between_seconds=routine.rest_between_seconds,
-                             sources=list(routine.sources), created_at=own.created_at,
-                             updated_at=own.updated_at).execute()
+            m.Routine.insert(id=new_id, uuid=routine.uuid, origin="user", created_at=own.created_at,
+                             updated_at=own.updated_at, **routine_values(routine)).execute()
             self._write_items(new_id, [replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
                                        for item in routine.items])
 

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from stretchtui.store.migrations import LATEST_VERSION as SCHEMA_VERSION  # noqa: F401  (glance: the last migration, no peewee)
+
 if TYPE_CHECKING:
     import sqlite3
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x53545455  # "STTU": marks a file as a stretchtui database
-SCHEMA_VERSION = 4  # the last migration's number (store/migrations.py checks they agree)
 BUSY_TIMEOUT_SECONDS = 10
 DIR_MODE = 0o700
 FILE_MODE = 0o600

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from stretchtui.core.clock import Clock
+from stretchtui.core.settings import Settings
 from stretchtui.store.day_summary import StreakNumbers, day_activities, streak_numbers
 from stretchtui.store.files import (APPLICATION_ID, SCHEMA_VERSION, StoreError, connection_identity, inspect_file,
                                     read_only_connection)
@@ -49,12 +50,12 @@ def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
                     STREAK_SETTINGS).fetchall())
             finally:
                 conn.close()
-            settings = {key: json.loads(value) for key, value in saved.items()}
+            settings = Settings({key: json.loads(value) for key, value in saved.items()})
         except (sqlite3.Error, ValueError, TypeError):
             return None
         if _file_state(path) != before:
             return None  # written meanwhile (a read without locks may have seen half of it)
-    return streak_numbers(activities, settings.get, clock)
+    return streak_numbers(activities, settings, clock)
 
 
 def _file_state(path: Path) -> tuple[object, ...]:

@@ -18,9 +18,13 @@ def default_data_dir() -> Path:
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The one answer to "which database": --db, else $STRETCHTUI_DB, else the user data directory;
+    made absolute (symbolic links kept as they are), so every message and command shown is exact."""
     env = os.environ if environ is None else environ
     if cli_value:
-        return Path(cli_value).expanduser()
-    if env.get(ENV_VAR):
-        return Path(env[ENV_VAR]).expanduser()
-    return default_data_dir() / DB_FILENAME
+        chosen = Path(cli_value).expanduser()
+    elif env.get(ENV_VAR):
+        chosen = Path(env[ENV_VAR]).expanduser()
+    else:
+        chosen = default_data_dir() / DB_FILENAME
+    return Path(os.path.abspath(chosen))

@@ -6,19 +6,25 @@ Models are declared unbound; `Store.open` binds them to its database. One open s
 from __future__ import annotations
 
 import json
+from enum import Enum
 from datetime import datetime, timezone
 from typing import Any
 
+import msgspec.inspect as mi
 from peewee import (
     BooleanField,
     CharField,
     DateField,
+    Field,
     FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
     TextField,
 )
+
+from stretchtui.core import model as core
+from stretchtui.core import records
 
 
 class JSONField(TextField):
@@ -186,6 +192,30 @@ class Removed(BaseModel):
     removed_at = UTCField()
     record = JSONField(null=True)
 
+
+def _column_for(kind: Any, default: Any) -> Field:
+    """The peewee field a record field's type is stored in (core.records writes the values)."""
+    if isinstance(kind, mi.BoolType):
+        return BooleanField(default=default)
+    if isinstance(kind, mi.IntType):
+        return IntegerField(default=default)
+    if isinstance(kind, (mi.StrType, mi.EnumType)):
+        return TextField(default=default.value if isinstance(default, Enum) else default)
+    return JSONField(default=type(records.to_plain_value(kind, default)))
+
+
+def _add_record_columns(model: type[BaseModel], record: type) -> None:
+    """Columns for the record's fields this model does not declare: a field added to a record
+    (core.model) needs its migration, not another line here."""
+    for spec in records.specs(record):
+        if isinstance(spec.type, mi.DataclassType):
+            _add_record_columns(model, spec.type.cls)
+        elif spec.name not in model._meta.fields and not spec.required:
+            model._meta.add_field(spec.name, _column_for(spec.type, spec.default))
+
+
+_add_record_columns(Exercise, core.Exercise)
+_add_record_columns(Routine, core.Routine)
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Setting, Exercise, Routine, RoutineItem, Session, SessionStep, Checkin, CheckinPain, DayMark, Removed,

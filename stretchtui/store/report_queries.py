@@ -10,7 +10,7 @@ from peewee import fn
 from stretchtui.core.checkins import Region
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
-from stretchtui.store.sessions import _as_date
+from stretchtui.store.rows import as_date
 
 if TYPE_CHECKING:
     from stretchtui.core.report import DayNote, HurtStep, RegionPain, WeekInputs
@@ -76,7 +76,7 @@ class ReportQueries:
                 .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= monday)
                        & (m.SessionStep.day <= sunday) & (m.Session.status != SessionStatus.DISCARDED.value))
                 .order_by(m.SessionStep.at).tuples())
-        return tuple(HurtStep(_as_date(day), name, side, pain, routine) for day, name, side, pain, routine in rows)
+        return tuple(HurtStep(as_date(day), name, side, pain, routine) for day, name, side, pain, routine in rows)
 
     def _notes(self: "Store", monday: date, sunday: date) -> tuple[DayNote, ...]:
         from stretchtui.core.report import DayNote
@@ -84,4 +84,4 @@ class ReportQueries:
         rows = (m.Checkin.select(m.Checkin.day, m.Checkin.at, m.Checkin.zone, m.Checkin.note)
                 .where((m.Checkin.day >= monday) & (m.Checkin.day <= sunday) & (m.Checkin.note != ""))
                 .order_by(m.Checkin.at))
-        return tuple(DayNote(_as_date(row.day), row.at, row.zone, row.note) for row in rows)
+        return tuple(DayNote(as_date(row.day), row.at, row.zone, row.note) for row in rows)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from stretchtui.core.checkins import Region
+from stretchtui.core.conditions import check_conditions
 from stretchtui.core.safety import (
     ASK_AGAIN_DAYS,
     NoteEvent,
@@ -21,7 +22,6 @@ from stretchtui.core.safety import (
     SessionEvent,
     ask_again,
     check_answer_keys,
-    check_conditions,
 )
 from stretchtui.core.sessions import SessionStatus
 from peewee import fn
@@ -41,21 +41,21 @@ LEGACY_KEYS = {"fall": ("trauma",), "fever-weight": ("fever", "weight-loss")}
 """Questions of the first six that were split or renamed: a yes given to them still counts."""
 
 
-def profile_from_settings(get_setting) -> Profile:  # get_setting: (key, default) -> value
+def profile_from_settings(get_setting) -> Profile:  # get_setting: key -> value (core.settings)
     """The profile from the three settings; anything unreadable counts as not answered."""
-    raw = get_setting(ANSWERS, None)
+    raw = get_setting(ANSWERS)
     answers = {k: v for k, v in raw.items() if isinstance(v, bool)} if isinstance(raw, dict) else {}
     for old, new_keys in LEGACY_KEYS.items():
         if answers.pop(old, False):
             answers.update({key: True for key in new_keys})
-    at = get_setting(ANSWERED_AT, None)
+    at = get_setting(ANSWERED_AT)
     try:
         answered_at = datetime.fromisoformat(at) if isinstance(at, str) else None
     except ValueError:
         answered_at = None
     if answered_at is not None and answered_at.tzinfo is None:
         answered_at = None
-    raw_conditions = get_setting(CONDITIONS, None)
+    raw_conditions = get_setting(CONDITIONS)
     conditions = frozenset(c for c in Condition if isinstance(raw_conditions, list) and c.value in raw_conditions)
     return Profile(answers=answers, answered_at=answered_at, conditions=conditions)
 
@@ -99,7 +99,7 @@ class SafetyQueries:
         window = now - timedelta(days=ASK_AGAIN_DAYS + 1)
         since = max(profile.answered_at, window) if profile.answered_at is not None else window
         notes = []
-        seen = self.get_setting(SEEN_CHECKIN, None)
+        seen = self.get_setting(SEEN_CHECKIN)
         for checkin in self.checkins(since=min(since, window).date() - timedelta(days=1)):  # backdated notes too
             entered_after = checkin.id > seen if isinstance(seen, int) and profile.answered_at is not None else None
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:

@@ -17,15 +17,16 @@ from stretchtui.core.checkins import Checkin, PainEntry, Region, note_value
 from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.instants import check_instant
-from stretchtui.core.sessions import ExerciseCounts, ExerciseUsage, SessionInfo, SessionStatus, exercise_counts
+from stretchtui.core.sessions import (
+    ExerciseCounts, ExerciseUsage, SessionInfo, SessionStatus, StepRecord, exercise_counts)
 from stretchtui.core.streaks import DayActivity, StreakSummary
 from stretchtui.store import day_summary
 from stretchtui.store import models as m
 from stretchtui.store.owner import process_owner, running_elsewhere
+from stretchtui.store.rows import as_date, checkin_from_row, step_from_row
 
 if TYPE_CHECKING:
-    from stretchtui.core.suggest import SuggestionRequest
-    from stretchtui.core.timer import StepRecord
+    from stretchtui.core.suggestion_inputs import SuggestionRequest
     from stretchtui.store.store import Store
 # core.suggest and core.timer are imported where they are used: `stretchtui status` needs neither,
 # and every millisecond of its start-up counts in a shell prompt.
@@ -208,13 +209,8 @@ class SessionQueries:
         return None if row is None else self.session(row.id)
 
     def session_steps(self: "Store", session_id: int) -> list[StepRecord]:
-        from stretchtui.core.timer import StepRecord
-
         query = m.SessionStep.select().where(m.SessionStep.session == session_id).order_by(m.SessionStep.step_index)
-        return [StepRecord(step_index=r.step_index, exercise_id=r.exercise_id, exercise_name=r.exercise_name,
-                           set_number=r.set_number, side=r.side, planned_hold_seconds=r.planned_hold_seconds,
-                           actual_hold_seconds=r.actual_hold_seconds, planned_reps=r.planned_reps,
-                           reps_done=r.reps_done, outcome=r.outcome, hurt_pain=r.hurt_pain) for r in query]
+        return [step_from_row(r) for r in query]
 
     def exercise_usage(self: "Store", exercise_id: str) -> ExerciseUsage:
         """Sessions (complete or partial) with a finished step of it, and their mean pain change."""
@@ -235,11 +231,7 @@ class SessionQueries:
         return day_summary.day_activities(self.db.connection(), since)
 
     def streak_summary(self: "Store", today_: date) -> StreakSummary:
-        return day_summary.streak_summary(self.day_activities(), today_, self.get_setting)
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+        return day_summary.streak_summary(self.day_activities(), today_, self.settings())
 
 
 class CheckinQueries:
@@ -269,9 +261,7 @@ class CheckinQueries:
         pains: dict[int, list[PainEntry]] = {}
         for pain in m.CheckinPain.select().where(m.CheckinPain.checkin.in_([r.id for r in rows])):
             pains.setdefault(pain.checkin_id, []).append(PainEntry(Region(pain.region), pain.pain, pain.side))
-        return [Checkin(id=r.id, uuid=r.uuid, at=r.at, zone=r.zone, day=_as_date(r.day),
-                        pains=tuple(pains.get(r.id, ())), sitting_hours=r.sitting_hours, note=r.note,
-                        no_comfortable_position=bool(r.no_comfortable_position), source=r.source) for r in rows]
+        return [checkin_from_row(r, tuple(pains.get(r.id, ()))) for r in rows]
 
     def mark_rest_day(self: "Store", day: date, *, force: bool = False) -> bool:
         """Mark `day` as a rest day; False if it already was one (store.corrections.set_day_mark
@@ -290,13 +280,13 @@ class HistoryQueries:
         rows = (m.CheckinPain.select(m.Checkin.day, fn.MAX(m.CheckinPain.pain)).join(m.Checkin)
                 .where(m.Checkin.day >= since).group_by(m.Checkin.day).tuples())
         for day, pain in rows:
-            result[_as_date(day)] = int(pain)
+            result[as_date(day)] = int(pain)
         session_rows = (m.Session.select(m.Session.day, fn.MAX(m.Session.pain_before))
                         .where((m.Session.day >= since) & m.Session.pain_before.is_null(False)
                                & (m.Session.status != SessionStatus.DISCARDED.value))
                         .group_by(m.Session.day).tuples())
         for day, pain in session_rows:
-            key = _as_date(day)
+            key = as_date(day)
             result[key] = max(result.get(key, 0), int(pain))
         return result
 
@@ -307,7 +297,7 @@ class HistoryQueries:
                 .where((m.Checkin.day >= since) & m.Checkin.sitting_hours.is_null(False))
                 .order_by(m.Checkin.at).tuples())
         for day, hours in rows:
-            result[_as_date(day)] = float(hours)
+            result[as_date(day)] = float(hours)
         return result
 
     def relief_by_exercise(self: "Store", min_sessions: int = 3, *, since: date | None = None,
@@ -342,7 +332,7 @@ class HistoryQueries:
         return [SessionInfo(
             id=r.id, uuid=r.uuid, routine_id=r.routine_id, routine_name=r.routine_name,
             status=SessionStatus(r.status), source=r.source, started_at=r.started_at, zone=r.zone,
-            day=_as_date(r.day), ended_at=r.ended_at, planned_seconds=r.planned_seconds,
+            day=as_date(r.day), ended_at=r.ended_at, planned_seconds=r.planned_seconds,
             active_seconds=r.active_seconds, pain_before=r.pain_before, pain_after=r.pain_after,
             **counts.get(r.id, _NO_STEPS).fields()) for r in rows]
 
@@ -392,7 +382,7 @@ class SuggestionInputs:
     """Mixed into Store: gathers what the suggestion engine reads, in a few aggregate queries."""
 
     def suggestion_request(self: "Store", today_: date, minutes: int, place: str) -> SuggestionRequest:
-        from stretchtui.core.suggest import (
+        from stretchtui.core.suggestion_inputs import (
             PainNote,
             SessionNote,
             SittingNote,
@@ -424,14 +414,14 @@ class SuggestionInputs:
         for row in rows:
             done = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "done")
             hurt = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "hurt")
-            sessions.append(SessionNote(day=_as_date(row.day), exercise_ids=done, hurt_exercise_ids=hurt,
+            sessions.append(SessionNote(day=as_date(row.day), exercise_ids=done, hurt_exercise_ids=hurt,
                                         mobility_only=is_mobility_only(done, exercises) if done else False,
                                         pain_before=row.pain_before, pain_after=row.pain_after,
                                         complete=row.status == SessionStatus.COMPLETE.value))
             if row.pain_before is not None:  # a session's pain before counts like a check-in at its start
-                readings.append((row.started_at, _as_date(row.day), "lower-back", "", row.pain_before, False))
+                readings.append((row.started_at, as_date(row.day), "lower-back", "", row.pain_before, False))
             if row.pain_after is not None:  # ...and its pain after like one at its end
-                readings.append((row.ended_at or row.started_at, _as_date(row.day), "lower-back", "", row.pain_after,
+                readings.append((row.ended_at or row.started_at, as_date(row.day), "lower-back", "", row.pain_after,
                                  False))
         latest: dict[tuple[date, str, str], tuple[datetime, date, str, str, int, bool]] = {}
         for reading in sorted(readings, key=lambda r: r[0]):
@@ -442,7 +432,7 @@ class SuggestionInputs:
 
         for (day,) in (m.DayMark.select(m.DayMark.day)
                        .where((m.DayMark.kind == "flare") & (m.DayMark.day >= since)).tuples()):
-            key = (_as_date(day), "lower-back", "")
+            key = (as_date(day), "lower-back", "")
             known = latest.get(key)
             if known is None or known[4] < FLARE_PAIN:
                 latest[key] = (known[0] if known else datetime.min, key[0], "lower-back", "", FLARE_PAIN,

@@ -17,6 +17,8 @@ from peewee import SqliteDatabase, fn
 from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
+from stretchtui.core.settings import BY_KEY as SETTING_SPECS
+from stretchtui.core.settings import Settings
 from stretchtui.core.streaks import Goal
 from stretchtui.core.library import default_seed_dir, load_library, own_id, seed_digest
 from stretchtui.store import models as m
@@ -41,9 +43,12 @@ from stretchtui.store.output_guard import remove_stale_temporaries
 from stretchtui.store.corrections import CorrectionQueries
 from stretchtui.store.exchange import ExchangeQueries
 from stretchtui.store.report_queries import ReportQueries
+from stretchtui.store.rows import exercise_from_row, exercise_values, item_from_row, item_rows, routine_from_row, routine_values
 from stretchtui.store.safety import SafetyQueries
 from stretchtui.store.sessions import CheckinQueries, HistoryQueries, SessionQueries, SuggestionInputs
 
+MODEL_DEFAULT: Any = object()
+"""get_setting's default: the one the settings model gives."""
 SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
 
 
@@ -200,12 +205,26 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
     # ------------------------------------------------------------------ settings
 
-    def get_setting(self, key: str, default: Any = None) -> Any:
+    def get_setting(self, key: str, default: Any = MODEL_DEFAULT) -> Any:
+        """The saved value, else the model's default (core.settings); a `default` given here only
+        tells "not saved" apart. A key the model does not define is a KeyError."""
+        spec = SETTING_SPECS[key]
         row = m.Setting.get_or_none(m.Setting.key == key)
-        return default if row is None else row.value
+        if row is None:
+            return spec.default if default is MODEL_DEFAULT else default
+        return row.value
+
+    def settings(self, keys: Iterable[str] = ()) -> Settings:
+        """The settings in force, read in one query: those saved among `keys` (all when none
+        are named), the model's defaults for the rest."""
+        wanted = [SETTING_SPECS[key].key for key in keys] or list(SETTING_SPECS)
+        return Settings(dict(m.Setting.select(m.Setting.key, m.Setting.value)
+                             .where(m.Setting.key.in_(wanted)).tuples()))
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store a JSON value; None removes the setting (so its default applies again)."""
+        """Store a JSON value; None removes the setting (so its default applies again). Keys are
+        the model's (core.settings; tests/test_settings_model.py checks every one the code writes);
+        a scratch key is still written (the storage tests probe the file with one)."""
         with self.db.atomic():
             if value is None:
                 m.Setting.delete().where(m.Setting.key == key).execute()
@@ -213,7 +232,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
                 m.Setting.insert(key=key, value=value, updated_at=self.clock.now()).on_conflict_replace().execute()
 
     def day_start_hour(self) -> int:
-        return day_start_from(self.get_setting)
+        return day_start_from(self.settings(["day_start_hour"]))
 
     def describe_failure(self, error: BaseException) -> str:
         """One line for a failed store call, for the UI (which cannot know SQLite's errors)."""
@@ -230,7 +249,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
     def goal(self) -> Goal:
         """The daily goal from Settings: so many completed routines, or so many minutes."""
-        return goal_from(self.get_setting)
+        return goal_from(self.settings())
 
     # ------------------------------------------------------------------ library
 
@@ -247,16 +266,14 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         now = self.clock.now()
         with self.db.atomic():
             for ex in library.exercises.values():
-                values = _exercise_values(ex)
+                values = exercise_values(ex)
                 values.update(origin=core.Origin.SEED.value, retired=False, updated_at=now)
                 (m.Exercise.insert(id=ex.id, uuid=seed_uuid("exercise", ex.id), created_at=now, **values)
                  .on_conflict(conflict_target=[m.Exercise.id], update=values).execute())
             (m.Exercise.update(retired=True, updated_at=now)
              .where((m.Exercise.origin == "seed") & m.Exercise.id.not_in(list(library.exercises))).execute())
             for routine in library.routines.values():
-                values = dict(origin="seed", name=routine.name, description=routine.description,
-                              rest_between_seconds=routine.rest_between_seconds,
-                              sources=list(routine.sources), retired=False, updated_at=now)
+                values = dict(routine_values(routine), origin="seed", retired=False, updated_at=now)
                 (m.Routine.insert(id=routine.id, uuid=seed_uuid("routine", routine.id), created_at=now, **values)
                  .on_conflict(conflict_target=[m.Routine.id], update=values).execute())
                 self._write_items(routine.id, routine.items)
@@ -275,11 +292,11 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         query = m.Exercise.select().order_by(fn.lower(m.Exercise.name))
         if not include_retired:
             query = query.where(m.Exercise.retired == False)  # noqa: E712 (peewee expression)
-        return [_exercise_from_row(row) for row in query]
+        return [exercise_from_row(row) for row in query]
 
     def exercise(self, exercise_id: str) -> core.Exercise | None:
         row = m.Exercise.get_or_none(m.Exercise.id == exercise_id)
-        return None if row is None else _exercise_from_row(row)
+        return None if row is None else exercise_from_row(row)
 
     def exercise_index(self) -> dict[str, core.Exercise]:
         """Every exercise, retired ones too, by id: what routine durations are computed from."""
@@ -296,7 +313,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         if existing is not None and existing.origin != "user":
             raise UserError(f"{exercise.name!r} is part of the built-in library and cannot be edited")
         now = self.clock.now()
-        values = _exercise_values(exercise)
+        values = exercise_values(exercise)
         with self.db.atomic():
             if existing is None:
                 new_id = self._free_id(m.Exercise, own_id(exercise.name))
@@ -329,13 +346,13 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         rows = list(m.Routine.select().where(m.Routine.retired == False)  # noqa: E712
                     .order_by(m.Routine.origin, fn.lower(m.Routine.name)))
         items = self._items_by_routine([row.id for row in rows])
-        return [_routine_from_row(row, items.get(row.id, ())) for row in rows]
+        return [routine_from_row(row, items.get(row.id, ())) for row in rows]
 
     def routine(self, routine_id: str) -> core.Routine | None:
         row = m.Routine.get_or_none(m.Routine.id == routine_id)
         if row is None:
             return None
-        return _routine_from_row(row, self._items_by_routine([routine_id]).get(routine_id, ()))
+        return routine_from_row(row, self._items_by_routine([routine_id]).get(routine_id, ()))
 
     def save_routine(self, routine: core.Routine) -> core.Routine:
         """Create or update an own routine with its items. Built-in ones are never changed in place."""
@@ -349,8 +366,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         if missing:
             raise UserError(f"no exercise with id {missing[0]!r}")
         now = self.clock.now()
-        values = dict(name=routine.name.strip(), description=routine.description,
-                      rest_between_seconds=routine.rest_between_seconds, sources=list(routine.sources))
+        values = dict(routine_values(routine), name=routine.name.strip())
         if not values["name"]:
             raise UserError("a routine needs a name")
         with self.db.atomic():
@@ -389,9 +405,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
     def _write_items(self, routine_id: str, items: Iterable[core.RoutineItem]) -> None:
         m.RoutineItem.delete().where(m.RoutineItem.routine == routine_id).execute()
-        rows = [dict(routine=routine_id, position=i, exercise=item.exercise_id, hold_seconds=item.hold_seconds,
-                     reps=item.reps, sets=item.sets, sides=item.sides.value if item.sides else None,
-                     rest_after_seconds=item.rest_after_seconds) for i, item in enumerate(items)]
+        rows = item_rows(routine_id, items)
         if rows:
             m.RoutineItem.insert_many(rows).execute()
 
@@ -400,9 +414,7 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         query = (m.RoutineItem.select().where(m.RoutineItem.routine.in_(routine_ids))
                  .order_by(m.RoutineItem.routine, m.RoutineItem.position))
         for row in query:
-            result.setdefault(row.routine_id, []).append(core.RoutineItem(
-                exercise_id=row.exercise_id, hold_seconds=row.hold_seconds, reps=row.reps, sets=row.sets,
-                sides=core.Sides(row.sides) if row.sides else None, rest_after_seconds=row.rest_after_seconds))
+            result.setdefault(row.routine_id, []).append(item_from_row(row.__data__))
         return {key: tuple(value) for key, value in result.items()}
 
     def _free_id(self, model: type[m.BaseModel], base: str) -> str:
@@ -417,41 +429,6 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         while candidate in taken:
             candidate, n = f"{base} {n}", n + 1
         return candidate
-
-
-# ---------------------------------------------------------------------- row <-> core
-
-
-def _exercise_values(ex: core.Exercise) -> dict[str, Any]:
-    return dict(
-        name=ex.name, aliases=list(ex.aliases), areas=[a.value for a in ex.areas], kind=ex.kind.value,
-        position=ex.position.value, equipment=[e.value for e in ex.equipment], desk_friendly=ex.desk_friendly,
-        intensity=ex.intensity, hold_seconds=ex.dose.hold_seconds, reps=ex.dose.reps, sets=ex.dose.sets,
-        sides=ex.dose.sides.value, pace_seconds=ex.dose.pace_seconds, rest_seconds=ex.dose.rest_seconds,
-        steps=list(ex.steps), feel=ex.feel, cautions=list(ex.cautions), sources=list(ex.sources),
-        breathing=ex.breathing, note=ex.note, contraindications={c.value: why for c, why in ex.contraindications},
-    )
-
-
-def _exercise_from_row(row: m.Exercise) -> core.Exercise:
-    return core.Exercise(
-        id=row.id, uuid=row.uuid, origin=core.Origin(row.origin), name=row.name, aliases=tuple(row.aliases),
-        areas=tuple(core.Area(a) for a in row.areas), kind=core.Kind(row.kind), position=core.Position(row.position),
-        equipment=tuple(core.Equipment(e) for e in row.equipment), desk_friendly=bool(row.desk_friendly),
-        intensity=row.intensity,
-        dose=core.Dose(hold_seconds=row.hold_seconds, reps=row.reps, sets=row.sets, sides=core.Sides(row.sides),
-                       pace_seconds=row.pace_seconds, rest_seconds=row.rest_seconds),
-        steps=tuple(row.steps), feel=row.feel, cautions=tuple(row.cautions), sources=tuple(row.sources),
-        breathing=row.breathing, note=row.note, favourite=bool(row.favourite),
-        contraindications=tuple((core.Condition(c), why) for c, why in (row.contraindications or {}).items()),
-    )
-
-
-def _routine_from_row(row: m.Routine, items: tuple[core.RoutineItem, ...]) -> core.Routine:
-    return core.Routine(
-        id=row.id, uuid=row.uuid, origin=core.Origin(row.origin), name=row.name, description=row.description,
-        rest_between_seconds=row.rest_between_seconds, sources=tuple(row.sources), items=items,
-    )
 
 
 # ---------------------------------------------------------------------- refusals

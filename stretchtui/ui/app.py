@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
@@ -26,12 +25,15 @@ from textual.worker import Worker
 
 from stretchtui.core.cues import title as cue_title
 from stretchtui.core.days import day_label, next_day_start, today
+from stretchtui.core.settings import Settings
 from stretchtui.ui.corrections import UNDO_BINDING, CorrectionsMixin
-from stretchtui.ui.screens.today import TodayScreen
+from stretchtui.ui.main_screens import MAIN_SCREENS, RETURN_KEY, screen_class
 from stretchtui.ui.opening import OpenOnFirstUse
-from stretchtui.ui.stylesheet import ParseOnceStylesheet
-from stretchtui.ui.widgets.navbar import MAIN_SCREENS, RETURN_KEY, SessionBadge
+from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.terminal import give_terminal_back, terminal_gone
+from stretchtui.ui.textual_overrides import (css_variables_once_per_theme, event_loop, resume_collector_after_first_frame,
+                                             terminal_modes_before, use_parse_once_stylesheet, write_to_terminal)
+from stretchtui.ui.widgets.navbar import SessionBadge
 from stretchtui.ui.workers import failed, store_work
 
 if TYPE_CHECKING:
@@ -40,17 +42,6 @@ if TYPE_CHECKING:
     from stretchtui.core.ports import StorePort
     from stretchtui.core.safety import GateReason
     from stretchtui.core.sessions import SessionInfo
-
-DEFAULT_THEME = "textual-dark"
-
-# What the command palette says about each main screen.
-ABOUT = {
-    "today": "Streak, today's progress, check-in and the last session",
-    "library": "Browse, search and filter the exercise library",
-    "routines": "Built-in and your own routines: start, build, duplicate",
-    "history": "Weeks, heatmap, pain and sitting trends, sessions and the streak audit",
-    "settings": "Theme, day start, daily goal and session cues",
-}
 
 
 def _current_directory() -> list[Path]:
@@ -75,25 +66,15 @@ def _write_new_private(folder: Path, stem: str, suffix: str, text: str) -> Path:
     raise FileExistsError(f"{stem}{suffix} and 98 more exist")
 
 
-def screen_class(module: str, name: str) -> type[Screen]:
-    """A screen class, imported when first needed. The app opens on Today; importing every other
-    screen (and the widgets each one uses) up front made every start slower."""
-    return getattr(import_module(f"stretchtui.ui.screens.{module}"), name)
-
-
-def _lazy_mode(module: str, name: str) -> Callable[[], Screen]:
-    return lambda: screen_class(module, name)()
-
-
 TERMINAL_CHECK_SECONDS = 2.0
 # After SIGTERM or SIGINT, how long the app may take to end as a quit does before the terminal is
 # given back by hand and the process ends (a normal end takes a fraction of a second).
 LEAVE_SECONDS = 3.0
 GIVE_BACK_SECONDS = 1.0
-# Imported in the background once Today shows its numbers, so that the first switch to one of
-# these screens does not wait for its modules (History's took 20-40 ms with its widgets).
-PREFETCHED_SCREENS = ("history", "library", "routines", "session", "settings")
-_CSS_VARIABLES: dict[tuple[str, int], dict[str, str]] = {}  # see StretchApp.get_css_variables
+# Imported in the background once the first screen shows its numbers, so that the first switch to
+# another main screen, or the first session, does not wait for its modules (History's took 20-40 ms
+# with its widgets).
+PREFETCHED_SCREENS = (*(main.module for main in MAIN_SCREENS[1:]), "session")
 
 
 @dataclass(frozen=True)
@@ -114,15 +95,13 @@ class StretchApp(CorrectionsMixin, App[int]):
 
     CSS_PATH = "stretchtui.tcss"
     TITLE = "stretchtui"
-    MODES = {"today": TodayScreen, "library": _lazy_mode("library", "LibraryScreen"),
-             "routines": _lazy_mode("routines", "RoutinesScreen"), "history": _lazy_mode("history", "HistoryScreen"),
-             "settings": _lazy_mode("settings", "SettingsScreen")}
-    DEFAULT_MODE = "today"
+    MODES = {main.mode: main.make for main in MAIN_SCREENS}  # each screen imported when first shown
+    DEFAULT_MODE = MAIN_SCREENS[0].mode
     # Size classes (-slim, -short) only on the screens whose sheets use them (screens.base): each
     # class change restyles every widget of a screen, as it is first laid out too.
     BINDINGS = [
-        *(Binding(key, f"switch_mode('{mode}')", title, id=f"go-{mode}", show=False, tooltip=ABOUT[mode])
-          for mode, key, title in MAIN_SCREENS),
+        *(Binding(main.key, f"switch_mode('{main.mode}')", main.title, id=f"go-{main.mode}", show=False,
+                  tooltip=main.about) for main in MAIN_SCREENS),
         Binding(RETURN_KEY, "return_to_session", "Back to the session", id="return-to-session", show=False,
                 tooltip="Back to the session that runs while you look at other screens"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -134,6 +113,10 @@ class StretchApp(CorrectionsMixin, App[int]):
     session_badge: var[SessionBadge | None] = var(None)
     """The running session, for the top bar of the screens in front of it (None: no session). A
     `var`: a change repaints only the top bars that watch it, never the whole screen."""
+
+    settings: var[Settings] = var(Settings())
+    """Every setting in force (core.settings), read as the store opens. Changed only on the event
+    loop, once the write has landed (`save_setting`): screens watch it or read it, never a default."""
 
     @dataclass
     class StoreOpened(Message):
@@ -154,7 +137,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         # NO_COLOR (no-color.org): Textual alone would only turn the theme grey; with native ANSI
         # colours it drops every colour and keeps bold, reverse and underline.
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
-        self.stylesheet = ParseOnceStylesheet(variables=self.get_css_variables())
+        use_parse_once_stylesheet(self)
         if (store is None) == (open_store is None) or clock is None:
             raise TypeError("StretchApp needs a clock and either a store or open_store")
         self.initial_routine = initial_routine  # start a session on it at launch (stretchtui start)
@@ -164,27 +147,22 @@ class StretchApp(CorrectionsMixin, App[int]):
         self._owns_store = owns_store or open_store is not None
         self._store = (OpenOnFirstUse.ready(self._with_settings(store)) if store is not None
                        else OpenOnFirstUse(lambda: self._with_settings(open_store())))
-        self._saved_theme = theme if store is None else self.store.get_setting("theme", DEFAULT_THEME)
+        self._saved_theme = theme if store is None else self.settings["theme"]
         self._session: tuple[str, Screen] | None = None  # (mode, screen) of the running session
 
     def get_css_variables(self) -> dict[str, str]:
-        """Textual's CSS variables, worked out once per theme: Textual asks again each time a
-        screen is first shown (about 1 ms each time)."""
-        theme = self.current_theme
-        key = (theme.name, id(theme))
-        if key not in _CSS_VARIABLES:
-            _CSS_VARIABLES[key] = super().get_css_variables()
-        self.theme_variables = variables = dict(_CSS_VARIABLES[key])
-        return variables
+        """Textual's CSS variables, worked out once per theme (textual_overrides)."""
+        return css_variables_once_per_theme(self, super().get_css_variables)
 
     def _with_settings(self, store: StorePort) -> StorePort:
-        """Read what the app keeps in memory as the store opens (in the opening thread)."""
-        from stretchtui.core.settings import SETTINGS
-
-        self.day_start_hour = store.day_start_hour()  # Settings updates it
-        self.cue_settings = {spec.key: store.get_setting(spec.key, spec.default)
-                             for spec in SETTINGS if spec.key.startswith("cue_")}
+        """Read the settings as the store opens (in the opening thread), before anyone is handed
+        the store: nothing has shown a setting yet, so no watcher is told (set_reactive)."""
+        self.set_reactive(StretchApp.settings, store.settings())
         return store
+
+    @property
+    def day_start_hour(self) -> int:
+        return int(self.settings["day_start_hour"])
 
     @property
     def store(self) -> StorePort:
@@ -213,12 +191,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
-        # The launcher pauses the garbage collector for the start (stretchtui.cli). What the start
-        # built lives as long as the app: it is frozen out of later collections, which then have
-        # less to scan (every few seconds during a hold), and collection resumes.
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        resume_collector_after_first_frame()  # the launcher paused it for the start (stretchtui.cli)
         self._open_store()
 
     def _apply_theme(self, name: str | None) -> None:
@@ -237,7 +210,7 @@ class StretchApp(CorrectionsMixin, App[int]):
     @on(StoreOpened)
     def _store_opened(self) -> None:
         if self._saved_theme is None:  # the early read could not tell, and nobody changed it since
-            self._saved_theme = self.store.get_setting("theme", DEFAULT_THEME)
+            self._saved_theme = self.settings["theme"]
             self._apply_theme(self._saved_theme)
         self._schedule_rollover()
         self.check_interrupted()
@@ -261,7 +234,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         handler, so the exit is handed to the event loop. False when the app is not running (there
         is no terminal to give back). Should the app not have ended within LEAVE_SECONDS, the
         terminal is given back by hand and the process ends."""
-        loop = self._loop
+        loop = event_loop(self)
         if loop is None:
             return False
         code = 128 + signum
@@ -275,8 +248,8 @@ class StretchApp(CorrectionsMixin, App[int]):
         """The app did not end in time: give the terminal back by hand unless it has ended, then
         end the process. The giving back gets a second at most: a terminal that takes no output (a
         frozen terminal, a stalled connection) would block the write, and the process must end anyway."""
-        if self._loop is not None:  # still running: Textual has not restored the terminal
-            helper = threading.Thread(target=give_terminal_back, args=(getattr(self._driver, "attrs_before", None),),
+        if event_loop(self) is not None:  # still running: Textual has not restored the terminal
+            helper = threading.Thread(target=give_terminal_back, args=(terminal_modes_before(self),),
                                       daemon=True)
             helper.start()
             helper.join(GIVE_BACK_SECONDS)
@@ -287,11 +260,12 @@ class StretchApp(CorrectionsMixin, App[int]):
         reloads (Today shows a fresh day, History a new column) and the next rollover is set."""
         start = next_day_start(self.clock.now(), self.clock.zone, self.day_start_hour)
         delay = max(1.0, (start - self.clock.now()).total_seconds())
-        self._rollover_timer = self.set_timer(min(delay, 3600.0), self._maybe_roll_over)
+        self._rollover_timer = self.set_timer(min(delay, 3600.0), self.roll_over_if_new_day)
         self._day_on_screen = self.current_day()
 
-    def _maybe_roll_over(self) -> None:
-        """Wakes at least hourly (suspend, clock changes); acts only when the logical day changed."""
+    def roll_over_if_new_day(self) -> None:
+        """Wakes at least hourly (suspend, clock changes); acts only when the logical day changed.
+        Public so a frozen clock moved by hand (tests) can be checked at once."""
         if self.current_day() != self._day_on_screen:
             reload = getattr(self.screen, "reload", None)
             if callable(reload):
@@ -321,8 +295,7 @@ class StretchApp(CorrectionsMixin, App[int]):
 
     def write_terminal(self, sequence: str) -> None:
         """Write a raw escape sequence (title, notification) the way App.bell does; not when headless."""
-        if not self.is_headless and self._driver is not None:
-            self._driver.write(sequence)
+        write_to_terminal(self, sequence)
 
     @work(thread=True, group="backup", exclusive=True, exit_on_error=False)
     def backup_daily(self) -> None:
@@ -568,11 +541,19 @@ class StretchApp(CorrectionsMixin, App[int]):
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self._saved_theme:
             self._saved_theme = theme.name
-            self._save_setting("theme", theme.name)
+            self.save_setting("theme", theme.name)
 
     @store_work(group="settings")
-    def _save_setting(self, key: str, value: object) -> None:
+    def save_setting(self, key: str, value: object, saved_note: str = "") -> None:
+        """Write one setting in a thread; once it has landed, `settings` changes on the event loop
+        (and `saved_note` is shown), so the screens watching it follow."""
         self.store.set_setting(key, value)
+        self.call_from_thread(self._setting_saved, key, value, saved_note)
+
+    def _setting_saved(self, key: str, value: object, saved_note: str) -> None:
+        self.settings = self.settings.changed(key, value)
+        if saved_note:
+            self.notify(saved_note, timeout=2)
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
@@ -632,8 +613,8 @@ class StretchApp(CorrectionsMixin, App[int]):
         return str(saved)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for mode, _key, title in MAIN_SCREENS:
-            yield SystemCommand(title, ABOUT[mode], partial(self.switch_mode, mode))
+        for main in MAIN_SCREENS:
+            yield SystemCommand(main.title, main.about, partial(self.switch_mode, main.mode))
         yield SystemCommand("Start routine…", "Choose a routine to start", self.action_pick_routine)
         yield SystemCommand("Check in", "Note your pain, hours sat and a note", self.action_check_in)
         yield SystemCommand("Weekly report", "A week for your physiotherapist: adherence, pain, relief, notes",

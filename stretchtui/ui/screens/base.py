@@ -45,11 +45,19 @@ class Dialog(ModalScreen[ResultType]):
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # buttons stack on a narrow terminal
 
 
-class ChoiceDialog(Dialog[str]):
-    """A dialog of a few named choices: a button's id, or a key's `choose('id')`, is the result;
-    `DEFAULT_CHOICE` is what a button without an id stands for. `allowed` can refuse a choice."""
+class ChoiceDialog(Dialog[ResultType]):
+    """The one dialog of a few named choices (yes/no, OK, end a session, the safety gate): a
+    button's id, or a key's `choose('id')`, is the choice; `DEFAULT_CHOICE` is what a button
+    without an id stands for; `FOCUSED` is the id of the button focused on opening (None: Textual's
+    first). `allowed` can refuse a choice; `result` turns it into what the dialog returns (the id
+    itself unless a subclass says otherwise)."""
 
     DEFAULT_CHOICE = "cancel"
+    FOCUSED: str | None = None
+
+    def on_mount(self) -> None:
+        if self.FOCUSED is not None:
+            self.query_one(f"#{self.FOCUSED}").focus()
 
     def on_button_pressed(self, event: "Button.Pressed") -> None:
         self.action_choose(event.button.id or self.DEFAULT_CHOICE)
@@ -57,6 +65,9 @@ class ChoiceDialog(Dialog[str]):
     def allowed(self, choice: str) -> bool:
         return True
 
+    def result(self, choice: str) -> ResultType:
+        return cast(ResultType, choice)
+
     def action_choose(self, choice: str) -> None:
         if self.allowed(choice):
-            self.dismiss(choice)
+            self.dismiss(self.result(choice))

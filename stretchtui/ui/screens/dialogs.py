@@ -1,4 +1,5 @@
-"""Small reusable modal dialogs: a notice, confirm, and pick one from a searchable list."""
+"""Small reusable modal dialogs: a notice and a yes/no question (both screens.base.ChoiceDialog), and
+pick one from a searchable list."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from stretchtui.ui.screens.base import Dialog
+
+from stretchtui.ui.screens.base import ChoiceDialog, Dialog
 
 
-class NoticeScreen(Dialog[None]):
+class NoticeScreen(ChoiceDialog[None]):
     """Tell one thing that needs reading (not a passing notification); any of Enter, Esc or o closes."""
 
-    BINDINGS = [Binding("enter,escape,o", "close", "OK", id="notice-ok")]
+    DEFAULT_CHOICE = FOCUSED = "ok"
+    BINDINGS = [Binding("enter,escape,o", "choose('ok')", "OK", id="notice-ok")]
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -28,23 +31,17 @@ class NoticeScreen(Dialog[None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK (o)", id="ok", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#ok", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self) -> None:
-        self.dismiss(None)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def result(self, choice: str) -> None:
+        return None
 
 
-class ConfirmScreen(Dialog[bool]):
+class ConfirmScreen(ChoiceDialog[bool]):
     """Ask a yes/no question; dismisses with True only on an explicit yes."""
 
+    DEFAULT_CHOICE = FOCUSED = "no"
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+        Binding("y", "choose('yes')", "Yes", id="confirm-yes"),
+        Binding("n,escape", "choose('no')", "No", id="confirm-no"),
     ]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
@@ -58,15 +55,8 @@ class ConfirmScreen(Dialog[bool]):
                 yield Button(f"{self.yes} (y)", id="yes", variant="error")
                 yield Button(f"{self.no} (n)", id="no", variant="primary")
 
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+    def result(self, choice: str) -> bool:
+        return choice == "yes"
 
 
 class PickScreen(Dialog[str | None]):

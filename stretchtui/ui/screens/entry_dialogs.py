@@ -47,14 +47,6 @@ class DayScreen(StretchAppMixin, Dialog[None]):
     """r / f mark the day rest or flare (or change its mark), n takes the mark away (undo brings
     it back); on an entry, e edits a check-in and x removes it after asking."""
 
-    DEFAULT_CSS = """
-    #day { width: 80; }
-    #day-status { margin-bottom: 1; }
-    #day-entries { height: auto; max-height: 10; overflow-x: hidden; }
-    #day-message { height: auto; margin-top: 1; }
-    #day-message.-error { color: $text-error; }
-    #day KeyBar { dock: none; margin-top: 1; }
-    """
     BINDINGS = [
         Binding("r", "mark('rest')", "Rest", id="day-rest", tooltip="Mark this day a rest day"),
         Binding("f", "mark('flare')", "Flare", id="day-flare", tooltip="Mark this day a flare day"),

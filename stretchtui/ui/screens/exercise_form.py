@@ -89,6 +89,9 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
                 yield field_block(f"{LABELS['sources']} (who showed you)", Input(
                     ", ".join(ex.sources) if ex else "", id="sources", compact=True,
                     placeholder="e.g. my physiotherapist, March 2026"))
+                yield field_block(LABELS["easier"], Input(
+                    ex.easier if ex else "", id="easier", compact=True,
+                    placeholder="when it is too much today, e.g. seated, half the range"))
             yield Label("", id="exercise-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
@@ -122,6 +125,7 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
             "feel": text("feel"),
             "cautions": _lines(self.query_one("#cautions", TextArea).text),
             "sources": _csv(text("sources")),
+            "easier": text("easier"),
             "dose": {"hold_seconds": number("hold_seconds", 0), "reps": number("reps", 0),
                      "sets": number("sets", 1), "sides": select("sides"), "pace_seconds": number("pace_seconds", 3)},
         }

@@ -29,9 +29,8 @@ from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.model import format_duration, format_sitting, plural
-from stretchtui.core.sessions import SessionInfo
+from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
-from stretchtui.core.timer import StepRecord
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
@@ -122,7 +121,7 @@ class HistoryScreen(StretchAppMixin, Screen):
 
 
     def compose(self) -> ComposeResult:
-        yield NavBar("history")
+        yield NavBar()
         with TabbedContent(id="history-tabs"):
             with TabPane("Week", id="week"):
                 with VerticalScroll():
@@ -177,7 +176,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         activities = store.day_activities(since=since)
         minutes = {a.day: a.completed_hold_seconds / 60 for a in activities}
         marks = day_marks(activities)
-        goal_minutes = int(store.get_setting("goal_minutes", 5))
+        goal_minutes = int(self.stretch_app.settings["goal_minutes"])
         trend_since = today - timedelta(days=TREND_DAYS - 1)
         session_days = frozenset(a.day for a in activities if a.sessions and a.day >= trend_since)
         post_if_current(self, self.WeekLoaded(today, goal_minutes, minutes, marks, session_days))

@@ -84,7 +84,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         self._highlight: str | None = None  # the exercise to highlight once the load in progress lands
 
     def compose(self) -> ComposeResult:
-        yield NavBar("library")
+        yield NavBar()
         with Vertical(id="library-filters"):
             with Horizontal(classes="filter-row"):
                 yield Input(placeholder="Search name, other names or area…  (/)", id="search", compact=True)

@@ -52,7 +52,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
 
 
     def compose(self) -> ComposeResult:
-        yield NavBar("routines")
+        yield NavBar()
         with Horizontal(id="routines-body"):
             yield OptionList(id="routine-list")
             yield RoutineDetail(id="routine-detail")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from rich.markup import escape
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -14,7 +13,7 @@ from textual.widgets import Button, Static
 
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.safety import GateKind, GateReason
-from stretchtui.ui.screens.base import Dialog
+from stretchtui.ui.screens.base import ChoiceDialog
 
 TITLES = {
     GateKind.RED_FLAG: "Your safety answers say: get checked first",
@@ -30,9 +29,10 @@ class GateChoice(StrEnum):
     START = "checked-start"  # stored with the session: the person said they have been checked
 
 
-class SafetyGateScreen(Dialog[GateChoice | None]):
+class SafetyGateScreen(ChoiceDialog[GateChoice]):
     """Shows each reason; Esc (and the focused default) cancels. Starting needs a deliberate choice."""
 
+    DEFAULT_CHOICE = FOCUSED = GateChoice.CANCEL.value
     BINDINGS = [
         Binding("escape", "choose('cancel')", "Cancel", id="gate-cancel"),
         Binding("a", "choose('answer-again')", "Answer the questions", id="gate-answer", show=False),
@@ -67,15 +67,9 @@ class SafetyGateScreen(Dialog[GateChoice | None]):
                 label = "I have been checked: start" if self.asks_again else "Start anyway"
                 yield Button(label, id="checked-start", variant="error", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+    def allowed(self, choice: str) -> bool:
+        return not ((choice == GateChoice.ANSWER_AGAIN and not self.asks_again)
+                    or (choice == GateChoice.LEAVE_OUT and not self.can_leave_out))
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.action_choose(event.button.id or "cancel")
-
-    def action_choose(self, choice: str) -> None:
-        if (choice == GateChoice.ANSWER_AGAIN and not self.asks_again) or (
-                choice == GateChoice.LEAVE_OUT and not self.can_leave_out):
-            return
-        self.dismiss(GateChoice(choice))
+    def result(self, choice: str) -> GateChoice:
+        return GateChoice(choice)

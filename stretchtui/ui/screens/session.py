@@ -1,25 +1,26 @@
 """The active session: a guided timer you can follow lying down, that never loses progress.
 
-Every finished, skipped or hurt step is written at once (a writer thread, in order), with where to
-resume. The display is recomputed from the timer (which derives time from the monotonic clock) and
-repainted only when a shown value changes: at most once a second while a hold counts.
+Every finished, skipped or hurt step is written at once (one writer worker draining a queue, in
+order: session_writer), with where to resume. The display is recomputed from the timer (which
+derives time from the monotonic clock) into reactives, whose watchers repaint a widget only when its
+value changes: at most once a second while a hold counts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
-import queue
-import threading
-import time
 from collections.abc import Callable
 from typing import Any, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Label, Static
@@ -41,14 +42,14 @@ from stretchtui.core.timer import (
     SwitchSide,
     build_phases,
 )
-from stretchtui.ui.screens.session_info import ExerciseInfoScreen, steps_content
-from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
 from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60, StretchAppMixin
-from stretchtui.ui.workers import store_work
+from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
+from stretchtui.ui.screens.session_info import ExerciseInfoScreen, steps_content
+from stretchtui.ui.screens.session_writer import OrderedWriter
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import SessionBadge
 from stretchtui.ui.widgets.progress_line import ProgressLine
-
+from stretchtui.ui.workers import store_work
 
 PHASE_TITLES = {
     PhaseKind.GET_READY: "GET READY",
@@ -58,7 +59,7 @@ PHASE_TITLES = {
     PhaseKind.REST: "REST",
     PhaseKind.DONE: "DONE",
 }
-SAVE_RETRY_DELAYS = (0.1, 0.25, 0.5, 1.0)  # seconds between tries of a write the database kept waiting
+DIALOG_GROUP = "session-dialogs"  # the workers that wait for an answer in a dialog, not for the database
 BREATH_SECONDS = 4  # in for four, out for four: a calm pace for slow mobility moves
 # The actions that act on a running timer (check_action turns them off before it starts and once it ends).
 TIMER_ACTIONS = frozenset({"pause", "resume", "next", "back", "adjust", "reps", "done", "restart", "hurts", "info"})
@@ -76,6 +77,14 @@ def clock_text(seconds: float) -> str:
     """Whole seconds, rounded up, so a countdown shows 0:01 until it is really over."""
     minutes, secs = divmod(max(0, math.ceil(seconds - 1e-6)), 60)
     return f"{minutes}:{secs:02d}"
+
+
+def update_text(widget: Static, before: str | None, text: str) -> None:
+    """Show plain text (never markup) that changes every second or so: the screen is laid out again
+    only when the text's shape (lines, length) changes, not for every new digit (a layout costs
+    more than everything else a tick does)."""
+    layout = before is None or (before.count("\n"), len(before)) != (text.count("\n"), len(text))
+    widget.update(Content(text), layout=layout)
 
 
 class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_bindings=False):
@@ -107,6 +116,24 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         Binding("q,escape", "end", "End", id="session-end"),
     ]
 
+    # What the session shows, one reactive per shown value: `_refresh_display` sets them all from
+    # the timer, and a watcher repaints its widget only when its value changed. None until the
+    # first refresh, which therefore shows every one.
+    shown_phase: var[str | None] = var(None, init=False)
+    shown_keys: var[tuple[PhaseKind, bool, bool] | None] = var(None, init=False)  # which keys work
+    shown_position: var[str | None] = var(None, init=False)
+    shown_exercise: var[tuple[str, str] | None] = var(None, init=False)  # (name, "  ·  LEFT side")
+    shown_digits: var[str | None] = var(None, init=False)
+    shown_counts: var[str | None] = var(None, init=False)
+    shown_cue: var[str | None] = var(None, init=False)
+    shown_breath: var[str | None] = var(None, init=False)
+    shown_steps: var[tuple[str, tuple[str, ...]] | None] = var(None, init=False)  # (steps, cautions)
+    shown_next: var[str | None] = var(None, init=False)
+    shown_done_seconds: var[int | None] = var(None, init=False)  # the progress bar, in whole seconds
+    shown_left: var[str | None] = var(None, init=False)
+    shown_badge: var[SessionBadge | None] = var(None, init=False)
+    shown_title: var[str | None] = var(None, init=False)  # the terminal's title (cue_title)
+
     def __init__(self, routine: Routine, exercises: dict[str, Exercise], *, resume: SessionInfo | None = None,
                  ask_pain: bool = True, stored_routine: bool = True,
                  safety_confirmed: dict[str, Any] | None = None, conditions: frozenset[Condition] = frozenset(),
@@ -128,9 +155,10 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         self.session_id: int | None = resume.id if resume else None
         self.pain_before: int | None = resume.pain_before if resume else None
         self._ticker: Timer | None = None
-        self._shown: dict[str, Any] = {}
-        self._writes: queue.Queue[Callable[[], None]] = queue.Queue()
-        self._write_lock = threading.Lock()
+        self._writer = OrderedWriter(
+            self._drain_writes, worth_retrying=lambda error: self.stretch_app.store.worth_retrying(error),
+            waiting=lambda waiting: self._from_thread(self._show_saving, waiting),
+            failed=lambda error: self._from_thread(self.stretch_app.report_failure, error))
         self._finishing = False
         self._hold_finish = False
 
@@ -229,23 +257,27 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
             return
         remaining = timer.remaining
         delay = remaining - math.floor(remaining - 1e-6) if remaining > 0 else 0.05
-        self._ticker = self.set_timer(max(0.05, min(delay, 1.0)), self._tick)
+        self._ticker = self.set_timer(max(0.05, min(delay, 1.0)), self.tick_now)
 
-    def _tick(self) -> None:
+    def tick_now(self) -> None:
+        """Bring the session up to the clock now, as the ticker does each second (public so a
+        frozen clock moved by hand, in tests and screenshots, is seen at once)."""
         if self.timer is not None:
-            self._handle(self.timer.tick())
-            self._refresh_display()
+            events = self.timer.tick()
+            self._handle(events)
+            # Without an event the phase is the same: only what counts (time, reps, breath) moves.
+            self._refresh_display() if events else self._refresh_clock()
 
     # ------------------------------------------------------------------ events -> cues and writes
 
     def _handle(self, events: list[Event]) -> None:
-        settings = self.stretch_app.cue_settings
+        settings = self.stretch_app.settings
         for event in events:
             if isinstance(event, StepRecorded):
                 self._save_step(event)
             elif isinstance(event, PhaseStarted):
                 self.query_one("#session-digits").remove_class("-ending")
-                if settings.get("cue_bell", True) and event.index > 0:
+                if settings["cue_bell"] and event.index > 0:
                     self.app.bell()
             elif isinstance(event, LastSeconds):
                 self.query_one("#session-digits").add_class("-ending")
@@ -268,74 +300,40 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
             cast(int, self.session_id), record, active_seconds=active, resume_state=snapshot))
 
     def _notify_desktop(self, heading: str, body: str) -> None:
-        if self.stretch_app.cue_settings.get("cue_notify", False):
+        if self.stretch_app.settings["cue_notify"]:
             self.stretch_app.write_terminal(cues.notification(heading, body, in_tmux=bool(os.environ.get("TMUX"))))
 
     # ------------------------------------------------------------------ writes, in order, off the event loop
 
     def _write(self, job: Callable[[], None]) -> None:
-        """Queue a store write. Each write runs in a short thread worker; the lock and the FIFO pop
-        keep them in the order they were queued."""
-        self._writes.put(job)
-        self._drain_one()
+        """Queue a store write behind every one queued before it (session_writer.OrderedWriter)."""
+        self._writer.put(job)
 
     @store_work(group="session-writer")
-    def _drain_one(self) -> None:
-        with self._write_lock:
-            self._write_until_saved(self._writes.get_nowait())
-
-    def _write_until_saved(self, job: Callable[[], None]) -> None:
-        """Run one write; while it fails only for now (another process holds the database, as a
-        long import may, or the disk is full) show "saving…" and try again, so a finished step is
-        never lost. Later writes wait behind it, keeping their order."""
-        store = self.stretch_app.store
-        attempt = 0
-        while True:
-            try:
-                job()
-                break
-            except Exception as error:
-                if not store.worth_retrying(error):  # keep the session going; say what was not saved
-                    self._from_thread(self.stretch_app.report_failure, error)
-                    break
-                if attempt == 0:
-                    self._from_thread(self._show_saving, True)
-                time.sleep(SAVE_RETRY_DELAYS[min(attempt, len(SAVE_RETRY_DELAYS) - 1)])
-                attempt += 1
-        if attempt:
-            self._from_thread(self._show_saving, False)
+    def _drain_writes(self) -> None:
+        """The writer's drain loop, in a thread worker that ends once the queue is empty."""
+        self._writer.drain()
 
     def _from_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Show something from the writer's thread. Best effort: the app may have ended, or be
+        closing this screen (the write itself is done, or logged by report_failure)."""
         try:
             self.app.call_from_thread(callback, *args)
-        except RuntimeError:  # the app has already ended: nothing left to show it on
+        except Exception:  # noqa: BLE001 - nothing left to show it on
             pass
 
     def _show_saving(self, waiting: bool) -> None:
-        """"saving…" beside the phase while a write waits for the database."""
-        label = self.query_one("#session-saving", Label)
-        label.update("saving…" if waiting else "")
-        label.display = waiting
+        """"saving…" beside the phase while a write waits for the database (the label is gone
+        when the screen is closing)."""
+        for label in self.query("#session-saving").results(Label):
+            label.update("saving…" if waiting else "")
+            label.display = waiting
 
     def _after_writes(self, then: Callable[[], None]) -> None:
         """Run `then` on the event loop once everything queued so far is written."""
         self._write(lambda: self.app.call_from_thread(then))
 
     # ------------------------------------------------------------------ display
-
-    def _set(self, key: str, value: Any, apply: Callable[[Any], None]) -> None:
-        if self._shown.get(key) != value:
-            self._shown[key] = value
-            apply(value)
-
-    def _set_text(self, key: str, text: str, widget: Static) -> None:
-        """`_set` for text that changes every second or so: the screen is laid out again only when
-        the text's shape (lines, length) changes, not for every new digit (a layout costs more
-        than everything else a tick does)."""
-        before = self._shown.get(key)
-        self._set(key, text, lambda v: widget.update(
-            Content(v),  # plain text, never markup
-            layout=not isinstance(before, str) or (before.count("\n"), len(before)) != (v.count("\n"), len(v))))
 
     def _current_item(self) -> int:
         """The routine item the current phase belongs to (get ready belongs to the first)."""
@@ -355,26 +353,38 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
                      if p.is_work and p.exercise_index > current), "")
 
     def _refresh_display(self) -> None:
+        """Show the timer: its phase (what to do, which keys work) and what counts in it."""
         timer = self.timer
         if timer is None:
             return
         phase = timer.phase
         exercise = self.exercises.get(phase.exercise_id)
-        q = self.query_one
-        title = PHASE_TITLES[phase.kind] + ("  ·  PAUSED" if timer.paused else "")
-        self._set("phase", title, lambda v: q("#session-phase", Label).update(v))
-        self._set("keys", (phase.kind, timer.paused, timer.finished), lambda _: self.refresh_bindings())
+        self.shown_phase = PHASE_TITLES[phase.kind] + ("  ·  PAUSED" if timer.paused else "")
+        self.shown_keys = (phase.kind, timer.paused, timer.finished)
         self.set_class(timer.paused, "-paused")
         self.set_class(phase.kind in (PhaseKind.REST, PhaseKind.SWITCH_SIDE, PhaseKind.GET_READY), "-between")
         position = ""
         if phase.kind is not PhaseKind.DONE:
             position = f"exercise {self._current_item() + 1} of {len(self.routine.items)}"
-        self._set("position", position, lambda v: q("#session-position", Label).update(v))
+        self.shown_position = position
         name = phase.exercise_name or "All done"
         side = "" if phase.side.value == "both" else f"  ·  {phase.side.value.upper()} side"
-        self._set("exercise", (name, side), lambda v: q("#session-exercise", Static).update(
-            Content.from_markup(f"[b]{escape(v[0])}[/b][$accent]{escape(v[1])}[/]")))
+        self.shown_exercise = (name, side)
+        self.shown_cue = self._cue(phase, exercise)
+        steps = "\n".join(f"{i}. {s}" for i, s in enumerate(exercise.steps, 1)) if exercise else ""
+        # Getting into position (get ready, or the rest before it): when to stop comes first.
+        getting_ready = phase.kind in (PhaseKind.GET_READY, PhaseKind.REST)
+        cautions = exercise.cautions if exercise is not None and getting_ready else ()
+        self.shown_steps = (steps, tuple(cautions))
+        self.shown_next = self._next_name()
+        self._refresh_clock()
 
+    def _refresh_clock(self) -> None:
+        """Show what moves within a phase: the countdown or reps, the breath, progress, time left."""
+        timer = self.timer
+        if timer is None:
+            return
+        phase = timer.phase
         if phase.kind is PhaseKind.REPS:
             big = str(timer.current_rep)
             counts = (f"rep {timer.current_rep} of {timer.target_reps}\n"
@@ -384,28 +394,62 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
             counts = ""
         if phase.sets > 1:
             counts = (counts + "\n" if counts else "") + f"set {phase.set_number} of {phase.sets}"
-        self._set("digits", big, lambda v: q("#session-digits", Digits).update(v))
-        self._set_text("counts", counts, q("#session-counts", Static))
-        self._set("cue", self._cue(phase, exercise), lambda v: q("#session-cue", Static).update(Content(v)))
-        self._set_text("breath", self._breath(phase, exercise, timer), q("#session-breath", Static))
-        steps = "\n".join(f"{i}. {s}" for i, s in enumerate(exercise.steps, 1)) if exercise else ""
-        # Getting into position (get ready, or the rest before it): when to stop comes first.
-        getting_ready = phase.kind in (PhaseKind.GET_READY, PhaseKind.REST)
-        cautions = exercise.cautions if exercise is not None and getting_ready else ()
-        self._set("steps", (steps, cautions), lambda v: q("#session-steps", Static).update(steps_content(*v)))
-        next_name = self._next_name()
-        self._set("next", next_name, lambda v: q("#session-next-up", Static).update(
-            Content(f"Next: {v}" if v else "Last exercise")))
-        total = max(1, timer.total_planned_seconds)
-        done_seconds = round(timer.progress * total)
-        self._set("bar", done_seconds, lambda v: setattr(q("#session-bar", ProgressLine), "fraction", v / total))
-        left = f"{clock_text(timer.time_left)} left"
-        self._set_text("left", left, q("#session-left", Label))
-        self._set("badge", self._badge(timer), self.stretch_app.show_session_badge)
-        if self.stretch_app.cue_settings.get("cue_title", True):
-            what = phase.exercise_name or "stretchtui"
-            self._set("title", cues.countdown_title(timer.remaining, what, timer.paused),
-                      lambda v: self.stretch_app.write_terminal(cues.title(v)))
+        self.shown_digits = big
+        self.shown_counts = counts
+        self.shown_breath = self._breath(phase, self.exercises.get(phase.exercise_id), timer)
+        self.shown_done_seconds = round(timer.progress * max(1, timer.total_planned_seconds))
+        self.shown_left = f"{clock_text(timer.time_left)} left"
+        self.shown_badge = self._badge(timer)
+        if self.stretch_app.settings["cue_title"]:
+            self.shown_title = cues.countdown_title(timer.remaining, phase.exercise_name or "stretchtui", timer.paused)
+
+    # Each watcher shows one value (see the reactives above).
+
+    def watch_shown_phase(self, title: str) -> None:
+        self.query_one("#session-phase", Label).update(title)
+
+    def watch_shown_keys(self) -> None:
+        self.refresh_bindings()
+
+    def watch_shown_position(self, position: str) -> None:
+        self.query_one("#session-position", Label).update(position)
+
+    def watch_shown_exercise(self, exercise: tuple[str, str]) -> None:
+        name, side = exercise
+        self.query_one("#session-exercise", Static).update(
+            Content.from_markup(f"[b]{escape(name)}[/b][$accent]{escape(side)}[/]"))
+
+    def watch_shown_digits(self, big: str) -> None:
+        self.query_one("#session-digits", Digits).update(big)
+
+    def watch_shown_counts(self, before: str | None, counts: str) -> None:
+        update_text(self.query_one("#session-counts", Static), before, counts)
+
+    def watch_shown_cue(self, cue: str) -> None:
+        self.query_one("#session-cue", Static).update(Content(cue))
+
+    def watch_shown_breath(self, before: str | None, breath: str) -> None:
+        update_text(self.query_one("#session-breath", Static), before, breath)
+
+    def watch_shown_steps(self, steps: tuple[str, tuple[str, ...]]) -> None:
+        self.query_one("#session-steps", Static).update(steps_content(*steps))
+
+    def watch_shown_next(self, next_name: str) -> None:
+        self.query_one("#session-next-up", Static).update(
+            Content(f"Next: {next_name}" if next_name else "Last exercise"))
+
+    def watch_shown_done_seconds(self, done_seconds: int) -> None:
+        total = max(1, self.timer.total_planned_seconds) if self.timer is not None else 1
+        self.query_one("#session-bar", ProgressLine).fraction = done_seconds / total
+
+    def watch_shown_left(self, before: str | None, left: str) -> None:
+        update_text(self.query_one("#session-left", Label), before, left)
+
+    def watch_shown_badge(self, badge: SessionBadge) -> None:
+        self.stretch_app.show_session_badge(badge)
+
+    def watch_shown_title(self, title: str) -> None:
+        self.stretch_app.write_terminal(cues.title(title))
 
     def _badge(self, timer: SessionTimer) -> SessionBadge:
         """What the other screens' top bar says of this session while it runs behind them."""
@@ -508,44 +552,44 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         was_paused = timer.paused
         if not was_paused:
             self._control(timer.pause)
+        self._ask_what_hurts(timer, was_paused)
+
+    @work(exclusive=True, group=DIALOG_GROUP)
+    async def _ask_what_hurts(self, timer: SessionTimer, was_paused: bool) -> None:
+        """"This hurts": how much (Esc: it is fine, carry on), then, after noting it, a gentler
+        move, a position that eases it, or ending for today (core.after_hurt)."""
         phase = timer.phase
+        pain = await self.app.push_screen_wait(PainScreen(f"How much does {phase.exercise_name} hurt?",
+                                                          "0-9, or t for 10. Esc: it's fine, carry on."))
+        if pain is None:
+            if not was_paused:
+                self._control(timer.unpause)
+            return
+        self._hold_finish = True
+        self._handle(timer.hurt(pain))
         hurt_exercise = self.exercises.get(phase.exercise_id)
-
-        def answered(pain: int | None) -> None:
-            if pain is None:
-                if not was_paused:
-                    self._control(timer.unpause)
-                return
-            self._hold_finish = True
-            self._handle(timer.hurt(pain))
-            offer = None
-            if hurt_exercise is not None:
-                used = {p.exercise_id for p in timer.phases}
-                hurt_here = {r.exercise_id for r in timer.records if r.outcome.value == "hurt"}
-                offer = offer_after_hurt(hurt_exercise, self.exercises.values(), exclude=used, pain=pain,
-                                         conditions=self.conditions, hurt_recently=self.hurt_recently | hurt_here)
-
-            def decided(choice: str | None) -> None:
-                self._hold_finish = False
-                if choice == "end":
-                    self._finish(SessionStatus.PARTIAL, ask_pain=True)
-                    return
-                if choice == "take" and offer is not None and offer.exercise is not None:
-                    self._handle(timer.insert_alternative(offer.exercise))
-                if timer.finished:
-                    self._finish_complete()
-                elif timer.paused:
-                    self._control(timer.unpause)
-                self._refresh_display()
-
-            if offer is not None:
-                self.app.push_screen(AlternativeScreen(phase.exercise_name, offer), decided)
-            else:
-                self.notify(f"Stopped {phase.exercise_name} and noted it. Moving on.", severity="warning")
-                decided(None)
-
-        self.app.push_screen(PainScreen(f"How much does {phase.exercise_name} hurt?",
-                                        "0-9, or t for 10. Esc: it's fine, carry on."), answered)
+        offer = None
+        if hurt_exercise is not None:
+            used = {p.exercise_id for p in timer.phases}
+            hurt_here = {r.exercise_id for r in timer.records if r.outcome.value == "hurt"}
+            offer = offer_after_hurt(hurt_exercise, self.exercises.values(), exclude=used, pain=pain,
+                                     conditions=self.conditions, hurt_recently=self.hurt_recently | hurt_here)
+        choice: str | None = None
+        if offer is not None:
+            choice = await self.app.push_screen_wait(AlternativeScreen(phase.exercise_name, offer))
+        else:
+            self.notify(f"Stopped {phase.exercise_name} and noted it. Moving on.", severity="warning")
+        self._hold_finish = False
+        if choice == "end":
+            self._finish(SessionStatus.PARTIAL, ask_pain=True)
+            return
+        if choice == "take" and offer is not None and offer.exercise is not None:
+            self._handle(timer.insert_alternative(offer.exercise))
+        if timer.finished:
+            self._finish_complete()
+        elif timer.paused:
+            self._control(timer.unpause)
+        self._refresh_display()
 
     def action_end(self) -> None:
         timer = self.timer
@@ -555,16 +599,18 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         was_paused = timer.paused
         if not was_paused and not timer.finished:
             self._control(timer.pause)
+        self._ask_how_to_end(timer, was_paused)
 
-        def chosen(choice: str | None) -> None:
-            if choice == "partial":
-                self._finish(SessionStatus.PARTIAL, ask_pain=True)
-            elif choice == "discard":
-                self._finish(SessionStatus.DISCARDED, ask_pain=False)
-            elif not was_paused:
-                self._control(timer.unpause)
-
-        self.app.push_screen(EndSessionScreen(), chosen)
+    @work(exclusive=True, group=DIALOG_GROUP)
+    async def _ask_how_to_end(self, timer: SessionTimer, was_paused: bool) -> None:
+        """`q`: save as partial, discard, or keep going (as it was: paused or not)."""
+        choice = await self.app.push_screen_wait(EndSessionScreen())
+        if choice == "partial":
+            self._finish(SessionStatus.PARTIAL, ask_pain=True)
+        elif choice == "discard":
+            self._finish(SessionStatus.DISCARDED, ask_pain=False)
+        elif not was_paused:
+            self._control(timer.unpause)
 
     # ------------------------------------------------------------------ finishing
 
@@ -626,7 +672,10 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
             line = streak_line(streak.current, streak.today_done)
         self.app.push_screen(SummaryScreen(info, wall, line), lambda _: self.dismiss(info))
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         if self._ticker is not None:
             self._ticker.stop()
         self.stretch_app.show_session_badge(None)
+        # Closing (the summary read, or the app quitting) with a write still queued or waiting for
+        # the database: finish it here, before the app closes the store.
+        await asyncio.to_thread(self._writer.drain)

@@ -1,5 +1,6 @@
 """Settings: theme, the day-start hour, the daily goal, grace days, session cues and the health
-profile; each saved at once when changed, and nothing written by opening the screen."""
+profile; each saved at once when changed, and nothing written by opening the screen. The rows are
+the settings model's (core.settings.ON_SCREEN); the values are the app's `settings`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from textual.theme import Theme
 from textual.widgets import Button, Checkbox, Label, Select, Static, Switch
 
 from stretchtui.core.safety import SafetyCheck, State
-from stretchtui.core.settings import BY_KEY, SETTINGS
+from stretchtui.core.settings import BY_KEY, ON_SCREEN, Settings
 from stretchtui.core.vocabulary import Condition, label
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.widgets.keybar import KeyBar
@@ -64,22 +65,21 @@ class SettingsScreen(StretchAppMixin, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        # What the database holds, once read: until then the controls show defaults, and a change
-        # event from them (a Select posts one as it mounts) must never be taken for the user's.
+        # What the database holds, once read: until then a change event from the controls (a
+        # Select posts one as it mounts) must never be taken for the user's.
         self._saved: dict[str, Any] | None = None
         self._conditions: frozenset[Condition] | None = None
 
     def compose(self) -> ComposeResult:
-        yield NavBar("settings")
+        yield NavBar()
         with VerticalScroll(id="settings-body"):
             with Grid(id="settings-grid"):
-                yield Label("Theme", classes="setting-title")
-                yield Select([(name, name) for name in sorted(self.app.available_themes)], id="theme",
-                             allow_blank=False, value=self.app.theme, compact=True)
-                yield Static("Light and dark themes; Ctrl+T switches quickly.", classes="setting-help")
-                for spec in SETTINGS:
+                for spec in ON_SCREEN:  # the model's defaults until the saved values are shown (load)
                     yield Label(spec.title, classes="setting-title")
-                    if isinstance(spec.default, bool):
+                    if spec.key == "theme":  # the app's themes; the app saves the one chosen
+                        yield Select([(name, name) for name in sorted(self.app.available_themes)], id="theme",
+                                     allow_blank=False, value=self.app.theme, compact=True)
+                    elif isinstance(spec.default, bool):
                         yield Switch(spec.default, id=spec.key)
                     else:
                         yield Select([(_choice_label(spec.key, c), c) for c in spec.choices], id=spec.key,
@@ -98,6 +98,7 @@ class SettingsScreen(StretchAppMixin, Screen):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.watch(self.app, "settings", self._settings_changed, init=False)
         self.load()
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -109,17 +110,16 @@ class SettingsScreen(StretchAppMixin, Screen):
 
     @store_work(group="settings-load")
     def load(self) -> None:
+        """The saved settings and the safety check, read afresh (another process may have changed them)."""
         store = self.stretch_app.store
-        values = {spec.key: store.get_setting(spec.key, spec.default) for spec in SETTINGS}
+        values = store.settings()
         check = store.safety_check()
         self.app.call_from_thread(self._apply, values, check)
 
-    def _apply(self, values: dict[str, Any], check: SafetyCheck) -> None:
-        for key, value in values.items():
-            widget = self.query_one(f"#{key}")
-            with widget.prevent(Select.Changed, Switch.Changed):
-                widget.value = value
-        self._saved = dict(values)
+    def _apply(self, values: Settings, check: SafetyCheck) -> None:
+        if values != self.stretch_app.settings:
+            self.stretch_app.settings = values  # read, not written: the app catches up with the file
+        self._show(values)
         for condition in Condition:
             tick = self.query_one(f"#{_condition_id(condition)}", TickBox)
             with tick.prevent(Checkbox.Changed):
@@ -129,6 +129,20 @@ class SettingsScreen(StretchAppMixin, Screen):
         self._show_answers(check)
 
     # ------------------------------------------------------------------ settings
+
+    def _show(self, values: Settings) -> None:
+        """The controls show `values`, without taking them for changes."""
+        for spec in ON_SCREEN:
+            if spec.key != "theme":
+                widget = self.query_one(f"#{spec.key}")
+                with widget.prevent(Select.Changed, Switch.Changed):
+                    widget.value = values[spec.key]
+        self._saved = {spec.key: values[spec.key] for spec in ON_SCREEN}
+
+    def _settings_changed(self, values: Settings) -> None:
+        """A setting changed elsewhere (or its save landed): shown without reopening the screen."""
+        if self._saved is not None:
+            self._show(values)
 
     @on(Select.Changed, "#theme")
     def _theme(self, event: Select.Changed) -> None:
@@ -142,22 +156,14 @@ class SettingsScreen(StretchAppMixin, Screen):
     def _changed(self, event: Select.Changed | Switch.Changed) -> None:
         control = event.control
         key = control.id or ""
-        if key not in BY_KEY or self._saved is None:
-            return  # not a setting, or the saved values are not shown yet
+        if key not in BY_KEY or key == "theme" or self._saved is None:
+            return  # not a setting, the theme (the app saves it), or the saved values are not shown yet
         if event.value != control.value or event.value == self._saved.get(key):
             return  # stale (posted before the saved value was shown), or nothing new
-        value = BY_KEY[key].check(event.value)
+        spec = BY_KEY[key]
+        value = spec.check(event.value)
         self._saved[key] = value
-        self.save(key, value)
-
-    @store_work(group="settings-save")
-    def save(self, key: str, value: Any) -> None:
-        self.stretch_app.store.set_setting(key, value)
-        if key in self.stretch_app.cue_settings:
-            self.stretch_app.cue_settings[key] = value
-        elif key == "day_start_hour":
-            self.stretch_app.day_start_hour = int(value)
-        self.app.call_from_thread(self.notify, f"{BY_KEY[key].title}: saved.", timeout=2)
+        self.stretch_app.save_setting(key, value, f"{spec.title}: saved.")
 
     # ------------------------------------------------------------------ health profile
 

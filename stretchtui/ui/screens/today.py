@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual import on
@@ -80,7 +81,7 @@ class TodayScreen(StretchAppMixin, Screen):
 
 
     def compose(self) -> ComposeResult:
-        yield NavBar("today")
+        yield NavBar()
         with VerticalScroll(id="today-body"):
             # Each card shows its title until the numbers come (the database may still be opening).
             with Horizontal(id="today-top"):
@@ -98,6 +99,13 @@ class TodayScreen(StretchAppMixin, Screen):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.reload)  # the layout first; the numbers come from a thread
+        self.watch(self.app, "settings", self._settings_changed, init=False)
+
+    def _settings_changed(self, old: Mapping[str, object], new: Mapping[str, object]) -> None:
+        """A setting changed (here with m or p, or on Settings): the numbers follow, unless it was
+        only the theme."""
+        if any(old[key] != new[key] for key in new if key != "theme"):
+            self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -109,9 +117,10 @@ class TodayScreen(StretchAppMixin, Screen):
         from stretchtui.core.suggest import suggest
 
         store = self.stretch_app.store
+        settings = self.stretch_app.settings  # read as the store opened, then kept by the app
         day = self.stretch_app.current_day()
-        minutes = int(store.get_setting("suggest_minutes", 10))
-        place = str(store.get_setting("suggest_place", "floor"))
+        minutes = int(settings["suggest_minutes"])
+        place = str(settings["suggest_place"])
         request = store.suggestion_request(day, minutes, place)
         activity = {a.day: a for a in store.day_activities(since=day)}.get(day)
         checkins = store.checkins(since=day)
@@ -121,8 +130,7 @@ class TodayScreen(StretchAppMixin, Screen):
                        None)
         data = TodayData(
             day=day, streak=store.streak_summary(day),
-            goal_routines=int(store.get_setting("goal_routines", 1)),
-            goal_minutes=int(store.get_setting("goal_minutes", 5)),
+            goal_routines=int(settings["goal_routines"]), goal_minutes=int(settings["goal_minutes"]),
             minutes_today=(activity.completed_hold_seconds / 60) if activity else 0.0,
             routines_today=activity.completed_routines if activity else 0,
             pains_today=tuple(p.describe() for p in latest.values()), sitting_today=sitting,
@@ -206,25 +214,19 @@ class TodayScreen(StretchAppMixin, Screen):
         self.stretch_app.start_suggested(data.suggestion.routine, data.exercises)
 
     def action_cycle_minutes(self) -> None:
-        from stretchtui.core.suggest import MINUTES_CHOICES
-
-        choices = list(MINUTES_CHOICES)
-        current = self.data.minutes if self.data else 10
-        self._save_choice("suggest_minutes", choices[(choices.index(current) + 1) % len(choices)]
-                          if current in choices else 10)
+        self._next_choice("suggest_minutes")
 
     def action_cycle_place(self) -> None:
-        from stretchtui.core.suggest import PLACES
+        self._next_choice("suggest_place")
 
-        choices = list(PLACES)
-        current = self.data.place if self.data else "floor"
-        self._save_choice("suggest_place", choices[(choices.index(current) + 1) % len(choices)]
-                          if current in choices else "floor")
+    def _next_choice(self, key: str) -> None:
+        """Saves the setting's next choice; the suggestion follows once it has landed."""
+        from stretchtui.core.settings import BY_KEY
 
-    @store_work(group="today-write")
-    def _save_choice(self, key: str, value: object) -> None:
-        self.stretch_app.store.set_setting(key, value)
-        self.reload()
+        spec, current = BY_KEY[key], self.stretch_app.settings[key]
+        choices = spec.choices
+        self.stretch_app.save_setting(
+            key, choices[(choices.index(current) + 1) % len(choices)] if current in choices else spec.default)
 
     def action_safety(self) -> None:
         self.stretch_app.ask_safety_questions()

@@ -51,6 +51,8 @@ def describe_exercise(ex: Exercise, usage: str, conditions: frozenset[Condition]
     lines.append("")
     lines.append(f"[b $warning]! {CAUTIONS_HEADING}[/]")
     lines += [f" • {e(c)}" for c in ex.cautions]
+    if ex.easier:
+        lines.append(f" [i]Easier:[/i] {e(ex.easier)}")
     lines.append("")
     lines.append(f"[b $accent]Your history[/]\n {e(usage)}")
     if ex.sources:

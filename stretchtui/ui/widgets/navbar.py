@@ -6,18 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.content import Content
-from textual.reactive import reactive
 from textual.widgets import Static
 
-# (mode, key, title): the one list of main screens, also used for bindings and the palette.
-MAIN_SCREENS: tuple[tuple[str, str, str], ...] = (
-    ("today", "1", "Today"),
-    ("library", "2", "Library"),
-    ("routines", "3", "Routines"),
-    ("history", "4", "History"),
-    ("settings", "5", "Settings"),
-)
-RETURN_KEY = "0"  # back to a session left running with 1-5 (StretchApp.action_return_to_session)
+from stretchtui.ui.main_screens import MAIN_SCREENS, RETURN_KEY, mode_of
 
 
 @dataclass(frozen=True)
@@ -50,13 +41,18 @@ class NavBar(Static):
     }
     """
 
-    active: reactive[str] = reactive("")
-    """The mode of the screen this bar sits on."""
-
-    def __init__(self, active: str, *, subtitle: str = "") -> None:
+    def __init__(self, mode: str | None = None, *, subtitle: str = "") -> None:
+        """`mode`: only for a screen that belongs to a main screen without being one (the weekly
+        report is History's); a main screen's own bar finds its mode in MAIN_SCREENS."""
         super().__init__()
         self.subtitle = subtitle
-        self.set_reactive(NavBar.active, active)
+        self._belongs_to = mode
+
+    @property
+    def active(self) -> str:
+        """The mode highlighted: the one given, else the main screen this bar sits on, else the
+        mode whose stack the screen is on."""
+        return self._belongs_to or mode_of(self.screen) or self.app.current_mode
 
     def on_mount(self) -> None:
         self._stale = False
@@ -78,12 +74,12 @@ class NavBar(Static):
             self.refresh()
 
     def render(self) -> Content:
-        parts = []
-        for mode, key, title in MAIN_SCREENS:
-            if mode == self.active:
-                parts.append(f"[reverse b] {key} {title} [/]")
+        parts, active = [], self.active
+        for main in MAIN_SCREENS:
+            if main.mode == active:
+                parts.append(f"[reverse b] {main.key} {main.title} [/]")
             else:
-                parts.append(f"[@click=app.switch_mode('{mode}')] [$text-muted]{key}[/] {title} [/]")
+                parts.append(f"[@click=app.switch_mode('{main.mode}')] [$text-muted]{main.key}[/] {main.title} [/]")
         screens = Content.from_markup("".join(parts))
         badge: SessionBadge | None = getattr(self.app, "session_badge", None)
         if badge is not None:

@@ -2,7 +2,9 @@
 
 Pure: given the clock's now, the user's zone, the routines and exercises in a store and a seed, it
 returns the same export-format data (docs/export-format.md) every time. It is written into a store
-by the importer, so demo data takes the one write path a real import takes.
+by the importer (commands/demo.py), so demo data takes the one write path a real import takes. It
+lives beside the `demo` command rather than in core because the story names the seed library's
+routines and exercises by id (seed/*.toml), which core's rules never do.
 
 The story: someone with a sore lower back starts stretching. Pain starts around 6 and settles
 around 2, with day-to-day noise and a flare-up every month or two (pain 7 or more, no session that
@@ -18,18 +20,19 @@ import random
 import uuid as uuidlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from stretchtui.core.days import DEFAULT_DAY_START_HOUR, logical_day
 from stretchtui.core.errors import FieldError
-from stretchtui.core.instants import FIRST_DAY, check_instant
 from stretchtui.core.exchange import Bundle, OwnRoutine, to_plain
+from stretchtui.core.instants import FIRST_DAY, check_instant
 from stretchtui.core.library import USER_ID_PREFIX
-from stretchtui.core.model import Exercise, Origin, Routine, RoutineItem, plural
+from stretchtui.core.model import Exercise, Routine, RoutineItem
 from stretchtui.core.safety import QUESTION_KEYS
 from stretchtui.core.timer import Phase, PhaseKind, build_phases
+from stretchtui.core.vocabulary import Origin, plural
 
 MIN_YEARS, MAX_YEARS = 1, 50
 DAYS_PER_YEAR = 365
@@ -70,8 +73,8 @@ def check_span(now: datetime, years: int, where: str = "--years") -> int:
     first = now.date() - timedelta(days=years * DAYS_PER_YEAR + 2)
     if first < FIRST_DAY:
         most = (now.date() - FIRST_DAY).days // DAYS_PER_YEAR - 1
-        raise FieldError(where, f"{plural(years, 'year')} back from {now.date()} starts before {FIRST_DAY}, the earliest day "
-                                f"stretchtui keeps; at most {max(most, 0)} here")
+        raise FieldError(where, f"{plural(years, 'year')} back from {now.date()} starts before {FIRST_DAY}, "
+                                f"the earliest day stretchtui keeps; at most {max(most, 0)} here")
     return years
 
 
@@ -104,7 +107,7 @@ class _Story:
     def __init__(self, rng: random.Random, now: datetime, zone: ZoneInfo, routines: Sequence[Routine],
                  exercises: Mapping[str, Exercise], day_start_hour: int) -> None:
         self.rng = rng
-        self.now = now.astimezone(timezone.utc)
+        self.now = now.astimezone(UTC)
         self.zone = zone
         self.day_start_hour = day_start_hour
         self.exercises = dict(exercises)
@@ -122,7 +125,7 @@ class _Story:
     def local(self, day: date, minutes: float) -> datetime:
         """The UTC instant of a wall time `minutes` after midnight starting `day` (past 24 h: the next date)."""
         naive = datetime.combine(day, time()) + timedelta(minutes=minutes)
-        return naive.replace(tzinfo=self.zone).astimezone(timezone.utc)
+        return naive.replace(tzinfo=self.zone).astimezone(UTC)
 
     def stamp(self, instant: datetime) -> dict[str, Any]:
         return {"zone": self.zone.key, "day": logical_day(instant, self.zone, self.day_start_hour)}

@@ -5,42 +5,31 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
 from pathlib import Path
 
-from stretchtui.commands.common import db_path
+from stretchtui.commands.common import Parser
+from stretchtui.commands.registry import Command
+from stretchtui.store.location import resolve_db_path
 
-Handler = Callable[[argparse.Namespace], int]
+
+def _backup_arguments(parser: Parser) -> None:
+    parser.add_argument("--output", metavar="FILE", help="write the copy to FILE instead (a new file)")
 
 
-def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
-    backup = commands.add_parser(
-        "backup", help="copy the database into a checked backup file",
-        description="Copy the database, even while the app runs, into a private file checked with "
-                    "SQLite's integrity_check. Default: backups/ beside the database, with the time in the name.")
-    backup.add_argument("--output", metavar="FILE", help="write the copy to FILE instead (a new file)")
+def _restore_arguments(parser: Parser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the backup to restore, e.g. one from backups/")
 
-    restore = commands.add_parser(
-        "restore", help="replace the database with a backup (the replaced one is kept)",
-        description="Replace the database with a backup, after checking it. Refused while stretchtui has the "
-                    "database open. The database it replaces is kept in backups/.")
-    restore.add_argument("file", metavar="FILE", help="the backup to restore, e.g. one from backups/")
 
-    doctor = commands.add_parser(
-        "doctor", help="check the database, its file modes and backups",
-        description="Check the database (schema, quick_check, integrity_check, every stored value, WAL), file "
-                    "and directory modes, the file system and the age of the last backup. Reads only; exits 1 on a "
-                    "problem.")
-    doctor.add_argument("--fix", action="store_true",
+def _doctor_arguments(parser: Parser) -> None:
+    parser.add_argument("--fix", action="store_true",
                         help="make files 0600 and stretchtui's directories 0700 (never through a symbolic link)")
-    return {"backup": cmd_backup, "restore": cmd_restore, "doctor": cmd_doctor}
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from stretchtui.store.maintenance import manual_backup
     from stretchtui.store.output_guard import check_output_file
 
-    path = db_path(args)
+    path = resolve_db_path(args.db)
     output = None
     if args.output is not None:
         # The one output guard: never the database, its -wal/-shm/lock, backups/, a symlink, or a
@@ -55,7 +44,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from stretchtui.store.maintenance import restore
 
-    path = db_path(args)
+    path = resolve_db_path(args.db)
     result = restore(path, Path(args.file), args.clock)
     kept = f"; the database it replaced is kept as {result.kept}" if result.kept else ""
     print(f"Restored {path} from {result.source}{kept}.")
@@ -65,8 +54,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from stretchtui.store.doctor import PROBLEM, doctor
 
-    checks = doctor(db_path(args), args.clock, fix=args.fix)
+    checks = doctor(resolve_db_path(args.db), args.clock, fix=args.fix)
     for check in checks:
         remedy = f" -> {check.remedy}" if check.remedy else ""
         print(f"{check.level:<8} {check.subject}: {check.detail}{remedy}")
     return 1 if any(check.level == PROBLEM for check in checks) else 0
+
+
+COMMANDS = (
+    Command("backup", "copy the database into a checked backup file",
+            "Copy the database, even while the app runs, into a private file checked with SQLite's "
+            "integrity_check. Default: backups/ beside the database, with the time in the name.",
+            cmd_backup, _backup_arguments),
+    Command("restore", "replace the database with a backup (the replaced one is kept)",
+            "Replace the database with a backup, after checking it. Refused while stretchtui has the database "
+            "open. The database it replaces is kept in backups/.", cmd_restore, _restore_arguments),
+    Command("doctor", "check the database, its file modes and backups",
+            "Check the database (schema, quick_check, integrity_check, every stored value, WAL), file and "
+            "directory modes, the file system and the age of the last backup. Reads only; exits 1 on a problem.",
+            cmd_doctor, _doctor_arguments),
+)

@@ -1,0 +1,104 @@
+"""`stretchtui exercises`, `routines` and `suggest`: the library, and what it suggests today.
+They only read: a mistyped --db creates nothing, and a read-only database is read as it is."""
+
+from __future__ import annotations
+
+import argparse
+
+from stretchtui.commands.common import Parser, json_flag, opened_store, print_json
+from stretchtui.commands.registry import Command
+
+
+def _exercises_arguments(parser: Parser) -> None:
+    from stretchtui.core.vocabulary import Area
+
+    parser.add_argument("--area", choices=[a.value for a in Area], metavar="AREA",
+                        help="only exercises for this area: " + ", ".join(a.value for a in Area))
+    json_flag(parser)
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    from stretchtui.core.serialize import exercise_to_dict
+    from stretchtui.core.vocabulary import label
+
+    with opened_store(args, reads_only=True) as store:
+        exercises = [ex for ex in store.exercises() if args.area is None or args.area in ex.areas]
+    if args.json:
+        print_json([exercise_to_dict(ex) for ex in exercises])
+        return 0
+    if not exercises:
+        print("No exercises match.")
+    width = max((len(ex.id) for ex in exercises), default=0)
+    for ex in exercises:
+        areas = ", ".join(label(a) for a in ex.areas)
+        print(f"{ex.id:<{width}}  {ex.name}  [{label(ex.kind)}; {areas}; {ex.dose.describe()}]")
+    return 0
+
+
+def cmd_routines(args: argparse.Namespace) -> int:
+    from stretchtui.core.model import format_duration
+    from stretchtui.core.serialize import routine_to_dict
+    from stretchtui.core.vocabulary import plural
+
+    with opened_store(args, reads_only=True) as store:
+        index = store.exercise_index()
+        routines = store.routines()
+    if args.json:
+        print_json([routine_to_dict(r, index) for r in routines])
+        return 0
+    width = max((len(r.id) for r in routines), default=0)
+    for routine in routines:
+        own = " (own)" if routine.editable else ""
+        print(f"{routine.id:<{width}}  {routine.name}{own}  "
+              f"[{format_duration(routine.duration_seconds(index))}, {plural(len(routine.items), 'exercise')}]")
+    return 0
+
+
+def _suggest_arguments(parser: Parser) -> None:
+    from stretchtui.core.settings import BY_KEY
+
+    minutes, place = BY_KEY["suggest_minutes"], BY_KEY["suggest_place"]
+    parser.add_argument("--minutes", type=int, choices=minutes.choices, default=None, metavar="M",
+                        help=f"minutes available: {minutes.in_words()} (default: your last choice, "
+                             f"else {minutes.default})")
+    parser.add_argument("--place", choices=place.choices, default=None,
+                        help=f"where you are: {place.in_words()} (default: your last choice, else {place.default})")
+    json_flag(parser)
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from stretchtui.core.days import today
+    from stretchtui.core.model import format_duration
+    from stretchtui.core.suggest import suggest, to_json_dict
+
+    with opened_store(args, reads_only=True) as store:
+        minutes = args.minutes or int(store.get_setting("suggest_minutes"))
+        place = args.place or str(store.get_setting("suggest_place"))
+        request = store.suggestion_request(today(store.clock, store.day_start_hour()), minutes, place)
+    result = suggest(request)
+    if args.json:
+        print_json(to_json_dict(result, request.exercises))
+        return 0
+    if result.routine is not None:
+        print(f"{result.routine.name} ({format_duration(result.routine.duration_seconds(request.exercises))}):")
+        for item in result.routine.items:
+            exercise = request.exercises[item.exercise_id]
+            print(f"  - {exercise.name}: {item.dose_for(exercise).describe()}")
+    else:
+        print("No routine today.")
+    for line in result.why:
+        print(f"why: {line}")
+    for line in result.advice:
+        print(f"advice: {line}")
+    return 0
+
+
+COMMANDS = (
+    Command("exercises", "list the exercise library", "List the exercise library.", cmd_exercises,
+            _exercises_arguments),
+    Command("routines", "list built-in and own routines", "List built-in and own routines.", cmd_routines,
+            json_flag),
+    Command("suggest", "today's suggested routine and why",
+            "Today's suggested routine, from your recent pain and sitting notes.", cmd_suggest,
+            _suggest_arguments),
+)

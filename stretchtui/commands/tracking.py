@@ -1,0 +1,232 @@
+"""`stretchtui record`, `log`, `rest`, `stats` and `status`: noting what you did and how it went,
+and the streak at a glance. `status` runs in shell prompts and tmux status lines, often: it reads
+the file directly when it can (store.glance) and imports neither peewee nor textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from stretchtui.commands.common import (
+    CliError,
+    Parser,
+    day_argument,
+    json_flag,
+    opened_store,
+    print_json,
+    refuse_unknown_routine_before_creating,
+)
+from stretchtui.commands.registry import Command
+from stretchtui.core.errors import UserError
+from stretchtui.store.location import resolve_db_path
+
+if TYPE_CHECKING:
+    from stretchtui.core.checkins import Region
+    from stretchtui.store.day_summary import StreakNumbers
+
+# ---------------------------------------------------------------------- argument types
+
+
+def _pain(text: str) -> int:
+    from stretchtui.core.checkins import pain_value
+
+    try:
+        return pain_value(text)
+    except UserError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _region(text: str) -> Region:
+    from stretchtui.core.checkins import region_value
+
+    try:
+        return region_value(text)
+    except UserError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
+    if not 1 <= value <= 240:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1-240")
+    return value
+
+
+# ---------------------------------------------------------------------- record
+
+
+def _record_arguments(parser: Parser) -> None:
+    parser.add_argument("routine", metavar="ROUTINE_ID", nargs="?", help="the routine you did (optional)")
+    parser.add_argument("--at", metavar="ISO8601",
+                        help="when you started: local time without an offset (2026-11-21T07:30), "
+                             "or an instant with one; default now")
+    parser.add_argument("--minutes", type=_minutes, metavar="N",
+                        help="how long, 1-240 (default: the routine's duration)")
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from stretchtui.core.timeparse import typed_instant
+
+    clock = args.clock
+    at = typed_instant(args.at, clock, "--at") if args.at is not None else clock.now()
+    if args.routine is None and args.minutes is None:
+        raise CliError("say what you did: a ROUTINE_ID, --minutes N, or both")
+    if args.routine:
+        refuse_unknown_routine_before_creating(args, args.routine)
+    with opened_store(args) as store:
+        info = store.record_backfill(args.routine, at, args.minutes)
+    from stretchtui.core.days import day_label, today
+
+    minutes = round(info.active_seconds / 60)
+    print(f"Recorded {info.routine_name}: {minutes} min on {day_label(info.day, today(clock))}.")
+    return 0
+
+
+# ---------------------------------------------------------------------- log
+
+
+def _log_arguments(parser: Parser) -> None:
+    parser.add_argument("--pain", type=_pain, metavar="N", help="pain from 0 to 10 (or only --sitting or --note)")
+    parser.add_argument("--area", type=_region, metavar="AREA",
+                        help="lower-back (default), mid-upper-back, neck, hips-buttocks or leg")
+    parser.add_argument("--side", choices=["left", "right"], help="left or right, if one side")
+    parser.add_argument("--sitting", metavar="H", help="hours sat today, 0-24 in halves (7 or 7.5)")
+    parser.add_argument("--note", metavar="TEXT", default="", help="a short note")
+    parser.add_argument("--at", metavar="ISO8601", help="when: local time without an offset; default now")
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from stretchtui.core.checkins import PainEntry, Region, note_value, sitting_value
+    from stretchtui.core.timeparse import typed_instant
+
+    clock = args.clock
+    sitting = sitting_value(args.sitting, "--sitting")
+    note = note_value(args.note, "--note")
+    if args.pain is None and (args.side or args.area):
+        raise CliError("--area and --side say where the pain is: give --pain N with them")
+    if args.pain is None and sitting is None and not note:
+        raise CliError("say what to note: --pain N, --sitting H or --note TEXT (or more than one)")
+    at = typed_instant(args.at, clock, "--at") if args.at is not None else None
+    pains = [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, args.side or "")]
+    with opened_store(args) as store:
+        checkin = store.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
+    from stretchtui.core.days import day_label, today
+    from stretchtui.core.entries import checkin_summary
+
+    summary = checkin_summary(list(checkin.pains), checkin.sitting_hours, "", False)
+    said = summary if summary != "nothing noted" else "a note"
+    print(f"Noted {said} for {day_label(checkin.day, today(clock))}.")
+    return 0
+
+
+# ---------------------------------------------------------------------- rest
+
+
+def _rest_arguments(parser: Parser) -> None:
+    parser.add_argument("--date", type=day_argument, metavar="YYYY-MM-DD", help="the day (default today)")
+    parser.add_argument("--flare", action="store_true",
+                        help="mark a flare day instead: pain kept you from stretching (also keeps a streak alive)")
+    parser.add_argument("--force", action="store_true",
+                        help="mark a day before anything you recorded here (refused without it)")
+
+
+def cmd_rest(args: argparse.Namespace) -> int:
+    from stretchtui.core.days import day_label, today
+    from stretchtui.core.entries import MARK_NOUNS, MarkKind
+    from stretchtui.core.instants import day_not_later
+    from stretchtui.store.corrections import MarkRefused
+
+    clock = args.clock
+    kind = MarkKind.FLARE if args.flare else MarkKind.REST
+    if args.date is not None and not resolve_db_path(args.db).exists():
+        # Refused before a database is created; a new one has the default day start and no entry.
+        current = today(clock)
+        if day_not_later(args.date, current, "--date") != current and not args.force:
+            raise CliError(f"--date: {args.date:%a %d %b %Y} is before anything you recorded here (nothing is "
+                           "recorded yet); add --force to mark it anyway")
+    with opened_store(args) as store:
+        current = today(clock, store.day_start_hour())
+        day = day_not_later(args.date or current, current, "--date")
+        try:
+            added = store.set_day_mark(day, kind, force=args.force)
+        except MarkRefused as refused:
+            raise CliError(f"--date: {refused}"
+                           + ("; add --force to mark it anyway" if refused.needs_force else "")) from None
+    print(f"{day_label(day, current)} is {'now' if added else 'already'} a {MARK_NOUNS[kind]}.")
+    return 0
+
+
+# ---------------------------------------------------------------------- stats and status
+
+
+def _streak_numbers(args: argparse.Namespace) -> StreakNumbers:
+    """Read straight from the file when it can be (store.glance: no peewee, nothing written);
+    otherwise through the store, which creates, migrates or explains the file first."""
+    from stretchtui.store.glance import glance_streak_numbers
+
+    numbers = glance_streak_numbers(resolve_db_path(args.db), args.clock)
+    if numbers is not None:
+        return numbers
+    from stretchtui.store.day_summary import streak_numbers
+
+    with opened_store(args, reads_only=True, quick_check=False) as store:  # read only, and often (a status line)
+        return streak_numbers(store.day_activities(), store.settings(), store.clock)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    summary, week, day_start = _streak_numbers(args)
+    data = {
+        "current_streak": summary.current,
+        "longest_streak": summary.longest,
+        "longest_streak_start": summary.longest_start.isoformat() if summary.longest_start else None,
+        "longest_streak_end": summary.longest_end.isoformat() if summary.longest_end else None,
+        "strength": round(summary.strength, 4),
+        "today_done": summary.today_done,
+        "week": {"minutes": round(week.minutes, 1), "sessions": week.sessions, "days_done": week.days_done},
+        "day_start_hour": day_start,
+    }
+    if args.json:
+        print_json(data)
+        return 0
+    from stretchtui.core.vocabulary import plural
+
+    print(f"Streak: {plural(summary.current, 'day')} ({'done today' if summary.today_done else 'not yet today'}); "
+          f"longest {summary.longest}; habit strength {summary.strength:.0%}")
+    print(f"This week: {plural(week.days_done, 'day')} done, {plural(week.sessions, 'session')}, "
+          f"{plural(week.minutes, 'minute', shown=f'{week.minutes:.0f}')}")
+    return 0
+
+
+def _status_arguments(parser: Parser) -> None:
+    parser.add_argument("--ascii", action="store_true", help="ASCII only, for terminals without Unicode")
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from stretchtui.core.glyphs import ASCII, glyphs_for
+
+    summary, _week, _ = _streak_numbers(args)
+    glyphs = ASCII if args.ascii else glyphs_for(sys.stdout.encoding)
+    mark = glyphs.done if summary.today_done else glyphs.not_done
+    state = "done today" if summary.today_done else "not yet today"
+    print(f"{mark} {summary.current}d streak, {state}")
+    return 0
+
+
+COMMANDS = (
+    Command("record", "record a session done away from the terminal",
+            "Record a session done away from the terminal (a backfill).", cmd_record, _record_arguments),
+    Command("log", "note pain (and sitting hours) for today",
+            "Note your pain, and optionally hours sat and a note.", cmd_log, _log_arguments),
+    Command("rest", "mark a rest or flare day (keeps a streak alive, never extends it)",
+            "Mark a rest day (or, with --flare, a flare day): it keeps a streak alive without extending it. "
+            "Not on a day that already met your goal. `stretchtui remove ID` takes a mark away.",
+            cmd_rest, _rest_arguments),
+    Command("stats", "streak and this week's numbers", "Streak, habit strength and this week's numbers.",
+            cmd_stats, json_flag),
+    Command("status", "one short line for a shell prompt or tmux status bar",
+            "One short line for a shell prompt or a tmux status bar.", cmd_status, _status_arguments),
+)
