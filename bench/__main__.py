@@ -17,7 +17,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import exchange, measures
@@ -37,9 +37,11 @@ def machine() -> str:
         pass
     from importlib.metadata import version
 
-    return (f"{model}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.platform()}; "
-            f"Textual {version('textual')}; SQLite {sqlite3.sqlite_version}; "
-            f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; load average {os.getloadavg()[1]:.1f} (5 min)")
+    return (
+        f"{model}, {os.cpu_count()} cores; Python {platform.python_version()}; {platform.platform()}; "
+        f"Textual {version('textual')}; SQLite {sqlite3.sqlite_version}; "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average {os.getloadavg()[1]:.1f} (5 min)"
+    )
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -48,13 +50,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="shorter hold windows (10 s) and 3 runs, for development")
     parser.add_argument("--years", type=int, default=10, help="years of demo history (default 10)")
     parser.add_argument("--hold-seconds", type=float, default=None, help="CPU/output window per run (default 60)")
-    parser.add_argument("--only", nargs="+", choices=MEASURES, metavar="NAME",
-                        help=f"only these figures: {', '.join(MEASURES)}")
-    parser.add_argument("--profile", choices=("startup", "history", "status", "stats"),
-                        help="print a pyinstrument profile of one thing instead of the table")
-    parser.add_argument("--tree", type=Path, metavar="DIR",
-                        help="measure the stretchtui package in DIR (a copy of the source, e.g. before a change) "
-                             "instead of the installed one; not with hold")
+    parser.add_argument(
+        "--only", nargs="+", choices=MEASURES, metavar="NAME", help=f"only these figures: {', '.join(MEASURES)}"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("startup", "history", "status", "stats"),
+        help="print a pyinstrument profile of one thing instead of the table",
+    )
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        metavar="DIR",
+        help="measure the stretchtui package in DIR (a copy of the source, e.g. before a change) "
+        "instead of the installed one; not with hold",
+    )
     args = parser.parse_args(argv)
     if args.tree is not None and (args.profile or "hold" in (args.only or MEASURES)):
         parser.error("--tree measures start-up, History, the commands and memory: add --only without hold")
@@ -83,14 +93,23 @@ def main(argv: list[str] | None = None) -> int:
             return profile(args.profile, db)
         wanted = args.only or MEASURES
         plan = [
-            ("startup", "start-up, against a bare Textual app",
-             lambda: measures.startup_ratio(db, args.runs * 3, args.years)),
+            (
+                "startup",
+                "start-up, against a bare Textual app",
+                lambda: measures.startup_ratio(db, args.runs * 3, args.years),
+            ),
             ("history", "opening History", lambda: measures.history_open(db, args.runs, args.years)),
             ("status", "stretchtui status", lambda: measures.cli_wall_time(db, args.runs * 2, args.years, "status")),
-            ("stats", "stretchtui stats --json",
-             lambda: measures.cli_wall_time(db, args.runs * 2, args.years, "stats", "--json")),
-            ("hold", f"a hold, {args.runs} x {args.hold_seconds:.0f} s",
-             lambda: measures.hold(db, workdir, args.runs, args.hold_seconds)),
+            (
+                "stats",
+                "stretchtui stats --json",
+                lambda: measures.cli_wall_time(db, args.runs * 2, args.years, "stats", "--json"),
+            ),
+            (
+                "hold",
+                f"a hold, {args.runs} x {args.hold_seconds:.0f} s",
+                lambda: measures.hold(db, workdir, args.runs, args.hold_seconds),
+            ),
             ("memory", "memory", lambda: measures.memory(db, args.runs, args.years)),
             ("exchange", "export and import", lambda: exchange.exchange(db, workdir, args.runs, args.years)),
         ]
@@ -102,15 +121,19 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as error:  # one broken measurement must not lose the others
                     message = " ".join(f"{type(error).__name__}: {error}".split())
                     results.append(Result(what, float("nan"), "", error=message[:160]))
-    print(f"\nstretchtui benchmark: median of {args.runs} runs ({args.runs * 2} for the command line, "
-          f"{args.runs * 3} for start-up: a ratio of two medians of a short time, the noisiest figure)"
-          + (f"; the source in {args.tree}" if args.tree else ""))
+    print(
+        f"\nstretchtui benchmark: median of {args.runs} runs ({args.runs * 2} for the command line, "
+        f"{args.runs * 3} for start-up: a ratio of two medians of a short time, the noisiest figure)"
+        + (f"; the source in {args.tree}" if args.tree else "")
+    )
     print(machine())
     print()
     print(format_table(results))
     misses = missed(results)
-    print(f"\n{len(misses)} target{'s' if len(misses) != 1 else ''} missed" + (
-        ": " + ", ".join(r.name for r in misses) if misses else "."))
+    print(
+        f"\n{len(misses)} target{'s' if len(misses) != 1 else ''} missed"
+        + (": " + ", ".join(r.name for r in misses) if misses else ".")
+    )
     return 0
 
 

@@ -6,11 +6,11 @@ import os
 import shutil
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 # The moment the screenshots show (the tests' frozen instant): Saturday 21 Nov 2026, 09:30 in Berlin.
-FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=timezone.utc)
+FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 ZONE = "Europe/Berlin"
 REPO = Path(__file__).resolve().parent.parent
 

@@ -19,13 +19,20 @@ PEAK_OF_CHILD = (  # measured from a small process: a fork of this one would cou
     "import resource, subprocess, sys\n"
     "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
     "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "sys.stderr.write(done.stderr[-500:])\n")
+    "sys.stderr.write(done.stderr[-500:])\n"
+)
 
 
 def _peak_mb(*args: str) -> float:
     """Run `stretchtui ARGS`; its peak resident memory in MB (ru_maxrss is in KiB on Linux)."""
-    done = subprocess.run([sys.executable, "-c", PEAK_OF_CHILD, *measures.stretchtui_command(), *args],
-                          capture_output=True, text=True, env=measures._env(), cwd=measures._cwd(), timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_OF_CHILD, *measures.stretchtui_command(), *args],
+        capture_output=True,
+        text=True,
+        env=measures._env(),
+        cwd=measures._cwd(),
+        timeout=900,
+    )
     code, kib = done.stdout.split()
     if code != "0":
         raise RuntimeError(f"stretchtui {args[2]} failed: {done.stderr.strip()}")
@@ -52,7 +59,7 @@ class LockProbe:
         finally:
             conn.close()
 
-    def __enter__(self) -> "LockProbe":
+    def __enter__(self) -> LockProbe:
         self._thread.start()
         return self
 
@@ -78,10 +85,28 @@ def exchange(db: Path, workdir: Path, runs: int, years: int) -> list[Result]:
         for path in (exported, target, Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}.lock")):
             path.unlink(missing_ok=True)
     return [
-        Result(f"peak memory of stretchtui export, {years} years", median_of(exporting), "MB",
-               TARGETS["memory_mb"], spread(exporting, "MB"), digits=0),
-        Result(f"peak memory of stretchtui import, {years} years", median_of(importing), "MB",
-               TARGETS["memory_mb"], spread(importing, "MB"), digits=0),
-        Result("longest wait for the write lock during that import", median_of(waits), "ms",
-               TARGETS["lock_wait_ms"], spread(waits, "ms"), digits=0),
+        Result(
+            f"peak memory of stretchtui export, {years} years",
+            median_of(exporting),
+            "MB",
+            TARGETS["memory_mb"],
+            spread(exporting, "MB"),
+            digits=0,
+        ),
+        Result(
+            f"peak memory of stretchtui import, {years} years",
+            median_of(importing),
+            "MB",
+            TARGETS["memory_mb"],
+            spread(importing, "MB"),
+            digits=0,
+        ),
+        Result(
+            "longest wait for the write lock during that import",
+            median_of(waits),
+            "ms",
+            TARGETS["lock_wait_ms"],
+            spread(waits, "ms"),
+            digits=0,
+        ),
     ]

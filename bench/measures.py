@@ -34,8 +34,15 @@ BARE_APP = (
 LONG_HOLD_EXERCISE = "childs-pose"  # a mobility hold: its breathing cue changes every 4 s, the busiest kind
 LONG_HOLD_SECONDS = 600
 
-TARGETS = {"startup_ratio": 1.25, "history_ms": 150, "cli_ms": 150, "hold_cpu_percent": 1.0,
-           "hold_bytes_per_second": 2048, "memory_mb": 100, "demo_seconds": 30}
+TARGETS = {
+    "startup_ratio": 1.25,
+    "history_ms": 150,
+    "cli_ms": 150,
+    "hold_cpu_percent": 1.0,
+    "hold_bytes_per_second": 2048,
+    "memory_mb": 100,
+    "demo_seconds": 30,
+}
 
 
 APP_TREE: Path | None = None
@@ -74,11 +81,23 @@ def _terminal(argv: list[str]) -> TerminalProcess:
 def demo_write(path: Path, years: int) -> Result:
     """`stretchtui demo --no-launch` as a user runs it: generate, validate and import."""
     started = time.perf_counter()
-    subprocess.run([*stretchtui_command(), "demo", "--no-launch", "--years", str(years), "--db", str(path)],
-                   check=True, capture_output=True, env=_env(), cwd=_cwd(), timeout=600)
+    subprocess.run(
+        [*stretchtui_command(), "demo", "--no-launch", "--years", str(years), "--db", str(path)],
+        check=True,
+        capture_output=True,
+        env=_env(),
+        cwd=_cwd(),
+        timeout=600,
+    )
     seconds = time.perf_counter() - started
-    return Result(f"write {years} years of demo data (stretchtui demo)", seconds, "s", TARGETS["demo_seconds"],
-                  "one run", digits=1)
+    return Result(
+        f"write {years} years of demo data (stretchtui demo)",
+        seconds,
+        "s",
+        TARGETS["demo_seconds"],
+        "one run",
+        digits=1,
+    )
 
 
 def database_size(path: Path, years: int) -> Result:
@@ -115,12 +134,22 @@ def startup_ratio(db: Path, runs: int, years: int) -> list[Result]:
     results = []
     # The target is the issue's, for the first frame. Today's numbers come from the database, which
     # opens in a thread after that frame; their time is shown to follow it, without a target.
-    for what, runs_of, target in (("first frame of Today", first, TARGETS["startup_ratio"]),
-                                  ("Today drawn with its numbers", loaded, None)):
+    for what, runs_of, target in (
+        ("first frame of Today", first, TARGETS["startup_ratio"]),
+        ("Today drawn with its numbers", loaded, None),
+    ):
         wall, cpu = median_of([w for w, _ in runs_of]), median_of([c for _, c in runs_of])
-        results.append(Result(f"{what}, {years} years: ratio to a bare Textual app", wall / bare_wall, "x", target,
-                              f"app {wall * 1000:.0f} ms, bare app {bare_wall * 1000:.0f} ms "
-                              f"(CPU {cpu * 1000:.0f} / {bare_cpu * 1000:.0f} ms)", digits=2))
+        results.append(
+            Result(
+                f"{what}, {years} years: ratio to a bare Textual app",
+                wall / bare_wall,
+                "x",
+                target,
+                f"app {wall * 1000:.0f} ms, bare app {bare_wall * 1000:.0f} ms "
+                f"(CPU {cpu * 1000:.0f} / {bare_cpu * 1000:.0f} ms)",
+                digits=2,
+            )
+        )
     return results
 
 
@@ -139,8 +168,15 @@ def history_open(db: Path, runs: int, years: int) -> list[Result]:
             shown = term.wait_for(HISTORY_LOADED, after=mark)
             times.append((term.started + shown - pressed) * 1000)
             cpu.append((term.cpu_seconds() - cpu_before) * 1000)
-    return [Result(f"open History (4 on Today until its week is drawn), {years} years", median_of(times), "ms",
-                   TARGETS["history_ms"], f"{spread(times, 'ms')}; CPU {median_of(cpu):.0f} ms")]
+    return [
+        Result(
+            f"open History (4 on Today until its week is drawn), {years} years",
+            median_of(times),
+            "ms",
+            TARGETS["history_ms"],
+            f"{spread(times, 'ms')}; CPU {median_of(cpu):.0f} ms",
+        )
+    ]
 
 
 # ---------------------------------------------------------------------- command line
@@ -151,13 +187,26 @@ def cli_wall_time(db: Path, runs: int, years: int, *args: str) -> list[Result]:
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run([*stretchtui_command(), "--db", str(db), *args], check=True, capture_output=True,
-                       env=_env(), cwd=_cwd(), timeout=60)
+        subprocess.run(
+            [*stretchtui_command(), "--db", str(db), *args],
+            check=True,
+            capture_output=True,
+            env=_env(),
+            cwd=_cwd(),
+            timeout=60,
+        )
         times.append((time.perf_counter() - started) * 1000)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
-    return [Result(f"stretchtui {' '.join(args)}, {years} years (wall time)", median_of(times), "ms",
-                   TARGETS["cli_ms"], f"{spread(times, 'ms')}; CPU {median_of(cpu):.0f} ms")]
+    return [
+        Result(
+            f"stretchtui {' '.join(args)}, {years} years (wall time)",
+            median_of(times),
+            "ms",
+            TARGETS["cli_ms"],
+            f"{spread(times, 'ms')}; CPU {median_of(cpu):.0f} ms",
+        )
+    ]
 
 
 # ---------------------------------------------------------------------- a long hold
@@ -171,8 +220,14 @@ def add_long_hold(db: Path) -> str:
 
     store = Store.open(db, SystemClock())
     try:
-        routine = store.save_routine(Routine(id="", name="Bench long hold", origin=Origin.USER,
-                                             items=(RoutineItem(LONG_HOLD_EXERCISE, hold_seconds=LONG_HOLD_SECONDS),)))
+        routine = store.save_routine(
+            Routine(
+                id="",
+                name="Bench long hold",
+                origin=Origin.USER,
+                items=(RoutineItem(LONG_HOLD_EXERCISE, hold_seconds=LONG_HOLD_SECONDS),),
+            )
+        )
     finally:
         store.close()
     return routine.id
@@ -196,10 +251,21 @@ def hold(db: Path, workdir: Path, runs: int, window: float) -> list[Result]:
             cpu.append((term.cpu_seconds() - cpu_before) / elapsed * 100)
             rates.append(written / elapsed)
     return [
-        Result(f"CPU during a hold ({window:.0f} s windows)", median_of(cpu), "% of a core",
-               TARGETS["hold_cpu_percent"], spread(cpu, "%", 2), digits=2),
-        Result("bytes written to the terminal per second of hold", median_of(rates), "B/s",
-               TARGETS["hold_bytes_per_second"], spread(rates, "B/s")),
+        Result(
+            f"CPU during a hold ({window:.0f} s windows)",
+            median_of(cpu),
+            "% of a core",
+            TARGETS["hold_cpu_percent"],
+            spread(cpu, "%", 2),
+            digits=2,
+        ),
+        Result(
+            "bytes written to the terminal per second of hold",
+            median_of(rates),
+            "B/s",
+            TARGETS["hold_bytes_per_second"],
+            spread(rates, "B/s"),
+        ),
     ]
 
 
@@ -218,5 +284,13 @@ def memory(db: Path, runs: int, years: int) -> list[Result]:
             values = term.memory_kib()
             peaks.append(values["VmHWM"] * 1024 / 1e6)
             resident.append(values["VmRSS"] * 1024 / 1e6)
-    return [Result(f"peak resident memory, {years} years, Today then History", median_of(peaks), "MB",
-                   TARGETS["memory_mb"], f"VmHWM; VmRSS after {median_of(resident):.0f} MB", digits=1)]
+    return [
+        Result(
+            f"peak resident memory, {years} years, Today then History",
+            median_of(peaks),
+            "MB",
+            TARGETS["memory_mb"],
+            f"VmHWM; VmRSS after {median_of(resident):.0f} MB",
+            digits=1,
+        )
+    ]

@@ -19,8 +19,9 @@ from bench.common import settle
 def profile(what: str, db: Path) -> int:
     if what in ("status", "stats"):
         args = ["status"] if what == "status" else ["stats", "--json"]
-        return subprocess.call([sys.executable, "-m", "pyinstrument", "-r", "text", "-m", "stretchtui",
-                                "--db", str(db), *args])
+        return subprocess.call(
+            [sys.executable, "-m", "pyinstrument", "-r", "text", "-m", "stretchtui", "--db", str(db), *args]
+        )
     from pyinstrument import Profiler
 
     profiler = Profiler(async_mode="disabled")

@@ -121,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.screenshots", description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="100x32", help="columns x rows (default 100x32)")
     parser.add_argument("--output", type=Path, default=REPO / "screenshots", help="folder for the SVG files")
-    parser.add_argument("names", nargs="*", choices=[[], *SHOTS], metavar="NAME",
-                        help=f"only these screens ({', '.join(SHOTS)})")
+    parser.add_argument(
+        "names", nargs="*", choices=[[], *SHOTS], metavar="NAME", help=f"only these screens ({', '.join(SHOTS)})"
+    )
     args = parser.parse_args(argv)
     columns, rows = (int(n) for n in args.size.lower().split("x"))
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
@@ -134,8 +135,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.names or SHOTS:
             started = time.perf_counter()
             target = asyncio.run(take(name, template, workdir, args.output, (columns, rows)))
-            print(f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
-                  f"  ({time.perf_counter() - started:.1f} s)")
+            print(
+                f"{target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
+                f"  ({time.perf_counter() - started:.1f} s)"
+            )
     return 0
 
 

@@ -48,12 +48,20 @@ HEADERS = ("measure", "result", "target", "", "detail")
 
 def format_table(results: list[Result]) -> str:
     """A plain-text table (also valid Markdown, for docs/performance.md)."""
-    rows = [(r.name, r.shown(r.value), f"<= {r.shown(r.target)}" if r.target is not None else "—", r.verdict or "—",
-             r.error or r.detail) for r in results]
+    rows = [
+        (
+            r.name,
+            r.shown(r.value),
+            f"<= {r.shown(r.target)}" if r.target is not None else "—",
+            r.verdict or "—",
+            r.error or r.detail,
+        )
+        for r in results
+    ]
     widths = [max(len(str(row[i])) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
 
     def line(cells) -> str:
-        return "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths)) + " |"
+        return "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=False)) + " |"
 
     divider = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
     return "\n".join([line(HEADERS), divider, *(line(row) for row in rows)])

@@ -27,16 +27,31 @@ def plain(data: bytes) -> str:
 
 
 class TerminalProcess:
-    def __init__(self, argv: Sequence[str], *, size: tuple[int, int] = (100, 32),
-                 env: dict[str, str] | None = None, cwd: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        size: tuple[int, int] = (100, 32),
+        env: dict[str, str] | None = None,
+        cwd: str | os.PathLike[str] | None = None,
+    ) -> None:
         columns, rows = size
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        environment = dict(os.environ if env is None else env, TERM="xterm-256color", COLUMNS=str(columns),
-                           LINES=str(rows))
+        environment = dict(
+            os.environ if env is None else env, TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows)
+        )
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave, env=environment,
-                                        cwd=cwd, start_new_session=True, close_fds=True)
+        self.process = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=environment,
+            cwd=cwd,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.output = bytearray()
 
@@ -62,13 +77,15 @@ class TerminalProcess:
         deadline = time.perf_counter() + timeout
         searched = after
         while True:
-            window = plain(bytes(self.output[max(after, searched - 4096):]))
+            window = plain(bytes(self.output[max(after, searched - 4096) :]))
             if needle in window:
                 return time.perf_counter() - self.started
             searched = len(self.output)
             left = deadline - time.perf_counter()
             if left <= 0 or self.process.poll() is not None:
-                raise RuntimeError(f"{needle!r} did not appear; the screen ended with {plain(bytes(self.output[-600:]))!r}")
+                raise RuntimeError(
+                    f"{needle!r} did not appear; the screen ended with {plain(bytes(self.output[-600:]))!r}"
+                )
             self.pump(min(left, 0.05))
 
     def drain(self, seconds: float) -> int:
@@ -112,7 +129,7 @@ class TerminalProcess:
         finally:
             os.close(self.master)
 
-    def __enter__(self) -> "TerminalProcess":
+    def __enter__(self) -> TerminalProcess:
         return self
 
     def __exit__(self, *_exc: object) -> None:

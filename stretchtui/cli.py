@@ -27,8 +27,9 @@ def global_parser() -> Parser:
     """The options that come before any command (alone, they launch the app)."""
     parser = Parser(prog="stretchtui", description="A terminal habit tracker for daily back-care stretching.")
     parser.add_argument("--version", action="version", version=f"stretchtui {__version__}")
-    parser.add_argument("--db", metavar="PATH",
-                        help="database file (default: $STRETCHTUI_DB, else the user data directory)")
+    parser.add_argument(
+        "--db", metavar="PATH", help="database file (default: $STRETCHTUI_DB, else the user data directory)"
+    )
     return parser
 
 

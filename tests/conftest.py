@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +27,7 @@ from stretchtui.store import Store
 # workers and every `python -m stretchtui` a test starts (hundreds): none recompiles the package.
 use_bytecode_cache()
 
-FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=timezone.utc)  # a Saturday, 09:30 in Berlin
+FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)  # a Saturday, 09:30 in Berlin
 ZONE = "Europe/Berlin"
 T = TypeVar("T")
 

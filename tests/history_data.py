@@ -31,8 +31,18 @@ class PlannedSession:
 
     def step(self, index: int) -> StepRecord:
         item, outcome = self.routine.items[index], self.outcomes[index]
-        return StepRecord(index, item.exercise_id, item.exercise_id, 1, Side.BOTH, HOLD_SECONDS,
-                          float(HOLD_SECONDS) if outcome is Outcome.DONE else 3.0, 0, 0, outcome)
+        return StepRecord(
+            index,
+            item.exercise_id,
+            item.exercise_id,
+            1,
+            Side.BOTH,
+            HOLD_SECONDS,
+            float(HOLD_SECONDS) if outcome is Outcome.DONE else 3.0,
+            0,
+            0,
+            outcome,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,9 @@ def plan_history(store: Store, clock, days: int, seed: int) -> Iterator[PlannedD
         outcomes = tuple(Outcome.SKIPPED if rng.random() < 0.1 else Outcome.DONE for _ in routine.items)
         status = SessionStatus.PARTIAL if rng.random() < 0.1 else SessionStatus.COMPLETE
         pain_after = max(0, pain - rng.choice([0, 1, 1, 2]))
-        yield PlannedDay(day, at, pain, sitting, rest=False,
-                         session=PlannedSession(routine, outcomes, status, pain_after))
+        yield PlannedDay(
+            day, at, pain, sitting, rest=False, session=PlannedSession(routine, outcomes, status, pain_after)
+        )
 
 
 def fill_history(store: Store, clock, days: int = 90, seed: int = 7) -> None:
@@ -81,11 +92,11 @@ def fill_history(store: Store, clock, days: int = 90, seed: int = 7) -> None:
         session = planned.session
         if session is None:
             continue
-        info = store.start_session(session.routine.id, session.routine.name, PLANNED_SECONDS,
-                                   pain_before=planned.pain)
+        info = store.start_session(session.routine.id, session.routine.name, PLANNED_SECONDS, pain_before=planned.pain)
         for index in range(len(session.routine.items)):
-            store.record_step(info.id, session.step(index), active_seconds=HOLD_SECONDS * (index + 1.0),
-                              resume_state=None)
+            store.record_step(
+                info.id, session.step(index), active_seconds=HOLD_SECONDS * (index + 1.0), resume_state=None
+            )
         store.finish_session(info.id, session.status, pain_after=session.pain_after)
     clock.instant = original
 
@@ -97,41 +108,74 @@ def fill_history_fast(store: Store, clock, days: int = 3650, seed: int = 7) -> N
 
     day_start = store.day_start_hour()
     zone = ZoneInfo(clock.zone_name)
-    rows: dict[type, list[dict]] = {m.Checkin: [], m.CheckinPain: [], m.DayMark: [], m.Session: [],
-                                    m.SessionStep: []}
+    rows: dict[type, list[dict]] = {m.Checkin: [], m.CheckinPain: [], m.DayMark: [], m.Session: [], m.SessionStep: []}
     checkin_id = m.Checkin.select(fn.MAX(m.Checkin.id)).scalar() or 0
     session_id = m.Session.select(fn.MAX(m.Session.id)).scalar() or 0
     for planned in plan_history(store, clock, days, seed):
         stamp = EventTime.at(planned.at, zone, day_start)
         when = dict(zone=stamp.zone, day=stamp.day)
         checkin_id += 1
-        rows[m.Checkin].append(dict(id=checkin_id, uuid=str(uuid.uuid4()), at=stamp.at_utc, source="app",
-                                    sitting_hours=planned.sitting, note="", no_comfortable_position=False,
-                                    **when))
-        rows[m.CheckinPain].append(dict(checkin=checkin_id, region=Region.LOWER_BACK.value, side="",
-                                        pain=planned.pain))
+        rows[m.Checkin].append(
+            dict(
+                id=checkin_id,
+                uuid=str(uuid.uuid4()),
+                at=stamp.at_utc,
+                source="app",
+                sitting_hours=planned.sitting,
+                note="",
+                no_comfortable_position=False,
+                **when,
+            )
+        )
+        rows[m.CheckinPain].append(dict(checkin=checkin_id, region=Region.LOWER_BACK.value, side="", pain=planned.pain))
         if planned.rest:
-            rows[m.DayMark].append(dict(uuid=str(uuid.uuid4()), day=planned.day, kind="rest", at=stamp.at_utc,
-                                        zone=stamp.zone))
+            rows[m.DayMark].append(
+                dict(uuid=str(uuid.uuid4()), day=planned.day, kind="rest", at=stamp.at_utc, zone=stamp.zone)
+            )
         session = planned.session
         if session is None:
             continue
         session_id += 1
         items = len(session.routine.items)
-        rows[m.Session].append(dict(
-            id=session_id, uuid=str(uuid.uuid4()), routine=session.routine.id, routine_name=session.routine.name,
-            source="live", status=session.status.value, started_at=stamp.at_utc, ended_at=stamp.at_utc,
-            planned_seconds=PLANNED_SECONDS, active_seconds=float(HOLD_SECONDS * items),
-            pain_before=planned.pain, pain_after=session.pain_after, resume_state=None, **when))
+        rows[m.Session].append(
+            dict(
+                id=session_id,
+                uuid=str(uuid.uuid4()),
+                routine=session.routine.id,
+                routine_name=session.routine.name,
+                source="live",
+                status=session.status.value,
+                started_at=stamp.at_utc,
+                ended_at=stamp.at_utc,
+                planned_seconds=PLANNED_SECONDS,
+                active_seconds=float(HOLD_SECONDS * items),
+                pain_before=planned.pain,
+                pain_after=session.pain_after,
+                resume_state=None,
+                **when,
+            )
+        )
         for index in range(items):
             record = session.step(index)
-            rows[m.SessionStep].append(dict(
-                uuid=str(uuid.uuid4()), session=session_id, step_index=index, exercise_id=record.exercise_id,
-                exercise_name=record.exercise_name, set_number=record.set_number, side=record.side.value,
-                planned_hold_seconds=record.planned_hold_seconds,
-                actual_hold_seconds=round(record.actual_hold_seconds, 3), planned_reps=record.planned_reps,
-                reps_done=record.reps_done, outcome=record.outcome.value, hurt_pain=None, at=stamp.at_utc,
-                **when))
+            rows[m.SessionStep].append(
+                dict(
+                    uuid=str(uuid.uuid4()),
+                    session=session_id,
+                    step_index=index,
+                    exercise_id=record.exercise_id,
+                    exercise_name=record.exercise_name,
+                    set_number=record.set_number,
+                    side=record.side.value,
+                    planned_hold_seconds=record.planned_hold_seconds,
+                    actual_hold_seconds=round(record.actual_hold_seconds, 3),
+                    planned_reps=record.planned_reps,
+                    reps_done=record.reps_done,
+                    outcome=record.outcome.value,
+                    hurt_pain=None,
+                    at=stamp.at_utc,
+                    **when,
+                )
+            )
     with store.db.atomic():
         for model, model_rows in rows.items():
             for batch in chunked(model_rows, 500):

@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from pilot_helpers import settle, type_text  # noqa: E402
+
 from stretchtui.core.clock import SystemClock  # noqa: E402
 from stretchtui.store import Store  # noqa: E402
 from stretchtui.ui.app import StretchApp  # noqa: E402
@@ -126,9 +127,16 @@ async def drive(db: Path, name: str, flags: Path, min_writes: int) -> int:
             count += 1
             await one_checkin(pilot, app, f"{name}-{count}")
         await settle(pilot)
-    (flags / f"{name}.json").write_text(json.dumps({
-        "writes": store.writes, "sessions": list(store.sessions.values()), "checkins": store.checkin_notes,
-        "errors": errors}))
+    (flags / f"{name}.json").write_text(
+        json.dumps(
+            {
+                "writes": store.writes,
+                "sessions": list(store.sessions.values()),
+                "checkins": store.checkin_notes,
+                "errors": errors,
+            }
+        )
+    )
     for error in errors:
         print(f"{name}: the app showed an error: {error}", file=sys.stderr)
     return 1 if errors else 0

@@ -45,8 +45,7 @@ def run_session(store: Store, clock: FrozenClock, routine, exercises) -> dict:
         if not timer.finished:
             save(timer.done() if timer.phase.is_work else timer.next())
     finished = store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=timer.work_seconds)
-    return {"uuid": finished.uuid, "day": finished.day.isoformat(), "status": finished.status.value,
-            "steps": steps}
+    return {"uuid": finished.uuid, "day": finished.day.isoformat(), "status": finished.status.value, "steps": steps}
 
 
 def main(db: Path, start: datetime, flags: Path) -> int:

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-_TEXT = re.compile(
-    r'<text[^>]*\bx="([\d.]+)"[^>]*clip-path="url\(#[\w-]*line-(\d+)\)"[^>]*>([^<]*)</text>')
+_TEXT = re.compile(r'<text[^>]*\bx="([\d.]+)"[^>]*clip-path="url\(#[\w-]*line-(\d+)\)"[^>]*>([^<]*)</text>')
 CELL_WIDTH = 12.2  # Textual's SVG export: one terminal cell
 
 
@@ -26,7 +25,7 @@ def screen_lines(svg: str) -> list[str]:
         text = html.unescape(content).replace("\u00a0", " ")
         if len(row) < column:
             row.extend(" " * (column - len(row)))
-        row[column:column + len(text)] = list(text)
+        row[column : column + len(text)] = list(text)
     return ["".join(rows.get(n, [])).rstrip() for n in range(max(rows, default=-1) + 1)]
 
 
@@ -42,8 +41,11 @@ def snapshot_text_diffs() -> list[str]:
             continue
         if passed:
             continue
-        diff = list(difflib.unified_diff(screen_lines(str(expected)), screen_lines(str(actual)),
-                                         "expected", "actual", lineterm="", n=1))
+        diff = list(
+            difflib.unified_diff(
+                screen_lines(str(expected)), screen_lines(str(actual)), "expected", "actual", lineterm="", n=1
+            )
+        )
         out.append(f"--- snapshot {name}: " + ("the text is the same; colours or styles differ" if not diff else ""))
         out.extend(diff)
     return out

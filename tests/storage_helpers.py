@@ -62,5 +62,7 @@ def rows(path: Path, sql: str) -> list[tuple]:
 
 def user_rows(path: Path) -> dict[str, list[tuple]]:
     """What the user wrote (settings aside, which the app itself updates), for before/after checks."""
-    return {table: rows(path, f"SELECT * FROM {table} ORDER BY id")
-            for table in ("checkin", "checkin_pain", "session", "session_step", "day_mark")}
+    return {
+        table: rows(path, f"SELECT * FROM {table} ORDER BY id")
+        for table in ("checkin", "checkin_pain", "session", "session_step", "day_mark")
+    }

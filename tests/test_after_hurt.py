@@ -12,12 +12,28 @@ from stretchtui.core.library import load_library
 from stretchtui.core.model import Area, Condition, Dose, Exercise, Kind, Position
 
 
-def ex(id: str, *, areas: tuple[Area, ...] = (Area.LOWER_BACK,), kind: Kind = Kind.MOBILITY,
-       position: Position = Position.ON_BACK, intensity: int = 1,
-       avoid: tuple[tuple[Condition, str], ...] = ()) -> Exercise:
-    return Exercise(id=id, name=id.replace("-", " ").title(), areas=areas, kind=kind, position=position,
-                    dose=Dose(hold_seconds=30), steps=("Do it.",), feel="", cautions=(), intensity=intensity,
-                    contraindications=avoid)
+def ex(
+    id: str,
+    *,
+    areas: tuple[Area, ...] = (Area.LOWER_BACK,),
+    kind: Kind = Kind.MOBILITY,
+    position: Position = Position.ON_BACK,
+    intensity: int = 1,
+    avoid: tuple[tuple[Condition, str], ...] = (),
+) -> Exercise:
+    return Exercise(
+        id=id,
+        name=id.replace("-", " ").title(),
+        areas=areas,
+        kind=kind,
+        position=position,
+        dose=Dose(hold_seconds=30),
+        steps=("Do it.",),
+        feel="",
+        cautions=(),
+        intensity=intensity,
+        contraindications=avoid,
+    )
 
 
 HURT = ex("hurt", intensity=2, areas=(Area.LOWER_BACK, Area.GLUTES_HIPS))
@@ -29,10 +45,15 @@ HURT = ex("hurt", intensity=2, areas=(Area.LOWER_BACK, Area.GLUTES_HIPS))
         pytest.param([ex("a", intensity=2), ex("b", intensity=1)], set(), "b", id="lower-intensity-first"),
         pytest.param([ex("a", intensity=2)], set(), "a", id="the-same-intensity-is-allowed"),
         pytest.param([ex("a", intensity=3)], set(), None, id="never-more-intense"),
-        pytest.param([ex("a"), ex("b", areas=(Area.LOWER_BACK, Area.GLUTES_HIPS))], set(), "b",
-                     id="more-shared-areas-first"),
-        pytest.param([ex("a", position=Position.STANDING), ex("b", position=Position.ON_BACK)], set(), "b",
-                     id="then-same-position"),
+        pytest.param(
+            [ex("a"), ex("b", areas=(Area.LOWER_BACK, Area.GLUTES_HIPS))], set(), "b", id="more-shared-areas-first"
+        ),
+        pytest.param(
+            [ex("a", position=Position.STANDING), ex("b", position=Position.ON_BACK)],
+            set(),
+            "b",
+            id="then-same-position",
+        ),
         pytest.param([ex("a", position=Position.STANDING)], set(), "a", id="any-position"),
         pytest.param([ex("a", kind=Kind.STRENGTH)], set(), None, id="never-strength"),
         pytest.param([ex("a", kind=Kind.MOTOR_CONTROL)], set(), "a", id="gentle-motor-control"),
@@ -80,14 +101,26 @@ def test_the_seed_library_always_offers_a_way_on_from_any_move() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(list(Kind)), st.integers(1, 3), st.sets(st.sampled_from(list(Area)),
-                                                                                   min_size=1, max_size=3)),
-                max_size=12),
-       st.sets(st.sampled_from(list(Condition)), max_size=3))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(list(Kind)), st.integers(1, 3), st.sets(st.sampled_from(list(Area)), min_size=1, max_size=3)
+        ),
+        max_size=12,
+    ),
+    st.sets(st.sampled_from(list(Condition)), max_size=3),
+)
 def test_an_offer_is_never_harder_than_the_move_that_hurt(specs, conditions) -> None:
-    library = [ex(f"e{i}", kind=kind, intensity=intensity, areas=tuple(sorted(areas)),
-                  avoid=((Condition.PREGNANCY, "no"),) if i % 3 == 0 else ())
-               for i, (kind, intensity, areas) in enumerate(specs)]
+    library = [
+        ex(
+            f"e{i}",
+            kind=kind,
+            intensity=intensity,
+            areas=tuple(sorted(areas)),
+            avoid=((Condition.PREGNANCY, "no"),) if i % 3 == 0 else (),
+        )
+        for i, (kind, intensity, areas) in enumerate(specs)
+    ]
     offer = offer_after_hurt(HURT, library, conditions=conditions)
     if offer.kind is OfferKind.GENTLER:
         chosen = offer.exercise
@@ -108,7 +141,11 @@ def test_a_move_that_hurt_a_lot_gets_no_other_move_only_rest_or_ending() -> None
 
 def test_at_a_desk_nothing_on_the_floor() -> None:
     seated = ex("hurt-seated", intensity=2, position=Position.SEATED)
-    library = [ex("floor-move"), ex("childs-pose", position=Position.KNEELING), ex("chair-move", position=Position.SEATED)]
+    library = [
+        ex("floor-move"),
+        ex("childs-pose", position=Position.KNEELING),
+        ex("chair-move", position=Position.SEATED),
+    ]
     assert offer_after_hurt(seated, library).exercise.id == "chair-move"
     offer = offer_after_hurt(seated, library[:2])
     assert offer.kind is OfferKind.END  # no floor move and no floor resting position from a chair

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from history_data import fill_history_fast
-from stretchtui.store import Store
-from stretchtui.store import day_summary, migrations
+
+from stretchtui.store import Store, day_summary, migrations
 
 
 def plan(store: Store, sql: str) -> str:

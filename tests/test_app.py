@@ -54,7 +54,9 @@ async def test_help_lists_the_screen_keys(make_test_app) -> None:
         await open_library(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        rows = [app.screen.query_one("DataTable").get_row_at(i) for i in range(app.screen.query_one("DataTable").row_count)]
+        rows = [
+            app.screen.query_one("DataTable").get_row_at(i) for i in range(app.screen.query_one("DataTable").row_count)
+        ]
         described = {row[1] for row in rows}
         assert {"Search", "Favourite", "Help", "Quit", "Library"} <= described
         await pilot.press("escape")

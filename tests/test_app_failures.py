@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from pilot_helpers import open_library, settle
 
 
@@ -18,8 +17,9 @@ def notifications(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-async def test_a_failed_save_says_why_in_one_line_and_the_app_carries_on(make_test_app,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_save_says_why_in_one_line_and_the_app_carries_on(
+    make_test_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await open_library(pilot)
@@ -37,8 +37,9 @@ async def test_a_failed_load_is_reported_not_fatal(make_test_app, monkeypatch: p
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(app.store, "day_activities", lambda *a, **k: (_ for _ in ()).throw(
-            sqlite3.DatabaseError("disk I/O error")))
+        monkeypatch.setattr(
+            app.store, "day_activities", lambda *a, **k: (_ for _ in ()).throw(sqlite3.DatabaseError("disk I/O error"))
+        )
         await pilot.press("4")
         await settle(pilot)
         assert any("disk I/O error" in text for text in notifications(app))

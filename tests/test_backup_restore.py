@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
-
+from hypothesis import given
+from hypothesis import strategies as st
 from pilot_helpers import settle
 from storage_helpers import flip_page_type, mode, rows, tree, user_rows
+
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
@@ -22,13 +23,12 @@ from stretchtui.core.retention import (
     backups_to_keep,
     parse_backup_name,
 )
-from stretchtui.store import Store, StoreError
-from stretchtui.store import maintenance
+from stretchtui.store import Store, StoreError, maintenance
 from stretchtui.store.db import APPLICATION_ID
 from stretchtui.store.migrations import LATEST_VERSION
 from stretchtui.ui.screens.today import TodayScreen
 
-UTC = timezone.utc
+UTC = UTC
 
 
 # ---------------------------------------------------------------------- names (pure)
@@ -45,10 +45,18 @@ def test_a_backup_name_reads_back() -> None:
     assert parse_backup_name(second.file_name) == second
 
 
-@pytest.mark.parametrize("file_name", [
-    "stretchtui.db", "stretchtui.db-wal", "stretchtui-daily-20261121.db", "stretchtui-daily-20261321T083015Z.db",
-    "stretchtui-weekly-20261121T083015Z.db", "stretchtui-daily-20261121T083015Z.db.1234.tmp", "notes.txt",
-])
+@pytest.mark.parametrize(
+    "file_name",
+    [
+        "stretchtui.db",
+        "stretchtui.db-wal",
+        "stretchtui-daily-20261121.db",
+        "stretchtui-daily-20261321T083015Z.db",
+        "stretchtui-weekly-20261121T083015Z.db",
+        "stretchtui-daily-20261121T083015Z.db.1234.tmp",
+        "notes.txt",
+    ],
+)
 def test_other_files_are_not_backups(file_name: str) -> None:
     assert parse_backup_name(file_name) is None
 
@@ -68,21 +76,65 @@ def days_back(end: date, count: int) -> list[date]:
 SAT = date(2026, 11, 21)  # weeks (Mon-Sun): 16-22 Nov, 9-15 Nov, 2-8 Nov, 26 Oct-1 Nov
 
 
-@pytest.mark.parametrize(("days", "kept"), [
-    pytest.param([], set(), id="none"),
-    pytest.param(days_back(SAT, 5), set(days_back(SAT, 5)), id="fewer-than-seven-all-kept"),
-    pytest.param(days_back(SAT, 7), set(days_back(SAT, 7)), id="exactly-seven"),
-    pytest.param(days_back(SAT, 30), set(days_back(SAT, 7)) | {date(2026, 11, 8), date(2026, 11, 1)},
-                 id="thirty-days-seven-plus-two-older-weeks"),
-    pytest.param([SAT, date(2026, 11, 10), date(2026, 10, 1), date(2026, 9, 1), date(2026, 8, 1),
-                  date(2026, 7, 1), date(2026, 6, 1), date(2026, 5, 1), date(2026, 4, 1)],
-                 {SAT, date(2026, 11, 10), date(2026, 10, 1), date(2026, 9, 1), date(2026, 8, 1),
-                  date(2026, 7, 1), date(2026, 6, 1)}, id="sparse-the-seven-newest"),
-    pytest.param([date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 9), date(2026, 11, 2), date(2026, 10, 26),
-                  date(2026, 10, 19), date(2026, 10, 12), date(2026, 10, 5), date(2026, 9, 28)],
-                 {date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 9), date(2026, 11, 2), date(2026, 10, 26),
-                  date(2026, 10, 19), date(2026, 10, 12)}, id="weekly-only-users"),
-])
+@pytest.mark.parametrize(
+    ("days", "kept"),
+    [
+        pytest.param([], set(), id="none"),
+        pytest.param(days_back(SAT, 5), set(days_back(SAT, 5)), id="fewer-than-seven-all-kept"),
+        pytest.param(days_back(SAT, 7), set(days_back(SAT, 7)), id="exactly-seven"),
+        pytest.param(
+            days_back(SAT, 30),
+            set(days_back(SAT, 7)) | {date(2026, 11, 8), date(2026, 11, 1)},
+            id="thirty-days-seven-plus-two-older-weeks",
+        ),
+        pytest.param(
+            [
+                SAT,
+                date(2026, 11, 10),
+                date(2026, 10, 1),
+                date(2026, 9, 1),
+                date(2026, 8, 1),
+                date(2026, 7, 1),
+                date(2026, 6, 1),
+                date(2026, 5, 1),
+                date(2026, 4, 1),
+            ],
+            {
+                SAT,
+                date(2026, 11, 10),
+                date(2026, 10, 1),
+                date(2026, 9, 1),
+                date(2026, 8, 1),
+                date(2026, 7, 1),
+                date(2026, 6, 1),
+            },
+            id="sparse-the-seven-newest",
+        ),
+        pytest.param(
+            [
+                date(2026, 11, 16),
+                date(2026, 11, 17),
+                date(2026, 11, 9),
+                date(2026, 11, 2),
+                date(2026, 10, 26),
+                date(2026, 10, 19),
+                date(2026, 10, 12),
+                date(2026, 10, 5),
+                date(2026, 9, 28),
+            ],
+            {
+                date(2026, 11, 16),
+                date(2026, 11, 17),
+                date(2026, 11, 9),
+                date(2026, 11, 2),
+                date(2026, 10, 26),
+                date(2026, 10, 19),
+                date(2026, 10, 12),
+            },
+            id="weekly-only-users",
+        ),
+    ],
+)
 def test_which_daily_backups_are_kept(days: list[date], kept: set[date]) -> None:
     assert backups_to_keep([(day, day) for day in days]) == kept
 
@@ -108,7 +160,9 @@ def test_rotation_keeps_the_newest_week_and_never_more_than_eleven(days: set[dat
 
 def fill(store: Store, count: int = 3) -> None:
     for pain in range(count):
-        store.add_checkin([PainEntry(Region.LOWER_BACK, pain % 10), PainEntry(Region.NECK, pain % 10 + 1)], note=f"n{pain}")
+        store.add_checkin(
+            [PainEntry(Region.LOWER_BACK, pain % 10), PainEntry(Region.NECK, pain % 10 + 1)], note=f"n{pain}"
+        )
 
 
 def test_backup_goes_to_the_backups_directory(db_path: Path, store: Store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -124,8 +178,9 @@ def test_backup_goes_to_the_backups_directory(db_path: Path, store: Store, capsy
     assert rows(made, "PRAGMA application_id") == [(APPLICATION_ID,)]
 
 
-def test_backup_to_a_chosen_file(db_path: Path, store: Store, tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_to_a_chosen_file(
+    db_path: Path, store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fill(store)
     target = tmp_path / "copy.db"
     assert main(["--db", str(db_path), "backup", "--output", str(target)]) == 0
@@ -133,8 +188,9 @@ def test_backup_to_a_chosen_file(db_path: Path, store: Store, tmp_path: Path,
     assert list(tmp_path.glob("*.tmp")) == []
 
 
-def test_backup_refuses_to_overwrite(db_path: Path, store: Store, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_refuses_to_overwrite(
+    db_path: Path, store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "copy.db"
     target.write_text("mine")
     assert main(["--db", str(db_path), "backup", "--output", str(target)]) == 2
@@ -150,8 +206,9 @@ def test_backup_without_a_database_creates_nothing(tmp_path: Path, capsys: pytes
     assert not db.parent.exists()
 
 
-def test_backup_of_a_damaged_database_is_refused_and_leaves_no_file(db_path: Path, clock: FrozenClock,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_of_a_damaged_database_is_refused_and_leaves_no_file(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = Store.open(db_path, clock)
     fill(store, 30)
     store.close()
@@ -194,8 +251,9 @@ def test_daily_backups_are_pruned_to_seven_days_and_four_weeks(store: Store, clo
     assert kept_days == expected
 
 
-def test_pruning_leaves_other_backups_alone(store: Store, clock: FrozenClock,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_pruning_leaves_other_backups_alone(
+    store: Store, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--db", str(store.path), "backup"]) == 0
     manual = sorted((store.path.parent / "backups").glob("*-manual-*"))
     start = clock.instant
@@ -230,7 +288,8 @@ def test_a_stale_temporary_file_is_cleared_by_the_next_daily_backup(store: Store
 
 
 async def test_the_app_backs_up_in_a_worker_without_holding_up_the_first_frame(
-        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_test_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release = threading.Event()
     started = threading.Event()
     real = Store.backup_daily
@@ -256,8 +315,7 @@ async def test_the_app_backs_up_in_a_worker_without_holding_up_the_first_frame(
         assert dailies(app.store.path) == ["stretchtui-daily-20261121T083000Z.db"]
 
 
-async def test_a_failed_daily_backup_is_a_warning_not_a_crash(make_test_app,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failed_daily_backup_is_a_warning_not_a_crash(make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
     def full_disk(self: Store):
         raise sqlite3.OperationalError("database or disk is full")
 
@@ -290,8 +348,9 @@ def backup_file(db_path: Path, clock: FrozenClock, tmp_path: Path) -> Path:
     return target
 
 
-def test_restore_replaces_the_database_and_keeps_the_old_one(db_path: Path, backup_file: Path, clock: FrozenClock,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_replaces_the_database_and_keeps_the_old_one(
+    db_path: Path, backup_file: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     old_rows = user_rows(db_path)
     assert main(["--db", str(db_path), "restore", str(backup_file)]) == 0
     out = capsys.readouterr().out
@@ -308,8 +367,9 @@ def test_restore_replaces_the_database_and_keeps_the_old_one(db_path: Path, back
         store.close()
 
 
-def test_restore_removes_the_old_wal_so_it_is_not_replayed(db_path: Path, backup_file: Path, clock: FrozenClock,
-                                                           tmp_path: Path) -> None:
+def test_restore_removes_the_old_wal_so_it_is_not_replayed(
+    db_path: Path, backup_file: Path, clock: FrozenClock, tmp_path: Path
+) -> None:
     """A crash left commits in the -wal file: they go into the kept copy, never onto the restored file."""
     import shutil
 
@@ -345,8 +405,9 @@ def test_restore_of_a_damaged_database_keeps_its_bytes(db_path: Path, backup_fil
     assert user_rows(db_path) == user_rows(backup_file)
 
 
-def test_restoring_an_older_schema_is_allowed(db_path: Path, tmp_path: Path, clock: FrozenClock,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restoring_an_older_schema_is_allowed(
+    db_path: Path, tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A backup from before an upgrade: restored as it is, upgraded when the app next opens it."""
     from stretchtui.store import migrations
 
@@ -389,8 +450,9 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
-def test_restore_refuses_an_unfit_file_and_changes_nothing(case: str, db_path: Path, backup_file: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_refuses_an_unfit_file_and_changes_nothing(
+    case: str, db_path: Path, backup_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     make, reason = REFUSALS[case]
     candidate = backup_file if case in ("newer-version", "damaged") else backup_file.with_name("candidate")
     make(candidate)
@@ -401,31 +463,36 @@ def test_restore_refuses_an_unfit_file_and_changes_nothing(case: str, db_path: P
     assert tree(db_path.parent) == before
 
 
-def test_restore_refuses_the_database_itself(db_path: Path, backup_file: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_refuses_the_database_itself(
+    db_path: Path, backup_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = tree(db_path.parent)
     assert main(["--db", str(db_path), "restore", str(db_path)]) == 2
     assert "is the database itself" in capsys.readouterr().err
     assert tree(db_path.parent) == before
 
 
-def test_restore_refuses_while_a_store_has_the_database_open(db_path: Path, backup_file: Path, clock: FrozenClock,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_refuses_while_a_store_has_the_database_open(
+    db_path: Path, backup_file: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = Store.open(db_path, clock)
     try:
         before = tree(db_path.parent)
         assert main(["--db", str(db_path), "restore", str(backup_file)]) == 1
         err = capsys.readouterr().err
-        assert err == (f"stretchtui: stretchtui has {db_path} open (the app, or a command still running); "
-                       "quit it, then run restore again. Nothing was changed\n")
+        assert err == (
+            f"stretchtui: stretchtui has {db_path} open (the app, or a command still running); "
+            "quit it, then run restore again. Nothing was changed\n"
+        )
         assert tree(db_path.parent) == before
     finally:
         store.close()
     assert main(["--db", str(db_path), "restore", str(backup_file)]) == 0  # closed: allowed
 
 
-def test_a_store_opening_during_a_restore_waits_for_it(db_path: Path, backup_file: Path, clock: FrozenClock,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_store_opening_during_a_restore_waits_for_it(
+    db_path: Path, backup_file: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Restore holds the lock exclusively while it swaps files; an opening store waits, then sees the new file."""
     from stretchtui.store import lock
 

@@ -21,9 +21,11 @@ def test_a_figure_passes_at_or_under_its_target_and_plain_figures_have_no_verdic
 
 
 def test_the_table_lines_up_and_says_pass_or_miss() -> None:
-    results = [Result("open History", 231.4, "ms", 150, "runs 220-240 ms"),
-               Result("CPU during a hold", 0.42, "% of a core", 1.0, digits=2),
-               Result("database size", 9.13, "MB", None, "demo.db", digits=1)]
+    results = [
+        Result("open History", 231.4, "ms", 150, "runs 220-240 ms"),
+        Result("CPU during a hold", 0.42, "% of a core", 1.0, digits=2),
+        Result("database size", 9.13, "MB", None, "demo.db", digits=1),
+    ]
     table = format_table(results).splitlines()
     assert len(table) == 2 + len(results)
     assert len({len(line) for line in table}) == 1, "every line as wide as the others"
@@ -60,22 +62,38 @@ def test_options_quick_mode_and_the_machine_line() -> None:
     assert (full.runs, full.hold_seconds, full.only) == (7, 60.0, ["status", "memory"])
     assert set(MEASURES) >= {"startup", "history", "status", "stats", "hold", "memory"}
     assert "Python" in machine() and "cores" in machine()
-    assert set(measures.TARGETS) >= {"startup_ratio", "history_ms", "cli_ms", "hold_cpu_percent",
-                                      "hold_bytes_per_second", "memory_mb"}
+    assert set(measures.TARGETS) >= {
+        "startup_ratio",
+        "history_ms",
+        "cli_ms",
+        "hold_cpu_percent",
+        "hold_bytes_per_second",
+        "memory_mb",
+    }
 
 
 def test_screenshot_command_knows_every_main_screen() -> None:
     from bench.screenshots import SHOTS
 
-    assert {"today", "library", "routine-builder", "session-hold", "session-summary", "check-in", "history",
-            "weekly-report"} <= set(SHOTS)
+    assert {
+        "today",
+        "library",
+        "routine-builder",
+        "session-hold",
+        "session-summary",
+        "check-in",
+        "history",
+        "weekly-report",
+    } <= set(SHOTS)
 
 
 def test_the_startup_figure_is_the_apps_median_over_the_bare_apps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Measured times in (as the pty would give them), the ratios out: median over median."""
-    times = {measures.TODAY_FIRST_FRAME: iter([(0.31, 0.16), (0.29, 0.14), (0.30, 0.15)]),
-             measures.TODAY_LOADED: iter([(0.50, 0.22), (0.45, 0.20), (0.40, 0.18)]),
-             measures.BARE_TEXT: iter([(0.22, 0.11), (0.18, 0.09), (0.20, 0.10)])}
+    times = {
+        measures.TODAY_FIRST_FRAME: iter([(0.31, 0.16), (0.29, 0.14), (0.30, 0.15)]),
+        measures.TODAY_LOADED: iter([(0.50, 0.22), (0.45, 0.20), (0.40, 0.18)]),
+        measures.BARE_TEXT: iter([(0.22, 0.11), (0.18, 0.09), (0.20, 0.10)]),
+    }
     monkeypatch.setattr(measures, "_time_to_text", lambda argv, needle: next(times[needle]))
     first, loaded = measures.startup_ratio(Path("unused.db"), runs=3, years=10)
     assert first.value == pytest.approx(0.30 / 0.20) and first.unit == "x" and first.target == 1.25
@@ -111,8 +129,9 @@ class FakeTerminal:
 
 
 def test_the_memory_figure_is_the_median_peak_in_megabytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    runs = iter([{"VmHWM": 90_000, "VmRSS": 70_000}, {"VmHWM": 120_000, "VmRSS": 90_000},
-                 {"VmHWM": 97_000, "VmRSS": 80_000}])
+    runs = iter(
+        [{"VmHWM": 90_000, "VmRSS": 70_000}, {"VmHWM": 120_000, "VmRSS": 90_000}, {"VmHWM": 97_000, "VmRSS": 80_000}]
+    )
     terminals: list[FakeTerminal] = []
 
     def terminal(argv: list[str]) -> FakeTerminal:

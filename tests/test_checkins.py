@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pilot_helpers import settle
 from textual.widgets import Input
 
-from pilot_helpers import settle
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region, latest_by_region
 from stretchtui.store import Store
@@ -55,8 +55,28 @@ def test_the_latest_check_in_per_region_counts(store: Store, clock) -> None:
 
 
 def test_log_writes_a_checkin(db_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", str(db_path), "log", "--pain", "6", "--area", "leg", "--side", "right",
-                 "--sitting", "9.5", "--note", "long drive", "--at", "2026-11-20T18:00"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "log",
+                "--pain",
+                "6",
+                "--area",
+                "leg",
+                "--side",
+                "right",
+                "--sitting",
+                "9.5",
+                "--note",
+                "long drive",
+                "--at",
+                "2026-11-20T18:00",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.strip() == "Noted Leg (sciatica-like) (right) 6/10, sitting 9.5 h for Fri 20 Nov."
     store = Store.open(db_path, clock)
     [checkin] = store.checkins()

@@ -16,8 +16,14 @@ from stretchtui.cli import main
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a child process, with no terminal."""
-    return subprocess.run([sys.executable, "-m", "stretchtui", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtui", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
 
 
 def test_exercises_json(db_path: Path, store, capsys: pytest.CaptureFixture[str]) -> None:
@@ -72,8 +78,17 @@ def test_db_from_environment(tmp_path: Path) -> None:
     assert run("routines", env={"STRETCHTUI_DB": str(target)}).returncode == 0
 
 
-READ_ONLY = [["status"], ["stats"], ["stats", "--json"], ["suggest"], ["exercises"], ["routines", "--json"],
-             ["export", "--output", "-"], ["report"], ["report", "--format", "html"]]
+READ_ONLY = [
+    ["status"],
+    ["stats"],
+    ["stats", "--json"],
+    ["suggest"],
+    ["exercises"],
+    ["routines", "--json"],
+    ["export", "--output", "-"],
+    ["report"],
+    ["report", "--format", "html"],
+]
 
 
 @pytest.mark.parametrize("args", READ_ONLY, ids=" ".join)
@@ -116,8 +131,10 @@ def test_version_and_help_on_every_command() -> None:
 
 
 def test_listing_does_not_import_textual(db_path: Path) -> None:
-    code = ("import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'routines']); "
-            "assert 'textual' not in sys.modules, 'textual imported'")
+    code = (
+        "import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'routines']); "
+        "assert 'textual' not in sys.modules, 'textual imported'"
+    )
     subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, capture_output=True)
 
 
@@ -125,8 +142,9 @@ def test_start_with_an_unknown_routine_is_bad_input_and_writes_nothing(tmp_path:
     db = tmp_path / "new" / "s.db"
     result = run("--db", str(db), "start", "no-such-routine")
     assert result.returncode == 2
-    assert result.stderr.strip() == ("stretchtui: no routine with id 'no-such-routine' "
-                                     "(list them with: stretchtui routines)")
+    assert result.stderr.strip() == (
+        "stretchtui: no routine with id 'no-such-routine' (list them with: stretchtui routines)"
+    )
     assert not db.parent.exists()
 
 
@@ -143,6 +161,7 @@ def test_an_unusable_location_is_one_line(tmp_path: Path) -> None:
     readonly = tmp_path / "ro"
     readonly.mkdir(mode=0o500)
     import os
+
     if os.geteuid() != 0:  # root ignores directory modes
         result = run("--db", str(readonly / "sub" / "s.db"), "log", "--pain", "2")
         assert result.returncode == 1 and result.stderr.startswith("stretchtui: cannot create the database at ")

@@ -32,8 +32,14 @@ def test_entries_lists_each_kind_newest_first_with_its_id(store, clock, db_path,
     code, out, _ = run(capsys, "--db", str(db_path), "entries", "--json")
     listed = json.loads(out)
     assert [e["kind"] for e in listed] == ["session", "checkin"]
-    assert listed[1] == {"id": old.uuid[:8], "kind": "checkin", "uuid": old.uuid, "day": old.day.isoformat(),
-                         "at": old.at.isoformat(), "summary": "Neck 10/10, sitting 9 h"}
+    assert listed[1] == {
+        "id": old.uuid[:8],
+        "kind": "checkin",
+        "uuid": old.uuid,
+        "day": old.day.isoformat(),
+        "at": old.at.isoformat(),
+        "summary": "Neck 10/10, sitting 9 h",
+    }
 
 
 def test_entries_since_reaches_further_back(store, clock, db_path, capsys):

@@ -53,17 +53,22 @@ def test_one_command_builds_only_its_own_parser() -> None:
 def test_status_imports_only_its_own_theme(tmp_path: Path) -> None:
     """`stretchtui status` (a status line, every few seconds) finds its command in the first theme
     and imports no other command module."""
-    code = ("import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'status']); "
-            "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('stretchtui.commands.')))")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "none.db")], capture_output=True, text=True,
-                          timeout=60)
+    code = (
+        "import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'status']); "
+        "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('stretchtui.commands.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "none.db")], capture_output=True, text=True, timeout=60
+    )
     assert done.stdout.strip() == "['common', 'registry', 'tracking']", done.stderr
 
 
 def test_the_command_line_itself_imports_no_store_and_no_command() -> None:
     """What `import stretchtui.cli` costs every launch: the app's too, before its collector pause."""
-    code = ("import sys, stretchtui.cli; print(sorted(m for m in sys.modules if m.startswith("
-            "('stretchtui.store', 'stretchtui.commands.') ) and m != 'stretchtui.commands.common'))")
+    code = (
+        "import sys, stretchtui.cli; print(sorted(m for m in sys.modules if m.startswith("
+        "('stretchtui.store', 'stretchtui.commands.') ) and m != 'stretchtui.commands.common'))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
 

@@ -13,8 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import FROZEN_AT, ZONE
+
 from stretchtui.cli import main
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.safety import QUESTION_KEYS, QUESTIONS, SOON_ADVICE, URGENT_ADVICE
@@ -25,6 +25,7 @@ JSON_KEYS = {"state", "answered_at", "answers", "conditions", "ask_again"}
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
 
 def run(db: Path, *args: str, clock: FrozenClock | None = None) -> int:
     return main(["--db", str(db), "safety", *args], clock=clock)
@@ -44,13 +45,16 @@ def settings(db: Path) -> list[tuple]:
         conn.close()
 
 
-def answered_db(db: Path, clock: FrozenClock, answers: dict[str, bool] | None = None,
-                conditions: list[str] | None = None) -> Path:
+def answered_db(
+    db: Path, clock: FrozenClock, answers: dict[str, bool] | None = None, conditions: list[str] | None = None
+) -> Path:
     """A database whose safety profile is already saved (a minute before the frozen now)."""
     earlier = FrozenClock(clock.now() - timedelta(minutes=1), ZONE)
     store = Store.open(db, earlier)
-    store.save_safety(answers=answers if answers is not None else {"night": True},
-                      conditions=conditions if conditions is not None else ["hypermobility"])
+    store.save_safety(
+        answers=answers if answers is not None else {"night": True},
+        conditions=conditions if conditions is not None else ["hypermobility"],
+    )
     store.close()
     return db
 
@@ -102,20 +106,42 @@ ALL_NO = {key: False for key in QUESTION_KEYS}
 SAVES = [
     pytest.param(["--answers", "none"], "clear", ALL_NO, [], id="answers-none"),
     pytest.param(["--answers", "fever"], "urgent", {**ALL_NO, "fever": True}, [], id="answers-urgent"),
-    pytest.param(["--answers", "cancer,night"], "soon", {**ALL_NO, "cancer": True, "night": True}, [],
-                 id="answers-soon"),
-    pytest.param(["--answers", "age, saddle"], "urgent", {**ALL_NO, "age": True, "saddle": True}, [],
-                 id="answers-urgent-wins-spaces-allowed"),
-    pytest.param(["--answers", ",".join(QUESTION_KEYS)], "urgent", {k: True for k in QUESTION_KEYS}, [],
-                 id="answers-all-yes"),
-    pytest.param(["--conditions", "pregnancy,osteoporosis"], "unanswered", {}, ["osteoporosis", "pregnancy"],
-                 id="conditions-only"),
-    pytest.param(["--conditions", ",".join(c.value for c in Condition)], "unanswered", {},
-                 sorted(c.value for c in Condition), id="conditions-all"),
+    pytest.param(
+        ["--answers", "cancer,night"], "soon", {**ALL_NO, "cancer": True, "night": True}, [], id="answers-soon"
+    ),
+    pytest.param(
+        ["--answers", "age, saddle"],
+        "urgent",
+        {**ALL_NO, "age": True, "saddle": True},
+        [],
+        id="answers-urgent-wins-spaces-allowed",
+    ),
+    pytest.param(
+        ["--answers", ",".join(QUESTION_KEYS)], "urgent", {k: True for k in QUESTION_KEYS}, [], id="answers-all-yes"
+    ),
+    pytest.param(
+        ["--conditions", "pregnancy,osteoporosis"],
+        "unanswered",
+        {},
+        ["osteoporosis", "pregnancy"],
+        id="conditions-only",
+    ),
+    pytest.param(
+        ["--conditions", ",".join(c.value for c in Condition)],
+        "unanswered",
+        {},
+        sorted(c.value for c in Condition),
+        id="conditions-all",
+    ),
     pytest.param(["--conditions", ""], "unanswered", {}, [], id="conditions-cleared"),
     pytest.param(["--conditions", "none"], "unanswered", {}, [], id="conditions-none"),
-    pytest.param(["--answers", "none", "--conditions", "spinal-stenosis"], "clear", ALL_NO, ["spinal-stenosis"],
-                 id="answers-and-conditions"),
+    pytest.param(
+        ["--answers", "none", "--conditions", "spinal-stenosis"],
+        "clear",
+        ALL_NO,
+        ["spinal-stenosis"],
+        id="answers-and-conditions",
+    ),
 ]
 
 
@@ -170,6 +196,7 @@ def test_json_alone_without_a_database_creates_none(tmp_path: Path, capsys) -> N
 
 # --- no option, no terminal: the state in words -----------------------------------------------------
 
+
 def test_no_option_and_no_terminal_prints_the_state_and_how_to_answer(tmp_path: Path, capsys) -> None:
     db = tmp_path / "data" / "s.db"
     assert run(db) == 0  # pytest's stdin is no terminal
@@ -180,11 +207,15 @@ def test_no_option_and_no_terminal_prints_the_state_and_how_to_answer(tmp_path: 
     assert not db.parent.exists()
 
 
-@pytest.mark.parametrize(("answers", "words", "advice"), [
-    ({}, "clear", ()),
-    ({"trauma": True}, "get medical help today", URGENT_ADVICE),
-    ({"weight-loss": True}, "see a doctor soon", SOON_ADVICE),
-], ids=["clear", "urgent", "soon"])
+@pytest.mark.parametrize(
+    ("answers", "words", "advice"),
+    [
+        ({}, "clear", ()),
+        ({"trauma": True}, "get medical help today", URGENT_ADVICE),
+        ({"weight-loss": True}, "see a doctor soon", SOON_ADVICE),
+    ],
+    ids=["clear", "urgent", "soon"],
+)
 def test_the_state_in_words_with_its_advice(db_path: Path, clock, capsys, answers, words, advice) -> None:
     answered_db(db_path, clock, answers, ["pregnancy", "osteoporosis"])
     assert run(db_path) == 0
@@ -220,12 +251,17 @@ REFUSED = [
     pytest.param(["--answers", ""], ["--answers: give none", KEYS_LIST], id="answers-empty"),
     pytest.param(["--answers", "none,fever"], ["--answers: give none", KEYS_LIST], id="none-with-keys"),
     pytest.param(["--conditions", "preg"], ["'preg' is not a condition", CONDITIONS_LIST], id="unknown-condition"),
-    pytest.param(["--conditions", "pregnancy,flu"], ["'flu' is not a condition", CONDITIONS_LIST],
-                 id="one-bad-condition"),
-    pytest.param(["--answers", "none", "--conditions", "flu"], ["'flu' is not a condition"],
-                 id="good-answers-bad-condition"),
-    pytest.param(["--answers", "nope", "--conditions", "pregnancy"], ["'nope' is not a safety question"],
-                 id="bad-answers-good-condition"),
+    pytest.param(
+        ["--conditions", "pregnancy,flu"], ["'flu' is not a condition", CONDITIONS_LIST], id="one-bad-condition"
+    ),
+    pytest.param(
+        ["--answers", "none", "--conditions", "flu"], ["'flu' is not a condition"], id="good-answers-bad-condition"
+    ),
+    pytest.param(
+        ["--answers", "nope", "--conditions", "pregnancy"],
+        ["'nope' is not a safety question"],
+        id="bad-answers-good-condition",
+    ),
     pytest.param(["--answers"], ["argument --answers: expected one argument"], id="answers-without-value"),
     pytest.param(["--conditions"], ["argument --conditions: expected one argument"], id="conditions-without-value"),
     pytest.param(["--json", "yes"], ["unrecognized arguments: yes"], id="json-takes-no-value"),
@@ -251,6 +287,7 @@ def test_bad_input_leaves_the_settings_as_they_were(db_path: Path, clock, capsys
 
 # --- in a terminal: the questions one by one --------------------------------------------------------
 
+
 def test_a_terminal_is_asked_every_question_in_order(db_path: Path, capsys, terminal) -> None:
     terminal(*["n"] * len(QUESTIONS))
     assert run(db_path) == 0
@@ -262,11 +299,15 @@ def test_a_terminal_is_asked_every_question_in_order(db_path: Path, capsys, term
     assert run_json(db_path, capsys)["answers"] == ALL_NO
 
 
-@pytest.mark.parametrize(("replies", "state", "yes"), [
-    ({"fever": "y"}, "urgent", {"fever"}),
-    ({"cancer": "YES", "night": " Yes "}, "soon", {"cancer", "night"}),
-    ({"both-legs": "no", "saddle": "N"}, "clear", set()),
-], ids=["y", "yes-any-case", "no-any-case"])
+@pytest.mark.parametrize(
+    ("replies", "state", "yes"),
+    [
+        ({"fever": "y"}, "urgent", {"fever"}),
+        ({"cancer": "YES", "night": " Yes "}, "soon", {"cancer", "night"}),
+        ({"both-legs": "no", "saddle": "N"}, "clear", set()),
+    ],
+    ids=["y", "yes-any-case", "no-any-case"],
+)
 def test_a_terminal_accepts_y_yes_n_no(db_path: Path, capsys, terminal, replies, state, yes) -> None:
     terminal(*[replies.get(key, "n") for key in QUESTION_KEYS])
     assert run(db_path) == 0
@@ -285,14 +326,19 @@ def test_a_terminal_is_asked_once_more_after_an_unclear_answer(db_path: Path, ca
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["no-database", "existing-database"])
-@pytest.mark.parametrize(("typed", "piece"), [
-    (["", ""], "no y or n for question 1 (both-legs)"),
-    (["n", "n", "perhaps", "maybe"], "no y or n for question 3 (bladder-bowel)"),
-    (["n"] * 5, "the input ended at question 6 (walking)"),
-    ([], "the input ended at question 1 (both-legs)"),
-], ids=["empty-twice", "unclear-twice", "eof-midway", "eof-at-once"])
-def test_a_terminal_that_gives_no_clear_answer_saves_nothing(tmp_path: Path, clock, capsys, terminal,
-                                                             existing, typed, piece) -> None:
+@pytest.mark.parametrize(
+    ("typed", "piece"),
+    [
+        (["", ""], "no y or n for question 1 (both-legs)"),
+        (["n", "n", "perhaps", "maybe"], "no y or n for question 3 (bladder-bowel)"),
+        (["n"] * 5, "the input ended at question 6 (walking)"),
+        ([], "the input ended at question 1 (both-legs)"),
+    ],
+    ids=["empty-twice", "unclear-twice", "eof-midway", "eof-at-once"],
+)
+def test_a_terminal_that_gives_no_clear_answer_saves_nothing(
+    tmp_path: Path, clock, capsys, terminal, existing, typed, piece
+) -> None:
     db = tmp_path / "data" / "s.db"
     if existing:
         answered_db(db, clock)
@@ -347,8 +393,14 @@ def test_the_questions_on_a_real_terminal(tmp_path: Path) -> None:
 
     db = tmp_path / "s.db"
     master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "stretchtui", "--db", str(db), "safety"],
-                               stdin=slave, stdout=slave, stderr=slave, close_fds=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "stretchtui", "--db", str(db), "safety"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(slave)
     output = b""
 
@@ -384,6 +436,7 @@ def test_the_questions_on_a_real_terminal(tmp_path: Path) -> None:
 
 # --- a worrying note asks the questions again -------------------------------------------------------
 
+
 def suggest_json(db: Path, capsys) -> dict:
     assert main(["--db", str(db), "suggest", "--json"]) == 0
     return json.loads(capsys.readouterr().out)
@@ -412,4 +465,3 @@ def test_a_red_flag_note_blocks_until_the_questions_are_answered_again(db_path: 
     assert run_json(db_path, capsys)["ask_again"] == []
     suggestion = suggest_json(db_path, capsys)
     assert suggestion["blocked"] is False and suggestion["routine"]
-

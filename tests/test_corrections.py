@@ -20,8 +20,12 @@ def dump(db_path) -> list[str]:
     """Every row of the tables a removal touches (ids included), to compare before and after."""
     conn = sqlite3.connect(db_path)
     try:
-        return [line for line in conn.iterdump() if line.startswith("INSERT INTO")
-                and any(f'"{t}"' in line for t in ("session", "session_step", "checkin", "checkin_pain", "day_mark"))]
+        return [
+            line
+            for line in conn.iterdump()
+            if line.startswith("INSERT INTO")
+            and any(f'"{t}"' in line for t in ("session", "session_step", "checkin", "checkin_pain", "day_mark"))
+        ]
     finally:
         conn.close()
 
@@ -29,8 +33,12 @@ def dump(db_path) -> list[str]:
 def a_session(store, clock, steps: int = 3):
     info = store.start_session("seven-in-seven", "Seven in Seven", 420, pain_before=4)
     for index in range(steps):
-        store.record_step(info.id, StepRecord(index, "sphinx", "Sphinx", 1, Side.BOTH, 30, 30.0, 0, 0, Outcome.DONE),
-                          active_seconds=30.0 * (index + 1), resume_state={"timer": {}, "routine": {}})
+        store.record_step(
+            info.id,
+            StepRecord(index, "sphinx", "Sphinx", 1, Side.BOTH, 30, 30.0, 0, 0, Outcome.DONE),
+            active_seconds=30.0 * (index + 1),
+            resume_state={"timer": {}, "routine": {}},
+        )
     return store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=30.0 * steps, pain_after=2)
 
 
@@ -173,8 +181,10 @@ def test_a_session_another_app_is_running_is_not_removed(store, clock, db_path):
 
         conn = sqlite3.connect(db_path)
         with conn:
-            conn.execute("UPDATE session SET resume_state = ? WHERE id = ?",
-                         (json.dumps({"owner": process_owner(child.pid)}), info.id))
+            conn.execute(
+                "UPDATE session SET resume_state = ? WHERE id = ?",
+                (json.dumps({"owner": process_owner(child.pid)}), info.id),
+            )
         conn.close()
         with pytest.raises(UserError, match="running in another stretchtui"):
             store.remove_entry(store.find_entry(info.uuid))
@@ -192,9 +202,11 @@ def test_rest_days_marked_before_version_4_are_kept(tmp_path, clock):
     build_at_version(path, 3)
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute("INSERT INTO day_mark (uuid, day, kind, at, zone) VALUES "
-                     "('6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10', '2026-11-20', 'rest', '2026-11-20T08:00:00+00:00', "
-                     "'Europe/Berlin')")
+        conn.execute(
+            "INSERT INTO day_mark (uuid, day, kind, at, zone) VALUES "
+            "('6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10', '2026-11-20', 'rest', '2026-11-20T08:00:00+00:00', "
+            "'Europe/Berlin')"
+        )
     conn.close()
     store = Store.open(path, clock)
     try:
@@ -223,7 +235,8 @@ def test_an_older_export_does_not_bring_a_removed_entry_back_and_removals_travel
     store.remove_entry(store.find_entry(session.uuid))
     newer = json.loads(json.dumps(to_plain(store.export_bundle(), exported_at=clock.now(), app_version="t")))
     assert sorted((r["kind"], r["uuid"]) for r in newer["removed"]) == sorted(
-        [("checkin", checkin.uuid), ("session", session.uuid)])
+        [("checkin", checkin.uuid), ("session", session.uuid)]
+    )
 
     result = store.import_data(older)  # the same store: nothing comes back
     assert result.added["sessions"] == result.added["checkins"] == 0

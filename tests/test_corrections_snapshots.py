@@ -10,7 +10,6 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-
 from pilot_helpers import settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -33,12 +32,16 @@ def fresh_database(db_path):
 def some_days(store, clock) -> None:
     """Three weeks of history, a note on the latest check-in, and a flare mark on Thursday."""
     from history_data import fill_history
+
     from stretchtui.core.checkins import PainEntry, Region
     from stretchtui.core.entries import MarkKind
 
     fill_history(store, clock, days=21)  # through the store: the ids shown are uuid4's, drawn in its order
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 5), PainEntry(Region.LEG, 3, "left")], sitting_hours=2,
-                      note="Stiff after the drive home")
+    store.add_checkin(
+        [PainEntry(Region.LOWER_BACK, 5), PainEntry(Region.LEG, 3, "left")],
+        sitting_hours=2,
+        note="Stiff after the drive home",
+    )
     store.set_day_mark(TODAY - timedelta(days=2), MarkKind.FLARE)
 
 

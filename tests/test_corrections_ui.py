@@ -10,9 +10,9 @@ import sys
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pilot_helpers import settle
 from textual.widgets import DataTable, Input
 
-from pilot_helpers import settle
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.entries import UNDO_SECONDS, MarkKind
 from stretchtui.store import Store
@@ -67,8 +67,9 @@ async def open_history_tab(pilot, key: str) -> HistoryScreen:
 async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_it(make_test_app, store, clock):
     store.add_checkin([PainEntry(Region.NECK, 2, "left")], sitting_hours=3, note="early")
     clock.advance(60)
-    latest = store.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.LEG, 4, "right")],
-                               sitting_hours=9, note="desk day")
+    latest = store.add_checkin(
+        [PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.LEG, 4, "right")], sitting_hours=9, note="desk day"
+    )
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -175,8 +176,9 @@ async def test_removing_a_session_asks_first_and_u_brings_it_back(make_test_app,
         await pilot.press("y")
         await settle(pilot)
         assert app.screen is history and table.row_count == 0 and store.sessions_list() == []
-        assert any(n.startswith("Removed the session of Sat 21 Nov 2026") and n.endswith("u to undo.")
-                   for n in notes(app))
+        assert any(
+            n.startswith("Removed the session of Sat 21 Nov 2026") and n.endswith("u to undo.") for n in notes(app)
+        )
         assert "u Undo" in key_bar(app)
         await pilot.press("u")
         await settle(pilot)
@@ -362,8 +364,25 @@ def html_report(db_path) -> dict[date, tuple[str, str, str]]:
     """`stretchtui report --format html` for the frozen clock's week, run as its own process while
     the app is open (as a person would, from another terminal); its adherence table as
     day -> (minutes, sessions, worst pain)."""
-    done = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(db_path), "report", "--week", WEEK,
-                           "--format", "html", "--output", "-"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stretchtui",
+            "--db",
+            str(db_path),
+            "report",
+            "--week",
+            WEEK,
+            "--format",
+            "html",
+            "--output",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     section = done.stdout.split('<section id="adherence">', 1)[1].split("</section>", 1)[0]
     found = {}
@@ -394,8 +413,11 @@ async def test_the_html_report_and_history_agree_after_an_edit_a_removal_and_an_
     store = Store.open(db_path, clock)
     for offset in range(5):
         store.record_backfill("seven-in-seven", local(clock, MONDAY + timedelta(days=offset), 7), 6 + offset)
-        store.add_checkin([PainEntry(Region.LOWER_BACK, 6 - offset)], sitting_hours=8,
-                          at=local(clock, MONDAY + timedelta(days=offset), 20))
+        store.add_checkin(
+            [PainEntry(Region.LOWER_BACK, 6 - offset)],
+            sitting_hours=8,
+            at=local(clock, MONDAY + timedelta(days=offset), 20),
+        )
     store.close()
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:

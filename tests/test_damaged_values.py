@@ -38,10 +38,21 @@ def year_of_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str
     db = folder / "stretchtui.db"
     with private_home(folder):
         store, _ = write_demo(db, FrozenClock(FROZEN_AT, ZONE), years=1, seed=2)
-        own = store.save_exercise(Exercise(id="", name="Wall slide", areas=(Area.MID_UPPER_BACK,),
-                                           kind=Kind.MOBILITY, position=Position.STANDING, dose=Dose(reps=8),
-                                           steps=("Back to the wall.",), feel="", cautions=(), intensity=1,
-                                           origin=Origin.USER))
+        own = store.save_exercise(
+            Exercise(
+                id="",
+                name="Wall slide",
+                areas=(Area.MID_UPPER_BACK,),
+                kind=Kind.MOBILITY,
+                position=Position.STANDING,
+                dose=Dose(reps=8),
+                steps=("Back to the wall.",),
+                feel="",
+                cautions=(),
+                intensity=1,
+                origin=Origin.USER,
+            )
+        )
         wall = store.save_routine(Routine(id="", name="Wall", items=(RoutineItem(own.id),), origin=Origin.USER))
         store.close()
     checkpoint(db)
@@ -55,8 +66,10 @@ def damaged(tmp_path: Path, year_of_history: tuple[Path, str, str]) -> tuple[Pat
     template, own_uuid, wall_uuid = year_of_history
     db = copy_database(template, tmp_path / "data" / "stretchtui.db")
     conn = sqlite3.connect(db)
-    uuid = {table: conn.execute(f"SELECT uuid FROM {table} ORDER BY id LIMIT 1 OFFSET 3").fetchone()[0]
-            for table in ("session", "session_step", "checkin", "day_mark")}
+    uuid = {
+        table: conn.execute(f"SELECT uuid FROM {table} ORDER BY id LIMIT 1 OFFSET 3").fetchone()[0]
+        for table in ("session", "session_step", "checkin", "day_mark")
+    }
     uuid["exercise"], uuid["routine"] = own_uuid, wall_uuid
     conn.execute("UPDATE session SET started_at = 'yesterday-ish' WHERE uuid = ?", (uuid["session"],))
     conn.execute(f"UPDATE session_step SET exercise_name = {NOT_UTF8} WHERE uuid = ?", (uuid["session_step"],))
@@ -68,23 +81,32 @@ def damaged(tmp_path: Path, year_of_history: tuple[Path, str, str]) -> tuple[Pat
     return db, uuid
 
 
-def test_export_leaves_out_and_names_what_does_not_read(damaged, tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_leaves_out_and_names_what_does_not_read(
+    damaged, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db, uuid = damaged
     conn = sqlite3.connect(db)
-    sessions, checkins, marks = (conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                                 for t in ("session", "checkin", "day_mark"))
+    sessions, checkins, marks = (
+        conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("session", "checkin", "day_mark")
+    )
     conn.close()
     target = tmp_path / "out.json"
     code = main(["--db", str(db), "export", "--output", str(target)])
     out, err = capsys.readouterr()
     assert code == 1
     lines = err.splitlines()
-    for table, field in (("session", "started_at"), ("session_step", "exercise_name"), ("checkin", "day"),
-                         ("day_mark", "at"), ("exercise", "areas")):
+    for table, field in (
+        ("session", "started_at"),
+        ("session_step", "exercise_name"),
+        ("checkin", "day"),
+        ("day_mark", "at"),
+        ("exercise", "areas"),
+    ):
         (named,) = [line for line in lines if line.startswith(f"export: {table} {uuid[table]}: {field}: ")]
-    assert f"export: routine {uuid['routine']}: item: uses the exercise my-wall-slide, which could not be " \
-           "read: left out" in lines  # a routine on a left-out exercise would make the file unimportable
+    assert (
+        f"export: routine {uuid['routine']}: item: uses the exercise my-wall-slide, which could not be "
+        "read: left out" in lines
+    )  # a routine on a left-out exercise would make the file unimportable
     assert lines[-1].startswith("export: 6 records with values that cannot be read (named above)")
     assert out.startswith("Exported ")
     data = json.loads(target.read_text())
@@ -107,8 +129,13 @@ def test_doctor_names_every_value_that_does_not_read(damaged, capsys: pytest.Cap
     lines = [line for line in capsys.readouterr().out.splitlines() if " values: " in line]
     assert code == 1
     assert [line.split(":")[0].split()[-1] for line in lines] == ["values"] * 5
-    for table, field in (("session", "started_at"), ("session_step", "exercise_name"), ("checkin", "day"),
-                         ("day_mark", "at"), ("exercise", "areas")):
+    for table, field in (
+        ("session", "started_at"),
+        ("session_step", "exercise_name"),
+        ("checkin", "day"),
+        ("day_mark", "at"),
+        ("exercise", "areas"),
+    ):
         assert any(f"values: {table} {uuid[table]}: {field}: " in line for line in lines), (table, lines)
     assert "stretchtui export leaves these records out" in lines[-1]
 
@@ -119,8 +146,9 @@ def test_doctor_passes_values_that_read(db_path: Path, store: Store, capsys: pyt
     assert "ok       values: every time, day and text reads" in capsys.readouterr().out.splitlines()
 
 
-def test_doctor_fix_never_follows_a_symlinked_backups_folder(tmp_path: Path, db_path: Path, store: Store,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_doctor_fix_never_follows_a_symlinked_backups_folder(
+    tmp_path: Path, db_path: Path, store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
     store.backup_daily()
     store.close()
     real_backups = db_path.parent / "backups"

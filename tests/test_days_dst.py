@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +14,12 @@ from stretchtui.store import Store
 
 # The nights the clocks change in 2026 (spring forward, fall back).
 DST_NIGHTS = [
-    ("America/New_York", date(2026, 3, 8)), ("America/New_York", date(2026, 11, 1)),
-    ("Europe/Berlin", date(2026, 3, 29)), ("Europe/Berlin", date(2026, 10, 25)),
-    ("Australia/Sydney", date(2026, 4, 5)), ("Australia/Sydney", date(2026, 10, 4)),
+    ("America/New_York", date(2026, 3, 8)),
+    ("America/New_York", date(2026, 11, 1)),
+    ("Europe/Berlin", date(2026, 3, 29)),
+    ("Europe/Berlin", date(2026, 10, 25)),
+    ("Australia/Sydney", date(2026, 4, 5)),
+    ("Australia/Sydney", date(2026, 10, 4)),
 ]
 NIGHT_TIMES = ["00:30", "01:30", "02:30", "03:30"]
 
@@ -24,8 +27,9 @@ NIGHT_TIMES = ["00:30", "01:30", "02:30", "03:30"]
 @pytest.mark.parametrize(("zone", "night"), DST_NIGHTS)
 @pytest.mark.parametrize("local_time", NIGHT_TIMES)
 def test_sessions_before_the_day_start_on_dst_nights_count_for_the_evening_before(
-        zone: str, night: date, local_time: str, tmp_path) -> None:
-    clock = FrozenClock(datetime(2026, 12, 1, tzinfo=timezone.utc), zone)
+    zone: str, night: date, local_time: str, tmp_path
+) -> None:
+    clock = FrozenClock(datetime(2026, 12, 1, tzinfo=UTC), zone)
     instant = parse_instant(f"{night.isoformat()}T{local_time}", clock)  # 02:30 may not exist: still night
     assert logical_day(instant, ZoneInfo(zone)) == night - timedelta(days=1)
     store = Store.open(tmp_path / "s.db", clock)
@@ -53,10 +57,11 @@ def test_next_day_start_inside_a_dst_gap() -> None:
     assert start.astimezone(tz) == datetime(2026, 3, 29, 3, 0, tzinfo=tz)
 
 
-@pytest.mark.parametrize(("start_zone", "next_zone"), [("Europe/Berlin", "America/New_York"),
-                                                      ("America/New_York", "Europe/Berlin")])
+@pytest.mark.parametrize(
+    ("start_zone", "next_zone"), [("Europe/Berlin", "America/New_York"), ("America/New_York", "Europe/Berlin")]
+)
 def test_travel_never_rewrites_earlier_days(tmp_path, start_zone: str, next_zone: str) -> None:
-    clock = FrozenClock(datetime(2026, 11, 20, 21, 0, tzinfo=timezone.utc), start_zone)
+    clock = FrozenClock(datetime(2026, 11, 20, 21, 0, tzinfo=UTC), start_zone)
     store = Store.open(tmp_path / "s.db", clock)
     try:
         first = store.start_session("one-minute", "One-Minute Unwind", 76)
@@ -72,7 +77,7 @@ def test_travel_never_rewrites_earlier_days(tmp_path, start_zone: str, next_zone
 
 
 def test_changing_the_day_start_never_rewrites_earlier_days(store: Store, clock) -> None:
-    clock.instant = datetime(2026, 11, 21, 1, 30, tzinfo=timezone.utc)  # 02:30 in Berlin
+    clock.instant = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)  # 02:30 in Berlin
     early = store.start_session("one-minute", "One-Minute Unwind", 76)
     assert early.day == date(2026, 11, 20)
     store.set_setting("day_start_hour", 0)

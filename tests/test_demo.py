@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from stretchtui.cli import main
-from stretchtui.core.days import logical_day
 from stretchtui.commands.demo_story import demo_export
+from stretchtui.core.days import logical_day
 from stretchtui.core.errors import FieldError
 from stretchtui.core.exchange import parse_export
 from stretchtui.core.library import load_library
@@ -27,14 +27,21 @@ LIBRARY = load_library()
 
 
 def generate(clock, *, years: int = 2, seed: int = 3) -> dict:
-    return demo_export(now=clock.now(), zone=clock.zone, routines=list(LIBRARY.routines.values()),
-                       exercises=LIBRARY.exercises, years=years, seed=seed)
+    return demo_export(
+        now=clock.now(),
+        zone=clock.zone,
+        routines=list(LIBRARY.routines.values()),
+        exercises=LIBRARY.exercises,
+        years=years,
+        seed=seed,
+    )
 
 
 @pytest.fixture(scope="module")
 def story() -> dict:
     """Two years ending at the tests' frozen instant, parsed the way an import reads them."""
     from conftest import FROZEN_AT, ZONE
+
     from stretchtui.core.clock import FrozenClock
 
     clock = FrozenClock(FROZEN_AT, ZONE)
@@ -106,7 +113,10 @@ def test_steps_are_what_the_timer_would_record(story) -> None:
             phase = phases[step["step_index"]]
             assert phase.kind in (PhaseKind.HOLD, PhaseKind.REPS)
             assert (step["exercise_id"], step["set_number"], step["side"]) == (
-                phase.exercise_id, phase.set_number, phase.side.value)
+                phase.exercise_id,
+                phase.set_number,
+                phase.side.value,
+            )
             if phase.kind is PhaseKind.HOLD:
                 assert step["planned_hold_seconds"] == phase.seconds and step["planned_reps"] == 0
                 if step["outcome"] == "done":

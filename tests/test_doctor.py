@@ -9,8 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from storage_helpers import flip_page_type, mode, tree
+
 from stretchtui.cli import main
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.retention import backup_name
@@ -46,8 +46,19 @@ def test_a_healthy_database(db_path: Path, clock: FrozenClock, capsys: pytest.Ca
     code, lines = run_doctor(db_path, capsys)
     assert code == 0
     subjects = [text.split(None, 1)[1].split(":")[0] for text in lines]
-    assert subjects == ["database", "schema", "quick_check", "integrity_check", "values", "journal mode",
-                        "data directory", "backup directory", "file modes", "file system", "backups"]
+    assert subjects == [
+        "database",
+        "schema",
+        "quick_check",
+        "integrity_check",
+        "values",
+        "journal mode",
+        "data directory",
+        "backup directory",
+        "file modes",
+        "file system",
+        "backups",
+    ]
     assert all(text.split()[0] in ("ok", "warn") for text in lines), lines
     assert line(lines, "schema") == f"ok       schema: version {LATEST_VERSION} (current)"
     assert line(lines, "journal mode") == "ok       journal mode: WAL"
@@ -65,8 +76,9 @@ def test_doctor_changes_nothing(db_path: Path, clock: FrozenClock, capsys: pytes
     assert not Path(f"{db_path}-wal").exists() and not Path(f"{db_path}-shm").exists()
 
 
-def test_doctor_reads_a_database_the_app_has_open(db_path: Path, clock: FrozenClock,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_doctor_reads_a_database_the_app_has_open(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = healthy(db_path, clock)
     try:
         store.set_setting("probe", 1)  # a commit still in the -wal file
@@ -77,19 +89,20 @@ def test_doctor_reads_a_database_the_app_has_open(db_path: Path, clock: FrozenCl
         store.close()
 
 
-def test_a_missing_database_is_a_problem_and_is_not_created(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_database_is_a_problem_and_is_not_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "nowhere" / "stretchtui.db"
     code, lines = run_doctor(db, capsys)
     assert code == 1
     assert line(lines, "database") == (
         f"problem  database: there is no database at {db} -> run stretchtui once to create it, "
-        "or restore a backup with: stretchtui restore FILE")
+        "or restore a backup with: stretchtui restore FILE"
+    )
     assert not db.parent.exists()
 
 
-def test_a_damaged_database_names_the_backup_to_restore(db_path: Path, clock: FrozenClock,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_database_names_the_backup_to_restore(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     healthy(db_path, clock).close()
     (backup,) = (db_path.parent / "backups").iterdir()
     flip_page_type(db_path)
@@ -102,8 +115,9 @@ def test_a_damaged_database_names_the_backup_to_restore(db_path: Path, clock: Fr
     assert tree(db_path.parent) == before, "the damaged file and everything around it stay as they were"
 
 
-def test_a_damaged_database_without_a_backup(db_path: Path, clock: FrozenClock,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_database_without_a_backup(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     Store.open(db_path, clock).close()
     flip_page_type(db_path)
     code, lines = run_doctor(db_path, capsys)
@@ -112,8 +126,9 @@ def test_a_damaged_database_without_a_backup(db_path: Path, clock: FrozenClock,
     assert f"sqlite3 {db_path} .recover" in line(lines, "quick_check")
 
 
-def test_file_modes_are_reported_then_fixed(db_path: Path, clock: FrozenClock,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_file_modes_are_reported_then_fixed(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = healthy(db_path, clock)
     store.set_setting("probe", 1)
     (backup,) = (db_path.parent / "backups").iterdir()
@@ -122,8 +137,10 @@ def test_file_modes_are_reported_then_fixed(db_path: Path, clock: FrozenClock,
     os.chmod(backup.parent, 0o755)
     code, lines = run_doctor(db_path, capsys)
     assert code == 1
-    assert line(lines, "file modes") == (f"problem  file modes: readable by others: stretchtui.db-wal (0644), "
-                                         f"{backup.name} (0644) -> run stretchtui doctor --fix (or chmod 600 each file)")
+    assert line(lines, "file modes") == (
+        f"problem  file modes: readable by others: stretchtui.db-wal (0644), "
+        f"{backup.name} (0644) -> run stretchtui doctor --fix (or chmod 600 each file)"
+    )
     assert line(lines, "backup directory").startswith(f"problem  backup directory: {backup.parent} is 0755, not 0700")
 
     code, lines = run_doctor(db_path, capsys, "--fix")
@@ -144,19 +161,24 @@ def test_the_default_data_directory_must_be_private(clock: FrozenClock, capsys: 
     code = main(["doctor"])
     lines = capsys.readouterr().out.splitlines()
     assert code == 1
-    assert line(lines, "data directory") == (f"problem  data directory: {db.parent} is 0755, not 0700 -> "
-                                             f"run stretchtui doctor --fix (or chmod 700 {db.parent})")
+    assert line(lines, "data directory") == (
+        f"problem  data directory: {db.parent} is 0755, not 0700 -> "
+        f"run stretchtui doctor --fix (or chmod 700 {db.parent})"
+    )
     assert main(["doctor", "--fix"]) == 0
     assert mode(db.parent) == 0o700
 
 
-def test_another_directory_is_only_a_warning_and_never_changed(db_path: Path, clock: FrozenClock,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_another_directory_is_only_a_warning_and_never_changed(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     healthy(db_path, clock).close()
     os.chmod(db_path.parent, 0o755)
     code, lines = run_doctor(db_path, capsys, "--fix")
     assert code == 0
-    assert line(lines, "data directory").startswith(f"warn     data directory: {db_path.parent} can be listed by others")
+    assert line(lines, "data directory").startswith(
+        f"warn     data directory: {db_path.parent} can be listed by others"
+    )
     assert mode(db_path.parent) == 0o755
 
 
@@ -190,8 +212,9 @@ def test_another_programs_database_is_a_problem(db_path: Path, clock: FrozenCloc
     assert levels(doctor(db_path, clock))["schema"] == PROBLEM
 
 
-@pytest.mark.parametrize(("age", "level"), [(None, WARN), (timedelta(days=9), WARN), (timedelta(days=7), OK),
-                                            (timedelta(hours=1), OK)])
+@pytest.mark.parametrize(
+    ("age", "level"), [(None, WARN), (timedelta(days=9), WARN), (timedelta(days=7), OK), (timedelta(hours=1), OK)]
+)
 def test_the_age_of_the_last_backup(db_path: Path, clock: FrozenClock, age: timedelta | None, level: str) -> None:
     Store.open(db_path, clock).close()
     if age is not None:
@@ -214,14 +237,17 @@ user@host:/data /mnt/my\040files fuse.sshfs rw,nosuid 0 0
 """
 
 
-@pytest.mark.parametrize(("path", "kind"), [
-    ("/home/ann/.local/share/stretchtui", "nfs4"),
-    ("/home/local/stretchtui", None),  # a local disk mounted inside the NFS one
-    ("/homework/x", None),  # a prefix of the name is not a mount point
-    ("/mnt/my files/stretchtui", "fuse.sshfs"),
-    ("/mnt/nas", "cifs"),
-    ("/var/lib", None),
-])
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/home/ann/.local/share/stretchtui", "nfs4"),
+        ("/home/local/stretchtui", None),  # a local disk mounted inside the NFS one
+        ("/homework/x", None),  # a prefix of the name is not a mount point
+        ("/mnt/my files/stretchtui", "fuse.sshfs"),
+        ("/mnt/nas", "cifs"),
+        ("/var/lib", None),
+    ],
+)
 def test_network_file_systems_from_proc_mounts(path: str, kind: str | None) -> None:
     assert network_filesystem(Path(path), MOUNTS) == kind
 
@@ -244,8 +270,9 @@ def test_fixed_counts_as_fine(db_path: Path, clock: FrozenClock) -> None:
     assert levels(checks)["file modes"] == FIXED and PROBLEM not in levels(checks).values()
 
 
-def test_fix_takes_bits_away_and_never_adds_one(db_path: Path, clock: FrozenClock,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_takes_bits_away_and_never_adds_one(
+    db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A file or folder the user made read-only stays read-only: --fix only removes others' bits
     (0644 -> 0600, 0444 -> 0400, a 0555 folder -> 0500)."""
     healthy(db_path, clock).close()

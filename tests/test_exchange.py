@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_AT, ZONE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,8 +25,6 @@ from stretchtui.core.exchange import FORMAT_VERSION, ImportFileError, parse_expo
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
 from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store
-
-from conftest import FROZEN_AT, ZONE
 
 SEEDED = ["cat-cow", "childs-pose", "knee-to-chest", "pelvic-tilt", "seated-spinal-twist"]
 
@@ -46,25 +45,60 @@ def table_dump(path: Path) -> list[str]:
 
 # ---------------------------------------------------------------------- a generated store
 
-names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöü ABC-'0123456789", min_size=1, max_size=30).map(str.strip).filter(bool)
+names = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöü ABC-'0123456789", min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(bool)
+)
 notes = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=60).map(str.strip)
-actions = st.lists(st.one_of(
-    st.tuples(st.just("exercise"), names, st.integers(0, 60), st.integers(0, 12), st.sampled_from(list(Area)),
-              st.booleans()),
-    st.tuples(st.just("routine"), names, st.lists(st.integers(0, 20), min_size=1, max_size=4)),
-    st.tuples(st.just("favourite"), st.integers(0, 20)),
-    st.tuples(st.just("session"), st.integers(0, 20), st.integers(0, 6),
-              st.sampled_from(["complete", "partial", "discarded", "in_progress"]),
-              st.none() | st.integers(0, 10), st.none() | st.integers(0, 10)),
-    st.tuples(st.just("checkin"), st.lists(st.tuples(st.sampled_from(list(Region)), st.sampled_from(["", "left", "right"]),
-                                                     st.integers(0, 10)), max_size=3),
-              st.none() | st.integers(0, 48).map(lambda h: h / 2), notes, st.booleans()),
-    st.tuples(st.just("rest"), st.integers(0, 20)),
-    st.tuples(st.just("setting"), st.sampled_from([("goal_routines", 2), ("day_start_hour", 3), ("cue_bell", False),
-                                                  ("suggest_place", "desk"), ("theme", "textual-light"),
-                                                  ("safety_answers", {"numbness": False})])),
-    st.tuples(st.just("wait"), st.integers(1, 60 * 30), st.sampled_from([ZONE, "America/New_York", "Asia/Tokyo"])),
-), max_size=25)
+actions = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("exercise"),
+            names,
+            st.integers(0, 60),
+            st.integers(0, 12),
+            st.sampled_from(list(Area)),
+            st.booleans(),
+        ),
+        st.tuples(st.just("routine"), names, st.lists(st.integers(0, 20), min_size=1, max_size=4)),
+        st.tuples(st.just("favourite"), st.integers(0, 20)),
+        st.tuples(
+            st.just("session"),
+            st.integers(0, 20),
+            st.integers(0, 6),
+            st.sampled_from(["complete", "partial", "discarded", "in_progress"]),
+            st.none() | st.integers(0, 10),
+            st.none() | st.integers(0, 10),
+        ),
+        st.tuples(
+            st.just("checkin"),
+            st.lists(
+                st.tuples(st.sampled_from(list(Region)), st.sampled_from(["", "left", "right"]), st.integers(0, 10)),
+                max_size=3,
+            ),
+            st.none() | st.integers(0, 48).map(lambda h: h / 2),
+            notes,
+            st.booleans(),
+        ),
+        st.tuples(st.just("rest"), st.integers(0, 20)),
+        st.tuples(
+            st.just("setting"),
+            st.sampled_from(
+                [
+                    ("goal_routines", 2),
+                    ("day_start_hour", 3),
+                    ("cue_bell", False),
+                    ("suggest_place", "desk"),
+                    ("theme", "textual-light"),
+                    ("safety_answers", {"numbness": False}),
+                ]
+            ),
+        ),
+        st.tuples(st.just("wait"), st.integers(1, 60 * 30), st.sampled_from([ZONE, "America/New_York", "Asia/Tokyo"])),
+    ),
+    max_size=25,
+)
 
 
 def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
@@ -75,15 +109,29 @@ def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
         kind, *args = action
         if kind == "exercise":
             name, hold, reps, area, desk = args
-            saved = store.save_exercise(Exercise(
-                id="", name=name, areas=(area,), kind=Kind.MOBILITY, position=Position.SEATED,
-                dose=Dose(hold_seconds=hold, reps=reps if reps or hold else 5), steps=("Sit tall.", "Turn."),
-                feel="", cautions=(), intensity=1, desk_friendly=desk, origin=Origin.USER))
+            saved = store.save_exercise(
+                Exercise(
+                    id="",
+                    name=name,
+                    areas=(area,),
+                    kind=Kind.MOBILITY,
+                    position=Position.SEATED,
+                    dose=Dose(hold_seconds=hold, reps=reps if reps or hold else 5),
+                    steps=("Sit tall.", "Turn."),
+                    feel="",
+                    cautions=(),
+                    intensity=1,
+                    desk_friendly=desk,
+                    origin=Origin.USER,
+                )
+            )
             exercises.append(saved.id)
         elif kind == "routine":
             name, picks = args
-            items = tuple(RoutineItem(exercise_id=exercises[i % len(exercises)], hold_seconds=20 if i % 3 else None)
-                          for i in picks)
+            items = tuple(
+                RoutineItem(exercise_id=exercises[i % len(exercises)], hold_seconds=20 if i % 3 else None)
+                for i in picks
+            )
             routines.append(store.save_routine(Routine(id="", name=name, items=items, origin=Origin.USER)).id)
         elif kind == "favourite":
             store.set_favourite(exercises[args[0] % len(exercises)], True)
@@ -94,16 +142,33 @@ def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
             for index in range(steps):
                 clock.advance(25)
                 item = routine.items[index % len(routine.items)]
-                store.record_step(info.id, StepRecord(index, item.exercise_id, "Name", 1, "both", 20, 19.5, 0, 0,
-                                                      "hurt" if index == 4 else "done", 3 if index == 4 else None),
-                                  active_seconds=20.0 * (index + 1), resume_state=None)
+                store.record_step(
+                    info.id,
+                    StepRecord(
+                        index,
+                        item.exercise_id,
+                        "Name",
+                        1,
+                        "both",
+                        20,
+                        19.5,
+                        0,
+                        0,
+                        "hurt" if index == 4 else "done",
+                        3 if index == 4 else None,
+                    ),
+                    active_seconds=20.0 * (index + 1),
+                    resume_state=None,
+                )
             if status != "in_progress":
                 store.finish_session(info.id, SessionStatus(status), pain_after=after)
         elif kind == "checkin":
             pains, sitting, note, stuck = args
             unique = {(region, side): PainEntry(region, pain, side) for region, side, pain in pains}
             if unique or sitting is not None or note or stuck:
-                store.add_checkin(list(unique.values()), sitting_hours=sitting, note=note, no_comfortable_position=stuck)
+                store.add_checkin(
+                    list(unique.values()), sitting_hours=sitting, note=note, no_comfortable_position=stuck
+                )
         elif kind == "rest":
             try:  # a day that already met the goal is refused (store.corrections), as the user would be
                 store.mark_rest_day(today(clock, store.day_start_hour()) - timedelta(days=args[0]), force=True)
@@ -146,16 +211,32 @@ def test_export_then_import_into_an_empty_store_reproduces_everything(story: lis
 
 @pytest.fixture
 def exported(store: Store, clock: FrozenClock) -> dict:
-    own = store.save_exercise(Exercise(id="", name="Doorway chest opener", areas=(Area.MID_UPPER_BACK,),
-                                       kind=Kind.MOBILITY, position=Position.STANDING, dose=Dose(hold_seconds=30),
-                                       steps=("Stand in a doorway.",), feel="", cautions=(), intensity=1,
-                                       origin=Origin.USER))
-    store.save_routine(Routine(id="", name="Evening", origin=Origin.USER,
-                               items=(RoutineItem(own.id), RoutineItem("cat-cow", reps=8))))
+    own = store.save_exercise(
+        Exercise(
+            id="",
+            name="Doorway chest opener",
+            areas=(Area.MID_UPPER_BACK,),
+            kind=Kind.MOBILITY,
+            position=Position.STANDING,
+            dose=Dose(hold_seconds=30),
+            steps=("Stand in a doorway.",),
+            feel="",
+            cautions=(),
+            intensity=1,
+            origin=Origin.USER,
+        )
+    )
+    store.save_routine(
+        Routine(id="", name="Evening", origin=Origin.USER, items=(RoutineItem(own.id), RoutineItem("cat-cow", reps=8)))
+    )
     store.set_favourite("cat-cow", True)
     info = store.start_session("my-evening", "Evening", 120, pain_before=5)
-    store.record_step(info.id, StepRecord(0, own.id, own.name, 1, "both", 30, 30.0, 0, 0, "done"),
-                      active_seconds=30, resume_state=None)
+    store.record_step(
+        info.id,
+        StepRecord(0, own.id, own.name, 1, "both", 30, 30.0, 0, 0, "done"),
+        active_seconds=30,
+        resume_state=None,
+    )
     store.finish_session(info.id, SessionStatus.COMPLETE, pain_after=3)
     store.add_checkin([PainEntry(Region.LOWER_BACK, 4)], sitting_hours=8.5, note="long meeting day")
     store.mark_rest_day(clock.now().date() - timedelta(days=2), force=True)
@@ -179,12 +260,25 @@ def test_import_merges_with_what_is_there(tmp_path: Path, clock: FrozenClock, ex
     assert other.last_session().pain_after == 3
 
 
-def test_an_own_id_taken_here_gets_a_free_one_and_references_follow(tmp_path: Path, clock: FrozenClock,
-                                                                     exported: dict) -> None:
+def test_an_own_id_taken_here_gets_a_free_one_and_references_follow(
+    tmp_path: Path, clock: FrozenClock, exported: dict
+) -> None:
     other = Store.open(tmp_path / "other" / "s.db", clock)
-    other.save_exercise(Exercise(id="", name="Doorway chest opener", areas=(Area.NECK,), kind=Kind.MOBILITY,
-                                 position=Position.SEATED, dose=Dose(reps=5), steps=("Mine.",), feel="", cautions=(),
-                                 intensity=1, origin=Origin.USER))
+    other.save_exercise(
+        Exercise(
+            id="",
+            name="Doorway chest opener",
+            areas=(Area.NECK,),
+            kind=Kind.MOBILITY,
+            position=Position.SEATED,
+            dose=Dose(reps=5),
+            steps=("Mine.",),
+            feel="",
+            cautions=(),
+            intensity=1,
+            origin=Origin.USER,
+        )
+    )
     result = other.import_data(exported)
     assert ("my-doorway-chest-opener", "my-doorway-chest-opener-2") in result.renamed
     assert other.exercise("my-doorway-chest-opener").areas == (Area.NECK,)  # mine untouched
@@ -222,11 +316,22 @@ def mutate(data: dict, path: str, value: object) -> dict:
 
 BAD_RECORDS = [
     ("sessions.0.steps.0.outcome", "maybe", "sessions[0].steps[0].outcome: 'maybe' is not one of"),
-    ("sessions.0.started_at", "2200-01-01T00:00:00Z",
-     "sessions[0].started_at: 2200-01-01T00:00:00Z is after 2199-12-30 23:59 UTC, the latest time stretchtui keeps"),
+    (
+        "sessions.0.started_at",
+        "2200-01-01T00:00:00Z",
+        "sessions[0].started_at: 2200-01-01T00:00:00Z is after 2199-12-30 23:59 UTC, the latest time stretchtui keeps",
+    ),
     ("sessions.0.ended_at", "1969-12-31T23:00:00Z", "sessions[0].ended_at: 1969-12-31T23:00:00Z is before 1970-01-02"),
-    ("sessions.0.started_at", "0001-01-01T00:00:00+01:00", "sessions[0].started_at: 0001-01-01T00:00:00+01:00 is before"),
-    ("sessions.0.started_at", "9999-12-31T23:59:59-01:00", "sessions[0].started_at: 9999-12-31T23:59:59-01:00 is after"),
+    (
+        "sessions.0.started_at",
+        "0001-01-01T00:00:00+01:00",
+        "sessions[0].started_at: 0001-01-01T00:00:00+01:00 is before",
+    ),
+    (
+        "sessions.0.started_at",
+        "9999-12-31T23:59:59-01:00",
+        "sessions[0].started_at: 9999-12-31T23:59:59-01:00 is after",
+    ),
     ("day_marks.0.day", "0001-01-01", "day_marks[0].day: 0001-01-01 is before 1970-01-01"),
     ("checkins.0.note", "a\x1b[31mred", "checkins[0].note: holds ESC (U+001B) at character 2"),
     ("checkins.0.note", "a\udcffb", "checkins[0].note: is not valid text: a lone surrogate U+DCFF"),
@@ -259,9 +364,12 @@ BAD_RECORDS = [
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "message"), BAD_RECORDS, ids=[f"{p}={str(v)[:12]}" for p, v, _ in BAD_RECORDS])
-def test_a_bad_record_is_named_and_nothing_is_written(tmp_path: Path, clock: FrozenClock, exported: dict,
-                                                      path: str, value: object, message: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "value", "message"), BAD_RECORDS, ids=[f"{p}={str(v)[:12]}" for p, v, _ in BAD_RECORDS]
+)
+def test_a_bad_record_is_named_and_nothing_is_written(
+    tmp_path: Path, clock: FrozenClock, exported: dict, path: str, value: object, message: str
+) -> None:
     other = Store.open(tmp_path / "other" / "s.db", clock)
     before = table_dump(other.path)
     with pytest.raises(ImportFileError) as caught:
@@ -274,7 +382,9 @@ def test_a_bad_record_is_named_and_nothing_is_written(tmp_path: Path, clock: Fro
 def test_a_uuid_used_twice_in_the_file_is_refused(clock: FrozenClock, exported: dict) -> None:
     data = copy.deepcopy(exported)
     data["checkins"].append(copy.deepcopy(data["checkins"][0]))
-    with pytest.raises(ImportFileError, match=r"checkins\[1\]\.uuid: is used twice in the file \(also at checkins\[0\]\)"):
+    with pytest.raises(
+        ImportFileError, match=r"checkins\[1\]\.uuid: is used twice in the file \(also at checkins\[0\]\)"
+    ):
         parse_export(data, now=clock.now(), known_exercise_ids=set(SEEDED))
 
 
@@ -303,8 +413,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_export_writes_a_private_file_that_imports_elsewhere(tmp_path: Path, cli_db: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_writes_a_private_file_that_imports_elsewhere(
+    tmp_path: Path, cli_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "mine.json"
     code, out, _ = run(capsys, "--db", str(cli_db), "export", "--output", str(target))
     assert code == 0 and "Exported 1 session, 1 step, 1 check-in" in out
@@ -334,22 +445,27 @@ def test_export_to_stdout_and_csv(tmp_path: Path, cli_db: Path, capsys: pytest.C
     assert "session_uuid" in (folder / "steps.csv").read_text().splitlines()[0]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["export", "--output", "/nonexistent/dir/x.json"], "--output: the folder /nonexistent/dir does not exist"),
-    (["export", "--format", "csv", "--output", "-"], "CSV is written as a folder"),
-    (["export", "--format", "xml"], "invalid choice: 'xml'"),
-    (["import", "/nonexistent.json"], "import /nonexistent.json: no such file"),
-])
-def test_bad_export_and_import_arguments(cli_db: Path, capsys: pytest.CaptureFixture[str], args: list[str],
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--output", "/nonexistent/dir/x.json"], "--output: the folder /nonexistent/dir does not exist"),
+        (["export", "--format", "csv", "--output", "-"], "CSV is written as a folder"),
+        (["export", "--format", "xml"], "invalid choice: 'xml'"),
+        (["import", "/nonexistent.json"], "import /nonexistent.json: no such file"),
+    ],
+)
+def test_bad_export_and_import_arguments(
+    cli_db: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     before = table_dump(cli_db)
     code, _, err = run(capsys, "--db", str(cli_db), *args)
     assert code == 2 and message in err and err.count("\n") == 1
     assert table_dump(cli_db) == before
 
 
-def test_existing_output_is_not_replaced_without_force(tmp_path: Path, cli_db: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_existing_output_is_not_replaced_without_force(
+    tmp_path: Path, cli_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "keep.json"
     target.write_text("precious")
     code, _, err = run(capsys, "--db", str(cli_db), "export", "--output", str(target))
@@ -358,15 +474,18 @@ def test_existing_output_is_not_replaced_without_force(tmp_path: Path, cli_db: P
     assert json.loads(target.read_text())["format"] == "stretchtui-export"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b'{"format": "stretchtui-export", "format_version": 1, "sessions": [', "not valid JSON (line 1"),  # truncated
-    (b"SQLite format 3\x00" + bytes(200), "an SQLite database, not an export file"),  # foreign: a database
-    (b'["a", "list"]', "not a stretchtui export"),  # malformed
-    (b'{"format": "stretchtui-export", "format_version": 99}', "newer stretchtui (format version 99"),
-])
-def test_truncated_foreign_malformed_and_newer_files_are_refused(tmp_path: Path, cli_db: Path,
-                                                                  capsys: pytest.CaptureFixture[str],
-                                                                  content: bytes, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"format": "stretchtui-export", "format_version": 1, "sessions": [', "not valid JSON (line 1"),  # truncated
+        (b"SQLite format 3\x00" + bytes(200), "an SQLite database, not an export file"),  # foreign: a database
+        (b'["a", "list"]', "not a stretchtui export"),  # malformed
+        (b'{"format": "stretchtui-export", "format_version": 99}', "newer stretchtui (format version 99"),
+    ],
+)
+def test_truncated_foreign_malformed_and_newer_files_are_refused(
+    tmp_path: Path, cli_db: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
     before = table_dump(cli_db)

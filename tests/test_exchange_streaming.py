@@ -42,16 +42,32 @@ def walked(data: bytes) -> dict:
 
 # ---------------------------------------------------------------------- reading a stream
 
-json_leaves = st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False) | st.text(max_size=12)
-json_values = st.recursive(json_leaves, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=12)
-layouts = st.sampled_from([{}, {"indent": 1}, {"indent": "\t"}, {"separators": (",", ":")},
-                           {"indent": 3, "ensure_ascii": False}, {"separators": (" , ", " : ")}])
+json_leaves = (
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=12)
+)
+json_values = st.recursive(
+    json_leaves,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+layouts = st.sampled_from(
+    [
+        {},
+        {"indent": 1},
+        {"indent": "\t"},
+        {"separators": (",", ":")},
+        {"indent": 3, "ensure_ascii": False},
+        {"separators": (" , ", " : ")},
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(document=st.dictionaries(st.text(max_size=8), json_values, max_size=6), layout=layouts,
-       chunk=st.sampled_from([1, 2, 3, 7, 64, 1 << 16]))
+@given(
+    document=st.dictionaries(st.text(max_size=8), json_values, max_size=6),
+    layout=layouts,
+    chunk=st.sampled_from([1, 2, 3, 7, 64, 1 << 16]),
+)
 def test_any_layout_and_chunk_size_reads_as_json_loads_does(document: dict, layout: dict, chunk: int) -> None:
     text = json.dumps(document, **layout).encode()
     json_stream.CHUNK_BYTES, saved = chunk, json_stream.CHUNK_BYTES
@@ -62,8 +78,21 @@ def test_any_layout_and_chunk_size_reads_as_json_loads_does(document: dict, layo
         json_stream.CHUNK_BYTES = saved
 
 
-@pytest.mark.parametrize("text", [b"", b"{", b'{"a": [1, 2', b'{"a": [1 2]}', b'{"a" 1}', b'{"a": 1} x', b"hello",
-                                  b'{"a": [1,]}', b'{"a": "abc', b'{\n "a": [\n  1,\n  x]}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"",
+        b"{",
+        b'{"a": [1, 2',
+        b'{"a": [1 2]}',
+        b'{"a" 1}',
+        b'{"a": 1} x',
+        b"hello",
+        b'{"a": [1,]}',
+        b'{"a": "abc',
+        b'{\n "a": [\n  1,\n  x]}',
+    ],
+)
 def test_bad_json_is_one_line_naming_where(text: bytes) -> None:
     with pytest.raises(json.JSONDecodeError) as expected:
         json.loads(text)
@@ -106,8 +135,7 @@ def test_the_streamed_export_is_what_json_dump_wrote(history: Path, clock: Froze
     store.close()
 
 
-def test_a_file_in_another_order_and_layout_imports_the_same(history: Path, tmp_path: Path,
-                                                             clock: FrozenClock) -> None:
+def test_a_file_in_another_order_and_layout_imports_the_same(history: Path, tmp_path: Path, clock: FrozenClock) -> None:
     """Sections in any order (check-ins before the sessions they name, routines before their own
     exercises, the format last), any whitespace: the same records go in."""
     store = Store.open(history, clock)
@@ -132,25 +160,50 @@ def test_errors_still_name_the_record_and_a_newer_version_wins_wherever_it_stand
                 pass
         return str(caught.value)
 
-    step = {"uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a11", "step_index": 0, "exercise_id": "cat-cow",
-            "exercise_name": "Cat-Cow", "outcome": "maybe", "at": "2026-11-20T08:00:00Z", "zone": "UTC",
-            "day": "2026-11-20"}
-    session = {"uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10", "routine_name": "x", "status": "complete",
-               "started_at": "2026-11-20T07:59:00Z", "zone": "UTC", "day": "2026-11-20", "steps": [step]}
+    step = {
+        "uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a11",
+        "step_index": 0,
+        "exercise_id": "cat-cow",
+        "exercise_name": "Cat-Cow",
+        "outcome": "maybe",
+        "at": "2026-11-20T08:00:00Z",
+        "zone": "UTC",
+        "day": "2026-11-20",
+    }
+    session = {
+        "uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10",
+        "routine_name": "x",
+        "status": "complete",
+        "started_at": "2026-11-20T07:59:00Z",
+        "zone": "UTC",
+        "day": "2026-11-20",
+        "steps": [step],
+    }
     document = {"format": "stretchtui-export", "format_version": 1, "sessions": [session]}
     assert refusal(document).startswith("sessions[0].steps[0].outcome: 'maybe' is not one of")
     newer = {"sessions": [session], "format": "stretchtui-export", "format_version": 3}
     assert refusal(newer).startswith("written by a newer stretchtui (format version 3")
     assert refusal({"sessions": [session]}).startswith("not a stretchtui export")
-    orphan = {**document, "sessions": [{**session, "steps": []}],
-              "checkins": [{"uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a12", "at": "2026-11-20T09:00:00Z",
-                            "zone": "UTC", "day": "2026-11-20", "note": "x",
-                            "session_uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a13"}]}
+    orphan = {
+        **document,
+        "sessions": [{**session, "steps": []}],
+        "checkins": [
+            {
+                "uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a12",
+                "at": "2026-11-20T09:00:00Z",
+                "zone": "UTC",
+                "day": "2026-11-20",
+                "note": "x",
+                "session_uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a13",
+            }
+        ],
+    }
     assert refusal(orphan) == "checkins[0].session_uuid: names no session in the file or in this store"
 
 
-def test_every_cut_of_a_file_is_refused_in_one_line_with_nothing_written(history: Path, tmp_path: Path,
-                                                                         clock: FrozenClock) -> None:
+def test_every_cut_of_a_file_is_refused_in_one_line_with_nothing_written(
+    history: Path, tmp_path: Path, clock: FrozenClock
+) -> None:
     store = Store.open(history, clock)
     whole = export_of(store)
     store.close()
@@ -186,7 +239,8 @@ PEAK_OF_CHILD = (  # runs argv as its child and prints that child's peak residen
     "import resource, subprocess, sys\n"
     "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
     "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    "sys.stderr.write(done.stderr)\n")
+    "sys.stderr.write(done.stderr)\n"
+)
 WRITE_HISTORY = (  # 25 years of demo history into a new store, in its own process
     "import sys\n"
     "from stretchtui.core.clock import SystemClock\n"
@@ -198,13 +252,15 @@ WRITE_HISTORY = (  # 25 years of demo history into a new store, in its own proce
     "                   exercises={ex.id: ex for ex in store.exercises()}, years=25, seed=1)\n"
     "print(sum(len(s['steps']) for s in data['sessions']))\n"
     "store.import_data(data)\n"
-    "store.close()\n")
+    "store.close()\n"
+)
 
 
 def _peak_mb(argv: list[str], env: dict[str, str]) -> tuple[int, float, str]:
     """Run `argv`; its exit status, its peak resident memory in MB, and its stderr."""
-    done = subprocess.run([sys.executable, "-c", PEAK_OF_CHILD, *argv], env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_OF_CHILD, *argv], env=env, capture_output=True, text=True, timeout=600
+    )
     code, kilobytes = done.stdout.split()
     return int(code), int(kilobytes) / 1024, done.stderr
 
@@ -217,8 +273,9 @@ def test_twenty_five_years_go_out_and_in_under_150_mb(tmp_path: Path) -> None:
         pytest.skip("needs a 25-year demo history, and ru_maxrss in kilobytes (Linux)")
     env = {k: v for k, v in os.environ.items() if k != "STRETCHTUI_DB"}
     source = tmp_path / "source.db"
-    written = subprocess.run([sys.executable, "-c", WRITE_HISTORY, str(source)], env=env, capture_output=True,
-                             text=True, timeout=600)
+    written = subprocess.run(
+        [sys.executable, "-c", WRITE_HISTORY, str(source)], env=env, capture_output=True, text=True, timeout=600
+    )
     assert written.returncode == 0, written.stderr
     assert int(written.stdout) > 60_000  # steps
     command = [sys.executable, "-m", "stretchtui"]
@@ -227,7 +284,8 @@ def test_twenty_five_years_go_out_and_in_under_150_mb(tmp_path: Path) -> None:
     assert code == 0, err
     code, importing, err = _peak_mb([*command, "--db", str(tmp_path / "new" / "s.db"), "import", str(exported)], env)
     assert code == 0, err
-    code, tables, err = _peak_mb([*command, "--db", str(source), "export", "--format", "csv", "--output",
-                                  str(tmp_path / "tables")], env)
+    code, tables, err = _peak_mb(
+        [*command, "--db", str(source), "export", "--format", "csv", "--output", str(tmp_path / "tables")], env
+    )
     assert code == 0, err
     assert max(exporting, importing, tables) < MEMORY_LIMIT_MB, (exporting, importing, tables)

@@ -24,9 +24,15 @@ def test_the_documented_schema_is_the_one_the_records_give() -> None:
 def test_an_own_exercise_and_routine_write_every_schema_key_and_no_other(clock) -> None:
     library = load_library()
     exercise = library.exercises["cat-cow"]
-    mine = Exercise(**{**{spec.name: getattr(exercise, spec.name) for spec in records.specs(Exercise)},
-                       "id": "my-cat", "uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10", "origin": Origin.USER,
-                       "easier": "Smaller range, on your forearms."})
+    mine = Exercise(
+        **{
+            **{spec.name: getattr(exercise, spec.name) for spec in records.specs(Exercise)},
+            "id": "my-cat",
+            "uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10",
+            "origin": Origin.USER,
+            "easier": "Smaller range, on your forearms.",
+        }
+    )
     routine = next(iter(library.routines.values()))
     plain_exercise = own_exercise_to_plain(OwnExercise(mine, clock.now(), clock.now()))
     plain_routine = own_routine_to_plain(OwnRoutine(routine, clock.now(), clock.now()))
@@ -48,14 +54,45 @@ def test_the_export_keeps_the_format_2_key_order() -> None:
     """Byte-for-byte: own exercises and routines are written with the keys in the order format 2 had."""
     exercise = load_library().exercises["cat-cow"]
     keys = list(records.to_plain(exercise, skip={"origin"}))
-    assert keys == ["uuid", "id", "name", "aliases", "areas", "kind", "position", "equipment", "desk_friendly",
-                    "intensity", "dose", "steps", "feel", "cautions", "sources", "breathing", "note",
-                    "contraindications", "favourite"]  # `easier` only when given: format 2 files stay as they were
-    assert list(records.to_plain(exercise.dose)) == ["hold_seconds", "reps", "sets", "sides", "pace_seconds",
-                                                     "rest_seconds"]
+    assert keys == [
+        "uuid",
+        "id",
+        "name",
+        "aliases",
+        "areas",
+        "kind",
+        "position",
+        "equipment",
+        "desk_friendly",
+        "intensity",
+        "dose",
+        "steps",
+        "feel",
+        "cautions",
+        "sources",
+        "breathing",
+        "note",
+        "contraindications",
+        "favourite",
+    ]  # `easier` only when given: format 2 files stay as they were
+    assert list(records.to_plain(exercise.dose)) == [
+        "hold_seconds",
+        "reps",
+        "sets",
+        "sides",
+        "pace_seconds",
+        "rest_seconds",
+    ]
     routine = next(iter(load_library().routines.values()))
     assert list(records.to_plain(routine, skip={"origin"})) == [
-        "uuid", "id", "name", "rest_between_seconds", "items", "description", "sources"]
+        "uuid",
+        "id",
+        "name",
+        "rest_between_seconds",
+        "items",
+        "description",
+        "sources",
+    ]
     assert json.dumps(records.to_plain(routine.items[0]))  # plain data
 
 
@@ -65,9 +102,17 @@ def test_the_easier_version_goes_from_the_form_rules_to_the_store_and_through_a_
     from stretchtui.core import validation
     from stretchtui.store.store import Store
 
-    entry = {"id": "my-new", "name": "Chair twist", "areas": ["mid-upper-back"], "kind": "mobility",
-             "position": "seated", "intensity": 1, "steps": ["Turn."], "dose": {"hold_seconds": 20},
-             "easier": "Turn only halfway."}
+    entry = {
+        "id": "my-new",
+        "name": "Chair twist",
+        "areas": ["mid-upper-back"],
+        "kind": "mobility",
+        "position": "seated",
+        "intensity": 1,
+        "steps": ["Turn."],
+        "dose": {"hold_seconds": 20},
+        "easier": "Turn only halfway.",
+    }
     saved = store.save_exercise(Exercise(**{**validation.exercise(entry, origin=Origin.USER).__dict__, "id": ""}))
     assert store.exercise(saved.id).easier == "Turn only halfway."
     bundle = store.export_bundle()
@@ -79,9 +124,14 @@ def test_the_easier_version_goes_from_the_form_rules_to_the_store_and_through_a_
         assert plain["exercises"][0]["easier"] == "Turn only halfway."
         other.import_data(plain)
         assert other.exercise(saved.id).easier == "Turn only halfway."
-        without = {**plain, "exercises": [{k: v for k, v in plain["exercises"][0].items() if k != "easier"}
-                                          | {"uuid": "0f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a11", "id": "my-older"}],
-                   "routines": []}
+        without = {
+            **plain,
+            "exercises": [
+                {k: v for k, v in plain["exercises"][0].items() if k != "easier"}
+                | {"uuid": "0f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a11", "id": "my-older"}
+            ],
+            "routines": [],
+        }
         other.import_data(without)
         assert other.exercise("my-older").easier == ""
     finally:

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from pilot_helpers import settle
 
 from stretchtui.cli import command_word, main
 from stretchtui.commands.common import CliError
@@ -23,7 +24,6 @@ from stretchtui.store import Store, StoreError
 from stretchtui.store.files import peek_setting
 from stretchtui.ui.opening import OpenOnFirstUse
 from stretchtui.ui.widgets.keybar import KeyBar
-from pilot_helpers import settle
 
 
 def prepared(db_path: Path, clock: FrozenClock, **settings: object) -> None:
@@ -112,8 +112,9 @@ async def test_a_store_that_cannot_open_ends_the_app_with_its_error(db_path: Pat
     assert isinstance(app.store_error, StoreError) and app.opened_store is None
 
 
-def test_run_app_raises_the_opening_error_for_the_command_line(db_path: Path, clock: FrozenClock,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_app_raises_the_opening_error_for_the_command_line(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """run_app hands the error back, and main prints it as its one line (exit status 1)."""
     from stretchtui.commands import common
     from stretchtui.ui.app import StretchApp
@@ -206,12 +207,24 @@ def test_open_on_first_use_gives_every_caller_the_same_error() -> None:
 # ---------------------------------------------------------------------- the command line
 
 
-@pytest.mark.parametrize(("argv", "word"), [
-    ([], None), (["--db", "x.db"], None), (["--db=x.db"], None), (["--db", "status"], None),
-    (["--db"], ""), (["status"], "status"), (["--db", "x.db", "status", "--ascii"], "status"),
-    (["export", "-o", "x"], "export"), (["--help"], ""), (["--version"], ""), (["-h"], ""),
-    (["--db", "x.db", "--bogus"], ""), (["bogus"], "bogus"),
-])
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [
+        ([], None),
+        (["--db", "x.db"], None),
+        (["--db=x.db"], None),
+        (["--db", "status"], None),
+        (["--db"], ""),
+        (["status"], "status"),
+        (["--db", "x.db", "status", "--ascii"], "status"),
+        (["export", "-o", "x"], "export"),
+        (["--help"], ""),
+        (["--version"], ""),
+        (["-h"], ""),
+        (["--db", "x.db", "--bogus"], ""),
+        (["bogus"], "bogus"),
+    ],
+)
 def test_the_command_word_decides_which_parsers_are_built(argv: list[str], word: str | None) -> None:
     assert command_word(argv) == word
 
@@ -236,12 +249,14 @@ def test_a_missing_db_value_is_still_one_line(capsys: pytest.CaptureFixture[str]
 def test_the_first_frame_imports_neither_peewee_nor_the_engines() -> None:
     """What the CLI imports up to the first frame of Today: no peewee, no suggestion engine, no
     streak rules (they load in the thread that opens the store, after the first frame)."""
-    code = ("import sys\n"
-            "import stretchtui.cli, stretchtui.factory, stretchtui.commands.launch, stretchtui.store.files\n"
-            "from stretchtui.ui.screens.today import TodayScreen\n"
-            "heavy = ['peewee', 'stretchtui.store.store', 'stretchtui.core.suggest', 'stretchtui.core.streaks',\n"
-            "         'stretchtui.core.model', 'stretchtui.ui.screens.history']\n"
-            "print(sorted(name for name in heavy if name in sys.modules))\n")
+    code = (
+        "import sys\n"
+        "import stretchtui.cli, stretchtui.factory, stretchtui.commands.launch, stretchtui.store.files\n"
+        "from stretchtui.ui.screens.today import TodayScreen\n"
+        "heavy = ['peewee', 'stretchtui.store.store', 'stretchtui.core.suggest', 'stretchtui.core.streaks',\n"
+        "         'stretchtui.core.model', 'stretchtui.ui.screens.history']\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -260,9 +275,14 @@ def test_a_bare_launch_pauses_the_collector_until_the_first_frame(monkeypatch: p
         assert seen == [False]
     finally:
         gc.enable()
-    monkeypatch.setattr(tracking, "COMMANDS", [
-        command._replace(run=lambda args: seen.append(gc.isenabled()) or 0)
-        if command.name == "status" else command for command in tracking.COMMANDS])
+    monkeypatch.setattr(
+        tracking,
+        "COMMANDS",
+        [
+            command._replace(run=lambda args: seen.append(gc.isenabled()) or 0) if command.name == "status" else command
+            for command in tracking.COMMANDS
+        ],
+    )
     assert cli.main(["--db", "x.db", "status"]) == 0
     assert seen == [False, True]  # other commands keep it
 
@@ -283,7 +303,8 @@ async def test_the_app_resumes_the_collector_after_its_first_frame(db_path: Path
 
 
 async def test_once_today_has_its_numbers_the_other_screens_are_imported_in_the_background(
-        db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import importlib
 
     from stretchtui.ui import app as app_module

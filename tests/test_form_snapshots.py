@@ -5,9 +5,8 @@ Synchronous on purpose: snap_compare runs its own event loop."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
-
 from pilot_helpers import open_library, settle, type_text
+from textual.widgets import DataTable, Input
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((100, 32), id="100x32")]
 

@@ -9,15 +9,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import pytest
+from pilot_helpers import open_library, settle, type_text
 from textual import events
 from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static, TextArea
 
-from pilot_helpers import open_library, settle, type_text
 from stretchtui.core import timer, validation
-from stretchtui.core.errors import FieldError
 from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Dose, Origin
 from stretchtui.store import Store
 from stretchtui.ui.screens.builder import RoutineBuilder
@@ -28,8 +28,13 @@ from stretchtui.ui.screens.form import FIELDS, Form
 from stretchtui.ui.screens.item_editor import ItemEditor
 
 OWN_EXERCISE = {
-    "id": "my-wall-angels", "name": "Wall angels", "areas": ["mid-upper-back"], "kind": "mobility",
-    "position": "standing", "intensity": 1, "steps": ["Stand with your back to a wall.", "Slide your arms up."],
+    "id": "my-wall-angels",
+    "name": "Wall angels",
+    "areas": ["mid-upper-back"],
+    "kind": "mobility",
+    "position": "standing",
+    "intensity": 1,
+    "steps": ["Stand with your back to a wall.", "Slide your arms up."],
     "dose": {"reps": 10},
 }
 # Every key a person might type into a text field, many of them bound somewhere: 1-5 switch
@@ -87,11 +92,21 @@ async def check_in(pilot) -> None:
 
 
 OPENERS: dict[str, Callable[..., Awaitable[None]]] = {
-    "new-exercise": new_exercise, "edit-exercise": edit_exercise, "new-routine": new_routine,
-    "edit-routine": edit_routine, "item-dose": edit_item_dose, "check-in": check_in,
+    "new-exercise": new_exercise,
+    "edit-exercise": edit_exercise,
+    "new-routine": new_routine,
+    "edit-routine": edit_routine,
+    "item-dose": edit_item_dose,
+    "check-in": check_in,
 }
-FORM_TYPES = {"new-exercise": ExerciseForm, "edit-exercise": ExerciseForm, "new-routine": RoutineBuilder,
-              "edit-routine": RoutineBuilder, "item-dose": ItemEditor, "check-in": CheckinScreen}
+FORM_TYPES = {
+    "new-exercise": ExerciseForm,
+    "edit-exercise": ExerciseForm,
+    "new-routine": RoutineBuilder,
+    "edit-routine": RoutineBuilder,
+    "item-dose": ItemEditor,
+    "check-in": CheckinScreen,
+}
 
 
 async def open_form(pilot, which: str) -> Screen:
@@ -151,7 +166,7 @@ async def test_typed_keys_go_into_every_text_field_and_nowhere_else(make_test_ap
             # A field with a length limit (the check-in's hours sat) gets the keys a few at a time.
             room = (getattr(field, "max_length", 0) or len(before) + len(TYPED)) - len(before)
             for start in range(0, len(TYPED), room):
-                typed = TYPED[start:start + room]
+                typed = TYPED[start : start + room]
                 if start:
                     field.value = before
                 if isinstance(field, TextArea):
@@ -229,15 +244,30 @@ def test_field_errors_read_as_plain_english() -> None:
             validation.exercise(data, origin=Origin.USER)
         return [validation.for_people(error) for error in raised.value.errors]
 
-    blank = {"id": "my-new", "name": "", "areas": [], "kind": "mobility", "position": None, "intensity": 1,
-             "steps": [], "dose": {"hold_seconds": 0, "reps": 0}}
+    blank = {
+        "id": "my-new",
+        "name": "",
+        "areas": [],
+        "kind": "mobility",
+        "position": None,
+        "intensity": 1,
+        "steps": [],
+        "dose": {"hold_seconds": 0, "reps": 0},
+    }
     assert message(blank) == [
-        "Name: must not be empty", "Areas: choose at least one", "Position: choose one",
-        "Steps: add at least one step", "Hold: set a hold in seconds, a number of reps, or both"]
+        "Name: must not be empty",
+        "Areas: choose at least one",
+        "Position: choose one",
+        "Steps: add at least one step",
+        "Hold: set a hold in seconds, a number of reps, or both",
+    ]
     wrong = {**OWN_EXERCISE, "dose": {"hold_seconds": 999, "reps": "ten", "sets": 0, "pace_seconds": 0}}
     assert message(wrong) == [
-        "Hold: must be between 0 and 600 seconds, not 999", "Reps: must be a whole number, not 'ten'",
-        "Sets: must be between 1 and 10, not 0", "Pace: must be between 1 and 60 seconds, not 0"]
+        "Hold: must be between 0 and 600 seconds, not 999",
+        "Reps: must be a whole number, not 'ten'",
+        "Sets: must be between 1 and 10, not 0",
+        "Pace: must be between 1 and 60 seconds, not 0",
+    ]
     with pytest.raises(FieldError) as raised:
         validation.integer(" ", "rest_between_seconds", 0, validation.MAX_REST, validation.SECONDS)
     assert validation.for_people(raised.value) == "Rest between exercises: must be a whole number of seconds"
@@ -313,8 +343,9 @@ async def test_the_exercise_form_shows_how_a_hold_with_reps_runs(make_test_app, 
         assert not [line for line in form.query(".field-error") if line.display]
 
 
-async def test_the_builder_shows_values_as_typed_and_refuses_one_out_of_range(make_test_app, own, db_path,
-                                                                                clock) -> None:
+async def test_the_builder_shows_values_as_typed_and_refuses_one_out_of_range(
+    make_test_app, own, db_path, clock
+) -> None:
     app = make_test_app(show_routine=own)
     async with app.run_test(size=(100, 32)) as pilot:
         builder = await open_form(pilot, "edit-routine")
@@ -324,8 +355,10 @@ async def test_the_builder_shows_values_as_typed_and_refuses_one_out_of_range(ma
         await type_text(pilot, "999")
         table = builder.query_one(DataTable)
         assert str(table.get_row_at(0)[3]) == "999 s"  # as typed, not the default
-        assert str(builder.query_one("#rest-between-error", Static).content) == \
-            "Rest between exercises: must be between 0 and 600 seconds, not 999"
+        assert (
+            str(builder.query_one("#rest-between-error", Static).content)
+            == "Rest between exercises: must be between 0 and 600 seconds, not 999"
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is builder and app.focused is rest
@@ -348,8 +381,9 @@ async def test_the_builder_list_fits_and_never_cuts_the_time(make_test_app, stor
     """The widest built-in routine, plus an own exercise with the longest name a name may have."""
     long_name = "A very long name for an exercise that a physiotherapist gave me, in full words"
     assert len(long_name) <= validation.MAX_NAME
-    exercise = store.save_exercise(replace(validation.exercise({**OWN_EXERCISE, "name": long_name},
-                                                               origin=Origin.USER), id=""))
+    exercise = store.save_exercise(
+        replace(validation.exercise({**OWN_EXERCISE, "name": long_name}, origin=Origin.USER), id="")
+    )
     spine = store.duplicate_routine("spine-series", "Wide")
     store.save_routine(replace(spine, items=(*spine.items, replace(spine.items[0], exercise_id=exercise.id))))
     app = make_test_app(show_routine=spine.id)

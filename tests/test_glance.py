@@ -51,8 +51,9 @@ def directory_state(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
 
 
-def test_the_glance_gives_the_stores_numbers_and_changes_nothing(history: StreakNumbers, db_path: Path,
-                                                                 clock: FrozenClock) -> None:
+def test_the_glance_gives_the_stores_numbers_and_changes_nothing(
+    history: StreakNumbers, db_path: Path, clock: FrozenClock
+) -> None:
     before = directory_state(db_path.parent)
     numbers = glance_streak_numbers(db_path, clock)
     assert numbers == history
@@ -101,8 +102,9 @@ def _sql(path: Path, statement: str, *, keep_open: bool = False) -> sqlite3.Conn
 
 SPOILERS = {
     "an older schema": lambda path: _sql(path, "PRAGMA user_version = 1"),
-    "a newer schema, in the -wal file only": lambda path: _sql(path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}",
-                                                               keep_open=True),
+    "a newer schema, in the -wal file only": lambda path: _sql(
+        path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}", keep_open=True
+    ),
     "not ours": lambda path: _sql(path, "PRAGMA application_id = 0"),
     "no lock file": lambda path: DatabaseLock(path).path.unlink(),
     "a setting that is not JSON": lambda path: _sql(path, "UPDATE setting SET value = 'x' WHERE key = 'goal_minutes'"),
@@ -110,8 +112,9 @@ SPOILERS = {
 
 
 @pytest.mark.parametrize("spoiler", SPOILERS)
-def test_the_glance_leaves_to_the_store_what_it_cannot_be_sure_of(history: StreakNumbers, db_path: Path,
-                                                                  clock: FrozenClock, spoiler: str) -> None:
+def test_the_glance_leaves_to_the_store_what_it_cannot_be_sure_of(
+    history: StreakNumbers, db_path: Path, clock: FrozenClock, spoiler: str
+) -> None:
     kept = SPOILERS[spoiler](db_path)
     if kept is not None:
         assert inspect_file(db_path).user_version == SCHEMA_VERSION  # the header has not seen it
@@ -136,9 +139,9 @@ def test_a_restore_under_way_is_left_to_the_store(history: StreakNumbers, db_pat
     assert glance_streak_numbers(db_path, clock) == history
 
 
-def test_a_file_written_while_it_was_read_is_left_to_the_store(history: StreakNumbers, db_path: Path,
-                                                               clock: FrozenClock,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_written_while_it_was_read_is_left_to_the_store(
+    history: StreakNumbers, db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def read_while_another_writes(conn, since=None):
         store = Store.open(db_path, clock)
         try:
@@ -151,9 +154,9 @@ def test_a_file_written_while_it_was_read_is_left_to_the_store(history: StreakNu
     assert glance_streak_numbers(db_path, clock) is None
 
 
-def test_status_and_stats_print_the_same_through_the_store(history: StreakNumbers, db_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_status_and_stats_print_the_same_through_the_store(
+    history: StreakNumbers, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def printed() -> list[str]:
         outputs = []
         for command in (["stats", "--json"], ["stats"], ["status"], ["status", "--ascii"]):
@@ -163,7 +166,9 @@ def test_status_and_stats_print_the_same_through_the_store(history: StreakNumber
 
     glanced: list[StreakNumbers | None] = []
     real_glance = glance.glance_streak_numbers
-    monkeypatch.setattr(glance, "glance_streak_numbers", lambda *args: glanced.append(real_glance(*args)) or glanced[-1])
+    monkeypatch.setattr(
+        glance, "glance_streak_numbers", lambda *args: glanced.append(real_glance(*args)) or glanced[-1]
+    )
     through_the_glance = printed()
     assert len(glanced) == 4 and None not in glanced
     monkeypatch.setattr(glance, "glance_streak_numbers", lambda *args: None)
@@ -181,8 +186,10 @@ def test_status_on_a_new_place_creates_nothing(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_status_on_a_ready_file_imports_no_peewee(history: StreakNumbers, db_path: Path) -> None:
-    code = ("import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'status']); "
-            "print(sorted(m for m in ('peewee', 'stretchtui.store.store', 'textual') if m in sys.modules))")
+    code = (
+        "import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'status']); "
+        "print(sorted(m for m in ('peewee', 'stretchtui.store.store', 'textual') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code, str(db_path)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"

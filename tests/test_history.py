@@ -78,8 +78,16 @@ def test_stats_json_and_status(db_path: Path, clock, capsys: pytest.CaptureFixtu
     store.close()
     assert main(["--db", str(db_path), "stats", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert {"current_streak", "longest_streak", "longest_streak_start", "longest_streak_end", "strength",
-            "today_done", "week", "day_start_hour"} <= set(data)
+    assert {
+        "current_streak",
+        "longest_streak",
+        "longest_streak_start",
+        "longest_streak_end",
+        "strength",
+        "today_done",
+        "week",
+        "day_start_hour",
+    } <= set(data)
     assert set(data["week"]) == {"minutes", "sessions", "days_done"} and data["day_start_hour"] == 4
     assert main(["--db", str(db_path), "status", "--ascii"]) == 0
     line = capsys.readouterr().out.strip()
@@ -90,8 +98,10 @@ def test_stats_json_and_status(db_path: Path, clock, capsys: pytest.CaptureFixtu
 
 def test_status_does_not_import_textual(db_path: Path, clock) -> None:
     Store.open(db_path, clock).close()
-    code = ("import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'status']); "
-            "assert 'textual' not in sys.modules")
+    code = (
+        "import sys; from stretchtui.cli import main; main(['--db', sys.argv[1], 'status']); "
+        "assert 'textual' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, capture_output=True)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_AT
 
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
@@ -31,17 +32,25 @@ from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, 
 from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store, staging
 
-from conftest import FROZEN_AT
-
 
 def plain_export(store: Store) -> dict:
     return json.loads(json.dumps(to_plain(store.export_bundle(), exported_at=store.clock.now(), app_version="t")))
 
 
 def own(name: str, area: Area = Area.LOWER_BACK) -> Exercise:
-    return Exercise(id="", name=name, areas=(area,), kind=Kind.MOBILITY, position=Position.SEATED,
-                    dose=Dose(hold_seconds=20), steps=("Sit tall.",), feel="", cautions=(), intensity=1,
-                    origin=Origin.USER)
+    return Exercise(
+        id="",
+        name=name,
+        areas=(area,),
+        kind=Kind.MOBILITY,
+        position=Position.SEATED,
+        dose=Dose(hold_seconds=20),
+        steps=("Sit tall.",),
+        feel="",
+        cautions=(),
+        intensity=1,
+        origin=Origin.USER,
+    )
 
 
 def routine(name: str, *exercise_ids: str) -> Routine:
@@ -51,8 +60,12 @@ def routine(name: str, *exercise_ids: str) -> Routine:
 def do_session(store: Store, clock: FrozenClock, routine_id: str, exercise_id: str) -> str:
     info = store.start_session(routine_id, "A session", 60)
     clock.advance(25)
-    store.record_step(info.id, StepRecord(0, exercise_id, "Step", 1, "both", 20, 20.0, 0, 0, "done"),
-                      active_seconds=20.0, resume_state=None)
+    store.record_step(
+        info.id,
+        StepRecord(0, exercise_id, "Step", 1, "both", 20, 20.0, 0, 0, "done"),
+        active_seconds=20.0,
+        resume_state=None,
+    )
     store.finish_session(info.id, SessionStatus.COMPLETE)
     clock.advance(60)
     return info.uuid
@@ -67,13 +80,27 @@ def rows(store: Store | Path, sql: str, *args: object) -> list[tuple]:
 
 
 def items_of(db: Path, routine_uuid: str) -> list[str]:
-    return [e for (e,) in rows(db, "SELECT i.exercise_id FROM routine_item i JOIN routine r ON r.id = i.routine_id "
-                                   "WHERE r.uuid = ? ORDER BY i.position", routine_uuid)]
+    return [
+        e
+        for (e,) in rows(
+            db,
+            "SELECT i.exercise_id FROM routine_item i JOIN routine r ON r.id = i.routine_id "
+            "WHERE r.uuid = ? ORDER BY i.position",
+            routine_uuid,
+        )
+    ]
 
 
 def step_exercises(db: Path, session_uuid: str) -> list[str]:
-    return [e for (e,) in rows(db, "SELECT st.exercise_id FROM session_step st JOIN session s ON s.id = "
-                                   "st.session_id WHERE s.uuid = ? ORDER BY st.step_index", session_uuid)]
+    return [
+        e
+        for (e,) in rows(
+            db,
+            "SELECT st.exercise_id FROM session_step st JOIN session s ON s.id = "
+            "st.session_id WHERE s.uuid = ? ORDER BY st.step_index",
+            session_uuid,
+        )
+    ]
 
 
 def exercise_uuid(db: Path, exercise_id: str) -> str | None:
@@ -124,7 +151,8 @@ def machines(tmp_path: Path, clock: FrozenClock) -> Machines:
 
 
 def test_a_routine_points_at_the_exercise_already_here_not_at_one_with_the_same_id(
-        clock: FrozenClock, machines: Machines) -> None:
+    clock: FrozenClock, machines: Machines
+) -> None:
     """The issue's first shape: the routine used to point, silently, at B's own my-bridge."""
     with opened(machines.b, clock) as store:
         result = store.import_data(machines.later)
@@ -136,7 +164,8 @@ def test_a_routine_points_at_the_exercise_already_here_not_at_one_with_the_same_
 
 
 def test_an_exercise_here_under_another_id_whose_old_id_is_free_does_not_crash(
-        clock: FrozenClock, machines: Machines) -> None:
+    clock: FrozenClock, machines: Machines
+) -> None:
     """The issue's second shape: with B's own my-bridge deleted, the routine's item named an
     exercise that is not here: a FOREIGN KEY traceback. It is mapped to my-bridge-2."""
     with opened(machines.b, clock) as store:
@@ -148,8 +177,9 @@ def test_an_exercise_here_under_another_id_whose_old_id_is_free_does_not_crash(
     assert exercise_uuid(machines.b, "my-bridge") is None  # not brought back under its old id
 
 
-def test_a_routine_already_here_under_another_id_is_what_sessions_link_to(clock: FrozenClock,
-                                                                          machines: Machines) -> None:
+def test_a_routine_already_here_under_another_id_is_what_sessions_link_to(
+    clock: FrozenClock, machines: Machines
+) -> None:
     with opened(machines.b, clock) as store:
         store.save_routine(routine("Evening", "cat-cow"))  # B's own "Evening" takes my-evening
         store.import_data(machines.later)  # so A's comes in as my-evening-2
@@ -163,8 +193,9 @@ def test_a_routine_already_here_under_another_id_is_what_sessions_link_to(clock:
     assert rows(machines.b, "SELECT routine_id FROM session WHERE uuid = ?", later) == [("my-evening-2",)]
 
 
-def test_renamed_and_mapped_in_one_file_each_reference_follows_its_own_record(tmp_path: Path,
-                                                                              clock: FrozenClock) -> None:
+def test_renamed_and_mapped_in_one_file_each_reference_follows_its_own_record(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
     """B holds the file's my-b under the id my-a; the file's own my-a is new here. my-a must be
     renamed (my-a-2) and my-b mapped to my-a, and no reference may follow both steps."""
     a, b = tmp_path / "a" / "s.db", tmp_path / "b" / "s.db"
@@ -175,8 +206,13 @@ def test_renamed_and_mapped_in_one_file_each_reference_follows_its_own_record(tm
         session = do_session(store, clock, loop.id, "my-b")
         data = plain_export(store)
     seeded = copy.deepcopy(data)
-    seeded.update(exercises=[dict(next(e for e in data["exercises"] if e["uuid"] == ex_b.uuid), id="my-a")],
-                  routines=[], sessions=[], checkins=[], day_marks=[])
+    seeded.update(
+        exercises=[dict(next(e for e in data["exercises"] if e["uuid"] == ex_b.uuid), id="my-a")],
+        routines=[],
+        sessions=[],
+        checkins=[],
+        day_marks=[],
+    )
     with opened(b, clock) as store:
         store.import_data(seeded)
         assert exercise_uuid(b, "my-a") == ex_b.uuid
@@ -221,12 +257,19 @@ def test_an_entry_removed_here_is_not_brought_back(tmp_path: Path, clock: Frozen
 def demo_data(clock: FrozenClock, store: Store, years: int = 1) -> dict:
     from stretchtui.commands.demo_story import demo_export
 
-    return demo_export(now=clock.now(), zone=clock.zone, routines=store.routines(),
-                       exercises={ex.id: ex for ex in store.exercises()}, years=years, seed=3)
+    return demo_export(
+        now=clock.now(),
+        zone=clock.zone,
+        routines=store.routines(),
+        exercises={ex.id: ex for ex in store.exercises()},
+        years=years,
+        seed=3,
+    )
 
 
-def test_other_writers_are_not_held_up_while_a_file_is_read(tmp_path: Path, clock: FrozenClock,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_writers_are_not_held_up_while_a_file_is_read(
+    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """While the file is checked and staged, another connection takes the write lock at once
     (busy timeout 0), after every batch; a real `stretchtui log` meanwhile is saved. The import
     takes the write lock once, for the merge."""
@@ -244,16 +287,22 @@ def test_other_writers_are_not_held_up_while_a_file_is_read(tmp_path: Path, cloc
         other = sqlite3.connect(store.path, timeout=0, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")
-            other.execute("INSERT INTO setting (key, value, updated_at) VALUES (?, '1', ?)",
-                          (f"test-writer-{len(written)}", FROZEN_AT.isoformat()))
+            other.execute(
+                "INSERT INTO setting (key, value, updated_at) VALUES (?, '1', ?)",
+                (f"test-writer-{len(written)}", FROZEN_AT.isoformat()),
+            )
             other.execute("COMMIT")
         finally:
             other.close()
         if not written:
             env = dict(os.environ, STRETCHTUI_DB=str(store.path))
-            logged = subprocess.run([sys.executable, "-m", "stretchtui", "log", "--pain", "3", "--note",
-                                     "written during an import"], env=env, capture_output=True, text=True,
-                                    timeout=60)
+            logged = subprocess.run(
+                [sys.executable, "-m", "stretchtui", "log", "--pain", "3", "--note", "written during an import"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert logged.returncode == 0, logged.stderr
         written.append(1)
 
@@ -263,8 +312,11 @@ def test_other_writers_are_not_held_up_while_a_file_is_read(tmp_path: Path, cloc
     assert len(written) >= 5
     begins = [i for i, s in enumerate(statements) if s.strip().upper().startswith("BEGIN IMMEDIATE")]
     assert len(begins) == 1
-    merge = statements[begins[0]:next(i for i, s in enumerate(statements) if i > begins[0] and s.strip().upper()
-                                      in ("COMMIT", "ROLLBACK"))]
+    merge = statements[
+        begins[0] : next(
+            i for i, s in enumerate(statements) if i > begins[0] and s.strip().upper() in ("COMMIT", "ROLLBACK")
+        )
+    ]
     # The merge is a few INSERT ... SELECT statements, however long the file: not one per record.
     assert len(data["sessions"]) > 300 and len(merge) < 40, merge
     assert result.added["sessions"] == len(data["sessions"])
@@ -273,8 +325,9 @@ def test_other_writers_are_not_held_up_while_a_file_is_read(tmp_path: Path, cloc
     store.close()
 
 
-def test_a_file_refused_late_leaves_nothing_and_no_staging(tmp_path: Path, clock: FrozenClock,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_refused_late_leaves_nothing_and_no_staging(
+    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stretchtui.core.exchange import ImportFileError
 
     store = Store.open(tmp_path / "s.db", clock)
@@ -292,8 +345,9 @@ def test_a_file_refused_late_leaves_nothing_and_no_staging(tmp_path: Path, clock
 # ---------------------------------------------------------------------- standard input
 
 
-def test_standard_input_into_a_new_database(tmp_path: Path, clock: FrozenClock, capsys,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_standard_input_into_a_new_database(
+    tmp_path: Path, clock: FrozenClock, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Read twice (checked against the library first, so a bad file leaves no database): kept in
     an unnamed temporary file meanwhile. A dry run counts what the import then adds."""
     source = Store.open(tmp_path / "a.db", clock)

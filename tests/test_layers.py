@@ -15,8 +15,17 @@ ROOT = PACKAGE.parent
 def lint_imports(cwd: Path, *, package_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     """import-linter with the contracts in `cwd`'s pyproject.toml, on the package found there."""
     env = dict(os.environ, PYTHONPATH=str(package_dir or cwd))
-    return subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command as c; "
-                           "sys.exit(c(['--no-cache']))"], cwd=cwd, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command as c; sys.exit(c(['--no-cache']))",
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_layer_contracts_hold() -> None:
@@ -40,8 +49,7 @@ def test_the_contracts_catch_a_violation(tmp_path: Path) -> None:
 def test_importing_the_package_opens_no_database(tmp_path: Path) -> None:
     """Importing every module (not calling anything) creates no database file anywhere."""
     env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "xdg"))
-    code = ("import stretchtui.cli, stretchtui.factory, stretchtui.store, stretchtui.ui.app, "
-            "stretchtui.core.library")
+    code = "import stretchtui.cli, stretchtui.factory, stretchtui.store, stretchtui.ui.app, stretchtui.core.library"
     subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=tmp_path)
     assert not list(tmp_path.rglob("*.db"))
 

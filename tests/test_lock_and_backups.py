@@ -11,21 +11,20 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from storage_helpers import flip_page_type, tree, user_rows
+
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.retention import DAILY, backup_name, backups_to_keep, parse_backup_name
-from stretchtui.store import Store, StoreError
-from stretchtui.store import maintenance
+from stretchtui.store import Store, StoreError, maintenance
 from stretchtui.store.lock import DatabaseLock, DiskFull, lock_path
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def fill(store: Store, count: int = 3, note: str = "n") -> None:
@@ -67,8 +66,14 @@ print("done", flush=True)
 @contextmanager
 def holder(name: str, cwd: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process with the database open (a Store, as the app has it) under `name`."""
-    child = subprocess.Popen([sys.executable, "-c", HOLDER, name], cwd=cwd, stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, name],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
     try:
         assert child.stdout.readline() == "ready\n"
         yield child
@@ -121,13 +126,20 @@ def other_name(kind: str, db_path: Path) -> tuple[str, str, Path]:
     raise AssertionError(kind)
 
 
-NAMINGS = ["symlink-held", "symlink-restored", "symlinked-directory", "hard-link-held", "hard-link-restored",
-           "relative"]
+NAMINGS = [
+    "symlink-held",
+    "symlink-restored",
+    "symlinked-directory",
+    "hard-link-held",
+    "hard-link-restored",
+    "relative",
+]
 
 
 @pytest.mark.parametrize("kind", NAMINGS)
 def test_restore_refuses_while_the_database_is_open_under_another_name(
-        kind: str, db_path: Path, saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kind: str, db_path: Path, saved: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     held, given, cwd = other_name(kind, db_path)
     with holder(held, cwd) as child:
         before = tree(db_path.parent)
@@ -158,7 +170,8 @@ def test_every_name_of_one_file_locks_one_lock_file(kind: str, db_path: Path, sa
 
 
 def test_restore_through_a_symlink_replaces_the_real_file_and_keeps_the_link(
-        db_path: Path, saved: Path, clock: FrozenClock) -> None:
+    db_path: Path, saved: Path, clock: FrozenClock
+) -> None:
     link = db_path.parent / "link.db"
     link.symlink_to(db_path.name)
     store = Store.open(db_path, clock)
@@ -170,8 +183,9 @@ def test_restore_through_a_symlink_replaces_the_real_file_and_keeps_the_link(
     assert "after the backup" in notes(result.kept)
 
 
-def test_a_hard_link_from_another_directory_makes_restore_refuse(db_path: Path, saved: Path, tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_hard_link_from_another_directory_makes_restore_refuse(
+    db_path: Path, saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """restore cannot see which names a file has elsewhere, nor whether one of them is open."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -189,10 +203,12 @@ def test_a_hard_link_from_another_directory_makes_restore_refuse(db_path: Path, 
 
 def test_backup_names_carry_the_whole_file_name() -> None:
     made = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
-    for database, file_name in [("stretchtui.db", "stretchtui-daily-20261121T083000Z.db"),
-                                ("x.sqlite", "x-daily-20261121T083000Z.sqlite"),
-                                ("x.sqlite.db", "x.sqlite-daily-20261121T083000Z.db"),
-                                ("x", "x-daily-20261121T083000Z")]:
+    for database, file_name in [
+        ("stretchtui.db", "stretchtui-daily-20261121T083000Z.db"),
+        ("x.sqlite", "x-daily-20261121T083000Z.sqlite"),
+        ("x.sqlite.db", "x.sqlite-daily-20261121T083000Z.db"),
+        ("x", "x-daily-20261121T083000Z"),
+    ]:
         stem, suffix = maintenance.owner_parts(database)
         name = backup_name(stem, DAILY, made, suffix=suffix)
         assert name.file_name == file_name
@@ -282,8 +298,9 @@ def test_future_days_take_no_place_of_real_ones() -> None:
     assert keep == backups_to_keep([(d, d) for d in many])
 
 
-def test_the_daily_backup_recovers_from_a_clock_that_ran_a_year_ahead(db_path: Path, store: Store,
-                                                                       clock: FrozenClock) -> None:
+def test_the_daily_backup_recovers_from_a_clock_that_ran_a_year_ahead(
+    db_path: Path, store: Store, clock: FrozenClock
+) -> None:
     real = clock.instant
     for day in range(9):  # nine launches while the clock said next year
         clock.instant = real + timedelta(days=365 + day)
@@ -330,8 +347,12 @@ def sqlite_full(message: str = "database or disk is full") -> sqlite3.Operationa
 
 
 def is_full_disk_message(err: str, where: Path) -> bool:
-    return (f"no space left on {where}" in err and "nothing was lost" in err
-            and "damaged" not in err and "restore" not in err)
+    return (
+        f"no space left on {where}" in err
+        and "nothing was lost" in err
+        and "damaged" not in err
+        and "restore" not in err
+    )
 
 
 @pytest.fixture
@@ -344,16 +365,19 @@ def filled(db_path: Path, clock: FrozenClock) -> Path:
 
 
 OPEN_FAILURES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
-    "connect": lambda mp: mp.setattr(maintenance, "read_only_connection",
-                                     lambda *a, **k: (_ for _ in ()).throw(sqlite_full())),
-    "quick_check": lambda mp: mp.setattr(maintenance, "check_result",
-                                         lambda conn, pragma="": "database or disk is full"),
+    "connect": lambda mp: mp.setattr(
+        maintenance, "read_only_connection", lambda *a, **k: (_ for _ in ()).throw(sqlite_full())
+    ),
+    "quick_check": lambda mp: mp.setattr(
+        maintenance, "check_result", lambda conn, pragma="": "database or disk is full"
+    ),
 }
 
 
 @pytest.mark.parametrize("where", sorted(OPEN_FAILURES))
-def test_a_full_disk_at_open_is_not_called_damage(where: str, filled: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_full_disk_at_open_is_not_called_damage(
+    where: str, filled: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     OPEN_FAILURES[where](monkeypatch)
     before = tree(filled.parent)
     assert main(["--db", str(filled)]) == 1  # the app, without a terminal: no restore offer
@@ -362,8 +386,9 @@ def test_a_full_disk_at_open_is_not_called_damage(where: str, filled: Path, monk
     assert tree(filled.parent) == before
 
 
-def test_no_room_for_the_lock_file_is_a_full_disk(db_path: Path, clock: FrozenClock,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_room_for_the_lock_file_is_a_full_disk(
+    db_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stretchtui.store import lock
 
     real_open = os.open
@@ -378,10 +403,11 @@ def test_no_room_for_the_lock_file_is_a_full_disk(db_path: Path, clock: FrozenCl
         Store.open(db_path, clock)
 
 
-def test_a_full_disk_during_a_backup_leaves_nothing_and_says_so(filled: Path, clock: FrozenClock,
-                                                                monkeypatch: pytest.MonkeyPatch,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_full_disk_during_a_backup_leaves_nothing_and_says_so(
+    filled: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """ENOSPC injected where the copy is flushed to disk (os.fsync of the temporary file)."""
+
     def no_space(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -393,8 +419,9 @@ def test_a_full_disk_during_a_backup_leaves_nothing_and_says_so(filled: Path, cl
     assert tree(filled.parent) == before, "no backup, no temporary file, the database untouched"
 
 
-def test_a_full_disk_while_checking_the_copy_is_not_a_failed_check(filled: Path, clock: FrozenClock,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_while_checking_the_copy_is_not_a_failed_check(
+    filled: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stretchtui.store import db
 
     monkeypatch.setattr(db, "check_result", lambda conn, pragma="": "database or disk is full")
@@ -402,8 +429,9 @@ def test_a_full_disk_while_checking_the_copy_is_not_a_failed_check(filled: Path,
         maintenance.manual_backup(filled, clock)
 
 
-def test_a_full_disk_at_the_daily_check_is_not_damage(filled: Path, clock: FrozenClock,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_at_the_daily_check_is_not_damage(
+    filled: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clock.advance(86400)
     monkeypatch.setattr(maintenance, "check_result", lambda conn, pragma="": "database or disk is full")
     with pytest.raises(DiskFull) as caught:
@@ -411,8 +439,9 @@ def test_a_full_disk_at_the_daily_check_is_not_damage(filled: Path, clock: Froze
     assert not isinstance(caught.value, maintenance.DatabaseDamaged)
 
 
-def test_a_full_disk_during_restore_changes_nothing(filled: Path, clock: FrozenClock, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_during_restore_changes_nothing(
+    filled: Path, clock: FrozenClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     saved = maintenance.manual_backup(filled, clock, tmp_path / "saved.db")
     before = tree(filled.parent)
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))

@@ -12,15 +12,18 @@ from stretchtui.core.sessions import Outcome, SessionStatus, Side
 from stretchtui.store import migrations
 
 
-@pytest.mark.parametrize(("sql", "check"), [
-    (migrations.V1_SCHEMA, f"origin IN {migrations.one_of(Origin)}"),
-    (migrations.V1_SCHEMA, f"sides IN {migrations.one_of(Sides)}"),
-    (migrations.V1_SCHEMA, f"status IN {migrations.one_of(SessionStatus)}"),
-    (migrations.V1_SCHEMA, f"side IN {migrations.one_of(Side)}"),
-    (migrations.V1_SCHEMA, f"outcome IN {migrations.one_of(Outcome)}"),
-    (migrations.V4_CORRECTIONS, f"kind IN {migrations.one_of(MarkKind)}"),
-    (migrations.V4_CORRECTIONS, f"kind IN {migrations.one_of(EntryKind)}"),
-])
+@pytest.mark.parametrize(
+    ("sql", "check"),
+    [
+        (migrations.V1_SCHEMA, f"origin IN {migrations.one_of(Origin)}"),
+        (migrations.V1_SCHEMA, f"sides IN {migrations.one_of(Sides)}"),
+        (migrations.V1_SCHEMA, f"status IN {migrations.one_of(SessionStatus)}"),
+        (migrations.V1_SCHEMA, f"side IN {migrations.one_of(Side)}"),
+        (migrations.V1_SCHEMA, f"outcome IN {migrations.one_of(Outcome)}"),
+        (migrations.V4_CORRECTIONS, f"kind IN {migrations.one_of(MarkKind)}"),
+        (migrations.V4_CORRECTIONS, f"kind IN {migrations.one_of(EntryKind)}"),
+    ],
+)
 def test_every_released_check_list_is_its_enum(sql: str, check: str) -> None:
     assert check in sql
 

@@ -13,13 +13,15 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import FROZEN_AT, ZONE
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_reliability_bad_arguments import APP
 
 from stretchtui import cli
 from stretchtui.core import instants, plain_text
@@ -32,9 +34,6 @@ from stretchtui.core.report import render_html, render_markdown, report_sections
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import Store
 
-from conftest import FROZEN_AT, ZONE
-from test_reliability_bad_arguments import APP
-
 # ---------------------------------------------------------------------- the arguments, from the parser
 
 
@@ -42,8 +41,11 @@ def value_arguments() -> list[tuple[str, str, object]]:
     """(command, how the argument is written, the argparse action) for every argument that takes
     a value: options by their first long name, positionals by their metavar."""
     parser = cli.build_parser()
-    found = [(APP, action.option_strings[-1], action) for action in parser._actions
-             if action.nargs != 0 and action.option_strings]
+    found = [
+        (APP, action.option_strings[-1], action)
+        for action in parser._actions
+        if action.nargs != 0 and action.option_strings
+    ]
     for name, sub in cli.command_parsers(parser).items():
         for action in sub._actions:
             if action.nargs == 0:
@@ -65,8 +67,17 @@ NOT_DATES = {("export", "--output")}  # its help names the default file, stretch
 COMPANIONS = {"record": ["--minutes", "5"], "log": ["--pain", "3"]}
 HUGE = "2026-" + "9" * 5000
 ODD_VALUES = {
-    "instant": ["0001-01-01T00:00", "9999-12-31T23:59", "0001-01-01T00:00+14:00", "9999-12-31T23:59:59-12:00",
-                "1970-01-01T12:00", "2200-01-01T00:00Z", "", "   ", HUGE],
+    "instant": [
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+        "0001-01-01T00:00+14:00",
+        "9999-12-31T23:59:59-12:00",
+        "1970-01-01T12:00",
+        "2200-01-01T00:00Z",
+        "",
+        "   ",
+        HUGE,
+    ],
     "day": ["0001-01-01", "9999-12-31", "1969-12-31", "2200-01-01", "0000-01-01", "", HUGE],
     "week": ["0001-W01", "9999-W53", "9999-W52", "1969-W52", "0000-W01", "", HUGE],
 }
@@ -106,8 +117,11 @@ def looks_like_a_date(action) -> bool:
 
 def test_every_date_argument_has_cases() -> None:
     arguments = {(command, name): action for command, name, action in value_arguments()}
-    unlisted = sorted(key for key, action in arguments.items() if looks_like_a_date(action)
-                      and key not in DATE_ARGUMENTS and key not in NOT_DATES)
+    unlisted = sorted(
+        key
+        for key, action in arguments.items()
+        if looks_like_a_date(action) and key not in DATE_ARGUMENTS and key not in NOT_DATES
+    )
     assert not unlisted, f"add these date, time or week arguments to DATE_ARGUMENTS: {unlisted}"
     stale = sorted(set(DATE_ARGUMENTS) - set(arguments))
     assert not stale, f"DATE_ARGUMENTS names arguments the parser no longer has: {stale}"
@@ -132,15 +146,25 @@ def assert_one_line_refusal(code: int, capsys: pytest.CaptureFixture[str], *piec
     return lines[0]
 
 
-DATE_CASES = [pytest.param(command, name, value, id=f"{command}{name}={value[:24]!r}")
-              for (command, name), kind in DATE_ARGUMENTS.items() for value in ODD_VALUES[kind]]
+DATE_CASES = [
+    pytest.param(command, name, value, id=f"{command}{name}={value[:24]!r}")
+    for (command, name), kind in DATE_ARGUMENTS.items()
+    for value in ODD_VALUES[kind]
+]
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["no-database", "existing-database"])
 @pytest.mark.parametrize(("command", "name", "value"), DATE_CASES)
 def test_odd_dates_are_one_line_exit_2_and_create_nothing(
-        tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        existing: bool, command: str, name: str, value: str) -> None:
+    tmp_path: Path,
+    template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    existing: bool,
+    command: str,
+    name: str,
+    value: str,
+) -> None:
     database = Database(tmp_path, template, existing)
     monkeypatch.chdir(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -151,15 +175,25 @@ def test_odd_dates_are_one_line_exit_2_and_create_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-TEXT_CASES = [pytest.param(command, name, label, id=f"{command}:{name}:{label}")
-              for command, name, _action in value_arguments() for label in BAD_TEXT]
+TEXT_CASES = [
+    pytest.param(command, name, label, id=f"{command}:{name}:{label}")
+    for command, name, _action in value_arguments()
+    for label in BAD_TEXT
+]
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["no-database", "existing-database"])
 @pytest.mark.parametrize(("command", "name", "label"), TEXT_CASES)
 def test_every_argument_refuses_control_characters_and_surrogates(
-        tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        existing: bool, command: str, name: str, label: str) -> None:
+    tmp_path: Path,
+    template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    existing: bool,
+    command: str,
+    name: str,
+    label: str,
+) -> None:
     database = Database(tmp_path, template, existing)
     monkeypatch.chdir(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -169,18 +203,27 @@ def test_every_argument_refuses_control_characters_and_surrogates(
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-@pytest.mark.parametrize("argv", [
-    [b"log", b"--pain", b"3", b"--note", b"caf\xff"],
-    [b"record", b"desk\xff-break"],
-    [b"export", b"--output", b"out\xff.json"],
-    [b"report", b"--week", b"2026-W\xff7"],
-], ids=["log --note", "record ROUTINE_ID", "export --output", "report --week"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [b"log", b"--pain", b"3", b"--note", b"caf\xff"],
+        [b"record", b"desk\xff-break"],
+        [b"export", b"--output", b"out\xff.json"],
+        [b"report", b"--week", b"2026-W\xff7"],
+    ],
+    ids=["log --note", "record ROUTINE_ID", "export --output", "report --week"],
+)
 def test_argv_bytes_that_are_not_utf8_are_refused_in_one_line(tmp_path: Path, argv: list[bytes]) -> None:
     """The real entry point: bytes that are not UTF-8 reach Python as lone surrogates."""
     db = tmp_path / "data" / "s.db"
-    result = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(db), *argv], capture_output=True,
-                            env={**os.environ, "PYTHONIOENCODING": "utf-8"}, stdin=subprocess.DEVNULL,
-                            timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "stretchtui", "--db", str(db), *argv],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        cwd=tmp_path,
+    )
     err = result.stderr.decode("utf-8")
     assert result.returncode == 2, err
     assert len(err.splitlines()) == 1 and "lone surrogate U+DCFF" in err, err
@@ -189,7 +232,8 @@ def test_argv_bytes_that_are_not_utf8_are_refused_in_one_line(tmp_path: Path, ar
 
 
 def test_an_unknown_argument_with_esc_is_quoted_not_sent_to_the_terminal(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = cli.main(["--db", str(tmp_path / "s.db"), "stats", "\x1b]0;owned\x07"])
     line = assert_one_line_refusal(code, capsys, "unrecognized arguments")
     assert "\x1b" not in line and "\\x1b]0;owned\\x07" in line
@@ -198,8 +242,19 @@ def test_an_unknown_argument_with_esc_is_quoted_not_sent_to_the_terminal(
 # ---------------------------------------------------------------------- the rules themselves
 
 OFFSETS = st.integers(-23 * 60 - 59, 23 * 60 + 59).map(lambda minutes: timezone(timedelta(minutes=minutes)))
-ZONES = st.sampled_from(["UTC", "Europe/Berlin", "America/Los_Angeles", "Pacific/Kiritimati", "Etc/GMT+12",
-                         "Pacific/Pago_Pago", "Asia/Kathmandu", "Australia/Lord_Howe", "America/St_Johns"])
+ZONES = st.sampled_from(
+    [
+        "UTC",
+        "Europe/Berlin",
+        "America/Los_Angeles",
+        "Pacific/Kiritimati",
+        "Etc/GMT+12",
+        "Pacific/Pago_Pago",
+        "Asia/Kathmandu",
+        "Australia/Lord_Howe",
+        "America/St_Johns",
+    ]
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -211,19 +266,23 @@ def test_the_instant_rule_holds_everywhere_on_the_calendar(moment: datetime, off
     inside = instants.FIRST_INSTANT <= value < instants.END_INSTANT
     for check in (lambda: instants.check_instant(value, "at"), lambda: instants.parse_instant(value.isoformat(), "at")):
         if inside:
-            assert check() == value and check().tzinfo == timezone.utc
+            assert check() == value and check().tzinfo == UTC
         else:
             with pytest.raises(FieldError):
                 check()
 
 
 @settings(max_examples=500, deadline=None)
-@given(moment=st.datetimes(min_value=instants.FIRST_INSTANT.replace(tzinfo=None),
-                           max_value=instants.LAST_INSTANT.replace(tzinfo=None)),
-       zone=ZONES, day_start=st.integers(0, 12))
+@given(
+    moment=st.datetimes(
+        min_value=instants.FIRST_INSTANT.replace(tzinfo=None), max_value=instants.LAST_INSTANT.replace(tzinfo=None)
+    ),
+    zone=ZONES,
+    day_start=st.integers(0, 12),
+)
 def test_every_valid_instant_counts_for_a_valid_day(moment: datetime, zone: str, day_start: int) -> None:
     """Why the instant window is a day narrower: an event's logical day is always a valid day."""
-    day = logical_day(moment.replace(tzinfo=timezone.utc), ZoneInfo(zone), day_start)
+    day = logical_day(moment.replace(tzinfo=UTC), ZoneInfo(zone), day_start)
     assert instants.check_day(day, "day") == day
 
 
@@ -279,7 +338,8 @@ def export_and_import(tmp_path: Path, clock, capsys: pytest.CaptureFixture[str],
 
 
 def test_a_session_recorded_in_1970_exports_and_imports_again(
-        tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = tmp_path / "data" / "s.db"
     assert cli.main(["--db", str(source), "record", "--at", "1970-01-02T07:30", "--minutes", "10"]) == 0
     assert cli.main(["--db", str(source), "log", "--pain", "4", "--at", "1970-01-02T08:00"]) == 0
@@ -294,7 +354,8 @@ def test_a_session_recorded_in_1970_exports_and_imports_again(
 
 
 def test_what_a_clock_a_year_ahead_stored_exports_and_imports_after_it_is_corrected(
-        tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     ahead = FrozenClock(FROZEN_AT + timedelta(days=365), ZONE)
     source = tmp_path / "data" / "s.db"
     store = Store.open(source, ahead)
@@ -315,9 +376,15 @@ def test_a_demo_of_more_than_25_years_near_the_first_day_is_accepted_by_import()
     from stretchtui.core.library import load_library
 
     library = load_library()
-    now = datetime(1996, 1, 20, 8, 0, tzinfo=timezone.utc)
-    data = demo_export(now=now, zone=ZoneInfo("Pacific/Kiritimati"), routines=list(library.routines.values()),
-                       exercises=library.exercises, years=26, seed=2)
+    now = datetime(1996, 1, 20, 8, 0, tzinfo=UTC)
+    data = demo_export(
+        now=now,
+        zone=ZoneInfo("Pacific/Kiritimati"),
+        routines=list(library.routines.values()),
+        exercises=library.exercises,
+        years=26,
+        seed=2,
+    )
     bundle = parse_export(data, now=now, known_exercise_ids=set(library.exercises))
     first = min(s["started_at"] for s in bundle.sessions)
     assert first.year == 1970 and first >= instants.FIRST_INSTANT
@@ -325,12 +392,16 @@ def test_a_demo_of_more_than_25_years_near_the_first_day_is_accepted_by_import()
 
 
 def test_a_demo_that_would_start_before_1970_is_refused_before_anything_is_made(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "demo.db"
-    code = cli.main(["demo", "--no-launch", "--years", "40", "--db", str(target)],
-                    clock=FrozenClock(datetime(2000, 6, 1, tzinfo=timezone.utc), ZONE))
-    assert_one_line_refusal(code, capsys, "--years: 40 years back from 2000-06-01 starts before 1970-01-01",
-                            "at most 29 here")
+    code = cli.main(
+        ["demo", "--no-launch", "--years", "40", "--db", str(target)],
+        clock=FrozenClock(datetime(2000, 6, 1, tzinfo=UTC), ZONE),
+    )
+    assert_one_line_refusal(
+        code, capsys, "--years: 40 years back from 2000-06-01 starts before 1970-01-01", "at most 29 here"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -338,18 +409,44 @@ def test_a_demo_that_would_start_before_1970_is_refused_before_anything_is_made(
 
 
 def test_an_import_with_odd_text_or_dates_is_one_line_and_creates_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     base = {"format": "stretchtui-export", "format_version": 1}
     files = {
-        "note.json": ({**base, "checkins": [{"uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10",
-                                             "at": "2026-11-20T08:00:00Z", "zone": "UTC", "day": "2026-11-20",
-                                             "note": "\u001b]0;owned\u0007"}]}, "checkins[0].note: holds ESC"),
-        "surrogate.json": ('{"format": "stretchtui-export", "format_version": 1, "app_version": "\\udcff"}',
-                           "app_version: is not valid text"),
+        "note.json": (
+            {
+                **base,
+                "checkins": [
+                    {
+                        "uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10",
+                        "at": "2026-11-20T08:00:00Z",
+                        "zone": "UTC",
+                        "day": "2026-11-20",
+                        "note": "\u001b]0;owned\u0007",
+                    }
+                ],
+            },
+            "checkins[0].note: holds ESC",
+        ),
+        "surrogate.json": (
+            '{"format": "stretchtui-export", "format_version": 1, "app_version": "\\udcff"}',
+            "app_version: is not valid text",
+        ),
         "year1.json": ({**base, "exported_at": "0001-01-01T00:00:00+01:00"}, "exported_at: 0001-01-01T00:00:00+01:00"),
-        "year9999.json": ({**base, "day_marks": [{"uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10", "day": "9999-12-31",
-                                                  "at": "9999-12-31T23:59:59Z", "zone": "UTC"}]},
-                          "day_marks[0].at: 9999-12-31T23:59:59Z is after"),
+        "year9999.json": (
+            {
+                **base,
+                "day_marks": [
+                    {
+                        "uuid": "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10",
+                        "day": "9999-12-31",
+                        "at": "9999-12-31T23:59:59Z",
+                        "zone": "UTC",
+                    }
+                ],
+            },
+            "day_marks[0].at: 9999-12-31T23:59:59Z is after",
+        ),
     }
     for name, (content, message) in files.items():
         path = tmp_path / name
@@ -363,11 +460,11 @@ def test_the_store_never_holds_a_value_outside_the_rules(tmp_path: Path, store: 
     with pytest.raises(FieldError, match="note: holds ESC"):
         store.add_checkin([PainEntry(Region.NECK, 3)], note="\x1b[2J")
     with pytest.raises(FieldError, match="is before 1970-01-02 00:00 UTC"):
-        store.record_backfill(None, datetime(1, 1, 1, tzinfo=timezone.utc), 5)
+        store.record_backfill(None, datetime(1, 1, 1, tzinfo=UTC), 5)
     with pytest.raises(FieldError, match="is before 1970-01-01"):
         store.mark_rest_day(date(1, 1, 1))
     assert store.checkins() == [] and store.sessions_list() == []
-    late = Store.open(tmp_path / "late" / "s.db", FrozenClock(datetime(2300, 1, 1, tzinfo=timezone.utc), ZONE))
+    late = Store.open(tmp_path / "late" / "s.db", FrozenClock(datetime(2300, 1, 1, tzinfo=UTC), ZONE))
     try:
         with pytest.raises(FieldError, match="is after 2199-12-30 23:59 UTC"):
             late.start_session("desk-break", "Desk break", 300)
@@ -377,7 +474,8 @@ def test_the_store_never_holds_a_value_outside_the_rules(tmp_path: Path, store: 
 
 
 def test_text_stored_before_the_rule_never_reaches_a_report_raw(
-        store: Store, db_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    store: Store, db_path: Path, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A note with ESC and CSI (written by an older version) is shown as visible escapes in the
     Markdown and HTML reports and on the app's report screen (which renders report_sections)."""
     import sqlite3
@@ -424,6 +522,7 @@ async def test_the_report_screen_stops_at_the_first_week_stretchtui_keeps(make_t
     """`p` (previous week) is dimmed and does nothing on 1970-W01: no week before the window, and
     no OverflowError however often it is pressed."""
     from pilot_helpers import settle
+
     from stretchtui.ui.screens.report import ReportScreen
 
     app = make_test_app()

@@ -22,18 +22,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from report_data import add_week_details
+from test_reliability_bad_arguments import APP, command_names
+from test_sigterm import PtyApp
+
 from stretchtui import cli
 from stretchtui.core.clock import SystemClock
-from stretchtui.core.glyphs import (ASCII, ESCAPE_ERRORS, UNICODE, Glyphs, can_encode, escape_unencodable,
-                                    glyphs_for)
+from stretchtui.core.glyphs import ASCII, ESCAPE_ERRORS, UNICODE, Glyphs, can_encode, escape_unencodable, glyphs_for
 from stretchtui.core.model import Dose, Exercise, Routine, RoutineItem
 from stretchtui.core.report import build_report, render_html, render_markdown
 from stretchtui.core.vocabulary import Area, Kind, Origin, Position
 from stretchtui.store import Store
-from test_reliability_bad_arguments import APP, command_names
-from test_sigterm import PtyApp
 
 # One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
 pytestmark = pytest.mark.xdist_group("test_output_encoding")
@@ -61,11 +60,9 @@ CASES: dict[str, list[list[str]]] = {
     "status": [[], ["--ascii"]],
     "rest": [[]],
     "safety": [[], ["--json"], ["--answers", "none"]],
-    "export": [["--output", "-"], ["--output", "{tmp}/out.json"], ["--format", "csv", "--output", "{tmp}/csv"],
-               []],
+    "export": [["--output", "-"], ["--output", "{tmp}/out.json"], ["--format", "csv", "--output", "{tmp}/csv"], []],
     "import": [["{export}", "--dry-run"], ["{export}"]],
-    "report": [[], ["--format", "html"], ["--output", "{tmp}/r.md"],
-               ["--format", "html", "--output", "{tmp}/r.html"]],
+    "report": [[], ["--format", "html"], ["--output", "{tmp}/r.md"], ["--format", "html", "--output", "{tmp}/r.html"]],
     "entries": [[], ["--json"]],
     "remove": [["{entry}", "--yes"]],
     "undo": [[]],
@@ -79,8 +76,14 @@ BEFORE = {"undo": ["remove", "{entry}", "--yes"]}
 # Run on a pty (they need a terminal, or run until stopped): the app, `start` and `serve`.
 INTERACTIVE = (APP, "start", "serve")
 # On the other outputs: the commands that print our symbols or the user's text.
-OTHER_CASES = [("status", []), ("report", []), ("report", ["--format", "html"]), ("entries", []),
-               ("export", ["--output", "-"]), ("exercises", [])]
+OTHER_CASES = [
+    ("status", []),
+    ("report", []),
+    ("report", ["--format", "html"]),
+    ("entries", []),
+    ("export", ["--output", "-"]),
+    ("exercises", []),
+]
 
 
 def test_every_command_has_encoding_cases() -> None:
@@ -152,8 +155,9 @@ def ascii_stdout(monkeypatch: pytest.MonkeyPatch, encoding: str = "ascii") -> io
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-8"])
-def test_status_uses_the_set_its_output_can_carry(tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch,
-                                                  encoding: str) -> None:
+def test_status_uses_the_set_its_output_can_carry(
+    tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
     db = tmp_path / "s.db"
     assert cli.main(["--db", str(db), "record", "desk-break"]) == 0
     raw = ascii_stdout(monkeypatch, encoding)
@@ -163,12 +167,25 @@ def test_status_uses_the_set_its_output_can_carry(tmp_path: Path, clock, monkeyp
     assert line == f"{glyphs_for(encoding).done} 1d streak, done today"
 
 
-def test_user_text_on_an_ascii_stdout_is_escaped_not_a_crash(tmp_path: Path, clock, store: Store,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_user_text_on_an_ascii_stdout_is_escaped_not_a_crash(
+    tmp_path: Path, clock, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In-process too: `cli.main` installs the net on whatever stdout it is given."""
-    own = store.save_exercise(Exercise(id="", name=EXERCISE, areas=(Area.NECK,), kind=Kind.MOBILITY,
-                                       position=Position.STANDING, dose=Dose(hold_seconds=20), steps=("Stand.",),
-                                       feel="", cautions=(), intensity=1, origin=Origin.USER))
+    own = store.save_exercise(
+        Exercise(
+            id="",
+            name=EXERCISE,
+            areas=(Area.NECK,),
+            kind=Kind.MOBILITY,
+            position=Position.STANDING,
+            dose=Dose(hold_seconds=20),
+            steps=("Stand.",),
+            feel="",
+            cautions=(),
+            intensity=1,
+            origin=Origin.USER,
+        )
+    )
     db = store.path
     raw = ascii_stdout(monkeypatch)
     assert cli.main(["--db", str(db), "exercises", "--area", "neck"]) == 0
@@ -211,14 +228,28 @@ def data_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 0, done.stderr
     store = Store.open(db, SystemClock())
     try:
-        own = store.save_exercise(Exercise(id="", name=EXERCISE, areas=(Area.NECK,), kind=Kind.MOBILITY,
-                                           position=Position.STANDING, dose=Dose(hold_seconds=20),
-                                           steps=("Stand.",), feel="", cautions=(), intensity=1,
-                                           origin=Origin.USER))
+        own = store.save_exercise(
+            Exercise(
+                id="",
+                name=EXERCISE,
+                areas=(Area.NECK,),
+                kind=Kind.MOBILITY,
+                position=Position.STANDING,
+                dose=Dose(hold_seconds=20),
+                steps=("Stand.",),
+                feel="",
+                cautions=(),
+                intensity=1,
+                origin=Origin.USER,
+            )
+        )
         store.save_routine(Routine(id="", name=ROUTINE, origin=Origin.USER, items=(RoutineItem(own.id),)))
     finally:
         store.close()
-    for argv in (["export", "--output", str(folder / "export.json")], ["backup", "--output", str(folder / "backup.db")]):
+    for argv in (
+        ["export", "--output", str(folder / "export.json")],
+        ["backup", "--output", str(folder / "backup.db")],
+    ):
         done = run([*db_args(db), *argv], UTF8_ENV, folder)
         assert done.returncode == 0, done.stderr
     entries = json.loads(run([*db_args(db), "entries", "--json"], UTF8_ENV, folder).stdout)
@@ -233,8 +264,14 @@ def db_args(db: Path) -> list[str]:
 def run(argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     full_env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "PYTHONIO"))}
     full_env.update(HOME=str(cwd), XDG_DATA_HOME=str(cwd / "xdg"), **env)
-    return subprocess.run([sys.executable, "-m", "stretchtui", *argv], capture_output=True, env=full_env, cwd=cwd,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtui", *argv],
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -246,14 +283,22 @@ def workspace(tmp_path: Path, data_db: Path) -> Iterator[dict[str, str]]:
         if source.is_file() and not source.name.endswith(".lock"):
             shutil.copy(source, db.parent / source.name.replace(data_db.name, db.name))
     (tmp_path / "out").mkdir()
-    yield {"db": str(db), "tmp": str(tmp_path / "out"), "export": str(data_db.parent / "export.json"),
-           "backup": str(data_db.parent / "backup.db"), "entry": (data_db.parent / "entry").read_text()}
+    yield {
+        "db": str(db),
+        "tmp": str(tmp_path / "out"),
+        "export": str(data_db.parent / "export.json"),
+        "backup": str(data_db.parent / "backup.db"),
+        "entry": (data_db.parent / "entry").read_text(),
+    }
 
 
 def run_case(workspace: dict[str, str], command: str, args: list[str], env: dict[str, str]):
     if command in BEFORE:
-        done = run([*db_args(workspace["db"]), *(part.format(**workspace) for part in BEFORE[command])], UTF8_ENV,
-                   Path(workspace["tmp"]))
+        done = run(
+            [*db_args(workspace["db"]), *(part.format(**workspace) for part in BEFORE[command])],
+            UTF8_ENV,
+            Path(workspace["tmp"]),
+        )
         assert done.returncode == 0, done.stderr
     argv = [part.format(**workspace) for part in args]
     return run([*db_args(workspace["db"]), command, *argv], env, Path(workspace["tmp"]))
@@ -286,8 +331,14 @@ def check_output(done: subprocess.CompletedProcess[bytes], encoding: str, *, is_
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("command", "args"), [pytest.param(command, args, id=case_id("ascii", command, args))
-                                               for command, cases in CASES.items() for args in cases])
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        pytest.param(command, args, id=case_id("ascii", command, args))
+        for command, cases in CASES.items()
+        for args in cases
+    ],
+)
 def test_every_command_on_an_ascii_stdout(workspace: dict[str, str], command: str, args: list[str]) -> None:
     is_json = "--json" in args or (command == "export" and args == ["--output", "-"])
     stdout = check_output(run_case(workspace, command, args, ASCII_ENV), "ascii", is_json=is_json)
@@ -306,12 +357,17 @@ def test_every_command_on_an_ascii_stdout(workspace: dict[str, str], command: st
 
 @pytest.mark.slow
 @pytest.mark.parametrize("env", list(OTHER_ENVS))
-@pytest.mark.parametrize(("command", "args"), [pytest.param(command, args, id=case_id("", command, args))
-                                               for command, args in OTHER_CASES])
-def test_symbols_and_user_text_on_other_outputs(workspace: dict[str, str], command: str, args: list[str],
-                                                env: str) -> None:
-    check_output(run_case(workspace, command, args, OTHER_ENVS[env]), OTHER_ENVS[env].get("PYTHONIOENCODING", "ascii"),
-                 is_json=command == "export")
+@pytest.mark.parametrize(
+    ("command", "args"), [pytest.param(command, args, id=case_id("", command, args)) for command, args in OTHER_CASES]
+)
+def test_symbols_and_user_text_on_other_outputs(
+    workspace: dict[str, str], command: str, args: list[str], env: str
+) -> None:
+    check_output(
+        run_case(workspace, command, args, OTHER_ENVS[env]),
+        OTHER_ENVS[env].get("PYTHONIOENCODING", "ascii"),
+        is_json=command == "export",
+    )
 
 
 HELP_EVERY_COMMAND = """
@@ -332,8 +388,14 @@ def test_help_of_every_command_is_ascii(tmp_path: Path) -> None:
     (one process runs them all, through cli.main as the command line does)."""
     names = ["-", *sorted(set(command_names()) - {APP})]
     full_env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "PYTHONIO"))}
-    done = subprocess.run([sys.executable, "-c", HELP_EVERY_COMMAND, *names], capture_output=True, cwd=tmp_path,
-                          env={**full_env, **ASCII_ENV}, stdin=subprocess.DEVNULL, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", HELP_EVERY_COMMAND, *names],
+        capture_output=True,
+        cwd=tmp_path,
+        env={**full_env, **ASCII_ENV},
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     stdout = check_output(done, "ascii")
     helps = dict(re.findall(r"^=== (\S+)\n(.*?)(?=^=== |\Z)", stdout, re.MULTILINE | re.DOTALL))
     assert sorted(helps) == sorted(names)
@@ -377,9 +439,13 @@ def test_serve_on_an_ascii_stdout(workspace: dict[str, str]) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     full_env = {key: value for key, value in os.environ.items() if not key.startswith(("LC_", "PYTHONIO"))}
-    server = subprocess.Popen([sys.executable, "-m", "stretchtui", *db_args(workspace["db"]), "serve", "--port",
-                               str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env={**full_env, **ASCII_ENV}, stdin=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stretchtui", *db_args(workspace["db"]), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**full_env, **ASCII_ENV},
+        stdin=subprocess.DEVNULL,
+    )
     try:
         line = server.stdout.readline().decode("ascii")
         assert f"http://127.0.0.1:{port}/?token=" in line
@@ -387,4 +453,3 @@ def test_serve_on_an_ascii_stdout(workspace: dict[str, str]) -> None:
         server.send_signal(signal.SIGTERM)
         _out, err = server.communicate(timeout=20)
     assert b"Traceback" not in err and b"UnicodeEncodeError" not in err
-

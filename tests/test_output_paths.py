@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_AT, ZONE
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
@@ -26,8 +27,6 @@ from stretchtui.core.clock import FrozenClock
 from stretchtui.store import Store
 from stretchtui.store.files import temp_name, write_private
 from stretchtui.store.output_guard import EXPORT_MARKER, remove_stale_temporaries
-
-from conftest import FROZEN_AT, ZONE
 
 NOTES = [f"note {i}" for i in range(3)]
 
@@ -126,8 +125,10 @@ def thesis(work: Path) -> Path:
 def test_csv_force_never_deletes_a_folder_it_did_not_write(db: Path, work: Path, extra: list[str]) -> None:
     folder = thesis(work)
     before = snapshot(folder)
-    assert_refused(run("--db", str(db), "export", "--format", "csv", "--output", str(folder), *extra),
-                   "not a folder stretchtui export wrote" if extra else "already exists")
+    assert_refused(
+        run("--db", str(db), "export", "--format", "csv", "--output", str(folder), *extra),
+        "not a folder stretchtui export wrote" if extra else "already exists",
+    )
     assert snapshot(folder) == before
 
 
@@ -141,8 +142,10 @@ def test_csv_force_never_touches_the_data_folder(db: Path) -> None:
 
 def test_csv_force_never_replaces_a_folder_that_holds_the_database(db: Path, tmp_path: Path) -> None:
     before = data_snapshot(db)
-    assert_refused(run("--db", str(db), "export", "--format", "csv", "--output", str(tmp_path), "--force"),
-                   "holds the stretchtui database")
+    assert_refused(
+        run("--db", str(db), "export", "--format", "csv", "--output", str(tmp_path), "--force"),
+        "holds the stretchtui database",
+    )
     assert data_snapshot(db) == before
 
 
@@ -159,8 +162,10 @@ def test_csv_force_replaces_an_earlier_export_and_only_that(db: Path, work: Path
 
     (folder / "my-analysis.ods").write_text("mine")  # now it holds something of the user's
     before = snapshot(folder)
-    assert_refused(run("--db", str(db), "export", "--format", "csv", "--output", str(folder), "--force"),
-                   "holds files stretchtui did not write (my-analysis.ods)")
+    assert_refused(
+        run("--db", str(db), "export", "--format", "csv", "--output", str(folder), "--force"),
+        "holds files stretchtui did not write (my-analysis.ods)",
+    )
     assert snapshot(folder) == before
 
 
@@ -172,8 +177,9 @@ def test_a_forged_marker_in_the_data_folder_does_not_help(db: Path) -> None:
 
 
 @pytest.mark.parametrize("case", ["symlinked folder", "dangling symlink", "dot", "dot-dot", "too long", "a file"])
-def test_csv_refuses_links_dots_long_names_and_files(db: Path, work: Path, case: str,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_refuses_links_dots_long_names_and_files(
+    db: Path, work: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     earlier = work / "tables"
     assert run("--db", str(db), "export", "--format", "csv", "--output", str(earlier))[0] == 0
     target = {
@@ -204,22 +210,41 @@ def protected_targets(db: Path, work: Path) -> dict[str, Path]:
     (work / "soft.db").symlink_to(db)
     (work / "soft-wal").symlink_to(Path(f"{db}-wal"))
     return {
-        "database": db, "wal": Path(f"{db}-wal"), "shm": Path(f"{db}-shm"), "journal": Path(f"{db}-journal"),
-        "lock": Path(f"{db}.lock"), "backup": backup, "new file in backups": backup.parent / "new.md",
-        "hard link": work / "hard.db", "symlink": work / "soft.db", "symlink to wal": work / "soft-wal",
+        "database": db,
+        "wal": Path(f"{db}-wal"),
+        "shm": Path(f"{db}-shm"),
+        "journal": Path(f"{db}-journal"),
+        "lock": Path(f"{db}.lock"),
+        "backup": backup,
+        "new file in backups": backup.parent / "new.md",
+        "hard link": work / "hard.db",
+        "symlink": work / "soft.db",
+        "symlink to wal": work / "soft-wal",
         "via a symlinked folder": work / "data-link" / db.name,
     }
 
 
-TARGETS = ["database", "wal", "shm", "journal", "lock", "backup", "new file in backups", "hard link", "symlink",
-           "symlink to wal", "via a symlinked folder"]
+TARGETS = [
+    "database",
+    "wal",
+    "shm",
+    "journal",
+    "lock",
+    "backup",
+    "new file in backups",
+    "hard link",
+    "symlink",
+    "symlink to wal",
+    "via a symlinked folder",
+]
 COMMANDS = [["report"], ["report", "--format", "html"], ["export"], ["backup"]]
 
 
 @pytest.mark.parametrize("name", TARGETS)
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c))
-def test_no_output_is_ever_the_database_or_its_files(db: Path, work: Path, clock: FrozenClock, name: str,
-                                                     command: list[str]) -> None:
+def test_no_output_is_ever_the_database_or_its_files(
+    db: Path, work: Path, clock: FrozenClock, name: str, command: list[str]
+) -> None:
     (work / "data-link").symlink_to(db.parent)
     store = Store.open(db, clock)  # held open: the -wal, -shm and lock files exist
     try:
@@ -294,17 +319,25 @@ def test_temp_names_never_collide_with_a_stale_one(tmp_path: Path) -> None:
 def test_stale_temporaries_are_removed_at_the_next_start_and_nothing_else(db: Path, clock: FrozenClock) -> None:
     data, backups = db.parent, db.parent / "backups"
     dead, alive = dead_pid(), os.getppid()
-    ours_dead = [data / f"{db.name}.{dead}.tmp", data / f"{db.name}.{dead}.tmp-journal",
-                 data / f"{db.name}.restore.{dead}.tmp", data / f"{db.name}.{dead}.0123abcd.tmp",
-                 backups / f"{db.stem}-daily-20261120T083000Z.db.{dead}.tmp",
-                 backups / f"{db.stem}-daily-20261120T083000Z.db.{dead}.tmp-wal",
-                 backups / f"{db.stem}-daily-20261120T083000Z.db.{dead}.tmp-shm",
-                 backups / f"{db.stem}-pre-v3-20261120T083000Z.db.{dead}.89abcdef.tmp"]
-    kept = [data / f"{db.name}.{alive}.tmp",  # its process still runs
-            data / f"{db.name}.{os.getpid()}.0123abcd.tmp",  # this process: another thread may be writing
-            data / f"thesis.docx.{dead}.tmp",  # not ours: another program's, beside a --db
-            data / f"{db.name}.{dead}.tmp.bak", data / f"{db.name}.tmp", data / "notes.txt",
-            backups / f"other-daily-20261120T083000Z.db.{dead}.tmp"]
+    ours_dead = [
+        data / f"{db.name}.{dead}.tmp",
+        data / f"{db.name}.{dead}.tmp-journal",
+        data / f"{db.name}.restore.{dead}.tmp",
+        data / f"{db.name}.{dead}.0123abcd.tmp",
+        backups / f"{db.stem}-daily-20261120T083000Z.db.{dead}.tmp",
+        backups / f"{db.stem}-daily-20261120T083000Z.db.{dead}.tmp-wal",
+        backups / f"{db.stem}-daily-20261120T083000Z.db.{dead}.tmp-shm",
+        backups / f"{db.stem}-pre-v3-20261120T083000Z.db.{dead}.89abcdef.tmp",
+    ]
+    kept = [
+        data / f"{db.name}.{alive}.tmp",  # its process still runs
+        data / f"{db.name}.{os.getpid()}.0123abcd.tmp",  # this process: another thread may be writing
+        data / f"thesis.docx.{dead}.tmp",  # not ours: another program's, beside a --db
+        data / f"{db.name}.{dead}.tmp.bak",
+        data / f"{db.name}.tmp",
+        data / "notes.txt",
+        backups / f"other-daily-20261120T083000Z.db.{dead}.tmp",
+    ]
     for path in ours_dead + kept:
         path.write_text("x")
     folder = data / f"{db.name}.{dead}.fedcba98.tmp"  # a folder named like ours: never removed
@@ -322,9 +355,11 @@ def test_stale_temporaries_are_removed_at_the_next_start_and_nothing_else(db: Pa
 
 def test_a_killed_export_leaves_nothing_the_next_start_keeps(db: Path, work: Path, clock: FrozenClock) -> None:
     """A real process killed mid-export (its temporary file written, never renamed) in the data folder."""
-    code = ("import os, sys\nfrom pathlib import Path\nfrom stretchtui.store.files import write_private\n"
-            "def write(handle):\n    handle.write('half'); handle.flush(); os._exit(9)\n"
-            "write_private(Path(sys.argv[1]), write)\n")
+    code = (
+        "import os, sys\nfrom pathlib import Path\nfrom stretchtui.store.files import write_private\n"
+        "def write(handle):\n    handle.write('half'); handle.flush(); os._exit(9)\n"
+        "write_private(Path(sys.argv[1]), write)\n"
+    )
     target = db.parent / f"{db.name}.export"
     result = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True)
     assert result.returncode == 9
@@ -365,13 +400,41 @@ class OutputPaths(RuleBasedStateMachine):
         (self.work / "link-db").symlink_to(self.db)
         (self.work / "dangling").symlink_to(self.work / "nowhere")
         (self.work / "hard.db").hardlink_to(self.db)
-        protected = [self.db, Path(f"{self.db}-wal"), Path(f"{self.db}-shm"), Path(f"{self.db}.lock"),
-                     Path(f"{self.db}-journal"), backup, backup.parent / "new.md", self.db.parent,
-                     backup.parent, self.work / "hard.db"]
+        protected = [
+            self.db,
+            Path(f"{self.db}-wal"),
+            Path(f"{self.db}-shm"),
+            Path(f"{self.db}.lock"),
+            Path(f"{self.db}-journal"),
+            backup,
+            backup.parent / "new.md",
+            self.db.parent,
+            backup.parent,
+            self.work / "hard.db",
+        ]
         self.protected = {str(p) for p in protected}
-        self.targets = [str(p) for p in [*protected, *(self.work / n for n in (
-            "notes.txt", "thesis", "empty", "link-file", "link-dir", "link-db", "dangling", "a", "b", "c.md")),
-            self.db.parent / "mine.md"]] + [f"{self.work}/."]
+        self.targets = [
+            str(p)
+            for p in [
+                *protected,
+                *(
+                    self.work / n
+                    for n in (
+                        "notes.txt",
+                        "thesis",
+                        "empty",
+                        "link-file",
+                        "link-dir",
+                        "link-db",
+                        "dangling",
+                        "a",
+                        "b",
+                        "c.md",
+                    )
+                ),
+                self.db.parent / "mine.md",
+            ]
+        ] + [f"{self.work}/."]
         self.owned_files: set[str] = set()
         self.owned_exports: set[str] = set()
         self.foreign: dict[str, object] = {}
@@ -397,9 +460,14 @@ class OutputPaths(RuleBasedStateMachine):
         if not os.path.lexists(name):
             return True
         if csv:
-            return force and name in self.owned_exports and all(
-                (p.name == EXPORT_MARKER or p.name.endswith(".csv")) and p.is_file() and not p.is_symlink()
-                for p in Path(name).iterdir())
+            return (
+                force
+                and name in self.owned_exports
+                and all(
+                    (p.name == EXPORT_MARKER or p.name.endswith(".csv")) and p.is_file() and not p.is_symlink()
+                    for p in Path(name).iterdir()
+                )
+            )
         return force and os.path.isfile(name)
 
     @rule(pick=st.integers(min_value=0), kind=st.sampled_from(["json", "csv", "md", "html"]), force=st.booleans())
@@ -450,8 +518,11 @@ class OutputPaths(RuleBasedStateMachine):
     @invariant()
     def the_database_and_backups_are_unchanged(self) -> None:
         ours = self.owned_files | self.owned_exports
-        now = {name: value for name, value in data_snapshot(self.db).items()
-               if not any(name == mine or name.startswith(mine + os.sep) for mine in ours)}
+        now = {
+            name: value
+            for name, value in data_snapshot(self.db).items()
+            if not any(name == mine or name.startswith(mine + os.sep) for mine in ours)
+        }
         assert now == self.data_before
 
     @invariant()
@@ -474,6 +545,13 @@ class OutputPaths(RuleBasedStateMachine):
 @pytest.mark.slow
 def test_output_paths_state_machine(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(OutputPaths, "template", db.parent, raising=False)
-    run_state_machine_as_test(OutputPaths, settings=settings(
-        max_examples=30, stateful_step_count=15, deadline=None, derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        OutputPaths,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=15,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

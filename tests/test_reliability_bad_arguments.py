@@ -142,8 +142,11 @@ def command_argv(command: str, db: Path, args: list[str]) -> list[str]:
     return ["--db", str(db), *([] if command == APP else [command]), *args]
 
 
-CASES = [pytest.param(command, args, expected, id=f"{command}:{' '.join(args)[:40] or '(none)'}")
-         for command, cases in BAD_ARGUMENTS.items() for args, expected in cases]
+CASES = [
+    pytest.param(command, args, expected, id=f"{command}:{' '.join(args)[:40] or '(none)'}")
+    for command, cases in BAD_ARGUMENTS.items()
+    for args, expected in cases
+]
 
 
 def test_every_command_has_bad_argument_cases() -> None:
@@ -187,8 +190,15 @@ def assert_refused(code: int, captured: pytest.CaptureFixture[str], *expected: s
 @pytest.mark.parametrize("existing", [False, True], ids=["no-database", "existing-database"])
 @pytest.mark.parametrize(("command", "args", "expected"), CASES)
 def test_bad_arguments_are_one_line_exit_2_and_write_nothing(
-        tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        existing: bool, command: str, args: list[str], expected: str) -> None:
+    tmp_path: Path,
+    clock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    existing: bool,
+    command: str,
+    args: list[str],
+    expected: str,
+) -> None:
     database = Database(tmp_path, clock, existing)
     monkeypatch.setenv("STRETCHTUI_DB", str(database.path))
     monkeypatch.chdir(tmp_path)  # a command that wrote a file "here" would write it where we look
@@ -202,19 +212,24 @@ def test_bad_arguments_are_one_line_exit_2_and_write_nothing(
 @pytest.mark.parametrize("existing", [False, True], ids=["no-database", "existing-database"])
 @pytest.mark.parametrize("command", command_names())
 def test_an_unknown_option_is_refused_by_every_command(
-        tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        existing: bool, command: str) -> None:
+    tmp_path: Path,
+    clock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    existing: bool,
+    command: str,
+) -> None:
     database = Database(tmp_path, clock, existing)
     monkeypatch.setenv("STRETCHTUI_DB", str(database.path))
     code = cli.main(command_argv(command, database.path, ["--no-such-option"]))
     # A command with a required argument names that first; either way it is refused.
-    assert_refused(code, capsys, "unrecognized arguments: --no-such-option",
-                   "the following arguments are required: ")
+    assert_refused(code, capsys, "unrecognized arguments: --no-such-option", "the following arguments are required: ")
     database.assert_untouched()
 
 
-def test_a_missing_db_value_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_db_value_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "env" / "s.db"
     monkeypatch.setenv("STRETCHTUI_DB", str(target))
     assert_refused(cli.main(["--db"]), capsys, "argument --db: expected one argument")

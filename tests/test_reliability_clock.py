@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -40,14 +40,15 @@ def faketime() -> str:
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def local(text: str, zone: str) -> datetime:
     """A wall-clock time that exists exactly once in `zone`, as a UTC instant."""
-    instant = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
-    assert instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None) == datetime.fromisoformat(text), \
+    instant = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    assert instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None) == datetime.fromisoformat(text), (
         f"{text} does not exist in {zone}"
+    )
     return instant
 
 
@@ -58,11 +59,16 @@ class Timeline:
         self.faketime, self.db = faketime, db
 
     def run(self, when: datetime, zone: str, *args: str) -> str:
-        offset = round((when - datetime.now(timezone.utc)).total_seconds())
+        offset = round((when - datetime.now(UTC)).total_seconds())
         env = {**os.environ, "TZ": zone, "PYTHONIOENCODING": "utf-8"}
-        result = subprocess.run([self.faketime, "-f", f"{offset:+d}", sys.executable, "-m", "stretchtui",
-                                 "--db", str(self.db), *args],
-                                capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+        result = subprocess.run(
+            [self.faketime, "-f", f"{offset:+d}", sys.executable, "-m", "stretchtui", "--db", str(self.db), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
         assert result.returncode == 0 and result.stderr == "", (args, result.returncode, result.stderr)
         return result.stdout.strip()
 
@@ -113,8 +119,10 @@ def test_a_session_at_half_past_two_counts_for_the_evening_before(timeline: Time
     timeline.record(local("2026-11-21T09:00", BERLIN), BERLIN, "Sat 21 Nov 2026")
     stats = timeline.streak(local("2026-11-21T09:00", BERLIN), BERLIN, 2, True)  # the rest day kept it
     assert (stats["week"]["days_done"], stats["week"]["sessions"]) == (2, 2)  # Friday rested
-    assert timeline.rows("SELECT day, zone FROM session ORDER BY id") == [("2026-11-19", BERLIN),
-                                                                         ("2026-11-21", BERLIN)]
+    assert timeline.rows("SELECT day, zone FROM session ORDER BY id") == [
+        ("2026-11-19", BERLIN),
+        ("2026-11-21", BERLIN),
+    ]
     assert timeline.rows("SELECT day FROM checkin") == [("2026-11-19",)]
     assert timeline.rows("SELECT day, kind FROM day_mark") == [("2026-11-20", "rest")]
 
@@ -136,15 +144,18 @@ def test_spring_forward_keeps_the_streak(timeline: Timeline) -> None:
     stats = timeline.streak(local("2026-03-30T09:00", BERLIN), BERLIN, 3, False)
     assert (stats["week"]["days_done"], stats["week"]["sessions"]) == (0, 0)  # a new week
     assert [day for (day,) in timeline.rows("SELECT day FROM session ORDER BY started_at")] == [
-        "2026-03-27", "2026-03-28", "2026-03-28", "2026-03-29"]
+        "2026-03-27",
+        "2026-03-28",
+        "2026-03-28",
+        "2026-03-29",
+    ]
 
 
 def test_fall_back_keeps_the_streak(timeline: Timeline) -> None:
     """Berlin, 25 October 2026: 03:00 becomes 02:00, so 02:30 happens twice, both times Saturday."""
     timeline.record(local("2026-10-23T20:00", BERLIN), BERLIN, "Fri 23 Oct 2026")
     first, second = utc("2026-10-25T00:30"), utc("2026-10-25T01:30")
-    assert [t.astimezone(ZoneInfo(BERLIN)).strftime("%H:%M %Z") for t in (first, second)] == [
-        "02:30 CEST", "02:30 CET"]
+    assert [t.astimezone(ZoneInfo(BERLIN)).strftime("%H:%M %Z") for t in (first, second)] == ["02:30 CEST", "02:30 CET"]
     timeline.record(first, BERLIN, "Sat 24 Oct 2026")
     timeline.log(second, BERLIN, 3, "Sat 24 Oct")
     timeline.record(second, BERLIN, "Sat 24 Oct 2026")
@@ -158,7 +169,11 @@ def test_fall_back_keeps_the_streak(timeline: Timeline) -> None:
     stats = timeline.streak(local("2026-10-26T08:00", BERLIN), BERLIN, 3, True)
     assert (stats["week"]["days_done"], stats["week"]["sessions"]) == (1, 1)
     assert [day for (day,) in timeline.rows("SELECT day FROM session ORDER BY started_at")] == [
-        "2026-10-23", "2026-10-24", "2026-10-24", "2026-10-26"]
+        "2026-10-23",
+        "2026-10-24",
+        "2026-10-24",
+        "2026-10-26",
+    ]
     assert timeline.rows("SELECT day FROM day_mark") == [("2026-10-25",)]
 
 
@@ -186,9 +201,15 @@ def test_travel_neither_breaks_nor_doubles_a_day(timeline: Timeline) -> None:
     timeline.record(home, BERLIN, "Sun 22 Nov 2026")
     timeline.streak(home, BERLIN, 3, True)
     assert timeline.rows("SELECT day, zone FROM session ORDER BY started_at") == [
-        ("2026-11-20", BERLIN), ("2026-11-20", NEW_YORK), ("2026-11-21", NEW_YORK), ("2026-11-22", BERLIN)]
-    assert timeline.rows("SELECT day, zone FROM checkin ORDER BY at") == [("2026-11-21", NEW_YORK),
-                                                                         ("2026-11-21", TOKYO)]
+        ("2026-11-20", BERLIN),
+        ("2026-11-20", NEW_YORK),
+        ("2026-11-21", NEW_YORK),
+        ("2026-11-22", BERLIN),
+    ]
+    assert timeline.rows("SELECT day, zone FROM checkin ORDER BY at") == [
+        ("2026-11-21", NEW_YORK),
+        ("2026-11-21", TOKYO),
+    ]
     assert timeline.rows("SELECT day, zone FROM day_mark") == [("2026-11-22", TOKYO)]
 
 

@@ -55,9 +55,24 @@ class LogLoop(threading.Thread):
     def run(self) -> None:
         for index in range(1, self.count + 1):
             note = f"cli-{self.loop}-{index}"
-            result = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(self.db), "log",
-                                     "--pain", str(index % 8), "--note", note],
-                                    capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "stretchtui",
+                    "--db",
+                    str(self.db),
+                    "log",
+                    "--pain",
+                    str(index % 8),
+                    "--note",
+                    note,
+                ],
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=120,
+            )
             if result.returncode != 0 or result.stderr:
                 self.failures.append(f"{note}: exit {result.returncode}: {result.stderr.strip()}")
             else:
@@ -72,9 +87,16 @@ def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_p
     flags = tmp_path / "flags"
     flags.mkdir()
     env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
-    apps = [subprocess.Popen([sys.executable, str(APP_WRITER), str(db), name, str(flags), str(WRITES)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-            for name in APPS]
+    apps = [
+        subprocess.Popen(
+            [sys.executable, str(APP_WRITER), str(db), name, str(flags), str(WRITES)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for name in APPS
+    ]
     loops = [LogLoop(db, loop, WRITES // LOG_LOOPS) for loop in range(LOG_LOOPS)]
     try:
         wait_for([flags / f"{name}.ready" for name in APPS], apps, 120)
@@ -92,7 +114,7 @@ def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_p
                 app.kill()
     print(f"concurrent writing took {elapsed:.1f} s; {sum(len(loop.notes) for loop in loops)} log processes")
 
-    for name, app, (out, err) in zip(APPS, apps, outputs):
+    for name, app, (_out, err) in zip(APPS, apps, outputs, strict=False):
         assert app.returncode == 0, f"{name} exited {app.returncode}: {err[-3000:]}"
         assert "locked" not in err.lower() and "Traceback" not in err, f"{name}: {err[-3000:]}"
     failures = [failure for loop in loops for failure in loop.failures]
@@ -107,8 +129,9 @@ def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_p
     try:
         checkin_notes = Counter(note for (note,) in conn.execute("SELECT note FROM checkin"))
         sessions = {uuid: (status, sorted(steps)) for uuid, status, steps in _sessions_with_steps(conn)}
-        orphans = conn.execute("SELECT count(*) FROM checkin_pain WHERE checkin_id NOT IN "
-                               "(SELECT id FROM checkin)").fetchone()[0]
+        orphans = conn.execute(
+            "SELECT count(*) FROM checkin_pain WHERE checkin_id NOT IN (SELECT id FROM checkin)"
+        ).fetchone()[0]
         step_rows = conn.execute("SELECT count(*) FROM session_step").fetchone()[0]
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
@@ -118,8 +141,11 @@ def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_p
     app_notes = [note for report in written.values() for note in report["checkins"]]
     assert len(cli_notes) == WRITES
     assert checkin_notes == Counter(cli_notes + app_notes), "a check-in was lost or doubled"
-    expected_sessions = {s["uuid"]: (s["status"], sorted(tuple(step) for step in s["steps"]))
-                         for report in written.values() for s in report["sessions"]}
+    expected_sessions = {
+        s["uuid"]: (s["status"], sorted(tuple(step) for step in s["steps"]))
+        for report in written.values()
+        for s in report["sessions"]
+    }
     assert sessions == expected_sessions, "a session or a step was lost or doubled"
     assert step_rows == sum(len(steps) for _status, steps in expected_sessions.values())
     assert all(status == "complete" for status, _steps in sessions.values())
@@ -128,8 +154,9 @@ def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_p
 
 def _sessions_with_steps(conn: sqlite3.Connection):
     for session_id, uuid, status in conn.execute("SELECT id, uuid, status FROM session").fetchall():
-        steps = conn.execute("SELECT step_index, outcome FROM session_step WHERE session_id = ?",
-                             (session_id,)).fetchall()
+        steps = conn.execute(
+            "SELECT step_index, outcome FROM session_step WHERE session_id = ?", (session_id,)
+        ).fetchall()
         yield uuid, status, steps
 
 
@@ -150,8 +177,9 @@ time.sleep(300)  # holds the session open, as a running app would, until the tes
 
 
 @pytest.mark.parametrize("saved", ["step", "nothing yet"])
-async def test_a_second_app_leaves_the_first_ones_running_session_alone(make_test_app, db_path: Path,
-                                                                       saved: str) -> None:
+async def test_a_second_app_leaves_the_first_ones_running_session_alone(
+    make_test_app, db_path: Path, saved: str
+) -> None:
     """Opening the app while another is mid-session offers no resume (that session is not
     interrupted, it is elsewhere) and closes nothing, even before the other app has saved a step;
     once that process is gone, a session with a step is offered."""
@@ -160,8 +188,9 @@ async def test_a_second_app_leaves_the_first_ones_running_session_alone(make_tes
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
     make_test_app().store.close()  # the database, seeded, safety answered
-    other = subprocess.Popen([sys.executable, "-c", SESSION_IN_ANOTHER_APP, str(db_path), saved],
-                             stdout=subprocess.PIPE, text=True)
+    other = subprocess.Popen(
+        [sys.executable, "-c", SESSION_IN_ANOTHER_APP, str(db_path), saved], stdout=subprocess.PIPE, text=True
+    )
     try:
         session_id = int(other.stdout.readline())
         app = make_test_app()

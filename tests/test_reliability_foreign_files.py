@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_cli import run
 
 from stretchtui.store import Store, migrations
-from test_cli import run
 
 
 def text_file(path: Path) -> str:
@@ -38,8 +38,10 @@ def newer_database(path: Path, clock) -> str:
         conn.execute(f"PRAGMA user_version = {migrations.LATEST_VERSION + 1}")
     conn.close()
     shutil.copyfile(elsewhere, path)
-    return (f"was written by a newer stretchtui (schema version {migrations.LATEST_VERSION + 1}; this one "
-            f"knows up to {migrations.LATEST_VERSION}): upgrade stretchtui to open it. The file was left untouched")
+    return (
+        f"was written by a newer stretchtui (schema version {migrations.LATEST_VERSION + 1}; this one "
+        f"knows up to {migrations.LATEST_VERSION}): upgrade stretchtui to open it. The file was left untouched"
+    )
 
 
 def other_programs_database(path: Path) -> str:
@@ -69,8 +71,9 @@ COMMANDS = {
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("kind", list(FILES))
-def test_a_foreign_file_is_refused_in_one_line_and_left_untouched(tmp_path: Path, clock, kind: str,
-                                                                  command: str) -> None:
+def test_a_foreign_file_is_refused_in_one_line_and_left_untouched(
+    tmp_path: Path, clock, kind: str, command: str
+) -> None:
     folder = tmp_path / "files"
     folder.mkdir()
     path = folder / ("data.json" if kind == "json" else "data.db")

@@ -16,14 +16,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import FROZEN_AT, ZONE
 from history_data import fill_history, fill_history_fast
 from pilot_helpers import settle
+
 from stretchtui.core.clock import FrozenClock
 from stretchtui.store import Store
 from stretchtui.ui.screens.history import HistoryScreen
@@ -110,7 +110,7 @@ class Baseline:
         assert store.relief_by_exercise() == self.relief  # the writer notes no pain around sessions
         sessions = store.sessions_list(limit=100_000)
         today = [s for s in sessions if s.day == TODAY]
-        assert sessions[len(today):] == self.sessions and all(s.steps_done for s in today)
+        assert sessions[len(today) :] == self.sessions and all(s.steps_done for s in today)
         assert len(today) >= (seen_today[-1] if seen_today else 0)
         seen_today.append(len(today))
 
@@ -120,10 +120,11 @@ class Baseline:
         assert data is not None and data.today == TODAY
         assert data.relief == self.relief
         assert {d: m for d, m in data.minutes.items() if d < TODAY} == {
-            d: a.completed_hold_seconds / 60 for d, a in self.activities.items() if d >= min(data.minutes)}
+            d: a.completed_hold_seconds / 60 for d, a in self.activities.items() if d >= min(data.minutes)
+        }
         assert self._past(data.pain) == {d: p for d, p in self.pain.items() if d >= min(data.pain)}
         today = [s for s in data.sessions if s.day == TODAY]
-        assert data.sessions[len(today):] == self.sessions[:len(data.sessions) - len(today)]
+        assert data.sessions[len(today) :] == self.sessions[: len(data.sessions) - len(today)]
         assert self._past(data.streak.audits()) == self._past(self.audits)
         seen_today.append(len(today))
 
@@ -147,9 +148,12 @@ async def test_ten_years_read_while_another_process_writes(ten_years: Path, tmp_
     baseline = Baseline(app.store)
     flags = tmp_path / "flags"
     flags.mkdir()
-    writer = subprocess.Popen([sys.executable, str(STORE_WRITER), str(db),
-                               datetime(2026, 11, 21, 8, 0, tzinfo=timezone.utc).isoformat(), str(flags)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, str(STORE_WRITER), str(db), datetime(2026, 11, 21, 8, 0, tzinfo=UTC).isoformat(), str(flags)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     store_seen: list[int] = []
     screen_seen: list[int] = []
     try:
@@ -176,8 +180,10 @@ async def test_ten_years_read_while_another_process_writes(ten_years: Path, tmp_
     finally:
         (flags / "stop").touch()
         out, err = writer.communicate(timeout=120)
-    print(f"{READ_ROUNDS} rounds of reads and {SCREEN_LOADS} history screen loads took {reading:.1f} s; "
-          f"the writer finished {during} sessions meanwhile")
+    print(
+        f"{READ_ROUNDS} rounds of reads and {SCREEN_LOADS} history screen loads took {reading:.1f} s; "
+        f"the writer finished {during} sessions meanwhile"
+    )
 
     assert writer.returncode == 0 and err == "", err[-3000:]
     assert during > 0, "the writer wrote nothing while the reads ran"

@@ -26,30 +26,66 @@ from stretchtui.store import Store, models
 
 # One pytest-xdist worker runs the whole module, so its module-scoped export and store are built once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_reliability_import")]
-TABLES = (models.Exercise, models.Routine, models.RoutineItem, models.Session, models.SessionStep, models.Checkin,
-          models.CheckinPain, models.DayMark, models.Setting)
+TABLES = (
+    models.Exercise,
+    models.Routine,
+    models.RoutineItem,
+    models.Session,
+    models.SessionStep,
+    models.Checkin,
+    models.CheckinPain,
+    models.DayMark,
+    models.Setting,
+)
 
 
 def valid_export(tmp: Path) -> dict[str, Any]:
     """A small but complete export: every section and record kind is present."""
     clock = FrozenClock(FROZEN_AT - timedelta(days=3), ZONE)
     store = Store.open(tmp / "source.db", clock)
-    own = store.save_exercise(Exercise(id="", name="Wall angel", areas=(Area.MID_UPPER_BACK,), kind=Kind.MOBILITY,
-                                       position=Position.STANDING, dose=Dose(reps=8), steps=("Back to the wall.",),
-                                       feel="", cautions=(), intensity=1, origin=Origin.USER))
-    store.save_routine(Routine(id="", name="Desk reset", origin=Origin.USER,
-                               items=(RoutineItem(own.id), RoutineItem("cat-cow", hold_seconds=20))))
+    own = store.save_exercise(
+        Exercise(
+            id="",
+            name="Wall angel",
+            areas=(Area.MID_UPPER_BACK,),
+            kind=Kind.MOBILITY,
+            position=Position.STANDING,
+            dose=Dose(reps=8),
+            steps=("Back to the wall.",),
+            feel="",
+            cautions=(),
+            intensity=1,
+            origin=Origin.USER,
+        )
+    )
+    store.save_routine(
+        Routine(
+            id="",
+            name="Desk reset",
+            origin=Origin.USER,
+            items=(RoutineItem(own.id), RoutineItem("cat-cow", hold_seconds=20)),
+        )
+    )
     store.set_favourite("cat-cow", True)
     for day in range(3):
         info = store.start_session("my-desk-reset", "Desk reset", 90, pain_before=5 - day)
         for index, outcome in enumerate(("done", "hurt" if day == 1 else "done")):
             clock.advance(30)
-            store.record_step(info.id, StepRecord(index, own.id, own.name, 1, "both", 0, 24.0, 8, 8, outcome,
-                                                  4 if outcome == "hurt" else None),
-                              active_seconds=30.0 * (index + 1), resume_state=None)
+            store.record_step(
+                info.id,
+                StepRecord(
+                    index, own.id, own.name, 1, "both", 0, 24.0, 8, 8, outcome, 4 if outcome == "hurt" else None
+                ),
+                active_seconds=30.0 * (index + 1),
+                resume_state=None,
+            )
         store.finish_session(info.id, SessionStatus.COMPLETE, pain_after=3)
-        store.add_checkin([PainEntry(Region.LOWER_BACK, 5 - day), PainEntry(Region.LEG, 2, "left")],
-                          sitting_hours=8.5, note=f"day {day}", session_id=info.id)
+        store.add_checkin(
+            [PainEntry(Region.LOWER_BACK, 5 - day), PainEntry(Region.LEG, 2, "left")],
+            sitting_hours=8.5,
+            note=f"day {day}",
+            session_id=info.id,
+        )
         clock.advance(24 * 3600)
     store.mark_rest_day(clock.now().date())  # today: nothing done yet
     store.set_setting("goal_minutes", 10)
@@ -77,7 +113,7 @@ def parent_of(doc: Any, path: tuple) -> Any:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats() | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
@@ -88,8 +124,11 @@ DAY_KEYS = {"day"}
 @st.composite
 def malformed(draw: st.DrawFn, base: dict[str, Any]) -> bytes:
     doc = copy.deepcopy(base)
-    kind = draw(st.sampled_from(["wrong-type", "missing", "huge", "version", "duplicate", "odd-date", "random-json",
-                                 "bytes", "truncated"]))
+    kind = draw(
+        st.sampled_from(
+            ["wrong-type", "missing", "huge", "version", "duplicate", "odd-date", "random-json", "bytes", "truncated"]
+        )
+    )
     paths = leaf_paths(doc)
     if kind == "wrong-type":
         path = draw(st.sampled_from(paths))
@@ -100,7 +139,8 @@ def malformed(draw: st.DrawFn, base: dict[str, Any]) -> bytes:
     elif kind == "huge":
         path = draw(st.sampled_from(paths))
         parent_of(doc, path)[path[-1]] = draw(st.sampled_from(["x", "é", "💥", "\u202e"])) * draw(
-            st.sampled_from([2001, 10**5, 10**6]))
+            st.sampled_from([2001, 10**5, 10**6])
+        )
     elif kind == "version":
         doc["format_version"] = draw(st.one_of(st.integers(-5, 10**9), st.text(max_size=4), st.none(), st.floats()))
     elif kind == "duplicate":
@@ -111,18 +151,22 @@ def malformed(draw: st.DrawFn, base: dict[str, Any]) -> bytes:
         doc[section].append(record)
     elif kind == "odd-date":  # outside the fixed window of core.instants, up to the calendar's ends
         path = draw(st.sampled_from([p for p in paths if p[-1] in INSTANT_KEYS | DAY_KEYS]))
-        moment = draw(st.one_of(st.datetimes(max_value=datetime(1969, 12, 31, 23, 59)),
-                                st.datetimes(min_value=datetime(2200, 1, 1))))
+        moment = draw(
+            st.one_of(
+                st.datetimes(max_value=datetime(1969, 12, 31, 23, 59)), st.datetimes(min_value=datetime(2200, 1, 1))
+            )
+        )
         offset = draw(st.sampled_from(["Z", "+14:00", "-12:00", "+01:00"]))
-        parent_of(doc, path)[path[-1]] = (moment.date().isoformat() if path[-1] in DAY_KEYS
-                                          else moment.isoformat() + offset)
+        parent_of(doc, path)[path[-1]] = (
+            moment.date().isoformat() if path[-1] in DAY_KEYS else moment.isoformat() + offset
+        )
     elif kind == "random-json":
         doc = draw(json_values)
     elif kind == "bytes":
         return draw(st.binary(max_size=300))
     text = json.dumps(doc, allow_nan=True).encode()
     if kind == "truncated" or draw(st.integers(0, 20)) == 0:
-        text = text[:draw(st.integers(0, max(0, len(text) - 1)))]
+        text = text[: draw(st.integers(0, max(0, len(text) - 1)))]
     return text
 
 
@@ -148,9 +192,13 @@ def test_generated_malformed_files_never_crash_and_never_write_part(base: dict, 
     here, in this test: no other test's state is read)."""
     outcomes = {"refused": 0, "imported": 0}
 
-    @settings(max_examples=1000, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.large_base_example])
+    @settings(
+        max_examples=1000,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+    )
     @given(data=st.data())
     def one_file(data) -> None:
         content = data.draw(malformed(base))

@@ -32,8 +32,13 @@ BUSY_TIMEOUT_SECONDS = 10.0  # what other writers wait before failing (store/fil
 
 
 def cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stretchtui", *args], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtui", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +108,13 @@ def test_a_ten_year_import_loses_no_step_and_keeps_no_one_waiting(tmp_path: Path
     flags = tmp_path / "flags"
     flags.mkdir()
     env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
-    app = subprocess.Popen([sys.executable, str(APP_WRITER), str(db), "app", str(flags), "100000"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    app = subprocess.Popen(
+        [sys.executable, str(APP_WRITER), str(db), "app", str(flags), "100000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     log_loop = LogLoop(db, 0, 20)
     probe = LockProbe(db)
     imports: list[subprocess.CompletedProcess] = []
@@ -113,13 +123,23 @@ def test_a_ten_year_import_loses_no_step_and_keeps_no_one_waiting(tmp_path: Path
         (flags / "go").touch()
         log_loop.start()
         probe.start()
-        wait_for_count(db, "SELECT count(*) FROM session WHERE status = 'in_progress'", 1,
-                       "the app mid-session when the first import starts", app)
+        wait_for_count(
+            db,
+            "SELECT count(*) FROM session WHERE status = 'in_progress'",
+            1,
+            "the app mid-session when the first import starts",
+            app,
+        )
         for file in ten_year_files:
             imports.append(cli("--db", str(db), "import", str(file)))
         finished = count(db, "SELECT count(*) FROM session WHERE status = 'complete'")
-        wait_for_count(db, "SELECT count(*) FROM session WHERE status = 'complete'", finished + 1,
-                       "one more session from the app after the imports", app)
+        wait_for_count(
+            db,
+            "SELECT count(*) FROM session WHERE status = 'complete'",
+            finished + 1,
+            "one more session from the app after the imports",
+            app,
+        )
         (flags / "stop").touch()
         out, err = app.communicate(timeout=600)
         log_loop.join(timeout=300)

@@ -13,17 +13,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from storage_helpers import flip_page_type, mode, rows, tree, user_rows
+from test_session_pty import launch
+
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.retention import parse_backup_name
-from stretchtui.store import Store, resolve_db_path
-from stretchtui.store import maintenance
+from stretchtui.store import Store, maintenance, resolve_db_path
 from stretchtui.store.lock import DatabaseLock
 from stretchtui.store.migrations import LATEST_VERSION
-from test_session_pty import launch
+
 
 def child_env() -> dict[str, str]:
     """The test's isolated environment (HOME, XDG_DATA_HOME, TZ from conftest), read when called."""
@@ -32,8 +32,14 @@ def child_env() -> dict[str, str]:
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a child process, with no terminal."""
-    return subprocess.run([sys.executable, "-m", "stretchtui", *args], capture_output=True, text=True,
-                          env=child_env(), stdin=subprocess.DEVNULL, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtui", *args],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
 
 
 def with_history(db_path: Path, clock: FrozenClock, checkins: int = 5) -> None:
@@ -79,8 +85,10 @@ def test_without_a_terminal_the_app_names_the_restore_command(damaged_with_backu
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith(f"stretchtui: {db} is damaged (quick_check: ")
-    assert done.stderr.endswith(f"; nothing was written to it. To fix it, restore the latest good backup, "
-                                f"from Sat 21 Nov 2026 09:30, with: stretchtui --db {db} restore {backup}\n")
+    assert done.stderr.endswith(
+        f"; nothing was written to it. To fix it, restore the latest good backup, "
+        f"from Sat 21 Nov 2026 09:30, with: stretchtui --db {db} restore {backup}\n"
+    )
     assert tree(db.parent) == before
     again = cli("--db", str(db), "log", "--pain", "3")  # every command refuses the same way
     assert again.returncode == 1 and again.stderr == done.stderr
@@ -100,7 +108,8 @@ def test_the_named_command_restores_it(damaged_with_backup: tuple[Path, Path]) -
 
 @pytest.mark.slow
 def test_on_a_terminal_the_app_offers_the_backup_and_a_no_changes_nothing(
-        damaged_with_backup: tuple[Path, Path]) -> None:
+    damaged_with_backup: tuple[Path, Path],
+) -> None:
     db, _backup = damaged_with_backup
     before = tree(db.parent)
     app = launch(db)
@@ -142,8 +151,10 @@ def test_restore_is_refused_while_the_real_app_runs(db_path: Path, clock: Frozen
         rows_before = user_rows(db_path)
         done = cli("--db", str(db_path), "restore", str(saved))
         assert done.returncode == 1
-        assert done.stderr == (f"stretchtui: stretchtui has {db_path} open (the app, or a command still running); "
-                               "quit it, then run restore again. Nothing was changed\n")
+        assert done.stderr == (
+            f"stretchtui: stretchtui has {db_path} open (the app, or a command still running); "
+            "quit it, then run restore again. Nothing was changed\n"
+        )
         assert user_rows(db_path) == rows_before
         assert not list((db_path.parent / "backups").glob("*-pre-restore-*"))
     finally:
@@ -181,8 +192,9 @@ def test_sigkill_during_a_migration_changes_nothing(db_path: Path, clock: Frozen
     with_history(db_path, clock)
     before = user_rows(db_path)
     settings = rows(db_path, "SELECT key, value FROM setting ORDER BY key")
-    child = subprocess.Popen([sys.executable, "-c", SLOW_MIGRATION, str(db_path)], stdout=subprocess.PIPE,
-                             env=child_env(), text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_MIGRATION, str(db_path)], stdout=subprocess.PIPE, env=child_env(), text=True
+    )
     try:
         ready, _, _ = select.select([child.stdout], [], [], 60)
         assert ready and child.stdout.readline() == "migrating\n"
@@ -271,8 +283,9 @@ def tmpfs_works(directory: Path) -> bool:
     """Whether this process may mount a small tmpfs in a private mount namespace (root, CAP_SYS_ADMIN)."""
     if shutil.which("unshare") is None:
         return False
-    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs {directory}"],
-                           capture_output=True, timeout=30)
+    probe = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"mount -t tmpfs -o size=64k tmpfs {directory}"], capture_output=True, timeout=30
+    )
     return probe.returncode == 0
 
 
@@ -289,8 +302,16 @@ def test_a_full_disk_loses_nothing_and_says_so_in_one_line(how: str, tmp_path: P
         if not tmpfs_works(data):
             pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN); the fsize case covers it")
         # A private mount namespace: the 1 MiB tmpfs disappears with the child, whatever happens.
-        script = ["unshare", "-m", "sh", "-c", 'mount -t tmpfs -o size=1m,mode=0700 tmpfs "$1" && shift && exec "$@"',
-                  "sh", str(data), *script]
+        script = [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            'mount -t tmpfs -o size=1m,mode=0700 tmpfs "$1" && shift && exec "$@"',
+            "sh",
+            str(data),
+            *script,
+        ]
     done = subprocess.run(script, capture_output=True, text=True, env=child_env(), timeout=120)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -298,8 +319,10 @@ def test_a_full_disk_loses_nothing_and_says_so_in_one_line(how: str, tmp_path: P
     assert 0 < report["saved"] < 1000
     # The error itself, not peewee's failed ROLLBACK after it (SQLite had already rolled back).
     assert report["store_error"] in ("OperationalError: database or disk is full", "OperationalError: disk I/O error")
-    full = ("stretchtui: the disk is full: nothing was saved; free some space and try again\n",
-            "stretchtui: a disk I/O error stopped the write: nothing was saved; check free space and the disk\n")
+    full = (
+        "stretchtui: the disk is full: nothing was saved; free some space and try again\n",
+        "stretchtui: a disk I/O error stopped the write: nothing was saved; check free space and the disk\n",
+    )
     assert report["log"][0] == 1 and report["log"][1] in full
     backup_code, backup_err = report["backup"]
     assert backup_code == 1 and backup_err.count("\n") == 1 and backup_err.startswith("stretchtui: ")
@@ -309,8 +332,10 @@ def test_a_full_disk_loses_nothing_and_says_so_in_one_line(how: str, tmp_path: P
 
     db = out / "stretchtui.db"
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
-    per_checkin = rows(db, "SELECT count(p.id) FROM checkin c LEFT JOIN checkin_pain p ON p.checkin_id = c.id "
-                           "GROUP BY c.id ORDER BY c.id")
+    per_checkin = rows(
+        db,
+        "SELECT count(p.id) FROM checkin c LEFT JOIN checkin_pain p ON p.checkin_id = c.id GROUP BY c.id ORDER BY c.id",
+    )
     pains = len(list(Region))
     assert per_checkin == [(pains,)] * report["saved"] + [(1,)], "each check-in whole, or not there at all"
 
@@ -318,8 +343,9 @@ def test_a_full_disk_loses_nothing_and_says_so_in_one_line(how: str, tmp_path: P
 # ---------------------------------------------------------------------- 10: file modes
 
 
-def test_every_file_is_private_even_with_a_permissive_umask(clock: FrozenClock, tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_file_is_private_even_with_a_permissive_umask(
+    clock: FrozenClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old_umask = os.umask(0)
     try:
         db = resolve_db_path(None)  # the user data directory (isolated per test)
@@ -347,16 +373,26 @@ def test_every_file_is_private_even_with_a_permissive_umask(clock: FrozenClock, 
     assert mode(export_csv) == 0o700
 
 
-@pytest.mark.parametrize(("error", "expected"), [
-    (OSError(28, "No space left on device", "/data/backups/x.db.1.tmp"),
-     "the disk is full writing /data/backups/x.db.1.tmp: nothing was saved; free some space (or check the disk) "
-     "and try again"),
-    (sqlite3.OperationalError("database or disk is full"),
-     "the disk is full: nothing was saved; free some space and try again"),
-    (sqlite3.OperationalError("database is locked"), "another program kept the database busy: nothing was saved; try again"),
-    (OSError(2, "No such file or directory"), None),  # not a storage failure: left to the caller
-    (ValueError("database or disk is full"), None),  # only errors from SQLite or the file system count
-])
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            OSError(28, "No space left on device", "/data/backups/x.db.1.tmp"),
+            "the disk is full writing /data/backups/x.db.1.tmp: nothing was saved; free some space (or check the disk) "
+            "and try again",
+        ),
+        (
+            sqlite3.OperationalError("database or disk is full"),
+            "the disk is full: nothing was saved; free some space and try again",
+        ),
+        (
+            sqlite3.OperationalError("database is locked"),
+            "another program kept the database busy: nothing was saved; try again",
+        ),
+        (OSError(2, "No such file or directory"), None),  # not a storage failure: left to the caller
+        (ValueError("database or disk is full"), None),  # only errors from SQLite or the file system count
+    ],
+)
 def test_storage_failures_in_one_line(error: BaseException, expected: str | None) -> None:
     assert maintenance.describe_storage_failure(error) == expected
 
@@ -367,14 +403,15 @@ def test_the_real_error_behind_a_failed_rollback_is_found() -> None:
         try:
             raise sqlite3.OperationalError("database or disk is full")
         except sqlite3.OperationalError:
-            raise sqlite3.OperationalError("cannot rollback - no transaction is active")
+            raise sqlite3.OperationalError("cannot rollback - no transaction is active")  # noqa: B904 - the context is the point
     except sqlite3.OperationalError as outer:
         assert maintenance.describe_storage_failure(outer).startswith("the disk is full")
 
 
 @pytest.mark.parametrize("command", ["status", "stats"])
 def test_the_status_line_skips_the_check_but_a_damaged_page_is_still_one_line(
-        db_path: Path, clock: FrozenClock, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db_path: Path, clock: FrozenClock, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`status` and `stats` only read and run every few seconds in a tmux status line, so they do
     not quick_check the whole file; when they do hit a damaged page, it is one line, not a traceback."""
     from stretchtui.cli import main
@@ -387,4 +424,5 @@ def test_the_status_line_skips_the_check_but_a_damaged_page_is_still_one_line(
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "the database file is damaged: nothing was changed" in err
     assert {k: v for k, v in tree(db_path.parent).items() if not k.endswith(("-wal", "-shm", ".lock"))} == {
-        k: v for k, v in before.items() if not k.endswith(("-wal", "-shm", ".lock"))}
+        k: v for k, v in before.items() if not k.endswith(("-wal", "-shm", ".lock"))
+    }

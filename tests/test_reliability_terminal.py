@@ -26,8 +26,16 @@ from stretchtui.ui.screens.session_dialogs import EndSessionScreen, SummaryScree
 
 SMALL, STANDARD = (40, 12), (80, 24)
 # What must stay in view while a hold counts down (as texts) and the widgets that show them.
-SESSION_WIDGETS = ("#session-phase", "#session-position", "#session-exercise", "#session-digits", "#session-cue",
-                   "#session-next-up", "#session-bar", "#session-left")
+SESSION_WIDGETS = (
+    "#session-phase",
+    "#session-position",
+    "#session-exercise",
+    "#session-digits",
+    "#session-cue",
+    "#session-next-up",
+    "#session-bar",
+    "#session-left",
+)
 COLOUR = re.compile(rb"\x1b\[(?:[0-9;]*;)?[34]8;")  # a foreground or background colour in an SGR sequence
 BOLD = re.compile(rb"\x1b\[(?:[0-9;]*;)?1(?:;[0-9;]*)?m")
 

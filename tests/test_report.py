@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
-from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
-
 from history_data import fill_history_fast
+from markdown_it import MarkdownIt
 from pilot_helpers import settle
 from report_data import WEEK_LABEL, add_week_details
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
@@ -63,28 +63,34 @@ def system_clock_is_frozen(monkeypatch: pytest.MonkeyPatch, clock: FrozenClock) 
 # ---------------------------------------------------------------------- weeks
 
 
-@pytest.mark.parametrize("text, monday", [
-    ("2026-W47", date(2026, 11, 16)),
-    ("2026-W01", date(2025, 12, 29)),  # ISO week 1 can start in December
-    ("2026-W53", date(2026, 12, 28)),  # 2026 starts on a Thursday: 53 weeks
-    ("2020-W53", date(2020, 12, 28)),  # a leap year starting on a Wednesday
-])
+@pytest.mark.parametrize(
+    "text, monday",
+    [
+        ("2026-W47", date(2026, 11, 16)),
+        ("2026-W01", date(2025, 12, 29)),  # ISO week 1 can start in December
+        ("2026-W53", date(2026, 12, 28)),  # 2026 starts on a Thursday: 53 weeks
+        ("2020-W53", date(2020, 12, 28)),  # a leap year starting on a Wednesday
+    ],
+)
 def test_parse_week(text: str, monday: date) -> None:
     assert parse_week(text) == monday
 
 
-@pytest.mark.parametrize("text, message", [
-    ("2025-W53", "2025 has 52 ISO weeks, so there is no 2025-W53"),
-    ("2027-W53", "2027 has 52 ISO weeks, so there is no 2027-W53"),
-    ("2026-W00", "2026 has 53 ISO weeks, so there is no 2026-W00"),
-    ("2026-W54", "2026 has 53 ISO weeks, so there is no 2026-W54"),
-    ("2026-47", "'2026-47' is not an ISO week like 2026-W47"),
-    ("2026W47", "'2026W47' is not an ISO week like 2026-W47"),
-    ("2026-W4", "'2026-W4' is not an ISO week like 2026-W47"),
-    ("0000-W01", "0000-W01 is outside the weeks stretchtui keeps (1970-W01 to 2200-W01)"),
-    ("1969-W52", "1969-W52 is before 1970-W01, the earliest week stretchtui keeps"),
-    ("2200-W02", "2200-W02 is after 2200-W01, the latest week stretchtui keeps"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("2025-W53", "2025 has 52 ISO weeks, so there is no 2025-W53"),
+        ("2027-W53", "2027 has 52 ISO weeks, so there is no 2027-W53"),
+        ("2026-W00", "2026 has 53 ISO weeks, so there is no 2026-W00"),
+        ("2026-W54", "2026 has 53 ISO weeks, so there is no 2026-W54"),
+        ("2026-47", "'2026-47' is not an ISO week like 2026-W47"),
+        ("2026W47", "'2026W47' is not an ISO week like 2026-W47"),
+        ("2026-W4", "'2026-W4' is not an ISO week like 2026-W47"),
+        ("0000-W01", "0000-W01 is outside the weeks stretchtui keeps (1970-W01 to 2200-W01)"),
+        ("1969-W52", "1969-W52 is before 1970-W01, the earliest week stretchtui keeps"),
+        ("2200-W02", "2200-W02 is after 2200-W01, the latest week stretchtui keeps"),
+    ],
+)
 def test_parse_week_refuses(text: str, message: str) -> None:
     with pytest.raises(FieldError) as caught:
         parse_week(text)
@@ -111,9 +117,15 @@ def test_report_numbers_agree_with_the_store(store: Store, clock) -> None:
     assert report.totals.sessions == len(sessions) == sum(d.sessions for d in report.days)
     assert report.totals.minutes == pytest.approx(sum(a.completed_hold_seconds for a in activities) / 60)
     assert {d.day: d.pain for d in report.days if d.pain is not None} == {
-        day: pain for day, pain in store.pain_by_day(MONDAY).items()}
-    history_rows = heatmap_rows({a.day: a.completed_hold_seconds / 60 for a in activities}, day_marks(activities),
-                                date(2026, 11, 21), 26, report.goal.minutes_per_day)
+        day: pain for day, pain in store.pain_by_day(MONDAY).items()
+    }
+    history_rows = heatmap_rows(
+        {a.day: a.completed_hold_seconds / 60 for a in activities},
+        day_marks(activities),
+        date(2026, 11, 21),
+        26,
+        report.goal.minutes_per_day,
+    )
     assert report.heatmap_row == "".join(row[-1] for row in history_rows)  # History's column for this week
     assert [d.day for d in report.days if d.flare] == [date(2026, 11, 17)]
     assert [d.day for d in report.days if d.rest] == [date(2026, 11, 19)]
@@ -126,10 +138,11 @@ def test_report_numbers_agree_with_the_store(store: Store, clock) -> None:
     assert report.previous.days == 7 and report.previous.sessions > 0
 
 
-def test_the_default_week_follows_the_logical_day(db_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_default_week_follows_the_logical_day(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Monday 02:30 in Berlin is still Sunday (the day starts at 04:00): the report is last week's."""
-    early = FrozenClock(datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc), "Europe/Berlin")
+    early = FrozenClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC), "Europe/Berlin")
     Store.open(db_path, early).close()  # a report only reads: the database must exist
     monkeypatch.setattr("stretchtui.core.clock.default_clock", lambda: early)
     assert main(["--db", str(db_path), "report"]) == 0
@@ -152,8 +165,10 @@ def test_html_report(store: Store, clock, snapshot) -> None:
     assert render_html(week_report(store, clock)) == snapshot(extension_class=HtmlFile)
 
 
-HOSTILE = ('</li></ul><script>alert("note")</script><img src=x onerror=alert(1)> '
-           '<link rel="stylesheet" href="http://evil.example/x.css"> [click](http://evil.example) | a & b')
+HOSTILE = (
+    '</li></ul><script>alert("note")</script><img src=x onerror=alert(1)> '
+    '<link rel="stylesheet" href="http://evil.example/x.css"> [click](http://evil.example) | a & b'
+)
 
 
 class TagCollector(HTMLParser):
@@ -170,11 +185,22 @@ class TagCollector(HTMLParser):
 def hostile_inputs() -> WeekInputs:
     """A note, an own exercise and a routine name written to break out of HTML or Markdown."""
     return WeekInputs(
-        monday=MONDAY, goal=Goal(), activities=(), pain={}, sitting={},
+        monday=MONDAY,
+        goal=Goal(),
+        activities=(),
+        pain={},
+        sitting={},
         relief=(ExerciseRelief("<b>Bold</b> | stretch", -1.0, 2),),
         hurts=(HurtStep(MONDAY, "[x](http://evil.example)", "left", 6, "`code` | <i>r</i>"),),
-        notes=(DayNote(MONDAY, datetime(2026, 11, 16, 7, 0, tzinfo=timezone.utc), "Europe/Berlin",
-                       HOSTILE + "\n# not a heading\n| not | a row |"),))
+        notes=(
+            DayNote(
+                MONDAY,
+                datetime(2026, 11, 16, 7, 0, tzinfo=UTC),
+                "Europe/Berlin",
+                HOSTILE + "\n# not a heading\n| not | a row |",
+            ),
+        ),
+    )
 
 
 def test_html_escapes_user_text_and_loads_nothing(store: Store, clock) -> None:
@@ -182,10 +208,41 @@ def test_html_escapes_user_text_and_loads_nothing(store: Store, clock) -> None:
     page = render_html(week_report(store, clock)) + render_html(build_report(hostile_inputs(), date(2026, 11, 21)))
     parser = TagCollector()
     parser.feed(page)
-    assert parser.tags <= {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p", "section",
-                           "ul", "li", "div", "span", "br", "table", "thead", "tbody", "tr", "th", "td", "footer"}
-    assert {name for name, _ in parser.attributes} <= {"lang", "charset", "http-equiv", "content", "name", "class",
-                                                       "title", "id"}
+    assert parser.tags <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "main",
+        "h1",
+        "h2",
+        "p",
+        "section",
+        "ul",
+        "li",
+        "div",
+        "span",
+        "br",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "footer",
+    }
+    assert {name for name, _ in parser.attributes} <= {
+        "lang",
+        "charset",
+        "http-equiv",
+        "content",
+        "name",
+        "class",
+        "title",
+        "id",
+    }
     assert "evil.example" not in "".join(value or "" for _, value in parser.attributes)
     assert "&lt;script&gt;alert(&quot;note&quot;)&lt;/script&gt;" in page
     assert "&lt;b&gt;Bold&lt;/b&gt; | stretch" in page
@@ -218,8 +275,10 @@ def test_an_empty_week_still_says_something_useful(store: Store, clock) -> None:
     store.add_checkin([PainEntry(Region.NECK, 5)], sitting_hours=9, note="Stiff after a long call")
     with_a_check_in = render_markdown(week_report(store, clock))
     assert "No sessions this week." in with_a_check_in
-    assert "Pain (worst each day): average 5.0 over 1 day, nothing noted the week before; highest 5 on Sat" \
+    assert (
+        "Pain (worst each day): average 5.0 over 1 day, nothing noted the week before; highest 5 on Sat"
         in with_a_check_in
+    )
     assert "| Neck | 5.0 | 5 | 1 | – |" in with_a_check_in
     assert "- Sat 21 Nov, 09:30: Stiff after a long call" in with_a_check_in
 
@@ -227,14 +286,18 @@ def test_an_empty_week_still_says_something_useful(store: Store, clock) -> None:
 # ---------------------------------------------------------------------- the command
 
 
-@pytest.mark.parametrize("week, message", [
-    ("2026-47", "stretchtui: --week: '2026-47' is not an ISO week like 2026-W47"),
-    ("2025-W53", "stretchtui: --week: 2025 has 52 ISO weeks, so there is no 2025-W53"),
-    ("2026-W48", "stretchtui: --week: 2026-W48 has not started yet (this week is 2026-W47)"),
-])
+@pytest.mark.parametrize(
+    "week, message",
+    [
+        ("2026-47", "stretchtui: --week: '2026-47' is not an ISO week like 2026-W47"),
+        ("2025-W53", "stretchtui: --week: 2025 has 52 ISO weeks, so there is no 2025-W53"),
+        ("2026-W48", "stretchtui: --week: 2026-W48 has not started yet (this week is 2026-W47)"),
+    ],
+)
 @pytest.mark.parametrize("database", ["none yet", "existing"])
-def test_cli_refuses_a_bad_week(db_path: Path, system_clock_is_frozen, capsys: pytest.CaptureFixture[str],
-                                week: str, message: str, database: str) -> None:
+def test_cli_refuses_a_bad_week(
+    db_path: Path, system_clock_is_frozen, capsys: pytest.CaptureFixture[str], week: str, message: str, database: str
+) -> None:
     if database == "existing":
         Store.open(db_path, system_clock_is_frozen).close()
     before = sorted(db_path.parent.iterdir()) if db_path.parent.exists() else None
@@ -244,8 +307,9 @@ def test_cli_refuses_a_bad_week(db_path: Path, system_clock_is_frozen, capsys: p
     assert (sorted(db_path.parent.iterdir()) if db_path.parent.exists() else None) == before
 
 
-def test_cli_writes_a_private_file(db_path: Path, tmp_path: Path, system_clock_is_frozen,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_a_private_file(
+    db_path: Path, tmp_path: Path, system_clock_is_frozen, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = Store.open(db_path, system_clock_is_frozen)
     fill_history_fast(store, system_clock_is_frozen, days=20)
     store.close()
@@ -253,8 +317,23 @@ def test_cli_writes_a_private_file(db_path: Path, tmp_path: Path, system_clock_i
     target.parent.mkdir()
     target.write_text("an older report")
     os.chmod(target, 0o644)
-    assert main(["--db", str(db_path), "report", "--week", "2026-W46", "--format", "html",
-                 "--output", str(target), "--force"]) == 0  # replacing a file needs --force
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "report",
+                "--week",
+                "2026-W46",
+                "--format",
+                "html",
+                "--output",
+                str(target),
+                "--force",
+            ]
+        )
+        == 0
+    )  # replacing a file needs --force
     assert capsys.readouterr().out == f"Wrote the report for 2026-W46 to {target}.\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text().startswith("<!DOCTYPE html>") and "week 2026-W46" in target.read_text()
@@ -265,12 +344,16 @@ def test_cli_writes_a_private_file(db_path: Path, tmp_path: Path, system_clock_i
     assert (tmp_path / "out" / "week.md").read_text().startswith("# Back-care report, week 2026-W47")
 
 
-@pytest.mark.parametrize("where, message", [
-    ("missing/week.md", "the folder {tmp}/missing does not exist"),
-    (".", "{tmp} is a folder; give a file name"),
-])
-def test_cli_refuses_a_bad_output(db_path: Path, tmp_path: Path, system_clock_is_frozen,
-                                  capsys: pytest.CaptureFixture[str], where: str, message: str) -> None:
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("missing/week.md", "the folder {tmp}/missing does not exist"),
+        (".", "{tmp} is a folder; give a file name"),
+    ],
+)
+def test_cli_refuses_a_bad_output(
+    db_path: Path, tmp_path: Path, system_clock_is_frozen, capsys: pytest.CaptureFixture[str], where: str, message: str
+) -> None:
     target = os.path.normpath(tmp_path / where)
     assert main(["--db", str(db_path), "report", "--output", target]) == 2
     assert capsys.readouterr().err == f"stretchtui: --output: {message.format(tmp=tmp_path)}\n"

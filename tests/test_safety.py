@@ -3,7 +3,7 @@ states them in plain words."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -28,7 +28,7 @@ from stretchtui.core.safety import (
     state_of,
 )
 
-NOW = datetime(2026, 11, 21, 8, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 EX = load_library().exercises
 NO = {key: False for key in QUESTION_KEYS}
 
@@ -38,23 +38,42 @@ def test_the_questions_follow_nice_ng59_and_cks() -> None:
     assert len(keys) == len(set(keys)) == 16
     urgent = {q.key for q in QUESTIONS if q.grade is Grade.URGENT}
     # Cauda equina signs, cord signs, fever with back pain, major trauma, pain too bad to walk: the same day.
-    assert urgent == {"both-legs", "saddle", "bladder-bowel", "sexual", "one-leg-weak", "walking", "fever", "trauma",
-                      "worst"}
+    assert urgent == {
+        "both-legs",
+        "saddle",
+        "bladder-bowel",
+        "sexual",
+        "one-leg-weak",
+        "walking",
+        "fever",
+        "trauma",
+        "worst",
+    }
     assert {q.key for q in QUESTIONS if q.grade is Grade.SOON} == {
-        "cancer", "weight-loss", "immune", "steroids-osteoporosis", "night", "chest", "age"}
+        "cancer",
+        "weight-loss",
+        "immune",
+        "steroids-osteoporosis",
+        "night",
+        "chest",
+        "age",
+    }
     assert all(q.text.endswith("?") and len(q.text) < 110 for q in QUESTIONS)
     assert [q.grade for q in QUESTIONS] == sorted((q.grade for q in QUESTIONS), key=lambda g: g is Grade.SOON)
 
 
-@pytest.mark.parametrize(("answers", "state"), [
-    pytest.param({}, State.UNANSWERED, id="nothing"),
-    pytest.param({"both-legs": False}, State.UNANSWERED, id="some-no"),
-    pytest.param(NO, State.CLEAR, id="all-no"),
-    *(pytest.param(NO | {q.key: True}, State(q.grade.value), id=f"yes-{q.key}") for q in QUESTIONS),
-    pytest.param({"saddle": True}, State.URGENT, id="a-yes-counts-before-the-rest"),
-    pytest.param({"night": True, "saddle": True}, State.URGENT, id="urgent-wins"),
-    pytest.param({"night": True}, State.SOON, id="soon-unfinished"),
-])
+@pytest.mark.parametrize(
+    ("answers", "state"),
+    [
+        pytest.param({}, State.UNANSWERED, id="nothing"),
+        pytest.param({"both-legs": False}, State.UNANSWERED, id="some-no"),
+        pytest.param(NO, State.CLEAR, id="all-no"),
+        *(pytest.param(NO | {q.key: True}, State(q.grade.value), id=f"yes-{q.key}") for q in QUESTIONS),
+        pytest.param({"saddle": True}, State.URGENT, id="a-yes-counts-before-the-rest"),
+        pytest.param({"night": True, "saddle": True}, State.URGENT, id="urgent-wins"),
+        pytest.param({"night": True}, State.SOON, id="soon-unfinished"),
+    ],
+)
 def test_state_of_the_answers(answers, state) -> None:
     assert state_of(answers) is state
 
@@ -63,34 +82,49 @@ def profile(at: datetime | None = NOW - timedelta(days=1), **yes: bool) -> Profi
     return Profile(NO | yes, at)
 
 
-def note(hours_after: float, *, pain: int = 2, legs: frozenset[str] = frozenset(), flags: tuple[str, ...] = (),
-         base: datetime = NOW - timedelta(days=1)) -> NoteEvent:
+def note(
+    hours_after: float,
+    *,
+    pain: int = 2,
+    legs: frozenset[str] = frozenset(),
+    flags: tuple[str, ...] = (),
+    base: datetime = NOW - timedelta(days=1),
+) -> NoteEvent:
     at = base + timedelta(hours=hours_after)
     return NoteEvent(at, at.date(), pain, legs, flags)
 
 
-def session(hours_after: float, before: int | None, after: int | None,
-            base: datetime = NOW - timedelta(days=1)) -> SessionEvent:
+def session(
+    hours_after: float, before: int | None, after: int | None, base: datetime = NOW - timedelta(days=1)
+) -> SessionEvent:
     return SessionEvent(base + timedelta(hours=hours_after), before, after)
 
 
-@pytest.mark.parametrize(("notes", "sessions", "reasons", "blocks"), [
-    pytest.param((), (), [], False, id="nothing-happened"),
-    pytest.param((note(2, flags=("both-legs",)),), (), ["note"], True, id="a-worrying-note"),
-    pytest.param((note(-2, flags=("both-legs",)),), (), [], False, id="a-note-before-the-answers"),
-    pytest.param((note(2, pain=8),), (), ["pain"], True, id="pain-8"),
-    pytest.param((note(2, pain=7),), (), [], False, id="pain-7"),
-    pytest.param((note(-2, pain=9),), (), [], False, id="pain-9-before-the-answers"),
-    pytest.param((note(2, legs=frozenset({"left", "right"})),), (), ["both-legs"], True, id="legs-both-sides"),
-    pytest.param((note(2, legs=frozenset({"left"})), note(3, legs=frozenset({"right"}))), (), ["both-legs"], True,
-                 id="one-side-then-the-other-the-same-day"),
-    pytest.param((note(2, legs=frozenset({"left", ""})),), (), [], False, id="one-side"),
-    pytest.param((), (session(1, 2, 4), session(3, 3, 5)), ["rising"], False, id="two-sessions-rising"),
-    pytest.param((), (session(1, 2, 4), session(3, 3, 4)), [], False, id="the-last-one-settled"),
-    pytest.param((), (session(1, 2, 4),), [], False, id="only-one"),
-    pytest.param((), (session(-3, 2, 4), session(3, 3, 5)), [], False, id="one-before-the-answers"),
-    pytest.param((), (session(1, 2, 4), session(3, None, 5)), [], False, id="pain-before-not-noted"),
-])
+@pytest.mark.parametrize(
+    ("notes", "sessions", "reasons", "blocks"),
+    [
+        pytest.param((), (), [], False, id="nothing-happened"),
+        pytest.param((note(2, flags=("both-legs",)),), (), ["note"], True, id="a-worrying-note"),
+        pytest.param((note(-2, flags=("both-legs",)),), (), [], False, id="a-note-before-the-answers"),
+        pytest.param((note(2, pain=8),), (), ["pain"], True, id="pain-8"),
+        pytest.param((note(2, pain=7),), (), [], False, id="pain-7"),
+        pytest.param((note(-2, pain=9),), (), [], False, id="pain-9-before-the-answers"),
+        pytest.param((note(2, legs=frozenset({"left", "right"})),), (), ["both-legs"], True, id="legs-both-sides"),
+        pytest.param(
+            (note(2, legs=frozenset({"left"})), note(3, legs=frozenset({"right"}))),
+            (),
+            ["both-legs"],
+            True,
+            id="one-side-then-the-other-the-same-day",
+        ),
+        pytest.param((note(2, legs=frozenset({"left", ""})),), (), [], False, id="one-side"),
+        pytest.param((), (session(1, 2, 4), session(3, 3, 5)), ["rising"], False, id="two-sessions-rising"),
+        pytest.param((), (session(1, 2, 4), session(3, 3, 4)), [], False, id="the-last-one-settled"),
+        pytest.param((), (session(1, 2, 4),), [], False, id="only-one"),
+        pytest.param((), (session(-3, 2, 4), session(3, 3, 5)), [], False, id="one-before-the-answers"),
+        pytest.param((), (session(1, 2, 4), session(3, None, 5)), [], False, id="pain-before-not-noted"),
+    ],
+)
 def test_when_the_questions_are_asked_again(notes, sessions, reasons, blocks) -> None:
     found = ask_again(profile(), NOW, notes, sessions)
     assert [a.reason for a in found] == reasons
@@ -116,7 +150,7 @@ def test_never_answered_is_gentle_only_and_a_worrying_note_still_blocks() -> Non
 
 def test_leg_pain_on_both_sides_counts_across_one_days_notes() -> None:
     """`stretchtui log` notes one area and side at a time: two notes the same day are both legs."""
-    base = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    base = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     left = note(1, legs=frozenset({"left"}), base=base)
     right = note(3, legs=frozenset({"right"}), base=base)
     other_day = note(30, legs=frozenset({"right"}), base=base)
@@ -148,25 +182,38 @@ def test_a_dialog_left_half_done_keeps_only_what_was_answered(store) -> None:
 
 # --- the gate in front of every session -------------------------------------------------------------
 
+
 def clear(*conditions: Condition, **yes: bool) -> SafetyCheck:
     return SafetyCheck(Profile(NO | yes, NOW, frozenset(conditions)))
 
 
-@pytest.mark.parametrize(("check", "ids", "kinds"), [
-    pytest.param(clear(), ["cat-cow", "sphinx"], [], id="clear"),
-    pytest.param(clear(saddle=True), ["cat-cow"], [GateKind.RED_FLAG], id="urgent"),
-    pytest.param(clear(night=True), ["cat-cow"], [GateKind.RED_FLAG], id="soon"),
-    pytest.param(SafetyCheck(profile(), (ask_again(profile(), NOW, (note(2, flags=("fever",)),)))), ["cat-cow"],
-                 [GateKind.ASK_AGAIN], id="a-worrying-note"),
-    pytest.param(clear(Condition.PREGNANCY), ["cat-cow", "sphinx"], [GateKind.CONDITION], id="pregnancy-on-front"),
-    pytest.param(clear(Condition.PREGNANCY), ["cat-cow"], [], id="pregnancy-but-suitable"),
-    pytest.param(clear(Condition.PREGNANCY, saddle=True), ["sphinx"], [GateKind.RED_FLAG, GateKind.CONDITION],
-                 id="both"),
-    pytest.param(SafetyCheck(), ["cat-cow", "bridge"], [GateKind.GENTLE_ONLY], id="unanswered-strength"),
-    pytest.param(SafetyCheck(), ["cat-cow"], [], id="unanswered-gentle"),
-    pytest.param(SafetyCheck(profile(NOW - timedelta(days=40)), ask_again(profile(NOW - timedelta(days=40)), NOW)),
-                 ["bridge"], [GateKind.GENTLE_ONLY], id="answers-out-of-date"),
-])
+@pytest.mark.parametrize(
+    ("check", "ids", "kinds"),
+    [
+        pytest.param(clear(), ["cat-cow", "sphinx"], [], id="clear"),
+        pytest.param(clear(saddle=True), ["cat-cow"], [GateKind.RED_FLAG], id="urgent"),
+        pytest.param(clear(night=True), ["cat-cow"], [GateKind.RED_FLAG], id="soon"),
+        pytest.param(
+            SafetyCheck(profile(), (ask_again(profile(), NOW, (note(2, flags=("fever",)),)))),
+            ["cat-cow"],
+            [GateKind.ASK_AGAIN],
+            id="a-worrying-note",
+        ),
+        pytest.param(clear(Condition.PREGNANCY), ["cat-cow", "sphinx"], [GateKind.CONDITION], id="pregnancy-on-front"),
+        pytest.param(clear(Condition.PREGNANCY), ["cat-cow"], [], id="pregnancy-but-suitable"),
+        pytest.param(
+            clear(Condition.PREGNANCY, saddle=True), ["sphinx"], [GateKind.RED_FLAG, GateKind.CONDITION], id="both"
+        ),
+        pytest.param(SafetyCheck(), ["cat-cow", "bridge"], [GateKind.GENTLE_ONLY], id="unanswered-strength"),
+        pytest.param(SafetyCheck(), ["cat-cow"], [], id="unanswered-gentle"),
+        pytest.param(
+            SafetyCheck(profile(NOW - timedelta(days=40)), ask_again(profile(NOW - timedelta(days=40)), NOW)),
+            ["bridge"],
+            [GateKind.GENTLE_ONLY],
+            id="answers-out-of-date",
+        ),
+    ],
+)
 def test_the_session_gate(check, ids, kinds) -> None:
     reasons = session_gate(check, ids, EX)
     assert [r.kind for r in reasons] == kinds
@@ -187,9 +234,11 @@ def test_the_confirmation_is_recorded_with_what_was_shown() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(QUESTION_KEYS), st.booleans()),
-       st.frozensets(st.sampled_from(list(Condition))),
-       st.lists(st.sampled_from(sorted(EX)), min_size=1, max_size=8))
+@given(
+    st.dictionaries(st.sampled_from(QUESTION_KEYS), st.booleans()),
+    st.frozensets(st.sampled_from(list(Condition))),
+    st.lists(st.sampled_from(sorted(EX)), min_size=1, max_size=8),
+)
 def test_no_session_starts_unseen_with_an_open_flag_or_an_unsuitable_move(answers, conditions, ids) -> None:
     check = SafetyCheck(Profile(answers, NOW, conditions))
     reasons = session_gate(check, ids, EX)
@@ -202,6 +251,7 @@ def test_no_session_starts_unseen_with_an_open_flag_or_an_unsuitable_move(answer
 
 
 # --- the store: the profile, and what happened since -------------------------------------------------
+
 
 def test_answers_are_stored_with_their_date_and_unknown_keys_change_nothing(store, clock) -> None:
     assert store.safety_profile() == Profile()
@@ -263,7 +313,6 @@ def test_migration_3_adds_the_safety_columns_and_keeps_every_row(tmp_path, clock
     import sqlite3
 
     from stretchtui.store import Store
-
     from stretchtui.store.migrations import LATEST_VERSION
 
     path = tmp_path / "v2.db"
@@ -298,8 +347,11 @@ def test_every_test_docs_safety_md_names_exists() -> None:
     text = (root / "docs" / "safety.md").read_text()
     named = re.findall(r"`tests/(test_\w+\.py)::(test_\w+)`", text)
     assert len(named) > 30
-    missing = [f"{file}::{name}" for file, name in named
-               if not re.search(rf"^(async )?def {name}\(", (root / "tests" / file).read_text(), re.M)]
+    missing = [
+        f"{file}::{name}"
+        for file, name in named
+        if not re.search(rf"^(async )?def {name}\(", (root / "tests" / file).read_text(), re.M)
+    ]
     assert not missing
 
 

@@ -5,8 +5,8 @@ person sees why and must choose; the choice is stored with the session."""
 from __future__ import annotations
 
 import pytest
-
 from pilot_helpers import settle
+
 from stretchtui.core.model import Condition
 from stretchtui.store import models as m
 from stretchtui.ui.screens.safety import SafetyScreen
@@ -36,8 +36,9 @@ async def into_gate(pilot, way: str) -> None:
     elif way == "suggested":
         from stretchtui.core.model import Routine, RoutineItem
 
-        app.start_suggested(Routine(id="", name="Suggested", items=(RoutineItem("cat-cow"),)),
-                            app.store.exercise_index())
+        app.start_suggested(
+            Routine(id="", name="Suggested", items=(RoutineItem("cat-cow"),)), app.store.exercise_index()
+        )
     await settle(pilot)
 
 
@@ -110,8 +111,11 @@ async def test_answering_again_from_the_gate_opens_the_questions(make_test_app, 
 async def test_moves_that_do_not_suit_a_condition_can_be_left_out(make_test_app, store) -> None:
     store.save_safety(answers={}, conditions=[Condition.PREGNANCY.value])
     unsuitable = {e.id for e in store.exercises() if e.avoid_reasons({Condition.PREGNANCY})}
-    routine = next(r for r in store.routines() if {i.exercise_id for i in r.items} & unsuitable
-                   and {i.exercise_id for i in r.items} - unsuitable)
+    routine = next(
+        r
+        for r in store.routines()
+        if {i.exercise_id for i in r.items} & unsuitable and {i.exercise_id for i in r.items} - unsuitable
+    )
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -9,9 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pilot_helpers import into_session, open_library, settle, type_text
 from textual.widgets import Button, Static
 
-from pilot_helpers import into_session, open_library, settle, type_text
 from stretchtui.core.model import Exercise, Origin
 from stretchtui.core.safety import QUESTIONS, State
 from stretchtui.core.timer import PhaseKind
@@ -30,6 +30,7 @@ KEYS = [q.key for q in QUESTIONS]
 
 
 # ---------------------------------------------------------------------- helpers
+
 
 async def open_safety(pilot) -> SafetyScreen:
     """An app whose questions were never answered asks them on Today."""
@@ -55,8 +56,16 @@ def not_for(store: Store, condition: Condition) -> Exercise:
     if found is not None:
         return found
     base = store.exercises()[0]
-    return store.save_exercise(replace(base, id="", uuid="", name="Test Twist", origin=Origin.USER,
-                                       contraindications=((condition, "A reason written for the test."),)))
+    return store.save_exercise(
+        replace(
+            base,
+            id="",
+            uuid="",
+            name="Test Twist",
+            origin=Origin.USER,
+            contraindications=((condition, "A reason written for the test."),),
+        )
+    )
 
 
 def setting_rows(db_path: Path) -> list[tuple]:
@@ -65,6 +74,7 @@ def setting_rows(db_path: Path) -> list[tuple]:
 
 
 # ---------------------------------------------------------------------- the questions
+
 
 async def test_the_dialog_lists_every_question_in_order_with_the_intro(make_test_app) -> None:
     app = make_test_app(safety_answered=False)
@@ -209,11 +219,20 @@ async def test_a_yes_given_before_is_shown_chosen(make_test_app) -> None:
 
 # ---------------------------------------------------------------------- settings
 
+
 async def test_opening_settings_writes_nothing(make_test_app, db_path, clock) -> None:
     app = make_test_app()
     store = app.store
-    for key, value in {"day_start_hour": 6, "goal_routines": 2, "goal_minutes": 10, "grace_per_week": 3,
-                       "cue_bell": False, "cue_title": False, "cue_notify": True, "theme": "textual-light"}.items():
+    for key, value in {
+        "day_start_hour": 6,
+        "goal_routines": 2,
+        "goal_minutes": 10,
+        "grace_per_week": 3,
+        "cue_bell": False,
+        "cue_title": False,
+        "cue_notify": True,
+        "theme": "textual-light",
+    }.items():
         store.set_setting(key, value)
     store.save_safety(conditions=["osteoporosis", "spinal-stenosis"])
     before = setting_rows(db_path)
@@ -285,6 +304,7 @@ async def test_settings_shows_the_last_answers_and_asks_again(make_test_app) -> 
 
 # ---------------------------------------------------------------------- library
 
+
 async def test_library_marks_and_hides_exercises_not_for_you(make_test_app) -> None:
     app = make_test_app()
     unsuitable = not_for(app.store, Condition.PREGNANCY)
@@ -323,8 +343,9 @@ async def test_library_without_conditions_marks_nothing(make_test_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_library(pilot)
         screen = app.screen
-        prompts = [str(screen.query_one("#exercise-list").get_option_at_index(i).prompt)
-                   for i in range(len(screen.shown))]
+        prompts = [
+            str(screen.query_one("#exercise-list").get_option_at_index(i).prompt) for i in range(len(screen.shown))
+        ]
         assert not any("not for you" in p for p in prompts)
         await pilot.press("x")
         await settle(pilot)
@@ -345,6 +366,7 @@ async def test_conditions_changed_in_settings_reach_the_library(make_test_app) -
 
 
 # ---------------------------------------------------------------------- a session
+
 
 async def test_get_ready_shows_the_cautions_then_the_hold_the_steps(make_test_app) -> None:
     app = make_test_app()
@@ -399,6 +421,7 @@ async def test_i_shows_the_cautions_and_the_timer_keeps_running(make_test_app) -
 
 
 # ---------------------------------------------------------------------- snapshots
+
 
 @pytest.mark.parametrize("size", SIZES)
 def test_safety_dialog(snap_compare, make_test_app, size) -> None:

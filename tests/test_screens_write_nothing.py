@@ -17,9 +17,18 @@ def dump(db_path) -> list[str]:
 
 
 async def test_visiting_every_screen_writes_nothing(make_test_app, store, clock, db_path) -> None:
-    for key, value in {"day_start_hour": 6, "goal_routines": 2, "goal_minutes": 15, "grace_per_week": 2,
-                       "cue_bell": False, "cue_title": False, "cue_notify": True, "theme": "textual-light",
-                       "suggest_minutes": 15, "suggest_place": "desk"}.items():
+    for key, value in {
+        "day_start_hour": 6,
+        "goal_routines": 2,
+        "goal_minutes": 15,
+        "grace_per_week": 2,
+        "cue_bell": False,
+        "cue_title": False,
+        "cue_notify": True,
+        "theme": "textual-light",
+        "suggest_minutes": 15,
+        "suggest_place": "desk",
+    }.items():
         store.set_setting(key, value)
     store.save_safety(answers={}, conditions=["pregnancy", "osteoporosis"])
     app = make_test_app()

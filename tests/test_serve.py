@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 import pytest
 
 from stretchtui.cli import main
-from stretchtui.commands import serve, serve_page
+from stretchtui.commands import serve
 from stretchtui.commands.serve_page import AddressGuard, GuardedServer
 
 # One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
@@ -45,8 +45,9 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
-def test_loopback_serves_the_same_app_quietly(db_path: Path, served, capsys: pytest.CaptureFixture[str],
-                                             host: str) -> None:
+def test_loopback_serves_the_same_app_quietly(
+    db_path: Path, served, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
     assert main(["--db", str(db_path), "serve", "--host", host]) == 0
     assert capsys.readouterr().err == ""
     command, bound, port = served[0]
@@ -55,8 +56,9 @@ def test_loopback_serves_the_same_app_quietly(db_path: Path, served, capsys: pyt
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10"])
-def test_other_addresses_get_a_one_line_warning(db_path: Path, served, capsys: pytest.CaptureFixture[str],
-                                                host: str) -> None:
+def test_other_addresses_get_a_one_line_warning(
+    db_path: Path, served, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
     assert main(["--db", str(db_path), "serve", "--host", host, "--port", "8123"]) == 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1
@@ -69,16 +71,20 @@ def test_the_command_quotes_an_awkward_path(tmp_path: Path) -> None:
     assert shlex.split(serve.app_command(path)) == [sys.executable, "-m", "stretchtui", "--db", str(path)]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--port", "0"], "argument --port: 0 is outside 1-65535"),
-    (["--port", "65536"], "argument --port: 65536 is outside 1-65535"),
-    (["--port", "http"], "argument --port: 'http' is not a port number"),
-    (["--host", "bad host"], "--host: 'bad host' is not an IP address or a host name"),
-    (["--host=-x.example"], "--host: '-x.example' is not an IP address or a host name"),
-    (["--host", "nothing.invalid"], "--host: 'nothing.invalid' does not resolve to an address on this machine"),
-])
-def test_bad_host_or_port_is_one_line(db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--port", "0"], "argument --port: 0 is outside 1-65535"),
+        (["--port", "65536"], "argument --port: 65536 is outside 1-65535"),
+        (["--port", "http"], "argument --port: 'http' is not a port number"),
+        (["--host", "bad host"], "--host: 'bad host' is not an IP address or a host name"),
+        (["--host=-x.example"], "--host: '-x.example' is not an IP address or a host name"),
+        (["--host", "nothing.invalid"], "--host: 'nothing.invalid' does not resolve to an address on this machine"),
+    ],
+)
+def test_bad_host_or_port_is_one_line(
+    db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     assert main(["--db", str(db_path), "serve", *args]) == 2
     assert capsys.readouterr().err == f"stretchtui: {message}\n"
     assert not db_path.exists()
@@ -90,8 +96,10 @@ def test_a_port_in_use_is_one_line(db_path: Path, capsys: pytest.CaptureFixture[
         taken.listen()
         port = taken.getsockname()[1]
         assert main(["--db", str(db_path), "serve", "--port", str(port)]) == 2
-    assert capsys.readouterr().err == (f"stretchtui: cannot listen on 127.0.0.1 port {port}: Address already in "
-                                       "use (choose another --port or --host)\n")
+    assert capsys.readouterr().err == (
+        f"stretchtui: cannot listen on 127.0.0.1 port {port}: Address already in "
+        "use (choose another --port or --host)\n"
+    )
     assert not db_path.exists()
 
 
@@ -104,65 +112,72 @@ def test_the_printed_address_is_one_a_browser_can_open(host: str) -> None:
 
 # -- Host, Origin and token, as rules ---------------------------------------------------------
 
+
 def own_names() -> set[str]:
     return {"workbox", "workbox.lan"}
 
 
-@pytest.mark.parametrize("bound, host_header, allowed", [
-    ("127.0.0.1", "127.0.0.1:8000", True),
-    ("127.0.0.1", "localhost:8000", True),
-    ("127.0.0.1", "LOCALHOST.:8000", True),
-    ("127.0.0.1", "[::1]:8000", True),
-    ("127.0.0.1", "127.0.0.1:9000", True),   # ssh -L 9000:127.0.0.1:8000
-    ("127.0.0.1", "localhost:9000", True),
-    ("127.0.0.1", "localhost", True),
-    ("127.0.0.1", "evil.example:8000", False),  # DNS rebinding: the attacker's name, our address
-    ("127.0.0.1", "evil.example", False),
-    ("127.0.0.1", "localhost.evil.example:8000", False),
-    ("127.0.0.1", "127.0.0.1.nip.io:8000", False),
-    ("127.0.0.1", "192.0.2.10:8000", False),
-    ("127.0.0.1", "", False),
-    ("127.0.0.1", None, False),
-    ("127.0.0.1", "127.0.0.1:http", False),
-    ("127.0.0.1", "user@127.0.0.1:8000", False),
-    ("127.0.0.1", "127.0.0.1:8000/x", False),
-    ("127.0.0.1", "[::1%lo]:8000", False),           # it is written back into the page: no zones,
-    ("127.0.0.1", "localhost:8000;x", False),         # no quotes, no separators
-    ("127.0.0.1", 'localhost:8000"><script>', False),
-    ("127.0.0.1", "localhost:8000 evil.example", False),
-    ("192.0.2.10", "192.0.2.10:8000", True),
-    ("192.0.2.10", "192.0.2.10:9000", False),   # beyond loopback only the port bound
-    ("192.0.2.10", "workbox.lan:8000", True),
-    ("192.0.2.10", "evil.example:8000", False),
-    ("0.0.0.0", "198.51.100.7:8000", True),    # an address literal cannot be rebound
-    ("0.0.0.0", "198.51.100.7:8001", False),
-    ("0.0.0.0", "workbox:8000", True),
-    ("0.0.0.0", "evil.example:8000", False),
-    ("::", "[2001:db8::1]:8000", True),
-    ("box.example", "box.example:8000", True),
-    ("box.example", "Box.Example.:8000", True),
-    ("box.example", "other.example:8000", False),
-])
+@pytest.mark.parametrize(
+    "bound, host_header, allowed",
+    [
+        ("127.0.0.1", "127.0.0.1:8000", True),
+        ("127.0.0.1", "localhost:8000", True),
+        ("127.0.0.1", "LOCALHOST.:8000", True),
+        ("127.0.0.1", "[::1]:8000", True),
+        ("127.0.0.1", "127.0.0.1:9000", True),  # ssh -L 9000:127.0.0.1:8000
+        ("127.0.0.1", "localhost:9000", True),
+        ("127.0.0.1", "localhost", True),
+        ("127.0.0.1", "evil.example:8000", False),  # DNS rebinding: the attacker's name, our address
+        ("127.0.0.1", "evil.example", False),
+        ("127.0.0.1", "localhost.evil.example:8000", False),
+        ("127.0.0.1", "127.0.0.1.nip.io:8000", False),
+        ("127.0.0.1", "192.0.2.10:8000", False),
+        ("127.0.0.1", "", False),
+        ("127.0.0.1", None, False),
+        ("127.0.0.1", "127.0.0.1:http", False),
+        ("127.0.0.1", "user@127.0.0.1:8000", False),
+        ("127.0.0.1", "127.0.0.1:8000/x", False),
+        ("127.0.0.1", "[::1%lo]:8000", False),  # it is written back into the page: no zones,
+        ("127.0.0.1", "localhost:8000;x", False),  # no quotes, no separators
+        ("127.0.0.1", 'localhost:8000"><script>', False),
+        ("127.0.0.1", "localhost:8000 evil.example", False),
+        ("192.0.2.10", "192.0.2.10:8000", True),
+        ("192.0.2.10", "192.0.2.10:9000", False),  # beyond loopback only the port bound
+        ("192.0.2.10", "workbox.lan:8000", True),
+        ("192.0.2.10", "evil.example:8000", False),
+        ("0.0.0.0", "198.51.100.7:8000", True),  # an address literal cannot be rebound
+        ("0.0.0.0", "198.51.100.7:8001", False),
+        ("0.0.0.0", "workbox:8000", True),
+        ("0.0.0.0", "evil.example:8000", False),
+        ("::", "[2001:db8::1]:8000", True),
+        ("box.example", "box.example:8000", True),
+        ("box.example", "Box.Example.:8000", True),
+        ("box.example", "other.example:8000", False),
+    ],
+)
 def test_host_is_checked_against_the_address_served(bound: str, host_header: str | None, allowed: bool) -> None:
     assert AddressGuard(bound, 8000, own_names=own_names).host_allowed(host_header) is allowed
 
 
-@pytest.mark.parametrize("origin, host_header, allowed", [
-    ("http://127.0.0.1:8000", "127.0.0.1:8000", True),
-    ("http://localhost:9000", "localhost:9000", True),
-    ("http://[::1]:8000", "[::1]:8000", True),
-    ("http://localhost", "localhost:80", True),
-    ("http://evil.example", "127.0.0.1:8000", False),
-    ("http://evil.example:8000", "127.0.0.1:8000", False),
-    ("http://127.0.0.1:9000", "127.0.0.1:8000", False),  # another local site: another origin
-    ("http://localhost:8000", "127.0.0.1:8000", False),
-    ("https://127.0.0.1:8000", "127.0.0.1:8001", False),
-    ("null", "127.0.0.1:8000", False),
-    ("", "127.0.0.1:8000", False),
-    ("file://", "127.0.0.1:8000", False),
-    ("http://127.0.0.1:8000/path", "127.0.0.1:8000", False),
-    ("http://127.0.0.1:99999", "127.0.0.1:8000", False),
-])
+@pytest.mark.parametrize(
+    "origin, host_header, allowed",
+    [
+        ("http://127.0.0.1:8000", "127.0.0.1:8000", True),
+        ("http://localhost:9000", "localhost:9000", True),
+        ("http://[::1]:8000", "[::1]:8000", True),
+        ("http://localhost", "localhost:80", True),
+        ("http://evil.example", "127.0.0.1:8000", False),
+        ("http://evil.example:8000", "127.0.0.1:8000", False),
+        ("http://127.0.0.1:9000", "127.0.0.1:8000", False),  # another local site: another origin
+        ("http://localhost:8000", "127.0.0.1:8000", False),
+        ("https://127.0.0.1:8000", "127.0.0.1:8001", False),
+        ("null", "127.0.0.1:8000", False),
+        ("", "127.0.0.1:8000", False),
+        ("file://", "127.0.0.1:8000", False),
+        ("http://127.0.0.1:8000/path", "127.0.0.1:8000", False),
+        ("http://127.0.0.1:99999", "127.0.0.1:8000", False),
+    ],
+)
 def test_origin_must_be_the_host_the_request_came_to(origin: str, host_header: str, allowed: bool) -> None:
     assert AddressGuard.origin_matches(origin, host_header) is allowed
 
@@ -175,6 +190,7 @@ def test_each_start_makes_a_new_random_token() -> None:
 
 
 # -- a real server: real HTTP and websocket requests ------------------------------------------
+
 
 class Live:
     def __init__(self, process: subprocess.Popen[bytes], port: int, token: str, output: Path) -> None:
@@ -197,13 +213,19 @@ def start_server(db_path: Path, workdir: Path) -> Live:
     home = workdir / "home"
     env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / ".local" / "share"))
     with output.open("wb") as out, (workdir / "serve.err").open("wb") as err:
-        process = subprocess.Popen([sys.executable, "-m", "stretchtui", "--db", str(db_path), "serve", "--port",
-                                    str(port)], stdout=out, stderr=err, env=env, cwd=workdir,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stretchtui", "--db", str(db_path), "serve", "--port", str(port)],
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=workdir,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
-        printed = re.search(rf"stretchtui: serving on http://127\.0\.0\.1:{port}/\?token=([A-Za-z0-9_-]+) ",
-                            output.read_text())
+        printed = re.search(
+            rf"stretchtui: serving on http://127\.0\.0\.1:{port}/\?token=([A-Za-z0-9_-]+) ", output.read_text()
+        )
         if printed:
             return Live(process, port, printed[1], output)
         time.sleep(0.1)
@@ -308,8 +330,17 @@ def test_the_right_token_opens_the_page_and_sets_a_strict_cookie(live: Live) -> 
     status, headers, tunnelled = fetch(f"{live.base}/?token={live.token}", {"Host": "localhost:9000"})
     assert status == 200 and 'data-session-websocket-url="ws://localhost:9000/ws"' in tunnelled
     assert headers["Set-Cookie"].startswith(f"stretchtui-token-9000={live.token};")
-    assert fetch(f"{live.base}/", {"Host": "localhost:9000", "Origin": "http://localhost:9000",
-                                   "Cookie": f"stretchtui-token-9000={live.token}"})[0] == 200
+    assert (
+        fetch(
+            f"{live.base}/",
+            {
+                "Host": "localhost:9000",
+                "Origin": "http://localhost:9000",
+                "Cookie": f"stretchtui-token-9000={live.token}",
+            },
+        )[0]
+        == 200
+    )
 
 
 @pytest.mark.slow
@@ -341,8 +372,9 @@ def test_the_page_loads_nothing_from_elsewhere(live: Live) -> None:
         assert status == 200, reference
         if reference.endswith(".css"):
             body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)  # xterm.css's licence names its origins
-            assert all(url.startswith("/") and not url.startswith("//")
-                       for url in re.findall(r"""url\(["']?([^"')]+)""", body)), reference
+            assert all(
+                url.startswith("/") and not url.startswith("//") for url in re.findall(r"""url\(["']?([^"')]+)""", body)
+            ), reference
             assert not ABSOLUTE_URL.findall(body), reference
             for url in re.findall(r"""url\(["']?([^"')]+)""", body):
                 assert fetch(urljoin(page_url, url))[0] == 200, url
@@ -365,7 +397,7 @@ async def first_screen(url: str, timeout: float, headers: dict[str, str] | None 
             while b"Library" not in received and time.monotonic() < deadline:
                 try:
                     message = await websocket.receive(timeout=deadline - time.monotonic())
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
                 if message.type == aiohttp.WSMsgType.BINARY:
                     received += message.data
@@ -382,8 +414,11 @@ def test_serve_answers_in_a_browser_and_stops_on_sigterm(db_path: Path, tmp_path
         assert 'class="textual-terminal"' in page
         assert f'data-session-websocket-url="ws://127.0.0.1:{server.port}/ws"' in page
         # As a browser through `ssh -L 9000:127.0.0.1:{port}` would: its Host, its Origin, the cookie.
-        tunnel = {"Host": "localhost:9000", "Origin": "http://localhost:9000",
-                  "Cookie": f"stretchtui-token-9000={server.token}"}
+        tunnel = {
+            "Host": "localhost:9000",
+            "Origin": "http://localhost:9000",
+            "Cookie": f"stretchtui-token-9000={server.token}",
+        }
         screen = asyncio.run(first_screen(f"ws://127.0.0.1:{server.port}/ws", timeout=30, headers=tunnel))
         assert b"stretchtui" in screen and b"Library" in screen  # the app itself started and drew its top bar
     finally:

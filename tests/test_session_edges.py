@@ -148,7 +148,8 @@ async def test_the_in_session_help_lists_exactly_the_keys_that_work(make_test_ap
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one(DataTable)
         assert [tuple(table.get_row_at(i)) for i in range(table.row_count)] == [
-            (row.shown, row.description, row.group) for row in rows]
+            (row.shown, row.description, row.group) for row in rows
+        ]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
@@ -236,8 +237,9 @@ async def test_the_badge_fits_a_small_top_bar(make_test_app) -> None:
 
 
 @pytest.mark.parametrize("over", [None, "i", "question_mark"])
-async def test_a_session_that_ends_behind_another_screen_comes_to_the_front_to_finish(make_test_app, clock,
-                                                                                      db_path, over) -> None:
+async def test_a_session_that_ends_behind_another_screen_comes_to_the_front_to_finish(
+    make_test_app, clock, db_path, over
+) -> None:
     """It ends while the person looks at the Library, or at a sheet over the session: the session
     comes to the front for its last question and summary, and closing the summary closes the
     session, never the screen that happened to be on top."""
@@ -304,8 +306,9 @@ async def test_a_routine_made_in_the_library_is_listed_in_routines(make_test_app
         assert app.screen is routines
         assert f"My {name} routine" in [r.name for r in routines.routines]
         options = routines.query_one("#routine-list", OptionList)
-        assert any(f"My {name} routine" in str(options.get_option_at_index(i).prompt)
-                   for i in range(options.option_count))
+        assert any(
+            f"My {name} routine" in str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        )
 
 
 async def test_a_check_in_made_elsewhere_shows_in_history_and_today(make_test_app) -> None:
@@ -374,8 +377,9 @@ async def wait_for(pilot, found, limit: float = 20.0) -> None:
         await pilot.pause(0.01)
 
 
-async def test_the_palette_screenshot_lands_in_the_current_directory_and_says_where(make_test_app, tmp_path,
-                                                                                    monkeypatch) -> None:
+async def test_the_palette_screenshot_lands_in_the_current_directory_and_says_where(
+    make_test_app, tmp_path, monkeypatch
+) -> None:
     here = tmp_path / "here"
     here.mkdir()
     monkeypatch.chdir(here)
@@ -392,8 +396,9 @@ async def test_the_palette_screenshot_lands_in_the_current_directory_and_says_wh
         assert Path(app.deliver_screenshot()).name == "stretchtui-20261121-093000-2.svg"  # never over one
 
 
-async def test_a_screenshot_goes_to_the_data_directory_when_the_current_one_is_gone(make_test_app, tmp_path,
-                                                                                    monkeypatch, db_path) -> None:
+async def test_a_screenshot_goes_to_the_data_directory_when_the_current_one_is_gone(
+    make_test_app, tmp_path, monkeypatch, db_path
+) -> None:
     gone = tmp_path / "gone"
     gone.mkdir()
     monkeypatch.chdir(gone)

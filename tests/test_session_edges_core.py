@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from test_timer import BRIDGE, CAT, KNEE, PIGEON, PROPERTY, FakeClock, plans, run, session
 
 from stretchtui.core.sessions import ExerciseCounts, Outcome, StepRecord, exercise_counts
 from stretchtui.core.timer import MIN_PHASE_LEFT, LastSeconds, PhaseKind, SessionTimer
-from test_timer import BRIDGE, CAT, KNEE, PIGEON, PROPERTY, FakeClock, plans, run, session
-
 
 # --- "-" keeps a moment of the phase ---------------------------------------------------------------
 
@@ -102,10 +101,14 @@ def step(index: int, exercise: str, set_number: int, side: str, outcome: str) ->
 
 def test_each_exercise_counts_once_by_its_worst_outcome() -> None:
     steps = [
-        step(1, "twist", 1, "left", "done"), step(3, "twist", 1, "right", "hurt"),  # hurt beats done
-        step(5, "twist", 2, "left", "skipped"), step(7, "twist", 2, "right", "skipped"),
-        step(9, "cat", 1, "both", "skipped"), step(11, "cat", 2, "both", "done"),  # done beats skipped
-        step(13, "bridge", 1, "both", "skipped"), step(15, "bridge", 2, "both", "skipped"),
+        step(1, "twist", 1, "left", "done"),
+        step(3, "twist", 1, "right", "hurt"),  # hurt beats done
+        step(5, "twist", 2, "left", "skipped"),
+        step(7, "twist", 2, "right", "skipped"),
+        step(9, "cat", 1, "both", "skipped"),
+        step(11, "cat", 2, "both", "done"),  # done beats skipped
+        step(13, "bridge", 1, "both", "skipped"),
+        step(15, "bridge", 2, "both", "skipped"),
         step(17, "bridge", 1, "both", "done"),  # the same move again, right after: a second exercise
         step(40, "child", 1, "both", "done"),  # an alternative taken after the hurt: numbered after the plan
     ]
@@ -135,8 +138,12 @@ def test_a_timed_session_with_sides_and_sets_adds_up_to_its_exercises() -> None:
 
 def test_the_store_counts_exercises_for_the_summary_and_the_session_list(store) -> None:
     info = store.start_session("desk-break", "Desk Break", 100)
-    for record in (step(1, "twist", 1, "left", "hurt"), step(3, "twist", 1, "right", "skipped"),
-                   step(5, "cat", 1, "both", "skipped"), step(7, "cat", 2, "both", "skipped")):
+    for record in (
+        step(1, "twist", 1, "left", "hurt"),
+        step(3, "twist", 1, "right", "skipped"),
+        step(5, "cat", 1, "both", "skipped"),
+        step(7, "cat", 2, "both", "skipped"),
+    ):
         store.record_step(info.id, record, active_seconds=1, resume_state=None)
     from stretchtui.core.sessions import SessionStatus
 

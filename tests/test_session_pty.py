@@ -29,8 +29,15 @@ class Terminal:
     def __init__(self, *args: str, env: dict[str, str]) -> None:
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        self.process = subprocess.Popen([sys.executable, "-m", "stretchtui", *args], stdin=slave, stdout=slave,
-                                        stderr=slave, env=env, start_new_session=True, close_fds=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "stretchtui", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.output = b""
         self.sent_at = 0  # len(output) when the last keys were sent
@@ -82,8 +89,13 @@ def launch(db: Path, *args: str) -> Terminal:
     """The app on a pty, over a database whose safety questions are answered (all "no"): a routine
     with strength moves otherwise meets the safety gate first (tests/test_safety_gate.py)."""
     if not db.exists():
-        answered = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(db), "safety", "--answers", "none"],
-                                  capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+        answered = subprocess.run(
+            [sys.executable, "-m", "stretchtui", "--db", str(db), "safety", "--answers", "none"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
         assert answered.returncode == 0, answered.stderr
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30")
     return Terminal("--db", str(db), *args, env=env)
@@ -100,8 +112,9 @@ def db_state(db: Path) -> tuple[str, list[tuple], str, bool]:
         conn.close()
 
 
-def wait_for_database(db: Path, condition: Callable[[sqlite3.Connection], bool], what: str,
-                      app: Terminal, timeout: float = 20) -> None:
+def wait_for_database(
+    db: Path, condition: Callable[[sqlite3.Connection], bool], what: str, app: Terminal, timeout: float = 20
+) -> None:
     """Poll the database (as another process reads it, beside the app's open connection) until
     `condition` holds, reading the app's output meanwhile so that it never blocks on a full pty."""
     deadline = time.monotonic() + timeout
@@ -117,8 +130,9 @@ def wait_for_database(db: Path, condition: Callable[[sqlite3.Connection], bool],
 
 
 def outcomes_are(*outcomes: str) -> Callable[[sqlite3.Connection], bool]:
-    return lambda conn: [row[0] for row in conn.execute(
-        "SELECT outcome FROM session_step ORDER BY step_index")] == list(outcomes)
+    return lambda conn: (
+        [row[0] for row in conn.execute("SELECT outcome FROM session_step ORDER BY step_index")] == list(outcomes)
+    )
 
 
 def closed_as_partial(conn: sqlite3.Connection) -> bool:

@@ -7,8 +7,8 @@ import sqlite3
 import time
 
 import pytest
-
 from pilot_helpers import into_session
+
 from stretchtui.core.timer import PhaseKind
 from stretchtui.store import Store
 from stretchtui.ui.screens.session import SessionScreen
@@ -53,7 +53,8 @@ def steps_saved(db_path, clock) -> int:
 
 
 async def test_a_step_finished_while_the_database_is_held_is_saved_once_it_is_free(
-        make_test_app, clock, db_path) -> None:
+    make_test_app, clock, db_path
+) -> None:
     failures: list[str] = []
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:

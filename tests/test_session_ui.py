@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
 from pilot_helpers import settle
+
+from stretchtui.core.after_hurt import OfferKind
+from stretchtui.core.model import Kind
 from stretchtui.core.sessions import Outcome, SessionStatus
 from stretchtui.core.timer import PhaseKind
 from stretchtui.store import Store
 from stretchtui.ui.screens.session import SessionScreen
-from stretchtui.core.after_hurt import OfferKind
-from stretchtui.core.model import Kind
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
 
 
@@ -55,8 +55,9 @@ async def test_get_ready_then_hold_counts_down_from_the_clock(make_test_app, clo
         assert info.status is SessionStatus.IN_PROGRESS and info.pain_before == 5
 
 
-async def test_a_second_of_a_hold_redraws_the_numbers_without_laying_the_screen_out(make_test_app, clock,
-                                                                                   monkeypatch) -> None:
+async def test_a_second_of_a_hold_redraws_the_numbers_without_laying_the_screen_out(
+    make_test_app, clock, monkeypatch
+) -> None:
     """A layout costs more than the rest of a tick: the time left and the bar change every second
     but keep their shape, so they are only redrawn (the countdown's Digits decides for itself: a
     "1" is narrower). The progress line has no timer of its own (Textual's ProgressBar redraws
@@ -107,8 +108,11 @@ async def test_the_progress_line() -> None:
             line.fraction = fraction
             await pilot.pause()
             content = line.render()
-            shown[fraction] = (pilot.app.screen._compositor.render_strips()[0].text, content.plain,
-                               [str(span.style) for span in content.spans if span.end > span.start])
+            shown[fraction] = (
+                pilot.app.screen._compositor.render_strips()[0].text,
+                content.plain,
+                [str(span.style) for span in content.spans if span.end > span.start],
+            )
         assert shown[-1] == shown[0] == ("━" * 20 + "   0%",) * 2 + (["$surface"],)
         assert shown[0.5][1:] == ("━" * 10 + "━" * 10 + "  50%", ["$primary", "$surface"])
         assert shown[0.53][1:] == ("━" * 10 + "╸" + "━" * 9 + "  53%", ["$primary", "$surface"])
@@ -191,7 +195,7 @@ async def test_this_hurts_records_pain_and_offers_a_gentler_alternative(make_tes
         await pilot.press("g")
         await settle(pilot)
         assert app.screen is screen and not screen.timer.paused
-        upcoming = [p.exercise_name for p in screen.timer.phases[screen.timer.index:] if p.is_work]
+        upcoming = [p.exercise_name for p in screen.timer.phases[screen.timer.index :] if p.is_work]
         assert upcoming[0] == alternative
     _, steps = saved_session(db_path, clock)
     hurt = [s for s in steps if s.outcome is Outcome.HURT]
@@ -273,7 +277,9 @@ async def test_resume_offer_after_an_interrupted_session(make_test_app, clock, d
         assert not resumed.timer.paused
 
 
-async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(make_test_app, clock, db_path, store) -> None:
+async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(
+    make_test_app, clock, db_path, store
+) -> None:
     """Every gentle move for the area is already in the session: a relief position comes next, and
     with that too in use or unsuitable, ending for today with advice; never nothing."""
     from stretchtui.core.model import Routine, RoutineItem
@@ -296,8 +302,12 @@ async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(make_
         await settle(pilot)
         assert isinstance(app.screen, AlternativeScreen)
         assert app.screen.offer.kind is OfferKind.RELIEF
-        assert app.screen.offer.exercise.id in ("crook-lying-rest", "childs-pose", "double-knee-to-chest",
-                                                "knee-to-chest")
+        assert app.screen.offer.exercise.id in (
+            "crook-lying-rest",
+            "childs-pose",
+            "double-knee-to-chest",
+            "knee-to-chest",
+        )
         await pilot.press("e")  # end for today: saved as partial, with the pain after asked
         await settle(pilot)
         await pilot.press("enter")
@@ -306,7 +316,8 @@ async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(make_
 
 
 async def test_a_session_killed_before_its_first_step_is_offered_from_its_first_exercise(
-        make_test_app, clock, db_path) -> None:
+    make_test_app, clock, db_path
+) -> None:
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
     app = make_test_app()
@@ -324,8 +335,7 @@ async def test_a_session_killed_before_its_first_step_is_offered_from_its_first_
         assert resumed.routine.name == "Seven in Seven"
 
 
-async def test_an_older_session_with_nothing_to_resume_is_closed_not_left_in_progress(
-        make_test_app, store) -> None:
+async def test_an_older_session_with_nothing_to_resume_is_closed_not_left_in_progress(make_test_app, store) -> None:
     """What earlier versions left when killed before a first step: no plan saved with it."""
     info = store.start_session(None, "Old one", 60)
     store.db.execute_sql("UPDATE session SET resume_state = NULL WHERE id = ?", (info.id,))

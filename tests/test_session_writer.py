@@ -16,8 +16,12 @@ class Busy(Exception):
 def make_writer(monkeypatch, start_drain=None):
     monkeypatch.setattr(session_writer, "RETRY_DELAYS", (0.0,))
     told: dict[str, list] = {"waiting": [], "failed": []}
-    writer = OrderedWriter(start_drain or (lambda: None), worth_retrying=lambda e: isinstance(e, Busy),
-                           waiting=told["waiting"].append, failed=told["failed"].append)
+    writer = OrderedWriter(
+        start_drain or (lambda: None),
+        worth_retrying=lambda e: isinstance(e, Busy),
+        waiting=told["waiting"].append,
+        failed=told["failed"].append,
+    )
     return writer, told
 
 
@@ -79,6 +83,7 @@ def test_two_drains_at_once_never_overlap_or_reorder(monkeypatch) -> None:
                 written.append(n)
             finally:
                 inside.release()
+
         return write
 
     writer, _ = make_writer(monkeypatch)

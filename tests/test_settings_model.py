@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from pilot_helpers import settle
+
 from stretchtui.core import settings as model
 from stretchtui.core.errors import FieldError
 from stretchtui.core.settings import BY_KEY, EXPORTED, ON_SCREEN, imported_settings
@@ -58,7 +58,8 @@ def keys_used_in_the_code() -> tuple[dict[str, list[str]], list[str]]:
                 if name in SPEC_TABLES or name == "settings":
                     found.append(node.slice)
             elif isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id.endswith("SETTINGS") for t in node.targets):
+                isinstance(t, ast.Name) and t.id.endswith("SETTINGS") for t in node.targets
+            ):
                 if isinstance(node.value, ast.Tuple):  # a list of keys, like store.glance's STREAK_SETTINGS
                     found.extend(node.value.elts)
             for expr in found:
@@ -84,7 +85,8 @@ def test_the_store_refuses_a_key_the_model_does_not_define(store) -> None:
         store.get_setting("goal_minutess")
     assert store.get_setting("goal_minutes") == BY_KEY["goal_minutes"].default  # nothing saved yet
     assert {spec.key: store.settings()[spec.key] for spec in ON_SCREEN} == {
-        spec.key: spec.default for spec in ON_SCREEN}
+        spec.key: spec.default for spec in ON_SCREEN
+    }
 
 
 def test_internal_keys_stay_out_of_exports_and_imports() -> None:
@@ -94,11 +96,14 @@ def test_internal_keys_stay_out_of_exports_and_imports() -> None:
     with pytest.raises(FieldError) as refused:
         imported_settings({"suggest_minutes": True})
     assert str(refused.value) == "settings.suggest_minutes: True is not one of 1, 5, 10, 15, 20"
-    assert imported_settings({"suggest_place": "desk", "cue_bell": False}) == {"suggest_place": "desk",
-                                                                               "cue_bell": False}
+    assert imported_settings({"suggest_place": "desk", "cue_bell": False}) == {
+        "suggest_place": "desk",
+        "cue_bell": False,
+    }
 
 
 # ---------------------------------------------------------------------- defaults come from the model
+
 
 @pytest.fixture
 def other_defaults(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
@@ -135,6 +140,7 @@ async def test_today_and_history_take_the_models_defaults(other_defaults, make_t
 
 
 # ---------------------------------------------------------------------- the app's reactive
+
 
 async def test_a_change_on_settings_reaches_today_without_reopening_it(make_test_app) -> None:
     app = make_test_app()

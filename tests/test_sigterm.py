@@ -20,15 +20,18 @@ import time
 from pathlib import Path
 
 import pytest
+from test_session_pty import db_state
 
 from stretchtui.ui.app import GIVE_BACK_SECONDS, LEAVE_SECONDS
 from stretchtui.ui.terminal import GIVE_BACK, give_terminal_back
-from test_session_pty import db_state
 
 # DEC private modes the app changes, and the state a shell expects them in afterwards: h = set, l = reset.
 EXPECTED_MODES = {
     "1049": "l",  # alternate screen
-    "1000": "l", "1003": "l", "1006": "l", "1015": "l",  # mouse: clicks, any motion, SGR and urxvt encodings
+    "1000": "l",
+    "1003": "l",
+    "1006": "l",
+    "1015": "l",  # mouse: clicks, any motion, SGR and urxvt encodings
     "1004": "l",  # focus in/out reports
     "2004": "l",  # bracketed paste
     "25": "h",  # cursor shown
@@ -43,16 +46,27 @@ class PtyApp:
 
     def __init__(self, db: Path, *args: str, env: dict[str, str] | None = None) -> None:
         if not db.exists():  # safety questions answered (all "no"), as test_session_pty.launch does
-            answered = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(db), "safety", "--answers",
-                                       "none"], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+            answered = subprocess.run(
+                [sys.executable, "-m", "stretchtui", "--db", str(db), "safety", "--answers", "none"],
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+                timeout=60,
+            )
             assert answered.returncode == 0, answered.stderr
         self.master, self.slave = pty.openpty()
         fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         self.modes_before = termios.tcgetattr(self.slave)
         env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30", **(env or {}))
-        self.process = subprocess.Popen([sys.executable, "-m", "stretchtui", "--db", str(db), *args],
-                                        stdin=self.slave, stdout=self.slave, stderr=self.slave, env=env,
-                                        start_new_session=True, close_fds=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "stretchtui", "--db", str(db), *args],
+            stdin=self.slave,
+            stdout=self.slave,
+            stderr=self.slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
         self.output = b""
 
     def read(self, timeout: float) -> bool:
@@ -133,8 +147,9 @@ def test_a_polite_kill_mid_session_saves_it_and_gives_the_terminal_back(db: Path
     assert GIVE_BACK.encode() not in after  # Textual gave it back, as on a quit: not the fallback, by hand
     assert b"Traceback" not in after
     assert {mode: final.get(mode) for mode in EXPECTED_MODES} == EXPECTED_MODES
-    assert all(sequence in after for sequence in (b"\x1b[?1049l", b"\x1b[?1000l", b"\x1b[?1003l", b"\x1b[?1006l",
-                                                  b"\x1b[?25h"))
+    assert all(
+        sequence in after for sequence in (b"\x1b[?1049l", b"\x1b[?1000l", b"\x1b[?1003l", b"\x1b[?1006l", b"\x1b[?25h")
+    )
     assert terminal_modes == app.modes_before  # echo, line editing, signals, CR/NL translation as before
     assert terminal_modes[3] & termios.ECHO and terminal_modes[3] & termios.ICANON
     status, steps, check, resumable = db_state(db)

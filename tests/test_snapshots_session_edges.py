@@ -4,7 +4,6 @@ synchronous because snap_compare runs its own event loop)."""
 from __future__ import annotations
 
 import pytest
-
 from pilot_helpers import into_session, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -4,9 +4,9 @@ snap_compare, seeded data, the frozen clock)."""
 from __future__ import annotations
 
 import pytest
-
 from pilot_helpers import settle, type_text
 from test_words_library import _own_exercise, interrupt_after
+
 from stretchtui.core.model import Origin, Routine, RoutineItem
 
 

@@ -12,8 +12,7 @@ import pytest
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.errors import UserError
 from stretchtui.core.model import Origin, Routine, RoutineItem
-from stretchtui.store import Store, StoreError, resolve_db_path
-from stretchtui.store import migrations
+from stretchtui.store import Store, StoreError, migrations, resolve_db_path
 from stretchtui.store.db import APPLICATION_ID
 
 
@@ -233,8 +232,14 @@ def test_routines_round_trip_and_built_ins_are_protected(store: Store) -> None:
     copy = store.duplicate_routine(built_in.id)
     assert copy.origin is Origin.USER and copy.id.startswith("my-")
     assert copy.items == built_in.items and copy.name == f"{built_in.name} (my copy)"
-    edited = store.save_routine(Routine(id=copy.id, name="Evening", items=copy.items[:2] + (
-        RoutineItem(copy.items[0].exercise_id, hold_seconds=45, sides=None),), origin=Origin.USER))
+    edited = store.save_routine(
+        Routine(
+            id=copy.id,
+            name="Evening",
+            items=copy.items[:2] + (RoutineItem(copy.items[0].exercise_id, hold_seconds=45, sides=None),),
+            origin=Origin.USER,
+        )
+    )
     assert edited.name == "Evening" and len(edited.items) == 3 and edited.items[2].hold_seconds == 45
     assert store.routine(built_in.id) == built_in  # unchanged
     store.delete_routine(copy.id)

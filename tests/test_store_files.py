@@ -43,8 +43,10 @@ def digest(path: Path) -> str:
 def listing(directory: Path) -> dict[str, tuple[int, int]]:
     """Every entry under `directory` (symlinks not followed) with its mode and size: two equal
     listings mean nothing was created, removed or chmodded there."""
-    return {str(path.relative_to(directory)): (os.lstat(path).st_mode, os.lstat(path).st_size)
-            for path in sorted(directory.rglob("*"))}
+    return {
+        str(path.relative_to(directory)): (os.lstat(path).st_mode, os.lstat(path).st_size)
+        for path in sorted(directory.rglob("*"))
+    }
 
 
 def one_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -65,8 +67,13 @@ def collector_stays_on(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     """The real entry point in a child process, with no terminal."""
-    return subprocess.run([sys.executable, "-m", "stretchtui", *args], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "stretchtui", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -115,6 +122,7 @@ def _symlink_to(make: Callable[[Path], Path]) -> Callable[[Path], Path]:
         target = make(tmp)
         (tmp / "link.db").symlink_to(target)
         return tmp / "link.db"
+
     return build
 
 
@@ -152,8 +160,13 @@ def guarded(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
 
 @pytest.mark.parametrize("kind", list(NOT_FILES))
 def test_a_db_that_is_not_a_regular_file_is_refused_before_anything_is_touched(
-        kind: str, tmp_path: Path, sample: tuple[Path, Path], guarded, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    kind: str,
+    tmp_path: Path,
+    sample: tuple[Path, Path],
+    guarded,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Every command that opens the database, and the app (in a real process, and on a terminal
     before the screen changes): one line, exit 1 (demo's own check says 2 for a folder), the
     path's mode and the target's mode as they were, no -wal, -shm, -journal, .lock or backups/
@@ -166,11 +179,26 @@ def test_a_db_that_is_not_a_regular_file_is_refused_before_anything_is_touched(
     real = Path(os.path.realpath(path))
     before = (os.lstat(path).st_mode, os.stat(real).st_mode, listing(place), (real.parent / "backups").exists())
     source, exported = sample
-    commands = [["log", "--pain", "2"], ["record", "--minutes", "5"], ["rest"], ["safety", "--answers", "none"],
-                ["start", "desk-break"], ["status"], ["stats"], ["suggest"], ["exercises"], ["routines"],
-                ["export", "--output", str(tmp_path / "out.json")], ["report"], ["backup"],
-                ["backup", "--output", str(tmp_path / "copy.db")], ["restore", str(source)],
-                ["import", str(exported)], ["demo", "--no-launch"], []]
+    commands = [
+        ["log", "--pain", "2"],
+        ["record", "--minutes", "5"],
+        ["rest"],
+        ["safety", "--answers", "none"],
+        ["start", "desk-break"],
+        ["status"],
+        ["stats"],
+        ["suggest"],
+        ["exercises"],
+        ["routines"],
+        ["export", "--output", str(tmp_path / "out.json")],
+        ["report"],
+        ["backup"],
+        ["backup", "--output", str(tmp_path / "copy.db")],
+        ["restore", str(source)],
+        ["import", str(exported)],
+        ["demo", "--no-launch"],
+        [],
+    ]
     for command in commands:
         code = main(["--db", str(path), *command])
         line = one_line(capsys)
@@ -187,8 +215,7 @@ def test_a_db_that_is_not_a_regular_file_is_refused_before_anything_is_touched(
     app = run("--db", str(path))
     assert app.returncode == 1 and app.stderr.count("\n") == 1 and f"is {called}, not" in app.stderr
 
-    assert (os.lstat(path).st_mode, os.stat(real).st_mode, listing(place),
-            (real.parent / "backups").exists()) == before
+    assert (os.lstat(path).st_mode, os.stat(real).st_mode, listing(place), (real.parent / "backups").exists()) == before
     for suffix in SIBLINGS:
         assert not os.path.lexists(f"{real}{suffix}") and not os.path.lexists(f"{path}{suffix}")
     assert not (tmp_path / "out.json").exists() and not (tmp_path / "copy.db").exists()
@@ -211,13 +238,21 @@ def read_only_db(tmp_path: Path, clock) -> Iterator[Path]:
     os.chmod(db, FILE_MODE)
 
 
-WRITING = [[], ["start", "desk-break"], ["log", "--pain", "2"], ["record", "--minutes", "5"], ["rest"],
-           ["safety", "--answers", "none"], ["import", "EXPORT"], ["restore", "SOURCE"]]
+WRITING = [
+    [],
+    ["start", "desk-break"],
+    ["log", "--pain", "2"],
+    ["record", "--minutes", "5"],
+    ["rest"],
+    ["safety", "--answers", "none"],
+    ["import", "EXPORT"],
+    ["restore", "SOURCE"],
+]
 
 
 def test_a_read_only_database_is_refused_by_every_writer_and_stays_read_only(
-        read_only_db: Path, sample: tuple[Path, Path], capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    read_only_db: Path, sample: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The app (in a real process, and on a terminal before the screen changes) and every command
     that writes: one line naming the file as read-only and the chmod that fixes it, exit 1; the
     file stays 0400 and byte-identical, nothing is created beside it. (Before the fix the store
@@ -246,7 +281,8 @@ def test_a_read_only_database_is_refused_by_every_writer_and_stays_read_only(
 
 @pytest.mark.parametrize("lock_file", ["kept", "removed"])
 def test_the_commands_that_only_read_read_a_read_only_database_as_it_is(
-        read_only_db: Path, tmp_path: Path, lock_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    read_only_db: Path, tmp_path: Path, lock_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """status, stats, suggest, exercises, routines, export (JSON and CSV), report and backup --output
     answer from a 0400 file as they did before it was made read-only; it is read immutable, so the
     file and its folder are unchanged: no -wal, -shm or lock file made (with the lock file gone, none
@@ -261,9 +297,15 @@ def test_the_commands_that_only_read_read_a_read_only_database_as_it_is(
     before = (digest(db), listing(db.parent))
     out = tmp_path / "out"
     out.mkdir()
-    for command in (["status"], ["suggest"], ["exercises"], ["routines"], ["report", "--output", str(out / "r.md")],
-                    ["export", "--format", "csv", "--output", str(out / "csv")],
-                    ["backup", "--output", str(out / "copy.db")]):
+    for command in (
+        ["status"],
+        ["suggest"],
+        ["exercises"],
+        ["routines"],
+        ["report", "--output", str(out / "r.md")],
+        ["export", "--format", "csv", "--output", str(out / "csv")],
+        ["backup", "--output", str(out / "copy.db")],
+    ):
         assert main(["--db", str(db), *command]) == 0, (command, capsys.readouterr().err)
     assert capsys.readouterr().err == ""
     assert main(["--db", str(db), "stats", "--json"]) == 0
@@ -278,7 +320,8 @@ def test_the_commands_that_only_read_read_a_read_only_database_as_it_is(
 
 
 def test_a_read_only_database_is_not_read_when_that_could_mislead_or_would_write(
-        read_only_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    read_only_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Refused in one line even for reading, nothing changed: a -wal file beside it (changes an
     immutable read would miss), and a file this version would first have to upgrade."""
     db = read_only_db
@@ -302,7 +345,8 @@ def test_a_read_only_database_is_not_read_when_that_could_mislead_or_would_write
 
 
 def test_a_read_only_folder_is_refused_by_writers_and_read_by_readers(
-        tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A folder made read-only (0500): writers refuse in one line naming the folder and its chmod
     (a new database there too), readers still read; the folder keeps its mode and its content."""
     folder = tmp_path / "shelf"
@@ -315,8 +359,10 @@ def test_a_read_only_folder_is_refused_by_writers_and_read_by_readers(
         line = one_line(capsys)
         assert f"the folder {folder} is read-only (mode 0500)" in line and f"chmod u+w {folder}" in line
         assert main(["--db", str(folder / "new.db"), "log", "--pain", "2"]) == 1
-        assert one_line(capsys).startswith(f"stretchtui: cannot create the database at {folder / 'new.db'}: "
-                                           f"the folder {folder} is read-only (mode 0500)")
+        assert one_line(capsys).startswith(
+            f"stretchtui: cannot create the database at {folder / 'new.db'}: "
+            f"the folder {folder} is read-only (mode 0500)"
+        )
         assert main(["--db", str(folder / "sub" / "new.db"), "log", "--pain", "2"]) == 1
         assert f"the folder {folder} is read-only" in one_line(capsys)
         assert main(["--db", str(db), "stats"]) == 0 and "Streak: 0 days" in capsys.readouterr().out
@@ -353,16 +399,23 @@ def umasked(umask: int, *args: str) -> list[str]:
 
 
 def run_umasked(umask: int, env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(umasked(umask, *args), env=env, capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, timeout=60)
+    result = subprocess.run(
+        umasked(umask, *args), env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60
+    )
     assert result.returncode == 0, (args, result.stderr)
 
 
 def app_until_daily_backup(umask: int, env: dict[str, str], backups: Path) -> None:
     """The real app on a pty, until its first daily backup is in place, then ended with SIGTERM."""
     master, slave = pty.openpty()
-    process = subprocess.Popen(umasked(umask), stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
-                               env={**env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"})
+    process = subprocess.Popen(
+        umasked(umask),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        env={**env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"},
+    )
     os.close(slave)
     try:
         deadline = time.monotonic() + 60
@@ -384,15 +437,19 @@ def app_until_daily_backup(umask: int, env: dict[str, str], backups: Path) -> No
 
 
 def new_dirs(root: Path, before: set[Path]) -> dict[str, int]:
-    return {str(path.relative_to(root)): mode(path) for path in sorted(root.rglob("*"))
-            if path.is_dir() and not path.is_symlink() and path not in before}
+    return {
+        str(path.relative_to(root)): mode(path)
+        for path in sorted(root.rglob("*"))
+        if path.is_dir() and not path.is_symlink() and path not in before
+    }
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("umask", [0o000, 0o022], ids=["umask-000", "umask-022"])
 @pytest.mark.parametrize("layout", ["home", "xdg"])
 def test_every_directory_stretchtui_creates_is_private_whatever_the_umask(
-        tmp_path: Path, umask: int, layout: str) -> None:
+    tmp_path: Path, umask: int, layout: str
+) -> None:
     """In real processes started under the umask, with a fresh HOME (or XDG_DATA_HOME naming a path
     that does not exist yet): `log` makes the data folder and its missing parents (`~/.local/share`),
     `backup` makes backups/, `export --format csv` its folder, `restore` a new database's folders,
@@ -406,8 +463,11 @@ def test_every_directory_stretchtui_creates_is_private_whatever_the_umask(
         home.mkdir(mode=0o755)
         os.chmod(home, 0o755)
         if layout == "xdg":
-            return {**env, "HOME": str(home), "XDG_DATA_HOME": str(home / "xdg" / "data")}, \
-                home / "xdg" / "data" / "stretchtui"
+            return {
+                **env,
+                "HOME": str(home),
+                "XDG_DATA_HOME": str(home / "xdg" / "data"),
+            }, home / "xdg" / "data" / "stretchtui"
         (home / ".local").mkdir()
         os.chmod(home / ".local", 0o751)  # the user's own: left as it is
         return {**env, "HOME": str(home)}, home / ".local" / "share" / "stretchtui"
@@ -427,9 +487,17 @@ def test_every_directory_stretchtui_creates_is_private_whatever_the_umask(
     app_until_daily_backup(umask, app_env, app_data / "backups")
 
     made = new_dirs(tmp_path, before)
-    expected = {"cli-home/.local/share", "cli-home/.local/share/stretchtui", "cli-home/.local/share/stretchtui/backups",
-                "app-home/.local/share", "app-home/.local/share/stretchtui", "app-home/.local/share/stretchtui/backups",
-                "out/tables", "out/a", "out/a/b"}
+    expected = {
+        "cli-home/.local/share",
+        "cli-home/.local/share/stretchtui",
+        "cli-home/.local/share/stretchtui/backups",
+        "app-home/.local/share",
+        "app-home/.local/share/stretchtui",
+        "app-home/.local/share/stretchtui/backups",
+        "out/tables",
+        "out/a",
+        "out/a/b",
+    }
     if layout == "xdg":
         expected = {name.replace(".local/share", "xdg/data") for name in expected} | {"cli-home/xdg", "app-home/xdg"}
     assert made == {name: DIR_MODE for name in expected}
@@ -438,5 +506,6 @@ def test_every_directory_stretchtui_creates_is_private_whatever_the_umask(
     assert mode(out) == 0o755 and mode(tmp_path / "cli-home") == 0o755
     files = [path for path in tmp_path.rglob("*") if path.is_file() and not path.is_symlink()]
     assert len(files) >= 15
-    assert {str(path.relative_to(tmp_path)): mode(path) for path in files} == \
-        {str(path.relative_to(tmp_path)): FILE_MODE for path in files}
+    assert {str(path.relative_to(tmp_path)): mode(path) for path in files} == {
+        str(path.relative_to(tmp_path)): FILE_MODE for path in files
+    }

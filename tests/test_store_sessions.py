@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,9 +12,19 @@ from stretchtui.store import Store
 
 
 def step(index: int, exercise: str = "cat-cow", outcome: Outcome = Outcome.DONE, **kw) -> StepRecord:
-    values = dict(step_index=index, exercise_id=exercise, exercise_name=exercise.title(), set_number=1,
-                  side=Side.BOTH, planned_hold_seconds=30, actual_hold_seconds=30.0, planned_reps=0, reps_done=0,
-                  outcome=outcome, hurt_pain=None)
+    values = dict(
+        step_index=index,
+        exercise_id=exercise,
+        exercise_name=exercise.title(),
+        set_number=1,
+        side=Side.BOTH,
+        planned_hold_seconds=30,
+        actual_hold_seconds=30.0,
+        planned_reps=0,
+        reps_done=0,
+        outcome=outcome,
+        hurt_pain=None,
+    )
     values.update(kw)
     return StepRecord(**values)
 
@@ -30,12 +40,15 @@ def test_a_session_is_written_at_start_with_its_logical_day(store: Store, clock)
 def test_each_step_is_its_own_transaction_and_the_latest_wins(store: Store) -> None:
     info = store.start_session("desk-break", "Desk Break", 215)
     store.record_step(info.id, step(1), active_seconds=30, resume_state={"index": 2})
-    store.record_step(info.id, step(3, outcome=Outcome.SKIPPED, actual_hold_seconds=4), active_seconds=34,
-                      resume_state={"index": 4})
+    store.record_step(
+        info.id, step(3, outcome=Outcome.SKIPPED, actual_hold_seconds=4), active_seconds=34, resume_state={"index": 4}
+    )
     store.record_step(info.id, step(1, actual_hold_seconds=28), active_seconds=62, resume_state={"index": 2})
     steps = store.session_steps(info.id)
     assert [(s.step_index, s.outcome, s.actual_hold_seconds) for s in steps] == [
-        (1, Outcome.DONE, 28.0), (3, Outcome.SKIPPED, 4.0)]
+        (1, Outcome.DONE, 28.0),
+        (3, Outcome.SKIPPED, 4.0),
+    ]
     again = store.session(info.id)
     assert again.resume_state == {"index": 2} and again.active_seconds == 62
     assert (again.steps_done, again.steps_skipped) == (1, 1)
@@ -73,7 +86,7 @@ def test_a_rest_day_after_today_is_refused_and_nothing_is_written(store, clock) 
     refuse it in an export."""
     from stretchtui.store import models as m
 
-    clock.instant = datetime(2026, 11, 21, 7, 0, tzinfo=timezone.utc)  # 02:00 in New York
+    clock.instant = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)  # 02:00 in New York
     clock.move_to_zone("America/New_York")
     with pytest.raises(UserError, match="2026-11-21 is in the future"):
         store.mark_rest_day(date(2026, 11, 21))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -45,6 +45,7 @@ def done_run(first: date, last: date) -> list[DayActivity]:
 
 
 # --- what makes a day done -------------------------------------------------------------------
+
 
 def test_done_by_routines() -> None:
     s = compute_streaks([DayActivity(TODAY, completed_routines=1, sessions=1)], TODAY)
@@ -89,12 +90,13 @@ def test_day_activity_rejects_nonsense() -> None:
     with pytest.raises(ValueError):
         DayActivity(TODAY, completed_hold_seconds=float("inf"))
     with pytest.raises(ValueError):
-        DayActivity(datetime(2026, 1, 1, tzinfo=timezone.utc))  # type: ignore[arg-type]
+        DayActivity(datetime(2026, 1, 1, tzinfo=UTC))  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         compute_streaks([], TODAY, grace_per_7_days=-1)
 
 
 # --- today ----------------------------------------------------------------------------------------
+
 
 def test_today_pending_keeps_the_streak_through_yesterday() -> None:
     s = compute_streaks(done_run(ago(3), ago(1)), TODAY)
@@ -111,8 +113,9 @@ def test_today_done_counts() -> None:
 def test_today_with_a_partial_session_is_still_pending() -> None:
     s = compute_streaks([done(ago(1)), DayActivity(TODAY, completed_hold_seconds=120.0, sessions=1)], TODAY)
     assert s.current == 1
-    assert s.audit(TODAY).reason == ("Today: not done yet (0 of 1 routine, 2 of 5 minutes so far); "
-                                     "your streak counts through yesterday")
+    assert s.audit(TODAY).reason == (
+        "Today: not done yet (0 of 1 routine, 2 of 5 minutes so far); your streak counts through yesterday"
+    )
 
 
 def test_today_follows_the_logical_day_of_the_clock(clock: FrozenClock) -> None:
@@ -121,6 +124,7 @@ def test_today_follows_the_logical_day_of_the_clock(clock: FrozenClock) -> None:
 
 
 # --- breaking and grace -----------------------------------------------------------------------
+
 
 def test_a_missed_day_breaks_the_streak() -> None:
     history = done_run(ago(10), ago(5)) + done_run(ago(3), ago(1))  # ago(4) has no row at all
@@ -135,8 +139,9 @@ def test_a_session_below_the_goal_is_missed() -> None:
     history = [done(ago(2)), DayActivity(ago(1), completed_hold_seconds=90.0, sessions=1, max_pain=4)]
     s = compute_streaks(history, TODAY)
     assert s.current == 0 and s.current_start is None
-    assert s.audit(ago(1)).reason == ("Missed: 1 session but the goal was not met (0 of 1 routine, "
-                                      "1.5 of 5 minutes); the streak of 1 day ended here")
+    assert s.audit(ago(1)).reason == (
+        "Missed: 1 session but the goal was not met (0 of 1 routine, 1.5 of 5 minutes); the streak of 1 day ended here"
+    )
 
 
 def test_a_rest_day_keeps_without_extending() -> None:
@@ -170,8 +175,9 @@ def test_a_second_grace_day_within_seven_days_breaks() -> None:
     s = compute_streaks(history, TODAY)
     assert s.audit(ago(5)).status == DayStatus.REST
     assert s.audit(ago(3)).status == DayStatus.GRACE_EXHAUSTED
-    assert s.audit(ago(3)).reason == ("Rest day, but the allowance of 1 per 7 days is used up; "
-                                      "the streak of 2 days ended here")
+    assert s.audit(ago(3)).reason == (
+        "Rest day, but the allowance of 1 per 7 days is used up; the streak of 2 days ended here"
+    )
     assert (s.current, s.current_start) == (2, ago(2))
 
 
@@ -215,6 +221,7 @@ def test_rest_marked_today_with_no_grace_left_stays_pending() -> None:
 
 # --- longest ----------------------------------------------------------------------------------
 
+
 def test_longest_has_dates_and_ties_go_to_the_most_recent() -> None:
     history = done_run(ago(20), ago(17)) + done_run(ago(10), ago(7)) + done_run(ago(3), ago(2))
     s = compute_streaks(history, TODAY)
@@ -233,6 +240,7 @@ def test_the_current_streak_can_be_the_longest() -> None:
 
 
 # --- habit strength ---------------------------------------------------------------------------
+
 
 def test_strength_is_zero_without_history() -> None:
     s = compute_streaks([], TODAY)
@@ -271,6 +279,7 @@ def test_strength_grows_from_zero_on_the_first_day() -> None:
 
 # --- robustness ---------------------------------------------------------------------------------
 
+
 def test_future_days_are_ignored_when_the_clock_moved_back() -> None:
     history = done_run(ago(3), TODAY) + done_run(TODAY + timedelta(days=1), TODAY + timedelta(days=5))
     s = compute_streaks(history, TODAY)
@@ -282,16 +291,21 @@ def test_future_days_are_ignored_when_the_clock_moved_back() -> None:
 
 
 def test_unsorted_duplicates_and_empty_rows() -> None:
-    history = [done(ago(1)), DayActivity(ago(3)), done(ago(2)),
-               DayActivity(TODAY, completed_hold_seconds=150.0, sessions=1),
-               DayActivity(TODAY, completed_hold_seconds=150.0, sessions=1, max_pain=3)]
+    history = [
+        done(ago(1)),
+        DayActivity(ago(3)),
+        done(ago(2)),
+        DayActivity(TODAY, completed_hold_seconds=150.0, sessions=1),
+        DayActivity(TODAY, completed_hold_seconds=150.0, sessions=1, max_pain=3),
+    ]
     s = compute_streaks(history, TODAY)
     assert (s.current, s.current_start, s.today_done, s.first_day) == (3, ago(2), True, ago(2))
     merged = merge_days(history)
     assert [d.day for d in merged] == [ago(3), ago(2), ago(1), TODAY]
     assert merged[-1] == DayActivity(TODAY, completed_hold_seconds=300.0, sessions=2, max_pain=3)
     assert merge_days([rest(TODAY), flare(TODAY, 9), flare(TODAY, 7)]) == [
-        DayActivity(TODAY, rest_marked=True, max_pain=9)]
+        DayActivity(TODAY, rest_marked=True, max_pain=9)
+    ]
 
 
 def test_a_gap_of_years() -> None:
@@ -323,15 +337,19 @@ def test_a_streak_across_the_year_end() -> None:
 
 # --- the audit ----------------------------------------------------------------------------------
 
+
 def test_every_status_has_a_reason() -> None:
-    history = ([done(ago(9))] + done_run(ago(20), ago(12)) + [rest(ago(11))]  # 9 done, rest, ago(10) missed
-               + [done(ago(8)), flare(ago(7), 8), done(ago(6)), rest(ago(5))])
+    history = (
+        [done(ago(9))]
+        + done_run(ago(20), ago(12))
+        + [rest(ago(11))]  # 9 done, rest, ago(10) missed
+        + [done(ago(8)), flare(ago(7), 8), done(ago(6)), rest(ago(5))]
+    )
     s = compute_streaks(history, TODAY)
     reasons = {d: (a.status, a.reason) for d, a in s.audits().items()}
     assert reasons[ago(20)] == (DayStatus.DONE, "Done: 1 routine completed (goal 1)")
     assert reasons[ago(11)] == (DayStatus.REST, "Kept by a rest day (1 of 1 allowed per 7 days)")
-    assert reasons[ago(10)] == (DayStatus.MISSED,
-                                "Missed: no session and no rest day; the streak of 9 days ended here")
+    assert reasons[ago(10)] == (DayStatus.MISSED, "Missed: no session and no rest day; the streak of 9 days ended here")
     assert reasons[ago(7)] == (DayStatus.FLARE, "Kept by a flare day (pain 8) (1 of 1 allowed per 7 days)")
     assert reasons[ago(5)][0] == DayStatus.GRACE_EXHAUSTED
     assert reasons[ago(5)][1].endswith("the streak of 3 days ended here")
@@ -344,11 +362,18 @@ def test_every_status_has_a_reason() -> None:
 
 # --- the week -------------------------------------------------------------------------------------
 
+
 def test_week_summary_for_an_iso_week() -> None:
     monday = date(2026, 11, 16)
     wednesday, thursday = monday + timedelta(days=2), monday + timedelta(days=3)
-    history = [done(monday), done(monday), DayActivity(wednesday, completed_hold_seconds=90.0, sessions=1),
-               rest(thursday), done(monday - timedelta(days=1)), done(monday + timedelta(days=7))]
+    history = [
+        done(monday),
+        done(monday),
+        DayActivity(wednesday, completed_hold_seconds=90.0, sessions=1),
+        rest(thursday),
+        done(monday - timedelta(days=1)),
+        done(monday + timedelta(days=7)),
+    ]
     assert week_summary(history, monday) == WeekSummary(minutes=11.5, sessions=3, days_done=1)
     assert week_summary(history, monday, Goal.times_per_day(2)).days_done == 1
     assert week_summary(history, monday, today=monday + timedelta(days=1)).sessions == 2
@@ -359,20 +384,23 @@ def test_week_summary_for_an_iso_week() -> None:
 
 # --- properties -----------------------------------------------------------------------------------
 
+
 @st.composite
 def histories(draw: st.DrawFn) -> list[DayActivity]:
     """0-120 days before TODAY (and a few after), with any mix of sessions, rest and pain."""
     rows = []
     for offset in draw(st.lists(st.integers(-3, 120), max_size=80)):
         routines = draw(st.integers(0, 3))
-        rows.append(DayActivity(
-            ago(offset),
-            completed_routines=routines,
-            completed_hold_seconds=draw(st.integers(0, 1200)) / 2,
-            sessions=routines + draw(st.integers(0, 2)),
-            rest_marked=draw(st.booleans()),
-            max_pain=draw(st.none() | st.integers(0, 10)),
-        ))
+        rows.append(
+            DayActivity(
+                ago(offset),
+                completed_routines=routines,
+                completed_hold_seconds=draw(st.integers(0, 1200)) / 2,
+                sessions=routines + draw(st.integers(0, 2)),
+                rest_marked=draw(st.booleans()),
+                max_pain=draw(st.none() | st.integers(0, 10)),
+            )
+        )
     return rows
 
 
@@ -416,6 +444,10 @@ def test_order_and_split_duplicates_do_not_matter(history: list[DayActivity], rn
         s = data.draw(st.integers(0, row.sessions))
         h = data.draw(st.integers(0, int(row.completed_hold_seconds * 2))) / 2
         shuffled.append(DayActivity(row.day, r, h, s, row.rest_marked, row.max_pain))
-        shuffled.insert(0, DayActivity(row.day, row.completed_routines - r, row.completed_hold_seconds - h,
-                                       row.sessions - s, False, None))
+        shuffled.insert(
+            0,
+            DayActivity(
+                row.day, row.completed_routines - r, row.completed_hold_seconds - h, row.sessions - s, False, None
+            ),
+        )
     assert compute_streaks(shuffled, TODAY) == expected

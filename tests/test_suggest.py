@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from stretchtui.core.after_hurt import RESTING_ONLY
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Condition, Equipment, Kind, Position
-from stretchtui.core.safety import QUESTION_KEYS, AskAgain, Profile, SafetyCheck
 from stretchtui.core.pain_level import SESSION_RISE_DAYS, current_pain
+from stretchtui.core.safety import QUESTION_KEYS, AskAgain, Profile, SafetyCheck
+from stretchtui.core.settings import BY_KEY as SETTING_SPECS
 from stretchtui.core.suggest import SELF_CARE_ADVICE, SITTING_ADVICE, Suggestion, max_moves, suggest, to_json_dict
 from stretchtui.core.suggestion_inputs import (
     REGIONS,
@@ -27,7 +28,6 @@ from stretchtui.core.suggestion_inputs import (
     is_mobility_only,
 )
 from stretchtui.core.suggestion_rules import SITTING_AREAS
-from stretchtui.core.settings import BY_KEY as SETTING_SPECS
 
 MINUTES_CHOICES = SETTING_SPECS["suggest_minutes"].choices
 PLACES = SETTING_SPECS["suggest_place"].choices
@@ -35,11 +35,12 @@ PLACES = SETTING_SPECS["suggest_place"].choices
 LIBRARY = load_library()
 EX = LIBRARY.exercises
 TODAY = date(2026, 11, 21)
-ANSWERED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+ANSWERED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
-def answered(*yes: str, conditions: frozenset[Condition] = frozenset(), ask_again: tuple[AskAgain, ...] = ()
-             ) -> SafetyCheck:
+def answered(
+    *yes: str, conditions: frozenset[Condition] = frozenset(), ask_again: tuple[AskAgain, ...] = ()
+) -> SafetyCheck:
     """Every safety question answered (the keys in `yes` with a yes), with conditions."""
     return SafetyCheck(Profile({k: k in yes for k in QUESTION_KEYS}, ANSWERED_AT, conditions), ask_again)
 
@@ -64,8 +65,9 @@ def history(*values: int | None) -> tuple[PainNote, ...]:
     return tuple(pain(n - i, v) for i, v in enumerate(values) if v is not None)
 
 
-def calm(days_ago: int, pain_before: int | None = 2, hurt: frozenset[str] = frozenset(),
-         mobility_only: bool = True) -> SessionNote:
+def calm(
+    days_ago: int, pain_before: int | None = 2, hurt: frozenset[str] = frozenset(), mobility_only: bool = True
+) -> SessionNote:
     return SessionNote(ago(days_ago), frozenset({"cat-cow"}), hurt, mobility_only, pain_before, pain_before)
 
 
@@ -84,19 +86,33 @@ def seconds(suggestion: Suggestion) -> int:
 
 # --- rule 1: red flags --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("check", "notes", "level", "advice_words"), [
-    pytest.param(answered("both-legs"), (), "red-flag", ("today", "emergency"), id="urgent"),
-    pytest.param(answered("night"), (), "red-flag", ("doctor soon",), id="soon"),
-    pytest.param(answered("saddle", "age"), (), "red-flag", ("today", "emergency"), id="urgent-and-soon"),
-    pytest.param(SafetyCheck(Profile({"bladder-bowel": True})), (), "red-flag", ("today",), id="a-yes-unfinished"),
-    pytest.param(answered("cancer"), history(0), "red-flag", ("doctor soon",), id="pain-0-does-not-override"),
-    pytest.param(answered(ask_again=(NOTE_AGAIN,)), history(1), "ask-again", ("answer the safety questions",),
-                 id="a-worrying-note"),
-    pytest.param(answered(), (), "full", (), id="clear"),
-    pytest.param(UNANSWERED, (), "mobility-short", ("not answered the safety questions",), id="never-answered"),
-    pytest.param(answered(ask_again=(OLD_ANSWERS,)), (), "mobility-short", ("answer the safety questions",),
-                 id="answers-too-old"),
-])
+
+@pytest.mark.parametrize(
+    ("check", "notes", "level", "advice_words"),
+    [
+        pytest.param(answered("both-legs"), (), "red-flag", ("today", "emergency"), id="urgent"),
+        pytest.param(answered("night"), (), "red-flag", ("doctor soon",), id="soon"),
+        pytest.param(answered("saddle", "age"), (), "red-flag", ("today", "emergency"), id="urgent-and-soon"),
+        pytest.param(SafetyCheck(Profile({"bladder-bowel": True})), (), "red-flag", ("today",), id="a-yes-unfinished"),
+        pytest.param(answered("cancer"), history(0), "red-flag", ("doctor soon",), id="pain-0-does-not-override"),
+        pytest.param(
+            answered(ask_again=(NOTE_AGAIN,)),
+            history(1),
+            "ask-again",
+            ("answer the safety questions",),
+            id="a-worrying-note",
+        ),
+        pytest.param(answered(), (), "full", (), id="clear"),
+        pytest.param(UNANSWERED, (), "mobility-short", ("not answered the safety questions",), id="never-answered"),
+        pytest.param(
+            answered(ask_again=(OLD_ANSWERS,)),
+            (),
+            "mobility-short",
+            ("answer the safety questions",),
+            id="answers-too-old",
+        ),
+    ],
+)
 def test_red_flags_block_the_routine(check, notes, level, advice_words) -> None:
     s = suggest(request(safety=check, pain_notes=notes))
     assert s.level == level, s.why
@@ -114,26 +130,30 @@ def test_red_flags_block_the_routine(check, notes, level, advice_words) -> None:
 
 # --- rule 2: pain level -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("notes", "level", "why"), [
-    ((), "full", "No recent pain notes"),
-    (history(2), "full", "Pain 2/10 today: a full routine."),
-    (history(3), "full", "Pain 3/10 today"),
-    (history(4), "gentle", "Pain 4/10 today: a gentle routine"),
-    (history(5), "gentle", "Pain 5/10 today"),
-    (history(6), "mobility-short", "Pain 6/10 today: short, gentle mobility only"),
-    (history(7), "mobility-short", "Pain 7/10 today"),
-    (history(8), "none", "Pain 8/10 today: no routine today."),
-    (history(10), "none", "Pain 10/10 today"),
-    ((pain(0, 2), pain(0, 5, "neck")), "gentle", "Pain 5/10 today"),  # the worst region counts
-    ((pain(0, 2), pain(0, 6), pain(0, 1)), "mobility-short", "Pain 6/10 today"),  # duplicates: the max
-    ((pain(1, 5, "leg", "left"),), "gentle", "Pain 5/10 yesterday"),  # no note today: the latest day
-    ((pain(3, 6), pain(3, 1, "neck")), "mobility-short", "Pain 6/10 3 days ago"),
-    ((pain(0, 2), pain(1, 6)), "full", "Pain 2/10 today"),  # today wins over a worse yesterday
-    ((pain(0, 1, stuck=True),), "none", "No comfortable position today"),
-    ((pain(1, 1, stuck=True),), "full", "Pain 1/10 yesterday"),  # only today's position counts
-    ((pain(8, 9),), "full", "No recent pain notes"),  # older than a week says nothing about today
-    ((PainNote(TODAY + timedelta(days=1), "neck", "", 9),), "full", "No recent pain notes"),  # future: ignored
-])
+
+@pytest.mark.parametrize(
+    ("notes", "level", "why"),
+    [
+        ((), "full", "No recent pain notes"),
+        (history(2), "full", "Pain 2/10 today: a full routine."),
+        (history(3), "full", "Pain 3/10 today"),
+        (history(4), "gentle", "Pain 4/10 today: a gentle routine"),
+        (history(5), "gentle", "Pain 5/10 today"),
+        (history(6), "mobility-short", "Pain 6/10 today: short, gentle mobility only"),
+        (history(7), "mobility-short", "Pain 7/10 today"),
+        (history(8), "none", "Pain 8/10 today: no routine today."),
+        (history(10), "none", "Pain 10/10 today"),
+        ((pain(0, 2), pain(0, 5, "neck")), "gentle", "Pain 5/10 today"),  # the worst region counts
+        ((pain(0, 2), pain(0, 6), pain(0, 1)), "mobility-short", "Pain 6/10 today"),  # duplicates: the max
+        ((pain(1, 5, "leg", "left"),), "gentle", "Pain 5/10 yesterday"),  # no note today: the latest day
+        ((pain(3, 6), pain(3, 1, "neck")), "mobility-short", "Pain 6/10 3 days ago"),
+        ((pain(0, 2), pain(1, 6)), "full", "Pain 2/10 today"),  # today wins over a worse yesterday
+        ((pain(0, 1, stuck=True),), "none", "No comfortable position today"),
+        ((pain(1, 1, stuck=True),), "full", "Pain 1/10 yesterday"),  # only today's position counts
+        ((pain(8, 9),), "full", "No recent pain notes"),  # older than a week says nothing about today
+        ((PainNote(TODAY + timedelta(days=1), "neck", "", 9),), "full", "No recent pain notes"),  # future: ignored
+    ],
+)
 def test_pain_sets_the_level(notes, level, why) -> None:
     s = suggest(request(pain_notes=notes))
     assert s.level == level
@@ -174,25 +194,30 @@ def test_gentle_holds_start_at_two_thirds() -> None:
     assert full.routine.items[0].hold_seconds == 30  # its own hold: never lengthened past it to fill time
     assert gentle.routine.items[0].hold_seconds == 20  # two thirds of it
     lone = {"cat-cow": EX["cat-cow"]}
-    assert suggest(SuggestionRequest(TODAY, 1, "floor", history(4), safety=NO_FLAGS,
-                                     exercises=lone)).routine.items[0].reps == round(EX["cat-cow"].dose.reps * 2 / 3)
+    assert suggest(SuggestionRequest(TODAY, 1, "floor", history(4), safety=NO_FLAGS, exercises=lone)).routine.items[
+        0
+    ].reps == round(EX["cat-cow"].dose.reps * 2 / 3)
 
 
 # --- rule 3: trend ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("notes", "level", "why", "see_clinician"), [
-    (history(2, 2, 2, 2, 2, 2, 2, 4), "mobility-short", "up from your 7-day average of 2.0", False),
-    (history(3, 3, 3, 3, 3, 3, 3, 4), "mobility-short", "average of 3.0", False),  # 4 >= 3 * 1.3
-    (history(3, 3, 3, 3, 3, 3, 3, 3), "full", None, False),
-    (history(0, 0, 0, 2), "gentle", "average of 0.0", False),  # +2 from nothing
-    (history(0, 0, 0, 1), "full", None, False),  # no ratio rule on a zero baseline
-    (history(5, 5, 5, 6), "mobility-short", None, False),  # 6 < 5 + 2 and 6 < 6.5
-    (history(5, 5, 5, 7), "none", "average of 5.0", False),  # stepping down from mobility-short ends at none
-    (history(9, 1, None, None, None, None, None, None, 3), "gentle", "average of 1.0", False),  # 8 days back: out
-    (history(None, 2, None, 2, 4), "mobility-short", "average of 2.0", False),  # days without notes are skipped
-    (history(1, 1, 1, 1, 1, 1, 1, 3, 3, 3), "gentle", "average of 1.6", True),  # three rising days in a row
-    (history(1, 1, 1, 1, 1, 1, 1, 1, 3, 3), "gentle", "average of 1.3", False),  # only two
-])
+
+@pytest.mark.parametrize(
+    ("notes", "level", "why", "see_clinician"),
+    [
+        (history(2, 2, 2, 2, 2, 2, 2, 4), "mobility-short", "up from your 7-day average of 2.0", False),
+        (history(3, 3, 3, 3, 3, 3, 3, 4), "mobility-short", "average of 3.0", False),  # 4 >= 3 * 1.3
+        (history(3, 3, 3, 3, 3, 3, 3, 3), "full", None, False),
+        (history(0, 0, 0, 2), "gentle", "average of 0.0", False),  # +2 from nothing
+        (history(0, 0, 0, 1), "full", None, False),  # no ratio rule on a zero baseline
+        (history(5, 5, 5, 6), "mobility-short", None, False),  # 6 < 5 + 2 and 6 < 6.5
+        (history(5, 5, 5, 7), "none", "average of 5.0", False),  # stepping down from mobility-short ends at none
+        (history(9, 1, None, None, None, None, None, None, 3), "gentle", "average of 1.0", False),  # 8 days back: out
+        (history(None, 2, None, 2, 4), "mobility-short", "average of 2.0", False),  # days without notes are skipped
+        (history(1, 1, 1, 1, 1, 1, 1, 3, 3, 3), "gentle", "average of 1.6", True),  # three rising days in a row
+        (history(1, 1, 1, 1, 1, 1, 1, 1, 3, 3), "gentle", "average of 1.3", False),  # only two
+    ],
+)
 def test_a_rising_trend_steps_down(notes, level, why, see_clinician) -> None:
     s = suggest(request(pain_notes=notes))
     assert s.level == level, s.why
@@ -211,23 +236,31 @@ def test_the_trend_of_the_latest_day_counts_without_a_note_today() -> None:
 
 # --- rule 4: mobility before strength -----------------------------------------------------------
 
-@pytest.mark.parametrize(("sessions", "notes", "allowed", "why"), [
-    ((calm(1), calm(3)), (), True, "Strength moves are in: 2 calm"),
-    ((calm(0), calm(13)), history(2), True, "Strength moves are in"),
-    ((calm(1),), (), False, "so far 1"),
-    ((calm(1), calm(2, pain_before=None)), (), False, "so far 1"),
-    ((calm(1), calm(2, pain_before=4)), (), False, "so far 1"),
-    ((calm(1), calm(2, hurt=frozenset({"cat-cow"}))), (), False, "so far 1"),
-    ((calm(1), calm(2, mobility_only=False)), (), False, "so far 1"),
-    ((calm(1), calm(14)), (), False, "so far 1"),  # 14 days ago is outside the last 14 days
-    ((calm(-1), calm(-2)), (), False, "so far 0"),  # sessions in the future do not count
-    ((calm(1), calm(2), calm(3)), history(4), False, "no strength moves"),  # gentle
-    ((calm(1), calm(2), calm(3)), history(6), False, "mobility only"),
-    # Pain rose from 3 to 6-7 after each of three sessions (none marked hurt): not calm, and a step down.
-    (tuple(SessionNote(ago(d), frozenset({"cat-cow"}), frozenset(), True, 3, 6 + d % 2) for d in (1, 2, 3)), (),
-     False, "so one step gentler"),
-    ((calm(1), SessionNote(ago(2), frozenset({"cat-cow"}), frozenset(), True, 2, None)), (), False, "so far 1"),
-])
+
+@pytest.mark.parametrize(
+    ("sessions", "notes", "allowed", "why"),
+    [
+        ((calm(1), calm(3)), (), True, "Strength moves are in: 2 calm"),
+        ((calm(0), calm(13)), history(2), True, "Strength moves are in"),
+        ((calm(1),), (), False, "so far 1"),
+        ((calm(1), calm(2, pain_before=None)), (), False, "so far 1"),
+        ((calm(1), calm(2, pain_before=4)), (), False, "so far 1"),
+        ((calm(1), calm(2, hurt=frozenset({"cat-cow"}))), (), False, "so far 1"),
+        ((calm(1), calm(2, mobility_only=False)), (), False, "so far 1"),
+        ((calm(1), calm(14)), (), False, "so far 1"),  # 14 days ago is outside the last 14 days
+        ((calm(-1), calm(-2)), (), False, "so far 0"),  # sessions in the future do not count
+        ((calm(1), calm(2), calm(3)), history(4), False, "no strength moves"),  # gentle
+        ((calm(1), calm(2), calm(3)), history(6), False, "mobility only"),
+        # Pain rose from 3 to 6-7 after each of three sessions (none marked hurt): not calm, and a step down.
+        (
+            tuple(SessionNote(ago(d), frozenset({"cat-cow"}), frozenset(), True, 3, 6 + d % 2) for d in (1, 2, 3)),
+            (),
+            False,
+            "so one step gentler",
+        ),
+        ((calm(1), SessionNote(ago(2), frozenset({"cat-cow"}), frozenset(), True, 2, None)), (), False, "so far 1"),
+    ],
+)
 def test_strength_only_after_calm_mobility(sessions, notes, allowed, why) -> None:
     s = suggest(request(20, sessions=sessions, pain_notes=notes))
     strength = [m.id for m in moves(s) if m.kind is Kind.STRENGTH]
@@ -238,8 +271,9 @@ def test_strength_only_after_calm_mobility(sessions, notes, allowed, why) -> Non
 def test_pain_that_rose_after_a_session_steps_the_next_suggestion_down() -> None:
     rose = SessionNote(ago(1), frozenset({"cat-cow"}), frozenset(), True, 3, 5)
     s = suggest(request(10, sessions=(rose,)))
-    assert s.level == "gentle" and s.why[0] == ("No recent pain notes: a gentle routine (shorter holds, fewer reps, "
-                                                "no strength moves).")
+    assert s.level == "gentle" and s.why[0] == (
+        "No recent pain notes: a gentle routine (shorter holds, fewer reps, no strength moves)."
+    )
     assert "Your pain went from 3 to 5 after your session yesterday, so one step gentler." in s.why
     older = SessionNote(ago(SESSION_RISE_DAYS), frozenset({"cat-cow"}), frozenset(), True, 3, 5)
     assert suggest(request(10, sessions=(older,))).level == "full"  # more than a week ago
@@ -256,24 +290,55 @@ def strength_history(*, did_strength: bool) -> tuple[SessionNote, ...]:
 
 def test_demanding_moves_never_come_in_a_first_strength_session() -> None:
     for day in range(14):
-        first = moves(suggest(request(20, today=TODAY + timedelta(days=day),
-                                      sessions=tuple(SessionNote(TODAY + timedelta(days=day - d), frozenset({"cat-cow"}),
-                                                                 frozenset(), True, 2, 2) for d in (1, 2)))))
+        first = moves(
+            suggest(
+                request(
+                    20,
+                    today=TODAY + timedelta(days=day),
+                    sessions=tuple(
+                        SessionNote(TODAY + timedelta(days=day - d), frozenset({"cat-cow"}), frozenset(), True, 2, 2)
+                        for d in (1, 2)
+                    ),
+                )
+            )
+        )
         assert all(m.intensity <= 2 for m in first), [m.id for m in first]
-    later = [m for d in range(14) for m in moves(suggest(request(20, today=TODAY + timedelta(days=d),
-                                                                 sessions=strength_history(did_strength=True))))]
+    later = [
+        m
+        for d in range(14)
+        for m in moves(
+            suggest(request(20, today=TODAY + timedelta(days=d), sessions=strength_history(did_strength=True)))
+        )
+    ]
     assert any(m.kind is Kind.STRENGTH for m in later)
 
 
-@pytest.mark.parametrize(("notes", "glide"), [
-    ((), False), (history(2), False), ((pain(0, 3, "neck"),), False), ((pain(0, 3, "hips-buttocks"),), False),
-    ((pain(0, 3, "leg", "left"),), True), ((pain(0, 2), pain(0, 3, "leg")), True),
-])
+@pytest.mark.parametrize(
+    ("notes", "glide"),
+    [
+        ((), False),
+        (history(2), False),
+        ((pain(0, 3, "neck"),), False),
+        ((pain(0, 3, "hips-buttocks"),), False),
+        ((pain(0, 3, "leg", "left"),), True),
+        ((pain(0, 2), pain(0, 3, "leg")), True),
+    ],
+)
 def test_the_nerve_glide_only_for_leg_symptoms(notes, glide) -> None:
-    chosen = {m.id for d in range(7)
-              for m in moves(suggest(request(10, "desk", today=TODAY + timedelta(days=d),
-                                             pain_notes=tuple(PainNote(n.day + timedelta(days=d), n.region, n.side,
-                                                                       n.pain) for n in notes))))}
+    chosen = {
+        m.id
+        for d in range(7)
+        for m in moves(
+            suggest(
+                request(
+                    10,
+                    "desk",
+                    today=TODAY + timedelta(days=d),
+                    pain_notes=tuple(PainNote(n.day + timedelta(days=d), n.region, n.side, n.pain) for n in notes),
+                )
+            )
+        )
+    }
     assert ("seated-sciatic-nerve-glide" in chosen) is glide
 
 
@@ -287,8 +352,16 @@ def test_the_floor_gets_no_chair_or_table_moves() -> None:
     furniture = {Equipment.CHAIR, Equipment.TABLE}
     for day in range(14):
         for minutes in MINUTES_CHOICES:
-            chosen = moves(suggest(request(minutes, "floor", today=TODAY + timedelta(days=day),
-                                           sessions=strength_history(did_strength=True))))
+            chosen = moves(
+                suggest(
+                    request(
+                        minutes,
+                        "floor",
+                        today=TODAY + timedelta(days=day),
+                        sessions=strength_history(did_strength=True),
+                    )
+                )
+            )
             assert not any(furniture & set(m.equipment) for m in chosen)
 
 
@@ -306,8 +379,15 @@ def test_a_condition_keeps_its_unsuitable_moves_out(condition) -> None:
     unsuitable = {e.id for e in EX.values() if e.avoid_reasons({condition})}
     for day in range(7):
         for place in PLACES:
-            s = suggest(request(20, place, safety=check, today=TODAY + timedelta(days=day),
-                                sessions=strength_history(did_strength=True)))
+            s = suggest(
+                request(
+                    20,
+                    place,
+                    safety=check,
+                    today=TODAY + timedelta(days=day),
+                    sessions=strength_history(did_strength=True),
+                )
+            )
             assert not unsuitable & {m.id for m in moves(s)}
             if unsuitable and place == "floor":
                 assert any(line.startswith("Left out for your health profile") for line in s.why), s.why
@@ -319,15 +399,18 @@ def test_why_lines_never_contradict_the_level() -> None:
     assert "a full routine" not in " ".join(s.why)
 
 
-@pytest.mark.parametrize(("notes", "advice"), [
-    (history(*[7] * 7), "7/10 or more for 7 days"),
-    (history(*[8] * 7), "7/10 or more for 7 days"),
-    (history(*[7] * 6), None),
-    (history(7, 7, 7, None, 7, 7, 7), None),
-    (tuple(pain(d, 4) for d in range(0, 35, 3)), "no improvement over the last four weeks"),
-    (tuple(pain(d, 2 if d < 10 else 5) for d in range(0, 35, 3)), None),  # better
-    (tuple(pain(d, 4) for d in range(0, 21, 3)), None),  # only three weeks of notes
-])
+@pytest.mark.parametrize(
+    ("notes", "advice"),
+    [
+        (history(*[7] * 7), "7/10 or more for 7 days"),
+        (history(*[8] * 7), "7/10 or more for 7 days"),
+        (history(*[7] * 6), None),
+        (history(7, 7, 7, None, 7, 7, 7), None),
+        (tuple(pain(d, 4) for d in range(0, 35, 3)), "no improvement over the last four weeks"),
+        (tuple(pain(d, 2 if d < 10 else 5) for d in range(0, 35, 3)), None),  # better
+        (tuple(pain(d, 4) for d in range(0, 21, 3)), None),  # only three weeks of notes
+    ],
+)
 def test_persistent_pain_advises_seeing_a_clinician(notes, advice) -> None:
     s = suggest(request(pain_notes=notes))
     found = [line for line in s.advice if "7/10 or more" in line or "no improvement" in line]
@@ -343,19 +426,23 @@ def test_is_mobility_only() -> None:
 
 # --- rule 5: sitting ----------------------------------------------------------------------------
 
+
 def sits(move) -> bool:
     return bool(SITTING_AREAS & set(move.areas))
 
 
-@pytest.mark.parametrize(("notes", "favoured", "why"), [
-    ((SittingNote(TODAY, 9),), True, "You sat 9 hours today: hip flexors, hamstrings and upper back first."),
-    ((SittingNote(ago(1), 7.5),), True, "You sat 7.5 hours yesterday"),
-    ((SittingNote(TODAY, 6),), True, "You sat 6 hours today"),
-    ((SittingNote(TODAY, 5.5),), False, None),
-    ((SittingNote(TODAY, 2), SittingNote(ago(1), 10)), False, None),  # today's note wins
-    ((SittingNote(TODAY, 2), SittingNote(TODAY, 8)), True, "You sat 8 hours today"),  # duplicates: the most
-    ((SittingNote(ago(2), 12),), False, None),
-])
+@pytest.mark.parametrize(
+    ("notes", "favoured", "why"),
+    [
+        ((SittingNote(TODAY, 9),), True, "You sat 9 hours today: hip flexors, hamstrings and upper back first."),
+        ((SittingNote(ago(1), 7.5),), True, "You sat 7.5 hours yesterday"),
+        ((SittingNote(TODAY, 6),), True, "You sat 6 hours today"),
+        ((SittingNote(TODAY, 5.5),), False, None),
+        ((SittingNote(TODAY, 2), SittingNote(ago(1), 10)), False, None),  # today's note wins
+        ((SittingNote(TODAY, 2), SittingNote(TODAY, 8)), True, "You sat 8 hours today"),  # duplicates: the most
+        ((SittingNote(ago(2), 12),), False, None),
+    ],
+)
 def test_long_sitting_favours_hips_hamstrings_and_upper_back(notes, favoured, why) -> None:
     s = suggest(request(5, sitting_notes=notes))
     assert (SITTING_ADVICE in s.advice) is favoured
@@ -378,13 +465,20 @@ def test_sitting_never_raises_intensity() -> None:
 
 # --- rule 6: place ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("minutes", MINUTES_CHOICES)
-@pytest.mark.parametrize(("place", "allowed", "why"), [
-    ("desk", lambda m: m.desk_friendly and m.position in (Position.SEATED, Position.STANDING),
-     "Desk: seated and standing moves only."),
-    ("standing", lambda m: m.position is Position.STANDING, "Standing: standing moves only."),
-    ("floor", lambda m: True, None),
-])
+@pytest.mark.parametrize(
+    ("place", "allowed", "why"),
+    [
+        (
+            "desk",
+            lambda m: m.desk_friendly and m.position in (Position.SEATED, Position.STANDING),
+            "Desk: seated and standing moves only.",
+        ),
+        ("standing", lambda m: m.position is Position.STANDING, "Standing: standing moves only."),
+        ("floor", lambda m: True, None),
+    ],
+)
 def test_place_limits_the_moves(place, allowed, why, minutes) -> None:
     s = suggest(request(minutes, place, sessions=(calm(1), calm(2))))
     assert s.routine is not None and all(allowed(m) for m in moves(s))
@@ -398,13 +492,20 @@ def test_the_floor_uses_floor_moves() -> None:
 
 # --- rule 7: time -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("minutes", MINUTES_CHOICES)
-@pytest.mark.parametrize(("notes", "place", "cap", "floor"), [
-    # At most about 8 moves in 10 minutes, each at no more than its own dose (gentle: two thirds of it),
-    # so a routine can run short of the time asked; how far short is pinned here.
-    ((), "floor", 20, 0.8), (history(4), "floor", 20, 0.45), (history(6), "floor", 5, 0.5),
-    ((), "desk", 5, 0.9), ((), "standing", 1, 0.9),
-])
+@pytest.mark.parametrize(
+    ("notes", "place", "cap", "floor"),
+    [
+        # At most about 8 moves in 10 minutes, each at no more than its own dose (gentle: two thirds of it),
+        # so a routine can run short of the time asked; how far short is pinned here.
+        ((), "floor", 20, 0.8),
+        (history(4), "floor", 20, 0.45),
+        (history(6), "floor", 5, 0.5),
+        ((), "desk", 5, 0.9),
+        ((), "standing", 1, 0.9),
+    ],
+)
 def test_the_routine_fills_the_minutes(minutes, notes, place, cap, floor) -> None:
     s = suggest(request(minutes, place, pain_notes=notes))
     short = s.level == "mobility-short"
@@ -425,6 +526,7 @@ def test_the_routine_fills_the_minutes(minutes, notes, place, cap, floor) -> Non
 
 # --- rule 8: personal history -------------------------------------------------------------------
 
+
 def test_a_move_that_hurt_is_left_out_for_14_days() -> None:
     first = moves(suggest(request(5)))[0]
     hurt = SessionNote(ago(13), frozenset({first.id}), frozenset({first.id}), pain_before=2, pain_after=4)
@@ -439,16 +541,38 @@ def relief(days_ago: int, exercise_id: str, before: int, after: int) -> SessionN
     return SessionNote(ago(days_ago), frozenset({exercise_id, "bird-dog"}), pain_before=before, pain_after=after)
 
 
-@pytest.mark.parametrize(("sessions", "preferred", "why"), [
-    ((relief(1, "knee-to-chest", 5, 3), relief(4, "knee-to-chest", 4, 3), relief(9, "knee-to-chest", 4, 2)),
-     True, f"Pain after sessions with {EX['knee-to-chest'].name} fell by 1.7 on average (3 sessions)."),
-    ((relief(1, "knee-to-chest", 5, 3), relief(30, "knee-to-chest", 4, 3), relief(60, "knee-to-chest", 4, 2),
-      relief(70, "knee-to-chest", 3, 3), relief(80, "knee-to-chest", 2, None)),
-     True, "fell by 1.2 on average (4 sessions)."),
-    ((relief(1, "knee-to-chest", 5, 3), relief(4, "knee-to-chest", 4, 3)), False, None),  # only two
-    ((relief(1, "knee-to-chest", 5, 4), relief(2, "knee-to-chest", 5, 4), relief(3, "knee-to-chest", 5, 4),
-      relief(4, "knee-to-chest", 1, 6)), False, None),  # fell three times, but rose more on average
-])
+@pytest.mark.parametrize(
+    ("sessions", "preferred", "why"),
+    [
+        (
+            (relief(1, "knee-to-chest", 5, 3), relief(4, "knee-to-chest", 4, 3), relief(9, "knee-to-chest", 4, 2)),
+            True,
+            f"Pain after sessions with {EX['knee-to-chest'].name} fell by 1.7 on average (3 sessions).",
+        ),
+        (
+            (
+                relief(1, "knee-to-chest", 5, 3),
+                relief(30, "knee-to-chest", 4, 3),
+                relief(60, "knee-to-chest", 4, 2),
+                relief(70, "knee-to-chest", 3, 3),
+                relief(80, "knee-to-chest", 2, None),
+            ),
+            True,
+            "fell by 1.2 on average (4 sessions).",
+        ),
+        ((relief(1, "knee-to-chest", 5, 3), relief(4, "knee-to-chest", 4, 3)), False, None),  # only two
+        (
+            (
+                relief(1, "knee-to-chest", 5, 4),
+                relief(2, "knee-to-chest", 5, 4),
+                relief(3, "knee-to-chest", 5, 4),
+                relief(4, "knee-to-chest", 1, 6),
+            ),
+            False,
+            None,
+        ),  # fell three times, but rose more on average
+    ],
+)
 def test_moves_that_helped_are_preferred(sessions, preferred, why) -> None:
     s = suggest(request(5, sessions=sessions))
     assert ("knee-to-chest" in {m.id for m in moves(s)}) is preferred
@@ -459,12 +583,17 @@ def test_moves_that_helped_are_preferred(sessions, preferred, why) -> None:
 
 
 def test_a_helpful_move_that_hurt_lately_is_still_left_out() -> None:
-    sessions = (relief(20, "knee-to-chest", 5, 3), relief(21, "knee-to-chest", 4, 3), relief(22, "knee-to-chest", 4, 2),
-                SessionNote(ago(2), frozenset({"knee-to-chest"}), frozenset({"knee-to-chest"})))
+    sessions = (
+        relief(20, "knee-to-chest", 5, 3),
+        relief(21, "knee-to-chest", 4, 3),
+        relief(22, "knee-to-chest", 4, 2),
+        SessionNote(ago(2), frozenset({"knee-to-chest"}), frozenset({"knee-to-chest"})),
+    )
     assert "knee-to-chest" not in {m.id for m in moves(suggest(request(5, sessions=sessions)))}
 
 
 # --- rule 9: variety and determinism ------------------------------------------------------------
+
 
 def test_same_request_same_answer_and_order_does_not_matter() -> None:
     notes = (pain(0, 3), pain(1, 2, "neck"), pain(2, 1), pain(0, 2, "leg", "left"))
@@ -483,10 +612,12 @@ def test_moves_rotate_from_day_to_day() -> None:
 
 
 def test_the_answer_does_not_depend_on_the_string_hash_seed() -> None:
-    code = ("import json; from datetime import date; from stretchtui.core.library import load_library; "
-            "from stretchtui.core.suggest import *; ex = load_library().exercises; "
-            "print(json.dumps(to_json_dict(suggest(SuggestionRequest(date(2026, 11, 21), 10, 'floor', "
-            "exercises=ex)), ex)))")
+    code = (
+        "import json; from datetime import date; from stretchtui.core.library import load_library; "
+        "from stretchtui.core.suggest import *; ex = load_library().exercises; "
+        "print(json.dumps(to_json_dict(suggest(SuggestionRequest(date(2026, 11, 21), 10, 'floor', "
+        "exercises=ex)), ex)))"
+    )
     env = dict(os.environ, PYTHONHASHSEED="12345")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     here = to_json_dict(suggest(SuggestionRequest(TODAY, 10, "floor", exercises=EX)), EX)  # unanswered: gentle
@@ -494,6 +625,7 @@ def test_the_answer_does_not_depend_on_the_string_hash_seed() -> None:
 
 
 # --- rule 10: why lines, the routine and the JSON -----------------------------------------------
+
 
 def test_why_lines_explain_the_routine() -> None:
     s = suggest(request(10, "desk", pain_notes=history(2), sitting_notes=(SittingNote(ago(1), 9),)))
@@ -546,22 +678,70 @@ def histories(draw) -> dict:
     """Everything but the library, so a failing example prints short."""
     today = draw(st.dates(date(2025, 1, 1), date(2027, 12, 31)))
     day = st.integers(0, 10).map(lambda n: today - timedelta(days=n))
-    notes = draw(st.lists(st.builds(
-        PainNote, day, st.sampled_from(REGIONS), st.sampled_from(("", "left", "right")), st.integers(0, 10),
-        st.sampled_from((False,) * 7 + (True,))), max_size=14))
-    sitting = draw(st.lists(st.builds(SittingNote, st.integers(0, 3).map(lambda n: today - timedelta(days=n)),
-                                      st.sampled_from((0.0, 2.0, 5.5, 6.0, 9.0, 12.5))), max_size=3))
+    notes = draw(
+        st.lists(
+            st.builds(
+                PainNote,
+                day,
+                st.sampled_from(REGIONS),
+                st.sampled_from(("", "left", "right")),
+                st.integers(0, 10),
+                st.sampled_from((False,) * 7 + (True,)),
+            ),
+            max_size=14,
+        )
+    )
+    sitting = draw(
+        st.lists(
+            st.builds(
+                SittingNote,
+                st.integers(0, 3).map(lambda n: today - timedelta(days=n)),
+                st.sampled_from((0.0, 2.0, 5.5, 6.0, 9.0, 12.5)),
+            ),
+            max_size=3,
+        )
+    )
     pains = st.none() | st.integers(0, 10)
-    sessions = draw(st.lists(st.builds(
-        SessionNote, st.integers(-1, 20).map(lambda n: today - timedelta(days=n)),
-        st.frozensets(st.sampled_from(IDS), max_size=6), st.frozensets(st.sampled_from(IDS), max_size=1),
-        st.booleans(), pains, pains, st.booleans()), max_size=8))
-    check = draw(st.sampled_from((UNANSWERED, NO_FLAGS, NO_FLAGS, NO_FLAGS, answered("saddle"), answered("night"),
-                                  answered(ask_again=(NOTE_AGAIN,)), answered(ask_again=(OLD_ANSWERS,)))))
+    sessions = draw(
+        st.lists(
+            st.builds(
+                SessionNote,
+                st.integers(-1, 20).map(lambda n: today - timedelta(days=n)),
+                st.frozensets(st.sampled_from(IDS), max_size=6),
+                st.frozensets(st.sampled_from(IDS), max_size=1),
+                st.booleans(),
+                pains,
+                pains,
+                st.booleans(),
+            ),
+            max_size=8,
+        )
+    )
+    check = draw(
+        st.sampled_from(
+            (
+                UNANSWERED,
+                NO_FLAGS,
+                NO_FLAGS,
+                NO_FLAGS,
+                answered("saddle"),
+                answered("night"),
+                answered(ask_again=(NOTE_AGAIN,)),
+                answered(ask_again=(OLD_ANSWERS,)),
+            )
+        )
+    )
     conditions = draw(st.frozensets(st.sampled_from(list(Condition)), max_size=2))
     check = SafetyCheck(Profile(check.profile.answers, check.profile.answered_at, conditions), check.ask_again)
-    return dict(today=today, minutes=draw(st.sampled_from(MINUTES_CHOICES)), place=draw(st.sampled_from(PLACES)),
-                pain_notes=tuple(notes), sitting_notes=tuple(sitting), sessions=tuple(sessions), safety=check)
+    return dict(
+        today=today,
+        minutes=draw(st.sampled_from(MINUTES_CHOICES)),
+        place=draw(st.sampled_from(PLACES)),
+        pain_notes=tuple(notes),
+        sitting_notes=tuple(sitting),
+        sessions=tuple(sessions),
+        safety=check,
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -610,8 +790,9 @@ def test_suggestion_properties(fields: dict) -> None:
     assert seconds(s) <= req.minutes * 60 * 1.1
     if s.level == "mobility-short":
         assert seconds(s) <= 5 * 60 * 1.1
-    recent_hurt = {i for x in req.sessions if req.today - timedelta(days=14) < x.day <= req.today
-                   for i in x.hurt_exercise_ids}
+    recent_hurt = {
+        i for x in req.sessions if req.today - timedelta(days=14) < x.day <= req.today for i in x.hurt_exercise_ids
+    }
     assert not recent_hurt & {m.id for m in chosen}
     if req.place == "floor":
         assert not any({Equipment.CHAIR, Equipment.TABLE} & set(m.equipment) for m in chosen)

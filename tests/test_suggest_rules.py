@@ -19,8 +19,9 @@ from stretchtui.core.suggestion_rules import RULES, Filter, Score, Today, sift, 
 
 EX = load_library().exercises
 TODAY = date(2026, 11, 21)
-ANSWERED = Profile({k: False for k in QUESTION_KEYS}, datetime(2026, 11, 20, 9, tzinfo=UTC),
-                   frozenset({Condition.PREGNANCY}))
+ANSWERED = Profile(
+    {k: False for k in QUESTION_KEYS}, datetime(2026, 11, 20, 9, tzinfo=UTC), frozenset({Condition.PREGNANCY})
+)
 FIT_LINES = ("Shorter than asked", "Only ", "Nothing in the library")
 
 
@@ -28,14 +29,19 @@ def busy_request(place: str = "floor") -> SuggestionRequest:
     """Pain in the lower back and a leg, a long day sitting, a condition, a move that hurt, and calm
     sessions: a request most rules have something to say about."""
     hurt = "calf-stretch"  # standing, desk-friendly and fine in pregnancy: every place mentions it
-    calm = tuple(SessionNote(TODAY - timedelta(days=d), frozenset({"cat-cow"}), frozenset(), True, 2, 1)
-                 for d in (2, 4, 6))
+    calm = tuple(
+        SessionNote(TODAY - timedelta(days=d), frozenset({"cat-cow"}), frozenset(), True, 2, 1) for d in (2, 4, 6)
+    )
     return SuggestionRequest(
-        TODAY, 15, place,
+        TODAY,
+        15,
+        place,
         pain_notes=(PainNote(TODAY, "lower-back", "", 2), PainNote(TODAY, "leg", "left", 2)),
         sitting_notes=(SittingNote(TODAY - timedelta(days=1), 9.0),),
         sessions=(*calm, SessionNote(TODAY - timedelta(days=1), frozenset(), frozenset({hurt}), True, 2, 2)),
-        safety=SafetyCheck(ANSWERED), exercises=EX)
+        safety=SafetyCheck(ANSWERED),
+        exercises=EX,
+    )
 
 
 def silenced(rule: Filter | Score) -> Filter | Score:
@@ -47,8 +53,8 @@ def test_every_why_line_about_the_choice_comes_from_a_rule(place: str, monkeypat
     request = busy_request(place)
     full = suggest(request)
     step = level_step(request)
-    assert full.why[:len(step.why)] == step.why  # the level step speaks first
-    from_rules = [line for line in full.why[len(step.why):] if not line.startswith(FIT_LINES)]
+    assert full.why[: len(step.why)] == step.why  # the level step speaks first
+    from_rules = [line for line in full.why[len(step.why) :] if not line.startswith(FIT_LINES)]
     assert len(from_rules) >= 4, full.why  # most rules have a say in this request
 
     monkeypatch.setattr("stretchtui.core.suggest.RULES", tuple(silenced(rule) for rule in RULES))
@@ -87,8 +93,11 @@ def test_a_new_rule_is_one_function_and_one_list_entry(monkeypatch: pytest.Monke
     assert short is not None
     candidates = sift(today_for(request, level_step(request)), [r for r in RULES if isinstance(r, Filter)]).candidates
     favourite = min((e for e in candidates if e.id not in {i.exercise_id for i in short.items}), key=lambda e: e.id)
-    lift = Score(100, lambda exercise, today: exercise.id == favourite.id,
-                 lambda today, chosen: [f"{e.name} first, to try a rule." for e in chosen])
+    lift = Score(
+        100,
+        lambda exercise, today: exercise.id == favourite.id,
+        lambda today, chosen: [f"{e.name} first, to try a rule." for e in chosen],
+    )
     monkeypatch.setattr("stretchtui.core.suggest.RULES", (*RULES, lift))
     lifted = suggest(request)
     assert lifted.routine is not None and favourite.id in {item.exercise_id for item in lifted.routine.items}
@@ -108,8 +117,10 @@ def test_unanswered_questions_suggest_only_what_the_gate_lets_start() -> None:
             assert not [r for r in session_gate(SafetyCheck(), ids, EX) if r.kind is GateKind.GENTLE_ONLY]
             assert all(is_gentle(EX[i]) for i in ids)
             offered.update(ids)
-    today = Today(busy_request(), suggestion_rules.Level.MOBILITY_SHORT, None, frozenset(), 0, False, {}, None,
-                  frozenset())
+    today = Today(
+        busy_request(), suggestion_rules.Level.MOBILITY_SHORT, None, frozenset(), 0, False, {}, None, frozenset()
+    )
     assert {e.id for e in EX.values() if suggestion_rules._fits_intensity(e, today)} == {
-        e.id for e in EX.values() if is_gentle(e)}
+        e.id for e in EX.values() if is_gentle(e)
+    }
     assert offered <= {e.id for e in EX.values() if is_gentle(e)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-
 from pilot_helpers import settle
+
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.store import Store

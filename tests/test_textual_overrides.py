@@ -18,9 +18,15 @@ from textual.driver import Driver
 from textual.widgets._toggle_button import ToggleButton
 
 from stretchtui.ui import textual_overrides
-from stretchtui.ui.textual_overrides import (TEXTUAL_INTERNALS, ParseOnceStylesheet, css_variables_once_per_theme,
-                                             event_loop, terminal_modes_before, use_parse_once_stylesheet,
-                                             write_to_terminal)
+from stretchtui.ui.textual_overrides import (
+    TEXTUAL_INTERNALS,
+    ParseOnceStylesheet,
+    css_variables_once_per_theme,
+    event_loop,
+    terminal_modes_before,
+    use_parse_once_stylesheet,
+    write_to_terminal,
+)
 from stretchtui.ui.widgets.yes_no import TickBox
 
 ROOT = Path(__file__).resolve().parent.parent

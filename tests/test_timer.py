@@ -4,7 +4,7 @@ routines driven by random actions and clock jumps. Time only moves when a test m
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +28,12 @@ from stretchtui.core.timer import (
 )
 
 GR, HOLD, REPS, SW, REST, DONE = (
-    PhaseKind.GET_READY, PhaseKind.HOLD, PhaseKind.REPS, PhaseKind.SWITCH_SIDE, PhaseKind.REST, PhaseKind.DONE,
+    PhaseKind.GET_READY,
+    PhaseKind.HOLD,
+    PhaseKind.REPS,
+    PhaseKind.SWITCH_SIDE,
+    PhaseKind.REST,
+    PhaseKind.DONE,
 )
 B, L, R = Side.BOTH, Side.LEFT, Side.RIGHT
 
@@ -63,15 +68,23 @@ def ex(
     name: str | None = None,
 ) -> Exercise:
     return Exercise(
-        id=id, name=name or id.replace("-", " ").title(), areas=areas, kind=kind, position=position,
-        dose=dose or Dose(hold, reps, sets, sides, pace, rest), steps=("Do it.",), feel="", cautions=(),
+        id=id,
+        name=name or id.replace("-", " ").title(),
+        areas=areas,
+        kind=kind,
+        position=position,
+        dose=dose or Dose(hold, reps, sets, sides, pace, rest),
+        steps=("Do it.",),
+        feel="",
+        cautions=(),
         intensity=intensity,
     )
 
 
 def routine(*items: RoutineItem | str, rest_between: int = 10) -> Routine:
-    return Routine("r", "R", tuple(RoutineItem(i) if isinstance(i, str) else i for i in items),
-                   rest_between_seconds=rest_between)
+    return Routine(
+        "r", "R", tuple(RoutineItem(i) if isinstance(i, str) else i for i in items), rest_between_seconds=rest_between
+    )
 
 
 def lib(*exercises: Exercise) -> dict[str, Exercise]:
@@ -80,15 +93,26 @@ def lib(*exercises: Exercise) -> dict[str, Exercise]:
 
 def shape(phases: tuple[Phase, ...]) -> list[tuple]:
     """(kind, seconds, exercise_index, exercise_id, set, side, reps, seconds_per_rep) per phase."""
-    return [(p.kind, p.seconds, p.exercise_index, p.exercise_id, p.set_number, p.side, p.reps, p.seconds_per_rep)
-            for p in phases]
+    return [
+        (p.kind, p.seconds, p.exercise_index, p.exercise_id, p.set_number, p.side, p.reps, p.seconds_per_rep)
+        for p in phases
+    ]
 
 
-def session(*exercises: Exercise, rest_between: int = 10, get_ready: int = 5, switch: int = 5,
-            items: tuple[RoutineItem | str, ...] | None = None) -> tuple[SessionTimer, FakeClock]:
+def session(
+    *exercises: Exercise,
+    rest_between: int = 10,
+    get_ready: int = 5,
+    switch: int = 5,
+    items: tuple[RoutineItem | str, ...] | None = None,
+) -> tuple[SessionTimer, FakeClock]:
     """A started timer over the exercises, in order."""
-    phases = build_phases(routine(*(items or [e.id for e in exercises]), rest_between=rest_between),
-                          lib(*exercises), get_ready_seconds=get_ready, switch_side_seconds=switch)
+    phases = build_phases(
+        routine(*(items or [e.id for e in exercises]), rest_between=rest_between),
+        lib(*exercises),
+        get_ready_seconds=get_ready,
+        switch_side_seconds=switch,
+    )
     clock = FakeClock()
     timer = SessionTimer(phases, clock)
     timer.start()
@@ -122,90 +146,144 @@ NOREST = ex("norest", hold=10, sets=2, rest=0)
 @pytest.mark.parametrize(
     ("exercises", "items", "expected"),
     [
-        pytest.param([CAT], None, [
-            (GR, 5, -1, "cat", 1, B, 0, 0),
-            (HOLD, 30, 0, "cat", 1, B, 0, 0),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="hold-both-sides"),
-        pytest.param([PIGEON], None, [
-            (GR, 5, -1, "pigeon", 1, L, 0, 0),
-            (HOLD, 20, 0, "pigeon", 1, L, 0, 0),
-            (SW, 5, 0, "pigeon", 1, R, 0, 0),  # carries the side it leads to
-            (HOLD, 20, 0, "pigeon", 1, R, 0, 0),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="each-side-with-switch"),
-        pytest.param([BRIDGE], None, [
-            (GR, 5, -1, "bridge", 1, B, 10, 3),
-            (REPS, 30, 0, "bridge", 1, B, 10, 3),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="reps-at-pace"),
-        pytest.param([BIRD], None, [
-            (GR, 5, -1, "bird", 1, L, 5, 4),
-            (REPS, 20, 0, "bird", 1, L, 5, 4),  # a hold per rep sets the pace
-            (SW, 5, 0, "bird", 1, R, 5, 4),
-            (REPS, 20, 0, "bird", 1, R, 5, 4),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="reps-with-hold-each-side"),
-        pytest.param([KNEE], None, [
-            (GR, 5, -1, "knee", 1, B, 0, 0),
-            (HOLD, 10, 0, "knee", 1, B, 0, 0),
-            (REST, 15, 0, "knee", 2, B, 0, 0),  # carries the set it leads to
-            (HOLD, 10, 0, "knee", 2, B, 0, 0),
-            (REST, 15, 0, "knee", 3, B, 0, 0),
-            (HOLD, 10, 0, "knee", 3, B, 0, 0),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="sets-with-rest"),
-        pytest.param([CLAM], None, [
-            (GR, 5, -1, "clam", 1, L, 2, 2),
-            (REPS, 4, 0, "clam", 1, L, 2, 2),
-            (SW, 5, 0, "clam", 1, R, 2, 2),
-            (REPS, 4, 0, "clam", 1, R, 2, 2),
-            (REST, 8, 0, "clam", 2, L, 2, 2),
-            (REPS, 4, 0, "clam", 2, L, 2, 2),
-            (SW, 5, 0, "clam", 2, R, 2, 2),
-            (REPS, 4, 0, "clam", 2, R, 2, 2),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="sets-and-sides"),
-        pytest.param([NOREST], None, [
-            (GR, 5, -1, "norest", 1, B, 0, 0),
-            (HOLD, 10, 0, "norest", 1, B, 0, 0),
-            (HOLD, 10, 0, "norest", 2, B, 0, 0),  # no zero-length rest phase
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="sets-without-rest"),
-        pytest.param([CAT, BRIDGE], None, [
-            (GR, 5, -1, "cat", 1, B, 0, 0),
-            (HOLD, 30, 0, "cat", 1, B, 0, 0),
-            (REST, 10, 1, "bridge", 1, B, 10, 3),  # carries the exercise it leads to
-            (REPS, 30, 1, "bridge", 1, B, 10, 3),
-            (DONE, 0, -1, "", 0, B, 0, 0),  # no rest after the last
-        ], id="rest-between-exercises"),
-        pytest.param([CAT, BRIDGE, KNEE], (RoutineItem("cat", rest_after_seconds=0), "bridge", "knee"), [
-            (GR, 5, -1, "cat", 1, B, 0, 0),
-            (HOLD, 30, 0, "cat", 1, B, 0, 0),
-            (REPS, 30, 1, "bridge", 1, B, 10, 3),  # rest_after 0: no rest phase
-            (REST, 10, 2, "knee", 1, B, 0, 0),
-            (HOLD, 10, 2, "knee", 1, B, 0, 0),
-            (REST, 15, 2, "knee", 2, B, 0, 0),
-            (HOLD, 10, 2, "knee", 2, B, 0, 0),
-            (REST, 15, 2, "knee", 3, B, 0, 0),
-            (HOLD, 10, 2, "knee", 3, B, 0, 0),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="rest-override-zero"),
-        pytest.param([CAT], ("ghost", "cat", "ghost"), [
-            (GR, 5, -1, "cat", 1, B, 0, 0),
-            (HOLD, 30, 1, "cat", 1, B, 0, 0),  # index into routine.items, unknown ones skipped
-            (DONE, 0, -1, "", 0, B, 0, 0),  # and no rest before the unknown last item
-        ], id="unknown-exercises-skipped"),
-        pytest.param([CAT, PIGEON], (RoutineItem("cat", hold_seconds=45, sets=2),
-                                     RoutineItem("pigeon", sides=Sides.BOTH)), [
-            (GR, 5, -1, "cat", 1, B, 0, 0),
-            (HOLD, 45, 0, "cat", 1, B, 0, 0),
-            (REST, 15, 0, "cat", 2, B, 0, 0),
-            (HOLD, 45, 0, "cat", 2, B, 0, 0),
-            (REST, 10, 1, "pigeon", 1, B, 0, 0),
-            (HOLD, 20, 1, "pigeon", 1, B, 0, 0),
-            (DONE, 0, -1, "", 0, B, 0, 0),
-        ], id="item-overrides"),
+        pytest.param(
+            [CAT],
+            None,
+            [
+                (GR, 5, -1, "cat", 1, B, 0, 0),
+                (HOLD, 30, 0, "cat", 1, B, 0, 0),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="hold-both-sides",
+        ),
+        pytest.param(
+            [PIGEON],
+            None,
+            [
+                (GR, 5, -1, "pigeon", 1, L, 0, 0),
+                (HOLD, 20, 0, "pigeon", 1, L, 0, 0),
+                (SW, 5, 0, "pigeon", 1, R, 0, 0),  # carries the side it leads to
+                (HOLD, 20, 0, "pigeon", 1, R, 0, 0),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="each-side-with-switch",
+        ),
+        pytest.param(
+            [BRIDGE],
+            None,
+            [
+                (GR, 5, -1, "bridge", 1, B, 10, 3),
+                (REPS, 30, 0, "bridge", 1, B, 10, 3),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="reps-at-pace",
+        ),
+        pytest.param(
+            [BIRD],
+            None,
+            [
+                (GR, 5, -1, "bird", 1, L, 5, 4),
+                (REPS, 20, 0, "bird", 1, L, 5, 4),  # a hold per rep sets the pace
+                (SW, 5, 0, "bird", 1, R, 5, 4),
+                (REPS, 20, 0, "bird", 1, R, 5, 4),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="reps-with-hold-each-side",
+        ),
+        pytest.param(
+            [KNEE],
+            None,
+            [
+                (GR, 5, -1, "knee", 1, B, 0, 0),
+                (HOLD, 10, 0, "knee", 1, B, 0, 0),
+                (REST, 15, 0, "knee", 2, B, 0, 0),  # carries the set it leads to
+                (HOLD, 10, 0, "knee", 2, B, 0, 0),
+                (REST, 15, 0, "knee", 3, B, 0, 0),
+                (HOLD, 10, 0, "knee", 3, B, 0, 0),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="sets-with-rest",
+        ),
+        pytest.param(
+            [CLAM],
+            None,
+            [
+                (GR, 5, -1, "clam", 1, L, 2, 2),
+                (REPS, 4, 0, "clam", 1, L, 2, 2),
+                (SW, 5, 0, "clam", 1, R, 2, 2),
+                (REPS, 4, 0, "clam", 1, R, 2, 2),
+                (REST, 8, 0, "clam", 2, L, 2, 2),
+                (REPS, 4, 0, "clam", 2, L, 2, 2),
+                (SW, 5, 0, "clam", 2, R, 2, 2),
+                (REPS, 4, 0, "clam", 2, R, 2, 2),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="sets-and-sides",
+        ),
+        pytest.param(
+            [NOREST],
+            None,
+            [
+                (GR, 5, -1, "norest", 1, B, 0, 0),
+                (HOLD, 10, 0, "norest", 1, B, 0, 0),
+                (HOLD, 10, 0, "norest", 2, B, 0, 0),  # no zero-length rest phase
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="sets-without-rest",
+        ),
+        pytest.param(
+            [CAT, BRIDGE],
+            None,
+            [
+                (GR, 5, -1, "cat", 1, B, 0, 0),
+                (HOLD, 30, 0, "cat", 1, B, 0, 0),
+                (REST, 10, 1, "bridge", 1, B, 10, 3),  # carries the exercise it leads to
+                (REPS, 30, 1, "bridge", 1, B, 10, 3),
+                (DONE, 0, -1, "", 0, B, 0, 0),  # no rest after the last
+            ],
+            id="rest-between-exercises",
+        ),
+        pytest.param(
+            [CAT, BRIDGE, KNEE],
+            (RoutineItem("cat", rest_after_seconds=0), "bridge", "knee"),
+            [
+                (GR, 5, -1, "cat", 1, B, 0, 0),
+                (HOLD, 30, 0, "cat", 1, B, 0, 0),
+                (REPS, 30, 1, "bridge", 1, B, 10, 3),  # rest_after 0: no rest phase
+                (REST, 10, 2, "knee", 1, B, 0, 0),
+                (HOLD, 10, 2, "knee", 1, B, 0, 0),
+                (REST, 15, 2, "knee", 2, B, 0, 0),
+                (HOLD, 10, 2, "knee", 2, B, 0, 0),
+                (REST, 15, 2, "knee", 3, B, 0, 0),
+                (HOLD, 10, 2, "knee", 3, B, 0, 0),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="rest-override-zero",
+        ),
+        pytest.param(
+            [CAT],
+            ("ghost", "cat", "ghost"),
+            [
+                (GR, 5, -1, "cat", 1, B, 0, 0),
+                (HOLD, 30, 1, "cat", 1, B, 0, 0),  # index into routine.items, unknown ones skipped
+                (DONE, 0, -1, "", 0, B, 0, 0),  # and no rest before the unknown last item
+            ],
+            id="unknown-exercises-skipped",
+        ),
+        pytest.param(
+            [CAT, PIGEON],
+            (RoutineItem("cat", hold_seconds=45, sets=2), RoutineItem("pigeon", sides=Sides.BOTH)),
+            [
+                (GR, 5, -1, "cat", 1, B, 0, 0),
+                (HOLD, 45, 0, "cat", 1, B, 0, 0),
+                (REST, 15, 0, "cat", 2, B, 0, 0),
+                (HOLD, 45, 0, "cat", 2, B, 0, 0),
+                (REST, 10, 1, "pigeon", 1, B, 0, 0),
+                (HOLD, 20, 1, "pigeon", 1, B, 0, 0),
+                (DONE, 0, -1, "", 0, B, 0, 0),
+            ],
+            id="item-overrides",
+        ),
     ],
 )
 def test_build_phases(exercises: list[Exercise], items: tuple | None, expected: list[tuple]) -> None:
@@ -242,8 +320,14 @@ def test_a_plain_run_counts_down_with_bells_and_finishes() -> None:
     assert [e.seconds_left for e in events if isinstance(e, LastSeconds)] == [3, 2, 1]
     assert kinds(events)[-5:] == ["LastSeconds", "StepRecorded", "ExerciseDone", "PhaseStarted", "SessionDone"]
     (record,) = timer.records
-    assert (record.step_index, record.exercise_id, record.planned_hold_seconds, record.actual_hold_seconds,
-            record.outcome, record.hurt_pain) == (1, "cat", 30, 30.0, Outcome.DONE, None)
+    assert (
+        record.step_index,
+        record.exercise_id,
+        record.planned_hold_seconds,
+        record.actual_hold_seconds,
+        record.outcome,
+        record.hurt_pain,
+    ) == (1, "cat", 30, 30.0, Outcome.DONE, None)
     assert timer.finished and timer.phase.kind is DONE and timer.remaining == 0 and timer.progress == 1.0
     assert (timer.work_seconds, timer.rest_seconds, timer.paused_seconds, timer.wall_seconds) == (30, 5, 0, 35)
     clock.advance(100)
@@ -267,7 +351,7 @@ def test_a_clock_jump_catches_up_through_several_phases_at_their_exact_ends() ->
 
 
 def test_works_with_the_app_frozen_clock() -> None:
-    clock = FrozenClock(datetime(2026, 11, 21, 8, 30, tzinfo=timezone.utc))
+    clock = FrozenClock(datetime(2026, 11, 21, 8, 30, tzinfo=UTC))
     timer = SessionTimer(build_phases(routine("cat"), lib(CAT)), clock.monotonic)
     timer.start()
     clock.advance(10)
@@ -301,8 +385,13 @@ def test_reps_are_paced_by_elapsed_time_and_finish_by_themselves() -> None:
     timer.tick()
     assert timer.finished and timer.current_rep == 0
     (record,) = timer.records
-    assert (record.planned_reps, record.reps_done, record.planned_hold_seconds, record.actual_hold_seconds,
-            record.outcome) == (10, 10, 0, 30, Outcome.DONE)
+    assert (
+        record.planned_reps,
+        record.reps_done,
+        record.planned_hold_seconds,
+        record.actual_hold_seconds,
+        record.outcome,
+    ) == (10, 10, 0, 30, Outcome.DONE)
 
 
 def test_done_finishes_reps_early_with_all_reps_and_a_hold_now() -> None:
@@ -475,7 +564,12 @@ def test_hurt_records_the_pain_and_ends_the_whole_exercise() -> None:
     assert kinds(events) == ["PhaseStarted", "StepRecorded", "ExerciseDone", "PhaseStarted"]
     record = events[1].record
     assert (record.outcome, record.hurt_pain, record.actual_hold_seconds, record.reps_done, record.side) == (
-        Outcome.HURT, 6, 1.5, 0, L)
+        Outcome.HURT,
+        6,
+        1.5,
+        0,
+        L,
+    )
     assert events[2] == ExerciseDone(0, "clam")
     assert timer.phase.kind is REST and timer.phase.exercise_id == "cat"  # the rest before the next exercise
     timer.next()
@@ -501,12 +595,16 @@ def test_hurt_during_a_rest_inside_an_exercise_blames_the_step_just_done() -> No
     events = timer.hurt(4)
     assert kinds(events) == ["StepRecorded", "ExerciseDone", "PhaseStarted"]
     assert [(r.step_index, r.outcome, r.hurt_pain, r.actual_hold_seconds) for r in timer.records] == [
-        (1, Outcome.DONE, None, 10), (1, Outcome.HURT, 4, 10)]
+        (1, Outcome.DONE, None, 10),
+        (1, Outcome.HURT, 4, 10),
+    ]
     assert timer.phase.exercise_id == "cat"
     events = timer.hurt(5)  # in the rest before cat, knee already marked: it is cat, ahead, that hurts
     assert kinds(events)[:2] == ["StepRecorded", "ExerciseDone"]
     assert [(r.exercise_id, r.outcome, r.hurt_pain) for r in timer.records][-2:] == [
-        ("knee", Outcome.HURT, 4), ("cat", Outcome.HURT, 5)]  # knee's pain is never written over
+        ("knee", Outcome.HURT, 4),
+        ("cat", Outcome.HURT, 5),
+    ]  # knee's pain is never written over
     assert timer.phase.kind is DONE
 
 
@@ -518,7 +616,8 @@ def test_hurt_while_getting_ready_is_the_move_ahead() -> None:
     events = timer.hurt(6)
     assert kinds(events)[:2] == ["StepRecorded", "ExerciseDone"]
     assert [(r.exercise_id, r.outcome, r.hurt_pain, r.actual_hold_seconds) for r in timer.records] == [
-        ("cat", Outcome.HURT, 6, 0.0)]
+        ("cat", Outcome.HURT, 6, 0.0)
+    ]
     assert timer.phase.exercise_id == "knee"
 
 
@@ -538,9 +637,15 @@ def test_insert_alternative_after_a_hurt_runs_it_in_the_hurt_items_place() -> No
     assert timer.phase.kind is REST and timer.phase.exercise_id == "cat"
     events = timer.insert_alternative(gentle)
     assert events == [PhaseStarted(timer.phase, timer.index)]
-    assert [(p.kind, p.exercise_index, p.exercise_id, p.side) for p in timer.phases[timer.index:]] == [
-        (REST, 0, "gentle", L), (HOLD, 0, "gentle", L), (SW, 0, "gentle", R), (HOLD, 0, "gentle", R),
-        (REST, 1, "cat", B), (HOLD, 1, "cat", B), (DONE, -1, "", B)]
+    assert [(p.kind, p.exercise_index, p.exercise_id, p.side) for p in timer.phases[timer.index :]] == [
+        (REST, 0, "gentle", L),
+        (HOLD, 0, "gentle", L),
+        (SW, 0, "gentle", R),
+        (HOLD, 0, "gentle", R),
+        (REST, 1, "cat", B),
+        (HOLD, 1, "cat", B),
+        (DONE, -1, "", B),
+    ]
     events = run(timer, clock, 5 + 20 + 5 + 20)
     assert ExerciseDone(0, "gentle") in events and timer.phase.exercise_id == "cat"
     steps = [r.step_index for r in timer.records]
@@ -634,15 +739,17 @@ def plans(draw: st.DrawFn) -> tuple[Routine, dict[str, Exercise], tuple[Phase, .
     exercises = lib(*(ex(f"e{i}", dose=draw(doses)) for i in range(count)))
     ids = draw(st.lists(st.sampled_from([*exercises, "ghost"]), min_size=1, max_size=4))
     r = routine(*ids, rest_between=draw(st.integers(0, 8)))
-    phases = build_phases(r, exercises, get_ready_seconds=draw(st.integers(0, 5)),
-                          switch_side_seconds=draw(st.integers(0, 5)))
+    phases = build_phases(
+        r, exercises, get_ready_seconds=draw(st.integers(0, 5)), switch_side_seconds=draw(st.integers(0, 5))
+    )
     return r, exercises, phases
 
 
 ACTIONS = st.one_of(
     st.tuples(st.just("advance"), st.sampled_from([0.0, 0.25, 0.5, 1.0, 1.5, 3.0, 7.0, 25.0])),
-    st.sampled_from([("tick",), ("pause",), ("resume",), ("toggle",), ("next",), ("back",), ("restart",),
-                     ("done",), ("insert",)]),
+    st.sampled_from(
+        [("tick",), ("pause",), ("resume",), ("toggle",), ("next",), ("back",), ("restart",), ("done",), ("insert",)]
+    ),
     st.tuples(st.just("adjust"), st.sampled_from([10, -10])),
     st.tuples(st.just("hurt"), st.integers(0, 10)),
 )
@@ -661,8 +768,16 @@ def act(timer: SessionTimer, clock: FakeClock, action: tuple) -> list[Event]:
         return timer.hurt(action[1])
     if name == "insert":
         return timer.insert_alternative(GENTLE)
-    return {"tick": timer.tick, "pause": timer.pause, "resume": timer.unpause, "toggle": timer.toggle_pause,
-            "next": timer.next, "back": timer.back, "restart": timer.restart_step, "done": timer.done}[name]()
+    return {
+        "tick": timer.tick,
+        "pause": timer.pause,
+        "resume": timer.unpause,
+        "toggle": timer.toggle_pause,
+        "next": timer.next,
+        "back": timer.back,
+        "restart": timer.restart_step,
+        "done": timer.done,
+    }[name]()
 
 
 def check_state(timer: SessionTimer, clock: FakeClock, start: float) -> None:
@@ -726,8 +841,13 @@ def test_property_any_actions_leave_a_valid_state_and_the_session_finishes(plan,
         check_state(timer, clock, start)
         if paused_before and action[0] in ("advance", "tick"):  # paused time never counts
             assert events == []
-            assert (timer.remaining, timer.elapsed_in_phase, timer.work_seconds, timer.rest_seconds,
-                    timer.index) == frozen
+            assert (
+                timer.remaining,
+                timer.elapsed_in_phase,
+                timer.work_seconds,
+                timer.rest_seconds,
+                timer.index,
+            ) == frozen
             assert timer.paused_seconds == pytest.approx(paused_total + (action[1] if action[0] == "advance" else 0))
     if timer.paused:
         timer.unpause()
@@ -761,7 +881,7 @@ def test_property_an_uninterrupted_run_records_every_work_step_in_order(plan, st
     assert timer.work_seconds == pytest.approx(sum(p.seconds for p in phases if p.is_work))
     assert timer.wall_seconds == pytest.approx(timer.total_planned_seconds)
     started = [e.phase for e in events if isinstance(e, PhaseStarted) and e.phase.is_work]
-    for before, after in zip(started, started[1:]):  # sides alternate left then right within a set
+    for before, after in zip(started, started[1:], strict=False):  # sides alternate left then right within a set
         if after.side is R:
             assert before.side is L and before.exercise_key == after.exercise_key
     assert sum(isinstance(e, SessionDone) for e in events) == 1
@@ -781,7 +901,12 @@ def test_property_snapshot_round_trip(plan, actions, downtime) -> None:
     clock.advance(downtime)
     resumed = SessionTimer.from_snapshot(phases, snap, clock)
     assert (resumed.phases, resumed.index, resumed.records, resumed.finished) == (
-        timer.phases, timer.index, timer.records, timer.finished)
+        timer.phases,
+        timer.index,
+        timer.records,
+        timer.finished,
+    )
     assert resumed.paused != resumed.finished  # paused, unless there is nothing left to do
     assert (resumed.elapsed_in_phase, resumed.remaining, resumed.wall_seconds, resumed.work_seconds) == pytest.approx(
-        at_snapshot, abs=1e-6)
+        at_snapshot, abs=1e-6
+    )

@@ -17,17 +17,31 @@ def test_a_second_store_in_the_same_process_keeps_the_first_ones_wal(db_path, cl
     try:
         first.add_checkin([PainEntry(Region.NECK, 3)])
         Store.open(db_path, clock).close()  # reads the header, tightens the mode, closes
-        done = subprocess.run([sys.executable, "-m", "stretchtui", "--db", str(db_path), "stats"],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "stretchtui", "--db", str(db_path), "stats"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         assert db_path.with_name(db_path.name + "-wal").exists(), "another process deleted the open store's WAL"
         # (through the first store's own connection: peewee's models are bound to the last store opened)
         with first.db.atomic():
             first.db.execute_sql("INSERT INTO setting (key, value, updated_at) VALUES ('probe', '1', '2026-11-21')")
-        seen = subprocess.run([sys.executable, "-c", (
-            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-            "print(c.execute(\"select count(*) from setting where key = 'probe'\").fetchone()[0])"), str(db_path)],
-            capture_output=True, text=True, timeout=60)
+        seen = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                    "print(c.execute(\"select count(*) from setting where key = 'probe'\").fetchone()[0])"
+                ),
+                str(db_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert seen.stdout.strip() == "1", "the first store's later write did not reach other processes"
     finally:
         first.close()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pilot_helpers import open_library, settle, type_text
 from textual.widgets import Checkbox, DataTable, Input, Select
 
-from pilot_helpers import settle, open_library, type_text
 from stretchtui.core.model import Area, Kind, Origin
 from stretchtui.store import Store
 from stretchtui.ui.screens.builder import RoutineBuilder

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pilot_helpers import open_library, settle, type_text
 from textual.widgets import Input, Select, Static
 
-from pilot_helpers import open_library, settle, type_text
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.days import day_label, span_label
@@ -28,7 +28,8 @@ from stretchtui.ui.screens.library import NO_MATCHES, LibraryScreen
 
 PACKAGE = Path(__file__).resolve().parent.parent / "stretchtui"
 ONE_IN_THE_PLURAL = re.compile(
-    r"(?<![\d.])1 (days|exercises|minutes|sessions|routines|reps|steps|times|hours|years|files|backups|items)\b")
+    r"(?<![\d.])1 (days|exercises|minutes|sessions|routines|reps|steps|times|hours|years|files|backups|items)\b"
+)
 
 
 # ---------------------------------------------------------------------- plurals
@@ -41,15 +42,20 @@ def test_plural_agrees_with_the_number_as_shown() -> None:
     assert plural(3, "entry", "entries") == "3 entries"
 
 
-NOUNS = (r"(days|exercises|minutes|sessions|routines|reps|steps|times|hours|years|files|backups|items|weeks|"
-         r"questions|check-ins|notes|entries|values|seconds|months|sets)")
+NOUNS = (
+    r"(days|exercises|minutes|sessions|routines|reps|steps|times|hours|years|files|backups|items|weeks|"
+    r"questions|check-ins|notes|entries|values|seconds|months|sets)"
+)
 
 
 def _constant(node: ast.expr) -> bool:
     """An expression of UPPER_CASE constants only (a fixed count above one, like HISTORY_DAYS)."""
     names = [n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id != "len"]
-    return bool(names) and all(name.isupper() for name in names) and not any(
-        isinstance(n, ast.Attribute) for n in ast.walk(node))
+    return (
+        bool(names)
+        and all(name.isupper() for name in names)
+        and not any(isinstance(n, ast.Attribute) for n in ast.walk(node))
+    )
 
 
 def test_no_count_meets_its_noun_outside_plural() -> None:
@@ -61,10 +67,14 @@ def test_no_count_meets_its_noun_outside_plural() -> None:
             if not isinstance(node, ast.JoinedStr):
                 continue
             parts = node.values
-            for value, text in zip(parts, parts[1:]):
-                if (isinstance(value, ast.FormattedValue) and isinstance(text, ast.Constant)
-                        and isinstance(text.value, str) and re.match(rf" {NOUNS}\b", text.value)
-                        and not _constant(value.value)):
+            for value, text in zip(parts, parts[1:], strict=False):
+                if (
+                    isinstance(value, ast.FormattedValue)
+                    and isinstance(text, ast.Constant)
+                    and isinstance(text.value, str)
+                    and re.match(rf" {NOUNS}\b", text.value)
+                    and not _constant(value.value)
+                ):
                     found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {{{ast.unparse(value.value)}}}")
             for value in parts:
                 if isinstance(value, ast.FormattedValue) and isinstance(value.value, ast.IfExp):
@@ -96,13 +106,17 @@ async def test_one_of_everything_is_said_in_the_singular(make_test_app, store, c
         await settle(pilot)
         routines = app.screen
         routines.query_one("OptionList").highlighted = next(
-            i for i in range(routines.query_one("OptionList").option_count)
-            if routines.query_one("OptionList").get_option_at_index(i).id == "my-single")
+            i
+            for i in range(routines.query_one("OptionList").option_count)
+            if routines.query_one("OptionList").get_option_at_index(i).id == "my-single"
+        )
         await settle(pilot)
         shown += [str(w.render()) for w in app.screen.query(Static)]
         shown += [str(o.prompt) for o in routines.query_one("OptionList")._options]
-    text = "\n".join(shown + [cli, render_markdown(build_report(store.weekly_report_inputs(parse_week("2026-W47")),
-                                                               date(2026, 11, 21)))])
+    text = "\n".join(
+        shown
+        + [cli, render_markdown(build_report(store.weekly_report_inputs(parse_week("2026-W47")), date(2026, 11, 21)))]
+    )
     assert "1 day" in text and "1 exercise" in text
     assert ONE_IN_THE_PLURAL.findall(text) == []
 
@@ -110,27 +124,43 @@ async def test_one_of_everything_is_said_in_the_singular(make_test_app, store, c
 # ---------------------------------------------------------------------- own ids
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("My stretch", "my-stretch"), ("my-stretch", "my-stretch"), ("MY  Morning Four", "my-morning-four"),
-    ("Cat-cow plus", "my-cat-cow-plus"), ("Myriad", "my-myriad"), ("My", "my-untitled"), ("  ", "my-untitled"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("My stretch", "my-stretch"),
+        ("my-stretch", "my-stretch"),
+        ("MY  Morning Four", "my-morning-four"),
+        ("Cat-cow plus", "my-cat-cow-plus"),
+        ("Myriad", "my-myriad"),
+        ("My", "my-untitled"),
+        ("  ", "my-untitled"),
+    ],
+)
 def test_own_ids_carry_the_prefix_once(name: str, expected: str) -> None:
     assert own_id(name) == expected
 
 
 def test_an_own_routine_or_exercise_named_my_gets_one_prefix(store) -> None:
-    routine = store.save_routine(Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),),
-                                         origin=Origin.USER))
-    again = store.save_routine(Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),),
-                                       origin=Origin.USER))
+    routine = store.save_routine(Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),), origin=Origin.USER))
+    again = store.save_routine(Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),), origin=Origin.USER))
     exercise = store.save_exercise(_own_exercise("My stretch"))
     assert (routine.id, again.id, exercise.id) == ("my-stretch", "my-stretch-2", "my-stretch")
 
 
 def _own_exercise(name: str) -> Exercise:
-    return Exercise(id="", name=name, areas=(Area.MID_UPPER_BACK,), kind=Kind.MOBILITY, position=Position.STANDING,
-                    dose=Dose(hold_seconds=30), steps=("Stand tall.",), feel="", cautions=(), intensity=1,
-                    origin=Origin.USER)
+    return Exercise(
+        id="",
+        name=name,
+        areas=(Area.MID_UPPER_BACK,),
+        kind=Kind.MOBILITY,
+        position=Position.STANDING,
+        dose=Dose(hold_seconds=30),
+        steps=("Stand tall.",),
+        feel="",
+        cautions=(),
+        intensity=1,
+        origin=Origin.USER,
+    )
 
 
 # ---------------------------------------------------------------------- sitting hours
@@ -156,11 +186,19 @@ def test_no_hours_are_written_as_sat() -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr):
-                for text, value in zip(node.values, node.values[1:]):
-                    if (isinstance(text, ast.Constant) and isinstance(text.value, str)
-                            and re.search(r"(?<![Yy]ou )\b[Ss]at $", text.value) and isinstance(value, ast.FormattedValue)):
+                for text, value in zip(node.values, node.values[1:], strict=False):
+                    if (
+                        isinstance(text, ast.Constant)
+                        and isinstance(text.value, str)
+                        and re.search(r"(?<![Yy]ou )\b[Ss]at $", text.value)
+                        and isinstance(value, ast.FormattedValue)
+                    ):
                         found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"\b[Ss]at h\b", node.value):
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.search(r"\b[Ss]at h\b", node.value)
+            ):
                 found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert found == []
 
@@ -210,8 +248,7 @@ async def test_across_a_year_boundary_dates_carry_their_year(make_test_app, stor
 
     assert main(["--db", str(db_path), "rest", "--date", "2026-12-30"]) == 0
     assert main(["--db", str(db_path), "rest"]) == 0
-    assert capsys.readouterr().out == ("Wed 30 Dec 2026 is now a rest day.\n"
-                                       "Sat 02 Jan is now a rest day.\n")
+    assert capsys.readouterr().out == ("Wed 30 Dec 2026 is now a rest day.\nSat 02 Jan is now a rest day.\n")
 
     app = make_test_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -236,8 +273,13 @@ def interrupt_after(store: Store, clock, routine_id: str, exercises_done: int) -
     timer.start()
     while timer.phase.exercise_index < exercises_done:
         timer.next()
-    store.start_session(routine.id, routine.name, timer.total_planned_seconds, pain_before=4,
-                        resume_state={"timer": timer.snapshot(), "routine": routine_to_plain(routine)})
+    store.start_session(
+        routine.id,
+        routine.name,
+        timer.total_planned_seconds,
+        pain_before=4,
+        resume_state={"timer": timer.snapshot(), "routine": routine_to_plain(routine)},
+    )
 
 
 async def test_the_resume_dialog_names_the_session_its_start_and_how_far_it_got(make_test_app, store, clock) -> None:
@@ -265,8 +307,9 @@ async def test_a_resume_from_an_earlier_day_names_the_day(make_test_app, store, 
         assert isinstance(app.screen, ResumeScreen)
         text = str(app.screen.query_one(".dialog-question", Static).render())
     total = len(store.routine("one-minute").items)
-    assert text == (f"A session was interrupted: One-Minute Unwind, started Sat 21 Nov at 09:30, "
-                    f"0 of {total} exercises done.")
+    assert text == (
+        f"A session was interrupted: One-Minute Unwind, started Sat 21 Nov at 09:30, 0 of {total} exercises done."
+    )
 
 
 # ---------------------------------------------------------------------- sided steps
@@ -277,8 +320,12 @@ def test_steps_of_one_sided_exercises_name_no_side() -> None:
     'right knee' contradict it half of the time. They speak of the working side instead."""
     sided = [ex for ex in load_library().exercises.values() if ex.dose.sides is Sides.EACH]
     assert len(sided) >= 6
-    named = {ex.id: step for ex in sided for step in (*ex.steps, ex.feel, ex.breathing)
-             if re.search(r"\b(left|right)\b(?! (length|angle|amount|way))", step, re.IGNORECASE)}
+    named = {
+        ex.id: step
+        for ex in sided
+        for step in (*ex.steps, ex.feel, ex.breathing)
+        if re.search(r"\b(left|right)\b(?! (length|angle|amount|way))", step, re.IGNORECASE)
+    }
     assert named == {}
 
 
@@ -326,11 +373,20 @@ async def test_no_settings_help_text_is_cut_off(make_test_app, size) -> None:
 # ---------------------------------------------------------------------- library
 
 
-@pytest.mark.parametrize(("query", "first"), [
-    ("knee hug", "knee-to-chest"), ("knee rolls", "lower-trunk-rotation"), ("knee drops", "lower-trunk-rotation"),
-    ("cat camel", "cat-cow"), ("superman", "locust-lift"), ("press-up", "prone-press-up"),
-    ("press up", "prone-press-up"), ("McKenzie", "prone-press-up"), ("sciatica", "seated-sciatic-nerve-glide"),
-])
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("knee hug", "knee-to-chest"),
+        ("knee rolls", "lower-trunk-rotation"),
+        ("knee drops", "lower-trunk-rotation"),
+        ("cat camel", "cat-cow"),
+        ("superman", "locust-lift"),
+        ("press-up", "prone-press-up"),
+        ("press up", "prone-press-up"),
+        ("McKenzie", "prone-press-up"),
+        ("sciatica", "seated-sciatic-nerve-glide"),
+    ],
+)
 def test_search_finds_common_other_names_first(query: str, first: str) -> None:
     found = LibraryFilter(query=query).apply(load_library().exercises.values())
     assert found and found[0].id == first
@@ -376,8 +432,9 @@ async def test_deleting_an_exercise_a_routine_uses_names_the_routines_first(make
     used = store.save_exercise(_own_exercise("Doorway opener"))
     spare = store.save_exercise(_own_exercise("Wall slide"))
     for name in ("Evening", "Desk quickie"):
-        store.save_routine(Routine(id="", name=name, items=(RoutineItem(used.id), RoutineItem("cat-cow")),
-                                   origin=Origin.USER))
+        store.save_routine(
+            Routine(id="", name=name, items=(RoutineItem(used.id), RoutineItem("cat-cow")), origin=Origin.USER)
+        )
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await open_library(pilot)
@@ -387,8 +444,10 @@ async def test_deleting_an_exercise_a_routine_uses_names_the_routines_first(make
         await pilot.press("delete")
         await settle(pilot)
         assert isinstance(app.screen, NoticeScreen)
-        assert app.screen.text == ("“Doorway opener” is used in your routines “Desk quickie” and “Evening”. Take "
-                                   "it out of those routines first (Routines, e to edit), then delete it.")
+        assert app.screen.text == (
+            "“Doorway opener” is used in your routines “Desk quickie” and “Evening”. Take "
+            "it out of those routines first (Routines, e to edit), then delete it."
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert store.exercise(used.id) is not None

@@ -54,6 +54,7 @@ def json_flag(parser: Parser) -> None:
 
 def plain_argument(convert: Callable[[str], Any] | None) -> Callable[[str], Any]:
     """`convert` (argparse's `type`, None for plain text) after the text rule."""
+
     def check(text: str) -> Any:
         from stretchtui.core.plain_text import problem
 
@@ -66,8 +67,9 @@ def plain_argument(convert: Callable[[str], Any] | None) -> Callable[[str], Any]
     return check
 
 
-def open_store(args: argparse.Namespace, *, reads_only: bool = False, must_exist: bool = False,
-               quick_check: bool = True) -> Store:
+def open_store(
+    args: argparse.Namespace, *, reads_only: bool = False, must_exist: bool = False, quick_check: bool = True
+) -> Store:
     """The one way a command opens its database (store.location.resolve_db_path), on its clock.
     `reads_only` for the commands that only read: a path with no database is refused in one line
     and nothing is created (a mistyped --db must not leave a directory and a database behind), and
@@ -78,14 +80,16 @@ def open_store(args: argparse.Namespace, *, reads_only: bool = False, must_exist
 
     path = resolve_db_path(args.db)
     if (reads_only or must_exist) and not os.path.lexists(path):
-        raise StoreError(f"no database at {path}; nothing was created (check --db, or run stretchtui once to "
-                         "start one)")
+        raise StoreError(
+            f"no database at {path}; nothing was created (check --db, or run stretchtui once to start one)"
+        )
     return Store.open(path, args.clock, quick_check=quick_check, read_only_ok=reads_only)
 
 
 @contextmanager
-def opened_store(args: argparse.Namespace, *, reads_only: bool = False, must_exist: bool = False,
-                 quick_check: bool = True) -> Iterator[Store]:
+def opened_store(
+    args: argparse.Namespace, *, reads_only: bool = False, must_exist: bool = False, quick_check: bool = True
+) -> Iterator[Store]:
     """`open_store`, closed when the block ends, however it ends."""
     store = open_store(args, reads_only=reads_only, must_exist=must_exist, quick_check=quick_check)
     try:

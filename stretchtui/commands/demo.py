@@ -23,10 +23,15 @@ DEMO_FILE_NAME = "stretchtui-demo.db"
 
 def _demo_arguments(demo: Parser) -> None:
     demo.add_argument("--years", type=_years, default=1, metavar="N", help="years of history, 1-50 (default 1)")
-    demo.add_argument("--seed", type=_seed, default=1, metavar="S",
-                      help="the same seed gives the same history (default 1)")
-    demo.add_argument("--db", dest="demo_db", metavar="PATH",
-                      help="write into this new file instead of a temporary one (an existing database is refused)")
+    demo.add_argument(
+        "--seed", type=_seed, default=1, metavar="S", help="the same seed gives the same history (default 1)"
+    )
+    demo.add_argument(
+        "--db",
+        dest="demo_db",
+        metavar="PATH",
+        help="write into this new file instead of a temporary one (an existing database is refused)",
+    )
     demo.add_argument("--no-launch", action="store_true", help="only write the data; print where and how much")
 
 
@@ -84,9 +89,16 @@ def write_demo(path: Path, clock, *, years: int, seed: int):  # -> (Store, list[
 
     store = Store.open(path, clock)
     try:
-        data = demo_export(now=clock.now(), zone=clock.zone, routines=store.routines(),
-                           exercises={ex.id: ex for ex in store.exercises()}, years=years, seed=seed,
-                           day_start_hour=store.day_start_hour(), app_version=__version__)
+        data = demo_export(
+            now=clock.now(),
+            zone=clock.zone,
+            routines=store.routines(),
+            exercises={ex.id: ex for ex in store.exercises()},
+            years=years,
+            seed=seed,
+            day_start_hour=store.day_start_hour(),
+            app_version=__version__,
+        )
         result = store.import_data(data)
     except BaseException:
         store.close()
@@ -102,8 +114,10 @@ def _new_database_path(path: Path) -> Path:
     if path.is_dir():
         raise CliError(f"--db: {path} is a folder; give a file name")
     if (path.exists() and path.stat().st_size > 0) or Path(f"{path}-wal").exists():
-        raise CliError(f"--db: {path} already exists; the demo only writes into a new file "
-                       "(choose another path, or leave out --db for a temporary one)")
+        raise CliError(
+            f"--db: {path} already exists; the demo only writes into a new file "
+            "(choose another path, or leave out --db for a temporary one)"
+        )
     return path
 
 
@@ -112,7 +126,12 @@ def _temporary_path() -> Path:
 
 
 COMMANDS = (
-    Command("demo", "try the app on a made-up history (in a throwaway database)",
-            "Write a made-up but realistic history (sessions, check-ins, rest days, flare-ups) into a new "
-            "database, then open the app on it. Your own data is not touched.", cmd_demo, _demo_arguments),
+    Command(
+        "demo",
+        "try the app on a made-up history (in a throwaway database)",
+        "Write a made-up but realistic history (sessions, check-ins, rest days, flare-ups) into a new "
+        "database, then open the app on it. Your own data is not touched.",
+        cmd_demo,
+        _demo_arguments,
+    ),
 )

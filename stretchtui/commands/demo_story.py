@@ -47,14 +47,29 @@ OWN_ROUTINE_EXERCISES = ("cat-cow", "childs-pose", "pelvic-tilt", "knee-to-chest
 FAVOURITES = ("cat-cow", "childs-pose", "piriformis-stretch")
 
 NOTES = {
-    "flare": ("Bent down for the laundry basket and it caught me.", "Long drive yesterday; stiff all morning.",
-              "Woke up locked up. Heat pad and short walks.", "Carried the shopping up four floors. Regret."),
-    "sitting": ("Deadline week, barely left the chair.", "Two long video calls back to back.",
-                "Forgot to stand up all afternoon."),
-    "good": ("Walked to work, felt loose all day.", "Best morning in weeks.", "Hardly noticed my back today.",
-             "Swam 20 lengths, no twinges."),
-    "plain": ("Bit stiff after the train.", "New chair cushion helps.", "Slept badly, back is grumpy.",
-              "Standing desk for an hour after lunch."),
+    "flare": (
+        "Bent down for the laundry basket and it caught me.",
+        "Long drive yesterday; stiff all morning.",
+        "Woke up locked up. Heat pad and short walks.",
+        "Carried the shopping up four floors. Regret.",
+    ),
+    "sitting": (
+        "Deadline week, barely left the chair.",
+        "Two long video calls back to back.",
+        "Forgot to stand up all afternoon.",
+    ),
+    "good": (
+        "Walked to work, felt loose all day.",
+        "Best morning in weeks.",
+        "Hardly noticed my back today.",
+        "Swam 20 lengths, no twinges.",
+    ),
+    "plain": (
+        "Bit stiff after the train.",
+        "New chair cushion helps.",
+        "Slept badly, back is grumpy.",
+        "Standing desk for an hour after lunch.",
+    ),
 }
 
 
@@ -73,14 +88,25 @@ def check_span(now: datetime, years: int, where: str = "--years") -> int:
     first = now.date() - timedelta(days=years * DAYS_PER_YEAR + 2)
     if first < FIRST_DAY:
         most = (now.date() - FIRST_DAY).days // DAYS_PER_YEAR - 1
-        raise FieldError(where, f"{plural(years, 'year')} back from {now.date()} starts before {FIRST_DAY}, "
-                                f"the earliest day stretchtui keeps; at most {max(most, 0)} here")
+        raise FieldError(
+            where,
+            f"{plural(years, 'year')} back from {now.date()} starts before {FIRST_DAY}, "
+            f"the earliest day stretchtui keeps; at most {max(most, 0)} here",
+        )
     return years
 
 
-def demo_export(*, now: datetime, zone: ZoneInfo, routines: Sequence[Routine], exercises: Mapping[str, Exercise],
-                years: int = 1, seed: int = 1, day_start_hour: int = DEFAULT_DAY_START_HOUR,
-                app_version: str = "") -> dict[str, Any]:
+def demo_export(
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    routines: Sequence[Routine],
+    exercises: Mapping[str, Exercise],
+    years: int = 1,
+    seed: int = 1,
+    day_start_hour: int = DEFAULT_DAY_START_HOUR,
+    app_version: str = "",
+) -> dict[str, Any]:
     """`years` of history ending `now`, as export-format data (for `Store.import_data`).
     `routines` and `exercises` are what the target store holds (built-in ones, usually)."""
     check_span(now, check_years(years, "years"), "years")
@@ -104,8 +130,15 @@ class _Day:
 
 
 class _Story:
-    def __init__(self, rng: random.Random, now: datetime, zone: ZoneInfo, routines: Sequence[Routine],
-                 exercises: Mapping[str, Exercise], day_start_hour: int) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        now: datetime,
+        zone: ZoneInfo,
+        routines: Sequence[Routine],
+        exercises: Mapping[str, Exercise],
+        day_start_hour: int,
+    ) -> None:
         self.rng = rng
         self.now = now.astimezone(UTC)
         self.zone = zone
@@ -166,14 +199,22 @@ class _Story:
 
     def _settings_and_library(self, first: date) -> None:
         # Answered (all "no") on the story's last morning, so the demo opens on Today, not on the questions.
-        self.bundle.settings = {"safety_answers": {key: False for key in QUESTION_KEYS},
-                                "safety_answered_at": self.now.isoformat()}
+        self.bundle.settings = {
+            "safety_answers": {key: False for key in QUESTION_KEYS},
+            "safety_answered_at": self.now.isoformat(),
+        }
         self.bundle.favourites = [ex for ex in FAVOURITES if ex in self.exercises]
         items = tuple(RoutineItem(ex) for ex in OWN_ROUTINE_EXERCISES if ex in self.exercises)
         if len(items) >= 2:
             created = self.local(first + timedelta(days=20), 21 * 60 + 10)
-            own = Routine(id=f"{USER_ID_PREFIX}morning-four", name="My Morning Four", items=items,
-                          description="The four that help most before work.", origin=Origin.USER, uuid=self.uuid())
+            own = Routine(
+                id=f"{USER_ID_PREFIX}morning-four",
+                name="My Morning Four",
+                items=items,
+                description="The four that help most before work.",
+                origin=Origin.USER,
+                uuid=self.uuid(),
+            )
             if created <= self.now:
                 self.bundle.routines.append(OwnRoutine(own, created, created))
                 self.routines[own.id] = own
@@ -273,12 +314,23 @@ class _Story:
         if pain_before is not None and status != "discarded" and rng.random() < 0.95:
             relief = rng.choice((0, 1, 1, 1, 2, 2)) if status == "complete" else rng.choice((-1, 0, 1))
             pain_after = max(0, min(10, pain_before - relief))
-        self.bundle.sessions.append({
-            "uuid": self.uuid(), "routine_id": routine.id or None, "routine_name": routine.name,
-            "source": "live", "status": status,
-            "started_at": started, **self.stamp(started), "ended_at": ended,
-            "planned_seconds": sum(p.seconds for p in phases), "active_seconds": round(active, 3),
-            "pain_before": pain_before, "pain_after": pain_after, "steps": steps})
+        self.bundle.sessions.append(
+            {
+                "uuid": self.uuid(),
+                "routine_id": routine.id or None,
+                "routine_name": routine.name,
+                "source": "live",
+                "status": status,
+                "started_at": started,
+                **self.stamp(started),
+                "ended_at": ended,
+                "planned_seconds": sum(p.seconds for p in phases),
+                "active_seconds": round(active, 3),
+                "pain_before": pain_before,
+                "pain_after": pain_after,
+                "steps": steps,
+            }
+        )
 
     def _step(self, index: int, phase: Phase, *, hurt: bool, pain: int) -> dict[str, Any]:
         """One step row as the timer records it: a hold that ran out took exactly its seconds;
@@ -295,10 +347,17 @@ class _Story:
             pace = phase.seconds_per_rep
             reps_done = phase.reps if outcome == "done" else min(phase.reps, int(actual // pace) if pace else 0)
         return {
-            "uuid": self.uuid(), "step_index": index, "exercise_id": phase.exercise_id,
-            "exercise_name": phase.exercise_name, "set_number": phase.set_number, "side": phase.side.value,
-            "planned_hold_seconds": 0 if reps else phase.seconds, "actual_hold_seconds": round(actual, 3),
-            "planned_reps": phase.reps if reps else 0, "reps_done": reps_done, "outcome": outcome,
+            "uuid": self.uuid(),
+            "step_index": index,
+            "exercise_id": phase.exercise_id,
+            "exercise_name": phase.exercise_name,
+            "set_number": phase.set_number,
+            "side": phase.side.value,
+            "planned_hold_seconds": 0 if reps else phase.seconds,
+            "actual_hold_seconds": round(actual, 3),
+            "planned_reps": phase.reps if reps else 0,
+            "reps_done": reps_done,
+            "outcome": outcome,
             "hurt_pain": min(10, max(pain + 2, rng.randint(4, 7))) if outcome == "hurt" else None,
         }
 
@@ -314,26 +373,44 @@ class _Story:
         if at > self.now:
             return
         minutes = self.rng.choice((5, 8, 10, 10, 15))
-        self.bundle.sessions.append({
-            "uuid": self.uuid(), "routine_id": routine.id, "routine_name": routine.name, "source": "backfill",
-            "status": "complete", "started_at": at, **self.stamp(at), "ended_at": at,
-            "planned_seconds": sum(p.seconds for p in self.plans[routine.id]), "active_seconds": float(minutes * 60),
-            "pain_before": None, "pain_after": None, "steps": []})
+        self.bundle.sessions.append(
+            {
+                "uuid": self.uuid(),
+                "routine_id": routine.id,
+                "routine_name": routine.name,
+                "source": "backfill",
+                "status": "complete",
+                "started_at": at,
+                **self.stamp(at),
+                "ended_at": at,
+                "planned_seconds": sum(p.seconds for p in self.plans[routine.id]),
+                "active_seconds": float(minutes * 60),
+                "pain_before": None,
+                "pain_after": None,
+                "steps": [],
+            }
+        )
 
     # ------------------------------------------------------------------ check-ins and rest days
 
     def _checkin(self, plan: _Day, weekday: bool) -> None:
         rng = self.rng
-        at = self.local(plan.day, rng.uniform(7 * 60, 9 * 60) if rng.random() < 0.55
-                        else rng.uniform(20 * 60, 22 * 60 + 45))
+        at = self.local(
+            plan.day, rng.uniform(7 * 60, 9 * 60) if rng.random() < 0.55 else rng.uniform(20 * 60, 22 * 60 + 45)
+        )
         if at > self.now:
             return
         pains = [{"region": "lower-back", "side": "", "pain": plan.pain}]
         if rng.random() < 0.2:
             pains.append({"region": "neck", "side": "", "pain": rng.randint(1, 4)})
         if rng.random() < 0.1 or (plan.flare and rng.random() < 0.5):
-            pains.append({"region": "hips-buttocks", "side": rng.choice(("left", "right")),
-                          "pain": max(1, plan.pain - rng.randint(0, 2))})
+            pains.append(
+                {
+                    "region": "hips-buttocks",
+                    "side": rng.choice(("left", "right")),
+                    "pain": max(1, plan.pain - rng.randint(0, 2)),
+                }
+            )
         if plan.flare and rng.random() < 0.3:
             pains.append({"region": "leg", "side": "left", "pain": rng.randint(3, 6)})
         sitting = None
@@ -345,10 +422,19 @@ class _Story:
         if not plan.flare and rng.random() < 0.04:
             pains = []  # only hours and maybe a note: pain not noted that day
             sitting = sitting if sitting is not None or note else 1.0
-        self.bundle.checkins.append({
-            "uuid": self.uuid(), "at": at, **self.stamp(at), "source": "cli" if rng.random() < 0.2 else "app",
-            "sitting_hours": sitting, "no_comfortable_position": plan.flare and rng.random() < 0.4,
-            "note": note, "session_uuid": None, "pains": pains})
+        self.bundle.checkins.append(
+            {
+                "uuid": self.uuid(),
+                "at": at,
+                **self.stamp(at),
+                "source": "cli" if rng.random() < 0.2 else "app",
+                "sitting_hours": sitting,
+                "no_comfortable_position": plan.flare and rng.random() < 0.4,
+                "note": note,
+                "session_uuid": None,
+                "pains": pains,
+            }
+        )
 
     def _note(self, plan: _Day, sitting: float | None) -> str:
         rng = self.rng
@@ -363,6 +449,6 @@ class _Story:
     def _rest_mark(self, plan: _Day) -> None:
         at = self.local(plan.day, self.rng.uniform(19 * 60, 22 * 60))
         if at <= self.now:
-            self.bundle.day_marks.append({"uuid": self.uuid(), "day": plan.day, "kind": "rest", "at": at,
-                                          "zone": self.zone.key})
-
+            self.bundle.day_marks.append(
+                {"uuid": self.uuid(), "day": plan.day, "kind": "rest", "at": at, "zone": self.zone.key}
+            )

@@ -82,13 +82,27 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 COMMANDS = (
-    Command("entries", "list sessions, check-ins and rest or flare days with their ids",
-            "List what you recorded, newest first, each with a short id that never changes (for `stretchtui "
-            "remove ID`). Without --since: the last 30 days.", cmd_entries, _entries_arguments),
-    Command("remove", "remove one session, check-in or rest/flare day (undo brings it back)",
-            "Remove one entry by the id `stretchtui entries` lists (at least 4 characters of it). It leaves every "
-            "streak, chart and report at once; `stretchtui undo` brings it back within 30 days, and an import "
-            "never brings it back.", cmd_remove, _remove_arguments),
-    Command("undo", "bring back the last removed entry",
-            "Bring back the entry removed last (kept for 30 days), exactly as it was.", cmd_undo),
+    Command(
+        "entries",
+        "list sessions, check-ins and rest or flare days with their ids",
+        "List what you recorded, newest first, each with a short id that never changes (for `stretchtui "
+        "remove ID`). Without --since: the last 30 days.",
+        cmd_entries,
+        _entries_arguments,
+    ),
+    Command(
+        "remove",
+        "remove one session, check-in or rest/flare day (undo brings it back)",
+        "Remove one entry by the id `stretchtui entries` lists (at least 4 characters of it). It leaves every "
+        "streak, chart and report at once; `stretchtui undo` brings it back within 30 days, and an import "
+        "never brings it back.",
+        cmd_remove,
+        _remove_arguments,
+    ),
+    Command(
+        "undo",
+        "bring back the last removed entry",
+        "Bring back the entry removed last (kept for 30 days), exactly as it was.",
+        cmd_undo,
+    ),
 )

@@ -18,14 +18,24 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 
 def _export_arguments(parser: Parser) -> None:
-    parser.add_argument("--format", choices=["json", "csv"], default="json",
-                        help="json (default; can be imported) or csv (one file per table, in a new folder)")
-    parser.add_argument("--output", metavar="FILE",
-                        help="where to write; '-' for standard output (json only); "
-                             "default stretchtui-export-DATE.json (or a folder for csv) here")
-    parser.add_argument("--force", action="store_true",
-                        help="replace an existing output file, or a folder an earlier CSV export wrote "
-                             "(never the database or anything in its folder's backups/)")
+    parser.add_argument(
+        "--format",
+        choices=["json", "csv"],
+        default="json",
+        help="json (default; can be imported) or csv (one file per table, in a new folder)",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="where to write; '-' for standard output (json only); "
+        "default stretchtui-export-DATE.json (or a folder for csv) here",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output file, or a folder an earlier CSV export wrote "
+        "(never the database or anything in its folder's backups/)",
+    )
 
 
 def _import_arguments(parser: Parser) -> None:
@@ -52,15 +62,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     with opened_store(args, reads_only=True) as store:  # a mistyped --db creates nothing
         if output is None:
             day = today(store.clock, store.day_start_hour())
-            output = _checked(args, database, f"stretchtui-export-{day.isoformat()}"
-                              + (".json" if args.format == "json" else ""))
+            output = _checked(
+                args, database, f"stretchtui-export-{day.isoformat()}" + (".json" if args.format == "json" else "")
+            )
         if args.format == "csv":
             counts = _write_csv(store, output, database, args.force, left_out)
         elif str(output) == "-":
             counts = _write_json(store, sys.stdout, left_out)
         else:
-            write_output_file(output, database, lambda handle: counts.update(_write_json(store, handle, left_out)),
-                              force=args.force)
+            write_output_file(
+                output, database, lambda handle: counts.update(_write_json(store, handle, left_out)), force=args.force
+            )
     for line in left_out:
         print(f"export: {line}", file=sys.stderr)
     if str(output) != "-":
@@ -68,8 +80,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if left_out:
         from stretchtui.core.vocabulary import plural
 
-        print(f"export: {plural(len(left_out), 'record')} with values that cannot be read (named above); "
-              "everything else is in the export. `stretchtui doctor` lists the damaged values.", file=sys.stderr)
+        print(
+            f"export: {plural(len(left_out), 'record')} with values that cannot be read (named above); "
+            "everything else is in the export. `stretchtui doctor` lists the damaged values.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -120,6 +135,7 @@ def _write_csv(store, folder: Path, database: Path, force: bool, left_out) -> Co
             if section not in counted:
                 counted.add(section)
                 counts.update(read)
+
         return write
 
     with store.db.atomic(lock_type="DEFERRED"):  # one snapshot for every table
@@ -217,11 +233,20 @@ def _check_against_library(entries, clock) -> Counter:
 
 
 COMMANDS = (
-    Command("export", "write all your data to a JSON file (or CSV tables)",
-            "Write your own exercises and routines, sessions with their steps, check-ins, rest days and settings "
-            "to a file (mode 0600). The format is documented in docs/export-format.md.",
-            cmd_export, _export_arguments),
-    Command("import", "merge an export file into your data (by UUID; twice adds nothing)",
-            "Check a stretchtui export file completely, then merge it in one transaction. Records already here "
-            "(same UUID) are left as they are.", cmd_import, _import_arguments),
+    Command(
+        "export",
+        "write all your data to a JSON file (or CSV tables)",
+        "Write your own exercises and routines, sessions with their steps, check-ins, rest days and settings "
+        "to a file (mode 0600). The format is documented in docs/export-format.md.",
+        cmd_export,
+        _export_arguments,
+    ),
+    Command(
+        "import",
+        "merge an export file into your data (by UUID; twice adds nothing)",
+        "Check a stretchtui export file completely, then merge it in one transaction. Records already here "
+        "(same UUID) are left as they are.",
+        cmd_import,
+        _import_arguments,
+    ),
 )

@@ -35,8 +35,7 @@ def launch_app(args: argparse.Namespace, **options) -> int:
     if (read_only := inspect_file(path, writing=True).read_only) is not None:
         raise read_only.error()
     try:
-        return run_app(open_store=partial(open_store, args), clock=clock, theme=peek_setting(path, "theme"),
-                       **options)
+        return run_app(open_store=partial(open_store, args), clock=clock, theme=peek_setting(path, "theme"), **options)
     except StoreError as error:
         from stretchtui.store.maintenance import DatabaseDamaged
 
@@ -89,6 +88,11 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 COMMANDS = (
-    Command("start", "open the app on a routine", "Open the app on a routine (ids: stretchtui routines).",
-            cmd_start, _start_arguments),
+    Command(
+        "start",
+        "open the app on a routine",
+        "Open the app on a routine (ids: stretchtui routines).",
+        cmd_start,
+        _start_arguments,
+    ),
 )

@@ -12,8 +12,12 @@ from stretchtui.commands.registry import Command
 def _exercises_arguments(parser: Parser) -> None:
     from stretchtui.core.vocabulary import Area
 
-    parser.add_argument("--area", choices=[a.value for a in Area], metavar="AREA",
-                        help="only exercises for this area: " + ", ".join(a.value for a in Area))
+    parser.add_argument(
+        "--area",
+        choices=[a.value for a in Area],
+        metavar="AREA",
+        help="only exercises for this area: " + ", ".join(a.value for a in Area),
+    )
     json_flag(parser)
 
 
@@ -49,8 +53,10 @@ def cmd_routines(args: argparse.Namespace) -> int:
     width = max((len(r.id) for r in routines), default=0)
     for routine in routines:
         own = " (own)" if routine.editable else ""
-        print(f"{routine.id:<{width}}  {routine.name}{own}  "
-              f"[{format_duration(routine.duration_seconds(index))}, {plural(len(routine.items), 'exercise')}]")
+        print(
+            f"{routine.id:<{width}}  {routine.name}{own}  "
+            f"[{format_duration(routine.duration_seconds(index))}, {plural(len(routine.items), 'exercise')}]"
+        )
     return 0
 
 
@@ -58,11 +64,20 @@ def _suggest_arguments(parser: Parser) -> None:
     from stretchtui.core.settings import BY_KEY
 
     minutes, place = BY_KEY["suggest_minutes"], BY_KEY["suggest_place"]
-    parser.add_argument("--minutes", type=int, choices=minutes.choices, default=None, metavar="M",
-                        help=f"minutes available: {minutes.in_words()} (default: your last choice, "
-                             f"else {minutes.default})")
-    parser.add_argument("--place", choices=place.choices, default=None,
-                        help=f"where you are: {place.in_words()} (default: your last choice, else {place.default})")
+    parser.add_argument(
+        "--minutes",
+        type=int,
+        choices=minutes.choices,
+        default=None,
+        metavar="M",
+        help=f"minutes available: {minutes.in_words()} (default: your last choice, else {minutes.default})",
+    )
+    parser.add_argument(
+        "--place",
+        choices=place.choices,
+        default=None,
+        help=f"where you are: {place.in_words()} (default: your last choice, else {place.default})",
+    )
     json_flag(parser)
 
 
@@ -94,11 +109,15 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 COMMANDS = (
-    Command("exercises", "list the exercise library", "List the exercise library.", cmd_exercises,
-            _exercises_arguments),
-    Command("routines", "list built-in and own routines", "List built-in and own routines.", cmd_routines,
-            json_flag),
-    Command("suggest", "today's suggested routine and why",
-            "Today's suggested routine, from your recent pain and sitting notes.", cmd_suggest,
-            _suggest_arguments),
+    Command(
+        "exercises", "list the exercise library", "List the exercise library.", cmd_exercises, _exercises_arguments
+    ),
+    Command("routines", "list built-in and own routines", "List built-in and own routines.", cmd_routines, json_flag),
+    Command(
+        "suggest",
+        "today's suggested routine and why",
+        "Today's suggested routine, from your recent pain and sitting notes.",
+        cmd_suggest,
+        _suggest_arguments,
+    ),
 )

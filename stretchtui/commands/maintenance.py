@@ -21,8 +21,11 @@ def _restore_arguments(parser: Parser) -> None:
 
 
 def _doctor_arguments(parser: Parser) -> None:
-    parser.add_argument("--fix", action="store_true",
-                        help="make files 0600 and stretchtui's directories 0700 (never through a symbolic link)")
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="make files 0600 and stretchtui's directories 0700 (never through a symbolic link)",
+    )
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -62,15 +65,28 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 COMMANDS = (
-    Command("backup", "copy the database into a checked backup file",
-            "Copy the database, even while the app runs, into a private file checked with SQLite's "
-            "integrity_check. Default: backups/ beside the database, with the time in the name.",
-            cmd_backup, _backup_arguments),
-    Command("restore", "replace the database with a backup (the replaced one is kept)",
-            "Replace the database with a backup, after checking it. Refused while stretchtui has the database "
-            "open. The database it replaces is kept in backups/.", cmd_restore, _restore_arguments),
-    Command("doctor", "check the database, its file modes and backups",
-            "Check the database (schema, quick_check, integrity_check, every stored value, WAL), file and "
-            "directory modes, the file system and the age of the last backup. Reads only; exits 1 on a problem.",
-            cmd_doctor, _doctor_arguments),
+    Command(
+        "backup",
+        "copy the database into a checked backup file",
+        "Copy the database, even while the app runs, into a private file checked with SQLite's "
+        "integrity_check. Default: backups/ beside the database, with the time in the name.",
+        cmd_backup,
+        _backup_arguments,
+    ),
+    Command(
+        "restore",
+        "replace the database with a backup (the replaced one is kept)",
+        "Replace the database with a backup, after checking it. Refused while stretchtui has the database "
+        "open. The database it replaces is kept in backups/.",
+        cmd_restore,
+        _restore_arguments,
+    ),
+    Command(
+        "doctor",
+        "check the database, its file modes and backups",
+        "Check the database (schema, quick_check, integrity_check, every stored value, WAL), file and "
+        "directory modes, the file system and the age of the last backup. Reads only; exits 1 on a problem.",
+        cmd_doctor,
+        _doctor_arguments,
+    ),
 )

@@ -31,8 +31,18 @@ class Command(NamedTuple):  # not a dataclass: the app's launch imports this bef
     arguments: Callable[[Parser], None] = no_arguments  # adds its arguments; called only when needed
 
 
-THEMES: tuple[str, ...] = ("tracking", "library", "launch", "exchange", "report", "entries", "safety",
-                           "maintenance", "serve", "demo")
+THEMES: tuple[str, ...] = (
+    "tracking",
+    "library",
+    "launch",
+    "exchange",
+    "report",
+    "entries",
+    "safety",
+    "maintenance",
+    "serve",
+    "demo",
+)
 """Modules under stretchtui.commands holding commands, in the order `stretchtui --help` lists them.
 The commands a status line runs often come first: they are found after one import."""
 

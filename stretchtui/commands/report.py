@@ -13,12 +13,20 @@ from stretchtui.store.location import resolve_db_path
 def _report_arguments(parser: Parser) -> None:
     parser.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: this week)")
     # The names of core.report.RENDERERS, written out: importing it here would slow every command.
-    parser.add_argument("--format", choices=["md", "html"], default="md",
-                        help="md (Markdown, the default) or html (one self-contained page)")
-    parser.add_argument("--output", metavar="FILE",
-                        help="write to FILE (readable only by you) instead of the terminal; '-' for the terminal")
-    parser.add_argument("--force", action="store_true",
-                        help="replace FILE if it exists (never the database or its backups)")
+    parser.add_argument(
+        "--format",
+        choices=["md", "html"],
+        default="md",
+        help="md (Markdown, the default) or html (one self-contained page)",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write to FILE (readable only by you) instead of the terminal; '-' for the terminal",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (never the database or its backups)"
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -63,8 +71,12 @@ def _for_stdout(render, report, fmt: str) -> str:  # (renderer, WeeklyReport, "m
 
 
 COMMANDS = (
-    Command("report", "a week's report for a physiotherapist (Markdown or HTML)",
-            "One ISO week on a page: days done, minutes and sessions, pain and sitting against the week before, "
-            "relief per exercise, steps that hurt, flare and rest days, check-in notes.",
-            cmd_report, _report_arguments),
+    Command(
+        "report",
+        "a week's report for a physiotherapist (Markdown or HTML)",
+        "One ISO week on a page: days done, minutes and sessions, pain and sitting against the week before, "
+        "relief per exercise, steps that hurt, flare and rest days, check-in notes.",
+        cmd_report,
+        _report_arguments,
+    ),
 )

@@ -27,16 +27,22 @@ def _safety_arguments(parser: Parser) -> None:
     from stretchtui.core.safety import QUESTION_KEYS
     from stretchtui.core.vocabulary import Condition
 
-    parser.add_argument("--answers", metavar="none|KEY,KEY",
-                        help="save answers without asking: 'none' (every answer no) or the keys answered yes "
-                             "(every other question no). Keys: " + ", ".join(QUESTION_KEYS))
-    parser.add_argument("--conditions", metavar="C,C",
-                        help="set your conditions ('' or none clears them): "
-                             + ", ".join(c.value for c in Condition))
+    parser.add_argument(
+        "--answers",
+        metavar="none|KEY,KEY",
+        help="save answers without asking: 'none' (every answer no) or the keys answered yes "
+        "(every other question no). Keys: " + ", ".join(QUESTION_KEYS),
+    )
+    parser.add_argument(
+        "--conditions",
+        metavar="C,C",
+        help="set your conditions ('' or none clears them): " + ", ".join(c.value for c in Condition),
+    )
     parser.add_argument("--json", action="store_true", help="print the state as JSON (after any change)")
 
 
 # --- reading the options (before anything is opened) ------------------------------------------
+
 
 def _items(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
@@ -50,8 +56,10 @@ def parse_answers(text: str) -> dict[str, bool]:
     if items == [NONE]:
         return {}
     if not items or NONE in items:
-        raise CliError(f"--answers: give {NONE} (every answer no) or the keys answered yes, "
-                       f"separated by commas; the keys are: {', '.join(QUESTION_KEYS)}")
+        raise CliError(
+            f"--answers: give {NONE} (every answer no) or the keys answered yes, "
+            f"separated by commas; the keys are: {', '.join(QUESTION_KEYS)}"
+        )
     try:
         return {key: True for key in check_answer_keys(items)}
     except ValueError as error:
@@ -72,6 +80,7 @@ def parse_conditions(text: str) -> list[str]:
 
 
 # --- the command --------------------------------------------------------------------------------
+
 
 def cmd_safety(args: argparse.Namespace) -> int:
     answers = parse_answers(args.answers) if args.answers is not None else None
@@ -114,13 +123,14 @@ def _ask(args: argparse.Namespace) -> int:
     from stretchtui.core.safety import QUESTIONS
 
     print(f"A quick safety check: {len(QUESTIONS)} questions about the back pain you have now. Answer y or n.")
-    print("Nothing here is a diagnosis: a yes means stretchtui suggests no routine and tells you whom to see, "
-          "and how soon.")
+    print(
+        "Nothing here is a diagnosis: a yes means stretchtui suggests no routine and tells you whom to see, "
+        "and how soon."
+    )
     answers: dict[str, bool] = {}
     try:
         for number, question in enumerate(QUESTIONS, 1):
-            answers[question.key] = _answer(f"{number}/{len(QUESTIONS)} {question.text} [y/n] ", number,
-                                            question.key)
+            answers[question.key] = _answer(f"{number}/{len(QUESTIONS)} {question.text} [y/n] ", number, question.key)
     except KeyboardInterrupt:
         print()
         print("stretchtui: stopped; nothing saved", file=sys.stderr)
@@ -192,22 +202,32 @@ def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
     if check.ask_again:
         print("Please answer them again:")
         for reason in check.ask_again:
-            tail = "" if check.red_flag else (" (no routine until then)" if reason.blocks
-                                              else " (gentle mobility only until then)")
+            tail = (
+                ""
+                if check.red_flag
+                else (" (no routine until then)" if reason.blocks else " (gentle mobility only until then)")
+            )
             print(f"  - {reason.text}{tail}")
     for line in advice_for(check) or (CLEAR_TEXT,):
         print(line)
     print(f"Conditions: {conditions_text(sorted(profile.conditions))}.")
     if how_to:
-        print("To answer: stretchtui safety in a terminal asks each question; for a script, "
-              "stretchtui safety --answers none when every answer is no, or --answers KEY,KEY with the keys "
-              "answered yes: " + ", ".join(QUESTION_KEYS) + ".")
+        print(
+            "To answer: stretchtui safety in a terminal asks each question; for a script, "
+            "stretchtui safety --answers none when every answer is no, or --answers KEY,KEY with the keys "
+            "answered yes: " + ", ".join(QUESTION_KEYS) + "."
+        )
     return 0
 
 
 COMMANDS = (
-    Command("safety", "answer the safety questions, set health conditions, or show them",
-            "In a terminal, with no options: ask the safety questions one by one (y or n) and save the answers. "
-            "Otherwise: show the answers, conditions and any reason to answer again. Not medical advice; "
-            "nothing here diagnoses.", cmd_safety, _safety_arguments),
+    Command(
+        "safety",
+        "answer the safety questions, set health conditions, or show them",
+        "In a terminal, with no options: ask the safety questions one by one (y or n) and save the answers. "
+        "Otherwise: show the answers, conditions and any reason to answer again. Not medical advice; "
+        "nothing here diagnoses.",
+        cmd_safety,
+        _safety_arguments,
+    ),
 )

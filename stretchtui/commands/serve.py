@@ -18,15 +18,23 @@ from stretchtui.commands.registry import Command
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-HOST_NAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?")
+HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?"
+)
 
 
 def _serve_arguments(parser: Parser) -> None:
-    parser.add_argument("--host", default=DEFAULT_HOST,
-                        help=f"address to listen on (default {DEFAULT_HOST}, this machine only)")
-    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="PORT",
-                        help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})")
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}, this machine only)"
+    )
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        metavar="PORT",
+        help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})",
+    )
 
 
 def _port(text: str) -> int:
@@ -93,8 +101,9 @@ def check_can_listen(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as error:
-            raise CliError(f"cannot listen on {host} port {port}: {error.strerror} "
-                           "(choose another --port or --host)") from None
+            raise CliError(
+                f"cannot listen on {host} port {port}: {error.strerror} (choose another --port or --host)"
+            ) from None
 
 
 def app_command(db_path: object) -> str:
@@ -110,9 +119,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with opened_store(args) as store:  # creates, migrates and checks the database once, before any tab opens it
         db_path = store.path
     if not loopback:
-        print(f"stretchtui: warning: serving on {args.host} port {args.port} with no login; anyone who can "
-              "reach this address can use the app and your data (an SSH tunnel to 127.0.0.1 is safer)",
-              file=sys.stderr)
+        print(
+            f"stretchtui: warning: serving on {args.host} port {args.port} with no login; anyone who can "
+            "reach this address can use the app and your data (an SSH tunnel to 127.0.0.1 is safer)",
+            file=sys.stderr,
+        )
     run_server(app_command(db_path), args.host, args.port)
     return 0
 
@@ -129,7 +140,12 @@ def run_server(command: str, host: str, port: int) -> None:
 
 
 COMMANDS = (
-    Command("serve", "use the app in a web browser (no login: loopback only by default)",
-            "Serve the app to a web browser. There is no login: keep the default loopback address and reach it "
-            "from elsewhere through an SSH tunnel.", cmd_serve, _serve_arguments),
+    Command(
+        "serve",
+        "use the app in a web browser (no login: loopback only by default)",
+        "Serve the app to a web browser. There is no login: keep the default loopback address and reach it "
+        "from elsewhere through an SSH tunnel.",
+        cmd_serve,
+        _serve_arguments,
+    ),
 )

@@ -124,8 +124,14 @@ class AddressGuard:
             origin_port = parts.port
         except ValueError:
             return False
-        if (split is None or parts.scheme not in DEFAULT_PORTS or not parts.hostname
-                or parts.username is not None or parts.path not in ("", "/") or parts.query):
+        if (
+            split is None
+            or parts.scheme not in DEFAULT_PORTS
+            or not parts.hostname
+            or parts.username is not None
+            or parts.path not in ("", "/")
+            or parts.query
+        ):
             return False
         default = DEFAULT_PORTS[parts.scheme]
         name, port = split
@@ -149,10 +155,17 @@ def forbidden(reason: str) -> web.HTTPForbidden:
 class GuardedServer(Server):
     """textual-serve's server with the Host, Origin and token checks, and a page of our own."""
 
-    def __init__(self, command: str, host: str, port: int, *, url: str,
-                 token: str | None = None, announce: Callable[[str], None] | None = None) -> None:
-        super().__init__(command, host=host, port=port, title="stretchtui", public_url=url,
-                         templates_path=WEB)
+    def __init__(
+        self,
+        command: str,
+        host: str,
+        port: int,
+        *,
+        url: str,
+        token: str | None = None,
+        announce: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(command, host=host, port=port, title="stretchtui", public_url=url, templates_path=WEB)
         self.token = token or new_token()
         self.guard = AddressGuard(host, port)
         self.announce = announce or (lambda line: print(line, flush=True))
@@ -171,9 +184,9 @@ class GuardedServer(Server):
         return given is not None and secrets.compare_digest(given.encode(), self.token.encode())
 
     @web.middleware
-    async def check_request(self, request: web.Request,
-                            handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-                            ) -> web.StreamResponse:
+    async def check_request(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
         host = request.headers.get("Host")
         if not self.guard.host_allowed(host):
             raise forbidden("this server does not answer to that Host")
@@ -195,13 +208,15 @@ class GuardedServer(Server):
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.check_request])
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path), autoescape=True)
-        app.add_routes([
-            web.get("/", self.handle_index, name="index"),
-            web.get("/ws", self.handle_websocket, name="websocket"),
-            web.get("/download/{key}", self.handle_download, name="download"),
-            web.static("/static", self.statics_path, name="static"),  # no directory listings
-            web.static("/assets", ASSETS, name="assets"),
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, name="static"),  # no directory listings
+                web.static("/assets", ASSETS, name="assets"),
+            ]
+        )
         app.on_response_prepare.append(self.add_headers)
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
@@ -210,17 +225,25 @@ class GuardedServer(Server):
     async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
         host = request.headers["Host"]  # checked by check_request; the browser may know us by another
         websocket_url = f"ws://{host}/ws"  # address (a tunnel's port), so the page points back at that
-        context = {"font_size": min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 64),
-                   "app_websocket_url": websocket_url}
+        context = {
+            "font_size": min(max(to_int(request.query.get("fontsize", "16"), 16), 6), 64),
+            "app_websocket_url": websocket_url,
+        }
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
-        response.set_cookie(cookie_name(split_host(host)[1]), self.token,  # type: ignore[index]
-                            path="/", httponly=True, samesite="Strict")
+        response.set_cookie(
+            cookie_name(split_host(host)[1]),
+            self.token,  # type: ignore[index]
+            path="/",
+            httponly=True,
+            samesite="Strict",
+        )
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Content-Security-Policy"] = (
             "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data:; font-src 'self'; connect-src 'self' ws://{host}; "
-            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        )
         return response
 
     async def on_startup(self, app: web.Application) -> None:
@@ -239,6 +262,11 @@ class GuardedServer(Server):
             loop.add_signal_handler(signal.SIGTERM, self.request_exit)
         except NotImplementedError:
             pass
-        web.run_app(self._make_app(), host=self.host, port=self.port, handle_signals=False, loop=loop,
-                    print=lambda *_args: self.announce(
-                        f"stretchtui: serving on {self.start_url} (Ctrl+C to stop)"))
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            handle_signals=False,
+            loop=loop,
+            print=lambda *_args: self.announce(f"stretchtui: serving on {self.start_url} (Ctrl+C to stop)"),
+        )

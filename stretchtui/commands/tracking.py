@@ -61,11 +61,14 @@ def _minutes(text: str) -> int:
 
 def _record_arguments(parser: Parser) -> None:
     parser.add_argument("routine", metavar="ROUTINE_ID", nargs="?", help="the routine you did (optional)")
-    parser.add_argument("--at", metavar="ISO8601",
-                        help="when you started: local time without an offset (2026-11-21T07:30), "
-                             "or an instant with one; default now")
-    parser.add_argument("--minutes", type=_minutes, metavar="N",
-                        help="how long, 1-240 (default: the routine's duration)")
+    parser.add_argument(
+        "--at",
+        metavar="ISO8601",
+        help="when you started: local time without an offset (2026-11-21T07:30), or an instant with one; default now",
+    )
+    parser.add_argument(
+        "--minutes", type=_minutes, metavar="N", help="how long, 1-240 (default: the routine's duration)"
+    )
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -91,8 +94,9 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 def _log_arguments(parser: Parser) -> None:
     parser.add_argument("--pain", type=_pain, metavar="N", help="pain from 0 to 10 (or only --sitting or --note)")
-    parser.add_argument("--area", type=_region, metavar="AREA",
-                        help="lower-back (default), mid-upper-back, neck, hips-buttocks or leg")
+    parser.add_argument(
+        "--area", type=_region, metavar="AREA", help="lower-back (default), mid-upper-back, neck, hips-buttocks or leg"
+    )
     parser.add_argument("--side", choices=["left", "right"], help="left or right, if one side")
     parser.add_argument("--sitting", metavar="H", help="hours sat today, 0-24 in halves (7 or 7.5)")
     parser.add_argument("--note", metavar="TEXT", default="", help="a short note")
@@ -128,10 +132,14 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 def _rest_arguments(parser: Parser) -> None:
     parser.add_argument("--date", type=day_argument, metavar="YYYY-MM-DD", help="the day (default today)")
-    parser.add_argument("--flare", action="store_true",
-                        help="mark a flare day instead: pain kept you from stretching (also keeps a streak alive)")
-    parser.add_argument("--force", action="store_true",
-                        help="mark a day before anything you recorded here (refused without it)")
+    parser.add_argument(
+        "--flare",
+        action="store_true",
+        help="mark a flare day instead: pain kept you from stretching (also keeps a streak alive)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="mark a day before anything you recorded here (refused without it)"
+    )
 
 
 def cmd_rest(args: argparse.Namespace) -> int:
@@ -146,16 +154,19 @@ def cmd_rest(args: argparse.Namespace) -> int:
         # Refused before a database is created; a new one has the default day start and no entry.
         current = today(clock)
         if day_not_later(args.date, current, "--date") != current and not args.force:
-            raise CliError(f"--date: {args.date:%a %d %b %Y} is before anything you recorded here (nothing is "
-                           "recorded yet); add --force to mark it anyway")
+            raise CliError(
+                f"--date: {args.date:%a %d %b %Y} is before anything you recorded here (nothing is "
+                "recorded yet); add --force to mark it anyway"
+            )
     with opened_store(args) as store:
         current = today(clock, store.day_start_hour())
         day = day_not_later(args.date or current, current, "--date")
         try:
             added = store.set_day_mark(day, kind, force=args.force)
         except MarkRefused as refused:
-            raise CliError(f"--date: {refused}"
-                           + ("; add --force to mark it anyway" if refused.needs_force else "")) from None
+            raise CliError(
+                f"--date: {refused}" + ("; add --force to mark it anyway" if refused.needs_force else "")
+            ) from None
     print(f"{day_label(day, current)} is {'now' if added else 'already'} a {MARK_NOUNS[kind]}.")
     return 0
 
@@ -194,10 +205,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     from stretchtui.core.vocabulary import plural
 
-    print(f"Streak: {plural(summary.current, 'day')} ({'done today' if summary.today_done else 'not yet today'}); "
-          f"longest {summary.longest}; habit strength {summary.strength:.0%}")
-    print(f"This week: {plural(week.days_done, 'day')} done, {plural(week.sessions, 'session')}, "
-          f"{plural(week.minutes, 'minute', shown=f'{week.minutes:.0f}')}")
+    print(
+        f"Streak: {plural(summary.current, 'day')} ({'done today' if summary.today_done else 'not yet today'}); "
+        f"longest {summary.longest}; habit strength {summary.strength:.0%}"
+    )
+    print(
+        f"This week: {plural(week.days_done, 'day')} done, {plural(week.sessions, 'session')}, "
+        f"{plural(week.minutes, 'minute', shown=f'{week.minutes:.0f}')}"
+    )
     return 0
 
 
@@ -217,16 +232,40 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 COMMANDS = (
-    Command("record", "record a session done away from the terminal",
-            "Record a session done away from the terminal (a backfill).", cmd_record, _record_arguments),
-    Command("log", "note pain (and sitting hours) for today",
-            "Note your pain, and optionally hours sat and a note.", cmd_log, _log_arguments),
-    Command("rest", "mark a rest or flare day (keeps a streak alive, never extends it)",
-            "Mark a rest day (or, with --flare, a flare day): it keeps a streak alive without extending it. "
-            "Not on a day that already met your goal. `stretchtui remove ID` takes a mark away.",
-            cmd_rest, _rest_arguments),
-    Command("stats", "streak and this week's numbers", "Streak, habit strength and this week's numbers.",
-            cmd_stats, json_flag),
-    Command("status", "one short line for a shell prompt or tmux status bar",
-            "One short line for a shell prompt or a tmux status bar.", cmd_status, _status_arguments),
+    Command(
+        "record",
+        "record a session done away from the terminal",
+        "Record a session done away from the terminal (a backfill).",
+        cmd_record,
+        _record_arguments,
+    ),
+    Command(
+        "log",
+        "note pain (and sitting hours) for today",
+        "Note your pain, and optionally hours sat and a note.",
+        cmd_log,
+        _log_arguments,
+    ),
+    Command(
+        "rest",
+        "mark a rest or flare day (keeps a streak alive, never extends it)",
+        "Mark a rest day (or, with --flare, a flare day): it keeps a streak alive without extending it. "
+        "Not on a day that already met your goal. `stretchtui remove ID` takes a mark away.",
+        cmd_rest,
+        _rest_arguments,
+    ),
+    Command(
+        "stats",
+        "streak and this week's numbers",
+        "Streak, habit strength and this week's numbers.",
+        cmd_stats,
+        json_flag,
+    ),
+    Command(
+        "status",
+        "one short line for a shell prompt or tmux status bar",
+        "One short line for a shell prompt or a tmux status bar.",
+        cmd_status,
+        _status_arguments,
+    ),
 )

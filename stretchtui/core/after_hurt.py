@@ -23,8 +23,10 @@ RELIEF_POSITIONS = ("crook-lying-rest", "childs-pose", "double-knee-to-chest", "
 """Positions that often ease a sore back, in the order they are offered."""
 RESTING_ONLY = frozenset({"crook-lying-rest"})
 """Resting positions rather than moves: offered after a hurt, never as part of a suggested routine."""
-END_ADVICE = ("Stop here for today: rest in whatever position eases it. If the pain is sharp, spreads down "
-              "a leg, or comes with numbness or tingling, do not carry on, and seek advice if it does not settle.")
+END_ADVICE = (
+    "Stop here for today: rest in whatever position eases it. If the pain is sharp, spreads down "
+    "a leg, or comes with numbness or tingling, do not carry on, and seek advice if it does not settle."
+)
 
 
 class OfferKind(StrEnum):
@@ -41,8 +43,11 @@ class HurtOffer:
 
 
 def _suits(exercise: Exercise, conditions: Set[Condition], hurt_recently: Set[str]) -> bool:
-    return suits(exercise, conditions) and exercise.id not in hurt_recently and (
-        exercise.dose.reps > 0 or exercise.dose.hold_seconds > 0)
+    return (
+        suits(exercise, conditions)
+        and exercise.id not in hurt_recently
+        and (exercise.dose.reps > 0 or exercise.dose.hold_seconds > 0)
+    )
 
 
 OFF_THE_FLOOR = (Position.SEATED, Position.STANDING)
@@ -55,15 +60,28 @@ def _same_place(candidate: Exercise, hurt: Exercise) -> bool:
     return hurt.position not in OFF_THE_FLOOR or candidate.position in OFF_THE_FLOOR
 
 
-def gentler_alternative(hurt: Exercise, library: Iterable[Exercise], *, exclude: Set[str] = frozenset(),
-                        conditions: Set[Condition] = frozenset(),
-                        hurt_recently: Set[str] = frozenset()) -> Exercise | None:
+def gentler_alternative(
+    hurt: Exercise,
+    library: Iterable[Exercise],
+    *,
+    exclude: Set[str] = frozenset(),
+    conditions: Set[Condition] = frozenset(),
+    hurt_recently: Set[str] = frozenset(),
+) -> Exercise | None:
     """A gentle move sharing an area with `hurt`, at most as intense, in the same place (off the floor
     when it was); more shared areas win, then the lower intensity, then the same position, then the name."""
     areas = set(hurt.areas)
-    candidates = [c for c in library
-                  if c.id != hurt.id and c.id not in exclude and c.kind in EASING_KINDS and _same_place(c, hurt)
-                  and c.intensity <= hurt.intensity and areas & set(c.areas) and _suits(c, conditions, hurt_recently)]
+    candidates = [
+        c
+        for c in library
+        if c.id != hurt.id
+        and c.id not in exclude
+        and c.kind in EASING_KINDS
+        and _same_place(c, hurt)
+        and c.intensity <= hurt.intensity
+        and areas & set(c.areas)
+        and _suits(c, conditions, hurt_recently)
+    ]
 
     def rank(c: Exercise) -> tuple[int, int, bool, str, str]:
         return (-len(areas & set(c.areas)), c.intensity, c.position != hurt.position, c.name.casefold(), c.id)
@@ -71,9 +89,15 @@ def gentler_alternative(hurt: Exercise, library: Iterable[Exercise], *, exclude:
     return min(candidates, key=rank, default=None)
 
 
-def offer_after_hurt(hurt: Exercise, library: Iterable[Exercise], *, exclude: Set[str] = frozenset(),
-                     conditions: Set[Condition] = frozenset(), hurt_recently: Set[str] = frozenset(),
-                     pain: int | None = None) -> HurtOffer:
+def offer_after_hurt(
+    hurt: Exercise,
+    library: Iterable[Exercise],
+    *,
+    exclude: Set[str] = frozenset(),
+    conditions: Set[Condition] = frozenset(),
+    hurt_recently: Set[str] = frozenset(),
+    pain: int | None = None,
+) -> HurtOffer:
     """`exclude`: moves already in this session (a gentler one should be new); `hurt_recently`: moves
     marked hurt lately (this one and any hurt earlier in the session included); `pain`: how much it
     hurt. From HIGH_HURT up, no other move: a resting position (on the floor only if it already was),
@@ -81,8 +105,9 @@ def offer_after_hurt(hurt: Exercise, library: Iterable[Exercise], *, exclude: Se
     library = list(library)
     hurt_recently = set(hurt_recently) | {hurt.id}
     if pain is None or pain < HIGH_HURT:
-        gentler = gentler_alternative(hurt, library, exclude=exclude, conditions=conditions,
-                                      hurt_recently=hurt_recently)
+        gentler = gentler_alternative(
+            hurt, library, exclude=exclude, conditions=conditions, hurt_recently=hurt_recently
+        )
         if gentler is not None:
             return HurtOffer(OfferKind.GENTLER, gentler)
     by_id = {e.id: e for e in library}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -74,7 +74,7 @@ class SystemClock:
         return self._zone
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -92,7 +92,7 @@ class FrozenClock:
     def __post_init__(self) -> None:
         if self.instant.tzinfo is None:
             raise ValueError("FrozenClock needs an aware datetime")
-        self.instant = self.instant.astimezone(timezone.utc)
+        self.instant = self.instant.astimezone(UTC)
         self._zone = ZoneInfo(self.zone_name)
 
     @property

@@ -25,8 +25,9 @@ def check_conditions(values: Iterable[str]) -> frozenset[Condition]:
         try:
             result.add(Condition(value))
         except ValueError:
-            raise ValueError(f"{value!r} is not a condition; the conditions are: "
-                             f"{', '.join(c.value for c in Condition)}") from None
+            raise ValueError(
+                f"{value!r} is not a condition; the conditions are: {', '.join(c.value for c in Condition)}"
+            ) from None
     return frozenset(result)
 
 
@@ -35,8 +36,9 @@ def suits(exercise: Exercise, conditions: Set[Condition]) -> bool:
     return not exercise.avoid_reasons(frozenset(conditions))  # no copy when it is one already
 
 
-def not_advised(exercises: Iterable[Exercise], conditions: Set[Condition]
-                ) -> dict[Condition, list[tuple[Exercise, str]]]:
+def not_advised(
+    exercises: Iterable[Exercise], conditions: Set[Condition]
+) -> dict[Condition, list[tuple[Exercise, str]]]:
     """For each listed condition (in the order Condition declares them), the moves that do not suit
     it, in the order given, with the reason; a condition no move is ruled out by is left out."""
     found: dict[Condition, list[tuple[Exercise, str]]] = {}

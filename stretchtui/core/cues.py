@@ -23,8 +23,10 @@ def title(text: str) -> str:
 def notification(heading: str, body: str, *, in_tmux: bool) -> str:
     """OSC 9 (iTerm2, kitty, WezTerm, Windows Terminal) and OSC 777 (VTE, foot, Ghostty), each wrapped
     for tmux passthrough when inside tmux (needs `set -g allow-passthrough on`)."""
-    sequences = [f"\x1b]9;{_clean(heading)}: {_clean(body)}\x07",
-                 f"\x1b]777;notify;{_clean(heading)};{_clean(body)}\x07"]
+    sequences = [
+        f"\x1b]9;{_clean(heading)}: {_clean(body)}\x07",
+        f"\x1b]777;notify;{_clean(heading)};{_clean(body)}\x07",
+    ]
     if in_tmux:
         sequences = [tmux_passthrough(s) for s in sequences]
     return "".join(sequences)

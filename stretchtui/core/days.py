@@ -8,7 +8,7 @@ UTC instant and the zone in force then; changing the setting or travelling never
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from stretchtui.core.clock import Clock
@@ -31,7 +31,7 @@ def next_day_start(instant: datetime, zone: ZoneInfo, day_start_hour: int = DEFA
     when the clocks jump over the day-start hour, it is the first instant after the jump."""
     current = logical_day(instant, zone, day_start_hour)
     naive = datetime.combine(current + timedelta(days=1), datetime.min.time()) + timedelta(hours=day_start_hour)
-    start = naive.replace(tzinfo=zone).astimezone(timezone.utc)
+    start = naive.replace(tzinfo=zone).astimezone(UTC)
     # A wall time inside a DST gap maps to an instant whose logical day may still be `current`;
     # step forward minute by minute (at most an hour or two) until the day has really changed.
     while logical_day(start, zone, day_start_hour) == current:
@@ -53,13 +53,13 @@ class EventTime:
     day: date
 
     @classmethod
-    def stamp(cls, clock: Clock, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> "EventTime":
+    def stamp(cls, clock: Clock, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> EventTime:
         return cls.at(clock.now(), clock.zone, day_start_hour)
 
     @classmethod
-    def at(cls, instant: datetime, zone: ZoneInfo, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> "EventTime":
+    def at(cls, instant: datetime, zone: ZoneInfo, day_start_hour: int = DEFAULT_DAY_START_HOUR) -> EventTime:
         return cls(
-            at_utc=instant.astimezone(timezone.utc),
+            at_utc=instant.astimezone(UTC),
             zone=zone.key,
             day=logical_day(instant, zone, day_start_hour),
         )
@@ -93,4 +93,4 @@ def time_label(instant: datetime, zone: str) -> str:
     try:
         return f"{instant.astimezone(ZoneInfo(zone)):%H:%M}"
     except (ZoneInfoNotFoundError, ValueError):
-        return f"{instant.astimezone(timezone.utc):%H:%M} UTC"
+        return f"{instant.astimezone(UTC):%H:%M} UTC"

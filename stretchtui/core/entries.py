@@ -71,8 +71,14 @@ class Entry:
         return f"{self.noun} of {self.day:%a %d %b %Y}: {self.summary}"
 
     def to_plain(self) -> dict[str, str]:
-        return {"id": self.short_id, "kind": self.kind.value, "uuid": self.uuid, "day": self.day.isoformat(),
-                "at": self.at.isoformat(), "summary": self.summary}
+        return {
+            "id": self.short_id,
+            "kind": self.kind.value,
+            "uuid": self.uuid,
+            "day": self.day.isoformat(),
+            "at": self.at.isoformat(),
+            "summary": self.summary,
+        }
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,10 @@ def id_prefix(text: str) -> str:
     if not _HEX.fullmatch(cleaned or "-"):
         raise UserError(f"{shown(text)} is not an entry id: give the id `stretchtui entries` lists, like 3f2a9c1b")
     if len(cleaned) < MIN_ID_LENGTH:
-        raise UserError(f"{shown(text)} is too short to name one entry: give at least {MIN_ID_LENGTH} characters "
-                        "of the id `stretchtui entries` lists")
+        raise UserError(
+            f"{shown(text)} is too short to name one entry: give at least {MIN_ID_LENGTH} characters "
+            "of the id `stretchtui entries` lists"
+        )
     if len(cleaned) > 32:
         raise UserError(f"{shown(text)} is longer than an entry id")
     return cleaned
@@ -111,8 +119,9 @@ def uuid_like(prefix: str) -> str:
     return dashed + "%"
 
 
-def checkin_summary(pains: list[PainEntry], sitting_hours: float | None, note: str,
-                    no_comfortable_position: bool) -> str:
+def checkin_summary(
+    pains: list[PainEntry], sitting_hours: float | None, note: str, no_comfortable_position: bool
+) -> str:
     """'Neck 10/10, sitting 9 h': a check-in in a few words, for lists and confirmations."""
     parts = [pain.describe() for pain in pains]
     if sitting_hours is not None:

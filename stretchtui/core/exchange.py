@@ -14,7 +14,7 @@ import uuid as uuidlib
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -22,8 +22,7 @@ from stretchtui.core import instants, records, validation
 from stretchtui.core.checkins import MAX_NOTE, Region
 from stretchtui.core.entries import EntryKind, MarkKind
 from stretchtui.core.errors import FieldError, UserError, shown
-from stretchtui.core.json_stream import (
-    ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level)
+from stretchtui.core.json_stream import ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.model import Exercise, Origin, Routine, plural
 from stretchtui.core.sessions import Outcome, SessionStatus, Side
@@ -90,7 +89,7 @@ class Bundle:
                 yield kind, record
 
     @classmethod
-    def collect(cls, records: Iterable[tuple[str, Any]]) -> "Bundle":
+    def collect(cls, records: Iterable[tuple[str, Any]]) -> Bundle:
         """All records of a file in one Bundle (small files and tests: the commands stream)."""
         bundle = cls()
         for kind, record in records:
@@ -130,10 +129,14 @@ class ImportResult:
 
 
 NOUNS = {  # counter key -> (one, many), in the order a summary lists them
-    "sessions": ("session", "sessions"), "steps": ("step", "steps"), "checkins": ("check-in", "check-ins"),
-    "day_marks": ("rest or flare day", "rest or flare days"), "removed": ("removal", "removals"),
+    "sessions": ("session", "sessions"),
+    "steps": ("step", "steps"),
+    "checkins": ("check-in", "check-ins"),
+    "day_marks": ("rest or flare day", "rest or flare days"),
+    "removed": ("removal", "removals"),
     "exercises": ("own exercise", "own exercises"),
-    "routines": ("own routine", "own routines"), "favourites": ("favourite", "favourites"),
+    "routines": ("own routine", "own routines"),
+    "favourites": ("favourite", "favourites"),
     "settings": ("setting", "settings"),
 }
 
@@ -143,16 +146,17 @@ def count_listing(counts: Mapping[str, int]) -> str:
     return ", ".join(plural(counts[key], *NOUNS[key]) for key in NOUNS if counts.get(key))
 
 
-def describe_counts(added: Counter, already_there: Counter, renamed: list[tuple[str, str]], *,
-                    dry_run: bool) -> list[str]:
+def describe_counts(
+    added: Counter, already_there: Counter, renamed: list[tuple[str, str]], *, dry_run: bool
+) -> list[str]:
     listing = count_listing
     lines = [f"{'Would add' if dry_run else 'Added'}: {listing(added) or 'nothing new'}."]
     if sum(already_there.values()):
         lines.append(f"Already here, left as they are: {listing(already_there)}.")
-    lines += [f"{'Would rename' if dry_run else 'Renamed'} {old} to {new}: that id is taken here."
-              for old, new in renamed]
+    lines += [
+        f"{'Would rename' if dry_run else 'Renamed'} {old} to {new}: that id is taken here." for old, new in renamed
+    ]
     return lines
-
 
 
 # ---------------------------------------------------------------------- field rules
@@ -208,6 +212,7 @@ def _integer(low: int, high: int) -> Callable[[Any, str], int]:
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldError(where, f"must be a whole number, not {shown(value)}")
         return validation.integer(value, where, low, high)
+
     return check
 
 
@@ -223,6 +228,7 @@ def _one_of(*allowed: str) -> Callable[[Any, str], str]:
         if value not in allowed:
             raise FieldError(where, f"{shown(value)} is not one of: {', '.join(repr(a) for a in allowed)}")
         return value
+
     return check
 
 
@@ -283,8 +289,13 @@ def _half_hours(value: Any, where: str) -> float:
     return hours
 
 
-def _fields(data: Any, where: str, rules: Mapping[str, Callable[[Any, str], Any]], extra: set[str],
-            defaults: Mapping[str, Any] = {}) -> dict[str, Any]:
+def _fields(
+    data: Any,
+    where: str,
+    rules: Mapping[str, Callable[[Any, str], Any]],
+    extra: set[str],
+    defaults: Mapping[str, Any] = {},
+) -> dict[str, Any]:
     """Apply `rules` to a record; `extra` names the fields the caller checks itself."""
     if not isinstance(data, Mapping):
         raise FieldError(where, f"must be an object, not {type(data).__name__}")
@@ -320,7 +331,7 @@ def _when(data: Mapping[str, Any], where: str, now: datetime, instant_key: str =
 SECTIONS = ("settings", "favourites", "exercises", "routines", "sessions", "checkins", "day_marks", "removed")
 LIST_SECTIONS = SECTIONS[2:]  # one record per item
 HEAD_BYTES = 4096
-NOT_AN_EXPORT = f"not a stretchtui export (no \"format\": \"{FORMAT_NAME}\" at the top)"
+NOT_AN_EXPORT = f'not a stretchtui export (no "format": "{FORMAT_NAME}" at the top)'
 
 
 class UnreadableFile(ImportFileError):
@@ -342,8 +353,9 @@ def loads(text: str | bytes) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise UnreadableFile(f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); "
-                             "is the file complete?") from None
+        raise UnreadableFile(
+            f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); is the file complete?"
+        ) from None
     except (UnicodeDecodeError, RecursionError, ValueError) as error:
         raise UnreadableFile(f"not a JSON text file ({type(error).__name__})") from None
 
@@ -359,18 +371,30 @@ def file_entries(source: IO[bytes], *, limit: int | None = None) -> Iterator[tup
     yield from top_level(source, head=head, limit=limit)  # its errors: see read_export
 
 
-def parse_export(data: Any, *, now: datetime, known_exercise_ids: Container[str] = frozenset(),
-                 known_session_uuids: Container[str] = frozenset()) -> Bundle:
+def parse_export(
+    data: Any,
+    *,
+    now: datetime,
+    known_exercise_ids: Container[str] = frozenset(),
+    known_session_uuids: Container[str] = frozenset(),
+) -> Bundle:
     """Validate a parsed export file completely, into one Bundle (see `read_export`)."""
     if not isinstance(data, Mapping):
         raise ImportFileError(NOT_AN_EXPORT)
-    return Bundle.collect(read_export(entries_of(data), now=now, known_exercise_ids=known_exercise_ids,
-                                      known_session_uuids=known_session_uuids))
+    return Bundle.collect(
+        read_export(
+            entries_of(data), now=now, known_exercise_ids=known_exercise_ids, known_session_uuids=known_session_uuids
+        )
+    )
 
 
-def read_export(entries: Iterable[tuple[str, Any]], *, now: datetime,
-                known_exercise_ids: Container[str] = frozenset(),
-                known_session_uuids: Container[str] = frozenset()) -> Iterator[tuple[str, Any]]:
+def read_export(
+    entries: Iterable[tuple[str, Any]],
+    *,
+    now: datetime,
+    known_exercise_ids: Container[str] = frozenset(),
+    known_session_uuids: Container[str] = frozenset(),
+) -> Iterator[tuple[str, Any]]:
     """Check an export file entry by entry (`file_entries`, or `entries_of` a parsed dict) and
     yield each record as soon as it passed: ("settings", dict), ("favourites", list), then
     ("exercises", OwnExercise), ("routines", OwnRoutine), ("sessions", dict with its steps),
@@ -401,8 +425,10 @@ def _check_version(version: Any) -> None:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ImportFileError(f"format_version: must be a whole number from 1, not {shown(version)}")
     if version > FORMAT_VERSION:
-        raise ImportFileError(f"written by a newer stretchtui (format version {version}; this one reads up to "
-                              f"{FORMAT_VERSION}): upgrade stretchtui to import it")
+        raise ImportFileError(
+            f"written by a newer stretchtui (format version {version}; this one reads up to "
+            f"{FORMAT_VERSION}): upgrade stretchtui to import it"
+        )
 
 
 def _key_text(key: str) -> str:
@@ -487,7 +513,9 @@ class _Reading:
             for i, raw in enumerate(_items(key, value)):
                 record = _removal(raw, f"removed[{i}]", self.now)
                 if record["uuid"] in self.removed_uuids:
-                    raise FieldError(f"removed[{i}].uuid", f"is removed twice (also at {self.removed_uuids[record['uuid']]})")
+                    raise FieldError(
+                        f"removed[{i}].uuid", f"is removed twice (also at {self.removed_uuids[record['uuid']]})"
+                    )
                 self.removed_uuids[record["uuid"]] = f"removed[{i}]"
                 yield key, record
         else:
@@ -600,8 +628,9 @@ def _own_exercise(raw: Any, where: str, now: datetime, claim: Callable[[Any, str
     return OwnExercise(replace(exercise, uuid=ident, favourite=favourite), created, updated)
 
 
-def _own_routine(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str],
-                 exercise_ids: set[str]) -> OwnRoutine:
+def _own_routine(
+    raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str], exercise_ids: set[str]
+) -> OwnRoutine:
     if not isinstance(raw, Mapping):
         raise FieldError(where, f"must be an object, not {type(raw).__name__}")
     ident = claim(raw.get("uuid"), where)
@@ -617,9 +646,20 @@ def _own_routine(raw: Any, where: str, now: datetime, claim: Callable[[Any, str]
 
 
 def _session(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
-    record = _fields(raw, where, SESSION_RULES, {"uuid", "started_at", "zone", "day", "ended_at", "steps"},
-                     defaults={"source": "live", "planned_seconds": 0, "active_seconds": 0,
-                               "pain_before": None, "pain_after": None, "routine_id": None})
+    record = _fields(
+        raw,
+        where,
+        SESSION_RULES,
+        {"uuid", "started_at", "zone", "day", "ended_at", "steps"},
+        defaults={
+            "source": "live",
+            "planned_seconds": 0,
+            "active_seconds": 0,
+            "pain_before": None,
+            "pain_after": None,
+            "routine_id": None,
+        },
+    )
     record["uuid"] = claim(raw.get("uuid"), where)
     record.update(_when(raw, where, now, "started_at"))
     record["ended_at"] = _optional_instant(raw.get("ended_at"), f"{where}.ended_at", now)
@@ -631,9 +671,21 @@ def _session(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
     steps, indexes = [], set()
     for j, step_raw in enumerate(steps_raw):
         step_where = f"{where}.steps[{j}]"
-        step = _fields(step_raw, step_where, STEP_RULES, {"uuid", "at", "zone", "day"},
-                       defaults={"set_number": 1, "side": "both", "planned_hold_seconds": 0,
-                                 "actual_hold_seconds": 0, "planned_reps": 0, "reps_done": 0, "hurt_pain": None})
+        step = _fields(
+            step_raw,
+            step_where,
+            STEP_RULES,
+            {"uuid", "at", "zone", "day"},
+            defaults={
+                "set_number": 1,
+                "side": "both",
+                "planned_hold_seconds": 0,
+                "actual_hold_seconds": 0,
+                "planned_reps": 0,
+                "reps_done": 0,
+                "hurt_pain": None,
+            },
+        )
         step["uuid"] = claim(step_raw.get("uuid"), step_where)
         step.update(_when(step_raw, step_where, now))
         if step["at"] < record["started_at"]:
@@ -646,10 +698,16 @@ def _session(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
     return record
 
 
-def _checkin(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str],
-             session_ref: Callable[[str, str], None]) -> dict[str, Any]:
-    record = _fields(raw, where, CHECKIN_RULES, {"uuid", "at", "zone", "day", "pains", "session_uuid"},
-                     defaults={"source": "app", "sitting_hours": None, "no_comfortable_position": False, "note": ""})
+def _checkin(
+    raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str], session_ref: Callable[[str, str], None]
+) -> dict[str, Any]:
+    record = _fields(
+        raw,
+        where,
+        CHECKIN_RULES,
+        {"uuid", "at", "zone", "day", "pains", "session_uuid"},
+        defaults={"source": "app", "sitting_hours": None, "no_comfortable_position": False, "note": ""},
+    )
     record["uuid"] = claim(raw.get("uuid"), where)
     record.update(_when(raw, where, now))
     session = raw.get("session_uuid")
@@ -678,8 +736,12 @@ REMOVED_KINDS = tuple(kind.value for kind in EntryKind)
 
 def _removal(raw: Any, where: str, now: datetime) -> dict[str, Any]:
     """A tombstone: an entry removed where the file was written, so an import never brings it back."""
-    return _fields(raw, where, {"kind": _one_of(*REMOVED_KINDS), "uuid": _uuid,
-                                "removed_at": lambda value, at: _instant(value, at, now)}, set())
+    return _fields(
+        raw,
+        where,
+        {"kind": _one_of(*REMOVED_KINDS), "uuid": _uuid, "removed_at": lambda value, at: _instant(value, at, now)},
+        set(),
+    )
 
 
 def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
@@ -691,8 +753,10 @@ def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], s
     for key in ("day", "at", "zone"):
         if key not in raw:
             raise FieldError(f"{where}.{key}", "is missing")
-    record = {"uuid": claim(raw.get("uuid"), where),
-              "kind": _one_of(*MARK_KINDS)(raw.get("kind", "rest"), f"{where}.kind")}
+    record = {
+        "uuid": claim(raw.get("uuid"), where),
+        "kind": _one_of(*MARK_KINDS)(raw.get("kind", "rest"), f"{where}.kind"),
+    }
     record["at"] = _instant(raw["at"], f"{where}.at", now)
     record["zone"] = _zone(raw["zone"], f"{where}.zone")
     record["day"] = _day(raw["day"], f"{where}.day")
@@ -705,8 +769,7 @@ def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], s
 
 
 def _instant_text(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(timezone.utc).isoformat(timespec="microseconds").replace(
-        "+00:00", "Z")
+    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _event_to_plain(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -723,29 +786,43 @@ def _event_to_plain(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def header_to_plain(*, exported_at: datetime, app_version: str) -> dict[str, Any]:
     """The keys a file starts with."""
-    return {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "app_version": app_version,
-            "exported_at": _instant_text(exported_at)}
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "app_version": app_version,
+        "exported_at": _instant_text(exported_at),
+    }
 
 
 def own_exercise_to_plain(own: OwnExercise) -> dict[str, Any]:
     """The record (core.model.Exercise, as core.records writes it) and when it was made and changed."""
-    return {**records.to_plain(own.exercise, skip={"origin"}), "created_at": _instant_text(own.created_at),
-            "updated_at": _instant_text(own.updated_at)}
+    return {
+        **records.to_plain(own.exercise, skip={"origin"}),
+        "created_at": _instant_text(own.created_at),
+        "updated_at": _instant_text(own.updated_at),
+    }
 
 
 def own_routine_to_plain(own: OwnRoutine) -> dict[str, Any]:
-    return {**records.to_plain(own.routine, skip={"origin"}), "created_at": _instant_text(own.created_at),
-            "updated_at": _instant_text(own.updated_at)}
+    return {
+        **records.to_plain(own.routine, skip={"origin"}),
+        "created_at": _instant_text(own.created_at),
+        "updated_at": _instant_text(own.updated_at),
+    }
 
 
 def session_to_plain(session: Mapping[str, Any]) -> dict[str, Any]:
-    return {**_event_to_plain({k: v for k, v in session.items() if k != "steps"}),
-            "steps": [_event_to_plain(step) for step in session["steps"]]}
+    return {
+        **_event_to_plain({k: v for k, v in session.items() if k != "steps"}),
+        "steps": [_event_to_plain(step) for step in session["steps"]],
+    }
 
 
 def checkin_to_plain(checkin: Mapping[str, Any]) -> dict[str, Any]:
-    return {**_event_to_plain({k: v for k, v in checkin.items() if k != "pains"}),
-            "pains": [dict(p) for p in checkin["pains"]]}
+    return {
+        **_event_to_plain({k: v for k, v in checkin.items() if k != "pains"}),
+        "pains": [dict(p) for p in checkin["pains"]],
+    }
 
 
 RECORD_TO_PLAIN: dict[str, Callable[[Any], Any]] = {
@@ -776,26 +853,86 @@ def to_plain(bundle: Bundle, *, exported_at: datetime, app_version: str) -> dict
 
 # One CSV file per table; nested lists become their own tables, joined by uuid.
 CSV_TABLES: dict[str, tuple[str, ...]] = {
-    "sessions": ("uuid", "routine_id", "routine_name", "source", "status", "started_at", "zone", "day", "ended_at",
-                 "planned_seconds", "active_seconds", "pain_before", "pain_after"),
-    "steps": ("uuid", "session_uuid", "step_index", "exercise_id", "exercise_name", "set_number", "side",
-              "planned_hold_seconds", "actual_hold_seconds", "planned_reps", "reps_done", "outcome", "hurt_pain",
-              "at", "zone", "day"),
-    "checkins": ("uuid", "at", "zone", "day", "source", "sitting_hours", "no_comfortable_position", "note",
-                 "session_uuid"),
+    "sessions": (
+        "uuid",
+        "routine_id",
+        "routine_name",
+        "source",
+        "status",
+        "started_at",
+        "zone",
+        "day",
+        "ended_at",
+        "planned_seconds",
+        "active_seconds",
+        "pain_before",
+        "pain_after",
+    ),
+    "steps": (
+        "uuid",
+        "session_uuid",
+        "step_index",
+        "exercise_id",
+        "exercise_name",
+        "set_number",
+        "side",
+        "planned_hold_seconds",
+        "actual_hold_seconds",
+        "planned_reps",
+        "reps_done",
+        "outcome",
+        "hurt_pain",
+        "at",
+        "zone",
+        "day",
+    ),
+    "checkins": (
+        "uuid",
+        "at",
+        "zone",
+        "day",
+        "source",
+        "sitting_hours",
+        "no_comfortable_position",
+        "note",
+        "session_uuid",
+    ),
     "checkin_pains": ("checkin_uuid", "region", "side", "pain"),
     "day_marks": ("uuid", "day", "kind", "at", "zone"),
     "removed": ("kind", "uuid", "removed_at"),
-    "exercises": ("uuid", "id", "name", "kind", "position", "areas", "intensity", "hold_seconds", "reps", "sets",
-                  "sides", "steps", "cautions", "favourite", "created_at", "updated_at"),
+    "exercises": (
+        "uuid",
+        "id",
+        "name",
+        "kind",
+        "position",
+        "areas",
+        "intensity",
+        "hold_seconds",
+        "reps",
+        "sets",
+        "sides",
+        "steps",
+        "cautions",
+        "favourite",
+        "created_at",
+        "updated_at",
+    ),
     "routines": ("uuid", "id", "name", "rest_between_seconds", "items", "created_at", "updated_at"),
     "settings": ("key", "value"),
 }
 
 
 CSV_SOURCES: dict[str, str] = {  # CSV table -> the section its rows come from
-    "sessions": "sessions", "steps": "sessions", "checkins": "checkins", "checkin_pains": "checkins",
-    "day_marks": "day_marks", "removed": "removed", "exercises": "exercises", "routines": "routines", "settings": "settings",
+    "sessions": "sessions",
+    "steps": "sessions",
+    "checkins": "checkins",
+    "checkin_pains": "checkins",
+    "day_marks": "day_marks",
+    "removed": "removed",
+    "exercises": "exercises",
+    "routines": "routines",
+    "settings": "settings",
 }
 
 

@@ -32,8 +32,9 @@ def _dumps(value: Any, depth: int) -> str:
     return json.dumps(value, indent=1, ensure_ascii=False).replace("\n", "\n" + " " * depth)
 
 
-def write_json(records: Iterable[tuple[str, Any]], handle: IO[str], *, exported_at: datetime,
-               app_version: str) -> Counter:
+def write_json(
+    records: Iterable[tuple[str, Any]], handle: IO[str], *, exported_at: datetime, app_version: str
+) -> Counter:
     """Write the export file to `handle` record by record; returns the counts it wrote
     (core.exchange.tally). `records` must come in file order; a missing section is written empty."""
     counts: Counter = Counter()

@@ -37,14 +37,31 @@ class Glyphs:
         return text.replace(UNICODE.separator, self.separator).translate(PLAIN_PUNCTUATION)
 
 
-UNICODE = Glyphs(done="✓", not_done="·", missing="–", span=" – ", separator=" · ", ellipsis="…",
-                 shades=" ░▒▓█", no_activity="·")
-ASCII = Glyphs(done="ok", not_done="--", missing="-", span=" to ", separator="; ", ellipsis="...",
-               shades=" :+*#", no_activity=".")
+UNICODE = Glyphs(
+    done="✓", not_done="·", missing="–", span=" – ", separator=" · ", ellipsis="…", shades=" ░▒▓█", no_activity="·"
+)
+ASCII = Glyphs(
+    done="ok", not_done="--", missing="-", span=" to ", separator="; ", ellipsis="...", shades=" :+*#", no_activity="."
+)
 
 # Typographic characters and their plain stand-ins, for Glyphs.prose.
-PLAIN_PUNCTUATION = str.maketrans({"·": "-", "–": "-", "—": "-", "…": "...", "“": '"', "”": '"', "‘": "'",
-                                   "’": "'", "→": "->", "←": "<-", "✓": "ok", "•": "*", "\u00a0": " "})
+PLAIN_PUNCTUATION = str.maketrans(
+    {
+        "·": "-",
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "→": "->",
+        "←": "<-",
+        "✓": "ok",
+        "•": "*",
+        "\u00a0": " ",
+    }
+)
 
 
 def can_encode(text: str, encoding: str | None) -> bool:
@@ -70,7 +87,7 @@ def escape_unencodable(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
     escaped = []
-    for char in error.object[error.start:error.end]:
+    for char in error.object[error.start : error.end]:
         code = ord(char)
         if code > 0xFFFF:
             code -= 0x10000
@@ -87,6 +104,5 @@ _HEAT_TABLES: dict[Glyphs, dict[int, str]] = {}
 
 def _heat_table(glyphs: Glyphs) -> dict[int, str]:
     if glyphs not in _HEAT_TABLES:
-        _HEAT_TABLES[glyphs] = str.maketrans(UNICODE.shades + UNICODE.no_activity,
-                                             glyphs.shades + glyphs.no_activity)
+        _HEAT_TABLES[glyphs] = str.maketrans(UNICODE.shades + UNICODE.no_activity, glyphs.shades + glyphs.no_activity)
     return _HEAT_TABLES[glyphs]

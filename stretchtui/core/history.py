@@ -31,14 +31,16 @@ def day_marks(activities: Iterable[DayActivity]) -> dict[date, str]:
     for activity in activities:
         if activity.rest_marked:
             marks[activity.day] = "r"
-        elif activity.flare_marked or (activity.max_pain is not None and activity.max_pain >= FLARE_PAIN
-                                       and activity.sessions == 0):
+        elif activity.flare_marked or (
+            activity.max_pain is not None and activity.max_pain >= FLARE_PAIN and activity.sessions == 0
+        ):
             marks[activity.day] = "f"
     return marks
 
 
-def heatmap_rows(minutes: Mapping[date, float], marks: Mapping[date, str], today: date, weeks: int,
-                 goal_minutes: float) -> list[str]:
+def heatmap_rows(
+    minutes: Mapping[date, float], marks: Mapping[date, str], today: date, weeks: int, goal_minutes: float
+) -> list[str]:
     """Seven strings (Mon..Sun), one character per week, oldest week first. A day marked rest
     or flare shows its mark ('r', 'f') unless stretching happened; days after today are blank."""
     first = week_start(today) - timedelta(weeks=weeks - 1)

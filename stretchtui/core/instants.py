@@ -20,14 +20,14 @@ Every helper turns ValueError and OverflowError into one FieldError naming the f
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from stretchtui.core.errors import FieldError, shown
 
 FIRST_DAY = date(1970, 1, 1)
 LAST_DAY = date(2199, 12, 31)
-FIRST_INSTANT = datetime.combine(FIRST_DAY + timedelta(days=1), time(), timezone.utc)
-END_INSTANT = datetime.combine(LAST_DAY, time(), timezone.utc)  # the first instant outside
+FIRST_INSTANT = datetime.combine(FIRST_DAY + timedelta(days=1), time(), UTC)
+END_INSTANT = datetime.combine(LAST_DAY, time(), UTC)  # the first instant outside
 LAST_INSTANT = END_INSTANT - timedelta(microseconds=1)
 FIRST_WEEK = FIRST_DAY - timedelta(days=FIRST_DAY.weekday())  # the Mondays of the first and last week
 LAST_WEEK = LAST_DAY - timedelta(days=LAST_DAY.weekday())
@@ -68,7 +68,7 @@ def check_instant(value: datetime, field: str, as_given: str | None = None) -> d
         raise FieldError(field, f"{said} is before {_minute(FIRST_INSTANT)}, the earliest time stretchtui keeps")
     if value.year > END_INSTANT.year + 1:
         raise FieldError(field, f"{said} is after {_minute(LAST_INSTANT)}, the latest time stretchtui keeps")
-    instant = value.astimezone(timezone.utc)
+    instant = value.astimezone(UTC)
     if instant < FIRST_INSTANT:
         raise FieldError(field, f"{said} is before {_minute(FIRST_INSTANT)}, the earliest time stretchtui keeps")
     if instant >= END_INSTANT:
@@ -88,11 +88,13 @@ def check_day(value: date, field: str) -> date:
 def check_week(monday: date, field: str) -> date:
     """The Monday of a week that holds a valid day."""
     if monday < FIRST_WEEK:
-        raise FieldError(field, f"{week_label(monday)} is before {week_label(FIRST_WEEK)}, "
-                                "the earliest week stretchtui keeps")
+        raise FieldError(
+            field, f"{week_label(monday)} is before {week_label(FIRST_WEEK)}, the earliest week stretchtui keeps"
+        )
     if monday > LAST_WEEK:
-        raise FieldError(field, f"{week_label(monday)} is after {week_label(LAST_WEEK)}, "
-                                "the latest week stretchtui keeps")
+        raise FieldError(
+            field, f"{week_label(monday)} is after {week_label(LAST_WEEK)}, the latest week stretchtui keeps"
+        )
     return monday
 
 
@@ -147,8 +149,9 @@ def parse_week(value: object, field: str) -> date:
         raise FieldError(field, f"{shown(value)} is not an ISO week like 2026-W47")
     year, week = int(match.group(1)), int(match.group(2))
     if not FIRST_WEEK.year <= year <= LAST_DAY.year + 1:
-        raise FieldError(field, f"{text} is outside the weeks stretchtui keeps "
-                                f"({week_label(FIRST_WEEK)} to {week_label(LAST_WEEK)})")
+        raise FieldError(
+            field, f"{text} is outside the weeks stretchtui keeps ({week_label(FIRST_WEEK)} to {week_label(LAST_WEEK)})"
+        )
     last = weeks_in_year(year)
     if not 1 <= week <= last:
         raise FieldError(field, f"{year} has {last} ISO weeks, so there is no {year}-W{week:02d}")

@@ -134,14 +134,14 @@ class _Reader:
         """Read `size` more bytes (dropping what was consumed); False at the end of the source."""
         if self.eof:
             return False
-        done = self.buffer[:self.pos]
+        done = self.buffer[: self.pos]
         newlines = done.count("\n")
         if newlines:
             self.line += newlines
             self.column = len(done) - done.rfind("\n")
         else:
             self.column += len(done)
-        self.buffer = self.buffer[self.pos:]
+        self.buffer = self.buffer[self.pos :]
         self.pos = 0
         data = read_bytes(self.source, size)
         if not data:

@@ -80,7 +80,11 @@ def load_library(seed_dir: Path | None = None) -> Library:
             sid = v.slug(entry.get("id"))
             # Titles are stored in two parts so the copy checker, which flags any run of
             # eight words shared with the articles, does not flag a citation.
-            title = v.text(entry.get("title_head"), "title_head") + " " + v.text(entry.get("title_tail"), "title_tail", required=False)
+            title = (
+                v.text(entry.get("title_head"), "title_head")
+                + " "
+                + v.text(entry.get("title_tail"), "title_tail", required=False)
+            )
         except FieldError as error:
             raise SeedError("sources.toml", name, error.field, error.message) from None
         if sid in sources:
@@ -98,7 +102,9 @@ def load_library(seed_dir: Path | None = None) -> Library:
         if exercise.id in exercises:
             raise SeedError("exercises.toml", name, "id", "is used twice")
         if exercise.id.startswith(USER_ID_PREFIX):
-            raise SeedError("exercises.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own exercises)")
+            raise SeedError(
+                "exercises.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own exercises)"
+            )
         exercises[exercise.id] = exercise
 
     routines = {}
@@ -111,7 +117,9 @@ def load_library(seed_dir: Path | None = None) -> Library:
         if routine.id in routines:
             raise SeedError("routines.toml", name, "id", "is used twice")
         if routine.id.startswith(USER_ID_PREFIX):
-            raise SeedError("routines.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own routines)")
+            raise SeedError(
+                "routines.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own routines)"
+            )
         routines[routine.id] = routine
 
     tips = []
@@ -126,8 +134,14 @@ def load_library(seed_dir: Path | None = None) -> Library:
             missing = [sid for sid in ids if sid not in titles]
             if missing:
                 raise FieldError("sources", f"{missing[0]!r} is not a source id in sources.toml")
-            tips.append(Tip(id=v.slug(entry.get("id")), topic=topic, text=v.text(entry.get("text"), "text"),
-                            sources=tuple(titles[sid] for sid in ids)))
+            tips.append(
+                Tip(
+                    id=v.slug(entry.get("id")),
+                    topic=topic,
+                    text=v.text(entry.get("text"), "text"),
+                    sources=tuple(titles[sid] for sid in ids),
+                )
+            )
         except FieldError as error:
             raise SeedError("tips.toml", name, error.field, error.message) from None
 

@@ -9,7 +9,17 @@ if TYPE_CHECKING:
     from msgspec import Meta
 
 from stretchtui.core.vocabulary import (  # noqa: F401  (re-exported: the vocabulary of these records)
-    Area, Condition, Equipment, Kind, Origin, Position, Sides, label, noun_for, plural)
+    Area,
+    Condition,
+    Equipment,
+    Kind,
+    Origin,
+    Position,
+    Sides,
+    label,
+    noun_for,
+    plural,
+)
 
 # Timing defaults shared by the duration estimate and (later) the session timer.
 DEFAULT_PACE_SECONDS = 3
@@ -33,7 +43,8 @@ SECONDS = "seconds"
 
 def _field(title: str, **rules: object) -> Meta:
     """(Evaluated with the annotations, when core.records first inspects a record: importing
-    this module does not import msgspec, so `stretchtui status` stays quick.) A record field's label (what a person calls it) and its rules; `extra` keys read by
+    this module does not import msgspec, so `stretchtui status` stays quick.) A record field's
+    label (what a person calls it) and its rules; `extra` keys read by
     core.records: unit (named in messages), noun (of a list's items), seeded (stricter in the seed
     files: 'required' text, or a list's minimum), file_name (the key in files, when not the name),
     empty (the message for a list of records with too few), sparse (written only when not the
@@ -66,7 +77,8 @@ class Dose:
     sides: Annotated[Sides, _field("Sides")] = Sides.BOTH
     pace_seconds: Annotated[int, _field("Pace", ge=1, le=60, unit=SECONDS)] = DEFAULT_PACE_SECONDS
     rest_seconds: Annotated[int, _field("Rest between sets", ge=0, le=MAX_REST, unit=SECONDS)] = (
-        DEFAULT_SET_REST_SECONDS)
+        DEFAULT_SET_REST_SECONDS
+    )
 
     @property
     def is_reps(self) -> bool:
@@ -147,7 +159,7 @@ class Exercise:
     favourite: bool = False
     origin: Origin = Origin.SEED
 
-    def avoid_reasons(self, conditions: "frozenset[Condition] | set[Condition]") -> tuple[tuple[Condition, str], ...]:
+    def avoid_reasons(self, conditions: frozenset[Condition] | set[Condition]) -> tuple[tuple[Condition, str], ...]:
         """The contraindications that apply to someone with `conditions` (empty: it suits them)."""
         return tuple((c, reason) for c, reason in self.contraindications if c in conditions)
 
@@ -192,10 +204,13 @@ class Routine:
 
     id: Slug
     name: Name
-    items: Annotated[tuple[RoutineItem, ...], _field("Exercises", min_length=1, empty="a routine needs at least one exercise")]
+    items: Annotated[
+        tuple[RoutineItem, ...], _field("Exercises", min_length=1, empty="a routine needs at least one exercise")
+    ]
     description: Annotated[str, _field("Description", max_length=MAX_TEXT)] = ""
     rest_between_seconds: Annotated[int, _field("Rest between exercises", ge=0, le=MAX_REST, unit=SECONDS)] = (
-        DEFAULT_REST_BETWEEN_SECONDS)
+        DEFAULT_REST_BETWEEN_SECONDS
+    )
     sources: Annotated[tuple[Text, ...], _field("Source", max_length=MAX_LIST, noun="source")] = ()
     """Article titles (seed files give source ids) or free text."""
     origin: Origin = Origin.SEED

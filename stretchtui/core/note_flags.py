@@ -23,22 +23,43 @@ from typing import Any, NamedTuple
 from stretchtui.core.errors import SeedError, shown
 
 FILE = "red_flags.toml"
-KEYS = ("both-legs", "saddle", "bladder-bowel", "sexual", "one-leg-weak", "walking", "cancer", "weight-loss",
-        "fever", "immune", "steroids-osteoporosis", "trauma", "night", "chest", "worst")
+KEYS = (
+    "both-legs",
+    "saddle",
+    "bladder-bowel",
+    "sexual",
+    "one-leg-weak",
+    "walking",
+    "cancer",
+    "weight-loss",
+    "fever",
+    "immune",
+    "steroids-osteoporosis",
+    "trauma",
+    "night",
+    "chest",
+    "worst",
+)
 WITHIN = 6  # default window, in words, for an `all` or `seq` phrase
 NEGATION_REACH = 3  # a negator this many words before a matched word, in its clause, cancels the match
-NEGATORS = frozenset("no not never without none nothing neither nor nope isnt wasnt arent werent dont doesnt "
-                     "didnt hasnt havent hadnt aint".split())
+NEGATORS = frozenset(
+    "no not never without none nothing neither nor nope isnt wasnt arent werent dont doesnt "
+    "didnt hasnt havent hadnt aint".split()
+)
 HEDGES = frozenset("sure know idea certain stop stopped stopping".split())
 """After a negator these make a doubt or a persistence, not a denial: "not sure why both legs are numb",
 "legs haven't stopped tingling"."""
-OTHERS = frozenset("son sons daughter daughters dad dads mum mums mom moms mother father parent parents wife husband "
-                   "partner friend friends kid kids child children baby grandma grandad granddad grandpa granny nan "
-                   "nana brother brothers sister sisters aunt auntie uncle cousin niece nephew boyfriend girlfriend "
-                   "colleague boss neighbour neighbor dog cat".split())
+OTHERS = frozenset(
+    "son sons daughter daughters dad dads mum mums mom moms mother father parent parents wife husband "
+    "partner friend friends kid kids child children baby grandma grandad granddad grandpa granny nan "
+    "nana brother brothers sister sisters aunt auntie uncle cousin niece nephew boyfriend girlfriend "
+    "colleague boss neighbour neighbor dog cat".split()
+)
 OTHERS_VERBS = frozenset("has had have having with got gets".split())
-MEDIA = frozenset("film films movie movies show documentary programme program book novel game podcast video news "
-                  "article story series episode".split())
+MEDIA = frozenset(
+    "film films movie movies show documentary programme program book novel game podcast video news "
+    "article story series episode".split()
+)
 ONLOOKERS = frozenset("to noticed said seen spotted told asked mentioned watched heard felt".split())
 FIRST_PERSON = frozenset("i me my myself im ive id mine".split())
 """Someone else as the subject ("my dad had cancer", "a movie about a crash") cancels a match after it in its
@@ -48,11 +69,15 @@ _BREAKS = frozenset(".!?;\n,:()&")  # phrases never reach across these
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
 _WORD = r"[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*"  # one word and its alternatives: "numb*|tingly"
 _WORDS = re.compile(f"(?:{_WORD}(?: {_WORD})*)?")
-_UNITS = re.compile(r"\s*(?:km|k|kg|kgs|kilo|kilos|g|mi|mile|miles|m|metres|meters|min|mins|minutes|s|sec|secs|"
-                    r"seconds|h|hr|hrs|hours|lb|lbs|pounds|st|stone|cm|mm|mph|kph|reps|steps|l|ml|litres|liters|x|"
-                    r"days|weeks|months|years|yrs|yo|am|pm|%)(?![a-z])")
-_TEMPERATURE = re.compile(r"(?<![\w.,/])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°|º|degrees?\b|deg\b)?\s*"
-                          r"(celsius|centigrade|fahrenheit|c|f)?(?![\w%°º/])")
+_UNITS = re.compile(
+    r"\s*(?:km|k|kg|kgs|kilo|kilos|g|mi|mile|miles|m|metres|meters|min|mins|minutes|s|sec|secs|"
+    r"seconds|h|hr|hrs|hours|lb|lbs|pounds|st|stone|cm|mm|mph|kph|reps|steps|l|ml|litres|liters|x|"
+    r"days|weeks|months|years|yrs|yo|am|pm|%)(?![a-z])"
+)
+_TEMPERATURE = re.compile(
+    r"(?<![\w.,/])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°|º|degrees?\b|deg\b)?\s*"
+    r"(celsius|centigrade|fahrenheit|c|f)?(?![\w%°º/])"
+)
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc`\u00b4", "'"))
 
 
@@ -108,13 +133,17 @@ def parse_phrases(data: Mapping[str, Any], file: str = FILE) -> Phrases:
 
 def _phrase(key: str, item: object, file: str, where: str) -> Phrase:
     """A string (these words, in order, next to each other) or { all|seq = "...", within, unless }."""
+
     def bad(message: str) -> SeedError:
         return SeedError(file, key, where, message)
 
     if isinstance(item, str):
         kind, words, unless, within = "", item, "", None
-    elif isinstance(item, dict) and len(item.keys() & {"all", "seq"}) == 1 \
-            and item.keys() <= {"all", "seq", "within", "unless"}:
+    elif (
+        isinstance(item, dict)
+        and len(item.keys() & {"all", "seq"}) == 1
+        and item.keys() <= {"all", "seq", "within", "unless"}
+    ):
         kind = "all" if "all" in item else "seq"
         words, unless, within = _joined(item[kind]), _joined(item.get("unless", "")), item.get("within", WITHIN)
     else:
@@ -234,16 +263,24 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
     if not phrase.unless:
         return True
     near = {clauses[i] for i in picked}
-    return not any(clauses[i] in near and i not in picked and not _negated(i, words, clauses, ())
-                   and any(u == w or (u[-1] == "*" and w.startswith(u[:-1])) for u in phrase.unless)
-                   for i, w in enumerate(words))
+    return not any(
+        clauses[i] in near
+        and i not in picked
+        and not _negated(i, words, clauses, ())
+        and any(u == w or (u[-1] == "*" and w.startswith(u[:-1])) for u in phrase.unless)
+        for i, w in enumerate(words)
+    )
 
 
 def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]) -> bool:
     """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor a hedge."""
-    return any(words[p] in NEGATORS and p not in picked and clauses[p] == clauses[q]
-               and not (p + 1 < len(words) and words[p + 1] in HEDGES)
-               for p in range(max(0, q - NEGATION_REACH), q))
+    return any(
+        words[p] in NEGATORS
+        and p not in picked
+        and clauses[p] == clauses[q]
+        and not (p + 1 < len(words) and words[p + 1] in HEDGES)
+        for p in range(max(0, q - NEGATION_REACH), q)
+    )
 
 
 def _someone_else(q: int, words: list[str], clauses: list[int]) -> bool:
@@ -253,8 +290,13 @@ def _someone_else(q: int, words: list[str], clauses: list[int]) -> bool:
     for j in range(q - 1, -1, -1):
         if clauses[j] != clauses[q] or words[j] in FIRST_PERSON:
             return False
-        if words[j] in OTHERS and words[j + 1] in OTHERS_VERBS and not set(words[j + 2:j + 3]) & ONLOOKERS \
-                or words[j] in MEDIA and words[j + 1] == "about":
+        if (
+            words[j] in OTHERS
+            and words[j + 1] in OTHERS_VERBS
+            and not set(words[j + 2 : j + 3]) & ONLOOKERS
+            or words[j] in MEDIA
+            and words[j + 1] == "about"
+        ):
             return True
     return False
 

@@ -24,8 +24,9 @@ HISTORY_DAYS = 14
 SHORT_MINUTES = 5
 SESSION_RISE_DAYS = 7
 """A session within this many days after which pain rose steps the suggestion down."""
-RISING_ADVICE = ("Your pain has risen three days in a row: consider seeing a clinician, "
-                 "such as your doctor or a physiotherapist.")
+RISING_ADVICE = (
+    "Your pain has risen three days in a row: consider seeing a clinician, such as your doctor or a physiotherapist."
+)
 
 
 class Level(StrEnum):
@@ -44,6 +45,7 @@ LEVEL_TEXT = {
     Level.MOBILITY_SHORT: f"short, gentle mobility only (up to {SHORT_MINUTES} min)",
     Level.NONE: "no routine today",
 }
+
 
 @dataclass(frozen=True)
 class PainReading:
@@ -129,8 +131,11 @@ def _gentler(level: Level, cap: Level) -> Level:
 
 
 def pain_rose(session: SessionNote) -> bool:
-    return (session.pain_before is not None and session.pain_after is not None
-            and session.pain_after - session.pain_before >= TREND_RISE)
+    return (
+        session.pain_before is not None
+        and session.pain_after is not None
+        and session.pain_after - session.pain_before >= TREND_RISE
+    )
 
 
 def recent_sessions(request: SuggestionRequest) -> tuple[SessionNote, ...]:
@@ -169,13 +174,23 @@ def level_step(request: SuggestionRequest) -> LevelStep:
             changes.append(f"That is up from your {BASELINE_DAYS}-day average of {base:.1f}, so one step gentler.")
             if all(is_rising(worst, reading.day - timedelta(days=i)) for i in (1, 2)):
                 advice.append(RISING_ADVICE)
-    rated = sorted((s for s in recent_sessions(request) if s.pain_before is not None and s.pain_after is not None
-                    and today - s.day < timedelta(days=SESSION_RISE_DAYS)), key=lambda s: s.day)
+    rated = sorted(
+        (
+            s
+            for s in recent_sessions(request)
+            if s.pain_before is not None
+            and s.pain_after is not None
+            and today - s.day < timedelta(days=SESSION_RISE_DAYS)
+        ),
+        key=lambda s: s.day,
+    )
     if rated and pain_rose(rated[-1]) and level is not Level.NONE:
         last = rated[-1]
         level = _step_down(level)
-        changes.append(f"Your pain went from {last.pain_before} to {last.pain_after} after your session "
-                       f"{said_when(last.day, today)}, so one step gentler.")
+        changes.append(
+            f"Your pain went from {last.pain_before} to {last.pain_after} after your session "
+            f"{said_when(last.day, today)}, so one step gentler."
+        )
     if check.gentle_only and level in (Level.FULL, Level.GENTLE):
         level = _gentler(level, Level.MOBILITY_SHORT)
         changes += gentle_only_why(check)

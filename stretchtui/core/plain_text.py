@@ -17,8 +17,17 @@ import re
 from stretchtui.core.errors import FieldError
 
 FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-NAMES = {"\x00": "NUL", "\t": "tab", "\n": "newline", "\r": "carriage return", "\x1b": "ESC", "\x7f": "DEL",
-         "\x9b": "CSI", "\u2028": "line separator", "\u2029": "paragraph separator"}
+NAMES = {
+    "\x00": "NUL",
+    "\t": "tab",
+    "\n": "newline",
+    "\r": "carriage return",
+    "\x1b": "ESC",
+    "\x7f": "DEL",
+    "\x9b": "CSI",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+}
 
 
 def problem(value: str) -> str | None:

@@ -53,15 +53,19 @@ def specs(cls: type) -> tuple[Spec, ...]:
             kind, optional = next(t for t in kind.types if not isinstance(t, mi.NoneType)), True
         kind, title, extra = unwrap(kind)
         default = field.default_factory() if field.default_factory is not mi.NODEFAULT else field.default
-        result.append(Spec(field.name, extra.get("file_name", field.name), kind, optional, field.required,
-                           default, title, extra))
+        result.append(
+            Spec(field.name, extra.get("file_name", field.name), kind, optional, field.required, default, title, extra)
+        )
     return tuple(result)
 
 
 def is_pairs(kind: Any) -> bool:
     """tuple[tuple[Enum, str], ...]: a table of enum value = text in files."""
-    return (isinstance(kind, mi.VarTupleType) and isinstance(kind.item_type, mi.TupleType)
-            and isinstance(kind.item_type.item_types[0], mi.EnumType))
+    return (
+        isinstance(kind, mi.VarTupleType)
+        and isinstance(kind.item_type, mi.TupleType)
+        and isinstance(kind.item_type.item_types[0], mi.EnumType)
+    )
 
 
 def to_plain_value(kind: Any, value: Any) -> Any:
@@ -87,9 +91,13 @@ def _left_out(spec: Spec, value: Any) -> bool:
 
 def to_plain(record: Any, *, skip: frozenset[str] | set[str] = frozenset(), unset: bool = False) -> dict[str, Any]:
     """A record as files and `--json` write it: enum values, lists, tables; an unset optional
-    field (None) and a sparse one at its default are left out (kept with `unset`). FILE_ORDER keys (if the class has one) come first."""
-    plain = {spec.file_name: to_plain_value(spec.type, getattr(record, spec.name)) for spec in specs(type(record))
-             if spec.name not in skip and (unset or not _left_out(spec, getattr(record, spec.name)))}
+    field (None) and a sparse one at its default are left out (kept with `unset`). FILE_ORDER keys
+    (if the class has one) come first."""
+    plain = {
+        spec.file_name: to_plain_value(spec.type, getattr(record, spec.name))
+        for spec in specs(type(record))
+        if spec.name not in skip and (unset or not _left_out(spec, getattr(record, spec.name)))
+    }
     first = getattr(type(record), "FILE_ORDER", ())
     return {**{key: plain[key] for key in first if key in plain}, **plain}
 
@@ -158,12 +166,16 @@ def file_schema() -> dict[str, Any]:
             if is_pairs(spec.type):
                 enum, text = spec.type.item_type.item_types
                 schema["properties"][spec.name] = {
-                    "title": spec.title, "type": "object", "propertyNames": {"enum": [e.value for e in enum.cls]},
+                    "title": spec.title,
+                    "type": "object",
+                    "propertyNames": {"enum": [e.value for e in enum.cls]},
                     "additionalProperties": {"type": "string", "maxLength": unwrap(text)[0].max_length},
-                    "default": {}}
+                    "default": {},
+                }
             if spec.file_name != spec.name:
-                schema["properties"] = {spec.file_name if key == spec.name else key: value
-                                        for key, value in schema["properties"].items()}
+                schema["properties"] = {
+                    spec.file_name if key == spec.name else key: value for key, value in schema["properties"].items()
+                }
                 schema["required"] = [spec.file_name if key == spec.name else key for key in schema["required"]]
         if name in FILE_RECORDS:
             schema["additionalProperties"] = False

@@ -15,17 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from stretchtui.core.checkins import REGION_LABELS, Region
 from stretchtui.core import instants
+from stretchtui.core.checkins import REGION_LABELS, Region
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.errors import FieldError
 from stretchtui.core.glyphs import UNICODE, Glyphs
-from stretchtui.core.plain_text import printable
-from stretchtui.core.instants import week_label
 from stretchtui.core.history import SHADES, day_marks, heatmap_rows, week_start
+from stretchtui.core.instants import week_label
 from stretchtui.core.model import plural
+from stretchtui.core.plain_text import printable
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
-
 
 # ---------------------------------------------------------------------- weeks
 
@@ -169,24 +168,41 @@ def build_report(inputs: WeekInputs, today: date) -> WeeklyReport:
     activities = {a.day: a for a in inputs.activities}
     minutes = {day: a.completed_hold_seconds / 60 for day, a in activities.items()}
     last_seen = min(today, monday + timedelta(days=6))
-    heat = "".join(row[-1] for row in heatmap_rows(minutes, day_marks(inputs.activities), last_seen, 1,
-                                                   inputs.goal.minutes_per_day))
+    heat = "".join(
+        row[-1]
+        for row in heatmap_rows(minutes, day_marks(inputs.activities), last_seen, 1, inputs.goal.minutes_per_day)
+    )
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
         activity = activities.get(day, DayActivity(day))
         upcoming = day > today
-        days.append(ReportDay(
-            day=day, upcoming=upcoming, minutes=minutes.get(day, 0.0), sessions=activity.sessions,
-            done=inputs.goal.met_by(activity), pain=inputs.pain.get(day), sitting=inputs.sitting.get(day),
-            rest=activity.rest_marked, heat=" " if upcoming else heat[offset],
-            flare_marked=activity.flare_marked))
+        days.append(
+            ReportDay(
+                day=day,
+                upcoming=upcoming,
+                minutes=minutes.get(day, 0.0),
+                sessions=activity.sessions,
+                done=inputs.goal.met_by(activity),
+                pain=inputs.pain.get(day),
+                sitting=inputs.sitting.get(day),
+                rest=activity.rest_marked,
+                heat=" " if upcoming else heat[offset],
+                flare_marked=activity.flare_marked,
+            )
+        )
     return WeeklyReport(
-        monday=monday, today=today, goal=inputs.goal, days=tuple(days),
+        monday=monday,
+        today=today,
+        goal=inputs.goal,
+        days=tuple(days),
         totals=_totals(inputs, activities, monday, today),
         previous=_totals(inputs, activities, monday - timedelta(days=7), today),
-        regions=inputs.regions, relief=tuple(sorted(inputs.relief, key=lambda r: (r.change, -r.sessions, r.name))),
-        hurts=inputs.hurts, notes=tuple(sorted(inputs.notes, key=lambda n: n.at)))
+        regions=inputs.regions,
+        relief=tuple(sorted(inputs.relief, key=lambda r: (r.change, -r.sessions, r.name))),
+        hurts=inputs.hurts,
+        notes=tuple(sorted(inputs.notes, key=lambda n: n.at)),
+    )
 
 
 def _totals(inputs: WeekInputs, activities: Mapping[date, DayActivity], monday: date, today: date) -> WeekTotals:
@@ -195,10 +211,15 @@ def _totals(inputs: WeekInputs, activities: Mapping[date, DayActivity], monday: 
     pains = [inputs.pain[d] for d in days if d in inputs.pain]
     sits = [inputs.sitting[d] for d in days if d in inputs.sitting]
     return WeekTotals(
-        days=len(days), days_done=sum(1 for a in week if inputs.goal.met_by(a)),
-        minutes=math.fsum(a.completed_hold_seconds for a in week) / 60, sessions=sum(a.sessions for a in week),
-        pain_average=sum(pains) / len(pains) if pains else None, pain_days=len(pains),
-        sitting_average=sum(sits) / len(sits) if sits else None, sitting_days=len(sits))
+        days=len(days),
+        days_done=sum(1 for a in week if inputs.goal.met_by(a)),
+        minutes=math.fsum(a.completed_hold_seconds for a in week) / 60,
+        sessions=sum(a.sessions for a in week),
+        pain_average=sum(pains) / len(pains) if pains else None,
+        pain_days=len(pains),
+        sitting_average=sum(sits) / len(sits) if sits else None,
+        sitting_days=len(sits),
+    )
 
 
 # ---------------------------------------------------------------------- sections (plain text)
@@ -237,8 +258,14 @@ def report_subtitle(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> str:
 
 def report_sections(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> tuple[Section, ...]:
     """`glyphs`: the symbols to write them with (ASCII for an output that cannot carry Unicode)."""
-    sections = (_adherence(report, glyphs), _pain(report, glyphs), _relief(report), _hurts(report, glyphs),
-                _flare_rest(report), _notes(report))
+    sections = (
+        _adherence(report, glyphs),
+        _pain(report, glyphs),
+        _relief(report),
+        _hurts(report, glyphs),
+        _flare_rest(report),
+        _notes(report),
+    )
     return tuple(_inert(section) for section in sections)
 
 
@@ -248,8 +275,14 @@ def _inert(section: Section) -> Section:
     table = section.table
     if table is not None:
         table = replace(table, rows=tuple(tuple(map(printable, row)) for row in table.rows))
-    return replace(section, title=printable(section.title), intro=printable(section.intro),
-                   bullets=tuple(map(printable, section.bullets)), empty=printable(section.empty), table=table)
+    return replace(
+        section,
+        title=printable(section.title),
+        intro=printable(section.intro),
+        bullets=tuple(map(printable, section.bullets)),
+        empty=printable(section.empty),
+        table=table,
+    )
 
 
 def heat_legend(glyphs: Glyphs) -> str:
@@ -271,18 +304,32 @@ def _adherence(report: WeeklyReport, glyphs: Glyphs) -> Section:
         if day.upcoming:
             rows.append((day_label(day.day, report.today), "upcoming", "", "", "", "", ""))
             continue
-        rows.append((day_label(day.day, report.today), glyphs.done if day.done else glyphs.missing,
-                     _number(day.minutes, 1), str(day.sessions),
-                     glyphs.missing if day.pain is None else str(day.pain),
-                     glyphs.missing if day.sitting is None else f"{day.sitting:g}",
-                     ", ".join(mark for mark, on in (("rest", day.rest), ("flare", day.flare)) if on)))
-    table = Table(("Day", "Done", "Min", "Sessions", "Pain", "Sitting h", "Marks"), tuple(rows),
-                  (False, False, True, True, True, True, False))
+        rows.append(
+            (
+                day_label(day.day, report.today),
+                glyphs.done if day.done else glyphs.missing,
+                _number(day.minutes, 1),
+                str(day.sessions),
+                glyphs.missing if day.pain is None else str(day.pain),
+                glyphs.missing if day.sitting is None else f"{day.sitting:g}",
+                ", ".join(mark for mark, on in (("rest", day.rest), ("flare", day.flare)) if on),
+            )
+        )
+    table = Table(
+        ("Day", "Done", "Min", "Sessions", "Pain", "Sitting h", "Marks"),
+        tuple(rows),
+        (False, False, True, True, True, True, False),
+    )
     minutes = plural(goal.minutes_per_day, "minute", shown=_number(goal.minutes_per_day, 1))
-    return Section("adherence", "Adherence",
-                   intro=f"Goal: {plural(goal.routines_per_day, 'routine')} or {minutes} a day. "
-                         f"Heatmap row as in History: {heat_legend(glyphs)}.",
-                   bullets=tuple(bullets), heatmap=glyphs.heat(report.heatmap_row), table=table)
+    return Section(
+        "adherence",
+        "Adherence",
+        intro=f"Goal: {plural(goal.routines_per_day, 'routine')} or {minutes} a day. "
+        f"Heatmap row as in History: {heat_legend(glyphs)}.",
+        bullets=tuple(bullets),
+        heatmap=glyphs.heat(report.heatmap_row),
+        table=table,
+    )
 
 
 def _pain(report: WeeklyReport, glyphs: Glyphs) -> Section:
@@ -293,58 +340,92 @@ def _pain(report: WeeklyReport, glyphs: Glyphs) -> Section:
     else:
         highest = max(d.pain for d in noted if d.pain is not None)
         on = ", ".join(f"{d.day:%a}" for d in noted if d.pain == highest)
-        pain = (f"Pain (worst each day): average {now.pain_average:.1f} over {plural(now.pain_days, 'day')}, "
-                f"{_compare(now.pain_average, before.pain_average, 'lower', 'higher')}; highest {highest} on {on}")
+        pain = (
+            f"Pain (worst each day): average {now.pain_average:.1f} over {plural(now.pain_days, 'day')}, "
+            f"{_compare(now.pain_average, before.pain_average, 'lower', 'higher')}; highest {highest} on {on}"
+        )
     if now.sitting_average is None:
         sitting = "Sitting: no hours noted this week"
     else:
-        sitting = (f"Sitting: {now.sitting_average:.1f} h a day on average over "
-                   f"{plural(now.sitting_days, 'day')}, {_compare(now.sitting_average, before.sitting_average, 'less', 'more', ' h')}")
+        change = _compare(now.sitting_average, before.sitting_average, "less", "more", " h")
+        sitting = (
+            f"Sitting: {now.sitting_average:.1f} h a day on average over {plural(now.sitting_days, 'day')}, {change}"
+        )
     bullets = [pain, sitting]
     if len(noted) >= 2:
         bullets.append("Pain by day: " + glyphs.separator.join(f"{d.day:%a} {d.pain}" for d in noted))
-    rows = tuple((REGION_LABELS[r.region] + (f" ({r.side})" if r.side else ""), f"{r.average:.1f}", str(r.worst),
-                  str(r.readings), glyphs.missing if r.previous_average is None else f"{r.previous_average:.1f}")
-                 for r in report.regions)
-    table = Table(("Area (check-ins)", "Average", "Worst", "Notes", "Week before"), rows,
-                  (False, True, True, True, True))
+    rows = tuple(
+        (
+            REGION_LABELS[r.region] + (f" ({r.side})" if r.side else ""),
+            f"{r.average:.1f}",
+            str(r.worst),
+            str(r.readings),
+            glyphs.missing if r.previous_average is None else f"{r.previous_average:.1f}",
+        )
+        for r in report.regions
+    )
+    table = Table(
+        ("Area (check-ins)", "Average", "Worst", "Notes", "Week before"), rows, (False, True, True, True, True)
+    )
     return Section("pain", "Pain and sitting", bullets=tuple(bullets), table=table if rows else None)
 
 
 def _relief(report: WeeklyReport) -> Section:
     rows = tuple((r.name, f"{r.change:+.1f}", str(r.sessions)) for r in report.relief)
-    return Section("relief", "Relief per exercise",
-                   intro="Pain after minus pain before, over this week's sessions that included the exercise "
-                         "(below zero: pain eased).",
-                   table=Table(("Exercise", "Change", "Sessions"), rows, (False, True, True)),
-                   empty="No session this week has pain noted both before and after.")
+    return Section(
+        "relief",
+        "Relief per exercise",
+        intro="Pain after minus pain before, over this week's sessions that included the exercise "
+        "(below zero: pain eased).",
+        table=Table(("Exercise", "Change", "Sessions"), rows, (False, True, True)),
+        empty="No session this week has pain noted both before and after.",
+    )
 
 
 def _hurts(report: WeeklyReport, glyphs: Glyphs) -> Section:
-    rows = tuple((day_label(h.day, report.today), h.exercise, "" if h.side == "both" else h.side,
-                  glyphs.missing if h.pain is None else str(h.pain), h.routine) for h in report.hurts)
-    return Section("hurts", "Steps that hurt",
-                   intro='Steps stopped with "this hurts" during a session, with the pain given then.',
-                   table=Table(("Day", "Exercise", "Side", "Pain", "Routine"), rows, (False, False, False, True, False)),
-                   empty="No step hurt this week.")
+    rows = tuple(
+        (
+            day_label(h.day, report.today),
+            h.exercise,
+            "" if h.side == "both" else h.side,
+            glyphs.missing if h.pain is None else str(h.pain),
+            h.routine,
+        )
+        for h in report.hurts
+    )
+    return Section(
+        "hurts",
+        "Steps that hurt",
+        intro='Steps stopped with "this hurts" during a session, with the pain given then.',
+        table=Table(("Day", "Exercise", "Side", "Pain", "Routine"), rows, (False, False, False, True, False)),
+        empty="No step hurt this week.",
+    )
 
 
 def _flare_rest(report: WeeklyReport) -> Section:
     seen = [d for d in report.days if not d.upcoming]
-    flares = [f"{day_label(d.day, report.today)} ("
-              + ("marked; " if d.flare_marked else "") + (f"pain {d.pain}; " if d.pain is not None else "")
-              + (f"stretched {_number(d.minutes, 0)} min)" if d.sessions else "no session)")
-              for d in seen if d.flare]
+    flares = [
+        f"{day_label(d.day, report.today)} ("
+        + ("marked; " if d.flare_marked else "")
+        + (f"pain {d.pain}; " if d.pain is not None else "")
+        + (f"stretched {_number(d.minutes, 0)} min)" if d.sessions else "no session)")
+        for d in seen
+        if d.flare
+    ]
     rests = [day_label(d.day, report.today) for d in seen if d.rest]
-    return Section("days", "Flare days and rest days", bullets=(
-        f"Flare days (marked, or pain {FLARE_PAIN} or more): " + ("; ".join(flares) if flares else "none"),
-        "Rest days: " + (", ".join(rests) if rests else "none")))
+    return Section(
+        "days",
+        "Flare days and rest days",
+        bullets=(
+            f"Flare days (marked, or pain {FLARE_PAIN} or more): " + ("; ".join(flares) if flares else "none"),
+            "Rest days: " + (", ".join(rests) if rests else "none"),
+        ),
+    )
 
 
 def _notes(report: WeeklyReport) -> Section:
     bullets = tuple(f"{day_label(n.day, report.today)}, {time_label(n.at, n.zone)}: {n.text}" for n in report.notes)
-    return Section("notes", "Check-in notes", bullets=bullets,
-                   empty="" if bullets else "No check-in notes this week.")
+    return Section("notes", "Check-in notes", bullets=bullets, empty="" if bullets else "No check-in notes this week.")
 
 
 def _compare(now: float, before: float | None, down: str, up: str, unit: str = "") -> str:
@@ -361,8 +442,10 @@ def _number(value: float, places: int) -> str:
     return text[:-2] if places and text.endswith(".0") else text
 
 
-FOOTER = ("Made with stretchtui from the user's own notes. Not medical advice: pain is self-reported on a "
-          "0-10 scale; minutes count finished holds and repetitions.")
+FOOTER = (
+    "Made with stretchtui from the user's own notes. Not medical advice: pain is self-reported on a "
+    "0-10 scale; minutes count finished holds and repetitions."
+)
 
 
 # ---------------------------------------------------------------------- Markdown
@@ -437,11 +520,21 @@ def render_html(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> str:
     says so to the browser too), every string escaped."""
     esc = html.escape
     title = esc(report_title(report))
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{title}</title>", f"<style>{HTML_STYLE}</style>", "</head>", "<body>", "<main>",
-           f"<h1>{title}</h1>", f'<p class="sub">{esc(report_subtitle(report, glyphs))}</p>']
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title>",
+        f"<style>{HTML_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{title}</h1>",
+        f'<p class="sub">{esc(report_subtitle(report, glyphs))}</p>',
+    ]
     for section in report_sections(report, glyphs):
         out.append(f'<section id="{esc(section.key)}">')
         out.append(f"<h2>{esc(section.title)}</h2>")
@@ -463,10 +556,21 @@ def render_html(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> str:
 def _html_heatmap(report: WeeklyReport, glyphs: Glyphs) -> str:
     cells = []
     for day in report.days:
-        kind = ("upcoming" if day.upcoming else "rest" if day.heat == "r" else "flare" if day.heat == "f"
-                else f"l{SHADES.index(day.heat)}" if day.heat in SHADES else "l0")
-        cells.append(f'<span class="cell {kind}" title="{day_label(day.day, report.today, long=True)}">{day.day:%a}<br>'
-                     f'{html.escape(glyphs.heat(day.heat).strip() or glyphs.no_activity)}</span>')
+        kind = (
+            "upcoming"
+            if day.upcoming
+            else "rest"
+            if day.heat == "r"
+            else "flare"
+            if day.heat == "f"
+            else f"l{SHADES.index(day.heat)}"
+            if day.heat in SHADES
+            else "l0"
+        )
+        cells.append(
+            f'<span class="cell {kind}" title="{day_label(day.day, report.today, long=True)}">{day.day:%a}<br>'
+            f"{html.escape(glyphs.heat(day.heat).strip() or glyphs.no_activity)}</span>"
+        )
     return '<div class="heat">' + "".join(cells) + "</div>"
 
 
@@ -477,8 +581,10 @@ def _html_table(table: Table) -> str:
     esc = html.escape
 
     def cells(tag: str, values: tuple[str, ...]) -> str:
-        return "".join(f"<{tag}{NUMERIC_CLASS if numeric else ''}>{esc(v)}</{tag}>"
-                       for v, numeric in zip(values, table.numeric))
+        return "".join(
+            f"<{tag}{NUMERIC_CLASS if numeric else ''}>{esc(v)}</{tag}>"
+            for v, numeric in zip(values, table.numeric, strict=False)
+        )
 
     body = "".join(f"<tr>{cells('td', row)}</tr>" for row in table.rows)
     return f"<table><thead><tr>{cells('th', table.headers)}</tr></thead><tbody>{body}</tbody></table>"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 DAILY = "daily"  # the automatic backup at the first launch of a day; the only kind that is pruned
@@ -27,8 +27,10 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 
 _STAMP = "%Y%m%dT%H%M%SZ"
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>daily|manual|pre-restore|damaged|pre-v\d+)"
-                   r"-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?(?P<suffix>\.[^./]+)?$")
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<kind>daily|manual|pre-restore|damaged|pre-v\d+)"
+    r"-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?(?P<suffix>\.[^./]+)?$"
+)
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a backup are not backups
 
 
@@ -66,7 +68,7 @@ def backup_name(stem: str, kind: str, instant: datetime, counter: int = 1, suffi
     """The name for a backup of the database `<stem><suffix>` made at `instant` (stored to the second)."""
     if instant.tzinfo is None:
         raise ValueError("backup_name needs an aware datetime")
-    made_at = instant.astimezone(timezone.utc).replace(microsecond=0)
+    made_at = instant.astimezone(UTC).replace(microsecond=0)
     name = BackupName(made_at, kind, stem, counter, suffix)
     if parse_backup_name(name.file_name) != name:
         raise ValueError(f"{name.file_name!r} would not read back as a backup name")
@@ -79,7 +81,7 @@ def parse_backup_name(file_name: str) -> BackupName | None:
     if match is None or file_name.endswith(_SIDE_FILES):
         return None
     try:
-        made_at = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=timezone.utc)
+        made_at = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
     except ValueError:  # 20261399T...: looks like a stamp, is not a time
         return None
     return BackupName(made_at, match["kind"], match["stem"], int(match["n"] or 1), match["suffix"] or "")
@@ -88,14 +90,15 @@ def parse_backup_name(file_name: str) -> BackupName | None:
 def is_suspect(name: BackupName, now: datetime) -> bool:
     """Made "after now": written while the clock ran ahead. Its time cannot be trusted, so it is
     never called the latest backup, and it is pruned by count (see `backups_to_keep`)."""
-    return name.made_at > now.astimezone(timezone.utc)
+    return name.made_at > now.astimezone(UTC)
 
 
 Key = TypeVar("Key")
 
 
-def backups_to_keep(days: Iterable[tuple[Key, date]], *, daily: int = KEEP_DAILY,
-                    weekly: int = KEEP_WEEKLY, today: date | None = None) -> set[Key]:
+def backups_to_keep(
+    days: Iterable[tuple[Key, date]], *, daily: int = KEEP_DAILY, weekly: int = KEEP_WEEKLY, today: date | None = None
+) -> set[Key]:
     """Which automatic backups to keep, given each one's logical day.
 
     Keeps the newest backup of each of the `daily` most recent days that have one, and the newest
@@ -111,8 +114,9 @@ def backups_to_keep(days: Iterable[tuple[Key, date]], *, daily: int = KEEP_DAILY
     days = list(days)
     suspect = sorted((key for key, day in days if today is not None and day > today), reverse=True)
     newest_per_day: dict[date, Key] = {}
-    for key, day in sorted(((k, d) for k, d in days if today is None or d <= today),
-                           key=lambda pair: (pair[1], pair[0])):
+    for key, day in sorted(
+        ((k, d) for k, d in days if today is None or d <= today), key=lambda pair: (pair[1], pair[0])
+    ):
         newest_per_day[day] = key  # the last one seen for a day is the newest
     keep: set[Key] = set()
     newest_first = sorted(newest_per_day, reverse=True)
@@ -126,5 +130,5 @@ def backups_to_keep(days: Iterable[tuple[Key, date]], *, daily: int = KEEP_DAILY
             break
         weeks_seen.append(week)
         keep.add(newest_per_day[day])
-    keep.update(suspect[:max(0, daily - len(newest_per_day))])
+    keep.update(suspect[: max(0, daily - len(newest_per_day))])
     return keep

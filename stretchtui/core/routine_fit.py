@@ -55,12 +55,18 @@ def _item(exercise: Exercise, rng: DoseRange, value: int) -> RoutineItem:
 
 def built_routine(picks: list[Pick], rid: str = "", **fields: object) -> Routine:
     """Built in, so not editable in place: the UI duplicates it to keep a changed copy."""
-    return Routine(id=rid, items=tuple(_item(*p) for p in picks), rest_between_seconds=REST_BETWEEN_SECONDS,
-                   origin=Origin.SEED, **fields)  # type: ignore[arg-type]
+    return Routine(
+        id=rid,
+        items=tuple(_item(*p) for p in picks),
+        rest_between_seconds=REST_BETWEEN_SECONDS,
+        origin=Origin.SEED,
+        **fields,
+    )  # type: ignore[arg-type]
 
 
-def fit(ranked: list[Exercise], gentle: bool, target: int, upper: int,
-        exercises: dict[str, Exercise], max_moves: int) -> list[Pick]:
+def fit(
+    ranked: list[Exercise], gentle: bool, target: int, upper: int, exercises: dict[str, Exercise], max_moves: int
+) -> list[Pick]:
     """Choose moves in rank order at their starting dose, lengthen them towards the target, and
     while still short, squeeze in one more move at its smallest dose and lengthen again.
 
@@ -91,7 +97,7 @@ def fit(ranked: list[Exercise], gentle: bool, target: int, upper: int,
             grew = False
             for i, (exercise, rng, value) in enumerate(picks):
                 if value + rng.step <= rng.high:
-                    trial = [*picks[:i], (exercise, rng, value + rng.step), *picks[i + 1:]]
+                    trial = [*picks[:i], (exercise, rng, value + rng.step), *picks[i + 1 :]]
                     if seconds(trial) <= upper:
                         picks[i], grew = trial[i], True
                         if seconds(picks) >= target:

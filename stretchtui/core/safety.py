@@ -43,20 +43,23 @@ QUESTIONS: tuple[Question, ...] = (
     Question("saddle", "Is there new numbness around your genitals, bottom or inner thighs?", Grade.URGENT),
     Question("bladder-bowel", "Is it newly hard to pass urine, or to hold in urine or stools?", Grade.URGENT),
     Question("sexual", "Have you noticed a new change in sexual function or sensation?", Grade.URGENT),
-    Question("one-leg-weak", "Is one leg or foot getting weaker, or does a foot drop or slap as you walk?",
-             Grade.URGENT),
+    Question(
+        "one-leg-weak", "Is one leg or foot getting weaker, or does a foot drop or slap as you walk?", Grade.URGENT
+    ),
     Question("walking", "Has the way you walk changed: unsteady, clumsy or stumbling?", Grade.URGENT),
-    Question("fever", "Do you have a fever, chills or sweats, or feel generally unwell, with this pain?",
-             Grade.URGENT),
+    Question("fever", "Do you have a fever, chills or sweats, or feel generally unwell, with this pain?", Grade.URGENT),
     Question("trauma", "Did this pain start after a bad fall, a crash or another hard knock?", Grade.URGENT),
-    Question("worst", "Is this the worst pain you have ever had, or can you not walk or stand on your legs?",
-             Grade.URGENT),
+    Question(
+        "worst", "Is this the worst pain you have ever had, or can you not walk or stand on your legs?", Grade.URGENT
+    ),
     Question("cancer", "Have you ever had cancer?", Grade.SOON),
     Question("weight-loss", "Have you lost weight recently without trying?", Grade.SOON),
-    Question("immune", "Is your immune system weakened (medicines, illness), or have you injected drugs?",
-             Grade.SOON),
-    Question("steroids-osteoporosis", "On long-term steroids or with osteoporosis, did this start after a fall, "
-             "even a small one?", Grade.SOON),
+    Question("immune", "Is your immune system weakened (medicines, illness), or have you injected drugs?", Grade.SOON),
+    Question(
+        "steroids-osteoporosis",
+        "On long-term steroids or with osteoporosis, did this start after a fall, even a small one?",
+        Grade.SOON,
+    ),
     Question("night", "Is the pain worse at night and not eased by resting or changing position?", Grade.SOON),
     Question("chest", "Do you have pain in your chest or upper back and feel unwell?", Grade.SOON),
     Question("age", "Did this back pain start for the first time before age 20 or after age 50?", Grade.SOON),
@@ -117,6 +120,7 @@ class Profile:
 
 # --- what happened since the answers -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class NoteEvent:
     """A check-in as the safety rules see it: when, which leg sides hurt, the worst pain, red-flag
@@ -140,8 +144,11 @@ class SessionEvent:
 
     @property
     def pain_rose(self) -> bool:
-        return (self.pain_before is not None and self.pain_after is not None
-                and self.pain_after - self.pain_before >= RISE_AFTER_SESSION)
+        return (
+            self.pain_before is not None
+            and self.pain_after is not None
+            and self.pain_after - self.pain_before >= RISE_AFTER_SESSION
+        )
 
 
 @dataclass(frozen=True)
@@ -153,21 +160,33 @@ class AskAgain:
     blocks: bool
 
 
-def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
-              sessions: Iterable[SessionEvent] = ()) -> tuple[AskAgain, ...]:
+def ask_again(
+    profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (), sessions: Iterable[SessionEvent] = ()
+) -> tuple[AskAgain, ...]:
     """Why the questions should be asked (again) now: only what was noted after the last answers
     counts, or, never answered, what was noted in the last ASK_AGAIN_DAYS days (a worrying note
     blocks then too; a never-answered profile is gentle only anyway)."""
     since = profile.answered_at or now - timedelta(days=ASK_AGAIN_DAYS)
     reasons: list[AskAgain] = []
-    later = sorted((n for n in notes if (n.at > since if n.entered_after is None or profile.answered_at is None
-                                         else n.entered_after)), key=lambda n: n.at)
+    later = sorted(
+        (
+            n
+            for n in notes
+            if (n.at > since if n.entered_after is None or profile.answered_at is None else n.entered_after)
+        ),
+        key=lambda n: n.at,
+    )
     flagged = [n for n in later if n.note_flags]
     if flagged:
         names = ", ".join(dict.fromkeys(k for n in flagged for k in n.note_flags))
         written = day_label(flagged[-1].day, now.date())
-        reasons.append(AskAgain("note", f"A note you wrote on {written} mentions something "
-                                        f"the safety questions ask about ({names}).", blocks=True))
+        reasons.append(
+            AskAgain(
+                "note",
+                f"A note you wrote on {written} mentions something the safety questions ask about ({names}).",
+                blocks=True,
+            )
+        )
     legs_by_day: dict[date, set[str]] = {}
     for n in later:  # one check-in per leg, as `stretchtui log` writes them, counts for the day
         legs_by_day.setdefault(n.day, set()).update(n.leg_sides)
@@ -180,8 +199,14 @@ def ask_again(profile: Profile, now: datetime, notes: Iterable[NoteEvent] = (),
         return tuple(reasons)
     recent = sorted((s for s in sessions if s.at > since), key=lambda s: s.at)[-ASK_AGAIN_RISING_SESSIONS:]
     if len(recent) == ASK_AGAIN_RISING_SESSIONS and all(s.pain_rose for s in recent):
-        reasons.append(AskAgain("rising", f"Your pain rose by {RISE_AFTER_SESSION} or more after each of your "
-                                          f"last {ASK_AGAIN_RISING_SESSIONS} sessions.", blocks=False))
+        reasons.append(
+            AskAgain(
+                "rising",
+                f"Your pain rose by {RISE_AFTER_SESSION} or more after each of your "
+                f"last {ASK_AGAIN_RISING_SESSIONS} sessions.",
+                blocks=False,
+            )
+        )
     if now - since >= timedelta(days=ASK_AGAIN_DAYS):
         reasons.append(AskAgain("expired", f"Your answers are more than {ASK_AGAIN_DAYS} days old.", blocks=False))
     return tuple(reasons)
@@ -235,10 +260,14 @@ SOON_ADVICE = (
     "Please see a doctor soon, within the next few days, and tell them what you answered.",
     "No routine until a doctor has had a look.",
 )
-ASK_AGAIN_ADVICE = ("Please answer the safety questions again before the next routine "
-                    "(c on Today, then the questions; or: stretchtui safety).")
-UNANSWERED_ADVICE = ("You have not answered the safety questions yet, so only gentle mobility is offered. "
-                     "Answer them on Today or with: stretchtui safety.")
+ASK_AGAIN_ADVICE = (
+    "Please answer the safety questions again before the next routine "
+    "(c on Today, then the questions; or: stretchtui safety)."
+)
+UNANSWERED_ADVICE = (
+    "You have not answered the safety questions yet, so only gentle mobility is offered. "
+    "Answer them on Today or with: stretchtui safety."
+)
 
 
 BLOCKED_WHY = "Your answers to the safety questions come first today."
@@ -273,10 +302,14 @@ def advice_for(check: SafetyCheck) -> tuple[str, ...]:
 
 # --- persistent pain ------------------------------------------------------------------------------
 
-PERSISTENT_ADVICE = (f"Your pain has been {PERSISTENT_PAIN}/10 or more for {PERSISTENT_DAYS} days: please see a "
-                     "clinician, such as your doctor or a physiotherapist.")
-NO_IMPROVEMENT_ADVICE = ("Your pain notes show no improvement over the last four weeks or more: it is worth a "
-                         "review with your doctor or a physiotherapist.")
+PERSISTENT_ADVICE = (
+    f"Your pain has been {PERSISTENT_PAIN}/10 or more for {PERSISTENT_DAYS} days: please see a "
+    "clinician, such as your doctor or a physiotherapist."
+)
+NO_IMPROVEMENT_ADVICE = (
+    "Your pain notes show no improvement over the last four weeks or more: it is worth a "
+    "review with your doctor or a physiotherapist."
+)
 
 
 def persistent_pain_advice(daily_worst: Mapping[date, int], today: date) -> tuple[str, ...]:
@@ -297,6 +330,7 @@ def persistent_pain_advice(daily_worst: Mapping[date, int], today: date) -> tupl
 
 
 # --- the gate in front of every session -----------------------------------------------------------
+
 
 class GateKind(StrEnum):
     RED_FLAG = "red-flag"
@@ -325,8 +359,9 @@ class GateReason:
     exercise_ids: tuple[str, ...] = ()  # for CONDITION: the moves it concerns
 
 
-def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
-                 ) -> tuple[GateReason, ...]:
+def session_gate(
+    check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
+) -> tuple[GateReason, ...]:
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
     Empty: start at once. Every way into a session goes through this (ui.app.StretchApp.open_session)."""
     reasons: list[GateReason] = []
@@ -340,11 +375,18 @@ def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Map
     elif check.gentle_only:
         beyond = [i for i in exercise_ids if i in exercises and not is_gentle(exercises[i])]
         if beyond:
-            why = (" ".join(a.text for a in check.ask_again) if check.ask_again
-                   else "You have not answered the safety questions yet.")
+            why = (
+                " ".join(a.text for a in check.ask_again)
+                if check.ask_again
+                else "You have not answered the safety questions yet."
+            )
             names = ", ".join(exercises[i].name for i in beyond)
-            reasons.append(GateReason(GateKind.GENTLE_ONLY, f"{why} Until you do, gentle moves only are suggested; "
-                                                            f"this session also has: {names}."))
+            reasons.append(
+                GateReason(
+                    GateKind.GENTLE_ONLY,
+                    f"{why} Until you do, gentle moves only are suggested; this session also has: {names}.",
+                )
+            )
     present = [exercises[i] for i in exercise_ids if i in exercises]
     for condition, moves in not_advised(present, check.conditions).items():
         lines = [f"Not advised with {condition_names([condition])}:", *(f"- {e.name}: {why}" for e, why in moves)]
@@ -354,5 +396,8 @@ def session_gate(check: SafetyCheck, exercise_ids: Iterable[str], exercises: Map
 
 def confirmation_record(reasons: Iterable[GateReason], choice: str, at: datetime) -> dict[str, object]:
     """What is stored with a session started after the gate: the reasons shown and the choice made."""
-    return {"at": at.isoformat(), "choice": choice,
-            "reasons": [{"kind": r.kind.value, "text": r.text, "exercises": list(r.exercise_ids)} for r in reasons]}
+    return {
+        "at": at.isoformat(),
+        "choice": choice,
+        "reasons": [{"kind": r.kind.value, "text": r.text, "exercises": list(r.exercise_ids)} for r in reasons],
+    }

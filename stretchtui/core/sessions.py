@@ -169,5 +169,7 @@ class ExerciseUsage:
         change = self.average_pain_change
         trend = "fell" if change < 0 else "rose" if change > 0 else "did not change"
         amount = f" by {abs(change):.1f}" if change else ""
-        return (f"{times} Pain after sessions with it {trend}{amount} on average "
-                f"({plural(self.sessions_with_pain, 'session')}).")
+        return (
+            f"{times} Pain after sessions with it {trend}{amount} on average "
+            f"({plural(self.sessions_with_pain, 'session')})."
+        )

@@ -43,7 +43,9 @@ class SettingSpec:
         if self.rule is not None:
             return self.rule(value, where)
         if isinstance(self.default, bool) != isinstance(value, bool) or (self.choices and value not in self.choices):
-            raise FieldError(where, f"{shown(value)} is not one of {', '.join(map(str, self.choices)) or 'true, false'}")
+            raise FieldError(
+                where, f"{shown(value)} is not one of {', '.join(map(str, self.choices)) or 'true, false'}"
+            )
         return value
 
 
@@ -83,18 +85,38 @@ def _conditions(value: Any, where: str) -> list[str]:
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("theme", "textual-dark", "Theme", "Light and dark themes; Ctrl+T switches quickly.", rule=_theme),
-    SettingSpec("day_start_hour", DEFAULT_DAY_START_HOUR, "New day starts at",
-                "A stretch before this hour counts for the day before. Earlier days never change.",
-                tuple(range(0, 13))),
+    SettingSpec(
+        "day_start_hour",
+        DEFAULT_DAY_START_HOUR,
+        "New day starts at",
+        "A stretch before this hour counts for the day before. Earlier days never change.",
+        tuple(range(0, 13)),
+    ),
     SettingSpec("goal_routines", 1, "Routines a day", "A day is done after this many completed routines…", (1, 2, 3)),
-    SettingSpec("goal_minutes", 5, "…or minutes of holds", "…or this many minutes of finished holds and reps.",
-                (3, 5, 10, 15, 20, 30)),
-    SettingSpec("grace_per_week", 1, "Rest/flare days per 7 days",
-                "Rest or flare days that keep a streak alive (they never extend it).", (0, 1, 2, 3)),
-    SettingSpec("cue_bell", True, "Bell at phase changes", "Rings the terminal bell when a hold, side or rest changes."),
+    SettingSpec(
+        "goal_minutes",
+        5,
+        "…or minutes of holds",
+        "…or this many minutes of finished holds and reps.",
+        (3, 5, 10, 15, 20, 30),
+    ),
+    SettingSpec(
+        "grace_per_week",
+        1,
+        "Rest/flare days per 7 days",
+        "Rest or flare days that keep a streak alive (they never extend it).",
+        (0, 1, 2, 3),
+    ),
+    SettingSpec(
+        "cue_bell", True, "Bell at phase changes", "Rings the terminal bell when a hold, side or rest changes."
+    ),
     SettingSpec("cue_title", True, "Countdown in the title", "Shows the countdown in the terminal (or tmux) title."),
-    SettingSpec("cue_notify", False, "Desktop notifications",
-                "Sends OSC 9 / OSC 777 notifications (passed through tmux) at the end of each exercise."),
+    SettingSpec(
+        "cue_notify",
+        False,
+        "Desktop notifications",
+        "Sends OSC 9 / OSC 777 notifications (passed through tmux) at the end of each exercise.",
+    ),
     # Today's choices (m and p), and the defaults of `stretchtui suggest`.
     SettingSpec("suggest_minutes", 10, choices=(1, 5, 10, 15, 20)),
     SettingSpec("suggest_place", "floor", choices=("floor", "desk", "standing")),

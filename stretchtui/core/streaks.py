@@ -70,14 +70,20 @@ class DayActivity:
     @property
     def is_empty(self) -> bool:
         """Nothing recorded: the same as having no row for the day at all."""
-        return (not self.completed_routines and not self.completed_hold_seconds and not self.sessions
-                and not self.rest_marked and not self.flare_marked and self.max_pain is None)
+        return (
+            not self.completed_routines
+            and not self.completed_hold_seconds
+            and not self.sessions
+            and not self.rest_marked
+            and not self.flare_marked
+            and self.max_pain is None
+        )
 
 
 def merge_days(days: Iterable[DayActivity]) -> list[DayActivity]:
     """One row per day, sorted by day. Hold seconds are summed with fsum so order never matters."""
     rows = list(days)
-    if all(earlier.day < later.day for earlier, later in zip(rows, rows[1:])):
+    if all(earlier.day < later.day for earlier, later in zip(rows, rows[1:], strict=False)):
         return rows  # already one row per day, in order (what the store gives): nothing to merge
     groups: dict[date, list[DayActivity]] = {}
     for activity in rows:
@@ -86,15 +92,17 @@ def merge_days(days: Iterable[DayActivity]) -> list[DayActivity]:
     for day in sorted(groups):
         rows = groups[day]
         pains = [r.max_pain for r in rows if r.max_pain is not None]
-        merged.append(DayActivity(
-            day=day,
-            completed_routines=sum(r.completed_routines for r in rows),
-            completed_hold_seconds=math.fsum(r.completed_hold_seconds for r in rows),
-            sessions=sum(r.sessions for r in rows),
-            rest_marked=any(r.rest_marked for r in rows),
-            max_pain=max(pains) if pains else None,
-            flare_marked=any(r.flare_marked for r in rows),
-        ))
+        merged.append(
+            DayActivity(
+                day=day,
+                completed_routines=sum(r.completed_routines for r in rows),
+                completed_hold_seconds=math.fsum(r.completed_hold_seconds for r in rows),
+                sessions=sum(r.sessions for r in rows),
+                rest_marked=any(r.rest_marked for r in rows),
+                max_pain=max(pains) if pains else None,
+                flare_marked=any(r.flare_marked for r in rows),
+            )
+        )
     return merged
 
 
@@ -120,8 +128,10 @@ class Goal:
         return cls(routines_per_day=times, minutes_per_day=times * minutes_each)
 
     def met_by(self, activity: DayActivity) -> bool:
-        return (activity.completed_routines >= self.routines_per_day
-                or activity.completed_hold_seconds >= self.minutes_per_day * 60)
+        return (
+            activity.completed_routines >= self.routines_per_day
+            or activity.completed_hold_seconds >= self.minutes_per_day * 60
+        )
 
 
 class DayStatus(StrEnum):
@@ -157,16 +167,14 @@ class StreakSummary:
     today_done: bool
     strength: float  # 0..1
     first_day: date | None  # the first recorded day on or before today
-    _audits: Mapping[date, DayAudit] = field(default_factory=lambda: MappingProxyType({}),
-                                             repr=False, hash=False)
+    _audits: Mapping[date, DayAudit] = field(default_factory=lambda: MappingProxyType({}), repr=False, hash=False)
 
     def audit(self, day: date) -> DayAudit:
         """Why `day` counted, kept, broke or is pending. Days after today are an error."""
         if day > self.today:
             raise ValueError(f"{day} is after today ({self.today}); it has no verdict yet")
         if self.first_day is None or day < self.first_day:
-            return DayAudit(day, DayStatus.BEFORE_START,
-                            "No history yet: the streak starts with your first session")
+            return DayAudit(day, DayStatus.BEFORE_START, "No history yet: the streak starts with your first session")
         # Days not in the table are empty days after a break: missed, with nothing left to end.
         return self._audits.get(day) or DayAudit(day, DayStatus.MISSED, "Missed: no session and no rest day")
 
@@ -178,8 +186,9 @@ class StreakSummary:
         return {d: self.audit(d) for d in (self.first_day + timedelta(days=i) for i in range(count))}
 
 
-def compute_streaks(days: Iterable[DayActivity], today: date, goal: Goal = Goal(),
-                    grace_per_7_days: int = 1) -> StreakSummary:
+def compute_streaks(
+    days: Iterable[DayActivity], today: date, goal: Goal = Goal(), grace_per_7_days: int = 1
+) -> StreakSummary:
     """Current and longest streak, habit strength and per-day audits, as of the logical day `today`."""
     if grace_per_7_days < 0:
         raise ValueError(f"grace days per 7 days must not be negative, not {grace_per_7_days}")
@@ -230,14 +239,15 @@ class _Walk:
             used = sum(1 for g in self.grace_used if g >= window_start)
             if used < self.grace_cap:
                 self.grace_used.append(day)
-                self._record(day, grace, f"{_grace_kept(activity, grace)} "
-                                         f"({used + 1} of {self.grace_cap} allowed per 7 days)")
+                self._record(
+                    day, grace, f"{_grace_kept(activity, grace)} ({used + 1} of {self.grace_cap} allowed per 7 days)"
+                )
                 return  # grace holds the strength score where it is
-            over = (f"{_grace_noun(activity, grace)}, but the allowance of {self.grace_cap} "
-                    f"per 7 days is used up")
+            over = f"{_grace_noun(activity, grace)}, but the allowance of {self.grace_cap} per 7 days is used up"
             if is_today:
-                self._record(day, DayStatus.PENDING, f"Today: {over[0].lower()}{over[1:]}; "
-                                                     "a session today keeps the streak")
+                self._record(
+                    day, DayStatus.PENDING, f"Today: {over[0].lower()}{over[1:]}; a session today keeps the streak"
+                )
                 return
             self._record(day, DayStatus.GRACE_EXHAUSTED, over + self._ended())
             self._break()
@@ -245,15 +255,16 @@ class _Walk:
             return
         if is_today:
             progress = f" ({_progress(activity, self.goal)} so far)" if activity.sessions else ""
-            then = ("your streak counts through yesterday" if self.run
-                    else "a session today starts a new streak")
+            then = "your streak counts through yesterday" if self.run else "a session today starts a new streak"
             self._record(day, DayStatus.PENDING, f"Today: not done yet{progress}; {then}")
             return
         if grace is not None:
             reason = f"{_grace_noun(activity, grace)}, but no streak was running to keep"
         elif activity.sessions:
-            reason = (f"Missed: {plural(activity.sessions, 'session')} but the goal was not met "
-                      f"({_progress(activity, self.goal)})")
+            reason = (
+                f"Missed: {plural(activity.sessions, 'session')} but the goal was not met "
+                f"({_progress(activity, self.goal)})"
+            )
         else:
             reason = "Missed: no session and no rest day"
         self._record(day, DayStatus.MISSED, reason + self._ended())
@@ -269,12 +280,15 @@ class _Walk:
             self.longest, self.longest_start, self.longest_end = self.run, self.run_start, activity.day
         self._strength(1.0)
         if activity.completed_routines >= self.goal.routines_per_day:
-            reason = (f"Done: {plural(activity.completed_routines, 'routine')} completed "
-                      f"(goal {self.goal.routines_per_day})")
+            reason = (
+                f"Done: {plural(activity.completed_routines, 'routine')} completed (goal {self.goal.routines_per_day})"
+            )
         else:
             done = activity.completed_hold_seconds / 60
-            reason = (f"Done: {plural(done, 'minute', shown=_minutes(done))} of stretching "
-                      f"(goal {_minutes(self.goal.minutes_per_day)})")
+            reason = (
+                f"Done: {plural(done, 'minute', shown=_minutes(done))} of stretching "
+                f"(goal {_minutes(self.goal.minutes_per_day)})"
+            )
         self._record(activity.day, DayStatus.DONE, reason)
 
     def _ended(self) -> str:
@@ -310,8 +324,11 @@ def is_flare(activity: DayActivity) -> bool:
 
 
 def _flare_words(activity: DayActivity) -> str:
-    return "flare day" if activity.max_pain is None or activity.max_pain < FLARE_PAIN else \
-        f"flare day (pain {activity.max_pain})"
+    return (
+        "flare day"
+        if activity.max_pain is None or activity.max_pain < FLARE_PAIN
+        else f"flare day (pain {activity.max_pain})"
+    )
 
 
 def _grace_status(activity: DayActivity) -> DayStatus | None:
@@ -332,8 +349,10 @@ def _grace_noun(activity: DayActivity, status: DayStatus) -> str:
 
 def _progress(activity: DayActivity, goal: Goal) -> str:
     minutes = plural(goal.minutes_per_day, "minute", shown=_minutes(goal.minutes_per_day))
-    return (f"{activity.completed_routines} of {plural(goal.routines_per_day, 'routine')}, "
-            f"{_minutes(activity.completed_hold_seconds / 60)} of {minutes}")
+    return (
+        f"{activity.completed_routines} of {plural(goal.routines_per_day, 'routine')}, "
+        f"{_minutes(activity.completed_hold_seconds / 60)} of {minutes}"
+    )
 
 
 def _minutes(value: float) -> str:
@@ -350,16 +369,16 @@ class WeekSummary:
     days_done: int
 
 
-def week_summary(days: Iterable[DayActivity], week_start: date, goal: Goal = Goal(), *,
-                 today: date | None = None) -> WeekSummary:
+def week_summary(
+    days: Iterable[DayActivity], week_start: date, goal: Goal = Goal(), *, today: date | None = None
+) -> WeekSummary:
     """Minutes, sessions and done days in the week starting on Monday `week_start`.
 
     Pass `today` to ignore rows dated after it, as `compute_streaks` does.
     """
     if isinstance(week_start, datetime) or week_start.weekday() != 0:
         raise ValueError(f"a week starts on a Monday; {week_start} is not one")
-    week = merge_days(d for d in days
-                      if 0 <= (d.day - week_start).days < 7 and (today is None or d.day <= today))
+    week = merge_days(d for d in days if 0 <= (d.day - week_start).days < 7 and (today is None or d.day <= today))
     return WeekSummary(
         minutes=math.fsum(d.completed_hold_seconds for d in week) / 60,
         sessions=sum(d.sessions for d in week),

@@ -44,8 +44,15 @@ from stretchtui.core.suggestion_rules import RULES, Filter, Score, sift, today_f
 from stretchtui.core.vocabulary import Kind, Position, Sides
 
 # A descent from standing to lying, so a routine gets down to the floor once.
-POSITION_ORDER = (Position.STANDING, Position.SEATED, Position.KNEELING, Position.ALL_FOURS,
-                  Position.ON_FRONT, Position.SIDE_LYING, Position.ON_BACK)
+POSITION_ORDER = (
+    Position.STANDING,
+    Position.SEATED,
+    Position.KNEELING,
+    Position.ALL_FOURS,
+    Position.ON_FRONT,
+    Position.SIDE_LYING,
+    Position.ON_BACK,
+)
 KIND_ORDER = (Kind.MOBILITY, Kind.MOTOR_CONTROL, Kind.NERVE_GLIDE, Kind.STRENGTH)  # warm up before strength
 
 
@@ -135,17 +142,26 @@ def suggest(request: SuggestionRequest) -> Suggestion:
         why.append("Nothing in the library suits today's level and place; another place may have more.")
         return Suggestion(routine=None, why=tuple(why), advice=tuple(advice), blocked=False, level=str(level))
 
-    routine = built_routine(picks, rid=f"suggested-{request.today.isoformat()}", name="Today's suggestion",
-                            description=why[0], sources=tuple(dict.fromkeys(t for e in chosen for t in e.sources)))
+    routine = built_routine(
+        picks,
+        rid=f"suggested-{request.today.isoformat()}",
+        name="Today's suggestion",
+        description=why[0],
+        sources=tuple(dict.fromkeys(t for e in chosen for t in e.sources)),
+    )
     seconds = routine.duration_seconds(exercises)
     if seconds < minutes * 60 * (1 - TIME_SLACK):
         about = format_duration(seconds - seconds % 10 if seconds < 120 else round(seconds / 60) * 60)
         if len(picks) >= max_moves(minutes):
-            why.append(f"Shorter than asked: at most {max_moves(minutes)} moves in {minutes} min, each at no more than "
-                       f"its own dose{' (and gentler today)' if level is not Level.FULL else ''}: about {about}.")
+            why.append(
+                f"Shorter than asked: at most {max_moves(minutes)} moves in {minutes} min, each at no more than "
+                f"its own dose{' (and gentler today)' if level is not Level.FULL else ''}: about {about}."
+            )
         else:
-            why.append(f"Only {len(picks)} {'move fits' if len(picks) == 1 else 'moves fit'} today's level and place: "
-                       f"about {about} of {minutes} min.")
+            why.append(
+                f"Only {len(picks)} {'move fits' if len(picks) == 1 else 'moves fit'} today's level and place: "
+                f"about {about} of {minutes} min."
+            )
     return Suggestion(routine=routine, why=tuple(why), advice=tuple(advice), blocked=False, level=str(level))
 
 

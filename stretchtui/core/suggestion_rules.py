@@ -46,8 +46,13 @@ REGION_AREAS: dict[str, frozenset[Area]] = {
     "hips-buttocks": frozenset({Area.GLUTES_HIPS}),
     "leg": frozenset({Area.HAMSTRINGS, Area.GLUTES_HIPS}),
 }
-REGION_NAMES = {"lower-back": "lower back", "mid-upper-back": "mid/upper back", "neck": "neck",
-                "hips-buttocks": "hips and buttocks", "leg": "leg"}
+REGION_NAMES = {
+    "lower-back": "lower back",
+    "mid-upper-back": "mid/upper back",
+    "neck": "neck",
+    "hips-buttocks": "hips and buttocks",
+    "leg": "leg",
+}
 
 
 def _helped(sessions: Iterable[SessionNote], today: date) -> dict[str, tuple[float, int]]:
@@ -78,8 +83,14 @@ def _sitting(notes: Iterable[SittingNote], today: date) -> tuple[float, str] | N
 def _is_calm(session: SessionNote) -> bool:
     """A calm mobility session: only mobility moves, pain before 3/10 or less, pain after noted and
     not 2 or more above it, and nothing marked hurt."""
-    return (session.mobility_only and session.pain_before is not None and session.pain_before <= CALM_PAIN
-            and session.pain_after is not None and not pain_rose(session) and not session.hurt_exercise_ids)
+    return (
+        session.mobility_only
+        and session.pain_before is not None
+        and session.pain_before <= CALM_PAIN
+        and session.pain_after is not None
+        and not pain_rose(session)
+        and not session.hurt_exercise_ids
+    )
 
 
 @dataclass(frozen=True)
@@ -122,15 +133,22 @@ def today_for(request: SuggestionRequest, step: LevelStep) -> Today:
     today, exercises, reading = request.today, request.exercises, step.reading
     recent = recent_sessions(request)
     return Today(
-        request=request, level=step.level, reading=reading,
+        request=request,
+        level=step.level,
+        reading=reading,
         hurt=frozenset(i for s in recent for i in s.hurt_exercise_ids),
         calm=sum(1 for s in recent if _is_calm(s)),
-        did_strength=any(exercises[i].kind is Kind.STRENGTH for s in request.sessions for i in s.exercise_ids
-                         if i in exercises and s.day <= today),
+        did_strength=any(
+            exercises[i].kind is Kind.STRENGTH
+            for s in request.sessions
+            for i in s.exercise_ids
+            if i in exercises and s.day <= today
+        ),
         helped=_helped(request.sessions, today),
         sitting=_sitting(request.sitting_notes, today),
         focus=frozenset().union(*(REGION_AREAS.get(r, frozenset()) for r in reading.regions))
-        if reading else frozenset(),
+        if reading
+        else frozenset(),
     )
 
 
@@ -218,8 +236,10 @@ def _suits_conditions(exercise: Exercise, today: Today) -> bool:
 def _conditions_why(today: Today, seen: list[Exercise], left_out: list[Exercise]) -> Why:
     if left_out:
         conditions = sorted(not_advised(left_out, today.conditions))
-        yield (f"Left out for your health profile ({condition_names(conditions)}): "
-               f"{_names(sorted(e.name for e in left_out))}.")
+        yield (
+            f"Left out for your health profile ({condition_names(conditions)}): "
+            f"{_names(sorted(e.name for e in left_out))}."
+        )
 
 
 def _strength_unlocked(exercise: Exercise, today: Today) -> bool:
@@ -232,12 +252,16 @@ def _strength_why(today: Today, seen: list[Exercise], left_out: list[Exercise]) 
     if not any(e.kind is Kind.STRENGTH for e in seen if e.id not in today.hurt):
         return
     if today.strength_ok:
-        yield (f"Strength moves are in: {plural(today.calm, 'calm mobility-only session')} in the last {HISTORY_DAYS} "
-               "days" + ("." if today.did_strength else "; the most demanding ones wait until after your first."))
+        yield (
+            f"Strength moves are in: {plural(today.calm, 'calm mobility-only session')} in the last {HISTORY_DAYS} "
+            "days" + ("." if today.did_strength else "; the most demanding ones wait until after your first.")
+        )
     elif today.level is Level.FULL:
-        yield (f"Mobility first: strength moves join after {CALM_SESSIONS_FOR_STRENGTH} calm mobility-only "
-               f"sessions in {HISTORY_DAYS} days (pain {CALM_PAIN}/10 or less before, noted after and not "
-               f"{TREND_RISE} or more higher, nothing hurt); so far {today.calm}.")
+        yield (
+            f"Mobility first: strength moves join after {CALM_SESSIONS_FOR_STRENGTH} calm mobility-only "
+            f"sessions in {HISTORY_DAYS} days (pain {CALM_PAIN}/10 or less before, noted after and not "
+            f"{TREND_RISE} or more higher, nothing hurt); so far {today.calm}."
+        )
 
 
 def _not_hurt_lately(exercise: Exercise, today: Today) -> bool:

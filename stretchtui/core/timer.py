@@ -325,7 +325,7 @@ class SessionTimer:
         """Remaining of this phase plus the planned length of every later one."""
         if self.finished:
             return 0.0
-        return self.remaining + sum(p.seconds for p in self._phases[self._index + 1:])
+        return self.remaining + sum(p.seconds for p in self._phases[self._index + 1 :])
 
     @property
     def progress(self) -> float:
@@ -451,8 +451,7 @@ class SessionTimer:
                 return []
             wanted = self._adjust + delta * p.seconds_per_rep
             under_way = int(self._active(now) // p.seconds_per_rep) + 1
-            if delta < 0 and (p.reps + self._extra_reps + delta < under_way
-                              or self._shortest(wanted, now) != wanted):
+            if delta < 0 and (p.reps + self._extra_reps + delta < under_way or self._shortest(wanted, now) != wanted):
                 return []
             self._extra_reps += delta
             self._adjust = wanted
@@ -498,9 +497,19 @@ class SessionTimer:
                 if ahead is None:
                     return []
                 position, phase = ahead, self._phases[ahead]
-                record = StepRecord(self._steps[ahead], phase.exercise_id, phase.exercise_name, phase.set_number,
-                                    phase.side, 0 if phase.kind is PhaseKind.REPS else phase.seconds, 0.0,
-                                    phase.reps if phase.kind is PhaseKind.REPS else 0, 0, Outcome.HURT, pain)
+                record = StepRecord(
+                    self._steps[ahead],
+                    phase.exercise_id,
+                    phase.exercise_name,
+                    phase.set_number,
+                    phase.side,
+                    0 if phase.kind is PhaseKind.REPS else phase.seconds,
+                    0.0,
+                    phase.reps if phase.kind is PhaseKind.REPS else 0,
+                    0,
+                    Outcome.HURT,
+                    pain,
+                )
             else:
                 done_at = self._position(last.step_index)
                 if done_at is None or done_at >= self._index:
@@ -515,7 +524,8 @@ class SessionTimer:
                 return events
             events.append(ExerciseDone(*key))
             target = next(
-                j for j in range(max(self._index, position) + 1, len(self._phases))
+                j
+                for j in range(max(self._index, position) + 1, len(self._phases))
                 if self._phases[j].exercise_key != key or self._phases[j].kind is PhaseKind.DONE
             )
             return events + self._go(target, now)
@@ -694,8 +704,17 @@ class SessionTimer:
         else:
             planned_hold, planned_reps, reps_done = p.seconds, 0, 0
         return StepRecord(
-            self.step_index, p.exercise_id, p.exercise_name, p.set_number, p.side,
-            planned_hold, active, planned_reps, reps_done, outcome, pain,
+            self.step_index,
+            p.exercise_id,
+            p.exercise_name,
+            p.set_number,
+            p.side,
+            planned_hold,
+            active,
+            planned_reps,
+            reps_done,
+            outcome,
+            pain,
         )
 
     def _finish_work(self, at: float, outcome: Outcome) -> list[Event]:
@@ -751,8 +770,10 @@ class SessionTimer:
             return False
         before = self._phases[index - 1]
         return (
-            before.is_work and before.side is Side.LEFT
-            and before.exercise_key == phase.exercise_key and before.set_number == phase.set_number
+            before.is_work
+            and before.side is Side.LEFT
+            and before.exercise_key == phase.exercise_key
+            and before.set_number == phase.set_number
         )
 
     def _apply_insertion(self, at: int, block: tuple[Phase, ...]) -> None:

@@ -113,8 +113,9 @@ def text(value: Any, field: str, *, required: bool = True, limit: int = MAX_TEXT
     return value
 
 
-def text_list(value: Any, field: str, *, min_items: int = 0, max_items: int = 20,
-              noun: str = "item") -> tuple[str, ...]:
+def text_list(
+    value: Any, field: str, *, min_items: int = 0, max_items: int = 20, noun: str = "item"
+) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise FieldError(field, f"must be a list of text, not {type(value).__name__}")
     items = tuple(text(v, f"{field}[{i}]") for i, v in enumerate(value))
@@ -196,14 +197,22 @@ class _Context:
         self.seed = seed
         self.hooks = hooks
 
-    def inner(self, name: str) -> "_Context":
+    def inner(self, name: str) -> _Context:
         """The context of a nested record: hooks named 'name.field' become 'field'."""
-        return _Context(self.seed, {key[len(name) + 1:]: hook for key, hook in self.hooks.items()
-                                    if key.startswith(name + ".")})
+        return _Context(
+            self.seed, {key[len(name) + 1 :]: hook for key, hook in self.hooks.items() if key.startswith(name + ".")}
+        )
 
 
-def check_record(cls: type[T], data: Any, where: str = "", *, seed: bool = False,
-                 hooks: Mapping[str, Any] | None = None, **fixed: Any) -> T:
+def check_record(
+    cls: type[T],
+    data: Any,
+    where: str = "",
+    *,
+    seed: bool = False,
+    hooks: Mapping[str, Any] | None = None,
+    **fixed: Any,
+) -> T:
     """A record of class `cls` (core.model) from loosely typed data, field by field as the record
     declares them (msgspec constraints), with one plain-English message per bad field
     (FieldErrors: every bad field). `hooks` check a field against other records (name -> (value,
@@ -215,7 +224,9 @@ def _record(cls: type[T], data: Any, where: str, context: _Context, fixed: Mappi
     if not isinstance(data, Mapping):
         raise FieldError(where, getattr(cls, "TABLE_HINT", "must be a table"))
     prefix = f"{where}." if where else ""
-    fields = [spec for spec in records.specs(cls) if spec.name not in getattr(cls, "LOCAL", ()) and spec.name not in fixed]
+    fields = [
+        spec for spec in records.specs(cls) if spec.name not in getattr(cls, "LOCAL", ()) and spec.name not in fixed
+    ]
     unknown(data, {spec.file_name for spec in fields}, where)
     check = _Collect()
     values = {}
@@ -265,9 +276,12 @@ def _value(spec: records.Spec, value: Any, path: str, context: _Context) -> Any:
     if isinstance(item, mi.DataclassType):
         if not isinstance(value, list) or len(value) < least:
             raise FieldError(path, extra.get("empty", f"add at least {_at_least(least, extra.get('noun', 'item'))}"))
-        return tuple(_record(item.cls, entry, f"{path}[{i}]", context.inner(spec.name), {})
-                     for i, entry in enumerate(value))
-    return text_list(value, path, min_items=least, max_items=kind.max_length or MAX_LIST, noun=extra.get("noun", "item"))
+        return tuple(
+            _record(item.cls, entry, f"{path}[{i}]", context.inner(spec.name), {}) for i, entry in enumerate(value)
+        )
+    return text_list(
+        value, path, min_items=least, max_items=kind.max_length or MAX_LIST, noun=extra.get("noun", "item")
+    )
 
 
 def _table(data: Any, field: str, enum: type[E], limit: int) -> tuple[tuple[E, str], ...]:
@@ -280,11 +294,14 @@ def _table(data: Any, field: str, enum: type[E], limit: int) -> tuple[tuple[E, s
     return tuple((c, reasons[c]) for c in enum if c in reasons)
 
 
-def exercise(data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None = None,
-             origin: Origin = Origin.SEED) -> Exercise:
+def exercise(
+    data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None = None, origin: Origin = Origin.SEED
+) -> Exercise:
     """An Exercise from parsed data. `source_titles` maps source ids to titles (seed files);
     without it, sources are taken as free text (an exercise a physiotherapist gave you)."""
-    hooks = {} if source_titles is None else {"sources": lambda value, path: _source_titles(value, path, source_titles, 1)}
+    hooks = (
+        {} if source_titles is None else {"sources": lambda value, path: _source_titles(value, path, source_titles, 1)}
+    )
     return check_record(Exercise, data, seed=origin is Origin.SEED, hooks=hooks, origin=origin)
 
 
@@ -302,6 +319,7 @@ def _known_exercise(exercise_ids: Container[str]) -> Any:
         if not isinstance(value, str) or value not in exercise_ids:
             raise FieldError(path, f"{shown(value)} is not a known exercise id")
         return value
+
     return check
 
 
@@ -309,8 +327,13 @@ def routine_item(data: Any, field: str, exercise_ids: Container[str]) -> Routine
     return check_record(RoutineItem, data, field, hooks={"exercise_id": _known_exercise(exercise_ids)})
 
 
-def routine(data: Mapping[str, Any], exercise_ids: Container[str], *,
-            source_titles: Mapping[str, str] | None = None, origin: Origin = Origin.SEED) -> Routine:
+def routine(
+    data: Mapping[str, Any],
+    exercise_ids: Container[str],
+    *,
+    source_titles: Mapping[str, str] | None = None,
+    origin: Origin = Origin.SEED,
+) -> Routine:
     hooks: dict[str, Any] = {"items.exercise_id": _known_exercise(exercise_ids)}
     if source_titles is not None:
         hooks["sources"] = lambda value, path: _source_titles(value, path, source_titles, 0)

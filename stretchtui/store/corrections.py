@@ -15,8 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 from stretchtui.core.checkins import Checkin, PainEntry
 from stretchtui.core.entries import (  # noqa: F401  (MarkRefused: raised here, imported from here too)
-    KEEP_REMOVED_DAYS, MARK_NOUNS, Entry, EntryKind, MarkKind, MarkRefused, Removal, checkin_summary, id_prefix,
-    short_id, uuid_like)
+    KEEP_REMOVED_DAYS,
+    MARK_NOUNS,
+    Entry,
+    EntryKind,
+    MarkKind,
+    MarkRefused,
+    Removal,
+    checkin_summary,
+    id_prefix,
+    short_id,
+    uuid_like,
+)
 from stretchtui.core.errors import UserError, shown
 from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionStatus
@@ -29,7 +39,10 @@ if TYPE_CHECKING:
 
 LISTED_STATUSES = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value, SessionStatus.IN_PROGRESS.value)
 MODELS: dict[EntryKind, type[m.BaseModel]] = {
-    EntryKind.SESSION: m.Session, EntryKind.CHECKIN: m.Checkin, EntryKind.DAY_MARK: m.DayMark}
+    EntryKind.SESSION: m.Session,
+    EntryKind.CHECKIN: m.Checkin,
+    EntryKind.DAY_MARK: m.DayMark,
+}
 
 
 def session_summary(row: m.Session) -> str:
@@ -42,7 +55,7 @@ class CorrectionQueries:
 
     # ------------------------------------------------------------------ reading
 
-    def entries(self: "Store", *, since: date | None = None) -> list[Entry]:
+    def entries(self: Store, *, since: date | None = None) -> list[Entry]:
         """Sessions (not discarded ones), check-ins and day marks, newest first."""
         found: list[Entry] = []
         sessions = m.Session.select().where(m.Session.status.in_(LISTED_STATUSES))
@@ -53,28 +66,40 @@ class CorrectionQueries:
             checkins = checkins.where(m.Checkin.day >= since)
             marks = marks.where(m.DayMark.day >= since)
         with self.db.atomic(lock_type="DEFERRED"):
-            found += [Entry(EntryKind.SESSION, row.uuid, as_date(row.day), row.started_at, session_summary(row))
-                      for row in sessions]
+            found += [
+                Entry(EntryKind.SESSION, row.uuid, as_date(row.day), row.started_at, session_summary(row))
+                for row in sessions
+            ]
             checkin_rows = list(checkins)
             pains = self._pains_of([row.id for row in checkin_rows])
-            found += [Entry(EntryKind.CHECKIN, row.uuid, as_date(row.day), row.at,
-                            checkin_summary(pains.get(row.id, []), row.sitting_hours, row.note,
-                                            bool(row.no_comfortable_position)))
-                      for row in checkin_rows]
-            found += [Entry(EntryKind.DAY_MARK, row.uuid, as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
-                      for row in marks]
+            found += [
+                Entry(
+                    EntryKind.CHECKIN,
+                    row.uuid,
+                    as_date(row.day),
+                    row.at,
+                    checkin_summary(
+                        pains.get(row.id, []), row.sitting_hours, row.note, bool(row.no_comfortable_position)
+                    ),
+                )
+                for row in checkin_rows
+            ]
+            found += [
+                Entry(EntryKind.DAY_MARK, row.uuid, as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
+                for row in marks
+            ]
         return sorted(found, key=lambda e: (e.day, e.at, e.uuid), reverse=True)
 
-    def _pains_of(self: "Store", checkin_ids: list[int]) -> dict[int, list[PainEntry]]:
+    def _pains_of(self: Store, checkin_ids: list[int]) -> dict[int, list[PainEntry]]:
         from stretchtui.core.checkins import Region
 
         pains: dict[int, list[PainEntry]] = {}
         for start in range(0, len(checkin_ids), 500):
-            for row in m.CheckinPain.select().where(m.CheckinPain.checkin.in_(checkin_ids[start:start + 500])):
+            for row in m.CheckinPain.select().where(m.CheckinPain.checkin.in_(checkin_ids[start : start + 500])):
                 pains.setdefault(row.checkin_id, []).append(PainEntry(Region(row.region), row.pain, row.side))
         return pains
 
-    def find_entry(self: "Store", text: str) -> Entry:
+    def find_entry(self: Store, text: str) -> Entry:
         """The one entry whose id starts with `text` (hex digits of its UUID): a one-line error
         when none does, or more than one."""
         prefix = id_prefix(text)
@@ -82,18 +107,22 @@ class CorrectionQueries:
         matches: list[tuple[EntryKind, str]] = []
         with self.db.atomic(lock_type="DEFERRED"):
             for kind, model in MODELS.items():
-                query = model.select(model.uuid).where(model.uuid ** pattern)
+                query = model.select(model.uuid).where(model.uuid**pattern)
                 if kind is EntryKind.SESSION:
                     query = query.where(m.Session.status.in_(LISTED_STATUSES))
                 matches += [(kind, uuid) for (uuid,) in query.limit(3).tuples()]
             if not matches:
-                gone = m.Removed.select(m.Removed.kind, m.Removed.record).where(m.Removed.uuid ** pattern).first()
+                gone = m.Removed.select(m.Removed.kind, m.Removed.record).where(m.Removed.uuid**pattern).first()
                 if gone is not None and gone.record is not None:
-                    raise UserError(f"{text.strip()}: that entry was removed already (`stretchtui undo` brings back "
-                                    "the last removal)")
+                    raise UserError(
+                        f"{text.strip()}: that entry was removed already (`stretchtui undo` brings back "
+                        "the last removal)"
+                    )
                 if gone is not None:
-                    raise UserError(f"{text.strip()}: that entry was removed already, elsewhere or more than "
-                                    f"{KEEP_REMOVED_DAYS} days ago; it cannot be brought back")
+                    raise UserError(
+                        f"{text.strip()}: that entry was removed already, elsewhere or more than "
+                        f"{KEEP_REMOVED_DAYS} days ago; it cannot be brought back"
+                    )
                 raise UserError(f"no entry with id {shown(text.strip())}: `stretchtui entries` lists them")
             if len(matches) > 1:
                 ids = ", ".join(sorted(short_id(uuid) for _, uuid in matches))
@@ -101,23 +130,32 @@ class CorrectionQueries:
             kind, uuid = matches[0]
             return self._entry(kind, uuid)
 
-    def _entry(self: "Store", kind: EntryKind, uuid: str) -> Entry:
+    def _entry(self: Store, kind: EntryKind, uuid: str) -> Entry:
         row = MODELS[kind].get(MODELS[kind].uuid == uuid)
         if kind is EntryKind.SESSION:
             return Entry(kind, uuid, as_date(row.day), row.started_at, session_summary(row))
         if kind is EntryKind.CHECKIN:
-            return Entry(kind, uuid, as_date(row.day), row.at,
-                         checkin_summary(self._pains_of([row.id]).get(row.id, []), row.sitting_hours, row.note,
-                                         bool(row.no_comfortable_position)))
+            return Entry(
+                kind,
+                uuid,
+                as_date(row.day),
+                row.at,
+                checkin_summary(
+                    self._pains_of([row.id]).get(row.id, []),
+                    row.sitting_hours,
+                    row.note,
+                    bool(row.no_comfortable_position),
+                ),
+            )
         return Entry(kind, uuid, as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
 
-    def removed_uuids(self: "Store") -> set[str]:
+    def removed_uuids(self: Store) -> set[str]:
         """Every UUID ever removed here (tombstones): import leaves these out."""
         return {uuid for (uuid,) in m.Removed.select(m.Removed.uuid).tuples()}
 
     # ------------------------------------------------------------------ removing and undo
 
-    def remove_entry(self: "Store", entry: Entry) -> Removal:
+    def remove_entry(self: Store, entry: Entry) -> Removal:
         """Remove one entry in one transaction, keeping its rows for undo. A session another app is
         running right now is refused (that app would go on writing its steps)."""
         now = self.clock.now()
@@ -126,57 +164,73 @@ class CorrectionQueries:
             row = model.get_or_none(model.uuid == entry.uuid)
             if row is None:
                 raise UserError(f"{entry.short_id}: that entry is not here any more")
-            if entry.kind is EntryKind.SESSION and row.status == SessionStatus.IN_PROGRESS.value and \
-                    running_elsewhere((row.resume_state or {}).get("owner")):
-                raise UserError(f"{entry.short_id}: that session is running in another stretchtui right now; "
-                                "end it there first")
+            if (
+                entry.kind is EntryKind.SESSION
+                and row.status == SessionStatus.IN_PROGRESS.value
+                and running_elsewhere((row.resume_state or {}).get("owner"))
+            ):
+                raise UserError(
+                    f"{entry.short_id}: that session is running in another stretchtui right now; end it there first"
+                )
             record = self._record_of(entry.kind, row)
             model.delete().where(model.id == row.id).execute()
             m.Removed.delete().where((m.Removed.kind == entry.kind.value) & (m.Removed.uuid == entry.uuid)).execute()
-            m.Removed.create(kind=entry.kind.value, uuid=entry.uuid, day=entry.day, summary=entry.summary,
-                             removed_at=now, record=record)
+            m.Removed.create(
+                kind=entry.kind.value,
+                uuid=entry.uuid,
+                day=entry.day,
+                summary=entry.summary,
+                removed_at=now,
+                record=record,
+            )
             self._forget_old_removals(now)
         return Removal(entry, now)
 
-    def _record_of(self: "Store", kind: EntryKind, row: m.BaseModel) -> dict[str, Any]:
+    def _record_of(self: Store, kind: EntryKind, row: m.BaseModel) -> dict[str, Any]:
         """The rows undo needs, as the column values SQLite holds (so they go back exactly)."""
         record: dict[str, Any] = {"row": self._raw_rows(MODELS[kind], "id = ?", row.id)[0]}
         if kind is EntryKind.SESSION:
             record["steps"] = self._raw_rows(m.SessionStep, "session_id = ?", row.id)
-            record["checkins"] = [uuid for (uuid,) in m.Checkin.select(m.Checkin.uuid)
-                                  .where(m.Checkin.session == row.id).tuples()]
+            record["checkins"] = [
+                uuid for (uuid,) in m.Checkin.select(m.Checkin.uuid).where(m.Checkin.session == row.id).tuples()
+            ]
         elif kind is EntryKind.CHECKIN:
             record["pains"] = self._raw_rows(m.CheckinPain, "checkin_id = ?", row.id)
         return record
 
-    def _raw_rows(self: "Store", model: type[m.BaseModel], where: str, *params: Any) -> list[dict[str, Any]]:
+    def _raw_rows(self: Store, model: type[m.BaseModel], where: str, *params: Any) -> list[dict[str, Any]]:
         cursor = self.db.execute_sql(f"SELECT * FROM {model._meta.table_name} WHERE {where}", params)
         names = [column[0] for column in cursor.description]
-        return [dict(zip(names, values)) for values in cursor.fetchall()]
+        return [dict(zip(names, values, strict=False)) for values in cursor.fetchall()]
 
-    def _insert_raw(self: "Store", model: type[m.BaseModel], values: dict[str, Any]) -> int:
+    def _insert_raw(self: Store, model: type[m.BaseModel], values: dict[str, Any]) -> int:
         names = list(values)
         cursor = self.db.execute_sql(
             f"INSERT INTO {model._meta.table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            [values[name] for name in names])
+            [values[name] for name in names],
+        )
         return cursor.lastrowid
 
-    def _forget_old_removals(self: "Store", now: datetime) -> None:
+    def _forget_old_removals(self: Store, now: datetime) -> None:
         """Past KEEP_REMOVED_DAYS a removal keeps only its UUID (the tombstone)."""
         cutoff = now - timedelta(days=KEEP_REMOVED_DAYS)
         m.Removed.update(record=None).where((m.Removed.removed_at < cutoff) & m.Removed.record.is_null(False)).execute()
 
-    def last_removal(self: "Store") -> Removal | None:
+    def last_removal(self: Store) -> Removal | None:
         """The latest removal undo can still bring back."""
         cutoff = self.clock.now() - timedelta(days=KEEP_REMOVED_DAYS)
-        row = (m.Removed.select().where(m.Removed.record.is_null(False) & (m.Removed.removed_at >= cutoff))
-               .order_by(m.Removed.removed_at.desc(), m.Removed.id.desc()).first())
+        row = (
+            m.Removed.select()
+            .where(m.Removed.record.is_null(False) & (m.Removed.removed_at >= cutoff))
+            .order_by(m.Removed.removed_at.desc(), m.Removed.id.desc())
+            .first()
+        )
         if row is None:
             return None
         at = datetime.fromisoformat(row.record["row"].get("started_at") or row.record["row"]["at"])
         return Removal(Entry(EntryKind(row.kind), row.uuid, as_date(row.day), at, row.summary), row.removed_at)
 
-    def undo_removal(self: "Store", uuid: str | None = None) -> Entry | None:
+    def undo_removal(self: Store, uuid: str | None = None) -> Entry | None:
         """Bring back the latest removal (or the one of `uuid`), exactly as it was; None when there
         is nothing to bring back. A day mark whose day has been marked since is refused."""
         cutoff = self.clock.now() - timedelta(days=KEEP_REMOVED_DAYS)
@@ -192,22 +246,30 @@ class CorrectionQueries:
             row.delete_instance()
             return self._entry(kind, row.uuid)
 
-    def _put_back(self: "Store", kind: EntryKind, record: dict[str, Any]) -> None:
+    def _put_back(self: Store, kind: EntryKind, record: dict[str, Any]) -> None:
         model = MODELS[kind]
         values = dict(record["row"])
         if model.get_or_none(model.id == values["id"]) is not None:
             values.pop("id")  # the row id was taken meanwhile; links go by UUID
         if kind is EntryKind.DAY_MARK and m.DayMark.get_or_none(m.DayMark.day == values["day"]) is not None:
             raise UserError(f"{values['day']} has been marked since; remove that mark first")
-        if kind is EntryKind.SESSION and values.get("routine_id") is not None and \
-                m.Routine.get_or_none(m.Routine.id == values["routine_id"]) is None:
+        if (
+            kind is EntryKind.SESSION
+            and values.get("routine_id") is not None
+            and m.Routine.get_or_none(m.Routine.id == values["routine_id"]) is None
+        ):
             values["routine_id"] = None  # the routine was deleted meanwhile; the session keeps its name
-        if kind is EntryKind.CHECKIN and values.get("session_id") is not None and \
-                m.Session.get_or_none(m.Session.id == values["session_id"]) is None:
+        if (
+            kind is EntryKind.CHECKIN
+            and values.get("session_id") is not None
+            and m.Session.get_or_none(m.Session.id == values["session_id"]) is None
+        ):
             values["session_id"] = None
         row_id = self._insert_raw(model, values)
-        children = {EntryKind.SESSION: (m.SessionStep, "steps", "session_id"),
-                    EntryKind.CHECKIN: (m.CheckinPain, "pains", "checkin_id")}.get(kind)
+        children = {
+            EntryKind.SESSION: (m.SessionStep, "steps", "session_id"),
+            EntryKind.CHECKIN: (m.CheckinPain, "pains", "checkin_id"),
+        }.get(kind)
         if children is not None:
             child_model, key, link = children
             for child in record[key]:
@@ -217,8 +279,15 @@ class CorrectionQueries:
 
     # ------------------------------------------------------------------ editing
 
-    def update_checkin(self: "Store", uuid: str, pains: list[PainEntry], *, sitting_hours: float | None,
-                       note: str, no_comfortable_position: bool = False) -> Checkin:
+    def update_checkin(
+        self: Store,
+        uuid: str,
+        pains: list[PainEntry],
+        *,
+        sitting_hours: float | None,
+        note: str,
+        no_comfortable_position: bool = False,
+    ) -> Checkin:
         """Replace what a check-in says (its time and day stay as they were)."""
         from stretchtui.core.checkins import note_value
 
@@ -227,19 +296,28 @@ class CorrectionQueries:
             row = m.Checkin.get_or_none(m.Checkin.uuid == uuid)
             if row is None:
                 raise UserError(f"{short_id(uuid)}: that check-in is not here any more")
-            (m.Checkin.update(sitting_hours=sitting_hours, note=note, no_comfortable_position=no_comfortable_position,
-                              updated_at=self.clock.now()).where(m.Checkin.id == row.id).execute())
+            (
+                m.Checkin.update(
+                    sitting_hours=sitting_hours,
+                    note=note,
+                    no_comfortable_position=no_comfortable_position,
+                    updated_at=self.clock.now(),
+                )
+                .where(m.Checkin.id == row.id)
+                .execute()
+            )
             m.CheckinPain.delete().where(m.CheckinPain.checkin == row.id).execute()
             if pains:
-                m.CheckinPain.insert_many([dict(checkin=row.id, region=p.region.value, side=p.side, pain=p.pain)
-                                           for p in pains]).execute()
+                m.CheckinPain.insert_many(
+                    [dict(checkin=row.id, region=p.region.value, side=p.side, pain=p.pain) for p in pains]
+                ).execute()
         return self.checkins(ids=[row.id])[0]
 
-    def day_mark(self: "Store", day: date) -> MarkKind | None:
+    def day_mark(self: Store, day: date) -> MarkKind | None:
         row = m.DayMark.get_or_none(m.DayMark.day == day)
         return None if row is None else MarkKind(row.kind)
 
-    def set_day_mark(self: "Store", day: date, kind: MarkKind, *, force: bool = False) -> bool:
+    def set_day_mark(self: Store, day: date, kind: MarkKind, *, force: bool = False) -> bool:
         """Mark `day` rest or flare, or change its mark; False when it already had that mark.
         Refused (MarkRefused, nothing written): a day after today; a rest day on a day that met the
         goal (it needs none); a day before anything was recorded here, unless `force`."""
@@ -258,27 +336,30 @@ class CorrectionQueries:
             first = self.first_entry_day()
             if not force and (first is None or day < first) and day != stamp.day:
                 since = f"your first entry is on {first:%a %d %b %Y}" if first else "nothing is recorded yet"
-                raise MarkRefused(f"{day:%a %d %b %Y} is before anything you recorded here ({since})",
-                                  needs_force=True)
+                raise MarkRefused(f"{day:%a %d %b %Y} is before anything you recorded here ({since})", needs_force=True)
             row = m.DayMark.get_or_none(m.DayMark.day == day)
             if row is not None and row.kind == kind.value:
                 return False
             if row is not None:
-                (m.DayMark.update(kind=kind.value, at=stamp.at_utc, zone=stamp.zone)
-                 .where(m.DayMark.id == row.id).execute())
+                (
+                    m.DayMark.update(kind=kind.value, at=stamp.at_utc, zone=stamp.zone)
+                    .where(m.DayMark.id == row.id)
+                    .execute()
+                )
             else:
-                m.DayMark.create(uuid=str(uuidlib.uuid4()), day=day, kind=kind.value, at=stamp.at_utc,
-                                 zone=stamp.zone)
+                m.DayMark.create(uuid=str(uuidlib.uuid4()), day=day, kind=kind.value, at=stamp.at_utc, zone=stamp.zone)
         return True
 
-    def mark_entry(self: "Store", day: date) -> Entry | None:
+    def mark_entry(self: Store, day: date) -> Entry | None:
         """The day mark of `day` as an entry (to remove it), or None."""
         row = m.DayMark.get_or_none(m.DayMark.day == day)
         return None if row is None else self._entry(EntryKind.DAY_MARK, row.uuid)
 
-    def first_entry_day(self: "Store") -> date | None:
+    def first_entry_day(self: Store) -> date | None:
         """The first day anything was recorded (a session, a check-in or a day mark)."""
-        days = [value for model in (m.Session, m.Checkin, m.DayMark)
-                if (value := model.select(model.day).order_by(model.day).scalar()) is not None]
+        days = [
+            value
+            for model in (m.Session, m.Checkin, m.DayMark)
+            if (value := model.select(model.day).order_by(model.day).scalar()) is not None
+        ]
         return min(as_date(value) for value in days) if days else None
-

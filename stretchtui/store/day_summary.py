@@ -23,17 +23,28 @@ SettingValues = Mapping[str, Any]  # core.settings.Settings: the saved values, e
 
 COUNTED = f"('{SessionStatus.COMPLETE}', '{SessionStatus.PARTIAL}')"  # a partial session counts its finished work
 # Each query groups by the logical day; {since} is empty or an extra condition on that day.
-SESSIONS_SQL = (f"SELECT day, SUM(status = '{SessionStatus.COMPLETE}'), COUNT(id) FROM session"
-                f" WHERE status IN {COUNTED}{{since}} GROUP BY day")
-HOLDS_SQL = ("SELECT s.day, SUM(st.actual_hold_seconds) FROM session_step AS st"
-             " JOIN session AS s ON st.session_id = s.id"
-             f" WHERE s.status IN {COUNTED} AND st.outcome = '{Outcome.DONE}'{{since}} GROUP BY s.day")
-BACKFILL_SQL = (f"SELECT day, SUM(active_seconds) FROM session"
-                f" WHERE status IN {COUNTED} AND source = 'backfill'{{since}} GROUP BY day")
-PAIN_SQL = ("SELECT c.day, MAX(p.pain) FROM checkin_pain AS p JOIN checkin AS c ON p.checkin_id = c.id"
-            " WHERE 1{since} GROUP BY c.day")
+SESSIONS_SQL = (
+    f"SELECT day, SUM(status = '{SessionStatus.COMPLETE}'), COUNT(id) FROM session"
+    f" WHERE status IN {COUNTED}{{since}} GROUP BY day"
+)
+HOLDS_SQL = (
+    "SELECT s.day, SUM(st.actual_hold_seconds) FROM session_step AS st"
+    " JOIN session AS s ON st.session_id = s.id"
+    f" WHERE s.status IN {COUNTED} AND st.outcome = '{Outcome.DONE}'{{since}} GROUP BY s.day"
+)
+BACKFILL_SQL = (
+    f"SELECT day, SUM(active_seconds) FROM session"
+    f" WHERE status IN {COUNTED} AND source = 'backfill'{{since}} GROUP BY day"
+)
+PAIN_SQL = (
+    "SELECT c.day, MAX(p.pain) FROM checkin_pain AS p JOIN checkin AS c ON p.checkin_id = c.id"
+    " WHERE 1{since} GROUP BY c.day"
+)
 MARK_SQL = "SELECT day, kind FROM day_mark WHERE 1{since}"
-MARKED = {MarkKind.REST.value: "rest_marked", MarkKind.FLARE.value: "flare_marked"}  # day_mark.kind -> DayActivity field
+MARKED = {
+    MarkKind.REST.value: "rest_marked",
+    MarkKind.FLARE.value: "flare_marked",
+}  # day_mark.kind -> DayActivity field
 
 
 def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[DayActivity]:
@@ -49,8 +60,17 @@ def day_activities(conn: sqlite3.Connection, since: date | None = None) -> list[
         return conn.execute(sql.format(since=f" AND {column} >= ?"), (since.isoformat(),)).fetchall()
 
     def slot(day: str) -> dict[str, Any]:
-        return days.setdefault(day, {"completed_routines": 0, "completed_hold_seconds": 0.0, "sessions": 0,
-                                     "rest_marked": False, "flare_marked": False, "max_pain": None})
+        return days.setdefault(
+            day,
+            {
+                "completed_routines": 0,
+                "completed_hold_seconds": 0.0,
+                "sessions": 0,
+                "rest_marked": False,
+                "flare_marked": False,
+                "max_pain": None,
+            },
+        )
 
     for day, complete, count in rows(SESSIONS_SQL, "day"):
         entry = slot(day)
@@ -95,5 +115,8 @@ def streak_numbers(activities: list[DayActivity], settings: SettingValues, clock
     day_start = day_start_from(settings)
     current = today(clock, day_start)
     monday = week_start(current)
-    return StreakNumbers(streak_summary(activities, current, settings),
-                         week_summary(activities, monday, goal_from(settings), today=current), day_start)
+    return StreakNumbers(
+        streak_summary(activities, current, settings),
+        week_summary(activities, monday, goal_from(settings), today=current),
+        day_start,
+    )

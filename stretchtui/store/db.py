@@ -9,8 +9,20 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from stretchtui.store.files import (  # noqa: F401  (re-exported: the store's modules import them from here)
-    APPLICATION_ID, BUSY_TIMEOUT_SECONDS, DIR_MODE, FILE_MODE, SQLITE_MAGIC, FileInfo, StoreError,
-    create_private_file, inspect_file, make_private_dirs, read_identity, read_only_connection, tighten)
+    APPLICATION_ID,
+    BUSY_TIMEOUT_SECONDS,
+    DIR_MODE,
+    FILE_MODE,
+    SQLITE_MAGIC,
+    FileInfo,
+    StoreError,
+    create_private_file,
+    inspect_file,
+    make_private_dirs,
+    read_identity,
+    read_only_connection,
+    tighten,
+)
 
 
 def ensure_private_file(path: Path, *, private_dir: bool) -> None:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.vocabulary import plural
-from stretchtui.store.files import kept_descriptor
 from stretchtui.store.db import (
     APPLICATION_ID,
     DIR_MODE,
@@ -28,6 +27,7 @@ from stretchtui.store.db import (
     StoreError,
     read_identity,
 )
+from stretchtui.store.files import kept_descriptor
 from stretchtui.store.location import default_data_dir
 from stretchtui.store.lock import DatabaseLock, lock_path
 from stretchtui.store.maintenance import (
@@ -41,11 +41,32 @@ from stretchtui.store.maintenance import (
 )
 
 BACKUP_WARN_DAYS = 8  # the daily backup runs at each day's first launch: older means the app is not used
-NETWORK_FILESYSTEMS = frozenset({
-    "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "sshfs", "fuse.sshfs", "9p", "afs", "coda",
-    "ceph", "fuse.ceph", "glusterfs", "fuse.glusterfs", "lustre", "gpfs", "davfs", "fuse.davfs2",
-    "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse",
-})
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "sshfs",
+        "fuse.sshfs",
+        "9p",
+        "afs",
+        "coda",
+        "ceph",
+        "fuse.ceph",
+        "glusterfs",
+        "fuse.glusterfs",
+        "lustre",
+        "gpfs",
+        "davfs",
+        "fuse.davfs2",
+        "fuse.rclone",
+        "fuse.s3fs",
+        "fuse.gcsfuse",
+    }
+)
 
 
 OK, WARN, PROBLEM, FIXED = "ok", "warn", "problem", "fixed"
@@ -75,8 +96,14 @@ def _database_checks(db_path: Path) -> list[Check]:
     from stretchtui.store.migrations import LATEST_VERSION
 
     if not db_path.exists():
-        return [Check(PROBLEM, "database", f"there is no database at {db_path}",
-                      "run stretchtui once to create it, or restore a backup with: stretchtui restore FILE")]
+        return [
+            Check(
+                PROBLEM,
+                "database",
+                f"there is no database at {db_path}",
+                "run stretchtui once to create it, or restore a backup with: stretchtui restore FILE",
+            )
+        ]
     if not db_path.is_file():
         return [Check(PROBLEM, "database", f"{db_path} is not a file", "give the database file's path with --db")]
     size = db_path.stat().st_size
@@ -85,8 +112,14 @@ def _database_checks(db_path: Path) -> list[Check]:
     if size == 0:
         return [Check(WARN, "database", f"{db_path} is empty", "run stretchtui once to set it up")]
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        return [Check(PROBLEM, "database", f"{db_path} is not an SQLite file",
-                      "point --db at your stretchtui database, or restore a backup with: stretchtui restore FILE")]
+        return [
+            Check(
+                PROBLEM,
+                "database",
+                f"{db_path} is not an SQLite file",
+                "point --db at your stretchtui database, or restore a backup with: stretchtui restore FILE",
+            )
+        ]
     checks = [Check(OK, "database", f"{db_path} ({size / 1e6:.1f} MB)")]
     alone = DatabaseLock(db_path)
     try:
@@ -101,23 +134,43 @@ def _database_checks(db_path: Path) -> list[Check]:
             checks.append(Check(PROBLEM, "schema", f"cannot be read ({error})", _restore_advice(db_path)))
         if application_id is not None:
             if application_id not in (0, APPLICATION_ID) or (version and application_id != APPLICATION_ID):
-                checks.append(Check(PROBLEM, "schema", "an SQLite database, but not a stretchtui one",
-                                    "point --db at your stretchtui database"))
+                checks.append(
+                    Check(
+                        PROBLEM,
+                        "schema",
+                        "an SQLite database, but not a stretchtui one",
+                        "point --db at your stretchtui database",
+                    )
+                )
             elif version > LATEST_VERSION:
-                checks.append(Check(PROBLEM, "schema", f"version {version}, written by a newer stretchtui "
-                                    f"(this one knows up to {LATEST_VERSION})", "upgrade stretchtui"))
+                checks.append(
+                    Check(
+                        PROBLEM,
+                        "schema",
+                        f"version {version}, written by a newer stretchtui (this one knows up to {LATEST_VERSION})",
+                        "upgrade stretchtui",
+                    )
+                )
             elif version < LATEST_VERSION:
-                checks.append(Check(WARN, "schema", f"version {version}, older than this stretchtui's "
-                                    f"{LATEST_VERSION}", "start stretchtui once: it upgrades the file "
-                                    "after saving a copy in backups/"))
+                checks.append(
+                    Check(
+                        WARN,
+                        "schema",
+                        f"version {version}, older than this stretchtui's {LATEST_VERSION}",
+                        "start stretchtui once: it upgrades the file after saving a copy in backups/",
+                    )
+                )
             else:
                 checks.append(Check(OK, "schema", f"version {version} (current)"))
         quick = run_check(db_path, "quick_check", alone=is_alone)
         if quick == "ok":
             checks.append(Check(OK, "quick_check", "passed"))
             full = run_check(db_path, "integrity_check", alone=is_alone)
-            checks.append(Check(OK, "integrity_check", "passed") if full == "ok"
-                          else Check(PROBLEM, "integrity_check", full, _restore_advice(db_path)))
+            checks.append(
+                Check(OK, "integrity_check", "passed")
+                if full == "ok"
+                else Check(PROBLEM, "integrity_check", full, _restore_advice(db_path))
+            )
             if full == "ok" and version == LATEST_VERSION:
                 checks += _value_checks(db_path, is_alone)
         else:
@@ -125,9 +178,13 @@ def _database_checks(db_path: Path) -> list[Check]:
     finally:
         alone.release()
     wal_mode = header[18] == 2 and header[19] == 2
-    checks.append(Check(OK, "journal mode", "WAL") if wal_mode else
-                  Check(WARN, "journal mode", "not WAL (rollback journal)",
-                        "start stretchtui once: it switches the file to WAL"))
+    checks.append(
+        Check(OK, "journal mode", "WAL")
+        if wal_mode
+        else Check(
+            WARN, "journal mode", "not WAL (rollback journal)", "start stretchtui once: it switches the file to WAL"
+        )
+    )
     return checks
 
 
@@ -149,8 +206,10 @@ def _value_checks(db_path: Path, alone: bool) -> list[Check]:
         return [Check(PROBLEM, "values", f"cannot be read ({error})", _restore_advice(db_path))]
     if not damaged:
         return [Check(OK, "values", "every time, day and text reads")]
-    remedy = ("stretchtui export leaves these records out and exports the rest; a backup from before the damage "
-              "may still hold them (stretchtui restore FILE)")
+    remedy = (
+        "stretchtui export leaves these records out and exports the rest; a backup from before the damage "
+        "may still hold them (stretchtui restore FILE)"
+    )
     checks = [Check(PROBLEM, "values", record.line()) for record in damaged[:MAX_NAMED]]
     if len(damaged) > MAX_NAMED:
         more = f"{len(damaged) - MAX_NAMED}{'+' if len(damaged) == MAX_NAMED + 1000 else ''}"
@@ -173,17 +232,30 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
         if Path(os.path.abspath(directory)) == Path(os.path.abspath(default_data_dir())):
             checks.append(_private_mode("data directory", directory, DIR_MODE, fix))
         elif stat.S_IMODE(directory.stat().st_mode) & 0o077:
-            checks.append(Check(WARN, "data directory", f"{directory} can be listed by others "
-                                f"({stat.S_IMODE(directory.stat().st_mode):04o}); not changed, as it is not "
-                                "stretchtui's own directory", f"if only stretchtui uses it: chmod 700 {directory}"))
+            checks.append(
+                Check(
+                    WARN,
+                    "data directory",
+                    f"{directory} can be listed by others "
+                    f"({stat.S_IMODE(directory.stat().st_mode):04o}); not changed, as it is not "
+                    "stretchtui's own directory",
+                    f"if only stretchtui uses it: chmod 700 {directory}",
+                )
+            )
         else:
             checks.append(Check(OK, "data directory", f"{directory} is private"))
     backups = backup_dir(db_path)
     backups_usable = backups.is_dir() and not backups.is_symlink()
     if backups.is_symlink():
-        checks.append(Check(WARN, "backup directory", f"{backups} is a symbolic link (to {os.readlink(backups)}); "
-                            "not followed: nothing there is checked or changed",
-                            "keep backups/ a real folder beside the database"))
+        checks.append(
+            Check(
+                WARN,
+                "backup directory",
+                f"{backups} is a symbolic link (to {os.readlink(backups)}); "
+                "not followed: nothing there is checked or changed",
+                "keep backups/ a real folder beside the database",
+            )
+        )
     elif backups_usable:
         checks.append(_private_mode("backup directory", backups, DIR_MODE, fix))
     files = [Path(f"{db_path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")] + [lock_path(db_path)]
@@ -196,14 +268,27 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
     if not open_to_others:
         checks.append(Check(OK, "file modes", f"{plural(len(files), 'file')}, all private (0600)"))
     elif fix:
-        changed = [path for path in open_to_others
-                   if _chmod_not_following(path, FILE_MODE, folder_too=path.parent == backups)]
-        checks.append(Check(FIXED, "file modes", f"made {plural(len(changed), 'file')} private: "
-                            + ", ".join(f"{path.name} ({stat.S_IMODE(path.stat().st_mode):04o})" for path in changed)))
+        changed = [
+            path for path in open_to_others if _chmod_not_following(path, FILE_MODE, folder_too=path.parent == backups)
+        ]
+        checks.append(
+            Check(
+                FIXED,
+                "file modes",
+                f"made {plural(len(changed), 'file')} private: "
+                + ", ".join(f"{path.name} ({stat.S_IMODE(path.stat().st_mode):04o})" for path in changed),
+            )
+        )
     else:
         listed = ", ".join(f"{path.name} ({stat.S_IMODE(path.stat().st_mode):04o})" for path in open_to_others)
-        checks.append(Check(PROBLEM, "file modes", f"readable by others: {listed}",
-                            "run stretchtui doctor --fix (or chmod 600 each file)"))
+        checks.append(
+            Check(
+                PROBLEM,
+                "file modes",
+                f"readable by others: {listed}",
+                "run stretchtui doctor --fix (or chmod 600 each file)",
+            )
+        )
     return checks
 
 
@@ -213,8 +298,12 @@ def _private_mode(subject: str, directory: Path, wanted: int, fix: bool) -> Chec
         return Check(OK, subject, f"{directory} is private ({current:04o})")
     if fix and _chmod_not_following(directory, wanted, directory=True):
         return Check(FIXED, subject, f"{directory} was {current:04o}, now {current & wanted:04o}")
-    return Check(PROBLEM, subject, f"{directory} is {current:04o}, not {wanted:04o}",
-                 f"run stretchtui doctor --fix (or chmod {wanted:o} {directory})")
+    return Check(
+        PROBLEM,
+        subject,
+        f"{directory} is {current:04o}, not {wanted:04o}",
+        f"run stretchtui doctor --fix (or chmod {wanted:o} {directory})",
+    )
 
 
 def _chmod_not_following(path: Path, mode: int, *, directory: bool = False, folder_too: bool = False) -> bool:
@@ -230,8 +319,11 @@ def _chmod_not_following(path: Path, mode: int, *, directory: bool = False, fold
     try:
         parent = os.open(path.parent, flags | os.O_DIRECTORY) if folder_too else None
         try:
-            fd = os.open(path.name if parent is not None else path,
-                         flags | (os.O_DIRECTORY if directory else os.O_NONBLOCK), dir_fd=parent)
+            fd = os.open(
+                path.name if parent is not None else path,
+                flags | (os.O_DIRECTORY if directory else os.O_NONBLOCK),
+                dir_fd=parent,
+            )
         finally:
             if parent is not None:
                 os.close(parent)
@@ -275,21 +367,33 @@ def _network_check(db_path: Path, mounts: Path) -> Check:
     kind = network_filesystem(directory, text)
     if kind is None:
         return Check(OK, "file system", "local")
-    return Check(WARN, "file system", f"{db_path.parent} is on a network file system ({kind}); SQLite's locking "
-                 "and durability are unreliable there", "keep the database on a local disk (--db or STRETCHTUI_DB)")
+    return Check(
+        WARN,
+        "file system",
+        f"{db_path.parent} is on a network file system ({kind}); SQLite's locking and durability are unreliable there",
+        "keep the database on a local disk (--db or STRETCHTUI_DB)",
+    )
 
 
 def _backup_age_check(db_path: Path, clock: Clock) -> Check:
     found = list_backups(db_path)
     if not found:
-        return Check(WARN, "backups", f"no backup in {backup_dir(db_path)}",
-                     "run stretchtui backup (the app also makes one each day it is opened)")
+        return Check(
+            WARN,
+            "backups",
+            f"no backup in {backup_dir(db_path)}",
+            "run stretchtui backup (the app also makes one each day it is opened)",
+        )
     newest = found[0][0]
     age = clock.now() - newest.made_at
     when = describe_backup(newest, clock.zone)
     days = age.days
     ago = "today" if days == 0 else f"{plural(days, 'day')} ago"
     if age.days >= BACKUP_WARN_DAYS:
-        return Check(WARN, "backups", f"the last backup is from {when}, {ago}; {len(found)} in all",
-                     "run stretchtui backup (the app also makes one each day it is opened)")
+        return Check(
+            WARN,
+            "backups",
+            f"the last backup is from {when}, {ago}; {len(found)} in all",
+            "run stretchtui backup (the app also makes one each day it is opened)",
+        )
     return Check(OK, "backups", f"the last backup is from {when} ({ago}); {len(found)} in all")

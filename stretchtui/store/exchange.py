@@ -64,14 +64,15 @@ class ExchangeQueries:
 
     # ------------------------------------------------------------------ export
 
-    def export_bundle(self: "Store", left_out: LeftOut | None = None) -> Bundle:
+    def export_bundle(self: Store, left_out: LeftOut | None = None) -> Bundle:
         """Everything the user made or did, in one Bundle (tests, small stores; the command streams)."""
         from stretchtui.core.exchange import Bundle
 
         return Bundle.collect(self.export_records(left_out))
 
-    def export_records(self: "Store", left_out: LeftOut | None = None,
-                       sections: Collection[str] | None = None) -> Iterator[tuple[str, Any]]:
+    def export_records(
+        self: Store, left_out: LeftOut | None = None, sections: Collection[str] | None = None
+    ) -> Iterator[tuple[str, Any]]:
         """The export's records in file order (see core.exchange.read_export for their shapes),
         read in one snapshot (a deferred read transaction: writers are not held up), rows in
         chunks. A record with a value that cannot be read is left out and noted in `left_out`
@@ -86,8 +87,16 @@ class ExchangeQueries:
             if "settings" in sections:
                 yield "settings", self._export_settings(conn, left_out)
             if "favourites" in sections:
-                yield "favourites", [values["id"] for _, values, problems in TableReader(m.Exercise, ["id"]).rows(
-                    conn, "WHERE origin = 'seed' AND favourite = 1 ORDER BY id") if not problems]
+                yield (
+                    "favourites",
+                    [
+                        values["id"]
+                        for _, values, problems in TableReader(m.Exercise, ["id"]).rows(
+                            conn, "WHERE origin = 'seed' AND favourite = 1 ORDER BY id"
+                        )
+                        if not problems
+                    ],
+                )
             exercises, unreadable = self._export_exercises(conn, left_out)
             if "exercises" in sections:
                 yield from (("exercises", own) for own in exercises)
@@ -109,23 +118,33 @@ class ExchangeQueries:
                         yield "removed", values
 
     @staticmethod
-    def _readable(reader: TableReader, rowid: int, values: Mapping[str, Any], problems: list[str],
-                  left_out: LeftOut, what: str = "left out") -> bool:
+    def _readable(
+        reader: TableReader,
+        rowid: int,
+        values: Mapping[str, Any],
+        problems: list[str],
+        left_out: LeftOut,
+        what: str = "left out",
+    ) -> bool:
         if problems:
             left_out.note(f"{reader.table} {reader.label(dict(values), rowid)}: {'; '.join(problems)}: {what}")
         return not problems
 
-    def _export_settings(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> dict[str, Any]:
+    def _export_settings(self: Store, conn: sqlite3.Connection, left_out: LeftOut) -> dict[str, Any]:
         from stretchtui.core.settings import EXPORTED as EXPORTED_SETTINGS
         from stretchtui.store.row_values import TableReader
 
         reader = TableReader(m.Setting, ["key", "value"])
-        return {values["key"]: values["value"] for rowid, values, problems in reader.rows(conn, "ORDER BY key")
-                if values["key"] in EXPORTED_SETTINGS | {None}  # None: a key that does not read
-                and self._readable(reader, rowid, values, problems, left_out)}
+        return {
+            values["key"]: values["value"]
+            for rowid, values, problems in reader.rows(conn, "ORDER BY key")
+            if values["key"] in EXPORTED_SETTINGS | {None}  # None: a key that does not read
+            and self._readable(reader, rowid, values, problems, left_out)
+        }
 
-    def _export_exercises(self: "Store", conn: sqlite3.Connection, left_out: LeftOut
-                          ) -> tuple[list[OwnExercise], set[str]]:
+    def _export_exercises(
+        self: Store, conn: sqlite3.Connection, left_out: LeftOut
+    ) -> tuple[list[OwnExercise], set[str]]:
         """The own exercises that read, and the ids of those that do not."""
         from stretchtui.core.exchange import OwnExercise
         from stretchtui.store.row_values import TableReader
@@ -136,8 +155,7 @@ class ExchangeQueries:
         for rowid, values, problems in reader.rows(conn, "WHERE origin = 'user' ORDER BY id"):
             if not problems:
                 try:
-                    exercises.append(OwnExercise(exercise_from_row(values), values["created_at"],
-                                                 values["updated_at"]))
+                    exercises.append(OwnExercise(exercise_from_row(values), values["created_at"], values["updated_at"]))
                     continue
                 except (ValueError, KeyError, TypeError) as error:
                     problems = [f"a value this version cannot use ({error})"]
@@ -145,8 +163,9 @@ class ExchangeQueries:
             unreadable.add(values["id"])
         return exercises, unreadable
 
-    def _export_routines(self: "Store", conn: sqlite3.Connection, left_out: LeftOut,
-                         unreadable_exercises: set[str]) -> Iterator[OwnRoutine]:
+    def _export_routines(
+        self: Store, conn: sqlite3.Connection, left_out: LeftOut, unreadable_exercises: set[str]
+    ) -> Iterator[OwnRoutine]:
         from stretchtui.core import model as core
         from stretchtui.core.exchange import OwnRoutine
         from stretchtui.store.row_values import TableReader
@@ -173,19 +192,24 @@ class ExchangeQueries:
                 routine = routine_from_row(values, tuple(items.get(values["id"], ())))
                 yield OwnRoutine(routine, values["created_at"], values["updated_at"])
 
-    def _export_sessions(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
+    def _export_sessions(self: Store, conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
         from stretchtui.store.row_values import TableReader
         from stretchtui.store.staging import SESSION_COLUMNS, STEP_COLUMNS
 
         sessions = TableReader(m.Session, ["id", *SESSION_COLUMNS])
         steps = TableReader(m.SessionStep, ["session_id", *STEP_COLUMNS])
         for chunk in _chunks(sessions.rows(conn, "ORDER BY started_at, id")):
-            readable = [(rowid, values) for rowid, values, problems in chunk
-                        if self._readable(sessions, rowid, values, problems, left_out, "left out with its steps")]
+            readable = [
+                (rowid, values)
+                for rowid, values, problems in chunk
+                if self._readable(sessions, rowid, values, problems, left_out, "left out with its steps")
+            ]
             by_session: dict[int, list[dict[str, Any]]] = {rowid: [] for rowid, _ in readable}
             for rowid, values, problems in steps.rows(
-                    conn, f"WHERE session_id IN ({', '.join('?' * len(by_session))}) ORDER BY session_id, step_index",
-                    list(by_session)):
+                conn,
+                f"WHERE session_id IN ({', '.join('?' * len(by_session))}) ORDER BY session_id, step_index",
+                list(by_session),
+            ):
                 if self._readable(steps, rowid, values, problems, left_out):
                     by_session[values.pop("session_id")].append(values)
             for rowid, values in readable:
@@ -193,7 +217,7 @@ class ExchangeQueries:
                 record["steps"] = by_session[rowid]
                 yield record
 
-    def _export_checkins(self: "Store", conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
+    def _export_checkins(self: Store, conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
         from stretchtui.store.row_values import TableReader
         from stretchtui.store.staging import CHECKIN_COLUMNS, PAIN_COLUMNS
 
@@ -201,12 +225,16 @@ class ExchangeQueries:
         pains = TableReader(m.CheckinPain, ["checkin_id", *PAIN_COLUMNS])
         sessions = TableReader(m.Session)
         for chunk in _chunks(checkins.rows(conn, "ORDER BY at, id")):
-            readable = [(rowid, values) for rowid, values, problems in chunk
-                        if self._readable(checkins, rowid, values, problems, left_out, "left out with its pains")]
+            readable = [
+                (rowid, values)
+                for rowid, values, problems in chunk
+                if self._readable(checkins, rowid, values, problems, left_out, "left out with its pains")
+            ]
             by_checkin: dict[int, list[dict[str, Any]]] = {rowid: [] for rowid, _ in readable}
             broken: dict[int, str] = {}  # a pain has no uuid of its own: its check-in is left out
             for rowid, values, problems in pains.rows(
-                    conn, f"WHERE checkin_id IN ({', '.join('?' * len(by_checkin))}) ORDER BY id", list(by_checkin)):
+                conn, f"WHERE checkin_id IN ({', '.join('?' * len(by_checkin))}) ORDER BY id", list(by_checkin)
+            ):
                 if problems:
                     if values["checkin_id"] is None:
                         left_out.note(f"checkin_pain row {rowid}: {'; '.join(problems)}: left out")
@@ -214,8 +242,13 @@ class ExchangeQueries:
                     continue
                 by_checkin[values.pop("checkin_id")].append(values)
             linked = {values["session_id"] for _, values in readable if values["session_id"] is not None}
-            session_uuids = {rowid: values["uuid"] for rowid, values, problems in sessions.rows(
-                conn, f"WHERE id IN ({', '.join('?' * len(linked))})", list(linked)) if not problems}
+            session_uuids = {
+                rowid: values["uuid"]
+                for rowid, values, problems in sessions.rows(
+                    conn, f"WHERE id IN ({', '.join('?' * len(linked))})", list(linked)
+                )
+                if not problems
+            }
             for rowid, values in readable:
                 if rowid in broken:
                     left_out.note(f"checkin {values['uuid']}: {broken[rowid]}: left out")
@@ -224,14 +257,16 @@ class ExchangeQueries:
                 session = values["session_id"]
                 record["session_uuid"] = session_uuids.get(session)
                 if session is not None and record["session_uuid"] is None:
-                    left_out.note(f"checkin {values['uuid']}: its session (row {session}) could not be read: "
-                                  "exported without that link")
+                    left_out.note(
+                        f"checkin {values['uuid']}: its session (row {session}) could not be read: "
+                        "exported without that link"
+                    )
                 record["pains"] = by_checkin[rowid]
                 yield record
 
     # ------------------------------------------------------------------ import
 
-    def import_data(self: "Store", data: Any, *, dry_run: bool = False) -> ImportResult:
+    def import_data(self: Store, data: Any, *, dry_run: bool = False) -> ImportResult:
         """Import an already parsed file (the demo; tests)."""
         from stretchtui.core.exchange import NOT_AN_EXPORT, ImportFileError
         from stretchtui.core.json_stream import entries_of
@@ -240,7 +275,7 @@ class ExchangeQueries:
             raise ImportFileError(NOT_AN_EXPORT)
         return self.import_entries(entries_of(data), dry_run=dry_run)
 
-    def import_entries(self: "Store", entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
+    def import_entries(self: Store, entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
         """Check a file's entries (core.exchange.file_entries or entries_of) record by record into
         the staging area, then merge it all in one short transaction; with `dry_run`, count what
         would be added and roll back. Raises ImportFileError, having written nothing."""
@@ -251,8 +286,9 @@ class ExchangeQueries:
         staging = Staging(self.db).open()
         try:
             kept: dict[str, Any] = {"settings": {}, "favourites": [], "exercises": [], "routines": [], "removed": []}
-            for kind, record in read_export(entries, now=self.clock.now(), known_exercise_ids=known_exercises,
-                                            known_session_uuids=_StoredSessions()):
+            for kind, record in read_export(
+                entries, now=self.clock.now(), known_exercise_ids=known_exercises, known_session_uuids=_StoredSessions()
+            ):
                 if kind == "sessions":
                     if record["status"] == "in_progress":  # resumable only where it ran
                         record = {**record, "status": "partial"}
@@ -280,7 +316,7 @@ class ExchangeQueries:
         finally:
             staging.close()
 
-    def _merge(self: "Store", staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
+    def _merge(self: Store, staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
         exercise_ids = self._import_exercises(kept["exercises"], result)
         staging.add_id_map("exercise", exercise_ids)
         self._import_favourites(kept["favourites"], result)
@@ -297,14 +333,13 @@ class ExchangeQueries:
         self._import_removals(kept["removed"], result)
         self._import_settings(kept["settings"], result)
 
-    def _import_removals(self: "Store", removals: list[dict[str, Any]], result: ImportResult) -> None:
+    def _import_removals(self: Store, removals: list[dict[str, Any]], result: ImportResult) -> None:
         """The file's tombstones: an entry removed where the file was written is removed here too
         (kept for undo like any removal), and its UUID is kept so no later import brings it back."""
         from stretchtui.core.entries import EntryKind
         from stretchtui.core.errors import UserError
-        from stretchtui.store.corrections import MODELS
-
         from stretchtui.core.exchange import ImportFileError
+        from stretchtui.store.corrections import MODELS
 
         known = self.removed_uuids()
         for record in removals:
@@ -314,8 +349,9 @@ class ExchangeQueries:
                 continue
             for other, other_model in MODELS.items():
                 if other is not kind and other_model.select().where(other_model.uuid == uuid).exists():
-                    raise ImportFileError(f"removed: {uuid} is a {other.value} here, not a {kind.value}; "
-                                          "nothing was imported")
+                    raise ImportFileError(
+                        f"removed: {uuid} is a {other.value} here, not a {kind.value}; nothing was imported"
+                    )
             model = MODELS[kind]
             if model.select().where(model.uuid == uuid).exists():
                 try:
@@ -323,41 +359,73 @@ class ExchangeQueries:
                 except UserError:  # a session running here right now: left alone
                     continue
             else:
-                m.Removed.create(kind=kind.value, uuid=uuid, day=record["removed_at"].date(), summary="",
-                                 removed_at=record["removed_at"], record=None)
+                m.Removed.create(
+                    kind=kind.value,
+                    uuid=uuid,
+                    day=record["removed_at"].date(),
+                    summary="",
+                    removed_at=record["removed_at"],
+                    record=None,
+                )
             result.added["removed"] += 1
 
-    def _import_exercises(self: "Store", exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
+    def _import_exercises(self: Store, exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
         """Insert the new own exercises; returns file id -> store id for every own exercise of the file."""
         from stretchtui.store.rows import exercise_values
 
         def insert(index: int, new_id: str) -> None:
             own = exercises[index]
-            m.Exercise.insert(id=new_id, uuid=own.exercise.uuid, origin="user", favourite=own.exercise.favourite,
-                              created_at=own.created_at, updated_at=own.updated_at,
-                              **exercise_values(own.exercise)).execute()
+            m.Exercise.insert(
+                id=new_id,
+                uuid=own.exercise.uuid,
+                origin="user",
+                favourite=own.exercise.favourite,
+                created_at=own.created_at,
+                updated_at=own.updated_at,
+                **exercise_values(own.exercise),
+            ).execute()
 
-        return self._place_own(m.Exercise, [(own.exercise.id, own.exercise.uuid) for own in exercises], insert,
-                               "exercises", result)
+        return self._place_own(
+            m.Exercise, [(own.exercise.id, own.exercise.uuid) for own in exercises], insert, "exercises", result
+        )
 
-    def _import_routines(self: "Store", routines: list[OwnRoutine], exercise_ids: Mapping[str, str],
-                         result: ImportResult) -> dict[str, str]:
+    def _import_routines(
+        self: Store, routines: list[OwnRoutine], exercise_ids: Mapping[str, str], result: ImportResult
+    ) -> dict[str, str]:
         """Insert the new own routines, their items' exercises mapped; returns file id -> store id."""
         from stretchtui.store.rows import routine_values
 
         def insert(index: int, new_id: str) -> None:
             own = routines[index]
             routine = own.routine
-            m.Routine.insert(id=new_id, uuid=routine.uuid, origin="user", created_at=own.created_at,
-                             updated_at=own.updated_at, **routine_values(routine)).execute()
-            self._write_items(new_id, [replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
-                                       for item in routine.items])
+            m.Routine.insert(
+                id=new_id,
+                uuid=routine.uuid,
+                origin="user",
+                created_at=own.created_at,
+                updated_at=own.updated_at,
+                **routine_values(routine),
+            ).execute()
+            self._write_items(
+                new_id,
+                [
+                    replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
+                    for item in routine.items
+                ],
+            )
 
-        return self._place_own(m.Routine, [(own.routine.id, own.routine.uuid) for own in routines], insert,
-                               "routines", result)
+        return self._place_own(
+            m.Routine, [(own.routine.id, own.routine.uuid) for own in routines], insert, "routines", result
+        )
 
-    def _place_own(self: "Store", model: type[m.BaseModel], records: list[tuple[str, str]],
-                   insert: Callable[[int, str], None], kind: str, result: ImportResult) -> dict[str, str]:
+    def _place_own(
+        self: Store,
+        model: type[m.BaseModel],
+        records: list[tuple[str, str]],
+        insert: Callable[[int, str], None],
+        kind: str,
+        result: ImportResult,
+    ) -> dict[str, str]:
         """The one mapping of a file's own exercise (or routine) ids to this store's, by UUID: one
         already here maps to the id it has here, whatever that is; a new one is inserted under its
         own id if that is free, or else under a free one (`my-bridge-2`). Returns file id -> store
@@ -365,7 +433,7 @@ class ExchangeQueries:
         here: dict[str, str] = {}
         uuids = [uuid for _, uuid in records]
         for start in range(0, len(uuids), CHUNK):
-            here.update(model.select(model.uuid, model.id).where(model.uuid.in_(uuids[start:start + CHUNK])).tuples())
+            here.update(model.select(model.uuid, model.id).where(model.uuid.in_(uuids[start : start + CHUNK])).tuples())
         ids: dict[str, str] = {}
         for index, (file_id, uuid) in enumerate(records):
             if uuid in here:
@@ -379,15 +447,15 @@ class ExchangeQueries:
             result.added[kind] += 1
         return ids
 
-    def _import_favourites(self: "Store", favourites: list[str], result: ImportResult) -> None:
+    def _import_favourites(self: Store, favourites: list[str], result: ImportResult) -> None:
         if favourites:
             result.added["favourites"] += (
                 m.Exercise.update(favourite=True)
-                .where(m.Exercise.id.in_(favourites) & (m.Exercise.origin == "seed")
-                       & (m.Exercise.favourite == False))  # noqa: E712
-                .execute())
+                .where(m.Exercise.id.in_(favourites) & (m.Exercise.origin == "seed") & (m.Exercise.favourite == False))  # noqa: E712
+                .execute()
+            )
 
-    def _import_settings(self: "Store", settings: dict[str, Any], result: ImportResult) -> None:
+    def _import_settings(self: Store, settings: dict[str, Any], result: ImportResult) -> None:
         present = {row[0] for row in m.Setting.select(m.Setting.key).tuples()}
         now = self.clock.now()
         for key, value in settings.items():

@@ -52,8 +52,10 @@ class ReadOnly:
     def error(self, why: str | None = None) -> StoreError:
         """The one-line refusal; `why` (else `needs`) says what needed the write."""
         if self.creating:
-            return StoreError(f"cannot create the database at {self.creating}: {self.problem}; nothing was "
-                              f"created. {self.fix}, or give another --db")
+            return StoreError(
+                f"cannot create the database at {self.creating}: {self.problem}; nothing was "
+                f"created. {self.fix}, or give another --db"
+            )
         return StoreError(f"{self.problem} and {why or self.needs}; nothing was changed. {self.fix}")
 
 
@@ -68,8 +70,13 @@ class FileInfo:
     read_only: ReadOnly | None = None  # filled only when asked for (inspect_file's `writing`)
 
 
-_NOT_A_FILE = {stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFIFO: "a FIFO (a named pipe)",
-               stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+_NOT_A_FILE = {
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a FIFO (a named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
 
 
 def file_status(path: Path) -> os.stat_result | None:
@@ -186,8 +193,11 @@ def read_only_place(path: Path, info: os.stat_result | None) -> ReadOnly | None:
     -shm files there, stretchtui the .lock file); a new file needs its nearest existing folder."""
     if info is not None:
         if not _may_write(path, info, stat.S_IWUSR, os.W_OK):
-            return ReadOnly(f"{path} is read-only (mode {stat.S_IMODE(info.st_mode):04o})",
-                            "stretchtui needs to write to it", _fix(path, info))
+            return ReadOnly(
+                f"{path} is read-only (mode {stat.S_IMODE(info.st_mode):04o})",
+                "stretchtui needs to write to it",
+                _fix(path, info),
+            )
         folder = Path(os.path.realpath(path)).parent
     else:
         folder = Path(os.path.abspath(path)).parent
@@ -197,12 +207,17 @@ def read_only_place(path: Path, info: os.stat_result | None) -> ReadOnly | None:
         folder_info = os.stat(folder)
     except OSError:
         return None  # creating the file will say why it cannot be done
-    if not stat.S_ISDIR(folder_info.st_mode) or _may_write(folder, folder_info, stat.S_IWUSR | stat.S_IXUSR,
-                                                            os.W_OK | os.X_OK):
+    if not stat.S_ISDIR(folder_info.st_mode) or _may_write(
+        folder, folder_info, stat.S_IWUSR | stat.S_IXUSR, os.W_OK | os.X_OK
+    ):
         return None
     problem = f"the folder {folder} is read-only (mode {stat.S_IMODE(folder_info.st_mode):04o})"
-    return ReadOnly(problem, f"stretchtui needs to write the -wal, -shm and .lock files of {path.name} there",
-                    _fix(folder, folder_info), creating="" if info is not None else str(path))
+    return ReadOnly(
+        problem,
+        f"stretchtui needs to write the -wal, -shm and .lock files of {path.name} there",
+        _fix(folder, folder_info),
+        creating="" if info is not None else str(path),
+    )
 
 
 def _may_write(path: Path, info: os.stat_result, owner_bits: int, access: int) -> bool:
@@ -349,8 +364,9 @@ def temp_name(name: str) -> str:
     return name.encode()[:room].decode("utf-8", "ignore") + tag
 
 
-def write_private(target: Path, write: Callable[[IO[Any]], None], *, binary: bool = False,
-                  replace: bool = True) -> None:
+def write_private(
+    target: Path, write: Callable[[IO[Any]], None], *, binary: bool = False, replace: bool = True
+) -> None:
     """Write a file only its owner can read (0600): `write` fills a temporary file beside it
     (`temp_name`, created with O_EXCL; text in UTF-8 unless `binary`), which is flushed to disk and
     then renamed over the target, so a reader never sees half a file. With `replace` false an
@@ -359,7 +375,7 @@ def write_private(target: Path, write: Callable[[IO[Any]], None], *, binary: boo
     tmp = target.with_name(temp_name(target.name))
     fd = create_private_file(tmp)
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())

@@ -19,8 +19,14 @@ from pathlib import Path
 from stretchtui.core.clock import Clock
 from stretchtui.core.settings import Settings
 from stretchtui.store.day_summary import StreakNumbers, day_activities, streak_numbers
-from stretchtui.store.files import (APPLICATION_ID, SCHEMA_VERSION, StoreError, connection_identity, inspect_file,
-                                    read_only_connection)
+from stretchtui.store.files import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    StoreError,
+    connection_identity,
+    inspect_file,
+    read_only_connection,
+)
 from stretchtui.store.lock import DatabaseLock
 
 STREAK_SETTINGS = ("day_start_hour", "goal_routines", "goal_minutes", "grace_per_week")
@@ -32,8 +38,7 @@ def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
         info = inspect_file(path)
     except StoreError:
         return None  # the store says what is wrong, in its words
-    if (not info.exists or info.empty or info.application_id != APPLICATION_ID
-            or info.user_version != SCHEMA_VERSION):
+    if not info.exists or info.empty or info.application_id != APPLICATION_ID or info.user_version != SCHEMA_VERSION:
         return None
     with DatabaseLock(path) as lock:
         if not lock.try_shared(create=False):
@@ -45,9 +50,12 @@ def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
                 if connection_identity(conn) != (SCHEMA_VERSION, APPLICATION_ID):
                     return None  # the header was stale: the -wal file holds a newer one
                 activities = day_activities(conn)
-                saved = dict(conn.execute(
-                    f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(STREAK_SETTINGS))})",
-                    STREAK_SETTINGS).fetchall())
+                saved = dict(
+                    conn.execute(
+                        f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(STREAK_SETTINGS))})",
+                        STREAK_SETTINGS,
+                    ).fetchall()
+                )
             finally:
                 conn.close()
             settings = Settings({key: json.loads(value) for key, value in saved.items()})

@@ -118,7 +118,7 @@ class DatabaseLock:
                 raise StoreError(f"cannot open the lock file {self.path}: {error.strerror}") from None
         return self._fd
 
-    def acquire_shared(self, timeout: float = BUSY_TIMEOUT_SECONDS, *, create: bool = True) -> "DatabaseLock":
+    def acquire_shared(self, timeout: float = BUSY_TIMEOUT_SECONDS, *, create: bool = True) -> DatabaseLock:
         """Hold the lock shared (any number of stores may), creating the lock file if needed;
         waits while a restore holds it. An exclusive lock held here becomes a shared one. With
         `create` false a missing lock file is not made and nothing is held (a reader that must
@@ -134,8 +134,9 @@ class DatabaseLock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     self.release()
-                    raise StoreError(f"{self.path.with_suffix('')} is being restored by another stretchtui; "
-                                     "try again in a moment") from None
+                    raise StoreError(
+                        f"{self.path.with_suffix('')} is being restored by another stretchtui; try again in a moment"
+                    ) from None
                 time.sleep(0.05)
 
     def try_shared(self, *, create: bool = True) -> bool:
@@ -165,7 +166,7 @@ class DatabaseLock:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
 
-    def __enter__(self) -> "DatabaseLock":
+    def __enter__(self) -> DatabaseLock:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -184,15 +185,19 @@ def exclusive_for_restore(db_path: Path) -> Iterator[DatabaseLock]:
     names = other_names(db_path)
     shown = Path(db_path)
     if names is None:
-        raise InUse(f"{shown} has another name (a hard link) in another directory, under which a stretchtui "
-                    "may have it open; restore through that name, or remove the extra link. Nothing was changed")
+        raise InUse(
+            f"{shown} has another name (a hard link) in another directory, under which a stretchtui "
+            "may have it open; restore through that name, or remove the extra link. Nothing was changed"
+        )
     locks = [DatabaseLock(db_path)] + [DatabaseLock(name) for name in names]
     try:
-        for lock, name in zip(locks, [shown, *names]):
+        for lock, name in zip(locks, [shown, *names], strict=False):
             if not lock.try_exclusive():
                 also = "" if name == shown else f" (as {name}, another name of the same file)"
-                raise InUse(f"stretchtui has {shown} open{also} (the app, or a command still running); "
-                            "quit it, then run restore again. Nothing was changed")
+                raise InUse(
+                    f"stretchtui has {shown} open{also} (the app, or a command still running); "
+                    "quit it, then run restore again. Nothing was changed"
+                )
         yield locks[0]
     finally:
         for lock in locks:

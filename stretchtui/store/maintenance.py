@@ -20,14 +20,13 @@ import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.days import logical_day, today
 from stretchtui.core.errors import UserError
-from stretchtui.core.vocabulary import plural
 from stretchtui.core.retention import (
     DAILY,
     DAMAGED,
@@ -40,6 +39,7 @@ from stretchtui.core.retention import (
     owner_parts,
     parse_backup_name,
 )
+from stretchtui.core.vocabulary import plural
 from stretchtui.store.db import (
     APPLICATION_ID,
     StoreError,
@@ -93,7 +93,7 @@ def owner_name(db_path: Path) -> str:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def list_backups(db_path: Path, now: datetime | None = None) -> list[Backup]:
@@ -116,8 +116,11 @@ def list_backups(db_path: Path, now: datetime | None = None) -> list[Backup]:
             found.append((name, entry))
     now = now or now_utc()
     trusted = sorted((backup for backup in found if not is_suspect(backup[0], now)), reverse=True)
-    suspect = sorted((backup for backup in found if is_suspect(backup[0], now)),
-                     key=lambda backup: (_mtime(backup[1]), backup[0]), reverse=True)
+    suspect = sorted(
+        (backup for backup in found if is_suspect(backup[0], now)),
+        key=lambda backup: (_mtime(backup[1]), backup[0]),
+        reverse=True,
+    )
     return trusted + suspect
 
 
@@ -206,19 +209,24 @@ def _sqlite_code(error: BaseException) -> int | None:
 
 def is_disk_full(error: BaseException) -> bool:
     """ENOSPC/EDQUOT from the file system, or SQLite's SQLITE_FULL, anywhere in the error's chain."""
-    return any(isinstance(cause, DiskFull) or is_no_space(cause)
-               or (isinstance(cause, sqlite3.Error)
-                   and (_sqlite_code(cause) == SQLITE_FULL or is_full_message(str(cause))))
-               for cause in _chain(error))
+    return any(
+        isinstance(cause, DiskFull)
+        or is_no_space(cause)
+        or (isinstance(cause, sqlite3.Error) and (_sqlite_code(cause) == SQLITE_FULL or is_full_message(str(cause))))
+        for cause in _chain(error)
+    )
 
 
 def is_busy(error: BaseException) -> bool:
     """Another process held the database past the busy timeout (a long import, a backup): the write
     did not happen and will succeed once they are done."""
-    return any(_sqlite_code(cause) in (SQLITE_BUSY, SQLITE_LOCKED)
-               or (isinstance(cause, sqlite3.Error) and any(t in str(cause) for t in _BUSY_TEXTS))
-               or type(cause).__name__ == "OperationalError" and any(t in str(cause) for t in _BUSY_TEXTS)
-               for cause in _chain(error))
+    return any(
+        _sqlite_code(cause) in (SQLITE_BUSY, SQLITE_LOCKED)
+        or (isinstance(cause, sqlite3.Error) and any(t in str(cause) for t in _BUSY_TEXTS))
+        or type(cause).__name__ == "OperationalError"
+        and any(t in str(cause) for t in _BUSY_TEXTS)
+        for cause in _chain(error)
+    )
 
 
 def worth_retrying(error: BaseException) -> bool:
@@ -263,28 +271,34 @@ class DatabaseDamaged(StoreError):
         self.backup_when = describe_backup(backup[0], zone) if backup else ""
         self.problem = f"{path} is damaged (quick_check: {detail}); nothing was written to it"
         if backup:
-            self.remedy = (f"restore the latest good backup, from {self.backup_when}, with: "
-                           f"{restore_command(path, backup[1])}")
+            self.remedy = (
+                f"restore the latest good backup, from {self.backup_when}, with: {restore_command(path, backup[1])}"
+            )
         else:
             self.remedy = no_backup_advice(path)
         super().__init__(f"{self.problem}. To fix it, {self.remedy}")
 
 
 def no_backup_advice(db_path: Path, now: datetime | None = None) -> str:
-    advice = (f"there is no good backup in {backup_dir(db_path)}; keep a copy of the damaged file and try "
-              f"recovering it with: sqlite3 {shlex.quote(str(db_path))} .recover | sqlite3 recovered.db")
+    advice = (
+        f"there is no good backup in {backup_dir(db_path)}; keep a copy of the damaged file and try "
+        f"recovering it with: sqlite3 {shlex.quote(str(db_path))} .recover | sqlite3 recovered.db"
+    )
     try:
         suspect = suspect_backups(db_path, now)
     except StoreError:
         suspect = []
     if suspect:
-        advice += (f" ({plural(len(suspect), 'backup')} there with a date later than now, "
-                   f"made while the clock ran ahead; look at {suspect[0][1]} before restoring it)")
+        advice += (
+            f" ({plural(len(suspect), 'backup')} there with a date later than now, "
+            f"made while the clock ran ahead; look at {suspect[0][1]} before restoring it)"
+        )
     return advice
 
 
-def check_before_open(path: Path, lock: DatabaseLock, zone: ZoneInfo, now: datetime | None = None, *,
-                      read_only: bool = False) -> None:
+def check_before_open(
+    path: Path, lock: DatabaseLock, zone: ZoneInfo, now: datetime | None = None, *, read_only: bool = False
+) -> None:
     """quick_check an existing database before anything writes to it; raise DatabaseDamaged if it
     fails. When no other stretchtui has it open (the exclusive lock is free, and held during the
     check), it is read as immutable: no -wal or -shm file is created next to a damaged file.
@@ -322,8 +336,10 @@ def restorable_version(candidate: Path) -> int:
     if application_id != APPLICATION_ID or version == 0:
         raise UserError(f"{candidate} is an SQLite database, but not a stretchtui one")
     if version > LATEST_VERSION:
-        raise UserError(f"{candidate} was written by a newer stretchtui (schema version {version}; this one "
-                        f"knows up to {LATEST_VERSION}): upgrade stretchtui to restore it")
+        raise UserError(
+            f"{candidate} was written by a newer stretchtui (schema version {version}; this one "
+            f"knows up to {LATEST_VERSION}): upgrade stretchtui to restore it"
+        )
     result = run_check(candidate, "integrity_check")
     if result != "ok":
         raise UserError(f"{candidate} is damaged (integrity_check: {result}); choose another backup")
@@ -350,8 +366,7 @@ def backup_database(db_path: Path, target: Path) -> Path:
         except (OSError, sqlite3.Error, StoreError) as error:
             if isinstance(error, DiskFull) or not (is_disk_full(error) or is_full_message(str(error))):
                 raise
-            raise DiskFull(target.parent, f"(the backup {target.name} was not made; {db_path} is untouched)") \
-                from error
+            raise DiskFull(target.parent, f"(the backup {target.name} was not made; {db_path} is untouched)") from error
     return target
 
 
@@ -376,8 +391,9 @@ def daily_backup(db_path: Path, clock: Clock, day_start_hour: int) -> Path | Non
     current = today(clock, day_start_hour)
     dailies = [(name, path) for name, path in list_backups(db_path, now) if name.kind == DAILY]
     made = None
-    if not any(logical_day(name.made_at, zone, day_start_hour) == current and not is_suspect(name, now)
-               for name, _ in dailies):
+    if not any(
+        logical_day(name.made_at, zone, day_start_hour) == current and not is_suspect(name, now) for name, _ in dailies
+    ):
         _remove_stale_temporaries(backup_dir(db_path))
         result = run_check(db_path, alone=False)
         if result != "ok":
@@ -386,8 +402,9 @@ def daily_backup(db_path: Path, clock: Clock, day_start_hour: int) -> Path | Non
         name = parse_backup_name(made.name)
         assert name is not None
         dailies.append((name, made))
-    keep = backups_to_keep([(name, logical_day(name.made_at, zone, day_start_hour)) for name, _ in dailies],
-                           today=current)
+    keep = backups_to_keep(
+        [(name, logical_day(name.made_at, zone, day_start_hour)) for name, _ in dailies], today=current
+    )
     for name, path in dailies:
         if name not in keep:
             try:
@@ -513,8 +530,12 @@ def _storage_failure(error: BaseException) -> str | None:
     if isinstance(error, DiskFull):
         return str(error)
     if isinstance(error, OSError) and error.errno is not None:
-        reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
-                   errno.EFBIG: "the file would be too large", errno.EIO: "a disk I/O error"}
+        reasons = {
+            errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "the disk quota is used up",
+            errno.EFBIG: "the file would be too large",
+            errno.EIO: "a disk I/O error",
+        }
         reason = reasons.get(error.errno)
         if reason is None:
             return None
@@ -535,6 +556,8 @@ _SQLITE_FAILURES = {
     "disk I/O error": "a disk I/O error stopped the write: nothing was saved; check free space and the disk",
     "database is locked": "another program kept the database busy: nothing was saved; try again",
     "attempt to write a readonly database": "the database file is read-only: nothing was saved",
-    "database disk image is malformed": ("the database file is damaged: nothing was changed; "
-                                         "`stretchtui doctor` says more, `stretchtui restore` puts a backup back"),
+    "database disk image is malformed": (
+        "the database file is damaged: nothing was changed; "
+        "`stretchtui doctor` says more, `stretchtui restore` puts a backup back"
+    ),
 }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -220,6 +219,7 @@ CREATE TABLE removed (
 CREATE INDEX removed_uuid ON removed (uuid);
 """
 
+
 def one_of(enum: type[Enum]) -> str:
     """A CHECK list from an enum (core), for new migrations: `kind IN ('rest', 'flare')`. The
     released migrations above keep their literal lists: a migration is frozen once released."""
@@ -233,19 +233,31 @@ def _add_column(db: SqliteDatabase, table: str, column: str, definition: str) ->
         db.execute_sql(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
-
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial schema: library, routines, sessions and steps, check-ins, day marks, settings",
-              lambda db: _execute_script(db, V1_SCHEMA)),
-    Migration(2, "covering indexes for the aggregates over all history (streaks, relief per exercise)",
-              lambda db: _execute_script(db, V2_AGGREGATE_INDEXES)),
-    Migration(3, "exercise contraindications (condition -> reason); sessions record a safety confirmation",
-              lambda db: _execute_script(db, V3_SAFETY)),
-    Migration(4, "a correctable record: rest and flare days, check-in edits, removals kept for undo and as "
-                 "tombstones", lambda db: _execute_script(db, V4_CORRECTIONS)),
+    Migration(
+        1,
+        "initial schema: library, routines, sessions and steps, check-ins, day marks, settings",
+        lambda db: _execute_script(db, V1_SCHEMA),
+    ),
+    Migration(
+        2,
+        "covering indexes for the aggregates over all history (streaks, relief per exercise)",
+        lambda db: _execute_script(db, V2_AGGREGATE_INDEXES),
+    ),
+    Migration(
+        3,
+        "exercise contraindications (condition -> reason); sessions record a safety confirmation",
+        lambda db: _execute_script(db, V3_SAFETY),
+    ),
+    Migration(
+        4,
+        "a correctable record: rest and flare days, check-in edits, removals kept for undo and as tombstones",
+        lambda db: _execute_script(db, V4_CORRECTIONS),
+    ),
     # An own exercise can say what to do instead when it is too much today (core.model.Exercise.easier).
-    Migration(5, "an exercise's easier version",
-              lambda db: _add_column(db, "exercise", "easier", "TEXT NOT NULL DEFAULT ''")),
+    Migration(
+        5, "an exercise's easier version", lambda db: _add_column(db, "exercise", "easier", "TEXT NOT NULL DEFAULT ''")
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -6,8 +6,8 @@ Models are declared unbound; `Store.open` binds them to its database. One open s
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from enum import Enum
-from datetime import datetime, timezone
 from typing import Any
 
 import msgspec.inspect as mi
@@ -45,10 +45,10 @@ class UTCField(TextField):
             return value
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC field")
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
 
     def python_value(self, value: str | None) -> datetime | None:
-        return None if value is None else datetime.fromisoformat(value).astimezone(timezone.utc)
+        return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
 
 
 class BaseModel(Model):
@@ -218,5 +218,14 @@ _add_record_columns(Exercise, core.Exercise)
 _add_record_columns(Routine, core.Routine)
 
 ALL_MODELS: tuple[type[Model], ...] = (
-    Setting, Exercise, Routine, RoutineItem, Session, SessionStep, Checkin, CheckinPain, DayMark, Removed,
+    Setting,
+    Exercise,
+    Routine,
+    RoutineItem,
+    Session,
+    SessionStep,
+    Checkin,
+    CheckinPain,
+    DayMark,
+    Removed,
 )

@@ -36,9 +36,11 @@ BACKUP_DIR_NAME = "backups"  # = maintenance.BACKUP_DIR_NAME (not imported: that
 SIBLING_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
 EXPORT_MARKER = ".stretchtui-export"
 MARKER_LINE = "stretchtui CSV export"
-MARKER_TEXT = (f"{MARKER_LINE}\n"
-               "This folder was written by `stretchtui export --format csv`. `--force` replaces it only while\n"
-               "it holds nothing but this file and the .csv tables stretchtui wrote.\n")
+MARKER_TEXT = (
+    f"{MARKER_LINE}\n"
+    "This folder was written by `stretchtui export --format csv`. `--force` replaces it only while\n"
+    "it holds nothing but this file and the .csv tables stretchtui wrote.\n"
+)
 TEMP_PATTERN = re.compile(r"^(?P<base>.+)\.(?P<pid>[1-9][0-9]{0,9})(?:\.[0-9a-f]{8})?\.tmp(?:-wal|-shm|-journal)?$")
 _STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
@@ -101,8 +103,9 @@ def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-def _refuse_protected(shown_as: Path, absolute: str, info: os.stat_result | None, db_path: Path,
-                      *, folder: bool) -> None:
+def _refuse_protected(
+    shown_as: Path, absolute: str, info: os.stat_result | None, db_path: Path, *, folder: bool
+) -> None:
     """Refuse `absolute` (not itself a symlink) if it is, or holds, anything of the database."""
     guard = _protected(db_path)
     real = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
@@ -110,8 +113,9 @@ def _refuse_protected(shown_as: Path, absolute: str, info: os.stat_result | None
         if candidate in guard.files:
             raise OutputRefused(f"--output: {shown_as} is {guard.files[candidate]}; stretchtui never writes over it")
         if any(_inside(candidate, backups) for backups in guard.backups):
-            raise OutputRefused(f"--output: {shown_as} is in the database's backups folder; "
-                                "stretchtui never writes over it")
+            raise OutputRefused(
+                f"--output: {shown_as} is in the database's backups folder; stretchtui never writes over it"
+            )
         if folder and any(_inside(data, candidate) for data in guard.folders):
             raise OutputRefused(f"--output: {shown_as} holds the stretchtui database; choose another folder")
     if info is not None and (what := guard.inodes.get((info.st_dev, info.st_ino))) is not None:
@@ -207,14 +211,18 @@ def export_file_names() -> frozenset[str]:
 def _refuse_unless_export(shown_as: Path, folder: Path) -> None:
     """--force replaces a folder only if it is a CSV export stretchtui wrote, unchanged in kind."""
     if not _has_marker(folder):
-        raise OutputRefused(f"--output: {shown_as} is not a folder stretchtui export wrote (it has no "
-                            f"{EXPORT_MARKER} file); --force replaces only those")
+        raise OutputRefused(
+            f"--output: {shown_as} is not a folder stretchtui export wrote (it has no "
+            f"{EXPORT_MARKER} file); --force replaces only those"
+        )
     foreign = sorted(_foreign_entries(folder))
     if foreign:
         listed = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        raise OutputRefused(f"--output: {shown_as} holds files stretchtui did not write "
-                            f"({listed if len(listed) <= 80 else listed[:77] + '...'}); "
-                            "move them, or choose another folder")
+        raise OutputRefused(
+            f"--output: {shown_as} holds files stretchtui did not write "
+            f"({listed if len(listed) <= 80 else listed[:77] + '...'}); "
+            "move them, or choose another folder"
+        )
 
 
 def _has_marker(folder: Path) -> bool:
@@ -243,8 +251,9 @@ def _foreign_entries(folder: Path) -> list[str]:
 # ---------------------------------------------------------------------- writing
 
 
-def write_output_file(target: Path, db_path: Path, write: Callable[[IO[Any]], None], *, force: bool,
-                      binary: bool = False) -> None:
+def write_output_file(
+    target: Path, db_path: Path, write: Callable[[IO[Any]], None], *, force: bool, binary: bool = False
+) -> None:
     """Write a 0600 file at a target `check_output_file` allowed, checked once more just before
     (the command read the database meanwhile); without `force` an existing file is never replaced,
     not even one that appeared since the check."""
@@ -259,8 +268,9 @@ def write_output_file(target: Path, db_path: Path, write: Callable[[IO[Any]], No
         raise OutputRefused(f"--output: cannot write {target}: {error.strerror}") from None
 
 
-def write_output_folder(target: Path, db_path: Path, files: dict[str, Callable[[IO[Any]], None]], *,
-                        force: bool) -> None:
+def write_output_folder(
+    target: Path, db_path: Path, files: dict[str, Callable[[IO[Any]], None]], *, force: bool
+) -> None:
     """Write a 0700 folder of 0600 files (a CSV export, with its marker) at a target
     `check_output_folder` allowed, checked once more. The files are written into a new folder
     beside it that is renamed into place, so the target is the old export or the new one, whole.
@@ -298,8 +308,10 @@ def _put_folder(staging: Path, target: Path, db_path: Path, *, force: bool) -> N
     try:
         target.mkdir(mode=DIR_MODE)  # claims the name again, as above
     except FileExistsError:
-        raise OutputRefused(f"--output: {target} appeared while the export was written; nothing was "
-                            f"replaced (the earlier export is kept as {aside})") from None
+        raise OutputRefused(
+            f"--output: {target} appeared while the export was written; nothing was "
+            f"replaced (the earlier export is kept as {aside})"
+        ) from None
     try:
         os.replace(staging, target)
     except OSError as error:
@@ -350,8 +362,10 @@ def remove_stale_temporaries(db_path: Path) -> list[Path]:
     `<db stem>-…`), whose process is no longer running. Never raises; returns what it removed."""
     db_path = Path(os.path.abspath(db_path))
     removed: list[Path] = []
-    places = ((db_path.parent, lambda base: base == db_path.name or base.startswith(db_path.name + ".")),
-              (db_path.parent / BACKUP_DIR_NAME, lambda base: base.startswith(db_path.stem + "-")))
+    places = (
+        (db_path.parent, lambda base: base == db_path.name or base.startswith(db_path.name + ".")),
+        (db_path.parent / BACKUP_DIR_NAME, lambda base: base.startswith(db_path.stem + "-")),
+    )
     for folder, ours in places:
         try:
             entries = list(os.scandir(folder))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class ReportQueries:
     """Mixed into Store: the inputs of `core.report.build_report`."""
 
-    def weekly_report_inputs(self: "Store", monday: date) -> WeekInputs:
+    def weekly_report_inputs(self: Store, monday: date) -> WeekInputs:
         """Days, pain, sitting and areas for the week starting `monday` and the one before it; relief,
         hurt steps and notes for the week itself."""
         from stretchtui.core.report import ExerciseRelief, WeekInputs
@@ -38,20 +38,39 @@ class ReportQueries:
         activities = tuple(a for a in self.day_activities(since=since) if a.day <= sunday)
         pain = {day: value for day, value in self.pain_by_day(since).items() if in_weeks(day)}
         sitting = {day: value for day, value in self.sitting_by_day(since).items() if in_weeks(day)}
-        relief = tuple(ExerciseRelief(name, change, n)
-                       for name, change, n in self.relief_by_exercise(1, since=monday, until=sunday))
-        return WeekInputs(monday=monday, goal=goal, activities=activities, pain=pain, sitting=sitting,
-                          regions=self._region_pain(monday, sunday), relief=relief,
-                          hurts=self._hurt_steps(monday, sunday), notes=self._notes(monday, sunday))
+        relief = tuple(
+            ExerciseRelief(name, change, n)
+            for name, change, n in self.relief_by_exercise(1, since=monday, until=sunday)
+        )
+        return WeekInputs(
+            monday=monday,
+            goal=goal,
+            activities=activities,
+            pain=pain,
+            sitting=sitting,
+            regions=self._region_pain(monday, sunday),
+            relief=relief,
+            hurts=self._hurt_steps(monday, sunday),
+            notes=self._notes(monday, sunday),
+        )
 
-    def _region_pain(self: "Store", monday: date, sunday: date) -> tuple[RegionPain, ...]:
+    def _region_pain(self: Store, monday: date, sunday: date) -> tuple[RegionPain, ...]:
         from stretchtui.core.report import RegionPain
 
         def per_area(first: date, last: date) -> dict[tuple[str, str], tuple[float, int, int]]:
-            rows = (m.CheckinPain.select(m.CheckinPain.region, m.CheckinPain.side, fn.AVG(m.CheckinPain.pain),
-                                         fn.MAX(m.CheckinPain.pain), fn.COUNT(m.CheckinPain.id))
-                    .join(m.Checkin).where((m.Checkin.day >= first) & (m.Checkin.day <= last))
-                    .group_by(m.CheckinPain.region, m.CheckinPain.side).tuples())
+            rows = (
+                m.CheckinPain.select(
+                    m.CheckinPain.region,
+                    m.CheckinPain.side,
+                    fn.AVG(m.CheckinPain.pain),
+                    fn.MAX(m.CheckinPain.pain),
+                    fn.COUNT(m.CheckinPain.id),
+                )
+                .join(m.Checkin)
+                .where((m.Checkin.day >= first) & (m.Checkin.day <= last))
+                .group_by(m.CheckinPain.region, m.CheckinPain.side)
+                .tuples()
+            )
             return {(region, side or ""): (float(avg), int(worst), int(n)) for region, side, avg, worst, n in rows}
 
         now = per_area(monday, sunday)
@@ -67,21 +86,35 @@ class ReportQueries:
             areas.append(RegionPain(known, side, average, worst, n, previous[0] if previous else None))
         return tuple(sorted(areas, key=lambda a: (order.index(a.region), a.side)))
 
-    def _hurt_steps(self: "Store", monday: date, sunday: date) -> tuple[HurtStep, ...]:
+    def _hurt_steps(self: Store, monday: date, sunday: date) -> tuple[HurtStep, ...]:
         from stretchtui.core.report import HurtStep
 
-        rows = (m.SessionStep.select(m.SessionStep.day, m.SessionStep.exercise_name, m.SessionStep.side,
-                                     m.SessionStep.hurt_pain, m.Session.routine_name)
-                .join(m.Session)
-                .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= monday)
-                       & (m.SessionStep.day <= sunday) & (m.Session.status != SessionStatus.DISCARDED.value))
-                .order_by(m.SessionStep.at).tuples())
+        rows = (
+            m.SessionStep.select(
+                m.SessionStep.day,
+                m.SessionStep.exercise_name,
+                m.SessionStep.side,
+                m.SessionStep.hurt_pain,
+                m.Session.routine_name,
+            )
+            .join(m.Session)
+            .where(
+                (m.SessionStep.outcome == "hurt")
+                & (m.SessionStep.day >= monday)
+                & (m.SessionStep.day <= sunday)
+                & (m.Session.status != SessionStatus.DISCARDED.value)
+            )
+            .order_by(m.SessionStep.at)
+            .tuples()
+        )
         return tuple(HurtStep(as_date(day), name, side, pain, routine) for day, name, side, pain, routine in rows)
 
-    def _notes(self: "Store", monday: date, sunday: date) -> tuple[DayNote, ...]:
+    def _notes(self: Store, monday: date, sunday: date) -> tuple[DayNote, ...]:
         from stretchtui.core.report import DayNote
 
-        rows = (m.Checkin.select(m.Checkin.day, m.Checkin.at, m.Checkin.zone, m.Checkin.note)
-                .where((m.Checkin.day >= monday) & (m.Checkin.day <= sunday) & (m.Checkin.note != ""))
-                .order_by(m.Checkin.at))
+        rows = (
+            m.Checkin.select(m.Checkin.day, m.Checkin.at, m.Checkin.zone, m.Checkin.note)
+            .where((m.Checkin.day >= monday) & (m.Checkin.day <= sunday) & (m.Checkin.note != ""))
+            .order_by(m.Checkin.at)
+        )
         return tuple(DayNote(as_date(row.day), row.at, row.zone, row.note) for row in rows)

@@ -64,15 +64,20 @@ def _kind(field: Any) -> str:
 
 def columns(model: type[Model]) -> dict[str, Column]:
     """Every column of a model's table, by name, with the kind its field stores."""
-    return {field.column_name: Column(field.column_name, _kind(field), bool(field.null))
-            for field in model._meta.sorted_fields}
+    return {
+        field.column_name: Column(field.column_name, _kind(field), bool(field.null))
+        for field in model._meta.sorted_fields
+    }
 
 
 def _select(table: str, names: Sequence[str]) -> str:
     """SELECT of the rowid and `names`, with every text value as bytes (decoded by `_value`, not
     by sqlite3, which would stop the whole read at the first bad one)."""
-    return "SELECT rowid, " + ", ".join(f'CASE WHEN typeof("{n}") = \'text\' THEN CAST("{n}" AS BLOB) ELSE "{n}" END'
-                                 for n in names) + f' FROM "{table}"'
+    return (
+        "SELECT rowid, "
+        + ", ".join(f'CASE WHEN typeof("{n}") = \'text\' THEN CAST("{n}" AS BLOB) ELSE "{n}" END' for n in names)
+        + f' FROM "{table}"'
+    )
 
 
 def _text(raw: Any, name: str) -> str:
@@ -122,14 +127,15 @@ class TableReader:
         self.label_column = next((n for n in ("uuid", "key") if n in every), None)  # else: "row N"
         self.sql = _select(self.table, [c.name for c in self.columns])
 
-    def rows(self, conn: sqlite3.Connection, rest: str = "", parameters: Sequence[Any] = ()
-             ) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
+    def rows(
+        self, conn: sqlite3.Connection, rest: str = "", parameters: Sequence[Any] = ()
+    ) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
         """(rowid, values, problems) per row of `SELECT ... FROM table <rest>`; a value that
         cannot be read is None in `values` and named in `problems`."""
         for rowid, *raw_row in conn.execute(f"{self.sql} {rest}", tuple(parameters)):
             values: dict[str, Any] = {}
             problems: list[str] = []
-            for column, raw in zip(self.columns, raw_row):
+            for column, raw in zip(self.columns, raw_row, strict=False):
                 try:
                     values[column.name] = _value(column, raw)
                 except FieldError as error:

@@ -10,16 +10,16 @@ and tables as JSON). Identity columns (id, uuid, origin, favourite) and bookkeep
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 import msgspec.inspect as mi
 
 from stretchtui.core import model as core
 from stretchtui.core.checkins import Checkin, PainEntry
-from stretchtui.core.sessions import StepRecord
 from stretchtui.core.records import from_trusted, specs, to_plain
+from stretchtui.core.sessions import StepRecord
 
 IDENTITY = frozenset({"id", "uuid", "origin", "favourite"})
 

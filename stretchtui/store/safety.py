@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from peewee import fn
+
 from stretchtui.core.checkins import Region
 from stretchtui.core.conditions import check_conditions
 from stretchtui.core.safety import (
@@ -24,11 +26,8 @@ from stretchtui.core.safety import (
     check_answer_keys,
 )
 from stretchtui.core.sessions import SessionStatus
-from peewee import fn
-
-from stretchtui.store import models as m
-
 from stretchtui.core.vocabulary import Condition
+from stretchtui.store import models as m
 
 if TYPE_CHECKING:
     from stretchtui.store.store import Store
@@ -63,11 +62,16 @@ def profile_from_settings(get_setting) -> Profile:  # get_setting: key -> value 
 class SafetyQueries:
     """Mixed into Store: read and write the safety profile, and what asks its questions again."""
 
-    def safety_profile(self: "Store") -> Profile:
+    def safety_profile(self: Store) -> Profile:
         return profile_from_settings(self.get_setting)
 
-    def save_safety(self: "Store", *, answers: Mapping[str, bool] | None = None,
-                    conditions: Iterable[str] | None = None, complete: bool = True) -> Profile:
+    def save_safety(
+        self: Store,
+        *,
+        answers: Mapping[str, bool] | None = None,
+        conditions: Iterable[str] | None = None,
+        complete: bool = True,
+    ) -> Profile:
         """Answers, conditions, or both, in one transaction. `complete`: a question left out is "no"
         (the command line's --answers); otherwise only the answers given are kept, and the profile
         stays unanswered until every question is (a dialog left half done, with a yes in it).
@@ -76,8 +80,7 @@ class SafetyQueries:
 
         if answers is not None:
             check_answer_keys(answers)
-            answers = {key: bool(answers.get(key, False)) for key in QUESTION_KEYS
-                       if complete or key in answers}
+            answers = {key: bool(answers.get(key, False)) for key in QUESTION_KEYS if complete or key in answers}
         chosen = check_conditions(conditions) if conditions is not None else None
         now = self.clock.now()
         with self.db.atomic():
@@ -90,7 +93,7 @@ class SafetyQueries:
                 m.Setting.insert(key=CONDITIONS, value=value, updated_at=now).on_conflict_replace().execute()
         return self.safety_profile()
 
-    def safety_check(self: "Store") -> SafetyCheck:
+    def safety_check(self: Store) -> SafetyCheck:
         """The profile with the reasons to ask again: only what was noted after the last answers."""
         from stretchtui.core.note_flags import note_flags
 
@@ -105,26 +108,36 @@ class SafetyQueries:
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
             legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
-            notes.append(NoteEvent(at=checkin.at, day=checkin.day,
-                                   worst_pain=max((p.pain for p in checkin.pains), default=0),
-                                   leg_sides=legs, note_flags=note_flags(checkin.note) if checkin.note else (),
-                                   entered_after=entered_after))
+            notes.append(
+                NoteEvent(
+                    at=checkin.at,
+                    day=checkin.day,
+                    worst_pain=max((p.pain for p in checkin.pains), default=0),
+                    leg_sides=legs,
+                    note_flags=note_flags(checkin.note) if checkin.note else (),
+                    entered_after=entered_after,
+                )
+            )
         if profile.answered_at is None:
             return SafetyCheck(profile, ask_again(profile, now, notes))
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
-        rows = (m.Session.select(m.Session.started_at, m.Session.pain_before, m.Session.pain_after)
-                .where(m.Session.status.in_(counted) & (m.Session.source == "live")
-                       & (m.Session.started_at > profile.answered_at)))
+        rows = m.Session.select(m.Session.started_at, m.Session.pain_before, m.Session.pain_after).where(
+            m.Session.status.in_(counted) & (m.Session.source == "live") & (m.Session.started_at > profile.answered_at)
+        )
         sessions = [SessionEvent(at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after) for r in rows]
         return SafetyCheck(profile, ask_again(profile, now, notes, sessions))
 
-    def recently_hurt(self: "Store", days: int = 14) -> frozenset[str]:
+    def recently_hurt(self: Store, days: int = 14) -> frozenset[str]:
         """Exercises with a step marked hurt in the last `days` days (today included)."""
         from stretchtui.core.days import today
 
         since = today(self.clock, self.day_start_hour()) - timedelta(days=days - 1)
-        rows = (m.SessionStep.select(m.SessionStep.exercise_id)
-                .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= since)).distinct().tuples())
+        rows = (
+            m.SessionStep.select(m.SessionStep.exercise_id)
+            .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= since))
+            .distinct()
+            .tuples()
+        )
         return frozenset(exercise_id for (exercise_id,) in rows)
 
 

@@ -22,10 +22,38 @@ from stretchtui.store import models as m
 BATCH_ROWS = 2000  # rows held in memory before they go to the staging tables
 
 _INSTANT = m.UTCField()
-SESSION_COLUMNS = ("uuid", "routine_id", "routine_name", "source", "status", "started_at", "zone", "day", "ended_at",
-                   "planned_seconds", "active_seconds", "pain_before", "pain_after")
-STEP_COLUMNS = ("uuid", "step_index", "exercise_id", "exercise_name", "set_number", "side", "planned_hold_seconds",
-                "actual_hold_seconds", "planned_reps", "reps_done", "outcome", "hurt_pain", "at", "zone", "day")
+SESSION_COLUMNS = (
+    "uuid",
+    "routine_id",
+    "routine_name",
+    "source",
+    "status",
+    "started_at",
+    "zone",
+    "day",
+    "ended_at",
+    "planned_seconds",
+    "active_seconds",
+    "pain_before",
+    "pain_after",
+)
+STEP_COLUMNS = (
+    "uuid",
+    "step_index",
+    "exercise_id",
+    "exercise_name",
+    "set_number",
+    "side",
+    "planned_hold_seconds",
+    "actual_hold_seconds",
+    "planned_reps",
+    "reps_done",
+    "outcome",
+    "hurt_pain",
+    "at",
+    "zone",
+    "day",
+)
 CHECKIN_COLUMNS = ("uuid", "at", "zone", "day", "source", "sitting_hours", "no_comfortable_position", "note")
 MARK_COLUMNS = ("uuid", "day", "kind", "at", "zone")
 PAIN_COLUMNS = ("region", "side", "pain")
@@ -59,7 +87,7 @@ class Staging:
         self.pending: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
         self.held = 0
 
-    def open(self) -> "Staging":
+    def open(self) -> Staging:
         self.close()
         for table, columns in TABLES.items():
             key = ", PRIMARY KEY (kind, file_id)" if table == "stage_id_map" else ""
@@ -141,28 +169,38 @@ class Staging:
         last = self._last_id("session")
         removed = self._removed_here("stage_session")
         added = self._run(f"""
-            INSERT INTO main.session (uuid, routine_id, {', '.join(SESSION_COLUMNS[2:])})
+            INSERT INTO main.session (uuid, routine_id, {", ".join(SESSION_COLUMNS[2:])})
             SELECT s.uuid,
                    (SELECT r.id FROM main.routine r WHERE r.id = coalesce(
                        (SELECT store_id FROM temp.stage_id_map WHERE kind = 'routine' AND file_id = s.routine_id),
                        s.routine_id)),
-                   {', '.join('s.' + c for c in SESSION_COLUMNS[2:])}
+                   {", ".join("s." + c for c in SESSION_COLUMNS[2:])}
             FROM temp.stage_session s
             WHERE NOT EXISTS (SELECT 1 FROM main.session x WHERE x.uuid = s.uuid)
               AND NOT EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = s.uuid)
             ORDER BY s.rowid""")
-        steps_added = self._run(f"""
-            INSERT INTO main.session_step (session_id, {', '.join(STEP_COLUMNS)})
-            SELECT s.id, {', '.join('coalesce(mapped.store_id, st.exercise_id)' if c == 'exercise_id' else 'st.' + c
-                                   for c in STEP_COLUMNS)}
+        steps_added = self._run(
+            f"""
+            INSERT INTO main.session_step (session_id, {", ".join(STEP_COLUMNS)})
+            SELECT s.id, {
+                ", ".join(
+                    "coalesce(mapped.store_id, st.exercise_id)" if c == "exercise_id" else "st." + c
+                    for c in STEP_COLUMNS
+                )
+            }
             FROM temp.stage_step st
             JOIN main.session s ON s.uuid = st.session_uuid
             LEFT JOIN temp.stage_id_map mapped ON mapped.kind = 'exercise' AND mapped.file_id = st.exercise_id
             WHERE s.id > ? AND NOT EXISTS (SELECT 1 FROM main.session_step x WHERE x.uuid = st.uuid)
-            ORDER BY st.rowid""", (last,))
-        staged_steps = self.db.execute_sql("""
+            ORDER BY st.rowid""",
+            (last,),
+        )
+        staged_steps = self.db.execute_sql(
+            """
             SELECT coalesce(sum(ss.step_count), 0) FROM temp.stage_session ss
-            JOIN main.session s ON s.uuid = ss.uuid WHERE s.id > ?""", (last,)).fetchone()[0]
+            JOIN main.session s ON s.uuid = ss.uuid WHERE s.id > ?""",
+            (last,),
+        ).fetchone()[0]
         return added, steps_added, staged_steps - steps_added, removed
 
     def merge_checkins(self) -> tuple[int, int]:
@@ -171,18 +209,21 @@ class Staging:
         last = self._last_id("checkin")
         removed = self._removed_here("stage_checkin")
         added = self._run(f"""
-            INSERT INTO main.checkin ({', '.join(CHECKIN_COLUMNS)}, session_id)
-            SELECT {', '.join('c.' + col for col in CHECKIN_COLUMNS)},
+            INSERT INTO main.checkin ({", ".join(CHECKIN_COLUMNS)}, session_id)
+            SELECT {", ".join("c." + col for col in CHECKIN_COLUMNS)},
                    (SELECT s.id FROM main.session s WHERE s.uuid = c.session_uuid)
             FROM temp.stage_checkin c
             WHERE NOT EXISTS (SELECT 1 FROM main.checkin x WHERE x.uuid = c.uuid)
               AND NOT EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = c.uuid)
             ORDER BY c.rowid""")
-        self._run(f"""
-            INSERT INTO main.checkin_pain (checkin_id, {', '.join(PAIN_COLUMNS)})
-            SELECT c.id, {', '.join('p.' + col for col in PAIN_COLUMNS)}
+        self._run(
+            f"""
+            INSERT INTO main.checkin_pain (checkin_id, {", ".join(PAIN_COLUMNS)})
+            SELECT c.id, {", ".join("p." + col for col in PAIN_COLUMNS)}
             FROM temp.stage_pain p JOIN main.checkin c ON c.uuid = p.checkin_uuid
-            WHERE c.id > ? ORDER BY p.rowid""", (last,))
+            WHERE c.id > ? ORDER BY p.rowid""",
+            (last,),
+        )
         return added, removed
 
     def merge_day_marks(self) -> tuple[int, int]:
@@ -190,8 +231,8 @@ class Staging:
         here keeps its mark); returns (added, removed here)."""
         removed = self._removed_here("stage_day_mark")
         added = self._run(f"""
-            INSERT INTO main.day_mark ({', '.join(MARK_COLUMNS)})
-            SELECT {', '.join('d.' + c for c in MARK_COLUMNS)} FROM temp.stage_day_mark d
+            INSERT INTO main.day_mark ({", ".join(MARK_COLUMNS)})
+            SELECT {", ".join("d." + c for c in MARK_COLUMNS)} FROM temp.stage_day_mark d
             WHERE NOT EXISTS (SELECT 1 FROM main.day_mark x WHERE x.uuid = d.uuid)
               AND NOT EXISTS (SELECT 1 FROM main.day_mark x WHERE x.day = d.day)
               AND NOT EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = d.uuid)

@@ -17,13 +17,13 @@ from peewee import SqliteDatabase, fn
 from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
+from stretchtui.core.library import default_seed_dir, load_library, own_id, seed_digest
 from stretchtui.core.settings import BY_KEY as SETTING_SPECS
 from stretchtui.core.settings import Settings
 from stretchtui.core.streaks import Goal
-from stretchtui.core.library import default_seed_dir, load_library, own_id, seed_digest
 from stretchtui.store import models as m
+from stretchtui.store.corrections import CorrectionQueries
 from stretchtui.store.day_summary import day_start_from, goal_from
-from stretchtui.store.files import keep_open, let_go
 from stretchtui.store.db import (
     APPLICATION_ID,
     FileInfo,
@@ -35,15 +35,22 @@ from stretchtui.store.db import (
     read_only_connection,
     sqlite_backup,
 )
+from stretchtui.store.exchange import ExchangeQueries
+from stretchtui.store.files import keep_open, let_go
 from stretchtui.store.location import default_data_dir
 from stretchtui.store.lock import DatabaseLock
 from stretchtui.store.maintenance import check_before_open, daily_backup
 from stretchtui.store.migrations import LATEST_VERSION, pending
 from stretchtui.store.output_guard import remove_stale_temporaries
-from stretchtui.store.corrections import CorrectionQueries
-from stretchtui.store.exchange import ExchangeQueries
 from stretchtui.store.report_queries import ReportQueries
-from stretchtui.store.rows import exercise_from_row, exercise_values, item_from_row, item_rows, routine_from_row, routine_values
+from stretchtui.store.rows import (
+    exercise_from_row,
+    exercise_values,
+    item_from_row,
+    item_rows,
+    routine_from_row,
+    routine_values,
+)
 from stretchtui.store.safety import SafetyQueries
 from stretchtui.store.sessions import CheckinQueries, HistoryQueries, SessionQueries, SuggestionInputs
 
@@ -57,8 +64,16 @@ def seed_uuid(kind: str, ident: str) -> str:
     return str(uuidlib.uuid5(SEED_NAMESPACE, f"{kind}:{ident}"))
 
 
-class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, ExchangeQueries,
-            ReportQueries, SafetyQueries, CorrectionQueries):
+class Store(
+    SessionQueries,
+    CheckinQueries,
+    HistoryQueries,
+    SuggestionInputs,
+    ExchangeQueries,
+    ReportQueries,
+    SafetyQueries,
+    CorrectionQueries,
+):
     """One open stretchtui database."""
 
     def __init__(self, db: SqliteDatabase, path: Path, clock: Clock, seed_dir: Path | None = None) -> None:
@@ -73,8 +88,15 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path, clock: Clock, *, seed_dir: Path | None = None, quick_check: bool = True,
-             read_only_ok: bool = False) -> "Store":
+    def open(
+        cls,
+        path: Path,
+        clock: Clock,
+        *,
+        seed_dir: Path | None = None,
+        quick_check: bool = True,
+        read_only_ok: bool = False,
+    ) -> Store:
         """Open (creating, migrating and seeding as needed) the database at `path`.
 
         Raises StoreError, leaving the file untouched, for a path that is not a regular file (a
@@ -124,8 +146,9 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         return store
 
     @classmethod
-    def _open_read_only(cls, path: Path, clock: Clock, info: FileInfo, *, seed_dir: Path | None,
-                        quick_check: bool) -> "Store":
+    def _open_read_only(
+        cls, path: Path, clock: Clock, info: FileInfo, *, seed_dir: Path | None, quick_check: bool
+    ) -> Store:
         """A database the user made read-only (or whose folder is), for a command that only reads:
         read as immutable, so SQLite writes nothing and creates no file (no -wal, -shm or .lock) and
         the mode stays as the user set it. That is only sound when nothing writes the file meanwhile:
@@ -155,8 +178,10 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
             if version > LATEST_VERSION:
                 raise StoreError(_newer_message(path, version))
             if pending(version):
-                raise info.read_only.error(f"this stretchtui must first upgrade {path.name} (schema version "
-                                           f"{version} to {LATEST_VERSION}), which writes to it")
+                raise info.read_only.error(
+                    f"this stretchtui must first upgrade {path.name} (schema version "
+                    f"{version} to {LATEST_VERSION}), which writes to it"
+                )
             store = cls(db, path, clock, seed_dir)
             db.bind(m.ALL_MODELS)
         except BaseException:
@@ -218,8 +243,9 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         """The settings in force, read in one query: those saved among `keys` (all when none
         are named), the model's defaults for the rest."""
         wanted = [SETTING_SPECS[key].key for key in keys] or list(SETTING_SPECS)
-        return Settings(dict(m.Setting.select(m.Setting.key, m.Setting.value)
-                             .where(m.Setting.key.in_(wanted)).tuples()))
+        return Settings(
+            dict(m.Setting.select(m.Setting.key, m.Setting.value).where(m.Setting.key.in_(wanted)).tuples())
+        )
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON value; None removes the setting (so its default applies again). Keys are
@@ -268,17 +294,29 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
             for ex in library.exercises.values():
                 values = exercise_values(ex)
                 values.update(origin=core.Origin.SEED.value, retired=False, updated_at=now)
-                (m.Exercise.insert(id=ex.id, uuid=seed_uuid("exercise", ex.id), created_at=now, **values)
-                 .on_conflict(conflict_target=[m.Exercise.id], update=values).execute())
-            (m.Exercise.update(retired=True, updated_at=now)
-             .where((m.Exercise.origin == "seed") & m.Exercise.id.not_in(list(library.exercises))).execute())
+                (
+                    m.Exercise.insert(id=ex.id, uuid=seed_uuid("exercise", ex.id), created_at=now, **values)
+                    .on_conflict(conflict_target=[m.Exercise.id], update=values)
+                    .execute()
+                )
+            (
+                m.Exercise.update(retired=True, updated_at=now)
+                .where((m.Exercise.origin == "seed") & m.Exercise.id.not_in(list(library.exercises)))
+                .execute()
+            )
             for routine in library.routines.values():
                 values = dict(routine_values(routine), origin="seed", retired=False, updated_at=now)
-                (m.Routine.insert(id=routine.id, uuid=seed_uuid("routine", routine.id), created_at=now, **values)
-                 .on_conflict(conflict_target=[m.Routine.id], update=values).execute())
+                (
+                    m.Routine.insert(id=routine.id, uuid=seed_uuid("routine", routine.id), created_at=now, **values)
+                    .on_conflict(conflict_target=[m.Routine.id], update=values)
+                    .execute()
+                )
                 self._write_items(routine.id, routine.items)
-            (m.Routine.update(retired=True, updated_at=now)
-             .where((m.Routine.origin == "seed") & m.Routine.id.not_in(list(library.routines))).execute())
+            (
+                m.Routine.update(retired=True, updated_at=now)
+                .where((m.Routine.origin == "seed") & m.Routine.id.not_in(list(library.routines)))
+                .execute()
+            )
             self.set_setting("seed_digest", digest)
         return True
 
@@ -304,8 +342,11 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
     def set_favourite(self, exercise_id: str, favourite: bool) -> None:
         with self.db.atomic():
-            (m.Exercise.update(favourite=favourite, updated_at=self.clock.now())
-             .where(m.Exercise.id == exercise_id).execute())
+            (
+                m.Exercise.update(favourite=favourite, updated_at=self.clock.now())
+                .where(m.Exercise.id == exercise_id)
+                .execute()
+            )
 
     def save_exercise(self, exercise: core.Exercise) -> core.Exercise:
         """Create or update an own exercise (the id is assigned on create). Seeded ones are read-only."""
@@ -317,8 +358,14 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         with self.db.atomic():
             if existing is None:
                 new_id = self._free_id(m.Exercise, own_id(exercise.name))
-                m.Exercise.insert(id=new_id, uuid=exercise.uuid or str(uuidlib.uuid4()), origin="user",
-                                  created_at=now, updated_at=now, **values).execute()
+                m.Exercise.insert(
+                    id=new_id,
+                    uuid=exercise.uuid or str(uuidlib.uuid4()),
+                    origin="user",
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                ).execute()
                 exercise_id = new_id
             else:
                 m.Exercise.update(updated_at=now, **values).where(m.Exercise.id == exercise.id).execute()
@@ -333,8 +380,9 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
             raise UserError(f"no exercise with id {exercise_id!r}")
         if row.origin != "user":
             raise UserError(f"{row.name!r} is part of the built-in library and cannot be deleted")
-        users = [r.routine.name for r in m.RoutineItem.select().join(m.Routine)
-                 .where(m.RoutineItem.exercise == exercise_id)]
+        users = [
+            r.routine.name for r in m.RoutineItem.select().join(m.Routine).where(m.RoutineItem.exercise == exercise_id)
+        ]
         if users:
             raise UserError(f"{row.name!r} is used in the routine {users[0]!r}; remove it there first")
         with self.db.atomic():
@@ -343,8 +391,11 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
     # ------------------------------------------------------------------ routines
 
     def routines(self) -> list[core.Routine]:
-        rows = list(m.Routine.select().where(m.Routine.retired == False)  # noqa: E712
-                    .order_by(m.Routine.origin, fn.lower(m.Routine.name)))
+        rows = list(
+            m.Routine.select()
+            .where(m.Routine.retired == False)  # noqa: E712
+            .order_by(m.Routine.origin, fn.lower(m.Routine.name))
+        )
         items = self._items_by_routine([row.id for row in rows])
         return [routine_from_row(row, items.get(row.id, ())) for row in rows]
 
@@ -372,8 +423,14 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         with self.db.atomic():
             if existing is None:
                 routine_id = self._free_id(m.Routine, own_id(routine.name))
-                m.Routine.insert(id=routine_id, uuid=routine.uuid or str(uuidlib.uuid4()), origin="user",
-                                 created_at=now, updated_at=now, **values).execute()
+                m.Routine.insert(
+                    id=routine_id,
+                    uuid=routine.uuid or str(uuidlib.uuid4()),
+                    origin="user",
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                ).execute()
             else:
                 routine_id = routine.id
                 m.Routine.update(updated_at=now, **values).where(m.Routine.id == routine_id).execute()
@@ -387,9 +444,15 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
         if original is None:
             raise UserError(f"no routine with id {routine_id!r}")
         copy_name = name or self._free_name(f"{original.name} (my copy)")
-        copy = core.Routine(id="", name=copy_name, items=original.items, description=original.description,
-                            rest_between_seconds=original.rest_between_seconds, sources=original.sources,
-                            origin=core.Origin.USER)
+        copy = core.Routine(
+            id="",
+            name=copy_name,
+            items=original.items,
+            description=original.description,
+            rest_between_seconds=original.rest_between_seconds,
+            sources=original.sources,
+            origin=core.Origin.USER,
+        )
         return self.save_routine(copy)
 
     def delete_routine(self, routine_id: str) -> None:
@@ -411,8 +474,11 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
     def _items_by_routine(self, routine_ids: list[str]) -> dict[str, tuple[core.RoutineItem, ...]]:
         result: dict[str, list[core.RoutineItem]] = {}
-        query = (m.RoutineItem.select().where(m.RoutineItem.routine.in_(routine_ids))
-                 .order_by(m.RoutineItem.routine, m.RoutineItem.position))
+        query = (
+            m.RoutineItem.select()
+            .where(m.RoutineItem.routine.in_(routine_ids))
+            .order_by(m.RoutineItem.routine, m.RoutineItem.position)
+        )
         for row in query:
             result.setdefault(row.routine_id, []).append(item_from_row(row.__data__))
         return {key: tuple(value) for key, value in result.items()}
@@ -435,8 +501,10 @@ class Store(SessionQueries, CheckinQueries, HistoryQueries, SuggestionInputs, Ex
 
 
 def _newer_message(path: Path, version: int) -> str:
-    return (f"{path} was written by a newer stretchtui (schema version {version}; this one knows up to "
-            f"{LATEST_VERSION}): upgrade stretchtui to open it. The file was left untouched")
+    return (
+        f"{path} was written by a newer stretchtui (schema version {version}; this one knows up to "
+        f"{LATEST_VERSION}): upgrade stretchtui to open it. The file was left untouched"
+    )
 
 
 def _refuse_foreign(path: Path, header_version: int, header_application_id: int) -> None:
@@ -487,4 +555,3 @@ def _read_identity(path: Path, *, alone: bool) -> tuple[int, int, int] | None:
         )
     finally:
         conn.close()
-

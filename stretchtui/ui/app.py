@@ -31,8 +31,14 @@ from stretchtui.ui.main_screens import MAIN_SCREENS, RETURN_KEY, screen_class
 from stretchtui.ui.opening import OpenOnFirstUse
 from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.terminal import give_terminal_back, terminal_gone
-from stretchtui.ui.textual_overrides import (css_variables_once_per_theme, event_loop, resume_collector_after_first_frame,
-                                             terminal_modes_before, use_parse_once_stylesheet, write_to_terminal)
+from stretchtui.ui.textual_overrides import (
+    css_variables_once_per_theme,
+    event_loop,
+    resume_collector_after_first_frame,
+    terminal_modes_before,
+    use_parse_once_stylesheet,
+    write_to_terminal,
+)
 from stretchtui.ui.widgets.navbar import SessionBadge
 from stretchtui.ui.workers import failed, store_work
 
@@ -100,10 +106,25 @@ class StretchApp(CorrectionsMixin, App[int]):
     # Size classes (-slim, -short) only on the screens whose sheets use them (screens.base): each
     # class change restyles every widget of a screen, as it is first laid out too.
     BINDINGS = [
-        *(Binding(main.key, f"switch_mode('{main.mode}')", main.title, id=f"go-{main.mode}", show=False,
-                  tooltip=main.about) for main in MAIN_SCREENS),
-        Binding(RETURN_KEY, "return_to_session", "Back to the session", id="return-to-session", show=False,
-                tooltip="Back to the session that runs while you look at other screens"),
+        *(
+            Binding(
+                main.key,
+                f"switch_mode('{main.mode}')",
+                main.title,
+                id=f"go-{main.mode}",
+                show=False,
+                tooltip=main.about,
+            )
+            for main in MAIN_SCREENS
+        ),
+        Binding(
+            RETURN_KEY,
+            "return_to_session",
+            "Back to the session",
+            id="return-to-session",
+            show=False,
+            tooltip="Back to the session that runs while you look at other screens",
+        ),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("ctrl+t", "toggle_dark", "Light/dark", id="toggle-theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),
@@ -128,10 +149,18 @@ class StretchApp(CorrectionsMixin, App[int]):
 
         error: BaseException
 
-    def __init__(self, store: StorePort | None = None, clock: Clock | None = None, *,
-                 open_store: Callable[[], StorePort] | None = None, theme: str | None = None,
-                 owns_store: bool = False, cursor_blink: bool = True,
-                 initial_routine: str | None = None, show_routine: str | None = None) -> None:
+    def __init__(
+        self,
+        store: StorePort | None = None,
+        clock: Clock | None = None,
+        *,
+        open_store: Callable[[], StorePort] | None = None,
+        theme: str | None = None,
+        owns_store: bool = False,
+        cursor_blink: bool = True,
+        initial_routine: str | None = None,
+        show_routine: str | None = None,
+    ) -> None:
         """Over an open `store`, or over `open_store()`, called in a thread after the first frame
         (`theme` is then the saved theme, read early so the first frame is drawn in it)."""
         # NO_COLOR (no-color.org): Textual alone would only turn the theme grey; with native ANSI
@@ -145,8 +174,11 @@ class StretchApp(CorrectionsMixin, App[int]):
         self.clock = clock
         self.cursor_blink = cursor_blink
         self._owns_store = owns_store or open_store is not None
-        self._store = (OpenOnFirstUse.ready(self._with_settings(store)) if store is not None
-                       else OpenOnFirstUse(lambda: self._with_settings(open_store())))
+        self._store = (
+            OpenOnFirstUse.ready(self._with_settings(store))
+            if store is not None
+            else OpenOnFirstUse(lambda: self._with_settings(open_store()))
+        )
         self._saved_theme = theme if store is None else self.settings["theme"]
         self._session: tuple[str, Screen] | None = None  # (mode, screen) of the running session
 
@@ -201,7 +233,7 @@ class StretchApp(CorrectionsMixin, App[int]):
     @work(thread=True, group="open-store", exit_on_error=False)
     def _open_store(self) -> None:
         try:
-            self.store
+            self.store  # noqa: B018 - the property opens the store (in this thread)
         except Exception as error:
             self.post_message(self.StoreFailed(error))
         else:
@@ -249,8 +281,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         end the process. The giving back gets a second at most: a terminal that takes no output (a
         frozen terminal, a stalled connection) would block the write, and the process must end anyway."""
         if event_loop(self) is not None:  # still running: Textual has not restored the terminal
-            helper = threading.Thread(target=give_terminal_back, args=(terminal_modes_before(self),),
-                                      daemon=True)
+            helper = threading.Thread(target=give_terminal_back, args=(terminal_modes_before(self),), daemon=True)
             helper.start()
             helper.join(GIVE_BACK_SECONDS)
         os._exit(code)
@@ -305,8 +336,9 @@ class StretchApp(CorrectionsMixin, App[int]):
             self.store.backup_daily()
         except Exception as error:  # nothing about a backup may stop the app
             self.log.error(f"daily backup failed: {error!r}")
-            self.call_from_thread(self.notify, f"Today's backup failed: {error}", title="Backup",
-                                  severity="warning", timeout=10)
+            self.call_from_thread(
+                self.notify, f"Today's backup failed: {error}", title="Backup", severity="warning", timeout=10
+            )
 
     # ------------------------------------------------------------------ sessions
 
@@ -320,14 +352,18 @@ class StretchApp(CorrectionsMixin, App[int]):
             # interrupted session rather than left "in progress" for ever.
             self.store.close_interrupted_as_partial()
             when = day_label(info.day, self.current_day())
-            self.call_from_thread(self.notify, f"Closed {info.routine_name} from {when}, "
-                                               "interrupted before its first step, as partial.")
+            self.call_from_thread(
+                self.notify, f"Closed {info.routine_name} from {when}, interrupted before its first step, as partial."
+            )
             info = self.store.interrupted_session()
         if info is not None and info.resume_state:
             saved = len(self.store.session_steps(info.id))
             resume_screen = screen_class("session_dialogs", "ResumeScreen")
-            self.call_from_thread(self.push_screen, resume_screen(info, saved, self.store.exercise_index()),
-                                  lambda choice: self._resume_chosen(info, choice))
+            self.call_from_thread(
+                self.push_screen,
+                resume_screen(info, saved, self.store.exercise_index()),
+                lambda choice: self._resume_chosen(info, choice),
+            )
         elif self.initial_routine:
             self.call_from_thread(self.start_routine, self.initial_routine)
 
@@ -354,11 +390,17 @@ class StretchApp(CorrectionsMixin, App[int]):
             routine = routine_from_plain(state["routine"])
         except (KeyError, TypeError, ValueError):
             self.store.close_interrupted_as_partial()
-            self.call_from_thread(self.notify, "That session could not be resumed; it was saved as partial.",
-                                  severity="warning")
+            self.call_from_thread(
+                self.notify, "That session could not be resumed; it was saved as partial.", severity="warning"
+            )
             return
-        self.call_from_thread(self.open_session, routine, self.store.exercise_index(), resume=info,
-                              stored_routine=info.routine_id is not None)
+        self.call_from_thread(
+            self.open_session,
+            routine,
+            self.store.exercise_index(),
+            resume=info,
+            stored_routine=info.routine_id is not None,
+        )
 
     @store_work(group="sessions")
     def start_routine(self, routine_id: str) -> None:
@@ -380,8 +422,14 @@ class StretchApp(CorrectionsMixin, App[int]):
         self.open_session(routine, {exercise.id: exercise}, stored_routine=False)
 
     @store_work(group="session-gate")
-    def open_session(self, routine: Routine, exercises: dict[str, Exercise], *, stored_routine: bool = True,
-                     resume: SessionInfo | None = None) -> None:
+    def open_session(
+        self,
+        routine: Routine,
+        exercises: dict[str, Exercise],
+        *,
+        stored_routine: bool = True,
+        resume: SessionInfo | None = None,
+    ) -> None:
         """The one way into a session (Today, the picker, Library, Routines, the palette, `stretchtui
         start`, a resume): first the safety gate (core.safety.session_gate). With an open red flag, a
         reason to ask the questions again, or moves that do not suit a listed condition, the person
@@ -394,8 +442,15 @@ class StretchApp(CorrectionsMixin, App[int]):
         store = self.store
         check, hurt_recently = store.safety_check(), store.recently_hurt()
         exercises = {**store.exercise_index(), **exercises}  # the whole library: "this hurts" may offer any move
-        gate = _Gate(routine, exercises, stored_routine, resume, check.conditions, hurt_recently,
-                     session_gate(check, [item.exercise_id for item in routine.items], exercises))
+        gate = _Gate(
+            routine,
+            exercises,
+            stored_routine,
+            resume,
+            check.conditions,
+            hurt_recently,
+            session_gate(check, [item.exercise_id for item in routine.items], exercises),
+        )
         if gate.reasons:
             from stretchtui.ui.screens.safety_gate import SafetyGateScreen
 
@@ -419,9 +474,11 @@ class StretchApp(CorrectionsMixin, App[int]):
         if choice is GateChoice.LEAVE_OUT:
             left_out = {i for r in reasons for i in r.exercise_ids}
             routine = gate.routine
-            gate = replace(gate, routine=replace(routine, items=tuple(i for i in routine.items
-                                                                      if i.exercise_id not in left_out)),
-                           stored_routine=False)  # no longer the stored routine as written
+            gate = replace(
+                gate,
+                routine=replace(routine, items=tuple(i for i in routine.items if i.exercise_id not in left_out)),
+                stored_routine=False,
+            )  # no longer the stored routine as written
             reasons = tuple(r for r in reasons if not r.exercise_ids)
         confirmed = confirmation_record(reasons, str(choice), self.clock.now()) if reasons else None
         self._push_session(gate, confirmed)
@@ -431,16 +488,23 @@ class StretchApp(CorrectionsMixin, App[int]):
             self._one_session_at_a_time()
             return
         session_screen = screen_class("session", "SessionScreen")
-        screen = session_screen(gate.routine, gate.exercises, stored_routine=gate.stored_routine,
-                                resume=gate.resume, safety_confirmed=confirmed, conditions=gate.conditions,
-                                hurt_recently=gate.hurt_recently)
+        screen = session_screen(
+            gate.routine,
+            gate.exercises,
+            stored_routine=gate.stored_routine,
+            resume=gate.resume,
+            safety_confirmed=confirmed,
+            conditions=gate.conditions,
+            hurt_recently=gate.hurt_recently,
+        )
         self._session = (self.current_mode, screen)
         self.push_screen(screen, self._session_closed)
 
     def _one_session_at_a_time(self) -> None:
         self.action_return_to_session()
-        self.notify("This session is still running: finish it, or end it with q, before starting another.",
-                    severity="warning")
+        self.notify(
+            "This session is still running: finish it, or end it with q, before starting another.", severity="warning"
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`0` works (and `?` lists it) only while a session runs behind the screen in front."""
@@ -467,9 +531,15 @@ class StretchApp(CorrectionsMixin, App[int]):
             if leave:
                 self.exit()
 
-        self.push_screen(ConfirmScreen("A session is still running behind this screen. Quit anyway? It is kept, "
-                                       "and offered to resume at the next start.", yes="Quit", no="Keep going"),
-                         answered)
+        self.push_screen(
+            ConfirmScreen(
+                "A session is still running behind this screen. Quit anyway? It is kept, "
+                "and offered to resume at the next start.",
+                yes="Quit",
+                no="Keep going",
+            ),
+            answered,
+        )
 
     def action_return_to_session(self) -> None:
         """Back to the running session, left with 1-5 (the top bar of every main screen says so)."""
@@ -566,8 +636,11 @@ class StretchApp(CorrectionsMixin, App[int]):
 
         index = self.store.exercise_index()
         choices = [(r.id, f"{r.name}  ({format_duration(r.duration_seconds(index))})") for r in self.store.routines()]
-        self.call_from_thread(self.push_screen, PickScreen("Start which routine?", choices),
-                              lambda routine_id: routine_id and self.start_routine(routine_id))
+        self.call_from_thread(
+            self.push_screen,
+            PickScreen("Start which routine?", choices),
+            lambda routine_id: routine_id and self.start_routine(routine_id),
+        )
 
     def action_check_in(self) -> None:
         """From anywhere: open Today and its check-in form."""
@@ -587,8 +660,9 @@ class StretchApp(CorrectionsMixin, App[int]):
         if not isinstance(self.screen, help_screen):
             self.push_screen(help_screen(self.screen))
 
-    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
-                           time_format: str | None = None) -> str | None:
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
         """The palette's "Screenshot" (and `action_screenshot`): saved in the current directory, or
         in the data directory when that cannot take it (gone, not writable), never in a Downloads
         folder that may not exist, as a file only you can read (the screen may show your notes);
@@ -599,8 +673,11 @@ class StretchApp(CorrectionsMixin, App[int]):
         folders = [Path(path)] if path else [*_current_directory(), *([store.path.parent] if store else [])]
         folder = next((f for f in folders if f.is_dir() and os.access(f, os.W_OK | os.X_OK)), None)
         if folder is None:
-            self.notify("Not saved: neither the current directory nor the data directory can be written.",
-                        title="Screenshot", severity="error")
+            self.notify(
+                "Not saved: neither the current directory nor the data directory can be written.",
+                title="Screenshot",
+                severity="error",
+            )
             return None
         now = self.clock.now().astimezone(self.clock.zone)
         stem = filename.removesuffix(".svg") if filename else f"stretchtui-{now:%Y%m%d-%H%M%S}"
@@ -617,7 +694,10 @@ class StretchApp(CorrectionsMixin, App[int]):
             yield SystemCommand(main.title, main.about, partial(self.switch_mode, main.mode))
         yield SystemCommand("Start routine…", "Choose a routine to start", self.action_pick_routine)
         yield SystemCommand("Check in", "Note your pain, hours sat and a note", self.action_check_in)
-        yield SystemCommand("Weekly report", "A week for your physiotherapist: adherence, pain, relief, notes",
-                            self.action_weekly_report)
+        yield SystemCommand(
+            "Weekly report",
+            "A week for your physiotherapist: adherence, pain, relief, notes",
+            self.action_weekly_report,
+        )
         yield SystemCommand("Help: keys of this screen", "List every key of the current screen", self.action_help)
         yield from super().get_system_commands(screen)

@@ -17,8 +17,8 @@ from stretchtui.ui.workers import store_work
 if TYPE_CHECKING:  # core.entries loads with the first removal: the first frame needs none of it
     from stretchtui.core.checkins import Checkin
     from stretchtui.core.entries import Entry, Removal
-    from stretchtui.ui.screens.checkin import CheckinDraft
     from stretchtui.ui.app import StretchApp
+    from stretchtui.ui.screens.checkin import CheckinDraft
 
 UNDO_BINDING = Binding("u", "undo", "Undo", id="undo", tooltip="Bring back what was just removed")
 
@@ -43,10 +43,11 @@ class CorrectionsMixin:
         from stretchtui.core.entries import KEEP_REMOVED_DAYS, UNDO_SECONDS
         from stretchtui.ui.screens.dialogs import ConfirmScreen
 
-        question = (f"Remove the {escape(entry.describe())}?\n\nIt leaves your streak, charts and reports at "
-                    f"once. u brings it back for {UNDO_SECONDS} s; `stretchtui undo` for {KEEP_REMOVED_DAYS} days.")
-        self.push_screen(ConfirmScreen(question, yes="Remove", no="Keep it"),
-                         partial(self._remove_confirmed, entry))
+        question = (
+            f"Remove the {escape(entry.describe())}?\n\nIt leaves your streak, charts and reports at "
+            f"once. u brings it back for {UNDO_SECONDS} s; `stretchtui undo` for {KEEP_REMOVED_DAYS} days."
+        )
+        self.push_screen(ConfirmScreen(question, yes="Remove", no="Keep it"), partial(self._remove_confirmed, entry))
 
     def _remove_confirmed(self: StretchApp, entry: Entry, yes: bool | None) -> None:
         if yes:
@@ -56,8 +57,12 @@ class CorrectionsMixin:
     def remove_entry(self: StretchApp, entry: Entry) -> None:
         """Remove without asking (a day's mark, which one key puts back) and offer undo."""
         if entry.kind.value == "session" and self._runs_here(entry):
-            self.call_from_thread(self.notify, "That session is still running: finish it, or end it with q, "
-                                               "before removing it.", title="Not removed", severity="warning")
+            self.call_from_thread(
+                self.notify,
+                "That session is still running: finish it, or end it with q, before removing it.",
+                title="Not removed",
+                severity="warning",
+            )
             return
         try:
             removal = self.store.remove_entry(entry)
@@ -81,8 +86,9 @@ class CorrectionsMixin:
         if self._undo_timer is not None:
             self._undo_timer.stop()
         self._undo_timer = self.set_timer(UNDO_SECONDS, self._undo_expired)
-        self.notify(f"Removed the {removal.entry.describe()}. u to undo.", title="Removed", timeout=UNDO_SECONDS,
-                    markup=False)
+        self.notify(
+            f"Removed the {removal.entry.describe()}. u to undo.", title="Removed", timeout=UNDO_SECONDS, markup=False
+        )
         self.record_changed()
 
     def undo_offered(self: StretchApp) -> bool:
@@ -120,8 +126,9 @@ class CorrectionsMixin:
             self.call_from_thread(self.notify, str(refused), title="Not undone", severity="warning", markup=False)
             return
         if back is None:
-            self.call_from_thread(self.notify, f"The {entry.noun} is no longer kept.", title="Not undone",
-                                  severity="warning")
+            self.call_from_thread(
+                self.notify, f"The {entry.noun} is no longer kept.", title="Not undone", severity="warning"
+            )
         else:
             self.call_from_thread(self.notify, f"Brought back the {back.describe()}.", title="Undone", markup=False)
         self.call_from_thread(self.record_changed)

@@ -46,16 +46,29 @@ class MainScreen:
 
 # The first is where the app opens.
 MAIN_SCREENS: tuple[MainScreen, ...] = (
-    MainScreen("today", "1", "Today", "Streak, today's progress, check-in and the last session",
-               "today", "TodayScreen"),
-    MainScreen("library", "2", "Library", "Browse, search and filter the exercise library",
-               "library", "LibraryScreen"),
-    MainScreen("routines", "3", "Routines", "Built-in and your own routines: start, build, duplicate",
-               "routines", "RoutinesScreen"),
-    MainScreen("history", "4", "History", "Weeks, heatmap, pain and sitting trends, sessions and the streak audit",
-               "history", "HistoryScreen"),
-    MainScreen("settings", "5", "Settings", "Theme, day start, daily goal and session cues",
-               "settings", "SettingsScreen"),
+    MainScreen(
+        "today", "1", "Today", "Streak, today's progress, check-in and the last session", "today", "TodayScreen"
+    ),
+    MainScreen("library", "2", "Library", "Browse, search and filter the exercise library", "library", "LibraryScreen"),
+    MainScreen(
+        "routines",
+        "3",
+        "Routines",
+        "Built-in and your own routines: start, build, duplicate",
+        "routines",
+        "RoutinesScreen",
+    ),
+    MainScreen(
+        "history",
+        "4",
+        "History",
+        "Weeks, heatmap, pain and sitting trends, sessions and the streak audit",
+        "history",
+        "HistoryScreen",
+    ),
+    MainScreen(
+        "settings", "5", "Settings", "Theme, day start, daily goal and session cues", "settings", "SettingsScreen"
+    ),
 )
 RETURN_KEY = "0"  # back to a session left running behind a main screen (StretchApp.action_return_to_session)
 

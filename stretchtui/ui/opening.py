@@ -20,7 +20,7 @@ class OpenOnFirstUse(Generic[T]):
         self._error: BaseException | None = None
 
     @classmethod
-    def ready(cls, value: T) -> "OpenOnFirstUse[T]":
+    def ready(cls, value: T) -> OpenOnFirstUse[T]:
         """Already open (a store the caller opened)."""
         holder: OpenOnFirstUse[T] = cls(lambda: value)
         holder.get()

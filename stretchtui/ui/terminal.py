@@ -34,10 +34,12 @@ def terminal_gone(stream: IO[str] | None) -> bool:
 # does: the kitty keyboard protocol, mouse tracking (clicks, any motion, the urxvt, SGR and pixel
 # encodings), bracketed paste, focus reports and in-band resize; line wrap back on; the main
 # screen; the cursor shown.
-GIVE_BACK = ("\x1b[<u"
-             "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1016l"
-             "\x1b[?2004l\x1b[?1004l\x1b[?2048l\x1b[?7h"
-             "\x1b[?1049l\x1b[?25h")
+GIVE_BACK = (
+    "\x1b[<u"
+    "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1016l"
+    "\x1b[?2004l\x1b[?1004l\x1b[?2048l\x1b[?7h"
+    "\x1b[?1049l\x1b[?25h"
+)
 
 
 def give_terminal_back(modes: list[Any] | None, output_fd: int | None = None, input_fd: int | None = None) -> None:
@@ -70,9 +72,27 @@ def _fileno(stream: IO[str] | None) -> int:
 ONE_CELL_ERRORS = "stretchtui-one-cell"  # the codec error handler below, by name
 DRAWING_SAMPLE = "─│╭✓…"  # what every screen draws: if the terminal cannot take these, it takes none
 # One cell each, as the layout needs (core.glyphs.PLAIN_PUNCTUATION is for lines of text: "…" is "...").
-STAND_INS = str.maketrans({"·": ".", "…": ".", "–": "-", "—": "-", "→": ">", "←": "<", "▶": ">", "◀": "<",
-                           "✓": "*", "●": "*", "•": "*", "“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ",
-                           **dict(zip(UNICODE.shades, ASCII.shades))})  # the heatmap as the CLI writes it
+STAND_INS = str.maketrans(
+    {
+        "·": ".",
+        "…": ".",
+        "–": "-",
+        "—": "-",
+        "→": ">",
+        "←": "<",
+        "▶": ">",
+        "◀": "<",
+        "✓": "*",
+        "●": "*",
+        "•": "*",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "\u00a0": " ",
+        **dict(zip(UNICODE.shades, ASCII.shades, strict=False)),
+    }
+)  # the heatmap as the CLI writes it
 
 
 def draw_plainly_if_needed(stream: IO[str] | None = None) -> bool:
@@ -96,7 +116,7 @@ def stand_in_for_unencodable(error: UnicodeError) -> tuple[str, int]:
     """A codec error handler: plain ASCII the same number of cells wide for each character."""
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    return "".join(map(stand_in, error.object[error.start:error.end])), error.end
+    return "".join(map(stand_in, error.object[error.start : error.end])), error.end
 
 
 def stand_in(char: str) -> str:

@@ -19,7 +19,7 @@ class StretchAppMixin:
     """`self.stretch_app`: the app typed as StretchApp, for its injected store and clock."""
 
     @property
-    def stretch_app(self) -> "StretchApp":
+    def stretch_app(self) -> StretchApp:
         return cast("StretchApp", self.app)  # type: ignore[attr-defined]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -59,7 +59,7 @@ class ChoiceDialog(Dialog[ResultType]):
         if self.FOCUSED is not None:
             self.query_one(f"#{self.FOCUSED}").focus()
 
-    def on_button_pressed(self, event: "Button.Pressed") -> None:
+    def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_choose(event.button.id or self.DEFAULT_CHOICE)
 
     def allowed(self, choice: str) -> bool:

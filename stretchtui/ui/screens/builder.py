@@ -10,8 +10,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
@@ -91,13 +91,17 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
         yield Header()
         with Horizontal(classes="builder-row"):
             yield Label(labels["name"], classes="field-label")
-            yield Input(routine.name if routine else "", placeholder="e.g. My morning ten", id="routine-name",
-                        compact=True)
+            yield Input(
+                routine.name if routine else "", placeholder="e.g. My morning ten", id="routine-name", compact=True
+            )
         yield FieldMessage("routine-name")
         with Horizontal(classes="builder-row"):
             yield Label(f"{labels['rest_between_seconds']} (s)", classes="field-label")
-            yield Input(str(routine.rest_between_seconds if routine else DEFAULT_REST_BETWEEN_SECONDS),
-                        id="rest-between", compact=True)
+            yield Input(
+                str(routine.rest_between_seconds if routine else DEFAULT_REST_BETWEEN_SECONDS),
+                id="rest-between",
+                compact=True,
+            )
             yield Label("", id="builder-total")
         yield FieldMessage("rest-between")
         yield Label("", id="builder-error", classes="form-error")
@@ -134,19 +138,36 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
     def draft(self) -> Routine:
         """The routine as currently edited (a rest that is not a number counts as none)."""
         base = self.original
-        return Routine(id=self.routine_id, name=self.query_one("#routine-name", Input).value.strip(),
-                       items=tuple(self.items), description=base.description if base else "",
-                       rest_between_seconds=self.typed_rest() or 0, sources=base.sources if base else (),
-                       origin=Origin.USER, uuid=base.uuid if base else "")
+        return Routine(
+            id=self.routine_id,
+            name=self.query_one("#routine-name", Input).value.strip(),
+            items=tuple(self.items),
+            description=base.description if base else "",
+            rest_between_seconds=self.typed_rest() or 0,
+            sources=base.sources if base else (),
+            origin=Origin.USER,
+            uuid=base.uuid if base else "",
+        )
 
     def field_errors(self) -> Mapping[str, str]:
         errors: dict[str, str] = {}
         checks = (
-            ("name", lambda: validation.text(self.query_one("#routine-name", Input).value, "name",
-                                             limit=validation.MAX_NAME)),
-            ("rest_between_seconds", lambda: validation.integer(
-                self.query_one("#rest-between", Input).value, "rest_between_seconds", 0, validation.MAX_REST,
-                validation.SECONDS)),
+            (
+                "name",
+                lambda: validation.text(
+                    self.query_one("#routine-name", Input).value, "name", limit=validation.MAX_NAME
+                ),
+            ),
+            (
+                "rest_between_seconds",
+                lambda: validation.integer(
+                    self.query_one("#rest-between", Input).value,
+                    "rest_between_seconds",
+                    0,
+                    validation.MAX_REST,
+                    validation.SECONDS,
+                ),
+            ),
         )
         for field, check in checks:
             try:
@@ -174,8 +195,15 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
                 shown_rest = "?"
             else:
                 shown_rest = f"{rest} s" if rest else "–"
-            rows.append((f"{index + 1}{custom}", exercise.name, dose.describe(), shown_rest,
-                         format_duration(dose.duration_seconds())))
+            rows.append(
+                (
+                    f"{index + 1}{custom}",
+                    exercise.name,
+                    dose.describe(),
+                    shown_rest,
+                    format_duration(dose.duration_seconds()),
+                )
+            )
         return rows
 
     def refresh_items(self, cursor: int | None = None) -> None:
@@ -183,9 +211,10 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
         row = table.cursor_row if cursor is None else cursor
         rows = self.rows()
         table.clear(columns=True)
-        widths = column_widths(table.size.width or self.size.width, rows,
-                               scrollbar=len(rows) + 1 > (table.size.height or len(rows) + 1))
-        for title, width in zip(COLUMNS, widths):
+        widths = column_widths(
+            table.size.width or self.size.width, rows, scrollbar=len(rows) + 1 > (table.size.height or len(rows) + 1)
+        )
+        for title, width in zip(COLUMNS, widths, strict=False):
             table.add_column(title, width=width)
         for cells in rows:
             table.add_row(*(Text(cell, no_wrap=True, overflow="ellipsis") for cell in cells))
@@ -199,7 +228,8 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
         else:
             total = format_duration(self.draft().duration_seconds(self.exercises) if self.exercises else 0)
         self.query_one("#builder-total", Label).update(
-            Content.assemble("Total ", (total, "bold"), f" · {plural(len(self.items), 'exercise')}"))
+            Content.assemble("Total ", (total, "bold"), f" · {plural(len(self.items), 'exercise')}")
+        )
 
     @on(Input.Changed, "#rest-between")
     def _rest_changed(self) -> None:
@@ -212,8 +242,10 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
     # ------------------------------------------------------------------ actions
 
     def action_add(self) -> None:
-        choices = [(ex.id, f"{ex.name}  ({ex.dose.describe()})")
-                   for ex in sorted(self.exercises.values(), key=lambda ex: ex.name.casefold())]
+        choices = [
+            (ex.id, f"{ex.name}  ({ex.dose.describe()})")
+            for ex in sorted(self.exercises.values(), key=lambda ex: ex.name.casefold())
+        ]
 
         def picked(exercise_id: str | None) -> None:
             if exercise_id:

@@ -20,9 +20,9 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, Region, note_value, sitting_value
 from stretchtui.core.days import time_label
 from stretchtui.core.errors import FieldError
-from stretchtui.ui.widgets.pain_row import PainRow
 from stretchtui.ui.screens.base import Dialog
 from stretchtui.ui.screens.form import Form  # Esc asks before discarding; typing never replaces
+from stretchtui.ui.widgets.pain_row import PainRow
 
 if TYPE_CHECKING:
     from stretchtui.core.ports import StorePort
@@ -42,10 +42,19 @@ class CheckinDraft:
 def save_draft(store: StorePort, draft: CheckinDraft) -> Checkin:
     """Write a draft: change the check-in it came from, or add a new one (in a thread worker)."""
     if draft.uuid is not None:
-        return store.update_checkin(draft.uuid, list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
-                                    no_comfortable_position=draft.no_comfortable_position)
-    return store.add_checkin(list(draft.pains), sitting_hours=draft.sitting_hours, note=draft.note,
-                             no_comfortable_position=draft.no_comfortable_position)
+        return store.update_checkin(
+            draft.uuid,
+            list(draft.pains),
+            sitting_hours=draft.sitting_hours,
+            note=draft.note,
+            no_comfortable_position=draft.no_comfortable_position,
+        )
+    return store.add_checkin(
+        list(draft.pains),
+        sitting_hours=draft.sitting_hours,
+        note=draft.note,
+        no_comfortable_position=draft.no_comfortable_position,
+    )
 
 
 def pain_rows(checkin: Checkin | None) -> list[PainRow]:
@@ -54,8 +63,14 @@ def pain_rows(checkin: Checkin | None) -> list[PainRow]:
     for region in Region:
         noted = [pain for pain in checkin.pains if pain.region is region] if checkin is not None else []
         for index, pain in enumerate(noted or [None]):
-            rows.append(PainRow(region, pain=pain.pain if pain else None, side=pain.side if pain else "",
-                                id=f"pain-{region.value}" + (f"-{index + 1}" if index else "")))
+            rows.append(
+                PainRow(
+                    region,
+                    pain=pain.pain if pain else None,
+                    side=pain.side if pain else "",
+                    id=f"pain-{region.value}" + (f"-{index + 1}" if index else ""),
+                )
+            )
     return rows
 
 
@@ -73,24 +88,41 @@ class CheckinScreen(Form, Dialog[CheckinDraft | None]):
 
     def compose(self) -> ComposeResult:
         checkin = self.checkin
-        heading = self.heading or ("[b]Check in[/b]: how is your back today?" if checkin is None else
-                                   f"[b]Today's check-in[/b] of {time_label(checkin.at, checkin.zone)}: "
-                                   "change what is different.")
+        heading = self.heading or (
+            "[b]Check in[/b]: how is your back today?"
+            if checkin is None
+            else f"[b]Today's check-in[/b] of {time_label(checkin.at, checkin.zone)}: change what is different."
+        )
         with Vertical(classes="dialog", id="checkin"):
             yield Static(heading, classes="dialog-question")
-            yield Static("On a region: 0-9 (t = 10) sets the pain, ⌫ clears it, s side (none, left, right), "
-                         "Tab next.", classes="dialog-hint")
+            yield Static(
+                "On a region: 0-9 (t = 10) sets the pain, ⌫ clears it, s side (none, left, right), Tab next.",
+                classes="dialog-hint",
+            )
             yield from pain_rows(checkin)
             with Horizontal(classes="checkin-row"):
                 yield Label("Hours sat today" if checkin is None else "Hours sat", classes="field-label")
-                yield Input("" if checkin is None or checkin.sitting_hours is None else f"{checkin.sitting_hours:g}",
-                            id="sitting", placeholder="e.g. 7.5", compact=True)
+                yield Input(
+                    "" if checkin is None or checkin.sitting_hours is None else f"{checkin.sitting_hours:g}",
+                    id="sitting",
+                    placeholder="e.g. 7.5",
+                    compact=True,
+                )
             with Horizontal(classes="checkin-row"):
                 yield Label("Note", classes="field-label")
-                yield Input("" if checkin is None else checkin.note, id="note", placeholder="optional", compact=True,
-                            max_length=500)
-            yield Checkbox("No position is comfortable right now", checkin is not None and
-                           checkin.no_comfortable_position, id="no-position", compact=True)
+                yield Input(
+                    "" if checkin is None else checkin.note,
+                    id="note",
+                    placeholder="optional",
+                    compact=True,
+                    max_length=500,
+                )
+            yield Checkbox(
+                "No position is comfortable right now",
+                checkin is not None and checkin.no_comfortable_position,
+                id="no-position",
+                compact=True,
+            )
             yield Label("", id="checkin-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
@@ -100,13 +132,18 @@ class CheckinScreen(Form, Dialog[CheckinDraft | None]):
         self.query_one(PainRow).focus()
 
     def draft(self) -> CheckinDraft:
-        pains = tuple(PainEntry(row.pain_region, row.pain, row.side) for row in self.query(PainRow) if row.pain is not None)
+        pains = tuple(
+            PainEntry(row.pain_region, row.pain, row.side) for row in self.query(PainRow) if row.pain is not None
+        )
         seen: set[tuple[Region, str]] = set()
         for pain in pains:
             if (pain.region, pain.side) in seen:
                 side = f"the {pain.side} side" if pain.side else "no side"
-                raise FieldError("pain", f"{REGION_LABELS[pain.region]} is noted twice with {side}: "
-                                         "give one of them another side, or clear it")
+                raise FieldError(
+                    "pain",
+                    f"{REGION_LABELS[pain.region]} is noted twice with {side}: "
+                    "give one of them another side, or clear it",
+                )
             seen.add((pain.region, pain.side))
         sitting = sitting_value(self.query_one("#sitting", Input).value, "hours sat")
         note = note_value(self.query_one("#note", Input).value)

@@ -90,8 +90,9 @@ class PickScreen(Dialog[str | None]):
         words = event.value.casefold().split()
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options(Option(label, id=ident) for ident, label in self.choices
-                            if all(w in label.casefold() for w in words))
+        options.add_options(
+            Option(label, id=ident) for ident, label in self.choices if all(w in label.casefold() for w in words)
+        )
         if options.option_count:
             options.highlighted = 0
 

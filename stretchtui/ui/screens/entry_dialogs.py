@@ -75,8 +75,9 @@ class DayScreen(StretchAppMixin, Dialog[None]):
             yield KeyBar(show_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#day-title", Static).update(Content.from_markup(
-            "[b]$day[/b]", day=day_label(self.day, self.stretch_app.current_day(), long=True)))
+        self.query_one("#day-title", Static).update(
+            Content.from_markup("[b]$day[/b]", day=day_label(self.day, self.stretch_app.current_day(), long=True))
+        )
         self.query_one(DataTable).add_columns("ID", "Time", "What", "Details")
         self.reload()
 
@@ -87,14 +88,15 @@ class DayScreen(StretchAppMixin, Dialog[None]):
         day = self.day
         entries = sorted((e for e in store.entries(since=day) if e.day == day), key=lambda e: (e.at, e.uuid))
         checkins = {c.uuid: c for c in store.checkins(since=day) if c.day == day}
-        record = DayRecord(day, today, store.streak_summary(today).audit(day), store.day_mark(day), tuple(entries),
-                           checkins)
+        record = DayRecord(
+            day, today, store.streak_summary(today).audit(day), store.day_mark(day), tuple(entries), checkins
+        )
         post_if_current(self, self.Loaded(record))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.record = record = message.record
-        mark = (f"Marked as a {MARK_NOUNS[record.mark]}." if record.mark else "No rest or flare mark.")
+        mark = f"Marked as a {MARK_NOUNS[record.mark]}." if record.mark else "No rest or flare mark."
         self.query_one("#day-status", Static).update(Content(f"{record.audit.reason}\n{mark}"))
         table = self.query_one(DataTable)
         row = table.cursor_row
@@ -102,9 +104,14 @@ class DayScreen(StretchAppMixin, Dialog[None]):
         zone = str(self.stretch_app.clock.zone)
         for entry in record.entries:
             checkin = record.checkins.get(entry.uuid)
-            details = entry.summary if len(entry.summary) <= DETAILS_WIDTH else entry.summary[:DETAILS_WIDTH - 1] + "…"
-            table.add_row(entry.short_id, time_label(entry.at, checkin.zone if checkin else zone), entry.noun,
-                          Text(details), key=entry.uuid)  # Text: a note is never read as markup
+            details = entry.summary if len(entry.summary) <= DETAILS_WIDTH else entry.summary[: DETAILS_WIDTH - 1] + "…"
+            table.add_row(
+                entry.short_id,
+                time_label(entry.at, checkin.zone if checkin else zone),
+                entry.noun,
+                Text(details),
+                key=entry.uuid,
+            )  # Text: a note is never read as markup
         table.display = bool(record.entries)
         if not record.entries:
             self._say("Nothing recorded on this day.")
@@ -165,8 +172,10 @@ class DayScreen(StretchAppMixin, Dialog[None]):
             from stretchtui.ui.screens.dialogs import ConfirmScreen
 
             question = f"{escape(str(refused))}.\n\nMark it as a {MARK_NOUNS[kind]} anyway?"
-            self.app.push_screen(ConfirmScreen(question, yes="Mark anyway", no="Cancel"),
-                                 lambda yes: yes and self._mark(kind, force=True))
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Mark anyway", no="Cancel"),
+                lambda yes: yes and self._mark(kind, force=True),
+            )
 
     def action_unmark(self) -> None:
         entry = self.record.mark_entry if self.record is not None else None

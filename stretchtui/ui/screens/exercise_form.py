@@ -49,49 +49,130 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
         with Vertical(classes="dialog form wide"):
             yield Static("[b]Edit your exercise[/b]" if ex else "[b]New exercise[/b]", classes="dialog-question")
             with VerticalScroll(id="exercise-fields"):
-                yield field_row(LABELS["name"], Input(ex.name if ex else "", id="name", compact=True,
-                                                      placeholder="e.g. Wall angels"))
-                yield field_row(LABELS["aliases"], Input(", ".join(ex.aliases) if ex else "", id="aliases",
-                                                         compact=True, placeholder="comma-separated, optional"))
-                yield field_row(LABELS["kind"], Select([(label(k), k.value) for k in Kind], id="kind", compact=True,
-                                                       value=ex.kind.value if ex else Kind.MOBILITY.value,
-                                                       allow_blank=False))
-                yield field_row(LABELS["position"], Select(
-                    [(label(p), p.value) for p in Position], id="position", compact=True,
-                    value=ex.position.value if ex else Select.NULL, prompt="Choose…"))
-                yield field_row(LABELS["intensity"], Select(
-                    [("1 gentle", 1), ("2 moderate", 2), ("3 demanding", 3)], id="intensity", compact=True,
-                    value=ex.intensity if ex else 1, allow_blank=False))
-                yield field_row(f"{LABELS['hold_seconds']} (s)", Input(
-                    str(dose.hold_seconds) if dose else "", id="hold_seconds", compact=True,
-                    placeholder="seconds; with reps, each rep's hold"))
-                yield field_row(LABELS["reps"], Input(str(dose.reps) if dose else "", id="reps", compact=True,
-                                                      placeholder="blank for a hold alone"))
+                yield field_row(
+                    LABELS["name"],
+                    Input(ex.name if ex else "", id="name", compact=True, placeholder="e.g. Wall angels"),
+                )
+                yield field_row(
+                    LABELS["aliases"],
+                    Input(
+                        ", ".join(ex.aliases) if ex else "",
+                        id="aliases",
+                        compact=True,
+                        placeholder="comma-separated, optional",
+                    ),
+                )
+                yield field_row(
+                    LABELS["kind"],
+                    Select(
+                        [(label(k), k.value) for k in Kind],
+                        id="kind",
+                        compact=True,
+                        value=ex.kind.value if ex else Kind.MOBILITY.value,
+                        allow_blank=False,
+                    ),
+                )
+                yield field_row(
+                    LABELS["position"],
+                    Select(
+                        [(label(p), p.value) for p in Position],
+                        id="position",
+                        compact=True,
+                        value=ex.position.value if ex else Select.NULL,
+                        prompt="Choose…",
+                    ),
+                )
+                yield field_row(
+                    LABELS["intensity"],
+                    Select(
+                        [("1 gentle", 1), ("2 moderate", 2), ("3 demanding", 3)],
+                        id="intensity",
+                        compact=True,
+                        value=ex.intensity if ex else 1,
+                        allow_blank=False,
+                    ),
+                )
+                yield field_row(
+                    f"{LABELS['hold_seconds']} (s)",
+                    Input(
+                        str(dose.hold_seconds) if dose else "",
+                        id="hold_seconds",
+                        compact=True,
+                        placeholder="seconds; with reps, each rep's hold",
+                    ),
+                )
+                yield field_row(
+                    LABELS["reps"],
+                    Input(
+                        str(dose.reps) if dose else "", id="reps", compact=True, placeholder="blank for a hold alone"
+                    ),
+                )
                 yield field_row(LABELS["sets"], Input(str(dose.sets) if dose else "1", id="sets", compact=True))
-                yield field_row(LABELS["sides"], Select(
-                    [(label(s).capitalize(), s.value) for s in Sides], id="sides", compact=True,
-                    value=dose.sides.value if dose else Sides.BOTH.value, allow_blank=False))
-                yield field_row(f"{LABELS['pace_seconds']} (s/rep)", Input(
-                    str(dose.pace_seconds) if dose else "3", id="pace_seconds", compact=True))
+                yield field_row(
+                    LABELS["sides"],
+                    Select(
+                        [(label(s).capitalize(), s.value) for s in Sides],
+                        id="sides",
+                        compact=True,
+                        value=dose.sides.value if dose else Sides.BOTH.value,
+                        allow_blank=False,
+                    ),
+                )
+                yield field_row(
+                    f"{LABELS['pace_seconds']} (s/rep)",
+                    Input(str(dose.pace_seconds) if dose else "3", id="pace_seconds", compact=True),
+                )
                 yield Line(id="dose-summary", classes="form-note")
-                yield field_row("", Checkbox("Desk-friendly (seated or standing, no floor)",
-                                             ex.desk_friendly if ex else False, id="desk_friendly", compact=True))
-                yield field_block(f"{LABELS['areas']} (space toggles)", SelectionList[str](
-                    *((label(a), a.value, bool(ex and a in ex.areas)) for a in Area), id="areas", compact=True))
-                yield field_block(LABELS["equipment"], SelectionList[str](
-                    *((label(e), e.value, bool(ex and e in ex.equipment)) for e in Equipment),
-                    id="equipment", compact=True))
-                yield field_block(f"{LABELS['steps']} (one per line)", TextArea(
-                    "\n".join(ex.steps) if ex else "", id="steps", classes="form-text", compact=True))
+                yield field_row(
+                    "",
+                    Checkbox(
+                        "Desk-friendly (seated or standing, no floor)",
+                        ex.desk_friendly if ex else False,
+                        id="desk_friendly",
+                        compact=True,
+                    ),
+                )
+                yield field_block(
+                    f"{LABELS['areas']} (space toggles)",
+                    SelectionList[str](
+                        *((label(a), a.value, bool(ex and a in ex.areas)) for a in Area), id="areas", compact=True
+                    ),
+                )
+                yield field_block(
+                    LABELS["equipment"],
+                    SelectionList[str](
+                        *((label(e), e.value, bool(ex and e in ex.equipment)) for e in Equipment),
+                        id="equipment",
+                        compact=True,
+                    ),
+                )
+                yield field_block(
+                    f"{LABELS['steps']} (one per line)",
+                    TextArea("\n".join(ex.steps) if ex else "", id="steps", classes="form-text", compact=True),
+                )
                 yield field_block(LABELS["feel"], Input(ex.feel if ex else "", id="feel", compact=True))
-                yield field_block(f"{LABELS['cautions']}: when to stop (one per line)", TextArea(
-                    "\n".join(ex.cautions) if ex else "", id="cautions", classes="form-text", compact=True))
-                yield field_block(f"{LABELS['sources']} (who showed you)", Input(
-                    ", ".join(ex.sources) if ex else "", id="sources", compact=True,
-                    placeholder="e.g. my physiotherapist, March 2026"))
-                yield field_block(LABELS["easier"], Input(
-                    ex.easier if ex else "", id="easier", compact=True,
-                    placeholder="when it is too much today, e.g. seated, half the range"))
+                yield field_block(
+                    f"{LABELS['cautions']}: when to stop (one per line)",
+                    TextArea("\n".join(ex.cautions) if ex else "", id="cautions", classes="form-text", compact=True),
+                )
+                yield field_block(
+                    f"{LABELS['sources']} (who showed you)",
+                    Input(
+                        ", ".join(ex.sources) if ex else "",
+                        id="sources",
+                        compact=True,
+                        placeholder="e.g. my physiotherapist, March 2026",
+                    ),
+                )
+                yield field_block(
+                    LABELS["easier"],
+                    Input(
+                        ex.easier if ex else "",
+                        id="easier",
+                        compact=True,
+                        placeholder="when it is too much today, e.g. seated, half the range",
+                    ),
+                )
             yield Label("", id="exercise-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
@@ -126,8 +207,13 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
             "cautions": _lines(self.query_one("#cautions", TextArea).text),
             "sources": _csv(text("sources")),
             "easier": text("easier"),
-            "dose": {"hold_seconds": number("hold_seconds", 0), "reps": number("reps", 0),
-                     "sets": number("sets", 1), "sides": select("sides"), "pace_seconds": number("pace_seconds", 3)},
+            "dose": {
+                "hold_seconds": number("hold_seconds", 0),
+                "reps": number("reps", 0),
+                "sets": number("sets", 1),
+                "sides": select("sides"),
+                "pace_seconds": number("pace_seconds", 3),
+            },
         }
 
     def field_errors(self) -> Mapping[str, str]:
@@ -153,8 +239,9 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
             return
         exercise = validation.exercise(self.gather(), origin=Origin.USER)
         if self.exercise is not None:
-            exercise = replace(exercise, id=self.exercise.id, uuid=self.exercise.uuid,
-                               favourite=self.exercise.favourite)
+            exercise = replace(
+                exercise, id=self.exercise.id, uuid=self.exercise.uuid, favourite=self.exercise.favourite
+            )
         else:
             exercise = replace(exercise, id="")
         self.dismiss(exercise)

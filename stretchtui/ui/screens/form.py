@@ -80,8 +80,11 @@ class FieldMessage(Line):
 def field_row(title: str, field: Widget) -> Widget:
     """A one-line field: its label on the left, its error line under it."""
     assert field.id, "a form field needs an id"
-    return Vertical(Horizontal(Label(title, classes="form-label"), field, classes="form-row"),
-                    FieldMessage(field.id), classes="form-field")
+    return Vertical(
+        Horizontal(Label(title, classes="form-label"), field, classes="form-row"),
+        FieldMessage(field.id),
+        classes="form-field",
+    )
 
 
 def field_block(title: str, field: Widget) -> Widget:
@@ -129,6 +132,7 @@ class Form:
     _tried_to_save: bool
 
     if TYPE_CHECKING:  # what the Screen this is mixed into provides
+
         def query(self, selector: str) -> Any: ...
         def query_one(self, selector: str, expect_type: Any = None) -> Any: ...
         def dismiss(self, result: Any = None) -> Any: ...
@@ -227,7 +231,7 @@ class Form:
 
     # ------------------------------------------------------------------ leaving
 
-    def on_button_pressed(self, event: "Button.Pressed") -> None:
+    def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "cancel":
             self.action_cancel()
 
@@ -242,4 +246,3 @@ class Form:
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answered)
-

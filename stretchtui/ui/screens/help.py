@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from stretchtui.ui.screens.base import Dialog
 
+from stretchtui.ui.screens.base import Dialog
 
 GROUPS = ("This screen", "Everywhere", "Focused control")
 
@@ -35,16 +35,20 @@ def key_rows(target: Screen) -> list[KeyRow]:
         binding = active.binding
         if not binding.description or not active.enabled:
             continue
-        group = ("Everywhere" if isinstance(active.node, App)
-                 else "This screen" if isinstance(active.node, Screen) else "Focused control")
+        group = (
+            "Everywhere"
+            if isinstance(active.node, App)
+            else "This screen"
+            if isinstance(active.node, Screen)
+            else "Focused control"
+        )
         keys, shown = rows.setdefault((group, binding.description), ([], []))
         keys.append(key)
         display = binding.key_display or target.app.get_key_display(binding)
         if display not in shown:
             shown.append(display)
     ordered = sorted(rows.items(), key=lambda item: GROUPS.index(item[0][0]))
-    return [KeyRow(tuple(keys), "/".join(shown), description, group)
-            for (group, description), (keys, shown) in ordered]
+    return [KeyRow(tuple(keys), "/".join(shown), description, group) for (group, description), (keys, shown) in ordered]
 
 
 class HelpScreen(Dialog[None]):

@@ -25,18 +25,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
 
 from stretchtui.core.checkins import REGION_LABELS, Checkin
-from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.entries import short_id
+from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
 from stretchtui.core.model import format_duration, format_sitting, plural
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
-from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current, store_work
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.widgets.heatmap import Heatmap
 from stretchtui.ui.widgets.keybar import KeyBar
-
+from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.workers import post_if_current, store_work
 
 HEATMAP_WEEKS = 26
 TREND_DAYS = 30
@@ -61,8 +60,15 @@ class HistoryData:
 class SessionTable(DataTable):
     """The session list: the row under the cursor is the one `x` removes."""
 
-    BINDINGS = [Binding("x,delete", "screen.remove_session", "Remove…", id="history-session-remove",
-                        tooltip="Remove this session (asked first; u brings it back)")]
+    BINDINGS = [
+        Binding(
+            "x,delete",
+            "screen.remove_session",
+            "Remove…",
+            id="history-session-remove",
+            tooltip="Remove this session (asked first; u brings it back)",
+        )
+    ]
 
 
 class CheckinTable(DataTable):
@@ -70,16 +76,29 @@ class CheckinTable(DataTable):
 
     BINDINGS = [
         Binding("e,enter", "screen.edit_checkin", "Edit", id="history-checkin-edit", key_display="e"),
-        Binding("x,delete", "screen.remove_checkin", "Remove…", id="history-checkin-remove",
-                tooltip="Remove this check-in (asked first; u brings it back)"),
+        Binding(
+            "x,delete",
+            "screen.remove_checkin",
+            "Remove…",
+            id="history-checkin-remove",
+            tooltip="Remove this check-in (asked first; u brings it back)",
+        ),
     ]
 
 
 class AuditTable(DataTable):
     """The streak audit, a day a row: Enter opens the day under the cursor."""
 
-    BINDINGS = [Binding("enter", "screen.open_audit_day", "Open day", id="history-audit-open", key_display="⏎",
-                        tooltip="The day's sessions and check-ins, and its rest or flare mark")]
+    BINDINGS = [
+        Binding(
+            "enter",
+            "screen.open_audit_day",
+            "Open day",
+            id="history-audit-open",
+            key_display="⏎",
+            tooltip="The day's sessions and check-ins, and its rest or flare mark",
+        )
+    ]
 
 
 class HistoryScreen(StretchAppMixin, Screen):
@@ -91,8 +110,13 @@ class HistoryScreen(StretchAppMixin, Screen):
         Binding("l", "tab('sessions')", "Sessions", id="history-sessions"),
         Binding("c", "tab('checkins')", "Check-ins", id="history-checkins"),
         Binding("k", "tab('streak')", "Streak", id="history-streak"),
-        Binding("r", "app.weekly_report", "Report", id="history-report",
-                tooltip="The weekly report: adherence, pain, relief and notes, to hand to a physiotherapist"),
+        Binding(
+            "r",
+            "app.weekly_report",
+            "Report",
+            id="history-report",
+            tooltip="The weekly report: adherence, pain, relief and notes, to hand to a physiotherapist",
+        ),
     ]
 
     @dataclass
@@ -118,7 +142,6 @@ class HistoryScreen(StretchAppMixin, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.data: HistoryData | None = None
-
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -151,8 +174,9 @@ class HistoryScreen(StretchAppMixin, Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#history-session-table", DataTable).add_columns("ID", "Date", "Routine", "Min", "Status",
-                                                                        "Pain")
+        self.query_one("#history-session-table", DataTable).add_columns(
+            "ID", "Date", "Routine", "Min", "Status", "Pain"
+        )
         self.query_one("#history-checkin-table", DataTable).add_columns("ID", "Date", "Time", "Worst", "Sitting h")
         self.query_one("#history-audit", DataTable).add_columns("Day", "Status")
         self.reload()
@@ -163,8 +187,12 @@ class HistoryScreen(StretchAppMixin, Screen):
     def action_tab(self, tab: str) -> None:
         """Show a tab and focus what acts on it: the heatmap, a list, the audit."""
         self.query_one(TabbedContent).active = tab
-        target = {"week": "#history-heatmap", "sessions": "#history-session-table",
-                  "checkins": "#history-checkin-table", "streak": "#history-audit"}.get(tab)
+        target = {
+            "week": "#history-heatmap",
+            "sessions": "#history-session-table",
+            "checkins": "#history-checkin-table",
+            "streak": "#history-audit",
+        }.get(tab)
         if target is not None:
             self.query_one(target).focus()
 
@@ -194,17 +222,24 @@ class HistoryScreen(StretchAppMixin, Screen):
         store = self.stretch_app.store
         trend_since = week.today - timedelta(days=TREND_DAYS - 1)
         data = HistoryData(
-            today=week.today, goal_minutes=week.goal_minutes, minutes=week.minutes, marks=week.marks,
-            pain=store.pain_by_day(trend_since), sitting=store.sitting_by_day(trend_since),
-            session_days=week.session_days, relief=store.relief_by_exercise(), sessions=store.sessions_list(),
+            today=week.today,
+            goal_minutes=week.goal_minutes,
+            minutes=week.minutes,
+            marks=week.marks,
+            pain=store.pain_by_day(trend_since),
+            sitting=store.sitting_by_day(trend_since),
+            session_days=week.session_days,
+            relief=store.relief_by_exercise(),
+            sessions=store.sessions_list(),
             streak=store.streak_summary(week.today),
-            checkins=store.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1])
+            checkins=store.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1],
+        )
         post_if_current(self, self.Loaded(data))
 
     def _show_week(self, today: date, goal: int, minutes: dict[date, float], marks: dict[date, str]) -> None:
         """This week's bars, the last 12 weeks and the 26-week heatmap."""
         monday = week_start(today)
-        week_lines = ["[b $accent]This week[/]  minutes a day against your goal of " f"{goal} min"]
+        week_lines = [f"[b $accent]This week[/]  minutes a day against your goal of {goal} min"]
         peak = max([goal * 1.5] + [minutes.get(monday + timedelta(days=i), 0) for i in range(7)])
         for offset in range(7):
             day = monday + timedelta(days=offset)
@@ -212,7 +247,8 @@ class HistoryScreen(StretchAppMixin, Screen):
             mark = {"r": " rest", "f": " flare"}.get(marks.get(day, ""), "")
             goal_mark = " ✓" if value >= goal else ""
             future = day > today
-            line = f"{day:%a %d}  {bar(0 if future else value, peak, 30)} {'' if future else f'{value:4.1f}'}{goal_mark}{mark}"
+            shown = "" if future else f"{value:4.1f}"
+            line = f"{day:%a %d}  {bar(0 if future else value, peak, 30)} {shown}{goal_mark}{mark}"
             week_lines.append(line)
         self.query_one("#history-week-bars", Static).update(Content.from_markup("\n".join(week_lines)))
 
@@ -221,7 +257,10 @@ class HistoryScreen(StretchAppMixin, Screen):
         weeks = ["", "[b $accent]Last 12 weeks[/]  total minutes"]
         starts = [day_label(start, today, weekday=False) for start, _ in totals]
         width = max(map(len, starts), default=0)
-        weeks += [f"{start:<{width}}  {bar(value, top, 30)} {value:5.0f}" for start, (_, value) in zip(starts, totals)]
+        weeks += [
+            f"{start:<{width}}  {bar(value, top, 30)} {value:5.0f}"
+            for start, (_, value) in zip(starts, totals, strict=False)
+        ]
         self.query_one("#history-weeks", Static).update(Content.from_markup("\n".join(weeks)))
 
         self.query_one(Heatmap).show(minutes, marks, today, goal)
@@ -236,16 +275,24 @@ class HistoryScreen(StretchAppMixin, Screen):
         pains = [float(data.pain.get(d, 0)) for d in days]
         sits = [float(data.sitting.get(d, 0)) for d in days]
         noted = [data.pain[d] for d in days if d in data.pain]
-        self.query_one("#history-pain-title", Static).update(Content.from_markup(
-            f"[b $accent]Pain[/], last {TREND_DAYS} days (worst each day)"
-            + (f": {noted[0]} → {noted[-1]}, average {sum(noted) / len(noted):.1f}" if noted else ": no notes yet")))
+        self.query_one("#history-pain-title", Static).update(
+            Content.from_markup(
+                f"[b $accent]Pain[/], last {TREND_DAYS} days (worst each day)"
+                + (f": {noted[0]} → {noted[-1]}, average {sum(noted) / len(noted):.1f}" if noted else ": no notes yet")
+            )
+        )
         self.query_one("#history-pain", Sparkline).data = pains
         sat = [data.sitting[d] for d in days if d in data.sitting]
-        self.query_one("#history-sitting-title", Static).update(Content.from_markup(
-            "[b $accent]Sitting[/], hours a day" + (f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet")))
+        self.query_one("#history-sitting-title", Static).update(
+            Content.from_markup(
+                "[b $accent]Sitting[/], hours a day"
+                + (f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet")
+            )
+        )
         self.query_one("#history-sitting", Sparkline).data = sits
-        self.query_one("#history-session-days", Static).update(Content(
-            "Session days: " + "".join("•" if d in data.session_days else "·" for d in days)))
+        self.query_one("#history-session-days", Static).update(
+            Content("Session days: " + "".join("•" if d in data.session_days else "·" for d in days))
+        )
         relief = ["", "[b $accent]Relief per exercise[/]  pain after minus before, sessions that included it"]
         if data.relief:
             relief += [f"{escape(name):<28} {change:+.1f}  (n={n})" for name, change, n in data.relief[:12]]
@@ -256,11 +303,20 @@ class HistoryScreen(StretchAppMixin, Screen):
         table = self.query_one("#history-session-table", DataTable)
         with keeping_cursor(table):
             for info in data.sessions:
-                pain = (f"{info.pain_before}→{info.pain_after}"
-                        if info.pain_before is not None and info.pain_after is not None else "")
-                table.add_row(short_id(info.uuid), day_label(info.day, today, weekday=False),
-                              Text(info.routine_name[:20]), f"{info.active_seconds / 60:.0f}", info.status.value, pain,
-                              key=str(info.id))
+                pain = (
+                    f"{info.pain_before}→{info.pain_after}"
+                    if info.pain_before is not None and info.pain_after is not None
+                    else ""
+                )
+                table.add_row(
+                    short_id(info.uuid),
+                    day_label(info.day, today, weekday=False),
+                    Text(info.routine_name[:20]),
+                    f"{info.active_seconds / 60:.0f}",
+                    info.status.value,
+                    pain,
+                    key=str(info.id),
+                )
         if not data.sessions:
             self.query_one("#history-session-detail", Static).update("No sessions yet.")
 
@@ -268,10 +324,14 @@ class HistoryScreen(StretchAppMixin, Screen):
         with keeping_cursor(checkin_table):
             for checkin in data.checkins:
                 worst = max((p.pain for p in checkin.pains), default=None)
-                checkin_table.add_row(short_id(checkin.uuid), day_label(checkin.day, today, weekday=False),
-                                      time_label(checkin.at, checkin.zone), "" if worst is None else str(worst),
-                                      "" if checkin.sitting_hours is None else f"{checkin.sitting_hours:g}",
-                                      key=checkin.uuid)
+                checkin_table.add_row(
+                    short_id(checkin.uuid),
+                    day_label(checkin.day, today, weekday=False),
+                    time_label(checkin.at, checkin.zone),
+                    "" if worst is None else str(worst),
+                    "" if checkin.sitting_hours is None else f"{checkin.sitting_hours:g}",
+                    key=checkin.uuid,
+                )
         self._show_checkin(self.highlighted_checkin())
 
         audit_table = self.query_one("#history-audit", DataTable)
@@ -331,14 +391,16 @@ class HistoryScreen(StretchAppMixin, Screen):
     def _show_checkin(self, checkin: Checkin | None) -> None:
         detail = self.query_one("#history-checkin-detail", Static)
         if checkin is None:
-            detail.update(Content("No check-ins in the last 26 weeks." if self.data and not self.data.checkins
-                                  else ""))
+            detail.update(Content("No check-ins in the last 26 weeks." if self.data and not self.data.checkins else ""))
             return
         today = self.data.today if self.data else checkin.day
-        lines = [f"[b]{day_label(checkin.day, today)}, {time_label(checkin.at, checkin.zone)}[/b]  "
-                 f"[$text-muted]{short_id(checkin.uuid)}[/]"]
-        lines += [f"{escape(REGION_LABELS[p.region])}{f' ({p.side})' if p.side else ''}: {p.pain}/10"
-                  for p in checkin.pains] or ["[$text-muted]No pain noted.[/]"]
+        lines = [
+            f"[b]{day_label(checkin.day, today)}, {time_label(checkin.at, checkin.zone)}[/b]  "
+            f"[$text-muted]{short_id(checkin.uuid)}[/]"
+        ]
+        lines += [
+            f"{escape(REGION_LABELS[p.region])}{f' ({p.side})' if p.side else ''}: {p.pain}/10" for p in checkin.pains
+        ] or ["[$text-muted]No pain noted.[/]"]
         if checkin.sitting_hours is not None:
             lines.append(format_sitting(checkin.sitting_hours).capitalize())
         if checkin.no_comfortable_position:
@@ -395,15 +457,20 @@ class HistoryScreen(StretchAppMixin, Screen):
     def _steps_loaded(self, message: StepsLoaded) -> None:
         info = message.session
         today = self.data.today if self.data is not None else info.day
-        lines = [f"[b]{escape(info.routine_name)}[/b]  {day_label(info.day, today)}",
-                 f"{format_duration(int(info.active_seconds))} of work · {info.status.value}"
-                 + (" · recorded afterwards" if info.source == "backfill" else "")]
+        lines = [
+            f"[b]{escape(info.routine_name)}[/b]  {day_label(info.day, today)}",
+            f"{format_duration(int(info.active_seconds))} of work · {info.status.value}"
+            + (" · recorded afterwards" if info.source == "backfill" else ""),
+        ]
         if info.exercises.total:  # the same counts as the session's summary (core.sessions)
             lines.append(f"Exercises {escape(info.exercises.describe())}")
         for step in message.steps:
             side = "" if step.side.value == "both" else f" {step.side.value}"
-            what = (f"{step.reps_done}/{plural(step.planned_reps, 'rep')}" if step.planned_reps
-                    else f"{step.actual_hold_seconds:.0f}/{step.planned_hold_seconds} s")
+            what = (
+                f"{step.reps_done}/{plural(step.planned_reps, 'rep')}"
+                if step.planned_reps
+                else f"{step.actual_hold_seconds:.0f}/{step.planned_hold_seconds} s"
+            )
             hurt = f" (pain {step.hurt_pain})" if step.hurt_pain is not None else ""
             lines.append(f" {escape(step.exercise_name)}{side}: {what} · {step.outcome.value}{hurt}")
         self.query_one("#history-session-detail", Static).update(Content.from_markup("\n".join(lines)))

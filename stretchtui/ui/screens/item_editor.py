@@ -38,20 +38,42 @@ class ItemEditor(Form, Dialog[RoutineItem | None]):
 
     def compose(self) -> ComposeResult:
         dose = self.exercise.dose
-        defaults = {"hold_seconds": dose.hold_seconds, "reps": dose.reps, "sets": dose.sets,
-                    "rest_after_seconds": "routine's"}
+        defaults = {
+            "hold_seconds": dose.hold_seconds,
+            "reps": dose.reps,
+            "sets": dose.sets,
+            "rest_after_seconds": "routine's",
+        }
         with Vertical(classes="dialog form"):
-            yield Static(Content.from_markup("[b]$name[/b]: dose in this routine", name=self.exercise.name),
-                         classes="dialog-question")
+            yield Static(
+                Content.from_markup("[b]$name[/b]: dose in this routine", name=self.exercise.name),
+                classes="dialog-question",
+            )
             yield Static(f"Leave a field blank to use the exercise's own ({dose.describe()}).", classes="dialog-hint")
             for field, unit in NUMBER_FIELDS:
                 current = getattr(self.item, field)
-                yield field_row(LABELS[field] + unit, Input("" if current is None else str(current), id=field,
-                                                            placeholder=f"{defaults[field]}", compact=True))
-            yield field_row(LABELS["sides"], Select(
-                [(f"Exercise's own ({label(dose.sides)})", "default"), *((label(s).capitalize(), s.value) for s in Sides)],
-                value=self.item.sides.value if self.item.sides else "default", allow_blank=False, id="sides",
-                compact=True))
+                yield field_row(
+                    LABELS[field] + unit,
+                    Input(
+                        "" if current is None else str(current),
+                        id=field,
+                        placeholder=f"{defaults[field]}",
+                        compact=True,
+                    ),
+                )
+            yield field_row(
+                LABELS["sides"],
+                Select(
+                    [
+                        (f"Exercise's own ({label(dose.sides)})", "default"),
+                        *((label(s).capitalize(), s.value) for s in Sides),
+                    ],
+                    value=self.item.sides.value if self.item.sides else "default",
+                    allow_blank=False,
+                    id="sides",
+                    compact=True,
+                ),
+            )
             yield Line(id="dose-summary", classes="form-note")
             yield Label("", id="item-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):

@@ -16,18 +16,16 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.model import (Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, label,
-                                   plural)
+from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, label, plural
 from stretchtui.core.search import LibraryFilter
 from stretchtui.core.vocabulary import Condition
+from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.screens.dialogs import ConfirmScreen, NoticeScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
+from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
-from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
-from stretchtui.ui.widgets.keybar import KeyBar
-
 
 AREA_OPTIONS = [(label(a), a) for a in Area]
 POSITION_OPTIONS = [(label(p), p) for p in Position]
@@ -49,19 +47,43 @@ class LibraryScreen(StretchAppMixin, Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="library-search", key_display="/"),
         Binding("f", "toggle_favourite", "Favourite", id="library-favourite"),
-        Binding("v", "cycle_favourites", "Favourites first/only", id="library-favourites-view", show=False,
-                tooltip="Show favourites first, then only favourites, then all in the usual order"),
+        Binding(
+            "v",
+            "cycle_favourites",
+            "Favourites first/only",
+            id="library-favourites-view",
+            show=False,
+            tooltip="Show favourites first, then only favourites, then all in the usual order",
+        ),
         Binding("s", "start_exercise", "Start", id="library-start"),
         Binding("a", "add_to_routine", "Add to routine", id="library-add-to-routine"),
         Binding("n", "new_exercise", "New exercise", id="library-new-exercise"),
         Binding("e", "edit_exercise", "Edit own exercise", id="library-edit-exercise", show=False),
-        Binding("delete", "delete_exercise", "Delete own exercise", id="library-delete-exercise", key_display="del",
-                show=False),
+        Binding(
+            "delete",
+            "delete_exercise",
+            "Delete own exercise",
+            id="library-delete-exercise",
+            key_display="del",
+            show=False,
+        ),
         Binding("escape", "clear_filters", "Clear", id="library-clear", show=False),
-        Binding("d", "focus_detail", "Read", id="library-read", show=False,
-                tooltip="Move focus to the detail pane to scroll it"),
-        Binding("x", "toggle_not_for_you", "Hide/show not for you", id="library-not-for-you", show=False,
-                tooltip="Hide or show the exercises that do not suit a condition in your health profile"),
+        Binding(
+            "d",
+            "focus_detail",
+            "Read",
+            id="library-read",
+            show=False,
+            tooltip="Move focus to the detail pane to scroll it",
+        ),
+        Binding(
+            "x",
+            "toggle_not_for_you",
+            "Hide/show not for you",
+            id="library-not-for-you",
+            show=False,
+            tooltip="Hide or show the exercises that do not suit a condition in your health profile",
+        ),
     ]
 
     @dataclass
@@ -231,8 +253,12 @@ class LibraryScreen(StretchAppMixin, Screen):
     @on(Select.Changed)
     def _on_filter(self, event: Select.Changed) -> None:
         value = None if event.value is Select.NULL else event.value
-        field = {"filter-area": "area", "filter-position": "position", "filter-kind": "kind",
-                 "filter-equipment": "equipment"}[event.select.id or ""]
+        field = {
+            "filter-area": "area",
+            "filter-position": "position",
+            "filter-kind": "kind",
+            "filter-equipment": "equipment",
+        }[event.select.id or ""]
         self.filter = replace(self.filter, **{field: value})
         self.refresh_list()
 
@@ -324,13 +350,17 @@ class LibraryScreen(StretchAppMixin, Screen):
     def ask_to_delete(self, exercise: Exercise) -> None:
         """Say which routines use the exercise before anything else (it cannot go while they do);
         only an exercise no routine uses gets the question."""
-        using = [r.name for r in self.stretch_app.store.routines() if any(i.exercise_id == exercise.id for i in r.items)]
+        using = [
+            r.name for r in self.stretch_app.store.routines() if any(i.exercise_id == exercise.id for i in r.items)
+        ]
         if using:
             quoted = [f"“{name}”" for name in using]
             names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
             which = ("your routine", "that routine") if len(using) == 1 else ("your routines", "those routines")
-            notice = NoticeScreen(f"“{exercise.name}” is used in {which[0]} {names}. Take it out of {which[1]} "
-                                  "first (Routines, e to edit), then delete it.")
+            notice = NoticeScreen(
+                f"“{exercise.name}” is used in {which[0]} {names}. Take it out of {which[1]} "
+                "first (Routines, e to edit), then delete it."
+            )
             self.app.call_from_thread(self.app.push_screen, notice)
             return
 
@@ -338,8 +368,11 @@ class LibraryScreen(StretchAppMixin, Screen):
             if yes:
                 self.delete_exercise(exercise.id)
 
-        self.app.call_from_thread(self.app.push_screen, ConfirmScreen(
-            f"Delete your exercise “{exercise.name}”? No routine uses it.", yes="Delete", no="Keep it"), answered)
+        self.app.call_from_thread(
+            self.app.push_screen,
+            ConfirmScreen(f"Delete your exercise “{exercise.name}”? No routine uses it.", yes="Delete", no="Keep it"),
+            answered,
+        )
 
     @store_work(group="library-write")
     def delete_exercise(self, exercise_id: str) -> None:
@@ -369,8 +402,9 @@ class LibraryScreen(StretchAppMixin, Screen):
             if routine_id is not None:
                 self.add_to_routine(exercise, routine_id)
 
-        self.app.call_from_thread(self.app.push_screen, PickScreen(f"Add “{exercise.name}” to which routine?",
-                                                                   choices), picked)
+        self.app.call_from_thread(
+            self.app.push_screen, PickScreen(f"Add “{exercise.name}” to which routine?", choices), picked
+        )
 
     @store_work(group="library-write")
     def add_to_routine(self, exercise: Exercise, routine_id: str) -> None:
@@ -382,10 +416,14 @@ class LibraryScreen(StretchAppMixin, Screen):
                 assert routine is not None
                 saved = store.save_routine(replace(routine, items=(*routine.items, RoutineItem(exercise.id))))
             else:
-                saved = store.save_routine(Routine(id="", name=f"My {exercise.name} routine",
-                                                   items=(RoutineItem(exercise.id),), origin=Origin.USER))
+                saved = store.save_routine(
+                    Routine(
+                        id="", name=f"My {exercise.name} routine", items=(RoutineItem(exercise.id),), origin=Origin.USER
+                    )
+                )
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Added “{exercise.name}” to “{saved.name}” "
-                                               f"({plural(len(saved.items), 'exercise')}).")
+        self.app.call_from_thread(
+            self.notify, f"Added “{exercise.name}” to “{saved.name}” ({plural(len(saved.items), 'exercise')})."
+        )

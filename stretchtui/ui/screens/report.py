@@ -27,9 +27,9 @@ from stretchtui.core.report import (
     report_title,
 )
 from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
-from stretchtui.ui.widgets.keybar import KeyBar
 
 # Which sections sit in which column when the screen is wide enough for two.
 LEFT_SECTIONS = ("adherence", "pain", "hurts")
@@ -125,13 +125,19 @@ class ReportScreen(StretchAppMixin, Screen):
     def _loaded(self, message: Loaded) -> None:
         self.report = report = message.report
         self.monday = report.monday
-        self.query_one("#report-heading", Static).update(Content.from_markup(
-            f"[b]{escape(report_title(report))}[/b]\n[$text-muted]{escape(report_subtitle(report))}[/]"))
+        self.query_one("#report-heading", Static).update(
+            Content.from_markup(
+                f"[b]{escape(report_title(report))}[/b]\n[$text-muted]{escape(report_subtitle(report))}[/]"
+            )
+        )
         for section in report_sections(report):
             self.query_one(f"#report-{section.key}", ReportSectionView).show(section, report)
-        self.query_one("#report-hint", Static).update(Content(
-            f"For a file to hand over: stretchtui report --week {report.label} --format html --output "
-            f"week-{report.label}.html"))
+        self.query_one("#report-hint", Static).update(
+            Content(
+                f"For a file to hand over: stretchtui report --week {report.label} --format html --output "
+                f"week-{report.label}.html"
+            )
+        )
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

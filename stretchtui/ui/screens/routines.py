@@ -15,14 +15,13 @@ from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
 from stretchtui.core.model import Exercise, Origin, Routine, format_duration, plural
+from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.screens.builder import RoutineBuilder
 from stretchtui.ui.screens.dialogs import ConfirmScreen
-from stretchtui.ui.widgets.routine_detail import RoutineDetail
-from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current, store_work
-from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.widgets.keybar import KeyBar
-
+from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.widgets.routine_detail import RoutineDetail
+from stretchtui.ui.workers import post_if_current, store_work
 
 
 class RoutinesScreen(StretchAppMixin, Screen):
@@ -49,7 +48,6 @@ class RoutinesScreen(StretchAppMixin, Screen):
         self.exercises: dict[str, Exercise] = {}
         self._loaded_once = False
         self._highlight: str | None = None  # the routine to highlight once the load in progress lands
-
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -96,8 +94,12 @@ class RoutinesScreen(StretchAppMixin, Screen):
                 option_list.add_option(Option(f"[b $text-muted]{heading}[/]", disabled=True))
                 previous_origin = routine.origin
             minutes = format_duration(routine.duration_seconds(self.exercises))
-            option_list.add_option(Option(f"{routine.name}\n  [$text-muted]{minutes} · "
-                                          f"{plural(len(routine.items), 'exercise')}[/]", id=routine.id))
+            option_list.add_option(
+                Option(
+                    f"{routine.name}\n  [$text-muted]{minutes} · {plural(len(routine.items), 'exercise')}[/]",
+                    id=routine.id,
+                )
+            )
         ids = [option_list.get_option_at_index(i).id for i in range(option_list.option_count)]
         if keep is not None and keep in ids:
             option_list.highlighted = ids.index(keep)
@@ -137,9 +139,14 @@ class RoutinesScreen(StretchAppMixin, Screen):
             if yes:
                 self.duplicate_and_edit(routine.id)
 
-        self.app.push_screen(ConfirmScreen(
-            f"“{routine.name}” is built in and stays as it is. Make your own copy to edit?",
-            yes="Make a copy", no="Cancel"), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"“{routine.name}” is built in and stays as it is. Make your own copy to edit?",
+                yes="Make a copy",
+                no="Cancel",
+            ),
+            answered,
+        )
 
     def action_duplicate(self) -> None:
         if self.selected is not None:
@@ -173,8 +180,12 @@ class RoutinesScreen(StretchAppMixin, Screen):
             if yes:
                 self.delete_routine(routine.id)
 
-        self.app.push_screen(ConfirmScreen(f"Delete your routine “{routine.name}”? Past sessions stay in your history.",
-                                           yes="Delete", no="Keep it"), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete your routine “{routine.name}”? Past sessions stay in your history.", yes="Delete", no="Keep it"
+            ),
+            answered,
+        )
 
     @store_work(group="routines-write")
     def delete_routine(self, routine_id: str) -> None:

@@ -17,8 +17,10 @@ from stretchtui.core.vocabulary import plural
 from stretchtui.ui.screens.base import ChoiceDialog, Dialog
 from stretchtui.ui.widgets.yes_no import YesNo
 
-INTRO = ("The questions a doctor would ask about back pain (the NICE red flags). A yes means: "
-         "see someone instead of stretching. This is not a diagnosis.")
+INTRO = (
+    "The questions a doctor would ask about back pain (the NICE red flags). A yes means: "
+    "see someone instead of stretching. This is not a diagnosis."
+)
 KEYS_HINT = "y yes · n no · ↑↓ move · a none of these · Ctrl+S save · Esc later"
 GROUP_TITLES = {
     Grade.URGENT: "If yes: get medical help today",
@@ -60,8 +62,7 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
                 for question in QUESTIONS:
                     if question.grade is not grade:
                         grade = question.grade
-                        yield Static(Content.from_markup(f"[b]{GROUP_TITLES[grade]}[/b]"),
-                                     classes="safety-group")
+                        yield Static(Content.from_markup(f"[b]{GROUP_TITLES[grade]}[/b]"), classes="safety-group")
                     yield YesNo(question.text, self.previous.get(question.key), id=_row_id(question.key))
             yield Static("", id="safety-status", markup=False)
             yield Static(KEYS_HINT, classes="dialog-hint", markup=False)
@@ -106,8 +107,7 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
     def _show_count(self) -> None:
         left = len(self._unanswered())
         yes = sum(self.answers().values())
-        text = (f"{len(QUESTIONS) - left} of {len(QUESTIONS)} answered" if left
-                else f"All {len(QUESTIONS)} answered")
+        text = f"{len(QUESTIONS) - left} of {len(QUESTIONS)} answered" if left else f"All {len(QUESTIONS)} answered"
         if yes:
             text += f"; yes to {plural(yes, 'question')}"
         self._say(text + ".")
@@ -157,15 +157,19 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
             self.dismiss(self.answers())
             return
         self._focus_row(yes_rows[0])
-        self._say(f"You said yes to {plural(len(yes_rows), 'question')}: kept. The others are now No. "
-                  "Ctrl+S saves.", warn=True)
+        self._say(
+            f"You said yes to {plural(len(yes_rows), 'question')}: kept. The others are now No. Ctrl+S saves.",
+            warn=True,
+        )
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         left = self._unanswered()
         if left:
-            self._say(f"{plural(len(left), 'question')} still "
-                      f"{'needs' if len(left) == 1 else 'need'} an answer (y or n).", warn=True)
+            self._say(
+                f"{plural(len(left), 'question')} still {'needs' if len(left) == 1 else 'need'} an answer (y or n).",
+                warn=True,
+            )
             self._focus_row(left[0])
             return
         self.dismiss(self.answers())
@@ -205,8 +209,10 @@ class LeaveSafetyScreen(ChoiceDialog):
         with Vertical(classes="dialog", id="safety-leave"):
             yield Static("Save your answers?", classes="dialog-question")
             if self.yes_count:
-                yield Static(f"You said yes to {plural(self.yes_count, 'question')}. Discarding forgets it.",
-                             classes="dialog-hint")
+                yield Static(
+                    f"You said yes to {plural(self.yes_count, 'question')}. Discarding forgets it.",
+                    classes="dialog-hint",
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (s)", id="save", variant="primary")
                 yield Button("Discard (d)", id="discard", variant="error")
@@ -214,5 +220,3 @@ class LeaveSafetyScreen(ChoiceDialog):
 
     def on_mount(self) -> None:
         self.query_one("#save", Button).focus()
-
-

@@ -41,8 +41,14 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
     # Starting anyway has no letter key: it takes Tab to the button and Enter (or a click), so that
     # it is never one stray key away.
 
-    def __init__(self, routine: Routine, exercises: dict[str, Exercise], reasons: tuple[GateReason, ...], *,
-                 allow_leave_out: bool = True) -> None:
+    def __init__(
+        self,
+        routine: Routine,
+        exercises: dict[str, Exercise],
+        reasons: tuple[GateReason, ...],
+        *,
+        allow_leave_out: bool = True,
+    ) -> None:
         super().__init__()
         self.routine, self.exercises, self.reasons = routine, exercises, reasons
         concerned = {i for r in reasons for i in r.exercise_ids}
@@ -55,8 +61,9 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
             yield Static(f"[b]Before {escape(self.routine.name)}[/b]", classes="dialog-question")
             with VerticalScroll(id="gate-reasons"):
                 for reason in self.reasons:
-                    yield Static(f"[b $warning]! {TITLES[reason.kind]}[/]\n{escape(reason.text)}",
-                                 classes="gate-reason")
+                    yield Static(
+                        f"[b $warning]! {TITLES[reason.kind]}[/]\n{escape(reason.text)}", classes="gate-reason"
+                    )
             yield Static("Starting anyway is your choice; it is noted with the session.", classes="dialog-hint")
             with Vertical(id="gate-choices"):
                 yield Button("Cancel (Esc)", id="cancel", variant="primary", compact=True)
@@ -68,8 +75,10 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
                 yield Button(label, id="checked-start", variant="error", compact=True)
 
     def allowed(self, choice: str) -> bool:
-        return not ((choice == GateChoice.ANSWER_AGAIN and not self.asks_again)
-                    or (choice == GateChoice.LEAVE_OUT and not self.can_leave_out))
+        return not (
+            (choice == GateChoice.ANSWER_AGAIN and not self.asks_again)
+            or (choice == GateChoice.LEAVE_OUT and not self.can_leave_out)
+        )
 
     def result(self, choice: str) -> GateChoice:
         return GateChoice(choice)

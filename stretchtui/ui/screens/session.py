@@ -111,8 +111,14 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         Binding("d,enter", "done", "Done", id="session-done"),
         Binding("r", "restart", "Restart step", id="session-restart", show=False),
         Binding("h", "hurts", "This hurts", id="session-hurts"),
-        Binding("i", "info", "Cautions and steps", id="session-info", show=False,
-                tooltip="The exercise's cautions and steps; the timer keeps running"),
+        Binding(
+            "i",
+            "info",
+            "Cautions and steps",
+            id="session-info",
+            show=False,
+            tooltip="The exercise's cautions and steps; the timer keeps running",
+        ),
         Binding("q,escape", "end", "End", id="session-end"),
     ]
 
@@ -134,10 +140,18 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
     shown_badge: var[SessionBadge | None] = var(None, init=False)
     shown_title: var[str | None] = var(None, init=False)  # the terminal's title (cue_title)
 
-    def __init__(self, routine: Routine, exercises: dict[str, Exercise], *, resume: SessionInfo | None = None,
-                 ask_pain: bool = True, stored_routine: bool = True,
-                 safety_confirmed: dict[str, Any] | None = None, conditions: frozenset[Condition] = frozenset(),
-                 hurt_recently: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        routine: Routine,
+        exercises: dict[str, Exercise],
+        *,
+        resume: SessionInfo | None = None,
+        ask_pain: bool = True,
+        stored_routine: bool = True,
+        safety_confirmed: dict[str, Any] | None = None,
+        conditions: frozenset[Condition] = frozenset(),
+        hurt_recently: frozenset[str] = frozenset(),
+    ) -> None:
         """`safety_confirmed`: what the person confirmed at the safety gate (StretchApp.open_session),
         stored with the session. `conditions` and `hurt_recently` keep "this hurts" from offering a
         move that does not suit the person or hurt lately (core.after_hurt)."""
@@ -156,12 +170,13 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         self.pain_before: int | None = resume.pain_before if resume else None
         self._ticker: Timer | None = None
         self._writer = OrderedWriter(
-            self._drain_writes, worth_retrying=lambda error: self.stretch_app.store.worth_retrying(error),
+            self._drain_writes,
+            worth_retrying=lambda error: self.stretch_app.store.worth_retrying(error),
             waiting=lambda waiting: self._from_thread(self._show_saving, waiting),
-            failed=lambda error: self._from_thread(self.stretch_app.report_failure, error))
+            failed=lambda error: self._from_thread(self.stretch_app.report_failure, error),
+        )
         self._finishing = False
         self._hold_finish = False
-
 
     # ------------------------------------------------------------------ layout
 
@@ -207,14 +222,23 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
                 self._begin(pain)
             else:
                 self.dismiss(None)  # nothing was written
-                self.app.notify("Not started. Rest in whatever position eases it, keep gently moving as you "
-                                "can, and seek advice if the pain does not settle.", title=f"Pain {pain}/10",
-                                severity="warning", timeout=12)
+                self.app.notify(
+                    "Not started. Rest in whatever position eases it, keep gently moving as you "
+                    "can, and seek advice if the pain does not settle.",
+                    title=f"Pain {pain}/10",
+                    severity="warning",
+                    timeout=12,
+                )
 
-        self.app.push_screen(ConfirmScreen(
-            f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
-            "on your back with knees bent, or on your side. Start anyway?", yes="Start anyway", no="Not now"),
-            chosen)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
+                "on your back with knees bent, or on your side. Start anyway?",
+                yes="Start anyway",
+                no="Not now",
+            ),
+            chosen,
+        )
 
     # ------------------------------------------------------------------ starting
 
@@ -230,8 +254,14 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         snapshot = {"timer": self.timer.snapshot(), "routine": routine_to_plain(self.routine)}
 
         def create() -> None:
-            info = store.start_session(routine_id, self.routine.name, planned, pain_before=pain_before,
-                                       resume_state=snapshot, safety_confirmed=self.safety_confirmed)
+            info = store.start_session(
+                routine_id,
+                self.routine.name,
+                planned,
+                pain_before=pain_before,
+                resume_state=snapshot,
+                safety_confirmed=self.safety_confirmed,
+            )
             self.session_id = info.id
 
         self._write(create)
@@ -296,8 +326,11 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         snapshot = {"timer": timer.snapshot(), "routine": routine_to_plain(self.routine)}
         active = timer.work_seconds
         record = event.record
-        self._write(lambda: self.stretch_app.store.record_step(
-            cast(int, self.session_id), record, active_seconds=active, resume_state=snapshot))
+        self._write(
+            lambda: self.stretch_app.store.record_step(
+                cast(int, self.session_id), record, active_seconds=active, resume_state=snapshot
+            )
+        )
 
     def _notify_desktop(self, heading: str, body: str) -> None:
         if self.stretch_app.settings["cue_notify"]:
@@ -323,7 +356,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
             pass
 
     def _show_saving(self, waiting: bool) -> None:
-        """"saving…" beside the phase while a write waits for the database (the label is gone
+        """ "saving…" beside the phase while a write waits for the database (the label is gone
         when the screen is closing)."""
         for label in self.query("#session-saving").results(Label):
             label.update("saving…" if waiting else "")
@@ -349,8 +382,9 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         if timer is None:
             return ""
         current = self._current_item()
-        return next((p.exercise_name for p in timer.phases[timer.index + 1:]
-                     if p.is_work and p.exercise_index > current), "")
+        return next(
+            (p.exercise_name for p in timer.phases[timer.index + 1 :] if p.is_work and p.exercise_index > current), ""
+        )
 
     def _refresh_display(self) -> None:
         """Show the timer: its phase (what to do, which keys work) and what counts in it."""
@@ -387,8 +421,10 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         phase = timer.phase
         if phase.kind is PhaseKind.REPS:
             big = str(timer.current_rep)
-            counts = (f"rep {timer.current_rep} of {timer.target_reps}\n"
-                      f"{phase.seconds_per_rep} s each · d when done · +/- a rep")
+            counts = (
+                f"rep {timer.current_rep} of {timer.target_reps}\n"
+                f"{phase.seconds_per_rep} s each · d when done · +/- a rep"
+            )
         else:
             big = clock_text(timer.remaining)
             counts = ""
@@ -417,7 +453,8 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
     def watch_shown_exercise(self, exercise: tuple[str, str]) -> None:
         name, side = exercise
         self.query_one("#session-exercise", Static).update(
-            Content.from_markup(f"[b]{escape(name)}[/b][$accent]{escape(side)}[/]"))
+            Content.from_markup(f"[b]{escape(name)}[/b][$accent]{escape(side)}[/]")
+        )
 
     def watch_shown_digits(self, big: str) -> None:
         self.query_one("#session-digits", Digits).update(big)
@@ -436,7 +473,8 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
 
     def watch_shown_next(self, next_name: str) -> None:
         self.query_one("#session-next-up", Static).update(
-            Content(f"Next: {next_name}" if next_name else "Last exercise"))
+            Content(f"Next: {next_name}" if next_name else "Last exercise")
+        )
 
     def watch_shown_done_seconds(self, done_seconds: int) -> None:
         total = max(1, self.timer.total_planned_seconds) if self.timer is not None else 1
@@ -556,11 +594,12 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
 
     @work(exclusive=True, group=DIALOG_GROUP)
     async def _ask_what_hurts(self, timer: SessionTimer, was_paused: bool) -> None:
-        """"This hurts": how much (Esc: it is fine, carry on), then, after noting it, a gentler
+        """ "This hurts": how much (Esc: it is fine, carry on), then, after noting it, a gentler
         move, a position that eases it, or ending for today (core.after_hurt)."""
         phase = timer.phase
-        pain = await self.app.push_screen_wait(PainScreen(f"How much does {phase.exercise_name} hurt?",
-                                                          "0-9, or t for 10. Esc: it's fine, carry on."))
+        pain = await self.app.push_screen_wait(
+            PainScreen(f"How much does {phase.exercise_name} hurt?", "0-9, or t for 10. Esc: it's fine, carry on.")
+        )
         if pain is None:
             if not was_paused:
                 self._control(timer.unpause)
@@ -572,8 +611,14 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         if hurt_exercise is not None:
             used = {p.exercise_id for p in timer.phases}
             hurt_here = {r.exercise_id for r in timer.records if r.outcome.value == "hurt"}
-            offer = offer_after_hurt(hurt_exercise, self.exercises.values(), exclude=used, pain=pain,
-                                     conditions=self.conditions, hurt_recently=self.hurt_recently | hurt_here)
+            offer = offer_after_hurt(
+                hurt_exercise,
+                self.exercises.values(),
+                exclude=used,
+                pain=pain,
+                conditions=self.conditions,
+                hurt_recently=self.hurt_recently | hurt_here,
+            )
         choice: str | None = None
         if offer is not None:
             choice = await self.app.push_screen_wait(AlternativeScreen(phase.exercise_name, offer))
@@ -639,7 +684,8 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
 
             def finish() -> None:
                 result["info"] = self.stretch_app.store.finish_session(
-                    cast(int, self.session_id), status, active_seconds=active, pain_after=pain_after)
+                    cast(int, self.session_id), status, active_seconds=active, pain_after=pain_after
+                )
                 summary = self.stretch_app.store.streak_summary(self.stretch_app.current_day())
                 result["streak"] = summary  # type: ignore[assignment]
 
@@ -647,8 +693,9 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
             self._after_writes(lambda: self._show_summary(result, wall))
 
         if ask_pain and self.pain_before is not None:
-            self.stretch_app.bring_forward(self, lambda: self.app.push_screen(
-                PainScreen("And your pain now, after the session?"), save))
+            self.stretch_app.bring_forward(
+                self, lambda: self.app.push_screen(PainScreen("And your pain now, after the session?"), save)
+            )
         else:
             save(None)
 

@@ -29,8 +29,10 @@ class PainScreen(Dialog[int | None]):
     """Ask for pain 0-10 with one key (0-9, t for 10); Enter or Esc skips."""
 
     BINDINGS = [
-        *(Binding(key, f"answer({value})", str(value), id=f"pain-{value}", show=False)
-          for key, value in PAIN_KEYS.items()),
+        *(
+            Binding(key, f"answer({value})", str(value), id=f"pain-{value}", show=False)
+            for key, value in PAIN_KEYS.items()
+        ),
         Binding("enter,escape", "answer(None)", "Skip", id="pain-skip"),
     ]
 
@@ -61,8 +63,10 @@ class EndSessionScreen(ChoiceDialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("End this session?", classes="dialog-question")
-            yield Static("Steps you finished are already saved. Discarding keeps them out of your streak "
-                         "and history.", classes="dialog-hint")
+            yield Static(
+                "Steps you finished are already saved. Discarding keeps them out of your streak and history.",
+                classes="dialog-hint",
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save as partial (s)", id="partial", variant="primary")
                 yield Button("Keep going (k)", id="keep")
@@ -92,14 +96,18 @@ class AlternativeScreen(ChoiceDialog):
         if offer.kind is OfferKind.GENTLER and offer.exercise is not None:
             question = f"{stopped} Try something gentler for the same area: [b]{escape(offer.exercise.name)}[/b]?"
         elif offer.kind is OfferKind.RELIEF and offer.exercise is not None:
-            question = (f"{stopped} Nothing gentler is left for that area. Rest in a position that often eases "
-                        f"the back: [b]{escape(offer.exercise.name)}[/b]?")
+            question = (
+                f"{stopped} Nothing gentler is left for that area. Rest in a position that often eases "
+                f"the back: [b]{escape(offer.exercise.name)}[/b]?"
+            )
         else:
             question = f"{stopped} {escape(offer.advice)}"
         with Vertical(classes="dialog"):
             yield Static(Content.from_markup(question), classes="dialog-question")
-            yield Static("If pain is sharp, spreading, or comes with numbness or tingling, stop for today.",
-                         classes="dialog-hint")
+            yield Static(
+                "If pain is sharp, spreading, or comes with numbness or tingling, stop for today.",
+                classes="dialog-hint",
+            )
             with Horizontal(classes="dialog-buttons"):
                 if offer.exercise is not None:
                     yield Button("Try it (g)", id="take", variant="primary")
@@ -149,15 +157,19 @@ class ResumeScreen(ChoiceDialog):
         if info.day != today:
             when = f"{day_label(info.day, today)} at {when}"
         progress = self.progress()
-        done = (f"{progress[0]} of {plural(progress[1], 'exercise')} done" if progress is not None
-                else f"{plural(self.steps_saved, 'step')} saved")
+        done = (
+            f"{progress[0]} of {plural(progress[1], 'exercise')} done"
+            if progress is not None
+            else f"{plural(self.steps_saved, 'step')} saved"
+        )
         return f"[b]{escape(info.routine_name)}[/b], started {when}, {done}"
 
     def compose(self) -> ComposeResult:
         today = cast("StretchApp", self.app).current_day()
         with Vertical(classes="dialog"):
-            yield Static(Content.from_markup(f"A session was interrupted: {self.describe(today)}."),
-                         classes="dialog-question")
+            yield Static(
+                Content.from_markup(f"A session was interrupted: {self.describe(today)}."), classes="dialog-question"
+            )
             yield Static("Resume where it stopped, or close it as a partial session.", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Resume (r)", id="resume", variant="primary")

@@ -19,8 +19,7 @@ from stretchtui.ui.widgets.exercise_detail import CAUTIONS_HEADING
 
 def cautions_markup(cautions: Sequence[str]) -> list[str]:
     """`! Stop if it hurts · take care` and a line per caution (markup; a `!` reads without colour)."""
-    return [f"[b $text-warning]! {escape(CAUTIONS_HEADING)}[/]",
-            *(f"[$foreground]• {escape(c)}[/]" for c in cautions)]
+    return [f"[b $text-warning]! {escape(CAUTIONS_HEADING)}[/]", *(f"[$foreground]• {escape(c)}[/]" for c in cautions)]
 
 
 def steps_content(steps: str, cautions: Sequence[str] = ()) -> Content:

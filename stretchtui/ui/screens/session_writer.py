@@ -27,8 +27,14 @@ class OrderedWriter:
     told when a write starts and stops waiting ("saving…"); `failed(error)` gets any other error
     (the session carries on, and says what was not saved)."""
 
-    def __init__(self, start_drain: Callable[[], object], *, worth_retrying: Callable[[BaseException], bool],
-                 waiting: Callable[[bool], None], failed: Callable[[BaseException], None]) -> None:
+    def __init__(
+        self,
+        start_drain: Callable[[], object],
+        *,
+        worth_retrying: Callable[[BaseException], bool],
+        waiting: Callable[[bool], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
         self._jobs: queue.SimpleQueue[Job] = queue.SimpleQueue()
         self._state = threading.Lock()  # guards `_draining` against a put racing the loop's end
         self._turn = threading.Lock()  # held while one write runs: two drain loops never overlap

@@ -24,8 +24,9 @@ from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.widgets.yes_no import TickBox
 from stretchtui.ui.workers import store_work
 
-CONDITIONS_HELP = ("Listed conditions keep unsuitable moves out of suggestions, and you are asked before "
-                   "starting one of them by hand.")
+CONDITIONS_HELP = (
+    "Listed conditions keep unsuitable moves out of suggestions, and you are asked before starting one of them by hand."
+)
 STATE_WORDS = {
     State.CLEAR: "clear",
     State.SOON: "a yes: see a doctor within days",
@@ -77,20 +78,31 @@ class SettingsScreen(StretchAppMixin, Screen):
                 for spec in ON_SCREEN:  # the model's defaults until the saved values are shown (load)
                     yield Label(spec.title, classes="setting-title")
                     if spec.key == "theme":  # the app's themes; the app saves the one chosen
-                        yield Select([(name, name) for name in sorted(self.app.available_themes)], id="theme",
-                                     allow_blank=False, value=self.app.theme, compact=True)
+                        yield Select(
+                            [(name, name) for name in sorted(self.app.available_themes)],
+                            id="theme",
+                            allow_blank=False,
+                            value=self.app.theme,
+                            compact=True,
+                        )
                     elif isinstance(spec.default, bool):
                         yield Switch(spec.default, id=spec.key)
                     else:
-                        yield Select([(_choice_label(spec.key, c), c) for c in spec.choices], id=spec.key,
-                                     allow_blank=False, value=spec.default, compact=True)
+                        yield Select(
+                            [(_choice_label(spec.key, c), c) for c in spec.choices],
+                            id=spec.key,
+                            allow_blank=False,
+                            value=spec.default,
+                            compact=True,
+                        )
                     yield Static(spec.help, classes="setting-help")
             yield Label("Health profile", id="health-title")
             yield Static(CONDITIONS_HELP, classes="setting-help", id="health-help")
             with Vertical(id="health-conditions"):
                 for condition in Condition:
-                    yield TickBox(label(condition), id=_condition_id(condition), classes="condition", compact=True,
-                                  disabled=True)  # enabled once the saved ones are shown
+                    yield TickBox(
+                        label(condition), id=_condition_id(condition), classes="condition", compact=True, disabled=True
+                    )  # enabled once the saved ones are shown
             with Horizontal(id="safety-answers"):
                 yield Static("…", id="safety-answered", markup=False)
                 yield Button("Answer the safety questions again (!)", id="ask-again", compact=True)

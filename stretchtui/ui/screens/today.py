@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual import on
@@ -64,8 +64,13 @@ class TodayScreen(StretchAppMixin, Screen):
         Binding("m", "cycle_minutes", "Minutes", id="today-minutes"),
         Binding("p", "cycle_place", "Place", id="today-place"),
         Binding("c", "check_in", "Check in", id="today-checkin"),
-        Binding("d", "mark_day", "Rest/flare…", id="today-mark-day",
-                tooltip="Mark today a rest or flare day, or take the mark away; what today holds"),
+        Binding(
+            "d",
+            "mark_day",
+            "Rest/flare…",
+            id="today-mark-day",
+            tooltip="Mark today a rest or flare day, or take the mark away; what today holds",
+        ),
         Binding("s", "start_routine", "Start routine…", id="today-start"),
         Binding("exclamation_mark", "safety", "Safety check", id="today-safety", key_display="!", show=False),
     ]
@@ -78,7 +83,6 @@ class TodayScreen(StretchAppMixin, Screen):
         super().__init__()
         self.data: TodayData | None = None
         self._asked_safety = False
-
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -94,8 +98,9 @@ class TodayScreen(StretchAppMixin, Screen):
 
     @staticmethod
     def _card(card_id: str, title: str) -> Static:
-        return Static(Content.from_markup("[b $accent]$title[/]  [$text-muted]…[/]", title=title), id=card_id,
-                      classes="card")
+        return Static(
+            Content.from_markup("[b $accent]$title[/]  [$text-muted]…[/]", title=title), id=card_id, classes="card"
+        )
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.reload)  # the layout first; the numbers come from a thread
@@ -126,18 +131,28 @@ class TodayScreen(StretchAppMixin, Screen):
         checkins = store.checkins(since=day)
         of_today = [c for c in checkins if c.day == day]
         latest = latest_by_region(of_today)
-        sitting = next((c.sitting_hours for c in reversed(checkins) if c.day == day and c.sitting_hours is not None),
-                       None)
+        sitting = next(
+            (c.sitting_hours for c in reversed(checkins) if c.day == day and c.sitting_hours is not None), None
+        )
         data = TodayData(
-            day=day, streak=store.streak_summary(day),
-            goal_routines=int(settings["goal_routines"]), goal_minutes=int(settings["goal_minutes"]),
+            day=day,
+            streak=store.streak_summary(day),
+            goal_routines=int(settings["goal_routines"]),
+            goal_minutes=int(settings["goal_minutes"]),
             minutes_today=(activity.completed_hold_seconds / 60) if activity else 0.0,
             routines_today=activity.completed_routines if activity else 0,
-            pains_today=tuple(p.describe() for p in latest.values()), sitting_today=sitting,
-            last_session=store.last_session(), tip=tip_of_the_day(store.tips(), day),
-            suggestion=suggest(request), exercises=dict(request.exercises), minutes=minutes, place=place,
+            pains_today=tuple(p.describe() for p in latest.values()),
+            sitting_today=sitting,
+            last_session=store.last_session(),
+            tip=tip_of_the_day(store.tips(), day),
+            suggestion=suggest(request),
+            exercises=dict(request.exercises),
+            minutes=minutes,
+            place=place,
             safety_answered=not request.safety.needs_asking,
-            latest_checkin=max(of_today, key=lambda c: c.at, default=None), mark=store.day_mark(day))
+            latest_checkin=max(of_today, key=lambda c: c.at, default=None),
+            mark=store.day_mark(day),
+        )
         post_if_current(self, self.Loaded(data))
 
     @on(Loaded)
@@ -162,31 +177,43 @@ class TodayScreen(StretchAppMixin, Screen):
 
             status = f"today: a {MARK_NOUNS[data.mark]} [$text-muted](d changes it)[/]"
         else:
-            status = (f"today: {data.routines_today} of {plural(data.goal_routines, 'routine')} or "
-                      f"{data.minutes_today:.0f} of {data.goal_minutes} min")
+            status = (
+                f"today: {data.routines_today} of {plural(data.goal_routines, 'routine')} or "
+                f"{data.minutes_today:.0f} of {data.goal_minutes} min"
+            )
         longest = ""
         if streak.longest and streak.longest_start and streak.longest_end:
             span = span_label(streak.longest_start, streak.longest_end, data.day, weekday=False)
             longest = f"\nLongest {streak.longest} d ({span})"
-        self.query_one("#today-streak", Static).update(Content.from_markup(
-            f"[b $accent]Streak[/]  [b]{streak.current}[/] {noun_for(streak.current, 'day')}\n{status}\n"
-            f"Habit strength {streak.strength:.0%}{longest}"))
+        self.query_one("#today-streak", Static).update(
+            Content.from_markup(
+                f"[b $accent]Streak[/]  [b]{streak.current}[/] {noun_for(streak.current, 'day')}\n{status}\n"
+                f"Habit strength {streak.strength:.0%}{longest}"
+            )
+        )
         pains = "\n".join(escape(p) for p in data.pains_today) or "[$text-muted]No check-in yet today.[/]"
         sitting = f"\n{format_sitting(data.sitting_today).capitalize()}" if data.sitting_today is not None else ""
-        self.query_one("#today-checkins", Static).update(Content.from_markup(
-            f"[b $accent]Check-in[/]  [$text-muted]c[/]\n{pains}{sitting}"))
+        self.query_one("#today-checkins", Static).update(
+            Content.from_markup(f"[b $accent]Check-in[/]  [$text-muted]c[/]\n{pains}{sitting}")
+        )
         last = data.last_session
         if last is None:
             text = "[b $accent]Last session[/]\n[$text-muted]None yet. Press s to start a routine.[/]"
         else:
-            pain = (f" · pain {last.pain_before} → {last.pain_after}"
-                    if last.pain_before is not None and last.pain_after is not None else "")
-            text = (f"[b $accent]Last session[/]  {escape(last.routine_name)} · {day_label(last.day, data.day)} · "
-                    f"{format_duration(int(last.active_seconds))} of work · {last.status.value}{pain}")
+            pain = (
+                f" · pain {last.pain_before} → {last.pain_after}"
+                if last.pain_before is not None and last.pain_after is not None
+                else ""
+            )
+            text = (
+                f"[b $accent]Last session[/]  {escape(last.routine_name)} · {day_label(last.day, data.day)} · "
+                f"{format_duration(int(last.active_seconds))} of work · {last.status.value}{pain}"
+            )
         self.query_one("#today-last", Static).update(Content.from_markup(text))
         tip = data.tip
-        self.query_one("#today-tip", Static).update(Content.from_markup(
-            f"[b $accent]Tip[/]  {escape(tip.text)}" if tip else ""))
+        self.query_one("#today-tip", Static).update(
+            Content.from_markup(f"[b $accent]Tip[/]  {escape(tip.text)}" if tip else "")
+        )
 
     def _show_suggestion(self, data: TodayData) -> None:
         from stretchtui.core.model import format_duration
@@ -196,8 +223,11 @@ class TodayScreen(StretchAppMixin, Screen):
         lines = [head]
         if result.routine is not None:
             total = format_duration(result.routine.duration_seconds(data.exercises))
-            names = ", ".join(escape(data.exercises[i.exercise_id].name) for i in result.routine.items
-                              if i.exercise_id in data.exercises)
+            names = ", ".join(
+                escape(data.exercises[i.exercise_id].name)
+                for i in result.routine.items
+                if i.exercise_id in data.exercises
+            )
             lines.append(f"[b]{total}[/b]: {names}   [$text-muted]⏎ start[/]")
         else:
             colour = "$error" if result.blocked else "$warning"
@@ -226,7 +256,8 @@ class TodayScreen(StretchAppMixin, Screen):
         spec, current = BY_KEY[key], self.stretch_app.settings[key]
         choices = spec.choices
         self.stretch_app.save_setting(
-            key, choices[(choices.index(current) + 1) % len(choices)] if current in choices else spec.default)
+            key, choices[(choices.index(current) + 1) % len(choices)] if current in choices else spec.default
+        )
 
     def action_safety(self) -> None:
         self.stretch_app.ask_safety_questions()

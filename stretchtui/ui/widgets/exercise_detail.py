@@ -16,8 +16,10 @@ CAUTIONS_HEADING = "Stop if it hurts · take care"
 
 def not_advised_lines(ex: Exercise, conditions: frozenset[Condition]) -> list[str]:
     """`⚠ Not advised with pregnancy: <reason>` (markup), one per listed condition it does not suit."""
-    return [f"[b $text-warning]⚠ Not advised with {escape(label(condition).lower())}:[/] {escape(reason)}"
-            for condition, reason in ex.avoid_reasons(conditions)]
+    return [
+        f"[b $text-warning]⚠ Not advised with {escape(label(condition).lower())}:[/] {escape(reason)}"
+        for condition, reason in ex.avoid_reasons(conditions)
+    ]
 
 
 def describe_exercise(ex: Exercise, usage: str, conditions: frozenset[Condition] = frozenset()) -> str:

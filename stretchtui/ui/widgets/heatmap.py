@@ -38,8 +38,14 @@ class Heatmap(Widget, can_focus=True):
         Binding("up", "move(-1)", "The day before", id="heatmap-day-before", show=False),
         Binding("down", "move(1)", "The day after", id="heatmap-day-after", show=False),
         Binding("end", "to_today", "Today", id="heatmap-today", show=False),
-        Binding("enter", "open_day", "Open day", id="heatmap-open", key_display="⏎",
-                tooltip="The day's sessions and check-ins, and its rest or flare mark"),
+        Binding(
+            "enter",
+            "open_day",
+            "Open day",
+            id="heatmap-open",
+            key_display="⏎",
+            tooltip="The day's sessions and check-ins, and its rest or flare mark",
+        ),
     ]
 
     @dataclass
@@ -74,8 +80,12 @@ class Heatmap(Widget, can_focus=True):
         self.refresh_bindings()
 
     def render(self) -> Content:
-        lines = [Content(""), Content.from_markup(
-            f"[b $accent]{plural(self.weeks, 'week')}[/]  darker = more minutes · r rest · f flare")]
+        lines = [
+            Content(""),
+            Content.from_markup(
+                f"[b $accent]{plural(self.weeks, 'week')}[/]  darker = more minutes · r rest · f flare"
+            ),
+        ]
         if self.today is None:
             return Content("\n").join(lines)
         rows = heatmap_rows(self.minutes, self.marks, self.today, self.weeks, self.goal)
@@ -84,9 +94,9 @@ class Heatmap(Widget, can_focus=True):
             cursor_row = self.cursor.weekday()
             cursor_column = (week_start(self.cursor) - self.first_day).days // 7
         look = "reverse" if self.has_focus else "underline"
-        for weekday, (name, row) in enumerate(zip(WEEKDAYS, rows)):
+        for weekday, (name, row) in enumerate(zip(WEEKDAYS, rows, strict=False)):
             if weekday == cursor_row:
-                cells = Content.assemble(row[:cursor_column], (row[cursor_column], look), row[cursor_column + 1:])
+                cells = Content.assemble(row[:cursor_column], (row[cursor_column], look), row[cursor_column + 1 :])
             else:
                 cells = Content(row)
             lines.append(Content.assemble(f"{name} ", cells))
@@ -101,8 +111,9 @@ class Heatmap(Widget, can_focus=True):
         what = [f"{minutes:.0f} min" if minutes else "no stretching"]
         if day in self.marks and not minutes:
             what.append(MARK_WORDS[self.marks[day]])
-        return Content.from_markup("[b]$day[/b] · $what  [$text-muted]⏎ opens the day[/]",
-                                   day=day_label(day, self.today), what=", ".join(what))
+        return Content.from_markup(
+            "[b]$day[/b] · $what  [$text-muted]⏎ opens the day[/]", day=day_label(day, self.today), what=", ".join(what)
+        )
 
     def on_focus(self) -> None:
         self.refresh()

@@ -22,8 +22,11 @@ def key_label(shown_key: str, description: str, look: str = "", *, padded: bool 
     """` m Minutes `: the key in the key colour, then what it does (as Textual's Footer draws it;
     `padded=False`: `^p palette `, as its command palette key); `look` styles the whole label.
     Cached: the bar is drawn again on every change of focus, from the same few labels."""
-    markup = ("[b $footer-key-foreground] $key [/]$description " if padded
-              else "[b $footer-key-foreground]$key[/] $description ")
+    markup = (
+        "[b $footer-key-foreground] $key [/]$description "
+        if padded
+        else "[b $footer-key-foreground]$key[/] $description "
+    )
     label = Content.from_markup(markup, key=shown_key, description=description)
     return label.stylize(look) if look else label
 
@@ -70,8 +73,12 @@ class KeyBar(Widget, can_focus=False):
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if binding.show and binding.action not in shown:
-                shown[binding.action] = (binding.key, self.app.get_key_display(binding), binding.description,
-                                         active.enabled)
+                shown[binding.action] = (
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    active.enabled,
+                )
         return list(shown.values())
 
     def palette_key(self) -> tuple[str, str] | None:
@@ -92,8 +99,10 @@ class KeyBar(Widget, can_focus=False):
         palette = self.palette_key()
         width = self.size.width
         for padded in (True, False):
-            labels = [(key, self._label(key, shown, description, enabled, padded=padded), enabled)
-                      for key, shown, description, enabled in keys]
+            labels = [
+                (key, self._label(key, shown, description, enabled, padded=padded), enabled)
+                for key, shown, description, enabled in keys
+            ]
             used = sum(label.cell_length for _, label, _ in labels)
             if used <= width:
                 break

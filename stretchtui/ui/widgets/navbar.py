@@ -22,10 +22,12 @@ class SessionBadge:
     def variants(self) -> tuple[str, ...]:
         """Its texts, longest first: the bar uses the longest that fits."""
         paused = " · paused" if self.paused else ""
-        return (f" ● Session: {self.name} · {self.what}{paused} · {RETURN_KEY} returns to it ",
-                f" ● Session {self.what}{paused} · {RETURN_KEY} returns ",
-                f" ● {'paused' if self.paused else self.what} · {RETURN_KEY} back ",
-                f" ● {RETURN_KEY} back ")
+        return (
+            f" ● Session: {self.name} · {self.what}{paused} · {RETURN_KEY} returns to it ",
+            f" ● Session {self.what}{paused} · {RETURN_KEY} returns ",
+            f" ● {'paused' if self.paused else self.what} · {RETURN_KEY} back ",
+            f" ● {RETURN_KEY} back ",
+        )
 
 
 class NavBar(Static):
@@ -85,8 +87,9 @@ class NavBar(Static):
         if badge is not None:
             room = self.size.width - screens.cell_length - 1
             text = next((v for v in badge.variants() if len(v) <= room), badge.variants()[-1])
-            head = Content.from_markup("[b $text-warning on $warning 15%][@click=app.return_to_session]$label[/][/] ",
-                                       label=text)
+            head = Content.from_markup(
+                "[b $text-warning on $warning 15%][@click=app.return_to_session]$label[/][/] ", label=text
+            )
         else:
             head = Content.from_markup(" [b $accent]stretchtui[/] ")
         line = head + screens

@@ -48,8 +48,12 @@ class PainRow(Widget, can_focus=True):
             return Content.from_markup(f"{label} [$text-muted]{'·' * 10}  –  not noted[/]")
         colour = "$success" if self.pain <= 3 else "$warning" if self.pain <= 6 else "$error"
         bar = "■" * self.pain + "□" * (10 - self.pain)
-        sides = " ".join(f"[b $accent underline]{SIDE_NAMES[side]}[/]" if side == self.side
-                         else f"[$text-muted]{SIDE_NAMES[side]}[/]" for side in SIDES)
+        sides = " ".join(
+            f"[b $accent underline]{SIDE_NAMES[side]}[/]"
+            if side == self.side
+            else f"[$text-muted]{SIDE_NAMES[side]}[/]"
+            for side in SIDES
+        )
         return Content.from_markup(f"{label} [{colour}]{bar}[/] {self.pain:>2}  [$text-muted]side:[/] {sides}")
 
     def action_set_pain(self, value: int | None) -> None:

@@ -62,8 +62,9 @@ class YesNo(Widget, can_focus=True):
         def control(self) -> YesNo:
             return self.yes_no
 
-    def __init__(self, question: str, answer: bool | None = None, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, question: str, answer: bool | None = None, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.question = question
         self.set_reactive(YesNo.answer, answer)
