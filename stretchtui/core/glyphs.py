@@ -99,10 +99,10 @@ def escape_unencodable(error: UnicodeError) -> tuple[str, int]:
 
 ESCAPE_ERRORS = "stretchtui-escape"  # the name escape_unencodable is registered under (codecs.register_error)
 
-_HEAT_TABLES: dict[Glyphs, dict[int, str]] = {}
+_HEAT_TABLES: dict[Glyphs, dict[int, int]] = {}
 
 
-def _heat_table(glyphs: Glyphs) -> dict[int, str]:
+def _heat_table(glyphs: Glyphs) -> dict[int, int]:
     if glyphs not in _HEAT_TABLES:
         _HEAT_TABLES[glyphs] = str.maketrans(UNICODE.shades + UNICODE.no_activity, glyphs.shades + glyphs.no_activity)
     return _HEAT_TABLES[glyphs]

@@ -137,20 +137,28 @@ def _phrase(key: str, item: object, file: str, where: str) -> Phrase:
     def bad(message: str) -> SeedError:
         return SeedError(file, key, where, message)
 
+    given_words: object
+    given_unless: object
+    within: object
     if isinstance(item, str):
-        kind, words, unless, within = "", item, "", None
+        kind, given_words, given_unless, within = "", item, "", None
     elif (
         isinstance(item, dict)
         and len(item.keys() & {"all", "seq"}) == 1
         and item.keys() <= {"all", "seq", "within", "unless"}
     ):
         kind = "all" if "all" in item else "seq"
-        words, unless, within = _joined(item[kind]), _joined(item.get("unless", "")), item.get("within", WITHIN)
+        given_words, given_unless = _joined(item[kind]), _joined(item.get("unless", ""))
+        within = item.get("within", WITHIN)
     else:
         raise bad(f'expected "words" or {{ all|seq = "words", within = N, unless = "words" }}, not {shown(item)}')
-    for part, text in (("words", words), ("unless", unless)):
+
+    def checked(part: str, text: object) -> str:
         if not isinstance(text, str) or not (text or part == "unless") or not _WORDS.fullmatch(" ".join(text.split())):
             raise bad(f"{part}: {shown(text)} is not words like a|b|c*: lowercase letters or digits, no apostrophes")
+        return text
+
+    words, unless = checked("words", given_words), checked("unless", given_unless)
     slots = tuple(frozenset(word.split("|")) for word in words.split())
     within = len(slots) if within is None else within
     if isinstance(within, bool) or not isinstance(within, int) or not len(slots) <= within <= 20:

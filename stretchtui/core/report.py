@@ -22,9 +22,9 @@ from stretchtui.core.errors import FieldError
 from stretchtui.core.glyphs import UNICODE, Glyphs
 from stretchtui.core.history import SHADES, day_marks, heatmap_rows, week_start
 from stretchtui.core.instants import week_label
-from stretchtui.core.model import plural
 from stretchtui.core.plain_text import printable
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
+from stretchtui.core.vocabulary import plural
 
 # ---------------------------------------------------------------------- weeks
 

@@ -17,7 +17,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 DAILY = "daily"  # the automatic backup at the first launch of a day; the only kind that is pruned
 MANUAL = "manual"  # `stretchtui backup`
@@ -93,7 +96,7 @@ def is_suspect(name: BackupName, now: datetime) -> bool:
     return name.made_at > now.astimezone(UTC)
 
 
-Key = TypeVar("Key")
+Key = TypeVar("Key", bound="SupportsRichComparison")  # sorted: the later key wins within a day
 
 
 def backups_to_keep(

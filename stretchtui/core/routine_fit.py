@@ -53,15 +53,19 @@ def _item(exercise: Exercise, rng: DoseRange, value: int) -> RoutineItem:
     return RoutineItem(exercise.id, hold_seconds=value, reps=0)
 
 
-def built_routine(picks: list[Pick], rid: str = "", **fields: object) -> Routine:
+def built_routine(
+    picks: list[Pick], rid: str = "", *, name: str, description: str = "", sources: tuple[str, ...] = ()
+) -> Routine:
     """Built in, so not editable in place: the UI duplicates it to keep a changed copy."""
     return Routine(
         id=rid,
+        name=name,
         items=tuple(_item(*p) for p in picks),
+        description=description,
         rest_between_seconds=REST_BETWEEN_SECONDS,
+        sources=sources,
         origin=Origin.SEED,
-        **fields,
-    )  # type: ignore[arg-type]
+    )
 
 
 def fit(

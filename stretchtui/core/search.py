@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from stretchtui.core.model import Area, Equipment, Exercise, Kind, Position
+from stretchtui.core.model import Exercise
+from stretchtui.core.vocabulary import Area, Equipment, Kind, Position
 
 _NOT_A_WORD = re.compile(r"[^\w]+")
 

@@ -59,4 +59,5 @@ def routine_to_plain(routine: Routine) -> dict[str, Any]:
 
 
 def routine_from_plain(data: dict[str, Any]) -> Routine:
-    return from_trusted(Routine, {"id": "", **data})
+    routine: Routine = from_trusted(Routine, {"id": "", **data})
+    return routine

@@ -71,7 +71,7 @@ def _answered_at(value: Any, where: str) -> str:
     from stretchtui.core import instants
 
     instants.parse_instant(value, where)  # the one rule, so store.safety can always read it
-    return value
+    return str(value)  # text: parse_instant refuses anything else
 
 
 def _conditions(value: Any, where: str) -> list[str]:

@@ -30,11 +30,10 @@ from stretchtui.core.model import (  # noqa: F401  (the limits, as the forms and
     SLUG_PATTERN,
     Dose,
     Exercise,
-    Origin,
     Routine,
     RoutineItem,
-    plural,
 )
+from stretchtui.core.vocabulary import Origin, plural
 
 SLUG = re.compile(SLUG_PATTERN)
 
@@ -105,12 +104,12 @@ def text(value: Any, field: str, *, required: bool = True, limit: int = MAX_TEXT
         value = ""
     if not isinstance(value, str):
         raise FieldError(field, f"must be text, not {type(value).__name__}")
-    value = plain_text.check(value.strip(), field)  # the one text rule: no control characters
-    if required and not value:
+    checked = plain_text.check(value.strip(), field)  # the one text rule: no control characters
+    if required and not checked:
         raise FieldError(field, "must not be empty")
-    if len(value) > limit:
-        raise FieldError(field, f"is {len(value)} characters long; the limit is {limit}")
-    return value
+    if len(checked) > limit:
+        raise FieldError(field, f"is {len(checked)} characters long; the limit is {limit}")
+    return checked
 
 
 def text_list(
@@ -224,8 +223,11 @@ def _record(cls: type[T], data: Any, where: str, context: _Context, fixed: Mappi
     if not isinstance(data, Mapping):
         raise FieldError(where, getattr(cls, "TABLE_HINT", "must be a table"))
     prefix = f"{where}." if where else ""
+    record_type: type = cls
     fields = [
-        spec for spec in records.specs(cls) if spec.name not in getattr(cls, "LOCAL", ()) and spec.name not in fixed
+        spec
+        for spec in records.specs(record_type)
+        if spec.name not in getattr(cls, "LOCAL", ()) and spec.name not in fixed
     ]
     unknown(data, {spec.file_name for spec in fields}, where)
     check = _Collect()
@@ -258,13 +260,15 @@ def _value(spec: records.Spec, value: Any, path: str, context: _Context) -> Any:
         required = bool(kind.min_length) or (context.seed and extra.get("seeded") == "required")
         return text(value, path, required=required, limit=kind.max_length or MAX_TEXT)
     if isinstance(kind, mi.IntType):
+        assert kind.ge is not None and kind.le is not None, "every whole-number field declares its range"
         return integer(value, path, kind.ge, kind.le, extra.get("unit", ""))
     if isinstance(kind, mi.BoolType):
         return boolean(value, path)
     if isinstance(kind, mi.EnumType):
+        assert issubclass(kind.cls, StrEnum), "the records' vocabularies are StrEnums"
         return choice(value, kind.cls, path)
     if isinstance(kind, mi.DataclassType):
-        record = _record(kind.cls, value, path, context.inner(spec.name), {})
+        record: object = _record(kind.cls, value, path, context.inner(spec.name), {})
         return dose_has_work(record, path) if isinstance(record, Dose) else record
     if records.is_pairs(kind):
         enum, reason = kind.item_type.item_types

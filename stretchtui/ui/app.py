@@ -44,10 +44,11 @@ from stretchtui.ui.workers import failed, store_work
 
 if TYPE_CHECKING:
     from stretchtui.core.clock import Clock
-    from stretchtui.core.model import Condition, Exercise, Routine
+    from stretchtui.core.model import Exercise, Routine
     from stretchtui.core.ports import StorePort
     from stretchtui.core.safety import GateReason
     from stretchtui.core.sessions import SessionInfo
+    from stretchtui.core.vocabulary import Condition
 
 
 def _current_directory() -> list[Path]:

@@ -20,13 +20,15 @@ from stretchtui.core import validation
 from stretchtui.core.errors import FieldError, UserError
 from stretchtui.core.model import (
     DEFAULT_REST_BETWEEN_SECONDS,
+    MAX_NAME,
+    MAX_REST,
+    SECONDS,
     Exercise,
-    Origin,
     Routine,
     RoutineItem,
     format_duration,
-    plural,
 )
+from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.screens.dialogs import PickScreen
 from stretchtui.ui.screens.form import FieldMessage, Form
@@ -154,9 +156,7 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
         checks = (
             (
                 "name",
-                lambda: validation.text(
-                    self.query_one("#routine-name", Input).value, "name", limit=validation.MAX_NAME
-                ),
+                lambda: validation.text(self.query_one("#routine-name", Input).value, "name", limit=MAX_NAME),
             ),
             (
                 "rest_between_seconds",
@@ -164,8 +164,8 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
                     self.query_one("#rest-between", Input).value,
                     "rest_between_seconds",
                     0,
-                    validation.MAX_REST,
-                    validation.SECONDS,
+                    MAX_REST,
+                    SECONDS,
                 ),
             ),
         )

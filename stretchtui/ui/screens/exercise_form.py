@@ -15,7 +15,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
-from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Sides, label
+from stretchtui.core.model import Exercise
+from stretchtui.core.vocabulary import Area, Equipment, Kind, Origin, Position, Sides, label
 from stretchtui.ui.screens.base import Dialog
 from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_block, field_row
 

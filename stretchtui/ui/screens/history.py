@@ -28,9 +28,10 @@ from stretchtui.core.checkins import REGION_LABELS, Checkin
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
-from stretchtui.core.model import format_duration, format_sitting, plural
+from stretchtui.core.model import format_duration, format_sitting
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
+from stretchtui.core.vocabulary import plural
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.widgets.heatmap import Heatmap
 from stretchtui.ui.widgets.keybar import KeyBar

@@ -14,7 +14,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
-from stretchtui.core.model import Exercise, RoutineItem, Sides, label
+from stretchtui.core.model import Exercise, RoutineItem
+from stretchtui.core.vocabulary import Sides, label
 from stretchtui.ui.screens.base import Dialog
 from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_row
 

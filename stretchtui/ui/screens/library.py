@@ -16,9 +16,9 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.model import Area, Equipment, Exercise, Kind, Origin, Position, Routine, RoutineItem, label, plural
+from stretchtui.core.model import Exercise, Routine, RoutineItem
 from stretchtui.core.search import LibraryFilter
-from stretchtui.core.vocabulary import Condition
+from stretchtui.core.vocabulary import Area, Condition, Equipment, Kind, Origin, Position, label, plural
 from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.screens.dialogs import ConfirmScreen, NoticeScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm

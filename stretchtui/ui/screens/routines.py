@@ -14,7 +14,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.model import Exercise, Origin, Routine, format_duration, plural
+from stretchtui.core.model import Exercise, Routine, format_duration
+from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.screens.builder import RoutineBuilder
 from stretchtui.ui.screens.dialogs import ConfirmScreen

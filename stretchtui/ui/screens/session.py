@@ -27,7 +27,7 @@ from textual.widgets import Digits, Label, Static
 
 from stretchtui.core import cues
 from stretchtui.core.after_hurt import offer_after_hurt
-from stretchtui.core.model import Condition, Exercise, Kind, Routine, plural
+from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import (
@@ -42,6 +42,7 @@ from stretchtui.core.timer import (
     SwitchSide,
     build_phases,
 )
+from stretchtui.core.vocabulary import Condition, Kind, plural
 from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen
 from stretchtui.ui.screens.session_info import ExerciseInfoScreen, steps_content

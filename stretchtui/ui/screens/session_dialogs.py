@@ -15,8 +15,9 @@ from textual.widgets import Button, Static
 
 from stretchtui.core.after_hurt import HurtOffer, OfferKind
 from stretchtui.core.days import day_label, time_label
-from stretchtui.core.model import Exercise, format_duration, plural
+from stretchtui.core.model import Exercise, format_duration
 from stretchtui.core.sessions import SessionInfo
+from stretchtui.core.vocabulary import plural
 from stretchtui.ui.screens.base import ChoiceDialog, Dialog
 
 if TYPE_CHECKING:

@@ -158,7 +158,8 @@ class TodayScreen(StretchAppMixin, Screen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         from stretchtui.core.days import day_label, span_label
-        from stretchtui.core.model import format_duration, format_sitting, noun_for, plural
+        from stretchtui.core.model import format_duration, format_sitting
+        from stretchtui.core.vocabulary import noun_for, plural
 
         first_load = self.data is None
         self.data = data = message.data

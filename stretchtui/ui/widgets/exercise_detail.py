@@ -8,7 +8,8 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from stretchtui.core.model import INTENSITY_NAMES, Condition, Exercise, format_duration, label
+from stretchtui.core.model import INTENSITY_NAMES, Exercise, format_duration
+from stretchtui.core.vocabulary import Condition, label
 
 CAUTIONS_HEADING = "Stop if it hurts · take care"
 """Above an exercise's cautions, here and in a session."""

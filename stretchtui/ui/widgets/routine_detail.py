@@ -8,7 +8,8 @@ from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from stretchtui.core.model import Exercise, Routine, format_duration, label, plural
+from stretchtui.core.model import Exercise, Routine, format_duration
+from stretchtui.core.vocabulary import label, plural
 
 
 def describe_routine(routine: Routine, exercises: dict[str, Exercise]) -> str:
