@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from stretchtui.core.errors import UserError
+from stretchtui.core.errors import FieldError, UserError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from stretchtui.store.store import Store
 
 
@@ -27,6 +29,7 @@ class Parser(argparse.ArgumentParser):
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         action = super().add_argument(*args, **kwargs)
         if action.nargs != 0:  # it takes values: check each before its own conversion
+            assert not isinstance(action.type, str), "a `type` here is a conversion, not a registered name"
             action.type = plain_argument(action.type)
         return action
 
@@ -36,14 +39,14 @@ class Parser(argparse.ArgumentParser):
         raise CliError(printable(message))  # argparse quotes arguments raw ("unrecognized arguments")
 
 
-def day_argument(text: str):  # -> date
+def day_argument(text: str) -> date:
     """argparse `type` for a day typed by hand (YYYY-MM-DD), inside the window of core.instants.
     Whether it may be later than today is the command's to say (it needs the store's day start)."""
     from stretchtui.core.instants import parse_day
 
     try:
         return parse_day(text, "")
-    except UserError as error:
+    except FieldError as error:
         raise argparse.ArgumentTypeError(error.message) from None
 
 

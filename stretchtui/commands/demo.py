@@ -11,12 +11,17 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stretchtui.commands.common import CliError, Parser
 from stretchtui.commands.registry import Command
 from stretchtui.core.errors import UserError
 from stretchtui.core.glyphs import glyphs_for
 from stretchtui.core.vocabulary import plural
+
+if TYPE_CHECKING:
+    from stretchtui.core.clock import Clock
+    from stretchtui.store.store import Store
 
 DEMO_FILE_NAME = "stretchtui-demo.db"
 
@@ -79,7 +84,7 @@ def run_demo(args: argparse.Namespace, clock) -> int:
     return code
 
 
-def write_demo(path: Path, clock, *, years: int, seed: int):  # -> (Store, list[str]); lazy imports
+def write_demo(path: Path, clock: Clock, *, years: int, seed: int) -> tuple[Store, list[str]]:
     """Create the database at `path` and import `years` of demo history into it; returns the
     open store and the importer's summary lines. Shared by the command, the screenshots and
     the benchmark."""

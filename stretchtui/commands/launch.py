@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from functools import partial
+from typing import TYPE_CHECKING
 
 from stretchtui.commands.common import (
     Parser,
@@ -18,6 +19,9 @@ from stretchtui.commands.common import (
 )
 from stretchtui.commands.registry import Command
 from stretchtui.store.location import resolve_db_path
+
+if TYPE_CHECKING:
+    from stretchtui.store.store import Store
 
 
 def launch_app(args: argparse.Namespace, **options) -> int:
@@ -44,7 +48,7 @@ def launch_app(args: argparse.Namespace, **options) -> int:
         return run_app(_offer_restore(error, args), **options)
 
 
-def open_app_store(args: argparse.Namespace):  # -> Store; typed loosely to keep the import lazy
+def open_app_store(args: argparse.Namespace) -> Store:
     """Open the store for the app. A damaged database is refused before anything writes to it; on a
     terminal the user is asked whether to restore the latest good backup, and the app starts on it."""
     from stretchtui.store.maintenance import DatabaseDamaged

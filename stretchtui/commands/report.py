@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import IO
 
 from stretchtui.commands.common import Parser, opened_store
 from stretchtui.commands.registry import Command
@@ -52,7 +53,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         sys.stdout.write(_for_stdout(RENDERERS[args.format], report, args.format))
         return 0
     text = RENDERERS[args.format](report)  # a file is UTF-8 (store.files.write_private), so Unicode
-    write_output_file(target, database, lambda handle: handle.write(text), force=args.force)
+
+    def write(handle: IO[str]) -> None:
+        handle.write(text)
+
+    write_output_file(target, database, write, force=args.force)
     print(f"Wrote the report for {report.label} to {target}.")
     return 0
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from stretchtui.commands.common import CliError, Parser, on_terminal, opened_store, print_json
 from stretchtui.commands.registry import Command
 from stretchtui.store.location import resolve_db_path
+
+if TYPE_CHECKING:
+    from stretchtui.core.safety import SafetyCheck
 
 NONE = "none"
 ATTEMPTS = 2
@@ -102,7 +106,7 @@ def cmd_safety(args: argparse.Namespace) -> int:
     return _show(args, check, how_to=False)
 
 
-def current_check(args: argparse.Namespace):  # -> core.safety.SafetyCheck
+def current_check(args: argparse.Namespace) -> SafetyCheck:
     """The safety check as stored; with no database yet, the never-answered one (no file created)."""
     from stretchtui.core.safety import SafetyCheck
 

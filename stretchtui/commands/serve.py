@@ -59,7 +59,7 @@ def host_is_loopback(host: str) -> bool:
     if not HOST_NAME.fullmatch(host):
         raise CliError(f"--host: {host!r} is not an IP address or a host name")
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
     except socket.gaierror:
         raise CliError(f"--host: {host!r} does not resolve to an address on this machine") from None
     return all(ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses)

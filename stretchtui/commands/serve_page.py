@@ -222,7 +222,7 @@ class GuardedServer(Server):
         app.on_shutdown.append(self.on_shutdown)
         return app
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         host = request.headers["Host"]  # checked by check_request; the browser may know us by another
         websocket_url = f"ws://{host}/ws"  # address (a tunnel's port), so the page points back at that
         context = {
@@ -230,9 +230,11 @@ class GuardedServer(Server):
             "app_websocket_url": websocket_url,
         }
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
+        named = split_host(host)
+        assert named is not None, "check_request refused any other Host"
         response.set_cookie(
-            cookie_name(split_host(host)[1]),
-            self.token,  # type: ignore[index]
+            cookie_name(named[1]),
+            self.token,
             path="/",
             httponly=True,
             samesite="Strict",

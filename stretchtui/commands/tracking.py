@@ -18,7 +18,7 @@ from stretchtui.commands.common import (
     refuse_unknown_routine_before_creating,
 )
 from stretchtui.commands.registry import Command
-from stretchtui.core.errors import UserError
+from stretchtui.core.errors import FieldError
 from stretchtui.store.location import resolve_db_path
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _pain(text: str) -> int:
 
     try:
         return pain_value(text)
-    except UserError as error:
+    except FieldError as error:
         raise argparse.ArgumentTypeError(error.message) from None
 
 
@@ -42,7 +42,7 @@ def _region(text: str) -> Region:
 
     try:
         return region_value(text)
-    except UserError as error:
+    except FieldError as error:
         raise argparse.ArgumentTypeError(error.message) from None
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from msgspec import Meta
 
 from stretchtui.core.vocabulary import (  # noqa: F401  (re-exported: the vocabulary of these records)
@@ -228,7 +230,7 @@ class Routine:
         override = self.items[index].rest_after_seconds
         return self.rest_between_seconds if override is None else override
 
-    def duration_seconds(self, exercises: dict[str, Exercise]) -> int:
+    def duration_seconds(self, exercises: Mapping[str, Exercise]) -> int:
         """Estimated total time: every item's dose plus the rests between items."""
         total = 0
         for index, item in enumerate(self.items):
