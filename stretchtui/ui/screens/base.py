@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.screen import ModalScreen
 from textual.worker import Worker
@@ -10,6 +10,7 @@ from textual.worker import Worker
 from stretchtui.ui.workers import failed
 
 if TYPE_CHECKING:
+    from textual._path import CSSPathType  # the type Screen.CSS_PATH is declared with
     from textual.widgets import Button
 
     from stretchtui.ui.app import StretchApp
@@ -41,7 +42,7 @@ class Dialog(ModalScreen[ResultType]):
     """A stretchtui dialog: centred over the screen below, styled by dialogs.tcss (which is read
     when the first dialog opens, not before the first frame)."""
 
-    CSS_PATH = "dialogs.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = "dialogs.tcss"
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # buttons stack on a narrow terminal
 
 

@@ -182,7 +182,7 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
         """The list's cells: a rest between exercises that is not a number shows as "?"."""
         draft = self.draft()
         rest_unknown = self.typed_rest() is None
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for index, item in enumerate(self.items):
             exercise = self.exercises.get(item.exercise_id)
             if exercise is None:

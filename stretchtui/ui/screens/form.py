@@ -117,7 +117,15 @@ def dose_line(dose: Dose) -> str:
     return f"{about}."
 
 
-class Form:
+if TYPE_CHECKING:  # to the type checker, the Screen (or Dialog) this is mixed into
+    from textual.screen import Screen
+
+    _FormBase = Screen[Any]
+else:
+    _FormBase = object
+
+
+class Form(_FormBase):
     """Mixed into a form's screen, before its Screen or Dialog class. A form names its fields'
     problems in `field_errors` and calls `ready_to_save` before it saves; Esc and a `#cancel`
     button call `action_cancel`."""
@@ -130,16 +138,6 @@ class Form:
     _opened_with: dict[str, object]
     _opened_state: object
     _tried_to_save: bool
-
-    if TYPE_CHECKING:  # what the Screen this is mixed into provides
-
-        def query(self, selector: str) -> Any: ...
-        def query_one(self, selector: str, expect_type: Any = None) -> Any: ...
-        def dismiss(self, result: Any = None) -> Any: ...
-        @property
-        def app(self) -> Any: ...
-        @property
-        def focused(self) -> Widget | None: ...
 
     def on_mount(self) -> None:
         self._fields = {widget.id: widget for widget in self.query(FIELDS) if widget.id}
@@ -193,9 +191,9 @@ class Form:
                 self._fields[field_id].set_class(bool(message), "-invalid-field")
         if self._tried_to_save:  # a problem of the whole form, or of no one field: the form's own line
             unplaced = " ".join(message for field_id, message in errors.items() if field_id not in placed)
-            for line in self.query(".form-error"):
-                if str(line.content) != unplaced:
-                    line.update(Content(unplaced))
+            for error_line in self.query(".form-error").results(Label):
+                if str(error_line.content) != unplaced:
+                    error_line.update(Content(unplaced))
                 break
         return errors
 
