@@ -12,7 +12,7 @@ from datetime import date
 from functools import partial
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -49,6 +49,10 @@ if TYPE_CHECKING:
     from stretchtui.core.safety import GateReason
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.vocabulary import Condition
+    from stretchtui.ui.screens.help import HelpScreen  # these four are imported when first shown
+    from stretchtui.ui.screens.report import ReportScreen
+    from stretchtui.ui.screens.session import SessionScreen
+    from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
 
 def _current_directory() -> list[Path]:
@@ -175,11 +179,11 @@ class StretchApp(CorrectionsMixin, App[int]):
         self.clock = clock
         self.cursor_blink = cursor_blink
         self._owns_store = owns_store or open_store is not None
-        self._store = (
-            OpenOnFirstUse.ready(self._with_settings(store))
-            if store is not None
-            else OpenOnFirstUse(lambda: self._with_settings(open_store()))
-        )
+        if store is not None:
+            self._store = OpenOnFirstUse.ready(self._with_settings(store))
+        elif open_store is not None:  # one of the two, as checked above
+            opener = open_store
+            self._store = OpenOnFirstUse(lambda: self._with_settings(opener()))
         self._saved_theme = theme if store is None else self.settings["theme"]
         self._session: tuple[str, Screen] | None = None  # (mode, screen) of the running session
 
@@ -359,7 +363,7 @@ class StretchApp(CorrectionsMixin, App[int]):
             info = self.store.interrupted_session()
         if info is not None and info.resume_state:
             saved = len(self.store.session_steps(info.id))
-            resume_screen = screen_class("session_dialogs", "ResumeScreen")
+            resume_screen = cast("type[ResumeScreen]", screen_class("session_dialogs", "ResumeScreen"))
             self.call_from_thread(
                 self.push_screen,
                 resume_screen(info, saved, self.store.exercise_index()),
@@ -488,7 +492,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         if self._session is not None:
             self._one_session_at_a_time()
             return
-        session_screen = screen_class("session", "SessionScreen")
+        session_screen = cast("type[SessionScreen]", screen_class("session", "SessionScreen"))
         screen = session_screen(
             gate.routine,
             gate.exercises,
@@ -547,7 +551,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         if self._session is not None:
             self.switch_mode(self._session[0])
 
-    def bring_forward(self, screen: Screen, then: Callable[[], None]) -> None:
+    def bring_forward(self, screen: Screen, then: Callable[[], object]) -> None:
         """Show `screen` (the running session) in front, with nothing over it, then run `then`: a
         session that ends while the person looks at another screen, or at `?`, asks its last
         question and shows its summary in front, and closes itself rather than what is on top."""
@@ -652,12 +656,12 @@ class StretchApp(CorrectionsMixin, App[int]):
 
     def action_weekly_report(self) -> None:
         """This week's report (History's `r`, or the command palette)."""
-        report_screen = screen_class("report", "ReportScreen")
+        report_screen = cast("type[ReportScreen]", screen_class("report", "ReportScreen"))
         if not isinstance(self.screen, report_screen):
             self.push_screen(report_screen())
 
     def action_help(self) -> None:
-        help_screen = screen_class("help", "HelpScreen")
+        help_screen = cast("type[HelpScreen]", screen_class("help", "HelpScreen"))
         if not isinstance(self.screen, help_screen):
             self.push_screen(help_screen(self.screen))
 

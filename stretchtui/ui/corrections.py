@@ -15,10 +15,21 @@ from stretchtui.core.errors import UserError
 from stretchtui.ui.workers import store_work
 
 if TYPE_CHECKING:  # core.entries loads with the first removal: the first frame needs none of it
+    from datetime import date
+
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.timer import Timer
+
     from stretchtui.core.checkins import Checkin
+    from stretchtui.core.clock import Clock
     from stretchtui.core.entries import Entry, Removal
-    from stretchtui.ui.app import StretchApp
+    from stretchtui.core.ports import StorePort
     from stretchtui.ui.screens.checkin import CheckinDraft
+
+    _AppBase = App[int]  # to the type checker the mixin is the app's half; at run time a plain class
+else:
+    _AppBase = object
 
 UNDO_BINDING = Binding("u", "undo", "Undo", id="undo", tooltip="Bring back what was just removed")
 
@@ -31,14 +42,24 @@ class UndoOffer:
     until: float
 
 
-class CorrectionsMixin:
+class CorrectionsMixin(_AppBase):
     """Mixed into StretchApp. `u` is an app key, active only while an undo is offered; a modal
     dialog that removes things binds `u` to `app.undo` itself (a dialog hides the app's keys)."""
 
     _undo_offer: UndoOffer | None = None
-    _undo_timer = None
+    _undo_timer: Timer | None = None
 
-    def ask_to_remove(self: StretchApp, entry: Entry) -> None:
+    # What the mixin uses of StretchApp, which defines them.
+    clock: Clock
+    _session: tuple[str, Screen] | None
+    if TYPE_CHECKING:
+
+        @property
+        def store(self) -> StorePort: ...
+
+        def current_day(self) -> date: ...
+
+    def ask_to_remove(self, entry: Entry) -> None:
         """Ask first (a removal leaves every number at once), then remove and offer undo."""
         from stretchtui.core.entries import KEEP_REMOVED_DAYS, UNDO_SECONDS
         from stretchtui.ui.screens.dialogs import ConfirmScreen
@@ -49,12 +70,12 @@ class CorrectionsMixin:
         )
         self.push_screen(ConfirmScreen(question, yes="Remove", no="Keep it"), partial(self._remove_confirmed, entry))
 
-    def _remove_confirmed(self: StretchApp, entry: Entry, yes: bool | None) -> None:
+    def _remove_confirmed(self, entry: Entry, yes: bool | None) -> None:
         if yes:
             self.remove_entry(entry)
 
     @store_work(group="corrections")
-    def remove_entry(self: StretchApp, entry: Entry) -> None:
+    def remove_entry(self, entry: Entry) -> None:
         """Remove without asking (a day's mark, which one key puts back) and offer undo."""
         if entry.kind.value == "session" and self._runs_here(entry):
             self.call_from_thread(
@@ -72,14 +93,14 @@ class CorrectionsMixin:
             return
         self.call_from_thread(self._removed, removal)
 
-    def _runs_here(self: StretchApp, entry: Entry) -> bool:
+    def _runs_here(self, entry: Entry) -> bool:
         """Whether `entry` is the session this app is running (left running behind another
         screen): the store only refuses one that another process runs."""
         running = getattr(self, "_session", None)
         session_id = getattr(running[1], "session_id", None) if running else None
         return session_id is not None and self.store.session(session_id).uuid == entry.uuid
 
-    def _removed(self: StretchApp, removal: Removal) -> None:
+    def _removed(self, removal: Removal) -> None:
         from stretchtui.core.entries import UNDO_SECONDS
 
         self._undo_offer = UndoOffer(removal.entry, self.clock.monotonic() + UNDO_SECONDS)
@@ -91,11 +112,11 @@ class CorrectionsMixin:
         )
         self.record_changed()
 
-    def undo_offered(self: StretchApp) -> bool:
+    def undo_offered(self) -> bool:
         offer = self._undo_offer
         return offer is not None and self.clock.monotonic() < offer.until
 
-    def _undo_expired(self: StretchApp) -> None:
+    def _undo_expired(self) -> None:
         """The timer only redraws the key bar; the app's clock decides (a frozen clock in tests
         keeps the offer open until the test moves it on)."""
         offer = self._undo_offer
@@ -105,12 +126,12 @@ class CorrectionsMixin:
         self._undo_offer = None
         self.screen.refresh_bindings()
 
-    def check_action(self: StretchApp, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
             return self.undo_offered()  # False: hidden from the key bar and does nothing
-        return super().check_action(action, parameters)  # type: ignore[misc]
+        return super().check_action(action, parameters)
 
-    def action_undo(self: StretchApp) -> None:
+    def action_undo(self) -> None:
         offer = self._undo_offer
         if offer is None or not self.undo_offered():
             return
@@ -119,7 +140,7 @@ class CorrectionsMixin:
         self._bring_back(offer.entry)
 
     @store_work(group="corrections")
-    def _bring_back(self: StretchApp, entry: Entry) -> None:
+    def _bring_back(self, entry: Entry) -> None:
         try:
             back = self.store.undo_removal(entry.uuid)
         except UserError as refused:
@@ -133,7 +154,7 @@ class CorrectionsMixin:
             self.call_from_thread(self.notify, f"Brought back the {back.describe()}.", title="Undone", markup=False)
         self.call_from_thread(self.record_changed)
 
-    def edit_checkin(self: StretchApp, checkin: Checkin) -> None:
+    def edit_checkin(self, checkin: Checkin) -> None:
         """The check-in form with this check-in's values; saving changes it (History, a day)."""
         from stretchtui.core.days import day_label, time_label
         from stretchtui.core.entries import short_id
@@ -143,12 +164,12 @@ class CorrectionsMixin:
         heading = f"[b]Edit the check-in[/b] of {when} ({short_id(checkin.uuid)})"
         self.push_screen(CheckinScreen(checkin, heading=heading), self._checkin_edited)
 
-    def _checkin_edited(self: StretchApp, draft: CheckinDraft | None) -> None:
+    def _checkin_edited(self, draft: CheckinDraft | None) -> None:
         if draft is not None:
             self._save_checkin_edit(draft)
 
     @store_work(group="corrections")
-    def _save_checkin_edit(self: StretchApp, draft: CheckinDraft) -> None:
+    def _save_checkin_edit(self, draft: CheckinDraft) -> None:
         from stretchtui.ui.screens.checkin import save_draft
 
         try:
@@ -159,7 +180,7 @@ class CorrectionsMixin:
             self.call_from_thread(self.notify, "Check-in changed.")
         self.call_from_thread(self.record_changed)
 
-    def record_changed(self: StretchApp) -> None:
+    def record_changed(self) -> None:
         """Every screen of the current stack that shows the record reads it again (the main
         screens of other modes do so when they are shown again)."""
         for screen in self.screen_stack:

@@ -3,7 +3,9 @@ that do not suit a condition in the health profile are marked (`x` hides them)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import cast
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -252,14 +254,15 @@ class LibraryScreen(StretchAppMixin, Screen):
 
     @on(Select.Changed)
     def _on_filter(self, event: Select.Changed) -> None:
+        # Select.Changed carries an untyped value: each select holds the options of its own field.
         value = None if event.value is Select.NULL else event.value
-        field = {
-            "filter-area": "area",
-            "filter-position": "position",
-            "filter-kind": "kind",
-            "filter-equipment": "equipment",
-        }[event.select.id or ""]
-        self.filter = replace(self.filter, **{field: value})
+        narrowed: dict[str, Callable[[LibraryFilter], LibraryFilter]] = {
+            "filter-area": lambda f: replace(f, area=cast("Area | None", value)),
+            "filter-position": lambda f: replace(f, position=cast("Position | None", value)),
+            "filter-kind": lambda f: replace(f, kind=cast("Kind | None", value)),
+            "filter-equipment": lambda f: replace(f, equipment=cast("Equipment | str | None", value)),
+        }
+        self.filter = narrowed[event.select.id or ""](self.filter)
         self.refresh_list()
 
     @on(Checkbox.Changed, "#filter-desk")

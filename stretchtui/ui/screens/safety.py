@@ -41,7 +41,7 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
         Binding("escape", "leave", "Later", id="safety-later"),
         Binding("y", "answer(True)", "Yes", id="safety-yes"),
         Binding("n", "answer(False)", "No", id="safety-no"),
-        Binding("space", "toggle", "Toggle", id="safety-toggle", show=False),
+        Binding("space", "toggle_answer", "Toggle", id="safety-toggle", show=False),
         Binding("a", "none_of_these", "None of these", id="safety-none"),
         # priority: the scrolling list around the questions would take up and down for itself
         Binding("down", "move(1)", "Next question", id="safety-down", show=False, priority=True),
@@ -129,7 +129,7 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
         row.answer = yes
         self.action_move(1)
 
-    def action_toggle(self) -> None:
+    def action_toggle_answer(self) -> None:
         row = self._focused_row()
         if row is not None:
             row.toggle()

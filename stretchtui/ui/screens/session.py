@@ -553,29 +553,35 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         self._handle(action())
         self._refresh_display()
 
+    def _control_timer(self, action: Callable[[SessionTimer], list[Event]]) -> None:
+        """A key's action on the running timer (nothing before it has started)."""
+        timer = self.timer
+        if timer is not None:
+            self._control(lambda: action(timer))
+
     def action_pause(self) -> None:
-        self._control(lambda: self.timer.pause())
+        self._control_timer(lambda timer: timer.pause())
 
     def action_resume(self) -> None:
-        self._control(lambda: self.timer.unpause())
+        self._control_timer(lambda timer: timer.unpause())
 
     def action_next(self) -> None:
-        self._control(lambda: self.timer.next())
+        self._control_timer(lambda timer: timer.next())
 
     def action_back(self) -> None:
-        self._control(lambda: self.timer.back())
+        self._control_timer(lambda timer: timer.back())
 
     def action_adjust(self, seconds: int) -> None:
-        self._control(lambda: self.timer.adjust(seconds))
+        self._control_timer(lambda timer: timer.adjust(seconds))
 
     def action_reps(self, delta: int) -> None:
-        self._control(lambda: self.timer.adjust_reps(delta))
+        self._control_timer(lambda timer: timer.adjust_reps(delta))
 
     def action_done(self) -> None:
-        self._control(lambda: self.timer.done())
+        self._control_timer(lambda timer: timer.done())
 
     def action_restart(self) -> None:
-        self._control(lambda: self.timer.restart_step())
+        self._control_timer(lambda timer: timer.restart_step())
 
     def action_info(self) -> None:
         """i: the exercise's cautions and steps, over the session; the timer keeps running."""

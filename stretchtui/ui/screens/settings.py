@@ -145,10 +145,15 @@ class SettingsScreen(StretchAppMixin, Screen):
     def _show(self, values: Settings) -> None:
         """The controls show `values`, without taking them for changes."""
         for spec in ON_SCREEN:
-            if spec.key != "theme":
-                widget = self.query_one(f"#{spec.key}")
-                with widget.prevent(Select.Changed, Switch.Changed):
-                    widget.value = values[spec.key]
+            if spec.key == "theme":
+                continue
+            widget: Switch | Select[object] = (  # as compose built it
+                self.query_one(f"#{spec.key}", Switch)
+                if isinstance(spec.default, bool)
+                else self.query_one(f"#{spec.key}", Select)
+            )
+            with widget.prevent(Select.Changed, Switch.Changed):
+                widget.value = values[spec.key]
         self._saved = {spec.key: values[spec.key] for spec in ON_SCREEN}
 
     def _settings_changed(self, values: Settings) -> None:

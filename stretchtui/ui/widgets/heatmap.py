@@ -65,15 +65,15 @@ class Heatmap(Widget, can_focus=True):
         self.marks: dict[date, str] = {}
         self.goal = 5.0
 
-    @property
-    def first_day(self) -> date | None:
-        return None if self.today is None else week_start(self.today) - timedelta(weeks=self.weeks - 1)
+    def first_day(self, today: date) -> date:
+        """The first day drawn when the map ends at `today`."""
+        return week_start(today) - timedelta(weeks=self.weeks - 1)
 
     def show(self, minutes: dict[date, float], marks: dict[date, str], today: date, goal: float) -> None:
         """New numbers; the cursor stays on its day (a new day: it follows today)."""
         moved_on = self.today is not None and today != self.today
         self.minutes, self.marks, self.goal, self.today = minutes, marks, goal, today
-        first = self.first_day
+        first = self.first_day(today)
         if self.cursor is None or moved_on or not (first <= self.cursor <= today):
             self.cursor = today
         self.refresh(layout=True)
@@ -86,13 +86,14 @@ class Heatmap(Widget, can_focus=True):
                 f"[b $accent]{plural(self.weeks, 'week')}[/]  darker = more minutes · r rest · f flare"
             ),
         ]
-        if self.today is None:
+        today = self.today
+        if today is None:
             return Content("\n").join(lines)
-        rows = heatmap_rows(self.minutes, self.marks, self.today, self.weeks, self.goal)
+        rows = heatmap_rows(self.minutes, self.marks, today, self.weeks, self.goal)
         cursor_row = cursor_column = -1
         if self.cursor is not None:
             cursor_row = self.cursor.weekday()
-            cursor_column = (week_start(self.cursor) - self.first_day).days // 7
+            cursor_column = (week_start(self.cursor) - self.first_day(today)).days // 7
         look = "reverse" if self.has_focus else "underline"
         for weekday, (name, row) in enumerate(zip(WEEKDAYS, rows, strict=False)):
             if weekday == cursor_row:
@@ -122,10 +123,11 @@ class Heatmap(Widget, can_focus=True):
         self.refresh()
 
     def action_move(self, days: int) -> None:
-        if self.cursor is None or self.today is None:
+        today = self.today
+        if self.cursor is None or today is None:
             return
         target = self.cursor + timedelta(days=days)
-        if self.first_day <= target <= self.today:
+        if self.first_day(today) <= target <= today:
             self.cursor = target
 
     def action_to_today(self) -> None:
@@ -146,12 +148,12 @@ class Heatmap(Widget, can_focus=True):
 
     def day_at(self, x: int, y: int) -> date | None:
         """The day drawn at (x, y) of this widget, if any."""
-        first = self.first_day
+        today = self.today
         row, column = y - FIRST_ROW, x - FIRST_COLUMN
-        if first is None or not (0 <= row < 7 and 0 <= column < self.weeks):
+        if today is None or not (0 <= row < 7 and 0 <= column < self.weeks):
             return None
-        day = first + timedelta(weeks=column, days=row)
-        return day if day <= self.today else None
+        day = self.first_day(today) + timedelta(weeks=column, days=row)
+        return day if day <= today else None
 
     def on_click(self, event: events.Click) -> None:
         day = self.day_at(event.x, event.y)
