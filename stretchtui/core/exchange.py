@@ -28,9 +28,10 @@ from stretchtui.core.entries import DayMark, Tombstone
 from stretchtui.core.errors import FieldError, UserError, shown
 from stretchtui.core.json_stream import ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level
 from stretchtui.core.library import USER_ID_PREFIX
-from stretchtui.core.model import Exercise, Origin, Routine, plural
+from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.sessions import MAX_STEPS, LoggedStep, SessionRecord
 from stretchtui.core.settings import imported_settings
+from stretchtui.core.vocabulary import Origin, plural
 
 FORMAT_NAME = "stretchtui-export"
 FORMAT_VERSION = 2  # 2: the `removed` section (tombstones of removed entries)
@@ -75,7 +76,7 @@ class Bundle:
     app_version: str = ""
 
     def counts(self) -> dict[str, int]:
-        counts: Counter = Counter({key: 0 for key in NOUNS})
+        counts: Counter[str] = Counter({key: 0 for key in NOUNS})
         for kind, record in self.records():
             tally(counts, kind, record)
         return dict(counts)
@@ -100,7 +101,7 @@ class Bundle:
         return bundle
 
 
-def tally(counts: Counter, kind: str, record: Any) -> None:
+def tally(counts: Counter[str], kind: str, record: Any) -> None:
     """Count one record as a summary lists it (a session with its steps, settings one by one)."""
     if kind in ("settings", "favourites"):
         counts[kind] += len(record)
@@ -115,11 +116,11 @@ class ImportResult:
     """What an import added, what was already there, what was removed here (and so left out),
     and ids that had to change."""
 
-    added: Counter = field(default_factory=Counter)
-    already_there: Counter = field(default_factory=Counter)
+    added: Counter[str] = field(default_factory=Counter)
+    already_there: Counter[str] = field(default_factory=Counter)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     dry_run: bool = False
-    removed_here: Counter = field(default_factory=Counter)
+    removed_here: Counter[str] = field(default_factory=Counter)
 
     def describe(self) -> list[str]:
         lines = describe_counts(self.added, self.already_there, self.renamed, dry_run=self.dry_run)
@@ -147,7 +148,7 @@ def count_listing(counts: Mapping[str, int]) -> str:
 
 
 def describe_counts(
-    added: Counter, already_there: Counter, renamed: list[tuple[str, str]], *, dry_run: bool
+    added: Counter[str], already_there: Counter[str], renamed: list[tuple[str, str]], *, dry_run: bool
 ) -> list[str]:
     listing = count_listing
     lines = [f"{'Would add' if dry_run else 'Added'}: {listing(added) or 'nothing new'}."]
@@ -227,7 +228,7 @@ def _one_of(*allowed: str) -> Callable[[Any, str], str]:
     def check(value: Any, where: str) -> str:
         if value not in allowed:
             raise FieldError(where, f"{shown(value)} is not one of: {', '.join(repr(a) for a in allowed)}")
-        return value
+        return str(value)
 
     return check
 
@@ -641,7 +642,7 @@ def _own_exercise(raw: Any, where: str, now: datetime, claim: Callable[[Any, str
 
 
 def _own_routine(
-    raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str], exercise_ids: set[str]
+    raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str], exercise_ids: Container[str]
 ) -> OwnRoutine:
     if not isinstance(raw, Mapping):
         raise FieldError(where, f"must be an object, not {type(raw).__name__}")

@@ -34,10 +34,10 @@ def _dumps(value: Any, depth: int) -> str:
 
 def write_json(
     records: Iterable[tuple[str, Any]], handle: IO[str], *, exported_at: datetime, app_version: str
-) -> Counter:
+) -> Counter[str]:
     """Write the export file to `handle` record by record; returns the counts it wrote
     (core.exchange.tally). `records` must come in file order; a missing section is written empty."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     handle.write("{")
     first = True
     for key, value in header_to_plain(exported_at=exported_at, app_version=app_version).items():
@@ -80,10 +80,10 @@ def _write_empty(handle: IO[str], kind: str) -> None:
     handle.write(f",\n {_dumps(kind, 1)}: {'[]' if kind in LIST_SECTIONS else '{}'}")
 
 
-def write_csv_table(table: str, records: Iterable[tuple[str, Any]], handle: IO[str]) -> Counter:
+def write_csv_table(table: str, records: Iterable[tuple[str, Any]], handle: IO[str]) -> Counter[str]:
     """Write CSV `table` from the records of its section (CSV_SOURCES); returns the counts of
     the records it read."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     writer = csv.DictWriter(handle, fieldnames=CSV_TABLES[table])
     writer.writeheader()
     for kind, record in records:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar  # noqa: F401  (Annotated: in the field annotations)
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
 
 if TYPE_CHECKING:
     from msgspec import Meta
@@ -61,8 +61,8 @@ def _rule(**rules: Any) -> Meta:
 
 
 # Field types used by several records, as strings: evaluated with the annotations (see _field).
-Slug = "Annotated[str, _rule(pattern=SLUG_PATTERN, max_length=MAX_NAME)]"
-Name = 'Annotated[str, _field("Name", min_length=1, max_length=MAX_NAME)]'
+Slug: TypeAlias = "Annotated[str, _rule(pattern=SLUG_PATTERN, max_length=MAX_NAME)]"
+Name: TypeAlias = 'Annotated[str, _field("Name", min_length=1, max_length=MAX_NAME)]'
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,8 @@ class Source:
     title: str
 
 
-Text = "Annotated[str, _rule(max_length=MAX_TEXT)]"
-Reasons = "tuple[tuple[Condition, Annotated[str, _rule(max_length=300)]], ...]"
+Text: TypeAlias = "Annotated[str, _rule(max_length=MAX_TEXT)]"
+Reasons: TypeAlias = "tuple[tuple[Condition, Annotated[str, _rule(max_length=300)]], ...]"
 """(condition, reason in plain words); in files a table of condition = reason."""
 
 

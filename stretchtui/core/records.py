@@ -44,7 +44,9 @@ def unwrap(kind: Any) -> tuple[Any, str, dict[str, Any]]:
 @cache
 def specs(cls: type) -> tuple[Spec, ...]:
     """The fields of a record class, in declaration order (msgspec lists required ones first)."""
-    info = {f.name: f for f in mi.type_info(cls).fields}
+    described = mi.type_info(cls)
+    assert isinstance(described, mi.DataclassType), cls
+    info = {f.name: f for f in described.fields}
     result = []
     for declared in dataclasses.fields(cls):
         field = info[declared.name]
@@ -52,7 +54,7 @@ def specs(cls: type) -> tuple[Spec, ...]:
         if isinstance(kind, mi.UnionType) and any(isinstance(t, mi.NoneType) for t in kind.types):
             kind, optional = next(t for t in kind.types if not isinstance(t, mi.NoneType)), True
         kind, title, extra = unwrap(kind)
-        default = field.default_factory() if field.default_factory is not mi.NODEFAULT else field.default
+        default = field.default_factory() if field.default_factory is not msgspec.NODEFAULT else field.default
         result.append(
             Spec(field.name, extra.get("file_name", field.name), kind, optional, field.required, default, title, extra)
         )
@@ -121,7 +123,7 @@ def to_plain(record: Any, *, skip: frozenset[str] | set[str] = frozenset(), unse
     (if the class has one) come first."""
     plain = {
         spec.file_name: to_plain_value(spec.type, getattr(record, spec.name))
-        for spec in specs(type(record))
+        for spec in specs(type(record))  # type: ignore[arg-type]  # a class is hashable (mypy: type[Any])
         if spec.name not in skip and (unset or not _left_out(spec, getattr(record, spec.name)))
     }
     first = getattr(type(record), "FILE_ORDER", ())
@@ -225,9 +227,7 @@ def file_schema() -> dict[str, Any]:
     from stretchtui.core.exchange import FORMAT_NAME, FORMAT_VERSION
 
     logged = _logged_records()
-    _, components = msgspec.json.schema_components(
-        [Exercise, Routine, *logged.values()], ref_template="#/$defs/{name}"
-    )
+    _, components = msgspec.json.schema_components([Exercise, Routine, *logged.values()], ref_template="#/$defs/{name}")
     for name, cls in logged.items():
         components[name].pop("description", None)
         _logged_schema(components[name], cls)
