@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from stretchtui.core.checkins import CheckinSource, PainSide
 from stretchtui.core.entries import EntryKind, MarkKind
 from stretchtui.core.model import Origin, Sides
-from stretchtui.core.sessions import Outcome, SessionStatus, Side
+from stretchtui.core.sessions import Outcome, SessionSource, SessionStatus, Side
 from stretchtui.store import migrations
 
 
@@ -20,6 +21,9 @@ from stretchtui.store import migrations
         (migrations.V1_SCHEMA, f"status IN {migrations.one_of(SessionStatus)}"),
         (migrations.V1_SCHEMA, f"side IN {migrations.one_of(Side)}"),
         (migrations.V1_SCHEMA, f"outcome IN {migrations.one_of(Outcome)}"),
+        (migrations.V1_SCHEMA, f"source IN {migrations.one_of(SessionSource)}"),
+        (migrations.V1_SCHEMA, f"source IN {migrations.one_of(CheckinSource)}"),
+        (migrations.V1_SCHEMA, f"side IN {migrations.one_of(PainSide)}"),
         (migrations.V4_CORRECTIONS, f"kind IN {migrations.one_of(MarkKind)}"),
         (migrations.V4_CORRECTIONS, f"kind IN {migrations.one_of(EntryKind)}"),
     ],

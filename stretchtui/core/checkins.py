@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime  # noqa: F401  (in the field annotations)
 from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, ClassVar  # noqa: F401  (Annotated: in the field annotations)
 
 from stretchtui.core.errors import FieldError, shown
+from stretchtui.core.model import _rule  # noqa: F401  (in the field annotations)
+from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone  # noqa: F401  (in the field annotations)
+
+if TYPE_CHECKING:
+    from msgspec import Meta  # noqa: F401
 
 MAX_NOTE = 500
+
+
+class CheckinSource(StrEnum):
+    APP = "app"
+    CLI = "cli"  # `stretchtui log`
+    SESSION = "session"  # the "pain before" of a session
+
+
+class PainSide(StrEnum):
+    """Which side a pain is on: none said (""), left or right."""
+
+    NONE = ""
+    LEFT = "left"
+    RIGHT = "right"
 
 
 class Region(StrEnum):
@@ -26,32 +46,59 @@ REGION_LABELS = {
     Region.HIPS_BUTTOCKS: "Hips/buttocks",
     Region.LEG: "Leg (sciatica-like)",
 }
-SIDES = ("", "left", "right")
+SIDES = tuple(side.value for side in PainSide)
+MAX_PAINS = 20
 
 
 @dataclass(frozen=True)
 class PainEntry:
+    """One pain reading of a check-in (files write it as {region, side, pain})."""
+
+    FILE_ORDER: ClassVar[tuple[str, ...]] = ("region", "side", "pain")
+
     region: Region
-    pain: int
-    side: str = ""  # "", "left" or "right"
+    pain: Pain
+    side: PainSide = PainSide.NONE
+
+    def __post_init__(self) -> None:  # accept plain strings ("left"), as the form and `log` give them
+        object.__setattr__(self, "side", PainSide(self.side))
 
     def describe(self) -> str:
         side = f" ({self.side})" if self.side else ""
         return f"{REGION_LABELS[self.region]}{side} {self.pain}/10"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Checkin:
-    id: int
-    uuid: str
-    at: datetime
-    zone: str
-    day: date
-    pains: tuple[PainEntry, ...]
-    sitting_hours: float | None
-    note: str
-    no_comfortable_position: bool
-    source: str
+    """A check-in: the one definition of its file fields, import rules, staging and CSV columns
+    and schema (core.records). `id` is the store's row id (not in files); `session_uuid` is in
+    files only (the session whose "pain before" it was)."""
+
+    LOCAL: ClassVar[frozenset[str]] = frozenset({"id"})
+    FILE_ORDER: ClassVar[tuple[str, ...]] = (
+        "uuid",
+        "at",
+        "zone",
+        "day",
+        "source",
+        "sitting_hours",
+        "no_comfortable_position",
+        "note",
+        "session_uuid",
+        "pains",
+    )
+
+    id: int = 0
+    uuid: Uuid
+    at: Instant
+    zone: Zone
+    day: Day
+    pains: Annotated[tuple[PainEntry, ...], _rule(max_length=MAX_PAINS, extra={"check": "nested"})] = ()
+    sitting_hours: Annotated[float, _rule(ge=0, le=24, extra={"check": "half_hours"})] | None = None
+    note: Annotated[str, _rule(max_length=MAX_NOTE)] = ""
+    no_comfortable_position: bool = False
+    source: CheckinSource = CheckinSource.APP
+    session_uuid: Annotated[str, _rule(extra={"check": "uuid", "link": "session"})] | None = None
 
 
 def pain_value(value: object, field: str = "pain") -> int:

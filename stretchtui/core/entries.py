@@ -11,10 +11,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated  # noqa: F401  (Annotated: in the field annotations)
 
 from stretchtui.core.checkins import PainEntry
 from stretchtui.core.errors import UserError, shown
-from stretchtui.core.model import format_sitting
+from stretchtui.core.model import _rule, format_sitting  # noqa: F401  (_rule: in the field annotations)
+from stretchtui.core.sessions import Day, Instant, Uuid, Zone  # noqa: F401  (in the field annotations)
+
+if TYPE_CHECKING:
+    from msgspec import Meta  # noqa: F401
 
 KEEP_REMOVED_DAYS = 30
 SHORT_ID_LENGTH = 8  # hex digits: with ten years of entries, a clash is about 1 in 250
@@ -33,6 +38,27 @@ class MarkKind(StrEnum):
 
     REST = "rest"
     FLARE = "flare"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DayMark:
+    """A day marked rest or flare, as files (and the day_mark table) hold it: the one definition
+    of its file fields, import rules, staging and CSV columns and schema (core.records)."""
+
+    uuid: Uuid
+    day: Day
+    kind: MarkKind = MarkKind.REST
+    at: Instant  # when it was marked
+    zone: Zone
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tombstone:
+    """A removed entry as files hold it (the `removed` section): an import never brings it back."""
+
+    kind: EntryKind
+    uuid: Uuid
+    removed_at: Instant
 
 
 ENTRY_NOUNS = {EntryKind.SESSION: "session", EntryKind.CHECKIN: "check-in", EntryKind.DAY_MARK: "day mark"}

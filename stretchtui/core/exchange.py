@@ -15,25 +15,26 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from functools import cache
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+import msgspec.inspect as mi
+
 from stretchtui.core import instants, records, validation
-from stretchtui.core.checkins import MAX_NOTE, Region
-from stretchtui.core.entries import EntryKind, MarkKind
+from stretchtui.core.checkins import MAX_PAINS, Checkin, PainEntry
+from stretchtui.core.entries import DayMark, Tombstone
 from stretchtui.core.errors import FieldError, UserError, shown
 from stretchtui.core.json_stream import ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level
 from stretchtui.core.library import USER_ID_PREFIX
-from stretchtui.core.model import Exercise, Origin, Routine, plural
-from stretchtui.core.sessions import Outcome, SessionStatus, Side
+from stretchtui.core.model import Exercise, Routine
+from stretchtui.core.sessions import MAX_STEPS, LoggedStep, SessionRecord
 from stretchtui.core.settings import imported_settings
+from stretchtui.core.vocabulary import Origin, plural
 
 FORMAT_NAME = "stretchtui-export"
 FORMAT_VERSION = 2  # 2: the `removed` section (tombstones of removed entries)
-MAX_SECONDS = 24 * 3600
-MAX_STEPS = 2000
-MAX_NAME = 200  # a session keeps the routine name it had; one-exercise sessions add a suffix
-MARK_KINDS = tuple(kind.value for kind in MarkKind)  # a day marked rest or flare (the store keeps both)
 
 
 class ImportFileError(UserError):
@@ -75,7 +76,7 @@ class Bundle:
     app_version: str = ""
 
     def counts(self) -> dict[str, int]:
-        counts: Counter = Counter({key: 0 for key in NOUNS})
+        counts: Counter[str] = Counter({key: 0 for key in NOUNS})
         for kind, record in self.records():
             tally(counts, kind, record)
         return dict(counts)
@@ -100,7 +101,7 @@ class Bundle:
         return bundle
 
 
-def tally(counts: Counter, kind: str, record: Any) -> None:
+def tally(counts: Counter[str], kind: str, record: Any) -> None:
     """Count one record as a summary lists it (a session with its steps, settings one by one)."""
     if kind in ("settings", "favourites"):
         counts[kind] += len(record)
@@ -115,11 +116,11 @@ class ImportResult:
     """What an import added, what was already there, what was removed here (and so left out),
     and ids that had to change."""
 
-    added: Counter = field(default_factory=Counter)
-    already_there: Counter = field(default_factory=Counter)
+    added: Counter[str] = field(default_factory=Counter)
+    already_there: Counter[str] = field(default_factory=Counter)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     dry_run: bool = False
-    removed_here: Counter = field(default_factory=Counter)
+    removed_here: Counter[str] = field(default_factory=Counter)
 
     def describe(self) -> list[str]:
         lines = describe_counts(self.added, self.already_there, self.renamed, dry_run=self.dry_run)
@@ -147,7 +148,7 @@ def count_listing(counts: Mapping[str, int]) -> str:
 
 
 def describe_counts(
-    added: Counter, already_there: Counter, renamed: list[tuple[str, str]], *, dry_run: bool
+    added: Counter[str], already_there: Counter[str], renamed: list[tuple[str, str]], *, dry_run: bool
 ) -> list[str]:
     listing = count_listing
     lines = [f"{'Would add' if dry_run else 'Added'}: {listing(added) or 'nothing new'}."]
@@ -227,7 +228,7 @@ def _one_of(*allowed: str) -> Callable[[Any, str], str]:
     def check(value: Any, where: str) -> str:
         if value not in allowed:
             raise FieldError(where, f"{shown(value)} is not one of: {', '.join(repr(a) for a in allowed)}")
-        return value
+        return str(value)
 
     return check
 
@@ -240,46 +241,64 @@ def _flag(value: Any, where: str) -> bool:
     return validation.boolean(value, where)
 
 
-def _pain(value: Any, where: str) -> int:
-    return _integer(0, 10)(value, where)
+Rule = Callable[[Any, str], Any]
 
 
-# Per record kind: column -> rule. Instants (`at`, `*_at`), zones and days are checked separately,
-# because they need the clock and each other.
-SESSION_RULES: dict[str, Callable[[Any, str], Any]] = {
-    "routine_id": _optional(lambda v, w: validation.slug(v, w)),
-    "routine_name": _text(MAX_NAME),
-    "source": _one_of("live", "backfill"),
-    "status": _one_of(*SessionStatus),
-    "planned_seconds": _integer(0, MAX_SECONDS),
-    "active_seconds": lambda v, w: _number(v, w, 0, MAX_SECONDS),
-    "pain_before": _optional(_pain),
-    "pain_after": _optional(_pain),
-}
-STEP_RULES: dict[str, Callable[[Any, str], Any]] = {
-    "step_index": _integer(0, MAX_STEPS),
-    "exercise_id": lambda v, w: validation.slug(v, w),
-    "exercise_name": _text(MAX_NAME),
-    "set_number": _integer(1, validation.MAX_SETS),
-    "side": _one_of(*Side),
-    "planned_hold_seconds": _integer(0, validation.MAX_HOLD),
-    "actual_hold_seconds": lambda v, w: _number(v, w, 0, MAX_SECONDS),
-    "planned_reps": _integer(0, validation.MAX_REPS),
-    "reps_done": _integer(0, 10 * validation.MAX_REPS),
-    "outcome": _one_of(*Outcome),
-    "hurt_pain": _optional(_pain),
-}
-CHECKIN_RULES: dict[str, Callable[[Any, str], Any]] = {
-    "source": _one_of("app", "cli", "session"),
-    "sitting_hours": _optional(lambda v, w: _half_hours(v, w)),
-    "no_comfortable_position": _flag,
-    "note": _text(MAX_NOTE, required=False),
-}
-PAIN_RULES: dict[str, Callable[[Any, str], Any]] = {
-    "region": _one_of(*Region),
-    "side": _one_of("", "left", "right"),
-    "pain": _pain,
-}
+def _rule(spec: records.Spec) -> Rule:
+    """The import rule of one field, from its type and constraints in the record's definition;
+    the messages are the one-line ones of the rules above."""
+    kind, check = spec.type, spec.extra.get("check")
+    rule: Rule
+    if check == "half_hours":
+        rule = _half_hours
+    elif check == "uuid":
+        rule = _uuid
+    elif isinstance(kind, mi.DateTimeType):
+        rule = instants.parse_instant
+    elif isinstance(kind, mi.EnumType):
+        rule = _one_of(*kind.cls)
+    elif isinstance(kind, mi.BoolType):
+        rule = _flag
+    elif isinstance(kind, mi.IntType) and kind.ge is not None and kind.le is not None:
+        rule = _integer(kind.ge, kind.le)
+    elif isinstance(kind, mi.FloatType) and kind.ge is not None and kind.le is not None:
+        low, high = kind.ge, kind.le
+        rule = lambda value, where: _number(value, where, low, high)  # noqa: E731
+    elif isinstance(kind, mi.StrType) and kind.pattern:
+        rule = validation.slug
+    elif isinstance(kind, mi.StrType) and kind.max_length is not None:
+        rule = _text(kind.max_length, required=bool(kind.min_length))
+    else:
+        raise TypeError(f"no import rule for {spec.name}: {kind}")
+    return _optional(rule) if spec.optional else rule
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A logged record's import rules, derived from its definition: `fields` are checked one by
+    one (`_fields`); `own` names those its reader checks itself, across fields (the uuid, the
+    instant, zone and day, nested records); `defaults` fill what an older file leaves out."""
+
+    fields: dict[str, Rule]
+    own: set[str]
+    defaults: dict[str, Any]
+
+
+@cache
+def _rules(cls: type, *, every_field: bool = False) -> Rules:
+    fields: dict[str, Rule] = {}
+    own: set[str] = set()
+    defaults: dict[str, Any] = {}
+    file_defaults: dict[str, Any] = getattr(cls, "FILE_DEFAULTS", {})
+    for spec in records.file_specs(cls):
+        if not every_field and (spec.extra.get("check") in ("uuid", "when") or records.nested_class(spec)):
+            own.add(spec.file_name)
+            continue
+        fields[spec.file_name] = _rule(spec)
+        if spec.name in file_defaults or not spec.required:
+            default = file_defaults.get(spec.name, spec.default)
+            defaults[spec.file_name] = default.value if isinstance(default, Enum) else default
+    return Rules(fields, own, defaults)
 
 
 def _half_hours(value: Any, where: str) -> float:
@@ -289,24 +308,18 @@ def _half_hours(value: Any, where: str) -> float:
     return hours
 
 
-def _fields(
-    data: Any,
-    where: str,
-    rules: Mapping[str, Callable[[Any, str], Any]],
-    extra: set[str],
-    defaults: Mapping[str, Any] = {},
-) -> dict[str, Any]:
-    """Apply `rules` to a record; `extra` names the fields the caller checks itself."""
+def _fields(data: Any, where: str, rules: Rules) -> dict[str, Any]:
+    """Apply a record's field rules to `data` (its own checks are the caller's)."""
     if not isinstance(data, Mapping):
         raise FieldError(where, f"must be an object, not {type(data).__name__}")
-    unknown = sorted(set(data) - set(rules) - extra)
+    unknown = sorted(set(data) - set(rules.fields) - rules.own)
     if unknown:
         raise FieldError(f"{where}.{unknown[0]}", "is not a known field")
     result = {}
-    for key, rule in rules.items():
-        if key not in data and key not in defaults:
+    for key, rule in rules.fields.items():
+        if key not in data and key not in rules.defaults:
             raise FieldError(f"{where}.{key}", "is missing")
-        result[key] = rule(data.get(key, defaults.get(key)), f"{where}.{key}")
+        result[key] = rule(data.get(key, rules.defaults.get(key)), f"{where}.{key}")
     return result
 
 
@@ -629,7 +642,7 @@ def _own_exercise(raw: Any, where: str, now: datetime, claim: Callable[[Any, str
 
 
 def _own_routine(
-    raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str], exercise_ids: set[str]
+    raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str], exercise_ids: Container[str]
 ) -> OwnRoutine:
     if not isinstance(raw, Mapping):
         raise FieldError(where, f"must be an object, not {type(raw).__name__}")
@@ -646,20 +659,7 @@ def _own_routine(
 
 
 def _session(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
-    record = _fields(
-        raw,
-        where,
-        SESSION_RULES,
-        {"uuid", "started_at", "zone", "day", "ended_at", "steps"},
-        defaults={
-            "source": "live",
-            "planned_seconds": 0,
-            "active_seconds": 0,
-            "pain_before": None,
-            "pain_after": None,
-            "routine_id": None,
-        },
-    )
+    record = _fields(raw, where, _rules(SessionRecord))
     record["uuid"] = claim(raw.get("uuid"), where)
     record.update(_when(raw, where, now, "started_at"))
     record["ended_at"] = _optional_instant(raw.get("ended_at"), f"{where}.ended_at", now)
@@ -671,21 +671,7 @@ def _session(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
     steps, indexes = [], set()
     for j, step_raw in enumerate(steps_raw):
         step_where = f"{where}.steps[{j}]"
-        step = _fields(
-            step_raw,
-            step_where,
-            STEP_RULES,
-            {"uuid", "at", "zone", "day"},
-            defaults={
-                "set_number": 1,
-                "side": "both",
-                "planned_hold_seconds": 0,
-                "actual_hold_seconds": 0,
-                "planned_reps": 0,
-                "reps_done": 0,
-                "hurt_pain": None,
-            },
-        )
+        step = _fields(step_raw, step_where, _rules(LoggedStep))
         step["uuid"] = claim(step_raw.get("uuid"), step_where)
         step.update(_when(step_raw, step_where, now))
         if step["at"] < record["started_at"]:
@@ -701,13 +687,7 @@ def _session(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], st
 def _checkin(
     raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str], session_ref: Callable[[str, str], None]
 ) -> dict[str, Any]:
-    record = _fields(
-        raw,
-        where,
-        CHECKIN_RULES,
-        {"uuid", "at", "zone", "day", "pains", "session_uuid"},
-        defaults={"source": "app", "sitting_hours": None, "no_comfortable_position": False, "note": ""},
-    )
+    record = _fields(raw, where, _rules(Checkin))
     record["uuid"] = claim(raw.get("uuid"), where)
     record.update(_when(raw, where, now))
     session = raw.get("session_uuid")
@@ -716,11 +696,11 @@ def _checkin(
         session_ref(session, f"{where}.session_uuid")
     record["session_uuid"] = session
     pains_raw = raw.get("pains", [])
-    if not isinstance(pains_raw, list) or len(pains_raw) > 20:
-        raise FieldError(f"{where}.pains", "must be a list of at most 20 readings")
+    if not isinstance(pains_raw, list) or len(pains_raw) > MAX_PAINS:
+        raise FieldError(f"{where}.pains", f"must be a list of at most {MAX_PAINS} readings")
     pains, places = [], set()
     for j, pain_raw in enumerate(pains_raw):
-        pain = _fields(pain_raw, f"{where}.pains[{j}]", PAIN_RULES, set(), defaults={"side": ""})
+        pain = _fields(pain_raw, f"{where}.pains[{j}]", _rules(PainEntry))
         if (pain["region"], pain["side"]) in places:
             raise FieldError(f"{where}.pains[{j}].region", "this region and side appear twice")
         places.add((pain["region"], pain["side"]))
@@ -731,32 +711,22 @@ def _checkin(
     return record
 
 
-REMOVED_KINDS = tuple(kind.value for kind in EntryKind)
-
-
 def _removal(raw: Any, where: str, now: datetime) -> dict[str, Any]:
     """A tombstone: an entry removed where the file was written, so an import never brings it back."""
-    return _fields(
-        raw,
-        where,
-        {"kind": _one_of(*REMOVED_KINDS), "uuid": _uuid, "removed_at": lambda value, at: _instant(value, at, now)},
-        set(),
-    )
+    return _fields(raw, where, _rules(Tombstone, every_field=True))
 
 
 def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise FieldError(where, f"must be an object, not {type(raw).__name__}")
-    unknown = sorted(set(raw) - {"uuid", "day", "kind", "at", "zone"})
+    rules = _rules(DayMark)
+    unknown = sorted(set(raw) - set(rules.fields) - rules.own)
     if unknown:
         raise FieldError(f"{where}.{unknown[0]}", "is not a known field")
     for key in ("day", "at", "zone"):
         if key not in raw:
             raise FieldError(f"{where}.{key}", "is missing")
-    record = {
-        "uuid": claim(raw.get("uuid"), where),
-        "kind": _one_of(*MARK_KINDS)(raw.get("kind", "rest"), f"{where}.kind"),
-    }
+    record = {"uuid": claim(raw.get("uuid"), where), **_fields(raw, where, rules)}
     record["at"] = _instant(raw["at"], f"{where}.at", now)
     record["zone"] = _zone(raw["zone"], f"{where}.zone")
     record["day"] = _day(raw["day"], f"{where}.day")
@@ -772,15 +742,22 @@ def _instant_text(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _event_to_plain(record: Mapping[str, Any]) -> dict[str, Any]:
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _instant_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def event_to_plain(cls: type, record: Mapping[str, Any]) -> dict[str, Any]:
+    """A logged record (a dict keyed by the fields of `cls`, as the store reads it or an import
+    checked it) as files write it: its fields in file order, nested records likewise."""
     plain = {}
-    for key, value in record.items():
-        if isinstance(value, datetime):
-            plain[key] = _instant_text(value)
-        elif isinstance(value, date):
-            plain[key] = value.isoformat()
-        else:
-            plain[key] = value
+    for spec in records.file_specs(cls):
+        inner = records.nested_class(spec)
+        value = record[spec.name]
+        plain[spec.file_name] = _plain_value(value) if inner is None else [event_to_plain(inner, v) for v in value]
     return plain
 
 
@@ -811,29 +788,15 @@ def own_routine_to_plain(own: OwnRoutine) -> dict[str, Any]:
     }
 
 
-def session_to_plain(session: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        **_event_to_plain({k: v for k, v in session.items() if k != "steps"}),
-        "steps": [_event_to_plain(step) for step in session["steps"]],
-    }
-
-
-def checkin_to_plain(checkin: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        **_event_to_plain({k: v for k, v in checkin.items() if k != "pains"}),
-        "pains": [dict(p) for p in checkin["pains"]],
-    }
-
-
 RECORD_TO_PLAIN: dict[str, Callable[[Any], Any]] = {
     "settings": lambda settings: {key: settings[key] for key in sorted(settings)},
     "favourites": sorted,
     "exercises": own_exercise_to_plain,
     "routines": own_routine_to_plain,
-    "sessions": session_to_plain,
-    "checkins": checkin_to_plain,
-    "day_marks": _event_to_plain,
-    "removed": _event_to_plain,
+    "sessions": lambda record: event_to_plain(SessionRecord, record),
+    "checkins": lambda record: event_to_plain(Checkin, record),
+    "day_marks": lambda record: event_to_plain(DayMark, record),
+    "removed": lambda record: event_to_plain(Tombstone, record),
 }
 """Per section: one record as the file holds it (settings and favourites are one record each)."""
 
@@ -853,53 +816,12 @@ def to_plain(bundle: Bundle, *, exported_at: datetime, app_version: str) -> dict
 
 # One CSV file per table; nested lists become their own tables, joined by uuid.
 CSV_TABLES: dict[str, tuple[str, ...]] = {
-    "sessions": (
-        "uuid",
-        "routine_id",
-        "routine_name",
-        "source",
-        "status",
-        "started_at",
-        "zone",
-        "day",
-        "ended_at",
-        "planned_seconds",
-        "active_seconds",
-        "pain_before",
-        "pain_after",
-    ),
-    "steps": (
-        "uuid",
-        "session_uuid",
-        "step_index",
-        "exercise_id",
-        "exercise_name",
-        "set_number",
-        "side",
-        "planned_hold_seconds",
-        "actual_hold_seconds",
-        "planned_reps",
-        "reps_done",
-        "outcome",
-        "hurt_pain",
-        "at",
-        "zone",
-        "day",
-    ),
-    "checkins": (
-        "uuid",
-        "at",
-        "zone",
-        "day",
-        "source",
-        "sitting_hours",
-        "no_comfortable_position",
-        "note",
-        "session_uuid",
-    ),
-    "checkin_pains": ("checkin_uuid", "region", "side", "pain"),
-    "day_marks": ("uuid", "day", "kind", "at", "zone"),
-    "removed": ("kind", "uuid", "removed_at"),
+    "sessions": records.columns(SessionRecord),
+    "steps": ("uuid", "session_uuid", *(name for name in records.columns(LoggedStep) if name != "uuid")),
+    "checkins": tuple(spec.name for spec in records.file_specs(Checkin) if records.nested_class(spec) is None),
+    "checkin_pains": ("checkin_uuid", *records.columns(PainEntry)),
+    "day_marks": records.columns(DayMark),
+    "removed": records.columns(Tombstone),
     "exercises": (
         "uuid",
         "id",

@@ -44,7 +44,9 @@ def unwrap(kind: Any) -> tuple[Any, str, dict[str, Any]]:
 @cache
 def specs(cls: type) -> tuple[Spec, ...]:
     """The fields of a record class, in declaration order (msgspec lists required ones first)."""
-    info = {f.name: f for f in mi.type_info(cls).fields}
+    described = mi.type_info(cls)
+    assert isinstance(described, mi.DataclassType), cls
+    info = {f.name: f for f in described.fields}
     result = []
     for declared in dataclasses.fields(cls):
         field = info[declared.name]
@@ -52,11 +54,37 @@ def specs(cls: type) -> tuple[Spec, ...]:
         if isinstance(kind, mi.UnionType) and any(isinstance(t, mi.NoneType) for t in kind.types):
             kind, optional = next(t for t in kind.types if not isinstance(t, mi.NoneType)), True
         kind, title, extra = unwrap(kind)
-        default = field.default_factory() if field.default_factory is not mi.NODEFAULT else field.default
+        default = field.default_factory() if field.default_factory is not msgspec.NODEFAULT else field.default
         result.append(
             Spec(field.name, extra.get("file_name", field.name), kind, optional, field.required, default, title, extra)
         )
     return tuple(result)
+
+
+def file_specs(cls: type) -> tuple[Spec, ...]:
+    """The fields a file holds, in file order: FILE_ORDER first, the store's own (LOCAL) left out."""
+    local: frozenset[str] = getattr(cls, "LOCAL", frozenset())
+    first: tuple[str, ...] = getattr(cls, "FILE_ORDER", ())
+    found = [spec for spec in specs(cls) if spec.name not in local]
+    return (
+        *sorted((s for s in found if s.name in first), key=lambda s: first.index(s.name)),
+        *(s for s in found if s.name not in first),
+    )
+
+
+def nested_class(spec: Spec) -> type | None:
+    """The record class of a list of records (a session's steps, a check-in's pains), else None."""
+    if isinstance(spec.type, (mi.VarTupleType, mi.ListType)):
+        item = unwrap(spec.type.item_type)[0]
+        if isinstance(item, mi.DataclassType):
+            return item.cls
+    return None
+
+
+def columns(cls: type) -> tuple[str, ...]:
+    """A logged record's own table columns, in file order: not its nested records (their own
+    table) nor a link to another record by uuid (the store keeps a row id: `link` in its Meta)."""
+    return tuple(s.name for s in file_specs(cls) if nested_class(s) is None and "link" not in s.extra)
 
 
 def is_pairs(kind: Any) -> bool:
@@ -95,7 +123,7 @@ def to_plain(record: Any, *, skip: frozenset[str] | set[str] = frozenset(), unse
     (if the class has one) come first."""
     plain = {
         spec.file_name: to_plain_value(spec.type, getattr(record, spec.name))
-        for spec in specs(type(record))
+        for spec in specs(type(record))  # type: ignore[arg-type]  # a class is hashable (mypy: type[Any])
         if spec.name not in skip and (unset or not _left_out(spec, getattr(record, spec.name)))
     }
     first = getattr(type(record), "FILE_ORDER", ())
@@ -156,10 +184,53 @@ FILE_RECORDS: dict[str, type] = {"Exercise": Exercise, "Routine": Routine, "Dose
 _INSTANT = {"type": "string", "description": "an instant, ISO 8601 in UTC: 2026-11-21T08:30:00.000000Z"}
 
 
+def _logged_records() -> dict[str, type]:
+    """The records of the logged sections (sessions with their steps, check-ins with their pains,
+    day marks, tombstones), by schema name. Imported here: they import core.model."""
+    from stretchtui.core.checkins import Checkin, PainEntry
+    from stretchtui.core.entries import DayMark, Tombstone
+    from stretchtui.core.sessions import LoggedStep, SessionRecord
+
+    return {
+        "SessionRecord": SessionRecord,
+        "LoggedStep": LoggedStep,
+        "Checkin": Checkin,
+        "PainEntry": PainEntry,
+        "DayMark": DayMark,
+        "Tombstone": Tombstone,
+    }
+
+
+def _logged_schema(schema: dict[str, Any], cls: type) -> None:
+    """A logged record's schema as files hold it: file order, no store-only field, and what a
+    file may leave out (FILE_DEFAULTS) not required."""
+    properties = schema["properties"]
+    file_defaults: dict[str, Any] = getattr(cls, "FILE_DEFAULTS", {})
+    order = [spec.file_name for spec in file_specs(cls)]
+    schema["properties"] = {key: properties[key] for key in order}
+    for key, default in file_defaults.items():
+        schema["properties"][key] = {**schema["properties"][key], "default": to_plain_value(None, default)}
+    schema["required"] = [key for key in order if key in schema.get("required", ()) and key not in file_defaults]
+    for spec in file_specs(cls):
+        if isinstance(spec.type, mi.DateTimeType):
+            prop = schema["properties"][spec.file_name]
+            if "anyOf" in prop:  # an instant or null
+                prop["anyOf"] = [_INSTANT if branch.get("type") == "string" else branch for branch in prop["anyOf"]]
+            else:
+                schema["properties"][spec.file_name] = {**prop, **_INSTANT}
+    schema["additionalProperties"] = False
+
+
 def file_schema() -> dict[str, Any]:
-    """The JSON schema of an own exercise and an own routine as export files hold them (msgspec's,
-    with the file's names, tables of condition = reason, and the keys an export adds)."""
-    _, components = msgspec.json.schema_components([Exercise, Routine], ref_template="#/$defs/{name}")
+    """The JSON schema of an export file (msgspec's, from the records: with the file's names,
+    tables of condition = reason, the keys an export adds, and the sections of the file)."""
+    from stretchtui.core.exchange import FORMAT_NAME, FORMAT_VERSION
+
+    logged = _logged_records()
+    _, components = msgspec.json.schema_components([Exercise, Routine, *logged.values()], ref_template="#/$defs/{name}")
+    for name, cls in logged.items():
+        components[name].pop("description", None)
+        _logged_schema(components[name], cls)
     for name, schema in components.items():
         schema.pop("description", None)
         for spec in specs(FILE_RECORDS[name]) if name in FILE_RECORDS else ():
@@ -185,7 +256,30 @@ def file_schema() -> dict[str, Any]:
         schema["properties"].pop("origin", None)
         schema["properties"].update(uuid={"type": "string", "format": "uuid"}, created_at=_INSTANT, updated_at=_INSTANT)
         schema["required"] = ["uuid", *schema["required"], "created_at", "updated_at"]
-    return {"$defs": dict(sorted(components.items()))}
+    sections = {
+        "exercises": "Exercise",
+        "routines": "Routine",
+        "sessions": "SessionRecord",
+        "checkins": "Checkin",
+        "day_marks": "DayMark",
+        "removed": "Tombstone",
+    }
+    return {
+        "title": "stretchtui export",
+        "type": "object",
+        "properties": {
+            "format": {"const": FORMAT_NAME},
+            "format_version": {"type": "integer", "minimum": 1, "maximum": FORMAT_VERSION},
+            "app_version": {"type": "string", "maxLength": 40},
+            "exported_at": {**_INSTANT, "type": ["string", "null"]},
+            "settings": {"type": "object", "description": "setting key = value (see Settings)"},
+            "favourites": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+            **{key: {"type": "array", "items": {"$ref": f"#/$defs/{name}"}} for key, name in sections.items()},
+        },
+        "required": ["format", "format_version"],
+        "additionalProperties": False,
+        "$defs": dict(sorted(components.items())),
+    }
 
 
 SCHEMA_START = "<!-- schema: generated by `python -m stretchtui.core.records`, do not edit -->"

@@ -9,9 +9,33 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
 
+from stretchtui.core.model import MAX_HOLD, MAX_REPS, MAX_SETS, SECONDS, SLUG_PATTERN, _field, _rule  # noqa: F401
 from stretchtui.core.vocabulary import plural
+
+if TYPE_CHECKING:
+    from msgspec import Meta  # noqa: F401
+
+MAX_SECONDS = 24 * 3600
+MAX_STEPS = 2000
+MAX_SESSION_NAME = 200  # a session keeps the routine name it had; one-exercise sessions add a suffix
+
+# Field types of the logged records (sessions, steps, check-ins, day marks), as strings: evaluated
+# with the annotations when core.records first inspects a record (see core.model._field). `check`
+# names the import rules core.exchange applies itself, across fields: the uuid (unique in a file)
+# and the instant, zone and day of an event (checked against each other).
+Uuid: TypeAlias = 'Annotated[str, _rule(extra_json_schema={"format": "uuid"}, extra={"check": "uuid"})]'
+Instant: TypeAlias = 'Annotated[datetime, _rule(extra={"check": "when"})]'
+Zone: TypeAlias = 'Annotated[str, _rule(max_length=64, extra={"check": "when"})]'
+Day: TypeAlias = 'Annotated[date, _rule(extra={"check": "when"})]'
+Pain: TypeAlias = "Annotated[int, _rule(ge=0, le=10)]"
+MaybePain: TypeAlias = "Annotated[int, _rule(ge=0, le=10)] | None"
+
+
+class SessionSource(StrEnum):
+    LIVE = "live"  # timed in the app
+    BACKFILL = "backfill"  # `stretchtui record`
 
 
 class SessionStatus(StrEnum):
@@ -43,17 +67,19 @@ class StepRecord:
     step also re-records that step, with outcome "hurt".
     """
 
-    step_index: int  # the phase index (see SessionTimer.phase_for_step once alternatives are inserted)
-    exercise_id: str
-    exercise_name: str
-    set_number: int
+    # the phase index (see SessionTimer.phase_for_step once alternatives are inserted)
+    step_index: Annotated[int, _rule(ge=0, le=MAX_STEPS)]
+    exercise_id: Annotated[str, _rule(pattern=SLUG_PATTERN)]
+    exercise_name: Annotated[str, _rule(min_length=1, max_length=MAX_SESSION_NAME)]
+    set_number: Annotated[int, _rule(ge=1, le=MAX_SETS)]
     side: Side
-    planned_hold_seconds: int  # 0 for reps
-    actual_hold_seconds: float  # active (unpaused) seconds spent on the step
-    planned_reps: int
-    reps_done: int
+    planned_hold_seconds: Annotated[int, _rule(ge=0, le=MAX_HOLD)]  # 0 for reps
+    # active (unpaused) seconds spent on the step
+    actual_hold_seconds: Annotated[float, _rule(ge=0, le=MAX_SECONDS)]
+    planned_reps: Annotated[int, _rule(ge=0, le=MAX_REPS)]
+    reps_done: Annotated[int, _rule(ge=0, le=10 * MAX_REPS)]
     outcome: Outcome
-    hurt_pain: int | None = None
+    hurt_pain: MaybePain = None
 
     def __post_init__(self) -> None:  # accept plain strings, e.g. from JSON
         object.__setattr__(self, "side", Side(self.side))
@@ -65,6 +91,49 @@ class StepRecord:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StepRecord:
         return cls(**data)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoggedStep(StepRecord):
+    """A saved step as files (and the session_step table) hold it: the timer's record, with its
+    uuid and when it was saved. The one definition of a step's file fields, import rules,
+    staging and CSV columns, and schema (core.records)."""
+
+    FILE_ORDER: ClassVar[tuple[str, ...]] = ("uuid",)
+    FILE_DEFAULTS: ClassVar[dict[str, Any]] = {  # what a file may leave out (the timer always sets these)
+        "set_number": 1,
+        "side": Side.BOTH,
+        "planned_hold_seconds": 0,
+        "actual_hold_seconds": 0,
+        "planned_reps": 0,
+        "reps_done": 0,
+    }
+
+    uuid: Uuid
+    at: Instant
+    zone: Zone
+    day: Day
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionRecord:
+    """A session as files (and the session table) hold it, with its steps: the one definition of
+    a session's file fields, import rules, staging and CSV columns, and schema (core.records)."""
+
+    uuid: Uuid
+    routine_id: Annotated[str, _rule(pattern=SLUG_PATTERN)] | None = None
+    routine_name: Annotated[str, _rule(min_length=1, max_length=MAX_SESSION_NAME)]
+    source: SessionSource = SessionSource.LIVE
+    status: SessionStatus
+    started_at: Instant
+    zone: Zone
+    day: Day
+    ended_at: Annotated[datetime, _rule(extra={"check": "when"})] | None = None
+    planned_seconds: Annotated[int, _rule(ge=0, le=MAX_SECONDS)] = 0
+    active_seconds: Annotated[float, _rule(ge=0, le=MAX_SECONDS)] = 0
+    pain_before: MaybePain = None
+    pain_after: MaybePain = None
+    steps: Annotated[tuple[LoggedStep, ...], _rule(max_length=MAX_STEPS, extra={"check": "nested"})] = ()
 
 
 class StepOutcome(Protocol):

@@ -17,46 +17,21 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
+from stretchtui.core import records
+from stretchtui.core.checkins import Checkin, PainEntry
+from stretchtui.core.entries import DayMark
+from stretchtui.core.sessions import LoggedStep, SessionRecord
 from stretchtui.store import models as m
 
 BATCH_ROWS = 2000  # rows held in memory before they go to the staging tables
 
 _INSTANT = m.UTCField()
-SESSION_COLUMNS = (
-    "uuid",
-    "routine_id",
-    "routine_name",
-    "source",
-    "status",
-    "started_at",
-    "zone",
-    "day",
-    "ended_at",
-    "planned_seconds",
-    "active_seconds",
-    "pain_before",
-    "pain_after",
-)
-STEP_COLUMNS = (
-    "uuid",
-    "step_index",
-    "exercise_id",
-    "exercise_name",
-    "set_number",
-    "side",
-    "planned_hold_seconds",
-    "actual_hold_seconds",
-    "planned_reps",
-    "reps_done",
-    "outcome",
-    "hurt_pain",
-    "at",
-    "zone",
-    "day",
-)
-CHECKIN_COLUMNS = ("uuid", "at", "zone", "day", "source", "sitting_hours", "no_comfortable_position", "note")
-MARK_COLUMNS = ("uuid", "day", "kind", "at", "zone")
-PAIN_COLUMNS = ("region", "side", "pain")
+# The columns of the logged records, from their definitions (core.records.columns).
+SESSION_COLUMNS = records.columns(SessionRecord)
+STEP_COLUMNS = records.columns(LoggedStep)
+CHECKIN_COLUMNS = records.columns(Checkin)
+MARK_COLUMNS = records.columns(DayMark)
+PAIN_COLUMNS = records.columns(PainEntry)
 
 TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all untyped: values as stored)
     "stage_session": (*SESSION_COLUMNS, "step_count"),
