@@ -23,7 +23,7 @@ async def test_a_failed_save_says_why_in_one_line_and_the_app_carries_on(
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await open_library(pilot)
-        monkeypatch.setattr(app.store, "set_favourite", disk_full)
+        monkeypatch.setattr(app.store.library, "set_favourite", disk_full)
         await pilot.press("f")
         await settle(pilot)
         assert notifications(app)[-1] == "the disk is full: nothing was saved; free some space and try again"

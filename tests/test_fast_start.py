@@ -30,9 +30,9 @@ def prepared(db_path: Path, clock: FrozenClock, **settings: object) -> None:
     """A database with the safety questions answered (no first-run dialog) and `settings`."""
     store = Store.open(db_path, clock)
     try:
-        store.save_safety(answers={})
+        store.safety.save_safety(answers={})
         for key, value in settings.items():
-            store.set_setting(key, value)
+            store.settings.set(key, value)
     finally:
         store.close()
 

@@ -82,9 +82,9 @@ def test_no_call_restates_a_default() -> None:
 
 def test_the_store_refuses_a_key_the_model_does_not_define(store) -> None:
     with pytest.raises(KeyError):
-        store.get_setting("goal_minutess")
-    assert store.get_setting("goal_minutes") == BY_KEY["goal_minutes"].default  # nothing saved yet
-    assert {spec.key: store.settings()[spec.key] for spec in ON_SCREEN} == {
+        store.settings.get("goal_minutess")
+    assert store.settings.get("goal_minutes") == BY_KEY["goal_minutes"].default  # nothing saved yet
+    assert {spec.key: store.settings.read()[spec.key] for spec in ON_SCREEN} == {
         spec.key: spec.default for spec in ON_SCREEN
     }
 
@@ -118,7 +118,7 @@ def test_the_store_and_the_cli_take_the_models_defaults(other_defaults, store, d
     from stretchtui.cli import main
     from stretchtui.core.streaks import Goal
 
-    assert store.goal() == Goal(2, 20)
+    assert store.settings.goal() == Goal(2, 20)
     store.close()
     assert main(["--db", str(db_path), "suggest", "--json"]) == 0
     by_default = json.loads(capsys.readouterr().out)
@@ -157,7 +157,7 @@ async def test_a_change_on_settings_reaches_today_without_reopening_it(make_test
         await settle(pilot)
         assert app.screen is settings_screen  # Today was not shown again...
         assert today.data.goal_minutes == 15  # ...and follows all the same
-        assert app.settings["goal_minutes"] == 15 and app.store.get_setting("goal_minutes") == 15
+        assert app.settings["goal_minutes"] == 15 and app.store.settings.get("goal_minutes") == 15
     assert threads and all(thread is threading.main_thread() for thread in threads)
 
 

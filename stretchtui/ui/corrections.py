@@ -65,7 +65,7 @@ class CorrectionsMixin:
             )
             return
         try:
-            removal = self.store.remove_entry(entry)
+            removal = self.store.corrections.remove_entry(entry)
         except UserError as refused:
             self.call_from_thread(self.notify, str(refused), title="Not removed", severity="warning", markup=False)
             self.call_from_thread(self.record_changed)
@@ -77,7 +77,7 @@ class CorrectionsMixin:
         screen): the store only refuses one that another process runs."""
         running = getattr(self, "_session", None)
         session_id = getattr(running[1], "session_id", None) if running else None
-        return session_id is not None and self.store.session(session_id).uuid == entry.uuid
+        return session_id is not None and self.store.sessions.session(session_id).uuid == entry.uuid
 
     def _removed(self: StretchApp, removal: Removal) -> None:
         from stretchtui.core.entries import UNDO_SECONDS
@@ -121,7 +121,7 @@ class CorrectionsMixin:
     @store_work(group="corrections")
     def _bring_back(self: StretchApp, entry: Entry) -> None:
         try:
-            back = self.store.undo_removal(entry.uuid)
+            back = self.store.corrections.undo_removal(entry.uuid)
         except UserError as refused:
             self.call_from_thread(self.notify, str(refused), title="Not undone", severity="warning", markup=False)
             return
