@@ -28,7 +28,7 @@ from stretchtui.store.db import (
     sqlite_backup,
 )
 from stretchtui.store.exchange import ExchangeRepository
-from stretchtui.store.files import keep_open, let_go
+from stretchtui.store.files import Identity, connection_identity, keep_open, let_go, read_identity
 from stretchtui.store.history import HistoryRepository
 from stretchtui.store.library import LibraryRepository
 from stretchtui.store.location import default_data_dir
@@ -247,37 +247,24 @@ def _refuse_foreign(path: Path, header_version: int, header_application_id: int)
         raise StoreError(f"{path} is an SQLite database, but not a stretchtui one; it was left untouched")
 
 
-def _probe_read_only(path: Path, header_version: int, header_application_id: int) -> tuple[int, int, int]:
-    """(user_version, application_id, number of schema objects), read without writing anything.
+def _probe_read_only(path: Path, header_version: int, header_application_id: int) -> Identity:
+    """The file's identity (files.read_identity), read without writing anything.
 
-    With no -wal file beside it, it is read as immutable (see db.read_only_connection): a plain
+    With no -wal file beside it, it is read as immutable (see files.read_only_connection): a plain
     read-only connection to a WAL-mode file creates -wal and -shm files next to it. Should that read
-    fail (a writer checkpointing meanwhile), it is read again with SQLite's locking."""
+    fail (a writer checkpointing meanwhile), it is read again with SQLite's locking; if the file
+    cannot be opened even so, the header's word is all there is."""
     try:
-        found = _read_identity(path, alone=True)
+        return read_identity(path, alone=True)
     except sqlite3.DatabaseError:
-        found = None
-    if found is not None:
-        return found
+        pass
     try:
-        found = _read_identity(path, alone=False)
+        conn = read_only_connection(path, alone=False)
+    except sqlite3.Error:
+        return Identity(header_version, header_application_id, 0)
+    try:
+        return connection_identity(conn)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path} cannot be read as a database ({error}); it was left untouched") from None
-    return found if found is not None else (header_version, header_application_id, 0)
-
-
-def _read_identity(path: Path, *, alone: bool) -> tuple[int, int, int] | None:
-    """(user_version, application_id, schema objects) through a read-only connection; None when
-    the file cannot be opened at all (then the header's word is all there is)."""
-    try:
-        conn = read_only_connection(path, alone=alone)
-    except sqlite3.Error:
-        return None
-    try:
-        return (
-            conn.execute("PRAGMA user_version").fetchone()[0],
-            conn.execute("PRAGMA application_id").fetchone()[0],
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
-        )
     finally:
         conn.close()
