@@ -38,7 +38,9 @@ async def test_a_failed_load_is_reported_not_fatal(make_test_app, monkeypatch: p
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         monkeypatch.setattr(
-            app.store, "day_activities", lambda *a, **k: (_ for _ in ()).throw(sqlite3.DatabaseError("disk I/O error"))
+            app.store.history,
+            "day_activities",
+            lambda *a, **k: (_ for _ in ()).throw(sqlite3.DatabaseError("disk I/O error")),
         )
         await pilot.press("4")
         await settle(pilot)

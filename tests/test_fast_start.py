@@ -96,7 +96,7 @@ async def test_keys_pressed_while_the_store_opens_wait_for_it(db_path: Path, clo
         assert "Lower back 5/10" in card(app, "#today-checkins")
     check = Store.open(db_path, clock)
     try:
-        assert [c.pains[0].pain for c in check.checkins()] == [5]
+        assert [c.pains[0].pain for c in check.checkins.checkins()] == [5]
     finally:
         check.close()
 

@@ -20,6 +20,7 @@ from stretchtui.core.settings import BY_KEY, EXPORTED, ON_SCREEN, imported_setti
 
 PACKAGE = Path(__file__).resolve().parent.parent / "stretchtui"
 SETTING_CALLS = {"get_setting", "set_setting", "peek_setting"}
+STORE_SETTING_CALLS = {"get", "set"}  # store.settings.get / .set (store/settings.py)
 SPEC_TABLES = {"BY_KEY", "SETTING_SPECS"}
 
 
@@ -48,6 +49,10 @@ def keys_used_in_the_code() -> tuple[dict[str, list[str]], list[str]]:
             found: list[ast.expr] = []
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+                owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+                if name in STORE_SETTING_CALLS and owner_name == "settings":
+                    name = f"{name}_setting"
                 if name in SETTING_CALLS and node.args:
                     found.append(node.args[-1] if name == "peek_setting" else node.args[0])
                     if name == "get_setting" and len(node.args) + len(node.keywords) > 1:
