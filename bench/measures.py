@@ -220,7 +220,7 @@ def add_long_hold(db: Path) -> str:
 
     store = Store.open(db, SystemClock())
     try:
-        routine = store.save_routine(
+        routine = store.library.save_routine(
             Routine(
                 id="",
                 name="Bench long hold",

@@ -69,23 +69,25 @@ def _store_calls(what: str, db: Path) -> None:
     from stretchtui.store import Store
 
     store = Store.open(db, SystemClock())
-    day = today(store.clock, store.day_start_hour())
+    day = today(store.clock, store.settings.day_start_hour())
     calls = {
         "startup": {
-            "suggestion_request": lambda: store.suggestion_request(day, 10, "floor"),
-            "day_activities(today)": lambda: store.day_activities(since=day),
-            "checkins(today)": lambda: store.checkins(since=day),
-            "streak_summary": lambda: store.streak_summary(day),
-            "last_session": store.last_session,
-            "tips": store.tips,
+            "suggestion_request": lambda: store.suggestions.suggestion_request(day, 10, "floor"),
+            "day_activities(today)": lambda: store.history.day_activities(since=day),
+            "checkins(today)": lambda: store.checkins.checkins(since=day),
+            "streak_summary": lambda: store.history.streak_summary(day),
+            "last_session": store.sessions.last_session,
+            "tips": store.library.tips,
         },
         "history": {
-            "day_activities(26 weeks)": lambda: store.day_activities(since=week_start(day) - timedelta(weeks=25)),
-            "pain_by_day": lambda: store.pain_by_day(day - timedelta(days=29)),
-            "sitting_by_day": lambda: store.sitting_by_day(day - timedelta(days=29)),
-            "relief_by_exercise": store.relief_by_exercise,
-            "sessions_list": store.sessions_list,
-            "streak_summary": lambda: store.streak_summary(day),
+            "day_activities(26 weeks)": lambda: store.history.day_activities(
+                since=week_start(day) - timedelta(weeks=25)
+            ),
+            "pain_by_day": lambda: store.history.pain_by_day(day - timedelta(days=29)),
+            "sitting_by_day": lambda: store.history.sitting_by_day(day - timedelta(days=29)),
+            "relief_by_exercise": store.history.relief_by_exercise,
+            "sessions_list": store.history.sessions_list,
+            "streak_summary": lambda: store.history.streak_summary(day),
         },
     }[what]
     print("Store calls of the screen's loader (thread worker), timed here on the main thread:")

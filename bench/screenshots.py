@@ -56,8 +56,8 @@ async def session_hold(pilot) -> None:
 
 
 async def session_summary(pilot) -> None:
-    routine = pilot.app.store.routine(SESSION_ROUTINE)
-    total = routine.duration_seconds(pilot.app.store.exercise_index()) + 5 + 1  # plus get ready
+    routine = pilot.app.store.library.routine(SESSION_ROUTINE)
+    total = routine.duration_seconds(pilot.app.store.library.exercise_index()) + 5 + 1  # plus get ready
     await _start_session(pilot, total)
     await settle(pilot)
     await pilot.press("1")  # pain after

@@ -153,8 +153,8 @@ def make_test_app(db_path: Path, clock: FrozenClock, fresh_database):
         if kwargs.get("seed_dir") is None:  # another library is seeded from scratch
             fresh_database()
         app = make_app(db_path, clock=clock, cursor_blink=False, **kwargs)
-        if safety_answered and app.store.safety_profile().answered_at is None:
-            app.store.save_safety(answers={})  # answered now, all "no": no first-run dialog
+        if safety_answered and app.store.safety.safety_profile().answered_at is None:
+            app.store.safety.save_safety(answers={})  # answered now, all "no": no first-run dialog
         return app
 
     return build

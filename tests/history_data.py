@@ -63,7 +63,7 @@ def plan_history(store: Store, clock, days: int, seed: int) -> Iterator[PlannedD
     rng = random.Random(seed)
     zone = ZoneInfo(clock.zone_name)
     today = clock.instant.astimezone(zone).date()
-    routines = [r for r in store.routines() if r.id in ("one-minute", "seven-in-seven", "mobility")]
+    routines = [r for r in store.library.routines() if r.id in ("one-minute", "seven-in-seven", "mobility")]
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
         at = datetime.combine(day, time(8, 15), zone).astimezone(ZoneInfo("UTC"))
@@ -86,18 +86,20 @@ def fill_history(store: Store, clock, days: int = 90, seed: int = 7) -> None:
     original = clock.instant
     for planned in plan_history(store, clock, days, seed):
         clock.instant = planned.at
-        store.add_checkin([PainEntry(Region.LOWER_BACK, planned.pain)], sitting_hours=planned.sitting)
+        store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, planned.pain)], sitting_hours=planned.sitting)
         if planned.rest:
-            store.mark_rest_day(planned.day, force=True)
+            store.corrections.mark_rest_day(planned.day, force=True)
         session = planned.session
         if session is None:
             continue
-        info = store.start_session(session.routine.id, session.routine.name, PLANNED_SECONDS, pain_before=planned.pain)
+        info = store.sessions.start_session(
+            session.routine.id, session.routine.name, PLANNED_SECONDS, pain_before=planned.pain
+        )
         for index in range(len(session.routine.items)):
-            store.record_step(
+            store.sessions.record_step(
                 info.id, session.step(index), active_seconds=HOLD_SECONDS * (index + 1.0), resume_state=None
             )
-        store.finish_session(info.id, session.status, pain_after=session.pain_after)
+        store.sessions.finish_session(info.id, session.status, pain_after=session.pain_after)
     clock.instant = original
 
 
@@ -106,7 +108,7 @@ def fill_history_fast(store: Store, clock, days: int = 3650, seed: int = 7) -> N
     take seconds instead of minutes. tests/test_reliability_history.py checks the two agree."""
     from stretchtui.store import models as m
 
-    day_start = store.day_start_hour()
+    day_start = store.settings.day_start_hour()
     zone = ZoneInfo(clock.zone_name)
     rows: dict[type, list[dict]] = {m.Checkin: [], m.CheckinPain: [], m.DayMark: [], m.Session: [], m.SessionStep: []}
     checkin_id = m.Checkin.select(fn.MAX(m.Checkin.id)).scalar() or 0

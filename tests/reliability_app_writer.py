@@ -38,30 +38,52 @@ class RecordingStore(Store):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.writes = 0
-        self.sessions: dict[int, dict] = {}  # by row id
+        self.recorded_sessions: dict[int, dict] = {}  # by row id
         self.checkin_notes: list[str] = []
+        self.sessions = RecordingSessions(self, self.sessions)
+        self.checkins = RecordingCheckins(self, self.checkins)
+
+
+class RecordingSessions:
+    """The store's sessions, noting each write in the RecordingStore."""
+
+    def __init__(self, store: RecordingStore, sessions) -> None:
+        self._store, self._sessions = store, sessions
+
+    def __getattr__(self, name: str):
+        return getattr(self._sessions, name)
 
     def start_session(self, *args, **kwargs):
-        info = super().start_session(*args, **kwargs)
-        self.sessions[info.id] = {"uuid": info.uuid, "steps": [], "status": info.status.value}
-        self.writes += 1
+        info = self._sessions.start_session(*args, **kwargs)
+        self._store.recorded_sessions[info.id] = {"uuid": info.uuid, "steps": [], "status": info.status.value}
+        self._store.writes += 1
         return info
 
     def record_step(self, session_id, record, **kwargs):
-        super().record_step(session_id, record, **kwargs)
-        self.sessions[session_id]["steps"].append([record.step_index, record.outcome.value])
-        self.writes += 1
+        self._sessions.record_step(session_id, record, **kwargs)
+        self._store.recorded_sessions[session_id]["steps"].append([record.step_index, record.outcome.value])
+        self._store.writes += 1
 
     def finish_session(self, session_id, status, **kwargs):
-        info = super().finish_session(session_id, status, **kwargs)
-        self.sessions[session_id]["status"] = info.status.value
-        self.writes += 1
+        info = self._sessions.finish_session(session_id, status, **kwargs)
+        self._store.recorded_sessions[session_id]["status"] = info.status.value
+        self._store.writes += 1
         return info
 
+
+class RecordingCheckins:
+    """The store's check-ins, noting each one added in the RecordingStore."""
+
+    def __init__(self, store: RecordingStore, checkins) -> None:
+        self._store, self._checkins = store, checkins
+
+    def __getattr__(self, name: str):
+        return getattr(self._checkins, name)
+
     def add_checkin(self, *args, **kwargs):
-        checkin = super().add_checkin(*args, **kwargs)
-        self.checkin_notes.append(checkin.note)
-        self.writes += 1
+        checkin = self._checkins.add_checkin(*args, **kwargs)
+        self._store.checkin_notes.append(checkin.note)
+        self._store.writes += 1
         return checkin
 
 
@@ -131,7 +153,7 @@ async def drive(db: Path, name: str, flags: Path, min_writes: int) -> int:
         json.dumps(
             {
                 "writes": store.writes,
-                "sessions": list(store.sessions.values()),
+                "sessions": list(store.recorded_sessions.values()),
                 "checkins": store.checkin_notes,
                 "errors": errors,
             }

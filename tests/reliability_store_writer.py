@@ -28,14 +28,16 @@ SECONDS_PER_PRESS = 1.0
 def run_session(store: Store, clock: FrozenClock, routine, exercises) -> dict:
     """One session of `routine`, every work step done, as SessionScreen writes it (no pain asked)."""
     timer = SessionTimer(build_phases(routine, exercises), clock.monotonic)
-    info = store.start_session(routine.id, routine.name, timer.total_planned_seconds)
+    info = store.sessions.start_session(routine.id, routine.name, timer.total_planned_seconds)
     steps: list[list] = []
 
     def save(events) -> None:
         for event in events:
             if isinstance(event, StepRecorded):
                 snapshot = {"timer": timer.snapshot(), "routine": routine_to_plain(routine)}
-                store.record_step(info.id, event.record, active_seconds=timer.work_seconds, resume_state=snapshot)
+                store.sessions.record_step(
+                    info.id, event.record, active_seconds=timer.work_seconds, resume_state=snapshot
+                )
                 steps.append([event.record.step_index, event.record.outcome.value])
 
     save(timer.start())
@@ -44,22 +46,24 @@ def run_session(store: Store, clock: FrozenClock, routine, exercises) -> dict:
         save(timer.tick())  # the screen's ticker runs before a key is read
         if not timer.finished:
             save(timer.done() if timer.phase.is_work else timer.next())
-    finished = store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=timer.work_seconds)
+    finished = store.sessions.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=timer.work_seconds)
     return {"uuid": finished.uuid, "day": finished.day.isoformat(), "status": finished.status.value, "steps": steps}
 
 
 def main(db: Path, start: datetime, flags: Path) -> int:
     clock = FrozenClock(start, ZONE)
     store = Store.open(db, clock)
-    routine = store.routine("one-minute")
-    exercises = store.exercise_index()
+    routine = store.library.routine("one-minute")
+    exercises = store.library.exercise_index()
     sessions: list[dict] = []
     notes: list[str] = []
     try:
         while not (flags / "stop").exists():
             sessions.append(run_session(store, clock, routine, exercises))
             note = f"writer-{len(sessions)}"
-            store.add_checkin([PainEntry(Region.LOWER_BACK, len(sessions) % 8)], note=note)  # below 8: no re-ask
+            store.checkins.add_checkin(
+                [PainEntry(Region.LOWER_BACK, len(sessions) % 8)], note=note
+            )  # below 8: no re-ask
             notes.append(note)
             (flags / "writer.ready").touch()
     finally:

@@ -22,26 +22,26 @@ def add_week_details(store: Store, clock) -> None:
     pain 5); Thu 19: a rest day and a note with characters that mean something in Markdown."""
     original = clock.instant
     at(clock, date(2026, 11, 17), 19, 5)
-    store.add_checkin(
+    store.checkins.add_checkin(
         [PainEntry(Region.LOWER_BACK, 7), PainEntry(Region.LEG, 4, "left")],
         sitting_hours=10,
         note="Long drive to Hamburg; a twinge down the left leg by evening",
     )
     at(clock, date(2026, 11, 18), 18, 30)
-    info = store.start_session("lower-back-five", "Lower Back in Five", 300, pain_before=4)
-    store.record_step(
+    info = store.sessions.start_session("lower-back-five", "Lower Back in Five", 300, pain_before=4)
+    store.sessions.record_step(
         info.id,
         StepRecord(0, "knee-to-chest", "Knee-to-Chest", 1, Side.LEFT, 30, 30.0, 0, 0, Outcome.DONE),
         active_seconds=30,
         resume_state=None,
     )
-    store.record_step(
+    store.sessions.record_step(
         info.id,
         StepRecord(1, "sphinx", "Sphinx", 1, Side.LEFT, 30, 8.0, 0, 0, Outcome.HURT, hurt_pain=5),
         active_seconds=38,
         resume_state=None,
     )
-    store.finish_session(info.id, SessionStatus.PARTIAL, pain_after=3)
+    store.sessions.finish_session(info.id, SessionStatus.PARTIAL, pain_after=3)
     at(clock, date(2026, 11, 19), 21, 40)
     # Marked as rest although the history has a session that day: written as an older version
     # (or an import) could, since the app now refuses a rest day on a day that met the goal.
@@ -54,7 +54,7 @@ def add_week_details(store: Store, clock) -> None:
         at=clock.now(),
         zone=clock.zone_name,
     )
-    store.add_checkin(
+    store.checkins.add_checkin(
         [PainEntry(Region.LOWER_BACK, 3)], note="Physio: keep press-ups gentle | stop at 5/10 *before* it builds"
     )
     clock.instant = original

@@ -28,7 +28,11 @@ def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Pat
     path = tmp_path / "old.db"
     store = Store.open(path, clock)
     fill_history_fast(store, clock, days=40)
-    before = (store.day_activities(), store.relief_by_exercise(1), store.streak_summary(date(2026, 11, 21)).current)
+    before = (
+        store.history.day_activities(),
+        store.history.relief_by_exercise(1),
+        store.history.streak_summary(date(2026, 11, 21)).current,
+    )
     store.close()
     conn = sqlite3.connect(path)  # back to what the first release left: schema version 1, no indexes
     conn.execute("DROP INDEX session_step_outcome")
@@ -44,7 +48,11 @@ def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Pat
     store = Store.open(path, clock)
     try:
         assert store.schema_version() == migrations.LATEST_VERSION >= 2
-        after = (store.day_activities(), store.relief_by_exercise(1), store.streak_summary(date(2026, 11, 21)).current)
+        after = (
+            store.history.day_activities(),
+            store.history.relief_by_exercise(1),
+            store.history.streak_summary(date(2026, 11, 21)).current,
+        )
         assert after == before and before[0]
         names = {row[0] for row in store.db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"session_step_outcome", "session_status_day"} <= names

@@ -42,7 +42,7 @@ async def test_search_finds_cat_cow_and_shows_its_steps(make_test_app) -> None:
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         assert [ex.id for ex in screen.shown] == ["cat-cow"]
-        assert str(app.screen.query_one("#match-count").content) == f"1 of {len(app.store.exercises())}"
+        assert str(app.screen.query_one("#match-count").content) == f"1 of {len(app.store.library.exercises())}"
         detail = screen.query_one(ExerciseDetail)
         assert detail.exercise is not None and detail.exercise.name == "Cat-Cow"
         assert "hands and knees" in " ".join(detail.exercise.steps)

@@ -23,7 +23,7 @@ async def test_a_failed_save_says_why_in_one_line_and_the_app_carries_on(
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await open_library(pilot)
-        monkeypatch.setattr(app.store, "set_favourite", disk_full)
+        monkeypatch.setattr(app.store.library, "set_favourite", disk_full)
         await pilot.press("f")
         await settle(pilot)
         assert notifications(app)[-1] == "the disk is full: nothing was saved; free some space and try again"
@@ -38,7 +38,9 @@ async def test_a_failed_load_is_reported_not_fatal(make_test_app, monkeypatch: p
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         monkeypatch.setattr(
-            app.store, "day_activities", lambda *a, **k: (_ for _ in ()).throw(sqlite3.DatabaseError("disk I/O error"))
+            app.store.history,
+            "day_activities",
+            lambda *a, **k: (_ for _ in ()).throw(sqlite3.DatabaseError("disk I/O error")),
         )
         await pilot.press("4")
         await settle(pilot)

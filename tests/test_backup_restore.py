@@ -160,7 +160,7 @@ def test_rotation_keeps_the_newest_week_and_never_more_than_eleven(days: set[dat
 
 def fill(store: Store, count: int = 3) -> None:
     for pain in range(count):
-        store.add_checkin(
+        store.checkins.add_checkin(
             [PainEntry(Region.LOWER_BACK, pain % 10), PainEntry(Region.NECK, pain % 10 + 1)], note=f"n{pain}"
         )
 
@@ -342,8 +342,8 @@ def backup_file(db_path: Path, clock: FrozenClock, tmp_path: Path) -> Path:
     fill(store, 3)
     target = tmp_path / "saved.db"
     maintenance.manual_backup(db_path, clock, target)
-    store.add_checkin([PainEntry(Region.LEG, 9)], note="after the backup")
-    store.add_checkin([PainEntry(Region.LEG, 8)], note="also after")
+    store.checkins.add_checkin([PainEntry(Region.LEG, 9)], note="after the backup")
+    store.checkins.add_checkin([PainEntry(Region.LEG, 8)], note="also after")
     store.close()
     return target
 
@@ -362,7 +362,7 @@ def test_restore_replaces_the_database_and_keeps_the_old_one(
     assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
     store = Store.open(db_path, clock)  # and the app can use it at once
     try:
-        assert [c.note for c in store.checkins()] == ["n0", "n1", "n2"]
+        assert [c.note for c in store.checkins.checkins()] == ["n0", "n1", "n2"]
     finally:
         store.close()
 
@@ -374,7 +374,7 @@ def test_restore_removes_the_old_wal_so_it_is_not_replayed(
     import shutil
 
     store = Store.open(db_path, clock)
-    store.add_checkin([PainEntry(Region.NECK, 2)], note="only in the wal")
+    store.checkins.add_checkin([PainEntry(Region.NECK, 2)], note="only in the wal")
     crashed = tmp_path / "crashed"
     crashed.mkdir(mode=0o700)
     for suffix in ("", "-wal"):  # what a SIGKILL leaves: no checkpoint happened
@@ -510,7 +510,7 @@ def test_a_store_opening_during_a_restore_waits_for_it(
     def open_meanwhile() -> None:
         assert swapping.wait(5)
         store = Store.open(db_path, clock)
-        opened.append([c.note for c in store.checkins()])
+        opened.append([c.note for c in store.checkins.checkins()])
         store.close()
 
     worker = threading.Thread(target=open_meanwhile)

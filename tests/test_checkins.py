@@ -40,17 +40,17 @@ async def test_checkin_form_digits_tab_and_validation(make_test_app, db_path, cl
         assert isinstance(app.screen, TodayScreen)
         assert "Lower back (left) 6/10" in str(app.screen.query_one("#today-checkins").content)
     store = Store.open(db_path, clock)
-    [checkin] = store.checkins()
+    [checkin] = store.checkins.checkins()
     assert set(checkin.pains) == {PainEntry(Region.LOWER_BACK, 6, "left"), PainEntry(Region.NECK, 3)}
     assert checkin.sitting_hours == 9 and checkin.source == "app"
     store.close()
 
 
 def test_the_latest_check_in_per_region_counts(store: Store, clock) -> None:
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.NECK, 2)])
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.NECK, 2)])
     clock.advance(3600)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 4)])
-    latest = latest_by_region(store.checkins())
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 4)])
+    latest = latest_by_region(store.checkins.checkins())
     assert latest[(Region.LOWER_BACK, "")].pain == 4 and latest[(Region.NECK, "")].pain == 2
 
 
@@ -79,7 +79,7 @@ def test_log_writes_a_checkin(db_path: Path, clock, capsys: pytest.CaptureFixtur
     )
     assert capsys.readouterr().out.strip() == "Noted Leg (sciatica-like) (right) 6/10, sitting 9.5 h for Fri 20 Nov."
     store = Store.open(db_path, clock)
-    [checkin] = store.checkins()
+    [checkin] = store.checkins.checkins()
     assert checkin.pains == (PainEntry(Region.LEG, 6, "right"),) and checkin.note == "long drive"
     assert checkin.source == "cli" and str(checkin.day) == "2026-11-20"
     store.close()

@@ -56,7 +56,7 @@ def test_routines_json_includes_own_routines(db_path: Path, clock, capsys: pytes
     from stretchtui.store import Store
 
     store = Store.open(db_path, clock)
-    mine = store.duplicate_routine("desk-break", "My desk")
+    mine = store.library.duplicate_routine("desk-break", "My desk")
     store.close()
     assert main(["--db", str(db_path), "routines", "--json"]) == 0
     data = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
@@ -181,7 +181,7 @@ def test_record_a_backfilled_session(db_path: Path, clock, capsys: pytest.Captur
     assert main(["--db", str(db_path), "record", "--minutes", "12", "--at", "2026-11-20T02:30:00+01:00"]) == 0
     store = Store.open(db_path, clock)
     try:
-        first, second = store.session(1), store.session(2)
+        first, second = store.sessions.session(1), store.sessions.session(2)
         assert first.source == "backfill" and first.status.value == "complete"
         assert str(first.day) == "2026-11-20" and first.active_seconds == first.planned_seconds
         assert second.routine_name == "Stretching" and second.active_seconds == 720

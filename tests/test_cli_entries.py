@@ -17,9 +17,9 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_entries_lists_each_kind_newest_first_with_its_id(store, clock, db_path, capsys):
-    old = store.add_checkin([PainEntry(Region.NECK, 10)], sitting_hours=9)
+    old = store.checkins.add_checkin([PainEntry(Region.NECK, 10)], sitting_hours=9)
     clock.advance(3600)
-    store.record_backfill("seven-in-seven", clock.now(), 10)
+    store.sessions.record_backfill("seven-in-seven", clock.now(), 10)
     store.close()
     code, out, err = run(capsys, "--db", str(db_path), "entries")
     assert code == 0 and err == ""
@@ -43,7 +43,7 @@ def test_entries_lists_each_kind_newest_first_with_its_id(store, clock, db_path,
 
 
 def test_entries_since_reaches_further_back(store, clock, db_path, capsys):
-    store.add_checkin([PainEntry(Region.NECK, 2)], at=clock.now().replace(year=clock.now().year - 1))
+    store.checkins.add_checkin([PainEntry(Region.NECK, 2)], at=clock.now().replace(year=clock.now().year - 1))
     store.close()
     _, out, _ = run(capsys, "--db", str(db_path), "entries")
     assert out.startswith("Nothing recorded since")
@@ -52,7 +52,7 @@ def test_entries_since_reaches_further_back(store, clock, db_path, capsys):
 
 
 def test_remove_then_undo(store, clock, db_path, capsys):
-    wrong = store.add_checkin([PainEntry(Region.NECK, 10)])
+    wrong = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
     store.close()
     code, out, err = run(capsys, "--db", str(db_path), "remove", wrong.uuid[:6], "--yes")
     assert code == 0 and err == "" and out.startswith("Removed the check-in of ")
@@ -67,7 +67,7 @@ def test_remove_then_undo(store, clock, db_path, capsys):
 
 
 def test_remove_asks_on_a_terminal(store, clock, db_path, capsys, monkeypatch):
-    checkin = store.add_checkin([PainEntry(Region.NECK, 10)])
+    checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
     store.close()
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
@@ -80,7 +80,7 @@ def test_remove_asks_on_a_terminal(store, clock, db_path, capsys, monkeypatch):
 
 
 def test_an_id_that_names_nothing_is_one_line_exit_2_and_changes_nothing(store, clock, db_path, capsys):
-    store.add_checkin([PainEntry(Region.NECK, 10)])
+    store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
     store.close()
     before = db_path.read_bytes()
     for bad in ("deadbeef", "0000", "zzzz"):
@@ -102,8 +102,8 @@ def test_sitting_hours_are_logged_alone(db_path, clock, capsys):
 def test_rest_and_flare_days_from_the_cli(store, clock, db_path, capsys):
     from datetime import timedelta
 
-    store.record_backfill("seven-in-seven", clock.now() - timedelta(days=5), 10)
-    store.record_backfill("seven-in-seven", clock.now(), 10)
+    store.sessions.record_backfill("seven-in-seven", clock.now() - timedelta(days=5), 10)
+    store.sessions.record_backfill("seven-in-seven", clock.now(), 10)
     store.close()
     yesterday = (clock.now() - timedelta(days=1)).date().isoformat()
     code, out, _ = run(capsys, "--db", str(db_path), "rest", "--date", yesterday)
@@ -122,7 +122,7 @@ def test_rest_and_flare_days_from_the_cli(store, clock, db_path, capsys):
 def test_remove_and_undo_on_a_read_only_database_say_how_to_fix_it(store, clock, db_path, capsys):
     import os
 
-    checkin = store.add_checkin([PainEntry(Region.NECK, 10)])
+    checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
     store.close()
     os.chmod(db_path, 0o400)
     try:
@@ -140,12 +140,14 @@ def test_a_removal_that_came_in_a_file_cannot_be_undone_and_says_so(tmp_path, st
     from stretchtui.core.exchange import to_plain
     from stretchtui.store import Store
 
-    checkin = store.add_checkin([PainEntry(Region.NECK, 10)])
-    store.remove_entry(store.find_entry(checkin.uuid))
-    data = jsonlib.loads(jsonlib.dumps(to_plain(store.export_bundle(), exported_at=clock.now(), app_version="t")))
+    checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
+    store.corrections.remove_entry(store.corrections.find_entry(checkin.uuid))
+    data = jsonlib.loads(
+        jsonlib.dumps(to_plain(store.exchange.export_bundle(), exported_at=clock.now(), app_version="t"))
+    )
     other_path = tmp_path / "other.db"
     other = Store.open(other_path, clock)
-    other.import_data(data)
+    other.exchange.import_data(data)
     other.close()
     code, _, err = run(capsys, "--db", str(other_path), "remove", checkin.uuid[:8], "--yes")
     assert code == 2 and "cannot be brought back" in err and "undo" not in err
@@ -158,19 +160,21 @@ def test_a_removal_of_the_wrong_kind_is_refused_whole(store, clock):
 
     from stretchtui.core.exchange import ImportFileError, to_plain
 
-    checkin = store.add_checkin([PainEntry(Region.NECK, 10)])
-    data = jsonlib.loads(jsonlib.dumps(to_plain(store.export_bundle(), exported_at=clock.now(), app_version="t")))
+    checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
+    data = jsonlib.loads(
+        jsonlib.dumps(to_plain(store.exchange.export_bundle(), exported_at=clock.now(), app_version="t"))
+    )
     data["checkins"] = []
     data["removed"] = [{"kind": "session", "uuid": checkin.uuid, "removed_at": "2026-11-20T10:00:00Z"}]
     with pytest.raises(ImportFileError, match="is a checkin here, not a session; nothing was imported"):
-        store.import_data(data)
-    assert store.removed_uuids() == set() and [c.uuid for c in store.checkins()] == [checkin.uuid]
+        store.exchange.import_data(data)
+    assert store.corrections.removed_uuids() == set() and [c.uuid for c in store.checkins.checkins()] == [checkin.uuid]
 
 
 def test_a_marked_flare_day_is_in_the_weekly_report(store, clock, db_path, capsys):
     from datetime import timedelta
 
-    store.add_checkin([PainEntry(Region.NECK, 2)], at=clock.now() - timedelta(days=3))
+    store.checkins.add_checkin([PainEntry(Region.NECK, 2)], at=clock.now() - timedelta(days=3))
     store.close()
     day = (clock.now() - timedelta(days=1)).date()
     assert run(capsys, "--db", str(db_path), "rest", "--date", day.isoformat(), "--flare")[0] == 0

@@ -51,7 +51,7 @@ def answered_db(
     """A database whose safety profile is already saved (a minute before the frozen now)."""
     earlier = FrozenClock(clock.now() - timedelta(minutes=1), ZONE)
     store = Store.open(db, earlier)
-    store.save_safety(
+    store.safety.save_safety(
         answers=answers if answers is not None else {"night": True},
         conditions=conditions if conditions is not None else ["hypermobility"],
     )

@@ -37,12 +37,12 @@ def some_days(store, clock) -> None:
     from stretchtui.core.entries import MarkKind
 
     fill_history(store, clock, days=21)  # through the store: the ids shown are uuid4's, drawn in its order
-    store.add_checkin(
+    store.checkins.add_checkin(
         [PainEntry(Region.LOWER_BACK, 5), PainEntry(Region.LEG, 3, "left")],
         sitting_hours=2,
         note="Stiff after the drive home",
     )
-    store.set_day_mark(TODAY - timedelta(days=2), MarkKind.FLARE)
+    store.corrections.set_day_mark(TODAY - timedelta(days=2), MarkKind.FLARE)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -123,7 +123,7 @@ def test_today_marked_a_rest_day(snap_compare, make_test_app, store, clock) -> N
     from stretchtui.core.entries import MarkKind
 
     some_days(store, clock)
-    store.set_day_mark(TODAY, MarkKind.REST)
+    store.corrections.set_day_mark(TODAY, MarkKind.REST)
 
     async def run_before(pilot) -> None:
         await settle(pilot)

@@ -65,9 +65,9 @@ async def open_history_tab(pilot, key: str) -> HistoryScreen:
 
 
 async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_it(make_test_app, store, clock):
-    store.add_checkin([PainEntry(Region.NECK, 2, "left")], sitting_hours=3, note="early")
+    store.checkins.add_checkin([PainEntry(Region.NECK, 2, "left")], sitting_hours=3, note="early")
     clock.advance(60)
-    latest = store.add_checkin(
+    latest = store.checkins.add_checkin(
         [PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.LEG, 4, "right")], sitting_hours=9, note="desk day"
     )
     app = make_test_app()
@@ -93,7 +93,7 @@ async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_i
         card = text_of(app.screen, "#today-checkins")
         assert "Leg (sciatica-like) 4/10" in card and "Lower back" not in card and "(right)" not in card
         assert "Check-in changed." in notes(app)
-    checkins = store.checkins()
+    checkins = store.checkins.checkins()
     assert len(checkins) == 2  # changed, not added
     changed = next(c for c in checkins if c.uuid == latest.uuid)
     assert changed.pains == (PainEntry(Region.LEG, 4),) and changed.at == latest.at
@@ -101,7 +101,7 @@ async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_i
 
 
 async def test_a_check_in_from_yesterday_is_not_filled_in(make_test_app, store, clock):
-    store.add_checkin([PainEntry(Region.NECK, 5)], at=local(clock, TODAY - timedelta(days=1), 20))
+    store.checkins.add_checkin([PainEntry(Region.NECK, 5)], at=local(clock, TODAY - timedelta(days=1), 20))
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -111,11 +111,11 @@ async def test_a_check_in_from_yesterday_is_not_filled_in(make_test_app, store, 
         assert all(row.pain is None for row in form.query(PainRow))
         await pilot.press("3", "ctrl+s")
         await settle(pilot)
-    assert len(store.checkins()) == 2
+    assert len(store.checkins.checkins()) == 2
 
 
 async def test_one_region_noted_twice_with_the_same_side_is_refused(make_test_app, store):
-    store.add_checkin([PainEntry(Region.LEG, 5, "left"), PainEntry(Region.LEG, 3, "right")])
+    store.checkins.add_checkin([PainEntry(Region.LEG, 5, "left"), PainEntry(Region.LEG, 3, "right")])
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -134,7 +134,7 @@ async def test_one_region_noted_twice_with_the_same_side_is_refused(make_test_ap
 
 
 async def test_editing_a_check_in_in_history_changes_history_and_today(make_test_app, store, clock):
-    checkin = store.add_checkin([PainEntry(Region.LOWER_BACK, 7)], sitting_hours=9)
+    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 7)], sitting_hours=9)
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history_tab(pilot, "c")
@@ -158,7 +158,7 @@ async def test_editing_a_check_in_in_history_changes_history_and_today(make_test
 
 
 async def test_removing_a_session_asks_first_and_u_brings_it_back(make_test_app, store, clock):
-    session = store.record_backfill("seven-in-seven", local(clock, TODAY, 8), 10)
+    session = store.sessions.record_backfill("seven-in-seven", local(clock, TODAY, 8), 10)
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history_tab(pilot, "l")
@@ -170,27 +170,27 @@ async def test_removing_a_session_asks_first_and_u_brings_it_back(make_test_app,
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")  # keep it
         await settle(pilot)
-        assert table.row_count == 1 and store.sessions_list()
+        assert table.row_count == 1 and store.history.sessions_list()
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert app.screen is history and table.row_count == 0 and store.sessions_list() == []
+        assert app.screen is history and table.row_count == 0 and store.history.sessions_list() == []
         assert any(
             n.startswith("Removed the session of Sat 21 Nov 2026") and n.endswith("u to undo.") for n in notes(app)
         )
         assert "u Undo" in key_bar(app)
         await pilot.press("u")
         await settle(pilot)
-        assert [s.uuid for s in store.sessions_list()] == [session.uuid]
+        assert [s.uuid for s in store.history.sessions_list()] == [session.uuid]
         assert rows(table)[0][0] == session.uuid[:8]
         assert "u Undo" not in key_bar(app)
         assert any(n.startswith("Brought back the session") for n in notes(app))
 
 
 async def test_removing_a_check_in_and_u_brings_it_back(make_test_app, store, clock):
-    keep = store.add_checkin([PainEntry(Region.NECK, 2)], at=local(clock, TODAY - timedelta(days=1), 8))
-    wrong = store.add_checkin([PainEntry(Region.NECK, 10)])
+    keep = store.checkins.add_checkin([PainEntry(Region.NECK, 2)], at=local(clock, TODAY - timedelta(days=1), 8))
+    wrong = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history_tab(pilot, "c")
@@ -208,11 +208,11 @@ async def test_removing_a_check_in_and_u_brings_it_back(make_test_app, store, cl
         await settle(pilot)
         assert [row[0] for row in rows(table)] == [wrong.uuid[:8], keep.uuid[:8]]
         assert history.data.pain[TODAY] == 10
-    assert {c.uuid for c in store.checkins()} == {keep.uuid, wrong.uuid}
+    assert {c.uuid for c in store.checkins.checkins()} == {keep.uuid, wrong.uuid}
 
 
 async def test_u_after_the_undo_time_does_nothing(make_test_app, store, clock):
-    wrong = store.add_checkin([PainEntry(Region.NECK, 10)])
+    wrong = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history_tab(pilot, "c")
@@ -225,8 +225,8 @@ async def test_u_after_the_undo_time_does_nothing(make_test_app, store, clock):
         assert "u Undo" not in key_bar(app)
         await pilot.press("u")
         await settle(pilot)
-        assert store.checkins() == [] and not any(n.startswith("Brought back") for n in notes(app))
-    assert store.last_removal().entry.uuid == wrong.uuid  # still kept: `stretchtui undo` can bring it back
+        assert store.checkins.checkins() == [] and not any(n.startswith("Brought back") for n in notes(app))
+    assert store.corrections.last_removal().entry.uuid == wrong.uuid  # still kept: `stretchtui undo` can bring it back
 
 
 # ---------------------------------------------------------------------- rest and flare days
@@ -244,19 +244,19 @@ async def test_today_marks_rest_then_flare_then_no_mark_and_undo(make_test_app, 
         assert "No rest or flare mark." in text_of(day, "#day-status")
         await pilot.press("r")
         await settle(pilot)
-        assert store.day_mark(TODAY) is MarkKind.REST
+        assert store.corrections.day_mark(TODAY) is MarkKind.REST
         assert text_of(day, "#day-message") == "Sat 21 Nov is now a rest day."
         assert "Marked as a rest day." in text_of(day, "#day-status")
         await pilot.press("f")
         await settle(pilot)
-        assert store.day_mark(TODAY) is MarkKind.FLARE
+        assert store.corrections.day_mark(TODAY) is MarkKind.FLARE
         await pilot.press("n")
         await settle(pilot)
-        assert store.day_mark(TODAY) is None and "No rest or flare mark." in text_of(day, "#day-status")
+        assert store.corrections.day_mark(TODAY) is None and "No rest or flare mark." in text_of(day, "#day-status")
         assert "u Undo" in key_bar(app)  # the dialog's own key bar offers it too
         await pilot.press("u")
         await settle(pilot)
-        assert store.day_mark(TODAY) is MarkKind.FLARE
+        assert store.corrections.day_mark(TODAY) is MarkKind.FLARE
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
@@ -264,7 +264,7 @@ async def test_today_marks_rest_then_flare_then_no_mark_and_undo(make_test_app, 
 
 
 async def test_a_rest_day_on_a_day_that_met_the_goal_is_refused_in_one_line(make_test_app, store, clock):
-    store.record_backfill("seven-in-seven", local(clock, TODAY, 8), 10)
+    store.sessions.record_backfill("seven-in-seven", local(clock, TODAY, 8), 10)
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -274,14 +274,14 @@ async def test_a_rest_day_on_a_day_that_met_the_goal_is_refused_in_one_line(make
         await settle(pilot)
         message = text_of(app.screen, "#day-message")
         assert message == "Sat 21 Nov 2026 already met your goal: it needs no rest day" and "\n" not in message
-        assert isinstance(app.screen, DayScreen) and store.day_mark(TODAY) is None
+        assert isinstance(app.screen, DayScreen) and store.corrections.day_mark(TODAY) is None
 
 
 async def test_a_history_day_from_the_heatmap_and_from_the_streak_audit(make_test_app, store, clock):
     first = TODAY - timedelta(days=10)
     for back in range(10, 0, -1):
         if back != 3:  # Wed 18 Nov: nothing, the day to mark
-            store.record_backfill("seven-in-seven", local(clock, TODAY - timedelta(days=back), 8), 10)
+            store.sessions.record_backfill("seven-in-seven", local(clock, TODAY - timedelta(days=back), 8), 10)
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history_tab(pilot, "w")
@@ -296,7 +296,7 @@ async def test_a_history_day_from_the_heatmap_and_from_the_streak_audit(make_tes
         assert day.query_one(DataTable).display is False and "Nothing recorded" in text_of(day, "#day-message")
         await pilot.press("r")
         await settle(pilot)
-        assert store.day_mark(day.day) is MarkKind.REST
+        assert store.corrections.day_mark(day.day) is MarkKind.REST
         await pilot.press("escape")
         await settle(pilot)
         assert history.data.marks[day.day] == "r"  # the heatmap follows at once
@@ -327,13 +327,13 @@ async def test_a_history_day_from_the_heatmap_and_from_the_streak_audit(make_tes
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert store.day_mark(TODAY - timedelta(days=3)) is None
+        assert store.corrections.day_mark(TODAY - timedelta(days=3)) is None
         assert rows(audit)[3][1] == "missed"
         assert first in history.data.minutes
 
 
 async def test_a_day_before_the_first_entry_is_marked_only_when_asked_for(make_test_app, store, clock):
-    store.record_backfill("seven-in-seven", local(clock, TODAY - timedelta(days=1), 8), 10)
+    store.sessions.record_backfill("seven-in-seven", local(clock, TODAY - timedelta(days=1), 8), 10)
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history_tab(pilot, "w")
@@ -347,12 +347,12 @@ async def test_a_day_before_the_first_entry_is_marked_only_when_asked_for(make_t
         assert "before anything you recorded here" in text_of(day, "#day-message")
         await pilot.press("n")
         await settle(pilot)
-        assert store.day_mark(day.day) is None
+        assert store.corrections.day_mark(day.day) is None
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("y")  # mark anyway
         await settle(pilot)
-        assert store.day_mark(day.day) is MarkKind.FLARE
+        assert store.corrections.day_mark(day.day) is MarkKind.FLARE
         assert "is now a flare day" in text_of(day, "#day-message")
         assert history.data is not None
 
@@ -412,8 +412,8 @@ async def test_the_html_report_and_history_agree_after_an_edit_a_removal_and_an_
     closing last, would then fold the WAL away under the app.)"""
     store = Store.open(db_path, clock)
     for offset in range(5):
-        store.record_backfill("seven-in-seven", local(clock, MONDAY + timedelta(days=offset), 7), 6 + offset)
-        store.add_checkin(
+        store.sessions.record_backfill("seven-in-seven", local(clock, MONDAY + timedelta(days=offset), 7), 6 + offset)
+        store.checkins.add_checkin(
             [PainEntry(Region.LOWER_BACK, 6 - offset)],
             sitting_hours=8,
             at=local(clock, MONDAY + timedelta(days=offset), 20),
@@ -457,8 +457,10 @@ async def test_the_session_running_in_this_app_is_not_removed(make_test_app, sto
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await into_session(pilot, 5 + 26)  # the first hold is saved
-        info = store.session(screen.session_id)
-        app.remove_entry(store.find_entry(info.uuid))
+        info = store.sessions.session(screen.session_id)
+        app.remove_entry(store.corrections.find_entry(info.uuid))
         await settle(pilot)
         assert any(n.startswith("That session is still running") for n in notes(app))
-        assert store.session(screen.session_id).uuid == info.uuid and store.removed_uuids() == set()
+        assert (
+            store.sessions.session(screen.session_id).uuid == info.uuid and store.corrections.removed_uuids() == set()
+        )

@@ -38,7 +38,7 @@ def year_of_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str
     db = folder / "stretchtui.db"
     with private_home(folder):
         store, _ = write_demo(db, FrozenClock(FROZEN_AT, ZONE), years=1, seed=2)
-        own = store.save_exercise(
+        own = store.library.save_exercise(
             Exercise(
                 id="",
                 name="Wall slide",
@@ -53,7 +53,7 @@ def year_of_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str
                 origin=Origin.USER,
             )
         )
-        wall = store.save_routine(Routine(id="", name="Wall", items=(RoutineItem(own.id),), origin=Origin.USER))
+        wall = store.library.save_routine(Routine(id="", name="Wall", items=(RoutineItem(own.id),), origin=Origin.USER))
         store.close()
     checkpoint(db)
     return db, own.uuid, wall.uuid

@@ -34,7 +34,7 @@ def test_sessions_before_the_day_start_on_dst_nights_count_for_the_evening_befor
     assert logical_day(instant, ZoneInfo(zone)) == night - timedelta(days=1)
     store = Store.open(tmp_path / "s.db", clock)
     try:
-        info = store.record_backfill(None, instant, 10)
+        info = store.sessions.record_backfill(None, instant, 10)
         assert info.day == night - timedelta(days=1) and info.zone == zone
     finally:
         store.close()
@@ -64,12 +64,12 @@ def test_travel_never_rewrites_earlier_days(tmp_path, start_zone: str, next_zone
     clock = FrozenClock(datetime(2026, 11, 20, 21, 0, tzinfo=UTC), start_zone)
     store = Store.open(tmp_path / "s.db", clock)
     try:
-        first = store.start_session("one-minute", "One-Minute Unwind", 76)
+        first = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
         first_day = first.day
         clock.move_to_zone(next_zone)  # fly to the other side of the Atlantic
         clock.advance(12 * 3600)
-        second = store.start_session("one-minute", "One-Minute Unwind", 76)
-        assert store.session(first.id).day == first_day and store.session(first.id).zone == start_zone
+        second = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
+        assert store.sessions.session(first.id).day == first_day and store.sessions.session(first.id).zone == start_zone
         assert second.zone == next_zone
         assert second.day == logical_day(clock.now(), ZoneInfo(next_zone))
     finally:
@@ -78,31 +78,31 @@ def test_travel_never_rewrites_earlier_days(tmp_path, start_zone: str, next_zone
 
 def test_changing_the_day_start_never_rewrites_earlier_days(store: Store, clock) -> None:
     clock.instant = datetime(2026, 11, 21, 1, 30, tzinfo=UTC)  # 02:30 in Berlin
-    early = store.start_session("one-minute", "One-Minute Unwind", 76)
+    early = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
     assert early.day == date(2026, 11, 20)
-    store.set_setting("day_start_hour", 0)
-    assert store.session(early.id).day == date(2026, 11, 20)
-    later = store.start_session("one-minute", "One-Minute Unwind", 76)
+    store.settings.set("day_start_hour", 0)
+    assert store.sessions.session(early.id).day == date(2026, 11, 20)
+    later = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
     assert later.day == date(2026, 11, 21)
 
 
 def test_the_system_clock_moved_back(store: Store, clock) -> None:
     from stretchtui.core.sessions import SessionStatus
 
-    done = store.start_session("one-minute", "One-Minute Unwind", 76)
-    store.finish_session(done.id, SessionStatus.COMPLETE)
+    done = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
+    store.sessions.finish_session(done.id, SessionStatus.COMPLETE)
     clock.advance(-3 * 86400)  # the clock jumps back three days
-    summary = store.streak_summary(date(2026, 11, 18))
+    summary = store.history.streak_summary(date(2026, 11, 18))
     assert summary.current == 0 and summary.longest == 0  # the "future" session does not count yet
     clock.advance(3 * 86400)
-    assert store.streak_summary(date(2026, 11, 21)).today_done
+    assert store.history.streak_summary(date(2026, 11, 21)).today_done
 
 
 def test_goal_changes_apply_to_the_summary(store: Store) -> None:
     from stretchtui.core.sessions import SessionStatus
 
-    info = store.start_session("one-minute", "One-Minute Unwind", 76)
-    store.finish_session(info.id, SessionStatus.COMPLETE)
-    assert store.streak_summary(date(2026, 11, 21)).today_done
-    store.set_setting("goal_routines", 2)  # twice a day, as one article advises
-    assert not store.streak_summary(date(2026, 11, 21)).today_done
+    info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
+    store.sessions.finish_session(info.id, SessionStatus.COMPLETE)
+    assert store.history.streak_summary(date(2026, 11, 21)).today_done
+    store.settings.set("goal_routines", 2)  # twice a day, as one article advises
+    assert not store.history.streak_summary(date(2026, 11, 21)).today_done

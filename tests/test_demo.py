@@ -198,8 +198,8 @@ def test_no_launch_writes_a_new_database_and_says_where(tmp_path: Path, capsys) 
 
     store = Store.open(target, SystemClock())
     try:
-        assert len(store.sessions_list(limit=1000)) > 250
-        assert store.get_setting("safety_answers") is not None
+        assert len(store.history.sessions_list(limit=1000)) > 250
+        assert store.settings.get("safety_answers") is not None
     finally:
         store.close()
 
@@ -225,7 +225,7 @@ def test_the_same_seed_and_clock_give_the_same_database(tmp_path: Path, clock) -
     for name in ("a.db", "b.db"):
         assert run_demo(demo_args(demo_db=str(tmp_path / name), seed=9), clock) == 0
         store = Store.open(tmp_path / name, clock)
-        exports.append(store.export_bundle())
+        exports.append(store.exchange.export_bundle())
         store.close()
     assert exports[0].sessions == exports[1].sessions and exports[0].checkins == exports[1].checkins
 
@@ -240,7 +240,7 @@ def test_bad_years_is_one_line_and_nothing_written(tmp_path: Path, capsys, years
 
 
 def test_an_existing_database_is_refused_and_left_alone(tmp_path: Path, store, db_path: Path, capsys) -> None:
-    store.mark_rest_day(date(2026, 11, 20), force=True)
+    store.corrections.mark_rest_day(date(2026, 11, 20), force=True)
     store.close()
     before = db_path.read_bytes()
     assert main(["--db", str(db_path), "demo", "--no-launch"]) == 2
@@ -260,7 +260,7 @@ def test_without_no_launch_it_opens_the_app_on_the_demo(tmp_path: Path, clock, m
         return_code = None
 
         def run(self) -> None:
-            opened["sessions"] = len(opened["store"].sessions_list(limit=5))
+            opened["sessions"] = len(opened["store"].history.sessions_list(limit=5))
 
     def fake_make_app(*, store):
         opened["store"] = store

@@ -81,7 +81,7 @@ def test_doctor_reads_a_database_the_app_has_open(
 ) -> None:
     store = healthy(db_path, clock)
     try:
-        store.set_setting("probe", 1)  # a commit still in the -wal file
+        store.settings.set("probe", 1)  # a commit still in the -wal file
         code, lines = run_doctor(db_path, capsys)
         assert code == 0, lines
         assert line(lines, "integrity_check").startswith("ok")
@@ -130,7 +130,7 @@ def test_file_modes_are_reported_then_fixed(
     db_path: Path, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = healthy(db_path, clock)
-    store.set_setting("probe", 1)
+    store.settings.set("probe", 1)
     (backup,) = (db_path.parent / "backups").iterdir()
     for path in (Path(f"{db_path}-wal"), backup):
         os.chmod(path, 0o644)

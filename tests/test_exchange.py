@@ -31,7 +31,9 @@ SEEDED = ["cat-cow", "childs-pose", "knee-to-chest", "pelvic-tilt", "seated-spin
 
 def plain_export(store: Store) -> dict:
     """The export as the file holds it (through JSON, as a file would be read back)."""
-    return json.loads(json.dumps(to_plain(store.export_bundle(), exported_at=store.clock.now(), app_version="t")))
+    return json.loads(
+        json.dumps(to_plain(store.exchange.export_bundle(), exported_at=store.clock.now(), app_version="t"))
+    )
 
 
 def table_dump(path: Path) -> list[str]:
@@ -103,13 +105,13 @@ actions = st.lists(
 
 def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
     """Play a story through the store's ordinary API, the way the app and the CLI write."""
-    exercises = [e.id for e in store.exercises()][:30]
-    routines = [r.id for r in store.routines()]
+    exercises = [e.id for e in store.library.exercises()][:30]
+    routines = [r.id for r in store.library.routines()]
     for action in story:
         kind, *args = action
         if kind == "exercise":
             name, hold, reps, area, desk = args
-            saved = store.save_exercise(
+            saved = store.library.save_exercise(
                 Exercise(
                     id="",
                     name=name,
@@ -132,17 +134,17 @@ def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
                 RoutineItem(exercise_id=exercises[i % len(exercises)], hold_seconds=20 if i % 3 else None)
                 for i in picks
             )
-            routines.append(store.save_routine(Routine(id="", name=name, items=items, origin=Origin.USER)).id)
+            routines.append(store.library.save_routine(Routine(id="", name=name, items=items, origin=Origin.USER)).id)
         elif kind == "favourite":
-            store.set_favourite(exercises[args[0] % len(exercises)], True)
+            store.library.set_favourite(exercises[args[0] % len(exercises)], True)
         elif kind == "session":
             pick, steps, status, before, after = args
-            routine = store.routine(routines[pick % len(routines)])
-            info = store.start_session(routine.id, routine.name, 300, pain_before=before)
+            routine = store.library.routine(routines[pick % len(routines)])
+            info = store.sessions.start_session(routine.id, routine.name, 300, pain_before=before)
             for index in range(steps):
                 clock.advance(25)
                 item = routine.items[index % len(routine.items)]
-                store.record_step(
+                store.sessions.record_step(
                     info.id,
                     StepRecord(
                         index,
@@ -161,21 +163,23 @@ def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
                     resume_state=None,
                 )
             if status != "in_progress":
-                store.finish_session(info.id, SessionStatus(status), pain_after=after)
+                store.sessions.finish_session(info.id, SessionStatus(status), pain_after=after)
         elif kind == "checkin":
             pains, sitting, note, stuck = args
             unique = {(region, side): PainEntry(region, pain, side) for region, side, pain in pains}
             if unique or sitting is not None or note or stuck:
-                store.add_checkin(
+                store.checkins.add_checkin(
                     list(unique.values()), sitting_hours=sitting, note=note, no_comfortable_position=stuck
                 )
         elif kind == "rest":
             try:  # a day that already met the goal is refused (store.corrections), as the user would be
-                store.mark_rest_day(today(clock, store.day_start_hour()) - timedelta(days=args[0]), force=True)
+                store.corrections.mark_rest_day(
+                    today(clock, store.settings.day_start_hour()) - timedelta(days=args[0]), force=True
+                )
             except MarkRefused:
                 pass
         elif kind == "setting":
-            store.set_setting(*args[0])
+            store.settings.set(*args[0])
         elif kind == "wait":
             minutes, zone = args
             clock.advance(minutes * 60)
@@ -193,9 +197,9 @@ def test_export_then_import_into_an_empty_store_reproduces_everything(story: lis
         source.close()
 
         target = Store.open(Path(tmp) / "b" / "s.db", clock)
-        target.import_data(copy.deepcopy(exported))
+        target.exchange.import_data(copy.deepcopy(exported))
         again = plain_export(target)
-        second = target.import_data(copy.deepcopy(exported))
+        second = target.exchange.import_data(copy.deepcopy(exported))
         assert sum(second.added.values()) == 0
         assert plain_export(target) == again
         target.close()
@@ -211,7 +215,7 @@ def test_export_then_import_into_an_empty_store_reproduces_everything(story: lis
 
 @pytest.fixture
 def exported(store: Store, clock: FrozenClock) -> dict:
-    own = store.save_exercise(
+    own = store.library.save_exercise(
         Exercise(
             id="",
             name="Doorway chest opener",
@@ -226,45 +230,49 @@ def exported(store: Store, clock: FrozenClock) -> dict:
             origin=Origin.USER,
         )
     )
-    store.save_routine(
+    store.library.save_routine(
         Routine(id="", name="Evening", origin=Origin.USER, items=(RoutineItem(own.id), RoutineItem("cat-cow", reps=8)))
     )
-    store.set_favourite("cat-cow", True)
-    info = store.start_session("my-evening", "Evening", 120, pain_before=5)
-    store.record_step(
+    store.library.set_favourite("cat-cow", True)
+    info = store.sessions.start_session("my-evening", "Evening", 120, pain_before=5)
+    store.sessions.record_step(
         info.id,
         StepRecord(0, own.id, own.name, 1, "both", 30, 30.0, 0, 0, "done"),
         active_seconds=30,
         resume_state=None,
     )
-    store.finish_session(info.id, SessionStatus.COMPLETE, pain_after=3)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 4)], sitting_hours=8.5, note="long meeting day")
-    store.mark_rest_day(clock.now().date() - timedelta(days=2), force=True)
-    store.set_setting("goal_minutes", 10)
+    store.sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=3)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 4)], sitting_hours=8.5, note="long meeting day")
+    store.corrections.mark_rest_day(clock.now().date() - timedelta(days=2), force=True)
+    store.settings.set("goal_minutes", 10)
     return plain_export(store)
 
 
 def test_import_merges_with_what_is_there(tmp_path: Path, clock: FrozenClock, exported: dict) -> None:
     other = Store.open(tmp_path / "other" / "s.db", clock)
-    mine = other.add_checkin([PainEntry(Region.NECK, 2)])
-    other.mark_rest_day(clock.now().date() - timedelta(days=2), force=True)  # the same rest day, marked here too
-    other.set_setting("goal_minutes", 20)  # set here: this machine's choice wins
-    result = other.import_data(exported)
+    mine = other.checkins.add_checkin([PainEntry(Region.NECK, 2)])
+    other.corrections.mark_rest_day(
+        clock.now().date() - timedelta(days=2), force=True
+    )  # the same rest day, marked here too
+    other.settings.set("goal_minutes", 20)  # set here: this machine's choice wins
+    result = other.exchange.import_data(exported)
     assert result.added["sessions"] == 1 and result.added["steps"] == 1 and result.added["checkins"] == 1
     assert result.added["day_marks"] == 0 and result.already_there["day_marks"] == 1
-    assert other.get_setting("goal_minutes") == 20
-    assert [c.uuid for c in other.checkins()][:1] == [mine.uuid] or mine.uuid in {c.uuid for c in other.checkins()}
-    assert other.exercise("cat-cow").favourite
-    routine = other.routine("my-evening")
+    assert other.settings.get("goal_minutes") == 20
+    assert [c.uuid for c in other.checkins.checkins()][:1] == [mine.uuid] or mine.uuid in {
+        c.uuid for c in other.checkins.checkins()
+    }
+    assert other.library.exercise("cat-cow").favourite
+    routine = other.library.routine("my-evening")
     assert [item.exercise_id for item in routine.items] == ["my-doorway-chest-opener", "cat-cow"]
-    assert other.last_session().pain_after == 3
+    assert other.sessions.last_session().pain_after == 3
 
 
 def test_an_own_id_taken_here_gets_a_free_one_and_references_follow(
     tmp_path: Path, clock: FrozenClock, exported: dict
 ) -> None:
     other = Store.open(tmp_path / "other" / "s.db", clock)
-    other.save_exercise(
+    other.library.save_exercise(
         Exercise(
             id="",
             name="Doorway chest opener",
@@ -279,18 +287,18 @@ def test_an_own_id_taken_here_gets_a_free_one_and_references_follow(
             origin=Origin.USER,
         )
     )
-    result = other.import_data(exported)
+    result = other.exchange.import_data(exported)
     assert ("my-doorway-chest-opener", "my-doorway-chest-opener-2") in result.renamed
-    assert other.exercise("my-doorway-chest-opener").areas == (Area.NECK,)  # mine untouched
-    assert other.routine("my-evening").items[0].exercise_id == "my-doorway-chest-opener-2"
-    steps = other.session_steps(other.last_session().id)
+    assert other.library.exercise("my-doorway-chest-opener").areas == (Area.NECK,)  # mine untouched
+    assert other.library.routine("my-evening").items[0].exercise_id == "my-doorway-chest-opener-2"
+    steps = other.sessions.session_steps(other.sessions.last_session().id)
     assert steps[0].exercise_id == "my-doorway-chest-opener-2"
 
 
 def test_dry_run_counts_and_writes_nothing(tmp_path: Path, clock: FrozenClock, exported: dict) -> None:
     other = Store.open(tmp_path / "other" / "s.db", clock)
     before = table_dump(other.path)
-    result = other.import_data(exported, dry_run=True)
+    result = other.exchange.import_data(exported, dry_run=True)
     assert result.added["sessions"] == 1 and result.added["exercises"] == 1
     assert result.describe()[0].startswith("Would add: 1 session, 1 step, 1 check-in, 1 rest or flare day")
     assert table_dump(other.path) == before
@@ -373,7 +381,7 @@ def test_a_bad_record_is_named_and_nothing_is_written(
     other = Store.open(tmp_path / "other" / "s.db", clock)
     before = table_dump(other.path)
     with pytest.raises(ImportFileError) as caught:
-        other.import_data(mutate(exported, path, value))
+        other.exchange.import_data(mutate(exported, path, value))
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
     assert table_dump(other.path) == before
@@ -394,8 +402,8 @@ def test_a_late_error_leaves_no_early_rows(tmp_path: Path, clock: FrozenClock, e
     data["day_marks"][-1]["day"] = "tomorrow"
     other = Store.open(tmp_path / "other" / "s.db", clock)
     with pytest.raises(ImportFileError, match=r"day_marks\[0\]\.day"):
-        other.import_data(data)
-    assert other.last_session() is None and other.checkins() == []
+        other.exchange.import_data(data)
+    assert other.sessions.last_session() is None and other.checkins.checkins() == []
 
 
 # ---------------------------------------------------------------------- the commands

@@ -104,7 +104,7 @@ def test_bad_json_is_one_line_naming_where(text: bytes) -> None:
 
 def export_of(store: Store) -> bytes:
     handle = io.StringIO()
-    write_json(store.export_records(), handle, exported_at=store.clock.now(), app_version="t")
+    write_json(store.exchange.export_records(), handle, exported_at=store.clock.now(), app_version="t")
     return handle.getvalue().encode()
 
 
@@ -130,7 +130,7 @@ def history(history_template: Path, tmp_path: Path) -> Path:
 
 def test_the_streamed_export_is_what_json_dump_wrote(history: Path, clock: FrozenClock) -> None:
     store = Store.open(history, clock)
-    plain = to_plain(store.export_bundle(), exported_at=clock.now(), app_version="t")
+    plain = to_plain(store.exchange.export_bundle(), exported_at=clock.now(), app_version="t")
     assert export_of(store).decode() == json.dumps(plain, indent=1, ensure_ascii=False) + "\n"
     store.close()
 
@@ -147,7 +147,7 @@ def test_a_file_in_another_order_and_layout_imports_the_same(history: Path, tmp_
     for name, text in (("plain", json.dumps(plain)), ("shuffled", json.dumps(shuffled, indent="\t"))):
         target = Store.open(tmp_path / f"{name}.db", clock)
         with io.BytesIO(text.encode()) as source:
-            result = target.import_entries(file_entries(source))
+            result = target.exchange.import_entries(file_entries(source))
         assert result.added["sessions"] == len(plain["sessions"])
         assert json.loads(export_of(target))["checkins"] == plain["checkins"]
         target.close()
@@ -210,9 +210,9 @@ def test_every_cut_of_a_file_is_refused_in_one_line_with_nothing_written(
     target = Store.open(tmp_path / "t.db", clock)
     for end in [*range(0, 40), *range(40, len(whole) - 2, max(1, len(whole) // 30))]:
         with pytest.raises(ImportFileError) as caught:
-            target.import_entries(file_entries(io.BytesIO(whole[:end])))
+            target.exchange.import_entries(file_entries(io.BytesIO(whole[:end])))
         assert "\n" not in str(caught.value)
-    assert target.last_session() is None and target.checkins() == []
+    assert target.sessions.last_session() is None and target.checkins.checkins() == []
     target.close()
 
 
@@ -248,10 +248,10 @@ WRITE_HISTORY = (  # 25 years of demo history into a new store, in its own proce
     "from stretchtui.store import Store\n"
     "clock = SystemClock()\n"
     "store = Store.open(sys.argv[1], clock)\n"
-    "data = demo_export(now=clock.now(), zone=clock.zone, routines=store.routines(),\n"
-    "                   exercises={ex.id: ex for ex in store.exercises()}, years=25, seed=1)\n"
+    "data = demo_export(now=clock.now(), zone=clock.zone, routines=store.library.routines(),\n"
+    "                   exercises={ex.id: ex for ex in store.library.exercises()}, years=25, seed=1)\n"
     "print(sum(len(s['steps']) for s in data['sessions']))\n"
-    "store.import_data(data)\n"
+    "store.exchange.import_data(data)\n"
     "store.close()\n"
 )
 

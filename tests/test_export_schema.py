@@ -113,17 +113,19 @@ def test_the_easier_version_goes_from_the_form_rules_to_the_store_and_through_a_
         "dose": {"hold_seconds": 20},
         "easier": "Turn only halfway.",
     }
-    saved = store.save_exercise(Exercise(**{**validation.exercise(entry, origin=Origin.USER).__dict__, "id": ""}))
-    assert store.exercise(saved.id).easier == "Turn only halfway."
-    bundle = store.export_bundle()
+    saved = store.library.save_exercise(
+        Exercise(**{**validation.exercise(entry, origin=Origin.USER).__dict__, "id": ""})
+    )
+    assert store.library.exercise(saved.id).easier == "Turn only halfway."
+    bundle = store.exchange.export_bundle()
     other = Store.open(tmp_path / "other.db", clock)
     try:
         from stretchtui.core.exchange import to_plain
 
         plain = to_plain(bundle, exported_at=clock.now(), app_version="test")
         assert plain["exercises"][0]["easier"] == "Turn only halfway."
-        other.import_data(plain)
-        assert other.exercise(saved.id).easier == "Turn only halfway."
+        other.exchange.import_data(plain)
+        assert other.library.exercise(saved.id).easier == "Turn only halfway."
         without = {
             **plain,
             "exercises": [
@@ -132,8 +134,8 @@ def test_the_easier_version_goes_from_the_form_rules_to_the_store_and_through_a_
             ],
             "routines": [],
         }
-        other.import_data(without)
-        assert other.exercise("my-older").easier == ""
+        other.exchange.import_data(without)
+        assert other.library.exercise("my-older").easier == ""
     finally:
         other.close()
     too_long = {**entry, "easier": "x" * 2001}

@@ -30,9 +30,9 @@ def prepared(db_path: Path, clock: FrozenClock, **settings: object) -> None:
     """A database with the safety questions answered (no first-run dialog) and `settings`."""
     store = Store.open(db_path, clock)
     try:
-        store.save_safety(answers={})
+        store.safety.save_safety(answers={})
         for key, value in settings.items():
-            store.set_setting(key, value)
+            store.settings.set(key, value)
     finally:
         store.close()
 
@@ -96,7 +96,7 @@ async def test_keys_pressed_while_the_store_opens_wait_for_it(db_path: Path, clo
         assert "Lower back 5/10" in card(app, "#today-checkins")
     check = Store.open(db_path, clock)
     try:
-        assert [c.pains[0].pain for c in check.checkins()] == [5]
+        assert [c.pains[0].pain for c in check.checkins.checkins()] == [5]
     finally:
         check.close()
 

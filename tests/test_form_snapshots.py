@@ -26,7 +26,7 @@ def test_exercise_form_with_every_error(snap_compare, make_test_app, size) -> No
 @pytest.mark.parametrize("size", SIZES)
 def test_builder_with_a_rest_out_of_range(snap_compare, make_test_app, store, size) -> None:
     """The widest built-in routine: every column fits, the rest shows as typed, with its error."""
-    wide = store.duplicate_routine("spine-series", "Spine, mine")
+    wide = store.library.duplicate_routine("spine-series", "Spine, mine")
 
     async def run_before(pilot) -> None:
         await settle(pilot)
@@ -42,7 +42,7 @@ def test_builder_with_a_rest_out_of_range(snap_compare, make_test_app, store, si
 
 @pytest.mark.parametrize("size", SIZES)
 def test_item_editor_with_a_hold_and_reps(snap_compare, make_test_app, store, size) -> None:
-    wide = store.duplicate_routine("spine-series", "Spine, mine")
+    wide = store.library.duplicate_routine("spine-series", "Spine, mine")
 
     async def run_before(pilot) -> None:
         await settle(pilot)

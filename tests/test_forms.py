@@ -46,10 +46,10 @@ TYPED = string.ascii_lowercase + string.ascii_uppercase + string.digits + " ?/+-
 def own(store: Store) -> str:
     """An own exercise, an own routine with it and today's check-in (so every form can be opened
     with something in its fields); the routine's id."""
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], sitting_hours=7, note="stiff")
-    exercise = store.save_exercise(replace(validation.exercise(OWN_EXERCISE, origin=Origin.USER), id=""))
-    mine = store.duplicate_routine("lower-back-five", "Mine")
-    store.save_routine(replace(mine, items=(*mine.items, replace(mine.items[0], exercise_id=exercise.id))))
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], sitting_hours=7, note="stiff")
+    exercise = store.library.save_exercise(replace(validation.exercise(OWN_EXERCISE, origin=Origin.USER), id=""))
+    mine = store.library.duplicate_routine("lower-back-five", "Mine")
+    store.library.save_routine(replace(mine, items=(*mine.items, replace(mine.items[0], exercise_id=exercise.id))))
     return mine.id
 
 
@@ -222,9 +222,9 @@ async def test_escape_on_a_changed_form_asks_before_discarding(make_test_app, ow
         await settle(pilot)
         assert form not in app.screen_stack
     store = Store.open(db_path, clock)
-    assert all("7" not in ex.name for ex in store.exercises() if ex.origin is Origin.USER)
-    assert all("7" not in r.name for r in store.routines())
-    assert store.routine(own).items[0].hold_seconds is None
+    assert all("7" not in ex.name for ex in store.library.exercises() if ex.origin is Origin.USER)
+    assert all("7" not in r.name for r in store.library.routines())
+    assert store.library.routine(own).items[0].hold_seconds is None
     store.close()
 
 
@@ -372,7 +372,7 @@ async def test_the_builder_shows_values_as_typed_and_refuses_one_out_of_range(
         await settle(pilot)
         assert app.screen is not builder
     store = Store.open(db_path, clock)
-    assert store.routine(own).rest_between_seconds == 600
+    assert store.library.routine(own).rest_between_seconds == 600
     store.close()
 
 
@@ -381,11 +381,11 @@ async def test_the_builder_list_fits_and_never_cuts_the_time(make_test_app, stor
     """The widest built-in routine, plus an own exercise with the longest name a name may have."""
     long_name = "A very long name for an exercise that a physiotherapist gave me, in full words"
     assert len(long_name) <= validation.MAX_NAME
-    exercise = store.save_exercise(
+    exercise = store.library.save_exercise(
         replace(validation.exercise({**OWN_EXERCISE, "name": long_name}, origin=Origin.USER), id="")
     )
-    spine = store.duplicate_routine("spine-series", "Wide")
-    store.save_routine(replace(spine, items=(*spine.items, replace(spine.items[0], exercise_id=exercise.id))))
+    spine = store.library.duplicate_routine("spine-series", "Wide")
+    store.library.save_routine(replace(spine, items=(*spine.items, replace(spine.items[0], exercise_id=exercise.id))))
     app = make_test_app(show_routine=spine.id)
     async with app.run_test(size=size) as pilot:
         builder = await open_form(pilot, "edit-routine")

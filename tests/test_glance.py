@@ -28,10 +28,10 @@ def fill(store: Store, clock: FrozenClock) -> StreakNumbers:
     """120 days of history with a backfilled session and settings away from their defaults; what
     the store computes from it."""
     fill_history_fast(store, clock, days=120)
-    store.record_backfill("one-minute", clock.now() - timedelta(days=3), 12)
+    store.sessions.record_backfill("one-minute", clock.now() - timedelta(days=3), 12)
     for key, value in (("goal_minutes", 10), ("grace_per_week", 2), ("day_start_hour", 5)):
-        store.set_setting(key, value)
-    return streak_numbers(store.day_activities(), store.settings(), clock)
+        store.settings.set(key, value)
+    return streak_numbers(store.history.day_activities(), store.settings.read(), clock)
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +77,12 @@ def test_the_glance_reads_beside_a_running_app(history: StreakNumbers, db_path: 
     sees what was committed."""
     store = Store.open(db_path, clock)
     try:
-        info = store.start_session("one-minute", "One-Minute Unwind", 76)
+        info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
         assert Path(f"{db_path}-wal").exists()
         assert glance_streak_numbers(db_path, clock) == history  # an unfinished session counts nothing yet
         from stretchtui.core.sessions import SessionStatus
 
-        store.finish_session(info.id, SessionStatus.COMPLETE)
+        store.sessions.finish_session(info.id, SessionStatus.COMPLETE)
         seen = glance_streak_numbers(db_path, clock)
         assert seen is not None and seen.week.sessions == history.week.sessions + 1
     finally:
@@ -145,7 +145,7 @@ def test_a_file_written_while_it_was_read_is_left_to_the_store(
     def read_while_another_writes(conn, since=None):
         store = Store.open(db_path, clock)
         try:
-            store.set_setting("goal_minutes", 15)
+            store.settings.set("goal_minutes", 15)
         finally:
             store.close()
         return day_activities(conn, since)

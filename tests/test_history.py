@@ -30,14 +30,14 @@ def test_heatmap_and_weekly_totals() -> None:
 def test_aggregates_over_generated_history(store: Store, clock) -> None:
     fill_history_fast(store, clock, days=60)
     since = date(2026, 1, 1)
-    pain = store.pain_by_day(since)
+    pain = store.history.pain_by_day(since)
     assert len(pain) == 60 and all(0 <= p <= 10 for p in pain.values())
-    relief = store.relief_by_exercise()
+    relief = store.history.relief_by_exercise()
     assert relief and all(n >= 3 for _, _, n in relief)
     assert all(change <= 0 for _, change, _ in relief)  # pain after never rose in this history
-    sessions = store.sessions_list()
+    sessions = store.history.sessions_list()
     assert sessions[0].day > sessions[-1].day and all(s.steps_done + s.steps_skipped > 0 for s in sessions)
-    summary = store.streak_summary(date(2026, 11, 21))
+    summary = store.history.streak_summary(date(2026, 11, 21))
     assert summary.longest >= 3 and 0 < summary.strength <= 1
 
 
@@ -108,8 +108,8 @@ def test_status_does_not_import_textual(db_path: Path, clock) -> None:
 async def test_an_app_left_open_rolls_over_at_the_day_start(make_test_app, store, clock) -> None:
     from stretchtui.core.sessions import SessionStatus
 
-    info = store.start_session("one-minute", "One-Minute Unwind", 76)
-    store.finish_session(info.id, SessionStatus.COMPLETE)
+    info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
+    store.sessions.finish_session(info.id, SessionStatus.COMPLETE)
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         for _ in range(3):

@@ -34,7 +34,9 @@ from stretchtui.store import Store, staging
 
 
 def plain_export(store: Store) -> dict:
-    return json.loads(json.dumps(to_plain(store.export_bundle(), exported_at=store.clock.now(), app_version="t")))
+    return json.loads(
+        json.dumps(to_plain(store.exchange.export_bundle(), exported_at=store.clock.now(), app_version="t"))
+    )
 
 
 def own(name: str, area: Area = Area.LOWER_BACK) -> Exercise:
@@ -58,15 +60,15 @@ def routine(name: str, *exercise_ids: str) -> Routine:
 
 
 def do_session(store: Store, clock: FrozenClock, routine_id: str, exercise_id: str) -> str:
-    info = store.start_session(routine_id, "A session", 60)
+    info = store.sessions.start_session(routine_id, "A session", 60)
     clock.advance(25)
-    store.record_step(
+    store.sessions.record_step(
         info.id,
         StepRecord(0, exercise_id, "Step", 1, "both", 20, 20.0, 0, 0, "done"),
         active_seconds=20.0,
         resume_state=None,
     )
-    store.finish_session(info.id, SessionStatus.COMPLETE)
+    store.sessions.finish_session(info.id, SessionStatus.COMPLETE)
     clock.advance(60)
     return info.uuid
 
@@ -135,13 +137,13 @@ def machines(tmp_path: Path, clock: FrozenClock) -> Machines:
     export brings A's in as my-bridge-2. Later A builds a routine on it and uses it."""
     a, b = tmp_path / "a" / "s.db", tmp_path / "b" / "s.db"
     with opened(a, clock) as store:
-        bridge = store.save_exercise(own("Bridge"))
+        bridge = store.library.save_exercise(own("Bridge"))
         first = plain_export(store)
     with opened(b, clock) as store:
-        mine = store.save_exercise(own("Bridge", Area.NECK))
-        assert store.import_data(first).renamed == [("my-bridge", "my-bridge-2")]
+        mine = store.library.save_exercise(own("Bridge", Area.NECK))
+        assert store.exchange.import_data(first).renamed == [("my-bridge", "my-bridge-2")]
     with opened(a, clock) as store:
-        evening = store.save_routine(routine("Evening", "my-bridge", "cat-cow"))
+        evening = store.library.save_routine(routine("Evening", "my-bridge", "cat-cow"))
         session = do_session(store, clock, evening.id, "my-bridge")
         later = plain_export(store)
     return Machines(a, b, bridge, mine, evening, session, later)
@@ -155,7 +157,7 @@ def test_a_routine_points_at_the_exercise_already_here_not_at_one_with_the_same_
 ) -> None:
     """The issue's first shape: the routine used to point, silently, at B's own my-bridge."""
     with opened(machines.b, clock) as store:
-        result = store.import_data(machines.later)
+        result = store.exchange.import_data(machines.later)
     assert result.added["routines"] == 1 and result.already_there["exercises"] == 1 and result.renamed == []
     assert items_of(machines.b, machines.evening.uuid) == ["my-bridge-2", "cat-cow"]
     assert exercise_uuid(machines.b, "my-bridge-2") == machines.bridge.uuid
@@ -169,8 +171,8 @@ def test_an_exercise_here_under_another_id_whose_old_id_is_free_does_not_crash(
     """The issue's second shape: with B's own my-bridge deleted, the routine's item named an
     exercise that is not here: a FOREIGN KEY traceback. It is mapped to my-bridge-2."""
     with opened(machines.b, clock) as store:
-        store.delete_exercise("my-bridge")
-        result = store.import_data(machines.later)
+        store.library.delete_exercise("my-bridge")
+        result = store.exchange.import_data(machines.later)
     assert result.added["routines"] == 1
     assert items_of(machines.b, machines.evening.uuid) == ["my-bridge-2", "cat-cow"]
     assert step_exercises(machines.b, machines.session) == ["my-bridge-2"]
@@ -181,14 +183,14 @@ def test_a_routine_already_here_under_another_id_is_what_sessions_link_to(
     clock: FrozenClock, machines: Machines
 ) -> None:
     with opened(machines.b, clock) as store:
-        store.save_routine(routine("Evening", "cat-cow"))  # B's own "Evening" takes my-evening
-        store.import_data(machines.later)  # so A's comes in as my-evening-2
+        store.library.save_routine(routine("Evening", "cat-cow"))  # B's own "Evening" takes my-evening
+        store.exchange.import_data(machines.later)  # so A's comes in as my-evening-2
     assert rows(machines.b, "SELECT id FROM routine WHERE uuid = ?", machines.evening.uuid) == [("my-evening-2",)]
     with opened(machines.a, clock) as store:
         later = do_session(store, clock, machines.evening.id, "cat-cow")
         data = plain_export(store)
     with opened(machines.b, clock) as store:
-        result = store.import_data(data)
+        result = store.exchange.import_data(data)
     assert result.added["sessions"] == 1 and result.renamed == []
     assert rows(machines.b, "SELECT routine_id FROM session WHERE uuid = ?", later) == [("my-evening-2",)]
 
@@ -200,9 +202,9 @@ def test_renamed_and_mapped_in_one_file_each_reference_follows_its_own_record(
     renamed (my-a-2) and my-b mapped to my-a, and no reference may follow both steps."""
     a, b = tmp_path / "a" / "s.db", tmp_path / "b" / "s.db"
     with opened(a, clock) as store:
-        ex_a = store.save_exercise(own("A"))
-        ex_b = store.save_exercise(own("B"))
-        loop = store.save_routine(routine("Loop", "my-a", "my-b"))
+        ex_a = store.library.save_exercise(own("A"))
+        ex_b = store.library.save_exercise(own("B"))
+        loop = store.library.save_routine(routine("Loop", "my-a", "my-b"))
         session = do_session(store, clock, loop.id, "my-b")
         data = plain_export(store)
     seeded = copy.deepcopy(data)
@@ -214,10 +216,10 @@ def test_renamed_and_mapped_in_one_file_each_reference_follows_its_own_record(
         day_marks=[],
     )
     with opened(b, clock) as store:
-        store.import_data(seeded)
+        store.exchange.import_data(seeded)
         assert exercise_uuid(b, "my-a") == ex_b.uuid
-        dry = store.import_data(copy.deepcopy(data), dry_run=True)
-        result = store.import_data(data)
+        dry = store.exchange.import_data(copy.deepcopy(data), dry_run=True)
+        result = store.exchange.import_data(data)
     assert result.renamed == [("my-a", "my-a-2")] and dry.renamed == result.renamed
     assert (dry.added, dry.already_there) == (result.added, result.already_there)
     assert exercise_uuid(b, "my-a-2") == ex_a.uuid and exercise_uuid(b, "my-a") == ex_b.uuid
@@ -227,12 +229,12 @@ def test_renamed_and_mapped_in_one_file_each_reference_follows_its_own_record(
 
 def test_a_dry_run_counts_exactly_what_the_import_adds(clock: FrozenClock, machines: Machines) -> None:
     with opened(machines.a, clock) as store:
-        store.add_checkin([PainEntry(Region.LOWER_BACK, 4)], note="from A")
+        store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 4)], note="from A")
         data = plain_export(store)
     with opened(machines.b, clock) as store:
-        store.add_checkin([PainEntry(Region.NECK, 2)])
-        dry = store.import_data(copy.deepcopy(data), dry_run=True)
-        result = store.import_data(data)
+        store.checkins.add_checkin([PainEntry(Region.NECK, 2)])
+        dry = store.exchange.import_data(copy.deepcopy(data), dry_run=True)
+        result = store.exchange.import_data(data)
     assert dry.describe()[0].replace("Would add", "Added") == result.describe()[0]
     assert (dry.added, dry.already_there, dry.renamed) == (result.added, result.already_there, result.renamed)
 
@@ -243,9 +245,9 @@ def test_an_entry_removed_here_is_not_brought_back(tmp_path: Path, clock: Frozen
         data = plain_export(store)
     b = tmp_path / "b" / "s.db"
     with opened(b, clock) as store:
-        store.import_data(copy.deepcopy(data))
-        store.remove_entry(store.find_entry(session[:8]))
-        result = store.import_data(data)
+        store.exchange.import_data(copy.deepcopy(data))
+        store.corrections.remove_entry(store.corrections.find_entry(session[:8]))
+        result = store.exchange.import_data(data)
     assert result.added["sessions"] == 0 and result.removed_here["sessions"] == 1
     assert "Removed here earlier, so left out: 1 session." in result.describe()
     assert rows(b, "SELECT count(*) FROM session WHERE uuid = ?", session) == [(0,)]
@@ -260,8 +262,8 @@ def demo_data(clock: FrozenClock, store: Store, years: int = 1) -> dict:
     return demo_export(
         now=clock.now(),
         zone=clock.zone,
-        routines=store.routines(),
-        exercises={ex.id: ex for ex in store.exercises()},
+        routines=store.library.routines(),
+        exercises={ex.id: ex for ex in store.library.exercises()},
         years=years,
         seed=3,
     )
@@ -308,7 +310,7 @@ def test_other_writers_are_not_held_up_while_a_file_is_read(
 
     monkeypatch.setattr(staging, "BATCH_ROWS", 300)
     monkeypatch.setattr(staging.Staging, "flush", flush_then_write_elsewhere)
-    result = store.import_data(data)
+    result = store.exchange.import_data(data)
     assert len(written) >= 5
     begins = [i for i, s in enumerate(statements) if s.strip().upper().startswith("BEGIN IMMEDIATE")]
     assert len(begins) == 1
@@ -335,7 +337,7 @@ def test_a_file_refused_late_leaves_nothing_and_no_staging(
     data["day_marks"][-1]["kind"] = "holiday"  # the last record of the file
     monkeypatch.setattr(staging, "BATCH_ROWS", 300)
     with pytest.raises(ImportFileError, match=rf"day_marks\[{len(data['day_marks']) - 1}\]\.kind"):
-        store.import_data(data)
+        store.exchange.import_data(data)
     assert rows(store, "SELECT count(*) FROM session") == [(0,)]
     temp = store.db.execute_sql("SELECT name FROM sqlite_temp_master WHERE type = 'table'").fetchall()
     assert temp == []
@@ -373,10 +375,10 @@ def test_a_flare_day_goes_out_and_comes_back(tmp_path: Path, clock: FrozenClock)
 
     with opened(tmp_path / "a" / "s.db", clock) as store:
         do_session(store, clock, "one-minute", "cat-cow")
-        store.set_day_mark(clock.now().date(), MarkKind.FLARE, force=True)
+        store.corrections.set_day_mark(clock.now().date(), MarkKind.FLARE, force=True)
         data = plain_export(store)
     assert [mark["kind"] for mark in data["day_marks"]] == ["flare"]
     b = tmp_path / "b" / "s.db"
     with opened(b, clock) as store:
-        assert store.import_data(data).added["day_marks"] == 1
+        assert store.exchange.import_data(data).added["day_marks"] == 1
     assert rows(b, "SELECT kind FROM day_mark") == [("flare",)]

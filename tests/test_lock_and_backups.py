@@ -29,7 +29,9 @@ UTC = UTC
 
 def fill(store: Store, count: int = 3, note: str = "n") -> None:
     for n in range(count):
-        store.add_checkin([PainEntry(Region.LOWER_BACK, n % 10), PainEntry(Region.NECK, n % 10 + 1)], note=f"{note}{n}")
+        store.checkins.add_checkin(
+            [PainEntry(Region.LOWER_BACK, n % 10), PainEntry(Region.NECK, n % 10 + 1)], note=f"{note}{n}"
+        )
 
 
 def without_locks(files: dict[str, str]) -> dict[str, str]:
@@ -57,7 +59,7 @@ from stretchtui.store import Store
 store = Store.open(Path(sys.argv[1]), SystemClock())
 print("ready", flush=True)
 sys.stdin.readline()  # hold the database open until told to write
-store.add_checkin([PainEntry(Region.NECK, 3)], note="written by the holder")
+store.checkins.add_checkin([PainEntry(Region.NECK, 3)], note="written by the holder")
 store.close()
 print("done", flush=True)
 """
@@ -175,7 +177,7 @@ def test_restore_through_a_symlink_replaces_the_real_file_and_keeps_the_link(
     link = db_path.parent / "link.db"
     link.symlink_to(db_path.name)
     store = Store.open(db_path, clock)
-    store.add_checkin([PainEntry(Region.LEG, 9)], note="after the backup")
+    store.checkins.add_checkin([PainEntry(Region.LEG, 9)], note="after the backup")
     store.close()
     result = maintenance.restore(link, saved, clock)
     assert link.is_symlink() and notes(db_path) == notes(link) == ["n0", "n1", "n2"]
@@ -457,7 +459,7 @@ def test_a_real_sqlite_full_at_write_is_a_full_disk(db_path: Path, store: Store)
     pages = store.db.execute_sql("PRAGMA page_count").fetchone()[0]
     store.db.execute_sql(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(Exception) as caught:  # peewee's OperationalError, raised while handling SQLite's
-        store.set_setting("probe", "x" * 200_000)  # (a note is limited to 500 characters)
+        store.settings.set("probe", "x" * 200_000)  # (a note is limited to 500 characters)
     original = caught.value.__context__ or caught.value
     assert isinstance(original, sqlite3.OperationalError) and original.sqlite_errorcode & 0xFF == 13
     assert store.describe_failure(caught.value) == "the disk is full: nothing was saved; free some space and try again"

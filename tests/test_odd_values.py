@@ -348,7 +348,7 @@ def test_a_session_recorded_in_1970_exports_and_imports_again(
     assert data["sessions"][0]["day"] == "1970-01-02" and data["checkins"][0]["day"] == "1970-01-02"
     other = Store.open(tmp_path / "other" / "s.db", clock)
     try:
-        assert [s.day for s in other.sessions_list()] == [date(1970, 1, 2)]
+        assert [s.day for s in other.history.sessions_list()] == [date(1970, 1, 2)]
     finally:
         other.close()
 
@@ -360,9 +360,9 @@ def test_what_a_clock_a_year_ahead_stored_exports_and_imports_after_it_is_correc
     source = tmp_path / "data" / "s.db"
     store = Store.open(source, ahead)
     try:
-        info = store.start_session("desk-break", "Desk break", 300)
-        store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=300)
-        store.add_checkin([PainEntry(Region.NECK, 3)], note="written while the clock ran ahead")
+        info = store.sessions.start_session("desk-break", "Desk break", 300)
+        store.sessions.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=300)
+        store.checkins.add_checkin([PainEntry(Region.NECK, 3)], note="written while the clock ran ahead")
     finally:
         store.close()
     data = export_and_import(tmp_path, clock, capsys, source)  # the clock is right again
@@ -458,17 +458,17 @@ def test_an_import_with_odd_text_or_dates_is_one_line_and_creates_nothing(
 
 def test_the_store_never_holds_a_value_outside_the_rules(tmp_path: Path, store: Store) -> None:
     with pytest.raises(FieldError, match="note: holds ESC"):
-        store.add_checkin([PainEntry(Region.NECK, 3)], note="\x1b[2J")
+        store.checkins.add_checkin([PainEntry(Region.NECK, 3)], note="\x1b[2J")
     with pytest.raises(FieldError, match="is before 1970-01-02 00:00 UTC"):
-        store.record_backfill(None, datetime(1, 1, 1, tzinfo=UTC), 5)
+        store.sessions.record_backfill(None, datetime(1, 1, 1, tzinfo=UTC), 5)
     with pytest.raises(FieldError, match="is before 1970-01-01"):
-        store.mark_rest_day(date(1, 1, 1))
-    assert store.checkins() == [] and store.sessions_list() == []
+        store.corrections.mark_rest_day(date(1, 1, 1))
+    assert store.checkins.checkins() == [] and store.history.sessions_list() == []
     late = Store.open(tmp_path / "late" / "s.db", FrozenClock(datetime(2300, 1, 1, tzinfo=UTC), ZONE))
     try:
         with pytest.raises(FieldError, match="is after 2199-12-30 23:59 UTC"):
-            late.start_session("desk-break", "Desk break", 300)
-        assert late.sessions_list() == []
+            late.sessions.start_session("desk-break", "Desk break", 300)
+        assert late.history.sessions_list() == []
     finally:
         late.close()
 
@@ -480,7 +480,7 @@ def test_text_stored_before_the_rule_never_reaches_a_report_raw(
     Markdown and HTML reports and on the app's report screen (which renders report_sections)."""
     import sqlite3
 
-    store.add_checkin([PainEntry(Region.NECK, 3)], note="placeholder")
+    store.checkins.add_checkin([PainEntry(Region.NECK, 3)], note="placeholder")
     store.close()
     with sqlite3.connect(db_path) as connection:
         connection.execute("UPDATE checkin SET note = ?", ("red\x1b[31m alert\x9b2J\x07",))
@@ -496,7 +496,7 @@ def test_text_stored_before_the_rule_never_reaches_a_report_raw(
         from stretchtui.core.report import build_report
 
         current = today(clock)
-        report = build_report(reopened.weekly_report_inputs(week_start(current)), current)
+        report = build_report(reopened.reports.weekly_report_inputs(week_start(current)), current)
     finally:
         reopened.close()
     shown = [b for section in report_sections(report) for b in section.bullets]

@@ -137,8 +137,8 @@ def test_the_report_in_ascii_has_only_ascii_and_the_unicode_one_is_unchanged(sto
     from stretchtui.core.history import week_start
 
     add_week_details(store, clock)
-    current = today(clock, store.day_start_hour())
-    report = build_report(store.weekly_report_inputs(week_start(current)), current)
+    current = today(clock, store.settings.day_start_hour())
+    report = build_report(store.reports.weekly_report_inputs(week_start(current)), current)
     for render in (render_markdown, render_html):
         assert render(report, ASCII).isascii()
         assert render(report, UNICODE) == render(report)
@@ -171,7 +171,7 @@ def test_user_text_on_an_ascii_stdout_is_escaped_not_a_crash(
     tmp_path: Path, clock, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In-process too: `cli.main` installs the net on whatever stdout it is given."""
-    own = store.save_exercise(
+    own = store.library.save_exercise(
         Exercise(
             id="",
             name=EXERCISE,
@@ -228,7 +228,7 @@ def data_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert done.returncode == 0, done.stderr
     store = Store.open(db, SystemClock())
     try:
-        own = store.save_exercise(
+        own = store.library.save_exercise(
             Exercise(
                 id="",
                 name=EXERCISE,
@@ -243,7 +243,7 @@ def data_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 origin=Origin.USER,
             )
         )
-        store.save_routine(Routine(id="", name=ROUTINE, origin=Origin.USER, items=(RoutineItem(own.id),)))
+        store.library.save_routine(Routine(id="", name=ROUTINE, origin=Origin.USER, items=(RoutineItem(own.id),)))
     finally:
         store.close()
     for argv in (

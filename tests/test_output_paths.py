@@ -38,7 +38,7 @@ def make_database(db: Path, clock: FrozenClock) -> None:
     """A database with three check-ins, and one backup in backups/."""
     store = Store.open(db, clock)
     for note in NOTES:
-        store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note=note)
+        store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note=note)
     store.close()
     assert main(["--db", str(db), "backup"]) == 0
 

@@ -82,7 +82,7 @@ class LogLoop(threading.Thread):
 def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     store = Store.open(db, SystemClock())
-    store.save_safety(answers={})  # answered: no first-run dialog in the apps
+    store.safety.save_safety(answers={})  # answered: no first-run dialog in the apps
     store.close()
     flags = tmp_path / "flags"
     flags.mkdir()
@@ -167,9 +167,9 @@ from stretchtui.core.sessions import Outcome, Side, StepRecord
 from stretchtui.store import Store
 
 store = Store.open(sys.argv[1], SystemClock())
-info = store.start_session("one-minute", "One-Minute Unwind", 76)
+info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
 if sys.argv[2] == "step":
-    store.record_step(info.id, StepRecord(1, "sphinx", "Sphinx", 1, Side.BOTH, 0, 0.0, 1, 1, Outcome.DONE),
+    store.sessions.record_step(info.id, StepRecord(1, "sphinx", "Sphinx", 1, Side.BOTH, 0, 0.0, 1, 1, Outcome.DONE),
                       active_seconds=9.0, resume_state={"timer": {}, "routine": {}})
 print(info.id, flush=True)
 time.sleep(300)  # holds the session open, as a running app would, until the test kills it
@@ -197,9 +197,9 @@ async def test_a_second_app_leaves_the_first_ones_running_session_alone(
         async with app.run_test(size=(100, 32)) as pilot:
             await settle(pilot)
             assert not isinstance(app.screen, ResumeScreen)
-            assert app.store.close_interrupted_as_partial() == 0
-            assert app.store.mark_hangup_partial() == 0  # a hang-up here leaves that session be
-            assert app.store.session(session_id).status.value == "in_progress"
+            assert app.store.sessions.close_interrupted_as_partial() == 0
+            assert app.store.sessions.mark_hangup_partial() == 0  # a hang-up here leaves that session be
+            assert app.store.sessions.session(session_id).status.value == "in_progress"
     finally:
         other.kill()
         other.wait()
@@ -210,5 +210,5 @@ async def test_a_second_app_leaves_the_first_ones_running_session_alone(
             assert isinstance(app.screen, ResumeScreen) and app.screen.info.id == session_id
         else:  # nothing to resume (no plan saved with it): no offer, closed as partial at launch
             assert not isinstance(app.screen, ResumeScreen)
-            assert app.store.interrupted_session() is None
-            assert app.store.session(session_id).status.value == "partial"
+            assert app.store.sessions.interrupted_session() is None
+            assert app.store.sessions.session(session_id).status.value == "partial"

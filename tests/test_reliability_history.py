@@ -84,13 +84,13 @@ class Baseline:
     """The history reads on a quiet database, and the checks a read taken under load must pass."""
 
     def __init__(self, store: Store) -> None:
-        self.activities = {a.day: a for a in store.day_activities()}
-        self.summary = store.streak_summary(TODAY)
+        self.activities = {a.day: a for a in store.history.day_activities()}
+        self.summary = store.history.streak_summary(TODAY)
         self.audits = self.summary.audits()
-        self.pain = store.pain_by_day(SINCE)
-        self.sitting = store.sitting_by_day(SINCE)
-        self.relief = store.relief_by_exercise()
-        self.sessions = store.sessions_list(limit=100_000)
+        self.pain = store.history.pain_by_day(SINCE)
+        self.sitting = store.history.sitting_by_day(SINCE)
+        self.relief = store.history.relief_by_exercise()
+        self.sessions = store.history.sessions_list(limit=100_000)
         assert len(self.activities) == TEN_YEARS and len(self.sessions) > 2500
         assert TODAY not in self.activities
 
@@ -100,15 +100,15 @@ class Baseline:
 
     def check_store_reads(self, store: Store, seen_today: list[int]) -> None:
         """All of them, each compared on the days before today; today's sessions never shrink."""
-        activities = {a.day: a for a in store.day_activities()}
+        activities = {a.day: a for a in store.history.day_activities()}
         assert self._past(activities) == self.activities
-        summary = store.streak_summary(TODAY)
+        summary = store.history.streak_summary(TODAY)
         assert self._past(summary.audits()) == self._past(self.audits)
         assert summary.current >= self.summary.current and summary.longest >= self.summary.longest
-        assert self._past(store.pain_by_day(SINCE)) == self.pain
-        assert self._past(store.sitting_by_day(SINCE)) == self.sitting
-        assert store.relief_by_exercise() == self.relief  # the writer notes no pain around sessions
-        sessions = store.sessions_list(limit=100_000)
+        assert self._past(store.history.pain_by_day(SINCE)) == self.pain
+        assert self._past(store.history.sitting_by_day(SINCE)) == self.sitting
+        assert store.history.relief_by_exercise() == self.relief  # the writer notes no pain around sessions
+        sessions = store.history.sessions_list(limit=100_000)
         today = [s for s in sessions if s.day == TODAY]
         assert sessions[len(today) :] == self.sessions and all(s.steps_done for s in today)
         assert len(today) >= (seen_today[-1] if seen_today else 0)
@@ -144,7 +144,7 @@ async def test_ten_years_read_while_another_process_writes(ten_years: Path, tmp_
     shutil.copy(ten_years, db)
     clock = FrozenClock(FROZEN_AT, ZONE)
     app = make_app(db, clock=clock, cursor_blink=False)
-    app.store.save_safety(answers={})
+    app.store.safety.save_safety(answers={})
     baseline = Baseline(app.store)
     flags = tmp_path / "flags"
     flags.mkdir()
@@ -193,11 +193,11 @@ async def test_ten_years_read_while_another_process_writes(ten_years: Path, tmp_
     assert {s["day"] for s in written["sessions"]} == {TODAY.isoformat()}
     store = Store.open(db, clock)
     try:
-        final = [s for s in store.sessions_list(limit=100_000) if s.day == TODAY]
+        final = [s for s in store.history.sessions_list(limit=100_000) if s.day == TODAY]
         assert sorted(s.uuid for s in final) == sorted(s["uuid"] for s in written["sessions"])
         steps = {s["uuid"]: len(s["steps"]) for s in written["sessions"]}
         assert all(s.steps_done == steps[s.uuid] for s in final)
-        notes = [c.note for c in store.checkins(since=TODAY)]
+        notes = [c.note for c in store.checkins.checkins(since=TODAY)]
         assert sorted(notes) == sorted(written["checkins"])
         baseline.check_store_reads(store, store_seen)
     finally:

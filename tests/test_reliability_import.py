@@ -43,7 +43,7 @@ def valid_export(tmp: Path) -> dict[str, Any]:
     """A small but complete export: every section and record kind is present."""
     clock = FrozenClock(FROZEN_AT - timedelta(days=3), ZONE)
     store = Store.open(tmp / "source.db", clock)
-    own = store.save_exercise(
+    own = store.library.save_exercise(
         Exercise(
             id="",
             name="Wall angel",
@@ -58,7 +58,7 @@ def valid_export(tmp: Path) -> dict[str, Any]:
             origin=Origin.USER,
         )
     )
-    store.save_routine(
+    store.library.save_routine(
         Routine(
             id="",
             name="Desk reset",
@@ -66,12 +66,12 @@ def valid_export(tmp: Path) -> dict[str, Any]:
             items=(RoutineItem(own.id), RoutineItem("cat-cow", hold_seconds=20)),
         )
     )
-    store.set_favourite("cat-cow", True)
+    store.library.set_favourite("cat-cow", True)
     for day in range(3):
-        info = store.start_session("my-desk-reset", "Desk reset", 90, pain_before=5 - day)
+        info = store.sessions.start_session("my-desk-reset", "Desk reset", 90, pain_before=5 - day)
         for index, outcome in enumerate(("done", "hurt" if day == 1 else "done")):
             clock.advance(30)
-            store.record_step(
+            store.sessions.record_step(
                 info.id,
                 StepRecord(
                     index, own.id, own.name, 1, "both", 0, 24.0, 8, 8, outcome, 4 if outcome == "hurt" else None
@@ -79,18 +79,18 @@ def valid_export(tmp: Path) -> dict[str, Any]:
                 active_seconds=30.0 * (index + 1),
                 resume_state=None,
             )
-        store.finish_session(info.id, SessionStatus.COMPLETE, pain_after=3)
-        store.add_checkin(
+        store.sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=3)
+        store.checkins.add_checkin(
             [PainEntry(Region.LOWER_BACK, 5 - day), PainEntry(Region.LEG, 2, "left")],
             sitting_hours=8.5,
             note=f"day {day}",
             session_id=info.id,
         )
         clock.advance(24 * 3600)
-    store.mark_rest_day(clock.now().date())  # today: nothing done yet
-    store.set_setting("goal_minutes", 10)
-    store.set_setting("suggest_place", "desk")
-    data = to_plain(store.export_bundle(), exported_at=clock.now(), app_version="test")
+    store.corrections.mark_rest_day(clock.now().date())  # today: nothing done yet
+    store.settings.set("goal_minutes", 10)
+    store.settings.set("suggest_place", "desk")
+    data = to_plain(store.exchange.export_bundle(), exported_at=clock.now(), app_version="test")
     store.close()
     return json.loads(json.dumps(data))
 
@@ -204,7 +204,7 @@ def test_generated_malformed_files_never_crash_and_never_write_part(base: dict, 
         content = data.draw(malformed(base))
         before = row_counts()
         try:
-            result = target.import_data(loads(content))
+            result = target.exchange.import_data(loads(content))
         except ImportFileError as error:
             outcomes["refused"] += 1
             message = str(error)

@@ -103,7 +103,7 @@ class LockProbe(threading.Thread):
 def test_a_ten_year_import_loses_no_step_and_keeps_no_one_waiting(tmp_path: Path, ten_year_files) -> None:
     db = tmp_path / "shared.db"
     store = Store.open(db, SystemClock())
-    store.save_safety(answers={})
+    store.safety.save_safety(answers={})
     store.close()
     flags = tmp_path / "flags"
     flags.mkdir()

@@ -46,8 +46,10 @@ def with_history(db_path: Path, clock: FrozenClock, checkins: int = 5) -> None:
     store = Store.open(db_path, clock)
     try:
         for n in range(checkins):
-            store.add_checkin([PainEntry(Region.LOWER_BACK, n), PainEntry(Region.NECK, 9 - n)], note=f"day {n}")
-        store.set_setting("goal_minutes", 10)
+            store.checkins.add_checkin(
+                [PainEntry(Region.LOWER_BACK, n), PainEntry(Region.NECK, 9 - n)], note=f"day {n}"
+            )
+        store.settings.set("goal_minutes", 10)
     finally:
         store.close()
 
@@ -214,7 +216,7 @@ def test_sigkill_during_a_migration_changes_nothing(db_path: Path, clock: Frozen
         assert probe.try_exclusive(), "no stale lock: a restore would be allowed"
     store = Store.open(db_path, clock)  # and this version opens it as before
     try:
-        assert store.schema_version() == LATEST_VERSION and len(store.checkins()) == 5
+        assert store.schema_version() == LATEST_VERSION and len(store.checkins.checkins()) == 5
     finally:
         store.close()
 
@@ -252,7 +254,7 @@ else:  # room to give back later
 pains = [PainEntry(region, 4) for region in Region]
 while report["saved"] < 1000:  # every check-in adds pages to the -wal file, until the disk refuses
     try:
-        store.add_checkin(pains, note="x" * 400)
+        store.checkins.add_checkin(pains, note="x" * 400)
     except Exception as error:
         report["store_error"] = f"{type(error).__name__}: {error}"
         break
@@ -351,7 +353,7 @@ def test_every_file_is_private_even_with_a_permissive_umask(
         db = resolve_db_path(None)  # the user data directory (isolated per test)
         assert main(["log", "--pain", "3"]) == 0
         store = Store.open(db, clock)
-        store.set_setting("probe", 1)  # a commit: -wal and -shm exist while it is open
+        store.settings.set("probe", 1)  # a commit: -wal and -shm exist while it is open
         daily = store.backup_daily()
         for suffix in ("", "-wal", "-shm", ".lock"):
             assert mode(Path(f"{db}{suffix}")) == 0o600, suffix

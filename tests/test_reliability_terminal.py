@@ -138,7 +138,7 @@ async def test_the_rest_of_the_app_is_usable_at_40x12(make_test_app, store) -> N
         assert_fully_visible(app.screen, "#note")  # the form scrolls to the focused field
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert [c.pains[0].pain for c in store.checkins()] == [5]
+        assert [c.pains[0].pain for c in store.checkins.checkins()] == [5]
         for key, piece in (("2", "Bent-Knee Fall-Out"), ("3", "Desk Break"), ("4", "This week"), ("5", "Theme")):
             await pilot.press(key)
             await settle(pilot)
@@ -183,7 +183,7 @@ def launch(db: Path, *args: str, **env: str) -> ResizableTerminal:
     from stretchtui.store import Store
 
     store = Store.open(db, SystemClock())
-    store.save_safety(answers={})
+    store.safety.save_safety(answers={})
     store.close()
     environ = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES", "NO_COLOR")}
     return ResizableTerminal("--db", str(db), *args, env={**environ, "TERM": "xterm-256color", **env})

@@ -50,7 +50,7 @@ class HtmlFile(SingleFileSnapshotExtension):
 
 
 def week_report(store: Store, clock, monday: date = MONDAY):
-    return build_report(store.weekly_report_inputs(monday), today(clock, store.day_start_hour()))
+    return build_report(store.reports.weekly_report_inputs(monday), today(clock, store.settings.day_start_hour()))
 
 
 @pytest.fixture
@@ -111,13 +111,13 @@ def test_report_numbers_agree_with_the_store(store: Store, clock) -> None:
     add_week_details(store, clock)
     report = week_report(store, clock)
     week_days = {MONDAY.replace(day=MONDAY.day + i) for i in range(7)}
-    sessions = [s for s in store.sessions_list() if s.day in week_days]
-    activities = store.day_activities(since=MONDAY)
+    sessions = [s for s in store.history.sessions_list() if s.day in week_days]
+    activities = store.history.day_activities(since=MONDAY)
     assert report.label == WEEK_LABEL and report.in_progress and report.totals.days == 6
     assert report.totals.sessions == len(sessions) == sum(d.sessions for d in report.days)
     assert report.totals.minutes == pytest.approx(sum(a.completed_hold_seconds for a in activities) / 60)
     assert {d.day: d.pain for d in report.days if d.pain is not None} == {
-        day: pain for day, pain in store.pain_by_day(MONDAY).items()
+        day: pain for day, pain in store.history.pain_by_day(MONDAY).items()
     }
     history_rows = heatmap_rows(
         {a.day: a.completed_hold_seconds / 60 for a in activities},
@@ -204,7 +204,7 @@ def hostile_inputs() -> WeekInputs:
 
 
 def test_html_escapes_user_text_and_loads_nothing(store: Store, clock) -> None:
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 4)], note=HOSTILE)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 4)], note=HOSTILE)
     page = render_html(week_report(store, clock)) + render_html(build_report(hostile_inputs(), date(2026, 11, 21)))
     parser = TagCollector()
     parser.feed(page)
@@ -272,7 +272,7 @@ def test_an_empty_week_still_says_something_useful(store: Store, clock) -> None:
     assert "No session this week has pain noted both before and after." in nothing
     assert "No step hurt this week." in nothing and "Rest days: none" in nothing
 
-    store.add_checkin([PainEntry(Region.NECK, 5)], sitting_hours=9, note="Stiff after a long call")
+    store.checkins.add_checkin([PainEntry(Region.NECK, 5)], sitting_hours=9, note="Stiff after a long call")
     with_a_check_in = render_markdown(week_report(store, clock))
     assert "No sessions this week." in with_a_check_in
     assert (
@@ -371,7 +371,7 @@ async def test_report_screen_weeks_and_plain_text(make_test_app, store, clock) -
     from stretchtui.ui.screens.report import ReportScreen
 
     fill_history_fast(store, clock, days=30)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="[b]bold?[/b] [@click=app.quit]quit[/]")
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="[b]bold?[/b] [@click=app.quit]quit[/]")
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)

@@ -160,24 +160,24 @@ def test_leg_pain_on_both_sides_counts_across_one_days_notes() -> None:
 
 def test_yes_answers_to_the_first_six_questions_still_count(store) -> None:
     """Earlier versions asked six questions; "fall" and "fever-weight" were split or renamed."""
-    store.set_setting("safety_answers", {"fall": True, "both-legs": False})
-    profile = store.safety_profile()
+    store.settings.set("safety_answers", {"fall": True, "both-legs": False})
+    profile = store.safety.safety_profile()
     assert profile.answers.get("trauma") is True and profile.state is State.URGENT
-    store.set_setting("safety_answers", {"fever-weight": True})
-    assert store.safety_profile().answers.get("weight-loss") is True
+    store.settings.set("safety_answers", {"fever-weight": True})
+    assert store.safety.safety_profile().answers.get("weight-loss") is True
 
 
 def test_an_unknown_condition_keeps_the_known_ones(store) -> None:
-    store.set_setting("conditions", ["pregnancy", "from-a-newer-version"])
-    assert store.safety_profile().conditions == {Condition.PREGNANCY}
+    store.settings.set("conditions", ["pregnancy", "from-a-newer-version"])
+    assert store.safety.safety_profile().conditions == {Condition.PREGNANCY}
 
 
 def test_a_dialog_left_half_done_keeps_only_what_was_answered(store) -> None:
-    store.save_safety(answers={"night": True, "cancer": False}, complete=False)
-    profile = store.safety_profile()
+    store.safety.save_safety(answers={"night": True, "cancer": False}, complete=False)
+    profile = store.safety.safety_profile()
     assert profile.answers == {"night": True, "cancer": False} and profile.state is State.SOON
-    store.save_safety(answers={"cancer": False}, complete=False)
-    assert store.safety_profile().state is State.UNANSWERED
+    store.safety.save_safety(answers={"cancer": False}, complete=False)
+    assert store.safety.safety_profile().state is State.UNANSWERED
 
 
 # --- the gate in front of every session -------------------------------------------------------------
@@ -254,54 +254,57 @@ def test_no_session_starts_unseen_with_an_open_flag_or_an_unsuitable_move(answer
 
 
 def test_answers_are_stored_with_their_date_and_unknown_keys_change_nothing(store, clock) -> None:
-    assert store.safety_profile() == Profile()
-    saved = store.save_safety(answers={"night": True}, conditions=["pregnancy"])
+    assert store.safety.safety_profile() == Profile()
+    saved = store.safety.save_safety(answers={"night": True}, conditions=["pregnancy"])
     assert saved.answered_at == clock.now() and saved.answers == NO | {"night": True}
     assert saved.conditions == {Condition.PREGNANCY} and saved.state is State.SOON
     with pytest.raises(ValueError, match="'nope' is not a safety question"):
-        store.save_safety(answers={"nope": True})
+        store.safety.save_safety(answers={"nope": True})
     with pytest.raises(ValueError, match="'gout' is not a condition"):
-        store.save_safety(answers={}, conditions=["gout"])
-    assert store.safety_profile() == saved  # nothing written by either refusal
-    store.save_safety(conditions=[])
-    assert store.safety_profile().conditions == frozenset() and store.safety_profile().answers == saved.answers
+        store.safety.save_safety(answers={}, conditions=["gout"])
+    assert store.safety.safety_profile() == saved  # nothing written by either refusal
+    store.safety.save_safety(conditions=[])
+    assert (
+        store.safety.safety_profile().conditions == frozenset()
+        and store.safety.safety_profile().answers == saved.answers
+    )
 
 
 def test_what_is_noted_after_the_answers_asks_them_again(store, clock) -> None:
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 9)], note="both legs numb")  # before: counts for nothing
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 9)], note="both legs numb")  # before: counts for nothing
     clock.advance(60)
-    store.save_safety(answers={})
-    assert store.safety_check().ask_again == ()
+    store.safety.save_safety(answers={})
+    assert store.safety.safety_check().ask_again == ()
     clock.advance(60)
-    store.add_checkin([PainEntry(Region.LEG, 3, "left"), PainEntry(Region.LEG, 4, "right")])
-    assert [a.reason for a in store.safety_check().ask_again] == ["both-legs"]
+    store.checkins.add_checkin([PainEntry(Region.LEG, 3, "left"), PainEntry(Region.LEG, 4, "right")])
+    assert [a.reason for a in store.safety.safety_check().ask_again] == ["both-legs"]
     clock.advance(60)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="fell off a ladder yesterday")
-    check = store.safety_check()
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="fell off a ladder yesterday")
+    check = store.safety.safety_check()
     assert [a.reason for a in check.ask_again] == ["note", "both-legs"] and check.blocked
     clock.advance(60)
-    store.save_safety(answers={})  # answered again: a clean slate
-    assert store.safety_check().ask_again == () and not store.safety_check().blocked
+    store.safety.save_safety(answers={})  # answered again: a clean slate
+    assert store.safety.safety_check().ask_again == () and not store.safety.safety_check().blocked
     clock.advance(31 * 86400)
-    assert [a.reason for a in store.safety_check().ask_again] == ["expired"]
+    assert [a.reason for a in store.safety.safety_check().ask_again] == ["expired"]
 
 
 def test_two_sessions_whose_pain_rose_ask_again(store, clock) -> None:
-    store.save_safety(answers={})
+    store.safety.save_safety(answers={})
     for before, after in ((2, 4), (3, 6)):
         clock.advance(3600)
-        info = store.start_session(None, "Test", 60, pain_before=before)
+        info = store.sessions.start_session(None, "Test", 60, pain_before=before)
         from stretchtui.core.sessions import SessionStatus
 
-        store.set_pain_after(info.id, after)
-        store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=60)
-    check = store.safety_check()
+        store.sessions.set_pain_after(info.id, after)
+        store.sessions.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=60)
+    check = store.safety.safety_check()
     assert [a.reason for a in check.ask_again] == ["rising"] and check.gentle_only and not check.blocked
 
 
 def test_a_session_keeps_the_safety_confirmation(store) -> None:
     record = {"at": NOW.isoformat(), "choice": "checked-start", "reasons": [{"kind": "red-flag", "text": "x"}]}
-    info = store.start_session(None, "Test", 60, safety_confirmed=record)
+    info = store.sessions.start_session(None, "Test", 60, safety_confirmed=record)
     from stretchtui.store import models as m
 
     assert m.Session.get_by_id(info.id).safety_confirmed == record
@@ -317,8 +320,8 @@ def test_migration_3_adds_the_safety_columns_and_keeps_every_row(tmp_path, clock
 
     path = tmp_path / "v2.db"
     store = Store.open(path, clock)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="stiff")
-    info = store.start_session(None, "Old", 60, pain_before=3)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="stiff")
+    info = store.sessions.start_session(None, "Old", 60, pain_before=3)
     store.close()
     conn = sqlite3.connect(path)
     conn.execute("ALTER TABLE exercise DROP COLUMN contraindications")
@@ -332,8 +335,10 @@ def test_migration_3_adds_the_safety_columns_and_keeps_every_row(tmp_path, clock
     store = Store.open(path, clock)
     try:
         assert store.schema_version() == LATEST_VERSION >= 3
-        assert store.session(info.id).pain_before == 3 and [c.note for c in store.checkins()] == ["stiff"]
-        assert store.exercise("sphinx").avoid_reasons({Condition.PREGNANCY})
+        assert store.sessions.session(info.id).pain_before == 3 and [c.note for c in store.checkins.checkins()] == [
+            "stiff"
+        ]
+        assert store.library.exercise("sphinx").avoid_reasons({Condition.PREGNANCY})
     finally:
         store.close()
 
@@ -357,20 +362,20 @@ def test_every_test_docs_safety_md_names_exists() -> None:
 
 def test_a_note_entered_after_the_answers_counts_even_when_dated_earlier(store, clock) -> None:
     """`stretchtui log --at <earlier>` (or an import) after the answers: judged by when it was entered."""
-    store.save_safety(answers={})
+    store.safety.save_safety(answers={})
     clock.advance(60)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="wet myself", at=clock.now() - timedelta(days=1))
-    assert [a.reason for a in store.safety_check().ask_again] == ["note"]
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="wet myself", at=clock.now() - timedelta(days=1))
+    assert [a.reason for a in store.safety.safety_check().ask_again] == ["note"]
 
 
 def test_pain_rated_in_a_session_counts_like_a_note(store, clock) -> None:
     """Pain 9 after a session (or before one) asks the questions again, like `log --pain 9`."""
     from stretchtui.core.sessions import SessionStatus
 
-    store.save_safety(answers={})
+    store.safety.save_safety(answers={})
     clock.advance(60)
-    info = store.start_session(None, "Test", 60, pain_before=2)
-    store.set_pain_after(info.id, 9)
-    store.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=60)
-    check = store.safety_check()
+    info = store.sessions.start_session(None, "Test", 60, pain_before=2)
+    store.sessions.set_pain_after(info.id, 9)
+    store.sessions.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=60)
+    check = store.safety.safety_check()
     assert "pain" in [a.reason for a in check.ask_again] and check.blocked

@@ -37,7 +37,7 @@ async def into_gate(pilot, way: str) -> None:
         from stretchtui.core.model import Routine, RoutineItem
 
         app.start_suggested(
-            Routine(id="", name="Suggested", items=(RoutineItem("cat-cow"),)), app.store.exercise_index()
+            Routine(id="", name="Suggested", items=(RoutineItem("cat-cow"),)), app.store.library.exercise_index()
         )
     await settle(pilot)
 
@@ -47,7 +47,7 @@ WAYS = ["routine", "picker", "library", "suggested"]
 
 @pytest.mark.parametrize("way", WAYS)
 async def test_a_red_flag_stops_every_way_into_a_session_until_confirmed(make_test_app, store, way) -> None:
-    store.save_safety(answers={"bladder-bowel": True})
+    store.safety.save_safety(answers={"bladder-bowel": True})
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await into_gate(pilot, way)
@@ -73,7 +73,7 @@ async def test_the_command_line_start_meets_the_gate_too(db_path, clock, store) 
     """`stretchtui start desk-break` builds the app with initial_routine: the same gate."""
     from stretchtui.factory import make_app
 
-    store.save_safety(answers={"trauma": True})
+    store.safety.save_safety(answers={"trauma": True})
     app = make_app(db_path, clock=clock, cursor_blink=False, initial_routine="desk-break")
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -91,9 +91,9 @@ async def test_a_clear_profile_starts_at_once(make_test_app) -> None:
 async def test_answering_again_from_the_gate_opens_the_questions(make_test_app, store, clock) -> None:
     from stretchtui.core.checkins import PainEntry, Region
 
-    store.save_safety(answers={})
+    store.safety.save_safety(answers={})
     clock.advance(60)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="can't control my bladder")
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="can't control my bladder")
     app = make_test_app()  # (one open store per process: the test's writes come first)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -109,11 +109,11 @@ async def test_answering_again_from_the_gate_opens_the_questions(make_test_app, 
 
 
 async def test_moves_that_do_not_suit_a_condition_can_be_left_out(make_test_app, store) -> None:
-    store.save_safety(answers={}, conditions=[Condition.PREGNANCY.value])
-    unsuitable = {e.id for e in store.exercises() if e.avoid_reasons({Condition.PREGNANCY})}
+    store.safety.save_safety(answers={}, conditions=[Condition.PREGNANCY.value])
+    unsuitable = {e.id for e in store.library.exercises() if e.avoid_reasons({Condition.PREGNANCY})}
     routine = next(
         r
-        for r in store.routines()
+        for r in store.library.routines()
         if {i.exercise_id for i in r.items} & unsuitable and {i.exercise_id for i in r.items} - unsuitable
     )
     app = make_test_app()
@@ -136,7 +136,7 @@ async def test_moves_that_do_not_suit_a_condition_can_be_left_out(make_test_app,
 
 
 def test_gate_snapshot(snap_compare, make_test_app, store) -> None:
-    store.save_safety(answers={"fever": True}, conditions=[Condition.PREGNANCY.value])
+    store.safety.save_safety(answers={"fever": True}, conditions=[Condition.PREGNANCY.value])
 
     async def run_before(pilot) -> None:
         await settle(pilot)

@@ -52,11 +52,11 @@ def row_text(row: YesNo) -> str:
 def not_for(store: Store, condition: Condition) -> Exercise:
     """An exercise that does not suit `condition`: a seeded one, or else an own one made for the test
     (the seed's contraindications may still be being written)."""
-    found = next((ex for ex in store.exercises() if ex.avoid_reasons(frozenset({condition}))), None)
+    found = next((ex for ex in store.library.exercises() if ex.avoid_reasons(frozenset({condition}))), None)
     if found is not None:
         return found
-    base = store.exercises()[0]
-    return store.save_exercise(
+    base = store.library.exercises()[0]
+    return store.library.save_exercise(
         replace(
             base,
             id="",
@@ -124,7 +124,7 @@ async def test_save_with_unanswered_questions_is_refused(make_test_app) -> None:
         status = str(screen.query_one("#safety-status", Static).content)
         assert f"{len(QUESTIONS) - 2} questions still need an answer" in status
         assert screen.focused is screen.rows()[2]
-        assert app.store.safety_profile().answered_at is None  # nothing saved
+        assert app.store.safety.safety_profile().answered_at is None  # nothing saved
 
 
 async def test_none_of_these_answers_no_and_saves(make_test_app) -> None:
@@ -134,7 +134,7 @@ async def test_none_of_these_answers_no_and_saves(make_test_app) -> None:
         await pilot.press("n", "a")
         await settle(pilot)
         assert not isinstance(app.screen, SafetyScreen)
-        profile = app.store.safety_profile()
+        profile = app.store.safety.safety_profile()
         assert profile.answers == {key: False for key in KEYS}
         assert profile.state is State.CLEAR and profile.answered_at is not None
 
@@ -150,10 +150,10 @@ async def test_none_of_these_never_flips_a_yes(make_test_app) -> None:
         assert answers_shown(screen) == [False, False, True] + [False] * (len(QUESTIONS) - 3)
         assert screen.focused is screen.rows()[2]
         assert "yes" in str(screen.query_one("#safety-status", Static).content)
-        assert app.store.safety_profile().answered_at is None
+        assert app.store.safety.safety_profile().answered_at is None
         await pilot.press("ctrl+s")
         await settle(pilot)
-        profile = app.store.safety_profile()
+        profile = app.store.safety.safety_profile()
         assert profile.answers[KEYS[2]] is True and profile.state is State.URGENT
 
 
@@ -164,7 +164,7 @@ async def test_escape_without_a_change_is_later(make_test_app) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, (SafetyScreen, LeaveSafetyScreen))
-        assert app.store.safety_profile().answered_at is None
+        assert app.store.safety.safety_profile().answered_at is None
 
 
 async def test_escape_with_a_yes_asks_and_save_keeps_it(make_test_app) -> None:
@@ -179,7 +179,7 @@ async def test_escape_with_a_yes_asks_and_save_keeps_it(make_test_app) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert not isinstance(app.screen, (SafetyScreen, LeaveSafetyScreen))
-        profile = app.store.safety_profile()
+        profile = app.store.safety.safety_profile()
         assert profile.answers[KEYS[1]] is True
         assert profile.state is State.URGENT
 
@@ -198,12 +198,12 @@ async def test_escape_then_keep_answering_or_discard(make_test_app) -> None:
         await pilot.press("d")  # discard, explicitly
         await settle(pilot)
         assert not isinstance(app.screen, (SafetyScreen, LeaveSafetyScreen))
-        assert app.store.safety_profile().answered_at is None
+        assert app.store.safety.safety_profile().answered_at is None
 
 
 async def test_a_yes_given_before_is_shown_chosen(make_test_app) -> None:
     app = make_test_app()
-    app.store.save_safety(answers={"night": True})
+    app.store.safety.save_safety(answers={"night": True})
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         app.ask_safety_questions()
@@ -233,8 +233,8 @@ async def test_opening_settings_writes_nothing(make_test_app, db_path, clock) ->
         "cue_notify": True,
         "theme": "textual-light",
     }.items():
-        store.set_setting(key, value)
-    store.save_safety(conditions=["osteoporosis", "spinal-stenosis"])
+        store.settings.set(key, value)
+    store.safety.save_safety(conditions=["osteoporosis", "spinal-stenosis"])
     before = setting_rows(db_path)
     clock.advance(3600)  # a rewrite of the same value would now change updated_at
     async with app.run_test(size=(100, 32)) as pilot:
@@ -260,12 +260,12 @@ async def test_a_change_in_settings_is_saved_once(make_test_app) -> None:
         await settle(pilot)
         app.screen.query_one("#goal_minutes").value = 15
         await settle(pilot)
-        assert app.store.get_setting("goal_minutes") == 15
+        assert app.store.settings.get("goal_minutes") == 15
 
 
 async def test_conditions_are_saved_from_settings(make_test_app) -> None:
     app = make_test_app()
-    answers = app.store.safety_profile().answers
+    answers = app.store.safety.safety_profile().answers
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         await pilot.press("5")
@@ -276,12 +276,12 @@ async def test_conditions_are_saved_from_settings(make_test_app) -> None:
         await pilot.press("space")
         await settle(pilot)
         assert str(tick.render()).startswith("[x]")
-        profile = app.store.safety_profile()
+        profile = app.store.safety.safety_profile()
         assert profile.conditions == {Condition.PREGNANCY}
         assert profile.answers == answers  # the answers are left alone
         tick.value = False
         await settle(pilot)
-        assert app.store.safety_profile().conditions == frozenset()
+        assert app.store.safety.safety_profile().conditions == frozenset()
 
 
 async def test_settings_shows_the_last_answers_and_asks_again(make_test_app) -> None:
@@ -298,7 +298,7 @@ async def test_settings_shows_the_last_answers_and_asks_again(make_test_app) -> 
         await pilot.press("y", "a", "ctrl+s")  # a yes, then the rest no, then save
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
-        assert app.store.safety_profile().state is State.URGENT
+        assert app.store.safety.safety_profile().state is State.URGENT
         assert str(line.content) == "Answered 21 Nov 2026: a yes: get medical help today."
 
 
@@ -309,7 +309,7 @@ async def test_library_marks_and_hides_exercises_not_for_you(make_test_app) -> N
     app = make_test_app()
     unsuitable = not_for(app.store, Condition.PREGNANCY)
     reason = dict(unsuitable.contraindications)[Condition.PREGNANCY]
-    app.store.save_safety(conditions=["pregnancy"])
+    app.store.safety.save_safety(conditions=["pregnancy"])
     async with app.run_test(size=(120, 40)) as pilot:
         await open_library(pilot)
         screen = app.screen
@@ -464,7 +464,7 @@ def test_exercise_info_during_a_hold(snap_compare, make_test_app, size) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_settings_health_profile(snap_compare, make_test_app, size) -> None:
     app = make_test_app()
-    app.store.save_safety(conditions=["pregnancy", "hypermobility"])
+    app.store.safety.save_safety(conditions=["pregnancy", "hypermobility"])
 
     async def run_before(pilot) -> None:
         await settle(pilot)
@@ -480,7 +480,7 @@ def test_settings_health_profile(snap_compare, make_test_app, size) -> None:
 def test_library_with_an_exercise_not_for_you(snap_compare, make_test_app, size) -> None:
     app = make_test_app()
     unsuitable = not_for(app.store, Condition.PREGNANCY)
-    app.store.save_safety(conditions=["pregnancy"])
+    app.store.safety.save_safety(conditions=["pregnancy"])
 
     async def run_before(pilot) -> None:
         await open_library(pilot)

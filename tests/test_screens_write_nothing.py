@@ -29,8 +29,8 @@ async def test_visiting_every_screen_writes_nothing(make_test_app, store, clock,
         "suggest_minutes": 15,
         "suggest_place": "desk",
     }.items():
-        store.set_setting(key, value)
-    store.save_safety(answers={}, conditions=["pregnancy", "osteoporosis"])
+        store.settings.set(key, value)
+    store.safety.save_safety(answers={}, conditions=["pregnancy", "osteoporosis"])
     app = make_test_app()
     clock.advance(3600)  # a rewrite of any setting would change its updated_at
     async with app.run_test(size=(100, 32)) as pilot:

@@ -84,7 +84,7 @@ async def test_minus_twice_at_the_end_of_a_hold_keeps_the_hold(make_test_app, cl
         screen = await into_session(pilot, 5 + 20, "minus", "minus")  # 5 s of the first hold left
         assert screen.timer.phase.kind is PhaseKind.HOLD and screen.timer.index == 1
         assert screen.shown_digits == "0:01"
-        assert app.store.session_steps(screen.session_id) == []  # no step was recorded by the key
+        assert app.store.sessions.session_steps(screen.session_id) == []  # no step was recorded by the key
         await advance(pilot, clock, 1)
         assert screen.timer.phase.kind is PhaseKind.SWITCH_SIDE  # the hold ended on its own, a second later
 
@@ -281,7 +281,7 @@ async def test_a_second_session_is_not_started_while_one_runs(make_test_app, db_
 
     store = Store.open(db_path, clock)
     try:
-        assert len(store.sessions_list()) + (store.interrupted_session() is not None) == 1
+        assert len(store.history.sessions_list()) + (store.sessions.interrupted_session() is not None) == 1
     finally:
         store.close()
 
@@ -322,7 +322,7 @@ async def test_a_check_in_made_elsewhere_shows_in_history_and_today(make_test_ap
         assert "no notes yet" in str(app.screen.query_one("#history-pain-title").content)
         await pilot.press("5")
         await settle(pilot)
-        app.store.add_checkin([PainEntry(Region.LOWER_BACK, 6)], sitting_hours=7)  # `stretchtui log`, say
+        app.store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 6)], sitting_hours=7)  # `stretchtui log`, say
         await pilot.press("4")
         await settle(pilot)
         assert "6 → 6" in str(app.screen.query_one("#history-pain-title").content)
@@ -341,7 +341,7 @@ async def test_a_favourite_set_elsewhere_shows_in_the_library(make_test_app) -> 
         assert not exercise.favourite
         await pilot.press("1")
         await settle(pilot)
-        app.store.set_favourite(exercise.id, True)  # another window, say
+        app.store.library.set_favourite(exercise.id, True)  # another window, say
         await pilot.press("2")
         await settle(pilot)
         options = library.query_one("#exercise-list", OptionList)
@@ -359,7 +359,7 @@ async def test_a_setting_changed_elsewhere_shows_in_settings(make_test_app) -> N
         assert settings.query_one("#goal_minutes").value == 5
         await pilot.press("1")
         await settle(pilot)
-        app.store.set_setting("goal_minutes", 15)  # another window, say
+        app.store.settings.set("goal_minutes", 15)  # another window, say
         await pilot.press("5")
         await settle(pilot)
         assert app.screen is settings and settings.query_one("#goal_minutes").value == 15

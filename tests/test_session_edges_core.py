@@ -137,18 +137,21 @@ def test_a_timed_session_with_sides_and_sets_adds_up_to_its_exercises() -> None:
 
 
 def test_the_store_counts_exercises_for_the_summary_and_the_session_list(store) -> None:
-    info = store.start_session("desk-break", "Desk Break", 100)
+    info = store.sessions.start_session("desk-break", "Desk Break", 100)
     for record in (
         step(1, "twist", 1, "left", "hurt"),
         step(3, "twist", 1, "right", "skipped"),
         step(5, "cat", 1, "both", "skipped"),
         step(7, "cat", 2, "both", "skipped"),
     ):
-        store.record_step(info.id, record, active_seconds=1, resume_state=None)
+        store.sessions.record_step(info.id, record, active_seconds=1, resume_state=None)
     from stretchtui.core.sessions import SessionStatus
 
-    store.finish_session(info.id, SessionStatus.PARTIAL)
+    store.sessions.finish_session(info.id, SessionStatus.PARTIAL)
     expected = ExerciseCounts(skipped=1, hurt=1)
-    assert store.session(info.id).exercises == expected
-    assert [s.exercises for s in store.sessions_list()] == [expected]
-    assert (store.session(info.id).steps_hurt, store.session(info.id).steps_skipped) == (1, 3)  # rows, as saved
+    assert store.sessions.session(info.id).exercises == expected
+    assert [s.exercises for s in store.history.sessions_list()] == [expected]
+    assert (store.sessions.session(info.id).steps_hurt, store.sessions.session(info.id).steps_skipped) == (
+        1,
+        3,
+    )  # rows, as saved

@@ -47,7 +47,7 @@ def held_write_lock(db_path) -> sqlite3.Connection:
 def steps_saved(db_path, clock) -> int:
     store = Store.open(db_path, clock)
     try:
-        return len(store.session_steps(1))
+        return len(store.sessions.session_steps(1))
     finally:
         store.close()
 
@@ -97,7 +97,7 @@ async def test_later_steps_wait_behind_the_held_one_and_keep_their_order(make_te
         await pilot.app.workers.wait_for_complete()
     store = Store.open(db_path, clock)
     try:
-        steps = store.session_steps(1)
+        steps = store.sessions.session_steps(1)
     finally:
         store.close()
     assert len(steps) >= 2

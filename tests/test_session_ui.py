@@ -34,8 +34,8 @@ async def advance(pilot, clock, seconds: float) -> None:
 def saved_session(db_path, clock):
     store = Store.open(db_path, clock)
     try:
-        info = store.session(1)
-        return info, store.session_steps(1)
+        info = store.sessions.session(1)
+        return info, store.sessions.session_steps(1)
     finally:
         store.close()
 
@@ -284,7 +284,7 @@ async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(
     with that too in use or unsuitable, ending for today with advice; never nothing."""
     from stretchtui.core.model import Routine, RoutineItem
 
-    index = store.exercise_index()
+    index = store.library.exercise_index()
     gentle = [e.id for e in index.values() if e.intensity == 1 and e.kind.value in ("mobility", "motor-control")]
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -337,11 +337,11 @@ async def test_a_session_killed_before_its_first_step_is_offered_from_its_first_
 
 async def test_an_older_session_with_nothing_to_resume_is_closed_not_left_in_progress(make_test_app, store) -> None:
     """What earlier versions left when killed before a first step: no plan saved with it."""
-    info = store.start_session(None, "Old one", 60)
+    info = store.sessions.start_session(None, "Old one", 60)
     store.db.execute_sql("UPDATE session SET resume_state = NULL WHERE id = ?", (info.id,))
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         assert not isinstance(app.screen, SessionScreen)
-    assert app.store.session(info.id).status is SessionStatus.PARTIAL
-    assert app.store.interrupted_session() is None
+    assert app.store.sessions.session(info.id).status is SessionStatus.PARTIAL
+    assert app.store.sessions.interrupted_session() is None

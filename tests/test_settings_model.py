@@ -20,6 +20,7 @@ from stretchtui.core.settings import BY_KEY, EXPORTED, ON_SCREEN, imported_setti
 
 PACKAGE = Path(__file__).resolve().parent.parent / "stretchtui"
 SETTING_CALLS = {"get_setting", "set_setting", "peek_setting"}
+STORE_SETTING_CALLS = {"get", "set"}  # store.settings.get / .set (store/settings.py)
 SPEC_TABLES = {"BY_KEY", "SETTING_SPECS"}
 
 
@@ -48,6 +49,10 @@ def keys_used_in_the_code() -> tuple[dict[str, list[str]], list[str]]:
             found: list[ast.expr] = []
             if isinstance(node, ast.Call):
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+                owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+                if name in STORE_SETTING_CALLS and owner_name == "settings":
+                    name = f"{name}_setting"
                 if name in SETTING_CALLS and node.args:
                     found.append(node.args[-1] if name == "peek_setting" else node.args[0])
                     if name == "get_setting" and len(node.args) + len(node.keywords) > 1:
@@ -82,9 +87,9 @@ def test_no_call_restates_a_default() -> None:
 
 def test_the_store_refuses_a_key_the_model_does_not_define(store) -> None:
     with pytest.raises(KeyError):
-        store.get_setting("goal_minutess")
-    assert store.get_setting("goal_minutes") == BY_KEY["goal_minutes"].default  # nothing saved yet
-    assert {spec.key: store.settings()[spec.key] for spec in ON_SCREEN} == {
+        store.settings.get("goal_minutess")
+    assert store.settings.get("goal_minutes") == BY_KEY["goal_minutes"].default  # nothing saved yet
+    assert {spec.key: store.settings.read()[spec.key] for spec in ON_SCREEN} == {
         spec.key: spec.default for spec in ON_SCREEN
     }
 
@@ -118,7 +123,7 @@ def test_the_store_and_the_cli_take_the_models_defaults(other_defaults, store, d
     from stretchtui.cli import main
     from stretchtui.core.streaks import Goal
 
-    assert store.goal() == Goal(2, 20)
+    assert store.settings.goal() == Goal(2, 20)
     store.close()
     assert main(["--db", str(db_path), "suggest", "--json"]) == 0
     by_default = json.loads(capsys.readouterr().out)
@@ -157,7 +162,7 @@ async def test_a_change_on_settings_reaches_today_without_reopening_it(make_test
         await settle(pilot)
         assert app.screen is settings_screen  # Today was not shown again...
         assert today.data.goal_minutes == 15  # ...and follows all the same
-        assert app.settings["goal_minutes"] == 15 and app.store.get_setting("goal_minutes") == 15
+        assert app.settings["goal_minutes"] == 15 and app.store.settings.get("goal_minutes") == 15
     assert threads and all(thread is threading.main_thread() for thread in threads)
 
 

@@ -66,7 +66,7 @@ def test_session(snap_compare, make_test_app, size, moment) -> None:
 def test_today_after_a_check_in(snap_compare, make_test_app, store, size) -> None:
     from stretchtui.core.checkins import PainEntry, Region
 
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.NECK, 2, "left")], sitting_hours=9)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 6), PainEntry(Region.NECK, 2, "left")], sitting_hours=9)
 
     async def run_before(pilot) -> None:
         await settle(pilot)
@@ -105,9 +105,9 @@ def test_today_states(snap_compare, make_test_app, store, size, state) -> None:
     from stretchtui.core.checkins import PainEntry, Region
 
     pains, sitting, flags = TODAY_STATES[state]
-    store.add_checkin([PainEntry(Region(region), pain) for region, pain in pains], sitting_hours=sitting)
+    store.checkins.add_checkin([PainEntry(Region(region), pain) for region, pain in pains], sitting_hours=sitting)
     if flags is not None:
-        store.save_safety(answers=flags)
+        store.safety.save_safety(answers=flags)
 
     async def run_before(pilot) -> None:
         await settle(pilot)

@@ -44,8 +44,8 @@ def test_library_no_matches(snap_compare, make_test_app) -> None:
 
 
 def test_deleting_a_used_exercise(snap_compare, make_test_app, store) -> None:
-    used = store.save_exercise(_own_exercise("Doorway opener"))
-    store.save_routine(Routine(id="", name="Evening", items=(RoutineItem(used.id),), origin=Origin.USER))
+    used = store.library.save_exercise(_own_exercise("Doorway opener"))
+    store.library.save_routine(Routine(id="", name="Evening", items=(RoutineItem(used.id),), origin=Origin.USER))
 
     async def run_before(pilot) -> None:
         await settle(pilot)

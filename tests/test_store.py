@@ -22,7 +22,7 @@ def mode(path: Path) -> int:
 
 def test_new_database_is_private(db_path: Path, clock: FrozenClock) -> None:
     store = Store.open(db_path, clock)
-    store.set_setting("probe", 1)  # a write, so -wal and -shm exist
+    store.settings.set("probe", 1)  # a write, so -wal and -shm exist
     try:
         assert mode(db_path.parent) == 0o700
         for suffix in ("", "-wal", "-shm"):
@@ -83,7 +83,7 @@ def test_writes_take_the_write_lock_up_front(store: Store) -> None:
     statements: list[str] = []
     store.db.connection().set_trace_callback(statements.append)
     try:
-        store.set_setting("x", 1)
+        store.settings.set("x", 1)
     finally:
         store.db.connection().set_trace_callback(None)
     assert statements[0] == "BEGIN IMMEDIATE"
@@ -115,7 +115,7 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, clock: FrozenClock,
     store = Store.open(path, clock)
     try:
         assert store.schema_version() == migrations.LATEST_VERSION
-        assert len(store.exercises()) >= 25
+        assert len(store.library.exercises()) >= 25
     finally:
         store.close()
     backups = list((tmp_path / "backups").glob("*.db")) if version else []
@@ -196,7 +196,7 @@ def test_reopening_is_a_no_op(db_path: Path, clock: FrozenClock) -> None:
     Store.open(db_path, clock).close()
     store = Store.open(db_path, clock)
     try:
-        assert store.sync_library(Path(__file__).resolve().parent.parent / "seed") is False
+        assert store.library.sync_library(Path(__file__).resolve().parent.parent / "seed") is False
     finally:
         store.close()
 
@@ -208,31 +208,31 @@ def test_seed_changes_update_the_library_but_never_user_rows(tmp_path: Path, clo
     shutil.copytree(Path(__file__).resolve().parent.parent / "seed", seed)
     store = Store.open(tmp_path / "s.db", clock, seed_dir=seed)
     try:
-        first = store.exercises()[0]
-        store.set_favourite(first.id, True)
-        mine = store.duplicate_routine(store.routines()[0].id, "Mine")
+        first = store.library.exercises()[0]
+        store.library.set_favourite(first.id, True)
+        mine = store.library.duplicate_routine(store.library.routines()[0].id, "Mine")
         text = (seed / "exercises.toml").read_text()
         (seed / "exercises.toml").write_text(text.replace(f'name = "{first.name}"', 'name = "Renamed In Seed"', 1))
-        assert store.sync_library(seed) is True
-        updated = store.exercise(first.id)
+        assert store.library.sync_library(seed) is True
+        updated = store.library.exercise(first.id)
         assert updated is not None and updated.name == "Renamed In Seed"
         assert updated.favourite is True
-        assert store.routine(mine.id) == mine
+        assert store.library.routine(mine.id) == mine
     finally:
         store.close()
 
 
 def test_routines_round_trip_and_built_ins_are_protected(store: Store) -> None:
-    built_in = store.routines()[0]
+    built_in = store.library.routines()[0]
     assert built_in.origin is Origin.SEED
     with pytest.raises(UserError, match="duplicate it"):
-        store.save_routine(built_in)
+        store.library.save_routine(built_in)
     with pytest.raises(UserError, match="cannot be deleted"):
-        store.delete_routine(built_in.id)
-    copy = store.duplicate_routine(built_in.id)
+        store.library.delete_routine(built_in.id)
+    copy = store.library.duplicate_routine(built_in.id)
     assert copy.origin is Origin.USER and copy.id.startswith("my-")
     assert copy.items == built_in.items and copy.name == f"{built_in.name} (my copy)"
-    edited = store.save_routine(
+    edited = store.library.save_routine(
         Routine(
             id=copy.id,
             name="Evening",
@@ -241,13 +241,13 @@ def test_routines_round_trip_and_built_ins_are_protected(store: Store) -> None:
         )
     )
     assert edited.name == "Evening" and len(edited.items) == 3 and edited.items[2].hold_seconds == 45
-    assert store.routine(built_in.id) == built_in  # unchanged
-    store.delete_routine(copy.id)
-    assert store.routine(copy.id) is None
+    assert store.library.routine(built_in.id) == built_in  # unchanged
+    store.library.delete_routine(copy.id)
+    assert store.library.routine(copy.id) is None
 
 
 def test_every_user_row_has_a_uuid(store: Store) -> None:
-    copy = store.duplicate_routine(store.routines()[0].id)
+    copy = store.library.duplicate_routine(store.library.routines()[0].id)
     assert len(copy.uuid) == 36
     rows = store.db.execute_sql("SELECT count(*) FROM exercise WHERE uuid IS NULL OR uuid = ''").fetchone()
     assert rows[0] == 0
@@ -270,6 +270,6 @@ def test_opens_its_own_database_after_a_crash_left_commits_in_the_wal(tmp_path: 
     reopened = Store.open(crashed / "s.db", clock)
     try:
         assert reopened.schema_version() == migrations.LATEST_VERSION
-        assert reopened.exercises()
+        assert reopened.library.exercises()
     finally:
         reopened.close()

@@ -83,7 +83,7 @@ def sample(tmp_path: Path, clock) -> tuple[Path, Path]:
 
     source = tmp_path / "elsewhere" / "source.db"
     store = Store.open(source, clock)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 4)], note="from elsewhere")
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 4)], note="from elsewhere")
     store.close()
     exported = tmp_path / "elsewhere" / "export.json"
     assert main(["--db", str(source), "export", "--output", str(exported)]) == 0
@@ -231,7 +231,7 @@ def read_only_db(tmp_path: Path, clock) -> Iterator[Path]:
 
     db = tmp_path / "data" / "s.db"
     store = Store.open(db, clock)
-    store.add_checkin([PainEntry(Region.NECK, 3)], note="kept as it is")
+    store.checkins.add_checkin([PainEntry(Region.NECK, 3)], note="kept as it is")
     store.close()
     os.chmod(db, 0o400)
     yield db

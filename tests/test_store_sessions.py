@@ -31,50 +31,50 @@ def step(index: int, exercise: str = "cat-cow", outcome: Outcome = Outcome.DONE,
 
 def test_a_session_is_written_at_start_with_its_logical_day(store: Store, clock) -> None:
     clock.advance(-8 * 3600)  # 01:30 in Berlin: still the day before
-    info = store.start_session("desk-break", "Desk Break", 215, pain_before=4)
+    info = store.sessions.start_session("desk-break", "Desk Break", 215, pain_before=4)
     assert info.status is SessionStatus.IN_PROGRESS
     assert info.day == date(2026, 11, 20) and info.zone == "Europe/Berlin"
-    assert store.interrupted_session() == info
+    assert store.sessions.interrupted_session() == info
 
 
 def test_each_step_is_its_own_transaction_and_the_latest_wins(store: Store) -> None:
-    info = store.start_session("desk-break", "Desk Break", 215)
-    store.record_step(info.id, step(1), active_seconds=30, resume_state={"index": 2})
-    store.record_step(
+    info = store.sessions.start_session("desk-break", "Desk Break", 215)
+    store.sessions.record_step(info.id, step(1), active_seconds=30, resume_state={"index": 2})
+    store.sessions.record_step(
         info.id, step(3, outcome=Outcome.SKIPPED, actual_hold_seconds=4), active_seconds=34, resume_state={"index": 4}
     )
-    store.record_step(info.id, step(1, actual_hold_seconds=28), active_seconds=62, resume_state={"index": 2})
-    steps = store.session_steps(info.id)
+    store.sessions.record_step(info.id, step(1, actual_hold_seconds=28), active_seconds=62, resume_state={"index": 2})
+    steps = store.sessions.session_steps(info.id)
     assert [(s.step_index, s.outcome, s.actual_hold_seconds) for s in steps] == [
         (1, Outcome.DONE, 28.0),
         (3, Outcome.SKIPPED, 4.0),
     ]
-    again = store.session(info.id)
+    again = store.sessions.session(info.id)
     assert again.resume_state == {"index": 2} and again.active_seconds == 62
     assert (again.steps_done, again.steps_skipped) == (1, 1)
 
 
 def test_finish_and_close_as_partial(store: Store) -> None:
-    done = store.start_session("one-minute", "One-Minute Unwind", 76)
-    finished = store.finish_session(done.id, SessionStatus.COMPLETE, active_seconds=70, pain_after=2)
+    done = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
+    finished = store.sessions.finish_session(done.id, SessionStatus.COMPLETE, active_seconds=70, pain_after=2)
     assert finished.status is SessionStatus.COMPLETE and finished.ended_at is not None
     assert finished.resume_state is None and finished.pain_after == 2
-    dropped = store.start_session("one-minute", "One-Minute Unwind", 76)
-    assert store.close_interrupted_as_partial() == 1
-    assert store.session(dropped.id).status is SessionStatus.PARTIAL
-    assert store.interrupted_session() is None
+    dropped = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
+    assert store.sessions.close_interrupted_as_partial() == 1
+    assert store.sessions.session(dropped.id).status is SessionStatus.PARTIAL
+    assert store.sessions.interrupted_session() is None
 
 
 def test_exercise_usage(store: Store) -> None:
-    assert store.exercise_usage("cat-cow").describe() == "Not done yet: no data yet."
+    assert store.sessions.exercise_usage("cat-cow").describe() == "Not done yet: no data yet."
     for before, after in ((6, 4), (5, 4), (5, 5)):
-        info = store.start_session("mobility", "Mobility Set", 400, pain_before=before)
-        store.record_step(info.id, step(1), active_seconds=30, resume_state=None)
-        store.finish_session(info.id, SessionStatus.COMPLETE, pain_after=after)
-    ignored = store.start_session("mobility", "Mobility Set", 400, pain_before=9)
-    store.record_step(ignored.id, step(1), active_seconds=30, resume_state=None)
-    store.finish_session(ignored.id, SessionStatus.DISCARDED, pain_after=0)
-    usage = store.exercise_usage("cat-cow")
+        info = store.sessions.start_session("mobility", "Mobility Set", 400, pain_before=before)
+        store.sessions.record_step(info.id, step(1), active_seconds=30, resume_state=None)
+        store.sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=after)
+    ignored = store.sessions.start_session("mobility", "Mobility Set", 400, pain_before=9)
+    store.sessions.record_step(ignored.id, step(1), active_seconds=30, resume_state=None)
+    store.sessions.finish_session(ignored.id, SessionStatus.DISCARDED, pain_after=0)
+    usage = store.sessions.exercise_usage("cat-cow")
     assert usage.times_done == 3 and usage.sessions_with_pain == 3
     assert round(usage.average_pain_change, 2) == -1.0
     assert usage.describe() == "Done 3 times. Pain after sessions with it fell by 1.0 on average (3 sessions)."
@@ -89,6 +89,6 @@ def test_a_rest_day_after_today_is_refused_and_nothing_is_written(store, clock) 
     clock.instant = datetime(2026, 11, 21, 7, 0, tzinfo=UTC)  # 02:00 in New York
     clock.move_to_zone("America/New_York")
     with pytest.raises(UserError, match="2026-11-21 is in the future"):
-        store.mark_rest_day(date(2026, 11, 21))
+        store.corrections.mark_rest_day(date(2026, 11, 21))
     assert m.DayMark.select().count() == 0
-    assert store.mark_rest_day(date(2026, 11, 20)) is True
+    assert store.corrections.mark_rest_day(date(2026, 11, 20)) is True

@@ -24,8 +24,8 @@ def suggest_json(db_path: Path, capsys, *args: str) -> dict:
 def test_the_desk_story(db_path: Path, clock, capsys) -> None:
     """'My lower back is at 6 today and I sat for nine hours': a gentle five minutes at my desk, with why."""
     store = Store.open(db_path, clock)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 6)], sitting_hours=9)
-    index = store.exercise_index()
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 6)], sitting_hours=9)
+    index = store.library.exercise_index()
     store.close()
     data = suggest_json(db_path, capsys, "--minutes", "5", "--place", "desk")
     assert set(data) == {"routine", "duration_seconds", "why", "advice", "blocked"}
@@ -40,7 +40,7 @@ def test_the_desk_story(db_path: Path, clock, capsys) -> None:
 
 def test_red_flags_block_any_routine(db_path: Path, clock, capsys) -> None:
     store = Store.open(db_path, clock)
-    store.save_safety(answers={"both-legs": True})
+    store.safety.save_safety(answers={"both-legs": True})
     store.close()
     data = suggest_json(db_path, capsys)
     assert data["blocked"] is True and data["routine"] == [] and data["duration_seconds"] == 0
@@ -49,7 +49,7 @@ def test_red_flags_block_any_routine(db_path: Path, clock, capsys) -> None:
 
 def test_severe_pain_gives_advice_not_a_routine(db_path: Path, clock, capsys) -> None:
     store = Store.open(db_path, clock)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 8)])
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 8)])
     store.close()
     data = suggest_json(db_path, capsys)
     assert data["blocked"] is True and data["routine"] == [] and data["advice"]
@@ -63,7 +63,7 @@ async def test_first_run_asks_the_safety_questions_and_a_yes_blocks(make_test_ap
         await pilot.press("n", "n", "y")  # the third question: bladder or bowels
         await pilot.press("a", "ctrl+s")  # the rest "no" (a yes is never flipped), then save
         await settle(pilot)
-        assert app.store.safety_profile().answers["bladder-bowel"] is True
+        assert app.store.safety.safety_profile().answers["bladder-bowel"] is True
         await settle(pilot)
         today = app.screen
         assert isinstance(today, TodayScreen)
@@ -86,9 +86,9 @@ async def test_a_worrying_note_asks_the_questions_again(make_test_app, store, cl
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, SafetyScreen)
-    check = store.safety_check()
+    check = store.safety.safety_check()
     assert check.blocked and [a.reason for a in check.ask_again] == ["note"]
-    assert store.safety_profile().answers  # the earlier answers are kept: a note only asks again
+    assert store.safety.safety_profile().answers  # the earlier answers are kept: a note only asks again
 
 
 async def test_today_starts_the_suggestion_and_cycles_minutes_and_place(make_test_app, store) -> None:
@@ -106,16 +106,16 @@ async def test_today_starts_the_suggestion_and_cycles_minutes_and_place(make_tes
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.routine.items == today.data.suggestion.routine.items
-    assert store.get_setting("suggest_minutes") == 15 and store.get_setting("suggest_place") == "desk"
+    assert store.settings.get("suggest_minutes") == 15 and store.settings.get("suggest_place") == "desk"
 
 
 def test_the_latest_check_in_of_the_day_counts_not_the_worst(db_path: Path, clock, capsys) -> None:
     store = Store.open(db_path, clock)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 8)])  # a bad morning...
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 8)])  # a bad morning...
     clock.advance(4 * 3600)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 2)])  # ...much better by the afternoon
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 2)])  # ...much better by the afternoon
     clock.advance(60)
-    store.save_safety(answers={})  # asked again after the 8 (core.safety.ask_again), all "no"
+    store.safety.save_safety(answers={})  # asked again after the 8 (core.safety.ask_again), all "no"
     store.close()
     data = suggest_json(db_path, capsys)
     assert data["blocked"] is False and data["routine"]
@@ -133,12 +133,12 @@ def test_a_day_marked_as_a_flare_makes_the_next_suggestion_gentle(db_path: Path,
     store = Store.open(db_path, clock)
     try:
         today = clock.now().date()
-        store.add_checkin([PainEntry(Region.LOWER_BACK, 2)], at=clock.now() - timedelta(days=3))
-        before = suggest(store.suggestion_request(today, 10, "floor"))
-        store.set_day_mark(today - timedelta(days=1), MarkKind.FLARE)
-        after = suggest(store.suggestion_request(today, 10, "floor"))
-        store.add_checkin([PainEntry(Region.LOWER_BACK, 7)], at=clock.now() - timedelta(days=1))
-        noted = suggest(store.suggestion_request(today, 10, "floor"))
+        store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 2)], at=clock.now() - timedelta(days=3))
+        before = suggest(store.suggestions.suggestion_request(today, 10, "floor"))
+        store.corrections.set_day_mark(today - timedelta(days=1), MarkKind.FLARE)
+        after = suggest(store.suggestions.suggestion_request(today, 10, "floor"))
+        store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 7)], at=clock.now() - timedelta(days=1))
+        noted = suggest(store.suggestions.suggestion_request(today, 10, "floor"))
     finally:
         store.close()
     assert before.level != after.level

@@ -15,7 +15,7 @@ from stretchtui.store import Store
 def test_a_second_store_in_the_same_process_keeps_the_first_ones_wal(db_path, clock) -> None:
     first = Store.open(db_path, clock)
     try:
-        first.add_checkin([PainEntry(Region.NECK, 3)])
+        first.checkins.add_checkin([PainEntry(Region.NECK, 3)])
         Store.open(db_path, clock).close()  # reads the header, tightens the mode, closes
         done = subprocess.run(
             [sys.executable, "-m", "stretchtui", "--db", str(db_path), "stats"],

@@ -59,7 +59,7 @@ async def test_favourite_is_saved(make_test_app, db_path, clock) -> None:
         await pilot.press("f")
         await settle(pilot)
     store = Store.open(db_path, clock)
-    assert store.exercise(first.id).favourite is True
+    assert store.library.exercise(first.id).favourite is True
     store.close()
 
 
@@ -92,9 +92,9 @@ async def test_build_and_save_a_routine_then_find_it_after_a_restart(make_test_a
         await settle(pilot)
         assert isinstance(app.screen, RoutinesScreen)
     store = Store.open(db_path, clock)
-    saved = next(r for r in store.routines() if r.name == "My ten")
+    saved = next(r for r in store.library.routines() if r.name == "My ten")
     assert saved.origin is Origin.USER and len(saved.items) == 3
-    assert saved.duration_seconds(store.exercise_index()) == expected
+    assert saved.duration_seconds(store.library.exercise_index()) == expected
     store.close()
     again = make_test_app()  # "quit, open again: it is there with the right duration"
     async with again.run_test(size=(100, 32)) as pilot:
@@ -144,8 +144,8 @@ async def test_duplicate_then_edit_a_built_in_routine(make_test_app, db_path, cl
         await pilot.press("ctrl+s")
         await settle(pilot)
     store = Store.open(db_path, clock)
-    built_in = store.routine("seven-in-seven")
-    copy = next(r for r in store.routines() if r.name == "Seven in Seven (my copy)")
+    built_in = store.library.routine("seven-in-seven")
+    copy = next(r for r in store.library.routines() if r.name == "Seven in Seven (my copy)")
     assert len(built_in.items) == 7 and all(i.hold_seconds != 40 for i in built_in.items[:1])
     assert len(copy.items) == 6 and copy.items[0].hold_seconds == 40 and copy.origin is Origin.USER
     store.close()
@@ -201,13 +201,13 @@ async def test_add_to_routine_from_the_library(make_test_app, db_path, clock) ->
         await pilot.press("enter")  # "+ A new routine"
         await settle(pilot)
     store = Store.open(db_path, clock)
-    mine = [r for r in store.routines() if r.editable]
+    mine = [r for r in store.library.routines() if r.editable]
     assert [(r.name, [i.exercise_id for i in r.items]) for r in mine] == [("My Cat-Cow routine", ["cat-cow"])]
     store.close()
 
 
 async def test_delete_own_routine_asks_first(make_test_app, store) -> None:
-    mine = store.duplicate_routine("desk-break", "Scratch")
+    mine = store.library.duplicate_routine("desk-break", "Scratch")
     app = make_test_app(show_routine=mine.id)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
@@ -215,10 +215,10 @@ async def test_delete_own_routine_asks_first(make_test_app, store) -> None:
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
-        assert store.routine(mine.id) is not None
+        assert store.library.routine(mine.id) is not None
         await pilot.press("delete", "y")
         await settle(pilot)
-        assert store.routine(mine.id) is None
+        assert store.library.routine(mine.id) is None
 
 
 async def test_settings_persist(make_test_app, store) -> None:
@@ -229,4 +229,4 @@ async def test_settings_persist(make_test_app, store) -> None:
         await settle(pilot)
         app.screen.query_one("#day_start_hour", Select).value = 5
         await settle(pilot)
-    assert store.day_start_hour() == 5
+    assert store.settings.day_start_hour() == 5

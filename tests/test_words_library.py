@@ -87,10 +87,10 @@ def test_no_count_meets_its_noun_outside_plural() -> None:
 async def test_one_of_everything_is_said_in_the_singular(make_test_app, store, clock, db_path, capsys) -> None:
     """One session of one minute, one routine of one exercise, one day of streak: Today, the
     routines list and detail, the CLI's stats and routines, and the report say it in the singular."""
-    store.set_setting("goal_minutes", 1)
-    store.save_routine(Routine(id="", name="Single", items=(RoutineItem("cat-cow"),), origin=Origin.USER))
-    store.record_backfill(None, clock.now() - timedelta(minutes=5), 1)
-    store.add_checkin([PainEntry(Region.LOWER_BACK, 3)], sitting_hours=1)
+    store.settings.set("goal_minutes", 1)
+    store.library.save_routine(Routine(id="", name="Single", items=(RoutineItem("cat-cow"),), origin=Origin.USER))
+    store.sessions.record_backfill(None, clock.now() - timedelta(minutes=5), 1)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], sitting_hours=1)
 
     assert main(["--db", str(db_path), "stats"]) == 0
     assert main(["--db", str(db_path), "routines"]) == 0
@@ -115,7 +115,12 @@ async def test_one_of_everything_is_said_in_the_singular(make_test_app, store, c
         shown += [str(o.prompt) for o in routines.query_one("OptionList")._options]
     text = "\n".join(
         shown
-        + [cli, render_markdown(build_report(store.weekly_report_inputs(parse_week("2026-W47")), date(2026, 11, 21)))]
+        + [
+            cli,
+            render_markdown(
+                build_report(store.reports.weekly_report_inputs(parse_week("2026-W47")), date(2026, 11, 21))
+            ),
+        ]
     )
     assert "1 day" in text and "1 exercise" in text
     assert ONE_IN_THE_PLURAL.findall(text) == []
@@ -141,9 +146,13 @@ def test_own_ids_carry_the_prefix_once(name: str, expected: str) -> None:
 
 
 def test_an_own_routine_or_exercise_named_my_gets_one_prefix(store) -> None:
-    routine = store.save_routine(Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),), origin=Origin.USER))
-    again = store.save_routine(Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),), origin=Origin.USER))
-    exercise = store.save_exercise(_own_exercise("My stretch"))
+    routine = store.library.save_routine(
+        Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),), origin=Origin.USER)
+    )
+    again = store.library.save_routine(
+        Routine(id="", name="My stretch", items=(RoutineItem("cat-cow"),), origin=Origin.USER)
+    )
+    exercise = store.library.save_exercise(_own_exercise("My stretch"))
     assert (routine.id, again.id, exercise.id) == ("my-stretch", "my-stretch-2", "my-stretch")
 
 
@@ -175,7 +184,9 @@ async def test_sitting_hours_never_read_as_saturday(make_test_app, store, clock,
         await settle(pilot)
         card = str(app.screen.query_one("#today-checkins", Static).render())
     assert "Sitting 9 h" in card and "Sat 9" not in card
-    report = render_markdown(build_report(store.weekly_report_inputs(parse_week("2026-W47")), date(2026, 11, 21)))
+    report = render_markdown(
+        build_report(store.reports.weekly_report_inputs(parse_week("2026-W47")), date(2026, 11, 21))
+    )
     assert "| Sitting h |" in report and "Sat h" not in report
 
 
@@ -235,13 +246,13 @@ async def test_across_a_year_boundary_dates_carry_their_year(make_test_app, stor
     """On Sat 2 Jan 2027: the last session (Thu 31 Dec 2026) on Today, the report of the week
     that began in 2026, and the CLI's rest day, each with its year; this year's dates without."""
     clock.advance(timedelta(days=38).total_seconds())  # Tue 29 Dec 2026, 09:30 in Berlin
-    store.record_backfill("one-minute", clock.now(), None)
+    store.sessions.record_backfill("one-minute", clock.now(), None)
     clock.advance(timedelta(days=2).total_seconds())  # Thu 31 Dec 2026
-    store.record_backfill("one-minute", clock.now(), None)
+    store.sessions.record_backfill("one-minute", clock.now(), None)
     clock.advance(timedelta(days=2).total_seconds())  # Sat 2 Jan 2027
     today = date(2027, 1, 2)
 
-    report = build_report(store.weekly_report_inputs(parse_week("2026-W53")), today)
+    report = build_report(store.reports.weekly_report_inputs(parse_week("2026-W53")), today)
     assert report_subtitle(report).startswith("Mon 28 Dec 2026 – Sun 03 Jan 2027")
     markdown = render_markdown(report)
     assert "| Thu 31 Dec 2026 |" in markdown and "| Fri 01 Jan |" in markdown
@@ -268,12 +279,12 @@ async def test_across_a_year_boundary_dates_carry_their_year(make_test_app, stor
 def interrupt_after(store: Store, clock, routine_id: str, exercises_done: int) -> None:
     """A session as a crash leaves it: started now, stopped in its exercise number
     `exercises_done` + 1 (counted from 0: the items before it are over)."""
-    routine = store.routine(routine_id)
-    timer = SessionTimer(build_phases(routine, store.exercise_index()), clock.monotonic)
+    routine = store.library.routine(routine_id)
+    timer = SessionTimer(build_phases(routine, store.library.exercise_index()), clock.monotonic)
     timer.start()
     while timer.phase.exercise_index < exercises_done:
         timer.next()
-    store.start_session(
+    store.sessions.start_session(
         routine.id,
         routine.name,
         timer.total_planned_seconds,
@@ -306,7 +317,7 @@ async def test_a_resume_from_an_earlier_day_names_the_day(make_test_app, store, 
         await settle(pilot)
         assert isinstance(app.screen, ResumeScreen)
         text = str(app.screen.query_one(".dialog-question", Static).render())
-    total = len(store.routine("one-minute").items)
+    total = len(store.library.routine("one-minute").items)
     assert text == (
         f"A session was interrupted: One-Minute Unwind, started Sat 21 Nov at 09:30, 0 of {total} exercises done."
     )
@@ -350,7 +361,7 @@ async def test_the_theme_select_follows_ctrl_t_and_the_other_way_round(make_test
         await pilot.press("ctrl+t")  # and again, after a change made in the Select
         await settle(pilot)
         assert select.value == app.theme != before
-    assert store.get_setting("theme", None) == app.theme
+    assert store.settings.get("theme", None) == app.theme
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
@@ -409,8 +420,8 @@ async def test_an_empty_result_says_no_matches(make_test_app) -> None:
 
 
 async def test_favourites_first_then_alone(make_test_app, store) -> None:
-    store.set_favourite("calf-stretch", True)
-    store.set_favourite("sphinx", True)
+    store.library.set_favourite("calf-stretch", True)
+    store.library.set_favourite("sphinx", True)
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
         await open_library(pilot)
@@ -429,10 +440,10 @@ async def test_favourites_first_then_alone(make_test_app, store) -> None:
 
 
 async def test_deleting_an_exercise_a_routine_uses_names_the_routines_first(make_test_app, store) -> None:
-    used = store.save_exercise(_own_exercise("Doorway opener"))
-    spare = store.save_exercise(_own_exercise("Wall slide"))
+    used = store.library.save_exercise(_own_exercise("Doorway opener"))
+    spare = store.library.save_exercise(_own_exercise("Wall slide"))
     for name in ("Evening", "Desk quickie"):
-        store.save_routine(
+        store.library.save_routine(
             Routine(id="", name=name, items=(RoutineItem(used.id), RoutineItem("cat-cow")), origin=Origin.USER)
         )
     app = make_test_app()
@@ -450,7 +461,7 @@ async def test_deleting_an_exercise_a_routine_uses_names_the_routines_first(make
         )
         await pilot.press("enter")
         await settle(pilot)
-        assert store.exercise(used.id) is not None
+        assert store.library.exercise(used.id) is not None
         screen.query_one("#search", Input).value = "wall slide"
         await pilot.pause()
         await pilot.press("delete")
@@ -458,4 +469,4 @@ async def test_deleting_an_exercise_a_routine_uses_names_the_routines_first(make
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
-    assert store.exercise(spare.id) is None
+    assert store.library.exercise(spare.id) is None

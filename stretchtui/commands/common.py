@@ -133,7 +133,7 @@ def save_on_hangup(app) -> None:  # (StretchApp) -> None; typed loosely to keep 
     def handler(signum: int, _frame: object) -> None:
         try:
             if (store := app.opened_store) is not None:
-                store.mark_hangup_partial()
+                store.sessions.mark_hangup_partial()
         finally:
             if signum == signal.SIGHUP or not app.end_on_signal(signum):
                 os._exit(128 + signum)

@@ -97,14 +97,14 @@ def write_demo(path: Path, clock: Clock, *, years: int, seed: int) -> tuple[Stor
         data = demo_export(
             now=clock.now(),
             zone=clock.zone,
-            routines=store.routines(),
-            exercises={ex.id: ex for ex in store.exercises()},
+            routines=store.library.routines(),
+            exercises={ex.id: ex for ex in store.library.exercises()},
             years=years,
             seed=seed,
-            day_start_hour=store.day_start_hour(),
+            day_start_hour=store.settings.day_start_hour(),
             app_version=__version__,
         )
-        result = store.import_data(data)
+        result = store.exchange.import_data(data)
     except BaseException:
         store.close()
         raise

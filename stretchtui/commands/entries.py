@@ -28,8 +28,8 @@ def cmd_entries(args: argparse.Namespace) -> int:
     from stretchtui.core.days import today
 
     with opened_store(args, reads_only=True) as store:
-        since = args.since or today(store.clock, store.day_start_hour()) - timedelta(days=DEFAULT_DAYS - 1)
-        found = store.entries(since=since)
+        since = args.since or today(store.clock, store.settings.day_start_hour()) - timedelta(days=DEFAULT_DAYS - 1)
+        found = store.corrections.entries(since=since)
     if args.json:
         json.dump([entry.to_plain() for entry in found], sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -53,11 +53,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
     if not args.yes and not sys.stdin.isatty():
         raise CliError("remove: not on a terminal, so nothing asks first; add --yes to remove it")
     with opened_store(args, must_exist=True) as store:  # it writes, so a read-only file is refused
-        entry = store.find_entry(args.id)
+        entry = store.corrections.find_entry(args.id)
         if not args.yes and not ask_yes(f"Remove the {_shown(entry.describe())}? [y/N] "):
             print("Nothing removed.")
             return 1
-        store.remove_entry(entry)
+        store.corrections.remove_entry(entry)
     print(f"Removed the {_shown(entry.describe())}. `stretchtui undo` brings it back.")
     return 0
 
@@ -74,7 +74,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     from stretchtui.store.files import StoreError
 
     with opened_store(args, must_exist=True) as store:
-        entry = store.undo_removal()
+        entry = store.corrections.undo_removal()
     if entry is None:
         raise StoreError(f"nothing to undo: no entry was removed in the last {KEEP_REMOVED_DAYS} days")
     print(f"Brought back the {_shown(entry.describe())}.")

@@ -61,7 +61,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     counts: Counter = Counter()
     with opened_store(args, reads_only=True) as store:  # a mistyped --db creates nothing
         if output is None:
-            day = today(store.clock, store.day_start_hour())
+            day = today(store.clock, store.settings.day_start_hour())
             output = _checked(
                 args, database, f"stretchtui-export-{day.isoformat()}" + (".json" if args.format == "json" else "")
             )
@@ -114,7 +114,9 @@ def _write_json(store, handle: IO[str], left_out) -> Counter:
     from stretchtui import __version__
     from stretchtui.core.export_stream import write_json
 
-    return write_json(store.export_records(left_out), handle, exported_at=store.clock.now(), app_version=__version__)
+    return write_json(
+        store.exchange.export_records(left_out), handle, exported_at=store.clock.now(), app_version=__version__
+    )
 
 
 def _write_csv(store, folder: Path, database: Path, force: bool, left_out) -> Counter:
@@ -131,7 +133,7 @@ def _write_csv(store, folder: Path, database: Path, force: bool, left_out) -> Co
         section = CSV_SOURCES[name]
 
         def write(handle: IO[str]) -> None:
-            read = write_csv_table(name, store.export_records(left_out, sections=(section,)), handle)
+            read = write_csv_table(name, store.exchange.export_records(left_out, sections=(section,)), handle)
             if section not in counted:
                 counted.add(section)
                 counts.update(read)
@@ -167,7 +169,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                     return 0
                 source.seek(0)
             with opened_store(args) as store:
-                result = store.import_entries(file_entries(source, limit=MAX_IMPORT_BYTES), dry_run=args.dry_run)
+                result = store.exchange.import_entries(
+                    file_entries(source, limit=MAX_IMPORT_BYTES), dry_run=args.dry_run
+                )
     except ImportFileError as error:
         raise CliError(f"import {name}: {error}") from None
     for line in result.describe():

@@ -85,7 +85,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
     refuse_unknown_routine_before_creating(args, args.routine)
     store = open_app_store(args)  # the app owns it from here and closes it
-    if store.routine(args.routine) is None:
+    if store.library.routine(args.routine) is None:
         store.close()
         raise unknown_routine(args.routine)
     return run_app(store, initial_routine=args.routine)

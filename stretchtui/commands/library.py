@@ -26,7 +26,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
     from stretchtui.core.vocabulary import label
 
     with opened_store(args, reads_only=True) as store:
-        exercises = [ex for ex in store.exercises() if args.area is None or args.area in ex.areas]
+        exercises = [ex for ex in store.library.exercises() if args.area is None or args.area in ex.areas]
     if args.json:
         print_json([exercise_to_dict(ex) for ex in exercises])
         return 0
@@ -45,8 +45,8 @@ def cmd_routines(args: argparse.Namespace) -> int:
     from stretchtui.core.vocabulary import plural
 
     with opened_store(args, reads_only=True) as store:
-        index = store.exercise_index()
-        routines = store.routines()
+        index = store.library.exercise_index()
+        routines = store.library.routines()
     if args.json:
         print_json([routine_to_dict(r, index) for r in routines])
         return 0
@@ -87,9 +87,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from stretchtui.core.suggest import suggest, to_json_dict
 
     with opened_store(args, reads_only=True) as store:
-        minutes = args.minutes or int(store.get_setting("suggest_minutes"))
-        place = args.place or str(store.get_setting("suggest_place"))
-        request = store.suggestion_request(today(store.clock, store.day_start_hour()), minutes, place)
+        minutes = args.minutes or int(store.settings.get("suggest_minutes"))
+        place = args.place or str(store.settings.get("suggest_place"))
+        request = store.suggestions.suggestion_request(
+            today(store.clock, store.settings.day_start_hour()), minutes, place
+        )
     result = suggest(request)
     if args.json:
         print_json(to_json_dict(result, request.exercises))

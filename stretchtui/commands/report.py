@@ -45,10 +45,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         check_started(monday, today(clock))  # a week not yet begun: that refusal first
     # Only reads: a mistyped --db creates nothing, and a read-only file is read as it is.
     with opened_store(args, reads_only=True) as store:
-        current = today(clock, store.day_start_hour())
+        current = today(clock, store.settings.day_start_hour())
         monday = monday or week_start(current)
         check_started(monday, current)
-        report = build_report(store.weekly_report_inputs(monday), current)
+        report = build_report(store.reports.weekly_report_inputs(monday), current)
     if target is None:
         sys.stdout.write(_for_stdout(RENDERERS[args.format], report, args.format))
         return 0

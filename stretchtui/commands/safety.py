@@ -113,13 +113,13 @@ def current_check(args: argparse.Namespace) -> SafetyCheck:
     if not resolve_db_path(args.db).exists():
         return SafetyCheck()
     with opened_store(args) as store:
-        return store.safety_check()
+        return store.safety.safety_check()
 
 
 def _save(args: argparse.Namespace, answers: Mapping[str, bool] | None, conditions: list[str] | None):
     with opened_store(args) as store:
-        store.save_safety(answers=answers, conditions=conditions)
-        return store.safety_check()
+        store.safety.save_safety(answers=answers, conditions=conditions)
+        return store.safety.safety_check()
 
 
 def _ask(args: argparse.Namespace) -> int:

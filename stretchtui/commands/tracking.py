@@ -81,7 +81,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     if args.routine:
         refuse_unknown_routine_before_creating(args, args.routine)
     with opened_store(args) as store:
-        info = store.record_backfill(args.routine, at, args.minutes)
+        info = store.sessions.record_backfill(args.routine, at, args.minutes)
     from stretchtui.core.days import day_label, today
 
     minutes = round(info.active_seconds / 60)
@@ -117,7 +117,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     at = typed_instant(args.at, clock, "--at") if args.at is not None else None
     pains = [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, args.side or "")]
     with opened_store(args) as store:
-        checkin = store.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
+        checkin = store.checkins.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
     from stretchtui.core.days import day_label, today
     from stretchtui.core.entries import checkin_summary
 
@@ -159,10 +159,10 @@ def cmd_rest(args: argparse.Namespace) -> int:
                 "recorded yet); add --force to mark it anyway"
             )
     with opened_store(args) as store:
-        current = today(clock, store.day_start_hour())
+        current = today(clock, store.settings.day_start_hour())
         day = day_not_later(args.date or current, current, "--date")
         try:
-            added = store.set_day_mark(day, kind, force=args.force)
+            added = store.corrections.set_day_mark(day, kind, force=args.force)
         except MarkRefused as refused:
             raise CliError(
                 f"--date: {refused}" + ("; add --force to mark it anyway" if refused.needs_force else "")
@@ -185,7 +185,7 @@ def _streak_numbers(args: argparse.Namespace) -> StreakNumbers:
     from stretchtui.store.day_summary import streak_numbers
 
     with opened_store(args, reads_only=True, quick_check=False) as store:  # read only, and often (a status line)
-        return streak_numbers(store.day_activities(), store.settings(), store.clock)
+        return streak_numbers(store.history.day_activities(), store.settings.read(), store.clock)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

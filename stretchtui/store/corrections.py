@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from peewee import SqliteDatabase
 
 from stretchtui.core.checkins import Checkin, PainEntry
+from stretchtui.core.clock import Clock
 from stretchtui.core.entries import (  # noqa: F401  (MarkRefused: raised here, imported from here too)
     KEEP_REMOVED_DAYS,
     MARK_NOUNS,
@@ -31,11 +34,11 @@ from stretchtui.core.errors import UserError, shown
 from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
+from stretchtui.store.checkins import CheckinRepository
+from stretchtui.store.history import HistoryRepository
 from stretchtui.store.owner import running_elsewhere
 from stretchtui.store.rows import as_date
-
-if TYPE_CHECKING:
-    from stretchtui.store.store import Store
+from stretchtui.store.settings import EventStamp, SettingsRepository
 
 LISTED_STATUSES = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value, SessionStatus.IN_PROGRESS.value)
 MODELS: dict[EntryKind, type[m.BaseModel]] = {
@@ -50,12 +53,28 @@ def session_summary(row: m.Session) -> str:
     return f"{row.routine_name} · {row.status.replace('_', ' ')} · {minutes}"
 
 
-class CorrectionQueries:
-    """Mixed into Store: the record as entries, and the ways to correct it."""
+class CorrectionRepository:
+    """The record as entries, and the ways to correct it."""
+
+    def __init__(
+        self,
+        db: SqliteDatabase,
+        clock: Clock,
+        stamp: EventStamp,
+        settings: SettingsRepository,
+        history: HistoryRepository,
+        checkins: CheckinRepository,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.stamp = stamp
+        self.settings = settings
+        self.history = history
+        self.checkins = checkins
 
     # ------------------------------------------------------------------ reading
 
-    def entries(self: Store, *, since: date | None = None) -> list[Entry]:
+    def entries(self, *, since: date | None = None) -> list[Entry]:
         """Sessions (not discarded ones), check-ins and day marks, newest first."""
         found: list[Entry] = []
         sessions = m.Session.select().where(m.Session.status.in_(LISTED_STATUSES))
@@ -90,7 +109,7 @@ class CorrectionQueries:
             ]
         return sorted(found, key=lambda e: (e.day, e.at, e.uuid), reverse=True)
 
-    def _pains_of(self: Store, checkin_ids: list[int]) -> dict[int, list[PainEntry]]:
+    def _pains_of(self, checkin_ids: list[int]) -> dict[int, list[PainEntry]]:
         from stretchtui.core.checkins import Region
 
         pains: dict[int, list[PainEntry]] = {}
@@ -99,7 +118,7 @@ class CorrectionQueries:
                 pains.setdefault(row.checkin_id, []).append(PainEntry(Region(row.region), row.pain, row.side))
         return pains
 
-    def find_entry(self: Store, text: str) -> Entry:
+    def find_entry(self, text: str) -> Entry:
         """The one entry whose id starts with `text` (hex digits of its UUID): a one-line error
         when none does, or more than one."""
         prefix = id_prefix(text)
@@ -128,9 +147,10 @@ class CorrectionQueries:
                 ids = ", ".join(sorted(short_id(uuid) for _, uuid in matches))
                 raise UserError(f"{text.strip()} names more than one entry ({ids}): give more of the id")
             kind, uuid = matches[0]
-            return self._entry(kind, uuid)
+            return self.entry_by_uuid(kind, uuid)
 
-    def _entry(self: Store, kind: EntryKind, uuid: str) -> Entry:
+    def entry_by_uuid(self, kind: EntryKind, uuid: str) -> Entry:
+        """The entry of `kind` with that exact UUID (it must be there)."""
         row = MODELS[kind].get(MODELS[kind].uuid == uuid)
         if kind is EntryKind.SESSION:
             return Entry(kind, uuid, as_date(row.day), row.started_at, session_summary(row))
@@ -149,13 +169,13 @@ class CorrectionQueries:
             )
         return Entry(kind, uuid, as_date(row.day), row.at, MARK_NOUNS[MarkKind(row.kind)])
 
-    def removed_uuids(self: Store) -> set[str]:
+    def removed_uuids(self) -> set[str]:
         """Every UUID ever removed here (tombstones): import leaves these out."""
         return {uuid for (uuid,) in m.Removed.select(m.Removed.uuid).tuples()}
 
     # ------------------------------------------------------------------ removing and undo
 
-    def remove_entry(self: Store, entry: Entry) -> Removal:
+    def remove_entry(self, entry: Entry) -> Removal:
         """Remove one entry in one transaction, keeping its rows for undo. A session another app is
         running right now is refused (that app would go on writing its steps)."""
         now = self.clock.now()
@@ -186,7 +206,7 @@ class CorrectionQueries:
             self._forget_old_removals(now)
         return Removal(entry, now)
 
-    def _record_of(self: Store, kind: EntryKind, row: m.BaseModel) -> dict[str, Any]:
+    def _record_of(self, kind: EntryKind, row: m.BaseModel) -> dict[str, Any]:
         """The rows undo needs, as the column values SQLite holds (so they go back exactly)."""
         record: dict[str, Any] = {"row": self._raw_rows(MODELS[kind], "id = ?", row.id)[0]}
         if kind is EntryKind.SESSION:
@@ -198,12 +218,12 @@ class CorrectionQueries:
             record["pains"] = self._raw_rows(m.CheckinPain, "checkin_id = ?", row.id)
         return record
 
-    def _raw_rows(self: Store, model: type[m.BaseModel], where: str, *params: Any) -> list[dict[str, Any]]:
+    def _raw_rows(self, model: type[m.BaseModel], where: str, *params: Any) -> list[dict[str, Any]]:
         cursor = self.db.execute_sql(f"SELECT * FROM {model._meta.table_name} WHERE {where}", params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, values, strict=False)) for values in cursor.fetchall()]
 
-    def _insert_raw(self: Store, model: type[m.BaseModel], values: dict[str, Any]) -> int:
+    def _insert_raw(self, model: type[m.BaseModel], values: dict[str, Any]) -> int:
         names = list(values)
         cursor = self.db.execute_sql(
             f"INSERT INTO {model._meta.table_name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
@@ -211,12 +231,12 @@ class CorrectionQueries:
         )
         return cursor.lastrowid
 
-    def _forget_old_removals(self: Store, now: datetime) -> None:
+    def _forget_old_removals(self, now: datetime) -> None:
         """Past KEEP_REMOVED_DAYS a removal keeps only its UUID (the tombstone)."""
         cutoff = now - timedelta(days=KEEP_REMOVED_DAYS)
         m.Removed.update(record=None).where((m.Removed.removed_at < cutoff) & m.Removed.record.is_null(False)).execute()
 
-    def last_removal(self: Store) -> Removal | None:
+    def last_removal(self) -> Removal | None:
         """The latest removal undo can still bring back."""
         cutoff = self.clock.now() - timedelta(days=KEEP_REMOVED_DAYS)
         row = (
@@ -230,7 +250,7 @@ class CorrectionQueries:
         at = datetime.fromisoformat(row.record["row"].get("started_at") or row.record["row"]["at"])
         return Removal(Entry(EntryKind(row.kind), row.uuid, as_date(row.day), at, row.summary), row.removed_at)
 
-    def undo_removal(self: Store, uuid: str | None = None) -> Entry | None:
+    def undo_removal(self, uuid: str | None = None) -> Entry | None:
         """Bring back the latest removal (or the one of `uuid`), exactly as it was; None when there
         is nothing to bring back. A day mark whose day has been marked since is refused."""
         cutoff = self.clock.now() - timedelta(days=KEEP_REMOVED_DAYS)
@@ -244,9 +264,9 @@ class CorrectionQueries:
             kind = EntryKind(row.kind)
             self._put_back(kind, row.record)
             row.delete_instance()
-            return self._entry(kind, row.uuid)
+            return self.entry_by_uuid(kind, row.uuid)
 
-    def _put_back(self: Store, kind: EntryKind, record: dict[str, Any]) -> None:
+    def _put_back(self, kind: EntryKind, record: dict[str, Any]) -> None:
         model = MODELS[kind]
         values = dict(record["row"])
         if model.get_or_none(model.id == values["id"]) is not None:
@@ -280,7 +300,7 @@ class CorrectionQueries:
     # ------------------------------------------------------------------ editing
 
     def update_checkin(
-        self: Store,
+        self,
         uuid: str,
         pains: list[PainEntry],
         *,
@@ -311,27 +331,27 @@ class CorrectionQueries:
                 m.CheckinPain.insert_many(
                     [dict(checkin=row.id, region=p.region.value, side=p.side, pain=p.pain) for p in pains]
                 ).execute()
-        return self.checkins(ids=[row.id])[0]
+        return self.checkins.checkins(ids=[row.id])[0]
 
-    def day_mark(self: Store, day: date) -> MarkKind | None:
+    def day_mark(self, day: date) -> MarkKind | None:
         row = m.DayMark.get_or_none(m.DayMark.day == day)
         return None if row is None else MarkKind(row.kind)
 
-    def set_day_mark(self: Store, day: date, kind: MarkKind, *, force: bool = False) -> bool:
+    def set_day_mark(self, day: date, kind: MarkKind, *, force: bool = False) -> bool:
         """Mark `day` rest or flare, or change its mark; False when it already had that mark.
         Refused (MarkRefused, nothing written): a day after today; a rest day on a day that met the
         goal (it needs none); a day before anything was recorded here, unless `force`."""
         from stretchtui.core.instants import check_day
 
         check_day(day, "day")
-        stamp = self._stamp()
+        stamp = self.stamp()
         noun = MARK_NOUNS[kind]
         if day > stamp.day:
             raise MarkRefused(f"{day} is in the future: only today or a day before can be a {noun}")
         with self.db.atomic():
             if kind is MarkKind.REST:
-                activity = next(iter(self.day_activities(since=day)), None)
-                if activity is not None and activity.day == day and self.goal().met_by(activity):
+                activity = next(iter(self.history.day_activities(since=day)), None)
+                if activity is not None and activity.day == day and self.settings.goal().met_by(activity):
                     raise MarkRefused(f"{day:%a %d %b %Y} already met your goal: it needs no rest day")
             first = self.first_entry_day()
             if not force and (first is None or day < first) and day != stamp.day:
@@ -350,12 +370,20 @@ class CorrectionQueries:
                 m.DayMark.create(uuid=str(uuidlib.uuid4()), day=day, kind=kind.value, at=stamp.at_utc, zone=stamp.zone)
         return True
 
-    def mark_entry(self: Store, day: date) -> Entry | None:
+    def mark_rest_day(self, day: date, *, force: bool = False) -> bool:
+        """Mark `day` as a rest day; False if it already was one (set_day_mark has the
+        rules: not a future day, not a day that met the goal, not before the first entry
+        unless forced)."""
+        from stretchtui.core.entries import MarkKind
+
+        return self.set_day_mark(day, MarkKind.REST, force=force)
+
+    def mark_entry(self, day: date) -> Entry | None:
         """The day mark of `day` as an entry (to remove it), or None."""
         row = m.DayMark.get_or_none(m.DayMark.day == day)
-        return None if row is None else self._entry(EntryKind.DAY_MARK, row.uuid)
+        return None if row is None else self.entry_by_uuid(EntryKind.DAY_MARK, row.uuid)
 
-    def first_entry_day(self: Store) -> date | None:
+    def first_entry_day(self) -> date | None:
         """The first day anything was recorded (a session, a check-in or a day mark)."""
         days = [
             value

@@ -128,7 +128,7 @@ def _database_checks(db_path: Path) -> list[Check]:
         is_alone = False  # the lock file cannot be read: read with SQLite's locking instead
     try:
         try:
-            version, application_id = read_identity(db_path, alone=is_alone)
+            version, application_id, _ = read_identity(db_path, alone=is_alone)
         except sqlite3.DatabaseError as error:
             version, application_id = None, None
             checks.append(Check(PROBLEM, "schema", f"cannot be read ({error})", _restore_advice(db_path)))

@@ -17,7 +17,12 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from peewee import SqliteDatabase
+
+from stretchtui.core.clock import Clock
 from stretchtui.store import models as m
+from stretchtui.store.corrections import CorrectionRepository
+from stretchtui.store.library import LibraryRepository
 
 if TYPE_CHECKING:
     import sqlite3
@@ -25,7 +30,6 @@ if TYPE_CHECKING:
     from stretchtui.core.exchange import Bundle, ImportResult, OwnExercise, OwnRoutine
     from stretchtui.store.row_values import TableReader
     from stretchtui.store.staging import Staging
-    from stretchtui.store.store import Store
 # core.exchange (the file rules) is imported where it is used: every command imports the store,
 # few export or import, and `stretchtui status` must start fast.
 
@@ -59,19 +63,27 @@ class _StoredSessions:
         return isinstance(item, str) and m.Session.select().where(m.Session.uuid == item).exists()
 
 
-class ExchangeQueries:
-    """Mixed into Store: export and import."""
+class ExchangeRepository:
+    """Export and import."""
+
+    def __init__(
+        self, db: SqliteDatabase, clock: Clock, library: LibraryRepository, corrections: CorrectionRepository
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.library = library
+        self.corrections = corrections
 
     # ------------------------------------------------------------------ export
 
-    def export_bundle(self: Store, left_out: LeftOut | None = None) -> Bundle:
+    def export_bundle(self, left_out: LeftOut | None = None) -> Bundle:
         """Everything the user made or did, in one Bundle (tests, small stores; the command streams)."""
         from stretchtui.core.exchange import Bundle
 
         return Bundle.collect(self.export_records(left_out))
 
     def export_records(
-        self: Store, left_out: LeftOut | None = None, sections: Collection[str] | None = None
+        self, left_out: LeftOut | None = None, sections: Collection[str] | None = None
     ) -> Iterator[tuple[str, Any]]:
         """The export's records in file order (see core.exchange.read_export for their shapes),
         read in one snapshot (a deferred read transaction: writers are not held up), rows in
@@ -130,7 +142,7 @@ class ExchangeQueries:
             left_out.note(f"{reader.table} {reader.label(dict(values), rowid)}: {'; '.join(problems)}: {what}")
         return not problems
 
-    def _export_settings(self: Store, conn: sqlite3.Connection, left_out: LeftOut) -> dict[str, Any]:
+    def _export_settings(self, conn: sqlite3.Connection, left_out: LeftOut) -> dict[str, Any]:
         from stretchtui.core.settings import EXPORTED as EXPORTED_SETTINGS
         from stretchtui.store.row_values import TableReader
 
@@ -142,9 +154,7 @@ class ExchangeQueries:
             and self._readable(reader, rowid, values, problems, left_out)
         }
 
-    def _export_exercises(
-        self: Store, conn: sqlite3.Connection, left_out: LeftOut
-    ) -> tuple[list[OwnExercise], set[str]]:
+    def _export_exercises(self, conn: sqlite3.Connection, left_out: LeftOut) -> tuple[list[OwnExercise], set[str]]:
         """The own exercises that read, and the ids of those that do not."""
         from stretchtui.core.exchange import OwnExercise
         from stretchtui.store.row_values import TableReader
@@ -164,7 +174,7 @@ class ExchangeQueries:
         return exercises, unreadable
 
     def _export_routines(
-        self: Store, conn: sqlite3.Connection, left_out: LeftOut, unreadable_exercises: set[str]
+        self, conn: sqlite3.Connection, left_out: LeftOut, unreadable_exercises: set[str]
     ) -> Iterator[OwnRoutine]:
         from stretchtui.core import model as core
         from stretchtui.core.exchange import OwnRoutine
@@ -192,7 +202,7 @@ class ExchangeQueries:
                 routine = routine_from_row(values, tuple(items.get(values["id"], ())))
                 yield OwnRoutine(routine, values["created_at"], values["updated_at"])
 
-    def _export_sessions(self: Store, conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
+    def _export_sessions(self, conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
         from stretchtui.store.row_values import TableReader
         from stretchtui.store.staging import SESSION_COLUMNS, STEP_COLUMNS
 
@@ -217,7 +227,7 @@ class ExchangeQueries:
                 record["steps"] = by_session[rowid]
                 yield record
 
-    def _export_checkins(self: Store, conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
+    def _export_checkins(self, conn: sqlite3.Connection, left_out: LeftOut) -> Iterator[dict[str, Any]]:
         from stretchtui.store.row_values import TableReader
         from stretchtui.store.staging import CHECKIN_COLUMNS, PAIN_COLUMNS
 
@@ -266,7 +276,7 @@ class ExchangeQueries:
 
     # ------------------------------------------------------------------ import
 
-    def import_data(self: Store, data: Any, *, dry_run: bool = False) -> ImportResult:
+    def import_data(self, data: Any, *, dry_run: bool = False) -> ImportResult:
         """Import an already parsed file (the demo; tests)."""
         from stretchtui.core.exchange import NOT_AN_EXPORT, ImportFileError
         from stretchtui.core.json_stream import entries_of
@@ -275,7 +285,7 @@ class ExchangeQueries:
             raise ImportFileError(NOT_AN_EXPORT)
         return self.import_entries(entries_of(data), dry_run=dry_run)
 
-    def import_entries(self: Store, entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
+    def import_entries(self, entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
         """Check a file's entries (core.exchange.file_entries or entries_of) record by record into
         the staging area, then merge it all in one short transaction; with `dry_run`, count what
         would be added and roll back. Raises ImportFileError, having written nothing."""
@@ -316,7 +326,7 @@ class ExchangeQueries:
         finally:
             staging.close()
 
-    def _merge(self: Store, staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
+    def _merge(self, staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
         exercise_ids = self._import_exercises(kept["exercises"], result)
         staging.add_id_map("exercise", exercise_ids)
         self._import_favourites(kept["favourites"], result)
@@ -333,7 +343,7 @@ class ExchangeQueries:
         self._import_removals(kept["removed"], result)
         self._import_settings(kept["settings"], result)
 
-    def _import_removals(self: Store, removals: list[dict[str, Any]], result: ImportResult) -> None:
+    def _import_removals(self, removals: list[dict[str, Any]], result: ImportResult) -> None:
         """The file's tombstones: an entry removed where the file was written is removed here too
         (kept for undo like any removal), and its UUID is kept so no later import brings it back."""
         from stretchtui.core.entries import EntryKind
@@ -341,7 +351,7 @@ class ExchangeQueries:
         from stretchtui.core.exchange import ImportFileError
         from stretchtui.store.corrections import MODELS
 
-        known = self.removed_uuids()
+        known = self.corrections.removed_uuids()
         for record in removals:
             kind, uuid = EntryKind(record["kind"]), record["uuid"]
             if uuid in known:
@@ -355,7 +365,7 @@ class ExchangeQueries:
             model = MODELS[kind]
             if model.select().where(model.uuid == uuid).exists():
                 try:
-                    self.remove_entry(self._entry(kind, uuid))
+                    self.corrections.remove_entry(self.corrections.entry_by_uuid(kind, uuid))
                 except UserError:  # a session running here right now: left alone
                     continue
             else:
@@ -369,7 +379,7 @@ class ExchangeQueries:
                 )
             result.added["removed"] += 1
 
-    def _import_exercises(self: Store, exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
+    def _import_exercises(self, exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
         """Insert the new own exercises; returns file id -> store id for every own exercise of the file."""
         from stretchtui.store.rows import exercise_values
 
@@ -390,7 +400,7 @@ class ExchangeQueries:
         )
 
     def _import_routines(
-        self: Store, routines: list[OwnRoutine], exercise_ids: Mapping[str, str], result: ImportResult
+        self, routines: list[OwnRoutine], exercise_ids: Mapping[str, str], result: ImportResult
     ) -> dict[str, str]:
         """Insert the new own routines, their items' exercises mapped; returns file id -> store id."""
         from stretchtui.store.rows import routine_values
@@ -406,7 +416,7 @@ class ExchangeQueries:
                 updated_at=own.updated_at,
                 **routine_values(routine),
             ).execute()
-            self._write_items(
+            self.library.write_items(
                 new_id,
                 [
                     replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
@@ -419,7 +429,7 @@ class ExchangeQueries:
         )
 
     def _place_own(
-        self: Store,
+        self,
         model: type[m.BaseModel],
         records: list[tuple[str, str]],
         insert: Callable[[int, str], None],
@@ -440,14 +450,14 @@ class ExchangeQueries:
                 ids[file_id] = here[uuid]
                 result.already_there[kind] += 1
                 continue
-            ids[file_id] = new_id = self._free_id(model, file_id)  # sees the ones inserted just before
+            ids[file_id] = new_id = self.library.free_id(model, file_id)  # sees the ones inserted just before
             insert(index, new_id)
             if new_id != file_id:
                 result.renamed.append((file_id, new_id))
             result.added[kind] += 1
         return ids
 
-    def _import_favourites(self: Store, favourites: list[str], result: ImportResult) -> None:
+    def _import_favourites(self, favourites: list[str], result: ImportResult) -> None:
         if favourites:
             result.added["favourites"] += (
                 m.Exercise.update(favourite=True)
@@ -455,7 +465,7 @@ class ExchangeQueries:
                 .execute()
             )
 
-    def _import_settings(self: Store, settings: dict[str, Any], result: ImportResult) -> None:
+    def _import_settings(self, settings: dict[str, Any], result: ImportResult) -> None:
         present = {row[0] for row in m.Setting.select(m.Setting.key).tuples()}
         now = self.clock.now()
         for key, value in settings.items():

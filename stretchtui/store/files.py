@@ -19,7 +19,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from stretchtui.store.migrations import LATEST_VERSION as SCHEMA_VERSION  # noqa: F401  (glance: the last migration, no peewee)
@@ -314,9 +314,18 @@ def read_only_connection(path: Path, *, alone: bool = True) -> sqlite3.Connectio
     return sqlite3.connect(f"file:{quote(str(path))}?{mode}", uri=True, check_same_thread=False)
 
 
-def read_identity(path: Path, *, alone: bool = True) -> tuple[int, int]:
-    """(user_version, application_id), read without changing anything. Raises sqlite3.DatabaseError
-    for a file SQLite cannot read."""
+class Identity(NamedTuple):
+    """What a file says it is, as SQLite sees it: unlike the file header, with the commits still in
+    the -wal file counted."""
+
+    user_version: int
+    application_id: int
+    schema_objects: int  # tables, indexes, ...: a file with some and no version is somebody else's
+
+
+def read_identity(path: Path, *, alone: bool = True) -> Identity:
+    """The file's Identity, read without changing anything (see read_only_connection for `alone`).
+    Raises sqlite3.DatabaseError for a file SQLite cannot open or read."""
     conn = read_only_connection(path, alone=alone)
     try:
         return connection_identity(conn)
@@ -324,10 +333,12 @@ def read_identity(path: Path, *, alone: bool = True) -> tuple[int, int]:
         conn.close()
 
 
-def connection_identity(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(user_version, application_id) as SQLite sees them: unlike the file header, with the
-    commits still in the -wal file counted."""
-    return (conn.execute("PRAGMA user_version").fetchone()[0], conn.execute("PRAGMA application_id").fetchone()[0])
+def connection_identity(conn: sqlite3.Connection) -> Identity:
+    return Identity(
+        conn.execute("PRAGMA user_version").fetchone()[0],
+        conn.execute("PRAGMA application_id").fetchone()[0],
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+    )
 
 
 def peek_setting(path: Path, key: str) -> Any:

@@ -47,7 +47,7 @@ def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
         try:
             conn = read_only_connection(path)
             try:
-                if connection_identity(conn) != (SCHEMA_VERSION, APPLICATION_ID):
+                if connection_identity(conn)[:2] != (SCHEMA_VERSION, APPLICATION_ID):
                     return None  # the header was stale: the -wal file holds a newer one
                 activities = day_activities(conn)
                 saved = dict(

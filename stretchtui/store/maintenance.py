@@ -328,7 +328,7 @@ def restorable_version(candidate: Path) -> int:
     if header.empty:
         raise UserError(f"{candidate} is empty, not a stretchtui backup")
     try:
-        version, application_id = read_identity(candidate)
+        version, application_id, _ = read_identity(candidate)
     except sqlite3.DatabaseError as error:
         raise UserError(f"{candidate} cannot be read as a database ({error})") from None
     from stretchtui.store.migrations import LATEST_VERSION

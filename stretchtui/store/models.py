@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec.inspect as mi
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -107,6 +108,7 @@ class Routine(BaseModel):
 
 
 class RoutineItem(BaseModel):
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
     routine = ForeignKeyField(Routine, backref="items", on_delete="CASCADE", column_name="routine_id")
     position = IntegerField()
     exercise = ForeignKeyField(Exercise, on_delete="RESTRICT", column_name="exercise_id")
@@ -118,6 +120,7 @@ class RoutineItem(BaseModel):
 
 
 class Session(BaseModel):
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
     uuid = CharField(unique=True)
     routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL", column_name="routine_id")
     routine_name = TextField()
@@ -136,6 +139,7 @@ class Session(BaseModel):
 
 
 class SessionStep(BaseModel):
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
     uuid = CharField(unique=True)
     session = ForeignKeyField(Session, backref="steps", on_delete="CASCADE", column_name="session_id")
     step_index = IntegerField()
@@ -155,6 +159,7 @@ class SessionStep(BaseModel):
 
 
 class Checkin(BaseModel):
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
     uuid = CharField(unique=True)
     at = UTCField()
     zone = TextField()
@@ -168,6 +173,7 @@ class Checkin(BaseModel):
 
 
 class CheckinPain(BaseModel):
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
     checkin = ForeignKeyField(Checkin, backref="pains", on_delete="CASCADE", column_name="checkin_id")
     region = TextField()
     side = TextField(default="")
@@ -175,6 +181,7 @@ class CheckinPain(BaseModel):
 
 
 class DayMark(BaseModel):
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
     uuid = CharField(unique=True)
     day = DateField()
     kind = TextField()
@@ -184,6 +191,8 @@ class DayMark(BaseModel):
 
 class Removed(BaseModel):
     """A removed session, check-in or day mark: its UUID for ever, its rows (JSON) for undo."""
+
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
 
     kind = TextField()
     uuid = TextField()

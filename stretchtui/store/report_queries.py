@@ -10,18 +10,23 @@ from peewee import fn
 from stretchtui.core.checkins import Region
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
+from stretchtui.store.history import HistoryRepository
 from stretchtui.store.rows import as_date
+from stretchtui.store.settings import SettingsRepository
 
 if TYPE_CHECKING:
     from stretchtui.core.report import DayNote, HurtStep, RegionPain, WeekInputs
-    from stretchtui.store.store import Store
 # core.report is imported where it is used: every command imports the store, few build a report.
 
 
-class ReportQueries:
-    """Mixed into Store: the inputs of `core.report.build_report`."""
+class ReportRepository:
+    """The inputs of `core.report.build_report`."""
 
-    def weekly_report_inputs(self: Store, monday: date) -> WeekInputs:
+    def __init__(self, settings: SettingsRepository, history: HistoryRepository) -> None:
+        self.settings = settings
+        self.history = history
+
+    def weekly_report_inputs(self, monday: date) -> WeekInputs:
         """Days, pain, sitting and areas for the week starting `monday` and the one before it; relief,
         hurt steps and notes for the week itself."""
         from stretchtui.core.report import ExerciseRelief, WeekInputs
@@ -34,13 +39,13 @@ class ReportQueries:
         def in_weeks(day: date) -> bool:
             return since <= day <= sunday
 
-        goal = self.goal()
-        activities = tuple(a for a in self.day_activities(since=since) if a.day <= sunday)
-        pain = {day: value for day, value in self.pain_by_day(since).items() if in_weeks(day)}
-        sitting = {day: value for day, value in self.sitting_by_day(since).items() if in_weeks(day)}
+        goal = self.settings.goal()
+        activities = tuple(a for a in self.history.day_activities(since=since) if a.day <= sunday)
+        pain = {day: value for day, value in self.history.pain_by_day(since).items() if in_weeks(day)}
+        sitting = {day: value for day, value in self.history.sitting_by_day(since).items() if in_weeks(day)}
         relief = tuple(
             ExerciseRelief(name, change, n)
-            for name, change, n in self.relief_by_exercise(1, since=monday, until=sunday)
+            for name, change, n in self.history.relief_by_exercise(1, since=monday, until=sunday)
         )
         return WeekInputs(
             monday=monday,
@@ -54,7 +59,7 @@ class ReportQueries:
             notes=self._notes(monday, sunday),
         )
 
-    def _region_pain(self: Store, monday: date, sunday: date) -> tuple[RegionPain, ...]:
+    def _region_pain(self, monday: date, sunday: date) -> tuple[RegionPain, ...]:
         from stretchtui.core.report import RegionPain
 
         def per_area(first: date, last: date) -> dict[tuple[str, str], tuple[float, int, int]]:
@@ -86,7 +91,7 @@ class ReportQueries:
             areas.append(RegionPain(known, side, average, worst, n, previous[0] if previous else None))
         return tuple(sorted(areas, key=lambda a: (order.index(a.region), a.side)))
 
-    def _hurt_steps(self: Store, monday: date, sunday: date) -> tuple[HurtStep, ...]:
+    def _hurt_steps(self, monday: date, sunday: date) -> tuple[HurtStep, ...]:
         from stretchtui.core.report import HurtStep
 
         rows = (
@@ -109,7 +114,7 @@ class ReportQueries:
         )
         return tuple(HurtStep(as_date(day), name, side, pain, routine) for day, name, side, pain, routine in rows)
 
-    def _notes(self: Store, monday: date, sunday: date) -> tuple[DayNote, ...]:
+    def _notes(self, monday: date, sunday: date) -> tuple[DayNote, ...]:
         from stretchtui.core.report import DayNote
 
         rows = (

@@ -8,13 +8,14 @@ Three settings hold it, always written together in one transaction: `safety_answ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
-from peewee import fn
+from peewee import SqliteDatabase, fn
 
 from stretchtui.core.checkins import Region
+from stretchtui.core.clock import Clock
 from stretchtui.core.conditions import check_conditions
 from stretchtui.core.safety import (
     ASK_AGAIN_DAYS,
@@ -28,9 +29,8 @@ from stretchtui.core.safety import (
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.core.vocabulary import Condition
 from stretchtui.store import models as m
-
-if TYPE_CHECKING:
-    from stretchtui.store.store import Store
+from stretchtui.store.checkins import CheckinRepository
+from stretchtui.store.settings import SettingsRepository
 
 ANSWERS, ANSWERED_AT, CONDITIONS = "safety_answers", "safety_answered_at", "conditions"
 SEEN_CHECKIN = "safety_seen_checkin"
@@ -40,7 +40,7 @@ LEGACY_KEYS = {"fall": ("trauma",), "fever-weight": ("fever", "weight-loss")}
 """Questions of the first six that were split or renamed: a yes given to them still counts."""
 
 
-def profile_from_settings(get_setting) -> Profile:  # get_setting: key -> value (core.settings)
+def profile_from_settings(get_setting: Callable[[str], Any]) -> Profile:  # key -> value (core.settings)
     """The profile from the three settings; anything unreadable counts as not answered."""
     raw = get_setting(ANSWERS)
     answers = {k: v for k, v in raw.items() if isinstance(v, bool)} if isinstance(raw, dict) else {}
@@ -59,14 +59,22 @@ def profile_from_settings(get_setting) -> Profile:  # get_setting: key -> value 
     return Profile(answers=answers, answered_at=answered_at, conditions=conditions)
 
 
-class SafetyQueries:
-    """Mixed into Store: read and write the safety profile, and what asks its questions again."""
+class SafetyRepository:
+    """Read and write the safety profile, and what asks its questions again."""
 
-    def safety_profile(self: Store) -> Profile:
-        return profile_from_settings(self.get_setting)
+    def __init__(
+        self, db: SqliteDatabase, clock: Clock, settings: SettingsRepository, checkins: CheckinRepository
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.checkins = checkins
+
+    def safety_profile(self) -> Profile:
+        return profile_from_settings(self.settings.get)
 
     def save_safety(
-        self: Store,
+        self,
         *,
         answers: Mapping[str, bool] | None = None,
         conditions: Iterable[str] | None = None,
@@ -93,7 +101,7 @@ class SafetyQueries:
                 m.Setting.insert(key=CONDITIONS, value=value, updated_at=now).on_conflict_replace().execute()
         return self.safety_profile()
 
-    def safety_check(self: Store) -> SafetyCheck:
+    def safety_check(self) -> SafetyCheck:
         """The profile with the reasons to ask again: only what was noted after the last answers."""
         from stretchtui.core.note_flags import note_flags
 
@@ -102,8 +110,10 @@ class SafetyQueries:
         window = now - timedelta(days=ASK_AGAIN_DAYS + 1)
         since = max(profile.answered_at, window) if profile.answered_at is not None else window
         notes = []
-        seen = self.get_setting(SEEN_CHECKIN)
-        for checkin in self.checkins(since=min(since, window).date() - timedelta(days=1)):  # backdated notes too
+        seen = self.settings.get(SEEN_CHECKIN)
+        for checkin in self.checkins.checkins(
+            since=min(since, window).date() - timedelta(days=1)
+        ):  # backdated notes too
             entered_after = checkin.id > seen if isinstance(seen, int) and profile.answered_at is not None else None
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
@@ -127,11 +137,11 @@ class SafetyQueries:
         sessions = [SessionEvent(at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after) for r in rows]
         return SafetyCheck(profile, ask_again(profile, now, notes, sessions))
 
-    def recently_hurt(self: Store, days: int = 14) -> frozenset[str]:
+    def recently_hurt(self, days: int = 14) -> frozenset[str]:
         """Exercises with a step marked hurt in the last `days` days (today included)."""
         from stretchtui.core.days import today
 
-        since = today(self.clock, self.day_start_hour()) - timedelta(days=days - 1)
+        since = today(self.clock, self.settings.day_start_hour()) - timedelta(days=days - 1)
         rows = (
             m.SessionStep.select(m.SessionStep.exercise_id)
             .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= since))

@@ -194,7 +194,7 @@ class StretchApp(CorrectionsMixin, App[int]):
     def _with_settings(self, store: StorePort) -> StorePort:
         """Read the settings as the store opens (in the opening thread), before anyone is handed
         the store: nothing has shown a setting yet, so no watcher is told (set_reactive)."""
-        self.set_reactive(StretchApp.settings, store.settings())
+        self.set_reactive(StretchApp.settings, store.settings.read())
         return store
 
     @property
@@ -351,22 +351,22 @@ class StretchApp(CorrectionsMixin, App[int]):
     def check_interrupted(self) -> None:
         """At launch: offer to resume a session a crash or a dropped connection interrupted;
         otherwise go straight to the routine given on the command line."""
-        info = self.store.interrupted_session()
+        info = self.store.sessions.interrupted_session()
         if info is not None and not info.resume_state:
             # Left by an older version before its first step: nothing to resume, so closed like any
             # interrupted session rather than left "in progress" for ever.
-            self.store.close_interrupted_as_partial()
+            self.store.sessions.close_interrupted_as_partial()
             when = day_label(info.day, self.current_day())
             self.call_from_thread(
                 self.notify, f"Closed {info.routine_name} from {when}, interrupted before its first step, as partial."
             )
-            info = self.store.interrupted_session()
+            info = self.store.sessions.interrupted_session()
         if info is not None and info.resume_state:
-            saved = len(self.store.session_steps(info.id))
+            saved = len(self.store.sessions.session_steps(info.id))
             resume_screen = cast("type[ResumeScreen]", screen_class("session_dialogs", "ResumeScreen"))
             self.call_from_thread(
                 self.push_screen,
-                resume_screen(info, saved, self.store.exercise_index()),
+                resume_screen(info, saved, self.store.library.exercise_index()),
                 lambda choice: self._resume_chosen(info, choice),
             )
         elif self.initial_routine:
@@ -382,7 +382,7 @@ class StretchApp(CorrectionsMixin, App[int]):
 
     @store_work(group="sessions")
     def _close_interrupted(self) -> None:
-        self.store.close_interrupted_as_partial()
+        self.store.sessions.close_interrupted_as_partial()
         self.call_from_thread(self.notify, "Closed the interrupted session as partial.")
 
     @store_work(group="sessions")
@@ -394,7 +394,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         try:
             routine = routine_from_plain(state["routine"])
         except (KeyError, TypeError, ValueError):
-            self.store.close_interrupted_as_partial()
+            self.store.sessions.close_interrupted_as_partial()
             self.call_from_thread(
                 self.notify, "That session could not be resumed; it was saved as partial.", severity="warning"
             )
@@ -402,18 +402,18 @@ class StretchApp(CorrectionsMixin, App[int]):
         self.call_from_thread(
             self.open_session,
             routine,
-            self.store.exercise_index(),
+            self.store.library.exercise_index(),
             resume=info,
             stored_routine=info.routine_id is not None,
         )
 
     @store_work(group="sessions")
     def start_routine(self, routine_id: str) -> None:
-        routine = self.store.routine(routine_id)
+        routine = self.store.library.routine(routine_id)
         if routine is None:
             self.call_from_thread(self.notify, f"No routine with id {routine_id!r}.", severity="error")
             return
-        self.call_from_thread(self.open_session, routine, self.store.exercise_index())
+        self.call_from_thread(self.open_session, routine, self.store.library.exercise_index())
 
     def start_suggested(self, routine: Routine, exercises: dict[str, Exercise]) -> None:
         """Today's suggestion: a routine with no row of its own (history keeps its name)."""
@@ -445,8 +445,11 @@ class StretchApp(CorrectionsMixin, App[int]):
             self.call_from_thread(self._one_session_at_a_time)
             return
         store = self.store
-        check, hurt_recently = store.safety_check(), store.recently_hurt()
-        exercises = {**store.exercise_index(), **exercises}  # the whole library: "this hurts" may offer any move
+        check, hurt_recently = store.safety.safety_check(), store.safety.recently_hurt()
+        exercises = {
+            **store.library.exercise_index(),
+            **exercises,
+        }  # the whole library: "this hurts" may offer any move
         gate = _Gate(
             routine,
             exercises,
@@ -574,7 +577,7 @@ class StretchApp(CorrectionsMixin, App[int]):
         given before is kept ticked; every other question is asked afresh."""
         from stretchtui.ui.screens.safety import SafetyScreen
 
-        previous = {key: True for key, yes in self.store.safety_profile().answers.items() if yes}
+        previous = {key: True for key, yes in self.store.safety.safety_profile().answers.items() if yes}
         self.call_from_thread(self.push_screen, SafetyScreen(previous), self._safety_answered)
 
     def _safety_answered(self, answers: dict[str, bool] | None) -> None:
@@ -583,7 +586,7 @@ class StretchApp(CorrectionsMixin, App[int]):
 
     @store_work(group="settings")
     def _save_safety(self, answers: dict[str, bool]) -> None:
-        self.store.save_safety(answers=answers, complete=False)  # the dialog's answers, as given
+        self.store.safety.save_safety(answers=answers, complete=False)  # the dialog's answers, as given
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
             self.call_from_thread(reload)
@@ -622,7 +625,7 @@ class StretchApp(CorrectionsMixin, App[int]):
     def save_setting(self, key: str, value: object, saved_note: str = "") -> None:
         """Write one setting in a thread; once it has landed, `settings` changes on the event loop
         (and `saved_note` is shown), so the screens watching it follow."""
-        self.store.set_setting(key, value)
+        self.store.settings.set(key, value)
         self.call_from_thread(self._setting_saved, key, value, saved_note)
 
     def _setting_saved(self, key: str, value: object, saved_note: str) -> None:
@@ -639,8 +642,10 @@ class StretchApp(CorrectionsMixin, App[int]):
         from stretchtui.core.model import format_duration
         from stretchtui.ui.screens.dialogs import PickScreen
 
-        index = self.store.exercise_index()
-        choices = [(r.id, f"{r.name}  ({format_duration(r.duration_seconds(index))})") for r in self.store.routines()]
+        index = self.store.library.exercise_index()
+        choices = [
+            (r.id, f"{r.name}  ({format_duration(r.duration_seconds(index))})") for r in self.store.library.routines()
+        ]
         self.call_from_thread(
             self.push_screen,
             PickScreen("Start which routine?", choices),

@@ -86,7 +86,7 @@ class CorrectionsMixin(_AppBase):
             )
             return
         try:
-            removal = self.store.remove_entry(entry)
+            removal = self.store.corrections.remove_entry(entry)
         except UserError as refused:
             self.call_from_thread(self.notify, str(refused), title="Not removed", severity="warning", markup=False)
             self.call_from_thread(self.record_changed)
@@ -98,7 +98,7 @@ class CorrectionsMixin(_AppBase):
         screen): the store only refuses one that another process runs."""
         running = getattr(self, "_session", None)
         session_id = getattr(running[1], "session_id", None) if running else None
-        return session_id is not None and self.store.session(session_id).uuid == entry.uuid
+        return session_id is not None and self.store.sessions.session(session_id).uuid == entry.uuid
 
     def _removed(self, removal: Removal) -> None:
         from stretchtui.core.entries import UNDO_SECONDS
@@ -142,7 +142,7 @@ class CorrectionsMixin(_AppBase):
     @store_work(group="corrections")
     def _bring_back(self, entry: Entry) -> None:
         try:
-            back = self.store.undo_removal(entry.uuid)
+            back = self.store.corrections.undo_removal(entry.uuid)
         except UserError as refused:
             self.call_from_thread(self.notify, str(refused), title="Not undone", severity="warning", markup=False)
             return

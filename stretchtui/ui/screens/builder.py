@@ -116,7 +116,7 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
 
     @store_work(group="builder-load")
     def load_exercises(self) -> None:
-        self.post_message(self.ExercisesLoaded(self.stretch_app.store.exercise_index()))
+        self.post_message(self.ExercisesLoaded(self.stretch_app.store.library.exercise_index()))
 
     @on(ExercisesLoaded)
     def _exercises_loaded(self, message: ExercisesLoaded) -> None:
@@ -312,7 +312,7 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
     @store_work(exclusive=True, group="builder-save")
     def save(self, draft: Routine) -> None:
         try:
-            saved = self.stretch_app.store.save_routine(draft)
+            saved = self.stretch_app.store.library.save_routine(draft)
         except UserError as error:
             self.app.call_from_thread(self._show_error, str(error))
             return

@@ -42,14 +42,14 @@ class CheckinDraft:
 def save_draft(store: StorePort, draft: CheckinDraft) -> Checkin:
     """Write a draft: change the check-in it came from, or add a new one (in a thread worker)."""
     if draft.uuid is not None:
-        return store.update_checkin(
+        return store.corrections.update_checkin(
             draft.uuid,
             list(draft.pains),
             sitting_hours=draft.sitting_hours,
             note=draft.note,
             no_comfortable_position=draft.no_comfortable_position,
         )
-    return store.add_checkin(
+    return store.checkins.add_checkin(
         list(draft.pains),
         sitting_hours=draft.sitting_hours,
         note=draft.note,

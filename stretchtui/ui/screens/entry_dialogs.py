@@ -86,10 +86,17 @@ class DayScreen(StretchAppMixin, Dialog[None]):
         store = self.stretch_app.store
         today = self.stretch_app.current_day()
         day = self.day
-        entries = sorted((e for e in store.entries(since=day) if e.day == day), key=lambda e: (e.at, e.uuid))
-        checkins = {c.uuid: c for c in store.checkins(since=day) if c.day == day}
+        entries = sorted(
+            (e for e in store.corrections.entries(since=day) if e.day == day), key=lambda e: (e.at, e.uuid)
+        )
+        checkins = {c.uuid: c for c in store.checkins.checkins(since=day) if c.day == day}
         record = DayRecord(
-            day, today, store.streak_summary(today).audit(day), store.day_mark(day), tuple(entries), checkins
+            day,
+            today,
+            store.history.streak_summary(today).audit(day),
+            store.corrections.day_mark(day),
+            tuple(entries),
+            checkins,
         )
         post_if_current(self, self.Loaded(record))
 
@@ -156,7 +163,7 @@ class DayScreen(StretchAppMixin, Dialog[None]):
     @store_work(group="day-write")
     def _mark(self, kind: MarkKind, force: bool = False) -> None:
         try:
-            added = self.stretch_app.store.set_day_mark(self.day, kind, force=force)
+            added = self.stretch_app.store.corrections.set_day_mark(self.day, kind, force=force)
         except MarkRefused as refused:
             self.app.call_from_thread(self._refused, kind, refused)
             return

@@ -202,7 +202,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         store = self.stretch_app.store
         today = self.stretch_app.current_day()
         since = week_start(today) - timedelta(weeks=HEATMAP_WEEKS - 1)
-        activities = store.day_activities(since=since)
+        activities = store.history.day_activities(since=since)
         minutes = {a.day: a.completed_hold_seconds / 60 for a in activities}
         marks = day_marks(activities)
         goal_minutes = int(self.stretch_app.settings["goal_minutes"])
@@ -227,13 +227,13 @@ class HistoryScreen(StretchAppMixin, Screen):
             goal_minutes=week.goal_minutes,
             minutes=week.minutes,
             marks=week.marks,
-            pain=store.pain_by_day(trend_since),
-            sitting=store.sitting_by_day(trend_since),
+            pain=store.history.pain_by_day(trend_since),
+            sitting=store.history.sitting_by_day(trend_since),
             session_days=week.session_days,
-            relief=store.relief_by_exercise(),
-            sessions=store.sessions_list(),
-            streak=store.streak_summary(week.today),
-            checkins=store.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1],
+            relief=store.history.relief_by_exercise(),
+            sessions=store.history.sessions_list(),
+            streak=store.history.streak_summary(week.today),
+            checkins=store.checkins.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1],
         )
         post_if_current(self, self.Loaded(data))
 
@@ -435,7 +435,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         from stretchtui.core.errors import UserError
 
         try:
-            entry = self.stretch_app.store.find_entry(uuid)
+            entry = self.stretch_app.store.corrections.find_entry(uuid)
         except UserError as gone:  # removed meanwhile, by the CLI or another window
             self.app.call_from_thread(self.notify, str(gone), severity="warning", markup=False)
             self.reload()
@@ -452,7 +452,7 @@ class HistoryScreen(StretchAppMixin, Screen):
 
     @store_work(exclusive=True, group="history-steps")
     def load_steps(self, info: SessionInfo) -> None:
-        self.post_message(self.StepsLoaded(info, self.stretch_app.store.session_steps(info.id)))
+        self.post_message(self.StepsLoaded(info, self.stretch_app.store.sessions.session_steps(info.id)))
 
     @on(StepsLoaded)
     def _steps_loaded(self, message: StepsLoaded) -> None:

@@ -138,7 +138,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     @store_work(exclusive=True, group="library-load")
     def _load(self) -> None:
         store = self.stretch_app.store
-        post_if_current(self, self.Loaded(store.exercises(), store.safety_profile().conditions))
+        post_if_current(self, self.Loaded(store.library.exercises(), store.safety.safety_profile().conditions))
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
@@ -227,7 +227,7 @@ class LibraryScreen(StretchAppMixin, Screen):
 
     @store_work(exclusive=True, group="library-usage")
     def load_usage(self, exercise_id: str) -> None:
-        usage = self.stretch_app.store.exercise_usage(exercise_id).describe()
+        usage = self.stretch_app.store.sessions.exercise_usage(exercise_id).describe()
         self.app.call_from_thread(self._usage_loaded, exercise_id, usage)
 
     def _usage_loaded(self, exercise_id: str, usage: str) -> None:
@@ -305,7 +305,7 @@ class LibraryScreen(StretchAppMixin, Screen):
 
     @store_work(group="library-write")
     def save_favourite(self, exercise_id: str, favourite: bool) -> None:
-        self.stretch_app.store.set_favourite(exercise_id, favourite)
+        self.stretch_app.store.library.set_favourite(exercise_id, favourite)
         self.load_exercises(exercise_id)
 
     # ------------------------------------------------------------------ own exercises and routines
@@ -333,7 +333,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     @store_work(group="library-write")
     def save_exercise(self, exercise: Exercise) -> None:
         try:
-            saved = self.stretch_app.store.save_exercise(exercise)
+            saved = self.stretch_app.store.library.save_exercise(exercise)
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -354,7 +354,9 @@ class LibraryScreen(StretchAppMixin, Screen):
         """Say which routines use the exercise before anything else (it cannot go while they do);
         only an exercise no routine uses gets the question."""
         using = [
-            r.name for r in self.stretch_app.store.routines() if any(i.exercise_id == exercise.id for i in r.items)
+            r.name
+            for r in self.stretch_app.store.library.routines()
+            if any(i.exercise_id == exercise.id for i in r.items)
         ]
         if using:
             quoted = [f"“{name}”" for name in using]
@@ -380,7 +382,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     @store_work(group="library-write")
     def delete_exercise(self, exercise_id: str) -> None:
         try:
-            self.stretch_app.store.delete_exercise(exercise_id)
+            self.stretch_app.store.library.delete_exercise(exercise_id)
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -398,7 +400,7 @@ class LibraryScreen(StretchAppMixin, Screen):
 
     @store_work(group="library-load")
     def pick_routine_for(self, exercise: Exercise) -> None:
-        own = [r for r in self.stretch_app.store.routines() if r.editable]
+        own = [r for r in self.stretch_app.store.library.routines() if r.editable]
         choices = [("", "+ A new routine"), *((r.id, f"{r.name}  ({plural(len(r.items), 'exercise')})") for r in own)]
 
         def picked(routine_id: str | None) -> None:
@@ -415,11 +417,11 @@ class LibraryScreen(StretchAppMixin, Screen):
         store = self.stretch_app.store
         try:
             if routine_id:
-                routine = store.routine(routine_id)
+                routine = store.library.routine(routine_id)
                 assert routine is not None
-                saved = store.save_routine(replace(routine, items=(*routine.items, RoutineItem(exercise.id))))
+                saved = store.library.save_routine(replace(routine, items=(*routine.items, RoutineItem(exercise.id))))
             else:
-                saved = store.save_routine(
+                saved = store.library.save_routine(
                     Routine(
                         id="", name=f"My {exercise.name} routine", items=(RoutineItem(exercise.id),), origin=Origin.USER
                     )

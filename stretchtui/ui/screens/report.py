@@ -118,7 +118,7 @@ class ReportScreen(StretchAppMixin, Screen):
     def reload(self) -> None:
         today = self.stretch_app.current_day()
         monday = self.monday or week_start(today)
-        report = build_report(self.stretch_app.store.weekly_report_inputs(monday), today)
+        report = build_report(self.stretch_app.store.reports.weekly_report_inputs(monday), today)
         post_if_current(self, self.Loaded(report))
 
     @on(Loaded)

@@ -76,7 +76,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
     @store_work(exclusive=True, group="routines-load")
     def _load(self) -> None:
         store = self.stretch_app.store
-        post_if_current(self, self.Loaded(store.routines(), store.exercise_index()))
+        post_if_current(self, self.Loaded(store.library.routines(), store.library.exercise_index()))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -156,7 +156,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
     @store_work(group="routines-write")
     def duplicate_and_edit(self, routine_id: str) -> None:
         try:
-            copy = self.stretch_app.store.duplicate_routine(routine_id)
+            copy = self.stretch_app.store.library.duplicate_routine(routine_id)
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
@@ -191,7 +191,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
     @store_work(group="routines-write")
     def delete_routine(self, routine_id: str) -> None:
         try:
-            self.stretch_app.store.delete_routine(routine_id)
+            self.stretch_app.store.library.delete_routine(routine_id)
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
         self.reload()

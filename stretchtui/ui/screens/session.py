@@ -255,7 +255,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         snapshot = {"timer": self.timer.snapshot(), "routine": routine_to_plain(self.routine)}
 
         def create() -> None:
-            info = store.start_session(
+            info = store.sessions.start_session(
                 routine_id,
                 self.routine.name,
                 planned,
@@ -272,7 +272,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
     def _resume(self, info: SessionInfo) -> None:
         state = info.resume_state or {}
         self.timer = SessionTimer.from_snapshot(self.phases, state.get("timer", {}), self.stretch_app.clock.monotonic)
-        self._write(lambda: self.stretch_app.store.reopen_session(info.id))
+        self._write(lambda: self.stretch_app.store.sessions.reopen_session(info.id))
         self.notify("Resumed where you stopped. Press space to continue.")
         self._refresh_display()
 
@@ -328,7 +328,7 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
         active = timer.work_seconds
         record = event.record
         self._write(
-            lambda: self.stretch_app.store.record_step(
+            lambda: self.stretch_app.store.sessions.record_step(
                 cast(int, self.session_id), record, active_seconds=active, resume_state=snapshot
             )
         )
@@ -690,10 +690,10 @@ class SessionScreen(StretchAppMixin, Screen[SessionInfo | None], inherit_binding
             result: dict[str, SessionInfo] = {}
 
             def finish() -> None:
-                result["info"] = self.stretch_app.store.finish_session(
+                result["info"] = self.stretch_app.store.sessions.finish_session(
                     cast(int, self.session_id), status, active_seconds=active, pain_after=pain_after
                 )
-                summary = self.stretch_app.store.streak_summary(self.stretch_app.current_day())
+                summary = self.stretch_app.store.history.streak_summary(self.stretch_app.current_day())
                 result["streak"] = summary  # type: ignore[assignment]
 
             self._write(finish)

@@ -124,8 +124,8 @@ class SettingsScreen(StretchAppMixin, Screen):
     def load(self) -> None:
         """The saved settings and the safety check, read afresh (another process may have changed them)."""
         store = self.stretch_app.store
-        values = store.settings()
-        check = store.safety_check()
+        values = store.settings.read()
+        check = store.safety.safety_check()
         self.app.call_from_thread(self._apply, values, check)
 
     def _apply(self, values: Settings, check: SafetyCheck) -> None:
@@ -198,7 +198,7 @@ class SettingsScreen(StretchAppMixin, Screen):
 
     @store_work(group="settings-save")
     def save_conditions(self, conditions: list[str]) -> None:
-        self.stretch_app.store.save_safety(conditions=conditions)
+        self.stretch_app.store.safety.save_safety(conditions=conditions)
         self.app.call_from_thread(self.notify, "Health profile: saved.", timeout=2)
 
     @on(Button.Pressed, "#ask-again")
@@ -220,5 +220,5 @@ class SettingsScreen(StretchAppMixin, Screen):
 
     @store_work(group="settings-answers", exclusive=True)
     def load_answers(self) -> None:
-        check = self.stretch_app.store.safety_check()
+        check = self.stretch_app.store.safety.safety_check()
         self.app.call_from_thread(self._show_answers, check)

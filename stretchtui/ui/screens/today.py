@@ -126,9 +126,9 @@ class TodayScreen(StretchAppMixin, Screen):
         day = self.stretch_app.current_day()
         minutes = int(settings["suggest_minutes"])
         place = str(settings["suggest_place"])
-        request = store.suggestion_request(day, minutes, place)
-        activity = {a.day: a for a in store.day_activities(since=day)}.get(day)
-        checkins = store.checkins(since=day)
+        request = store.suggestions.suggestion_request(day, minutes, place)
+        activity = {a.day: a for a in store.history.day_activities(since=day)}.get(day)
+        checkins = store.checkins.checkins(since=day)
         of_today = [c for c in checkins if c.day == day]
         latest = latest_by_region(of_today)
         sitting = next(
@@ -136,22 +136,22 @@ class TodayScreen(StretchAppMixin, Screen):
         )
         data = TodayData(
             day=day,
-            streak=store.streak_summary(day),
+            streak=store.history.streak_summary(day),
             goal_routines=int(settings["goal_routines"]),
             goal_minutes=int(settings["goal_minutes"]),
             minutes_today=(activity.completed_hold_seconds / 60) if activity else 0.0,
             routines_today=activity.completed_routines if activity else 0,
             pains_today=tuple(p.describe() for p in latest.values()),
             sitting_today=sitting,
-            last_session=store.last_session(),
-            tip=tip_of_the_day(store.tips(), day),
+            last_session=store.sessions.last_session(),
+            tip=tip_of_the_day(store.library.tips(), day),
             suggestion=suggest(request),
             exercises=dict(request.exercises),
             minutes=minutes,
             place=place,
             safety_answered=not request.safety.needs_asking,
             latest_checkin=max(of_today, key=lambda c: c.at, default=None),
-            mark=store.day_mark(day),
+            mark=store.corrections.day_mark(day),
         )
         post_if_current(self, self.Loaded(data))
 

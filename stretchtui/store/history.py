@@ -1,0 +1,131 @@
+"""What the history screen, the streaks and the weekly report read: one aggregate query each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from peewee import SqliteDatabase, fn
+
+from stretchtui.core.sessions import SessionInfo, SessionStatus
+from stretchtui.core.streaks import DayActivity, StreakSummary
+from stretchtui.store import day_summary
+from stretchtui.store import models as m
+from stretchtui.store.rows import as_date
+from stretchtui.store.sessions import NO_STEPS, step_counts
+from stretchtui.store.settings import SettingsRepository
+
+
+class HistoryRepository:
+    """Aggregates for the history screen, the streaks and the weekly numbers, one query each."""
+
+    def __init__(self, db: SqliteDatabase, settings: SettingsRepository) -> None:
+        self.db = db
+        self.settings = settings
+
+    def pain_by_day(self, since: date) -> dict[date, int]:
+        """The worst pain noted each day (check-ins and sessions' pain before)."""
+        result: dict[date, int] = {}
+        rows = (
+            m.CheckinPain.select(m.Checkin.day, fn.MAX(m.CheckinPain.pain))
+            .join(m.Checkin)
+            .where(m.Checkin.day >= since)
+            .group_by(m.Checkin.day)
+            .tuples()
+        )
+        for day, pain in rows:
+            result[as_date(day)] = int(pain)
+        session_rows = (
+            m.Session.select(m.Session.day, fn.MAX(m.Session.pain_before))
+            .where(
+                (m.Session.day >= since)
+                & m.Session.pain_before.is_null(False)
+                & (m.Session.status != SessionStatus.DISCARDED.value)
+            )
+            .group_by(m.Session.day)
+            .tuples()
+        )
+        for day, pain in session_rows:
+            key = as_date(day)
+            result[key] = max(result.get(key, 0), int(pain))
+        return result
+
+    def sitting_by_day(self, since: date) -> dict[date, float]:
+        """The latest sitting hours noted each day."""
+        result: dict[date, float] = {}
+        rows = (
+            m.Checkin.select(m.Checkin.day, m.Checkin.sitting_hours)
+            .where((m.Checkin.day >= since) & m.Checkin.sitting_hours.is_null(False))
+            .order_by(m.Checkin.at)
+            .tuples()
+        )
+        for day, hours in rows:
+            result[as_date(day)] = float(hours)
+        return result
+
+    def relief_by_exercise(
+        self, min_sessions: int = 3, *, since: date | None = None, until: date | None = None
+    ) -> list[tuple[str, float, int]]:
+        """(exercise name, mean pain change after minus before, n) where n >= min_sessions; best first.
+        `since` and `until` (inclusive) limit it to sessions on those days."""
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        per_session = (
+            m.SessionStep.select(m.SessionStep.exercise_name, m.SessionStep.session)
+            .join(m.Session)
+            .where(
+                m.Session.status.in_(counted)
+                & (m.SessionStep.outcome == "done")
+                & m.Session.pain_before.is_null(False)
+                & m.Session.pain_after.is_null(False)
+            )
+            .distinct()
+        )
+        if since is not None:
+            per_session = per_session.where(m.Session.day >= since)
+        if until is not None:
+            per_session = per_session.where(m.Session.day <= until)
+        sub = per_session.alias("pairs")
+        query = (
+            m.Session.select(
+                sub.c.exercise_name, fn.AVG(m.Session.pain_after - m.Session.pain_before), fn.COUNT(m.Session.id)
+            )
+            .join(sub, on=(sub.c.session_id == m.Session.id))
+            .group_by(sub.c.exercise_name)
+            .having(fn.COUNT(m.Session.id) >= min_sessions)
+        )
+        rows = [(name, float(avg), int(n)) for name, avg, n in query.tuples()]
+        return sorted(rows, key=lambda row: (row[1], -row[2], row[0]))
+
+    def sessions_list(self, limit: int = 200) -> list[SessionInfo]:
+        """Recent sessions that count or were partial, newest first, with step counts in one query."""
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        rows = list(
+            m.Session.select().where(m.Session.status.in_(counted)).order_by(m.Session.started_at.desc()).limit(limit)
+        )
+        counts = step_counts(self.db, [r.id for r in rows])
+        return [
+            SessionInfo(
+                id=r.id,
+                uuid=r.uuid,
+                routine_id=r.routine_id,
+                routine_name=r.routine_name,
+                status=SessionStatus(r.status),
+                source=r.source,
+                started_at=r.started_at,
+                zone=r.zone,
+                day=as_date(r.day),
+                ended_at=r.ended_at,
+                planned_seconds=r.planned_seconds,
+                active_seconds=r.active_seconds,
+                pain_before=r.pain_before,
+                pain_after=r.pain_after,
+                **counts.get(r.id, NO_STEPS).fields(),
+            )
+            for r in rows
+        ]
+
+    def day_activities(self, since: date | None = None) -> list[DayActivity]:
+        """Per-day summaries for the streak model (store/day_summary.py: one row per day each)."""
+        return day_summary.day_activities(self.db.connection(), since)
+
+    def streak_summary(self, today_: date) -> StreakSummary:
+        return day_summary.streak_summary(self.day_activities(), today_, self.settings.read())

@@ -1,0 +1,262 @@
+"""The exercise and routine library: the seeded entries, kept in step with the seed files, and the
+user's own, which only the user changes."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from peewee import SqliteDatabase, fn
+
+from stretchtui.core import model as core
+from stretchtui.core.clock import Clock
+from stretchtui.core.errors import UserError
+from stretchtui.core.library import load_library, own_id, seed_digest
+from stretchtui.store import models as m
+from stretchtui.store.rows import (
+    exercise_from_row,
+    exercise_values,
+    item_from_row,
+    item_rows,
+    routine_from_row,
+    routine_values,
+)
+from stretchtui.store.settings import SettingsRepository
+
+SEED_NAMESPACE = uuidlib.UUID("6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10")
+
+
+def seed_uuid(kind: str, ident: str) -> str:
+    """Seeded rows get the same UUID on every machine, so exports and imports match them up."""
+    return str(uuidlib.uuid5(SEED_NAMESPACE, f"{kind}:{ident}"))
+
+
+class LibraryRepository:
+    """Exercises, routines and tips."""
+
+    def __init__(self, db: SqliteDatabase, clock: Clock, settings: SettingsRepository, seed_dir: Path) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.seed_dir = seed_dir
+        self._tips: tuple[core.Tip, ...] | None = None
+
+    # ------------------------------------------------------------------ library
+
+    def sync_library(self, seed_dir: Path) -> bool:
+        """Load the seed files into the store when they changed since the last sync.
+
+        Seeded rows are upserted; rows the user made, and their favourites, are never touched.
+        A seeded entry that left the seed data is retired (hidden), not deleted: history and
+        own routines may still point at it. Returns whether anything was synced."""
+        digest = seed_digest(seed_dir)
+        if self.settings.get("seed_digest") == digest:
+            return False
+        library = load_library(seed_dir)  # validate everything before writing anything
+        now = self.clock.now()
+        with self.db.atomic():
+            for ex in library.exercises.values():
+                values = exercise_values(ex)
+                values.update(origin=core.Origin.SEED.value, retired=False, updated_at=now)
+                (
+                    m.Exercise.insert(id=ex.id, uuid=seed_uuid("exercise", ex.id), created_at=now, **values)
+                    .on_conflict(conflict_target=[m.Exercise.id], update=values)
+                    .execute()
+                )
+            (
+                m.Exercise.update(retired=True, updated_at=now)
+                .where((m.Exercise.origin == "seed") & m.Exercise.id.not_in(list(library.exercises)))
+                .execute()
+            )
+            for routine in library.routines.values():
+                values = dict(routine_values(routine), origin="seed", retired=False, updated_at=now)
+                (
+                    m.Routine.insert(id=routine.id, uuid=seed_uuid("routine", routine.id), created_at=now, **values)
+                    .on_conflict(conflict_target=[m.Routine.id], update=values)
+                    .execute()
+                )
+                self.write_items(routine.id, routine.items)
+            (
+                m.Routine.update(retired=True, updated_at=now)
+                .where((m.Routine.origin == "seed") & m.Routine.id.not_in(list(library.routines)))
+                .execute()
+            )
+            self.settings.set("seed_digest", digest)
+        return True
+
+    def tips(self) -> tuple[core.Tip, ...]:
+        """Tips come straight from the seed files (they are not user data): parsed once per store."""
+        if self._tips is None:
+            self._tips = load_library(self.seed_dir).tips
+        return self._tips
+
+    def exercises(self, *, include_retired: bool = False) -> list[core.Exercise]:
+        query = m.Exercise.select().order_by(fn.lower(m.Exercise.name))
+        if not include_retired:
+            query = query.where(m.Exercise.retired == False)  # noqa: E712 (peewee expression)
+        return [exercise_from_row(row) for row in query]
+
+    def exercise(self, exercise_id: str) -> core.Exercise | None:
+        row = m.Exercise.get_or_none(m.Exercise.id == exercise_id)
+        return None if row is None else exercise_from_row(row)
+
+    def exercise_index(self) -> dict[str, core.Exercise]:
+        """Every exercise, retired ones too, by id: what routine durations are computed from."""
+        return {ex.id: ex for ex in self.exercises(include_retired=True)}
+
+    def set_favourite(self, exercise_id: str, favourite: bool) -> None:
+        with self.db.atomic():
+            (
+                m.Exercise.update(favourite=favourite, updated_at=self.clock.now())
+                .where(m.Exercise.id == exercise_id)
+                .execute()
+            )
+
+    def save_exercise(self, exercise: core.Exercise) -> core.Exercise:
+        """Create or update an own exercise (the id is assigned on create). Seeded ones are read-only."""
+        existing = m.Exercise.get_or_none(m.Exercise.id == exercise.id) if exercise.id else None
+        if existing is not None and existing.origin != "user":
+            raise UserError(f"{exercise.name!r} is part of the built-in library and cannot be edited")
+        now = self.clock.now()
+        values = exercise_values(exercise)
+        with self.db.atomic():
+            if existing is None:
+                new_id = self.free_id(m.Exercise, own_id(exercise.name))
+                m.Exercise.insert(
+                    id=new_id,
+                    uuid=exercise.uuid or str(uuidlib.uuid4()),
+                    origin="user",
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                ).execute()
+                exercise_id = new_id
+            else:
+                m.Exercise.update(updated_at=now, **values).where(m.Exercise.id == exercise.id).execute()
+                exercise_id = exercise.id
+        saved = self.exercise(exercise_id)
+        assert saved is not None
+        return saved
+
+    def delete_exercise(self, exercise_id: str) -> None:
+        row = m.Exercise.get_or_none(m.Exercise.id == exercise_id)
+        if row is None:
+            raise UserError(f"no exercise with id {exercise_id!r}")
+        if row.origin != "user":
+            raise UserError(f"{row.name!r} is part of the built-in library and cannot be deleted")
+        users = [
+            r.routine.name for r in m.RoutineItem.select().join(m.Routine).where(m.RoutineItem.exercise == exercise_id)
+        ]
+        if users:
+            raise UserError(f"{row.name!r} is used in the routine {users[0]!r}; remove it there first")
+        with self.db.atomic():
+            m.Exercise.delete().where(m.Exercise.id == exercise_id).execute()
+
+    # ------------------------------------------------------------------ routines
+
+    def routines(self) -> list[core.Routine]:
+        rows = list(
+            m.Routine.select()
+            .where(m.Routine.retired == False)  # noqa: E712
+            .order_by(m.Routine.origin, fn.lower(m.Routine.name))
+        )
+        items = self._items_by_routine([row.id for row in rows])
+        return [routine_from_row(row, items.get(row.id, ())) for row in rows]
+
+    def routine(self, routine_id: str) -> core.Routine | None:
+        row = m.Routine.get_or_none(m.Routine.id == routine_id)
+        if row is None:
+            return None
+        return routine_from_row(row, self._items_by_routine([routine_id]).get(routine_id, ()))
+
+    def save_routine(self, routine: core.Routine) -> core.Routine:
+        """Create or update an own routine with its items. Built-in ones are never changed in place."""
+        existing = m.Routine.get_or_none(m.Routine.id == routine.id) if routine.id else None
+        if existing is not None and existing.origin != "user":
+            raise UserError(f"{routine.name!r} is a built-in routine; duplicate it to make your own version")
+        if not routine.items:
+            raise UserError("a routine needs at least one exercise")
+        known = {row.id for row in m.Exercise.select(m.Exercise.id)}
+        missing = [item.exercise_id for item in routine.items if item.exercise_id not in known]
+        if missing:
+            raise UserError(f"no exercise with id {missing[0]!r}")
+        now = self.clock.now()
+        values = dict(routine_values(routine), name=routine.name.strip())
+        if not values["name"]:
+            raise UserError("a routine needs a name")
+        with self.db.atomic():
+            if existing is None:
+                routine_id = self.free_id(m.Routine, own_id(routine.name))
+                m.Routine.insert(
+                    id=routine_id,
+                    uuid=routine.uuid or str(uuidlib.uuid4()),
+                    origin="user",
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                ).execute()
+            else:
+                routine_id = routine.id
+                m.Routine.update(updated_at=now, **values).where(m.Routine.id == routine_id).execute()
+            self.write_items(routine_id, routine.items)
+        saved = self.routine(routine_id)
+        assert saved is not None
+        return saved
+
+    def duplicate_routine(self, routine_id: str, name: str | None = None) -> core.Routine:
+        original = self.routine(routine_id)
+        if original is None:
+            raise UserError(f"no routine with id {routine_id!r}")
+        copy_name = name or self._free_name(f"{original.name} (my copy)")
+        copy = core.Routine(
+            id="",
+            name=copy_name,
+            items=original.items,
+            description=original.description,
+            rest_between_seconds=original.rest_between_seconds,
+            sources=original.sources,
+            origin=core.Origin.USER,
+        )
+        return self.save_routine(copy)
+
+    def delete_routine(self, routine_id: str) -> None:
+        row = m.Routine.get_or_none(m.Routine.id == routine_id)
+        if row is None:
+            raise UserError(f"no routine with id {routine_id!r}")
+        if row.origin != "user":
+            raise UserError(f"{row.name!r} is a built-in routine and cannot be deleted")
+        with self.db.atomic():
+            m.Routine.delete().where(m.Routine.id == routine_id).execute()
+
+    # ------------------------------------------------------------------ helpers
+
+    def write_items(self, routine_id: str, items: Iterable[core.RoutineItem]) -> None:
+        m.RoutineItem.delete().where(m.RoutineItem.routine == routine_id).execute()
+        rows = item_rows(routine_id, items)
+        if rows:
+            m.RoutineItem.insert_many(rows).execute()
+
+    def _items_by_routine(self, routine_ids: list[str]) -> dict[str, tuple[core.RoutineItem, ...]]:
+        result: dict[str, list[core.RoutineItem]] = {}
+        query = (
+            m.RoutineItem.select()
+            .where(m.RoutineItem.routine.in_(routine_ids))
+            .order_by(m.RoutineItem.routine, m.RoutineItem.position)
+        )
+        for row in query:
+            result.setdefault(row.routine_id, []).append(item_from_row(row.__data__))
+        return {key: tuple(value) for key, value in result.items()}
+
+    def free_id(self, model: type[m.BaseModel], base: str) -> str:
+        candidate, n = base, 2
+        while model.get_or_none(model.id == candidate) is not None:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def _free_name(self, base: str) -> str:
+        taken = {row.name for row in m.Routine.select(m.Routine.name)}
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base} {n}", n + 1
+        return candidate

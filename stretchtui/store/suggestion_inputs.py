@@ -1,0 +1,117 @@
+"""What the suggestion engine reads from the store (core.suggestion_inputs.SuggestionRequest)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from stretchtui.core.sessions import SessionStatus
+from stretchtui.store import models as m
+from stretchtui.store.checkins import CheckinRepository
+from stretchtui.store.library import LibraryRepository
+from stretchtui.store.rows import as_date
+from stretchtui.store.safety import SafetyRepository
+
+if TYPE_CHECKING:
+    from stretchtui.core.suggestion_inputs import SuggestionRequest
+# core.suggestion_inputs is imported where it is used: `stretchtui status` does not need it.
+
+SUGGESTION_HISTORY_DAYS = 90  # enough for "pain fell after sessions with X" (3+ sessions)
+
+
+class SuggestionInputRepository:
+    """Gathers what the suggestion engine reads, in a few aggregate queries."""
+
+    def __init__(self, checkins: CheckinRepository, library: LibraryRepository, safety: SafetyRepository) -> None:
+        self.checkins = checkins
+        self.library = library
+        self.safety = safety
+
+    def suggestion_request(self, today_: date, minutes: int, place: str) -> SuggestionRequest:
+        from stretchtui.core.suggestion_inputs import (
+            PainNote,
+            SessionNote,
+            SittingNote,
+            SuggestionRequest,
+            is_mobility_only,
+        )
+
+        since = today_ - timedelta(days=SUGGESTION_HISTORY_DAYS)
+        # (when, day, region, side, pain, no comfortable position): the latest per day and region counts.
+        readings: list[tuple[datetime, date, str, str, int, bool]] = []
+        sitting_notes: list[SittingNote] = []
+        for checkin in self.checkins.checkins(since=since):
+            for pain in checkin.pains:
+                readings.append(
+                    (checkin.at, checkin.day, pain.region.value, pain.side, pain.pain, checkin.no_comfortable_position)
+                )
+            if not checkin.pains and checkin.no_comfortable_position:
+                readings.append((checkin.at, checkin.day, "lower-back", "", 0, True))
+            if checkin.sitting_hours is not None:
+                sitting_notes.append(SittingNote(checkin.day, checkin.sitting_hours))
+        exercises = self.library.exercise_index()
+        sessions: list[SessionNote] = []
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        rows = list(m.Session.select().where(m.Session.status.in_(counted) & (m.Session.day >= since)))
+        steps: dict[int, list[tuple[str, str]]] = {}
+        for session_id, exercise_id, outcome in (
+            m.SessionStep.select(m.SessionStep.session, m.SessionStep.exercise_id, m.SessionStep.outcome)
+            .where(m.SessionStep.session.in_([r.id for r in rows]))
+            .tuples()
+        ):
+            steps.setdefault(session_id, []).append((exercise_id, outcome))
+        for row in rows:
+            done = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "done")
+            hurt = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "hurt")
+            sessions.append(
+                SessionNote(
+                    day=as_date(row.day),
+                    exercise_ids=done,
+                    hurt_exercise_ids=hurt,
+                    mobility_only=is_mobility_only(done, exercises) if done else False,
+                    pain_before=row.pain_before,
+                    pain_after=row.pain_after,
+                    complete=row.status == SessionStatus.COMPLETE.value,
+                )
+            )
+            if row.pain_before is not None:  # a session's pain before counts like a check-in at its start
+                readings.append((row.started_at, as_date(row.day), "lower-back", "", row.pain_before, False))
+            if row.pain_after is not None:  # ...and its pain after like one at its end
+                readings.append(
+                    (row.ended_at or row.started_at, as_date(row.day), "lower-back", "", row.pain_after, False)
+                )
+        latest: dict[tuple[date, str, str], tuple[datetime, date, str, str, int, bool]] = {}
+        for reading in sorted(readings, key=lambda r: r[0]):
+            latest[(reading[1], reading[2], reading[3])] = reading
+        # A day marked as a flare (core.entries) counts as a pain of at least FLARE_PAIN that day, so
+        # what follows a flare is gentle even when no pain was noted (be gentler when unsure).
+        from stretchtui.core.streaks import FLARE_PAIN
+
+        for (day,) in (
+            m.DayMark.select(m.DayMark.day).where((m.DayMark.kind == "flare") & (m.DayMark.day >= since)).tuples()
+        ):
+            key = (as_date(day), "lower-back", "")
+            known = latest.get(key)
+            if known is None or known[4] < FLARE_PAIN:
+                latest[key] = (
+                    known[0] if known else datetime.min,
+                    key[0],
+                    "lower-back",
+                    "",
+                    FLARE_PAIN,
+                    bool(known and known[5]),
+                )
+        pain_notes = [
+            PainNote(day, region, side, pain, no_position)
+            for _at, day, region, side, pain, no_position in latest.values()
+        ]
+        return SuggestionRequest(
+            today_,
+            minutes,
+            place,
+            tuple(pain_notes),
+            tuple(sitting_notes),
+            tuple(sessions),
+            self.safety.safety_check(),
+            exercises=exercises,
+        )
