@@ -104,7 +104,7 @@ def _log_arguments(parser: Parser) -> None:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from stretchtui.core.checkins import PainEntry, Region, note_value, sitting_value
+    from stretchtui.core.checkins import PainEntry, PainSide, Region, note_value, sitting_value
     from stretchtui.core.timeparse import typed_instant
 
     clock = args.clock
@@ -115,7 +115,9 @@ def cmd_log(args: argparse.Namespace) -> int:
     if args.pain is None and sitting is None and not note:
         raise CliError("say what to note: --pain N, --sitting H or --note TEXT (or more than one)")
     at = typed_instant(args.at, clock, "--at") if args.at is not None else None
-    pains = [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, args.side or "")]
+    pains = (
+        [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, PainSide(args.side or ""))]
+    )
     with opened_store(args) as store:
         checkin = store.checkins.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
     from stretchtui.core.days import day_label, today

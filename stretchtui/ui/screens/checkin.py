@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, Region, note_value, sitting_value
+from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, PainSide, Region, note_value, sitting_value
 from stretchtui.core.days import time_label
 from stretchtui.core.errors import FieldError
 from stretchtui.ui.screens.base import Dialog
@@ -133,7 +133,9 @@ class CheckinScreen(Form, Dialog[CheckinDraft | None]):
 
     def draft(self) -> CheckinDraft:
         pains = tuple(
-            PainEntry(row.pain_region, row.pain, row.side) for row in self.query(PainRow) if row.pain is not None
+            PainEntry(row.pain_region, row.pain, PainSide(row.side))
+            for row in self.query(PainRow)
+            if row.pain is not None
         )
         seen: set[tuple[Region, str]] = set()
         for pain in pains:
