@@ -10,7 +10,7 @@ from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.streaks import DayActivity, StreakSummary
 from stretchtui.store import day_summary
 from stretchtui.store import models as m
-from stretchtui.store.rows import as_date
+from stretchtui.store.rows import as_date, session_info_from_row
 from stretchtui.store.sessions import NO_STEPS, step_counts
 from stretchtui.store.settings import SettingsRepository
 
@@ -102,26 +102,7 @@ class HistoryRepository:
             m.Session.select().where(m.Session.status.in_(counted)).order_by(m.Session.started_at.desc()).limit(limit)
         )
         counts = step_counts(self.db, [r.id for r in rows])
-        return [
-            SessionInfo(
-                id=r.id,
-                uuid=r.uuid,
-                routine_id=r.routine_id,
-                routine_name=r.routine_name,
-                status=SessionStatus(r.status),
-                source=r.source,
-                started_at=r.started_at,
-                zone=r.zone,
-                day=as_date(r.day),
-                ended_at=r.ended_at,
-                planned_seconds=r.planned_seconds,
-                active_seconds=r.active_seconds,
-                pain_before=r.pain_before,
-                pain_after=r.pain_after,
-                **counts.get(r.id, NO_STEPS).fields(),
-            )
-            for r in rows
-        ]
+        return [session_info_from_row(r, counts.get(r.id, NO_STEPS).fields()) for r in rows]
 
     def day_activities(self, since: date | None = None) -> list[DayActivity]:
         """Per-day summaries for the streak model (store/day_summary.py: one row per day each)."""

@@ -19,7 +19,7 @@ import msgspec.inspect as mi
 from stretchtui.core import model as core
 from stretchtui.core.checkins import Checkin, PainEntry
 from stretchtui.core.records import from_trusted, specs, to_plain
-from stretchtui.core.sessions import StepRecord
+from stretchtui.core.sessions import SessionInfo, SessionStatus, StepRecord
 
 IDENTITY = frozenset({"id", "uuid", "origin", "favourite"})
 
@@ -84,3 +84,27 @@ def checkin_from_row(row: Any, pains: tuple[PainEntry, ...]) -> Checkin:
 def as_date(value: Any) -> date:
     """A day column's value as a date (SQLite may hand back the text)."""
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def session_info_from_row(
+    row: Any, step_counts: Mapping[str, Any], resume_state: dict[str, Any] | None = None
+) -> SessionInfo:
+    """A stored session with its saved-step counts (`resume_state` only where the caller may resume it)."""
+    return SessionInfo(
+        id=row.id,
+        uuid=row.uuid,
+        routine_id=row.routine_id,
+        routine_name=row.routine_name,
+        status=SessionStatus(row.status),
+        source=row.source,
+        started_at=row.started_at,
+        zone=row.zone,
+        day=as_date(row.day),
+        ended_at=row.ended_at,
+        planned_seconds=row.planned_seconds,
+        active_seconds=row.active_seconds,
+        pain_before=row.pain_before,
+        pain_after=row.pain_after,
+        resume_state=resume_state,
+        **step_counts,
+    )

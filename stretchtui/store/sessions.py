@@ -26,7 +26,7 @@ from stretchtui.core.sessions import (
 from stretchtui.store import models as m
 from stretchtui.store.library import LibraryRepository
 from stretchtui.store.owner import process_owner, running_elsewhere
-from stretchtui.store.rows import step_from_row
+from stretchtui.store.rows import session_info_from_row, step_from_row
 from stretchtui.store.settings import EventStamp
 
 _process_owner = lru_cache(maxsize=4)(process_owner)  # by process id: the same all its life
@@ -251,24 +251,7 @@ class SessionRepository:
         if row is None:
             raise UserError(f"no session with id {session_id}")
         counts = step_counts(self.db, [session_id]).get(session_id, NO_STEPS)
-        return SessionInfo(
-            id=row.id,
-            uuid=row.uuid,
-            routine_id=row.routine_id,
-            routine_name=row.routine_name,
-            status=SessionStatus(row.status),
-            source=row.source,
-            started_at=row.started_at,
-            zone=row.zone,
-            day=row.day,
-            ended_at=row.ended_at,
-            planned_seconds=row.planned_seconds,
-            active_seconds=row.active_seconds,
-            pain_before=row.pain_before,
-            pain_after=row.pain_after,
-            resume_state=_unowned(row.resume_state),
-            **counts.fields(),
-        )
+        return session_info_from_row(row, counts.fields(), _unowned(row.resume_state))
 
     def last_session(self) -> SessionInfo | None:
         """The latest session that counts (complete or partial)."""
