@@ -30,8 +30,8 @@ from stretchtui.core.exchange import Bundle, OwnRoutine, to_plain
 from stretchtui.core.instants import FIRST_DAY, check_instant
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.model import Exercise, Routine, RoutineItem
+from stretchtui.core.phases import Phase, PhaseKind, build_phases
 from stretchtui.core.safety import QUESTION_KEYS
-from stretchtui.core.timer import Phase, PhaseKind, build_phases
 from stretchtui.core.vocabulary import Origin, plural
 
 MIN_YEARS, MAX_YEARS = 1, 50
