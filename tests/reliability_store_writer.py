@@ -16,9 +16,11 @@ from pathlib import Path
 
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
+from stretchtui.core.phases import build_phases
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionStatus
-from stretchtui.core.timer import SessionTimer, StepRecorded, build_phases
+from stretchtui.core.timer import SessionTimer
+from stretchtui.core.timer_events import StepRecorded
 from stretchtui.store import Store
 
 ZONE = "Europe/Berlin"

@@ -18,7 +18,7 @@ from stretchtui.core.days import logical_day
 from stretchtui.core.errors import FieldError
 from stretchtui.core.exchange import parse_export
 from stretchtui.core.library import load_library
-from stretchtui.core.timer import PhaseKind, build_phases
+from stretchtui.core.phases import PhaseKind, build_phases
 
 # One pytest-xdist worker runs the whole module, so its module-scoped set-up is built once.
 pytestmark = pytest.mark.xdist_group("test_demo")

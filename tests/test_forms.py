@@ -15,7 +15,7 @@ from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static, TextArea
 
-from stretchtui.core import timer, validation
+from stretchtui.core import phases, validation
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Dose, Origin
@@ -322,7 +322,7 @@ def test_a_hold_with_reps_is_allowed_by_design_each_rep_is_held() -> None:
     """The timer paces reps by the hold when there is one: validation lets both through, and
     the forms say how such a dose runs."""
     dose = validation.dose({"hold_seconds": 5, "reps": 10, "pace_seconds": 3})
-    assert timer.seconds_per_rep(dose) == 5
+    assert phases.seconds_per_rep(dose) == 5
     from stretchtui.ui.screens.form import dose_line
 
     assert dose_line(dose) == "10 reps, hold 5 s each · about 50 s. Each rep is held 5 s, so the pace is not used."

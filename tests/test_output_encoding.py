@@ -32,7 +32,8 @@ from stretchtui.core.days import today
 from stretchtui.core.entries import EntryKind
 from stretchtui.core.glyphs import ASCII, ESCAPE_ERRORS, UNICODE, Glyphs, can_encode, escape_unencodable, glyphs_for
 from stretchtui.core.model import Dose, Exercise, Routine, RoutineItem
-from stretchtui.core.report import build_report, render_html, render_markdown
+from stretchtui.core.report import build_report
+from stretchtui.core.report_render import render_html, render_markdown
 from stretchtui.core.vocabulary import Area, Kind, Origin, Position
 from stretchtui.store import Store
 

@@ -28,11 +28,9 @@ from stretchtui.core.report import (
     WeekInputs,
     build_report,
     check_started,
-    markdown_text,
     parse_week,
-    render_html,
-    render_markdown,
 )
+from stretchtui.core.report_render import markdown_text, render_html, render_markdown
 from stretchtui.core.streaks import Goal
 from stretchtui.store import Store
 

@@ -15,7 +15,6 @@ from stretchtui.core.model import Condition
 from stretchtui.core.safety import (
     QUESTION_KEYS,
     QUESTIONS,
-    GateKind,
     Grade,
     NoteEvent,
     Profile,
@@ -23,10 +22,9 @@ from stretchtui.core.safety import (
     SessionEvent,
     State,
     ask_again,
-    confirmation_record,
-    session_gate,
     state_of,
 )
+from stretchtui.core.session_gate import GateKind, confirmation_record, session_gate
 
 NOW = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
 EX = load_library().exercises

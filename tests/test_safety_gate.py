@@ -1,4 +1,4 @@
-"""Every way into a session passes the safety gate (StretchApp.open_session, core.safety.session_gate):
+"""Every way into a session passes the safety gate (StretchApp.open_session, core.session_gate):
 with an open red flag, a reason to ask again, or a move that does not suit a listed condition, the
 person sees why and must choose; the choice is stored with the session."""
 

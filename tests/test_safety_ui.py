@@ -13,8 +13,8 @@ from pilot_helpers import into_session, open_library, settle, type_text
 from textual.widgets import Button, Static
 
 from stretchtui.core.model import Exercise, Origin
+from stretchtui.core.phases import PhaseKind
 from stretchtui.core.safety import QUESTIONS, State
-from stretchtui.core.timer import PhaseKind
 from stretchtui.core.vocabulary import Condition
 from stretchtui.store import Store
 from stretchtui.ui.screens.library import LibraryScreen

@@ -13,8 +13,8 @@ from pilot_helpers import into_session, open_library, settle
 from test_session_ui import advance, saved_session, start
 from textual.widgets import DataTable, OptionList
 
+from stretchtui.core.phases import PhaseKind
 from stretchtui.core.sessions import ExerciseCounts
-from stretchtui.core.timer import PhaseKind
 from stretchtui.ui.screens.help import HelpScreen, key_rows
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, PainScreen, SummaryScreen

@@ -7,8 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_timer import BRIDGE, CAT, KNEE, PIGEON, PROPERTY, FakeClock, plans, run, session
 
+from stretchtui.core.phases import PhaseKind
 from stretchtui.core.sessions import ExerciseCounts, Outcome, StepRecord, exercise_counts
-from stretchtui.core.timer import MIN_PHASE_LEFT, LastSeconds, PhaseKind, SessionTimer
+from stretchtui.core.timer import MIN_PHASE_LEFT, SessionTimer
+from stretchtui.core.timer_events import LastSeconds
 
 # --- "-" keeps a moment of the phase ---------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import time
 import pytest
 from pilot_helpers import into_session
 
-from stretchtui.core.timer import PhaseKind
+from stretchtui.core.phases import PhaseKind
 from stretchtui.store import Store
 from stretchtui.ui.screens.session import SessionScreen
 

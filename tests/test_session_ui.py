@@ -7,8 +7,8 @@ from pilot_helpers import settle
 
 from stretchtui.core.after_hurt import OfferKind
 from stretchtui.core.model import Kind
+from stretchtui.core.phases import PhaseKind
 from stretchtui.core.sessions import Outcome, SessionStatus
-from stretchtui.core.timer import PhaseKind
 from stretchtui.store import Store
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionScreen, PainScreen, SummaryScreen

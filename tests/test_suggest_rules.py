@@ -12,7 +12,8 @@ from stretchtui.core import suggestion_rules
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Condition, Exercise
 from stretchtui.core.pain_level import level_step
-from stretchtui.core.safety import QUESTION_KEYS, GateKind, Profile, SafetyCheck, is_gentle, session_gate
+from stretchtui.core.safety import QUESTION_KEYS, Profile, SafetyCheck, is_gentle
+from stretchtui.core.session_gate import GateKind, session_gate
 from stretchtui.core.suggest import suggest
 from stretchtui.core.suggestion_inputs import PainNote, SessionNote, SittingNote, SuggestionRequest
 from stretchtui.core.suggestion_rules import RULES, Filter, Score, Today, sift, today_for

@@ -12,19 +12,17 @@ from hypothesis import strategies as st
 
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Position, Routine, RoutineItem, Sides
+from stretchtui.core.phases import Phase, PhaseKind, build_phases
 from stretchtui.core.sessions import Outcome, Side
-from stretchtui.core.timer import (
+from stretchtui.core.timer import SessionTimer
+from stretchtui.core.timer_events import (
     Event,
     ExerciseDone,
     LastSeconds,
-    Phase,
-    PhaseKind,
     PhaseStarted,
     SessionDone,
-    SessionTimer,
     StepRecorded,
     SwitchSide,
-    build_phases,
 )
 
 GR, HOLD, REPS, SW, REST, DONE = (

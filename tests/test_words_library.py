@@ -18,10 +18,13 @@ from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.days import day_label, span_label
 from stretchtui.core.library import load_library, own_id
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem, Sides, plural
-from stretchtui.core.report import build_report, parse_week, render_markdown, report_subtitle
+from stretchtui.core.phases import build_phases
+from stretchtui.core.report import build_report, parse_week
+from stretchtui.core.report_render import render_markdown
+from stretchtui.core.report_sections import report_subtitle
 from stretchtui.core.search import LibraryFilter
 from stretchtui.core.serialize import routine_to_plain
-from stretchtui.core.timer import SessionTimer, build_phases
+from stretchtui.core.timer import SessionTimer
 from stretchtui.store import Store
 from stretchtui.ui.screens.dialogs import ConfirmScreen, NoticeScreen
 from stretchtui.ui.screens.library import NO_MATCHES, LibraryScreen

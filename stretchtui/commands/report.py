@@ -13,7 +13,7 @@ from stretchtui.store.location import resolve_db_path
 
 def _report_arguments(parser: Parser) -> None:
     parser.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: this week)")
-    # The names of core.report.RENDERERS, written out: importing it here would slow every command.
+    # The names of core.report_render.RENDERERS, written out: importing it here would slow every command.
     parser.add_argument(
         "--format",
         choices=["md", "html"],
@@ -33,7 +33,8 @@ def _report_arguments(parser: Parser) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from stretchtui.core.days import today
     from stretchtui.core.history import week_start
-    from stretchtui.core.report import RENDERERS, build_report, check_started, parse_week
+    from stretchtui.core.report import build_report, check_started, parse_week
+    from stretchtui.core.report_render import RENDERERS
     from stretchtui.store.output_guard import check_output_file, write_output_file
 
     monday = parse_week(args.week) if args.week is not None else None

@@ -3,7 +3,7 @@
 A person may list conditions (pregnancy, osteoporosis, ...); each exercise names the conditions it
 does not suit, with a short reason (`Exercise.contraindications`). Three places act on that, all
 through this module: the suggestion never offers such a move and says what it left out
-(core.suggest), the gate before a session shows them and asks (core.safety.session_gate), and
+(core.suggest), the gate before a session shows them and asks (core.session_gate), and
 "this hurts" never offers one (core.after_hurt). docs/safety.md, section 4, says it in plain words.
 """
 

@@ -1,7 +1,7 @@
-"""The safety rules, decided here once: the red-flag questions and their grades, when they are asked
-again, what they mean for today's suggestion, what "gentle" means while they are unanswered, and the
-gate in front of every session. Conditions and the moves they rule out are core.conditions'.
-Pure: no UI, no storage.
+"""The safety rules, decided here once: the red-flag questions and their grades, when they are
+asked again, what they mean for today's suggestion, and what "gentle" means while they are
+unanswered. The gate in front of every session, which reads them, is core.session_gate's;
+conditions and the moves they rule out are core.conditions'. Pure: no UI, no storage.
 
 Sources: the red flags follow NICE NG59 (low back pain and sciatica in over 16s) and the NICE CKS
 topic on back pain; "urgent" means care the same day (signs of cauda equina syndrome or of a spinal
@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from stretchtui.core.conditions import condition_names, not_advised
 from stretchtui.core.days import day_label
 from stretchtui.core.vocabulary import Condition, Kind
 
@@ -329,15 +328,7 @@ def persistent_pain_advice(daily_worst: Mapping[date, int], today: date) -> tupl
     return tuple(advice)
 
 
-# --- the gate in front of every session -----------------------------------------------------------
-
-
-class GateKind(StrEnum):
-    RED_FLAG = "red-flag"
-    ASK_AGAIN = "ask-again"
-    GENTLE_ONLY = "gentle-only"  # unanswered or out of date, and the session has more than gentle moves
-    CONDITION = "condition"
-
+# --- what "gentle" means ---------------------------------------------------------------------------
 
 MOBILITY_KINDS = frozenset({Kind.MOBILITY, Kind.MOTOR_CONTROL, Kind.NERVE_GLIDE})
 """Every kind but strength: what the gentle levels of the suggestion may hold, and what `is_gentle`
@@ -350,54 +341,3 @@ def is_gentle(exercise: Exercise) -> bool:
     """Gentle mobility: intensity 1 and no strength. All a person who has not (recently) answered the
     questions is suggested (core.suggest, short mobility), and what the gate lets start unasked."""
     return exercise.intensity <= GENTLE_INTENSITY and exercise.kind in MOBILITY_KINDS
-
-
-@dataclass(frozen=True)
-class GateReason:
-    kind: GateKind
-    text: str
-    exercise_ids: tuple[str, ...] = ()  # for CONDITION: the moves it concerns
-
-
-def session_gate(
-    check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
-) -> tuple[GateReason, ...]:
-    """What must be shown, and explicitly confirmed, before a session with these moves may start.
-    Empty: start at once. Every way into a session goes through this (ui.app.StretchApp.open_session)."""
-    reasons: list[GateReason] = []
-    exercise_ids = tuple(dict.fromkeys(exercise_ids))
-    if check.red_flag:
-        advice = URGENT_ADVICE if check.state is State.URGENT else SOON_ADVICE
-        reasons.append(GateReason(GateKind.RED_FLAG, " ".join(advice)))
-    elif check.blocking_reasons:
-        why = " ".join(a.text for a in check.blocking_reasons)
-        reasons.append(GateReason(GateKind.ASK_AGAIN, f"{why} {ASK_AGAIN_ADVICE}"))
-    elif check.gentle_only:
-        beyond = [i for i in exercise_ids if i in exercises and not is_gentle(exercises[i])]
-        if beyond:
-            why = (
-                " ".join(a.text for a in check.ask_again)
-                if check.ask_again
-                else "You have not answered the safety questions yet."
-            )
-            names = ", ".join(exercises[i].name for i in beyond)
-            reasons.append(
-                GateReason(
-                    GateKind.GENTLE_ONLY,
-                    f"{why} Until you do, gentle moves only are suggested; this session also has: {names}.",
-                )
-            )
-    present = [exercises[i] for i in exercise_ids if i in exercises]
-    for condition, moves in not_advised(present, check.conditions).items():
-        lines = [f"Not advised with {condition_names([condition])}:", *(f"- {e.name}: {why}" for e, why in moves)]
-        reasons.append(GateReason(GateKind.CONDITION, "\n".join(lines), tuple(e.id for e, _ in moves)))
-    return tuple(reasons)
-
-
-def confirmation_record(reasons: Iterable[GateReason], choice: str, at: datetime) -> dict[str, object]:
-    """What is stored with a session started after the gate: the reasons shown and the choice made."""
-    return {
-        "at": at.isoformat(),
-        "choice": choice,
-        "reasons": [{"kind": r.kind.value, "text": r.text, "exercises": list(r.exercise_ids)} for r in reasons],
-    }

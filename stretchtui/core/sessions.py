@@ -151,7 +151,7 @@ class StepOutcome(Protocol):
     def outcome(self) -> str: ...
 
 
-FIRST_SIDES = (Side.BOTH, Side.LEFT)  # an exercise's first step is its set 1 on one of these sides (core.timer)
+FIRST_SIDES = (Side.BOTH, Side.LEFT)  # an exercise's first step is its set 1 on one of these sides (core.phases)
 
 
 @dataclass(frozen=True)

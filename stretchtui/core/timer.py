@@ -1,4 +1,4 @@
-"""The guided-session timer: a plan of phases and a state machine that walks it.
+"""The guided-session timer: the state machine that walks a plan of phases (core.phases).
 
 All timing is derived from an injected monotonic clock: remaining = planned + adjustment - active
 elapsed, where active elapsed is the time since the phase started minus the time spent paused.
@@ -6,366 +6,42 @@ Nothing counts ticks, so a slow UI, a suspended laptop or a clock jump cannot ma
 `tick()` simply catches up with however much time has passed, phase by phase, and every phase
 starts at the exact instant the previous one ended. Controls return the events they caused, and
 the UI turns those into bells, titles, notifications and database writes.
+
+This module holds the controls and the transitions between phases; what the timer keeps and reads
+out, and its snapshot, are core.timer_state's, and the events it returns are core.timer_events'.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
-from enum import StrEnum
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
 
-from stretchtui.core.model import DEFAULT_PACE_SECONDS, SWITCH_SIDE_SECONDS, Dose, Exercise, Routine
+from stretchtui.core.model import SWITCH_SIDE_SECONDS, Dose, Exercise
+from stretchtui.core.phases import DEFAULT_GET_READY_SECONDS, PhaseKind, exercise_phases
 from stretchtui.core.sessions import Outcome, Side, StepRecord
-from stretchtui.core.vocabulary import Sides
+from stretchtui.core.timer_events import (
+    Event,
+    ExerciseDone,
+    LastSeconds,
+    PhaseStarted,
+    SessionDone,
+    StepRecorded,
+    SwitchSide,
+)
+from stretchtui.core.timer_state import TimerState
 
-DEFAULT_GET_READY_SECONDS = 5
 BACK_RESTARTS_AFTER_SECONDS = 3  # like a music player: past this, "back" restarts the current step
 LAST_SECONDS = (3, 2, 1)
 MIN_PHASE_LEFT = 1.0  # what shortening a phase always leaves of it: "-" shortens a phase, never ends one
-SNAPSHOT_VERSION = 1
 _EPSILON = 1e-9  # float slack when deciding that a phase's time is up
 
 
-class PhaseKind(StrEnum):
-    GET_READY = "get_ready"
-    HOLD = "hold"
-    REPS = "reps"
-    SWITCH_SIDE = "switch_side"
-    REST = "rest"
-    DONE = "done"
+class SessionTimer(TimerState):
+    """Walks a tuple of phases (ending in DONE) against a monotonic clock (the state and its
+    readouts, and the snapshot to resume from, are core.timer_state's).
 
-
-WORK_KINDS = frozenset({PhaseKind.HOLD, PhaseKind.REPS})
-# Phases that count down to a bell; REPS is paced but ends with a "done", so it gets no 3-2-1.
-COUNTDOWN_KINDS = frozenset({PhaseKind.GET_READY, PhaseKind.HOLD, PhaseKind.SWITCH_SIDE, PhaseKind.REST})
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One step of a session.
-
-    Work phases (hold, reps) describe themselves. The phases between them (get ready, switch side,
-    rest) describe the work that comes *next*, so the UI can say "next: Cat-cow, set 2, right side";
-    get-ready alone has exercise_index -1, as it belongs to no routine item.
-    """
-
-    kind: PhaseKind
-    seconds: int  # planned length; for reps, reps * seconds_per_rep
-    exercise_index: int = -1  # index into routine.items
-    exercise_id: str = ""
-    exercise_name: str = ""
-    set_number: int = 0
-    sets: int = 0
-    side: Side = Side.BOTH
-    reps: int = 0  # target, 0 for holds
-    seconds_per_rep: int = 0
-
-    def __post_init__(self) -> None:  # accept plain strings, e.g. from JSON
-        object.__setattr__(self, "kind", PhaseKind(self.kind))
-        object.__setattr__(self, "side", Side(self.side))
-
-    @property
-    def is_work(self) -> bool:
-        return self.kind in WORK_KINDS
-
-    @property
-    def counts_down(self) -> bool:
-        return self.kind in COUNTDOWN_KINDS
-
-    @property
-    def exercise_key(self) -> tuple[int, str]:
-        """Which exercise occurrence this phase belongs to (an inserted alternative shares the index
-        of the item it replaces, so the id tells them apart)."""
-        return (self.exercise_index, self.exercise_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {key: str(value) if isinstance(value, StrEnum) else value for key, value in asdict(self).items()}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Phase:
-        return cls(**data)
-
-
-DONE_PHASE = Phase(PhaseKind.DONE, 0)
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something the UI reacts to; controls and tick() return them in the order they happened."""
-
-
-@dataclass(frozen=True)
-class PhaseStarted(Event):
-    phase: Phase
-    index: int
-
-
-@dataclass(frozen=True)
-class LastSeconds(Event):
-    """3, 2, 1 before a countdown phase ends: at most once each per phase visit, never for seconds
-    a clock jump skipped, never while paused."""
-
-    seconds_left: int
-
-
-@dataclass(frozen=True)
-class SwitchSide(Event):
-    """The switch-side phase started (or, with no switch gap, the right side directly followed
-    the left); `phase` describes the side to switch to."""
-
-    phase: Phase
-
-
-@dataclass(frozen=True)
-class StepRecorded(Event):
-    record: StepRecord
-
-
-@dataclass(frozen=True)
-class ExerciseDone(Event):
-    """An exercise is over: its last set/side was finished or skipped, or it was ended by a hurt."""
-
-    exercise_index: int
-    exercise_id: str
-
-
-@dataclass(frozen=True)
-class SessionDone(Event):
-    pass
-
-
-# --- the plan ---------------------------------------------------------------------------------
-
-
-def seconds_per_rep(dose: Dose) -> int:
-    """Reps are paced by their hold if they have one, else by the pace (the default if unset)."""
-    if dose.hold_seconds > 0:
-        return dose.hold_seconds
-    return dose.pace_seconds if dose.pace_seconds > 0 else DEFAULT_PACE_SECONDS
-
-
-def exercise_phases(
-    exercise_index: int,
-    exercise: Exercise,
-    dose: Dose,
-    *,
-    switch_side_seconds: int = SWITCH_SIDE_SECONDS,
-) -> tuple[Phase, ...]:
-    """Every set and side of one exercise, with switch gaps between sides and rests between sets.
-
-    Zero-length gaps are left out; a dose with fewer than one set still gets one.
-    """
-    sides = (Side.LEFT, Side.RIGHT) if dose.sides is Sides.EACH else (Side.BOTH,)
-    sets = max(1, dose.sets)
-    if dose.is_reps:
-        pace = seconds_per_rep(dose)
-        kind, seconds, reps = PhaseKind.REPS, dose.reps * pace, dose.reps
-    else:
-        kind, seconds, reps, pace = PhaseKind.HOLD, max(0, dose.hold_seconds), 0, 0
-    phases: list[Phase] = []
-    for set_number in range(1, sets + 1):
-        for position, side in enumerate(sides):
-            work = Phase(kind, seconds, exercise_index, exercise.id, exercise.name, set_number, sets, side, reps, pace)
-            if position > 0 and switch_side_seconds > 0:
-                phases.append(replace(work, kind=PhaseKind.SWITCH_SIDE, seconds=switch_side_seconds))
-            elif position == 0 and set_number > 1 and dose.rest_seconds > 0:
-                phases.append(replace(work, kind=PhaseKind.REST, seconds=dose.rest_seconds))
-            phases.append(work)
-    return tuple(phases)
-
-
-def build_phases(
-    routine: Routine,
-    exercises: Mapping[str, Exercise],
-    *,
-    get_ready_seconds: int = DEFAULT_GET_READY_SECONDS,
-    switch_side_seconds: int = SWITCH_SIDE_SECONDS,
-) -> tuple[Phase, ...]:
-    """The whole session: get ready, each item's sets and sides, rests between items, then DONE.
-
-    Items naming an unknown exercise are skipped (and so is the rest after the last known one).
-    """
-    known = [
-        (index, exercises[item.exercise_id], item.dose_for(exercises[item.exercise_id]))
-        for index, item in enumerate(routine.items)
-        if item.exercise_id in exercises
-    ]
-    phases: list[Phase] = []
-    previous_index: int | None = None
-    for index, exercise, dose in known:
-        block = exercise_phases(index, exercise, dose, switch_side_seconds=switch_side_seconds)
-        if previous_index is None:
-            if get_ready_seconds > 0:
-                phases.append(replace(block[0], kind=PhaseKind.GET_READY, seconds=get_ready_seconds, exercise_index=-1))
-        elif (rest := routine.rest_after(previous_index)) > 0:
-            phases.append(replace(block[0], kind=PhaseKind.REST, seconds=rest))
-        phases.extend(block)
-        previous_index = index
-    phases.append(DONE_PHASE)
-    return tuple(phases)
-
-
-def _plan_digest(phases: Iterable[Phase]) -> str:
-    text = json.dumps([p.to_dict() for p in phases], sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-# --- the state machine --------------------------------------------------------------------------
-
-
-class SessionTimer:
-    """Walks a tuple of phases (ending in DONE) against a monotonic clock.
-
-    Time is split three ways and always adds up to the wall time since start (frozen at the finish):
-    active time in work phases, active time in get-ready/switch/rest phases, and paused time.
     Every control first catches up with the clock (as tick() would), then acts at "now".
     """
-
-    def __init__(self, phases: Iterable[Phase], monotonic: Callable[[], float]) -> None:
-        plan = tuple(phases)
-        if not plan or plan[-1].kind is not PhaseKind.DONE or any(p.kind is PhaseKind.DONE for p in plan[:-1]):
-            raise ValueError("a session's phases must end with exactly one DONE phase")
-        self._plan = plan
-        self._phases: list[Phase] = list(plan)
-        # Stable step numbers: the plan's phase indexes; inserted phases are numbered after its end,
-        # so a record's step_index never changes meaning when an alternative is inserted.
-        self._steps: list[int] = list(range(len(plan)))
-        self._insertions: list[tuple[int, tuple[Phase, ...]]] = []
-        self._monotonic = monotonic
-        self._index = 0
-        self._started_at: float | None = None
-        self._finished_at: float | None = None
-        self._phase_start = 0.0
-        self._phase_paused = 0.0  # closed pauses within the current phase
-        self._pause_started: float | None = None
-        self._adjust = 0.0
-        self._extra_reps = 0  # reps added (or taken) in the current reps phase
-        self._announced: set[int] = set()
-        self._work = 0.0  # totals of phases already left
-        self._rest = 0.0
-        self._paused_total = 0.0
-        self._records: list[StepRecord] = []
-        self._last_hurt: tuple[int, str] | None = None
-
-    # --- state ---------------------------------------------------------------------------------
-
-    @property
-    def phases(self) -> tuple[Phase, ...]:
-        """The live plan, including any inserted alternatives."""
-        return tuple(self._phases)
-
-    @property
-    def phase(self) -> Phase:
-        return self._phases[self._index]
-
-    @property
-    def index(self) -> int:
-        return self._index
-
-    @property
-    def step_index(self) -> int:
-        """The current phase's stable step number (what a record of it would carry)."""
-        return self._steps[self._index]
-
-    def phase_for_step(self, step_index: int) -> Phase:
-        return self._phases[self._steps.index(step_index)]
-
-    @property
-    def started(self) -> bool:
-        return self._started_at is not None
-
-    @property
-    def paused(self) -> bool:
-        return self._pause_started is not None
-
-    @property
-    def finished(self) -> bool:
-        return self._finished_at is not None
-
-    @property
-    def records(self) -> list[StepRecord]:
-        return list(self._records)
-
-    @property
-    def elapsed_in_phase(self) -> float:
-        return self._active(self._now()) if self.started else 0.0
-
-    @property
-    def remaining(self) -> float:
-        if not self.started:
-            return float(self.phase.seconds)
-        return max(0.0, self._remaining_raw(self._now()))
-
-    @property
-    def target_reps(self) -> int:
-        """The reps a REPS phase now asks for: the planned ones, plus or minus `adjust_reps`; 0 outside reps."""
-        p = self.phase
-        return p.reps + self._extra_reps if p.kind is PhaseKind.REPS else 0
-
-    @property
-    def current_rep(self) -> int:
-        """1-based rep of a REPS phase, derived from elapsed time at the pace; 0 outside reps."""
-        p = self.phase
-        target = self.target_reps
-        if p.kind is not PhaseKind.REPS or target <= 0:
-            return 0
-        if p.seconds_per_rep <= 0:
-            return 1
-        return min(target, int(self.elapsed_in_phase // p.seconds_per_rep) + 1)
-
-    @property
-    def total_planned_seconds(self) -> int:
-        return sum(p.seconds for p in self._phases)
-
-    @property
-    def time_left(self) -> float:
-        """Remaining of this phase plus the planned length of every later one."""
-        if self.finished:
-            return 0.0
-        return self.remaining + sum(p.seconds for p in self._phases[self._index + 1 :])
-
-    @property
-    def progress(self) -> float:
-        """0..1 by planned time done (adjustments stretch a phase but never its share)."""
-        if self.finished:
-            return 1.0
-        total = self.total_planned_seconds
-        if total <= 0:
-            return 0.0
-        p = self.phase
-        in_phase = min(p.seconds, max(0.0, p.seconds - self.remaining))
-        done = sum(q.seconds for q in self._phases[: self._index]) + in_phase
-        return min(1.0, max(0.0, done / total))
-
-    @property
-    def work_seconds(self) -> float:
-        if self._live():
-            return self._work + (self._active(self._now()) if self.phase.is_work else 0.0)
-        return self._work
-
-    @property
-    def rest_seconds(self) -> float:
-        if self._live():
-            return self._rest + (0.0 if self.phase.is_work else self._active(self._now()))
-        return self._rest
-
-    @property
-    def paused_seconds(self) -> float:
-        if self._live():
-            now = self._now()
-            return self._paused_total + (now - self._phase_start - self._active(now))
-        return self._paused_total
-
-    @property
-    def wall_seconds(self) -> float:
-        """Time since start (until the finish): always work + rest + paused seconds."""
-        if self._started_at is None:
-            return 0.0
-        end = self._finished_at if self._finished_at is not None else self._now()
-        return end - self._started_at
 
     # --- controls --------------------------------------------------------------------------------
 
@@ -560,104 +236,13 @@ class SessionTimer:
         events += self._enter(at, now, stepped=False)
         return events + self._announce(now)
 
-    # --- crash recovery ---------------------------------------------------------------------------
-
-    def snapshot(self) -> dict[str, Any]:
-        """A JSON-able picture of the session, to write after every event and resume from after a crash."""
-        self._require_started()
-        now = self._now()
-        live = self._live()
-        active = self._active(now) if live else 0.0
-        phase_paused = (now - self._phase_start - active) if live else 0.0
-        return {
-            "version": SNAPSHOT_VERSION,
-            "plan": _plan_digest(self._plan),
-            "insertions": [{"at": at, "phases": [p.to_dict() for p in block]} for at, block in self._insertions],
-            "index": self._index,
-            "elapsed": active,
-            "adjust": self._adjust,
-            "extra_reps": self._extra_reps,
-            "announced": sorted(self._announced),
-            "work_seconds": self._work,
-            "rest_seconds": self._rest,
-            "paused_seconds": self._paused_total + phase_paused,
-            "records": [r.to_dict() for r in self._records],
-            "last_hurt": list(self._last_hurt) if self._last_hurt else None,
-        }
-
-    @classmethod
-    def from_snapshot(
-        cls, phases: Iterable[Phase], snapshot: Mapping[str, Any], monotonic: Callable[[], float]
-    ) -> SessionTimer:
-        """Continue a session at the snapshot's phase and elapsed time, paused (the user presses
-        space to go on), with its records restored. `phases` must be the plan the session was
-        started with (rebuilt from the routine); a different plan raises ValueError."""
-        timer = cls(phases, monotonic)
-        if snapshot.get("version") != SNAPSHOT_VERSION:
-            raise ValueError(f"unknown snapshot version {snapshot.get('version')!r}")
-        if snapshot.get("plan") != _plan_digest(timer._plan):
-            raise ValueError("the snapshot was taken for a different plan")
-        for insertion in snapshot.get("insertions", ()):
-            timer._apply_insertion(int(insertion["at"]), tuple(Phase.from_dict(d) for d in insertion["phases"]))
-        index = int(snapshot["index"])
-        if not 0 <= index < len(timer._phases):
-            raise ValueError(f"snapshot phase index {index} is out of range")
-        now = timer._now()
-        elapsed = float(snapshot["elapsed"])
-        timer._index = index
-        timer._work = float(snapshot["work_seconds"])
-        timer._rest = float(snapshot["rest_seconds"])
-        timer._paused_total = float(snapshot["paused_seconds"])
-        timer._started_at = now - (timer._work + timer._rest + timer._paused_total + elapsed)
-        timer._phase_start = now - elapsed
-        timer._adjust = float(snapshot.get("adjust", 0.0))
-        timer._extra_reps = int(snapshot.get("extra_reps", 0))
-        timer._announced = {int(n) for n in snapshot.get("announced", ())}
-        timer._records = [StepRecord.from_dict(d) for d in snapshot.get("records", ())]
-        last_hurt = snapshot.get("last_hurt")
-        timer._last_hurt = (int(last_hurt[0]), str(last_hurt[1])) if last_hurt else None
-        if timer.phase.kind is PhaseKind.DONE:
-            timer._finished_at = now
-        else:
-            timer._pause_started = now
-        return timer
-
     # --- internals ---------------------------------------------------------------------------------
-
-    def _now(self) -> float:
-        return float(self._monotonic())
-
-    def _require_started(self) -> None:
-        if not self.started:
-            raise RuntimeError("start() the session timer first")
-
-    def _live(self) -> bool:
-        """Started and not finished: the current phase is accumulating time."""
-        return self._started_at is not None and self._finished_at is None
-
-    def _active(self, now: float) -> float:
-        """Unpaused seconds in the current phase."""
-        if not self._live():
-            return 0.0
-        open_pause = now - self._pause_started if self._pause_started is not None else 0.0
-        return now - self._phase_start - self._phase_paused - open_pause
 
     def _shortest(self, wanted: float, now: float) -> float:
         """`wanted` as the phase's adjustment, raised so that MIN_PHASE_LEFT stays (but never above
         the adjustment it has now: a phase with less left is not lengthened by shortening it)."""
         floor = self._active(now) + MIN_PHASE_LEFT - self.phase.seconds
         return max(wanted, min(floor, self._adjust))
-
-    def _remaining_raw(self, now: float) -> float:
-        if not self._live():
-            return 0.0
-        return self.phase.seconds + self._adjust - self._active(now)
-
-    def _position(self, step_index: int) -> int | None:
-        try:
-            return self._steps.index(step_index)
-        except ValueError:
-            return None
 
     def _control(self, act: Callable[[float], list[Event]]) -> list[Event]:
         self._require_started()
@@ -725,19 +310,6 @@ class SessionTimer:
             events.append(ExerciseDone(self.phase.exercise_index, self.phase.exercise_id))
         return events + self._go(self._index + 1, at)
 
-    def _close(self, at: float) -> None:
-        """Book the current phase's time (active as work or rest, the rest as paused) up to `at`."""
-        if not self._live():
-            if self.finished:  # reopened by an insertion: the time since the finish was rest
-                self._rest += at - self._phase_start
-            return
-        active = self._active(at)
-        if self.phase.is_work:
-            self._work += active
-        else:
-            self._rest += active
-        self._paused_total += at - self._phase_start - active
-
     def _go(self, target: int, at: float) -> list[Event]:
         stepped = target == self._index + 1
         self._close(at)
@@ -775,9 +347,3 @@ class SessionTimer:
             and before.exercise_key == phase.exercise_key
             and before.set_number == phase.set_number
         )
-
-    def _apply_insertion(self, at: int, block: tuple[Phase, ...]) -> None:
-        first = len(self._plan) + sum(len(b) for _, b in self._insertions)
-        self._phases[at:at] = block
-        self._steps[at:at] = range(first, first + len(block))
-        self._insertions.append((at, block))

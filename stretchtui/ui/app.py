@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from stretchtui.core.clock import Clock
     from stretchtui.core.model import Exercise, Routine
     from stretchtui.core.ports import StorePort
-    from stretchtui.core.safety import GateReason
+    from stretchtui.core.session_gate import GateReason
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.vocabulary import Condition
     from stretchtui.ui.screens.help import HelpScreen  # these four are imported when first shown
@@ -436,10 +436,10 @@ class StretchApp(CorrectionsMixin, App[int]):
         resume: SessionInfo | None = None,
     ) -> None:
         """The one way into a session (Today, the picker, Library, Routines, the palette, `stretchtui
-        start`, a resume): first the safety gate (core.safety.session_gate). With an open red flag, a
+        start`, a resume): first the safety gate (core.session_gate). With an open red flag, a
         reason to ask the questions again, or moves that do not suit a listed condition, the person
         sees why and must choose explicitly; the choice is stored with the session."""
-        from stretchtui.core.safety import session_gate
+        from stretchtui.core.session_gate import session_gate
 
         if self._session is not None:  # one session at a time: back to the one that runs
             self.call_from_thread(self._one_session_at_a_time)
@@ -470,7 +470,7 @@ class StretchApp(CorrectionsMixin, App[int]):
     def _gate_chosen(self, gate: _Gate, choice: object) -> None:
         from dataclasses import replace
 
-        from stretchtui.core.safety import confirmation_record
+        from stretchtui.core.session_gate import confirmation_record
         from stretchtui.ui.screens.safety_gate import GateChoice
 
         if choice is None or choice is GateChoice.CANCEL:

@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Stati
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Dose, format_duration
-from stretchtui.core.timer import seconds_per_rep
+from stretchtui.core.phases import seconds_per_rep
 from stretchtui.ui.screens.dialogs import ConfirmScreen
 from stretchtui.ui.widgets.pain_row import PainRow
 

@@ -18,14 +18,8 @@ from textual.widgets import DataTable, Static
 
 from stretchtui.core.history import week_start
 from stretchtui.core.instants import FIRST_WEEK
-from stretchtui.core.report import (
-    Section,
-    WeeklyReport,
-    build_report,
-    report_sections,
-    report_subtitle,
-    report_title,
-)
+from stretchtui.core.report import WeeklyReport, build_report
+from stretchtui.core.report_sections import Section, report_sections, report_subtitle, report_title
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar

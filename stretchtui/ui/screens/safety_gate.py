@@ -1,5 +1,5 @@
 """The safety gate in front of a session: why this session may not be wise now, and an explicit
-choice. Opened by StretchApp.open_session for every way into a session (core.safety.session_gate)."""
+choice. Opened by StretchApp.open_session for every way into a session (core.session_gate)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from stretchtui.core.model import Exercise, Routine
-from stretchtui.core.safety import GateKind, GateReason
+from stretchtui.core.session_gate import GateKind, GateReason
 from stretchtui.ui.screens.base import ChoiceDialog
 
 TITLES = {

@@ -28,19 +28,18 @@ from textual.widgets import Digits, Label, Static
 from stretchtui.core import cues
 from stretchtui.core.after_hurt import offer_after_hurt
 from stretchtui.core.model import Exercise, Routine
+from stretchtui.core.phases import PhaseKind, build_phases
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo, SessionStatus
-from stretchtui.core.timer import (
+from stretchtui.core.timer import SessionTimer
+from stretchtui.core.timer_events import (
     Event,
     ExerciseDone,
     LastSeconds,
-    PhaseKind,
     PhaseStarted,
     SessionDone,
-    SessionTimer,
     StepRecorded,
     SwitchSide,
-    build_phases,
 )
 from stretchtui.core.vocabulary import Condition, Kind, plural
 from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60, StretchAppMixin

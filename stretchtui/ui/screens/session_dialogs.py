@@ -139,8 +139,9 @@ class ResumeScreen(ChoiceDialog):
     def progress(self) -> tuple[int, int] | None:
         """(exercises done, exercises in the routine), read from the saved timer: the routine's
         items before the one it stopped in. None when the saved state cannot say."""
+        from stretchtui.core.phases import build_phases
         from stretchtui.core.serialize import routine_from_plain
-        from stretchtui.core.timer import SessionTimer, build_phases
+        from stretchtui.core.timer import SessionTimer
 
         state = self.info.resume_state or {}
         try:

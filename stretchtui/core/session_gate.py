@@ -1,0 +1,79 @@
+"""The gate in front of every session: what must be shown, and explicitly confirmed, before a
+session with given moves may start (an open red flag, questions to answer again, moves beyond
+gentle ones while unanswered, moves a condition rules out), and what is stored once confirmed.
+
+Split from core.safety, whose rules (the answers, the reasons to ask again, what "gentle" means)
+it reads; every way into a session goes through it (ui.app.StretchApp.open_session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from stretchtui.core.conditions import condition_names, not_advised
+from stretchtui.core.safety import ASK_AGAIN_ADVICE, SOON_ADVICE, URGENT_ADVICE, SafetyCheck, State, is_gentle
+
+if TYPE_CHECKING:
+    from stretchtui.core.model import Exercise
+
+
+class GateKind(StrEnum):
+    RED_FLAG = "red-flag"
+    ASK_AGAIN = "ask-again"
+    GENTLE_ONLY = "gentle-only"  # unanswered or out of date, and the session has more than gentle moves
+    CONDITION = "condition"
+
+
+@dataclass(frozen=True)
+class GateReason:
+    kind: GateKind
+    text: str
+    exercise_ids: tuple[str, ...] = ()  # for CONDITION: the moves it concerns
+
+
+def session_gate(
+    check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
+) -> tuple[GateReason, ...]:
+    """What must be shown, and explicitly confirmed, before a session with these moves may start.
+    Empty: start at once. Every way into a session goes through this (ui.app.StretchApp.open_session)."""
+    reasons: list[GateReason] = []
+    exercise_ids = tuple(dict.fromkeys(exercise_ids))
+    if check.red_flag:
+        advice = URGENT_ADVICE if check.state is State.URGENT else SOON_ADVICE
+        reasons.append(GateReason(GateKind.RED_FLAG, " ".join(advice)))
+    elif check.blocking_reasons:
+        why = " ".join(a.text for a in check.blocking_reasons)
+        reasons.append(GateReason(GateKind.ASK_AGAIN, f"{why} {ASK_AGAIN_ADVICE}"))
+    elif check.gentle_only:
+        beyond = [i for i in exercise_ids if i in exercises and not is_gentle(exercises[i])]
+        if beyond:
+            why = (
+                " ".join(a.text for a in check.ask_again)
+                if check.ask_again
+                else "You have not answered the safety questions yet."
+            )
+            names = ", ".join(exercises[i].name for i in beyond)
+            reasons.append(
+                GateReason(
+                    GateKind.GENTLE_ONLY,
+                    f"{why} Until you do, gentle moves only are suggested; this session also has: {names}.",
+                )
+            )
+    present = [exercises[i] for i in exercise_ids if i in exercises]
+    for condition, moves in not_advised(present, check.conditions).items():
+        lines = [f"Not advised with {condition_names([condition])}:", *(f"- {e.name}: {why}" for e, why in moves)]
+        reasons.append(GateReason(GateKind.CONDITION, "\n".join(lines), tuple(e.id for e, _ in moves)))
+    return tuple(reasons)
+
+
+def confirmation_record(reasons: Iterable[GateReason], choice: str, at: datetime) -> dict[str, object]:
+    """What is stored with a session started after the gate: the reasons shown and the choice made."""
+    return {
+        "at": at.isoformat(),
+        "choice": choice,
+        "reasons": [{"kind": r.kind.value, "text": r.text, "exercises": list(r.exercise_ids)} for r in reasons],
+    }
