@@ -363,7 +363,7 @@ def session_gate(
     check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
 ) -> tuple[GateReason, ...]:
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
-    Empty: start at once. Every way into a session goes through this (ui.app.StretchApp.open_session)."""
+    Empty: start at once. Every way into a session goes through this (ui.sessions, StretchApp.open_session)."""
     reasons: list[GateReason] = []
     exercise_ids = tuple(dict.fromkeys(exercise_ids))
     if check.red_flag:
