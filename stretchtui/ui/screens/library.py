@@ -28,7 +28,7 @@ from stretchtui.ui.screens.library_edits import LibraryEdits
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import PendingHighlight, post_if_current, store_work
 
 AREA_OPTIONS = [(label(a), a) for a in Area]
 POSITION_OPTIONS = [(label(p), p) for p in Position]
@@ -105,8 +105,7 @@ class LibraryScreen(LibraryEdits, Screen):
         """The health profile's conditions: exercises that do not suit one are marked."""
         self.hide_not_for_you = False
         self.hidden = 0
-        self._loaded_once = False
-        self._highlight: str | None = None  # the exercise to highlight once the load in progress lands
+        self._pending = PendingHighlight()  # the exercise to highlight once the load in progress lands
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -132,8 +131,7 @@ class LibraryScreen(LibraryEdits, Screen):
     def load_exercises(self, highlight: str | None = None) -> None:
         """Load every exercise again, then highlight `highlight` (kept even if a later load, such as
         the one on showing the screen again, replaces this one)."""
-        if highlight is not None:
-            self._highlight = highlight
+        self._pending.keep(highlight)
         self._load()
 
     @store_work(exclusive=True, group="library-load")
@@ -143,11 +141,10 @@ class LibraryScreen(LibraryEdits, Screen):
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
-        highlight, self._highlight = self._highlight, None
+        highlight = self._pending.landed()
         unchanged = (message.exercises, message.conditions, highlight) == (self.all_exercises, self.conditions, None)
         self.all_exercises = message.exercises
         self.conditions = message.conditions
-        self._loaded_once = True
         self.query_one("#exercise-list", OptionList).loading = False
         if not unchanged:
             self.refresh_list(keep=highlight)
@@ -158,7 +155,7 @@ class LibraryScreen(LibraryEdits, Screen):
     def _resumed(self) -> None:
         """Shown again: favourites, own exercises and conditions changed elsewhere meanwhile (in
         Settings, another window) are shown. Not before the first load, which it would cancel."""
-        if self._loaded_once:
+        if self._pending.loaded_once:
             self.load_exercises()
 
     def not_for_you(self, exercise: Exercise) -> bool:
