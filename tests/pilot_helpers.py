@@ -10,7 +10,7 @@ async def settle(pilot) -> None:
     three rounds, because a worker's message can start another worker. A load that a newer one
     replaced (an exclusive worker, cancelled) is not a failure. A session's dialog worker waits
     for the person's answer, not for the database: it is not waited for."""
-    from stretchtui.ui.screens.session import DIALOG_GROUP
+    from stretchtui.ui.screens.session_chains import DIALOG_GROUP
 
     for _ in range(3):
         busy = [w for w in pilot.app.workers if w.group != DIALOG_GROUP]

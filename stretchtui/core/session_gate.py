@@ -3,7 +3,7 @@ session with given moves may start (an open red flag, questions to answer again,
 gentle ones while unanswered, moves a condition rules out), and what is stored once confirmed.
 
 Split from core.safety, whose rules (the answers, the reasons to ask again, what "gentle" means)
-it reads; every way into a session goes through it (ui.app.StretchApp.open_session).
+it reads; every way into a session goes through it (ui.sessions, StretchApp.open_session).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def session_gate(
     check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
 ) -> tuple[GateReason, ...]:
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
-    Empty: start at once. Every way into a session goes through this (ui.app.StretchApp.open_session)."""
+    Empty: start at once. Every way into a session goes through this (ui.sessions, StretchApp.open_session)."""
     reasons: list[GateReason] = []
     exercise_ids = tuple(dict.fromkeys(exercise_ids))
     if check.red_flag:

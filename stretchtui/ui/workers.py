@@ -27,3 +27,25 @@ def post_if_current(target: MessagePump, message: Message) -> None:
     marked cancelled; without this check a slow, stale load could land after a fresh one)."""
     if not get_current_worker().is_cancelled:
         target.post_message(message)
+
+
+class PendingHighlight:
+    """What a list screen highlights once its load in progress lands (Library, Routines). Loads are
+    exclusive, so a later one (such as the one on showing the screen again) can replace the one a
+    save started: the item to highlight is kept for whichever load lands. `loaded_once`: showing
+    the screen again loads afresh only after the first load, which it would otherwise cancel."""
+
+    def __init__(self) -> None:
+        self._id: str | None = None
+        self.loaded_once = False
+
+    def keep(self, highlight: str | None) -> None:
+        """Highlight `highlight` once a load lands (None: nothing new to highlight)."""
+        if highlight is not None:
+            self._id = highlight
+
+    def landed(self) -> str | None:
+        """A load landed: what it should highlight, given once (None: keep the cursor's place)."""
+        self.loaded_once = True
+        highlight, self._id = self._id, None
+        return highlight

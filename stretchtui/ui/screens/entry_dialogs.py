@@ -21,6 +21,7 @@ from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import MARK_NOUNS, Entry, EntryKind, MarkKind, MarkRefused
 from stretchtui.core.streaks import DayAudit
 from stretchtui.ui.screens.base import Dialog, StretchAppMixin
+from stretchtui.ui.widgets.history_tables import row_key
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.workers import post_if_current, store_work
 
@@ -129,10 +130,10 @@ class DayScreen(StretchAppMixin, Dialog[None]):
 
     def highlighted(self) -> Entry | None:
         record, table = self.record, self.query_one(DataTable)
-        if record is None or not table.row_count or not table.display:
+        if record is None or not table.display:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((e for e in record.entries if e.uuid == key), None)
+        key = row_key(table)
+        return next((e for e in record.entries if e.uuid == key), None) if key else None
 
     @on(DataTable.RowHighlighted)
     def _row_moved(self) -> None:

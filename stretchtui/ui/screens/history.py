@@ -4,12 +4,13 @@ relief per exercise, the session and check-in lists, and the streak with its aud
 The record is correctable from here (issue 16): on the session list `x` removes a session; on the
 check-in list `e` edits a check-in and `x` removes one; a day of the heatmap or of the streak audit
 opens that day (screens.entry_dialogs.DayScreen) to mark it rest or flare or change what it holds.
-Ids are the short ids `stretchtui entries` lists."""
+Ids are the short ids `stretchtui entries` lists.
+
+The screen loads the record and wires the tabs together; its lists, detail panes and trends are
+widgets of their own (ui/widgets/history_tables.py, history_details.py, history_trends.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -19,27 +20,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from stretchtui.core.checkins import REGION_LABELS, Checkin
-from stretchtui.core.days import day_label, span_label, time_label
+from stretchtui.core.checkins import Checkin
+from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
-from stretchtui.core.model import format_duration, format_sitting
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
-from stretchtui.core.vocabulary import plural
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.widgets.heatmap import Heatmap
+from stretchtui.ui.widgets.history_details import CheckinDetail, SessionDetail, StreakPanel
+from stretchtui.ui.widgets.history_tables import AuditTable, CheckinTable, SessionTable, keeping_cursor, row_key
+from stretchtui.ui.widgets.history_trends import TREND_DAYS, TrendsPane
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 
 HEATMAP_WEEKS = 26
-TREND_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -56,50 +56,6 @@ class HistoryData:
     streak: StreakSummary
     steps: dict[int, list[StepRecord]] = field(default_factory=dict)
     checkins: list[Checkin] = field(default_factory=list)  # newest first, over the heatmap's weeks
-
-
-class SessionTable(DataTable):
-    """The session list: the row under the cursor is the one `x` removes."""
-
-    BINDINGS = [
-        Binding(
-            "x,delete",
-            "screen.remove_session",
-            "Remove…",
-            id="history-session-remove",
-            tooltip="Remove this session (asked first; u brings it back)",
-        )
-    ]
-
-
-class CheckinTable(DataTable):
-    """The check-in list: `e` or Enter edits the row under the cursor, `x` removes it."""
-
-    BINDINGS = [
-        Binding("e,enter", "screen.edit_checkin", "Edit", id="history-checkin-edit", key_display="e"),
-        Binding(
-            "x,delete",
-            "screen.remove_checkin",
-            "Remove…",
-            id="history-checkin-remove",
-            tooltip="Remove this check-in (asked first; u brings it back)",
-        ),
-    ]
-
-
-class AuditTable(DataTable):
-    """The streak audit, a day a row: Enter opens the day under the cursor."""
-
-    BINDINGS = [
-        Binding(
-            "enter",
-            "screen.open_audit_day",
-            "Open day",
-            id="history-audit-open",
-            key_display="⏎",
-            tooltip="The day's sessions and check-ins, and its rest or flare mark",
-        )
-    ]
 
 
 class HistoryScreen(StretchAppMixin, Screen):
@@ -153,25 +109,19 @@ class HistoryScreen(StretchAppMixin, Screen):
                     yield Static("", id="history-weeks")
                     yield Heatmap(HEATMAP_WEEKS, id="history-heatmap")
             with TabPane("Trends", id="trends"):
-                with VerticalScroll():
-                    yield Static("", id="history-pain-title")
-                    yield Sparkline([], id="history-pain")
-                    yield Static("", id="history-sitting-title")
-                    yield Sparkline([], id="history-sitting")
-                    yield Static("", id="history-session-days")
-                    yield Static("", id="history-relief")
+                yield TrendsPane()
             with TabPane("Sessions", id="sessions"):
                 with Horizontal():
                     yield SessionTable(id="history-session-table", cursor_type="row", zebra_stripes=True)
-                    yield Static("", id="history-session-detail")
+                    yield SessionDetail("", id="history-session-detail")
             with TabPane("Check-ins", id="checkins"):
                 with Horizontal():
                     yield CheckinTable(id="history-checkin-table", cursor_type="row", zebra_stripes=True)
-                    yield Static("", id="history-checkin-detail")
+                    yield CheckinDetail("", id="history-checkin-detail")
             with TabPane("Streak", id="streak"):
                 with Horizontal():
                     yield AuditTable(id="history-audit", cursor_type="row")
-                    yield Static("", id="history-streak-panel")
+                    yield StreakPanel("", id="history-streak-panel")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -272,34 +222,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         today = data.today
         self._show_week(today, data.goal_minutes, data.minutes, data.marks)
 
-        days = [today - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
-        pains = [float(data.pain.get(d, 0)) for d in days]
-        sits = [float(data.sitting.get(d, 0)) for d in days]
-        noted = [data.pain[d] for d in days if d in data.pain]
-        self.query_one("#history-pain-title", Static).update(
-            Content.from_markup(
-                f"[b $accent]Pain[/], last {TREND_DAYS} days (worst each day)"
-                + (f": {noted[0]} → {noted[-1]}, average {sum(noted) / len(noted):.1f}" if noted else ": no notes yet")
-            )
-        )
-        self.query_one("#history-pain", Sparkline).data = pains
-        sat = [data.sitting[d] for d in days if d in data.sitting]
-        self.query_one("#history-sitting-title", Static).update(
-            Content.from_markup(
-                "[b $accent]Sitting[/], hours a day"
-                + (f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet")
-            )
-        )
-        self.query_one("#history-sitting", Sparkline).data = sits
-        self.query_one("#history-session-days", Static).update(
-            Content("Session days: " + "".join("•" if d in data.session_days else "·" for d in days))
-        )
-        relief = ["", "[b $accent]Relief per exercise[/]  pain after minus before, sessions that included it"]
-        if data.relief:
-            relief += [f"{escape(name):<28} {change:+.1f}  (n={n})" for name, change, n in data.relief[:12]]
-        else:
-            relief.append("[$text-muted]Shown once an exercise has 3 sessions with pain noted before and after.[/]")
-        self.query_one("#history-relief", Static).update(Content.from_markup("\n".join(relief)))
+        self.query_one(TrendsPane).show(today, data.pain, data.sitting, data.session_days, data.relief)
 
         table = self.query_one("#history-session-table", DataTable)
         with keeping_cursor(table):
@@ -343,17 +266,8 @@ class HistoryScreen(StretchAppMixin, Screen):
         self._show_streak(self.highlighted_audit_day())
 
     def _show_streak(self, day: date | None) -> None:
-        if self.data is None:
-            return
-        streak = self.data.streak
-        lines = [f"[b $accent]Current[/] {streak.current} d", f"[b $accent]Longest[/] {streak.longest} d"]
-        if streak.longest_start and streak.longest_end:
-            lines.append(f"  {span_label(streak.longest_start, streak.longest_end, self.data.today, weekday=False)}")
-        lines.append(f"[b $accent]Strength[/] {streak.strength:.0%}")
-        if day is not None:
-            audit = streak.audit(day)
-            lines += ["", f"[b]{day_label(day, self.data.today, long=True)}[/b]", escape(audit.reason)]
-        self.query_one("#history-streak-panel", Static).update(Content.from_markup("\n".join(lines)))
+        if self.data is not None:
+            self.query_one("#history-streak-panel", StreakPanel).show(self.data.streak, self.data.today, day)
 
     @on(DataTable.RowHighlighted, "#history-audit")
     def _audit_day(self, event: DataTable.RowHighlighted) -> None:
@@ -390,28 +304,9 @@ class HistoryScreen(StretchAppMixin, Screen):
         self._show_checkin(self.highlighted_checkin())
 
     def _show_checkin(self, checkin: Checkin | None) -> None:
-        detail = self.query_one("#history-checkin-detail", Static)
-        if checkin is None:
-            detail.update(Content("No check-ins in the last 26 weeks." if self.data and not self.data.checkins else ""))
-            return
-        today = self.data.today if self.data else checkin.day
-        lines = [
-            f"[b]{day_label(checkin.day, today)}, {time_label(checkin.at, checkin.zone)}[/b]  "
-            f"[$text-muted]{short_id(checkin.uuid)}[/]"
-        ]
-        lines += [
-            f"{escape(REGION_LABELS[p.region])}{f' ({p.side})' if p.side else ''}: {p.pain}/10" for p in checkin.pains
-        ] or ["[$text-muted]No pain noted.[/]"]
-        if checkin.sitting_hours is not None:
-            lines.append(format_sitting(checkin.sitting_hours).capitalize())
-        if checkin.no_comfortable_position:
-            lines.append("No position was comfortable")
-        if checkin.note:
-            lines.append(f"“{escape(checkin.note)}”")
-        if checkin.source != "app":
-            lines.append(f"[$text-muted]From {escape(checkin.source)}[/]")
-        lines += ["", "[$text-muted]e edit · x remove[/]"]
-        detail.update(Content.from_markup("\n".join(lines)))
+        data = self.data
+        detail = self.query_one("#history-checkin-detail", CheckinDetail)
+        detail.show(checkin, data.today if data else None, none_listed=bool(data and not data.checkins))
 
     def action_edit_checkin(self) -> None:
         checkin = self.highlighted_checkin()
@@ -456,40 +351,5 @@ class HistoryScreen(StretchAppMixin, Screen):
 
     @on(StepsLoaded)
     def _steps_loaded(self, message: StepsLoaded) -> None:
-        info = message.session
-        today = self.data.today if self.data is not None else info.day
-        lines = [
-            f"[b]{escape(info.routine_name)}[/b]  {day_label(info.day, today)}",
-            f"{format_duration(int(info.active_seconds))} of work · {info.status.value}"
-            + (" · recorded afterwards" if info.source == "backfill" else ""),
-        ]
-        if info.exercises.total:  # the same counts as the session's summary (core.sessions)
-            lines.append(f"Exercises {escape(info.exercises.describe())}")
-        for step in message.steps:
-            side = "" if step.side.value == "both" else f" {step.side.value}"
-            what = (
-                f"{step.reps_done}/{plural(step.planned_reps, 'rep')}"
-                if step.planned_reps
-                else f"{step.actual_hold_seconds:.0f}/{step.planned_hold_seconds} s"
-            )
-            hurt = f" (pain {step.hurt_pain})" if step.hurt_pain is not None else ""
-            lines.append(f" {escape(step.exercise_name)}{side}: {what} · {step.outcome.value}{hurt}")
-        self.query_one("#history-session-detail", Static).update(Content.from_markup("\n".join(lines)))
-
-
-def row_key(table: DataTable) -> str | None:
-    """The key of the row under the table's cursor, if it has rows."""
-    if not table.row_count:
-        return None
-    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-
-@contextmanager
-def keeping_cursor(table: DataTable) -> Iterator[None]:
-    """Refill a table and keep its cursor where it was (clamped to the new rows): a reload after
-    an edit or a removal must not throw the cursor back to the top."""
-    row = table.cursor_row
-    table.clear()
-    yield
-    if table.row_count:
-        table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+        today = self.data.today if self.data is not None else None
+        self.query_one("#history-session-detail", SessionDetail).show(message.session, message.steps, today)

@@ -1,5 +1,8 @@
 """The exercise library: search as you type, filter, and read how to do each exercise. Exercises
-that do not suit a condition in the health profile are marked (`x` hides them)."""
+that do not suit a condition in the health profile are marked (`x` hides them).
+
+This module is browsing: the list, the search and filters, the detail. Writing your own exercises
+and adding one to a routine is library_edits.LibraryEdits, mixed in."""
 
 from __future__ import annotations
 
@@ -17,17 +20,15 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from stretchtui.core.errors import UserError
-from stretchtui.core.model import Exercise, Routine, RoutineItem
+from stretchtui.core.model import Exercise
 from stretchtui.core.search import LibraryFilter
 from stretchtui.core.vocabulary import Area, Condition, Equipment, Kind, Origin, Position, label, plural
-from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
-from stretchtui.ui.screens.dialogs import ConfirmScreen, NoticeScreen, PickScreen
-from stretchtui.ui.screens.exercise_form import ExerciseForm
+from stretchtui.ui.screens.base import SLIM_BELOW_60
+from stretchtui.ui.screens.library_edits import LibraryEdits
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import PendingHighlight, post_if_current, store_work
 
 AREA_OPTIONS = [(label(a), a) for a in Area]
 POSITION_OPTIONS = [(label(p), p) for p in Position]
@@ -38,7 +39,7 @@ FAVOURITES_VIEWS = ("all", "first", "only")
 """What `v` steps through: the usual order, favourites first, favourites only."""
 
 
-class LibraryScreen(StretchAppMixin, Screen):
+class LibraryScreen(LibraryEdits, Screen):
     """All exercises, narrowed by a search box and filters; the detail of the highlighted one."""
 
     CSS_PATH = "library.tcss"  # read when first shown (see stretchtui.tcss)
@@ -104,8 +105,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         """The health profile's conditions: exercises that do not suit one are marked."""
         self.hide_not_for_you = False
         self.hidden = 0
-        self._loaded_once = False
-        self._highlight: str | None = None  # the exercise to highlight once the load in progress lands
+        self._pending = PendingHighlight()  # the exercise to highlight once the load in progress lands
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -131,8 +131,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     def load_exercises(self, highlight: str | None = None) -> None:
         """Load every exercise again, then highlight `highlight` (kept even if a later load, such as
         the one on showing the screen again, replaces this one)."""
-        if highlight is not None:
-            self._highlight = highlight
+        self._pending.keep(highlight)
         self._load()
 
     @store_work(exclusive=True, group="library-load")
@@ -142,11 +141,10 @@ class LibraryScreen(StretchAppMixin, Screen):
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
-        highlight, self._highlight = self._highlight, None
+        highlight = self._pending.landed()
         unchanged = (message.exercises, message.conditions, highlight) == (self.all_exercises, self.conditions, None)
         self.all_exercises = message.exercises
         self.conditions = message.conditions
-        self._loaded_once = True
         self.query_one("#exercise-list", OptionList).loading = False
         if not unchanged:
             self.refresh_list(keep=highlight)
@@ -157,7 +155,7 @@ class LibraryScreen(StretchAppMixin, Screen):
     def _resumed(self) -> None:
         """Shown again: favourites, own exercises and conditions changed elsewhere meanwhile (in
         Settings, another window) are shown. Not before the first load, which it would cancel."""
-        if self._loaded_once:
+        if self._pending.loaded_once:
             self.load_exercises()
 
     def not_for_you(self, exercise: Exercise) -> bool:
@@ -308,127 +306,7 @@ class LibraryScreen(StretchAppMixin, Screen):
         self.stretch_app.store.library.set_favourite(exercise_id, favourite)
         self.load_exercises(exercise_id)
 
-    # ------------------------------------------------------------------ own exercises and routines
-
-    def _reload_after(self, highlight: str | None = None) -> None:
-        """After a write: load the fresh list (through the one exclusive loader)."""
-        self.load_exercises(highlight)
-
-    def action_new_exercise(self) -> None:
-        self.app.push_screen(ExerciseForm(), self._form_closed)
-
-    def action_edit_exercise(self) -> None:
-        exercise = self.selected_exercise()
-        if exercise is None:
-            return
-        if exercise.origin is not Origin.USER:
-            self.notify("Built-in exercises are read-only. Press n to add your own.", severity="warning")
-            return
-        self.app.push_screen(ExerciseForm(exercise), self._form_closed)
-
-    def _form_closed(self, exercise: Exercise | None) -> None:
-        if exercise is not None:
-            self.save_exercise(exercise)
-
-    @store_work(group="library-write")
-    def save_exercise(self, exercise: Exercise) -> None:
-        try:
-            saved = self.stretch_app.store.library.save_exercise(exercise)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"Saved “{saved.name}”.")
-        self._reload_after(saved.id)
-
-    def action_delete_exercise(self) -> None:
-        exercise = self.selected_exercise()
-        if exercise is None:
-            return
-        if exercise.origin is not Origin.USER:
-            self.notify("Built-in exercises cannot be deleted.", severity="warning")
-            return
-        self.ask_to_delete(exercise)
-
-    @store_work(group="library-load")
-    def ask_to_delete(self, exercise: Exercise) -> None:
-        """Say which routines use the exercise before anything else (it cannot go while they do);
-        only an exercise no routine uses gets the question."""
-        using = [
-            r.name
-            for r in self.stretch_app.store.library.routines()
-            if any(i.exercise_id == exercise.id for i in r.items)
-        ]
-        if using:
-            quoted = [f"“{name}”" for name in using]
-            names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-            which = ("your routine", "that routine") if len(using) == 1 else ("your routines", "those routines")
-            notice = NoticeScreen(
-                f"“{exercise.name}” is used in {which[0]} {names}. Take it out of {which[1]} "
-                "first (Routines, e to edit), then delete it."
-            )
-            self.app.call_from_thread(self.app.push_screen, notice)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.delete_exercise(exercise.id)
-
-        self.app.call_from_thread(
-            self.app.push_screen,
-            ConfirmScreen(f"Delete your exercise “{exercise.name}”? No routine uses it.", yes="Delete", no="Keep it"),
-            answered,
-        )
-
-    @store_work(group="library-write")
-    def delete_exercise(self, exercise_id: str) -> None:
-        try:
-            self.stretch_app.store.library.delete_exercise(exercise_id)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self._reload_after()
-
     def action_start_exercise(self) -> None:
         exercise = self.selected_exercise()
         if exercise is not None:
             self.stretch_app.start_exercise(exercise)
-
-    def action_add_to_routine(self) -> None:
-        exercise = self.selected_exercise()
-        if exercise is not None:
-            self.pick_routine_for(exercise)
-
-    @store_work(group="library-load")
-    def pick_routine_for(self, exercise: Exercise) -> None:
-        own = [r for r in self.stretch_app.store.library.routines() if r.editable]
-        choices = [("", "+ A new routine"), *((r.id, f"{r.name}  ({plural(len(r.items), 'exercise')})") for r in own)]
-
-        def picked(routine_id: str | None) -> None:
-            if routine_id is not None:
-                self.add_to_routine(exercise, routine_id)
-
-        self.app.call_from_thread(
-            self.app.push_screen, PickScreen(f"Add “{exercise.name}” to which routine?", choices), picked
-        )
-
-    @store_work(group="library-write")
-    def add_to_routine(self, exercise: Exercise, routine_id: str) -> None:
-
-        store = self.stretch_app.store
-        try:
-            if routine_id:
-                routine = store.library.routine(routine_id)
-                assert routine is not None
-                saved = store.library.save_routine(replace(routine, items=(*routine.items, RoutineItem(exercise.id))))
-            else:
-                saved = store.library.save_routine(
-                    Routine(
-                        id="", name=f"My {exercise.name} routine", items=(RoutineItem(exercise.id),), origin=Origin.USER
-                    )
-                )
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(
-            self.notify, f"Added “{exercise.name}” to “{saved.name}” ({plural(len(saved.items), 'exercise')})."
-        )

@@ -22,7 +22,7 @@ from stretchtui.ui.screens.dialogs import ConfirmScreen
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import PendingHighlight, post_if_current, store_work
 
 
 class RoutinesScreen(StretchAppMixin, Screen):
@@ -47,8 +47,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
         super().__init__()
         self.routines: list[Routine] = []
         self.exercises: dict[str, Exercise] = {}
-        self._loaded_once = False
-        self._highlight: str | None = None  # the routine to highlight once the load in progress lands
+        self._pending = PendingHighlight()  # the routine to highlight once the load in progress lands
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -63,14 +62,13 @@ class RoutinesScreen(StretchAppMixin, Screen):
     def on_screen_resume(self) -> None:
         """Shown again: routines made or changed elsewhere meanwhile (the Library's "add to a new
         routine", another window) are listed. Not before the first load, which it would cancel."""
-        if self._loaded_once:
+        if self._pending.loaded_once:
             self.reload()
 
     def reload(self, highlight: str | None = None) -> None:
         """Load the routines again, then highlight `highlight` (kept even if a later load, such as
         the one on showing the screen again, replaces this one)."""
-        if highlight is not None:
-            self._highlight = highlight
+        self._pending.keep(highlight)
         self._load()
 
     @store_work(exclusive=True, group="routines-load")
@@ -80,8 +78,7 @@ class RoutinesScreen(StretchAppMixin, Screen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self._loaded_once = True
-        highlight, self._highlight = self._highlight, None
+        highlight = self._pending.landed()
         if (message.routines, message.exercises, highlight) == (self.routines, self.exercises, None):
             return  # nothing changed: the list stays as it is, scrolled where it was
         self.routines, self.exercises = message.routines, message.exercises

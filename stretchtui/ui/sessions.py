@@ -1,0 +1,296 @@
+"""Every way into a session, and the one session that runs (mixed into StretchApp).
+
+Today, the routine picker, Library, Routines, the palette, `stretchtui start` and a resume all start
+a session through `open_session`, which asks the safety gate first (core.session_gate) and
+lets one session run at a time; a session left running behind a main screen is shown in the top
+bar (`session_badge`) and brought back with `0`. The app's start-up, store and theme stay in
+ui/app.py; this is the app's half of a session (the session itself is ui/screens/session.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.reactive import var
+
+from stretchtui.core.cues import title as cue_title
+from stretchtui.core.days import day_label
+from stretchtui.ui.main_screens import screen_class
+from stretchtui.ui.widgets.navbar import SessionBadge
+from stretchtui.ui.workers import store_work
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from textual.app import App
+    from textual.screen import Screen
+
+    from stretchtui.core.clock import Clock
+    from stretchtui.core.model import Exercise, Routine
+    from stretchtui.core.ports import StorePort
+    from stretchtui.core.session_gate import GateReason
+    from stretchtui.core.sessions import SessionInfo
+    from stretchtui.core.vocabulary import Condition
+    from stretchtui.ui.screens.session import SessionScreen  # imported when the first session starts
+    from stretchtui.ui.screens.session_dialogs import ResumeScreen
+
+    _AppBase = App[int]  # to the type checker the mixin is the app's half; at run time a plain class
+else:
+    _AppBase = object
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """A session on its way in, held while the safety gate's dialog is open (StretchApp.open_session)."""
+
+    routine: Routine
+    exercises: dict[str, Exercise]
+    stored_routine: bool
+    resume: SessionInfo | None
+    conditions: frozenset[Condition]
+    hurt_recently: frozenset[str]
+    reasons: tuple[GateReason, ...]
+
+
+class SessionsMixin(_AppBase):
+    """Mixed into StretchApp: starting, resuming and returning to a session, one at a time."""
+
+    session_badge: var[SessionBadge | None] = var(None)
+    """The running session, for the top bar of the screens in front of it (None: no session). A
+    `var`: a change repaints only the top bars that watch it, never the whole screen."""
+
+    # What the mixin uses of StretchApp, which defines them.
+    clock: Clock
+    initial_routine: str | None
+    _session: tuple[str, Screen] | None  # (mode, screen) of the running session
+    if TYPE_CHECKING:
+
+        @property
+        def store(self) -> StorePort: ...
+
+        def current_day(self) -> date: ...
+
+        def write_terminal(self, sequence: str) -> None: ...
+
+    @store_work(group="sessions")
+    def check_interrupted(self) -> None:
+        """At launch: offer to resume a session a crash or a dropped connection interrupted;
+        otherwise go straight to the routine given on the command line."""
+        info = self.store.sessions.interrupted_session()
+        if info is not None and not info.resume_state:
+            # Left by an older version before its first step: nothing to resume, so closed like any
+            # interrupted session rather than left "in progress" for ever.
+            self.store.sessions.close_interrupted_as_partial()
+            when = day_label(info.day, self.current_day())
+            self.call_from_thread(
+                self.notify, f"Closed {info.routine_name} from {when}, interrupted before its first step, as partial."
+            )
+            info = self.store.sessions.interrupted_session()
+        if info is not None and info.resume_state:
+            saved = len(self.store.sessions.session_steps(info.id))
+            resume_screen = cast("type[ResumeScreen]", screen_class("session_dialogs", "ResumeScreen"))
+            self.call_from_thread(
+                self.push_screen,
+                resume_screen(info, saved, self.store.library.exercise_index()),
+                lambda choice: self._resume_chosen(info, choice),
+            )
+        elif self.initial_routine:
+            self.call_from_thread(self.start_routine, self.initial_routine)
+
+    def _resume_chosen(self, info: SessionInfo, choice: str | None) -> None:
+        if choice == "resume":
+            self.resume_session(info)
+        elif choice == "close":
+            self._close_interrupted()
+        elif self.initial_routine:
+            self.start_routine(self.initial_routine)
+
+    @store_work(group="sessions")
+    def _close_interrupted(self) -> None:
+        self.store.sessions.close_interrupted_as_partial()
+        self.call_from_thread(self.notify, "Closed the interrupted session as partial.")
+
+    @store_work(group="sessions")
+    def resume_session(self, info: SessionInfo) -> None:
+        """Rebuild the plan exactly as it was (the resume state carries the routine), then resume."""
+        from stretchtui.core.serialize import routine_from_plain
+
+        state = info.resume_state or {}
+        try:
+            routine = routine_from_plain(state["routine"])
+        except (KeyError, TypeError, ValueError):
+            self.store.sessions.close_interrupted_as_partial()
+            self.call_from_thread(
+                self.notify, "That session could not be resumed; it was saved as partial.", severity="warning"
+            )
+            return
+        self.call_from_thread(
+            self.open_session,
+            routine,
+            self.store.library.exercise_index(),
+            resume=info,
+            stored_routine=info.routine_id is not None,
+        )
+
+    @store_work(group="sessions")
+    def start_routine(self, routine_id: str) -> None:
+        routine = self.store.library.routine(routine_id)
+        if routine is None:
+            self.call_from_thread(self.notify, f"No routine with id {routine_id!r}.", severity="error")
+            return
+        self.call_from_thread(self.open_session, routine, self.store.library.exercise_index())
+
+    def start_suggested(self, routine: Routine, exercises: dict[str, Exercise]) -> None:
+        """Today's suggestion: a routine with no row of its own (history keeps its name)."""
+        self.open_session(routine, exercises, stored_routine=False)
+
+    def start_exercise(self, exercise: Exercise) -> None:
+        """A one-exercise session from the library."""
+        from stretchtui.core.model import Routine, RoutineItem
+
+        routine = Routine(id="", name=exercise.name, items=(RoutineItem(exercise.id),))
+        self.open_session(routine, {exercise.id: exercise}, stored_routine=False)
+
+    @store_work(group="session-gate")
+    def open_session(
+        self,
+        routine: Routine,
+        exercises: dict[str, Exercise],
+        *,
+        stored_routine: bool = True,
+        resume: SessionInfo | None = None,
+    ) -> None:
+        """The one way into a session (Today, the picker, Library, Routines, the palette, `stretchtui
+        start`, a resume): first the safety gate (core.session_gate). With an open red flag, a
+        reason to ask the questions again, or moves that do not suit a listed condition, the person
+        sees why and must choose explicitly; the choice is stored with the session."""
+        from stretchtui.core.session_gate import session_gate
+
+        if self._session is not None:  # one session at a time: back to the one that runs
+            self.call_from_thread(self._one_session_at_a_time)
+            return
+        store = self.store
+        check, hurt_recently = store.safety.safety_check(), store.safety.recently_hurt()
+        exercises = {
+            **store.library.exercise_index(),
+            **exercises,
+        }  # the whole library: "this hurts" may offer any move
+        gate = _Gate(
+            routine,
+            exercises,
+            stored_routine,
+            resume,
+            check.conditions,
+            hurt_recently,
+            session_gate(check, [item.exercise_id for item in routine.items], exercises),
+        )
+        if gate.reasons:
+            from stretchtui.ui.screens.safety_gate import SafetyGateScreen
+
+            screen = SafetyGateScreen(routine, exercises, gate.reasons, allow_leave_out=resume is None)
+            self.call_from_thread(self.push_screen, screen, partial(self._gate_chosen, gate))
+        else:
+            self.call_from_thread(self._push_session, gate, None)
+
+    def _gate_chosen(self, gate: _Gate, choice: object) -> None:
+        from dataclasses import replace
+
+        from stretchtui.core.session_gate import confirmation_record
+        from stretchtui.ui.screens.safety_gate import GateChoice
+
+        if choice is None or choice is GateChoice.CANCEL:
+            return
+        if choice is GateChoice.ANSWER_AGAIN:
+            self.ask_safety_questions()
+            return
+        reasons = gate.reasons
+        if choice is GateChoice.LEAVE_OUT:
+            left_out = {i for r in reasons for i in r.exercise_ids}
+            routine = gate.routine
+            gate = replace(
+                gate,
+                routine=replace(routine, items=tuple(i for i in routine.items if i.exercise_id not in left_out)),
+                stored_routine=False,
+            )  # no longer the stored routine as written
+            reasons = tuple(r for r in reasons if not r.exercise_ids)
+        confirmed = confirmation_record(reasons, str(choice), self.clock.now()) if reasons else None
+        self._push_session(gate, confirmed)
+
+    def _push_session(self, gate: _Gate, confirmed: dict[str, object] | None) -> None:
+        if self._session is not None:
+            self._one_session_at_a_time()
+            return
+        session_screen = cast("type[SessionScreen]", screen_class("session", "SessionScreen"))
+        screen = session_screen(
+            gate.routine,
+            gate.exercises,
+            stored_routine=gate.stored_routine,
+            resume=gate.resume,
+            safety_confirmed=confirmed,
+            conditions=gate.conditions,
+            hurt_recently=gate.hurt_recently,
+        )
+        self._session = (self.current_mode, screen)
+        self.push_screen(screen, self._session_closed)
+
+    def _one_session_at_a_time(self) -> None:
+        self.action_return_to_session()
+        self.notify(
+            "This session is still running: finish it, or end it with q, before starting another.", severity="warning"
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`0` works (and `?` lists it) only while a session runs behind the screen in front."""
+        if action == "return_to_session":
+            return self._session is not None and self._session[0] != self.current_mode
+        return super().check_action(action, parameters)
+
+    def action_return_to_session(self) -> None:
+        """Back to the running session, left with 1-5 (the top bar of every main screen says so)."""
+        if self._session is not None:
+            self.switch_mode(self._session[0])
+
+    def bring_forward(self, screen: Screen, then: Callable[[], object]) -> None:
+        """Show `screen` (the running session) in front, with nothing over it, then run `then`: a
+        session that ends while the person looks at another screen, or at `?`, asks its last
+        question and shows its summary in front, and closes itself rather than what is on top."""
+        self.action_return_to_session()
+        if screen in self.screen_stack and self.screen is not screen:
+            screen.pop_until_active()  # pops in a moment; `then` runs after
+            self.call_later(then)
+        else:
+            then()
+
+    def show_session_badge(self, badge: SessionBadge | None) -> None:
+        """The running session's state for the top bar (SessionScreen calls this as it changes)."""
+        if (badge is None) != (self.session_badge is None):
+            self.call_later(self.refresh_bindings)  # `0` comes or goes
+        self.session_badge = badge
+
+    @store_work(group="safety")
+    def ask_safety_questions(self) -> None:
+        """The safety questions, from anywhere; saved answers reload the screen underneath. A "yes"
+        given before is kept ticked; every other question is asked afresh."""
+        from stretchtui.ui.screens.safety import SafetyScreen
+
+        previous = {key: True for key, yes in self.store.safety.safety_profile().answers.items() if yes}
+        self.call_from_thread(self.push_screen, SafetyScreen(previous), self._safety_answered)
+
+    def _safety_answered(self, answers: dict[str, bool] | None) -> None:
+        if answers is not None:
+            self._save_safety(answers)
+
+    @store_work(group="settings")
+    def _save_safety(self, answers: dict[str, bool]) -> None:
+        self.store.safety.save_safety(answers=answers, complete=False)  # the dialog's answers, as given
+        reload = getattr(self.screen, "reload", None)
+        if callable(reload):
+            self.call_from_thread(reload)
+
+    def _session_closed(self, info: SessionInfo | None) -> None:
+        self._session = None
+        self.session_badge = None
+        self.initial_routine = None
+        self.write_terminal(cue_title("stretchtui"))

@@ -1,0 +1,63 @@
+"""History's Trends tab: pain and hours sat a day as sparklines, the days with a session, and the
+relief each exercise brought. HistoryScreen loads the numbers; this pane only shows them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.widgets import Sparkline, Static
+
+TREND_DAYS = 30
+
+
+class TrendsPane(VerticalScroll):
+    """The last TREND_DAYS days' trends, oldest first."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="history-pain-title")
+        yield Sparkline([], id="history-pain")
+        yield Static("", id="history-sitting-title")
+        yield Sparkline([], id="history-sitting")
+        yield Static("", id="history-session-days")
+        yield Static("", id="history-relief")
+
+    def show(
+        self,
+        today: date,
+        pain: dict[date, int],
+        sitting: dict[date, float],
+        session_days: frozenset[date],
+        relief: list[tuple[str, float, int]],
+    ) -> None:
+        days = [today - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
+        pains = [float(pain.get(d, 0)) for d in days]
+        sits = [float(sitting.get(d, 0)) for d in days]
+        noted = [pain[d] for d in days if d in pain]
+        self.query_one("#history-pain-title", Static).update(
+            Content.from_markup(
+                f"[b $accent]Pain[/], last {TREND_DAYS} days (worst each day)"
+                + (f": {noted[0]} → {noted[-1]}, average {sum(noted) / len(noted):.1f}" if noted else ": no notes yet")
+            )
+        )
+        self.query_one("#history-pain", Sparkline).data = pains
+        sat = [sitting[d] for d in days if d in sitting]
+        self.query_one("#history-sitting-title", Static).update(
+            Content.from_markup(
+                "[b $accent]Sitting[/], hours a day"
+                + (f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet")
+            )
+        )
+        self.query_one("#history-sitting", Sparkline).data = sits
+        self.query_one("#history-session-days", Static).update(
+            Content("Session days: " + "".join("•" if d in session_days else "·" for d in days))
+        )
+        lines = ["", "[b $accent]Relief per exercise[/]  pain after minus before, sessions that included it"]
+        if relief:
+            lines += [f"{escape(name):<28} {change:+.1f}  (n={n})" for name, change, n in relief[:12]]
+        else:
+            lines.append("[$text-muted]Shown once an exercise has 3 sessions with pain noted before and after.[/]")
+        self.query_one("#history-relief", Static).update(Content.from_markup("\n".join(lines)))
