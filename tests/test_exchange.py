@@ -21,7 +21,9 @@ from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.days import today
 from stretchtui.core.entries import MarkRefused
-from stretchtui.core.exchange import FORMAT_VERSION, ImportFileError, parse_export, to_plain
+from stretchtui.core.exchange.bundle import FORMAT_VERSION
+from stretchtui.core.exchange.reading import ImportFileError, parse_export
+from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
 from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store

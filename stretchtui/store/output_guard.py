@@ -203,7 +203,7 @@ def check_output_folder(text: str | os.PathLike[str], db_path: Path, *, force: b
 
 def export_file_names() -> frozenset[str]:
     """The files a CSV export holds: its tables and the marker."""
-    from stretchtui.core.exchange import CSV_TABLES
+    from stretchtui.core.exchange.writing import CSV_TABLES
 
     return frozenset({EXPORT_MARKER, *(f"{name}.csv" for name in CSV_TABLES)})
 
