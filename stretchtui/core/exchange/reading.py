@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from stretchtui.core import validation
-from stretchtui.core.errors import FieldError, UserError, shown
+from stretchtui.core.errors import FieldError, UserError, shown, shown_key
 from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION, Bundle, OwnRoutine
 from stretchtui.core.exchange.rules import (
     _checkin,
@@ -135,11 +135,6 @@ def _check_version(version: Any) -> None:
         )
 
 
-def _key_text(key: str) -> str:
-    """A top-level key as a message names it: as it is, unless long or odd (then quoted and cut)."""
-    return key if key.isprintable() and len(key) <= 40 else shown(key)
-
-
 def _items(key: str, value: Any) -> ArrayItems:
     if not isinstance(value, ArrayItems):
         raise FieldError(key, f"must be a list, not {type(value).__name__}")
@@ -176,7 +171,7 @@ class _Reading:
 
     def entry(self, key: str, value: Any) -> Iterator[tuple[str, Any]]:
         if key in self.keys:
-            raise ImportFileError(f"{_key_text(key)}: is given twice")
+            raise ImportFileError(f"{shown_key(key)}: is given twice")
         self.keys.add(key)
         if key == "format":
             if value != FORMAT_NAME:
@@ -223,7 +218,7 @@ class _Reading:
                 self.removed_uuids[record["uuid"]] = f"removed[{i}]"
                 yield key, record
         else:
-            raise ImportFileError(f"{_key_text(key)}: is not a known section")
+            raise ImportFileError(f"{shown_key(key)}: is not a known section")
 
     def _favourites(self, items: Iterable[Any]) -> list[str]:
         favourites = []

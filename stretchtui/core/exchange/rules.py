@@ -23,7 +23,7 @@ import msgspec.inspect as mi
 from stretchtui.core import instants, records, validation
 from stretchtui.core.checkins import MAX_PAINS, Checkin, PainEntry
 from stretchtui.core.entries import DayMark, Tombstone
-from stretchtui.core.errors import FieldError, shown
+from stretchtui.core.errors import FieldError, shown, shown_key
 from stretchtui.core.exchange.bundle import OwnExercise, OwnRoutine
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.sessions import MAX_STEPS, LoggedStep, SessionRecord
@@ -183,7 +183,7 @@ def _fields(data: Any, where: str, rules: Rules) -> dict[str, Any]:
         raise FieldError(where, f"must be an object, not {type(data).__name__}")
     unknown = sorted(set(data) - set(rules.fields) - rules.own)
     if unknown:
-        raise FieldError(f"{where}.{unknown[0]}", "is not a known field")
+        raise FieldError(f"{where}.{shown_key(unknown[0])}", "is not a known field")
     result = {}
     for key, rule in rules.fields.items():
         if key not in data and key not in rules.defaults:
@@ -313,7 +313,7 @@ def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], s
     rules = _rules(DayMark)
     unknown = sorted(set(raw) - set(rules.fields) - rules.own)
     if unknown:
-        raise FieldError(f"{where}.{unknown[0]}", "is not a known field")
+        raise FieldError(f"{where}.{shown_key(unknown[0])}", "is not a known field")
     for key in ("day", "at", "zone"):
         if key not in raw:
             raise FieldError(f"{where}.{key}", "is missing")
