@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # a full disk or an I/O error: one line, not a traceback
-        from stretchtui.store.maintenance import describe_storage_failure
+        from stretchtui.store.storage_errors import describe_storage_failure
 
         message = describe_storage_failure(error)
         if message is None:

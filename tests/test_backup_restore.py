@@ -23,7 +23,7 @@ from stretchtui.core.retention import (
     backups_to_keep,
     parse_backup_name,
 )
-from stretchtui.store import Store, StoreError, maintenance
+from stretchtui.store import Store, StoreError, backup_files, integrity, maintenance
 from stretchtui.store.db import APPLICATION_ID
 from stretchtui.store.migrations import LATEST_VERSION
 from stretchtui.ui.screens.today import TodayScreen
@@ -268,7 +268,7 @@ def test_the_daily_backup_skips_a_damaged_database(db_path: Path, clock: FrozenC
     fill(store, 30)
     store.close()
     flip_page_type(db_path)
-    with pytest.raises(maintenance.DatabaseDamaged):
+    with pytest.raises(integrity.DatabaseDamaged):
         maintenance.daily_backup(db_path, clock, 4)
     assert dailies(db_path) == []
 
@@ -538,8 +538,8 @@ def test_kept_backups_count_as_backups(db_path: Path, backup_file: Path, clock: 
     maintenance.restore(db_path, backup_file, clock)
     clock.advance(1)
     maintenance.restore(db_path, backup_file, clock)
-    names = [name for name, _ in maintenance.list_backups(db_path)]
+    names = [name for name, _ in backup_files.list_backups(db_path)]
     assert [n.kind for n in names] == ["pre-restore", "pre-restore"]
     assert names[0].made_at > names[1].made_at and all(isinstance(n, BackupName) for n in names)
-    assert maintenance.latest_good_backup(db_path)[0] == names[0]
+    assert integrity.latest_good_backup(db_path)[0] == names[0]
     assert rows(db_path, "PRAGMA quick_check") == [("ok",)]

@@ -137,7 +137,7 @@ def test_remove_and_undo_on_a_read_only_database_say_how_to_fix_it(store, clock,
 def test_a_removal_that_came_in_a_file_cannot_be_undone_and_says_so(tmp_path, store, clock, capsys):
     import json as jsonlib
 
-    from stretchtui.core.exchange import to_plain
+    from stretchtui.core.exchange.writing import to_plain
     from stretchtui.store import Store
 
     checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
@@ -158,7 +158,8 @@ def test_a_removal_of_the_wrong_kind_is_refused_whole(store, clock):
 
     import pytest
 
-    from stretchtui.core.exchange import ImportFileError, to_plain
+    from stretchtui.core.exchange.reading import ImportFileError
+    from stretchtui.core.exchange.writing import to_plain
 
     checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 10)])
     data = jsonlib.loads(

@@ -227,7 +227,7 @@ def test_an_older_export_does_not_bring_a_removed_entry_back_and_removals_travel
     undo) and remembers the UUID, so a second, older file cannot bring it back there either."""
     import json
 
-    from stretchtui.core.exchange import to_plain
+    from stretchtui.core.exchange.writing import to_plain
     from stretchtui.store import Store
 
     session = a_session(store, clock)
@@ -265,7 +265,8 @@ def test_an_older_export_does_not_bring_a_removed_entry_back_and_removals_travel
 def test_a_file_that_removes_and_holds_one_uuid_is_refused(store, clock):
     import json
 
-    from stretchtui.core.exchange import ImportFileError, to_plain
+    from stretchtui.core.exchange.reading import ImportFileError
+    from stretchtui.core.exchange.writing import to_plain
 
     checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 3)])
     data = json.loads(json.dumps(to_plain(store.exchange.export_bundle(), exported_at=clock.now(), app_version="t")))

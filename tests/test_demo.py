@@ -16,7 +16,7 @@ from stretchtui.cli import main
 from stretchtui.commands.demo_story import demo_export
 from stretchtui.core.days import logical_day
 from stretchtui.core.errors import FieldError
-from stretchtui.core.exchange import parse_export
+from stretchtui.core.exchange.reading import parse_export
 from stretchtui.core.library import load_library
 from stretchtui.core.phases import PhaseKind, build_phases
 

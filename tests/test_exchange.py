@@ -21,7 +21,9 @@ from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.days import today
 from stretchtui.core.entries import MarkRefused
-from stretchtui.core.exchange import FORMAT_VERSION, ImportFileError, parse_export, to_plain
+from stretchtui.core.exchange.bundle import FORMAT_VERSION
+from stretchtui.core.exchange.reading import ImportFileError, parse_export
+from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
 from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store
@@ -354,6 +356,10 @@ BAD_RECORDS = [
     ("sessions.0.routine_name", "x" * 5000, "sessions[0].routine_name: is 5000 characters long; the limit is 200"),
     ("sessions.0.status", "DEL", "sessions[0].status: is missing"),
     ("sessions.0.colour", "red", "sessions[0].colour: is not a known field"),
+    ("sessions.0.two\nlines", 1, "sessions[0].'two\\nlines': is not a known field"),
+    ("sessions.0.steps.0.\n", 1, "sessions[0].steps[0].'\\n': is not a known field"),
+    ("day_marks.0.\n", None, "day_marks[0].'\\n': is not a known field"),
+    ("exercises.0.tab\there", 1, "exercises[0].'tab\\there': is not a known field"),
     ("sessions.0.steps", {"a": 1}, "sessions[0].steps: must be a list"),
     ("checkins.0.pains.0.region", "knee", "checkins[0].pains[0].region: 'knee' is not one of"),
     ("checkins.0.sitting_hours", 7.25, "checkins[0].sitting_hours: must be in half hours"),
@@ -364,6 +370,7 @@ BAD_RECORDS = [
     ("routines.0.items.1.exercise", "moonwalk", "routines[0].items[1].exercise: 'moonwalk' is not a known exercise"),
     ("settings.goal_minutes", 7, "settings.goal_minutes: 7 is not one of"),
     ("settings.secret", 1, "settings.secret: is not a known setting"),
+    ("settings.new\nline", 1, "settings.'new\\nline': is not a known setting"),
     ("day_marks.0.kind", "holiday", "day_marks[0].kind: 'holiday' is not one of"),
     ("format_version", 3, "written by a newer stretchtui (format version 3"),
     ("format_version", "1", "format_version: must be a whole number"),

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from stretchtui.core import json_stream
 from stretchtui.core.clock import FrozenClock
-from stretchtui.core.exchange import ImportFileError, file_entries, read_export, to_plain
+from stretchtui.core.exchange.reading import ImportFileError, file_entries, read_export
+from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.export_stream import write_json
 from stretchtui.store import Store
 

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from stretchtui.core import records
-from stretchtui.core.exchange import OwnExercise, OwnRoutine, own_exercise_to_plain, own_routine_to_plain
+from stretchtui.core.exchange.bundle import OwnExercise, OwnRoutine
+from stretchtui.core.exchange.writing import own_exercise_to_plain, own_routine_to_plain
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Exercise, Origin, RoutineItem
 from stretchtui.store.rows import exercise_from_row, exercise_values
@@ -120,7 +121,7 @@ def test_the_easier_version_goes_from_the_form_rules_to_the_store_and_through_a_
     bundle = store.exchange.export_bundle()
     other = Store.open(tmp_path / "other.db", clock)
     try:
-        from stretchtui.core.exchange import to_plain
+        from stretchtui.core.exchange.writing import to_plain
 
         plain = to_plain(bundle, exported_at=clock.now(), app_version="test")
         assert plain["exercises"][0]["easier"] == "Turn only halfway."

@@ -27,7 +27,7 @@ from conftest import FROZEN_AT
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
-from stretchtui.core.exchange import to_plain
+from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
 from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store, staging
@@ -330,7 +330,7 @@ def test_other_writers_are_not_held_up_while_a_file_is_read(
 def test_a_file_refused_late_leaves_nothing_and_no_staging(
     tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stretchtui.core.exchange import ImportFileError
+    from stretchtui.core.exchange.reading import ImportFileError
 
     store = Store.open(tmp_path / "s.db", clock)
     data = demo_data(clock, store)

@@ -20,8 +20,8 @@ from storage_helpers import flip_page_type, tree, user_rows
 from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
-from stretchtui.core.retention import DAILY, backup_name, backups_to_keep, parse_backup_name
-from stretchtui.store import Store, StoreError, maintenance
+from stretchtui.core.retention import DAILY, backup_name, backups_to_keep, owner_parts, parse_backup_name
+from stretchtui.store import Store, StoreError, backup_files, integrity, maintenance, storage_errors
 from stretchtui.store.lock import DatabaseLock, DiskFull, lock_path
 
 UTC = UTC
@@ -211,7 +211,7 @@ def test_backup_names_carry_the_whole_file_name() -> None:
         ("x.sqlite.db", "x.sqlite-daily-20261121T083000Z.db"),
         ("x", "x-daily-20261121T083000Z"),
     ]:
-        stem, suffix = maintenance.owner_parts(database)
+        stem, suffix = owner_parts(database)
         name = backup_name(stem, DAILY, made, suffix=suffix)
         assert name.file_name == file_name
         assert parse_backup_name(file_name) == name and name.owner == database
@@ -238,12 +238,12 @@ def test_two_databases_with_one_stem_never_share_backups(twins: tuple[Path, Path
     for day in range(40):  # x.db is used every day for 40 days; x.sqlite's backups are older
         clock.instant = start + timedelta(days=day, hours=1)
         maintenance.daily_backup(first, clock, 4)
-    mine = maintenance.list_backups(first, clock.now())
-    theirs = maintenance.list_backups(second, clock.now())
+    mine = backup_files.list_backups(first, clock.now())
+    theirs = backup_files.list_backups(second, clock.now())
     assert {path.suffix for _, path in mine} == {".db"} and 7 <= len(mine) <= 7 + 4
     assert {path.suffix for _, path in theirs} == {".sqlite"} and [n.kind for n, _ in theirs] == ["manual", "daily"]
     assert all(notes(path)[0] == "sqlite0" for _, path in theirs), "pruning x.db left x.sqlite's backups alone"
-    assert maintenance.latest_good_backup(second, clock.now())[1] == theirs[0][1]
+    assert integrity.latest_good_backup(second, clock.now())[1] == theirs[0][1]
 
 
 def test_the_restore_advice_names_this_databases_backup(twins: tuple[Path, Path], clock: FrozenClock) -> None:
@@ -252,7 +252,7 @@ def test_the_restore_advice_names_this_databases_backup(twins: tuple[Path, Path]
     clock.advance(3600)
     newer = maintenance.manual_backup(first, clock)  # x.db's is newer, and sound
     flip_page_type(second)
-    with pytest.raises(maintenance.DatabaseDamaged) as caught:
+    with pytest.raises(integrity.DatabaseDamaged) as caught:
         Store.open(second, clock)
     assert caught.value.backup is not None
     advised = caught.value.backup[1]
@@ -268,7 +268,7 @@ def test_a_symlink_shares_the_real_files_backups(db_path: Path, clock: FrozenClo
     link.symlink_to(db_path)
     made = maintenance.manual_backup(link, clock)
     assert made.parent == db_path.parent / "backups" and made.name.startswith("stretchtui-manual-")
-    assert maintenance.list_backups(db_path) == maintenance.list_backups(link)
+    assert backup_files.list_backups(db_path) == backup_files.list_backups(link)
     assert not (other / "backups").exists()
 
 
@@ -310,13 +310,13 @@ def test_the_daily_backup_recovers_from_a_clock_that_ran_a_year_ahead(
     clock.instant = real  # the clock is set right
     made = store.backup_daily()
     assert made is not None and made.exists(), "today's backup is kept, not pruned at once"
-    assert maintenance.latest_good_backup(db_path, clock.now())[1] == made
-    listed = maintenance.list_backups(db_path, clock.now())
+    assert integrity.latest_good_backup(db_path, clock.now())[1] == made
+    listed = backup_files.list_backups(db_path, clock.now())
     assert listed[0][1] == made, "the future-dated ones come after it"
     for day in range(1, 8):
         clock.instant = real + timedelta(days=day)
         store.backup_daily()
-    names = [name for name, _ in maintenance.list_backups(db_path, clock.now())]
+    names = [name for name, _ in backup_files.list_backups(db_path, clock.now())]
     assert len(names) == 7 and all(name.made_at <= clock.now() for name in names), "not kept forever"
 
 
@@ -329,11 +329,11 @@ def test_a_future_dated_backup_is_never_the_latest_good_one(db_path: Path, clock
     shutil.copy(good, ahead)  # made by a clock that said 2099
     os.chmod(ahead, 0o600)
     flip_page_type(db_path)
-    with pytest.raises(maintenance.DatabaseDamaged) as caught:
+    with pytest.raises(integrity.DatabaseDamaged) as caught:
         Store.open(db_path, clock)  # the check at open compares with the real time
     assert caught.value.backup[1] == good and "20990101" not in str(caught.value)
     good.unlink()
-    with pytest.raises(maintenance.DatabaseDamaged) as caught:
+    with pytest.raises(integrity.DatabaseDamaged) as caught:
         Store.open(db_path, clock)
     assert caught.value.backup is None and "no good backup" in str(caught.value)
     assert "later than now" in str(caught.value) and str(ahead) in str(caught.value)
@@ -368,11 +368,9 @@ def filled(db_path: Path, clock: FrozenClock) -> Path:
 
 OPEN_FAILURES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "connect": lambda mp: mp.setattr(
-        maintenance, "read_only_connection", lambda *a, **k: (_ for _ in ()).throw(sqlite_full())
+        integrity, "read_only_connection", lambda *a, **k: (_ for _ in ()).throw(sqlite_full())
     ),
-    "quick_check": lambda mp: mp.setattr(
-        maintenance, "check_result", lambda conn, pragma="": "database or disk is full"
-    ),
+    "quick_check": lambda mp: mp.setattr(integrity, "check_result", lambda conn, pragma="": "database or disk is full"),
 }
 
 
@@ -435,10 +433,10 @@ def test_a_full_disk_at_the_daily_check_is_not_damage(
     filled: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock.advance(86400)
-    monkeypatch.setattr(maintenance, "check_result", lambda conn, pragma="": "database or disk is full")
+    monkeypatch.setattr(integrity, "check_result", lambda conn, pragma="": "database or disk is full")
     with pytest.raises(DiskFull) as caught:
         maintenance.daily_backup(filled, clock, 4)
-    assert not isinstance(caught.value, maintenance.DatabaseDamaged)
+    assert not isinstance(caught.value, integrity.DatabaseDamaged)
 
 
 def test_a_full_disk_during_restore_changes_nothing(
@@ -463,13 +461,13 @@ def test_a_real_sqlite_full_at_write_is_a_full_disk(db_path: Path, store: Store)
     original = caught.value.__context__ or caught.value
     assert isinstance(original, sqlite3.OperationalError) and original.sqlite_errorcode & 0xFF == 13
     assert store.describe_failure(caught.value) == "the disk is full: nothing was saved; free some space and try again"
-    assert maintenance.is_disk_full(caught.value)
+    assert storage_errors.is_disk_full(caught.value)
     assert user_rows(db_path) == before
 
 
 def test_sqlite_full_counts_by_its_code_and_a_disk_full_error_says_where() -> None:
-    assert maintenance.describe_storage_failure(sqlite_full("some other wording")).startswith("the disk is full")
+    assert storage_errors.describe_storage_failure(sqlite_full("some other wording")).startswith("the disk is full")
     error = DiskFull(Path("/data"))
-    assert maintenance.describe_storage_failure(error) == str(error)
+    assert storage_errors.describe_storage_failure(error) == str(error)
     assert str(error) == "no space left on /data; nothing was lost. Free some space and try again"
-    assert isinstance(error, StoreError) and not isinstance(error, maintenance.DatabaseDamaged)
+    assert isinstance(error, StoreError) and not isinstance(error, integrity.DatabaseDamaged)

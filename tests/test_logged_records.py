@@ -13,7 +13,8 @@ import pytest
 from stretchtui.core import records
 from stretchtui.core.checkins import Checkin, PainEntry
 from stretchtui.core.entries import DayMark, Tombstone
-from stretchtui.core.exchange import CSV_TABLES, ImportFileError, parse_export, to_plain
+from stretchtui.core.exchange.reading import ImportFileError, parse_export
+from stretchtui.core.exchange.writing import CSV_TABLES, to_plain
 from stretchtui.core.sessions import LoggedStep, SessionRecord
 from stretchtui.store import staging
 

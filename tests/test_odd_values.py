@@ -29,7 +29,7 @@ from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.days import logical_day
 from stretchtui.core.errors import FieldError
-from stretchtui.core.exchange import ImportFileError, parse_export
+from stretchtui.core.exchange.reading import ImportFileError, parse_export
 from stretchtui.core.report_render import render_html, render_markdown
 from stretchtui.core.report_sections import report_sections
 from stretchtui.core.sessions import SessionStatus

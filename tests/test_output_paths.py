@@ -25,8 +25,8 @@ from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.store import Store
-from stretchtui.store.files import temp_name, write_private
 from stretchtui.store.output_guard import EXPORT_MARKER, remove_stale_temporaries
+from stretchtui.store.private_files import temp_name, write_private
 
 NOTES = [f"note {i}" for i in range(3)]
 
@@ -356,7 +356,7 @@ def test_stale_temporaries_are_removed_at_the_next_start_and_nothing_else(db: Pa
 def test_a_killed_export_leaves_nothing_the_next_start_keeps(db: Path, work: Path, clock: FrozenClock) -> None:
     """A real process killed mid-export (its temporary file written, never renamed) in the data folder."""
     code = (
-        "import os, sys\nfrom pathlib import Path\nfrom stretchtui.store.files import write_private\n"
+        "import os, sys\nfrom pathlib import Path\nfrom stretchtui.store.private_files import write_private\n"
         "def write(handle):\n    handle.write('half'); handle.flush(); os._exit(9)\n"
         "write_private(Path(sys.argv[1]), write)\n"
     )

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
-from stretchtui.core.exchange import ImportFileError, loads, to_plain
+from stretchtui.core.exchange.reading import ImportFileError, loads
+from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.model import Area, Dose, Exercise, Kind, Origin, Position, Routine, RoutineItem
 from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.store import Store, models

@@ -20,7 +20,7 @@ from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.retention import parse_backup_name
-from stretchtui.store import Store, maintenance, resolve_db_path
+from stretchtui.store import Store, integrity, maintenance, resolve_db_path, storage_errors
 from stretchtui.store.lock import DatabaseLock
 from stretchtui.store.migrations import LATEST_VERSION
 
@@ -74,7 +74,7 @@ def test_a_flipped_byte_is_found_before_anything_is_written(db_path: Path, clock
     with_history(db_path, clock)
     flip_page_type(db_path, table)
     before = tree(db_path.parent)
-    with pytest.raises(maintenance.DatabaseDamaged) as caught:
+    with pytest.raises(integrity.DatabaseDamaged) as caught:
         Store.open(db_path, clock)
     assert "is damaged (quick_check: " in str(caught.value)
     assert tree(db_path.parent) == before  # byte for byte; no -wal or -shm appeared
@@ -396,7 +396,7 @@ def test_every_file_is_private_even_with_a_permissive_umask(
     ],
 )
 def test_storage_failures_in_one_line(error: BaseException, expected: str | None) -> None:
-    assert maintenance.describe_storage_failure(error) == expected
+    assert storage_errors.describe_storage_failure(error) == expected
 
 
 def test_the_real_error_behind_a_failed_rollback_is_found() -> None:
@@ -407,7 +407,7 @@ def test_the_real_error_behind_a_failed_rollback_is_found() -> None:
         except sqlite3.OperationalError:
             raise sqlite3.OperationalError("cannot rollback - no transaction is active")  # noqa: B904 - the context is the point
     except sqlite3.OperationalError as outer:
-        assert maintenance.describe_storage_failure(outer).startswith("the disk is full")
+        assert storage_errors.describe_storage_failure(outer).startswith("the disk is full")
 
 
 @pytest.mark.parametrize("command", ["status", "stats"])

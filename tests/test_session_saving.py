@@ -111,7 +111,7 @@ def test_only_waiting_errors_are_retried() -> None:
 
     import peewee
 
-    from stretchtui.store.maintenance import worth_retrying
+    from stretchtui.store.storage_errors import worth_retrying
 
     def wrapped(message: str) -> Exception:
         try:

@@ -34,7 +34,7 @@ def test_new_database_is_private(db_path: Path, clock: FrozenClock) -> None:
 @pytest.mark.parametrize("binary", [False, True])
 def test_private_files_are_whole_or_untouched(tmp_path: Path, binary: bool) -> None:
     """Exports, reports and copies of the database: 0600, through a temporary file and a rename."""
-    from stretchtui.store.files import write_private
+    from stretchtui.store.private_files import write_private
 
     target = tmp_path / "out.txt"
     content = b"caf\xc3\xa9\n" if binary else "café\n"

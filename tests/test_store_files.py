@@ -29,7 +29,7 @@ import pytest
 
 from stretchtui.cli import main
 from stretchtui.store import Store
-from stretchtui.store.files import DIR_MODE, FILE_MODE
+from stretchtui.store.private_files import DIR_MODE, FILE_MODE
 
 
 def mode(path: Path) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from stretchtui.core.days import logical_day
-from stretchtui.core.exchange import Bundle
+from stretchtui.core.exchange.bundle import Bundle
 from stretchtui.core.model import Exercise, Routine, RoutineItem
 from stretchtui.core.phases import Phase, PhaseKind, build_phases
 

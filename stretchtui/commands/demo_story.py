@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 from stretchtui.commands.demo_records import DayPlan, DayWriter
 from stretchtui.core.days import DEFAULT_DAY_START_HOUR, logical_day
 from stretchtui.core.errors import FieldError
-from stretchtui.core.exchange import Bundle, OwnRoutine, to_plain
+from stretchtui.core.exchange.bundle import Bundle, OwnRoutine
+from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.instants import FIRST_DAY, check_instant
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.model import Exercise, Routine, RoutineItem

@@ -51,8 +51,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     history. Records with a value that cannot be read are left out and named, one line each on
     standard error; the rest is written and the exit status is 1."""
     from stretchtui.core.days import today
-    from stretchtui.core.exchange import count_listing
-    from stretchtui.store.exchange import LeftOut
+    from stretchtui.core.exchange.bundle import count_listing
+    from stretchtui.store.exporting import LeftOut
     from stretchtui.store.output_guard import write_output_file
 
     database = resolve_db_path(args.db)
@@ -122,7 +122,7 @@ def _write_json(store, handle: IO[str], left_out) -> Counter:
 def _write_csv(store, folder: Path, database: Path, force: bool, left_out) -> Counter:
     """One file per table, each written from its section's records; all of them read in one
     snapshot, so the tables agree with each other."""
-    from stretchtui.core.exchange import CSV_SOURCES
+    from stretchtui.core.exchange.writing import CSV_SOURCES
     from stretchtui.core.export_stream import write_csv_table
     from stretchtui.store.output_guard import write_output_folder
 
@@ -152,7 +152,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Check the file as it is read and merge it (Store.import_entries). Into a new database, the
     file is first checked against the built-in library alone, so a bad file (or a dry run) leaves
     no database behind; standard input is then kept in an unnamed temporary file to be read twice."""
-    from stretchtui.core.exchange import ImportFileError, file_entries
+    from stretchtui.core.exchange.reading import ImportFileError, file_entries
 
     name = "standard input" if args.file == "-" else args.file
     try:
@@ -162,7 +162,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     source = _spooled(source)
                 counts = _check_against_library(file_entries(source, limit=MAX_IMPORT_BYTES), args.clock)
                 if args.dry_run:
-                    from stretchtui.core.exchange import describe_counts
+                    from stretchtui.core.exchange.bundle import describe_counts
 
                     for line in describe_counts(counts, Counter(), [], dry_run=True):
                         print(line)
@@ -227,7 +227,8 @@ def _spooled(source: IO[bytes]) -> IO[bytes]:
 def _check_against_library(entries, clock) -> Counter:
     """The file checked as if it went into a new store (the built-in library, no sessions yet):
     what it would add."""
-    from stretchtui.core.exchange import read_export, tally
+    from stretchtui.core.exchange.bundle import tally
+    from stretchtui.core.exchange.reading import read_export
     from stretchtui.core.library import load_library
 
     counts: Counter = Counter()

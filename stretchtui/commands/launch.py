@@ -41,7 +41,7 @@ def launch_app(args: argparse.Namespace, **options) -> int:
     try:
         return run_app(open_store=partial(open_store, args), clock=clock, theme=peek_setting(path, "theme"), **options)
     except StoreError as error:
-        from stretchtui.store.maintenance import DatabaseDamaged
+        from stretchtui.store.integrity import DatabaseDamaged
 
         if not isinstance(error, DatabaseDamaged):
             raise
@@ -51,7 +51,7 @@ def launch_app(args: argparse.Namespace, **options) -> int:
 def open_app_store(args: argparse.Namespace) -> Store:
     """Open the store for the app. A damaged database is refused before anything writes to it; on a
     terminal the user is asked whether to restore the latest good backup, and the app starts on it."""
-    from stretchtui.store.maintenance import DatabaseDamaged
+    from stretchtui.store.integrity import DatabaseDamaged
 
     try:
         return open_store(args)
@@ -62,7 +62,8 @@ def open_app_store(args: argparse.Namespace) -> Store:
 def _offer_restore(damage, args: argparse.Namespace):  # (DatabaseDamaged, ...) -> Store
     """On a terminal, with a backup: ask, restore it and open the result; otherwise raise."""
     from stretchtui.store import StoreError
-    from stretchtui.store.maintenance import restore, restore_command
+    from stretchtui.store.backup_files import restore_command
+    from stretchtui.store.maintenance import restore
 
     path = resolve_db_path(args.db)
     if damage.backup is None or not on_terminal():

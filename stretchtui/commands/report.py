@@ -53,7 +53,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if target is None:
         sys.stdout.write(_for_stdout(RENDERERS[args.format], report, args.format))
         return 0
-    text = RENDERERS[args.format](report)  # a file is UTF-8 (store.files.write_private), so Unicode
+    text = RENDERERS[args.format](report)  # a file is UTF-8 (store.private_files.write_private), so Unicode
 
     def write(handle: IO[str]) -> None:
         handle.write(text)

@@ -9,6 +9,13 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def shown_key(key: object) -> str:
+    """A key of a file (a section's, a field's or a setting's name) as a message names it: as it is,
+    unless it is long or holds a character that does not print (a newline), then as `shown` quotes
+    it, so the message stays one short line."""
+    return key if isinstance(key, str) and key.isprintable() and len(key) <= 40 else shown(key)
+
+
 class UserError(Exception):
     """Bad input from the user: shown as one line, nothing is changed. CLI exit status 2."""
 

@@ -1,7 +1,7 @@
 """Writing an export as its records are read: the JSON file and the CSV tables, a record at a time.
 
-The records come in file order (core.exchange.SECTIONS), as the store reads them or a Bundle
-holds them, and each is turned into plain data by core.exchange.RECORD_TO_PLAIN, the one rule
+The records come in file order (core.exchange.bundle.SECTIONS), as the store reads them or a Bundle
+holds them, and each is turned into plain data by core.exchange.writing.RECORD_TO_PLAIN, the one rule
 `to_plain` also uses. The JSON text is the same as `json.dump(to_plain(...), indent=1,
 ensure_ascii=False)` would write, without the whole export ever being in memory.
 """
@@ -15,16 +15,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, Any
 
-from stretchtui.core.exchange import (
-    CSV_SOURCES,
-    CSV_TABLES,
-    LIST_SECTIONS,
-    RECORD_TO_PLAIN,
-    SECTIONS,
-    csv_rows,
-    header_to_plain,
-    tally,
-)
+from stretchtui.core.exchange.bundle import LIST_SECTIONS, SECTIONS, tally
+from stretchtui.core.exchange.writing import CSV_SOURCES, CSV_TABLES, RECORD_TO_PLAIN, csv_rows, header_to_plain
 
 
 def _dumps(value: Any, depth: int) -> str:
@@ -36,7 +28,7 @@ def write_json(
     records: Iterable[tuple[str, Any]], handle: IO[str], *, exported_at: datetime, app_version: str
 ) -> Counter[str]:
     """Write the export file to `handle` record by record; returns the counts it wrote
-    (core.exchange.tally). `records` must come in file order; a missing section is written empty."""
+    (core.exchange.bundle.tally). `records` must come in file order; a missing section is written empty."""
     counts: Counter[str] = Counter()
     handle.write("{")
     first = True

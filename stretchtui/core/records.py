@@ -224,7 +224,7 @@ def _logged_schema(schema: dict[str, Any], cls: type) -> None:
 def file_schema() -> dict[str, Any]:
     """The JSON schema of an export file (msgspec's, from the records: with the file's names,
     tables of condition = reason, the keys an export adds, and the sections of the file)."""
-    from stretchtui.core.exchange import FORMAT_NAME, FORMAT_VERSION
+    from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION
 
     logged = _logged_records()
     _, components = msgspec.json.schema_components([Exercise, Routine, *logged.values()], ref_template="#/$defs/{name}")

@@ -23,8 +23,8 @@ MAX_SESSION_NAME = 200  # a session keeps the routine name it had; one-exercise 
 
 # Field types of the logged records (sessions, steps, check-ins, day marks), as strings: evaluated
 # with the annotations when core.records first inspects a record (see core.model._field). `check`
-# names the import rules core.exchange applies itself, across fields: the uuid (unique in a file)
-# and the instant, zone and day of an event (checked against each other).
+# names the import rules core.exchange.rules applies itself, across fields: the uuid (unique in a
+# file) and the instant, zone and day of an event (checked against each other).
 Uuid: TypeAlias = 'Annotated[str, _rule(extra_json_schema={"format": "uuid"}, extra={"check": "uuid"})]'
 Instant: TypeAlias = 'Annotated[datetime, _rule(extra={"check": "when"})]'
 Zone: TypeAlias = 'Annotated[str, _rule(max_length=64, extra={"check": "when"})]'

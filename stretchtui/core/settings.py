@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stretchtui.core.days import DEFAULT_DAY_START_HOUR
-from stretchtui.core.errors import FieldError, shown
+from stretchtui.core.errors import FieldError, shown, shown_key
 
 Rule = Callable[[Any, str], Any]
 """Checks a free-form value (`where` names it in the error) and returns what is kept."""
@@ -166,7 +166,7 @@ def imported_settings(raw: Any) -> dict[str, Any]:
         raise FieldError("settings", f"must be an object, not {type(raw).__name__}")
     result = {}
     for key, value in raw.items():
-        where = f"settings.{key}" if isinstance(key, str) and len(key) <= 40 else "settings"
+        where = f"settings.{shown_key(key)}"
         if key not in EXPORTED:
             raise FieldError(where, "is not a known setting")
         result[key] = BY_KEY[key].check(value, where)

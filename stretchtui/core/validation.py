@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import msgspec.inspect as mi
 
 from stretchtui.core import plain_text, records
-from stretchtui.core.errors import FieldError, shown
+from stretchtui.core.errors import FieldError, shown, shown_key
 from stretchtui.core.model import (  # noqa: F401  (the limits, as the forms and rules name them)
     MAX_HOLD,
     MAX_LIST,
@@ -182,7 +182,7 @@ def unknown(data: Mapping[str, Any], known: set[str], field: str = "") -> None:
     extra = sorted(set(data) - known)
     if extra:
         prefix = f"{field}." if field else ""
-        raise FieldError(prefix + extra[0], "is not a known field")
+        raise FieldError(prefix + shown_key(extra[0]), "is not a known field")
 
 
 # ---------------------------------------------------------------------- records (core.model)

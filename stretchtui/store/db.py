@@ -11,18 +11,15 @@ from peewee import SqliteDatabase
 from stretchtui.store.files import (  # noqa: F401  (re-exported: the store's modules import them from here)
     APPLICATION_ID,
     BUSY_TIMEOUT_SECONDS,
-    DIR_MODE,
-    FILE_MODE,
     SQLITE_MAGIC,
     FileInfo,
     StoreError,
-    create_private_file,
     inspect_file,
-    make_private_dirs,
     read_identity,
     read_only_connection,
     tighten,
 )
+from stretchtui.store.private_files import DIR_MODE, FILE_MODE, create_private_file, make_private_dirs
 
 
 def ensure_private_file(path: Path, *, private_dir: bool) -> None:

@@ -19,26 +19,18 @@ from pathlib import Path
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.vocabulary import plural
+from stretchtui.store.backup_files import backup_dir, describe_backup, list_backups, restore_command
 from stretchtui.store.db import (
     APPLICATION_ID,
-    DIR_MODE,
-    FILE_MODE,
     SQLITE_MAGIC,
     StoreError,
     read_identity,
 )
 from stretchtui.store.files import kept_descriptor
+from stretchtui.store.integrity import latest_good_backup, no_backup_advice, run_check
 from stretchtui.store.location import default_data_dir
 from stretchtui.store.lock import DatabaseLock, lock_path
-from stretchtui.store.maintenance import (
-    backup_dir,
-    describe_backup,
-    latest_good_backup,
-    list_backups,
-    no_backup_advice,
-    restore_command,
-    run_check,
-)
+from stretchtui.store.private_files import DIR_MODE, FILE_MODE
 
 BACKUP_WARN_DAYS = 8  # the daily backup runs at each day's first launch: older means the app is not used
 NETWORK_FILESYSTEMS = frozenset(
@@ -260,7 +252,7 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
         checks.append(_private_mode("backup directory", backups, DIR_MODE, fix))
     files = [Path(f"{db_path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")] + [lock_path(db_path)]
     if backups_usable:
-        from stretchtui.store.maintenance import list_backups
+        from stretchtui.store.backup_files import list_backups
 
         files += sorted(path for _name, path in list_backups(db_path))  # this database's only
     files = [path for path in files if path.is_file() and not path.is_symlink()]

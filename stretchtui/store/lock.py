@@ -29,7 +29,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from stretchtui.store.files import BUSY_TIMEOUT_SECONDS, FILE_MODE, StoreError
+from stretchtui.store.files import BUSY_TIMEOUT_SECONDS, StoreError
+from stretchtui.store.private_files import FILE_MODE
 
 
 class DiskFull(StoreError):

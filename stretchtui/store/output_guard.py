@@ -13,9 +13,9 @@ One guard for every output path (`export` JSON and CSV, `report --output`, `back
   files an export writes. Nothing else in a folder is ever deleted;
 - every refusal is a UserError (one line, exit status 2) raised before anything is written.
 
-Temporary files are named by `files.temp_name` (`<name>.<pid>.<hex>.tmp`; older code and SQLite add
-`<name>.<pid>.tmp` and `-wal`, `-shm`, `-journal` beside them). `remove_stale_temporaries` removes
-those, and only those, in the database's folder and its backups/ whose process is gone.
+Temporary files are named by `private_files.temp_name` (`<name>.<pid>.<hex>.tmp`; older code and
+SQLite add `<name>.<pid>.tmp` and `-wal`, `-shm`, `-journal` beside them). `remove_stale_temporaries`
+removes those, and only those, in the database's folder and its backups/ whose process is gone.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from stretchtui.core.errors import UserError, shown
-from stretchtui.store.files import DIR_MODE, NAME_MAX, make_private_dir, temp_name, write_private
+from stretchtui.store.backup_files import BACKUP_DIR_NAME
+from stretchtui.store.private_files import DIR_MODE, NAME_MAX, make_private_dir, temp_name, write_private
 
-BACKUP_DIR_NAME = "backups"  # = maintenance.BACKUP_DIR_NAME (not imported: that module is heavy)
 SIBLING_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
 EXPORT_MARKER = ".stretchtui-export"
 MARKER_LINE = "stretchtui CSV export"
@@ -203,7 +203,7 @@ def check_output_folder(text: str | os.PathLike[str], db_path: Path, *, force: b
 
 def export_file_names() -> frozenset[str]:
     """The files a CSV export holds: its tables and the marker."""
-    from stretchtui.core.exchange import CSV_TABLES
+    from stretchtui.core.exchange.writing import CSV_TABLES
 
     return frozenset({EXPORT_MARKER, *(f"{name}.csv" for name in CSV_TABLES)})
 

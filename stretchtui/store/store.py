@@ -30,10 +30,11 @@ from stretchtui.store.db import (
 from stretchtui.store.exchange import ExchangeRepository
 from stretchtui.store.files import Identity, connection_identity, keep_open, let_go, read_identity
 from stretchtui.store.history import HistoryRepository
+from stretchtui.store.integrity import check_before_open
 from stretchtui.store.library import LibraryRepository
 from stretchtui.store.location import default_data_dir
 from stretchtui.store.lock import DatabaseLock
-from stretchtui.store.maintenance import check_before_open, daily_backup
+from stretchtui.store.maintenance import daily_backup
 from stretchtui.store.migrations import LATEST_VERSION, pending
 from stretchtui.store.output_guard import remove_stale_temporaries
 from stretchtui.store.report_queries import ReportRepository
@@ -187,7 +188,7 @@ class Store:
         if not pending(current):
             return
         if current > 0:
-            from stretchtui.store.maintenance import new_backup_path
+            from stretchtui.store.backup_files import new_backup_path
 
             self.backup_to(new_backup_path(self.path, f"pre-v{LATEST_VERSION}", self.clock.now()))
         with self.db.atomic():
@@ -211,14 +212,14 @@ class Store:
 
     def describe_failure(self, error: BaseException) -> str:
         """One line for a failed store call, for the UI (which cannot know SQLite's errors)."""
-        from stretchtui.store.maintenance import describe_storage_failure
+        from stretchtui.store.storage_errors import describe_storage_failure
 
         return describe_storage_failure(error) or f"Something went wrong and nothing was changed: {error}"
 
     def worth_retrying(self, error: BaseException) -> bool:
         """A failed write that only has to wait: another process held the database past the busy
         timeout, or the disk is full until space is freed. Nothing of it was kept."""
-        from stretchtui.store.maintenance import worth_retrying
+        from stretchtui.store.storage_errors import worth_retrying
 
         return worth_retrying(error)
 

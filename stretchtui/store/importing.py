@@ -1,0 +1,248 @@
+"""Merging an export file into the store, all or nothing.
+
+`import_entries` checks a file as it is read (core.exchange.reading.read_export), puts each record
+into a staging area that takes no lock on the database (store/staging.py), and only then moves it
+all in, in one short IMMEDIATE transaction: all or nothing, and other writers (the app's session
+steps, `log`, `rest`) wait a fraction of a second, not the whole import. Every reference in the
+file goes through one id mapping, built by UUID (`_place_own`). Apart from the export
+(store/exporting.py), which only reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from peewee import SqliteDatabase
+
+from stretchtui.core.clock import Clock
+from stretchtui.store import models as m
+from stretchtui.store.corrections import CorrectionRepository
+from stretchtui.store.exporting import CHUNK
+from stretchtui.store.library import LibraryRepository
+
+if TYPE_CHECKING:
+    from stretchtui.core.exchange.bundle import ImportResult, OwnExercise, OwnRoutine
+    from stretchtui.store.staging import Staging
+# core.exchange (the file rules) is imported where it is used (see store/exchange.py).
+
+
+class _DryRun(Exception):
+    """Raised inside the import transaction to roll it back after counting."""
+
+
+class _StoredSessions:
+    """The sessions of the store, as a container a file's check-ins are checked against."""
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str) and m.Session.select().where(m.Session.uuid == item).exists()
+
+
+class Importer:
+    """One import into one store."""
+
+    def __init__(
+        self, db: SqliteDatabase, clock: Clock, library: LibraryRepository, corrections: CorrectionRepository
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.library = library
+        self.corrections = corrections
+
+    def import_entries(self, entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
+        """Check a file's entries (core.exchange.reading.file_entries or entries_of) record by record
+        into the staging area, then merge it all in one short transaction; with `dry_run`, count
+        what would be added and roll back. Raises ImportFileError, having written nothing."""
+        from stretchtui.core.exchange.bundle import ImportResult
+        from stretchtui.core.exchange.reading import read_export
+        from stretchtui.store.staging import Staging
+
+        known_exercises = {row[0] for row in m.Exercise.select(m.Exercise.id).tuples()}
+        staging = Staging(self.db).open()
+        try:
+            kept: dict[str, Any] = {"settings": {}, "favourites": [], "exercises": [], "routines": [], "removed": []}
+            for kind, record in read_export(
+                entries, now=self.clock.now(), known_exercise_ids=known_exercises, known_session_uuids=_StoredSessions()
+            ):
+                if kind == "sessions":
+                    if record["status"] == "in_progress":  # resumable only where it ran
+                        record = {**record, "status": "partial"}
+                    staging.add_session(record)
+                elif kind == "checkins":
+                    staging.add_checkin(record)
+                elif kind == "day_marks":
+                    staging.add_day_mark(record)
+                elif kind == "removed":
+                    kept["removed"].append(record)  # a few per removal made by hand: kept in memory
+                elif kind in ("exercises", "routines"):
+                    kept[kind].append(record)
+                elif kind in kept:
+                    kept[kind] = record
+            staging.flush()
+            result = ImportResult(dry_run=dry_run)
+            try:
+                with self.db.atomic():  # IMMEDIATE: the only time the database is locked
+                    self._merge(staging, kept, result)
+                    if dry_run:
+                        raise _DryRun
+            except _DryRun:
+                pass
+            return result
+        finally:
+            staging.close()
+
+    def _merge(self, staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
+        exercise_ids = self._import_exercises(kept["exercises"], result)
+        staging.add_id_map("exercise", exercise_ids)
+        self._import_favourites(kept["favourites"], result)
+        routine_ids = self._import_routines(kept["routines"], exercise_ids, result)
+        staging.add_id_map("routine", routine_ids)
+        sessions, steps, steps_here, removed = staging.merge_sessions()
+        _count(result, "sessions", sessions, staging.count("stage_session"), removed)
+        result.added["steps"] += steps
+        result.already_there["steps"] += steps_here
+        checkins, removed = staging.merge_checkins()
+        _count(result, "checkins", checkins, staging.count("stage_checkin"), removed)
+        marks, removed = staging.merge_day_marks()
+        _count(result, "day_marks", marks, staging.count("stage_day_mark"), removed)
+        self._import_removals(kept["removed"], result)
+        self._import_settings(kept["settings"], result)
+
+    def _import_removals(self, removals: list[dict[str, Any]], result: ImportResult) -> None:
+        """The file's tombstones: an entry removed where the file was written is removed here too
+        (kept for undo like any removal), and its UUID is kept so no later import brings it back."""
+        from stretchtui.core.entries import EntryKind
+        from stretchtui.core.errors import UserError
+        from stretchtui.core.exchange.reading import ImportFileError
+        from stretchtui.store.corrections import MODELS
+
+        known = self.corrections.removed_uuids()
+        for record in removals:
+            kind, uuid = EntryKind(record["kind"]), record["uuid"]
+            if uuid in known:
+                result.already_there["removed"] += 1
+                continue
+            for other, other_model in MODELS.items():
+                if other is not kind and other_model.select().where(other_model.uuid == uuid).exists():
+                    raise ImportFileError(
+                        f"removed: {uuid} is a {other.value} here, not a {kind.value}; nothing was imported"
+                    )
+            model = MODELS[kind]
+            if model.select().where(model.uuid == uuid).exists():
+                try:
+                    self.corrections.remove_entry(self.corrections.entry_by_uuid(kind, uuid))
+                except UserError:  # a session running here right now: left alone
+                    continue
+            else:
+                m.Removed.create(
+                    kind=kind.value,
+                    uuid=uuid,
+                    day=record["removed_at"].date(),
+                    summary="",
+                    removed_at=record["removed_at"],
+                    record=None,
+                )
+            result.added["removed"] += 1
+
+    def _import_exercises(self, exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
+        """Insert the new own exercises; returns file id -> store id for every own exercise of the file."""
+        from stretchtui.store.rows import exercise_values
+
+        def insert(index: int, new_id: str) -> None:
+            own = exercises[index]
+            m.Exercise.insert(
+                id=new_id,
+                uuid=own.exercise.uuid,
+                origin="user",
+                favourite=own.exercise.favourite,
+                created_at=own.created_at,
+                updated_at=own.updated_at,
+                **exercise_values(own.exercise),
+            ).execute()
+
+        return self._place_own(
+            m.Exercise, [(own.exercise.id, own.exercise.uuid) for own in exercises], insert, "exercises", result
+        )
+
+    def _import_routines(
+        self, routines: list[OwnRoutine], exercise_ids: Mapping[str, str], result: ImportResult
+    ) -> dict[str, str]:
+        """Insert the new own routines, their items' exercises mapped; returns file id -> store id."""
+        from stretchtui.store.rows import routine_values
+
+        def insert(index: int, new_id: str) -> None:
+            own = routines[index]
+            routine = own.routine
+            m.Routine.insert(
+                id=new_id,
+                uuid=routine.uuid,
+                origin="user",
+                created_at=own.created_at,
+                updated_at=own.updated_at,
+                **routine_values(routine),
+            ).execute()
+            self.library.write_items(
+                new_id,
+                [
+                    replace(item, exercise_id=exercise_ids.get(item.exercise_id, item.exercise_id))
+                    for item in routine.items
+                ],
+            )
+
+        return self._place_own(
+            m.Routine, [(own.routine.id, own.routine.uuid) for own in routines], insert, "routines", result
+        )
+
+    def _place_own(
+        self,
+        model: type[m.BaseModel],
+        records: list[tuple[str, str]],
+        insert: Callable[[int, str], None],
+        kind: str,
+        result: ImportResult,
+    ) -> dict[str, str]:
+        """The one mapping of a file's own exercise (or routine) ids to this store's, by UUID: one
+        already here maps to the id it has here, whatever that is; a new one is inserted under its
+        own id if that is free, or else under a free one (`my-bridge-2`). Returns file id -> store
+        id for every record (every reference in the file goes through it), counts, notes renames."""
+        here: dict[str, str] = {}
+        uuids = [uuid for _, uuid in records]
+        for start in range(0, len(uuids), CHUNK):
+            here.update(model.select(model.uuid, model.id).where(model.uuid.in_(uuids[start : start + CHUNK])).tuples())
+        ids: dict[str, str] = {}
+        for index, (file_id, uuid) in enumerate(records):
+            if uuid in here:
+                ids[file_id] = here[uuid]
+                result.already_there[kind] += 1
+                continue
+            ids[file_id] = new_id = self.library.free_id(model, file_id)  # sees the ones inserted just before
+            insert(index, new_id)
+            if new_id != file_id:
+                result.renamed.append((file_id, new_id))
+            result.added[kind] += 1
+        return ids
+
+    def _import_favourites(self, favourites: list[str], result: ImportResult) -> None:
+        if favourites:
+            result.added["favourites"] += (
+                m.Exercise.update(favourite=True)
+                .where(m.Exercise.id.in_(favourites) & (m.Exercise.origin == "seed") & (m.Exercise.favourite == False))  # noqa: E712
+                .execute()
+            )
+
+    def _import_settings(self, settings: dict[str, Any], result: ImportResult) -> None:
+        present = {row[0] for row in m.Setting.select(m.Setting.key).tuples()}
+        now = self.clock.now()
+        for key, value in settings.items():
+            if key in present:
+                result.already_there["settings"] += 1
+                continue
+            m.Setting.insert(key=key, value=value, updated_at=now).execute()
+            result.added["settings"] += 1
+
+
+def _count(result: ImportResult, kind: str, added: int, staged: int, removed: int) -> None:
+    result.added[kind] += added
+    result.already_there[kind] += staged - added - removed
+    result.removed_here[kind] += removed
