@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,15 @@ def seed_uuid(kind: str, ident: str) -> str:
     return str(uuidlib.uuid5(SEED_NAMESPACE, f"{kind}:{ident}"))
 
 
+@dataclass(eq=False)
 class LibraryRepository:
     """Exercises, routines and tips."""
 
-    def __init__(self, db: SqliteDatabase, clock: Clock, settings: SettingsRepository, seed_dir: Path) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.seed_dir = seed_dir
-        self._tips: tuple[core.Tip, ...] | None = None
+    db: SqliteDatabase
+    clock: Clock
+    settings: SettingsRepository
+    seed_dir: Path
+    _tips: tuple[core.Tip, ...] | None = field(default=None, init=False)
 
     # ------------------------------------------------------------------ library
 
