@@ -21,7 +21,7 @@ from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, PainSide
 from stretchtui.core.days import time_label
 from stretchtui.core.errors import FieldError
 from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form  # Esc asks before discarding; typing never replaces
+from stretchtui.ui.screens.form import Form, form_footer  # Esc asks before discarding; typing never replaces
 from stretchtui.ui.widgets.pain_row import PainRow
 
 if TYPE_CHECKING:
@@ -123,10 +123,7 @@ class CheckinScreen(Form, Dialog[CheckinDraft | None]):
                 id="no-position",
                 compact=True,
             )
-            yield Label("", id="checkin-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+            yield from form_footer("checkin-error")
 
     def on_mount(self) -> None:
         self.query_one(PainRow).focus()

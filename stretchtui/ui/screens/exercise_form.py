@@ -10,15 +10,15 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Exercise
 from stretchtui.core.vocabulary import Area, Equipment, Kind, Origin, Position, Sides, label
 from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_block, field_row
+from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_block, field_row, form_footer
 
 LABELS = validation.FIELD_LABELS
 
@@ -174,10 +174,7 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
                         placeholder="when it is too much today, e.g. seated, half the range",
                     ),
                 )
-            yield Label("", id="exercise-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+            yield from form_footer("exercise-error")
 
     def on_mount(self) -> None:
         self.form_changed()
