@@ -18,7 +18,7 @@ from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Dose, format_duration
 from stretchtui.core.phases import seconds_per_rep
-from stretchtui.ui.screens.dialogs import ConfirmScreen
+from stretchtui.ui.screens.dialogs import ask_then
 from stretchtui.ui.widgets.pain_row import PainRow
 
 # The widgets a person fills in, in the order they appear.
@@ -246,9 +246,4 @@ class Form(_FormBase):
         if not self.changed:
             self.dismiss(None)
             return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answered)
+        ask_then(self.app, self.DISCARD_QUESTION, lambda: self.dismiss(None), yes="Discard", no="Keep editing")

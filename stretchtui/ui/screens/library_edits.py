@@ -12,7 +12,7 @@ from stretchtui.core.errors import UserError
 from stretchtui.core.model import Exercise, Routine, RoutineItem
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.screens.dialogs import ConfirmScreen, NoticeScreen, PickScreen
+from stretchtui.ui.screens.dialogs import NoticeScreen, PickScreen, ask_then
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.workers import store_work
 
@@ -91,15 +91,13 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
             )
             self.app.call_from_thread(self.app.push_screen, notice)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.delete_exercise(exercise.id)
-
         self.app.call_from_thread(
-            self.app.push_screen,
-            ConfirmScreen(f"Delete your exercise “{exercise.name}”? No routine uses it.", yes="Delete", no="Keep it"),
-            answered,
+            ask_then,
+            self.app,
+            f"Delete your exercise “{exercise.name}”? No routine uses it.",
+            lambda: self.delete_exercise(exercise.id),
+            yes="Delete",
+            no="Keep it",
         )
 
     @store_work(group="library-write")

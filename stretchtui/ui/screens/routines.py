@@ -18,7 +18,7 @@ from stretchtui.core.model import Exercise, Routine, format_duration
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.screens.builder import RoutineBuilder
-from stretchtui.ui.screens.dialogs import ConfirmScreen
+from stretchtui.ui.screens.dialogs import ask_then
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
@@ -132,18 +132,12 @@ class RoutinesScreen(StretchAppMixin, Screen):
         if routine.editable:
             self._open_builder(routine)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.duplicate_and_edit(routine.id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"“{routine.name}” is built in and stays as it is. Make your own copy to edit?",
-                yes="Make a copy",
-                no="Cancel",
-            ),
-            answered,
+        ask_then(
+            self.app,
+            f"“{routine.name}” is built in and stays as it is. Make your own copy to edit?",
+            lambda: self.duplicate_and_edit(routine.id),
+            yes="Make a copy",
+            no="Cancel",
         )
 
     def action_duplicate(self) -> None:
@@ -173,16 +167,12 @@ class RoutinesScreen(StretchAppMixin, Screen):
         if not routine.editable:
             self.notify("Built-in routines cannot be deleted.", severity="warning")
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.delete_routine(routine.id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete your routine “{routine.name}”? Past sessions stay in your history.", yes="Delete", no="Keep it"
-            ),
-            answered,
+        ask_then(
+            self.app,
+            f"Delete your routine “{routine.name}”? Past sessions stay in your history.",
+            lambda: self.delete_routine(routine.id),
+            yes="Delete",
+            no="Keep it",
         )
 
     @store_work(group="routines-write")
