@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from stretchtui.core.errors import UserError
 from stretchtui.core.model import Exercise, Routine, format_duration
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
@@ -146,13 +145,10 @@ class RoutinesScreen(StretchAppMixin, Screen):
 
     @store_work(group="routines-write")
     def duplicate_and_edit(self, routine_id: str) -> None:
-        try:
+        with self.refusal_said():
             copy = self.stretch_app.store.library.duplicate_routine(routine_id)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.reload(highlight=copy.id)
-        self.app.call_from_thread(self._open_builder, copy)
+            self.reload(highlight=copy.id)
+            self.app.call_from_thread(self._open_builder, copy)
 
     def _open_builder(self, routine: Routine | None) -> None:
         def closed(saved: Routine | None) -> None:
@@ -177,8 +173,6 @@ class RoutinesScreen(StretchAppMixin, Screen):
 
     @store_work(group="routines-write")
     def delete_routine(self, routine_id: str) -> None:
-        try:
+        with self.refusal_said():
             self.stretch_app.store.library.delete_routine(routine_id)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
         self.reload()
