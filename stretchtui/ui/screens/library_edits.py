@@ -30,11 +30,11 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
 
         def selected_exercise(self) -> Exercise | None: ...
 
-        def load_exercises(self, highlight: str | None = None) -> None: ...
+        def reload(self, highlight: str | None = None) -> None: ...
 
     def _reload_after(self, highlight: str | None = None) -> None:
         """After a write: load the fresh list (through the one exclusive loader)."""
-        self.load_exercises(highlight)
+        self.reload(highlight)
 
     def action_new_exercise(self) -> None:
         self.app.push_screen(ExerciseForm(), self._form_closed)

@@ -21,10 +21,10 @@ from stretchtui.ui.screens.dialogs import ask_then
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
-from stretchtui.ui.workers import PendingHighlight, post_if_current, store_work
+from stretchtui.ui.workers import ListReloads, PendingHighlight, post_if_current, store_work
 
 
-class RoutinesScreen(StretchAppMixin, Screen):
+class RoutinesScreen(ListReloads, StretchAppMixin, Screen):
     CSS_PATH = "routines.tcss"  # read when first shown (see stretchtui.tcss)
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # the list above the detail when narrow
     TITLE = "Routines"
@@ -57,18 +57,6 @@ class RoutinesScreen(StretchAppMixin, Screen):
 
     def on_mount(self) -> None:
         self.reload(highlight=self.stretch_app.show_routine)
-
-    def on_screen_resume(self) -> None:
-        """Shown again: routines made or changed elsewhere meanwhile (the Library's "add to a new
-        routine", another window) are listed. Not before the first load, which it would cancel."""
-        if self._pending.loaded_once:
-            self.reload()
-
-    def reload(self, highlight: str | None = None) -> None:
-        """Load the routines again, then highlight `highlight` (kept even if a later load, such as
-        the one on showing the screen again, replaces this one)."""
-        self._pending.keep(highlight)
-        self._load()
 
     @store_work(exclusive=True, group="routines-load")
     def _load(self) -> None:
