@@ -165,14 +165,9 @@ class CorrectionsMixin(_AppBase):
 
     @store_work(group="corrections")
     def _save_checkin_edit(self, draft: CheckinDraft) -> None:
-        from stretchtui.ui.screens.checkin import save_draft
+        from stretchtui.ui.screens.checkin import save_and_say
 
-        try:
-            save_draft(self.store, draft)
-        except UserError as refused:
-            self.call_from_thread(self.notify, str(refused), title="Not saved", severity="warning", markup=False)
-        else:
-            self.call_from_thread(self.notify, "Check-in changed.")
+        save_and_say(self, self.store, draft)
         self.call_from_thread(self.record_changed)
 
     def record_changed(self) -> None:
