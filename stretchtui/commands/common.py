@@ -50,6 +50,22 @@ def day_argument(text: str) -> date:
         raise argparse.ArgumentTypeError(error.message) from None
 
 
+def whole_number(low: int, high: int, what: str) -> Callable[[str], int]:
+    """argparse `type` for a whole number from `low` to `high`; `what` names it when the text is
+    not one ("'x' is not a port number")."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low}-{high}")
+        return value
+
+    return convert
+
+
 def json_flag(parser: Parser) -> None:
     """The `--json` flag of the commands that can print JSON."""
     parser.add_argument("--json", action="store_true", help="print JSON")

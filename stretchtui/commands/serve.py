@@ -13,7 +13,7 @@ import ipaddress
 import re
 import sys
 
-from stretchtui.commands.common import CliError, Parser, opened_store
+from stretchtui.commands.common import CliError, Parser, opened_store, whole_number
 from stretchtui.commands.registry import Command
 
 DEFAULT_HOST = "127.0.0.1"
@@ -30,21 +30,11 @@ def _serve_arguments(parser: Parser) -> None:
     )
     parser.add_argument(
         "--port",
-        type=_port,
+        type=whole_number(1, 65535, "a port number"),
         default=DEFAULT_PORT,
         metavar="PORT",
         help=f"port to listen on, 1-65535 (default {DEFAULT_PORT})",
     )
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is outside 1-65535")
-    return value
 
 
 def host_is_loopback(host: str) -> bool:

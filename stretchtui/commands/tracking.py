@@ -16,6 +16,7 @@ from stretchtui.commands.common import (
     opened_store,
     print_json,
     refuse_unknown_routine_before_creating,
+    whole_number,
 )
 from stretchtui.commands.registry import Command
 from stretchtui.core.errors import FieldError
@@ -46,16 +47,6 @@ def _region(text: str) -> Region:
         raise argparse.ArgumentTypeError(error.message) from None
 
 
-def _minutes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
-    if not 1 <= value <= 240:
-        raise argparse.ArgumentTypeError(f"{value} is outside 1-240")
-    return value
-
-
 # ---------------------------------------------------------------------- record
 
 
@@ -67,7 +58,10 @@ def _record_arguments(parser: Parser) -> None:
         help="when you started: local time without an offset (2026-11-21T07:30), or an instant with one; default now",
     )
     parser.add_argument(
-        "--minutes", type=_minutes, metavar="N", help="how long, 1-240 (default: the routine's duration)"
+        "--minutes",
+        type=whole_number(1, 240, "a whole number of minutes"),
+        metavar="N",
+        help="how long, 1-240 (default: the routine's duration)",
     )
 
 

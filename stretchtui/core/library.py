@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from stretchtui.core import validation as v
 from stretchtui.core.errors import FieldError, SeedError
@@ -68,84 +69,97 @@ def _entry_name(entry: dict[str, Any], index: int) -> str:
     return ident if isinstance(ident, str) and ident else f"#{index + 1}"
 
 
+class _HasId(Protocol):
+    """What a seed entry kept by id has (a source, an exercise, a routine)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+Parsed = TypeVar("Parsed")
+Keyed = TypeVar("Keyed", bound=_HasId)
+
+
+def _parsed(
+    seed_dir: Path, file: str, key: str, parse: Callable[[dict[str, Any]], Parsed]
+) -> Iterator[tuple[str, Parsed]]:
+    """Each entry of a seed file as `parse` makes it, with the name a SeedError gives it; a
+    FieldError of `parse` becomes a SeedError naming the file, the entry and the field."""
+    for i, entry in enumerate(_entries(_read(seed_dir, file), file, key)):
+        name = _entry_name(entry, i)
+        try:
+            parsed = parse(entry)
+        except FieldError as error:
+            raise SeedError(file, name, error.field, error.message) from None
+        yield name, parsed
+
+
+def _by_id(
+    seed_dir: Path, file: str, key: str, parse: Callable[[dict[str, Any]], Keyed], own: str = ""
+) -> dict[str, Keyed]:
+    """A seed file's entries by id, each id once; with `own` (what own ones of that kind are
+    called), no id may look like an own one's."""
+    found: dict[str, Keyed] = {}
+    for name, entry in _parsed(seed_dir, file, key, parse):
+        if entry.id in found:
+            raise SeedError(file, name, "id", "is used twice")
+        if own and entry.id.startswith(USER_ID_PREFIX):
+            raise SeedError(file, name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for {own})")
+        found[entry.id] = entry
+    return found
+
+
+def _source(entry: dict[str, Any]) -> Source:
+    v.unknown(entry, {"id", "title_head", "title_tail", "file", "published"})
+    sid = v.slug(entry.get("id"))
+    # Titles are stored in two parts so the copy checker, which flags any run of
+    # eight words shared with the articles, does not flag a citation.
+    title = (
+        v.text(entry.get("title_head"), "title_head")
+        + " "
+        + v.text(entry.get("title_tail"), "title_tail", required=False)
+    )
+    return Source(id=sid, title=title.strip())
+
+
+def _tip(entry: dict[str, Any], titles: dict[str, str]) -> Tip:
+    v.unknown(entry, {"id", "topic", "text", "sources"})
+    topic = v.text(entry.get("topic"), "topic")
+    if topic not in TIP_TOPICS:
+        raise FieldError("topic", f"{topic!r} is not one of: {', '.join(sorted(TIP_TOPICS))}")
+    ids = v.text_list(entry.get("sources", []), "sources")
+    missing = [sid for sid in ids if sid not in titles]
+    if missing:
+        raise FieldError("sources", f"{missing[0]!r} is not a source id in sources.toml")
+    return Tip(
+        id=v.slug(entry.get("id")),
+        topic=topic,
+        text=v.text(entry.get("text"), "text"),
+        sources=tuple(titles[sid] for sid in ids),
+    )
+
+
 def load_library(seed_dir: Path | None = None) -> Library:
     """Parse and validate every seed file; raise SeedError naming the file, entry and field."""
     seed_dir = seed_dir or default_seed_dir()
-
-    sources: dict[str, Source] = {}
-    for i, entry in enumerate(_entries(_read(seed_dir, "sources.toml"), "sources.toml", "source")):
-        name = _entry_name(entry, i)
-        try:
-            v.unknown(entry, {"id", "title_head", "title_tail", "file", "published"})
-            sid = v.slug(entry.get("id"))
-            # Titles are stored in two parts so the copy checker, which flags any run of
-            # eight words shared with the articles, does not flag a citation.
-            title = (
-                v.text(entry.get("title_head"), "title_head")
-                + " "
-                + v.text(entry.get("title_tail"), "title_tail", required=False)
-            )
-        except FieldError as error:
-            raise SeedError("sources.toml", name, error.field, error.message) from None
-        if sid in sources:
-            raise SeedError("sources.toml", name, "id", "is used twice")
-        sources[sid] = Source(id=sid, title=title.strip())
+    sources = _by_id(seed_dir, "sources.toml", "source", _source)
     titles = {sid: source.title for sid, source in sources.items()}
-
-    exercises = {}
-    for i, entry in enumerate(_entries(_read(seed_dir, "exercises.toml"), "exercises.toml", "exercise")):
-        name = _entry_name(entry, i)
-        try:
-            exercise = v.exercise(entry, source_titles=titles)
-        except FieldError as error:
-            raise SeedError("exercises.toml", name, error.field, error.message) from None
-        if exercise.id in exercises:
-            raise SeedError("exercises.toml", name, "id", "is used twice")
-        if exercise.id.startswith(USER_ID_PREFIX):
-            raise SeedError(
-                "exercises.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own exercises)"
-            )
-        exercises[exercise.id] = exercise
-
-    routines = {}
-    for i, entry in enumerate(_entries(_read(seed_dir, "routines.toml"), "routines.toml", "routine")):
-        name = _entry_name(entry, i)
-        try:
-            routine = v.routine(entry, set(exercises), source_titles=titles)
-        except FieldError as error:
-            raise SeedError("routines.toml", name, error.field, error.message) from None
-        if routine.id in routines:
-            raise SeedError("routines.toml", name, "id", "is used twice")
-        if routine.id.startswith(USER_ID_PREFIX):
-            raise SeedError(
-                "routines.toml", name, "id", f"must not start with {USER_ID_PREFIX!r} (kept for own routines)"
-            )
-        routines[routine.id] = routine
-
-    tips = []
-    for i, entry in enumerate(_entries(_read(seed_dir, "tips.toml"), "tips.toml", "tip")):
-        name = _entry_name(entry, i)
-        try:
-            v.unknown(entry, {"id", "topic", "text", "sources"})
-            topic = v.text(entry.get("topic"), "topic")
-            if topic not in TIP_TOPICS:
-                raise FieldError("topic", f"{topic!r} is not one of: {', '.join(sorted(TIP_TOPICS))}")
-            ids = v.text_list(entry.get("sources", []), "sources")
-            missing = [sid for sid in ids if sid not in titles]
-            if missing:
-                raise FieldError("sources", f"{missing[0]!r} is not a source id in sources.toml")
-            tips.append(
-                Tip(
-                    id=v.slug(entry.get("id")),
-                    topic=topic,
-                    text=v.text(entry.get("text"), "text"),
-                    sources=tuple(titles[sid] for sid in ids),
-                )
-            )
-        except FieldError as error:
-            raise SeedError("tips.toml", name, error.field, error.message) from None
-
-    return Library(sources=sources, exercises=exercises, routines=routines, tips=tuple(tips))
+    exercises = _by_id(
+        seed_dir,
+        "exercises.toml",
+        "exercise",
+        lambda entry: v.exercise(entry, source_titles=titles),
+        own="own exercises",
+    )
+    routines = _by_id(
+        seed_dir,
+        "routines.toml",
+        "routine",
+        lambda entry: v.routine(entry, set(exercises), source_titles=titles),
+        own="own routines",
+    )
+    tips = tuple(tip for _, tip in _parsed(seed_dir, "tips.toml", "tip", lambda entry: _tip(entry, titles)))
+    return Library(sources=sources, exercises=exercises, routines=routines, tips=tips)
 
 
 def tip_of_the_day(tips: tuple[Tip, ...], day: date) -> Tip | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuidlib
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from peewee import SqliteDatabase
@@ -13,12 +14,12 @@ from stretchtui.store.rows import checkin_from_row
 from stretchtui.store.settings import EventStamp
 
 
+@dataclass(eq=False)
 class CheckinRepository:
     """Check-ins: how it felt, where, and how long the person sat."""
 
-    def __init__(self, db: SqliteDatabase, stamp: EventStamp) -> None:
-        self.db = db
-        self.stamp = stamp
+    db: SqliteDatabase
+    stamp: EventStamp
 
     def add_checkin(
         self,

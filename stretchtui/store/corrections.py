@@ -10,6 +10,7 @@ a tombstone that import and sync respect.
 from __future__ import annotations
 
 import uuid as uuidlib
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -53,24 +54,16 @@ def session_summary(row: m.Session) -> str:
     return f"{row.routine_name} · {row.status.replace('_', ' ')} · {minutes}"
 
 
+@dataclass(eq=False)
 class CorrectionRepository:
     """The record as entries, and the ways to correct it."""
 
-    def __init__(
-        self,
-        db: SqliteDatabase,
-        clock: Clock,
-        stamp: EventStamp,
-        settings: SettingsRepository,
-        history: HistoryRepository,
-        checkins: CheckinRepository,
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.stamp = stamp
-        self.settings = settings
-        self.history = history
-        self.checkins = checkins
+    db: SqliteDatabase
+    clock: Clock
+    stamp: EventStamp
+    settings: SettingsRepository
+    history: HistoryRepository
+    checkins: CheckinRepository
 
     # ------------------------------------------------------------------ reading
 

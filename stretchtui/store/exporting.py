@@ -9,6 +9,7 @@ the two share nothing but the chunk size.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from peewee import SqliteDatabase
@@ -41,11 +42,11 @@ class LeftOut:
         return len(self._lines)
 
 
+@dataclass(eq=False)
 class Exporter:
     """The export's reads, on one database."""
 
-    def __init__(self, db: SqliteDatabase) -> None:
-        self.db = db
+    db: SqliteDatabase
 
     def export_records(
         self, left_out: LeftOut | None = None, sections: Collection[str] | None = None

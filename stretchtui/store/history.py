@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from peewee import SqliteDatabase, fn
@@ -15,12 +16,12 @@ from stretchtui.store.sessions import NO_STEPS, step_counts
 from stretchtui.store.settings import SettingsRepository
 
 
+@dataclass(eq=False)
 class HistoryRepository:
     """Aggregates for the history screen, the streaks and the weekly numbers, one query each."""
 
-    def __init__(self, db: SqliteDatabase, settings: SettingsRepository) -> None:
-        self.db = db
-        self.settings = settings
+    db: SqliteDatabase
+    settings: SettingsRepository
 
     def pain_by_day(self, since: date) -> dict[date, int]:
         """The worst pain noted each day (check-ins and sessions' pain before)."""

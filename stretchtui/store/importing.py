@@ -11,7 +11,7 @@ file goes through one id mapping, built by UUID (`_place_own`). Apart from the e
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from peewee import SqliteDatabase
@@ -39,16 +39,14 @@ class _StoredSessions:
         return isinstance(item, str) and m.Session.select().where(m.Session.uuid == item).exists()
 
 
+@dataclass(eq=False)
 class Importer:
     """One import into one store."""
 
-    def __init__(
-        self, db: SqliteDatabase, clock: Clock, library: LibraryRepository, corrections: CorrectionRepository
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.library = library
-        self.corrections = corrections
+    db: SqliteDatabase
+    clock: Clock
+    library: LibraryRepository
+    corrections: CorrectionRepository
 
     def import_entries(self, entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
         """Check a file's entries (core.exchange.reading.file_entries or entries_of) record by record

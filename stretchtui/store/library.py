@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase, fn
 
@@ -32,15 +34,15 @@ def seed_uuid(kind: str, ident: str) -> str:
     return str(uuidlib.uuid5(SEED_NAMESPACE, f"{kind}:{ident}"))
 
 
+@dataclass(eq=False)
 class LibraryRepository:
     """Exercises, routines and tips."""
 
-    def __init__(self, db: SqliteDatabase, clock: Clock, settings: SettingsRepository, seed_dir: Path) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.seed_dir = seed_dir
-        self._tips: tuple[core.Tip, ...] | None = None
+    db: SqliteDatabase
+    clock: Clock
+    settings: SettingsRepository
+    seed_dir: Path
+    _tips: tuple[core.Tip, ...] | None = field(default=None, init=False)
 
     # ------------------------------------------------------------------ library
 
@@ -118,33 +120,14 @@ class LibraryRepository:
         existing = m.Exercise.get_or_none(m.Exercise.id == exercise.id) if exercise.id else None
         if existing is not None and existing.origin != "user":
             raise UserError(f"{exercise.name!r} is part of the built-in library and cannot be edited")
-        now = self.clock.now()
-        values = exercise_values(exercise)
         with self.db.atomic():
-            if existing is None:
-                new_id = self.free_id(m.Exercise, own_id(exercise.name))
-                m.Exercise.insert(
-                    id=new_id,
-                    uuid=exercise.uuid or str(uuidlib.uuid4()),
-                    origin="user",
-                    created_at=now,
-                    updated_at=now,
-                    **values,
-                ).execute()
-                exercise_id = new_id
-            else:
-                m.Exercise.update(updated_at=now, **values).where(m.Exercise.id == exercise.id).execute()
-                exercise_id = exercise.id
+            exercise_id = self._write_own(m.Exercise, existing, exercise, exercise_values(exercise))
         saved = self.exercise(exercise_id)
         assert saved is not None
         return saved
 
     def delete_exercise(self, exercise_id: str) -> None:
-        row = m.Exercise.get_or_none(m.Exercise.id == exercise_id)
-        if row is None:
-            raise UserError(f"no exercise with id {exercise_id!r}")
-        if row.origin != "user":
-            raise UserError(f"{row.name!r} is part of the built-in library and cannot be deleted")
+        row = self._own_to_delete(m.Exercise, exercise_id, "exercise", "is part of the built-in library")
         users = [
             r.routine.name for r in m.RoutineItem.select().join(m.Routine).where(m.RoutineItem.exercise == exercise_id)
         ]
@@ -181,24 +164,11 @@ class LibraryRepository:
         missing = [item.exercise_id for item in routine.items if item.exercise_id not in known]
         if missing:
             raise UserError(f"no exercise with id {missing[0]!r}")
-        now = self.clock.now()
         values = dict(routine_values(routine), name=routine.name.strip())
         if not values["name"]:
             raise UserError("a routine needs a name")
         with self.db.atomic():
-            if existing is None:
-                routine_id = self.free_id(m.Routine, own_id(routine.name))
-                m.Routine.insert(
-                    id=routine_id,
-                    uuid=routine.uuid or str(uuidlib.uuid4()),
-                    origin="user",
-                    created_at=now,
-                    updated_at=now,
-                    **values,
-                ).execute()
-            else:
-                routine_id = routine.id
-                m.Routine.update(updated_at=now, **values).where(m.Routine.id == routine_id).execute()
+            routine_id = self._write_own(m.Routine, existing, routine, values)
             self.write_items(routine_id, routine.items)
         saved = self.routine(routine_id)
         assert saved is not None
@@ -221,11 +191,7 @@ class LibraryRepository:
         return self.save_routine(copy)
 
     def delete_routine(self, routine_id: str) -> None:
-        row = m.Routine.get_or_none(m.Routine.id == routine_id)
-        if row is None:
-            raise UserError(f"no routine with id {routine_id!r}")
-        if row.origin != "user":
-            raise UserError(f"{row.name!r} is a built-in routine and cannot be deleted")
+        self._own_to_delete(m.Routine, routine_id, "routine", "is a built-in routine")
         with self.db.atomic():
             m.Routine.delete().where(m.Routine.id == routine_id).execute()
 
@@ -247,6 +213,35 @@ class LibraryRepository:
         for row in query:
             result.setdefault(row.routine_id, []).append(item_from_row(row.__data__))
         return {key: tuple(value) for key, value in result.items()}
+
+    def _write_own(
+        self,
+        model: type[m.BaseModel],
+        existing: m.BaseModel | None,
+        entry: core.Exercise | core.Routine,
+        values: dict[str, Any],
+    ) -> str:
+        """Write an own exercise or routine (`values`: its columns), inside the caller's transaction:
+        with no `existing` row, a new one under a free id made from its name, keeping its uuid if it
+        has one; else the existing row in place. Returns its id."""
+        now = self.clock.now()
+        if existing is None:
+            new_id = self.free_id(model, own_id(entry.name))
+            uuid = entry.uuid or str(uuidlib.uuid4())
+            model.insert(id=new_id, uuid=uuid, origin="user", created_at=now, updated_at=now, **values).execute()
+            return new_id
+        model.update(updated_at=now, **values).where(model.id == entry.id).execute()
+        return entry.id
+
+    def _own_to_delete(self, model: type[m.BaseModel], ident: str, noun: str, built_in: str) -> Any:
+        """The row of the own exercise or routine about to be deleted; a missing one is refused, and
+        a built-in one (`built_in` says why, after its name)."""
+        row = model.get_or_none(model.id == ident)
+        if row is None:
+            raise UserError(f"no {noun} with id {ident!r}")
+        if row.origin != "user":
+            raise UserError(f"{row.name!r} {built_in} and cannot be deleted")
+        return row
 
     def free_id(self, model: type[m.BaseModel], base: str) -> str:
         candidate, n = base, 2

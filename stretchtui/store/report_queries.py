@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,12 @@ if TYPE_CHECKING:
 # core.report is imported where it is used: every command imports the store, few build a report.
 
 
+@dataclass(eq=False)
 class ReportRepository:
     """The inputs of `core.report.build_report`."""
 
-    def __init__(self, settings: SettingsRepository, history: HistoryRepository) -> None:
-        self.settings = settings
-        self.history = history
+    settings: SettingsRepository
+    history: HistoryRepository
 
     def weekly_report_inputs(self, monday: date) -> WeekInputs:
         """Days, pain, sitting and areas for the week starting `monday` and the one before it; relief,

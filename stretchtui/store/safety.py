@@ -9,6 +9,7 @@ Three settings hold it, always written together in one transaction: `safety_answ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,16 +60,14 @@ def profile_from_settings(get_setting: Callable[[str], Any]) -> Profile:  # key 
     return Profile(answers=answers, answered_at=answered_at, conditions=conditions)
 
 
+@dataclass(eq=False)
 class SafetyRepository:
     """Read and write the safety profile, and what asks its questions again."""
 
-    def __init__(
-        self, db: SqliteDatabase, clock: Clock, settings: SettingsRepository, checkins: CheckinRepository
-    ) -> None:
-        self.db = db
-        self.clock = clock
-        self.settings = settings
-        self.checkins = checkins
+    db: SqliteDatabase
+    clock: Clock
+    settings: SettingsRepository
+    checkins: CheckinRepository
 
     def safety_profile(self) -> Profile:
         return profile_from_settings(self.settings.get)

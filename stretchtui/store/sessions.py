@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid as uuidlib
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -46,14 +47,14 @@ def _unowned(resume_state: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: value for key, value in resume_state.items() if key != "owner"} or None
 
 
+@dataclass(eq=False)
 class SessionRepository:
     """Everything about sessions and their steps."""
 
-    def __init__(self, db: SqliteDatabase, clock: Clock, stamp: EventStamp, library: LibraryRepository) -> None:
-        self.db = db
-        self.clock = clock
-        self.stamp = stamp
-        self.library = library
+    db: SqliteDatabase
+    clock: Clock
+    stamp: EventStamp
+    library: LibraryRepository
 
     def start_session(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,12 +22,12 @@ MODEL_DEFAULT: Any = object()
 """get's default: the one the settings model gives."""
 
 
+@dataclass(eq=False)
 class SettingsRepository:
     """Read and write settings; every other repository reads the day start and the goal here."""
 
-    def __init__(self, db: SqliteDatabase, clock: Clock) -> None:
-        self.db = db
-        self.clock = clock
+    db: SqliteDatabase
+    clock: Clock
 
     def get(self, key: str, default: Any = MODEL_DEFAULT) -> Any:
         """The saved value, else the model's default (core.settings); a `default` given here only
@@ -63,15 +64,15 @@ class SettingsRepository:
         return goal_from(self.read())
 
 
+@dataclass(eq=False)
 class EventStamp:
     """When an event happens (now, or `at`): every event the store writes is stamped here, so no
     instant outside the window of core.instants is ever stored (a machine whose clock says 1970 or
     2300 is refused, in one line, rather than writing history an export cannot carry). Its logical
     day is then inside the window too."""
 
-    def __init__(self, clock: Clock, settings: SettingsRepository) -> None:
-        self.clock = clock
-        self.settings = settings
+    clock: Clock
+    settings: SettingsRepository
 
     def __call__(self, at: datetime | None = None) -> EventTime:
         check_instant(self.clock.now() if at is None else at, "time")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,13 +20,13 @@ if TYPE_CHECKING:
 SUGGESTION_HISTORY_DAYS = 90  # enough for "pain fell after sessions with X" (3+ sessions)
 
 
+@dataclass(eq=False)
 class SuggestionInputRepository:
     """Gathers what the suggestion engine reads, in a few aggregate queries."""
 
-    def __init__(self, checkins: CheckinRepository, library: LibraryRepository, safety: SafetyRepository) -> None:
-        self.checkins = checkins
-        self.library = library
-        self.safety = safety
+    checkins: CheckinRepository
+    library: LibraryRepository
+    safety: SafetyRepository
 
     def suggestion_request(self, today_: date, minutes: int, place: str) -> SuggestionRequest:
         from stretchtui.core.suggestion_inputs import (

@@ -315,20 +315,15 @@ class StretchApp(CorrectionsMixin, SessionsMixin, PaletteMixin, App[int]):
         if self._session is None or self._session[0] == self.current_mode:
             await super().action_quit()
             return
-        from stretchtui.ui.screens.dialogs import ConfirmScreen
+        from stretchtui.ui.screens.dialogs import ask_then
 
-        def answered(leave: bool | None) -> None:
-            if leave:
-                self.exit()
-
-        self.push_screen(
-            ConfirmScreen(
-                "A session is still running behind this screen. Quit anyway? It is kept, "
-                "and offered to resume at the next start.",
-                yes="Quit",
-                no="Keep going",
-            ),
-            answered,
+        ask_then(
+            self,
+            "A session is still running behind this screen. Quit anyway? It is kept, "
+            "and offered to resume at the next start.",
+            self.exit,
+            yes="Quit",
+            no="Keep going",
         )
 
     @work(thread=True, group="prefetch", exclusive=True, exit_on_error=False)

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.binding import Binding
@@ -62,17 +61,13 @@ class CorrectionsMixin(_AppBase):
     def ask_to_remove(self, entry: Entry) -> None:
         """Ask first (a removal leaves every number at once), then remove and offer undo."""
         from stretchtui.core.entries import KEEP_REMOVED_DAYS, UNDO_SECONDS
-        from stretchtui.ui.screens.dialogs import ConfirmScreen
+        from stretchtui.ui.screens.dialogs import ask_then
 
         question = (
             f"Remove the {escape(entry.describe())}?\n\nIt leaves your streak, charts and reports at "
             f"once. u brings it back for {UNDO_SECONDS} s; `stretchtui undo` for {KEEP_REMOVED_DAYS} days."
         )
-        self.push_screen(ConfirmScreen(question, yes="Remove", no="Keep it"), partial(self._remove_confirmed, entry))
-
-    def _remove_confirmed(self, entry: Entry, yes: bool | None) -> None:
-        if yes:
-            self.remove_entry(entry)
+        ask_then(self, question, lambda: self.remove_entry(entry), yes="Remove", no="Keep it")
 
     @store_work(group="corrections")
     def remove_entry(self, entry: Entry) -> None:
@@ -170,14 +165,9 @@ class CorrectionsMixin(_AppBase):
 
     @store_work(group="corrections")
     def _save_checkin_edit(self, draft: CheckinDraft) -> None:
-        from stretchtui.ui.screens.checkin import save_draft
+        from stretchtui.ui.screens.checkin import save_and_say
 
-        try:
-            save_draft(self.store, draft)
-        except UserError as refused:
-            self.call_from_thread(self.notify, str(refused), title="Not saved", severity="warning", markup=False)
-        else:
-            self.call_from_thread(self.notify, "Check-in changed.")
+        save_and_say(self, self.store, draft)
         self.call_from_thread(self.record_changed)
 
     def record_changed(self) -> None:

@@ -49,3 +49,27 @@ class PendingHighlight:
         self.loaded_once = True
         highlight, self._id = self._id, None
         return highlight
+
+
+class ListReloads:
+    """Mixed into a list screen that loads with one exclusive store worker, `_load` (Library,
+    Routines), whose handler of the loaded list asks `self._pending.landed()` what to highlight:
+    `reload` loads again, and on being shown again the screen reloads (not before its first load,
+    which that would cancel)."""
+
+    _pending: PendingHighlight
+
+    def _load(self) -> None:
+        raise NotImplementedError
+
+    def reload(self, highlight: str | None = None) -> None:
+        """Load the list again, then highlight `highlight` (kept even if a later load, such as the
+        one on showing the screen again, replaces this one)."""
+        self._pending.keep(highlight)
+        self._load()
+
+    def on_screen_resume(self) -> None:
+        """Shown again: what was made or changed elsewhere meanwhile (another screen, another
+        window) is listed."""
+        if self._pending.loaded_once:
+            self.reload()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from textual.screen import ModalScreen
 from textual.worker import Worker
 
+from stretchtui.core.errors import UserError
 from stretchtui.ui.workers import failed
 
 if TYPE_CHECKING:
@@ -17,11 +20,22 @@ if TYPE_CHECKING:
 
 
 class StretchAppMixin:
-    """`self.stretch_app`: the app typed as StretchApp, for its injected store and clock."""
+    """`self.stretch_app`: the app typed as StretchApp, for its injected store and clock; and the
+    one way a screen says that the store refused a write, or that a database job failed."""
 
     @property
     def stretch_app(self) -> StretchApp:
         return cast("StretchApp", self.app)  # type: ignore[attr-defined]
+
+    @contextmanager
+    def refusal_said(self) -> Iterator[None]:
+        """Around a store write in a worker thread and what follows it: when the store refuses the
+        write (a UserError: a built-in entry, one a routine still uses), the reason is said in one
+        line and the rest of the block does not run."""
+        try:
+            yield
+        except UserError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")  # type: ignore[attr-defined]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A screen's database job failed: say so in one line (see StretchApp.report_failure).

@@ -8,7 +8,7 @@ cursor); without one it adds a new check-in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,12 +19,14 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, PainSide, Region, note_value, sitting_value
 from stretchtui.core.days import time_label
-from stretchtui.core.errors import FieldError
+from stretchtui.core.errors import FieldError, UserError
 from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form  # Esc asks before discarding; typing never replaces
+from stretchtui.ui.screens.form import Form, form_footer  # Esc asks before discarding; typing never replaces
 from stretchtui.ui.widgets.pain_row import PainRow
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from stretchtui.core.ports import StorePort
 
 
@@ -55,6 +57,18 @@ def save_draft(store: StorePort, draft: CheckinDraft) -> Checkin:
         note=draft.note,
         no_comfortable_position=draft.no_comfortable_position,
     )
+
+
+def save_and_say(app: App[Any], store: StorePort, draft: CheckinDraft) -> bool:
+    """Write a draft (in a thread worker) and say how it went: saved or changed, or why the store
+    refused it (the check-in being changed was removed meanwhile, by the CLI, say). True when written."""
+    try:
+        save_draft(store, draft)
+    except UserError as refused:
+        app.call_from_thread(app.notify, str(refused), title="Not saved", severity="warning", markup=False)
+        return False
+    app.call_from_thread(app.notify, "Check-in changed." if draft.uuid else "Check-in saved.")
+    return True
 
 
 def pain_rows(checkin: Checkin | None) -> list[PainRow]:
@@ -123,10 +137,7 @@ class CheckinScreen(Form, Dialog[CheckinDraft | None]):
                 id="no-position",
                 compact=True,
             )
-            yield Label("", id="checkin-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+            yield from form_footer("checkin-error")
 
     def on_mount(self) -> None:
         self.query_one(PainRow).focus()

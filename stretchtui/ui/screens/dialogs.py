@@ -3,10 +3,11 @@ pick one from a searchable list."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, OptionList, Static
@@ -57,6 +58,16 @@ class ConfirmScreen(ChoiceDialog[bool]):
 
     def result(self, choice: str) -> bool:
         return choice == "yes"
+
+
+def ask_then(app: App[Any], question: str, then: Callable[[], object], *, yes: str = "Yes", no: str = "No") -> None:
+    """Ask `question` (a ConfirmScreen); on an explicit yes, `then()`; on no or Esc, nothing."""
+
+    def answered(confirmed: bool | None) -> None:
+        if confirmed:
+            then()
+
+    app.push_screen(ConfirmScreen(question, yes=yes, no=no), answered)
 
 
 class PickScreen(Dialog[str | None]):

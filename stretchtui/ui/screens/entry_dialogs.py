@@ -177,13 +177,10 @@ class DayScreen(StretchAppMixin, Dialog[None]):
         """One line saying why; a day before the first entry can be marked anyway, if asked for."""
         self._say(str(refused), error=True)
         if refused.needs_force:
-            from stretchtui.ui.screens.dialogs import ConfirmScreen
+            from stretchtui.ui.screens.dialogs import ask_then
 
             question = f"{escape(str(refused))}.\n\nMark it as a {MARK_NOUNS[kind]} anyway?"
-            self.app.push_screen(
-                ConfirmScreen(question, yes="Mark anyway", no="Cancel"),
-                lambda yes: yes and self._mark(kind, force=True),
-            )
+            ask_then(self.app, question, lambda: self._mark(kind, force=True), yes="Mark anyway", no="Cancel")
 
     def action_unmark(self) -> None:
         entry = self.record.mark_entry if self.record is not None else None

@@ -10,15 +10,15 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Exercise
 from stretchtui.core.vocabulary import Area, Equipment, Kind, Origin, Position, Sides, label
 from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_block, field_row
+from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_block, field_row, form_footer
 
 LABELS = validation.FIELD_LABELS
 
@@ -29,6 +29,18 @@ def _lines(text: str) -> list[str]:
 
 def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _text(ident: str, value: str, placeholder: str = "") -> Input:
+    """A one-line text field of the form."""
+    return Input(value, id=ident, compact=True, placeholder=placeholder)
+
+
+def _choice(ident: str, options: list[tuple[str, Any]], value: Any, prompt: str | None = None) -> Select[Any]:
+    """A drop-down of the form: with a `prompt` it may be left unchosen, else one is always chosen."""
+    if prompt is None:
+        return Select(options, id=ident, compact=True, value=value, allow_blank=False)
+    return Select(options, id=ident, compact=True, value=value, prompt=prompt)
 
 
 class ExerciseForm(Form, Dialog[Exercise | None]):
@@ -50,78 +62,48 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
         with Vertical(classes="dialog form wide"):
             yield Static("[b]Edit your exercise[/b]" if ex else "[b]New exercise[/b]", classes="dialog-question")
             with VerticalScroll(id="exercise-fields"):
-                yield field_row(
-                    LABELS["name"],
-                    Input(ex.name if ex else "", id="name", compact=True, placeholder="e.g. Wall angels"),
-                )
+                yield field_row(LABELS["name"], _text("name", ex.name if ex else "", "e.g. Wall angels"))
                 yield field_row(
                     LABELS["aliases"],
-                    Input(
-                        ", ".join(ex.aliases) if ex else "",
-                        id="aliases",
-                        compact=True,
-                        placeholder="comma-separated, optional",
-                    ),
+                    _text("aliases", ", ".join(ex.aliases) if ex else "", "comma-separated, optional"),
                 )
                 yield field_row(
                     LABELS["kind"],
-                    Select(
-                        [(label(k), k.value) for k in Kind],
-                        id="kind",
-                        compact=True,
-                        value=ex.kind.value if ex else Kind.MOBILITY.value,
-                        allow_blank=False,
-                    ),
+                    _choice("kind", [(label(k), k.value) for k in Kind], ex.kind.value if ex else Kind.MOBILITY.value),
                 )
                 yield field_row(
                     LABELS["position"],
-                    Select(
+                    _choice(
+                        "position",
                         [(label(p), p.value) for p in Position],
-                        id="position",
-                        compact=True,
-                        value=ex.position.value if ex else Select.NULL,
+                        ex.position.value if ex else Select.NULL,
                         prompt="Choose…",
                     ),
                 )
                 yield field_row(
                     LABELS["intensity"],
-                    Select(
-                        [("1 gentle", 1), ("2 moderate", 2), ("3 demanding", 3)],
-                        id="intensity",
-                        compact=True,
-                        value=ex.intensity if ex else 1,
-                        allow_blank=False,
+                    _choice(
+                        "intensity", [("1 gentle", 1), ("2 moderate", 2), ("3 demanding", 3)], ex.intensity if ex else 1
                     ),
                 )
                 yield field_row(
                     f"{LABELS['hold_seconds']} (s)",
-                    Input(
-                        str(dose.hold_seconds) if dose else "",
-                        id="hold_seconds",
-                        compact=True,
-                        placeholder="seconds; with reps, each rep's hold",
+                    _text(
+                        "hold_seconds", str(dose.hold_seconds) if dose else "", "seconds; with reps, each rep's hold"
                     ),
                 )
-                yield field_row(
-                    LABELS["reps"],
-                    Input(
-                        str(dose.reps) if dose else "", id="reps", compact=True, placeholder="blank for a hold alone"
-                    ),
-                )
-                yield field_row(LABELS["sets"], Input(str(dose.sets) if dose else "1", id="sets", compact=True))
+                yield field_row(LABELS["reps"], _text("reps", str(dose.reps) if dose else "", "blank for a hold alone"))
+                yield field_row(LABELS["sets"], _text("sets", str(dose.sets) if dose else "1"))
                 yield field_row(
                     LABELS["sides"],
-                    Select(
+                    _choice(
+                        "sides",
                         [(label(s).capitalize(), s.value) for s in Sides],
-                        id="sides",
-                        compact=True,
-                        value=dose.sides.value if dose else Sides.BOTH.value,
-                        allow_blank=False,
+                        dose.sides.value if dose else Sides.BOTH.value,
                     ),
                 )
                 yield field_row(
-                    f"{LABELS['pace_seconds']} (s/rep)",
-                    Input(str(dose.pace_seconds) if dose else "3", id="pace_seconds", compact=True),
+                    f"{LABELS['pace_seconds']} (s/rep)", _text("pace_seconds", str(dose.pace_seconds) if dose else "3")
                 )
                 yield Line(id="dose-summary", classes="form-note")
                 yield field_row(
@@ -151,33 +133,20 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
                     f"{LABELS['steps']} (one per line)",
                     TextArea("\n".join(ex.steps) if ex else "", id="steps", classes="form-text", compact=True),
                 )
-                yield field_block(LABELS["feel"], Input(ex.feel if ex else "", id="feel", compact=True))
+                yield field_block(LABELS["feel"], _text("feel", ex.feel if ex else ""))
                 yield field_block(
                     f"{LABELS['cautions']}: when to stop (one per line)",
                     TextArea("\n".join(ex.cautions) if ex else "", id="cautions", classes="form-text", compact=True),
                 )
                 yield field_block(
                     f"{LABELS['sources']} (who showed you)",
-                    Input(
-                        ", ".join(ex.sources) if ex else "",
-                        id="sources",
-                        compact=True,
-                        placeholder="e.g. my physiotherapist, March 2026",
-                    ),
+                    _text("sources", ", ".join(ex.sources) if ex else "", "e.g. my physiotherapist, March 2026"),
                 )
                 yield field_block(
                     LABELS["easier"],
-                    Input(
-                        ex.easier if ex else "",
-                        id="easier",
-                        compact=True,
-                        placeholder="when it is too much today, e.g. seated, half the range",
-                    ),
+                    _text("easier", ex.easier if ex else "", "when it is too much today, e.g. seated, half the range"),
                 )
-            yield Label("", id="exercise-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+            yield from form_footer("exercise-error")
 
     def on_mount(self) -> None:
         self.form_changed()

@@ -6,23 +6,20 @@ all at once, each clearing as soon as its field is fixed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Dose, format_duration
 from stretchtui.core.phases import seconds_per_rep
-from stretchtui.ui.screens.dialogs import ConfirmScreen
+from stretchtui.ui.screens.dialogs import ask_then
 from stretchtui.ui.widgets.pain_row import PainRow
-
-if TYPE_CHECKING:
-    from textual.widgets import Button
 
 # The widgets a person fills in, in the order they appear.
 FIELDS = "Input, TextArea, Select, SelectionList, Checkbox, PainRow"
@@ -91,6 +88,17 @@ def field_block(title: str, field: Widget) -> Widget:
     """A field taller than a line (a list, a text area): its label above it, its error line under it."""
     assert field.id, "a form field needs an id"
     return Vertical(Label(title, classes="form-label"), field, FieldMessage(field.id), classes="form-field form-block")
+
+
+def form_footer(error_id: str, save: str = "Save", save_id: str = "save") -> Iterator[Widget]:
+    """The end of a form in a dialog: the line for the problems of no one field (`.form-error`),
+    then its buttons, `save` (Ctrl+S) and Cancel (Esc)."""
+    yield Label("", id=error_id, classes="form-error")
+    yield Horizontal(
+        Button(f"{save} (Ctrl+S)", id=save_id, variant="primary"),
+        Button("Cancel (Esc)", id="cancel"),
+        classes="dialog-buttons",
+    )
 
 
 def field_id(path: str) -> str:
@@ -238,9 +246,4 @@ class Form(_FormBase):
         if not self.changed:
             self.dismiss(None)
             return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen(self.DISCARD_QUESTION, yes="Discard", no="Keep editing"), answered)
+        ask_then(self.app, self.DISCARD_QUESTION, lambda: self.dismiss(None), yes="Discard", no="Keep editing")

@@ -8,16 +8,16 @@ from collections.abc import Mapping
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Exercise, RoutineItem
 from stretchtui.core.vocabulary import Sides, label
 from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_row
+from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_row, form_footer
 
 LABELS = validation.FIELD_LABELS
 NUMBER_FIELDS = (("hold_seconds", " (s)"), ("reps", ""), ("sets", ""), ("rest_after_seconds", " (s)"))
@@ -76,10 +76,7 @@ class ItemEditor(Form, Dialog[RoutineItem | None]):
                 ),
             )
             yield Line(id="dose-summary", classes="form-note")
-            yield Label("", id="item-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Apply (Ctrl+S)", id="apply", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+            yield from form_footer("item-error", "Apply", "apply")
 
     def on_mount(self) -> None:
         self.form_changed()

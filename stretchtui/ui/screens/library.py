@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import cast
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -28,7 +28,7 @@ from stretchtui.ui.screens.library_edits import LibraryEdits
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import PendingHighlight, post_if_current, store_work
+from stretchtui.ui.workers import ListReloads, PendingHighlight, post_if_current, store_work
 
 AREA_OPTIONS = [(label(a), a) for a in Area]
 POSITION_OPTIONS = [(label(p), p) for p in Position]
@@ -39,7 +39,7 @@ FAVOURITES_VIEWS = ("all", "first", "only")
 """What `v` steps through: the usual order, favourites first, favourites only."""
 
 
-class LibraryScreen(LibraryEdits, Screen):
+class LibraryScreen(ListReloads, LibraryEdits, Screen):
     """All exercises, narrowed by a search box and filters; the detail of the highlighted one."""
 
     CSS_PATH = "library.tcss"  # read when first shown (see stretchtui.tcss)
@@ -126,13 +126,7 @@ class LibraryScreen(LibraryEdits, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#exercise-list", OptionList).loading = True
-        self.load_exercises()
-
-    def load_exercises(self, highlight: str | None = None) -> None:
-        """Load every exercise again, then highlight `highlight` (kept even if a later load, such as
-        the one on showing the screen again, replaces this one)."""
-        self._pending.keep(highlight)
-        self._load()
+        self.reload()
 
     @store_work(exclusive=True, group="library-load")
     def _load(self) -> None:
@@ -150,13 +144,6 @@ class LibraryScreen(LibraryEdits, Screen):
             self.refresh_list(keep=highlight)
         elif (exercise := self.selected_exercise()) is not None:
             self.load_usage(exercise.id)  # a session meanwhile may have done it again
-
-    @on(events.ScreenResume)
-    def _resumed(self) -> None:
-        """Shown again: favourites, own exercises and conditions changed elsewhere meanwhile (in
-        Settings, another window) are shown. Not before the first load, which it would cancel."""
-        if self._pending.loaded_once:
-            self.load_exercises()
 
     def not_for_you(self, exercise: Exercise) -> bool:
         """The exercise does not suit a condition in the health profile."""
@@ -304,7 +291,7 @@ class LibraryScreen(LibraryEdits, Screen):
     @store_work(group="library-write")
     def save_favourite(self, exercise_id: str, favourite: bool) -> None:
         self.stretch_app.store.library.set_favourite(exercise_id, favourite)
-        self.load_exercises(exercise_id)
+        self.reload(exercise_id)
 
     def action_start_exercise(self) -> None:
         exercise = self.selected_exercise()

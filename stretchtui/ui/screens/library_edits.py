@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from stretchtui.core.errors import UserError
 from stretchtui.core.model import Exercise, Routine, RoutineItem
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.screens.dialogs import ConfirmScreen, NoticeScreen, PickScreen
+from stretchtui.ui.screens.dialogs import NoticeScreen, PickScreen, ask_then
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.workers import store_work
 
@@ -31,11 +30,11 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
 
         def selected_exercise(self) -> Exercise | None: ...
 
-        def load_exercises(self, highlight: str | None = None) -> None: ...
+        def reload(self, highlight: str | None = None) -> None: ...
 
     def _reload_after(self, highlight: str | None = None) -> None:
         """After a write: load the fresh list (through the one exclusive loader)."""
-        self.load_exercises(highlight)
+        self.reload(highlight)
 
     def action_new_exercise(self) -> None:
         self.app.push_screen(ExerciseForm(), self._form_closed)
@@ -59,13 +58,10 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
 
     @store_work(group="library-write")
     def save_exercise(self, exercise: Exercise) -> None:
-        try:
+        with self.refusal_said():
             saved = self.stretch_app.store.library.save_exercise(exercise)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"Saved “{saved.name}”.")
-        self._reload_after(saved.id)
+            self.app.call_from_thread(self.notify, f"Saved “{saved.name}”.")
+            self._reload_after(saved.id)
 
     def action_delete_exercise(self) -> None:
         exercise = self._own_exercise("Built-in exercises cannot be deleted.")
@@ -91,25 +87,20 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
             )
             self.app.call_from_thread(self.app.push_screen, notice)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.delete_exercise(exercise.id)
-
         self.app.call_from_thread(
-            self.app.push_screen,
-            ConfirmScreen(f"Delete your exercise “{exercise.name}”? No routine uses it.", yes="Delete", no="Keep it"),
-            answered,
+            ask_then,
+            self.app,
+            f"Delete your exercise “{exercise.name}”? No routine uses it.",
+            lambda: self.delete_exercise(exercise.id),
+            yes="Delete",
+            no="Keep it",
         )
 
     @store_work(group="library-write")
     def delete_exercise(self, exercise_id: str) -> None:
-        try:
+        with self.refusal_said():
             self.stretch_app.store.library.delete_exercise(exercise_id)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self._reload_after()
+            self._reload_after()
 
     def action_add_to_routine(self) -> None:
         exercise = self.selected_exercise()
@@ -133,7 +124,7 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
     def add_to_routine(self, exercise: Exercise, routine_id: str) -> None:
 
         store = self.stretch_app.store
-        try:
+        with self.refusal_said():
             if routine_id:
                 routine = store.library.routine(routine_id)
                 assert routine is not None
@@ -144,9 +135,6 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
                         id="", name=f"My {exercise.name} routine", items=(RoutineItem(exercise.id),), origin=Origin.USER
                     )
                 )
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(
-            self.notify, f"Added “{exercise.name}” to “{saved.name}” ({plural(len(saved.items), 'exercise')})."
-        )
+            self.app.call_from_thread(
+                self.notify, f"Added “{exercise.name}” to “{saved.name}” ({plural(len(saved.items), 'exercise')})."
+            )

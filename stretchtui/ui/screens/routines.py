@@ -13,19 +13,18 @@ from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from stretchtui.core.errors import UserError
 from stretchtui.core.model import Exercise, Routine, format_duration
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
 from stretchtui.ui.screens.builder import RoutineBuilder
-from stretchtui.ui.screens.dialogs import ConfirmScreen
+from stretchtui.ui.screens.dialogs import ask_then
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
-from stretchtui.ui.workers import PendingHighlight, post_if_current, store_work
+from stretchtui.ui.workers import ListReloads, PendingHighlight, post_if_current, store_work
 
 
-class RoutinesScreen(StretchAppMixin, Screen):
+class RoutinesScreen(ListReloads, StretchAppMixin, Screen):
     CSS_PATH = "routines.tcss"  # read when first shown (see stretchtui.tcss)
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # the list above the detail when narrow
     TITLE = "Routines"
@@ -58,18 +57,6 @@ class RoutinesScreen(StretchAppMixin, Screen):
 
     def on_mount(self) -> None:
         self.reload(highlight=self.stretch_app.show_routine)
-
-    def on_screen_resume(self) -> None:
-        """Shown again: routines made or changed elsewhere meanwhile (the Library's "add to a new
-        routine", another window) are listed. Not before the first load, which it would cancel."""
-        if self._pending.loaded_once:
-            self.reload()
-
-    def reload(self, highlight: str | None = None) -> None:
-        """Load the routines again, then highlight `highlight` (kept even if a later load, such as
-        the one on showing the screen again, replaces this one)."""
-        self._pending.keep(highlight)
-        self._load()
 
     @store_work(exclusive=True, group="routines-load")
     def _load(self) -> None:
@@ -132,18 +119,12 @@ class RoutinesScreen(StretchAppMixin, Screen):
         if routine.editable:
             self._open_builder(routine)
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.duplicate_and_edit(routine.id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"“{routine.name}” is built in and stays as it is. Make your own copy to edit?",
-                yes="Make a copy",
-                no="Cancel",
-            ),
-            answered,
+        ask_then(
+            self.app,
+            f"“{routine.name}” is built in and stays as it is. Make your own copy to edit?",
+            lambda: self.duplicate_and_edit(routine.id),
+            yes="Make a copy",
+            no="Cancel",
         )
 
     def action_duplicate(self) -> None:
@@ -152,13 +133,10 @@ class RoutinesScreen(StretchAppMixin, Screen):
 
     @store_work(group="routines-write")
     def duplicate_and_edit(self, routine_id: str) -> None:
-        try:
+        with self.refusal_said():
             copy = self.stretch_app.store.library.duplicate_routine(routine_id)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.reload(highlight=copy.id)
-        self.app.call_from_thread(self._open_builder, copy)
+            self.reload(highlight=copy.id)
+            self.app.call_from_thread(self._open_builder, copy)
 
     def _open_builder(self, routine: Routine | None) -> None:
         def closed(saved: Routine | None) -> None:
@@ -173,22 +151,16 @@ class RoutinesScreen(StretchAppMixin, Screen):
         if not routine.editable:
             self.notify("Built-in routines cannot be deleted.", severity="warning")
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.delete_routine(routine.id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete your routine “{routine.name}”? Past sessions stay in your history.", yes="Delete", no="Keep it"
-            ),
-            answered,
+        ask_then(
+            self.app,
+            f"Delete your routine “{routine.name}”? Past sessions stay in your history.",
+            lambda: self.delete_routine(routine.id),
+            yes="Delete",
+            no="Keep it",
         )
 
     @store_work(group="routines-write")
     def delete_routine(self, routine_id: str) -> None:
-        try:
+        with self.refusal_said():
             self.stretch_app.store.library.delete_routine(routine_id)
-        except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
         self.reload()

@@ -285,19 +285,12 @@ class TodayScreen(StretchAppMixin, Screen):
 
     @store_work(group="today-write")
     def save_checkin(self, draft: CheckinDraft) -> None:
-        from stretchtui.core.errors import UserError
-        from stretchtui.ui.screens.checkin import save_draft
+        from stretchtui.ui.screens.checkin import save_and_say
 
-        try:
-            save_draft(self.stretch_app.store, draft)
-        except UserError as refused:  # the check-in being changed was removed meanwhile (the CLI)
-            self.app.call_from_thread(self.notify, str(refused), title="Not saved", severity="warning", markup=False)
-            self.reload()
-            return
-        self.app.call_from_thread(self.notify, "Check-in changed." if draft.uuid else "Check-in saved.")
-        # A worrying note, pain of 8 or more, leg pain on both sides (core.safety.ask_again): the
-        # questions are asked again at once. A note never diagnoses; it only asks again.
-        self._asked_safety = False
+        if save_and_say(self.app, self.stretch_app.store, draft):
+            # A worrying note, pain of 8 or more, leg pain on both sides (core.safety.ask_again): the
+            # questions are asked again at once. A note never diagnoses; it only asks again.
+            self._asked_safety = False
         self.reload()
 
     def action_start_routine(self) -> None:
