@@ -92,3 +92,25 @@ def test_function_dialog_snapshot(snap_compare, make_test_app, store, size) -> N
         await open_function(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+async def test_history_trends_show_the_ratings_per_week_beside_pain(make_test_app, store, clock) -> None:
+    from textual.widgets import Static
+
+    store.function.rate("put on socks", 3, at=clock.now() - timedelta(days=7))
+    store.function.rate("put on socks", 5)
+    store.function.rate("walk", 7)
+    store.function.drop_activity("walk")
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        shown = app.screen.query_one("#history-function", Static)
+        text = str(shown.render())
+        assert shown.display and "0 = can't do it, 10 = as before" in text
+        socks = next(line for line in text.splitlines() if line.startswith("put on socks"))
+        assert socks.split()[-2:] == ["3", "5"] and socks.split()[3:7] == ["-"] * 4
+        assert any(line.startswith("walk") and "(former)" in line for line in text.splitlines())

@@ -27,11 +27,11 @@ from stretchtui.ui.workers import post_if_current, store_work
 if TYPE_CHECKING:
     from stretchtui.core.checkins import Checkin
     from stretchtui.core.entries import MarkKind
+    from stretchtui.core.function import ActivityEdit
     from stretchtui.core.model import Exercise, Tip
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.streaks import StreakSummary
     from stretchtui.core.suggest import Suggestion
-    from stretchtui.core.function import ActivityEdit
     from stretchtui.ui.screens.checkin import CheckinDraft
 
 
