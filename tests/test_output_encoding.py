@@ -62,6 +62,7 @@ CASES: dict[str, list[list[str]]] = {
     "stats": [[], ["--json"]],
     "status": [[], ["--ascii"]],
     "rest": [[]],
+    "function": [["--rate", f"{EXERCISE}=6"], [], ["--json"]],
     "safety": [[], ["--json"], ["--answers", "none"]],
     "export": [["--output", "-"], ["--output", "{tmp}/out.json"], ["--format", "csv", "--output", "{tmp}/csv"], []],
     "import": [["{export}", "--dry-run"], ["{export}"]],

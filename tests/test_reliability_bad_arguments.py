@@ -54,6 +54,18 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--pain", "3", "--at", "2099-01-01T00:00"], "--at: 2099-01-01T00:00 is in the future"),
         (["--pain", "3", "--at", "1969-07-20T20:17"], "--at: 1969-07-20T20:17 is before 1970-01-02 00:00 UTC"),
     ],
+    "function": [
+        (["--rate", "put on socks"], "argument --rate: 'put on socks' has no '='"),
+        (["--rate", "put on socks=11"], "argument --rate: must be a whole number from 0 to 10"),
+        (["--rate", "put on socks=x"], "argument --rate: must be a whole number from 0 to 10"),
+        (["--rate", "=5"], "argument --rate: must not be empty"),
+        (["--rate", "x" * 61 + "=5"], "argument --rate: is 61 characters long; the limit is 60"),
+        (["--rate", "socks\x1b[2J=5"], "argument --rate: holds ESC"),
+        (["--rate", "socks=5", "--rate", "Socks=6"], "--rate: an activity is rated twice in one go"),
+        (["--drop", "socks"], "--drop: 'socks' is not one of your activities"),
+        (["--rename", "socks"], "argument --rename: 'socks' has no '='"),
+        (["--weeks", "0"], "argument --weeks: '0' is not a number of weeks from 1 to 52"),
+    ],
     "suggest": [
         (["--minutes", "7"], "argument --minutes: invalid choice: 7"),
         (["--minutes", "five"], "argument --minutes: invalid int value: 'five'"),

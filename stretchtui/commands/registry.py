@@ -33,6 +33,7 @@ class Command(NamedTuple):  # not a dataclass: the app's launch imports this bef
 
 THEMES: tuple[str, ...] = (
     "tracking",
+    "function",
     "library",
     "launch",
     "exchange",

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # names for the annotations only: importing them all slowed the app's start
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import date, datetime
     from pathlib import Path
 
     from stretchtui.core.checkins import Checkin, PainEntry
     from stretchtui.core.clock import Clock
     from stretchtui.core.entries import Entry, MarkKind, Removal
+    from stretchtui.core.function import ActivityEdit, ActivityTrend, FunctionRating
     from stretchtui.core.model import Exercise, Routine, Tip
     from stretchtui.core.report import WeekInputs
     from stretchtui.core.safety import Profile, SafetyCheck
@@ -87,6 +88,13 @@ class CheckinsPort(Protocol):
     def checkins(self, *, since: date | None = None, ids: list[int] | None = None) -> list[Checkin]: ...
 
 
+class FunctionPort(Protocol):
+    def activities(self) -> list[str]: ...
+    def ratings(self, *, since: date | None = None, uuid: str | None = None) -> list[FunctionRating]: ...
+    def trends(self, since: date | None = None) -> list[ActivityTrend]: ...
+    def save(self, edits: Sequence[ActivityEdit], *, at: datetime | None = None) -> list[str]: ...
+
+
 class HistoryPort(Protocol):
     def day_activities(self, since: date | None = None) -> list[DayActivity]: ...
     def streak_summary(self, today_: date) -> StreakSummary: ...
@@ -151,6 +159,8 @@ class StorePort(Protocol):
     def sessions(self) -> SessionsPort: ...
     @property
     def checkins(self) -> CheckinsPort: ...
+    @property
+    def function(self) -> FunctionPort: ...
     @property
     def history(self) -> HistoryPort: ...
     @property

@@ -186,9 +186,10 @@ _INSTANT = {"type": "string", "description": "an instant, ISO 8601 in UTC: 2026-
 
 def _logged_records() -> dict[str, type]:
     """The records of the logged sections (sessions with their steps, check-ins with their pains,
-    day marks, tombstones), by schema name. Imported here: they import core.model."""
+    day marks, function ratings, tombstones), by schema name. Imported here: they import core.model."""
     from stretchtui.core.checkins import Checkin, PainEntry
     from stretchtui.core.entries import DayMark, Tombstone
+    from stretchtui.core.function import FunctionRating
     from stretchtui.core.sessions import LoggedStep, SessionRecord
 
     return {
@@ -197,6 +198,7 @@ def _logged_records() -> dict[str, type]:
         "Checkin": Checkin,
         "PainEntry": PainEntry,
         "DayMark": DayMark,
+        "FunctionRating": FunctionRating,
         "Tombstone": Tombstone,
     }
 
@@ -262,6 +264,7 @@ def file_schema() -> dict[str, Any]:
         "sessions": "SessionRecord",
         "checkins": "Checkin",
         "day_marks": "DayMark",
+        "function_ratings": "FunctionRating",
         "removed": "Tombstone",
     }
     return {

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from stretchtui.core import instants
 from stretchtui.core.checkins import Region
 from stretchtui.core.errors import FieldError
+from stretchtui.core.function import ActivityTrend
 from stretchtui.core.history import day_marks, heatmap_rows, week_start
 from stretchtui.core.instants import week_label
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
@@ -89,6 +90,7 @@ class WeekInputs:
     relief: tuple[ExerciseRelief, ...] = ()
     hurts: tuple[HurtStep, ...] = ()
     notes: tuple[DayNote, ...] = ()
+    function: tuple[ActivityTrend, ...] = ()  # the function ratings of both weeks (core.function)
 
 
 # ---------------------------------------------------------------------- the report
@@ -137,6 +139,7 @@ class WeeklyReport:
     relief: tuple[ExerciseRelief, ...]
     hurts: tuple[HurtStep, ...]
     notes: tuple[DayNote, ...]
+    function: tuple[ActivityTrend, ...] = ()
 
     @property
     def label(self) -> str:
@@ -197,6 +200,7 @@ def build_report(inputs: WeekInputs, today: date) -> WeeklyReport:
         relief=tuple(sorted(inputs.relief, key=lambda r: (r.change, -r.sessions, r.name))),
         hurts=inputs.hurts,
         notes=tuple(sorted(inputs.notes, key=lambda n: n.at)),
+        function=inputs.function,
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from stretchtui.core.checkins import REGION_LABELS
 from stretchtui.core.days import day_label, span_label, time_label
+from stretchtui.core.function import SCALE, report_lines
 from stretchtui.core.glyphs import UNICODE, Glyphs
 from stretchtui.core.plain_text import printable
 from stretchtui.core.report import WeeklyReport
@@ -146,6 +147,8 @@ def _pain(report: WeeklyReport, glyphs: Glyphs) -> Section:
     bullets = [pain, sitting]
     if len(noted) >= 2:
         bullets.append("Pain by day: " + glyphs.separator.join(f"{d.day:%a} {d.pain}" for d in noted))
+    function = report_lines(report.function, report.monday)
+    bullets += function
     rows = tuple(
         (
             REGION_LABELS[r.region] + (f" ({r.side})" if r.side else ""),
@@ -159,7 +162,8 @@ def _pain(report: WeeklyReport, glyphs: Glyphs) -> Section:
     table = Table(
         ("Area (check-ins)", "Average", "Worst", "Notes", "Week before"), rows, (False, True, True, True, True)
     )
-    return Section("pain", "Pain and sitting", bullets=tuple(bullets), table=table if rows else None)
+    intro = f"Function: everyday activities rated 0-10 each week ({SCALE})." if function else ""
+    return Section("pain", "Pain and sitting", intro=intro, bullets=tuple(bullets), table=table if rows else None)
 
 
 def _relief(report: WeeklyReport) -> Section:

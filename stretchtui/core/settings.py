@@ -83,6 +83,12 @@ def _conditions(value: Any, where: str) -> list[str]:
     return sorted({validation.choice(item, Condition, f"{where}[{i}]").value for i, item in enumerate(value)})
 
 
+def _function_activities(value: Any, where: str) -> list[str]:
+    from stretchtui.core.function import activities_value
+
+    return activities_value(value, where)
+
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("theme", "textual-dark", "Theme", "Light and dark themes; Ctrl+T switches quickly.", rule=_theme),
     SettingSpec(
@@ -124,6 +130,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("safety_answers", None, rule=_safety_answers),
     SettingSpec("safety_answered_at", None, rule=_answered_at),
     SettingSpec("conditions", None, rule=_conditions),
+    # The activities rated each week for function (core.function; `stretchtui function`).
+    SettingSpec("function_activities", (), rule=_function_activities),
     SettingSpec("safety_seen_checkin", None, exported=False),
     SettingSpec("seed_digest", None, exported=False),  # the seed files last loaded
 )

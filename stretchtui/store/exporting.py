@@ -89,6 +89,11 @@ class Exporter:
                 for rowid, values, problems in reader.rows(conn, "ORDER BY day, id"):
                     if self._readable(reader, rowid, values, problems, left_out):
                         yield "day_marks", values
+            if "function_ratings" in sections:
+                reader = TableReader(m.FunctionRating, ["uuid", "activity", "rating", "at", "zone", "day"])
+                for rowid, values, problems in reader.rows(conn, "ORDER BY week, id"):
+                    if self._readable(reader, rowid, values, problems, left_out):
+                        yield "function_ratings", values
             if "removed" in sections:  # tombstones: an import elsewhere never brings these back
                 reader = TableReader(m.Removed, ["kind", "uuid", "removed_at"])
                 for rowid, values, problems in reader.rows(conn, "ORDER BY removed_at, id"):

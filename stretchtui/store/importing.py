@@ -71,6 +71,8 @@ class Importer:
                     staging.add_checkin(record)
                 elif kind == "day_marks":
                     staging.add_day_mark(record)
+                elif kind == "function_ratings":
+                    staging.add_function_rating(record)
                 elif kind == "removed":
                     kept["removed"].append(record)  # a few per removal made by hand: kept in memory
                 elif kind in ("exercises", "routines"):
@@ -104,6 +106,8 @@ class Importer:
         _count(result, "checkins", checkins, staging.count("stage_checkin"), removed)
         marks, removed = staging.merge_day_marks()
         _count(result, "day_marks", marks, staging.count("stage_day_mark"), removed)
+        ratings = staging.merge_function_ratings()
+        _count(result, "function_ratings", ratings, staging.count("stage_function_rating"), 0)
         self._import_removals(kept["removed"], result)
         self._import_settings(kept["settings"], result)
 

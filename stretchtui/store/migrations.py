@@ -220,6 +220,24 @@ CREATE INDEX removed_uuid ON removed (uuid);
 """
 
 
+# Function, not only pain (core/function.py): a rating 0-10 of an everyday activity, one per
+# activity and ISO week (Monday: `week`); a new rating that week replaces it in place.
+V6_FUNCTION = """
+CREATE TABLE IF NOT EXISTS function_rating (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    activity TEXT NOT NULL COLLATE NOCASE,
+    week TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 10),
+    at TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    day TEXT NOT NULL,
+    UNIQUE (activity, week)
+);
+CREATE INDEX IF NOT EXISTS function_rating_week ON function_rating (week);
+"""
+
+
 def one_of(enum: type[Enum]) -> str:
     """A CHECK list from an enum (core), for new migrations: `kind IN ('rest', 'flare')`. The
     released migrations above keep their literal lists: a migration is frozen once released."""
@@ -257,6 +275,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # An own exercise can say what to do instead when it is too much today (core.model.Exercise.easier).
     Migration(
         5, "an exercise's easier version", lambda db: _add_column(db, "exercise", "easier", "TEXT NOT NULL DEFAULT ''")
+    ),
+    Migration(
+        6, "weekly function ratings of up to three everyday activities", lambda db: _execute_script(db, V6_FUNCTION)
     ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -189,6 +189,19 @@ class DayMark(BaseModel):
     zone = TextField()
 
 
+class FunctionRating(BaseModel):
+    """One activity's rating for one week (core.function): `week` is the Monday of `day`."""
+
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
+    uuid = CharField(unique=True)
+    activity = TextField()
+    week = DateField()
+    rating = IntegerField()
+    at = UTCField()
+    zone = TextField()
+    day = DateField()
+
+
 class Removed(BaseModel):
     """A removed session, check-in or day mark: its UUID for ever, its rows (JSON) for undo."""
 
@@ -236,5 +249,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Checkin,
     CheckinPain,
     DayMark,
+    FunctionRating,
     Removed,
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from peewee import fn
 from stretchtui.core.checkins import Region
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
+from stretchtui.store.function import FunctionRepository
 from stretchtui.store.history import HistoryRepository
 from stretchtui.store.rows import as_date
 from stretchtui.store.settings import SettingsRepository
@@ -26,6 +27,7 @@ class ReportRepository:
 
     settings: SettingsRepository
     history: HistoryRepository
+    function: FunctionRepository
 
     def weekly_report_inputs(self, monday: date) -> WeekInputs:
         """Days, pain, sitting and areas for the week starting `monday` and the one before it; relief,
@@ -58,6 +60,10 @@ class ReportRepository:
             relief=relief,
             hurts=self._hurt_steps(monday, sunday),
             notes=self._notes(monday, sunday),
+            function=tuple(
+                replace(trend, by_week={week: r for week, r in trend.by_week.items() if week <= monday})
+                for trend in self.function.trends(since)
+            ),
         )
 
     def _region_pain(self, monday: date, sunday: date) -> tuple[RegionPain, ...]:

@@ -20,6 +20,7 @@ from peewee import SqliteDatabase
 from stretchtui.core import records
 from stretchtui.core.checkins import Checkin, PainEntry
 from stretchtui.core.entries import DayMark
+from stretchtui.core.function import FunctionRating
 from stretchtui.core.sessions import LoggedStep, SessionRecord
 from stretchtui.store import models as m
 
@@ -32,6 +33,7 @@ STEP_COLUMNS = records.columns(LoggedStep)
 CHECKIN_COLUMNS = records.columns(Checkin)
 MARK_COLUMNS = records.columns(DayMark)
 PAIN_COLUMNS = records.columns(PainEntry)
+RATING_COLUMNS = records.columns(FunctionRating)
 
 TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all untyped: values as stored)
     "stage_session": (*SESSION_COLUMNS, "step_count"),
@@ -39,6 +41,7 @@ TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all unty
     "stage_checkin": (*CHECKIN_COLUMNS, "session_uuid"),
     "stage_pain": ("checkin_uuid", *PAIN_COLUMNS),
     "stage_day_mark": MARK_COLUMNS,
+    "stage_function_rating": RATING_COLUMNS,
     "stage_id_map": ("kind", "file_id", "store_id"),
 }
 
@@ -87,6 +90,9 @@ class Staging:
 
     def add_day_mark(self, record: Mapping[str, Any]) -> None:
         self._hold("stage_day_mark", [record[k] for k in MARK_COLUMNS])
+
+    def add_function_rating(self, record: Mapping[str, Any]) -> None:
+        self._hold("stage_function_rating", [record[k] for k in RATING_COLUMNS])
 
     def add_id_map(self, kind: str, mapping: Mapping[str, str]) -> None:
         """File id -> store id of own exercises ('exercise') or routines ('routine') whose id
@@ -213,6 +219,17 @@ class Staging:
               AND NOT EXISTS (SELECT 1 FROM main.removed x WHERE x.uuid = d.uuid)
             ORDER BY d.rowid""")
         return added, removed
+
+    def merge_function_ratings(self) -> int:
+        """Insert the staged function ratings whose uuid is new here and whose activity has no
+        rating here that week (the one here stays, as a day's mark does); returns how many."""
+        week = "date(f.day, '-6 days', 'weekday 1')"  # the Monday of the day's ISO week
+        return self._run(f"""
+            INSERT INTO main.function_rating ({", ".join(RATING_COLUMNS)}, week)
+            SELECT {", ".join("f." + c for c in RATING_COLUMNS)}, {week} FROM temp.stage_function_rating f
+            WHERE NOT EXISTS (SELECT 1 FROM main.function_rating x WHERE x.uuid = f.uuid)
+              AND NOT EXISTS (SELECT 1 FROM main.function_rating x WHERE x.activity = f.activity AND x.week = {week})
+            ORDER BY f.rowid""")
 
     def _removed_here(self, table: str) -> int:
         """How many staged records were removed here before (tombstones: never brought back)."""

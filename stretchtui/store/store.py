@@ -29,6 +29,7 @@ from stretchtui.store.db import (
 )
 from stretchtui.store.exchange import ExchangeRepository
 from stretchtui.store.files import Identity, connection_identity, keep_open, let_go, read_identity
+from stretchtui.store.function import FunctionRepository
 from stretchtui.store.history import HistoryRepository
 from stretchtui.store.integrity import check_before_open
 from stretchtui.store.library import LibraryRepository
@@ -60,11 +61,12 @@ class Store:
         self.library = library = LibraryRepository(db, clock, settings, self.seed_dir)
         self.sessions = SessionRepository(db, clock, stamp, library)
         self.checkins = checkins = CheckinRepository(db, stamp)
+        self.function = function = FunctionRepository(db, stamp, settings)
         self.history = history = HistoryRepository(db, settings)
         self.corrections = corrections = CorrectionRepository(db, clock, stamp, settings, history, checkins)
         self.safety = safety = SafetyRepository(db, clock, settings, checkins)
         self.suggestions = SuggestionInputRepository(checkins, library, safety)
-        self.reports = ReportRepository(settings, history)
+        self.reports = ReportRepository(settings, history, function)
         self.exchange = ExchangeRepository(db, clock, library, corrections)
 
     # ------------------------------------------------------------------ opening

@@ -90,6 +90,13 @@ class PaletteMixin(_AppBase):
         if isinstance(screen, TodayScreen):
             screen.action_check_in()
 
+    def action_function_check(self) -> None:
+        """From anywhere: open Today and its weekly function check."""
+        self.switch_mode("today")
+        screen = self.screen
+        if isinstance(screen, TodayScreen):
+            screen.action_function()
+
     def action_weekly_report(self) -> None:
         """This week's report (History's `r`, or the command palette)."""
         report_screen = cast("type[ReportScreen]", screen_class("report", "ReportScreen"))
@@ -135,6 +142,11 @@ class PaletteMixin(_AppBase):
             yield SystemCommand(main.title, main.about, partial(self.switch_mode, main.mode))
         yield SystemCommand("Start routine…", "Choose a routine to start", self.action_pick_routine)
         yield SystemCommand("Check in", "Note your pain, hours sat and a note", self.action_check_in)
+        yield SystemCommand(
+            "Function this week",
+            "Rate up to three everyday activities 0-10 (0 = can't do it, 10 = as before)",
+            self.action_function_check,
+        )
         yield SystemCommand(
             "Weekly report",
             "A week for your physiotherapist: adherence, pain, relief, notes",

@@ -17,9 +17,19 @@ from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.vocabulary import plural
 
 FORMAT_NAME = "stretchtui-export"
-FORMAT_VERSION = 2  # 2: the `removed` section (tombstones of removed entries)
+FORMAT_VERSION = 3  # 2: the `removed` section (tombstones of removed entries); 3: `function_ratings`
 
-SECTIONS = ("settings", "favourites", "exercises", "routines", "sessions", "checkins", "day_marks", "removed")
+SECTIONS = (
+    "settings",
+    "favourites",
+    "exercises",
+    "routines",
+    "sessions",
+    "checkins",
+    "day_marks",
+    "function_ratings",
+    "removed",
+)
 LIST_SECTIONS = SECTIONS[2:]  # one record per item
 
 
@@ -50,6 +60,7 @@ class Bundle:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     checkins: list[dict[str, Any]] = field(default_factory=list)
     day_marks: list[dict[str, Any]] = field(default_factory=list)
+    function_ratings: list[dict[str, Any]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)  # {"kind", "uuid", "removed_at"}
     exported_at: datetime | None = None
     app_version: str = ""
@@ -113,6 +124,7 @@ NOUNS = {  # counter key -> (one, many), in the order a summary lists them
     "steps": ("step", "steps"),
     "checkins": ("check-in", "check-ins"),
     "day_marks": ("rest or flare day", "rest or flare days"),
+    "function_ratings": ("function rating", "function ratings"),
     "removed": ("removal", "removals"),
     "exercises": ("own exercise", "own exercises"),
     "routines": ("own routine", "own routines"),

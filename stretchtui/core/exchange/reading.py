@@ -19,6 +19,7 @@ from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION, Bundle,
 from stretchtui.core.exchange.rules import (
     _checkin,
     _day_mark,
+    _function_rating,
     _instant,
     _own_exercise,
     _own_routine,
@@ -102,9 +103,9 @@ def read_export(
     """Check an export file entry by entry (`file_entries`, or `entries_of` a parsed dict) and
     yield each record as soon as it passed: ("settings", dict), ("favourites", list), then
     ("exercises", OwnExercise), ("routines", OwnRoutine), ("sessions", dict with its steps),
-    ("checkins", dict with its pains), ("day_marks", dict), and from the header ("app_version",
-    str) and ("exported_at", datetime). `known_*` describe the store it goes into: the exercise
-    ids a routine may use, the sessions a check-in may point at.
+    ("checkins", dict with its pains), ("day_marks", dict), ("function_ratings", dict), and from
+    the header ("app_version", str) and ("exported_at", datetime). `known_*` describe the store it
+    goes into: the exercise ids a routine may use, the sessions a check-in may point at.
 
     Only what the checks across records need is kept: the uuids seen, own ids, rest days. Raises
     ImportFileError at the first problem, possibly after many records were yielded: keep nothing
@@ -156,6 +157,7 @@ class _Reading:
         self.waiting_routines: list[tuple[str, Any]] = []  # read before the exercises they may use
         self.session_refs: list[tuple[str, str]] = []  # (session uuid, where): checked at the end
         self.mark_days: dict[date, str] = {}
+        self.rated_weeks: dict[tuple[str, date], str] = {}  # (activity, week) -> where
         self.removed_uuids: dict[str, str] = {}  # uuid -> where it was removed
 
     def claim(self, value: Any, where: str) -> str:
@@ -208,6 +210,9 @@ class _Reading:
         elif key == "day_marks":
             for i, raw in enumerate(_items(key, value)):
                 yield key, self._day_mark(f"day_marks[{i}]", raw)
+        elif key == "function_ratings":
+            for i, raw in enumerate(_items(key, value)):
+                yield key, self._function_rating(f"function_ratings[{i}]", raw)
         elif key == "removed":
             for i, raw in enumerate(_items(key, value)):
                 record = _removal(raw, f"removed[{i}]", self.now)
@@ -256,6 +261,18 @@ class _Reading:
             raise FieldError(f"{where}.day", f"{mark['day']} is already a rest day at {self.mark_days[mark['day']]}")
         self.mark_days[mark["day"]] = where
         return mark
+
+    def _function_rating(self, where: str, raw: Any) -> dict[str, Any]:
+        from stretchtui.core.function import week_of
+
+        rating = _function_rating(raw, where, self.now, self.claim)
+        key = (rating["activity"].casefold(), week_of(rating["day"]))
+        if key in self.rated_weeks:
+            raise FieldError(
+                f"{where}.day", f"{rating['activity']!r} is rated twice in one week (also at {self.rated_weeks[key]})"
+            )
+        self.rated_weeks[key] = where
+        return rating
 
     def finish(self) -> Iterator[tuple[str, Any]]:
         yield from self._waiting()

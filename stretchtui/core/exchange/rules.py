@@ -25,6 +25,7 @@ from stretchtui.core.checkins import MAX_PAINS, Checkin, PainEntry
 from stretchtui.core.entries import DayMark, Tombstone
 from stretchtui.core.errors import FieldError, shown, shown_key
 from stretchtui.core.exchange.bundle import OwnExercise, OwnRoutine
+from stretchtui.core.function import FunctionRating, activity_name
 from stretchtui.core.library import USER_ID_PREFIX
 from stretchtui.core.sessions import MAX_STEPS, LoggedStep, SessionRecord
 from stretchtui.core.vocabulary import Origin
@@ -323,4 +324,13 @@ def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], s
     record["day"] = _day(raw["day"], f"{where}.day")
     if record["day"] > record["at"].astimezone(ZoneInfo(record["zone"])).date():
         raise FieldError(f"{where}.day", f"{record['day']} is after the day it was marked")
+    return record
+
+
+def _function_rating(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
+    """A weekly function rating (core.function): its activity under the activity rule, 0-10, when."""
+    record = _fields(raw, where, _rules(FunctionRating))
+    record["activity"] = activity_name(record["activity"], f"{where}.activity")
+    record["uuid"] = claim(raw.get("uuid"), where)
+    record.update(_when(raw, where, now))
     return record

@@ -22,6 +22,7 @@ from stretchtui.core.exchange.bundle import (
     OwnExercise,
     OwnRoutine,
 )
+from stretchtui.core.function import FunctionRating
 from stretchtui.core.sessions import LoggedStep, SessionRecord
 
 
@@ -83,6 +84,7 @@ RECORD_TO_PLAIN: dict[str, Callable[[Any], Any]] = {
     "sessions": lambda record: event_to_plain(SessionRecord, record),
     "checkins": lambda record: event_to_plain(Checkin, record),
     "day_marks": lambda record: event_to_plain(DayMark, record),
+    "function_ratings": lambda record: event_to_plain(FunctionRating, record),
     "removed": lambda record: event_to_plain(Tombstone, record),
 }
 """Per section: one record as the file holds it (settings and favourites are one record each)."""
@@ -108,6 +110,7 @@ CSV_TABLES: dict[str, tuple[str, ...]] = {
     "checkins": tuple(spec.name for spec in records.file_specs(Checkin) if records.nested_class(spec) is None),
     "checkin_pains": ("checkin_uuid", *records.columns(PainEntry)),
     "day_marks": records.columns(DayMark),
+    "function_ratings": records.columns(FunctionRating),
     "removed": records.columns(Tombstone),
     "exercises": (
         "uuid",
@@ -138,6 +141,7 @@ CSV_SOURCES: dict[str, str] = {  # CSV table -> the section its rows come from
     "checkins": "checkins",
     "checkin_pains": "checkins",
     "day_marks": "day_marks",
+    "function_ratings": "function_ratings",
     "removed": "removed",
     "exercises": "exercises",
     "routines": "routines",

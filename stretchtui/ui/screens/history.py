@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Static, TabbedContent, TabPane
 from stretchtui.core.checkins import Checkin
 from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import short_id
+from stretchtui.core.function import ActivityTrend
 from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
@@ -34,7 +35,7 @@ from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.widgets.heatmap import Heatmap
 from stretchtui.ui.widgets.history_details import CheckinDetail, SessionDetail, StreakPanel
 from stretchtui.ui.widgets.history_tables import AuditTable, CheckinTable, SessionTable, keeping_cursor, row_key
-from stretchtui.ui.widgets.history_trends import TREND_DAYS, TrendsPane
+from stretchtui.ui.widgets.history_trends import FUNCTION_WEEKS, TREND_DAYS, TrendsPane
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
@@ -56,6 +57,7 @@ class HistoryData:
     streak: StreakSummary
     steps: dict[int, list[StepRecord]] = field(default_factory=dict)
     checkins: list[Checkin] = field(default_factory=list)  # newest first, over the heatmap's weeks
+    function: list[ActivityTrend] = field(default_factory=list)  # weekly function ratings (core.function)
 
 
 class HistoryScreen(StretchAppMixin, Screen):
@@ -184,6 +186,7 @@ class HistoryScreen(StretchAppMixin, Screen):
             sessions=store.history.sessions_list(),
             streak=store.history.streak_summary(week.today),
             checkins=store.checkins.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1],
+            function=store.function.trends(since=week_start(week.today) - timedelta(weeks=FUNCTION_WEEKS - 1)),
         )
         post_if_current(self, self.Loaded(data))
 
@@ -222,7 +225,9 @@ class HistoryScreen(StretchAppMixin, Screen):
         today = data.today
         self._show_week(today, data.goal_minutes, data.minutes, data.marks)
 
-        self.query_one(TrendsPane).show(today, data.pain, data.sitting, data.session_days, data.relief)
+        self.query_one(TrendsPane).show(
+            today, data.pain, data.sitting, data.session_days, data.relief, function=data.function
+        )
 
         table = self.query_one("#history-session-table", DataTable)
         with keeping_cursor(table):

@@ -27,6 +27,7 @@ from stretchtui.ui.workers import post_if_current, store_work
 if TYPE_CHECKING:
     from stretchtui.core.checkins import Checkin
     from stretchtui.core.entries import MarkKind
+    from stretchtui.core.function import ActivityEdit
     from stretchtui.core.model import Exercise, Tip
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.streaks import StreakSummary
@@ -70,6 +71,14 @@ class TodayScreen(StretchAppMixin, Screen):
             "Rest/flare…",
             id="today-mark-day",
             tooltip="Mark today a rest or flare day, or take the mark away; what today holds",
+        ),
+        Binding(
+            "f",
+            "function",
+            "Function…",
+            id="today-function",
+            tooltip="This week's function check: rate up to three everyday activities 0-10",
+            show=False,  # the key bar is full at 80 columns; Help (?) and the palette list it
         ),
         Binding("s", "start_routine", "Start routine…", id="today-start"),
         Binding("exclamation_mark", "safety", "Safety check", id="today-safety", key_display="!", show=False),
@@ -271,6 +280,39 @@ class TodayScreen(StretchAppMixin, Screen):
         data = self.data  # once it is here the store is open, so current_day() does not wait
         latest = data.latest_checkin if data is not None and data.day == self.stretch_app.current_day() else None
         self.app.push_screen(CheckinScreen(latest), self._checked_in)
+
+    def action_function(self) -> None:
+        """The weekly function check, filled with the activities and this week's ratings."""
+        if self.data is not None:  # the store is open
+            self.open_function()
+
+    @store_work(group="today-write")
+    def open_function(self) -> None:
+        from stretchtui.core.function import week_of
+        from stretchtui.ui.screens.function_dialog import FunctionScreen
+
+        store = self.stretch_app.store
+        week = week_of(self.stretch_app.current_day())
+        activities = store.function.activities()
+        ratings = {t.name: t.by_week[week] for t in store.function.trends(since=week) if week in t.by_week}
+        self.app.call_from_thread(self.app.push_screen, FunctionScreen(activities, ratings), self._function_given)
+
+    def _function_given(self, edits: list[ActivityEdit] | None) -> None:
+        if edits is not None:
+            self.save_function(edits)
+
+    @store_work(group="today-write")
+    def save_function(self, edits: list[ActivityEdit]) -> None:
+        from stretchtui.core.errors import UserError
+
+        try:
+            self.stretch_app.store.function.save(edits)
+        except UserError as refused:
+            self.app.call_from_thread(self.notify, str(refused), title="Not saved", severity="warning", markup=False)
+            return
+        rated = sum(1 for edit in edits if edit.rating is not None)
+        said = f"{rated} rated this week" if rated else "activities saved"
+        self.app.call_from_thread(self.notify, f"Function: {said}.", markup=False)
 
     def action_mark_day(self) -> None:
         """Today's record in a dialog: r rest day, f flare day, n no mark (screens.entry_dialogs)."""

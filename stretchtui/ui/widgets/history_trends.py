@@ -3,7 +3,9 @@ relief each exercise brought. HistoryScreen loads the numbers; this pane only sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -11,7 +13,11 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Sparkline, Static
 
+if TYPE_CHECKING:
+    from stretchtui.core.function import ActivityTrend
+
 TREND_DAYS = 30
+FUNCTION_WEEKS = 6  # weeks of function ratings shown beside pain
 
 
 class TrendsPane(VerticalScroll):
@@ -20,6 +26,7 @@ class TrendsPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static("", id="history-pain-title")
         yield Sparkline([], id="history-pain")
+        yield Static("", id="history-function")
         yield Static("", id="history-sitting-title")
         yield Sparkline([], id="history-sitting")
         yield Static("", id="history-session-days")
@@ -32,6 +39,8 @@ class TrendsPane(VerticalScroll):
         sitting: dict[date, float],
         session_days: frozenset[date],
         relief: list[tuple[str, float, int]],
+        *,
+        function: Sequence[ActivityTrend] = (),
     ) -> None:
         days = [today - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
         pains = [float(pain.get(d, 0)) for d in days]
@@ -44,6 +53,7 @@ class TrendsPane(VerticalScroll):
             )
         )
         self.query_one("#history-pain", Sparkline).data = pains
+        self._show_function(today, function)
         sat = [sitting[d] for d in days if d in sitting]
         self.query_one("#history-sitting-title", Static).update(
             Content.from_markup(
@@ -61,3 +71,25 @@ class TrendsPane(VerticalScroll):
         else:
             lines.append("[$text-muted]Shown once an exercise has 3 sessions with pain noted before and after.[/]")
         self.query_one("#history-relief", Static).update(Content.from_markup("\n".join(lines)))
+
+    def _show_function(self, today: date, trends: Sequence[ActivityTrend]) -> None:
+        """The weekly function ratings, one line per activity, a number per week (hidden if none)."""
+        from stretchtui.core.function import SCALE, week_of
+
+        shown = self.query_one("#history-function", Static)
+        trends = [t for t in trends if t.current or t.by_week]
+        shown.display = bool(trends)
+        if not trends:
+            return
+        current = week_of(today)
+        weeks = [current - timedelta(weeks=FUNCTION_WEEKS - 1 - i) for i in range(FUNCTION_WEEKS)]
+        width = min(28, max(len(t.name) for t in trends))
+        lines = [
+            f"[b $accent]Function[/], 0-10 a week ({escape(SCALE)})",
+            f"{'':<{width}} " + "".join(f"{w:%d %b}".rjust(8) for w in weeks),
+        ]
+        for trend in trends:
+            cells = "".join(str(trend.by_week[w]).rjust(8) if w in trend.by_week else "-".rjust(8) for w in weeks)
+            name = escape(trend.name[:width].ljust(width))
+            lines.append(f"{name} {cells}" + ("" if trend.current else "  [$text-muted](former)[/]"))
+        shown.update(Content.from_markup("\n".join(lines)))
