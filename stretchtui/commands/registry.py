@@ -39,6 +39,7 @@ THEMES: tuple[str, ...] = (
     "report",
     "entries",
     "safety",
+    "lessons",
     "maintenance",
     "serve",
     "demo",

@@ -68,10 +68,9 @@ def _entry_name(entry: dict[str, Any], index: int) -> str:
     return ident if isinstance(ident, str) and ident else f"#{index + 1}"
 
 
-def load_library(seed_dir: Path | None = None) -> Library:
-    """Parse and validate every seed file; raise SeedError naming the file, entry and field."""
+def load_sources(seed_dir: Path | None = None) -> dict[str, Source]:
+    """The sources of `seed_dir/sources.toml` by id (the library's and the lessons' citations)."""
     seed_dir = seed_dir or default_seed_dir()
-
     sources: dict[str, Source] = {}
     for i, entry in enumerate(_entries(_read(seed_dir, "sources.toml"), "sources.toml", "source")):
         name = _entry_name(entry, i)
@@ -90,6 +89,14 @@ def load_library(seed_dir: Path | None = None) -> Library:
         if sid in sources:
             raise SeedError("sources.toml", name, "id", "is used twice")
         sources[sid] = Source(id=sid, title=title.strip())
+    return sources
+
+
+def load_library(seed_dir: Path | None = None) -> Library:
+    """Parse and validate every seed file; raise SeedError naming the file, entry and field."""
+    seed_dir = seed_dir or default_seed_dir()
+
+    sources = load_sources(seed_dir)
     titles = {sid: source.title for sid, source in sources.items()}
 
     exercises = {}

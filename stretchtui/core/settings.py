@@ -83,6 +83,16 @@ def _conditions(value: Any, where: str) -> list[str]:
     return sorted({validation.choice(item, Condition, f"{where}[{i}]").value for i, item in enumerate(value)})
 
 
+def _lesson_ids(value: Any, where: str) -> list[str]:
+    """The lessons marked read (core.lessons): their ids, each once, sorted. An id no lesson has
+    (one since removed from the seed files) is kept: it does no harm and an older file may name it."""
+    from stretchtui.core import validation
+
+    if not isinstance(value, (list, tuple)) or len(value) > 100:
+        raise FieldError(where, "must be a list of at most 100 lesson ids")
+    return sorted({validation.slug(item, f"{where}[{i}]") for i, item in enumerate(value)})
+
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("theme", "textual-dark", "Theme", "Light and dark themes; Ctrl+T switches quickly.", rule=_theme),
     SettingSpec(
@@ -124,6 +134,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("safety_answers", None, rule=_safety_answers),
     SettingSpec("safety_answered_at", None, rule=_answered_at),
     SettingSpec("conditions", None, rule=_conditions),
+    SettingSpec("lessons_read", (), rule=_lesson_ids),  # the lessons marked read, by id
     SettingSpec("safety_seen_checkin", None, exported=False),
     SettingSpec("seed_digest", None, exported=False),  # the seed files last loaded
 )
