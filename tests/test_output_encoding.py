@@ -64,6 +64,7 @@ CASES: dict[str, list[list[str]]] = {
     "rest": [[]],
     "function": [["--rate", f"{EXERCISE}=6"], [], ["--json"]],
     "safety": [[], ["--json"], ["--answers", "none"]],
+    "lessons": [[], ["--json"], ["flare-ups-settle"], ["sleep-and-stress", "--json"]],
     "export": [["--output", "-"], ["--output", "{tmp}/out.json"], ["--format", "csv", "--output", "{tmp}/csv"], []],
     "import": [["{export}", "--dry-run"], ["{export}"]],
     "report": [[], ["--format", "html"], ["--output", "{tmp}/r.md"], ["--format", "html", "--output", "{tmp}/r.html"]],

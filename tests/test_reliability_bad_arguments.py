@@ -80,6 +80,11 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--conditions", "flu"], "--conditions: 'flu' is not a condition"),
         (["--answers", "none,fever"], "--answers: give none"),
     ],
+    "lessons": [
+        (["no-such-lesson"], "no lesson with id 'no-such-lesson'"),
+        (["a", "b"], "unrecognized arguments: b"),
+        (["--json=1"], "argument --json: ignored explicit argument '1'"),
+    ],
     "status": [
         (["--ascii=yes"], "argument --ascii: ignored explicit argument 'yes'"),
         (["--colour"], "unrecognized arguments: --colour"),

@@ -40,6 +40,7 @@ THEMES: tuple[str, ...] = (
     "report",
     "entries",
     "safety",
+    "lessons",
     "maintenance",
     "serve",
     "demo",

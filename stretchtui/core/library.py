@@ -139,10 +139,15 @@ def _tip(entry: dict[str, Any], titles: dict[str, str]) -> Tip:
     )
 
 
+def load_sources(seed_dir: Path | None = None) -> dict[str, Source]:
+    """The sources of `seed_dir/sources.toml` by id (the library's and the lessons' citations)."""
+    return _by_id(seed_dir or default_seed_dir(), "sources.toml", "source", _source)
+
+
 def load_library(seed_dir: Path | None = None) -> Library:
     """Parse and validate every seed file; raise SeedError naming the file, entry and field."""
     seed_dir = seed_dir or default_seed_dir()
-    sources = _by_id(seed_dir, "sources.toml", "source", _source)
+    sources = load_sources(seed_dir)
     titles = {sid: source.title for sid, source in sources.items()}
     exercises = _by_id(
         seed_dir,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # names for the annotations only: importing them all slowed t
     from stretchtui.core.clock import Clock
     from stretchtui.core.entries import Entry, MarkKind, Removal
     from stretchtui.core.function import ActivityEdit, ActivityTrend, FunctionRating
+    from stretchtui.core.lessons import Lesson
     from stretchtui.core.model import Exercise, Routine, Tip
     from stretchtui.core.report import WeekInputs
     from stretchtui.core.safety import Profile, SafetyCheck
@@ -40,6 +41,7 @@ class LibraryPort(Protocol):
     def duplicate_routine(self, routine_id: str, name: str | None = None) -> Routine: ...
     def delete_routine(self, routine_id: str) -> None: ...
     def tips(self) -> tuple[Tip, ...]: ...
+    def lessons(self) -> tuple[Lesson, ...]: ...
 
 
 class SessionsPort(Protocol):

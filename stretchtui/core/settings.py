@@ -89,6 +89,16 @@ def _function_activities(value: Any, where: str) -> list[str]:
     return activities_value(value, where)
 
 
+def _lesson_ids(value: Any, where: str) -> list[str]:
+    """The lessons marked read (core.lessons): their ids, each once, sorted. An id no lesson has
+    (one since removed from the seed files) is kept: it does no harm and an older file may name it."""
+    from stretchtui.core import validation
+
+    if not isinstance(value, (list, tuple)) or len(value) > 100:
+        raise FieldError(where, "must be a list of at most 100 lesson ids")
+    return sorted({validation.slug(item, f"{where}[{i}]") for i, item in enumerate(value)})
+
+
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("theme", "textual-dark", "Theme", "Light and dark themes; Ctrl+T switches quickly.", rule=_theme),
     SettingSpec(
@@ -132,6 +142,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("conditions", None, rule=_conditions),
     # The activities rated each week for function (core.function; `stretchtui function`).
     SettingSpec("function_activities", (), rule=_function_activities),
+    SettingSpec("lessons_read", (), rule=_lesson_ids),  # the lessons marked read, by id
     SettingSpec("safety_seen_checkin", None, exported=False),
     SettingSpec("seed_digest", None, exported=False),  # the seed files last loaded
 )

@@ -14,6 +14,7 @@ from peewee import SqliteDatabase, fn
 from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
+from stretchtui.core.lessons import Lesson, load_lessons
 from stretchtui.core.library import load_library, own_id, seed_digest
 from stretchtui.store import models as m
 from stretchtui.store.rows import (
@@ -43,6 +44,7 @@ class LibraryRepository:
     settings: SettingsRepository
     seed_dir: Path
     _tips: tuple[core.Tip, ...] | None = field(default=None, init=False)
+    _lessons: tuple[Lesson, ...] | None = field(default=None, init=False)
 
     # ------------------------------------------------------------------ library
 
@@ -92,6 +94,12 @@ class LibraryRepository:
         if self._tips is None:
             self._tips = load_library(self.seed_dir).tips
         return self._tips
+
+    def lessons(self) -> tuple[Lesson, ...]:
+        """Lessons come straight from the seed files, like tips: parsed once per store."""
+        if self._lessons is None:
+            self._lessons = load_lessons(self.seed_dir)
+        return self._lessons
 
     def exercises(self, *, include_retired: bool = False) -> list[core.Exercise]:
         query = m.Exercise.select().order_by(fn.lower(m.Exercise.name))

@@ -1,5 +1,5 @@
 """The command palette's entries and the actions behind them (mixed into StretchApp): the main
-screens, starting a routine, a check-in, the weekly report, help, and where a screenshot is saved.
+screens, starting a routine, a check-in, the weekly report, the lessons, help, and where a screenshot is saved.
 Kept apart from ui/app.py so the app's start-up and store handling read on their own."""
 
 from __future__ import annotations
@@ -103,6 +103,13 @@ class PaletteMixin(_AppBase):
         if not isinstance(self.screen, report_screen):
             self.push_screen(report_screen())
 
+    def action_lessons(self) -> None:
+        """The lessons (Today's `l`, or the command palette)."""
+        from stretchtui.ui.screens.lessons import LessonScreen, LessonsScreen
+
+        if not isinstance(self.screen, (LessonsScreen, LessonScreen)):
+            self.push_screen(LessonsScreen())
+
     def action_help(self) -> None:
         help_screen = cast("type[HelpScreen]", screen_class("help", "HelpScreen"))
         if not isinstance(self.screen, help_screen):
@@ -152,5 +159,6 @@ class PaletteMixin(_AppBase):
             "A week for your physiotherapist: adherence, pain, relief, notes",
             self.action_weekly_report,
         )
+        yield SystemCommand("Lessons", "Short reads about back pain: a minute or two each", self.action_lessons)
         yield SystemCommand("Help: keys of this screen", "List every key of the current screen", self.action_help)
         yield from super().get_system_commands(screen)

@@ -81,6 +81,7 @@ class TodayScreen(StretchAppMixin, Screen):
             show=False,  # the key bar is full at 80 columns; Help (?) and the palette list it
         ),
         Binding("s", "start_routine", "Start routine…", id="today-start"),
+        Binding("l", "lessons", "Lessons", id="today-lessons", tooltip="Short reads about back pain"),
         Binding("exclamation_mark", "safety", "Safety check", id="today-safety", key_display="!", show=False),
     ]
 
@@ -117,8 +118,8 @@ class TodayScreen(StretchAppMixin, Screen):
 
     def _settings_changed(self, old: Mapping[str, object], new: Mapping[str, object]) -> None:
         """A setting changed (here with m or p, or on Settings): the numbers follow, unless it was
-        only the theme."""
-        if any(old[key] != new[key] for key in new if key != "theme"):
+        only the theme or the lessons read."""
+        if any(old[key] != new[key] for key in new if key not in ("theme", "lessons_read")):
             self.reload()
 
     def on_screen_resume(self) -> None:
@@ -334,6 +335,9 @@ class TodayScreen(StretchAppMixin, Screen):
             # questions are asked again at once. A note never diagnoses; it only asks again.
             self._asked_safety = False
         self.reload()
+
+    def action_lessons(self) -> None:
+        self.stretch_app.action_lessons()
 
     def action_start_routine(self) -> None:
         self.stretch_app.action_pick_routine()
