@@ -27,23 +27,6 @@ from stretchtui.store import Store
 # workers and every `python -m stretchtui` a test starts (hundreds): none recompiles the package.
 use_bytecode_cache()
 
-# Pilot's waits: every key pressed and every `pilot.pause()` waits until the process looks idle,
-# sleeping in steps of textual._wait.SLEEP_GRANULARITY (1/50 s) and calling it idle when a step
-# used under SLEEP_IDLE of CPU (1/20 of a step). Two such waits per key made about a third of a
-# Pilot test's time pure sleep. Steps of 5 ms keep the same idle share (1/20), so a test waits as
-# long as there is work, only in finer steps. (Checked in tests/test_textual_overrides.py.)
-PILOT_IDLE_STEP = 1 / 200
-
-
-def quicker_pilot_idle() -> None:
-    import textual._wait
-
-    textual._wait.SLEEP_GRANULARITY = PILOT_IDLE_STEP
-    textual._wait.SLEEP_IDLE = PILOT_IDLE_STEP / 20
-
-
-quicker_pilot_idle()
-
 FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)  # a Saturday, 09:30 in Berlin
 ZONE = "Europe/Berlin"
 T = TypeVar("T")

@@ -6,16 +6,14 @@ from textual.worker import WorkerCancelled
 
 
 async def settle(pilot) -> None:
-    """Wait for thread workers (database reads and writes) and the messages they post back, round
-    after round while a worker's message starts another worker (at most five rounds). A load that
-    a newer one replaced (an exclusive worker, cancelled) is not a failure. A session's dialog
-    worker waits for the person's answer, not for the database: it is not waited for."""
+    """Wait for thread workers (database reads and writes) and the messages they post back;
+    three rounds, because a worker's message can start another worker. A load that a newer one
+    replaced (an exclusive worker, cancelled) is not a failure. A session's dialog worker waits
+    for the person's answer, not for the database: it is not waited for."""
     from stretchtui.ui.screens.session_chains import DIALOG_GROUP
 
-    for round_ in range(5):
-        busy = [w for w in pilot.app.workers if w.group != DIALOG_GROUP and not w.is_finished]
-        if round_ and not busy:
-            return
+    for _ in range(3):
+        busy = [w for w in pilot.app.workers if w.group != DIALOG_GROUP]
         try:
             if busy:
                 await pilot.app.workers.wait_for_complete(busy)

@@ -131,17 +131,3 @@ def test_no_other_module_reaches_into_textual() -> None:
             if PRIVATE_REACH.search(code):
                 found.append(f"{name}:{number}: {line.strip()}")
     assert found == []
-
-
-def test_the_quicker_pilot_idle_of_the_tests_still_reaches_textual() -> None:
-    """tests/conftest.py shortens Pilot's idle step; Pilot must still wait through wait_for_idle,
-    which must still read the two module constants at call time."""
-    import textual._wait
-    import textual.app
-    from conftest import PILOT_IDLE_STEP
-
-    source = inspect.getsource(textual._wait.wait_for_idle)
-    assert "await sleep(SLEEP_GRANULARITY)" in source and "cpu_elapsed < SLEEP_IDLE" in source
-    assert textual._wait.SLEEP_GRANULARITY == PILOT_IDLE_STEP
-    assert textual._wait.SLEEP_IDLE == PILOT_IDLE_STEP / 20
-    assert "wait_for_idle(0)" in inspect.getsource(textual.app.App._press_keys)
