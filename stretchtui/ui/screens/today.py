@@ -81,7 +81,14 @@ class TodayScreen(StretchAppMixin, Screen):
             show=False,  # the key bar is full at 80 columns; Help (?) and the palette list it
         ),
         Binding("s", "start_routine", "Start routine…", id="today-start"),
-        Binding("l", "lessons", "Lessons", id="today-lessons", tooltip="Short reads about back pain"),
+        Binding(
+            "l",
+            "lessons",
+            "Lessons",
+            id="today-lessons",
+            tooltip="Short reads about back pain",
+            show=False,  # as f: at 80 columns the key bar would lose "? Help"; Help and the palette list it
+        ),
         Binding("exclamation_mark", "safety", "Safety check", id="today-safety", key_display="!", show=False),
     ]
 
