@@ -88,3 +88,16 @@ def test_help_states_the_scale(capsys) -> None:
         pass
     out = " ".join(capsys.readouterr().out.split())
     assert "0 = can't do it, 10 = as before" in out and "--drop NAME" in out
+
+
+def test_weeks_of_another_year_carry_their_year(db_path, clock, capsys) -> None:
+    """Early in January the list reaches back into December: those weeks say which year."""
+    from datetime import UTC, datetime
+
+    clock.instant = datetime(2027, 1, 6, 9, 0, tzinfo=UTC)  # Wednesday of the week of Mon 04 Jan 2027
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "function", "--rate", "socks=5")[0] == 0
+    code, out, _ = run(capsys, *db, "function", "--weeks", "3")
+    header = out.splitlines()[-2]
+    assert code == 0 and header.split() == ["21", "Dec", "2026", "28", "Dec", "2026", "04", "Jan"]
+    assert out.splitlines()[-1].split()[-1] == "5"

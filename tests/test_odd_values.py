@@ -63,7 +63,11 @@ DATE_ARGUMENTS: dict[tuple[str, str], str] = {
     ("report", "--week"): "week",
     ("entries", "--since"): "day",
 }
-NOT_DATES = {("export", "--output")}  # its help names the default file, stretchtui-export-DATE.json
+NOT_DATES = {
+    ("export", "--output"),  # its help names the default file, stretchtui-export-DATE.json
+    ("function", "--rate"),  # "NAME=N", a rating for this week
+    ("function", "--weeks"),  # how many weeks to list
+}
 # What else a command needs to reach the date check (the text check comes first, always).
 COMPANIONS = {"record": ["--minutes", "5"], "log": ["--pain", "3"]}
 HUGE = "2026-" + "9" * 5000

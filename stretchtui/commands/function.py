@@ -65,7 +65,7 @@ def _arguments(parser: Parser) -> None:
 
 def cmd_function(args: argparse.Namespace) -> int:
     from stretchtui.core import function as fn
-    from stretchtui.core.days import today
+    from stretchtui.core.days import day_label, today
 
     names = [name.casefold() for name, _ in args.rate]
     if len(set(names)) != len(names):
@@ -88,7 +88,8 @@ def cmd_function(args: argparse.Namespace) -> int:
         except UserError as error:
             option = "--rate" if args.rate else "--rename" if args.rename else "--drop"
             raise CliError(f"{option}: {error}") from None
-        current = fn.week_of(today(store.clock, store.settings.day_start_hour()))
+        this_day = today(store.clock, store.settings.day_start_hour())
+        current = fn.week_of(this_day)
         weeks = [current - timedelta(days=7 * i) for i in reversed(range(args.weeks))]
         trends = [t for t in store.function.trends(since=weeks[0]) if t.current or t.by_week]
     if args.json:
@@ -114,9 +115,11 @@ def cmd_function(args: argparse.Namespace) -> int:
         return 0
     print(f"Function, 0-10 ({fn.SCALE}), week by week (Monday):")
     width = max(len(t.name) for t in trends)
-    print(f"  {'':{width}}  " + "  ".join(f"{w:%d %b}" for w in weeks))
+    labels = [day_label(w, this_day, weekday=False) for w in weeks]  # with the year when not this one's
+    column = max(len(label) for label in labels)
+    print(f"  {'':{width}}  " + "  ".join(f"{label:>{column}}" for label in labels))
     for trend in trends:
-        cells = "  ".join(f"{trend.by_week[w] if w in trend.by_week else '-':>6}" for w in weeks)
+        cells = "  ".join(f"{trend.by_week[w] if w in trend.by_week else '-':>{column}}" for w in weeks)
         former = "" if trend.current else "  (no longer rated)"
         print(f"  {trend.name:{width}}  {cells}{former}")
     return 0

@@ -74,6 +74,7 @@ class TrendsPane(VerticalScroll):
 
     def _show_function(self, today: date, trends: Sequence[ActivityTrend]) -> None:
         """The weekly function ratings, one line per activity, a number per week (hidden if none)."""
+        from stretchtui.core.days import day_label
         from stretchtui.core.function import SCALE, week_of
 
         shown = self.query_one("#history-function", Static)
@@ -84,12 +85,14 @@ class TrendsPane(VerticalScroll):
         current = week_of(today)
         weeks = [current - timedelta(weeks=FUNCTION_WEEKS - 1 - i) for i in range(FUNCTION_WEEKS)]
         width = min(28, max(len(t.name) for t in trends))
+        labels = [day_label(w, today, weekday=False) for w in weeks]  # with the year when not this one's
+        column = max(len(label) for label in labels) + 2
         lines = [
             f"[b $accent]Function[/], 0-10 a week ({escape(SCALE)})",
-            f"{'':<{width}} " + "".join(f"{w:%d %b}".rjust(8) for w in weeks),
+            f"{'':<{width}} " + "".join(label.rjust(column) for label in labels),
         ]
         for trend in trends:
-            cells = "".join(str(trend.by_week[w]).rjust(8) if w in trend.by_week else "-".rjust(8) for w in weeks)
+            cells = "".join(str(trend.by_week[w] if w in trend.by_week else "-").rjust(column) for w in weeks)
             name = escape(trend.name[:width].ljust(width))
             lines.append(f"{name} {cells}" + ("" if trend.current else "  [$text-muted](former)[/]"))
         shown.update(Content.from_markup("\n".join(lines)))
