@@ -341,6 +341,7 @@ def test_the_variants_add_a_place_and_do_not_repeat_a_move(library) -> None:
         assert variant.position in (Position.SEATED, Position.STANDING), ex_id
         assert base.position not in (Position.SEATED, Position.STANDING), base_id
         assert set(variant.areas) & set(base.areas), ex_id
+        assert {"chair", "table"} & {str(e) for e in variant.equipment}, ex_id  # so the floor keeps the base one
     found = {ex.id for ex in LibraryFilter(query="figure four").apply(library.exercises.values())}
     assert {"piriformis-stretch", "seated-figure-four"} <= found
     plank, side = library.exercises["plank"], library.exercises["side-plank"]
