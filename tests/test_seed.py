@@ -52,7 +52,14 @@ ARTICLE_EXERCISES = {
     "calf-stretch",
 }
 # The article's "Plank Progression" and "Reach Outs" are split into rungs, one exercise each.
-RUNGS = {"knee-plank": 2, "plank": 3, "four-point-arm-reach": 1, "four-point-leg-reach": 2, "bird-dog": 2}
+RUNGS = {
+    "knee-plank": 2,
+    "plank": 3,
+    "side-plank": 3,
+    "four-point-arm-reach": 1,
+    "four-point-leg-reach": 2,
+    "bird-dog": 2,
+}
 CONDITIONS = {
     "pregnancy",
     "osteoporosis",
@@ -61,6 +68,34 @@ CONDITIONS = {
     "hypermobility",
     "joint-replacement",
 }
+# Issue 18: moves no article describes (each cites general physiotherapy practice and says so in its
+# note), with the move each standing or chair variant adds to, so none duplicates it.
+ISSUE_18_EXERCISES = {
+    "standing-back-extension": "general-practice",
+    "chin-tuck": "general-practice",
+    "neck-rotation": "general-practice",
+    "shoulder-blade-squeeze": "general-practice",
+    "wall-angel": "general-practice",
+    "dead-bug": "general-practice",
+    "side-plank": "general-practice",
+    "clamshell": "general-practice",
+    "hip-hinge": "general-practice",
+    "seated-figure-four": "general-practice",
+    "seated-twist": "general-practice",
+    "standing-hamstring-stretch": "general-practice",
+    "standing-hip-flexor-stretch": "general-practice",
+    "timed-walk": "general-practice",
+    "relaxed-breathing": "general-practice",
+}
+VARIANT_OF = {
+    "standing-hamstring-stretch": "hamstring-stretch",
+    "standing-hip-flexor-stretch": "hip-flexor-stretch",
+    "seated-figure-four": "piriformis-stretch",
+}
+ENTRY_KEYS = (
+    "id name aliases areas kind position equipment desk_friendly intensity steps feel cautions sources "
+    "breathing easier note dose contraindications"
+).split()
 REQUIRED_ROUTINES = {"one-minute", "seven-in-seven", "lower-back-five", "mobility", "strength-stability", "desk-break"}
 
 
@@ -272,3 +307,51 @@ def test_no_tip_blames_posture_tightness_or_lifting(library) -> None:
     blame = re.compile(r"\b(bad|poor) posture|\btight(ness|en up)?\b|wrong way|\bcauses? of\b|trigger")
     for tip in library.tips:
         assert not blame.search(tip.text.casefold()), tip.id
+
+
+# ------------------------------------------------------------------ issue 18: the added moves
+
+
+def test_every_issue_18_exercise_has_the_whole_entry(library, raw_exercises) -> None:
+    """Dose, steps, feel, cautions, contraindications (each reason checked above), intensity, areas,
+    kind, position, desk-friendliness, breathing, an easier version, other names and a source."""
+    names = {}
+    for ex in library.exercises.values():
+        for name in (ex.name, *ex.aliases):
+            assert names.setdefault(name.casefold(), ex.id) == ex.id, (
+                f"{name!r} names {ex.id} and {names[name.casefold()]}"
+            )
+    for ex_id, source in ISSUE_18_EXERCISES.items():
+        entry, ex = raw_exercises[ex_id], library.exercises[ex_id]
+        assert not set(ENTRY_KEYS) - set(entry), (ex_id, set(ENTRY_KEYS) - set(entry))
+        assert ex.aliases and ex.areas and len(ex.steps) >= 4 and ex.feel and ex.cautions, ex_id
+        assert ex.breathing and ex.easier and ex.note, ex_id
+        assert ex.dose.duration_seconds() >= 45 and 1 <= ex.intensity <= 3, ex_id
+        assert ex.sources == (library.sources[source].title,), ex_id
+        if source == "general-practice":
+            assert "general physiotherapy practice" in ex.note, ex_id
+        assert ex.desk_friendly == (ex.position in (Position.SEATED, Position.STANDING)), ex_id
+        if ex.kind in (Kind.STRENGTH, Kind.MOTOR_CONTROL):
+            assert any(c.startswith("Stop if") and "sharp pain" in c and " leg" in c for c in ex.cautions), ex_id
+
+
+def test_the_variants_add_a_place_and_do_not_repeat_a_move(library) -> None:
+    for ex_id, base_id in VARIANT_OF.items():
+        variant, base = library.exercises[ex_id], library.exercises[base_id]
+        assert variant.position in (Position.SEATED, Position.STANDING), ex_id
+        assert base.position not in (Position.SEATED, Position.STANDING), base_id
+        assert set(variant.areas) & set(base.areas), ex_id
+        assert {"chair", "table"} & {str(e) for e in variant.equipment}, ex_id  # so the floor keeps the base one
+    found = {ex.id for ex in LibraryFilter(query="figure four").apply(library.exercises.values())}
+    assert {"piriformis-stretch", "seated-figure-four"} <= found
+    plank, side = library.exercises["plank"], library.exercises["side-plank"]
+    assert side.intensity >= plank.intensity and "rung" in side.note
+
+
+def test_the_walk_is_timed_in_minutes_with_a_graded_plan(library) -> None:
+    walk = library.exercises["timed-walk"]
+    assert walk.dose.reps == 0 and walk.dose.sets == 1 and str(walk.dose.sides) == "both"  # one countdown, no switch
+    assert walk.dose.hold_seconds >= 120 and walk.dose.hold_seconds % 60 == 0
+    assert "Graded plan" in walk.note and "20 to 30 minutes" in walk.note
+    assert walk.kind is Kind.MOBILITY and walk.intensity == 1 and not walk.contraindications
+    assert walk in LibraryFilter(query="walking").apply(library.exercises.values())

@@ -502,8 +502,8 @@ def test_the_floor_uses_floor_moves() -> None:
         ((), "floor", 20, 0.8),
         (history(4), "floor", 20, 0.45),
         (history(6), "floor", 5, 0.5),
-        ((), "desk", 5, 0.9),
-        ((), "standing", 1, 0.9),
+        ((), "desk", 10, 0.9),
+        ((), "standing", 10, 0.9),
     ],
 )
 def test_the_routine_fills_the_minutes(minutes, notes, place, cap, floor) -> None:
@@ -522,6 +522,30 @@ def test_the_routine_fills_the_minutes(minutes, notes, place, cap, floor) -> Non
         dose = item.dose_for(move)
         assert dose.is_reps or min(15, move.dose.hold_seconds) <= dose.hold_seconds <= move.dose.hold_seconds
         assert dose.sets == move.dose.sets  # sets stay as written, so the JSON tells the whole dose
+
+
+@pytest.mark.parametrize("day", range(14))
+@pytest.mark.parametrize("place", ["desk", "standing"])
+def test_desk_and_standing_fill_ten_minutes_without_repeating_a_move(place, day) -> None:
+    """Low pain, questions answered: each place has enough different moves for 10 minutes, any day."""
+    today = TODAY + timedelta(days=day)
+    s = suggest(request(10, place, today=today, pain_notes=(PainNote(today, "lower-back", "", 2),)))
+    assert s.level == "full" and s.routine is not None
+    ids = [item.exercise_id for item in s.routine.items]
+    assert len(ids) == len(set(ids)), ids
+    assert abs(seconds(s) - 600) <= 60, (seconds(s), ids)
+    assert not any(line.startswith(("Only ", "Shorter than asked")) for line in s.why), s.why
+
+
+@pytest.mark.parametrize("notes", [(), history(4), history(6)], ids=["full", "gentle", "short"])
+@pytest.mark.parametrize("minutes", MINUTES_CHOICES)
+def test_a_walk_is_never_trimmed_below_a_minute(notes, minutes) -> None:
+    """A hold of minutes keeps at least half its length when trimmed to fit: a 15-second walk is no walk."""
+    for day in range(7):
+        s = suggest(request(minutes, "standing", today=TODAY + timedelta(days=day), pain_notes=notes))
+        for move, item in zip(moves(s), s.routine.items if s.routine else (), strict=True):
+            if move.dose.hold_seconds > 60 and not move.dose.is_reps:
+                assert item.dose_for(move).hold_seconds >= move.dose.hold_seconds // 2, (move.id, item)
 
 
 # --- rule 8: personal history -------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Fitting ranked moves into the minutes asked: which moves, and how long each hold or how many reps.
 
 A dose never exceeds the exercise's own; gentle levels start and stay at about two thirds of it
-(shorter holds, fewer reps); sets stay as written. The routine never runs over the upper bound it is
-given (core.suggest decides that bound and the order of the moves).
+(shorter holds, fewer reps); sets stay as written; a hold of minutes keeps at least half its length.
+The routine never runs over the upper bound it is given (core.suggest decides that bound and the
+order of the moves).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ REST_BETWEEN_SECONDS = 5
 TIME_SLACK = 0.1
 """A routine may run this share over the minutes asked (short mobility never does), and is "short" below it."""
 MIN_HOLD = 15  # a hold may be trimmed to this (or the exercise's own hold, if shorter) to fit the time
+LONG_HOLD = 60
+"""A hold of more than this (a timed walk, slow breathing) is trimmed to no less than half of it:
+a 15-second walk is no walk."""
 GENTLE_FACTOR = 2 / 3
 
 
@@ -40,7 +44,7 @@ def dose_range(exercise: Exercise, gentle: bool) -> DoseRange:
         return DoseRange(True, high, max(1, round(base / 3)), high, 1)
     own = dose.hold_seconds
     high = max(1, round(own * GENTLE_FACTOR)) if gentle and own > 1 else own
-    low = min(MIN_HOLD, high)
+    low = min(MIN_HOLD, high) if own <= LONG_HOLD else max(MIN_HOLD, own // 2)
     return DoseRange(False, high if gentle else min(max(own, low), high), low, high, 5)
 
 
