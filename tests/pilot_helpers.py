@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from textual.worker import WorkerCancelled
 
 
@@ -21,6 +24,18 @@ async def settle(pilot) -> None:
             if busy := [w for w in busy if not w.is_cancelled]:
                 await pilot.app.workers.wait_for_complete(busy)
         await pilot.pause()
+
+
+async def wait_until(
+    pilot, found: Callable[[], object], what: str = "the state asked for", limit: float = 20.0
+) -> None:
+    """Poll until `found()` holds, letting the app run between looks: for state that no worker
+    reports (a table laid out on idle, a file a worker writes). Fails after `limit` seconds."""
+    deadline = time.monotonic() + limit
+    while not found():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not in {limit} s: {what}")
+        await pilot.pause(0.01)
 
 
 async def open_library(pilot) -> None:

@@ -5,11 +5,10 @@ screens, main screens that show what changed while they were hidden, and the pal
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
-from pilot_helpers import into_session, open_library, settle
+from pilot_helpers import into_session, open_library, settle, wait_until
 from test_session_ui import advance, saved_session, start
 from textual.widgets import DataTable, OptionList
 
@@ -368,15 +367,6 @@ async def test_a_setting_changed_elsewhere_shows_in_settings(make_test_app) -> N
 # --- the palette's screenshot -----------------------------------------------------------------------------
 
 
-async def wait_for(pilot, found, limit: float = 20.0) -> None:
-    """Poll until `found()` holds (the screenshot is written by a worker)."""
-    deadline = time.monotonic() + limit
-    while not found():
-        if time.monotonic() > deadline:
-            raise AssertionError("not in time")
-        await pilot.pause(0.01)
-
-
 async def test_the_palette_screenshot_lands_in_the_current_directory_and_says_where(
     make_test_app, tmp_path, monkeypatch
 ) -> None:
@@ -387,7 +377,7 @@ async def test_the_palette_screenshot_lands_in_the_current_directory_and_says_wh
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"screenshot", "enter")
-        await wait_for(pilot, lambda: list(here.glob("*.svg")))
+        await wait_until(pilot, lambda: list(here.glob("*.svg")))
         await settle(pilot)
         [saved] = here.glob("*.svg")
         assert saved.name == "stretchtui-20261121-093000.svg" and saved.stat().st_mode & 0o777 == 0o600

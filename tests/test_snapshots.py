@@ -3,8 +3,13 @@ Synchronous on purpose: snap_compare runs its own event loop."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from pilot_helpers import into_session, settle
+from pilot_helpers import into_session, settle, wait_until
+
+from stretchtui.core.days import today
+from stretchtui.core.history import week_start
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -115,6 +120,16 @@ def test_today_states(snap_compare, make_test_app, store, size, state) -> None:
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
 
 
+def report_laid_out(screen, monday) -> bool:
+    from textual.widgets import DataTable
+
+    report = getattr(screen, "report", None)
+    if report is None or report.monday != monday:
+        return False
+    tables = [t for t in screen.query(DataTable) if t.display and t.row_count]
+    return bool(tables) and all(t.size.height >= t.row_count + 1 for t in tables)  # rows and the header
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("week", ["this-week", "week-before"])
 def test_weekly_report(snap_compare, make_test_app, store, clock, size, week) -> None:
@@ -134,5 +149,10 @@ def test_weekly_report(snap_compare, make_test_app, store, clock, size, week) ->
         if week == "week-before":
             await pilot.press("p")
             await settle(pilot)
+        # The report's tables are sized by DataTable on idle, after the load: a busy machine once
+        # took the picture before (CI, tables missing). Wait until the week asked for is shown
+        # and every table with rows has its height.
+        monday = week_start(today(clock)) - timedelta(weeks=1 if week == "week-before" else 0)
+        await wait_until(pilot, lambda: report_laid_out(pilot.app.screen, monday), f"the report of {monday}")
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
