@@ -355,3 +355,8 @@ def test_the_walk_is_timed_in_minutes_with_a_graded_plan(library) -> None:
     assert "Graded plan" in walk.note and "20 to 30 minutes" in walk.note
     assert walk.kind is Kind.MOBILITY and walk.intensity == 1 and not walk.contraindications
     assert walk in LibraryFilter(query="walking").apply(library.exercises.values())
+    # Said as the time it takes, not as a hold: "Timed Walk: 2 min", "Relaxed Breathing: 1 min 30 s".
+    assert walk.dose.describe() == "2 min"
+    assert library.exercises["relaxed-breathing"].dose.describe() == "1 min 30 s"
+    assert library.exercises["calf-stretch"].dose.describe().startswith("2 reps, hold 30 s each")
+    assert "hold 30 s" in library.exercises["seated-twist"].dose.describe()

@@ -104,10 +104,13 @@ class Dose:
         return self.sets * per_set + (self.sets - 1) * self.rest_seconds
 
     def describe(self) -> str:
-        """A short human summary, e.g. '2 x 10 reps, each side' or 'hold 30 s'."""
+        """A short human summary, e.g. '2 x 10 reps, each side', 'hold 30 s', or '2 min' for a
+        minute or more of one thing (a walk, relaxed breathing), which is not held like a stretch."""
         if self.is_reps:
             reps = plural(self.reps, "rep")
             work = reps + (f", hold {self.hold_seconds} s each" if self.hold_seconds else "")
+        elif self.hold_seconds >= 60:
+            work = format_duration(self.hold_seconds)
         else:
             work = f"hold {self.hold_seconds} s"
         sets = f"{self.sets} x " if self.sets > 1 else ""
