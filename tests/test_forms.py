@@ -28,13 +28,13 @@ from stretchtui.ui.screens.form import FIELDS, Form
 from stretchtui.ui.screens.item_editor import ItemEditor
 
 OWN_EXERCISE = {
-    "id": "my-wall-angels",
-    "name": "Wall angels",
+    "id": "my-doorframe-slides",
+    "name": "Doorframe slides",
     "areas": ["mid-upper-back"],
     "kind": "mobility",
     "position": "standing",
     "intensity": 1,
-    "steps": ["Stand with your back to a wall.", "Slide your arms up."],
+    "steps": ["Stand in a doorway.", "Slide your arms up."],
     "dose": {"reps": 10},
 }
 # Every key a person might type into a text field, many of them bound somewhere: 1-5 switch
@@ -61,7 +61,7 @@ async def new_exercise(pilot) -> None:
 async def edit_exercise(pilot) -> None:
     await open_library(pilot)
     await pilot.press("slash")
-    await type_text(pilot, "wall angels")
+    await type_text(pilot, "doorframe slides")
     await pilot.press("enter", "e")
 
 
