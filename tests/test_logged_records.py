@@ -51,6 +51,8 @@ def a_file() -> dict[str, Any]:
                 "active_seconds": 540.5,
                 "pain_before": 4,
                 "pain_after": None,
+                "program_id": "lower-back-starter",  # the prescription in force (issue 18)
+                "program_version": 1,
                 "steps": [
                     {
                         "uuid": STEP,

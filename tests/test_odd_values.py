@@ -70,6 +70,8 @@ NOT_DATES = {
 }
 # What else a command needs to reach the date check (the text check comes first, always).
 COMPANIONS = {"record": ["--minutes", "5"], "log": ["--pain", "3"]}
+# A positional that comes after another: what goes before it.
+LEADING = {("program", "ID|FILE"): ["show"]}
 HUGE = "2026-" + "9" * 5000
 ODD_VALUES = {
     "instant": [
@@ -135,7 +137,7 @@ def test_every_date_argument_has_cases() -> None:
 def argv_for(command: str, name: str, value: str, db: Path) -> list[str]:
     if command == APP:
         return [name, value] if name != "--db" else ["--db", value, "status"]
-    flag = [name, value] if name.startswith("-") else [value]
+    flag = [name, value] if name.startswith("-") else [*LEADING.get((command, name), []), value]
     return ["--db", str(db), command, *flag, *COMPANIONS.get(command, [])]
 
 

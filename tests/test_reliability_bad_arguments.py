@@ -85,6 +85,21 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["a", "b"], "unrecognized arguments: b"),
         (["--json=1"], "argument --json: ignored explicit argument '1'"),
     ],
+    "program": [
+        (["frobnicate"], "argument action: invalid choice: 'frobnicate'"),
+        (["show"], "program show: give the ID"),
+        (["list", "extra"], "program list: takes no 'extra'"),
+        (["start", "no-such-program"], "no program 'no-such-program'"),
+        (["show", "no-such-program"], "no program 'no-such-program'"),
+        (["stop"], "program stop: you are not in a program"),
+        (["resume"], "program resume: you are not in a program"),
+        (["import", "/no/such/plan.toml"], "/no/such/plan.toml: no such file"),
+        (["status", "--output", "x.toml"], "--output and --force are for export only"),
+        (
+            ["export", "lower-back-starter", "--output", "/no/such/folder/p.toml"],
+            "the folder /no/such/folder does not exist",
+        ),
+    ],
     "status": [
         (["--ascii=yes"], "argument --ascii: ignored explicit argument 'yes'"),
         (["--colour"], "unrecognized arguments: --colour"),

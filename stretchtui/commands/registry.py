@@ -41,6 +41,7 @@ THEMES: tuple[str, ...] = (
     "entries",
     "safety",
     "lessons",
+    "programs",
     "maintenance",
     "serve",
     "demo",

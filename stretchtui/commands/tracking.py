@@ -214,12 +214,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def _status_arguments(parser: Parser) -> None:
     parser.add_argument("--ascii", action="store_true", help="ASCII only, for terminals without Unicode")
+    parser.add_argument("--json", action="store_true", help="print JSON: the streak, and where you are in your program")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from stretchtui.core.glyphs import ASCII, glyphs_for
 
     summary, _week, _ = _streak_numbers(args)
+    if args.json:
+        from stretchtui.commands.programs import program_json
+
+        print_json({"current_streak": summary.current, "today_done": summary.today_done, "program": program_json(args)})
+        return 0
     glyphs = ASCII if args.ascii else glyphs_for(sys.stdout.encoding)
     mark = glyphs.done if summary.today_done else glyphs.not_done
     state = "done today" if summary.today_done else "not yet today"

@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # names for the annotations only: importing them all slowed t
     from stretchtui.core.function import ActivityEdit, ActivityTrend, FunctionRating
     from stretchtui.core.lessons import Lesson
     from stretchtui.core.model import Exercise, Routine, Tip
+    from stretchtui.core.program_state import Choice, Offer, ProgramDay, ProgramState
+    from stretchtui.core.programs import Catalogue, Ladder, Program
     from stretchtui.core.report import WeekInputs
     from stretchtui.core.safety import Profile, SafetyCheck
     from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus, StepRecord
@@ -54,6 +56,7 @@ class SessionsPort(Protocol):
         pain_before: int | None = None,
         resume_state: dict[str, Any] | None = None,
         safety_confirmed: dict[str, Any] | None = None,
+        program: tuple[str, int] | None = None,
     ) -> SessionInfo: ...
     def record_step(
         self, session_id: int, record: StepRecord, *, active_seconds: float, resume_state: dict[str, Any] | None
@@ -147,6 +150,19 @@ class ReportsPort(Protocol):
     def weekly_report_inputs(self, monday: date) -> WeekInputs: ...
 
 
+class ProgramsPort(Protocol):
+    def ladders(self) -> dict[str, Ladder]: ...
+    def catalogue(self) -> Catalogue: ...
+    def state(self, today: date, catalogue: Catalogue | None = None) -> ProgramState | None: ...
+    def today(
+        self, today: date, minutes: int, place: str, request: SuggestionRequest | None = None
+    ) -> ProgramDay | None: ...
+    def offer(
+        self, today: date, minutes: int, place: str, request: SuggestionRequest | None = None
+    ) -> Offer | None: ...
+    def choose(self, choice: Choice, program: Program) -> None: ...
+
+
 class StorePort(Protocol):
     """The store as the UI sees it: its parts (read-only attributes) and what is store-wide."""
 
@@ -173,6 +189,8 @@ class StorePort(Protocol):
     def suggestions(self) -> SuggestionsPort: ...
     @property
     def reports(self) -> ReportsPort: ...
+    @property
+    def programs(self) -> ProgramsPort: ...
 
     def backup_daily(self) -> Path | None: ...
     def describe_failure(self, error: BaseException) -> str: ...

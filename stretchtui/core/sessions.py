@@ -133,6 +133,9 @@ class SessionRecord:
     active_seconds: Annotated[float, _rule(ge=0, le=MAX_SECONDS)] = 0
     pain_before: MaybePain = None
     pain_after: MaybePain = None
+    # The prescription in force when the session started (issue 18): written only when set.
+    program_id: Annotated[str, _rule(pattern=SLUG_PATTERN, max_length=80, extra={"sparse": True})] | None = None
+    program_version: Annotated[int, _rule(ge=1, le=9999, extra={"sparse": True})] | None = None
     steps: Annotated[tuple[LoggedStep, ...], _rule(max_length=MAX_STEPS, extra={"check": "nested"})] = ()
 
 

@@ -169,6 +169,10 @@ class Filter:
     keeps: Callable[[Exercise, Today], bool]
     why: Callable[[Today, list[Exercise], list[Exercise]], Why] = lambda today, seen, left_out: ()
     today_only: bool = False
+    in_programs: bool = False
+    """A safety rule: a program's session (core.program_plan) keeps to it exactly as a suggestion does."""
+    reason: str = ""
+    """Why one move is left out, in a few words (a program's session names it per move)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -303,15 +307,21 @@ RULES: tuple[Rule, ...] = (
     Filter(_fits_place, _place_why),
     Score(SCORE_SITTING, _eases_sitting, _sitting_why),
     Score(SCORE_REGION, _targets_pain, _region_why),
-    Filter(_suits_conditions, _conditions_why),
+    Filter(_suits_conditions, _conditions_why, in_programs=True, reason="not advised with your health profile"),
     Filter(_strength_unlocked, _strength_why, today_only=True),
-    Filter(_not_hurt_lately, _hurt_why, today_only=True),
-    Filter(_fits_intensity, today_only=True),
-    Filter(_nerve_glide_for_leg_pain, today_only=True),
+    Filter(
+        _not_hurt_lately, _hurt_why, today_only=True, in_programs=True, reason=f"hurt in the last {HISTORY_DAYS} days"
+    ),
+    Filter(_fits_intensity, today_only=True, in_programs=True, reason="more effort than today's pain allows"),
+    Filter(_nerve_glide_for_leg_pain, today_only=True, in_programs=True, reason="a nerve glide, for leg symptoms only"),
     Score(SCORE_HELPED, _helped_before, _helped_why),
 )
 """Every filter and scoring rule, in the order their why lines are read. A new rule is one function
 (with its why) and one entry here."""
+PROGRAM_FILTERS: tuple[Filter, ...] = tuple(r for r in RULES if isinstance(r, Filter) and r.in_programs)
+"""The safety filters a program's session keeps to: the person's conditions, recent hurts, the
+level's intensity (the pain ceilings) and the nerve glide only with leg pain. A program replaces
+only the choice of moves (the place, the scores) and the strength unlock (its own: core.program_plan)."""
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,35 @@ CREATE TABLE IF NOT EXISTS function_rating (
 CREATE INDEX IF NOT EXISTS function_rating_week ON function_rating (week);
 """
 
+V7_PROGRAMS = """
+CREATE TABLE IF NOT EXISTS program_file (
+    id INTEGER PRIMARY KEY,
+    program_id TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    text TEXT NOT NULL,                 -- the prescription as imported: export writes it back out
+    at TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    UNIQUE (program_id, version)
+);
+CREATE TABLE IF NOT EXISTS program_choice (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    choice TEXT NOT NULL CHECK (choice IN ('start', 'stop', 'switch', 'leave-flare')),
+    program_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    day TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS program_choice_day ON program_choice (day);
+"""
+
+
+def _v7(db: SqliteDatabase) -> None:
+    _execute_script(db, V7_PROGRAMS)
+    _add_column(db, "session", "program_id", "TEXT")
+    _add_column(db, "session", "program_version", "INTEGER")
+
 
 def one_of(enum: type[Enum]) -> str:
     """A CHECK list from an enum (core), for new migrations: `kind IN ('rest', 'flare')`. The
@@ -279,6 +308,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6, "weekly function ratings of up to three everyday activities", lambda db: _execute_script(db, V6_FUNCTION)
     ),
+    Migration(7, "programs: imported prescriptions, the choices made, the program of each session", _v7),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

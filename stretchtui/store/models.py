@@ -136,6 +136,8 @@ class Session(BaseModel):
     pain_after = IntegerField(null=True)
     resume_state = JSONField(null=True)
     safety_confirmed = JSONField(null=True)  # what the person confirmed to start despite a safety warning
+    program_id = TextField(null=True)  # the prescription in force when it started (core.programs)
+    program_version = IntegerField(null=True)
 
 
 class SessionStep(BaseModel):
@@ -202,6 +204,30 @@ class FunctionRating(BaseModel):
     day = DateField()
 
 
+class ProgramFile(BaseModel):
+    """An imported prescription, as its text (core.programs parses it; built-ins are seed files)."""
+
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
+    program_id = TextField()
+    version = IntegerField()
+    text = TextField()
+    at = UTCField()
+    zone = TextField()
+
+
+class ProgramChoice(BaseModel):
+    """Start, stop, switch version, leave flare mode (core.program_state.Choice)."""
+
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
+    uuid = CharField(unique=True)
+    choice = TextField()
+    program_id = TextField()
+    version = IntegerField()
+    at = UTCField()
+    zone = TextField()
+    day = DateField()
+
+
 class Removed(BaseModel):
     """A removed session, check-in or day mark: its UUID for ever, its rows (JSON) for undo."""
 
@@ -250,5 +276,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     CheckinPain,
     DayMark,
     FunctionRating,
+    ProgramFile,
+    ProgramChoice,
     Removed,
 )

@@ -65,8 +65,10 @@ class SessionRepository:
         pain_before: int | None = None,
         resume_state: dict[str, Any] | None = None,
         safety_confirmed: dict[str, Any] | None = None,
+        program: tuple[str, int] | None = None,
     ) -> SessionInfo:
-        """`safety_confirmed`: what the person confirmed to start despite a safety warning (core.safety)."""
+        """`safety_confirmed`: what the person confirmed to start despite a safety warning (core.safety);
+        `program`: the prescription (id, version) the session belongs to (core.programs)."""
         stamp = self.stamp()
         with self.db.atomic():
             row = m.Session.create(
@@ -82,6 +84,8 @@ class SessionRepository:
                 pain_before=pain_before,
                 resume_state=_owned(resume_state),
                 safety_confirmed=safety_confirmed,
+                program_id=program[0] if program else None,
+                program_version=program[1] if program else None,
             )
         return self.session(row.id)
 

@@ -38,6 +38,7 @@ from stretchtui.store.lock import DatabaseLock
 from stretchtui.store.maintenance import daily_backup
 from stretchtui.store.migrations import LATEST_VERSION, pending
 from stretchtui.store.output_guard import remove_stale_temporaries
+from stretchtui.store.programs import ProgramRepository
 from stretchtui.store.report_queries import ReportRepository
 from stretchtui.store.safety import SafetyRepository
 from stretchtui.store.sessions import SessionRepository
@@ -65,7 +66,8 @@ class Store:
         self.history = history = HistoryRepository(db, settings)
         self.corrections = corrections = CorrectionRepository(db, clock, stamp, settings, history, checkins)
         self.safety = safety = SafetyRepository(db, clock, settings, checkins)
-        self.suggestions = SuggestionInputRepository(checkins, library, safety)
+        self.suggestions = suggestions = SuggestionInputRepository(checkins, library, safety)
+        self.programs = ProgramRepository(db, stamp, library, checkins, function, suggestions, self.seed_dir)
         self.reports = ReportRepository(settings, history, function)
         self.exchange = ExchangeRepository(db, clock, library, corrections)
 

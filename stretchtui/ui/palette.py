@@ -110,6 +110,13 @@ class PaletteMixin(_AppBase):
         if not isinstance(self.screen, (LessonsScreen, LessonScreen)):
             self.push_screen(LessonsScreen())
 
+    def action_program(self) -> None:
+        """Your program, or one to start (Today's `o`, or the command palette)."""
+        from stretchtui.ui.screens.program import ProgramScreen
+
+        if not isinstance(self.screen, ProgramScreen):
+            self.push_screen(ProgramScreen())
+
     def action_help(self) -> None:
         help_screen = cast("type[HelpScreen]", screen_class("help", "HelpScreen"))
         if not isinstance(self.screen, help_screen):
@@ -160,5 +167,8 @@ class PaletteMixin(_AppBase):
             self.action_weekly_report,
         )
         yield SystemCommand("Lessons", "Short reads about back pain: a minute or two each", self.action_lessons)
+        yield SystemCommand(
+            "Program", "Weeks of sessions that move with how you respond: yours, or one to start", self.action_program
+        )
         yield SystemCommand("Help: keys of this screen", "List every key of the current screen", self.action_help)
         yield from super().get_system_commands(screen)

@@ -52,6 +52,7 @@ class _Gate:
     conditions: frozenset[Condition]
     hurt_recently: frozenset[str]
     reasons: tuple[GateReason, ...]
+    program: tuple[str, int] | None = None
 
 
 class SessionsMixin(_AppBase):
@@ -142,9 +143,12 @@ class SessionsMixin(_AppBase):
             return
         self.call_from_thread(self.open_session, routine, self.store.library.exercise_index())
 
-    def start_suggested(self, routine: Routine, exercises: dict[str, Exercise]) -> None:
-        """Today's suggestion: a routine with no row of its own (history keeps its name)."""
-        self.open_session(routine, exercises, stored_routine=False)
+    def start_suggested(
+        self, routine: Routine, exercises: dict[str, Exercise], program: tuple[str, int] | None = None
+    ) -> None:
+        """Today's suggestion or program session: a routine with no row of its own (history keeps
+        its name); a program's session records the prescription and version in force."""
+        self.open_session(routine, exercises, stored_routine=False, program=program)
 
     def start_exercise(self, exercise: Exercise) -> None:
         """A one-exercise session from the library."""
@@ -161,6 +165,7 @@ class SessionsMixin(_AppBase):
         *,
         stored_routine: bool = True,
         resume: SessionInfo | None = None,
+        program: tuple[str, int] | None = None,
     ) -> None:
         """The one way into a session (Today, the picker, Library, Routines, the palette, `stretchtui
         start`, a resume): first the safety gate (core.session_gate). With an open red flag, a
@@ -185,6 +190,7 @@ class SessionsMixin(_AppBase):
             check.conditions,
             hurt_recently,
             session_gate(check, [item.exercise_id for item in routine.items], exercises),
+            program,
         )
         if gate.reasons:
             from stretchtui.ui.screens.safety_gate import SafetyGateScreen
@@ -231,6 +237,7 @@ class SessionsMixin(_AppBase):
             safety_confirmed=confirmed,
             conditions=gate.conditions,
             hurt_recently=gate.hurt_recently,
+            program=gate.program,
         )
         self._session = (self.current_mode, screen)
         self.push_screen(screen, self._session_closed)

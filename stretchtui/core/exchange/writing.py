@@ -44,7 +44,11 @@ def event_to_plain(cls: type, record: Mapping[str, Any]) -> dict[str, Any]:
     plain = {}
     for spec in records.file_specs(cls):
         inner = records.nested_class(spec)
-        value = record[spec.name]
+        # A field added later (a session's program) is missing from a record kept as it was
+        # written before (a removal's rows): it is at its default.
+        value = record[spec.name] if spec.required or spec.name in record else spec.default
+        if spec.extra.get("sparse") and value == spec.default:
+            continue  # a field added later, written only when set: older files stay as they were
         plain[spec.file_name] = _plain_value(value) if inner is None else [event_to_plain(inner, v) for v in value]
     return plain
 

@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from stretchtui.core.model import Exercise
+from stretchtui.core.programs import Ladder
 from stretchtui.core.search import LibraryFilter
 from stretchtui.core.vocabulary import Area, Condition, Equipment, Kind, Origin, Position, label, plural
 from stretchtui.ui.screens.base import SLIM_BELOW_60
@@ -95,6 +96,7 @@ class LibraryScreen(ListReloads, LibraryEdits, Screen):
 
         exercises: list[Exercise]
         conditions: frozenset[Condition] = frozenset()
+        ladders: tuple[Ladder, ...] = ()
 
     def __init__(self) -> None:
         super().__init__()
@@ -131,7 +133,14 @@ class LibraryScreen(ListReloads, LibraryEdits, Screen):
     @store_work(exclusive=True, group="library-load")
     def _load(self) -> None:
         store = self.stretch_app.store
-        post_if_current(self, self.Loaded(store.library.exercises(), store.safety.safety_profile().conditions))
+        post_if_current(
+            self,
+            self.Loaded(
+                store.library.exercises(),
+                store.safety.safety_profile().conditions,
+                tuple(store.programs.ladders().values()),
+            ),
+        )
 
     @on(Loaded)
     def _on_loaded(self, message: Loaded) -> None:
@@ -139,6 +148,9 @@ class LibraryScreen(ListReloads, LibraryEdits, Screen):
         unchanged = (message.exercises, message.conditions, highlight) == (self.all_exercises, self.conditions, None)
         self.all_exercises = message.exercises
         self.conditions = message.conditions
+        detail = self.query_one(ExerciseDetail)
+        detail.names = {e.id: e.name for e in message.exercises}
+        detail.ladders = message.ladders
         self.query_one("#exercise-list", OptionList).loading = False
         if not unchanged:
             self.refresh_list(keep=highlight)

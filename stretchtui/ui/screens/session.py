@@ -96,8 +96,10 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
         safety_confirmed: dict[str, Any] | None = None,
         conditions: frozenset[Condition] = frozenset(),
         hurt_recently: frozenset[str] = frozenset(),
+        program: tuple[str, int] | None = None,
     ) -> None:
-        """`safety_confirmed`: what the person confirmed at the safety gate (StretchApp.open_session),
+        """`program`: the prescription (id, version) in force, stored with the session.
+        `safety_confirmed`: what the person confirmed at the safety gate (StretchApp.open_session),
         stored with the session. `conditions` and `hurt_recently` keep "this hurts" from offering a
         move that does not suit the person or hurt lately (core.after_hurt)."""
         super().__init__()
@@ -108,6 +110,7 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
         self.stored_routine = stored_routine and bool(routine.id)  # False: a suggestion or one exercise
         self.exercises = exercises
         self.resume_info = resume
+        self.program = program
         self.ask_pain = ask_pain and resume is None
         self.phases = build_phases(routine, exercises)
         self.timer: SessionTimer | None = None
@@ -152,6 +155,7 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
                 pain_before=pain_before,
                 resume_state=snapshot,
                 safety_confirmed=self.safety_confirmed,
+                program=self.program,
             )
             self.session_id = info.id
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from stretchtui.core.entries import MarkKind
     from stretchtui.core.function import ActivityEdit
     from stretchtui.core.model import Exercise, Tip
+    from stretchtui.core.program_state import Offer, ProgramDay
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.streaks import StreakSummary
     from stretchtui.core.suggest import Suggestion
@@ -56,6 +57,8 @@ class TodayData(NamedTuple):
     safety_answered: bool
     latest_checkin: Checkin | None  # today's latest: the check-in form opens with it, to change it
     mark: MarkKind | None  # today's rest or flare mark
+    program: ProgramDay | None = None  # in a program: its position and today's session
+    offer: Offer | None = None  # not in one: a program that fits the check-ins
 
 
 class TodayScreen(StretchAppMixin, Screen):
@@ -81,6 +84,14 @@ class TodayScreen(StretchAppMixin, Screen):
             show=False,  # the key bar is full at 80 columns; Help (?) and the palette list it
         ),
         Binding("s", "start_routine", "Start routine…", id="today-start"),
+        Binding(
+            "o",
+            "program",
+            "Program",
+            id="today-program",
+            tooltip="Your program: where you are and why, or one to start",
+            show=False,  # as f: Help and the palette list it
+        ),
         Binding(
             "l",
             "lessons",
@@ -144,6 +155,7 @@ class TodayScreen(StretchAppMixin, Screen):
         minutes = int(settings["suggest_minutes"])
         place = str(settings["suggest_place"])
         request = store.suggestions.suggestion_request(day, minutes, place)
+        program = store.programs.today(day, minutes, place, request)
         activity = {a.day: a for a in store.history.day_activities(since=day)}.get(day)
         checkins = store.checkins.checkins(since=day)
         of_today = [c for c in checkins if c.day == day]
@@ -169,6 +181,8 @@ class TodayScreen(StretchAppMixin, Screen):
             safety_answered=not request.safety.needs_asking,
             latest_checkin=max(of_today, key=lambda c: c.at, default=None),
             mark=store.corrections.day_mark(day),
+            program=program,
+            offer=None if program else store.programs.offer(day, minutes, place, request),
         )
         post_if_current(self, self.Loaded(data))
 
@@ -236,8 +250,16 @@ class TodayScreen(StretchAppMixin, Screen):
     def _show_suggestion(self, data: TodayData) -> None:
         from stretchtui.core.model import format_duration
 
-        result = data.suggestion
-        head = f"[b $accent]Today's suggestion[/]  [$text-muted]{data.minutes} min · {data.place} (m, p to change)[/]"
+        result = data.program.session if data.program else data.suggestion
+        if data.program is not None:
+            state = data.program.state
+            head = f"[b $accent]{escape(state.program.name)}[/]  {state.position()}  [$text-muted](o for more)[/]"
+            if state.in_flare:
+                head += "\n[b $warning]Flare mode[/]: ease it and move gently; [$text-muted]o, then r, goes back[/]"
+        else:
+            head = (
+                f"[b $accent]Today's suggestion[/]  [$text-muted]{data.minutes} min · {data.place} (m, p to change)[/]"
+            )
         lines = [head]
         if result.routine is not None:
             total = format_duration(result.routine.duration_seconds(data.exercises))
@@ -252,14 +274,31 @@ class TodayScreen(StretchAppMixin, Screen):
             lines.append(f"[b {colour}]No routine today.[/]")
         lines += [f"[$text-muted]why[/] {escape(line)}" for line in result.why]
         lines += [f"[$warning]![/] {escape(line)}" for line in result.advice]
+        if data.offer is not None:
+            offer = data.offer
+            lines.append(
+                f"[$success]Program[/] {escape(offer.program.name)}, {offer.program.weeks} weeks, fits your "
+                "check-ins: [$text-muted]o to see it[/]"
+            )
         self.query_one("#today-suggestion", Static).update(Content.from_markup("\n".join(lines)))
 
     def action_go(self) -> None:
         data = self.data
+        if data is not None and data.program is not None:
+            program = data.program.state.program
+            if data.program.session.routine is None:
+                self.notify("No program session today; see the advice on this screen.", severity="warning")
+                return
+            self.stretch_app.start_suggested(data.program.session.routine, data.exercises, program.key)
+            return
         if data is None or data.suggestion.routine is None:
             self.notify("No routine is suggested today; see the advice on this screen.", severity="warning")
             return
         self.stretch_app.start_suggested(data.suggestion.routine, data.exercises)
+
+    def action_program(self) -> None:
+        if self.data is not None:  # the store is open
+            self.stretch_app.action_program()
 
     def action_cycle_minutes(self) -> None:
         self._next_choice("suggest_minutes")

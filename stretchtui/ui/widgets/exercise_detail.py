@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from stretchtui.core.model import INTENSITY_NAMES, Exercise, format_duration
+from stretchtui.core.programs import Ladder
 from stretchtui.core.vocabulary import Condition, label
 
 CAUTIONS_HEADING = "Stop if it hurts · take care"
@@ -23,9 +24,29 @@ def not_advised_lines(ex: Exercise, conditions: frozenset[Condition]) -> list[st
     ]
 
 
-def describe_exercise(ex: Exercise, usage: str, conditions: frozenset[Condition] = frozenset()) -> str:
+def ladder_lines(ex: Exercise, ladder: Ladder, names: dict[str, str]) -> list[str]:
+    """The ladder an exercise is a rung of: its rungs (this one bold) and when to climb to it."""
+    index = ladder.index(ex.id)
+    rungs = " → ".join(
+        f"[b]{escape(names.get(i, i))}[/b]" if i == ex.id else escape(names.get(i, i)) for i in ladder.exercise_ids
+    )
+    return [
+        f"[b $accent]Ladder: {escape(ladder.name)}[/]  [$text-muted]rung {index + 1} of {len(ladder.rung)}[/]",
+        f" {rungs}",
+        f" [i]{'Who starts here' if index == 0 else 'Ready for it when'}:[/i] {escape(ladder.rung[index].enter)}",
+    ]
+
+
+def describe_exercise(
+    ex: Exercise,
+    usage: str,
+    conditions: frozenset[Condition] = frozenset(),
+    ladder: Ladder | None = None,
+    names: dict[str, str] | None = None,
+) -> str:
     """Textual markup for the detail pane (kept separate so it is easy to test and reuse).
-    `conditions`: the health profile's; why the exercise does not suit them comes first."""
+    `conditions`: the health profile's; why the exercise does not suit them comes first.
+    `ladder`: the progression it is a rung of (core.programs), with the rungs' `names`."""
     e = escape
     star = "[$warning]★[/] " if ex.favourite else ""
     own = "  [$text-muted](own exercise)[/]" if ex.origin.value == "user" else ""
@@ -43,6 +64,8 @@ def describe_exercise(ex: Exercise, usage: str, conditions: frozenset[Condition]
     needs = ", ".join(label(x) for x in ex.equipment) or "nothing"
     lines.append(f"Needs: {e(needs)}")
     lines.append(f"[b]Dose:[/b] {e(ex.dose.describe())} (about {format_duration(ex.dose.duration_seconds())})")
+    if ladder is not None and ex.id in ladder.exercise_ids:
+        lines += ["", *ladder_lines(ex, ladder, names or {})]
     lines.append("")
     lines.append("[b $accent]How[/]")
     lines += [f" {i}. {e(step)}" for i, step in enumerate(ex.steps, 1)]
@@ -87,6 +110,10 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
     """The health profile's conditions: the reasons the exercise does not suit them are shown."""
     placeholder: reactive[str] = reactive("")
     """Said when no exercise is shown (empty: the usual 'nothing selected')."""
+    ladders: reactive[tuple[Ladder, ...]] = reactive(())
+    """Every ladder (core.programs): the one the exercise is a rung of is shown with it."""
+    names: reactive[dict[str, str]] = reactive(dict)
+    """Exercise names by id, for the rungs of a ladder."""
 
     def compose(self):
         yield Static(id="detail-body")
@@ -103,6 +130,9 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
     def watch_placeholder(self) -> None:
         self._render_body()
 
+    def watch_ladders(self) -> None:
+        self._render_body()
+
     def _render_body(self) -> None:
         if not self.is_mounted:
             return
@@ -110,7 +140,12 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
         if self.exercise is None:
             body.update(Content(self.placeholder or "Nothing selected. Pick an exercise on the left."))
         else:
-            body.update(Content.from_markup(describe_exercise(self.exercise, self.usage, self.conditions)))
+            from stretchtui.core.programs import ladder_of
+
+            ladder = ladder_of(self.ladders, self.exercise.id)
+            body.update(
+                Content.from_markup(describe_exercise(self.exercise, self.usage, self.conditions, ladder, self.names))
+            )
         self.scroll_home(animate=False)
 
     def on_mount(self) -> None:

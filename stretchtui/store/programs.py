@@ -1,0 +1,232 @@
+"""Programs in the store (issue 18): imported prescriptions, the choices a person made, and what
+the replay of core.program_state reads from their record.
+
+Built-in programs are seed files, read fresh (core.programs.load_builtin); an imported one is kept
+as the text it was imported from, so `program export` writes back what came in. The position in a
+program is never stored: `state` replays it from the record each time.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from peewee import SqliteDatabase, fn
+
+from stretchtui.core.errors import UserError
+from stretchtui.core.sessions import SessionStatus
+from stretchtui.store import models as m
+from stretchtui.store.checkins import CheckinRepository
+from stretchtui.store.function import FunctionRepository
+from stretchtui.store.library import LibraryRepository
+from stretchtui.store.rows import as_date
+from stretchtui.store.settings import EventStamp
+from stretchtui.store.suggestion_inputs import SuggestionInputRepository
+
+if TYPE_CHECKING:
+    from stretchtui.core.program_state import Choice, Offer, ProgramChoice, ProgramDay, ProgramSessionNote, ProgramState
+    from stretchtui.core.programs import Catalogue, Ladder, Program
+    from stretchtui.core.suggestion_inputs import SuggestionRequest
+
+
+@dataclass(eq=False)
+class ProgramRepository:
+    db: SqliteDatabase
+    stamp: EventStamp
+    library: LibraryRepository
+    checkins: CheckinRepository
+    function: FunctionRepository
+    suggestions: SuggestionInputRepository
+    seed_dir: Path
+    _cached: tuple[object, Catalogue] | None = field(default=None, init=False, repr=False)
+
+    # ------------------------------------------------------------------ prescriptions
+
+    def ladders(self) -> dict[str, Ladder]:
+        from stretchtui.core.programs import load_ladders
+
+        return load_ladders(self.library.exercise_index(), self.seed_dir)
+
+    def catalogue(self) -> Catalogue:
+        """Built-ins and imports, parsed once while the library and the imports stay as they are
+        (Today reads it on every load)."""
+        from stretchtui.core import programs as p
+
+        exercises = self.library.exercise_index()
+        key = (
+            tuple(sorted((e.id, e.dose, e.kind, e.intensity) for e in exercises.values())),
+            m.ProgramFile.select(fn.COUNT(m.ProgramFile.id), fn.MAX(m.ProgramFile.id)).tuples().get(),
+        )
+        cached = self._cached
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        ladders = p.load_ladders(exercises, self.seed_dir)
+        builtin = p.load_builtin(exercises, ladders, self.seed_dir)
+        imported: dict[tuple[str, int], Program] = {}
+        texts: dict[tuple[str, int], str] = {}
+        for row in m.ProgramFile.select().order_by(m.ProgramFile.program_id, m.ProgramFile.version):
+            try:
+                program = p.parse_text(row.text, exercises, ladders)
+            except UserError:  # an own exercise it names was deleted since: kept, not offered
+                continue
+            imported[program.key] = program
+            texts[program.key] = row.text
+        catalogue = p.Catalogue(exercises, ladders, builtin, imported, texts)
+        self._cached = (key, catalogue)
+        return catalogue
+
+    def import_file(self, path: Path) -> tuple[Program, bool]:
+        """Check and keep a prescription file; (program, False) when that version is already here,
+        unchanged. UserError (one line) for a bad file, a built-in's id, or a changed file under a
+        version already imported."""
+        from stretchtui.core import programs as p
+
+        catalogue = self.catalogue()
+        program = p.read_file(path, catalogue.exercises, catalogue.ladders)
+        text = path.read_text(encoding="utf-8")
+        if program.id in catalogue.builtin:
+            raise UserError(f"{path}: program.id: {program.id!r} is a built-in program's id; give yours its own")
+        known = catalogue.imported.get(program.key)
+        if known is not None:
+            if known == program:
+                return program, False
+            raise UserError(
+                f"{path}: program.version: version {program.version} of {program.id!r} is already imported "
+                "with other contents; raise the version"
+            )
+        stamp = self.stamp()
+        with self.db.atomic("IMMEDIATE"):
+            m.ProgramFile.create(
+                program_id=program.id, version=program.version, text=text, at=stamp.at_utc, zone=stamp.zone
+            )
+        return program, True
+
+    # ------------------------------------------------------------------ choices
+
+    def choose(self, choice: Choice, program: Program) -> None:
+        stamp = self.stamp()
+        with self.db.atomic("IMMEDIATE"):
+            m.ProgramChoice.create(
+                uuid=str(uuidlib.uuid4()),
+                choice=str(choice),
+                program_id=program.id,
+                version=program.version,
+                at=stamp.at_utc,
+                zone=stamp.zone,
+                day=stamp.day,
+            )
+
+    def choices(self) -> list[ProgramChoice]:
+        from stretchtui.core.program_state import Choice, ProgramChoice
+
+        return [
+            ProgramChoice(as_date(row.day), Choice(row.choice), row.program_id, row.version)
+            for row in m.ProgramChoice.select().order_by(m.ProgramChoice.at, m.ProgramChoice.id)
+        ]
+
+    # ------------------------------------------------------------------ what the replay reads
+
+    def _sessions(self, since: date) -> list[ProgramSessionNote]:
+        from stretchtui.core.program_state import ProgramSessionNote
+
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        rows = list(
+            m.Session.select().where(
+                m.Session.status.in_(counted) & (m.Session.day >= since) & m.Session.program_id.is_null(False)
+            )
+        )
+        hurt = {
+            sid
+            for (sid,) in m.SessionStep.select(m.SessionStep.session)
+            .where(m.SessionStep.session.in_([r.id for r in rows]) & (m.SessionStep.outcome == "hurt"))
+            .tuples()
+        }
+        return [
+            ProgramSessionNote(
+                day=as_date(row.day),
+                program_id=row.program_id,
+                version=row.program_version or 1,
+                complete=row.status == SessionStatus.COMPLETE.value,
+                pain_before=row.pain_before,
+                pain_after=row.pain_after,
+                hurt=row.id in hurt,
+            )
+            for row in sorted(rows, key=lambda r: (r.started_at, r.id))
+        ]
+
+    def _worst(self, since: date) -> dict[date, int]:
+        """The worst pain noted each day: check-ins, and a session's pain before and after."""
+        worst: dict[date, int] = {}
+        for checkin in self.checkins.checkins(since=since):
+            for pain in checkin.pains:
+                worst[checkin.day] = max(worst.get(checkin.day, 0), pain.pain)
+        for day, before, after in (
+            m.Session.select(m.Session.day, m.Session.pain_before, m.Session.pain_after)
+            .where(m.Session.day >= since)
+            .tuples()
+        ):
+            for pain in (before, after):
+                if pain is not None:
+                    worst[as_date(day)] = max(worst.get(as_date(day), 0), pain)
+        return worst
+
+    def _flare_days(self, since: date) -> list[date]:
+        return [
+            as_date(day)
+            for (day,) in m.DayMark.select(m.DayMark.day)
+            .where((m.DayMark.kind == "flare") & (m.DayMark.day >= since))
+            .tuples()
+        ]
+
+    def state(self, today: date, catalogue: Catalogue | None = None) -> ProgramState | None:
+        """Where the person is in their program today (None: not in one)."""
+        from stretchtui.core.program_state import replay
+
+        choices = self.choices()
+        if not choices:
+            return None
+        catalogue = catalogue or self.catalogue()
+        since = min(c.day for c in choices) - timedelta(days=7)
+        return replay(
+            catalogue.versions,
+            catalogue.ladders,
+            catalogue.exercises,
+            choices=choices,
+            sessions=self._sessions(since),
+            worst=self._worst(since),
+            flare_days=self._flare_days(since),
+            ratings=self.function.ratings(),
+            today=today,
+        )
+
+    def today(
+        self, today: date, minutes: int, place: str, request: SuggestionRequest | None = None
+    ) -> ProgramDay | None:
+        """Today's program session (or flare mode), with its position; None outside a program.
+        `request`: today's suggestion request, when the caller has it already."""
+        from stretchtui.core.flare import flare_session
+        from stretchtui.core.program_plan import session_for
+        from stretchtui.core.program_state import ProgramDay
+
+        catalogue = self.catalogue()
+        state = self.state(today, catalogue)
+        if state is None:
+            return None
+        request = request or self.suggestions.suggestion_request(today, minutes, place)
+        title = f"{state.program.name}: week {state.week}"
+        if state.in_flare:
+            session = flare_session(request, catalogue.exercises)
+        else:
+            session = session_for(state.program, state.phase_index, state.step, request, catalogue.ladders, title=title)
+        return ProgramDay(state, session)
+
+    def offer(self, today: date, minutes: int, place: str, request: SuggestionRequest | None = None) -> Offer | None:
+        """A program that fits the recent check-ins, for someone not in one (None: none fits, or
+        the safety answers or today's pain say not now)."""
+        from stretchtui.core.program_state import offer_for
+
+        request = request or self.suggestions.suggestion_request(today, minutes, place)
+        return offer_for(request, self.catalogue().programs())

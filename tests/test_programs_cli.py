@@ -1,0 +1,153 @@
+"""Programs through the store and the CLI (issue 18): list, show, start, status, stop, resume from
+flare mode, import and export prescriptions, `status --json`, and sessions that record the
+prescription and version in force (kept by export and import)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stretchtui import cli
+from stretchtui.core.library import load_library
+from stretchtui.core.programs import load_builtin, load_ladders, parse_text
+from stretchtui.core.sessions import SessionStatus
+from stretchtui.store import Store
+
+OWN = """
+format_version = 1
+
+[program]
+id = "my-knee-friendly"
+version = 1
+name = "Knee-friendly back plan"
+summary = "Two weeks of easy moves, none kneeling."
+written_by = "A. Physio"
+sessions_per_week = 3
+
+[[program.phase]]
+name = "Easy start"
+weeks = 2
+goal = "Move gently every other day."
+
+[[program.phase.item]]
+exercise = "pelvic-tilt"
+reps = 8
+
+[[program.phase.item]]
+ladder = "bridge"
+rung = "pelvic-tilt"
+top_rung = "bridge"
+"""
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_and_show_work_before_any_database_and_create_nothing(db_path: Path, capsys) -> None:
+    db = ["--db", str(db_path)]
+    code, out, _ = run(capsys, *db, "program", "list")
+    assert code == 0 and "lower-back-starter" in out and "desk-worker" in out
+    code, out, _ = run(capsys, *db, "program", "show", "lower-back-starter")
+    assert code == 0 and "weeks 3-4: Add gentle strength" in out and "(ladder: Pelvic Tilt → Bridge)" in out
+    code, out, _ = run(capsys, *db, "program", "--json")
+    assert {p["id"] for p in json.loads(out)} >= {"lower-back-starter", "leg-symptoms", "mobility-to-strength"}
+    assert not db_path.exists()
+
+
+def test_start_status_and_status_json_show_the_position_and_todays_session(db_path: Path, capsys) -> None:
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "log", "--pain", "2")[0] == 0
+    code, out, _ = run(capsys, *db, "program", "start", "lower-back-starter")
+    assert code == 0 and "Started Lower-back starter" in out
+    code, out, _ = run(capsys, *db, "program", "status")
+    assert "Lower-back starter: week 1 of 6 · session 1 of 3 this week" in out
+    assert "  - Pelvic Tilt: 8 reps" in out and "start       Started Lower-back starter" in out
+    code, out, _ = run(capsys, *db, "status", "--json")
+    program = json.loads(out)["program"]
+    assert program["id"] == "lower-back-starter" and program["week"] == 1 and program["phase"] == 1
+    assert program["position"] == "week 1 of 6 · session 1 of 3 this week"
+    assert [i["exercise"] for i in program["session"]["routine"]][:2] == ["timed-walk", "lower-trunk-rotation"]
+    code, _, err = run(capsys, *db, "program", "start", "lower-back-starter")
+    assert code == 2 and "already in Lower-back starter" in err
+    assert run(capsys, *db, "program", "stop")[0] == 0
+    assert json.loads(run(capsys, *db, "status", "--json")[1])["program"] is None
+
+
+def test_a_program_session_records_its_prescription_and_moves_the_program(db_path: Path, clock, capsys) -> None:
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "program", "start", "lower-back-starter")[0] == 0
+    store = Store.open(db_path, clock)
+    try:
+        info = store.sessions.start_session(
+            None, "Lower-back starter: week 1", 300, pain_before=2, program=("lower-back-starter", 1)
+        )
+        store.sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=2)
+    finally:
+        store.close()
+    code, out, _ = run(capsys, *db, "program", "status", "--json")
+    data = json.loads(out)
+    assert data["sessions_this_week"] == 1 and data["waiting"]
+    exported = json.loads(run(capsys, *db, "export", "--output", "-")[1])
+    session = exported["sessions"][0]
+    assert (session["program_id"], session["program_version"]) == ("lower-back-starter", 1)
+    other = db_path.parent / "other.db"
+    export = db_path.parent / "export.json"
+    export.write_text(json.dumps(exported), encoding="utf-8")
+    assert run(capsys, "--db", str(other), "import", str(export))[0] == 0
+    again = json.loads(run(capsys, "--db", str(other), "export", "--output", "-")[1])
+    assert again["sessions"][0]["program_id"] == "lower-back-starter"
+    clock.advance(24 * 3600)
+    assert run(capsys, *db, "log", "--pain", "1")[0] == 0
+    data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
+    assert data["step"] == 1 and data["history"][-1]["move"] == "up"
+
+
+def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(db_path: Path, capsys) -> None:
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "program", "start", "desk-worker")[0] == 0
+    code, _, err = run(capsys, *db, "program", "resume")
+    assert code == 2 and "is not in flare mode" in err
+    assert run(capsys, *db, "log", "--pain", "7")[0] == 0
+    code, out, _ = run(capsys, *db, "program", "status")
+    assert "Flare mode" in out and "get help: Call 999" in out
+    assert "Relief positions" in out or "Flare mode: relief positions" in out
+    data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
+    assert data["flare_mode"] is True and data["history"][-1]["move"] == "flare"
+    assert run(capsys, *db, "program", "resume")[0] == 0
+    data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
+    assert data["flare_mode"] is False and data["step"] == -1
+
+
+def test_import_export_round_trip_and_refusals(db_path: Path, tmp_path: Path, capsys) -> None:
+    db = ["--db", str(db_path)]
+    file = tmp_path / "plan.toml"
+    file.write_text(OWN, encoding="utf-8")
+    code, out, _ = run(capsys, *db, "program", "import", str(file))
+    assert code == 0 and "Imported Knee-friendly back plan (my-knee-friendly, version 1)" in out
+    assert "my-knee-friendly" in run(capsys, *db, "program", "list")[1]
+    assert run(capsys, *db, "program", "export", "my-knee-friendly")[1] == OWN
+    assert "already imported, unchanged" in run(capsys, *db, "program", "import", str(file))[1]
+    before = db_path.read_bytes()
+    file.write_text(OWN.replace("reps = 8", "reps = 6"), encoding="utf-8")
+    code, _, err = run(capsys, *db, "program", "import", str(file))
+    assert code == 2 and "version 1 of 'my-knee-friendly' is already imported with other contents" in err
+    file.write_text(OWN.replace('"my-knee-friendly"', '"desk-worker"'), encoding="utf-8")
+    code, _, err = run(capsys, *db, "program", "import", str(file))
+    assert code == 2 and "is a built-in program's id" in err
+    file.write_text(OWN.replace("reps = 8", "reps = 80"), encoding="utf-8")
+    code, _, err = run(capsys, *db, "program", "import", str(file))
+    assert code == 2 and "program.phase[0].item[0].reps: must be at most 12 (Pelvic Tilt's own dose), not 80" in err
+    assert len(err.splitlines()) == 1 and db_path.read_bytes() == before
+    out_file = tmp_path / "back.toml"
+    assert run(capsys, *db, "program", "export", "lower-back-starter", "--output", str(out_file))[0] == 0
+    lib = dict(load_library().exercises)
+    ladders = load_ladders(lib)
+    assert (
+        parse_text(out_file.read_text(encoding="utf-8"), lib, ladders)
+        == load_builtin(lib, ladders)["lower-back-starter"]
+    )
+    code, _, err = run(capsys, *db, "program", "export", "lower-back-starter", "--output", str(out_file))
+    assert code == 2 and "--force" in err
