@@ -90,6 +90,8 @@ def test_a_program_session_records_its_prescription_and_moves_the_program(db_pat
     code, out, _ = run(capsys, *db, "program", "status", "--json")
     data = json.loads(out)
     assert data["sessions_this_week"] == 1 and data["waiting"]
+    report = run(capsys, *db, "report")[1]
+    assert "Program: Lower-back starter (lower-back-starter, version 1): 1 session" in report
     exported = json.loads(run(capsys, *db, "export", "--output", "-")[1])
     session = exported["sessions"][0]
     assert (session["program_id"], session["program_version"]) == ("lower-back-starter", 1)

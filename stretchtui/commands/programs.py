@@ -250,8 +250,10 @@ def _status(args: argparse.Namespace) -> int:
 
         for line in WHEN_TO_CALL:
             _say(f"get help: {line}")
-    if state.waiting:
-        _say(state.waiting)
+    from stretchtui.core.lessons import load_lessons, new_in_week
+
+    for lesson in new_in_week(load_lessons(), state.week):
+        _say(f"lesson for week {state.week}: {lesson.title} (read it with: stretchtui lessons {lesson.id})")
     _say("\nHistory:")
     for change in state.history[-8:]:
         _say(f"  {change.day.isoformat()}  {change.move.value:<11} {change.why}")

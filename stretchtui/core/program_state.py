@@ -127,6 +127,22 @@ class ProgramState:
         session = done + 1 if done < planned else done
         return f"week {self.week} of {self.program.weeks} · session {session} of {planned} this week"
 
+    def why(self) -> tuple[str, ...]:
+        """The lines that say where the dose stands and what last moved it (Today's why lines)."""
+        phase = self.phase
+        if self.step == 0:
+            dose = "the doses as written"
+        else:
+            steps = f"{abs(self.step)} step{'s' if abs(self.step) > 1 else ''}"
+            dose = f"{steps} {'above' if self.step > 0 else 'below'} the written doses"
+        lines = [f"{phase.name} (phase {self.phase_index + 1} of {len(self.program.phase)}): {dose}."]
+        last = next((c for c in reversed(self.history) if c.move not in (Move.START, Move.HOLD)), None)
+        if last is not None:
+            lines.append(f"Last change, {last.day:%a %d %b}: {last.why}")
+        if self.waiting:
+            lines.append(self.waiting)
+        return tuple(lines)
+
     def ups(self) -> list[date]:
         return [c.day for c in self.history if c.move is Move.UP]
 

@@ -78,6 +78,22 @@ class DayNote:
 
 
 @dataclass(frozen=True)
+class PrescriptionUse:
+    """A prescription (core.programs) some of the week's sessions were done in, by id and version."""
+
+    name: str
+    program_id: str
+    version: int
+    sessions: int
+
+    def describe(self) -> str:
+        from stretchtui.core.vocabulary import plural
+
+        sessions = plural(self.sessions, "session")
+        return f"Program: {self.name} ({self.program_id}, version {self.version}): {sessions}"
+
+
+@dataclass(frozen=True)
 class WeekInputs:
     """What the store gathers for one week (and, for comparison, the week before it)."""
 
@@ -91,6 +107,7 @@ class WeekInputs:
     hurts: tuple[HurtStep, ...] = ()
     notes: tuple[DayNote, ...] = ()
     function: tuple[ActivityTrend, ...] = ()  # the function ratings of both weeks (core.function)
+    prescriptions: tuple[PrescriptionUse, ...] = ()  # the programs in force in this week's sessions
 
 
 # ---------------------------------------------------------------------- the report
@@ -140,6 +157,7 @@ class WeeklyReport:
     hurts: tuple[HurtStep, ...]
     notes: tuple[DayNote, ...]
     function: tuple[ActivityTrend, ...] = ()
+    prescriptions: tuple[PrescriptionUse, ...] = ()
 
     @property
     def label(self) -> str:
@@ -201,6 +219,7 @@ def build_report(inputs: WeekInputs, today: date) -> WeeklyReport:
         hurts=inputs.hurts,
         notes=tuple(sorted(inputs.notes, key=lambda n: n.at)),
         function=inputs.function,
+        prescriptions=inputs.prescriptions,
     )
 
 

@@ -91,6 +91,7 @@ def _adherence(report: WeeklyReport, glyphs: Glyphs) -> Section:
         f"(the week before: {before.days_done} of 7)",
         f"Minutes stretched: {_number(now.minutes, 0)} (the week before: {_number(before.minutes, 0)})",
         f"Sessions: {now.sessions} (the week before: {before.sessions})",
+        *(use.describe() for use in report.prescriptions),
     ]
     rows = []
     for day in report.days:

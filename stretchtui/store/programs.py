@@ -9,7 +9,7 @@ program is never stored: `state` replays it from the record each time.
 from __future__ import annotations
 
 import uuid as uuidlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,6 +221,8 @@ class ProgramRepository:
             session = flare_session(request, catalogue.exercises)
         else:
             session = session_for(state.program, state.phase_index, state.step, request, catalogue.ladders, title=title)
+        if not session.blocked:
+            session = replace(session, why=(*state.why(), *session.why))
         return ProgramDay(state, session)
 
     def offer(self, today: date, minutes: int, place: str, request: SuggestionRequest | None = None) -> Offer | None:

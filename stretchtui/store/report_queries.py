@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from stretchtui.store.rows import as_date
 from stretchtui.store.settings import SettingsRepository
 
 if TYPE_CHECKING:
-    from stretchtui.core.report import DayNote, HurtStep, RegionPain, WeekInputs
+    from stretchtui.core.report import DayNote, HurtStep, PrescriptionUse, RegionPain, WeekInputs
 # core.report is imported where it is used: every command imports the store, few build a report.
 
 
@@ -28,6 +29,30 @@ class ReportRepository:
     settings: SettingsRepository
     history: HistoryRepository
     function: FunctionRepository
+    program_names: Callable[[], dict[str, str]] = dict
+    """Program names by id (the store's programs), for the prescriptions in force."""
+
+    def _prescriptions(self, monday: date, sunday: date) -> tuple[PrescriptionUse, ...]:
+        """The prescriptions (id and version) the week's sessions were done in: each session records
+        the one in force when it started."""
+        from stretchtui.core.report import PrescriptionUse
+
+        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+        rows = (
+            m.Session.select(m.Session.program_id, m.Session.program_version, fn.COUNT(m.Session.id))
+            .where(
+                m.Session.program_id.is_null(False)
+                & m.Session.status.in_(counted)
+                & (m.Session.day >= monday)
+                & (m.Session.day <= sunday)
+            )
+            .group_by(m.Session.program_id, m.Session.program_version)
+            .order_by(m.Session.program_id, m.Session.program_version)
+            .tuples()
+        )
+        found = list(rows)
+        names = self.program_names() if found else {}
+        return tuple(PrescriptionUse(names.get(pid, pid), pid, version or 1, n) for pid, version, n in found)
 
     def weekly_report_inputs(self, monday: date) -> WeekInputs:
         """Days, pain, sitting and areas for the week starting `monday` and the one before it; relief,
@@ -60,6 +85,7 @@ class ReportRepository:
             relief=relief,
             hurts=self._hurt_steps(monday, sunday),
             notes=self._notes(monday, sunday),
+            prescriptions=self._prescriptions(monday, sunday),
             function=tuple(
                 replace(trend, by_week={week: r for week, r in trend.by_week.items() if week <= monday})
                 for trend in self.function.trends(since)

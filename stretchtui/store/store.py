@@ -67,8 +67,10 @@ class Store:
         self.corrections = corrections = CorrectionRepository(db, clock, stamp, settings, history, checkins)
         self.safety = safety = SafetyRepository(db, clock, settings, checkins)
         self.suggestions = suggestions = SuggestionInputRepository(checkins, library, safety)
-        self.programs = ProgramRepository(db, stamp, library, checkins, function, suggestions, self.seed_dir)
-        self.reports = ReportRepository(settings, history, function)
+        self.programs = programs = ProgramRepository(db, stamp, library, checkins, function, suggestions, self.seed_dir)
+        self.reports = ReportRepository(
+            settings, history, function, lambda: {p.id: p.name for p in programs.catalogue().versions.values()}
+        )
         self.exchange = ExchangeRepository(db, clock, library, corrections)
 
     # ------------------------------------------------------------------ opening

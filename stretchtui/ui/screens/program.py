@@ -29,6 +29,7 @@ from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 
 if TYPE_CHECKING:
+    from stretchtui.core.lessons import Lesson
     from stretchtui.core.model import Exercise
     from stretchtui.core.program_state import Offer, ProgramDay
     from stretchtui.core.programs import Catalogue, Program
@@ -41,6 +42,7 @@ class ProgramView:
     catalogue: Catalogue
     day: ProgramDay | None
     offer: Offer | None
+    lessons: tuple[Lesson, ...] = ()
 
 
 def program_lines(program: Program, catalogue: Catalogue) -> list[str]:
@@ -104,7 +106,10 @@ class ProgramScreen(StretchAppMixin, Screen):
         minutes, place = int(settings["suggest_minutes"]), str(settings["suggest_place"])
         today = store.programs.today(day, minutes, place)
         view = ProgramView(
-            store.programs.catalogue(), today, None if today else store.programs.offer(day, minutes, place)
+            store.programs.catalogue(),
+            today,
+            None if today else store.programs.offer(day, minutes, place),
+            store.library.lessons(),
         )
         post_if_current(self, self.Loaded(view))
 
@@ -130,7 +135,7 @@ class ProgramScreen(StretchAppMixin, Screen):
             options.focus()
             self._show_program()
         else:
-            self._show_day(view.day, dict(view.catalogue.exercises))
+            self._show_day(view.day, dict(view.catalogue.exercises), view.lessons)
         self.refresh_bindings()
 
     @staticmethod
@@ -158,8 +163,9 @@ class ProgramScreen(StretchAppMixin, Screen):
         lines += ["", "[$text-muted]s starts it from today. Your sessions and check-ins move it on.[/]"]
         self.query_one("#program-text", Static).update(Content.from_markup("\n".join(lines)))
 
-    def _show_day(self, day: ProgramDay, exercises: dict[str, Exercise]) -> None:
+    def _show_day(self, day: ProgramDay, exercises: dict[str, Exercise], lessons: tuple[Lesson, ...]) -> None:
         from stretchtui.core.flare import EXPECT, WHEN_TO_CALL
+        from stretchtui.core.lessons import new_in_week, unlocked
         from stretchtui.core.model import format_duration
 
         state, session = day.state, day.session
@@ -184,8 +190,15 @@ class ProgramScreen(StretchAppMixin, Screen):
             lines.append("[b $warning]No session today.[/]")
         lines += [f"[$text-muted]why[/] {escape(line)}" for line in session.why]
         lines += [f"[$warning]![/] {escape(line)}" for line in session.advice]
-        if state.waiting:
-            lines.append(f"[$text-muted]{escape(state.waiting)}[/]")
+        new = new_in_week(lessons, state.week)
+        if lessons:
+            read = ", ".join(f"“{escape(lesson.title)}”" for lesson in new)
+            lines += [
+                "",
+                f"[b]Lessons[/b]  {len(unlocked(lessons, state.week))} of {len(lessons)} for week {state.week}"
+                + (f"; new this week: {read}" if new else "")
+                + "  [$text-muted](l on Today reads them)[/]",
+            ]
         lines += ["", "[b]What changed, and why[/b]"]
         for change in state.history[-HISTORY_SHOWN:][::-1]:
             lines.append(f"  {change.day:%a %d %b}  [b]{change.move.value}[/b]  {escape(change.why)}")

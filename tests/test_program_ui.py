@@ -1,0 +1,123 @@
+"""Programs in the app (issue 18): Today in a program shows where you are and the program's
+session, and ⏎ starts it recorded with the prescription in force; o opens the program screen,
+where s starts the highlighted program, x stops it and r leaves flare mode; the library shows an
+exercise's ladder. Snapshots: Today in a program, the program screen (in one and choosing one),
+flare mode, the ladder in the library."""
+
+from __future__ import annotations
+
+import pytest
+from pilot_helpers import settle, type_text, wait_until
+
+from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.program_state import Choice
+from stretchtui.ui.screens.program import ProgramScreen
+from stretchtui.ui.screens.today import TodayScreen
+
+
+def start(store, program_id: str = "lower-back-starter", pain: int = 2) -> None:
+    store.checkins.add_checkin([PainEntry(Region("lower-back"), pain)])
+    store.programs.choose(Choice.START, store.programs.catalogue().find(program_id))
+
+
+def test_today_in_a_program(snap_compare, make_test_app, store) -> None:
+    start(store)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_flare_mode_on_today(snap_compare, make_test_app, store) -> None:
+    start(store)
+    store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=(100, 32), run_before=run_before)
+
+
+@pytest.mark.parametrize("flare", [False, True], ids=["in-a-program", "flare-mode"])
+def test_the_program_screen(snap_compare, make_test_app, store, flare: bool) -> None:
+    start(store)
+    if flare:
+        store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=(100, 32), run_before=run_before)
+
+
+def test_the_program_screen_choosing_one(snap_compare, make_test_app, store) -> None:
+    store.checkins.add_checkin([PainEntry(Region("lower-back"), 2)], sitting_hours=8)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_the_ladder_in_the_library(snap_compare, make_test_app) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "single-leg")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=(100, 32), run_before=run_before)
+
+
+async def test_enter_on_today_starts_the_program_session_recorded_with_its_prescription(make_test_app, store) -> None:
+    from stretchtui.store import models as m
+    from stretchtui.ui.screens.session import SessionScreen
+
+    start(store)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen) and screen.data is not None and screen.data.program is not None
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, TodayScreen), "the session to open")
+        await pilot.press("2")  # pain before
+        await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.session_id, "the row")
+        routine = app.screen.routine
+        assert routine.name == "Lower-back starter: week 1"
+        row = m.Session.get_by_id(app.screen.session_id)
+        assert (row.program_id, row.program_version) == ("lower-back-starter", 1)
+
+
+async def test_the_program_screen_starts_stops_and_leaves_flare_mode(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProgramScreen) and screen.view is not None and screen.view.day is None
+        second = screen._choices(screen.view)[1][0]
+        await pilot.press("down", "s")  # the second in the list
+        await wait_until(pilot, lambda: screen.view is not None and screen.view.day is not None, "the start")
+        assert screen.view.day.state.program.id == second.id
+        assert "start" in str(screen.query_one("#program-text").content)
+        app.store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])
+        screen.load()
+        await wait_until(pilot, lambda: screen.view.day.state.in_flare, "flare mode")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not screen.view.day.state.in_flare, "back from flare")
+        assert screen.view.day.state.step == -1
+        await pilot.press("x")
+        await wait_until(pilot, lambda: screen.view.day is None, "the stop")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
