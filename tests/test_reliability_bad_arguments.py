@@ -86,7 +86,7 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--json=1"], "argument --json: ignored explicit argument '1'"),
     ],
     "program": [
-        (["frobnicate"], "argument action: invalid choice: 'frobnicate'"),
+        (["frobnicate"], "argument ACTION: invalid choice: 'frobnicate'"),
         (["show"], "program show: give the ID"),
         (["list", "extra"], "program list: takes no 'extra'"),
         (["start", "no-such-program"], "no program 'no-such-program'"),

@@ -142,6 +142,7 @@ def _show(args: argparse.Namespace) -> int:
     import textwrap
 
     from stretchtui.core import programs as p
+    from stretchtui.core.vocabulary import plural
 
     catalogue = _catalogue(args)
     program = catalogue.find(args.target)
@@ -150,7 +151,7 @@ def _show(args: argparse.Namespace) -> int:
         print_json({**p.to_plain(program)["program"], "weeks": program.weeks})
         return 0
     _say(f"{program.name} (version {program.version}, by {program.written_by})")
-    _say(f"{program.weeks} weeks, {program.sessions_per_week} sessions a week. {program.summary}")
+    _say(f"{plural(program.weeks, 'week')}, {plural(program.sessions_per_week, 'session')} a week. {program.summary}")
     if program.description:
         _say("\n" + textwrap.fill(" ".join(program.description.split()), 88))
     entry, rules = program.entry, program.progression

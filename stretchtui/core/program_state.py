@@ -29,12 +29,14 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from stretchtui.core.days import day_label
 from stretchtui.core.function import FunctionRating
 from stretchtui.core.model import Exercise
 from stretchtui.core.program_plan import top_step
 from stretchtui.core.programs import Ladder, LegPain, Phase, Program
 from stretchtui.core.suggest import Suggestion
 from stretchtui.core.suggestion_inputs import SuggestionRequest
+from stretchtui.core.vocabulary import plural
 
 FLARE_PAIN = 7
 FLARE_JUMP = 3
@@ -115,6 +117,7 @@ class ProgramState:
     waiting: str  # a session's response still waiting for the next day's check-in ('' if none)
     history: tuple[Change, ...]
     calm_in_phase: int
+    today: date  # the day the position is for
 
     @property
     def phase(self) -> Phase:
@@ -133,12 +136,11 @@ class ProgramState:
         if self.step == 0:
             dose = "the doses as written"
         else:
-            steps = f"{abs(self.step)} step{'s' if abs(self.step) > 1 else ''}"
-            dose = f"{steps} {'above' if self.step > 0 else 'below'} the written doses"
+            dose = f"{plural(abs(self.step), 'step')} {'above' if self.step > 0 else 'below'} the written doses"
         lines = [f"{phase.name} (phase {self.phase_index + 1} of {len(self.program.phase)}): {dose}."]
         last = next((c for c in reversed(self.history) if c.move not in (Move.START, Move.HOLD)), None)
         if last is not None:
-            lines.append(f"Last change, {last.day:%a %d %b}: {last.why}")
+            lines.append(f"Last change, {day_label(last.day, self.today)}: {last.why}")
         if self.waiting:
             lines.append(self.waiting)
         return tuple(lines)
@@ -218,7 +220,10 @@ def replay(
         todays = by_day.get(day, [])
         if todays and (day - walk.last_activity).days >= GAP_DAYS:
             _down(
-                walk, day, Move.GAP, f"Back after {(day - walk.last_activity).days} days away: one step lower to start."
+                walk,
+                day,
+                Move.GAP,
+                f"Back after {plural((day - walk.last_activity).days, 'day')} away: one step lower to start.",
             )
         for session in todays:
             walk.last_activity = day
@@ -232,7 +237,8 @@ def replay(
             preview,
             today,
             Move.GAP,
-            f"{(today - walk.last_activity).days} days since your last session: one step lower to start again.",
+            f"{plural((today - walk.last_activity).days, 'day')} since your last session: "
+            "one step lower to start again.",
         )
         walk = preview
     elif walk.pending:
@@ -253,6 +259,7 @@ def replay(
         waiting=waiting,
         history=tuple(walk.history),
         calm_in_phase=walk.calm_in_phase,
+        today=today,
     )
 
 
@@ -395,7 +402,9 @@ def _decide_pending(walk: _Walk, day: date, worst: Mapping[date, int]) -> None:
                 walk.note(day, Move.HOLD, f"Pain the day after was {nxt}, a little above {before}: the dose stays.")
             elif walk.last_up is not None and (day - walk.last_up).days < UP_EVERY_DAYS:
                 walk.note(
-                    day, Move.HOLD, f"Went well, but the dose went up on {walk.last_up:%a %d %b}: at most once a week."
+                    day,
+                    Move.HOLD,
+                    f"Went well, but the dose went up on {day_label(walk.last_up, day)}: at most once a week.",
                 )
             elif walk.step >= walk.top:
                 walk.note(

@@ -48,11 +48,12 @@ class ProgramView:
 def program_lines(program: Program, catalogue: Catalogue) -> list[str]:
     """A program's weeks, phases and moves at their written doses, as markup lines."""
     from stretchtui.core.program_plan import item_dose, routine_item
+    from stretchtui.core.vocabulary import plural
 
     exercises = dict(catalogue.exercises)
     lines = [
-        f"[b]{escape(program.name)}[/b]  [$text-muted]{program.weeks} weeks · {program.sessions_per_week} "
-        f"sessions a week · by {escape(program.written_by)}[/]",
+        f"[b]{escape(program.name)}[/b]  [$text-muted]{plural(program.weeks, 'week')} · "
+        f"{plural(program.sessions_per_week, 'session')} a week · by {escape(program.written_by)}[/]",
         escape(program.summary),
     ]
     for index, phase in enumerate(program.phase):
@@ -164,6 +165,7 @@ class ProgramScreen(StretchAppMixin, Screen):
         self.query_one("#program-text", Static).update(Content.from_markup("\n".join(lines)))
 
     def _show_day(self, day: ProgramDay, exercises: dict[str, Exercise], lessons: tuple[Lesson, ...]) -> None:
+        from stretchtui.core.days import day_label
         from stretchtui.core.flare import EXPECT, WHEN_TO_CALL
         from stretchtui.core.lessons import new_in_week, unlocked
         from stretchtui.core.model import format_duration
@@ -201,7 +203,8 @@ class ProgramScreen(StretchAppMixin, Screen):
             ]
         lines += ["", "[b]What changed, and why[/b]"]
         for change in state.history[-HISTORY_SHOWN:][::-1]:
-            lines.append(f"  {change.day:%a %d %b}  [b]{change.move.value}[/b]  {escape(change.why)}")
+            when = day_label(change.day, state.today)
+            lines.append(f"  {when}  [b]{change.move.value}[/b]  {escape(change.why)}")
         self.query_one("#program-text", Static).update(Content.from_markup("\n".join(lines)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

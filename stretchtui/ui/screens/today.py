@@ -249,6 +249,7 @@ class TodayScreen(StretchAppMixin, Screen):
 
     def _show_suggestion(self, data: TodayData) -> None:
         from stretchtui.core.model import format_duration
+        from stretchtui.core.vocabulary import plural
 
         result = data.program.session if data.program else data.suggestion
         if data.program is not None:
@@ -277,7 +278,7 @@ class TodayScreen(StretchAppMixin, Screen):
         if data.offer is not None:
             offer = data.offer
             lines.append(
-                f"[$success]Program[/] {escape(offer.program.name)}, {offer.program.weeks} weeks, fits your "
+                f"[$success]Program[/] {escape(offer.program.name)}, {plural(offer.program.weeks, 'week')}, fits your "
                 "check-ins: [$text-muted]o to see it[/]"
             )
         self.query_one("#today-suggestion", Static).update(Content.from_markup("\n".join(lines)))
