@@ -271,7 +271,14 @@ class ProgramFileError(UserError):
 
 def read_file(path: Path, exercises: Mapping[str, Exercise], ladders: Mapping[str, Ladder]) -> Program:
     """A prescription file, checked; ProgramFileError (one line) if it is not a usable one."""
+    import stat
+
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):  # a pipe would block, a device never end
+            raise ProgramFileError(f"{path}: is not a regular file (a pipe, a device or a socket)")
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
@@ -313,11 +320,25 @@ def parse(data: Mapping[str, Any], exercises: Mapping[str, Exercise], ladders: M
         raise FieldError("format_version", f"must be {FORMAT_VERSION}, not {shown(version)}")
     if "program" not in data:
         raise FieldError("program", "is missing: the file needs a [program] table")
+    _missing(Program, data["program"], "program")
+    phases = data["program"].get("phase") if isinstance(data["program"], Mapping) else None
+    for p, phase in enumerate(phases if isinstance(phases, list) else ()):
+        _missing(Phase, phase, f"program.phase[{p}]")
     program = v.check_record(Program, data["program"], "program")
     for p, phase in enumerate(program.phase):
         for i, item in enumerate(phase.item):
             _check_item(item, f"program.phase[{p}].item[{i}]", exercises, ladders)
     return program
+
+
+def _missing(cls: type, data: Any, path: str) -> None:
+    """A required key left out is named as missing (not as a wrong value)."""
+    from stretchtui.core import records
+
+    if isinstance(data, Mapping):
+        for spec in records.specs(cls):
+            if spec.required and spec.file_name not in data:
+                raise FieldError(f"{path}.{spec.file_name}", "is missing")
 
 
 def _check_item(item: Item, path: str, exercises: Mapping[str, Exercise], ladders: Mapping[str, Ladder]) -> None:
