@@ -4,12 +4,20 @@ They only read: a mistyped --db creates nothing, and a read-only database is rea
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from stretchtui.commands.common import Parser, json_flag, opened_store, print_json
 from stretchtui.commands.registry import Command
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from stretchtui.core.model import Exercise
+    from stretchtui.core.suggest import Suggestion
+
 
 def _exercises_arguments(parser: Parser) -> None:
+
     from stretchtui.core.vocabulary import Area
 
     parser.add_argument(
@@ -83,7 +91,6 @@ def _suggest_arguments(parser: Parser) -> None:
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     from stretchtui.core.days import today
-    from stretchtui.core.model import format_duration
     from stretchtui.core.suggest import suggest, to_json_dict
 
     with opened_store(args, reads_only=True) as store:
@@ -96,18 +103,27 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.json:
         print_json(to_json_dict(result, request.exercises))
         return 0
-    if result.routine is not None:
-        print(f"{result.routine.name} ({format_duration(result.routine.duration_seconds(request.exercises))}):")
-        for item in result.routine.items:
-            exercise = request.exercises[item.exercise_id]
-            print(f"  - {exercise.name}: {item.dose_for(exercise).describe()}")
-    else:
-        print("No routine today.")
-    for line in result.why:
-        print(f"why: {line}")
-    for line in result.advice:
-        print(f"advice: {line}")
+    for line in suggestion_lines(result, request.exercises, "No routine today."):
+        print(line)
     return 0
+
+
+def suggestion_lines(result: Suggestion, exercises: Mapping[str, Exercise], none: str) -> list[str]:
+    """A suggestion (or a program's session) as `suggest` and `program status` print it: the
+    routine with each move's dose (or `none`), then its why and advice lines."""
+    from stretchtui.core.model import format_duration
+
+    lines = []
+    if result.routine is not None:
+        lines.append(f"{result.routine.name} ({format_duration(result.routine.duration_seconds(exercises))}):")
+        for item in result.routine.items:
+            exercise = exercises[item.exercise_id]
+            lines.append(f"  - {exercise.name}: {item.dose_for(exercise).describe()}")
+    else:
+        lines.append(none)
+    lines += [f"why: {line}" for line in result.why]
+    lines += [f"advice: {line}" for line in result.advice]
+    return lines
 
 
 COMMANDS = (

@@ -22,7 +22,7 @@ from stretchtui.store.location import resolve_db_path
 
 if TYPE_CHECKING:
     from stretchtui.core.model import Exercise
-    from stretchtui.core.program_state import ProgramDay
+    from stretchtui.core.program_state import ProgramDay, ProgramState
     from stretchtui.core.programs import Catalogue, Ladder, Program
 
 ACTIONS = ("list", "show", "start", "stop", "status", "resume", "import", "export")
@@ -220,7 +220,6 @@ def program_json(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from stretchtui.core.model import format_duration
 
     day, exercises = _program_day(args)
     if args.json:
@@ -234,18 +233,11 @@ def _status(args: argparse.Namespace) -> int:
     _say(f"Phase {state.phase_index + 1} of {len(state.program.phase)}: {state.phase.name}. {state.phase.goal}")
     if state.in_flare:
         _say("Flare mode: when the worst has passed, go back with: stretchtui program resume")
-    if session.routine is not None:
-        total = format_duration(session.routine.duration_seconds(exercises))
-        _say(f"\nToday ({total}):")
-        for item in session.routine.items:
-            exercise = exercises[item.exercise_id]
-            _say(f"  - {exercise.name}: {item.dose_for(exercise).describe()}")
-    else:
-        _say("\nNo session today.")
-    for line in session.why:
-        _say(f"why: {line}")
-    for line in session.advice:
-        _say(f"advice: {line}")
+    from stretchtui.commands.library import suggestion_lines
+
+    _say()
+    for line in suggestion_lines(session, exercises, "No session today."):
+        _say(line)
     if state.in_flare:
         from stretchtui.core.flare import WHEN_TO_CALL
 
@@ -288,34 +280,32 @@ def _start(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stop(args: argparse.Namespace) -> int:
+def _choose_for_current(args: argparse.Namespace, choice: str) -> ProgramState:
+    """Record `choice` (core.program_state.Choice) about the program the person is in; refused
+    in one line, with nothing written, when they are in none (or, to leave flare mode, not in one)."""
     from stretchtui.core.days import today
     from stretchtui.core.program_state import Choice
 
     if _no_database(args):
-        raise CliError("program stop: you are not in a program")
+        raise CliError(f"program {args.action}: you are not in a program")
     with opened_store(args) as store:
         state = store.programs.state(today(store.clock, store.settings.day_start_hour()))
         if state is None:
-            raise CliError("program stop: you are not in a program")
-        store.programs.choose(Choice.STOP, state.program)
+            raise CliError(f"program {args.action}: you are not in a program")
+        if Choice(choice) is Choice.LEAVE_FLARE and not state.in_flare:
+            raise CliError(f"program {args.action}: {state.program.name} is not in flare mode")
+        store.programs.choose(Choice(choice), state.program)
+    return state
+
+
+def _stop(args: argparse.Namespace) -> int:
+    state = _choose_for_current(args, "stop")
     _say(f"Stopped {state.program.name}. Your sessions and check-ins stay; Today suggests a routine again.")
     return 0
 
 
 def _resume(args: argparse.Namespace) -> int:
-    from stretchtui.core.days import today
-    from stretchtui.core.program_state import Choice
-
-    if _no_database(args):
-        raise CliError("program resume: you are not in a program")
-    with opened_store(args) as store:
-        state = store.programs.state(today(store.clock, store.settings.day_start_hour()))
-        if state is None:
-            raise CliError("program resume: you are not in a program")
-        if not state.in_flare:
-            raise CliError(f"program resume: {state.program.name} is not in flare mode")
-        store.programs.choose(Choice.LEAVE_FLARE, state.program)
+    state = _choose_for_current(args, "leave-flare")
     _say(f"Back to {state.program.name}, one step lower than before the flare.")
     return 0
 
