@@ -121,3 +121,23 @@ async def test_the_program_screen_starts_stops_and_leaves_flare_mode(make_test_a
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
+
+
+async def test_in_a_program_the_lessons_of_its_weeks_so_far_come_first(make_test_app, store) -> None:
+    from stretchtui.core.lessons import load_lessons
+    from stretchtui.ui.screens.lessons import LessonsScreen
+
+    start(store)
+    lessons = load_lessons()
+    first = [lesson.id for lesson in lessons if lesson.unlock_week <= 1]
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LessonsScreen) and app.screen.lessons, "the lessons")
+        screen = app.screen
+        assert screen.week == 1 and len(first) < len(lessons)
+        assert [lesson.id for lesson in screen.lessons][: len(first)] == first
+        prompts = [str(option.prompt) for option in screen.query_one("#lessons-list").options]
+        assert all("(program week" not in text for text in prompts[: len(first)])
+        assert all("(program week" in text for text in prompts[len(first) :])

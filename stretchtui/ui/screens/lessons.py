@@ -2,8 +2,9 @@
 
 Reached from the command palette ("Lessons") and from Today (l). The lessons are core.lessons'
 (seed data, through the store's LibraryPort); which ones are read is the `lessons_read` setting,
-changed only by a key press (r), so opening a lesson writes nothing. Every lesson is readable
-today; the weeks they unlock in wait for the program.
+changed only by a key press (r), so opening a lesson writes nothing. In a program, the lessons
+its week has unlocked come first and the others say the week they belong to; every lesson stays
+readable (reading ahead never hurts).
 """
 
 from __future__ import annotations
@@ -65,10 +66,12 @@ class LessonsScreen(ReadToggle, Screen):
     @dataclass
     class Loaded(Message):
         lessons: tuple[Lesson, ...]
+        week: int | None = None  # the program week, in a program
 
     def __init__(self) -> None:
         super().__init__()
         self.lessons: tuple[Lesson, ...] = ()
+        self.week: int | None = None
 
     def compose(self) -> ComposeResult:
         yield NavBar(subtitle="Lessons")
@@ -88,11 +91,15 @@ class LessonsScreen(ReadToggle, Screen):
 
     @store_work(exclusive=True, group="lessons-load")
     def load(self) -> None:
-        post_if_current(self, self.Loaded(self.stretch_app.store.library.lessons()))
+        store = self.stretch_app.store
+        state = store.programs.state(self.stretch_app.current_day())
+        post_if_current(self, self.Loaded(store.library.lessons(), state.week if state else None))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self.lessons = message.lessons
+        week = self.week = message.week
+        # In a program: the lessons of its weeks so far first (core.lessons.unlock_week), in order.
+        self.lessons = tuple(sorted(message.lessons, key=lambda lesson: week is not None and lesson.unlock_week > week))
         self._show()
 
     def _settings_changed(self, old: Mapping[str, object], new: Mapping[str, object]) -> None:
@@ -103,18 +110,21 @@ class LessonsScreen(ReadToggle, Screen):
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        options.add_options(self._options(self.lessons, self.read()))
+        options.add_options(self._options(self.lessons, self.read(), self.week))
         if self.lessons:
             options.highlighted = min(highlighted or 0, len(self.lessons) - 1)
 
     @staticmethod
-    def _options(lessons: Iterable[Lesson], read: frozenset[str]) -> list[Option]:
+    def _options(lessons: Iterable[Lesson], read: frozenset[str], week: int | None = None) -> list[Option]:
         return [
             Option(
                 Content.from_markup(
-                    "$mark [b]$title[/b]\n  [$text-muted]$summary[/]\n",
+                    "$mark [b]$title[/b]$when\n  [$text-muted]$summary[/]\n",
                     mark=READ_MARK if lesson.id in read else " ",
                     title=lesson.title,
+                    when=f"  (program week {lesson.unlock_week})"
+                    if week is not None and lesson.unlock_week > week
+                    else "",
                     summary=lesson.summary,
                 ),
                 id=lesson.id,
