@@ -141,3 +141,21 @@ async def test_in_a_program_the_lessons_of_its_weeks_so_far_come_first(make_test
         prompts = [str(option.prompt) for option in screen.query_one("#lessons-list").options]
         assert all("(program week" not in text for text in prompts[: len(first)])
         assert all("(program week" in text for text in prompts[len(first) :])
+
+
+async def test_enter_on_the_program_screen_starts_todays_session_too(make_test_app, store) -> None:
+    from stretchtui.store import models as m
+    from stretchtui.ui.screens.session import SessionScreen
+
+    start(store, "desk-worker")
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProgramScreen) and app.screen.view is not None, "it")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProgramScreen), "the session to open")
+        await pilot.press("2")  # pain before
+        await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.session_id, "the row")
+        row = m.Session.get_by_id(app.screen.session_id)
+        assert (row.program_id, row.program_version) == ("desk-worker", 1)

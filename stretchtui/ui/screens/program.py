@@ -75,6 +75,7 @@ class ProgramScreen(StretchAppMixin, Screen):
     CSS_PATH = "program.tcss"
     TITLE = "Program"
     BINDINGS = [
+        Binding("enter,g", "go", "Start today's session", id="program-go", key_display="⏎"),
         Binding("s", "start", "Start this program", id="program-start"),
         Binding("r", "resume", "Back from flare", id="program-resume"),
         Binding("x", "stop", "Stop program", id="program-stop"),
@@ -184,7 +185,7 @@ class ProgramScreen(StretchAppMixin, Screen):
         lines.append("")
         if session.routine is not None:
             total = format_duration(session.routine.duration_seconds(exercises))
-            lines.append(f"[b]Today, {total}[/b]  [$text-muted](⏎ on Today starts it)[/]")
+            lines.append(f"[b]Today, {total}[/b]  [$text-muted](⏎ starts it)[/]")
             for item in session.routine.items:
                 exercise = exercises[item.exercise_id]
                 lines.append(f"  • {escape(exercise.name)}: {item.dose_for(exercise).describe()}")
@@ -212,11 +213,20 @@ class ProgramScreen(StretchAppMixin, Screen):
         in_program = view is not None and view.day is not None
         if action == "start":
             return view is not None and not in_program
+        if action == "go":
+            return in_program and view is not None and view.day is not None and view.day.session.routine is not None
         if action == "stop":
             return in_program
         if action == "resume":
             return in_program and view is not None and view.day is not None and view.day.state.in_flare
         return True
+
+    def action_go(self) -> None:
+        """Today's program session, recorded with the prescription in force (as ⏎ on Today)."""
+        day = self.view.day if self.view is not None else None
+        if day is not None and day.session.routine is not None:
+            exercises = dict(self.view.catalogue.exercises) if self.view is not None else {}
+            self.stretch_app.start_suggested(day.session.routine, exercises, day.state.program.key)
 
     def action_start(self) -> None:
         program = self._highlighted()
