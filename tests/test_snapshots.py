@@ -142,9 +142,14 @@ def test_weekly_report(snap_compare, make_test_app, store, clock, size, week) ->
 
     async def run_before(pilot) -> None:
         await settle(pilot)
+        from stretchtui.ui.screens.history import HistoryScreen
+        from stretchtui.ui.screens.report import ReportScreen
+
         await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen), "History")  # before its key
         await settle(pilot)
         await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReportScreen), "the report screen")
         await settle(pilot)
         if week == "week-before":
             await pilot.press("p")
