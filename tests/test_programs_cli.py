@@ -153,3 +153,32 @@ def test_import_export_round_trip_and_refusals(db_path: Path, tmp_path: Path, ca
     )
     code, _, err = run(capsys, *db, "program", "export", "lower-back-starter", "--output", str(out_file))
     assert code == 2 and "--force" in err
+
+
+def test_import_keeps_the_text_it_checked_read_once(store: Store, tmp_path: Path, monkeypatch) -> None:
+    """The store keeps exactly the text that was checked: the file is read once (a file changed
+    between a check and a second read would be kept unchecked), and a byte order mark, as some
+    Windows editors write, is not kept."""
+    file = tmp_path / "plan.toml"
+    file.write_bytes(b"\xef\xbb\xbf" + OWN.encode("utf-8"))
+    opened: list[Path] = []
+    real_open, real_read_text = Path.open, Path.read_text
+
+    def counting_open(self: Path, *args, **kwargs):
+        if self == file:
+            opened.append(self)
+        return real_open(self, *args, **kwargs)
+
+    def counting_read_text(self: Path, *args, **kwargs):
+        if self == file:
+            opened.append(self)
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    monkeypatch.setattr(Path, "read_text", counting_read_text)
+    store.programs.catalogue()  # the built-ins, read before counting
+    program, added = store.programs.import_file(file)
+    monkeypatch.undo()
+    assert added and program.id == "my-knee-friendly"
+    assert len(opened) == 1
+    assert store.programs.catalogue().texts[program.key] == OWN

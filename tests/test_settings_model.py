@@ -100,7 +100,7 @@ def test_internal_keys_stay_out_of_exports_and_imports() -> None:
         imported_settings({"seed_digest": "abc"})
     with pytest.raises(FieldError) as refused:
         imported_settings({"suggest_minutes": True})
-    assert str(refused.value) == "settings.suggest_minutes: True is not one of 1, 5, 10, 15, 20"
+    assert str(refused.value) == "settings.suggest_minutes: true is not one of 1, 5, 10, 15, 20"
     assert imported_settings({"suggest_place": "desk", "cue_bell": False}) == {
         "suggest_place": "desk",
         "cue_bell": False,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 
 def shown(value: object, limit: int = 40) -> str:
-    """A value as an error message quotes it: repr, cut short, so a huge bad value stays one short line."""
-    text = repr(value)
+    """A value as an error message quotes it: repr, cut short, so a huge bad value stays one short line.
+    True and False are spelled as the files and settings spell them (true, false)."""
+    text = str(value).lower() if isinstance(value, bool) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -233,7 +233,7 @@ def load_ladders(exercises: Mapping[str, Exercise], seed_dir: Path | None = None
     for i, entry in enumerate(_entries(_read(seed_dir, LADDERS_FILE), LADDERS_FILE, "ladder")):
         name = _entry_name(entry, i)
         try:
-            ladder = v.check_record(Ladder, entry, seed=True, hooks={"rung.exercise": _known(exercises)})
+            ladder = v.check_record(Ladder, entry, seed=True, typed=True, hooks={"rung.exercise": _known(exercises)})
             for j, rung in enumerate(ladder.rung):
                 if rung.exercise in placed:
                     raise FieldError(
@@ -271,6 +271,13 @@ class ProgramFileError(UserError):
 
 def read_file(path: Path, exercises: Mapping[str, Exercise], ladders: Mapping[str, Ladder]) -> Program:
     """A prescription file, checked; ProgramFileError (one line) if it is not a usable one."""
+    return parse_file_text(path, read_text(path), exercises, ladders)
+
+
+def read_text(path: Path) -> str:
+    """A prescription file's text, read once and at most MAX_FILE_BYTES of it (the store keeps
+    exactly the text that was checked). A UTF-8 byte order mark, as some Windows editors write
+    one, is dropped. ProgramFileError for a folder, a pipe, a missing, huge or non-UTF-8 file."""
     import stat
 
     try:
@@ -290,9 +297,15 @@ def read_file(path: Path, exercises: Mapping[str, Exercise], ladders: Mapping[st
     if len(raw) > MAX_FILE_BYTES:
         raise ProgramFileError(f"{path}: is over {MAX_FILE_BYTES // 1024} KB; a program file is a few KB")
     try:
-        return parse_text(raw.decode("utf-8"), exercises, ladders)
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
         raise ProgramFileError(f"{path}: is not UTF-8 text") from None
+
+
+def parse_file_text(path: Path, text: str, exercises: Mapping[str, Exercise], ladders: Mapping[str, Ladder]) -> Program:
+    """`parse_text` for the text of file `path`: a bad field is a ProgramFileError naming the file."""
+    try:
+        return parse_text(text, exercises, ladders)
     except FieldError as error:
         raise ProgramFileError(
             f"{path}: {error.field}: {error.message}" if error.field else f"{path}: {error.message}"
@@ -324,7 +337,7 @@ def parse(data: Mapping[str, Any], exercises: Mapping[str, Exercise], ladders: M
     phases = data["program"].get("phase") if isinstance(data["program"], Mapping) else None
     for p, phase in enumerate(phases if isinstance(phases, list) else ()):
         _missing(Phase, phase, f"program.phase[{p}]")
-    program = v.check_record(Program, data["program"], "program")
+    program = v.check_record(Program, data["program"], "program", typed=True)
     for p, phase in enumerate(program.phase):
         for i, item in enumerate(phase.item):
             _check_item(item, f"program.phase[{p}].item[{i}]", exercises, ladders)
@@ -372,6 +385,12 @@ def _check_item(item: Item, path: str, exercises: Mapping[str, Exercise], ladder
             raise FieldError(f"{path}.rung", f"{first_id!r} is not an exercise in the library")
         first = exercises[first_id]
     own = first.dose
+    if item.hold_seconds is not None and own.reps > 0 and own.hold_seconds > 0:
+        # the dose moves by reps (core.program_plan); each rep keeps the library's own hold
+        raise FieldError(
+            f"{path}.hold_seconds",
+            f"{first.name} is counted in reps, each held {own.hold_seconds} s; lower the reps instead, leave this out",
+        )
     for key, limit, noun in (
         ("hold_seconds", own.hold_seconds, "hold"),
         ("reps", own.reps, "reps"),

@@ -146,9 +146,10 @@ def choices(value: Any, enum: type[E], field: str, *, min_items: int = 0) -> tup
     return result
 
 
-def integer(value: Any, field: str, low: int, high: int, unit: str = "") -> int:
-    """A whole number from `low` to `high` (`unit`, e.g. SECONDS, is named in the message)."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+def integer(value: Any, field: str, low: int, high: int, unit: str = "", *, typed: bool = False) -> int:
+    """A whole number from `low` to `high` (`unit`, e.g. SECONDS, is named in the message). A form
+    gives text ("12"), which is read as a number; a `typed` file (TOML) must write a number."""
+    if not typed and isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value.strip())
     units = f" {unit}" if unit else ""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -192,14 +193,17 @@ class _Context:
     """What a record's checks depend on beyond its data: a seed entry (stricter) or not, and hooks
     for fields checked against other records (source ids, known exercise ids)."""
 
-    def __init__(self, seed: bool, hooks: Mapping[str, Any]) -> None:
+    def __init__(self, seed: bool, hooks: Mapping[str, Any], typed: bool = False) -> None:
         self.seed = seed
         self.hooks = hooks
+        self.typed = typed
 
     def inner(self, name: str) -> _Context:
         """The context of a nested record: hooks named 'name.field' become 'field'."""
         return _Context(
-            self.seed, {key[len(name) + 1 :]: hook for key, hook in self.hooks.items() if key.startswith(name + ".")}
+            self.seed,
+            {key[len(name) + 1 :]: hook for key, hook in self.hooks.items() if key.startswith(name + ".")},
+            self.typed,
         )
 
 
@@ -209,14 +213,16 @@ def check_record(
     where: str = "",
     *,
     seed: bool = False,
+    typed: bool = False,
     hooks: Mapping[str, Any] | None = None,
     **fixed: Any,
 ) -> T:
     """A record of class `cls` (core.model) from loosely typed data, field by field as the record
     declares them (msgspec constraints), with one plain-English message per bad field
     (FieldErrors: every bad field). `hooks` check a field against other records (name -> (value,
-    path) -> value); `fixed` fields are given, not read (origin)."""
-    return _record(cls, data, where, _Context(seed, hooks or {}), fixed)
+    path) -> value); `fixed` fields are given, not read (origin). `typed`: the data comes from a
+    file with its own numbers (TOML), so the text "2" is not a number as it is in a form."""
+    return _record(cls, data, where, _Context(seed, hooks or {}, typed), fixed)
 
 
 def _record(cls: type[T], data: Any, where: str, context: _Context, fixed: Mapping[str, Any]) -> T:
@@ -261,7 +267,7 @@ def _value(spec: records.Spec, value: Any, path: str, context: _Context) -> Any:
         return text(value, path, required=required, limit=kind.max_length or MAX_TEXT)
     if isinstance(kind, mi.IntType):
         assert kind.ge is not None and kind.le is not None, "every whole-number field declares its range"
-        return integer(value, path, kind.ge, kind.le, extra.get("unit", ""))
+        return integer(value, path, kind.ge, kind.le, extra.get("unit", ""), typed=context.typed)
     if isinstance(kind, mi.BoolType):
         return boolean(value, path)
     if isinstance(kind, mi.EnumType):
@@ -278,8 +284,14 @@ def _value(spec: records.Spec, value: Any, path: str, context: _Context) -> Any:
     if isinstance(item, mi.EnumType):
         return choices(value, item.cls, path, min_items=least)
     if isinstance(item, mi.DataclassType):
-        if not isinstance(value, list) or len(value) < least:
-            raise FieldError(path, extra.get("empty", f"add at least {_at_least(least, extra.get('noun', 'item'))}"))
+        noun = extra.get("noun", "item")
+        if value is not None and not isinstance(value, list):
+            raise FieldError(path, f"must be a list of {noun} tables, not {type(value).__name__}")
+        if value is None or len(value) < least:
+            raise FieldError(path, extra.get("empty", f"add at least {_at_least(least, noun)}"))
+        limit = kind.max_length or MAX_LIST
+        if len(value) > limit:
+            raise FieldError(path, f"has {plural(len(value), noun)}; the limit is {limit}")
         return tuple(
             _record(item.cls, entry, f"{path}[{i}]", context.inner(spec.name), {}) for i, entry in enumerate(value)
         )

@@ -85,8 +85,8 @@ class ProgramRepository:
         from stretchtui.core import programs as p
 
         catalogue = self.catalogue()
-        program = p.read_file(path, catalogue.exercises, catalogue.ladders)
-        text = path.read_text(encoding="utf-8")
+        text = p.read_text(path)  # read once: what is kept is what was checked
+        program = p.parse_file_text(path, text, catalogue.exercises, catalogue.ladders)
         if program.id in catalogue.builtin:
             raise UserError(f"{path}: program.id: {program.id!r} is a built-in program's id; give yours its own")
         known = catalogue.imported.get(program.key)
