@@ -85,7 +85,7 @@ def _store_calls(what: str, db: Path) -> None:
             ),
             "pain_by_day": lambda: store.history.pain_by_day(day - timedelta(days=29)),
             "sitting_by_day": lambda: store.history.sitting_by_day(day - timedelta(days=29)),
-            "relief_by_exercise": store.history.relief_by_exercise,
+            "relief(90 days)": lambda: store.history.relief(since=day - timedelta(days=89)),
             "sessions_list": store.history.sessions_list,
             "streak_summary": lambda: store.history.streak_summary(day),
         },

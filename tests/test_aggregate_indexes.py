@@ -30,7 +30,7 @@ def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Pat
     fill_history_fast(store, clock, days=40)
     before = (
         store.history.day_activities(),
-        store.history.relief_by_exercise(1),
+        store.history.relief(),
         store.history.streak_summary(date(2026, 11, 21)).current,
     )
     store.close()
@@ -50,7 +50,7 @@ def test_upgrading_to_the_indexes_keeps_every_row_and_every_number(tmp_path: Pat
         assert store.schema_version() == migrations.LATEST_VERSION >= 2
         after = (
             store.history.day_activities(),
-            store.history.relief_by_exercise(1),
+            store.history.relief(),
             store.history.streak_summary(date(2026, 11, 21)).current,
         )
         assert after == before and before[0]

@@ -13,6 +13,7 @@ from history_data import fill_history_fast
 
 from stretchtui.cli import main
 from stretchtui.core.history import heatmap_rows, shade, week_start, weekly_totals
+from stretchtui.core.relief import MIN_SESSIONS
 from stretchtui.store import Store
 from stretchtui.ui.screens.history import HistoryScreen
 
@@ -32,9 +33,12 @@ def test_aggregates_over_generated_history(store: Store, clock) -> None:
     since = date(2026, 1, 1)
     pain = store.history.pain_by_day(since)
     assert len(pain) == 60 and all(0 <= p <= 10 for p in pain.values())
-    relief = store.history.relief_by_exercise()
-    assert relief and all(n >= 3 for _, _, n in relief)
-    assert all(change <= 0 for _, change, _ in relief)  # pain after never rose in this history
+    relief = store.history.relief()
+    assert relief.sessions > 0 and relief.rows
+    for c in relief.shown:  # a number only with MIN_SESSIONS on each side, inside its interval
+        assert c.with_n >= MIN_SESSIONS and c.without_n >= MIN_SESSIONS
+        assert c.low is not None and c.high is not None and c.low <= c.difference <= c.high
+        assert c.with_n + c.without_n == relief.sessions
     sessions = store.history.sessions_list()
     assert sessions[0].day > sessions[-1].day and all(s.steps_done + s.steps_skipped > 0 for s in sessions)
     summary = store.history.streak_summary(date(2026, 11, 21))

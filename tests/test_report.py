@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,9 +21,10 @@ from stretchtui.core.clock import FrozenClock
 from stretchtui.core.days import today
 from stretchtui.core.errors import FieldError
 from stretchtui.core.history import day_marks, heatmap_rows, week_start
+from stretchtui.core.relief import RELIEF_DAYS, PainChange
+from stretchtui.core.relief import table as relief_table
 from stretchtui.core.report import (
     DayNote,
-    ExerciseRelief,
     HurtStep,
     WeekInputs,
     build_report,
@@ -131,8 +132,10 @@ def test_report_numbers_agree_with_the_store(store: Store, clock) -> None:
     assert [n.text[:10] for n in report.notes] == ["Long drive", "Physio: ke"]
     leg = next(r for r in report.regions if r.region is Region.LEG)
     assert (leg.side, leg.average, leg.worst, leg.readings, leg.previous_average) == ("left", 4.0, 4, 1, None)
-    # Relief only counts this week's sessions: the partial one changed pain by 3 - 4 = -1.
-    assert ExerciseRelief("Knee-to-Chest", -1.0, 1) in report.relief
+    # Relief looks back RELIEF_DAYS to Sunday: the numbers History shows for that day.
+    sunday = MONDAY + timedelta(days=6)
+    assert report.relief == store.history.relief(since=sunday - timedelta(days=RELIEF_DAYS - 1), until=sunday)
+    assert "knee-to-chest" in {c.exercise_id for c in report.relief.rows} and report.relief.shown
     assert report.previous.days == 7 and report.previous.sessions > 0
 
 
@@ -188,7 +191,11 @@ def hostile_inputs() -> WeekInputs:
         activities=(),
         pain={},
         sitting={},
-        relief=(ExerciseRelief("<b>Bold</b> | stretch", -1.0, 2),),
+        relief=relief_table(
+            [PainChange(frozenset({"bold"}), change, 5) for change in (-2, -1, -2, -1, -2)]
+            + [PainChange(frozenset(), change, 5) for change in (0, 0, 1, 0, 0)],
+            {"bold": "<b>Bold</b> | stretch"},
+        ),
         hurts=(HurtStep(MONDAY, "[x](http://evil.example)", "left", 6, "`code` | <i>r</i>"),),
         notes=(
             DayNote(
@@ -257,7 +264,7 @@ def test_markdown_neutralises_user_text() -> None:
     assert "<h1>" in rendered and rendered.count("<h1>") == 1  # the note's "# ..." did not become a heading
     assert '<script>alert("note")</script>' not in rendered
     relief_row = next(line for line in text.splitlines() if "Bold" in line)
-    assert relief_row == r"| \<b\>Bold\</b\> \| stretch | -1.0 | 2 |"
+    assert relief_row == r"| \<b\>Bold\</b\> \| stretch | -1.8 | -2.5 to -1.1 | 5 / 5 | more relief with it |"
     note_line = next(line for line in text.splitlines() if "not a heading" in line)
     assert note_line.startswith("- Mon 16 Nov, 08:00: ") and note_line.endswith(r"\# not a heading \| not \| a row \|")
     assert markdown_text("a\nb\rc\td") == "a b c d"
@@ -267,7 +274,7 @@ def test_an_empty_week_still_says_something_useful(store: Store, clock) -> None:
     nothing = render_markdown(week_report(store, clock))
     assert "No sessions this week." in nothing and "Days done: 0 of 6 so far" in nothing
     assert "Pain: no pain noted this week" in nothing and "No check-in notes this week." in nothing
-    assert "No session this week has pain noted both before and after." in nothing
+    assert "Not enough data yet: a comparison needs 5 sessions with pain noted before and after" in nothing
     assert "No step hurt this week." in nothing and "Rest days: none" in nothing
 
     store.checkins.add_checkin([PainEntry(Region.NECK, 5)], sitting_hours=9, note="Stiff after a long call")

@@ -69,8 +69,12 @@ class DayWriter:
         routines: Sequence[Routine],
         exercises: Mapping[str, Exercise],
         day_start_hour: int,
+        effects: Mapping[str, float] | None = None,
     ) -> None:
         self.rng = rng
+        self.effects = dict(effects or {})
+        # the effects draw from their own numbers, so the rest of the story is the same with or without them
+        self.effect_rng = random.Random(hash(rng.getstate()))  # ints and tuples hash the same every run
         self.now = now.astimezone(UTC)
         self.zone = zone
         self.day_start_hour = day_start_hour
@@ -135,6 +139,7 @@ class DayWriter:
         pain_after = None
         if pain_before is not None and status != "discarded" and rng.random() < 0.95:
             relief = rng.choice((0, 1, 1, 1, 2, 2)) if status == "complete" else rng.choice((-1, 0, 1))
+            relief += self._effect({s["exercise_id"] for s in steps if s["outcome"] == "done"})
             pain_after = max(0, min(10, pain_before - relief))
         self.bundle.sessions.append(
             {
@@ -153,6 +158,13 @@ class DayWriter:
                 "steps": steps,
             }
         )
+
+    def _effect(self, done: set[str]) -> int:
+        """The extra points of relief the moves done bring: each effect's whole points, and its
+        fraction as a chance of one more."""
+        effect = sum(self.effects.get(exercise_id, 0.0) for exercise_id in done)
+        whole = int(effect)
+        return whole + (1 if self.effect_rng.random() < effect - whole else 0)
 
     def _step(self, index: int, phase: Phase, *, hurt: bool, pain: int) -> dict[str, Any]:
         """One step row as the timer records it: a hold that ran out took exactly its seconds;

@@ -45,6 +45,10 @@ EVENING_ROUTINES = {"feel-better": 4, "spine-series": 3, "lower-back-five": 2, "
 GENTLE_ROUTINES = {"one-minute": 4, "feel-better": 3, "my-morning-four": 1}  # when pain is high
 STRENGTH_ROUTINES = {"strength-stability": 1}  # once pain has settled
 DESK_ROUTINES = {"desk-break": 1}
+# The demo's true effects: how many points more pain falls, on average, in a session that did the
+# move (the rest have none). Relief per exercise (core.relief) should find these and nothing else;
+# tests/test_relief.py checks that it does.
+TRUE_EFFECTS = {"childs-pose": 1.2, "prone-press-up": 0.8}
 OWN_ROUTINE_EXERCISES = ("cat-cow", "childs-pose", "pelvic-tilt", "knee-to-chest")
 FAVOURITES = ("cat-cow", "childs-pose", "piriformis-stretch")
 
@@ -86,7 +90,7 @@ def demo_export(
     """`years` of history ending `now`, as export-format data (for `Store.import_data`).
     `routines` and `exercises` are what the target store holds (built-in ones, usually)."""
     check_span(now, check_years(years, "years"), "years")
-    story = _Story(random.Random(seed), now, zone, routines, exercises, day_start_hour)
+    story = _Story(random.Random(seed), now, zone, routines, exercises, day_start_hour, TRUE_EFFECTS)
     bundle = story.tell(years * DAYS_PER_YEAR)
     return to_plain(bundle, exported_at=now, app_version=app_version)
 

@@ -20,6 +20,7 @@ from stretchtui.core.errors import FieldError
 from stretchtui.core.function import ActivityTrend
 from stretchtui.core.history import day_marks, heatmap_rows, week_start
 from stretchtui.core.instants import week_label
+from stretchtui.core.relief import NO_RELIEF, ReliefTable
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
 
 # ---------------------------------------------------------------------- weeks
@@ -49,15 +50,6 @@ class RegionPain:
     worst: int
     readings: int
     previous_average: float | None
-
-
-@dataclass(frozen=True)
-class ExerciseRelief:
-    """Mean pain change (after minus before) over the week's sessions that included the exercise."""
-
-    name: str
-    change: float
-    sessions: int
 
 
 @dataclass(frozen=True)
@@ -103,7 +95,7 @@ class WeekInputs:
     pain: Mapping[date, int]  # worst pain each day (check-ins and sessions' pain before), both weeks
     sitting: Mapping[date, float]  # hours sat each day, both weeks
     regions: tuple[RegionPain, ...] = ()
-    relief: tuple[ExerciseRelief, ...] = ()
+    relief: ReliefTable = NO_RELIEF  # the RELIEF_DAYS to the week's Sunday (core.relief)
     hurts: tuple[HurtStep, ...] = ()
     notes: tuple[DayNote, ...] = ()
     function: tuple[ActivityTrend, ...] = ()  # the function ratings of both weeks (core.function)
@@ -153,7 +145,7 @@ class WeeklyReport:
     totals: WeekTotals
     previous: WeekTotals
     regions: tuple[RegionPain, ...]
-    relief: tuple[ExerciseRelief, ...]
+    relief: ReliefTable
     hurts: tuple[HurtStep, ...]
     notes: tuple[DayNote, ...]
     function: tuple[ActivityTrend, ...] = ()
@@ -215,7 +207,7 @@ def build_report(inputs: WeekInputs, today: date) -> WeeklyReport:
         totals=_totals(inputs, activities, monday, today),
         previous=_totals(inputs, activities, monday - timedelta(days=7), today),
         regions=inputs.regions,
-        relief=tuple(sorted(inputs.relief, key=lambda r: (r.change, -r.sessions, r.name))),
+        relief=inputs.relief,
         hurts=inputs.hurts,
         notes=tuple(sorted(inputs.notes, key=lambda n: n.at)),
         function=inputs.function,

@@ -13,6 +13,7 @@ from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.function import SCALE, report_lines
 from stretchtui.core.glyphs import UNICODE, Glyphs
 from stretchtui.core.plain_text import printable
+from stretchtui.core.relief import MIN_SESSIONS, REGRESSION_NOTE, RELIEF_DAYS
 from stretchtui.core.report import WeeklyReport
 from stretchtui.core.streaks import FLARE_PAIN
 from stretchtui.core.vocabulary import plural
@@ -168,14 +169,29 @@ def _pain(report: WeeklyReport, glyphs: Glyphs) -> Section:
 
 
 def _relief(report: WeeklyReport) -> Section:
-    rows = tuple((r.name, f"{r.change:+.1f}", str(r.sessions)) for r in report.relief)
+    relief = report.relief
+    rows = tuple(
+        (relief.label(c), c.signed(), c.range(), f"{c.with_n} / {c.without_n}", c.verdict.value)
+        for c in relief.rows
+        if c.difference is not None
+    )
+    waiting = [relief.name(c) for c in relief.rows if c.difference is None]
+    bullets = [REGRESSION_NOTE] if rows else []
+    if waiting and rows:
+        more = f" and {len(waiting) - 8} more" if len(waiting) > 8 else ""
+        bullets.append(f"Not enough data yet for: {', '.join(waiting[:8])}{more}.")
     return Section(
         "relief",
         "Relief per exercise",
-        intro="Pain after minus pain before, over this week's sessions that included the exercise "
-        "(below zero: pain eased).",
-        table=Table(("Exercise", "Change", "Sessions"), rows, (False, True, True)),
-        empty="No session this week has pain noted both before and after.",
+        intro=f"Over the {RELIEF_DAYS} days to this Sunday: the pain change (after minus before) in sessions with "
+        "the exercise minus the change in sessions without it, with its 95% interval. Below zero: pain eased more "
+        "with it.",
+        bullets=tuple(bullets),
+        table=Table(
+            ("Exercise", "Change", "95% interval", "With / without", "Reading"), rows, (False, True, True, True, False)
+        ),
+        empty=f"Not enough data yet: a comparison needs {MIN_SESSIONS} sessions with pain noted before and after "
+        f"that included the exercise, and {MIN_SESSIONS} that did not, in the {RELIEF_DAYS} days to this Sunday.",
     )
 
 

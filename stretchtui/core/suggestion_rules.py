@@ -25,13 +25,13 @@ from stretchtui.core.pain_level import (
     recent_sessions,
     said_when,
 )
+from stretchtui.core.relief import Comparison
 from stretchtui.core.safety import MOBILITY_KINDS, is_gentle
 from stretchtui.core.suggestion_inputs import SessionNote, SittingNote, SuggestionRequest
 from stretchtui.core.vocabulary import Area, Condition, Equipment, Kind, Position, plural
 
 CALM_SESSIONS_FOR_STRENGTH = 2
 CALM_PAIN = 3
-HELPED_SESSIONS = 3
 LONG_SITTING_HOURS = 6.0
 SITTING_AREAS = frozenset({Area.HIP_FLEXORS, Area.HAMSTRINGS, Area.MID_UPPER_BACK})
 
@@ -55,19 +55,18 @@ REGION_NAMES = {
 }
 
 
-def _helped(sessions: Iterable[SessionNote], today: date) -> dict[str, tuple[float, int]]:
-    """Moves after which pain fell in at least HELPED_SESSIONS sessions: (mean fall, sessions)."""
-    falls: dict[str, list[int]] = {}
-    for session in sessions:
-        if session.day <= today and session.pain_before is not None and session.pain_after is not None:
-            for exercise_id in session.included:
-                falls.setdefault(exercise_id, []).append(session.pain_before - session.pain_after)
-    helped = {}
-    for exercise_id, values in falls.items():
-        mean = sum(values) / len(values)
-        if sum(1 for v in values if v > 0) >= HELPED_SESSIONS and mean > 0:
-            helped[exercise_id] = (mean, len(values))
-    return helped
+def _helped(sessions: Iterable[SessionNote], today: date) -> dict[str, Comparison]:
+    """Moves after which pain fell more than in the sessions without them, the 95% interval
+    leaving out no difference (core.relief: the numbers History and the report show)."""
+    from stretchtui.core.relief import RELIEF_DAYS, PainChange, compare
+
+    since = today - timedelta(days=RELIEF_DAYS - 1)
+    changes = [
+        PainChange(s.included, s.pain_after - s.pain_before, s.pain_before)
+        for s in sessions
+        if since <= s.day <= today and s.pain_before is not None and s.pain_after is not None
+    ]
+    return {i: c for i, c in compare(changes).items() if c.helped}
 
 
 def _sitting(notes: Iterable[SittingNote], today: date) -> tuple[float, str] | None:
@@ -103,7 +102,7 @@ class Today:
     hurt: frozenset[str]  # moves marked hurt in the last HISTORY_DAYS days
     calm: int  # calm mobility-only sessions in the last HISTORY_DAYS days
     did_strength: bool  # a session with a strength move, ever
-    helped: Mapping[str, tuple[float, int]]
+    helped: Mapping[str, Comparison]  # moves with more relief than the sessions without them
     sitting: tuple[float, str] | None  # hours sat today, else yesterday, and which
     focus: frozenset[Area]  # the areas of the regions in pain
 
@@ -296,9 +295,23 @@ def _helped_before(exercise: Exercise, today: Today) -> bool:
 
 
 def _helped_why(today: Today, chosen: list[Exercise]) -> Why:
-    for exercise in sorted(chosen, key=lambda e: (-today.helped[e.id][0], e.id))[:3]:
-        mean, count = today.helped[exercise.id]
-        yield f"Pain after sessions with {exercise.name} fell by {mean:.1f} on average ({plural(count, 'session')})."
+    def difference(exercise: Exercise) -> float:
+        return today.helped[exercise.id].difference or 0.0
+
+    for exercise in sorted(chosen, key=lambda e: (difference(e), e.id))[:3]:
+        c = today.helped[exercise.id]
+        yield (
+            f"Pain fell {-difference(exercise):.1f} points more in sessions with {exercise.name} than without it "
+            f"(95% interval {-(c.high or 0.0):.1f} to {-(c.low or 0.0):.1f}; "
+            f"{plural(c.with_n, 'session')} with it, {c.without_n} without)."
+            + (
+                " It was always done with "
+                + _names([today.request.exercises[i].name if i in today.request.exercises else i for i in c.twins])
+                + ", so either may be why."
+                if c.twins
+                else ""
+            )
+        )
 
 
 Rule = Filter | Score

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from peewee import SqliteDatabase, fn
 
@@ -14,6 +15,9 @@ from stretchtui.store import models as m
 from stretchtui.store.rows import as_date, session_info_from_row
 from stretchtui.store.sessions import NO_STEPS, step_counts
 from stretchtui.store.settings import SettingsRepository
+
+if TYPE_CHECKING:
+    from stretchtui.core.relief import ReliefTable
 
 
 @dataclass(eq=False)
@@ -63,38 +67,36 @@ class HistoryRepository:
             result[as_date(day)] = float(hours)
         return result
 
-    def relief_by_exercise(
-        self, min_sessions: int = 3, *, since: date | None = None, until: date | None = None
-    ) -> list[tuple[str, float, int]]:
-        """(exercise name, mean pain change after minus before, n) where n >= min_sessions; best first.
-        `since` and `until` (inclusive) limit it to sessions on those days."""
+    def relief(self, *, since: date | None = None, until: date | None = None) -> ReliefTable:
+        """Each move's pain change in sessions with it against sessions without it (core.relief),
+        over sessions that counted, with pain noted before and after, on days `since`..`until`.
+        A session's moves are the ones done or marked hurt (as the suggestion counts them)."""
+        from stretchtui.core.relief import PainChange, table
+
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
-        per_session = (
-            m.SessionStep.select(m.SessionStep.exercise_name, m.SessionStep.session)
-            .join(m.Session)
-            .where(
-                m.Session.status.in_(counted)
-                & (m.SessionStep.outcome == "done")
-                & m.Session.pain_before.is_null(False)
-                & m.Session.pain_after.is_null(False)
-            )
-            .distinct()
+        where = (
+            m.Session.status.in_(counted) & m.Session.pain_before.is_null(False) & m.Session.pain_after.is_null(False)
         )
         if since is not None:
-            per_session = per_session.where(m.Session.day >= since)
+            where &= m.Session.day >= since
         if until is not None:
-            per_session = per_session.where(m.Session.day <= until)
-        sub = per_session.alias("pairs")
-        query = (
-            m.Session.select(
-                sub.c.exercise_name, fn.AVG(m.Session.pain_after - m.Session.pain_before), fn.COUNT(m.Session.id)
-            )
-            .join(sub, on=(sub.c.session_id == m.Session.id))
-            .group_by(sub.c.exercise_name)
-            .having(fn.COUNT(m.Session.id) >= min_sessions)
+            where &= m.Session.day <= until
+        sessions = m.Session.select(m.Session.id, m.Session.pain_before, m.Session.pain_after).where(where)
+        pains = {session_id: (int(before), int(after)) for session_id, before, after in sessions.tuples()}
+        moves: dict[int, set[str]] = {session_id: set() for session_id in pains}
+        names: dict[str, str] = {}
+        steps = (
+            m.SessionStep.select(m.SessionStep.session, m.SessionStep.exercise_id, m.SessionStep.exercise_name)
+            .join(m.Session)
+            .where(where & m.SessionStep.outcome.in_(("done", "hurt")))
+            .tuples()
         )
-        rows = [(name, float(avg), int(n)) for name, avg, n in query.tuples()]
-        return sorted(rows, key=lambda row: (row[1], -row[2], row[0]))
+        for session_id, exercise_id, name in steps:
+            moves[session_id].add(exercise_id)
+            names[exercise_id] = name
+        return table(
+            (PainChange(frozenset(moves[i]), after - before, before) for i, (before, after) in pains.items()), names
+        )
 
     def sessions_list(self, limit: int = 200) -> list[SessionInfo]:
         """Recent sessions that count or were partial, newest first, with step counts in one query."""

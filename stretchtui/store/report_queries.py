@@ -55,9 +55,10 @@ class ReportRepository:
         return tuple(PrescriptionUse(names.get(pid, pid), pid, version or 1, n) for pid, version, n in found)
 
     def weekly_report_inputs(self, monday: date) -> WeekInputs:
-        """Days, pain, sitting and areas for the week starting `monday` and the one before it; relief,
-        hurt steps and notes for the week itself."""
-        from stretchtui.core.report import ExerciseRelief, WeekInputs
+        """Days, pain, sitting and areas for the week starting `monday` and the one before it; hurt
+        steps and notes for the week itself; relief over the RELIEF_DAYS to its Sunday."""
+        from stretchtui.core.relief import RELIEF_DAYS
+        from stretchtui.core.report import WeekInputs
 
         if monday.weekday() != 0:
             raise ValueError(f"a week starts on a Monday; {monday} is not one")
@@ -71,10 +72,7 @@ class ReportRepository:
         activities = tuple(a for a in self.history.day_activities(since=since) if a.day <= sunday)
         pain = {day: value for day, value in self.history.pain_by_day(since).items() if in_weeks(day)}
         sitting = {day: value for day, value in self.history.sitting_by_day(since).items() if in_weeks(day)}
-        relief = tuple(
-            ExerciseRelief(name, change, n)
-            for name, change, n in self.history.relief_by_exercise(1, since=monday, until=sunday)
-        )
+        relief = self.history.relief(since=sunday - timedelta(days=RELIEF_DAYS - 1), until=sunday)
         return WeekInputs(
             monday=monday,
             goal=goal,

@@ -29,6 +29,7 @@ from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.function import ActivityTrend
 from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
+from stretchtui.core.relief import RELIEF_DAYS, ReliefTable
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
 from stretchtui.ui.screens.base import StretchAppMixin
@@ -52,7 +53,7 @@ class HistoryData:
     pain: dict[date, int]
     sitting: dict[date, float]
     session_days: frozenset[date]
-    relief: list[tuple[str, float, int]]
+    relief: ReliefTable
     sessions: list[SessionInfo]
     streak: StreakSummary
     steps: dict[int, list[StepRecord]] = field(default_factory=dict)
@@ -182,7 +183,7 @@ class HistoryScreen(StretchAppMixin, Screen):
             pain=store.history.pain_by_day(trend_since),
             sitting=store.history.sitting_by_day(trend_since),
             session_days=week.session_days,
-            relief=store.history.relief_by_exercise(),
+            relief=store.history.relief(since=week.today - timedelta(days=RELIEF_DAYS - 1)),
             sessions=store.history.sessions_list(),
             streak=store.history.streak_summary(week.today),
             checkins=store.checkins.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1],

@@ -1,5 +1,6 @@
 """History's Trends tab: pain and hours sat a day as sparklines, the days with a session, and the
-relief each exercise brought. HistoryScreen loads the numbers; this pane only shows them."""
+relief each exercise brought against the sessions without it (core.relief). HistoryScreen loads
+the numbers; this pane only shows them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from textual.widgets import Sparkline, Static
 
 if TYPE_CHECKING:
     from stretchtui.core.function import ActivityTrend
+    from stretchtui.core.relief import ReliefTable
 
 TREND_DAYS = 30
 FUNCTION_WEEKS = 6  # weeks of function ratings shown beside pain
@@ -38,7 +40,7 @@ class TrendsPane(VerticalScroll):
         pain: dict[date, int],
         sitting: dict[date, float],
         session_days: frozenset[date],
-        relief: list[tuple[str, float, int]],
+        relief: ReliefTable,
         *,
         function: Sequence[ActivityTrend] = (),
     ) -> None:
@@ -65,11 +67,42 @@ class TrendsPane(VerticalScroll):
         self.query_one("#history-session-days", Static).update(
             Content("Session days: " + "".join("•" if d in session_days else "·" for d in days))
         )
-        lines = ["", "[b $accent]Relief per exercise[/]  pain after minus before, sessions that included it"]
-        if relief:
-            lines += [f"{escape(name):<28} {change:+.1f}  (n={n})" for name, change, n in relief[:12]]
-        else:
-            lines.append("[$text-muted]Shown once an exercise has 3 sessions with pain noted before and after.[/]")
+        self._show_relief(relief)
+
+    def _show_relief(self, relief: ReliefTable) -> None:
+        """Each move against the sessions without it, with its interval drawn about 0 (core.relief)."""
+        from stretchtui.core.relief import MIN_SESSIONS, REGRESSION_NOTE, RELIEF_DAYS, interval_bar
+
+        lines = [
+            "",
+            f"[b $accent]Relief per exercise[/], last {RELIEF_DAYS} days: pain change with the move minus without it",
+            f"[$text-muted]{escape(REGRESSION_NOTE)}[/]",
+        ]
+        shown = relief.shown
+        if shown:
+            lines.append(f"{'':<26} {'-3':<10}{'0':^1}{'+3':>10}  difference (95% interval)   sessions")
+            for c in shown[:12]:
+                lines.append(
+                    f"{escape(relief.name(c)[:26]):<26} {interval_bar(c)}  {c.interval():<26}"
+                    f"{c.with_n} with, {c.without_n} without  [$text-muted]{c.verdict.value}"
+                    + (
+                        f" · always with {escape(', '.join(relief.names.get(t, t) for t in c.twins))}"
+                        if c.twins
+                        else ""
+                    )
+                    + "[/]"
+                )
+        waiting = [relief.name(c) for c in relief.rows if c.difference is None]
+        if waiting:
+            lines.append(
+                f"[$text-muted]Not enough data yet for {len(waiting)} more "
+                f"({MIN_SESSIONS} sessions with pain noted before and after, with the move and without it).[/]"
+            )
+        if not relief.rows:
+            lines.append(
+                f"[$text-muted]Shown once a move has {MIN_SESSIONS} sessions with pain noted before and after, "
+                f"and there are {MIN_SESSIONS} without it.[/]"
+            )
         self.query_one("#history-relief", Static).update(Content.from_markup("\n".join(lines)))
 
     def _show_function(self, today: date, trends: Sequence[ActivityTrend]) -> None:
