@@ -23,6 +23,7 @@ from test_session_pty import Terminal
 from stretchtui.ui.screens.checkin import CheckinScreen
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import EndSessionScreen, SummaryScreen
+from stretchtui.ui.widgets.big_clock import BigClock
 
 SMALL, STANDARD = (40, 12), (80, 24)
 # What must stay in view while a hold counts down (as texts) and the widgets that show them.
@@ -66,7 +67,7 @@ def assert_session_in_view(pilot, countdown: str) -> None:
     assert isinstance(screen, SessionScreen)
     for selector in SESSION_WIDGETS:
         assert_fully_visible(screen, selector)
-    assert screen.query_one("#session-digits").value == countdown
+    assert screen.query_one("#session-digits", BigClock).text == countdown
     text = screen_text(pilot.app)
     for piece in ("HOLD", "exercise 1 of 7", "Hamstring Stretch", "LEFT side", "Next: Knee to Chest", "left"):
         assert piece in text, f"{piece!r} is not on the {screen.size} screen:\n{text}"

@@ -45,7 +45,7 @@ async def test_get_ready_then_hold_counts_down_from_the_clock(make_test_app, clo
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await start(pilot, "seven-in-seven")
         assert screen.timer.phase.kind is PhaseKind.GET_READY
-        assert str(screen.query_one("#session-phase").content) == "GET READY"
+        assert str(screen.query_one("#session-phase").content) == "◇ GET READY"
         await advance(pilot, clock, 5)
         assert screen.timer.phase.kind is PhaseKind.HOLD
         await advance(pilot, clock, 10)
@@ -59,9 +59,8 @@ async def test_a_second_of_a_hold_redraws_the_numbers_without_laying_the_screen_
     make_test_app, clock, monkeypatch
 ) -> None:
     """A layout costs more than the rest of a tick: the time left and the bar change every second
-    but keep their shape, so they are only redrawn (the countdown's Digits decides for itself: a
-    "1" is narrower). The progress line has no timer of its own (Textual's ProgressBar redraws
-    itself every second for its time estimate)."""
+    but keep their shape, so they are only redrawn. The progress line has no timer of its own
+    (Textual's ProgressBar redraws itself every second for its time estimate)."""
     from textual.widget import Widget
 
     from stretchtui.ui.widgets.progress_line import ProgressLine
@@ -84,7 +83,7 @@ async def test_a_second_of_a_hold_redraws_the_numbers_without_laying_the_screen_
             await advance(pilot, clock, 1)
             shown.append((screen.shown_digits, screen.shown_left, screen.shown_done_seconds))
         assert len(set(shown)) == 4
-        assert [name for name in layouts if name != "session-digits"] == []
+        assert layouts == []  # the large countdown too: it draws into the room it has
         bar = screen.query_one("#session-bar", ProgressLine)
         assert 0 < bar.fraction < 1 and not bar._timers
         clock.advance(25)  # on to the other side: the time left keeps its shape, the exercise line does not
@@ -165,8 +164,11 @@ async def test_done_finishes_a_reps_step(make_test_app, clock, db_path) -> None:
         await advance(pilot, clock, 5)
         assert screen.timer.phase.kind is PhaseKind.REPS
         assert "rep 1 of" in screen.shown_counts
-        await advance(pilot, clock, 7)
-        assert screen.shown_digits == "2"
+        await advance(pilot, clock, 7)  # 6 s a rep: rep 2, with 5 s of it left, counted down on its own
+        assert "rep 2 of" in screen.shown_counts and "rep 2 of" in screen.shown_phase
+        assert screen.shown_digits == "5"
+        await advance(pilot, clock, 1)
+        assert screen.shown_digits == "4"
         await pilot.press("d")
         await settle(pilot)
     _, steps = saved_session(db_path, clock)

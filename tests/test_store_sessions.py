@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from stretchtui.core.errors import UserError
+from stretchtui.core.relief import Comparison
 from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
 from stretchtui.store import Store
 
@@ -75,9 +77,18 @@ def test_exercise_usage(store: Store) -> None:
     store.sessions.record_step(ignored.id, step(1), active_seconds=30, resume_state=None)
     store.sessions.finish_session(ignored.id, SessionStatus.DISCARDED, pain_after=0)
     usage = store.sessions.exercise_usage("cat-cow")
-    assert usage.times_done == 3 and usage.sessions_with_pain == 3
-    assert round(usage.average_pain_change, 2) == -1.0
-    assert usage.describe() == "Done 3 times. Pain after sessions with it fell by 1.0 on average (3 sessions)."
+    assert usage.times_done == 3 and usage.relief is None
+    # Three sessions that all eased pain say nothing yet: there is nothing without it to compare with.
+    assert usage.describe().startswith("Done 3 times. Not enough data yet to compare pain")
+    relief = next(c for c in store.history.relief().rows if c.exercise_id == "cat-cow")
+    said = replace(usage, relief=relief).describe()
+    # (the session started at 6/10 has no other at 6 to be compared with: core.relief.adjusted)
+    assert "Not enough data yet" in said and "(so far 2 with it and 0 without)" in said
+    helped = Comparison("cat-cow", 6, 7, -1.0, -1.8, -0.2)
+    assert replace(usage, relief=helped).describe() == (
+        "Done 3 times. Last 90 days, pain change with it minus without it: -1.0 (-1.8 to -0.2) "
+        "(6 sessions with it, 7 without): more relief with it."
+    )
 
 
 def test_a_rest_day_after_today_is_refused_and_nothing_is_written(store, clock) -> None:

@@ -17,6 +17,8 @@ from stretchtui.core.vocabulary import plural
 if TYPE_CHECKING:
     from msgspec import Meta  # noqa: F401
 
+    from stretchtui.core.relief import Comparison
+
 MAX_SECONDS = 24 * 3600
 MAX_STEPS = 2000
 MAX_SESSION_NAME = 200  # a session keeps the routine name it had; one-exercise sessions add a suffix
@@ -226,22 +228,26 @@ class SessionInfo:
 
 @dataclass(frozen=True)
 class ExerciseUsage:
-    """How often an exercise was done, and how pain moved across sessions that included it."""
+    """How often an exercise was done, and its relief against the sessions without it (core.relief,
+    over the last RELIEF_DAYS: the numbers History shows)."""
 
     times_done: int = 0
-    sessions_with_pain: int = 0
-    average_pain_change: float | None = None  # after minus before; negative means relief
+    relief: Comparison | None = None
 
     def describe(self) -> str:
+        from stretchtui.core.relief import MIN_SESSIONS, RELIEF_DAYS
+
         if self.times_done == 0:
             return "Not done yet: no data yet."
         times = f"Done {plural(self.times_done, 'time')}."
-        if self.average_pain_change is None:
-            return f"{times} No pain before/after notes yet."
-        change = self.average_pain_change
-        trend = "fell" if change < 0 else "rose" if change > 0 else "did not change"
-        amount = f" by {abs(change):.1f}" if change else ""
+        c = self.relief
+        if c is None or c.difference is None:
+            have = f" (so far {c.with_n} with it and {c.without_n} without)" if c is not None else ""
+            return (
+                f"{times} Not enough data yet to compare pain in sessions with it and without it: that needs "
+                f"{MIN_SESSIONS} of each with pain noted before and after, in the last {RELIEF_DAYS} days{have}."
+            )
         return (
-            f"{times} Pain after sessions with it {trend}{amount} on average "
-            f"({plural(self.sessions_with_pain, 'session')})."
+            f"{times} Last {RELIEF_DAYS} days, pain change with it minus without it: {c.interval()} "
+            f"({plural(c.with_n, 'session')} with it, {c.without_n} without): {c.verdict.value}."
         )

@@ -128,6 +128,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("cue_title", True, "Countdown in the title", "Shows the countdown in the terminal (or tmux) title."),
     SettingSpec(
+        "cue_sound",
+        False,
+        "Sound on this computer",
+        "Beeps through a local player (paplay, aplay, afplay) as well as the bell: 1 go, 2 rest, 3 switch sides, "
+        "4 done, and a tick at 3-2-1. Never over SSH.",
+        exported=False,  # whether a player is there is this machine's business
+    ),
+    SettingSpec(
         "cue_notify",
         False,
         "Desktop notifications",

@@ -124,6 +124,19 @@ class TimerState:
         return min(target, int(self.elapsed_in_phase // p.seconds_per_rep) + 1)
 
     @property
+    def rep_remaining(self) -> float:
+        """Seconds left in the current rep of a paced REPS phase: each rep counts down on its own
+        (0 outside reps, unpaced, or once the last rep's time is up and "done" is awaited)."""
+        p = self.phase
+        target = self.target_reps
+        if p.kind is not PhaseKind.REPS or p.seconds_per_rep <= 0 or target <= 0:
+            return 0.0
+        elapsed = self.elapsed_in_phase
+        if elapsed >= target * p.seconds_per_rep:
+            return 0.0
+        return p.seconds_per_rep - (elapsed % p.seconds_per_rep)
+
+    @property
     def total_planned_seconds(self) -> int:
         return sum(p.seconds for p in self._phases)
 

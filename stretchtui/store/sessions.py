@@ -273,7 +273,8 @@ class SessionRepository:
         return [step_from_row(r) for r in query]
 
     def exercise_usage(self, exercise_id: str) -> ExerciseUsage:
-        """Sessions (complete or partial) with a finished step of it, and their mean pain change."""
+        """Sessions (complete or partial) with a finished step of it (the relief comparison is the
+        history's: store.history.relief, set by the caller with the day it counts back from)."""
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         sessions = (
             m.Session.select(m.Session.id, m.Session.pain_before, m.Session.pain_after)
@@ -285,13 +286,7 @@ class SessionRepository:
             )
             .distinct()
         )
-        rows = list(sessions)
-        changes = [s.pain_after - s.pain_before for s in rows if s.pain_before is not None and s.pain_after is not None]
-        return ExerciseUsage(
-            times_done=len(rows),
-            sessions_with_pain=len(changes),
-            average_pain_change=sum(changes) / len(changes) if changes else None,
-        )
+        return ExerciseUsage(times_done=sessions.count())
 
 
 class _StepRow(NamedTuple):

@@ -224,7 +224,15 @@ class LibraryScreen(ListReloads, LibraryEdits, Screen):
 
     @store_work(exclusive=True, group="library-usage")
     def load_usage(self, exercise_id: str) -> None:
-        usage = self.stretch_app.store.sessions.exercise_usage(exercise_id).describe()
+        from dataclasses import replace
+        from datetime import timedelta
+
+        from stretchtui.core.relief import RELIEF_DAYS
+
+        store = self.stretch_app.store
+        since = self.stretch_app.current_day() - timedelta(days=RELIEF_DAYS - 1)
+        relief = next((c for c in store.history.relief(since=since).rows if c.exercise_id == exercise_id), None)
+        usage = replace(store.sessions.exercise_usage(exercise_id), relief=relief).describe()
         self.app.call_from_thread(self._usage_loaded, exercise_id, usage)
 
     def _usage_loaded(self, exercise_id: str, usage: str) -> None:

@@ -38,6 +38,7 @@ from stretchtui.core.timer_events import (
     SwitchSide,
 )
 from stretchtui.core.vocabulary import Condition
+from stretchtui.ui.cue_player import CuePlayer
 from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60
 from stretchtui.ui.screens.session_chains import SessionDialogChains
 from stretchtui.ui.screens.session_dialogs import PainScreen
@@ -125,6 +126,7 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
         )
         self._finishing = False
         self._hold_finish = False
+        self._sound: CuePlayer | None = None  # made when a cue first wants a sound (cue_sound)
 
     def on_mount(self) -> None:
         if self.resume_info is not None:
@@ -202,10 +204,12 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
                 self._save_step(event)
             elif isinstance(event, PhaseStarted):
                 self.query_one("#session-digits").remove_class("-ending")
-                if settings["cue_bell"] and event.index > 0:
-                    self.app.bell()
+                if event.index > 0:
+                    self._ring(cues.PHASE_CUES[event.phase.kind].bells)
             elif isinstance(event, LastSeconds):
                 self.query_one("#session-digits").add_class("-ending")
+                if settings["cue_sound"]:
+                    self._player().tick()
             elif isinstance(event, SwitchSide):
                 self._notify_desktop("Switch sides", f"{event.phase.exercise_name}: {event.phase.side.value} side")
             elif isinstance(event, ExerciseDone):
@@ -214,6 +218,22 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
                 if not self._hold_finish:
                     self._finish_complete()
         self._schedule()
+
+    def _ring(self, bells: int) -> None:
+        """A phase's cue: its number of bells (core.cues.PHASE_CUES), spaced so the terminal
+        does not merge them, and the same as beeps when a local sound is on."""
+        settings = self.stretch_app.settings
+        if settings["cue_bell"] and bells > 0:
+            self.app.bell()
+            for i in range(1, bells):
+                self.set_timer(i * cues.BELL_GAP_SECONDS, self.app.bell)
+        if settings["cue_sound"]:
+            self._player().bells(bells)
+
+    def _player(self) -> CuePlayer:
+        if self._sound is None:
+            self._sound = CuePlayer()
+        return self._sound
 
     def _save_step(self, event: StepRecorded) -> None:
         timer = self.timer
@@ -328,6 +348,8 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
     async def on_unmount(self) -> None:
         if self._ticker is not None:
             self._ticker.stop()
+        if self._sound is not None:
+            self._sound.close()
         self.stretch_app.show_session_badge(None)
         # Closing (the summary read, or the app quitting) with a write still queued or waiting for
         # the database: finish it here, before the app closes the store.

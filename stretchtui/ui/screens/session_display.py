@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape
 from textual.reactive import var
-from textual.widgets import Digits, Label, Static
+from textual.widgets import Label, Static
 
 from stretchtui.core import cues
 from stretchtui.core.model import Exercise, Routine
@@ -22,8 +22,10 @@ from stretchtui.core.timer import SessionTimer
 from stretchtui.core.vocabulary import Kind
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.screens.session_info import steps_content
+from stretchtui.ui.widgets.big_clock import BigClock
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import SessionBadge
+from stretchtui.ui.widgets.pose_figure import PoseFigure
 from stretchtui.ui.widgets.progress_line import ProgressLine
 
 if TYPE_CHECKING:
@@ -36,14 +38,7 @@ if TYPE_CHECKING:
 else:
     _ScreenBase = object
 
-PHASE_TITLES = {
-    PhaseKind.GET_READY: "GET READY",
-    PhaseKind.HOLD: "HOLD",
-    PhaseKind.REPS: "REPS",
-    PhaseKind.SWITCH_SIDE: "SWITCH SIDE",
-    PhaseKind.REST: "REST",
-    PhaseKind.DONE: "DONE",
-}
+PHASE_CLASSES = {kind: f"-phase-{kind.value.replace('_', '-')}" for kind in PhaseKind}
 BREATH_SECONDS = 4  # in for four, out for four: a calm pace for slow mobility moves
 
 
@@ -85,6 +80,8 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
     shown_left: var[str | None] = var(None, init=False)
     shown_badge: var[SessionBadge | None] = var(None, init=False)
     shown_title: var[str | None] = var(None, init=False)  # the terminal's title (cue_title)
+    shown_figure: var[tuple[str, bool] | None] = var(None, init=False)  # (exercise id, right side)
+    shown_figure_seconds: var[int | None] = var(None, init=False)  # into a moving figure's movement
 
     def compose(self) -> ComposeResult:
         with Vertical(id="session-main"):
@@ -93,9 +90,11 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
                 yield Label("", id="session-saving")
                 yield Label("", id="session-position")
             yield Static("", id="session-exercise")
-            with Horizontal(id="session-clock"):
-                yield Digits("", id="session-digits")
-                yield Static("", id="session-counts")
+            with Horizontal(id="session-stage"):
+                with Vertical(id="session-clock"):
+                    yield BigClock(id="session-digits")
+                    yield Static("", id="session-counts")
+                yield PoseFigure(id="session-figure")
             yield Static("", id="session-cue")
             yield Static("", id="session-breath")
             yield Static("", id="session-steps")
@@ -130,9 +129,10 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
             return
         phase = timer.phase
         exercise = self.exercises.get(phase.exercise_id)
-        self.shown_phase = PHASE_TITLES[phase.kind] + ("  ·  PAUSED" if timer.paused else "")
         self.shown_keys = (phase.kind, timer.paused, timer.finished)
         self.set_class(timer.paused, "-paused")
+        for kind, name in PHASE_CLASSES.items():
+            self.set_class(kind is phase.kind, name)
         self.set_class(phase.kind in (PhaseKind.REST, PhaseKind.SWITCH_SIDE, PhaseKind.GET_READY), "-between")
         position = ""
         if phase.kind is not PhaseKind.DONE:
@@ -148,6 +148,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         cautions = exercise.cautions if exercise is not None and getting_ready else ()
         self.shown_steps = (steps, tuple(cautions))
         self.shown_next = self._next_name()
+        self.shown_figure = (phase.exercise_id, phase.side.value == "right")
         self._refresh_clock()
 
     def _refresh_clock(self) -> None:
@@ -156,25 +157,35 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         if timer is None:
             return
         phase = timer.phase
+        banner = cues.banner(phase.kind)
         if phase.kind is PhaseKind.REPS:
-            big = str(timer.current_rep)
-            counts = (
-                f"rep {timer.current_rep} of {timer.target_reps}\n"
-                f"{phase.seconds_per_rep} s each · d when done · +/- a rep"
-            )
+            banner += f"  ·  rep {timer.current_rep} of {timer.target_reps}"
+            if phase.seconds_per_rep > 0:  # each rep counts down on its own
+                big = str(math.ceil(timer.rep_remaining - 1e-6)) if timer.rep_remaining > 0 else "0"
+                counts = f"rep {timer.current_rep} of {timer.target_reps} · seconds left in this rep\n"
+            else:
+                big = f"{timer.current_rep}/{timer.target_reps}"
+                counts = f"rep {timer.current_rep} of {timer.target_reps}\n"
+            counts += "d when done · +/- a rep"
         else:
             big = clock_text(timer.remaining)
             counts = ""
+        self.shown_phase = banner + ("  ·  PAUSED" if timer.paused else "")
         if phase.sets > 1:
             counts = (counts + "\n" if counts else "") + f"set {phase.set_number} of {phase.sets}"
         self.shown_digits = big
         self.shown_counts = counts
         self.shown_breath = self._breath(phase, self.exercises.get(phase.exercise_id), timer)
         self.shown_done_seconds = round(timer.progress * max(1, timer.total_planned_seconds))
+        # A moving figure moves while the move is done (once a second, with the clock); between
+        # moves it stands in its starting position.
+        self.shown_figure_seconds = int(timer.elapsed_in_phase) if phase.is_work and not timer.paused else 0
         self.shown_left = f"{clock_text(timer.time_left)} left"
         self.shown_badge = self._badge(timer)
         if self.stretch_app.settings["cue_title"]:
-            self.shown_title = cues.countdown_title(timer.remaining, phase.exercise_name or "stretchtui", timer.paused)
+            self.shown_title = cues.phase_title(
+                phase.kind, timer.remaining, phase.exercise_name or "stretchtui", timer.paused
+            )
 
     # Each watcher shows one value (see the reactives above).
 
@@ -194,10 +205,12 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         )
 
     def watch_shown_digits(self, big: str) -> None:
-        self.query_one("#session-digits", Digits).update(big)
+        self.query_one("#session-digits", BigClock).text = big
 
     def watch_shown_counts(self, before: str | None, counts: str) -> None:
-        update_text(self.query_one("#session-counts", Static), before, counts)
+        widget = self.query_one("#session-counts", Static)
+        widget.display = bool(counts)  # a hold has none: its countdown takes the room
+        update_text(widget, before, counts)
 
     def watch_shown_cue(self, cue: str) -> None:
         self.query_one("#session-cue", Static).update(Content(cue))
@@ -220,6 +233,15 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
     def watch_shown_left(self, before: str | None, left: str) -> None:
         update_text(self.query_one("#session-left", Label), before, left)
 
+    def watch_shown_figure(self, figure: tuple[str, bool]) -> None:
+        exercise_id, right = figure
+        widget = self.query_one("#session-figure", PoseFigure)
+        widget.exercise_id, widget.right = exercise_id, right
+        widget.display = widget.pose is not None
+
+    def watch_shown_figure_seconds(self, seconds: int) -> None:
+        self.query_one("#session-figure", PoseFigure).seconds = float(seconds)
+
     def watch_shown_badge(self, badge: SessionBadge) -> None:
         self.stretch_app.show_session_badge(badge)
 
@@ -234,7 +256,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         elif phase.kind is PhaseKind.REPS:
             what = f"rep {timer.current_rep} of {timer.target_reps}"
         else:
-            what = f"{PHASE_TITLES[phase.kind].lower()} {clock_text(timer.remaining)}"
+            what = f"{cues.PHASE_CUES[phase.kind].title.lower()} {clock_text(timer.remaining)}"
         return SessionBadge(self.routine.name, what, timer.paused and not timer.finished)
 
     @staticmethod

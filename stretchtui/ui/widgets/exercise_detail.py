@@ -11,6 +11,7 @@ from textual.widgets import Static
 from stretchtui.core.model import INTENSITY_NAMES, Exercise, format_duration
 from stretchtui.core.programs import Ladder
 from stretchtui.core.vocabulary import Condition, label
+from stretchtui.ui.widgets.pose_figure import PoseFigure
 
 CAUTIONS_HEADING = "Stop if it hurts · take care"
 """Above an exercise's cautions, here and in a session."""
@@ -99,6 +100,7 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
         scrollbar-size-vertical: 1;
         &:focus { background-tint: $foreground 5%; }
         #detail-body { width: 1fr; }
+        #detail-figure { height: 7; max-width: 72; margin: 1 0 0 0; }
     }
     """
 
@@ -116,6 +118,7 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
     """Exercise names by id, for the rungs of a ladder."""
 
     def compose(self):
+        yield PoseFigure(id="detail-figure")
         yield Static(id="detail-body")
 
     def watch_exercise(self) -> None:
@@ -137,6 +140,10 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
         if not self.is_mounted:
             return
         body = self.query_one("#detail-body", Static)
+        figure = self.query_one("#detail-figure", PoseFigure)
+        figure.exercise_id = self.exercise.id if self.exercise is not None else ""
+        figure.keyframes = True
+        figure.display = figure.pose is not None
         if self.exercise is None:
             body.update(Content(self.placeholder or "Nothing selected. Pick an exercise on the left."))
         else:

@@ -1,0 +1,86 @@
+"""An exercise's figure, drawn from its pose model (core.poses) in braille cells."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from stretchtui.core import poses
+
+
+@lru_cache(maxsize=1)
+def all_poses() -> dict[str, poses.Pose]:
+    """Every seeded exercise's pose, read once (an own exercise has none)."""
+    return poses.load_poses()
+
+
+class PoseFigure(Widget):
+    """The figure of `exercise_id` at `seconds` into its movement, mirrored for the `right` side.
+
+    A held stretch is one frame and never redraws; a moving one shows the frame its time says
+    (the session moves `seconds` with its own clock, at most once a second). The picture is cut to
+    the part of the box the figure uses (core.poses.extent), so a figure lying down is as wide as
+    the room allows. Nothing is shown for an exercise without a pose."""
+
+    DEFAULT_CSS = """
+    PoseFigure {
+        width: 1fr;
+        height: 1fr;
+        color: $text-primary;
+        content-align: center bottom;
+    }
+    """
+
+    exercise_id: reactive[str] = reactive("")
+    seconds: reactive[float] = reactive(0.0)
+    right: reactive[bool] = reactive(False)
+    """Mirror the figure: the right side of a two-sided move."""
+    keyframes: reactive[bool] = reactive(False)
+    """Show a moving pose's keyframes side by side (a still picture of the movement, for the
+    library) instead of the one frame `seconds` gives."""
+
+    @property
+    def pose(self) -> poses.Pose | None:
+        return all_poses().get(self.exercise_id)
+
+    def frame_index(self) -> float:
+        """Where in its movement the figure is now (for tests: a held pose is always 0)."""
+        pose = self.pose
+        if pose is None or not pose.moving:
+            return 0.0
+        steps = len(pose.frames) - 1
+        position = (self.seconds / pose.seconds_per_frame) % (2 * steps)
+        return position if position <= steps else 2 * steps - position
+
+    def watch_seconds(self, before: float, now: float) -> None:
+        """A held pose looks the same at any time: only a moving one is drawn again."""
+        pose = self.pose
+        if pose is None or not pose.moving:
+            return
+        self.refresh()
+
+    def render(self) -> Content:
+        pose = self.pose
+        width, height = self.size.width, self.size.height
+        if pose is None or width < 4 or height < 2:
+            return Content("")
+        view = poses.extent(pose, flipped=self.right)
+        frames = list(pose.frames) if self.keyframes and pose.moving else [poses.frame_at(pose, self.seconds)]
+        if self.right:
+            frames = [poses.mirrored(f) for f in frames]
+        gap = " → "
+        each = (width - len(gap) * (len(frames) - 1)) // len(frames)
+        if each < 4:
+            frames, each = frames[:1], width
+        # As many rows as the figure's shape needs at this width (dots are about square), no more.
+        wanted = max(2, round(each * 2 * (view[3] - view[1]) / (view[2] - view[0]) / 4) + 1)
+        rows = min(height, wanted)
+        pictures = [poses.braille(frame, pose.props, each, rows, view) for frame in frames]
+        lines = [
+            (gap if row == rows // 2 else " " * len(gap)).join(picture[row] for picture in pictures)
+            for row in range(rows)
+        ]
+        return Content("\n".join(lines))
