@@ -117,6 +117,30 @@ async def take(name: str, template: Path, workdir: Path, output: Path, size: tup
     return target
 
 
+README_FIGURES = ("cat-cow", "bridge", "childs-pose", "bird-dog", "hip-flexor-stretch", "sit-to-stand")
+"""The exercises whose figures the README shows (every exercise's is written)."""
+
+
+def write_figures(output: Path) -> list[Path]:
+    """Every exercise's figure as SVG in `output/figures/`, drawn from its pose (core.poses): the
+    first keyframe, cut to the figure, in a grey that reads on a light or a dark page."""
+    from stretchtui.core.library import load_library
+    from stretchtui.core.poses import extent, load_poses, svg
+
+    names = {e.id: e.name for e in load_library().exercises.values()}
+    folder = output / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for exercise_id, pose in sorted(load_poses().items()):
+        picture = svg(
+            pose.frames[0], pose.props, 240, 144, stroke="#8a96a0", title=names[exercise_id], view=extent(pose)
+        )
+        target = folder / f"{exercise_id}.svg"
+        target.write_text(picture + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.screenshots", description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="100x32", help="columns x rows (default 100x32)")
@@ -128,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     columns, rows = (int(n) for n in args.size.lower().split("x"))
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
     args.output.mkdir(parents=True, exist_ok=True)
+    if not args.names:
+        print(f"{len(write_figures(args.output))} figures in {args.output / 'figures'}")
     with tempfile.TemporaryDirectory(prefix="stretchtui-shots-") as tmp:
         workdir = Path(tmp)
         template = workdir / "demo.db"

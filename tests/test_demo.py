@@ -68,6 +68,35 @@ def test_same_seed_same_history_other_seed_another(clock) -> None:
     assert first["sessions"] != other["sessions"]
 
 
+def test_the_same_seed_gives_the_same_history_in_another_process(tmp_path: Path) -> None:
+    """Not only within one run: the history must not depend on anything that changes between
+    processes (hash(None) in Python 3.11, a set's order under another PYTHONHASHSEED)."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, json, sys\n"
+        "from datetime import UTC, datetime\n"
+        "from zoneinfo import ZoneInfo\n"
+        "from stretchtui.commands.demo_story import demo_export\n"
+        "from stretchtui.core.library import load_library\n"
+        "lib = load_library()\n"
+        "data = demo_export(now=datetime(2026, 11, 21, 18, tzinfo=UTC), zone=ZoneInfo('Europe/London'),\n"
+        "    routines=list(lib.routines.values()), exercises=dict(lib.exercises))\n"
+        "sessions = [(s['day'], s['pain_before'], s['pain_after'], s['routine_id']) for s in data['sessions']]\n"
+        "print(hashlib.sha256(json.dumps(sessions, default=str).encode()).hexdigest())\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout.strip()
+        for seed in ("1", "2", "random")
+    }
+    assert len(runs) == 1 and len(next(iter(runs))) == len(hashlib.sha256().hexdigest()), runs
+
+
 def test_it_is_a_valid_export_that_ends_now(story) -> None:
     bundle, clock = story["bundle"], story["clock"]
     counts = bundle.counts()

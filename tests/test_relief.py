@@ -194,11 +194,13 @@ def test_the_demo_finds_its_own_true_effects(tmp_path) -> None:
     assert len(shown) >= 20
     want = {i: expected(i) for i in shown}
     for exercise_id, value in want.items():
-        c = shown[exercise_id]
         if value <= -0.8:
-            assert c.verdict is Verdict.MORE_RELIEF, (exercise_id, value, c)
-        if abs(value) < 0.2:
-            assert c.verdict is Verdict.NO_DIFFERENCE, (exercise_id, value, c)
+            assert shown[exercise_id].verdict is Verdict.MORE_RELIEF, (exercise_id, value, shown[exercise_id])
+    # Moves whose sessions the effects barely touch: no difference, bar the odd one a 95% interval
+    # is expected to miss (one in twenty).
+    near_nothing = [i for i, value in want.items() if abs(value) < 0.2]
+    called = [i for i in near_nothing if shown[i].verdict is not Verdict.NO_DIFFERENCE]
+    assert len(near_nothing) >= 3 and len(called) <= max(1, len(near_nothing) // 10), called
     for a in shown:
         for b in shown:
             if want[a] + 0.6 <= want[b]:

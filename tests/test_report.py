@@ -400,3 +400,30 @@ async def test_report_screen_weeks_and_plain_text(make_test_app, store, clock) -
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ReportScreen)
+
+
+def test_the_report_screen_places_every_section_once() -> None:
+    from stretchtui.core.report_sections import report_sections
+    from stretchtui.ui.screens.report import LEFT_SECTIONS, RIGHT_SECTIONS
+
+    keys = [s.key for s in report_sections(build_report(hostile_inputs(), date(2026, 11, 21)))]
+    assert sorted(LEFT_SECTIONS + RIGHT_SECTIONS) == sorted(keys)
+
+
+def test_the_html_report_draws_the_weeks_exercises_as_figures(store: Store, clock) -> None:
+    """Each exercise done in the week, with its figure drawn from its pose as inline SVG (no image
+    fetched, nothing a Content-Security-Policy of default-src 'none' would block)."""
+    import xml.etree.ElementTree as ET
+
+    fill_history_fast(store, clock, days=60)
+    report = week_report(store, clock)
+    assert report.moves and report.moves[0].sessions >= report.moves[-1].sessions
+    page = render_html(report)
+    section = page[page.index('<section id="moves">') : page.index("</section>", page.index('<section id="moves">'))]
+    figures = section.split("<figure>")[1:]
+    assert len(figures) == len(report.moves)
+    for figure, move in zip(figures, report.moves, strict=True):
+        svg = figure[: figure.index("</svg>") + len("</svg>")]
+        tree = ET.fromstring(svg)
+        assert tree.tag.endswith("svg") and tree.find("{http://www.w3.org/2000/svg}title").text.startswith(move.name)
+        assert "<img" not in figure and "http://" not in figure.replace("http://www.w3.org/2000/svg", "")

@@ -11,7 +11,7 @@ from io import BytesIO
 import pytest
 from pilot_helpers import into_session, settle, wait_until
 
-from stretchtui.core import bigtext, cues, sound
+from stretchtui.core import bigtext, phase_cues, sound
 from stretchtui.core.phases import PhaseKind
 from stretchtui.ui import cue_player
 from stretchtui.ui.widgets.big_clock import BigClock
@@ -77,19 +77,19 @@ def test_the_countdown_grows_with_the_terminal(make_test_app, size, rows_at_leas
 
 
 def test_each_phase_has_a_symbol_and_the_cues_differ_by_bells() -> None:
-    symbols = [cue.symbol for cue in cues.PHASE_CUES.values()]
+    symbols = [cue.symbol for cue in phase_cues.PHASE_CUES.values()]
     assert len(set(symbols)) == len(symbols) == len(PhaseKind)
-    bells = {kind: cue.bells for kind, cue in cues.PHASE_CUES.items()}
+    bells = {kind: cue.bells for kind, cue in phase_cues.PHASE_CUES.items()}
     assert len({bells[PhaseKind.HOLD], bells[PhaseKind.REST], bells[PhaseKind.SWITCH_SIDE], bells[PhaseKind.DONE]}) == 4
     assert bells[PhaseKind.HOLD] == bells[PhaseKind.REPS] == 1  # "go"
-    assert cues.banner(PhaseKind.SWITCH_SIDE) == "⇄ SWITCH SIDES"
+    assert phase_cues.banner(PhaseKind.SWITCH_SIDE) == "⇄ SWITCH SIDES"
 
 
 def test_the_title_says_the_phase_and_counts_the_last_three_seconds() -> None:
-    assert cues.phase_title(PhaseKind.HOLD, 12.0, "Bridge") == "HOLD 0:12 Bridge · stretchtui"
-    assert cues.phase_title(PhaseKind.HOLD, 2.4, "Bridge") == "3… HOLD 0:03 Bridge · stretchtui"
-    assert cues.phase_title(PhaseKind.REST, 1.0, "Bridge") == "1… REST 0:01 Bridge · stretchtui"
-    assert cues.phase_title(PhaseKind.HOLD, 2.0, "Bridge", paused=True).startswith("HOLD paused")
+    assert phase_cues.phase_title(PhaseKind.HOLD, 12.0, "Bridge") == "HOLD 0:12 Bridge · stretchtui"
+    assert phase_cues.phase_title(PhaseKind.HOLD, 2.4, "Bridge") == "3… HOLD 0:03 Bridge · stretchtui"
+    assert phase_cues.phase_title(PhaseKind.REST, 1.0, "Bridge") == "1… REST 0:01 Bridge · stretchtui"
+    assert phase_cues.phase_title(PhaseKind.HOLD, 2.0, "Bridge", paused=True).startswith("HOLD paused")
 
 
 async def test_bells_ring_the_pattern_of_each_phase(make_test_app, clock) -> None:
@@ -106,7 +106,7 @@ async def test_bells_ring_the_pattern_of_each_phase(make_test_app, clock) -> Non
                 clock.advance(1)
                 screen.tick_now()
                 await settle(pilot)
-            want = cues.PHASE_CUES[expected].bells
+            want = phase_cues.PHASE_CUES[expected].bells
             await wait_until(
                 pilot, lambda before=before, want=want: len(rung) - before >= want, f"{want} bells for {expected}"
             )

@@ -6,6 +6,7 @@ each day holds; this turns those decisions into export-format rows.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid as uuidlib
 from collections.abc import Mapping, Sequence
@@ -74,7 +75,8 @@ class DayWriter:
         self.rng = rng
         self.effects = dict(effects or {})
         # the effects draw from their own numbers, so the rest of the story is the same with or without them
-        self.effect_rng = random.Random(hash(rng.getstate()))  # ints and tuples hash the same every run
+        # (seeded from the story's own state through SHA-256: `hash` of that state differs between runs)
+        self.effect_rng = random.Random(hashlib.sha256(repr(rng.getstate()[1]).encode()).digest())
         self.now = now.astimezone(UTC)
         self.zone = zone
         self.day_start_hour = day_start_hour

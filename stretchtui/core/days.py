@@ -78,6 +78,11 @@ def day_label(day: date, today: date, *, weekday: bool = True, long: bool = Fals
     return text if day.year == today.year else f"{text} {day.year}"
 
 
+def month_label(day: date, today: date) -> str:
+    """A month over a chart's columns: 'Sep', or "Dec '25" when it is not this year's."""
+    return f"{day:%b}" if day.year == today.year else f"{day:%b} '{day:%y}"
+
+
 def span_label(first: date, last: date, today: date, *, weekday: bool = True) -> str:
     """'Mon 16 Nov – Sun 22 Nov 2026': a span ends with its year; its start carries its own year
     when that differs from the end's or from this year's ('Mon 29 Dec 2025 – Sun 04 Jan 2026')."""

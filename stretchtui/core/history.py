@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 
-from stretchtui.core.glyphs import UNICODE
+from stretchtui.core.days import day_label, month_label
+from stretchtui.core.glyphs import UNICODE, Glyphs
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity
 
 SHADES = UNICODE.shades
@@ -73,3 +74,82 @@ def weekly_totals(minutes: Mapping[date, float], today: date, weeks: int) -> lis
 def bar(value: float, maximum: float, width: int) -> str:
     filled = 0 if maximum <= 0 else round(width * min(value, maximum) / maximum)
     return "█" * filled + "·" * (width - filled)
+
+
+def heat_legend(glyphs: Glyphs = UNICODE) -> str:
+    """What the heatmap's cells mean, drawn with the cells themselves (so it reads the same on a
+    dark or a light theme, where 'darker' would mean opposite things)."""
+    return (
+        f"less {glyphs.shades[1:]} more ({glyphs.shades[-1]} = the daily goal) · r rest · f flare · "
+        f"{glyphs.no_activity} none"
+    )
+
+
+def month_labels(today: date, weeks: int) -> str:
+    """A line over the heatmap's columns: each month's short name over the week its first day
+    falls in (left out where it would run into the one before)."""
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    cells = [" "] * (weeks + 8)
+    for week in range(weeks):
+        monday = first + timedelta(weeks=week)
+        sunday = monday + timedelta(days=6)
+        if sunday.month != monday.month or monday.day == 1:
+            name = month_label(sunday if sunday.month != monday.month else monday, today)
+            if all(c == " " for c in cells[max(0, week - 1) : week + len(name)]):
+                cells[week : week + len(name)] = list(name)
+    return "".join(cells).rstrip()
+
+
+WEEK_ROWS = 5  # the height of the week charts: the Week tab fits 80x24 without scrolling
+TREND_ROWS = 4
+
+
+def week_chart(today: date, goal: float, minutes: Mapping[date, float], marks: Mapping[date, str]) -> list[str]:
+    """This week's minutes a day as columns, the goal as a line, the weekdays under them and, under
+    those, ✓ for a day that met the goal, r and f for rest and flare days."""
+    from stretchtui.core.charts import columns
+
+    monday = week_start(today)
+    days = [monday + timedelta(days=i) for i in range(7)]
+    values = [None if day > today else minutes.get(day, 0.0) for day in days]
+    chart = columns(values, [f"{day:%a}" for day in days], rows=WEEK_ROWS, bar_width=3, goal=goal, goal_label=False)
+    signs = [
+        "" if value is None else ("✓" if value >= goal else marks.get(day, ""))
+        for day, value in zip(days, values, strict=True)
+    ]
+    return [*chart.lines, " " * chart.axis_width + "".join(f"{sign:^3} " for sign in signs).rstrip()]
+
+
+def weeks_chart(today: date, goal: float, minutes: Mapping[date, float], weeks: int = 12) -> list[str]:
+    """The last `weeks` weeks' total minutes as columns, the week's goal (7 days of the daily one)
+    as a line, every fourth Monday's date under them."""
+    from stretchtui.core.charts import columns
+
+    totals = weekly_totals(minutes, today, weeks)
+    labels = [day_label(monday, today, weekday=False) if i % 4 == 0 else "" for i, (monday, _) in enumerate(totals)]
+    return list(
+        columns([v for _, v in totals], labels, rows=WEEK_ROWS, bar_width=2, goal=goal * 7, goal_label=False).lines
+    )
+
+
+def trend_chart(
+    today: date,
+    by_day: Mapping[date, float],
+    days: int,
+    *,
+    top: float | None = None,
+    dots: Collection[date] | None = None,
+) -> list[str]:
+    """The last `days` days as thin columns (a day with no note: no column), a y scale, and a date
+    under every seventh day, the last one today. `dots`: days marked • on a line under the dates
+    (the days with a session), the rest ·, each under its column."""
+    from stretchtui.core.charts import columns
+
+    shown = [today - timedelta(days=days - 1 - i) for i in range(days)]
+    labels = [day_label(day, today, weekday=False) if (days - 1 - i) % 7 == 0 else "" for i, day in enumerate(shown)]
+    values = [by_day.get(day) for day in shown]
+    chart = columns(values, labels, rows=TREND_ROWS, bar_width=1, gap=1, top=top)
+    lines = list(chart.lines)
+    if dots is not None:
+        lines.append(" " * chart.axis_width + " ".join("•" if day in dots else "·" for day in shown) + "  sessions")
+    return lines

@@ -164,12 +164,16 @@ def svg_document(
     height: int,
     stroke: str,
     title: str,
+    view: View | None = None,
 ) -> str:
     """A standalone <svg> of the figure: far limbs fainter than near ones, props thin and light.
-    Drawn in box units with y flipped, so the numbers match the pose file."""
+    Drawn in box units with y flipped, so the numbers match the pose file; `view` shows that part
+    of the box, standing on the picture's bottom edge."""
+    x0, y0, x1, y1 = view or FULL_VIEW
+    box = f"{_number(x0)} {_number(BOX_HEIGHT - y1)} {_number(x1 - x0)} {_number(y1 - y0)}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {_number(BOX_WIDTH)} {_number(BOX_HEIGHT)}" role="img">'
+        f'viewBox="{box}" preserveAspectRatio="xMidYMax meet" role="img">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")

@@ -264,9 +264,11 @@ def svg(
     height: int = 120,
     stroke: str = "currentColor",
     title: str = "",
+    view: View | None = None,
 ) -> str:
-    """The figure as a standalone <svg> element (viewBox 0 0 100 60, y flipped up), `title` as its
-    <title> for screen readers; text is escaped."""
+    """The figure as a standalone <svg> element (viewBox 0 0 100 60, or `view` of it, y flipped
+    up), `title` as its <title> for screen readers; text is escaped."""
     near = _chains(frame, _NEAR_CHAINS) + [_neck_to_head(frame)]
     far = _chains(frame, _FAR_CHAINS)
-    return svg_document(near, far, frame["head"], prop_segments(props, frame.flipped), width, height, stroke, title)
+    segments = prop_segments(props, frame.flipped)
+    return svg_document(near, far, frame["head"], segments, width, height, stroke, title, view)

@@ -100,6 +100,16 @@ class WeekInputs:
     notes: tuple[DayNote, ...] = ()
     function: tuple[ActivityTrend, ...] = ()  # the function ratings of both weeks (core.function)
     prescriptions: tuple[PrescriptionUse, ...] = ()  # the programs in force in this week's sessions
+    moves: tuple[MoveDone, ...] = ()  # what was done this week, most often first
+
+
+@dataclass(frozen=True)
+class MoveDone:
+    """An exercise done in the week: the HTML report draws its figure (core.poses)."""
+
+    exercise_id: str
+    name: str
+    sessions: int
 
 
 # ---------------------------------------------------------------------- the report
@@ -150,6 +160,7 @@ class WeeklyReport:
     notes: tuple[DayNote, ...]
     function: tuple[ActivityTrend, ...] = ()
     prescriptions: tuple[PrescriptionUse, ...] = ()
+    moves: tuple[MoveDone, ...] = ()
 
     @property
     def label(self) -> str:
@@ -212,6 +223,7 @@ def build_report(inputs: WeekInputs, today: date) -> WeeklyReport:
         notes=tuple(sorted(inputs.notes, key=lambda n: n.at)),
         function=inputs.function,
         prescriptions=inputs.prescriptions,
+        moves=inputs.moves,
     )
 
 

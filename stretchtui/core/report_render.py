@@ -82,6 +82,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .cell.l3 { background: #4fb06f; color: #fff; } .cell.l4 { background: #237a43; color: #fff; }
 .cell.rest { background: #dde6f7; } .cell.flare { background: #f7d9d5; } .cell.upcoming { background: #fff;
         color: #9aa5ab; border-style: dashed; }
+.moves { display: flex; flex-wrap: wrap; gap: 12px; }
+.moves figure { margin: 0; width: 160px; text-align: center; font-size: 0.85em; color: #5b6770; }
+.moves svg { display: block; border-bottom: 1px solid #e4e8ea; }
 footer { margin-top: 32px; font-size: 0.85em; border-top: 1px solid #d5dadd; padding-top: 8px; }
 @media print { main { padding: 0; } h2 { break-after: avoid; } table { break-inside: avoid; } }
 """
@@ -112,7 +115,9 @@ def render_html(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> str:
         out.append(f"<h2>{esc(section.title)}</h2>")
         if section.intro:
             out.append(f'<p class="intro">{esc(section.intro)}</p>')
-        if section.bullets:
+        if section.figures:
+            out.append(_html_figures(section.figures))
+        elif section.bullets:
             out.append("<ul>" + "".join(f"<li>{esc(b)}</li>" for b in section.bullets) + "</ul>")
         if section.heatmap:
             out.append(_html_heatmap(report, glyphs))
@@ -144,6 +149,22 @@ def _html_heatmap(report: WeeklyReport, glyphs: Glyphs) -> str:
             f"{html.escape(glyphs.heat(day.heat).strip() or glyphs.no_activity)}</span>"
         )
     return '<div class="heat">' + "".join(cells) + "</div>"
+
+
+def _html_figures(figures: tuple[tuple[str, str], ...]) -> str:
+    """Each exercise's figure drawn from its pose (core.poses) as inline SVG, with its caption; an
+    own exercise without a pose gets its caption alone."""
+    from stretchtui.core.poses import extent, load_poses, svg
+
+    poses = load_poses()
+    out = []
+    for exercise_id, caption in figures:
+        pose = poses.get(exercise_id)
+        picture = (
+            svg(pose.frames[0], pose.props, 160, 96, stroke="#1d2327", title=caption, view=extent(pose)) if pose else ""
+        )
+        out.append(f"<figure>{picture}<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return '<div class="moves">' + "".join(out) + "</div>"
 
 
 NUMERIC_CLASS = ' class="num"'

@@ -12,6 +12,7 @@ from stretchtui.core.checkins import REGION_LABELS
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.function import SCALE, report_lines
 from stretchtui.core.glyphs import UNICODE, Glyphs
+from stretchtui.core.history import heat_legend
 from stretchtui.core.plain_text import printable
 from stretchtui.core.relief import MIN_SESSIONS, REGRESSION_NOTE, RELIEF_DAYS
 from stretchtui.core.report import WeeklyReport
@@ -37,6 +38,7 @@ class Section:
     heatmap: str = ""  # the History heatmap row for the week, Monday first
     table: Table | None = None
     empty: str = ""  # said instead of the table when it has no rows
+    figures: tuple[tuple[str, str], ...] = ()  # (exercise id, caption): HTML draws each one's figure
 
 
 def report_title(report: WeeklyReport) -> str:
@@ -56,6 +58,7 @@ def report_sections(report: WeeklyReport, glyphs: Glyphs = UNICODE) -> tuple[Sec
         _adherence(report, glyphs),
         _pain(report, glyphs),
         _relief(report),
+        _moves(report),
         _hurts(report, glyphs),
         _flare_rest(report),
         _notes(report),
@@ -76,11 +79,8 @@ def _inert(section: Section) -> Section:
         bullets=tuple(map(printable, section.bullets)),
         empty=printable(section.empty),
         table=table,
+        figures=tuple((exercise_id, printable(caption)) for exercise_id, caption in section.figures),
     )
-
-
-def heat_legend(glyphs: Glyphs) -> str:
-    return f"darker = more minutes, r rest, f flare, {glyphs.no_activity} none"
 
 
 def _adherence(report: WeeklyReport, glyphs: Glyphs) -> Section:
@@ -192,6 +192,17 @@ def _relief(report: WeeklyReport) -> Section:
         ),
         empty=f"Not enough data yet: a comparison needs {MIN_SESSIONS} sessions with pain noted before and after "
         f"that included the exercise, and {MIN_SESSIONS} that did not, in the {RELIEF_DAYS} days to this Sunday.",
+    )
+
+
+def _moves(report: WeeklyReport) -> Section:
+    moves = report.moves
+    return Section(
+        "moves",
+        "Exercises this week",
+        bullets=tuple(f"{m.name}: {plural(m.sessions, 'session')}" for m in moves) if moves else (),
+        figures=tuple((m.exercise_id, f"{m.name} · {plural(m.sessions, 'session')}") for m in moves),
+        empty="" if moves else "No exercise was done this week.",
     )
 
 

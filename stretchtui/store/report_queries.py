@@ -18,7 +18,7 @@ from stretchtui.store.rows import as_date
 from stretchtui.store.settings import SettingsRepository
 
 if TYPE_CHECKING:
-    from stretchtui.core.report import DayNote, HurtStep, PrescriptionUse, RegionPain, WeekInputs
+    from stretchtui.core.report import DayNote, HurtStep, MoveDone, PrescriptionUse, RegionPain, WeekInputs
 # core.report is imported where it is used: every command imports the store, few build a report.
 
 
@@ -82,6 +82,7 @@ class ReportRepository:
             regions=self._region_pain(monday, sunday),
             relief=relief,
             hurts=self._hurt_steps(monday, sunday),
+            moves=self._moves(monday, sunday),
             notes=self._notes(monday, sunday),
             prescriptions=self._prescriptions(monday, sunday),
             function=tuple(
@@ -121,6 +122,26 @@ class ReportRepository:
             previous = before.get((region, side))
             areas.append(RegionPain(known, side, average, worst, n, previous[0] if previous else None))
         return tuple(sorted(areas, key=lambda a: (order.index(a.region), a.side)))
+
+    def _moves(self, monday: date, sunday: date) -> tuple[MoveDone, ...]:
+        """The exercises done in the week's sessions that counted, most sessions first."""
+        from stretchtui.core.report import MoveDone
+
+        sessions = fn.COUNT(m.SessionStep.session.distinct())
+        rows = (
+            m.SessionStep.select(m.SessionStep.exercise_id, fn.MAX(m.SessionStep.exercise_name), sessions)
+            .join(m.Session)
+            .where(
+                (m.SessionStep.outcome == "done")
+                & (m.Session.day >= monday)
+                & (m.Session.day <= sunday)
+                & m.Session.status.in_((SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value))
+            )
+            .group_by(m.SessionStep.exercise_id)
+            .tuples()
+        )
+        found = [MoveDone(exercise_id, name, count) for exercise_id, name, count in rows]
+        return tuple(sorted(found, key=lambda move: (-move.sessions, move.name)))
 
     def _hurt_steps(self, monday: date, sunday: date) -> tuple[HurtStep, ...]:
         from stretchtui.core.report import HurtStep

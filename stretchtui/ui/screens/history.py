@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -28,7 +28,7 @@ from stretchtui.core.checkins import Checkin
 from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.function import ActivityTrend
-from stretchtui.core.history import bar, day_marks, week_start, weekly_totals
+from stretchtui.core.history import day_marks, week_chart, week_start, weeks_chart
 from stretchtui.core.relief import RELIEF_DAYS, ReliefTable
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
@@ -63,6 +63,8 @@ class HistoryData:
 
 class HistoryScreen(StretchAppMixin, Screen):
     CSS_PATH = "history.tcss"  # read when first shown (see stretchtui.tcss)
+    # From 120 columns the Week and Trends tabs lay their panels out in two columns (history.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (60, "-roomy"), (120, "-wide")]
     TITLE = "History"
     BINDINGS = [
         Binding("w", "tab('week')", "Week", id="history-week"),
@@ -107,9 +109,10 @@ class HistoryScreen(StretchAppMixin, Screen):
         yield NavBar()
         with TabbedContent(id="history-tabs"):
             with TabPane("Week", id="week"):
-                with VerticalScroll():
-                    yield Static("", id="history-week-bars")
-                    yield Static("", id="history-weeks")
+                with Container(id="history-week-layout"):
+                    with Container(id="history-week-charts"):
+                        yield Static("", id="history-week-bars")
+                        yield Static("", id="history-weeks")
                     yield Heatmap(HEATMAP_WEEKS, id="history-heatmap")
             with TabPane("Trends", id="trends"):
                 yield TrendsPane()
@@ -192,32 +195,22 @@ class HistoryScreen(StretchAppMixin, Screen):
         post_if_current(self, self.Loaded(data))
 
     def _show_week(self, today: date, goal: int, minutes: dict[date, float], marks: dict[date, str]) -> None:
-        """This week's bars, the last 12 weeks and the 26-week heatmap."""
-        monday = week_start(today)
-        week_lines = [f"[b $accent]This week[/]  minutes a day against your goal of {goal} min"]
-        peak = max([goal * 1.5] + [minutes.get(monday + timedelta(days=i), 0) for i in range(7)])
-        for offset in range(7):
-            day = monday + timedelta(days=offset)
-            value = minutes.get(day, 0.0)
-            mark = {"r": " rest", "f": " flare"}.get(marks.get(day, ""), "")
-            goal_mark = " ✓" if value >= goal else ""
-            future = day > today
-            shown = "" if future else f"{value:4.1f}"
-            line = f"{day:%a %d}  {bar(0 if future else value, peak, 30)} {shown}{goal_mark}{mark}"
-            week_lines.append(line)
-        self.query_one("#history-week-bars", Static).update(Content.from_markup("\n".join(week_lines)))
-
-        totals = weekly_totals(minutes, today, 12)
-        top = max([v for _, v in totals] + [1])
-        weeks = ["", "[b $accent]Last 12 weeks[/]  total minutes"]
-        starts = [day_label(start, today, weekday=False) for start, _ in totals]
-        width = max(map(len, starts), default=0)
-        weeks += [
-            f"{start:<{width}}  {bar(value, top, 30)} {value:5.0f}"
-            for start, (_, value) in zip(starts, totals, strict=False)
-        ]
-        self.query_one("#history-weeks", Static).update(Content.from_markup("\n".join(weeks)))
-
+        """This week's columns, the last 12 weeks' and the 26-week heatmap (core.history draws them)."""
+        for selector, title, lines in (
+            (
+                "#history-week-bars",
+                f"[b $accent]This week[/] min a day  [$text-muted]┈ goal {goal} min[/]",
+                week_chart(today, goal, minutes, marks),
+            ),
+            (
+                "#history-weeks",
+                f"[b $accent]12 weeks[/] min a week  [$text-muted]┈ {goal * 7} min[/]",
+                weeks_chart(today, goal, minutes),
+            ),
+        ):
+            self.query_one(selector, Static).update(
+                Content.assemble(Content.from_markup(title), "\n" + "\n".join(lines))
+            )
         self.query_one(Heatmap).show(minutes, marks, today, goal)
 
     @on(Loaded)

@@ -27,7 +27,7 @@ from stretchtui.ui.workers import post_if_current, store_work
 
 # Which sections sit in which column when the screen is wide enough for two.
 LEFT_SECTIONS = ("adherence", "pain", "hurts")
-RIGHT_SECTIONS = ("relief", "days", "notes")
+RIGHT_SECTIONS = ("relief", "moves", "days", "notes")
 
 
 class ReportSectionView(Vertical):

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Label
 
-from stretchtui.core import cues
+from stretchtui.core import cues, phase_cues
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import PhaseKind, build_phases
 from stretchtui.core.serialize import routine_to_plain
@@ -205,7 +205,7 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
             elif isinstance(event, PhaseStarted):
                 self.query_one("#session-digits").remove_class("-ending")
                 if event.index > 0:
-                    self._ring(cues.PHASE_CUES[event.phase.kind].bells)
+                    self._ring(phase_cues.PHASE_CUES[event.phase.kind].bells)
             elif isinstance(event, LastSeconds):
                 self.query_one("#session-digits").add_class("-ending")
                 if settings["cue_sound"]:
@@ -220,13 +220,13 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
         self._schedule()
 
     def _ring(self, bells: int) -> None:
-        """A phase's cue: its number of bells (core.cues.PHASE_CUES), spaced so the terminal
+        """A phase's cue: its number of bells (core.phase_cues.PHASE_CUES), spaced so the terminal
         does not merge them, and the same as beeps when a local sound is on."""
         settings = self.stretch_app.settings
         if settings["cue_bell"] and bells > 0:
             self.app.bell()
             for i in range(1, bells):
-                self.set_timer(i * cues.BELL_GAP_SECONDS, self.app.bell)
+                self.set_timer(i * phase_cues.BELL_GAP_SECONDS, self.app.bell)
         if settings["cue_sound"]:
             self._player().bells(bells)
 

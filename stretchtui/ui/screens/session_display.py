@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.reactive import var
 from textual.widgets import Label, Static
 
-from stretchtui.core import cues
+from stretchtui.core import cues, phase_cues
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import PhaseKind
 from stretchtui.core.timer import SessionTimer
@@ -157,7 +157,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         if timer is None:
             return
         phase = timer.phase
-        banner = cues.banner(phase.kind)
+        banner = phase_cues.banner(phase.kind)
         if phase.kind is PhaseKind.REPS:
             banner += f"  ·  rep {timer.current_rep} of {timer.target_reps}"
             if phase.seconds_per_rep > 0:  # each rep counts down on its own
@@ -183,7 +183,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         self.shown_left = f"{clock_text(timer.time_left)} left"
         self.shown_badge = self._badge(timer)
         if self.stretch_app.settings["cue_title"]:
-            self.shown_title = cues.phase_title(
+            self.shown_title = phase_cues.phase_title(
                 phase.kind, timer.remaining, phase.exercise_name or "stretchtui", timer.paused
             )
 
@@ -256,7 +256,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         elif phase.kind is PhaseKind.REPS:
             what = f"rep {timer.current_rep} of {timer.target_reps}"
         else:
-            what = f"{cues.PHASE_CUES[phase.kind].title.lower()} {clock_text(timer.remaining)}"
+            what = f"{phase_cues.PHASE_CUES[phase.kind].title.lower()} {clock_text(timer.remaining)}"
         return SessionBadge(self.routine.name, what, timer.paused and not timer.finished)
 
     @staticmethod

@@ -14,17 +14,18 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from stretchtui.core.days import day_label
-from stretchtui.core.history import heatmap_rows, week_start
+from stretchtui.core.history import heat_legend, heatmap_rows, month_labels, week_start
 from stretchtui.core.vocabulary import plural
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-FIRST_ROW = 2  # a blank line and the title come first
+FIRST_ROW = 2  # the title and the months come first
 FIRST_COLUMN = len("Mon ")
 MARK_WORDS = {"r": "rest day", "f": "flare day"}
 
 
 class Heatmap(Widget, can_focus=True):
-    """The last `weeks` weeks, darker for more minutes, 'r' and 'f' for rest and flare days."""
+    """The last `weeks` weeks, a column a week under its month, fuller cells for more minutes (the
+    legend shows the cells themselves), 'r' and 'f' for rest and flare days."""
 
     DEFAULT_CSS = """
     Heatmap {
@@ -80,15 +81,11 @@ class Heatmap(Widget, can_focus=True):
         self.refresh_bindings()
 
     def render(self) -> Content:
-        lines = [
-            Content(""),
-            Content.from_markup(
-                f"[b $accent]{plural(self.weeks, 'week')}[/]  darker = more minutes · r rest · f flare"
-            ),
-        ]
+        lines = [Content.assemble((plural(self.weeks, "week"), "bold $accent"), "  ", (heat_legend(), "$text-muted"))]
         today = self.today
         if today is None:
             return Content("\n").join(lines)
+        lines.append(Content(" " * FIRST_COLUMN + month_labels(today, self.weeks)))
         rows = heatmap_rows(self.minutes, self.marks, today, self.weeks, self.goal)
         cursor_row = cursor_column = -1
         if self.cursor is not None:

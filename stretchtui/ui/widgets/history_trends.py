@@ -1,4 +1,4 @@
-"""History's Trends tab: pain and hours sat a day as sparklines, the days with a session, and the
+"""History's Trends tab: pain and hours sat a day as charts with dates and a scale, the days with a session, and the
 relief each exercise brought against the sessions without it (core.relief). HistoryScreen loads
 the numbers; this pane only shows them."""
 
@@ -9,10 +9,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
+
+from stretchtui.core.history import trend_chart
 
 if TYPE_CHECKING:
     from stretchtui.core.function import ActivityTrend
@@ -26,12 +28,10 @@ class TrendsPane(VerticalScroll):
     """The last TREND_DAYS days' trends, oldest first."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="history-pain-title")
-        yield Sparkline([], id="history-pain")
+        with Container(id="trends-charts"):
+            yield Static("", id="trends-pain")
+            yield Static("", id="trends-sitting")
         yield Static("", id="history-function")
-        yield Static("", id="history-sitting-title")
-        yield Sparkline([], id="history-sitting")
-        yield Static("", id="history-session-days")
         yield Static("", id="history-relief")
 
     def show(
@@ -45,27 +45,22 @@ class TrendsPane(VerticalScroll):
         function: Sequence[ActivityTrend] = (),
     ) -> None:
         days = [today - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
-        pains = [float(pain.get(d, 0)) for d in days]
-        sits = [float(sitting.get(d, 0)) for d in days]
         noted = [pain[d] for d in days if d in pain]
-        self.query_one("#history-pain-title", Static).update(
-            Content.from_markup(
-                f"[b $accent]Pain[/], last {TREND_DAYS} days (worst each day)"
-                + (f": {noted[0]} → {noted[-1]}, average {sum(noted) / len(noted):.1f}" if noted else ": no notes yet")
-            )
+        pain_title = f"[b $accent]Pain[/] 0-10, worst each day, last {TREND_DAYS} days" + (
+            f": {noted[0]} → {noted[-1]}, average {sum(noted) / len(noted):.1f}" if noted else ": no notes yet"
         )
-        self.query_one("#history-pain", Sparkline).data = pains
+        pain_chart = trend_chart(today, {d: float(v) for d, v in pain.items()}, TREND_DAYS, top=10, dots=session_days)
+        self.query_one("#trends-pain", Static).update(
+            Content.assemble(Content.from_markup(pain_title), "\n" + "\n".join(pain_chart))
+        )
         self._show_function(today, function)
         sat = [sitting[d] for d in days if d in sitting]
-        self.query_one("#history-sitting-title", Static).update(
-            Content.from_markup(
-                "[b $accent]Sitting[/], hours a day"
-                + (f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet")
-            )
+        sitting_title = "[b $accent]Sitting[/] hours a day" + (
+            f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet"
         )
-        self.query_one("#history-sitting", Sparkline).data = sits
-        self.query_one("#history-session-days", Static).update(
-            Content("Session days: " + "".join("•" if d in session_days else "·" for d in days))
+        sitting_chart = trend_chart(today, sitting, TREND_DAYS, top=None if max(sat, default=0) > 12 else 12)
+        self.query_one("#trends-sitting", Static).update(
+            Content.assemble(Content.from_markup(sitting_title), "\n" + "\n".join(sitting_chart))
         )
         self._show_relief(relief)
 
@@ -80,7 +75,7 @@ class TrendsPane(VerticalScroll):
         ]
         shown = relief.shown
         if shown:
-            lines.append(f"{'':<26} {'-3':<10}{'0':^1}{'+3':>10}  difference (95% interval)   sessions")
+            lines.append(f"{'Exercise':<26} {'-3':<10}0{'+3':>10}  change with - without (95%)  sessions")
             for c in shown[:12]:
                 lines.append(
                     f"{escape(relief.name(c)[:26]):<26} {interval_bar(c)}  {c.interval():<26}"
