@@ -12,6 +12,7 @@ from stretchtui.core.days import today
 from stretchtui.core.history import week_start
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+READABLE_SIZES = [*SIZES, pytest.param((200, 50), id="200x50")]  # issue 19: read from the floor
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -56,7 +57,7 @@ SESSION_MOMENTS = {
 }
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", READABLE_SIZES)
 @pytest.mark.parametrize("moment", list(SESSION_MOMENTS))
 def test_session(snap_compare, make_test_app, size, moment) -> None:
     seconds, keys = SESSION_MOMENTS[moment]
@@ -79,7 +80,7 @@ def test_today_after_a_check_in(snap_compare, make_test_app, store, size) -> Non
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", READABLE_SIZES)
 @pytest.mark.parametrize("tab", ["week", "trends", "streak"])
 def test_history(snap_compare, make_test_app, store, clock, size, tab) -> None:
     from history_data import fill_history_fast
@@ -161,3 +162,32 @@ def test_weekly_report(snap_compare, make_test_app, store, clock, size, week) ->
         await wait_until(pilot, lambda: report_laid_out(pilot.app.screen, monday), f"the report of {monday}")
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+FIGURES = ("cat-cow", "bridge", "childs-pose", "sit-to-stand", "bird-dog", "lower-trunk-rotation")
+
+
+def test_a_few_figures(snap_compare) -> None:
+    """Figures drawn from their poses (core.poses) in braille: held and moving ones (their keyframes
+    side by side, as the library shows them), a two-sided one mirrored for the right side."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Grid, Vertical
+    from textual.widgets import Static
+
+    from stretchtui.ui.widgets.pose_figure import PoseFigure
+
+    class Figures(App):
+        CSS = "Grid { grid-size: 3; grid-rows: 1fr; } .name { height: 1; } PoseFigure { height: 1fr; }"
+
+        def compose(self) -> ComposeResult:
+            with Grid():
+                for exercise_id in FIGURES:
+                    with Vertical():
+                        yield Static(exercise_id, classes="name")
+                        figure = PoseFigure()
+                        figure.exercise_id = exercise_id
+                        figure.keyframes = exercise_id != "bird-dog"
+                        figure.right = exercise_id == "bird-dog"
+                        yield figure
+
+    assert snap_compare(Figures(), terminal_size=(120, 30))
