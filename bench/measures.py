@@ -21,7 +21,7 @@ from bench.terminal import TerminalProcess
 SIZE = (100, 32)
 TODAY_FIRST_FRAME = "Start suggestion"  # Today's key bar: on screen from Today's first frame
 TODAY_LOADED = "Habit strength"  # drawn once Today's numbers are in (not by the empty first layout)
-HISTORY_LOADED = "Last 12 weeks"
+HISTORY_LOADED = "min a week"  # the 12-week chart's title: the Week tab is drawn
 BARE_TEXT = "bench: a bare Textual app"
 BARE_APP = (
     "from textual.app import App\n"
@@ -212,8 +212,13 @@ def cli_wall_time(db: Path, runs: int, years: int, *args: str) -> list[Result]:
 # ---------------------------------------------------------------------- a long hold
 
 
-def add_long_hold(db: Path) -> str:
-    """An own routine with one ten-minute hold, so a measurement window fits inside one phase."""
+MOVING_EXERCISE = "cat-cow"  # a moving figure (core.poses): it is drawn again as the move goes
+MOVING_REPS = 80
+
+
+def add_long_hold(db: Path, moving: bool = False) -> str:
+    """An own routine with one ten-minute hold, so a measurement window fits inside one phase (or,
+    `moving`, one long reps step of a move whose figure moves)."""
     from stretchtui.core.clock import SystemClock
     from stretchtui.core.model import Origin, Routine, RoutineItem
     from stretchtui.store import Store
@@ -225,7 +230,11 @@ def add_long_hold(db: Path) -> str:
                 id="",
                 name="Bench long hold",
                 origin=Origin.USER,
-                items=(RoutineItem(LONG_HOLD_EXERCISE, hold_seconds=LONG_HOLD_SECONDS),),
+                items=(
+                    RoutineItem(MOVING_EXERCISE, reps=MOVING_REPS)
+                    if moving
+                    else RoutineItem(LONG_HOLD_EXERCISE, hold_seconds=LONG_HOLD_SECONDS),
+                ),
             )
         )
     finally:
@@ -233,16 +242,18 @@ def add_long_hold(db: Path) -> str:
     return routine.id
 
 
-def hold(db: Path, workdir: Path, runs: int, window: float) -> list[Result]:
-    """CPU time and terminal output while a hold counts down, over `window` seconds per run."""
+def hold(db: Path, workdir: Path, runs: int, window: float, moving: bool = False) -> list[Result]:
+    """CPU time and terminal output while a hold counts down, over `window` seconds per run (or,
+    `moving`, a reps step whose figure moves: the same targets hold)."""
     cpu, rates = [], []
+    what = f"a moving figure ({MOVING_EXERCISE} reps)" if moving else "a hold"
     for run in range(runs):
         copy = copy_database(db, workdir / f"hold-{run}.db")
-        routine_id = add_long_hold(copy)
+        routine_id = add_long_hold(copy, moving)
         with _terminal([*stretchtui_command(), "--db", str(copy), "start", routine_id]) as term:
             term.wait_for("how is your pain")
             term.send("3")
-            term.wait_for("HOLD")
+            term.wait_for("REPS" if moving else "HOLD")
             term.drain(1.5)  # past the phase change
             cpu_before = term.cpu_seconds()
             started = time.perf_counter()
@@ -252,7 +263,7 @@ def hold(db: Path, workdir: Path, runs: int, window: float) -> list[Result]:
             rates.append(written / elapsed)
     return [
         Result(
-            f"CPU during a hold ({window:.0f} s windows)",
+            f"CPU during {what} ({window:.0f} s windows)",
             median_of(cpu),
             "% of a core",
             TARGETS["hold_cpu_percent"],
@@ -260,7 +271,7 @@ def hold(db: Path, workdir: Path, runs: int, window: float) -> list[Result]:
             digits=2,
         ),
         Result(
-            "bytes written to the terminal per second of hold",
+            f"bytes written to the terminal per second of {what}",
             median_of(rates),
             "B/s",
             TARGETS["hold_bytes_per_second"],

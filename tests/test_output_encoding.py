@@ -434,7 +434,7 @@ def test_the_app_and_start_on_an_ascii_terminal(workspace: dict[str, str]) -> No
     app = PtyApp(Path(workspace["db"]), env=ASCII_ENV)
     try:
         app.read_until("Today")
-        app.send("4", after="Last 12 weeks")  # History: bars and the heatmap
+        app.send("4", after="min a week")  # History: the charts and the heatmap
         app.send("q")
         assert app.process.wait(timeout=20) == 0
         while app.read(0.3):

@@ -248,3 +248,70 @@ async def test_big_text_meets_wcag_aa_in_both_themes(make_test_app, theme) -> No
         await pilot.press("space")
         await settle(pilot)
         check("paused")
+
+
+# ---------------------------------------------------------------------- the figure beside the countdown
+
+
+@pytest.mark.parametrize("pace", [0.0, 2.0, 4.0, 8.0])
+def test_a_moving_figure_changes_at_most_twice_a_second_and_once_around_a_rep(pace: float) -> None:
+    from stretchtui.core.poses import keyframe_step, load_poses
+
+    poses = load_poses()
+    for pose in poses.values():
+        steps = [keyframe_step(pose, t / 10, pace) for t in range(0, 200)]
+        changes = sum(1 for a, b in zip(steps, steps[1:], strict=False) if a != b)
+        assert changes <= 2 * 20, pose.exercise_id  # 20 s of it
+        if not pose.moving:
+            assert set(steps) == {0}
+        elif pace:
+            rep = [keyframe_step(pose, pace * i / 40, pace) for i in range(40)]
+            assert rep[0] == 0 and max(rep) == 2 * (len(pose.frames) - 1) - 1  # one back-and-forth
+            assert keyframe_step(pose, pace, pace) == 0  # and the next rep starts again
+
+
+async def test_the_session_shows_the_figure_mirrored_on_the_right(make_test_app, clock) -> None:
+    from stretchtui.ui.widgets.pose_figure import PoseFigure
+
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await into_session(pilot, 5 + 13.4)  # Seven in Seven: the hamstring stretch, left side
+        figure = screen.query_one("#session-figure", PoseFigure)
+        assert figure.display and figure.exercise_id == "hamstring-stretch" and not figure.right
+        left = str(figure.render())
+        clock.advance(12 + 5)  # the switch, and into the right side
+        screen.tick_now()
+        await settle(pilot)
+        assert figure.right and str(figure.render()) != left
+        await pilot.press("n", "n", "n")  # on to knee to chest (get ready), and its hold
+        await settle(pilot)
+        assert figure.exercise_id == screen.timer.phase.exercise_id
+
+
+async def test_a_moving_figure_goes_back_and_forth_once_a_rep(make_test_app, clock) -> None:
+    from stretchtui.ui.widgets.pose_figure import PoseFigure
+
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.start_routine("lower-back-five")  # cat-cow first: reps
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        figure = screen.query_one("#session-figure", PoseFigure)
+        assert figure.step == 0  # getting ready: standing still
+        clock.advance(5)
+        screen.tick_now()
+        await settle(pilot)
+        assert screen.timer.phase.kind is PhaseKind.REPS and figure.pose is not None and figure.pose.moving
+        pace = screen.timer.phase.seconds_per_rep
+        seen = []
+        for _ in range(pace):
+            seen.append((figure.step, str(figure.render())))
+            clock.advance(1)
+            screen.tick_now()
+            await settle(pilot)
+        assert {step for step, _ in seen} == {0, 1} and len({picture for _, picture in seen}) == 2
+        await pilot.press("space")  # paused: back to its starting position
+        await settle(pilot)
+        assert figure.step == 0

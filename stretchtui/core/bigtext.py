@@ -47,6 +47,17 @@ def pixel_width(text: str) -> int:
     return sum(_columns(ch)[1] for ch in text) + GAP * max(0, len(text) - 1)
 
 
+def spans(text: str, scale: int) -> list[tuple[int, int]]:
+    """Where each character of `text` is drawn at `scale`: (first column, columns), so a change of
+    one character can be redrawn alone."""
+    found, x = [], 0
+    for ch in text:
+        width = _columns(ch)[1] * scale
+        found.append((x, width))
+        x += width + GAP * scale
+    return found
+
+
 def size(text: str, scale: int) -> tuple[int, int]:
     """(columns, rows) of `text` drawn at `scale`."""
     return pixel_width(text) * scale, (GLYPH_HEIGHT * scale + 1) // 2

@@ -212,6 +212,22 @@ def frame_at(pose: Pose, t_seconds: float) -> Frame:
     return _mix(pose.frames[index], pose.frames[index + 1], position - index)
 
 
+HOLD_FRAME_SECONDS = 2.0
+"""Outside paced reps, a moving figure shows each keyframe this long."""
+
+
+def keyframe_step(pose: Pose, elapsed: float, seconds_per_rep: float = 0.0) -> int:
+    """Which step of its back-and-forth a moving figure shows `elapsed` seconds into a move: one
+    whole back-and-forth per rep at the rep's pace, else a keyframe every HOLD_FRAME_SECONDS. Whole
+    steps only, so the picture changes a few times a rep (at most twice a second), not every frame."""
+    if not pose.moving:
+        return 0
+    cycle = 2 * (len(pose.frames) - 1)
+    if seconds_per_rep > 0:
+        return int((elapsed % seconds_per_rep) / seconds_per_rep * cycle) % cycle
+    return int(elapsed // HOLD_FRAME_SECONDS) % cycle
+
+
 def mirrored(frame: Frame) -> Frame:
     """The figure for the other side of a two-sided exercise: x -> 100 - x, props flipped too."""
     return Frame(tuple((BOX_WIDTH - x, y) for x, y in frame.points), not frame.flipped)

@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.reactive import var
 from textual.widgets import Label, Static
 
-from stretchtui.core import cues, phase_cues
+from stretchtui.core import cues, phase_cues, poses
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import PhaseKind
 from stretchtui.core.timer import SessionTimer
@@ -25,7 +25,7 @@ from stretchtui.ui.screens.session_info import steps_content
 from stretchtui.ui.widgets.big_clock import BigClock
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import SessionBadge
-from stretchtui.ui.widgets.pose_figure import PoseFigure
+from stretchtui.ui.widgets.pose_figure import PoseFigure, all_poses
 from stretchtui.ui.widgets.progress_line import ProgressLine
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
     shown_badge: var[SessionBadge | None] = var(None, init=False)
     shown_title: var[str | None] = var(None, init=False)  # the terminal's title (cue_title)
     shown_figure: var[tuple[str, bool] | None] = var(None, init=False)  # (exercise id, right side)
-    shown_figure_seconds: var[int | None] = var(None, init=False)  # into a moving figure's movement
+    shown_figure_step: var[int | None] = var(None, init=False)  # where a moving figure is in its move
 
     def compose(self) -> ComposeResult:
         with Vertical(id="session-main"):
@@ -177,9 +177,12 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         self.shown_counts = counts
         self.shown_breath = self._breath(phase, self.exercises.get(phase.exercise_id), timer)
         self.shown_done_seconds = round(timer.progress * max(1, timer.total_planned_seconds))
-        # A moving figure moves while the move is done (once a second, with the clock); between
-        # moves it stands in its starting position.
-        self.shown_figure_seconds = int(timer.elapsed_in_phase) if phase.is_work and not timer.paused else 0
+        # A moving figure moves while the move is done, a back-and-forth a rep; between moves (and
+        # paused) it stands in its starting position.
+        pose = all_poses().get(phase.exercise_id)
+        moving = pose is not None and phase.is_work and not timer.paused
+        pace = phase.seconds_per_rep if phase.kind is PhaseKind.REPS else 0
+        self.shown_figure_step = poses.keyframe_step(pose, timer.elapsed_in_phase, pace) if moving and pose else 0
         self.shown_left = f"{clock_text(timer.time_left)} left"
         self.shown_badge = self._badge(timer)
         if self.stretch_app.settings["cue_title"]:
@@ -239,8 +242,8 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         widget.exercise_id, widget.right = exercise_id, right
         widget.display = widget.pose is not None
 
-    def watch_shown_figure_seconds(self, seconds: int) -> None:
-        self.query_one("#session-figure", PoseFigure).seconds = float(seconds)
+    def watch_shown_figure_step(self, step: int) -> None:
+        self.query_one("#session-figure", PoseFigure).step = step
 
     def watch_shown_badge(self, badge: SessionBadge) -> None:
         self.stretch_app.show_session_badge(badge)

@@ -18,10 +18,10 @@ def all_poses() -> dict[str, poses.Pose]:
 
 
 class PoseFigure(Widget):
-    """The figure of `exercise_id` at `seconds` into its movement, mirrored for the `right` side.
+    """The figure of `exercise_id` at `step` of its movement, mirrored for the `right` side.
 
-    A held stretch is one frame and never redraws; a moving one shows the frame its time says
-    (the session moves `seconds` with its own clock, at most once a second). The picture is cut to
+    A held stretch is one frame and never redraws; a moving one shows the keyframe its step says
+    (the session sets it from its clock and the rep's pace: core.poses.keyframe_step). The picture is cut to
     the part of the box the figure uses (core.poses.extent), so a figure lying down is as wide as
     the room allows. Nothing is shown for an exercise without a pose."""
 
@@ -35,7 +35,9 @@ class PoseFigure(Widget):
     """
 
     exercise_id: reactive[str] = reactive("")
-    seconds: reactive[float] = reactive(0.0)
+    step: reactive[int] = reactive(0, repaint=False)
+    """Where in its back-and-forth a moving figure is (core.poses.keyframe_step); a held pose has
+    one frame and is not drawn again."""
     right: reactive[bool] = reactive(False)
     """Mirror the figure: the right side of a two-sided move."""
     keyframes: reactive[bool] = reactive(False)
@@ -46,17 +48,8 @@ class PoseFigure(Widget):
     def pose(self) -> poses.Pose | None:
         return all_poses().get(self.exercise_id)
 
-    def frame_index(self) -> float:
-        """Where in its movement the figure is now (for tests: a held pose is always 0)."""
-        pose = self.pose
-        if pose is None or not pose.moving:
-            return 0.0
-        steps = len(pose.frames) - 1
-        position = (self.seconds / pose.seconds_per_frame) % (2 * steps)
-        return position if position <= steps else 2 * steps - position
-
-    def watch_seconds(self, before: float, now: float) -> None:
-        """A held pose looks the same at any time: only a moving one is drawn again."""
+    def watch_step(self, before: int, now: int) -> None:
+        """A held pose looks the same at any step: only a moving one is drawn again."""
         pose = self.pose
         if pose is None or not pose.moving:
             return
@@ -68,7 +61,11 @@ class PoseFigure(Widget):
         if pose is None or width < 4 or height < 2:
             return Content("")
         view = poses.extent(pose, flipped=self.right)
-        frames = list(pose.frames) if self.keyframes and pose.moving else [poses.frame_at(pose, self.seconds)]
+        frames = (
+            list(pose.frames)
+            if self.keyframes and pose.moving
+            else [poses.frame_at(pose, self.step * pose.seconds_per_frame)]
+        )
         if self.right:
             frames = [poses.mirrored(f) for f in frames]
         gap = " → "
