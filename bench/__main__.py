@@ -108,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
             (
                 "hold",
                 f"a hold, {args.runs} x {args.hold_seconds:.0f} s",
-                lambda: measures.hold(db, workdir, args.runs, args.hold_seconds)
-                + measures.hold(db, workdir, args.runs, args.hold_seconds, moving=True),
+                lambda: (
+                    measures.hold(db, workdir, args.runs, args.hold_seconds)
+                    + measures.hold(db, workdir, args.runs, args.hold_seconds, moving=True)
+                ),
             ),
             ("memory", "memory", lambda: measures.memory(db, args.runs, args.years)),
             ("exchange", "export and import", lambda: exchange.exchange(db, workdir, args.runs, args.years)),
