@@ -79,10 +79,9 @@ def bar(value: float, maximum: float, width: int) -> str:
 def heat_legend(glyphs: Glyphs = UNICODE) -> str:
     """What the heatmap's cells mean, drawn with the cells themselves (so it reads the same on a
     dark or a light theme, where 'darker' would mean opposite things)."""
-    return (
-        f"less {glyphs.shades[1:]} more ({glyphs.shades[-1]} = the daily goal) · r rest · f flare · "
-        f"{glyphs.no_activity} none"
-    )
+    sep = glyphs.separator
+    goal = f"({glyphs.shades[-1]} = the daily goal)"
+    return f"less {glyphs.shades[1:]} more {goal}{sep}r rest{sep}f flare{sep}{glyphs.no_activity} none"
 
 
 def month_labels(today: date, weeks: int) -> str:

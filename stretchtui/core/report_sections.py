@@ -201,7 +201,7 @@ def _moves(report: WeeklyReport) -> Section:
         "moves",
         "Exercises this week",
         bullets=tuple(f"{m.name}: {plural(m.sessions, 'session')}" for m in moves) if moves else (),
-        figures=tuple((m.exercise_id, f"{m.name} · {plural(m.sessions, 'session')}") for m in moves),
+        figures=tuple((m.exercise_id, f"{m.name}, {plural(m.sessions, 'session')}") for m in moves),
         empty="" if moves else "No exercise was done this week.",
     )
 

@@ -64,7 +64,7 @@ class HistoryData:
 class HistoryScreen(StretchAppMixin, Screen):
     CSS_PATH = "history.tcss"  # read when first shown (see stretchtui.tcss)
     # From 120 columns the Week and Trends tabs lay their panels out in two columns (history.tcss).
-    HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (60, "-roomy"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     TITLE = "History"
     BINDINGS = [
         Binding("w", "tab('week')", "Week", id="history-week"),
