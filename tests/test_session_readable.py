@@ -315,3 +315,22 @@ async def test_a_moving_figure_goes_back_and_forth_once_a_rep(make_test_app, clo
         await pilot.press("space")  # paused: back to its starting position
         await settle(pilot)
         assert figure.step == 0
+
+
+def test_the_end_of_a_session_says_done_only_when_every_step_was() -> None:
+    assert phase_cues.phase_title(PhaseKind.DONE, 0, "Seven in Seven") == "DONE Seven in Seven · stretchtui"
+
+
+async def test_a_session_with_skipped_steps_does_not_say_well_done(make_test_app, clock) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.start_routine("one-minute")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        while not screen.timer.finished:  # skip every step
+            await pilot.press("n")
+            await settle(pilot)
+        assert screen.shown_cue.endswith("the rest were skipped or stopped.") and "Well done" not in screen.shown_cue
+        assert screen.shown_exercise[0] == "Session over"

@@ -138,17 +138,20 @@ def trend_chart(
     *,
     top: float | None = None,
     dots: Collection[date] | None = None,
+    gap: int = 1,
 ) -> list[str]:
     """The last `days` days as thin columns (a day with no note: no column), a y scale, and a date
     under every seventh day, the last one today. `dots`: days marked • on a line under the dates
-    (the days with a session), the rest ·, each under its column."""
+    (the days with a session), the rest ·, each under its column. `gap`: columns between days (0
+    where two charts must fit side by side)."""
     from stretchtui.core.charts import columns
 
     shown = [today - timedelta(days=days - 1 - i) for i in range(days)]
     labels = [day_label(day, today, weekday=False) if (days - 1 - i) % 7 == 0 else "" for i, day in enumerate(shown)]
     values = [by_day.get(day) for day in shown]
-    chart = columns(values, labels, rows=TREND_ROWS, bar_width=1, gap=1, top=top)
+    chart = columns(values, labels, rows=TREND_ROWS, bar_width=1, gap=gap, top=top)
     lines = list(chart.lines)
     if dots is not None:
-        lines.append(" " * chart.axis_width + " ".join("•" if day in dots else "·" for day in shown) + "  sessions")
+        marks = (" " * gap).join("•" if day in dots else "·" for day in shown)
+        lines.append(" " * chart.axis_width + marks + "  sessions")
     return lines

@@ -47,6 +47,8 @@ def banner(kind: PhaseKind) -> str:
 def phase_title(kind: PhaseKind, seconds: float, what: str, paused: bool = False) -> str:
     """The terminal title during a phase: 'HOLD 0:12 Bridge · stretchtui' ('3… HOLD' in the last
     three seconds), so a glance at a tmux status line tells the phase as well as the time."""
+    if kind is PhaseKind.DONE:
+        return f"DONE {what} · stretchtui"
     whole = max(0, int(seconds + 0.999))
     ending = f"{whole}… " if 0 < whole <= COUNTDOWN_SECONDS and not paused else ""
     return f"{ending}{PHASE_CUES[kind].title} " + countdown_title(seconds, what, paused)

@@ -138,10 +138,10 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         if phase.kind is not PhaseKind.DONE:
             position = f"exercise {self._current_item() + 1} of {len(self.routine.items)}"
         self.shown_position = position
-        name = phase.exercise_name or "All done"
+        name = phase.exercise_name or self._end_words(timer)[0]
         side = "" if phase.side.value == "both" else f"  ·  {phase.side.value.upper()} side"
         self.shown_exercise = (name, side)
-        self.shown_cue = self._cue(phase, exercise)
+        self.shown_cue = self._end_words(timer)[1] if phase.kind is PhaseKind.DONE else self._cue(phase, exercise)
         steps = "\n".join(f"{i}. {s}" for i, s in enumerate(exercise.steps, 1)) if exercise else ""
         # Getting into position (get ready, or the rest before it): when to stop comes first.
         getting_ready = phase.kind in (PhaseKind.GET_READY, PhaseKind.REST)
@@ -187,7 +187,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         self.shown_badge = self._badge(timer)
         if self.stretch_app.settings["cue_title"]:
             self.shown_title = phase_cues.phase_title(
-                phase.kind, timer.remaining, phase.exercise_name or "stretchtui", timer.paused
+                phase.kind, timer.remaining, phase.exercise_name or self.routine.name, timer.paused
             )
 
     # Each watcher shows one value (see the reactives above).
@@ -240,7 +240,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         exercise_id, right = figure
         widget = self.query_one("#session-figure", PoseFigure)
         widget.exercise_id, widget.right = exercise_id, right
-        widget.display = widget.pose is not None
+        widget.set_class(widget.pose is None, "-none")  # an own exercise has no figure (session.tcss)
 
     def watch_shown_figure_step(self, step: int) -> None:
         self.query_one("#session-figure", PoseFigure).step = step
@@ -270,11 +270,20 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
             return f"Switch to your {phase.side.value} side."
         if phase.kind is PhaseKind.REST:
             return f"Rest. Next: {phase.exercise_name}" + (f", set {phase.set_number}" if phase.sets > 1 else "") + "."
-        if phase.kind is PhaseKind.DONE:
-            return "Well done."
         if exercise is None:
             return ""
         return exercise.feel or ""
+
+    @staticmethod
+    def _end_words(timer: SessionTimer) -> tuple[str, str]:
+        """What the end says: all done only when every step was done, not skipped or stopped."""
+        from stretchtui.core.sessions import Outcome
+
+        records = timer.records
+        done = sum(1 for r in records if r.outcome is Outcome.DONE)
+        if records and done == len(records):
+            return "All done", "Well done."
+        return "Session over", f"{done} of {len(records)} steps done; the rest were skipped or stopped."
 
     @staticmethod
     def _breath(phase, exercise: Exercise | None, timer: SessionTimer) -> str:

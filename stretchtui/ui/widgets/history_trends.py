@@ -44,12 +44,19 @@ class TrendsPane(VerticalScroll):
         *,
         function: Sequence[ActivityTrend] = (),
     ) -> None:
+        self._shown = (today, pain, sitting, session_days, relief, tuple(function))
+        # Side by side (History's -wide layout) the two charts need 133 columns with a column
+        # between days; below that the days stand shoulder to shoulder, so no day falls off.
+        side_by_side = self.screen.has_class("-wide")
+        gap = 0 if side_by_side and self.size.width < 2 * (TREND_DAYS * 2 + 4) + 5 else 1
         days = [today - timedelta(days=TREND_DAYS - 1 - i) for i in range(TREND_DAYS)]
         noted = [pain[d] for d in days if d in pain]
         pain_title = f"[b $accent]Pain[/] 0-10, worst each day, last {TREND_DAYS} days" + (
             f": {noted[0]} → {noted[-1]}, average {sum(noted) / len(noted):.1f}" if noted else ": no notes yet"
         )
-        pain_chart = trend_chart(today, {d: float(v) for d, v in pain.items()}, TREND_DAYS, top=10, dots=session_days)
+        pain_chart = trend_chart(
+            today, {d: float(v) for d, v in pain.items()}, TREND_DAYS, top=10, dots=session_days, gap=gap
+        )
         self.query_one("#trends-pain", Static).update(
             Content.assemble(Content.from_markup(pain_title), "\n" + "\n".join(pain_chart))
         )
@@ -58,11 +65,18 @@ class TrendsPane(VerticalScroll):
         sitting_title = "[b $accent]Sitting[/] hours a day" + (
             f": average {sum(sat) / len(sat):.1f} h" if sat else ": no notes yet"
         )
-        sitting_chart = trend_chart(today, sitting, TREND_DAYS, top=None if max(sat, default=0) > 12 else 12)
+        sitting_chart = trend_chart(today, sitting, TREND_DAYS, top=None if max(sat, default=0) > 12 else 12, gap=gap)
         self.query_one("#trends-sitting", Static).update(
             Content.assemble(Content.from_markup(sitting_title), "\n" + "\n".join(sitting_chart))
         )
         self._show_relief(relief)
+
+    def on_resize(self) -> None:
+        """Across 133 columns the charts change their spacing (see `show`): draw them again."""
+        shown = getattr(self, "_shown", None)
+        if shown is not None:
+            today, pain, sitting, session_days, relief, function = shown
+            self.show(today, pain, sitting, session_days, relief, function=function)
 
     def _show_relief(self, relief: ReliefTable) -> None:
         """Each move against the sessions without it, with its interval drawn about 0 (core.relief)."""
@@ -75,11 +89,11 @@ class TrendsPane(VerticalScroll):
         ]
         shown = relief.shown
         if shown:
-            lines.append(f"{'Exercise':<26} {'-3':<10}0{'+3':>10}  change with - without (95%)  sessions")
+            lines.append(f"{'Exercise':<24} {'-3':<10}0{'+3':>10}  change (95% interval)  with/without")
             for c in shown[:12]:
                 lines.append(
-                    f"{escape(relief.name(c)[:26]):<26} {interval_bar(c)}  {c.interval():<26}"
-                    f"{c.with_n} with, {c.without_n} without  [$text-muted]{c.verdict.value}"
+                    f"{escape(relief.name(c)[:24]):<24} {interval_bar(c)}  {c.interval():<22}"
+                    f"{c.with_n:>5}/{c.without_n:<7}[$text-muted]{c.verdict.value}"
                     + (
                         f" · always with {escape(', '.join(relief.names.get(t, t) for t in c.twins))}"
                         if c.twins
