@@ -244,3 +244,23 @@ def test_no_color_means_no_colour_escapes(tmp_path: Path, no_color: bool) -> Non
     colours = COLOUR.findall(app.output)
     assert (colours == []) is no_color, f"{len(colours)} colour sequences, e.g. {colours[:3]}"
     assert BOLD.search(app.output), "no bold text either: the screen lost its emphasis"
+
+
+async def test_under_no_color_a_ticked_box_differs_from_an_unticked_one(make_test_app, monkeypatch) -> None:
+    """With every colour dropped, Textual draws a checkbox's X the same on and off (the colour was
+    the only difference): a ticked one is drawn in reverse video."""
+    from textual.widgets import Checkbox
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("2")  # the library's Desk filter is a checkbox
+        await pilot.pause()
+        box = app.screen.query(Checkbox).first()
+        box.value = False
+        await pilot.pause()
+        off = box.get_component_rich_style("toggle--button")
+        box.value = True
+        await pilot.pause()
+        on = box.get_component_rich_style("toggle--button")
+        assert app.no_color and bool(on.reverse) != bool(off.reverse)
