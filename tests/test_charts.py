@@ -96,7 +96,7 @@ def test_month_labels_sit_over_the_week_each_month_starts_in() -> None:
 
 
 def test_the_heatmap_legend_shows_its_own_cells_in_either_glyph_set() -> None:
-    assert "░▒▓█" in heat_legend() and "darker" not in heat_legend()
+    assert heat_legend().startswith("░▒▓█ up to the daily goal") and "darker" not in heat_legend()
     assert ASCII.shades[1:] in heat_legend(ASCII) and UNICODE.no_activity in heat_legend()
 
 

@@ -80,8 +80,7 @@ def heat_legend(glyphs: Glyphs = UNICODE) -> str:
     """What the heatmap's cells mean, drawn with the cells themselves (so it reads the same on a
     dark or a light theme, where 'darker' would mean opposite things)."""
     sep = glyphs.separator
-    goal = f"({glyphs.shades[-1]} = the daily goal)"
-    return f"less {glyphs.shades[1:]} more {goal}{sep}r rest{sep}f flare{sep}{glyphs.no_activity} none"
+    return f"{glyphs.shades[1:]} up to the daily goal{sep}r rest{sep}f flare{sep}{glyphs.no_activity} none"
 
 
 def month_labels(today: date, weeks: int) -> str:
@@ -103,31 +102,39 @@ WEEK_ROWS = 5  # the height of the week charts: the Week tab fits 80x24 without 
 TREND_ROWS = 4
 
 
-def week_chart(today: date, goal: float, minutes: Mapping[date, float], marks: Mapping[date, str]) -> list[str]:
+def week_chart(
+    today: date, goal: float, minutes: Mapping[date, float], marks: Mapping[date, str], *, large: bool = False
+) -> list[str]:
     """This week's minutes a day as columns, the goal as a line, the weekdays under them and, under
-    those, ✓ for a day that met the goal, r and f for rest and flare days."""
+    those, ✓ for a day that met the goal, r and f for rest and flare days. `large`: taller and wider
+    columns, for a big terminal."""
     from stretchtui.core.charts import columns
 
     monday = week_start(today)
     days = [monday + timedelta(days=i) for i in range(7)]
     values = [None if day > today else minutes.get(day, 0.0) for day in days]
-    chart = columns(values, [f"{day:%a}" for day in days], rows=WEEK_ROWS, bar_width=3, goal=goal, goal_label=False)
+    width = 5 if large else 3
+    rows = 2 * WEEK_ROWS if large else WEEK_ROWS
+    chart = columns(values, [f"{day:%a}" for day in days], rows=rows, bar_width=width, goal=goal, goal_label=False)
     signs = [
         "" if value is None else ("✓" if value >= goal else marks.get(day, ""))
         for day, value in zip(days, values, strict=True)
     ]
-    return [*chart.lines, " " * chart.axis_width + "".join(f"{sign:^3} " for sign in signs).rstrip()]
+    return [*chart.lines, " " * chart.axis_width + "".join(f"{sign:^{width}} " for sign in signs).rstrip()]
 
 
-def weeks_chart(today: date, goal: float, minutes: Mapping[date, float], weeks: int = 12) -> list[str]:
+def weeks_chart(
+    today: date, goal: float, minutes: Mapping[date, float], weeks: int = 12, *, large: bool = False
+) -> list[str]:
     """The last `weeks` weeks' total minutes as columns, the week's goal (7 days of the daily one)
-    as a line, every fourth Monday's date under them."""
+    as a line, every fourth Monday's date under them. `large`: taller and wider columns."""
     from stretchtui.core.charts import columns
 
     totals = weekly_totals(minutes, today, weeks)
     labels = [day_label(monday, today, weekday=False) if i % 4 == 0 else "" for i, (monday, _) in enumerate(totals)]
+    rows, width = (2 * WEEK_ROWS, 3) if large else (WEEK_ROWS, 2)
     return list(
-        columns([v for _, v in totals], labels, rows=WEEK_ROWS, bar_width=2, goal=goal * 7, goal_label=False).lines
+        columns([v for _, v in totals], labels, rows=rows, bar_width=width, goal=goal * 7, goal_label=False).lines
     )
 
 

@@ -195,23 +195,32 @@ class HistoryScreen(StretchAppMixin, Screen):
         post_if_current(self, self.Loaded(data))
 
     def _show_week(self, today: date, goal: int, minutes: dict[date, float], marks: dict[date, str]) -> None:
-        """This week's columns, the last 12 weeks' and the 26-week heatmap (core.history draws them)."""
+        """This week's columns, the last 12 weeks' and the 26-week heatmap (core.history draws them);
+        larger charts on a large terminal (from 120x40)."""
+        self._week = (today, goal, minutes, marks)
+        large = self.size.width >= 120 and self.size.height >= 40
         for selector, title, lines in (
             (
                 "#history-week-bars",
                 f"[b $accent]This week[/] min a day  [$text-muted]┈ goal {goal} min[/]",
-                week_chart(today, goal, minutes, marks),
+                week_chart(today, goal, minutes, marks, large=large),
             ),
             (
                 "#history-weeks",
                 f"[b $accent]12 weeks[/] min a week  [$text-muted]┈ {goal * 7} min[/]",
-                weeks_chart(today, goal, minutes),
+                weeks_chart(today, goal, minutes, large=large),
             ),
         ):
             self.query_one(selector, Static).update(
                 Content.assemble(Content.from_markup(title), "\n" + "\n".join(lines))
             )
         self.query_one(Heatmap).show(minutes, marks, today, goal)
+
+    def on_resize(self) -> None:
+        """Across 120x40 the week's charts change size: draw them again."""
+        week = getattr(self, "_week", None)
+        if week is not None:
+            self._show_week(*week)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
