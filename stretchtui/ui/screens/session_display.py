@@ -19,7 +19,7 @@ from stretchtui.core import cues, phase_cues, poses
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import PhaseKind
 from stretchtui.core.timer import SessionTimer
-from stretchtui.core.vocabulary import Kind
+from stretchtui.core.vocabulary import Kind, plural
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.screens.session_info import steps_content
 from stretchtui.ui.widgets.big_clock import BigClock
@@ -283,7 +283,7 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         done = sum(1 for r in records if r.outcome is Outcome.DONE)
         if records and done == len(records):
             return "All done", "Well done."
-        return "Session over", f"{done} of {len(records)} steps done; the rest were skipped or stopped."
+        return "Session over", f"{done} of {plural(len(records), 'step')} done; the rest were skipped or stopped."
 
     @staticmethod
     def _breath(phase, exercise: Exercise | None, timer: SessionTimer) -> str:
