@@ -58,7 +58,7 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
     does something (check_action): the key bar and `?` list exactly the keys that work now."""
 
     CSS_PATH = "session.tcss"  # read when first shown (see stretchtui.tcss)
-    HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60
+    HORIZONTAL_BREAKPOINTS = [*SLIM_BELOW_60, (160, "-wide")]  # -wide: a larger figure (session.tcss)
     VERTICAL_BREAKPOINTS = SHORT_BELOW_20  # the countdown, cue and progress stay in view
 
     TITLE = "Session"
