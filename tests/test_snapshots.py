@@ -190,4 +190,7 @@ def test_a_few_figures(snap_compare) -> None:
                         figure.right = exercise_id == "bird-dog"
                         yield figure
 
-    assert snap_compare(Figures(), terminal_size=(120, 30))
+    async def run_before(pilot) -> None:
+        await settle(pilot)  # the poses are read in a thread
+
+    assert snap_compare(Figures(), terminal_size=(120, 30), run_before=run_before)

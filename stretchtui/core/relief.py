@@ -219,12 +219,16 @@ class ReliefTable:
     def name(self, comparison: Comparison) -> str:
         return self.names.get(comparison.exercise_id, comparison.exercise_id)
 
+    def together(self, comparison: Comparison) -> str:
+        """'always with Outer Hip Stretch': the moves it was always done with, or ''."""
+        if not comparison.twins:
+            return ""
+        return "always with " + ", ".join(self.names.get(t, t) for t in comparison.twins)
+
     def label(self, comparison: Comparison) -> str:
         """The name, and the moves it was always done with ('Prone Press-Up, always with Outer Hip Stretch')."""
-        if not comparison.twins:
-            return self.name(comparison)
-        twins = ", ".join(self.names.get(t, t) for t in comparison.twins)
-        return f"{self.name(comparison)}, always with {twins}"
+        together = self.together(comparison)
+        return f"{self.name(comparison)}, {together}" if together else self.name(comparison)
 
     @property
     def shown(self) -> tuple[Comparison, ...]:

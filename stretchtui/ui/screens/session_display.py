@@ -15,7 +15,7 @@ from textual.markup import escape
 from textual.reactive import var
 from textual.widgets import Label, Static
 
-from stretchtui.core import cues, phase_cues, poses
+from stretchtui.core import cues, phase_cues
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import PhaseKind
 from stretchtui.core.timer import SessionTimer
@@ -25,7 +25,7 @@ from stretchtui.ui.screens.session_info import steps_content
 from stretchtui.ui.widgets.big_clock import BigClock
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import SessionBadge
-from stretchtui.ui.widgets.pose_figure import PoseFigure, all_poses
+from stretchtui.ui.widgets.pose_figure import PoseFigure
 from stretchtui.ui.widgets.progress_line import ProgressLine
 
 if TYPE_CHECKING:
@@ -179,10 +179,10 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         self.shown_done_seconds = round(timer.progress * max(1, timer.total_planned_seconds))
         # A moving figure moves while the move is done, a back-and-forth a rep; between moves (and
         # paused) it stands in its starting position.
-        pose = all_poses().get(phase.exercise_id)
-        moving = pose is not None and phase.is_work and not timer.paused
         pace = phase.seconds_per_rep if phase.kind is PhaseKind.REPS else 0
-        self.shown_figure_step = poses.keyframe_step(pose, timer.elapsed_in_phase, pace) if moving and pose else 0
+        figure = self.query_one("#session-figure", PoseFigure)
+        moving = phase.is_work and not timer.paused
+        self.shown_figure_step = figure.step_at(timer.elapsed_in_phase, pace) if moving else 0
         self.shown_left = f"{clock_text(timer.time_left)} left"
         self.shown_badge = self._badge(timer)
         if self.stretch_app.settings["cue_title"]:
@@ -240,7 +240,6 @@ class SessionDisplay(StretchAppMixin, _ScreenBase):
         exercise_id, right = figure
         widget = self.query_one("#session-figure", PoseFigure)
         widget.exercise_id, widget.right = exercise_id, right
-        widget.set_class(widget.pose is None, "-none")  # an own exercise has no figure (session.tcss)
 
     def watch_shown_figure_step(self, step: int) -> None:
         self.query_one("#session-figure", PoseFigure).step = step

@@ -34,13 +34,10 @@ class BigClock(Widget):
     text: reactive[str] = reactive("", repaint=False)
     """What to show: digits, ':' and '/' (anything else is shown as plain text)."""
 
-    most: reactive[int] = reactive(12)
-    """The largest scale to use (a smaller one leaves room beside it)."""
-
     def _scale_for(self, text: str) -> int:
         if not bigtext.supported(text):
             return 0
-        return bigtext.fit(text, self.size.width, self.size.height, most=self.most)
+        return bigtext.fit(text, self.size.width, self.size.height)
 
     @property
     def scale(self) -> int:

@@ -143,7 +143,6 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
         figure = self.query_one("#detail-figure", PoseFigure)
         figure.exercise_id = self.exercise.id if self.exercise is not None else ""
         figure.keyframes = True
-        figure.display = figure.pose is not None
         if self.exercise is None:
             body.update(Content(self.placeholder or "Nothing selected. Pick an exercise on the left."))
         else:

@@ -94,11 +94,7 @@ class TrendsPane(VerticalScroll):
                 lines.append(
                     f"{escape(relief.name(c)[:24]):<24} {interval_bar(c)}  {c.interval():<22}"
                     f"{c.with_n:>5}/{c.without_n:<7}[$text-muted]{c.verdict.value}"
-                    + (
-                        f" · always with {escape(', '.join(relief.names.get(t, t) for t in c.twins))}"
-                        if c.twins
-                        else ""
-                    )
+                    + (f" · {escape(relief.together(c))}" if c.twins else "")
                     + "[/]"
                 )
         waiting = [relief.name(c) for c in relief.rows if c.difference is None]

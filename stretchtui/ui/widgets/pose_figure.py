@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 from textual.content import Content
 from textual.reactive import reactive
@@ -10,11 +10,23 @@ from textual.widget import Widget
 
 from stretchtui.core import poses
 
+_loaded: dict[str, poses.Pose] | None = None
+_loading = threading.Lock()
 
-@lru_cache(maxsize=1)
+
 def all_poses() -> dict[str, poses.Pose]:
-    """Every seeded exercise's pose, read once (an own exercise has none)."""
-    return poses.load_poses()
+    """Every seeded exercise's pose, read once (an own exercise has none). Reading and checking
+    the file takes about a tenth of a second: call it from a thread, not the event loop."""
+    global _loaded
+    with _loading:
+        if _loaded is None:
+            _loaded = poses.load_poses()
+    return _loaded
+
+
+def loaded_poses() -> dict[str, poses.Pose]:
+    """The poses if they have been read, else none yet (the widgets read them in a thread)."""
+    return _loaded or {}
 
 
 class PoseFigure(Widget):
@@ -32,6 +44,9 @@ class PoseFigure(Widget):
         color: $text-primary;
         content-align: center bottom;
     }
+    PoseFigure.-none {
+        display: none;
+    }
     """
 
     exercise_id: reactive[str] = reactive("")
@@ -46,7 +61,30 @@ class PoseFigure(Widget):
 
     @property
     def pose(self) -> poses.Pose | None:
-        return all_poses().get(self.exercise_id)
+        """The exercise's pose, once the poses are read (class -none hides the widget until then,
+        and for an own exercise, which has none)."""
+        return loaded_poses().get(self.exercise_id)
+
+    def on_mount(self) -> None:
+        if _loaded is None:
+            self.run_worker(self._read_poses, thread=True, group="poses")
+        self._show_or_hide()
+
+    def _read_poses(self) -> None:
+        all_poses()
+        self.app.call_from_thread(self._show_or_hide)
+
+    def watch_exercise_id(self) -> None:
+        self._show_or_hide()
+
+    def _show_or_hide(self) -> None:
+        self.set_class(self.pose is None, "-none")
+        self.refresh()
+
+    def step_at(self, elapsed: float, seconds_per_rep: float = 0.0) -> int:
+        """The step of a moving figure `elapsed` seconds into a move (core.poses.keyframe_step)."""
+        pose = self.pose
+        return poses.keyframe_step(pose, elapsed, seconds_per_rep) if pose is not None else 0
 
     def watch_step(self, before: int, now: int) -> None:
         """A held pose looks the same at any step: only a moving one is drawn again."""
