@@ -73,7 +73,11 @@ def assert_session_in_view(pilot, countdown: str) -> None:
         assert piece in text, f"{piece!r} is not on the {screen.size} screen:\n{text}"
 
 
-@pytest.mark.parametrize("size", [SMALL, STANDARD], ids=["40x12", "80x24"])
+@pytest.mark.parametrize(
+    "size",
+    [SMALL, (60, 20), (100, 22), STANDARD, (120, 30), (200, 50)],
+    ids=["40x12", "60x20", "100x22", "80x24", "120x30", "200x50"],
+)
 async def test_the_session_keeps_what_matters_in_view(make_test_app, size: tuple[int, int]) -> None:
     app = make_test_app()
     async with app.run_test(size=size) as pilot:

@@ -39,7 +39,7 @@ from stretchtui.core.timer_events import (
 )
 from stretchtui.core.vocabulary import Condition
 from stretchtui.ui.cue_player import CuePlayer
-from stretchtui.ui.screens.base import SHORT_BELOW_20, SLIM_BELOW_60
+from stretchtui.ui.screens.base import SLIM_BELOW_60
 from stretchtui.ui.screens.session_chains import SessionDialogChains
 from stretchtui.ui.screens.session_dialogs import PainScreen
 from stretchtui.ui.screens.session_display import SessionDisplay
@@ -59,7 +59,10 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
 
     CSS_PATH = "session.tcss"  # read when first shown (see stretchtui.tcss)
     HORIZONTAL_BREAKPOINTS = [*SLIM_BELOW_60, (160, "-wide")]  # -wide: a larger figure (session.tcss)
-    VERTICAL_BREAKPOINTS = SHORT_BELOW_20  # the countdown, cue and progress stay in view
+    # Below 24 rows the session drops its spacing, the banner's height and the figure (session.tcss),
+    # so the countdown, cue, next exercise and progress stay in view: its banner and countdown need
+    # more rows than the other screens' contents.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
 
     TITLE = "Session"
     BINDINGS = [
