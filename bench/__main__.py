@@ -20,11 +20,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import exchange, measures
+from bench import exchange, measures, status_line
 from bench.common import use_bytecode_cache
 from bench.table import Result, format_table, missed
 
-MEASURES = ("startup", "history", "status", "stats", "hold", "memory", "exchange")
+MEASURES = ("startup", "history", "status", "stats", "statusline", "hold", "memory", "exchange")
 
 
 def machine() -> str:
@@ -104,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
                 "stats",
                 "stretchtui stats --json",
                 lambda: measures.cli_wall_time(db, args.runs * 2, args.years, "stats", "--json"),
+            ),
+            (
+                "statusline",
+                "status, stats and tick at 1, 10 and 25 years, against their floors",
+                lambda: status_line.status_line(db, workdir, args.runs * 3, args.years),
             ),
             (
                 "hold",

@@ -37,6 +37,7 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # status_cache: under HOME, so under tmp_path
     monkeypatch.delenv("STRETCHTUI_DB", raising=False)
     monkeypatch.setenv("TZ", ZONE)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
@@ -91,6 +92,7 @@ def private_home(folder: Path) -> Iterator[None]:
         patch.setenv("HOME", str(folder))
         patch.setenv("XDG_DATA_HOME", str(folder / "share"))
         patch.delenv("STRETCHTUI_DB", raising=False)
+        patch.delenv("XDG_CACHE_HOME", raising=False)
         patch.setenv("TZ", ZONE)
         yield
 

@@ -60,7 +60,7 @@ def test_status_imports_only_its_own_theme(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "none.db")], capture_output=True, text=True, timeout=60
     )
-    assert done.stdout.strip() == "['common', 'registry', 'tracking']", done.stderr
+    assert done.stdout.strip() == "['common', 'quick', 'registry', 'tracking']", done.stderr
 
 
 def test_the_command_line_itself_imports_no_store_and_no_command() -> None:

@@ -20,7 +20,7 @@ from stretchtui.core.clock import FrozenClock
 from stretchtui.store import Store, glance
 from stretchtui.store.day_summary import StreakNumbers, day_activities, streak_numbers
 from stretchtui.store.files import SCHEMA_VERSION, inspect_file
-from stretchtui.store.glance import glance_streak_numbers
+from stretchtui.store.glance import glance_status_facts
 from stretchtui.store.lock import DatabaseLock
 
 
@@ -47,6 +47,12 @@ def history(history_template: tuple[Path, StreakNumbers], db_path: Path) -> Stre
     return numbers
 
 
+def glance_numbers(path: Path, clock: FrozenClock) -> StreakNumbers | None:
+    """The streak numbers the glance reads (the rest of what it reads: tests/test_activity.py)."""
+    facts = glance_status_facts(path, clock)
+    return None if facts is None else facts.numbers
+
+
 def directory_state(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir()}
 
@@ -55,7 +61,7 @@ def test_the_glance_gives_the_stores_numbers_and_changes_nothing(
     history: StreakNumbers, db_path: Path, clock: FrozenClock
 ) -> None:
     before = directory_state(db_path.parent)
-    numbers = glance_streak_numbers(db_path, clock)
+    numbers = glance_numbers(db_path, clock)
     assert numbers == history
     assert numbers.day_start_hour == 5 and numbers.summary.longest > 5 and numbers.week.sessions > 0
     assert directory_state(db_path.parent) == before  # no -wal, -shm or lock file made, nothing written
@@ -79,11 +85,11 @@ def test_the_glance_reads_beside_a_running_app(history: StreakNumbers, db_path: 
     try:
         info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76)
         assert Path(f"{db_path}-wal").exists()
-        assert glance_streak_numbers(db_path, clock) == history  # an unfinished session counts nothing yet
+        assert glance_numbers(db_path, clock) == history  # an unfinished session counts nothing yet
         from stretchtui.core.sessions import SessionStatus
 
         store.sessions.finish_session(info.id, SessionStatus.COMPLETE)
-        seen = glance_streak_numbers(db_path, clock)
+        seen = glance_numbers(db_path, clock)
         assert seen is not None and seen.week.sessions == history.week.sessions + 1
     finally:
         store.close()
@@ -119,24 +125,24 @@ def test_the_glance_leaves_to_the_store_what_it_cannot_be_sure_of(
     if kept is not None:
         assert inspect_file(db_path).user_version == SCHEMA_VERSION  # the header has not seen it
     try:
-        assert glance_streak_numbers(db_path, clock) is None
+        assert glance_numbers(db_path, clock) is None
     finally:
         if kept is not None:
             kept.close()
 
 
 def test_no_file_or_an_empty_one_is_left_to_the_store(tmp_path: Path, clock: FrozenClock) -> None:
-    assert glance_streak_numbers(tmp_path / "missing.db", clock) is None
+    assert glance_numbers(tmp_path / "missing.db", clock) is None
     (tmp_path / "empty.db").touch()
-    assert glance_streak_numbers(tmp_path / "empty.db", clock) is None
-    assert glance_streak_numbers(tmp_path, clock) is None  # a directory: the store explains
+    assert glance_numbers(tmp_path / "empty.db", clock) is None
+    assert glance_numbers(tmp_path, clock) is None  # a directory: the store explains
 
 
 def test_a_restore_under_way_is_left_to_the_store(history: StreakNumbers, db_path: Path, clock: FrozenClock) -> None:
     with DatabaseLock(db_path) as restoring:
         assert restoring.try_exclusive()
-        assert glance_streak_numbers(db_path, clock) is None
-    assert glance_streak_numbers(db_path, clock) == history
+        assert glance_numbers(db_path, clock) is None
+    assert glance_numbers(db_path, clock) == history
 
 
 def test_a_file_written_while_it_was_read_is_left_to_the_store(
@@ -151,7 +157,7 @@ def test_a_file_written_while_it_was_read_is_left_to_the_store(
         return day_activities(conn, since)
 
     monkeypatch.setattr(glance, "day_activities", read_while_another_writes)
-    assert glance_streak_numbers(db_path, clock) is None
+    assert glance_numbers(db_path, clock) is None
 
 
 def test_status_and_stats_print_the_same_through_the_store(
@@ -164,14 +170,12 @@ def test_status_and_stats_print_the_same_through_the_store(
             outputs.append(capsys.readouterr().out)
         return outputs
 
-    glanced: list[StreakNumbers | None] = []
-    real_glance = glance.glance_streak_numbers
-    monkeypatch.setattr(
-        glance, "glance_streak_numbers", lambda *args: glanced.append(real_glance(*args)) or glanced[-1]
-    )
+    glanced: list[glance.StatusFacts | None] = []
+    real_glance = glance.glance_status_facts
+    monkeypatch.setattr(glance, "glance_status_facts", lambda *args: glanced.append(real_glance(*args)) or glanced[-1])
     through_the_glance = printed()
     assert len(glanced) == 4 and None not in glanced
-    monkeypatch.setattr(glance, "glance_streak_numbers", lambda *args: None)
+    monkeypatch.setattr(glance, "glance_status_facts", lambda *args: None)
     assert printed() == through_the_glance
     data = json.loads(through_the_glance[0])
     assert data["day_start_hour"] == 5 and data["longest_streak"] == history.summary.longest

@@ -71,6 +71,25 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--minutes", "five"], "argument --minutes: invalid int value: 'five'"),
         (["--place", "moon"], "argument --place: invalid choice: 'moon'"),
     ],
+    "tick": [
+        (["--at", "soon"], "--at: 'soon' is not an instant in POSIX seconds between 2000 and now"),
+        (["--at", "1e20"], "--at: '1e20' is not an instant in POSIX seconds between 2000 and now"),
+        (["--at"], "argument --at: expected one argument"),
+    ],
+    "activity": [
+        (["sideways"], "argument ACTION: invalid choice: 'sideways'"),
+        (["--print"], "--shell, --tmux and --print go with `activity install`"),
+        (["install", "--shell", "csh"], "argument --shell: invalid choice: 'csh'"),
+    ],
+    "break": [
+        ([], "the following arguments are required: ANSWER"),
+        (["soon"], "argument ANSWER: invalid choice: 'soon'"),
+    ],
+    "remind": [
+        (["--at", "25:00"], "argument --at: '25:00' is not a time of day; hours run from 00 to 23"),
+        (["--at", "10:30", "--days", "someday"], "argument --days: 'someday' is not a day of the week"),
+        (["--off", "--send"], "--off and --send do not go together"),
+    ],
     "stats": [
         (["--week"], "unrecognized arguments: --week"),
         (["--json", "now"], "unrecognized arguments: now"),

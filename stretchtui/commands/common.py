@@ -133,9 +133,14 @@ def refuse_unknown_routine_before_creating(args: argparse.Namespace, routine_id:
 
 def print_json(value: object) -> None:
     """Indented JSON on stdout (json is imported here: the app's launch does without it)."""
+    print(json_text(value), end="")
+
+
+def json_text(value: object) -> str:
+    """What print_json prints, as text (with its newline)."""
     import json
 
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
 def save_on_hangup(app) -> None:  # (StretchApp) -> None; typed loosely to keep the import lazy

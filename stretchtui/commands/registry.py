@@ -33,6 +33,7 @@ class Command(NamedTuple):  # not a dataclass: the app's launch imports this bef
 
 THEMES: tuple[str, ...] = (
     "tracking",
+    "activity",
     "function",
     "library",
     "launch",
@@ -43,6 +44,7 @@ THEMES: tuple[str, ...] = (
     "lessons",
     "programs",
     "maintenance",
+    "nudges",
     "serve",
     "demo",
 )

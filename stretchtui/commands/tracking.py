@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stretchtui.commands.common import (
     CliError,
     Parser,
     day_argument,
     json_flag,
+    json_text,
     opened_store,
     print_json,
     refuse_unknown_routine_before_creating,
@@ -24,7 +25,8 @@ from stretchtui.store.location import resolve_db_path
 
 if TYPE_CHECKING:
     from stretchtui.core.checkins import Region
-    from stretchtui.store.day_summary import StreakNumbers
+    from stretchtui.core.glyphs import Glyphs
+    from stretchtui.store.glance import StatusFacts
 
 # ---------------------------------------------------------------------- argument types
 
@@ -170,23 +172,38 @@ def cmd_rest(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- stats and status
 
 
-def _streak_numbers(args: argparse.Namespace) -> StreakNumbers:
+def _status_facts(args: argparse.Namespace) -> StatusFacts:
     """Read straight from the file when it can be (store.glance: no peewee, nothing written);
     otherwise through the store, which creates, migrates or explains the file first."""
-    from stretchtui.store.glance import glance_streak_numbers
+    from stretchtui.store.glance import StatusFacts, glance_status_facts
 
-    numbers = glance_streak_numbers(resolve_db_path(args.db), args.clock)
-    if numbers is not None:
-        return numbers
+    facts = glance_status_facts(resolve_db_path(args.db), args.clock)
+    if facts is not None:
+        return facts
     from stretchtui.store.day_summary import streak_numbers
 
     with opened_store(args, reads_only=True, quick_check=False) as store:  # read only, and often (a status line)
-        return streak_numbers(store.history.day_activities(), store.settings.read(), store.clock)
+        settings = store.settings.read()
+        numbers = streak_numbers(store.history.day_activities(), settings, store.clock)
+        return StatusFacts(numbers, store.activity.break_facts(), settings)
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
-    summary, week, day_start = _streak_numbers(args)
-    data = {
+def status_entry(args: argparse.Namespace) -> dict[str, Any]:
+    """What `status` and `stats` show, worked out in full and kept for the quick path
+    (commands.quick, store.status_cache) while the database and the logical day stay the same."""
+    import os
+    from dataclasses import astuple
+
+    from stretchtui.commands import quick
+    from stretchtui.core.days import next_day_start
+    from stretchtui.core.glyphs import ASCII, UNICODE
+    from stretchtui.store import status_cache
+
+    db_path = resolve_db_path(args.db)
+    key = status_cache.fingerprint(db_path)  # before reading: a write meanwhile makes the entry stale, not wrong
+    facts = _status_facts(args)
+    summary, week, day_start = facts.numbers
+    stats = {
         "current_streak": summary.current,
         "longest_streak": summary.longest,
         "longest_streak_start": summary.longest_start.isoformat() if summary.longest_start else None,
@@ -196,19 +213,41 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "week": {"minutes": round(week.minutes, 1), "sessions": week.sessions, "days_done": week.days_done},
         "day_start_hour": day_start,
     }
-    if args.json:
-        print_json(data)
-        return 0
     from stretchtui.core.vocabulary import plural
 
-    print(
+    stats_text = (
         f"Streak: {plural(summary.current, 'day')} ({'done today' if summary.today_done else 'not yet today'}); "
-        f"longest {summary.longest}; habit strength {summary.strength:.0%}"
-    )
-    print(
+        f"longest {summary.longest}; habit strength {summary.strength:.0%}\n"
         f"This week: {plural(week.days_done, 'day')} done, {plural(week.sessions, 'session')}, "
-        f"{plural(week.minutes, 'minute', shown=f'{week.minutes:.0f}')}"
+        f"{plural(week.minutes, 'minute', shown=f'{week.minutes:.0f}')}\n"
     )
+    state = "done today" if summary.today_done else "not yet today"
+
+    def line(glyphs: Glyphs) -> dict[str, str]:
+        mark = glyphs.done if summary.today_done else glyphs.not_done
+        return {"line": f"{mark} {summary.current}d streak, {state}", "separator": glyphs.separator}
+
+    now = args.clock.now()
+    entry: dict[str, Any] = {
+        "key": None if key is None else [*key, quick.zone_source(os.environ)],
+        "day_from": now.timestamp(),
+        "day_until": next_day_start(now, args.clock.zone, day_start).timestamp(),
+        "stats_json": stats,
+        "stats_json_text": json_text(stats),
+        "stats_text": stats_text,
+        "status": {"unicode": {**line(UNICODE), "needs": "".join(astuple(UNICODE))}, "ascii": line(ASCII)},
+        "breaks": {"after": int(facts.settings["break_after_minutes"]), **facts.breaks._asdict()},
+    }
+    if key is not None:
+        status_cache.save(db_path, entry)
+        if not args.db and not os.environ.get("STRETCHTUI_DB"):
+            quick.remember_default_path(str(db_path), os.environ)
+    return entry
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    entry = status_entry(args)
+    print(entry["stats_json_text" if args.json else "stats_text"], end="")
     return 0
 
 
@@ -218,18 +257,25 @@ def _status_arguments(parser: Parser) -> None:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from stretchtui.core.glyphs import ASCII, glyphs_for
+    from stretchtui.commands.quick import status_line
+    from stretchtui.core.glyphs import UNICODE, glyphs_for
 
-    summary, _week, _ = _streak_numbers(args)
+    entry = status_entry(args)
     if args.json:
         from stretchtui.commands.programs import program_json
 
-        print_json({"current_streak": summary.current, "today_done": summary.today_done, "program": program_json(args)})
+        stats = entry["stats_json"]
+        print_json(
+            {
+                "current_streak": stats["current_streak"],
+                "today_done": stats["today_done"],
+                "program": program_json(args),
+            }
+        )
         return 0
-    glyphs = ASCII if args.ascii else glyphs_for(sys.stdout.encoding)
-    mark = glyphs.done if summary.today_done else glyphs.not_done
-    state = "done today" if summary.today_done else "not yet today"
-    print(f"{mark} {summary.current}d streak, {state}")
+    ascii_only = args.ascii or glyphs_for(sys.stdout.encoding) != UNICODE
+    now = args.clock.now().timestamp()
+    print(status_line(entry, now, ascii_only=ascii_only, db_path=str(resolve_db_path(args.db))))
     return 0
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
+from stretchtui.core.can_encode import can_encode as can_encode  # where the rest reaches it
+
 
 @dataclass(frozen=True)
 class Glyphs:
@@ -62,17 +64,6 @@ PLAIN_PUNCTUATION = str.maketrans(
         "\u00a0": " ",
     }
 )
-
-
-def can_encode(text: str, encoding: str | None) -> bool:
-    """Whether `encoding` (None: unknown, so no) can carry every character of `text`."""
-    if not encoding:
-        return False
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
 
 
 def glyphs_for(encoding: str | None) -> Glyphs:

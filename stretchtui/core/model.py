@@ -282,3 +282,18 @@ def format_duration(seconds: int) -> str:
 def format_sitting(hours: float) -> str:
     """'sitting 9 h': hours sat, in words that cannot be read as a day ('Sat 9 h' was Saturday)."""
     return f"sitting {hours:g} h"
+
+
+def hours_label(hours: float) -> str:
+    """'4 h 05 min', '35 min': a measured time, to the minute."""
+    whole, minutes = divmod(round(hours * 60), 60)
+    return f"{whole} h {minutes:02d} min" if whole else f"{minutes} min"
+
+
+def sitting_line(logged: float | None, measured: float | None) -> str:
+    """A day's sitting as Today shows it: what was noted, and beside it what the activity hook
+    measured at the terminal (a lower bound: only time spent typing there)."""
+    parts = [format_sitting(logged).capitalize()] if logged is not None else []
+    if measured:
+        parts.append(f"{'measured' if parts else 'Measured'} at the terminal {hours_label(measured)}")
+    return " · ".join(parts)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # names for the annotations only: importing them all slowed t
     from datetime import date, datetime
     from pathlib import Path
 
+    from stretchtui.core.breaks import BreakCounts
     from stretchtui.core.checkins import Checkin, PainEntry
     from stretchtui.core.clock import Clock
     from stretchtui.core.entries import Entry, MarkKind, Removal
@@ -162,6 +163,14 @@ class ProgramsPort(Protocol):
     def choose(self, choice: Choice, program: Program) -> None: ...
 
 
+class ActivityPort(Protocol):
+    """Measured sitting and break nudges (core.activity, core.breaks)."""
+
+    def fold_ticks(self) -> int: ...
+    def sitting_by_day(self, first_day: date, last_day: date) -> dict[date, float]: ...
+    def break_counts(self, first_day: date, last_day: date) -> BreakCounts: ...
+
+
 class StorePort(Protocol):
     """The store as the UI sees it: its parts (read-only attributes) and what is store-wide."""
 
@@ -190,6 +199,8 @@ class StorePort(Protocol):
     def reports(self) -> ReportsPort: ...
     @property
     def programs(self) -> ProgramsPort: ...
+    @property
+    def activity(self) -> ActivityPort: ...
 
     def backup_daily(self) -> Path | None: ...
     def describe_failure(self, error: BaseException) -> str: ...

@@ -141,6 +141,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Desktop notifications",
         "Sends OSC 9 / OSC 777 notifications (passed through tmux) at the end of each exercise.",
     ),
+    SettingSpec(
+        "break_after_minutes",
+        50,
+        "Break after minutes at the terminal",
+        "With the activity hook on (stretchtui activity install), the status line suggests a break after this "
+        "many minutes of typing without one. 0: never.",
+        (0, 30, 40, 50, 60, 90),
+    ),
     # Today's choices (m and p), and the defaults of `stretchtui suggest`.
     SettingSpec("suggest_minutes", 10, choices=(1, 5, 10, 15, 20)),
     SettingSpec("suggest_place", "floor", choices=("floor", "desk", "standing")),

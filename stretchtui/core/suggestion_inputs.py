@@ -42,10 +42,12 @@ class PainNote:
 
 @dataclass(frozen=True)
 class SittingNote:
-    """Hours sat on one day."""
+    """Hours sat on one day: noted by the person, or `measured` by the activity hook (core.activity;
+    a day with a noted value uses that)."""
 
     day: date
     hours: float
+    measured: bool = False
 
     def __post_init__(self) -> None:
         _check_day(self.day)

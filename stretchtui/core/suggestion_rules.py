@@ -70,12 +70,14 @@ def _helped(sessions: Iterable[SessionNote], today: date) -> dict[str, Compariso
 
 
 def _sitting(notes: Iterable[SittingNote], today: date) -> tuple[float, str] | None:
-    """Today's hours sat, else yesterday's (the most noted for a day), with the day's name."""
+    """Today's hours sat, else yesterday's (the most noted for a day; measured only when nothing
+    was noted), with the day's name, and "(measured)" after it when measured."""
     notes = tuple(notes)
     for day in (today, today - timedelta(days=1)):
-        hours = [n.hours for n in notes if n.day == day]
-        if hours:
-            return max(hours), said_when(day, today)
+        for measured in (False, True):
+            hours = [n.hours for n in notes if n.day == day and n.measured is measured]
+            if hours:
+                return max(hours), said_when(day, today) + (" (measured at the terminal)" if measured else "")
     return None
 
 

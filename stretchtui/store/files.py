@@ -18,9 +18,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import quote
 
 from stretchtui.store.migrations import LATEST_VERSION as SCHEMA_VERSION  # noqa: F401  (glance: the last migration, no peewee)
+from stretchtui.store.read_only import read_only_connection  # noqa: F401  (where the store reaches it)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -246,20 +246,6 @@ def tighten(path: Path, allowed: int) -> None:
     finally:
         if close:
             os.close(fd)
-
-
-def read_only_connection(path: Path, *, alone: bool = True) -> sqlite3.Connection:
-    """A connection that cannot change the file, and creates no file beside it when it can help it.
-
-    With no -wal file next to it, no connection has the database open (WAL mode keeps that file
-    while one does), so it is opened immutable: no locks, no -wal or -shm created. Pass
-    `alone=False` when a writer may open it meanwhile; then, and whenever there is a -wal file (whose
-    commits count), it is opened read-only the ordinary way, with SQLite's locking."""
-    import sqlite3
-
-    immutable = alone and not Path(f"{path}-wal").exists()
-    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
-    return sqlite3.connect(f"file:{quote(str(path))}?{mode}", uri=True, check_same_thread=False)
 
 
 class Identity(NamedTuple):

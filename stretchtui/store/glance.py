@@ -15,9 +15,11 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import NamedTuple
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.settings import Settings
+from stretchtui.store.break_queries import BreakFacts, break_facts
 from stretchtui.store.day_summary import StreakNumbers, day_activities, streak_numbers
 from stretchtui.store.files import (
     APPLICATION_ID,
@@ -29,10 +31,18 @@ from stretchtui.store.files import (
 )
 from stretchtui.store.lock import DatabaseLock
 
-STREAK_SETTINGS = ("day_start_hour", "goal_routines", "goal_minutes", "grace_per_week")
+STATUS_SETTINGS = ("day_start_hour", "goal_routines", "goal_minutes", "grace_per_week", "break_after_minutes")
 
 
-def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
+class StatusFacts(NamedTuple):
+    """Everything `stretchtui status` and `stats` show, as read from the database."""
+
+    numbers: StreakNumbers
+    breaks: BreakFacts
+    settings: Settings
+
+
+def glance_status_facts(path: Path, clock: Clock) -> StatusFacts | None:
     """The numbers, or None when only the store can tell them (see the module's docstring)."""
     try:
         info = inspect_file(path)
@@ -50,10 +60,11 @@ def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
                 if connection_identity(conn)[:2] != (SCHEMA_VERSION, APPLICATION_ID):
                     return None  # the header was stale: the -wal file holds a newer one
                 activities = day_activities(conn)
+                breaks = break_facts(conn.execute)
                 saved = dict(
                     conn.execute(
-                        f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(STREAK_SETTINGS))})",
-                        STREAK_SETTINGS,
+                        f"SELECT key, value FROM setting WHERE key IN ({', '.join('?' * len(STATUS_SETTINGS))})",
+                        STATUS_SETTINGS,
                     ).fetchall()
                 )
             finally:
@@ -63,7 +74,7 @@ def glance_streak_numbers(path: Path, clock: Clock) -> StreakNumbers | None:
             return None
         if _file_state(path) != before:
             return None  # written meanwhile (a read without locks may have seen half of it)
-    return streak_numbers(activities, settings, clock)
+    return StatusFacts(streak_numbers(activities, settings, clock), breaks, settings)
 
 
 def _file_state(path: Path) -> tuple[object, ...]:

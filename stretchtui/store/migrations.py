@@ -267,6 +267,61 @@ def _v7(db: SqliteDatabase) -> None:
     _add_column(db, "session", "program_version", "INTEGER")
 
 
+# Measured activity (core.activity): the spans a shell or tmux hook's ticks became (the ticks
+# themselves are folded away), and the breaks a nudge offered: taken, put off or skipped.
+V8_ACTIVITY = """
+CREATE TABLE IF NOT EXISTS activity_span (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,           -- UTC instant of the first tick
+    ended_at TEXT NOT NULL,             -- UTC instant of the last tick
+    zone TEXT NOT NULL,
+    day TEXT NOT NULL,                  -- logical day (a span never crosses one: it is cut there)
+    UNIQUE (started_at)
+);
+CREATE INDEX IF NOT EXISTS activity_span_day ON activity_span (day);
+CREATE TABLE IF NOT EXISTS break_event (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN {breaks}),
+    at TEXT NOT NULL,
+    zone TEXT NOT NULL,
+    day TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS break_event_day ON break_event (day);
+CREATE TABLE IF NOT EXISTS change_counter (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO change_counter (id, n) VALUES (1, 0);
+"""
+
+COUNTED_TABLES = (
+    "session",
+    "session_step",
+    "checkin",
+    "checkin_pain",
+    "day_mark",
+    "setting",
+    "activity_span",
+    "break_event",
+)
+"""The tables whose every change bumps `change_counter.n` (by trigger, whichever process writes):
+what `stretchtui status` and `stats` show comes from these alone, so an unchanged counter means an
+unchanged answer (store.status_cache)."""
+
+
+def _v8(db: SqliteDatabase) -> None:
+    from stretchtui.core.breaks import BreakKind
+
+    _execute_script(db, V8_ACTIVITY.replace("{breaks}", one_of(BreakKind)))
+    for table in COUNTED_TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table}"
+                " BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END"
+            )
+
+
 def one_of(enum: type[Enum]) -> str:
     """A CHECK list from an enum (core), for new migrations: `kind IN ('rest', 'flare')`. The
     released migrations above keep their literal lists: a migration is frozen once released."""
@@ -309,6 +364,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         6, "weekly function ratings of up to three everyday activities", lambda db: _execute_script(db, V6_FUNCTION)
     ),
     Migration(7, "programs: imported prescriptions, the choices made, the program of each session", _v7),
+    Migration(8, "measured activity spans, break nudges taken or not, a change counter for the status line", _v8),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -241,6 +241,27 @@ class Removed(BaseModel):
     record = JSONField(null=True)
 
 
+class ActivitySpan(BaseModel):
+    """A run of terminal activity within one logical day (core.activity): its first and last tick."""
+
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
+    started_at = UTCField(unique=True)
+    ended_at = UTCField()
+    zone = TextField()
+    day = DateField()
+
+
+class BreakEvent(BaseModel):
+    """What became of a break the status line offered (core.breaks.BreakKind)."""
+
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
+    uuid = CharField(unique=True)
+    kind = TextField()
+    at = UTCField()
+    zone = TextField()
+    day = DateField()
+
+
 def _column_for(kind: Any, default: Any) -> Field:
     """The peewee field a record field's type is stored in (core.records writes the values)."""
     if isinstance(kind, mi.BoolType):
@@ -279,4 +300,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ProgramFile,
     ProgramChoice,
     Removed,
+    ActivitySpan,
+    BreakEvent,
 )

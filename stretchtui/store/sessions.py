@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import uuid as uuidlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -55,6 +56,7 @@ class SessionRepository:
     clock: Clock
     stamp: EventStamp
     library: LibraryRepository
+    on_finished: Callable[[SessionInfo], object] | None = None  # the store counts a break taken (store.activity)
 
     def start_session(
         self,
@@ -178,7 +180,10 @@ class SessionRepository:
             values["pain_after"] = pain_after
         with self.db.atomic():
             m.Session.update(**values).where(m.Session.id == session_id).execute()
-        return self.session(session_id)
+        info = self.session(session_id)
+        if self.on_finished is not None and status in (SessionStatus.COMPLETE, SessionStatus.PARTIAL):
+            self.on_finished(info)
+        return info
 
     def set_pain_after(self, session_id: int, pain: int | None) -> None:
         with self.db.atomic():

@@ -14,6 +14,7 @@ from peewee import SqliteDatabase
 from stretchtui.core.clock import Clock
 from stretchtui.core.library import default_seed_dir
 from stretchtui.store import models as m
+from stretchtui.store.activity import ActivityRepository
 from stretchtui.store.checkins import CheckinRepository
 from stretchtui.store.corrections import CorrectionRepository
 from stretchtui.store.db import (
@@ -66,7 +67,9 @@ class Store:
         self.history = history = HistoryRepository(db, settings)
         self.corrections = corrections = CorrectionRepository(db, clock, stamp, settings, history, checkins)
         self.safety = safety = SafetyRepository(db, clock, settings, checkins)
-        self.suggestions = suggestions = SuggestionInputRepository(checkins, library, safety)
+        self.activity = activity = ActivityRepository(db, path, clock, stamp, settings)
+        self.sessions.on_finished = lambda info: activity.count_session_as_break(info.started_at)
+        self.suggestions = suggestions = SuggestionInputRepository(checkins, library, safety, activity)
         self.programs = programs = ProgramRepository(db, stamp, library, checkins, function, suggestions, self.seed_dir)
         self.reports = ReportRepository(
             settings, history, function, lambda: {p.id: p.name for p in programs.catalogue().versions.values()}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
+from stretchtui.store.activity import ActivityRepository
 from stretchtui.store.checkins import CheckinRepository
 from stretchtui.store.library import LibraryRepository
 from stretchtui.store.rows import as_date
@@ -27,6 +28,7 @@ class SuggestionInputRepository:
     checkins: CheckinRepository
     library: LibraryRepository
     safety: SafetyRepository
+    activity: ActivityRepository
 
     def suggestion_request(self, today_: date, minutes: int, place: str) -> SuggestionRequest:
         from stretchtui.core.suggestion_inputs import (
@@ -50,6 +52,8 @@ class SuggestionInputRepository:
                 readings.append((checkin.at, checkin.day, "lower-back", "", 0, True))
             if checkin.sitting_hours is not None:
                 sitting_notes.append(SittingNote(checkin.day, checkin.sitting_hours))
+        for day, hours in self.activity.sitting_by_day(today_ - timedelta(days=1), today_).items():
+            sitting_notes.append(SittingNote(day, round(hours, 1), measured=True))
         exercises = self.library.exercise_index()
         sessions: list[SessionNote] = []
         counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)

@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from stretchtui.core.breaks import BreakCounts
 from stretchtui.core.checkins import Checkin
 from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import short_id
@@ -59,6 +60,8 @@ class HistoryData:
     steps: dict[int, list[StepRecord]] = field(default_factory=dict)
     checkins: list[Checkin] = field(default_factory=list)  # newest first, over the heatmap's weeks
     function: list[ActivityTrend] = field(default_factory=list)  # weekly function ratings (core.function)
+    breaks: BreakCounts | None = None  # over the trends' days (core.breaks)
+    measured: dict[date, float] = field(default_factory=dict)  # hours at the terminal (core.activity)
 
 
 class HistoryScreen(StretchAppMixin, Screen):
@@ -191,6 +194,8 @@ class HistoryScreen(StretchAppMixin, Screen):
             streak=store.history.streak_summary(week.today),
             checkins=store.checkins.checkins(since=week_start(week.today) - timedelta(weeks=HEATMAP_WEEKS - 1))[::-1],
             function=store.function.trends(since=week_start(week.today) - timedelta(weeks=FUNCTION_WEEKS - 1)),
+            breaks=store.activity.break_counts(trend_since, week.today),
+            measured=store.activity.sitting_by_day(trend_since, week.today),
         )
         post_if_current(self, self.Loaded(data))
 
@@ -229,7 +234,14 @@ class HistoryScreen(StretchAppMixin, Screen):
         self._show_week(today, data.goal_minutes, data.minutes, data.marks)
 
         self.query_one(TrendsPane).show(
-            today, data.pain, data.sitting, data.session_days, data.relief, function=data.function
+            today,
+            data.pain,
+            data.sitting,
+            data.session_days,
+            data.relief,
+            function=data.function,
+            breaks=data.breaks,
+            measured=data.measured,
         )
 
         table = self.query_one("#history-session-table", DataTable)

@@ -48,6 +48,7 @@ class TodayData(NamedTuple):
     routines_today: int
     pains_today: tuple[str, ...]
     sitting_today: float | None
+    measured_today: float | None  # hours at the terminal, from the activity hook (core.activity)
     last_session: SessionInfo | None
     tip: Tip | None
     suggestion: Suggestion
@@ -172,6 +173,7 @@ class TodayScreen(StretchAppMixin, Screen):
             routines_today=activity.completed_routines if activity else 0,
             pains_today=tuple(p.describe() for p in latest.values()),
             sitting_today=sitting,
+            measured_today=store.activity.sitting_by_day(day, day).get(day),
             last_session=store.sessions.last_session(),
             tip=tip_of_the_day(store.library.tips(), day),
             suggestion=suggest(request),
@@ -189,7 +191,7 @@ class TodayScreen(StretchAppMixin, Screen):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         from stretchtui.core.days import day_label, span_label
-        from stretchtui.core.model import format_duration, format_sitting
+        from stretchtui.core.model import format_duration, sitting_line
         from stretchtui.core.vocabulary import noun_for, plural
 
         first_load = self.data is None
@@ -224,7 +226,8 @@ class TodayScreen(StretchAppMixin, Screen):
             )
         )
         pains = "\n".join(escape(p) for p in data.pains_today) or "[$text-muted]No check-in yet today.[/]"
-        sitting = f"\n{format_sitting(data.sitting_today).capitalize()}" if data.sitting_today is not None else ""
+        sitting = escape(sitting_line(data.sitting_today, data.measured_today))
+        sitting = f"\n{sitting}" if sitting else ""
         self.query_one("#today-checkins", Static).update(
             Content.from_markup(f"[b $accent]Check-in[/]  [$text-muted]c[/]\n{pains}{sitting}")
         )

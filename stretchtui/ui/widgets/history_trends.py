@@ -17,6 +17,7 @@ from textual.widgets import Static
 from stretchtui.core.history import trend_chart
 
 if TYPE_CHECKING:
+    from stretchtui.core.breaks import BreakCounts
     from stretchtui.core.function import ActivityTrend
     from stretchtui.core.relief import ReliefTable
 
@@ -32,6 +33,7 @@ class TrendsPane(VerticalScroll):
             yield Static("", id="trends-pain")
             yield Static("", id="trends-sitting")
         yield Static("", id="history-function")
+        yield Static("", id="history-breaks")
         yield Static("", id="history-relief")
 
     def show(
@@ -43,8 +45,10 @@ class TrendsPane(VerticalScroll):
         relief: ReliefTable,
         *,
         function: Sequence[ActivityTrend] = (),
+        breaks: BreakCounts | None = None,
+        measured: dict[date, float] | None = None,
     ) -> None:
-        self._shown = (today, pain, sitting, session_days, relief, tuple(function))
+        self._shown = (today, pain, sitting, session_days, relief, tuple(function), breaks, measured)
         # Side by side (History's -wide layout) the two charts need 133 columns with a column
         # between days; below that the days stand shoulder to shoulder, so no day falls off.
         side_by_side = self.screen.has_class("-wide")
@@ -69,14 +73,31 @@ class TrendsPane(VerticalScroll):
         self.query_one("#trends-sitting", Static).update(
             Content.assemble(Content.from_markup(sitting_title), "\n" + "\n".join(sitting_chart))
         )
+        self._show_breaks(breaks, measured or {})
         self._show_relief(relief)
 
     def on_resize(self) -> None:
         """Across 133 columns the charts change their spacing (see `show`): draw them again."""
         shown = getattr(self, "_shown", None)
         if shown is not None:
-            today, pain, sitting, session_days, relief, function = shown
-            self.show(today, pain, sitting, session_days, relief, function=function)
+            today, pain, sitting, session_days, relief, function, breaks, measured = shown
+            self.show(today, pain, sitting, session_days, relief, function=function, breaks=breaks, measured=measured)
+
+    def _show_breaks(self, breaks: BreakCounts | None, measured: dict[date, float]) -> None:
+        """What the activity hook measured and the breaks it offered (hidden when it never ran)."""
+        from stretchtui.core.model import hours_label
+        from stretchtui.core.vocabulary import plural
+
+        shown = self.query_one("#history-breaks", Static)
+        shown.display = bool(measured) or (breaks is not None and breaks.offered > 0)
+        if not shown.display:
+            return
+        lines = [f"[b $accent]At the terminal[/], last {TREND_DAYS} days (the activity hook)"]
+        if measured:
+            average = sum(measured.values()) / len(measured)
+            lines.append(f"Measured on {plural(len(measured), 'day')}, {hours_label(average)} a day on average")
+        lines.append(f"Breaks: {breaks.in_words() if breaks is not None else 'no break nudges yet'}")
+        shown.update(Content.from_markup("\n".join(escape(line) if i else line for i, line in enumerate(lines))))
 
     def _show_relief(self, relief: ReliefTable) -> None:
         """Each move against the sessions without it, with its interval drawn about 0 (core.relief)."""

@@ -1,0 +1,261 @@
+"""`stretchtui tick`, `activity` and `break`: measured sitting and break nudges.
+
+`tick` is what a shell prompt or tmux hook runs (commands.quick answers it before anything else is
+imported); `activity install` puts that hook in place, `activity off` takes it out, `activity`
+alone shows what was measured. `break` answers a break the status line offers: taken, later or
+skipped, counted in History; `break --notify` is what a tick starts when notifications are on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stretchtui.commands.common import CliError, Parser, opened_store
+from stretchtui.commands.registry import Command
+
+if TYPE_CHECKING:
+    from stretchtui.core.activity_hooks import Shell
+
+# ---------------------------------------------------------------------- tick
+
+
+def _tick_arguments(parser: Parser) -> None:
+    parser.add_argument(
+        "--at",
+        metavar="SECONDS",
+        help="the instant to note, in POSIX seconds (tmux's #{client_activity}); default now",
+    )
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    """The full command, for what the quick path leaves (the default database's place, a bad
+    --at): the same one line appended."""
+    from stretchtui.store.location import resolve_db_path
+    from stretchtui.store.ticks import append_tick, tick_at
+
+    now = args.clock.now().timestamp()
+    when = tick_at(args.at, now)
+    if when is None:
+        raise CliError(f"--at: {args.at!r} is not an instant in POSIX seconds between 2000 and now")
+    db_path = resolve_db_path(args.db)
+    try:
+        append_tick(db_path, when)
+    except OSError as error:
+        raise CliError(f"cannot note the tick beside {db_path}: {error.strerror or error}") from None
+    return 0
+
+
+# ---------------------------------------------------------------------- activity
+
+
+def _activity_arguments(parser: Parser) -> None:
+    parser.add_argument(
+        "action",
+        metavar="ACTION",
+        nargs="?",
+        choices=("status", "install", "off"),
+        default="status",
+        help="status (default): what was measured; install: add the hook; off: remove it",
+    )
+    parser.add_argument("--shell", choices=("bash", "zsh", "fish"), help="install: the shell (default: from $SHELL)")
+    parser.add_argument("--tmux", action="store_true", help="install: the tmux hook instead of a shell's")
+    parser.add_argument("--print", action="store_true", help="install: print the snippet instead of adding it")
+
+
+def _home() -> Path:
+    return Path(os.environ.get("HOME") or os.path.expanduser("~"))
+
+
+def _hook_files() -> dict[str, Path]:
+    """Every file a hook may be in: each shell's start-up file and tmux's."""
+    from stretchtui.core.activity_hooks import RC_FILES
+
+    home = _home()
+    files = {shell.value: home / name for shell, name in RC_FILES.items()}
+    xdg_tmux = home / ".config" / "tmux" / "tmux.conf"
+    files["tmux"] = xdg_tmux if xdg_tmux.exists() and not (home / ".tmux.conf").exists() else home / ".tmux.conf"
+    return files
+
+
+def _chosen_shell(args: argparse.Namespace) -> Shell:
+    from stretchtui.core.activity_hooks import Shell
+
+    name = args.shell or os.path.basename(os.environ.get("SHELL", ""))
+    try:
+        return Shell(name)
+    except ValueError:
+        raise CliError(f"--shell: say which shell (bash, zsh or fish); $SHELL is {name or 'not set'}") from None
+
+
+def cmd_activity(args: argparse.Namespace) -> int:
+    if args.action != "install" and (args.shell or args.tmux or args.print):
+        raise CliError("--shell, --tmux and --print go with `activity install`")
+    if args.action == "install":
+        return _install(args)
+    if args.action == "off":
+        return _off()
+    return _status(args)
+
+
+def _install(args: argparse.Namespace) -> int:
+    from stretchtui.commands.nudges import reminder_program
+    from stretchtui.core import activity_hooks as hooks
+    from stretchtui.store.location import resolve_db_path
+
+    program = " ".join(reminder_program())
+    db_path = str(resolve_db_path(args.db))
+    if args.tmux:
+        where, block = _hook_files()["tmux"], hooks.tmux_snippet(program, db_path)
+    else:
+        shell = _chosen_shell(args)
+        where, block = _hook_files()[shell.value], hooks.shell_snippet(shell, program, db_path)
+    if args.print:
+        print(block, end="")
+        return 0
+    _rewrite(where, lambda text: hooks.with_block(text, block))
+    again = "tmux source-file " + str(where) if args.tmux else "open a new shell"
+    print(f"activity hook added to {where}: {again} to start. It notes the time at each prompt, nothing else.")
+    print("What it measures: stretchtui activity. Remove it: stretchtui activity off.")
+    return 0
+
+
+def _off() -> int:
+    from stretchtui.core.activity_hooks import has_block, without_block
+
+    removed = []
+    for where in _hook_files().values():
+        try:
+            text = where.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeDecodeError):
+            continue
+        if has_block(text):
+            _rewrite(where, without_block)
+            removed.append(str(where))
+    print(f"activity hook removed from {', '.join(removed)}" if removed else "no activity hook was installed")
+    return 0
+
+
+def _rewrite(where: Path, change) -> None:  # change: Callable[[str], str]
+    """Replace a person's own start-up file with `change` of it: whole (a temporary file renamed
+    over it), with its mode kept, and never through a symbolic link's target being replaced."""
+    from stretchtui.store.private_files import temp_name
+
+    target = where.resolve() if where.is_symlink() else where
+    try:
+        text = target.read_text(encoding="utf-8")
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        text, mode = "", 0o644
+    except UnicodeDecodeError:
+        raise CliError(
+            f"{where} is not UTF-8 text: add the hook by hand (stretchtui activity install --print)"
+        ) from None
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = target.with_name(temp_name(target.name))
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(change(text))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise CliError(f"cannot write {where}: {error.strerror or error}") from None
+
+
+def _status(args: argparse.Namespace) -> int:
+    from stretchtui.core.activity import break_due_minutes, merge_spans
+    from stretchtui.core.activity_hooks import has_block
+    from stretchtui.core.days import today
+    from stretchtui.core.model import hours_label
+    from stretchtui.core.vocabulary import plural
+    from stretchtui.store.day_summary import day_start_from
+
+    hooked = []
+    for name, where in _hook_files().items():
+        try:
+            if has_block(where.read_text(encoding="utf-8")):
+                hooked.append(f"{name} ({where})")
+        except (OSError, UnicodeDecodeError):
+            continue
+    print(f"Activity hook: {', '.join(hooked) if hooked else 'off (stretchtui activity install adds it)'}")
+    with opened_store(args) as store:
+        store.activity.fold_ticks()
+        settings = store.settings.read()
+        current = today(args.clock, day_start_from(settings))
+        sitting = store.activity.sitting_by_day(current, current).get(current)
+        facts = store.activity.break_facts()
+        counts = store.activity.break_counts(current.fromordinal(current.toordinal() - 6), current)
+    print(f"Measured at the terminal today: {hours_label(sitting) if sitting else 'nothing yet'}")
+    spans = [facts.last_span] if facts.last_span else []
+    after = int(settings["break_after_minutes"])
+    due = break_due_minutes(merge_spans(spans), args.clock.now().timestamp(), after, facts.since, facts.postponed_until)
+    if not after:
+        print("Break nudges: off (break_after_minutes is 0)")
+    else:
+        every = plural(after, "minute")
+        print(f"Break nudges: after {every} without a break" + (f"; one is due now ({due} min)" if due else ""))
+    print(f"Breaks in the last 7 days: {counts.in_words()}")
+    return 0
+
+
+# ---------------------------------------------------------------------- break
+
+
+def _break_arguments(parser: Parser) -> None:
+    parser.add_argument(
+        "answer",
+        metavar="ANSWER",
+        choices=("take", "later", "skip"),
+        help="take: you had one (stretched, or got up); later: ask again in 10 minutes; skip: not this time",
+    )
+
+
+def cmd_break(args: argparse.Namespace) -> int:
+    from stretchtui.core.activity import POSTPONE_SECONDS
+    from stretchtui.core.breaks import BreakKind
+
+    kind = {"take": BreakKind.TAKEN, "later": BreakKind.POSTPONED, "skip": BreakKind.SKIPPED}[args.answer]
+    with opened_store(args) as store:
+        store.activity.fold_ticks()
+        store.activity.record_break(kind)
+    said = {
+        BreakKind.TAKEN: "Break noted: the count starts again. For a one-minute routine: stretchtui start desk-break",
+        BreakKind.POSTPONED: f"Asked again in {POSTPONE_SECONDS // 60} minutes.",
+        BreakKind.SKIPPED: "Skipped: the count starts again.",
+    }
+    print(said[kind])
+    return 0
+
+
+COMMANDS = (
+    Command(
+        "tick",
+        "note that the terminal is in use (what the activity hook runs)",
+        "Note the time, and nothing else, for measured sitting: what the activity hook runs at each "
+        "prompt (stretchtui activity install). Quick: it writes one line to a file beside the database.",
+        cmd_tick,
+        _tick_arguments,
+    ),
+    Command(
+        "activity",
+        "measured sitting: the activity hook, and what it measured",
+        "Measured sitting. `activity install [--shell bash|zsh|fish] [--tmux] [--print]` adds a hook "
+        "that notes the time at each prompt (nothing about the command); `activity off` removes it; "
+        "`activity` shows today's estimate and your breaks. Off until you install it.",
+        cmd_activity,
+        _activity_arguments,
+    ),
+    Command(
+        "break",
+        "answer a break the status line offers: take, later or skip",
+        "Answer the break the status line offers after a long stretch at the terminal: take (you had one), "
+        "later (ask again in 10 minutes) or skip. History counts them.",
+        cmd_break,
+        _break_arguments,
+    ),
+)

@@ -1,0 +1,84 @@
+"""The activity hook's snippets: a shell prompt hook (bash, zsh, fish) and a tmux status hook, each
+calling `stretchtui tick`, and the marked block they live in inside the user's own file.
+
+The shell hooks run the tick in the background, so a prompt never waits for it, and pass nothing
+about the command: a tick is a timestamp. The tmux hook passes tmux's own record of the client's
+last key press (`#{client_activity}`) each time the status line is drawn, so typing in any pane
+counts, with no keystroke seen by stretchtui. Pure text in, text out: commands.activity reads and
+writes the files.
+"""
+
+from __future__ import annotations
+
+import shlex
+from enum import StrEnum
+
+BEGIN = "# >>> stretchtui activity hook >>>"
+END = "# <<< stretchtui activity hook <<<"
+NOTE = "# Notes the time (nothing else) at each prompt, for measured sitting. Remove: stretchtui activity off"
+
+
+class Shell(StrEnum):
+    BASH = "bash"
+    ZSH = "zsh"
+    FISH = "fish"
+
+
+RC_FILES = {Shell.BASH: ".bashrc", Shell.ZSH: ".zshrc", Shell.FISH: ".config/fish/conf.d/stretchtui.fish"}
+"""Where each shell's snippet goes, under HOME."""
+
+
+def tick_command(executable: str, db_path: str) -> str:
+    return f"{shlex.quote(executable)} --db {shlex.quote(db_path)} tick"
+
+
+def shell_snippet(shell: Shell, executable: str, db_path: str) -> str:
+    """The marked block for `shell`'s start-up file."""
+    tick = tick_command(executable, db_path)
+    if shell is Shell.BASH:
+        body = (
+            f"__stretchtui_tick() {{ ({tick} >/dev/null 2>&1 &); }}\n"
+            'case ";${PROMPT_COMMAND:-};" in *";__stretchtui_tick;"*) ;; '
+            '*) PROMPT_COMMAND="__stretchtui_tick${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;; esac'
+        )
+    elif shell is Shell.ZSH:
+        body = (
+            f"__stretchtui_tick() {{ ({tick} >/dev/null 2>&1 &) }}\n"
+            "autoload -Uz add-zsh-hook && add-zsh-hook precmd __stretchtui_tick"
+        )
+    else:
+        body = f"function __stretchtui_tick --on-event fish_prompt\n    {tick} >/dev/null 2>&1 &\n    disown\nend"
+    return f"{BEGIN}\n{NOTE}\n{body}\n{END}\n"
+
+
+def tmux_snippet(executable: str, db_path: str) -> str:
+    """The marked block for tmux.conf: an empty #() on the right of the status line that ticks with
+    the time of the client's last key press whenever tmux redraws it (every status-interval)."""
+    tick = f"{tick_command(executable, db_path)} --at #{{client_activity}}"
+    return f"{BEGIN}\n{NOTE}\nset -ag status-right '#({tick})'\n{END}\n"
+
+
+def with_block(text: str, block: str) -> str:
+    """`text` with our marked block replaced by `block` (added at the end when there is none)."""
+    kept = without_block(text)
+    return f"{kept}{chr(10) if kept and not kept.endswith(chr(10)) else ''}{block}"
+
+
+def without_block(text: str) -> str:
+    """`text` without our marked block (its lines, markers included); every other line as it was.
+    A begin marker with no end leaves the text whole rather than cut a person's own lines."""
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped == BEGIN and not inside:
+            inside = True
+        elif stripped == END and inside:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return text if inside else "".join(kept)
+
+
+def has_block(text: str) -> bool:
+    return any(line.strip() == BEGIN for line in text.splitlines())

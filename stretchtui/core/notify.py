@@ -1,0 +1,266 @@
+"""The daily reminder's message, and the channels that carry it (`stretchtui remind --send`).
+
+What to say is decided from today's record alone (`decide`): nothing once the day's goal is met or
+on a rest or flare day; the advice to get checked instead of a reminder while a red flag is open.
+Then every channel available here is tried (`fan_out`): a desktop notification (notify-send), the
+terminal we run in (OSC 9 and OSC 777), every attached tmux client, and the status segment. A
+channel that is missing says so; one that fails never stops the others, and never ends the command
+with a traceback.
+
+Each channel gets what it touches from outside (a process runner, the environment, a way to open
+the terminal, a writer for the status file), so this module does no I/O of its own and tests give
+each one a fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import IO, NamedTuple, Protocol
+
+from stretchtui.core.cues import notification
+from stretchtui.core.entries import MARK_NOUNS, MarkKind
+from stretchtui.core.nudge_words import ASK_AGAIN_SHORT, GET_CHECKED_SHORT, REMIND_SHORT
+from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
+from stretchtui.core.vocabulary import noun_for
+
+HEADING = "stretchtui"
+NOTIFY_TIMEOUT_SECONDS = 10.0
+TMUX_DISPLAY_MS = 15_000  # tmux shows a message for display-time (750 ms by default): too short to notice
+
+
+class Kind(StrEnum):
+    REMIND = "remind"  # the goal is not met yet
+    GET_CHECKED = "get-checked"  # a red flag is open: no stretching until checked
+    ASK_AGAIN = "ask-again"  # the safety questions must be answered again first
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the reminder says: `body` for a notification, `line` for one line of text (tmux, a
+    terminal), `short` for the status segment."""
+
+    kind: Kind
+    body: str
+    short: str
+
+    @property
+    def line(self) -> str:
+        return f"{HEADING}: {self.body}"
+
+
+GET_CHECKED = Notice(
+    Kind.GET_CHECKED,
+    "A warning sign you noted is still open: please get checked by a doctor or physiotherapist before stretching.",
+    GET_CHECKED_SHORT,
+)
+ASK_AGAIN = Notice(
+    Kind.ASK_AGAIN,
+    "Please answer the safety questions again before your next stretch: run stretchtui safety.",
+    ASK_AGAIN_SHORT,
+)
+
+
+def reminder_notice(done_routines: int, goal: Goal) -> Notice:
+    """'Time for your stretch: 0 of 1 routine today. Run stretchtui, or stretchtui start desk-break.'"""
+    wanted = goal.routines_per_day
+    return Notice(
+        Kind.REMIND,
+        f"Time for your stretch: {done_routines} of {wanted} {noun_for(wanted, 'routine')} today. "
+        "Run stretchtui, or stretchtui start desk-break.",
+        REMIND_SHORT,
+    )
+
+
+class Quiet(NamedTuple):
+    """Why nothing is sent today, as the command prints it."""
+
+    reason: str
+
+
+GOAL_MET = Quiet("goal met today: no reminder")
+
+
+def decide(today: DayActivity | None, goal: Goal, *, red_flag: bool, blocked: bool) -> Notice | Quiet:
+    """What today's reminder says, or why it says nothing. `today` is the day's summary (None: nothing
+    recorded yet); `red_flag`, `blocked` as core.safety.SafetyCheck has them. A rest or flare day is
+    one the streak counts as such: marked so, or a day with pain of FLARE_PAIN or more noted."""
+    activity = today or DayActivity(day=date.min)  # nothing recorded: an empty day
+    if goal.met_by(activity):
+        return GOAL_MET
+    if red_flag:  # before a rest or flare day: getting checked does not wait for a good day
+        return GET_CHECKED
+    if activity.rest_marked:
+        return Quiet(f"today is marked a {MARK_NOUNS[MarkKind.REST]}: no reminder")
+    if activity.flare_marked:
+        return Quiet(f"today is marked a {MARK_NOUNS[MarkKind.FLARE]}: no reminder")
+    if activity.max_pain is not None and activity.max_pain >= FLARE_PAIN:
+        return Quiet(f"you noted pain of {activity.max_pain}/10 today (a flare day): no reminder")
+    if blocked:
+        return ASK_AGAIN
+    return reminder_notice(activity.completed_routines, goal)
+
+
+# ---------------------------------------------------------------------- what channels touch
+
+
+class Completed(NamedTuple):
+    """What a process gave back. A program that is missing or did not answer in time is a failure
+    (127, 124), as a shell reports them."""
+
+    returncode: int
+    stdout: str = ""
+    stderr: str = ""
+
+
+class Runner(Protocol):
+    def __call__(
+        self, argv: Sequence[str], *, input: str | None = None, env: Mapping[str, str] | None = None
+    ) -> Completed: ...
+
+
+Which = Callable[[str], str | None]
+OpenTty = Callable[[], IO[str]]  # the controlling terminal, opened for writing; OSError without one
+
+
+class Delivery(NamedTuple):
+    channel: str
+    delivered: bool
+    detail: str = ""  # why not, or what (e.g. '2 clients')
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, notice: Notice) -> Delivery: ...
+
+
+@dataclass
+class DesktopChannel:
+    """notify-send, when it is installed and there is a session to show it in: a D-Bus session bus
+    (named in the environment, or the usual socket in the runtime directory: a cron job is not told
+    of it), or a display."""
+
+    run: Runner
+    environ: Mapping[str, str]
+    which: Which
+    bus_socket_exists: Callable[[str], bool]
+    uid: int
+    name: str = "desktop notification"
+
+    def send(self, notice: Notice) -> Delivery:
+        program = self.which("notify-send")
+        if program is None:
+            return Delivery(self.name, False, "notify-send is not installed")
+        env = dict(self.environ)
+        if not env.get("DBUS_SESSION_BUS_ADDRESS"):
+            runtime = env.get("XDG_RUNTIME_DIR") or f"/run/user/{self.uid}"
+            bus = f"{runtime}/bus"
+            if self.bus_socket_exists(bus):
+                env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"
+        if not (env.get("DBUS_SESSION_BUS_ADDRESS") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+            return Delivery(self.name, False, "no desktop session")
+        done = self.run([program, "--app-name", HEADING, "--", HEADING, clean(notice.body)], env=env)
+        return Delivery(self.name, done.returncode == 0, "" if done.returncode == 0 else _first_line(done))
+
+
+@dataclass
+class TerminalChannel:
+    """OSC 9 and OSC 777 to the terminal we run in (wrapped for tmux inside tmux). Under cron or a
+    systemd timer there is no controlling terminal: opening it fails and the channel is skipped."""
+
+    open_tty: OpenTty
+    environ: Mapping[str, str]
+    name: str = "terminal"
+
+    def send(self, notice: Notice) -> Delivery:
+        try:
+            tty = self.open_tty()
+        except OSError:
+            return Delivery(self.name, False, "no terminal")
+        with tty:
+            tty.write(notification(HEADING, notice.body, in_tmux=bool(self.environ.get("TMUX"))))
+            tty.flush()
+        return Delivery(self.name, True)
+
+
+@dataclass
+class TmuxChannel:
+    """`tmux display-message` on every attached client of the default tmux server."""
+
+    run: Runner
+    which: Which
+    name: str = "tmux"
+
+    def send(self, notice: Notice) -> Delivery:
+        program = self.which("tmux")
+        if program is None:
+            return Delivery(self.name, False, "tmux is not installed")
+        listed = self.run([program, "list-clients", "-F", "#{client_name}"])
+        if listed.returncode != 0:
+            return Delivery(self.name, False, "no tmux server")
+        clients = [c.strip() for c in listed.stdout.splitlines() if c.strip()]
+        if not clients:
+            return Delivery(self.name, False, "no attached client")
+        text = tmux_text(notice.line)
+        reached = 0
+        for client in clients:
+            shown = self.run([program, "display-message", "-d", str(TMUX_DISPLAY_MS), "-c", client, text])
+            if shown.returncode != 0:  # tmux before 3.2 has no -d: its default display time, then
+                shown = self.run([program, "display-message", "-c", client, text])
+            reached += shown.returncode == 0
+        detail = f"{reached} {noun_for(reached, 'client')}"
+        return Delivery(self.name, reached > 0, detail)
+
+
+@dataclass
+class StatusChannel:
+    """The status segment (`stretchtui status`): a small file it reads until the day ends."""
+
+    write: Callable[[str], None]
+    name: str = "status line"
+
+    def send(self, notice: Notice) -> Delivery:
+        self.write(notice.short)
+        return Delivery(self.name, True)
+
+
+def fan_out(notice: Notice, channels: Sequence[Channel]) -> list[Delivery]:
+    """Every channel, in order; one that fails (any exception) is a failed delivery, and the rest
+    still run."""
+    deliveries = []
+    for channel in channels:
+        try:
+            deliveries.append(channel.send(notice))
+        except Exception as error:  # one broken channel must not keep the others from the person
+            deliveries.append(Delivery(channel.name, False, f"failed: {type(error).__name__}"))
+    return deliveries
+
+
+def delivery_line(deliveries: Sequence[Delivery]) -> str:
+    """'reminder sent: desktop notification, tmux (2 clients), status line' (one line)."""
+    sent = [d.channel + (f" ({d.detail})" if d.detail else "") for d in deliveries if d.delivered]
+    if sent:
+        return "reminder sent: " + ", ".join(sent)
+    missed = "; ".join(f"{d.channel}: {d.detail}" for d in deliveries if d.detail)
+    return "reminder not delivered anywhere" + (f" ({missed})" if missed else "")
+
+
+# ---------------------------------------------------------------------- text rules
+
+
+def clean(text: str) -> str:
+    """One line without control characters (no ESC, no newline), for any terminal or program."""
+    return "".join(" " if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c for c in text)
+
+
+def tmux_text(text: str) -> str:
+    """`text` for display-message, which expands formats: `#` doubled, so nothing in it runs."""
+    return clean(text).replace("#", "##")
+
+
+def _first_line(done: Completed) -> str:
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return clean(lines[0])[:80] if lines else f"exit status {done.returncode}"

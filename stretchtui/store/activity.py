@@ -1,0 +1,152 @@
+"""Measured activity in the store: the tick file folded into active spans (one logical day each),
+a day's sitting estimate, and the breaks the status line offered (core.activity, core.breaks)."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid as uuidlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from peewee import DatabaseError, SqliteDatabase
+
+from stretchtui.core import activity
+from stretchtui.core.breaks import BreakCounts, BreakKind, break_counts
+from stretchtui.core.clock import Clock
+from stretchtui.core.days import logical_day, next_day_start
+from stretchtui.store import models as m
+from stretchtui.store import ticks
+from stretchtui.store.break_queries import BreakFacts, break_facts, seconds
+from stretchtui.store.settings import EventStamp, SettingsRepository
+
+
+@dataclass(eq=False)
+class ActivityRepository:
+    db: SqliteDatabase
+    path: Path
+    clock: Clock
+    stamp: EventStamp
+    settings: SettingsRepository
+
+    # ------------------------------------------------------------------ spans
+
+    def fold_ticks(self) -> int:
+        """Turn the ticks noted since the last fold into active spans (merged with the stored
+        spans they continue, cut at the start of each logical day). Returns how many ticks."""
+        try:
+            taken = ticks.take_for_folding(self.path, os.getpid(), time.time_ns())
+        except OSError:  # a folder the person made read-only: the ticks stay, read where needed
+            return 0
+        if not taken:
+            return 0
+        noted = [tick for name in taken for tick in activity.parse_ticks(ticks.read_ticks_text(name))]
+        if noted:
+            try:
+                with self.db.atomic():
+                    self._store_spans(activity.spans_from_ticks(noted))
+            except DatabaseError:  # read-only, or busy past the timeout: the files wait for the next fold
+                return 0
+        ticks.done_folding(taken)
+        return len(noted)
+
+    def _store_spans(self, new: list[activity.Span]) -> None:
+        gap = activity.IDLE_GAP_SECONDS
+        first, last = new[0][0] - gap, new[-1][1] + gap
+        near = list(
+            m.ActivitySpan.select().where(
+                (m.ActivitySpan.ended_at >= _instant(first)) & (m.ActivitySpan.started_at <= _instant(last))
+            )
+        )
+        merged = activity.merge_spans([*new, *((row.started_at.timestamp(), row.ended_at.timestamp()) for row in near)])
+        if near:
+            m.ActivitySpan.delete().where(m.ActivitySpan.id.in_([row.id for row in near])).execute()
+        zone, start_hour = self.clock.zone, self.settings.day_start_hour()
+        for start, end in self._cut_by_day(merged):
+            begun = _instant(start)
+            m.ActivitySpan.insert(
+                started_at=begun, ended_at=_instant(end), zone=zone.key, day=logical_day(begun, zone, start_hour)
+            ).on_conflict_replace().execute()
+
+    def spans(self, first_day: date, last_day: date) -> list[activity.Span]:
+        """The stored spans of those logical days, oldest first (fold_ticks first for the latest)."""
+        rows = (
+            m.ActivitySpan.select(m.ActivitySpan.started_at, m.ActivitySpan.ended_at)
+            .where(m.ActivitySpan.day.between(first_day, last_day))
+            .order_by(m.ActivitySpan.started_at)
+            .tuples()
+        )
+        return [(seconds(start), seconds(end)) for start, end in rows]
+
+    def sitting_by_day(self, first_day: date, last_day: date) -> dict[date, float]:
+        """The measured sitting estimate, in hours, of each day in range with any activity: the
+        stored spans and the ticks not folded yet (read, not folded: this writes nothing)."""
+        stored = self.spans(first_day, last_day)
+        pending = activity.spans_from_ticks(
+            tick
+            for name in ticks.pending_files(self.path)
+            for tick in activity.parse_ticks(ticks.read_ticks_text(name))
+        )
+        hours: dict[date, float] = {}
+        zone, start_hour = self.clock.zone, self.settings.day_start_hour()
+        for start, end in self._cut_by_day(activity.merge_spans([*stored, *pending])):
+            day = logical_day(_instant(start), zone, start_hour)
+            if first_day <= day <= last_day:
+                hours[day] = hours.get(day, 0.0) + (end - start) / 3600
+        return hours
+
+    def _cut_by_day(self, spans: list[activity.Span]) -> list[activity.Span]:
+        """`spans` (merged, oldest first) cut where each logical day starts."""
+        if not spans:
+            return []
+        zone, start_hour = self.clock.zone, self.settings.day_start_hour()
+        boundaries: list[float] = []
+        edge = next_day_start(_instant(spans[0][0]), zone, start_hour)
+        while edge.timestamp() < spans[-1][1]:
+            boundaries.append(edge.timestamp())
+            edge = next_day_start(edge, zone, start_hour)
+        return activity.cut_at(spans, boundaries)
+
+    # ------------------------------------------------------------------ breaks
+
+    def record_break(self, kind: BreakKind, at: datetime | None = None) -> None:
+        stamp = self.stamp(at)
+        m.BreakEvent.create(uuid=str(uuidlib.uuid4()), kind=kind.value, at=stamp.at_utc, zone=stamp.zone, day=stamp.day)
+
+    def break_facts(self) -> BreakFacts:
+        """Where the count of continuous activity starts, any "later" in force, the latest span."""
+        return break_facts(self.db.execute_sql)
+
+    def count_session_as_break(self, started_at: datetime) -> bool:
+        """A session begun while a break was due is that break, taken: noted so (History counts it).
+        True when it was. Its end starts the count again either way (break_queries.SESSION_END_SQL)."""
+        after = int(self.settings.read(["break_after_minutes"])["break_after_minutes"])
+        if not after:
+            return False
+        self.fold_ticks()
+        start = started_at.timestamp()
+        facts = break_facts(self.db.execute_sql, _instant(start).isoformat(timespec="microseconds"))
+        spans = self.spans_between(start - 24 * 3600, start)
+        if activity.break_due_minutes(spans, start, after, facts.since, facts.postponed_until) is None:
+            return False
+        self.record_break(BreakKind.TAKEN, at=started_at)
+        return True
+
+    def spans_between(self, start: float, end: float) -> list[activity.Span]:
+        """The stored spans that touch [start, end], oldest first."""
+        rows = (
+            m.ActivitySpan.select(m.ActivitySpan.started_at, m.ActivitySpan.ended_at)
+            .where((m.ActivitySpan.ended_at >= _instant(start)) & (m.ActivitySpan.started_at <= _instant(end)))
+            .order_by(m.ActivitySpan.started_at)
+            .tuples()
+        )
+        return activity.merge_spans((seconds(a), seconds(b)) for a, b in rows)
+
+    def break_counts(self, first_day: date, last_day: date) -> BreakCounts:
+        kinds = m.BreakEvent.select(m.BreakEvent.kind).where(m.BreakEvent.day.between(first_day, last_day)).tuples()
+        return break_counts(kind for (kind,) in kinds)
+
+
+def _instant(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)

@@ -1,0 +1,115 @@
+"""The tick file beside the database: where `stretchtui tick` (run by a shell prompt or tmux hook)
+notes that the terminal is in use, one POSIX second count a line and nothing else.
+
+A tick must cost next to nothing (it runs before every prompt), so it appends one line to this file
+and opens no database. The store folds the file into active spans now and then (store.activity):
+it renames the file first, so a tick written meanwhile starts a new file and is never lost, and a
+fold cut short leaves the renamed file for the next fold. Plain `os` only: importing more would
+cost the tick more than writing it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from stretchtui.core.activity import EARLIEST_TICK
+
+SUFFIX = ".ticks"
+FOLDING = ".folding"
+TAIL_BYTES = 8192  # ticks enough for the break prompt: hours at one a prompt
+
+
+def ticks_path(db_path: str | os.PathLike[str]) -> str:
+    return f"{os.fspath(db_path)}{SUFFIX}"
+
+
+def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
+    """Note one tick at `now`. Creates the file (0600) and its folder (0700) when missing."""
+    path = ticks_path(db_path)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW  # no waiting on a FIFO
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+        fd = os.open(path, flags, 0o600)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        os.write(fd, b"%d\n" % int(now))  # one write of a few bytes: appends never interleave
+    finally:
+        os.close(fd)
+
+
+FUTURE_SLACK = 120  # seconds: tmux's clock and ours may differ a little
+
+
+def tick_at(value: str | None, now: float) -> float | None:
+    """The instant a tick's `--at` gives (POSIX seconds; `now` without one), or None when it is not
+    one: not a number, before 2000, or later than now."""
+    if value is None:
+        return now
+    try:
+        when = float(value)
+    except ValueError:
+        return None
+    return when if EARLIEST_TICK <= when <= now + FUTURE_SLACK else None
+
+
+def recent_ticks_text(db_path: str | os.PathLike[str]) -> str:
+    """The end of the tick file (not yet folded), or "" when there is none or it cannot be read."""
+    try:
+        fd = os.open(ticks_path(db_path), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return ""
+            size = info.st_size
+            if size > TAIL_BYTES:
+                handle.seek(size - TAIL_BYTES)
+                handle.readline()  # the first line may be cut
+            return handle.read().decode("ascii", "replace")
+    except OSError:
+        return ""
+
+
+def take_for_folding(db_path: str | os.PathLike[str], pid: int, now_ns: int) -> list[str]:
+    """Move the tick file aside for folding and return it with any left by a fold that did not
+    finish (the caller reads them, stores the spans, then removes them with `done_folding`)."""
+    path = ticks_path(db_path)
+    try:
+        os.replace(path, f"{path}{FOLDING}-{now_ns}-{pid}")
+    except FileNotFoundError:
+        pass
+    return pending_files(db_path)[1:]
+
+
+def pending_files(db_path: str | os.PathLike[str]) -> list[str]:
+    """The tick file and any left mid-fold: every tick not folded yet, for a read that writes nothing."""
+    path = ticks_path(db_path)
+    folder = os.path.dirname(path) or "."
+    prefix = os.path.basename(path) + FOLDING
+    try:
+        names = sorted(name for name in os.listdir(folder) if name.startswith(prefix))
+    except OSError:
+        names = []
+    return [path, *(os.path.join(folder, name) for name in names)]
+
+
+def read_ticks_text(path: str) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return ""
+            return handle.read().decode("ascii", "replace")
+    except OSError:
+        return ""
+
+
+def done_folding(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,349 @@
+"""Measured sitting (core.activity, store.activity, store.ticks): ticks become active spans, a
+day's estimate, when a break is due, and what the commands `tick`, `activity` and `break` do."""
+
+from __future__ import annotations
+
+import os
+import random
+import stat
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stretchtui import cli
+from stretchtui.core import activity
+from stretchtui.core.activity import IDLE_GAP_SECONDS, POSTPONE_SECONDS
+from stretchtui.core.activity_hooks import (
+    BEGIN,
+    END,
+    Shell,
+    has_block,
+    shell_snippet,
+    tmux_snippet,
+    with_block,
+    without_block,
+)
+from stretchtui.core.breaks import BreakKind
+from stretchtui.core.clock import FrozenClock
+from stretchtui.core.sessions import SessionStatus
+from stretchtui.store.store import Store
+from stretchtui.store.ticks import append_tick, pending_files, ticks_path
+
+MINUTE = 60.0
+T0 = 1_795_000_000.0  # an instant in November 2026
+
+ticks_lists = st.lists(st.floats(min_value=T0, max_value=T0 + 3 * 86400, allow_nan=False), max_size=60)
+
+
+# ---------------------------------------------------------------------- spans from ticks (hypothesis)
+
+
+@given(ticks_lists)
+def test_active_time_never_exceeds_the_wall_time(ticks: list[float]) -> None:
+    spans = activity.spans_from_ticks(ticks)
+    if ticks:
+        wall = max(ticks) - min(ticks)
+        assert activity.active_seconds(spans, min(ticks), max(ticks)) <= wall
+        assert sum(end - start for start, end in spans) <= wall
+    for start, end in spans:
+        assert start <= end
+
+
+@given(ticks_lists)
+def test_gaps_of_five_minutes_split_spans_and_shorter_ones_do_not(ticks: list[float]) -> None:
+    spans = activity.spans_from_ticks(ticks)
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        assert start - end >= IDLE_GAP_SECONDS
+    ordered = sorted(set(ticks))
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        same = [s for s in spans if s[0] <= before and after <= s[1]]
+        assert bool(same) == (after - before < IDLE_GAP_SECONDS)
+
+
+@given(ticks_lists, st.randoms(use_true_random=False))
+def test_order_and_repeats_are_harmless(ticks: list[float], rnd: random.Random) -> None:
+    shuffled = ticks + ticks[: len(ticks) // 2]
+    rnd.shuffle(shuffled)
+    assert activity.spans_from_ticks(shuffled) == activity.spans_from_ticks(sorted(set(ticks)))
+
+
+@given(ticks_lists, ticks_lists)
+def test_folding_in_two_batches_gives_the_spans_of_one(first: list[float], second: list[float]) -> None:
+    batches = activity.merge_spans([*activity.spans_from_ticks(first), *activity.spans_from_ticks(second)])
+    assert batches == activity.spans_from_ticks(first + second)
+
+
+@given(ticks_lists, st.lists(st.floats(min_value=T0, max_value=T0 + 3 * 86400), max_size=4))
+def test_cutting_at_day_starts_keeps_every_second_and_crosses_none(ticks: list[float], edges: list[float]) -> None:
+    spans = activity.spans_from_ticks(ticks)
+    boundaries = sorted(edges)
+    pieces = activity.cut_at(spans, boundaries)
+    assert sum(e - s for s, e in pieces) == pytest.approx(sum(e - s for s, e in spans))
+    for start, end in pieces:
+        assert not any(start < b < end for b in boundaries)
+
+
+def test_parse_ticks_leaves_out_what_is_not_a_tick() -> None:
+    text = "1795000000\n\nnan\ninf\n-5\nabc\n1795000060\n17950"  # a write cut short: a tiny number
+    assert activity.parse_ticks(text) == [1795000000.0, 1795000060.0]
+
+
+# ---------------------------------------------------------------------- when a break is due
+
+
+def test_a_break_is_due_after_the_set_minutes_of_continuous_activity() -> None:
+    ticks = [T0 + i * 2 * MINUTE for i in range(26)]  # 50 minutes, a tick every 2
+    spans = activity.spans_from_ticks(ticks)
+    now = ticks[-1] + 30
+    assert activity.break_due_minutes(spans, now, 50, None, None) == 50
+    assert activity.break_due_minutes(spans, now, 60, None, None) is None
+    assert activity.break_due_minutes(spans, now, 0, None, None) is None  # off
+    # The person got up: five minutes without a tick ends the run.
+    assert activity.break_due_minutes(spans, ticks[-1] + IDLE_GAP_SECONDS, 50, None, None) is None
+    # A break taken (or a session ended) 20 minutes in starts the count again.
+    assert activity.break_due_minutes(spans, now, 50, T0 + 20 * MINUTE, None) is None
+    assert activity.break_due_minutes(spans, now, 30, T0 + 20 * MINUTE, None) == 30
+    # "Later" holds until its time.
+    assert activity.break_due_minutes(spans, now, 50, None, now + 1) is None
+    assert activity.break_due_minutes(spans, now, 50, None, now) == 50
+    # A break taken after the last tick: nothing to count.
+    assert activity.continuous_seconds(spans, now, ticks[-1] + 1) == 0
+
+
+# ---------------------------------------------------------------------- the store: folding ticks
+
+
+def _tick_file(db_path: Path, ticks: list[float]) -> None:
+    for tick in ticks:
+        append_tick(db_path, tick)
+
+
+def test_ticks_fold_into_spans_cut_at_the_day_start(store: Store, clock: FrozenClock) -> None:
+    # Berlin, new day at 04:00 = 03:00 UTC. Active 02:40-03:20 UTC on the night of 20-21 Nov.
+    night = datetime(2026, 11, 21, 2, 40, tzinfo=UTC).timestamp()
+    ticks = [night + i * MINUTE for i in range(41)]
+    _tick_file(store.path, ticks[:20])
+    assert store.activity.fold_ticks() == 20
+    _tick_file(store.path, ticks[20:])
+    assert store.activity.fold_ticks() == 21  # the second batch continues the stored span
+    assert not Path(ticks_path(store.path)).exists()
+    by_day = store.activity.sitting_by_day(date(2026, 11, 20), date(2026, 11, 21))
+    assert by_day == {date(2026, 11, 20): pytest.approx(20 / 60), date(2026, 11, 21): pytest.approx(20 / 60)}
+    assert store.activity.spans(date(2026, 11, 20), date(2026, 11, 21)) == [
+        (night, night + 20 * MINUTE),
+        (night + 20 * MINUTE, night + 40 * MINUTE),
+    ]
+    assert store.activity.fold_ticks() == 0  # nothing new: nothing changes
+    assert len(store.activity.spans(date(2026, 11, 20), date(2026, 11, 21))) == 2
+
+
+def test_unfolded_ticks_count_without_writing_and_a_broken_fold_loses_nothing(store: Store) -> None:
+    start = datetime(2026, 11, 21, 7, 0, tzinfo=UTC).timestamp()
+    _tick_file(store.path, [start + i * MINUTE for i in range(31)])
+    day = date(2026, 11, 21)
+    assert store.activity.sitting_by_day(day, day) == {day: pytest.approx(0.5)}
+    assert Path(ticks_path(store.path)).exists()  # read, not folded
+    # A fold killed after moving the file aside: the next read and fold still find its ticks.
+    os.replace(ticks_path(store.path), f"{ticks_path(store.path)}.folding-1-1")
+    assert store.activity.sitting_by_day(day, day) == {day: pytest.approx(0.5)}
+    assert store.activity.fold_ticks() == 31
+    assert pending_files(store.path) == [ticks_path(store.path)]  # no file left mid-fold
+    assert store.activity.sitting_by_day(day, day) == {day: pytest.approx(0.5)}
+
+
+def test_a_tick_file_that_is_not_a_file_is_refused_without_waiting(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    os.mkfifo(ticks_path(db))
+    with pytest.raises(OSError):
+        append_tick(db, T0)  # a FIFO with no reader: refused at once, never blocks
+    assert stat.S_ISFIFO(os.stat(ticks_path(db)).st_mode)
+
+
+# ---------------------------------------------------------------------- breaks in the store
+
+
+def test_break_answers_and_a_session_begun_when_one_was_due(store: Store, clock: FrozenClock) -> None:
+    now = clock.now().timestamp()
+    _tick_file(store.path, [now - 55 * MINUTE + i * MINUTE for i in range(56)])
+    store.activity.fold_ticks()
+    facts = store.activity.break_facts()
+    assert facts.since is None and facts.last_span is not None
+    assert activity.break_due_minutes([facts.last_span], now, 50, facts.since, facts.postponed_until) == 55
+    store.activity.record_break(BreakKind.POSTPONED)
+    facts = store.activity.break_facts()
+    assert facts.postponed_until == pytest.approx(now + POSTPONE_SECONDS)
+    # A session begun now, while the break is due, is that break taken.
+    session = store.sessions.start_session("desk-break", "Desk break", 60)
+    clock.advance(60)
+    store.sessions.finish_session(session.id, SessionStatus.COMPLETE, active_seconds=60)
+    day = date(2026, 11, 21)
+    counts = store.activity.break_counts(day, day)
+    assert (counts.taken, counts.postponed, counts.skipped) == (1, 1, 0)
+    facts = store.activity.break_facts()
+    assert facts.since == pytest.approx(clock.now().timestamp())  # its end starts the count again
+    assert facts.postponed_until is None  # and ends the "later"
+    # A second session straight after: no break was due, none counted.
+    again = store.sessions.start_session("desk-break", "Desk break", 60)
+    store.sessions.finish_session(again.id, SessionStatus.COMPLETE, active_seconds=60)
+    assert store.activity.break_counts(day, day).taken == 1
+
+
+# ---------------------------------------------------------------------- the commands
+
+
+def test_tick_and_break_commands(db_path: Path, fresh_database, clock: FrozenClock, capsys) -> None:
+    fresh_database()
+    now = clock.now().timestamp()
+    for minutes_ago in range(60, -1, -2):
+        assert cli.main(["--db", str(db_path), "tick", "--at", str(int(now - minutes_ago * MINUTE))]) == 0
+    assert cli.main(["--db", str(db_path), "status"]) == 0
+    assert capsys.readouterr().out == "· 0d streak, not yet today · break? 60m at the desk\n"
+    assert cli.main(["--db", str(db_path), "break", "later"]) == 0
+    assert "10 minutes" in capsys.readouterr().out
+    assert cli.main(["--db", str(db_path), "status"]) == 0
+    assert "break?" not in capsys.readouterr().out
+    for _ in range(5):  # still typing, a prompt every 2 minutes, until "later" is over
+        clock.advance(POSTPONE_SECONDS / 5)
+        assert cli.main(["--db", str(db_path), "tick"]) == 0
+    assert cli.main(["--db", str(db_path), "status", "--ascii"]) == 0
+    assert capsys.readouterr().out == "-- 0d streak, not yet today; break? 70m at the desk\n"
+    assert cli.main(["--db", str(db_path), "break", "take"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", str(db_path), "activity"]) == 0
+    out = capsys.readouterr().out
+    assert "Measured at the terminal today: 1 h 10 min" in out
+    assert "1 taken (100% of breaks due), 1 put off, 0 skipped" in out
+    assert "Activity hook: off" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["tick", "--at", "soon"], "--at: 'soon' is not an instant"),
+        (["tick", "--at", "99999999999"], "is not an instant"),
+        (["break"], "the following arguments are required: ANSWER"),
+        (["break", "now"], "invalid choice: 'now'"),
+        (["activity", "--tmux"], "--shell, --tmux and --print go with `activity install`"),
+        (["activity", "install", "--shell", "tcsh"], "invalid choice: 'tcsh'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(db_path: Path, argv: list[str], said: str, capsys) -> None:
+    assert cli.main(["--db", str(db_path), *argv]) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1
+    assert not db_path.exists()
+
+
+def test_install_and_off_keep_the_persons_own_lines(db_path: Path, tmp_path: Path, capsys) -> None:
+    home = Path(os.environ["HOME"])
+    bashrc = home / ".bashrc"
+    own = "# mine\nalias ll='ls -l'\nexport PS1='$ '"  # no newline at the end
+    bashrc.write_text(own, encoding="utf-8")
+    bashrc.chmod(0o640)
+    for _ in range(2):  # twice: still one hook
+        assert cli.main(["--db", str(db_path), "activity", "install", "--shell", "bash"]) == 0
+    text = bashrc.read_text(encoding="utf-8")
+    assert text.count(BEGIN) == 1 and text.startswith(own + "\n")
+    assert stat.S_IMODE(bashrc.stat().st_mode) == 0o640
+    assert cli.main(["--db", str(db_path), "activity", "install", "--tmux"]) == 0
+    assert "#{client_activity}" in (home / ".tmux.conf").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["--db", str(db_path), "activity"]) == 0
+    assert "Activity hook: bash" in capsys.readouterr().out
+    assert cli.main(["--db", str(db_path), "activity", "off"]) == 0
+    assert bashrc.read_text(encoding="utf-8") == own + "\n"
+    assert (home / ".tmux.conf").read_text(encoding="utf-8") == ""
+    assert cli.main(["--db", str(db_path), "activity", "off"]) == 0
+    assert "no activity hook was installed" in capsys.readouterr().out
+
+
+@given(st.lists(st.text(alphabet="abc #>\t", max_size=12), max_size=8))
+def test_the_block_comes_and_goes_leaving_every_other_line(lines: list[str]) -> None:
+    text = "".join(f"{line}\n" for line in lines)
+    block = shell_snippet(Shell.ZSH, "/usr/bin/stretchtui", "/home/a b/x.db")
+    added = with_block(text, block)
+    assert has_block(added) and with_block(added, block) == added
+    assert without_block(added) == text
+
+
+def test_a_begin_marker_without_an_end_cuts_nothing() -> None:
+    text = f"keep\n{BEGIN}\nmine too\n"
+    assert without_block(text) == text and END not in text
+
+
+@pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash")
+def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: Path) -> None:
+    db = tmp_path / "hook.db"
+    script = tmp_path / "stretchtui"
+    script.write_text(f'#!/bin/sh\nexec {sys.executable} -m stretchtui "$@"\n', encoding="utf-8")
+    script.chmod(0o755)
+    rc = tmp_path / "rc"
+    rc.write_text(shell_snippet(Shell.BASH, str(script), str(db)), encoding="utf-8")
+    code = (
+        f"PROMPT_COMMAND='echo mine >/dev/null'; source {rc}; source {rc}; "
+        'echo "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"'
+    )
+    done = subprocess.run(["/bin/bash", "--norc", "-c", code], capture_output=True, text=True, timeout=30)
+    assert done.stdout.strip() == "__stretchtui_tick;echo mine >/dev/null"  # once, before the person's own
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the ticks run in the background
+        lines = Path(ticks_path(db)).read_text().split() if Path(ticks_path(db)).exists() else []
+        if len(lines) == 2:
+            break
+        time.sleep(0.05)
+    assert len(lines) == 2 and all(abs(float(t) - time.time()) < 60 for t in lines)
+    assert not db.exists()  # a tick opens no database
+
+
+def test_the_tmux_snippet_passes_tmux_s_own_activity_time() -> None:
+    block = tmux_snippet("/opt/st dir/stretchtui", "/data/x.db")
+    assert "set -ag status-right '#('/opt/st dir/stretchtui' --db /data/x.db tick --at #{client_activity})'" in block
+
+
+# ---------------------------------------------------------------------- measured sitting elsewhere
+
+
+def test_suggestions_use_the_measured_hours_only_when_none_were_noted(store: Store, clock: FrozenClock) -> None:
+    from stretchtui.core.suggest import suggest
+
+    store.safety.save_safety(answers={})
+    clock.advance(7 * 3600)  # 16:30 in Berlin
+    now = clock.now().timestamp()
+    _tick_file(store.path, [now - 7 * 3600 + i * 4 * MINUTE for i in range(106)])  # 7 h at the terminal
+    day = date(2026, 11, 21)
+    request = store.suggestions.suggestion_request(day, 10, "desk")
+    why = " ".join(suggest(request).why)
+    assert "(measured at the terminal)" in why and "7 hours" in why
+    store.checkins.add_checkin([], sitting_hours=3)
+    why = " ".join(suggest(store.suggestions.suggestion_request(day, 10, "desk")).why)
+    assert "measured" not in why  # what the person noted wins
+
+
+def test_the_sitting_line_says_which_is_which() -> None:
+    from stretchtui.core.model import sitting_line
+
+    assert sitting_line(None, None) == ""
+    assert sitting_line(6, None) == "Sitting 6 h"
+    assert sitting_line(None, 4.25) == "Measured at the terminal 4 h 15 min"
+    assert sitting_line(6.5, 0.5) == "Sitting 6.5 h · measured at the terminal 30 min"
+
+
+def test_the_ticks_are_kept_private(db_path: Path) -> None:
+    append_tick(db_path, T0)
+    assert stat.S_IMODE(os.stat(ticks_path(db_path)).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(db_path.parent).st_mode) == 0o700
+    assert Path(ticks_path(db_path)).read_text() == f"{int(T0)}\n"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=600), min_size=1, max_size=40))
+def test_a_day_s_estimate_is_its_spans(minutes: list[int]) -> None:
+    ticks = [T0 + m * MINUTE for m in minutes]
+    spans = activity.spans_from_ticks(ticks)
+    assert activity.active_seconds(spans, T0, T0 + 601 * MINUTE) == sum(e - s for s, e in spans)
