@@ -227,9 +227,10 @@ def test_tick_and_break_commands(db_path: Path, fresh_database, clock: FrozenClo
     [
         (["tick", "--at", "soon"], "--at: 'soon' is not an instant"),
         (["tick", "--at", "99999999999"], "is not an instant"),
-        (["break"], "the following arguments are required: ANSWER"),
+        (["break"], "say take, later or skip (or --notify alone)"),
+        (["break", "take", "--notify"], "say take, later or skip (or --notify alone)"),
         (["break", "now"], "invalid choice: 'now'"),
-        (["activity", "--tmux"], "--shell, --tmux and --print go with `activity install`"),
+        (["activity", "--tmux"], "--shell, --tmux, --print and --notify go with `activity install`"),
         (["activity", "install", "--shell", "tcsh"], "invalid choice: 'tcsh'"),
     ],
 )
@@ -302,8 +303,12 @@ def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: P
 
 
 def test_the_tmux_snippet_passes_tmux_s_own_activity_time() -> None:
-    block = tmux_snippet("/opt/st dir/stretchtui", "/data/x.db")
-    assert "set -ag status-right '#('/opt/st dir/stretchtui' --db /data/x.db tick --at #{client_activity})'" in block
+    block = tmux_snippet("'/opt/st dir/stretchtui'", "/data/$x.db", notify=True)
+    expected = (
+        "set -ag status-right \"#('/opt/st dir/stretchtui' --db '/data/\\$x.db'"
+        ' tick --at #{client_activity} --notify)"'
+    )
+    assert expected in block
 
 
 # ---------------------------------------------------------------------- measured sitting elsewhere
@@ -347,3 +352,88 @@ def test_a_day_s_estimate_is_its_spans(minutes: list[int]) -> None:
     ticks = [T0 + m * MINUTE for m in minutes]
     spans = activity.spans_from_ticks(ticks)
     assert activity.active_seconds(spans, T0, T0 + 601 * MINUTE) == sum(e - s for s, e in spans)
+
+
+# ---------------------------------------------------------------------- break notifications
+
+
+class FakeChannel:
+    def __init__(self, name: str, fails: bool = False) -> None:
+        self.name, self.fails, self.sent = name, fails, []
+
+    def send(self, notice):
+        from stretchtui.core.notify import Delivery
+
+        if self.fails:
+            raise OSError("gone")
+        self.sent.append(notice)
+        return Delivery(self.name, True)
+
+
+@pytest.fixture
+def channels(monkeypatch: pytest.MonkeyPatch) -> list[FakeChannel]:
+    from stretchtui.commands import nudges
+
+    made = [FakeChannel("desktop notification"), FakeChannel("tmux", fails=True), FakeChannel("status line")]
+    monkeypatch.setattr(nudges, "default_channels", lambda write_status, environ=None: made)
+    return made
+
+
+def _busy_for(db_path: Path, clock: FrozenClock, minutes: int) -> None:
+    now = clock.now().timestamp()
+    for ago in range(minutes, -1, -2):
+        append_tick(db_path, now - ago * MINUTE)
+
+
+def test_a_due_break_notifies_once_a_stretch_offering_a_short_routine(
+    db_path: Path, fresh_database, clock: FrozenClock, channels: list[FakeChannel], capsys
+) -> None:
+    fresh_database()
+    _busy_for(db_path, clock, 30)
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    assert capsys.readouterr().out == "no break due\n" and not channels[0].sent
+    clock.advance(30 * MINUTE)
+    _busy_for(db_path, clock, 30)
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    (notice,) = channels[0].sent
+    assert "60 minutes at the terminal" in notice.body and "stretchtui start one-minute" in notice.body
+    assert channels[2].sent == []  # the status line shows the prompt itself
+    assert "desktop notification" in capsys.readouterr().out
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    assert len(channels[0].sent) == 1  # once for this stretch
+    assert cli.main(["--db", str(db_path), "break", "later"]) == 0
+    clock.advance(POSTPONE_SECONDS)
+    _busy_for(db_path, clock, 10)
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    assert len(channels[0].sent) == 2  # asked again when "later" ran out
+    marker = next((Path(os.environ["HOME"]) / ".cache" / "stretchtui").glob("*.break-notified"))
+    assert stat.S_IMODE(marker.stat().st_mode) == 0o600
+
+
+def test_with_a_red_flag_open_the_break_offers_no_exercise(
+    store: Store, db_path: Path, clock: FrozenClock, channels: list[FakeChannel]
+) -> None:
+    store.safety.save_safety(answers={"cancer": True})
+    assert store.safety.safety_check().red_flag
+    store.close()
+    _busy_for(db_path, clock, 70)
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    (notice,) = channels[0].sent
+    assert "please get checked" in notice.body and "start" not in notice.body and "stretchtui" not in notice.body
+
+
+def test_a_tick_with_notify_starts_a_check_at_most_every_five_minutes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stretchtui.commands import quick
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(os, "posix_spawn", lambda path, argv, env, **kw: started.append(argv) or 1)
+    db = str(tmp_path / "n.db")
+    for seconds in (0, 60, 299, 300, 301, 650):
+        assert quick.run(["--db", db, "tick", "--notify"], T0 + seconds, os.environ) == 0
+    assert len(started) == 3  # at 0, 300 and 650
+    assert started[0][-4:] == ["--db", db, "break", "--notify"]
+    assert quick.run(["--db", db, "tick", "--at", str(int(T0)), "--notify"], T0 + 1000, os.environ) == 0
+    assert len(started) == 4
+    assert len(Path(ticks_path(db)).read_text().split()) == 7

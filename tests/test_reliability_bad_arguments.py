@@ -78,11 +78,11 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
     ],
     "activity": [
         (["sideways"], "argument ACTION: invalid choice: 'sideways'"),
-        (["--print"], "--shell, --tmux and --print go with `activity install`"),
+        (["--print"], "--shell, --tmux, --print and --notify go with `activity install`"),
         (["install", "--shell", "csh"], "argument --shell: invalid choice: 'csh'"),
     ],
     "break": [
-        ([], "the following arguments are required: ANSWER"),
+        ([], "say take, later or skip (or --notify alone)"),
         (["soon"], "argument ANSWER: invalid choice: 'soon'"),
     ],
     "remind": [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,12 @@ def _tick_arguments(parser: Parser) -> None:
         metavar="SECONDS",
         help="the instant to note, in POSIX seconds (tmux's #{client_activity}); default now",
     )
+    parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="also check, at most every 5 minutes and in the background, whether a break is due, "
+        "and notify (stretchtui break --notify)",
+    )
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
@@ -45,6 +52,10 @@ def cmd_tick(args: argparse.Namespace) -> int:
         append_tick(db_path, when)
     except OSError as error:
         raise CliError(f"cannot note the tick beside {db_path}: {error.strerror or error}") from None
+    if args.notify:
+        from stretchtui.commands.quick import check_break_soon
+
+        check_break_soon(str(db_path), now, os.environ)
     return 0
 
 
@@ -63,6 +74,11 @@ def _activity_arguments(parser: Parser) -> None:
     parser.add_argument("--shell", choices=("bash", "zsh", "fish"), help="install: the shell (default: from $SHELL)")
     parser.add_argument("--tmux", action="store_true", help="install: the tmux hook instead of a shell's")
     parser.add_argument("--print", action="store_true", help="install: print the snippet instead of adding it")
+    parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="install: also notify (desktop, tmux, terminal) when a break is due, not only in the status line",
+    )
 
 
 def _home() -> Path:
@@ -91,8 +107,8 @@ def _chosen_shell(args: argparse.Namespace) -> Shell:
 
 
 def cmd_activity(args: argparse.Namespace) -> int:
-    if args.action != "install" and (args.shell or args.tmux or args.print):
-        raise CliError("--shell, --tmux and --print go with `activity install`")
+    if args.action != "install" and (args.shell or args.tmux or args.print or args.notify):
+        raise CliError("--shell, --tmux, --print and --notify go with `activity install`")
     if args.action == "install":
         return _install(args)
     if args.action == "off":
@@ -105,13 +121,13 @@ def _install(args: argparse.Namespace) -> int:
     from stretchtui.core import activity_hooks as hooks
     from stretchtui.store.location import resolve_db_path
 
-    program = " ".join(reminder_program())
+    program = shlex.join(reminder_program())
     db_path = str(resolve_db_path(args.db))
     if args.tmux:
-        where, block = _hook_files()["tmux"], hooks.tmux_snippet(program, db_path)
+        where, block = _hook_files()["tmux"], hooks.tmux_snippet(program, db_path, notify=args.notify)
     else:
         shell = _chosen_shell(args)
-        where, block = _hook_files()[shell.value], hooks.shell_snippet(shell, program, db_path)
+        where, block = _hook_files()[shell.value], hooks.shell_snippet(shell, program, db_path, notify=args.notify)
     if args.print:
         print(block, end="")
         return 0
@@ -210,8 +226,14 @@ def _break_arguments(parser: Parser) -> None:
     parser.add_argument(
         "answer",
         metavar="ANSWER",
+        nargs="?",
         choices=("take", "later", "skip"),
         help="take: you had one (stretched, or got up); later: ask again in 10 minutes; skip: not this time",
+    )
+    parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="instead: notify now if a break is due (what a tick with --notify starts); once per stretch",
     )
 
 
@@ -219,6 +241,10 @@ def cmd_break(args: argparse.Namespace) -> int:
     from stretchtui.core.activity import POSTPONE_SECONDS
     from stretchtui.core.breaks import BreakKind
 
+    if args.notify == (args.answer is not None):
+        raise CliError("say take, later or skip (or --notify alone)")
+    if args.notify:
+        return _notify_if_due(args)
     kind = {"take": BreakKind.TAKEN, "later": BreakKind.POSTPONED, "skip": BreakKind.SKIPPED}[args.answer]
     with opened_store(args) as store:
         store.activity.fold_ticks()
@@ -229,6 +255,45 @@ def cmd_break(args: argparse.Namespace) -> int:
         BreakKind.SKIPPED: "Skipped: the count starts again.",
     }
     print(said[kind])
+    return 0
+
+
+def _notify_if_due(args: argparse.Namespace) -> int:
+    """Notify through every channel but the status line (it shows the prompt anyway), once for
+    each stretch of activity and again when a "later" runs out; nothing when no break is due."""
+    from stretchtui.commands.nudges import default_channels
+    from stretchtui.core.activity import break_due_minutes
+    from stretchtui.core.notify import break_notice, delivery_line, fan_out
+    from stretchtui.store.status_cache import break_notified_path
+
+    now = args.clock.now().timestamp()
+    with opened_store(args, must_exist=True) as store:
+        store.activity.fold_ticks()
+        facts = store.activity.break_facts()
+        spans = store.activity.spans_between(now - 24 * 3600, now)
+        after = int(store.settings.read(["break_after_minutes"])["break_after_minutes"])
+        due = break_due_minutes(spans, now, after, facts.since, facts.postponed_until)
+        red_flag = due is not None and store.safety.safety_check().red_flag
+        db_path = store.path
+    if due is None:
+        print("no break due")
+        return 0
+    stretch = f"{spans[-1][0]:.0f}:{facts.postponed_until or 0:.0f}"  # this stretch, and any "later" it had
+    marker = Path(break_notified_path(db_path, os.environ))
+    try:
+        if marker.read_text(encoding="ascii") == stretch:
+            print("a break is due; already notified for this stretch")
+            return 0
+    except (OSError, UnicodeDecodeError):
+        pass
+    channels = [channel for channel in default_channels(lambda text: None) if channel.name != "status line"]
+    print(delivery_line(fan_out(break_notice(due, red_flag=red_flag), channels)).replace("reminder", "break nudge"))
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="ascii") as out:
+            out.write(stretch)
+    except OSError:
+        pass  # a second notification for this stretch, at worst
     return 0
 
 
@@ -254,7 +319,8 @@ COMMANDS = (
         "break",
         "answer a break the status line offers: take, later or skip",
         "Answer the break the status line offers after a long stretch at the terminal: take (you had one), "
-        "later (ask again in 10 minutes) or skip. History counts them.",
+        "later (ask again in 10 minutes) or skip. History counts them. A session begun while a break is due "
+        "counts as taking it.",
         cmd_break,
         _break_arguments,
     ),

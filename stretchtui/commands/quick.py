@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-QUICK_COMMANDS = {"tick": ((),), "status": ((), ("--ascii",)), "stats": ((), ("--json",))}
+QUICK_COMMANDS = {"tick": ((), ("--notify",)), "status": ((), ("--ascii",)), "stats": ((), ("--json",))}
 """Each command the quick path answers, with the options it answers it for; and `tick --at VALUE`
 (tmux's `#{client_activity}`, POSIX seconds)."""
 
@@ -27,8 +27,8 @@ def run(argv: Sequence[str], now: float, environ: Mapping[str, str]) -> int | No
     db_arg, rest = _split_db(list(argv))
     word, options = (rest[0], rest[1:]) if rest else ("", [])
     at = None
-    if word == "tick" and len(options) == 2 and options[0] == "--at":
-        at, options = options[1], []
+    if word == "tick" and len(options) >= 2 and options[0] == "--at":
+        at, options = options[1], options[2:]
     if word not in QUICK_COMMANDS or tuple(options) not in QUICK_COMMANDS[word]:
         return None
     db_path = quick_db_path(db_arg, environ)
@@ -42,6 +42,8 @@ def run(argv: Sequence[str], now: float, environ: Mapping[str, str]) -> int | No
             append_tick(db_path, when)
         except OSError:
             return None  # the full command says what is wrong, in one line
+        if options:  # --notify
+            check_break_soon(db_path, now, environ)
         return 0
     from stretchtui.store import status_cache
 
@@ -86,6 +88,31 @@ def status_line(entry: Mapping[str, Any], now: float, *, ascii_only: bool, db_pa
     if nudge and not (nudge == REMIND_SHORT and entry["stats_json"]["today_done"]):
         parts.append(nudge)
     return glyphs["separator"].join(parts)
+
+
+CHECK_EVERY = 300  # seconds between two background break checks a tick starts
+
+
+def check_break_soon(db_path: str, now: float, environ: Mapping[str, str]) -> None:
+    """Start `stretchtui break --notify` in the background, unless one was started in the last
+    CHECK_EVERY seconds: the tick itself returns at once and opens no database."""
+    from stretchtui.store.status_cache import break_checked_path
+
+    marker = break_checked_path(db_path, environ)
+    try:
+        if now - os.stat(marker).st_mtime < CHECK_EVERY:
+            return
+    except OSError:
+        pass
+    try:
+        os.makedirs(os.path.dirname(marker), mode=0o700, exist_ok=True)
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.utime(marker, (now, now))
+        devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+        argv = [sys.executable, "-m", "stretchtui", "--db", db_path, "break", "--notify"]
+        os.posix_spawn(sys.executable, argv, dict(environ), file_actions=devnull, setsid=True)
+    except OSError:
+        pass  # no notification this time; the status line still shows the break
 
 
 def zone_source(environ: Mapping[str, str]) -> str:

@@ -10,7 +10,9 @@ after importing almost nothing: it imports nothing itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+TYPE_CHECKING = False  # not typing's, nor collections.abc at run time: `stretchtui tick` imports this
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 IDLE_GAP_SECONDS = 5 * 60
 """A gap between ticks this long or longer ends an active span."""

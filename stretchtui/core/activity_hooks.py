@@ -28,13 +28,14 @@ RC_FILES = {Shell.BASH: ".bashrc", Shell.ZSH: ".zshrc", Shell.FISH: ".config/fis
 """Where each shell's snippet goes, under HOME."""
 
 
-def tick_command(executable: str, db_path: str) -> str:
-    return f"{shlex.quote(executable)} --db {shlex.quote(db_path)} tick"
+def tick_command(program: str, db_path: str, *options: str) -> str:
+    """`program`: how to run stretchtui, already quoted for a shell (shlex.join)."""
+    return " ".join([program, "--db", shlex.quote(db_path), "tick", *options])
 
 
-def shell_snippet(shell: Shell, executable: str, db_path: str) -> str:
-    """The marked block for `shell`'s start-up file."""
-    tick = tick_command(executable, db_path)
+def shell_snippet(shell: Shell, program: str, db_path: str, *, notify: bool = False) -> str:
+    """The marked block for `shell`'s start-up file (`notify`: a tick may check for a due break)."""
+    tick = tick_command(program, db_path, *(["--notify"] if notify else []))
     if shell is Shell.BASH:
         body = (
             f"__stretchtui_tick() {{ ({tick} >/dev/null 2>&1 &); }}\n"
@@ -51,11 +52,13 @@ def shell_snippet(shell: Shell, executable: str, db_path: str) -> str:
     return f"{BEGIN}\n{NOTE}\n{body}\n{END}\n"
 
 
-def tmux_snippet(executable: str, db_path: str) -> str:
+def tmux_snippet(program: str, db_path: str, *, notify: bool = False) -> str:
     """The marked block for tmux.conf: an empty #() on the right of the status line that ticks with
-    the time of the client's last key press whenever tmux redraws it (every status-interval)."""
-    tick = f"{tick_command(executable, db_path)} --at #{{client_activity}}"
-    return f"{BEGIN}\n{NOTE}\nset -ag status-right '#({tick})'\n{END}\n"
+    the time of the client's last key press whenever tmux redraws it (every status-interval). In
+    double quotes, with tmux's own escapes, so a path quoted for the shell stays whole."""
+    tick = tick_command(program, db_path, "--at", "#{client_activity}", *(["--notify"] if notify else []))
+    quoted = tick.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+    return f'{BEGIN}\n{NOTE}\nset -ag status-right "#({quoted})"\n{END}\n'
 
 
 def with_block(text: str, block: str) -> str:

@@ -35,6 +35,7 @@ class Kind(StrEnum):
     REMIND = "remind"  # the goal is not met yet
     GET_CHECKED = "get-checked"  # a red flag is open: no stretching until checked
     ASK_AGAIN = "ask-again"  # the safety questions must be answered again first
+    BREAK = "break"  # a long stretch at the terminal (core.activity): time to get up
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,24 @@ def reminder_notice(done_routines: int, goal: Goal) -> Notice:
         f"Time for your stretch: {done_routines} of {wanted} {noun_for(wanted, 'routine')} today. "
         "Run stretchtui, or stretchtui start desk-break.",
         REMIND_SHORT,
+    )
+
+
+def break_notice(minutes: int, *, red_flag: bool) -> Notice:
+    """The break a notification offers after `minutes` at the terminal. With a warning sign open it
+    offers no exercise: standing up and moving gently is still good, stretching waits for a check."""
+    if red_flag:
+        return Notice(
+            Kind.BREAK,
+            f"{minutes} minutes at the terminal: stand up and move gently for a minute. A warning sign you "
+            "noted is still open: please get checked before stretching.",
+            GET_CHECKED_SHORT,
+        )
+    return Notice(
+        Kind.BREAK,
+        f"{minutes} minutes at the terminal: time for a short break. stretchtui start one-minute "
+        "(about a minute) or desk-break (3-4 minutes); or stretchtui break later / skip.",
+        f"break? {minutes}m at the desk",
     )
 
 

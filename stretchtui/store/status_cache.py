@@ -48,6 +48,16 @@ def cache_path(db_path: str | os.PathLike[str], environ: Mapping[str, str] | Non
     )
 
 
+def break_notified_path(db_path: str | os.PathLike[str], environ: Mapping[str, str] | None = None) -> str:
+    """Where `stretchtui break --notify` notes the stretch it last notified about (beside the entry)."""
+    return cache_path(db_path, environ)[: -len(SUFFIX)] + ".break-notified"
+
+
+def break_checked_path(db_path: str | os.PathLike[str], environ: Mapping[str, str] | None = None) -> str:
+    """What `tick --notify` touches when it starts a check (at most one every CHECK_EVERY seconds)."""
+    return cache_path(db_path, environ)[: -len(SUFFIX)] + ".break-checked"
+
+
 def fingerprint(db_path: str | os.PathLike[str]) -> list[Any] | None:
     """What must be unchanged for an entry to hold, or None when the file cannot be read that way
     (missing, not a stretchtui database at a schema with the counter, locked, damaged)."""
