@@ -335,8 +335,8 @@ def test_the_sitting_line_says_which_is_which() -> None:
 
     assert sitting_line(None, None) == ""
     assert sitting_line(6, None) == "Sitting 6 h"
-    assert sitting_line(None, 4.25) == "Measured at the terminal 4 h 15 min"
-    assert sitting_line(6.5, 0.5) == "Sitting 6.5 h · measured at the terminal 30 min"
+    assert sitting_line(None, 4.25) == "Sitting 4 h 15 min (measured)"
+    assert sitting_line(6.5, 0.5) == "Sitting 6.5 h · measured 30 min"
 
 
 def test_the_ticks_are_kept_private(db_path: Path) -> None:

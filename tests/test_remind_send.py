@@ -375,3 +375,38 @@ def test_the_real_channels_with_fake_programs(store, db_path, clock, capsys, tmp
         f"tmux display-message -d 15000 -c /dev/pts/7 stretchtui: {body}",
     ]
     assert read_pending(db_path, clock.now()) == "time to stretch"
+
+
+def test_the_status_line_drops_time_to_stretch_once_done_or_once_a_red_flag_opens(
+    store, db_path, clock, capsys, channels
+) -> None:
+    """The reminder's few words stay in the status line until the day ends, but never say to
+    stretch after the goal is met, nor after a warning sign is noted (then: get checked)."""
+    from stretchtui.commands import quick
+
+    store.safety.save_safety(answers={})
+    store.close()
+    send(capsys, db_path)
+
+    def status_line() -> str:
+        assert cli.main(["--db", str(db_path), "status"]) == 0
+        full = capsys.readouterr().out
+        assert quick.run(["--db", str(db_path), "status"], clock.now().timestamp(), os.environ) == 0
+        assert capsys.readouterr().out == full  # the quick path says the same
+        return full
+
+    assert status_line() == "· 0d streak, not yet today · time to stretch\n"
+    assert (
+        cli.main(["--db", str(db_path), "log", "--pain", "4", "--note", "numb around my bottom since this morning"])
+        == 0
+    )
+    capsys.readouterr()
+    assert status_line() == "· 0d streak, not yet today · safety questions first\n"  # the note asks again
+    assert cli.main(["--db", str(db_path), "safety", "--answers", "saddle"]) == 0
+    capsys.readouterr()
+    assert status_line() == "· 0d streak, not yet today · please get checked\n"
+    assert cli.main(["--db", str(db_path), "safety", "--answers", "none"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", str(db_path), "record", "desk-break", "--minutes", "5"]) == 0
+    capsys.readouterr()
+    assert status_line() == "✓ 1d streak, done today\n"

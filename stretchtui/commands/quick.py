@@ -85,7 +85,9 @@ def status_line(entry: Mapping[str, Any], now: float, *, ascii_only: bool, db_pa
         if due is not None:
             parts.append(f"break? {due}m at the desk")
     nudge = _pending_nudge(db_path, now)
-    if nudge and not (nudge == REMIND_SHORT and entry["stats_json"]["today_done"]):
+    if nudge == REMIND_SHORT:  # not once the goal is met; a red flag since it was sent says so instead
+        nudge = None if entry["stats_json"]["today_done"] else entry["remind_instead"] or nudge
+    if nudge:
         parts.append(nudge)
     return glyphs["separator"].join(parts)
 

@@ -24,6 +24,8 @@ from stretchtui.core.errors import FieldError
 from stretchtui.store.location import resolve_db_path
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from stretchtui.core.checkins import Region
     from stretchtui.core.glyphs import Glyphs
     from stretchtui.store.glance import StatusFacts
@@ -238,11 +240,29 @@ def status_entry(args: argparse.Namespace) -> dict[str, Any]:
         "status": {"unicode": {**line(UNICODE), "needs": "".join(astuple(UNICODE))}, "ascii": line(ASCII)},
         "breaks": {"after": int(facts.settings["break_after_minutes"]), **facts.breaks._asdict()},
     }
+    entry["remind_instead"] = _remind_instead(args, db_path, now.timestamp())
     if key is not None:
         status_cache.save(db_path, entry)
         if not args.db and not os.environ.get("STRETCHTUI_DB"):
             quick.remember_default_path(str(db_path), os.environ)
     return entry
+
+
+def _remind_instead(args: argparse.Namespace, db_path: Path, now: float) -> str | None:
+    """What the status line shows in place of the daily reminder's "time to stretch" when a red flag
+    opened (or the questions must be asked again) after it was sent; None when it stands. Read only
+    while that reminder is pending: the entry is worked out again after every write, answers and
+    notes included, so it is never older than the last of them."""
+    from stretchtui.core.nudge_words import ASK_AGAIN_SHORT, GET_CHECKED_SHORT, REMIND_SHORT
+    from stretchtui.store.pending_nudge import read_pending_short
+
+    if read_pending_short(db_path, now) != REMIND_SHORT:
+        return None
+    with opened_store(args, reads_only=True, quick_check=False) as store:
+        check = store.safety.safety_check()
+    if check.red_flag:
+        return GET_CHECKED_SHORT
+    return ASK_AGAIN_SHORT if check.blocked else None
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

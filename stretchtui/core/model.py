@@ -293,7 +293,8 @@ def hours_label(hours: float) -> str:
 def sitting_line(logged: float | None, measured: float | None) -> str:
     """A day's sitting as Today shows it: what was noted, and beside it what the activity hook
     measured at the terminal (a lower bound: only time spent typing there)."""
-    parts = [format_sitting(logged).capitalize()] if logged is not None else []
-    if measured:
-        parts.append(f"{'measured' if parts else 'Measured'} at the terminal {hours_label(measured)}")
-    return " · ".join(parts)
+    if not measured:
+        return format_sitting(logged).capitalize() if logged is not None else ""
+    if logged is None:
+        return f"Sitting {hours_label(measured)} (measured)"
+    return f"{format_sitting(logged).capitalize()} · measured {hours_label(measured)}"
