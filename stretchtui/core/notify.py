@@ -24,7 +24,7 @@ from stretchtui.core.cues import notification
 from stretchtui.core.entries import MARK_NOUNS, MarkKind
 from stretchtui.core.nudge_words import ASK_AGAIN_SHORT, GET_CHECKED_SHORT, REMIND_SHORT
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
-from stretchtui.core.vocabulary import noun_for
+from stretchtui.core.vocabulary import noun_for, plural
 
 HEADING = "stretchtui"
 NOTIFY_TIMEOUT_SECONDS = 10.0
@@ -78,16 +78,17 @@ def reminder_notice(done_routines: int, goal: Goal) -> Notice:
 def break_notice(minutes: int, *, red_flag: bool) -> Notice:
     """The break a notification offers after `minutes` at the terminal. With a warning sign open it
     offers no exercise: standing up and moving gently is still good, stretching waits for a check."""
+    spent = plural(minutes, "minute")
     if red_flag:
         return Notice(
             Kind.BREAK,
-            f"{minutes} minutes at the terminal: stand up and move gently for a minute. A warning sign you "
+            f"{spent} at the terminal: stand up and move gently for a minute. A warning sign you "
             "noted is still open: please get checked before stretching.",
             GET_CHECKED_SHORT,
         )
     return Notice(
         Kind.BREAK,
-        f"{minutes} minutes at the terminal: time for a short break. stretchtui start one-minute "
+        f"{spent} at the terminal: time for a short break. stretchtui start one-minute "
         "(about a minute) or desk-break (3-4 minutes); or stretchtui break later / skip.",
         f"break? {minutes}m at the desk",
     )
