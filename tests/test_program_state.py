@@ -15,6 +15,7 @@ from stretchtui.core.function import FunctionRating
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Condition
 from stretchtui.core.pain_level import Level
+from stretchtui.core.program_offer import offer
 from stretchtui.core.program_plan import item_dose, session_for, top_step
 from stretchtui.core.program_state import (
     Choice,
@@ -22,7 +23,6 @@ from stretchtui.core.program_state import (
     ProgramChoice,
     ProgramSessionNote,
     ProgramState,
-    offer,
     replay,
 )
 from stretchtui.core.programs import load_builtin, load_ladders

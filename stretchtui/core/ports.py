@@ -17,7 +17,8 @@ if TYPE_CHECKING:  # names for the annotations only: importing them all slowed t
     from stretchtui.core.function import ActivityEdit, ActivityTrend, FunctionRating
     from stretchtui.core.lessons import Lesson
     from stretchtui.core.model import Exercise, Routine, Tip
-    from stretchtui.core.program_state import Choice, Offer, ProgramDay, ProgramState
+    from stretchtui.core.program_offer import Offer
+    from stretchtui.core.program_state import Choice, ProgramDay, ProgramState
     from stretchtui.core.programs import Catalogue, Ladder, Program
     from stretchtui.core.relief import ReliefTable
     from stretchtui.core.report import WeekInputs

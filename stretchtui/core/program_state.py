@@ -33,9 +33,8 @@ from stretchtui.core.days import day_label
 from stretchtui.core.function import FunctionRating
 from stretchtui.core.model import Exercise
 from stretchtui.core.program_plan import top_step
-from stretchtui.core.programs import Ladder, LegPain, Phase, Program
+from stretchtui.core.programs import Ladder, Phase, Program
 from stretchtui.core.suggest import Suggestion
-from stretchtui.core.suggestion_inputs import SuggestionRequest
 from stretchtui.core.vocabulary import plural
 
 FLARE_PAIN = 7
@@ -429,54 +428,3 @@ class ProgramDay:
 
     state: ProgramState
     session: Suggestion
-
-
-# ---------------------------------------------------------------------------- which program fits
-
-
-@dataclass(frozen=True)
-class Offer:
-    program: Program
-    why: str
-
-
-def offer(programs: Iterable[Program], *, pain: int | None, leg: bool, long_sitting: bool) -> Offer | None:
-    """The program that fits the recent check-ins best, with why (None: none fits, e.g. pain too high)."""
-    fitting = []
-    for program in programs:
-        entry = program.entry
-        if pain is not None and pain > entry.max_pain:
-            continue
-        if (entry.leg_pain is LegPain.NEEDED and not leg) or (entry.leg_pain is LegPain.NOT_NEEDED and leg):
-            continue
-        score = (2 if entry.leg_pain is LegPain.NEEDED else 0) + (1 if entry.long_sitting and long_sitting else 0)
-        score -= 1 if entry.long_sitting and not long_sitting else 0
-        fitting.append((-score, program.id, program))
-    if not fitting:
-        return None
-    best = min(fitting)[2]
-    reasons = []
-    if best.entry.leg_pain is LegPain.NEEDED:
-        reasons.append("your check-ins note leg symptoms")
-    if best.entry.long_sitting and long_sitting:
-        reasons.append("you sit for long stretches")
-    if pain is not None:
-        reasons.append(f"your pain ({pain}/10) is within its starting limit of {best.entry.max_pain}")
-    why = "Fits because " + " and ".join(reasons) + "." if reasons else "A good place to start."
-    return Offer(best, why)
-
-
-def offer_for(request: SuggestionRequest, programs: Iterable[Program]) -> Offer | None:
-    """The offer for the person a suggestion request describes: none while the safety answers
-    block or ask to be answered first, or when today's pain leaves no routine."""
-    from stretchtui.core.pain_level import Level, level_step
-    from stretchtui.core.suggestion_rules import today_for
-
-    if request.safety.blocked or request.safety.needs_asking:
-        return None
-    step = level_step(request)
-    if step.level is Level.NONE:
-        return None
-    today = today_for(request, step)
-    pain = step.reading.pain if step.reading else None
-    return offer(programs, pain=pain, leg=today.leg, long_sitting=today.long_sitting)

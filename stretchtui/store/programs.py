@@ -27,7 +27,8 @@ from stretchtui.store.settings import EventStamp
 from stretchtui.store.suggestion_inputs import SuggestionInputRepository
 
 if TYPE_CHECKING:
-    from stretchtui.core.program_state import Choice, Offer, ProgramChoice, ProgramDay, ProgramSessionNote, ProgramState
+    from stretchtui.core.program_offer import Offer
+    from stretchtui.core.program_state import Choice, ProgramChoice, ProgramDay, ProgramSessionNote, ProgramState
     from stretchtui.core.programs import Catalogue, Ladder, Program
     from stretchtui.core.suggestion_inputs import SuggestionRequest
 
@@ -228,7 +229,7 @@ class ProgramRepository:
     def offer(self, today: date, minutes: int, place: str, request: SuggestionRequest | None = None) -> Offer | None:
         """A program that fits the recent check-ins, for someone not in one (None: none fits, or
         the safety answers or today's pain say not now)."""
-        from stretchtui.core.program_state import offer_for
+        from stretchtui.core.program_offer import offer_for
 
         request = request or self.suggestions.suggestion_request(today, minutes, place)
         return offer_for(request, self.catalogue().programs())

@@ -31,7 +31,8 @@ from stretchtui.ui.workers import post_if_current, store_work
 if TYPE_CHECKING:
     from stretchtui.core.lessons import Lesson
     from stretchtui.core.model import Exercise
-    from stretchtui.core.program_state import Offer, ProgramDay
+    from stretchtui.core.program_offer import Offer
+    from stretchtui.core.program_state import ProgramDay
     from stretchtui.core.programs import Catalogue, Program
 
 HISTORY_SHOWN = 12

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from stretchtui.core.entries import MarkKind
     from stretchtui.core.function import ActivityEdit
     from stretchtui.core.model import Exercise, Tip
-    from stretchtui.core.program_state import Offer, ProgramDay
+    from stretchtui.core.program_offer import Offer
+    from stretchtui.core.program_state import ProgramDay
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.streaks import StreakSummary
     from stretchtui.core.suggest import Suggestion
