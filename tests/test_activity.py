@@ -437,3 +437,25 @@ def test_a_tick_with_notify_starts_a_check_at_most_every_five_minutes(
     assert quick.run(["--db", db, "tick", "--at", str(int(T0)), "--notify"], T0 + 1000, os.environ) == 0
     assert len(started) == 4
     assert len(Path(ticks_path(db)).read_text().split()) == 7
+
+
+async def test_the_app_folds_the_ticks_and_today_shows_the_measured_hours(
+    make_test_app, db_path: Path, clock: FrozenClock
+) -> None:
+    from pilot_helpers import settle
+
+    app = make_test_app()
+    now = clock.now().timestamp()
+    for ago in range(90, -1, -3):  # 1 h 30 min at the terminal this morning
+        append_tick(db_path, now - ago * MINUTE)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert "Sitting 1 h 30 min (measured)" in str(app.screen.query_one("#today-checkins").content)
+    assert not Path(ticks_path(db_path)).exists()  # folded into spans at the start
+    store = Store.open(db_path, clock)
+    try:
+        assert store.activity.sitting_by_day(date(2026, 11, 21), date(2026, 11, 21)) == {
+            date(2026, 11, 21): pytest.approx(1.5)
+        }
+    finally:
+        store.close()

@@ -293,7 +293,13 @@ class StretchApp(CorrectionsMixin, SessionsMixin, PaletteMixin, App[int]):
     @work(thread=True, group="backup", exclusive=True, exit_on_error=False)
     def backup_daily(self) -> None:
         """The day's automatic backup, in a thread so the first frame never waits for it. A failure
-        (a full disk, a damaged file) is shown as a warning and logged; the app carries on."""
+        (a full disk, a damaged file) is shown as a warning and logged; the app carries on. First the
+        activity hook's ticks are folded into spans (store.activity), so the tick file stays small
+        for those who never answer a break (what is not folded is still read, just slower)."""
+        try:
+            self.store.activity.fold_ticks()
+        except Exception as error:  # the ticks wait for the next fold
+            self.log.error(f"folding the activity ticks failed: {error!r}")
         try:
             self.store.backup_daily()
         except Exception as error:  # nothing about a backup may stop the app
