@@ -30,6 +30,7 @@ from stretchtui.core.activity_hooks import (
     without_block,
 )
 from stretchtui.core.breaks import BreakKind
+from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store.store import Store
@@ -459,3 +460,95 @@ async def test_the_app_folds_the_ticks_and_today_shows_the_measured_hours(
         }
     finally:
         store.close()
+
+
+def test_a_stray_begin_marker_keeps_every_line_after_it() -> None:
+    """A begin marker left by hand, the person's lines, then a whole block: only the block goes."""
+    own = f"alias a=b\n{BEGIN}\nexport KEEP=1\nalias c=d\n"
+    block = shell_snippet(Shell.BASH, "stretchtui", "/x.db")
+    assert without_block(own + block) == own
+    assert without_block(with_block(own, block)) == own
+
+
+def test_break_answers_count_only_when_a_break_was_offered(db_path: Path, fresh_database, capsys) -> None:
+    fresh_database()
+    for answer in ("take", "later", "skip"):
+        assert cli.main(["--db", str(db_path), "break", answer]) == 0
+        assert "No break is due now; nothing noted." in capsys.readouterr().out
+    store = Store.open(db_path, FrozenClock(datetime(2026, 11, 21, 8, 30, tzinfo=UTC), "Europe/Berlin"))
+    try:
+        assert store.activity.break_counts(date(2026, 11, 21), date(2026, 11, 21)).offered == 0
+    finally:
+        store.close()
+
+
+def test_on_a_day_suggest_gives_no_routine_a_break_offers_none(
+    store: Store, db_path: Path, clock: FrozenClock, channels: list[FakeChannel], capsys
+) -> None:
+    """Pain 9/10 leaves no routine today: the break says stand up, not which routine to start."""
+    store.safety.save_safety(answers={})
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 9)])
+    store.close()
+    _busy_for(db_path, clock, 60)
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    (notice,) = channels[0].sent
+    assert "stretchtui start" not in notice.body and "stand up" in notice.body
+    assert cli.main(["--db", str(db_path), "break", "take"]) == 0
+    assert "stretchtui start" not in capsys.readouterr().out
+
+
+def test_an_urgent_warning_sign_asks_for_help_today_first(
+    store: Store, db_path: Path, clock: FrozenClock, channels: list[FakeChannel]
+) -> None:
+    store.safety.save_safety(answers={"saddle": True})
+    store.close()
+    _busy_for(db_path, clock, 60)
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    (notice,) = channels[0].sent
+    assert notice.body.startswith("A warning sign you noted needs medical help today")
+    assert "stretchtui" not in notice.body
+
+
+def test_a_notification_that_reached_no_one_is_tried_again(
+    db_path: Path, fresh_database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from stretchtui.commands import nudges
+
+    fresh_database()
+    broken = [FakeChannel("desktop notification", fails=True)]
+    monkeypatch.setattr(nudges, "default_channels", lambda write_status, environ=None: broken)
+    _busy_for(db_path, clock, 60)
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    working = FakeChannel("desktop notification")
+    monkeypatch.setattr(nudges, "default_channels", lambda write_status, environ=None: [working])
+    assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
+    assert len(working.sent) == 1
+
+
+def test_a_tick_beside_something_that_is_not_a_database_file_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(OSError):
+        append_tick(folder, T0)
+    assert not Path(ticks_path(folder)).exists()
+
+
+def test_install_and_off_keep_line_endings_links_and_a_read_only_file(db_path: Path, capsys) -> None:
+    home = Path(os.environ["HOME"])
+    zshrc = home / ".zshrc"
+    own = b"setopt x\r\nalias a=b\r\n"
+    zshrc.write_bytes(own)
+    linked = home / "dotfiles-zshrc"
+    os.link(zshrc, linked)  # a dotfiles manager's hard link
+    assert cli.main(["--db", str(db_path), "activity", "install", "--shell", "zsh"]) == 0
+    assert linked.read_bytes() == zshrc.read_bytes() and zshrc.read_bytes().startswith(own)
+    assert cli.main(["--db", str(db_path), "activity", "off"]) == 0
+    assert zshrc.read_bytes() == own and linked.read_bytes() == own  # byte for byte, still one file
+    fish = home / ".config" / "fish" / "conf.d" / "stretchtui.fish"
+    fish.parent.mkdir(parents=True)
+    fish.write_text("# mine\n", encoding="utf-8")
+    fish.chmod(0o444)
+    capsys.readouterr()
+    assert cli.main(["--db", str(db_path), "activity", "install", "--shell", "fish"]) == 2
+    assert "is read-only: add the hook by hand" in capsys.readouterr().err
+    assert fish.read_text(encoding="utf-8") == "# mine\n"

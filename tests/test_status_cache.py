@@ -213,3 +213,26 @@ def test_the_default_database_is_found_only_where_the_full_command_found_it(
     assert capsys.readouterr().out == expected
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))  # another default place now
     assert quick.run(["status"], now, os.environ) is None
+
+
+def test_a_database_copied_over_the_same_path_is_not_answered_from_the_old_entry(
+    db_path: Path, tmp_path: Path, fresh_database, clock: FrozenClock, capsys
+) -> None:
+    """Two files at the same counter (each fresh copy starts alike): the entry is the file's own."""
+    fresh_database()
+    other = tmp_path / "other.db"
+    import shutil
+
+    shutil.copyfile(db_path, other)
+    assert cli.main(["--db", str(other), "record", "desk-break", "--minutes", "5"]) == 0
+    assert cli.main(["--db", str(db_path), "record", "desk-break", "--minutes", "1"]) == 0  # not the goal
+    capsys.readouterr()
+    assert status_cache.fingerprint(other)[-1] == status_cache.fingerprint(db_path)[-1]  # the same count
+    expected = full(db_path, ["status"], capsys)
+    assert quickly(db_path, ["status"], clock, capsys) == expected
+    data = other.read_bytes()
+    with open(db_path, "r+b") as target:  # copied over in place: the same inode
+        target.write(data)
+        target.truncate()
+    assert quickly(db_path, ["status"], clock, capsys) is None
+    assert full(db_path, ["status"], capsys).startswith("✓ 1d streak, done today")

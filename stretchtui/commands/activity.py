@@ -18,7 +18,12 @@ from stretchtui.commands.common import CliError, Parser, opened_store
 from stretchtui.commands.registry import Command
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from stretchtui.core.activity_hooks import Shell
+    from stretchtui.core.clock import Clock
+    from stretchtui.core.notify import Notice
+    from stretchtui.store.store import Store
 
 # ---------------------------------------------------------------------- tick
 
@@ -154,29 +159,49 @@ def _off() -> int:
     return 0
 
 
-def _rewrite(where: Path, change) -> None:  # change: Callable[[str], str]
-    """Replace a person's own start-up file with `change` of it: whole (a temporary file renamed
-    over it), with its mode kept, and never through a symbolic link's target being replaced."""
+def _rewrite(where: Path, change: Callable[[str], str]) -> None:
+    """Change a person's own start-up file to `change` of it, every other byte as it was (line
+    endings too): replaced whole (a temporary file renamed over it, with the mode and, where
+    allowed, the owner kept), or written in place when it has other hard links, which a rename
+    would part. A file its owner made read-only is refused, and a symbolic link's target is what
+    changes, never the link."""
     from stretchtui.store.private_files import temp_name
 
     target = where.resolve() if where.is_symlink() else where
     try:
-        text = target.read_text(encoding="utf-8")
-        mode = target.stat().st_mode & 0o777
+        raw = target.read_bytes()
+        info = target.stat()
     except FileNotFoundError:
-        text, mode = "", 0o644
+        raw, info = b"", None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise CliError(
-            f"{where} is not UTF-8 text: add the hook by hand (stretchtui activity install --print)"
-        ) from None
+        raise CliError(f"{where} is not UTF-8 text: add the hook by hand (activity install --print)") from None
+    if info is not None and (not info.st_mode & 0o222 or not os.access(target, os.W_OK)):  # root too
+        raise CliError(f"{where} is read-only: add the hook by hand (activity install --print)")
+    new = change(text).encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if info is not None and info.st_nlink > 1:
+        try:
+            with open(target, "r+b") as handle:
+                handle.write(new)
+                handle.truncate()
+                os.fsync(handle.fileno())
+        except OSError as error:
+            raise CliError(f"cannot write {where}: {error.strerror or error}") from None
+        return
     temporary = target.with_name(temp_name(target.name))
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(change(text))
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if info is None else info.st_mode & 0o777)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
             handle.flush()
             os.fsync(handle.fileno())
+        if info is not None and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(temporary, info.st_uid, info.st_gid)
+            except PermissionError:
+                pass  # only root may give a file away; a file owned by another is then left as ours
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
@@ -184,7 +209,6 @@ def _rewrite(where: Path, change) -> None:  # change: Callable[[str], str]
 
 
 def _status(args: argparse.Namespace) -> int:
-    from stretchtui.core.activity import break_due_minutes, merge_spans
     from stretchtui.core.activity_hooks import has_block
     from stretchtui.core.days import today
     from stretchtui.core.model import hours_label
@@ -204,17 +228,15 @@ def _status(args: argparse.Namespace) -> int:
         settings = store.settings.read()
         current = today(args.clock, day_start_from(settings))
         sitting = store.activity.sitting_by_day(current, current).get(current)
-        facts = store.activity.break_facts()
+        due = store.activity.break_due(args.clock.now().timestamp())
         counts = store.activity.break_counts(current.fromordinal(current.toordinal() - 6), current)
     print(f"Measured at the terminal today: {hours_label(sitting) if sitting else 'nothing yet'}")
-    spans = [facts.last_span] if facts.last_span else []
     after = int(settings["break_after_minutes"])
-    due = break_due_minutes(merge_spans(spans), args.clock.now().timestamp(), after, facts.since, facts.postponed_until)
     if not after:
         print("Break nudges: off (break_after_minutes is 0)")
     else:
         every = plural(after, "minute")
-        print(f"Break nudges: after {every} without a break" + (f"; one is due now ({due} min)" if due else ""))
+        print(f"Break nudges: after {every} without a break" + (f"; one is due now ({due.minutes} min)" if due else ""))
     print(f"Breaks in the last 7 days: {counts.in_words()}")
     return 0
 
@@ -246,11 +268,15 @@ def cmd_break(args: argparse.Namespace) -> int:
     if args.notify:
         return _notify_if_due(args)
     kind = {"take": BreakKind.TAKEN, "later": BreakKind.POSTPONED, "skip": BreakKind.SKIPPED}[args.answer]
-    with opened_store(args) as store:
-        store.activity.fold_ticks()
+    with opened_store(args, must_exist=True) as store:
+        due = store.activity.break_due(args.clock.now().timestamp())
+        if due is None:  # counted only when one was offered: History's shares stay true
+            print("No break is due now; nothing noted. Five minutes away from the keyboard starts the count again.")
+            return 0
         store.activity.record_break(kind)
+        offer = _break_offer(store, args.clock)
     said = {
-        BreakKind.TAKEN: "Break noted: the count starts again. For a one-minute routine: stretchtui start desk-break",
+        BreakKind.TAKEN: f"Break noted: the count starts again. {offer.body}",
         BreakKind.POSTPONED: f"Asked again in {POSTPONE_SECONDS // 60} minutes.",
         BreakKind.SKIPPED: "Skipped: the count starts again.",
     }
@@ -258,40 +284,52 @@ def cmd_break(args: argparse.Namespace) -> int:
     return 0
 
 
+def _break_offer(store: Store, clock: Clock, minutes: int | None = None) -> Notice:
+    """What a break may offer today: a short routine only when today's suggestion would give one
+    (the same level and safety step as `suggest`: no red flag, no blocking re-ask, pain not too
+    high); otherwise standing up and moving gently, and getting checked when a warning sign is open."""
+    from stretchtui.core.days import today
+    from stretchtui.core.notify import break_notice
+    from stretchtui.core.safety import State
+    from stretchtui.core.suggest import suggest
+
+    day = today(clock, store.settings.day_start_hour())
+    check = store.safety.safety_check()
+    blocked = suggest(store.suggestions.suggestion_request(day, 5, "desk")).blocked
+    return break_notice(minutes, routine_ok=not blocked, urgent=check.state is State.URGENT, red_flag=check.red_flag)
+
+
 def _notify_if_due(args: argparse.Namespace) -> int:
     """Notify through every channel but the status line (it shows the prompt anyway), once for
-    each stretch of activity and again when a "later" runs out; nothing when no break is due."""
+    each stretch of activity and again when a "later" runs out; nothing when no break is due. A
+    notification that reached no channel is tried again at the next check."""
     from stretchtui.commands.nudges import default_channels
-    from stretchtui.core.activity import break_due_minutes
-    from stretchtui.core.notify import break_notice, delivery_line, fan_out
+    from stretchtui.core.notify import delivery_line, fan_out
     from stretchtui.store.status_cache import break_notified_path
 
-    now = args.clock.now().timestamp()
     with opened_store(args, must_exist=True) as store:
-        store.activity.fold_ticks()
-        facts = store.activity.break_facts()
-        spans = store.activity.spans_between(now - 24 * 3600, now)
-        after = int(store.settings.read(["break_after_minutes"])["break_after_minutes"])
-        due = break_due_minutes(spans, now, after, facts.since, facts.postponed_until)
-        red_flag = due is not None and store.safety.safety_check().red_flag
+        due = store.activity.break_due(args.clock.now().timestamp())
+        notice = None if due is None else _break_offer(store, args.clock, due.minutes)
         db_path = store.path
-    if due is None:
+    if due is None or notice is None:
         print("no break due")
         return 0
-    stretch = f"{spans[-1][0]:.0f}:{facts.postponed_until or 0:.0f}"  # this stretch, and any "later" it had
     marker = Path(break_notified_path(db_path, os.environ))
     try:
-        if marker.read_text(encoding="ascii") == stretch:
+        if marker.read_text(encoding="ascii") == due.stretch:
             print("a break is due; already notified for this stretch")
             return 0
     except (OSError, UnicodeDecodeError):
         pass
     channels = [channel for channel in default_channels(lambda text: None) if channel.name != "status line"]
-    print(delivery_line(fan_out(break_notice(due, red_flag=red_flag), channels)).replace("reminder", "break nudge"))
+    deliveries = fan_out(notice, channels)
+    print(delivery_line(deliveries).replace("reminder", "break nudge"))
+    if not any(delivery.delivered for delivery in deliveries):
+        return 0
     try:
         marker.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="ascii") as out:
-            out.write(stretch)
+            out.write(due.stretch)
     except OSError:
         pass  # a second notification for this stretch, at worst
     return 0

@@ -68,19 +68,23 @@ def with_block(text: str, block: str) -> str:
 
 
 def without_block(text: str) -> str:
-    """`text` without our marked block (its lines, markers included); every other line as it was.
-    A begin marker with no end leaves the text whole rather than cut a person's own lines."""
+    """`text` without our marked blocks (their lines, markers included); every other line as it
+    was. Only a begin marker that an end marker closes starts a block: a stray begin marker (a block
+    cut by hand) and the lines after it are kept, up to the begin marker of a whole block."""
     kept: list[str] = []
-    inside = False
+    pending: list[str] = []  # from a begin marker, until its end marker shows it was a block
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
-        if stripped == BEGIN and not inside:
-            inside = True
-        elif stripped == END and inside:
-            inside = False
-        elif not inside:
+        if stripped == BEGIN:
+            kept.extend(pending)
+            pending = [line]
+        elif pending:
+            pending.append(line)
+            if stripped == END:
+                pending = []
+        else:
             kept.append(line)
-    return text if inside else "".join(kept)
+    return "".join(kept + pending)
 
 
 def has_block(text: str) -> bool:

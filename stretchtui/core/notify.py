@@ -75,23 +75,38 @@ def reminder_notice(done_routines: int, goal: Goal) -> Notice:
     )
 
 
-def break_notice(minutes: int, *, red_flag: bool) -> Notice:
-    """The break a notification offers after `minutes` at the terminal. With a warning sign open it
-    offers no exercise: standing up and moving gently is still good, stretching waits for a check."""
-    spent = plural(minutes, "minute")
-    if red_flag:
+def break_notice(minutes: int | None, *, routine_ok: bool, urgent: bool = False, red_flag: bool = False) -> Notice:
+    """What a break says after `minutes` at the terminal (None: the break was taken). A routine is
+    offered only when today's suggestion would give one (`routine_ok`); otherwise standing up and
+    moving gently. A warning sign comes first, so a line cut short still carries it: an urgent one
+    asks for medical help today, another for a check before stretching."""
+    spent = f"{plural(minutes, 'minute')} at the terminal: " if minutes is not None else ""
+    if urgent:
         return Notice(
             Kind.BREAK,
-            f"{spent} at the terminal: stand up and move gently for a minute. A warning sign you "
-            "noted is still open: please get checked before stretching.",
-            GET_CHECKED_SHORT,
+            "A warning sign you noted needs medical help today: contact a doctor or urgent care now. "
+            f"{spent}stand up and move only as is comfortable.",
+            "get medical help today",
+        )
+    if red_flag or not routine_ok:
+        first = "A warning sign you noted is open: please get checked before stretching. " if red_flag else ""
+        return Notice(
+            Kind.BREAK,
+            _sentence(f"{first}{spent}stand up and move gently for a minute; no routine today."),
+            GET_CHECKED_SHORT if red_flag else f"break? {minutes}m at the desk",
         )
     return Notice(
         Kind.BREAK,
-        f"{spent} at the terminal: time for a short break. stretchtui start one-minute "
-        "(about a minute) or desk-break (3-4 minutes); or stretchtui break later / skip.",
+        _sentence(f"{spent}time for a short break. stretchtui start one-minute (about a minute) or desk-break ")
+        + "(3-4 minutes); or stretchtui break later / skip."
+        if minutes is not None
+        else "For a short routine: stretchtui start one-minute (about a minute) or desk-break (3-4 minutes).",
         f"break? {minutes}m at the desk",
     )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class Quiet(NamedTuple):

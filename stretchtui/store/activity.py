@@ -9,6 +9,7 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from peewee import DatabaseError, SqliteDatabase
 
@@ -20,6 +21,11 @@ from stretchtui.store import models as m
 from stretchtui.store import ticks
 from stretchtui.store.break_queries import BreakFacts, break_facts, seconds
 from stretchtui.store.settings import EventStamp, SettingsRepository
+
+
+class BreakDue(NamedTuple):
+    minutes: int  # of continuous activity
+    stretch: str  # names this stretch of activity, and any "later" it had: one notification each
 
 
 @dataclass(eq=False)
@@ -118,17 +124,25 @@ class ActivityRepository:
         """Where the count of continuous activity starts, any "later" in force, the latest span."""
         return break_facts(self.db.execute_sql)
 
+    def break_due(self, at: float) -> BreakDue | None:
+        """The break due at `at` (POSIX seconds), from every span of the day before it and what
+        happened before it (breaks, sessions), after folding the ticks; None when none is due.
+        The one answer for `break`, `break --notify`, `activity` and a session begun."""
+        after = int(self.settings.read(["break_after_minutes"])["break_after_minutes"])
+        if not after:
+            return None
+        self.fold_ticks()
+        facts = break_facts(self.db.execute_sql, _instant(at).isoformat(timespec="microseconds"))
+        spans = self.spans_between(at - 24 * 3600, at)
+        minutes = activity.break_due_minutes(spans, at, after, facts.since, facts.postponed_until)
+        if minutes is None:
+            return None
+        return BreakDue(minutes, f"{spans[-1][0]:.0f}:{facts.postponed_until or 0:.0f}")
+
     def count_session_as_break(self, started_at: datetime) -> bool:
         """A session begun while a break was due is that break, taken: noted so (History counts it).
         True when it was. Its end starts the count again either way (break_queries.SESSION_END_SQL)."""
-        after = int(self.settings.read(["break_after_minutes"])["break_after_minutes"])
-        if not after:
-            return False
-        self.fold_ticks()
-        start = started_at.timestamp()
-        facts = break_facts(self.db.execute_sql, _instant(start).isoformat(timespec="microseconds"))
-        spans = self.spans_between(start - 24 * 3600, start)
-        if activity.break_due_minutes(spans, start, after, facts.since, facts.postponed_until) is None:
+        if self.break_due(started_at.timestamp()) is None:
             return False
         self.record_break(BreakKind.TAKEN, at=started_at)
         return True

@@ -4,7 +4,8 @@ status line that runs them every few seconds reads the whole history once per ch
 once per call.
 
 An entry holds for as long as its key does:
-- the same file (inode), at the same schema version and application id;
+- the same file (inode, size and modification time: a file copied over it is another), at the
+  same schema version and application id;
 - the same change count (`change_counter.n`, which a trigger bumps on every write to the tables
   these commands read, whichever process writes: store.migrations.COUNTED_TABLES);
 - the same zone and logical day (an entry knows the instants its day starts and ends).
@@ -70,7 +71,7 @@ def fingerprint(db_path: str | os.PathLike[str]) -> list[Any] | None:
         info = os.stat(db_path)
         if not S_ISREG(info.st_mode):
             return None  # a FIFO would hang the open; the store names what it is instead
-        inode = info.st_ino
+        identity = [info.st_ino, info.st_size, info.st_mtime_ns]  # a file copied over it is another
         conn = read_only_connection(db_path)
         try:
             row = conn.execute(
@@ -81,7 +82,7 @@ def fingerprint(db_path: str | os.PathLike[str]) -> list[Any] | None:
             conn.close()
     except (OSError, sqlite3.Error):
         return None
-    return None if row is None else [FORMAT, PYTHON, os.fspath(db_path), inode, *row]
+    return None if row is None else [FORMAT, PYTHON, os.fspath(db_path), *identity, *row]
 
 
 def load(db_path: str | os.PathLike[str], key: list[Any], now: float) -> dict[str, Any] | None:

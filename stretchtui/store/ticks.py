@@ -17,7 +17,7 @@ from stretchtui.core.activity import EARLIEST_TICK
 
 SUFFIX = ".ticks"
 FOLDING = ".folding"
-TAIL_BYTES = 8192  # ticks enough for the break prompt: hours at one a prompt
+TAIL_BYTES = 65536  # ticks enough for the break prompt: some 100 minutes even at one a second
 
 
 def ticks_path(db_path: str | os.PathLike[str]) -> str:
@@ -26,6 +26,11 @@ def ticks_path(db_path: str | os.PathLike[str]) -> str:
 
 def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
     """Note one tick at `now`. Creates the file (0600) and its folder (0700) when missing."""
+    try:
+        if not stat.S_ISREG(os.stat(db_path).st_mode):
+            raise OSError(f"{os.fspath(db_path)} is not a database file")  # a folder, a FIFO, a device
+    except FileNotFoundError:
+        pass  # no database yet: the tick waits beside where it will be
     path = ticks_path(db_path)
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW  # no waiting on a FIFO
     try:
