@@ -85,7 +85,7 @@ def break_notice(minutes: int | None, *, routine_ok: bool, urgent: bool = False,
         return Notice(
             Kind.BREAK,
             "A warning sign you noted needs medical help today: contact a doctor or urgent care now. "
-            f"{spent}stand up and move only as is comfortable.",
+            + _sentence(f"{spent}stand up and move only as is comfortable."),
             "get medical help today",
         )
     if red_flag or not routine_ok:
