@@ -410,3 +410,43 @@ def test_the_status_line_drops_time_to_stretch_once_done_or_once_a_red_flag_open
     assert cli.main(["--db", str(db_path), "record", "desk-break", "--minutes", "5"]) == 0
     capsys.readouterr()
     assert status_line() == "✓ 1d streak, done today\n"
+
+
+def test_the_status_line_follows_the_days_record_after_the_reminder_went(
+    store, db_path, clock, capsys, channels
+) -> None:
+    """Whatever changes today's record after "time to stretch" was sent (a rest or flare day
+    marked, removed, brought back by undo; pain of a flare noted and removed), the status line
+    says what the reminder would say now: the same decision, not a copy of it."""
+    from stretchtui.commands import quick
+
+    store.safety.save_safety(answers={})
+    store.close()
+    send(capsys, db_path)
+
+    def run(*argv: str) -> str:
+        assert cli.main(["--db", str(db_path), *argv]) == 0
+        return capsys.readouterr().out
+
+    def status_line() -> str:
+        full = run("status")
+        assert quick.run(["--db", str(db_path), "status"], clock.now().timestamp(), os.environ) == 0
+        assert capsys.readouterr().out == full  # the quick path says the same
+        return full
+
+    reminding = "· 0d streak, not yet today · time to stretch\n"
+    quiet = "· 0d streak, not yet today\n"
+    assert status_line() == reminding
+    for mark in (["rest"], ["rest", "--flare"]):
+        run(*mark)
+        assert status_line() == quiet
+        run("remove", "--yes", run("entries").splitlines()[1].split()[0])
+        assert status_line() == reminding
+        run("undo")
+        assert status_line() == quiet  # the day mark is back, and with it the quiet
+        run("remove", "--yes", run("entries").splitlines()[1].split()[0])
+        assert status_line() == reminding
+    run("log", "--pain", "8")  # a flare's pain: rest, no reminder
+    assert status_line() == quiet
+    run("remove", "--yes", run("entries").splitlines()[1].split()[0])
+    assert status_line() == reminding

@@ -20,11 +20,12 @@ from stretchtui.core.breaks import BreakKind
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.entries import MarkKind
+from stretchtui.core.program_state import Choice
 from stretchtui.store import status_cache
 from stretchtui.store.store import Store
 from stretchtui.store.ticks import append_tick
 
-FORMS = (["status"], ["status", "--ascii"], ["stats"], ["stats", "--json"])
+FORMS = (["status"], ["status", "--ascii"], ["status", "--json"], ["stats"], ["stats", "--json"])
 
 
 def full(db: Path, form: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -45,7 +46,9 @@ def quickly(db: Path, form: list[str], clock: FrozenClock, capsys: pytest.Captur
 def write_something(store: Store, rnd: random.Random, clock: FrozenClock) -> str:
     """One change of the kinds a person (or an import, or another machine) makes."""
     day = store.clock.now().date()
-    choice = rnd.choice(["session", "checkin", "rest", "remove", "edit", "setting", "break", "ticks", "undo"])
+    choice = rnd.choice(
+        ["session", "checkin", "rest", "remove", "edit", "setting", "break", "ticks", "undo", "program"]
+    )
     if choice == "session":
         at = clock.now() - timedelta(days=rnd.randrange(0, 20), hours=rnd.randrange(0, 5))
         store.sessions.record_backfill(None, at, rnd.choice([3, 5, 12]))
@@ -76,6 +79,11 @@ def write_something(store: Store, rnd: random.Random, clock: FrozenClock) -> str
             [("goal_minutes", (3, 5, 10)), ("grace_per_week", (0, 1, 2)), ("day_start_hour", (0, 4))]
         )
         store.settings.set(key, rnd.choice(values))
+    elif choice == "program":  # where you are in it is in `status --json`
+        catalogue = store.programs.catalogue()
+        program = catalogue.find(rnd.choice(["desk-worker", "lower-back-starter"]))
+        in_one = store.programs.state(store.clock.now().date(), catalogue) is not None
+        store.programs.choose(Choice.STOP if in_one and rnd.random() < 0.5 else Choice.START, program)
     elif choice == "break":
         store.activity.record_break(rnd.choice(list(BreakKind)))
     else:
@@ -182,8 +190,9 @@ def test_forms_it_does_not_know_and_files_it_cannot_read_go_to_the_full_command(
     full(db_path, ["status"], capsys)
     now = clock.now().timestamp()
     for argv in (
-        ["--db", str(db_path), "status", "--json"],
+        ["--db", str(db_path), "status", "--json"],  # `status` did not work out the program's part
         ["--db", str(db_path), "status", "--ascii", "--ascii"],
+        ["--db", str(db_path), "status", "--json", "--ascii"],
         ["--db", str(db_path), "stats", "--bogus"],
         ["--db", str(db_path), "tick", "--at", "later"],
         ["--db", str(db_path), "tick", "--at"],

@@ -16,7 +16,8 @@ from stretchtui.commands.registry import Command
 
 if TYPE_CHECKING:
     from stretchtui.commands.reminder_scheduler import Host
-    from stretchtui.core.notify import Channel
+    from stretchtui.core.notify import Channel, Notice, Quiet
+    from stretchtui.store import Store
 
 # ---------------------------------------------------------------------- argument types
 
@@ -160,23 +161,34 @@ def _install(args: argparse.Namespace, machine: Host) -> str:
         raise CliError(str(error)) from None
 
 
+def todays_reminder(store: Store) -> Notice | Quiet:
+    """What the daily reminder says now, from today's record and the safety answers: what
+    `remind --send` sends, and what the status line keeps showing of it as the day's record
+    changes (commands.tracking)."""
+    from stretchtui.core.days import today
+    from stretchtui.core.notify import decide
+    from stretchtui.store.day_summary import day_start_from, goal_from
+
+    settings = store.settings.read()
+    current = today(store.clock, day_start_from(settings))
+    activity = next((a for a in store.history.day_activities(since=current) if a.day == current), None)
+    check = store.safety.safety_check()
+    return decide(activity, goal_from(settings), red_flag=check.red_flag, blocked=check.blocked)
+
+
 def _send(args: argparse.Namespace) -> int:
     """Decide from today's record, then remind through every channel; always exit 0 once the
     record is read (the scheduler has nobody to show a failure to)."""
-    from stretchtui.core.days import next_day_start, today
-    from stretchtui.core.notify import Quiet, decide, delivery_line, fan_out
-    from stretchtui.store.day_summary import day_start_from, goal_from
+    from stretchtui.core.days import next_day_start
+    from stretchtui.core.notify import Quiet, delivery_line, fan_out
+    from stretchtui.store.day_summary import day_start_from
     from stretchtui.store.pending_nudge import clear_pending, write_pending
 
     clock = args.clock
     with opened_store(args, reads_only=True, quick_check=False) as store:
-        settings = store.settings.read()
-        day_start = day_start_from(settings)
-        current = today(clock, day_start)
-        activity = next((a for a in store.history.day_activities(since=current) if a.day == current), None)
-        check = store.safety.safety_check()
+        said = todays_reminder(store)
+        day_start = day_start_from(store.settings.read())
         db_path = store.path
-    said = decide(activity, goal_from(settings), red_flag=check.red_flag, blocked=check.blocked)
     if isinstance(said, Quiet):
         try:
             clear_pending(db_path)

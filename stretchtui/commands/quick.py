@@ -17,7 +17,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-QUICK_COMMANDS = {"tick": ((), ("--notify",)), "status": ((), ("--ascii",)), "stats": ((), ("--json",))}
+QUICK_COMMANDS = {
+    "tick": ((), ("--notify",)),
+    "status": ((), ("--ascii",), ("--json",)),
+    "stats": ((), ("--json",)),
+}
 """Each command the quick path answers, with the options it answers it for; and `tick --at VALUE`
 (tmux's `#{client_activity}`, POSIX seconds)."""
 
@@ -58,6 +62,11 @@ def run(argv: Sequence[str], now: float, environ: Mapping[str, str]) -> int | No
     if word == "stats":
         sys.stdout.write(entry["stats_json_text" if options else "stats_text"])
         return 0
+    if options == ["--json"]:
+        if "status_json_text" not in entry:  # kept only once a `status --json` worked it out
+            return None
+        sys.stdout.write(entry["status_json_text"])
+        return 0
     from stretchtui.core.can_encode import can_encode
 
     ascii_only = bool(options) or not can_encode(entry["status"]["unicode"]["needs"], sys.stdout.encoding)
@@ -85,8 +94,8 @@ def status_line(entry: Mapping[str, Any], now: float, *, ascii_only: bool, db_pa
         if due is not None:
             parts.append(f"break? {due}m at the desk")
     nudge = _pending_nudge(db_path, now)
-    if nudge == REMIND_SHORT:  # not once the goal is met; a red flag since it was sent says so instead
-        nudge = None if entry["stats_json"]["today_done"] else entry["remind_instead"] or nudge
+    if nudge == REMIND_SHORT and entry["remind_instead"] is not None:  # what it would say now
+        nudge = entry["remind_instead"]
     if nudge:
         parts.append(nudge)
     return glyphs["separator"].join(parts)

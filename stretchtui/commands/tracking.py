@@ -15,7 +15,6 @@ from stretchtui.commands.common import (
     json_flag,
     json_text,
     opened_store,
-    print_json,
     refuse_unknown_routine_before_creating,
     whole_number,
 )
@@ -190,9 +189,12 @@ def _status_facts(args: argparse.Namespace) -> StatusFacts:
         return StatusFacts(numbers, store.activity.break_facts(), settings)
 
 
-def status_entry(args: argparse.Namespace) -> dict[str, Any]:
+def status_entry(args: argparse.Namespace, *, with_program: bool = False) -> dict[str, Any]:
     """What `status` and `stats` show, worked out in full and kept for the quick path
-    (commands.quick, store.status_cache) while the database and the logical day stay the same."""
+    (commands.quick, store.status_cache) while the database and the logical day stay the same.
+    `with_program` adds what `status --json` prints, where you are in your program: that costs
+    more than the rest together, so it is worked out only when asked for, and kept from then on
+    (until the next write)."""
     import os
     from dataclasses import astuple
 
@@ -241,6 +243,11 @@ def status_entry(args: argparse.Namespace) -> dict[str, Any]:
         "breaks": {"after": int(facts.settings["break_after_minutes"]), **facts.breaks._asdict()},
     }
     entry["remind_instead"] = _remind_instead(args, db_path, now.timestamp())
+    if with_program:
+        from stretchtui.commands.programs import program_json
+
+        status_json = {"current_streak": summary.current, "today_done": summary.today_done}
+        entry["status_json_text"] = json_text({**status_json, "program": program_json(args)})
     if key is not None:
         status_cache.save(db_path, entry)
         if not args.db and not os.environ.get("STRETCHTUI_DB"):
@@ -249,20 +256,21 @@ def status_entry(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _remind_instead(args: argparse.Namespace, db_path: Path, now: float) -> str | None:
-    """What the status line shows in place of the daily reminder's "time to stretch" when a red flag
-    opened (or the questions must be asked again) after it was sent; None when it stands. Read only
-    while that reminder is pending: the entry is worked out again after every write, answers and
-    notes included, so it is never older than the last of them."""
-    from stretchtui.core.nudge_words import ASK_AGAIN_SHORT, GET_CHECKED_SHORT, REMIND_SHORT
+    """What the status line shows in place of the daily reminder's "time to stretch" while that
+    reminder is pending: what the reminder would say now (commands.nudges.todays_reminder), "" for
+    nothing (the goal met, a rest or flare day marked or brought back since); None when it is not
+    pending. The entry is worked out again after every write, so this is never older than the
+    day's record or the safety answers."""
+    from stretchtui.commands.nudges import todays_reminder
+    from stretchtui.core.notify import Quiet
+    from stretchtui.core.nudge_words import REMIND_SHORT
     from stretchtui.store.pending_nudge import read_pending_short
 
     if read_pending_short(db_path, now) != REMIND_SHORT:
         return None
     with opened_store(args, reads_only=True, quick_check=False) as store:
-        check = store.safety.safety_check()
-    if check.red_flag:
-        return GET_CHECKED_SHORT
-    return ASK_AGAIN_SHORT if check.blocked else None
+        said = todays_reminder(store)
+    return "" if isinstance(said, Quiet) else said.short
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -280,18 +288,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     from stretchtui.commands.quick import status_line
     from stretchtui.core.glyphs import UNICODE, glyphs_for
 
-    entry = status_entry(args)
+    entry = status_entry(args, with_program=args.json)
     if args.json:
-        from stretchtui.commands.programs import program_json
-
-        stats = entry["stats_json"]
-        print_json(
-            {
-                "current_streak": stats["current_streak"],
-                "today_done": stats["today_done"],
-                "program": program_json(args),
-            }
-        )
+        print(entry["status_json_text"], end="")
         return 0
     ascii_only = args.ascii or glyphs_for(sys.stdout.encoding) != UNICODE
     now = args.clock.now().timestamp()
