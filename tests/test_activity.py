@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import stat
 import subprocess
 import sys
@@ -285,6 +286,8 @@ def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: P
     script = tmp_path / "stretchtui"
     script.write_text(f'#!/bin/sh\nexec {sys.executable} -m stretchtui "$@"\n', encoding="utf-8")
     script.chmod(0o755)
+    Store.open(db, FrozenClock(datetime.fromtimestamp(T0, UTC))).close()
+    opened = db.stat().st_mtime_ns
     rc = tmp_path / "rc"
     rc.write_text(shell_snippet(Shell.BASH, str(script), str(db)), encoding="utf-8")
     code = (
@@ -300,7 +303,7 @@ def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: P
             break
         time.sleep(0.05)
     assert len(lines) == 2 and all(abs(float(t) - time.time()) < 60 for t in lines)
-    assert not db.exists()  # a tick opens no database
+    assert db.stat().st_mtime_ns == opened  # a tick opens no database
 
 
 def test_the_tmux_snippet_passes_tmux_s_own_activity_time() -> None:
@@ -310,6 +313,53 @@ def test_the_tmux_snippet_passes_tmux_s_own_activity_time() -> None:
         ' tick --at #{client_activity} --notify)"'
     )
     assert expected in block
+
+
+def test_a_tmux_hook_refuses_a_path_tmux_would_cut_and_adds_nothing(tmp_path: Path, capsys) -> None:
+    home = Path(os.environ["HOME"])
+    for odd in ("a (b.db", "a) (b.db"):
+        assert cli.main(["--db", str(tmp_path / odd), "activity", "install", "--tmux"]) == 2
+        err = capsys.readouterr().err
+        assert "do not pair up; the shell hook can (--shell)" in err and err.count("\n") == 1
+    assert not (home / ".tmux.conf").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_repeated_tick_is_noted_once(db_path: Path, fresh_database) -> None:
+    """tmux passes the same last key press every few seconds while nobody types."""
+    fresh_database()
+    for when in (T0, T0, T0 + 15, T0 + 15, T0 + 15, T0, T0 + 1_000_000):
+        append_tick(db_path, when)
+    assert Path(ticks_path(db_path)).read_text().split() == [str(int(t)) for t in (T0, T0 + 15, T0, T0 + 1_000_000)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+def test_the_tmux_hook_ticks_for_a_path_with_every_character_tmux_reads(tmp_path: Path) -> None:
+    """A real tmux server with the installed block, and a client for it to draw the status line for:
+    a database path with %, #, $, quotes, a space and brackets gets its ticks, once per key press."""
+    folder = tmp_path / "100% #1 $HOME 'it\"s' (x)"
+    folder.mkdir()
+    db = folder / "s.db"
+    Store.open(db, FrozenClock(datetime.fromtimestamp(T0, UTC))).close()
+    script = tmp_path / "stretchtui"
+    script.write_text(f'#!/bin/sh\nexec {sys.executable} -m stretchtui "$@"\n', encoding="utf-8")
+    script.chmod(0o755)
+    conf = tmp_path / "tmux.conf"
+    conf.write_text(tmux_snippet(str(script), str(db)) + "set -g status-interval 1\n", encoding="utf-8")
+    socket = str(tmp_path / "tmux.sock")
+    inner = f"tmux -S {socket}-inner -f {conf} new-session"
+    outer = ["tmux", "-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "10", inner]
+    subprocess.run(outer, check=True, timeout=30)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not Path(ticks_path(db)).exists():
+            time.sleep(0.1)
+        time.sleep(2.5)  # two more redraws with no key pressed
+        lines = Path(ticks_path(db)).read_text().split()
+    finally:
+        subprocess.run(["tmux", "-S", f"{socket}-inner", "kill-server"], timeout=30)
+        subprocess.run(["tmux", "-S", socket, "kill-server"], timeout=30)
+    assert len(lines) == 1 and abs(float(lines[0]) - time.time()) < 60
 
 
 # ---------------------------------------------------------------------- measured sitting elsewhere
@@ -340,7 +390,8 @@ def test_the_sitting_line_says_which_is_which() -> None:
     assert sitting_line(6.5, 0.5) == "Sitting 6.5 h · measured 30 min"
 
 
-def test_the_ticks_are_kept_private(db_path: Path) -> None:
+def test_the_ticks_are_kept_private(db_path: Path, fresh_database) -> None:
+    fresh_database()
     append_tick(db_path, T0)
     assert stat.S_IMODE(os.stat(ticks_path(db_path)).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(db_path.parent).st_mode) == 0o700
@@ -431,6 +482,7 @@ def test_a_tick_with_notify_starts_a_check_at_most_every_five_minutes(
     started: list[list[str]] = []
     monkeypatch.setattr(os, "posix_spawn", lambda path, argv, env, **kw: started.append(argv) or 1)
     db = str(tmp_path / "n.db")
+    Store.open(Path(db), FrozenClock(datetime.fromtimestamp(T0, UTC))).close()
     for seconds in (0, 60, 299, 300, 301, 650):
         assert quick.run(["--db", db, "tick", "--notify"], T0 + seconds, os.environ) == 0
     assert len(started) == 3  # at 0, 300 and 650
@@ -552,3 +604,26 @@ def test_install_and_off_keep_line_endings_links_and_a_read_only_file(db_path: P
     assert cli.main(["--db", str(db_path), "activity", "install", "--shell", "fish"]) == 2
     assert "is read-only: add the hook by hand" in capsys.readouterr().err
     assert fish.read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_a_mistyped_database_path_is_left_as_it_was(tmp_path: Path, capsys) -> None:
+    """Every activity and break command that reads or corrects refuses a path with no database in
+    one line, leaving neither a database, a tick file nor a folder; `install` starts the database
+    the hook will tick for, as `log` would; `--print` only prints (and says the database is missing)."""
+    from stretchtui.commands import quick
+
+    typo = tmp_path / "tpyo" / "stretchtui.db"
+    for argv in (["tick"], ["tick", "--at", str(int(T0))], ["activity"], ["break", "take"]):
+        assert cli.main(["--db", str(typo), *argv]) == 1, argv  # as every command says it
+        err = capsys.readouterr().err
+        assert err.startswith(f"stretchtui: no database at {typo}") and err.count("\n") == 1, argv
+    assert quick.run(["--db", str(typo), "tick"], T0, os.environ) is None  # left to the full command
+    assert not typo.parent.exists()
+    assert cli.main(["--db", str(typo), "activity", "install", "--shell", "bash", "--print"]) == 0
+    out, err = capsys.readouterr()
+    assert "tick" in out and err == f"stretchtui: no database at {typo} yet: ticks count once it exists\n"
+    assert not typo.parent.exists()
+    assert cli.main(["--db", str(typo), "activity", "install", "--shell", "bash"]) == 0
+    assert typo.exists()
+    assert cli.main(["--db", str(typo), "tick"]) == 0
+    assert Path(ticks_path(typo)).exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,11 @@ def cmd_tick(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     try:
         append_tick(db_path, when)
+    except FileNotFoundError:  # as every command says of a missing database (exit 1)
+        from stretchtui.store.files import StoreError
+
+        start = "stretchtui activity install starts one"
+        raise StoreError(f"no database at {db_path}; no tick was noted ({start})") from None
     except OSError as error:
         raise CliError(f"cannot note the tick beside {db_path}: {error.strerror or error}") from None
     if args.notify:
@@ -129,13 +135,21 @@ def _install(args: argparse.Namespace) -> int:
     program = shlex.join(reminder_program())
     db_path = str(resolve_db_path(args.db))
     if args.tmux:
-        where, block = _hook_files()["tmux"], hooks.tmux_snippet(program, db_path, notify=args.notify)
+        try:
+            block = hooks.tmux_snippet(program, db_path, notify=args.notify)
+        except hooks.TmuxCannotCarry as error:
+            raise CliError(f"--tmux: {error}; the shell hook can (--shell)") from None
+        where = _hook_files()["tmux"]
     else:
         shell = _chosen_shell(args)
         where, block = _hook_files()[shell.value], hooks.shell_snippet(shell, program, db_path, notify=args.notify)
     if args.print:
         print(block, end="")
+        if not os.path.lexists(db_path):
+            print(f"stretchtui: no database at {db_path} yet: ticks count once it exists", file=sys.stderr)
         return 0
+    with opened_store(args):  # the hook ticks for this database: start it now, as `log` would
+        pass
     _rewrite(where, lambda text: hooks.with_block(text, block))
     again = "tmux source-file " + str(where) if args.tmux else "open a new shell"
     print(f"activity hook added to {where}: {again} to start. It notes the time at each prompt, nothing else.")
@@ -215,6 +229,13 @@ def _status(args: argparse.Namespace) -> int:
     from stretchtui.core.vocabulary import plural
     from stretchtui.store.day_summary import day_start_from
 
+    with opened_store(args, must_exist=True) as store:  # folding ticks writes: only where a database is
+        store.activity.fold_ticks()
+        settings = store.settings.read()
+        current = today(args.clock, day_start_from(settings))
+        sitting = store.activity.sitting_by_day(current, current).get(current)
+        due = store.activity.break_due(args.clock.now().timestamp())
+        counts = store.activity.break_counts(current.fromordinal(current.toordinal() - 6), current)
     hooked = []
     for name, where in _hook_files().items():
         try:
@@ -223,13 +244,6 @@ def _status(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError):
             continue
     print(f"Activity hook: {', '.join(hooked) if hooked else 'off (stretchtui activity install adds it)'}")
-    with opened_store(args) as store:
-        store.activity.fold_ticks()
-        settings = store.settings.read()
-        current = today(args.clock, day_start_from(settings))
-        sitting = store.activity.sitting_by_day(current, current).get(current)
-        due = store.activity.break_due(args.clock.now().timestamp())
-        counts = store.activity.break_counts(current.fromordinal(current.toordinal() - 6), current)
     print(f"Measured at the terminal today: {hours_label(sitting) if sitting else 'nothing yet'}")
     after = int(settings["break_after_minutes"])
     if not after:

@@ -52,13 +52,33 @@ def shell_snippet(shell: Shell, program: str, db_path: str, *, notify: bool = Fa
     return f"{BEGIN}\n{NOTE}\n{body}\n{END}\n"
 
 
+class TmuxCannotCarry(ValueError):
+    """A path tmux's status line cannot pass to a command whole."""
+
+
 def tmux_snippet(program: str, db_path: str, *, notify: bool = False) -> str:
     """The marked block for tmux.conf: an empty #() on the right of the status line that ticks with
-    the time of the client's last key press whenever tmux redraws it (every status-interval). In
-    double quotes, with tmux's own escapes, so a path quoted for the shell stays whole."""
-    tick = tick_command(program, db_path, "--at", "#{client_activity}", *(["--notify"] if notify else []))
+    the time of the client's last key press whenever tmux redraws it (every status-interval). tmux
+    reads that line three times before a shell sees it: as a double-quoted string (\\ " $), as
+    strftime (%) and as a format (#); each gets its own escape, so any path arrives whole, save one
+    with brackets tmux would pair wrongly when it looks for the end of #(...) (TmuxCannotCarry)."""
+    for text in (program, db_path):
+        if not _paired(text):
+            raise TmuxCannotCarry(f"tmux cannot pass {text!r} to a command: its ( and ) do not pair up")
+    literal = tick_command(program, db_path).replace("#", "##").replace("%", "%%")
+    tick = " ".join([literal, "--at", "#{client_activity}", *(["--notify"] if notify else [])])
     quoted = tick.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
     return f'{BEGIN}\n{NOTE}\nset -ag status-right "#({quoted})"\n{END}\n'
+
+
+def _paired(text: str) -> bool:
+    """Whether tmux, counting ( and ) from the start of #(, finds its end after `text`."""
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def with_block(text: str, block: str) -> str:

@@ -25,25 +25,29 @@ def ticks_path(db_path: str | os.PathLike[str]) -> str:
 
 
 def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
-    """Note one tick at `now`. Creates the file (0600) and its folder (0700) when missing."""
-    try:
-        if not stat.S_ISREG(os.stat(db_path).st_mode):
-            raise OSError(f"{os.fspath(db_path)} is not a database file")  # a folder, a FIFO, a device
-    except FileNotFoundError:
-        pass  # no database yet: the tick waits beside where it will be
+    """Note one tick at `now`, in the file beside the database (created 0600 when missing).
+    FileNotFoundError where there is no database: a mistyped path leaves nothing behind, neither
+    a tick file nor a folder (`activity install` starts the database the hook ticks for)."""
+    if not stat.S_ISREG(os.stat(db_path).st_mode):
+        raise OSError(f"{os.fspath(db_path)} is not a database file")  # a folder, a FIFO, a device
     path = ticks_path(db_path)
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW  # no waiting on a FIFO
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW  # no waiting on a FIFO
+    fd = os.open(path, flags, 0o600)
     try:
-        fd = os.open(path, flags, 0o600)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
-        fd = os.open(path, flags, 0o600)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise OSError(f"{path} is not a regular file")
-        os.write(fd, b"%d\n" % int(now))  # one write of a few bytes: appends never interleave
+        line = b"%d\n" % int(now)
+        if _last_line(fd, status.st_size) != line:  # tmux asks again every few seconds while idle
+            os.write(fd, line)  # one write of a few bytes: appends never interleave
     finally:
         os.close(fd)
+
+
+def _last_line(fd: int, size: int) -> bytes:
+    """The file's last line with its newline (b"" when empty): what a repeated tick would add."""
+    tail = os.pread(fd, 32, max(0, size - 32))
+    return tail[tail.rfind(b"\n", 0, len(tail) - 1) + 1 :]
 
 
 FUTURE_SLACK = 120  # seconds: tmux's clock and ours may differ a little
