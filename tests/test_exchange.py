@@ -372,7 +372,7 @@ BAD_RECORDS = [
     ("settings.secret", 1, "settings.secret: is not a known setting"),
     ("settings.new\nline", 1, "settings.'new\\nline': is not a known setting"),
     ("day_marks.0.kind", "holiday", "day_marks[0].kind: 'holiday' is not one of"),
-    ("format_version", 4, "written by a newer stretchtui (format version 4"),
+    ("format_version", 5, "written by a newer stretchtui (format version 5"),
     ("format_version", "1", "format_version: must be a whole number"),
     ("format", "something-else", "not a stretchtui export"),
     ("extra", [], "extra: is not a known section"),

@@ -182,8 +182,8 @@ def test_errors_still_name_the_record_and_a_newer_version_wins_wherever_it_stand
     }
     document = {"format": "stretchtui-export", "format_version": 1, "sessions": [session]}
     assert refusal(document).startswith("sessions[0].steps[0].outcome: 'maybe' is not one of")
-    newer = {"sessions": [session], "format": "stretchtui-export", "format_version": 4}
-    assert refusal(newer).startswith("written by a newer stretchtui (format version 4")
+    newer = {"sessions": [session], "format": "stretchtui-export", "format_version": 5}
+    assert refusal(newer).startswith("written by a newer stretchtui (format version 5")
     assert refusal({"sessions": [session]}).startswith("not a stretchtui export")
     orphan = {
         **document,

@@ -60,6 +60,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     left_out = LeftOut()
     counts: Counter = Counter()
     with opened_store(args, reads_only=True) as store:  # a mistyped --db creates nothing
+        if not store.db.execute_sql("PRAGMA query_only").fetchone()[0]:  # a read-only file is read as it is
+            store.activity.fold_ticks()  # the ticks noted since the last fold are measured sitting too
         if output is None:
             day = today(store.clock, store.settings.day_start_hour())
             output = _checked(
@@ -225,15 +227,32 @@ def _spooled(source: IO[bytes]) -> IO[bytes]:
 
 
 def _check_against_library(entries, clock) -> Counter:
-    """The file checked as if it went into a new store (the built-in library, no sessions yet):
-    what it would add."""
+    """The file checked as if it went into a new store (the built-in library and programs, no
+    sessions yet), its prescriptions too: what it would add."""
+    from stretchtui.core.errors import FieldError
     from stretchtui.core.exchange.bundle import tally
-    from stretchtui.core.exchange.reading import read_export
+    from stretchtui.core.exchange.reading import ImportFileError, KnownPrograms, read_export
     from stretchtui.core.library import load_library
+    from stretchtui.core.program_records import builtin_ids, carried_programs
 
     counts: Counter = Counter()
-    for kind, record in read_export(entries, now=clock.now(), known_exercise_ids=set(load_library().exercises)):
+    exercises = dict(load_library().exercises)
+    programs = []
+    for kind, record in read_export(
+        entries,
+        now=clock.now(),
+        known_exercise_ids=set(exercises),
+        known_programs=KnownPrograms(builtin_ids()),
+    ):
         tally(counts, kind, record)
+        if kind == "exercises":
+            exercises[record.exercise.id] = record.exercise
+        elif kind == "program_files":
+            programs.append(record)
+    try:
+        carried_programs(programs, exercises)
+    except FieldError as error:
+        raise ImportFileError(str(error)) from None
     return counts
 
 
@@ -241,7 +260,8 @@ COMMANDS = (
     Command(
         "export",
         "write all your data to a JSON file (or CSV tables)",
-        "Write your own exercises and routines, sessions with their steps, check-ins, rest days and settings "
+        "Write your own exercises and routines, sessions with their steps, check-ins, rest days, function "
+        "ratings, your programs and the choices you made in them, breaks, measured activity and settings "
         "to a file (mode 0600). The format is documented in docs/export-format.md.",
         cmd_export,
         _export_arguments,

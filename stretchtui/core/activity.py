@@ -20,6 +20,10 @@ IDLE_GAP_SECONDS = 5 * 60
 EARLIEST_TICK = 946_684_800.0
 """2000-01-01 UTC: a tick before it is a write cut short or a clock gone wrong, never a tick."""
 
+MAX_SPAN_SECONDS = 25 * 3600
+"""The longest a stored span can be: spans are cut where each logical day starts, and the longest
+day is 25 hours (the clocks go back). An import refuses a longer one."""
+
 POSTPONE_SECONDS = 10 * 60
 """How long "later" puts a break off."""
 

@@ -33,6 +33,7 @@ from stretchtui.core.days import day_label
 from stretchtui.core.function import FunctionRating
 from stretchtui.core.model import Exercise
 from stretchtui.core.program_plan import top_step
+from stretchtui.core.program_records import Choice as Choice  # defined with the record an export carries
 from stretchtui.core.programs import Ladder, Phase, Program
 from stretchtui.core.suggest import Suggestion
 from stretchtui.core.vocabulary import plural
@@ -45,16 +46,6 @@ UP_EVERY_DAYS = 7
 GAP_DAYS = 14
 FUNCTION_DROP = 2
 DECIDE_BY_DAYS = 2  # without a check-in the day after, a session's response is a hold after this
-
-
-class Choice(StrEnum):
-    """What a person chose about their program: the only events the position depends on besides
-    their record."""
-
-    START = "start"
-    STOP = "stop"
-    SWITCH = "switch"  # to another version of the same prescription
-    LEAVE_FLARE = "leave-flare"
 
 
 class Move(StrEnum):

@@ -87,6 +87,11 @@ def columns(cls: type) -> tuple[str, ...]:
     return tuple(s.name for s in file_specs(cls) if nested_class(s) is None and "link" not in s.extra)
 
 
+def is_flat(cls: type) -> bool:
+    """A record that is one row: none of its fields is a list of records or a link by uuid."""
+    return columns(cls) == tuple(spec.name for spec in file_specs(cls))
+
+
 def is_pairs(kind: Any) -> bool:
     """tuple[tuple[Enum, str], ...]: a table of enum value = text in files."""
     return (
@@ -185,22 +190,17 @@ _INSTANT = {"type": "string", "description": "an instant, ISO 8601 in UTC: 2026-
 
 
 def _logged_records() -> dict[str, type]:
-    """The records of the logged sections (sessions with their steps, check-ins with their pains,
-    day marks, function ratings, tombstones), by schema name. Imported here: they import core.model."""
-    from stretchtui.core.checkins import Checkin, PainEntry
-    from stretchtui.core.entries import DayMark, Tombstone
-    from stretchtui.core.function import FunctionRating
-    from stretchtui.core.sessions import LoggedStep, SessionRecord
+    """The records of the logged sections (every list section but own exercises and routines, from
+    core.exchange.bundle.SECTION_RECORDS), each followed by those nested in it (a session's steps,
+    a check-in's pains), by schema name. Imported here: they import core.model."""
+    from stretchtui.core.exchange.bundle import SECTION_RECORDS
 
-    return {
-        "SessionRecord": SessionRecord,
-        "LoggedStep": LoggedStep,
-        "Checkin": Checkin,
-        "PainEntry": PainEntry,
-        "DayMark": DayMark,
-        "FunctionRating": FunctionRating,
-        "Tombstone": Tombstone,
-    }
+    found: dict[str, type] = {}
+    for cls in SECTION_RECORDS.values():
+        if cls.__name__ not in FILE_RECORDS:
+            found[cls.__name__] = cls
+            found.update({inner.__name__: inner for inner in map(nested_class, specs(cls)) if inner is not None})
+    return found
 
 
 def _logged_schema(schema: dict[str, Any], cls: type) -> None:
@@ -226,7 +226,7 @@ def _logged_schema(schema: dict[str, Any], cls: type) -> None:
 def file_schema() -> dict[str, Any]:
     """The JSON schema of an export file (msgspec's, from the records: with the file's names,
     tables of condition = reason, the keys an export adds, and the sections of the file)."""
-    from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION
+    from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION, SECTION_RECORDS
 
     logged = _logged_records()
     _, components = msgspec.json.schema_components([Exercise, Routine, *logged.values()], ref_template="#/$defs/{name}")
@@ -258,15 +258,7 @@ def file_schema() -> dict[str, Any]:
         schema["properties"].pop("origin", None)
         schema["properties"].update(uuid={"type": "string", "format": "uuid"}, created_at=_INSTANT, updated_at=_INSTANT)
         schema["required"] = ["uuid", *schema["required"], "created_at", "updated_at"]
-    sections = {
-        "exercises": "Exercise",
-        "routines": "Routine",
-        "sessions": "SessionRecord",
-        "checkins": "Checkin",
-        "day_marks": "DayMark",
-        "function_ratings": "FunctionRating",
-        "removed": "Tombstone",
-    }
+    sections = {key: cls.__name__ for key, cls in SECTION_RECORDS.items()}
     return {
         "title": "stretchtui export",
         "type": "object",

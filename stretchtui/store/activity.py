@@ -7,7 +7,7 @@ import os
 import time
 import uuid as uuidlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -88,7 +88,9 @@ class ActivityRepository:
     def sitting_by_day(self, first_day: date, last_day: date) -> dict[date, float]:
         """The measured sitting estimate, in hours, of each day in range with any activity: the
         stored spans and the ticks not folded yet (read, not folded: this writes nothing)."""
-        stored = self.spans(first_day, last_day)
+        # A day's neighbours too: a span's day is that of the zone it was noted in (another
+        # machine's, for an imported one), which may not be the day it falls on here.
+        stored = self.spans(first_day - timedelta(days=1), last_day + timedelta(days=1))
         pending = activity.spans_from_ticks(
             tick
             for name in ticks.pending_files(self.path)

@@ -4,10 +4,10 @@ sqlite3 connection's, or peewee's `execute_sql`): the status line reads it witho
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from stretchtui.core.activity import POSTPONE_SECONDS, Span
+from stretchtui.core.activity import IDLE_GAP_SECONDS, MAX_SPAN_SECONDS, POSTPONE_SECONDS, Span
 from stretchtui.core.breaks import BreakKind
 from stretchtui.core.sessions import SessionStatus
 
@@ -23,13 +23,18 @@ SESSION_END_SQL = (
 )
 POSTPONED_SQL = f"SELECT MAX(at) FROM break_event WHERE kind = '{BreakKind.POSTPONED.value}' AND at < ?"
 LAST_SPAN_SQL = "SELECT started_at, ended_at FROM activity_span WHERE started_at < ? ORDER BY ended_at DESC LIMIT 1"
+# The earliest start of a span that began before ? (not long before: a span is at most a day long,
+# so the first bound keeps this an index range) and ended less than the idle gap before it (after
+# the second): core.activity.merge_spans would join the two.
+JOINED_START_SQL = "SELECT MIN(started_at) FROM activity_span WHERE started_at < ? AND started_at >= ? AND ended_at > ?"
 ALL = "9"
 
 
 class BreakFacts(NamedTuple):
     """In POSIX seconds: the count of continuous activity starts at `since` (the last break taken
     or skipped, or the end of the last session); a break put off is not offered again before
-    `postponed_until`; `last_span` is the latest stored span, which ticks not yet folded continue."""
+    `postponed_until`; `last_span` is the latest stored span (joined with the spans it overlaps or
+    nearly touches), which ticks not yet folded continue."""
 
     since: float | None
     postponed_until: float | None
@@ -49,7 +54,25 @@ def break_facts(execute: Execute, before: str = ALL) -> BreakFacts:
     if postponed is not None and (since is None or since < postponed):  # a break taken later ends a "later"
         until = postponed + POSTPONE_SECONDS
     row = execute(LAST_SPAN_SQL, (before,)).fetchone()
-    return BreakFacts(since, until, None if row is None else (seconds(row[0]), seconds(row[1])))
+    return BreakFacts(since, until, None if row is None else (seconds(_joined_start(execute, row[0])), seconds(row[1])))
+
+
+def _joined_start(execute: Execute, start: str) -> str:
+    """Where the latest span starts once joined with those it overlaps or nearly touches, as
+    core.activity.merge_spans joins them: two machines' spans of one sitting (an import) are one
+    stretch of activity, as are the pieces of a span cut at the start of a day."""
+    while True:
+        at = seconds(start)
+        bounds = (start, _stored(at - MAX_SPAN_SECONDS - IDLE_GAP_SECONDS), _stored(at - IDLE_GAP_SECONDS))
+        (earlier,) = execute(JOINED_START_SQL, bounds).fetchone()
+        if earlier is None:
+            return start
+        start = earlier
+
+
+def _stored(at: float) -> str:
+    """POSIX seconds as an instant is stored (store.models.UTCField), to compare with stored ones."""
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="microseconds")
 
 
 def seconds(stored: str | datetime) -> float:

@@ -25,6 +25,25 @@ if TYPE_CHECKING:
 
 CHUNK = 500  # rows per read while exporting (and ids per IN (...))
 
+FLAT_TABLES: dict[str, tuple[type[m.BaseModel], str]] = {
+    "day_marks": (m.DayMark, "ORDER BY day, id"),
+    "function_ratings": (m.FunctionRating, "ORDER BY week, id"),
+    "program_files": (m.ProgramFile, "ORDER BY program_id, version"),  # imported ones only: built-ins are seed files
+    "program_choices": (m.ProgramChoice, "ORDER BY at, id"),
+    "break_events": (m.BreakEvent, "ORDER BY at, id"),
+    "activity_spans": (m.ActivitySpan, "ORDER BY started_at"),
+    "removed": (m.Removed, "ORDER BY removed_at, id"),  # tombstones: an import elsewhere never brings these back
+}
+"""The table and the order of each section of one row per record (core.exchange.bundle.FLAT_SECTIONS);
+its columns are its record's fields (core.records.columns)."""
+
+NOT_EXPORTED: tuple[tuple[str, str], ...] = (
+    ("change_counter", "counts this machine's writes for the status line's kept answer (store.status_cache)"),
+)
+"""The tables an export leaves out on purpose, each with why. Every other table is read by some
+section (tests/test_exchange_sections.py watches the export's reads), so a new table is either
+exported or named here."""
+
 
 class LeftOut:
     """The records an export had to leave out, one line each (a record read twice is named once)."""
@@ -55,7 +74,7 @@ class Exporter:
         shapes), read in one snapshot (a deferred read transaction: writers are not held up), rows
         in chunks. A record with a value that cannot be read is left out and noted in `left_out`
         (with what depended on it: a routine using a left-out exercise, a check-in's link)."""
-        from stretchtui.core.exchange.bundle import SECTIONS
+        from stretchtui.core.exchange.bundle import FLAT_SECTIONS, SECTIONS
         from stretchtui.store.row_values import TableReader
 
         sections = SECTIONS if sections is None else sections
@@ -84,21 +103,21 @@ class Exporter:
                 yield from (("sessions", record) for record in self._export_sessions(conn, left_out))
             if "checkins" in sections:
                 yield from (("checkins", record) for record in self._export_checkins(conn, left_out))
-            if "day_marks" in sections:
-                reader = TableReader(m.DayMark, ["uuid", "day", "kind", "at", "zone"])
-                for rowid, values, problems in reader.rows(conn, "ORDER BY day, id"):
-                    if self._readable(reader, rowid, values, problems, left_out):
-                        yield "day_marks", values
-            if "function_ratings" in sections:
-                reader = TableReader(m.FunctionRating, ["uuid", "activity", "rating", "at", "zone", "day"])
-                for rowid, values, problems in reader.rows(conn, "ORDER BY week, id"):
-                    if self._readable(reader, rowid, values, problems, left_out):
-                        yield "function_ratings", values
-            if "removed" in sections:  # tombstones: an import elsewhere never brings these back
-                reader = TableReader(m.Removed, ["kind", "uuid", "removed_at"])
-                for rowid, values, problems in reader.rows(conn, "ORDER BY removed_at, id"):
-                    if self._readable(reader, rowid, values, problems, left_out):
-                        yield "removed", values
+            for kind in FLAT_SECTIONS:
+                if kind in sections:
+                    yield from ((kind, values) for values in self._export_flat(conn, kind, left_out))
+
+    def _export_flat(self, conn: sqlite3.Connection, kind: str, left_out: LeftOut) -> Iterator[dict[str, Any]]:
+        """The records of a section of one row each, their values read one by one."""
+        from stretchtui.core import records
+        from stretchtui.core.exchange.bundle import SECTION_RECORDS
+        from stretchtui.store.row_values import TableReader
+
+        model, order = FLAT_TABLES[kind]
+        reader = TableReader(model, records.columns(SECTION_RECORDS[kind]))
+        for rowid, values, problems in reader.rows(conn, order):
+            if self._readable(reader, rowid, values, problems, left_out):
+                yield values
 
     @staticmethod
     def _readable(

@@ -53,15 +53,29 @@ class Importer:
         into the staging area, then merge it all in one short transaction; with `dry_run`, count
         what would be added and roll back. Raises ImportFileError, having written nothing."""
         from stretchtui.core.exchange.bundle import ImportResult
-        from stretchtui.core.exchange.reading import read_export
-        from stretchtui.store.staging import Staging
+        from stretchtui.core.exchange.reading import KnownPrograms, read_export
+        from stretchtui.core.program_records import builtin_ids
+        from stretchtui.store.staging import STAGED, Staging
 
         known_exercises = {row[0] for row in m.Exercise.select(m.Exercise.id).tuples()}
+        imported = set(m.ProgramFile.select(m.ProgramFile.program_id, m.ProgramFile.version).tuples())
+        known_programs = KnownPrograms(builtin_ids(self.library.seed_dir), imported)
         staging = Staging(self.db).open()
         try:
-            kept: dict[str, Any] = {"settings": {}, "favourites": [], "exercises": [], "routines": [], "removed": []}
+            kept: dict[str, Any] = {
+                "settings": {},
+                "favourites": [],
+                "exercises": [],
+                "routines": [],
+                "program_files": [],
+                "removed": [],
+            }
             for kind, record in read_export(
-                entries, now=self.clock.now(), known_exercise_ids=known_exercises, known_session_uuids=_StoredSessions()
+                entries,
+                now=self.clock.now(),
+                known_exercise_ids=known_exercises,
+                known_session_uuids=_StoredSessions(),
+                known_programs=known_programs,
             ):
                 if kind == "sessions":
                     if record["status"] == "in_progress":  # resumable only where it ran
@@ -69,13 +83,10 @@ class Importer:
                     staging.add_session(record)
                 elif kind == "checkins":
                     staging.add_checkin(record)
-                elif kind == "day_marks":
-                    staging.add_day_mark(record)
-                elif kind == "function_ratings":
-                    staging.add_function_rating(record)
-                elif kind == "removed":
-                    kept["removed"].append(record)  # a few per removal made by hand: kept in memory
-                elif kind in ("exercises", "routines"):
+                elif kind in STAGED:
+                    staging.add_record(kind, record)
+                elif kind in ("exercises", "routines", "program_files", "removed"):
+                    # a few: own ones made by hand, a prescription per version, a removal each
                     kept[kind].append(record)
                 elif kind in kept:
                     kept[kind] = record
@@ -108,6 +119,13 @@ class Importer:
         _count(result, "day_marks", marks, staging.count("stage_day_mark"), removed)
         ratings = staging.merge_function_ratings()
         _count(result, "function_ratings", ratings, staging.count("stage_function_rating"), 0)
+        self._import_program_files(kept["program_files"], result)  # before the choices that name them
+        choices = staging.merge_by_uuid("program_choices")
+        _count(result, "program_choices", choices, staging.count("stage_program_choice"), 0)
+        breaks = staging.merge_by_uuid("break_events")
+        _count(result, "break_events", breaks, staging.count("stage_break_event"), 0)
+        spans = staging.merge_activity_spans()
+        _count(result, "activity_spans", spans, staging.count("stage_activity_span"), 0)
         self._import_removals(kept["removed"], result)
         self._import_settings(kept["settings"], result)
 
@@ -146,6 +164,43 @@ class Importer:
                     record=None,
                 )
             result.added["removed"] += 1
+
+    def _import_program_files(self, files: list[dict[str, Any]], result: ImportResult) -> None:
+        """The file's imported prescriptions, checked against this library with the file's own
+        exercises in it (core.program_records.carried_programs). A version here already is left
+        as it is when it is the same program; with other contents it is refused, as `program
+        import` refuses it: the choices that name it would follow another prescription here."""
+        from stretchtui.core.errors import FieldError
+        from stretchtui.core.exchange.reading import ImportFileError
+        from stretchtui.core.program_records import carried_programs
+        from stretchtui.core.programs import load_ladders, parse_text
+
+        if not files:
+            return
+        exercises = self.library.exercise_index()
+        try:
+            programs = carried_programs(files, exercises, self.library.seed_dir)
+        except FieldError as error:
+            raise ImportFileError(str(error)) from None
+        here = {(row.program_id, row.version): row.text for row in m.ProgramFile.select()}
+        ladders = load_ladders(exercises, self.library.seed_dir)
+        for index, (record, program) in enumerate(zip(files, programs, strict=True)):
+            known = here.get(program.key)
+            if known is None:
+                m.ProgramFile.create(**{key: record[key] for key in ("program_id", "version", "text", "at", "zone")})
+                result.added["program_files"] += 1
+                continue
+            if known != record["text"]:
+                try:
+                    same = parse_text(known, exercises, ladders) == program
+                except FieldError:  # the one here names an exercise deleted since
+                    same = False
+                if not same:
+                    raise ImportFileError(
+                        f"program_files[{index}]: version {program.version} of {program.id!r} is here with other "
+                        "contents; raise the version in one of them (stretchtui program export, then import)"
+                    )
+            result.already_there["program_files"] += 1
 
     def _import_exercises(self, exercises: list[OwnExercise], result: ImportResult) -> dict[str, str]:
         """Insert the new own exercises; returns file id -> store id for every own exercise of the file."""

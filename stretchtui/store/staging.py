@@ -19,8 +19,7 @@ from peewee import SqliteDatabase
 
 from stretchtui.core import records
 from stretchtui.core.checkins import Checkin, PainEntry
-from stretchtui.core.entries import DayMark
-from stretchtui.core.function import FunctionRating
+from stretchtui.core.exchange.bundle import SECTION_RECORDS
 from stretchtui.core.sessions import LoggedStep, SessionRecord
 from stretchtui.store import models as m
 
@@ -31,19 +30,28 @@ _INSTANT = m.UTCField()
 SESSION_COLUMNS = records.columns(SessionRecord)
 STEP_COLUMNS = records.columns(LoggedStep)
 CHECKIN_COLUMNS = records.columns(Checkin)
-MARK_COLUMNS = records.columns(DayMark)
 PAIN_COLUMNS = records.columns(PainEntry)
-RATING_COLUMNS = records.columns(FunctionRating)
+
+STAGED: dict[str, str] = {  # a section of one row per record, merged in SQL -> its staging table
+    "day_marks": "stage_day_mark",
+    "function_ratings": "stage_function_rating",
+    "program_choices": "stage_program_choice",
+    "break_events": "stage_break_event",
+    "activity_spans": "stage_activity_span",
+}
+FLAT_COLUMNS = {kind: records.columns(SECTION_RECORDS[kind]) for kind in STAGED}
+MARK_COLUMNS = FLAT_COLUMNS["day_marks"]
+RATING_COLUMNS = FLAT_COLUMNS["function_ratings"]
 
 TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all untyped: values as stored)
     "stage_session": (*SESSION_COLUMNS, "step_count"),
     "stage_step": ("session_uuid", *STEP_COLUMNS),
     "stage_checkin": (*CHECKIN_COLUMNS, "session_uuid"),
     "stage_pain": ("checkin_uuid", *PAIN_COLUMNS),
-    "stage_day_mark": MARK_COLUMNS,
-    "stage_function_rating": RATING_COLUMNS,
+    **{STAGED[kind]: columns for kind, columns in FLAT_COLUMNS.items()},
     "stage_id_map": ("kind", "file_id", "store_id"),
 }
+KEYS = {"stage_id_map": "kind, file_id", "stage_activity_span": "started_at"}  # looked up by these while merging
 
 
 def _stored(value: Any) -> Any:
@@ -68,7 +76,7 @@ class Staging:
     def open(self) -> Staging:
         self.close()
         for table, columns in TABLES.items():
-            key = ", PRIMARY KEY (kind, file_id)" if table == "stage_id_map" else ""
+            key = f", PRIMARY KEY ({KEYS[table]})" if table in KEYS else ""
             self.db.execute_sql(f"CREATE TEMP TABLE {table} ({', '.join(columns)}{key})")
         return self
 
@@ -88,11 +96,9 @@ class Staging:
         for pain in record["pains"]:
             self._hold("stage_pain", [record["uuid"]] + [pain[k] for k in PAIN_COLUMNS])
 
-    def add_day_mark(self, record: Mapping[str, Any]) -> None:
-        self._hold("stage_day_mark", [record[k] for k in MARK_COLUMNS])
-
-    def add_function_rating(self, record: Mapping[str, Any]) -> None:
-        self._hold("stage_function_rating", [record[k] for k in RATING_COLUMNS])
+    def add_record(self, kind: str, record: Mapping[str, Any]) -> None:
+        """A record of a section of one row each (STAGED): its columns, as the store keeps them."""
+        self._hold(STAGED[kind], [record[k] for k in FLAT_COLUMNS[kind]])
 
     def add_id_map(self, kind: str, mapping: Mapping[str, str]) -> None:
         """File id -> store id of own exercises ('exercise') or routines ('routine') whose id
@@ -230,6 +236,38 @@ class Staging:
             WHERE NOT EXISTS (SELECT 1 FROM main.function_rating x WHERE x.uuid = f.uuid)
               AND NOT EXISTS (SELECT 1 FROM main.function_rating x WHERE x.activity = f.activity AND x.week = {week})
             ORDER BY f.rowid""")
+
+    def merge_by_uuid(self, kind: str) -> int:
+        """Insert the staged records of `kind` whose uuid is new here; returns how many. For what
+        nobody removes (a program choice, a break): no tombstone to heed."""
+        from stretchtui.store.exporting import FLAT_TABLES
+
+        table = FLAT_TABLES[kind][0]._meta.table_name
+        columns = ", ".join(FLAT_COLUMNS[kind])
+        return self._run(f"""
+            INSERT INTO main.{table} ({columns})
+            SELECT {columns} FROM temp.{STAGED[kind]} s
+            WHERE NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.uuid = s.uuid)
+            ORDER BY s.rowid""")
+
+    def merge_activity_spans(self) -> int:
+        """A span is known by its start. One already here ends at the later of the two ends (the
+        same span, read again after more ticks were folded into it: the longer holds every tick
+        of the shorter); a new one is inserted as it is. Spans of two machines that overlap stay
+        two rows: every reader joins them (core.activity.merge_spans), so nothing counts twice.
+        Returns how many were added or lengthened."""
+        later_end = "SELECT s.ended_at FROM temp.stage_activity_span s WHERE s.started_at = activity_span.started_at"
+        lengthened = self._run(f"""
+            UPDATE main.activity_span SET ended_at = ({later_end})
+            WHERE started_at IN (SELECT started_at FROM temp.stage_activity_span)
+              AND ended_at < ({later_end})""")
+        columns = ", ".join(FLAT_COLUMNS["activity_spans"])
+        added = self._run(f"""
+            INSERT INTO main.activity_span ({columns})
+            SELECT {columns} FROM temp.stage_activity_span s
+            WHERE NOT EXISTS (SELECT 1 FROM main.activity_span x WHERE x.started_at = s.started_at)
+            ORDER BY s.started_at""")
+        return lengthened + added
 
     def _removed_here(self, table: str) -> int:
         """How many staged records were removed here before (tombstones: never brought back)."""

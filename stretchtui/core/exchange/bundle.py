@@ -13,24 +13,45 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from stretchtui.core import records
+from stretchtui.core.activity_records import ActivitySpan, BreakEvent
+from stretchtui.core.checkins import Checkin
+from stretchtui.core.entries import DayMark, Tombstone
+from stretchtui.core.function import FunctionRating
 from stretchtui.core.model import Exercise, Routine
+from stretchtui.core.program_records import ProgramChoiceRecord, ProgramFileRecord
+from stretchtui.core.sessions import SessionRecord
 from stretchtui.core.vocabulary import plural
 
 FORMAT_NAME = "stretchtui-export"
-FORMAT_VERSION = 3  # 2: the `removed` section (tombstones of removed entries); 3: `function_ratings`
+FORMAT_VERSION = 4
+"""2: the `removed` section (tombstones of removed entries); 3: `function_ratings`; 4:
+`program_files`, `program_choices`, `break_events`, `activity_spans`."""
 
-SECTIONS = (
-    "settings",
-    "favourites",
-    "exercises",
-    "routines",
-    "sessions",
-    "checkins",
-    "day_marks",
-    "function_ratings",
-    "removed",
-)
+SECTION_RECORDS: dict[str, type] = {
+    "exercises": Exercise,
+    "routines": Routine,
+    "sessions": SessionRecord,
+    "checkins": Checkin,
+    "day_marks": DayMark,
+    "function_ratings": FunctionRating,
+    "program_files": ProgramFileRecord,
+    "program_choices": ProgramChoiceRecord,
+    "break_events": BreakEvent,
+    "activity_spans": ActivitySpan,
+    "removed": Tombstone,
+}
+"""The sections of one record per item, in file order, each with the record definition its items
+follow: the one list the file's sections, the writers, the CSV tables and the schema come from."""
+
+SECTIONS = ("settings", "favourites", *SECTION_RECORDS)
 LIST_SECTIONS = SECTIONS[2:]  # one record per item
+OWN_SECTIONS = ("exercises", "routines")  # the person's own library: read by core.validation's rules
+FLAT_SECTIONS = tuple(
+    kind for kind, cls in SECTION_RECORDS.items() if kind not in OWN_SECTIONS and records.is_flat(cls)
+)
+"""The sections whose records are one row each (no nested records, no link to another record):
+read, staged and written column for column, by the same code."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,10 @@ class Bundle:
     checkins: list[dict[str, Any]] = field(default_factory=list)
     day_marks: list[dict[str, Any]] = field(default_factory=list)
     function_ratings: list[dict[str, Any]] = field(default_factory=list)
+    program_files: list[dict[str, Any]] = field(default_factory=list)
+    program_choices: list[dict[str, Any]] = field(default_factory=list)
+    break_events: list[dict[str, Any]] = field(default_factory=list)
+    activity_spans: list[dict[str, Any]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)  # {"kind", "uuid", "removed_at"}
     exported_at: datetime | None = None
     app_version: str = ""
@@ -125,6 +150,10 @@ NOUNS = {  # counter key -> (one, many), in the order a summary lists them
     "checkins": ("check-in", "check-ins"),
     "day_marks": ("rest or flare day", "rest or flare days"),
     "function_ratings": ("function rating", "function ratings"),
+    "program_files": ("imported program", "imported programs"),
+    "program_choices": ("program choice", "program choices"),
+    "break_events": ("break", "breaks"),
+    "activity_spans": ("span of measured activity", "spans of measured activity"),
     "removed": ("removal", "removals"),
     "exercises": ("own exercise", "own exercises"),
     "routines": ("own routine", "own routines"),

@@ -9,7 +9,7 @@ that the checks across records keep; one record's checks are in rules.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -17,12 +17,16 @@ from stretchtui.core import validation
 from stretchtui.core.errors import FieldError, UserError, shown, shown_key
 from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION, Bundle, OwnRoutine
 from stretchtui.core.exchange.rules import (
+    _activity_span,
+    _break_event,
     _checkin,
     _day_mark,
     _function_rating,
     _instant,
     _own_exercise,
     _own_routine,
+    _program_choice,
+    _program_file,
     _removal,
     _session,
     _uuid,
@@ -82,13 +86,18 @@ def parse_export(
     now: datetime,
     known_exercise_ids: Container[str] = frozenset(),
     known_session_uuids: Container[str] = frozenset(),
+    known_programs: Container[tuple[str, int]] = frozenset(),
 ) -> Bundle:
     """Validate a parsed export file completely, into one Bundle (see `read_export`)."""
     if not isinstance(data, Mapping):
         raise ImportFileError(NOT_AN_EXPORT)
     return Bundle.collect(
         read_export(
-            entries_of(data), now=now, known_exercise_ids=known_exercise_ids, known_session_uuids=known_session_uuids
+            entries_of(data),
+            now=now,
+            known_exercise_ids=known_exercise_ids,
+            known_session_uuids=known_session_uuids,
+            known_programs=known_programs,
         )
     )
 
@@ -99,18 +108,21 @@ def read_export(
     now: datetime,
     known_exercise_ids: Container[str] = frozenset(),
     known_session_uuids: Container[str] = frozenset(),
+    known_programs: Container[tuple[str, int]] = frozenset(),
 ) -> Iterator[tuple[str, Any]]:
     """Check an export file entry by entry (`file_entries`, or `entries_of` a parsed dict) and
     yield each record as soon as it passed: ("settings", dict), ("favourites", list), then
     ("exercises", OwnExercise), ("routines", OwnRoutine), ("sessions", dict with its steps),
-    ("checkins", dict with its pains), ("day_marks", dict), ("function_ratings", dict), and from
-    the header ("app_version", str) and ("exported_at", datetime). `known_*` describe the store it
-    goes into: the exercise ids a routine may use, the sessions a check-in may point at.
+    ("checkins", dict with its pains), and a dict for each record of the other sections
+    (core.exchange.bundle.FLAT_SECTIONS), and from the header ("app_version", str) and
+    ("exported_at", datetime). `known_*` describe the store it goes into: the exercise ids a
+    routine may use, the sessions a check-in may point at, the program versions a choice may name
+    besides the file's own (`KnownPrograms`).
 
     Only what the checks across records need is kept: the uuids seen, own ids, rest days. Raises
     ImportFileError at the first problem, possibly after many records were yielded: keep nothing
     until the generator has finished."""
-    reading = _Reading(now, known_exercise_ids, known_session_uuids)
+    reading = _Reading(now, known_exercise_ids, known_session_uuids, known_programs)
     entries = iter(entries)
     try:
         for key, value in entries:
@@ -145,10 +157,17 @@ def _items(key: str, value: Any) -> ArrayItems:
 class _Reading:
     """The state of one file being read: what the checks across records need, nothing more."""
 
-    def __init__(self, now: datetime, known_exercises: Container[str], known_sessions: Container[str]) -> None:
+    def __init__(
+        self,
+        now: datetime,
+        known_exercises: Container[str],
+        known_sessions: Container[str],
+        known_programs: Container[tuple[str, int]],
+    ) -> None:
         self.now = now
         self.known_exercises = known_exercises
         self.known_sessions = known_sessions
+        self.known_programs = known_programs
         self.keys: set[str] = set()
         self.uuids: dict[str, str] = {}  # uuid -> where it was first used
         self.session_uuids: set[str] = set()
@@ -159,6 +178,20 @@ class _Reading:
         self.mark_days: dict[date, str] = {}
         self.rated_weeks: dict[tuple[str, date], str] = {}  # (activity, week) -> where
         self.removed_uuids: dict[str, str] = {}  # uuid -> where it was removed
+        self.program_files: dict[tuple[str, int], str] = {}  # (id, version) -> where
+        self.program_refs: list[tuple[tuple[str, int], str]] = []  # ((id, version), where): checked at the end
+        self.span_starts: dict[datetime, str] = {}  # started_at -> where
+        self.readers: dict[str, Callable[[str, Any], Any]] = {  # list section -> one record's check
+            "sessions": self._session,
+            "checkins": lambda where, raw: _checkin(raw, where, self.now, self.claim, self.session_ref),
+            "day_marks": self._day_mark,
+            "function_ratings": self._function_rating,
+            "program_files": self._program_file,
+            "program_choices": self._program_choice,
+            "break_events": lambda where, raw: _break_event(raw, where, self.now, self.claim),
+            "activity_spans": self._activity_span,
+            "removed": self._removal,
+        }
 
     def claim(self, value: Any, where: str) -> str:
         ident = _uuid(value, f"{where}.uuid")
@@ -199,29 +232,10 @@ class _Reading:
                     yield key, self._routine(f"routines[{i}]", raw)
                 else:
                     self.waiting_routines.append((f"routines[{i}]", raw))
-        elif key == "sessions":
+        elif key in self.readers:
+            read = self.readers[key]
             for i, raw in enumerate(_items(key, value)):
-                record = _session(raw, f"sessions[{i}]", self.now, self.claim)
-                self.session_uuids.add(record["uuid"])
-                yield key, record
-        elif key == "checkins":
-            for i, raw in enumerate(_items(key, value)):
-                yield key, _checkin(raw, f"checkins[{i}]", self.now, self.claim, self.session_ref)
-        elif key == "day_marks":
-            for i, raw in enumerate(_items(key, value)):
-                yield key, self._day_mark(f"day_marks[{i}]", raw)
-        elif key == "function_ratings":
-            for i, raw in enumerate(_items(key, value)):
-                yield key, self._function_rating(f"function_ratings[{i}]", raw)
-        elif key == "removed":
-            for i, raw in enumerate(_items(key, value)):
-                record = _removal(raw, f"removed[{i}]", self.now)
-                if record["uuid"] in self.removed_uuids:
-                    raise FieldError(
-                        f"removed[{i}].uuid", f"is removed twice (also at {self.removed_uuids[record['uuid']]})"
-                    )
-                self.removed_uuids[record["uuid"]] = f"removed[{i}]"
-                yield key, record
+                yield key, read(f"{key}[{i}]", raw)
         else:
             raise ImportFileError(f"{shown_key(key)}: is not a known section")
 
@@ -255,6 +269,44 @@ class _Reading:
         self.routine_ids.add(record.routine.id)
         return record
 
+    def _session(self, where: str, raw: Any) -> dict[str, Any]:
+        record = _session(raw, where, self.now, self.claim)
+        self.session_uuids.add(record["uuid"])
+        return record
+
+    def _removal(self, where: str, raw: Any) -> dict[str, Any]:
+        record = _removal(raw, where, self.now)
+        if record["uuid"] in self.removed_uuids:
+            raise FieldError(f"{where}.uuid", f"is removed twice (also at {self.removed_uuids[record['uuid']]})")
+        self.removed_uuids[record["uuid"]] = where
+        return record
+
+    def _program_file(self, where: str, raw: Any) -> dict[str, Any]:
+        record = _program_file(raw, where, self.now)
+        key = (record["program_id"], record["version"])
+        if key in self.program_files:
+            raise FieldError(
+                f"{where}.version",
+                f"version {key[1]} of {key[0]!r} is in the file twice (also at {self.program_files[key]})",
+            )
+        self.program_files[key] = where
+        return record
+
+    def _program_choice(self, where: str, raw: Any) -> dict[str, Any]:
+        record = _program_choice(raw, where, self.now, self.claim)
+        key = (record["program_id"], record["version"])
+        if key not in self.known_programs:
+            self.program_refs.append((key, where))  # perhaps a program file further down the file
+        return record
+
+    def _activity_span(self, where: str, raw: Any) -> dict[str, Any]:
+        record = _activity_span(raw, where, self.now)
+        start = record["started_at"]
+        if start in self.span_starts:
+            raise FieldError(f"{where}.started_at", f"is used twice in the file (also at {self.span_starts[start]})")
+        self.span_starts[start] = where
+        return record
+
     def _day_mark(self, where: str, raw: Any) -> dict[str, Any]:
         mark = _day_mark(raw, where, self.now, self.claim)
         if mark["day"] in self.mark_days:
@@ -282,6 +334,13 @@ class _Reading:
         for ident, where in self.session_refs:
             if ident not in self.session_uuids:
                 raise FieldError(where, "names no session in the file or in this store")
+        for (program, version), where in self.program_refs:
+            if (program, version) not in self.program_files:
+                raise FieldError(
+                    f"{where}.version",
+                    f"version {version} of {program!r} is not built in, not imported here, "
+                    "and not in the file's program_files",
+                )
         if "format" not in self.keys:
             raise ImportFileError(NOT_AN_EXPORT)
         if "format_version" not in self.keys:
@@ -310,6 +369,18 @@ class _Reading:
             except ImportFileError as error:
                 return str(error)
         return None
+
+
+class KnownPrograms(Container[tuple[str, int]]):
+    """The program versions a choice may name besides those in the file: any version of a
+    built-in one (a file from an older or newer stretchtui names the version it had; the seed
+    files are the same everywhere), and each imported one here by id and version."""
+
+    def __init__(self, builtin: Container[str], imported: Container[tuple[str, int]] = frozenset()) -> None:
+        self.builtin, self.imported = builtin, imported
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, tuple) and (item[0] in self.builtin or item in self.imported)
 
 
 class _Either(Container[str]):

@@ -21,14 +21,18 @@ from zoneinfo import ZoneInfo
 import msgspec.inspect as mi
 
 from stretchtui.core import instants, records, validation
+from stretchtui.core.activity import MAX_SPAN_SECONDS
+from stretchtui.core.activity_records import ActivitySpan, BreakEvent
 from stretchtui.core.checkins import MAX_PAINS, Checkin, PainEntry
 from stretchtui.core.entries import DayMark, Tombstone
 from stretchtui.core.errors import FieldError, shown, shown_key
 from stretchtui.core.exchange.bundle import OwnExercise, OwnRoutine
 from stretchtui.core.function import FunctionRating, activity_name
 from stretchtui.core.library import USER_ID_PREFIX
+from stretchtui.core.program_records import ProgramChoiceRecord, ProgramFileRecord
+from stretchtui.core.programs import MAX_FILE_BYTES
 from stretchtui.core.sessions import MAX_STEPS, LoggedStep, SessionRecord
-from stretchtui.core.vocabulary import Origin
+from stretchtui.core.vocabulary import Origin, plural
 
 # ---------------------------------------------------------------------- field rules
 
@@ -121,6 +125,8 @@ def _rule(spec: records.Spec) -> Rule:
     rule: Rule
     if check == "half_hours":
         rule = _half_hours
+    elif check == "program_text":
+        rule = _program_text
     elif check == "uuid":
         rule = _uuid
     elif isinstance(kind, mi.DateTimeType):
@@ -176,6 +182,20 @@ def _half_hours(value: Any, where: str) -> float:
     if hours * 2 != int(hours * 2):
         raise FieldError(where, f"must be in half hours (7 or 7.5), not {value}")
     return hours
+
+
+def _program_text(value: Any, where: str) -> str:
+    """A prescription file's text (TOML: many lines), within the size `program import` reads. Whether
+    it is a usable program depends on the library it goes into: core.program_records.carried_programs."""
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(where, f"must be a program file's text, not {shown(value)}")
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise FieldError(where, f"is not valid text: a lone surrogate U+{ord(value[error.start]):04X}") from None
+    if size > MAX_FILE_BYTES:
+        raise FieldError(where, f"is over {MAX_FILE_BYTES // 1024} KB; a program file is a few KB")
+    return value
 
 
 def _fields(data: Any, where: str, rules: Rules) -> dict[str, Any]:
@@ -327,10 +347,58 @@ def _day_mark(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], s
     return record
 
 
+def _event(cls: type, raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
+    """A one-row event with a uuid (a program choice, a break): its fields by its
+    definition, its uuid claimed, its instant, zone and day checked against each other."""
+    record = _fields(raw, where, _rules(cls))
+    record["uuid"] = claim(raw.get("uuid"), where)
+    record.update(_when(raw, where, now))
+    return record
+
+
 def _function_rating(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
     """A weekly function rating (core.function): its activity under the activity rule, 0-10, when."""
     record = _fields(raw, where, _rules(FunctionRating))
     record["activity"] = activity_name(record["activity"], f"{where}.activity")
     record["uuid"] = claim(raw.get("uuid"), where)
     record.update(_when(raw, where, now))
+    return record
+
+
+def _program_choice(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
+    """A start, stop, switch or leave-flare (core.program_records); the program it names is
+    reading.py's to find (in the file, built in, or here)."""
+    return _event(ProgramChoiceRecord, raw, where, now, claim)
+
+
+def _break_event(raw: Any, where: str, now: datetime, claim: Callable[[Any, str], str]) -> dict[str, Any]:
+    """A break taken, put off or skipped (core.activity_records)."""
+    return _event(BreakEvent, raw, where, now, claim)
+
+
+def _program_file(raw: Any, where: str, now: datetime) -> dict[str, Any]:
+    """An imported prescription's text, filed under its id and version, and when it was imported
+    (a zone, no day: the table keeps none)."""
+    record = _fields(raw, where, _rules(ProgramFileRecord))
+    for key in ("at", "zone"):
+        if key not in raw:
+            raise FieldError(f"{where}.{key}", "is missing")
+    record["at"] = _instant(raw["at"], f"{where}.at", now)
+    record["zone"] = _zone(raw["zone"], f"{where}.zone")
+    return record
+
+
+def _activity_span(raw: Any, where: str, now: datetime) -> dict[str, Any]:
+    """A run of measured activity: it starts on its day, and ends after it starts, within one day
+    (core.activity.MAX_SPAN_SECONDS), so no reader has to cut an endless one."""
+    record = _fields(raw, where, _rules(ActivitySpan))
+    record.update(_when(raw, where, now, "started_at"))
+    if "ended_at" not in raw:
+        raise FieldError(f"{where}.ended_at", "is missing")
+    record["ended_at"] = ended = _instant(raw["ended_at"], f"{where}.ended_at", now)
+    if ended < record["started_at"]:
+        raise FieldError(f"{where}.ended_at", "is before started_at")
+    if ended - record["started_at"] > timedelta(seconds=MAX_SPAN_SECONDS):
+        longest = plural(MAX_SPAN_SECONDS // 3600, "hour")
+        raise FieldError(f"{where}.ended_at", f"is more than {longest} after started_at; a span lies within one day")
     return record

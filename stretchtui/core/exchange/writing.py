@@ -8,21 +8,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from stretchtui.core import records
 from stretchtui.core.checkins import Checkin, PainEntry
-from stretchtui.core.entries import DayMark, Tombstone
 from stretchtui.core.exchange.bundle import (
+    FLAT_SECTIONS,
     FORMAT_NAME,
     FORMAT_VERSION,
     LIST_SECTIONS,
+    OWN_SECTIONS,
+    SECTION_RECORDS,
     SECTIONS,
     Bundle,
     OwnExercise,
     OwnRoutine,
 )
-from stretchtui.core.function import FunctionRating
 from stretchtui.core.sessions import LoggedStep, SessionRecord
 
 
@@ -85,11 +87,7 @@ RECORD_TO_PLAIN: dict[str, Callable[[Any], Any]] = {
     "favourites": sorted,
     "exercises": own_exercise_to_plain,
     "routines": own_routine_to_plain,
-    "sessions": lambda record: event_to_plain(SessionRecord, record),
-    "checkins": lambda record: event_to_plain(Checkin, record),
-    "day_marks": lambda record: event_to_plain(DayMark, record),
-    "function_ratings": lambda record: event_to_plain(FunctionRating, record),
-    "removed": lambda record: event_to_plain(Tombstone, record),
+    **{kind: partial(event_to_plain, cls) for kind, cls in SECTION_RECORDS.items() if kind not in OWN_SECTIONS},
 }
 """Per section: one record as the file holds it (settings and favourites are one record each)."""
 
@@ -113,9 +111,7 @@ CSV_TABLES: dict[str, tuple[str, ...]] = {
     "steps": ("uuid", "session_uuid", *(name for name in records.columns(LoggedStep) if name != "uuid")),
     "checkins": tuple(spec.name for spec in records.file_specs(Checkin) if records.nested_class(spec) is None),
     "checkin_pains": ("checkin_uuid", *records.columns(PainEntry)),
-    "day_marks": records.columns(DayMark),
-    "function_ratings": records.columns(FunctionRating),
-    "removed": records.columns(Tombstone),
+    **{kind: records.columns(SECTION_RECORDS[kind]) for kind in FLAT_SECTIONS},
     "exercises": (
         "uuid",
         "id",
@@ -138,19 +134,9 @@ CSV_TABLES: dict[str, tuple[str, ...]] = {
     "settings": ("key", "value"),
 }
 
-
-CSV_SOURCES: dict[str, str] = {  # CSV table -> the section its rows come from
-    "sessions": "sessions",
-    "steps": "sessions",
-    "checkins": "checkins",
-    "checkin_pains": "checkins",
-    "day_marks": "day_marks",
-    "function_ratings": "function_ratings",
-    "removed": "removed",
-    "exercises": "exercises",
-    "routines": "routines",
-    "settings": "settings",
-}
+_NESTED_IN = {"steps": "sessions", "checkin_pains": "checkins"}
+CSV_SOURCES: dict[str, str] = {table: _NESTED_IN.get(table, table) for table in CSV_TABLES}
+"""CSV table -> the section its rows come from."""
 
 
 def csv_rows(table: str, plain: Any) -> Iterator[dict[str, Any]]:
