@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import shlex
 import shutil
 import stat
 import subprocess
@@ -290,9 +291,11 @@ def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: P
     opened = db.stat().st_mtime_ns
     rc = tmp_path / "rc"
     rc.write_text(shell_snippet(Shell.BASH, str(script), str(db)), encoding="utf-8")
-    code = (
+    ticks = shlex.quote(ticks_path(db))
+    code = (  # the second prompt once the first tick is in, a second later: two seconds, two lines
         f"PROMPT_COMMAND='echo mine >/dev/null'; source {rc}; source {rc}; "
-        'echo "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"'
+        f'echo "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"; until [ -s {ticks} ]; do sleep 0.05; done; '
+        'sleep 1.1; eval "$PROMPT_COMMAND"'
     )
     done = subprocess.run(["/bin/bash", "--norc", "-c", code], capture_output=True, text=True, timeout=30)
     assert done.stdout.strip() == "__stretchtui_tick;echo mine >/dev/null"  # once, before the person's own
