@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shlex
 import shutil
 import stat
@@ -34,6 +35,7 @@ from stretchtui.core.activity_hooks import (
 from stretchtui.core.breaks import BreakKind
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
+from stretchtui.core.vocabulary import Condition
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store.store import Store
 from stretchtui.store.ticks import append_tick, pending_files, ticks_path
@@ -444,9 +446,10 @@ def test_a_due_break_notifies_once_a_stretch_offering_a_short_routine(
     db_path: Path, fresh_database, clock: FrozenClock, channels: list[FakeChannel], capsys
 ) -> None:
     fresh_database()
+    assert cli.main(["--db", str(db_path), "safety", "--answers", "none"]) == 0
     _busy_for(db_path, clock, 30)
     assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
-    assert capsys.readouterr().out == "no break due\n" and not channels[0].sent
+    assert capsys.readouterr().out.endswith("no break due\n") and not channels[0].sent
     clock.advance(30 * MINUTE)
     _busy_for(db_path, clock, 30)
     assert cli.main(["--db", str(db_path), "break", "--notify"]) == 0
@@ -630,3 +633,49 @@ def test_a_mistyped_database_path_is_left_as_it_was(tmp_path: Path, capsys) -> N
     assert typo.exists()
     assert cli.main(["--db", str(typo), "tick"]) == 0
     assert Path(ticks_path(typo)).exists()
+
+
+SAFETY_STATES = [
+    [],  # never answered: gentle moves only
+    ["--answers", "none"],
+    ["--answers", "none", "--conditions", "pregnancy,osteoporosis"],
+    *[["--answers", "none", "--conditions", condition.value] for condition in Condition],
+    ["--answers", "night"],  # a warning sign
+    ["--answers", "saddle"],  # an urgent one
+]
+
+
+@pytest.mark.parametrize("safety", SAFETY_STATES, ids=lambda argv: "-".join(argv[1:]) or "unanswered")
+def test_no_nudge_names_a_routine_the_session_gate_would_stop(
+    safety: list[str], db_path: Path, fresh_database, clock: FrozenClock, channels: list[FakeChannel], capsys
+) -> None:
+    """Whatever the person told the safety questions, no reminder, break notification or break
+    reply names a routine with a move the gate in front of every session would stop (a warning
+    sign, moves beyond gentle ones while unanswered, a move a listed condition rules out)."""
+    from stretchtui.core.session_gate import session_gate
+
+    fresh_database()
+    if safety:
+        assert cli.main(["--db", str(db_path), "safety", *safety]) == 0
+    _busy_for(db_path, clock, 60)
+    said = []
+    for argv in (["remind", "--send"], ["break", "--notify"], ["break", "take"]):
+        assert cli.main(["--db", str(db_path), *argv]) == 0
+        said.append(capsys.readouterr().out)
+    said += [notice.body for notice in channels[0].sent]
+    store = Store.open(db_path, clock)
+    try:
+        check = store.safety.safety_check()
+        exercises = store.library.exercise_index()
+        routines = store.library.routines()
+    finally:
+        store.close()
+    text = "\n".join(said)
+    assert len(channels[0].sent) == 2  # the reminder (or its warning) and the break
+    named = [r for r in routines if re.search(rf"\b{re.escape(r.id)}\b", text)]
+    for routine in named:
+        assert not session_gate(check, [i.exercise_id for i in routine.items], exercises), (routine.id, text)
+    if check.red_flag:
+        assert "get checked" in text or "medical help today" in text
+    if not check.conditions and not check.gentle_only and not check.red_flag:
+        assert {r.id for r in named} == {"one-minute", "desk-break"}  # offered where nothing stands in the way

@@ -20,6 +20,7 @@ from stretchtui.core.entries import MarkKind
 from stretchtui.core.notify import (
     ASK_AGAIN,
     GET_CHECKED,
+    GET_HELP_TODAY,
     GOAL_MET,
     Completed,
     Delivery,
@@ -39,6 +40,7 @@ from stretchtui.core.streaks import DayActivity, Goal
 from stretchtui.store.pending_nudge import clear_pending, nudge_path, read_pending, read_pending_short, write_pending
 
 TODAY = date(2026, 11, 21)
+OFFER = ("one-minute", "desk-break")
 END_OF_DAY = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 04:00 in Berlin, the default day start
 
 # ---------------------------------------------------------------------- what to say
@@ -48,6 +50,10 @@ def test_the_decision_table() -> None:
     goal = Goal(1, 5)
     nothing = None
     assert decide(nothing, goal, red_flag=False, blocked=False) == reminder_notice(0, goal)
+    assert decide(nothing, goal, red_flag=False, blocked=False, offer=OFFER) == reminder_notice(0, goal, OFFER)
+    # An urgent warning sign says so, on any day the goal is not met.
+    for day in (nothing, DayActivity(TODAY, rest_marked=True)):
+        assert decide(day, goal, red_flag=True, blocked=False, urgent=True, offer=OFFER) == GET_HELP_TODAY
     assert decide(DayActivity(TODAY, completed_routines=1), goal, red_flag=True, blocked=True) == GOAL_MET
     assert decide(DayActivity(TODAY, completed_hold_seconds=300), goal, red_flag=False, blocked=False) == GOAL_MET
     assert decide(DayActivity(TODAY, rest_marked=True), goal, red_flag=False, blocked=False) == Quiet(
@@ -73,15 +79,18 @@ def test_the_decision_table() -> None:
 
 
 def test_the_words() -> None:
-    assert reminder_notice(0, Goal(1, 5)).body == (
+    assert reminder_notice(0, Goal(1, 5), OFFER).body == (
         "Time for your stretch: 0 of 1 routine today. Run stretchtui, or stretchtui start desk-break."
+    )
+    assert reminder_notice(0, Goal(1, 5)).body == (  # no routine named: the app's suggestion instead
+        "Time for your stretch: 0 of 1 routine today. Run stretchtui for today's suggestion, made for what you told it."
     )
     assert reminder_notice(1, Goal(2, 10)).body.startswith("Time for your stretch: 1 of 2 routines today.")
     assert GET_CHECKED.line == (
         "stretchtui: A warning sign you noted is still open: please get checked by a doctor or "
         "physiotherapist before stretching."
     )
-    for notice in (reminder_notice(0, Goal(3, 15)), GET_CHECKED, ASK_AGAIN):
+    for notice in (reminder_notice(0, Goal(3, 15)), reminder_notice(0, Goal(3, 15), OFFER), GET_CHECKED, ASK_AGAIN):
         assert len(notice.body) <= 120  # what a terminal notification carries (core.cues)
         assert notice.body.isprintable() and notice.short.isprintable()
 
@@ -107,7 +116,7 @@ def on_path(*names: str):
     return lambda name: f"/usr/bin/{name}" if name in names else None
 
 
-NOTICE = reminder_notice(0, Goal(1, 5))
+NOTICE = reminder_notice(0, Goal(1, 5), ("desk-break",))
 
 
 def test_desktop_notification_needs_the_program_and_a_session() -> None:
@@ -293,7 +302,7 @@ def test_goal_not_met_reminds_everywhere(store, db_path, clock, capsys, channels
     code, out, err = send(capsys, db_path)
     assert (code, err) == (0, "")
     assert out == "reminder sent: desktop notification, tmux, status line\n"
-    assert sent(channels) == [reminder_notice(0, Goal(1, 5))]
+    assert sent(channels) == [reminder_notice(0, Goal(1, 5), OFFER)]
     assert read_pending(db_path, clock.now()) == "time to stretch"
     assert read_pending(db_path, END_OF_DAY) is None  # gone when the logical day ends
 
@@ -368,7 +377,7 @@ def test_the_real_channels_with_fake_programs(store, db_path, clock, capsys, tmp
     code, out, err = send(capsys, db_path)
     assert (code, err) == (0, "")
     assert out == "reminder sent: desktop notification, tmux (1 client), status line\n"
-    body = reminder_notice(0, Goal(1, 5)).body
+    body = reminder_notice(0, Goal(1, 5), OFFER).body
     assert log.read_text().splitlines() == [
         f"notify-send --app-name stretchtui -- stretchtui {body}",
         "tmux list-clients -F #{client_name}",
@@ -404,7 +413,7 @@ def test_the_status_line_drops_time_to_stretch_once_done_or_once_a_red_flag_open
     assert status_line() == "· 0d streak, not yet today · safety questions first\n"  # the note asks again
     assert cli.main(["--db", str(db_path), "safety", "--answers", "saddle"]) == 0
     capsys.readouterr()
-    assert status_line() == "· 0d streak, not yet today · please get checked\n"
+    assert status_line() == "· 0d streak, not yet today · get medical help today\n"  # an urgent sign
     assert cli.main(["--db", str(db_path), "safety", "--answers", "none"]) == 0
     capsys.readouterr()
     assert cli.main(["--db", str(db_path), "record", "desk-break", "--minutes", "5"]) == 0
@@ -450,3 +459,24 @@ def test_the_status_line_follows_the_days_record_after_the_reminder_went(
     assert status_line() == quiet
     run("remove", "--yes", run("entries").splitlines()[1].split()[0])
     assert status_line() == reminding
+
+
+def test_a_warning_sign_cleared_after_the_reminder_went_is_no_longer_shown(
+    store, db_path, clock, capsys, channels
+) -> None:
+    """Sent while a warning sign was open, the reminder said to get checked; once the answers
+    change, the status line says what it would say now."""
+    from stretchtui.commands import quick
+
+    store.close()
+    for answers, words in (("saddle", "get medical help today"), ("night", "please get checked")):
+        assert cli.main(["--db", str(db_path), "safety", "--answers", answers]) == 0
+        send(capsys, db_path)
+        assert cli.main(["--db", str(db_path), "status"]) == 0
+        assert capsys.readouterr().out == f"· 0d streak, not yet today · {words}\n"
+        assert cli.main(["--db", str(db_path), "safety", "--answers", "none"]) == 0
+        capsys.readouterr()
+        assert cli.main(["--db", str(db_path), "status"]) == 0
+        assert capsys.readouterr().out == "· 0d streak, not yet today · time to stretch\n"
+        assert quick.run(["--db", str(db_path), "status"], clock.now().timestamp(), os.environ) == 0
+        assert capsys.readouterr().out == "· 0d streak, not yet today · time to stretch\n"

@@ -302,6 +302,7 @@ def _break_offer(store: Store, clock: Clock, minutes: int | None = None) -> Noti
     """What a break may offer today: a short routine only when today's suggestion would give one
     (the same level and safety step as `suggest`: no red flag, no blocking re-ask, pain not too
     high); otherwise standing up and moving gently, and getting checked when a warning sign is open."""
+    from stretchtui.commands.nudges import offer_for
     from stretchtui.core.days import today
     from stretchtui.core.notify import break_notice
     from stretchtui.core.safety import State
@@ -310,7 +311,13 @@ def _break_offer(store: Store, clock: Clock, minutes: int | None = None) -> Noti
     day = today(clock, store.settings.day_start_hour())
     check = store.safety.safety_check()
     blocked = suggest(store.suggestions.suggestion_request(day, 5, "desk")).blocked
-    return break_notice(minutes, routine_ok=not blocked, urgent=check.state is State.URGENT, red_flag=check.red_flag)
+    return break_notice(
+        minutes,
+        routine_ok=not blocked,
+        offer=offer_for(store, check),
+        urgent=check.state is State.URGENT,
+        red_flag=check.red_flag,
+    )
 
 
 def _notify_if_due(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from stretchtui.commands.registry import Command
 if TYPE_CHECKING:
     from stretchtui.commands.reminder_scheduler import Host
     from stretchtui.core.notify import Channel, Notice, Quiet
+    from stretchtui.core.safety import SafetyCheck
     from stretchtui.store import Store
 
 # ---------------------------------------------------------------------- argument types
@@ -167,13 +168,29 @@ def todays_reminder(store: Store) -> Notice | Quiet:
     changes (commands.tracking)."""
     from stretchtui.core.days import today
     from stretchtui.core.notify import decide
+    from stretchtui.core.safety import State
     from stretchtui.store.day_summary import day_start_from, goal_from
 
     settings = store.settings.read()
     current = today(store.clock, day_start_from(settings))
     activity = next((a for a in store.history.day_activities(since=current) if a.day == current), None)
     check = store.safety.safety_check()
-    return decide(activity, goal_from(settings), red_flag=check.red_flag, blocked=check.blocked)
+    return decide(
+        activity,
+        goal_from(settings),
+        red_flag=check.red_flag,
+        blocked=check.blocked,
+        urgent=check.state is State.URGENT,
+        offer=offer_for(store, check),
+    )
+
+
+def offer_for(store: Store, check: SafetyCheck) -> tuple[str, ...]:
+    """The quick routines a nudge may name for this person (core.notify.routines_to_offer)."""
+    from stretchtui.core.notify import QUICK_ROUTINES, routines_to_offer
+
+    routines = {i: r for i in QUICK_ROUTINES if (r := store.library.routine(i)) is not None}
+    return routines_to_offer(check, routines, store.library.exercise_index())
 
 
 def _send(args: argparse.Namespace) -> int:

@@ -78,7 +78,6 @@ def status_line(entry: Mapping[str, Any], now: float, *, ascii_only: bool, db_pa
     """The status line from a status entry: the streak part, then a break prompt when one is due
     and a pending reminder (store.pending_nudge), each after the glyph set's separator."""
     from stretchtui.core import activity
-    from stretchtui.core.nudge_words import REMIND_SHORT
     from stretchtui.store.pending_nudge import read_pending_short as _pending_nudge
     from stretchtui.store.ticks import recent_ticks_text
 
@@ -94,7 +93,7 @@ def status_line(entry: Mapping[str, Any], now: float, *, ascii_only: bool, db_pa
         if due is not None:
             parts.append(f"break? {due}m at the desk")
     nudge = _pending_nudge(db_path, now)
-    if nudge == REMIND_SHORT and entry["remind_instead"] is not None:  # what it would say now
+    if nudge and entry["remind_instead"] is not None:  # what the reminder would say now
         nudge = entry["remind_instead"]
     if nudge:
         parts.append(nudge)

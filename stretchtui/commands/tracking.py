@@ -256,17 +256,17 @@ def status_entry(args: argparse.Namespace, *, with_program: bool = False) -> dic
 
 
 def _remind_instead(args: argparse.Namespace, db_path: Path, now: float) -> str | None:
-    """What the status line shows in place of the daily reminder's "time to stretch" while that
-    reminder is pending: what the reminder would say now (commands.nudges.todays_reminder), "" for
-    nothing (the goal met, a rest or flare day marked or brought back since); None when it is not
-    pending. The entry is worked out again after every write, so this is never older than the
+    """What the status line shows in place of the daily reminder's words while they are pending:
+    what the reminder would say now (commands.nudges.todays_reminder), "" for nothing (the goal
+    met, a rest or flare day marked or brought back since); None when none is pending. So a red
+    flag noted after "time to stretch" went says to get checked, and one cleared since stops
+    saying so. The entry is worked out again after every write, so this is never older than the
     day's record or the safety answers."""
     from stretchtui.commands.nudges import todays_reminder
     from stretchtui.core.notify import Quiet
-    from stretchtui.core.nudge_words import REMIND_SHORT
     from stretchtui.store.pending_nudge import read_pending_short
 
-    if read_pending_short(db_path, now) != REMIND_SHORT:
+    if read_pending_short(db_path, now) is None:
         return None
     with opened_store(args, reads_only=True, quick_check=False) as store:
         said = todays_reminder(store)

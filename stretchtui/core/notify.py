@@ -18,13 +18,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import IO, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 from stretchtui.core.cues import notification
 from stretchtui.core.entries import MARK_NOUNS, MarkKind
-from stretchtui.core.nudge_words import ASK_AGAIN_SHORT, GET_CHECKED_SHORT, REMIND_SHORT
+from stretchtui.core.nudge_words import ASK_AGAIN_SHORT, GET_CHECKED_SHORT, GET_HELP_SHORT, REMIND_SHORT
+from stretchtui.core.session_gate import session_gate
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
 from stretchtui.core.vocabulary import noun_for, plural
+
+if TYPE_CHECKING:
+    from stretchtui.core.model import Exercise, Routine
+    from stretchtui.core.safety import SafetyCheck
 
 HEADING = "stretchtui"
 NOTIFY_TIMEOUT_SECONDS = 10.0
@@ -57,6 +62,11 @@ GET_CHECKED = Notice(
     "A warning sign you noted is still open: please get checked by a doctor or physiotherapist before stretching.",
     GET_CHECKED_SHORT,
 )
+GET_HELP_TODAY = Notice(  # an urgent warning sign (core.safety.State.URGENT): no waiting for a good day
+    Kind.GET_CHECKED,
+    "A warning sign you noted needs medical help today: contact a doctor or urgent care now.",
+    GET_HELP_SHORT,
+)
 ASK_AGAIN = Notice(
     Kind.ASK_AGAIN,
     "Please answer the safety questions again before your next stretch: run stretchtui safety.",
@@ -64,29 +74,64 @@ ASK_AGAIN = Notice(
 )
 
 
-def reminder_notice(done_routines: int, goal: Goal) -> Notice:
-    """'Time for your stretch: 0 of 1 routine today. Run stretchtui, or stretchtui start desk-break.'"""
+QUICK_ROUTINES = {"one-minute": "about a minute", "desk-break": "3-4 minutes"}
+"""The built-in routines a nudge may name, with how long each takes, shortest first."""
+
+
+def routines_to_offer(
+    check: SafetyCheck, routines: Mapping[str, Routine], exercises: Mapping[str, Exercise]
+) -> tuple[str, ...]:
+    """The QUICK_ROUTINES a nudge may name for this person: those the session gate would start at
+    once (core.session_gate: no warning sign, no questions to answer again, nothing beyond gentle
+    moves while unanswered, no move one of their conditions rules out). A nudge never leads past
+    the gate; for anyone else it points to the app, whose suggestion leaves such moves out."""
+    offered = []
+    for routine_id in QUICK_ROUTINES:
+        routine = routines.get(routine_id)
+        if routine is not None and not session_gate(check, [i.exercise_id for i in routine.items], exercises):
+            offered.append(routine_id)
+    return tuple(offered)
+
+
+def _named(offer: Sequence[str]) -> str:
+    """ "stretchtui start one-minute (about a minute) or desk-break (3-4 minutes)" """
+    return "stretchtui start " + " or ".join(f"{i} ({QUICK_ROUTINES[i]})" for i in offer)
+
+
+def reminder_notice(done_routines: int, goal: Goal, offer: Sequence[str] = ()) -> Notice:
+    """'Time for your stretch: 0 of 1 routine today. Run stretchtui, or stretchtui start desk-break.'
+    A routine is named only when it is in `offer` (routines_to_offer)."""
     wanted = goal.routines_per_day
+    run = "Run stretchtui, or stretchtui start desk-break." if "desk-break" in offer else _SUGGESTED
     return Notice(
         Kind.REMIND,
-        f"Time for your stretch: {done_routines} of {wanted} {noun_for(wanted, 'routine')} today. "
-        "Run stretchtui, or stretchtui start desk-break.",
+        f"Time for your stretch: {done_routines} of {wanted} {noun_for(wanted, 'routine')} today. {run}",
         REMIND_SHORT,
     )
 
 
-def break_notice(minutes: int | None, *, routine_ok: bool, urgent: bool = False, red_flag: bool = False) -> Notice:
+_SUGGESTED = "Run stretchtui for today's suggestion, made for what you told it."
+
+
+def break_notice(
+    minutes: int | None,
+    *,
+    routine_ok: bool,
+    offer: Sequence[str] = (),
+    urgent: bool = False,
+    red_flag: bool = False,
+) -> Notice:
     """What a break says after `minutes` at the terminal (None: the break was taken). A routine is
-    offered only when today's suggestion would give one (`routine_ok`); otherwise standing up and
-    moving gently. A warning sign comes first, so a line cut short still carries it: an urgent one
-    asks for medical help today, another for a check before stretching."""
+    offered only when today's suggestion would give one (`routine_ok`), and by name only when it is
+    in `offer` (routines_to_offer); otherwise standing up and moving gently. A warning sign comes
+    first, so a line cut short still carries it: an urgent one asks for medical help today, another
+    for a check before stretching."""
     spent = f"{plural(minutes, 'minute')} at the terminal: " if minutes is not None else ""
     if urgent:
         return Notice(
             Kind.BREAK,
-            "A warning sign you noted needs medical help today: contact a doctor or urgent care now. "
-            + _sentence(f"{spent}stand up and move only as is comfortable."),
-            "get medical help today",
+            f"{GET_HELP_TODAY.body} " + _sentence(f"{spent}stand up and move only as is comfortable."),
+            GET_HELP_SHORT,
         )
     if red_flag or not routine_ok:
         first = "A warning sign you noted is open: please get checked before stretching. " if red_flag else ""
@@ -95,12 +140,17 @@ def break_notice(minutes: int | None, *, routine_ok: bool, urgent: bool = False,
             _sentence(f"{first}{spent}stand up and move gently for a minute; no routine today."),
             GET_CHECKED_SHORT if red_flag else f"break? {minutes}m at the desk",
         )
+    if not offer:
+        return Notice(
+            Kind.BREAK,
+            _sentence(f"{spent}time for a short break: stand up and move gently. ") + _SUGGESTED,
+            f"break? {minutes}m at the desk",
+        )
     return Notice(
         Kind.BREAK,
-        _sentence(f"{spent}time for a short break. stretchtui start one-minute (about a minute) or desk-break ")
-        + "(3-4 minutes); or stretchtui break later / skip."
+        _sentence(f"{spent}time for a short break. {_named(offer)}; or stretchtui break later / skip.")
         if minutes is not None
-        else "For a short routine: stretchtui start one-minute (about a minute) or desk-break (3-4 minutes).",
+        else f"For a short routine: {_named(offer)}.",
         f"break? {minutes}m at the desk",
     )
 
@@ -118,15 +168,24 @@ class Quiet(NamedTuple):
 GOAL_MET = Quiet("goal met today: no reminder")
 
 
-def decide(today: DayActivity | None, goal: Goal, *, red_flag: bool, blocked: bool) -> Notice | Quiet:
+def decide(
+    today: DayActivity | None,
+    goal: Goal,
+    *,
+    red_flag: bool,
+    blocked: bool,
+    urgent: bool = False,
+    offer: Sequence[str] = (),
+) -> Notice | Quiet:
     """What today's reminder says, or why it says nothing. `today` is the day's summary (None: nothing
-    recorded yet); `red_flag`, `blocked` as core.safety.SafetyCheck has them. A rest or flare day is
+    recorded yet); `red_flag`, `blocked` as core.safety.SafetyCheck has them, `urgent` when its
+    state is URGENT; `offer` the routines it may name (routines_to_offer). A rest or flare day is
     one the streak counts as such: marked so, or a day with pain of FLARE_PAIN or more noted."""
     activity = today or DayActivity(day=date.min)  # nothing recorded: an empty day
     if goal.met_by(activity):
         return GOAL_MET
-    if red_flag:  # before a rest or flare day: getting checked does not wait for a good day
-        return GET_CHECKED
+    if red_flag or urgent:  # before a rest or flare day: getting checked does not wait for a good day
+        return GET_HELP_TODAY if urgent else GET_CHECKED
     if activity.rest_marked:
         return Quiet(f"today is marked a {MARK_NOUNS[MarkKind.REST]}: no reminder")
     if activity.flare_marked:
@@ -135,7 +194,7 @@ def decide(today: DayActivity | None, goal: Goal, *, red_flag: bool, blocked: bo
         return Quiet(f"you noted pain of {activity.max_pain}/10 today (a flare day): no reminder")
     if blocked:
         return ASK_AGAIN
-    return reminder_notice(activity.completed_routines, goal)
+    return reminder_notice(activity.completed_routines, goal, offer)
 
 
 # ---------------------------------------------------------------------- what channels touch
