@@ -35,8 +35,8 @@ from stretchtui.core.activity_hooks import (
 from stretchtui.core.breaks import BreakKind
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
-from stretchtui.core.vocabulary import Condition
 from stretchtui.core.sessions import SessionStatus
+from stretchtui.core.vocabulary import Condition
 from stretchtui.store.store import Store
 from stretchtui.store.ticks import append_tick, pending_files, ticks_path
 
