@@ -314,18 +314,19 @@ def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: P
 def test_the_tmux_snippet_passes_tmux_s_own_activity_time() -> None:
     block = tmux_snippet("'/opt/st dir/stretchtui'", "/data/$x.db", notify=True)
     expected = (
-        "set -ag status-right \"#('/opt/st dir/stretchtui' --db '/data/\\$x.db'"
+        "set -g @stretchtui-tick \"#('/opt/st dir/stretchtui' --db '/data/\\$x.db'"
         ' tick --at #{client_activity} --notify)"'
     )
     assert expected in block
+    assert "set -ag status-right '#{E:@stretchtui-tick}'" in block
 
 
 def test_a_tmux_hook_refuses_a_path_tmux_would_cut_and_adds_nothing(tmp_path: Path, capsys) -> None:
     home = Path(os.environ["HOME"])
-    for odd in ("a (b.db", "a) (b.db"):
+    for odd, why in (("a (b.db", "do not pair up"), ("a) (b.db", "do not pair up"), ("#[fg=red].db", "as a style")):
         assert cli.main(["--db", str(tmp_path / odd), "activity", "install", "--tmux"]) == 2
         err = capsys.readouterr().err
-        assert "do not pair up; the shell hook can (--shell)" in err and err.count("\n") == 1
+        assert f"{why}; the shell hook can (--shell)" in err and err.count("\n") == 1
     assert not (home / ".tmux.conf").exists() and list(tmp_path.iterdir()) == []
 
 
@@ -339,32 +340,65 @@ def test_a_repeated_tick_is_noted_once(db_path: Path, fresh_database) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
-def test_the_tmux_hook_ticks_for_a_path_with_every_character_tmux_reads(tmp_path: Path) -> None:
-    """A real tmux server with the installed block, and a client for it to draw the status line for:
-    a database path with %, #, $, quotes, a space and brackets gets its ticks, once per key press."""
-    folder = tmp_path / "100% #1 $HOME 'it\"s' (x)"
+def test_the_tmux_hook_ticks_for_a_path_with_every_character_tmux_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """A real tmux server with the installed block (`activity install --tmux`), and a client for it
+    to draw the status line for: a database path with %, #, $, quotes, a space and brackets gets
+    its ticks, once per key press; sourcing the file again adds no second job; `activity off`
+    stops the running server's ticks."""
+    folder = tmp_path / "100% #1 $HOME 'it\"s' (x) #{x} ;"
     folder.mkdir()
     db = folder / "s.db"
     Store.open(db, FrozenClock(datetime.fromtimestamp(T0, UTC))).close()
     script = tmp_path / "stretchtui"
     script.write_text(f'#!/bin/sh\nexec {sys.executable} -m stretchtui "$@"\n', encoding="utf-8")
     script.chmod(0o755)
-    conf = tmp_path / "tmux.conf"
-    conf.write_text(tmux_snippet(str(script), str(db)) + "set -g status-interval 1\n", encoding="utf-8")
-    socket = str(tmp_path / "tmux.sock")
-    inner = f"tmux -S {socket}-inner -f {conf} new-session"
-    outer = ["tmux", "-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "10", inner]
-    subprocess.run(outer, check=True, timeout=30)
+    monkeypatch.setattr(sys, "argv", [str(script)])  # the program the hook runs: this script
+    conf = Path(os.environ["HOME"]) / ".tmux.conf"
+    conf.write_text("set -g status-interval 1\n", encoding="utf-8")
+    assert cli.main(["--db", str(db), "activity", "install", "--tmux"]) == 0
+    socket = str(tmp_path / "outer.sock")
+    outer = [
+        "tmux",
+        "-S",
+        socket,
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "80",
+        "-y",
+        "10",
+        "env -u TMUX tmux new-session",
+    ]
+    subprocess.run(outer, check=True, timeout=30)  # the inner server: the default one, under TMUX_TMPDIR
+
+    def ticks() -> list[str]:
+        return Path(ticks_path(db)).read_text().split() if Path(ticks_path(db)).exists() else []
+
     try:
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not Path(ticks_path(db)).exists():
+        while time.monotonic() < deadline and not ticks():
             time.sleep(0.1)
+        for _ in range(2):
+            subprocess.run(["tmux", "source-file", str(conf)], check=True, timeout=30)
+        shown = subprocess.run(["tmux", "show-options", "-gv", "status-right"], capture_output=True, text=True)
         time.sleep(2.5)  # two more redraws with no key pressed
-        lines = Path(ticks_path(db)).read_text().split()
+        lines = ticks()
+        capsys.readouterr()
+        assert cli.main(["activity", "off"]) == 0
+        assert capsys.readouterr().out.endswith("tmux: the running server stopped ticking too\n")
+        subprocess.run(["tmux", "send-keys", "-t", "0", "x"], timeout=30)  # a key press, a new activity time
+        time.sleep(2.5)
+        after = ticks()
     finally:
-        subprocess.run(["tmux", "-S", f"{socket}-inner", "kill-server"], timeout=30)
+        subprocess.run(["tmux", "kill-server"], timeout=30)
         subprocess.run(["tmux", "-S", socket, "kill-server"], timeout=30)
+    assert shown.stdout.count("@stretchtui-tick") == 1
     assert len(lines) == 1 and abs(float(lines[0]) - time.time()) < 60
+    assert after == lines
 
 
 # ---------------------------------------------------------------------- measured sitting elsewhere
@@ -679,3 +713,65 @@ def test_no_nudge_names_a_routine_the_session_gate_would_stop(
         assert "get checked" in text or "medical help today" in text
     if not check.conditions and not check.gentle_only and not check.red_flag:
         assert {r.id for r in named} == {"one-minute", "desk-break"}  # offered where nothing stands in the way
+
+
+def test_a_folder_or_pipe_where_the_ticks_go_is_left_alone_and_breaks_nothing(
+    db_path: Path, fresh_database, capsys
+) -> None:
+    """Something not ours at the tick file's path (or at a fold's leftover name) is never moved,
+    read or removed; every command that folds goes on working, and `tick` says what is wrong."""
+    fresh_database()
+    folder = Path(ticks_path(db_path))
+    folder.mkdir()
+    leftover = Path(f"{ticks_path(db_path)}.folding-1-2")
+    leftover.mkdir()
+    os.mkfifo(f"{ticks_path(db_path)}.folding-3-4")
+    for argv in (["activity"], ["break", "take"], ["break", "--notify"], ["status"]):
+        assert cli.main(["--db", str(db_path), *argv]) == 0, argv
+    assert cli.main(["--db", str(db_path), "tick"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("stretchtui: cannot note the tick beside") and err.count("\n") == 1
+    assert (
+        folder.is_dir() and leftover.is_dir() and stat.S_ISFIFO(os.stat(f"{ticks_path(db_path)}.folding-3-4").st_mode)
+    )
+
+
+def test_a_tick_after_a_line_cut_short_starts_a_line_of_its_own(db_path: Path, fresh_database) -> None:
+    fresh_database()
+    Path(ticks_path(db_path)).write_bytes(b"%d\n%d" % (T0, T0 + 60))  # a writer killed mid-line
+    Path(ticks_path(db_path)).chmod(0o600)
+    append_tick(db_path, T0 + 120)
+    assert Path(ticks_path(db_path)).read_text().split("\n") == [
+        str(int(T0)),
+        str(int(T0 + 60)),
+        str(int(T0 + 120)),
+        "",
+    ]
+
+
+def test_each_shell_s_hook_goes_where_that_shell_reads(db_path: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """zsh reads $ZDOTDIR/.zshrc, fish $XDG_CONFIG_HOME/fish/conf.d: the hook goes there, and
+    `activity` reports it from there; one hook at a time."""
+    monkeypatch.setenv("ZDOTDIR", str(tmp_path / "zdot"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "zdot").mkdir()
+    for shell, where in (
+        ("zsh", tmp_path / "zdot" / ".zshrc"),
+        ("fish", tmp_path / "config/fish/conf.d/stretchtui.fish"),
+    ):
+        assert cli.main(["--db", str(db_path), "activity", "install", "--shell", shell]) == 0
+        assert BEGIN in where.read_text(encoding="utf-8")
+        assert cli.main(["--db", str(db_path), "activity"]) == 0
+        assert f"{shell} ({where})" in capsys.readouterr().out
+    assert not (Path(os.environ["HOME"]) / ".zshrc").exists()
+    assert cli.main(["--db", str(db_path), "activity", "install", "--shell", "bash", "--tmux"]) == 2
+    assert "one hook at a time" in capsys.readouterr().err
+
+
+def test_every_sentence_of_a_break_starts_with_a_capital() -> None:
+    from stretchtui.core.notify import break_notice
+
+    for minutes in (None, 55):
+        for flags in ({}, {"red_flag": True}, {"urgent": True, "red_flag": True}, {"routine_ok": False}):
+            body = break_notice(minutes, **{"routine_ok": True, **flags}).body
+            assert all(s[:1].isupper() or s[:1].isdigit() for s in re.split(r"(?<=\.) (?=\S)", body)), body

@@ -98,10 +98,10 @@ def _home() -> Path:
 
 def _hook_files() -> dict[str, Path]:
     """Every file a hook may be in: each shell's start-up file and tmux's."""
-    from stretchtui.core.activity_hooks import RC_FILES
+    from stretchtui.core.activity_hooks import Shell, rc_file
 
     home = _home()
-    files = {shell.value: home / name for shell, name in RC_FILES.items()}
+    files = {shell.value: Path(rc_file(shell, str(home), os.environ)) for shell in Shell}
     xdg_tmux = home / ".config" / "tmux" / "tmux.conf"
     files["tmux"] = xdg_tmux if xdg_tmux.exists() and not (home / ".tmux.conf").exists() else home / ".tmux.conf"
     return files
@@ -120,6 +120,8 @@ def _chosen_shell(args: argparse.Namespace) -> Shell:
 def cmd_activity(args: argparse.Namespace) -> int:
     if args.action != "install" and (args.shell or args.tmux or args.print or args.notify):
         raise CliError("--shell, --tmux, --print and --notify go with `activity install`")
+    if args.shell and args.tmux:
+        raise CliError("--shell or --tmux: one hook at a time (run install once for each)")
     if args.action == "install":
         return _install(args)
     if args.action == "off":
@@ -151,8 +153,9 @@ def _install(args: argparse.Namespace) -> int:
     with opened_store(args):  # the hook ticks for this database: start it now, as `log` would
         pass
     _rewrite(where, lambda text: hooks.with_block(text, block))
-    again = "tmux source-file " + str(where) if args.tmux else "open a new shell"
-    print(f"activity hook added to {where}: {again} to start. It notes the time at each prompt, nothing else.")
+    again = "tmux source-file " + shlex.quote(str(where)) if args.tmux else "open a new shell"
+    when = "each time tmux redraws its status line" if args.tmux else "at each prompt"
+    print(f"activity hook added to {where}: {again} to start. It notes the time {when}, nothing else.")
     print("What it measures: stretchtui activity. Remove it: stretchtui activity off.")
     return 0
 
@@ -170,7 +173,34 @@ def _off() -> int:
             _rewrite(where, without_block)
             removed.append(str(where))
     print(f"activity hook removed from {', '.join(removed)}" if removed else "no activity hook was installed")
+    if _stop_in_running_tmux():
+        print("tmux: the running server stopped ticking too")
     return 0
+
+
+def _stop_in_running_tmux() -> bool:
+    """Empty the tick job's option in the tmux server this terminal reaches, if one runs (the file
+    is read only at start or on source-file): True when one took it."""
+    import shutil
+    import subprocess
+
+    from stretchtui.core.activity_hooks import TMUX_OPTION
+
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return False
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str] | None:
+        try:
+            return subprocess.run([tmux, *argv], capture_output=True, text=True, timeout=5, stdin=subprocess.DEVNULL)
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    shown = run("show-options", "-gqv", TMUX_OPTION)  # no server, or none set: nothing to stop
+    if shown is None or shown.returncode != 0 or not shown.stdout.strip():
+        return False
+    done = run("set-option", "-gu", TMUX_OPTION)
+    return done is not None and done.returncode == 0
 
 
 def _rewrite(where: Path, change: Callable[[str], str]) -> None:

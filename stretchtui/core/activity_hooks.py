@@ -10,7 +10,9 @@ writes the files.
 
 from __future__ import annotations
 
+import os
 import shlex
+from collections.abc import Mapping
 from enum import StrEnum
 
 BEGIN = "# >>> stretchtui activity hook >>>"
@@ -24,8 +26,20 @@ class Shell(StrEnum):
     FISH = "fish"
 
 
-RC_FILES = {Shell.BASH: ".bashrc", Shell.ZSH: ".zshrc", Shell.FISH: ".config/fish/conf.d/stretchtui.fish"}
-"""Where each shell's snippet goes, under HOME."""
+RC_FILES = {Shell.BASH: ".bashrc", Shell.ZSH: ".zshrc", Shell.FISH: "fish/conf.d/stretchtui.fish"}
+"""Where each shell's snippet goes: bash's under HOME, zsh's under $ZDOTDIR (else HOME), fish's
+under $XDG_CONFIG_HOME (else HOME/.config), where each shell looks (`rc_file`)."""
+
+
+def rc_file(shell: Shell, home: str, environ: Mapping[str, str]) -> str:
+    """The start-up file `shell` reads, as it finds it."""
+    if shell is Shell.ZSH:
+        folder = environ.get("ZDOTDIR") or home
+    elif shell is Shell.FISH:
+        folder = environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    else:
+        folder = home
+    return os.path.join(folder, RC_FILES[shell])
 
 
 def tick_command(program: str, db_path: str, *options: str) -> str:
@@ -56,19 +70,34 @@ class TmuxCannotCarry(ValueError):
     """A path tmux's status line cannot pass to a command whole."""
 
 
+TMUX_OPTION = "@stretchtui-tick"
+"""The tmux user option that holds the tick job: status-right only names it (#{E:...}), once however
+often the file is sourced, and emptying it stops the ticks in a running server (`activity off`)."""
+
+
 def tmux_snippet(program: str, db_path: str, *, notify: bool = False) -> str:
-    """The marked block for tmux.conf: an empty #() on the right of the status line that ticks with
-    the time of the client's last key press whenever tmux redraws it (every status-interval). tmux
-    reads that line three times before a shell sees it: as a double-quoted string (\\ " $), as
-    strftime (%) and as a format (#); each gets its own escape, so any path arrives whole, save one
-    with brackets tmux would pair wrongly when it looks for the end of #(...) (TmuxCannotCarry)."""
+    """The marked block for tmux.conf: a job that ticks with the time of the client's last key press
+    whenever tmux redraws the status line (every status-interval), kept in TMUX_OPTION and added to
+    the right of the status line unless it is there already. tmux reads the job three times before
+    a shell sees it: as a double-quoted string (\\ " $), as strftime (%) and as a format (#); each
+    gets its own escape, so a path arrives whole, save one with brackets tmux would pair wrongly
+    when it looks for the end of #(...), or with #[ (a style, which ## does not escape): those are
+    TmuxCannotCarry."""
     for text in (program, db_path):
         if not _paired(text):
             raise TmuxCannotCarry(f"tmux cannot pass {text!r} to a command: its ( and ) do not pair up")
+        if "#[" in text:
+            raise TmuxCannotCarry(f"tmux cannot pass {text!r} to a command: it reads #[ as a style")
     literal = tick_command(program, db_path).replace("#", "##").replace("%", "%%")
     tick = " ".join([literal, "--at", "#{client_activity}", *(["--notify"] if notify else [])])
     quoted = tick.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
-    return f'{BEGIN}\n{NOTE}\nset -ag status-right "#({quoted})"\n{END}\n'
+    named = f"#{{E:{TMUX_OPTION}}}"
+    return (
+        f"{BEGIN}\n{NOTE}\n"
+        f'set -g {TMUX_OPTION} "#({quoted})"\n'
+        f'if -F "#{{m:*{TMUX_OPTION}*,#{{status-right}}}}" "" "set -ag status-right \'{named}\'"\n'
+        f"{END}\n"
+    )
 
 
 def _paired(text: str) -> bool:

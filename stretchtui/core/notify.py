@@ -137,7 +137,7 @@ def break_notice(
         first = "A warning sign you noted is open: please get checked before stretching. " if red_flag else ""
         return Notice(
             Kind.BREAK,
-            _sentence(f"{first}{spent}stand up and move gently for a minute; no routine today."),
+            first + _sentence(f"{spent}stand up and move gently for a minute; no routine today."),
             GET_CHECKED_SHORT if red_flag else f"break? {minutes}m at the desk",
         )
     if not offer:

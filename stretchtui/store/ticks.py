@@ -38,8 +38,10 @@ def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
         if not stat.S_ISREG(status.st_mode):
             raise OSError(f"{path} is not a regular file")
         line = b"%d\n" % int(now)
-        if _last_line(fd, status.st_size) != line:  # tmux asks again every few seconds while idle
-            os.write(fd, line)  # one write of a few bytes: appends never interleave
+        last = _last_line(fd, status.st_size)
+        if last != line:  # tmux asks again every few seconds while idle
+            torn = last and not last.endswith(b"\n")  # a writer killed mid-line: start a new one
+            os.write(fd, b"\n" + line if torn else line)  # one write of a few bytes: appends never interleave
     finally:
         os.close(fd)
 
@@ -86,11 +88,19 @@ def take_for_folding(db_path: str | os.PathLike[str], pid: int, now_ns: int) -> 
     """Move the tick file aside for folding and return it with any left by a fold that did not
     finish (the caller reads them, stores the spans, then removes them with `done_folding`)."""
     path = ticks_path(db_path)
-    try:
-        os.replace(path, f"{path}{FOLDING}-{now_ns}-{pid}")
-    except FileNotFoundError:
-        pass
+    if _is_file(path):  # a folder or a pipe someone put there is left alone: nothing of ours
+        try:
+            os.replace(path, f"{path}{FOLDING}-{now_ns}-{pid}")
+        except FileNotFoundError:
+            pass
     return pending_files(db_path)[1:]
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def pending_files(db_path: str | os.PathLike[str]) -> list[str]:
@@ -102,7 +112,7 @@ def pending_files(db_path: str | os.PathLike[str]) -> list[str]:
         names = sorted(name for name in os.listdir(folder) if name.startswith(prefix))
     except OSError:
         names = []
-    return [path, *(os.path.join(folder, name) for name in names)]
+    return [path, *(found for name in names if _is_file(found := os.path.join(folder, name)))]
 
 
 def read_ticks_text(path: str) -> str:
