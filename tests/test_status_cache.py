@@ -245,3 +245,32 @@ def test_a_database_copied_over_the_same_path_is_not_answered_from_the_old_entry
         target.truncate()
     assert quickly(db_path, ["status"], clock, capsys) is None
     assert full(db_path, ["status"], capsys).startswith("✓ 1d streak, done today")
+
+
+def test_every_table_but_the_counter_is_counted(store: Store) -> None:
+    """A change anywhere (a program choice, a rating, an own exercise, a removal) moves the counter,
+    so no cached status line outlives it; a table added later is counted or this fails."""
+    from stretchtui.store.migrations import COUNTED_TABLES
+
+    sql = "SELECT name FROM sqlite_master WHERE type = ?"
+    tables = {row[0] for row in store.db.execute_sql(sql, ("table",)).fetchall()} - {"sqlite_sequence"}
+    triggers = {row[0] for row in store.db.execute_sql(sql, ("trigger",)).fetchall()}
+    assert tables - {"change_counter"} == set(COUNTED_TABLES)
+    for table in COUNTED_TABLES:
+        assert {f"{table}_{event}_counted" for event in ("insert", "update", "delete")} <= triggers, table
+
+
+def test_status_json_follows_a_program_started_elsewhere(
+    db_path: Path, fresh_database, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh_database()
+    before = full(db_path, ["status", "--json"], capsys)
+    assert quickly(db_path, ["status", "--json"], clock, capsys) == before
+    assert '"program": null' in before
+    store = Store.open(db_path, clock)
+    try:
+        store.programs.choose(Choice.START, store.programs.catalogue().find("desk-worker"))
+    finally:
+        store.close()
+    assert quickly(db_path, ["status", "--json"], clock, capsys) is None  # not answered from the old entry
+    assert '"id": "desk-worker"' in full(db_path, ["status", "--json"], capsys)

@@ -295,7 +295,7 @@ CREATE TABLE IF NOT EXISTS change_counter (
 INSERT OR IGNORE INTO change_counter (id, n) VALUES (1, 0);
 """
 
-COUNTED_TABLES = (
+V8_COUNTED = (
     "session",
     "session_step",
     "checkin",
@@ -305,21 +305,30 @@ COUNTED_TABLES = (
     "activity_span",
     "break_event",
 )
+V9_COUNTED = ("program_choice", "program_file", "function_rating", "exercise", "routine", "routine_item", "removed")
+"""Where `status --json` reads where you are in your program: the choices, the prescriptions, the
+weekly ratings its reviews read, and the library its sessions are made of (and the removals kept
+for undo, so every table but the counter itself is counted)."""
+COUNTED_TABLES = V8_COUNTED + V9_COUNTED
 """The tables whose every change bumps `change_counter.n` (by trigger, whichever process writes):
 what `stretchtui status` and `stats` show comes from these alone, so an unchanged counter means an
 unchanged answer (store.status_cache)."""
+
+
+def _count_changes(db: SqliteDatabase, tables: tuple[str, ...]) -> None:
+    for table in tables:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table}"
+                " BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END"
+            )
 
 
 def _v8(db: SqliteDatabase) -> None:
     from stretchtui.core.breaks import BreakKind
 
     _execute_script(db, V8_ACTIVITY.replace("{breaks}", one_of(BreakKind)))
-    for table in COUNTED_TABLES:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            db.execute_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table}"
-                " BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END"
-            )
+    _count_changes(db, V8_COUNTED)
 
 
 def one_of(enum: type[Enum]) -> str:
@@ -365,6 +374,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(7, "programs: imported prescriptions, the choices made, the program of each session", _v7),
     Migration(8, "measured activity spans, break nudges taken or not, a change counter for the status line", _v8),
+    Migration(
+        9,
+        "the change counter also counts programs, ratings and the library (status --json)",
+        lambda db: _count_changes(db, V9_COUNTED),
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 
