@@ -775,3 +775,35 @@ def test_every_sentence_of_a_break_starts_with_a_capital() -> None:
         for flags in ({}, {"red_flag": True}, {"urgent": True, "red_flag": True}, {"routine_ok": False}):
             body = break_notice(minutes, **{"routine_ok": True, **flags}).body
             assert all(s[:1].isupper() or s[:1].isdigit() for s in re.split(r"(?<=\.) (?=\S)", body)), body
+
+
+def test_a_stretch_across_the_day_start_stays_one_stretch_in_the_status_line(
+    db_path: Path, fresh_database, capsys
+) -> None:
+    """Folding cuts a span at the logical day's start (04:00); the status line, `activity` and the
+    break notification still see one stretch of work, folded or not."""
+    from stretchtui.commands import quick
+
+    fresh_database()
+    clock = FrozenClock(datetime(2026, 12, 6, 3, 31, tzinfo=UTC), "Europe/Berlin")  # 04:31 in Berlin
+    now = clock.now().timestamp()
+    for minutes in range(90, 0, -3):  # 03:01 to 04:28: 87 minutes with no gap
+        append_tick(db_path, now - minutes * MINUTE)
+
+    def status_line() -> str:
+        assert cli.main(["--db", str(db_path), "status"]) == 0
+        full = capsys.readouterr().out
+        assert quick.run(["--db", str(db_path), "status"], now, os.environ) == 0
+        assert capsys.readouterr().out == full
+        return full
+
+    import stretchtui.core.clock as clocks
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clocks, "default_clock", lambda: clock)
+        unfolded = status_line()
+        assert "break? 87m at the desk" in unfolded
+        assert cli.main(["--db", str(db_path), "activity"]) == 0  # folds: two spans, one each side of 04:00
+        assert "one is due now (87 min)" in capsys.readouterr().out
+        assert not Path(ticks_path(db_path)).exists()
+        assert status_line() == unfolded
