@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from stretchtui import cli
-from stretchtui.commands import nudges
+from stretchtui.commands import nudges, reminder_scheduler
 from stretchtui.core import schedule
 from stretchtui.core.schedule import (
     EVERY_DAY,
@@ -214,6 +214,8 @@ class FakeMachine:
         monkeypatch.setenv("XDG_RUNTIME_DIR", str(root / "run"))  # no systemd/private socket in it
         monkeypatch.setenv("PATH", str(self.bin))
         monkeypatch.setattr(nudges, "reminder_program", lambda: PROGRAM)
+        self.cron_daemon = True
+        monkeypatch.setattr(reminder_scheduler, "cron_daemon_running", lambda: self.cron_daemon)
 
     @property
     def unit_dir(self) -> Path:
@@ -462,3 +464,28 @@ def test_a_user_manager_is_found_by_its_private_socket_too(tmp_path: Path) -> No
     (tmp_path / "run" / "systemd" / "private").touch()
     assert Host(offline, environ, which).systemd_running()
     assert not Host(offline, environ, lambda name: None).systemd_running()  # no systemctl: nothing to enable with
+
+
+def test_a_crontab_with_no_cron_daemon_is_installed_not_active(machine: FakeMachine, capsys) -> None:
+    """A container with the crontab program but no cron running: the line is written (cron may be
+    started later), and both the install and --status say it will not fire yet."""
+    machine.with_systemctl_offline()
+    machine.with_crontab(USER_CRONTAB)
+    machine.cron_daemon = False
+    said = "daily reminder at 10:30, every day: " + reminder_scheduler.NO_CRON_DAEMON + "\n"
+    assert remind(capsys, "--at", "10:30") == (0, said, "")
+    assert remind(capsys, "--status")[1] == said
+    machine.cron_daemon = True
+    assert remind(capsys, "--status")[1] == "daily reminder at 10:30, every day: active (crontab)\n"
+
+
+def test_the_cron_daemon_is_found_by_its_process_name(tmp_path: Path) -> None:
+    proc = tmp_path / "proc"
+    for pid, name in (("1", "init"), ("42", "bash"), ("self", "x")):
+        (proc / pid).mkdir(parents=True)
+        (proc / pid / "comm").write_text(name + "\n")
+    assert not reminder_scheduler.cron_daemon_running(str(proc))
+    (proc / "77").mkdir()
+    (proc / "77" / "comm").write_text("crond\n")
+    assert reminder_scheduler.cron_daemon_running(str(proc))
+    assert reminder_scheduler.cron_daemon_running(str(tmp_path / "no-proc"))  # cannot tell: taken to run

@@ -36,6 +36,25 @@ MANAGER_UP = ("running", "degraded", "starting", "initializing", "maintenance")
 ENABLE_HINT = f"systemctl --user enable --now {TIMER_NAME}"
 SYSTEMD_WHAT = "systemd user timer"
 CRON_WHAT = "crontab"
+NO_CRON_DAEMON = "installed, not active (in your crontab, but no cron daemon runs here: start cron to enable it)"
+CRON_DAEMONS = frozenset({"cron", "crond", "cronie", "fcron", "dcron", "bcron-sched"})
+
+
+def cron_daemon_running(proc: str = "/proc") -> bool:
+    """Whether a cron daemon runs here, by its process name. Where processes cannot be listed (no
+    /proc, as on macOS, where launchd starts cron when a crontab exists) it is taken to run."""
+    try:
+        pids = [name for name in os.listdir(proc) if name.isdigit()]
+    except OSError:
+        return True
+    for pid in pids:
+        try:
+            with open(os.path.join(proc, pid, "comm"), encoding="utf-8", errors="replace") as handle:
+                if handle.read().strip() in CRON_DAEMONS:
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 class SchedulerError(Exception):
@@ -120,6 +139,9 @@ class Host:
         runtime = self.environ.get("XDG_RUNTIME_DIR", "")
         return bool(runtime) and os.path.exists(os.path.join(runtime, "systemd", "private"))
 
+    def cron_running(self) -> bool:
+        return cron_daemon_running()
+
     def read_crontab(self) -> str | None:
         """This user's crontab ('' when there is none yet); None when crontab is missing or refuses
         this user (then there is no crontab to use)."""
@@ -176,6 +198,8 @@ def install(host: Host, reminder: Reminder, program: Sequence[str], db_path: str
     if crontab is not None:
         host.write_crontab(crontab_with(crontab, cron_line(reminder, program, db_path)))
         _remove_unit_files(host)
+        if not host.cron_running():
+            return f"{reminder.describe()}: {NO_CRON_DAEMON}"
         return f"{reminder.describe()}: active ({CRON_WHAT})"
     _write_units(host, reminder, program, db_path)
     return (
@@ -253,7 +277,7 @@ def installed(host: Host) -> list[Found]:
     crontab = host.read_crontab()
     line = our_cron_line(crontab) if crontab else None
     if line is not None:
-        found.append(Found(CRON_WHAT, reminder_from_cron_line(line), True))
+        found.append(Found(CRON_WHAT, reminder_from_cron_line(line), host.cron_running()))
     return found
 
 
@@ -265,6 +289,8 @@ def status_lines(host: Host) -> list[str]:
         said = found.reminder.describe() if found.reminder is not None else "daily reminder (schedule edited by hand)"
         if found.active:
             lines.append(f"{said}: active ({found.what})")
+        elif found.what == CRON_WHAT:
+            lines.append(f"{said}: {NO_CRON_DAEMON}")
         else:
             lines.append(f"{said}: installed, not active ({host.shown(host.timer_path)}; to enable: {ENABLE_HINT})")
     return lines or ["no daily reminder"]
