@@ -807,3 +807,16 @@ def test_a_stretch_across_the_day_start_stays_one_stretch_in_the_status_line(
         assert "one is due now (87 min)" in capsys.readouterr().out
         assert not Path(ticks_path(db_path)).exists()
         assert status_line() == unfolded
+
+
+def test_the_hooks_run_this_interpreter_with_the_entry_point_not_a_script(db_path: Path, capsys) -> None:
+    """What the hooks run does not depend on how pip wrote the console script (an older one imports
+    `re` first, a third more on every prompt): this interpreter, -c, the CLI's entry point."""
+    from stretchtui.commands.activity import HOOK_CODE, hook_program
+
+    assert hook_program() == [os.path.abspath(sys.executable), "-c", HOOK_CODE]
+    for argv in (["--shell", "bash"], ["--shell", "fish"], ["--tmux"]):
+        assert cli.main(["--db", str(db_path), "activity", "install", "--print", *argv]) == 0
+        assert shlex.join(hook_program()) in capsys.readouterr().out
+    done = subprocess.run([*hook_program(), "--db", str(db_path), "tick"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "no database at" in done.stderr  # the CLI itself answered
