@@ -820,3 +820,26 @@ def test_the_hooks_run_this_interpreter_with_the_entry_point_not_a_script(db_pat
         assert shlex.join(hook_program()) in capsys.readouterr().out
     done = subprocess.run([*hook_program(), "--db", str(db_path), "tick"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "no database at" in done.stderr  # the CLI itself answered
+
+
+def test_a_break_put_off_and_then_taken_anyway_is_counted_taken(
+    db_path: Path, fresh_database, clock: FrozenClock, capsys
+) -> None:
+    fresh_database()
+    _busy_for(db_path, clock, 60)
+    assert cli.main(["--db", str(db_path), "break", "later"]) == 0
+    clock.advance(MINUTE)
+    assert cli.main(["--db", str(db_path), "break", "skip"]) == 0  # nothing due while put off: not counted
+    clock.advance(MINUTE)
+    assert cli.main(["--db", str(db_path), "break", "take"]) == 0  # but you may get up before it asks again
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith("Break noted: the count starts again.")
+    store = Store.open(db_path, clock)
+    try:
+        counts = store.activity.break_counts(clock.now().date(), clock.now().date())
+    finally:
+        store.close()
+    assert (counts.taken, counts.postponed, counts.skipped) == (1, 1, 0)
+    clock.advance(MINUTE)
+    assert cli.main(["--db", str(db_path), "break", "take"]) == 0  # the count started again: none due
+    assert "No break is due now" in capsys.readouterr().out

@@ -322,7 +322,7 @@ def cmd_break(args: argparse.Namespace) -> int:
         return _notify_if_due(args)
     kind = {"take": BreakKind.TAKEN, "later": BreakKind.POSTPONED, "skip": BreakKind.SKIPPED}[args.answer]
     with opened_store(args, must_exist=True) as store:
-        due = store.activity.break_due(args.clock.now().timestamp())
+        due = store.activity.break_due(args.clock.now().timestamp(), even_if_put_off=kind is BreakKind.TAKEN)
         if due is None:  # counted only when one was offered: History's shares stay true
             print("No break is due now; nothing noted. Five minutes away from the keyboard starts the count again.")
             return 0

@@ -143,7 +143,9 @@ def break_notice(
     if not offer:
         return Notice(
             Kind.BREAK,
-            _sentence(f"{spent}time for a short break: stand up and move gently. ") + _SUGGESTED,
+            _sentence(f"{spent}time for a short break: stand up and move gently. ") + _SUGGESTED
+            if minutes is not None
+            else f"For a routine: {_SUGGESTED[0].lower()}{_SUGGESTED[1:]}",
             f"break? {minutes}m at the desk",
         )
     return Notice(

@@ -126,17 +126,19 @@ class ActivityRepository:
         """Where the count of continuous activity starts, any "later" in force, the latest span."""
         return break_facts(self.db.execute_sql)
 
-    def break_due(self, at: float) -> BreakDue | None:
+    def break_due(self, at: float, *, even_if_put_off: bool = False) -> BreakDue | None:
         """The break due at `at` (POSIX seconds), from every span of the day before it and what
         happened before it (breaks, sessions), after folding the ticks; None when none is due.
-        The one answer for `break`, `break --notify`, `activity` and a session begun."""
+        The one answer for `break`, `break --notify`, `activity` and a session begun.
+        `even_if_put_off`: one put off with "later" still counts (`break take`: you got up anyway)."""
         after = int(self.settings.read(["break_after_minutes"])["break_after_minutes"])
         if not after:
             return None
         self.fold_ticks()
         facts = break_facts(self.db.execute_sql, _instant(at).isoformat(timespec="microseconds"))
         spans = self.spans_between(at - 24 * 3600, at)
-        minutes = activity.break_due_minutes(spans, at, after, facts.since, facts.postponed_until)
+        put_off = None if even_if_put_off else facts.postponed_until
+        minutes = activity.break_due_minutes(spans, at, after, facts.since, put_off)
         if minutes is None:
             return None
         return BreakDue(minutes, f"{spans[-1][0]:.0f}:{facts.postponed_until or 0:.0f}")
