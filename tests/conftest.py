@@ -27,6 +27,33 @@ from stretchtui.store import Store
 # workers and every `python -m stretchtui` a test starts (hundreds): none recompiles the package.
 use_bytecode_cache()
 
+
+def _shorter_idle_checks() -> None:
+    """Pilot waits for the app to go idle after every key and pause by sleeping in steps of 20 ms
+    until a step passes with next to no CPU used (textual._wait). Steps of 4 ms, with the same
+    ratio of idle CPU to the step, tell the same thing five times sooner; what a test waits for
+    beyond idleness (workers, text on screen) it waits for explicitly (pilot_helpers)."""
+    from textual import _wait
+
+    _wait.SLEEP_GRANULARITY = 0.004
+    _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
+    _wait.wait_for_idle.__defaults__ = (_wait.SLEEP_GRANULARITY, 1)
+
+
+if os.environ.get("STRETCHTUI_TEST_IDLE") != "textual":
+    _shorter_idle_checks()
+
+APP_FIXTURES = frozenset({"make_test_app", "snap_compare"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives the whole app (a Pilot, a snapshot) is `slow` too: `-m "not slow"` is
+    the quick loop over core, store and commands, and CI runs everything."""
+    for item in items:
+        if APP_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)  # a Saturday, 09:30 in Berlin
 ZONE = "Europe/Berlin"
 T = TypeVar("T")
@@ -39,6 +66,8 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # status_cache: under HOME, so under tmp_path
     monkeypatch.delenv("STRETCHTUI_DB", raising=False)
+    monkeypatch.setenv("TMUX_TMPDIR", str(home))  # a tmux command a test runs reaches no real server
+    monkeypatch.delenv("TMUX", raising=False)
     monkeypatch.setenv("TZ", ZONE)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 

@@ -283,6 +283,7 @@ def test_a_begin_marker_without_an_end_cuts_nothing() -> None:
     assert without_block(text) == text and END not in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash")
 def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: Path) -> None:
     db = tmp_path / "hook.db"

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pilot_helpers import into_session, settle
+from pilot_helpers import into_session, settle, wait_until
 from test_session_pty import Terminal
 
 from stretchtui.ui.screens.checkin import CheckinScreen
@@ -140,7 +140,13 @@ async def test_the_rest_of_the_app_is_usable_at_40x12(make_test_app, store) -> N
         await pilot.press("5")  # lower back, the focused row
         app.screen.query_one("#note").focus()
         await settle(pilot)
-        assert_fully_visible(app.screen, "#note")  # the form scrolls to the focused field
+
+        def note_in_view() -> bool:  # the form scrolls to the focused field after the next refresh
+            geometry = app.screen.find_widget(app.screen.query_one("#note"))
+            return geometry.visible_region == geometry.region
+
+        await wait_until(pilot, note_in_view, "the note field scrolled into view")
+        assert_fully_visible(app.screen, "#note")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert [c.pains[0].pain for c in store.checkins.checkins()] == [5]
