@@ -844,3 +844,14 @@ def test_a_break_put_off_and_then_taken_anyway_is_counted_taken(
     clock.advance(MINUTE)
     assert cli.main(["--db", str(db_path), "break", "take"]) == 0  # the count started again: none due
     assert "No break is due now" in capsys.readouterr().out
+
+
+async def test_today_tells_a_check_in_of_sitting_hours_alone_from_none(make_test_app, store: Store) -> None:
+    from pilot_helpers import settle
+
+    store.checkins.add_checkin([], sitting_hours=1)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        shown = str(app.screen.query_one("#today-checkins").content)
+        assert "No pain noted today." in shown and "Sitting 1 h" in shown and "No check-in" not in shown

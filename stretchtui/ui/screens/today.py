@@ -226,7 +226,11 @@ class TodayScreen(StretchAppMixin, Screen):
                 f"Habit strength {streak.strength:.0%}{longest}"
             )
         )
-        pains = "\n".join(escape(p) for p in data.pains_today) or "[$text-muted]No check-in yet today.[/]"
+        pains = "\n".join(escape(p) for p in data.pains_today) or (
+            "[$text-muted]No pain noted today.[/]"  # a check-in of sitting hours alone
+            if data.sitting_today is not None
+            else "[$text-muted]No check-in yet today.[/]"
+        )
         sitting = escape(sitting_line(data.sitting_today, data.measured_today))
         sitting = f"\n{sitting}" if sitting else ""
         self.query_one("#today-checkins", Static).update(
