@@ -85,7 +85,14 @@ def test_days(text: str, expected: set[int]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "bad"), [("mon-fry", "'fry'"), ("funday", "'funday'"), ("mon-tue-wed", "'mon-tue-wed'")]
+    ("text", "bad"),
+    [
+        ("mon-fry", "'fry'"),
+        ("funday", "'funday'"),
+        ("mon-tue-wed", "'mon-tue-wed'"),
+        ("mon-", "'mon-'"),
+        ("-fri", "'-fri'"),
+    ],
 )
 def test_unknown_days_are_refused_by_name(text: str, bad: str) -> None:
     with pytest.raises(ScheduleError) as refused:
@@ -359,7 +366,7 @@ def test_with_neither_the_units_are_written_not_active(machine: FakeMachine, cap
     code, out, err = remind(capsys, "--at", "10:30", "--days", "mon-fri")
     assert code == 0 and err == ""
     assert out == (
-        "daily reminder at 10:30, Mon-Fri written to ~/.config/systemd/user/stretchtui-remind.timer but not "
+        "daily reminder at 10:30, Mon-Fri: written to ~/.config/systemd/user/stretchtui-remind.timer but not "
         "active: no systemd user manager or crontab here; where one runs: "
         "systemctl --user enable --now stretchtui-remind.timer\n"
     )

@@ -185,7 +185,7 @@ def install(host: Host, reminder: Reminder, program: Sequence[str], db_path: str
             done = host.systemctl(*args)
             if done.returncode != 0:
                 raise SchedulerError(
-                    f"{reminder.describe()} written to {host.shown(host.timer_path)}, but "
+                    f"{reminder.describe()}: written to {host.shown(host.timer_path)}, but "
                     f"`systemctl --user {' '.join(args)}` failed: {first_line(done)}; run: {ENABLE_HINT}"
                 )
         said = f"{reminder.describe()}: active ({SYSTEMD_WHAT} {TIMER_NAME})"
@@ -203,7 +203,7 @@ def install(host: Host, reminder: Reminder, program: Sequence[str], db_path: str
         return f"{reminder.describe()}: active ({CRON_WHAT})"
     _write_units(host, reminder, program, db_path)
     return (
-        f"{reminder.describe()} written to {host.shown(host.timer_path)} but not active: no systemd user "
+        f"{reminder.describe()}: written to {host.shown(host.timer_path)} but not active: no systemd user "
         f"manager or crontab here; where one runs: {ENABLE_HINT}"
     )
 

@@ -126,6 +126,8 @@ def parse_days(text: str) -> frozenset[int]:
         if len(ends) == 1:
             days.add(_day(ends[0]))
         elif len(ends) == 2:
+            if not all(ends):  # "mon-": a range with an end missing
+                raise ScheduleError(f"{shown(part)} is not a day or a range of days; {DAYS_HINT}")
             first, last = _day(ends[0]), _day(ends[1])
             days.update((first + step) % 7 for step in range((last - first) % 7 + 1))
         else:
