@@ -287,28 +287,29 @@ def test_a_begin_marker_without_an_end_cuts_nothing() -> None:
 @pytest.mark.skipif(not Path("/bin/bash").exists(), reason="needs bash")
 def test_the_bash_hook_ticks_at_each_prompt_and_keeps_prompt_command(tmp_path: Path) -> None:
     db = tmp_path / "hook.db"
+    calls = tmp_path / "calls"
     script = tmp_path / "stretchtui"
-    script.write_text(f'#!/bin/sh\nexec {sys.executable} -m stretchtui "$@"\n', encoding="utf-8")
+    script.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexec {sys.executable} -m stretchtui "$@"\n', encoding="utf-8")
     script.chmod(0o755)
     Store.open(db, FrozenClock(datetime.fromtimestamp(T0, UTC))).close()
     opened = db.stat().st_mtime_ns
     rc = tmp_path / "rc"
     rc.write_text(shell_snippet(Shell.BASH, str(script), str(db)), encoding="utf-8")
-    ticks = shlex.quote(ticks_path(db))
-    code = (  # the second prompt once the first tick is in, a second later: two seconds, two lines
+    code = (
         f"PROMPT_COMMAND='echo mine >/dev/null'; source {rc}; source {rc}; "
-        f'echo "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"; until [ -s {ticks} ]; do sleep 0.05; done; '
-        'sleep 1.1; eval "$PROMPT_COMMAND"'
+        'echo "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"; eval "$PROMPT_COMMAND"'
     )
     done = subprocess.run(["/bin/bash", "--norc", "-c", code], capture_output=True, text=True, timeout=30)
     assert done.stdout.strip() == "__stretchtui_tick;echo mine >/dev/null"  # once, before the person's own
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:  # the ticks run in the background
+        ran = calls.read_text().splitlines() if calls.exists() else []
         lines = Path(ticks_path(db)).read_text().split() if Path(ticks_path(db)).exists() else []
-        if len(lines) == 2:
+        if len(ran) == 2 and lines:
             break
         time.sleep(0.05)
-    assert len(lines) == 2 and all(abs(float(t) - time.time()) < 60 for t in lines)
+    assert ran == [f"--db {db} tick"] * 2  # one tick at each prompt, with nothing about the command
+    assert len(lines) == 1 and abs(float(lines[0]) - time.time()) < 60  # two within RESOLUTION: one line
     assert db.stat().st_mtime_ns == opened  # a tick opens no database
 
 
@@ -331,12 +332,26 @@ def test_a_tmux_hook_refuses_a_path_tmux_would_cut_and_adds_nothing(tmp_path: Pa
     assert not (home / ".tmux.conf").exists() and list(tmp_path.iterdir()) == []
 
 
-def test_a_repeated_tick_is_noted_once(db_path: Path, fresh_database) -> None:
-    """tmux passes the same last key press every few seconds while nobody types."""
+def test_ticks_closer_than_the_resolution_are_noted_once(db_path: Path, fresh_database) -> None:
+    """tmux passes the same last key press every few seconds while nobody types, and a new one every
+    second while someone does: one line per RESOLUTION seconds at most; an earlier time (tmux's
+    clock, a clock set back) is noted."""
+    from stretchtui.store.ticks import RESOLUTION
+
     fresh_database()
-    for when in (T0, T0, T0 + 15, T0 + 15, T0 + 15, T0, T0 + 1_000_000):
+    for when in (T0, T0, T0 + 15, T0 + RESOLUTION - 1, T0 + RESOLUTION, T0, T0 + 1_000_000, T0 + 1_000_001):
         append_tick(db_path, when)
-    assert Path(ticks_path(db_path)).read_text().split() == [str(int(t)) for t in (T0, T0 + 15, T0, T0 + 1_000_000)]
+    expected = (T0, T0 + RESOLUTION, T0, T0 + 1_000_000)
+    assert Path(ticks_path(db_path)).read_text().split() == [str(int(t)) for t in expected]
+
+
+def test_a_day_of_ticks_every_second_fits_the_tail_the_status_line_reads(db_path: Path, fresh_database) -> None:
+    from stretchtui.store.ticks import TAIL_BYTES
+
+    fresh_database()
+    for second in range(0, 8 * 3600, 1):
+        append_tick(db_path, T0 + second)
+    assert os.path.getsize(ticks_path(db_path)) < TAIL_BYTES / 4
 
 
 @pytest.mark.slow
@@ -530,7 +545,7 @@ def test_a_tick_with_notify_starts_a_check_at_most_every_five_minutes(
     assert started[0][-4:] == ["--db", db, "break", "--notify"]
     assert quick.run(["--db", db, "tick", "--at", str(int(T0)), "--notify"], T0 + 1000, os.environ) == 0
     assert len(started) == 4
-    assert len(Path(ticks_path(db)).read_text().split()) == 7
+    assert len(Path(ticks_path(db)).read_text().split()) == 5  # 300 and 301: within RESOLUTION of 299
 
 
 async def test_the_app_folds_the_ticks_and_today_shows_the_measured_hours(

@@ -17,7 +17,7 @@ from stretchtui.core.activity import EARLIEST_TICK
 
 SUFFIX = ".ticks"
 FOLDING = ".folding"
-TAIL_BYTES = 65536  # ticks enough for the break prompt: some 100 minutes even at one a second
+TAIL_BYTES = 65536  # ticks enough for the break prompt: some 100 hours at one each RESOLUTION
 
 
 def ticks_path(db_path: str | os.PathLike[str]) -> str:
@@ -39,11 +39,24 @@ def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
             raise OSError(f"{path} is not a regular file")
         line = b"%d\n" % int(now)
         last = _last_line(fd, status.st_size)
-        if last != line:  # tmux asks again every few seconds while idle
-            torn = last and not last.endswith(b"\n")  # a writer killed mid-line: start a new one
+        torn = last and not last.endswith(b"\n")  # a writer killed mid-line: start a new one
+        if torn or not 0 <= int(now) - _seconds(last) < RESOLUTION:
             os.write(fd, b"\n" + line if torn else line)  # one write of a few bytes: appends never interleave
     finally:
         os.close(fd)
+
+
+RESOLUTION = 30
+"""Seconds after a noted tick in which the next is not noted: a span ends at most this early, and a
+prompt at every keystroke, or tmux redrawing every second while you type or are away, cannot grow
+the file faster than 120 lines an hour (the status line reads its last TAIL_BYTES)."""
+
+
+def _seconds(line: bytes) -> int:
+    try:
+        return int(line)
+    except ValueError:
+        return -(10**12)  # nothing (or no number) before: any tick is noted
 
 
 def _last_line(fd: int, size: int) -> bytes:
