@@ -29,8 +29,9 @@ from stretchtui.core.exchange.reading import ImportFileError
 from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Area
+from stretchtui.core.program_reading import load_builtin, to_toml
 from stretchtui.core.program_state import Choice
-from stretchtui.core.programs import load_builtin, load_ladders, to_toml
+from stretchtui.core.programs import load_ladders
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import Store
 from stretchtui.store import models as m

@@ -11,15 +11,8 @@ from pathlib import Path
 import pytest
 
 from stretchtui.core.library import load_library
-from stretchtui.core.programs import (
-    MAX_FILE_BYTES,
-    ProgramFileError,
-    load_builtin,
-    load_ladders,
-    parse_text,
-    read_file,
-    to_toml,
-)
+from stretchtui.core.program_reading import ProgramFileError, load_builtin, parse_text, read_file, to_toml
+from stretchtui.core.programs import MAX_FILE_BYTES, load_ladders
 
 EXERCISES = dict(load_library().exercises)
 LADDERS = load_ladders(EXERCISES)

@@ -16,21 +16,8 @@ import pytest
 
 from stretchtui.core import records
 from stretchtui.core.library import load_library
-from stretchtui.core.programs import (
-    MAX_FILE_BYTES,
-    Entry,
-    Item,
-    Phase,
-    Program,
-    ProgramFileError,
-    Progression,
-    load_builtin,
-    load_ladders,
-    parse_text,
-    read_file,
-    read_text,
-    to_toml,
-)
+from stretchtui.core.program_reading import ProgramFileError, load_builtin, parse_text, read_file, read_text, to_toml
+from stretchtui.core.programs import MAX_FILE_BYTES, Entry, Item, Phase, Program, Progression, load_ladders
 
 EXERCISES = dict(load_library().exercises)
 LADDERS = load_ladders(EXERCISES)

@@ -17,6 +17,7 @@ from stretchtui.core.model import Condition
 from stretchtui.core.pain_level import Level
 from stretchtui.core.program_offer import offer
 from stretchtui.core.program_plan import item_dose, session_for, top_step
+from stretchtui.core.program_reading import load_builtin
 from stretchtui.core.program_state import (
     Choice,
     Move,
@@ -25,7 +26,7 @@ from stretchtui.core.program_state import (
     ProgramState,
     replay,
 )
-from stretchtui.core.programs import load_builtin, load_ladders
+from stretchtui.core.programs import load_ladders
 from stretchtui.core.safety import QUESTION_KEYS, Profile, SafetyCheck, is_gentle
 from stretchtui.core.suggestion_inputs import PainNote, SuggestionRequest
 from stretchtui.core.vocabulary import Kind

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from stretchtui import cli
 from stretchtui.core.library import load_library
-from stretchtui.core.programs import load_builtin, load_ladders, parse_text
+from stretchtui.core.program_reading import load_builtin, parse_text
+from stretchtui.core.programs import load_ladders
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import Store
 

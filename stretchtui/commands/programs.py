@@ -72,12 +72,13 @@ def _no_database(args: argparse.Namespace) -> bool:
 
 
 def seed_catalogue() -> Catalogue:
+    from stretchtui.core import program_reading as reading
     from stretchtui.core import programs as p
     from stretchtui.core.library import load_library
 
     exercises = dict(load_library().exercises)
     ladders = p.load_ladders(exercises)
-    return p.Catalogue(exercises, ladders, p.load_builtin(exercises, ladders), {}, {})
+    return p.Catalogue(exercises, ladders, reading.load_builtin(exercises, ladders), {}, {})
 
 
 def _catalogue(args: argparse.Namespace) -> Catalogue:
@@ -141,14 +142,14 @@ def describe_item(item: Any, program: Program, ladders: dict[str, Ladder], exerc
 def _show(args: argparse.Namespace) -> int:
     import textwrap
 
-    from stretchtui.core import programs as p
+    from stretchtui.core import program_reading as reading
     from stretchtui.core.vocabulary import plural
 
     catalogue = _catalogue(args)
     program = catalogue.find(args.target)
     exercises, ladders = dict(catalogue.exercises), dict(catalogue.ladders)
     if args.json:
-        print_json({**p.to_plain(program)["program"], "weeks": program.weeks})
+        print_json({**reading.to_plain(program)["program"], "weeks": program.weeks})
         return 0
     _say(f"{program.name} (version {program.version}, by {program.written_by})")
     _say(f"{plural(program.weeks, 'week')}, {plural(program.sessions_per_week, 'session')} a week. {program.summary}")
@@ -316,7 +317,7 @@ def _resume(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from stretchtui.core.programs import read_file
+    from stretchtui.core.program_reading import read_file
 
     if _no_database(args):
         catalogue = seed_catalogue()  # a bad file creates nothing
@@ -336,7 +337,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from stretchtui.core.programs import to_toml
+    from stretchtui.core.program_reading import to_toml
     from stretchtui.store.output_guard import check_output_file, write_output_file
 
     database = resolve_db_path(args.db)

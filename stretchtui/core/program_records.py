@@ -79,7 +79,8 @@ def carried_programs(
     """The prescriptions of a file's `program_files` (in file order), each checked as `program
     import` checks one against this library: it parses, holds the id and version it is filed
     under, and that id is not a built-in's. FieldError naming `program_files[i]`."""
-    from stretchtui.core.programs import load_ladders, parse_text
+    from stretchtui.core.program_reading import parse_text
+    from stretchtui.core.programs import load_ladders
 
     ladders = load_ladders(exercises, seed_dir)
     builtin = builtin_ids(seed_dir)

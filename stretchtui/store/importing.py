@@ -172,8 +172,9 @@ class Importer:
         import` refuses it: the choices that name it would follow another prescription here."""
         from stretchtui.core.errors import FieldError
         from stretchtui.core.exchange.reading import ImportFileError
+        from stretchtui.core.program_reading import parse_text
         from stretchtui.core.program_records import carried_programs
-        from stretchtui.core.programs import load_ladders, parse_text
+        from stretchtui.core.programs import load_ladders
 
         if not files:
             return

@@ -54,6 +54,7 @@ class ProgramRepository:
     def catalogue(self) -> Catalogue:
         """Built-ins and imports, parsed once while the library and the imports stay as they are
         (Today reads it on every load)."""
+        from stretchtui.core import program_reading as reading
         from stretchtui.core import programs as p
 
         exercises = self.library.exercise_index()
@@ -65,12 +66,12 @@ class ProgramRepository:
         if cached is not None and cached[0] == key:
             return cached[1]
         ladders = p.load_ladders(exercises, self.seed_dir)
-        builtin = p.load_builtin(exercises, ladders, self.seed_dir)
+        builtin = reading.load_builtin(exercises, ladders, self.seed_dir)
         imported: dict[tuple[str, int], Program] = {}
         texts: dict[tuple[str, int], str] = {}
         for row in m.ProgramFile.select().order_by(m.ProgramFile.program_id, m.ProgramFile.version):
             try:
-                program = p.parse_text(row.text, exercises, ladders)
+                program = reading.parse_text(row.text, exercises, ladders)
             except UserError:  # an own exercise it names was deleted since: kept, not offered
                 continue
             imported[program.key] = program
@@ -83,11 +84,11 @@ class ProgramRepository:
         """Check and keep a prescription file; (program, False) when that version is already here,
         unchanged. UserError (one line) for a bad file, a built-in's id, or a changed file under a
         version already imported."""
-        from stretchtui.core import programs as p
+        from stretchtui.core import program_reading as reading
 
         catalogue = self.catalogue()
-        text = p.read_text(path)  # read once: what is kept is what was checked
-        program = p.parse_file_text(path, text, catalogue.exercises, catalogue.ladders)
+        text = reading.read_text(path)  # read once: what is kept is what was checked
+        program = reading.parse_file_text(path, text, catalogue.exercises, catalogue.ladders)
         if program.id in catalogue.builtin:
             raise UserError(f"{path}: program.id: {program.id!r} is a built-in program's id; give yours its own")
         known = catalogue.imported.get(program.key)
