@@ -12,7 +12,7 @@ import stat
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -339,9 +339,9 @@ def test_ticks_closer_than_the_resolution_are_noted_once(db_path: Path, fresh_da
     from stretchtui.store.ticks import RESOLUTION
 
     fresh_database()
-    for when in (T0, T0, T0 + 15, T0 + RESOLUTION - 1, T0 + RESOLUTION, T0, T0 + 1_000_000, T0 + 1_000_001):
+    for when in (T0, T0, T0 + 15, T0 + RESOLUTION - 1, T0 + RESOLUTION, T0, T0 + 1_000_000, T0 + 1_000_001, T0):
         append_tick(db_path, when)
-    expected = (T0, T0 + RESOLUTION, T0, T0 + 1_000_000)
+    expected = (T0, T0 + RESOLUTION, T0 + 1_000_000, T0)  # a day and more back: the clock was set back
     assert Path(ticks_path(db_path)).read_text().split() == [str(int(t)) for t in expected]
 
 
@@ -349,8 +349,9 @@ def test_a_day_of_ticks_every_second_fits_the_tail_the_status_line_reads(db_path
     from stretchtui.store.ticks import TAIL_BYTES
 
     fresh_database()
-    for second in range(0, 8 * 3600, 1):
+    for second in range(0, 8 * 3600, 1):  # two tmux clients: one typing, one idle since T0
         append_tick(db_path, T0 + second)
+        append_tick(db_path, T0)
     assert os.path.getsize(ticks_path(db_path)) < TAIL_BYTES / 4
 
 
@@ -545,7 +546,7 @@ def test_a_tick_with_notify_starts_a_check_at_most_every_five_minutes(
     assert started[0][-4:] == ["--db", db, "break", "--notify"]
     assert quick.run(["--db", db, "tick", "--at", str(int(T0)), "--notify"], T0 + 1000, os.environ) == 0
     assert len(started) == 4
-    assert len(Path(ticks_path(db)).read_text().split()) == 5  # 300 and 301: within RESOLUTION of 299
+    assert len(Path(ticks_path(db)).read_text().split()) == 4  # 300, 301: within RESOLUTION of 299; T0: older
 
 
 async def test_the_app_folds_the_ticks_and_today_shows_the_measured_hours(
@@ -830,7 +831,7 @@ def test_the_hooks_run_this_interpreter_with_the_entry_point_not_a_script(db_pat
     `re` first, a third more on every prompt): this interpreter, -c, the CLI's entry point."""
     from stretchtui.commands.activity import HOOK_CODE, hook_program
 
-    assert hook_program() == [os.path.abspath(sys.executable), "-c", HOOK_CODE]
+    assert hook_program() == [os.path.abspath(sys.executable), "-P", "-c", HOOK_CODE]  # -P: not the folder you are in
     for argv in (["--shell", "bash"], ["--shell", "fish"], ["--tmux"]):
         assert cli.main(["--db", str(db_path), "activity", "install", "--print", *argv]) == 0
         assert shlex.join(hook_program()) in capsys.readouterr().out
@@ -841,24 +842,34 @@ def test_the_hooks_run_this_interpreter_with_the_entry_point_not_a_script(db_pat
 def test_a_break_put_off_and_then_taken_anyway_is_counted_taken(
     db_path: Path, fresh_database, clock: FrozenClock, capsys
 ) -> None:
+    """While a break is put off ("later") you may still get up, or skip it: either is counted, and
+    starts the count again; a second "later" is not counted while the first runs."""
     fresh_database()
+
+    def answer(word: str) -> str:
+        clock.advance(MINUTE)
+        assert cli.main(["--db", str(db_path), "break", word]) == 0
+        return capsys.readouterr().out
+
+    def counts() -> tuple[int, int, int]:
+        store = Store.open(db_path, clock)
+        try:
+            found = store.activity.break_counts(clock.now().date(), clock.now().date())
+        finally:
+            store.close()
+        return found.taken, found.postponed, found.skipped
+
     _busy_for(db_path, clock, 60)
-    assert cli.main(["--db", str(db_path), "break", "later"]) == 0
-    clock.advance(MINUTE)
-    assert cli.main(["--db", str(db_path), "break", "skip"]) == 0  # nothing due while put off: not counted
-    clock.advance(MINUTE)
-    assert cli.main(["--db", str(db_path), "break", "take"]) == 0  # but you may get up before it asks again
-    out = capsys.readouterr().out
-    assert out.splitlines()[-1].startswith("Break noted: the count starts again.")
-    store = Store.open(db_path, clock)
-    try:
-        counts = store.activity.break_counts(clock.now().date(), clock.now().date())
-    finally:
-        store.close()
-    assert (counts.taken, counts.postponed, counts.skipped) == (1, 1, 0)
-    clock.advance(MINUTE)
-    assert cli.main(["--db", str(db_path), "break", "take"]) == 0  # the count started again: none due
-    assert "No break is due now" in capsys.readouterr().out
+    assert answer("later").startswith("Asked again in 10 minutes.")
+    assert answer("later").startswith("No break is due now")
+    assert answer("take").startswith("Break noted: the count starts again.")
+    assert counts() == (1, 1, 0)
+    assert answer("take").startswith("No break is due now")  # the count started again
+    clock.advance(60 * MINUTE)
+    _busy_for(db_path, clock, 60)
+    assert answer("later").startswith("Asked again")
+    assert answer("skip").startswith("Skipped: the count starts again.")
+    assert counts() == (1, 2, 1)
 
 
 async def test_today_tells_a_check_in_of_sitting_hours_alone_from_none(make_test_app, store: Store) -> None:
@@ -870,3 +881,37 @@ async def test_today_tells_a_check_in_of_sitting_hours_alone_from_none(make_test
         await settle(pilot)
         shown = str(app.screen.query_one("#today-checkins").content)
         assert "No pain noted today." in shown and "Sitting 1 h" in shown and "No check-in" not in shown
+
+
+@pytest.mark.parametrize("pains", [[4], [6], [2, 2, 2, 2, 7, None]], ids=["pain-4", "pain-6", "pain-7-yesterday"])
+def test_no_nudge_names_a_routine_with_more_than_the_day_allows(
+    pains: list[int | None], db_path: Path, fresh_database, clock: FrozenClock, channels: list[FakeChannel], capsys
+) -> None:
+    """On a day today's suggestion is gentler than full, a nudge names only routines of gentle moves;
+    on a day it gives no routine, none: the reminder and the break read the day as `suggest` does."""
+    from stretchtui.core.safety import is_gentle
+    from stretchtui.core.suggest import suggest
+
+    fresh_database()
+    assert cli.main(["--db", str(db_path), "safety", "--answers", "none"]) == 0
+    store = Store.open(db_path, clock)
+    try:
+        for back, pain in enumerate(reversed(pains)):  # the last is today's (None: nothing noted today)
+            if pain is not None:
+                store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, pain)], at=clock.now() - timedelta(days=back))
+        suggestion = suggest(store.suggestions.suggestion_request(clock.now().date(), 5, "desk"))
+        exercises, routines = store.library.exercise_index(), store.library.routines()
+    finally:
+        store.close()
+    _busy_for(db_path, clock, 60)
+    said = []
+    for argv in (["remind", "--send"], ["break", "--notify"], ["break", "take"]):
+        assert cli.main(["--db", str(db_path), *argv]) == 0
+        said.append(capsys.readouterr().out)
+    text = "\n".join(said + [notice.body for notice in channels[0].sent])
+    named = [r for r in routines if re.search(rf"\bstart {re.escape(r.id)}\b|\bor {re.escape(r.id)} \(", text)]
+    assert suggestion.level != "full"
+    if suggestion.blocked:
+        assert named == [], text
+    for routine in named:
+        assert all(is_gentle(exercises[i.exercise_id]) for i in routine.items), (routine.id, text)

@@ -488,6 +488,7 @@ def test_a_crontab_with_no_cron_daemon_is_installed_not_active(machine: FakeMach
 
 def test_the_cron_daemon_is_found_by_its_process_name(tmp_path: Path) -> None:
     proc = tmp_path / "proc"
+    assert reminder_scheduler.cron_daemon_running(str(tmp_path))  # no pid 1 to be seen (hidepid): taken to run
     for pid, name in (("1", "init"), ("42", "bash"), ("self", "x")):
         (proc / pid).mkdir(parents=True)
         (proc / pid / "comm").write_text(name + "\n")

@@ -99,7 +99,7 @@ def hook_program() -> list[str]:
     """How a hook runs stretchtui at every prompt: this interpreter with the console script's two
     lines as -c code, not the script itself. An older pip writes a script that imports `re` first:
     5 ms more on every prompt (1.7 x `python -c pass` instead of 1.1 x, `python -m bench`)."""
-    return [os.path.abspath(sys.executable), "-c", HOOK_CODE]
+    return [os.path.abspath(sys.executable), "-P", "-c", HOOK_CODE]  # -P: not from the folder you are in
 
 
 def _home() -> Path:
@@ -322,7 +322,7 @@ def cmd_break(args: argparse.Namespace) -> int:
         return _notify_if_due(args)
     kind = {"take": BreakKind.TAKEN, "later": BreakKind.POSTPONED, "skip": BreakKind.SKIPPED}[args.answer]
     with opened_store(args, must_exist=True) as store:
-        due = store.activity.break_due(args.clock.now().timestamp(), even_if_put_off=kind is BreakKind.TAKEN)
+        due = store.activity.break_due(args.clock.now().timestamp(), even_if_put_off=kind is not BreakKind.POSTPONED)
         if due is None:  # counted only when one was offered: History's shares stay true
             print("No break is due now; nothing noted. Five minutes away from the keyboard starts the count again.")
             return 0
@@ -338,24 +338,17 @@ def cmd_break(args: argparse.Namespace) -> int:
 
 
 def _break_offer(store: Store, clock: Clock, minutes: int | None = None) -> Notice:
-    """What a break may offer today: a short routine only when today's suggestion would give one
-    (the same level and safety step as `suggest`: no red flag, no blocking re-ask, pain not too
-    high); otherwise standing up and moving gently, and getting checked when a warning sign is open."""
+    """What a break may offer today: a short routine only when today's suggestion would give one,
+    and by name only one that suits the person and the day (commands.nudges.offer_for); otherwise
+    standing up and moving gently, and getting checked when a warning sign is open."""
     from stretchtui.commands.nudges import offer_for
-    from stretchtui.core.days import today
     from stretchtui.core.notify import break_notice
     from stretchtui.core.safety import State
-    from stretchtui.core.suggest import suggest
 
-    day = today(clock, store.settings.day_start_hour())
     check = store.safety.safety_check()
-    blocked = suggest(store.suggestions.suggestion_request(day, 5, "desk")).blocked
+    offer, routine_ok = offer_for(store, check)
     return break_notice(
-        minutes,
-        routine_ok=not blocked,
-        offer=offer_for(store, check),
-        urgent=check.state is State.URGENT,
-        red_flag=check.red_flag,
+        minutes, routine_ok=routine_ok, offer=offer, urgent=check.state is State.URGENT, red_flag=check.red_flag
     )
 
 

@@ -181,16 +181,28 @@ def todays_reminder(store: Store) -> Notice | Quiet:
         red_flag=check.red_flag,
         blocked=check.blocked,
         urgent=check.state is State.URGENT,
-        offer=offer_for(store, check),
+        offer=offer_for(store, check)[0],
     )
 
 
-def offer_for(store: Store, check: SafetyCheck) -> tuple[str, ...]:
-    """The quick routines a nudge may name for this person (core.notify.routines_to_offer)."""
+def offer_for(store: Store, check: SafetyCheck) -> tuple[tuple[str, ...], bool]:
+    """(The quick routines a nudge may name for this person, whether today's suggestion gives any
+    routine at all): one reading of the day, as `suggest` makes it, for the reminder and a break.
+    None is named on a day with no routine; on a gentler day, only gentle ones
+    (core.notify.routines_to_offer)."""
+    from stretchtui.core.days import today
     from stretchtui.core.notify import QUICK_ROUTINES, routines_to_offer
+    from stretchtui.core.pain_level import Level
+    from stretchtui.core.suggest import suggest
 
+    suggestion = suggest(
+        store.suggestions.suggestion_request(today(store.clock, store.settings.day_start_hour()), 5, "desk")
+    )
+    if suggestion.blocked:
+        return (), False
     routines = {i: r for i in QUICK_ROUTINES if (r := store.library.routine(i)) is not None}
-    return routines_to_offer(check, routines, store.library.exercise_index())
+    exercises = store.library.exercise_index()
+    return routines_to_offer(check, routines, exercises, gentle_only=suggestion.level != Level.FULL), True
 
 
 def _send(args: argparse.Namespace) -> int:

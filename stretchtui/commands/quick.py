@@ -119,7 +119,7 @@ def check_break_soon(db_path: str, now: float, environ: Mapping[str, str]) -> No
         os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
         os.utime(marker, (now, now))
         devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
-        argv = [sys.executable, "-m", "stretchtui", "--db", db_path, "break", "--notify"]
+        argv = [sys.executable, "-P", "-m", "stretchtui", "--db", db_path, "break", "--notify"]  # -P: see hook_program
         os.posix_spawn(sys.executable, argv, dict(environ), file_actions=devnull, setsid=True)
     except OSError:
         pass  # no notification this time; the status line still shows the break

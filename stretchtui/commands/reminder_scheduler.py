@@ -42,10 +42,13 @@ CRON_DAEMONS = frozenset({"cron", "crond", "cronie", "fcron", "dcron", "bcron-sc
 
 def cron_daemon_running(proc: str = "/proc") -> bool:
     """Whether a cron daemon runs here, by its process name. Where processes cannot be listed (no
-    /proc, as on macOS, where launchd starts cron when a crontab exists) it is taken to run."""
+    /proc, as on macOS, where launchd starts cron when a crontab exists; or /proc showing only our
+    own, hidepid) it is taken to run."""
     try:
         pids = [name for name in os.listdir(proc) if name.isdigit()]
     except OSError:
+        return True
+    if "1" not in pids:  # other users' processes hidden (hidepid): cron may run unseen
         return True
     for pid in pids:
         try:

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 from stretchtui.core.cues import notification
 from stretchtui.core.entries import MARK_NOUNS, MarkKind
 from stretchtui.core.nudge_words import ASK_AGAIN_SHORT, GET_CHECKED_SHORT, GET_HELP_SHORT, REMIND_SHORT
+from stretchtui.core.safety import is_gentle
 from stretchtui.core.session_gate import session_gate
 from stretchtui.core.streaks import FLARE_PAIN, DayActivity, Goal
 from stretchtui.core.vocabulary import noun_for, plural
@@ -79,16 +80,23 @@ QUICK_ROUTINES = {"one-minute": "about a minute", "desk-break": "3-4 minutes"}
 
 
 def routines_to_offer(
-    check: SafetyCheck, routines: Mapping[str, Routine], exercises: Mapping[str, Exercise]
+    check: SafetyCheck, routines: Mapping[str, Routine], exercises: Mapping[str, Exercise], *, gentle_only: bool
 ) -> tuple[str, ...]:
     """The QUICK_ROUTINES a nudge may name for this person: those the session gate would start at
     once (core.session_gate: no warning sign, no questions to answer again, nothing beyond gentle
-    moves while unanswered, no move one of their conditions rules out). A nudge never leads past
-    the gate; for anyone else it points to the app, whose suggestion leaves such moves out."""
+    moves while unanswered, no move one of their conditions rules out), and, on a day today's
+    suggestion is gentler than full (`gentle_only`: pain, a rising trend, flare mode), only those
+    whose every move is gentle (core.safety.is_gentle). A nudge never leads past either; for
+    anyone else it points to the app, whose suggestion is made for the day."""
     offered = []
     for routine_id in QUICK_ROUTINES:
         routine = routines.get(routine_id)
-        if routine is not None and not session_gate(check, [i.exercise_id for i in routine.items], exercises):
+        if routine is None:
+            continue
+        moves = [i.exercise_id for i in routine.items]
+        if gentle_only and not all(m in exercises and is_gentle(exercises[m]) for m in moves):
+            continue
+        if not session_gate(check, moves, exercises):
             offered.append(routine_id)
     return tuple(offered)
 
@@ -184,10 +192,12 @@ def decide(
     state is URGENT; `offer` the routines it may name (routines_to_offer). A rest or flare day is
     one the streak counts as such: marked so, or a day with pain of FLARE_PAIN or more noted."""
     activity = today or DayActivity(day=date.min)  # nothing recorded: an empty day
+    if urgent:  # medical help today waits for nothing, a goal met or a rest day
+        return GET_HELP_TODAY
     if goal.met_by(activity):
         return GOAL_MET
-    if red_flag or urgent:  # before a rest or flare day: getting checked does not wait for a good day
-        return GET_HELP_TODAY if urgent else GET_CHECKED
+    if red_flag:  # before a rest or flare day: getting checked does not wait for a good day
+        return GET_CHECKED
     if activity.rest_marked:
         return Quiet(f"today is marked a {MARK_NOUNS[MarkKind.REST]}: no reminder")
     if activity.flare_marked:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 SUFFIX = ".status"
-FORMAT = 1  # bumped when an entry's contents change meaning
+FORMAT = 2  # bumped when an entry's contents change meaning
 PYTHON = sys.hexversion  # marshal's format may change between Python versions
 
 

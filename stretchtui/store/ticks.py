@@ -17,7 +17,7 @@ from stretchtui.core.activity import EARLIEST_TICK
 
 SUFFIX = ".ticks"
 FOLDING = ".folding"
-TAIL_BYTES = 65536  # ticks enough for the break prompt: some 100 hours at one each RESOLUTION
+TAIL_BYTES = 65536  # ticks enough for the break prompt: some 50 hours at one each RESOLUTION
 
 
 def ticks_path(db_path: str | os.PathLike[str]) -> str:
@@ -40,16 +40,20 @@ def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
         line = b"%d\n" % int(now)
         last = _last_line(fd, status.st_size)
         torn = last and not last.endswith(b"\n")  # a writer killed mid-line: start a new one
-        if torn or not 0 <= int(now) - _seconds(last) < RESOLUTION:
+        since = int(now) - _seconds(last)
+        if torn or not -CLOCK_SET_BACK < since < RESOLUTION:  # two tmux clients alternate older and newer
             os.write(fd, b"\n" + line if torn else line)  # one write of a few bytes: appends never interleave
     finally:
         os.close(fd)
 
 
 RESOLUTION = 30
-"""Seconds after a noted tick in which the next is not noted: a span ends at most this early, and a
-prompt at every keystroke, or tmux redrawing every second while you type or are away, cannot grow
-the file faster than 120 lines an hour (the status line reads its last TAIL_BYTES)."""
+"""Seconds after a noted tick in which the next is not noted, nor an earlier one (tmux passes each
+client's own last key press, so two clients alternate an older and a newer time): a span ends at
+most this early, and the file grows by at most 120 lines an hour however often prompts or tmux
+redraws tick (the status line reads its last TAIL_BYTES)."""
+CLOCK_SET_BACK = 24 * 3600
+"""A tick this much earlier than the last is noted: the clock was set back, not a second client."""
 
 
 def _seconds(line: bytes) -> int:
