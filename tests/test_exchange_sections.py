@@ -453,3 +453,79 @@ def test_every_table_is_exported_and_imported_or_left_out_on_purpose(
 
 def test_the_sections_are_the_bundles_fields() -> None:
     assert [key for key in Bundle.__dataclass_fields__ if key in SECTIONS] == list(SECTIONS)
+
+
+def _own_move(store: Store, position: str) -> str:
+    from stretchtui.core.model import Dose, Exercise, Kind, Position
+    from stretchtui.core.vocabulary import Origin
+
+    own = Exercise(
+        id="",
+        name="Doorway chest opener",
+        areas=(Area.NECK,),
+        kind=Kind.MOBILITY,
+        position=Position(position),
+        dose=Dose(hold_seconds=30),
+        steps=("Stand in a doorway.",),
+        feel="",
+        cautions=(),
+        intensity=1,
+        origin=Origin.USER,
+    )
+    return store.library.save_exercise(own).id
+
+
+def _plan_naming(store: Store, move: str, tmp_path: Path) -> dict[str, Any]:
+    """A program of one's own naming an own move, started, and the export of it all."""
+    exercises = dict(load_library().exercises)
+    builtin = load_builtin(exercises, load_ladders(exercises))["lower-back-starter"]
+    text = to_toml(replace(builtin, id="my-plan", version=1, name="My plan")).replace('"cat-cow"', f'"{move}"')
+    assert move in text
+    (tmp_path / "plan.toml").write_text(text, encoding="utf-8")
+    program, _ = store.programs.import_file(tmp_path / "plan.toml")
+    store.programs.choose(Choice.START, program)
+    return json.loads(json.dumps(to_plain(store.exchange.export_bundle(), exported_at=FROZEN_AT, app_version="t")))
+
+
+def _moves_of(store: Store) -> set[str]:
+    state = store.programs.state(FROZEN_AT.date())
+    assert state is not None
+    return {item.exercise for phase in state.program.phase for item in phase.item if item.exercise}
+
+
+def test_a_program_keeps_naming_its_own_move_when_the_import_renames_it(
+    store: Store, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """Here a different own move has the id already: the import gives the file's move another id,
+    and the program follows it, instead of prescribing the other move."""
+    move = _own_move(store, "standing")
+    data = _plan_naming(store, move, tmp_path)
+    other = Store.open(tmp_path / "other.db", clock)
+    try:
+        assert _own_move(other, "seated") == move  # the same id, another move
+        result = other.exchange.import_data(data)
+        assert result.renamed == [(move, f"{move}-2")]
+        assert f"{move}-2" in _moves_of(other) and move not in _moves_of(other)
+        assert other.library.exercise(f"{move}-2").position == "standing"
+    finally:
+        other.close()
+
+
+def test_a_program_naming_a_move_missing_here_is_kept_not_refused(
+    store: Store, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """A program whose own move was deleted after it was imported stays in the store (not offered);
+    its export moves to a new machine whole, the program kept as text there too."""
+    move = _own_move(store, "standing")
+    data = _plan_naming(store, move, tmp_path)
+    data["exercises"] = []  # the move deleted since: the file has the program, not the move
+    data["program_choices"] = []
+    fresh = Store.open(tmp_path / "fresh.db", clock)
+    try:
+        result = fresh.exchange.import_data(data)
+        assert result.added["program_files"] == 1
+        assert fresh.programs.catalogue().imported == {}  # kept, not offered
+    finally:
+        fresh.close()
+    with sqlite3.connect(tmp_path / "fresh.db") as conn:
+        assert conn.execute("SELECT program_id, version FROM program_file").fetchall() == [("my-plan", 1)]

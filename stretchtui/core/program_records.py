@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime  # noqa: F401  (in the field annotations)
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
 
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import MAX_NAME, SLUG_PATTERN, _rule  # noqa: F401  (in the field annotations)
@@ -73,32 +73,97 @@ def builtin_ids(seed_dir: Path | None = None) -> frozenset[str]:
     return frozenset(path.stem for path in ((seed_dir or default_seed_dir()) / PROGRAMS_DIR).glob("*.toml"))
 
 
+class Carried(NamedTuple):
+    """A carried prescription as it goes into the store: its text (own-exercise ids renamed as the
+    import renamed those exercises) and the program, or None when it names an exercise this
+    library does not have (kept as text, not offered, as the store keeps such a file)."""
+
+    text: str
+    program: Program | None
+
+
 def carried_programs(
-    files: Sequence[Mapping[str, Any]], exercises: Mapping[str, Exercise], seed_dir: Path | None = None
-) -> list[Program]:
+    files: Sequence[Mapping[str, Any]],
+    exercises: Mapping[str, Exercise],
+    seed_dir: Path | None = None,
+    exercise_ids: Mapping[str, str] | None = None,
+) -> list[Carried]:
     """The prescriptions of a file's `program_files` (in file order), each checked as `program
     import` checks one against this library: it parses, holds the id and version it is filed
-    under, and that id is not a built-in's. FieldError naming `program_files[i]`."""
+    under, and that id is not a built-in's. `exercise_ids`: the file's own exercises' ids to their
+    ids here, where the import renamed one, so a program keeps naming the move it was written
+    for. A text that names a move missing here is kept unusable rather than refusing the file.
+    FieldError naming `program_files[i]`."""
     from stretchtui.core.program_reading import parse_text
     from stretchtui.core.programs import load_ladders
 
     ladders = load_ladders(exercises, seed_dir)
     builtin = builtin_ids(seed_dir)
-    programs = []
+    carried = []
     for index, record in enumerate(files):
         where = f"program_files[{index}]"
+        text = _renamed(record["text"], exercise_ids or {})
+        program: Program | None
         try:
-            program = parse_text(record["text"], exercises, ladders)
+            program = parse_text(text, exercises, ladders)
         except FieldError as error:
-            said = f"{error.field}: {error.message}" if error.field else error.message
-            raise FieldError(f"{where}.text", said) from None
-        if program.key != (record["program_id"], record["version"]):
+            if not (
+                error.message.endswith(MISSING_MOVE) and _filed_as(text) == (record["program_id"], record["version"])
+            ):
+                said = f"{error.field}: {error.message}" if error.field else error.message
+                raise FieldError(f"{where}.text", said) from None
+            program = None
+        key = (record["program_id"], record["version"]) if program is None else program.key
+        if key != (record["program_id"], record["version"]):
+            assert program is not None
             raise FieldError(
                 f"{where}.text",
                 f"holds version {program.version} of {program.id!r}, "
                 f"not version {record['version']} of {record['program_id']!r}",
             )
-        if program.id in builtin:
-            raise FieldError(f"{where}.program_id", f"{program.id!r} is a built-in program's id here")
-        programs.append(program)
-    return programs
+        if key[0] in builtin:
+            raise FieldError(f"{where}.program_id", f"{key[0]!r} is a built-in program's id here")
+        carried.append(Carried(text, program))
+    return carried
+
+
+MISSING_MOVE = "is not an exercise in the library"
+"""How core.program_reading says a program names a move this library does not have."""
+
+
+def _filed_as(text: str) -> tuple[object, object]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(text).get("program", {})
+    except tomllib.TOMLDecodeError:
+        return (None, None)
+    return (data.get("id"), data.get("version")) if isinstance(data, dict) else (None, None)
+
+
+def _renamed(text: str, exercise_ids: Mapping[str, str]) -> str:
+    """`text` with the moves its items name renamed by `exercise_ids` (unchanged, comments and all,
+    when none is)."""
+    import tomllib
+
+    renames = {old: new for old, new in exercise_ids.items() if old != new}
+    if not renames:
+        return text
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return text  # parse_text names what is wrong with it
+    changed = False
+    program = data.get("program")
+    for phase in program.get("phase", []) if isinstance(program, dict) else []:
+        for item in phase.get("item", []) if isinstance(phase, dict) else []:
+            if isinstance(item, dict) and item.get("exercise") in renames:
+                item["exercise"] = renames[item["exercise"]]
+                changed = True
+    if not changed:
+        return text
+    import tomli_w
+
+    return "# renamed on import: own exercises whose ids were taken here\n" + tomli_w.dumps(
+        data, multiline_strings=True
+    )

@@ -119,7 +119,7 @@ class Importer:
         _count(result, "day_marks", marks, staging.count("stage_day_mark"), removed)
         ratings = staging.merge_function_ratings()
         _count(result, "function_ratings", ratings, staging.count("stage_function_rating"), 0)
-        self._import_program_files(kept["program_files"], result)  # before the choices that name them
+        self._import_program_files(kept["program_files"], exercise_ids, result)  # before the choices naming them
         choices = staging.merge_by_uuid("program_choices")
         _count(result, "program_choices", choices, staging.count("stage_program_choice"), 0)
         breaks = staging.merge_by_uuid("break_events")
@@ -165,11 +165,15 @@ class Importer:
                 )
             result.added["removed"] += 1
 
-    def _import_program_files(self, files: list[dict[str, Any]], result: ImportResult) -> None:
+    def _import_program_files(
+        self, files: list[dict[str, Any]], exercise_ids: dict[str, str], result: ImportResult
+    ) -> None:
         """The file's imported prescriptions, checked against this library with the file's own
-        exercises in it (core.program_records.carried_programs). A version here already is left
-        as it is when it is the same program; with other contents it is refused, as `program
-        import` refuses it: the choices that name it would follow another prescription here."""
+        exercises in it, and naming them by their ids here (core.program_records.carried_programs;
+        one naming a move this library lacks is kept as text, not offered, as the store keeps
+        such a file). A version here already is left as it is when it is the same program; with
+        other contents it is refused, as `program import` refuses it: the choices that name it
+        would follow another prescription here."""
         from stretchtui.core.errors import FieldError
         from stretchtui.core.exchange.reading import ImportFileError
         from stretchtui.core.program_reading import parse_text
@@ -180,25 +184,26 @@ class Importer:
             return
         exercises = self.library.exercise_index()
         try:
-            programs = carried_programs(files, exercises, self.library.seed_dir)
+            carried = carried_programs(files, exercises, self.library.seed_dir, exercise_ids)
         except FieldError as error:
             raise ImportFileError(str(error)) from None
         here = {(row.program_id, row.version): row.text for row in m.ProgramFile.select()}
         ladders = load_ladders(exercises, self.library.seed_dir)
-        for index, (record, program) in enumerate(zip(files, programs, strict=True)):
-            known = here.get(program.key)
+        for index, (record, (text, program)) in enumerate(zip(files, carried, strict=True)):
+            key = (record["program_id"], record["version"])
+            known = here.get(key)
             if known is None:
-                m.ProgramFile.create(**{key: record[key] for key in ("program_id", "version", "text", "at", "zone")})
+                m.ProgramFile.create(text=text, **{k: record[k] for k in ("program_id", "version", "at", "zone")})
                 result.added["program_files"] += 1
                 continue
-            if known != record["text"]:
+            if known != text:
                 try:
-                    same = parse_text(known, exercises, ladders) == program
+                    same = program is not None and parse_text(known, exercises, ladders) == program
                 except FieldError:  # the one here names an exercise deleted since
                     same = False
                 if not same:
                     raise ImportFileError(
-                        f"program_files[{index}]: version {program.version} of {program.id!r} is here with other "
+                        f"program_files[{index}]: version {key[1]} of {key[0]!r} is here with other "
                         "contents; raise the version in one of them (stretchtui program export, then import)"
                     )
             result.already_there["program_files"] += 1
