@@ -227,8 +227,8 @@ class TodayScreen(StretchAppMixin, Screen):
             )
         )
         pains = "\n".join(escape(p) for p in data.pains_today) or (
-            "[$text-muted]No pain noted today.[/]"  # a check-in of sitting hours alone
-            if data.sitting_today is not None
+            "[$text-muted]No pain noted today.[/]"  # a check-in of sitting hours or a note alone
+            if data.latest_checkin is not None
             else "[$text-muted]No check-in yet today.[/]"
         )
         sitting = escape(sitting_line(data.sitting_today, data.measured_today))
