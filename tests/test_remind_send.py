@@ -50,10 +50,10 @@ def test_the_decision_table() -> None:
     goal = Goal(1, 5)
     nothing = None
     assert decide(nothing, goal, red_flag=False, blocked=False) == reminder_notice(0, goal)
-    assert decide(nothing, goal, red_flag=False, blocked=False, offer=OFFER) == reminder_notice(0, goal, OFFER)
+    assert decide(nothing, goal, red_flag=False, blocked=False, offer=lambda: OFFER) == reminder_notice(0, goal, OFFER)
     # An urgent warning sign says so on any day: a goal met or a rest day does not make it wait.
     for day in (nothing, DayActivity(TODAY, rest_marked=True), DayActivity(TODAY, completed_routines=1)):
-        assert decide(day, goal, red_flag=True, blocked=False, urgent=True, offer=OFFER) == GET_HELP_TODAY
+        assert decide(day, goal, red_flag=True, blocked=False, urgent=True, offer=lambda: OFFER) == GET_HELP_TODAY
     assert decide(DayActivity(TODAY, completed_routines=1), goal, red_flag=True, blocked=True) == GOAL_MET
     assert decide(DayActivity(TODAY, completed_hold_seconds=300), goal, red_flag=False, blocked=False) == GOAL_MET
     assert decide(DayActivity(TODAY, rest_marked=True), goal, red_flag=False, blocked=False) == Quiet(

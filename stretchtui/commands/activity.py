@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from stretchtui.core.activity_hooks import Shell
-    from stretchtui.core.clock import Clock
     from stretchtui.core.notify import Notice
     from stretchtui.store.store import Store
 
@@ -327,7 +326,7 @@ def cmd_break(args: argparse.Namespace) -> int:
             print("No break is due now; nothing noted. Five minutes away from the keyboard starts the count again.")
             return 0
         store.activity.record_break(kind)
-        offer = _break_offer(store, args.clock)
+        offer = _break_offer(store)
     said = {
         BreakKind.TAKEN: f"Break noted: the count starts again. {offer.body}",
         BreakKind.POSTPONED: f"Asked again in {POSTPONE_SECONDS // 60} minutes.",
@@ -337,7 +336,7 @@ def cmd_break(args: argparse.Namespace) -> int:
     return 0
 
 
-def _break_offer(store: Store, clock: Clock, minutes: int | None = None) -> Notice:
+def _break_offer(store: Store, minutes: int | None = None) -> Notice:
     """What a break may offer today: a short routine only when today's suggestion would give one,
     and by name only one that suits the person and the day (commands.nudges.offer_for); otherwise
     standing up and moving gently, and getting checked when a warning sign is open."""
@@ -362,7 +361,7 @@ def _notify_if_due(args: argparse.Namespace) -> int:
 
     with opened_store(args, must_exist=True) as store:
         due = store.activity.break_due(args.clock.now().timestamp())
-        notice = None if due is None else _break_offer(store, args.clock, due.minutes)
+        notice = None if due is None else _break_offer(store, due.minutes)
         db_path = store.path
     if due is None or notice is None:
         print("no break due")

@@ -181,7 +181,7 @@ def todays_reminder(store: Store) -> Notice | Quiet:
         red_flag=check.red_flag,
         blocked=check.blocked,
         urgent=check.state is State.URGENT,
-        offer=offer_for(store, check)[0],
+        offer=lambda: offer_for(store, check)[0],
     )
 
 

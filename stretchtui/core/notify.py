@@ -110,7 +110,7 @@ def reminder_notice(done_routines: int, goal: Goal, offer: Sequence[str] = ()) -
     """'Time for your stretch: 0 of 1 routine today. Run stretchtui, or stretchtui start desk-break.'
     A routine is named only when it is in `offer` (routines_to_offer)."""
     wanted = goal.routines_per_day
-    run = "Run stretchtui, or stretchtui start desk-break." if "desk-break" in offer else _SUGGESTED
+    run = "Run stretchtui, or stretchtui start desk-break." if "desk-break" in offer else _sentence(_SUGGESTED)
     return Notice(
         Kind.REMIND,
         f"Time for your stretch: {done_routines} of {wanted} {noun_for(wanted, 'routine')} today. {run}",
@@ -118,7 +118,7 @@ def reminder_notice(done_routines: int, goal: Goal, offer: Sequence[str] = ()) -
     )
 
 
-_SUGGESTED = "Run stretchtui for today's suggestion, made for what you told it."
+_SUGGESTED = "run stretchtui for today's suggestion, made for what you told it."
 
 
 def break_notice(
@@ -151,9 +151,9 @@ def break_notice(
     if not offer:
         return Notice(
             Kind.BREAK,
-            _sentence(f"{spent}time for a short break: stand up and move gently. ") + _SUGGESTED
+            _sentence(f"{spent}time for a short break: stand up and move gently. ") + _sentence(_SUGGESTED)
             if minutes is not None
-            else f"For a routine: {_SUGGESTED[0].lower()}{_SUGGESTED[1:]}",
+            else f"For a routine: {_SUGGESTED}",
             f"break? {minutes}m at the desk",
         )
     return Notice(
@@ -185,11 +185,12 @@ def decide(
     red_flag: bool,
     blocked: bool,
     urgent: bool = False,
-    offer: Sequence[str] = (),
+    offer: Callable[[], Sequence[str]] = tuple,
 ) -> Notice | Quiet:
     """What today's reminder says, or why it says nothing. `today` is the day's summary (None: nothing
     recorded yet); `red_flag`, `blocked` as core.safety.SafetyCheck has them, `urgent` when its
-    state is URGENT; `offer` the routines it may name (routines_to_offer). A rest or flare day is
+    state is URGENT; `offer` gives the routines it may name (routines_to_offer), asked only when it
+    reminds (it reads the whole day, as `suggest` does). A rest or flare day is
     one the streak counts as such: marked so, or a day with pain of FLARE_PAIN or more noted."""
     activity = today or DayActivity(day=date.min)  # nothing recorded: an empty day
     if urgent:  # medical help today waits for nothing, a goal met or a rest day
@@ -206,7 +207,7 @@ def decide(
         return Quiet(f"you noted pain of {activity.max_pain}/10 today (a flare day): no reminder")
     if blocked:
         return ASK_AGAIN
-    return reminder_notice(activity.completed_routines, goal, offer)
+    return reminder_notice(activity.completed_routines, goal, offer())
 
 
 # ---------------------------------------------------------------------- what channels touch
