@@ -71,7 +71,7 @@ NOT_DATES = {
 # What else a command needs to reach the date check (the text check comes first, always).
 COMPANIONS = {"record": ["--minutes", "5"], "log": ["--pain", "3"]}
 # A positional that comes after another: what goes before it.
-LEADING = {("program", "ID|FILE"): ["show"]}
+LEADING = {("program", "ID|FILE"): ["show"], ("sync", "FOLDER"): ["init"]}
 HUGE = "2026-" + "9" * 5000
 ODD_VALUES = {
     "instant": [

@@ -88,9 +88,10 @@ CASES: dict[str, list[list[str]]] = {
     "backup": [[], ["--output", "{tmp}/copy.db"]],
     "restore": [["{backup}"]],
     "doctor": [[], ["--fix"]],
+    "sync": [["init", "{tmp}/sync-folder", "--name", NOTE[:20]], ["--status"], ["--status", "--json"], []],
 }
 # What a case needs done first (in UTF-8): something to undo.
-BEFORE = {"undo": ["remove", "{entry}", "--yes"]}
+BEFORE = {"undo": ["remove", "{entry}", "--yes"], "sync": ["sync", "init", "{tmp}/sync-folder"]}
 # Run on a pty (they need a terminal, or run until stopped): the app, `start` and `serve`.
 INTERACTIVE = (APP, "start", "serve")
 # On the other outputs: the commands that print our symbols or the user's text.

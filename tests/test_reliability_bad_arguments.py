@@ -181,6 +181,18 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["extra"], "unrecognized arguments: extra"),
         (["--all"], "unrecognized arguments: --all"),
     ],
+    "sync": [
+        (["init"], "sync init: which folder? e.g. stretchtui sync init ~/Sync/stretchtui"),
+        (["init", "F", "--status"], "--status and --json do not go with `sync init`"),
+        (["init", "F", "--name", ""], "--name: 1 to 60 printable characters"),
+        (["init", "F", "--name", "a\tb"], "argument --name: holds tab (U+0009) at character 2"),
+        (["init", "F", "--name", "x" * 61], "--name: 1 to 60 printable characters"),
+        (["join", "F"], "argument ACTION: invalid choice: 'join' (choose from 'init', 'leave')"),
+        (["leave", "F"], "a folder goes with `sync init`, not `sync leave`"),
+        (["--json"], "--json goes with `sync --status`"),
+        (["--name", "x"], "--name goes with `sync init`"),
+        (["leave", "--status"], "--status does not go with `sync leave`"),
+    ],
 }
 
 

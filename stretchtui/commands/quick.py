@@ -78,6 +78,7 @@ def status_line(entry: Mapping[str, Any], now: float, *, ascii_only: bool, db_pa
     """The status line from a status entry: the streak part, then a break prompt when one is due
     and a pending reminder (store.pending_nudge), each after the glyph set's separator."""
     from stretchtui.core import activity
+    from stretchtui.store.pending_nudge import SYNC_SUFFIX
     from stretchtui.store.pending_nudge import read_pending_short as _pending_nudge
     from stretchtui.store.ticks import recent_ticks_text
 
@@ -97,6 +98,8 @@ def status_line(entry: Mapping[str, Any], now: float, *, ascii_only: bool, db_pa
         nudge = entry["remind_instead"]
     if nudge:
         parts.append(nudge)
+    if synced := _pending_nudge(db_path, now, SYNC_SUFFIX):
+        parts.append(synced)
     return glyphs["separator"].join(parts)
 
 

@@ -44,6 +44,7 @@ THEMES: tuple[str, ...] = (
     "lessons",
     "programs",
     "maintenance",
+    "sync",
     "nudges",
     "serve",
     "demo",

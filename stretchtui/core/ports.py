@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # names for the annotations only: importing them all slowed t
     from stretchtui.core.settings import Settings
     from stretchtui.core.streaks import DayActivity, StreakSummary
     from stretchtui.core.suggestion_inputs import SuggestionRequest
+    from stretchtui.core.sync_status import RoundReport, SyncConfig
 
 
 class SettingsPort(Protocol):
@@ -172,6 +173,13 @@ class ActivityPort(Protocol):
     def break_counts(self, first_day: date, last_day: date) -> BreakCounts: ...
 
 
+class SyncPort(Protocol):
+    """Sync through a folder (store.sync): the app runs rounds in a worker."""
+
+    def config(self) -> SyncConfig | None: ...
+    def run_round(self) -> RoundReport: ...
+
+
 class StorePort(Protocol):
     """The store as the UI sees it: its parts (read-only attributes) and what is store-wide."""
 
@@ -202,6 +210,8 @@ class StorePort(Protocol):
     def programs(self) -> ProgramsPort: ...
     @property
     def activity(self) -> ActivityPort: ...
+    @property
+    def sync(self) -> SyncPort: ...
 
     def backup_daily(self) -> Path | None: ...
     def describe_failure(self, error: BaseException) -> str: ...

@@ -26,19 +26,23 @@ if TYPE_CHECKING:
 CHUNK = 500  # rows per read while exporting (and ids per IN (...))
 
 FLAT_TABLES: dict[str, tuple[type[m.BaseModel], str]] = {
-    "day_marks": (m.DayMark, "ORDER BY day, id"),
-    "function_ratings": (m.FunctionRating, "ORDER BY week, id"),
+    "day_marks": (m.DayMark, "ORDER BY day, uuid"),
+    "function_ratings": (m.FunctionRating, "ORDER BY week, uuid"),
     "program_files": (m.ProgramFile, "ORDER BY program_id, version"),  # imported ones only: built-ins are seed files
-    "program_choices": (m.ProgramChoice, "ORDER BY at, id"),
-    "break_events": (m.BreakEvent, "ORDER BY at, id"),
+    "program_choices": (m.ProgramChoice, "ORDER BY at, uuid"),
+    "break_events": (m.BreakEvent, "ORDER BY at, uuid"),
     "activity_spans": (m.ActivitySpan, "ORDER BY started_at"),
-    "removed": (m.Removed, "ORDER BY removed_at, id"),  # tombstones: an import elsewhere never brings these back
+    "removed": (m.Removed, "ORDER BY removed_at, uuid"),  # tombstones: an import elsewhere never brings these back
 }
 """The table and the order of each section of one row per record (core.exchange.bundle.FLAT_SECTIONS);
 its columns are its record's fields (core.records.columns)."""
 
 NOT_EXPORTED: tuple[tuple[str, str], ...] = (
     ("change_counter", "counts this machine's writes for the status line's kept answer (store.status_cache)"),
+    ("sync_meta", "this machine's device id, sync folder and clock: another machine must not take them"),
+    ("sync_state", "what this machine sent and took in its sync folder (store.sync); rebuilt by a first round"),
+    ("sync_cursor", "how far this machine read the other machines' logs"),
+    ("sync_device", "what this machine last saw of the others"),
 )
 """The tables an export leaves out on purpose, each with why. Every other table is read by some
 section (tests/test_exchange_sections.py watches the export's reads), so a new table is either
@@ -212,7 +216,7 @@ class Exporter:
         sessions = TableReader(m.Session, ["id", *SESSION_COLUMNS])
         steps = TableReader(m.SessionStep, ["session_id", *STEP_COLUMNS])
         for readable in self._readable_chunks(
-            sessions, conn, "ORDER BY started_at, id", left_out, "left out with its steps"
+            sessions, conn, "ORDER BY started_at, uuid", left_out, "left out with its steps"
         ):
             by_session: dict[int, list[dict[str, Any]]] = {rowid: [] for rowid, _ in readable}
             for rowid, values, problems in steps.rows(
@@ -234,7 +238,7 @@ class Exporter:
         checkins = TableReader(m.Checkin, ["id", *CHECKIN_COLUMNS, "session_id"])
         pains = TableReader(m.CheckinPain, ["checkin_id", *PAIN_COLUMNS])
         sessions = TableReader(m.Session)
-        for readable in self._readable_chunks(checkins, conn, "ORDER BY at, id", left_out, "left out with its pains"):
+        for readable in self._readable_chunks(checkins, conn, "ORDER BY at, uuid", left_out, "left out with its pains"):
             by_checkin: dict[int, list[dict[str, Any]]] = {rowid: [] for rowid, _ in readable}
             broken: dict[int, str] = {}  # a pain has no uuid of its own: its check-in is left out
             for rowid, values, problems in pains.rows(

@@ -315,6 +315,46 @@ what `stretchtui status` and `stats` show comes from these alone, so an unchange
 unchanged answer (store.status_cache)."""
 
 
+V10_SYNC = """
+CREATE TABLE IF NOT EXISTS sync_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_state (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    digest TEXT,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_cursor (
+    device TEXT NOT NULL,
+    file TEXT NOT NULL,
+    offset INTEGER NOT NULL CHECK (offset >= 0),
+    PRIMARY KEY (device, file)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_device (
+    device TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    last_round TEXT,
+    changes_in INTEGER NOT NULL DEFAULT 0,
+    changes_at TEXT
+) WITHOUT ROWID;
+"""
+"""Sync through a folder (store.sync, docs/sync.md): this device and its folder (meta), the newest
+stamp and digest of every record sent or taken (state), how far each other device's log was read
+(cursor), and what is known of the other devices."""
+
+UNCOUNTED: dict[str, str] = {
+    "change_counter": "the counter itself",
+    "sync_meta": "sync's own bookkeeping: a round that brings nothing changes no answer of the status line",
+    "sync_state": "sync's own bookkeeping (the records a round changes are counted in their own tables)",
+    "sync_cursor": "sync's own bookkeeping",
+    "sync_device": "sync's own bookkeeping",
+}
+"""The tables whose changes do not bump the counter, each with why."""
+
+
 def _count_changes(db: SqliteDatabase, tables: tuple[str, ...]) -> None:
     for table in tables:
         for event in ("INSERT", "UPDATE", "DELETE"):
@@ -378,6 +418,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         9,
         "the change counter also counts programs, ratings and the library (status --json)",
         lambda db: _count_changes(db, V9_COUNTED),
+    ),
+    Migration(
+        10,
+        "sync through a folder: this device, the records sent and taken, the logs read",
+        lambda db: _execute_script(db, V10_SYNC),
     ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version

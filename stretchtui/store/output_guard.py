@@ -33,7 +33,7 @@ from stretchtui.core.errors import UserError, shown
 from stretchtui.store.backup_files import BACKUP_DIR_NAME
 from stretchtui.store.private_files import DIR_MODE, NAME_MAX, make_private_dir, temp_name, write_private
 
-SIBLING_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
+SIBLING_SUFFIXES = ("-wal", "-shm", "-journal", ".lock", ".sync-lock")
 EXPORT_MARKER = ".stretchtui-export"
 MARKER_LINE = "stretchtui CSV export"
 MARKER_TEXT = (
@@ -67,7 +67,7 @@ def _protected(db_path: Path) -> _Protected:
     for base in bases:
         files[base] = "the stretchtui database"
         for suffix in SIBLING_SUFFIXES:
-            what = "the database's lock file" if suffix == ".lock" else f"the database's {suffix} file"
+            what = "the database's lock file" if suffix.endswith(".lock") else f"the database's {suffix} file"
             files[base + suffix] = what
     for name, what in list(files.items()):
         files.setdefault(os.path.realpath(name), what)

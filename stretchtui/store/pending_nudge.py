@@ -17,17 +17,20 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 SUFFIX = ".nudge"
+SYNC_SUFFIX = ".sync-note"
+"""The same kind of file, left by a sync round (store.sync) for the status segment: what came in
+(for half an hour), or that the round failed (until one works)."""
 MAX_BYTES = 512
 MAX_TEXT = 120
 
 PathLike = str | os.PathLike[str]
 
 
-def nudge_path(db_path: PathLike) -> str:
-    return f"{os.fspath(db_path)}{SUFFIX}"
+def nudge_path(db_path: PathLike, suffix: str = SUFFIX) -> str:
+    return f"{os.fspath(db_path)}{suffix}"
 
 
-def write_pending(db_path: PathLike, text: str, until: datetime) -> None:
+def write_pending(db_path: PathLike, text: str, until: datetime, *, suffix: str = SUFFIX) -> None:
     """Leave `text` for the status segment until the instant `until` (aware). ValueError for text
     that is not one short printable line, or a naive `until`."""
     from pathlib import Path
@@ -39,7 +42,7 @@ def write_pending(db_path: PathLike, text: str, until: datetime) -> None:
     if not _fits(text):
         raise ValueError(f"not a short printable line: {text!r}")
     content = f"{until.timestamp()!r}\n{text}\n"
-    write_private(Path(nudge_path(db_path)), lambda handle: handle.write(content))
+    write_private(Path(nudge_path(db_path, suffix)), lambda handle: handle.write(content))
 
 
 def read_pending(db_path: PathLike, now: datetime) -> str | None:
@@ -47,10 +50,10 @@ def read_pending(db_path: PathLike, now: datetime) -> str | None:
     return read_pending_short(db_path, now.timestamp())
 
 
-def read_pending_short(db_path: PathLike, now: float) -> str | None:
+def read_pending_short(db_path: PathLike, now: float, suffix: str = SUFFIX) -> str | None:
     """`read_pending` with `now` in UNIX seconds, for the status line's quick path."""
     try:
-        fd = os.open(nudge_path(db_path), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+        fd = os.open(nudge_path(db_path, suffix), os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:
@@ -71,10 +74,10 @@ def read_pending_short(db_path: PathLike, now: float) -> str | None:
     return text
 
 
-def clear_pending(db_path: PathLike) -> None:
+def clear_pending(db_path: PathLike, suffix: str = SUFFIX) -> None:
     """No nudge any more (none there is fine)."""
     try:
-        os.unlink(nudge_path(db_path))
+        os.unlink(nudge_path(db_path, suffix))
     except FileNotFoundError:
         pass
 

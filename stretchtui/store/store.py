@@ -45,6 +45,7 @@ from stretchtui.store.safety import SafetyRepository
 from stretchtui.store.sessions import SessionRepository
 from stretchtui.store.settings import EventStamp, SettingsRepository
 from stretchtui.store.suggestion_inputs import SuggestionInputRepository
+from stretchtui.store.sync import SyncRepository
 
 
 class Store:
@@ -74,7 +75,8 @@ class Store:
         self.reports = ReportRepository(
             settings, history, function, lambda: {p.id: p.name for p in programs.catalogue().versions.values()}
         )
-        self.exchange = ExchangeRepository(db, clock, library, corrections)
+        self.exchange = exchange = ExchangeRepository(db, clock, library, corrections)
+        self.sync = SyncRepository(db, path, clock, library, exchange)
 
     # ------------------------------------------------------------------ opening
 

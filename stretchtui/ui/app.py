@@ -33,6 +33,7 @@ from stretchtui.ui.main_screens import MAIN_SCREENS, RETURN_KEY
 from stretchtui.ui.opening import OpenOnFirstUse
 from stretchtui.ui.palette import PaletteMixin
 from stretchtui.ui.sessions import SessionsMixin
+from stretchtui.ui.syncing import SyncMixin, SyncState
 from stretchtui.ui.terminal import give_terminal_back, terminal_gone
 from stretchtui.ui.textual_overrides import (
     css_variables_once_per_theme,
@@ -62,7 +63,7 @@ GIVE_BACK_SECONDS = 1.0
 PREFETCHED_SCREENS = (*(main.module for main in MAIN_SCREENS[1:]), "session")
 
 
-class StretchApp(CorrectionsMixin, SessionsMixin, PaletteMixin, App[int]):
+class StretchApp(CorrectionsMixin, SessionsMixin, SyncMixin, PaletteMixin, App[int]):
     """stretchtui. Holds the injected store and clock; screens reach them through `self.app`."""
 
     CSS_PATH = "stretchtui.tcss"
@@ -100,6 +101,9 @@ class StretchApp(CorrectionsMixin, SessionsMixin, PaletteMixin, App[int]):
     settings: var[Settings] = var(Settings())
     """Every setting in force (core.settings), read as the store opens. Changed only on the event
     loop, once the write has landed (`save_setting`): screens watch it or read it, never a default."""
+
+    sync_state: var[SyncState | None] = var(None)
+    """The last sync round here (ui.syncing); None before the first, or when the database does not sync."""
 
     @dataclass
     class StoreOpened(Message):
@@ -209,6 +213,7 @@ class StretchApp(CorrectionsMixin, SessionsMixin, PaletteMixin, App[int]):
         self._schedule_rollover()
         self.check_interrupted()
         self.backup_daily()
+        self.start_syncing()
 
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:

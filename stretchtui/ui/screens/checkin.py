@@ -68,6 +68,8 @@ def save_and_say(app: App[Any], store: StorePort, draft: CheckinDraft) -> bool:
         app.call_from_thread(app.notify, str(refused), title="Not saved", severity="warning", markup=False)
         return False
     app.call_from_thread(app.notify, "Check-in changed." if draft.uuid else "Check-in saved.")
+    if (sync_soon := getattr(app, "sync_soon", None)) is not None:  # to the other machines (ui.syncing)
+        app.call_from_thread(sync_soon)
     return True
 
 

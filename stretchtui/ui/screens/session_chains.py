@@ -216,8 +216,10 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
             save(None)
 
     def _show_summary(self, result: dict[str, Any], wall: float) -> None:
-        """The summary, over this screen, wherever the person went meanwhile (1-5)."""
+        """The summary, over this screen, wherever the person went meanwhile (1-5); the session
+        goes to the other machines (ui.syncing)."""
         self.stretch_app.bring_forward(self, lambda: self._summary(result, wall))
+        self.stretch_app.sync_soon()
 
     def _summary(self, result: dict[str, Any], wall: float) -> None:
         info: SessionInfo | None = result.get("info")

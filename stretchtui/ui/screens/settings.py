@@ -57,6 +57,9 @@ def answered_line(check: SafetyCheck, zone: tzinfo) -> str:
     return text
 
 
+SYNC_LINE_EVERY_SECONDS = 30.0
+
+
 class SettingsScreen(StretchAppMixin, Screen):
     CSS_PATH = "settings.tcss"  # read when first shown (see stretchtui.tcss)
     TITLE = "Settings"
@@ -106,12 +109,20 @@ class SettingsScreen(StretchAppMixin, Screen):
             with Horizontal(id="safety-answers"):
                 yield Static("…", id="safety-answered", markup=False)
                 yield Button("Answer the safety questions again (!)", id="ask-again", compact=True)
+            yield Label("Sync", id="sync-title")
+            yield Static("…", id="sync-line", classes="setting-help", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch(self.app, "settings", self._settings_changed, init=False)
+        self.watch(self.app, "sync_state", self._show_sync)
+        self.set_interval(SYNC_LINE_EVERY_SECONDS, self._show_sync)  # "synced 2 min ago" moves on
         self.load()
+
+    def _show_sync(self, _state: object = None) -> None:
+        state = self.stretch_app.sync_state
+        self.query_one("#sync-line", Static).update("…" if state is None else state.line(self.stretch_app.clock.now()))
 
     def _theme_changed(self, theme: Theme) -> None:
         """Ctrl+T (or the palette) changed the theme: the Select shows it, without saving twice."""

@@ -1,0 +1,483 @@
+"""Sync through a folder another tool keeps the same on several machines (docs/sync.md).
+
+One round: the records changed here since the last round (a digest of each record, against the
+one kept in `sync_state`) are stamped and appended to this device's log; then every other
+device's log is read from where the last round stopped and applied (store/sync_apply.py), in one
+short transaction with the cursors, so a round killed half way is simply run again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from peewee import SqliteDatabase
+
+from stretchtui.core.clock import Clock
+from stretchtui.core.errors import UserError
+from stretchtui.core.sync_clock import HybridClock, Stamp
+from stretchtui.core.sync_log import Change, change_line, log_generation, log_name
+from stretchtui.core.sync_status import DeviceStatus, NotSyncing, RoundReport, SyncConfig, SyncStatus
+from stretchtui.store.sync_folder import SyncFolder
+
+if TYPE_CHECKING:
+    from stretchtui.store.exchange import ExchangeRepository
+    from stretchtui.store.library import LibraryRepository
+
+COMPACT_BYTES = 8 * 1024 * 1024
+"""A log this big starts a new generation, when that would at least halve it."""
+
+NOTE_FOR = timedelta(minutes=30)
+"""How long the status segment says what the last round brought in."""
+NOTE_CHARS = 100
+
+ROUND_WAIT_SECONDS = 60.0
+"""How long a round waits for one already running on the same database (another process's)."""
+
+JOINED_STAMP_MS = 0
+"""The wall time of the records found here when this machine joins a folder: any version another
+machine has already sent wins over them, while a record no other machine has is still sent."""
+
+
+class SyncRepository:
+    def __init__(
+        self, db: SqliteDatabase, path: Path, clock: Clock, library: LibraryRepository, exchange: ExchangeRepository
+    ) -> None:
+        self.db = db
+        self.path = path
+        self.clock = clock
+        self.library = library
+        self.exchange = exchange
+
+    # ------------------------------------------------------------------ this device
+
+    def _meta(self) -> dict[str, str]:
+        return dict(self.db.execute_sql("SELECT key, value FROM sync_meta").fetchall())
+
+    def _set_meta(self, **values: str) -> None:
+        for key, value in values.items():
+            self.db.execute_sql(
+                "INSERT INTO sync_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def config(self) -> SyncConfig | None:
+        meta = self._meta()
+        if "device" not in meta or "folder" not in meta:
+            return None
+        return SyncConfig(meta["device"], meta.get("name", ""), Path(meta["folder"]))
+
+    def join(self, folder: Path, name: str | None = None) -> tuple[SyncConfig, bool]:
+        """Make or join the sync folder and name this device in it; (config, whether the folder was
+        made). Joining again where this database already syncs is refused; leave first."""
+        import secrets
+
+        here = self.config()
+        folder = Path(folder).expanduser().absolute()
+        if here is not None:
+            if here.folder == folder:
+                return here, False
+            raise UserError(f"this database already syncs through {here.folder}; first: stretchtui sync leave")
+        made = SyncFolder(folder).join(self.clock.now())
+        config = SyncConfig(secrets.token_hex(8), (name or socket.gethostname() or "this machine")[:60], folder)
+        with self.db.atomic():
+            for table in ("sync_state", "sync_cursor", "sync_device", "sync_meta"):
+                self.db.execute_sql(f"DELETE FROM {table}")
+            self._set_meta(
+                device=config.device, name=config.name, folder=str(folder), joined_at=self.clock.now().isoformat()
+            )
+        return config, made
+
+    def leave(self) -> SyncConfig:
+        """Stop syncing: what this machine holds stays, and so do its files in the folder."""
+        config = self.config()
+        if config is None:
+            raise NotSyncing
+        with self.db.atomic():
+            for table in ("sync_state", "sync_cursor", "sync_device", "sync_meta"):
+                self.db.execute_sql(f"DELETE FROM {table}")
+        return config
+
+    # ------------------------------------------------------------------ a round
+
+    def run_round(self) -> RoundReport:
+        """One round: send what changed here, take what the others sent. One round at a time per
+        database, whichever process runs it (the app's timer, `stretchtui sync` from cron)."""
+        with self._one_round_at_a_time():
+            try:
+                report = self._round()
+            except UserError as error:
+                self._note(f"sync failed: {error}"[:NOTE_CHARS], timedelta(days=7))
+                raise
+        if report.refused:
+            self._note("sync: some changes not taken (see: stretchtui sync)", timedelta(days=7))
+        elif report.received:
+            self._note(report.came(), NOTE_FOR)
+        else:
+            from stretchtui.store.pending_nudge import SYNC_SUFFIX, clear_pending
+
+            clear_pending(self.path, SYNC_SUFFIX)
+        return report
+
+    def _note(self, text: str, lasting: timedelta) -> None:
+        """A few words for the status segment (store.pending_nudge); never a reason to fail a round."""
+        from stretchtui.store.pending_nudge import SYNC_SUFFIX, write_pending
+
+        try:
+            write_pending(
+                self.path, " ".join(text.split())[:NOTE_CHARS], self.clock.now() + lasting, suffix=SYNC_SUFFIX
+            )
+        except (OSError, ValueError):
+            pass
+
+    @contextmanager
+    def _one_round_at_a_time(self) -> Iterator[None]:
+        from stretchtui.store.lock import lock_path
+        from stretchtui.store.private_files import FILE_MODE
+
+        beside = lock_path(self.path)
+        fd = os.open(
+            beside.with_name(beside.name.removesuffix(".lock") + ".sync-lock"),
+            os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC,
+            FILE_MODE,
+        )
+        try:
+            deadline = time.monotonic() + ROUND_WAIT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise UserError(
+                            "another sync round of this database is still running; try again later"
+                        ) from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)
+
+    def _round(self) -> RoundReport:
+        config = self.config()
+        if config is None:
+            raise NotSyncing
+        folder = SyncFolder(config.folder)
+        folder.check()
+        now = self.clock.now()
+        report = RoundReport(at=now)
+        meta = self._meta()
+        hlc = HybridClock(config.device, Stamp.parse(meta["clock"]) if "clock" in meta else None)
+        if replay := self._own_log_to_replay(folder, config.device, meta):
+            # Not as this database left it: a crash mid-write, or the database put back from a
+            # backup. What this machine sent before the backup was taken is taken back here (the
+            # others have it, and would never send it again), then a new generation starts.
+            for change in replay:
+                hlc.witness(change.stamp)
+            self._apply(replay, hlc, report, names={}, own=True)
+        self._send(folder, config, meta, hlc, report)
+        self._take(folder, config, hlc, report)
+        folder.write_device_file(
+            config.device, {"device": config.device, "name": config.name, "last_round": now.isoformat()}
+        )
+        return report
+
+    # ------------------------------------------------------------------ sending
+
+    def _send(
+        self, folder: SyncFolder, config: SyncConfig, meta: dict[str, str], hlc: HybridClock, report: RoundReport
+    ) -> None:
+        device = config.device
+        logs = folder.own_logs(device)
+        newest = logs[-1] if logs else None
+        size = folder.size(device, newest) if newest else None
+        intact = _intact(newest, size, meta)
+        from stretchtui.store.sync_records import digest
+
+        counter = self._counter()
+        if intact and meta.get("counter") == str(counter):
+            return  # nothing written here since the last round
+        state = self._state()
+        joined = not state and not logs
+        changes: list[Change] = []
+        current: dict[tuple[str, str], Any] = {}
+        for key, plain in _records(self.db):
+            current[key] = plain
+            was = state.get(key)
+            now_digest = digest(plain)
+            if was is None or was[1] != now_digest:
+                changes.append(self._stamp(hlc, key, plain, was, joined))
+        for key, (stamp, old_digest) in state.items():
+            if old_digest is not None and key not in current:
+                changes.append(self._stamp(hlc, key, None, (stamp, old_digest), joined))
+        report.sent = len(changes)
+        if not changes and intact:
+            with self.db.atomic():
+                self._set_meta(counter=str(counter))
+            return
+        started = int(meta.get("log_start_size", "0"))
+        big = size is not None and size > COMPACT_BYTES and size > 2 * started
+        extra: dict[str, str] = {}
+        if intact and not big:
+            assert newest is not None
+            new_size = folder.append(device, newest, (change_line(c) for c in changes))
+            log = newest
+        else:  # after every generation there ever was here, so the others move on to it
+            generation = max(log_generation(newest or "") or 0, log_generation(meta.get("log", "")) or 0) + 1
+            log = log_name(generation)
+            new_size = folder.start_log(device, generation, self._snapshot(state, changes, current))
+            extra["log_start_size"] = str(new_size)
+        with self.db.atomic():
+            self._record(
+                ((c.kind, c.key), c.stamp, None if c.gone else digest(current[(c.kind, c.key)])) for c in changes
+            )
+            self._set_meta(log=log, log_size=str(new_size), counter=str(counter), **extra, **_clock(hlc))
+
+    def _own_log_to_replay(self, folder: SyncFolder, device: str, meta: dict[str, str]) -> list[Change]:
+        logs = folder.own_logs(device)
+        newest = logs[-1] if logs else None
+        if newest is None or _intact(newest, folder.size(device, newest), meta):
+            return []
+        return folder.read(device, newest, 0).changes
+
+    def _stamp(
+        self, hlc: HybridClock, key: tuple[str, str], plain: Any, was: tuple[Stamp, str | None] | None, joined: bool
+    ) -> Change:
+        if joined:
+            stamp = Stamp(JOINED_STAMP_MS, 0, hlc.device)
+        else:
+            stamp = hlc.tick(self.clock.now(), after=was[0] if was else None)
+        return Change(stamp, key[0], key[1], plain)
+
+    def _snapshot(
+        self,
+        state: dict[tuple[str, str], tuple[Stamp, str | None]],
+        changes: list[Change],
+        current: dict[tuple[str, str], Any],
+    ) -> Iterator[str]:
+        """Every record this machine knows, with its newest stamp: the start of a new generation."""
+        changed = {(c.kind, c.key): c for c in changes}
+        for key in sorted(set(state) | set(changed)):
+            if key in changed:
+                yield change_line(changed[key])
+            else:
+                stamp, old = state[key]
+                yield change_line(Change(stamp, key[0], key[1], None if old is None else current.get(key)))
+
+    # ------------------------------------------------------------------ taking
+
+    def _take(self, folder: SyncFolder, config: SyncConfig, hlc: HybridClock, report: RoundReport) -> None:
+        scan = folder.scan()
+        report.problems.extend(scan.foreign)
+        cursors = self._cursors()
+        incoming: list[Change] = []
+        new_cursors: dict[tuple[str, str], int] = {}
+        gone_cursors: list[tuple[str, str]] = []
+        names: dict[str, str] = {}
+        seen: dict[str, str | None] = {}
+        for device in scan.devices.values():
+            if device.device == config.device:
+                if device.copies:
+                    report.problems.append(
+                        f"{device.device}: a conflict copy of this machine's own log ({device.copies[0]}): is "
+                        "this database also used on another machine? There: stretchtui sync leave, then sync init"
+                    )
+                continue
+            names[device.device] = device.name or device.device[:8]
+            seen[device.device] = device.last_round
+            if device.problem:
+                report.problems.append(device.problem)
+                report.refused = True
+                continue
+            mine = {file: offset for (dev, file), offset in cursors.items() if dev == device.device}
+            reading = []
+            newest = device.newest_log
+            if newest is not None:
+                read_gen = max((log_generation(f) or 0 for f in mine), default=0)
+                if (log_generation(newest) or 0) >= read_gen:
+                    reading.append((newest, mine.get(newest, 0)))
+                    gone_cursors += [(device.device, f) for f in mine if log_generation(f) is not None and f != newest]
+            reading += [(copy, mine.get(copy, 0)) for copy in device.copies]
+            for file, start in reading:
+                read = folder.read(device.device, file, start)
+                incoming += read.changes
+                if read.problem:
+                    report.problems.append(read.problem)
+                    report.refused = True
+                if read.end != start:
+                    new_cursors[(device.device, file)] = read.end
+        now = self.clock.now()
+        ahead = {c.stamp.device for c in incoming if not hlc.receive(c.stamp, now)}
+        for dev in sorted(ahead):
+            report.problems.append(
+                f"{names.get(dev, dev)}'s clock is more than 10 minutes ahead of this one: its changes are "
+                "taken, but do not move this machine's clock (set its time right)"
+            )
+        self._apply(incoming, hlc, report, names, seen, new_cursors, gone_cursors)
+
+    def _apply(
+        self,
+        incoming: list[Change],
+        hlc: HybridClock,
+        report: RoundReport,
+        names: dict[str, str],
+        seen: dict[str, str | None] | None = None,
+        new_cursors: dict[tuple[str, str], int] | None = None,
+        gone_cursors: list[tuple[str, str]] | None = None,
+        *,
+        own: bool = False,
+    ) -> None:
+        """Apply `incoming` and move the cursors past it, in one transaction. The change counter is
+        noted as seen only if nothing was written here since the changes made here were sent
+        (else the next round looks for changes again: a check-in saved meanwhile goes out)."""
+        from stretchtui.store.sync_apply import ChangeApplier
+
+        now = self.clock.now()
+        with self.db.atomic():
+            untouched = self._meta().get("counter") == str(self._counter())
+            known = self._known({(c.kind, c.key) for c in incoming})
+            applied = ChangeApplier(self.db, self.library, self.exchange, known, now, self._stamp_here).apply(incoming)
+            report.problems.extend(applied.problems)
+            report.refused = report.refused or bool(applied.problems)
+            by_device = Counter(c.stamp.device for c in applied.taken)
+            if not own:
+                for dev, count in by_device.items():
+                    report.received[names.get(dev, dev[:8])] += count
+            self._absorb(applied.stamps)
+            for (dev, file), offset in (new_cursors or {}).items():
+                self.db.execute_sql(
+                    "INSERT INTO sync_cursor (device, file, offset) VALUES (?, ?, ?) "
+                    "ON CONFLICT(device, file) DO UPDATE SET offset = excluded.offset",
+                    (dev, file, offset),
+                )
+            for dev, file in gone_cursors or ():
+                self.db.execute_sql("DELETE FROM sync_cursor WHERE device = ? AND file = ?", (dev, file))
+            for dev, name in names.items():
+                self.db.execute_sql(
+                    "INSERT INTO sync_device (device, name, last_round) VALUES (?, ?, ?) ON CONFLICT(device) "
+                    "DO UPDATE SET name = excluded.name, last_round = coalesce(excluded.last_round, last_round)",
+                    (dev, name, (seen or {}).get(dev)),
+                )
+                if by_device.get(dev):  # the last round that brought something from it: how much, when
+                    self.db.execute_sql(
+                        "UPDATE sync_device SET changes_in = ?, changes_at = ? WHERE device = ?",
+                        (by_device[dev], now.isoformat(), dev),
+                    )
+            counted = {"counter": str(self._counter())} if untouched else {}
+            self._set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
+
+    def _absorb(self, stamps: dict[tuple[str, str], Stamp]) -> None:
+        """The records a round changed here: their stamps, and their digests as they are here now
+        (so the next round does not send them back as changes made here)."""
+        if not stamps:
+            return
+        from stretchtui.store.sync_records import digest
+
+        kinds = {kind for kind, _ in stamps}
+        now = {key: digest(plain) for key, plain in _records(self.db, kinds) if key in stamps}
+        self._record((key, stamp, now.get(key)) for key, stamp in stamps.items())
+
+    # ------------------------------------------------------------------ the tables
+
+    def _record(self, rows: Iterable[tuple[tuple[str, str], Stamp, str | None]]) -> None:
+        for (kind, key), stamp, digest in rows:
+            self.db.execute_sql(
+                "INSERT INTO sync_state (kind, key, stamp, digest) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(kind, key) DO UPDATE SET stamp = max(stamp, excluded.stamp), digest = excluded.digest",
+                (kind, key, stamp.text(), digest),
+            )
+
+    def _state(self) -> dict[tuple[str, str], tuple[Stamp, str | None]]:
+        rows = self.db.execute_sql("SELECT kind, key, stamp, digest FROM sync_state").fetchall()
+        return {(kind, key): (Stamp.parse(stamp), digest) for kind, key, stamp, digest in rows}
+
+    def _known(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Stamp]:
+        """The stamps here of `keys` and of the removals of the same UUIDs."""
+        wanted = keys | {("removed", key) for _, key in keys}
+        state = self._state() if len(wanted) > 500 else None
+        known: dict[tuple[str, str], Stamp] = {}
+        for key in wanted:
+            if state is not None:
+                if key in state:
+                    known[key] = state[key][0]
+                continue
+            if (stamp := self._stamp_here(key)) is not None:
+                known[key] = stamp
+        return known
+
+    def _stamp_here(self, key: tuple[str, str]) -> Stamp | None:
+        row = self.db.execute_sql("SELECT stamp FROM sync_state WHERE kind = ? AND key = ?", key).fetchone()
+        return Stamp.parse(row[0]) if row else None
+
+    def _cursors(self) -> dict[tuple[str, str], int]:
+        rows = self.db.execute_sql("SELECT device, file, offset FROM sync_cursor").fetchall()
+        return {(device, file): offset for device, file, offset in rows}
+
+    def _counter(self) -> int:
+        row = self.db.execute_sql("SELECT n FROM change_counter WHERE id = 1").fetchone()
+        return int(row[0]) if row else 0
+
+    # ------------------------------------------------------------------ status
+
+    def status(self) -> SyncStatus:
+        """Devices, when each last ran a round, and what waits: changes made here not yet sent, and
+        lines in the others' logs not yet read."""
+        from stretchtui.store.sync_records import digest
+
+        config = self.config()
+        if config is None:
+            raise NotSyncing
+        meta = self._meta()
+        state = self._state()
+        current = {key: digest(plain) for key, plain in _records(self.db)}
+        unsent = sum(1 for key, d in current.items() if key not in state or state[key][1] != d)
+        unsent += sum(1 for key, (_, d) in state.items() if d is not None and key not in current)
+        rows = self.db.execute_sql(
+            "SELECT device, name, last_round, changes_in, changes_at FROM sync_device ORDER BY name"
+        ).fetchall()
+        devices = {row[0]: DeviceStatus(*row) for row in rows}
+        problems: list[str] = []
+        folder = SyncFolder(config.folder)
+        try:
+            folder.check()
+            scan = folder.scan()
+        except UserError as error:
+            return SyncStatus(config, meta.get("last_round"), unsent, list(devices.values()), [str(error)])
+        problems += scan.foreign
+        cursors = self._cursors()
+        for found in scan.devices.values():
+            if found.device == config.device:
+                continue
+            status = devices.setdefault(found.device, DeviceStatus(found.device, found.name, found.last_round, 0, None))
+            status.name = found.name or status.name
+            status.last_round = found.last_round or status.last_round
+            if found.problem:
+                problems.append(found.problem)
+            for file in [*([found.newest_log] if found.newest_log else []), *found.copies]:
+                status.unread += len(folder.read(found.device, file, cursors.get((found.device, file), 0)).changes)
+        return SyncStatus(
+            config, meta.get("last_round"), unsent, sorted(devices.values(), key=lambda d: d.name), problems
+        )
+
+
+def _records(db: SqliteDatabase, kinds: Iterable[str] | None = None) -> Iterator[tuple[tuple[str, str], Any]]:
+    from stretchtui.store.sync_records import current_records
+
+    return current_records(db, None if kinds is None else set(kinds))
+
+
+def _intact(newest: str | None, size: int | None, meta: dict[str, str]) -> bool:
+    """This device's newest log is as this database last left it (name and size)."""
+    return newest is not None and newest == meta.get("log") and str(size) == meta.get("log_size")
+
+
+def _clock(hlc: HybridClock) -> dict[str, str]:
+    return {"clock": hlc.last.text()} if hlc.last is not None else {}

@@ -1,0 +1,409 @@
+"""Applying other machines' changes to this store (docs/sync.md, "Merge rules").
+
+Each change names a record by kind and key and is stamped (core.sync_clock). The newest stamp per
+record wins: a change older than what is here does nothing, so applying a change twice, or in any
+order, ends the same. A record new here goes in as an import puts it (store/importing.py: the same
+checks, the same id mapping); a newer version of one here replaces it in place. A removal (a
+tombstone) wins over every older version; a newer version wins over the removal (an undo). A
+session's steps are never dropped: a newer version keeps the steps recorded here that it lacks.
+A session running here is left alone until it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from peewee import SqliteDatabase
+
+from stretchtui.core.sync_log import SYNCED_KINDS, Change
+from stretchtui.store import models as m
+from stretchtui.store.sync_records import EXERCISE_UUIDS
+
+if TYPE_CHECKING:
+    from stretchtui.core.sync_clock import Stamp
+    from stretchtui.store.exchange import ExchangeRepository
+    from stretchtui.store.library import LibraryRepository
+
+REMOVABLE = {"sessions": "session", "checkins": "checkin", "day_marks": "day_mark"}
+"""The kinds a removal (core.entries.EntryKind) can remove, by change kind."""
+
+_BY_UUID: dict[str, type[m.BaseModel]] = {
+    "sessions": m.Session,
+    "checkins": m.Checkin,
+    "day_marks": m.DayMark,
+    "function_ratings": m.FunctionRating,
+    "program_choices": m.ProgramChoice,
+    "break_events": m.BreakEvent,
+}
+
+
+@dataclass
+class Applied:
+    """What one apply did: the changes taken (by kind), the keys whose record changed here (their
+    digests are read again), and one line for each change that could not be taken."""
+
+    taken: list[Change] = field(default_factory=list)
+    stamps: dict[tuple[str, str], Stamp] = field(default_factory=dict)  # every record touched: its stamp now
+    problems: list[str] = field(default_factory=list)
+
+    def take(self, change: Change, *also: tuple[str, str]) -> None:
+        self.taken.append(change)
+        for key in ((change.kind, change.key), *also):
+            self.touch(key, change.stamp)
+
+    def touch(self, key: tuple[str, str], stamp: Stamp) -> None:
+        if key not in self.stamps or stamp > self.stamps[key]:
+            self.stamps[key] = stamp
+
+
+@dataclass(eq=False)
+class ChangeApplier:
+    """One apply, inside the caller's transaction."""
+
+    db: SqliteDatabase
+    library: LibraryRepository
+    exchange: ExchangeRepository
+    known: Mapping[tuple[str, str], Stamp]  # the newest stamp here of each record changed
+    now: datetime
+    stamp_here: Callable[[tuple[str, str]], Stamp | None]  # of any other record (a rival rest day)
+    _kept_steps: dict[str, list[dict[str, Any]]] = field(
+        init=False, default_factory=dict
+    )  # session uuid -> its rows here
+    _links: dict[str, list[str]] = field(init=False, default_factory=dict)  # session uuid -> check-ins pointing at it
+
+    def apply(self, changes: Iterable[Change]) -> Applied:
+        newest: dict[tuple[str, str], Change] = {}
+        for change in changes:
+            key = (change.kind, change.key)
+            if key not in newest or change.stamp > newest[key].stamp:
+                newest[key] = change
+        winners = [c for key, c in newest.items() if key not in self.known or c.stamp > self.known[key]]
+        winners = [c for c in winners if not self._older_than_removal(c, newest)]
+        winners = _one_per_day(winners)
+        applied = Applied()
+        order = {kind: i for i, kind in enumerate(SYNCED_KINDS)}
+        # Undos first (a tombstone gone lets its record back in), removals last (after what they remove).
+        winners.sort(key=lambda c: (c.kind != "removed" or not c.gone, c.kind == "removed", order[c.kind], c.stamp))
+        batch: dict[str, list[tuple[Change, Any]]] = {}
+        for change in winners:
+            self._one(change, batch, applied)
+        self._import(batch, applied)
+        return applied
+
+    def _older_than_removal(self, change: Change, newest: Mapping[tuple[str, str], Change]) -> bool:
+        """A version of a removed entry from before its removal: the removal wins."""
+        if change.kind not in REMOVABLE or change.gone:
+            return False
+        removal = newest.get(("removed", change.key))
+        stamp = removal.stamp if removal is not None and not removal.gone else None
+        here = self.known.get(("removed", change.key))
+        if here is not None and m.Removed.select().where(m.Removed.uuid == change.key).exists():
+            stamp = max(stamp, here) if stamp is not None else here
+        return stamp is not None and change.stamp < stamp
+
+    # ------------------------------------------------------------------ one change
+
+    def _one(self, change: Change, batch: dict[str, list[tuple[Change, Any]]], applied: Applied) -> None:
+        kind, key, record = change.kind, change.key, change.record
+        if kind == "settings":
+            self._setting(key, record)
+            applied.take(change)
+        elif kind == "favourites":
+            m.Exercise.update(favourite=not change.gone).where(
+                (m.Exercise.id == key) & (m.Exercise.origin == "seed")
+            ).execute()
+            applied.take(change)
+        elif change.gone:
+            self._gone(change, applied)
+        elif not isinstance(record, dict):
+            applied.problems.append(f"{kind} {key}: not a record; left out")
+        elif kind == "exercises" and self._update_exercise(change, applied):
+            pass
+        elif kind == "routines" and self._update_routine(change, applied):
+            pass
+        elif kind == "program_files" and self._program_here(record):
+            applied.take(change)
+        elif kind == "removed" and m.Removed.select().where(m.Removed.uuid == key).exists():
+            applied.take(change, (REMOVABLE_KIND.get(str(record.get("kind")), "removed"), key))
+        else:
+            if not self._make_room(change, applied):
+                return
+            batch.setdefault(kind, []).append((change, record))
+
+    def _setting(self, key: str, value: Any) -> None:
+        from stretchtui.core.settings import EXPORTED
+        from stretchtui.store.models import Setting
+
+        if key not in EXPORTED:  # this machine's own (a theme, a player): never taken from another
+            return
+        if value is None:
+            Setting.delete().where(Setting.key == key).execute()
+        else:
+            Setting.insert(key=key, value=value, updated_at=self.now).on_conflict_replace().execute()
+
+    def _gone(self, change: Change, applied: Applied) -> None:
+        kind, key = change.kind, change.key
+        if kind == "removed":  # undone elsewhere: its entry comes back with a newer version
+            m.Removed.delete().where(m.Removed.uuid == key).execute()
+        elif kind in ("sessions", "checkins"):
+            pass  # only a removal (a tombstone) takes away what someone did
+        elif kind in _BY_UUID:
+            _BY_UUID[kind].delete().where(_BY_UUID[kind].uuid == key).execute()
+        elif kind == "activity_spans":
+            m.ActivitySpan.delete().where(m.ActivitySpan.started_at == key).execute()
+        elif kind in ("exercises", "routines"):
+            from stretchtui.core.errors import UserError
+
+            model = m.Exercise if kind == "exercises" else m.Routine
+            row = model.get_or_none((model.uuid == key) & (model.origin == "user"))
+            if row is not None:
+                try:
+                    if kind == "exercises":
+                        self.library.delete_exercise(row.id)
+                    else:
+                        self.library.delete_routine(row.id)
+                except UserError as error:  # still used here: kept, retired
+                    model.update(retired=True).where(model.uuid == key).execute()
+                    applied.problems.append(f"{kind} {row.id}: deleted elsewhere, kept here retired ({error})")
+        applied.take(change)
+
+    def _program_here(self, record: Mapping[str, Any]) -> bool:
+        return (
+            m.ProgramFile.select()
+            .where(
+                (m.ProgramFile.program_id == record.get("program_id"))
+                & (m.ProgramFile.version == record.get("version"))
+            )
+            .exists()
+        )
+
+    def _make_room(self, change: Change, applied: Applied) -> bool:
+        """Take out the version here that `change` replaces (and a rest day or rating it displaces);
+        False to leave the change out (a session running here)."""
+        kind, key = change.kind, change.key
+        if kind == "sessions":
+            row = m.Session.get_or_none(m.Session.uuid == key)
+            if row is not None:
+                if row.status == "in_progress":
+                    return False
+                self._kept_steps[key] = [
+                    s for s in m.SessionStep.select().where(m.SessionStep.session == row.id).dicts()
+                ]
+                self._links[key] = [
+                    c for (c,) in m.Checkin.select(m.Checkin.uuid).where(m.Checkin.session == row.id).tuples()
+                ]
+                row.delete_instance()
+            if ("removed", key) in self.known:  # a newer version than its removal: an undo elsewhere
+                m.Removed.delete().where(m.Removed.uuid == key).execute()
+        elif kind in _BY_UUID:
+            model = _BY_UUID[kind]
+            model.delete().where(model.uuid == key).execute()
+            if kind in REMOVABLE:
+                m.Removed.delete().where(m.Removed.uuid == key).execute()
+            if not self._displace(change, applied):
+                return False
+        elif kind == "activity_spans":
+            m.ActivitySpan.delete().where(m.ActivitySpan.started_at == key).execute()
+        return True
+
+    def _displace(self, change: Change, applied: Applied) -> bool:
+        """One rest day per day and one rating per activity and week: of two made on two machines,
+        the later stamp stays (the other goes, here and, by this machine's next round, everywhere)."""
+        record = change.record
+        if change.kind == "day_marks":
+            rivals = m.DayMark.select(m.DayMark.uuid).where(m.DayMark.day == record.get("day"))
+        elif change.kind == "function_ratings":
+            from datetime import date
+
+            from stretchtui.core.function import week_of
+
+            try:
+                week = week_of(date.fromisoformat(str(record.get("day"))))
+            except ValueError:
+                return True  # the import's checks say what is wrong with it
+            rivals = m.FunctionRating.select(m.FunctionRating.uuid).where(
+                (m.FunctionRating.week == week)
+                & (m.FunctionRating.activity.collate("NOCASE") == str(record.get("activity")))
+            )
+        else:
+            return True
+        model = _BY_UUID[change.kind]
+        for (uuid,) in rivals.tuples():
+            rival = self.known.get((change.kind, uuid)) or self.stamp_here((change.kind, uuid))
+            if rival is not None and rival > change.stamp:
+                return False
+            model.delete().where(model.uuid == uuid).execute()
+            applied.touch((change.kind, uuid), change.stamp)
+        return True
+
+    # ------------------------------------------------------------------ in place
+
+    def _update_exercise(self, change: Change, applied: Applied) -> bool:
+        from stretchtui.store.rows import exercise_values
+
+        row = m.Exercise.get_or_none(m.Exercise.uuid == change.key)
+        if row is None:
+            return False
+        own = self._checked("exercises", {**change.record, "id": row.id}, applied, change)
+        if own is not None:
+            m.Exercise.update(
+                favourite=own.exercise.favourite,
+                updated_at=own.updated_at,
+                **exercise_values(own.exercise),
+            ).where(m.Exercise.uuid == change.key).execute()
+            applied.take(change)
+        return True
+
+    def _update_routine(self, change: Change, applied: Applied) -> bool:
+        from stretchtui.store.rows import routine_values
+
+        row = m.Routine.get_or_none(m.Routine.uuid == change.key)
+        if row is None:
+            return False
+        own = self._checked("routines", {**_mapped_items(change.record), "id": row.id}, applied, change)
+        if own is not None:
+            m.Routine.update(updated_at=own.updated_at, **routine_values(own.routine)).where(
+                m.Routine.uuid == change.key
+            ).execute()
+            self.library.write_items(row.id, own.routine.items)
+            applied.take(change)
+        return True
+
+    def _checked(self, kind: str, record: dict[str, Any], applied: Applied, change: Change) -> Any:
+        """`record` checked as an import checks it; None (and a problem noted) if it fails."""
+        from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION
+        from stretchtui.core.exchange.reading import ImportFileError, parse_export
+
+        record = {k: v for k, v in record.items() if k != EXERCISE_UUIDS}
+        known = {ident for (ident,) in m.Exercise.select(m.Exercise.id).tuples()}
+        try:
+            bundle = parse_export(
+                {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, kind: [record]},
+                now=self.now,
+                known_exercise_ids=known,
+            )
+        except ImportFileError as error:
+            applied.problems.append(f"{change.kind} {change.key}: {error}; left out")
+            return None
+        return getattr(bundle, kind)[0]
+
+    # ------------------------------------------------------------------ new here: as an import
+
+    def _import(self, batch: dict[str, list[tuple[Change, Any]]], applied: Applied) -> None:
+        """The records new here (or taken out to be replaced), in one import; if that is refused,
+        one at a time, so one change this version cannot take does not hold up the rest."""
+        from stretchtui.core.exchange.reading import ImportFileError
+
+        if not batch:
+            return
+        entries = [(kind, change, record) for kind in SYNCED_KINDS for change, record in batch.get(kind, ())]
+        try:
+            with self.db.atomic():
+                self._import_some(entries, applied)
+        except ImportFileError:
+            for entry in entries:
+                try:
+                    with self.db.atomic():
+                        self._import_some([entry], applied)
+                except ImportFileError as error:
+                    applied.problems.append(f"{entry[1].kind} {entry[1].key}: {error}; left out")
+        self._put_back_steps_and_links()
+
+    def _import_some(self, entries: list[tuple[str, Change, Any]], applied: Applied) -> None:
+        from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION
+
+        data: dict[str, Any] = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION}
+        for kind, _, record in entries:
+            if kind == "routines":
+                record = {k: v for k, v in _mapped_items(record).items() if k != EXERCISE_UUIDS}
+            data.setdefault(kind, []).append(record)
+        self.exchange.import_data(data)
+        for kind, change, record in entries:
+            also = []
+            if kind == "removed":  # removed here now: kept with the time it was removed there
+                also.append((REMOVABLE_KIND.get(str(record.get("kind")), "removed"), change.key))
+                m.Removed.update(removed_at=datetime.fromisoformat(str(record["removed_at"]))).where(
+                    m.Removed.uuid == change.key
+                ).execute()
+            applied.take(change, *also)
+
+    def _put_back_steps_and_links(self) -> None:
+        """The steps recorded here that a newer version of their session lacks, and the check-ins
+        here that pointed at the session before it was replaced."""
+        for uuid, steps in self._kept_steps.items():
+            session = m.Session.get_or_none(m.Session.uuid == uuid)
+            if session is None:
+                continue
+            have = {
+                u
+                for (u,) in m.SessionStep.select(m.SessionStep.uuid).where(m.SessionStep.session == session.id).tuples()
+            }
+            for step in steps:
+                if step["uuid"] not in have:
+                    m.SessionStep.insert(
+                        {**{k: v for k, v in step.items() if k != "id"}, "session": session.id}
+                    ).execute()
+        for uuid, checkins in self._links.items():
+            session = m.Session.get_or_none(m.Session.uuid == uuid)
+            if session is not None and checkins:
+                m.Checkin.update(session=session.id).where(
+                    m.Checkin.uuid.in_(checkins) & m.Checkin.session.is_null()
+                ).execute()
+
+
+REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
+
+
+def _one_per_day(changes: list[Change]) -> list[Change]:
+    """Of the rest days for one day (the ratings of one activity in one week) that come in together
+    from several machines, only the latest: the rest lose to it wherever they arrive (_displace)."""
+    from datetime import date
+
+    from stretchtui.core.function import week_of
+
+    def natural(change: Change) -> tuple[str, ...] | None:
+        record = change.record
+        if change.gone or not isinstance(record, dict):
+            return None
+        try:
+            if change.kind == "day_marks":
+                return ("day", str(record.get("day")))
+            if change.kind == "function_ratings":
+                week = week_of(date.fromisoformat(str(record.get("day"))))
+                return ("week", str(record.get("activity")).casefold(), week.isoformat())
+        except ValueError:
+            return None  # the import's checks say what is wrong with it
+        return None
+
+    latest: dict[tuple[str, ...], Change] = {}
+    for change in changes:
+        if (key := natural(change)) is not None and (key not in latest or change.stamp > latest[key].stamp):
+            latest[key] = change
+    return [c for c in changes if (key := natural(c)) is None or latest[key] is c]
+
+
+"""A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
+
+
+def _mapped_items(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A routine's record with its items naming own exercises by their ids here (by UUID)."""
+    uuids = record.get(EXERCISE_UUIDS)
+    if not isinstance(uuids, dict) or not isinstance(record.get("items"), list):
+        return dict(record)
+    here = dict(
+        m.Exercise.select(m.Exercise.uuid, m.Exercise.id)
+        .where(m.Exercise.uuid.in_([u for u in uuids.values() if isinstance(u, str)]))
+        .tuples()
+    )
+    items = []
+    for item in record["items"]:
+        if isinstance(item, dict):
+            ident = item.get("exercise", item.get("exercise_id"))
+            local = here.get(uuids.get(ident)) if isinstance(ident, str) else None
+            if local is not None:
+                item = {**item, ("exercise" if "exercise" in item else "exercise_id"): local}
+        items.append(item)
+    return {**record, "items": items}

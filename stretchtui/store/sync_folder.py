@@ -1,0 +1,230 @@
+"""The sync folder on disk (docs/sync.md): made or joined, looked through, read and appended to.
+
+Every file this machine writes is in its own device folder, so a sync tool never sees two
+machines write one file. The log is only appended to (O_APPEND, flushed to disk), and a new
+generation is written whole under a temporary name and renamed into place, so a sync tool copying
+it mid-write sends a file cut at a line end at worst, which the reader waits out. Files and folders
+are private (0600, 0700): they hold health notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from stretchtui.core.errors import UserError
+from stretchtui.core.sync_log import (
+    DEVICE_FILE,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MARKER,
+    LogRead,
+    header_line,
+    is_conflict_copy,
+    is_device_folder,
+    is_ignored,
+    log_generation,
+    log_name,
+    read_log,
+)
+from stretchtui.store.private_files import make_private_dir, make_private_dirs, write_private
+
+
+class SyncFolderError(UserError):
+    """The folder cannot be used (missing, not a folder, another program's, a newer format)."""
+
+
+@dataclass
+class DeviceFolder:
+    """What one device has in the folder."""
+
+    device: str
+    name: str = ""
+    last_round: str | None = None
+    logs: list[str] = field(default_factory=list)  # by generation, oldest first
+    copies: list[str] = field(default_factory=list)  # conflict copies of its log
+    problem: str | None = None  # its device.json is from a newer format
+
+    @property
+    def newest_log(self) -> str | None:
+        return self.logs[-1] if self.logs else None
+
+
+@dataclass
+class Scan:
+    devices: dict[str, DeviceFolder] = field(default_factory=dict)
+    foreign: list[str] = field(default_factory=list)  # one line each: left alone
+
+
+class SyncFolder:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    # ------------------------------------------------------------------ making and joining
+
+    def join(self, now: datetime) -> bool:
+        """Make the folder (and the marker) or join the one there; True when it was made. Refuses a
+        file, an unreadable folder and one holding files of another kind with no marker."""
+        if self.path.exists() and not self.path.is_dir():
+            raise SyncFolderError(f"{self.path} is a file, not a folder")
+        made = bool(make_private_dirs(self.path))
+        marker = self.path / MARKER
+        if marker.exists():
+            self.check()
+            return False
+        try:
+            others = [p.name for p in self.path.iterdir() if not is_ignored(p.name)]
+        except OSError as error:
+            raise SyncFolderError(f"{self.path}: {error.strerror or error}") from None
+        if others:
+            raise SyncFolderError(
+                f"{self.path} already holds other files ({', '.join(sorted(others)[:3])}); "
+                "give stretchtui a folder of its own (a new one inside it is fine)"
+            )
+        created = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "created_at": now.isoformat()}
+        write_private(marker, lambda h: h.write(json.dumps(created, indent=1) + "\n"))
+        return made or True
+
+    def check(self) -> None:
+        """The folder is there and ours, in a format this version reads."""
+        if not self.path.is_dir():
+            raise SyncFolderError(
+                f"the sync folder {self.path} is not there (not mounted? moved?); nothing was synced. "
+                "Put it back, or: stretchtui sync leave"
+            )
+        try:
+            head = json.loads((self.path / MARKER).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SyncFolderError(f"{self.path} has no {MARKER}: not a stretchtui sync folder") from None
+        except (OSError, ValueError) as error:
+            raise SyncFolderError(f"{self.path / MARKER}: cannot be read ({type(error).__name__})") from None
+        if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
+            raise SyncFolderError(f"{self.path / MARKER}: not a stretchtui sync folder")
+        version = head.get("format_version")
+        if not isinstance(version, int) or isinstance(version, bool) or version > FORMAT_VERSION:
+            raise SyncFolderError(
+                f"{self.path} is a sync folder of a newer stretchtui (format {version}; this one "
+                f"reads up to {FORMAT_VERSION}): upgrade stretchtui here"
+            )
+
+    # ------------------------------------------------------------------ looking through it
+
+    def scan(self) -> Scan:
+        scan = Scan()
+        for entry in sorted(self.path.iterdir(), key=lambda p: p.name):
+            name = entry.name
+            if is_ignored(name) or name == MARKER or name.endswith(".tmp"):
+                continue
+            if not is_device_folder(name) or not entry.is_dir():
+                scan.foreign.append(f"{name}: not a stretchtui sync file; left alone")
+                continue
+            scan.devices[name] = self._device(entry, scan)
+        return scan
+
+    def _device(self, folder: Path, scan: Scan) -> DeviceFolder:
+        device = DeviceFolder(folder.name)
+        logs: list[tuple[int, str]] = []
+        try:
+            names = sorted(p.name for p in folder.iterdir())
+        except OSError as error:
+            device.problem = f"{folder.name}: cannot be read ({error.strerror or error})"
+            return device
+        for name in names:
+            generation = log_generation(name)
+            if generation is not None:
+                logs.append((generation, name))
+            elif is_conflict_copy(name):
+                device.copies.append(name)
+            elif name == DEVICE_FILE:
+                self._read_device_file(folder / name, device)
+            elif not (is_ignored(name) or name.endswith(".tmp")):
+                scan.foreign.append(f"{folder.name}/{name}: not a stretchtui sync file; left alone")
+        device.logs = [name for _, name in sorted(logs)]
+        return device
+
+    @staticmethod
+    def _read_device_file(path: Path, device: DeviceFolder) -> None:
+        try:
+            info = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # being copied: its name and time wait for the next round
+        if isinstance(info, dict):
+            if isinstance(info.get("format_version"), int) and info["format_version"] > FORMAT_VERSION:
+                device.problem = (
+                    f"{device.device}: written by a newer stretchtui (sync format {info['format_version']}; "
+                    f"this one reads up to {FORMAT_VERSION}): upgrade stretchtui here to take its changes"
+                )
+            device.name = str(info.get("name", ""))[:60]
+            last = info.get("last_round")
+            device.last_round = last if isinstance(last, str) else None
+
+    def read(self, device: str, name: str, start: int) -> LogRead:
+        """The complete changes of one log file from byte `start` (see core.sync_log.read_log). A
+        file shorter than `start` (being copied again) gives nothing until it has grown back."""
+        try:
+            with open(self.path / device / name, "rb") as handle:
+                handle.seek(start)
+                tail = handle.read()
+        except FileNotFoundError:
+            return LogRead(end=start)
+        except OSError as error:
+            return LogRead(end=start, problem=f"{device}/{name}: cannot be read ({error.strerror or error})")
+        return read_log(tail, offset=start, device=device, name=name)
+
+    # ------------------------------------------------------------------ this device's files
+
+    def own_logs(self, device: str) -> list[str]:
+        folder = self.path / device
+        if not folder.is_dir():
+            return []
+        return sorted(n for n in os.listdir(folder) if log_generation(n) is not None)
+
+    def size(self, device: str, name: str) -> int | None:
+        try:
+            return (self.path / device / name).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def append(self, device: str, name: str, lines: Iterable[str]) -> int:
+        """Append whole lines to this device's log, flushed to disk; returns the new size."""
+        data = "".join(lines).encode()
+        fd = os.open(self.path / device / name, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+            return os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+
+    def start_log(self, device: str, generation: int, lines: Iterable[str]) -> int:
+        """Write generation `generation` whole (its header, then `lines`), put it in place, and
+        delete the older generations; returns its size."""
+        folder = self.path / device
+        if not folder.is_dir():
+            make_private_dir(folder)
+        target = folder / log_name(generation)
+
+        def write(handle: Any) -> None:
+            handle.write(header_line(device, generation))
+            for line in lines:
+                handle.write(line)
+
+        write_private(target, write)
+        for name in self.own_logs(device):
+            if (log_generation(name) or 0) < generation:
+                (folder / name).unlink(missing_ok=True)
+        return target.stat().st_size
+
+    def write_device_file(self, device: str, info: dict[str, Any]) -> None:
+        folder = self.path / device
+        if not folder.is_dir():
+            make_private_dir(folder)
+        text = json.dumps({"format": FORMAT_NAME, "format_version": FORMAT_VERSION, **info}, indent=1) + "\n"
+        write_private(folder / DEVICE_FILE, lambda h: h.write(text))

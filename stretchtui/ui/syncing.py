@@ -1,0 +1,112 @@
+"""Sync in the app (store.sync, docs/sync.md): a round in a worker at start, after each session and
+check-in, and every few minutes while the app is open. What came in is shown at once; Settings
+shows the line (core.sync_status.sync_line). A database that does not sync costs one read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from stretchtui.core.ports import StorePort
+    from stretchtui.core.settings import Settings
+    from stretchtui.core.sync_status import RoundReport
+
+    _AppBase = App[int]  # to the type checker the mixin is the app's half; at run time a plain class
+else:
+    _AppBase = object
+
+SYNC_EVERY_SECONDS = 300.0
+"""How often an open app runs a round of its own (besides at start and after a session or check-in)."""
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """The last round here: its report, or why it could not run; `folder` None: this database
+    does not sync."""
+
+    folder: str | None = None
+    report: RoundReport | None = None
+    failure: str | None = None
+
+    def line(self, now: datetime) -> str:
+        """What Settings says about sync."""
+        from stretchtui.core.sync_status import sync_line
+
+        if self.folder is None:
+            return (
+                "Not syncing. To keep one record on your laptop and your work machine: "
+                "stretchtui sync init FOLDER (README: Several machines)."
+            )
+        return f"Through {self.folder}: {sync_line(self.report, self.failure, now) or 'no round yet'}."
+
+
+class SyncMixin(_AppBase):
+    """Mixed into StretchApp, which holds `sync_state` (a reactive Settings watches)."""
+
+    sync_state: SyncState | None
+    settings: Settings
+    if TYPE_CHECKING:
+
+        @property
+        def store(self) -> StorePort: ...
+
+        @property
+        def opened_store(self) -> StorePort | None: ...
+
+        def record_changed(self) -> None: ...
+
+    @dataclass
+    class Synced(Message):
+        """A round ended (posted from its worker); `settings` read again when something came in."""
+
+        state: SyncState
+        settings: Settings | None = None
+
+    def start_syncing(self) -> None:
+        """Once the store is open: a round now, then one every SYNC_EVERY_SECONDS."""
+        self.sync_soon()
+        self.set_interval(SYNC_EVERY_SECONDS, self.sync_soon)
+
+    def sync_soon(self) -> None:
+        """A round in the background (after a session or a check-in); nothing if the store is not
+        open yet or this database does not sync."""
+        if self.opened_store is not None:
+            self._sync_round()
+
+    @work(thread=True, group="sync", exit_on_error=False)
+    def _sync_round(self) -> None:
+        from stretchtui.core.errors import UserError
+
+        store = self.store
+        folder = None
+        try:
+            config = store.sync.config()
+            if config is None:
+                self.post_message(self.Synced(SyncState()))
+                return
+            folder = str(config.folder)
+            report = store.sync.run_round()
+        except UserError as error:  # the folder is not there (unmounted), another round runs
+            self.post_message(self.Synced(SyncState(folder or "?", failure=str(error))))
+            return
+        except Exception as error:  # a full disk, an I/O error: said on the line, the app carries on
+            self.log.error(f"sync round failed: {error!r}")
+            self.post_message(self.Synced(SyncState(folder or "?", failure=store.describe_failure(error))))
+            return
+        settings = store.settings.read() if report.received else None
+        self.post_message(self.Synced(SyncState(folder, report), settings))
+
+    def on_sync_mixin_synced(self, message: Synced) -> None:
+        """A round ended (by name, not @on: Textual collects @on handlers from DOM classes only)."""
+        self.sync_state = message.state
+        if message.settings is not None:
+            self.settings = message.settings  # a setting changed on another machine
+        if message.state.report is not None and message.state.report.received:
+            self.record_changed()  # what came in is on screen at once

@@ -1,0 +1,595 @@
+"""Sync through a folder (store.sync, docs/sync.md): three simulated machines on one, a transport
+that delays, duplicates, cuts files mid-line and makes conflict copies, clocks that disagree;
+after a final full round every machine exports the same record, and nothing anyone made is lost
+unless a removal says so. Then each rule on its own."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import FROZEN_AT, ZONE, copy_database
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.clock import FrozenClock
+from stretchtui.core.entries import EntryKind, MarkKind
+from stretchtui.core.errors import UserError
+from stretchtui.core.sessions import SessionStatus, StepRecord
+from stretchtui.core.sync_clock import MAX_AHEAD_MS, HybridClock, Stamp, ago
+from stretchtui.core.sync_log import Change, change_line, header_line, read_log
+from stretchtui.store import Store
+from stretchtui.store import models as m
+from stretchtui.store import sync as sync_module
+
+LOCAL_SETTINGS = {"cue_sound"}
+
+
+class Machine:
+    """One simulated machine: its database, its own copy of the sync folder, its clock (skewed)."""
+
+    def __init__(self, name: str, root: Path, template: Path, skew: float = 0.0) -> None:
+        self.name = name
+        self.folder = root / f"{name}-folder"
+        self.clock = FrozenClock(FROZEN_AT + timedelta(seconds=skew), ZONE)
+        copy_database(template, root / f"{name}.db")
+        self.store = Store.open(root / f"{name}.db", self.clock)
+        self.made: set[str] = set()  # uuids of the sessions and check-ins made here
+
+    def use(self) -> Store:
+        self.store.db.bind(m.ALL_MODELS)  # peewee's models follow the last store opened
+        return self.store
+
+    @property
+    def device(self) -> str:
+        config = self.use().sync.config()
+        assert config is not None
+        return config.device
+
+    def round(self) -> sync_module.RoundReport:
+        return self.use().sync.run_round()
+
+    def export(self) -> dict:
+        from stretchtui.core.exchange.writing import to_plain
+
+        store = self.use()
+        plain = json.loads(json.dumps(to_plain(store.exchange.export_bundle(), exported_at=FROZEN_AT, app_version="t")))
+        plain["settings"] = {k: v for k, v in plain["settings"].items() if k not in LOCAL_SETTINGS}
+        return plain
+
+    # ------------------------------------------------------------------ what a person does
+
+    def checkin(self, pain: int, note: str) -> None:
+        made = self.use().checkins.add_checkin([PainEntry(Region.LOWER_BACK, pain, "")], sitting_hours=4, note=note)
+        self.made.add(made.uuid)
+
+    def session(self, steps: int) -> None:
+        store = self.use()
+        info = store.sessions.start_session("desk-break", "Desk Break", 120, pain_before=3)
+        for index in range(steps):
+            self.clock.advance(20)
+            store.sessions.record_step(
+                info.id,
+                StepRecord(index, "cat-cow", "Cat-cow", 1, "both", 20, 20.0, 0, 0, "done", None),
+                active_seconds=20.0 * (index + 1),
+                resume_state=None,
+            )
+        store.sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=2)
+        self.made.add(store.sessions.session(info.id).uuid)
+
+    def edit(self, pick: int, note: str) -> None:
+        store = self.use()
+        checkins = store.checkins.checkins()
+        if checkins:
+            chosen = checkins[pick % len(checkins)]
+            store.corrections.update_checkin(
+                chosen.uuid, [PainEntry(Region.NECK, pick % 11, "")], sitting_hours=2, note=note
+            )
+
+    def remove(self, pick: int) -> None:
+        store = self.use()
+        entries = [e for e in store.corrections.entries() if e.kind in (EntryKind.SESSION, EntryKind.CHECKIN)]
+        if entries:
+            store.corrections.remove_entry(entries[pick % len(entries)])
+
+    def undo(self) -> None:
+        try:
+            self.use().corrections.undo_removal()
+        except UserError:
+            pass
+
+    def rest(self, days_back: int) -> None:
+        store = self.use()
+        try:
+            store.corrections.set_day_mark(
+                store.checkins.stamp().day - timedelta(days=days_back), MarkKind.REST, force=True
+            )
+        except UserError:
+            pass
+
+    def favourite(self, pick: int, on: bool) -> None:
+        self.use().library.set_favourite(["cat-cow", "childs-pose", "pelvic-tilt"][pick % 3], on)
+
+    def exercise(self, hold: int) -> None:
+        """An own exercise, made here (named after this machine: two machines' own ids never collide)."""
+        from dataclasses import replace
+
+        store = self.use()
+        mine = [e for e in store.library.exercises() if e.origin.value == "user"]
+        if mine and hold % 2:  # an edit of one made before
+            chosen = mine[hold % len(mine)]
+            store.library.save_exercise(replace(chosen, dose=replace(chosen.dose, hold_seconds=hold)))
+            return
+        seed = store.library.exercise("cat-cow")
+        assert seed is not None
+        from stretchtui.core.vocabulary import Origin
+
+        store.library.save_exercise(replace(seed, id="", uuid="", name=f"{self.name} move {hold}", origin=Origin.USER))
+
+    def rate(self, activity: str, rating: int) -> None:
+        self.use().function.rate(activity, rating)
+
+    def setting(self, pair: tuple[str, object] | str, value: object = None) -> None:
+        key, value = pair if value is None else (pair, value)
+        self.use().settings.set(key, value)
+
+
+def deliver(source: Machine, target: Machine, how: str, rng: random.Random) -> None:
+    """Copy `source`'s own files from its folder into `target`'s, as a sync tool would: whole
+    (old generations deleted too), cut in the middle of a line, twice, or as a conflict copy."""
+    device = source.device
+    mine, theirs = source.folder / device, target.folder / device
+    if not mine.is_dir():
+        return
+    theirs.mkdir(parents=True, exist_ok=True)
+    for path in sorted(mine.iterdir()):
+        data = path.read_bytes()
+        if how == "cut" and path.name.startswith("log-") and len(data) > 2:
+            data = data[: rng.randrange(1, len(data))]
+        if how == "conflict" and path.name.startswith("log-"):
+            (
+                theirs / path.name.replace(".jsonl", f".sync-conflict-2026120{rng.randrange(1, 9)}-ABC.jsonl")
+            ).write_bytes(data)
+            continue
+        (theirs / path.name).write_bytes(data)
+    if how in ("whole", "twice"):
+        for path in theirs.iterdir():
+            if path.name.startswith("log-") and "conflict" not in path.name and not (mine / path.name).exists():
+                path.unlink()
+
+
+def everything_everywhere(machines: list[Machine], rng: random.Random) -> None:
+    """Rounds with whole deliveries until no machine sends anything."""
+    for _ in range(6):
+        sent = sum(machine.round().sent for machine in machines)
+        for source in machines:
+            for target in machines:
+                if source is not target:
+                    deliver(source, target, "whole", rng)
+        taken = sum(sum(machine.round().received.values()) for machine in machines)
+        if not sent and not taken:
+            return
+    raise AssertionError("the machines never settled")
+
+
+@pytest.fixture
+def machines(tmp_path: Path, seeded_template: Path):
+    made: list[Machine] = []
+
+    def make(*skews: float) -> list[Machine]:
+        for index, skew in enumerate(skews):
+            machine = Machine("abc"[index], tmp_path, seeded_template, skew)
+            machine.use().sync.join(machine.folder, machine.name)
+            machine.round()  # as `sync init` does
+            made.append(machine)
+        return made
+
+    yield make
+    for machine in made:
+        machine.use().close()
+
+
+# ---------------------------------------------------------------------- three machines, at random
+
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("checkin"), st.integers(0, 2), st.integers(0, 10), st.sampled_from(["", "desk", "run"])),
+        st.tuples(st.just("session"), st.integers(0, 2), st.integers(1, 4)),
+        st.tuples(st.just("edit"), st.integers(0, 2), st.integers(0, 50), st.sampled_from(["edited", "again"])),
+        st.tuples(st.just("remove"), st.integers(0, 2), st.integers(0, 50)),
+        st.tuples(st.just("undo"), st.integers(0, 2)),
+        st.tuples(st.just("rest"), st.integers(0, 2), st.integers(0, 3)),
+        st.tuples(
+            st.just("setting"),
+            st.integers(0, 2),
+            st.sampled_from([("goal_minutes", 5), ("goal_minutes", 15), ("cue_bell", False), ("cue_sound", True)]),
+        ),
+        st.tuples(st.just("favourite"), st.integers(0, 2), st.integers(0, 2), st.booleans()),
+        st.tuples(st.just("exercise"), st.integers(0, 2), st.integers(5, 60)),
+        st.tuples(
+            st.just("rate"), st.integers(0, 2), st.sampled_from(["socks", "Socks", "stairs"]), st.integers(0, 10)
+        ),
+        st.tuples(st.just("round"), st.integers(0, 2)),
+        st.tuples(
+            st.just("deliver"),
+            st.integers(0, 2),
+            st.integers(0, 2),
+            st.sampled_from(["whole", "whole", "cut", "twice", "conflict"]),
+        ),
+        st.tuples(st.just("wait"), st.integers(1, 6 * 3600)),
+    ),
+    min_size=5,
+    max_size=30,
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=int(__import__("os").environ.get("SYNC_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    story=actions,
+    skews=st.tuples(*[st.sampled_from([0.0, -90.0, 3600.0, -7200.0, 3 * 86400.0])] * 3),
+    seed=st.integers(0, 2**16),
+)
+def test_three_machines_end_with_one_record(
+    story: list[tuple],
+    skews: tuple[float, float, float],
+    seed: int,
+    tmp_path_factory,
+    seeded_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sync_module, "COMPACT_BYTES", 1500)  # compaction happens within a story
+    rng = random.Random(seed)
+    root = tmp_path_factory.mktemp("three")
+    machines = [Machine(name, root, seeded_template, skew) for name, skew in zip("abc", skews, strict=True)]
+    try:
+        for machine in machines:
+            machine.use().sync.join(machine.folder, machine.name)
+            machine.round()
+        for action in story:
+            kind, *args = action
+            if kind == "deliver":
+                source, target, how = args
+                if source != target:
+                    deliver(machines[source], machines[target], how, rng)
+                    if how == "twice":
+                        deliver(machines[source], machines[target], how, rng)
+            elif kind == "wait":
+                for machine in machines:
+                    machine.clock.advance(args[0])
+            else:
+                machine, *rest = args
+                getattr(machines[machine], kind)(*rest)
+        everything_everywhere(machines, rng)
+
+        exports = [machine.export() for machine in machines]
+        assert exports[1] == exports[0] and exports[2] == exports[0]
+        final = exports[0]
+        here = {r["uuid"] for r in final["sessions"]} | {r["uuid"] for r in final["checkins"]}
+        removed = {r["uuid"] for r in final["removed"]}
+        for machine in machines:
+            assert machine.made <= here | removed, machine.name  # nothing made anywhere is lost
+        assert not (here & removed)
+    finally:
+        for machine in machines:
+            machine.use().close()
+
+
+# ---------------------------------------------------------------------- the rules, one by one
+
+
+def test_an_edit_made_later_wins_and_a_removal_wins_over_older_edits(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    a.checkin(3, "first")
+    a.round()
+    deliver(a, b, "whole", random.Random(1))
+    b.round()
+    uuid = next(iter(a.made))
+    a.clock.advance(60)
+    b.clock.advance(120)
+    a.edit(0, "edited on a")
+    b.edit(0, "edited on b, later")
+    everything_everywhere([a, b], random.Random(1))
+    assert [c.note for c in a.use().checkins.checkins()] == ["edited on b, later"]
+    assert a.export() == b.export()
+
+    a.clock.advance(60)
+    b.clock.advance(60)
+    a.remove(0)  # removed on a, while b (not yet told) had edited it earlier
+    everything_everywhere([a, b], random.Random(1))
+    assert b.use().checkins.checkins() == []
+    assert [r["uuid"] for r in b.export()["removed"]] == [uuid]
+    b.undo()  # an undo is a newer version: it comes back everywhere
+    everything_everywhere([a, b], random.Random(1))
+    assert [c.uuid for c in a.use().checkins.checkins()] == [uuid]
+    assert a.export() == b.export()
+
+
+def test_a_line_cut_mid_copy_waits_and_a_conflict_copy_or_a_second_delivery_adds_nothing(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    for pain in (2, 3, 4):
+        a.checkin(pain, "")
+    a.round()
+    log = next((a.folder / a.device).glob("log-*.jsonl"))
+    data = log.read_bytes()
+    target = b.folder / a.device
+    target.mkdir(parents=True)
+    cut = data.rindex(b"\n", 0, len(data) - 1) + 5  # inside the last change line
+    (target / log.name).write_bytes(data[:cut])
+    first = b.round()
+    assert sum(first.received.values()) == 2 and not first.problems
+    (target / log.name).write_bytes(data)
+    assert sum(b.round().received.values()) == 1
+    (target / log.name.replace(".jsonl", ".sync-conflict-20261204-101500-ABCDEFG.jsonl")).write_bytes(data)
+    deliver(a, b, "twice", random.Random(0))
+    again = b.round()
+    assert sum(again.received.values()) == 0 and not again.problems
+    assert len(b.use().checkins.checkins()) == 3
+
+
+def test_a_newer_format_and_a_damaged_line_are_refused_in_one_line_and_the_rest_syncs(machines) -> None:
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.checkin(2, "from a")
+    a.round()
+    c.checkin(5, "from c")
+    c.round()
+    deliver(a, b, "whole", random.Random(0))
+    newer = b.folder / c.device
+    newer.mkdir()
+    (newer / "log-000001.jsonl").write_text(
+        json.dumps({"format": "stretchtui-sync", "format_version": 2, "device": c.device, "log": 1}) + "\n"
+    )
+    (b.folder / "shopping.txt").write_text("eggs\n")
+    report = b.round()
+    assert report.refused
+    assert report.problems == [
+        "shopping.txt: not a stretchtui sync file; left alone",
+        f"{c.device}/log-000001.jsonl at byte 0: written by a newer stretchtui (sync format 2; this one reads "
+        "up to 1): upgrade stretchtui here to take its changes",
+    ]
+    assert [x.note for x in b.use().checkins.checkins()] == ["from a"]
+
+    deliver(c, b, "whole", random.Random(0))  # the right file now, but one line damaged in transit
+    log = newer / "log-000001.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(lines[0] + b'{"at": "garbage"\n' + b"".join(lines[1:]))
+    report = b.round()
+    assert report.refused and len(report.problems) == 2 and "at byte" in report.problems[1]
+    deliver(c, b, "whole", random.Random(0))
+    assert not b.round().refused
+    assert sorted(x.note for x in b.use().checkins.checkins()) == ["from a", "from c"]
+
+
+def test_a_clock_far_ahead_is_reported_and_does_not_move_this_one(machines) -> None:
+    a, b = machines(3 * 86400.0, 0.0)
+    a.checkin(3, "from the future")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    report = b.round()
+    assert any("a's clock is more than 10 minutes ahead" in line for line in report.problems)
+    assert [c.note for c in b.use().checkins.checkins()] == ["from the future"]
+    b.checkin(4, "made here after")
+    b.round()
+    stamps = [json.loads(line)["at"] for line in next((b.folder / b.device).glob("log-*")).read_text().splitlines()[1:]]
+    assert Stamp.parse(stamps[-1]).wall_ms < (FROZEN_AT + timedelta(days=1)).timestamp() * 1000
+
+
+def test_compaction_starts_a_new_generation_and_the_others_move_on(machines, monkeypatch) -> None:
+    monkeypatch.setattr(sync_module, "COMPACT_BYTES", 800)
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    for pain in range(8):
+        a.clock.advance(60)
+        a.edit(0, f"edit {pain}")
+        a.round()
+    names = sorted(p.name for p in (a.folder / a.device).glob("log-*"))
+    assert names != ["log-000001.jsonl"] and len(names) == 1
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    assert a.export() == b.export()
+
+
+def test_a_log_not_as_the_database_left_it_starts_a_new_generation(machines) -> None:
+    """A crash in the middle of an append, or a database put back from a backup: the next round
+    starts a new generation, and its stamps stay after every one the device gave before."""
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "")
+    a.round()
+    log = next((a.folder / a.device).glob("log-*"))
+    with log.open("ab") as handle:
+        handle.write(b'{"at":"000001')  # half a line
+    a.clock.advance(60)
+    a.checkin(2, "after the crash")
+    a.round()
+    assert [p.name for p in (a.folder / a.device).glob("log-*")] == ["log-000002.jsonl"]
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    assert a.export() == b.export()
+
+
+def test_this_machines_own_settings_never_travel(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    a.setting("cue_sound", True)
+    a.setting("goal_minutes", 15)
+    everything_everywhere([a, b], random.Random(0))
+    assert b.use().settings.get("goal_minutes") == 15
+    assert b.use().settings.get("cue_sound") is False
+
+
+def test_a_session_running_here_is_left_alone_until_it_ends(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    store = a.use()
+    info = store.sessions.start_session("desk-break", "Desk Break", 120)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    assert [s["status"] for s in b.export()["sessions"]] == ["partial"]  # as an import takes it
+    b.clock.advance(30)
+    b.use().sessions.set_pain_after(b.use().db.execute_sql("SELECT id FROM session").fetchone()[0], 4)
+    b.round()
+    deliver(b, a, "whole", random.Random(0))
+    a.round()
+    assert a.use().sessions.session(info.id).status == SessionStatus.IN_PROGRESS
+    a.use().sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=1)
+    everything_everywhere([a, b], random.Random(0))
+    assert [s["status"] for s in b.export()["sessions"]] == ["complete"]
+
+
+def test_days_stay_as_written_across_zones(tmp_path: Path, seeded_template: Path) -> None:
+    """A session at 23:30 in Tokyo belongs to that Tokyo day on a machine in New York too."""
+    tokyo = Machine("a", tmp_path, seeded_template)
+    tokyo.clock = FrozenClock(FROZEN_AT, "Asia/Tokyo")
+    tokyo.store.close()
+    tokyo.store = Store.open(tmp_path / "a.db", tokyo.clock)
+    ny = Machine("b", tmp_path, seeded_template)
+    ny.store.close()
+    ny.clock = FrozenClock(FROZEN_AT, "America/New_York")
+    ny.store = Store.open(tmp_path / "b.db", ny.clock)
+    try:
+        for machine in (tokyo, ny):
+            machine.use().sync.join(machine.folder, machine.name)
+        tokyo.session(2)
+        everything_everywhere([tokyo, ny], random.Random(0))
+        day = tokyo.export()["sessions"][0]["day"]
+        assert ny.export()["sessions"][0]["day"] == day == "2026-11-21"
+    finally:
+        tokyo.use().close()
+        ny.use().close()
+
+
+def test_joining_with_records_of_ones_own_keeps_both_and_the_folders_versions_win(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    a.setting("goal_minutes", 15)
+    a.checkin(3, "a's")
+    a.round()
+    b.use().sync.leave()
+    b.setting("goal_minutes", 5)
+    b.checkin(6, "b's, before joining")
+    b.use().sync.join(b.folder, "b")
+    b.round()
+    deliver(a, b, "whole", random.Random(0))
+    everything_everywhere([a, b], random.Random(0))
+    assert sorted(c.note for c in a.use().checkins.checkins()) == ["a's", "b's, before joining"]
+    assert a.export() == b.export()
+
+
+# ---------------------------------------------------------------------- the clock and the lines
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**14), st.integers(0, 999_999), st.sampled_from(["0" * 16, "f" * 16, "0123456789abcdef"])
+        ),
+        min_size=2,
+        max_size=10,
+    )
+)
+def test_a_stamp_sorts_as_text_as_it_compares(parts: list[tuple[int, int, str]]) -> None:
+    stamps = [Stamp(*p) for p in parts]
+    assert sorted(stamps) == sorted(stamps, key=Stamp.text)
+    assert all(Stamp.parse(s.text()) == s for s in stamps)
+
+
+def test_the_clock_stamps_after_what_it_changes_and_ignores_a_clock_far_ahead() -> None:
+    clock = HybridClock("a" * 16)
+    first = clock.tick(FROZEN_AT)
+    assert clock.tick(FROZEN_AT) > first  # same millisecond: the counter
+    later_version = Stamp(first.wall_ms + 5000, 3, "b" * 16)
+    assert clock.tick(FROZEN_AT, after=later_version) > later_version
+    far = Stamp(int(FROZEN_AT.timestamp() * 1000) + MAX_AHEAD_MS + 1, 0, "c" * 16)
+    assert clock.receive(far, FROZEN_AT) is False
+    assert clock.tick(FROZEN_AT + timedelta(seconds=1)).wall_ms < far.wall_ms
+
+
+def test_reading_takes_whole_lines_only() -> None:
+    device = "0123456789abcdef"
+    change = Change(Stamp(1, 0, device), "settings", "goal_minutes", 5)
+    data = (header_line(device, 1) + change_line(change)).encode()
+    assert read_log(data[:-1], offset=0, device=device, name="log").changes == []
+    whole = read_log(data, offset=0, device=device, name="log")
+    assert whole.changes == [change] and whole.end == len(data)
+    assert read_log(b"", offset=len(data), device=device, name="log").end == len(data)
+    other = read_log(data, offset=0, device="f" * 16, name="log")
+    assert other.changes == [] and "another" in (other.problem or "")
+
+
+def test_ago_says_how_long() -> None:
+    assert [ago(FROZEN_AT - timedelta(seconds=s), FROZEN_AT) for s in (5, 125, 7200, 4 * 86400, -60)] == [
+        "just now",
+        "2 min ago",
+        "2 h ago",
+        "4 days ago",
+        "just now",
+    ]
+
+
+def test_a_folder_of_other_files_is_not_taken_over(tmp_path: Path, seeded_template: Path) -> None:
+    machine = Machine("a", tmp_path, seeded_template)
+    try:
+        taken = tmp_path / "Documents"
+        taken.mkdir()
+        (taken / "thesis.tex").write_text("x")
+        with pytest.raises(UserError, match="already holds other files"):
+            machine.use().sync.join(taken)
+        assert machine.use().sync.config() is None
+        missing_later = tmp_path / "usb"
+        machine.use().sync.join(missing_later)
+        shutil.rmtree(missing_later)
+        with pytest.raises(UserError, match="is not there"):
+            machine.round()
+    finally:
+        machine.use().close()
+
+
+def test_a_database_put_back_from_a_backup_takes_back_what_it_had_sent(
+    machines, tmp_path: Path, seeded_template: Path
+) -> None:
+    """What this machine sent after the backup was taken is in the others' records, and in no log
+    they would send again: the machine reads it back from its own log, and a machine that joins
+    later still gets everything (from the new generation's snapshot)."""
+    import sqlite3
+
+    a, b = machines(0.0, 0.0)
+    a.checkin(2, "before the backup")
+    a.round()
+    backup = tmp_path / "backup.db"
+    with sqlite3.connect(a.store.path) as source, sqlite3.connect(backup) as target:
+        source.backup(target)
+    a.clock.advance(60)
+    a.checkin(5, "after the backup")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    path = a.store.path
+    a.use().close()
+    from stretchtui.store.maintenance import restore
+
+    restore(path, backup, a.clock)
+    a.store = Store.open(path, a.clock)
+    assert [c.note for c in a.use().checkins.checkins()] == ["before the backup"]
+    a.clock.advance(60)
+    a.round()
+    assert sorted(c.note for c in a.use().checkins.checkins()) == ["after the backup", "before the backup"]
+    assert [p.name for p in (a.folder / a.device).glob("log-*")] == ["log-000002.jsonl"]
+    late = Machine("c", tmp_path, seeded_template)
+    try:
+        late.use().sync.join(late.folder, "c")
+        late.round()
+        deliver(a, late, "whole", random.Random(0))
+        late.round()
+        assert late.export()["checkins"] == a.export()["checkins"] == b.export()["checkins"]
+    finally:
+        late.use().close()
