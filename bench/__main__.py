@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import exchange, measures, status_line
+from bench import sync as sync_rounds
 from bench.common import use_bytecode_cache
 from bench.table import Result, format_table, missed
 
-MEASURES = ("startup", "history", "status", "stats", "statusline", "hold", "memory", "exchange")
+MEASURES = ("startup", "history", "status", "stats", "statusline", "hold", "memory", "exchange", "sync")
 
 
 def machine() -> str:
@@ -120,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
             ),
             ("memory", "memory", lambda: measures.memory(db, args.runs, args.years)),
             ("exchange", "export and import", lambda: exchange.exchange(db, workdir, args.runs, args.years)),
+            (
+                "sync",
+                "sync rounds on three devices",
+                lambda: sync_rounds.sync(db, workdir, args.runs, args.years),
+            ),
         ]
         for name, what, measure in plan:
             if name in wanted:

@@ -46,13 +46,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.action == "leave":
         if args.status:
             raise CliError("--status does not go with `sync leave`")
-        with opened_store(args) as store:
+        with opened_store(args, must_exist=True) as store:
             config = store.sync.leave()
         print(f"This database no longer syncs through {config.folder}. Its files there stay, for the other machines.")
         return 0
     if args.status:
         return _status(args)
-    with opened_store(args) as store:
+    with opened_store(args, must_exist=True) as store:
         report = store.sync.run_round()
     lines = report.lines()
     print(lines[0])
@@ -64,9 +64,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from stretchtui.store.sync_folder import SyncFolder
+
     name = args.name
     if name is not None and (not name.strip() or len(name) > 60 or any(not c.isprintable() for c in name)):
         raise CliError("--name: 1 to 60 printable characters")
+    SyncFolder(Path(args.folder).expanduser()).check_joinable()  # before a database is made for it
     with opened_store(args) as store:
         config, made = store.sync.join(Path(args.folder), name and name.strip())
         print(
@@ -84,7 +87,7 @@ def _init(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     from stretchtui.core.vocabulary import plural
 
-    with opened_store(args, reads_only=True) as store:
+    with opened_store(args, reads_only=True, must_exist=True) as store:
         status = store.sync.status()
     now = args.clock.now()
     if args.json:

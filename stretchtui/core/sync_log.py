@@ -84,6 +84,7 @@ class Change:
     kind: str
     key: str
     record: Any = None
+    after: Stamp | None = None  # the version it replaced, as the writing machine knew it (core.sync_merge)
 
     @property
     def gone(self) -> bool:
@@ -96,6 +97,8 @@ def header_line(device: str, generation: int) -> str:
 
 def change_line(change: Change) -> str:
     value: dict[str, Any] = {"at": change.stamp.text(), "kind": change.kind, "key": change.key}
+    if change.after is not None:
+        value["after"] = change.after.text()
     if change.gone:
         value["gone"] = True
     else:
@@ -165,7 +168,8 @@ def _check_header(raw: bytes, device: str) -> None:
 
 def parse_change(raw: bytes, device: str) -> Change:
     """One change line, checked as far as its frame goes (the record itself is checked as an
-    import checks it, when it is applied)."""
+    import checks it, when it is applied). Its stamp may be another device's: a new generation's
+    snapshot carries every version the device holds, with the stamp of the device that made it."""
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -176,15 +180,17 @@ def parse_change(raw: bytes, device: str) -> Change:
         stamp = Stamp.parse(value.get("at"))
     except ValueError as error:
         raise LogProblem(f"at: {error}") from None
-    if stamp.device != device:
-        raise LogProblem(f"at: stamped by device {stamp.device}, in the log of {device}")
+    try:
+        after = None if value.get("after") is None else Stamp.parse(value["after"])
+    except ValueError as error:
+        raise LogProblem(f"after: {error}") from None
     kind, key = value.get("kind"), value.get("key")
     if kind not in SYNCED_KINDS:
         raise LogProblem(f"kind: {str(kind)[:30]!r} is not a kind of record this version knows")
     if not isinstance(key, str) or not key or len(key) > 200:
         raise LogProblem("key: must be a text of 1 to 200 characters")
     if value.get("gone") is True:
-        return Change(stamp, kind, key)
+        return Change(stamp, kind, key, after=after)
     if "record" not in value or value["record"] is None:
         raise LogProblem("neither a record nor gone")
-    return Change(stamp, kind, key, value["record"])
+    return Change(stamp, kind, key, value["record"], after)

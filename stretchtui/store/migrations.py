@@ -325,6 +325,7 @@ CREATE TABLE IF NOT EXISTS sync_state (
     key TEXT NOT NULL,
     stamp TEXT NOT NULL,
     digest TEXT,
+    base TEXT,
     PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sync_cursor (
@@ -341,9 +342,9 @@ CREATE TABLE IF NOT EXISTS sync_device (
     changes_at TEXT
 ) WITHOUT ROWID;
 """
-"""Sync through a folder (store.sync, docs/sync.md): this device and its folder (meta), the newest
-stamp and digest of every record sent or taken (state), how far each other device's log was read
-(cursor), and what is known of the other devices."""
+"""Sync through a folder (store.sync, docs/sync.md): this device and its folder (meta); the newest
+stamp and digest of every record sent or taken, and the stamp of the version it replaced (state);
+how far each other device's log was read (cursor); and what is known of the other devices."""
 
 UNCOUNTED: dict[str, str] = {
     "change_counter": "the counter itself",

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +31,13 @@ from stretchtui.store.sync_folder import SyncFolder
 if TYPE_CHECKING:
     from stretchtui.store.exchange import ExchangeRepository
     from stretchtui.store.library import LibraryRepository
+    from stretchtui.store.sync_apply import Applied
 
 COMPACT_BYTES = 8 * 1024 * 1024
 """A log this big starts a new generation, when that would at least halve it."""
+
+DEVICE_FILE_EVERY = timedelta(hours=1)
+"""How often a quiet round tells the others it ran (device.json's last_round)."""
 
 NOTE_FOR = timedelta(minutes=30)
 """How long the status segment says what the last round brought in."""
@@ -185,9 +189,19 @@ class SyncRepository:
             self._apply(replay, hlc, report, names={}, own=True)
         self._send(folder, config, meta, hlc, report)
         self._take(folder, config, hlc, report)
-        folder.write_device_file(
-            config.device, {"device": config.device, "name": config.name, "last_round": now.isoformat()}
-        )
+        written = meta.get("device_file_at")
+        if (
+            report.sent
+            or report.received
+            or written is None
+            or now - datetime.fromisoformat(written) > DEVICE_FILE_EVERY
+        ):
+            # "last seen" for the others; not every quiet round, which a sync tool would carry each time
+            folder.write_device_file(
+                config.device, {"device": config.device, "name": config.name, "last_round": now.isoformat()}
+            )
+            with self.db.atomic():
+                self._set_meta(device_file_at=now.isoformat())
         return report
 
     # ------------------------------------------------------------------ sending
@@ -237,7 +251,8 @@ class SyncRepository:
             extra["log_start_size"] = str(new_size)
         with self.db.atomic():
             self._record(
-                ((c.kind, c.key), c.stamp, None if c.gone else digest(current[(c.kind, c.key)])) for c in changes
+                ((c.kind, c.key), c.stamp, None if c.gone else digest(current[(c.kind, c.key)]), c.after)
+                for c in changes
             )
             self._set_meta(log=log, log_size=str(new_size), counter=str(counter), **extra, **_clock(hlc))
 
@@ -255,7 +270,7 @@ class SyncRepository:
             stamp = Stamp(JOINED_STAMP_MS, 0, hlc.device)
         else:
             stamp = hlc.tick(self.clock.now(), after=was[0] if was else None)
-        return Change(stamp, key[0], key[1], plain)
+        return Change(stamp, key[0], key[1], plain, was[0] if was and not joined else None)
 
     def _snapshot(
         self,
@@ -344,14 +359,15 @@ class SyncRepository:
         with self.db.atomic():
             untouched = self._meta().get("counter") == str(self._counter())
             known = self._known({(c.kind, c.key) for c in incoming})
-            applied = ChangeApplier(self.db, self.library, self.exchange, known, now, self._stamp_here).apply(incoming)
+            applier = ChangeApplier(self.db, self.library, self.exchange, known, now, self._state_here)
+            applied = applier.apply(incoming)
             report.problems.extend(applied.problems)
             report.refused = report.refused or bool(applied.problems)
             by_device = Counter(c.stamp.device for c in applied.taken)
             if not own:
                 for dev, count in by_device.items():
                     report.received[names.get(dev, dev[:8])] += count
-            self._absorb(applied.stamps)
+            self._absorb(applied)
             for (dev, file), offset in (new_cursors or {}).items():
                 self.db.execute_sql(
                     "INSERT INTO sync_cursor (device, file, offset) VALUES (?, ?, ?) "
@@ -371,28 +387,35 @@ class SyncRepository:
                         "UPDATE sync_device SET changes_in = ?, changes_at = ? WHERE device = ?",
                         (by_device[dev], now.isoformat(), dev),
                     )
-            counted = {"counter": str(self._counter())} if untouched else {}
+            counted = {"counter": str(self._counter())} if untouched and not applied.resend else {}
             self._set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
 
-    def _absorb(self, stamps: dict[tuple[str, str], Stamp]) -> None:
+    def _absorb(self, applied: Applied) -> None:
         """The records a round changed here: their stamps, and their digests as they are here now
-        (so the next round does not send them back as changes made here)."""
+        (so the next round does not send them back as changes made here), except a merge made
+        here (core.sync_merge), which the next round sends as a change of this machine's."""
+        stamps = applied.stamps
         if not stamps:
             return
         from stretchtui.store.sync_records import digest
 
         kinds = {kind for kind, _ in stamps}
         now = {key: digest(plain) for key, plain in _records(self.db, kinds) if key in stamps}
-        self._record((key, stamp, now.get(key)) for key, stamp in stamps.items())
+        self._record(
+            (key, stamp, None if key in applied.resend else now.get(key), applied.bases.get(key))
+            for key, stamp in stamps.items()
+        )
 
     # ------------------------------------------------------------------ the tables
 
-    def _record(self, rows: Iterable[tuple[tuple[str, str], Stamp, str | None]]) -> None:
-        for (kind, key), stamp, digest in rows:
+    def _record(self, rows: Iterable[tuple[tuple[str, str], Stamp, str | None, Stamp | None]]) -> None:
+        """(key, stamp, digest, base) of records sent or taken: the newest stamp stays."""
+        for (kind, key), stamp, digest, base in rows:
             self.db.execute_sql(
-                "INSERT INTO sync_state (kind, key, stamp, digest) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(kind, key) DO UPDATE SET stamp = max(stamp, excluded.stamp), digest = excluded.digest",
-                (kind, key, stamp.text(), digest),
+                "INSERT INTO sync_state (kind, key, stamp, digest, base) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(kind, key) DO UPDATE SET stamp = max(stamp, excluded.stamp), digest = excluded.digest, "
+                "base = CASE WHEN excluded.stamp >= stamp THEN excluded.base ELSE base END",
+                (kind, key, stamp.text(), digest, base.text() if base else None),
             )
 
     def _state(self) -> dict[tuple[str, str], tuple[Stamp, str | None]]:
@@ -409,13 +432,14 @@ class SyncRepository:
                 if key in state:
                     known[key] = state[key][0]
                 continue
-            if (stamp := self._stamp_here(key)) is not None:
-                known[key] = stamp
+            if (here := self._state_here(key)) is not None:
+                known[key] = here[0]
         return known
 
-    def _stamp_here(self, key: tuple[str, str]) -> Stamp | None:
-        row = self.db.execute_sql("SELECT stamp FROM sync_state WHERE kind = ? AND key = ?", key).fetchone()
-        return Stamp.parse(row[0]) if row else None
+    def _state_here(self, key: tuple[str, str]) -> tuple[Stamp, Stamp | None] | None:
+        """The stamp here of a record's version, and of the version it replaced."""
+        row = self.db.execute_sql("SELECT stamp, base FROM sync_state WHERE kind = ? AND key = ?", key).fetchone()
+        return (Stamp.parse(row[0]), Stamp.parse(row[1]) if row[1] else None) if row else None
 
     def _cursors(self) -> dict[tuple[str, str], int]:
         rows = self.db.execute_sql("SELECT device, file, offset FROM sync_cursor").fetchall()
@@ -462,7 +486,10 @@ class SyncRepository:
             if found.problem:
                 problems.append(found.problem)
             for file in [*([found.newest_log] if found.newest_log else []), *found.copies]:
-                status.unread += len(folder.read(found.device, file, cursors.get((found.device, file), 0)).changes)
+                read = folder.read(found.device, file, cursors.get((found.device, file), 0))
+                status.unread += len(read.changes)
+                if read.problem:  # what makes every round say so, and exit 1
+                    problems.append(read.problem)
         return SyncStatus(
             config, meta.get("last_round"), unsent, sorted(devices.values(), key=lambda d: d.name), problems
         )

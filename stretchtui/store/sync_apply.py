@@ -47,10 +47,13 @@ class Applied:
 
     taken: list[Change] = field(default_factory=list)
     stamps: dict[tuple[str, str], Stamp] = field(default_factory=dict)  # every record touched: its stamp now
+    bases: dict[tuple[str, str], Stamp | None] = field(default_factory=dict)  # the version each replaced
+    resend: set[tuple[str, str]] = field(default_factory=set)  # merged here: to go out as a change made here
     problems: list[str] = field(default_factory=list)
 
     def take(self, change: Change, *also: tuple[str, str]) -> None:
         self.taken.append(change)
+        self.bases[(change.kind, change.key)] = change.after
         for key in ((change.kind, change.key), *also):
             self.touch(key, change.stamp)
 
@@ -68,11 +71,12 @@ class ChangeApplier:
     exchange: ExchangeRepository
     known: Mapping[tuple[str, str], Stamp]  # the newest stamp here of each record changed
     now: datetime
-    stamp_here: Callable[[tuple[str, str]], Stamp | None]  # of any other record (a rival rest day)
+    state_here: Callable[[tuple[str, str]], tuple[Stamp, Stamp | None] | None]  # any record's (stamp, base)
     _kept_steps: dict[str, list[dict[str, Any]]] = field(
         init=False, default_factory=dict
     )  # session uuid -> its rows here
     _links: dict[str, list[str]] = field(init=False, default_factory=dict)  # session uuid -> check-ins pointing at it
+    _here: set[tuple[str, str]] = field(init=False, default_factory=set)  # of the winners: those with a row here
 
     def apply(self, changes: Iterable[Change]) -> Applied:
         newest: dict[tuple[str, str], Change] = {}
@@ -80,10 +84,14 @@ class ChangeApplier:
             key = (change.kind, change.key)
             if key not in newest or change.stamp > newest[key].stamp:
                 newest[key] = change
-        winners = [c for key, c in newest.items() if key not in self.known or c.stamp > self.known[key]]
+        applied = Applied()
+        merged = {key for key, change in newest.items() if self._merged_cautiously(change, applied)}
+        winners = [
+            c for key, c in newest.items() if key not in merged and (key not in self.known or c.stamp > self.known[key])
+        ]
         winners = [c for c in winners if not self._older_than_removal(c, newest)]
         winners = _one_per_day(winners)
-        applied = Applied()
+        self._here = self._rows_here(winners)
         order = {kind: i for i, kind in enumerate(SYNCED_KINDS)}
         # Undos first (a tombstone gone lets its record back in), removals last (after what they remove).
         winners.sort(key=lambda c: (c.kind != "removed" or not c.gone, c.kind == "removed", order[c.kind], c.stamp))
@@ -92,6 +100,47 @@ class ChangeApplier:
             self._one(change, batch, applied)
         self._import(batch, applied)
         return applied
+
+    def _rows_here(self, changes: list[Change]) -> set[tuple[str, str]]:
+        """Which of the records changed have a row here, or a removal here: a few queries for all of
+        them (a machine taking in ten years has none yet, and need not ask record by record)."""
+        wanted: dict[str, list[str]] = {}
+        for change in changes:
+            wanted.setdefault(change.kind, []).append(change.key)
+        here: set[tuple[str, str]] = set()
+        for kind, keys in wanted.items():
+            model = _BY_UUID.get(kind)
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                if model is not None:
+                    query = model.select(model.uuid).where(model.uuid.in_(chunk))
+                    here.update((kind, str(value)) for (value,) in query.tuples())
+                if kind in REMOVABLE:
+                    removed = m.Removed.select(m.Removed.uuid).where(m.Removed.uuid.in_(chunk))
+                    here.update((kind, str(value)) for (value,) in removed.tuples())
+        return here
+
+    def _merged_cautiously(self, change: Change, applied: Applied) -> bool:
+        """A health answer or condition changed there and here without either seeing the other's
+        change: both kept the cautious way (core.sync_merge), and the merge goes out as a change
+        made here. True when it was merged (whichever stamp is later)."""
+        from stretchtui.core.sync_merge import CAUTIOUS
+
+        if change.kind != "settings" or change.key not in CAUTIOUS or change.gone:
+            return False
+        here = self.state_here((change.kind, change.key))
+        row = m.Setting.get_or_none(m.Setting.key == change.key)
+        if here is None or row is None or here[0] == change.stamp:
+            return False
+        stamp, base = here
+        if not ((change.after is None or change.after < stamp) and (base is None or base < change.stamp)):
+            return False  # one saw the other: the later stands (an answer taken back on purpose)
+        value = CAUTIOUS[change.key](row.value, change.record)
+        if value != row.value:
+            self._setting(change.key, value)
+        applied.take(change)
+        applied.resend.add((change.kind, change.key))
+        return True
 
     def _older_than_removal(self, change: Change, newest: Mapping[tuple[str, str], Change]) -> bool:
         """A version of a removed entry from before its removal: the removal wins."""
@@ -184,6 +233,8 @@ class ChangeApplier:
         """Take out the version here that `change` replaces (and a rest day or rating it displaces);
         False to leave the change out (a session running here)."""
         kind, key = change.kind, change.key
+        if (kind, key) not in self._here and kind != "activity_spans":
+            return self._displace(change, applied) if kind in ("day_marks", "function_ratings") else True
         if kind == "sessions":
             row = m.Session.get_or_none(m.Session.uuid == key)
             if row is not None:
@@ -213,6 +264,12 @@ class ChangeApplier:
         """One rest day per day and one rating per activity and week: of two made on two machines,
         the later stamp stays (the other goes, here and, by this machine's next round, everywhere)."""
         record = change.record
+
+        def kind_of(uuid: str) -> Any:
+            row = model.get_or_none(model.uuid == uuid)
+            return getattr(row, "kind", None)
+
+        model = _BY_UUID[change.kind]
         if change.kind == "day_marks":
             rivals = m.DayMark.select(m.DayMark.uuid).where(m.DayMark.day == record.get("day"))
         elif change.kind == "function_ratings":
@@ -230,10 +287,12 @@ class ChangeApplier:
             )
         else:
             return True
-        model = _BY_UUID[change.kind]
         for (uuid,) in rivals.tuples():
-            rival = self.known.get((change.kind, uuid)) or self.stamp_here((change.kind, uuid))
-            if rival is not None and rival > change.stamp:
+            here = self.state_here((change.kind, uuid))
+            rival = self.known.get((change.kind, uuid)) or (here[0] if here else None)
+            if rival is not None and _rank(change.kind, kind_of(uuid), rival) > _rank(
+                change.kind, record.get("kind"), change.stamp
+            ):
                 return False
             model.delete().where(model.uuid == uuid).execute()
             applied.touch((change.kind, uuid), change.stamp)
@@ -357,6 +416,14 @@ class ChangeApplier:
 REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
 
 
+def _rank(kind: str, mark: Any, stamp: Stamp) -> tuple[bool, Stamp]:
+    """Which of two rest days for one day stands (two ratings of one week: the later): a flare day
+    over a rest day, whatever the clocks say (gentler, core.sync_merge), then the later stamp."""
+    from stretchtui.core.sync_merge import gentler_mark
+
+    return (kind == "day_marks" and gentler_mark(mark), stamp)
+
+
 def _one_per_day(changes: list[Change]) -> list[Change]:
     """Of the rest days for one day (the ratings of one activity in one week) that come in together
     from several machines, only the latest: the rest lose to it wherever they arrive (_displace)."""
@@ -378,9 +445,12 @@ def _one_per_day(changes: list[Change]) -> list[Change]:
             return None  # the import's checks say what is wrong with it
         return None
 
+    def rank(change: Change) -> tuple[bool, Stamp]:
+        return _rank(change.kind, change.record.get("kind"), change.stamp)
+
     latest: dict[tuple[str, ...], Change] = {}
     for change in changes:
-        if (key := natural(change)) is not None and (key not in latest or change.stamp > latest[key].stamp):
+        if (key := natural(change)) is not None and (key not in latest or rank(change) > rank(latest[key])):
             latest[key] = change
     return [c for c in changes if (key := natural(c)) is None or latest[key] is c]
 

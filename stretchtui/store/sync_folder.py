@@ -68,15 +68,29 @@ class SyncFolder:
     # ------------------------------------------------------------------ making and joining
 
     def join(self, now: datetime) -> bool:
-        """Make the folder (and the marker) or join the one there; True when it was made. Refuses a
-        file, an unreadable folder and one holding files of another kind with no marker."""
+        """Make the sync folder (its marker, and the folder itself if it is missing) or join the one
+        there; True when it was made here. Refuses a file, an unreadable folder and a folder that
+        holds other files and no marker."""
+        if not self.check_joinable():
+            return False
+        try:
+            make_private_dirs(self.path)
+        except OSError as error:
+            raise SyncFolderError(f"cannot make {self.path}: {error.strerror or error}") from None
+        created = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "created_at": now.isoformat()}
+        write_private(self.path / MARKER, lambda h: h.write(json.dumps(created, indent=1) + "\n"))
+        return True
+
+    def check_joinable(self) -> bool:
+        """Whether `join` would make a new sync folder (True) or join the one there (False), checked
+        without making anything; SyncFolderError for a path that cannot be one."""
         if self.path.exists() and not self.path.is_dir():
             raise SyncFolderError(f"{self.path} is a file, not a folder")
-        made = bool(make_private_dirs(self.path))
-        marker = self.path / MARKER
-        if marker.exists():
+        if (self.path / MARKER).exists():
             self.check()
             return False
+        if not self.path.exists():
+            return True
         try:
             others = [p.name for p in self.path.iterdir() if not is_ignored(p.name)]
         except OSError as error:
@@ -86,9 +100,7 @@ class SyncFolder:
                 f"{self.path} already holds other files ({', '.join(sorted(others)[:3])}); "
                 "give stretchtui a folder of its own (a new one inside it is fine)"
             )
-        created = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "created_at": now.isoformat()}
-        write_private(marker, lambda h: h.write(json.dumps(created, indent=1) + "\n"))
-        return made or True
+        return True
 
     def check(self) -> None:
         """The folder is there and ours, in a format this version reads."""
