@@ -653,3 +653,41 @@ def test_a_flare_day_stands_over_a_rest_day_made_for_the_same_day_elsewhere(mach
     everything_everywhere([a, b], random.Random(0))
     assert [m["kind"] for m in a.export()["day_marks"]] == ["flare"]
     assert a.export()["day_marks"] == b.export()["day_marks"]
+
+
+def test_a_version_this_machine_cannot_take_leaves_the_one_here_as_it_was(machines) -> None:
+    """A newer version of a check-in that fails the import's checks (damaged, or from a version
+    with other rules) is refused in one line; the check-in here is not lost with it."""
+    a, b = machines(0.0, 0.0)
+    a.checkin(3, "as it was")
+    everything_everywhere([a, b], random.Random(0))
+    log = next((a.folder / a.device).glob("log-*"))
+    lines = log.read_text().splitlines()
+    change = json.loads(next(line for line in lines if '"kind":"checkins"' in line))
+    stamp = Stamp.parse(change["at"])
+    change["at"] = Stamp(stamp.wall_ms + 1000, 0, stamp.device).text()
+    change["record"]["pains"][0]["pain"] = 99
+    with log.open("a") as handle:
+        handle.write(json.dumps(change) + "\n")
+    deliver(a, b, "whole", random.Random(0))
+    report = b.round()
+    assert report.refused and len(report.problems) == 1 and "pain" in report.problems[0]
+    assert [c.note for c in b.use().checkins.checkins()] == ["as it was"]
+
+
+def test_a_check_in_edited_elsewhere_while_its_session_was_removed_here_comes_without_the_link(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    a.session(1)
+    store = a.use()
+    session_id = store.db.execute_sql("SELECT id FROM session").fetchone()[0]
+    made = store.checkins.add_checkin([PainEntry(Region.NECK, 2)], note="after", session_id=session_id)
+    everything_everywhere([a, b], random.Random(0))
+    a.clock.advance(60)
+    b.clock.advance(120)
+    a.remove(0 if a.use().corrections.entries()[0].kind is EntryKind.SESSION else 1)
+    b.use().corrections.update_checkin(made.uuid, [PainEntry(Region.NECK, 4)], sitting_hours=None, note="edited")
+    everything_everywhere([a, b], random.Random(0))
+    for machine in (a, b):
+        checkins = machine.export()["checkins"]
+        assert [(c["note"], c["session_uuid"]) for c in checkins] == [("edited", None)], machine.name
+    assert a.export() == b.export()

@@ -177,9 +177,7 @@ class ChangeApplier:
             applied.take(change)
         elif kind == "removed" and m.Removed.select().where(m.Removed.uuid == key).exists():
             applied.take(change, (REMOVABLE_KIND.get(str(record.get("kind")), "removed"), key))
-        else:
-            if not self._make_room(change, applied):
-                return
+        else:  # in as an import puts it, the version here (if any) taken out first (_place)
             batch.setdefault(kind, []).append((change, record))
 
     def _setting(self, key: str, value: Any) -> None:
@@ -354,30 +352,45 @@ class ChangeApplier:
     def _import(self, batch: dict[str, list[tuple[Change, Any]]], applied: Applied) -> None:
         """The records new here (or taken out to be replaced), in one import; if that is refused,
         one at a time, so one change this version cannot take does not hold up the rest."""
-        from stretchtui.core.exchange.reading import ImportFileError
 
         if not batch:
             return
         entries = [(kind, change, record) for kind in SYNCED_KINDS for change, record in batch.get(kind, ())]
+        if not self._attempt(entries, applied):
+            for entry in entries:
+                self._attempt([entry], applied, say=True)
+
+    def _attempt(self, entries: list[tuple[str, Change, Any]], applied: Applied, *, say: bool = False) -> bool:
+        """Take out the versions here that `entries` replace and import them, in one savepoint:
+        refused, it is all rolled back (the versions here stay as they were) and False."""
+        from stretchtui.core.exchange.reading import ImportFileError
+
+        stamps, taken, problems = dict(applied.stamps), len(applied.taken), len(applied.problems)
+        self._kept_steps, self._links = {}, {}
         try:
             with self.db.atomic():
-                self._import_some(entries, applied)
-        except ImportFileError:
-            for entry in entries:
-                try:
-                    with self.db.atomic():
-                        self._import_some([entry], applied)
-                except ImportFileError as error:
-                    applied.problems.append(f"{entry[1].kind} {entry[1].key}: {error}; left out")
-        self._put_back_steps_and_links()
+                placed = [entry for entry in entries if self._make_room(entry[1], applied)]
+                self._import_some(placed, applied)
+                self._put_back_steps_and_links()
+        except ImportFileError as error:
+            applied.stamps, applied.taken[taken:], applied.problems[problems:] = stamps, [], []
+            if say:
+                applied.problems.append(f"{entries[0][1].kind} {entries[0][1].key}: {error}; left out")
+            return False
+        return True
 
     def _import_some(self, entries: list[tuple[str, Change, Any]], applied: Applied) -> None:
         from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION
 
+        if not entries:
+            return
         data: dict[str, Any] = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION}
+        sessions_coming = {record.get("uuid") for kind, _, record in entries if kind == "sessions"}
         for kind, _, record in entries:
             if kind == "routines":
                 record = {k: v for k, v in _mapped_items(record).items() if k != EXERCISE_UUIDS}
+            elif kind == "checkins" and _names_a_session_gone_here(record, sessions_coming):
+                record = {**record, "session_uuid": None}  # as a removal of the session leaves it here
             data.setdefault(kind, []).append(record)
         self.exchange.import_data(data)
         for kind, change, record in entries:
@@ -414,6 +427,17 @@ class ChangeApplier:
 
 
 REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
+
+
+def _names_a_session_gone_here(record: Mapping[str, Any], coming: set[Any]) -> bool:
+    """A check-in pointing at a session removed here (removed on this machine while the other
+    edited the check-in): it comes in without the link, as the removal left the check-ins here."""
+    session = record.get("session_uuid")
+    if not isinstance(session, str) or session in coming:
+        return False
+    return not m.Session.select().where(m.Session.uuid == session).exists() and (
+        m.Removed.select().where(m.Removed.uuid == session).exists()
+    )
 
 
 def _rank(kind: str, mark: Any, stamp: Stamp) -> tuple[bool, Stamp]:
