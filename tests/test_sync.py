@@ -21,13 +21,12 @@ from stretchtui.core.clock import FrozenClock
 from stretchtui.core.entries import EntryKind, MarkKind
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import SessionStatus, StepRecord
+from stretchtui.core.settings import SYNCED
 from stretchtui.core.sync_clock import MAX_AHEAD_MS, HybridClock, Stamp, ago
 from stretchtui.core.sync_log import Change, change_line, header_line, read_log
 from stretchtui.store import Store
 from stretchtui.store import models as m
 from stretchtui.store import sync as sync_module
-
-LOCAL_SETTINGS = {"cue_sound"}
 
 
 class Machine:
@@ -59,7 +58,7 @@ class Machine:
 
         store = self.use()
         plain = json.loads(json.dumps(to_plain(store.exchange.export_bundle(), exported_at=FROZEN_AT, app_version="t")))
-        plain["settings"] = {k: v for k, v in plain["settings"].items() if k not in LOCAL_SETTINGS}
+        plain["settings"] = {k: v for k, v in plain["settings"].items() if k in SYNCED}  # each machine's own aside
         return plain
 
     # ------------------------------------------------------------------ what a person does
@@ -430,12 +429,14 @@ def test_a_log_not_as_the_database_left_it_starts_a_new_generation(machines) -> 
 
 
 def test_this_machines_own_settings_never_travel(machines) -> None:
+    """The theme and the cues are how this machine looks and sounds (an export still carries them)."""
     a, b = machines(0.0, 0.0)
-    a.setting("cue_sound", True)
-    a.setting("goal_minutes", 15)
+    for key, value in [("cue_sound", True), ("cue_bell", False), ("theme", "textual-light"), ("goal_minutes", 15)]:
+        a.setting(key, value)
     everything_everywhere([a, b], random.Random(0))
     assert b.use().settings.get("goal_minutes") == 15
-    assert b.use().settings.get("cue_sound") is False
+    assert [b.use().settings.get(key) for key in ("cue_sound", "cue_bell", "theme")] == [False, True, "textual-dark"]
+    assert {"theme", "cue_bell"} <= set(a.use().exchange.export_bundle().settings)  # an export carries them
 
 
 def test_a_session_running_here_is_left_alone_until_it_ends(machines) -> None:
@@ -691,3 +692,81 @@ def test_a_check_in_edited_elsewhere_while_its_session_was_removed_here_comes_wi
         checkins = machine.export()["checkins"]
         assert [(c["note"], c["session_uuid"]) for c in checkins] == [("edited", None)], machine.name
     assert a.export() == b.export()
+
+
+def test_a_routine_that_arrives_before_its_own_exercise_waits_for_it(machines) -> None:
+    """A makes an exercise, B a routine with it; C hears from B first (a sync tool's order). The
+    routine is left out once, said once, kept, and goes in the round the exercise arrives."""
+    from stretchtui.core.model import Routine, RoutineItem
+    from stretchtui.core.vocabulary import Origin
+
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.exercise(20)
+    everything_everywhere([a, b], random.Random(0))  # c hears nothing yet
+    store = b.use()
+    mine = next(e for e in store.library.exercises() if e.origin is Origin.USER)
+    store.library.save_routine(
+        Routine(id="", name="Mine", items=(RoutineItem(mine.id), RoutineItem("cat-cow")), origin=Origin.USER)
+    )
+    b.round()
+    deliver(b, c, "whole", random.Random(0))
+    first = c.round()
+    assert first.refused and any("routines" in line for line in first.problems)
+    assert [why for why in c.use().sync.status().problems if "left out for now" in why]  # --status says it waits
+    again = c.round()
+    assert not again.refused and again.problems == []  # quietly waiting
+    deliver(a, c, "whole", random.Random(0))
+    c.round()
+    assert [r.name for r in c.use().library.routines() if r.origin is Origin.USER] == ["Mine"]
+    assert c.use().sync.status().problems == []
+    everything_everywhere([a, b, c], random.Random(0))
+    assert a.export() == b.export() == c.export()
+
+
+def test_a_removal_made_while_not_syncing_does_not_leave_the_machines_disagreeing(machines) -> None:
+    """B leaves, removes a check-in, joins again: its removal is stamped as found at joining, older
+    than the version the folder has, so the check-in stays on both (never gone on one only)."""
+    a, b = machines(0.0, 0.0)
+    a.checkin(3, "shared")
+    everything_everywhere([a, b], random.Random(0))
+    b.use().sync.leave()
+    b.remove(0)
+    b.use().sync.join(b.folder, "b")
+    b.round()
+    everything_everywhere([a, b], random.Random(0))
+    assert a.export()["checkins"] == b.export()["checkins"] and len(a.export()["checkins"]) == 1
+
+
+def test_a_removal_from_elsewhere_leaves_a_session_running_here_alone(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    info = a.use().sessions.start_session("desk-break", "Desk Break", 120)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    b.remove(0)  # the partial copy, removed on b
+    b.round()
+    deliver(b, a, "whole", random.Random(0))
+    a.round()
+    assert a.use().sessions.session(info.id).status == SessionStatus.IN_PROGRESS
+    a.clock.advance(60)
+    a.use().sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=1)
+    everything_everywhere([a, b], random.Random(0))
+    assert [s["status"] for s in b.export()["sessions"]] == ["complete"]  # the finished version is newer
+
+
+def test_editing_a_record_from_a_clock_far_ahead_does_not_move_this_clock(machines) -> None:
+    a, b = machines(3 * 86400.0, 0.0)
+    a.setting("goal_minutes", 15)
+    everything_everywhere([a, b], random.Random(0))
+    b.clock.advance(60)
+    b.setting("goal_minutes", 20)  # stamped after a's future version: it is an edit of it
+    b.checkin(2, "an ordinary change")
+    b.round()
+    stamps = {
+        json.loads(line)["kind"]: Stamp.parse(json.loads(line)["at"])
+        for line in next((b.folder / b.device).glob("log-*")).read_text().splitlines()[1:]
+    }
+    assert stamps["settings"].wall_ms > (FROZEN_AT + timedelta(days=2)).timestamp() * 1000
+    assert stamps["checkins"].wall_ms < (FROZEN_AT + timedelta(days=1)).timestamp() * 1000
+    everything_everywhere([a, b], random.Random(0))
+    assert a.use().settings.get("goal_minutes") == 20

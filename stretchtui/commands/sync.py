@@ -81,7 +81,7 @@ def _init(args: argparse.Namespace) -> int:
     print(lines[0])
     for line in lines[1:]:
         print(f"stretchtui: {line}", file=sys.stderr)
-    return 0
+    return 1 if report.refused else 0
 
 
 def _status(args: argparse.Namespace) -> int:

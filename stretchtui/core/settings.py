@@ -30,6 +30,7 @@ class SettingSpec:
     help: str = ""
     choices: tuple[Any, ...] = ()
     exported: bool = True  # False: kept on this machine only (an import refuses it too)
+    synced: bool = True  # False: how this machine looks and sounds; an export carries it, sync never (docs/sync.md)
     rule: Rule | None = None  # for values that are not one of `choices` or on/off
 
     def in_words(self) -> str:
@@ -100,7 +101,9 @@ def _lesson_ids(value: Any, where: str) -> list[str]:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("theme", "textual-dark", "Theme", "Light and dark themes; Ctrl+T switches quickly.", rule=_theme),
+    SettingSpec(
+        "theme", "textual-dark", "Theme", "Light and dark themes; Ctrl+T switches quickly.", rule=_theme, synced=False
+    ),
     SettingSpec(
         "day_start_hour",
         DEFAULT_DAY_START_HOUR,
@@ -124,9 +127,19 @@ SETTINGS: tuple[SettingSpec, ...] = (
         (0, 1, 2, 3),
     ),
     SettingSpec(
-        "cue_bell", True, "Bell at phase changes", "Rings the terminal bell when a hold, side or rest changes."
+        "cue_bell",
+        True,
+        "Bell at phase changes",
+        "Rings the terminal bell when a hold, side or rest changes.",
+        synced=False,
     ),
-    SettingSpec("cue_title", True, "Countdown in the title", "Shows the countdown in the terminal (or tmux) title."),
+    SettingSpec(
+        "cue_title",
+        True,
+        "Countdown in the title",
+        "Shows the countdown in the terminal (or tmux) title.",
+        synced=False,
+    ),
     SettingSpec(
         "cue_sound",
         False,
@@ -140,6 +153,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         False,
         "Desktop notifications",
         "Sends OSC 9 / OSC 777 notifications (passed through tmux) at the end of each exercise.",
+        synced=False,
     ),
     SettingSpec(
         "break_after_minutes",
@@ -164,6 +178,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
 )
 BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
 EXPORTED = frozenset(spec.key for spec in SETTINGS if spec.exported)
+SYNCED = frozenset(spec.key for spec in SETTINGS if spec.exported and spec.synced)
+"""The settings sync carries between machines: not the theme and the cues (each machine's own)."""
 ON_SCREEN = tuple(spec for spec in SETTINGS if spec.title)
 """The rows of the Settings screen, in order."""
 

@@ -70,7 +70,10 @@ class HybridClock:
             stamp = Stamp(physical, 0, self.device)
         else:
             stamp = Stamp(floor.wall_ms, floor.counter + 1, self.device)
-        self.last = stamp
+        if stamp.wall_ms <= physical + MAX_AHEAD_MS:
+            self.last = stamp
+        # else: after a version from a clock far ahead, only this record's stamp follows it;
+        # this clock does not (as `receive` would not move it either)
         return stamp
 
     def witness(self, stamp: Stamp) -> None:

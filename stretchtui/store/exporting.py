@@ -42,6 +42,7 @@ NOT_EXPORTED: tuple[tuple[str, str], ...] = (
     ("sync_meta", "this machine's device id, sync folder and clock: another machine must not take them"),
     ("sync_state", "what this machine sent and took in its sync folder (store.sync); rebuilt by a first round"),
     ("sync_cursor", "how far this machine read the other machines' logs"),
+    ("sync_pending", "changes from other machines not taken yet: they are in those machines' logs"),
     ("sync_device", "what this machine last saw of the others"),
 )
 """The tables an export leaves out on purpose, each with why. Every other table is read by some

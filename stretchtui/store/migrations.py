@@ -334,6 +334,14 @@ CREATE TABLE IF NOT EXISTS sync_cursor (
     offset INTEGER NOT NULL CHECK (offset >= 0),
     PRIMARY KEY (device, file)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_pending (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    line TEXT NOT NULL,
+    why TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sync_device (
     device TEXT PRIMARY KEY,
     name TEXT NOT NULL DEFAULT '',
@@ -344,13 +352,16 @@ CREATE TABLE IF NOT EXISTS sync_device (
 """
 """Sync through a folder (store.sync, docs/sync.md): this device and its folder (meta); the newest
 stamp and digest of every record sent or taken, and the stamp of the version it replaced (state);
-how far each other device's log was read (cursor); and what is known of the other devices."""
+how far each other device's log was read (cursor); the changes that could not be taken yet, tried
+again each round (pending: a routine whose own exercise has not arrived); and what is known of the
+other devices."""
 
 UNCOUNTED: dict[str, str] = {
     "change_counter": "the counter itself",
     "sync_meta": "sync's own bookkeeping: a round that brings nothing changes no answer of the status line",
     "sync_state": "sync's own bookkeeping (the records a round changes are counted in their own tables)",
     "sync_cursor": "sync's own bookkeeping",
+    "sync_pending": "sync's own bookkeeping (a change waiting is not yet part of the record)",
     "sync_device": "sync's own bookkeeping",
 }
 """The tables whose changes do not bump the counter, each with why."""

@@ -94,7 +94,7 @@ class SyncRepository:
         made = SyncFolder(folder).join(self.clock.now())
         config = SyncConfig(secrets.token_hex(8), (name or socket.gethostname() or "this machine")[:60], folder)
         with self.db.atomic():
-            for table in ("sync_state", "sync_cursor", "sync_device", "sync_meta"):
+            for table in ("sync_state", "sync_cursor", "sync_pending", "sync_device", "sync_meta"):
                 self.db.execute_sql(f"DELETE FROM {table}")
             self._set_meta(
                 device=config.device, name=config.name, folder=str(folder), joined_at=self.clock.now().isoformat()
@@ -107,7 +107,7 @@ class SyncRepository:
         if config is None:
             raise NotSyncing
         with self.db.atomic():
-            for table in ("sync_state", "sync_cursor", "sync_device", "sync_meta"):
+            for table in ("sync_state", "sync_cursor", "sync_pending", "sync_device", "sync_meta"):
                 self.db.execute_sql(f"DELETE FROM {table}")
         return config
 
@@ -330,7 +330,7 @@ class SyncRepository:
                 if read.end != start:
                     new_cursors[(device.device, file)] = read.end
         now = self.clock.now()
-        ahead = {c.stamp.device for c in incoming if not hlc.receive(c.stamp, now)}
+        ahead = {c.stamp.device for c in incoming if c.stamp.device != config.device and not hlc.receive(c.stamp, now)}
         for dev in sorted(ahead):
             report.problems.append(
                 f"{names.get(dev, dev)}'s clock is more than 10 minutes ahead of this one: its changes are "
@@ -358,11 +358,17 @@ class SyncRepository:
         now = self.clock.now()
         with self.db.atomic():
             untouched = self._meta().get("counter") == str(self._counter())
-            known = self._known({(c.kind, c.key) for c in incoming})
+            waiting = self._pending()
+            known = self._known({(c.kind, c.key) for c in [*incoming, *waiting]})
             applier = ChangeApplier(self.db, self.library, self.exchange, known, now, self._state_here)
-            applied = applier.apply(incoming)
+            applied = applier.apply([*waiting, *incoming])
             report.problems.extend(applied.problems)
-            report.refused = report.refused or bool(applied.problems)
+            again = {id(change) for change in waiting}
+            for change, why in applied.refused:
+                if id(change) not in again:  # said once; tried again each round, quietly, until it goes in
+                    report.problems.append(why)
+                    report.refused = True
+            self._keep_pending(applied.refused)
             by_device = Counter(c.stamp.device for c in applied.taken)
             if not own:
                 for dev, count in by_device.items():
@@ -389,6 +395,33 @@ class SyncRepository:
                     )
             counted = {"counter": str(self._counter())} if untouched and not applied.resend else {}
             self._set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
+
+    def _pending(self) -> list[Change]:
+        """The changes left out before, to try again: a routine whose own exercise had not arrived."""
+        from stretchtui.core.sync_log import LogProblem, parse_change
+
+        waiting = []
+        for (line,) in self.db.execute_sql("SELECT line FROM sync_pending ORDER BY stamp").fetchall():
+            try:
+                waiting.append(parse_change(line.encode(), ""))
+            except LogProblem:
+                continue
+        return waiting
+
+    def _keep_pending(self, refused: list[tuple[Change, str]]) -> None:
+        """What is left out now waits (the newest per record); what went in, or was overtaken by a
+        newer version here, waits no more."""
+        self.db.execute_sql("DELETE FROM sync_pending")
+        for change, why in refused:
+            here = self._state_here((change.kind, change.key))
+            if here is not None and here[0] >= change.stamp:
+                continue
+            self.db.execute_sql(
+                "INSERT INTO sync_pending (kind, key, stamp, line, why) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(kind, key) DO UPDATE SET stamp = excluded.stamp, line = excluded.line, why = excluded.why "
+                "WHERE excluded.stamp > stamp",
+                (change.kind, change.key, change.stamp.text(), change_line(change).rstrip("\n"), why),
+            )
 
     def _absorb(self, applied: Applied) -> None:
         """The records a round changed here: their stamps, and their digests as they are here now
@@ -464,17 +497,17 @@ class SyncRepository:
         current = {key: digest(plain) for key, plain in _records(self.db)}
         unsent = sum(1 for key, d in current.items() if key not in state or state[key][1] != d)
         unsent += sum(1 for key, (_, d) in state.items() if d is not None and key not in current)
+        problems: list[str] = [why for (why,) in self.db.execute_sql("SELECT why FROM sync_pending ORDER BY stamp")]
         rows = self.db.execute_sql(
             "SELECT device, name, last_round, changes_in, changes_at FROM sync_device ORDER BY name"
         ).fetchall()
         devices = {row[0]: DeviceStatus(*row) for row in rows}
-        problems: list[str] = []
         folder = SyncFolder(config.folder)
         try:
             folder.check()
             scan = folder.scan()
         except UserError as error:
-            return SyncStatus(config, meta.get("last_round"), unsent, list(devices.values()), [str(error)])
+            return SyncStatus(config, meta.get("last_round"), unsent, list(devices.values()), [*problems, str(error)])
         problems += scan.foreign
         cursors = self._cursors()
         for found in scan.devices.values():

@@ -49,7 +49,11 @@ class Applied:
     stamps: dict[tuple[str, str], Stamp] = field(default_factory=dict)  # every record touched: its stamp now
     bases: dict[tuple[str, str], Stamp | None] = field(default_factory=dict)  # the version each replaced
     resend: set[tuple[str, str]] = field(default_factory=set)  # merged here: to go out as a change made here
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what the round should say (not per change)
+    refused: list[tuple[Change, str]] = field(default_factory=list)  # left out, and why: tried again later
+
+    def refuse(self, change: Change, why: str) -> None:
+        self.refused.append((change, f"{change.kind} {change.key}: {why}; left out for now"))
 
     def take(self, change: Change, *also: tuple[str, str]) -> None:
         self.taken.append(change)
@@ -168,7 +172,7 @@ class ChangeApplier:
         elif change.gone:
             self._gone(change, applied)
         elif not isinstance(record, dict):
-            applied.problems.append(f"{kind} {key}: not a record; left out")
+            applied.refuse(change, "not a record")
         elif kind == "exercises" and self._update_exercise(change, applied):
             pass
         elif kind == "routines" and self._update_routine(change, applied):
@@ -177,14 +181,31 @@ class ChangeApplier:
             applied.take(change)
         elif kind == "removed" and m.Removed.select().where(m.Removed.uuid == key).exists():
             applied.take(change, (REMOVABLE_KIND.get(str(record.get("kind")), "removed"), key))
+        elif kind == "removed" and not self._removal_stands(change):
+            pass
         else:  # in as an import puts it, the version here (if any) taken out first (_place)
             batch.setdefault(kind, []).append((change, record))
 
+    def _removal_stands(self, change: Change) -> bool:
+        """A removal takes away the version here only if that version is older than the removal
+        (one made after it, an edit elsewhere, stays: the newer wins), and never a session that
+        runs here: it is left alone until it ends (then its newer version goes out)."""
+        entry = REMOVABLE_KIND.get(str(change.record.get("kind")))
+        if entry is None:
+            return True  # the import's checks say what is wrong with it
+        here = self.state_here((entry, change.key))
+        if here is not None and here[0] > change.stamp:
+            return False
+        if entry == "sessions":
+            row = m.Session.get_or_none(m.Session.uuid == change.key)
+            return row is None or row.status != "in_progress"
+        return True
+
     def _setting(self, key: str, value: Any) -> None:
-        from stretchtui.core.settings import EXPORTED
+        from stretchtui.core.settings import SYNCED
         from stretchtui.store.models import Setting
 
-        if key not in EXPORTED:  # this machine's own (a theme, a player): never taken from another
+        if key not in SYNCED:  # this machine's own (the theme, the cues, a player): never taken from another
             return
         if value is None:
             Setting.delete().where(Setting.key == key).execute()
@@ -248,12 +269,12 @@ class ChangeApplier:
             if ("removed", key) in self.known:  # a newer version than its removal: an undo elsewhere
                 m.Removed.delete().where(m.Removed.uuid == key).execute()
         elif kind in _BY_UUID:
+            if not self._displace(change, applied):  # first: nothing is taken out for a change left out
+                return False
             model = _BY_UUID[kind]
             model.delete().where(model.uuid == key).execute()
             if kind in REMOVABLE:
                 m.Removed.delete().where(m.Removed.uuid == key).execute()
-            if not self._displace(change, applied):
-                return False
         elif kind == "activity_spans":
             m.ActivitySpan.delete().where(m.ActivitySpan.started_at == key).execute()
         return True
@@ -343,7 +364,7 @@ class ChangeApplier:
                 known_exercise_ids=known,
             )
         except ImportFileError as error:
-            applied.problems.append(f"{change.kind} {change.key}: {error}; left out")
+            applied.refuse(change, str(error))
             return None
         return getattr(bundle, kind)[0]
 
@@ -365,7 +386,7 @@ class ChangeApplier:
         refused, it is all rolled back (the versions here stay as they were) and False."""
         from stretchtui.core.exchange.reading import ImportFileError
 
-        stamps, taken, problems = dict(applied.stamps), len(applied.taken), len(applied.problems)
+        stamps, taken, refused = dict(applied.stamps), len(applied.taken), len(applied.refused)
         self._kept_steps, self._links = {}, {}
         try:
             with self.db.atomic():
@@ -373,9 +394,9 @@ class ChangeApplier:
                 self._import_some(placed, applied)
                 self._put_back_steps_and_links()
         except ImportFileError as error:
-            applied.stamps, applied.taken[taken:], applied.problems[problems:] = stamps, [], []
+            applied.stamps, applied.taken[taken:], applied.refused[refused:] = stamps, [], []
             if say:
-                applied.problems.append(f"{entries[0][1].kind} {entries[0][1].key}: {error}; left out")
+                applied.refuse(entries[0][1], str(error))
             return False
         return True
 
@@ -427,6 +448,7 @@ class ChangeApplier:
 
 
 REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
+"""A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
 
 
 def _names_a_session_gone_here(record: Mapping[str, Any], coming: set[Any]) -> bool:
@@ -477,9 +499,6 @@ def _one_per_day(changes: list[Change]) -> list[Change]:
         if (key := natural(change)) is not None and (key not in latest or rank(change) > rank(latest[key])):
             latest[key] = change
     return [c for c in changes if (key := natural(c)) is None or latest[key] is c]
-
-
-"""A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
 
 
 def _mapped_items(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -45,8 +45,11 @@ def current_records(
     for kind, record in Exporter(db).export_records(left_out or LeftOut(), sections):
         plain = RECORD_TO_PLAIN[kind](record)
         if kind == "settings":
+            from stretchtui.core.settings import SYNCED
+
             for name, value in plain.items():
-                yield ("settings", name), value
+                if name in SYNCED:  # not the theme and the cues: each machine's own
+                    yield ("settings", name), value
         elif kind == "favourites":
             for ident in plain:
                 yield ("favourites", ident), True
