@@ -7,9 +7,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from stretchtui.commands.common import CliError, Parser, opened_store, print_json
 from stretchtui.commands.registry import Command
+
+if TYPE_CHECKING:
+    from stretchtui.core.sync_status import RoundReport
 
 
 def _sync_arguments(parser: Parser) -> None:
@@ -54,6 +58,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return _status(args)
     with opened_store(args, must_exist=True) as store:
         report = store.sync.run_round()
+    return _said(report)
+
+
+def _said(report: RoundReport) -> int:
+    """A round's first line on stdout, each problem on stderr; 1 when something was refused."""
     lines = report.lines()
     print(lines[0])
     for line in lines[1:]:
@@ -77,11 +86,7 @@ def _init(args: argparse.Namespace) -> int:
             "Keep it the same on your machines with Syncthing, git or rsync (README: Several machines)."
         )
         report = store.sync.run_round()
-    lines = report.lines()
-    print(lines[0])
-    for line in lines[1:]:
-        print(f"stretchtui: {line}", file=sys.stderr)
-    return 1 if report.refused else 0
+    return _said(report)
 
 
 def _status(args: argparse.Namespace) -> int:
