@@ -770,3 +770,29 @@ def test_editing_a_record_from_a_clock_far_ahead_does_not_move_this_clock(machin
     assert stamps["checkins"].wall_ms < (FROZEN_AT + timedelta(days=1)).timestamp() * 1000
     everything_everywhere([a, b], random.Random(0))
     assert a.use().settings.get("goal_minutes") == 20
+
+
+def test_a_database_from_migration_10_gains_what_sync_added_since(tmp_path: Path, seeded_template: Path) -> None:
+    """Main had migration 10 (sync) for a day before the changes waiting and the replaced
+    version's stamp: migration 11 adds them to such a database, keeping its sync state."""
+    import sqlite3
+
+    machine = Machine("a", tmp_path, seeded_template)
+    machine.use().sync.join(machine.folder, "a")
+    machine.round()
+    path = machine.store.path
+    machine.use().close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE sync_pending")
+        conn.execute("ALTER TABLE sync_state DROP COLUMN base")
+        conn.execute("PRAGMA user_version = 10")
+    machine.store = Store.open(path, machine.clock)
+    try:
+        machine.checkin(2, "after the upgrade")
+        assert machine.round().sent == 1
+        columns = {row[1] for row in machine.use().db.execute_sql("PRAGMA table_info(sync_state)").fetchall()}
+        assert "base" in columns and machine.use().db.execute_sql("SELECT count(*) FROM sync_pending").fetchone() == (
+            0,
+        )
+    finally:
+        machine.use().close()
