@@ -796,3 +796,79 @@ def test_a_database_from_migration_10_gains_what_sync_added_since(tmp_path: Path
         )
     finally:
         machine.use().close()
+
+
+# ---------------------------------------------------------------------- from the outside pass
+
+
+def test_text_from_the_folder_never_reaches_the_terminal_raw(machines) -> None:
+    """A device name, a file name: whatever another writer of the folder put there is shown with
+    its control characters escaped (an ESC would clear the screen or set the title)."""
+    a, b = machines(0.0, 0.0)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    info = json.loads((b.folder / a.device / "device.json").read_text())
+    info["name"] = "\x1b[2J\x1b]0;pwned\x07laptop"
+    (b.folder / a.device / "device.json").write_text(json.dumps(info))
+    (b.folder / "evil\x1b[31m.txt").write_text("x")
+    a.checkin(2, "")
+    a.round()
+    (b.folder / a.device / next((a.folder / a.device).glob("log-*")).name).write_bytes(
+        next((a.folder / a.device).glob("log-*")).read_bytes()
+    )
+    report = b.round()
+    shown = " ".join(report.lines()) + " ".join(d.name for d in b.use().sync.status().devices)
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b[2J" in shown
+
+
+def test_a_stamp_at_the_end_of_time_cannot_block_a_log() -> None:
+    """A record last stamped at the largest stamp there is: an edit of it still has a stamp every
+    machine reads (the counter never grows past its six digits; a wall time after 9999 is refused)."""
+    last = Stamp.parse(f"{253402300799998:015d}.999999.{'b' * 16}")
+    edit = HybridClock("a" * 16).tick(FROZEN_AT, after=last)
+    assert edit > last and Stamp.parse(edit.text()) == edit
+    near = Stamp(1_800_000_000_000, 999_999, "b" * 16)
+    after = HybridClock("a" * 16).tick(FROZEN_AT, after=near)
+    assert after > near and Stamp.parse(after.text()) == after
+    with pytest.raises(ValueError, match="after the year 9999"):
+        Stamp.parse(f"{999999999999999:015d}.000000.{'b' * 16}")
+
+
+def test_a_stray_newer_generation_does_not_stop_a_device_for_good(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "before")
+    everything_everywhere([a, b], random.Random(0))
+    stray = a.folder / a.device / "log-999999.jsonl"
+    stray.write_text(
+        json.dumps({"format": "stretchtui-sync", "format_version": 1, "device": a.device, "log": 999999}) + "\n"
+    )
+    a.clock.advance(60)
+    a.checkin(2, "after the stray file")
+    a.round()  # not the log this database left: a new generation after every one there is
+    assert [p.name for p in (a.folder / a.device).glob("log-*")] == ["log-1000000.jsonl"]
+    everything_everywhere([a, b], random.Random(0))
+    assert sorted(c.note for c in b.use().checkins.checkins()) == ["after the stray file", "before"]
+
+
+def test_another_version_of_a_log_read_part_way_is_read_again_from_the_top(machines) -> None:
+    """The cursor is a byte offset: if another version of the file arrives (a copied database,
+    a sync tool picking the other copy), the offset is not at a line's end; the file is read again
+    from the top (taking a change twice does nothing), never refused at a half line for good."""
+    a, b = machines(0.0, 0.0)
+    for pain in (1, 2, 3):
+        a.checkin(pain, f"note {pain}")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    log = b.folder / a.device / next((a.folder / a.device).glob("log-*")).name
+    lines = log.read_text().splitlines(keepends=True)
+    log.write_text(
+        lines[0]
+        + lines[2].replace("note", "another version of note")
+        + lines[1]
+        + "".join(lines[3:])
+        + lines[1].replace('"pain":1', '"pain":1 ')
+    )
+    report = b.round()
+    assert not any("not a JSON line" in line for line in report.problems)

@@ -24,6 +24,10 @@ DEVICE_ID = re.compile(r"[0-9a-f]{16}")
 """A device id: 16 lowercase hex digits, made once by `sync init`."""
 
 _STAMP = re.compile(r"(\d{15})\.(\d{6})\.([0-9a-f]{16})")
+MAX_WALL_MS = 253402300799999
+"""The last millisecond of the year 9999: a later stamp is refused where it is read, so no edit of a
+record can be stamped past what the text form (15 + 6 digits) holds, on any machine."""
+MAX_COUNTER = 999_999
 
 
 @dataclass(frozen=True, order=True)
@@ -43,6 +47,8 @@ class Stamp:
         match = _STAMP.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise ValueError(f"not a sync stamp: {str(text)[:40]!r}")
+        if int(match[1]) > MAX_WALL_MS:
+            raise ValueError(f"a stamp after the year 9999: {str(text)[:40]!r}")
         return cls(int(match[1]), int(match[2]), match[3])
 
     @property
@@ -68,8 +74,10 @@ class HybridClock:
         physical = wall_ms(now)
         if floor is None or physical > floor.wall_ms:
             stamp = Stamp(physical, 0, self.device)
-        else:
+        elif floor.counter < MAX_COUNTER:
             stamp = Stamp(floor.wall_ms, floor.counter + 1, self.device)
+        else:  # the counter's text is full: the next millisecond (still later, still 6 digits)
+            stamp = Stamp(floor.wall_ms + 1, 0, self.device)
         if stamp.wall_ms <= physical + MAX_AHEAD_MS:
             self.last = stamp
         # else: after a version from a clock far ahead, only this record's stamp follows it;

@@ -46,8 +46,8 @@ SYNCED_KINDS = (
 favourites one key each. In the order changes are applied (a routine after its exercises, a
 check-in after its session, a removal after what it removes)."""
 
-_LOG = re.compile(r"log-(\d{6})\.jsonl")
-_CONFLICT_COPY = re.compile(r"log-(\d{6})(?:\.sync-conflict-[^/]*|.*conflict.*)\.jsonl", re.IGNORECASE)
+_LOG = re.compile(r"log-(\d{6,})\.jsonl")  # 6 digits or more: a generation never runs out of names
+_CONFLICT_COPY = re.compile(r"log-(\d{6,})(?:\.sync-conflict-[^/]*|.*conflict.*)\.jsonl", re.IGNORECASE)
 """Syncthing's `log-000001.sync-conflict-20261204-101500-ABCDEFG.jsonl`, Dropbox's
 `log-000001 (Laptop's conflicted copy 2026-12-04).jsonl`: read like the log, their lines applied
 once each (applying a change twice does nothing)."""

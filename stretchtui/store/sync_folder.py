@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from stretchtui.core.errors import UserError
+from stretchtui.core.plain_text import printable
 from stretchtui.core.sync_log import (
     DEVICE_FILE,
     FORMAT_NAME,
@@ -133,7 +134,7 @@ class SyncFolder:
             if is_ignored(name) or name == MARKER or name.endswith(".tmp"):
                 continue
             if not is_device_folder(name) or not entry.is_dir():
-                scan.foreign.append(f"{name}: not a stretchtui sync file; left alone")
+                scan.foreign.append(f"{printable(name)}: not a stretchtui sync file; left alone")
                 continue
             scan.devices[name] = self._device(entry, scan)
         return scan
@@ -155,7 +156,7 @@ class SyncFolder:
             elif name == DEVICE_FILE:
                 self._read_device_file(folder / name, device)
             elif not (is_ignored(name) or name.endswith(".tmp")):
-                scan.foreign.append(f"{folder.name}/{name}: not a stretchtui sync file; left alone")
+                scan.foreign.append(f"{folder.name}/{printable(name)}: not a stretchtui sync file; left alone")
         device.logs = [name for _, name in sorted(logs)]
         return device
 
@@ -171,22 +172,27 @@ class SyncFolder:
                     f"{device.device}: written by a newer stretchtui (sync format {info['format_version']}; "
                     f"this one reads up to {FORMAT_VERSION}): upgrade stretchtui here to take its changes"
                 )
-            device.name = str(info.get("name", ""))[:60]
+            device.name = printable(str(info.get("name", "")))[:60]  # from the folder: never raw escapes
             last = info.get("last_round")
             device.last_round = last if isinstance(last, str) else None
 
     def read(self, device: str, name: str, start: int) -> LogRead:
         """The complete changes of one log file from byte `start` (see core.sync_log.read_log). A
         file shorter than `start` (being copied again) gives nothing until it has grown back."""
+        shown = printable(name)
         try:
             with open(self.path / device / name, "rb") as handle:
-                handle.seek(start)
+                handle.seek(max(start - 1, 0))
                 tail = handle.read()
         except FileNotFoundError:
             return LogRead(end=start)
         except OSError as error:
-            return LogRead(end=start, problem=f"{device}/{name}: cannot be read ({error.strerror or error})")
-        return read_log(tail, offset=start, device=device, name=name)
+            return LogRead(end=start, problem=f"{device}/{shown}: cannot be read ({error.strerror or error})")
+        if start and tail[:1] not in (b"\n", b""):
+            # The file here is not the one read up to `start` (another version of it arrived): the
+            # offset would fall inside a line. Read it from the top; changes taken twice do nothing.
+            return self.read(device, name, 0)
+        return read_log(tail[1:] if start else tail, offset=start, device=device, name=shown)
 
     # ------------------------------------------------------------------ this device's files
 
@@ -194,7 +200,7 @@ class SyncFolder:
         folder = self.path / device
         if not folder.is_dir():
             return []
-        return sorted(n for n in os.listdir(folder) if log_generation(n) is not None)
+        return sorted((n for n in os.listdir(folder) if log_generation(n) is not None), key=log_generation)
 
     def size(self, device: str, name: str) -> int | None:
         try:
