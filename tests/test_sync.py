@@ -872,3 +872,16 @@ def test_another_version_of_a_log_read_part_way_is_read_again_from_the_top(machi
     )
     report = b.round()
     assert not any("not a JSON line" in line for line in report.problems)
+
+
+def test_a_round_on_a_database_that_does_not_sync_leaves_nothing_behind(tmp_path: Path, seeded_template: Path) -> None:
+    from stretchtui.core.sync_status import NotSyncing
+
+    machine = Machine("a", tmp_path, seeded_template)
+    try:
+        before = sorted(p.name for p in tmp_path.iterdir())
+        with pytest.raises(NotSyncing):
+            machine.round()
+        assert sorted(p.name for p in tmp_path.iterdir()) == before  # no .sync-lock, no .sync-note
+    finally:
+        machine.use().close()

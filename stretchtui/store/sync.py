@@ -115,7 +115,10 @@ class SyncRepository:
 
     def run_round(self) -> RoundReport:
         """One round: send what changed here, take what the others sent. One round at a time per
-        database, whichever process runs it (the app's timer, `stretchtui sync` from cron)."""
+        database, whichever process runs it (the app's timer, `stretchtui sync` from cron). A
+        database that does not sync is told so, and nothing is left beside it (no lock, no note)."""
+        if self.config() is None:
+            raise NotSyncing
         with self._one_round_at_a_time():
             try:
                 report = self._round()
