@@ -885,3 +885,22 @@ def test_a_round_on_a_database_that_does_not_sync_leaves_nothing_behind(tmp_path
         assert sorted(p.name for p in tmp_path.iterdir()) == before  # no .sync-lock, no .sync-note
     finally:
         machine.use().close()
+
+
+def test_one_rest_day_changed_to_flare_on_one_machine_and_back_on_the_other_ends_the_same(machines) -> None:
+    """The same mark (one UUID) edited on both machines is one record: the newer version stands
+    everywhere (found by the two-machine rsync test: 'flare beats rest' was weighed against itself)."""
+    a, b = machines(0.0, 0.0)
+    day = a.use().checkins.stamp().day - timedelta(days=1)
+    a.use().corrections.set_day_mark(day, MarkKind.REST, force=True)
+    everything_everywhere([a, b], random.Random(0))
+    b.clock.advance(30)
+    b.use().corrections.set_day_mark(day, MarkKind.FLARE, force=True)
+    b.round()
+    deliver(b, a, "whole", random.Random(0))
+    a.clock.advance(60)
+    a.round()
+    a.use().corrections.set_day_mark(day, MarkKind.REST, force=True)  # back to rest, after seeing the flare
+    everything_everywhere([a, b], random.Random(0))
+    assert [m["kind"] for m in a.export()["day_marks"]] == ["rest"]
+    assert a.export()["day_marks"] == b.export()["day_marks"]

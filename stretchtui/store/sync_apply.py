@@ -307,6 +307,8 @@ class ChangeApplier:
         else:
             return True
         for (uuid,) in rivals.tuples():
+            if uuid == change.key:
+                continue  # the same mark, changed (rest to flare): the newer version, as for any record
             here = self.state_here((change.kind, uuid))
             rival = self.known.get((change.kind, uuid)) or (here[0] if here else None)
             if rival is not None and _rank(change.kind, kind_of(uuid), rival) > _rank(
