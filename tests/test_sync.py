@@ -723,18 +723,26 @@ def test_a_routine_that_arrives_before_its_own_exercise_waits_for_it(machines) -
     assert a.export() == b.export() == c.export()
 
 
-def test_a_removal_made_while_not_syncing_does_not_leave_the_machines_disagreeing(machines) -> None:
-    """B leaves, removes a check-in, joins again: its removal is stamped as found at joining, older
-    than the version the folder has, so the check-in stays on both (never gone on one only)."""
+def test_a_removal_made_while_not_syncing_is_stamped_when_it_was_made(machines) -> None:
+    """B leaves, removes a check-in, joins again: its removal carries the time it was made, so it
+    wins over the older version the folder has (gone on both), and loses to an edit made
+    elsewhere after it (back on both). Never gone on one machine only."""
     a, b = machines(0.0, 0.0)
     a.checkin(3, "shared")
+    a.checkin(4, "edited later on a")
     everything_everywhere([a, b], random.Random(0))
     b.use().sync.leave()
+    b.clock.advance(60)
     b.remove(0)
+    b.remove(0)
+    a.clock.advance(120)
+    keep = next(c for c in a.use().checkins.checkins() if c.note == "edited later on a")
+    a.use().corrections.update_checkin(keep.uuid, [PainEntry(Region.NECK, 5, "")], sitting_hours=1, note="edited")
     b.use().sync.join(b.folder, "b")
     b.round()
     everything_everywhere([a, b], random.Random(0))
-    assert a.export()["checkins"] == b.export()["checkins"] and len(a.export()["checkins"]) == 1
+    assert a.export()["checkins"] == b.export()["checkins"]
+    assert [c["note"] for c in a.export()["checkins"]] == ["edited"]
 
 
 def test_a_removal_from_elsewhere_leaves_a_session_running_here_alone(machines) -> None:
@@ -831,6 +839,9 @@ def test_a_stamp_at_the_end_of_time_cannot_block_a_log() -> None:
     near = Stamp(1_800_000_000_000, 999_999, "b" * 16)
     after = HybridClock("a" * 16).tick(FROZEN_AT, after=near)
     assert after > near and Stamp.parse(after.text()) == after
+    end = Stamp.parse(f"{253402300799999:015d}.999999.{'0' * 16}")
+    at_the_end = HybridClock("a" * 16).tick(FROZEN_AT, after=end)
+    assert at_the_end >= end and Stamp.parse(at_the_end.text()) == at_the_end  # readable: no log blocked
     with pytest.raises(ValueError, match="after the year 9999"):
         Stamp.parse(f"{999999999999999:015d}.000000.{'b' * 16}")
 
@@ -904,3 +915,220 @@ def test_one_rest_day_changed_to_flare_on_one_machine_and_back_on_the_other_ends
     everything_everywhere([a, b], random.Random(0))
     assert [m["kind"] for m in a.export()["day_marks"]] == ["rest"]
     assert a.export()["day_marks"] == b.export()["day_marks"]
+
+
+# ---------------------------------------------------------------------- what the outside pass found
+
+
+def _log(machine: Machine, of: Machine) -> Path:
+    """`of`'s newest log in `machine`'s copy of the folder."""
+    return max((machine.folder / of.device).glob("log-*"))
+
+
+def _forged(line: str, **changes: object) -> str:
+    value = json.loads(line)
+    value.update(changes)
+    return json.dumps(value, separators=(",", ":")) + "\n"
+
+
+@pytest.mark.parametrize("version", ["same length", "shorter"])
+def test_another_version_of_a_log_is_noticed_whatever_its_length(machines, version: str) -> None:
+    """The cursor keeps a mark of the line it stopped after: another version of the file (a copy
+    of the database writing the same log elsewhere, a sync tool choosing the other copy) is read
+    again from the top even where the cursor happens to fall at a line's end, or past the end."""
+    import uuid
+
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "note 1")
+    a.checkin(2, "note 2")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    log = _log(b, a)
+    head, first, second = log.read_text().splitlines(keepends=True)
+    other = str(uuid.uuid4())
+    record = {**json.loads(second)["record"], "uuid": other, "note": "note X"}
+    forged = _forged(second, key=other, record=record)
+    if version == "same length":
+        assert len(forged) == len(second)
+        log.write_text(head + first + forged)
+    else:
+        log.write_text(head + forged)
+    report = b.round()
+    assert any("not the version read before" in line for line in report.problems)
+    assert "note X" in {c.note for c in b.use().checkins.checkins()}
+    assert b.round().problems == []  # read once: the cursor follows the version there now
+
+
+def test_a_log_header_is_checked_on_every_read_not_only_the_first(machines) -> None:
+    """A header rewritten by a newer version, or another device's files copied under this
+    device's name, are refused in one line however far the file was read before."""
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.checkin(1, "")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.round()
+    a.checkin(2, "")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    log = _log(b, a)
+    lines = log.read_text().splitlines(keepends=True)
+    log.write_text(lines[0].replace('"format_version":1', '"format_version":2') + "".join(lines[1:]))
+    report = b.round()
+    assert report.refused and any("newer stretchtui" in line for line in report.problems)
+    assert len(b.use().checkins.checkins()) == 1  # the line after the cursor waits for the upgrade
+    # the folder of a, swapped for c's files: left alone, and said
+    c.checkin(3, "c's")
+    c.round()
+    shutil.rmtree(b.folder / a.device)
+    shutil.copytree(c.folder / c.device, b.folder / a.device)
+    report = b.round()
+    assert report.refused and any("holds the files of device" in line for line in report.problems)
+    assert not report.received
+
+
+def test_a_change_is_counted_for_the_device_whose_log_brought_it(machines) -> None:
+    """A new generation's snapshot carries other devices' stamps, and anyone who can write the
+    folder can write any stamp: the round counts a change for the log it came from."""
+    import uuid
+
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    log = _log(b, a)
+    last = log.read_text().splitlines()[-1]
+    other = str(uuid.uuid4())
+    record = {**json.loads(last)["record"], "uuid": other}
+    stamp = Stamp.parse(json.loads(last)["at"])
+    with log.open("a") as handle:
+        handle.write(_forged(last, key=other, record=record, at=Stamp(stamp.wall_ms + 5, 0, "f" * 16).text()))
+        handle.write(_forged(last, key=str(uuid.uuid4()), record={**record, "pain": [{"region": "x"}]}))
+    report = b.round()
+    assert report.received == {"a": 2}  # two taken (the refused one is not counted), both from a
+    assert report.refused
+
+
+def test_a_clock_put_right_after_running_ahead_stamps_by_the_time_now_and_says_so_once(machines) -> None:
+    """A machine whose clock ran years ahead, then was put right: its later changes carry the
+    time now (each later than the one before), the round says so once, and the other machines
+    stop warning about its clock."""
+    a, b = machines(0.0, 0.0)
+    a.clock.advance(5 * 365 * 86400)
+    a.checkin(1, "in the future")
+    a.round()
+    a.clock.advance(-5 * 365 * 86400 + 60)  # put right
+    b.clock.advance(60)
+    a.checkin(2, "first after")
+    a.rest(0)
+    first = a.round()
+    said = [line for line in first.problems if "has been put right" in line]
+    assert len(said) == 1
+    a.checkin(3, "second after")
+    assert not any("put right" in line for line in a.round().problems)
+    lines = _log(a, a).read_text().splitlines()[1:]
+    stamps = [Stamp.parse(json.loads(line)["at"]) for line in lines]
+    later = stamps[1:]
+    assert all(s.wall_ms < (FROZEN_AT + timedelta(days=1)).timestamp() * 1000 for s in later)
+    assert later == sorted(later) and len(set(later)) == len(later)  # strictly increasing
+    deliver(a, b, "whole", random.Random(0))
+    b.round()  # the future check-in: warned once
+    a.checkin(4, "third after")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    last = b.round().problems
+    assert not any("ahead" in line for line in last), last
+
+
+def test_the_clock_clamps_a_last_stamp_far_ahead_and_stays_strictly_increasing() -> None:
+    now = FROZEN_AT
+    far = Stamp(int((now + timedelta(days=400)).timestamp() * 1000), 3, "a" * 16)
+    clock = HybridClock("a" * 16, far)
+    stamps = [clock.tick(now) for _ in range(3)]
+    assert clock.clamped == far
+    assert stamps == sorted(stamps) and len(set(stamps)) == 3
+    assert all(s.wall_ms <= now.timestamp() * 1000 for s in stamps)
+    edit = clock.tick(now, after=far)  # an edit of the record stamped in the future is still after it
+    assert edit > far
+
+
+def test_this_machines_files_in_the_folder_are_made_private_again(machines) -> None:
+    import os
+    import stat
+
+    a, _b = machines(0.0, 0.0)
+    own = a.folder / a.device
+    for path in own.iterdir():
+        path.chmod(0o644)
+    own.chmod(0o755)
+    a.checkin(2, "private")
+    report = a.round()
+    assert any("made private" in line for line in report.problems)
+    assert stat.S_IMODE(own.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in own.iterdir()} == {0o600}
+    assert not any("made private" in line for line in a.round().problems)  # said when it happens
+    os.symlink("/etc/hostname", own / ".link")  # a link in it is never followed
+    a.round()
+    assert stat.S_IMODE(Path("/etc/hostname").stat().st_mode) != 0o600 or os.getuid() == 0
+
+
+def test_doctor_checks_the_sync_folder_and_fix_makes_it_private(machines) -> None:
+    import stat
+
+    from stretchtui.store.doctor import FIXED, OK, PROBLEM, doctor
+
+    a, b = machines(0.0, 0.0)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    arrived = b.folder / a.device / "device.json"
+    arrived.chmod(0o644)
+
+    def sync_check(fix: bool = False):
+        return next(c for c in doctor(b.store.path, b.clock, fix=fix) if c.subject == "sync folder")
+
+    found = sync_check()
+    assert found.level == PROBLEM and "device.json" in found.detail and "doctor --fix" in found.remedy
+    assert sync_check(fix=True).level == FIXED
+    assert stat.S_IMODE(arrived.stat().st_mode) == 0o600
+    assert sync_check().level == OK
+
+
+def test_a_log_rewritten_by_someone_else_twice_asks_whether_the_database_is_used_twice(machines) -> None:
+    """The same database on two machines (copied, then both synced): each rewrites the other's
+    log. Once reads as a backup put back or a crash, and says what was read back; again within a
+    week, the round asks whether a copy of this database is used elsewhere."""
+    a, _b = machines(0.0, 0.0)
+    own = a.folder / a.device
+
+    def rewrite_by_another_copy(note: str) -> None:
+        log = max(own.glob("log-*"))
+        last = log.read_text().splitlines()[-1]
+        import uuid
+
+        other = str(uuid.uuid4())
+        record = {**json.loads(last)["record"], "uuid": other, "note": note}
+        with log.open("a") as handle:
+            handle.write(_forged(last, key=other, record=record, at=Stamp.parse(json.loads(last)["at"]).text()))
+
+    a.checkin(1, "")
+    a.round()
+    rewrite_by_another_copy("from the copy")
+    a.clock.advance(60)
+    first = a.round()
+    assert first.recovered == 1 and "took back 1 change from this machine's own log" in first.lines()[0]
+    assert any("not as this database left it" in line for line in first.problems)
+    a.checkin(2, "")
+    a.round()
+    rewrite_by_another_copy("from the copy again")
+    a.clock.advance(3600)
+    again = a.round()
+    assert any("also used on another machine" in line for line in again.problems)
+    assert {"from the copy", "from the copy again"} <= {c.note for c in a.use().checkins.checkins()}
+
+
+def test_a_conflict_copy_of_a_device_file_is_passed_over(machines) -> None:
+    a, b = machines(0.0, 0.0)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    (b.folder / a.device / "device.sync-conflict-20261204-101500-ABCDEFG.json").write_text("{}")
+    assert b.round().problems == []

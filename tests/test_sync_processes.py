@@ -466,7 +466,9 @@ def test_after_a_restore_the_new_generation_of_the_log_is_still_taken(
     assert beta.run("sync").ok().out.strip() == took(1, "alpha")
 
     alpha.run("restore", str(backup)).ok()
-    alpha.run("sync").ok()
+    restored = alpha.run("sync")
+    assert restored.code == 0 and "took back 1 change from this machine's own log" in restored.out
+    assert restored.err.count("\n") == 1 and "not as this database left it" in restored.err  # said, once
     assert sorted(p.name for p in (alpha.folder / alpha.device).glob("log-*")) == ["log-000002.jsonl"]
     assert not rsync_both_ways(alpha, beta)
     beta.run("sync").ok()

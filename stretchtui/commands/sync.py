@@ -128,8 +128,10 @@ def _status(args: argparse.Namespace) -> int:
         )
     if not status.devices:
         print("  no other machine has joined yet")
-    for line in status.problems:
-        print(f"stretchtui: {line}", file=sys.stderr)
+    if status.problems:  # part of the answer (what waits, and why), so on stdout
+        print("What the next round will say:")
+        for line in dict.fromkeys(status.problems):
+            print(f"  {line}")
     return 0
 
 

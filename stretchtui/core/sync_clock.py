@@ -66,18 +66,28 @@ class HybridClock:
 
     device: str
     last: Stamp | None = None
+    clamped: Stamp | None = None
+    """The stamp this clock stopped following: given when this machine's own clock was far ahead,
+    put right since (reported once by the round that notices it)."""
 
     def tick(self, now: datetime, *, after: Stamp | None = None) -> Stamp:
         """A stamp for a change made here now, later than every stamp seen and than `after` (the
-        version being changed)."""
-        floor = max((s for s in (self.last, after) if s is not None), default=None)
+        version being changed). If the last stamp is more than MAX_AHEAD_MS ahead of `now`, this
+        machine's clock was ahead and has been put right: that stamp is not followed (`clamped`),
+        or every change made here for years would carry the wrong time."""
         physical = wall_ms(now)
+        last = self.last
+        if last is not None and last.wall_ms > physical + MAX_AHEAD_MS:
+            self.clamped, last = last, None
+        floor = max((s for s in (last, after) if s is not None), default=None)
         if floor is None or physical > floor.wall_ms:
             stamp = Stamp(physical, 0, self.device)
         elif floor.counter < MAX_COUNTER:
             stamp = Stamp(floor.wall_ms, floor.counter + 1, self.device)
-        else:  # the counter's text is full: the next millisecond (still later, still 6 digits)
+        elif floor.wall_ms < MAX_WALL_MS:  # the counter's text is full: the next millisecond
             stamp = Stamp(floor.wall_ms + 1, 0, self.device)
+        else:  # the very last stamp there is (only a hand-made line gets there): one every machine
+            stamp = Stamp(MAX_WALL_MS, MAX_COUNTER, self.device)  # reads, so no log is blocked
         if stamp.wall_ms <= physical + MAX_AHEAD_MS:
             self.last = stamp
         # else: after a version from a clock far ahead, only this record's stamp follows it;

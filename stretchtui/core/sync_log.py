@@ -53,6 +53,14 @@ _CONFLICT_COPY = re.compile(r"log-(\d{6,})(?:\.sync-conflict-[^/]*|.*conflict.*)
 once each (applying a change twice does nothing)."""
 
 
+_DEVICE_FILE_COPY = re.compile(r"device(?:\.sync-conflict-[^/]*|.*conflict.*)\.json", re.IGNORECASE)
+"""A sync tool's conflict copy of a device.json: an older "last seen", of no use; passed over."""
+
+
+def is_device_file_copy(name: str) -> bool:
+    return _DEVICE_FILE_COPY.fullmatch(name) is not None and name != DEVICE_FILE
+
+
 def log_name(generation: int) -> str:
     return f"log-{generation:06d}.jsonl"
 
@@ -122,13 +130,30 @@ class LogRead:
     changes: list[Change] = field(default_factory=list)
     end: int = 0
     problem: str | None = None
+    mark: str | None = None  # the line that ends at `end` (line_mark): the next read checks it is still there
+    reread: bool = False  # the file was read again from the top: it is not the one read up to the cursor
 
 
-def read_log(tail: bytes, *, offset: int, device: str, name: str) -> LogRead:
+def line_mark(line: bytes) -> str:
+    """A short fingerprint of one whole line (newline included): its length and a hash. A cursor
+    keeps the mark of the line it stopped after, so a reader notices when the bytes before its
+    cursor are no longer the ones it read (another version of the file arrived)."""
+    import hashlib
+
+    return f"{len(line)}:{hashlib.blake2b(line, digest_size=8).hexdigest()}"
+
+
+def mark_length(mark: str) -> int | None:
+    """The length of the line a mark names; None for a mark this version does not read."""
+    length, _, digest = mark.partition(":")
+    return int(length) if length.isdigit() and len(digest) == 16 else None
+
+
+def read_log(tail: bytes, *, offset: int, device: str, name: str, mark: str | None = None) -> LogRead:
     """The changes in `tail`, a log file's bytes from `offset` on, complete lines only. At offset 0
     the header comes first and must be this format (or an older one) for `device`. A problem stops
     the read at the line before it: nothing from it on is taken, and it is read again next time."""
-    read = LogRead(end=offset)
+    read = LogRead(end=offset, mark=mark)
     position = 0
     while True:
         newline = tail.find(b"\n", position)
@@ -137,17 +162,21 @@ def read_log(tail: bytes, *, offset: int, device: str, name: str) -> LogRead:
         raw = tail[position:newline]
         try:
             if offset + position == 0:
-                _check_header(raw, device)
+                check_header(raw, device)
             elif raw.strip():
                 read.changes.append(parse_change(raw, device))
         except LogProblem as problem:
             read.problem = f"{device}/{name} at byte {offset + position}: {problem}"
             return read
+        read.mark = line_mark(tail[position : newline + 1])
         position = newline + 1
         read.end = offset + position
 
 
-def _check_header(raw: bytes, device: str) -> None:
+def check_header(raw: bytes, device: str) -> None:
+    """The first line of a log: this format (or an older one), written by `device`; LogProblem
+    says why not. Checked on every read, not only the first: a file swapped for another device's,
+    or rewritten by a newer version, is noticed however far it was read."""
     try:
         head = json.loads(raw)
     except (ValueError, UnicodeDecodeError):

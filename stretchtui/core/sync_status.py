@@ -33,6 +33,7 @@ class RoundReport:
     received: Counter[str] = field(default_factory=Counter)  # device name -> changes taken
     problems: list[str] = field(default_factory=list)  # one line each; the round went on
     refused: bool = False  # a file or a change this version cannot take (not only a foreign file)
+    recovered: int = 0  # changes read back from this machine's own log (not as this database left it)
 
     def came(self) -> str:
         """ "3 changes from laptop, 1 change from work" ("" when nothing came in)."""
@@ -40,10 +41,10 @@ class RoundReport:
 
     def lines(self) -> list[str]:
         came = self.came()
-        return [
-            f"sent {plural(self.sent, 'change')}; " + (f"took {came}" if came else "nothing new came in"),
-            *self.problems,
-        ]
+        first = f"sent {plural(self.sent, 'change')}; " + (f"took {came}" if came else "nothing new came in")
+        if self.recovered:
+            first += f"; took back {plural(self.recovered, 'change')} from this machine's own log"
+        return [first, *dict.fromkeys(self.problems)]  # a line said once, however many changes share it
 
 
 @dataclass

@@ -79,6 +79,7 @@ def doctor(db_path: Path, clock: Clock, *, fix: bool = False, mounts: Path = Pat
     With `fix`, make files 0600 and stretchtui's directories 0700 (nothing else is changed)."""
     checks = _database_checks(db_path)
     checks += _mode_checks(db_path, fix)
+    checks += _sync_folder_checks(db_path, fix)
     checks.append(_network_check(db_path, mounts))
     checks.append(_backup_age_check(db_path, clock))
     return checks
@@ -282,6 +283,69 @@ def _mode_checks(db_path: Path, fix: bool) -> list[Check]:
             )
         )
     return checks
+
+
+def _sync_folder_checks(db_path: Path, fix: bool) -> list[Check]:
+    """The sync folder this database syncs through (docs/sync.md), if it does: the files there
+    hold the same health notes as the database, so they should be private too. Each round makes
+    this machine's own private; the others' arrive as the sync tool made them."""
+    from stretchtui.store.files import read_only_connection
+    from stretchtui.store.private_files import tighten
+
+    if not db_path.is_file():
+        return []
+    try:
+        conn = read_only_connection(db_path)  # immutable unless a writer has it open (a -wal file)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM sync_meta WHERE key = 'folder'").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []  # no sync table (an older file) or unreadable: the checks above say so
+    if "folder" not in meta:
+        return []
+    folder = Path(meta["folder"])
+    if not folder.is_dir():
+        return [
+            Check(
+                WARN,
+                "sync folder",
+                f"{folder} is not there (not mounted? moved?)",
+                "put it back, or: stretchtui sync leave",
+            )
+        ]
+    loose = []
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        if path.is_symlink() or not (path.is_dir() or path.is_file()):
+            continue
+        mode = DIR_MODE if path.is_dir() else FILE_MODE
+        try:
+            if stat.S_IMODE(path.stat().st_mode) & ~mode & 0o077:
+                loose.append(path)
+        except OSError:
+            continue
+    if not loose:
+        return [Check(OK, "sync folder", f"{folder}: every file private")]
+    named = ", ".join(str(path.relative_to(folder)) if path != folder else str(folder) for path in loose[:5])
+    more = f" and {len(loose) - 5} more" if len(loose) > 5 else ""
+    if fix:
+        changed = [path for path in loose if tighten(path, DIR_MODE if path.is_dir() else FILE_MODE)]
+        return [
+            Check(
+                FIXED,
+                "sync folder",
+                f"made {plural(len(changed), 'file or folder', 'files or folders')} private: {named}{more}",
+            )
+        ]
+    return [
+        Check(
+            PROBLEM,
+            "sync folder",
+            f"readable by others: {named}{more}",
+            "run stretchtui doctor --fix (the other machines' files too; they may arrive open again: "
+            "set the sync tool or umask to keep them private)",
+        )
+    ]
 
 
 def _private_mode(subject: str, directory: Path, wanted: int, fix: bool) -> Check:

@@ -447,6 +447,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         lambda db: _execute_script(db, V10_SYNC),
     ),
     Migration(11, "sync: changes waiting to be taken, and the version each change replaced", _v11),
+    Migration(
+        12,
+        "sync: each cursor names the line it stopped after, so another version of a log is noticed",
+        lambda db: _add_column(db, "sync_cursor", "mark", "TEXT"),
+    ),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

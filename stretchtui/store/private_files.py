@@ -48,6 +48,31 @@ def make_private_dirs(directory: Path) -> list[Path]:
     return made
 
 
+def tighten(path: Path, mode: int) -> bool:
+    """Take from `path` itself the bits `mode` lacks (never adding one), through a descriptor
+    opened without following a link; True when its mode changed. A link, a missing path or one
+    that cannot be opened is left as it is (False)."""
+    import stat
+
+    directory = mode == DIR_MODE
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | (os.O_DIRECTORY if directory else os.O_NONBLOCK)
+        )
+    except OSError:
+        return False
+    try:
+        current = stat.S_IMODE(os.fstat(fd).st_mode)
+        if not current & ~mode:
+            return False
+        os.fchmod(fd, current & mode)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def create_private_file(path: Path) -> int:
     """A new file only its owner can read and write (0600 whatever the umask), opened for writing;
     FileExistsError when the name is taken (by anything, a symlink too). Returns the descriptor."""

@@ -23,6 +23,7 @@ from peewee import SqliteDatabase
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
+from stretchtui.core.plain_text import printable
 from stretchtui.core.sync_clock import HybridClock, Stamp
 from stretchtui.core.sync_log import Change, change_line, log_generation, log_name
 from stretchtui.core.sync_status import DeviceStatus, NotSyncing, RoundReport, SyncConfig, SyncStatus
@@ -45,6 +46,9 @@ NOTE_CHARS = 100
 
 ROUND_WAIT_SECONDS = 60.0
 """How long a round waits for one already running on the same database (another process's)."""
+
+REPLAYED_AGAIN = timedelta(days=7)
+"""This machine's own log found rewritten twice within this: a copy of the database elsewhere."""
 
 JOINED_STAMP_MS = 0
 """The wall time of the records found here when this machine joins a folder: any version another
@@ -181,6 +185,10 @@ class SyncRepository:
         folder.check()
         now = self.clock.now()
         report = RoundReport(at=now)
+        if loose := folder.make_own_private(config.device):
+            report.problems.append(
+                f"this machine's files in the sync folder could be read by others; made private: {', '.join(loose)}"
+            )
         meta = self._meta()
         hlc = HybridClock(config.device, Stamp.parse(meta["clock"]) if "clock" in meta else None)
         if replay := self._own_log_to_replay(folder, config.device, meta):
@@ -190,6 +198,7 @@ class SyncRepository:
             for change in replay:
                 hlc.witness(change.stamp)
             self._apply(replay, hlc, report, names={}, own=True)
+            report.problems.append(self._replayed(meta, now))
         self._send(folder, config, meta, hlc, report)
         self._take(folder, config, hlc, report)
         written = meta.get("device_file_at")
@@ -236,6 +245,11 @@ class SyncRepository:
             if old_digest is not None and key not in current:
                 changes.append(self._stamp(hlc, key, None, (stamp, old_digest), joined))
         report.sent = len(changes)
+        if hlc.clamped is not None:
+            report.problems.append(
+                f"this machine's clock was ahead (it stamped changes up to {hlc.clamped.instant:%Y-%m-%d %H:%M} UTC) "
+                "and has been put right: changes made here are stamped by its clock as it is now"
+            )
         if not changes and intact:
             with self.db.atomic():
                 self._set_meta(counter=str(counter))
@@ -259,6 +273,29 @@ class SyncRepository:
             )
             self._set_meta(log=log, log_size=str(new_size), counter=str(counter), **extra, **_clock(hlc))
 
+    def _replayed(self, meta: dict[str, str], now: datetime) -> str:
+        """What to say when this machine's own log was not as this database left it. Once is a
+        backup put back or a crash mid-write; again within a week, most likely a copy of this
+        database syncing from another machine under the same name, each rewriting the other's log."""
+        before = meta.get("replayed_at")
+        with self.db.atomic():
+            self._set_meta(replayed_at=now.isoformat())
+        line = (
+            "this machine's log in the sync folder was not as this database left it (a backup put back? "
+            "a crash while writing?): read it back, and started a new one"
+        )
+        try:
+            again = before is not None and now - datetime.fromisoformat(before) < REPLAYED_AGAIN
+        except ValueError:
+            again = False
+        if again:
+            line = (
+                "this machine's log in the sync folder was changed by someone else again: is a copy of this "
+                "database also used on another machine? Each would keep rewriting the other's log. "
+                "There: stretchtui sync leave, then stretchtui sync init FOLDER"
+            )
+        return line
+
     def _own_log_to_replay(self, folder: SyncFolder, device: str, meta: dict[str, str]) -> list[Change]:
         logs = folder.own_logs(device)
         newest = logs[-1] if logs else None
@@ -270,7 +307,7 @@ class SyncRepository:
         self, hlc: HybridClock, key: tuple[str, str], plain: Any, was: tuple[Stamp, str | None] | None, joined: bool
     ) -> Change:
         if joined:
-            stamp = Stamp(JOINED_STAMP_MS, 0, hlc.device)
+            stamp = Stamp(_joined_ms(key, plain, self.clock.now()), 0, hlc.device)
         else:
             stamp = hlc.tick(self.clock.now(), after=was[0] if was else None)
         return Change(stamp, key[0], key[1], plain, was[0] if was and not joined else None)
@@ -297,10 +334,11 @@ class SyncRepository:
         report.problems.extend(scan.foreign)
         cursors = self._cursors()
         incoming: list[Change] = []
-        new_cursors: dict[tuple[str, str], int] = {}
+        new_cursors: dict[tuple[str, str], tuple[int, str | None]] = {}
         gone_cursors: list[tuple[str, str]] = []
         names: dict[str, str] = {}
         seen: dict[str, str | None] = {}
+        sources: dict[int, str] = {}  # each change: the device whose log it was read from
         for device in scan.devices.values():
             if device.device == config.device:
                 if device.copies:
@@ -315,23 +353,35 @@ class SyncRepository:
                 report.problems.append(device.problem)
                 report.refused = True
                 continue
-            mine = {file: offset for (dev, file), offset in cursors.items() if dev == device.device}
+            mine = {file: cursor for (dev, file), cursor in cursors.items() if dev == device.device}
             reading = []
             newest = device.newest_log
             if newest is not None:
                 read_gen = max((log_generation(f) or 0 for f in mine), default=0)
-                if (log_generation(newest) or 0) >= read_gen:
-                    reading.append((newest, mine.get(newest, 0)))
-                    gone_cursors += [(device.device, f) for f in mine if log_generation(f) is not None and f != newest]
-            reading += [(copy, mine.get(copy, 0)) for copy in device.copies]
-            for file, start in reading:
-                read = folder.read(device.device, file, start)
+                if (log_generation(newest) or 0) < read_gen:
+                    # the newer generation read before is gone (a stray file removed, an older
+                    # copy of the folder put back): the one there is read from its top
+                    report.problems.append(
+                        f"{names[device.device]}: its log went back to {printable(newest)} from generation "
+                        f"{read_gen}; read again from the top"
+                    )
+                reading.append((newest, mine.get(newest, (0, None))))
+                gone_cursors += [(device.device, f) for f in mine if log_generation(f) is not None and f != newest]
+            reading += [(copy, mine.get(copy, (0, None))) for copy in device.copies]
+            for file, (start, mark) in reading:
+                read = folder.read(device.device, file, start, mark)
                 incoming += read.changes
+                sources.update((id(change), device.device) for change in read.changes)
                 if read.problem:
                     report.problems.append(read.problem)
                     report.refused = True
-                if read.end != start:
-                    new_cursors[(device.device, file)] = read.end
+                if read.reread:
+                    report.problems.append(
+                        f"{names[device.device]}: {printable(file)} is not the version read before (another copy of "
+                        "it arrived); read again from the top"
+                    )
+                if (read.end, read.mark) != (start, mark):
+                    new_cursors[(device.device, file)] = (read.end, read.mark)
         now = self.clock.now()
         ahead = {c.stamp.device for c in incoming if c.stamp.device != config.device and not hlc.receive(c.stamp, now)}
         for dev in sorted(ahead):
@@ -339,7 +389,7 @@ class SyncRepository:
                 f"{names.get(dev, dev)}'s clock is more than 10 minutes ahead of this one: its changes are "
                 "taken, but do not move this machine's clock (set its time right)"
             )
-        self._apply(incoming, hlc, report, names, seen, new_cursors, gone_cursors)
+        self._apply(incoming, hlc, report, names, seen, new_cursors, gone_cursors, sources=sources)
 
     def _apply(
         self,
@@ -348,10 +398,11 @@ class SyncRepository:
         report: RoundReport,
         names: dict[str, str],
         seen: dict[str, str | None] | None = None,
-        new_cursors: dict[tuple[str, str], int] | None = None,
+        new_cursors: dict[tuple[str, str], tuple[int, str | None]] | None = None,
         gone_cursors: list[tuple[str, str]] | None = None,
         *,
         own: bool = False,
+        sources: dict[int, str] | None = None,
     ) -> None:
         """Apply `incoming` and move the cursors past it, in one transaction. The change counter is
         noted as seen only if nothing was written here since the changes made here were sent
@@ -372,16 +423,19 @@ class SyncRepository:
                     report.problems.append(why)
                     report.refused = True
             self._keep_pending(applied.refused)
-            by_device = Counter(c.stamp.device for c in applied.taken)
-            if not own:
+            # counted for the device whose log brought it (a snapshot carries others' stamps too)
+            by_device = Counter((sources or {}).get(id(c), c.stamp.device) for c in applied.taken)
+            if own:
+                report.recovered += len(applied.taken)
+            else:
                 for dev, count in by_device.items():
                     report.received[names.get(dev, dev[:8])] += count
             self._absorb(applied)
-            for (dev, file), offset in (new_cursors or {}).items():
+            for (dev, file), (offset, mark) in (new_cursors or {}).items():
                 self.db.execute_sql(
-                    "INSERT INTO sync_cursor (device, file, offset) VALUES (?, ?, ?) "
-                    "ON CONFLICT(device, file) DO UPDATE SET offset = excluded.offset",
-                    (dev, file, offset),
+                    "INSERT INTO sync_cursor (device, file, offset, mark) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(device, file) DO UPDATE SET offset = excluded.offset, mark = excluded.mark",
+                    (dev, file, offset, mark),
                 )
             for dev, file in gone_cursors or ():
                 self.db.execute_sql("DELETE FROM sync_cursor WHERE device = ? AND file = ?", (dev, file))
@@ -477,9 +531,10 @@ class SyncRepository:
         row = self.db.execute_sql("SELECT stamp, base FROM sync_state WHERE kind = ? AND key = ?", key).fetchone()
         return (Stamp.parse(row[0]), Stamp.parse(row[1]) if row[1] else None) if row else None
 
-    def _cursors(self) -> dict[tuple[str, str], int]:
-        rows = self.db.execute_sql("SELECT device, file, offset FROM sync_cursor").fetchall()
-        return {(device, file): offset for device, file, offset in rows}
+    def _cursors(self) -> dict[tuple[str, str], tuple[int, str | None]]:
+        """How far each log was read, and the mark of the line read last (core.sync_log.line_mark)."""
+        rows = self.db.execute_sql("SELECT device, file, offset, mark FROM sync_cursor").fetchall()
+        return {(device, file): (offset, mark) for device, file, offset, mark in rows}
 
     def _counter(self) -> int:
         row = self.db.execute_sql("SELECT n FROM change_counter WHERE id = 1").fetchone()
@@ -522,7 +577,7 @@ class SyncRepository:
             if found.problem:
                 problems.append(found.problem)
             for file in [*([found.newest_log] if found.newest_log else []), *found.copies]:
-                read = folder.read(found.device, file, cursors.get((found.device, file), 0))
+                read = folder.read(found.device, file, *cursors.get((found.device, file), (0, None)))
                 status.unread += len(read.changes)
                 if read.problem:  # what makes every round say so, and exit 1
                     problems.append(read.problem)
@@ -535,6 +590,20 @@ def _records(db: SqliteDatabase, kinds: Iterable[str] | None = None) -> Iterator
     from stretchtui.store.sync_records import current_records
 
     return current_records(db, None if kinds is None else set(kinds))
+
+
+def _joined_ms(key: tuple[str, str], plain: Any, now: datetime) -> int:
+    """The wall time of a record found here on joining: 0 (any version from the folder wins),
+    except a removal, stamped when it was made: one made while not syncing (between `leave` and
+    `init`) still wins over the older versions the folder has, and loses to a later edit."""
+    from stretchtui.core.sync_clock import wall_ms
+
+    if key[0] == "removed" and isinstance(plain, dict):
+        try:
+            return min(wall_ms(datetime.fromisoformat(str(plain["removed_at"]))), wall_ms(now))
+        except (KeyError, ValueError, TypeError, OverflowError):
+            pass
+    return JOINED_STAMP_MS
 
 
 def _intact(newest: str | None, size: int | None, meta: dict[str, str]) -> bool:

@@ -24,16 +24,31 @@ from stretchtui.core.sync_log import (
     FORMAT_NAME,
     FORMAT_VERSION,
     MARKER,
+    LogProblem,
     LogRead,
+    check_header,
     header_line,
     is_conflict_copy,
+    is_device_file_copy,
     is_device_folder,
     is_ignored,
+    line_mark,
     log_generation,
     log_name,
+    mark_length,
     read_log,
 )
-from stretchtui.store.private_files import make_private_dir, make_private_dirs, write_private
+from stretchtui.store.private_files import (
+    DIR_MODE,
+    FILE_MODE,
+    make_private_dir,
+    make_private_dirs,
+    tighten,
+    write_private,
+)
+
+HEADER_BYTES = 4096
+"""A log's first line is a short header; a first line longer than this is not one."""
 
 
 class SyncFolderError(UserError):
@@ -78,6 +93,7 @@ class SyncFolder:
             make_private_dirs(self.path)
         except OSError as error:
             raise SyncFolderError(f"cannot make {self.path}: {error.strerror or error}") from None
+        tighten(self.path, DIR_MODE)  # an empty folder made beforehand (mkdir at umask 022) too
         created = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "created_at": now.isoformat()}
         write_private(self.path / MARKER, lambda h: h.write(json.dumps(created, indent=1) + "\n"))
         return True
@@ -155,7 +171,7 @@ class SyncFolder:
                 device.copies.append(name)
             elif name == DEVICE_FILE:
                 self._read_device_file(folder / name, device)
-            elif not (is_ignored(name) or name.endswith(".tmp")):
+            elif not (is_ignored(name) or name.endswith(".tmp") or is_device_file_copy(name)):
                 scan.foreign.append(f"{folder.name}/{printable(name)}: not a stretchtui sync file; left alone")
         device.logs = [name for _, name in sorted(logs)]
         return device
@@ -167,6 +183,13 @@ class SyncFolder:
         except (OSError, ValueError):
             return  # being copied: its name and time wait for the next round
         if isinstance(info, dict):
+            owner = info.get("device")
+            if owner is not None and owner != device.device:
+                device.problem = (
+                    f"{device.device}: holds the files of device {printable(str(owner))[:20]!r}, not its own; "
+                    "left alone (a folder copied or renamed by hand?)"
+                )
+                return
             if isinstance(info.get("format_version"), int) and info["format_version"] > FORMAT_VERSION:
                 device.problem = (
                     f"{device.device}: written by a newer stretchtui (sync format {info['format_version']}; "
@@ -176,25 +199,63 @@ class SyncFolder:
             last = info.get("last_round")
             device.last_round = last if isinstance(last, str) else None
 
-    def read(self, device: str, name: str, start: int) -> LogRead:
-        """The complete changes of one log file from byte `start` (see core.sync_log.read_log). A
-        file shorter than `start` (being copied again) gives nothing until it has grown back."""
+    def read(self, device: str, name: str, start: int, mark: str | None = None) -> LogRead:
+        """The complete changes of one log file from byte `start` (see core.sync_log.read_log).
+        `mark` names the line the last read stopped after (core.sync_log.line_mark). The header is
+        checked on every read. A file that is not the one read up to `start` (shorter, or other
+        bytes before the cursor: another version of it arrived) is read again from the top, which
+        is safe (a change taken twice does nothing); `reread` says so."""
         shown = printable(name)
         try:
             with open(self.path / device / name, "rb") as handle:
-                handle.seek(max(start - 1, 0))
+                head = handle.readline(HEADER_BYTES)
+                if start and head.endswith(b"\n"):
+                    try:
+                        check_header(head.rstrip(b"\n"), device)
+                    except LogProblem as problem:
+                        return LogRead(end=start, mark=mark, problem=f"{device}/{shown} at byte 0: {problem}")
+                length = mark_length(mark) if mark else None
+                before = min(start, length if length is not None else 1)
+                handle.seek(start - before)
                 tail = handle.read()
         except FileNotFoundError:
-            return LogRead(end=start)
+            return LogRead(end=start, mark=mark)
         except OSError as error:
-            return LogRead(end=start, problem=f"{device}/{shown}: cannot be read ({error.strerror or error})")
-        if start and tail[:1] not in (b"\n", b""):
-            # The file here is not the one read up to `start` (another version of it arrived): the
-            # offset would fall inside a line. Read it from the top; changes taken twice do nothing.
-            return self.read(device, name, 0)
-        return read_log(tail[1:] if start else tail, offset=start, device=device, name=shown)
+            return LogRead(
+                end=start, mark=mark, problem=f"{device}/{shown}: cannot be read ({error.strerror or error})"
+            )
+        if start:
+            if not head.endswith(b"\n"):
+                return LogRead(end=start, mark=mark)  # being copied again: its header has not arrived yet
+            seen = tail[:before]
+            if len(seen) < before or (line_mark(seen) != mark if length is not None else seen != b"\n"):
+                read = read_log(
+                    tail if start - before == 0 else self._whole(device, name), offset=0, device=device, name=shown
+                )
+                read.reread = True
+                return read
+        return read_log(tail[before:] if start else tail, offset=start, device=device, name=shown, mark=mark)
+
+    def _whole(self, device: str, name: str) -> bytes:
+        try:
+            return (self.path / device / name).read_bytes()
+        except OSError:
+            return b""
 
     # ------------------------------------------------------------------ this device's files
+
+    def make_own_private(self, device: str) -> list[str]:
+        """This device's folder 0700 and its files 0600, however they arrived (a git checkout at
+        umask 022, `rsync -a` from a machine that made them 0644): they hold health notes, and
+        this machine keeps appending to them. Returns what was changed (links are not followed)."""
+        changed = []
+        folder = self.path / device
+        for path, mode in [(folder, DIR_MODE)] + (
+            [(p, FILE_MODE) for p in sorted(folder.iterdir())] if folder.is_dir() else []
+        ):
+            if tighten(path, mode):
+                changed.append(path.name)
+        return changed
 
     def own_logs(self, device: str) -> list[str]:
         folder = self.path / device
