@@ -26,8 +26,9 @@ from stretchtui.core.errors import UserError
 from stretchtui.core.plain_text import printable
 from stretchtui.core.sync_clock import HybridClock, Stamp
 from stretchtui.core.sync_log import Change, change_line, log_generation, log_name
-from stretchtui.core.sync_status import DeviceStatus, NotSyncing, RoundReport, SyncConfig, SyncStatus
+from stretchtui.core.sync_status import NotSyncing, RoundReport, SyncConfig, SyncStatus
 from stretchtui.store.sync_folder import SyncFolder
+from stretchtui.store.sync_tables import SyncTables
 
 if TYPE_CHECKING:
     from stretchtui.store.exchange import ExchangeRepository
@@ -64,32 +65,25 @@ class SyncRepository:
         self.clock = clock
         self.library = library
         self.exchange = exchange
-
-    # ------------------------------------------------------------------ this device
-
-    def _meta(self) -> dict[str, str]:
-        return dict(self.db.execute_sql("SELECT key, value FROM sync_meta").fetchall())
-
-    def _set_meta(self, **values: str) -> None:
-        for key, value in values.items():
-            self.db.execute_sql(
-                "INSERT INTO sync_meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+        self.tables = SyncTables(db)
 
     def config(self) -> SyncConfig | None:
-        meta = self._meta()
-        if "device" not in meta or "folder" not in meta:
-            return None
-        return SyncConfig(meta["device"], meta.get("name", ""), Path(meta["folder"]))
+        return self.tables.config()
+
+    def status(self) -> SyncStatus:
+        """What `sync --status` shows (store.sync_overview): read only, nothing synced."""
+        from stretchtui.store.sync_overview import read_status
+
+        return read_status(self.tables)
+
+    # ------------------------------------------------------------------ this device
 
     def join(self, folder: Path, name: str | None = None) -> tuple[SyncConfig, bool]:
         """Make or join the sync folder and name this device in it; (config, whether the folder was
         made). Joining again where this database already syncs is refused; leave first."""
         import secrets
 
-        here = self.config()
+        here = self.tables.config()
         folder = Path(folder).expanduser().absolute()
         if here is not None:
             if here.folder == folder:
@@ -98,21 +92,19 @@ class SyncRepository:
         made = SyncFolder(folder).join(self.clock.now())
         config = SyncConfig(secrets.token_hex(8), (name or socket.gethostname() or "this machine")[:60], folder)
         with self.db.atomic():
-            for table in ("sync_state", "sync_cursor", "sync_pending", "sync_device", "sync_meta"):
-                self.db.execute_sql(f"DELETE FROM {table}")
-            self._set_meta(
+            self.tables.forget()
+            self.tables.set_meta(
                 device=config.device, name=config.name, folder=str(folder), joined_at=self.clock.now().isoformat()
             )
         return config, made
 
     def leave(self) -> SyncConfig:
         """Stop syncing: what this machine holds stays, and so do its files in the folder."""
-        config = self.config()
+        config = self.tables.config()
         if config is None:
             raise NotSyncing
         with self.db.atomic():
-            for table in ("sync_state", "sync_cursor", "sync_pending", "sync_device", "sync_meta"):
-                self.db.execute_sql(f"DELETE FROM {table}")
+            self.tables.forget()
         return config
 
     # ------------------------------------------------------------------ a round
@@ -121,7 +113,7 @@ class SyncRepository:
         """One round: send what changed here, take what the others sent. One round at a time per
         database, whichever process runs it (the app's timer, `stretchtui sync` from cron). A
         database that does not sync is told so, and nothing is left beside it (no lock, no note)."""
-        if self.config() is None:
+        if self.tables.config() is None:
             raise NotSyncing
         with self._one_round_at_a_time():
             try:
@@ -178,7 +170,7 @@ class SyncRepository:
             os.close(fd)
 
     def _round(self) -> RoundReport:
-        config = self.config()
+        config = self.tables.config()
         if config is None:
             raise NotSyncing
         folder = SyncFolder(config.folder)
@@ -189,7 +181,7 @@ class SyncRepository:
             report.problems.append(
                 f"this machine's files in the sync folder could be read by others; made private: {', '.join(loose)}"
             )
-        meta = self._meta()
+        meta = self.tables.meta()
         hlc = HybridClock(config.device, Stamp.parse(meta["clock"]) if "clock" in meta else None)
         if replay := self._own_log_to_replay(folder, config.device, meta):
             # Not as this database left it: a crash mid-write, or the database put back from a
@@ -213,7 +205,7 @@ class SyncRepository:
                 config.device, {"device": config.device, "name": config.name, "last_round": now.isoformat()}
             )
             with self.db.atomic():
-                self._set_meta(device_file_at=now.isoformat())
+                self.tables.set_meta(device_file_at=now.isoformat())
         return report
 
     # ------------------------------------------------------------------ sending
@@ -228,10 +220,10 @@ class SyncRepository:
         intact = _intact(newest, size, meta)
         from stretchtui.store.sync_records import digest
 
-        counter = self._counter()
+        counter = self.tables.counter()
         if intact and meta.get("counter") == str(counter):
             return  # nothing written here since the last round
-        state = self._state()
+        state = self.tables.state()
         joined = not state and not logs
         changes: list[Change] = []
         current: dict[tuple[str, str], Any] = {}
@@ -252,7 +244,7 @@ class SyncRepository:
             )
         if not changes and intact:
             with self.db.atomic():
-                self._set_meta(counter=str(counter))
+                self.tables.set_meta(counter=str(counter))
             return
         started = int(meta.get("log_start_size", "0"))
         big = size is not None and size > COMPACT_BYTES and size > 2 * started
@@ -267,11 +259,11 @@ class SyncRepository:
             new_size = folder.start_log(device, generation, self._snapshot(state, changes, current))
             extra["log_start_size"] = str(new_size)
         with self.db.atomic():
-            self._record(
+            self.tables.record(
                 ((c.kind, c.key), c.stamp, None if c.gone else digest(current[(c.kind, c.key)]), c.after)
                 for c in changes
             )
-            self._set_meta(log=log, log_size=str(new_size), counter=str(counter), **extra, **_clock(hlc))
+            self.tables.set_meta(log=log, log_size=str(new_size), counter=str(counter), **extra, **_clock(hlc))
 
     def _replayed(self, meta: dict[str, str], now: datetime) -> str:
         """What to say when this machine's own log was not as this database left it. Once is a
@@ -279,7 +271,7 @@ class SyncRepository:
         database syncing from another machine under the same name, each rewriting the other's log."""
         before = meta.get("replayed_at")
         with self.db.atomic():
-            self._set_meta(replayed_at=now.isoformat())
+            self.tables.set_meta(replayed_at=now.isoformat())
         line = (
             "this machine's log in the sync folder was not as this database left it (a backup put back? "
             "a crash while writing?): read it back, and started a new one"
@@ -332,7 +324,7 @@ class SyncRepository:
     def _take(self, folder: SyncFolder, config: SyncConfig, hlc: HybridClock, report: RoundReport) -> None:
         scan = folder.scan()
         report.problems.extend(scan.foreign)
-        cursors = self._cursors()
+        cursors = self.tables.cursors()
         incoming: list[Change] = []
         new_cursors: dict[tuple[str, str], tuple[int, str | None]] = {}
         gone_cursors: list[tuple[str, str]] = []
@@ -411,10 +403,10 @@ class SyncRepository:
 
         now = self.clock.now()
         with self.db.atomic():
-            untouched = self._meta().get("counter") == str(self._counter())
-            waiting = self._pending()
-            known = self._known({(c.kind, c.key) for c in [*incoming, *waiting]})
-            applier = ChangeApplier(self.db, self.library, self.exchange, known, now, self._state_here)
+            untouched = self.tables.meta().get("counter") == str(self.tables.counter())
+            waiting = self.tables.pending()
+            known = self.tables.known({(c.kind, c.key) for c in [*incoming, *waiting]})
+            applier = ChangeApplier(self.db, self.library, self.exchange, known, now, self.tables.state_here)
             applied = applier.apply([*waiting, *incoming])
             report.problems.extend(applied.problems)
             again = {id(change) for change in waiting}
@@ -422,7 +414,7 @@ class SyncRepository:
                 if id(change) not in again:  # said once; tried again each round, quietly, until it goes in
                     report.problems.append(why)
                     report.refused = True
-            self._keep_pending(applied.refused)
+            self.tables.keep_pending(applied.refused)
             # counted for the device whose log brought it (a snapshot carries others' stamps too)
             by_device = Counter((sources or {}).get(id(c), c.stamp.device) for c in applied.taken)
             if own:
@@ -431,54 +423,10 @@ class SyncRepository:
                 for dev, count in by_device.items():
                     report.received[names.get(dev, dev[:8])] += count
             self._absorb(applied)
-            for (dev, file), (offset, mark) in (new_cursors or {}).items():
-                self.db.execute_sql(
-                    "INSERT INTO sync_cursor (device, file, offset, mark) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(device, file) DO UPDATE SET offset = excluded.offset, mark = excluded.mark",
-                    (dev, file, offset, mark),
-                )
-            for dev, file in gone_cursors or ():
-                self.db.execute_sql("DELETE FROM sync_cursor WHERE device = ? AND file = ?", (dev, file))
-            for dev, name in names.items():
-                self.db.execute_sql(
-                    "INSERT INTO sync_device (device, name, last_round) VALUES (?, ?, ?) ON CONFLICT(device) "
-                    "DO UPDATE SET name = excluded.name, last_round = coalesce(excluded.last_round, last_round)",
-                    (dev, name, (seen or {}).get(dev)),
-                )
-                if by_device.get(dev):  # the last round that brought something from it: how much, when
-                    self.db.execute_sql(
-                        "UPDATE sync_device SET changes_in = ?, changes_at = ? WHERE device = ?",
-                        (by_device[dev], now.isoformat(), dev),
-                    )
-            counted = {"counter": str(self._counter())} if untouched and not applied.resend else {}
-            self._set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
-
-    def _pending(self) -> list[Change]:
-        """The changes left out before, to try again: a routine whose own exercise had not arrived."""
-        from stretchtui.core.sync_log import LogProblem, parse_change
-
-        waiting = []
-        for (line,) in self.db.execute_sql("SELECT line FROM sync_pending ORDER BY stamp").fetchall():
-            try:
-                waiting.append(parse_change(line.encode(), ""))
-            except LogProblem:
-                continue
-        return waiting
-
-    def _keep_pending(self, refused: list[tuple[Change, str]]) -> None:
-        """What is left out now waits (the newest per record); what went in, or was overtaken by a
-        newer version here, waits no more."""
-        self.db.execute_sql("DELETE FROM sync_pending")
-        for change, why in refused:
-            here = self._state_here((change.kind, change.key))
-            if here is not None and here[0] >= change.stamp:
-                continue
-            self.db.execute_sql(
-                "INSERT INTO sync_pending (kind, key, stamp, line, why) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(kind, key) DO UPDATE SET stamp = excluded.stamp, line = excluded.line, why = excluded.why "
-                "WHERE excluded.stamp > stamp",
-                (change.kind, change.key, change.stamp.text(), change_line(change).rstrip("\n"), why),
-            )
+            self.tables.move_cursors(new_cursors or {}, gone_cursors or ())
+            self.tables.note_devices(names, seen or {}, by_device, now)
+            counted = {"counter": str(self.tables.counter())} if untouched and not applied.resend else {}
+            self.tables.set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
 
     def _absorb(self, applied: Applied) -> None:
         """The records a round changed here: their stamps, and their digests as they are here now
@@ -491,98 +439,9 @@ class SyncRepository:
 
         kinds = {kind for kind, _ in stamps}
         now = {key: digest(plain) for key, plain in _records(self.db, kinds) if key in stamps}
-        self._record(
+        self.tables.record(
             (key, stamp, None if key in applied.resend else now.get(key), applied.bases.get(key))
             for key, stamp in stamps.items()
-        )
-
-    # ------------------------------------------------------------------ the tables
-
-    def _record(self, rows: Iterable[tuple[tuple[str, str], Stamp, str | None, Stamp | None]]) -> None:
-        """(key, stamp, digest, base) of records sent or taken: the newest stamp stays."""
-        for (kind, key), stamp, digest, base in rows:
-            self.db.execute_sql(
-                "INSERT INTO sync_state (kind, key, stamp, digest, base) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(kind, key) DO UPDATE SET stamp = max(stamp, excluded.stamp), digest = excluded.digest, "
-                "base = CASE WHEN excluded.stamp >= stamp THEN excluded.base ELSE base END",
-                (kind, key, stamp.text(), digest, base.text() if base else None),
-            )
-
-    def _state(self) -> dict[tuple[str, str], tuple[Stamp, str | None]]:
-        rows = self.db.execute_sql("SELECT kind, key, stamp, digest FROM sync_state").fetchall()
-        return {(kind, key): (Stamp.parse(stamp), digest) for kind, key, stamp, digest in rows}
-
-    def _known(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Stamp]:
-        """The stamps here of `keys` and of the removals of the same UUIDs."""
-        wanted = keys | {("removed", key) for _, key in keys}
-        state = self._state() if len(wanted) > 500 else None
-        known: dict[tuple[str, str], Stamp] = {}
-        for key in wanted:
-            if state is not None:
-                if key in state:
-                    known[key] = state[key][0]
-                continue
-            if (here := self._state_here(key)) is not None:
-                known[key] = here[0]
-        return known
-
-    def _state_here(self, key: tuple[str, str]) -> tuple[Stamp, Stamp | None] | None:
-        """The stamp here of a record's version, and of the version it replaced."""
-        row = self.db.execute_sql("SELECT stamp, base FROM sync_state WHERE kind = ? AND key = ?", key).fetchone()
-        return (Stamp.parse(row[0]), Stamp.parse(row[1]) if row[1] else None) if row else None
-
-    def _cursors(self) -> dict[tuple[str, str], tuple[int, str | None]]:
-        """How far each log was read, and the mark of the line read last (core.sync_log.line_mark)."""
-        rows = self.db.execute_sql("SELECT device, file, offset, mark FROM sync_cursor").fetchall()
-        return {(device, file): (offset, mark) for device, file, offset, mark in rows}
-
-    def _counter(self) -> int:
-        row = self.db.execute_sql("SELECT n FROM change_counter WHERE id = 1").fetchone()
-        return int(row[0]) if row else 0
-
-    # ------------------------------------------------------------------ status
-
-    def status(self) -> SyncStatus:
-        """Devices, when each last ran a round, and what waits: changes made here not yet sent, and
-        lines in the others' logs not yet read."""
-        from stretchtui.store.sync_records import digest
-
-        config = self.config()
-        if config is None:
-            raise NotSyncing
-        meta = self._meta()
-        state = self._state()
-        current = {key: digest(plain) for key, plain in _records(self.db)}
-        unsent = sum(1 for key, d in current.items() if key not in state or state[key][1] != d)
-        unsent += sum(1 for key, (_, d) in state.items() if d is not None and key not in current)
-        problems: list[str] = [why for (why,) in self.db.execute_sql("SELECT why FROM sync_pending ORDER BY stamp")]
-        rows = self.db.execute_sql(
-            "SELECT device, name, last_round, changes_in, changes_at FROM sync_device ORDER BY name"
-        ).fetchall()
-        devices = {row[0]: DeviceStatus(*row) for row in rows}
-        folder = SyncFolder(config.folder)
-        try:
-            folder.check()
-            scan = folder.scan()
-        except UserError as error:
-            return SyncStatus(config, meta.get("last_round"), unsent, list(devices.values()), [*problems, str(error)])
-        problems += scan.foreign
-        cursors = self._cursors()
-        for found in scan.devices.values():
-            if found.device == config.device:
-                continue
-            status = devices.setdefault(found.device, DeviceStatus(found.device, found.name, found.last_round, 0, None))
-            status.name = found.name or status.name
-            status.last_round = found.last_round or status.last_round
-            if found.problem:
-                problems.append(found.problem)
-            for file in [*([found.newest_log] if found.newest_log else []), *found.copies]:
-                read = folder.read(found.device, file, *cursors.get((found.device, file), (0, None)))
-                status.unread += len(read.changes)
-                if read.problem:  # what makes every round say so, and exit 1
-                    problems.append(read.problem)
-        return SyncStatus(
-            config, meta.get("last_round"), unsent, sorted(devices.values(), key=lambda d: d.name), problems
         )
 
 
