@@ -1132,3 +1132,21 @@ def test_a_conflict_copy_of_a_device_file_is_passed_over(machines) -> None:
     deliver(a, b, "whole", random.Random(0))
     (b.folder / a.device / "device.sync-conflict-20261204-101500-ABCDEFG.json").write_text("{}")
     assert b.round().problems == []
+
+
+def test_reading_back_a_few_records_by_uuid_gives_what_the_whole_read_gives(machines) -> None:
+    """A round reads back only the records it changed (store.exporting: `uuids`); each is the same
+    as the whole section gives it, and a section keyed otherwise (settings) still comes whole."""
+    from stretchtui.store.sync_records import current_records
+
+    a, _b = machines(0.0, 0.0)
+    for pain in range(5):
+        a.checkin(pain, f"n{pain}")
+    a.session(2)
+    a.rest(1)
+    whole = dict(current_records(a.use().db))
+    wanted = [key for key in whole if key[0] in ("checkins", "sessions", "day_marks")][::2]
+    some = dict(current_records(a.use().db, {kind for kind, _ in wanted} | {"settings"}, uuids={k for _, k in wanted}))
+    assert {key: some[key] for key in wanted} == {key: whole[key] for key in wanted}
+    assert {key for key in some if key[0] != "settings"} == set(wanted)
+    assert {key for key in some if key[0] == "settings"} == {key for key in whole if key[0] == "settings"}

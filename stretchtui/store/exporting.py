@@ -9,7 +9,7 @@ the two share nothing but the chunk size.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from peewee import SqliteDatabase
@@ -71,19 +71,26 @@ class Exporter:
     """The export's reads, on one database."""
 
     db: SqliteDatabase
+    _uuids: list[str] | None = field(default=None, init=False)  # export_records(uuids=...), while it reads
 
     def export_records(
-        self, left_out: LeftOut | None = None, sections: Collection[str] | None = None
+        self,
+        left_out: LeftOut | None = None,
+        sections: Collection[str] | None = None,
+        uuids: Collection[str] | None = None,
     ) -> Iterator[tuple[str, Any]]:
         """The export's records in file order (see core.exchange.reading.read_export for their
         shapes), read in one snapshot (a deferred read transaction: writers are not held up), rows
         in chunks. A record with a value that cannot be read is left out and noted in `left_out`
-        (with what depended on it: a routine using a left-out exercise, a check-in's link)."""
+        (with what depended on it: a routine using a left-out exercise, a check-in's link).
+        `uuids` narrows the sections with a row per UUID to those records (sync reads back the few
+        a round changed); the others come whole."""
         from stretchtui.core.exchange.bundle import FLAT_SECTIONS, SECTIONS
         from stretchtui.store.row_values import TableReader
 
         sections = SECTIONS if sections is None else sections
         left_out = left_out if left_out is not None else LeftOut()
+        self._uuids = sorted(uuids) if uuids is not None else None
         conn = self.db.connection()
         with self.db.atomic(lock_type="DEFERRED"):
             if "settings" in sections:
@@ -112,6 +119,12 @@ class Exporter:
                 if kind in sections:
                     yield from ((kind, values) for values in self._export_flat(conn, kind, left_out))
 
+    def _only(self, order: str, has_uuid: bool = True) -> tuple[str, list[str]]:
+        """The `WHERE uuid IN (...)` that narrows a read to the records asked for, before `order`."""
+        if self._uuids is None or not has_uuid:
+            return order, []
+        return f"WHERE uuid IN ({', '.join('?' * len(self._uuids))}) {order}", list(self._uuids)
+
     def _export_flat(self, conn: sqlite3.Connection, kind: str, left_out: LeftOut) -> Iterator[dict[str, Any]]:
         """The records of a section of one row each, their values read one by one."""
         from stretchtui.core import records
@@ -120,7 +133,7 @@ class Exporter:
 
         model, order = FLAT_TABLES[kind]
         reader = TableReader(model, records.columns(SECTION_RECORDS[kind]))
-        for rowid, values, problems in reader.rows(conn, order):
+        for rowid, values, problems in reader.rows(conn, *self._only(order, "uuid" in model._meta.fields)):
             if self._readable(reader, rowid, values, problems, left_out):
                 yield values
 
@@ -143,7 +156,7 @@ class Exporter:
         """The rows of `reader` that read, as (rowid, values), a chunk at a time, so that the rows
         that go with them (a session's steps, a check-in's pains) are read a chunk at a time too.
         A row that does not read is noted in `left_out`, ending in `what` ("left out with its steps")."""
-        for chunk in _chunks(reader.rows(conn, order)):
+        for chunk in _chunks(reader.rows(conn, *self._only(order))):
             yield [
                 (rowid, values)
                 for rowid, values, problems in chunk

@@ -48,6 +48,9 @@ NOTE_CHARS = 100
 ROUND_WAIT_SECONDS = 60.0
 """How long a round waits for one already running on the same database (another process's)."""
 
+ABSORB_BY_UUID = 500
+"""A round that changed up to this many records here reads back just those; more, whole sections."""
+
 REPLAYED_AGAIN = timedelta(days=7)
 """This machine's own log found rewritten twice within this: a copy of the database elsewhere."""
 
@@ -435,10 +438,11 @@ class SyncRepository:
         stamps = applied.stamps
         if not stamps:
             return
-        from stretchtui.store.sync_records import digest
+        from stretchtui.store.sync_records import current_records, digest
 
         kinds = {kind for kind, _ in stamps}
-        now = {key: digest(plain) for key, plain in _records(self.db, kinds) if key in stamps}
+        uuids = {key for _, key in stamps} if len(stamps) <= ABSORB_BY_UUID else None  # else whole sections
+        now = {key: digest(plain) for key, plain in current_records(self.db, kinds, uuids=uuids) if key in stamps}
         self.tables.record(
             (key, stamp, None if key in applied.resend else now.get(key), applied.bases.get(key))
             for key, stamp in stamps.items()

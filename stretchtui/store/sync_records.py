@@ -36,13 +36,17 @@ def digest(plain: Any) -> str:
 
 
 def current_records(
-    db: SqliteDatabase, sections: Collection[str] | None = None, left_out: LeftOut | None = None
+    db: SqliteDatabase,
+    sections: Collection[str] | None = None,
+    left_out: LeftOut | None = None,
+    uuids: Collection[str] | None = None,
 ) -> Iterator[tuple[tuple[str, str], Any]]:
-    """((kind, key), plain record) for every record here now (of `sections`), read in one snapshot."""
+    """((kind, key), plain record) for every record here now (of `sections`; of the sections with
+    a row per UUID, only `uuids`, when given), read in one snapshot."""
     from stretchtui.core.exchange.writing import RECORD_TO_PLAIN
 
     own_uuids: dict[str, str] | None = None
-    for kind, record in Exporter(db).export_records(left_out or LeftOut(), sections):
+    for kind, record in Exporter(db).export_records(left_out or LeftOut(), sections, uuids):
         plain = RECORD_TO_PLAIN[kind](record)
         if kind == "settings":
             from stretchtui.core.settings import SYNCED
