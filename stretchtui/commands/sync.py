@@ -129,7 +129,7 @@ def _status(args: argparse.Namespace) -> int:
     if not status.devices:
         print("  no other machine has joined yet")
     if status.problems:  # part of the answer (what waits, and why), so on stdout
-        print("What the next round will say:")
+        print("Needs a look:")
         for line in dict.fromkeys(status.problems):
             print(f"  {line}")
     return 0

@@ -285,9 +285,9 @@ class SyncRepository:
             again = False
         if again:
             line = (
-                "this machine's log in the sync folder was changed by someone else again: is a copy of this "
-                "database also used on another machine? Each would keep rewriting the other's log. "
-                "There: stretchtui sync leave, then stretchtui sync init FOLDER"
+                "this machine's log in the sync folder was rewritten from elsewhere again: is a copy of this "
+                "database also used on another machine (there: stretchtui sync leave, then stretchtui sync init "
+                "FOLDER), or does a copy of the whole folder bring back an older copy of this machine's log?"
             )
         return line
 
@@ -372,8 +372,8 @@ class SyncRepository:
                     report.refused = True
                 if read.reread:
                     report.problems.append(
-                        f"{names[device.device]}: {printable(file)} is not the version read before (another copy of "
-                        "it arrived); read again from the top"
+                        f"{names[device.device]}: {printable(file)} is not the version read before (being copied "
+                        "again, or another copy of it arrived); read again from the top"
                     )
                 if (read.end, read.mark) != (start, mark):
                     new_cursors[(device.device, file)] = (read.end, read.mark)
