@@ -18,13 +18,13 @@ from stretchtui.core.pain_level import Level
 from stretchtui.core.program_offer import offer
 from stretchtui.core.program_plan import item_dose, session_for, top_step
 from stretchtui.core.program_reading import load_builtin
+from stretchtui.core.program_replay import replay
 from stretchtui.core.program_state import (
     Choice,
     Move,
     ProgramChoice,
     ProgramSessionNote,
     ProgramState,
-    replay,
 )
 from stretchtui.core.programs import load_ladders
 from stretchtui.core.safety import QUESTION_KEYS, Profile, SafetyCheck, is_gentle

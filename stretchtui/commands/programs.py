@@ -1,4 +1,4 @@
-"""`stretchtui program`: multi-week programs (core.programs, core.program_state).
+"""`stretchtui program`: multi-week programs (core.programs, core.program_replay).
 
 program [list]          the programs: built-in and imported
 program show ID         one program: phases, moves and doses, entry and progress rules

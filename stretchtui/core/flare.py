@@ -3,7 +3,7 @@
 Relief positions and two or three gentle moves at about two thirds of their dose, what to expect
 in the first days, and when to get help from whom. The safety answers come first exactly as for
 any suggestion: a red flag, or a reason to ask the questions again, gives advice and no moves.
-Leaving flare mode is the person's choice (core.program_state). Advice follows NICE NG59 and ACP
+Leaving flare mode is the person's choice (core.program_replay). Advice follows NICE NG59 and ACP
 2017 in plain words; it is not a diagnosis. Pure: no UI, no storage.
 """
 

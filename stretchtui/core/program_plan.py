@@ -1,7 +1,7 @@
 """A program's session for one day: which moves at which dose, kept to the same safety rules as a
 suggestion (issue 18).
 
-The dose of each item follows the program's step (core.program_state decides the step): at step 0
+The dose of each item follows the program's step (core.program_replay decides the step): at step 0
 the dose written for the phase; each step up adds `step_percent` of it, up to the exercise's own
 dose (never above); after `steps_at_top` more steps a ladder item climbs to its next rung, which
 starts at `start_percent` of its own dose; each step down takes `step_percent` off.

@@ -33,7 +33,7 @@ Version: TypeAlias = "Annotated[int, _rule(ge=1, le=9999)]"
 
 class Choice(StrEnum):
     """What a person chose about their program: the only events the position depends on besides
-    their record (core.program_state replays them)."""
+    their record (core.program_replay replays them)."""
 
     START = "start"
     STOP = "stop"

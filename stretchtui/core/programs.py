@@ -1,7 +1,7 @@
 """Programs and ladders (issue 18): the one definition of a prescription and how it is read.
 
 A program is a few phases of weeks, each with a fixed set of moves and doses, and rules for how
-the dose moves with the person's response (core.program_plan, core.program_state). A ladder is
+the dose moves with the person's response (core.program_plan, core.program_replay). A ladder is
 a few library moves, easiest first, that a program item can climb a rung at a time.
 
 Built-in programs are `seed/programs/*.toml`, written in exactly the format a physiotherapist's

@@ -1,5 +1,5 @@
 """Programs in the store (issue 18): imported prescriptions, the choices a person made, and what
-the replay of core.program_state reads from their record.
+the replay of core.program_replay reads from their record.
 
 Built-in programs are seed files, read fresh (core.programs.load_builtin); an imported one is kept
 as the text it was imported from, so `program export` writes back what came in. The position in a
@@ -185,7 +185,7 @@ class ProgramRepository:
 
     def state(self, today: date, catalogue: Catalogue | None = None) -> ProgramState | None:
         """Where the person is in their program today (None: not in one)."""
-        from stretchtui.core.program_state import replay
+        from stretchtui.core.program_replay import replay
 
         choices = self.choices()
         if not choices:

@@ -4,7 +4,7 @@ In a program: its position, phase and goal, the moves of today's session, flare 
 it is on, and the program's history with a why line for every change. Not in one: every program,
 the one that fits the recent check-ins first, with its weeks and phases. Reached from Today (o)
 and the palette. Choices (start, stop, leave flare mode) are written in a thread; the screen then
-reads again, so what it shows is always the replayed record (core.program_state).
+reads again, so what it shows is always the replayed record (core.program_replay).
 """
 
 from __future__ import annotations
