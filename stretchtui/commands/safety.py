@@ -160,12 +160,6 @@ def _answer(prompt: str, number: int, key: str) -> bool:
 
 # --- printing -------------------------------------------------------------------------------------
 
-STATE_WORDS = {
-    "clear": "clear",
-    "soon": "see a doctor soon",
-    "urgent": "get medical help today",
-    "unanswered": "not answered yet",
-}
 CLEAR_TEXT = "Nothing in your answers stands in the way of a routine."
 
 
@@ -187,7 +181,7 @@ def _print_json(check) -> None:
 
 
 def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
-    from stretchtui.core.safety import BY_KEY, QUESTION_KEYS, advice_for
+    from stretchtui.core.safety import BY_KEY, QUESTION_KEYS, STATE_WORDS, advice_for
     from stretchtui.store.safety import conditions_text
 
     if args.json:
@@ -197,7 +191,7 @@ def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
     when = ""
     if profile.answered_at is not None:
         when = f" (answered {profile.answered_at.astimezone(args.clock.zone):%a %d %b %Y %H:%M})"
-    print(f"Safety questions: {STATE_WORDS[check.state.value]}{when}.")
+    print(f"Safety questions: {STATE_WORDS[check.state]}{when}.")
     yes = [key for key in QUESTION_KEYS if profile.answers.get(key)]
     if yes:
         print("You answered yes to:")

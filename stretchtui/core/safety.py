@@ -86,6 +86,15 @@ class State(StrEnum):
     URGENT = "urgent"
 
 
+STATE_WORDS: dict[State, str] = {
+    State.CLEAR: "clear",
+    State.SOON: "see a doctor soon, within days",
+    State.URGENT: "get medical help today",
+    State.UNANSWERED: "not every question answered yet",
+}
+"""What each state means, in the words every place that names it uses (Settings, `stretchtui safety`)."""
+
+
 def state_of(answers: Mapping[str, bool]) -> State:
     """Urgent or soon as soon as one yes says so; clear only once every question has an answer."""
     if any(answers.get(q.key) for q in QUESTIONS if q.grade is Grade.URGENT):

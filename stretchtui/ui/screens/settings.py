@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Button, Checkbox, Label, Select, Static, Switch
 
-from stretchtui.core.safety import SafetyCheck, State
+from stretchtui.core.safety import STATE_WORDS, SafetyCheck, State
 from stretchtui.core.settings import BY_KEY, ON_SCREEN, Settings
 from stretchtui.core.vocabulary import Condition, label
 from stretchtui.ui.screens.base import StretchAppMixin
@@ -27,12 +27,10 @@ from stretchtui.ui.workers import store_work
 CONDITIONS_HELP = (
     "Listed conditions keep unsuitable moves out of suggestions, and you are asked before starting one of them by hand."
 )
-STATE_WORDS = {
-    State.CLEAR: "clear",
-    State.SOON: "a yes: see a doctor within days",
-    State.URGENT: "a yes: get medical help today",
-    State.UNANSWERED: "not every question answered",
-}
+
+
+def _state_words(state: State) -> str:
+    return f"a yes: {STATE_WORDS[state]}" if state in (State.SOON, State.URGENT) else STATE_WORDS[state]
 
 
 def _choice_label(key: str, value: Any) -> str:
@@ -51,7 +49,7 @@ def answered_line(check: SafetyCheck, zone: tzinfo) -> str:
     if answered_at is None:
         return "Safety questions: not answered yet, so only gentle mobility is suggested."
     day = answered_at.astimezone(zone)
-    text = f"Answered {day.day} {day:%b %Y}: {STATE_WORDS[check.state]}."
+    text = f"Answered {day.day} {day:%b %Y}: {_state_words(check.state)}."
     if check.ask_again:
         text += " Please answer again: " + " ".join(reason.text for reason in check.ask_again)
     return text
