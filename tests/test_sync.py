@@ -288,6 +288,9 @@ def test_three_machines_end_with_one_record(
         for machine in machines:
             assert machine.made <= here | removed, machine.name  # nothing made anywhere is lost
         assert not (here & removed)
+        for machine in machines:  # settled: nothing waits to go out or to come in, anywhere
+            status = machine.use().sync.status()
+            assert (status.unsent, [d.unread for d in status.devices], status.problems) == (0, [0, 0], []), machine.name
     finally:
         for machine in machines:
             machine.use().close()
@@ -1150,3 +1153,19 @@ def test_reading_back_a_few_records_by_uuid_gives_what_the_whole_read_gives(mach
     assert {key: some[key] for key in wanted} == {key: whole[key] for key in wanted}
     assert {key for key in some if key[0] != "settings"} == set(wanted)
     assert {key for key in some if key[0] == "settings"} == {key for key in whole if key[0] == "settings"}
+
+
+def test_a_cautious_merge_that_changes_nothing_here_still_goes_out_and_nothing_waits(machines) -> None:
+    """Both machines answered the safety questions before joining (stamped at zero): the merge
+    is the answer already here, so nothing is written, yet it is a change to send; after a full
+    exchange `sync --status` has nothing waiting on either machine."""
+    a, b = machines(0.0, 0.0)
+    for machine in (a, b):
+        machine.use().sync.leave()
+        machine.safety(False, "")
+    for machine in (a, b):
+        machine.use().sync.join(machine.folder, machine.name)
+        machine.round()
+    everything_everywhere([a, b], random.Random(0))
+    assert [a.use().sync.status().unsent, b.use().sync.status().unsent] == [0, 0]
+    assert _answers(a.use()) == _answers(b.use())

@@ -428,7 +428,10 @@ class SyncRepository:
             self._absorb(applied)
             self.tables.move_cursors(new_cursors or {}, gone_cursors or ())
             self.tables.note_devices(names, seen or {}, by_device, now)
-            counted = {"counter": str(self.tables.counter())} if untouched and not applied.resend else {}
+            if applied.resend:  # a merge to send, even one that changed nothing here (so no write
+                counted = {"counter": ""}  # moved the counter): the next round looks for changes
+            else:
+                counted = {"counter": str(self.tables.counter())} if untouched else {}
             self.tables.set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
 
     def _absorb(self, applied: Applied) -> None:

@@ -140,10 +140,12 @@ class ChangeApplier:
         if not ((change.after is None or change.after < stamp) and (base is None or base < change.stamp)):
             return False  # one saw the other: the later stands (an answer taken back on purpose)
         value = CAUTIOUS[change.key](row.value, change.record)
-        if value != row.value:
+        if value != row.value:  # a value neither machine had: it goes out as a change made here
             self._setting(change.key, value)
+            applied.resend.add((change.kind, change.key))
+        # else the value here is the merge, and it is out already: the other machine merges it the
+        # same way when it takes it (sending it again would be merged again there, round after round)
         applied.take(change)
-        applied.resend.add((change.kind, change.key))
         return True
 
     def _older_than_removal(self, change: Change, newest: Mapping[tuple[str, str], Change]) -> bool:
