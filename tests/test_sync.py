@@ -1169,3 +1169,83 @@ def test_a_cautious_merge_that_changes_nothing_here_still_goes_out_and_nothing_w
     everything_everywhere([a, b], random.Random(0))
     assert [a.use().sync.status().unsent, b.use().sync.status().unsent] == [0, 0]
     assert _answers(a.use()) == _answers(b.use())
+
+
+@pytest.mark.parametrize("whose", ["this machine's, put right since", "the other machine's, still ahead"])
+def test_removing_an_entry_made_by_a_clock_ahead_removes_it_everywhere(machines, whose: str) -> None:
+    """A removal is stamped after the version it removes, as an edit is: an entry stamped by a
+    clock 15 minutes ahead (this machine's before it was put right, or the other machine's) is
+    still removed on every machine, and no clock is blamed for it."""
+    a, b = machines(0.0, 0.0)
+    maker = a if whose.startswith("this") else b
+    maker.clock.advance(15 * 60)
+    maker.checkin(6, "typo")
+    if maker is a:
+        a.round()
+        a.clock.advance(-15 * 60 + 1)
+    everything_everywhere([a, b], random.Random(0))
+    assert len(b.use().checkins.checkins()) == len(a.use().checkins.checkins()) == 1
+    a.remove(0)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    report = b.round()
+    assert not any("ahead" in line for line in report.problems) or maker is b
+    everything_everywhere([a, b], random.Random(0))
+    assert a.use().checkins.checkins() == [] and b.use().checkins.checkins() == []
+    assert a.export() == b.export()
+
+
+@pytest.mark.parametrize("what", ["link to /dev/zero", "pipe", "huge line"])
+def test_a_log_that_is_no_regular_file_or_holds_a_huge_line_is_left_alone_in_one_line(
+    machines, monkeypatch, what: str
+) -> None:
+    """A link, a pipe or a line longer than a read window where a log should be: never followed,
+    never blocking, never loaded whole; one line, and the rest of the folder syncs."""
+    import os
+
+    from stretchtui.store import sync_folder
+
+    monkeypatch.setattr(sync_folder, "READ_BYTES", 4096)
+    a, b, c = machines(0.0, 0.0, 0.0)
+    for machine in (a, c):
+        machine.checkin(2, machine.name)
+        machine.round()
+        deliver(machine, b, "whole", random.Random(0))
+    stray = b.folder / a.device / "log-000002.jsonl"
+    if what == "pipe":
+        os.mkfifo(stray)
+    elif what.startswith("link"):
+        stray.symlink_to("/dev/zero")
+    else:
+        head = json.dumps({"format": "stretchtui-sync", "format_version": 1, "device": a.device, "log": 2})
+        stray.write_text(head + "\n" + "x" * 10_000)
+    reports = [b.round(), b.round()]
+    said = [line for report in reports for line in report.problems if "log-000002.jsonl" in line]
+    assert said and all("left alone" in line for line in said)
+    assert reports[-1].refused
+    assert "c" in {ch.note for ch in b.use().checkins.checkins()}  # the rest of the folder synced
+    status = b.use().sync.status()  # never blocks either
+    assert any("log-000002.jsonl" in line for line in status.problems)
+
+
+def test_a_device_file_that_is_a_pipe_or_nested_beyond_reading_stops_nothing(machines) -> None:
+    import os
+
+    a, b = machines(0.0, 0.0)
+    a.checkin(2, "arrives")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    device_file = b.folder / a.device / "device.json"
+    device_file.write_text("[" * 30_000 + "]" * 30_000)  # too deep for json: the name waits, the log is read
+    assert [c.note for c in b.use().checkins.checkins()] == [] and sum(b.round().received.values()) == 1
+    device_file.write_text("[" * 100_000 + "]" * 100_000)  # too big: said, and the log still read
+    a.checkin(3, "arrives too")
+    a.round()
+    (b.folder / a.device / "log-000001.jsonl").write_bytes((a.folder / a.device / "log-000001.jsonl").read_bytes())
+    report = b.round()
+    assert sum(report.received.values()) == 1 and any("over 64 KB" in line for line in report.problems)
+    device_file.unlink()
+    os.mkfifo(device_file)
+    report = b.round()
+    assert any("device.json" in line and "left alone" in line for line in report.problems)
+    b.use().sync.status()

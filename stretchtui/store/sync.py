@@ -235,10 +235,10 @@ class SyncRepository:
             was = state.get(key)
             now_digest = digest(plain)
             if was is None or was[1] != now_digest:
-                changes.append(self._stamp(hlc, key, plain, was, joined))
+                changes.append(self._stamp(hlc, key, plain, was, joined, state))
         for key, (stamp, old_digest) in state.items():
             if old_digest is not None and key not in current:
-                changes.append(self._stamp(hlc, key, None, (stamp, old_digest), joined))
+                changes.append(self._stamp(hlc, key, None, (stamp, old_digest), joined, state))
         report.sent = len(changes)
         if hlc.clamped is not None:
             report.problems.append(
@@ -296,15 +296,33 @@ class SyncRepository:
         newest = logs[-1] if logs else None
         if newest is None or _intact(newest, folder.size(device, newest), meta):
             return []
-        return folder.read(device, newest, 0).changes
+        changes: list[Change] = []
+        start, mark = 0, None
+        while True:  # a window at a time (a log can be longer than one read takes)
+            read = folder.read(device, newest, start, mark)
+            changes += read.changes
+            if read.problem or read.end == start:
+                return changes
+            start, mark = read.end, read.mark
 
     def _stamp(
-        self, hlc: HybridClock, key: tuple[str, str], plain: Any, was: tuple[Stamp, str | None] | None, joined: bool
+        self,
+        hlc: HybridClock,
+        key: tuple[str, str],
+        plain: Any,
+        was: tuple[Stamp, str | None] | None,
+        joined: bool,
+        state: dict[tuple[str, str], tuple[Stamp, str | None]],
     ) -> Change:
         if joined:
             stamp = Stamp(_joined_ms(key, plain, self.clock.now()), 0, hlc.device)
         else:
-            stamp = hlc.tick(self.clock.now(), after=was[0] if was else None)
+            floors = [was[0]] if was else []
+            if (removes := _removes(key, plain)) is not None and removes in state:
+                # a removal is stamped after the version it removes (whatever the clock says, as
+                # an edit is): else that version, made by a clock ahead, would outrank it elsewhere
+                floors.append(state[removes][0])
+            stamp = hlc.tick(self.clock.now(), after=max(floors, default=None))
         return Change(stamp, key[0], key[1], plain, was[0] if was and not joined else None)
 
     def _snapshot(
@@ -344,6 +362,7 @@ class SyncRepository:
                 continue
             names[device.device] = device.name or device.device[:8]
             seen[device.device] = device.last_round
+            report.problems.extend(device.notes)
             if device.problem:
                 report.problems.append(device.problem)
                 report.refused = True
@@ -378,7 +397,13 @@ class SyncRepository:
                 if (read.end, read.mark) != (start, mark):
                     new_cursors[(device.device, file)] = (read.end, read.mark)
         now = self.clock.now()
-        ahead = {c.stamp.device for c in incoming if c.stamp.device != config.device and not hlc.receive(c.stamp, now)}
+        # A stamp far ahead with a counter of 0 is that machine's clock; one with a counter is an
+        # edit stamped after a version from a clock ahead (any machine's), and says nothing of its own.
+        ahead = {
+            c.stamp.device
+            for c in incoming
+            if c.stamp.device != config.device and not hlc.receive(c.stamp, now) and c.stamp.counter == 0
+        }
         for dev in sorted(ahead):
             report.problems.append(
                 f"{names.get(dev, dev)}'s clock is more than 10 minutes ahead of this one: its changes are "
@@ -456,6 +481,16 @@ def _records(db: SqliteDatabase, kinds: Iterable[str] | None = None) -> Iterator
     from stretchtui.store.sync_records import current_records
 
     return current_records(db, None if kinds is None else set(kinds))
+
+
+def _removes(key: tuple[str, str], plain: Any) -> tuple[str, str] | None:
+    """The record a removal (a "removed" record, core.entries) takes away: (its kind, its UUID)."""
+    from stretchtui.store.sync_apply import REMOVABLE_KIND
+
+    if key[0] != "removed" or not isinstance(plain, dict):
+        return None
+    kind = REMOVABLE_KIND.get(str(plain.get("kind")))
+    return (kind, key[1]) if kind is not None else None
 
 
 def _joined_ms(key: tuple[str, str], plain: Any, now: datetime) -> int:

@@ -9,6 +9,7 @@ are private (0600, 0700): they hold health notes.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterable
@@ -50,6 +51,43 @@ from stretchtui.store.private_files import (
 HEADER_BYTES = 4096
 """A log's first line is a short header; a first line longer than this is not one."""
 
+READ_BYTES = 64 * 1024 * 1024
+"""The most of one log read in one round (a whole ten-year snapshot is about 12 MB): a longer
+file is taken a window at a time, and a line longer than this is refused, never loaded whole."""
+
+SMALL_FILE_BYTES = 64 * 1024
+"""The most read of the marker and of a device.json (a few hundred bytes each)."""
+
+
+class NotARegularFile(OSError):
+    """A link, a pipe, a device or a folder where a file of the sync folder should be: never
+    followed or opened for reading (a pipe would block the round, /dev/zero would fill memory)."""
+
+
+def open_regular(path: Path) -> Any:
+    """`path` opened for reading in binary, if it is a regular file (not through a link, never
+    blocking on a pipe); NotARegularFile otherwise, FileNotFoundError when it is not there."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotARegularFile(errno.ELOOP, "a link, not a file") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotARegularFile(errno.EINVAL, "not a regular file (a pipe, a device or a folder)")
+    return os.fdopen(fd, "rb")
+
+
+def read_small(path: Path) -> bytes:
+    with open_regular(path) as handle:
+        data: bytes = handle.read(SMALL_FILE_BYTES + 1)
+    if len(data) > SMALL_FILE_BYTES:
+        raise NotARegularFile(errno.EFBIG, f"over {SMALL_FILE_BYTES // 1024} KB")
+    return data
+
 
 class SyncFolderError(UserError):
     """The folder cannot be used (missing, not a folder, another program's, a newer format)."""
@@ -64,7 +102,8 @@ class DeviceFolder:
     last_round: str | None = None
     logs: list[str] = field(default_factory=list)  # by generation, oldest first
     copies: list[str] = field(default_factory=list)  # conflict copies of its log
-    problem: str | None = None  # its device.json is from a newer format
+    problem: str | None = None  # its device.json is from a newer format: nothing of it is taken
+    notes: list[str] = field(default_factory=list)  # one line each; its logs are read all the same
 
     @property
     def newest_log(self) -> str | None:
@@ -127,10 +166,10 @@ class SyncFolder:
                 "Put it back, or: stretchtui sync leave"
             )
         try:
-            head = json.loads((self.path / MARKER).read_text(encoding="utf-8"))
+            head = json.loads(read_small(self.path / MARKER))
         except FileNotFoundError:
             raise SyncFolderError(f"{self.path} has no {MARKER}: not a stretchtui sync folder") from None
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             raise SyncFolderError(f"{self.path / MARKER}: cannot be read ({type(error).__name__})") from None
         if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
             raise SyncFolderError(f"{self.path / MARKER}: not a stretchtui sync folder")
@@ -149,7 +188,7 @@ class SyncFolder:
             name = entry.name
             if is_ignored(name) or name == MARKER or name.endswith(".tmp"):
                 continue
-            if not is_device_folder(name) or not entry.is_dir():
+            if not is_device_folder(name) or entry.is_symlink() or not entry.is_dir():
                 scan.foreign.append(f"{printable(name)}: not a stretchtui sync file; left alone")
                 continue
             scan.devices[name] = self._device(entry, scan)
@@ -179,9 +218,12 @@ class SyncFolder:
     @staticmethod
     def _read_device_file(path: Path, device: DeviceFolder) -> None:
         try:
-            info = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return  # being copied: its name and time wait for the next round
+            info = json.loads(read_small(path))
+        except NotARegularFile as error:  # its name and last round are not known; its logs are read
+            device.notes.append(f"{device.device}/{DEVICE_FILE}: {error.strerror}; left alone")
+            return
+        except (OSError, ValueError, RecursionError):
+            return  # being copied (or beyond reading): its name and time wait for the next round
         if isinstance(info, dict):
             owner = info.get("device")
             if owner is not None and owner != device.device:
@@ -207,7 +249,7 @@ class SyncFolder:
         is safe (a change taken twice does nothing); `reread` says so."""
         shown = printable(name)
         try:
-            with open(self.path / device / name, "rb") as handle:
+            with open_regular(self.path / device / name) as handle:
                 head = handle.readline(HEADER_BYTES)
                 if start and head.endswith(b"\n"):
                     try:
@@ -217,28 +259,39 @@ class SyncFolder:
                 length = mark_length(mark) if mark else None
                 before = min(start, length if length is not None else 1)
                 handle.seek(start - before)
-                tail = handle.read()
+                tail = handle.read(READ_BYTES + before + 1)  # one more: a window that is not the end
         except FileNotFoundError:
             return LogRead(end=start, mark=mark)
-        except OSError as error:
+        except OSError as error:  # NotARegularFile too: a link, a pipe
             return LogRead(
-                end=start, mark=mark, problem=f"{device}/{shown}: cannot be read ({error.strerror or error})"
+                end=start,
+                mark=mark,
+                problem=f"{device}/{shown}: cannot be read ({error.strerror or error}); left alone",
             )
         if start:
             if not head.endswith(b"\n"):
                 return LogRead(end=start, mark=mark)  # being copied again: its header has not arrived yet
             seen = tail[:before]
             if len(seen) < before or (line_mark(seen) != mark if length is not None else seen != b"\n"):
-                read = read_log(
-                    tail if start - before == 0 else self._whole(device, name), offset=0, device=device, name=shown
-                )
+                read = self._bounded(self._top(device, name) if start - before else tail, 0, device, shown)
                 read.reread = True
                 return read
-        return read_log(tail[before:] if start else tail, offset=start, device=device, name=shown, mark=mark)
+        return self._bounded(tail[before:] if start else tail, start, device, shown, mark)
 
-    def _whole(self, device: str, name: str) -> bytes:
+    @staticmethod
+    def _bounded(tail: bytes, start: int, device: str, shown: str, mark: str | None = None) -> LogRead:
+        """read_log on at most READ_BYTES; a window that holds no whole line is refused (a line
+        that long is no change, and waiting for its end would read it again every round)."""
+        read = read_log(tail[:READ_BYTES], offset=start, device=device, name=shown, mark=mark)
+        if read.end == start and not read.problem and len(tail) > READ_BYTES:
+            read.problem = f"{device}/{shown} at byte {start}: a line longer than {READ_BYTES // 2**20} MB; left alone"
+        return read
+
+    def _top(self, device: str, name: str) -> bytes:
         try:
-            return (self.path / device / name).read_bytes()
+            with open_regular(self.path / device / name) as handle:
+                data: bytes = handle.read(READ_BYTES + 1)
+                return data
         except OSError:
             return b""
 

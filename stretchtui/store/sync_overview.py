@@ -42,6 +42,7 @@ def read_status(tables: SyncTables) -> SyncStatus:
         status = devices.setdefault(found.device, DeviceStatus(found.device, found.name, found.last_round, 0, None))
         status.name = found.name or status.name
         status.last_round = found.last_round or status.last_round
+        problems += found.notes
         if found.problem:
             problems.append(found.problem)
         for file in [*([found.newest_log] if found.newest_log else []), *found.copies]:
