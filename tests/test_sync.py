@@ -1249,3 +1249,43 @@ def test_a_device_file_that_is_a_pipe_or_nested_beyond_reading_stops_nothing(mac
     report = b.round()
     assert any("device.json" in line and "left alone" in line for line in report.problems)
     b.use().sync.status()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("safety_answers", {"saddle": "yes"}), ("safety_answers", "yes"), ("conditions", ["\x1b[2J"]), ("nope", 1)],
+)
+def test_a_setting_from_the_log_is_checked_as_an_import_checks_it(machines, key: str, value: object) -> None:
+    """A hand-made or damaged settings line: refused in one line, kept waiting, and the safety
+    answer here (a "yes") stays as it was; never read as "unanswered"."""
+    from stretchtui.core.safety import State
+
+    a, b = machines(0.0, 0.0)
+    a.use().safety.save_safety(answers={"saddle": True}, conditions=[])
+    everything_everywhere([a, b], random.Random(0))
+    assert b.use().safety.safety_check().state is State.URGENT
+    log = _log(b, a)
+    last = Stamp.parse(json.loads(log.read_text().splitlines()[-1])["at"])
+    line = {"at": Stamp(last.wall_ms + 10, 0, a.device).text(), "kind": "settings", "key": key, "record": value}
+    with log.open("a") as handle:
+        handle.write(json.dumps(line) + "\n")
+    report = b.round()
+    assert report.refused and any(key in problem for problem in report.problems)
+    assert b.use().safety.safety_check().state is State.URGENT
+    assert b.use().sync.status().problems  # waits, and says why
+
+
+def test_a_change_whose_key_is_not_its_records_own_is_refused(machines) -> None:
+    import uuid
+
+    a, b = machines(0.0, 0.0)
+    a.checkin(2, "real")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    log = _log(b, a)
+    last = log.read_text().splitlines()[-1]
+    with log.open("a") as handle:
+        handle.write(_forged(last, key=str(uuid.uuid4()), at=Stamp.parse(json.loads(last)["at"]).text()))
+    report = b.round()
+    assert report.refused and any("not the record's own" in line for line in report.problems)
+    assert [c.note for c in b.use().checkins.checkins()] == ["real"]

@@ -84,11 +84,15 @@ class ChangeApplier:
 
     def apply(self, changes: Iterable[Change]) -> Applied:
         newest: dict[tuple[str, str], Change] = {}
+        applied = Applied()
         for change in changes:
+            if change.kind == "settings" and not _setting_fits(change, applied):
+                continue
+            if not _keyed_by_itself(change, applied):
+                continue
             key = (change.kind, change.key)
             if key not in newest or change.stamp > newest[key].stamp:
                 newest[key] = change
-        applied = Applied()
         merged = {key for key, change in newest.items() if self._merged_cautiously(change, applied)}
         winners = [
             c for key, c in newest.items() if key not in merged and (key not in self.known or c.stamp > self.known[key])
@@ -453,6 +457,43 @@ class ChangeApplier:
 
 REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
 """A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
+
+
+def _keyed_by_itself(change: Change, applied: Applied) -> bool:
+    """A record's change names it by the record's own key (its UUID, ...): one that names another
+    would be filed here under one key and stored under another."""
+    from stretchtui.store.sync_records import record_key
+
+    if change.gone or change.kind in ("settings", "favourites"):
+        return True
+    try:
+        fits = isinstance(change.record, dict) and record_key(change.kind, change.record) == change.key
+    except (KeyError, TypeError):
+        fits = False
+    if not fits:
+        applied.refuse(change, "its key is not the record's own")
+    return fits
+
+
+def _setting_fits(change: Change, applied: Applied) -> bool:
+    """A setting from another machine is checked as an import checks it (a safety answer of
+    "yes" instead of true would read as unanswered here): refused in one line if it does not fit.
+    This machine's own settings (the theme, the cues) are passed over without a word."""
+    from stretchtui.core.errors import FieldError
+    from stretchtui.core.settings import EXPORTED, SYNCED, imported_settings
+
+    if change.key not in EXPORTED:
+        applied.refuse(change, "not a setting this version knows")
+        return False
+    if change.key not in SYNCED:
+        return False
+    if not change.gone:
+        try:
+            imported_settings({change.key: change.record})
+        except FieldError as error:
+            applied.refuse(change, str(error))
+            return False
+    return True
 
 
 def _names_a_session_gone_here(record: Mapping[str, Any], coming: set[Any]) -> bool:
