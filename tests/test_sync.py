@@ -819,7 +819,7 @@ def test_text_from_the_folder_never_reaches_the_terminal_raw(machines) -> None:
     a.round()
     deliver(a, b, "whole", random.Random(0))
     info = json.loads((b.folder / a.device / "device.json").read_text())
-    info["name"] = "\x1b[2J\x1b]0;pwned\x07laptop"
+    info["name"] = "\x1b[2J\x1b]0;pwned\x07lap\u202etop"
     (b.folder / a.device / "device.json").write_text(json.dumps(info))
     (b.folder / "evil\x1b[31m.txt").write_text("x")
     a.checkin(2, "")
@@ -829,8 +829,8 @@ def test_text_from_the_folder_never_reaches_the_terminal_raw(machines) -> None:
     )
     report = b.round()
     shown = " ".join(report.lines()) + " ".join(d.name for d in b.use().sync.status().devices)
-    assert "\x1b" not in shown and "\x07" not in shown
-    assert "\\x1b[2J" in shown
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "\\x1b[2J" in shown and "\\u202e" in shown
 
 
 def test_a_stamp_at_the_end_of_time_cannot_block_a_log() -> None:

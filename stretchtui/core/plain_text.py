@@ -57,6 +57,19 @@ def printable(value: str) -> str:
     return FORBIDDEN.sub(_shown, value)
 
 
+def escaped(value: str) -> str:
+    """`value` with every character `str.isprintable` refuses shown as a visible escape: for
+    names from outside the person's own typing (a sync folder's device names and file names),
+    where bidi controls (U+202E) and other format characters could make one name look like
+    another. The same rule `sync init --name` holds names to."""
+    return "".join(char if char.isprintable() else _escape(char) for char in value)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _shown(found: re.Match[str]) -> str:
     char = found.group()
     if char.isspace():  # tab, newline, carriage return, form feed, U+0085, U+2028, U+2029...

@@ -23,7 +23,7 @@ from peewee import SqliteDatabase
 
 from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
-from stretchtui.core.plain_text import printable
+from stretchtui.core.plain_text import escaped
 from stretchtui.core.sync_clock import HybridClock, Stamp
 from stretchtui.core.sync_log import Change, change_line, log_generation, log_name
 from stretchtui.core.sync_status import NotSyncing, RoundReport, SyncConfig, SyncStatus
@@ -376,7 +376,7 @@ class SyncRepository:
                     # the newer generation read before is gone (a stray file removed, an older
                     # copy of the folder put back): the one there is read from its top
                     report.problems.append(
-                        f"{names[device.device]}: its log went back to {printable(newest)} from generation "
+                        f"{names[device.device]}: its log went back to {escaped(newest)} from generation "
                         f"{read_gen}; read again from the top"
                     )
                 reading.append((newest, mine.get(newest, (0, None))))
@@ -391,7 +391,7 @@ class SyncRepository:
                     report.refused = True
                 if read.reread:
                     report.problems.append(
-                        f"{names[device.device]}: {printable(file)} is not the version read before (being copied "
+                        f"{names[device.device]}: {escaped(file)} is not the version read before (being copied "
                         "again, or another copy of it arrived); read again from the top"
                     )
                 if (read.end, read.mark) != (start, mark):

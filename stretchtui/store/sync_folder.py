@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.plain_text import printable
+from stretchtui.core.plain_text import escaped
 from stretchtui.core.sync_log import (
     DEVICE_FILE,
     FORMAT_NAME,
@@ -189,7 +189,7 @@ class SyncFolder:
             if is_ignored(name) or name == MARKER or name.endswith(".tmp"):
                 continue
             if not is_device_folder(name) or entry.is_symlink() or not entry.is_dir():
-                scan.foreign.append(f"{printable(name)}: not a stretchtui sync file; left alone")
+                scan.foreign.append(f"{escaped(name)}: not a stretchtui sync file; left alone")
                 continue
             scan.devices[name] = self._device(entry, scan)
         return scan
@@ -211,7 +211,7 @@ class SyncFolder:
             elif name == DEVICE_FILE:
                 self._read_device_file(folder / name, device)
             elif not (is_ignored(name) or name.endswith(".tmp") or is_device_file_copy(name)):
-                scan.foreign.append(f"{folder.name}/{printable(name)}: not a stretchtui sync file; left alone")
+                scan.foreign.append(f"{folder.name}/{escaped(name)}: not a stretchtui sync file; left alone")
         device.logs = [name for _, name in sorted(logs)]
         return device
 
@@ -228,7 +228,7 @@ class SyncFolder:
             owner = info.get("device")
             if owner is not None and owner != device.device:
                 device.problem = (
-                    f"{device.device}: holds the files of device {printable(str(owner))[:20]!r}, not its own; "
+                    f"{device.device}: holds the files of device {escaped(str(owner))[:20]!r}, not its own; "
                     "left alone (a folder copied or renamed by hand?)"
                 )
                 return
@@ -237,7 +237,7 @@ class SyncFolder:
                     f"{device.device}: written by a newer stretchtui (sync format {info['format_version']}; "
                     f"this one reads up to {FORMAT_VERSION}): upgrade stretchtui here to take its changes"
                 )
-            device.name = printable(str(info.get("name", "")))[:60]  # from the folder: never raw escapes
+            device.name = escaped(str(info.get("name", "")))[:60]  # from the folder: no control or bidi character raw
             last = info.get("last_round")
             device.last_round = last if isinstance(last, str) else None
 
@@ -247,7 +247,7 @@ class SyncFolder:
         checked on every read. A file that is not the one read up to `start` (shorter, or other
         bytes before the cursor: another version of it arrived) is read again from the top, which
         is safe (a change taken twice does nothing); `reread` says so."""
-        shown = printable(name)
+        shown = escaped(name)
         try:
             with open_regular(self.path / device / name) as handle:
                 head = handle.readline(HEADER_BYTES)
