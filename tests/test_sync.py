@@ -1289,3 +1289,47 @@ def test_a_change_whose_key_is_not_its_records_own_is_refused(machines) -> None:
     report = b.round()
     assert report.refused and any("not the record's own" in line for line in report.problems)
     assert [c.note for c in b.use().checkins.checkins()] == ["real"]
+
+
+def test_two_versions_with_one_stamp_end_the_same_everywhere_whichever_came_first(machines) -> None:
+    """Two copies of one database give one stamp to two versions of a check-in: machines that
+    take them in either order keep the same one, and say so once."""
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.checkin(2, "first")
+    a.round()
+    original = _log(a, a).read_bytes()
+    lines = original.decode().splitlines(keepends=True)
+    other = lines[-1].replace('"note":"first"', '"note":"other"')
+    assert other != lines[-1]
+    twin = ("".join(lines[:-1]) + other).encode()
+    for machine, versions in ((b, (original, twin)), (c, (twin, original))):
+        target = machine.folder / a.device / _log(a, a).name
+        target.parent.mkdir(exist_ok=True)
+        said = []
+        for version in versions:
+            target.write_bytes(version)
+            said += [line for line in machine.round().problems if "two versions with one stamp" in line]
+        assert len(said) == 1, machine.name
+    assert [ch.note for ch in b.use().checkins.checkins()] == [ch.note for ch in c.use().checkins.checkins()]
+
+
+def test_two_safety_answers_with_one_stamp_keep_the_yes_everywhere(machines) -> None:
+    """The same with a safety answer: whichever came first, the "yes" stays on every machine."""
+    from stretchtui.core.safety import State
+
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.use().safety.save_safety(answers={"saddle": True}, conditions=[])
+    a.round()
+    original = _log(a, a).read_bytes()
+    lines = original.decode().splitlines(keepends=True)
+    index = max(i for i, line in enumerate(lines) if '"key":"safety_answers"' in line)
+    twin_line = lines[index].replace('"saddle":true', '"saddle":false')
+    assert twin_line != lines[index]
+    twin = "".join(lines[:index] + [twin_line] + lines[index + 1 :]).encode()
+    for machine, versions in ((b, (original, twin)), (c, (twin, original))):
+        target = machine.folder / a.device / _log(a, a).name
+        target.parent.mkdir(exist_ok=True)
+        for version in versions:
+            target.write_bytes(version)
+            machine.round()
+        assert machine.use().safety.safety_check().state is State.URGENT, machine.name

@@ -434,7 +434,9 @@ class SyncRepository:
             untouched = self.tables.meta().get("counter") == str(self.tables.counter())
             waiting = self.tables.pending()
             known = self.tables.known({(c.kind, c.key) for c in [*incoming, *waiting]})
-            applier = ChangeApplier(self.db, self.library, self.exchange, known, now, self.tables.state_here)
+            applier = ChangeApplier(
+                self.db, self.library, self.exchange, known, now, self.tables.state_here, self.tables.digest_here
+            )
             applied = applier.apply([*waiting, *incoming])
             report.problems.extend(applied.problems)
             again = {id(change) for change in waiting}

@@ -76,6 +76,7 @@ class ChangeApplier:
     known: Mapping[tuple[str, str], Stamp]  # the newest stamp here of each record changed
     now: datetime
     state_here: Callable[[tuple[str, str]], tuple[Stamp, Stamp | None] | None]  # any record's (stamp, base)
+    digest_here: Callable[[tuple[str, str]], str | None]  # the digest of the version here, as last noted
     _kept_steps: dict[str, list[dict[str, Any]]] = field(
         init=False, default_factory=dict
     )  # session uuid -> its rows here
@@ -95,7 +96,10 @@ class ChangeApplier:
                 newest[key] = change
         merged = {key for key, change in newest.items() if self._merged_cautiously(change, applied)}
         winners = [
-            c for key, c in newest.items() if key not in merged and (key not in self.known or c.stamp > self.known[key])
+            c
+            for key, c in newest.items()
+            if key not in merged
+            and (key not in self.known or c.stamp > self.known[key] or self._tie_won(c, self.known[key], applied))
         ]
         winners = [c for c in winners if not self._older_than_removal(c, newest)]
         winners = _one_per_day(winners)
@@ -128,6 +132,24 @@ class ChangeApplier:
                     here.update((kind, str(value)) for (value,) in removed.tuples())
         return here
 
+    def _tie_won(self, change: Change, here: Stamp, applied: Applied) -> bool:
+        """The same stamp as the version here with other content: two copies of one database (or
+        a changed log) gave one stamp to two versions. Every machine keeps the same one, the one
+        whose digest sorts later, and the round says so."""
+        from stretchtui.store.sync_records import digest
+
+        if change.stamp != here:
+            return False
+        mine = self.digest_here((change.kind, change.key))
+        theirs = None if change.gone else digest(change.record)
+        if mine is None or mine == theirs:  # the same version again (or no version here to weigh)
+            return False
+        applied.problems.append(
+            f"{change.kind} {change.key}: two versions with one stamp (a copy of a database syncing "
+            "elsewhere? a log changed by hand?); every machine keeps the same one"
+        )
+        return (theirs or "") > mine
+
     def _merged_cautiously(self, change: Change, applied: Applied) -> bool:
         """A health answer or condition changed there and here without either seeing the other's
         change: both kept the cautious way (core.sync_merge), and the merge goes out as a change
@@ -138,9 +160,17 @@ class ChangeApplier:
             return False
         here = self.state_here((change.kind, change.key))
         row = m.Setting.get_or_none(m.Setting.key == change.key)
-        if here is None or row is None or here[0] == change.stamp:
+        if here is None or row is None:
             return False
         stamp, base = here
+        if stamp == change.stamp:  # the same version again; or two copies of one database gave
+            value = CAUTIOUS[change.key](row.value, change.record)  # one stamp to two answers
+            if value == row.value:
+                return True  # nothing to take: the answer here holds the one that came
+            self._setting(change.key, value)
+            applied.resend.add((change.kind, change.key))
+            applied.take(change)
+            return True
         if not ((change.after is None or change.after < stamp) and (base is None or base < change.stamp)):
             return False  # one saw the other: the later stands (an answer taken back on purpose)
         value = CAUTIOUS[change.key](row.value, change.record)

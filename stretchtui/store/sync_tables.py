@@ -68,6 +68,11 @@ class SyncTables:
                 known[key] = here[0]
         return known
 
+    def digest_here(self, key: tuple[str, str]) -> str | None:
+        """The digest of the version here of a record, as the last round noted it."""
+        row = self.db.execute_sql("SELECT digest FROM sync_state WHERE kind = ? AND key = ?", key).fetchone()
+        return row[0] if row else None
+
     def record(self, rows: Iterable[tuple[tuple[str, str], Stamp, str | None, Stamp | None]]) -> None:
         """(key, stamp, digest, base) of records sent or taken: the newest stamp stays."""
         for (kind, key), stamp, digest, base in rows:
