@@ -1333,3 +1333,20 @@ def test_two_safety_answers_with_one_stamp_keep_the_yes_everywhere(machines) -> 
             target.write_bytes(version)
             machine.round()
         assert machine.use().safety.safety_check().state is State.URGENT, machine.name
+
+
+def test_a_stray_newer_generation_in_a_readers_copy_hides_nothing(machines) -> None:
+    """An empty `log-999999.jsonl` in the reader's copy of a device's folder, while that device
+    goes on appending to its real log: every generation there is read, so nothing is hidden."""
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "before")
+    everything_everywhere([a, b], random.Random(0))
+    (b.folder / a.device / "log-999999.jsonl").write_text(
+        json.dumps({"format": "stretchtui-sync", "format_version": 1, "device": a.device, "log": 999999}) + "\n"
+    )
+    for note in ("one", "two"):
+        a.checkin(2, note)
+        a.round()
+        (b.folder / a.device / _log(a, a).name).write_bytes(_log(a, a).read_bytes())
+        assert b.round().received == {"a": 1}
+    assert b.use().sync.status().devices[0].unread == 0

@@ -368,20 +368,12 @@ class SyncRepository:
                 report.refused = True
                 continue
             mine = {file: cursor for (dev, file), cursor in cursors.items() if dev == device.device}
-            reading = []
-            newest = device.newest_log
-            if newest is not None:
-                read_gen = max((log_generation(f) or 0 for f in mine), default=0)
-                if (log_generation(newest) or 0) < read_gen:
-                    # the newer generation read before is gone (a stray file removed, an older
-                    # copy of the folder put back): the one there is read from its top
-                    report.problems.append(
-                        f"{names[device.device]}: its log went back to {escaped(newest)} from generation "
-                        f"{read_gen}; read again from the top"
-                    )
-                reading.append((newest, mine.get(newest, (0, None))))
-                gone_cursors += [(device.device, f) for f in mine if log_generation(f) is not None and f != newest]
-            reading += [(copy, mine.get(copy, (0, None))) for copy in device.copies]
+            # Every generation there is read, each from its own cursor: normally one, but an old
+            # one a sync tool has not deleted yet (or a stray newer file) must not hide the log
+            # that goes on growing; a change taken twice does nothing.
+            present = [*device.logs, *device.copies]
+            reading = [(file, mine.get(file, (0, None))) for file in present]
+            gone_cursors += [(device.device, file) for file in mine if file not in present]
             for file, (start, mark) in reading:
                 read = folder.read(device.device, file, start, mark)
                 incoming += read.changes

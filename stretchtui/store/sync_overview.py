@@ -45,7 +45,7 @@ def read_status(tables: SyncTables) -> SyncStatus:
         problems += found.notes
         if found.problem:
             problems.append(found.problem)
-        for file in [*([found.newest_log] if found.newest_log else []), *found.copies]:
+        for file in [*found.logs, *found.copies]:  # every generation there, as a round reads them
             read = folder.read(found.device, file, *cursors.get((found.device, file), (0, None)))
             status.unread += len(read.changes)
             if read.problem:  # what makes every round say so, and exit 1
