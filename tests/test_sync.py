@@ -1350,3 +1350,54 @@ def test_a_stray_newer_generation_in_a_readers_copy_hides_nothing(machines) -> N
         (b.folder / a.device / _log(a, a).name).write_bytes(_log(a, a).read_bytes())
         assert b.round().received == {"a": 1}
     assert b.use().sync.status().devices[0].unread == 0
+
+
+def test_two_restores_within_a_week_are_not_taken_for_a_copied_database(machines, tmp_path: Path) -> None:
+    """`stretchtui restore` keeps the database it replaced as a pre-restore backup: a log rewritten
+    after a restore is put down to it, not to a copy of the database used elsewhere."""
+    import sqlite3
+
+    from stretchtui.store.maintenance import restore
+
+    a, _b = machines(0.0, 0.0)
+    said = []
+    for turn in range(2):
+        backup = tmp_path / f"backup-{turn}.db"
+        with sqlite3.connect(a.store.path) as source, sqlite3.connect(backup) as target:
+            source.backup(target)
+        a.clock.advance(3600)
+        a.checkin(turn, f"after backup {turn}")
+        a.round()
+        path = a.store.path
+        a.use().close()
+        restore(path, backup, a.clock)
+        a.store = Store.open(path, a.clock)
+        a.clock.advance(60)
+        said += a.round().problems
+    assert len([line for line in said if "not as this database left it" in line]) == 2
+    assert not any("also used on another machine" in line for line in said)
+
+
+def test_a_conflict_copy_of_the_own_log_is_read_back_removed_and_said_once(machines) -> None:
+    """A sync tool's conflict copy of this machine's own log (a copy of the database wrote as this
+    device elsewhere): what it holds is taken here, goes out in a new generation (so a machine that
+    never read the copy still gets it), the copy is removed, and the round says so once."""
+    import uuid
+
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "mine")
+    a.round()
+    log = _log(a, a)
+    last = log.read_text().splitlines()[-1]
+    other = str(uuid.uuid4())
+    record = {**json.loads(last)["record"], "uuid": other, "note": "from the copy"}
+    copy = log.with_name(log.name.replace(".jsonl", ".sync-conflict-20261204-101500-ABCDEFG.jsonl"))
+    copy.write_text(log.read_text() + _forged(last, key=other, record=record))
+    a.clock.advance(60)
+    first = a.round()
+    assert first.recovered == 1
+    assert [line for line in first.problems if "conflict copy" in line and "also used on another machine" in line]
+    assert not copy.exists() and _log(a, a).name != log.name
+    assert not any("conflict copy" in line for line in a.round().problems)
+    everything_everywhere([a, b], random.Random(0))
+    assert {c.note for c in b.use().checkins.checkins()} == {"mine", "from the copy"}

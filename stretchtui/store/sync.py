@@ -51,6 +51,12 @@ ROUND_WAIT_SECONDS = 60.0
 ABSORB_BY_UUID = 500
 """A round that changed up to this many records here reads back just those; more, whole sections."""
 
+COPIED_DATABASE = (
+    "is a copy of this database also used on another machine? If so, there: stretchtui sync leave, "
+    "then stretchtui sync init FOLDER."
+)
+"""The one advice for a database found writing as this device elsewhere."""
+
 REPLAYED_AGAIN = timedelta(days=7)
 """This machine's own log found rewritten twice within this: a copy of the database elsewhere."""
 
@@ -186,15 +192,26 @@ class SyncRepository:
             )
         meta = self.tables.meta()
         hlc = HybridClock(config.device, Stamp.parse(meta["clock"]) if "clock" in meta else None)
-        if replay := self._own_log_to_replay(folder, config.device, meta):
-            # Not as this database left it: a crash mid-write, or the database put back from a
-            # backup. What this machine sent before the backup was taken is taken back here (the
-            # others have it, and would never send it again), then a new generation starts.
-            for change in replay:
+        replay = self._own_log_to_replay(folder, config.device, meta)
+        copies = folder.own_copies(config.device)
+        copied = [change for name in copies for change in folder.read_all(config.device, name)]
+        if replay or copied:
+            # Not as this database left it: a crash mid-write, the database put back from a
+            # backup, or another database writing as this device (a sync tool's conflict copy).
+            # What is there is taken back here (the others may have it, and would never send it
+            # again), then a new generation starts, holding it all.
+            for change in [*replay, *copied]:
                 hlc.witness(change.stamp)
-            self._apply(replay, hlc, report, names={}, own=True)
-            report.problems.append(self._replayed(meta, now))
-        self._send(folder, config, meta, hlc, report)
+            self._apply([*replay, *copied], hlc, report, names={}, own=True)
+            if replay:
+                report.problems.append(self._replayed(meta, now))
+            if copies:
+                report.problems.append(
+                    f"a conflict copy of this machine's own log ({escaped(copies[0])}) was read back and removed: "
+                    + COPIED_DATABASE
+                )
+        self._send(folder, config, meta, hlc, report, fresh=bool(copies))
+        folder.remove_own(config.device, copies)  # the new generation holds what they held
         self._take(folder, config, hlc, report)
         written = meta.get("device_file_at")
         if (
@@ -214,13 +231,21 @@ class SyncRepository:
     # ------------------------------------------------------------------ sending
 
     def _send(
-        self, folder: SyncFolder, config: SyncConfig, meta: dict[str, str], hlc: HybridClock, report: RoundReport
+        self,
+        folder: SyncFolder,
+        config: SyncConfig,
+        meta: dict[str, str],
+        hlc: HybridClock,
+        report: RoundReport,
+        *,
+        fresh: bool = False,
     ) -> None:
+        """Stamp and append what changed here; `fresh`: in a new generation, whatever changed."""
         device = config.device
         logs = folder.own_logs(device)
         newest = logs[-1] if logs else None
         size = folder.size(device, newest) if newest else None
-        intact = _intact(newest, size, meta)
+        intact = _intact(newest, size, meta) and not fresh
         from stretchtui.store.sync_records import digest
 
         counter = self.tables.counter()
@@ -280,30 +305,35 @@ class SyncRepository:
             "a crash while writing?): read it back, and started a new one"
         )
         try:
-            again = before is not None and now - datetime.fromisoformat(before) < REPLAYED_AGAIN
+            since = datetime.fromisoformat(before) if before is not None else None
         except ValueError:
-            again = False
+            since = None
+        again = since is not None and now - since < REPLAYED_AGAIN and not self._restored_since(since)
         if again:
             line = (
-                "this machine's log in the sync folder was rewritten from elsewhere again: is a copy of this "
-                "database also used on another machine (there: stretchtui sync leave, then stretchtui sync init "
-                "FOLDER), or does a copy of the whole folder bring back an older copy of this machine's log?"
+                "this machine's log in the sync folder was rewritten from elsewhere again: "
+                + COPIED_DATABASE
+                + " Or does a copy of the whole folder bring back an older copy of this machine's log?"
             )
         return line
+
+    def _restored_since(self, since: datetime) -> bool:
+        """`stretchtui restore` ran since then (it keeps the database it replaced as a pre-restore
+        backup): that explains a log not as the database left it, with no copy elsewhere."""
+        from stretchtui.core.retention import PRE_RESTORE
+        from stretchtui.store.backup_files import list_backups
+
+        try:
+            return any(name.kind == PRE_RESTORE and name.made_at >= since for name, _ in list_backups(self.path))
+        except UserError:
+            return False
 
     def _own_log_to_replay(self, folder: SyncFolder, device: str, meta: dict[str, str]) -> list[Change]:
         logs = folder.own_logs(device)
         newest = logs[-1] if logs else None
         if newest is None or _intact(newest, folder.size(device, newest), meta):
             return []
-        changes: list[Change] = []
-        start, mark = 0, None
-        while True:  # a window at a time (a log can be longer than one read takes)
-            read = folder.read(device, newest, start, mark)
-            changes += read.changes
-            if read.problem or read.end == start:
-                return changes
-            start, mark = read.end, read.mark
+        return folder.read_all(device, newest)
 
     def _stamp(
         self,
@@ -354,12 +384,7 @@ class SyncRepository:
         sources: dict[int, str] = {}  # each change: the device whose log it was read from
         for device in scan.devices.values():
             if device.device == config.device:
-                if device.copies:
-                    report.problems.append(
-                        f"{device.device}: a conflict copy of this machine's own log ({device.copies[0]}): is "
-                        "this database also used on another machine? There: stretchtui sync leave, then sync init"
-                    )
-                continue
+                continue  # its conflict copies were read back before sending (_round)
             names[device.device] = device.name or device.device[:8]
             seen[device.device] = device.last_round
             report.problems.extend(device.notes)

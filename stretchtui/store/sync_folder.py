@@ -25,6 +25,7 @@ from stretchtui.core.sync_log import (
     FORMAT_NAME,
     FORMAT_VERSION,
     MARKER,
+    Change,
     LogProblem,
     LogRead,
     check_header,
@@ -309,6 +310,29 @@ class SyncFolder:
             if tighten(path, mode):
                 changed.append(path.name)
         return changed
+
+    def read_all(self, device: str, name: str) -> list[Change]:
+        """Every whole change of one of this device's files, a window at a time (its own log, read
+        back; a conflict copy of it)."""
+        changes: list[Change] = []
+        start, mark = 0, None
+        while True:
+            read = self.read(device, name, start, mark)
+            changes += read.changes
+            if read.problem or read.end == start:
+                return changes
+            start, mark = read.end, read.mark
+
+    def own_copies(self, device: str) -> list[str]:
+        """Sync tools' conflict copies of this device's own log (its own folder: this machine's to tidy)."""
+        folder = self.path / device
+        if not folder.is_dir():
+            return []
+        return sorted(name for name in os.listdir(folder) if is_conflict_copy(name))
+
+    def remove_own(self, device: str, names: Iterable[str]) -> None:
+        for name in names:
+            (self.path / device / name).unlink(missing_ok=True)
 
     def own_logs(self, device: str) -> list[str]:
         folder = self.path / device
