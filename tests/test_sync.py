@@ -1401,3 +1401,56 @@ def test_a_conflict_copy_of_the_own_log_is_read_back_removed_and_said_once(machi
     assert not any("conflict copy" in line for line in a.round().problems)
     everything_everywhere([a, b], random.Random(0))
     assert {c.note for c in b.use().checkins.checkins()} == {"mine", "from the copy"}
+
+
+def test_a_yes_merged_here_reaches_a_machine_that_takes_both_answers_at_once(machines) -> None:
+    """A answers yes; B answers no later by the clock without seeing it, then goes quiet. A
+    merges (the yes stays) and, as B's version outranks it everywhere, sends the merge on: C,
+    taking both logs in one round, ends with the yes too (found by a second reading)."""
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.use().safety.save_safety(answers={"fever": True}, conditions=[])
+    a.round()
+    b.clock.advance(3600)
+    b.use().safety.save_safety(answers={"fever": False}, conditions=[])
+    b.round()
+    a.clock.advance(3700)
+    deliver(b, a, "whole", random.Random(0))
+    a.round()
+    a.round()  # the merge goes out
+    c.clock.advance(3800)
+    deliver(a, c, "whole", random.Random(0))
+    deliver(b, c, "whole", random.Random(0))
+    c.round()
+    assert _answers(a.use())["fever"] is True and _answers(c.use())["fever"] is True
+
+
+def test_a_yes_stays_when_the_other_machine_answered_twice_without_seeing_it(machines) -> None:
+    """B's second answer is made on top of B's first, not of A's yes: still unseen, so merged."""
+    a, b = machines(0.0, 0.0)
+    a.use().safety.save_safety(answers={"fever": True}, conditions=[])
+    a.round()
+    b.clock.advance(600)
+    b.use().safety.save_safety(answers={"fever": False}, conditions=[])
+    b.round()
+    b.clock.advance(600)
+    b.use().safety.save_safety(answers={"fever": False, "age": True}, conditions=[])
+    b.round()
+    a.clock.advance(1300)
+    b.clock.advance(100)
+    everything_everywhere([a, b], random.Random(0))
+    assert _answers(a.use())["fever"] is True and _answers(b.use())["fever"] is True
+
+
+def test_a_yes_taken_back_after_seeing_it_stays_taken_back_though_more_answers_followed(machines) -> None:
+    """B saw A's yes, took it back, then answered another question: A takes both at once and the
+    taking back stands (B's second answer was made on top of it)."""
+    a, b = machines(0.0, 0.0)
+    a.use().safety.save_safety(answers={"fever": True}, conditions=[])
+    everything_everywhere([a, b], random.Random(0))
+    b.clock.advance(600)
+    b.use().safety.save_safety(answers={"fever": False}, conditions=[])
+    b.round()
+    b.clock.advance(600)
+    b.use().safety.save_safety(answers={"fever": False, "age": True}, conditions=[])
+    everything_everywhere([a, b], random.Random(0))
+    assert _answers(a.use())["fever"] is False and _answers(b.use())["fever"] is False

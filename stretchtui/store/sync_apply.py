@@ -82,10 +82,12 @@ class ChangeApplier:
     )  # session uuid -> its rows here
     _links: dict[str, list[str]] = field(init=False, default_factory=dict)  # session uuid -> check-ins pointing at it
     _here: set[tuple[str, str]] = field(init=False, default_factory=set)  # of the winners: those with a row here
+    _versions: dict[str, dict[Stamp, Change]] = field(init=False, default_factory=dict)  # setting -> versions come
 
     def apply(self, changes: Iterable[Change]) -> Applied:
         newest: dict[tuple[str, str], Change] = {}
         applied = Applied()
+        changes = list(changes)
         for change in changes:
             if change.kind == "settings" and not _setting_fits(change, applied):
                 continue
@@ -94,6 +96,10 @@ class ChangeApplier:
             key = (change.kind, change.key)
             if key not in newest or change.stamp > newest[key].stamp:
                 newest[key] = change
+        self._versions = {}  # every version of a cautious setting that came: how each one came about
+        for change in changes:
+            if change.kind == "settings":
+                self._versions.setdefault(change.key, {})[change.stamp] = change
         merged = {key for key, change in newest.items() if self._merged_cautiously(change, applied)}
         winners = [
             c
@@ -171,16 +177,33 @@ class ChangeApplier:
             applied.resend.add((change.kind, change.key))
             applied.take(change)
             return True
-        if not ((change.after is None or change.after < stamp) and (base is None or base < change.stamp)):
+        if stamp in self._came_after(change) or (base is not None and base >= change.stamp):
             return False  # one saw the other: the later stands (an answer taken back on purpose)
         value = CAUTIOUS[change.key](row.value, change.record)
         if value != row.value:  # a value neither machine had: it goes out as a change made here
             self._setting(change.key, value)
             applied.resend.add((change.kind, change.key))
-        # else the value here is the merge, and it is out already: the other machine merges it the
-        # same way when it takes it (sending it again would be merged again there, round after round)
+        elif change.stamp > stamp and value != change.record:
+            # the value here is the merge, but the other's version is the later: every other
+            # machine would keep that one (one that takes both at once sees only the later), so
+            # the merge goes out, stamped after it
+            applied.resend.add((change.kind, change.key))
+        # else the value here is the merge and is out already, ranked first: sending it again
+        # would only be merged again there, round after round
         applied.take(change)
         return True
+
+    def _came_after(self, change: Change) -> set[Stamp]:
+        """The versions `change` was made on top of, as far as the versions that came show: its
+        `after`, that one's `after`, and so on. The version here among them means the other
+        machine saw it (and an answer taken back there was taken back on purpose)."""
+        seen: set[Stamp] = set()
+        versions = self._versions.get(change.key, {})
+        step: Change | None = change
+        while step is not None and step.after is not None and step.after not in seen:
+            seen.add(step.after)
+            step = versions.get(step.after)
+        return seen
 
     def _older_than_removal(self, change: Change, newest: Mapping[tuple[str, str], Change]) -> bool:
         """A version of a removed entry from before its removal: the removal wins."""
