@@ -314,8 +314,14 @@ def _sync_folder_checks(db_path: Path, fix: bool) -> list[Check]:
                 "put it back, or: stretchtui sync leave",
             )
         ]
+    from stretchtui.core.sync_log import is_ignored
+
+    found = [folder]
+    for top, dirs, files in os.walk(folder):  # not into .git, .stfolder: the sync tool's own
+        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
+        found += [Path(top) / name for name in [*dirs, *sorted(f for f in files if not is_ignored(f))]]
     loose = []
-    for path in [folder, *sorted(folder.rglob("*"))]:
+    for path in found:
         if path.is_symlink() or not (path.is_dir() or path.is_file()):
             continue
         mode = DIR_MODE if path.is_dir() else FILE_MODE
@@ -330,6 +336,16 @@ def _sync_folder_checks(db_path: Path, fix: bool) -> list[Check]:
     more = f" and {len(loose) - 5} more" if len(loose) > 5 else ""
     if fix:
         changed = [path for path in loose if tighten(path, DIR_MODE if path.is_dir() else FILE_MODE)]
+        if len(changed) < len(loose):
+            left = ", ".join(str(path.relative_to(folder)) for path in loose if path not in changed)
+            return [
+                Check(
+                    PROBLEM,
+                    "sync folder",
+                    f"could not make private (not yours?): {left[:200]}",
+                    "chmod them as their owner, or remove them",
+                )
+            ]
         return [
             Check(
                 FIXED,

@@ -267,8 +267,9 @@ class SyncRepository:
         report.sent = len(changes)
         if hlc.clamped is not None:
             report.problems.append(
-                f"this machine's clock was ahead (it stamped changes up to {hlc.clamped.instant:%Y-%m-%d %H:%M} UTC) "
-                "and has been put right: changes made here are stamped by its clock as it is now"
+                f"changes were stamped up to {hlc.clamped.instant:%Y-%m-%d %H:%M} UTC, more than 10 minutes ahead "
+                "of this machine's clock now (its clock ran ahead and has been put right, or it took them from "
+                "a machine whose clock was ahead): changes made here are stamped by its clock as it is now"
             )
         if not changes and intact:
             with self.db.atomic():

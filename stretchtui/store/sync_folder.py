@@ -271,11 +271,14 @@ class SyncFolder:
             )
         if start:
             if not head.endswith(b"\n"):
+                if len(head) >= HEADER_BYTES:
+                    problem = f"{device}/{shown} at byte 0: a first line longer than a header; left alone"
+                    return LogRead(end=start, mark=mark, problem=problem)
                 return LogRead(end=start, mark=mark)  # being copied again: its header has not arrived yet
             seen = tail[:before]
             if len(seen) < before or (line_mark(seen) != mark if length is not None else seen != b"\n"):
                 read = self._bounded(self._top(device, name) if start - before else tail, 0, device, shown)
-                read.reread = True
+                read.reread = len(seen) == before  # other bytes, said; shorter, most likely being copied
                 return read
         return self._bounded(tail[before:] if start else tail, start, device, shown, mark)
 
@@ -302,12 +305,12 @@ class SyncFolder:
         """This device's folder 0700 and its files 0600, however they arrived (a git checkout at
         umask 022, `rsync -a` from a machine that made them 0644): they hold health notes, and
         this machine keeps appending to them. Returns what was changed (links are not followed)."""
-        changed = []
         folder = self.path / device
-        for path, mode in [(folder, DIR_MODE)] + (
-            [(p, FILE_MODE) for p in sorted(folder.iterdir())] if folder.is_dir() else []
-        ):
-            if tighten(path, mode):
+        if folder.is_symlink() or not folder.is_dir():
+            return []
+        changed = [folder.name] if tighten(folder, DIR_MODE) else []
+        for path in sorted(folder.iterdir()):
+            if not path.is_symlink() and tighten(path, DIR_MODE if path.is_dir() else FILE_MODE):
                 changed.append(path.name)
         return changed
 
