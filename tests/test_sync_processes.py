@@ -481,3 +481,30 @@ def test_after_a_restore_the_new_generation_of_the_log_is_still_taken(
     record = beta.export(tmp_path / "beta.json")
     assert record == alpha.export(tmp_path / "alpha.json")
     assert sorted(c["note"] for c in record["checkins"]) == ["after the backup", "from beta", "later on alpha"]
+
+
+def _in_memory(path: str) -> bool:
+    from stretchtui.store.doctor import filesystem_type
+
+    try:
+        return filesystem_type(Path(path), Path("/proc/mounts").read_text()) == "tmpfs"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _in_memory("/dev/shm"), reason="no tmpfs at /dev/shm here")
+def test_a_sync_folder_kept_in_memory_is_said_at_init(tmp_path: Path) -> None:
+    import uuid
+
+    folder = Path("/dev/shm") / f"stretchtui-test-{uuid.uuid4().hex}"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "stretchtui", "--db", str(tmp_path / "a.db"), "sync", "init", str(folder)],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
+        assert done.returncode == 0 and "gone when this machine restarts" in done.stdout, done.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stretchtui.commands.common import CliError, Parser, opened_store, print_json
@@ -71,8 +72,6 @@ def _said(report: RoundReport) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from stretchtui.store.sync_folder import SyncFolder
 
     name = args.name
@@ -85,8 +84,25 @@ def _init(args: argparse.Namespace) -> int:
             f"{'Made' if made else 'Joined'} the sync folder {config.folder} as {config.name!r}. "
             "Keep it the same on your machines with Syncthing, git or rsync (README: Several machines)."
         )
+        if (gone := _vanishes(config.folder)) is not None:
+            print(f"Note: {gone}.")  # stdout: a word of advice, not a failure
         report = store.sync.run_round()
     return _said(report)
+
+
+def _vanishes(folder: Path) -> str | None:
+    """A folder on a file system held in memory (tmpfs: /dev/shm, often /tmp) is gone at the next
+    start; the other machines keep what was sent, but this one would have to join again."""
+    from stretchtui.store.doctor import filesystem_type
+
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    kind = filesystem_type(folder, mounts)
+    if kind not in ("tmpfs", "ramfs"):
+        return None
+    return f"{folder} is on {kind}, kept in memory: it is gone when this machine restarts (a folder on disk is safer)"
 
 
 def _status(args: argparse.Namespace) -> int:

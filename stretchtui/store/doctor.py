@@ -410,6 +410,12 @@ def _chmod_not_following(path: Path, mode: int, *, directory: bool = False, fold
 
 def network_filesystem(path: Path, mounts_text: str) -> str | None:
     """The file system type when `path` lies on a network file system (per /proc/mounts), else None."""
+    found = filesystem_type(path, mounts_text)
+    return found if found in NETWORK_FILESYSTEMS else None
+
+
+def filesystem_type(path: Path, mounts_text: str) -> str | None:
+    """The type of the file system `path` lies on (per /proc/mounts), None when none is listed."""
     target = os.path.realpath(path)
     best, best_type = "", ""
     for line in mounts_text.splitlines():
@@ -420,7 +426,7 @@ def network_filesystem(path: Path, mounts_text: str) -> str | None:
         inside = target == point or target.startswith(point.rstrip("/") + "/")
         if inside and len(point) >= len(best):  # the longest (and, at equal length, the latest) mount wins
             best, best_type = point, fields[2]
-    return best_type if best_type in NETWORK_FILESYSTEMS else None
+    return best_type or None
 
 
 def _unescape_mount(field: str) -> str:

@@ -142,7 +142,7 @@ class SyncFolder:
         """Whether `join` would make a new sync folder (True) or join the one there (False), checked
         without making anything; SyncFolderError for a path that cannot be one."""
         if self.path.exists() and not self.path.is_dir():
-            raise SyncFolderError(f"{self.path} is a file, not a folder")
+            raise SyncFolderError(f"{self.path} is not a folder")
         if (self.path / MARKER).exists():
             self.check()
             return False
