@@ -1492,3 +1492,27 @@ def test_a_first_line_longer_than_a_header_is_said_not_waited_for(machines) -> N
     _log(b, a).write_text("x" * 10_000 + "\n")
     report = b.round()
     assert report.refused and any("longer than a header" in line for line in report.problems)
+
+
+def test_two_ratings_of_one_week_with_one_stamp_end_the_same_everywhere(machines) -> None:
+    """Two copies of one database rate an activity in the same week with one stamp (two records,
+    two UUIDs): the UUID breaks the tie, so machines that take them in either order agree."""
+    import uuid
+
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.rate("socks", 5)
+    a.round()
+    lines = _log(a, a).read_text().splitlines(keepends=True)
+    index = max(i for i, line in enumerate(lines) if '"kind":"function_ratings"' in line)
+    original = json.loads(lines[index])
+    other = str(uuid.uuid4())
+    twin = _forged(lines[index], key=other, record={**original["record"], "uuid": other, "rating": 7})
+    for machine, first, second in ((b, lines[index], twin), (c, twin, lines[index])):
+        target = machine.folder / a.device / _log(a, a).name
+        target.parent.mkdir(exist_ok=True)
+        target.write_text("".join(lines[:index]) + first)
+        machine.round()
+        target.write_text("".join(lines[:index]) + first + second)
+        machine.round()
+    ratings = [[(r["uuid"], r["rating"]) for r in m.export()["function_ratings"]] for m in (b, c)]
+    assert ratings[0] == ratings[1] and len(ratings[0]) == 1

@@ -370,8 +370,8 @@ class ChangeApplier:
                 continue  # the same mark, changed (rest to flare): the newer version, as for any record
             here = self.state_here((change.kind, uuid))
             rival = self.known.get((change.kind, uuid)) or (here[0] if here else None)
-            if rival is not None and _rank(change.kind, kind_of(uuid), rival) > _rank(
-                change.kind, record.get("kind"), change.stamp
+            if rival is not None and _rank(change.kind, kind_of(uuid), rival, str(uuid)) > _rank(
+                change.kind, record.get("kind"), change.stamp, change.key
             ):
                 return False
             model.delete().where(model.uuid == uuid).execute()
@@ -560,12 +560,13 @@ def _names_a_session_gone_here(record: Mapping[str, Any], coming: set[Any]) -> b
     )
 
 
-def _rank(kind: str, mark: Any, stamp: Stamp) -> tuple[bool, Stamp]:
+def _rank(kind: str, mark: Any, stamp: Stamp, key: str) -> tuple[bool, Stamp, str]:
     """Which of two rest days for one day stands (two ratings of one week: the later): a flare day
-    over a rest day, whatever the clocks say (gentler, core.sync_merge), then the later stamp."""
+    over a rest day, whatever the clocks say (gentler, core.sync_merge), then the later stamp, then
+    (two copies of one database can give two records one stamp) the UUID, so every machine agrees."""
     from stretchtui.core.sync_merge import gentler_mark
 
-    return (kind == "day_marks" and gentler_mark(mark), stamp)
+    return (kind == "day_marks" and gentler_mark(mark), stamp, key)
 
 
 def _one_per_day(changes: list[Change]) -> list[Change]:
@@ -589,8 +590,8 @@ def _one_per_day(changes: list[Change]) -> list[Change]:
             return None  # the import's checks say what is wrong with it
         return None
 
-    def rank(change: Change) -> tuple[bool, Stamp]:
-        return _rank(change.kind, change.record.get("kind"), change.stamp)
+    def rank(change: Change) -> tuple[bool, Stamp, str]:
+        return _rank(change.kind, change.record.get("kind"), change.stamp, change.key)
 
     latest: dict[tuple[str, ...], Change] = {}
     for change in changes:
