@@ -1516,3 +1516,59 @@ def test_two_ratings_of_one_week_with_one_stamp_end_the_same_everywhere(machines
         machine.round()
     ratings = [[(r["uuid"], r["rating"]) for r in m.export()["function_ratings"]] for m in (b, c)]
     assert ratings[0] == ratings[1] and len(ratings[0]) == 1
+
+
+def test_a_yes_reaches_a_machine_that_takes_it_with_an_unseen_none_in_one_round(machines) -> None:
+    """A answers yes, syncs once and goes quiet; B answers none without seeing it; C takes both
+    logs in one round: the older yes is weighed too (not only the newest version), so C stays
+    urgent, and so does B once it hears from C (third outside pass)."""
+    from stretchtui.core.safety import State
+
+    a, b, c = machines(0.0, 0.0, 0.0)
+    a.use().safety.save_safety(answers={"saddle": True}, conditions=[])
+    a.round()
+    b.clock.advance(600)
+    b.use().safety.save_safety(answers={"saddle": False}, conditions=[])
+    b.round()
+    c.clock.advance(900)
+    deliver(a, c, "whole", random.Random(0))
+    deliver(b, c, "whole", random.Random(0))
+    c.round()
+    assert c.use().safety.safety_check().state is State.URGENT
+    for _ in range(3):  # a never syncs again
+        c.round()
+        deliver(c, b, "whole", random.Random(0))
+        b.round()
+        deliver(b, c, "whole", random.Random(0))
+    assert b.use().safety.safety_check().state is State.URGENT
+    assert c.use().safety.safety_check().state is State.URGENT
+
+
+@pytest.mark.parametrize("damage", ["a bad line", "a cut last line", "another device's header"])
+def test_a_conflict_copy_of_the_own_log_is_removed_only_once_read_to_its_end(machines, damage: str) -> None:
+    import uuid
+
+    a, b = machines(0.0, 0.0)
+    a.checkin(1, "mine")
+    a.round()
+    log = _log(a, a)
+    lines = log.read_text().splitlines(keepends=True)
+    other = str(uuid.uuid4())
+    record = {**json.loads(lines[-1])["record"], "uuid": other, "note": "after the damage"}
+    extra = _forged(lines[-1], key=other, record=record)
+    if damage == "a bad line":
+        text = "".join(lines) + "GARBAGE {not json\n" + extra
+    elif damage == "a cut last line":
+        text = "".join(lines) + extra[:-20]
+    else:
+        text = "".join(lines).replace(a.device, b.device, 1)
+    copy = log.with_name(log.name.replace(".jsonl", ".sync-conflict-20261204-101500-ABCDEFG.jsonl"))
+    copy.write_text(text)
+    a.clock.advance(60)
+    report = a.round()
+    assert copy.exists()  # not removed: what it holds past the damage is not lost
+    assert report.refused is (damage != "a cut last line")
+    if damage == "a cut last line":  # its last line arrives: read to the end, then removed
+        copy.write_text("".join(lines) + extra)
+        a.round()
+        assert not copy.exists() and "after the damage" in {c.note for c in a.use().checkins.checkins()}

@@ -43,6 +43,17 @@ CAUTIOUS: dict[str, Callable[[Any, Any], Any]] = {
 change: each rule keeps whatever either machine flagged."""
 
 
+def flags_something(key: str, value: Any) -> bool:
+    """Whether a version of a cautious setting holds anything a merge keeps: a "yes", a condition.
+    One that holds nothing (every answer "no", no condition) need not have been seen by a later
+    change for that change to stand: there is nothing in it to lose."""
+    if key == "safety_answers":
+        return isinstance(value, dict) and any(value.values())
+    if key == "conditions":
+        return isinstance(value, list) and bool(value)
+    return False
+
+
 def gentler_mark(mark: object) -> bool:
     """Of two marks made for one day on two machines (neither saw the other's: each made its own),
     a flare day stands over a rest day whatever the clocks say: it makes suggestions gentler."""

@@ -193,8 +193,16 @@ class SyncRepository:
         meta = self.tables.meta()
         hlc = HybridClock(config.device, Stamp.parse(meta["clock"]) if "clock" in meta else None)
         replay = self._own_log_to_replay(folder, config.device, meta)
-        copies = folder.own_copies(config.device)
-        copied = [change for name in copies for change in folder.read_all(config.device, name)]
+        copies, copied = [], []
+        for name in folder.own_copies(config.device):
+            read = folder.read_all(config.device, name)
+            copied += read.changes
+            if read.problem is not None:  # left as it is, said, and read again next round
+                report.problems.append(read.problem)
+                report.refused = True
+            elif read.end == folder.size(config.device, name):
+                copies.append(name)  # read to its end: removed once the new generation holds it
+            # else its last line is still being copied: it waits
         if replay or copied:
             # Not as this database left it: a crash mid-write, the database put back from a
             # backup, or another database writing as this device (a sync tool's conflict copy).
@@ -205,12 +213,14 @@ class SyncRepository:
             self._apply([*replay, *copied], hlc, report, names={}, own=True)
             if replay:
                 report.problems.append(self._replayed(meta, now))
-            if copies:
+            if copies or copied:
                 report.problems.append(
-                    f"a conflict copy of this machine's own log ({escaped(copies[0])}) was read back and removed: "
+                    "a conflict copy of this machine's own log was read back"
+                    + (f" and removed ({escaped(copies[0])})" if copies else "")
+                    + ": "
                     + COPIED_DATABASE
                 )
-        self._send(folder, config, meta, hlc, report, fresh=bool(copies))
+        self._send(folder, config, meta, hlc, report, fresh=bool(copies or copied))
         folder.remove_own(config.device, copies)  # the new generation holds what they held
         self._take(folder, config, hlc, report)
         written = meta.get("device_file_at")
@@ -334,7 +344,7 @@ class SyncRepository:
         newest = logs[-1] if logs else None
         if newest is None or _intact(newest, folder.size(device, newest), meta):
             return []
-        return folder.read_all(device, newest)
+        return folder.read_all(device, newest).changes
 
     def _stamp(
         self,

@@ -66,6 +66,17 @@ class Applied:
             self.stamps[key] = stamp
 
 
+@dataclass(frozen=True)
+class _Here:
+    """A health setting as it stands here while one apply weighs the versions that came: the
+    versions it holds (one, or several once merged), the version the first replaced, its value."""
+
+    stamps: set[Stamp]  # the versions whose "yes" or condition it holds (core.sync_merge.flags_something)
+    base: Stamp | None
+    value: Any
+    latest: Stamp  # the newest version weighed so far
+
+
 @dataclass(eq=False)
 class ChangeApplier:
     """One apply, inside the caller's transaction."""
@@ -85,9 +96,11 @@ class ChangeApplier:
     _versions: dict[str, dict[Stamp, Change]] = field(init=False, default_factory=dict)  # setting -> versions come
 
     def apply(self, changes: Iterable[Change]) -> Applied:
+        from stretchtui.core.sync_merge import CAUTIOUS
+
         newest: dict[tuple[str, str], Change] = {}
         applied = Applied()
-        changes = list(changes)
+        self._versions = {}  # every version of a cautious setting that came: how each one came about
         for change in changes:
             if change.kind == "settings" and not _setting_fits(change, applied):
                 continue
@@ -96,11 +109,9 @@ class ChangeApplier:
             key = (change.kind, change.key)
             if key not in newest or change.stamp > newest[key].stamp:
                 newest[key] = change
-        self._versions = {}  # every version of a cautious setting that came: how each one came about
-        for change in changes:
-            if change.kind == "settings":
+            if change.kind == "settings" and change.key in CAUTIOUS:
                 self._versions.setdefault(change.key, {})[change.stamp] = change
-        merged = {key for key, change in newest.items() if self._merged_cautiously(change, applied)}
+        merged = {("settings", key) for key in self._versions if self._cautiously(key, applied)}
         winners = [
             c
             for key, c in newest.items()
@@ -156,42 +167,64 @@ class ChangeApplier:
         )
         return (theirs or "") > mine
 
-    def _merged_cautiously(self, change: Change, applied: Applied) -> bool:
-        """A health answer or condition changed there and here without either seeing the other's
-        change: both kept the cautious way (core.sync_merge), and the merge goes out as a change
-        made here. True when it was merged (whichever stamp is later)."""
-        from stretchtui.core.sync_merge import CAUTIOUS
+    def _cautiously(self, key: str, applied: Applied) -> bool:
+        """Every version of a health answer or condition that came, oldest first, not only the
+        newest: one taken in with another machine's unseen "none" in the same round must still
+        be weighed (a third machine taking both at once would else drop the older "yes")."""
+        from stretchtui.core.sync_merge import flags_something
 
-        if change.kind != "settings" or change.key not in CAUTIOUS or change.gone:
-            return False
-        here = self.state_here((change.kind, change.key))
-        row = m.Setting.get_or_none(m.Setting.key == change.key)
-        if here is None or row is None:
-            return False
-        stamp, base = here
-        if stamp == change.stamp:  # the same version again; or two copies of one database gave
-            value = CAUTIOUS[change.key](row.value, change.record)  # one stamp to two answers
-            if value == row.value:
-                return True  # nothing to take: the answer here holds the one that came
-            self._setting(change.key, value)
-            applied.resend.add((change.kind, change.key))
+        state = self.state_here(("settings", key))
+        row = m.Setting.get_or_none(m.Setting.key == key)
+        here = None
+        if state is not None and row is not None:
+            holds = {state[0]} if flags_something(key, row.value) else set()
+            here = _Here(holds, state[1], row.value, state[0])
+        for change in sorted(self._versions[key].values(), key=lambda c: c.stamp):
+            if here is None:  # nothing here yet to weigh it against: it goes in as it is
+                self._setting(key, change.record)
+                applied.take(change)
+                holds = {change.stamp} if flags_something(key, change.record) else set()
+                here = _Here(holds, change.after, change.record, change.stamp)
+            else:
+                here = self._weigh(change, here, applied)
+        return True
+
+    def _weigh(self, change: Change, here: _Here, applied: Applied) -> _Here:
+        """One version against the one here: the same version again does nothing; a later one made
+        after seeing every "yes" the one here holds replaces it (an answer taken back on purpose);
+        the very version the one here replaced is older news; anything else is merged the cautious
+        way (core.sync_merge): when unsure whether a "yes" was seen, it stays. Returns the version
+        here after it."""
+        from stretchtui.core.sync_merge import CAUTIOUS, flags_something
+
+        key = change.key
+        holds = {change.stamp} if flags_something(key, change.record) else set()
+        if change.stamp == here.latest or change.stamp in here.stamps:  # the same version again; or two
+            merged = CAUTIOUS[key](here.value, change.record)  # copies of one database gave one stamp to two
+            if merged != here.value:
+                self._setting(key, merged)
+                applied.resend.add((change.kind, key))
+                applied.take(change)
+            return _Here(here.stamps | holds, here.base, merged, here.latest)
+        if change.stamp > here.latest and here.stamps <= self._came_after(change):
+            self._setting(key, change.record)  # it saw every "yes" here: an ordinary later change
             applied.take(change)
-            return True
-        if stamp in self._came_after(change) or (base is not None and base >= change.stamp):
-            return False  # one saw the other: the later stands (an answer taken back on purpose)
-        value = CAUTIOUS[change.key](row.value, change.record)
-        if value != row.value:  # a value neither machine had: it goes out as a change made here
-            self._setting(change.key, value)
-            applied.resend.add((change.kind, change.key))
-        elif change.stamp > stamp and value != change.record:
+            return _Here(holds, change.after, change.record, change.stamp)
+        if change.stamp == here.base:
+            return here  # the version the one here was made on: older news
+        merged = CAUTIOUS[key](here.value, change.record)
+        if merged != here.value:  # a value neither version had: it goes out as a change made here
+            self._setting(key, merged)
+            applied.resend.add((change.kind, key))
+        elif change.stamp > here.latest and merged != change.record:
             # the value here is the merge, but the other's version is the later: every other
             # machine would keep that one (one that takes both at once sees only the later), so
             # the merge goes out, stamped after it
-            applied.resend.add((change.kind, change.key))
+            applied.resend.add((change.kind, key))
         # else the value here is the merge and is out already, ranked first: sending it again
         # would only be merged again there, round after round
         applied.take(change)
-        return True
+        return _Here(here.stamps | holds, here.base, merged, max(here.latest, change.stamp))
 
     def _came_after(self, change: Change) -> set[Stamp]:
         """The versions `change` was made on top of, as far as the versions that came show: its

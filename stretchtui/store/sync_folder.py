@@ -25,7 +25,6 @@ from stretchtui.core.sync_log import (
     FORMAT_NAME,
     FORMAT_VERSION,
     MARKER,
-    Change,
     LogProblem,
     LogRead,
     check_header,
@@ -314,16 +313,18 @@ class SyncFolder:
                 changed.append(path.name)
         return changed
 
-    def read_all(self, device: str, name: str) -> list[Change]:
+    def read_all(self, device: str, name: str) -> LogRead:
         """Every whole change of one of this device's files, a window at a time (its own log, read
-        back; a conflict copy of it)."""
-        changes: list[Change] = []
+        back; a conflict copy of it); `end` where the reading stopped, `problem` why if not at a
+        line's end of a whole file."""
+        whole = LogRead()
         start, mark = 0, None
         while True:
             read = self.read(device, name, start, mark)
-            changes += read.changes
+            whole.changes += read.changes
+            whole.end, whole.problem = read.end, read.problem
             if read.problem or read.end == start:
-                return changes
+                return whole
             start, mark = read.end, read.mark
 
     def own_copies(self, device: str) -> list[str]:
