@@ -1572,3 +1572,31 @@ def test_a_conflict_copy_of_the_own_log_is_removed_only_once_read_to_its_end(mac
         copy.write_text("".join(lines) + extra)
         a.round()
         assert not copy.exists() and "after the damage" in {c.note for c in a.use().checkins.checkins()}
+
+
+def test_a_log_longer_than_a_read_window_is_taken_whole_in_one_round(machines, monkeypatch) -> None:
+    from stretchtui.store import sync_folder
+
+    monkeypatch.setattr(sync_folder, "READ_BYTES", 1024)
+    a, b = machines(0.0, 0.0)
+    for pain in range(12):
+        a.checkin(pain % 11, f"note {pain}")
+    a.round()
+    assert _log(a, a).stat().st_size > 3 * 1024
+    deliver(a, b, "whole", random.Random(0))
+    assert sum(b.round().received.values()) >= 12
+    assert b.use().sync.status().devices[0].unread == 0
+
+
+def test_an_older_generation_of_the_own_log_brought_back_is_removed(machines, monkeypatch) -> None:
+    monkeypatch.setattr(sync_module, "COMPACT_BYTES", 800)
+    a, _b = machines(0.0, 0.0)
+    first = None
+    for pain in range(8):
+        a.checkin(pain, f"n{pain}")
+        a.round()
+        first = first or _log(a, a).read_bytes()
+    assert _log(a, a).name != "log-000001.jsonl"
+    (a.folder / a.device / "log-000001.jsonl").write_bytes(first)  # a sync tool brings it back
+    a.round()
+    assert [p.name for p in (a.folder / a.device).glob("log-*")] == [_log(a, a).name]

@@ -25,7 +25,7 @@ from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
 from stretchtui.core.plain_text import escaped
 from stretchtui.core.sync_clock import HybridClock, Stamp
-from stretchtui.core.sync_log import Change, change_line, log_generation, log_name
+from stretchtui.core.sync_log import Change, LogRead, change_line, log_generation, log_name
 from stretchtui.core.sync_status import NotSyncing, RoundReport, SyncConfig, SyncStatus
 from stretchtui.store.sync_folder import SyncFolder
 from stretchtui.store.sync_tables import SyncTables
@@ -222,6 +222,11 @@ class SyncRepository:
                 )
         self._send(folder, config, meta, hlc, report, fresh=bool(copies or copied))
         folder.remove_own(config.device, copies)  # the new generation holds what they held
+        current = log_generation(self.tables.meta().get("log", "")) or 0
+        # an older generation a sync tool brought back: the newest holds all it held
+        folder.remove_own(
+            config.device, [n for n in folder.own_logs(config.device) if (log_generation(n) or 0) < current]
+        )
         self._take(folder, config, hlc, report)
         written = meta.get("device_file_at")
         if (
@@ -411,7 +416,7 @@ class SyncRepository:
             reading = [(file, mine.get(file, (0, None))) for file in present]
             gone_cursors += [(device.device, file) for file in mine if file not in present]
             for file, (start, mark) in reading:
-                read = folder.read(device.device, file, start, mark)
+                read = self._read_on(folder, device.device, file, start, mark)
                 incoming += read.changes
                 sources.update((id(change), device.device) for change in read.changes)
                 if read.problem:
@@ -438,6 +443,20 @@ class SyncRepository:
                 "taken, but do not move this machine's clock (set its time right)"
             )
         self._apply(incoming, hlc, report, names, seen, new_cursors, gone_cursors, sources=sources)
+
+    @staticmethod
+    def _read_on(folder: SyncFolder, device: str, file: str, start: int, mark: str | None) -> LogRead:
+        """One log from its cursor to its end, a window at a time (a first read of a log longer
+        than one window takes it all in this round, not a window a round)."""
+        read = folder.read(device, file, start, mark)
+        while not read.problem and read.end < (folder.size(device, file) or 0):
+            more = folder.read(device, file, read.end, read.mark)
+            read.problem = more.problem
+            if more.end <= read.end or more.reread:
+                break  # a line still being copied waits; a file changed meanwhile, next round
+            read.changes += more.changes
+            read.end, read.mark, read.problem = more.end, more.mark, more.problem
+        return read
 
     def _apply(
         self,

@@ -309,7 +309,9 @@ class SyncFolder:
             return []
         changed = [folder.name] if tighten(folder, DIR_MODE) else []
         for path in sorted(folder.iterdir()):
-            if not path.is_symlink() and tighten(path, DIR_MODE if path.is_dir() else FILE_MODE):
+            if is_ignored(path.name) or path.is_symlink():
+                continue  # a sync tool's own (.git, .stfolder), or a link: not ours to change
+            if tighten(path, DIR_MODE if path.is_dir() else FILE_MODE):
                 changed.append(path.name)
         return changed
 
