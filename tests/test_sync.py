@@ -1600,3 +1600,38 @@ def test_an_older_generation_of_the_own_log_brought_back_is_removed(machines, mo
     (a.folder / a.device / "log-000001.jsonl").write_bytes(first)  # a sync tool brings it back
     a.round()
     assert [p.name for p in (a.folder / a.device).glob("log-*")] == [_log(a, a).name]
+
+
+@pytest.mark.parametrize("who", ["the machine that answered no", "the machine that answered yes"])
+def test_a_merged_yes_taken_back_before_the_other_merge_went_out_stays_taken_back(machines, who: str) -> None:
+    """Both answered at once and each merged the other's answer (yes on both); one takes the yes
+    back before the other machine's merge has gone out: the merge holds nothing that the taking
+    back had not seen, so the taking back stands everywhere (third outside pass)."""
+    from stretchtui.core.safety import State
+
+    a, b = machines(0.0, 0.0)
+    a.use().safety.save_safety(answers={"saddle": True}, conditions=["pregnancy"])
+    a.round()
+    b.clock.advance(60)
+    b.use().safety.save_safety(answers={"saddle": False}, conditions=["osteoporosis"])
+    b.round()
+    deliver(b, a, "whole", random.Random(0))
+    a.clock.advance(60)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.clock.advance(60)
+    b.round()
+    for machine in (a, b):
+        assert machine.use().safety.safety_check().state is State.URGENT, machine.name
+    taker = b if who.endswith("no") else a
+    taker.clock.advance(60)
+    taker.use().safety.save_safety(answers={"saddle": False}, conditions=[])
+    for _ in range(3):
+        for machine in (a, b):
+            machine.clock.advance(60)
+            machine.round()
+        deliver(a, b, "whole", random.Random(0))
+        deliver(b, a, "whole", random.Random(0))
+    for machine in (a, b):
+        assert machine.use().safety.safety_check().state is State.CLEAR, machine.name
+        assert machine.use().safety.safety_check().profile.conditions == frozenset(), machine.name

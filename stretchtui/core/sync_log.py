@@ -93,6 +93,8 @@ class Change:
     key: str
     record: Any = None
     after: Stamp | None = None  # the version it replaced, as the writing machine knew it (core.sync_merge)
+    saw: frozenset[Stamp] = frozenset()  # a health setting's: the versions the writer had seen
+    sources: frozenset[Stamp] = frozenset()  # a merge's: the versions whose "yes" it holds (else itself)
 
     @property
     def gone(self) -> bool:
@@ -107,6 +109,10 @@ def change_line(change: Change) -> str:
     value: dict[str, Any] = {"at": change.stamp.text(), "kind": change.kind, "key": change.key}
     if change.after is not None:
         value["after"] = change.after.text()
+    if change.saw:
+        value["saw"] = sorted(stamp.text() for stamp in change.saw)
+    if change.sources:
+        value["from"] = sorted(stamp.text() for stamp in change.sources)
     if change.gone:
         value["gone"] = True
     else:
@@ -218,8 +224,26 @@ def parse_change(raw: bytes, device: str) -> Change:
         raise LogProblem(f"kind: {str(kind)[:30]!r} is not a kind of record this version knows")
     if not isinstance(key, str) or not key or len(key) > 200:
         raise LogProblem("key: must be a text of 1 to 200 characters")
+    saw, sources = _stamps(value, "saw"), _stamps(value, "from")
     if value.get("gone") is True:
-        return Change(stamp, kind, key, after=after)
+        return Change(stamp, kind, key, after=after, saw=saw, sources=sources)
     if "record" not in value or value["record"] is None:
         raise LogProblem("neither a record nor gone")
-    return Change(stamp, kind, key, value["record"], after)
+    return Change(stamp, kind, key, value["record"], after, saw, sources)
+
+
+MAX_SAW = 256
+"""The most stamps a `saw` or `from` list holds (the newest): a health setting changes a few
+times a year, so this reaches back years."""
+
+
+def _stamps(value: Mapping[str, Any], field: str) -> frozenset[Stamp]:
+    raw = value.get(field)
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list) or len(raw) > MAX_SAW:
+        raise LogProblem(f"{field}: must be a list of at most {MAX_SAW} stamps")
+    try:
+        return frozenset(Stamp.parse(text) for text in raw)
+    except ValueError as error:
+        raise LogProblem(f"{field}: {error}") from None

@@ -279,6 +279,7 @@ class SyncRepository:
         for key, (stamp, old_digest) in state.items():
             if old_digest is not None and key not in current:
                 changes.append(self._stamp(hlc, key, None, (stamp, old_digest), joined, state))
+        health = self._health_lines(changes, current)
         report.sent = len(changes)
         if hlc.clamped is not None:
             report.problems.append(
@@ -308,6 +309,36 @@ class SyncRepository:
                 for c in changes
             )
             self.tables.set_meta(log=log, log_size=str(new_size), counter=str(counter), **extra, **_clock(hlc))
+            for key, (holds, seen) in health.items():
+                self.tables.set_health(key, holds, seen)
+
+    def _health_lines(
+        self, changes: list[Change], current: dict[tuple[str, str], Any]
+    ) -> dict[str, tuple[set[Stamp], set[Stamp]]]:
+        """A health setting's change carries the versions this machine had seen (`saw`), and a
+        merge made here the versions whose "yes" it holds (`from`): a machine that has seen them
+        all takes a merge as nothing new, and a later "no" made after it as an answer taken back
+        on purpose. Returns what each such setting holds and has seen once sent."""
+        from dataclasses import replace
+
+        from stretchtui.core.sync_log import MAX_SAW
+        from stretchtui.core.sync_merge import CAUTIOUS, flags_something
+        from stretchtui.store.sync_records import digest
+
+        health: dict[str, tuple[set[Stamp], set[Stamp]]] = {}
+        for index, change in enumerate(changes):
+            if change.kind != "settings" or change.key not in CAUTIOUS:
+                continue
+            holds, seen = self.tables.health(change.key) or (set(), set())
+            seen = seen | ({change.after} if change.after else set())
+            merged = self.tables.merged_digest(change.key)
+            is_merge = merged is not None and not change.gone and merged == digest(current[("settings", change.key)])
+            sources = frozenset(holds) if is_merge and holds else frozenset()
+            changes[index] = replace(change, saw=frozenset(sorted(seen)[-MAX_SAW:]), sources=sources)
+            if not is_merge:  # an answer given here: it holds its own "yes", if any
+                holds = {change.stamp} if flags_something(change.key, change.record) else set()
+            health[change.key] = holds, seen | {change.stamp}
+        return health
 
     def _replayed(self, meta: dict[str, str], now: datetime) -> str:
         """What to say when this machine's own log was not as this database left it. Once is a
@@ -482,7 +513,14 @@ class SyncRepository:
             waiting = self.tables.pending()
             known = self.tables.known({(c.kind, c.key) for c in [*incoming, *waiting]})
             applier = ChangeApplier(
-                self.db, self.library, self.exchange, known, now, self.tables.state_here, self.tables.digest_here
+                self.db,
+                self.library,
+                self.exchange,
+                known,
+                now,
+                self.tables.state_here,
+                self.tables.digest_here,
+                self.tables,
             )
             applied = applier.apply([*waiting, *incoming])
             report.problems.extend(applied.problems)
@@ -500,6 +538,7 @@ class SyncRepository:
                 for dev, count in by_device.items():
                     report.received[names.get(dev, dev[:8])] += count
             self._absorb(applied)
+            self._note_health(applier.health, applied.resend)
             self.tables.move_cursors(new_cursors or {}, gone_cursors or ())
             self.tables.note_devices(names, seen or {}, by_device, now)
             if applied.resend:  # a merge to send, even one that changed nothing here (so no write
@@ -507,6 +546,15 @@ class SyncRepository:
             else:
                 counted = {"counter": str(self.tables.counter())} if untouched else {}
             self.tables.set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
+
+    def _note_health(self, health: dict[str, Any], resend: set[tuple[str, str]]) -> None:
+        """The versions each health setting now holds and has seen (store.sync_apply); a merge
+        made here is marked, to go out as a merge (`from` the versions it holds)."""
+        from stretchtui.store.sync_records import digest
+
+        for key, here in health.items():
+            merged = digest(here.value) if ("settings", key) in resend else None
+            self.tables.set_health(key, here.stamps, here.seen, merged)
 
     def _absorb(self, applied: Applied) -> None:
         """The records a round changed here: their stamps, and their digests as they are here now

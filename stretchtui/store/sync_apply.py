@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from stretchtui.core.sync_clock import Stamp
     from stretchtui.store.exchange import ExchangeRepository
     from stretchtui.store.library import LibraryRepository
+    from stretchtui.store.sync_tables import SyncTables
 
 REMOVABLE = {"sessions": "session", "checkins": "checkin", "day_marks": "day_mark"}
 """The kinds a removal (core.entries.EntryKind) can remove, by change kind."""
@@ -75,6 +76,7 @@ class _Here:
     base: Stamp | None
     value: Any
     latest: Stamp  # the newest version weighed so far
+    seen: set[Stamp]  # every version it has seen (taken, merged, or replaced knowingly)
 
 
 @dataclass(eq=False)
@@ -88,12 +90,14 @@ class ChangeApplier:
     now: datetime
     state_here: Callable[[tuple[str, str]], tuple[Stamp, Stamp | None] | None]  # any record's (stamp, base)
     digest_here: Callable[[tuple[str, str]], str | None]  # the digest of the version here, as last noted
+    tables: SyncTables  # for the health settings' versions (holds, seen)
     _kept_steps: dict[str, list[dict[str, Any]]] = field(
         init=False, default_factory=dict
     )  # session uuid -> its rows here
     _links: dict[str, list[str]] = field(init=False, default_factory=dict)  # session uuid -> check-ins pointing at it
     _here: set[tuple[str, str]] = field(init=False, default_factory=set)  # of the winners: those with a row here
     _versions: dict[str, dict[Stamp, Change]] = field(init=False, default_factory=dict)  # setting -> versions come
+    health: dict[str, _Here] = field(init=False, default_factory=dict)  # health setting -> as it stands now
 
     def apply(self, changes: Iterable[Change]) -> Applied:
         from stretchtui.core.sync_merge import CAUTIOUS
@@ -175,43 +179,52 @@ class ChangeApplier:
 
         state = self.state_here(("settings", key))
         row = m.Setting.get_or_none(m.Setting.key == key)
+        noted = self.tables.health(key)
         here = None
         if state is not None and row is not None:
-            holds = {state[0]} if flags_something(key, row.value) else set()
-            here = _Here(holds, state[1], row.value, state[0])
+            if noted is None:  # from before versions were noted: the version here, and its base
+                holds = {state[0]} if flags_something(key, row.value) else set()
+                noted = holds, {state[0], *([state[1]] if state[1] else [])}
+            here = _Here(noted[0], state[1], row.value, state[0], noted[1])
         for change in sorted(self._versions[key].values(), key=lambda c: c.stamp):
             if here is None:  # nothing here yet to weigh it against: it goes in as it is
                 self._setting(key, change.record)
                 applied.take(change)
-                holds = {change.stamp} if flags_something(key, change.record) else set()
-                here = _Here(holds, change.after, change.record, change.stamp)
+                source = _sources(change) if flags_something(key, change.record) else set()
+                here = _Here(source, change.after, change.record, change.stamp, self._history(change))
             else:
                 here = self._weigh(change, here, applied)
+        if here is not None:
+            self.health[key] = here
         return True
 
     def _weigh(self, change: Change, here: _Here, applied: Applied) -> _Here:
-        """One version against the one here: the same version again does nothing; a later one made
-        after seeing every "yes" the one here holds replaces it (an answer taken back on purpose);
-        the very version the one here replaced is older news; anything else is merged the cautious
-        way (core.sync_merge): when unsure whether a "yes" was seen, it stays. Returns the version
-        here after it."""
+        """One version against the one here: one whose every "yes" the one here has seen is older
+        news (the same version again, a merge of versions seen); a later one made after seeing
+        every "yes" the one here holds replaces it (an answer taken back on purpose); anything else
+        is merged the cautious way (core.sync_merge): when unsure whether a "yes" was seen, it
+        stays. Returns the version here after it."""
         from stretchtui.core.sync_merge import CAUTIOUS, flags_something
 
         key = change.key
-        holds = {change.stamp} if flags_something(key, change.record) else set()
+        history = self._history(change)
+        seen = here.seen | history
+        holds = _sources(change) if flags_something(key, change.record) else set()
         if change.stamp == here.latest or change.stamp in here.stamps:  # the same version again; or two
             merged = CAUTIOUS[key](here.value, change.record)  # copies of one database gave one stamp to two
             if merged != here.value:
                 self._setting(key, merged)
                 applied.resend.add((change.kind, key))
                 applied.take(change)
-            return _Here(here.stamps | holds, here.base, merged, here.latest)
-        if change.stamp > here.latest and here.stamps <= self._came_after(change):
-            self._setting(key, change.record)  # it saw every "yes" here: an ordinary later change
+            return _Here(here.stamps | holds, here.base, merged, here.latest, seen)
+        if _sources(change) <= here.seen:
+            return _Here(here.stamps, here.base, here.value, here.latest, seen)  # nothing it holds is new
+        if here.stamps <= history and (here.stamps or change.stamp > here.latest):
+            # it saw every "yes" here (whatever the clocks say: a merge stamped later holds no
+            # other): an answer given on top of them, a taking back on purpose among them
+            self._setting(key, change.record)
             applied.take(change)
-            return _Here(holds, change.after, change.record, change.stamp)
-        if change.stamp == here.base:
-            return here  # the version the one here was made on: older news
+            return _Here(holds, change.after, change.record, change.stamp, seen)
         merged = CAUTIOUS[key](here.value, change.record)
         if merged != here.value:  # a value neither version had: it goes out as a change made here
             self._setting(key, merged)
@@ -224,7 +237,11 @@ class ChangeApplier:
         # else the value here is the merge and is out already, ranked first: sending it again
         # would only be merged again there, round after round
         applied.take(change)
-        return _Here(here.stamps | holds, here.base, merged, max(here.latest, change.stamp))
+        return _Here(here.stamps | holds, here.base, merged, max(here.latest, change.stamp), seen)
+
+    def _history(self, change: Change) -> set[Stamp]:
+        """Every version `change` is known to have seen, itself included."""
+        return {change.stamp, *change.saw, *self._came_after(change)}
 
     def _came_after(self, change: Change) -> set[Stamp]:
         """The versions `change` was made on top of, as far as the versions that came show: its
@@ -543,6 +560,11 @@ class ChangeApplier:
 
 REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
 """A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
+
+
+def _sources(change: Change) -> set[Stamp]:
+    """The versions whose "yes" a version holds: a merge names them (`from`), any other is its own."""
+    return set(change.sources) if change.sources else {change.stamp}
 
 
 def _keyed_by_itself(change: Change, applied: Applied) -> bool:

@@ -68,6 +68,45 @@ class SyncTables:
                 known[key] = here[0]
         return known
 
+    def health(self, key: str) -> tuple[set[Stamp], set[Stamp]] | None:
+        """A health setting's versions (store.sync_apply): those whose "yes" the value here holds,
+        and every one it has seen; None before the first is noted."""
+        import json
+
+        row = self.db.execute_sql("SELECT value FROM sync_meta WHERE key = ?", (f"health:{key}",)).fetchone()
+        if row is None:
+            return None
+        try:
+            noted = json.loads(row[0])
+            return {Stamp.parse(t) for t in noted["holds"]}, {Stamp.parse(t) for t in noted["seen"]}
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def set_health(self, key: str, holds: set[Stamp], seen: set[Stamp], merged: str | None = None) -> None:
+        """Note them (the newest MAX_SAW seen); `merged`: the digest of a merge made here, to go
+        out as one (its `from` the versions it holds), not as a new answer."""
+        import json
+
+        from stretchtui.core.sync_log import MAX_SAW
+
+        noted: dict[str, object] = {
+            "holds": sorted(s.text() for s in holds),
+            "seen": sorted(s.text() for s in seen)[-MAX_SAW:],
+        }
+        if merged is not None:
+            noted["merged"] = merged
+        self.set_meta(**{f"health:{key}": json.dumps(noted)})
+
+    def merged_digest(self, key: str) -> str | None:
+        import json
+
+        row = self.db.execute_sql("SELECT value FROM sync_meta WHERE key = ?", (f"health:{key}",)).fetchone()
+        try:
+            value = json.loads(row[0]).get("merged") if row else None
+        except ValueError:
+            return None
+        return value if isinstance(value, str) else None
+
     def digest_here(self, key: tuple[str, str]) -> str | None:
         """The digest of the version here of a record, as the last round noted it."""
         row = self.db.execute_sql("SELECT digest FROM sync_state WHERE kind = ? AND key = ?", key).fetchone()
