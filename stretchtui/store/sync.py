@@ -415,7 +415,17 @@ class SyncRepository:
                 yield change_line(changed[key])
             else:
                 stamp, old = state[key]
-                yield change_line(Change(stamp, key[0], key[1], None if old is None else current.get(key)))
+                change = Change(stamp, key[0], key[1], None if old is None else current.get(key))
+                noted = self.tables.health(key[1]) if key[0] == "settings" else None
+                if noted is not None:  # a health answer keeps what it holds and has seen
+                    from dataclasses import replace
+
+                    from stretchtui.core.sync_log import MAX_SAW
+
+                    holds, seen = noted
+                    sources = frozenset(holds) if holds and holds != {stamp} else frozenset()
+                    change = replace(change, saw=frozenset(sorted(seen)[-MAX_SAW:]), sources=sources)
+                yield change_line(change)
 
     # ------------------------------------------------------------------ taking
 
