@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from pilot_helpers import shorter_idle_checks
 from snapshot_text import pytest_sessionfinish  # noqa: F401 - a hook: failed snapshots printed as text
 
 from bench.common import use_bytecode_cache
@@ -28,20 +29,8 @@ from stretchtui.store import Store
 use_bytecode_cache()
 
 
-def _shorter_idle_checks() -> None:
-    """Pilot waits for the app to go idle after every key and pause by sleeping in steps of 20 ms
-    until a step passes with next to no CPU used (textual._wait). Steps of 4 ms, with the same
-    ratio of idle CPU to the step, tell the same thing five times sooner; what a test waits for
-    beyond idleness (workers, text on screen) it waits for explicitly (pilot_helpers)."""
-    from textual import _wait
-
-    _wait.SLEEP_GRANULARITY = 0.004
-    _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
-    _wait.wait_for_idle.__defaults__ = (_wait.SLEEP_GRANULARITY, 1)
-
-
 if os.environ.get("STRETCHTUI_TEST_IDLE") != "textual":
-    _shorter_idle_checks()
+    shorter_idle_checks()
 
 APP_FIXTURES = frozenset({"make_test_app", "snap_compare"})
 

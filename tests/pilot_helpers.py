@@ -8,6 +8,20 @@ from collections.abc import Callable
 from textual.worker import WorkerCancelled
 
 
+def shorter_idle_checks() -> None:
+    """Pilot waits for the app to go idle after every key and pause by sleeping in steps of 20 ms
+    until a step passes with next to no CPU used (textual._wait). Steps of 4 ms, with the same
+    ratio of idle CPU to the step, tell the same thing five times sooner; what a test waits for
+    beyond idleness (workers, text on screen) it waits for explicitly (see below). Set in every
+    test process (conftest.py) and in the app processes a test drives (reliability_app_writer.py),
+    unless STRETCHTUI_TEST_IDLE=textual asks for Textual's own steps."""
+    from textual import _wait
+
+    _wait.SLEEP_GRANULARITY = 0.004
+    _wait.SLEEP_IDLE = _wait.SLEEP_GRANULARITY / 20
+    _wait.wait_for_idle.__defaults__ = (_wait.SLEEP_GRANULARITY, 1)
+
+
 async def settle(pilot) -> None:
     """Wait for thread workers (database reads and writes) and the messages they post back;
     three rounds, because a worker's message can start another worker. A load that a newer one

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pilot_helpers import settle, type_text  # noqa: E402
+from pilot_helpers import settle, shorter_idle_checks, type_text  # noqa: E402
 
 from stretchtui.core.clock import SystemClock  # noqa: E402
 from stretchtui.store import Store  # noqa: E402
@@ -31,6 +32,9 @@ from stretchtui.ui.screens.session_dialogs import PainScreen, SummaryScreen  # n
 from stretchtui.ui.screens.today import TodayScreen  # noqa: E402
 
 WAIT_SECONDS = 60
+
+if os.environ.get("STRETCHTUI_TEST_IDLE") != "textual":
+    shorter_idle_checks()  # as in the test process (conftest.py): each key waits 4 ms steps, not 20 ms
 
 
 class RecordingStore(Store):
