@@ -6,8 +6,11 @@ after another, all released together by a start flag. Each app makes at least WR
 the loops log exactly WRITES times between them: the work is bounded by counts, never by time.
 Afterwards every session, step and check-in is in the database exactly once, every process
 exited 0, and no process printed anything about a locked database (the app's own error
-notifications are collected too). And a second app opened while another is mid-session leaves
-that session alone: it is not offered for resuming, closed, or marked partial on a hang-up."""
+notifications are collected too). That the writers really wrote at once is checked too, from the
+rows' order: every writer's first check-in comes before any writer's last, and so do both apps'
+sessions, so a count too small to overlap fails instead of passing without contention. And a
+second app opened while another is mid-session leaves that session alone: it is not offered for
+resuming, closed, or marked partial on a hang-up."""
 
 from __future__ import annotations
 
@@ -28,7 +31,10 @@ from stretchtui.store import Store
 
 pytestmark = pytest.mark.slow
 
-WRITES = 200  # by each app, and by the `log` processes together
+# By each app (about 7 a round: a session's start, steps and finish, then a check-in: 9 rounds),
+# and by the `log` processes together. Every writer is still at work while the others write
+# (asserted below); 200 took 85 s alone and about 140 s in the full suite for the same property.
+WRITES = 60
 LOG_LOOPS = 2
 APPS = ("app-a", "app-b")
 APP_WRITER = Path(__file__).with_name("reliability_app_writer.py")
@@ -127,7 +133,9 @@ def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_p
 
     conn = sqlite3.connect(db)
     try:
-        checkin_notes = Counter(note for (note,) in conn.execute("SELECT note FROM checkin"))
+        notes_in_order = [note for (note,) in conn.execute("SELECT note FROM checkin ORDER BY id")]
+        checkin_notes = Counter(notes_in_order)
+        session_order = [uuid for (uuid,) in conn.execute("SELECT uuid FROM session ORDER BY id")]
         sessions = {uuid: (status, sorted(steps)) for uuid, status, steps in _sessions_with_steps(conn)}
         orphans = conn.execute(
             "SELECT count(*) FROM checkin_pain WHERE checkin_id NOT IN (SELECT id FROM checkin)"
@@ -150,6 +158,24 @@ def test_two_apps_and_the_cli_write_at_once_and_nothing_is_lost_or_doubled(tmp_p
     assert step_rows == sum(len(steps) for _status, steps in expected_sessions.values())
     assert all(status == "complete" for status, _steps in sessions.values())
     assert orphans == 0
+
+    # Contention really happened: the writers' rows interleave, each writer at work (its first row
+    # written, its last not yet) while every other one was.
+    writer_of_note = {note: name for name, report in written.items() for note in report["checkins"]}
+    writer_of_note.update({note: "cli" for note in cli_notes})
+    assert_all_at_once([writer_of_note[note] for note in notes_in_order], "check-ins")
+    writer_of_session = {s["uuid"]: name for name, report in written.items() for s in report["sessions"]}
+    assert_all_at_once([writer_of_session[uuid] for uuid in session_order], "sessions")
+
+
+def assert_all_at_once(writers_in_order: list[str], what: str) -> None:
+    """Each writer's rows, in the order they were written, span a stretch where every other
+    writer's rows fall too: the latest first row comes before the earliest last row."""
+    first = {w: writers_in_order.index(w) for w in set(writers_in_order)}
+    last = {w: len(writers_in_order) - 1 - writers_in_order[::-1].index(w) for w in first}
+    assert len(first) > 1 and max(first.values()) < min(last.values()), (
+        f"the {what} were not written at once: {writers_in_order}"
+    )
 
 
 def _sessions_with_steps(conn: sqlite3.Connection):
