@@ -171,8 +171,14 @@ def malformed(draw: st.DrawFn, base: dict[str, Any]) -> bytes:
     return text
 
 
+# Every table's rows counted in one statement: peewee's `count()` per table built nine queries
+# twice per example, 40% of the test's time.
+COUNT_ROWS = "SELECT " + ", ".join(f'(SELECT count(*) FROM "{table._meta.table_name}")' for table in TABLES)
+
+
 def row_counts() -> dict[str, int]:
-    return {table.__name__: table.select().count() for table in TABLES}
+    row = models.Exercise._meta.database.execute_sql(COUNT_ROWS).fetchone()
+    return dict(zip((table.__name__ for table in TABLES), row, strict=True))
 
 
 @pytest.fixture(scope="module")
