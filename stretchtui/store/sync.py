@@ -314,7 +314,7 @@ class SyncRepository:
 
     def _health_lines(
         self, changes: list[Change], current: dict[tuple[str, str], Any]
-    ) -> dict[str, tuple[set[Stamp], set[Stamp]]]:
+    ) -> dict[str, tuple[dict[Stamp, Any], set[Stamp]]]:
         """A health setting's change carries the versions this machine had seen (`saw`), and a
         merge made here the versions whose "yes" it holds (`from`): a machine that has seen them
         all takes a merge as nothing new, and a later "no" made after it as an answer taken back
@@ -325,18 +325,18 @@ class SyncRepository:
         from stretchtui.core.sync_merge import CAUTIOUS, flags_something
         from stretchtui.store.sync_records import digest
 
-        health: dict[str, tuple[set[Stamp], set[Stamp]]] = {}
+        health: dict[str, tuple[dict[Stamp, Any], set[Stamp]]] = {}
         for index, change in enumerate(changes):
             if change.kind != "settings" or change.key not in CAUTIOUS:
                 continue
-            holds, seen = self.tables.health(change.key) or (set(), set())
+            holds, seen = self.tables.health(change.key) or ({}, set())
             seen = seen | ({change.after} if change.after else set())
             merged = self.tables.merged_digest(change.key)
             is_merge = merged is not None and not change.gone and merged == digest(current[("settings", change.key)])
             sources = frozenset(holds) if is_merge and holds else frozenset()
             changes[index] = replace(change, saw=frozenset(sorted(seen)[-MAX_SAW:]), sources=sources)
             if not is_merge:  # an answer given here: it holds its own "yes", if any
-                holds = {change.stamp} if flags_something(change.key, change.record) else set()
+                holds = {change.stamp: change.record} if flags_something(change.key, change.record) else {}
             health[change.key] = holds, seen | {change.stamp}
         return health
 
@@ -423,7 +423,7 @@ class SyncRepository:
                     from stretchtui.core.sync_log import MAX_SAW
 
                     holds, seen = noted
-                    sources = frozenset(holds) if holds and holds != {stamp} else frozenset()
+                    sources = frozenset(holds) if holds and set(holds) != {stamp} else frozenset()
                     change = replace(change, saw=frozenset(sorted(seen)[-MAX_SAW:]), sources=sources)
                 yield change_line(change)
 
@@ -564,7 +564,7 @@ class SyncRepository:
 
         for key, here in health.items():
             merged = digest(here.value) if ("settings", key) in resend else None
-            self.tables.set_health(key, here.stamps, here.seen, merged)
+            self.tables.set_health(key, here.holds, here.seen, merged)
 
     def _absorb(self, applied: Applied) -> None:
         """The records a round changed here: their stamps, and their digests as they are here now

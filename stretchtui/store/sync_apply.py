@@ -69,10 +69,9 @@ class Applied:
 
 @dataclass(frozen=True)
 class _Here:
-    """A health setting as it stands here while one apply weighs the versions that came: the
-    versions it holds (one, or several once merged), the version the first replaced, its value."""
+    """A health setting as it stands here while one apply weighs the versions that came."""
 
-    stamps: set[Stamp]  # the versions whose "yes" or condition it holds (core.sync_merge.flags_something)
+    holds: dict[Stamp, Any]  # the versions whose "yes" or condition it holds, each with its value
     base: Stamp | None
     value: Any
     latest: Stamp  # the newest version weighed so far
@@ -183,15 +182,14 @@ class ChangeApplier:
         here = None
         if state is not None and row is not None:
             if noted is None:  # from before versions were noted: the version here, and its base
-                holds = {state[0]} if flags_something(key, row.value) else set()
+                holds = {state[0]: row.value} if flags_something(key, row.value) else {}
                 noted = holds, {state[0], *([state[1]] if state[1] else [])}
             here = _Here(noted[0], state[1], row.value, state[0], noted[1])
         for change in sorted(self._versions[key].values(), key=lambda c: c.stamp):
             if here is None:  # nothing here yet to weigh it against: it goes in as it is
                 self._setting(key, change.record)
                 applied.take(change)
-                source = _sources(change) if flags_something(key, change.record) else set()
-                here = _Here(source, change.after, change.record, change.stamp, self._history(change))
+                here = _Here(_held(key, change), change.after, change.record, change.stamp, self._history(change))
             else:
                 here = self._weigh(change, here, applied)
         if here is not None:
@@ -199,45 +197,44 @@ class ChangeApplier:
         return True
 
     def _weigh(self, change: Change, here: _Here, applied: Applied) -> _Here:
-        """One version against the one here: one whose every "yes" the one here has seen is older
-        news (the same version again, a merge of versions seen); a later one made after seeing
-        every "yes" the one here holds replaces it (an answer taken back on purpose); anything else
-        is merged the cautious way (core.sync_merge): when unsure whether a "yes" was seen, it
-        stays. Returns the version here after it."""
+        """One version against the one here: one whose every "yes" was seen here is nothing new
+        (the same version again, a merge of versions seen); otherwise it is kept together with
+        every version here it had not seen, the cautious way (core.sync_merge): a "yes" it saw
+        and left out was taken back on purpose, one it never saw stays. Returns the version here
+        after it."""
         from stretchtui.core.sync_merge import CAUTIOUS, flags_something
 
         key = change.key
         history = self._history(change)
         seen = here.seen | history
-        holds = _sources(change) if flags_something(key, change.record) else set()
-        if change.stamp == here.latest or change.stamp in here.stamps:  # the same version again; or two
-            merged = CAUTIOUS[key](here.value, change.record)  # copies of one database gave one stamp to two
-            if merged != here.value:
-                self._setting(key, merged)
-                applied.resend.add((change.kind, key))
-                applied.take(change)
-            return _Here(here.stamps | holds, here.base, merged, here.latest, seen)
-        if _sources(change) <= here.seen:
-            return _Here(here.stamps, here.base, here.value, here.latest, seen)  # nothing it holds is new
-        if here.stamps <= history and (here.stamps or change.stamp > here.latest):
-            # it saw every "yes" here (whatever the clocks say: a merge stamped later holds no
-            # other): an answer given on top of them, a taking back on purpose among them
-            self._setting(key, change.record)
-            applied.take(change)
-            return _Here(holds, change.after, change.record, change.stamp, seen)
-        merged = CAUTIOUS[key](here.value, change.record)
-        if merged != here.value:  # a value neither version had: it goes out as a change made here
+        if _sources(change) <= here.seen and change.stamp != here.latest:
+            return _Here(here.holds, here.base, here.value, here.latest, seen)  # nothing it holds is new
+        if change.stamp == here.latest and change.record == here.value:
+            return _Here(here.holds, here.base, here.value, here.latest, seen)  # the same version again
+        # what the version here holds that it had not seen (a twin with its own stamp, from a
+        # copied database, had not seen the other: both are kept)
+        unseen = {
+            stamp: value
+            for stamp, value in here.holds.items()
+            if stamp not in history or (stamp == change.stamp and value != change.record)
+        }
+        if not here.holds and change.stamp < here.latest:
+            unseen = {here.latest: here.value}  # an older version, unseen here: kept together with this one
+        merged = change.record
+        for value in unseen.values():
+            merged = CAUTIOUS[key](value, merged)
+        if merged != here.value:
             self._setting(key, merged)
+        if unseen and merged != change.record and (change.stamp > here.latest or merged != here.value):
+            # a merge no machine has yet, or one that machines ranking the other's version first
+            # would miss: it goes out, stamped after both (a third machine, a later joiner get it)
             applied.resend.add((change.kind, key))
-        elif change.stamp > here.latest and merged != change.record:
-            # the value here is the merge, but the other's version is the later: every other
-            # machine would keep that one (one that takes both at once sees only the later), so
-            # the merge goes out, stamped after it
-            applied.resend.add((change.kind, key))
-        # else the value here is the merge and is out already, ranked first: sending it again
-        # would only be merged again there, round after round
         applied.take(change)
-        return _Here(here.stamps | holds, here.base, merged, max(here.latest, change.stamp), seen)
+        newer = change.stamp > here.latest
+        holds = {**unseen, **_held(key, change)}
+        if not here.holds and not flags_something(key, here.value):
+            holds.pop(here.latest, None)  # held nothing: not a version to keep
+        return _Here(holds, change.after if newer else here.base, merged, max(here.latest, change.stamp), seen)
 
     def _history(self, change: Change) -> set[Stamp]:
         """Every version `change` is known to have seen, itself included."""
@@ -560,6 +557,15 @@ class ChangeApplier:
 
 REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
 """A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
+
+
+def _held(key: str, change: Change) -> dict[Stamp, Any]:
+    """The versions a version holds a "yes" of, each with the value that holds it."""
+    from stretchtui.core.sync_merge import flags_something
+
+    if not flags_something(key, change.record):
+        return {}
+    return dict.fromkeys(_sources(change), change.record)
 
 
 def _sources(change: Change) -> set[Stamp]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -68,7 +69,7 @@ class SyncTables:
                 known[key] = here[0]
         return known
 
-    def health(self, key: str) -> tuple[set[Stamp], set[Stamp]] | None:
+    def health(self, key: str) -> tuple[dict[Stamp, Any], set[Stamp]] | None:
         """A health setting's versions (store.sync_apply): those whose "yes" the value here holds,
         and every one it has seen; None before the first is noted."""
         import json
@@ -78,11 +79,12 @@ class SyncTables:
             return None
         try:
             noted = json.loads(row[0])
-            return {Stamp.parse(t) for t in noted["holds"]}, {Stamp.parse(t) for t in noted["seen"]}
+            holds = {Stamp.parse(t): value for t, value in noted["holds"].items()}
+            return holds, {Stamp.parse(t) for t in noted["seen"]}
         except (ValueError, KeyError, TypeError):
             return None
 
-    def set_health(self, key: str, holds: set[Stamp], seen: set[Stamp], merged: str | None = None) -> None:
+    def set_health(self, key: str, holds: dict[Stamp, Any], seen: set[Stamp], merged: str | None = None) -> None:
         """Note them (the newest MAX_SAW seen); `merged`: the digest of a merge made here, to go
         out as one (its `from` the versions it holds), not as a new answer."""
         import json
@@ -90,7 +92,7 @@ class SyncTables:
         from stretchtui.core.sync_log import MAX_SAW
 
         noted: dict[str, object] = {
-            "holds": sorted(s.text() for s in holds),
+            "holds": {stamp.text(): value for stamp, value in sorted(holds.items())},
             "seen": sorted(s.text() for s in seen)[-MAX_SAW:],
         }
         if merged is not None:
