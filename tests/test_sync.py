@@ -628,11 +628,7 @@ def test_a_warning_sign_answered_on_one_machine_is_not_undone_by_a_clear_answer_
     questions again as clear, later by the clock. Neither saw the other's answer: both keep the
     "yes" (and both conditions listed), and the suggestions stay blocked on both."""
     a, b = machines(0.0, 0.0)
-    a.use().safety.save_safety(answers={"fever": True}, conditions=["pregnancy"])
-    a.round()
-    b.clock.advance(3600)
-    b.use().safety.save_safety(answers={"fever": False}, conditions=["osteoporosis"])
-    b.round()
+    _yes_then_an_unseen_no(a, b, "fever", 3600, ("pregnancy", "osteoporosis"))
     everything_everywhere([a, b], random.Random(0))
     for machine in (a, b):
         store = machine.use()
@@ -928,6 +924,15 @@ def _log(machine: Machine, of: Machine) -> Path:
     return max((machine.folder / of.device).glob("log-*"))
 
 
+def _a_check_in_as_b_holds_it(a: Machine, b: Machine, note: str) -> tuple[Path, str]:
+    """`a` checks in and syncs; b's copy of a's log, and its last line (to forge from)."""
+    a.checkin(2, note)
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    log = _log(b, a)
+    return log, log.read_text().splitlines()[-1]
+
+
 def _forged(line: str, **changes: object) -> str:
     value = json.loads(line)
     value.update(changes)
@@ -997,11 +1002,7 @@ def test_a_change_is_counted_for_the_device_whose_log_brought_it(machines) -> No
     import uuid
 
     a, b = machines(0.0, 0.0)
-    a.checkin(1, "")
-    a.round()
-    deliver(a, b, "whole", random.Random(0))
-    log = _log(b, a)
-    last = log.read_text().splitlines()[-1]
+    log, last = _a_check_in_as_b_holds_it(a, b, "")
     other = str(uuid.uuid4())
     record = {**json.loads(last)["record"], "uuid": other}
     stamp = Stamp.parse(json.loads(last)["at"])
@@ -1306,11 +1307,7 @@ def test_a_change_whose_key_is_not_its_records_own_is_refused(machines) -> None:
     import uuid
 
     a, b = machines(0.0, 0.0)
-    a.checkin(2, "real")
-    a.round()
-    deliver(a, b, "whole", random.Random(0))
-    log = _log(b, a)
-    last = log.read_text().splitlines()[-1]
+    log, last = _a_check_in_as_b_holds_it(a, b, "real")
     with log.open("a") as handle:
         handle.write(_forged(last, key=str(uuid.uuid4()), at=Stamp.parse(json.loads(last)["at"]).text()))
     report = b.round()
@@ -1430,16 +1427,23 @@ def test_a_conflict_copy_of_the_own_log_is_read_back_removed_and_said_once(machi
     assert {c.note for c in b.use().checkins.checkins()} == {"mine", "from the copy"}
 
 
+def _yes_then_an_unseen_no(
+    yes: Machine, no: Machine, question: str, later_by: float, conditions: tuple[str, str] = ("", "")
+) -> None:
+    """`yes` answers yes to `question` and syncs; `no` answers no later, not having seen it, and
+    syncs; each lists its own condition, if given."""
+    for machine, answer, condition in ((yes, True, conditions[0]), (no, False, conditions[1])):
+        machine.clock.advance(later_by if machine is no else 0)
+        machine.use().safety.save_safety(answers={question: answer}, conditions=[condition] if condition else [])
+        machine.round()
+
+
 def test_a_yes_merged_here_reaches_a_machine_that_takes_both_answers_at_once(machines) -> None:
     """A answers yes; B answers no later by the clock without seeing it, then goes quiet. A
     merges (the yes stays) and, as B's version outranks it everywhere, sends the merge on: C,
     taking both logs in one round, ends with the yes too (found by a second reading)."""
     a, b, c = machines(0.0, 0.0, 0.0)
-    a.use().safety.save_safety(answers={"fever": True}, conditions=[])
-    a.round()
-    b.clock.advance(3600)
-    b.use().safety.save_safety(answers={"fever": False}, conditions=[])
-    b.round()
+    _yes_then_an_unseen_no(a, b, "fever", later_by=3600)
     a.clock.advance(3700)
     deliver(b, a, "whole", random.Random(0))
     a.round()
@@ -1485,11 +1489,9 @@ def test_a_yes_taken_back_after_seeing_it_stays_taken_back_though_more_answers_f
 
 def test_a_first_line_longer_than_a_header_is_said_not_waited_for(machines) -> None:
     a, b = machines(0.0, 0.0)
-    a.checkin(1, "")
-    a.round()
-    deliver(a, b, "whole", random.Random(0))
+    log, _last = _a_check_in_as_b_holds_it(a, b, "")
     b.round()
-    _log(b, a).write_text("x" * 10_000 + "\n")
+    log.write_text("x" * 10_000 + "\n")
     report = b.round()
     assert report.refused and any("longer than a header" in line for line in report.problems)
 
@@ -1525,11 +1527,7 @@ def test_a_yes_reaches_a_machine_that_takes_it_with_an_unseen_none_in_one_round(
     from stretchtui.core.safety import State
 
     a, b, c = machines(0.0, 0.0, 0.0)
-    a.use().safety.save_safety(answers={"saddle": True}, conditions=[])
-    a.round()
-    b.clock.advance(600)
-    b.use().safety.save_safety(answers={"saddle": False}, conditions=[])
-    b.round()
+    _yes_then_an_unseen_no(a, b, "saddle", later_by=600)
     c.clock.advance(900)
     deliver(a, c, "whole", random.Random(0))
     deliver(b, c, "whole", random.Random(0))
@@ -1610,11 +1608,7 @@ def test_a_merged_yes_taken_back_before_the_other_merge_went_out_stays_taken_bac
     from stretchtui.core.safety import State
 
     a, b = machines(0.0, 0.0)
-    a.use().safety.save_safety(answers={"saddle": True}, conditions=["pregnancy"])
-    a.round()
-    b.clock.advance(60)
-    b.use().safety.save_safety(answers={"saddle": False}, conditions=["osteoporosis"])
-    b.round()
+    _yes_then_an_unseen_no(a, b, "saddle", 60, ("pregnancy", "osteoporosis"))
     deliver(b, a, "whole", random.Random(0))
     a.clock.advance(60)
     a.round()
