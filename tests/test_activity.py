@@ -373,7 +373,10 @@ def test_the_tmux_hook_ticks_for_a_path_with_every_character_tmux_reads(
     script.chmod(0o755)
     monkeypatch.setattr(sys, "argv", [str(script)])  # the program the hook runs: this script
     conf = Path(os.environ["HOME"]) / ".tmux.conf"
-    conf.write_text("set -g status-interval 1\n", encoding="utf-8")
+    # Each redraw of the status line also runs this job, so the test can wait for redraws
+    # instead of sleeping (the left side: the installed hook goes into the right one).
+    redraws = tmp_path / "redraws"
+    conf.write_text(f"set -g status-interval 1\nset -g status-left '#(echo x >> {redraws})'\n", encoding="utf-8")
     assert cli.main(["--db", str(db), "activity", "install", "--tmux"]) == 0
     socket = str(tmp_path / "outer.sock")
     outer = [
@@ -395,6 +398,15 @@ def test_the_tmux_hook_ticks_for_a_path_with_every_character_tmux_reads(
     def ticks() -> list[str]:
         return Path(ticks_path(db)).read_text().split() if Path(ticks_path(db)).exists() else []
 
+    def after_two_more_redraws() -> None:
+        """Wait until the status line has been drawn twice more (no fixed sleep: a slow machine
+        draws later, a quiet one sooner)."""
+        seen = redraws.read_text().count("x") if redraws.exists() else 0
+        deadline = time.monotonic() + 30
+        while (redraws.read_text().count("x") if redraws.exists() else 0) < seen + 2:
+            assert time.monotonic() < deadline, "tmux did not redraw its status line"
+            time.sleep(0.05)
+
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not ticks():
@@ -402,13 +414,13 @@ def test_the_tmux_hook_ticks_for_a_path_with_every_character_tmux_reads(
         for _ in range(2):
             subprocess.run(["tmux", "source-file", str(conf)], check=True, timeout=30)
         shown = subprocess.run(["tmux", "show-options", "-gv", "status-right"], capture_output=True, text=True)
-        time.sleep(2.5)  # two more redraws with no key pressed
+        after_two_more_redraws()  # with no key pressed
         lines = ticks()
         capsys.readouterr()
         assert cli.main(["activity", "off"]) == 0
         assert capsys.readouterr().out.endswith("tmux: the running server stopped ticking too\n")
         subprocess.run(["tmux", "send-keys", "-t", "0", "x"], timeout=30)  # a key press, a new activity time
-        time.sleep(2.5)
+        after_two_more_redraws()
         after = ticks()
     finally:
         subprocess.run(["tmux", "kill-server"], timeout=30)
