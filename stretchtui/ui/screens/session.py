@@ -22,21 +22,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Label
 
-from stretchtui.core import cues, phase_cues
+from stretchtui.core import cues, phase_cues, timer_events
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import PhaseKind, build_phases
 from stretchtui.core.serialize import routine_to_plain
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.core.timer import SessionTimer
-from stretchtui.core.timer_events import (
-    Event,
-    ExerciseDone,
-    LastSeconds,
-    PhaseStarted,
-    SessionDone,
-    StepRecorded,
-    SwitchSide,
-)
+from stretchtui.core.timer_events import Event
 from stretchtui.core.vocabulary import Condition
 from stretchtui.ui.cue_player import CuePlayer
 from stretchtui.ui.screens.base import SLIM_BELOW_60
@@ -203,21 +195,21 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
     def _handle(self, events: list[Event]) -> None:
         settings = self.stretch_app.settings
         for event in events:
-            if isinstance(event, StepRecorded):
+            if isinstance(event, timer_events.StepRecorded):
                 self._save_step(event)
-            elif isinstance(event, PhaseStarted):
+            elif isinstance(event, timer_events.PhaseStarted):
                 self.query_one("#session-digits").remove_class("-ending")
                 if event.index > 0:
                     self._ring(phase_cues.PHASE_CUES[event.phase.kind].bells)
-            elif isinstance(event, LastSeconds):
+            elif isinstance(event, timer_events.LastSeconds):
                 self.query_one("#session-digits").add_class("-ending")
                 if settings["cue_sound"]:
                     self._player().tick()
-            elif isinstance(event, SwitchSide):
+            elif isinstance(event, timer_events.SwitchSide):
                 self._notify_desktop("Switch sides", f"{event.phase.exercise_name}: {event.phase.side.value} side")
-            elif isinstance(event, ExerciseDone):
+            elif isinstance(event, timer_events.ExerciseDone):
                 self._notify_desktop("Exercise done", self._next_name() or "Last one done")
-            elif isinstance(event, SessionDone):
+            elif isinstance(event, timer_events.SessionDone):
                 if not self._hold_finish:
                     self._finish_complete()
         self._schedule()
@@ -238,7 +230,7 @@ class SessionScreen(SessionDisplay, SessionDialogChains, Screen[SessionInfo | No
             self._sound = CuePlayer()
         return self._sound
 
-    def _save_step(self, event: StepRecorded) -> None:
+    def _save_step(self, event: timer_events.StepRecorded) -> None:
         timer = self.timer
         assert timer is not None
         snapshot = {"timer": timer.snapshot(), "routine": routine_to_plain(self.routine)}
