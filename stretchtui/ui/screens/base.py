@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widgets import Static
 from textual.worker import Worker
 
 from stretchtui.core.errors import UserError
@@ -14,6 +17,7 @@ from stretchtui.ui.workers import failed
 
 if TYPE_CHECKING:
     from textual._path import CSSPathType  # the type Screen.CSS_PATH is declared with
+    from textual.content import Content
     from textual.widgets import Button
 
     from stretchtui.ui.app import StretchApp
@@ -65,10 +69,34 @@ class ChoiceDialog(Dialog[ResultType]):
     button's id, or a key's `choose('id')`, is the choice; `DEFAULT_CHOICE` is what a button
     without an id stands for; `FOCUSED` is the id of the button focused on opening (None: Textual's
     first). `allowed` can refuse a choice; `result` turns it into what the dialog returns (the id
-    itself unless a subclass says otherwise)."""
+    itself unless a subclass says otherwise).
+
+    Its look is one layout: the question (`question_text`, markup unless given as Content), a hint
+    under it when `hint_text` says one, then the row of `buttons`; `BOX_ID` names the box for a
+    sheet. A dialog laid out otherwise (the safety gate) composes itself."""
 
     DEFAULT_CHOICE = "cancel"
     FOCUSED: str | None = None
+    QUESTION = ""
+    HINT = ""
+    BOX_ID: str | None = None
+
+    def question_text(self) -> str | Content:
+        return self.QUESTION
+
+    def hint_text(self) -> str:
+        return self.HINT
+
+    def buttons(self) -> Iterable[Button]:
+        return ()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id=self.BOX_ID):
+            yield Static(self.question_text(), classes="dialog-question")
+            if hint := self.hint_text():
+                yield Static(hint, classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield from self.buttons()
 
     def on_mount(self) -> None:
         if self.FOCUSED is not None:

@@ -3,13 +3,14 @@ pick one from a searchable list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,11 +27,11 @@ class NoticeScreen(ChoiceDialog[None]):
         super().__init__()
         self.text = text
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.text, classes="dialog-question", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("OK (o)", id="ok", variant="primary")
+    def question_text(self) -> Content:
+        return Content(self.text)  # plain text, never markup
+
+    def buttons(self) -> Iterator[Button]:
+        yield Button("OK (o)", id="ok", variant="primary")
 
     def result(self, choice: str) -> None:
         return None
@@ -49,12 +50,12 @@ class ConfirmScreen(ChoiceDialog[bool]):
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-question")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (y)", id="yes", variant="error")
-                yield Button(f"{self.no} (n)", id="no", variant="primary")
+    def question_text(self) -> str:
+        return self.question
+
+    def buttons(self) -> Iterator[Button]:
+        yield Button(f"{self.yes} (y)", id="yes", variant="error")
+        yield Button(f"{self.no} (n)", id="no", variant="primary")
 
     def result(self, choice: str) -> bool:
         return choice == "yes"

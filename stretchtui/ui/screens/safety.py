@@ -3,7 +3,7 @@ answered in words. A 'yes' means see a clinician instead of stretching."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from textual import on
 from textual.app import ComposeResult
@@ -195,6 +195,9 @@ class LeaveSafetyScreen(ChoiceDialog):
     """Esc on changed safety answers: save them, discard them, or keep answering."""
 
     DEFAULT_CHOICE = "keep"
+    FOCUSED = "save"
+    QUESTION = "Save your answers?"
+    BOX_ID = "safety-leave"
     BINDINGS = [
         Binding("s", "choose('save')", "Save", id="safety-leave-save"),
         Binding("d", "choose('discard')", "Discard", id="safety-leave-discard"),
@@ -205,18 +208,10 @@ class LeaveSafetyScreen(ChoiceDialog):
         super().__init__()
         self.yes_count = yes_count
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="safety-leave"):
-            yield Static("Save your answers?", classes="dialog-question")
-            if self.yes_count:
-                yield Static(
-                    f"You said yes to {plural(self.yes_count, 'question')}. Discarding forgets it.",
-                    classes="dialog-hint",
-                )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (s)", id="save", variant="primary")
-                yield Button("Discard (d)", id="discard", variant="error")
-                yield Button("Keep answering (k)", id="keep")
+    def hint_text(self) -> str:
+        return f"You said yes to {plural(self.yes_count, 'question')}. Discarding forgets it." if self.yes_count else ""
 
-    def on_mount(self) -> None:
-        self.query_one("#save", Button).focus()
+    def buttons(self) -> Iterator[Button]:
+        yield Button("Save (s)", id="save", variant="primary")
+        yield Button("Discard (d)", id="discard", variant="error")
+        yield Button("Keep answering (k)", id="keep")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Button, Static
@@ -54,27 +54,19 @@ class PainScreen(Dialog[int | None]):
 class EndSessionScreen(ChoiceDialog):
     """`q` during a session: save as partial, keep going, or discard."""
 
-    DEFAULT_CHOICE = "keep"
+    DEFAULT_CHOICE = FOCUSED = "keep"
+    QUESTION = "End this session?"
+    HINT = "Steps you finished are already saved. Discarding keeps them out of your streak and history."
     BINDINGS = [
         Binding("s", "choose('partial')", "Save as partial", id="end-partial"),
         Binding("k,escape", "choose('keep')", "Keep going", id="end-keep"),
         Binding("d", "choose('discard')", "Discard", id="end-discard"),
     ]
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("End this session?", classes="dialog-question")
-            yield Static(
-                "Steps you finished are already saved. Discarding keeps them out of your streak and history.",
-                classes="dialog-hint",
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save as partial (s)", id="partial", variant="primary")
-                yield Button("Keep going (k)", id="keep")
-                yield Button("Discard (d)", id="discard", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
+    def buttons(self) -> Iterator[Button]:
+        yield Button("Save as partial (s)", id="partial", variant="primary")
+        yield Button("Keep going (k)", id="keep")
+        yield Button("Discard (d)", id="discard", variant="error")
 
 
 class AlternativeScreen(ChoiceDialog):
@@ -82,6 +74,7 @@ class AlternativeScreen(ChoiceDialog):
     Dismisses with "take" (do the offered move), "skip" (carry on without it) or "end"."""
 
     DEFAULT_CHOICE = "skip"
+    HINT = "If pain is sharp, spreading, or comes with numbness or tingling, stop for today."
     BINDINGS = [
         Binding("g", "choose('take')", "Take the offer", id="alt-take"),
         Binding("s,escape", "choose('skip')", "Skip it", id="alt-skip"),
@@ -92,7 +85,7 @@ class AlternativeScreen(ChoiceDialog):
         super().__init__()
         self.hurt_name, self.offer = hurt_name, offer
 
-    def compose(self) -> ComposeResult:
+    def question_text(self) -> Content:
         offer, stopped = self.offer, f"Stopped [b]{escape(self.hurt_name)}[/b] and noted it."
         if offer.kind is OfferKind.GENTLER and offer.exercise is not None:
             question = f"{stopped} Try something gentler for the same area: [b]{escape(offer.exercise.name)}[/b]?"
@@ -103,20 +96,16 @@ class AlternativeScreen(ChoiceDialog):
             )
         else:
             question = f"{stopped} {escape(offer.advice)}"
-        with Vertical(classes="dialog"):
-            yield Static(Content.from_markup(question), classes="dialog-question")
-            yield Static(
-                "If pain is sharp, spreading, or comes with numbness or tingling, stop for today.",
-                classes="dialog-hint",
-            )
-            with Horizontal(classes="dialog-buttons"):
-                if offer.exercise is not None:
-                    yield Button("Try it (g)", id="take", variant="primary")
-                    yield Button("Skip it (s)", id="skip")
-                    yield Button("End for today (e)", id="end")
-                else:
-                    yield Button("End for today (e)", id="end", variant="primary")
-                    yield Button("Carry on (s)", id="skip")
+        return Content.from_markup(question)
+
+    def buttons(self) -> Iterator[Button]:
+        if self.offer.exercise is not None:
+            yield Button("Try it (g)", id="take", variant="primary")
+            yield Button("Skip it (s)", id="skip")
+            yield Button("End for today (e)", id="end")
+        else:
+            yield Button("End for today (e)", id="end", variant="primary")
+            yield Button("Carry on (s)", id="skip")
 
     def allowed(self, choice: str) -> bool:
         return choice != "take" or self.offer.exercise is not None
@@ -126,6 +115,7 @@ class ResumeScreen(ChoiceDialog):
     """At launch, when a crash or a dropped connection interrupted a session."""
 
     DEFAULT_CHOICE = "later"
+    HINT = "Resume where it stopped, or close it as a partial session."
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume", id="resume-resume"),
         Binding("c", "choose('close')", "Close as partial", id="resume-close"),
@@ -166,16 +156,13 @@ class ResumeScreen(ChoiceDialog):
         )
         return f"[b]{escape(info.routine_name)}[/b], started {when}, {done}"
 
-    def compose(self) -> ComposeResult:
+    def question_text(self) -> Content:
         today = cast("StretchApp", self.app).current_day()
-        with Vertical(classes="dialog"):
-            yield Static(
-                Content.from_markup(f"A session was interrupted: {self.describe(today)}."), classes="dialog-question"
-            )
-            yield Static("Resume where it stopped, or close it as a partial session.", classes="dialog-hint")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Resume (r)", id="resume", variant="primary")
-                yield Button("Close as partial (c)", id="close")
+        return Content.from_markup(f"A session was interrupted: {self.describe(today)}.")
+
+    def buttons(self) -> Iterator[Button]:
+        yield Button("Resume (r)", id="resume", variant="primary")
+        yield Button("Close as partial (c)", id="close")
 
 
 class SummaryScreen(Dialog[None]):
