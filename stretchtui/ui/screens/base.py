@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from textual._path import CSSPathType  # the type Screen.CSS_PATH is declared with
     from textual.content import Content
     from textual.widgets import Button
+    from textual.widgets.button import ButtonVariant
 
     from stretchtui.ui.app import StretchApp
 
@@ -64,6 +66,28 @@ class Dialog(ModalScreen[ResultType]):
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # buttons stack on a narrow terminal
 
 
+class Choice(NamedTuple):
+    """One choice of a ChoiceDialog, defined once: its id (what choosing it returns), its keys, what
+    the key bar and Help call it, and its button (`variant`; `button`, other words for the button
+    than the key's; None: the key alone, no button). The button shows the choice's letter key."""
+
+    id: str
+    keys: str
+    words: str
+    variant: ButtonVariant = "default"
+    button: str | None = ""
+
+    def binding(self, prefix: str) -> Binding:
+        """`choose('<id>')` on its keys, the binding's id `<prefix>-<id>`."""
+        return Binding(self.keys, f"choose('{self.id}')", self.words, id=f"{prefix}-{self.id}")
+
+    def make_button(self) -> Button:
+        from textual.widgets import Button
+
+        letter = next(key for key in self.keys.split(",") if len(key) == 1)
+        return Button(f"{self.button or self.words} ({letter})", id=self.id, variant=self.variant)
+
+
 class ChoiceDialog(Dialog[ResultType]):
     """The one dialog of a few named choices (yes/no, OK, end a session, the safety gate): a
     button's id, or a key's `choose('id')`, is the choice; `DEFAULT_CHOICE` is what a button
@@ -71,15 +95,23 @@ class ChoiceDialog(Dialog[ResultType]):
     first). `allowed` can refuse a choice; `result` turns it into what the dialog returns (the id
     itself unless a subclass says otherwise).
 
-    Its look is one layout: the question (`question_text`, markup unless given as Content), a hint
-    under it when `hint_text` says one, then the row of `buttons`; `BOX_ID` names the box for a
-    sheet. A dialog laid out otherwise (the safety gate) composes itself."""
+    A dialog lists its `CHOICES` once: its BINDINGS (ids `<ID_PREFIX>-<choice>`) and its buttons come
+    from them. Its look is one layout: the question (`question_text`, markup unless given as
+    Content), a hint under it when `hint_text` says one, then the row of `buttons`; `BOX_ID` names
+    the box for a sheet. A dialog laid out otherwise (the safety gate) composes itself."""
 
     DEFAULT_CHOICE = "cancel"
     FOCUSED: str | None = None
+    ID_PREFIX = ""
+    CHOICES: ClassVar[tuple[Choice, ...]] = ()
     QUESTION = ""
     HINT = ""
     BOX_ID: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "CHOICES" in cls.__dict__:  # before Textual's __init_subclass__ reads BINDINGS
+            cls.BINDINGS = [choice.binding(cls.ID_PREFIX) for choice in cls.CHOICES]
+        super().__init_subclass__(**kwargs)
 
     def question_text(self) -> str | Content:
         return self.QUESTION
@@ -88,7 +120,7 @@ class ChoiceDialog(Dialog[ResultType]):
         return self.HINT
 
     def buttons(self) -> Iterable[Button]:
-        return ()
+        return (choice.make_button() for choice in self.CHOICES if choice.button is not None)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id=self.BOX_ID):

@@ -14,14 +14,15 @@ from textual.content import Content
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from stretchtui.ui.screens.base import ChoiceDialog, Dialog
+from stretchtui.ui.screens.base import Choice, ChoiceDialog, Dialog
 
 
 class NoticeScreen(ChoiceDialog[None]):
     """Tell one thing that needs reading (not a passing notification); any of Enter, Esc or o closes."""
 
     DEFAULT_CHOICE = FOCUSED = "ok"
-    BINDINGS = [Binding("enter,escape,o", "choose('ok')", "OK", id="notice-ok")]
+    ID_PREFIX = "notice"
+    CHOICES = (Choice("ok", "enter,escape,o", "OK", "primary"),)
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -29,9 +30,6 @@ class NoticeScreen(ChoiceDialog[None]):
 
     def question_text(self) -> Content:
         return Content(self.text)  # plain text, never markup
-
-    def buttons(self) -> Iterator[Button]:
-        yield Button("OK (o)", id="ok", variant="primary")
 
     def result(self, choice: str) -> None:
         return None
@@ -41,10 +39,8 @@ class ConfirmScreen(ChoiceDialog[bool]):
     """Ask a yes/no question; dismisses with True only on an explicit yes."""
 
     DEFAULT_CHOICE = FOCUSED = "no"
-    BINDINGS = [
-        Binding("y", "choose('yes')", "Yes", id="confirm-yes"),
-        Binding("n,escape", "choose('no')", "No", id="confirm-no"),
-    ]
+    ID_PREFIX = "confirm"
+    CHOICES = (Choice("yes", "y", "Yes", "error"), Choice("no", "n,escape", "No", "primary"))
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
@@ -54,8 +50,9 @@ class ConfirmScreen(ChoiceDialog[bool]):
         return self.question
 
     def buttons(self) -> Iterator[Button]:
-        yield Button(f"{self.yes} (y)", id="yes", variant="error")
-        yield Button(f"{self.no} (n)", id="no", variant="primary")
+        yes, no = self.CHOICES  # in the words the question was asked with
+        yield yes._replace(button=self.yes).make_button()
+        yield no._replace(button=self.no).make_button()
 
     def result(self, choice: str) -> bool:
         return choice == "yes"

@@ -3,7 +3,7 @@ answered in words. A 'yes' means see a clinician instead of stretching."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 
 from stretchtui.core.safety import QUESTIONS, Grade
 from stretchtui.core.vocabulary import plural
-from stretchtui.ui.screens.base import ChoiceDialog, Dialog
+from stretchtui.ui.screens.base import Choice, ChoiceDialog, Dialog
 from stretchtui.ui.widgets.yes_no import YesNo
 
 INTRO = (
@@ -198,11 +198,12 @@ class LeaveSafetyScreen(ChoiceDialog):
     FOCUSED = "save"
     QUESTION = "Save your answers?"
     BOX_ID = "safety-leave"
-    BINDINGS = [
-        Binding("s", "choose('save')", "Save", id="safety-leave-save"),
-        Binding("d", "choose('discard')", "Discard", id="safety-leave-discard"),
-        Binding("k,escape", "choose('keep')", "Keep answering", id="safety-leave-keep"),
-    ]
+    ID_PREFIX = "safety-leave"
+    CHOICES = (
+        Choice("save", "s", "Save", "primary"),
+        Choice("discard", "d", "Discard", "error"),
+        Choice("keep", "k,escape", "Keep answering"),
+    )
 
     def __init__(self, yes_count: int = 0) -> None:
         super().__init__()
@@ -210,8 +211,3 @@ class LeaveSafetyScreen(ChoiceDialog):
 
     def hint_text(self) -> str:
         return f"You said yes to {plural(self.yes_count, 'question')}. Discarding forgets it." if self.yes_count else ""
-
-    def buttons(self) -> Iterator[Button]:
-        yield Button("Save (s)", id="save", variant="primary")
-        yield Button("Discard (d)", id="discard", variant="error")
-        yield Button("Keep answering (k)", id="keep")

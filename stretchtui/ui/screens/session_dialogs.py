@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
@@ -18,7 +18,7 @@ from stretchtui.core.days import day_label, time_label
 from stretchtui.core.model import Exercise, format_duration
 from stretchtui.core.sessions import SessionInfo
 from stretchtui.core.vocabulary import plural
-from stretchtui.ui.screens.base import ChoiceDialog, Dialog
+from stretchtui.ui.screens.base import Choice, ChoiceDialog, Dialog
 
 if TYPE_CHECKING:
     from stretchtui.ui.app import StretchApp
@@ -57,16 +57,12 @@ class EndSessionScreen(ChoiceDialog):
     DEFAULT_CHOICE = FOCUSED = "keep"
     QUESTION = "End this session?"
     HINT = "Steps you finished are already saved. Discarding keeps them out of your streak and history."
-    BINDINGS = [
-        Binding("s", "choose('partial')", "Save as partial", id="end-partial"),
-        Binding("k,escape", "choose('keep')", "Keep going", id="end-keep"),
-        Binding("d", "choose('discard')", "Discard", id="end-discard"),
-    ]
-
-    def buttons(self) -> Iterator[Button]:
-        yield Button("Save as partial (s)", id="partial", variant="primary")
-        yield Button("Keep going (k)", id="keep")
-        yield Button("Discard (d)", id="discard", variant="error")
+    ID_PREFIX = "end"
+    CHOICES = (
+        Choice("partial", "s", "Save as partial", "primary"),
+        Choice("keep", "k,escape", "Keep going"),
+        Choice("discard", "d", "Discard", "error"),
+    )
 
 
 class AlternativeScreen(ChoiceDialog):
@@ -75,11 +71,12 @@ class AlternativeScreen(ChoiceDialog):
 
     DEFAULT_CHOICE = "skip"
     HINT = "If pain is sharp, spreading, or comes with numbness or tingling, stop for today."
-    BINDINGS = [
-        Binding("g", "choose('take')", "Take the offer", id="alt-take"),
-        Binding("s,escape", "choose('skip')", "Skip it", id="alt-skip"),
-        Binding("e", "choose('end')", "End for today", id="alt-end"),
-    ]
+    ID_PREFIX = "alt"
+    CHOICES = (
+        Choice("take", "g", "Take the offer", "primary", button="Try it"),
+        Choice("skip", "s,escape", "Skip it"),
+        Choice("end", "e", "End for today"),
+    )
 
     def __init__(self, hurt_name: str, offer: HurtOffer) -> None:
         super().__init__()
@@ -98,14 +95,11 @@ class AlternativeScreen(ChoiceDialog):
             question = f"{stopped} {escape(offer.advice)}"
         return Content.from_markup(question)
 
-    def buttons(self) -> Iterator[Button]:
+    def buttons(self) -> Iterable[Button]:
         if self.offer.exercise is not None:
-            yield Button("Try it (g)", id="take", variant="primary")
-            yield Button("Skip it (s)", id="skip")
-            yield Button("End for today (e)", id="end")
-        else:
-            yield Button("End for today (e)", id="end", variant="primary")
-            yield Button("Carry on (s)", id="skip")
+            return super().buttons()
+        take, skip, end = self.CHOICES  # nothing to take: ending is the first choice
+        return (end._replace(variant="primary").make_button(), skip._replace(button="Carry on").make_button())
 
     def allowed(self, choice: str) -> bool:
         return choice != "take" or self.offer.exercise is not None
@@ -116,11 +110,12 @@ class ResumeScreen(ChoiceDialog):
 
     DEFAULT_CHOICE = "later"
     HINT = "Resume where it stopped, or close it as a partial session."
-    BINDINGS = [
-        Binding("r", "choose('resume')", "Resume", id="resume-resume"),
-        Binding("c", "choose('close')", "Close as partial", id="resume-close"),
-        Binding("escape", "choose('later')", "Later", id="resume-later"),
-    ]
+    ID_PREFIX = "resume"
+    CHOICES = (
+        Choice("resume", "r", "Resume", "primary"),
+        Choice("close", "c", "Close as partial"),
+        Choice("later", "escape", "Later", button=None),
+    )
 
     def __init__(self, info: SessionInfo, steps_saved: int, exercises: Mapping[str, Exercise] | None = None) -> None:
         super().__init__()
@@ -159,10 +154,6 @@ class ResumeScreen(ChoiceDialog):
     def question_text(self) -> Content:
         today = cast("StretchApp", self.app).current_day()
         return Content.from_markup(f"A session was interrupted: {self.describe(today)}.")
-
-    def buttons(self) -> Iterator[Button]:
-        yield Button("Resume (r)", id="resume", variant="primary")
-        yield Button("Close as partial (c)", id="close")
 
 
 class SummaryScreen(Dialog[None]):
