@@ -90,13 +90,13 @@ class Choice(NamedTuple):
 
 class ChoiceDialog(Dialog[ResultType]):
     """The one dialog of a few named choices (yes/no, OK, end a session, the safety gate): a
-    button's id, or a key's `choose('id')`, is the choice; `DEFAULT_CHOICE` is what a button
-    without an id stands for; `FOCUSED` is the id of the button focused on opening (None: Textual's
+    button's id, or a key's `choose('id')`, is the choice; `DEFAULT_CHOICE` (the one Esc chooses) is
+    what a button without an id stands for; `FOCUSED` is the id of the button focused on opening (None: Textual's
     first). `allowed` can refuse a choice; `result` turns it into what the dialog returns (the id
     itself unless a subclass says otherwise).
 
-    A dialog lists its `CHOICES` once: its BINDINGS (ids `<ID_PREFIX>-<choice>`) and its buttons come
-    from them. Its look is one layout: the question (`question_text`, markup unless given as
+    A dialog lists its `CHOICES` once: its BINDINGS (ids `<ID_PREFIX>-<choice>`), its buttons and its
+    DEFAULT_CHOICE come from them. Its look is one layout: the question (`question_text`, markup unless given as
     Content), a hint under it when `hint_text` says one, then the row of `buttons`; `BOX_ID` names
     the box for a sheet. A dialog laid out otherwise (the safety gate) composes itself."""
 
@@ -111,6 +111,7 @@ class ChoiceDialog(Dialog[ResultType]):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "CHOICES" in cls.__dict__:  # before Textual's __init_subclass__ reads BINDINGS
             cls.BINDINGS = [choice.binding(cls.ID_PREFIX) for choice in cls.CHOICES]
+            cls.DEFAULT_CHOICE = next(c.id for c in cls.CHOICES if "escape" in c.keys.split(","))
         super().__init_subclass__(**kwargs)
 
     def question_text(self) -> str | Content:

@@ -20,7 +20,7 @@ from stretchtui.ui.screens.base import Choice, ChoiceDialog, Dialog
 class NoticeScreen(ChoiceDialog[None]):
     """Tell one thing that needs reading (not a passing notification); any of Enter, Esc or o closes."""
 
-    DEFAULT_CHOICE = FOCUSED = "ok"
+    FOCUSED = "ok"
     ID_PREFIX = "notice"
     CHOICES = (Choice("ok", "enter,escape,o", "OK", "primary"),)
 
@@ -38,7 +38,7 @@ class NoticeScreen(ChoiceDialog[None]):
 class ConfirmScreen(ChoiceDialog[bool]):
     """Ask a yes/no question; dismisses with True only on an explicit yes."""
 
-    DEFAULT_CHOICE = FOCUSED = "no"
+    FOCUSED = "no"
     ID_PREFIX = "confirm"
     CHOICES = (Choice("yes", "y", "Yes", "error"), Choice("no", "n,escape", "No", "primary"))
 

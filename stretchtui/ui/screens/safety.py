@@ -194,7 +194,6 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
 class LeaveSafetyScreen(ChoiceDialog):
     """Esc on changed safety answers: save them, discard them, or keep answering."""
 
-    DEFAULT_CHOICE = "keep"
     FOCUSED = "save"
     QUESTION = "Save your answers?"
     BOX_ID = "safety-leave"

@@ -54,7 +54,7 @@ class PainScreen(Dialog[int | None]):
 class EndSessionScreen(ChoiceDialog):
     """`q` during a session: save as partial, keep going, or discard."""
 
-    DEFAULT_CHOICE = FOCUSED = "keep"
+    FOCUSED = "keep"
     QUESTION = "End this session?"
     HINT = "Steps you finished are already saved. Discarding keeps them out of your streak and history."
     ID_PREFIX = "end"
@@ -69,7 +69,6 @@ class AlternativeScreen(ChoiceDialog):
     """After 'this hurts' (core.after_hurt): a gentler move, a relief position, or ending for today.
     Dismisses with "take" (do the offered move), "skip" (carry on without it) or "end"."""
 
-    DEFAULT_CHOICE = "skip"
     HINT = "If pain is sharp, spreading, or comes with numbness or tingling, stop for today."
     ID_PREFIX = "alt"
     CHOICES = (
@@ -108,7 +107,6 @@ class AlternativeScreen(ChoiceDialog):
 class ResumeScreen(ChoiceDialog):
     """At launch, when a crash or a dropped connection interrupted a session."""
 
-    DEFAULT_CHOICE = "later"
     HINT = "Resume where it stopped, or close it as a partial session."
     ID_PREFIX = "resume"
     CHOICES = (
