@@ -10,18 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Static
 
 from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, PainSide, Region, note_value, sitting_value
 from stretchtui.core.days import time_label
 from stretchtui.core.errors import FieldError, UserError
-from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form, form_footer  # Esc asks before discarding; typing never replaces
+from stretchtui.ui.screens.form import DraftDialog  # Esc asks before discarding; typing never replaces
 from stretchtui.ui.widgets.pain_row import PainRow
 
 if TYPE_CHECKING:
@@ -90,11 +87,8 @@ def pain_rows(checkin: Checkin | None) -> list[PainRow]:
     return rows
 
 
-class CheckinScreen(Form, Dialog[CheckinDraft | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="checkin-save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="checkin-cancel"),
-    ]
+class CheckinScreen(DraftDialog[CheckinDraft | None]):
+    ID_PREFIX = "checkin"
 
     def __init__(self, checkin: Checkin | None = None, *, heading: str | None = None) -> None:
         """`checkin`: the one to change, its values filled in; `heading` says which one it is."""
@@ -139,7 +133,7 @@ class CheckinScreen(Form, Dialog[CheckinDraft | None]):
                 id="no-position",
                 compact=True,
             )
-            yield from form_footer("checkin-error")
+            yield from self.footer()
 
     def on_mount(self) -> None:
         self.query_one(PainRow).focus()
@@ -168,14 +162,6 @@ class CheckinScreen(Form, Dialog[CheckinDraft | None]):
             raise FieldError("pain", f"note the pain of at least one region (focus it and press a digit){hint}")
         return CheckinDraft(pains, sitting, note, no_position, None if self.checkin is None else self.checkin.uuid)
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        try:
-            draft = self.draft()
-        except FieldError as error:
-            self.query_one("#checkin-error", Label).update(Content(f"{error.field}: {error.message}"))
-            target = {"hours sat": "#sitting", "note": "#note"}.get(error.field)
-            (self.query_one(target) if target else self.query_one(PainRow)).focus()
-            return
-        self.dismiss(draft)
+    def placed(self, error: FieldError) -> tuple[str, Widget]:
+        target = {"hours sat": "#sitting", "note": "#note"}.get(error.field)
+        return error.field, self.query_one(target) if target else self.query_one(PainRow)

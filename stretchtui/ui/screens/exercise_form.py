@@ -9,7 +9,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
@@ -17,8 +16,7 @@ from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Exercise
 from stretchtui.core.vocabulary import Area, Equipment, Kind, Origin, Position, Sides, label
-from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_block, field_row, form_footer
+from stretchtui.ui.screens.form import FormDialog, Line, dose_line, errors_by_field, field_block, field_row
 
 LABELS = validation.FIELD_LABELS
 
@@ -43,14 +41,11 @@ def _choice(ident: str, options: list[tuple[str, Any]], value: Any, prompt: str 
     return Select(options, id=ident, compact=True, value=value, prompt=prompt)
 
 
-class ExerciseForm(Form, Dialog[Exercise | None]):
+class ExerciseForm(FormDialog[Exercise | None]):
     """Dismisses with a validated Exercise (not yet saved), or None when cancelled."""
 
     CSS_PATH = ["dialogs.tcss", "forms.tcss"]
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="exercise-save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="exercise-cancel"),
-    ]
+    ID_PREFIX = "exercise"
 
     def __init__(self, exercise: Exercise | None = None) -> None:
         super().__init__()
@@ -146,7 +141,7 @@ class ExerciseForm(Form, Dialog[Exercise | None]):
                     LABELS["easier"],
                     _text("easier", ex.easier if ex else "", "when it is too much today, e.g. seated, half the range"),
                 )
-            yield from form_footer("exercise-error")
+            yield from self.footer()
 
     def on_mount(self) -> None:
         self.form_changed()

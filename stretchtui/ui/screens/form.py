@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
@@ -18,6 +20,7 @@ from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Dose, format_duration
 from stretchtui.core.phases import seconds_per_rep
+from stretchtui.ui.screens.base import Dialog, ResultType
 from stretchtui.ui.screens.dialogs import ask_then
 from stretchtui.ui.widgets.pain_row import PainRow
 
@@ -247,3 +250,50 @@ class Form(_FormBase):
             self.dismiss(None)
             return
         ask_then(self.app, self.DISCARD_QUESTION, lambda: self.dismiss(None), yes="Discard", no="Keep editing")
+
+
+class FormDialog(Form, Dialog[ResultType]):
+    """A form in a dialog, named by `ID_PREFIX`: Ctrl+S runs its `SAVE` action (the button's word,
+    in lower case: `action_save`, `action_apply`), Esc cancels; those two bindings
+    (`<ID_PREFIX>-save`, `<ID_PREFIX>-cancel`) and the form's `footer` (the error line
+    `#<ID_PREFIX>-error`, the buttons) come from these two names."""
+
+    ID_PREFIX = ""
+    SAVE = "Save"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "ID_PREFIX" in cls.__dict__:  # before Textual's __init_subclass__ reads BINDINGS
+            action = cls.SAVE.lower()
+            cls.BINDINGS = [
+                Binding("ctrl+s", action, cls.SAVE, id=f"{cls.ID_PREFIX}-{action}", priority=True),
+                Binding("escape", "cancel", "Cancel", id=f"{cls.ID_PREFIX}-cancel"),
+            ]
+        super().__init_subclass__(**kwargs)
+
+    def footer(self) -> Iterator[Widget]:
+        return form_footer(f"{self.ID_PREFIX}-error", self.SAVE, self.SAVE.lower())
+
+
+class DraftDialog(FormDialog[ResultType]):
+    """A form dialog whose fields make one draft, checked as a whole (`draft`, raising a
+    FieldError): Ctrl+S, Enter in a text field or the Save button dismiss with it, or say its
+    problem on the error line and focus the field that `placed` names."""
+
+    def draft(self) -> ResultType:
+        raise NotImplementedError
+
+    def placed(self, error: FieldError) -> tuple[str, Widget]:
+        """The field's name as the error line says it, and the widget to focus."""
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            draft = self.draft()
+        except FieldError as error:
+            name, widget = self.placed(error)
+            self.query_one(f"#{self.ID_PREFIX}-error", Label).update(Content(f"{name}: {error.message}"))
+            widget.focus()
+            return
+        self.dismiss(draft)

@@ -7,24 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.widgets import Button, Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
 from stretchtui.core.errors import FieldError
 from stretchtui.core.function import MAX_ACTIVITIES, MAX_ACTIVITY, SCALE, ActivityEdit, activity_name, rating_value
-from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form  # Esc asks before discarding; typing never replaces
+from stretchtui.ui.screens.form import DraftDialog  # Esc asks before discarding; typing never replaces
 
 
-class FunctionScreen(Form, Dialog[list[ActivityEdit] | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="function-save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="function-cancel"),
-    ]
+class FunctionScreen(DraftDialog[list[ActivityEdit] | None]):
+    ID_PREFIX = "function"
 
     def __init__(self, activities: Sequence[str] = (), ratings: Mapping[str, int] | None = None) -> None:
         """`activities`: the list in force; `ratings`: this week's, by activity name."""
@@ -61,15 +55,12 @@ class FunctionScreen(Form, Dialog[list[ActivityEdit] | None]):
                         compact=True,
                         classes="function-rating",
                     )
-            yield Label("", id="function-error", classes="form-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Ctrl+S)", id="save", variant="primary")
-                yield Button("Cancel (Esc)", id="cancel")
+            yield from self.footer()
 
     def on_mount(self) -> None:
         self.query_one("#activity-0", Input).focus()
 
-    def edits(self) -> list[ActivityEdit]:
+    def draft(self) -> list[ActivityEdit]:
         """The rows as edits, checked; a FieldError names the first bad field (its widget id)."""
         edits, seen = [], set()
         for i in range(MAX_ACTIVITIES):
@@ -90,14 +81,6 @@ class FunctionScreen(Form, Dialog[list[ActivityEdit] | None]):
             edits.append(ActivityEdit(was, name, rating))
         return edits
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        try:
-            edits = self.edits()
-        except FieldError as error:
-            what = "Rating" if error.field.startswith("rating") else "Activity"
-            self.query_one("#function-error", Label).update(Content(f"{what}: {error.message}"))
-            self.query_one(f"#{error.field}", Input).focus()
-            return
-        self.dismiss(edits)
+    def placed(self, error: FieldError) -> tuple[str, Widget]:
+        what = "Rating" if error.field.startswith("rating") else "Activity"
+        return what, self.query_one(f"#{error.field}", Input)

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Select, Static
@@ -16,21 +15,18 @@ from stretchtui.core import validation
 from stretchtui.core.errors import FieldError
 from stretchtui.core.model import Exercise, RoutineItem
 from stretchtui.core.vocabulary import Sides, label
-from stretchtui.ui.screens.base import Dialog
-from stretchtui.ui.screens.form import Form, Line, dose_line, errors_by_field, field_row, form_footer
+from stretchtui.ui.screens.form import FormDialog, Line, dose_line, errors_by_field, field_row
 
 LABELS = validation.FIELD_LABELS
 NUMBER_FIELDS = (("hold_seconds", " (s)"), ("reps", ""), ("sets", ""), ("rest_after_seconds", " (s)"))
 
 
-class ItemEditor(Form, Dialog[RoutineItem | None]):
+class ItemEditor(FormDialog[RoutineItem | None]):
     """Edit one routine item's dose; dismisses with the new item."""
 
     CSS_PATH = ["dialogs.tcss", "forms.tcss"]
-    BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", id="item-apply", priority=True),
-        Binding("escape", "cancel", "Cancel", id="item-cancel"),
-    ]
+    ID_PREFIX = "item"
+    SAVE = "Apply"
 
     def __init__(self, exercise: Exercise, item: RoutineItem) -> None:
         super().__init__()
@@ -76,7 +72,7 @@ class ItemEditor(Form, Dialog[RoutineItem | None]):
                 ),
             )
             yield Line(id="dose-summary", classes="form-note")
-            yield from form_footer("item-error", "Apply", "apply")
+            yield from self.footer()
 
     def on_mount(self) -> None:
         self.form_changed()
