@@ -223,20 +223,10 @@ class Form(_FormBase):
             self.show_field_errors()
             self.form_changed()
 
-    def on_input_changed(self) -> None:
-        self._field_changed()
-
-    def on_text_area_changed(self) -> None:
-        self._field_changed()
-
-    def on_select_changed(self) -> None:
-        self._field_changed()
-
-    def on_selection_list_selected_changed(self) -> None:
-        self._field_changed()
-
-    def on_checkbox_changed(self) -> None:
-        self._field_changed()
+    # What each kind of field posts when it changes. (Named handlers: a mixin's @on handlers are
+    # not collected.)
+    on_input_changed = on_text_area_changed = on_select_changed = _field_changed
+    on_selection_list_selected_changed = on_checkbox_changed = _field_changed
 
     # ------------------------------------------------------------------ leaving
 

@@ -121,21 +121,6 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
         yield PoseFigure(id="detail-figure")
         yield Static(id="detail-body")
 
-    def watch_exercise(self) -> None:
-        self._render_body()
-
-    def watch_usage(self) -> None:
-        self._render_body()
-
-    def watch_conditions(self) -> None:
-        self._render_body()
-
-    def watch_placeholder(self) -> None:
-        self._render_body()
-
-    def watch_ladders(self) -> None:
-        self._render_body()
-
     def _render_body(self) -> None:
         if not self.is_mounted:
             return
@@ -153,6 +138,9 @@ class ExerciseDetail(VerticalScroll, can_focus=True):
                 Content.from_markup(describe_exercise(self.exercise, self.usage, self.conditions, ladder, self.names))
             )
         self.scroll_home(animate=False)
+
+    # A change to any of these repaints the body (`names` comes with `ladders`).
+    watch_exercise = watch_usage = watch_conditions = watch_placeholder = watch_ladders = _render_body
 
     def on_mount(self) -> None:
         self._render_body()
