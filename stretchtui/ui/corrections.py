@@ -11,24 +11,16 @@ from textual.binding import Binding
 from textual.markup import escape
 
 from stretchtui.core.errors import UserError
+from stretchtui.ui.app_part import AppPart
 from stretchtui.ui.workers import store_work
 
 if TYPE_CHECKING:  # core.entries loads with the first removal: the first frame needs none of it
-    from datetime import date
-
-    from textual.app import App
-    from textual.screen import Screen
     from textual.timer import Timer
 
     from stretchtui.core.checkins import Checkin
-    from stretchtui.core.clock import Clock
     from stretchtui.core.entries import Entry, Removal
-    from stretchtui.core.ports import StorePort
     from stretchtui.ui.screens.checkin import CheckinDraft
 
-    _AppBase = App[int]  # to the type checker the mixin is the app's half; at run time a plain class
-else:
-    _AppBase = object
 
 UNDO_BINDING = Binding("u", "undo", "Undo", id="undo", tooltip="Bring back what was just removed")
 
@@ -41,22 +33,12 @@ class UndoOffer:
     until: float
 
 
-class CorrectionsMixin(_AppBase):
+class CorrectionsMixin(AppPart):
     """Mixed into StretchApp. `u` is an app key, active only while an undo is offered; a modal
     dialog that removes things binds `u` to `app.undo` itself (a dialog hides the app's keys)."""
 
     _undo_offer: UndoOffer | None = None
     _undo_timer: Timer | None = None
-
-    # What the mixin uses of StretchApp, which defines them.
-    clock: Clock
-    _session: tuple[str, Screen] | None
-    if TYPE_CHECKING:
-
-        @property
-        def store(self) -> StorePort: ...
-
-        def current_day(self) -> date: ...
 
     def ask_to_remove(self, entry: Entry) -> None:
         """Ask first (a removal leaves every number at once), then remove and offer undo."""

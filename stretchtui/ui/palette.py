@@ -12,22 +12,16 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import SystemCommand
 
+from stretchtui.ui.app_part import AppPart
 from stretchtui.ui.main_screens import MAIN_SCREENS, screen_class
 from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.workers import store_work
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.screen import Screen
 
-    from stretchtui.core.clock import Clock
-    from stretchtui.core.ports import StorePort
     from stretchtui.ui.screens.help import HelpScreen  # these two are imported when first shown
     from stretchtui.ui.screens.report import ReportScreen
-
-    _AppBase = App[int]  # to the type checker the mixin is the app's half; at run time a plain class
-else:
-    _AppBase = object
 
 
 def _current_directory() -> list[Path]:
@@ -52,20 +46,8 @@ def _write_new_private(folder: Path, stem: str, suffix: str, text: str) -> Path:
     raise FileExistsError(f"{stem}{suffix} and 98 more exist")
 
 
-class PaletteMixin(_AppBase):
+class PaletteMixin(AppPart):
     """Mixed into StretchApp: what the command palette (ctrl+p) offers besides Textual's own."""
-
-    # What the mixin uses of StretchApp (and its SessionsMixin), which define them.
-    clock: Clock
-    if TYPE_CHECKING:
-
-        @property
-        def store(self) -> StorePort: ...
-
-        @property
-        def opened_store(self) -> StorePort | None: ...
-
-        def start_routine(self, routine_id: str) -> object: ...  # its worker (ui.sessions)
 
     @store_work(group="palette")
     def action_pick_routine(self) -> None:

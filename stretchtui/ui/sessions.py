@@ -17,28 +17,20 @@ from textual.reactive import var
 
 from stretchtui.core.cues import title as cue_title
 from stretchtui.core.days import day_label
+from stretchtui.ui.app_part import AppPart
 from stretchtui.ui.main_screens import screen_class
 from stretchtui.ui.widgets.navbar import SessionBadge
 from stretchtui.ui.workers import store_work
 
 if TYPE_CHECKING:
-    from datetime import date
-
-    from textual.app import App
     from textual.screen import Screen
 
-    from stretchtui.core.clock import Clock
     from stretchtui.core.model import Exercise, Routine
-    from stretchtui.core.ports import StorePort
     from stretchtui.core.session_gate import GateReason
     from stretchtui.core.sessions import SessionInfo
     from stretchtui.core.vocabulary import Condition
     from stretchtui.ui.screens.session import SessionScreen  # imported when the first session starts
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
-
-    _AppBase = App[int]  # to the type checker the mixin is the app's half; at run time a plain class
-else:
-    _AppBase = object
 
 
 @dataclass(frozen=True)
@@ -55,25 +47,12 @@ class _Gate:
     program: tuple[str, int] | None = None
 
 
-class SessionsMixin(_AppBase):
+class SessionsMixin(AppPart):
     """Mixed into StretchApp: starting, resuming and returning to a session, one at a time."""
 
     session_badge: var[SessionBadge | None] = var(None)
     """The running session, for the top bar of the screens in front of it (None: no session). A
     `var`: a change repaints only the top bars that watch it, never the whole screen."""
-
-    # What the mixin uses of StretchApp, which defines them.
-    clock: Clock
-    initial_routine: str | None
-    _session: tuple[str, Screen] | None  # (mode, screen) of the running session
-    if TYPE_CHECKING:
-
-        @property
-        def store(self) -> StorePort: ...
-
-        def current_day(self) -> date: ...
-
-        def write_terminal(self, sequence: str) -> None: ...
 
     @store_work(group="sessions")
     def check_interrupted(self) -> None:

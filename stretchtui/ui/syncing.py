@@ -11,16 +11,12 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.message import Message
 
-if TYPE_CHECKING:
-    from textual.app import App
+from stretchtui.ui.app_part import AppPart
 
-    from stretchtui.core.ports import StorePort
+if TYPE_CHECKING:
     from stretchtui.core.settings import Settings
     from stretchtui.core.sync_status import RoundReport
 
-    _AppBase = App[int]  # to the type checker the mixin is the app's half; at run time a plain class
-else:
-    _AppBase = object
 
 SYNC_EVERY_SECONDS = 300.0
 """How often an open app runs a round of its own (besides at start and after a session or check-in)."""
@@ -47,20 +43,10 @@ class SyncState:
         return f"Through {self.folder}: {sync_line(self.report, self.failure, now) or 'no round yet'}."
 
 
-class SyncMixin(_AppBase):
+class SyncMixin(AppPart):
     """Mixed into StretchApp, which holds `sync_state` (a reactive Settings watches)."""
 
     sync_state: SyncState | None
-    settings: Settings
-    if TYPE_CHECKING:
-
-        @property
-        def store(self) -> StorePort: ...
-
-        @property
-        def opened_store(self) -> StorePort | None: ...
-
-        def record_changed(self) -> None: ...
 
     @dataclass
     class Synced(Message):
