@@ -40,7 +40,10 @@ class MainScreen:
 
     def shows(self, screen: object) -> bool:
         """True when `screen` is an instance of this main screen's class (without importing it)."""
-        kind = type(screen)
+        return self.is_class(type(screen))
+
+    def is_class(self, kind: type) -> bool:
+        """True when `kind` is this main screen's class."""
         return kind.__name__ == self.class_name and kind.__module__ == f"{SCREENS_PACKAGE}.{self.module}"
 
 
@@ -76,3 +79,8 @@ RETURN_KEY = "0"  # back to a session left running behind a main screen (Stretch
 def mode_of(screen: object) -> str | None:
     """The mode of the main screen `screen` is, or None for any other screen."""
     return next((main.mode for main in MAIN_SCREENS if main.shows(screen)), None)
+
+
+def main_screen_of(kind: type) -> MainScreen | None:
+    """The row of MAIN_SCREENS whose class `kind` is, or None for any other class."""
+    return next((main for main in MAIN_SCREENS if main.is_class(kind)), None)

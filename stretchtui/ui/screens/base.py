@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 from textual.worker import Worker
 
 from stretchtui.core.errors import UserError
+from stretchtui.ui.main_screens import main_screen_of
+from stretchtui.ui.widgets.keybar import KeyBar
+from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import failed
 
 if TYPE_CHECKING:
@@ -48,6 +51,37 @@ class StretchAppMixin:
         (A named handler, not @on: Textual collects @on handlers only from Widget classes.)"""
         if (error := failed(event)) is not None:
             self.stretch_app.report_failure(error)
+
+
+class FramedScreen(StretchAppMixin, Screen):
+    """A full screen: the top bar, the screen's own widgets (`compose_body`), the key bar.
+
+    A main screen's title is its title in MAIN_SCREENS. A screen opened over a main screen says in
+    the top bar which one it belongs to (`NAV_MODE`, else the mode it was opened on) and what it is
+    (`NAV_SUBTITLE`); with `BACK_ID`, Esc goes back to where it was opened from (a binding with that
+    id, after the screen's own)."""
+
+    NAV_MODE: ClassVar[str | None] = None
+    NAV_SUBTITLE: ClassVar[str] = ""
+    BACK_ID: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if (main := main_screen_of(cls)) is not None:
+            cls.TITLE = main.title
+        if "BACK_ID" in cls.__dict__:  # before Textual's __init_subclass__ reads BINDINGS
+            cls.BINDINGS = [*cls.__dict__.get("BINDINGS", []), Binding("escape", "back", "Back", id=cls.BACK_ID)]
+        super().__init_subclass__(**kwargs)
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.NAV_MODE, subtitle=self.NAV_SUBTITLE)
+        yield from self.compose_body()
+        yield KeyBar()
+
+    def compose_body(self) -> ComposeResult:
+        return iter(())
+
+    def action_back(self) -> None:
+        self.dismiss()
 
 
 # Classes a screen gets from the terminal's size, for the sheets that tighten a screen on a small

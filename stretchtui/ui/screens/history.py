@@ -21,7 +21,6 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from stretchtui.core.breaks import BreakCounts
@@ -33,13 +32,11 @@ from stretchtui.core.history import day_marks, week_chart, week_start, weeks_cha
 from stretchtui.core.relief import RELIEF_DAYS, ReliefTable
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
-from stretchtui.ui.screens.base import StretchAppMixin
+from stretchtui.ui.screens.base import FramedScreen
 from stretchtui.ui.widgets.heatmap import Heatmap
 from stretchtui.ui.widgets.history_details import CheckinDetail, SessionDetail, StreakPanel
 from stretchtui.ui.widgets.history_tables import AuditTable, CheckinTable, SessionTable, keeping_cursor, row_key
 from stretchtui.ui.widgets.history_trends import FUNCTION_WEEKS, TREND_DAYS, TrendsPane
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import post_if_current, store_work
 
 HEATMAP_WEEKS = 26
@@ -64,11 +61,10 @@ class HistoryData:
     measured: dict[date, float] = field(default_factory=dict)  # hours at the terminal (core.activity)
 
 
-class HistoryScreen(StretchAppMixin, Screen):
+class HistoryScreen(FramedScreen):
     CSS_PATH = "history.tcss"  # read when first shown (see stretchtui.tcss)
     # From 120 columns the Week and Trends tabs lay their panels out in two columns (history.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    TITLE = "History"
     BINDINGS = [
         Binding("w", "tab('week')", "Week", id="history-week"),
         Binding("t", "tab('trends')", "Trends", id="history-trends"),
@@ -108,8 +104,7 @@ class HistoryScreen(StretchAppMixin, Screen):
         super().__init__()
         self.data: HistoryData | None = None
 
-    def compose(self) -> ComposeResult:
-        yield NavBar()
+    def compose_body(self) -> ComposeResult:
         with TabbedContent(id="history-tabs"):
             with TabPane("Week", id="week"):
                 with Container(id="history-week-layout"):
@@ -131,7 +126,6 @@ class HistoryScreen(StretchAppMixin, Screen):
                 with Horizontal():
                     yield AuditTable(id="history-audit", cursor_type="row")
                     yield StreakPanel("", id="history-streak-panel")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#history-session-table", DataTable).add_columns(

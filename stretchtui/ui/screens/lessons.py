@@ -18,14 +18,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtui.core.lessons import GET_HELP_TITLE, is_item, item_text, read_ids, reading_blocks
-from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.screens.base import FramedScreen, StretchAppMixin
 from stretchtui.ui.workers import post_if_current, store_work
 
 if TYPE_CHECKING:
@@ -53,14 +50,14 @@ class ReadToggle(StretchAppMixin):
         )
 
 
-class LessonsScreen(ReadToggle, Screen):
+class LessonsScreen(ReadToggle, FramedScreen):
     """Every lesson, one option each: a read mark, the title and its one-line summary."""
 
     CSS_PATH = "lessons.tcss"
-    TITLE = "Lessons"
+    TITLE = NAV_SUBTITLE = "Lessons"
+    BACK_ID = "lessons-back"
     BINDINGS = [
         Binding("r", "toggle_read", "Read/unread", id="lessons-toggle-read"),
-        Binding("escape", "back", "Back", id="lessons-back"),
     ]
 
     @dataclass
@@ -73,8 +70,7 @@ class LessonsScreen(ReadToggle, Screen):
         self.lessons: tuple[Lesson, ...] = ()
         self.week: int | None = None
 
-    def compose(self) -> ComposeResult:
-        yield NavBar(subtitle="Lessons")
+    def compose_body(self) -> ComposeResult:
         yield Static(
             Content.from_markup(
                 "[b]Lessons[/b]  [$text-muted]a minute or two of reading each; ⏎ opens one, r marks it read[/]"
@@ -82,7 +78,6 @@ class LessonsScreen(ReadToggle, Screen):
             id="lessons-heading",
         )
         yield OptionList(id="lessons-list")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -151,21 +146,19 @@ class LessonsScreen(ReadToggle, Screen):
         if lesson is not None:
             self.toggle_read(lesson.id)
 
-    def action_back(self) -> None:
-        self.dismiss()
 
-
-class LessonScreen(ReadToggle, Screen):
+class LessonScreen(ReadToggle, FramedScreen):
     """One lesson on a page that scrolls: its summary, body, when to get help, and sources.
     n and p read the next and the previous lesson in place."""
 
     CSS_PATH = "lessons.tcss"
     TITLE = "Lesson"
+    NAV_SUBTITLE = "Lessons"
+    BACK_ID = "lesson-back"
     BINDINGS = [
         Binding("r", "toggle_read", "Read/unread", id="lesson-toggle-read"),
         Binding("n", "step(1)", "Next", id="lesson-next"),
         Binding("p", "step(-1)", "Previous", id="lesson-previous"),
-        Binding("escape", "back", "Back", id="lesson-back"),
     ]
 
     def __init__(self, lesson: Lesson, lessons: tuple[Lesson, ...] = ()) -> None:
@@ -173,11 +166,9 @@ class LessonScreen(ReadToggle, Screen):
         self.lesson = lesson
         self.lessons = lessons or (lesson,)
 
-    def compose(self) -> ComposeResult:
-        yield NavBar(subtitle="Lessons")
+    def compose_body(self) -> ComposeResult:
         yield Static("", id="lesson-heading")
         yield VerticalScroll(id="lesson-body")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.watch(self.app, "settings", self._settings_changed, init=False)
@@ -237,6 +228,3 @@ class LessonScreen(ReadToggle, Screen):
         index = next((i for i, lesson in enumerate(self.lessons) if lesson.id == self.lesson.id), 0)
         self.lesson = self.lessons[(index + step) % len(self.lessons)]
         self._show()
-
-    def action_back(self) -> None:
-        self.dismiss()

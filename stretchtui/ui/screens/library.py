@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
@@ -24,11 +23,9 @@ from stretchtui.core.model import Exercise
 from stretchtui.core.programs import Ladder
 from stretchtui.core.search import LibraryFilter
 from stretchtui.core.vocabulary import Area, Condition, Equipment, Kind, Origin, Position, label, plural
-from stretchtui.ui.screens.base import SLIM_BELOW_60
+from stretchtui.ui.screens.base import SLIM_BELOW_60, FramedScreen
 from stretchtui.ui.screens.library_edits import LibraryEdits
 from stretchtui.ui.widgets.exercise_detail import ExerciseDetail
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.workers import ListReloads, PendingHighlight, post_if_current, store_work
 
 AREA_OPTIONS = [(label(a), a) for a in Area]
@@ -40,13 +37,11 @@ FAVOURITES_VIEWS = ("all", "first", "only")
 """What `v` steps through: the usual order, favourites first, favourites only."""
 
 
-class LibraryScreen(ListReloads, LibraryEdits, Screen):
+class LibraryScreen(ListReloads, LibraryEdits, FramedScreen):
     """All exercises, narrowed by a search box and filters; the detail of the highlighted one."""
 
     CSS_PATH = "library.tcss"  # read when first shown (see stretchtui.tcss)
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # the list above the detail when narrow
-
-    TITLE = "Library"
     AUTO_FOCUS = "#exercise-list"
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="library-search", key_display="/"),
@@ -109,8 +104,7 @@ class LibraryScreen(ListReloads, LibraryEdits, Screen):
         self.hidden = 0
         self._pending = PendingHighlight()  # the exercise to highlight once the load in progress lands
 
-    def compose(self) -> ComposeResult:
-        yield NavBar()
+    def compose_body(self) -> ComposeResult:
         with Vertical(id="library-filters"):
             with Horizontal(classes="filter-row"):
                 yield Input(placeholder="Search name, other names or area…  (/)", id="search", compact=True)
@@ -124,7 +118,6 @@ class LibraryScreen(ListReloads, LibraryEdits, Screen):
         with Horizontal(id="library-body"):
             yield OptionList(id="exercise-list")
             yield ExerciseDetail(id="exercise-detail")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#exercise-list", OptionList).loading = True

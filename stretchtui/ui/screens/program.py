@@ -19,13 +19,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.screens.base import FramedScreen
 from stretchtui.ui.workers import post_if_current, store_work
 
 if TYPE_CHECKING:
@@ -70,17 +67,17 @@ def program_lines(program: Program, catalogue: Catalogue) -> list[str]:
     return lines
 
 
-class ProgramScreen(StretchAppMixin, Screen):
+class ProgramScreen(FramedScreen):
     """Your program, or the programs to choose from."""
 
     CSS_PATH = "program.tcss"
-    TITLE = "Program"
+    TITLE = NAV_SUBTITLE = "Program"
+    BACK_ID = "program-back"
     BINDINGS = [
         Binding("enter,g", "go", "Start today's session", id="program-go", key_display="⏎"),
         Binding("s", "start", "Start this program", id="program-start"),
         Binding("r", "resume", "Back from flare", id="program-resume"),
         Binding("x", "stop", "Stop program", id="program-stop"),
-        Binding("escape", "back", "Back", id="program-back"),
     ]
 
     @dataclass
@@ -91,12 +88,10 @@ class ProgramScreen(StretchAppMixin, Screen):
         super().__init__()
         self.view: ProgramView | None = None
 
-    def compose(self) -> ComposeResult:
-        yield NavBar(subtitle="Program")
+    def compose_body(self) -> ComposeResult:
         yield OptionList(id="program-list")
         with VerticalScroll(id="program-body"):
             yield Static(Content.from_markup("[b $accent]Program[/]  [$text-muted]…[/]"), id="program-text")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
@@ -254,6 +249,3 @@ class ProgramScreen(StretchAppMixin, Screen):
         }[choice]
         self.app.call_from_thread(self.notify, said, markup=False)
         self.app.call_from_thread(self.load)
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -13,16 +13,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from stretchtui.core.history import week_start
 from stretchtui.core.instants import FIRST_WEEK
 from stretchtui.core.report import WeeklyReport, build_report
 from stretchtui.core.report_sections import Section, report_sections, report_subtitle, report_title
-from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.screens.base import FramedScreen
 from stretchtui.ui.workers import post_if_current, store_work
 
 # Which sections sit in which column when the screen is wide enough for two.
@@ -72,14 +69,15 @@ class ReportSectionView(Vertical):
         widget.update(Content(text))
 
 
-class ReportScreen(StretchAppMixin, Screen):
+class ReportScreen(FramedScreen):
     CSS_PATH = "report.tcss"  # read when first shown (see stretchtui.tcss)
     TITLE = "Weekly report"
+    NAV_MODE = "history"
+    BACK_ID = "report-back"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("p", "week(-1)", "Previous week", id="report-previous"),
         Binding("n", "week(1)", "Next week", id="report-next"),
-        Binding("escape", "back", "Back", id="report-back"),
     ]
 
     @dataclass
@@ -91,8 +89,7 @@ class ReportScreen(StretchAppMixin, Screen):
         self.monday = monday  # None: the current week, worked out when loading
         self.report: WeeklyReport | None = None
 
-    def compose(self) -> ComposeResult:
-        yield NavBar("history")
+    def compose_body(self) -> ComposeResult:
         yield Static("Loading the week…", id="report-heading")
         with VerticalScroll(id="report-body"):
             with Horizontal(id="report-columns"):
@@ -103,7 +100,6 @@ class ReportScreen(StretchAppMixin, Screen):
                     for key in RIGHT_SECTIONS:
                         yield ReportSectionView(key)
             yield Static("", id="report-hint")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
@@ -155,6 +151,3 @@ class ReportScreen(StretchAppMixin, Screen):
             return
         self.monday = (self.monday or week_start(self.stretch_app.current_day())) + timedelta(weeks=step)
         self.reload()
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -9,25 +9,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from stretchtui.core.model import Exercise, Routine, format_duration
 from stretchtui.core.vocabulary import Origin, plural
-from stretchtui.ui.screens.base import SLIM_BELOW_60, StretchAppMixin
+from stretchtui.ui.screens.base import SLIM_BELOW_60, FramedScreen
 from stretchtui.ui.screens.builder import RoutineBuilder
 from stretchtui.ui.screens.dialogs import ask_then
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
 from stretchtui.ui.widgets.routine_detail import RoutineDetail
 from stretchtui.ui.workers import ListReloads, PendingHighlight, post_if_current, store_work
 
 
-class RoutinesScreen(ListReloads, StretchAppMixin, Screen):
+class RoutinesScreen(ListReloads, FramedScreen):
     CSS_PATH = "routines.tcss"  # read when first shown (see stretchtui.tcss)
     HORIZONTAL_BREAKPOINTS = SLIM_BELOW_60  # the list above the detail when narrow
-    TITLE = "Routines"
     AUTO_FOCUS = "#routine-list"
     BINDINGS = [
         Binding("s", "start", "Start", id="routines-start"),
@@ -48,12 +44,10 @@ class RoutinesScreen(ListReloads, StretchAppMixin, Screen):
         self.exercises: dict[str, Exercise] = {}
         self._pending = PendingHighlight()  # the routine to highlight once the load in progress lands
 
-    def compose(self) -> ComposeResult:
-        yield NavBar()
+    def compose_body(self) -> ComposeResult:
         with Horizontal(id="routines-body"):
             yield OptionList(id="routine-list")
             yield RoutineDetail(id="routine-detail")
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload(highlight=self.stretch_app.show_routine)

@@ -11,16 +11,13 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Button, Checkbox, Label, Select, Static, Switch
 
 from stretchtui.core.safety import STATE_WORDS, SafetyCheck, State
 from stretchtui.core.settings import BY_KEY, ON_SCREEN, Settings
 from stretchtui.core.vocabulary import Condition, label
-from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.screens.base import FramedScreen
 from stretchtui.ui.widgets.yes_no import TickBox
 from stretchtui.ui.workers import store_work
 
@@ -58,9 +55,8 @@ def answered_line(check: SafetyCheck, zone: tzinfo) -> str:
 SYNC_LINE_EVERY_SECONDS = 30.0
 
 
-class SettingsScreen(StretchAppMixin, Screen):
+class SettingsScreen(FramedScreen):
     CSS_PATH = "settings.tcss"  # read when first shown (see stretchtui.tcss)
-    TITLE = "Settings"
     BINDINGS = [
         Binding("exclamation_mark", "safety_questions", "Safety questions", id="settings-safety", key_display="!"),
     ]
@@ -72,8 +68,7 @@ class SettingsScreen(StretchAppMixin, Screen):
         self._saved: dict[str, Any] | None = None
         self._conditions: frozenset[Condition] | None = None
 
-    def compose(self) -> ComposeResult:
-        yield NavBar()
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="settings-body"):
             with Grid(id="settings-grid"):
                 for spec in ON_SCREEN:  # the model's defaults until the saved values are shown (load)
@@ -109,7 +104,6 @@ class SettingsScreen(StretchAppMixin, Screen):
                 yield Button("Answer the safety questions again (!)", id="ask-again", compact=True)
             yield Label("Sync", id="sync-title")
             yield Static("…", id="sync-line", classes="setting-help", markup=False)
-        yield KeyBar()
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)

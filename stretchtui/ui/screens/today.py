@@ -14,12 +14,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
-from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.widgets.navbar import NavBar
+from stretchtui.ui.screens.base import FramedScreen
 from stretchtui.ui.workers import post_if_current, store_work
 
 # The first frame needs none of these: they come with the numbers (in the loading thread) or
@@ -63,8 +60,7 @@ class TodayData(NamedTuple):
     offer: Offer | None = None  # not in one: a program that fits the check-ins
 
 
-class TodayScreen(StretchAppMixin, Screen):
-    TITLE = "Today"
+class TodayScreen(FramedScreen):
     BINDINGS = [
         Binding("enter,g", "go", "Start suggestion", id="today-go", key_display="⏎"),
         Binding("m", "cycle_minutes", "Minutes", id="today-minutes"),
@@ -114,8 +110,7 @@ class TodayScreen(StretchAppMixin, Screen):
         self.data: TodayData | None = None
         self._asked_safety = False
 
-    def compose(self) -> ComposeResult:
-        yield NavBar()
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="today-body"):
             # Each card shows its title until the numbers come (the database may still be opening).
             with Horizontal(id="today-top"):
@@ -124,7 +119,6 @@ class TodayScreen(StretchAppMixin, Screen):
             yield self._card("today-suggestion", "Today's suggestion")
             yield self._card("today-last", "Last session")
             yield self._card("today-tip", "Tip")
-        yield KeyBar()
 
     @staticmethod
     def _card(card_id: str, title: str) -> Static:
