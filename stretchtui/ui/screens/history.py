@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -42,6 +43,31 @@ from stretchtui.ui.workers import post_if_current, store_work
 HEATMAP_WEEKS = 26
 
 
+class HistoryTab(NamedTuple):
+    """A tab of History: its pane's id and title, the key that shows it, and the widget that key
+    focuses (None: the focus stays where it is)."""
+
+    id: str
+    title: str
+    key: str
+    focus: str | None = None
+
+    def pane(self) -> TabPane:
+        return TabPane(self.title, id=self.id)
+
+
+TABS = {
+    tab.id: tab
+    for tab in (
+        HistoryTab("week", "Week", "w", "#history-heatmap"),
+        HistoryTab("trends", "Trends", "t"),
+        HistoryTab("sessions", "Sessions", "l", "#history-session-table"),
+        HistoryTab("checkins", "Check-ins", "c", "#history-checkin-table"),
+        HistoryTab("streak", "Streak", "k", "#history-audit"),
+    )
+}
+
+
 @dataclass(frozen=True)
 class HistoryData:
     today: date
@@ -66,11 +92,7 @@ class HistoryScreen(FramedScreen):
     # From 120 columns the Week and Trends tabs lay their panels out in two columns (history.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
-        Binding("w", "tab('week')", "Week", id="history-week"),
-        Binding("t", "tab('trends')", "Trends", id="history-trends"),
-        Binding("l", "tab('sessions')", "Sessions", id="history-sessions"),
-        Binding("c", "tab('checkins')", "Check-ins", id="history-checkins"),
-        Binding("k", "tab('streak')", "Streak", id="history-streak"),
+        *(Binding(tab.key, f"tab('{tab.id}')", tab.title, id=f"history-{tab.id}") for tab in TABS.values()),
         Binding(
             "r",
             "app.weekly_report",
@@ -106,23 +128,23 @@ class HistoryScreen(FramedScreen):
 
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="history-tabs"):
-            with TabPane("Week", id="week"):
+            with TABS["week"].pane():
                 with Container(id="history-week-layout"):
                     with Container(id="history-week-charts"):
                         yield Static("", id="history-week-bars")
                         yield Static("", id="history-weeks")
                     yield Heatmap(HEATMAP_WEEKS, id="history-heatmap")
-            with TabPane("Trends", id="trends"):
+            with TABS["trends"].pane():
                 yield TrendsPane()
-            with TabPane("Sessions", id="sessions"):
+            with TABS["sessions"].pane():
                 with Horizontal():
                     yield SessionTable(id="history-session-table", cursor_type="row", zebra_stripes=True)
                     yield SessionDetail("", id="history-session-detail")
-            with TabPane("Check-ins", id="checkins"):
+            with TABS["checkins"].pane():
                 with Horizontal():
                     yield CheckinTable(id="history-checkin-table", cursor_type="row", zebra_stripes=True)
                     yield CheckinDetail("", id="history-checkin-detail")
-            with TabPane("Streak", id="streak"):
+            with TABS["streak"].pane():
                 with Horizontal():
                     yield AuditTable(id="history-audit", cursor_type="row")
                     yield StreakPanel("", id="history-streak-panel")
@@ -141,13 +163,7 @@ class HistoryScreen(FramedScreen):
     def action_tab(self, tab: str) -> None:
         """Show a tab and focus what acts on it: the heatmap, a list, the audit."""
         self.query_one(TabbedContent).active = tab
-        target = {
-            "week": "#history-heatmap",
-            "sessions": "#history-session-table",
-            "checkins": "#history-checkin-table",
-            "streak": "#history-audit",
-        }.get(tab)
-        if target is not None:
+        if (target := TABS[tab].focus) is not None:
             self.query_one(target).focus()
 
     @store_work(exclusive=True, group="history-load")
