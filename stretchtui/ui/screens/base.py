@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar, cast
 
@@ -17,7 +17,7 @@ from stretchtui.core.errors import UserError
 from stretchtui.ui.main_screens import main_screen_of
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.widgets.navbar import NavBar
-from stretchtui.ui.workers import failed
+from stretchtui.ui.workers import failed, store_work
 
 if TYPE_CHECKING:
     from textual._path import CSSPathType  # the type Screen.CSS_PATH is declared with
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from textual.widgets import Button
     from textual.widgets.button import ButtonVariant
 
+    from stretchtui.core.ports import StorePort
     from stretchtui.ui.app import StretchApp
 
 
@@ -45,6 +46,21 @@ class StretchAppMixin:
             yield
         except UserError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")  # type: ignore[attr-defined]
+
+    def delete_after_asking(
+        self, question: str, delete: Callable[[StorePort], object], then: Callable[[], object]
+    ) -> None:
+        """Deleting one of your own entries: ask `question` (Delete, or Keep it); on Delete,
+        `delete(store)` in a store worker, the store's refusal said in one line, else `then()`."""
+        from stretchtui.ui.screens.dialogs import ask_then  # (dialogs imports this module)
+
+        ask_then(self.stretch_app, question, lambda: self._delete(delete, then), yes="Delete", no="Keep it")
+
+    @store_work(group="library-write")
+    def _delete(self, delete: Callable[[StorePort], object], then: Callable[[], object]) -> None:
+        with self.refusal_said():
+            delete(self.stretch_app.store)
+            then()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A screen's database job failed: say so in one line (see StretchApp.report_failure).

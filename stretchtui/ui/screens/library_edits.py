@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from stretchtui.core.model import Exercise, Routine, RoutineItem
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import StretchAppMixin
-from stretchtui.ui.screens.dialogs import NoticeScreen, PickScreen, ask_then
+from stretchtui.ui.screens.dialogs import NoticeScreen, PickScreen
 from stretchtui.ui.screens.exercise_form import ExerciseForm
 from stretchtui.ui.workers import store_work
 
@@ -88,19 +88,11 @@ class LibraryEdits(StretchAppMixin, _ScreenBase):
             self.app.call_from_thread(self.app.push_screen, notice)
             return
         self.app.call_from_thread(
-            ask_then,
-            self.app,
+            self.delete_after_asking,
             f"Delete your exercise “{exercise.name}”? No routine uses it.",
-            lambda: self.delete_exercise(exercise.id),
-            yes="Delete",
-            no="Keep it",
+            lambda store: store.library.delete_exercise(exercise.id),
+            self._reload_after,
         )
-
-    @store_work(group="library-write")
-    def delete_exercise(self, exercise_id: str) -> None:
-        with self.refusal_said():
-            self.stretch_app.store.library.delete_exercise(exercise_id)
-            self._reload_after()
 
     def action_add_to_routine(self) -> None:
         exercise = self.selected_exercise()

@@ -145,16 +145,8 @@ class RoutinesScreen(ListReloads, FramedScreen):
         if not routine.editable:
             self.notify("Built-in routines cannot be deleted.", severity="warning")
             return
-        ask_then(
-            self.app,
+        self.delete_after_asking(
             f"Delete your routine “{routine.name}”? Past sessions stay in your history.",
-            lambda: self.delete_routine(routine.id),
-            yes="Delete",
-            no="Keep it",
+            lambda store: store.library.delete_routine(routine.id),
+            self.reload,
         )
-
-    @store_work(group="routines-write")
-    def delete_routine(self, routine_id: str) -> None:
-        with self.refusal_said():
-            self.stretch_app.store.library.delete_routine(routine_id)
-        self.reload()
