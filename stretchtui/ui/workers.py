@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from textual import work
 from textual.message import Message
@@ -20,6 +21,16 @@ def store_work(*, group: str, exclusive: bool = False) -> Callable[[Callable[...
 def failed(event: Worker.StateChanged) -> BaseException | None:
     """The error of a worker that just failed, else None."""
     return event.worker.error if event.state is WorkerState.ERROR else None
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Loaded(Message, Generic[T], bubble=False):
+    """What a screen's loader (a store worker) read, posted back to that screen alone."""
+
+    value: T
 
 
 def post_if_current(target: MessagePump, message: Message) -> None:

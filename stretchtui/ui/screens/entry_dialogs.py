@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import DataTable, Label, Static
 
 from stretchtui.core.checkins import Checkin
@@ -23,7 +22,7 @@ from stretchtui.core.streaks import DayAudit
 from stretchtui.ui.screens.base import Dialog, StretchAppMixin
 from stretchtui.ui.widgets.history_tables import row_key
 from stretchtui.ui.widgets.keybar import KeyBar
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 DETAILS_WIDTH = 44
 
@@ -57,10 +56,6 @@ class DayScreen(StretchAppMixin, Dialog[None]):
         Binding("u", "app.undo", "Undo", id="day-undo"),  # a dialog hides the app's keys
         Binding("escape", "close", "Close", id="day-close"),
     ]
-
-    @dataclass
-    class Loaded(Message):
-        record: DayRecord
 
     def __init__(self, day: date) -> None:
         super().__init__()
@@ -99,11 +94,11 @@ class DayScreen(StretchAppMixin, Dialog[None]):
             tuple(entries),
             checkins,
         )
-        post_if_current(self, self.Loaded(record))
+        post_if_current(self, Loaded(record))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.record = record = message.record
+    def _loaded(self, message: Loaded[DayRecord]) -> None:
+        self.record = record = message.value
         mark = f"Marked as a {MARK_NOUNS[record.mark]}." if record.mark else "No rest or flare mark."
         self.query_one("#day-status", Static).update(Content(f"{record.audit.reason}\n{mark}"))
         table = self.query_one(DataTable)

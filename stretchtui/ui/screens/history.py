@@ -38,7 +38,7 @@ from stretchtui.ui.widgets.heatmap import Heatmap
 from stretchtui.ui.widgets.history_details import CheckinDetail, SessionDetail, StreakPanel
 from stretchtui.ui.widgets.history_tables import AuditTable, CheckinTable, SessionTable, keeping_cursor, row_key
 from stretchtui.ui.widgets.history_trends import FUNCTION_WEEKS, TREND_DAYS, TrendsPane
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 HEATMAP_WEEKS = 26
 
@@ -112,10 +112,6 @@ class HistoryScreen(FramedScreen):
         minutes: dict[date, float]
         marks: dict[date, str]
         session_days: frozenset[date]
-
-    @dataclass
-    class Loaded(Message):
-        data: HistoryData
 
     @dataclass
     class StepsLoaded(Message):
@@ -207,7 +203,7 @@ class HistoryScreen(FramedScreen):
             breaks=store.activity.break_counts(trend_since, week.today),
             measured=store.activity.sitting_by_day(trend_since, week.today),
         )
-        post_if_current(self, self.Loaded(data))
+        post_if_current(self, Loaded(data))
 
     def _show_week(self, today: date, goal: int, minutes: dict[date, float], marks: dict[date, str]) -> None:
         """This week's columns, the last 12 weeks' and the 26-week heatmap (core.history draws them);
@@ -238,8 +234,8 @@ class HistoryScreen(FramedScreen):
             self._show_week(*week)
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.data = data = message.data
+    def _loaded(self, message: Loaded[HistoryData]) -> None:
+        self.data = data = message.value
         today = data.today
         self._show_week(today, data.goal_minutes, data.minutes, data.marks)
 

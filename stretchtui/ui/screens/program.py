@@ -18,12 +18,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtui.ui.screens.base import FramedScreen
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 if TYPE_CHECKING:
     from stretchtui.core.lessons import Lesson
@@ -80,10 +79,6 @@ class ProgramScreen(FramedScreen):
         Binding("x", "stop", "Stop program", id="program-stop"),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        view: ProgramView
-
     def __init__(self) -> None:
         super().__init__()
         self.view: ProgramView | None = None
@@ -109,11 +104,11 @@ class ProgramScreen(FramedScreen):
             None if today else store.programs.offer(day, minutes, place),
             store.library.lessons(),
         )
-        post_if_current(self, self.Loaded(view))
+        post_if_current(self, Loaded(view))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.view = view = message.view
+    def _loaded(self, message: Loaded[ProgramView]) -> None:
+        self.view = view = message.value
         options = self.query_one(OptionList)
         options.display = view.day is None
         if view.day is None:

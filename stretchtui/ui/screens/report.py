@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -12,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from stretchtui.core.history import week_start
@@ -20,7 +18,7 @@ from stretchtui.core.instants import FIRST_WEEK
 from stretchtui.core.report import WeeklyReport, build_report
 from stretchtui.core.report_sections import Section, report_sections, report_subtitle, report_title
 from stretchtui.ui.screens.base import FramedScreen
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 # Which sections sit in which column when the screen is wide enough for two.
 LEFT_SECTIONS = ("adherence", "pain", "hurts")
@@ -80,10 +78,6 @@ class ReportScreen(FramedScreen):
         Binding("n", "week(1)", "Next week", id="report-next"),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        report: WeeklyReport
-
     def __init__(self, monday: date | None = None) -> None:
         super().__init__()
         self.monday = monday  # None: the current week, worked out when loading
@@ -109,11 +103,11 @@ class ReportScreen(FramedScreen):
         today = self.stretch_app.current_day()
         monday = self.monday or week_start(today)
         report = build_report(self.stretch_app.store.reports.weekly_report_inputs(monday), today)
-        post_if_current(self, self.Loaded(report))
+        post_if_current(self, Loaded(report))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.report = report = message.report
+    def _loaded(self, message: Loaded[WeeklyReport]) -> None:
+        self.report = report = message.value
         self.monday = report.monday
         self.query_one("#report-heading", Static).update(
             Content.from_markup(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -13,11 +12,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
-from textual.message import Message
 from textual.widgets import Static
 
 from stretchtui.ui.screens.base import FramedScreen
-from stretchtui.ui.workers import post_if_current, store_work
+from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 # The first frame needs none of these: they come with the numbers (in the loading thread) or
 # with the first key press, which keeps the first frame quick.
@@ -101,10 +99,6 @@ class TodayScreen(FramedScreen):
         Binding("exclamation_mark", "safety", "Safety check", id="today-safety", key_display="!", show=False),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        data: TodayData
-
     def __init__(self) -> None:
         super().__init__()
         self.data: TodayData | None = None
@@ -181,16 +175,16 @@ class TodayScreen(FramedScreen):
             program=program,
             offer=None if program else store.programs.offer(day, minutes, place, request),
         )
-        post_if_current(self, self.Loaded(data))
+        post_if_current(self, Loaded(data))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    def _loaded(self, message: Loaded[TodayData]) -> None:
         from stretchtui.core.days import day_label, span_label
         from stretchtui.core.model import format_duration, sitting_line
         from stretchtui.core.vocabulary import noun_for, plural
 
         first_load = self.data is None
-        self.data = data = message.data
+        self.data = data = message.value
         self._show_suggestion(data)
         if first_load:
             self.stretch_app.prefetch_screens()
