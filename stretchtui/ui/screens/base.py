@@ -140,15 +140,16 @@ class Choice(NamedTuple):
 
 class ChoiceDialog(Dialog[ResultType]):
     """The one dialog of a few named choices (yes/no, OK, end a session, the safety gate): a
-    button's id, or a key's `choose('id')`, is the choice; `DEFAULT_CHOICE` (the one Esc chooses) is
-    what a button without an id stands for; `FOCUSED` is the id of the button focused on opening (None: Textual's
-    first). `allowed` can refuse a choice; `result` turns it into what the dialog returns (the id
-    itself unless a subclass says otherwise).
+    button's id, or a key's `choose('id')`, is the choice; `DEFAULT_CHOICE` (the one Esc chooses)
+    is what a button without an id stands for; `FOCUSED` is the id of the button focused on opening
+    (None: Textual's first). `allowed` can refuse a choice; `result` turns it into what the dialog
+    returns (the id itself unless a subclass says otherwise).
 
-    A dialog lists its `CHOICES` once: its BINDINGS (ids `<ID_PREFIX>-<choice>`), its buttons and its
-    DEFAULT_CHOICE come from them. Its look is one layout: the question (`question_text`, markup unless given as
-    Content), a hint under it when `hint_text` says one, then the row of `buttons`; `BOX_ID` names
-    the box for a sheet. A dialog laid out otherwise (the safety gate) composes itself."""
+    A dialog lists its `CHOICES` once: its BINDINGS (ids `<ID_PREFIX>-<choice>`), its buttons and
+    its DEFAULT_CHOICE come from them. Its look is one layout: the question (`question_text`,
+    markup unless given as Content), a hint under it when `hint_text` says one, then the row of
+    `buttons`; `BOX_ID` names the box for a sheet. A dialog laid out otherwise (the safety gate)
+    composes itself and lists its own BINDINGS."""
 
     DEFAULT_CHOICE = "cancel"
     FOCUSED: str | None = None
