@@ -1083,7 +1083,8 @@ def test_this_machines_files_in_the_folder_are_made_private_again(machines) -> N
 def test_doctor_checks_the_sync_folder_and_fix_makes_it_private(machines) -> None:
     import stat
 
-    from stretchtui.store.doctor import FIXED, OK, PROBLEM, doctor
+    from stretchtui.store.doctor import doctor
+    from stretchtui.store.doctor_check import FIXED, OK, PROBLEM
 
     a, b = machines(0.0, 0.0)
     a.round()
@@ -1109,7 +1110,8 @@ def test_doctor_checks_the_sync_folder_and_fix_makes_it_private(machines) -> Non
 def test_doctor_fix_says_what_it_could_not_change(machines, monkeypatch) -> None:
     import os
 
-    from stretchtui.store.doctor import PROBLEM, doctor
+    from stretchtui.store.doctor import doctor
+    from stretchtui.store.doctor_check import PROBLEM
 
     a, b = machines(0.0, 0.0)
     a.round()

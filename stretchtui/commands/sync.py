@@ -93,7 +93,7 @@ def _init(args: argparse.Namespace) -> int:
 def _vanishes(folder: Path) -> str | None:
     """A folder on a file system held in memory (tmpfs: /dev/shm, often /tmp) is gone at the next
     start; the other machines keep what was sent, but this one would have to join again."""
-    from stretchtui.store.doctor import filesystem_type
+    from stretchtui.store.mounts import filesystem_type
 
     try:
         mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
