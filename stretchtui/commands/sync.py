@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stretchtui.commands.common import CliError, Parser, opened_store, print_json
+from stretchtui.commands.common import CliError, Parser, action_word, opened_store, print_json
 from stretchtui.commands.registry import Command
 
 if TYPE_CHECKING:
@@ -18,12 +18,11 @@ if TYPE_CHECKING:
 
 
 def _sync_arguments(parser: Parser) -> None:
-    parser.add_argument(
+    action_word(
+        parser,
         "action",
-        metavar="ACTION",
-        nargs="?",
-        choices=("init", "leave"),
-        help="init FOLDER: make or join a sync folder; leave: stop syncing (nothing is deleted); none: run one round",
+        ("init", "leave"),
+        "init FOLDER: make or join a sync folder; leave: stop syncing (nothing is deleted); none: run one round",
     )
     parser.add_argument("folder", metavar="FOLDER", nargs="?", help="init: the sync folder")
     parser.add_argument(
