@@ -558,7 +558,7 @@ class SyncRepository:
             self.tables.set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
 
     def _note_health(self, health: dict[str, Any], resend: set[tuple[str, str]]) -> None:
-        """The versions each health setting now holds and has seen (store.sync_apply); a merge
+        """The versions each health setting now holds and has seen (store.sync_settings); a merge
         made here is marked, to go out as a merge (`from` the versions it holds)."""
         from stretchtui.store.sync_records import digest
 
@@ -592,7 +592,7 @@ def _records(db: SqliteDatabase, kinds: Iterable[str] | None = None) -> Iterator
 
 def _removes(key: tuple[str, str], plain: Any) -> tuple[str, str] | None:
     """The record a removal (a "removed" record, core.entries) takes away: (its kind, its UUID)."""
-    from stretchtui.store.sync_apply import REMOVABLE_KIND
+    from stretchtui.store.sync_kinds import REMOVABLE_KIND
 
     if key[0] != "removed" or not isinstance(plain, dict):
         return None
