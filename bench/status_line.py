@@ -20,7 +20,7 @@ from pathlib import Path
 from bench.common import make_demo_database
 from bench.measures import _cwd, _env, stretchtui_command
 from bench.table import Result, median_of, spread
-from stretchtui.commands.activity import hook_program
+from stretchtui.commands.activity_hook import hook_program
 from stretchtui.store.status_cache import cache_path
 
 TARGETS = {"status": 2.5, "stats": 2.5, "status_json": 2.5, "tick": 1.5}

@@ -841,7 +841,7 @@ def test_a_stretch_across_the_day_start_stays_one_stretch_in_the_status_line(
 def test_the_hooks_run_this_interpreter_with_the_entry_point_not_a_script(db_path: Path, capsys) -> None:
     """What the hooks run does not depend on how pip wrote the console script (an older one imports
     `re` first, a third more on every prompt): this interpreter, -c, the CLI's entry point."""
-    from stretchtui.commands.activity import HOOK_CODE, hook_program
+    from stretchtui.commands.activity_hook import HOOK_CODE, hook_program
 
     assert hook_program() == [os.path.abspath(sys.executable), "-P", "-c", HOOK_CODE]  # -P: not the folder you are in
     for argv in (["--shell", "bash"], ["--shell", "fish"], ["--tmux"]):

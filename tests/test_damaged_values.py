@@ -173,7 +173,7 @@ def test_doctor_fix_never_follows_a_symlinked_backups_folder(
 
 
 def test_a_link_swapped_in_is_not_followed(tmp_path: Path) -> None:
-    from stretchtui.store.doctor import _chmod_not_following
+    from stretchtui.store.doctor_privacy import chmod_not_following
 
     target = tmp_path / "target"
     target.write_text("x")
@@ -181,9 +181,9 @@ def test_a_link_swapped_in_is_not_followed(tmp_path: Path) -> None:
     link = tmp_path / "backups"
     link.mkdir()
     (link / "copy.db").symlink_to(target)
-    assert _chmod_not_following(link / "copy.db", 0o600, folder_too=True) is False
-    assert _chmod_not_following(tmp_path / "gone", 0o600) is False
+    assert chmod_not_following(link / "copy.db", 0o600, folder_too=True) is False
+    assert chmod_not_following(tmp_path / "gone", 0o600) is False
     swapped = tmp_path / "swapped"
     swapped.symlink_to(link)
-    assert _chmod_not_following(swapped, 0o700, directory=True) is False
+    assert chmod_not_following(swapped, 0o700, directory=True) is False
     assert stat.S_IMODE(target.stat().st_mode) == 0o644

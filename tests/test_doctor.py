@@ -15,8 +15,10 @@ from stretchtui.cli import main
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.retention import backup_name
 from stretchtui.store import Store, default_data_dir, resolve_db_path
-from stretchtui.store.doctor import FIXED, OK, PROBLEM, WARN, doctor, network_filesystem
+from stretchtui.store.doctor import doctor
+from stretchtui.store.doctor_check import FIXED, OK, PROBLEM, WARN
 from stretchtui.store.migrations import LATEST_VERSION
+from stretchtui.store.mounts import network_filesystem
 
 LOCAL_MOUNTS = "/dev/vda / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n"
 

@@ -250,7 +250,7 @@ def test_a_database_copied_over_the_same_path_is_not_answered_from_the_old_entry
 def test_every_table_but_the_counter_is_counted(store: Store) -> None:
     """A change anywhere (a program choice, a rating, an own exercise, a removal) moves the counter,
     so no cached status line outlives it; a table added later is counted or this fails."""
-    from stretchtui.store.migrations import COUNTED_TABLES, UNCOUNTED
+    from stretchtui.store.migration_steps import COUNTED_TABLES, UNCOUNTED
 
     sql = "SELECT name FROM sqlite_master WHERE type = ?"
     tables = {row[0] for row in store.db.execute_sql(sql, ("table",)).fetchall()} - {"sqlite_sequence"}

@@ -24,7 +24,7 @@ from stretchtui.core.sessions import SessionStatus, StepRecord
 from stretchtui.core.settings import SYNCED
 from stretchtui.core.sync_clock import MAX_AHEAD_MS, HybridClock, Stamp, ago
 from stretchtui.core.sync_log import Change, change_line, header_line, read_log
-from stretchtui.store import Store
+from stretchtui.store import Store, sync_send
 from stretchtui.store import models as m
 from stretchtui.store import sync as sync_module
 
@@ -256,7 +256,7 @@ def test_three_machines_end_with_one_record(
     seeded_template: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sync_module, "COMPACT_BYTES", 1500)  # compaction happens within a story
+    monkeypatch.setattr(sync_send, "COMPACT_BYTES", 1500)  # compaction happens within a story
     rng = random.Random(seed)
     root = tmp_path_factory.mktemp("three")
     machines = [Machine(name, root, seeded_template, skew) for name, skew in zip("abc", skews, strict=True)]
@@ -396,7 +396,7 @@ def test_a_clock_far_ahead_is_reported_and_does_not_move_this_one(machines) -> N
 
 
 def test_compaction_starts_a_new_generation_and_the_others_move_on(machines, monkeypatch) -> None:
-    monkeypatch.setattr(sync_module, "COMPACT_BYTES", 800)
+    monkeypatch.setattr(sync_send, "COMPACT_BYTES", 800)
     a, b = machines(0.0, 0.0)
     a.checkin(1, "")
     a.round()
@@ -1083,7 +1083,8 @@ def test_this_machines_files_in_the_folder_are_made_private_again(machines) -> N
 def test_doctor_checks_the_sync_folder_and_fix_makes_it_private(machines) -> None:
     import stat
 
-    from stretchtui.store.doctor import FIXED, OK, PROBLEM, doctor
+    from stretchtui.store.doctor import doctor
+    from stretchtui.store.doctor_check import FIXED, OK, PROBLEM
 
     a, b = machines(0.0, 0.0)
     a.round()
@@ -1109,7 +1110,8 @@ def test_doctor_checks_the_sync_folder_and_fix_makes_it_private(machines) -> Non
 def test_doctor_fix_says_what_it_could_not_change(machines, monkeypatch) -> None:
     import os
 
-    from stretchtui.store.doctor import PROBLEM, doctor
+    from stretchtui.store.doctor import doctor
+    from stretchtui.store.doctor_check import PROBLEM
 
     a, b = machines(0.0, 0.0)
     a.round()
@@ -1587,7 +1589,7 @@ def test_a_log_longer_than_a_read_window_is_taken_whole_in_one_round(machines, m
 
 
 def test_an_older_generation_of_the_own_log_brought_back_is_removed(machines, monkeypatch) -> None:
-    monkeypatch.setattr(sync_module, "COMPACT_BYTES", 800)
+    monkeypatch.setattr(sync_send, "COMPACT_BYTES", 800)
     a, _b = machines(0.0, 0.0)
     first = None
     for pain in range(8):

@@ -484,7 +484,7 @@ def test_after_a_restore_the_new_generation_of_the_log_is_still_taken(
 
 
 def _in_memory(path: str) -> bool:
-    from stretchtui.store.doctor import filesystem_type
+    from stretchtui.store.mounts import filesystem_type
 
     try:
         return filesystem_type(Path(path), Path("/proc/mounts").read_text()) == "tmpfs"

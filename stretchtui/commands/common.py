@@ -66,6 +66,25 @@ def whole_number(low: int, high: int, what: str) -> Callable[[str], int]:
     return convert
 
 
+def action_word(parser: Parser, name: str, choices: tuple[str, ...], help: str, *, default: str | None = None) -> None:
+    """The word after a command's name that says what it is to do (`activity install`, `break
+    take`, `sync leave`, `program export`): optional, one of `choices`, shown in --help as NAME."""
+    parser.add_argument(name, metavar=name.upper(), nargs="?", choices=choices, default=default, help=help)
+
+
+def output_file_arguments(
+    parser: Parser, *, output: str, force: str, formats: tuple[str, ...] = (), formats_help: str = ""
+) -> None:
+    """The options of a command that writes a file you hand on (export, report, program export;
+    the file is checked and written by store.output_guard): `--format` when it has `formats` (the
+    first is the default), `--output FILE` and `--force`. Each command says in its own words what
+    the formats are, where the file goes and what --force may replace."""
+    if formats:
+        parser.add_argument("--format", choices=list(formats), default=formats[0], help=formats_help)
+    parser.add_argument("--output", metavar="FILE", help=output)
+    parser.add_argument("--force", action="store_true", help=force)
+
+
 def json_flag(parser: Parser) -> None:
     """The `--json` flag of the commands that can print JSON."""
     parser.add_argument("--json", action="store_true", help="print JSON")

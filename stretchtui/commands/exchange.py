@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from stretchtui.commands.common import CliError, Parser, opened_store
+from stretchtui.commands.common import CliError, Parser, opened_store, output_file_arguments
 from stretchtui.commands.registry import Command
 from stretchtui.store.location import resolve_db_path
 
@@ -18,22 +18,13 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024
 
 
 def _export_arguments(parser: Parser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=["json", "csv"],
-        default="json",
-        help="json (default; can be imported) or csv (one file per table, in a new folder)",
-    )
-    parser.add_argument(
-        "--output",
-        metavar="FILE",
-        help="where to write; '-' for standard output (json only); "
+    output_file_arguments(
+        parser,
+        formats=("json", "csv"),
+        formats_help="json (default; can be imported) or csv (one file per table, in a new folder)",
+        output="where to write; '-' for standard output (json only); "
         "default stretchtui-export-DATE.json (or a folder for csv) here",
-    )
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing output file, or a folder an earlier CSV export wrote "
+        force="replace an existing output file, or a folder an earlier CSV export wrote "
         "(never the database or anything in its folder's backups/)",
     )
 

@@ -55,7 +55,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from stretchtui.store.doctor import PROBLEM, doctor
+    from stretchtui.store.doctor import doctor
+    from stretchtui.store.doctor_check import PROBLEM
 
     checks = doctor(resolve_db_path(args.db), args.clock, fix=args.fix)
     for check in checks:

@@ -16,7 +16,15 @@ import argparse
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
-from stretchtui.commands.common import CliError, Parser, json_flag, opened_store, print_json
+from stretchtui.commands.common import (
+    CliError,
+    Parser,
+    action_word,
+    json_flag,
+    opened_store,
+    output_file_arguments,
+    print_json,
+)
 from stretchtui.commands.registry import Command
 from stretchtui.store.location import resolve_db_path
 
@@ -30,17 +38,11 @@ NEEDS = {"show": "ID", "start": "ID", "import": "FILE", "export": "ID"}
 
 
 def _arguments(parser: Parser) -> None:
-    parser.add_argument(
-        "action",
-        nargs="?",
-        default="list",
-        choices=ACTIONS,
-        metavar="ACTION",
-        help=f"what to do: {', '.join(ACTIONS)} (default: list)",
-    )
+    action_word(parser, "action", ACTIONS, f"what to do: {', '.join(ACTIONS)} (default: list)", default="list")
     parser.add_argument("target", nargs="?", metavar="ID|FILE", help="the program's id, or the file to import")
-    parser.add_argument("--output", metavar="FILE", help="export: write to FILE instead of the terminal")
-    parser.add_argument("--force", action="store_true", help="export: replace FILE if it exists")
+    output_file_arguments(
+        parser, output="export: write to FILE instead of the terminal", force="export: replace FILE if it exists"
+    )
     json_flag(parser)
 
 

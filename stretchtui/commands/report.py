@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import IO
 
-from stretchtui.commands.common import Parser, opened_store
+from stretchtui.commands.common import Parser, opened_store, output_file_arguments
 from stretchtui.commands.registry import Command
 from stretchtui.store.location import resolve_db_path
 
@@ -14,19 +14,12 @@ from stretchtui.store.location import resolve_db_path
 def _report_arguments(parser: Parser) -> None:
     parser.add_argument("--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: this week)")
     # The names of core.report_render.RENDERERS, written out: importing it here would slow every command.
-    parser.add_argument(
-        "--format",
-        choices=["md", "html"],
-        default="md",
-        help="md (Markdown, the default) or html (one self-contained page)",
-    )
-    parser.add_argument(
-        "--output",
-        metavar="FILE",
-        help="write to FILE (readable only by you) instead of the terminal; '-' for the terminal",
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="replace FILE if it exists (never the database or its backups)"
+    output_file_arguments(
+        parser,
+        formats=("md", "html"),
+        formats_help="md (Markdown, the default) or html (one self-contained page)",
+        output="write to FILE (readable only by you) instead of the terminal; '-' for the terminal",
+        force="replace FILE if it exists (never the database or its backups)",
     )
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stretchtui.commands.common import CliError, Parser, opened_store, print_json
+from stretchtui.commands.common import CliError, Parser, action_word, opened_store, print_json
 from stretchtui.commands.registry import Command
 
 if TYPE_CHECKING:
@@ -18,12 +18,11 @@ if TYPE_CHECKING:
 
 
 def _sync_arguments(parser: Parser) -> None:
-    parser.add_argument(
+    action_word(
+        parser,
         "action",
-        metavar="ACTION",
-        nargs="?",
-        choices=("init", "leave"),
-        help="init FOLDER: make or join a sync folder; leave: stop syncing (nothing is deleted); none: run one round",
+        ("init", "leave"),
+        "init FOLDER: make or join a sync folder; leave: stop syncing (nothing is deleted); none: run one round",
     )
     parser.add_argument("folder", metavar="FOLDER", nargs="?", help="init: the sync folder")
     parser.add_argument(
@@ -93,7 +92,7 @@ def _init(args: argparse.Namespace) -> int:
 def _vanishes(folder: Path) -> str | None:
     """A folder on a file system held in memory (tmpfs: /dev/shm, often /tmp) is gone at the next
     start; the other machines keep what was sent, but this one would have to join again."""
-    from stretchtui.store.doctor import filesystem_type
+    from stretchtui.store.mounts import filesystem_type
 
     try:
         mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")

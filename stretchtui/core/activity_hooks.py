@@ -4,8 +4,8 @@ calling `stretchtui tick`, and the marked block they live in inside the user's o
 The shell hooks run the tick in the background, so a prompt never waits for it, and pass nothing
 about the command: a tick is a timestamp. The tmux hook passes tmux's own record of the client's
 last key press (`#{client_activity}`) each time the status line is drawn, so typing in any pane
-counts, with no keystroke seen by stretchtui. Pure text in, text out: commands.activity reads and
-writes the files.
+counts, with no keystroke seen by stretchtui. Pure text in, text out: commands.activity_hook reads
+and writes the files.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ An entry holds for as long as its key does:
 - the same file (inode, size and modification time: a file copied over it is another), at the
   same schema version and application id;
 - the same change count (`change_counter.n`, which a trigger bumps on every write to the tables
-  these commands read, whichever process writes: store.migrations.COUNTED_TABLES);
+  these commands read, whichever process writes: store.migration_steps.COUNTED_TABLES);
 - the same zone and logical day (an entry knows the instants its day starts and ends).
 Anything else (no entry, a damaged one, another version) is a miss: the command works the numbers
 out as before and writes the entry anew. Only `os`, `marshal` and `sqlite3` are imported here

@@ -4,6 +4,10 @@ One round: the records changed here since the last round (a digest of each recor
 one kept in `sync_state`) are stamped and appended to this device's log; then every other
 device's log is read from where the last round stopped and applied (store/sync_apply.py), in one
 short transaction with the cursors, so a round killed half way is simply run again.
+
+This module is this device (join, leave) and the round: one at a time per database, this device's
+own log read back when it is not as this database left it, then sending (store.sync_send) and
+taking (store.sync_take), and a few words for the status segment.
 """
 
 from __future__ import annotations
@@ -12,12 +16,11 @@ import fcntl
 import os
 import socket
 import time
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from peewee import SqliteDatabase
 
@@ -25,18 +28,16 @@ from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
 from stretchtui.core.plain_text import escaped
 from stretchtui.core.sync_clock import HybridClock, Stamp
-from stretchtui.core.sync_log import Change, LogRead, change_line, log_generation, log_name
+from stretchtui.core.sync_log import Change, log_generation
 from stretchtui.core.sync_status import NotSyncing, RoundReport, SyncConfig, SyncStatus
 from stretchtui.store.sync_folder import SyncFolder
+from stretchtui.store.sync_send import Sender, log_intact
 from stretchtui.store.sync_tables import SyncTables
+from stretchtui.store.sync_take import Taker
 
 if TYPE_CHECKING:
     from stretchtui.store.exchange import ExchangeRepository
     from stretchtui.store.library import LibraryRepository
-    from stretchtui.store.sync_apply import Applied
-
-COMPACT_BYTES = 8 * 1024 * 1024
-"""A log this big starts a new generation, when that would at least halve it."""
 
 DEVICE_FILE_EVERY = timedelta(hours=1)
 """How often a quiet round tells the others it ran (device.json's last_round)."""
@@ -48,9 +49,6 @@ NOTE_CHARS = 100
 ROUND_WAIT_SECONDS = 60.0
 """How long a round waits for one already running on the same database (another process's)."""
 
-ABSORB_BY_UUID = 500
-"""A round that changed up to this many records here reads back just those; more, whole sections."""
-
 COPIED_DATABASE = (
     "is a copy of this database also used on another machine? If so, there: stretchtui sync leave, "
     "then stretchtui sync init FOLDER."
@@ -59,10 +57,6 @@ COPIED_DATABASE = (
 
 REPLAYED_AGAIN = timedelta(days=7)
 """This machine's own log found rewritten twice within this: a copy of the database elsewhere."""
-
-JOINED_STAMP_MS = 0
-"""The wall time of the records found here when this machine joins a folder: any version another
-machine has already sent wins over them, while a record no other machine has is still sent."""
 
 
 class SyncRepository:
@@ -75,6 +69,8 @@ class SyncRepository:
         self.library = library
         self.exchange = exchange
         self.tables = SyncTables(db)
+        self.sender = Sender(db, clock, self.tables)
+        self.taker = Taker(db, clock, self.tables, library, exchange)
 
     def config(self) -> SyncConfig | None:
         return self.tables.config()
@@ -210,7 +206,7 @@ class SyncRepository:
             # again), then a new generation starts, holding it all.
             for change in [*replay, *copied]:
                 hlc.witness(change.stamp)
-            self._apply([*replay, *copied], hlc, report, names={}, own=True)
+            self.taker.apply([*replay, *copied], hlc, report, names={}, own=True)
             if replay:
                 report.problems.append(self._replayed(meta, now))
             if copies or copied:
@@ -220,14 +216,14 @@ class SyncRepository:
                     + ": "
                     + COPIED_DATABASE
                 )
-        self._send(folder, config, meta, hlc, report, fresh=bool(copies or copied))
+        self.sender.send(folder, config, meta, hlc, report, fresh=bool(copies or copied))
         folder.remove_own(config.device, copies)  # the new generation holds what they held
         current = log_generation(self.tables.meta().get("log", "")) or 0
         # an older generation a sync tool brought back: the newest holds all it held
         folder.remove_own(
             config.device, [n for n in folder.own_logs(config.device) if (log_generation(n) or 0) < current]
         )
-        self._take(folder, config, hlc, report)
+        self.taker.take(folder, config, hlc, report)
         written = meta.get("device_file_at")
         if (
             report.sent
@@ -242,103 +238,6 @@ class SyncRepository:
             with self.db.atomic():
                 self.tables.set_meta(device_file_at=now.isoformat())
         return report
-
-    # ------------------------------------------------------------------ sending
-
-    def _send(
-        self,
-        folder: SyncFolder,
-        config: SyncConfig,
-        meta: dict[str, str],
-        hlc: HybridClock,
-        report: RoundReport,
-        *,
-        fresh: bool = False,
-    ) -> None:
-        """Stamp and append what changed here; `fresh`: in a new generation, whatever changed."""
-        device = config.device
-        logs = folder.own_logs(device)
-        newest = logs[-1] if logs else None
-        size = folder.size(device, newest) if newest else None
-        intact = _intact(newest, size, meta) and not fresh
-        from stretchtui.store.sync_records import digest
-
-        counter = self.tables.counter()
-        if intact and meta.get("counter") == str(counter):
-            return  # nothing written here since the last round
-        state = self.tables.state()
-        joined = not state and not logs
-        changes: list[Change] = []
-        current: dict[tuple[str, str], Any] = {}
-        for key, plain in _records(self.db):
-            current[key] = plain
-            was = state.get(key)
-            now_digest = digest(plain)
-            if was is None or was[1] != now_digest:
-                changes.append(self._stamp(hlc, key, plain, was, joined, state))
-        for key, (stamp, old_digest) in state.items():
-            if old_digest is not None and key not in current:
-                changes.append(self._stamp(hlc, key, None, (stamp, old_digest), joined, state))
-        health = self._health_lines(changes, current)
-        report.sent = len(changes)
-        if hlc.clamped is not None:
-            report.problems.append(
-                f"changes were stamped up to {hlc.clamped.instant:%Y-%m-%d %H:%M} UTC, more than 10 minutes ahead "
-                "of this machine's clock now (its clock ran ahead and has been put right, or it took them from "
-                "a machine whose clock was ahead): changes made here are stamped by its clock as it is now"
-            )
-        if not changes and intact:
-            with self.db.atomic():
-                self.tables.set_meta(counter=str(counter))
-            return
-        started = int(meta.get("log_start_size", "0"))
-        big = size is not None and size > COMPACT_BYTES and size > 2 * started
-        extra: dict[str, str] = {}
-        if intact and not big:
-            assert newest is not None
-            new_size = folder.append(device, newest, (change_line(c) for c in changes))
-            log = newest
-        else:  # after every generation there ever was here, so the others move on to it
-            generation = max(log_generation(newest or "") or 0, log_generation(meta.get("log", "")) or 0) + 1
-            log = log_name(generation)
-            new_size = folder.start_log(device, generation, self._snapshot(state, changes, current))
-            extra["log_start_size"] = str(new_size)
-        with self.db.atomic():
-            self.tables.record(
-                ((c.kind, c.key), c.stamp, None if c.gone else digest(current[(c.kind, c.key)]), c.after)
-                for c in changes
-            )
-            self.tables.set_meta(log=log, log_size=str(new_size), counter=str(counter), **extra, **_clock(hlc))
-            for key, (holds, seen) in health.items():
-                self.tables.set_health(key, holds, seen)
-
-    def _health_lines(
-        self, changes: list[Change], current: dict[tuple[str, str], Any]
-    ) -> dict[str, tuple[dict[Stamp, Any], set[Stamp]]]:
-        """A health setting's change carries the versions this machine had seen (`saw`), and a
-        merge made here the versions whose "yes" it holds (`from`): a machine that has seen them
-        all takes a merge as nothing new, and a later "no" made after it as an answer taken back
-        on purpose. Returns what each such setting holds and has seen once sent."""
-        from dataclasses import replace
-
-        from stretchtui.core.sync_log import MAX_SAW
-        from stretchtui.core.sync_merge import CAUTIOUS, flags_something
-        from stretchtui.store.sync_records import digest
-
-        health: dict[str, tuple[dict[Stamp, Any], set[Stamp]]] = {}
-        for index, change in enumerate(changes):
-            if change.kind != "settings" or change.key not in CAUTIOUS:
-                continue
-            holds, seen = self.tables.health(change.key) or ({}, set())
-            seen = seen | ({change.after} if change.after else set())
-            merged = self.tables.merged_digest(change.key)
-            is_merge = merged is not None and not change.gone and merged == digest(current[("settings", change.key)])
-            sources = frozenset(holds) if is_merge and holds else frozenset()
-            changes[index] = replace(change, saw=frozenset(sorted(seen)[-MAX_SAW:]), sources=sources)
-            if not is_merge:  # an answer given here: it holds its own "yes", if any
-                holds = {change.stamp: change.record} if flags_something(change.key, change.record) else {}
-            health[change.key] = holds, seen | {change.stamp}
-        return health
 
     def _replayed(self, meta: dict[str, str], now: datetime) -> str:
         """What to say when this machine's own log was not as this database left it. Once is a
@@ -378,246 +277,6 @@ class SyncRepository:
     def _own_log_to_replay(self, folder: SyncFolder, device: str, meta: dict[str, str]) -> list[Change]:
         logs = folder.own_logs(device)
         newest = logs[-1] if logs else None
-        if newest is None or _intact(newest, folder.size(device, newest), meta):
+        if newest is None or log_intact(newest, folder.size(device, newest), meta):
             return []
         return folder.read_all(device, newest).changes
-
-    def _stamp(
-        self,
-        hlc: HybridClock,
-        key: tuple[str, str],
-        plain: Any,
-        was: tuple[Stamp, str | None] | None,
-        joined: bool,
-        state: dict[tuple[str, str], tuple[Stamp, str | None]],
-    ) -> Change:
-        if joined:
-            stamp = Stamp(_joined_ms(key, plain, self.clock.now()), 0, hlc.device)
-        else:
-            floors = [was[0]] if was else []
-            if (removes := _removes(key, plain)) is not None and removes in state:
-                # a removal is stamped after the version it removes (whatever the clock says, as
-                # an edit is): else that version, made by a clock ahead, would outrank it elsewhere
-                floors.append(state[removes][0])
-            stamp = hlc.tick(self.clock.now(), after=max(floors, default=None))
-        return Change(stamp, key[0], key[1], plain, was[0] if was and not joined else None)
-
-    def _snapshot(
-        self,
-        state: dict[tuple[str, str], tuple[Stamp, str | None]],
-        changes: list[Change],
-        current: dict[tuple[str, str], Any],
-    ) -> Iterator[str]:
-        """Every record this machine knows, with its newest stamp: the start of a new generation."""
-        changed = {(c.kind, c.key): c for c in changes}
-        for key in sorted(set(state) | set(changed)):
-            if key in changed:
-                yield change_line(changed[key])
-            else:
-                stamp, old = state[key]
-                change = Change(stamp, key[0], key[1], None if old is None else current.get(key))
-                noted = self.tables.health(key[1]) if key[0] == "settings" else None
-                if noted is not None:  # a health answer keeps what it holds and has seen
-                    from dataclasses import replace
-
-                    from stretchtui.core.sync_log import MAX_SAW
-
-                    holds, seen = noted
-                    sources = frozenset(holds) if holds and set(holds) != {stamp} else frozenset()
-                    change = replace(change, saw=frozenset(sorted(seen)[-MAX_SAW:]), sources=sources)
-                yield change_line(change)
-
-    # ------------------------------------------------------------------ taking
-
-    def _take(self, folder: SyncFolder, config: SyncConfig, hlc: HybridClock, report: RoundReport) -> None:
-        scan = folder.scan()
-        report.problems.extend(scan.foreign)
-        cursors = self.tables.cursors()
-        incoming: list[Change] = []
-        new_cursors: dict[tuple[str, str], tuple[int, str | None]] = {}
-        gone_cursors: list[tuple[str, str]] = []
-        names: dict[str, str] = {}
-        seen: dict[str, str | None] = {}
-        sources: dict[int, str] = {}  # each change: the device whose log it was read from
-        for device in scan.devices.values():
-            if device.device == config.device:
-                continue  # its conflict copies were read back before sending (_round)
-            names[device.device] = device.name or device.device[:8]
-            seen[device.device] = device.last_round
-            report.problems.extend(device.notes)
-            if device.problem:
-                report.problems.append(device.problem)
-                report.refused = True
-                continue
-            mine = {file: cursor for (dev, file), cursor in cursors.items() if dev == device.device}
-            # Every generation there is read, each from its own cursor: normally one, but an old
-            # one a sync tool has not deleted yet (or a stray newer file) must not hide the log
-            # that goes on growing; a change taken twice does nothing.
-            present = [*device.logs, *device.copies]
-            reading = [(file, mine.get(file, (0, None))) for file in present]
-            gone_cursors += [(device.device, file) for file in mine if file not in present]
-            for file, (start, mark) in reading:
-                read = self._read_on(folder, device.device, file, start, mark)
-                incoming += read.changes
-                sources.update((id(change), device.device) for change in read.changes)
-                if read.problem:
-                    report.problems.append(read.problem)
-                    report.refused = True
-                if read.reread:
-                    report.problems.append(
-                        f"{names[device.device]}: {escaped(file)} is not the version read before (being copied "
-                        "again, or another copy of it arrived); read again from the top"
-                    )
-                if (read.end, read.mark) != (start, mark):
-                    new_cursors[(device.device, file)] = (read.end, read.mark)
-        now = self.clock.now()
-        # A stamp far ahead with a counter of 0 is that machine's clock; one with a counter is an
-        # edit stamped after a version from a clock ahead (any machine's), and says nothing of its own.
-        ahead = {
-            c.stamp.device
-            for c in incoming
-            if c.stamp.device != config.device and not hlc.receive(c.stamp, now) and c.stamp.counter == 0
-        }
-        for dev in sorted(ahead):
-            report.problems.append(
-                f"{names.get(dev, dev)}'s clock is more than 10 minutes ahead of this one: its changes are "
-                "taken, but do not move this machine's clock (set its time right)"
-            )
-        self._apply(incoming, hlc, report, names, seen, new_cursors, gone_cursors, sources=sources)
-
-    @staticmethod
-    def _read_on(folder: SyncFolder, device: str, file: str, start: int, mark: str | None) -> LogRead:
-        """One log from its cursor to its end, a window at a time (a first read of a log longer
-        than one window takes it all in this round, not a window a round)."""
-        read = folder.read(device, file, start, mark)
-        while not read.problem and read.end < (folder.size(device, file) or 0):
-            more = folder.read(device, file, read.end, read.mark)
-            read.problem = more.problem
-            if more.end <= read.end or more.reread:
-                break  # a line still being copied waits; a file changed meanwhile, next round
-            read.changes += more.changes
-            read.end, read.mark, read.problem = more.end, more.mark, more.problem
-        return read
-
-    def _apply(
-        self,
-        incoming: list[Change],
-        hlc: HybridClock,
-        report: RoundReport,
-        names: dict[str, str],
-        seen: dict[str, str | None] | None = None,
-        new_cursors: dict[tuple[str, str], tuple[int, str | None]] | None = None,
-        gone_cursors: list[tuple[str, str]] | None = None,
-        *,
-        own: bool = False,
-        sources: dict[int, str] | None = None,
-    ) -> None:
-        """Apply `incoming` and move the cursors past it, in one transaction. The change counter is
-        noted as seen only if nothing was written here since the changes made here were sent
-        (else the next round looks for changes again: a check-in saved meanwhile goes out)."""
-        from stretchtui.store.sync_apply import ChangeApplier
-
-        now = self.clock.now()
-        with self.db.atomic():
-            untouched = self.tables.meta().get("counter") == str(self.tables.counter())
-            waiting = self.tables.pending()
-            known = self.tables.known({(c.kind, c.key) for c in [*incoming, *waiting]})
-            applier = ChangeApplier(
-                self.db,
-                self.library,
-                self.exchange,
-                known,
-                now,
-                self.tables.state_here,
-                self.tables.digest_here,
-                self.tables,
-            )
-            applied = applier.apply([*waiting, *incoming])
-            report.problems.extend(applied.problems)
-            again = {id(change) for change in waiting}
-            for change, why in applied.refused:
-                if id(change) not in again:  # said once; tried again each round, quietly, until it goes in
-                    report.problems.append(why)
-                    report.refused = True
-            self.tables.keep_pending(applied.refused)
-            # counted for the device whose log brought it (a snapshot carries others' stamps too)
-            by_device = Counter((sources or {}).get(id(c), c.stamp.device) for c in applied.taken)
-            if own:
-                report.recovered += len(applied.taken)
-            else:
-                for dev, count in by_device.items():
-                    report.received[names.get(dev, dev[:8])] += count
-            self._absorb(applied)
-            self._note_health(applier.health, applied.resend)
-            self.tables.move_cursors(new_cursors or {}, gone_cursors or ())
-            self.tables.note_devices(names, seen or {}, by_device, now)
-            if applied.resend:  # a merge to send, even one that changed nothing here (so no write
-                counted = {"counter": ""}  # moved the counter): the next round looks for changes
-            else:
-                counted = {"counter": str(self.tables.counter())} if untouched else {}
-            self.tables.set_meta(last_round=now.isoformat(), **counted, **_clock(hlc))
-
-    def _note_health(self, health: dict[str, Any], resend: set[tuple[str, str]]) -> None:
-        """The versions each health setting now holds and has seen (store.sync_apply); a merge
-        made here is marked, to go out as a merge (`from` the versions it holds)."""
-        from stretchtui.store.sync_records import digest
-
-        for key, here in health.items():
-            merged = digest(here.value) if ("settings", key) in resend else None
-            self.tables.set_health(key, here.holds, here.seen, merged)
-
-    def _absorb(self, applied: Applied) -> None:
-        """The records a round changed here: their stamps, and their digests as they are here now
-        (so the next round does not send them back as changes made here), except a merge made
-        here (core.sync_merge), which the next round sends as a change of this machine's."""
-        stamps = applied.stamps
-        if not stamps:
-            return
-        from stretchtui.store.sync_records import current_records, digest
-
-        kinds = {kind for kind, _ in stamps}
-        uuids = {key for _, key in stamps} if len(stamps) <= ABSORB_BY_UUID else None  # else whole sections
-        now = {key: digest(plain) for key, plain in current_records(self.db, kinds, uuids=uuids) if key in stamps}
-        self.tables.record(
-            (key, stamp, None if key in applied.resend else now.get(key), applied.bases.get(key))
-            for key, stamp in stamps.items()
-        )
-
-
-def _records(db: SqliteDatabase, kinds: Iterable[str] | None = None) -> Iterator[tuple[tuple[str, str], Any]]:
-    from stretchtui.store.sync_records import current_records
-
-    return current_records(db, None if kinds is None else set(kinds))
-
-
-def _removes(key: tuple[str, str], plain: Any) -> tuple[str, str] | None:
-    """The record a removal (a "removed" record, core.entries) takes away: (its kind, its UUID)."""
-    from stretchtui.store.sync_apply import REMOVABLE_KIND
-
-    if key[0] != "removed" or not isinstance(plain, dict):
-        return None
-    kind = REMOVABLE_KIND.get(str(plain.get("kind")))
-    return (kind, key[1]) if kind is not None else None
-
-
-def _joined_ms(key: tuple[str, str], plain: Any, now: datetime) -> int:
-    """The wall time of a record found here on joining: 0 (any version from the folder wins),
-    except a removal, stamped when it was made: one made while not syncing (between `leave` and
-    `init`) still wins over the older versions the folder has, and loses to a later edit."""
-    from stretchtui.core.sync_clock import wall_ms
-
-    if key[0] == "removed" and isinstance(plain, dict):
-        try:
-            return min(wall_ms(datetime.fromisoformat(str(plain["removed_at"]))), wall_ms(now))
-        except (KeyError, ValueError, TypeError, OverflowError):
-            pass
-    return JOINED_STAMP_MS
-
-
-def _intact(newest: str | None, size: int | None, meta: dict[str, str]) -> bool:
-    """This device's newest log is as this database last left it (name and size)."""
-    return newest is not None and newest == meta.get("log") and str(size) == meta.get("log_size")
-
-
-def _clock(hlc: HybridClock) -> dict[str, str]:
-    return {"clock": hlc.last.text()} if hlc.last is not None else {}

@@ -70,7 +70,7 @@ class SyncTables:
         return known
 
     def health(self, key: str) -> tuple[dict[Stamp, Any], set[Stamp]] | None:
-        """A health setting's versions (store.sync_apply): those whose "yes" the value here holds,
+        """A health setting's versions (store.sync_settings): those whose "yes" the value here holds,
         and every one it has seen; None before the first is noted."""
         import json
 

@@ -16,20 +16,19 @@ from typing import IO, Any
 from stretchtui.core import validation
 from stretchtui.core.errors import FieldError, UserError, shown, shown_key
 from stretchtui.core.exchange.bundle import FORMAT_NAME, FORMAT_VERSION, Bundle, OwnRoutine
+from stretchtui.core.exchange.field_rules import _instant, _uuid
 from stretchtui.core.exchange.rules import (
     _activity_span,
     _break_event,
     _checkin,
     _day_mark,
     _function_rating,
-    _instant,
     _own_exercise,
     _own_routine,
     _program_choice,
     _program_file,
     _removal,
     _session,
-    _uuid,
 )
 from stretchtui.core.json_stream import ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level
 from stretchtui.core.settings import imported_settings

@@ -1,0 +1,24 @@
+"""Which table holds each kind of synced record keyed by its UUID, and which kinds a removal (a
+tombstone, core.entries) can take away: read by every part of applying a change (store.sync_apply,
+store.sync_import, store.sync_rivals) and by a round (store.sync), so kept apart from all of them.
+"""
+
+from __future__ import annotations
+
+from stretchtui.store import models as m
+
+REMOVABLE = {"sessions": "session", "checkins": "checkin", "day_marks": "day_mark"}
+"""The kinds a removal (core.entries.EntryKind) can remove, by change kind."""
+
+REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
+"""A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
+
+BY_UUID: dict[str, type[m.BaseModel]] = {
+    "sessions": m.Session,
+    "checkins": m.Checkin,
+    "day_marks": m.DayMark,
+    "function_ratings": m.FunctionRating,
+    "program_choices": m.ProgramChoice,
+    "break_events": m.BreakEvent,
+}
+"""The table of each kind whose records are keyed by their UUID."""
