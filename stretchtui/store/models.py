@@ -52,9 +52,29 @@ class UTCField(TextField):
         return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
 
 
+def stamp_columns() -> tuple[UTCField, TextField, DateField]:
+    """The columns stamping an event when it was written: the UTC instant, the IANA zone and the
+    logical day (core.days), fixed then and never worked out again. `at, zone, day = stamp_columns()`
+    in a model keeps them where its table has them."""
+    return UTCField(), TextField(), DateField()
+
+
 class BaseModel(Model):
     class Meta:
         legacy_table_names = False
+
+
+class RowModel(BaseModel):
+    """A table whose rows SQLite numbers (`id INTEGER PRIMARY KEY`)."""
+
+    id = AutoField()  # what peewee adds by itself, written out for the type checker
+
+
+class EventModel(RowModel):
+    """A table of the person's record: each row named for ever by its UUID (what undo, import
+    and sync match on)."""
+
+    uuid = CharField(unique=True)
 
 
 class Setting(BaseModel):
@@ -107,8 +127,7 @@ class Routine(BaseModel):
     updated_at = UTCField()
 
 
-class RoutineItem(BaseModel):
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
+class RoutineItem(RowModel):
     routine = ForeignKeyField(Routine, backref="items", on_delete="CASCADE", column_name="routine_id")
     position = IntegerField()
     exercise = ForeignKeyField(Exercise, on_delete="RESTRICT", column_name="exercise_id")
@@ -119,9 +138,7 @@ class RoutineItem(BaseModel):
     rest_after_seconds = IntegerField(null=True)
 
 
-class Session(BaseModel):
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
-    uuid = CharField(unique=True)
+class Session(EventModel):
     routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL", column_name="routine_id")
     routine_name = TextField()
     source = TextField(default="live")
@@ -140,9 +157,7 @@ class Session(BaseModel):
     program_version = IntegerField(null=True)
 
 
-class SessionStep(BaseModel):
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
-    uuid = CharField(unique=True)
+class SessionStep(EventModel):
     session = ForeignKeyField(Session, backref="steps", on_delete="CASCADE", column_name="session_id")
     step_index = IntegerField()
     exercise_id = TextField()
@@ -155,17 +170,11 @@ class SessionStep(BaseModel):
     reps_done = IntegerField(default=0)
     outcome = TextField()
     hurt_pain = IntegerField(null=True)
-    at = UTCField()
-    zone = TextField()
-    day = DateField()
+    at, zone, day = stamp_columns()
 
 
-class Checkin(BaseModel):
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
-    uuid = CharField(unique=True)
-    at = UTCField()
-    zone = TextField()
-    day = DateField()
+class Checkin(EventModel):
+    at, zone, day = stamp_columns()
     source = TextField(default="app")
     sitting_hours = FloatField(null=True)
     no_comfortable_position = BooleanField(default=False)
@@ -174,40 +183,32 @@ class Checkin(BaseModel):
     updated_at = UTCField(null=True)  # last edited (None: as first written)
 
 
-class CheckinPain(BaseModel):
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
+class CheckinPain(RowModel):
     checkin = ForeignKeyField(Checkin, backref="pains", on_delete="CASCADE", column_name="checkin_id")
     region = TextField()
     side = TextField(default="")
     pain = IntegerField()
 
 
-class DayMark(BaseModel):
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
-    uuid = CharField(unique=True)
+class DayMark(EventModel):
     day = DateField()
     kind = TextField()
     at = UTCField()
     zone = TextField()
 
 
-class FunctionRating(BaseModel):
+class FunctionRating(EventModel):
     """One activity's rating for one week (core.function): `week` is the Monday of `day`."""
 
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
-    uuid = CharField(unique=True)
     activity = TextField()
     week = DateField()
     rating = IntegerField()
-    at = UTCField()
-    zone = TextField()
-    day = DateField()
+    at, zone, day = stamp_columns()
 
 
-class ProgramFile(BaseModel):
+class ProgramFile(RowModel):
     """An imported prescription, as its text (core.programs parses it; built-ins are seed files)."""
 
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
     program_id = TextField()
     version = IntegerField()
     text = TextField()
@@ -215,23 +216,17 @@ class ProgramFile(BaseModel):
     zone = TextField()
 
 
-class ProgramChoice(BaseModel):
+class ProgramChoice(EventModel):
     """Start, stop, switch version, leave flare mode (core.program_state.Choice)."""
 
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
-    uuid = CharField(unique=True)
     choice = TextField()
     program_id = TextField()
     version = IntegerField()
-    at = UTCField()
-    zone = TextField()
-    day = DateField()
+    at, zone, day = stamp_columns()
 
 
-class Removed(BaseModel):
+class Removed(RowModel):
     """A removed session, check-in or day mark: its UUID for ever, its rows (JSON) for undo."""
-
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
 
     kind = TextField()
     uuid = TextField()
@@ -241,25 +236,20 @@ class Removed(BaseModel):
     record = JSONField(null=True)
 
 
-class ActivitySpan(BaseModel):
+class ActivitySpan(RowModel):
     """A run of terminal activity within one logical day (core.activity): its first and last tick."""
 
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
     started_at = UTCField(unique=True)
     ended_at = UTCField()
     zone = TextField()
     day = DateField()
 
 
-class BreakEvent(BaseModel):
+class BreakEvent(EventModel):
     """What became of a break the status line offered (core.breaks.BreakKind)."""
 
-    id = AutoField()  # what peewee adds by itself, written out for the type checker
-    uuid = CharField(unique=True)
     kind = TextField()
-    at = UTCField()
-    zone = TextField()
-    day = DateField()
+    at, zone, day = stamp_columns()
 
 
 def _column_for(kind: Any, default: Any) -> Field:
