@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.checkins import CheckinAnswers, PainEntry, Region
 from stretchtui.core.entries import EntryKind, MarkKind, id_prefix, short_id, uuid_like
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
@@ -83,7 +83,7 @@ def test_editing_a_checkin_changes_its_values_not_its_time(store, clock):
     checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 10, "left")], sitting_hours=3, note="oops")
     clock.advance(3600)
     edited = store.corrections.update_checkin(
-        checkin.uuid, [PainEntry(Region.LOWER_BACK, 2)], sitting_hours=None, note="fixed"
+        checkin.uuid, CheckinAnswers([PainEntry(Region.LOWER_BACK, 2)], sitting_hours=None, note="fixed")
     )
     assert edited.uuid == checkin.uuid and edited.at == checkin.at and edited.day == checkin.day
     assert edited.pains == (PainEntry(Region.LOWER_BACK, 2),) and edited.sitting_hours is None
@@ -91,7 +91,7 @@ def test_editing_a_checkin_changes_its_values_not_its_time(store, clock):
     today = clock.now().date()
     assert store.history.pain_by_day(today)[today] == 2
     with pytest.raises(UserError):
-        store.corrections.update_checkin(checkin.uuid, [], sitting_hours=None, note="\x1b[31m")
+        store.corrections.update_checkin(checkin.uuid, CheckinAnswers([], sitting_hours=None, note="\x1b[31m"))
 
 
 def test_a_day_is_marked_rest_or_flare_and_the_mark_changes_in_place(store, clock):

@@ -17,7 +17,7 @@ import pytest
 from stretchtui import cli
 from stretchtui.commands import quick
 from stretchtui.core.breaks import BreakKind
-from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.checkins import CheckinAnswers, PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.entries import MarkKind
 from stretchtui.core.program_state import Choice
@@ -73,7 +73,7 @@ def write_something(store: Store, rnd: random.Random, clock: FrozenClock) -> str
         if not checkins:
             return "nothing"
         target = rnd.choice(checkins)
-        store.corrections.update_checkin(target.id, pains=[PainEntry(Region.NECK, rnd.randrange(0, 10))])
+        store.corrections.update_checkin(target.uuid, CheckinAnswers([PainEntry(Region.NECK, rnd.randrange(0, 10))]))
     elif choice == "setting":
         key, values = rnd.choice(
             [("goal_minutes", (3, 5, 10)), ("grace_per_week", (0, 1, 2)), ("day_start_hour", (0, 4))]

@@ -16,7 +16,7 @@ from conftest import FROZEN_AT, ZONE, copy_database
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.checkins import CheckinAnswers, PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.entries import EntryKind, MarkKind
 from stretchtui.core.errors import UserError
@@ -87,7 +87,7 @@ class Machine:
         if checkins:
             chosen = checkins[pick % len(checkins)]
             store.corrections.update_checkin(
-                chosen.uuid, [PainEntry(Region.NECK, pick % 11, "")], sitting_hours=2, note=note
+                chosen.uuid, CheckinAnswers([PainEntry(Region.NECK, pick % 11, "")], sitting_hours=2, note=note)
             )
 
     def remove(self, pick: int) -> None:
@@ -685,7 +685,9 @@ def test_a_check_in_edited_elsewhere_while_its_session_was_removed_here_comes_wi
     a.clock.advance(60)
     b.clock.advance(120)
     a.remove(0 if a.use().corrections.entries()[0].kind is EntryKind.SESSION else 1)
-    b.use().corrections.update_checkin(made.uuid, [PainEntry(Region.NECK, 4)], sitting_hours=None, note="edited")
+    b.use().corrections.update_checkin(
+        made.uuid, CheckinAnswers([PainEntry(Region.NECK, 4)], sitting_hours=None, note="edited")
+    )
     everything_everywhere([a, b], random.Random(0))
     for machine in (a, b):
         checkins = machine.export()["checkins"]
@@ -736,7 +738,9 @@ def test_a_removal_made_while_not_syncing_is_stamped_when_it_was_made(machines) 
     b.remove(0)
     a.clock.advance(120)
     keep = next(c for c in a.use().checkins.checkins() if c.note == "edited later on a")
-    a.use().corrections.update_checkin(keep.uuid, [PainEntry(Region.NECK, 5, "")], sitting_hours=1, note="edited")
+    a.use().corrections.update_checkin(
+        keep.uuid, CheckinAnswers([PainEntry(Region.NECK, 5, "")], sitting_hours=1, note="edited")
+    )
     b.use().sync.join(b.folder, "b")
     b.round()
     everything_everywhere([a, b], random.Random(0))

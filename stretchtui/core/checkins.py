@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime  # noqa: F401  (in the field annotations)
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, ClassVar  # noqa: F401  (Annotated: in the field annotations)
@@ -12,6 +12,8 @@ from stretchtui.core.model import _rule  # noqa: F401  (in the field annotations
 from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone  # noqa: F401  (in the field annotations)
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from msgspec import Meta  # noqa: F401
 
 MAX_NOTE = 500
@@ -99,6 +101,28 @@ class Checkin:
     no_comfortable_position: bool = False
     source: CheckinSource = CheckinSource.APP
     session_uuid: Annotated[str, _rule(extra={"check": "uuid", "link": "session"})] | None = None
+
+
+@dataclass(frozen=True)
+class CheckinAnswers:
+    """What a person says in a check-in, from the form or `stretchtui log`: for a new check-in, or
+    in place of what an old one said (store.corrections.update_checkin)."""
+
+    pains: Sequence[PainEntry]
+    _: KW_ONLY
+    sitting_hours: float | None = None
+    note: str = ""
+    no_comfortable_position: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewCheckin(CheckinAnswers):
+    """A check-in to add (store.checkins.add_checkin): its answers, when (None: now), where it came
+    from (a CheckinSource) and the session whose "pain before" it is."""
+
+    at: datetime | None = None
+    source: str = "app"
+    session_id: int | None = None
 
 
 def pain_value(value: object, field: str = "pain") -> int:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from stretchtui.core.call_records import takes
+from stretchtui.core.checkins import NewCheckin
+from stretchtui.core.sessions import NewSession
+
 if TYPE_CHECKING:  # names for the annotations only: importing them all slowed the app's start
     from collections.abc import Iterable, Mapping, Sequence
     from datetime import date, datetime
     from pathlib import Path
 
     from stretchtui.core.breaks import BreakCounts
-    from stretchtui.core.checkins import Checkin, PainEntry
+    from stretchtui.core.checkins import Checkin, CheckinAnswers
     from stretchtui.core.clock import Clock
     from stretchtui.core.entries import Entry, MarkKind, Removal
     from stretchtui.core.function import ActivityEdit, ActivityTrend, FunctionRating
@@ -51,17 +55,8 @@ class LibraryPort(Protocol):
 
 
 class SessionsPort(Protocol):
-    def start_session(
-        self,
-        routine_id: str | None,
-        routine_name: str,
-        planned_seconds: int,
-        *,
-        pain_before: int | None = None,
-        resume_state: dict[str, Any] | None = None,
-        safety_confirmed: dict[str, Any] | None = None,
-        program: tuple[str, int] | None = None,
-    ) -> SessionInfo: ...
+    @takes(NewSession)
+    def start_session(self, new: NewSession) -> SessionInfo: ...
     def record_step(
         self, session_id: int, record: StepRecord, *, active_seconds: float, resume_state: dict[str, Any] | None
     ) -> None: ...
@@ -83,17 +78,8 @@ class SessionsPort(Protocol):
 
 
 class CheckinsPort(Protocol):
-    def add_checkin(
-        self,
-        pains: list[PainEntry],
-        *,
-        sitting_hours: float | None = None,
-        note: str = "",
-        no_comfortable_position: bool = False,
-        at: datetime | None = None,
-        source: str = "app",
-        session_id: int | None = None,
-    ) -> Checkin: ...
+    @takes(NewCheckin)
+    def add_checkin(self, new: NewCheckin) -> Checkin: ...
     def checkins(self, *, since: date | None = None, ids: list[int] | None = None) -> list[Checkin]: ...
 
 
@@ -118,15 +104,7 @@ class CorrectionsPort(Protocol):
     def find_entry(self, text: str) -> Entry: ...
     def remove_entry(self, entry: Entry) -> Removal: ...
     def undo_removal(self, uuid: str | None = None) -> Entry | None: ...
-    def update_checkin(
-        self,
-        uuid: str,
-        pains: list[PainEntry],
-        *,
-        sitting_hours: float | None,
-        note: str,
-        no_comfortable_position: bool = False,
-    ) -> Checkin: ...
+    def update_checkin(self, uuid: str, answers: CheckinAnswers) -> Checkin: ...
     def day_mark(self, day: date) -> MarkKind | None: ...
     def set_day_mark(self, day: date, kind: MarkKind, *, force: bool = False) -> bool: ...
 

@@ -6,7 +6,7 @@ The stored records of a session live here (`StepRecord`, with its `Side` and `Ou
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import KW_ONLY, asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
@@ -139,6 +139,23 @@ class SessionRecord:
     program_id: Annotated[str, _rule(pattern=SLUG_PATTERN, max_length=80, extra={"sparse": True})] | None = None
     program_version: Annotated[int, _rule(ge=1, le=9999, extra={"sparse": True})] | None = None
     steps: Annotated[tuple[LoggedStep, ...], _rule(max_length=MAX_STEPS, extra={"check": "nested"})] = ()
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A session to start (store.sessions.start_session): its routine (None: one exercise, or a
+    program's day) and the name it is shown by, the seconds planned, the pain before it; what the
+    app needs to resume it; `safety_confirmed`, what the person confirmed to start despite a safety
+    warning (core.safety); `program`, the prescription (id, version) it belongs to (core.programs)."""
+
+    routine_id: str | None
+    routine_name: str
+    planned_seconds: int
+    _: KW_ONLY
+    pain_before: int | None = None
+    resume_state: dict[str, Any] | None = None
+    safety_confirmed: dict[str, Any] | None = None
+    program: tuple[str, int] | None = None
 
 
 class StepOutcome(Protocol):

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from peewee import SqliteDatabase
 
-from stretchtui.core.checkins import Checkin, PainEntry, Region, note_value
+from stretchtui.core.call_records import takes
+from stretchtui.core.checkins import Checkin, NewCheckin, PainEntry, Region, note_value
 from stretchtui.store import models as m
 from stretchtui.store.rows import checkin_from_row
 from stretchtui.store.settings import EventStamp
+
+
+def add_pains(checkin_id: int, pains: Sequence[PainEntry]) -> None:
+    """A check-in's pains, a row each (in the caller's transaction)."""
+    if pains:
+        m.CheckinPain.insert_many(
+            [dict(checkin=checkin_id, region=p.region.value, side=p.side, pain=p.pain) for p in pains]
+        ).execute()
 
 
 @dataclass(eq=False)
@@ -21,35 +31,24 @@ class CheckinRepository:
     db: SqliteDatabase
     stamp: EventStamp
 
-    def add_checkin(
-        self,
-        pains: list[PainEntry],
-        *,
-        sitting_hours: float | None = None,
-        note: str = "",
-        no_comfortable_position: bool = False,
-        at: datetime | None = None,
-        source: str = "app",
-        session_id: int | None = None,
-    ) -> Checkin:
-        note = note_value(note)
-        stamp = self.stamp(at)
+    @takes(NewCheckin)
+    def add_checkin(self, new: NewCheckin) -> Checkin:
+        """A check-in written now (called with NewCheckin's fields)."""
+        note = note_value(new.note)
+        stamp = self.stamp(new.at)
         with self.db.atomic():
             row = m.Checkin.create(
                 uuid=str(uuidlib.uuid4()),
                 at=stamp.at_utc,
                 zone=stamp.zone,
                 day=stamp.day,
-                source=source,
-                sitting_hours=sitting_hours,
+                source=new.source,
+                sitting_hours=new.sitting_hours,
                 note=note,
-                no_comfortable_position=no_comfortable_position,
-                session=session_id,
+                no_comfortable_position=new.no_comfortable_position,
+                session=new.session_id,
             )
-            if pains:
-                m.CheckinPain.insert_many(
-                    [dict(checkin=row.id, region=p.region.value, side=p.side, pain=p.pain) for p in pains]
-                ).execute()
+            add_pains(row.id, new.pains)
         return self.checkins(ids=[row.id])[0]
 
     def checkins(self, *, since: date | None = None, ids: list[int] | None = None) -> list[Checkin]:

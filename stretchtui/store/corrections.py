@@ -16,7 +16,7 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
-from stretchtui.core.checkins import Checkin, PainEntry
+from stretchtui.core.checkins import Checkin, CheckinAnswers, PainEntry
 from stretchtui.core.clock import Clock
 from stretchtui.core.entries import (  # noqa: F401  (MarkRefused: raised here, imported from here too)
     KEEP_REMOVED_DAYS,
@@ -35,7 +35,7 @@ from stretchtui.core.errors import UserError, shown
 from stretchtui.core.model import format_duration
 from stretchtui.core.sessions import SessionStatus
 from stretchtui.store import models as m
-from stretchtui.store.checkins import CheckinRepository
+from stretchtui.store.checkins import CheckinRepository, add_pains
 from stretchtui.store.history import HistoryRepository
 from stretchtui.store.owner import running_elsewhere
 from stretchtui.store.rows import as_date
@@ -292,38 +292,27 @@ class CorrectionRepository:
 
     # ------------------------------------------------------------------ editing
 
-    def update_checkin(
-        self,
-        uuid: str,
-        pains: list[PainEntry],
-        *,
-        sitting_hours: float | None,
-        note: str,
-        no_comfortable_position: bool = False,
-    ) -> Checkin:
+    def update_checkin(self, uuid: str, answers: CheckinAnswers) -> Checkin:
         """Replace what a check-in says (its time and day stay as they were)."""
         from stretchtui.core.checkins import note_value
 
-        note = note_value(note)
+        note = note_value(answers.note)
         with self.db.atomic():
             row = m.Checkin.get_or_none(m.Checkin.uuid == uuid)
             if row is None:
                 raise UserError(f"{short_id(uuid)}: that check-in is not here any more")
             (
                 m.Checkin.update(
-                    sitting_hours=sitting_hours,
+                    sitting_hours=answers.sitting_hours,
                     note=note,
-                    no_comfortable_position=no_comfortable_position,
+                    no_comfortable_position=answers.no_comfortable_position,
                     updated_at=self.clock.now(),
                 )
                 .where(m.Checkin.id == row.id)
                 .execute()
             )
             m.CheckinPain.delete().where(m.CheckinPain.checkin == row.id).execute()
-            if pains:
-                m.CheckinPain.insert_many(
-                    [dict(checkin=row.id, region=p.region.value, side=p.side, pain=p.pain) for p in pains]
-                ).execute()
+            add_pains(row.id, answers.pains)
         return self.checkins.checkins(ids=[row.id])[0]
 
     def day_mark(self, day: date) -> MarkKind | None:

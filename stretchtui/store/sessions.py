@@ -15,11 +15,13 @@ from typing import Any, NamedTuple
 
 from peewee import JOIN, Database, SqliteDatabase
 
+from stretchtui.core.call_records import takes
 from stretchtui.core.clock import Clock
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import (
     ExerciseCounts,
     ExerciseUsage,
+    NewSession,
     SessionInfo,
     SessionStatus,
     StepRecord,
@@ -58,36 +60,26 @@ class SessionRepository:
     library: LibraryRepository
     on_finished: Callable[[SessionInfo], object] | None = None  # the store counts a break taken (store.activity)
 
-    def start_session(
-        self,
-        routine_id: str | None,
-        routine_name: str,
-        planned_seconds: int,
-        *,
-        pain_before: int | None = None,
-        resume_state: dict[str, Any] | None = None,
-        safety_confirmed: dict[str, Any] | None = None,
-        program: tuple[str, int] | None = None,
-    ) -> SessionInfo:
-        """`safety_confirmed`: what the person confirmed to start despite a safety warning (core.safety);
-        `program`: the prescription (id, version) the session belongs to (core.programs)."""
+    @takes(NewSession)
+    def start_session(self, new: NewSession) -> SessionInfo:
+        """A session begun now, in progress (called with NewSession's fields)."""
         stamp = self.stamp()
         with self.db.atomic():
             row = m.Session.create(
                 uuid=str(uuidlib.uuid4()),
-                routine=routine_id,
-                routine_name=routine_name,
+                routine=new.routine_id,
+                routine_name=new.routine_name,
                 source="live",
                 status=SessionStatus.IN_PROGRESS.value,
                 started_at=stamp.at_utc,
                 zone=stamp.zone,
                 day=stamp.day,
-                planned_seconds=planned_seconds,
-                pain_before=pain_before,
-                resume_state=_owned(resume_state),
-                safety_confirmed=safety_confirmed,
-                program_id=program[0] if program else None,
-                program_version=program[1] if program else None,
+                planned_seconds=new.planned_seconds,
+                pain_before=new.pain_before,
+                resume_state=_owned(new.resume_state),
+                safety_confirmed=new.safety_confirmed,
+                program_id=new.program[0] if new.program else None,
+                program_version=new.program[1] if new.program else None,
             )
         return self.session(row.id)
 

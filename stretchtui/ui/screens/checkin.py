@@ -15,7 +15,16 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Static
 
-from stretchtui.core.checkins import REGION_LABELS, Checkin, PainEntry, PainSide, Region, note_value, sitting_value
+from stretchtui.core.checkins import (
+    REGION_LABELS,
+    Checkin,
+    CheckinAnswers,
+    PainEntry,
+    PainSide,
+    Region,
+    note_value,
+    sitting_value,
+)
 from stretchtui.core.days import time_label
 from stretchtui.core.errors import FieldError, UserError
 from stretchtui.ui.screens.form import DraftDialog  # Esc asks before discarding; typing never replaces
@@ -41,13 +50,13 @@ class CheckinDraft:
 def save_draft(store: StorePort, draft: CheckinDraft) -> Checkin:
     """Write a draft: change the check-in it came from, or add a new one (in a thread worker)."""
     if draft.uuid is not None:
-        return store.corrections.update_checkin(
-            draft.uuid,
-            list(draft.pains),
+        answers = CheckinAnswers(
+            draft.pains,
             sitting_hours=draft.sitting_hours,
             note=draft.note,
             no_comfortable_position=draft.no_comfortable_position,
         )
+        return store.corrections.update_checkin(draft.uuid, answers)
     return store.checkins.add_checkin(
         list(draft.pains),
         sitting_hours=draft.sitting_hours,
