@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from stretchtui.core.call_records import takes
 from stretchtui.core.checkins import NewCheckin
-from stretchtui.core.sessions import NewSession
+from stretchtui.core.sessions import NewSession, SessionEnd
 
 if TYPE_CHECKING:  # names for the annotations only: importing them all slowed the app's start
     from collections.abc import Iterable, Mapping, Sequence
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # names for the annotations only: importing them all slowed t
     from stretchtui.core.relief import ReliefTable
     from stretchtui.core.report import WeekInputs
     from stretchtui.core.safety import Profile, SafetyCheck
-    from stretchtui.core.sessions import ExerciseUsage, SessionInfo, SessionStatus, StepRecord
+    from stretchtui.core.sessions import ExerciseUsage, SessionInfo, StepRecord
     from stretchtui.core.settings import Settings
     from stretchtui.core.streaks import DayActivity, StreakSummary
     from stretchtui.core.suggestion_inputs import SuggestionRequest
@@ -60,14 +60,8 @@ class SessionsPort(Protocol):
     def record_step(
         self, session_id: int, record: StepRecord, *, active_seconds: float, resume_state: dict[str, Any] | None
     ) -> None: ...
-    def finish_session(
-        self,
-        session_id: int,
-        status: SessionStatus,
-        *,
-        active_seconds: float | None = None,
-        pain_after: int | None = None,
-    ) -> SessionInfo: ...
+    @takes(SessionEnd)
+    def finish_session(self, end: SessionEnd) -> SessionInfo: ...
     def interrupted_session(self) -> SessionInfo | None: ...
     def close_interrupted_as_partial(self) -> int: ...
     def reopen_session(self, session_id: int) -> None: ...

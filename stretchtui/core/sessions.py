@@ -158,6 +158,18 @@ class NewSession:
     program: tuple[str, int] | None = None
 
 
+@dataclass(frozen=True)
+class SessionEnd:
+    """How a session ends (store.sessions.finish_session): its status, and the active seconds and
+    the pain after it when known (None: as they stand)."""
+
+    session_id: int
+    status: SessionStatus
+    _: KW_ONLY
+    active_seconds: float | None = None
+    pain_after: int | None = None
+
+
 class StepOutcome(Protocol):
     """What `exercise_counts` reads of a saved step (a StepRecord, or a row of one)."""
 

@@ -22,6 +22,7 @@ from stretchtui.core.sessions import (
     ExerciseCounts,
     ExerciseUsage,
     NewSession,
+    SessionEnd,
     SessionInfo,
     SessionStatus,
     StepRecord,
@@ -157,23 +158,18 @@ class SessionRepository:
         with self.db.atomic():
             m.Session.update(pain_before=pain).where(m.Session.id == session_id).execute()
 
-    def finish_session(
-        self,
-        session_id: int,
-        status: SessionStatus,
-        *,
-        active_seconds: float | None = None,
-        pain_after: int | None = None,
-    ) -> SessionInfo:
-        values: dict[str, Any] = dict(status=status.value, ended_at=self.clock.now(), resume_state=None)
-        if active_seconds is not None:
-            values["active_seconds"] = round(active_seconds, 3)
-        if pain_after is not None:
-            values["pain_after"] = pain_after
+    @takes(SessionEnd)
+    def finish_session(self, end: SessionEnd) -> SessionInfo:
+        """A session ended (called with SessionEnd's fields)."""
+        values: dict[str, Any] = dict(status=end.status.value, ended_at=self.clock.now(), resume_state=None)
+        if end.active_seconds is not None:
+            values["active_seconds"] = round(end.active_seconds, 3)
+        if end.pain_after is not None:
+            values["pain_after"] = end.pain_after
         with self.db.atomic():
-            m.Session.update(**values).where(m.Session.id == session_id).execute()
-        info = self.session(session_id)
-        if self.on_finished is not None and status in (SessionStatus.COMPLETE, SessionStatus.PARTIAL):
+            m.Session.update(**values).where(m.Session.id == end.session_id).execute()
+        info = self.session(end.session_id)
+        if self.on_finished is not None and end.status in (SessionStatus.COMPLETE, SessionStatus.PARTIAL):
             self.on_finished(info)
         return info
 
