@@ -31,25 +31,30 @@ from stretchtui.core.pose_draw import (
 )
 
 POSES_FILE = "poses.toml"
-JOINTS = (
-    "head", "neck", "hip", "elbow", "hand", "knee", "ankle", "toe",
-    "elbow2", "hand2", "knee2", "ankle2", "toe2",
-)  # fmt: skip
+_TRUNK = ("head", "neck", "hip")
+_LIMB_JOINTS = ("elbow", "hand", "knee", "ankle", "toe")
+
+
+def _other_limb(joint: str) -> str:
+    """The same joint on the other arm or leg ("2"); the trunk's joints are shared."""
+    return joint if joint in _TRUNK else f"{joint}2"
+
+
+JOINTS = (*_TRUNK, *_LIMB_JOINTS, *map(_other_limb, _LIMB_JOINTS))
 # Model lengths: the proportions 8, 28, 13, 12, 20, 19, 5 scaled by 0.7, so a standing figure
-# (head centre 55, top of the head 59) fits the 60-high box.
-BONE_LENGTHS: dict[tuple[str, str], float] = {
-    ("neck", "head"): 5.6,
-    ("neck", "hip"): 19.6,
+# (head centre 55, top of the head 59) fits the 60-high box. The other arm and leg are as long.
+_LIMB_LENGTHS: dict[tuple[str, str], float] = {
     ("neck", "elbow"): 9.1,
     ("elbow", "hand"): 8.4,
     ("hip", "knee"): 14.0,
     ("knee", "ankle"): 13.3,
     ("ankle", "toe"): 3.5,
-    ("neck", "elbow2"): 9.1,
-    ("elbow2", "hand2"): 8.4,
-    ("hip", "knee2"): 14.0,
-    ("knee2", "ankle2"): 13.3,
-    ("ankle2", "toe2"): 3.5,
+}
+BONE_LENGTHS: dict[tuple[str, str], float] = {
+    ("neck", "head"): 5.6,
+    ("neck", "hip"): 19.6,
+    **_LIMB_LENGTHS,
+    **{(_other_limb(a), _other_limb(b)): length for (a, b), length in _LIMB_LENGTHS.items()},
 }
 BONES = tuple(BONE_LENGTHS)
 MODEL_TOLERANCE = 0.25  # a bone may be foreshortened or stretched this much against the model
