@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar  # noqa: F401  (Annotated:
 
 from stretchtui.core.errors import FieldError, shown
 from stretchtui.core.model import _rule  # noqa: F401  (in the field annotations)
-from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone  # noqa: F401  (in the field annotations)
+from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone, zero_to_ten  # noqa: F401  (but zero_to_ten: in the field annotations)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -126,11 +126,7 @@ class NewCheckin(CheckinAnswers):
 
 
 def pain_value(value: object, field: str = "pain") -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise FieldError(field, f"must be a whole number from 0 to 10, not {shown(value)}")
-    return value
+    return zero_to_ten(value, field)
 
 
 def region_value(value: object, field: str = "area") -> Region:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar  # noqa: F401  (Annot
 
 from stretchtui.core.errors import FieldError, UserError, shown
 from stretchtui.core.model import _rule  # noqa: F401  (in the field annotations)
-from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone  # noqa: F401  (in the field annotations)
+from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone, zero_to_ten  # noqa: F401  (but zero_to_ten: in the field annotations)
 
 if TYPE_CHECKING:
     from msgspec import Meta  # noqa: F401
@@ -69,11 +69,7 @@ def activity_name(value: object, field: str = "activity") -> str:
 
 def rating_value(value: object, field: str = "rating") -> int:
     """A rating: a whole number from 0 (can't do it) to 10 (as before)."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise FieldError(field, f"must be a whole number from 0 to 10 ({SCALE}), not {shown(value)}")
-    return value
+    return zero_to_ten(value, field, f" ({SCALE})")
 
 
 def parse_rate(text: str, field: str = "--rate") -> tuple[str, int]:
