@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchtui.core.after_hurt import RELIEF_POSITIONS, OfferKind, gentler_alternative, offer_after_hurt
+from stretchtui.core.after_hurt import RELIEF_POSITIONS, Leaving, OfferKind, gentler_alternative, offer_after_hurt
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Area, Condition, Dose, Exercise, Kind, Position
 
@@ -65,26 +65,26 @@ HURT = ex("hurt", intensity=2, areas=(Area.LOWER_BACK, Area.GLUTES_HIPS))
     ],
 )
 def test_gentler_alternative(library: list[Exercise], exclude: set[str], expected: str | None) -> None:
-    found = gentler_alternative(HURT, library, exclude=exclude)
+    found = gentler_alternative(HURT, library, Leaving(exclude=exclude))
     assert (found.id if found else None) == expected
 
 
 def test_not_a_move_that_hurt_recently_nor_one_that_does_not_suit_a_condition() -> None:
     library = [ex("a"), ex("b", avoid=((Condition.PREGNANCY, "no"),)), ex("c", intensity=2)]
-    assert gentler_alternative(HURT, library, hurt_recently={"a"}).id == "b"
-    assert gentler_alternative(HURT, library, hurt_recently={"a"}, conditions={Condition.PREGNANCY}).id == "c"
+    assert gentler_alternative(HURT, library, Leaving(hurt_recently={"a"})).id == "b"
+    assert gentler_alternative(HURT, library, Leaving(hurt_recently={"a"}, conditions={Condition.PREGNANCY})).id == "c"
 
 
 def test_when_every_gentle_move_is_used_a_relief_position_is_offered() -> None:
     """The pain-day case: every intensity-1 move is already in the session."""
     relief = ex("childs-pose", areas=(Area.MID_UPPER_BACK,), position=Position.KNEELING)
-    offer = offer_after_hurt(HURT, [ex("a"), relief], exclude={"a", "childs-pose"})
+    offer = offer_after_hurt(HURT, [ex("a"), relief], Leaving(exclude={"a", "childs-pose"}))
     assert offer.kind is OfferKind.RELIEF and offer.exercise.id == "childs-pose"
 
 
 def test_a_relief_position_must_suit_the_person() -> None:
     relief = ex("childs-pose", avoid=((Condition.JOINT_REPLACEMENT, "deep knee bend"),))
-    offer = offer_after_hurt(HURT, [relief], exclude={"childs-pose"}, conditions={Condition.JOINT_REPLACEMENT})
+    offer = offer_after_hurt(HURT, [relief], Leaving(exclude={"childs-pose"}, conditions={Condition.JOINT_REPLACEMENT}))
     assert offer.kind is OfferKind.END and "Stop here" in offer.advice
 
 
@@ -94,7 +94,7 @@ def test_the_seed_library_always_offers_a_way_on_from_any_move() -> None:
     library = load_library().exercises
     assert any(r in library for r in RELIEF_POSITIONS)
     for hurt in library.values():
-        offer = offer_after_hurt(hurt, library.values(), exclude=set(library))
+        offer = offer_after_hurt(hurt, library.values(), Leaving(exclude=set(library)))
         assert offer.kind in (OfferKind.GENTLER, OfferKind.RELIEF, OfferKind.END)
         if hurt.position not in (Position.SEATED, Position.STANDING):  # at a desk, ending may be the way on
             assert offer.kind is not OfferKind.END, hurt.id
@@ -121,7 +121,7 @@ def test_an_offer_is_never_harder_than_the_move_that_hurt(specs, conditions) -> 
         )
         for i, (kind, intensity, areas) in enumerate(specs)
     ]
-    offer = offer_after_hurt(HURT, library, conditions=conditions)
+    offer = offer_after_hurt(HURT, library, Leaving(conditions=conditions))
     if offer.kind is OfferKind.GENTLER:
         chosen = offer.exercise
         assert chosen.intensity <= HURT.intensity and chosen.kind is not Kind.STRENGTH

@@ -8,7 +8,7 @@ knees to chest, lying on your back with knees bent); else ending the session, wi
 from __future__ import annotations
 
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from stretchtui.core.conditions import suits
@@ -42,12 +42,22 @@ class HurtOffer:
     advice: str = ""
 
 
-def _suits(exercise: Exercise, conditions: Set[Condition], hurt_recently: Set[str]) -> bool:
-    return (
-        suits(exercise, conditions)
-        and exercise.id not in hurt_recently
-        and (exercise.dose.reps > 0 or exercise.dose.hold_seconds > 0)
-    )
+@dataclass(frozen=True)
+class Leaving:
+    """What an offer after a hurt leaves out. `exclude`: moves already in this session (a gentler
+    one should be new); any move that does not suit the person's `conditions`, or was marked hurt
+    lately (`hurt_recently`: this one and any hurt earlier in the session included)."""
+
+    exclude: Set[str] = frozenset()
+    conditions: Set[Condition] = frozenset()
+    hurt_recently: Set[str] = frozenset()
+
+    def suits(self, exercise: Exercise) -> bool:
+        return (
+            suits(exercise, self.conditions)
+            and exercise.id not in self.hurt_recently
+            and (exercise.dose.reps > 0 or exercise.dose.hold_seconds > 0)
+        )
 
 
 OFF_THE_FLOOR = (Position.SEATED, Position.STANDING)
@@ -60,14 +70,7 @@ def _same_place(candidate: Exercise, hurt: Exercise) -> bool:
     return hurt.position not in OFF_THE_FLOOR or candidate.position in OFF_THE_FLOOR
 
 
-def gentler_alternative(
-    hurt: Exercise,
-    library: Iterable[Exercise],
-    *,
-    exclude: Set[str] = frozenset(),
-    conditions: Set[Condition] = frozenset(),
-    hurt_recently: Set[str] = frozenset(),
-) -> Exercise | None:
+def gentler_alternative(hurt: Exercise, library: Iterable[Exercise], leaving: Leaving = Leaving()) -> Exercise | None:
     """A gentle move sharing an area with `hurt`, at most as intense, in the same place (off the floor
     when it was); more shared areas win, then the lower intensity, then the same position, then the name."""
     areas = set(hurt.areas)
@@ -75,12 +78,12 @@ def gentler_alternative(
         c
         for c in library
         if c.id != hurt.id
-        and c.id not in exclude
+        and c.id not in leaving.exclude
         and c.kind in EASING_KINDS
         and _same_place(c, hurt)
         and c.intensity <= hurt.intensity
         and areas & set(c.areas)
-        and _suits(c, conditions, hurt_recently)
+        and leaving.suits(c)
     ]
 
     def rank(c: Exercise) -> tuple[int, int, bool, str, str]:
@@ -90,29 +93,19 @@ def gentler_alternative(
 
 
 def offer_after_hurt(
-    hurt: Exercise,
-    library: Iterable[Exercise],
-    *,
-    exclude: Set[str] = frozenset(),
-    conditions: Set[Condition] = frozenset(),
-    hurt_recently: Set[str] = frozenset(),
-    pain: int | None = None,
+    hurt: Exercise, library: Iterable[Exercise], leaving: Leaving = Leaving(), *, pain: int | None = None
 ) -> HurtOffer:
-    """`exclude`: moves already in this session (a gentler one should be new); `hurt_recently`: moves
-    marked hurt lately (this one and any hurt earlier in the session included); `pain`: how much it
-    hurt. From HIGH_HURT up, no other move: a resting position (on the floor only if it already was),
-    else ending."""
+    """`pain`: how much it hurt. From HIGH_HURT up, no other move: a resting position (on the floor
+    only if it already was), else ending. `hurt` itself counts as hurt recently."""
     library = list(library)
-    hurt_recently = set(hurt_recently) | {hurt.id}
+    leaving = replace(leaving, hurt_recently=set(leaving.hurt_recently) | {hurt.id})
     if pain is None or pain < HIGH_HURT:
-        gentler = gentler_alternative(
-            hurt, library, exclude=exclude, conditions=conditions, hurt_recently=hurt_recently
-        )
+        gentler = gentler_alternative(hurt, library, leaving)
         if gentler is not None:
             return HurtOffer(OfferKind.GENTLER, gentler)
     by_id = {e.id: e for e in library}
     for exercise_id in RELIEF_POSITIONS:
         relief = by_id.get(exercise_id)
-        if relief is not None and _suits(relief, conditions, hurt_recently) and _same_place(relief, hurt):
+        if relief is not None and leaving.suits(relief) and _same_place(relief, hurt):
             return HurtOffer(OfferKind.RELIEF, relief)
     return HurtOffer(OfferKind.END, advice=END_ADVICE)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import work
 
 from stretchtui.core import cues
-from stretchtui.core.after_hurt import offer_after_hurt
+from stretchtui.core.after_hurt import Leaving, offer_after_hurt
 from stretchtui.core.model import Exercise
 from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import SessionTimer
@@ -127,14 +127,8 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         if hurt_exercise is not None:
             used = {p.exercise_id for p in timer.phases}
             hurt_here = {r.exercise_id for r in timer.records if r.outcome.value == "hurt"}
-            offer = offer_after_hurt(
-                hurt_exercise,
-                self.exercises.values(),
-                exclude=used,
-                pain=pain,
-                conditions=self.conditions,
-                hurt_recently=self.hurt_recently | hurt_here,
-            )
+            leaving = Leaving(exclude=used, conditions=self.conditions, hurt_recently=self.hurt_recently | hurt_here)
+            offer = offer_after_hurt(hurt_exercise, self.exercises.values(), leaving, pain=pain)
         choice: str | None = None
         if offer is not None:
             choice = await self.app.push_screen_wait(AlternativeScreen(phase.exercise_name, offer))
