@@ -17,6 +17,7 @@ from peewee import JOIN, Database, SqliteDatabase
 
 from stretchtui.core.call_records import takes
 from stretchtui.core.clock import Clock
+from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import (
     ExerciseCounts,
@@ -64,25 +65,19 @@ class SessionRepository:
     @takes(NewSession)
     def start_session(self, new: NewSession) -> SessionInfo:
         """A session begun now, in progress (called with NewSession's fields)."""
-        stamp = self.stamp()
-        with self.db.atomic():
-            row = m.Session.create(
-                uuid=str(uuidlib.uuid4()),
-                routine=new.routine_id,
-                routine_name=new.routine_name,
-                source="live",
-                status=SessionStatus.IN_PROGRESS.value,
-                started_at=stamp.at_utc,
-                zone=stamp.zone,
-                day=stamp.day,
-                planned_seconds=new.planned_seconds,
-                pain_before=new.pain_before,
-                resume_state=_owned(new.resume_state),
-                safety_confirmed=new.safety_confirmed,
-                program_id=new.program[0] if new.program else None,
-                program_version=new.program[1] if new.program else None,
-            )
-        return self.session(row.id)
+        return self._new_session(
+            self.stamp(),
+            routine=new.routine_id,
+            routine_name=new.routine_name,
+            source="live",
+            status=SessionStatus.IN_PROGRESS.value,
+            planned_seconds=new.planned_seconds,
+            pain_before=new.pain_before,
+            resume_state=_owned(new.resume_state),
+            safety_confirmed=new.safety_confirmed,
+            program_id=new.program[0] if new.program else None,
+            program_version=new.program[1] if new.program else None,
+        )
 
     def record_backfill(self, routine_id: str | None, at: datetime, minutes: int | None) -> SessionInfo:
         """A session done away from the terminal: complete, with no steps, counted by its minutes.
@@ -95,19 +90,22 @@ class SessionRepository:
         planned = routine.duration_seconds(self.library.exercise_index()) if routine else (minutes or 0) * 60
         seconds = (minutes * 60) if minutes is not None else planned
         stamp = self.stamp(at)
+        return self._new_session(
+            stamp,
+            routine=routine_id,
+            routine_name=routine.name if routine else "Stretching",
+            source="backfill",
+            status=SessionStatus.COMPLETE.value,
+            ended_at=stamp.at_utc,
+            planned_seconds=planned,
+            active_seconds=seconds,
+        )
+
+    def _new_session(self, stamp: EventTime, **values: Any) -> SessionInfo:
+        """A session row under a new UUID, started at `stamp` (its instant, zone and day)."""
         with self.db.atomic():
             row = m.Session.create(
-                uuid=str(uuidlib.uuid4()),
-                routine=routine_id,
-                routine_name=routine.name if routine else "Stretching",
-                source="backfill",
-                status=SessionStatus.COMPLETE.value,
-                started_at=stamp.at_utc,
-                zone=stamp.zone,
-                day=stamp.day,
-                ended_at=stamp.at_utc,
-                planned_seconds=planned,
-                active_seconds=seconds,
+                uuid=str(uuidlib.uuid4()), started_at=stamp.at_utc, zone=stamp.zone, day=stamp.day, **values
             )
         return self.session(row.id)
 
