@@ -24,6 +24,7 @@ def takes(record: Callable[P, R]) -> Callable[[Callable[[S, R], T]], Callable[Co
         def call(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
             return method(self, record(*args, **kwargs))
 
+        call.__module__ = method.__module__
         call.__name__ = method.__name__
         call.__qualname__ = method.__qualname__
         call.__doc__ = method.__doc__
