@@ -162,6 +162,50 @@ def test_unfolded_ticks_count_without_writing_and_a_broken_fold_loses_nothing(st
     assert store.activity.sitting_by_day(day, day) == {day: pytest.approx(0.5)}
 
 
+def _tick_when_let_go(db: str, now: float, start) -> None:  # a process of the test below
+    start.wait()
+    append_tick(db, now)
+
+
+def test_ticks_at_the_same_moment_from_many_prompts_note_one_line(tmp_path: Path) -> None:
+    """Prompts in several terminals at once (or two prompts in one, as the bash test does) each
+    run a tick: every tick reads that none was noted lately, so without the file's lock each
+    wrote its own line (seen in CI: two lines where one was due)."""
+    import multiprocessing
+
+    db = tmp_path / "t.db"
+    db.touch()
+    context = multiprocessing.get_context("fork")
+    for round_ in range(20):
+        Path(ticks_path(db)).unlink(missing_ok=True)
+        start = context.Event()
+        workers = [
+            context.Process(target=_tick_when_let_go, args=(str(db), T0 + round_ * 100, start)) for _ in range(12)
+        ]
+        for worker in workers:
+            worker.start()
+        start.set()
+        for worker in workers:
+            worker.join(timeout=30)
+            assert worker.exitcode == 0
+        assert Path(ticks_path(db)).read_text() == f"{int(T0 + round_ * 100)}\n"
+
+
+def test_a_tick_does_not_wait_for_a_stuck_lock_holder(tmp_path: Path) -> None:
+    """A tick that cannot get the lock soon (another tick stopped mid-write) still notes its
+    time: a prompt is never held up by another terminal."""
+    import fcntl
+
+    db = tmp_path / "t.db"
+    db.touch()
+    with open(ticks_path(db), "ab") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        started = time.monotonic()
+        append_tick(db, T0)
+        assert time.monotonic() - started < 5
+    assert Path(ticks_path(db)).read_text() == f"{int(T0)}\n"
+
+
 def test_a_tick_file_that_is_not_a_file_is_refused_without_waiting(tmp_path: Path) -> None:
     db = tmp_path / "x.db"
     os.mkfifo(ticks_path(db))

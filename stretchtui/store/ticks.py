@@ -4,14 +4,16 @@ notes that the terminal is in use, one POSIX second count a line and nothing els
 A tick must cost next to nothing (it runs before every prompt), so it appends one line to this file
 and opens no database. The store folds the file into active spans now and then (store.activity):
 it renames the file first, so a tick written meanwhile starts a new file and is never lost, and a
-fold cut short leaves the renamed file for the next fold. Plain `os` only: importing more would
-cost the tick more than writing it.
+fold cut short leaves the renamed file for the next fold. Plain `os` (and `fcntl`, `time` for the
+lock) only: importing more would cost the tick more than writing it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import stat
+import time
 
 from stretchtui.core.activity import EARLIEST_TICK
 
@@ -37,6 +39,8 @@ def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             raise OSError(f"{path} is not a regular file")
+        _lock_briefly(fd)  # two prompts at once: each would read no recent tick and both write one
+        status = os.fstat(fd)  # the size the lock holder left
         line = b"%d\n" % int(now)
         last = _last_line(fd, status.st_size)
         torn = last and not last.endswith(b"\n")  # a writer killed mid-line: start a new one
@@ -47,6 +51,24 @@ def append_tick(db_path: str | os.PathLike[str], now: float) -> None:
         os.close(fd)
 
 
+def _lock_briefly(fd: int) -> None:
+    """Hold the tick file's lock (released when `fd` closes), waiting at most LOCK_WAIT: another
+    tick holds it for a read and a write. A holder stuck longer (a stopped process) must not stall
+    every prompt, so after that the tick goes on without it (at worst one line too many)."""
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.001)
+        except OSError:
+            return  # a file system without locks: as before
+
+
+LOCK_WAIT = 0.05
 RESOLUTION = 30
 """Seconds after a noted tick in which the next is not noted, nor an earlier one (tmux passes each
 client's own last key press, so two clients alternate an older and a newer time): a span ends at
