@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from pilot_helpers import shorter_idle_checks
+from pilot_helpers import no_frames_for_a_headless_app, shorter_idle_checks
 from snapshot_text import pytest_sessionfinish  # noqa: F401 - a hook: failed snapshots printed as text
 
 from bench.common import use_bytecode_cache
@@ -32,6 +32,8 @@ use_bytecode_cache()
 
 if os.environ.get("STRETCHTUI_TEST_IDLE") != "textual":
     shorter_idle_checks()
+if os.environ.get("STRETCHTUI_TEST_FRAMES") != "all":
+    no_frames_for_a_headless_app()
 
 # Fewer cyclic garbage collections in the test processes. A Pilot test allocates hundreds of
 # thousands of short-lived objects (widgets, styles, strips), and with the default thresholds

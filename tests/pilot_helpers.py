@@ -76,3 +76,40 @@ async def into_session(pilot, seconds: float = 0.0, *keys: str):
         await pilot.press(*keys)
         await settle(pilot)
     return pilot.app.screen
+
+
+def no_frames_for_a_headless_app() -> None:
+    """A headless app (every Pilot test) works out each frame it would draw (Screen's compositor
+    refresh: every widget's changed lines rendered into strips) and then throws it away, as no
+    terminal is there to take it: a quarter of a Pilot test's CPU time. Here a headless app skips
+    that; what a test reads is the widgets' state, which layout and the widgets' own code keep, and
+    snapshots and screenshots render their frame themselves. So that every test still draws what
+    it ends on (a widget whose rendering fails still fails its test), the screen on top is
+    rendered whole as the Pilot leaves (`run_test`). STRETCHTUI_TEST_FRAMES=all draws every frame."""
+    from contextlib import asynccontextmanager
+
+    from textual.app import App
+    from textual.screen import Screen
+
+    drawn = Screen._compositor_refresh
+
+    def _compositor_refresh(self: Screen) -> None:
+        app = self.app
+        if not (app.is_headless and not app.is_inline and self is app.screen):
+            drawn(self)
+            return
+        self._compositor._dirty_regions.clear()
+        self._dirty_widgets.clear()
+        app._update_mouse_over(self)
+
+    run_test = App.run_test
+
+    @asynccontextmanager
+    async def run_test_drawing_the_last_frame(self: App, *args, **kwargs):
+        async with run_test(self, *args, **kwargs) as pilot:
+            yield pilot
+            if self.is_running and self.is_headless:
+                self.screen._compositor.render_update(full=True, screen_stack=self._background_screens)
+
+    Screen._compositor_refresh = _compositor_refresh  # type: ignore[method-assign]
+    App.run_test = run_test_drawing_the_last_frame  # type: ignore[method-assign]
