@@ -24,12 +24,12 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from stretchtui.store.files import BUSY_TIMEOUT_SECONDS, StoreError
+from stretchtui.store.flock import flock_within
 from stretchtui.store.private_files import FILE_MODE
 
 
@@ -127,18 +127,12 @@ class DatabaseLock:
         fd = self._open(create=create)
         if fd is None:
             return self
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    self.release()
-                    raise StoreError(
-                        f"{self.path.with_suffix('')} is being restored by another stretchtui; try again in a moment"
-                    ) from None
-                time.sleep(0.05)
+        if not flock_within(fd, fcntl.LOCK_SH, timeout):
+            self.release()
+            raise StoreError(
+                f"{self.path.with_suffix('')} is being restored by another stretchtui; try again in a moment"
+            )
+        return self
 
     def try_shared(self, *, create: bool = True) -> bool:
         """Take the lock shared unless a restore holds it; never waits. With `create` false a

@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -149,6 +148,7 @@ class SyncRepository:
 
     @contextmanager
     def _one_round_at_a_time(self) -> Iterator[None]:
+        from stretchtui.store.flock import flock_within
         from stretchtui.store.lock import lock_path
         from stretchtui.store.private_files import FILE_MODE
 
@@ -159,17 +159,8 @@ class SyncRepository:
             FILE_MODE,
         )
         try:
-            deadline = time.monotonic() + ROUND_WAIT_SECONDS
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise UserError(
-                            "another sync round of this database is still running; try again later"
-                        ) from None
-                    time.sleep(0.05)
+            if not flock_within(fd, fcntl.LOCK_EX, ROUND_WAIT_SECONDS):
+                raise UserError("another sync round of this database is still running; try again later")
             yield
         finally:
             os.close(fd)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import fcntl
 import os
 import stat
-import time
 
 from stretchtui.core.activity import EARLIEST_TICK
+from stretchtui.store.flock import flock_within
 
 SUFFIX = ".ticks"
 FOLDING = ".folding"
@@ -55,17 +55,10 @@ def _lock_briefly(fd: int) -> None:
     """Hold the tick file's lock (released when `fd` closes), waiting at most LOCK_WAIT: another
     tick holds it for a read and a write. A holder stuck longer (a stopped process) must not stall
     every prompt, so after that the tick goes on without it (at worst one line too many)."""
-    deadline = time.monotonic() + LOCK_WAIT
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return
-            time.sleep(0.001)
-        except OSError:
-            return  # a file system without locks: as before
+    try:
+        flock_within(fd, fcntl.LOCK_EX, LOCK_WAIT, poll=0.001)
+    except OSError:
+        pass  # a file system without locks: as before
 
 
 LOCK_WAIT = 0.05
