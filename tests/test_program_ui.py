@@ -159,3 +159,34 @@ async def test_enter_on_the_program_screen_starts_todays_session_too(make_test_a
         await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.session_id, "the row")
         row = m.Session.get_by_id(app.screen.session_id)
         assert (row.program_id, row.program_version) == ("desk-worker", 1)
+
+
+async def test_enter_as_soon_as_the_day_shows_starts_it(make_test_app, store) -> None:
+    """The program list has the focus until a load says a program runs. The list is hidden then,
+    but only at the next layout, and ⏎ pressed before it (a loaded machine, a quick hand) went to
+    the hidden list and did nothing. Layout is held here (a batch update) to stand in for that."""
+    from textual.widgets import OptionList
+
+    from stretchtui.ui.workers import Loaded
+
+    start(store, "desk-worker")
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ProgramScreen) and app.screen.view is not None, "it")
+        screen = app.screen
+        view = screen.view
+        options = screen.query_one(OptionList)
+        options.display = True  # as before the first load: the list shown and focused
+        options.focus()
+        await settle(pilot)
+        assert app.focused is options
+        with app.batch_update():  # no layout until the block ends
+            screen.view = None
+            screen.post_message(Loaded(view))
+            await wait_until(pilot, lambda: screen.view is not None, "the load handled")
+            await pilot.pause()
+            assert app.focused is not options, "the hidden list kept the focus"
+            await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProgramScreen), "the session to open")

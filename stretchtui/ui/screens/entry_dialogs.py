@@ -20,6 +20,7 @@ from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import MARK_NOUNS, Entry, EntryKind, MarkKind, MarkRefused
 from stretchtui.core.streaks import DayAudit
 from stretchtui.ui.screens.base import Dialog, StretchAppMixin
+from stretchtui.ui.showing import show_if
 from stretchtui.ui.widgets.history_tables import row_key
 from stretchtui.ui.widgets.keybar import KeyBar
 from stretchtui.ui.workers import Loaded, post_if_current, store_work
@@ -115,7 +116,7 @@ class DayScreen(StretchAppMixin, Dialog[None]):
                 Text(details),
                 key=entry.uuid,
             )  # Text: a note is never read as markup
-        table.display = bool(record.entries)
+        show_if(table, bool(record.entries))
         if not record.entries:
             self._say("Nothing recorded on this day.")
         if table.row_count:

@@ -22,6 +22,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from stretchtui.ui.screens.base import FramedScreen
+from stretchtui.ui.showing import show_if
 from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class ProgramScreen(FramedScreen):
     def _loaded(self, message: Loaded[ProgramView]) -> None:
         self.view = view = message.value
         options = self.query_one(OptionList)
-        options.display = view.day is None
+        show_if(options, view.day is None, focus_instead=self.query_one("#program-body"))
         if view.day is None:
             programs = self._choices(view)
             highlighted = options.highlighted
