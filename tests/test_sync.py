@@ -1452,8 +1452,7 @@ def test_a_yes_merged_here_reaches_a_machine_that_takes_both_answers_at_once(mac
     _yes_then_an_unseen_no(a, b, "fever", later_by=3600)
     a.clock.advance(3700)
     deliver(b, a, "whole", random.Random(0))
-    a.round()
-    a.round()  # the merge goes out
+    a.round()  # the merge goes out in the round that made it
     c.clock.advance(3800)
     deliver(a, c, "whole", random.Random(0))
     deliver(b, c, "whole", random.Random(0))
@@ -1546,6 +1545,55 @@ def test_a_yes_reaches_a_machine_that_takes_it_with_an_unseen_none_in_one_round(
         deliver(b, c, "whole", random.Random(0))
     assert b.use().safety.safety_check().state is State.URGENT
     assert c.use().safety.safety_check().state is State.URGENT
+
+
+@pytest.mark.parametrize(
+    ("question", "conditions"), [("saddle", ("", "")), ("fever", ("pregnancy", "")), ("", ("osteoporosis", ""))]
+)
+def test_a_merge_that_keeps_a_yes_goes_out_in_the_round_that_made_it(machines, question, conditions) -> None:
+    """A answers yes (or lists a condition), reaches only C, and never syncs again; B answers
+    none without seeing it. C takes both in ONE round and keeps the yes: that same round sends
+    the merge, so B, taking C's log once, is cautious too, even if C never runs another round
+    (outside pass: it went out one round late, and B suggested a full routine meanwhile)."""
+    from stretchtui.core.safety import State
+
+    a, b, c = machines(0.0, 0.0, 0.0)
+    for machine, yes in ((a, True), (b, False)):
+        machine.clock.advance(600 if machine is b else 0)
+        answers = {question: yes} if question else {}
+        machine.use().safety.save_safety(answers=answers, conditions=[conditions[0]] if yes and conditions[0] else [])
+        machine.round()
+    c.clock.advance(900)
+    deliver(a, c, "whole", random.Random(0))
+    deliver(b, c, "whole", random.Random(0))
+    report = c.round()
+    assert report.sent >= 1, report.lines()  # the merge went out with this round
+    assert report.lines()[0].startswith(f"sent {report.sent} change"), report.lines()
+    deliver(c, b, "whole", random.Random(0))
+    b.clock.advance(1000)
+    b.round()
+    for machine in (b, c):
+        store = machine.use()
+        if question:
+            assert _answers(store)[question] is True, machine.name
+            assert store.safety.safety_check().state is not State.CLEAR, machine.name
+        else:
+            assert store.settings.get("conditions") == [conditions[0]], machine.name
+    assert c.round().sent == 0  # nothing left to send: the merge is not sent again
+    everything_everywhere([b, c], random.Random(0))  # and the two settle (no merge sent back and forth)
+
+
+def test_a_round_that_takes_no_merge_sends_nothing_more(machines) -> None:
+    """Only a merge made by taking goes out in the same round: plain changes taken are not echoed."""
+    a, b = machines(0.0, 0.0)
+    a.use().safety.save_safety(answers={"fever": True}, conditions=["pregnancy"])
+    a.checkin(3, "from a")
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.clock.advance(60)
+    report = b.round()
+    assert report.sent == 0 and sum(report.received.values()) >= 2, report.lines()
+    assert _answers(b.use())["fever"] is True
 
 
 @pytest.mark.parametrize("damage", ["a bad line", "a cut last line", "another device's header"])

@@ -214,7 +214,11 @@ class SyncRepository:
         folder.remove_own(
             config.device, [n for n in folder.own_logs(config.device) if (log_generation(n) or 0) < current]
         )
-        self.taker.take(folder, config, hlc, report)
+        if self.taker.take(folder, config, hlc, report):
+            # A merge made by taking (a "yes" kept over an answer made without seeing it) goes out
+            # in this round: a machine that takes this log next is cautious too, even if this one
+            # never runs another round (docs/safety.md).
+            self.sender.send(folder, config, self.tables.meta(), hlc, report)
         written = meta.get("device_file_at")
         if (
             report.sent

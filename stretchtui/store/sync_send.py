@@ -77,7 +77,7 @@ class Sender:
             if old_digest is not None and key not in current:
                 changes.append(self._stamp(hlc, key, None, (stamp, old_digest), joined, state))
         health = self._health_lines(changes, current)
-        report.sent = len(changes)
+        report.sent += len(changes)
         if hlc.clamped is not None:
             report.problems.append(
                 f"changes were stamped up to {hlc.clamped.instant:%Y-%m-%d %H:%M} UTC, more than 10 minutes ahead "

@@ -43,7 +43,9 @@ class Taker:
     library: LibraryRepository
     exchange: ExchangeRepository
 
-    def take(self, folder: SyncFolder, config: SyncConfig, hlc: HybridClock, report: RoundReport) -> None:
+    def take(self, folder: SyncFolder, config: SyncConfig, hlc: HybridClock, report: RoundReport) -> bool:
+        """Take every other device's new changes; True if that made a merge here to send (a "yes"
+        kept over an answer made without seeing it)."""
         scan = folder.scan()
         report.problems.extend(scan.foreign)
         cursors = self.tables.cursors()
@@ -97,7 +99,7 @@ class Taker:
                 f"{names.get(dev, dev)}'s clock is more than 10 minutes ahead of this one: its changes are "
                 "taken, but do not move this machine's clock (set its time right)"
             )
-        self.apply(incoming, hlc, report, names, seen, new_cursors, gone_cursors, sources=sources)
+        return self.apply(incoming, hlc, report, names, seen, new_cursors, gone_cursors, sources=sources)
 
     @staticmethod
     def _read_on(folder: SyncFolder, device: str, file: str, start: int, mark: str | None) -> LogRead:
@@ -125,10 +127,11 @@ class Taker:
         *,
         own: bool = False,
         sources: dict[int, str] | None = None,
-    ) -> None:
+    ) -> bool:
         """Apply `incoming` and move the cursors past it, in one transaction. The change counter is
         noted as seen only if nothing was written here since the changes made here were sent
-        (else the next round looks for changes again: a check-in saved meanwhile goes out)."""
+        (else the next round looks for changes again: a check-in saved meanwhile goes out).
+        True if a merge made here waits to be sent."""
         from stretchtui.store.sync_apply import ChangeApplier
 
         now = self.clock.now()
@@ -170,6 +173,7 @@ class Taker:
             else:
                 counted = {"counter": str(self.tables.counter())} if untouched else {}
             self.tables.set_meta(last_round=now.isoformat(), **counted, **clock_meta(hlc))
+        return bool(applied.resend)
 
     def _note_health(self, health: dict[str, Any], resend: set[tuple[str, str]]) -> None:
         """The versions each health setting now holds and has seen (store.sync_settings); a merge
