@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pilot_helpers import settle, shorter_idle_checks, type_text  # noqa: E402
+from pilot_helpers import no_frames_for_a_headless_app, settle, shorter_idle_checks, type_text  # noqa: E402
 
 from stretchtui.core.clock import SystemClock  # noqa: E402
 from stretchtui.store import Store  # noqa: E402
@@ -35,6 +35,8 @@ WAIT_SECONDS = 60
 
 if os.environ.get("STRETCHTUI_TEST_IDLE") != "textual":
     shorter_idle_checks()  # as in the test process (conftest.py): each key waits 4 ms steps, not 20 ms
+if os.environ.get("STRETCHTUI_TEST_FRAMES") != "all":
+    no_frames_for_a_headless_app()  # as in the test process: no frames drawn for no terminal
 
 
 class RecordingStore(Store):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peewee import SqliteDatabase, fn
+from peewee import SqliteDatabase, chunked, fn
 
 from stretchtui.core import model as core
 from stretchtui.core.clock import Clock
@@ -59,28 +59,27 @@ class LibraryRepository:
             return False
         library = load_library(seed_dir)  # validate everything before writing anything
         now = self.clock.now()
+        seeded = {"origin": core.Origin.SEED.value, "retired": False, "updated_at": now}
+        exercises = [
+            {"id": ex.id, "uuid": seed_uuid("exercise", ex.id), "created_at": now, **exercise_values(ex), **seeded}
+            for ex in library.exercises.values()
+        ]
+        routines = [
+            {"id": r.id, "uuid": seed_uuid("routine", r.id), "created_at": now, **routine_values(r), **seeded}
+            for r in library.routines.values()
+        ]
         with self.db.atomic():
-            for ex in library.exercises.values():
-                values = exercise_values(ex)
-                values.update(origin=core.Origin.SEED.value, retired=False, updated_at=now)
-                (
-                    m.Exercise.insert(id=ex.id, uuid=seed_uuid("exercise", ex.id), created_at=now, **values)
-                    .on_conflict(conflict_target=[m.Exercise.id], update=values)
-                    .execute()
-                )
+            _upsert(m.Exercise, exercises)
             (
                 m.Exercise.update(retired=True, updated_at=now)
                 .where((m.Exercise.origin == "seed") & m.Exercise.id.not_in(list(library.exercises)))
                 .execute()
             )
-            for routine in library.routines.values():
-                values = dict(routine_values(routine), origin="seed", retired=False, updated_at=now)
-                (
-                    m.Routine.insert(id=routine.id, uuid=seed_uuid("routine", routine.id), created_at=now, **values)
-                    .on_conflict(conflict_target=[m.Routine.id], update=values)
-                    .execute()
-                )
-                self.write_items(routine.id, routine.items)
+            _upsert(m.Routine, routines)
+            m.RoutineItem.delete().where(m.RoutineItem.routine.in_(list(library.routines))).execute()
+            items = [row for r in library.routines.values() for row in item_rows(r.id, r.items)]
+            for batch in chunked(items, SEED_ROWS_AT_ONCE):
+                m.RoutineItem.insert_many(batch).execute()
             (
                 m.Routine.update(retired=True, updated_at=now)
                 .where((m.Routine.origin == "seed") & m.Routine.id.not_in(list(library.routines)))
@@ -263,3 +262,18 @@ class LibraryRepository:
         while candidate in taken:
             candidate, n = f"{base} {n}", n + 1
         return candidate
+
+
+SEED_ROWS_AT_ONCE = 50
+"""Rows a statement writes when seeding (well under SQLite's limit on bound values)."""
+
+
+def _upsert(model: type[m.BaseModel], rows: list[dict[str, Any]]) -> None:
+    """Insert the seeded rows, or update those already there: every column but the id, the uuid
+    and when the row was first made. Many rows a statement: seeding a new database was a
+    statement a row, most of a first start's time."""
+    if not rows:
+        return
+    keep = [model._meta.fields[name] for name in rows[0] if name not in ("id", "uuid", "created_at")]
+    for batch in chunked(rows, SEED_ROWS_AT_ONCE):
+        model.insert_many(batch).on_conflict(conflict_target=[model._meta.fields["id"]], preserve=keep).execute()
