@@ -35,8 +35,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_reliability_histor
 TEN_YEARS = 3650
 TODAY = date(2026, 11, 21)  # the logical day of FROZEN_AT in Berlin
 SINCE = TODAY - timedelta(days=TEN_YEARS + 1)
-READ_ROUNDS = 12
-SCREEN_LOADS = 6
+READ_ROUNDS = 8
+SCREEN_LOADS = 4
 STORE_WRITER = Path(__file__).with_name("reliability_store_writer.py")
 TABLES = ("session", "session_step", "checkin", "checkin_pain", "day_mark")
 
