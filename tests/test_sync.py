@@ -1583,17 +1583,70 @@ def test_a_merge_that_keeps_a_yes_goes_out_in_the_round_that_made_it(machines, q
     everything_everywhere([b, c], random.Random(0))  # and the two settle (no merge sent back and forth)
 
 
-def test_a_round_that_takes_no_merge_sends_nothing_more(machines) -> None:
-    """Only a merge made by taking goes out in the same round: plain changes taken are not echoed."""
+@pytest.mark.parametrize("desk_answered", ["none before", "none after", "nothing"])
+def test_a_yes_taken_here_is_passed_on_to_machines_that_hear_only_from_here(machines, desk_answered) -> None:
+    """A answers yes and reaches only C; B hears only from C (each machine's own files travel,
+    as `rsync` of one device folder does). Whatever C had answered (none before A's yes, none
+    after it, nothing), C keeps the yes and passes it on in that round, so B is cautious after
+    taking C's log once; then all of them settle (each passes a yes on once, not back and forth)."""
+    from stretchtui.core.safety import State
+
+    a, b, c = machines(0.0, 0.0, 0.0)
+    if desk_answered == "none before":
+        c.use().safety.save_safety(answers={"saddle": False}, conditions=[])
+        c.round()
+    a.clock.advance(60)
+    a.use().safety.save_safety(answers={"saddle": True}, conditions=["pregnancy"])
+    a.round()
+    c.clock.advance(120)
+    if desk_answered == "none after":
+        c.use().safety.save_safety(answers={"saddle": False}, conditions=[])
+        c.round()
+    b.clock.advance(180)
+    b.use().safety.save_safety(answers={"saddle": False}, conditions=[])
+    b.round()
+    deliver(a, c, "whole", random.Random(0))
+    c.clock.advance(60)
+    report = c.round()
+    assert report.sent >= 1, report.lines()
+    deliver(c, b, "whole", random.Random(0))
+    b.clock.advance(60)
+    b.round()
+    for machine in (b, c):
+        store = machine.use()
+        assert _answers(store)["saddle"] is True, (machine.name, desk_answered)
+        assert store.settings.get("conditions") == ["pregnancy"], machine.name
+        assert store.safety.safety_check().state is State.URGENT, machine.name
+    everything_everywhere([a, b, c], random.Random(0))
+    assert all(_answers(m.use())["saddle"] is True for m in (a, b, c))
+
+
+def test_only_a_yes_taken_is_passed_on_and_only_once(machines) -> None:
+    """Check-ins and an all-clear taken from another machine are not sent again; a "yes" taken
+    is passed on once (for machines that hear only from this one), and the machine it came from
+    takes that as nothing new, so nothing goes back and forth."""
     a, b = machines(0.0, 0.0)
-    a.use().safety.save_safety(answers={"fever": True}, conditions=["pregnancy"])
+    a.use().safety.save_safety(answers={"fever": False}, conditions=[])
     a.checkin(3, "from a")
     a.round()
     deliver(a, b, "whole", random.Random(0))
     b.clock.advance(60)
     report = b.round()
     assert report.sent == 0 and sum(report.received.values()) >= 2, report.lines()
-    assert _answers(b.use())["fever"] is True
+
+    a.clock.advance(120)
+    a.use().safety.save_safety(answers={"fever": True}, conditions=["pregnancy"])
+    a.round()
+    deliver(a, b, "whole", random.Random(0))
+    b.clock.advance(120)
+    assert b.round().sent == 2  # the yes and the condition (a line each), passed on
+    assert b.round().sent == 0
+    deliver(b, a, "whole", random.Random(0))
+    a.clock.advance(60)
+    report = a.round()
+    assert report.sent == 0, report.lines()  # what b passed on is nothing new here
+    assert a.round().sent == 0
+    assert _answers(b.use())["fever"] is True and b.use().settings.get("conditions") == ["pregnancy"]
 
 
 @pytest.mark.parametrize("damage", ["a bad line", "a cut last line", "another device's header"])

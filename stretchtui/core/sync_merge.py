@@ -43,6 +43,13 @@ CAUTIOUS: dict[str, Callable[[Any, Any], Any]] = {
 change: each rule keeps whatever either machine flagged."""
 
 
+def passes_on(key: str, value: Any) -> bool:
+    """Whether a machine that takes this version from another passes it on as its own change: a
+    "yes" or a condition, so a machine that hears only from this one is as careful (the time of
+    answering is not: nothing is lost without it)."""
+    return key in ("safety_answers", "conditions") and flags_something(key, value)
+
+
 def flags_something(key: str, value: Any) -> bool:
     """Whether a version of a cautious setting holds anything a merge keeps: a "yes", a condition.
     One that holds nothing (every answer "no", no condition) need not have been seen by a later

@@ -97,7 +97,7 @@ class HealthMerge:
         """Every version of a health answer or condition that came, oldest first, not only the
         newest: one taken in with another machine's unseen "none" in the same round must still
         be weighed (a third machine taking both at once would else drop the older "yes")."""
-        from stretchtui.core.sync_merge import flags_something
+        from stretchtui.core.sync_merge import flags_something, passes_on
 
         state = self.state_here(("settings", key))
         row = m.Setting.get_or_none(m.Setting.key == key)
@@ -112,6 +112,8 @@ class HealthMerge:
             if here is None:  # nothing here yet to weigh it against: it goes in as it is
                 write_setting(key, self.now, change.record)
                 applied.take(change)
+                if passes_on(key, change.record):
+                    applied.resend.add((change.kind, key))  # passed on: see _weigh
                 here = _Here(_held(key, change), change.after, change.record, change.stamp, self._history(change))
             else:
                 here = self._weigh(change, here, applied)
@@ -124,7 +126,7 @@ class HealthMerge:
         every version here it had not seen, the cautious way (core.sync_merge): a "yes" it saw
         and left out was taken back on purpose, one it never saw stays. Returns the version here
         after it."""
-        from stretchtui.core.sync_merge import CAUTIOUS, flags_something
+        from stretchtui.core.sync_merge import CAUTIOUS, flags_something, passes_on
 
         key = change.key
         history = self._history(change)
@@ -150,6 +152,11 @@ class HealthMerge:
         if unseen and merged != change.record and (change.stamp > here.latest or merged != here.value):
             # a merge no machine has yet, or one that machines ranking the other's version first
             # would miss: it goes out, stamped after both (a third machine, a later joiner get it)
+            applied.resend.add((change.kind, key))
+        elif merged != here.value and passes_on(key, merged):
+            # a "yes" or a condition that came from elsewhere: passed on as this machine's own, so
+            # a machine that hears only from this one gets it too (a sync tool may carry each
+            # machine's own files only). Once: a machine that has seen it takes it as nothing new.
             applied.resend.add((change.kind, key))
         applied.take(change)
         newer = change.stamp > here.latest
