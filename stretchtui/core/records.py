@@ -61,8 +61,11 @@ def specs(cls: type) -> tuple[Spec, ...]:
     return tuple(result)
 
 
+@cache
 def file_specs(cls: type) -> tuple[Spec, ...]:
-    """The fields a file holds, in file order: FILE_ORDER first, the store's own (LOCAL) left out."""
+    """The fields a file holds, in file order: FILE_ORDER first, the store's own (LOCAL) left out.
+    Cached, as `specs` is: a record class does not change while the program runs, and an export
+    asks once a record."""
     local: frozenset[str] = getattr(cls, "LOCAL", frozenset())
     first: tuple[str, ...] = getattr(cls, "FILE_ORDER", ())
     found = [spec for spec in specs(cls) if spec.name not in local]

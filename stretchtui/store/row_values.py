@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +80,7 @@ def _select(table: str, names: Sequence[str]) -> str:
     )
 
 
-def _text(raw: Any, name: str) -> str:
+def _text(name: str, raw: Any) -> str:
     if not isinstance(raw, bytes):
         raise FieldError(name, f"must be text, not {shown(raw)}")
     try:
@@ -89,31 +89,54 @@ def _text(raw: Any, name: str) -> str:
         raise FieldError(name, f"is not UTF-8 text ({shown(raw)})") from None
 
 
-def _value(column: Column, raw: Any) -> Any:
-    name = column.name
-    if raw is None:
-        if column.nullable:
-            return None
-        raise FieldError(name, "is empty")
-    if column.kind == INTEGER or column.kind == FLAG:
-        if not isinstance(raw, int):
-            raise FieldError(name, f"must be a whole number, not {shown(raw)}")
-        return bool(raw) if column.kind == FLAG else raw
-    if column.kind == REAL:
-        if not isinstance(raw, (int, float)):
-            raise FieldError(name, f"must be a number, not {shown(raw)}")
-        return float(raw)
-    text = _text(raw, name)
-    if column.kind == INSTANT:
-        return instants.parse_instant(text, name)
-    if column.kind == DAY:
-        return instants.parse_day(text, name)
-    if column.kind == JSON:
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise FieldError(name, f"is not valid JSON ({shown(text)})") from None
-    return text
+def _whole(name: str, raw: Any) -> int:
+    if not isinstance(raw, int):
+        raise FieldError(name, f"must be a whole number, not {shown(raw)}")
+    return raw
+
+
+def _flag(name: str, raw: Any) -> bool:
+    return bool(_whole(name, raw))
+
+
+def _real(name: str, raw: Any) -> float:
+    if not isinstance(raw, (int, float)):
+        raise FieldError(name, f"must be a number, not {shown(raw)}")
+    return float(raw)
+
+
+def _instant(name: str, raw: Any) -> Any:
+    return instants.parse_instant(_text(name, raw), name)
+
+
+def _day(name: str, raw: Any) -> Any:
+    return instants.parse_day(_text(name, raw), name)
+
+
+def _json(name: str, raw: Any) -> Any:
+    text = _text(name, raw)
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise FieldError(name, f"is not valid JSON ({shown(text)})") from None
+
+
+_READ_AS = {INTEGER: _whole, FLAG: _flag, REAL: _real, INSTANT: _instant, DAY: _day, JSON: _json, TEXT: _text}
+
+
+def _reader(column: Column) -> Callable[[Any], Any]:
+    """The one function that reads `column`'s stored values, chosen once a read rather than once a
+    value (an export of years reads millions)."""
+    name, convert, nullable = column.name, _READ_AS[column.kind], column.nullable
+
+    def read(raw: Any) -> Any:
+        if raw is None:
+            if nullable:
+                return None
+            raise FieldError(name, "is empty")
+        return convert(name, raw)
+
+    return read
 
 
 class TableReader:
@@ -124,6 +147,7 @@ class TableReader:
         every = columns(model)
         self.table = model._meta.table_name
         self.columns = [every[name] for name in (names or list(every))]
+        self._read = [(column.name, _reader(column)) for column in self.columns]
         self.label_column = next((n for n in ("uuid", "key") if n in every), None)  # else: "row N"
         self.sql = _select(self.table, [c.name for c in self.columns])
 
@@ -135,11 +159,11 @@ class TableReader:
         for rowid, *raw_row in conn.execute(f"{self.sql} {rest}", tuple(parameters)):
             values: dict[str, Any] = {}
             problems: list[str] = []
-            for column, raw in zip(self.columns, raw_row, strict=False):
+            for (name, read), raw in zip(self._read, raw_row, strict=False):
                 try:
-                    values[column.name] = _value(column, raw)
+                    values[name] = read(raw)
                 except FieldError as error:
-                    values[column.name] = None
+                    values[name] = None
                     problems.append(str(error))
             yield rowid, values, problems
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from stretchtui.core import records
@@ -40,16 +40,22 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
+@cache
+def _write_plan(cls: type) -> tuple[tuple[records.Spec, type | None, bool], ...]:
+    """Each field of `cls` a file holds, in file order, with its nested record class and whether
+    it is sparse: worked out once a class, not once a record (an export writes thousands)."""
+    return tuple((spec, records.nested_class(spec), bool(spec.extra.get("sparse"))) for spec in records.file_specs(cls))
+
+
 def event_to_plain(cls: type, record: Mapping[str, Any]) -> dict[str, Any]:
     """A logged record (a dict keyed by the fields of `cls`, as the store reads it or an import
     checked it) as files write it: its fields in file order, nested records likewise."""
     plain = {}
-    for spec in records.file_specs(cls):
-        inner = records.nested_class(spec)
+    for spec, inner, sparse in _write_plan(cls):
         # A field added later (a session's program) is missing from a record kept as it was
         # written before (a removal's rows): it is at its default.
         value = record[spec.name] if spec.required or spec.name in record else spec.default
-        if spec.extra.get("sparse") and value == spec.default:
+        if sparse and value == spec.default:
             continue  # a field added later, written only when set: older files stay as they were
         plain[spec.file_name] = _plain_value(value) if inner is None else [event_to_plain(inner, v) for v in value]
     return plain
