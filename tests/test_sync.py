@@ -1547,6 +1547,36 @@ def test_a_yes_reaches_a_machine_that_takes_it_with_an_unseen_none_in_one_round(
     assert c.use().safety.safety_check().state is State.URGENT
 
 
+def _suggestion_heeds_it(store, name: str, question: str, condition: str) -> None:
+    """What the person is told on that machine: no routine after a warning sign; with a condition,
+    routines without the moves it rules out, where the same day's suggestion for someone with no
+    condition holds one (so the check can fail)."""
+    from dataclasses import replace
+
+    from stretchtui.core.conditions import check_conditions, suits
+    from stretchtui.core.days import today
+    from stretchtui.core.safety import SafetyCheck
+    from stretchtui.core.suggest import suggest
+
+    day = today(store.clock, store.settings.day_start_hour())
+    compared = 0
+    for place in ("desk", "floor", "standing"):
+        request = store.suggestions.suggestion_request(day, 15, place)
+        told = suggest(request)
+        if question:
+            assert told.blocked and told.routine is None, (name, place, told.why)
+            continue
+
+        def ruled_out(routine, exercises=request.exercises) -> list[str]:
+            moves = [exercises[item.exercise_id] for item in routine.items]
+            return [move.id for move in moves if not suits(move, check_conditions([condition]))]
+
+        assert told.routine is not None and told.routine.items, (name, place, told.why)
+        assert ruled_out(told.routine) == [], (name, place)
+        compared += bool(ruled_out(suggest(replace(request, safety=SafetyCheck())).routine))
+    assert question or compared, "no place's suggestion held a move the condition rules out: the check proved nothing"
+
+
 @pytest.mark.parametrize(
     ("question", "conditions"), [("saddle", ("", "")), ("fever", ("pregnancy", "")), ("", ("osteoporosis", ""))]
 )
@@ -1579,6 +1609,7 @@ def test_a_merge_that_keeps_a_yes_goes_out_in_the_round_that_made_it(machines, q
             assert store.safety.safety_check().state is not State.CLEAR, machine.name
         else:
             assert store.settings.get("conditions") == [conditions[0]], machine.name
+        _suggestion_heeds_it(store, machine.name, question, conditions[0])
     assert c.round().sent == 0  # nothing left to send: the merge is not sent again
     everything_everywhere([b, c], random.Random(0))  # and the two settle (no merge sent back and forth)
 

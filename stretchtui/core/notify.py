@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, ClassVar, NamedTuple, Protocol
 
 from stretchtui.core.cues import notification
 from stretchtui.core.entries import MARK_NOUNS, MarkKind
@@ -244,8 +244,25 @@ class Channel(Protocol):
     def send(self, notice: Notice) -> Delivery: ...
 
 
+class _ProgramChannel:
+    """A channel that runs a program (`PROGRAM`): not delivered, and why, when it is not installed."""
+
+    PROGRAM: ClassVar[str]
+    name: str
+    which: Which
+
+    def send(self, notice: Notice) -> Delivery:
+        program = self.which(self.PROGRAM)
+        if program is None:
+            return Delivery(self.name, False, f"{self.PROGRAM} is not installed")
+        return self.send_with(program, notice)
+
+    def send_with(self, program: str, notice: Notice) -> Delivery:
+        raise NotImplementedError
+
+
 @dataclass
-class DesktopChannel:
+class DesktopChannel(_ProgramChannel):
     """notify-send, when it is installed and there is a session to show it in: a D-Bus session bus
     (named in the environment, or the usual socket in the runtime directory: a cron job is not told
     of it), or a display."""
@@ -256,11 +273,9 @@ class DesktopChannel:
     bus_socket_exists: Callable[[str], bool]
     uid: int
     name: str = "desktop notification"
+    PROGRAM = "notify-send"
 
-    def send(self, notice: Notice) -> Delivery:
-        program = self.which("notify-send")
-        if program is None:
-            return Delivery(self.name, False, "notify-send is not installed")
+    def send_with(self, program: str, notice: Notice) -> Delivery:
         env = dict(self.environ)
         if not env.get("DBUS_SESSION_BUS_ADDRESS"):
             runtime = env.get("XDG_RUNTIME_DIR") or f"/run/user/{self.uid}"
@@ -294,17 +309,15 @@ class TerminalChannel:
 
 
 @dataclass
-class TmuxChannel:
+class TmuxChannel(_ProgramChannel):
     """`tmux display-message` on every attached client of the default tmux server."""
 
     run: Runner
     which: Which
     name: str = "tmux"
+    PROGRAM = "tmux"
 
-    def send(self, notice: Notice) -> Delivery:
-        program = self.which("tmux")
-        if program is None:
-            return Delivery(self.name, False, "tmux is not installed")
+    def send_with(self, program: str, notice: Notice) -> Delivery:
         listed = self.run([program, "list-clients", "-F", "#{client_name}"])
         if listed.returncode != 0:
             return Delivery(self.name, False, "no tmux server")

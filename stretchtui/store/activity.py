@@ -120,7 +120,7 @@ class ActivityRepository:
 
     def record_break(self, kind: BreakKind, at: datetime | None = None) -> None:
         stamp = self.stamp(at)
-        m.BreakEvent.create(uuid=str(uuidlib.uuid4()), kind=kind.value, at=stamp.at_utc, zone=stamp.zone, day=stamp.day)
+        m.BreakEvent.create(uuid=str(uuidlib.uuid4()), kind=kind.value, **m.stamp_values(stamp))
 
     def break_facts(self) -> BreakFacts:
         """Where the count of continuous activity starts, any "later" in force, the latest span."""

@@ -39,9 +39,7 @@ class CheckinRepository:
         with self.db.atomic():
             row = m.Checkin.create(
                 uuid=str(uuidlib.uuid4()),
-                at=stamp.at_utc,
-                zone=stamp.zone,
-                day=stamp.day,
+                **m.stamp_values(stamp),
                 source=new.source,
                 sitting_hours=new.sitting_hours,
                 note=note,

@@ -47,7 +47,7 @@ class FunctionRepository:
     def _rate(self, name: str, rating: int, at: datetime | None) -> FunctionRating:
         stamp = self.stamp(at)
         week = fn.week_of(stamp.day)
-        values = dict(activity=name, rating=rating, at=stamp.at_utc, zone=stamp.zone, day=stamp.day, week=week)
+        values = dict(activity=name, rating=rating, week=week, **m.stamp_values(stamp))
         row = m.FunctionRating.get_or_none((m.FunctionRating.activity == name) & (m.FunctionRating.week == week))
         if row is None:
             row = m.FunctionRating.create(uuid=str(uuidlib.uuid4()), **values)

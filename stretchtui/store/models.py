@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec.inspect as mi
 from peewee import (
@@ -26,6 +26,9 @@ from peewee import (
 
 from stretchtui.core import model as core
 from stretchtui.core import records
+
+if TYPE_CHECKING:
+    from stretchtui.core.days import EventTime
 
 
 class JSONField(TextField):
@@ -57,6 +60,12 @@ def stamp_columns() -> tuple[UTCField, TextField, DateField]:
     logical day (core.days), fixed then and never worked out again. `at, zone, day = stamp_columns()`
     in a model keeps them where its table has them."""
     return UTCField(), TextField(), DateField()
+
+
+def stamp_values(stamp: EventTime, instant: str = "at") -> dict[str, Any]:
+    """What a row's stamp columns (`stamp_columns`) hold for `stamp`; `instant` names the instant's
+    column where it is not `at` (a session's `started_at`)."""
+    return {instant: stamp.at_utc, "zone": stamp.zone, "day": stamp.day}
 
 
 class BaseModel(Model):

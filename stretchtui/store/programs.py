@@ -116,9 +116,7 @@ class ProgramRepository:
                 choice=str(choice),
                 program_id=program.id,
                 version=program.version,
-                at=stamp.at_utc,
-                zone=stamp.zone,
-                day=stamp.day,
+                **m.stamp_values(stamp),
             )
 
     def choices(self) -> list[ProgramChoice]:

@@ -104,9 +104,7 @@ class SessionRepository:
     def _new_session(self, stamp: EventTime, **values: Any) -> SessionInfo:
         """A session row under a new UUID, started at `stamp` (its instant, zone and day)."""
         with self.db.atomic():
-            row = m.Session.create(
-                uuid=str(uuidlib.uuid4()), started_at=stamp.at_utc, zone=stamp.zone, day=stamp.day, **values
-            )
+            row = m.Session.create(uuid=str(uuidlib.uuid4()), **m.stamp_values(stamp, "started_at"), **values)
         return self.session(row.id)
 
     def record_step(
@@ -126,9 +124,7 @@ class SessionRepository:
             reps_done=record.reps_done,
             outcome=record.outcome.value,
             hurt_pain=record.hurt_pain,
-            at=stamp.at_utc,
-            zone=stamp.zone,
-            day=stamp.day,
+            **m.stamp_values(stamp),
         )
         with self.db.atomic():
             (
