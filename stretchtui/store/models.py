@@ -55,11 +55,17 @@ class UTCField(TextField):
         return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
 
 
+def instant_columns() -> tuple[UTCField, TextField]:
+    """The columns holding one instant as a person lived it: UTC, and the IANA zone they were in.
+    `at, zone = instant_columns()` where the row's day is not the day it was written."""
+    return UTCField(), TextField()
+
+
 def stamp_columns() -> tuple[UTCField, TextField, DateField]:
     """The columns stamping an event when it was written: the UTC instant, the IANA zone and the
     logical day (core.days), fixed then and never worked out again. `at, zone, day = stamp_columns()`
     in a model keeps them where its table has them."""
-    return UTCField(), TextField(), DateField()
+    return (*instant_columns(), DateField())
 
 
 def stamp_values(stamp: EventTime, instant: str = "at") -> dict[str, Any]:
@@ -152,9 +158,7 @@ class Session(EventModel):
     routine_name = TextField()
     source = TextField(default="live")
     status = TextField()
-    started_at = UTCField()
-    zone = TextField()
-    day = DateField()
+    started_at, zone, day = stamp_columns()
     ended_at = UTCField(null=True)
     planned_seconds = IntegerField(default=0)
     active_seconds = FloatField(default=0)
@@ -202,8 +206,7 @@ class CheckinPain(RowModel):
 class DayMark(EventModel):
     day = DateField()
     kind = TextField()
-    at = UTCField()
-    zone = TextField()
+    at, zone = instant_columns()  # `day` is the day marked, not the day of marking
 
 
 class FunctionRating(EventModel):
@@ -221,8 +224,7 @@ class ProgramFile(RowModel):
     program_id = TextField()
     version = IntegerField()
     text = TextField()
-    at = UTCField()
-    zone = TextField()
+    at, zone = instant_columns()
 
 
 class ProgramChoice(EventModel):
