@@ -143,13 +143,15 @@ def private_home(folder: Path) -> Iterator[None]:
         yield
 
 
-def build_template(folder: Path, fill: Callable[[Store, FrozenClock], T] | None = None) -> tuple[Path, T | None]:
+def build_template(
+    folder: Path, fill: Callable[[Store, FrozenClock], T] | None = None, *, at: datetime = FROZEN_AT
+) -> tuple[Path, T | None]:
     """A database in `folder` as `Store.open` first makes it (migrated, library seeded) on the
-    frozen clock, then `fill(store, clock)`; closed and checkpointed, for module- or session-scoped
-    fixtures to build once and tests to copy. Returns the path and what `fill` returned."""
+    frozen clock (at `at`), then `fill(store, clock)`; closed and checkpointed, for module- or
+    session-scoped fixtures to build once and tests to copy. Returns the path and what `fill` returned."""
     path = folder / "stretchtui.db"
     with private_home(folder):
-        clock = FrozenClock(FROZEN_AT, ZONE)
+        clock = FrozenClock(at, ZONE)
         store = Store.open(path, clock)
         try:
             result = fill(store, clock) if fill is not None else None

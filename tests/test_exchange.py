@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FROZEN_AT, ZONE
+from conftest import FROZEN_AT, ZONE, build_template, copy_database
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,17 +188,28 @@ def build(store: Store, clock: FrozenClock, story: list[tuple]) -> None:
             clock.move_to_zone(zone)
 
 
+A_MONTH_BEFORE = FROZEN_AT - timedelta(days=30)
+
+
+@pytest.fixture(scope="module")
+def month_before_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new database as the first `Store.open` makes it a month before the frozen day: copied."""
+    return build_template(tmp_path_factory.mktemp("a-month-before"), at=A_MONTH_BEFORE)[0]
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(story=actions)
-def test_export_then_import_into_an_empty_store_reproduces_everything(story: list[tuple]) -> None:
+def test_export_then_import_into_an_empty_store_reproduces_everything(
+    month_before_template: Path, story: list[tuple]
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        clock = FrozenClock(FROZEN_AT - timedelta(days=30), ZONE)
-        source = Store.open(Path(tmp) / "a" / "s.db", clock)
+        clock = FrozenClock(A_MONTH_BEFORE, ZONE)
+        source = Store.open(copy_database(month_before_template, Path(tmp) / "a" / "s.db"), clock)
         build(source, clock, story)
         exported = plain_export(source)
         source.close()
 
-        target = Store.open(Path(tmp) / "b" / "s.db", clock)
+        target = Store.open(copy_database(month_before_template, Path(tmp) / "b" / "s.db"), clock)
         target.exchange.import_data(copy.deepcopy(exported))
         again = plain_export(target)
         second = target.exchange.import_data(copy.deepcopy(exported))

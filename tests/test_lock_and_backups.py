@@ -138,6 +138,7 @@ NAMINGS = [
 ]
 
 
+@pytest.mark.slow  # another process holds the database
 @pytest.mark.parametrize("kind", NAMINGS)
 def test_restore_refuses_while_the_database_is_open_under_another_name(
     kind: str, db_path: Path, saved: Path, capsys: pytest.CaptureFixture[str]

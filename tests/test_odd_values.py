@@ -377,6 +377,7 @@ def test_what_a_clock_a_year_ahead_stored_exports_and_imports_after_it_is_correc
     assert len(data["checkins"]) == 1
 
 
+@pytest.mark.slow  # 26 years of demo history made and parsed: some 5 s
 def test_a_demo_of_more_than_25_years_near_the_first_day_is_accepted_by_import() -> None:
     """26 years ending in January 1996: the history starts in January 1970, at the window's edge."""
     from stretchtui.commands.demo_story import demo_export

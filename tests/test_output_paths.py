@@ -98,9 +98,10 @@ def mode(path: Path) -> int:
 
 
 @pytest.fixture
-def db(db_path: Path, clock: FrozenClock) -> Path:
-    make_database(db_path, clock)
-    return db_path
+def db(fresh_database, clock: FrozenClock) -> Path:
+    path = fresh_database()  # a copy of the seeded template, as a first Store.open leaves it
+    make_database(path, clock)
+    return path
 
 
 @pytest.fixture

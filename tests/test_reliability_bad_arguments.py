@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import copy_database
 
 from stretchtui import cli
-from stretchtui.store import Store
 
 APP = "(app)"  # no subcommand: the app itself
 
@@ -224,11 +224,11 @@ class Database:
     """The database path, either absent (its folder too) or an existing database, and a way to
     check nothing was written to it."""
 
-    def __init__(self, root: Path, clock, existing: bool) -> None:
+    def __init__(self, root: Path, existing: bool, seeded_template: Path) -> None:
         self.path = root / "data" / "s.db"
         self.existing = existing
-        if existing:
-            Store.open(self.path, clock).close()
+        if existing:  # as a first Store.open leaves it: migrated, seeded, closed
+            copy_database(seeded_template, self.path)
             self.files = sorted(p.name for p in self.path.parent.iterdir())
             self.content = self.path.read_bytes()
 
@@ -254,7 +254,7 @@ def assert_refused(code: int, captured: pytest.CaptureFixture[str], *expected: s
 @pytest.mark.parametrize(("command", "args", "expected"), CASES)
 def test_bad_arguments_are_one_line_exit_2_and_write_nothing(
     tmp_path: Path,
-    clock,
+    seeded_template: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     existing: bool,
@@ -262,7 +262,7 @@ def test_bad_arguments_are_one_line_exit_2_and_write_nothing(
     args: list[str],
     expected: str,
 ) -> None:
-    database = Database(tmp_path, clock, existing)
+    database = Database(tmp_path, existing, seeded_template)
     monkeypatch.setenv("STRETCHTUI_DB", str(database.path))
     monkeypatch.chdir(tmp_path)  # a command that wrote a file "here" would write it where we look
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -276,13 +276,13 @@ def test_bad_arguments_are_one_line_exit_2_and_write_nothing(
 @pytest.mark.parametrize("command", command_names())
 def test_an_unknown_option_is_refused_by_every_command(
     tmp_path: Path,
-    clock,
+    seeded_template: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     existing: bool,
     command: str,
 ) -> None:
-    database = Database(tmp_path, clock, existing)
+    database = Database(tmp_path, existing, seeded_template)
     monkeypatch.setenv("STRETCHTUI_DB", str(database.path))
     code = cli.main(command_argv(command, database.path, ["--no-such-option"]))
     # A command with a required argument names that first; either way it is refused.

@@ -69,6 +69,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.slow  # a real process for each case
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("kind", list(FILES))
 def test_a_foreign_file_is_refused_in_one_line_and_left_untouched(

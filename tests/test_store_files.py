@@ -158,6 +158,7 @@ def guarded(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
                 sibling.unlink()
 
 
+@pytest.mark.slow  # the app in a real process, and on a terminal
 @pytest.mark.parametrize("kind", list(NOT_FILES))
 def test_a_db_that_is_not_a_regular_file_is_refused_before_anything_is_touched(
     kind: str,
