@@ -363,7 +363,12 @@ BAD_RECORDS = [
     ("sessions.0.day", "2026-11-25", "sessions[0].day: 2026-11-25 does not fit"),
     ("sessions.0.pain_before", 11, "sessions[0].pain_before: must be between 0 and 10, not 11"),
     ("sessions.0.pain_before", "5", "sessions[0].pain_before: must be a whole number, not '5'"),
+    ("sessions.0.pain_before", True, "sessions[0].pain_before: must be a whole number, not true"),
+    ("sessions.0.pain_before", -1, "sessions[0].pain_before: must be between 0 and 10, not -1"),
+    ("sessions.0.pain_before", 5.0, "sessions[0].pain_before: must be a whole number, not 5.0"),
     ("sessions.0.steps.0.uuid", "not-a-uuid", "sessions[0].steps[0].uuid: must be a UUID"),
+    ("sessions.0.uuid", "6F1C3A52-8D0E-4F5B-9A77-2B1D7C0E5A1G", "sessions[0].uuid: must be a UUID"),
+    ("sessions.0.uuid", "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10 ", "sessions[0].uuid: must be a UUID"),
     ("sessions.0.routine_name", "x" * 5000, "sessions[0].routine_name: is 5000 characters long; the limit is 200"),
     ("sessions.0.status", "DEL", "sessions[0].status: is missing"),
     ("sessions.0.colour", "red", "sessions[0].colour: is not a known field"),
@@ -394,15 +399,40 @@ BAD_RECORDS = [
     ("path", "value", "message"), BAD_RECORDS, ids=[f"{p}={str(v)[:12]}" for p, v, _ in BAD_RECORDS]
 )
 def test_a_bad_record_is_named_and_nothing_is_written(
-    tmp_path: Path, clock: FrozenClock, exported: dict, path: str, value: object, message: str
+    tmp_path: Path, seeded_template: Path, clock: FrozenClock, exported: dict, path: str, value: object, message: str
 ) -> None:
-    other = Store.open(tmp_path / "other" / "s.db", clock)
+    other = Store.open(copy_database(seeded_template, tmp_path / "other" / "s.db"), clock)
     before = table_dump(other.path)
     with pytest.raises(ImportFileError) as caught:
         other.exchange.import_data(mutate(exported, path, value))
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
     assert table_dump(other.path) == before
+
+
+def test_a_uuid_in_another_spelling_is_kept_as_files_write_it(
+    tmp_path: Path, seeded_template: Path, clock: FrozenClock, exported: dict
+) -> None:
+    """Upper case, braces or no hyphens spell the same UUID: it is kept in lower case with hyphens,
+    so the file written the usual way adds nothing more, and one UUID in two spellings is one UUID."""
+    session = exported["sessions"][0]
+    spelled = copy.deepcopy(exported)
+    spelled["sessions"][0]["uuid"] = "{" + session["uuid"].upper() + "}"
+    spelled["sessions"][0]["steps"][0]["uuid"] = session["steps"][0]["uuid"].replace("-", "")
+    spelled["checkins"][0]["uuid"] = exported["checkins"][0]["uuid"].upper()
+    other = Store.open(copy_database(seeded_template, tmp_path / "other" / "s.db"), clock)
+    try:
+        assert other.exchange.import_data(spelled).added["sessions"] == 1
+        again = plain_export(other)
+        assert again["sessions"][0]["uuid"] == session["uuid"]
+        assert again["sessions"][0]["steps"][0]["uuid"] == session["steps"][0]["uuid"]
+        assert again["checkins"][0]["uuid"] == exported["checkins"][0]["uuid"]
+        assert sum(other.exchange.import_data(exported).added.values()) == 0
+    finally:
+        other.close()
+    spelled["checkins"].append(copy.deepcopy(exported["checkins"][0]))
+    with pytest.raises(ImportFileError, match=r"checkins\[1\]\.uuid: is used twice in the file"):
+        parse_export(spelled, now=clock.now(), known_exercise_ids=set(SEEDED))
 
 
 def test_a_uuid_used_twice_in_the_file_is_refused(clock: FrozenClock, exported: dict) -> None:

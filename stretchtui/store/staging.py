@@ -54,8 +54,13 @@ TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all unty
 KEYS = {"stage_id_map": "kind, file_id", "stage_activity_span": "started_at"}  # looked up by these while merging
 
 
+_AS_THEY_ARE = frozenset({str, int, float, type(None)})  # exactly these types (a bool is not an int here)
+
+
 def _stored(value: Any) -> Any:
     """A value as the store keeps it (the peewee fields' own conversions)."""
+    if type(value) in _AS_THEY_ARE:  # most values: checked first, as an import holds millions
+        return value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, datetime):

@@ -9,6 +9,7 @@ day checked against each other (`_when`).
 
 from __future__ import annotations
 
+import re
 import uuid as uuidlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,8 +25,14 @@ from stretchtui.core import instants, records, validation
 from stretchtui.core.errors import FieldError, shown, shown_key
 from stretchtui.core.programs import MAX_FILE_BYTES
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
 
 def _uuid(value: Any, where: str) -> str:
+    """A UUID in its canonical form (lower case, with hyphens), as files write it: that form is
+    taken as it is (str(UUID(value)) would give it back), any other is parsed."""
+    if type(value) is str and _CANONICAL_UUID.fullmatch(value):
+        return value
     try:
         return str(uuidlib.UUID(value)) if isinstance(value, str) and len(value) <= 40 else _bad_uuid(value, where)
     except ValueError:
@@ -72,6 +79,8 @@ def _number(value: Any, where: str, low: float, high: float) -> float:
 
 def _integer(low: int, high: int) -> Callable[[Any, str], int]:
     def check(value: Any, where: str) -> int:
+        if type(value) is int and low <= value <= high:  # as nearly every value is; not a bool
+            return value
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldError(where, f"must be a whole number, not {shown(value)}")
         return validation.integer(value, where, low, high)
@@ -146,6 +155,10 @@ class Rules:
     fields: dict[str, Rule]
     own: set[str]
     defaults: dict[str, Any]
+    known: frozenset[str] = frozenset()  # fields and own: any other key is unknown
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", frozenset(self.fields) | frozenset(self.own))
 
 
 @cache
@@ -188,16 +201,21 @@ def _program_text(value: Any, where: str) -> str:
 
 def _fields(data: Any, where: str, rules: Rules) -> dict[str, Any]:
     """Apply a record's field rules to `data` (its own checks are the caller's)."""
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise FieldError(where, f"must be an object, not {type(data).__name__}")
-    unknown = sorted(set(data) - set(rules.fields) - rules.own)
-    if unknown:
+    if not rules.known.issuperset(data):
+        unknown = sorted(set(data) - rules.known)
         raise FieldError(f"{where}.{shown_key(unknown[0])}", "is not a known field")
     result = {}
+    defaults = rules.defaults
     for key, rule in rules.fields.items():
-        if key not in data and key not in rules.defaults:
+        if key in data:
+            value = data[key]
+        elif key in defaults:
+            value = defaults[key]
+        else:
             raise FieldError(f"{where}.{key}", "is missing")
-        result[key] = rule(data.get(key, rules.defaults.get(key)), f"{where}.{key}")
+        result[key] = rule(value, f"{where}.{key}")
     return result
 
 
