@@ -167,6 +167,7 @@ def _tick_when_let_go(db: str, now: float, start) -> None:  # a process of the t
     append_tick(db, now)
 
 
+@pytest.mark.slow  # many real processes at once
 def test_ticks_at_the_same_moment_from_many_prompts_note_one_line(tmp_path: Path) -> None:
     """Prompts in several terminals at once (or two prompts in one, as the bash test does) each
     run a tick: every tick reads that none was noted lately, so without the file's lock each

@@ -68,6 +68,7 @@ def test_same_seed_same_history_other_seed_another(clock) -> None:
     assert first["sessions"] != other["sessions"]
 
 
+@pytest.mark.slow  # another process, with its own string hash seed
 def test_the_same_seed_gives_the_same_history_in_another_process(tmp_path: Path) -> None:
     """Not only within one run: the history must not depend on anything that changes between
     processes (hash(None) in Python 3.11, a set's order under another PYTHONHASHSEED)."""

@@ -115,6 +115,7 @@ def test_the_quick_answer_is_the_full_answer_after_any_write(
             assert quickly(db_path, form, clock, capsys) == expected, (changed, form)  # the entry holds now
 
 
+@pytest.mark.slow  # real processes on the real clock
 def test_a_write_from_another_process_is_never_missed(tmp_path: Path) -> None:
     """Real processes on the real clock: the status line, then another command's write."""
     db = tmp_path / "real.db"
