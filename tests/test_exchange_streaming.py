@@ -103,6 +103,44 @@ def test_bad_json_is_one_line_naming_where(text: bytes) -> None:
     assert f"(line {expected.value.lineno}, " in message and "\n" not in message
 
 
+@pytest.mark.parametrize("digits", [41, 4301, 20_000])
+@pytest.mark.parametrize("where", ["format_version", "pain_before", "pain"])
+def test_a_number_longer_than_any_field_is_one_line_not_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    history: Path,
+    digits: int,
+    where: str,
+) -> None:
+    """Python refuses to read an integer of more than 4300 digits with a ValueError; the file is
+    refused first, in one line, from a file, from standard input and from parsed text, and no
+    database is made (found by an outside test: a traceback before)."""
+    from stretchtui import cli
+    from stretchtui.core.exchange.reading import loads
+
+    store = Store.open(history, FrozenClock(FROZEN_AT, ZONE))
+    text = export_of(store).decode()
+    store.close()
+    number = ("-" if where == "pain" else "") + "9" * digits
+    key = {"format_version": '"format_version": ', "pain_before": '"pain_before": ', "pain": '"pain": '}[where]
+    start = text.index(key) + len(key)
+    end = start + len(text[start:]) - len(text[start:].lstrip("-0123456789"))
+    path = tmp_path / "long.json"
+    path.write_text(text[:start] + number + text[end:])
+    expected = f"a number of more than {json_stream.MAX_DIGITS} digits"
+    for source in ("file", "stdin"):
+        target = tmp_path / source / "s.db"
+        if source == "stdin":
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+        assert cli.main(["--db", str(target), "import", "-" if source == "stdin" else str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and expected in err and len(err) < 300, err
+        assert not target.parent.exists()
+    with pytest.raises(ImportFileError, match=expected):
+        loads(path.read_text())
+
+
 def export_of(store: Store) -> bytes:
     handle = io.StringIO()
     write_json(store.exchange.export_records(), handle, exported_at=store.clock.now(), app_version="t")

@@ -224,4 +224,15 @@ class _Reader:
         return JSONStreamError(f"not valid JSON (line {line}, column {column}: {message}); is the file complete?")
 
 
-_DECODER = json.JSONDecoder()
+MAX_DIGITS = 40  # no whole number in a stretchtui file comes near this; Python refuses past 4300
+
+
+def whole_number(text: str) -> int:
+    """A JSON integer, for the decoder's `parse_int`: a longer one than any field holds is refused
+    in one line before Python's own limit (a ValueError with a traceback) is reached."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise JSONStreamError(f"a number of more than {MAX_DIGITS} digits ({text[:12]}...); no value here is that long")
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=whole_number)

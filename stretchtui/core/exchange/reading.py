@@ -30,7 +30,15 @@ from stretchtui.core.exchange.rules import (
     _removal,
     _session,
 )
-from stretchtui.core.json_stream import ArrayItems, JSONStreamError, NotAnObject, entries_of, read_bytes, top_level
+from stretchtui.core.json_stream import (
+    ArrayItems,
+    JSONStreamError,
+    NotAnObject,
+    entries_of,
+    read_bytes,
+    top_level,
+    whole_number,
+)
 from stretchtui.core.settings import imported_settings
 
 
@@ -59,7 +67,9 @@ def loads(text: str | bytes) -> Any:
     if isinstance(text, bytes):
         _refuse_by_head(text[:HEAD_BYTES])
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=whole_number)
+    except JSONStreamError as error:
+        raise UnreadableFile(str(error)) from None
     except json.JSONDecodeError as error:
         raise UnreadableFile(
             f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}); is the file complete?"
