@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid as uuidlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache
@@ -155,7 +155,7 @@ class Rules:
     fields: dict[str, Rule]
     own: set[str]
     defaults: dict[str, Any]
-    known: frozenset[str] = frozenset()  # fields and own: any other key is unknown
+    known: frozenset[str] = field(init=False)  # fields and own: any other key is unknown
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "known", frozenset(self.fields) | frozenset(self.own))
