@@ -52,9 +52,11 @@ class Importer:
         """Check a file's entries (core.exchange.reading.file_entries or entries_of) record by record
         into the staging area, then merge it all in one short transaction; with `dry_run`, count
         what would be added and roll back. Raises ImportFileError, having written nothing."""
+        from stretchtui.core.entries import EntryKind
         from stretchtui.core.exchange.bundle import ImportResult
         from stretchtui.core.exchange.reading import KnownPrograms, read_export
         from stretchtui.core.program_records import builtin_ids
+        from stretchtui.store.corrections import MODELS
         from stretchtui.store.staging import STAGED, Staging
 
         known_exercises = {row[0] for row in m.Exercise.select(m.Exercise.id).tuples()}
@@ -90,6 +92,10 @@ class Importer:
                     kept[kind].append(record)
                 elif kind in kept:
                     kept[kind] = record
+            staging.add_claims("exercises", m.Exercise, [own.exercise.uuid for own in kept["exercises"]])
+            staging.add_claims("routines", m.Routine, [own.routine.uuid for own in kept["routines"]])
+            for removal in kept["removed"]:
+                staging.add_claims("removed", MODELS[EntryKind(removal["kind"])], [removal["uuid"]])
             staging.flush()
             result = ImportResult(dry_run=dry_run)
             try:
@@ -104,6 +110,11 @@ class Importer:
             staging.close()
 
     def _merge(self, staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
+        from stretchtui.core.exchange.reading import ImportFileError
+
+        foreign = staging.foreign_uuid()
+        if foreign is not None:
+            raise ImportFileError(foreign)
         exercise_ids = self._import_exercises(kept["exercises"], result)
         staging.add_id_map("exercise", exercise_ids)
         self._import_favourites(kept["favourites"], result)
@@ -134,7 +145,6 @@ class Importer:
         (kept for undo like any removal), and its UUID is kept so no later import brings it back."""
         from stretchtui.core.entries import EntryKind
         from stretchtui.core.errors import UserError
-        from stretchtui.core.exchange.reading import ImportFileError
         from stretchtui.store.corrections import MODELS
 
         known = self.corrections.removed_uuids()
@@ -143,11 +153,6 @@ class Importer:
             if uuid in known:
                 result.already_there["removed"] += 1
                 continue
-            for other, other_model in MODELS.items():
-                if other is not kind and other_model.select().where(other_model.uuid == uuid).exists():
-                    raise ImportFileError(
-                        f"removed: {uuid} is a {other.value} here, not a {kind.value}; nothing was imported"
-                    )
             model = MODELS[kind]
             if model.select().where(model.uuid == uuid).exists():
                 try:

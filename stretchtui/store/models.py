@@ -304,3 +304,18 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ActivitySpan,
     BreakEvent,
 )
+
+UUID_TABLES: tuple[type[BaseModel], ...] = tuple(
+    model
+    for model in ALL_MODELS
+    if issubclass(model, BaseModel) and (uuid := model._meta.fields.get("uuid")) is not None and uuid.unique
+)
+"""The tables whose rows are each named by a UUID. One UUID names one record in the whole store,
+whatever its kind: undo, import and sync find a record by it (store.staging.foreign_uuid keeps
+a file from breaking that)."""
+
+
+def record_noun(model: type[Model]) -> str:
+    """What a row of `model` is, in a message: 'a session step', 'an exercise'."""
+    noun = model._meta.table_name.replace("_", " ")
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"

@@ -22,6 +22,7 @@ from stretchtui.core.checkins import Checkin, PainEntry
 from stretchtui.core.exchange.bundle import SECTION_RECORDS
 from stretchtui.core.sessions import LoggedStep, SessionRecord
 from stretchtui.store import models as m
+from stretchtui.store.exporting import FLAT_TABLES
 
 BATCH_ROWS = 2000  # rows held in memory before they go to the staging tables
 
@@ -50,6 +51,17 @@ TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all unty
     "stage_pain": ("checkin_uuid", *PAIN_COLUMNS),
     **{STAGED[kind]: columns for kind, columns in FLAT_COLUMNS.items()},
     "stage_id_map": ("kind", "file_id", "store_id"),
+    "stage_claim": ("section", "uuid", "home"),  # the UUIDs of the records kept out of staging
+}
+NAMED: dict[str, tuple[str, type[m.BaseModel]]] = {  # staging table of records with a UUID -> (section, table)
+    "stage_session": ("sessions", m.Session),
+    "stage_step": ("sessions", m.SessionStep),
+    "stage_checkin": ("checkins", m.Checkin),
+    **{
+        STAGED[kind]: (kind, model)
+        for kind, (model, _) in FLAT_TABLES.items()
+        if kind in STAGED and model in m.UUID_TABLES
+    },
 }
 KEYS = {"stage_id_map": "kind, file_id", "stage_activity_span": "started_at"}  # looked up by these while merging
 
@@ -113,6 +125,12 @@ class Staging:
                 self._hold("stage_id_map", [kind, file_id, store_id])
         self.flush()
 
+    def add_claims(self, section: str, home: type[m.BaseModel], uuids: Sequence[str]) -> None:
+        """The UUIDs of records of `section` that are not staged (own exercises and routines,
+        removals), each naming a record of `home`: checked by `foreign_uuid` as staged ones are."""
+        for uuid in uuids:
+            self._hold("stage_claim", (section, uuid, home._meta.table_name))
+
     def _hold(self, table: str, values: Sequence[Any]) -> None:
         self.pending[table].append(tuple(_stored(v) for v in values))
         self.held += 1
@@ -154,6 +172,46 @@ class Staging:
 
     def _last_id(self, table: str) -> int:
         return self.db.execute_sql(f"SELECT coalesce(max(id), 0) FROM main.{table}").fetchone()[0]
+
+    def foreign_uuid(self) -> str | None:
+        """Why the file cannot come in, when one of its records has the UUID of a record of
+        another kind here (a check-in with a session's UUID): one UUID names one record, or
+        neither could be removed by its id nor the store's export imported again. None if none.
+
+        Two statements, inside the merge's lock: which tables here hold any row, then each record
+        not in its own table already looked up in those tables' UUID indexes (a new store, or a
+        file imported again, costs one or two lookups a record)."""
+        homes = {model._meta.table_name: model for model in m.UUID_TABLES}
+        held = self.db.execute_sql(
+            "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM main.{name})" for name in homes)
+        ).fetchone()
+        others = [name for name, any_row in zip(homes, held, strict=True) if any_row]
+        if not others:
+            return None
+
+        def arm(source: str, section: str, home: str, where: str = "") -> str:
+            """The records of `source` going to table `home`, not there already (no clash, as the
+            same record), with the other table here holding their UUID, if one does."""
+            found_in = " ".join(
+                f"WHEN EXISTS (SELECT 1 FROM main.{name} x WHERE x.uuid = f.uuid) THEN '{name}'"
+                for name in others
+                if name != home
+            )
+            return (
+                f"SELECT {section} AS section, f.uuid, '{home}' AS home, "
+                f"{f'CASE {found_in} END' if found_in else 'NULL'} AS here FROM temp.{source} f "
+                f"WHERE {where}NOT EXISTS (SELECT 1 FROM main.{home} x WHERE x.uuid = f.uuid)"
+            )
+
+        arms = [arm(table, f"'{section}'", model._meta.table_name) for table, (section, model) in NAMED.items()]
+        arms += [arm("stage_claim", "f.section", home, f"f.home = '{home}' AND ") for home in homes]
+        row = self.db.execute_sql(
+            f"SELECT * FROM ({' UNION ALL '.join(arms)}) WHERE here IS NOT NULL LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        section, uuid, home, name = row
+        return f"{section}: {uuid} is {m.record_noun(homes[name])} here, not {m.record_noun(homes[home])}"
 
     def merge_sessions(self) -> tuple[int, int, int, int]:
         """Insert the staged sessions not here yet (nor removed here), then their steps not here
@@ -245,8 +303,6 @@ class Staging:
     def merge_by_uuid(self, kind: str) -> int:
         """Insert the staged records of `kind` whose uuid is new here; returns how many. For what
         nobody removes (a program choice, a break): no tombstone to heed."""
-        from stretchtui.store.exporting import FLAT_TABLES
-
         table = FLAT_TABLES[kind][0]._meta.table_name
         columns = ", ".join(FLAT_COLUMNS[kind])
         return self._run(f"""

@@ -1,0 +1,226 @@
+"""One UUID names one record in the whole store, whatever its kind: undo finds an entry by it,
+import and sync match on it. A file (or another machine's change) whose record has the UUID of a
+record of another kind here is refused in one line, with nothing written. Taken in, neither
+record could be removed by its id ("names more than one entry") and the store's own export would
+no longer import ("used twice").
+
+Every kind of record with a UUID is tried against every other, stored, kind, through each way a
+record comes in (staged, kept aside, a removal), so a kind added later is covered too."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import shutil
+import uuid as uuidlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FROZEN_AT, ZONE
+from test_exchange import table_dump
+
+from stretchtui.cli import main
+from stretchtui.core.breaks import BreakKind
+from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.clock import FrozenClock
+from stretchtui.core.entries import MarkKind
+from stretchtui.core.exchange.reading import ImportFileError
+from stretchtui.core.exchange.writing import to_plain
+from stretchtui.core.program_state import Choice
+from stretchtui.core.sessions import SessionStatus, StepRecord
+from stretchtui.core.vocabulary import Origin
+from stretchtui.store import Store
+from stretchtui.store import models as m
+
+# Where each kind's one record sits in an export, and the table it goes to. A kind of record with
+# a UUID that is not here fails test_every_kind_with_a_uuid_is_tried.
+Getter = Callable[[dict[str, Any]], dict[str, Any]]
+KINDS: dict[str, tuple[Getter, type[m.BaseModel]]] = {
+    "exercises": (lambda d: d["exercises"][0], m.Exercise),
+    "routines": (lambda d: d["routines"][0], m.Routine),
+    "sessions": (lambda d: d["sessions"][0], m.Session),
+    "steps": (lambda d: d["sessions"][0]["steps"][0], m.SessionStep),
+    "checkins": (lambda d: d["checkins"][0], m.Checkin),
+    "day_marks": (lambda d: d["day_marks"][0], m.DayMark),
+    "function_ratings": (lambda d: d["function_ratings"][0], m.FunctionRating),
+    "program_choices": (lambda d: d["program_choices"][0], m.ProgramChoice),
+    "break_events": (lambda d: d["break_events"][0], m.BreakEvent),
+}
+SECTION = {kind: "sessions" if kind == "steps" else kind for kind in KINDS}  # where an error names it
+REMOVABLE = {"session": "sessions", "checkin": "checkins", "day_mark": "day_marks"}  # a removal's kind -> its records
+
+
+def test_every_kind_with_a_uuid_is_tried() -> None:
+    assert {model for _, model in KINDS.values()} == set(m.UUID_TABLES)
+
+
+@pytest.fixture(scope="module")
+def one_of_each(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """A closed store holding one record of every kind with a UUID, and its export."""
+    from dataclasses import replace
+
+    path = tmp_path_factory.mktemp("each") / "each.db"
+    clock = FrozenClock(FROZEN_AT, ZONE)
+    store = Store.open(path, clock)
+    seed = store.library.exercise("cat-cow")
+    assert seed is not None
+    own = store.library.save_exercise(replace(seed, id="", uuid="", name="My cat-cow", origin=Origin.USER))
+    routine = store.library.routine("desk-break")
+    assert routine is not None
+    store.library.save_routine(replace(routine, id="", uuid="", name="My desk break", origin=Origin.USER))
+    info = store.sessions.start_session("desk-break", "Desk Break", 60, pain_before=3)
+    clock.advance(20)
+    store.sessions.record_step(
+        info.id,
+        StepRecord(0, own.id, own.name, 1, "both", 20, 20.0, 0, 0, "done", None),
+        active_seconds=20.0,
+        resume_state=None,
+    )
+    store.sessions.finish_session(info.id, SessionStatus.COMPLETE, pain_after=2)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], sitting_hours=6, session_id=info.id)
+    store.corrections.set_day_mark(clock.now().date(), MarkKind.FLARE, force=True)
+    store.function.rate("Put on socks", 6)
+    store.programs.choose(Choice.START, store.programs.catalogue().find("lower-back-starter"))
+    store.activity.record_break(BreakKind.TAKEN)
+    data = json.loads(json.dumps(to_plain(store.exchange.export_bundle(), exported_at=clock.now(), app_version="t")))
+    store.close()
+    for kind, (where, _) in KINDS.items():
+        assert where(data)["uuid"], kind
+    return path, data
+
+
+def opened(source: Path, tmp_path: Path) -> Store:
+    path = tmp_path / "here.db"
+    shutil.copyfile(source, path)
+    return Store.open(path, FrozenClock(FROZEN_AT, ZONE))
+
+
+def test_the_stores_own_export_comes_back_whole_and_adds_nothing(one_of_each, tmp_path: Path) -> None:
+    """The check does not fire on a record's own kind: its export imports into itself (nothing
+    added) and into a new store (everything added)."""
+    source, data = one_of_each
+    store = opened(source, tmp_path)
+    try:
+        again = store.exchange.import_data(copy.deepcopy(data))
+        assert sum(again.added.values()) == 0
+    finally:
+        store.close()
+    fresh = Store.open(tmp_path / "fresh.db", FrozenClock(FROZEN_AT, ZONE))
+    try:
+        moved = fresh.exchange.import_data(copy.deepcopy(data))
+        for kind in KINDS:
+            assert moved.added[kind] == 1, kind
+    finally:
+        fresh.close()
+
+
+@pytest.mark.parametrize(("coming", "here"), [(coming, here) for coming in KINDS for here in KINDS if coming != here])
+def test_a_record_with_the_uuid_of_another_kind_here_is_refused_whole(
+    one_of_each, tmp_path: Path, coming: str, here: str
+) -> None:
+    source, data = one_of_each
+    file = copy.deepcopy(data)
+    taken = KINDS[here][0](data)["uuid"]
+    KINDS[here][0](file)["uuid"] = str(uuidlib.uuid4())  # the file's own one: not the clash tried
+    KINDS[coming][0](file)["uuid"] = taken
+    for checkin in file["checkins"]:
+        if here == "sessions" and checkin["session_uuid"] == taken:
+            checkin["session_uuid"] = None
+    store = opened(source, tmp_path)
+    before = table_dump(store.path)
+    noun, kind_here = m.record_noun(KINDS[coming][1]), m.record_noun(KINDS[here][1])
+    try:
+        with pytest.raises(ImportFileError) as refused:
+            store.exchange.import_data(file)
+        assert str(refused.value) == f"{SECTION[coming]}: {taken} is {kind_here} here, not {noun}"
+    finally:
+        store.close()
+    assert table_dump(store.path) == before
+
+
+@pytest.mark.parametrize(
+    ("removal", "here"),
+    [(removal, here) for removal in REMOVABLE for here in KINDS if here != REMOVABLE[removal]],
+)
+def test_a_removal_naming_a_record_of_another_kind_here_is_refused_whole(
+    one_of_each, tmp_path: Path, removal: str, here: str
+) -> None:
+    source, data = one_of_each
+    taken = KINDS[here][0](data)["uuid"]
+    file = copy.deepcopy(data)
+    file["removed"] = [{"kind": removal, "uuid": taken, "removed_at": "2026-11-20T10:00:00Z"}]
+    KINDS[here][0](file)["uuid"] = str(uuidlib.uuid4())
+    store = opened(source, tmp_path)
+    before = table_dump(store.path)
+    try:
+        with pytest.raises(ImportFileError, match=f"^removed: {taken} is {m.record_noun(KINDS[here][1])} here, not "):
+            store.exchange.import_data(file)
+    finally:
+        store.close()
+    assert table_dump(store.path) == before
+
+
+def test_the_cli_refuses_it_in_one_line_and_both_entries_stay_removable(
+    one_of_each, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the outside pass did: a check-in given a stored session's UUID. Refused, exit 2; the
+    session is still one entry its id names."""
+    source, data = one_of_each
+    session = data["sessions"][0]["uuid"]
+    file = copy.deepcopy(data)
+    file["checkins"][0].update(uuid=session, session_uuid=None)
+    file["sessions"] = []
+    path = tmp_path / "here.db"
+    shutil.copyfile(source, path)
+    (tmp_path / "crafted.json").write_text(json.dumps(file))
+    before = table_dump(path)
+    code = main(["--db", str(path), "import", str(tmp_path / "crafted.json")])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"stretchtui: import {tmp_path / 'crafted.json'}: checkins: {session} is a session here, not a checkin"
+    ]
+    assert table_dump(path) == before
+    assert main(["--db", str(path), "remove", session[:8], "--yes"]) == 0
+    assert capsys.readouterr().out.startswith("Removed the session of ")
+
+
+def test_a_change_from_another_machine_with_the_uuid_of_another_kind_here_is_refused(
+    tmp_path: Path, seeded_template: Path
+) -> None:
+    """Sync writes another machine's records as an import does: a forged change (a check-in
+    under the UUID of a session here) is refused in one line and the rest of the round goes on."""
+    from test_sync import Machine, deliver
+
+    a, b = Machine("a", tmp_path, seeded_template, 0.0), Machine("b", tmp_path, seeded_template, 0.0)
+    try:
+        for machine in (a, b):
+            machine.use().sync.join(machine.folder, machine.name)
+            machine.round()
+        b.session(1)
+        session = next(e.uuid for e in b.use().corrections.entries() if e.kind.value == "session")
+        a.checkin(2, "forged")
+        a.checkin(3, "honest")
+        a.round()
+        deliver(a, b, "whole", random.Random(0))
+        log = max((b.folder / a.device).glob("log-*"))
+        lines = log.read_text().splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if '"forged"' in line)
+        change = json.loads(lines[at])
+        change["key"] = session
+        change["record"]["uuid"] = session
+        lines[at] = json.dumps(change, separators=(",", ":")) + "\n"
+        log.write_text("".join(lines))
+        report = b.round()
+        assert report.refused
+        assert report.problems == [
+            f"checkins {session}: checkins: {session} is a session here, not a checkin; left out for now"
+        ]
+        assert [c.note for c in b.use().checkins.checkins()] == ["honest"]
+        assert b.use().corrections.find_entry(session[:8]).kind.value == "session"
+    finally:
+        a.use().close()
+        b.use().close()
