@@ -382,9 +382,23 @@ BAD_RECORDS = [
     ("checkins.0.note", "n" * 501, "checkins[0].note: is 501 characters long; the limit is 500"),
     ("checkins.0.session_uuid", "6f1c3a52-8d0e-4f5b-9a77-2b1d7c0e5a10", "checkins[0].session_uuid: names no session"),
     ("exercises.0.intensity", 9, "exercises[0].intensity: must be between 1 and 3"),
+    # An own exercise's and routine's whole numbers are numbers in a file, as every other record's
+    # are: the text a form takes ("5") is not one here (nor digits of another script).
+    ("exercises.0.intensity", "2", "exercises[0].intensity: must be a whole number, not '2'"),
+    (
+        "exercises.0.dose.hold_seconds",
+        " 7 ",
+        "exercises[0].dose.hold_seconds: must be a whole number of seconds, not ' 7 '",
+    ),
+    ("exercises.0.dose.reps", "\u0667", "exercises[0].dose.reps: must be a whole number, not '\u0667'"),
+    ("exercises.0.dose.sets", 2.0, "exercises[0].dose.sets: must be a whole number, not 2.0"),
+    ("routines.0.items.1.hold_seconds", "20", "routines[0].items[1].hold_seconds: must be a whole number of seconds"),
+    ("routines.0.rest_between_seconds", "10", "routines[0].rest_between_seconds: must be a whole number of seconds"),
     ("exercises.0.id", "doorway", "exercises[0].id: an own exercise's id starts with 'my-'"),
     ("routines.0.items.1.exercise", "moonwalk", "routines[0].items[1].exercise: 'moonwalk' is not a known exercise"),
     ("settings.goal_minutes", 7, "settings.goal_minutes: 7 is not one of"),
+    ("settings.goal_minutes", 5.0, "settings.goal_minutes: 5.0 is not one of 3, 5, 10"),  # equal to 5, not 5
+    ("settings.suggest_minutes", True, "settings.suggest_minutes: true is not one of"),
     ("settings.secret", 1, "settings.secret: is not a known setting"),
     ("settings.new\nline", 1, "settings.'new\\nline': is not a known setting"),
     ("day_marks.0.kind", "holiday", "day_marks[0].kind: 'holiday' is not one of"),

@@ -417,3 +417,29 @@ async def test_q_away_from_a_text_field_leaves_the_builder_not_the_app(make_test
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is form
+
+
+# Digits Python calls digits but cannot read ('²', '①'), and more digits than int() reads, in every
+# field of every form: each is a field's one-line message, never a traceback (the outside pass
+# found `str.isdigit` then `int()` in four readers; core.plain_text.whole_number is the one now).
+NOT_NUMBERS = ("²", "1²", "①", "1" * 5000)
+
+
+@pytest.mark.parametrize("which", ["new-exercise", "item-dose", "new-routine"])
+async def test_digits_int_cannot_read_are_a_field_message_in_every_form(make_test_app, own, which: str) -> None:
+    app = make_test_app(show_routine=own)
+    async with app.run_test(size=(100, 32)) as pilot:
+        form = await open_form(pilot, which)
+        told = set()
+        for field in [f for f in form.query(Input) if f.id and form.query(f"#{f.id}-error")]:
+            for typed in NOT_NUMBERS:
+                field.value = typed
+                await pilot.pause()
+                error = str(form.query_one(f"#{field.id}-error", Static).content)
+                assert "\n" not in error
+                if "whole number" in error:
+                    told.add(field.id)
+            field.value = ""
+        assert app.is_running and app.screen is form
+        numbers = {"new-exercise": {"hold_seconds", "reps", "sets"}, "item-dose": {"hold_seconds", "reps", "sets"}}
+        assert numbers.get(which, {"rest-between"}) <= told

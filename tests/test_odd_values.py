@@ -318,6 +318,48 @@ def test_the_text_rule_and_printable(text: str) -> None:
         assert plain_text.printable(text) == text
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(st.characters(exclude_categories=()), max_size=12),
+        st.text(st.sampled_from("0123456789²³¹①٣٠߀ -_+.e"), max_size=12),
+        st.integers(-(10**45), 10**45).map(str),
+    )
+)
+def test_typed_digits_are_a_number_or_none_never_an_exception(text: str) -> None:
+    """core.plain_text.whole_number, the one reading of typed digits: a number exactly when the
+    text is an optional minus and 1-40 decimal digits (of any script int() reads), around spaces."""
+    number = plain_text.whole_number(text)
+    body = text.strip().removeprefix("-")
+    readable = body.isdecimal() and len(body) <= plain_text.MAX_DIGITS
+    assert (number is not None) == readable
+    if number is not None:
+        assert number == int(text)
+
+
+def test_every_reader_of_typed_digits_says_what_is_wrong_in_one_line() -> None:
+    """'²' and '①' pass `str.isdigit` and then fail int() with a ValueError: each reader of typed
+    digits (forms, pains and ratings, a sync cursor's mark, a field's label) refuses them instead."""
+    from stretchtui.core import validation
+    from stretchtui.core.checkins import pain_value
+    from stretchtui.core.function import rating_value
+    from stretchtui.core.sync_log import mark_length
+
+    for typed in ("²", "①", "1²", "1" * 5000):
+        with pytest.raises(FieldError, match="^reps: must be a whole number, not "):
+            validation.integer(typed, "reps", 0, 100)
+        with pytest.raises(FieldError, match="^pain: must be a whole number from 0 to 10, not "):
+            pain_value(typed)
+        with pytest.raises(FieldError, match="^rating: must be a whole number from 0 to 10 "):
+            rating_value(typed)
+        assert mark_length(f"{typed}:0123456789abcdef") is None
+        assert validation.field_label(f"steps[{typed}]") == "Steps"
+    assert validation.integer(" ٣٠ ", "reps", 0, 100) == 30  # a form typed with Arabic-Indic digits
+    assert pain_value("7") == 7 and mark_length("12:0123456789abcdef") == 12
+    assert mark_length("٣:0123456789abcdef") is None  # written by stretchtui: ASCII only
+    assert validation.field_label("steps[1]") == "Steps, line 2"
+
+
 def test_the_boundaries_exactly() -> None:
     assert instants.check_instant(instants.FIRST_INSTANT, "at") == instants.FIRST_INSTANT
     assert instants.check_instant(instants.LAST_INSTANT, "at") == instants.LAST_INSTANT

@@ -9,6 +9,7 @@ from datetime import timedelta
 from stretchtui.commands.common import CliError, Parser, opened_store, print_json
 from stretchtui.commands.registry import Command
 from stretchtui.core.errors import FieldError, UserError
+from stretchtui.core.plain_text import whole_number
 from stretchtui.store.location import resolve_db_path
 
 WEEKS_SHOWN = 6
@@ -40,9 +41,10 @@ def _rename(text: str) -> tuple[str, str]:
 
 
 def _weeks(text: str) -> int:
-    if not text.strip().isdigit() or not 1 <= int(text) <= 52:
+    weeks = whole_number(text)
+    if weeks is None or not 1 <= weeks <= 52:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of weeks from 1 to 52")
-    return int(text)
+    return weeks
 
 
 def _arguments(parser: Parser) -> None:

@@ -43,6 +43,21 @@ def problem(value: str) -> str | None:
     return f"holds {name} (U+{ord(char):04X}) {where}; text here is one line without control characters"
 
 
+MAX_DIGITS = 40  # longer than any number stretchtui keeps; Python's int() refuses text past 4300
+
+
+def whole_number(text: str) -> int | None:
+    """The whole number a person typed ('12', ' 12 ', '-3', or digits of another script that
+    Python reads as digits), or None when it is not one. Never an exception: `str.isdigit` also
+    holds for '²' and '①', which int() refuses with a ValueError, and so does a number of more
+    than 4300 digits. The one reading of typed digits (forms, flags, stored marks)."""
+    digits = text.strip()
+    body = digits.removeprefix("-")
+    if not body.isdecimal() or len(body) > MAX_DIGITS:
+        return None
+    return int(digits)
+
+
 def check(value: str, field: str) -> str:
     """`value` if it follows the rule, else a FieldError naming `field`."""
     message = problem(value)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeAlias 
 
 from stretchtui.core.errors import FieldError, shown
 from stretchtui.core.model import MAX_HOLD, MAX_REPS, MAX_SETS, SECONDS, SLUG_PATTERN, _field, _rule  # noqa: F401
+from stretchtui.core.plain_text import whole_number
 from stretchtui.core.vocabulary import plural
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ MaybePain: TypeAlias = "Annotated[int, _rule(ge=0, le=10)] | None"
 def zero_to_ten(value: object, field: str, scale: str = "") -> int:
     """A whole number from 0 to 10 (digits in a string too): a pain, or a function rating; `scale`
     says what its ends mean, in the error."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and (number := whole_number(value)) is not None:
+        value = number
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise FieldError(field, f"must be a whole number from 0 to 10{scale}, not {shown(value)}")
     return value

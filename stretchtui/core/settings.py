@@ -43,7 +43,9 @@ class SettingSpec:
         where = where or self.key
         if self.rule is not None:
             return self.rule(value, where)
-        if isinstance(self.default, bool) != isinstance(value, bool) or (self.choices and value not in self.choices):
+        if isinstance(self.default, bool) != isinstance(value, bool) or (
+            self.choices and not any(type(value) is type(choice) and value == choice for choice in self.choices)
+        ):  # exactly a choice: 5.0 equals 5 but is not a number of minutes one can choose
             raise FieldError(
                 where, f"{shown(value)} is not one of {', '.join(map(str, self.choices)) or 'true, false'}"
             )

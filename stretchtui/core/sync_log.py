@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from stretchtui.core.plain_text import whole_number
 from stretchtui.core.sync_clock import DEVICE_ID, Stamp
 
 FORMAT_NAME = "stretchtui-sync"
@@ -152,7 +153,7 @@ def line_mark(line: bytes) -> str:
 def mark_length(mark: str) -> int | None:
     """The length of the line a mark names; None for a mark this version does not read."""
     length, _, digest = mark.partition(":")
-    return int(length) if length.isdigit() and len(digest) == 16 else None
+    return whole_number(length) if length.isascii() and len(digest) == 16 else None
 
 
 def read_log(tail: bytes, *, offset: int, device: str, name: str, mark: str | None = None) -> LogRead:

@@ -50,7 +50,8 @@ def field_label(field: str) -> str:
     last = field.rsplit(".", 1)[-1]
     name, _, index = last.partition("[")
     shown_name = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
-    return f"{shown_name}, line {int(index.rstrip(']')) + 1}" if index.rstrip("]").isdigit() else shown_name
+    line = plain_text.whole_number(index.rstrip("]"))
+    return shown_name if line is None else f"{shown_name}, line {line + 1}"
 
 
 def for_people(error: FieldError) -> str:
@@ -149,8 +150,8 @@ def choices(value: Any, enum: type[E], field: str, *, min_items: int = 0) -> tup
 def integer(value: Any, field: str, low: int, high: int, unit: str = "", *, typed: bool = False) -> int:
     """A whole number from `low` to `high` (`unit`, e.g. SECONDS, is named in the message). A form
     gives text ("12"), which is read as a number; a `typed` file (TOML) must write a number."""
-    if not typed and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value.strip())
+    if not typed and isinstance(value, str) and (number := plain_text.whole_number(value)) is not None:
+        value = number
     units = f" {unit}" if unit else ""
     if isinstance(value, bool) or not isinstance(value, int):
         what = f"a whole number of {unit}" if unit else "a whole number"
@@ -311,14 +312,19 @@ def _table(data: Any, field: str, enum: type[E], limit: int) -> tuple[tuple[E, s
 
 
 def exercise(
-    data: Mapping[str, Any], *, source_titles: Mapping[str, str] | None = None, origin: Origin = Origin.SEED
+    data: Mapping[str, Any],
+    *,
+    source_titles: Mapping[str, str] | None = None,
+    origin: Origin = Origin.SEED,
+    typed: bool = True,
 ) -> Exercise:
     """An Exercise from parsed data. `source_titles` maps source ids to titles (seed files);
-    without it, sources are taken as free text (an exercise a physiotherapist gave you)."""
+    without it, sources are taken as free text (an exercise a physiotherapist gave you). A form's
+    text is `typed=False`: "12" is read as a number there, and nowhere else (check_record)."""
     hooks = (
         {} if source_titles is None else {"sources": lambda value, path: _source_titles(value, path, source_titles, 1)}
     )
-    return check_record(Exercise, data, seed=origin is Origin.SEED, hooks=hooks, origin=origin)
+    return check_record(Exercise, data, seed=origin is Origin.SEED, typed=typed, hooks=hooks, origin=origin)
 
 
 def _source_titles(value: Any, path: str, titles: Mapping[str, str], least: int) -> tuple[str, ...]:
@@ -349,8 +355,10 @@ def routine(
     *,
     source_titles: Mapping[str, str] | None = None,
     origin: Origin = Origin.SEED,
+    typed: bool = True,
 ) -> Routine:
+    """A Routine from parsed data (a form's text: `typed=False`, as for `exercise`)."""
     hooks: dict[str, Any] = {"items.exercise_id": _known_exercise(exercise_ids)}
     if source_titles is not None:
         hooks["sources"] = lambda value, path: _source_titles(value, path, source_titles, 0)
-    return check_record(Routine, data, seed=origin is Origin.SEED, hooks=hooks, origin=origin)
+    return check_record(Routine, data, seed=origin is Origin.SEED, typed=typed, hooks=hooks, origin=origin)

@@ -28,6 +28,7 @@ from stretchtui.core.model import (
     RoutineItem,
     format_duration,
 )
+from stretchtui.core.plain_text import whole_number
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.screens.dialogs import PickScreen
@@ -133,9 +134,9 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
 
     def typed_rest(self) -> int | None:
         """The rest between exercises as typed, even out of range (the list shows it as it is,
-        and its error line says what is wrong); None when it is not a whole number."""
-        value = self.query_one("#rest-between", Input).value.strip()
-        return int(value) if value.isdigit() else None
+        and its error line says what is wrong); None when it is not a whole number of seconds."""
+        seconds = whole_number(self.query_one("#rest-between", Input).value)
+        return None if seconds is None or seconds < 0 else seconds
 
     def draft(self) -> Routine:
         """The routine as currently edited (a rest that is not a number counts as none)."""

@@ -183,7 +183,7 @@ class ExerciseForm(FormDialog[Exercise | None]):
 
     def field_errors(self) -> Mapping[str, str]:
         try:
-            validation.exercise(self.gather(), origin=Origin.USER)
+            validation.exercise(self.gather(), origin=Origin.USER, typed=False)
         except FieldError as error:
             return errors_by_field(error)
         return {}
@@ -202,7 +202,7 @@ class ExerciseForm(FormDialog[Exercise | None]):
     def action_save(self) -> None:
         if not self.ready_to_save():
             return
-        exercise = validation.exercise(self.gather(), origin=Origin.USER)
+        exercise = validation.exercise(self.gather(), origin=Origin.USER, typed=False)
         if self.exercise is not None:
             exercise = replace(
                 exercise, id=self.exercise.id, uuid=self.exercise.uuid, favourite=self.exercise.favourite
