@@ -111,8 +111,9 @@ class Importer:
 
     def _merge(self, staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
         from stretchtui.core.exchange.reading import ImportFileError
+        from stretchtui.store.corrections import MODELS
 
-        foreign = staging.foreign_uuid()
+        foreign = staging.foreign_uuid({model._meta.table_name: kind.value for kind, model in MODELS.items()})
         if foreign is not None:
             raise ImportFileError(foreign)
         exercise_ids = self._import_exercises(kept["exercises"], result)
@@ -274,14 +275,22 @@ class Importer:
         already here maps to the id it has here, whatever that is; a new one is inserted under its
         own id if that is free, or else under a free one (`my-bridge-2`). Returns file id -> store
         id for every record (every reference in the file goes through it), counts, notes renames."""
-        here: dict[str, str] = {}
+        from stretchtui.core.exchange.reading import ImportFileError
+
+        here: dict[str, tuple[str, str]] = {}
         uuids = [uuid for _, uuid in records]
         for start in range(0, len(uuids), CHUNK):
-            here.update(model.select(model.uuid, model.id).where(model.uuid.in_(uuids[start : start + CHUNK])).tuples())
+            chunk = uuids[start : start + CHUNK]
+            query = model.select(model.uuid, model.id, model.origin).where(model.uuid.in_(chunk))
+            here.update((uuid, (ident, origin)) for uuid, ident, origin in query.tuples())
         ids: dict[str, str] = {}
         for index, (file_id, uuid) in enumerate(records):
             if uuid in here:
-                ids[file_id] = here[uuid]
+                ident, origin = here[uuid]
+                if origin != "user":  # a built-in one's UUID: taking it would point the file's references at it
+                    noun = m.record_noun(model).split(" ", 1)[1]
+                    raise ImportFileError(f"{kind}: {uuid} is the built-in {noun} {ident!r} here, not an own {noun}")
+                ids[file_id] = ident
                 result.already_there[kind] += 1
                 continue
             ids[file_id] = new_id = self.library.free_id(model, file_id)  # sees the ones inserted just before

@@ -173,33 +173,40 @@ class Staging:
     def _last_id(self, table: str) -> int:
         return self.db.execute_sql(f"SELECT coalesce(max(id), 0) FROM main.{table}").fetchone()[0]
 
-    def foreign_uuid(self) -> str | None:
+    def foreign_uuid(self, removable: Mapping[str, str]) -> str | None:
         """Why the file cannot come in, when one of its records has the UUID of a record of
-        another kind here (a check-in with a session's UUID): one UUID names one record, or
-        neither could be removed by its id nor the store's export imported again. None if none.
+        another kind here (a check-in with a session's UUID), or of a removed one (a removal's
+        tombstone keeps its UUID for ever): one UUID names one record, or neither could be removed
+        by its id nor the store's export imported again. None if none. `removable`: the table of
+        each kind a tombstone names (store.corrections.MODELS) -> that kind.
 
         Two statements, inside the merge's lock: which tables here hold any row, then each record
         not in its own table already looked up in those tables' UUID indexes (a new store, or a
         file imported again, costs one or two lookups a record)."""
         homes = {model._meta.table_name: model for model in m.UUID_TABLES}
+        tables = [*homes, m.Removed._meta.table_name]
         held = self.db.execute_sql(
-            "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM main.{name})" for name in homes)
+            "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM main.{name})" for name in tables)
         ).fetchone()
-        others = [name for name, any_row in zip(homes, held, strict=True) if any_row]
-        if not others:
+        *in_homes, tombstones = held
+        others = [name for name, any_row in zip(homes, in_homes, strict=True) if any_row]
+        if not others and not tombstones:
             return None
 
         def arm(source: str, section: str, home: str, where: str = "") -> str:
             """The records of `source` going to table `home`, not there already (no clash, as the
             same record), with the other table here holding their UUID, if one does."""
-            found_in = " ".join(
+            found_in = [
                 f"WHEN EXISTS (SELECT 1 FROM main.{name} x WHERE x.uuid = f.uuid) THEN '{name}'"
                 for name in others
                 if name != home
-            )
+            ]
+            if tombstones:  # removed here as another kind ('removed checkin')
+                gone = f"FROM main.removed x WHERE x.uuid = f.uuid AND x.kind IS NOT '{removable.get(home, '')}'"
+                found_in.append(f"WHEN EXISTS (SELECT 1 {gone}) THEN (SELECT 'removed ' || x.kind {gone} LIMIT 1)")
+            here = f"CASE {' '.join(found_in)} END" if found_in else "NULL"
             return (
-                f"SELECT {section} AS section, f.uuid, '{home}' AS home, "
-                f"{f'CASE {found_in} END' if found_in else 'NULL'} AS here FROM temp.{source} f "
+                f"SELECT {section} AS section, f.uuid, '{home}' AS home, {here} AS here FROM temp.{source} f "
                 f"WHERE {where}NOT EXISTS (SELECT 1 FROM main.{home} x WHERE x.uuid = f.uuid)"
             )
 
@@ -209,9 +216,24 @@ class Staging:
             f"SELECT * FROM ({' UNION ALL '.join(arms)}) WHERE here IS NOT NULL LIMIT 1"
         ).fetchone()
         if row is None:
-            return None
+            return self._step_of_another_session() if m.SessionStep._meta.table_name in others else None
         section, uuid, home, name = row
-        return f"{section}: {uuid} is {m.record_noun(homes[name])} here, not {m.record_noun(homes[home])}"
+        if name.startswith("removed "):
+            removed_kind = name.removeprefix("removed ")
+            table = next((table for table, kind in removable.items() if kind == removed_kind), None)
+            here = f"a removed {m.record_noun(homes[table]).split(' ', 1)[1]}" if table else "a removed entry"
+        else:
+            here = m.record_noun(homes[name])
+        return f"{section}: {uuid} is {here} here, not {m.record_noun(homes[home])}"
+
+    def _step_of_another_session(self) -> str | None:
+        """A step is one session's: one under a session of the file with the UUID of a step of
+        another session here would be left out without a word (the step is 'here already')."""
+        row = self.db.execute_sql("""
+            SELECT st.uuid, s.uuid FROM temp.stage_step st
+            JOIN main.session_step x ON x.uuid = st.uuid JOIN main.session s ON s.id = x.session_id
+            WHERE s.uuid != st.session_uuid LIMIT 1""").fetchone()
+        return None if row is None else f"sessions: step {row[0]} is a step of another session here ({row[1]})"
 
     def merge_sessions(self) -> tuple[int, int, int, int]:
         """Insert the staged sessions not here yet (nor removed here), then their steps not here
