@@ -265,7 +265,7 @@ def test_bad_years_is_one_line_and_nothing_written(tmp_path: Path, capsys, years
     target = tmp_path / "demo.db"
     assert main(["demo", "--no-launch", "--years", years, "--db", str(target)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--years" in err and "1 to 50" in err
+    assert err.count("\n") == 1 and "--years" in err and "1-50" in err
     assert not target.exists()
 
 

@@ -210,6 +210,41 @@ def test_every_argument_refuses_control_characters_and_surrogates(
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
+# Every argument that takes a whole number, by (command, argument): found by its conversion, so a
+# new one made with commands.common.whole_number is in without a line here (`type=int` cannot be
+# used: the parser refuses it). --pain and --years read through the same rule.
+NUMBER_TYPES = {"whole number", "_pain", "_years"}
+NUMBER_ARGUMENTS = sorted(
+    (command, name) for command, name, action in value_arguments() if action.type.__name__ in NUMBER_TYPES
+)
+NOT_NUMBERS = {"underscore": "1_0", "plus": "+5", "superscript": "²", "circled": "①", "5000 digits": "1" * 5000}
+
+
+def test_the_number_arguments_are_found() -> None:
+    assert {("log", "--pain"), ("record", "--minutes"), ("serve", "--port"), ("demo", "--seed")} <= set(
+        NUMBER_ARGUMENTS
+    )
+    assert len(NUMBER_ARGUMENTS) >= 7
+
+
+@pytest.mark.parametrize(("command", "name"), NUMBER_ARGUMENTS, ids=[f"{c}{n}" for c, n in NUMBER_ARGUMENTS])
+def test_every_number_argument_reads_digits_one_way(
+    tmp_path: Path, template: Path, capsys: pytest.CaptureFixture[str], command: str, name: str
+) -> None:
+    """int() takes '1_0' and '+5', and raises past 4300 digits; `str.isdigit` takes '²'. Every
+    number argument refuses them alike, in one short line that quotes the value cut short, and
+    writes nothing. Digits of other scripts (what a form takes too) are numbers everywhere."""
+    database = Database(tmp_path, template, True)
+    for label, value in NOT_NUMBERS.items():
+        code = cli.main(argv_for(command, name, value, database.path))
+        line = assert_one_line_refusal(code, capsys, f"argument {name}: ")
+        assert len(line) < 160, (label, line)
+    database.assert_untouched()
+    action = next(a for a in cli.command_parsers(cli.build_parser())[command]._actions if name in a.option_strings)
+    for value in (" 5 ", "\u0665"):  # 5, and 5 in Arabic-Indic digits
+        assert action.type(value) == 5
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -358,6 +393,20 @@ def test_every_reader_of_typed_digits_says_what_is_wrong_in_one_line() -> None:
     assert pain_value("7") == 7 and mark_length("12:0123456789abcdef") == 12
     assert mark_length("٣:0123456789abcdef") is None  # written by stretchtui: ASCII only
     assert validation.field_label("steps[1]") == "Steps, line 2"
+
+
+def test_hours_sat_are_digits_with_one_point_not_what_float_takes() -> None:
+    """float() reads '1_0', 'nan', '1e1' and '+5': hours sat (a form's field and `log --sitting`)
+    are digits with at most one point or comma, as a person types them."""
+    from stretchtui.core.checkins import sitting_value
+
+    for typed in ("1_0", "nan", "inf", "1e1", "+5", "-1", "7.5.5", ".", "0x5", "²"):
+        with pytest.raises(FieldError, match="is not a number of hours like 7 or 7.5$"):
+            sitting_value(typed, "sitting")
+    for typed, hours in (("7", 7.0), (" 7,5 ", 7.5), (".5", 0.5), ("7.", 7.0), ("\u0667.\u0665", 7.5)):
+        assert sitting_value(typed, "sitting") == hours
+    with pytest.raises(FieldError, match="must be between 0 and 24 hours, not inf$"):
+        sitting_value("9" * 5000, "sitting")
 
 
 def test_the_boundaries_exactly() -> None:

@@ -64,11 +64,12 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--rate", "socks=5", "--rate", "Socks=6"], "--rate: an activity is rated twice in one go"),
         (["--drop", "socks"], "--drop: 'socks' is not one of your activities"),
         (["--rename", "socks"], "argument --rename: 'socks' has no '='"),
-        (["--weeks", "0"], "argument --weeks: '0' is not a number of weeks from 1 to 52"),
+        (["--weeks", "0"], "argument --weeks: 0 is outside 1-52"),
+        (["--weeks", "many"], "argument --weeks: 'many' is not a number of weeks"),
     ],
     "suggest": [
         (["--minutes", "7"], "argument --minutes: invalid choice: 7"),
-        (["--minutes", "five"], "argument --minutes: invalid int value: 'five'"),
+        (["--minutes", "five"], "argument --minutes: 'five' is not a number of minutes"),
         (["--place", "moon"], "argument --place: invalid choice: 'moon'"),
     ],
     "tick": [
@@ -150,8 +151,9 @@ BAD_ARGUMENTS: dict[str, list[tuple[list[str], str]]] = {
         (["--host"], "argument --host: expected one argument"),
     ],
     "demo": [
-        (["--years", "0"], "argument --years: '0' is not a whole number from 1 to 50"),
-        (["--years", "51"], "argument --years: '51' is not a whole number from 1 to 50"),
+        (["--years", "0"], "argument --years: 0 is outside 1-50"),
+        (["--years", "51"], "argument --years: 51 is outside 1-50"),
+        (["--years", "x"], "argument --years: 'x' is not a whole number of years"),
         (["--seed", "x"], "argument --seed: 'x' is not a whole number"),
     ],
     "backup": [

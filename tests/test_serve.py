@@ -76,7 +76,7 @@ def test_the_command_quotes_an_awkward_path(tmp_path: Path) -> None:
     [
         (["--port", "0"], "argument --port: 0 is outside 1-65535"),
         (["--port", "65536"], "argument --port: 65536 is outside 1-65535"),
-        (["--port", "http"], "argument --port: 'http' is not a port number"),
+        (["--port", "http"], "argument --port: 'http' is not a port number (1-65535)"),
         (["--host", "bad host"], "--host: 'bad host' is not an IP address or a host name"),
         (["--host=-x.example"], "--host: '-x.example' is not an IP address or a host name"),
         (["--host", "nothing.invalid"], "--host: 'nothing.invalid' does not resolve to an address on this machine"),

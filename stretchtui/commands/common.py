@@ -28,6 +28,7 @@ class Parser(argparse.ArgumentParser):
 
     def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
         action = super().add_argument(*args, **kwargs)
+        assert action.type not in (int, float), "int() and float() take '1_0', '+5', 'nan': use whole_number"
         if action.nargs != 0:  # it takes values: check each before its own conversion
             assert not isinstance(action.type, str), "a `type` here is a conversion, not a registered name"
             action.type = plain_argument(action.type)
@@ -50,19 +51,25 @@ def day_argument(text: str) -> date:
         raise argparse.ArgumentTypeError(error.message) from None
 
 
-def whole_number(low: int, high: int, what: str) -> Callable[[str], int]:
-    """argparse `type` for a whole number from `low` to `high`; `what` names it when the text is
-    not one ("'x' is not a port number")."""
+def whole_number(low: int | None, high: int | None, what: str) -> Callable[[str], int]:
+    """argparse `type` for a whole number from `low` to `high` (None: any of up to 40 digits), read
+    as every typed number is (core.plain_text.whole_number: not '1_0', '+5' or 5000 digits, which
+    int() takes or chokes on); `what` names it when the text is not one, with the range ("'x' is
+    not a port number (1-65535)")."""
+    span = "" if low is None or high is None else f" ({low}-{high})"
 
     def convert(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-        if not low <= value <= high:
+        from stretchtui.core.errors import shown
+        from stretchtui.core.plain_text import whole_number as typed_number
+
+        value = typed_number(text)
+        if value is None:
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not {what}{span}")
+        if low is not None and high is not None and not low <= value <= high:
             raise argparse.ArgumentTypeError(f"{value} is outside {low}-{high}")
         return value
 
+    convert.__name__ = "whole number"  # argparse's "invalid ... value" never shows it: the error above does
     return convert
 
 

@@ -13,9 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stretchtui.commands.common import CliError, Parser
+from stretchtui.commands.common import CliError, Parser, whole_number
 from stretchtui.commands.registry import Command
-from stretchtui.core.errors import UserError
 from stretchtui.core.glyphs import glyphs_for
 from stretchtui.core.vocabulary import plural
 
@@ -29,7 +28,7 @@ DEMO_FILE_NAME = "stretchtui-demo.db"
 def _demo_arguments(demo: Parser) -> None:
     demo.add_argument("--years", type=_years, default=1, metavar="N", help="years of history, 1-50 (default 1)")
     demo.add_argument(
-        "--seed", type=_seed, default=1, metavar="S", help="the same seed gives the same history (default 1)"
+        "--seed", type=SEED, default=1, metavar="S", help="the same seed gives the same history (default 1)"
     )
     demo.add_argument(
         "--db",
@@ -41,19 +40,12 @@ def _demo_arguments(demo: Parser) -> None:
 
 
 def _years(text: str) -> int:
-    from stretchtui.commands.demo_story import MAX_YEARS, MIN_YEARS, check_years
+    from stretchtui.commands.demo_story import MAX_YEARS, MIN_YEARS  # when used: it is a large module
 
-    try:
-        return check_years(int(text))
-    except (ValueError, UserError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from {MIN_YEARS} to {MAX_YEARS}") from None
+    return whole_number(MIN_YEARS, MAX_YEARS, "a whole number of years")(text)
 
 
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+SEED = whole_number(None, None, "a whole number")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
-from stretchtui.commands.common import CliError, Parser, opened_store, print_json
+from stretchtui.commands.common import CliError, Parser, opened_store, print_json, whole_number
 from stretchtui.commands.registry import Command
 from stretchtui.core.errors import FieldError, UserError
-from stretchtui.core.plain_text import whole_number
 from stretchtui.store.location import resolve_db_path
 
 WEEKS_SHOWN = 6
@@ -40,13 +39,6 @@ def _rename(text: str) -> tuple[str, str]:
     return _name(old), _name(new)
 
 
-def _weeks(text: str) -> int:
-    weeks = whole_number(text)
-    if weeks is None or not 1 <= weeks <= 52:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of weeks from 1 to 52")
-    return weeks
-
-
 def _arguments(parser: Parser) -> None:
     parser.add_argument(
         "--rate",
@@ -61,7 +53,13 @@ def _arguments(parser: Parser) -> None:
     parser.add_argument(
         "--rename", type=_rename, metavar='"OLD=NEW"', help="rename an activity (its past ratings take the new name)"
     )
-    parser.add_argument("--weeks", type=_weeks, default=WEEKS_SHOWN, metavar="N", help="weeks shown, 1-52 (default 6)")
+    parser.add_argument(
+        "--weeks",
+        type=whole_number(1, 52, "a number of weeks"),
+        default=WEEKS_SHOWN,
+        metavar="N",
+        help="weeks shown, 1-52 (default 6)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 

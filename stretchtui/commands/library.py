@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from stretchtui.commands.common import Parser, json_flag, opened_store, print_json
+from stretchtui.commands.common import Parser, json_flag, opened_store, print_json, whole_number
 from stretchtui.commands.registry import Command
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _suggest_arguments(parser: Parser) -> None:
     minutes, place = BY_KEY["suggest_minutes"], BY_KEY["suggest_place"]
     parser.add_argument(
         "--minutes",
-        type=int,
+        type=whole_number(min(minutes.choices), max(minutes.choices), "a number of minutes"),
         choices=minutes.choices,
         default=None,
         metavar="M",

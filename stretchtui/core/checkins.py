@@ -148,10 +148,11 @@ def sitting_value(value: object, field: str = "sitting") -> float | None:
     """Hours sat today: 0-24 in halves (7, 7.5); blank means not noted."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        hours = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        raise FieldError(field, f"{shown(value)} is not a number of hours like 7 or 7.5") from None
+    whole, point, fraction = str(value).strip().replace(",", ".").partition(".")
+    digits = (whole + fraction).isdecimal() and all(part.isdecimal() for part in (whole, fraction) if part)
+    if not digits:  # float() alone would take '1_0', 'nan', '1e1'
+        raise FieldError(field, f"{shown(value)} is not a number of hours like 7 or 7.5")
+    hours = float(f"{whole or 0}.{fraction or 0}")
     if not 0 <= hours <= 24:
         raise FieldError(field, f"must be between 0 and 24 hours, not {hours:g}")
     if hours * 2 != int(hours * 2):
