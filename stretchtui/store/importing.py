@@ -276,6 +276,7 @@ class Importer:
         own id if that is free, or else under a free one (`my-bridge-2`). Returns file id -> store
         id for every record (every reference in the file goes through it), counts, notes renames."""
         from stretchtui.core.exchange.reading import ImportFileError
+        from stretchtui.core.vocabulary import Origin
 
         here: dict[str, tuple[str, str]] = {}
         uuids = [uuid for _, uuid in records]
@@ -287,8 +288,8 @@ class Importer:
         for index, (file_id, uuid) in enumerate(records):
             if uuid in here:
                 ident, origin = here[uuid]
-                if origin != "user":  # a built-in one's UUID: taking it would point the file's references at it
-                    noun = m.record_noun(model).split(" ", 1)[1]
+                if origin != Origin.USER:  # a built-in one's UUID: taking it would point the file's references at it
+                    noun = m.record_name(model)
                     raise ImportFileError(f"{kind}: {uuid} is the built-in {noun} {ident!r} here, not an own {noun}")
                 ids[file_id] = ident
                 result.already_there[kind] += 1

@@ -315,7 +315,12 @@ whatever its kind: undo, import and sync find a record by it (store.staging.fore
 a file from breaking that)."""
 
 
+def record_name(model: type[Model]) -> str:
+    """What a row of `model` is called in a message: 'session step', 'exercise'."""
+    return str(model._meta.table_name).replace("_", " ")
+
+
 def record_noun(model: type[Model]) -> str:
-    """What a row of `model` is, in a message: 'a session step', 'an exercise'."""
-    noun = model._meta.table_name.replace("_", " ")
-    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+    """The same with its article: 'a session step', 'an exercise'."""
+    name = record_name(model)
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"

@@ -221,7 +221,7 @@ class Staging:
         if name.startswith("removed "):
             removed_kind = name.removeprefix("removed ")
             table = next((table for table, kind in removable.items() if kind == removed_kind), None)
-            here = f"a removed {m.record_noun(homes[table]).split(' ', 1)[1]}" if table else "a removed entry"
+            here = f"a removed {m.record_name(homes[table])}" if table else "a removed entry"
         else:
             here = m.record_noun(homes[name])
         return f"{section}: {uuid} is {here} here, not {m.record_noun(homes[home])}"
