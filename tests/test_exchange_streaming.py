@@ -20,7 +20,7 @@ from conftest import FROZEN_AT, ZONE, checkpoint, copy_database, private_home
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchtui.core import json_stream
+from stretchtui.core import json_stream, plain_text
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.exchange.reading import ImportFileError, file_entries, read_export
 from stretchtui.core.exchange.writing import to_plain
@@ -79,6 +79,21 @@ def test_any_layout_and_chunk_size_reads_as_json_loads_does(document: dict, layo
         json_stream.CHUNK_BYTES = saved
 
 
+@pytest.mark.parametrize("chunk", [1, 3, 16, 64, 1 << 16])
+def test_a_long_number_cut_by_a_read_is_read_whole_before_it_is_judged(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A float of 60 digits cut at a read's end looked like a whole number of more than 40
+    digits; it is read whole first (a float, for the field's rule to judge), and a whole number
+    that long is named by line and column, at any chunk size."""
+    monkeypatch.setattr(json_stream, "CHUNK_BYTES", chunk)
+    long = "1" * 60  # with 64-byte reads, cut after 57 digits
+    assert walked(f'{{"a": [{long}.5, 2]}}'.encode()) == {"a": [float(long + ".5"), 2]}
+    with pytest.raises(json_stream.JSONStreamError) as caught:
+        walked(f'{{"a": [1,\n  {long}]}}'.encode())
+    assert str(caught.value).startswith("line 2, column 3: a number of more than 40 digits (111111111111...)")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -128,7 +143,7 @@ def test_a_number_longer_than_any_field_is_one_line_not_a_traceback(
     end = start + len(text[start:]) - len(text[start:].lstrip("-0123456789"))
     path = tmp_path / "long.json"
     path.write_text(text[:start] + number + text[end:])
-    expected = f"a number of more than {json_stream.MAX_DIGITS} digits"
+    expected = f"a number of more than {plain_text.MAX_DIGITS} digits"
     for source in ("file", "stdin"):
         target = tmp_path / source / "s.db"
         if source == "stdin":
@@ -136,6 +151,8 @@ def test_a_number_longer_than_any_field_is_one_line_not_a_traceback(
         assert cli.main(["--db", str(target), "import", "-" if source == "stdin" else str(path)]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and expected in err and len(err) < 300, err
+        line = text[:start].count("\n") + 1  # where the number starts, as an editor counts
+        assert f": line {line}, column {start - text.rfind(chr(10), 0, start)}: a number" in err, err
         assert not target.parent.exists()
     with pytest.raises(ImportFileError, match=expected):
         loads(path.read_text())

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from stretchtui.core.errors import UserError
+from stretchtui.core.plain_text import MAX_DIGITS
 
 CHUNK_BYTES = 1 << 16
 MAX_VALUE_CHARS = 64 << 20  # one record (or one non-list section) larger than this is refused
@@ -130,8 +132,9 @@ class _Reader:
         except UnicodeDecodeError:
             raise JSONStreamError("not a JSON text file (UnicodeDecodeError)") from None
 
-    def fill(self, size: int = CHUNK_BYTES) -> bool:
-        """Read `size` more bytes (dropping what was consumed); False at the end of the source."""
+    def fill(self, size: int | None = None) -> bool:
+        """Read `size` more bytes (CHUNK_BYTES as it is now: tests make it small), dropping what
+        was consumed; False at the end of the source."""
         if self.eof:
             return False
         done = self.buffer[: self.pos]
@@ -143,7 +146,7 @@ class _Reader:
             self.column += len(done)
         self.buffer = self.buffer[self.pos :]
         self.pos = 0
-        data = read_bytes(self.source, size)
+        data = read_bytes(self.source, CHUNK_BYTES if size is None else size)
         if not data:
             self.eof = True
         self._add(data)
@@ -182,10 +185,17 @@ class _Reader:
                     self._grow()
                     continue
                 raise self.error(error.msg, error.pos) from None
+            except LongNumber as error:
+                at = self.buffer.find(error.digits, self.pos)
+                if not self.eof and at + len(error.digits) >= len(self.buffer):
+                    self._grow()  # cut off by the buffer's end: perhaps a float, or longer still
+                    continue
+                line, column = self._place(at)
+                raise JSONStreamError(f"line {line}, column {column}: {error}") from None
             except RecursionError:
                 raise JSONStreamError("not a JSON text file (RecursionError)") from None
-            if end >= len(self.buffer) and not self.eof:
-                self._grow()  # a number may go on past the buffer's end
+            if not self.eof and (end >= len(self.buffer) or _goes_on(value, self.buffer, end)):
+                self._grow()  # a number may go on past the buffer's end ('0.' is read as 0, then '.')
                 continue
             self.pos = end
             return value
@@ -216,23 +226,39 @@ class _Reader:
                 raise self.error("Expecting ',' delimiter")
 
     def error(self, message: str, at: int | None = None) -> JSONStreamError:
-        at = self.pos if at is None else at
-        before = self.buffer[:at]
-        newlines = before.count("\n")
-        line = self.line + newlines
-        column = at - before.rfind("\n") if newlines else self.column + at
+        line, column = self._place(self.pos if at is None else at)
         return JSONStreamError(f"not valid JSON (line {line}, column {column}: {message}); is the file complete?")
 
+    def _place(self, at: int) -> tuple[int, int]:
+        """The line and column of the file at `at` in the buffer."""
+        before = self.buffer[:at]
+        newlines = before.count("\n")
+        return self.line + newlines, at - before.rfind("\n") if newlines else self.column + at
 
-MAX_DIGITS = 40  # no whole number in a stretchtui file comes near this; Python refuses past 4300
+
+_NUMBER_TAIL = re.compile(r"[0-9.eE+-]+")
 
 
-def whole_number(text: str) -> int:
+def _goes_on(value: Any, buffer: str, end: int) -> bool:
+    """Whether a number read up to `end` may be the start of a longer one: all that follows it in
+    the buffer could belong to it ('1.' or '2e-' cut off by the buffer's end)."""
+    return type(value) in (int, float) and _NUMBER_TAIL.fullmatch(buffer, end) is not None
+
+
+class LongNumber(JSONStreamError):
+    """A whole number longer than any field holds (`digits`: as the file writes it)."""
+
+    def __init__(self, digits: str) -> None:
+        super().__init__(f"a number of more than {MAX_DIGITS} digits ({digits[:12]}...); no value here is that long")
+        self.digits = digits
+
+
+def json_integer(text: str) -> int:
     """A JSON integer, for the decoder's `parse_int`: a longer one than any field holds is refused
     in one line before Python's own limit (a ValueError with a traceback) is reached."""
     if len(text.lstrip("-")) > MAX_DIGITS:
-        raise JSONStreamError(f"a number of more than {MAX_DIGITS} digits ({text[:12]}...); no value here is that long")
+        raise LongNumber(text)
     return int(text)
 
 
-_DECODER = json.JSONDecoder(parse_int=whole_number)
+_DECODER = json.JSONDecoder(parse_int=json_integer)

@@ -35,9 +35,9 @@ from stretchtui.core.json_stream import (
     JSONStreamError,
     NotAnObject,
     entries_of,
+    json_integer,
     read_bytes,
     top_level,
-    whole_number,
 )
 from stretchtui.core.settings import imported_settings
 
@@ -67,7 +67,7 @@ def loads(text: str | bytes) -> Any:
     if isinstance(text, bytes):
         _refuse_by_head(text[:HEAD_BYTES])
     try:
-        return json.loads(text, parse_int=whole_number)
+        return json.loads(text, parse_int=json_integer)
     except JSONStreamError as error:
         raise UnreadableFile(str(error)) from None
     except json.JSONDecodeError as error:
