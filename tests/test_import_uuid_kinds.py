@@ -13,6 +13,7 @@ import copy
 import json
 import random
 import shutil
+import sqlite3
 import uuid as uuidlib
 from collections.abc import Callable
 from datetime import timedelta
@@ -32,6 +33,7 @@ from stretchtui.core.exchange.reading import ImportFileError
 from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.program_state import Choice
 from stretchtui.core.sessions import SessionStatus, StepRecord
+from stretchtui.core.sync_clock import Stamp
 from stretchtui.core.vocabulary import Origin
 from stretchtui.store import Store
 from stretchtui.store import models as m
@@ -87,7 +89,16 @@ def one_of_each(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     store.programs.choose(Choice.START, store.programs.catalogue().find("lower-back-starter"))
     store.activity.record_break(BreakKind.TAKEN)
     # One more of each removable kind, removed: its tombstone keeps the UUID for ever.
-    gone = store.sessions.record_backfill("desk-break", clock.now() - timedelta(days=2), 5)
+    gone_info = store.sessions.start_session("desk-break", "Desk Break", 60, pain_before=2)
+    clock.advance(20)
+    store.sessions.record_step(
+        gone_info.id,
+        StepRecord(0, "cat-cow", "Cat-cow", 1, "both", 20, 20.0, 0, 0, "done", None),
+        active_seconds=20.0,
+        resume_state=None,
+    )
+    store.sessions.finish_session(gone_info.id, SessionStatus.COMPLETE, pain_after=2)
+    gone = store.sessions.session(gone_info.id)
     gone_checkin = store.checkins.add_checkin([PainEntry(Region.NECK, 2)])
     store.corrections.set_day_mark(clock.now().date() - timedelta(days=1), MarkKind.REST, force=True)
     gone_mark = m.DayMark.get(m.DayMark.day == clock.now().date() - timedelta(days=1)).uuid
@@ -215,6 +226,93 @@ def test_a_record_with_the_uuid_of_an_entry_of_another_kind_removed_here_is_refu
     assert table_dump(store.path) == before
 
 
+def removed_step(path: Path) -> tuple[str, str]:
+    """(the removed session's UUID, its step's UUID), from the rows its removal keeps for undo."""
+    conn = sqlite3.connect(path)
+    try:
+        (record,) = conn.execute("SELECT record FROM removed WHERE kind = 'session'").fetchone()
+    finally:
+        conn.close()
+    kept = json.loads(record)
+    return kept["row"]["uuid"], kept["steps"][0]["uuid"]
+
+
+@pytest.mark.parametrize("coming", [*KINDS, *(f"removal of a {k}" for k in REMOVABLE)])
+def test_a_record_with_the_uuid_of_a_removed_sessions_step_is_refused_whole(
+    one_of_each, tmp_path: Path, coming: str
+) -> None:
+    """A removed session keeps its steps for undo, UUIDs and all: a record taken in under one of
+    them would stand beside the step the undo brings back (found by an outside pass: undo then
+    failed with a traceback, or left two records with one UUID)."""
+    source, data = one_of_each
+    _, step = removed_step(source)
+    file = copy.deepcopy(data)
+    file["removed"] = []
+    if coming.startswith("removal of a "):
+        kind = coming.removeprefix("removal of a ")
+        file["removed"] = [{"kind": kind, "uuid": step, "removed_at": "2026-11-20T10:00:00Z"}]
+        section, noun = "removed", m.record_noun(KINDS[REMOVABLE[kind]][1])
+    else:
+        KINDS[coming][0](file)["uuid"] = step
+        section, noun = SECTION[coming], m.record_noun(KINDS[coming][1])
+    store = opened(source, tmp_path)
+    before = table_dump(store.path)
+    try:
+        with pytest.raises(ImportFileError) as refused:
+            store.exchange.import_data(file)
+        assert str(refused.value) == f"{section}: {step} is a step of a removed session here, not {noun}"
+    finally:
+        store.close()
+    assert table_dump(store.path) == before
+
+
+def test_the_removed_session_itself_with_its_steps_is_left_out_quietly(one_of_each, tmp_path: Path) -> None:
+    source, data = one_of_each
+    session, step = removed_step(source)
+    file = copy.deepcopy(data)
+    file["removed"] = []
+    file["checkins"] = []
+    file["sessions"][0]["uuid"] = session
+    file["sessions"][0]["steps"][0]["uuid"] = step
+    store = opened(source, tmp_path)
+    before = table_dump(store.path)
+    try:
+        result = store.exchange.import_data(file)
+        assert result.removed_here["sessions"] == 1 and sum(result.added.values()) == 0
+    finally:
+        store.close()
+    assert table_dump(store.path) == before
+
+
+def test_undo_never_brings_back_a_uuid_taken_since(
+    one_of_each, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store where a record came in under a removed session's step UUID before the import
+    checked for it: `undo` of that session says so in one line and changes nothing (it was an
+    IntegrityError traceback half-way)."""
+    source, _ = one_of_each
+    path = tmp_path / "here.db"
+    shutil.copyfile(source, path)
+    _, step = removed_step(path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE break_event SET uuid = ?", (step,))
+        conn.execute(  # the session is the removal undo brings back: the one removed last
+            "UPDATE removed SET removed_at = (SELECT max(removed_at) FROM removed), "
+            "id = (SELECT max(id) + 1 FROM removed) WHERE kind = 'session'"
+        )
+    conn.close()
+    before = table_dump(path)
+    code = main(["--db", str(path), "undo"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "", err
+    assert err.splitlines() == [
+        f"stretchtui: that session cannot be brought back: its step {step} is a break event here now "
+        "(taken in since it was removed)"
+    ]
+    assert table_dump(path) == before
+
+
 @pytest.mark.parametrize("kind", ["exercises", "routines"])
 def test_an_own_exercise_or_routine_with_a_built_in_ones_uuid_is_refused(
     one_of_each, tmp_path: Path, kind: str
@@ -329,6 +427,59 @@ def test_a_change_from_another_machine_with_the_uuid_of_another_kind_here_is_ref
         else:
             b.use().corrections.undo_removal()
             assert b.use().corrections.find_entry(session[:8]).kind is EntryKind.SESSION
+    finally:
+        a.use().close()
+        b.use().close()
+
+
+@pytest.mark.parametrize("forged", ["sessions", "removed"])
+def test_a_change_of_a_removable_kind_under_a_tombstone_of_another_kind_is_refused(
+    tmp_path: Path, seeded_template: Path, forged: str
+) -> None:
+    """A session (or a removal of a check-in) from another machine under the UUID of a check-in
+    (a session) removed here: sync took it as a newer version of the removed entry, deleted that
+    tombstone and wrote the record (found by an outside pass). A tombstone is of one kind."""
+    from test_sync import Machine, deliver
+
+    a, b = Machine("a", tmp_path, seeded_template, 0.0), Machine("b", tmp_path, seeded_template, 0.0)
+    try:
+        for machine in (a, b):
+            machine.use().sync.join(machine.folder, machine.name)
+            machine.round()
+        if forged == "sessions":
+            b.checkin(4, "removed here")
+        else:
+            b.session(1)
+        entry = b.use().corrections.entries()[0]
+        b.use().corrections.remove_entry(entry)
+        removed_kind = entry.kind.value
+        if forged == "sessions":
+            a.session(1)
+        else:
+            a.checkin(2, "removed there")
+            a.use().corrections.remove_entry(a.use().corrections.entries()[0])
+        a.checkin(3, "honest")
+        a.round()
+        deliver(a, b, "whole", random.Random(0))
+        log = max((b.folder / a.device).glob("log-*"))
+        lines = log.read_text().splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if f'"kind":"{forged}"' in line)
+        change = json.loads(lines[at])
+        change["key"] = change["record"]["uuid"] = entry.uuid
+        stamp = Stamp.parse(change["at"])  # later than the removal here, or that one would stand as the newer
+        change["at"] = Stamp(stamp.wall_ms + 60_000, 0, stamp.device).text()
+        lines[at] = json.dumps(change, separators=(",", ":")) + "\n"
+        log.write_text("".join(lines))
+        report = b.round()
+        noun = "a session" if forged == "sessions" else "a checkin"
+        assert report.problems == [
+            f"{forged} {entry.uuid}: {forged}: {entry.uuid} is a removed {removed_kind} here, not {noun}; "
+            "left out for now"
+        ]
+        assert [c.note for c in b.use().checkins.checkins()] == ["honest"]
+        assert [r["uuid"] for r in b.export()["removed"] if r["kind"] == removed_kind] == [entry.uuid]
+        b.use().corrections.undo_removal(entry.uuid)  # the entry comes back, alone under its UUID
+        assert b.use().corrections.find_entry(entry.uuid[:8]).kind is entry.kind
     finally:
         a.use().close()
         b.use().close()

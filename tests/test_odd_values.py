@@ -405,8 +405,21 @@ def test_hours_sat_are_digits_with_one_point_not_what_float_takes() -> None:
             sitting_value(typed, "sitting")
     for typed, hours in (("7", 7.0), (" 7,5 ", 7.5), (".5", 0.5), ("7.", 7.0), ("\u0667.\u0665", 7.5)):
         assert sitting_value(typed, "sitting") == hours
-    with pytest.raises(FieldError, match="must be between 0 and 24 hours, not inf$"):
-        sitting_value("9" * 5000, "sitting")
+    with pytest.raises(FieldError, match=r"^sitting: '9{36}\.\.\. is not a number of hours like 7 or 7.5$"):
+        sitting_value("9" * 5000, "sitting")  # not 'inf', and not all of it quoted back
+
+
+@pytest.mark.parametrize("at", ["1_795_249_800", "+1795249800", "1795249800e0", "0x6b00a348", "nan", "1" * 5000])
+def test_a_tick_time_is_digits_with_one_point(tmp_path: Path, capsys: pytest.CaptureFixture[str], at: str) -> None:
+    """`tick --at` (what tmux passes) read with float() took '1_795_249_800', '+...' and 'e0', and
+    quoted 5000 digits back whole; it is read as hours sat are (core.plain_text.decimal)."""
+    from stretchtui.store.ticks import tick_at
+
+    assert tick_at(at, FROZEN_AT.timestamp()) is None
+    db = tmp_path / "data" / "s.db"
+    line = assert_one_line_refusal(cli.main(["--db", str(db), "tick", "--at", at]), capsys, "--at: ")
+    assert len(line) < 160 and not db.parent.exists()
+    assert tick_at(" 1795249800.5 ", FROZEN_AT.timestamp()) == 1795249800.5
 
 
 def test_the_boundaries_exactly() -> None:

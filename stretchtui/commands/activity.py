@@ -41,13 +41,14 @@ def _tick_arguments(parser: Parser) -> None:
 def cmd_tick(args: argparse.Namespace) -> int:
     """The full command, for what the quick path leaves (the default database's place, a bad
     --at): the same one line appended."""
+    from stretchtui.core.errors import shown
     from stretchtui.store.location import resolve_db_path
     from stretchtui.store.ticks import append_tick, tick_at
 
     now = args.clock.now().timestamp()
     when = tick_at(args.at, now)
     if when is None:
-        raise CliError(f"--at: {args.at!r} is not an instant in POSIX seconds between 2000 and now")
+        raise CliError(f"--at: {shown(args.at)} is not an instant in POSIX seconds between 2000 and now")
     db_path = resolve_db_path(args.db)
     try:
         append_tick(db_path, when)

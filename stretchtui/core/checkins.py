@@ -7,6 +7,7 @@ from datetime import date, datetime  # noqa: F401  (in the field annotations)
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, ClassVar  # noqa: F401  (Annotated: in the field annotations)
 
+from stretchtui.core import plain_text
 from stretchtui.core.errors import FieldError, shown
 from stretchtui.core.model import _rule  # noqa: F401  (in the field annotations)
 from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone, zero_to_ten  # noqa: F401  (but zero_to_ten: in the field annotations)
@@ -148,11 +149,9 @@ def sitting_value(value: object, field: str = "sitting") -> float | None:
     """Hours sat today: 0-24 in halves (7, 7.5); blank means not noted."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    whole, point, fraction = str(value).strip().replace(",", ".").partition(".")
-    digits = (whole + fraction).isdecimal() and all(part.isdecimal() for part in (whole, fraction) if part)
-    if not digits:  # float() alone would take '1_0', 'nan', '1e1'
+    hours = plain_text.decimal(str(value).replace(",", "."))  # a comma too, as many people write it
+    if hours is None:
         raise FieldError(field, f"{shown(value)} is not a number of hours like 7 or 7.5")
-    hours = float(f"{whole or 0}.{fraction or 0}")
     if not 0 <= hours <= 24:
         raise FieldError(field, f"must be between 0 and 24 hours, not {hours:g}")
     if hours * 2 != int(hours * 2):

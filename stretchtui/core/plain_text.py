@@ -58,6 +58,17 @@ def whole_number(text: str) -> int | None:
     return int(digits)
 
 
+def decimal(text: str) -> float | None:
+    """A number a person (or tmux) typed with digits and at most one point ('7', '7.5', '.5',
+    '1795249800.25'), or None: not what float() alone takes ('1_0', '+5', '1e1', 'nan', 'inf'), nor
+    more than MAX_DIGITS digits (float() reads those as inf, and a message would quote them all)."""
+    whole, point, fraction = text.strip().partition(".")
+    parts = [part for part in (whole, fraction) if part]
+    if not parts or not all(part.isdecimal() for part in parts) or len(whole + fraction) > MAX_DIGITS:
+        return None
+    return float(f"{whole or 0}.{fraction or 0}")
+
+
 def check(value: str, field: str) -> str:
     """`value` if it follows the rule, else a FieldError naming `field`."""
     message = problem(value)

@@ -262,6 +262,7 @@ class CorrectionRepository:
     def _put_back(self, kind: EntryKind, record: dict[str, Any]) -> None:
         model = MODELS[kind]
         values = dict(record["row"])
+        self._refuse_taken_uuids(kind, [values["uuid"], *(step["uuid"] for step in record.get("steps", ()))])
         if model.get_or_none(model.id == values["id"]) is not None:
             values.pop("id")  # the row id was taken meanwhile; links go by UUID
         if kind is EntryKind.DAY_MARK and m.DayMark.get_or_none(m.DayMark.day == values["day"]) is not None:
@@ -289,6 +290,20 @@ class CorrectionRepository:
                 self._insert_raw(child_model, {**{k: v for k, v in child.items() if k != "id"}, link: row_id})
         if kind is EntryKind.SESSION and record["checkins"]:
             m.Checkin.update(session=row_id).where(m.Checkin.uuid.in_(record["checkins"])).execute()
+
+    def _refuse_taken_uuids(self, kind: EntryKind, uuids: list[str]) -> None:
+        """One UUID names one record: a removed entry whose UUID (or one of its steps') a record
+        that came in since holds (an import or sync from before that check, a forged file) is not
+        brought back beside it, in one line, instead of failing half-way."""
+        for model in m.UUID_TABLES:
+            for start in range(0, len(uuids), 500):
+                taken = model.select(model.uuid).where(model.uuid.in_(uuids[start : start + 500])).first()
+                if taken is not None:
+                    what = "it" if taken.uuid == uuids[0] else f"its step {taken.uuid}"
+                    raise UserError(
+                        f"that {kind.value.replace('_', ' ')} cannot be brought back: {what} is "
+                        f"{m.record_noun(model)} here now (taken in since it was removed)"
+                    )
 
     # ------------------------------------------------------------------ editing
 

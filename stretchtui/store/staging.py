@@ -52,6 +52,7 @@ TABLES: dict[str, tuple[str, ...]] = {  # staging table -> its columns (all unty
     **{STAGED[kind]: columns for kind, columns in FLAT_COLUMNS.items()},
     "stage_id_map": ("kind", "file_id", "store_id"),
     "stage_claim": ("section", "uuid", "home"),  # the UUIDs of the records kept out of staging
+    "stage_removed_step": ("uuid", "session"),  # the steps a removal here keeps for undo (foreign_uuid)
 }
 NAMED: dict[str, tuple[str, type[m.BaseModel]]] = {  # staging table of records with a UUID -> (section, table)
     "stage_session": ("sessions", m.Session),
@@ -63,7 +64,11 @@ NAMED: dict[str, tuple[str, type[m.BaseModel]]] = {  # staging table of records 
         if kind in STAGED and model in m.UUID_TABLES
     },
 }
-KEYS = {"stage_id_map": "kind, file_id", "stage_activity_span": "started_at"}  # looked up by these while merging
+KEYS = {
+    "stage_id_map": "kind, file_id",
+    "stage_activity_span": "started_at",
+    "stage_removed_step": "uuid",
+}  # looked up by these while merging
 
 
 _AS_THEY_ARE = frozenset({str, int, float, type(None)})  # exactly these types (a bool is not an int here)
@@ -180,9 +185,10 @@ class Staging:
         by its id nor the store's export imported again. None if none. `removable`: the table of
         each kind a tombstone names (store.corrections.MODELS) -> that kind.
 
-        Two statements, inside the merge's lock: which tables here hold any row, then each record
-        not in its own table already looked up in those tables' UUID indexes (a new store, or a
-        file imported again, costs one or two lookups a record)."""
+        A few statements, inside the merge's lock: which tables here hold any row (and, with
+        removals here, the steps they keep for undo), then each record not in its own table
+        already looked up in those tables' UUID indexes (a new store, or a file imported again,
+        costs one or two lookups a record)."""
         homes = {model._meta.table_name: model for model in m.UUID_TABLES}
         tables = [*homes, m.Removed._meta.table_name]
         held = self.db.execute_sql(
@@ -192,6 +198,11 @@ class Staging:
         others = [name for name, any_row in zip(homes, in_homes, strict=True) if any_row]
         if not others and not tombstones:
             return None
+        if tombstones:  # a removed session's steps come back with an undo: their UUIDs are taken too
+            self.db.execute_sql(f"""
+                INSERT OR IGNORE INTO temp.stage_removed_step
+                SELECT json_extract(s.value, '$.uuid'), r.uuid FROM main.removed r, json_each(r.record, '$.steps') s
+                WHERE r.kind = '{removable[m.Session._meta.table_name]}' AND r.record IS NOT NULL""")
 
         def arm(source: str, section: str, home: str, where: str = "") -> str:
             """The records of `source` going to table `home`, not there already (no clash, as the
@@ -201,9 +212,14 @@ class Staging:
                 for name in others
                 if name != home
             ]
-            if tombstones:  # removed here as another kind ('removed checkin')
+            if tombstones:  # removed here as another kind ('removed checkin'), or a removed session's step
                 gone = f"FROM main.removed x WHERE x.uuid = f.uuid AND x.kind IS NOT '{removable.get(home, '')}'"
                 found_in.append(f"WHEN EXISTS (SELECT 1 {gone}) THEN (SELECT 'removed ' || x.kind {gone} LIMIT 1)")
+                its_own = " AND x.session != f.session_uuid" if source == "stage_step" else ""  # the removed one's
+                found_in.append(
+                    f"WHEN EXISTS (SELECT 1 FROM temp.stage_removed_step x WHERE x.uuid = f.uuid{its_own}) "
+                    "THEN 'removed step'"
+                )
             here = f"CASE {' '.join(found_in)} END" if found_in else "NULL"
             return (
                 f"SELECT {section} AS section, f.uuid, '{home}' AS home, {here} AS here FROM temp.{source} f "
@@ -218,7 +234,9 @@ class Staging:
         if row is None:
             return self._step_of_another_session() if m.SessionStep._meta.table_name in others else None
         section, uuid, home, name = row
-        if name.startswith("removed "):
+        if name == "removed step":
+            here = "a step of a removed session"
+        elif name.startswith("removed "):
             removed_kind = name.removeprefix("removed ")
             table = next((table for table, kind in removable.items() if kind == removed_kind), None)
             here = f"a removed {m.record_name(homes[table])}" if table else "a removed entry"

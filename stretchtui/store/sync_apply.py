@@ -26,7 +26,7 @@ from peewee import SqliteDatabase
 from stretchtui.core.sync_log import SYNCED_KINDS, Change
 from stretchtui.store import models as m
 from stretchtui.store.sync_import import RecordWriter
-from stretchtui.store.sync_kinds import BY_UUID, REMOVABLE, REMOVABLE_KIND
+from stretchtui.store.sync_kinds import BY_UUID, REMOVABLE, REMOVABLE_KIND, tombstone
 from stretchtui.store.sync_rivals import one_per_day
 from stretchtui.store.sync_settings import HealthMerge, setting_fits, write_setting
 
@@ -132,8 +132,10 @@ class ChangeApplier:
                 if model is not None:
                     query = model.select(model.uuid).where(model.uuid.in_(chunk))
                     here.update((kind, str(value)) for (value,) in query.tuples())
-                if kind in REMOVABLE:
-                    removed = m.Removed.select(m.Removed.uuid).where(m.Removed.uuid.in_(chunk))
+                if kind in REMOVABLE:  # a tombstone of this kind (one of another is no version of it)
+                    removed = m.Removed.select(m.Removed.uuid).where(
+                        m.Removed.uuid.in_(chunk) & (m.Removed.kind == REMOVABLE[kind])
+                    )
                     here.update((kind, str(value)) for (value,) in removed.tuples())
         return here
 
@@ -162,7 +164,7 @@ class ChangeApplier:
         removal = newest.get(("removed", change.key))
         stamp = removal.stamp if removal is not None and not removal.gone else None
         here = self.known.get(("removed", change.key))
-        if here is not None and m.Removed.select().where(m.Removed.uuid == change.key).exists():
+        if here is not None and m.Removed.select().where(tombstone(change.key, REMOVABLE[change.kind])).exists():
             stamp = max(stamp, here) if stamp is not None else here
         return stamp is not None and change.stamp < stamp
 
@@ -188,7 +190,7 @@ class ChangeApplier:
             pass
         elif kind == "program_files" and self._program_here(record):
             applied.take(change)
-        elif kind == "removed" and m.Removed.select().where(m.Removed.uuid == key).exists():
+        elif kind == "removed" and m.Removed.select().where(tombstone(key, str(record.get("kind")))).exists():
             applied.take(change, (REMOVABLE_KIND.get(str(record.get("kind")), "removed"), key))
         elif kind == "removed" and not self._removal_stands(change):
             pass

@@ -19,7 +19,7 @@ from peewee import SqliteDatabase
 
 from stretchtui.core.sync_log import SYNCED_KINDS, Change
 from stretchtui.store import models as m
-from stretchtui.store.sync_kinds import BY_UUID, REMOVABLE, REMOVABLE_KIND
+from stretchtui.store.sync_kinds import BY_UUID, REMOVABLE, REMOVABLE_KIND, tombstone
 from stretchtui.store.sync_records import EXERCISE_UUIDS
 from stretchtui.store.sync_rivals import displace
 
@@ -146,7 +146,7 @@ class RecordWriter:
             if kind == "removed":  # removed here now: kept with the time it was removed there
                 also.append((REMOVABLE_KIND.get(str(record.get("kind")), "removed"), change.key))
                 m.Removed.update(removed_at=datetime.fromisoformat(str(record["removed_at"]))).where(
-                    m.Removed.uuid == change.key
+                    tombstone(change.key, str(record.get("kind")))
                 ).execute()
             applied.take(change, *also)
 
@@ -196,7 +196,7 @@ class RecordWriter:
                 ]
                 row.delete_instance()
             if ("removed", key) in self.known:  # a newer version than its removal: an undo elsewhere
-                m.Removed.delete().where(m.Removed.uuid == key).execute()
+                m.Removed.delete().where(tombstone(key, REMOVABLE[kind])).execute()
         elif kind in BY_UUID:
             if not displace(
                 change, applied, self.known, self.state_here
@@ -205,7 +205,7 @@ class RecordWriter:
             model = BY_UUID[kind]
             model.delete().where(model.uuid == key).execute()
             if kind in REMOVABLE:
-                m.Removed.delete().where(m.Removed.uuid == key).execute()
+                m.Removed.delete().where(tombstone(key, REMOVABLE[kind])).execute()
         elif kind == "activity_spans":
             m.ActivitySpan.delete().where(m.ActivitySpan.started_at == key).execute()
         return True
@@ -221,7 +221,7 @@ def names_a_session_gone_here(record: Mapping[str, Any], coming: set[Any]) -> bo
     if not isinstance(session, str) or session in coming:
         return False
     return not m.Session.select().where(m.Session.uuid == session).exists() and (
-        m.Removed.select().where(m.Removed.uuid == session).exists()
+        m.Removed.select().where(tombstone(session, REMOVABLE["sessions"])).exists()
     )
 
 

@@ -5,6 +5,8 @@ store.sync_import, store.sync_rivals) and by a round (store.sync), so kept apart
 
 from __future__ import annotations
 
+from typing import Any
+
 from stretchtui.store import models as m
 
 REMOVABLE = {"sessions": "session", "checkins": "checkin", "day_marks": "day_mark"}
@@ -12,6 +14,15 @@ REMOVABLE = {"sessions": "session", "checkins": "checkin", "day_marks": "day_mar
 
 REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
 """A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
+
+
+def tombstone(uuid: str, entry: str) -> Any:
+    """Which row of `removed` is the removal here of the entry of kind `entry` (session, checkin,
+    day_mark) with that UUID: a WHERE clause. Always by kind too: a tombstone of another kind under
+    the UUID is no version of this entry (a forged or damaged record; the import refuses it,
+    store.staging.foreign_uuid)."""
+    return (m.Removed.uuid == uuid) & (m.Removed.kind == entry)
+
 
 BY_UUID: dict[str, type[m.BaseModel]] = {
     "sessions": m.Session,

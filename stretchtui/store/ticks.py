@@ -15,6 +15,7 @@ import os
 import stat
 
 from stretchtui.core.activity import EARLIEST_TICK
+from stretchtui.core.plain_text import decimal
 from stretchtui.store.flock import flock_within
 
 SUFFIX = ".ticks"
@@ -92,11 +93,8 @@ def tick_at(value: str | None, now: float) -> float | None:
     one: not a number, before 2000, or later than now."""
     if value is None:
         return now
-    try:
-        when = float(value)
-    except ValueError:
-        return None
-    return when if EARLIEST_TICK <= when <= now + FUTURE_SLACK else None
+    when = decimal(value)
+    return when if when is not None and EARLIEST_TICK <= when <= now + FUTURE_SLACK else None
 
 
 def recent_ticks_text(db_path: str | os.PathLike[str]) -> str:
