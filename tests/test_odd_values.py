@@ -366,7 +366,7 @@ def test_typed_digits_are_a_number_or_none_never_an_exception(text: str) -> None
     text is an optional minus and 1-40 decimal digits (of any script int() reads), around spaces."""
     number = plain_text.whole_number(text)
     body = text.strip().removeprefix("-")
-    readable = body.isdecimal() and len(body) <= plain_text.MAX_DIGITS
+    readable = body.isdecimal() and len(body.lstrip("0") or "0") <= plain_text.MAX_DIGITS
     assert (number is not None) == readable
     if number is not None:
         assert number == int(text)
@@ -390,6 +390,7 @@ def test_every_reader_of_typed_digits_says_what_is_wrong_in_one_line() -> None:
         assert mark_length(f"{typed}:0123456789abcdef") is None
         assert validation.field_label(f"steps[{typed}]") == "Steps"
     assert validation.integer(" ٣٠ ", "reps", 0, 100) == 30  # a form typed with Arabic-Indic digits
+    assert plain_text.whole_number("0" * 5000 + "5") == 5  # leading zeros are no digits of the number
     assert pain_value("7") == 7 and mark_length("12:0123456789abcdef") == 12
     assert mark_length("٣:0123456789abcdef") is None  # written by stretchtui: ASCII only
     assert validation.field_label("steps[1]") == "Steps, line 2"

@@ -53,9 +53,10 @@ def whole_number(text: str) -> int | None:
     than 4300 digits. The one reading of typed digits (forms, flags, stored marks)."""
     digits = text.strip()
     body = digits.removeprefix("-")
-    if not body.isdecimal() or len(body) > MAX_DIGITS:
+    significant = body.lstrip("0") or "0"  # '007' is 7; int() counts leading zeros towards its limit
+    if not body.isdecimal() or len(significant) > MAX_DIGITS:
         return None
-    return int(digits)
+    return -int(significant) if digits.startswith("-") else int(significant)
 
 
 def decimal(text: str) -> float | None:
