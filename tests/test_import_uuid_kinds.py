@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 import shutil
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,6 @@ from stretchtui.core.exchange.reading import ImportFileError
 from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.program_state import Choice
 from stretchtui.core.sessions import SessionStatus, StepRecord
-from stretchtui.core.sync_clock import Stamp
 from stretchtui.core.vocabulary import Origin
 from stretchtui.store import Store
 from stretchtui.store import models as m
@@ -338,91 +336,3 @@ def test_the_cli_refuses_it_in_one_line_and_both_entries_stay_removable(
     assert table_dump(path) == before
     assert main(["--db", str(path), "remove", session[:8], "--yes"]) == 0
     assert capsys.readouterr().out.startswith("Removed the session of ")
-
-
-@pytest.fixture
-def two_machines(tmp_path: Path, seeded_template: Path) -> Iterator[tuple[Any, Any]]:
-    """Machines a and b (tests/test_sync.py), both syncing through one folder."""
-    from test_sync import Machine
-
-    a, b = Machine("a", tmp_path, seeded_template, 0.0), Machine("b", tmp_path, seeded_template, 0.0)
-    for machine in (a, b):
-        machine.use().sync.join(machine.folder, machine.name)
-        machine.round()
-    yield a, b
-    a.use().close()
-    b.use().close()
-
-
-def forged_round(a: Any, b: Any, kind: str, uuid: str, *, later: bool = False) -> list[str]:
-    """a's changes delivered to b with a's first change of `kind` put under `uuid` (and, `later`,
-    stamped a minute later: newer than what b did meanwhile); the problems b's round reports."""
-    from test_sync import deliver
-
-    a.round()
-    deliver(a, b, "whole", random.Random(0))
-    log = max((b.folder / a.device).glob("log-*"))
-    lines = log.read_text().splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if f'"kind":"{kind}"' in line)
-    change = json.loads(lines[at])
-    change["key"] = change["record"]["uuid"] = uuid
-    if later:
-        stamp = Stamp.parse(change["at"])
-        change["at"] = Stamp(stamp.wall_ms + 60_000, 0, stamp.device).text()
-    lines[at] = json.dumps(change, separators=(",", ":")) + "\n"
-    log.write_text("".join(lines))
-    report = b.round()
-    assert report.refused
-    return report.problems
-
-
-@pytest.mark.parametrize("session_here", ["kept", "removed"])
-def test_a_change_from_another_machine_with_the_uuid_of_another_kind_here_is_refused(
-    two_machines, session_here: str
-) -> None:
-    """Sync writes another machine's records as an import does: a forged change (a break under
-    the UUID of a session here, or of one removed here) is refused in one line and the rest of
-    the round goes on."""
-    a, b = two_machines
-    b.session(1)
-    entry = next(e for e in b.use().corrections.entries() if e.kind is EntryKind.SESSION)
-    if session_here == "removed":
-        b.use().corrections.remove_entry(entry)
-    a.use().activity.record_break(BreakKind.TAKEN)
-    a.checkin(3, "honest")
-    what = "a session" if session_here == "kept" else "a removed session"
-    assert forged_round(a, b, "break_events", entry.uuid) == [
-        f"break_events {entry.uuid}: break_events: {entry.uuid} is {what} here, not a break event; left out for now"
-    ]
-    assert [c.note for c in b.use().checkins.checkins()] == ["honest"] and b.export()["break_events"] == []
-    if session_here == "removed":
-        b.use().corrections.undo_removal()
-    assert b.use().corrections.find_entry(entry.uuid[:8]).kind is EntryKind.SESSION
-
-
-@pytest.mark.parametrize("forged", ["sessions", "removed"])
-def test_a_change_of_a_removable_kind_under_a_tombstone_of_another_kind_is_refused(two_machines, forged: str) -> None:
-    """A session (or a removal of a check-in) from another machine under the UUID of a check-in
-    (a session) removed here: sync took it as a newer version of the removed entry, deleted that
-    tombstone and wrote the record (found by an outside pass). A tombstone is of one kind."""
-    a, b = two_machines
-    if forged == "sessions":
-        b.checkin(4, "removed here")
-        a.session(1)
-    else:
-        b.session(1)
-        a.checkin(2, "removed there")
-        a.use().corrections.remove_entry(a.use().corrections.entries()[0])
-    entry = b.use().corrections.entries()[0]
-    b.use().corrections.remove_entry(entry)
-    a.checkin(3, "honest")
-    noun = "a session" if forged == "sessions" else "a checkin"
-    # later: newer than the removal here, or that one would stand as the newer version of its key
-    assert forged_round(a, b, forged, entry.uuid, later=True) == [
-        f"{forged} {entry.uuid}: {forged}: {entry.uuid} is a removed {entry.kind.value} here, not {noun}; "
-        "left out for now"
-    ]
-    assert [c.note for c in b.use().checkins.checkins()] == ["honest"]
-    assert [r["uuid"] for r in b.export()["removed"] if r["kind"] == entry.kind.value] == [entry.uuid]
-    b.use().corrections.undo_removal(entry.uuid)  # the entry comes back, alone under its UUID
-    assert b.use().corrections.find_entry(entry.uuid[:8]).kind is entry.kind

@@ -49,6 +49,10 @@ MODELS: dict[EntryKind, type[m.BaseModel]] = {
 }
 
 
+class UuidTaken(UserError):
+    """A removed entry cannot come back: its UUID, or a step's, is another record's now."""
+
+
 def session_summary(row: m.Session) -> str:
     minutes = format_duration(int(round(row.active_seconds or 0)))
     return f"{row.routine_name} · {row.status.replace('_', ' ')} · {minutes}"
@@ -300,7 +304,7 @@ class CorrectionRepository:
                 taken = model.select(model.uuid).where(model.uuid.in_(uuids[start : start + 500])).first()
                 if taken is not None:
                     what = "it" if taken.uuid == uuids[0] else f"its step {taken.uuid}"
-                    raise UserError(
+                    raise UuidTaken(
                         f"that {kind.value.replace('_', ' ')} cannot be brought back: {what} is "
                         f"{m.record_noun(model)} here now (taken in since it was removed)"
                     )

@@ -25,6 +25,7 @@ from stretchtui.store.importing import Importer
 from stretchtui.store.library import LibraryRepository
 
 if TYPE_CHECKING:
+    from stretchtui.core.entries import Entry
     from stretchtui.core.exchange.bundle import Bundle, ImportResult
 # core.exchange (the file rules) is imported where it is used: every command imports the store,
 # few export or import, and `stretchtui status` must start fast.
@@ -63,6 +64,11 @@ class ExchangeRepository:
         if not isinstance(data, Mapping):
             raise ImportFileError(NOT_AN_EXPORT)
         return self.import_entries(entries_of(data), dry_run=dry_run)
+
+    def undo_removal(self, uuid: str) -> Entry | None:
+        """A removal undone elsewhere (sync): the entry back as it was here, from the rows kept for
+        undo (store.corrections); None when none are kept. UserError when it cannot come back."""
+        return self.importer.corrections.undo_removal(uuid)
 
     def import_entries(self, entries: Iterable[tuple[str, Any]], *, dry_run: bool = False) -> ImportResult:
         """Check a file's entries and merge them, all or nothing: `Importer.import_entries`."""

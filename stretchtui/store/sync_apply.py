@@ -213,9 +213,23 @@ class ChangeApplier:
         return True
 
     def _gone(self, change: Change, applied: Applied) -> None:
+        from stretchtui.core.errors import UserError
+        from stretchtui.store.corrections import UuidTaken
+
         kind, key = change.kind, change.key
-        if kind == "removed":  # undone elsewhere: its entry comes back with a newer version
-            m.Removed.delete().where(m.Removed.uuid == key).execute()
+        also: list[tuple[str, str]] = []
+        if kind == "removed":  # undone elsewhere: the entry comes back (with a newer version, if one comes)
+            try:
+                back = self.exchange.undo_removal(key)  # as it was here, from the rows kept for undo
+            except UuidTaken as error:  # its UUID (a step's) is another record's now: kept removed
+                applied.refuse(change, str(error))
+                return
+            except UserError:  # a day marked since: the tombstone goes, the mark here stays
+                back = None
+            if back is None:  # or no rows kept (older than 30 days, or removed elsewhere first)
+                m.Removed.delete().where(m.Removed.uuid == key).execute()
+            else:
+                also.append((REMOVABLE_KIND[back.kind.value], key))
         elif kind in ("sessions", "checkins"):
             pass  # only a removal (a tombstone) takes away what someone did
         elif kind in BY_UUID:
@@ -223,8 +237,6 @@ class ChangeApplier:
         elif kind == "activity_spans":
             m.ActivitySpan.delete().where(m.ActivitySpan.started_at == key).execute()
         elif kind in ("exercises", "routines"):
-            from stretchtui.core.errors import UserError
-
             model = m.Exercise if kind == "exercises" else m.Routine
             row = model.get_or_none((model.uuid == key) & (model.origin == "user"))
             if row is not None:
@@ -236,7 +248,7 @@ class ChangeApplier:
                 except UserError as error:  # still used here: kept, retired
                     model.update(retired=True).where(model.uuid == key).execute()
                     applied.problems.append(f"{kind} {row.id}: deleted elsewhere, kept here retired ({error})")
-        applied.take(change)
+        applied.take(change, *also)
 
     def _program_here(self, record: Mapping[str, Any]) -> bool:
         return (

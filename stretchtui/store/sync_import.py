@@ -152,20 +152,36 @@ class RecordWriter:
 
     def _put_back_steps_and_links(self) -> None:
         """The steps recorded here that a newer version of their session lacks, and the check-ins
-        here that pointed at the session before it was replaced."""
+        here that pointed at the session before it was replaced. A step that cannot go back (the
+        version holds another step at its place, or the change brought another record under its
+        UUID) refuses the change (ImportFileError): the version here stays as it was."""
+        from stretchtui.core.exchange.reading import ImportFileError
+
         for uuid, steps in self._kept_steps.items():
             session = m.Session.get_or_none(m.Session.uuid == uuid)
             if session is None:
                 continue
-            have = {
-                u
-                for (u,) in m.SessionStep.select(m.SessionStep.uuid).where(m.SessionStep.session == session.id).tuples()
-            }
+            have = dict(
+                m.SessionStep.select(m.SessionStep.uuid, m.SessionStep.step_index)
+                .where(m.SessionStep.session == session.id)
+                .tuples()
+            )
+            places = {index: step_uuid for step_uuid, index in have.items()}
             for step in steps:
-                if step["uuid"] not in have:
-                    m.SessionStep.insert(
-                        {**{k: v for k, v in step.items() if k != "id"}, "session": session.id}
-                    ).execute()
+                if step["uuid"] in have:
+                    continue
+                if step["step_index"] in places:
+                    raise ImportFileError(
+                        f"sessions: {uuid}: step {step['step_index']} here is {step['uuid']}, "
+                        f"not {places[step['step_index']]}"
+                    )
+                holder = next((t for t in m.UUID_TABLES if t.select().where(t.uuid == step["uuid"]).exists()), None)
+                if holder is not None:
+                    raise ImportFileError(
+                        f"sessions: {uuid}: its step {step['uuid']} here is {m.record_noun(holder)} in the change"
+                    )
+                values = {k: v for k, v in step.items() if k not in ("id", "session", "session_id")}
+                m.SessionStep.insert({**values, "session": session.id}).execute()
         for uuid, checkins in self._links.items():
             session = m.Session.get_or_none(m.Session.uuid == uuid)
             if session is not None and checkins:
@@ -185,6 +201,9 @@ class RecordWriter:
             )
         if kind == "sessions":
             row = m.Session.get_or_none(m.Session.uuid == key)
+            gone = m.Removed.select(m.Removed.record).where(tombstone(key, REMOVABLE[kind])).first()
+            if row is None and gone is not None and gone.record:  # removed here: its steps, kept for undo
+                self._kept_steps[key] = list(gone.record.get("steps", ()))
             if row is not None:
                 if row.status == "in_progress":
                     return False
