@@ -276,3 +276,21 @@ def test_a_file_that_removes_and_holds_one_uuid_is_refused(store, clock):
     data["removed"] = [{"kind": "note", "uuid": checkin.uuid, "removed_at": "2026-11-20T10:00:00Z"}]
     with pytest.raises(ImportFileError, match=r"removed\[0\]\.kind"):
         store.exchange.import_data(data)
+
+
+def test_undo_of_a_session_leaves_a_check_in_linked_to_another_session_since(store, clock) -> None:
+    """A check-in that pointed at the removed session and was linked to another one since (an
+    edit that came from elsewhere) keeps its newer link when the session comes back; one still
+    unlinked is linked again, as it was (found by an outside pass)."""
+    from stretchtui.store import models as m
+
+    first, second = a_session(store, clock), a_session(store, clock)
+    relinked = store.checkins.add_checkin([PainEntry(Region.NECK, 3)], session_id=first.id)
+    waiting = store.checkins.add_checkin([PainEntry(Region.NECK, 4)], session_id=first.id)
+    removed = store.corrections.find_entry(store.sessions.session(first.id).uuid)
+    store.corrections.remove_entry(removed)
+    m.Checkin.update(session=second.id).where(m.Checkin.uuid == relinked.uuid).execute()
+    store.corrections.undo_removal()
+    back = m.Session.get(m.Session.uuid == removed.uuid).id
+    links = dict(m.Checkin.select(m.Checkin.uuid, m.Checkin.session).tuples())
+    assert links == {relinked.uuid: second.id, waiting.uuid: back}

@@ -292,8 +292,10 @@ class CorrectionRepository:
             child_model, key, link = children
             for child in record[key]:
                 self._insert_raw(child_model, {**{k: v for k, v in child.items() if k != "id"}, link: row_id})
-        if kind is EntryKind.SESSION and record["checkins"]:
-            m.Checkin.update(session=row_id).where(m.Checkin.uuid.in_(record["checkins"])).execute()
+        if kind is EntryKind.SESSION and record["checkins"]:  # those linked to no other session since
+            m.Checkin.update(session=row_id).where(
+                m.Checkin.uuid.in_(record["checkins"]) & m.Checkin.session.is_null()
+            ).execute()
 
     def _refuse_taken_uuids(self, kind: EntryKind, uuids: list[str]) -> None:
         """One UUID names one record: a removed entry whose UUID (or one of its steps') a record
