@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from pilot_helpers import settle
+from textual.widgets import Button
 
 from stretchtui.core.model import Condition
 from stretchtui.store import models as m
@@ -162,3 +163,53 @@ async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) is starts
     assert len(sessions()) == (1 if starts else 0)
+
+
+def test_every_kind_of_reason_has_its_title() -> None:
+    """A kind of reason without words was a KeyError when the gate opened (gentle-only: the app
+    ended with a traceback for a new user starting a routine with stronger moves)."""
+    from stretchtui.core.session_gate import GateKind
+    from stretchtui.ui.screens.safety_gate import TITLES
+
+    assert set(TITLES) == set(GateKind)
+
+
+@pytest.mark.parametrize("choice", ["answer-again", "leave-out", "checked-start"])
+async def test_unanswered_questions_meet_the_gate_before_stronger_moves(make_test_app, store, choice) -> None:
+    """Questions never answered (put off with Esc): a routine with more than gentle moves opens
+    the gate, which offers the questions, the routine without those moves, or starting anyway
+    (noted with the session), as the outside pass's `stretchtui start desk-break` found it could not."""
+    from stretchtui.core.safety import is_gentle
+    from stretchtui.core.session_gate import GateKind
+    from stretchtui.ui.screens.safety_gate import TITLES
+
+    exercises = store.library.exercise_index()
+    routine = store.library.routine("desk-break")
+    assert routine is not None and not all(is_gentle(exercises[i.exercise_id]) for i in routine.items)
+    app = make_test_app(safety_answered=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, SafetyScreen):  # the first-run questions: later
+            await pilot.press("escape")
+            await settle(pilot)
+        await into_gate(pilot, "routine")
+        gate = app.screen
+        assert isinstance(gate, SafetyGateScreen)
+        assert [r.kind for r in gate.reasons] == [GateKind.GENTLE_ONLY]
+        assert TITLES[GateKind.GENTLE_ONLY] in str(gate.query_one(".gate-reason").content)
+        assert str(gate.query_one("#checked-start", Button).label) == "Start anyway"
+        await pilot.click(f"#{choice}")
+        await settle(pilot)
+        if choice == "answer-again":
+            assert isinstance(app.screen, SafetyScreen)
+            return
+        await pilot.press("enter")  # pain before
+        await settle(pilot)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        kept = [exercises[i.exercise_id] for i in session.routine.items]
+    [row] = sessions()
+    if choice == "leave-out":
+        assert kept and all(is_gentle(e) for e in kept) and row.safety_confirmed is None
+    else:
+        assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["gentle-only"]

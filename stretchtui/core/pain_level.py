@@ -44,6 +44,8 @@ LEVEL_TEXT = {
     Level.GENTLE: "a gentle routine (shorter holds, fewer reps, no strength moves)",
     Level.MOBILITY_SHORT: f"short, gentle mobility only (up to {SHORT_MINUTES} min)",
     Level.NONE: "no routine today",
+    Level.RED_FLAG: "no routine: get checked first",
+    Level.ASK_AGAIN: "no routine until you answer the safety questions again",
 }
 
 

@@ -32,7 +32,7 @@ class GateKind(StrEnum):
 class GateReason:
     kind: GateKind
     text: str
-    exercise_ids: tuple[str, ...] = ()  # for CONDITION: the moves it concerns
+    exercise_ids: tuple[str, ...] = ()  # for CONDITION and GENTLE_ONLY: the moves it concerns
 
 
 def session_gate(
@@ -61,6 +61,7 @@ def session_gate(
                 GateReason(
                     GateKind.GENTLE_ONLY,
                     f"{why} Until you do, gentle moves only are suggested; this session also has: {names}.",
+                    tuple(beyond),
                 )
             )
     present = [exercises[i] for i in exercise_ids if i in exercises]

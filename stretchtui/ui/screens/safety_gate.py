@@ -18,8 +18,12 @@ from stretchtui.ui.screens.base import ChoiceDialog
 TITLES = {
     GateKind.RED_FLAG: "Your safety answers say: get checked first",
     GateKind.ASK_AGAIN: "Please answer the safety questions again",
+    GateKind.GENTLE_ONLY: "Gentle moves only until you answer the safety questions",
     GateKind.CONDITION: "Moves that may not suit you",
 }
+"""A title for every kind of reason (tests/test_safety_ui.py checks each one opens)."""
+CHECKED_FIRST = (GateKind.RED_FLAG, GateKind.ASK_AGAIN)  # starting anyway means "I have been checked"
+QUESTIONS = (*CHECKED_FIRST, GateKind.GENTLE_ONLY)  # the safety questions are offered
 
 
 class GateChoice(StrEnum):
@@ -54,7 +58,8 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
         concerned = {i for r in reasons for i in r.exercise_ids}
         remaining = [i for i in routine.items if i.exercise_id not in concerned]
         self.can_leave_out = allow_leave_out and bool(concerned) and bool(remaining)
-        self.asks_again = any(r.kind in (GateKind.RED_FLAG, GateKind.ASK_AGAIN) for r in reasons)
+        self.asks_again = any(r.kind in QUESTIONS for r in reasons)
+        self.checked_first = any(r.kind in CHECKED_FIRST for r in reasons)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="safety-gate"):
@@ -71,7 +76,7 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
                     yield Button("Answer the safety questions (a)", id="answer-again", compact=True)
                 if self.can_leave_out:
                     yield Button("Leave those moves out and start (l)", id="leave-out", compact=True)
-                label = "I have been checked: start" if self.asks_again else "Start anyway"
+                label = "I have been checked: start" if self.checked_first else "Start anyway"
                 yield Button(label, id="checked-start", variant="error", compact=True)
 
     def allowed(self, choice: str) -> bool:
