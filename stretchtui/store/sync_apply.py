@@ -106,7 +106,7 @@ class ChangeApplier:
             if key not in merged
             and (key not in self.known or c.stamp > self.known[key] or self._tie_won(c, self.known[key], applied))
         ]
-        winners = [c for c in winners if not self._older_than_removal(c, newest)]
+        winners = [c for c in winners if not self._older_than_removal(c, newest) and not _older_than_version(c, newest)]
         winners = one_per_day(winners)
         self.writer.here = self._rows_here(winners)
         order = {kind: i for i, kind in enumerate(SYNCED_KINDS)}
@@ -191,11 +191,26 @@ class ChangeApplier:
         elif kind == "program_files" and self._program_here(record):
             applied.take(change)
         elif kind == "removed" and m.Removed.select().where(tombstone(key, str(record.get("kind")))).exists():
-            applied.take(change, (REMOVABLE_KIND.get(str(record.get("kind")), "removed"), key))
+            self._removed_here_too(change, applied)
         elif kind == "removed" and not self._removal_stands(change):
             pass
         else:  # in as an import puts it, the version here (if any) taken out first (RecordWriter)
             batch.setdefault(kind, []).append((change, record))
+
+    def _removed_here_too(self, change: Change, applied: Applied) -> None:
+        """The same entry removed here as well: the newer removal's time is kept, so that every
+        machine keeps the same one (and the same days to undo it)."""
+        from stretchtui.core.errors import FieldError
+        from stretchtui.core.instants import parse_instant
+
+        entry = str(change.record.get("kind"))
+        try:
+            removed_at = parse_instant(change.record.get("removed_at"), "removed_at")
+        except FieldError as error:  # the import would have refused it: so is this
+            applied.refuse(change, str(error))
+            return
+        m.Removed.update(removed_at=removed_at).where(tombstone(change.key, entry)).execute()
+        applied.take(change, (REMOVABLE_KIND.get(entry, "removed"), change.key))
 
     def _removal_stands(self, change: Change) -> bool:
         """A removal takes away the version here only if that version is older than the removal
@@ -259,6 +274,17 @@ class ChangeApplier:
             )
             .exists()
         )
+
+
+def _older_than_version(change: Change, newest: Mapping[tuple[str, str], Change]) -> bool:
+    """A removal from before a newer version of its entry in the same round (an edit made
+    elsewhere without seeing the removal): the newer version stands, as it did where it was made.
+    Applied last, the removal took away a version newer than itself on a third machine."""
+    if change.kind != "removed" or change.gone or not isinstance(change.record, dict):
+        return False
+    entry = REMOVABLE_KIND.get(str(change.record.get("kind")))
+    version = newest.get((entry, change.key)) if entry is not None else None
+    return version is not None and not version.gone and version.stamp > change.stamp
 
 
 def _keyed_by_itself(change: Change, applied: Applied) -> bool:
