@@ -213,3 +213,25 @@ async def test_unanswered_questions_meet_the_gate_before_stronger_moves(make_tes
         assert kept and all(is_gentle(e) for e in kept) and row.safety_confirmed is None
     else:
         assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["gentle-only"]
+
+
+async def test_a_double_tap_from_the_gate_answers_no_question(make_test_app, store) -> None:
+    """The gate's key for the questions is no key of the questions: "a" was both, and "a a"
+    recorded "no" to all sixteen unread (found by an outside pass)."""
+    from stretchtui.ui.screens.safety import SafetyScreen as Questions
+
+    gate_keys = {b.key for b in SafetyGateScreen.BINDINGS if "answer-again" in b.action}
+    assert gate_keys and not gate_keys & {b.key for b in Questions.BINDINGS}
+    app = make_test_app(safety_answered=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, SafetyScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+        await into_gate(pilot, "routine")
+        assert isinstance(app.screen, SafetyGateScreen)
+        key = gate_keys.pop()
+        await pilot.press(key, key)
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyScreen)
+    assert store.safety.safety_profile().answered_at is None and sessions() == []

@@ -39,7 +39,9 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
     DEFAULT_CHOICE = FOCUSED = GateChoice.CANCEL.value
     BINDINGS = [
         Binding("escape", "choose('cancel')", "Cancel", id="gate-cancel"),
-        Binding("a", "choose('answer-again')", "Answer the questions", id="gate-answer", show=False),
+        # Not "a": in the questions that open next, "a" answers "none of these" and saves, so a
+        # double tap would record "no" to every question unread.
+        Binding("r", "choose('answer-again')", "Answer the questions", id="gate-answer", show=False),
         Binding("l", "choose('leave-out')", "Leave those moves out", id="gate-leave-out", show=False),
     ]
     # Starting anyway has no letter key: it takes Tab to the button and Enter (or a click), so that
@@ -73,7 +75,7 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
             with Vertical(id="gate-choices"):
                 yield Button("Cancel (Esc)", id="cancel", variant="primary", compact=True)
                 if self.asks_again:
-                    yield Button("Answer the safety questions (a)", id="answer-again", compact=True)
+                    yield Button("Answer the safety questions (r)", id="answer-again", compact=True)
                 if self.can_leave_out:
                     yield Button("Leave those moves out and start (l)", id="leave-out", compact=True)
                 label = "I have been checked: start" if self.checked_first else "Start anyway"
