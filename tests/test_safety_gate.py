@@ -178,7 +178,8 @@ def test_every_kind_of_reason_has_its_title() -> None:
 async def test_unanswered_questions_meet_the_gate_before_stronger_moves(make_test_app, store, choice) -> None:
     """Questions never answered (put off with Esc): a routine with more than gentle moves opens
     the gate, which offers the questions, the routine without those moves, or starting anyway
-    (noted with the session), as the outside pass's `stretchtui start desk-break` found it could not."""
+    (noted with the session), as the outside pass's `stretchtui start desk-break` found it could not.
+    Answered, the session goes on through the gate again, as the answers now stand."""
     from stretchtui.core.safety import is_gentle
     from stretchtui.core.session_gate import GateKind
     from stretchtui.ui.screens.safety_gate import TITLES
@@ -200,9 +201,11 @@ async def test_unanswered_questions_meet_the_gate_before_stronger_moves(make_tes
         assert str(gate.query_one("#checked-start", Button).label) == "Start anyway"
         await pilot.click(f"#{choice}")
         await settle(pilot)
-        if choice == "answer-again":
+        if choice == "answer-again":  # answered ("none of these"), the session meets the gate again: clear
             assert isinstance(app.screen, SafetyScreen)
-            return
+            await pilot.press("a")
+            await settle(pilot)
+            assert isinstance(app.screen, PainScreen)
         await pilot.press("enter")  # pain before
         await settle(pilot)
         session = app.screen
@@ -211,6 +214,8 @@ async def test_unanswered_questions_meet_the_gate_before_stronger_moves(make_tes
     [row] = sessions()
     if choice == "leave-out":
         assert kept and all(is_gentle(e) for e in kept) and row.safety_confirmed is None
+    elif choice == "answer-again":
+        assert len(kept) == len(routine.items) and row.safety_confirmed is None
     else:
         assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["gentle-only"]
 

@@ -187,8 +187,16 @@ class SessionsMixin(AppPart):
 
         if choice is None or choice is GateChoice.CANCEL:
             return
-        if choice is GateChoice.ANSWER_AGAIN:
-            self.ask_safety_questions()
+        if choice is GateChoice.ANSWER_AGAIN:  # then the same way in again: through the gate, as answered now
+            again = partial(
+                self.open_session,
+                gate.routine,
+                gate.exercises,
+                stored_routine=gate.stored_routine,
+                resume=gate.resume,
+                program=gate.program,
+            )
+            self.ask_safety_questions(then=again)
             return
         reasons = gate.reasons
         if choice is GateChoice.LEAVE_OUT:
@@ -256,24 +264,27 @@ class SessionsMixin(AppPart):
         self.session_badge = badge
 
     @store_work(group="safety")
-    def ask_safety_questions(self) -> None:
-        """The safety questions, from anywhere; saved answers reload the screen underneath. A "yes"
-        given before is kept ticked; every other question is asked afresh."""
+    def ask_safety_questions(self, then: Callable[[], object] | None = None) -> None:
+        """The safety questions, from anywhere; saved answers reload the screen underneath, then
+        `then` runs (the session the gate stopped: it meets the gate again, as answered now). A
+        "yes" given before is kept ticked; every other question is asked afresh."""
         from stretchtui.ui.screens.safety import SafetyScreen
 
         previous = {key: True for key, yes in self.store.safety.safety_profile().answers.items() if yes}
-        self.call_from_thread(self.push_screen, SafetyScreen(previous), self._safety_answered)
+        self.call_from_thread(self.push_screen, SafetyScreen(previous), partial(self._safety_answered, then))
 
-    def _safety_answered(self, answers: dict[str, bool] | None) -> None:
+    def _safety_answered(self, then: Callable[[], object] | None, answers: dict[str, bool] | None) -> None:
         if answers is not None:
-            self._save_safety(answers)
+            self._save_safety(answers, then)
 
     @store_work(group="settings")
-    def _save_safety(self, answers: dict[str, bool]) -> None:
+    def _save_safety(self, answers: dict[str, bool], then: Callable[[], object] | None = None) -> None:
         self.store.safety.save_safety(answers=answers, complete=False)  # the dialog's answers, as given
         reload = getattr(self.screen, "reload", None)
         if callable(reload):
             self.call_from_thread(reload)
+        if then is not None:
+            self.call_from_thread(then)
 
     def _session_closed(self, info: SessionInfo | None) -> None:
         self._session = None
