@@ -301,15 +301,14 @@ class CorrectionRepository:
         """One UUID names one record: a removed entry whose UUID (or one of its steps') a record
         that came in since holds (an import or sync from before that check, a forged file) is not
         brought back beside it, in one line, instead of failing half-way."""
-        for model in m.UUID_TABLES:
-            for start in range(0, len(uuids), 500):
-                taken = model.select(model.uuid).where(model.uuid.in_(uuids[start : start + 500])).first()
-                if taken is not None:
-                    what = "it" if taken.uuid == uuids[0] else f"its step {taken.uuid}"
-                    raise UuidTaken(
-                        f"that {kind.value.replace('_', ' ')} cannot be brought back: {what} is "
-                        f"{m.record_noun(model)} here now (taken in since it was removed)"
-                    )
+        held = m.held_uuid(uuids)
+        if held is not None:
+            uuid, model = held
+            what = "it" if uuid == uuids[0] else f"its step {uuid}"
+            raise UuidTaken(
+                f"that {kind.value.replace('_', ' ')} cannot be brought back: {what} is "
+                f"{m.record_noun(model)} here now (taken in since it was removed)"
+            )
 
     # ------------------------------------------------------------------ editing
 

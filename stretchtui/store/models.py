@@ -315,6 +315,17 @@ whatever its kind: undo, import and sync find a record by it (store.staging.fore
 a file from breaking that)."""
 
 
+def held_uuid(uuids: list[str]) -> tuple[str, type[BaseModel]] | None:
+    """The first of `uuids` a record here holds, with its table (UUID_TABLES); None if none does:
+    what undo and sync ask before they put a record back under a UUID."""
+    for model in UUID_TABLES:
+        for start in range(0, len(uuids), 500):
+            held = model.select(model.uuid).where(model.uuid.in_(uuids[start : start + 500])).first()
+            if held is not None:
+                return held.uuid, model
+    return None
+
+
 def record_name(model: type[Model]) -> str:
     """What a row of `model` is called in a message: 'session step', 'exercise'."""
     return str(model._meta.table_name).replace("_", " ")

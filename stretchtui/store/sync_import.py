@@ -175,10 +175,10 @@ class RecordWriter:
                         f"sessions: {uuid}: step {step['step_index']} here is {step['uuid']}, "
                         f"not {places[step['step_index']]}"
                     )
-                holder = next((t for t in m.UUID_TABLES if t.select().where(t.uuid == step["uuid"]).exists()), None)
-                if holder is not None:
+                held = m.held_uuid([step["uuid"]])
+                if held is not None:
                     raise ImportFileError(
-                        f"sessions: {uuid}: its step {step['uuid']} here is {m.record_noun(holder)} in the change"
+                        f"sessions: {uuid}: its step {step['uuid']} here is {m.record_noun(held[1])} in the change"
                     )
                 values = {k: v for k, v in step.items() if k not in ("id", "session", "session_id")}
                 m.SessionStep.insert({**values, "session": session.id}).execute()
