@@ -73,6 +73,8 @@ def test_an_edit_made_after_a_removal_elsewhere_stands_on_a_third_machine_too(th
     else:
         notes = [[x.note for x in m.use().checkins.checkins()] for m in (a, b, c)]
         assert notes == [["edited on b"]] * 3
+    # the removal b's version undid on a is not left waiting to be sent: nothing is, anywhere
+    assert [m.use().sync.status().unsent for m in (a, b, c)] == [0, 0, 0]
 
 
 def test_one_entry_removed_on_two_machines_keeps_one_removal_time(three) -> None:

@@ -215,7 +215,7 @@ class RecordWriter:
                 ]
                 row.delete_instance()
             if ("removed", key) in self.known:  # a newer version than its removal: an undo elsewhere
-                m.Removed.delete().where(tombstone(key, REMOVABLE[kind])).execute()
+                _drop_removal(change, applied)
         elif kind in BY_UUID:
             if not displace(
                 change, applied, self.known, self.state_here
@@ -224,13 +224,21 @@ class RecordWriter:
             model = BY_UUID[kind]
             model.delete().where(model.uuid == key).execute()
             if kind in REMOVABLE:
-                m.Removed.delete().where(tombstone(key, REMOVABLE[kind])).execute()
+                _drop_removal(change, applied)
         elif kind == "activity_spans":
             m.ActivitySpan.delete().where(m.ActivitySpan.started_at == key).execute()
         return True
 
     def _displace(self, change: Change, applied: Applied) -> bool:
         return displace(change, applied, self.known, self.state_here)
+
+
+def _drop_removal(change: Change, applied: Applied) -> None:
+    """The removal here of the entry a newer version brings back: gone, and noted as gone at that
+    version's stamp, so it is not left to send as a change made here (every machine drops it by
+    the same rule when the version reaches it)."""
+    if m.Removed.delete().where(tombstone(change.key, REMOVABLE[change.kind])).execute():
+        applied.touch(("removed", change.key), change.stamp)
 
 
 def names_a_session_gone_here(record: Mapping[str, Any], coming: set[Any]) -> bool:
