@@ -188,15 +188,8 @@ class SessionsMixin(AppPart):
         if choice is None or choice is GateChoice.CANCEL:
             return
         if choice is GateChoice.ANSWER_AGAIN:  # then the same way in again: through the gate, as answered now
-            again = partial(
-                self.open_session,
-                gate.routine,
-                gate.exercises,
-                stored_routine=gate.stored_routine,
-                resume=gate.resume,
-                program=gate.program,
-            )
-            self.ask_safety_questions(then=again)
+            way_in = {"stored_routine": gate.stored_routine, "resume": gate.resume, "program": gate.program}
+            self.ask_safety_questions(then=partial(self.open_session, gate.routine, gate.exercises, **way_in))
             return
         reasons = gate.reasons
         if choice is GateChoice.LEAVE_OUT:
