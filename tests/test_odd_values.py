@@ -393,6 +393,8 @@ def test_every_reader_of_typed_digits_says_what_is_wrong_in_one_line() -> None:
     assert plain_text.whole_number("0" * 5000 + "5") == 5  # leading zeros are no digits of the number
     assert pain_value("7") == 7 and mark_length("12:0123456789abcdef") == 12
     assert mark_length("٣:0123456789abcdef") is None  # written by stretchtui: ASCII only
+    for written_otherwise in ("-3", " 12", "+4", "1_0"):  # a mark has a length as line_mark writes it
+        assert mark_length(f"{written_otherwise}:0123456789abcdef") is None
     assert validation.field_label("steps[1]") == "Steps, line 2"
 
 

@@ -153,7 +153,8 @@ def line_mark(line: bytes) -> str:
 def mark_length(mark: str) -> int | None:
     """The length of the line a mark names; None for a mark this version does not read."""
     length, _, digest = mark.partition(":")
-    return whole_number(length) if length.isascii() and len(digest) == 16 else None
+    digits = length.isascii() and length.isdigit()  # as line_mark writes it: no sign, no space
+    return whole_number(length) if digits and len(digest) == 16 else None
 
 
 def read_log(tail: bytes, *, offset: int, device: str, name: str, mark: str | None = None) -> LogRead:

@@ -21,7 +21,7 @@ TITLES = {
     GateKind.GENTLE_ONLY: "Gentle moves only until you answer the safety questions",
     GateKind.CONDITION: "Moves that may not suit you",
 }
-"""A title for every kind of reason (tests/test_safety_ui.py checks each one opens)."""
+"""A title for every kind of reason (tests/test_enum_tables.py: every table keyed by an enum)."""
 CHECKED_FIRST = (GateKind.RED_FLAG, GateKind.ASK_AGAIN)  # starting anyway means "I have been checked"
 QUESTIONS = (*CHECKED_FIRST, GateKind.GENTLE_ONLY)  # the safety questions are offered
 
