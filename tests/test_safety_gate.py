@@ -147,9 +147,15 @@ def test_gate_snapshot(snap_compare, make_test_app, store) -> None:
     assert snap_compare(make_test_app(), terminal_size=(100, 32), run_before=run_before)
 
 
-@pytest.mark.parametrize(("key", "starts"), [("n", False), ("escape", False), ("y", True)])
-async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test_app, key, starts) -> None:
-    from stretchtui.ui.screens.dialogs import ConfirmScreen
+@pytest.mark.parametrize(
+    ("keys", "starts"),
+    [(("n",), False), (("escape",), False), (("y",), False), (("enter",), False), (("tab", "enter"), True)],
+)
+async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test_app, keys, starts) -> None:
+    """Starting at 8/10 or more takes a deliberate Tab to "Start anyway" and Enter, as at the
+    safety gate (`y` alone did, found by an outside pass), and the start is noted with the
+    session as a start past the gate is."""
+    from stretchtui.ui.screens.dialogs import HighPainScreen
 
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -158,11 +164,15 @@ async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test
         await settle(pilot)
         await pilot.press("9")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen) and "too much to stretch through" in app.screen.question
-        await pilot.press(key)
+        assert isinstance(app.screen, HighPainScreen) and "too much to stretch through" in app.screen.question
+        await pilot.press(*keys)
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) is starts
     assert len(sessions()) == (1 if starts else 0)
+    if starts:
+        [row] = sessions()
+        assert row.pain_before == 9 and row.safety_confirmed["choice"] == "checked-start"
+        assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["ask-again"]
 
 
 def test_every_kind_of_reason_has_its_title() -> None:

@@ -58,6 +58,31 @@ class ConfirmScreen(ChoiceDialog[bool]):
         return choice == "yes"
 
 
+class HighPainScreen(ChoiceDialog[bool]):
+    """Pain too high to stretch through, asked before a session: "Not now" is the focused
+    default and Esc; starting anyway has no key at all (Tab to it, then Enter, or a click), as at
+    the safety gate, so no stray key starts a session at 8/10 or more. (Not a ConfirmScreen: its
+    `y` binding would come along.) Dismisses with True only on that button."""
+
+    FOCUSED = "no"
+    ID_PREFIX = "high-pain"
+    CHOICES = (Choice("no", "n,escape", "Not now", "primary"),)
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def question_text(self) -> str:
+        return self.question
+
+    def buttons(self) -> Iterator[Button]:
+        yield Button("Not now (n)", id="no", variant="primary")
+        yield Button("Start anyway", id="yes", variant="error")
+
+    def result(self, choice: str) -> bool:
+        return choice == "yes"
+
+
 def ask_then(app: App[Any], question: str, then: Callable[[], object], *, yes: str = "Yes", no: str = "No") -> None:
     """Ask `question` (a ConfirmScreen); on an explicit yes, `then()`; on no or Esc, nothing."""
 

@@ -49,6 +49,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
     hurt_recently: frozenset[str]
     session_id: int | None
     pain_before: int | None
+    safety_confirmed: dict[str, Any] | None
     _ticker: Timer | None
     _finishing: bool
     _hold_finish: bool
@@ -70,14 +71,23 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         """Pain of 8 or more right now (core.safety.ASK_AGAIN_PAIN): stretching is not advised; the
         session starts only on an explicit "start anyway" (Esc and Enter keep it from starting)."""
         from stretchtui.core.safety import ASK_AGAIN_PAIN
-        from stretchtui.ui.screens.dialogs import ConfirmScreen
+        from stretchtui.core.session_gate import GateKind, GateReason, confirmation_record
+        from stretchtui.ui.screens.dialogs import HighPainScreen
 
         if pain is None or pain < ASK_AGAIN_PAIN:
             self._begin(pain)
             return
+        question = (
+            f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
+            "on your back with knees bent, or on your side. Start anyway?"
+        )
 
         def chosen(start: bool | None) -> None:
-            if start:
+            if start:  # noted with the session, as a start past the safety gate is
+                now = self.stretch_app.clock.now()
+                record = confirmation_record([GateReason(GateKind.ASK_AGAIN, question)], "checked-start", now)
+                earlier = (self.safety_confirmed or {}).get("reasons", [])  # shown at the gate, if it was
+                self.safety_confirmed = {**record, "reasons": [*earlier, *cast(list[Any], record["reasons"])]}
                 self._begin(pain)
             else:
                 self.dismiss(None)  # nothing was written
@@ -89,15 +99,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
                     timeout=12,
                 )
 
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
-                "on your back with knees bent, or on your side. Start anyway?",
-                yes="Start anyway",
-                no="Not now",
-            ),
-            chosen,
-        )
+        self.app.push_screen(HighPainScreen(question), chosen)
 
     def action_hurts(self) -> None:
         timer = self.timer
