@@ -76,8 +76,8 @@ class HighPainScreen(ChoiceDialog[bool]):
         return self.question
 
     def buttons(self) -> Iterator[Button]:
-        yield Button("Not now (n)", id="no", variant="primary")
-        yield Button("Start anyway", id="yes", variant="error")
+        yield from super().buttons()  # "Not now (n)", from CHOICES
+        yield Button("Start anyway", id="yes", variant="error")  # no key: see above
 
     def result(self, choice: str) -> bool:
         return choice == "yes"
