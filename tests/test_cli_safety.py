@@ -21,7 +21,7 @@ from stretchtui.core.safety import QUESTION_KEYS, QUESTIONS, SOON_ADVICE, URGENT
 from stretchtui.core.vocabulary import Condition
 from stretchtui.store import Store
 
-JSON_KEYS = {"state", "answered_at", "answers", "conditions", "ask_again"}
+JSON_KEYS = {"state", "routines", "answered_at", "answers", "conditions", "ask_again"}
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -177,7 +177,14 @@ def test_the_command_reads_the_clock_it_is_given(db_path: Path, capsys) -> None:
 
 def test_json_shape(db_path: Path, clock, capsys) -> None:
     empty = run_json(db_path, capsys)
-    assert empty == {"state": "unanswered", "answered_at": None, "answers": {}, "conditions": [], "ask_again": []}
+    assert empty == {
+        "state": "unanswered",
+        "routines": "gentle",
+        "answered_at": None,
+        "answers": {},
+        "conditions": [],
+        "ask_again": [],
+    }
     data = run_json(db_path, capsys, "--answers", "both-legs", "--conditions", "pregnancy")
     assert set(data) == JSON_KEYS
     assert data["state"] in ("clear", "soon", "urgent", "unanswered")
@@ -465,3 +472,119 @@ def test_a_red_flag_note_blocks_until_the_questions_are_answered_again(db_path: 
     assert run_json(db_path, capsys)["ask_again"] == []
     suggestion = suggest_json(db_path, capsys)
     assert suggestion["blocked"] is False and suggestion["routine"]
+
+
+# --- `routines`: the whole check in one word, the same as the suggestion -----------------------------
+
+
+def _log(db: Path, *args: str) -> None:
+    assert main(["--db", str(db), "log", *args]) == 0
+
+
+ROUTINES_CASES = [
+    pytest.param(None, [], "gentle", "unanswered", id="never-answered"),
+    pytest.param("none", [], "usual", "clear", id="all-no"),
+    pytest.param("fever", [], "none", "urgent", id="urgent-yes"),
+    pytest.param("cancer", [], "none", "soon", id="soon-yes"),
+    pytest.param("none", [("--pain", "8")], "none", "clear", id="pain-8-after-clear-answers"),
+    pytest.param("none", [("--pain", "3", "--note", "both legs numb")], "none", "clear", id="worrying-note"),
+    pytest.param(
+        "none",
+        [("--pain", "4", "--area", "leg", "--side", "left"), ("--pain", "4", "--area", "leg", "--side", "right")],
+        "none",
+        "clear",
+        id="both-legs-noted",
+    ),
+    pytest.param(None, [("--pain", "9")], "none", "unanswered", id="pain-9-never-answered"),
+    pytest.param("none", [("--pain", "7")], "usual", "clear", id="pain-7-does-not-ask-again"),
+]
+
+
+@pytest.mark.parametrize(("answers", "logs", "routines", "state"), ROUTINES_CASES)
+def test_routines_says_what_the_suggestion_does(db_path: Path, capsys, answers, logs, routines, state) -> None:
+    """A script reading `state` alone was told "clear" while a note of 8/10 stopped every routine;
+    `routines` is the whole check, and it agrees with `suggest --json` in every case."""
+    Store.open(db_path, FrozenClock(FROZEN_AT - timedelta(hours=2), ZONE)).close()
+    if answers is not None:
+        earlier = FrozenClock(FROZEN_AT - timedelta(hours=1), ZONE)
+        assert run(db_path, "--answers", answers, clock=earlier) == 0
+    for args in logs:
+        _log(db_path, *args)
+    capsys.readouterr()
+    data = run_json(db_path, capsys)
+    assert (data["state"], data["routines"]) == (state, routines)
+    suggestion = suggest_json(db_path, capsys)
+    assert suggestion["blocked"] is (routines == "none")
+    if routines == "gentle":
+        from stretchtui.core.library import load_library
+        from stretchtui.core.safety import is_gentle
+
+        exercises = load_library().exercises
+        assert suggestion["routine"] and all(is_gentle(exercises[item["exercise"]]) for item in suggestion["routine"])
+    assert run(db_path) == 0
+    words = {
+        "none": "Routines: none for now",
+        "gentle": "Routines: gentle mobility only",
+        "usual": "Routines: as usual",
+    }
+    assert words[routines] in capsys.readouterr().out
+
+
+def test_answers_older_than_thirty_days_mean_gentle_mobility(db_path: Path, capsys) -> None:
+    from stretchtui.core.safety import ASK_AGAIN_DAYS
+
+    long_ago = FrozenClock(FROZEN_AT - timedelta(days=ASK_AGAIN_DAYS, minutes=1), ZONE)
+    assert run(db_path, "--answers", "none", clock=long_ago) == 0
+    capsys.readouterr()
+    data = run_json(db_path, capsys)
+    assert (data["state"], data["routines"]) == ("clear", "gentle")
+    assert [a["reason"] for a in data["ask_again"]] == ["expired"]
+
+
+# --- `log` says what a note changed, as Today does in the app -----------------------------------------
+
+
+def _log_out(db: Path, capsys, *args: str) -> list[str]:
+    _log(db, *args)
+    return capsys.readouterr().out.splitlines()
+
+
+def test_logging_pain_of_eight_or_more_says_what_it_means_for_stretching(db_path: Path, capsys) -> None:
+    """The app asks the safety questions again at once after such a check-in; `log` only said
+    "Noted". It now gives the same advice as the app before a session, and why it will ask."""
+    earlier = FrozenClock(FROZEN_AT - timedelta(hours=1), ZONE)
+    assert run(db_path, "--answers", "none", clock=earlier) == 0
+    capsys.readouterr()
+    lines = _log_out(db_path, capsys, "--pain", "9")
+    assert lines[0].startswith("Noted Lower back 9/10")
+    assert lines[1].startswith("Pain of 9/10 is too much to stretch through. Rest in a position")
+    assert lines[2] == "You noted pain of 8/10 or more."
+    assert lines[3].startswith("Please answer the safety questions again before the next routine")
+    assert len(lines) == 4
+    again = _log_out(db_path, capsys, "--pain", "8", "--area", "neck")  # the reason is known: not said twice
+    assert again[1].startswith("Pain of 8/10 is too much") and len(again) == 2
+    assert _log_out(db_path, capsys, "--pain", "7") == [f"Noted Lower back 7/10 for {again[0].split(' for ')[1]}"]
+
+
+def test_a_worrying_note_says_the_questions_come_first(db_path: Path, capsys) -> None:
+    earlier = FrozenClock(FROZEN_AT - timedelta(hours=1), ZONE)
+    assert run(db_path, "--answers", "none", clock=earlier) == 0
+    capsys.readouterr()
+    lines = _log_out(db_path, capsys, "--pain", "3", "--note", "both legs numb since this morning")
+    assert "mentions something the safety questions ask about" in lines[1]
+    assert lines[2].startswith("Please answer the safety questions again before the next routine")
+    assert len(lines) == 3
+
+
+def test_never_answered_asks_to_answer_not_to_answer_again(tmp_path: Path, capsys) -> None:
+    lines = _log_out(tmp_path / "s.db", capsys, "--pain", "10")
+    assert lines[2] == "You noted pain of 8/10 or more."
+    assert lines[3].startswith("Please answer the safety questions before the next routine")
+
+
+@pytest.mark.parametrize(("answer", "advice"), [("fever", URGENT_ADVICE[0]), ("cancer", SOON_ADVICE[0])])
+def test_with_a_red_flag_open_log_says_its_advice_again(db_path: Path, capsys, answer, advice) -> None:
+    assert run(db_path, "--answers", answer) == 0
+    capsys.readouterr()
+    assert _log_out(db_path, capsys, "--pain", "2")[1:] == [advice]
+    assert _log_out(db_path, capsys, "--pain", "9")[2:] == [advice]

@@ -169,6 +169,7 @@ def to_json_dict(check) -> dict[str, object]:  # check: core.safety.SafetyCheck
     profile = check.profile
     return {
         "state": check.state.value,
+        "routines": check.offer.value,
         "answered_at": profile.answered_at.isoformat() if profile.answered_at else None,
         "answers": {key: profile.answers[key] for key in QUESTION_KEYS if key in profile.answers},
         "conditions": sorted(c.value for c in profile.conditions),
@@ -181,7 +182,7 @@ def _print_json(check) -> None:
 
 
 def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
-    from stretchtui.core.safety import BY_KEY, QUESTION_KEYS, STATE_WORDS, advice_for
+    from stretchtui.core.safety import BY_KEY, OFFER_WORDS, QUESTION_KEYS, STATE_WORDS, advice_for
     from stretchtui.store.safety import conditions_text
 
     if args.json:
@@ -192,6 +193,7 @@ def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
     if profile.answered_at is not None:
         when = f" (answered {profile.answered_at.astimezone(args.clock.zone):%a %d %b %Y %H:%M})"
     print(f"Safety questions: {STATE_WORDS[check.state]}{when}.")
+    print(f"Routines: {OFFER_WORDS[check.offer]}.")
     yes = [key for key in QUESTION_KEYS if profile.answers.get(key)]
     if yes:
         print("You answered yes to:")

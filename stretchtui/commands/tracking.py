@@ -116,13 +116,20 @@ def cmd_log(args: argparse.Namespace) -> int:
         [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, PainSide(args.side or ""))]
     )
     with opened_store(args) as store:
+        before = store.safety.safety_check()
         checkin = store.checkins.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
+        after = store.safety.safety_check()
     from stretchtui.core.days import day_label, today
     from stretchtui.core.entries import checkin_summary
+    from stretchtui.core.safety import ASK_AGAIN_PAIN, high_pain_words, newly_asked
 
     summary = checkin_summary(list(checkin.pains), checkin.sitting_hours, "", False)
     said = summary if summary != "nothing noted" else "a note"
     print(f"Noted {said} for {day_label(checkin.day, today(clock))}.")
+    if args.pain is not None and args.pain >= ASK_AGAIN_PAIN:  # as the app says before a session
+        print(high_pain_words(args.pain))
+    for line in newly_asked(before, after):  # what the app shows on Today at once
+        print(line)
     return 0
 
 

@@ -95,6 +95,23 @@ STATE_WORDS: dict[State, str] = {
 """What each state means, in the words every place that names it uses (Settings, `stretchtui safety`)."""
 
 
+class Offer(StrEnum):
+    """What a safety check lets stretchtui offer (SafetyCheck.offer); conditions still rule out
+    their moves (core.conditions) whatever it says."""
+
+    NONE = "none"  # no routine: a red flag, or a reason to ask again that blocks
+    GENTLE = "gentle"  # gentle mobility only: never answered, or asked again for a reason that does not block
+    USUAL = "usual"  # routines as usual
+
+
+OFFER_WORDS: dict[Offer, str] = {
+    Offer.NONE: "none for now (see below)",
+    Offer.GENTLE: "gentle mobility only",
+    Offer.USUAL: "as usual (any move your conditions rule out is left out)",
+}
+"""How `stretchtui safety` says what may be offered."""
+
+
 def state_of(answers: Mapping[str, bool]) -> State:
     """Urgent or soon as soon as one yes says so; clear only once every question has an answer."""
     if any(answers.get(q.key) for q in QUESTIONS if q.grade is Grade.URGENT):
@@ -258,6 +275,14 @@ class SafetyCheck:
     def needs_asking(self) -> bool:
         return self.state is State.UNANSWERED or bool(self.ask_again)
 
+    @property
+    def offer(self) -> Offer:
+        """What the answers and the reasons to ask again allow, in one value: `state` alone is
+        the answers' and can read "clear" while a note of 8/10 pain stops every routine."""
+        if self.blocked:
+            return Offer.NONE
+        return Offer.GENTLE if self.gentle_only else Offer.USUAL
+
 
 URGENT_ADVICE = (
     "Please get medical help today: contact your doctor or an urgent care service now, and call "
@@ -294,6 +319,34 @@ def gentle_only_why(check: SafetyCheck) -> tuple[str, ...]:
     if check.ask_again:
         return (*(reason.text for reason in check.ask_again), ASK_AGAIN_WHY)
     return (UNANSWERED_WHY,)
+
+
+def high_pain_words(pain: int) -> str:
+    """What pain of ASK_AGAIN_PAIN or more means for stretching, wherever it is noted (before a
+    session, in `stretchtui log`)."""
+    return (
+        f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
+        "on your back with knees bent, or on your side."
+    )
+
+
+def newly_asked(before: SafetyCheck, after: SafetyCheck) -> tuple[str, ...]:
+    """What a new note changed in the check, in plain words: each reason to ask again it added,
+    then what that means for the next routine; with a red flag open, the advice it already gave.
+    Empty when it changed nothing."""
+    known = {reason.reason for reason in before.ask_again}
+    added = [reason for reason in after.ask_again if reason.reason not in known]
+    if after.red_flag:
+        return advice_for(after)[:1]  # the answers already say whom to see: said again, not more
+    if not added:
+        return ()
+    again = "" if after.state is State.UNANSWERED else " again"
+    then = (
+        f"Please answer the safety questions{again} before the next routine: stretchtui safety (or c on Today)."
+        if any(reason.blocks for reason in added)
+        else f"Gentle mobility only until you answer the safety questions{again}: stretchtui safety."
+    )
+    return (*(reason.text for reason in added), then)
 
 
 def advice_for(check: SafetyCheck) -> tuple[str, ...]:

@@ -70,17 +70,14 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
     def _pain_before(self, pain: int | None) -> None:
         """Pain of 8 or more right now (core.safety.ASK_AGAIN_PAIN): stretching is not advised; the
         session starts only on an explicit "start anyway" (Esc and Enter keep it from starting)."""
-        from stretchtui.core.safety import ASK_AGAIN_PAIN
+        from stretchtui.core.safety import ASK_AGAIN_PAIN, high_pain_words
         from stretchtui.core.session_gate import GateKind, GateReason, confirmation_record
         from stretchtui.ui.screens.dialogs import HighPainScreen
 
         if pain is None or pain < ASK_AGAIN_PAIN:
             self._begin(pain)
             return
-        question = (
-            f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
-            "on your back with knees bent, or on your side. Start anyway?"
-        )
+        question = f"{high_pain_words(pain)} Start anyway?"
 
         def chosen(start: bool | None) -> None:
             if start:  # noted with the session, as a start past the safety gate is
