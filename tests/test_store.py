@@ -123,14 +123,22 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, clock: FrozenClock,
 
 
 def test_models_match_the_migrated_schema(store: Store) -> None:
+    """Most models take their columns from the record classes (store.models._add_record_columns):
+    a record field without its migration, a column no model knows, or a NULL the record allows and
+    the table does not (or the other way round) fails here."""
     from stretchtui.store.models import ALL_MODELS
 
     for model in ALL_MODELS:
         table = model._meta.table_name
-        columns = {row[1] for row in store.db.execute_sql(f"PRAGMA table_info({table})")}
+        columns = {row[1]: row for row in store.db.execute_sql(f"PRAGMA table_info({table})")}
         assert columns, f"table {table} missing"
-        fields = {field.column_name for field in model._meta.sorted_fields}
-        assert fields <= columns, f"{table}: {fields - columns}"
+        fields = {field.column_name: field for field in model._meta.sorted_fields}
+        assert set(fields) == set(columns), (
+            f"{table}: model only {set(fields) - set(columns)}, table only {set(columns) - set(fields)}"
+        )
+        for name, field in fields.items():
+            not_null = bool(columns[name][3]) or bool(columns[name][5])  # NOT NULL, or the primary key
+            assert field.null is not not_null, f"{table}.{name}: null={field.null} in the model"
 
 
 def test_failed_migration_changes_nothing(tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,8 +24,8 @@ from peewee import (
     TextField,
 )
 
+from stretchtui.core import activity_records, entries, function, program_records, records
 from stretchtui.core import model as core
-from stretchtui.core import records
 
 if TYPE_CHECKING:
     from stretchtui.core.days import EventTime
@@ -99,44 +99,22 @@ class Setting(BaseModel):
 
 
 class Exercise(BaseModel):
+    """The library's exercises, built-in and own: core.model.Exercise's columns (its dose's
+    too, one column a field), and whether one is retired and when it was made and last changed."""
+
     id = TextField(primary_key=True)
     uuid = CharField(unique=True)
-    origin = TextField()
-    name = TextField()
-    aliases = JSONField(default=list)
-    areas = JSONField()
-    kind = TextField()
-    position = TextField()
-    equipment = JSONField(default=list)
-    desk_friendly = BooleanField(default=False)
-    intensity = IntegerField()
-    hold_seconds = IntegerField(default=0)
-    reps = IntegerField(default=0)
-    sets = IntegerField(default=1)
-    sides = TextField(default="both")
-    pace_seconds = IntegerField(default=3)
-    rest_seconds = IntegerField(default=15)
-    steps = JSONField()
-    feel = TextField(default="")
-    cautions = JSONField(default=list)
-    contraindications = JSONField(default=dict)
-    sources = JSONField(default=list)
-    breathing = TextField(default="")
-    note = TextField(default="")
-    favourite = BooleanField(default=False)
     retired = BooleanField(default=False)
     created_at = UTCField()
     updated_at = UTCField()
 
 
 class Routine(BaseModel):
+    """The library's routines: core.model.Routine's columns (its items are routine_item's rows),
+    and whether one is retired and when it was made and last changed."""
+
     id = TextField(primary_key=True)
     uuid = CharField(unique=True)
-    origin = TextField()
-    name = TextField()
-    description = TextField(default="")
-    rest_between_seconds = IntegerField(default=10)
-    sources = JSONField(default=list)
     retired = BooleanField(default=False)
     created_at = UTCField()
     updated_at = UTCField()
@@ -204,88 +182,100 @@ class CheckinPain(RowModel):
 
 
 class DayMark(EventModel):
-    day = DateField()
-    kind = TextField()
-    at, zone = instant_columns()  # `day` is the day marked, not the day of marking
+    """A rest or flare day: its columns are core.entries.DayMark's (`day` is the day marked, not
+    the day of marking)."""
 
 
 class FunctionRating(EventModel):
-    """One activity's rating for one week (core.function): `week` is the Monday of `day`."""
+    """One activity's rating for one week: core.function.FunctionRating's columns, and `week`, the
+    Monday of `day`, which the record works out and the table keeps to find a week's ratings."""
 
-    activity = TextField()
     week = DateField()
-    rating = IntegerField()
-    at, zone, day = stamp_columns()
 
 
 class ProgramFile(RowModel):
-    """An imported prescription, as its text (core.programs parses it; built-ins are seed files)."""
-
-    program_id = TextField()
-    version = IntegerField()
-    text = TextField()
-    at, zone = instant_columns()
+    """An imported prescription, as its text (core.programs parses it; built-ins are seed files):
+    core.program_records.ProgramFileRecord's columns."""
 
 
 class ProgramChoice(EventModel):
-    """Start, stop, switch version, leave flare mode (core.program_state.Choice)."""
-
-    choice = TextField()
-    program_id = TextField()
-    version = IntegerField()
-    at, zone, day = stamp_columns()
+    """Start, stop, switch version, leave flare mode: core.program_records.ProgramChoiceRecord's
+    columns."""
 
 
 class Removed(RowModel):
-    """A removed session, check-in or day mark: its UUID for ever, its rows (JSON) for undo."""
+    """A removed session, check-in or day mark: its UUID for ever (core.entries.Tombstone's
+    columns), and its day, a few words and its rows (JSON) for undo."""
 
-    kind = TextField()
-    uuid = TextField()
     day = DateField()
     summary = TextField(default="")
-    removed_at = UTCField()
     record = JSONField(null=True)
 
 
 class ActivitySpan(RowModel):
-    """A run of terminal activity within one logical day (core.activity): its first and last tick."""
+    """A run of terminal activity within one logical day (core.activity): its first and last tick,
+    core.activity_records.ActivitySpan's columns; one span starts at one instant."""
 
     started_at = UTCField(unique=True)
-    ended_at = UTCField()
-    zone = TextField()
-    day = DateField()
 
 
 class BreakEvent(EventModel):
-    """What became of a break the status line offered (core.breaks.BreakKind)."""
-
-    kind = TextField()
-    at, zone, day = stamp_columns()
+    """What became of a break the status line offered (core.breaks.BreakKind): core.breaks.BreakEvent's
+    columns."""
 
 
-def _column_for(kind: Any, default: Any) -> Field:
-    """The peewee field a record field's type is stored in (core.records writes the values)."""
+def _column_for(spec: records.Spec) -> Field:
+    """The peewee field a record's field is stored in (core.records writes the values): a field
+    without a default is required, an optional one may be NULL."""
+    kind, options = spec.type, {"null": True} if spec.optional else {}
+    if not spec.required:
+        default = spec.default
+        options["default"] = (
+            default.value
+            if isinstance(default, Enum)
+            else type(records.to_plain_value(kind, default))
+            if isinstance(default, (list, tuple, dict))
+            else default
+        )
     if isinstance(kind, mi.BoolType):
-        return BooleanField(default=default)
+        return BooleanField(**options)
     if isinstance(kind, mi.IntType):
-        return IntegerField(default=default)
+        return IntegerField(**options)
+    if isinstance(kind, mi.FloatType):
+        return FloatField(**options)
     if isinstance(kind, (mi.StrType, mi.EnumType)):
-        return TextField(default=default.value if isinstance(default, Enum) else default)
-    return JSONField(default=type(records.to_plain_value(kind, default)))
+        return TextField(**options)
+    if isinstance(kind, mi.DateType):
+        return DateField(**options)
+    if isinstance(kind, mi.DateTimeType):
+        return UTCField(**options)
+    return JSONField(**options)
 
 
 def _add_record_columns(model: type[BaseModel], record: type) -> None:
     """Columns for the record's fields this model does not declare: a field added to a record
-    (core.model) needs its migration, not another line here."""
+    needs its migration (store.migrations owns the tables), not another line here."""
     for spec in records.specs(record):
-        if isinstance(spec.type, mi.DataclassType):
+        if isinstance(spec.type, mi.DataclassType):  # a part of the record, kept in its columns
             _add_record_columns(model, spec.type.cls)
-        elif spec.name not in model._meta.fields and not spec.required:
-            model._meta.add_field(spec.name, _column_for(spec.type, spec.default))
+        elif isinstance(getattr(spec.type, "item_type", None), mi.DataclassType):
+            continue  # records of their own, in a table of their own (a routine's items)
+        elif spec.name not in model._meta.fields:
+            model._meta.add_field(spec.name, _column_for(spec))
 
 
-_add_record_columns(Exercise, core.Exercise)
-_add_record_columns(Routine, core.Routine)
+for _model, _record in (
+    (Exercise, core.Exercise),
+    (Routine, core.Routine),
+    (DayMark, entries.DayMark),
+    (FunctionRating, function.FunctionRating),
+    (ProgramFile, program_records.ProgramFileRecord),
+    (ProgramChoice, program_records.ProgramChoiceRecord),
+    (Removed, entries.Tombstone),
+    (ActivitySpan, activity_records.ActivitySpan),
+    (BreakEvent, activity_records.BreakEvent),
+):
+    _add_record_columns(_model, _record)
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Setting,

@@ -165,8 +165,14 @@ class ChoiceDialog(Dialog[ResultType]):
             cls.DEFAULT_CHOICE = next(c.id for c in cls.CHOICES if "escape" in c.keys.split(","))
         super().__init_subclass__(**kwargs)
 
+    def __init__(self, question: str | Content | None = None) -> None:
+        """`question`: what is asked this time, in place of QUESTION (a str is markup; Content is
+        shown as it is, for words that must never be read as markup)."""
+        super().__init__()
+        self.question: str | Content = self.QUESTION if question is None else question
+
     def question_text(self) -> str | Content:
-        return self.QUESTION
+        return self.question
 
     def hint_text(self) -> str:
         return self.HINT

@@ -25,11 +25,7 @@ class NoticeScreen(ChoiceDialog[None]):
     CHOICES = (Choice("ok", "enter,escape,o", "OK", "primary"),)
 
     def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def question_text(self) -> Content:
-        return Content(self.text)  # plain text, never markup
+        super().__init__(Content(text))  # plain text, never markup
 
     def result(self, choice: str) -> None:
         return None
@@ -43,11 +39,8 @@ class ConfirmScreen(ChoiceDialog[bool]):
     CHOICES = (Choice("yes", "y", "Yes", "error"), Choice("no", "n,escape", "No", "primary"))
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
-        self.question, self.yes, self.no = question, yes, no
-
-    def question_text(self) -> str:
-        return self.question
+        super().__init__(question)
+        self.yes, self.no = yes, no
 
     def buttons(self) -> Iterator[Button]:
         yes, no = self.CHOICES  # in the words the question was asked with
@@ -67,13 +60,6 @@ class HighPainScreen(ChoiceDialog[bool]):
     FOCUSED = "no"
     ID_PREFIX = "high-pain"
     CHOICES = (Choice("no", "n,escape", "Not now", "primary"),)
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def question_text(self) -> str:
-        return self.question
 
     def buttons(self) -> Iterator[Button]:
         yield from super().buttons()  # "Not now (n)", from CHOICES
