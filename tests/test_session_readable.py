@@ -30,6 +30,19 @@ def test_the_font_draws_every_character_a_countdown_needs() -> None:
         bigtext.render("0:4x")
 
 
+def test_every_glyph_is_five_by_seven_pixels_and_each_digit_its_own() -> None:
+    """The font is drawn as a picture (core.bigtext._DRAWN): a glyph cut short or shifted by a
+    space would show up as a wrong digit mid-session."""
+    font = bigtext._FONT
+    assert set(font) == set("0123456789:/ ")
+    for ch, rows in font.items():
+        assert len(rows) == bigtext.GLYPH_HEIGHT and all(len(r) == bigtext.GLYPH_WIDTH for r in rows), ch
+        assert set("".join(rows)) <= {".", "#"}, ch
+    digits = [font[d] for d in "0123456789"]
+    assert len(set(digits)) == 10
+    assert font["1"] == ("..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###.")
+
+
 @pytest.mark.parametrize("scale", [1, 2, 3, 5])
 def test_a_larger_scale_is_the_same_figure_bigger(scale: int) -> None:
     width, height = bigtext.size("0:45", scale)

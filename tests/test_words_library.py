@@ -458,7 +458,7 @@ async def test_deleting_an_exercise_a_routine_uses_names_the_routines_first(make
         await pilot.press("delete")
         await settle(pilot)
         assert isinstance(app.screen, NoticeScreen)
-        assert app.screen.text == (
+        assert app.screen.question.plain == (
             "“Doorway opener” is used in your routines “Desk quickie” and “Evening”. Take "
             "it out of those routines first (Routines, e to edit), then delete it."
         )

@@ -98,9 +98,10 @@ class Setting(BaseModel):
     updated_at = UTCField()
 
 
-class Exercise(BaseModel):
-    """The library's exercises, built-in and own: core.model.Exercise's columns (its dose's
-    too, one column a field), and whether one is retired and when it was made and last changed."""
+class LibraryModel(BaseModel):
+    """A table of the library, built-in and own: each row named by its id and for ever by its
+    UUID, retired rather than deleted once anything refers to it, and stamped when it was made
+    and last changed. The rest of its columns are its record's (core.model)."""
 
     id = TextField(primary_key=True)
     uuid = CharField(unique=True)
@@ -109,15 +110,12 @@ class Exercise(BaseModel):
     updated_at = UTCField()
 
 
-class Routine(BaseModel):
-    """The library's routines: core.model.Routine's columns (its items are routine_item's rows),
-    and whether one is retired and when it was made and last changed."""
+class Exercise(LibraryModel):
+    """core.model.Exercise's columns (its dose's too, one column a field)."""
 
-    id = TextField(primary_key=True)
-    uuid = CharField(unique=True)
-    retired = BooleanField(default=False)
-    created_at = UTCField()
-    updated_at = UTCField()
+
+class Routine(LibraryModel):
+    """core.model.Routine's columns (its items are routine_item's rows)."""
 
 
 class RoutineItem(RowModel):
