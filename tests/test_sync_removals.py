@@ -92,3 +92,18 @@ def test_one_entry_removed_on_two_machines_keeps_one_removal_time(three) -> None
     b.round()
     times = [[r["removed_at"] for r in m.export()["removed"]] for m in (a, b)]
     assert times[0] == times[1] and len(times[0]) == 1
+
+
+def test_every_kind_of_entry_is_removable_the_same_way_everywhere() -> None:
+    """Which kinds a removal takes away was written three times (sync's list, corrections' tables,
+    the import's table -> kind map); it is store.models.ENTRY_MODELS now, and each use derives
+    from it: every entry kind has its table, sync names each by its change kind and back."""
+    from stretchtui.core.exchange.bundle import SECTION_RECORDS
+    from stretchtui.store.models import ENTRY_MODELS
+    from stretchtui.store.sync_kinds import BY_UUID, REMOVABLE, REMOVABLE_KIND
+
+    assert set(ENTRY_MODELS) == set(EntryKind)
+    assert sorted(REMOVABLE.values()) == sorted(kind.value for kind in EntryKind)
+    for change_kind, entry in REMOVABLE.items():
+        assert BY_UUID[change_kind] is ENTRY_MODELS[EntryKind(entry)]
+        assert REMOVABLE_KIND[entry] == change_kind and change_kind in SECTION_RECORDS

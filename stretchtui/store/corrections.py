@@ -42,11 +42,6 @@ from stretchtui.store.rows import as_date
 from stretchtui.store.settings import EventStamp, SettingsRepository
 
 LISTED_STATUSES = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value, SessionStatus.IN_PROGRESS.value)
-MODELS: dict[EntryKind, type[m.BaseModel]] = {
-    EntryKind.SESSION: m.Session,
-    EntryKind.CHECKIN: m.Checkin,
-    EntryKind.DAY_MARK: m.DayMark,
-}
 
 
 class UuidTaken(UserError):
@@ -122,7 +117,7 @@ class CorrectionRepository:
         pattern = uuid_like(prefix)
         matches: list[tuple[EntryKind, str]] = []
         with self.db.atomic(lock_type="DEFERRED"):
-            for kind, model in MODELS.items():
+            for kind, model in m.ENTRY_MODELS.items():
                 query = model.select(model.uuid).where(model.uuid**pattern)
                 if kind is EntryKind.SESSION:
                     query = query.where(m.Session.status.in_(LISTED_STATUSES))
@@ -148,7 +143,7 @@ class CorrectionRepository:
 
     def entry_by_uuid(self, kind: EntryKind, uuid: str) -> Entry:
         """The entry of `kind` with that exact UUID (it must be there)."""
-        row = MODELS[kind].get(MODELS[kind].uuid == uuid)
+        row = m.ENTRY_MODELS[kind].get(m.ENTRY_MODELS[kind].uuid == uuid)
         if kind is EntryKind.SESSION:
             return Entry(kind, uuid, as_date(row.day), row.started_at, session_summary(row))
         if kind is EntryKind.CHECKIN:
@@ -177,7 +172,7 @@ class CorrectionRepository:
         running right now is refused (that app would go on writing its steps)."""
         now = self.clock.now()
         with self.db.atomic():
-            model = MODELS[entry.kind]
+            model = m.ENTRY_MODELS[entry.kind]
             row = model.get_or_none(model.uuid == entry.uuid)
             if row is None:
                 raise UserError(f"{entry.short_id}: that entry is not here any more")
@@ -205,7 +200,7 @@ class CorrectionRepository:
 
     def _record_of(self, kind: EntryKind, row: m.BaseModel) -> dict[str, Any]:
         """The rows undo needs, as the column values SQLite holds (so they go back exactly)."""
-        record: dict[str, Any] = {"row": self._raw_rows(MODELS[kind], "id = ?", row.id)[0]}
+        record: dict[str, Any] = {"row": self._raw_rows(m.ENTRY_MODELS[kind], "id = ?", row.id)[0]}
         if kind is EntryKind.SESSION:
             record["steps"] = self._raw_rows(m.SessionStep, "session_id = ?", row.id)
             record["checkins"] = [
@@ -264,7 +259,7 @@ class CorrectionRepository:
             return self.entry_by_uuid(kind, row.uuid)
 
     def _put_back(self, kind: EntryKind, record: dict[str, Any]) -> None:
-        model = MODELS[kind]
+        model = m.ENTRY_MODELS[kind]
         values = dict(record["row"])
         self._refuse_taken_uuids(kind, [values["uuid"], *(step["uuid"] for step in record.get("steps", ()))])
         if model.get_or_none(model.id == values["id"]) is not None:

@@ -56,7 +56,6 @@ class Importer:
         from stretchtui.core.exchange.bundle import ImportResult
         from stretchtui.core.exchange.reading import KnownPrograms, read_export
         from stretchtui.core.program_records import builtin_ids
-        from stretchtui.store.corrections import MODELS
         from stretchtui.store.staging import STAGED, Staging
 
         known_exercises = {row[0] for row in m.Exercise.select(m.Exercise.id).tuples()}
@@ -95,7 +94,7 @@ class Importer:
             staging.add_claims("exercises", m.Exercise, [own.exercise.uuid for own in kept["exercises"]])
             staging.add_claims("routines", m.Routine, [own.routine.uuid for own in kept["routines"]])
             for removal in kept["removed"]:
-                staging.add_claims("removed", MODELS[EntryKind(removal["kind"])], [removal["uuid"]])
+                staging.add_claims("removed", m.ENTRY_MODELS[EntryKind(removal["kind"])], [removal["uuid"]])
             staging.flush()
             result = ImportResult(dry_run=dry_run)
             try:
@@ -111,9 +110,8 @@ class Importer:
 
     def _merge(self, staging: Staging, kept: Mapping[str, Any], result: ImportResult) -> None:
         from stretchtui.core.exchange.reading import ImportFileError
-        from stretchtui.store.corrections import MODELS
 
-        foreign = staging.foreign_uuid({model._meta.table_name: kind.value for kind, model in MODELS.items()})
+        foreign = staging.foreign_uuid({model._meta.table_name: kind.value for kind, model in m.ENTRY_MODELS.items()})
         if foreign is not None:
             raise ImportFileError(foreign)
         exercise_ids = self._import_exercises(kept["exercises"], result)
@@ -146,7 +144,6 @@ class Importer:
         (kept for undo like any removal), and its UUID is kept so no later import brings it back."""
         from stretchtui.core.entries import EntryKind
         from stretchtui.core.errors import UserError
-        from stretchtui.store.corrections import MODELS
 
         known = self.corrections.removed_uuids()
         for record in removals:
@@ -154,7 +151,7 @@ class Importer:
             if uuid in known:
                 result.already_there["removed"] += 1
                 continue
-            model = MODELS[kind]
+            model = m.ENTRY_MODELS[kind]
             if model.select().where(model.uuid == uuid).exists():
                 try:
                     self.corrections.remove_entry(self.corrections.entry_by_uuid(kind, uuid))

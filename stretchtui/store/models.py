@@ -275,6 +275,14 @@ for _model, _record in (
 ):
     _add_record_columns(_model, _record)
 
+ENTRY_MODELS: dict[entries.EntryKind, type[EventModel]] = {
+    entries.EntryKind.SESSION: Session,
+    entries.EntryKind.CHECKIN: Checkin,
+    entries.EntryKind.DAY_MARK: DayMark,
+}
+"""The table of each kind of entry the record lists (core.entries.Entry): what `remove` and undo,
+an import's removals and sync's removals take away and bring back. The one list of them."""
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Setting,
     Exercise,

@@ -183,7 +183,7 @@ class Staging:
         another kind here (a check-in with a session's UUID), or of a removed one (a removal's
         tombstone keeps its UUID for ever): one UUID names one record, or neither could be removed
         by its id nor the store's export imported again. None if none. `removable`: the table of
-        each kind a tombstone names (store.corrections.MODELS) -> that kind.
+        each kind a tombstone names (store.models.ENTRY_MODELS) -> that kind.
 
         A few statements, inside the merge's lock: which tables here hold any row (and, with
         removals here, the steps they keep for undo), then each record not in its own table

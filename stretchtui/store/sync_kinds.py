@@ -9,12 +9,6 @@ from typing import Any
 
 from stretchtui.store import models as m
 
-REMOVABLE = {"sessions": "session", "checkins": "checkin", "day_marks": "day_mark"}
-"""The kinds a removal (core.entries.EntryKind) can remove, by change kind."""
-
-REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
-"""A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
-
 
 def tombstone(uuid: str, entry: str) -> Any:
     """Which row of `removed` is the removal here of the entry of kind `entry` (session, checkin,
@@ -33,3 +27,12 @@ BY_UUID: dict[str, type[m.BaseModel]] = {
     "break_events": m.BreakEvent,
 }
 """The table of each kind whose records are keyed by their UUID."""
+
+REMOVABLE: dict[str, str] = {
+    kind: entry.value for entry, model in m.ENTRY_MODELS.items() for kind, table in BY_UUID.items() if table is model
+}
+"""The kinds a removal (core.entries.EntryKind) can remove, by change kind: the entries of
+store.models.ENTRY_MODELS, found by their table."""
+
+REMOVABLE_KIND = {entry: kind for kind, entry in REMOVABLE.items()}
+"""A removal's entry kind (session, checkin, day_mark) -> the kind of change of its record."""
