@@ -24,7 +24,7 @@ from peewee import (
     TextField,
 )
 
-from stretchtui.core import activity_records, entries, function, program_records, records
+from stretchtui.core import activity_records, checkins, entries, function, program_records, records, sessions
 from stretchtui.core import model as core
 
 if TYPE_CHECKING:
@@ -55,22 +55,10 @@ class UTCField(TextField):
         return None if value is None else datetime.fromisoformat(value).astimezone(UTC)
 
 
-def instant_columns() -> tuple[UTCField, TextField]:
-    """The columns holding one instant as a person lived it: UTC, and the IANA zone they were in.
-    `at, zone = instant_columns()` where the row's day is not the day it was written."""
-    return UTCField(), TextField()
-
-
-def stamp_columns() -> tuple[UTCField, TextField, DateField]:
-    """The columns stamping an event when it was written: the UTC instant, the IANA zone and the
-    logical day (core.days), fixed then and never worked out again. `at, zone, day = stamp_columns()`
-    in a model keeps them where its table has them."""
-    return (*instant_columns(), DateField())
-
-
 def stamp_values(stamp: EventTime, instant: str = "at") -> dict[str, Any]:
-    """What a row's stamp columns (`stamp_columns`) hold for `stamp`; `instant` names the instant's
-    column where it is not `at` (a session's `started_at`)."""
+    """What a row's stamp columns hold for `stamp`: the UTC instant, the IANA zone and the logical
+    day (core.days), fixed when the event is written and never worked out again; `instant` names
+    the instant's column where it is not `at` (a session's `started_at`)."""
     return {instant: stamp.at_utc, "zone": stamp.zone, "day": stamp.day}
 
 
@@ -119,64 +107,42 @@ class Routine(LibraryModel):
 
 
 class RoutineItem(RowModel):
+    """core.model.RoutineItem's columns (a dose the item changes; None: the exercise's own), its
+    routine and its place in it, and the exercise as a link."""
+
     routine = ForeignKeyField(Routine, backref="items", on_delete="CASCADE", column_name="routine_id")
     position = IntegerField()
     exercise = ForeignKeyField(Exercise, on_delete="RESTRICT", column_name="exercise_id")
-    hold_seconds = IntegerField(null=True)
-    reps = IntegerField(null=True)
-    sets = IntegerField(null=True)
-    sides = TextField(null=True)
-    rest_after_seconds = IntegerField(null=True)
 
 
 class Session(EventModel):
+    """core.sessions.SessionRecord's columns (its steps are session_step's rows), the routine as a
+    link, and what only this machine keeps: where to resume, and what the person confirmed to
+    start despite a safety warning."""
+
     routine = ForeignKeyField(Routine, null=True, on_delete="SET NULL", column_name="routine_id")
-    routine_name = TextField()
-    source = TextField(default="live")
-    status = TextField()
-    started_at, zone, day = stamp_columns()
-    ended_at = UTCField(null=True)
-    planned_seconds = IntegerField(default=0)
-    active_seconds = FloatField(default=0)
-    pain_before = IntegerField(null=True)
-    pain_after = IntegerField(null=True)
     resume_state = JSONField(null=True)
-    safety_confirmed = JSONField(null=True)  # what the person confirmed to start despite a safety warning
-    program_id = TextField(null=True)  # the prescription in force when it started (core.programs)
-    program_version = IntegerField(null=True)
+    safety_confirmed = JSONField(null=True)
 
 
 class SessionStep(EventModel):
+    """core.sessions.LoggedStep's columns, in its session."""
+
     session = ForeignKeyField(Session, backref="steps", on_delete="CASCADE", column_name="session_id")
-    step_index = IntegerField()
-    exercise_id = TextField()
-    exercise_name = TextField()
-    set_number = IntegerField(default=1)
-    side = TextField(default="both")
-    planned_hold_seconds = IntegerField(default=0)
-    actual_hold_seconds = FloatField(default=0)
-    planned_reps = IntegerField(default=0)
-    reps_done = IntegerField(default=0)
-    outcome = TextField()
-    hurt_pain = IntegerField(null=True)
-    at, zone, day = stamp_columns()
 
 
 class Checkin(EventModel):
-    at, zone, day = stamp_columns()
-    source = TextField(default="app")
-    sitting_hours = FloatField(null=True)
-    no_comfortable_position = BooleanField(default=False)
-    note = TextField(default="")
+    """core.checkins.Checkin's columns (its pains are checkin_pain's rows), the session whose
+    "pain before" it was as a link, and when it was last edited (None: as first written)."""
+
     session = ForeignKeyField(Session, null=True, on_delete="SET NULL", column_name="session_id")
-    updated_at = UTCField(null=True)  # last edited (None: as first written)
+    updated_at = UTCField(null=True)
 
 
 class CheckinPain(RowModel):
+    """core.checkins.PainEntry's columns, in its check-in."""
+
     checkin = ForeignKeyField(Checkin, backref="pains", on_delete="CASCADE", column_name="checkin_id")
-    region = TextField()
-    side = TextField(default="")
-    pain = IntegerField()
 
 
 class DayMark(EventModel):
@@ -253,18 +219,24 @@ def _column_for(spec: records.Spec) -> Field:
 def _add_record_columns(model: type[BaseModel], record: type) -> None:
     """Columns for the record's fields this model does not declare: a field added to a record
     needs its migration (store.migrations owns the tables), not another line here."""
+    declared = {*model._meta.fields, *(field.column_name for field in model._meta.fields.values())}
     for spec in records.specs(record):
         if isinstance(spec.type, mi.DataclassType):  # a part of the record, kept in its columns
             _add_record_columns(model, spec.type.cls)
         elif isinstance(getattr(spec.type, "item_type", None), mi.DataclassType):
-            continue  # records of their own, in a table of their own (a routine's items)
-        elif spec.name not in model._meta.fields:
+            continue  # records of their own, in a table of their own (a routine's items, a session's steps)
+        elif spec.name not in declared and "link" not in spec.extra:  # a link is the model's foreign key
             model._meta.add_field(spec.name, _column_for(spec))
 
 
 for _model, _record in (
     (Exercise, core.Exercise),
     (Routine, core.Routine),
+    (RoutineItem, core.RoutineItem),
+    (Session, sessions.SessionRecord),
+    (SessionStep, sessions.LoggedStep),
+    (Checkin, checkins.Checkin),
+    (CheckinPain, checkins.PainEntry),
     (DayMark, entries.DayMark),
     (FunctionRating, function.FunctionRating),
     (ProgramFile, program_records.ProgramFileRecord),
