@@ -131,6 +131,9 @@ POSITIVE: dict[str, list[str]] = {
         "weekness in my left leg",
         "my leg gave way",
         "can't lift my foot properly",
+        "no strength in my right leg",
+        "no power in my left leg",
+        "lost strength in my left foot",
         "left ankle won't lift",
         "my foot is falling when i walk",
     ],
@@ -288,6 +291,7 @@ POSITIVE: dict[str, list[str]] = {
     ],
     "worst": [
         "worst pain ever",
+        "hasn't been able to walk since yesterday",
         "worst pain of my life",
         "pain is unbearable",
         "excrutiating pain",
@@ -472,6 +476,41 @@ ERRS_TOWARDS_ASKING = [
     ("I had an accident", ("bladder-bowel", "trauma")),  # either sense, so both
     ("not sure why both legs are numb", ("both-legs",)),  # a doubt, not a denial
 ]
+
+LOSSES_NOT_DENIALS = [  # an outside pass found each of these missed: the negator speaks of a loss
+    ("no control of my bladder", ("bladder-bowel",)),
+    ("no bladder control", ("bladder-bowel",)),
+    ("not able to control my bladder", ("bladder-bowel",)),
+    ("no longer able to hold urine", ("bladder-bowel",)),
+    ("I no longer have control of my bowels", ("bladder-bowel",)),
+    ("no longer able to walk", ("worst",)),
+    ("wasn't able to stand this morning", ("worst",)),
+    ("haven't been able to stand since Sunday", ("worst",)),
+    ("I can no longer walk properly", ("walking", "worst")),
+    ("without warning both legs went numb", ("both-legs",)),
+    ("for no reason both my legs are numb", ("both-legs",)),
+]
+STILL_DENIALS = [
+    "no loss of bladder control",
+    "no strength training today",
+    "no power cut today, did my routine",
+    "not able to do the stretch",
+    "wasn't able to hold the plank for 30 seconds",
+    "no longer sore",
+    "I'm not able to touch my toes",
+    "not able to sit long at work",
+]
+
+
+@pytest.mark.parametrize(("note", "keys"), LOSSES_NOT_DENIALS, ids=[note for note, _ in LOSSES_NOT_DENIALS])
+def test_a_negator_that_speaks_of_a_loss_is_no_denial(note: str, keys: tuple[str, ...]) -> None:
+    assert note_flags(note) == keys
+
+
+@pytest.mark.parametrize("note", STILL_DENIALS)
+def test_losses_do_not_make_harmless_notes_match(note: str) -> None:
+    assert note_flags(note) == ()
+
 
 ISSUE_EXAMPLES = [
     ("both legs numb", ("both-legs",)),

@@ -4,7 +4,8 @@ A note never diagnoses anything; a match only makes the app ask its safety quest
 when unsure this errs towards matching. The phrases are data in `seed/red_flags.toml` (schema at
 its top). Matching tolerates how people write: case, curly or missing apostrophes ("cant"), small
 typos ("numbess", "feaver") and other word orders ("numb legs", "both my legs are numb"). A
-negator shortly before a matched word, in the same clause, cancels it ("no fever"), and so does
+negator shortly before a matched word, in the same clause, cancels it ("no fever") unless it
+speaks of a loss ("no control of my bladder", "no longer able to walk"), and so does
 someone else as the subject ("my son has a temperature", "a film about a car crash"). A body
 temperature written as a number ("38.5", "39°C", "101F") reads as the word "pyrexia".
 """
@@ -49,6 +50,16 @@ NEGATORS = frozenset(
 HEDGES = frozenset("sure know idea certain stop stopped stopping".split())
 """After a negator these make a doubt or a persistence, not a denial: "not sure why both legs are numb",
 "legs haven't stopped tingling"."""
+LOSSES = frozenset("control strength power feeling sensation longer warning reason".split())
+"""Within a negator's reach these make it a loss, not a denial: "no control of my bladder", "no bladder
+control", "no strength in my leg", "I no longer have control", "without warning both legs went numb".
+("no loss of bladder control" stays a denial: "control" is past the reach.)"""
+_NOT_ABLE = re.compile(
+    r"\b(?:(?:no longer|not|never|wasnt|werent|isnt|arent|aint) able"
+    r"|can no longer|cant any ?more)\b"
+)
+"""Ways of saying "cant" ("wasn't able to stand", "no longer able to walk"), read as "cant" so every
+phrase written with cant|couldnt|unable takes them."""
 OTHERS = frozenset(
     "son sons daughter daughters dad dads mum mums mom moms mother father parent parents wife husband "
     "partner friend friends kid kids child children baby grandma grandad granddad grandpa granny nan "
@@ -217,7 +228,7 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     also ends at "but", "and"..., so in "no fever but both legs numb" the "no" stays with "fever"."""
     text = text.casefold().translate(_APOSTROPHES)
     text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
-    text = re.sub(r"\bcan ?not\b", "cant", text).replace("'", "")
+    text = _NOT_ABLE.sub("cant", re.sub(r"\bcan ?not\b", "cant", text).replace("'", ""))
     text = _TEMPERATURE.sub(_temperature, text)
     words: list[str] = []
     clauses: list[int] = []
@@ -281,12 +292,17 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
 
 
 def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]) -> bool:
-    """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor a hedge."""
+    """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor a
+    hedge, and not a loss (LOSSES within its reach)."""
     return any(
         words[p] in NEGATORS
         and p not in picked
         and clauses[p] == clauses[q]
         and not (p + 1 < len(words) and words[p + 1] in HEDGES)
+        and not any(
+            words[k] in LOSSES and clauses[k] == clauses[p]
+            for k in range(p + 1, min(len(words), p + 1 + NEGATION_REACH))
+        )
         for p in range(max(0, q - NEGATION_REACH), q)
     )
 
