@@ -94,7 +94,7 @@ def test_sitting_hours_are_logged_alone(db_path, clock, capsys):
     assert code == 0 and err == "" and out.startswith("Noted sitting 9 h for ")
     clock.advance(60)
     code, out, _ = run(capsys, "--db", str(db_path), "log", "--note", "long meeting")
-    assert code == 0 and out.startswith("Noted a note for ")
+    assert code == 0 and out.startswith("Noted your note for ")
     _, out, _ = run(capsys, "--db", str(db_path), "entries", "--json")
     assert [e["summary"] for e in json.loads(out)] == ["“long meeting”", "sitting 9 h"]
 

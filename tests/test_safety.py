@@ -147,13 +147,18 @@ def test_never_answered_is_gentle_only_and_a_worrying_note_still_blocks() -> Non
 
 
 def test_leg_pain_on_both_sides_counts_across_one_days_notes() -> None:
-    """`stretchtui log` notes one area and side at a time: two notes the same day are both legs."""
+    """`stretchtui log` notes one area and side at a time: two notes the same day are both legs,
+    and so are two on days in a row (left late at night, right the next morning: an outside pass
+    found that pair asked nothing); two days apart are not."""
     base = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     left = note(1, legs=frozenset({"left"}), base=base)
     right = note(3, legs=frozenset({"right"}), base=base)
-    other_day = note(30, legs=frozenset({"right"}), base=base)
-    assert [a.reason for a in ask_again(profile(base), NOW, (left, right))] == ["both-legs"]
-    assert ask_again(profile(base), NOW, (left, other_day)) == ()
+    next_day = note(30, legs=frozenset({"right"}), base=base)
+    day_before = note(-20, legs=frozenset({"right"}), base=base)
+    two_days_on = note(54, legs=frozenset({"right"}), base=base)
+    for pair in ((left, right), (left, next_day), (day_before, left), (next_day, left)):
+        assert [a.reason for a in ask_again(profile(base - timedelta(days=1)), NOW, pair)] == ["both-legs"], pair
+    assert ask_again(profile(base), NOW, (left, two_days_on)) == ()
 
 
 def test_yes_answers_to_the_first_six_questions_still_count(store) -> None:

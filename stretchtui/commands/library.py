@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from stretchtui.core.model import Exercise
     from stretchtui.core.suggest import Suggestion
+    from stretchtui.core.suggestion_inputs import SuggestionRequest
+    from stretchtui.store import Store
 
 
 def _exercises_arguments(parser: Parser) -> None:
@@ -89,17 +91,25 @@ def _suggest_arguments(parser: Parser) -> None:
     json_flag(parser)
 
 
-def cmd_suggest(args: argparse.Namespace) -> int:
+def todays_suggestion(
+    store: Store, minutes: int | None = None, place: str | None = None
+) -> tuple[Suggestion, SuggestionRequest]:
+    """Today's suggestion as `stretchtui suggest` gives it (the minutes and place last chosen
+    unless given), with the request it was made from: `suggest` and `safety` read this one."""
     from stretchtui.core.days import today
-    from stretchtui.core.suggest import suggest, to_json_dict
+    from stretchtui.core.suggest import suggest
+
+    minutes = minutes or int(store.settings.get("suggest_minutes"))
+    place = place or str(store.settings.get("suggest_place"))
+    request = store.suggestions.suggestion_request(today(store.clock, store.settings.day_start_hour()), minutes, place)
+    return suggest(request), request
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from stretchtui.core.suggest import to_json_dict
 
     with opened_store(args, reads_only=True) as store:
-        minutes = args.minutes or int(store.settings.get("suggest_minutes"))
-        place = args.place or str(store.settings.get("suggest_place"))
-        request = store.suggestions.suggestion_request(
-            today(store.clock, store.settings.day_start_hour()), minutes, place
-        )
-    result = suggest(request)
+        result, request = todays_suggestion(store, args.minutes, args.place)
     if args.json:
         print_json(to_json_dict(result, request.exercises))
         return 0

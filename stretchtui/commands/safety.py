@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from stretchtui.commands.common import CliError, Parser, on_terminal, opened_store, print_json
 from stretchtui.commands.registry import Command
@@ -19,6 +19,8 @@ from stretchtui.store.location import resolve_db_path
 
 if TYPE_CHECKING:
     from stretchtui.core.safety import SafetyCheck
+    from stretchtui.core.suggest import Routines
+    from stretchtui.store import Store
 
 NONE = "none"
 ATTEMPTS = 2
@@ -93,9 +95,9 @@ def cmd_safety(args: argparse.Namespace) -> int:
         if not args.json and on_terminal():
             return _ask(args)
         return _show(args, current_check(args), how_to=not args.json)
-    check = _save(args, answers, conditions)
+    standing = _save(args, answers, conditions)
     if args.json:
-        _print_json(check)
+        _print_json(standing)
         return 0
     saved = []
     if answers is not None:
@@ -103,23 +105,41 @@ def cmd_safety(args: argparse.Namespace) -> int:
     if conditions is not None:
         saved.append("your conditions")
     print(f"Saved {' and '.join(saved)}.")
-    return _show(args, check, how_to=False)
+    return _show(args, standing, how_to=False)
 
 
-def current_check(args: argparse.Namespace) -> SafetyCheck:
-    """The safety check as stored; with no database yet, the never-answered one (no file created)."""
+def current_check(args: argparse.Namespace) -> Standing:
+    """The safety check as stored, and what today allows; with no database yet, the
+    never-answered check (no file created)."""
     from stretchtui.core.safety import SafetyCheck
+    from stretchtui.core.suggest import Routines
 
     if not resolve_db_path(args.db).exists():
-        return SafetyCheck()
+        return Standing(SafetyCheck(), Routines.MOBILITY, ())
     with opened_store(args) as store:
-        return store.safety.safety_check()
+        return _standing(store)
 
 
-def _save(args: argparse.Namespace, answers: Mapping[str, bool] | None, conditions: list[str] | None):
+def _save(args: argparse.Namespace, answers: Mapping[str, bool] | None, conditions: list[str] | None) -> Standing:
     with opened_store(args) as store:
         store.safety.save_safety(answers=answers, conditions=conditions)
-        return store.safety.safety_check()
+        return _standing(store)
+
+
+class Standing(NamedTuple):
+    """Where the safety questions stand, and what today allows with them: the suggestion's one
+    word and its why lines (today's pain level counts too), as `stretchtui suggest` gives them."""
+
+    check: SafetyCheck
+    routines: Routines
+    why: tuple[str, ...]
+
+
+def _standing(store: Store) -> Standing:
+    from stretchtui.commands.library import todays_suggestion
+
+    suggestion, request = todays_suggestion(store)
+    return Standing(request.safety, suggestion.routines, suggestion.why)
 
 
 def _ask(args: argparse.Namespace) -> int:
@@ -139,9 +159,9 @@ def _ask(args: argparse.Namespace) -> int:
         print()
         print("stretchtui: stopped; nothing saved", file=sys.stderr)
         return 130
-    check = _save(args, answers, None)
+    standing = _save(args, answers, None)
     print("Saved your answers.")
-    return _show(args, check, how_to=False)
+    return _show(args, standing, how_to=False)
 
 
 def _answer(prompt: str, number: int, key: str) -> bool:
@@ -163,13 +183,15 @@ def _answer(prompt: str, number: int, key: str) -> bool:
 CLEAR_TEXT = "Nothing in your answers stands in the way of a routine."
 
 
-def to_json_dict(check) -> dict[str, object]:  # check: core.safety.SafetyCheck
+def to_json_dict(standing: Standing) -> dict[str, object]:
     from stretchtui.core.safety import QUESTION_KEYS
 
+    check = standing.check
     profile = check.profile
     return {
         "state": check.state.value,
-        "routines": check.offer.value,
+        "routines": standing.routines.value,
+        "routines_why": list(standing.why),
         "answered_at": profile.answered_at.isoformat() if profile.answered_at else None,
         "answers": {key: profile.answers[key] for key in QUESTION_KEYS if key in profile.answers},
         "conditions": sorted(c.value for c in profile.conditions),
@@ -177,23 +199,26 @@ def to_json_dict(check) -> dict[str, object]:  # check: core.safety.SafetyCheck
     }
 
 
-def _print_json(check) -> None:
-    print_json(to_json_dict(check))
+def _print_json(standing: Standing) -> None:
+    print_json(to_json_dict(standing))
 
 
-def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
-    from stretchtui.core.safety import BY_KEY, OFFER_WORDS, QUESTION_KEYS, STATE_WORDS, advice_for
+def _show(args: argparse.Namespace, standing: Standing, *, how_to: bool) -> int:
+    from stretchtui.core.safety import BY_KEY, QUESTION_KEYS, STATE_WORDS, advice_for
+    from stretchtui.core.suggest import ROUTINES_WORDS, Routines
     from stretchtui.store.safety import conditions_text
 
     if args.json:
-        _print_json(check)
+        _print_json(standing)
         return 0
+    check = standing.check
     profile = check.profile
     when = ""
     if profile.answered_at is not None:
         when = f" (answered {profile.answered_at.astimezone(args.clock.zone):%a %d %b %Y %H:%M})"
     print(f"Safety questions: {STATE_WORDS[check.state]}{when}.")
-    print(f"Routines: {OFFER_WORDS[check.offer]}.")
+    why = f" {standing.why[0]}" if standing.routines is Routines.NONE and standing.why else ""
+    print(f"Routines today: {ROUTINES_WORDS[standing.routines]}.{why}")
     yes = [key for key in QUESTION_KEYS if profile.answers.get(key)]
     if yes:
         print("You answered yes to:")
@@ -208,7 +233,8 @@ def _show(args: argparse.Namespace, check, *, how_to: bool) -> int:
                 else (" (no routine until then)" if reason.blocks else " (gentle mobility only until then)")
             )
             print(f"  - {reason.text}{tail}")
-    for line in advice_for(check) or (CLEAR_TEXT,):
+    clear = (CLEAR_TEXT,) if standing.routines is not Routines.NONE else ()  # else the line above says why
+    for line in advice_for(check) or clear:
         print(line)
     print(f"Conditions: {conditions_text(sorted(profile.conditions))}.")
     if how_to:

@@ -124,9 +124,9 @@ def cmd_log(args: argparse.Namespace) -> int:
     from stretchtui.core.safety import ASK_AGAIN_PAIN, high_pain_words, newly_asked
 
     summary = checkin_summary(list(checkin.pains), checkin.sitting_hours, "", False)
-    said = summary if summary != "nothing noted" else "a note"
+    said = summary if summary != "nothing noted" else "your note"
     print(f"Noted {said} for {day_label(checkin.day, today(clock))}.")
-    if args.pain is not None and args.pain >= ASK_AGAIN_PAIN:  # as the app says before a session
+    if args.pain is not None and args.pain >= ASK_AGAIN_PAIN and args.at is None:  # as the app says before a session
         print(high_pain_words(args.pain))
     for line in newly_asked(before, after):  # what the app shows on Today at once
         print(line)

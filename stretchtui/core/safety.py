@@ -95,23 +95,6 @@ STATE_WORDS: dict[State, str] = {
 """What each state means, in the words every place that names it uses (Settings, `stretchtui safety`)."""
 
 
-class Offer(StrEnum):
-    """What a safety check lets stretchtui offer (SafetyCheck.offer); conditions still rule out
-    their moves (core.conditions) whatever it says."""
-
-    NONE = "none"  # no routine: a red flag, or a reason to ask again that blocks
-    GENTLE = "gentle"  # gentle mobility only: never answered, or asked again for a reason that does not block
-    USUAL = "usual"  # routines as usual
-
-
-OFFER_WORDS: dict[Offer, str] = {
-    Offer.NONE: "none for now (see below)",
-    Offer.GENTLE: "gentle mobility only",
-    Offer.USUAL: "as usual (any move your conditions rule out is left out)",
-}
-"""How `stretchtui safety` says what may be offered."""
-
-
 def state_of(answers: Mapping[str, bool]) -> State:
     """Urgent or soon as soon as one yes says so; clear only once every question has an answer."""
     if any(answers.get(q.key) for q in QUESTIONS if q.grade is Grade.URGENT):
@@ -215,7 +198,10 @@ def ask_again(
     legs_by_day: dict[date, set[str]] = {}
     for n in later:  # one check-in per leg, as `stretchtui log` writes them, counts for the day
         legs_by_day.setdefault(n.day, set()).update(n.leg_sides)
-    if any({"left", "right"} <= sides for sides in legs_by_day.values()):
+    if any(  # on one day, or two days in a row (left late at night, right the next morning)
+        {"left", "right"} <= sides | legs_by_day.get(day - timedelta(days=1), set())
+        for day, sides in legs_by_day.items()
+    ):
         reasons.append(AskAgain("both-legs", "You noted leg pain on both sides.", blocks=True))
     rated = [p for s in sessions if s.at > since for p in (s.pain_before, s.pain_after) if p is not None]
     if any(n.worst_pain >= ASK_AGAIN_PAIN for n in later) or any(p >= ASK_AGAIN_PAIN for p in rated):
@@ -275,14 +261,6 @@ class SafetyCheck:
     def needs_asking(self) -> bool:
         return self.state is State.UNANSWERED or bool(self.ask_again)
 
-    @property
-    def offer(self) -> Offer:
-        """What the answers and the reasons to ask again allow, in one value: `state` alone is
-        the answers' and can read "clear" while a note of 8/10 pain stops every routine."""
-        if self.blocked:
-            return Offer.NONE
-        return Offer.GENTLE if self.gentle_only else Offer.USUAL
-
 
 URGENT_ADVICE = (
     "Please get medical help today: contact your doctor or an urgent care service now, and call "
@@ -301,17 +279,26 @@ UNANSWERED_ADVICE = (
     "You have not answered the safety questions yet, so only gentle mobility is offered. "
     "Answer them on Today or with: stretchtui safety."
 )
+UNANSWERED_BLOCKED_ADVICE = (
+    "You have not answered the safety questions yet, and what you noted asks for them first: no "
+    "routine until you have. Answer them on Today or with: stretchtui safety."
+)
+ANSWER_AGAIN_FIRST = (
+    "Please answer the safety questions again now (c on Today, then the questions; or: stretchtui "
+    "safety): what you noted since your answers may need care sooner than they say."
+)
 
 
 BLOCKED_WHY = "Your answers to the safety questions come first today."
+NOTED_WHY = "What you noted asks for the safety questions first today."
 UNANSWERED_WHY = "The safety questions are not answered yet: gentle mobility only."
 ASK_AGAIN_WHY = "Gentle mobility only until you answer the safety questions again."
 
 
 def blocked_why(check: SafetyCheck) -> tuple[str, ...]:
-    """Why no routine is suggested while `check.blocked`: the answers come first, then (when no red
-    flag is open) each reason to ask again that blocks."""
-    return (BLOCKED_WHY, *(reason.text for reason in check.ask_again if reason.blocks and not check.red_flag))
+    """Why no routine is suggested while `check.blocked`: an open yes, or else what was noted, then
+    each reason to ask again that blocks (with a yes open too: a note may need care sooner)."""
+    return (BLOCKED_WHY if check.red_flag else NOTED_WHY, *(reason.text for reason in check.blocking_reasons))
 
 
 def gentle_only_why(check: SafetyCheck) -> tuple[str, ...]:
@@ -323,39 +310,32 @@ def gentle_only_why(check: SafetyCheck) -> tuple[str, ...]:
 
 def high_pain_words(pain: int) -> str:
     """What pain of ASK_AGAIN_PAIN or more means for stretching, wherever it is noted (before a
-    session, in `stretchtui log`)."""
+    session, in `stretchtui log`), for the back or anywhere else."""
     return (
-        f"Pain of {pain}/10 is too much to stretch through. Rest in a position that eases it instead: "
-        "on your back with knees bent, or on your side."
+        f"Pain of {pain}/10 is too much to stretch through. Rest in whatever position eases it instead "
+        "(for the back, on your back with knees bent, or on your side)."
     )
 
 
 def newly_asked(before: SafetyCheck, after: SafetyCheck) -> tuple[str, ...]:
-    """What a new note changed in the check, in plain words: each reason to ask again it added,
-    then what that means for the next routine; with a red flag open, the advice it already gave.
-    Empty when it changed nothing."""
-    known = {reason.reason for reason in before.ask_again}
-    added = [reason for reason in after.ask_again if reason.reason not in known]
-    if after.red_flag:
-        return advice_for(after)[:1]  # the answers already say whom to see: said again, not more
+    """What a new note changed in the check, in plain words: each reason to ask again it added
+    (a second worrying note too), then the advice the check now gives; with nothing added and a
+    yes open, that advice's first line again. Empty when it changed nothing."""
+    known = {(reason.reason, reason.text) for reason in before.ask_again}
+    added = tuple(reason.text for reason in after.ask_again if (reason.reason, reason.text) not in known)
     if not added:
-        return ()
-    again = "" if after.state is State.UNANSWERED else " again"
-    then = (
-        f"Please answer the safety questions{again} before the next routine: stretchtui safety (or c on Today)."
-        if any(reason.blocks for reason in added)
-        else f"Gentle mobility only until you answer the safety questions{again}: stretchtui safety."
-    )
-    return (*(reason.text for reason in added), then)
+        return advice_for(after)[:1] if after.red_flag else ()
+    return (*added, *advice_for(after))
 
 
 def advice_for(check: SafetyCheck) -> tuple[str, ...]:
+    """What to do about the answers and what was noted since, most pressing first."""
     if check.state is State.URGENT:
         return URGENT_ADVICE
     if check.state is State.SOON:
-        return SOON_ADVICE
+        return (ANSWER_AGAIN_FIRST, *SOON_ADVICE) if check.blocking_reasons else SOON_ADVICE
     if check.state is State.UNANSWERED:
-        return (UNANSWERED_ADVICE,)
+        return (UNANSWERED_BLOCKED_ADVICE,) if check.blocked else (UNANSWERED_ADVICE,)
     if check.ask_again:
         return (ASK_AGAIN_ADVICE,)
     return ()

@@ -34,9 +34,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from stretchtui.core.model import Exercise, Routine, format_duration
-from stretchtui.core.pain_level import SHORT_MINUTES, Level, level_step
+from stretchtui.core.pain_level import LEVEL_TEXT, SHORT_MINUTES, Level, level_step
 from stretchtui.core.routine_fit import TIME_SLACK, built_routine, fit
 from stretchtui.core.safety import advice_for, blocked_why
 from stretchtui.core.suggestion_inputs import SuggestionRequest
@@ -63,6 +64,32 @@ class Suggestion:
     advice: tuple[str, ...]
     blocked: bool  # True: no exercise today (red flag, or pain too high)
     level: str
+
+    @property
+    def routines(self) -> Routines:
+        """What today allows, in one word (`stretchtui safety --json`)."""
+        if self.blocked:
+            return Routines.NONE
+        return {Level.FULL: Routines.FULL, Level.GENTLE: Routines.GENTLE}.get(Level(self.level), Routines.MOBILITY)
+
+
+class Routines(StrEnum):
+    """What today allows, as one word for scripts: the safety answers, what was noted since and
+    today's pain level together, as the suggestion's level (core.pain_level) says it; core.safety's
+    `state` is the answers' alone. Conditions leave out their moves whatever it says."""
+
+    NONE = "none"  # no routine: a yes, a reason to ask again that blocks, pain too high today
+    MOBILITY = "mobility"  # short, gentle mobility only (never answered, pain 6-7, a flare day...)
+    GENTLE = "gentle"  # a gentler routine: shorter holds, fewer reps, no strength moves
+    FULL = "full"
+
+
+ROUTINES_WORDS: dict[Routines, str] = {
+    Routines.NONE: "none",
+    Routines.MOBILITY: LEVEL_TEXT[Level.MOBILITY_SHORT],
+    Routines.GENTLE: LEVEL_TEXT[Level.GENTLE],
+    Routines.FULL: f"{LEVEL_TEXT[Level.FULL]} (any move your conditions rule out is left out)",
+}
 
 
 def _tiebreak(today: date, exercise_id: str) -> str:

@@ -93,6 +93,9 @@ class LibraryModel(BaseModel):
 
     id = TextField(primary_key=True)
     uuid = CharField(unique=True)
+    origin = (
+        TextField()
+    )  # seed or user, given by every insert: never a default (a forgotten one would hide an own entry)
     retired = BooleanField(default=False)
     created_at = UTCField()
     updated_at = UTCField()
