@@ -6,9 +6,11 @@ wall time in the clock's zone, and not later than now.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from stretchtui.core.clock import Clock
+from stretchtui.core.errors import FieldError
 from stretchtui.core.instants import not_later
 from stretchtui.core.instants import parse_instant as parse_iso
 
@@ -20,5 +22,9 @@ def parse_instant(text: str, clock: Clock, field: str = "time") -> datetime:
 
 
 def typed_instant(text: str, clock: Clock, field: str) -> datetime:
-    """A time typed by hand for something done: inside the window and not later than now."""
+    """A time typed by hand for something done: inside the window and not later than now. A date
+    alone is refused: read as midnight, it would land on the day before (a day starts at the
+    day-start hour), never the day the person meant."""
+    if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", text):
+        raise FieldError(field, f"give the time too, e.g. {text.strip()}T09:00 (a date alone would be midnight)")
     return not_later(parse_instant(text, clock, field), clock.now(), field, text.strip())
