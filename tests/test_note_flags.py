@@ -37,6 +37,8 @@ ALL_KEYS = (
 # apostrophes and other word orders are deliberate.
 POSITIVE: dict[str, list[str]] = {
     "both-legs": [
+        "no strength in my legs",
+        "without any feeling in my feet",
         "both legs numb",
         "Both my legs are numb this morning",
         "numbness in both legs since yesterday",
@@ -58,6 +60,7 @@ POSITIVE: dict[str, list[str]] = {
         "my both legs have no power",
     ],
     "saddle": [
+        "numbness around my back passage",
         "saddle area feels numb",
         "worried about cauda equina",
         "numb around my groin",
@@ -77,6 +80,9 @@ POSITIVE: dict[str, list[str]] = {
         "numb private parts",
     ],
     "bladder-bowel": [
+        "haven't been able to pass urine since last night",
+        "no bladder sensation",
+        "my bowels let go",
         "can't control my bladder",
         "cant controll my bladdar",
         "bowel control gone",
@@ -121,6 +127,8 @@ POSITIVE: dict[str, list[str]] = {
         "can't orgasm anymore",
     ],
     "one-leg-weak": [
+        "no feeling in either leg",
+        "leg keeps buckling",
         "right foot drop",
         "my foot is slapping the ground",
         "dragging my left foot",
@@ -490,6 +498,39 @@ LOSSES_NOT_DENIALS = [  # an outside pass found each of these missed: the negato
     ("without warning both legs went numb", ("both-legs",)),
     ("for no reason both my legs are numb", ("both-legs",)),
 ]
+SECOND_PASS_LOSSES = [  # a second outside pass: still missed after the first fix
+    ("no strength in my legs", ("both-legs",)),
+    ("no power in my legs at all", ("both-legs",)),
+    ("without feeling in my legs", ("both-legs",)),
+    ("not able to lift my left foot", ("one-leg-weak",)),
+    ("no longer able to hold my urine", ("bladder-bowel",)),
+    ("no longer feel when I need to pee", ("bladder-bowel",)),
+    ("not passing water", ("bladder-bowel",)),
+    ("I'm not able to hold my bowels", ("bladder-bowel",)),
+    ("no controll of my bladdder", ("bladder-bowel",)),
+]
+SECOND_PASS_DENIALS = [
+    "no loss of bladder or bowel control",
+    "no loss of control of my bladder",
+    "no loss of sensation in both legs",
+    "no feeling of numbness in both legs",
+    "no longer any numbness in both legs",
+    "I can walk fine, no longer limping",
+    "no power in my squat",
+    "no strength training today, legs tired",
+]
+
+
+@pytest.mark.parametrize(("note", "keys"), SECOND_PASS_LOSSES, ids=[note for note, _ in SECOND_PASS_LOSSES])
+def test_losses_said_other_ways_ask_again(note: str, keys: tuple[str, ...]) -> None:
+    assert note_flags(note) == keys
+
+
+@pytest.mark.parametrize("note", SECOND_PASS_DENIALS)
+def test_a_denied_loss_or_a_gym_note_stays_quiet(note: str) -> None:
+    assert note_flags(note) == ()
+
+
 STILL_DENIALS = [
     "no loss of bladder control",
     "no strength training today",

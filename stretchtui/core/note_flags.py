@@ -50,13 +50,16 @@ NEGATORS = frozenset(
 HEDGES = frozenset("sure know idea certain stop stopped stopping".split())
 """After a negator these make a doubt or a persistence, not a denial: "not sure why both legs are numb",
 "legs haven't stopped tingling"."""
-LOSSES = frozenset("control strength power feeling sensation longer warning reason".split())
-"""Within a negator's reach these make it a loss, not a denial: "no control of my bladder", "no bladder
-control", "no strength in my leg", "I no longer have control", "without warning both legs went numb".
-("no loss of bladder control" stays a denial: "control" is past the reach.)"""
+LOSSES = ("control", "strength", "power", "feeling", "sensation", "warning", "reason")
+"""Within a negator's reach a word starting so makes it a loss, not a denial: "no control of my bladder",
+"no bladder control", "no strength in my leg", "I no longer have control", "without warning both legs went
+numb". Not "feeling of" or "sensation of" ("no feeling of numbness" denies the numbness)."""
+WHOLE_CLAUSE = frozenset("loss problem problems issue issues trouble".split())
+"""Right after a negator these deny the rest of its clause, however long: "no loss of bladder or bowel
+control", "no loss of sensation in both legs"."""
 _NOT_ABLE = re.compile(
-    r"\b(?:(?:no longer|not|never|wasnt|werent|isnt|arent|aint) able"
-    r"|can no longer|cant any ?more)\b"
+    r"\b(?:(?:no longer|not|never|wasnt|werent|isnt|arent|aint) able(?: to)?"
+    r"|can no longer|cant any ?more|no longer(?= feel))\b"
 )
 """Ways of saying "cant" ("wasn't able to stand", "no longer able to walk"), read as "cant" so every
 phrase written with cant|couldnt|unable takes them."""
@@ -279,6 +282,8 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
     `unless` word that is not itself negated ("not dieting") shares a clause with it."""
     if any(_negated(q, words, clauses, picked) for q in picked) or _someone_else(min(picked), words, clauses):
         return False
+    if any(_denies_a_loss(i, words) for i in picked):  # a phrase's own "no": "no loss of sensation in both legs"
+        return False
     if not phrase.unless:
         return True
     near = {clauses[i] for i in picked}
@@ -293,18 +298,42 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
 
 def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]) -> bool:
     """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor a
-    hedge, and not a loss (LOSSES within its reach)."""
+    hedge, and not a loss (LOSSES within its reach); or a negator right before "loss", "problems"...
+    anywhere earlier in the clause (WHOLE_CLAUSE)."""
+    if any(
+        words[p] in NEGATORS and words[p + 1] in WHOLE_CLAUSE and clauses[p] == clauses[q] and p not in picked
+        for p in range(q - 1)
+    ):
+        return True
     return any(
         words[p] in NEGATORS
         and p not in picked
         and clauses[p] == clauses[q]
         and not (p + 1 < len(words) and words[p + 1] in HEDGES)
         and not any(
-            words[k] in LOSSES and clauses[k] == clauses[p]
-            for k in range(p + 1, min(len(words), p + 1 + NEGATION_REACH))
+            _a_loss(k, words, clauses[p], clauses) for k in range(p + 1, min(len(words), p + 1 + NEGATION_REACH))
         )
         for p in range(max(0, q - NEGATION_REACH), q)
     )
+
+
+def _denies_a_loss(i: int, words: list[str]) -> bool:
+    """Word i is a negator that denies a loss rather than saying one: "no loss of...", "no problems
+    with...", "no feeling of numbness"."""
+    after = words[i + 1 : i + 3]
+    return (
+        words[i] in NEGATORS
+        and bool(after)
+        and (after[0] in WHOLE_CLAUSE or after in (["feeling", "of"], ["sensation", "of"]))
+    )
+
+
+def _a_loss(k: int, words: list[str], clause: int, clauses: list[int]) -> bool:
+    """Word k, in `clause`, speaks of a loss (LOSSES, by its start: "controll" too)."""
+    word = words[k]
+    if clauses[k] != clause or not word.startswith(LOSSES):
+        return False
+    return not (word.startswith(("feeling", "sensation")) and words[k + 1 : k + 2] == ["of"])
 
 
 def _someone_else(q: int, words: list[str], clauses: list[int]) -> bool:
