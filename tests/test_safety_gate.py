@@ -9,6 +9,7 @@ from pilot_helpers import settle
 from textual.widgets import Button
 
 from stretchtui.core.model import Condition
+from stretchtui.core.safety import QUESTION_KEYS
 from stretchtui.store import models as m
 from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.screens.safety_gate import SafetyGateScreen
@@ -250,3 +251,52 @@ async def test_a_double_tap_from_the_gate_answers_no_question(make_test_app, sto
         await settle(pilot)
         assert isinstance(app.screen, SafetyScreen)
     assert store.safety.safety_profile().answered_at is None and sessions() == []
+
+
+@pytest.mark.parametrize("way", WAYS)
+async def test_pain_too_high_today_meets_the_gate_on_every_way_in(make_test_app, store, clock, way) -> None:
+    """Pain of 8/10 noted today, the questions answered again since: no routine is suggested, yet
+    `stretchtui start desk-break` went straight into Sit to Stand when the pain prompt was skipped
+    with Enter (second outside pass). Every way in now meets the gate first."""
+    from stretchtui.core.checkins import PainEntry, Region
+
+    no = {key: False for key in QUESTION_KEYS}
+    store.safety.save_safety(answers=no)
+    clock.advance(60)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 8)])
+    clock.advance(60)
+    store.safety.save_safety(answers=no)  # answered again: the questions are clear
+    assert not store.safety.safety_check().blocked
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await into_gate(pilot, way)
+        gate = app.screen
+        assert isinstance(gate, SafetyGateScreen), way
+        assert [r.kind.value for r in gate.reasons if r.kind.value == "pain-today"] == ["pain-today"]
+        assert "Pain 8/10 today" in " ".join(r.text for r in gate.reasons)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert sessions() == []
+        await into_gate(pilot, way)
+        await pilot.click("#checked-start")
+        await settle(pilot)
+        assert isinstance(app.screen, PainScreen)
+        await pilot.press("enter")  # the prompt skipped: the gate was the deliberate choice
+        await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
+    [row] = sessions()
+    assert "pain-today" in [r["kind"] for r in row.safety_confirmed["reasons"]]
+
+
+def test_pain_today_is_said_once_when_the_answers_already_stop_the_session() -> None:
+    from stretchtui.core.library import load_library
+    from stretchtui.core.safety import Profile, SafetyCheck
+    from stretchtui.core.session_gate import GateKind, session_gate
+
+    exercises = load_library().exercises
+    clear = SafetyCheck(Profile(dict.fromkeys(QUESTION_KEYS, False), None))
+    urgent = SafetyCheck(Profile({**dict.fromkeys(QUESTION_KEYS, False), "fever": True}, None))
+    why = "Pain 9/10 today: no routine today."
+    assert [r.kind for r in session_gate(clear, ["cat-cow"], exercises, no_routine_today=why)] == [GateKind.PAIN_TODAY]
+    assert [r.kind for r in session_gate(urgent, ["cat-cow"], exercises, no_routine_today=why)] == [GateKind.RED_FLAG]
+    assert session_gate(clear, ["cat-cow"], exercises, no_routine_today=None) == ()

@@ -26,6 +26,7 @@ class GateKind(StrEnum):
     ASK_AGAIN = "ask-again"
     GENTLE_ONLY = "gentle-only"  # unanswered or out of date, and the session has more than gentle moves
     CONDITION = "condition"
+    PAIN_TODAY = "pain-today"  # pain of 8/10 or more, or no comfortable position: no routine today
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,23 @@ class GateReason:
     exercise_ids: tuple[str, ...] = ()  # for CONDITION and GENTLE_ONLY: the moves it concerns
 
 
+PAIN_TODAY_ADVICE = (
+    "Rest in whatever position eases it instead, keep gently moving as you can, and seek advice if the "
+    "pain does not settle."
+)
+
+
 def session_gate(
-    check: SafetyCheck, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
+    check: SafetyCheck,
+    exercise_ids: Iterable[str],
+    exercises: Mapping[str, Exercise],
+    *,
+    no_routine_today: str | None = None,
 ) -> tuple[GateReason, ...]:
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
-    Empty: start at once. Every way into a session goes through this (ui.sessions, StretchApp.open_session)."""
+    Empty: start at once. Every way into a session goes through this (ui.sessions, StretchApp.open_session).
+    `no_routine_today`: why today's level (core.pain_level) is no routine at all, when it is (pain of
+    8/10 or more, no comfortable position): said unless the answers already stop the session."""
     reasons: list[GateReason] = []
     exercise_ids = tuple(dict.fromkeys(exercise_ids))
     if check.red_flag:
@@ -64,6 +77,8 @@ def session_gate(
                     tuple(beyond),
                 )
             )
+    if no_routine_today and not check.blocked:
+        reasons.append(GateReason(GateKind.PAIN_TODAY, f"{no_routine_today} {PAIN_TODAY_ADVICE}"))
     present = [exercises[i] for i in exercise_ids if i in exercises]
     for condition, moves in not_advised(present, check.conditions).items():
         lines = [f"Not advised with {condition_names([condition])}:", *(f"- {e.name}: {why}" for e, why in moves)]

@@ -150,13 +150,17 @@ class SessionsMixin(AppPart):
         start`, a resume): first the safety gate (core.session_gate). With an open red flag, a
         reason to ask the questions again, or moves that do not suit a listed condition, the person
         sees why and must choose explicitly; the choice is stored with the session."""
+        from stretchtui.core.pain_level import Level, level_step
         from stretchtui.core.session_gate import session_gate
 
         if self._session is not None:  # one session at a time: back to the one that runs
             self.call_from_thread(self._one_session_at_a_time)
             return
         store = self.store
-        check, hurt_recently = store.safety.safety_check(), store.safety.recently_hurt()
+        request = store.suggestions.suggestion_request(self.current_day(), 10, "floor")  # minutes, place: unused
+        check, hurt_recently = request.safety, store.safety.recently_hurt()
+        today_step = level_step(request)
+        no_routine_today = today_step.why[0] if today_step.level is Level.NONE else None  # pain 8+ today...
         exercises = {
             **store.library.exercise_index(),
             **exercises,
@@ -168,7 +172,9 @@ class SessionsMixin(AppPart):
             resume,
             check.conditions,
             hurt_recently,
-            session_gate(check, [item.exercise_id for item in routine.items], exercises),
+            session_gate(
+                check, [item.exercise_id for item in routine.items], exercises, no_routine_today=no_routine_today
+            ),
             program,
         )
         if gate.reasons:
