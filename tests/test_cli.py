@@ -203,6 +203,8 @@ def test_record_a_backfilled_session(db_path: Path, clock, capsys: pytest.Captur
         # A date alone was midnight, so the day before (days start at 04:00): an outside pass.
         (["record", "--at", "2026-11-20", "--minutes", "5"], "--at: give the time too, e.g. 2026-11-20T09:00"),
         (["log", "--pain", "3", "--at", " 2026-11-20 "], "--at: give the time too, e.g. 2026-11-20T09:00"),
+        (["log", "--pain", "3", "--at", "20261120"], "--at: give the time too, e.g. 2026-11-20T09:00"),
+        (["log", "--pain", "3", "--at", "2026-W47-5"], "--at: give the time too, e.g. 2026-11-20T09:00"),
     ],
 )
 def test_record_bad_input_writes_nothing(tmp_path: Path, args: list[str], message: str) -> None:

@@ -25,6 +25,8 @@ def typed_instant(text: str, clock: Clock, field: str) -> datetime:
     """A time typed by hand for something done: inside the window and not later than now. A date
     alone is refused: read as midnight, it would land on the day before (a day starts at the
     day-start hour), never the day the person meant."""
-    if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", text):
-        raise FieldError(field, f"give the time too, e.g. {text.strip()}T09:00 (a date alone would be midnight)")
-    return not_later(parse_instant(text, clock, field), clock.now(), field, text.strip())
+    instant = parse_instant(text, clock, field)  # a text that is no time at all is refused here, in its words
+    if not re.search(r"\d[Tt ]\d", text.strip()):  # 2026-12-04, 20261204, 2026-W49-1: a date alone
+        day = instant.astimezone(clock.zone).date()
+        raise FieldError(field, f"give the time too, e.g. {day.isoformat()}T09:00 (a date alone would be midnight)")
+    return not_later(instant, clock.now(), field, text.strip())
