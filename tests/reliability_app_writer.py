@@ -27,6 +27,7 @@ from stretchtui.store import Store  # noqa: E402
 from stretchtui.ui.app import StretchApp  # noqa: E402
 from stretchtui.ui.screens.checkin import CheckinScreen  # noqa: E402
 from stretchtui.ui.screens.safety import SafetyScreen  # noqa: E402
+from stretchtui.ui.screens.safety_gate import SafetyGateScreen  # noqa: E402
 from stretchtui.ui.screens.session import SessionScreen  # noqa: E402
 from stretchtui.ui.screens.session_dialogs import PainScreen, SummaryScreen  # noqa: E402
 from stretchtui.ui.screens.today import TodayScreen  # noqa: E402
@@ -112,7 +113,10 @@ def answer_safety_if_asked(app: StretchApp) -> None:
 async def one_session(pilot, app: StretchApp) -> None:
     answer_safety_if_asked(app)
     app.start_routine("one-minute")
-    await until(pilot, lambda: isinstance(app.screen, PainScreen), "the pain question")
+    await until(pilot, lambda: isinstance(app.screen, (PainScreen, SafetyGateScreen)), "the pain question")
+    if isinstance(app.screen, SafetyGateScreen):  # the imported years' pain today is 8+: start anyway, noted
+        await pilot.click("#checked-start")
+        await until(pilot, lambda: isinstance(app.screen, PainScreen), "the pain question after the gate")
     await pilot.press("4")
     await until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.timer is not None, "the timer")
     screen = app.screen
