@@ -20,8 +20,9 @@ from conftest import FROZEN_AT, ZONE, checkpoint, copy_database, private_home
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stretchtui.core import json_stream, plain_text
+from stretchtui.core import json_stream
 from stretchtui.core.clock import FrozenClock
+from stretchtui.core.digits import MAX_DIGITS
 from stretchtui.core.exchange.reading import ImportFileError, file_entries, read_export
 from stretchtui.core.exchange.writing import to_plain
 from stretchtui.core.export_stream import write_json
@@ -143,7 +144,7 @@ def test_a_number_longer_than_any_field_is_one_line_not_a_traceback(
     end = start + len(text[start:]) - len(text[start:].lstrip("-0123456789"))
     path = tmp_path / "long.json"
     path.write_text(text[:start] + number + text[end:])
-    expected = f"a number of more than {plain_text.MAX_DIGITS} digits"
+    expected = f"a number of more than {MAX_DIGITS} digits"
     for source in ("file", "stdin"):
         target = tmp_path / source / "s.db"
         if source == "stdin":

@@ -421,7 +421,7 @@ async def test_q_away_from_a_text_field_leaves_the_builder_not_the_app(make_test
 
 # Digits Python calls digits but cannot read ('²', '①'), and more digits than int() reads, in every
 # field of every form: each is a field's one-line message, never a traceback (the outside pass
-# found `str.isdigit` then `int()` in four readers; core.plain_text.whole_number is the one now).
+# found `str.isdigit` then `int()` in four readers; core.digits.whole_number is the one now).
 NOT_NUMBERS = ("²", "1²", "①", "1" * 5000)
 
 

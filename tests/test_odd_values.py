@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from test_reliability_bad_arguments import APP
 
 from stretchtui import cli
-from stretchtui.core import instants, plain_text
+from stretchtui.core import digits, instants, plain_text
 from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.clock import FrozenClock
 from stretchtui.core.days import logical_day
@@ -362,11 +362,11 @@ def test_the_text_rule_and_printable(text: str) -> None:
     )
 )
 def test_typed_digits_are_a_number_or_none_never_an_exception(text: str) -> None:
-    """core.plain_text.whole_number, the one reading of typed digits: a number exactly when the
+    """core.digits.whole_number, the one reading of typed digits: a number exactly when the
     text is an optional minus and 1-40 decimal digits (of any script int() reads), around spaces."""
-    number = plain_text.whole_number(text)
+    number = digits.whole_number(text)
     body = text.strip().removeprefix("-")
-    readable = body.isdecimal() and len(body.lstrip("0") or "0") <= plain_text.MAX_DIGITS
+    readable = body.isdecimal() and len(body.lstrip("0") or "0") <= digits.MAX_DIGITS
     assert (number is not None) == readable
     if number is not None:
         assert number == int(text.strip())  # str.strip takes '\x1f' as a space, int() alone does not
@@ -390,7 +390,7 @@ def test_every_reader_of_typed_digits_says_what_is_wrong_in_one_line() -> None:
         assert mark_length(f"{typed}:0123456789abcdef") is None
         assert validation.field_label(f"steps[{typed}]") == "Steps"
     assert validation.integer(" ٣٠ ", "reps", 0, 100) == 30  # a form typed with Arabic-Indic digits
-    assert plain_text.whole_number("0" * 5000 + "5") == 5  # leading zeros are no digits of the number
+    assert digits.whole_number("0" * 5000 + "5") == 5  # leading zeros are no digits of the number
     assert pain_value("7") == 7 and mark_length("12:0123456789abcdef") == 12
     assert mark_length("٣:0123456789abcdef") is None  # written by stretchtui: ASCII only
     for written_otherwise in ("-3", " 12", "+4", "1_0"):  # a mark has a length as line_mark writes it
@@ -415,7 +415,7 @@ def test_hours_sat_are_digits_with_one_point_not_what_float_takes() -> None:
 @pytest.mark.parametrize("at", ["1_795_249_800", "+1795249800", "1795249800e0", "0x6b00a348", "nan", "1" * 5000])
 def test_a_tick_time_is_digits_with_one_point(tmp_path: Path, capsys: pytest.CaptureFixture[str], at: str) -> None:
     """`tick --at` (what tmux passes) read with float() took '1_795_249_800', '+...' and 'e0', and
-    quoted 5000 digits back whole; it is read as hours sat are (core.plain_text.decimal)."""
+    quoted 5000 digits back whole; it is read as hours sat are (core.digits.decimal)."""
     from stretchtui.store.ticks import tick_at
 
     assert tick_at(at, FROZEN_AT.timestamp()) is None

@@ -53,14 +53,14 @@ def day_argument(text: str) -> date:
 
 def whole_number(low: int | None, high: int | None, what: str) -> Callable[[str], int]:
     """argparse `type` for a whole number from `low` to `high` (None: any of up to 40 digits), read
-    as every typed number is (core.plain_text.whole_number: not '1_0', '+5' or 5000 digits, which
+    as every typed number is (core.digits.whole_number: not '1_0', '+5' or 5000 digits, which
     int() takes or chokes on); `what` names it when the text is not one, with the range ("'x' is
     not a port number (1-65535)")."""
     span = "" if low is None or high is None else f" ({low}-{high})"
 
     def convert(text: str) -> int:
+        from stretchtui.core.digits import whole_number as typed_number
         from stretchtui.core.errors import shown
-        from stretchtui.core.plain_text import whole_number as typed_number
 
         value = typed_number(text)
         if value is None:

@@ -7,7 +7,7 @@ from datetime import date, datetime  # noqa: F401  (in the field annotations)
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, ClassVar  # noqa: F401  (Annotated: in the field annotations)
 
-from stretchtui.core import plain_text
+from stretchtui.core import digits
 from stretchtui.core.errors import FieldError, shown
 from stretchtui.core.model import _rule  # noqa: F401  (in the field annotations)
 from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone, zero_to_ten  # noqa: F401  (but zero_to_ten: in the field annotations)
@@ -149,7 +149,7 @@ def sitting_value(value: object, field: str = "sitting") -> float | None:
     """Hours sat today: 0-24 in halves (7, 7.5); blank means not noted."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    hours = plain_text.decimal(str(value).replace(",", "."))  # a comma too, as many people write it
+    hours = digits.decimal(str(value).replace(",", "."))  # a comma too, as many people write it
     if hours is None:
         raise FieldError(field, f"{shown(value)} is not a number of hours like 7 or 7.5")
     if not 0 <= hours <= 24:

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from stretchtui.core.digits import MAX_DIGITS
 from stretchtui.core.errors import UserError
-from stretchtui.core.plain_text import MAX_DIGITS
 
 CHUNK_BYTES = 1 << 16
 MAX_VALUE_CHARS = 64 << 20  # one record (or one non-list section) larger than this is refused

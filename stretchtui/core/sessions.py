@@ -11,9 +11,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
 
+from stretchtui.core.digits import whole_number
 from stretchtui.core.errors import FieldError, shown
 from stretchtui.core.model import MAX_HOLD, MAX_REPS, MAX_SETS, SECONDS, SLUG_PATTERN, _field, _rule  # noqa: F401
-from stretchtui.core.plain_text import whole_number
 from stretchtui.core.vocabulary import plural
 
 if TYPE_CHECKING:

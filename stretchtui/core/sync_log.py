@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stretchtui.core.plain_text import whole_number
+from stretchtui.core.digits import whole_number
 from stretchtui.core.sync_clock import DEVICE_ID, Stamp
 
 FORMAT_NAME = "stretchtui-sync"

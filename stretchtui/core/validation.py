@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import msgspec.inspect as mi
 
-from stretchtui.core import plain_text, records
+from stretchtui.core import digits, plain_text, records
 from stretchtui.core.errors import FieldError, shown, shown_key
 from stretchtui.core.model import (  # noqa: F401  (the limits, as the forms and rules name them)
     MAX_HOLD,
@@ -50,7 +50,7 @@ def field_label(field: str) -> str:
     last = field.rsplit(".", 1)[-1]
     name, _, index = last.partition("[")
     shown_name = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
-    line = plain_text.whole_number(index.rstrip("]"))
+    line = digits.whole_number(index.rstrip("]"))
     return shown_name if line is None else f"{shown_name}, line {line + 1}"
 
 
@@ -150,7 +150,7 @@ def choices(value: Any, enum: type[E], field: str, *, min_items: int = 0) -> tup
 def integer(value: Any, field: str, low: int, high: int, unit: str = "", *, typed: bool = False) -> int:
     """A whole number from `low` to `high` (`unit`, e.g. SECONDS, is named in the message). A form
     gives text ("12"), which is read as a number; a `typed` file (TOML) must write a number."""
-    if not typed and isinstance(value, str) and (number := plain_text.whole_number(value)) is not None:
+    if not typed and isinstance(value, str) and (number := digits.whole_number(value)) is not None:
         value = number
     units = f" {unit}" if unit else ""
     if isinstance(value, bool) or not isinstance(value, int):

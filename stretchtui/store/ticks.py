@@ -15,7 +15,7 @@ import os
 import stat
 
 from stretchtui.core.activity import EARLIEST_TICK
-from stretchtui.core.plain_text import decimal
+from stretchtui.core.digits import decimal
 from stretchtui.store.flock import flock_within
 
 SUFFIX = ".ticks"

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from stretchtui.core import validation
+from stretchtui.core.digits import whole_number
 from stretchtui.core.errors import FieldError, UserError
 from stretchtui.core.model import (
     DEFAULT_REST_BETWEEN_SECONDS,
@@ -28,7 +29,6 @@ from stretchtui.core.model import (
     RoutineItem,
     format_duration,
 )
-from stretchtui.core.plain_text import whole_number
 from stretchtui.core.vocabulary import Origin, plural
 from stretchtui.ui.screens.base import StretchAppMixin
 from stretchtui.ui.screens.dialogs import PickScreen
