@@ -26,6 +26,7 @@ from stretchtui.core.safety import (
     SOON_ADVICE,
     UNANSWERED_BLOCKED_ADVICE,
     URGENT_ADVICE,
+    URGENT_SIGN_ADVICE,
 )
 from stretchtui.core.vocabulary import Condition
 from stretchtui.store import Store
@@ -624,11 +625,17 @@ def test_a_worrying_note_says_the_questions_come_first_and_a_second_one_too(db_p
     _answered(db_path, capsys)
     lines = _log_out(db_path, capsys, "--pain", "3", "--note", "both legs numb since this morning")
     assert "mentions something the safety questions ask about (both-legs)" in lines[1]
-    assert lines[2:] == [ASK_AGAIN_ADVICE]
+    assert lines[2:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]  # numb legs: a sign for the same day
     same = _log_out(db_path, capsys, "--note", "both legs still numb")  # nothing new: nothing said
     assert same == [same[0]]
     second = _log_out(db_path, capsys, "--note", "now a fever and chills too")  # a reason said anew
-    assert "(both-legs, fever)" in second[1] and second[2:] == [ASK_AGAIN_ADVICE]
+    assert "(both-legs, fever)" in second[1] and second[2:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]
+
+
+def test_a_note_of_a_sign_for_within_days_asks_again_without_the_same_day_line(db_path: Path, capsys) -> None:
+    _answered(db_path, capsys)
+    lines = _log_out(db_path, capsys, "--note", "lost weight without trying")
+    assert "(weight-loss)" in lines[1] and lines[2:] == [ASK_AGAIN_ADVICE]
 
 
 def test_never_answered_asks_to_answer_not_to_answer_again(tmp_path: Path, capsys) -> None:
@@ -639,14 +646,22 @@ def test_never_answered_asks_to_answer_not_to_answer_again(tmp_path: Path, capsy
 
 
 @pytest.mark.parametrize(
-    ("answer", "advice"), [("fever", URGENT_ADVICE), ("cancer", (ANSWER_AGAIN_FIRST, *SOON_ADVICE))]
+    ("answer", "advice"), [("fever", URGENT_ADVICE), ("cancer", (URGENT_SIGN_ADVICE, SOON_ADVICE[1]))]
 )
 def test_with_a_red_flag_open_log_says_its_advice_again(db_path: Path, capsys, answer, advice) -> None:
     """Nothing new: the open yes's first line again. A new reason: it, then the whole advice; with a
-    "soon" yes open, first to answer again now (a note may need care sooner than within days)."""
+    "soon" yes open and a note of a sign that can need care the same day, never "within days"
+    beside it (second outside pass)."""
     assert run(db_path, "--answers", answer) == 0
     capsys.readouterr()
     assert _log_out(db_path, capsys, "--pain", "2")[1:] == [advice[0] if answer == "fever" else SOON_ADVICE[0]]
     lines = _log_out(db_path, capsys, "--note", "can't hold my urine since this morning")
     assert "mentions something the safety questions ask about (bladder-bowel)" in lines[1]
     assert tuple(lines[2:]) == advice
+
+
+def test_with_soon_open_a_note_for_within_days_asks_to_answer_again_first(db_path: Path, capsys) -> None:
+    assert run(db_path, "--answers", "night") == 0
+    capsys.readouterr()
+    lines = _log_out(db_path, capsys, "--note", "lost weight without trying")
+    assert lines[2:] == [ANSWER_AGAIN_FIRST, *SOON_ADVICE]

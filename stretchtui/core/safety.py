@@ -166,6 +166,12 @@ class AskAgain:
     reason: str
     text: str
     blocks: bool
+    questions: tuple[str, ...] = ()  # the questions (keys) a note or leg pain points to
+
+    @property
+    def urgent(self) -> bool:
+        """It points to a sign that can need care the same day (an urgent question's)."""
+        return any(BY_KEY[key].grade is Grade.URGENT for key in self.questions if key in BY_KEY)
 
 
 def ask_again(
@@ -193,6 +199,7 @@ def ask_again(
                 "note",
                 f"A note you wrote on {written} mentions something the safety questions ask about ({names}).",
                 blocks=True,
+                questions=tuple(dict.fromkeys(k for n in flagged for k in n.note_flags)),
             )
         )
     legs_by_day: dict[date, set[str]] = {}
@@ -202,7 +209,9 @@ def ask_again(
         {"left", "right"} <= sides | legs_by_day.get(day - timedelta(days=1), set())
         for day, sides in legs_by_day.items()
     ):
-        reasons.append(AskAgain("both-legs", "You noted leg pain on both sides.", blocks=True))
+        reasons.append(
+            AskAgain("both-legs", "You noted leg pain on both sides.", blocks=True, questions=("both-legs",))
+        )
     rated = [p for s in sessions if s.at > since for p in (s.pain_before, s.pain_after) if p is not None]
     if any(n.worst_pain >= ASK_AGAIN_PAIN for n in later) or any(p >= ASK_AGAIN_PAIN for p in rated):
         reasons.append(AskAgain("pain", f"You noted pain of {ASK_AGAIN_PAIN}/10 or more.", blocks=True))
@@ -283,6 +292,10 @@ UNANSWERED_BLOCKED_ADVICE = (
     "You have not answered the safety questions yet, and what you noted asks for them first: no "
     "routine until you have. Answer them on Today or with: stretchtui safety."
 )
+URGENT_SIGN_ADVICE = (
+    "What you noted is among the signs that can need care the same day: if it is new or getting "
+    "worse, contact your doctor or an urgent care service today, and answer the safety questions again now."
+)
 ANSWER_AGAIN_FIRST = (
     "Please answer the safety questions again now (c on Today, then the questions; or: stretchtui "
     "safety): what you noted since your answers may need care sooner than they say."
@@ -332,12 +345,15 @@ def advice_for(check: SafetyCheck) -> tuple[str, ...]:
     """What to do about the answers and what was noted since, most pressing first."""
     if check.state is State.URGENT:
         return URGENT_ADVICE
+    urgent_sign = (URGENT_SIGN_ADVICE,) if any(reason.urgent for reason in check.blocking_reasons) else ()
     if check.state is State.SOON:
+        if urgent_sign:  # never "within days" beside a sign that can need care today
+            return (*urgent_sign, SOON_ADVICE[1])
         return (ANSWER_AGAIN_FIRST, *SOON_ADVICE) if check.blocking_reasons else SOON_ADVICE
     if check.state is State.UNANSWERED:
-        return (UNANSWERED_BLOCKED_ADVICE,) if check.blocked else (UNANSWERED_ADVICE,)
+        return (*urgent_sign, UNANSWERED_BLOCKED_ADVICE if check.blocked else UNANSWERED_ADVICE)
     if check.ask_again:
-        return (ASK_AGAIN_ADVICE,)
+        return (*urgent_sign, ASK_AGAIN_ADVICE)
     return ()
 
 
