@@ -665,3 +665,13 @@ def test_with_soon_open_a_note_for_within_days_asks_to_answer_again_first(db_pat
     capsys.readouterr()
     lines = _log_out(db_path, capsys, "--note", "lost weight without trying")
     assert lines[2:] == [ANSWER_AGAIN_FIRST, *SOON_ADVICE]
+
+
+def test_leg_pain_on_both_sides_can_be_said_in_one_log(db_path: Path, capsys) -> None:
+    """`--side` took only left or right, so pain in both legs was logged with no side and asked
+    nothing (second outside pass). `--side both` notes each side, and the questions come back."""
+    _answered(db_path, capsys)
+    lines = _log_out(db_path, capsys, "--pain", "4", "--area", "leg", "--side", "both")
+    assert "(left) 4/10" in lines[0] and "(right) 4/10" in lines[0]
+    assert lines[1] == "You noted leg pain on both sides."
+    assert run_json(db_path, capsys)["routines"] == "none"

@@ -94,7 +94,11 @@ def _log_arguments(parser: Parser) -> None:
     parser.add_argument(
         "--area", type=_region, metavar="AREA", help="lower-back (default), mid-upper-back, neck, hips-buttocks or leg"
     )
-    parser.add_argument("--side", choices=["left", "right"], help="left or right, if one side")
+    parser.add_argument(
+        "--side",
+        choices=["left", "right", "both"],
+        help="left or right, if one side; both: the same pain on each side (noted as left and right)",
+    )
     parser.add_argument("--sitting", metavar="H", help="hours sat today, 0-24 in halves (7 or 7.5)")
     parser.add_argument("--note", metavar="TEXT", default="", help="a short note")
     parser.add_argument("--at", metavar="ISO8601", help="when: local time without an offset; default now")
@@ -112,9 +116,8 @@ def cmd_log(args: argparse.Namespace) -> int:
     if args.pain is None and sitting is None and not note:
         raise CliError("say what to note: --pain N, --sitting H or --note TEXT (or more than one)")
     at = typed_instant(args.at, clock, "--at") if args.at is not None else None
-    pains = (
-        [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, PainSide(args.side or ""))]
-    )
+    sides = (PainSide.LEFT, PainSide.RIGHT) if args.side == "both" else (PainSide(args.side or ""),)
+    pains = [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, side) for side in sides]
     with opened_store(args) as store:
         before = store.safety.safety_check()
         checkin = store.checkins.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
