@@ -675,3 +675,11 @@ def test_leg_pain_on_both_sides_can_be_said_in_one_log(db_path: Path, capsys) ->
     assert "(left) 4/10" in lines[0] and "(right) 4/10" in lines[0]
     assert lines[1] == "You noted leg pain on both sides."
     assert run_json(db_path, capsys)["routines"] == "none"
+
+
+def test_the_routines_line_names_conditions_only_when_there_are_some(db_path: Path, capsys) -> None:
+    _answered(db_path, capsys)
+    assert run(db_path) == 0
+    assert "Routines today: a full routine.\n" in capsys.readouterr().out
+    assert run(db_path, "--conditions", "pregnancy") == 0
+    assert "Routines today: a full routine (moves your conditions rule out are left out)." in capsys.readouterr().out

@@ -218,7 +218,12 @@ def _show(args: argparse.Namespace, standing: Standing, *, how_to: bool) -> int:
         when = f" (answered {profile.answered_at.astimezone(args.clock.zone):%a %d %b %Y %H:%M})"
     print(f"Safety questions: {STATE_WORDS[check.state]}{when}.")
     why = f" {standing.why[0]}" if standing.routines is Routines.NONE and standing.why else ""
-    print(f"Routines today: {ROUTINES_WORDS[standing.routines]}.{why}")
+    ruled_out = (
+        " (moves your conditions rule out are left out)"
+        if check.conditions and standing.routines is not Routines.NONE
+        else ""
+    )
+    print(f"Routines today: {ROUTINES_WORDS[standing.routines]}{ruled_out}.{why}")
     yes = [key for key in QUESTION_KEYS if profile.answers.get(key)]
     if yes:
         print("You answered yes to:")

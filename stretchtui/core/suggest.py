@@ -88,7 +88,7 @@ ROUTINES_WORDS: dict[Routines, str] = {
     Routines.NONE: "none",
     Routines.MOBILITY: LEVEL_TEXT[Level.MOBILITY_SHORT],
     Routines.GENTLE: LEVEL_TEXT[Level.GENTLE],
-    Routines.FULL: f"{LEVEL_TEXT[Level.FULL]} (any move your conditions rule out is left out)",
+    Routines.FULL: LEVEL_TEXT[Level.FULL],
 }
 
 
