@@ -77,7 +77,7 @@ def test_log_writes_a_checkin(db_path: Path, clock, capsys: pytest.CaptureFixtur
         )
         == 0
     )
-    assert capsys.readouterr().out.strip() == "Noted Leg (sciatica-like) (right) 6/10, sitting 9.5 h for Fri 20 Nov."
+    assert capsys.readouterr().out.strip() == "Noted Leg (sciatica-like, right) 6/10, sitting 9.5 h for Fri 20 Nov."
     store = Store.open(db_path, clock)
     [checkin] = store.checkins.checkins()
     assert checkin.pains == (PainEntry(Region.LEG, 6, "right"),) and checkin.note == "long drive"

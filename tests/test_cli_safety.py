@@ -672,7 +672,7 @@ def test_leg_pain_on_both_sides_can_be_said_in_one_log(db_path: Path, capsys) ->
     nothing (second outside pass). `--side both` notes each side, and the questions come back."""
     _answered(db_path, capsys)
     lines = _log_out(db_path, capsys, "--pain", "4", "--area", "leg", "--side", "both")
-    assert "(left) 4/10" in lines[0] and "(right) 4/10" in lines[0]
+    assert "Leg (sciatica-like, left) 4/10" in lines[0] and "Leg (sciatica-like, right) 4/10" in lines[0]
     assert lines[1] == "You noted leg pain on both sides."
     assert run_json(db_path, capsys)["routines"] == "none"
 

@@ -50,6 +50,17 @@ REGION_LABELS = {
     Region.LEG: "Leg (sciatica-like)",
 }
 SIDES = tuple(side.value for side in PainSide)
+
+
+def region_label(region: Region, side: str = "") -> str:
+    """'Lower back', 'Lower back (left)'; a label with its own brackets takes the side inside
+    them: 'Leg (sciatica-like, left)', not '(sciatica-like) (left)'. Everywhere a pain is named."""
+    label = REGION_LABELS[region]
+    if not side:
+        return label
+    return f"{label[:-1]}, {side})" if label.endswith(")") else f"{label} ({side})"
+
+
 MAX_PAINS = 20
 
 
@@ -67,8 +78,7 @@ class PainEntry:
         object.__setattr__(self, "side", PainSide(self.side))
 
     def describe(self) -> str:
-        side = f" ({self.side})" if self.side else ""
-        return f"{REGION_LABELS[self.region]}{side} {self.pain}/10"
+        return f"{region_label(self.region, self.side)} {self.pain}/10"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from stretchtui.core.checkins import REGION_LABELS
+from stretchtui.core.checkins import region_label
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.function import SCALE, report_lines
 from stretchtui.core.glyphs import UNICODE, Glyphs
@@ -153,7 +153,7 @@ def _pain(report: WeeklyReport, glyphs: Glyphs) -> Section:
     bullets += function
     rows = tuple(
         (
-            REGION_LABELS[r.region] + (f" ({r.side})" if r.side else ""),
+            region_label(r.region, r.side),
             f"{r.average:.1f}",
             str(r.worst),
             str(r.readings),

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Static
 
-from stretchtui.core.checkins import REGION_LABELS, Checkin
+from stretchtui.core.checkins import Checkin, region_label
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.model import format_duration, format_sitting
@@ -58,9 +58,9 @@ class CheckinDetail(Static):
             f"[b]{day_label(checkin.day, today)}, {time_label(checkin.at, checkin.zone)}[/b]  "
             f"[$text-muted]{short_id(checkin.uuid)}[/]"
         ]
-        lines += [
-            f"{escape(REGION_LABELS[p.region])}{f' ({p.side})' if p.side else ''}: {p.pain}/10" for p in checkin.pains
-        ] or ["[$text-muted]No pain noted.[/]"]
+        lines += [f"{escape(region_label(p.region, p.side))}: {p.pain}/10" for p in checkin.pains] or [
+            "[$text-muted]No pain noted.[/]"
+        ]
         if checkin.sitting_hours is not None:
             lines.append(format_sitting(checkin.sitting_hours).capitalize())
         if checkin.no_comfortable_position:
