@@ -161,10 +161,7 @@ class SessionsMixin(AppPart):
         check, hurt_recently = request.safety, store.safety.recently_hurt()
         today_step = level_step(request)
         no_routine_today = today_step.why[0] if today_step.level is Level.NONE else None  # pain 8+ today...
-        exercises = {
-            **store.library.exercise_index(),
-            **exercises,
-        }  # the whole library: "this hurts" may offer any move
+        exercises = {**request.exercises, **exercises}  # the whole library: "this hurts" may offer any move
         gate = _Gate(
             routine,
             exercises,
