@@ -320,20 +320,18 @@ def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]
 def _denies_a_loss(i: int, words: list[str]) -> bool:
     """Word i is a negator that denies a loss rather than saying one: "no loss of...", "no problems
     with...", "no feeling of numbness"."""
-    after = words[i + 1 : i + 3]
-    return (
-        words[i] in NEGATORS
-        and bool(after)
-        and (after[0] in WHOLE_CLAUSE or after in (["feeling", "of"], ["sensation", "of"]))
-    )
+    return words[i] in NEGATORS and i + 1 < len(words) and (words[i + 1] in WHOLE_CLAUSE or _feeling_of(i + 1, words))
 
 
 def _a_loss(k: int, words: list[str], clause: int, clauses: list[int]) -> bool:
-    """Word k, in `clause`, speaks of a loss (LOSSES, by its start: "controll" too)."""
-    word = words[k]
-    if clauses[k] != clause or not word.startswith(LOSSES):
-        return False
-    return not (word.startswith(("feeling", "sensation")) and words[k + 1 : k + 2] == ["of"])
+    """Word k, in `clause`, speaks of a loss (LOSSES, by its start: "controll" too), unless it is
+    a feeling of something ("no feeling of numbness" denies the numbness)."""
+    return clauses[k] == clause and words[k].startswith(LOSSES) and not _feeling_of(k, words)
+
+
+def _feeling_of(k: int, words: list[str]) -> bool:
+    """ "feeling of ...", "sensation of ...": what follows is the thing felt, not a loss of feeling."""
+    return words[k].startswith(("feeling", "sensation")) and words[k + 1 : k + 2] == ["of"]
 
 
 def _someone_else(q: int, words: list[str], clauses: list[int]) -> bool:
