@@ -626,8 +626,10 @@ def test_a_worrying_note_says_the_questions_come_first_and_a_second_one_too(db_p
     lines = _log_out(db_path, capsys, "--pain", "3", "--note", "both legs numb since this morning")
     assert "mentions something the safety questions ask about (both-legs)" in lines[1]
     assert lines[2:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]  # numb legs: a sign for the same day
-    same = _log_out(db_path, capsys, "--note", "both legs still numb")  # nothing new: nothing said
-    assert same == [same[0]]
+    # No new reason, but a note of an urgent sign: the same-day line every time (third outside pass)
+    same = _log_out(db_path, capsys, "--note", "both legs still numb, can't feel them now")
+    assert same[1:] == [URGENT_SIGN_ADVICE]
+    assert _log_out(db_path, capsys, "--pain", "2")[1:] == []  # nothing new, no sign named: nothing
     second = _log_out(db_path, capsys, "--note", "now a fever and chills too")  # a reason said anew
     assert "(both-legs, fever)" in second[1] and second[2:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]
 

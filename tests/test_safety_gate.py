@@ -288,7 +288,9 @@ async def test_pain_too_high_today_meets_the_gate_on_every_way_in(make_test_app,
     assert "pain-today" in [r["kind"] for r in row.safety_confirmed["reasons"]]
 
 
-def test_pain_today_is_said_once_when_the_answers_already_stop_the_session() -> None:
+def test_pain_today_is_said_beside_whatever_else_stops_the_session() -> None:
+    """Pain of 8+ also asks the questions again; the gate showed only that, with "I have been
+    checked: start", and the routine ran at 9/10 (third outside pass). The pain is said too."""
     from stretchtui.core.library import load_library
     from stretchtui.core.safety import Profile, SafetyCheck
     from stretchtui.core.session_gate import GateKind, session_gate
@@ -298,5 +300,31 @@ def test_pain_today_is_said_once_when_the_answers_already_stop_the_session() -> 
     urgent = SafetyCheck(Profile({**dict.fromkeys(QUESTION_KEYS, False), "fever": True}, None))
     why = "Pain 9/10 today: no routine today."
     assert [r.kind for r in session_gate(clear, ["cat-cow"], exercises, no_routine_today=why)] == [GateKind.PAIN_TODAY]
-    assert [r.kind for r in session_gate(urgent, ["cat-cow"], exercises, no_routine_today=why)] == [GateKind.RED_FLAG]
+    assert [r.kind for r in session_gate(urgent, ["cat-cow"], exercises, no_routine_today=why)] == [
+        GateKind.RED_FLAG,
+        GateKind.PAIN_TODAY,
+    ]
     assert session_gate(clear, ["cat-cow"], exercises, no_routine_today=None) == ()
+
+
+async def test_pain_logged_after_the_answers_shows_both_reasons_at_the_gate(make_test_app, store, clock) -> None:
+    from stretchtui.core.checkins import PainEntry, Region
+
+    store.safety.save_safety(answers={key: False for key in QUESTION_KEYS})
+    clock.advance(60)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 9)])  # asks again, and no routine today
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        if isinstance(app.screen, SafetyScreen):  # Today asks at once after such a note
+            app.pop_screen()
+        app.start_routine("desk-break")
+        await settle(pilot)
+        assert isinstance(app.screen, SafetyGateScreen)
+        assert [r.kind.value for r in app.screen.reasons] == ["ask-again", "pain-today"]
+        await pilot.click("#checked-start")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    [row] = sessions()
+    assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["ask-again", "pain-today"]

@@ -124,6 +124,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         after = store.safety.safety_check()
     from stretchtui.core.days import day_label, today
     from stretchtui.core.entries import checkin_summary
+    from stretchtui.core.note_flags import note_flags
     from stretchtui.core.safety import ASK_AGAIN_PAIN, high_pain_words, newly_asked
 
     summary = checkin_summary(list(checkin.pains), checkin.sitting_hours, "", False)
@@ -131,7 +132,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     print(f"Noted {said} for {day_label(checkin.day, today(clock))}.")
     if args.pain is not None and args.pain >= ASK_AGAIN_PAIN and args.at is None:  # as the app says before a session
         print(high_pain_words(args.pain))
-    for line in newly_asked(before, after):  # what the app shows on Today at once
+    for line in newly_asked(before, after, note_flags(note)):  # what the app shows on Today at once
         print(line)
     return 0
 

@@ -330,15 +330,19 @@ def high_pain_words(pain: int) -> str:
     )
 
 
-def newly_asked(before: SafetyCheck, after: SafetyCheck) -> tuple[str, ...]:
+def newly_asked(before: SafetyCheck, after: SafetyCheck, flags: Iterable[str] = ()) -> tuple[str, ...]:
     """What a new note changed in the check, in plain words: each reason to ask again it added
-    (a second worrying note too), then the advice the check now gives; with nothing added and a
-    yes open, that advice's first line again. Empty when it changed nothing."""
+    (a second worrying note too), then the advice the check now gives. With nothing added: a yes
+    open gives that advice's first line again, and a note that itself points to an urgent question
+    (`flags`, core.note_flags) the same-day line again, however often it was said. Else empty."""
     known = {(reason.reason, reason.text) for reason in before.ask_again}
     added = tuple(reason.text for reason in after.ask_again if (reason.reason, reason.text) not in known)
-    if not added:
-        return advice_for(after)[:1] if after.red_flag else ()
-    return (*added, *advice_for(after))
+    if added:
+        return (*added, *advice_for(after))
+    if after.red_flag:
+        return advice_for(after)[:1]
+    urgent = AskAgain("note", "", blocks=True, questions=tuple(flags)).urgent
+    return (URGENT_SIGN_ADVICE,) if urgent and after.state is not State.URGENT else ()
 
 
 def advice_for(check: SafetyCheck) -> tuple[str, ...]:

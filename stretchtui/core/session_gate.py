@@ -52,7 +52,8 @@ def session_gate(
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
     Empty: start at once. Every way into a session goes through this (ui.sessions, StretchApp.open_session).
     `no_routine_today`: why today's level (core.pain_level) is no routine at all, when it is (pain of
-    8/10 or more, no comfortable position): said unless the answers already stop the session."""
+    8/10 or more, no comfortable position): said whatever else is said (an outside pass found it
+    hidden behind the "answer again" its own pain opened)."""
     reasons: list[GateReason] = []
     exercise_ids = tuple(dict.fromkeys(exercise_ids))
     if check.red_flag:
@@ -77,7 +78,7 @@ def session_gate(
                     tuple(beyond),
                 )
             )
-    if no_routine_today and not check.blocked:
+    if no_routine_today:  # with a reason to ask again too: "I have been checked" is not about the pain
         reasons.append(GateReason(GateKind.PAIN_TODAY, f"{no_routine_today} {PAIN_TODAY_ADVICE}"))
     present = [exercises[i] for i in exercise_ids if i in exercises]
     for condition, moves in not_advised(present, check.conditions).items():
