@@ -497,6 +497,7 @@ LOSSES_NOT_DENIALS = [  # an outside pass found each of these missed: the negato
     ("I can no longer walk properly", ("walking", "worst")),
     ("without warning both legs went numb", ("both-legs",)),
     ("for no reason both my legs are numb", ("both-legs",)),
+    ("saddle numbness after cycling", ("saddle",)),  # a saddle sore is not, saddle numbness is
     # a second outside pass: still missed after the first fix
     ("no strength in my legs", ("both-legs",)),
     ("no power in my legs at all", ("both-legs",)),
@@ -517,6 +518,10 @@ STILL_DENIALS = [
     "no longer sore",
     "I'm not able to touch my toes",
     "not able to sit long at work",
+    # a third outside pass
+    "saddle sore from cycling",
+    "denies fever",
+    "patient denies saddle numbness",
     # a second outside pass: false alarms after the first fix
     "no loss of bladder or bowel control",
     "no loss of control of my bladder",

@@ -44,7 +44,7 @@ KEYS = (
 WITHIN = 6  # default window, in words, for an `all` or `seq` phrase
 NEGATION_REACH = 3  # a negator this many words before a matched word, in its clause, cancels the match
 NEGATORS = frozenset(
-    "no not never without none nothing neither nor nope isnt wasnt arent werent dont doesnt "
+    "no not never without none nothing neither nor nope deny denies denied isnt wasnt arent werent dont doesnt "
     "didnt hasnt havent hadnt aint".split()
 )
 HEDGES = frozenset("sure know idea certain stop stopped stopping".split())
