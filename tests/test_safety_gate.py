@@ -47,6 +47,18 @@ async def into_gate(pilot, way: str) -> None:
 WAYS = ["routine", "picker", "library", "suggested"]
 
 
+async def into_gate_past_the_questions(pilot) -> None:
+    """After a note that asks again, Today asks the questions at once: put them off, then start a
+    routine; the gate must show."""
+    app = pilot.app
+    await settle(pilot)
+    if isinstance(app.screen, SafetyScreen):
+        app.pop_screen()
+    app.start_routine("desk-break")
+    await settle(pilot)
+    assert isinstance(app.screen, SafetyGateScreen)
+
+
 @pytest.mark.parametrize("way", WAYS)
 async def test_a_red_flag_stops_every_way_into_a_session_until_confirmed(make_test_app, store, way) -> None:
     store.safety.save_safety(answers={"bladder-bowel": True})
@@ -98,12 +110,7 @@ async def test_answering_again_from_the_gate_opens_the_questions(make_test_app, 
     store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="can't control my bladder")
     app = make_test_app()  # (one open store per process: the test's writes come first)
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        if isinstance(app.screen, SafetyScreen):  # Today asks at once after such a note
-            app.pop_screen()
-        app.start_routine("desk-break")
-        await settle(pilot)
-        assert isinstance(app.screen, SafetyGateScreen)
+        await into_gate_past_the_questions(pilot)
         await pilot.click("#answer-again")
         await settle(pilot)
         assert isinstance(app.screen, SafetyScreen)
@@ -315,12 +322,7 @@ async def test_pain_logged_after_the_answers_shows_both_reasons_at_the_gate(make
     store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 9)])  # asks again, and no routine today
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        if isinstance(app.screen, SafetyScreen):  # Today asks at once after such a note
-            app.pop_screen()
-        app.start_routine("desk-break")
-        await settle(pilot)
-        assert isinstance(app.screen, SafetyGateScreen)
+        await into_gate_past_the_questions(pilot)
         assert [r.kind.value for r in app.screen.reasons] == ["ask-again", "pain-today"]
         await pilot.click("#checked-start")
         await settle(pilot)
