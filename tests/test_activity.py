@@ -3,6 +3,7 @@ day's estimate, when a break is due, and what the commands `tick`, `activity` an
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -787,6 +788,42 @@ def test_no_nudge_names_a_routine_the_session_gate_would_stop(
         assert "get checked" in text or "medical help today" in text
     if not check.conditions and not check.gentle_only and not check.red_flag:
         assert {r.id for r in named} == {"one-minute", "desk-break"}  # offered where nothing stands in the way
+
+
+def test_a_programs_flare_mode_keeps_a_break_to_gentle_routines(
+    db_path: Path, fresh_database, clock: FrozenClock, channels: list[FakeChannel], capsys
+) -> None:
+    """In a program's flare mode the day is gentle whatever today's pain (Today offers the flare
+    session): a break names only routines of gentle moves, as on any gentler day."""
+    from stretchtui.core.notify import QUICK_ROUTINES
+    from stretchtui.core.safety import is_gentle
+
+    fresh_database()
+    db = ["--db", str(db_path)]
+    for argv in (["safety", "--answers", "none"], ["program", "start", "desk-worker"], ["rest", "--flare"]):
+        assert cli.main([*db, *argv]) == 0
+    clock.advance(24 * 3600)  # the next day: still in flare mode until the person leaves it
+    assert cli.main([*db, "log", "--pain", "1"]) == 0  # today alone would give a full routine
+    store = Store.open(db_path, clock)
+    try:
+        exercises = store.library.exercise_index()
+        gentle = {
+            i
+            for i in QUICK_ROUTINES
+            if all(is_gentle(exercises[m.exercise_id]) for m in store.library.routine(i).items)
+        }
+    finally:
+        store.close()
+    assert gentle != set(QUICK_ROUTINES)  # else this would test nothing
+    capsys.readouterr()
+    _busy_for(db_path, clock, 60)
+    assert cli.main([*db, "break", "--notify"]) == 0
+    text = capsys.readouterr().out + "\n".join(notice.body for notice in channels[0].sent)
+    assert channels[0].sent, text
+    assert cli.main([*db, "program", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["flare_mode"] is True
+    named = {i for i in QUICK_ROUTINES if re.search(rf"\b{re.escape(i)}\b", text)}
+    assert named == gentle, text
 
 
 def test_a_folder_or_pipe_where_the_ticks_go_is_left_alone_and_breaks_nothing(

@@ -124,6 +124,32 @@ def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(
     assert data["flare_mode"] is False and data["step"] == -1
 
 
+def test_suggest_and_safety_offer_what_today_offers_in_a_program_and_its_flare_mode(db_path: Path, capsys) -> None:
+    """In a program, `suggest` and `safety`'s `routines` follow it as Today does: its session, and
+    in flare mode the flare session (mobility), never a fresh full suggestion beside it."""
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "safety", "--answers", "none")[0] == 0
+    assert run(capsys, *db, "program", "start", "desk-worker")[0] == 0
+
+    def offered() -> tuple[dict, dict, dict]:
+        suggestion = json.loads(run(capsys, *db, "suggest", "--json")[1])
+        safety = json.loads(run(capsys, *db, "safety", "--json")[1])
+        return suggestion, safety, json.loads(run(capsys, *db, "program", "status", "--json")[1])
+
+    suggestion, safety, status = offered()
+    assert suggestion == status["session"] and safety["routines"] == "full"
+    assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): the doses as written."
+    assert run(capsys, *db, "rest", "--flare")[0] == 0  # a flare marked, no pain noted
+    suggestion, safety, status = offered()
+    assert status["flare_mode"] is True and suggestion == status["session"]
+    assert safety["routines"] == "mobility" and safety["routines_why"] == suggestion["why"]
+    assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): on hold in flare mode."
+    assert "Flare day marked today: short, gentle mobility only (up to 5 min)." in suggestion["why"]
+    assert not any("Pain 7/10" in line for line in suggestion["why"])
+    assert run(capsys, *db, "suggest")[1].startswith("Flare mode: ease and move gently")
+    assert "Routines today: short, gentle mobility only" in run(capsys, *db, "safety")[1]
+
+
 def test_import_export_round_trip_and_refusals(db_path: Path, tmp_path: Path, capsys) -> None:
     db = ["--db", str(db_path)]
     file = tmp_path / "plan.toml"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from stretchtui.core.after_hurt import RESTING_ONLY
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Condition, Equipment, Kind, Position
-from stretchtui.core.pain_level import SESSION_RISE_DAYS, current_pain
+from stretchtui.core.pain_level import LEVEL_TEXT, SESSION_RISE_DAYS, Level, current_pain
 from stretchtui.core.safety import QUESTION_KEYS, AskAgain, Profile, SafetyCheck
 from stretchtui.core.settings import BY_KEY as SETTING_SPECS
 from stretchtui.core.suggest import SELF_CARE_ADVICE, SITTING_ADVICE, Suggestion, max_moves, suggest, to_json_dict
@@ -231,7 +231,7 @@ def test_a_rising_trend_steps_down(notes, level, why, see_clinician) -> None:
 def test_the_trend_of_the_latest_day_counts_without_a_note_today() -> None:
     s = suggest(request(pain_notes=history(2, 2, 2, 2, 2, 2, 2, 4, None)))
     assert s.level == "mobility-short"
-    assert s.why[0] == "Pain 4/10 yesterday: short, gentle mobility only (up to 5 min)."  # the level it gives
+    assert s.why[0] == "Pain 4/10 yesterday; for the reason below: short, gentle mobility only (up to 5 min)."
 
 
 # --- rule 4: mobility before strength -----------------------------------------------------------
@@ -272,7 +272,7 @@ def test_pain_that_rose_after_a_session_steps_the_next_suggestion_down() -> None
     rose = SessionNote(ago(1), frozenset({"cat-cow"}), frozenset(), True, 3, 5)
     s = suggest(request(10, sessions=(rose,)))
     assert s.level == "gentle" and s.why[0] == (
-        "No recent pain notes: a gentle routine (shorter holds, fewer reps, no strength moves)."
+        "No recent pain notes; for the reason below: a gentle routine (shorter holds, fewer reps, no strength moves)."
     )
     assert "Your pain went from 3 to 5 after your session yesterday, so one step gentler." in s.why
     older = SessionNote(ago(SESSION_RISE_DAYS), frozenset({"cat-cow"}), frozenset(), True, 3, 5)
@@ -395,8 +395,62 @@ def test_a_condition_keeps_its_unsuitable_moves_out(condition) -> None:
 
 def test_why_lines_never_contradict_the_level() -> None:
     s = suggest(request(pain_notes=(pain(0, 0, stuck=True),)))
-    assert s.routine is None and s.why[0] == "Pain 0/10 today: no routine today."
+    assert s.routine is None and s.why[:2] == (
+        "Pain 0/10 today; for the reason below: no routine today.",
+        "No comfortable position today.",
+    )
     assert "a full routine" not in " ".join(s.why)
+
+
+@pytest.mark.parametrize(
+    ("fields", "first"),
+    [
+        # the pain alone set the level: said as the pain's
+        ({"pain_notes": history(9)}, "Pain 9/10 today: no routine today."),
+        ({"pain_notes": (pain(0, 9, stuck=True),)}, "Pain 9/10 today: no routine today."),
+        # something else made it gentler: the first line says the lines below did, never that the pain did
+        ({"pain_notes": history(2), "safety": UNANSWERED}, "Pain 2/10 today; for the reason below: short"),
+        ({"pain_notes": history(2, 2, 2, 2, 5)}, "Pain 5/10 today; for the reason below: short, gentle mobility"),
+        (
+            {
+                "pain_notes": history(2),
+                "sessions": (SessionNote(ago(1), frozenset({"cat-cow"}), frozenset(), True, 2, 6),),
+            },
+            "Pain 2/10 today; for the reason below: a gentle routine",
+        ),
+        (
+            {
+                "pain_notes": history(2),
+                "sessions": (SessionNote(ago(1), frozenset({"cat-cow"}), frozenset(), True, 2, 6),),
+                "safety": UNANSWERED,
+            },
+            "Pain 2/10 today; for the reasons below: short, gentle mobility",
+        ),
+        # a flare marked, no pain noted: said as the mark, never as a pain of 7 that was not noted
+        ({"pain_notes": (PainNote(ago(0), "lower-back", "", 7, flare_mark=True),)}, "Flare day marked today: short"),
+        (
+            {"pain_notes": (PainNote(ago(1), "lower-back", "", 7, flare_mark=True), pain(1, 3, "neck"))},
+            "Flare day marked yesterday: short",
+        ),
+        # a noted 7 beside the mark: the noted pain is said
+        (
+            {"pain_notes": (PainNote(ago(0), "lower-back", "", 7, flare_mark=True), pain(0, 7, "neck"))},
+            "Pain 7/10 today: short",
+        ),
+    ],
+)
+def test_the_first_why_line_names_what_set_the_level(fields: dict, first: str) -> None:
+    s = suggest(request(**fields))
+    assert s.why[0].startswith(first), s.why
+    assert s.why[0].rstrip(".").endswith(LEVEL_TEXT[Level(s.level)]) or s.blocked
+
+
+def test_a_flare_mark_names_no_region() -> None:
+    """The mark is stored as a lower-back pain of 7 for the level; it says nothing of where it hurts."""
+    marked = suggest(request(pain_notes=(PainNote(ago(0), "lower-back", "", 7, flare_mark=True),)))
+    assert not any(line.startswith("Moves for your") for line in marked.why)
+    reading = current_pain((PainNote(ago(0), "lower-back", "", 7, flare_mark=True), pain(0, 3, "neck")), TODAY)
+    assert reading is not None and reading.pain == 7 and reading.flare_mark and reading.regions == ("neck",)
 
 
 @pytest.mark.parametrize(

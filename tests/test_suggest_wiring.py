@@ -143,3 +143,7 @@ def test_a_day_marked_as_a_flare_makes_the_next_suggestion_gentle(db_path: Path,
         store.close()
     assert before.level != after.level
     assert after.level == noted.level
+    # said as what it is: the mark, not a pain of 7 never noted, and no region for it
+    assert after.why[0] == "Flare day marked yesterday; for the reason below: no routine today."  # a rise from 2
+    assert not any("7/10" in line or line.startswith("Moves for your") for line in after.why)
+    assert noted.why[0] == "Pain 7/10 yesterday; for the reason below: no routine today."

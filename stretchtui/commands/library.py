@@ -94,15 +94,18 @@ def _suggest_arguments(parser: Parser) -> None:
 def todays_suggestion(
     store: Store, minutes: int | None = None, place: str | None = None
 ) -> tuple[Suggestion, SuggestionRequest]:
-    """Today's suggestion as `stretchtui suggest` gives it (the minutes and place last chosen
-    unless given), with the request it was made from: `suggest` and `safety` read this one."""
+    """Today's routine as Today offers it, with the request it was made from: a running program's
+    session (its flare mode too), else the suggestion for the minutes and place last chosen unless
+    given. `suggest` and `safety` read this one, so neither offers more than Today does."""
     from stretchtui.core.days import today
     from stretchtui.core.suggest import suggest
 
     minutes = minutes or int(store.settings.get("suggest_minutes"))
     place = place or str(store.settings.get("suggest_place"))
-    request = store.suggestions.suggestion_request(today(store.clock, store.settings.day_start_hour()), minutes, place)
-    return suggest(request), request
+    day = today(store.clock, store.settings.day_start_hour())
+    request = store.suggestions.suggestion_request(day, minutes, place)
+    program = store.programs.today(day, minutes, place, request)
+    return (program.session if program else suggest(request)), request
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -144,7 +147,7 @@ COMMANDS = (
     Command(
         "suggest",
         "today's suggested routine and why",
-        "Today's suggested routine, from your recent pain and sitting notes.",
+        "Today's suggested routine, from your recent pain and sitting notes (in a program: its session, as Today offers it).",
         cmd_suggest,
         _suggest_arguments,
     ),

@@ -190,14 +190,11 @@ def offer_for(store: Store, check: SafetyCheck) -> tuple[tuple[str, ...], bool]:
     routine at all): one reading of the day, as `suggest` makes it, for the reminder and a break.
     None is named on a day with no routine; on a gentler day, only gentle ones
     (core.notify.routines_to_offer)."""
-    from stretchtui.core.days import today
+    from stretchtui.commands.library import todays_suggestion
     from stretchtui.core.notify import QUICK_ROUTINES, routines_to_offer
     from stretchtui.core.pain_level import Level
-    from stretchtui.core.suggest import suggest
 
-    suggestion = suggest(
-        store.suggestions.suggestion_request(today(store.clock, store.settings.day_start_hour()), 5, "desk")
-    )
+    suggestion, _ = todays_suggestion(store, 5, "desk")  # a program's flare mode is gentler too
     if suggestion.blocked:
         return (), False
     routines = {i: r for i in QUICK_ROUTINES if (r := store.library.routine(i)) is not None}

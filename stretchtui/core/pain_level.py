@@ -56,6 +56,7 @@ class PainReading:
     day: date
     pain: int
     regions: tuple[str, ...]  # regions noted with any pain that day, worst first
+    flare_mark: bool = False  # the pain is the day's flare mark, not one noted (say so, not "Pain 7/10")
 
 
 def daily_worst(notes: Iterable[PainNote], today: date) -> dict[date, int]:
@@ -74,12 +75,15 @@ def current_pain(notes: Iterable[PainNote], today: date) -> PainReading | None:
     if not days:
         return None
     day = max(days)
+    of_day = [n for n in notes if n.day == day]
+    pain = max(n.pain for n in of_day)
     by_region: dict[str, int] = {}
-    for note in notes:
-        if note.day == day:
+    for note in of_day:
+        if not note.flare_mark:  # a mark names no region
             by_region[note.region] = max(by_region.get(note.region, 0), note.pain)
     regions = sorted((r for r, p in by_region.items() if p > 0), key=lambda r: (-by_region[r], r))
-    return PainReading(day=day, pain=max(by_region.values()), regions=tuple(regions))
+    marked = all(n.flare_mark for n in of_day if n.pain == pain)
+    return PainReading(day=day, pain=pain, regions=tuple(regions), flare_mark=marked)
 
 
 def no_comfortable_position_today(notes: Iterable[PainNote], today: date) -> bool:
@@ -169,7 +173,8 @@ def level_step(request: SuggestionRequest) -> LevelStep:
         head = "No recent pain notes"
     else:
         level = level_for_pain(reading.pain)
-        head = f"Pain {reading.pain}/10 {said_when(reading.day, today)}"
+        when = said_when(reading.day, today)
+        head = f"Flare day marked {when}" if reading.flare_mark else f"Pain {reading.pain}/10 {when}"
         if is_rising(worst, reading.day) and level is not Level.NONE:
             base = baseline(worst, reading.day)
             level = _step_down(level)
@@ -201,4 +206,14 @@ def level_step(request: SuggestionRequest) -> LevelStep:
         changes.append("No comfortable position today.")
     advice += advice_for(check)
     advice += persistent_pain_advice(worst, today)
-    return LevelStep(level, (f"{head}: {LEVEL_TEXT[level]}.", *changes), tuple(advice), reading)
+    first = _level_line(head, level_for_pain(reading.pain) if reading else Level.FULL, level, changes)
+    return LevelStep(level, (first, *changes), tuple(advice), reading)
+
+
+def _level_line(head: str, by_pain: Level, level: Level, changes: list[str]) -> str:
+    """The first why line names the level, and says so when the lines below, not the pain, set it
+    ("Pain 2/10 today; for the reason below: short, gentle mobility only")."""
+    if level is by_pain or not changes:
+        return f"{head}: {LEVEL_TEXT[level]}."
+    reasons = "the reason below" if len(changes) == 1 else "the reasons below"
+    return f"{head}; for {reasons}: {LEVEL_TEXT[level]}."

@@ -90,7 +90,9 @@ class ProgramState:
     def why(self) -> tuple[str, ...]:
         """The lines that say where the dose stands and what last moved it (Today's why lines)."""
         phase = self.phase
-        if self.step == 0:
+        if self.in_flare:
+            dose = "on hold in flare mode"  # the session below is the flare one, not the phase's doses
+        elif self.step == 0:
             dose = "the doses as written"
         else:
             dose = f"{plural(abs(self.step), 'step')} {'above' if self.step > 0 else 'below'} the written doses"

@@ -34,6 +34,7 @@ class PainNote:
     side: str
     pain: int
     no_comfortable_position: bool = False
+    flare_mark: bool = False  # not noted: the day was marked a flare, counted as a pain of FLARE_PAIN
 
     def __post_init__(self) -> None:
         _check_day(self.day)

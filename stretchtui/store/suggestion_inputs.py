@@ -92,12 +92,14 @@ class SuggestionInputRepository:
         # what follows a flare is gentle even when no pain was noted (be gentler when unsure).
         from stretchtui.core.streaks import FLARE_PAIN
 
+        flared: set[tuple[date, str, str]] = set()
         for (day,) in (
             m.DayMark.select(m.DayMark.day).where((m.DayMark.kind == "flare") & (m.DayMark.day >= since)).tuples()
         ):
             key = (as_date(day), "lower-back", "")
             known = latest.get(key)
             if known is None or known[4] < FLARE_PAIN:
+                flared.add(key)  # said as "Flare day marked", not as a pain never noted
                 latest[key] = (
                     known[0] if known else datetime.min,
                     key[0],
@@ -107,7 +109,7 @@ class SuggestionInputRepository:
                     bool(known and known[5]),
                 )
         pain_notes = [
-            PainNote(day, region, side, pain, no_position)
+            PainNote(day, region, side, pain, no_position, flare_mark=(day, region, side) in flared)
             for _at, day, region, side, pain, no_position in latest.values()
         ]
         return SuggestionRequest(
