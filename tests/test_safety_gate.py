@@ -180,7 +180,8 @@ async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test
     if starts:
         [row] = sessions()
         assert row.pain_before == 9 and row.safety_confirmed["choice"] == "checked-start"
-        assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["ask-again"]
+        # noted as what it was, pain too high today (an outside pass found it filed as "ask-again")
+        assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["pain-today"]
 
 
 def test_every_kind_of_reason_has_its_title() -> None:

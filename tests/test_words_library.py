@@ -279,28 +279,35 @@ async def test_across_a_year_boundary_dates_carry_their_year(make_test_app, stor
 # ---------------------------------------------------------------------- the resume dialog
 
 
-def interrupt_after(store: Store, clock, routine_id: str, exercises_done: int) -> None:
-    """A session as a crash leaves it: started now, stopped in its exercise number
-    `exercises_done` + 1 (counted from 0: the items before it are over)."""
+def interrupt_after(store: Store, clock, routine_id: str, outcomes: str) -> None:
+    """A session as a crash leaves it: started now, one exercise gone through per letter of
+    `outcomes` (d done, s skipped, each step written as the app writes it), stopped in the next."""
+    from stretchtui.core.timer_events import StepRecorded
+
     routine = store.library.routine(routine_id)
     timer = SessionTimer(build_phases(routine, store.library.exercise_index()), clock.monotonic)
     timer.start()
-    while timer.phase.exercise_index < exercises_done:
-        timer.next()
-    store.sessions.start_session(
+    info = store.sessions.start_session(
         routine.id,
         routine.name,
         timer.total_planned_seconds,
         pain_before=4,
         resume_state={"timer": timer.snapshot(), "routine": routine_to_plain(routine)},
     )
+    for exercise, outcome in enumerate(outcomes):
+        while timer.phase.exercise_index <= exercise:  # the get-ready before the first is -1
+            events = (timer.done if outcome == "d" else timer.next)() if timer.phase.is_work else timer.next()
+            for event in events:
+                if isinstance(event, StepRecorded):
+                    state = {"timer": timer.snapshot(), "routine": routine_to_plain(routine)}
+                    store.sessions.record_step(info.id, event.record, active_seconds=0, resume_state=state)
 
 
 async def test_the_resume_dialog_names_the_session_its_start_and_how_far_it_got(make_test_app, store, clock) -> None:
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
     clock.advance(-50 * 60)  # started 08:40 Berlin
-    interrupt_after(store, clock, "seven-in-seven", 3)
+    interrupt_after(store, clock, "seven-in-seven", "ddd")
     clock.advance(50 * 60)
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
@@ -310,10 +317,28 @@ async def test_the_resume_dialog_names_the_session_its_start_and_how_far_it_got(
     assert text == "A session was interrupted: Seven in Seven, started 08:40, 3 of 7 exercises done."
 
 
+@pytest.mark.parametrize(
+    ("outcomes", "said"), [("dsd", "2 of 7 exercises done, 1 skipped"), ("ss", "0 of 7 exercises done, 2 skipped")]
+)
+async def test_the_resume_dialog_never_counts_a_skipped_exercise_as_done(
+    make_test_app, store, clock, outcomes: str, said: str
+) -> None:
+    """As History will count the session once closed (an outside pass found skipped ones said as done)."""
+    from stretchtui.ui.screens.session_dialogs import ResumeScreen
+
+    interrupt_after(store, clock, "seven-in-seven", outcomes)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeScreen)
+        text = str(app.screen.query_one(".dialog-question", Static).render())
+    assert text.endswith(f", {said}.")
+
+
 async def test_a_resume_from_an_earlier_day_names_the_day(make_test_app, store, clock) -> None:
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
-    interrupt_after(store, clock, "one-minute", 0)
+    interrupt_after(store, clock, "one-minute", "")
     clock.advance(24 * 3600)
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:

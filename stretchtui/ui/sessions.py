@@ -69,11 +69,11 @@ class SessionsMixin(AppPart):
             )
             info = self.store.sessions.interrupted_session()
         if info is not None and info.resume_state:
-            saved = len(self.store.sessions.session_steps(info.id))
+            saved = self.store.sessions.session_steps(info.id)
             resume_screen = cast("type[ResumeScreen]", screen_class("session_dialogs", "ResumeScreen"))
             self.call_from_thread(
                 self.push_screen,
-                resume_screen(info, saved, self.store.library.exercise_index()),
+                resume_screen(info, saved),
                 lambda choice: self._resume_chosen(info, choice),
             )
         elif self.initial_routine:

@@ -82,7 +82,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         def chosen(start: bool | None) -> None:
             if start:  # noted with the session, as a start past the safety gate is
                 now = self.stretch_app.clock.now()
-                record = confirmation_record([GateReason(GateKind.ASK_AGAIN, question)], "checked-start", now)
+                record = confirmation_record([GateReason(GateKind.PAIN_TODAY, question)], "checked-start", now)
                 earlier = (self.safety_confirmed or {}).get("reasons", [])  # shown at the gate, if it was
                 self.safety_confirmed = {**record, "reasons": [*earlier, *cast(list[Any], record["reasons"])]}
                 self._begin(pain)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
@@ -15,8 +15,8 @@ from textual.widgets import Button, Static
 
 from stretchtui.core.after_hurt import HurtOffer, OfferKind
 from stretchtui.core.days import day_label, time_label
-from stretchtui.core.model import Exercise, format_duration
-from stretchtui.core.sessions import SessionInfo
+from stretchtui.core.model import format_duration
+from stretchtui.core.sessions import SessionInfo, StepOutcome
 from stretchtui.core.vocabulary import plural
 from stretchtui.ui.screens.base import Choice, ChoiceDialog, Dialog
 
@@ -115,39 +115,42 @@ class ResumeScreen(ChoiceDialog):
         Choice("later", "escape", "Later", button=None),
     )
 
-    def __init__(self, info: SessionInfo, steps_saved: int, exercises: Mapping[str, Exercise] | None = None) -> None:
+    def __init__(self, info: SessionInfo, steps: Sequence[StepOutcome]) -> None:
         super().__init__()
-        self.info, self.steps_saved, self.exercises = info, steps_saved, exercises or {}
+        self.info, self.steps = info, tuple(steps)
 
-    def progress(self) -> tuple[int, int] | None:
-        """(exercises done, exercises in the routine), read from the saved timer: the routine's
-        items before the one it stopped in. None when the saved state cannot say."""
-        from stretchtui.core.phases import build_phases
+    @property
+    def steps_saved(self) -> int:
+        return len(self.steps)
+
+    def routine_size(self) -> int | None:
+        """How many exercises the routine holds, read from the saved state; None when it cannot say."""
         from stretchtui.core.serialize import routine_from_plain
-        from stretchtui.core.timer import SessionTimer
 
-        state = self.info.resume_state or {}
         try:
-            routine = routine_from_plain(state["routine"])
-            timer = SessionTimer.from_snapshot(build_phases(routine, self.exercises), state["timer"], lambda: 0.0)
+            return len(routine_from_plain((self.info.resume_state or {})["routine"]).items)
         except (KeyError, TypeError, ValueError):
             return None
-        total = len(routine.items)
-        return (total if timer.finished else max(0, timer.phase.exercise_index)), total
 
     def describe(self, today: date) -> str:
-        """'Seven in Seven, started 07:40, 3 of 7 exercises done' (markup): which session, when, how far."""
+        """'Seven in Seven, started 07:40, 3 of 7 exercises done, 1 skipped' (markup): which session,
+        when, how far. Counted from the saved steps as History will count them once it is closed
+        (core.sessions.exercise_counts): a skipped exercise is never said as done."""
+        from stretchtui.core.sessions import exercise_counts
+
         info = self.info
         when = time_label(info.started_at, info.zone)
         if info.day != today:
             when = f"{day_label(info.day, today)} at {when}"
-        progress = self.progress()
-        done = (
-            f"{progress[0]} of {plural(progress[1], 'exercise')} done"
-            if progress is not None
-            else f"{plural(self.steps_saved, 'step')} saved"
+        session = f"[b]{escape(info.routine_name)}[/b], started {when}"
+        total = self.routine_size()
+        if total is None:
+            return f"{session}, {plural(self.steps_saved, 'step')} saved"
+        counts = exercise_counts(self.steps)
+        others = "".join(
+            f", {n} {word}" for n, word in ((counts.skipped, "skipped"), (counts.hurt, "stopped as it hurt")) if n
         )
-        return f"[b]{escape(info.routine_name)}[/b], started {when}, {done}"
+        return f"{session}, {counts.done} of {plural(total, 'exercise')} done{others}"
 
     def question_text(self) -> Content:
         today = cast("StretchApp", self.app).current_day()
