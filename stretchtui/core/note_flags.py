@@ -4,44 +4,23 @@ A note never diagnoses anything; a match only makes the app ask its safety quest
 when unsure this errs towards matching. The phrases are data in `seed/red_flags.toml` (schema at
 its top). Matching tolerates how people write: case, curly or missing apostrophes ("cant"), small
 typos ("numbess", "feaver") and other word orders ("numb legs", "both my legs are numb"). A
-negator shortly before a matched word, in the same clause, cancels it ("no fever") unless it
-speaks of a loss ("no control of my bladder", "no longer able to walk"), and so does
-someone else as the subject ("my son has a temperature", "a film about a car crash"). A body
+negator shortly before a matched word, in the same clause, cancels it ("no fever", "I no longer have
+a fever") unless it speaks of a loss ("no control of my bladder", "no longer able to walk", "no way I
+can walk"), and so does someone else as the subject ("my son has a temperature", "a film about a car
+crash"). A loss said not to have happened is no match ("bladder control not lost"). A body
 temperature written as a number ("38.5", "39°C", "101F") reads as the word "pyrexia".
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
-from stretchtui.core.errors import SeedError, shown
+from stretchtui.core.note_phrases import Phrase, Phrases, load_phrases
 
-FILE = "red_flags.toml"
-KEYS = (
-    "both-legs",
-    "saddle",
-    "bladder-bowel",
-    "sexual",
-    "one-leg-weak",
-    "walking",
-    "cancer",
-    "weight-loss",
-    "fever",
-    "immune",
-    "steroids-osteoporosis",
-    "trauma",
-    "night",
-    "chest",
-    "worst",
-)
-WITHIN = 6  # default window, in words, for an `all` or `seq` phrase
 NEGATION_REACH = 3  # a negator this many words before a matched word, in its clause, cancels the match
 NEGATORS = frozenset(
     "no not never without none nothing neither nor nope deny denies denied isnt wasnt arent werent dont doesnt "
@@ -59,10 +38,24 @@ WHOLE_CLAUSE = frozenset("loss problem problems issue issues trouble".split())
 control", "no loss of sensation in both legs"."""
 _NOT_ABLE = re.compile(
     r"\b(?:(?:no longer|not|never|wasnt|werent|isnt|arent|aint) able(?: to)?"
-    r"|can no longer|cant any ?more|no longer(?= feel))\b"
+    r"|can no longer|no longer (?:can|could)|cant any ?more|no longer(?= feel)|impossible to"
+    r"|no (?:way|chance)(?: (?:that|in hell|i|im|am|will|would|id|be))* (?:can|could|able to))\b"
 )
-"""Ways of saying "cant" ("wasn't able to stand", "no longer able to walk"), read as "cant" so every
-phrase written with cant|couldnt|unable takes them."""
+"""Ways of saying "cant" ("wasn't able to stand", "no longer able to walk", "no way I can walk"), read
+as "cant" so every phrase written with cant|couldnt|unable takes them."""
+_NO = re.compile(
+    r"\bno longer(?: (?:have|has|got))?(?: any\b)?"
+    r"|\b(?:(?:dont|doesnt|didnt|havent|hasnt|hadnt)(?: (?:have|has|got))?|isnt|arent|wasnt|werent|not) any\b"
+    r"(?! (?:less|more|better|worse|different)\b)"
+)
+"""Ways of saying "no", read as "no" so the negator reaches what it denies ("I no longer have a fever")
+and a loss reads as one ("no longer any feeling in my foot", "don't have any strength in my legs"). Not
+before a comparison: "haven't got any less numb" keeps the numbness."""
+LOSE = frozenset("lose loses lost losing".split())
+PARTLY = frozenset("all completely totally fully entirely quite altogether".split())
+"""A negator right before these (or "been" and these) says a thing was kept: a function ("bladder control
+not lost", "haven't lost control of my bladder") is no loss, a symptom ("haven't lost the numbness") stays.
+Not when only partly kept: "haven't lost all feeling in my legs"."""
 OTHERS = frozenset(
     "son sons daughter daughters dad dads mum mums mom moms mother father parent parents wife husband "
     "partner friend friends kid kids child children baby grandma grandad granddad grandpa granny nan "
@@ -81,8 +74,6 @@ clause, unless the note comes back to the writer first ("my wife has noticed I'm
 CLAUSE_WORDS = frozenset("but and though although however except".split())
 _BREAKS = frozenset(".!?;\n,:()&")  # phrases never reach across these
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
-_WORD = r"[a-z0-9]+\*?(?:\|[a-z0-9]+\*?)*"  # one word and its alternatives: "numb*|tingly"
-_WORDS = re.compile(f"(?:{_WORD}(?: {_WORD})*)?")
 _UNITS = re.compile(
     r"\s*(?:km|k|kg|kgs|kilo|kilos|g|mi|mile|miles|m|metres|meters|min|mins|minutes|s|sec|secs|"
     r"seconds|h|hr|hrs|hours|lb|lbs|pounds|st|stone|cm|mm|mph|kph|reps|steps|l|ml|litres|liters|x|"
@@ -95,128 +86,14 @@ _TEMPERATURE = re.compile(
 _APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018\u02bc`\u00b4", "'"))
 
 
-class Phrase(NamedTuple):
-    key: str
-    text: str  # as written in the TOML, for messages and tests
-    slots: tuple[frozenset[str], ...]  # each word's alternatives; "x*" is any word starting with x
-    ordered: bool
-    within: int
-    unless: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, eq=False)  # hashed by identity: it keys the per-word cache
-class Phrases:
-    entries: tuple[Phrase, ...]
-    false_friends: frozenset[str] = frozenset()
-
-    @cached_property
-    def by_letter(self) -> dict[str, list[str]]:
-        """All alternatives by first letter: a typo keeps its first letter, so only these can match."""
-        index: dict[str, list[str]] = {}
-        for alt in {alt for entry in self.entries for slot in entry.slots for alt in slot}:
-            index.setdefault(alt[0], []).append(alt)
-        return index
-
-
-def parse_phrases(data: Mapping[str, Any], file: str = FILE) -> Phrases:
-    """Validate parsed TOML data; raise SeedError naming the file, the flag key and the field."""
-    if extra := sorted(set(data) - {"false_friends", "flag"}):
-        raise SeedError(file, "", extra[0], "unknown field")
-    friends = data.get("false_friends", [])
-    if not isinstance(friends, list) or not all(isinstance(w, str) and w.isalpha() and w.islower() for w in friends):
-        raise SeedError(file, "", "false_friends", "expected a list of lowercase words")
-    flags = data.get("flag")
-    if not isinstance(flags, list) or not flags or not all(isinstance(flag, dict) for flag in flags):
-        raise SeedError(file, "", "flag", "expected one or more [[flag]] tables")
-    entries: list[Phrase] = []
-    seen: set[object] = set()
-    for index, flag in enumerate(flags):
-        key = flag.get("key")
-        name = key if isinstance(key, str) and key else f"#{index + 1}"
-        if extra := sorted(set(flag) - {"key", "phrases"}):
-            raise SeedError(file, name, extra[0], "unknown field")
-        if key not in KEYS or key in seen:
-            raise SeedError(file, name, "key", "is used twice" if key in seen else f"is not one of: {', '.join(KEYS)}")
-        seen.add(key)
-        items = flag.get("phrases")
-        if not isinstance(items, list) or not items:
-            raise SeedError(file, name, "phrases", "expected a non-empty list")
-        entries += (_phrase(key, item, file, f"phrases[{n}]") for n, item in enumerate(items))
-    return Phrases(tuple(entries), frozenset(friends))
-
-
-def _phrase(key: str, item: object, file: str, where: str) -> Phrase:
-    """A string (these words, in order, next to each other) or { all|seq = "...", within, unless }."""
-
-    def bad(message: str) -> SeedError:
-        return SeedError(file, key, where, message)
-
-    given_words: object
-    given_unless: object
-    within: object
-    if isinstance(item, str):
-        kind, given_words, given_unless, within = "", item, "", None
-    elif (
-        isinstance(item, dict)
-        and len(item.keys() & {"all", "seq"}) == 1
-        and item.keys() <= {"all", "seq", "within", "unless"}
-    ):
-        kind = "all" if "all" in item else "seq"
-        given_words, given_unless = _joined(item[kind]), _joined(item.get("unless", ""))
-        within = item.get("within", WITHIN)
-    else:
-        raise bad(f'expected "words" or {{ all|seq = "words", within = N, unless = "words" }}, not {shown(item)}')
-
-    def checked(part: str, text: object) -> str:
-        if not isinstance(text, str) or not (text or part == "unless") or not _WORDS.fullmatch(" ".join(text.split())):
-            raise bad(f"{part}: {shown(text)} is not words like a|b|c*: lowercase letters or digits, no apostrophes")
-        return text
-
-    words, unless = checked("words", given_words), checked("unless", given_unless)
-    slots = tuple(frozenset(word.split("|")) for word in words.split())
-    within = len(slots) if within is None else within
-    if isinstance(within, bool) or not isinstance(within, int) or not len(slots) <= within <= 20:
-        raise bad(f"within: expected a whole number from {len(slots)} to 20")
-    return Phrase(key, f"{kind}: {words}" if kind else words, slots, kind != "all", within, frozenset(unless.split()))
-
-
-def _joined(value: object) -> object:
-    """A list of words is the same words in one string: ["both", "legs"] is "both legs"."""
-    return " ".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
-
-
-def load_phrases(seed_dir: Path | None = None) -> Phrases:
-    """The phrases in `seed_dir/red_flags.toml`; the default seed dir's are read once and kept."""
-    if seed_dir is None:
-        return _default_phrases()
-    try:
-        with (seed_dir / FILE).open("rb") as handle:
-            return parse_phrases(tomllib.load(handle))
-    except FileNotFoundError:
-        raise SeedError(FILE, "", "", f"file is missing from {seed_dir}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise SeedError(FILE, "", "", f"not valid TOML ({error})") from None
-
-
-@cache
-def _default_phrases() -> Phrases:
-    from stretchtui.core.library import default_seed_dir  # here: importing the library is slow
-
-    return load_phrases(default_seed_dir())
-
-
 def note_flags(text: str, *, phrases: Phrases | None = None) -> tuple[str, ...]:
     """The safety-question keys a note points to: sorted, unique; () when none."""
     phrases = phrases or load_phrases()
+    segments = [_segment(phrases, words, clauses) for words, clauses in _segments(text or "")]
     found: set[str] = set()
-    for words, clauses in _segments(text or ""):
-        alts = [_alts(phrases, word) for word in words]
-        present = frozenset().union(*alts)
-        for phrase in phrases.entries:
-            if phrase.key in found or not all(slot & present for slot in phrase.slots):
-                continue  # cheap: most phrases share no word with a note
-            hits = [[i for i, a in enumerate(alts) if a & slot] for slot in phrase.slots]
-            if any(_holds(phrase, picked, words, clauses) for picked in _windows(phrase, hits)):
+    for phrase in phrases.entries:
+        if phrase.key not in found and _in_note(phrase, segments):
+            if not any(_in_note(other, segments) for other in phrase.unless_note):
                 found.add(phrase.key)
     return tuple(sorted(found))
 
@@ -226,12 +103,36 @@ def note_mentions_red_flag(text: str, *, phrases: Phrases | None = None) -> bool
     return bool(note_flags(text, phrases=phrases))
 
 
+class _Segment(NamedTuple):
+    words: list[str]
+    clauses: list[int]
+    alts: list[frozenset[str]]  # the alternatives each word stands for
+    present: frozenset[str]  # all of them
+
+
+def _segment(phrases: Phrases, words: list[str], clauses: list[int]) -> _Segment:
+    alts = [_alts(phrases, word) for word in words]
+    return _Segment(words, clauses, alts, frozenset().union(*alts))
+
+
+def _in_note(phrase: Phrase, segments: Sequence[_Segment]) -> bool:
+    """Whether the phrase holds in some segment of the note."""
+    for words, clauses, alts, present in segments:
+        if not all(slot & present for slot in phrase.slots):
+            continue  # cheap: most phrases share no word with a note
+        hits = [[i for i, a in enumerate(alts) if a & slot] for slot in phrase.slots]
+        if any(_holds(phrase, picked, words, clauses) for picked in _windows(phrase, hits)):
+            return True
+    return False
+
+
 def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     """Normalised words per segment (split at punctuation), each with its clause number: a clause
     also ends at "but", "and"..., so in "no fever but both legs numb" the "no" stays with "fever"."""
     text = text.casefold().translate(_APOSTROPHES)
     text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
     text = _NOT_ABLE.sub("cant", re.sub(r"\bcan ?not\b", "cant", text).replace("'", ""))
+    text = _NO.sub("no", text)
     text = _TEMPERATURE.sub(_temperature, text)
     words: list[str] = []
     clauses: list[int] = []
@@ -279,10 +180,13 @@ def _windows(phrase: Phrase, hits: list[list[int]]) -> Iterator[list[int]]:
 
 def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[int]) -> bool:
     """A window counts unless a negator reaches it, someone else is the subject before it, or an
-    `unless` word that is not itself negated ("not dieting") shares a clause with it."""
+    `unless` word that is not itself negated ("not dieting") nor set aside ("away from my desk") shares
+    a clause with it."""
     if any(_negated(q, words, clauses, picked) for q in picked) or _someone_else(min(picked), words, clauses):
         return False
     if any(_denies_a_loss(i, words) for i in picked):  # a phrase's own "no": "no loss of sensation in both legs"
+        return False
+    if _kept(picked, words, clauses):
         return False
     if not phrase.unless:
         return True
@@ -291,6 +195,7 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
         clauses[i] in near
         and i not in picked
         and not _negated(i, words, clauses, ())
+        and "away" not in words[max(0, i - NEGATION_REACH) : i]  # "numb bum even away from my desk"
         and any(u == w or (u[-1] == "*" and w.startswith(u[:-1])) for u in phrase.unless)
         for i, w in enumerate(words)
     )
@@ -298,8 +203,9 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
 
 def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]) -> bool:
     """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor a
-    hedge, and not a loss (LOSSES within its reach); or a negator right before "loss", "problems"...
-    anywhere earlier in the clause (WHOLE_CLAUSE)."""
+    hedge nor before a LOSE word the phrase does not hold ("haven't lost the numbness"), and not a loss
+    (LOSSES within its reach); or a negator right before "loss", "problems"... anywhere earlier in the
+    clause (WHOLE_CLAUSE)."""
     if any(
         words[p] in NEGATORS and words[p + 1] in WHOLE_CLAUSE and clauses[p] == clauses[q] and p not in picked
         for p in range(q - 1)
@@ -309,7 +215,7 @@ def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]
         words[p] in NEGATORS
         and p not in picked
         and clauses[p] == clauses[q]
-        and not (p + 1 < len(words) and words[p + 1] in HEDGES)
+        and not (p + 1 < len(words) and (words[p + 1] in HEDGES or words[p + 1] in LOSE and p + 1 not in picked))
         and not any(
             _a_loss(k, words, clauses[p], clauses) for k in range(p + 1, min(len(words), p + 1 + NEGATION_REACH))
         )
@@ -321,6 +227,30 @@ def _denies_a_loss(i: int, words: list[str]) -> bool:
     """Word i is a negator that denies a loss rather than saying one: "no loss of...", "no problems
     with...", "no feeling of numbness"."""
     return words[i] in NEGATORS and i + 1 < len(words) and (words[i + 1] in WHOLE_CLAUSE or _feeling_of(i + 1, words))
+
+
+def _kept(picked: list[int], words: list[str], clauses: list[int]) -> bool:
+    """The window names a function (a LOSSES word) that a negator and a LOSE word next to it say was not
+    lost: "bladder control not lost", "haven't lost control of my bladder", "not losing feeling in my legs"."""
+    return any(
+        _a_loss(k, words, clauses[k], clauses)
+        and any(
+            _not_lost(p, words, clauses)
+            for p in range(max(0, k - NEGATION_REACH), min(len(words), k + NEGATION_REACH + 1))
+            if clauses[p] == clauses[k]
+        )
+        for k in picked
+    )
+
+
+def _not_lost(p: int, words: list[str], clauses: list[int]) -> bool:
+    """Word p is a negator before a LOSE word ("not lost", "hasn't been lost"), and nothing later in its
+    clause makes the loss partial ("haven't lost all feeling", "not lost completely"; "at all" is fine)."""
+    lose = p + 2 if words[p + 1 : p + 2] == ["been"] else p + 1
+    if words[p] not in NEGATORS or lose >= len(words) or words[lose] not in LOSE:
+        return False
+    rest = range(lose + 1, len(words))
+    return not any(clauses[i] == clauses[p] and words[i] in PARTLY and words[i - 1] != "at" for i in rest)
 
 
 def _a_loss(k: int, words: list[str], clause: int, clauses: list[int]) -> bool:
