@@ -12,6 +12,8 @@ from stretchtui.cli import main
 from stretchtui.core.checkins import PainEntry, Region, latest_by_region
 from stretchtui.store import Store
 from stretchtui.ui.screens.checkin import CheckinScreen
+from stretchtui.ui.screens.history import HistoryScreen
+from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.screens.today import TodayScreen
 from stretchtui.ui.widgets.pain_row import PainRow
 
@@ -117,3 +119,48 @@ def test_rest_marks_a_day_once(db_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["--db", str(db_path), "rest", "--date", "2026-11-18"]) == 0
     out = capsys.readouterr().out
     assert "Wed 18 Nov is now a rest day." in out and "Wed 18 Nov is already a rest day." in out
+
+
+@pytest.mark.parametrize("on_top", ["today", "history", "check-in form"])
+async def test_a_check_in_logged_by_another_process_reaches_the_screen_on_top(
+    make_test_app, db_path, clock, capsys, monkeypatch, on_top: str
+) -> None:
+    """`stretchtui log --pain 9` in another pane while the app shows Today: Today shows the pain
+    and today's suggestion for it at the next look (an outside pass found it stale until a key was
+    pressed). History reads it again too; a form being filled never is, under the person's hands."""
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        if on_top == "history":
+            await pilot.press("4")
+        elif on_top == "check-in form":
+            await pilot.press("c", "4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(
+            screen, {"today": TodayScreen, "history": HistoryScreen, "check-in form": CheckinScreen}[on_top]
+        )
+        reads: list[str] = []
+        if hasattr(screen, "reload"):
+            read = screen.reload
+            monkeypatch.setattr(screen, "reload", lambda: (reads.append("read"), read()))
+        app.notice_outside_changes()  # what the app's timer calls every few seconds: the first look
+        await settle(pilot)
+        assert main(["--db", str(db_path), "log", "--pain", "9"]) == 0
+        capsys.readouterr()
+        app.notice_outside_changes()
+        await settle(pilot)
+        app.notice_outside_changes()  # nothing changed since: nothing read again
+        await settle(pilot)
+        if on_top == "check-in form":
+            assert isinstance(screen, CheckinScreen) and not reads
+            rows = {row.pain_region: row for row in screen.query(PainRow)}
+            assert rows[Region.LOWER_BACK].pain == 4  # what was typed stays
+        else:
+            assert reads == ["read"]
+        if on_top == "today":
+            assert "Lower back 9/10" in str(screen.query_one("#today-checkins").content)
+            assert "No routine today." in str(screen.query_one("#today-suggestion").content)
+            assert isinstance(app.screen, SafetyScreen)  # 9/10 asks the questions again, as on any load
+        else:
+            assert app.screen is screen

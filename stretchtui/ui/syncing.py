@@ -1,12 +1,18 @@
 """Sync in the app (store.sync, docs/sync.md): a round in a worker at start, after each session and
 check-in, and every few minutes while the app is open. What came in is shown at once; Settings
-shows the line (core.sync_status.sync_line). A database that does not sync costs one read."""
+shows the line (core.sync_status.sync_line). A database that does not sync costs one read.
+
+What another process on this machine writes (`stretchtui log` in another pane, an import) is shown
+too: every few seconds a worker looks at the database's files, and when they changed the screen
+on top reads the record again if it only shows it (Today, History; never a form being filled)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.message import Message
@@ -20,6 +26,30 @@ if TYPE_CHECKING:
 
 SYNC_EVERY_SECONDS = 300.0
 """How often an open app runs a round of its own (besides at start and after a session or check-in)."""
+OUTSIDE_CHECK_SECONDS = 3.0
+"""How often an open app looks whether the database changed (a stat of two files, in a worker)."""
+
+
+def database_stamp(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """What changes when anything commits to the database: its file and its write-ahead log
+    (size, modification time, inode). A commit of the app's own changes it too; the reload that
+    follows reads what is already shown."""
+    stamps: list[tuple[int, int, int] | None] = []
+    for file in (path, path.with_name(f"{path.name}-wal")):
+        try:
+            info = os.stat(file)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((info.st_size, info.st_mtime_ns, info.st_ino))
+    return tuple(stamps)
+
+
+class FollowsTheRecord:
+    """A screen that only shows the record and reads it again when it changed elsewhere
+    (SyncMixin.notice_outside_changes): it has `reload()`, and nothing typed into it is lost."""
+
+    FOLLOWS_THE_RECORD: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
@@ -47,6 +77,10 @@ class SyncMixin(AppPart):
     """Mixed into StretchApp, which holds `sync_state` (a reactive Settings watches)."""
 
     sync_state: SyncState | None
+    _database_stamp: tuple[tuple[int, int, int] | None, ...] | None = None
+
+    class ChangedElsewhere(Message):
+        """The database's files changed since the last look (posted from the looking worker)."""
 
     @dataclass
     class Synced(Message):
@@ -59,6 +93,28 @@ class SyncMixin(AppPart):
         """Once the store is open: a round now, then one every SYNC_EVERY_SECONDS."""
         self.sync_soon()
         self.set_interval(SYNC_EVERY_SECONDS, self.sync_soon)
+        self.notice_outside_changes()  # the first look only notes how the files stand
+        if not self.is_headless:  # tests call notice_outside_changes when they mean to
+            self.set_interval(OUTSIDE_CHECK_SECONDS, self.notice_outside_changes)
+
+    def notice_outside_changes(self) -> None:
+        """Look (in a worker) whether the database changed since the last look; if it did, the
+        screen on top reads it again when it follows the record (FollowsTheRecord)."""
+        if self.opened_store is not None:
+            self._look_for_changes()
+
+    @work(thread=True, group="outside-changes", exclusive=True, exit_on_error=False)
+    def _look_for_changes(self) -> None:
+        stamp = database_stamp(self.store.path)
+        before, self._database_stamp = self._database_stamp, stamp
+        if before is not None and stamp != before:
+            self.post_message(self.ChangedElsewhere())
+
+    def on_sync_mixin_changed_elsewhere(self, _message: ChangedElsewhere) -> None:
+        screen = self.screen
+        reload = getattr(screen, "reload", None)
+        if getattr(screen, "FOLLOWS_THE_RECORD", False) and callable(reload):
+            reload()
 
     def sync_soon(self) -> None:
         """A round in the background (after a session or a check-in); nothing if the store is not

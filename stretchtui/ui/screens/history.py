@@ -34,6 +34,7 @@ from stretchtui.core.relief import RELIEF_DAYS, ReliefTable
 from stretchtui.core.sessions import SessionInfo, StepRecord
 from stretchtui.core.streaks import StreakSummary
 from stretchtui.ui.screens.base import FramedScreen
+from stretchtui.ui.syncing import FollowsTheRecord
 from stretchtui.ui.widgets.heatmap import Heatmap
 from stretchtui.ui.widgets.history_details import CheckinDetail, SessionDetail, StreakPanel
 from stretchtui.ui.widgets.history_tables import AuditTable, CheckinTable, SessionTable, keeping_cursor, row_key
@@ -87,7 +88,7 @@ class HistoryData:
     measured: dict[date, float] = field(default_factory=dict)  # hours at the terminal (core.activity)
 
 
-class HistoryScreen(FramedScreen):
+class HistoryScreen(FollowsTheRecord, FramedScreen):
     CSS_PATH = "history.tcss"  # read when first shown (see stretchtui.tcss)
     # From 120 columns the Week and Trends tabs lay their panels out in two columns (history.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]

@@ -15,6 +15,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from stretchtui.ui.screens.base import FramedScreen
+from stretchtui.ui.syncing import FollowsTheRecord
 from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 # The first frame needs none of these: they come with the numbers (in the loading thread) or
@@ -58,7 +59,7 @@ class TodayData(NamedTuple):
     offer: Offer | None = None  # not in one: a program that fits the check-ins
 
 
-class TodayScreen(FramedScreen):
+class TodayScreen(FollowsTheRecord, FramedScreen):
     BINDINGS = [
         Binding("enter,g", "go", "Start suggestion", id="today-go", key_display="⏎"),
         Binding("m", "cycle_minutes", "Minutes", id="today-minutes"),
