@@ -147,7 +147,8 @@ COMMANDS = (
     Command(
         "suggest",
         "today's suggested routine and why",
-        "Today's suggested routine, from your recent pain and sitting notes (in a program: its session, as Today offers it).",
+        "Today's suggested routine, from your recent pain and sitting notes"
+        " (in a program: its session, as Today offers it).",
         cmd_suggest,
         _suggest_arguments,
     ),
