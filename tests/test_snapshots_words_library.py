@@ -22,7 +22,7 @@ def test_settings_help_wraps(snap_compare, make_test_app, size) -> None:
 
 def test_resume_dialog(snap_compare, make_test_app, store, clock) -> None:
     clock.advance(-50 * 60)
-    interrupt_after(store, clock, "seven-in-seven", 3)
+    interrupt_after(store, clock, "seven-in-seven", "ddd")
     clock.advance(50 * 60)
 
     async def run_before(pilot) -> None:
