@@ -293,3 +293,19 @@ def peek_setting(path: Path, key: str) -> Any:
         return None if row is None else json.loads(row[0])
     except (sqlite3.Error, ValueError, TypeError):
         return None
+
+
+def write_state(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
+    """What changes when anything commits to the database at `path`: the file itself and its
+    write-ahead log (inode, size, modification time; None for one that is not there). A stat of
+    two files, no SQLite: the status glance checks its lock-free read with it, the app looks for
+    what another process wrote."""
+    states: list[tuple[int, int, int] | None] = []
+    for name in (path, Path(f"{path}-wal")):
+        try:
+            info = os.stat(name)
+        except OSError:
+            states.append(None)
+        else:
+            states.append((info.st_ino, info.st_size, info.st_mtime_ns))
+    return tuple(states)

@@ -12,7 +12,6 @@ any SQLite error, or the file changing while it was read.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import NamedTuple
@@ -28,6 +27,7 @@ from stretchtui.store.files import (
     connection_identity,
     inspect_file,
     read_only_connection,
+    write_state,
 )
 from stretchtui.store.lock import DatabaseLock
 
@@ -53,7 +53,7 @@ def glance_status_facts(path: Path, clock: Clock) -> StatusFacts | None:
     with DatabaseLock(path) as lock:
         if not lock.try_shared(create=False):
             return None  # a restore is replacing the file, or no store ever opened it
-        before = _file_state(path)
+        before = write_state(path)
         try:
             conn = read_only_connection(path)
             try:
@@ -72,19 +72,6 @@ def glance_status_facts(path: Path, clock: Clock) -> StatusFacts | None:
             settings = Settings({key: json.loads(value) for key, value in saved.items()})
         except (sqlite3.Error, ValueError, TypeError):
             return None
-        if _file_state(path) != before:
+        if write_state(path) != before:
             return None  # written meanwhile (a read without locks may have seen half of it)
     return StatusFacts(streak_numbers(activities, settings, clock), breaks, settings)
-
-
-def _file_state(path: Path) -> tuple[object, ...]:
-    """What changes when anything writes the database: the file itself and its write-ahead log."""
-    states: list[object] = []
-    for name in (path, Path(f"{path}-wal")):
-        try:
-            stat = os.stat(name)
-        except FileNotFoundError:
-            states.append(None)
-        else:
-            states.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
-    return tuple(states)

@@ -221,6 +221,13 @@ class Store:
         (store.maintenance.daily_backup). Returns the new file, or None if today's exists."""
         return daily_backup(self.path, self.clock, self.settings.day_start_hour())
 
+    def write_state(self) -> object:
+        """Something that differs whenever anything (this process or another) committed since it
+        was last taken (store.files.write_state: a stat of the file and its log, no SQLite)."""
+        from stretchtui.store.files import write_state
+
+        return write_state(self.path)
+
     def describe_failure(self, error: BaseException) -> str:
         """One line for a failed store call, for the UI (which cannot know SQLite's errors)."""
         from stretchtui.store.storage_errors import describe_storage_failure

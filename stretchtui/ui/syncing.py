@@ -8,10 +8,8 @@ on top reads the record again if it only shows it (Today, History; never a form 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -28,21 +26,6 @@ SYNC_EVERY_SECONDS = 300.0
 """How often an open app runs a round of its own (besides at start and after a session or check-in)."""
 OUTSIDE_CHECK_SECONDS = 3.0
 """How often an open app looks whether the database changed (a stat of two files, in a worker)."""
-
-
-def database_stamp(path: Path) -> tuple[tuple[int, int, int] | None, ...]:
-    """What changes when anything commits to the database: its file and its write-ahead log
-    (size, modification time, inode). A commit of the app's own changes it too; the reload that
-    follows reads what is already shown."""
-    stamps: list[tuple[int, int, int] | None] = []
-    for file in (path, path.with_name(f"{path.name}-wal")):
-        try:
-            info = os.stat(file)
-        except OSError:
-            stamps.append(None)
-        else:
-            stamps.append((info.st_size, info.st_mtime_ns, info.st_ino))
-    return tuple(stamps)
 
 
 class FollowsTheRecord:
@@ -77,7 +60,7 @@ class SyncMixin(AppPart):
     """Mixed into StretchApp, which holds `sync_state` (a reactive Settings watches)."""
 
     sync_state: SyncState | None
-    _database_stamp: tuple[tuple[int, int, int] | None, ...] | None = None
+    _write_state: object = None  # the store's write_state at the last look
 
     class ChangedElsewhere(Message):
         """The database's files changed since the last look (posted from the looking worker)."""
@@ -105,9 +88,9 @@ class SyncMixin(AppPart):
 
     @work(thread=True, group="outside-changes", exclusive=True, exit_on_error=False)
     def _look_for_changes(self) -> None:
-        stamp = database_stamp(self.store.path)
-        before, self._database_stamp = self._database_stamp, stamp
-        if before is not None and stamp != before:
+        state = self.store.write_state()
+        before, self._write_state = self._write_state, state
+        if before is not None and state != before:
             self.post_message(self.ChangedElsewhere())
 
     def on_sync_mixin_changed_elsewhere(self, _message: ChangedElsewhere) -> None:
