@@ -137,17 +137,41 @@ def test_suggest_and_safety_offer_what_today_offers_in_a_program_and_its_flare_m
         return suggestion, safety, json.loads(run(capsys, *db, "program", "status", "--json")[1])
 
     suggestion, safety, status = offered()
+    assert suggestion.pop("program") == {"id": "desk-worker", "name": "Desk worker", "flare_mode": False}
+    assert suggestion.pop("get_help") == []
     assert suggestion == status["session"] and safety["routines"] == "full"
     assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): the doses as written."
     assert run(capsys, *db, "rest", "--flare")[0] == 0  # a flare marked, no pain noted
     suggestion, safety, status = offered()
+    assert suggestion.pop("program")["flare_mode"] is True and suggestion.pop("get_help")[0].startswith("Call 999")
     assert status["flare_mode"] is True and suggestion == status["session"]
     assert safety["routines"] == "mobility" and safety["routines_why"] == suggestion["why"]
     assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): on hold in flare mode."
     assert "Flare day marked today: short, gentle mobility only (up to 5 min)." in suggestion["why"]
     assert not any("Pain 7/10" in line for line in suggestion["why"])
-    assert run(capsys, *db, "suggest")[1].startswith("Flare mode: ease and move gently")
+    assert run(capsys, *db, "suggest")[1].splitlines()[1].startswith("Flare mode: ease and move gently")
     assert "Routines today: short, gentle mobility only" in run(capsys, *db, "safety")[1]
+
+
+def test_flare_mode_says_its_own_level_and_when_to_get_help_whatever_todays_pain(db_path: Path, clock, capsys) -> None:
+    """The day after a flare, with pain 2 noted, flare mode still offers gentle mobility only: its
+    first line says so and never "a full routine" (an outside pass found it did), and `suggest`
+    says it is the program's session, that --minutes and --place do not choose it, and when to
+    get help, as `program status` does."""
+    db = ["--db", str(db_path)]
+    for argv in (["safety", "--answers", "none"], ["program", "start", "desk-worker"], ["rest", "--flare"]):
+        assert run(capsys, *db, *argv)[0] == 0
+    clock.advance(24 * 3600)
+    assert run(capsys, *db, "log", "--pain", "2")[0] == 0
+    suggestion = json.loads(run(capsys, *db, "suggest", "--json")[1])
+    assert "Pain 2/10 today; in flare mode: short, gentle mobility only (up to 5 min)." in suggestion["why"]
+    assert not any("a full routine" in line for line in suggestion["why"])
+    code, text, _ = run(capsys, *db, "suggest", "--minutes", "20", "--place", "desk")
+    assert code == 0 and text.startswith("Your program, Desk worker, in flare mode: today's session")
+    assert "--minutes and --place choose a suggestion outside a program" in text
+    status = run(capsys, *db, "program", "status")[1]
+    helps = [line for line in text.splitlines() if line.startswith("get help: ")]
+    assert len(helps) == 3 and all(line in status for line in helps)
 
 
 def test_import_export_round_trip_and_refusals(db_path: Path, tmp_path: Path, capsys) -> None:

@@ -396,7 +396,7 @@ def test_a_condition_keeps_its_unsuitable_moves_out(condition) -> None:
 def test_why_lines_never_contradict_the_level() -> None:
     s = suggest(request(pain_notes=(pain(0, 0, stuck=True),)))
     assert s.routine is None and s.why[:2] == (
-        "Pain 0/10 today; for the reason below: no routine today.",
+        "No pain noted today; for the reason below: no routine today.",
         "No comfortable position today.",
     )
     assert "a full routine" not in " ".join(s.why)

@@ -28,7 +28,8 @@ def test_the_desk_story(db_path: Path, clock, capsys) -> None:
     index = store.library.exercise_index()
     store.close()
     data = suggest_json(db_path, capsys, "--minutes", "5", "--place", "desk")
-    assert set(data) == {"routine", "duration_seconds", "why", "advice", "blocked"}
+    assert set(data) == {"routine", "duration_seconds", "why", "advice", "blocked", "program", "get_help"}
+    assert data["program"] is None and data["get_help"] == []  # not in a program
     assert data["blocked"] is False and data["routine"] and data["duration_seconds"] <= 5 * 60 * 1.1
     for item in data["routine"]:
         exercise = index[item["exercise"]]

@@ -4,7 +4,7 @@ They only read: a mistyped --db creates nothing, and a read-only database is rea
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from stretchtui.commands.common import Parser, json_flag, opened_store, print_json, whole_number
 from stretchtui.commands.registry import Command
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from stretchtui.core.model import Exercise
+    from stretchtui.core.program_state import ProgramDay
     from stretchtui.core.suggest import Suggestion
     from stretchtui.core.suggestion_inputs import SuggestionRequest
     from stretchtui.store import Store
@@ -91,12 +92,18 @@ def _suggest_arguments(parser: Parser) -> None:
     json_flag(parser)
 
 
-def todays_suggestion(
-    store: Store, minutes: int | None = None, place: str | None = None
-) -> tuple[Suggestion, SuggestionRequest]:
+class TodaysRoutine(NamedTuple):
+    """Today's routine outside the app, as Today offers it (see todays_suggestion)."""
+
+    suggestion: Suggestion
+    request: SuggestionRequest
+    program: ProgramDay | None  # the running program's day, when there is one
+
+
+def todays_suggestion(store: Store, minutes: int | None = None, place: str | None = None) -> TodaysRoutine:
     """Today's routine as Today offers it, with the request it was made from: a running program's
     session (its flare mode too), else the suggestion for the minutes and place last chosen unless
-    given. `suggest` and `safety` read this one, so neither offers more than Today does."""
+    given. `suggest`, `safety` and the nudges read this one, so none offers more than Today does."""
     from stretchtui.core.days import today
     from stretchtui.core.suggest import suggest
 
@@ -105,19 +112,32 @@ def todays_suggestion(
     day = today(store.clock, store.settings.day_start_hour())
     request = store.suggestions.suggestion_request(day, minutes, place)
     program = store.programs.today(day, minutes, place, request)
-    return (program.session if program else suggest(request)), request
+    return TodaysRoutine(program.session if program else suggest(request), request, program)
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
+    from stretchtui.core.flare import WHEN_TO_CALL
     from stretchtui.core.suggest import to_json_dict
 
     with opened_store(args, reads_only=True) as store:
-        result, request = todays_suggestion(store, args.minutes, args.place)
+        result, request, program = todays_suggestion(store, args.minutes, args.place)
+    in_flare = program is not None and program.state.in_flare
+    get_help = list(WHEN_TO_CALL) if in_flare else []
     if args.json:
-        print_json(to_json_dict(result, request.exercises))
+        about = None
+        if program is not None:
+            about = {"id": program.state.program.id, "name": program.state.program.name, "flare_mode": in_flare}
+        print_json({**to_json_dict(result, request.exercises), "program": about, "get_help": get_help})
         return 0
+    if program is not None:
+        mode = ", in flare mode" if in_flare else ""
+        print(f"Your program, {program.state.program.name}{mode}: today's session (stretchtui program status).")
+        if args.minutes or args.place:
+            print("  (--minutes and --place choose a suggestion outside a program; a program sets its own session.)")
     for line in suggestion_lines(result, request.exercises, "No routine today."):
         print(line)
+    for line in get_help:
+        print(f"get help: {line}")
     return 0
 
 

@@ -194,7 +194,7 @@ def offer_for(store: Store, check: SafetyCheck) -> tuple[tuple[str, ...], bool]:
     from stretchtui.core.notify import QUICK_ROUTINES, routines_to_offer
     from stretchtui.core.pain_level import Level
 
-    suggestion, _ = todays_suggestion(store, 5, "desk")  # a program's flare mode is gentler too
+    suggestion = todays_suggestion(store, 5, "desk").suggestion  # a program's flare mode is gentler too
     if suggestion.blocked:
         return (), False
     routines = {i: r for i in QUICK_ROUTINES if (r := store.library.routine(i)) is not None}

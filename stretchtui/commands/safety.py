@@ -138,7 +138,7 @@ class Standing(NamedTuple):
 def _standing(store: Store) -> Standing:
     from stretchtui.commands.library import todays_suggestion
 
-    suggestion, request = todays_suggestion(store)
+    suggestion, request, _program = todays_suggestion(store)
     return Standing(request.safety, suggestion.routines, suggestion.why)
 
 

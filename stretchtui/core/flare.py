@@ -50,7 +50,7 @@ def flare_session(request: SuggestionRequest, exercises: Mapping[str, Exercise])
     if check.blocked:
         level = Level.RED_FLAG if check.red_flag else Level.ASK_AGAIN
         return Suggestion(None, blocked_why(check), advice_for(check), True, str(level))
-    step = level_step(request)
+    step = level_step(request).capped(Level.MOBILITY_SHORT, "in flare mode")
     advice = (*step.advice, *EXPECT)
     if step.level is Level.NONE:
         return Suggestion(None, ("Flare mode.", *step.why), advice, True, str(step.level))

@@ -6,7 +6,7 @@ ever make it gentler, each with the line that says why (core.suggest reads the l
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -158,6 +158,14 @@ class LevelStep:
     why: tuple[str, ...]
     advice: tuple[str, ...]
     reading: PainReading | None
+    head: str = ""  # what the first line says of the pain ("Pain 2/10 today"), before the level
+
+    def capped(self, cap: Level, because: str) -> LevelStep:
+        """This step held to `cap` when that is gentler, its first line saying so ("Pain 2/10
+        today; in flare mode: short, gentle mobility only"), never naming a level it does not give."""
+        if self.level not in STEP_DOWN or STEP_DOWN.index(self.level) >= STEP_DOWN.index(cap):
+            return self
+        return replace(self, level=cap, why=(f"{self.head}; {because}: {LEVEL_TEXT[cap]}.", *self.why[1:]))
 
 
 def level_step(request: SuggestionRequest) -> LevelStep:
@@ -175,6 +183,8 @@ def level_step(request: SuggestionRequest) -> LevelStep:
         level = level_for_pain(reading.pain)
         when = said_when(reading.day, today)
         head = f"Flare day marked {when}" if reading.flare_mark else f"Pain {reading.pain}/10 {when}"
+        if reading.pain == 0 and no_comfortable_position_today(request.pain_notes, today):
+            head = f"No pain noted {when}"  # a check-in may note only that no position is comfortable
         if is_rising(worst, reading.day) and level is not Level.NONE:
             base = baseline(worst, reading.day)
             level = _step_down(level)
@@ -207,7 +217,7 @@ def level_step(request: SuggestionRequest) -> LevelStep:
     advice += advice_for(check)
     advice += persistent_pain_advice(worst, today)
     first = _level_line(head, level_for_pain(reading.pain) if reading else Level.FULL, level, changes)
-    return LevelStep(level, (first, *changes), tuple(advice), reading)
+    return LevelStep(level, (first, *changes), tuple(advice), reading, head)
 
 
 def _level_line(head: str, by_pain: Level, level: Level, changes: list[str]) -> str:
