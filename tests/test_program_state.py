@@ -227,6 +227,9 @@ def test_a_gap_of_two_weeks_resumes_one_step_lower_once() -> None:
     assert gaps == [20] and back.step == 1  # down for the gap, then up after a good session
     short = run([session(0), session(13)], good, today=13)
     assert Move.GAP not in [m for _, m in moves(short)]
+    assert away.history[-1].why == "16 days since your last session: one step lower to start again."
+    never = run([], {}, today=16)  # started and never done: it says so, not "your last session"
+    assert never.history[-1].why == "16 days since you started, with no session yet: one step lower to start again."
 
 
 def test_a_switch_of_prescription_keeps_the_place_and_follows_the_new_version() -> None:

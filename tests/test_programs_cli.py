@@ -174,6 +174,18 @@ def test_flare_mode_says_its_own_level_and_when_to_get_help_whatever_todays_pain
     assert len(helps) == 3 and all(line in status for line in helps)
 
 
+def test_a_program_says_when_today_made_its_doses_gentler(db_path: Path, capsys) -> None:
+    """Never answered: the doses are cut to gentle mobility, and the program's line says so
+    instead of "the doses as written" (an outside pass found holds cut to 20 s beside it)."""
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "program", "start", "desk-worker")[0] == 0
+    why = json.loads(run(capsys, *db, "suggest", "--json")[1])["why"]
+    assert why[0] == "Break up the sitting (phase 1 of 2): the doses as written, made gentler today (below)."
+    assert run(capsys, *db, "safety", "--answers", "none")[0] == 0
+    why = json.loads(run(capsys, *db, "suggest", "--json")[1])["why"]
+    assert why[0] == "Break up the sitting (phase 1 of 2): the doses as written."
+
+
 def test_import_export_round_trip_and_refusals(db_path: Path, tmp_path: Path, capsys) -> None:
     db = ["--db", str(db_path)]
     file = tmp_path / "plan.toml"

@@ -135,8 +135,8 @@ def replay(
             preview,
             today,
             Move.GAP,
-            f"{plural((today - walk.last_activity).days, 'day')} since your last session: "
-            "one step lower to start again.",
+            f"{plural((today - walk.last_activity).days, 'day')} since "
+            f"{'your last session' if by_day else 'you started, with no session yet'}: one step lower to start again.",
         )
         walk = preview
     elif walk.pending:

@@ -87,8 +87,9 @@ class ProgramState:
         session = done + 1 if done < planned else done
         return f"week {self.week} of {self.program.weeks} · session {session} of {planned} this week"
 
-    def why(self) -> tuple[str, ...]:
-        """The lines that say where the dose stands and what last moved it (Today's why lines)."""
+    def why(self, *, gentler_today: bool = False) -> tuple[str, ...]:
+        """The lines that say where the dose stands and what last moved it (Today's why lines);
+        `gentler_today`: today's level cut the doses (pain, unanswered questions), said so."""
         phase = self.phase
         if self.in_flare:
             dose = "on hold in flare mode"  # the session below is the flare one, not the phase's doses
@@ -96,6 +97,8 @@ class ProgramState:
             dose = "the doses as written"
         else:
             dose = f"{plural(abs(self.step), 'step')} {'above' if self.step > 0 else 'below'} the written doses"
+        if gentler_today and not self.in_flare:
+            dose += ", made gentler today (below)"
         lines = [f"{phase.name} (phase {self.phase_index + 1} of {len(self.program.phase)}): {dose}."]
         last = next((c for c in reversed(self.history) if c.move not in (Move.START, Move.HOLD)), None)
         if last is not None:

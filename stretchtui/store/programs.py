@@ -208,6 +208,7 @@ class ProgramRepository:
         """Today's program session (or flare mode), with its position; None outside a program.
         `request`: today's suggestion request, when the caller has it already."""
         from stretchtui.core.flare import flare_session
+        from stretchtui.core.pain_level import Level
         from stretchtui.core.program_plan import session_for
         from stretchtui.core.program_state import ProgramDay
 
@@ -222,7 +223,8 @@ class ProgramRepository:
         else:
             session = session_for(state.program, state.phase_index, state.step, request, catalogue.ladders, title=title)
         if not session.blocked:
-            session = replace(session, why=(*state.why(), *session.why))
+            gentler = session.level != Level.FULL.value
+            session = replace(session, why=(*state.why(gentler_today=gentler), *session.why))
         return ProgramDay(state, session)
 
     def offer(self, today: date, minutes: int, place: str, request: SuggestionRequest | None = None) -> Offer | None:
