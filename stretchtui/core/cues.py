@@ -11,8 +11,20 @@ BELL = "\a"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f;]")  # control characters (and OSC 777's separator) never pass
 
 
+LONGEST = 200
+"""Characters of one field a cue carries: terminals show a line or two of a notification."""
+
+
 def _clean(text: str) -> str:
-    return _UNSAFE.sub(" ", text)[:120]
+    """Control characters out, and a long text cut at a word with an ellipsis: never mid-word, so a
+    cut never turns one word into another ("made" into "mad")."""
+    text = _UNSAFE.sub(" ", text)
+    if len(text) <= LONGEST:
+        return text
+    cut = text[: LONGEST - 1]
+    if " " in cut and not text[LONGEST - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
 
 
 def title(text: str) -> str:
