@@ -67,6 +67,26 @@ POSITIVE: dict[str, list[str]] = {
         "I don't have any feeling in my legs",
         "barely any strength in my legs",
         "haven't lost the numbness in both legs",  # a symptom kept, not a loss denied
+        # a fifth outside pass: other wordings, and a negator that dates or compares
+        "never felt this weak in both legs",
+        "never felt this weak in my legs",
+        "didn't notice both legs were numb until I stood up",
+        "didn't have any tingling in my legs until I stood up",  # "didn't have any" is "no", but dated
+        "numb L and R leg",
+        "numb left and right leg",
+        "numb L+R legs",
+        "left leg numb and right leg tingly",
+        "both thighs numb",
+        "both calves tingling",
+        "numbness in both lower limbs",
+        "bothlegs numb",
+        "numb in both lges",
+        "numbnes in both lges",
+        "feeling in legs is gone",
+        "when I stood up the feeling in my legs was gone",
+        "can feel nothing in my legs",
+        "my legs won't hold me",
+        "legs won't support me",
     ],
     "saddle": [
         "numbness around my back passage",
@@ -92,6 +112,13 @@ POSITIVE: dict[str, list[str]] = {
         "numb bum, been at my desk all day",  # the desk is in another segment
         "numb bum from sitting all day",  # sitting is left to ask: "bottom feels numb when I sit" must
         "numb bum even away from my desk",  # the desk set aside
+        # a fifth outside pass
+        "never had numbness in my bum before today",
+        "numb labia",
+        "loss of feeling in my private parts",
+        "can feel nothing in my bottom",
+        "felt nothing when I wiped",
+        "saddle feels weird on the bike",  # the bike quiets a bare "saddle" only
     ],
     "bladder-bowel": [
         "haven't been able to pass urine since last night",
@@ -134,6 +161,28 @@ POSITIVE: dict[str, list[str]] = {
         "need to pee but can't go",
         "hard to go to the toilet",
         "no way I can pee",
+        # a fifth outside pass: retention said through "haven't", lost sensation, "didn't realise"
+        "have not been able to urinate",
+        "hadn't been able to pee all night",
+        "haven't passed water today",
+        "haven't been able to wee since yesterday",
+        "haven't peed since last night",
+        "haven't had a pee all day",
+        "no wee since yesterday",
+        "no pee for 12 hours",
+        "bladder feels full but nothing comes",
+        "went to the toilet and nothing happens",
+        "straining to pee",
+        "I strain to pee",
+        "can't tell when I need the toilet",
+        "can't tell if I need a wee",
+        "don't know when my bladder is full",
+        "didn't feel myself pee",
+        "I can't feel myself wee",
+        "didn't feel the need to go, then wet",
+        "didn't feel the urge to pee",
+        "no feeling when I go to the toilet",
+        "didn't realise I'd wet myself",
     ],
     "sexual": [
         "erection problems lately",
@@ -168,6 +217,8 @@ POSITIVE: dict[str, list[str]] = {
         "no longer any feeling in my left foot",
         "hardly any feeling in my left foot",
         "there isn't any feeling in my left foot",
+        "my leg won't hold me",
+        "my knee won't hold my weight",
     ],
     "walking": [
         "feeling unsteady on my feet",
@@ -186,6 +237,14 @@ POSITIVE: dict[str, list[str]] = {
         "shaky on my legs",
         "lost my footing on the stairs",
         "can't keep my balance",
+        # a fifth outside pass
+        "had to crawl to the bathroom",
+        "crawling to the toilet",
+        "needed help to get to the toilet",
+        "needed help to get up the stairs",
+        "had to be carried to the car",
+        "not walking well",
+        "not walking very well",
     ],
     "cancer": [
         "history of cancer",
@@ -349,6 +408,12 @@ POSITIVE: dict[str, list[str]] = {
         "no way can I get out of bed",
         "I no longer can walk",
         "impossible to walk",
+        # a fifth outside pass
+        "have not been able to stand",
+        "bed bound since monday",
+        "bedridden with the pain",
+        "can't stand for more than a minute",
+        "can't stand the pain",
     ],
 }
 
@@ -372,6 +437,13 @@ NEGATIVE: dict[str, list[str]] = {
         "after the gym both legs heavy",
         "legs like jelly after my run",
         "did squats, legs jelly",
+        "didn't notice any numbness in my legs",  # "didn't notice any" is "no"
+        "haven't noticed any tingling in both legs",
+        "I felt nothing wrong in my legs",
+        "numb left leg right now",  # one leg: "right" only makes "both" next to "left and"
+        "left leg numb and right leg fine",
+        "strength in my legs has gone up since the gym",
+        "turned my head left and right",
     ],
     "saddle": [
         "numbness in my left buttock again",
@@ -380,6 +452,8 @@ NEGATIVE: dict[str, list[str]] = {
         "no numbness down there",
         "sat on a hard chair all day, bum numb from the chair lol",
         "numb bum after cycling",  # in its clause: a chair or a bike is everyday
+        "new saddle on the bike",
+        "no loss of feeling in my private parts",
     ],
     "bladder-bowel": [
         # A past infection is neither a control problem nor a red flag; a recent one asks (ERRS_TOWARDS_ASKING).
@@ -396,6 +470,18 @@ NEGATIVE: dict[str, list[str]] = {
         "peeing is no problem",
         "peeing isn't hard",
         "a wee bit hard today",
+        "have not been able to go for a walk",  # "been able to go" is read whole, not as "cant go"
+        "haven't been able to go to the gym",
+        "haven't peed myself",
+        "didn't pee the bed last night",
+        "no pee problems since surgery",
+        "haven't had any pee problems since",
+        "no wee accidents today",
+        "a wee bit sore all day",
+        "don't feel the need to go to the gym",
+        "no feeling of pain when I go to the toilet",
+        "bladder fine and nothing else",
+        "strained my back lifting, pee is fine",
     ],
     "sexual": ["no erection problems", "the importance of stretching", "erecting a shed"],
     "one-leg-weak": ["dropped a kettlebell on my foot", "weak coffee this morning", "stubbed my toe on the bed"],
@@ -408,6 +494,12 @@ NEGATIVE: dict[str, list[str]] = {
         "unsteady wifi all day",
         "wobbly on my feet in tree pose",
         "never lost my balance",
+        "doing front crawl in the pool",
+        "pub crawl last night",
+        "need help with my stretches",
+        "I had to help my mum to the toilet",
+        "got carried away with my stretches in bed",
+        "walking well today",
     ],
     "cancer": [
         "never had cancer",
@@ -419,6 +511,7 @@ NEGATIVE: dict[str, list[str]] = {
         "a documentary about cancer",
     ],
     "weight-loss": [
+        "lots of weight lifted today",  # "lots" is a swap away from "lost": a false friend
         "haven't lost any weight",
         "lost my keys",
         "trying to lose weight",
@@ -455,6 +548,7 @@ NEGATIVE: dict[str, list[str]] = {
         "I don't have any fever",
         "no longer feverish",
         "I no longer get night sweats",
+        "working feverishly on a deadline",
     ],
     "immune": ["inject myself with insulin", "hair transplant consultation", "no immune problems"],
     "steroids-osteoporosis": [
@@ -488,6 +582,8 @@ NEGATIVE: dict[str, list[str]] = {
         "dropped my phone on the floor",
         "tackled my to-do list",
         "my friend had a fall",
+        "my cat fell off the shelf",  # someone else's fall, not the writer's
+        "my dad slipped on the ice",
     ],
     "night": [
         "night shift",
@@ -507,7 +603,15 @@ NEGATIVE: dict[str, list[str]] = {
         "chest stretch felt tight",
         "hot and cold packs helped",
     ],
-    "worst": ["sit to stand was hard", "best stretch ever", "not the worst day", "no way I can skip stretching"],
+    "worst": [
+        "sit to stand was hard",
+        "best stretch ever",
+        "not the worst day",
+        "no way I can skip stretching",
+        "I can't stand my boss",
+        "couldn't stand the noise",
+        "I've not been able to touch my toes",
+    ],
     "everyday": [
         "Pain 3/10 after sitting all day",
         "pain 2/10, did 10/10 reps",
@@ -541,6 +645,14 @@ ERRS_TOWARDS_ASKING = [
     ("bum went numb at my desk", ("saddle",)),
     ("numb bum at my desk all week", ("saddle",)),
     ("numb bottom from the desk chair", ("saddle",)),
+    # "before", "until" later in a negator's clause date a sign, and "never ... so" compares, so these ask too
+    ("no fever before the run", ("fever",)),
+    ("never had cancer before", ("cancer",)),
+    ("never had numbness in my legs so I'm fine", ("both-legs",)),
+    ("never noticed numbness in my legs", ("both-legs",)),  # not noticing is no denial
+    ("haven't had pee problems since the op", ("bladder-bowel",)),  # a negated "problems" does not quiet
+    ("my son fell on my back", ("trauma",)),  # someone else's fall that comes back to the writer
+    ("worst traffic ever", ("worst",)),  # quieting "worst ... ever" by what it is of would miss pain in traffic
 ]
 
 LOSSES_NOT_DENIALS = [  # an outside pass found each of these missed: the negator speaks of a loss
@@ -604,6 +716,9 @@ STILL_DENIALS = [
     "never lost bladder control",
     "not losing any feeling in my legs",
     "legs no longer numb",
+    # a fifth outside pass: "didn't notice any" is still "no"
+    "did not notice any numbness in my legs",
+    "I didn't notice any numbness",
 ]
 
 
@@ -668,6 +783,10 @@ def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
         ("lost 5kg without trying, not dieting", ("weight-loss",)),
         ("my dad had cancer and I have a fever", ("fever",)),
         ("my son has a cold, I fell down the stairs", ("trauma",)),
+        ("no numbness in my legs until today", ("both-legs",)),  # dated, not denied
+        ("no numbness in my legs this morning until I sat down, no fever", ("both-legs",)),
+        ("no loss of bladder control until yesterday", ("bladder-bowel",)),
+        ("legs never this weak before but no fever", ("both-legs",)),
         ("fever and can't pee and fell over", ("bladder-bowel", "fever", "trauma")),
         ("", ()),
         ("   ...  ", ()),

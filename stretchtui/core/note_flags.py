@@ -7,8 +7,10 @@ typos ("numbess", "feaver") and other word orders ("numb legs", "both my legs ar
 negator shortly before a matched word, in the same clause, cancels it ("no fever", "I no longer have
 a fever") unless it speaks of a loss ("no control of my bladder", "no longer able to walk", "no way I
 can walk"), and so does someone else as the subject ("my son has a temperature", "a film about a car
-crash"). A loss said not to have happened is no match ("bladder control not lost"). A body
-temperature written as a number ("38.5", "39°C", "101F") reads as the word "pyrexia".
+crash"). A loss said not to have happened is no match ("bladder control not lost"), and a negator that
+dates, compares or owns up to not noticing denies nothing ("never had numbness in my bum before today",
+"never felt this weak", "didn't notice both legs were numb"). A body temperature written as a number ("38.5",
+"39°C", "101F") reads as the word "pyrexia".
 """
 
 from __future__ import annotations
@@ -26,9 +28,16 @@ NEGATORS = frozenset(
     "no not never without none nothing neither nor nope deny denies denied isnt wasnt arent werent dont doesnt "
     "didnt hasnt havent hadnt aint".split()
 )
-HEDGES = frozenset("sure know idea certain stop stopped stopping".split())
-"""After a negator these make a doubt or a persistence, not a denial: "not sure why both legs are numb",
-"legs haven't stopped tingling"."""
+HEDGES = frozenset(
+    "sure know knew idea certain stop stopped stopping notice noticed realise realised realize realized".split()
+)
+"""After a negator these make a doubt, a persistence or an unawareness, not a denial: "not sure why both legs are
+numb", "legs haven't stopped tingling", "didn't realise I'd wet myself" ("didn't notice any" reads as "no")."""
+ONSET = frozenset("before until till til".split())
+"""Later in a negator's clause these say when a thing began, not that it never did: "never had numbness in my bum
+before today", "no tingling until I stood up"."""
+COMPARED = frozenset("this so".split())
+"""Later in the clause of "never" these make a comparison: "never felt this weak in both legs"."""
 LOSSES = ("control", "strength", "power", "feeling", "sensation", "warning", "reason")
 """Within a negator's reach a word starting so makes it a loss, not a denial: "no control of my bladder",
 "no bladder control", "no strength in my leg", "I no longer have control", "without warning both legs went
@@ -38,14 +47,29 @@ WHOLE_CLAUSE = frozenset("loss problem problems issue issues trouble".split())
 control", "no loss of sensation in both legs"."""
 _NOT_ABLE = re.compile(
     r"\b(?:(?:no longer|not|never|wasnt|werent|isnt|arent|aint) able(?: to)?"
+    r"|(?:not|never|havent|hasnt|hadnt) been able(?!(?: to)? go\b)(?: to)?"
     r"|can no longer|no longer (?:can|could)|cant any ?more|no longer(?= feel)|impossible to"
     r"|no (?:way|chance)(?: (?:that|in hell|i|im|am|will|would|id|be))* (?:can|could|able to))\b"
 )
-"""Ways of saying "cant" ("wasn't able to stand", "no longer able to walk", "no way I can walk"), read
-as "cant" so every phrase written with cant|couldnt|unable takes them."""
+"""Ways of saying "cant" ("wasn't able to stand", "haven't been able to wee", "no longer able to walk", "no way
+I can walk"), read as "cant" so every phrase written with cant|couldnt|unable takes them. Not "not been able to
+go": phrases read that one whole, as the toilet ("not been able to go for two days", not "...to the gym")."""
+_FEEL_NOTHING = re.compile(
+    r"\b(?:(?:can|could) )?(?:feel|felt|sense) nothing\b"
+    r"(?! (?:but|except|else|other|wrong|unusual|odd|different|strange|new|much|bad|special)\b)"
+)
+"""Feeling nothing is a loss of feeling, read as "cant feel": "can feel nothing in my bottom". Not "felt
+nothing wrong", "feel nothing but relief"."""
+_BOTH = re.compile(
+    r"\b(?:left|l)(?: (?:leg|foot|side))?(?: (?:and|n) |\s*[&+/]\s*)(?:right|r)\b"
+    r"|\b(?:right|r)(?: (?:leg|foot|side))?(?: (?:and|n) |\s*[&+/]\s*)(?:left|l)\b"
+    r"|\bboth(?=(?:legs?|lges|feet|thighs|calves|knees|sides)\b)"
+)
+"""Other ways of writing "both": "numb L and R leg", "L+R legs", "left leg and right leg", "bothlegs numb"."""
 _NO = re.compile(
     r"\bno longer(?: (?:have|has|got))?(?: any\b)?"
-    r"|\b(?:(?:dont|doesnt|didnt|havent|hasnt|hadnt)(?: (?:have|has|got))?|isnt|arent|wasnt|werent|not) any\b"
+    r"|\b(?:(?:dont|doesnt|didnt|havent|hasnt|hadnt|not)(?: (?:have|has|had|got|notice|noticed))?"
+    r"|isnt|arent|wasnt|werent) any\b"
     r"(?! (?:less|more|better|worse|different)\b)"
 )
 """Ways of saying "no", read as "no" so the negator reaches what it denies ("I no longer have a fever")
@@ -63,6 +87,8 @@ OTHERS = frozenset(
     "colleague boss neighbour neighbor dog cat".split()
 )
 OTHERS_VERBS = frozenset("has had have having with got gets".split())
+OTHERS_FALLS = frozenset("fell falls fallen tripped slipped crashed".split())
+"""Someone else's fall, unless it comes back to the writer: "my cat fell off the shelf", not "my son fell on me"."""
 MEDIA = frozenset(
     "film films movie movies show documentary programme program book novel game podcast video news "
     "article story series episode".split()
@@ -132,7 +158,7 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     text = text.casefold().translate(_APOSTROPHES)
     text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
     text = _NOT_ABLE.sub("cant", re.sub(r"\bcan ?not\b", "cant", text).replace("'", ""))
-    text = _NO.sub("no", text)
+    text = _BOTH.sub(" both ", _FEEL_NOTHING.sub("cant feel", _NO.sub("no", text)))
     text = _TEMPERATURE.sub(_temperature, text)
     words: list[str] = []
     clauses: list[int] = []
@@ -184,7 +210,7 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
     a clause with it."""
     if any(_negated(q, words, clauses, picked) for q in picked) or _someone_else(min(picked), words, clauses):
         return False
-    if any(_denies_a_loss(i, words) for i in picked):  # a phrase's own "no": "no loss of sensation in both legs"
+    if any(_denies_a_loss(i, words, clauses) for i in picked):  # its own "no": "no loss of sensation in both legs"
         return False
     if _kept(picked, words, clauses):
         return False
@@ -202,12 +228,16 @@ def _holds(phrase: Phrase, picked: list[int], words: list[str], clauses: list[in
 
 
 def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]) -> bool:
-    """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor a
-    hedge nor before a LOSE word the phrase does not hold ("haven't lost the numbness"), and not a loss
+    """A negator up to NEGATION_REACH words before word q, in its clause, not part of the phrase nor
+    `_no_denial` nor before a LOSE word the phrase does not hold ("haven't lost the numbness"), and not a loss
     (LOSSES within its reach); or a negator right before "loss", "problems"... anywhere earlier in the
     clause (WHOLE_CLAUSE)."""
     if any(
-        words[p] in NEGATORS and words[p + 1] in WHOLE_CLAUSE and clauses[p] == clauses[q] and p not in picked
+        words[p] in NEGATORS
+        and words[p + 1] in WHOLE_CLAUSE
+        and clauses[p] == clauses[q]
+        and p not in picked
+        and not _no_denial(p, words, clauses)
         for p in range(q - 1)
     ):
         return True
@@ -215,7 +245,8 @@ def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]
         words[p] in NEGATORS
         and p not in picked
         and clauses[p] == clauses[q]
-        and not (p + 1 < len(words) and (words[p + 1] in HEDGES or words[p + 1] in LOSE and p + 1 not in picked))
+        and not (p + 1 < len(words) and words[p + 1] in LOSE and p + 1 not in picked)
+        and not _no_denial(p, words, clauses)
         and not any(
             _a_loss(k, words, clauses[p], clauses) for k in range(p + 1, min(len(words), p + 1 + NEGATION_REACH))
         )
@@ -223,10 +254,23 @@ def _negated(q: int, words: list[str], clauses: list[int], picked: Sequence[int]
     )
 
 
-def _denies_a_loss(i: int, words: list[str]) -> bool:
+def _no_denial(p: int, words: list[str], clauses: list[int]) -> bool:
+    """Negator p doubts or dates or compares rather than denies: a HEDGE right after it, an ONSET later in
+    its clause, or "never" with a COMPARED word later in its clause."""
+    rest = {words[i] for i in range(p + 1, len(words)) if clauses[i] == clauses[p]}
+    hedged = p + 1 < len(words) and words[p + 1] in HEDGES
+    return hedged or bool(rest & ONSET) or words[p] == "never" and bool(rest & COMPARED)
+
+
+def _denies_a_loss(i: int, words: list[str], clauses: list[int]) -> bool:
     """Word i is a negator that denies a loss rather than saying one: "no loss of...", "no problems
-    with...", "no feeling of numbness"."""
-    return words[i] in NEGATORS and i + 1 < len(words) and (words[i + 1] in WHOLE_CLAUSE or _feeling_of(i + 1, words))
+    with...", "no feeling of numbness"; not "no loss of feeling until today"."""
+    return (
+        words[i] in NEGATORS
+        and i + 1 < len(words)
+        and (words[i + 1] in WHOLE_CLAUSE or _feeling_of(i + 1, words))
+        and not _no_denial(i, words, clauses)
+    )
 
 
 def _kept(picked: list[int], words: list[str], clauses: list[int]) -> bool:
@@ -275,6 +319,9 @@ def _someone_else(q: int, words: list[str], clauses: list[int]) -> bool:
             words[j] in OTHERS
             and words[j + 1] in OTHERS_VERBS
             and not set(words[j + 2 : j + 3]) & ONLOOKERS
+            or words[j] in OTHERS
+            and words[j + 1] in OTHERS_FALLS
+            and not any(clauses[i] == clauses[q] and words[i] in FIRST_PERSON for i in range(j + 2, len(words)))
             or words[j] in MEDIA
             and words[j + 1] == "about"
         ):
@@ -292,8 +339,8 @@ def _alts(phrases: Phrases, word: str) -> frozenset[str]:
 
 def _like(alt: str, word: str, friend: bool = False) -> bool:
     """Exact, by prefix for "x*", or a typo: 1 edit when both words have 5+ letters, 2 at 8+
-    ("feaver", "temprature"). A typo keeps the first letter, and the second too for 2 edits:
-    without that, "slipping" would be "stopping" and "impotence" "importance"."""
+    ("feaver", "temprature"), and at 4 only two neighbours swapped ("lges"). A typo keeps the first letter,
+    and the second too for 2 edits: without that, "slipping" would be "stopping" and "impotence" "importance"."""
     if word == alt:
         return True
     if friend or word[0] != alt[0]:
@@ -301,6 +348,8 @@ def _like(alt: str, word: str, friend: bool = False) -> bool:
     if alt[-1] == "*":
         return word.startswith(alt[:-1])
     shorter = min(len(alt), len(word))
+    if len(alt) == len(word) == 4 and sorted(alt) == sorted(word):
+        return _distance(alt, word, 1) <= 1
     limit = 2 if shorter >= 8 and word[1] == alt[1] else 1 if shorter >= 5 else 0
     return limit > 0 and _distance(alt, word, limit) <= limit
 
