@@ -164,3 +164,31 @@ async def test_a_check_in_logged_by_another_process_reaches_the_screen_on_top(
             assert isinstance(app.screen, SafetyScreen)  # 9/10 asks the questions again, as on any load
         else:
             assert app.screen is screen
+
+
+async def test_the_form_notes_pain_in_both_legs_as_left_and_right(make_test_app, db_path, clock) -> None:
+    """The side of a row cycles none, left, right, both; "both" is saved as the same pain on each
+    side, as `log --side both` does, so leg pain in both legs asks the safety questions again. (The
+    form had no "both": "none" was labelled "both sides, or the middle" and counted as neither.)"""
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, CheckinScreen)
+        leg = form.query_one("#pain-leg", PainRow)
+        leg.focus()
+        await pilot.press("6", "s", "s", "s")
+        assert leg.side == "both" and "both" in str(leg.render())
+        await pilot.press("s")
+        assert leg.side == ""  # round again
+        await pilot.press("s", "s", "s", "ctrl+s")
+        await settle(pilot)
+    store = Store.open(db_path, clock)
+    try:
+        [checkin] = store.checkins.checkins()
+        reasons = [a.reason for a in store.safety.safety_check().ask_again]
+    finally:
+        store.close()
+    assert set(checkin.pains) == {PainEntry(Region.LEG, 6, "left"), PainEntry(Region.LEG, 6, "right")}
+    assert "both-legs" in reasons

@@ -80,12 +80,12 @@ async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_i
         assert found[Region.LOWER_BACK] == (6, "") and found[Region.LEG] == (4, "right")
         assert found[Region.NECK] == (None, "")  # the earlier check-in's neck is not this one's
         assert form.query_one("#sitting", Input).value == "9" and form.query_one("#note", Input).value == "desk day"
-        assert "side: none left right" in text_of(form, "#pain-leg")
+        assert "side: none left right both" in text_of(form, "#pain-leg")
 
         await pilot.press("backspace")  # lower back, the focused row: back to "not noted"
         assert "not noted" in text_of(form, "#pain-lower-back")
         form.query_one("#pain-leg").focus()
-        await pilot.press("s")  # right -> none
+        await pilot.press("s", "s")  # right -> both -> none
         assert form.query_one("#pain-leg", PainRow).side == ""
         await pilot.press("ctrl+s")
         await settle(pilot)

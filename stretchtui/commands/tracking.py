@@ -90,13 +90,15 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def _log_arguments(parser: Parser) -> None:
+    from stretchtui.core.checkins import CHOSEN_SIDES
+
     parser.add_argument("--pain", type=_pain, metavar="N", help="pain from 0 to 10 (or only --sitting or --note)")
     parser.add_argument(
         "--area", type=_region, metavar="AREA", help="lower-back (default), mid-upper-back, neck, hips-buttocks or leg"
     )
     parser.add_argument(
         "--side",
-        choices=["left", "right", "both"],
+        choices=[side for side in CHOSEN_SIDES if side],
         help="left or right, if one side; both: the same pain on each side (noted as left and right)",
     )
     parser.add_argument("--sitting", metavar="H", help="hours sat today, 0-24 in halves (7 or 7.5)")
@@ -105,7 +107,7 @@ def _log_arguments(parser: Parser) -> None:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from stretchtui.core.checkins import PainEntry, PainSide, Region, note_value, sitting_value
+    from stretchtui.core.checkins import PainEntry, Region, note_value, sides_of, sitting_value
     from stretchtui.core.timeparse import typed_instant
 
     clock = args.clock
@@ -116,7 +118,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     if args.pain is None and sitting is None and not note:
         raise CliError("say what to note: --pain N, --sitting H or --note TEXT (or more than one)")
     at = typed_instant(args.at, clock, "--at") if args.at is not None else None
-    sides = (PainSide.LEFT, PainSide.RIGHT) if args.side == "both" else (PainSide(args.side or ""),)
+    sides = sides_of(args.side or "")
     pains = [] if args.pain is None else [PainEntry(args.area or Region.LOWER_BACK, args.pain, side) for side in sides]
     with opened_store(args) as store:
         before = store.safety.safety_check()

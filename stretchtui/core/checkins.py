@@ -50,6 +50,15 @@ REGION_LABELS = {
     Region.LEG: "Leg (sciatica-like)",
 }
 SIDES = tuple(side.value for side in PainSide)
+BOTH = "both"
+"""A side one can choose when noting a pain (`log --side both`, the check-in form) but that is not
+stored: the same pain noted on each side, so leg pain in both legs counts as such (core.safety)."""
+CHOSEN_SIDES = (*SIDES, BOTH)
+
+
+def sides_of(chosen: str) -> tuple[PainSide, ...]:
+    """The stored sides of a chosen one: "both" is left and right."""
+    return (PainSide.LEFT, PainSide.RIGHT) if chosen == BOTH else (PainSide(chosen),)
 
 
 def region_label(region: Region, side: str = "") -> str:

@@ -20,9 +20,9 @@ from stretchtui.core.checkins import (
     Checkin,
     CheckinAnswers,
     PainEntry,
-    PainSide,
     Region,
     note_value,
+    sides_of,
     sitting_value,
 )
 from stretchtui.core.days import time_label
@@ -115,7 +115,7 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
         with Vertical(classes="dialog", id="checkin"):
             yield Static(heading, classes="dialog-question")
             yield Static(
-                "On a region: 0-9 (t = 10) sets the pain, ⌫ clears it, s side (none, left, right), Tab next.",
+                "On a region: 0-9 (t = 10) sets the pain, ⌫ clears it, s side (none, left, right, both), Tab next.",
                 classes="dialog-hint",
             )
             yield from pain_rows(checkin)
@@ -149,9 +149,10 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
 
     def draft(self) -> CheckinDraft:
         pains = tuple(
-            PainEntry(row.pain_region, row.pain, PainSide(row.side))
+            PainEntry(row.pain_region, row.pain, side)
             for row in self.query(PainRow)
             if row.pain is not None
+            for side in sides_of(row.side)
         )
         seen: set[tuple[Region, str]] = set()
         for pain in pains:

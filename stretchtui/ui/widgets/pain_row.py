@@ -7,14 +7,15 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from stretchtui.core.checkins import REGION_LABELS, SIDES, Region
+from stretchtui.core.checkins import CHOSEN_SIDES, REGION_LABELS, Region
 
-SIDE_NAMES = {"": "none", "left": "left", "right": "right"}  # "none": both sides, or the middle
+SIDE_NAMES = {"": "none", "left": "left", "right": "right", "both": "both"}  # "none": no side, or the middle
 
 
 class PainRow(Widget, can_focus=True):
-    """`Lower back   ■■■■■■□□□□  6   side: none left right`: 0-9 (t = 10) set the pain, s cycles
-    the side (none, left, right), backspace clears the region back to "not noted"."""
+    """`Lower back   ■■■■■■□□□□  6   side: none left right both`: 0-9 (t = 10) set the pain, s
+    cycles the side, backspace clears the region back to "not noted". "both" is saved as the same
+    pain on the left and on the right (core.checkins.sides_of)."""
 
     DEFAULT_CSS = """
     PainRow {
@@ -34,7 +35,7 @@ class PainRow(Widget, can_focus=True):
     pain: reactive[int | None] = reactive(None)
     """0-10, or None when this region is not noted."""
     side: reactive[str] = reactive("")
-    """'' (none: both sides, or the middle), 'left' or 'right'."""
+    """'' (none: no side, or the middle), 'left', 'right' or 'both'."""
 
     def __init__(self, region: Region, *, pain: int | None = None, side: str = "", id: str | None = None) -> None:
         super().__init__(id=id)
@@ -52,7 +53,7 @@ class PainRow(Widget, can_focus=True):
             f"[b $accent underline]{SIDE_NAMES[side]}[/]"
             if side == self.side
             else f"[$text-muted]{SIDE_NAMES[side]}[/]"
-            for side in SIDES
+            for side in CHOSEN_SIDES
         )
         return Content.from_markup(f"{label} [{colour}]{bar}[/] {self.pain:>2}  [$text-muted]side:[/] {sides}")
 
@@ -62,4 +63,4 @@ class PainRow(Widget, can_focus=True):
             self.side = ""
 
     def action_cycle_side(self) -> None:
-        self.side = SIDES[(SIDES.index(self.side) + 1) % len(SIDES)]
+        self.side = CHOSEN_SIDES[(CHOSEN_SIDES.index(self.side) + 1) % len(CHOSEN_SIDES)]
