@@ -87,8 +87,32 @@ POSITIVE: dict[str, list[str]] = {
         "can feel nothing in my legs",
         "my legs won't hold me",
         "legs won't support me",
+        # a sixth outside pass: other words for the legs, words between, a list's colon
+        "numbness down the back of both legs",
+        "numbness in the back of both legs",
+        "tingling down the backs of both my legs",
+        "numb feeling running down the outside of both legs to my feet",
+        "numb on both sides from the knees down",
+        "both hamstrings numb",
+        "both soles numb",
+        "both heels tingling",
+        "left leg AND right leg gone funny, tingly",
+        "pins & needles L and R leg",
+        "neither leg feels right, both numbish",
+        "its not just one leg anymore, its both",
+        "my husband says I'm dragging both feet",
+        "both legs dragging",
+        "my feet feel like I'm walking on cotton wool",
+        "legs like cotton wool",
+        "legs wont let me stand",
+        "Both legs: numb.",
+        "legs: both numb",
+        "numb: both legs",
+        "tingling (both feet)",
     ],
     "saddle": [
+        "sensation down below - gone",  # a checklist answer that is a loss
+        "feeling in my bum went overnight",
         "numbness around my back passage",
         "saddle area feels numb",
         "worried about cauda equina",
@@ -119,6 +143,52 @@ POSITIVE: dict[str, list[str]] = {
         "can feel nothing in my bottom",
         "felt nothing when I wiped",
         "saddle feels weird on the bike",  # the bike quiets a bare "saddle" only
+        # a sixth outside pass: slang and medical words, shorthand, described sensations, a list's colon or brackets
+        "numb arse since lifting the sofa",
+        "numb arse",
+        "numb ass",
+        "my ass is numb",
+        "i cant feel my arse",
+        "my arse has gone numb",
+        "numb tush",
+        "numb behind",
+        "numb taint",
+        "numb nethers",
+        "numb nether regions",
+        "numb undercarriage",
+        "numb balls",
+        "no feeling in my balls",
+        "numb rear end",
+        "fanny feels numb",
+        "anal numbness",
+        "numbness in my rectal area",
+        "lost sensation around my anus",
+        "lost sensation in my rectum",
+        "loss of sensation in the perianal area",
+        "reduced feeling in my vagina area",
+        "loss of feeling round my bits",
+        "I've lost feeling in my buttocks",
+        "can not feel my buttocks",
+        "lost all sensation in my nether regions",
+        "haven't had proper feeling in my groin since the weekend",
+        "tingling down below",
+        "wife noticed i cant feel when she touches my inner thigh",
+        "my partner noticed I can't feel her touching my inner thighs",
+        "can't feel the toilet seat",
+        "couldn't feel the seat properly on the loo",
+        "my bottom feels like it's not mine, no sensation",
+        "my bum feels like it's had an anaesthetic",
+        "my bottom has gone to sleep and won't wake up",
+        "it's as if my bottom has gone to sleep and won't wake up",
+        "bum's been numb since before today",
+        "nmb bum",
+        "nub bottom",
+        "cnt feel my bum",
+        "cnt feel my groin",
+        "cannae feel ma bum",
+        "bum: numb",
+        "numbness (groin)",
+        "numbness: saddle area",
     ],
     "bladder-bowel": [
         "haven't been able to pass urine since last night",
@@ -183,6 +253,44 @@ POSITIVE: dict[str, list[str]] = {
         "didn't feel the urge to pee",
         "no feeling when I go to the toilet",
         "didn't realise I'd wet myself",
+        # a sixth outside pass: not feeling or knowing it happen, retention and leaks said other ways
+        "didn't know I needed a wee until I'd already gone",
+        "didn't feel like I needed to go until I stood up and then it just came out",
+        "is it normal not to feel the pee coming out?",
+        "pee comes out without me knowing",
+        "wee comes out without me noticing",
+        "poo came out without warning",
+        "I didn't know I'd pooed",
+        "can't feel when I'm weeing",
+        "can't feel when I'm peeing",
+        "can't tell if I've finished peeing",
+        "don't get the feeling I need to wee anymore",
+        "constipated and can't feel to push, no urge at all",
+        "no urge whatsoever",
+        "bladder feels numb",
+        "bladder is numb",
+        "numb when I pee",
+        "my wee just stops and starts",
+        "weak stream when peeing",
+        "weak flow when I wee",
+        "dribbling",
+        "have to push to pee",
+        "piss wont come out",
+        "cant piss",
+        "can not pee",
+        "retaining urine",
+        "incomplete emptying of bladder",
+        "had to use a catheter at a&e",
+        "catheterised last night",
+        "haven't been for a wee in 14 hours",
+        "I'm weeing myself",
+        "peeing myself",
+        "peed in my sleep",
+        "had an accident, wet",
+        "accidents with wee",
+        "had a little accident in my knickers",
+        "couldn't make it to the loo in time",
+        "didn't make it to the toilet",
     ],
     "sexual": [
         "erection problems lately",
@@ -195,6 +303,17 @@ POSITIVE: dict[str, list[str]] = {
         "sexual problems since my back went",
         "sexual dysfuntion",
         "can't orgasm anymore",
+        # a sixth outside pass: a loss said plainly, "ED"
+        "no erections",
+        "lost my erection",
+        "ED since the back went",
+        "can't come",
+        "cant cum anymore",
+        "sex feels different, numb",
+        "sex doesn't feel like anything",
+        "orgasm feels muted",
+        "no sensation in my penis",
+        "problems in the bedroom since the back pain started",
     ],
     "one-leg-weak": [
         "no feeling in either leg",
@@ -219,6 +338,21 @@ POSITIVE: dict[str, list[str]] = {
         "there isn't any feeling in my left foot",
         "my leg won't hold me",
         "my knee won't hold my weight",
+        # a sixth outside pass: weakness said by what the leg or foot cannot do
+        "my right foot keeps catching on the floor",
+        "my toes catch when I walk",
+        "my foot catches on the stairs",
+        "i can't lift the front of my foot",
+        "can't raise my big toe",
+        "my ankle won't bend up properly",
+        "can't dorsiflex my foot",
+        "can't go up on my toes",
+        "can't stand on my heels",
+        "my right leg isn't as strong as it was",
+        "my leg isn't as strong as it was before today",
+        "right leg not as strong as left, worse than last week",
+        "quad weakness, can't climb stairs",
+        "can't lift my leg to get in the car",
     ],
     "walking": [
         "feeling unsteady on my feet",
@@ -245,6 +379,16 @@ POSITIVE: dict[str, list[str]] = {
         "had to be carried to the car",
         "not walking well",
         "not walking very well",
+        # a sixth outside pass: clumsy, a stick, tripping
+        "walking is clumsy now",
+        "my walking has got clumsy",
+        "clumsy legs",
+        "legs feel uncoordinated",
+        "my balance has gone",
+        "need a stick to walk now, wobbly",
+        "need a cane now",
+        "tripping a lot",
+        "falling over a lot this week",
     ],
     "cancer": [
         "history of cancer",
@@ -258,6 +402,9 @@ POSITIVE: dict[str, list[str]] = {
         "oncologist appointment tomorrow",
         "malignant melanoma removed",
         "diagnosed with myeloma",
+        # a sixth outside pass
+        "I've got secondaries",
+        "past history of ca prostate",
     ],
     "weight-loss": [
         "lost weight without trying",
@@ -270,6 +417,9 @@ POSITIVE: dict[str, list[str]] = {
         "lost 6kg not dieting",
         "jeans feel baggy now",
         "lost my appetite",
+        # a sixth outside pass
+        "down a dress size, not sure why",
+        "dropped two dress sizes",
     ],
     "fever": [
         "fever",
@@ -302,6 +452,9 @@ POSITIVE: dict[str, list[str]] = {
         "100.4 °F",
         "burning when i pee and back pain",
         "peeing burns",
+        # a sixth outside pass
+        "hot and cold, shaking, back is killing",
+        "boiling then freezing all night",
     ],
     "immune": [
         "HIV positive",
@@ -313,6 +466,10 @@ POSITIVE: dict[str, list[str]] = {
         "kidney transplant in 2019",
         "injecting drugs",
         "on methotrexate for arthritis",
+        # a sixth outside pass
+        "on biologics for crohns",
+        "on humira",
+        "I use needles for drugs",
     ],
     "steroids-osteoporosis": [
         "on long-term steroids",
@@ -323,6 +480,10 @@ POSITIVE: dict[str, list[str]] = {
         "brittle bones",
         "low bone density",
         "bone density scan showed osteopenia",
+        # a sixth outside pass
+        "been on pred since 2020",
+        "steroid inhaler and tablets for years",
+        "on alendronic acid for my bones",
     ],
     "trauma": [
         "fell off a ladder",
@@ -354,6 +515,8 @@ POSITIVE: dict[str, list[str]] = {
         "came off my bike",
         "got tackled hard at rugby",
         "dropped to the floor and couldn't get up",
+        # a sixth outside pass
+        "knocked over by a cow",
     ],
     "night": [
         "pain is worse at night",
@@ -374,6 +537,12 @@ POSITIVE: dict[str, list[str]] = {
         "not better with rest",
         "hard to get comfortable at night",
         "wakes me at night every night",
+        # a sixth outside pass
+        "pain at rest",
+        "pain at rest and at night",
+        "constant pain even at rest",
+        "pain doesn't ease with rest",
+        "woke at 3am with the back screaming, every night this week",
     ],
     "chest": [
         "chest pain when breathing",
@@ -385,6 +554,9 @@ POSITIVE: dict[str, list[str]] = {
         "struggling to breathe",
         "upper back pain and I feel unwell",
         "worried it's a heart attack",
+        # a sixth outside pass
+        "pain radiating from my chest into my back",
+        "pain between shoulder blades and chest, sweaty",
     ],
     "worst": [
         "worst pain ever",
@@ -414,6 +586,9 @@ POSITIVE: dict[str, list[str]] = {
         "bedridden with the pain",
         "can't stand for more than a minute",
         "can't stand the pain",
+        # a sixth outside pass
+        "stuck on the floor, can't get up",
+        "never had pain this bad",
     ],
 }
 
@@ -444,6 +619,9 @@ NEGATIVE: dict[str, list[str]] = {
         "left leg numb and right leg fine",
         "strength in my legs has gone up since the gym",
         "turned my head left and right",
+        # a sixth outside pass
+        "Both legs numb? No.",
+        "hamstrings tight: did stretches",
     ],
     "saddle": [
         "numbness in my left buttock again",
@@ -454,6 +632,12 @@ NEGATIVE: dict[str, list[str]] = {
         "numb bum after cycling",  # in its clause: a chair or a bike is everyday
         "new saddle on the bike",
         "no loss of feeling in my private parts",
+        # a sixth outside pass
+        "numb bum? nope",
+        "numb bum? no",
+        "tingling behind my eyes",
+        "my bum hurts, went to sleep early",
+        "sitting on a cushion helps",
     ],
     "bladder-bowel": [
         # A past infection is neither a control problem nor a red flag; a recent one asks (ERRS_TOWARDS_ASKING).
@@ -482,8 +666,24 @@ NEGATIVE: dict[str, list[str]] = {
         "no feeling of pain when I go to the toilet",
         "bladder fine and nothing else",
         "strained my back lifting, pee is fine",
+        # a sixth outside pass
+        "bladder issues - none",
+        "the baby wet the bed",
+        "my son wet the bed",
+        "no urge to stretch today",
+        "dribbling the ball at football",
+        "retaining water in my ankles",
     ],
-    "sexual": ["no erection problems", "the importance of stretching", "erecting a shed"],
+    "sexual": [
+        "no erection problems",
+        "the importance of stretching",
+        "erecting a shed",
+        # a sixth outside pass
+        "erections fine",
+        "no erection",
+        "can't come to the session tomorrow",
+        "went for a walk with Ed",
+    ],
     "one-leg-weak": ["dropped a kettlebell on my foot", "weak coffee this morning", "stubbed my toe on the bed"],
     "walking": [
         "walked the dog",
@@ -500,6 +700,8 @@ NEGATIVE: dict[str, list[str]] = {
         "I had to help my mum to the toilet",
         "got carried away with my stretches in bed",
         "walking well today",
+        # a sixth outside pass
+        "balance class went well",
     ],
     "cancer": [
         "never had cancer",
@@ -519,6 +721,9 @@ NEGATIVE: dict[str, list[str]] = {
         "lifting weights",
         "lost weight on purpose, diet is working",
         "lost 2kg dieting",
+        # a sixth outside pass
+        "on the weight loss jab, lost 5kg",
+        "cutting for summer, lost 3kg",
     ],
     "fever": [
         "no fever",
@@ -549,8 +754,18 @@ NEGATIVE: dict[str, list[str]] = {
         "no longer feverish",
         "I no longer get night sweats",
         "working feverishly on a deadline",
+        # a sixth outside pass
+        "fever - no",
+        "fever: none",
     ],
-    "immune": ["inject myself with insulin", "hair transplant consultation", "no immune problems"],
+    "immune": [
+        "inject myself with insulin",
+        "hair transplant consultation",
+        "no immune problems",
+        # a sixth outside pass
+        "immune system fine",
+        "used needles for acupuncture",
+    ],
     "steroids-osteoporosis": [
         "a steroid injection last month helped",
         "non-steroidal painkillers help",
@@ -584,6 +799,9 @@ NEGATIVE: dict[str, list[str]] = {
         "my friend had a fall",
         "my cat fell off the shelf",  # someone else's fall, not the writer's
         "my dad slipped on the ice",
+        # a sixth outside pass
+        "almost fell but didn't",
+        "knocked over a glass",
     ],
     "night": [
         "night shift",
@@ -596,12 +814,17 @@ NEGATIVE: dict[str, list[str]] = {
         "the lying spinal twist didn't help",
         "women with back pain should stretch",
         "the baby wakes me at night",
+        # a sixth outside pass
+        "pain is better at rest",
+        "woke at 7 feeling good",
     ],
     "chest": [
         "chest opener stretch felt good",
         "knee to chest hurt a bit",
         "chest stretch felt tight",
         "hot and cold packs helped",
+        # a sixth outside pass
+        "the chest of drawers was heavy",
     ],
     "worst": [
         "sit to stand was hard",
@@ -611,6 +834,10 @@ NEGATIVE: dict[str, list[str]] = {
         "I can't stand my boss",
         "couldn't stand the noise",
         "I've not been able to touch my toes",
+        # a sixth outside pass
+        "can't stand the rain",
+        "my son can't stand broccoli lol",
+        "my mum can't walk far so I pushed her wheelchair, back ache",
     ],
     "everyday": [
         "Pain 3/10 after sitting all day",
@@ -788,6 +1015,14 @@ def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
         ("no loss of bladder control until yesterday", ("bladder-bowel",)),
         ("legs never this weak before but no fever", ("both-legs",)),
         ("fever and can't pee and fell over", ("bladder-bowel", "fever", "trauma")),
+        # a sixth outside pass: a colon ends a clause, not a phrase; a checklist's "no" after an item denies it
+        ("no fever: both legs numb", ("both-legs",)),
+        ("legs: not numb", ()),
+        ("fever - no, numb bum - yes", ("saddle",)),
+        ("fever: none. bladder: can't pee", ("bladder-bowel",)),
+        ("numb bum? no idea why", ("saddle",)),
+        ("numb bum? no, completely numb", ("saddle",)),  # after a question only a full stop ends the answer
+        ("my son can't walk and I can't walk either", ("worst",)),
         ("", ()),
         ("   ...  ", ()),
     ],

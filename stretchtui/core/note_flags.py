@@ -10,7 +10,9 @@ can walk"), and so does someone else as the subject ("my son has a temperature",
 crash"). A loss said not to have happened is no match ("bladder control not lost"), and a negator that
 dates, compares or owns up to not noticing denies nothing ("never had numbness in my bum before today",
 "never felt this weak", "didn't notice both legs were numb"). A body temperature written as a number ("38.5",
-"39°C", "101F") reads as the word "pyrexia".
+"39°C", "101F") reads as the word "pyrexia". A colon or a bracket ends a clause but not a phrase ("bum: numb",
+"numbness (groin)"), a checklist item answered no after it is denied ("fever - no", "numb bum? nope"), and
+shorthand reads as the word meant ("cnt feel", "nmb bum", "ED").
 """
 
 from __future__ import annotations
@@ -86,9 +88,11 @@ OTHERS = frozenset(
     "nana brother brothers sister sisters aunt auntie uncle cousin niece nephew boyfriend girlfriend "
     "colleague boss neighbour neighbor dog cat".split()
 )
-OTHERS_VERBS = frozenset("has had have having with got gets".split())
-OTHERS_FALLS = frozenset("fell falls fallen tripped slipped crashed".split())
-"""Someone else's fall, unless it comes back to the writer: "my cat fell off the shelf", not "my son fell on me"."""
+OTHERS_VERBS = frozenset("has had have having with got gets cant couldnt".split())
+"""What makes the rest of a clause someone else's: "my son has a fever", "my mum can't walk far"."""
+OTHERS_FALLS = frozenset("fell falls fallen tripped slipped crashed wet wets peed pooed".split())
+"""Someone else's fall or accident, unless it comes back to the writer: "my cat fell off the shelf", "the baby
+wet the bed", not "my son fell on me"."""
 MEDIA = frozenset(
     "film films movie movies show documentary programme program book novel game podcast video news "
     "article story series episode".split()
@@ -98,8 +102,20 @@ FIRST_PERSON = frozenset("i me my myself im ive id mine".split())
 """Someone else as the subject ("my dad had cancer", "a movie about a crash") cancels a match after it in its
 clause, unless the note comes back to the writer first ("my wife has noticed I'm limping")."""
 CLAUSE_WORDS = frozenset("but and though although however except".split())
-_BREAKS = frozenset(".!?;\n,:()&")  # phrases never reach across these
+_BREAKS = frozenset(".!?;\n,&")  # phrases never reach across these
+LABELS = frozenset(":()")
+"""These end a clause but not a phrase, as in a list: "bum: numb", "numb: both legs", "numbness (groin)"."""
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
+SHORTHAND = {"cnt": "cant", "cannae": "cant", "nmb": "numb", "nub": "numb"}
+"""Words written short or in dialect, read as the word meant: "cnt feel my bum", "nmb bum", "cannae pee"."""
+_ITEM = r"[^.;\n,!?:()\-\u2013\u2014]*[^\W_][^.;\n,!?:()\-\u2013\u2014]*?"
+_ANSWER = r"(?:no|nope|none|nil|nah|negative|denied|denies)\s*"
+_ANSWERED_NO = re.compile(
+    rf"(^|[.;\n,!?])\s*({_ITEM})\s*(?:\?\s*{_ANSWER}(?=$|[.;\n!])|[:\-\u2013\u2014]\s*{_ANSWER}(?=$|[.;\n,!]))"
+)
+"""An item answered "no" after it, as in a checklist, reads as "no" before it: "fever - no", "numb bum? nope",
+"bladder issues: none, fever: no". Only when the answer ends its part of the note, and after a question only
+at a full stop or the end: not "numb bum? no idea why", nor "numb bum? no, completely dead"."""
 _UNITS = re.compile(
     r"\s*(?:km|k|kg|kgs|kilo|kilos|g|mi|mile|miles|m|metres|meters|min|mins|minutes|s|sec|secs|"
     r"seconds|h|hr|hrs|hours|lb|lbs|pounds|st|stone|cm|mm|mph|kph|reps|steps|l|ml|litres|liters|x|"
@@ -155,9 +171,10 @@ def _in_note(phrase: Phrase, segments: Sequence[_Segment]) -> bool:
 def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     """Normalised words per segment (split at punctuation), each with its clause number: a clause
     also ends at "but", "and"..., so in "no fever but both legs numb" the "no" stays with "fever"."""
-    text = text.casefold().translate(_APOSTROPHES)
+    text = re.sub(r"\bED\b", "erectile", text).casefold().translate(_APOSTROPHES)  # "ED", not "Ed"
     text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
     text = _NOT_ABLE.sub("cant", re.sub(r"\bcan ?not\b", "cant", text).replace("'", ""))
+    text = _ANSWERED_NO.sub(r"\1 no \2 ", text)
     text = _BOTH.sub(" both ", _FEEL_NOTHING.sub("cant feel", _NO.sub("no", text)))
     text = _TEMPERATURE.sub(_temperature, text)
     words: list[str] = []
@@ -168,9 +185,11 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
             if words:
                 yield words, clauses
             words, clauses, clause = [], [], clause + 1
+        elif token in LABELS:
+            clause += 1
         else:
             clause += token in CLAUSE_WORDS
-            words.append(token)
+            words.append(SHORTHAND.get(token, token))
             clauses.append(clause)
 
 
