@@ -124,7 +124,10 @@ async def test_one_region_noted_twice_with_the_same_side_is_refused(make_test_ap
         legs = [row for row in form.query(PainRow) if row.pain_region is Region.LEG]
         assert [(row.pain, row.side) for row in legs] == [(5, "left"), (3, "right")]  # a row each
         legs[1].focus()
-        await pilot.press("s", "s")  # right -> none -> left: the same side as the first row
+        await pilot.press("s")  # right -> both: left and right, and the first row is left already
+        await pilot.press("ctrl+s")
+        assert "Leg (sciatica-like) is noted twice with the left side" in text_of(form, "#checkin-error")
+        await pilot.press("s", "s")  # both -> none -> left: the same side as the first row
         await pilot.press("ctrl+s")
         assert "Leg (sciatica-like) is noted twice with the left side" in text_of(form, "#checkin-error")
         assert isinstance(app.screen, CheckinScreen)
