@@ -109,6 +109,19 @@ POSITIVE: dict[str, list[str]] = {
         "legs: both numb",
         "numb: both legs",
         "tingling (both feet)",
+        # a seventh outside pass (holdout): the other leg joins in, pain spreading into both legs, each leg named apart
+        "left leg numb, right leg numb too now",
+        "right leg is numb as well now",
+        "the numbness that was in one leg has moved into the other as well",
+        "tingling started in one leg and now the other",
+        "each leg has gone numb, can't tell which is worse",
+        "legs feel like they don't belong to me, both numb",
+        "my legs aren't mine",
+        "the sciatica switched sides and now its both sides at once",
+        "nerve pain radiating into both legs, worse today",
+        "pain in the back spreading down into both legs",
+        "pain going down the back of both thighs now",
+        "shooting pain down both legs",
     ],
     "saddle": [
         "sensation down below - gone",  # a checklist answer that is a loss
@@ -189,6 +202,28 @@ POSITIVE: dict[str, list[str]] = {
         "bum: numb",
         "numbness (groin)",
         "numbness: saddle area",
+        # a seventh outside pass (holdout): other words for the area and for a changed feeling
+        "pins & needles in the perineum, on and off all day",
+        "pins&needles round my bum",
+        "altered sensation around the anus and genitals since last night",
+        "changed feeling in my groin",
+        "cold feeling round my anus, can't feel it properly",
+        "numbness spreading from my tailbone round to my genitals",
+        "me back passage feels numb, the whole area, odd feeling altogether",
+        "deadness round my back passage, on and off but mostly on",
+        "my bum feels dead",
+        "the skin around my backside has no sensation when I touch it",
+        "my groin has no feeling",
+        "can hardly feel anything in my nether regions",
+        "can barely feel my bum",
+        "sensation down there is gone-ish?? like half there",
+        "the feeling down there has gone",
+        "feels like I'm sitting on a wad of cotton wool even when I'm not sitting",
+        "feels like sitting on a pillow even on a hard chair",
+        "bum feels like cotton wool",
+        "my rear end feels like it belongs to someone else, totally numb",
+        "my bum feels like it belongs to someone else",
+        "no sensation when my partner touches me down there",
     ],
     "bladder-bowel": [
         "haven't been able to pass urine since last night",
@@ -291,6 +326,19 @@ POSITIVE: dict[str, list[str]] = {
         "had a little accident in my knickers",
         "couldn't make it to the loo in time",
         "didn't make it to the toilet",
+        # a seventh outside pass (holdout): not getting it to go, not feeling it come out, not telling if it happened
+        "bladder feels full but I can't get it to go",
+        "need a wee but can't get it to come out",
+        "poo came out when I coughed, didnt feel it",
+        "wee comes out when I sneeze",
+        "wee-ing is weird, doesnt feel like anything when it comes out",
+        "can't feel it when it comes out",
+        "did i pee? genuinely cant tell any more",
+        "have I wet myself? cant tell",
+        "cant tell if ive peed",
+        "my waterworks have packed in, can barely go",
+        "bladder has given up",
+        "can barely pee",
     ],
     "sexual": [
         "erection problems lately",
@@ -314,6 +362,16 @@ POSITIVE: dict[str, list[str]] = {
         "orgasm feels muted",
         "no sensation in my penis",
         "problems in the bedroom since the back pain started",
+        # a seventh outside pass (holdout): a loss said without the usual words
+        "sex is painless but also feelingless, literally numb",
+        "no sensation when my partner touches me down there",
+        "can't feel it when my wife touches me",
+        "sexual sensation reduced since this flare",
+        "my sex drive is fine but the feeling isn't there anymore",
+        "orgasm sensation is muted",
+        "things don't work in the bedroom since my back went",
+        "nothing working in the bedroom",
+        "I've lost my libido and can't feel anything down there during intimacy",
     ],
     "one-leg-weak": [
         "no feeling in either leg",
@@ -353,6 +411,15 @@ POSITIVE: dict[str, list[str]] = {
         "right leg not as strong as left, worse than last week",
         "quad weakness, can't climb stairs",
         "can't lift my leg to get in the car",
+        # a seventh outside pass (holdout): foot drop said by what the foot does
+        "cant hold my foot up. it drags on the carpet",
+        "can't keep my toes up when I walk",
+        "I have to lift my knee really high to clear my foot",
+        "can't push off with my right foot",
+        "no push off through my toes",
+        "it's like my right foot isn't listening to me",
+        "left leg won't respond properly",
+        "cant lift the front of my left foot, keep tripping",
     ],
     "walking": [
         "feeling unsteady on my feet",
@@ -420,6 +487,16 @@ POSITIVE: dict[str, list[str]] = {
         # a sixth outside pass
         "down a dress size, not sure why",
         "dropped two dress sizes",
+        # a seventh outside pass (holdout): loss said through clothes, scales and looks
+        "clothes are hanging off me, havent been trying to lose weight",
+        "my jeans are falling off me",
+        "scales say I'm down 5kg and I've been eating normally",
+        "getting thinner, not dieting, back sore",
+        "looking gaunt lately",
+        "I'm 2 stone lighter than in spring and I havent changed anything",
+        "10 pounds lighter for no reason",
+        "weight falling off me, not sure why",
+        "the weight is dropping off",
     ],
     "fever": [
         "fever",
@@ -455,6 +532,12 @@ POSITIVE: dict[str, list[str]] = {
         # a sixth outside pass
         "hot and cold, shaking, back is killing",
         "boiling then freezing all night",
+        # a seventh outside pass (holdout): a temperature that spikes, sweats, feeling awful
+        "temperature spiking at night",
+        "temp high all day",
+        "hot sweats and back pain, feel awful",
+        "I feel awful, shivery",
+        "feeling terrible today",
     ],
     "immune": [
         "HIV positive",
@@ -517,6 +600,10 @@ POSITIVE: dict[str, list[str]] = {
         "dropped to the floor and couldn't get up",
         # a sixth outside pass
         "knocked over by a cow",
+        # a seventh outside pass (holdout): a landing off something
+        "landed flat on my back off the trampoline, heard a crack",
+        "landed hard on my tailbone",
+        "fell off the wall onto my back",
     ],
     "night": [
         "pain is worse at night",
@@ -543,6 +630,15 @@ POSITIVE: dict[str, list[str]] = {
         "constant pain even at rest",
         "pain doesn't ease with rest",
         "woke at 3am with the back screaming, every night this week",
+        # a seventh outside pass (holdout): pain that rest and lying down do not touch
+        "constant pain even when lying down",
+        "aches even lying still",
+        "pain is there all the time, day and night, no let up",
+        "it hurts day and night",
+        "pain 24/7",
+        "the pain doesn't let up",
+        "the pain is constant and non-mechanical, resting doesnt touch it",
+        "lying down doesn't change it",
     ],
     "chest": [
         "chest pain when breathing",
@@ -622,6 +718,14 @@ NEGATIVE: dict[str, list[str]] = {
         # a sixth outside pass
         "Both legs numb? No.",
         "hamstrings tight: did stretches",
+        # a seventh outside pass: the new phrases stay quiet here
+        "left leg tight, right leg tight too",
+        "stretched one leg then the other",
+        "stand on one leg, then the other",
+        "both legs sore after the run",
+        "ache down both legs after leg day",
+        "pain going down to both knees after the run",
+        "stretch each leg for 30 seconds",
     ],
     "saddle": [
         "numbness in my left buttock again",
@@ -638,6 +742,14 @@ NEGATIVE: dict[str, list[str]] = {
         "tingling behind my eyes",
         "my bum hurts, went to sleep early",
         "sitting on a cushion helps",
+        # a seventh outside pass: the new phrases stay quiet here
+        "feeling down today, motivation gone",
+        "no pain down there",
+        "I like sitting on a cushion",
+        "I feel like sitting on the sofa all day",
+        "cotton wool in my ears",
+        "the bag belongs to my son",
+        "no pins & needles",
     ],
     "bladder-bowel": [
         # A past infection is neither a control problem nor a red flag; a recent one asks (ERRS_TOWARDS_ASKING).
@@ -673,6 +785,13 @@ NEGATIVE: dict[str, list[str]] = {
         "no urge to stretch today",
         "dribbling the ball at football",
         "retaining water in my ankles",
+        # a seventh outside pass: the new phrases stay quiet here
+        "can't get it to go away",
+        "can't get the pain to go",
+        "couldn't get my car to start",
+        "did i stretch today? can't remember",
+        "can barely go to the gym this week",
+        "couldn't get the lid to come off",
     ],
     "sexual": [
         "no erection problems",
@@ -683,6 +802,9 @@ NEGATIVE: dict[str, list[str]] = {
         "no erection",
         "can't come to the session tomorrow",
         "went for a walk with Ed",
+        # a seventh outside pass: the new phrases stay quiet here
+        "sex is fine",
+        "bedroom is a mess",
     ],
     "one-leg-weak": ["dropped a kettlebell on my foot", "weak coffee this morning", "stubbed my toe on the bed"],
     "walking": [
@@ -702,6 +824,12 @@ NEGATIVE: dict[str, list[str]] = {
         "walking well today",
         # a sixth outside pass
         "balance class went well",
+        # a seventh outside pass: the new phrases stay quiet here
+        "hold my foot up in the stretch for 30 seconds",
+        "cleared the floor for yoga",
+        "can't push off the wall yet",
+        "foot pedal not working",
+        "my leg is listening to the physio",
     ],
     "cancer": [
         "never had cancer",
@@ -724,6 +852,13 @@ NEGATIVE: dict[str, list[str]] = {
         # a sixth outside pass
         "on the weight loss jab, lost 5kg",
         "cutting for summer, lost 3kg",
+        # a seventh outside pass: the new phrases stay quiet here
+        "jumper hanging off the chair",
+        "down 2kg on the diet",
+        "lifted 20kg, down to 3 sets",
+        "my hair is getting thinner",
+        "weight loss going well on the diet, down 2kg!",
+        "weight falling off the rack",
     ],
     "fever": [
         "no fever",
@@ -757,6 +892,13 @@ NEGATIVE: dict[str, list[str]] = {
         # a sixth outside pass
         "fever - no",
         "fever: none",
+        # a seventh outside pass: the new phrases stay quiet here
+        "temperature high outside",
+        "turned the temperature up",
+        "temp job starting monday",
+        "hot sweaty gym class",
+        "feel awful about skipping yesterday",
+        "my back feels awful",
     ],
     "immune": [
         "inject myself with insulin",
@@ -817,6 +959,13 @@ NEGATIVE: dict[str, list[str]] = {
         # a sixth outside pass
         "pain is better at rest",
         "woke at 7 feeling good",
+        # a seventh outside pass: the new phrases stay quiet here
+        "pain eases when lying down",
+        "pain better even lying down",
+        "did my stretches day and night",
+        "the physio made a night and day difference",
+        "no let up in the rain",
+        "resting helps a lot",
     ],
     "chest": [
         "chest opener stretch felt good",
@@ -972,6 +1121,12 @@ ISSUE_EXAMPLES = [
     ("my legs feel weak", ("both-legs",)),
 ]
 
+RIGHT_KEYS = [  # a seventh outside pass gave these another key only
+    # "rear end" may also be a crash, so trauma stays; the weight falling off is no fall
+    ("my rear end feels like it belongs to someone else, totally numb", ("saddle", "trauma")),
+    ("weight falling off me, not sure why", ("weight-loss",)),
+]
+
 POSITIVE_CASES = [(key, note) for key, notes in POSITIVE.items() for note in notes]
 NEGATIVE_CASES = [(group, note) for group, notes in NEGATIVE.items() for note in notes]
 
@@ -990,8 +1145,8 @@ def test_a_harmless_note_raises_nothing(group: str, note: str) -> None:
 
 @pytest.mark.parametrize(
     ("note", "keys"),
-    ISSUE_EXAMPLES + ERRS_TOWARDS_ASKING,
-    ids=[note for note, _ in ISSUE_EXAMPLES + ERRS_TOWARDS_ASKING],
+    ISSUE_EXAMPLES + ERRS_TOWARDS_ASKING + RIGHT_KEYS,
+    ids=[note for note, _ in ISSUE_EXAMPLES + ERRS_TOWARDS_ASKING + RIGHT_KEYS],
 )
 def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
     assert note_flags(note) == keys

@@ -173,6 +173,7 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     also ends at "but", "and"..., so in "no fever but both legs numb" the "no" stays with "fever"."""
     text = re.sub(r"\bED\b", "erectile", text).casefold().translate(_APOSTROPHES)  # "ED", not "Ed"
     text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
+    text = re.sub(r"\bpins\s*&\s*needles\b", "pins and needles", text)  # one symptom, not a break at "&"
     text = _NOT_ABLE.sub("cant", re.sub(r"\bcan ?not\b", "cant", text).replace("'", ""))
     text = _ANSWERED_NO.sub(r"\1 no \2 ", text)
     text = _BOTH.sub(" both ", _FEEL_NOTHING.sub("cant feel", _NO.sub("no", text)))
