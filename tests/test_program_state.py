@@ -213,6 +213,15 @@ def test_a_flare_switches_to_flare_mode_until_the_person_leaves_it_one_step_lowe
     start = ProgramChoice(day(0), Choice.START, STARTER.id, 1)
     back = run([session(0)], base, today=11, flare_days=flare_days, choices=[start, leave])
     assert not back.in_flare and back.step == 0 and moves(back)[-1] == (10, Move.LEAVE_FLARE)
+    # a flare's pain noted after leaving, the same day, goes back into flare mode (the day's check
+    # came before the choice; an outside pass found the 9/10 ignored and the next day at "full")
+    for after, again in ((9, True), (7, True), (6, False), (None, False)):
+        left = ProgramChoice(day(10), Choice.LEAVE_FLARE, STARTER.id, 1, pain_after=after)
+        state = run([session(0)], base, today=12, flare_days=flare_days, choices=[start, left])
+        assert state.in_flare is again and state.step == 0, after
+        if again:
+            assert moves(state)[-1] == (10, Move.FLARE)
+            assert state.history[-1].why.startswith(f"Pain {after}/10 noted after you left flare mode.")
 
 
 # --- a gap, a switch, a stop ------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_a_program_session_records_its_prescription_and_moves_the_program(db_pat
     assert data["step"] == 1 and data["history"][-1]["move"] == "up"
 
 
-def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(db_path: Path, capsys) -> None:
+def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(db_path: Path, clock, capsys) -> None:
     db = ["--db", str(db_path)]
     assert run(capsys, *db, "program", "start", "desk-worker")[0] == 0
     code, _, err = run(capsys, *db, "program", "resume")
@@ -122,6 +122,13 @@ def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(
     assert run(capsys, *db, "program", "resume")[0] == 0
     data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
     assert data["flare_mode"] is False and data["step"] == -1
+    clock.advance(3600)
+    assert run(capsys, *db, "log", "--pain", "6")[0] == 0  # later that day: not a flare's pain
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is False
+    assert run(capsys, *db, "log", "--pain", "9")[0] == 0  # a flare's pain after leaving: back into it
+    data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
+    assert data["flare_mode"] is True and data["step"] == -1
+    assert data["history"][-1]["why"].startswith("Pain 9/10 noted after you left flare mode.")
 
 
 def test_suggest_and_safety_offer_what_today_offers_in_a_program_and_its_flare_mode(db_path: Path, capsys) -> None:

@@ -35,6 +35,9 @@ class ProgramChoice:
     choice: Choice
     program_id: str
     version: int
+    # For a leave-flare: the worst pain noted later that same day (the store reads it from the
+    # check-ins and sessions after the choice's instant); a flare's pain then goes back into flare mode.
+    pain_after: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from peewee import SqliteDatabase, fn
 
@@ -122,10 +122,43 @@ class ProgramRepository:
     def choices(self) -> list[ProgramChoice]:
         from stretchtui.core.program_state import Choice, ProgramChoice
 
+        rows = list(m.ProgramChoice.select().order_by(m.ProgramChoice.at, m.ProgramChoice.id))
+        leaving = {as_date(row.day) for row in rows if row.choice == Choice.LEAVE_FLARE.value}
+        pains = self._timed_pains(leaving) if leaving else []
+
+        def pain_after(row: Any) -> int | None:
+            if row.choice != Choice.LEAVE_FLARE.value:
+                return None
+            day = as_date(row.day)
+            return max((pain for at, on, pain in pains if on == day and at > row.at), default=None)
+
         return [
-            ProgramChoice(as_date(row.day), Choice(row.choice), row.program_id, row.version)
-            for row in m.ProgramChoice.select().order_by(m.ProgramChoice.at, m.ProgramChoice.id)
+            ProgramChoice(as_date(row.day), Choice(row.choice), row.program_id, row.version, pain_after(row))
+            for row in rows
         ]
+
+    def _timed_pains(self, days: set[date]) -> list[tuple[datetime, date, int]]:
+        """Each pain noted on these days with its instant: check-ins, a session's pain before (at
+        its start) and after (at its end), so a leave-flare knows what was noted after it."""
+        pains = [
+            (checkin.at, checkin.day, max(p.pain for p in checkin.pains))
+            for checkin in self.checkins.checkins(since=min(days))
+            if checkin.day in days and checkin.pains
+        ]
+        for day, started, ended, before, after in (
+            m.Session.select(
+                m.Session.day, m.Session.started_at, m.Session.ended_at, m.Session.pain_before, m.Session.pain_after
+            )
+            .where(m.Session.day >= min(days))
+            .tuples()
+        ):
+            if as_date(day) in days:
+                pains += [
+                    (at, as_date(day), pain)
+                    for at, pain in ((started, before), (ended or started, after))
+                    if pain is not None
+                ]
+        return pains
 
     # ------------------------------------------------------------------ what the replay reads
 
