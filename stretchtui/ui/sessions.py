@@ -276,9 +276,9 @@ class SessionsMixin(AppPart):
     @store_work(group="settings")
     def _save_safety(self, answers: dict[str, bool], then: Callable[[], object] | None = None) -> None:
         self.store.safety.save_safety(answers=answers, complete=False)  # the dialog's answers, as given
-        reload = getattr(self.screen, "reload", None)
-        if callable(reload):
-            self.call_from_thread(reload)
+        # Every screen of the stack that shows the record reads it again: the dialog may still be on
+        # top while this runs, and the screen under it may have read the old answers as it resumed.
+        self.call_from_thread(self.record_changed)
         if then is not None:
             self.call_from_thread(then)
 
