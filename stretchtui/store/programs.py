@@ -12,7 +12,7 @@ import uuid as uuidlib
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from peewee import SqliteDatabase, fn
 
@@ -27,10 +27,20 @@ from stretchtui.store.settings import EventStamp
 from stretchtui.store.suggestion_inputs import SuggestionInputRepository
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from stretchtui.core.program_offer import Offer
     from stretchtui.core.program_state import Choice, ProgramChoice, ProgramDay, ProgramSessionNote, ProgramState
     from stretchtui.core.programs import Catalogue, Ladder, Program
     from stretchtui.core.suggestion_inputs import SuggestionRequest
+
+
+class TimedPain(NamedTuple):
+    """A pain noted, with when (its instant and logical day)."""
+
+    at: datetime
+    day: date
+    pain: int
 
 
 @dataclass(eq=False)
@@ -119,46 +129,25 @@ class ProgramRepository:
                 **m.stamp_values(stamp),
             )
 
-    def choices(self) -> list[ProgramChoice]:
+    def choices(self, pains: Sequence[TimedPain] | None = None) -> list[ProgramChoice]:
+        """Every start, stop, switch and leave-flare, in order; a leave-flare carries the worst
+        pain noted after it that day (from `pains`, read here when not given)."""
         from stretchtui.core.program_state import Choice, ProgramChoice
 
         rows = list(m.ProgramChoice.select().order_by(m.ProgramChoice.at, m.ProgramChoice.id))
-        leaving = {as_date(row.day) for row in rows if row.choice == Choice.LEAVE_FLARE.value}
-        pains = self._timed_pains(leaving) if leaving else []
+        if pains is None and rows:
+            pains = self._timed_pains(min(as_date(row.day) for row in rows))
 
         def pain_after(row: Any) -> int | None:
             if row.choice != Choice.LEAVE_FLARE.value:
                 return None
             day = as_date(row.day)
-            return max((pain for at, on, pain in pains if on == day and at > row.at), default=None)
+            return max((p.pain for p in pains or () if p.day == day and p.at > row.at), default=None)
 
         return [
             ProgramChoice(as_date(row.day), Choice(row.choice), row.program_id, row.version, pain_after(row))
             for row in rows
         ]
-
-    def _timed_pains(self, days: set[date]) -> list[tuple[datetime, date, int]]:
-        """Each pain noted on these days with its instant: check-ins, a session's pain before (at
-        its start) and after (at its end), so a leave-flare knows what was noted after it."""
-        pains = [
-            (checkin.at, checkin.day, max(p.pain for p in checkin.pains))
-            for checkin in self.checkins.checkins(since=min(days))
-            if checkin.day in days and checkin.pains
-        ]
-        for day, started, ended, before, after in (
-            m.Session.select(
-                m.Session.day, m.Session.started_at, m.Session.ended_at, m.Session.pain_before, m.Session.pain_after
-            )
-            .where(m.Session.day >= min(days))
-            .tuples()
-        ):
-            if as_date(day) in days:
-                pains += [
-                    (at, as_date(day), pain)
-                    for at, pain in ((started, before), (ended or started, after))
-                    if pain is not None
-                ]
-        return pains
 
     # ------------------------------------------------------------------ what the replay reads
 
@@ -190,21 +179,28 @@ class ProgramRepository:
             for row in sorted(rows, key=lambda r: (r.started_at, r.id))
         ]
 
-    def _worst(self, since: date) -> dict[date, int]:
-        """The worst pain noted each day: check-ins, and a session's pain before and after."""
-        worst: dict[date, int] = {}
-        for checkin in self.checkins.checkins(since=since):
-            for pain in checkin.pains:
-                worst[checkin.day] = max(worst.get(checkin.day, 0), pain.pain)
-        for day, before, after in (
-            m.Session.select(m.Session.day, m.Session.pain_before, m.Session.pain_after)
+    def _timed_pains(self, since: date) -> list[TimedPain]:
+        """Each pain noted since `since` with its instant: a check-in's worst region, a session's
+        pain before (at its start) and after (at its end). The replay's daily worst comes from
+        these, and a leave-flare's later pain (choices)."""
+        pains = [
+            TimedPain(checkin.at, checkin.day, max(p.pain for p in checkin.pains))
+            for checkin in self.checkins.checkins(since=since)
+            if checkin.pains
+        ]
+        for day, started, ended, before, after in (
+            m.Session.select(
+                m.Session.day, m.Session.started_at, m.Session.ended_at, m.Session.pain_before, m.Session.pain_after
+            )
             .where(m.Session.day >= since)
             .tuples()
         ):
-            for pain in (before, after):
-                if pain is not None:
-                    worst[as_date(day)] = max(worst.get(as_date(day), 0), pain)
-        return worst
+            pains += [
+                TimedPain(at, as_date(day), pain)
+                for at, pain in ((started, before), (ended or started, after))
+                if pain is not None
+            ]
+        return pains
 
     def _flare_days(self, since: date) -> list[date]:
         return [
@@ -218,18 +214,23 @@ class ProgramRepository:
         """Where the person is in their program today (None: not in one)."""
         from stretchtui.core.program_replay import replay
 
-        choices = self.choices()
-        if not choices:
+        first = m.ProgramChoice.select(fn.MIN(m.ProgramChoice.day)).scalar()
+        if first is None:
             return None
+        since = as_date(first) - timedelta(days=7)
+        pains = self._timed_pains(since)
+        choices = self.choices(pains)
+        worst: dict[date, int] = {}
+        for pain in pains:
+            worst[pain.day] = max(worst.get(pain.day, 0), pain.pain)
         catalogue = catalogue or self.catalogue()
-        since = min(c.day for c in choices) - timedelta(days=7)
         return replay(
             catalogue.versions,
             catalogue.ladders,
             catalogue.exercises,
             choices=choices,
             sessions=self._sessions(since),
-            worst=self._worst(since),
+            worst=worst,
             flare_days=self._flare_days(since),
             ratings=self.function.ratings(),
             today=today,

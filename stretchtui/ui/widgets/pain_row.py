@@ -9,7 +9,7 @@ from textual.widget import Widget
 
 from stretchtui.core.checkins import CHOSEN_SIDES, REGION_LABELS, Region
 
-SIDE_NAMES = {"": "none", "left": "left", "right": "right", "both": "both"}  # "none": no side, or the middle
+SIDE_NAMES = {side: side or "none" for side in CHOSEN_SIDES}  # "none": no side, or the middle
 
 
 class PainRow(Widget, can_focus=True):
