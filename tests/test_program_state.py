@@ -222,6 +222,9 @@ def test_a_flare_switches_to_flare_mode_until_the_person_leaves_it_one_step_lowe
         if again:
             assert moves(state)[-1] == (10, Move.FLARE)
             assert state.history[-1].why.startswith(f"Pain {after}/10 noted after you left flare mode.")
+    marked = ProgramChoice(day(10), Choice.LEAVE_FLARE, STARTER.id, 1, flare_marked_after=True)
+    state = run([session(0)], base, today=12, flare_days=flare_days, choices=[start, marked])
+    assert state.in_flare and state.history[-1].why.startswith("You marked a flare after you left flare mode.")
 
 
 # --- a gap, a switch, a stop ------------------------------------------------------------------------

@@ -193,6 +193,21 @@ def test_a_program_says_when_today_made_its_doses_gentler(db_path: Path, capsys)
     assert why[0] == "Break up the sitting (phase 1 of 2): the doses as written."
 
 
+def test_a_flare_marked_after_leaving_flare_mode_goes_back_into_it(db_path: Path, clock, capsys) -> None:
+    """As a pain of 7 noted after leaving does (the last outside pass found the mark ignored)."""
+    db = ["--db", str(db_path)]
+    for argv in (["safety", "--answers", "none"], ["program", "start", "desk-worker"], ["log", "--pain", "7"]):
+        assert run(capsys, *db, *argv)[0] == 0
+    clock.advance(600)
+    assert run(capsys, *db, "program", "resume")[0] == 0
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is False
+    clock.advance(600)
+    assert run(capsys, *db, "rest", "--flare")[0] == 0
+    data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
+    assert data["flare_mode"] is True
+    assert data["history"][-1]["why"].startswith("You marked a flare after you left flare mode.")
+
+
 def test_import_export_round_trip_and_refusals(db_path: Path, tmp_path: Path, capsys) -> None:
     db = ["--db", str(db_path)]
     file = tmp_path / "plan.toml"

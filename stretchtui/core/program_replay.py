@@ -171,14 +171,19 @@ def _choose(walk: _Walk, choice: ProgramChoice, programs: Mapping[tuple[str, int
             Move.LEAVE_FLARE,
             "You chose to leave flare mode: the program goes on one step lower than before.",
         )
-        if choice.pain_after is not None and choice.pain_after >= FLARE_PAIN:  # the day's flare check came before
+        # The day's flare check came before its choices: a flare noted after leaving goes back into it.
+        after = ""
+        if choice.pain_after is not None and choice.pain_after >= FLARE_PAIN:
+            after = f"Pain {choice.pain_after}/10 noted after you left flare mode."
+        elif choice.flare_marked_after:
+            after = "You marked a flare after you left flare mode."
+        if after:
             walk.in_flare = True
             walk.pending.clear()
             walk.note(
                 choice.day,
                 Move.FLARE,
-                f"Pain {choice.pain_after}/10 noted after you left flare mode. Flare mode: relief positions "
-                "and a few gentle moves until you choose to go on.",
+                f"{after} Flare mode: relief positions and a few gentle moves until you choose to go on.",
             )
     elif choice.choice is Choice.SWITCH and (choice.program_id, choice.version) in programs:
         new = programs[(choice.program_id, choice.version)]

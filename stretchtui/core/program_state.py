@@ -38,6 +38,7 @@ class ProgramChoice:
     # For a leave-flare: the worst pain noted later that same day (the store reads it from the
     # check-ins and sessions after the choice's instant); a flare's pain then goes back into flare mode.
     pain_after: int | None = None
+    flare_marked_after: bool = False  # for a leave-flare: the day was marked a flare after it
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ProgramSessionNote:
     complete: bool = True
     pain_before: int | None = None
     pain_after: int | None = None
+    flare_marked_after: bool = False  # for a leave-flare: the day was marked a flare after it
     hurt: bool = False
 
 

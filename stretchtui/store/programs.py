@@ -138,14 +138,26 @@ class ProgramRepository:
         if pains is None and rows:
             pains = self._timed_pains(min(as_date(row.day) for row in rows))
 
+        leaving = [row for row in rows if row.choice == Choice.LEAVE_FLARE.value]
+        marks = (
+            list(m.DayMark.select(m.DayMark.day, m.DayMark.at).where(m.DayMark.kind == "flare").tuples())
+            if leaving
+            else []
+        )
+
         def pain_after(row: Any) -> int | None:
-            if row.choice != Choice.LEAVE_FLARE.value:
-                return None
             day = as_date(row.day)
             return max((p.pain for p in pains or () if p.day == day and p.at > row.at), default=None)
 
+        def marked_after(row: Any) -> bool:
+            return any(as_date(day) == as_date(row.day) and at > row.at for day, at in marks)
+
         return [
-            ProgramChoice(as_date(row.day), Choice(row.choice), row.program_id, row.version, pain_after(row))
+            ProgramChoice(as_date(row.day), Choice(row.choice), row.program_id, row.version)
+            if row not in leaving
+            else ProgramChoice(
+                as_date(row.day), Choice(row.choice), row.program_id, row.version, pain_after(row), marked_after(row)
+            )
             for row in rows
         ]
 
