@@ -790,11 +790,12 @@ def test_no_nudge_names_a_routine_the_session_gate_would_stop(
         assert {r.id for r in named} == {"one-minute", "desk-break"}  # offered where nothing stands in the way
 
 
-def test_a_programs_flare_mode_keeps_a_break_to_gentle_routines(
+def test_a_programs_flare_mode_keeps_a_break_from_naming_routines(
     db_path: Path, fresh_database, clock: FrozenClock, channels: list[FakeChannel], capsys
 ) -> None:
     """In a program's flare mode the day is gentle whatever today's pain (Today offers the flare
-    session): a break names only routines of gentle moves, as on any gentler day."""
+    session): a break names no quick routine, not even a gentle one (the program's session is the
+    day's routine; before, it named the gentle ones, as on any gentler day outside a program)."""
     from stretchtui.core.notify import QUICK_ROUTINES
     from stretchtui.core.safety import is_gentle
 
@@ -823,7 +824,7 @@ def test_a_programs_flare_mode_keeps_a_break_to_gentle_routines(
     assert cli.main([*db, "program", "status", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["flare_mode"] is True
     named = {i for i in QUICK_ROUTINES if re.search(rf"\b{re.escape(i)}\b", text)}
-    assert named == gentle, text
+    assert named == set() and "stand up and move gently" in text, text
 
 
 def test_a_folder_or_pipe_where_the_ticks_go_is_left_alone_and_breaks_nothing(
@@ -1013,3 +1014,26 @@ def test_no_nudge_names_a_routine_with_more_than_the_day_allows(
         assert named == [], text
     for routine in named:
         assert all(is_gentle(exercises[i.exercise_id]) for i in routine.items), (routine.id, text)
+
+
+@pytest.mark.parametrize("flare", [False, True], ids=["program", "program-in-flare-mode"])
+def test_in_a_program_no_nudge_names_a_quick_routine(
+    flare: bool, db_path: Path, fresh_database, clock: FrozenClock, channels: list[FakeChannel], capsys
+) -> None:
+    """In a program the day's routine is its session (Today, `suggest`): the reminder and a break
+    point to it, never to a quick routine that may hold moves the program leaves out (an outside
+    pass found `remind --send` naming desk-break)."""
+    fresh_database()
+    flare_day = [["rest", "--flare"]] if flare else []
+    for argv in (["safety", "--answers", "none"], ["program", "start", "desk-worker"], *flare_day):
+        assert cli.main(["--db", str(db_path), *argv]) == 0
+    capsys.readouterr()
+    _busy_for(db_path, clock, 60)
+    said = []
+    for argv in (["remind", "--send"], ["break", "--notify"], ["break", "take"]):
+        assert cli.main(["--db", str(db_path), *argv]) == 0
+        said.append(capsys.readouterr().out)
+    text = "\n".join(said + [notice.body for channel in channels for notice in channel.sent])
+    assert "stretchtui start" not in text and "desk-break" not in text and "one-minute" not in text
+    if not flare:  # a flare day is a rest day for the reminder: it says nothing
+        assert "run stretchtui for today's suggestion" in text.lower()

@@ -113,6 +113,11 @@ async def test_the_program_screen_starts_stops_and_leaves_flare_mode(make_test_a
         app.store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])
         screen.load()
         await wait_until(pilot, lambda: screen.view.day.state.in_flare, "flare mode")
+        await pilot.press("r")  # the 7 is still today's latest pain: flare mode stays, and says why
+        await wait_until(pilot, lambda: any("Flare mode stays" in n.message for n in app._notifications), "why")
+        assert screen.view.day.state.in_flare
+        app.clock.advance(3600)
+        app.store.checkins.add_checkin([PainEntry(Region("lower-back"), 3)])  # eased
         await pilot.press("r")
         await wait_until(pilot, lambda: not screen.view.day.state.in_flare, "back from flare")
         assert screen.view.day.state.step == -1

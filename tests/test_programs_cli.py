@@ -119,6 +119,12 @@ def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(
     assert "Relief positions" in out or "Flare mode: relief positions" in out
     data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
     assert data["flare_mode"] is True and data["history"][-1]["move"] == "flare"
+    code, out, err = run(capsys, *db, "program", "resume")  # the 7 is still today's latest pain
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "Flare mode stays for now: the latest pain you noted today is 7/10." in err
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is True
+    clock.advance(1800)
+    assert run(capsys, *db, "log", "--pain", "3")[0] == 0  # eased by the afternoon
     assert run(capsys, *db, "program", "resume")[0] == 0
     data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
     assert data["flare_mode"] is False and data["step"] == -1
@@ -199,6 +205,7 @@ def test_a_flare_marked_after_leaving_flare_mode_goes_back_into_it(db_path: Path
     for argv in (["safety", "--answers", "none"], ["program", "start", "desk-worker"], ["log", "--pain", "7"]):
         assert run(capsys, *db, *argv)[0] == 0
     clock.advance(600)
+    assert run(capsys, *db, "log", "--pain", "4")[0] == 0
     assert run(capsys, *db, "program", "resume")[0] == 0
     assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is False
     clock.advance(600)
@@ -267,3 +274,43 @@ def test_import_keeps_the_text_it_checked_read_once(store: Store, tmp_path: Path
     assert added and program.id == "my-knee-friendly"
     assert len(opened) == 1
     assert store.programs.catalogue().texts[program.key] == OWN
+
+
+def test_pain_before_a_session_left_open_enters_flare_mode_and_a_discarded_ones_does_not(
+    db_path: Path, clock, capsys
+) -> None:
+    """A flare's pain noted at a session's start counts for the program as a check-in's does, even
+    when the session is still open (killed mid-routine); one the person discarded does not."""
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "program", "start", "desk-worker")[0] == 0
+    clock.advance(3600)
+    store = Store.open(db_path, clock)
+    discarded = store.sessions.start_session(None, "Test", 60, pain_before=8)
+    store.sessions.finish_session(discarded.id, SessionStatus.DISCARDED, active_seconds=0)
+    store.close()
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is False
+    store = Store.open(db_path, clock)
+    store.sessions.start_session(None, "Test", 60, pain_before=8)  # and never closed
+    store.close()
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is True
+
+
+def test_flare_mode_stays_on_a_day_marked_a_flare_until_the_mark_changes(db_path: Path, clock, capsys) -> None:
+    """Leaving flare mode on a day marked a flare (no pain noted) is refused in one line, as on a
+    day whose latest pain is a flare's; the mark corrected to a rest day, there was no flare."""
+    db = ["--db", str(db_path)]
+    for argv in (["safety", "--answers", "none"], ["program", "start", "desk-worker"], ["rest", "--flare"]):
+        assert run(capsys, *db, *argv)[0] == 0
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is True
+    code, _, err = run(capsys, *db, "program", "resume")
+    assert code == 2 and "Flare mode stays for now: today is marked a flare day." in err
+    assert run(capsys, *db, "rest")[0] == 0  # the mark corrected to a rest day: no flare was there
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is False
+
+
+def test_the_rule_for_staying_in_flare_mode() -> None:
+    from stretchtui.core.flare import flare_stays_because
+
+    assert flare_stays_because(None, False) is None and flare_stays_because(6, True) is not None
+    assert flare_stays_because(6, False) is None and "7/10" in (flare_stays_because(7, False) or "")
+    assert "marked a flare" in (flare_stays_because(2, True) or "")

@@ -14,6 +14,7 @@ resuming, closed, or marked partial on a hang-up."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -229,13 +230,20 @@ async def test_a_second_app_leaves_the_first_ones_running_session_alone(
             assert app.store.sessions.session(session_id).status.value == "in_progress"
     finally:
         other.kill()
+    try:
+        # Killed but not yet collected (a zombie, as right after `kill -9` in a shell whose parent
+        # has not reaped it): it still answers a signal, yet runs nothing, so it is gone.
+        stat = Path(f"/proc/{other.pid}/stat")
+        while stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] not in ("Z", "X"):
+            await asyncio.sleep(0.01)  # the kill landing: waited for as a state, not a fixed time
+        app = make_test_app()
+        async with app.run_test(size=(100, 32)) as pilot:
+            await settle(pilot)
+            if saved == "step":
+                assert isinstance(app.screen, ResumeScreen) and app.screen.info.id == session_id
+            else:  # nothing to resume (no plan saved with it): no offer, closed as partial at launch
+                assert not isinstance(app.screen, ResumeScreen)
+                assert app.store.sessions.interrupted_session() is None
+                assert app.store.sessions.session(session_id).status.value == "partial"
+    finally:
         other.wait()
-    app = make_test_app()
-    async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        if saved == "step":
-            assert isinstance(app.screen, ResumeScreen) and app.screen.info.id == session_id
-        else:  # nothing to resume (no plan saved with it): no offer, closed as partial at launch
-            assert not isinstance(app.screen, ResumeScreen)
-            assert app.store.sessions.interrupted_session() is None
-            assert app.store.sessions.session(session_id).status.value == "partial"

@@ -386,3 +386,18 @@ def test_pain_rated_in_a_session_counts_like_a_note(store, clock) -> None:
     store.sessions.finish_session(info.id, SessionStatus.COMPLETE, active_seconds=60)
     check = store.safety.safety_check()
     assert "pain" in [a.reason for a in check.ask_again] and check.blocked
+
+
+def test_pain_before_a_session_left_open_asks_again_and_a_discarded_one_does_not(store, clock) -> None:
+    """Started anyway at 9/10, then the terminal closed: the session is still in progress, and the
+    9 asks the questions again at once (not only once the session is closed). A session the person
+    discarded is not their record (History leaves it out too), so its pain does not."""
+    from stretchtui.core.sessions import SessionStatus
+
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    info = store.sessions.start_session(None, "Test", 60, pain_before=9)
+    check = store.safety.safety_check()
+    assert "pain" in [a.reason for a in check.ask_again] and check.blocked
+    store.sessions.finish_session(info.id, SessionStatus.DISCARDED, active_seconds=0)
+    assert "pain" not in [a.reason for a in store.safety.safety_check().ask_again]

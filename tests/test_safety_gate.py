@@ -15,6 +15,7 @@ from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.screens.safety_gate import SafetyGateScreen
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import PainScreen
+from stretchtui.ui.sessions import NOT_STARTED_NOTE
 
 
 def sessions() -> list[m.Session]:
@@ -176,7 +177,17 @@ async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test
         await pilot.press(*keys)
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) is starts
+        still_asking = isinstance(app.screen, HighPainScreen)  # `y` is no answer here
+        today_card = str(app.query_one("#today-suggestion").render()) if not starts else ""
     assert len(sessions()) == (1 if starts else 0)
+    pains = [(c.note, [p.pain for p in c.pains]) for c in m.Checkin.select()]
+    if still_asking:
+        assert pains == []
+    elif not starts:  # "Not now": the 9 is noted as said, so today's suggestion and the safety questions hear it
+        assert pains == [(NOT_STARTED_NOTE, [9])]
+        assert "No routine today" in today_card and "safety questions again" in today_card
+    else:
+        assert pains == []  # the session's own "pain before" carries it
     if starts:
         [row] = sessions()
         assert row.pain_before == 9 and row.safety_confirmed["choice"] == "checked-start"

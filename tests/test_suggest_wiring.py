@@ -148,3 +148,24 @@ def test_a_day_marked_as_a_flare_makes_the_next_suggestion_gentle(db_path: Path,
     assert after.why[0] == "Flare day marked yesterday; for the reason below: no routine today."  # a rise from 2
     assert not any("7/10" in line or line.startswith("Moves for your") for line in after.why)
     assert noted.why[0] == "Pain 7/10 yesterday; for the reason below: no routine today."
+
+
+def test_pain_noted_at_a_session_left_open_counts_and_a_discarded_one_does_not(db_path: Path, clock, capsys) -> None:
+    """A session killed mid-routine stays in progress: the 7/10 noted at its start makes the next
+    suggestion gentle at once, not only when the session is closed (it is in History the same way);
+    a session the person discarded is not counted, as History does not count it."""
+    store = Store.open(db_path, clock)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 1)])
+    clock.advance(60)
+    left_open = store.sessions.start_session("one-minute", "One-Minute Unwind", 76, pain_before=7)
+    store.close()
+    data = suggest_json(db_path, capsys)
+    assert data["why"][0].startswith("Pain 7/10 today")
+    assert not any("a full routine" in line for line in data["why"])
+
+    from stretchtui.core.sessions import SessionStatus
+
+    store = Store.open(db_path, clock)
+    store.sessions.finish_session(left_open.id, SessionStatus.DISCARDED, active_seconds=0)
+    store.close()
+    assert suggest_json(db_path, capsys)["why"][0].startswith("Pain 1/10 today")

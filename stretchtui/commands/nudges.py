@@ -188,15 +188,18 @@ def todays_reminder(store: Store) -> Notice | Quiet:
 def offer_for(store: Store, check: SafetyCheck) -> tuple[tuple[str, ...], bool]:
     """(The quick routines a nudge may name for this person, whether today's suggestion gives any
     routine at all): one reading of the day, as `suggest` makes it, for the reminder and a break.
-    None is named on a day with no routine; on a gentler day, only gentle ones
-    (core.notify.routines_to_offer)."""
+    None is named on a day with no routine, nor in a program (its session is the day's routine);
+    on a gentler day, only gentle ones (core.notify.routines_to_offer)."""
     from stretchtui.commands.library import todays_suggestion
     from stretchtui.core.notify import QUICK_ROUTINES, routines_to_offer
     from stretchtui.core.pain_level import Level
 
-    suggestion = todays_suggestion(store, 5, "desk").suggestion  # a program's flare mode is gentler too
+    todays = todays_suggestion(store, 5, "desk")  # a program's flare mode is gentler too
+    suggestion = todays.suggestion
     if suggestion.blocked:
         return (), False
+    if todays.program is not None:  # a program's session, not a quick routine it may not hold with
+        return (), True
     routines = {i: r for i in QUICK_ROUTINES if (r := store.library.routine(i)) is not None}
     exercises = store.library.exercise_index()
     return routines_to_offer(check, routines, exercises, gentle_only=suggestion.level != Level.FULL), True

@@ -87,3 +87,20 @@ def _gentle_item(exercise: Exercise) -> RoutineItem:
     if dose.reps > 0:
         return RoutineItem(exercise.id, hold_seconds=dose.hold_seconds, reps=max(1, round(dose.reps * GENTLE_FACTOR)))
     return RoutineItem(exercise.id, hold_seconds=max(5, round(dose.hold_seconds * GENTLE_FACTOR)), reps=0)
+
+
+def flare_stays_because(latest_pain_today: int | None, marked_today: bool) -> str | None:
+    """Why flare mode cannot be left yet today (None: it can). Leaving is the person's choice, but
+    not on a day whose latest pain is still a flare's, or that they marked a flare: a program
+    session at full dose would follow at once. They note how it is now, and go on then."""
+    from stretchtui.core.streaks import FLARE_PAIN
+
+    if latest_pain_today is not None and latest_pain_today >= FLARE_PAIN:
+        because = f"the latest pain you noted today is {latest_pain_today}/10"
+        then = "When it has eased, note how it is now in a check-in, then go on."
+    elif marked_today:
+        because = "today is marked a flare day"
+        then = "If that has changed, change today's mark first."
+    else:
+        return None
+    return f"Flare mode stays for now: {because}. {then}"

@@ -59,6 +59,14 @@ class SessionStatus(StrEnum):
     DISCARDED = "discarded"
 
 
+# A session's work counts (streaks, History, reports, "what helped") once it is complete or partial.
+COUNTED_STATUSES: tuple[str, ...] = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
+# Every session but a discarded one is kept: listed for correction, and the pain noted with it
+# counts (suggestions, safety, programs, History's pain), so one killed or left open
+# mid-routine still says how the person's back was.
+KEPT_STATUSES: tuple[str, ...] = (*COUNTED_STATUSES, SessionStatus.IN_PROGRESS.value)
+
+
 class Side(StrEnum):
     BOTH = "both"
     LEFT = "left"

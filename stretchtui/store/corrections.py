@@ -33,15 +33,13 @@ from stretchtui.core.entries import (  # noqa: F401  (MarkRefused: raised here, 
 )
 from stretchtui.core.errors import UserError, shown
 from stretchtui.core.model import format_duration
-from stretchtui.core.sessions import SessionStatus
+from stretchtui.core.sessions import KEPT_STATUSES, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.checkins import CheckinRepository, add_pains
 from stretchtui.store.history import HistoryRepository
 from stretchtui.store.owner import running_elsewhere
 from stretchtui.store.rows import as_date
 from stretchtui.store.settings import EventStamp, SettingsRepository
-
-LISTED_STATUSES = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value, SessionStatus.IN_PROGRESS.value)
 
 
 class UuidTaken(UserError):
@@ -69,7 +67,7 @@ class CorrectionRepository:
     def entries(self, *, since: date | None = None) -> list[Entry]:
         """Sessions (not discarded ones), check-ins and day marks, newest first."""
         found: list[Entry] = []
-        sessions = m.Session.select().where(m.Session.status.in_(LISTED_STATUSES))
+        sessions = m.Session.select().where(m.Session.status.in_(KEPT_STATUSES))
         checkins = m.Checkin.select()
         marks = m.DayMark.select()
         if since is not None:
@@ -120,7 +118,7 @@ class CorrectionRepository:
             for kind, model in m.ENTRY_MODELS.items():
                 query = model.select(model.uuid).where(model.uuid**pattern)
                 if kind is EntryKind.SESSION:
-                    query = query.where(m.Session.status.in_(LISTED_STATUSES))
+                    query = query.where(m.Session.status.in_(KEPT_STATUSES))
                 matches += [(kind, uuid) for (uuid,) in query.limit(3).tuples()]
             if not matches:
                 gone = m.Removed.select(m.Removed.kind, m.Removed.record).where(m.Removed.uuid**pattern).first()

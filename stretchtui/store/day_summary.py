@@ -16,12 +16,12 @@ from stretchtui.core.clock import Clock
 from stretchtui.core.days import today
 from stretchtui.core.entries import MarkKind
 from stretchtui.core.history import week_start
-from stretchtui.core.sessions import Outcome, SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, Outcome, SessionStatus
 from stretchtui.core.streaks import DayActivity, Goal, StreakSummary, WeekSummary, compute_streaks, week_summary
 
 SettingValues = Mapping[str, Any]  # core.settings.Settings: the saved values, else the model's defaults
 
-COUNTED = f"('{SessionStatus.COMPLETE}', '{SessionStatus.PARTIAL}')"  # a partial session counts its finished work
+COUNTED = "(" + ", ".join(f"'{status}'" for status in COUNTED_STATUSES) + ")"  # core.sessions: as SQL
 # Each query groups by the logical day; {since} is empty or an extra condition on that day.
 SESSIONS_SQL = (
     f"SELECT day, SUM(status = '{SessionStatus.COMPLETE}'), COUNT(id) FROM session"

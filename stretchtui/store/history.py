@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from peewee import SqliteDatabase, fn
 
-from stretchtui.core.sessions import SessionInfo, SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, KEPT_STATUSES, SessionInfo
 from stretchtui.core.streaks import DayActivity, StreakSummary
 from stretchtui.store import day_summary
 from stretchtui.store import models as m
@@ -42,9 +42,7 @@ class HistoryRepository:
         session_rows = (
             m.Session.select(m.Session.day, fn.MAX(m.Session.pain_before))
             .where(
-                (m.Session.day >= since)
-                & m.Session.pain_before.is_null(False)
-                & (m.Session.status != SessionStatus.DISCARDED.value)
+                (m.Session.day >= since) & m.Session.pain_before.is_null(False) & m.Session.status.in_(KEPT_STATUSES)
             )
             .group_by(m.Session.day)
             .tuples()
@@ -73,9 +71,10 @@ class HistoryRepository:
         A session's moves are the ones done or marked hurt (as the suggestion counts them)."""
         from stretchtui.core.relief import PainChange, table
 
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         where = (
-            m.Session.status.in_(counted) & m.Session.pain_before.is_null(False) & m.Session.pain_after.is_null(False)
+            m.Session.status.in_(COUNTED_STATUSES)
+            & m.Session.pain_before.is_null(False)
+            & m.Session.pain_after.is_null(False)
         )
         if since is not None:
             where &= m.Session.day >= since
@@ -100,9 +99,11 @@ class HistoryRepository:
 
     def sessions_list(self, limit: int = 200) -> list[SessionInfo]:
         """Recent sessions that count or were partial, newest first, with step counts in one query."""
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         rows = list(
-            m.Session.select().where(m.Session.status.in_(counted)).order_by(m.Session.started_at.desc()).limit(limit)
+            m.Session.select()
+            .where(m.Session.status.in_(COUNTED_STATUSES))
+            .order_by(m.Session.started_at.desc())
+            .limit(limit)
         )
         counts = step_counts(self.db, [r.id for r in rows])
         return [session_info_from_row(r, counts.get(r.id, NO_STEPS).fields()) for r in rows]

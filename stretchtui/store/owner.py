@@ -38,6 +38,8 @@ def running_elsewhere(owner: object) -> bool:
         pass  # it exists, run by somebody else: the start marker decides
     except OSError:
         return False
+    if _ended(pid):
+        return False
     started = owner.get("started")
     return started is None or started == _start_marker(pid)
 
@@ -49,6 +51,17 @@ def _host() -> str:
         import socket
 
         return socket.gethostname()
+
+
+def _ended(pid: int) -> bool:
+    """Killed, but not yet collected by its parent (a zombie): it answers a signal, yet runs nothing.
+    A relaunch straight after `kill -9` saw the session as still running elsewhere."""
+    try:
+        stat = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return False  # no /proc here: the signal's answer stands
+    fields = stat.rsplit(")", 1)[-1].split()
+    return bool(fields) and fields[0] in ("Z", "X")
 
 
 def _start_marker(pid: int) -> str | None:

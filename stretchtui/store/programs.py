@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from peewee import SqliteDatabase, fn
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.sessions import SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, KEPT_STATUSES, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.checkins import CheckinRepository
 from stretchtui.store.function import FunctionRepository
@@ -119,7 +119,17 @@ class ProgramRepository:
     # ------------------------------------------------------------------ choices
 
     def choose(self, choice: Choice, program: Program) -> None:
+        """Record a choice. Leaving flare mode is refused (a UserError, saying why) while today's
+        latest pain is a flare's or today is marked a flare (core.flare.flare_stays_because)."""
+        from stretchtui.core.flare import flare_stays_because
+        from stretchtui.core.program_state import Choice
+
         stamp = self.stamp()
+        if choice is Choice.LEAVE_FLARE:
+            pains = [p for p in self._timed_pains(stamp.day) if p.day == stamp.day]
+            latest = max(pains, key=lambda p: p.at).pain if pains else None
+            if (why := flare_stays_because(latest, stamp.day in self._flare_days(stamp.day))) is not None:
+                raise UserError(why)
         with self.db.atomic("IMMEDIATE"):
             m.ProgramChoice.create(
                 uuid=str(uuidlib.uuid4()),
@@ -166,10 +176,9 @@ class ProgramRepository:
     def _sessions(self, since: date) -> list[ProgramSessionNote]:
         from stretchtui.core.program_state import ProgramSessionNote
 
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         rows = list(
             m.Session.select().where(
-                m.Session.status.in_(counted) & (m.Session.day >= since) & m.Session.program_id.is_null(False)
+                m.Session.status.in_(COUNTED_STATUSES) & (m.Session.day >= since) & m.Session.program_id.is_null(False)
             )
         )
         hurt = {
@@ -204,7 +213,7 @@ class ProgramRepository:
             m.Session.select(
                 m.Session.day, m.Session.started_at, m.Session.ended_at, m.Session.pain_before, m.Session.pain_after
             )
-            .where(m.Session.day >= since)
+            .where((m.Session.day >= since) & m.Session.status.in_(KEPT_STATUSES))
             .tuples()
         ):
             pains += [

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from peewee import fn
 
 from stretchtui.core.checkins import Region
-from stretchtui.core.sessions import SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.function import FunctionRepository
 from stretchtui.store.history import HistoryRepository
@@ -37,12 +37,11 @@ class ReportRepository:
         the one in force when it started."""
         from stretchtui.core.report import PrescriptionUse
 
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         rows = (
             m.Session.select(m.Session.program_id, m.Session.program_version, fn.COUNT(m.Session.id))
             .where(
                 m.Session.program_id.is_null(False)
-                & m.Session.status.in_(counted)
+                & m.Session.status.in_(COUNTED_STATUSES)
                 & (m.Session.day >= monday)
                 & (m.Session.day <= sunday)
             )
@@ -135,7 +134,7 @@ class ReportRepository:
                 (m.SessionStep.outcome == "done")
                 & (m.Session.day >= monday)
                 & (m.Session.day <= sunday)
-                & m.Session.status.in_((SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value))
+                & m.Session.status.in_(COUNTED_STATUSES)
             )
             .group_by(m.SessionStep.exercise_id)
             .tuples()

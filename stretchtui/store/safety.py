@@ -27,7 +27,7 @@ from stretchtui.core.safety import (
     ask_again,
     check_answer_keys,
 )
-from stretchtui.core.sessions import SessionStatus
+from stretchtui.core.sessions import KEPT_STATUSES
 from stretchtui.core.vocabulary import Condition
 from stretchtui.store import models as m
 from stretchtui.store.checkins import CheckinRepository
@@ -103,6 +103,7 @@ class SafetyRepository:
     def safety_check(self) -> SafetyCheck:
         """The profile with the reasons to ask again: only what was noted after the last answers."""
         from stretchtui.core.note_flags import note_flags
+        from stretchtui.core.note_legs import legs_in_note
 
         profile = self.safety_profile()
         now = self.clock.now()
@@ -117,6 +118,8 @@ class SafetyRepository:
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
             legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
+            if checkin.note:  # "right leg too" beside a left leg noted in the form is both legs
+                legs |= legs_in_note(checkin.note, legs)
             notes.append(
                 NoteEvent(
                     at=checkin.at,
@@ -129,9 +132,10 @@ class SafetyRepository:
             )
         if profile.answered_at is None:
             return SafetyCheck(profile, ask_again(profile, now, notes))
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         rows = m.Session.select(m.Session.started_at, m.Session.pain_before, m.Session.pain_after).where(
-            m.Session.status.in_(counted) & (m.Session.source == "live") & (m.Session.started_at > profile.answered_at)
+            m.Session.status.in_(KEPT_STATUSES)
+            & (m.Session.source == "live")
+            & (m.Session.started_at > profile.answered_at)
         )
         sessions = [SessionEvent(at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after) for r in rows]
         return SafetyCheck(profile, ask_again(profile, now, notes, sessions))

@@ -20,6 +20,7 @@ from stretchtui.core.clock import Clock
 from stretchtui.core.days import EventTime
 from stretchtui.core.errors import UserError
 from stretchtui.core.sessions import (
+    COUNTED_STATUSES,
     ExerciseCounts,
     ExerciseUsage,
     NewSession,
@@ -249,7 +250,7 @@ class SessionRepository:
         """The latest session that counts (complete or partial)."""
         row = (
             m.Session.select(m.Session.id)
-            .where(m.Session.status.in_((SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)))
+            .where(m.Session.status.in_(COUNTED_STATUSES))
             .order_by(m.Session.started_at.desc())
             .first()
         )
@@ -262,14 +263,13 @@ class SessionRepository:
     def exercise_usage(self, exercise_id: str) -> ExerciseUsage:
         """Sessions (complete or partial) with a finished step of it (the relief comparison is the
         history's: store.history.relief, set by the caller with the day it counts back from)."""
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
         sessions = (
             m.Session.select(m.Session.id, m.Session.pain_before, m.Session.pain_after)
             .join(m.SessionStep, JOIN.INNER, on=(m.SessionStep.session == m.Session.id))
             .where(
                 (m.SessionStep.exercise_id == exercise_id)
                 & (m.SessionStep.outcome == "done")
-                & m.Session.status.in_(counted)
+                & m.Session.status.in_(COUNTED_STATUSES)
             )
             .distinct()
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from stretchtui.core.sessions import SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, KEPT_STATUSES, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.activity import ActivityRepository
 from stretchtui.store.checkins import CheckinRepository
@@ -56,8 +56,14 @@ class SuggestionInputRepository:
             sitting_notes.append(SittingNote(day, round(hours, 1), measured=True))
         exercises = self.library.exercise_index()
         sessions: list[SessionNote] = []
-        counted = (SessionStatus.COMPLETE.value, SessionStatus.PARTIAL.value)
-        rows = list(m.Session.select().where(m.Session.status.in_(counted) & (m.Session.day >= since)))
+        # Pain noted with a kept session counts whatever became of it (core.sessions.KEPT_STATUSES):
+        # one left open mid-routine still makes the next suggestion gentler; only a counted
+        # session's moves say what was done.
+        kept = list(m.Session.select().where(m.Session.status.in_(KEPT_STATUSES) & (m.Session.day >= since)))
+        for row in kept:
+            if row.status not in COUNTED_STATUSES and row.pain_before is not None:
+                readings.append((row.started_at, as_date(row.day), "lower-back", "", row.pain_before, False))
+        rows = [row for row in kept if row.status in COUNTED_STATUSES]
         steps: dict[int, list[tuple[str, str]]] = {}
         for session_id, exercise_id, outcome in (
             m.SessionStep.select(m.SessionStep.session, m.SessionStep.exercise_id, m.SessionStep.outcome)

@@ -37,5 +37,7 @@ if TYPE_CHECKING:
 
         def record_changed(self) -> None: ...  # (ui.corrections)
 
+        def sync_soon(self) -> None: ...  # (ui.syncing)
+
 else:
     AppPart = object

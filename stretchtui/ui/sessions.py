@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
 
+NOT_STARTED_NOTE = "Noted before a session, not started: the pain was too high to stretch through."
+
+
 @dataclass(frozen=True)
 class _Gate:
     """A session on its way in, held while the safety gate's dialog is open (StretchApp.open_session)."""
@@ -86,6 +89,17 @@ class SessionsMixin(AppPart):
             self._close_interrupted()
         elif self.initial_routine:
             self.start_routine(self.initial_routine)
+
+    @store_work(group="sessions")
+    def note_pain_not_started(self, pain: int) -> None:
+        """Pain too high to start a session, and "Not now": the pain is noted as a check-in (in
+        the lower back, as a session's pain is), so today's suggestion, the safety questions and a
+        program hear it as they would had the session started. History can change it."""
+        from stretchtui.core.checkins import PainEntry, Region
+
+        self.store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, pain)], note=NOT_STARTED_NOTE)
+        self.call_from_thread(self.record_changed)
+        self.call_from_thread(self.sync_soon)
 
     @store_work(group="sessions")
     def _close_interrupted(self) -> None:

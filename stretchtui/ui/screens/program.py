@@ -235,9 +235,14 @@ class ProgramScreen(FramedScreen):
 
     @store_work(group="program-write")
     def _choose(self, choice: str, program: Program) -> None:
+        from stretchtui.core.errors import UserError
         from stretchtui.core.program_state import Choice
 
-        self.stretch_app.store.programs.choose(Choice(choice), program)
+        try:
+            self.stretch_app.store.programs.choose(Choice(choice), program)
+        except UserError as refused:  # flare mode stays today (core.flare.flare_stays_because)
+            self.app.call_from_thread(self.notify, str(refused), severity="warning", timeout=10, markup=False)
+            return
         said = {
             "start": f"Started {program.name}.",
             "stop": f"Stopped {program.name}; your record stays.",

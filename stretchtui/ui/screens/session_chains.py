@@ -87,10 +87,12 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
                 self.safety_confirmed = {**record, "reasons": [*earlier, *cast(list[Any], record["reasons"])]}
                 self._begin(pain)
             else:
-                self.dismiss(None)  # nothing was written
+                self.dismiss(None)  # no session; the pain is noted as a check-in, as it was said
+                self.stretch_app.note_pain_not_started(pain)
                 self.app.notify(
                     "Not started. Rest in whatever position eases it, keep gently moving as you "
-                    "can, and seek advice if the pain does not settle.",
+                    "can, and seek advice if the pain does not settle. Noted as today's check-in "
+                    "(History can change it).",
                     title=f"Pain {pain}/10",
                     severity="warning",
                     timeout=12,

@@ -1,0 +1,59 @@
+"""A note's leg counts with the form's: left leg noted at 5 and "right leg too" written is both
+legs, which asks the safety questions again (an outside pass found the two never combined)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stretchtui.cli import main
+from stretchtui.core.checkins import PainEntry, Region
+from stretchtui.core.note_legs import legs_in_note
+
+
+@pytest.mark.parametrize(
+    ("note", "noted", "sides"),
+    [
+        ("right leg too", {"left"}, {"right"}),
+        ("and now the Right calf as well", {"left"}, {"right"}),
+        ("the other leg has started as well", {"left"}, {"right"}),
+        ("other leg too", {"right"}, {"left"}),
+        ("other leg too", set(), set()),  # which other: nothing to go on
+        ("right one as well", {"left"}, {"right"}),
+        ("sore L leg, R thigh tingles", set(), {"left", "right"}),
+        ("both legs ache", set(), {"left", "right"}),
+        ("pain in the legs on both sides", set(), {"left", "right"}),
+        ("not sure why my right leg hurts", {"left"}, {"right"}),  # a doubt, not a denial
+        ("no idea why the right leg aches", {"left"}, {"right"}),
+        ("all fine except the right leg", {"left"}, {"right"}),
+        ("no pain in the right leg", {"left"}, set()),
+        ("right leg is fine today", {"left"}, set()),
+        ("nothing in the left foot now", {"right"}, set()),
+        ("stiff back after the drive", set(), set()),
+        ("left hip sore, right shoulder tight", set(), set()),  # not legs
+        ("turned right at the leg of the table", set(), set()),
+    ],
+)
+def test_the_legs_a_note_names(note: str, noted: set[str], sides: set[str]) -> None:
+    assert legs_in_note(note, noted) == sides
+
+
+def test_a_left_leg_noted_with_right_leg_too_in_the_note_asks_again(store, clock) -> None:
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    store.checkins.add_checkin([PainEntry(Region.LEG, 5, "left")], note="right leg is fine")
+    assert store.safety.safety_check().ask_again == ()
+    clock.advance(60)
+    store.checkins.add_checkin([PainEntry(Region.LEG, 5, "left")], note="right leg too since lunch")
+    check = store.safety.safety_check()
+    assert [a.reason for a in check.ask_again] == ["both-legs"] and check.blocked
+
+
+def test_log_says_so_at_once(db_path, clock, capsys) -> None:
+    """`log --area leg --side left --note "right leg too"`: the CLI's reply asks for the questions."""
+    db = ["--db", str(db_path)]
+    assert main([*db, "safety", "--answers", "none"]) == 0
+    capsys.readouterr()
+    clock.advance(60)
+    assert main([*db, "log", "--pain", "5", "--area", "leg", "--side", "left", "--note", "right leg too"]) == 0
+    out = capsys.readouterr().out
+    assert "safety" in out.lower() and "both sides" in out
