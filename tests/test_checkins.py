@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -192,3 +194,42 @@ async def test_the_form_notes_pain_in_both_legs_as_left_and_right(make_test_app,
         store.close()
     assert set(checkin.pains) == {PainEntry(Region.LEG, 6, "left"), PainEntry(Region.LEG, 6, "right")}
     assert "both-legs" in reasons
+
+
+async def test_history_keeps_the_cursor_on_its_entry_when_another_process_adds_one_above(
+    make_test_app, store, db_path, clock, capsys
+) -> None:
+    """History read again after `stretchtui log` in another pane: the new check-in comes in at the
+    top, and the cursor stays on the entry the person was on, not on the row number it had (an
+    outside pass found it moved to another check-in). A removed entry leaves the cursor in place."""
+    from stretchtui.ui.widgets.history_tables import row_key
+
+    for pain in (2, 3, 4):
+        store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, pain)])
+        clock.advance(600)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        table = app.screen.query_one("#history-checkin-table")
+        table.move_cursor(row=1)
+        chosen = row_key(table)
+        app.notice_outside_changes()
+        await settle(pilot)
+        clock.advance(600)
+        assert main(["--db", str(db_path), "log", "--pain", "6"]) == 0
+        capsys.readouterr()
+        app.notice_outside_changes()
+        await settle(pilot)
+        assert table.row_count == 4 and row_key(table) == chosen and table.cursor_row == 2
+        removed = subprocess.run(  # `stretchtui remove ID` in another pane
+            [sys.executable, "-m", "stretchtui", "--db", str(db_path), "remove", "--yes", chosen[:8]],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert removed.returncode == 0, removed.stderr
+        app.notice_outside_changes()
+        await settle(pilot)
+        assert table.row_count == 3 and table.cursor_row == 2 and row_key(table) != chosen

@@ -610,8 +610,9 @@ def test_logging_pain_of_eight_or_more_says_what_it_means_for_stretching(db_path
     assert lines[1].startswith("Pain of 9/10 is too much to stretch through. Rest in whatever position eases it")
     assert lines[2:] == ["You noted pain of 8/10 or more.", ASK_AGAIN_ADVICE]
     again = _log_out(db_path, capsys, "--pain", "8", "--area", "neck")  # the reason is known: not said twice
-    assert again[1].startswith("Pain of 8/10 is too much") and len(again) == 2
-    assert _log_out(db_path, capsys, "--pain", "7") == [f"Noted Lower back 7/10 for {again[0].split(' for ')[1]}"]
+    assert again[1].startswith("Pain of 8/10 is too much") and again[2:] == [ASK_AGAIN_ADVICE]  # only what to do
+    noted = f"Noted Lower back 7/10 for {again[0].split(' for ')[1]}"
+    assert _log_out(db_path, capsys, "--pain", "7") == [noted, ASK_AGAIN_ADVICE]  # still open: said in one line
 
 
 def test_pain_noted_for_an_earlier_time_gets_no_advice_for_now(db_path: Path, capsys) -> None:
@@ -628,8 +629,8 @@ def test_a_worrying_note_says_the_questions_come_first_and_a_second_one_too(db_p
     assert lines[2:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]  # numb legs: a sign for the same day
     # No new reason, but a note of an urgent sign: the same-day line every time (third outside pass)
     same = _log_out(db_path, capsys, "--note", "both legs still numb, can't feel them now")
-    assert same[1:] == [URGENT_SIGN_ADVICE]
-    assert _log_out(db_path, capsys, "--pain", "2")[1:] == []  # nothing new, no sign named: nothing
+    assert same[1:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]
+    assert _log_out(db_path, capsys, "--pain", "2")[1:] == [ASK_AGAIN_ADVICE]  # nothing new: what to do, in one line
     second = _log_out(db_path, capsys, "--note", "now a fever and chills too")  # a reason said anew
     assert "(both-legs, fever)" in second[1] and second[2:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]
 
@@ -677,6 +678,13 @@ def test_leg_pain_on_both_sides_can_be_said_in_one_log(db_path: Path, capsys) ->
     assert "Leg (sciatica-like, left) 4/10" in lines[0] and "Leg (sciatica-like, right) 4/10" in lines[0]
     assert lines[1] == "You noted leg pain on both sides."
     assert run_json(db_path, capsys)["routines"] == "none"
+    # Noted again (it said nothing): the same-day line again, as for a note of an urgent sign, and
+    # what to do; anything else noted while it is open: what to do, in one line.
+    again = _log_out(db_path, capsys, "--pain", "4", "--area", "leg", "--side", "both")
+    assert again[1:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]
+    again = _log_out(db_path, capsys, "--pain", "5", "--area", "leg", "--side", "left", "--note", "right leg too")
+    assert again[1:] == [URGENT_SIGN_ADVICE, ASK_AGAIN_ADVICE]
+    assert _log_out(db_path, capsys, "--pain", "2")[1:] == [ASK_AGAIN_ADVICE]
 
 
 def test_the_routines_line_names_conditions_only_when_there_are_some(db_path: Path, capsys) -> None:

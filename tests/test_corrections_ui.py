@@ -160,6 +160,43 @@ async def test_editing_a_check_in_in_history_changes_history_and_today(make_test
         assert "Lower back 3/10" in text_of(app.screen, "#today-checkins")
 
 
+async def test_an_edit_refused_because_the_check_in_was_removed_meanwhile_keeps_what_was_typed(
+    make_test_app, store, db_path, clock
+):
+    """The check-in being edited is removed in another pane (`stretchtui remove`) before Ctrl+S:
+    the change is refused in one line, and the form comes back with what was typed, to save as a
+    new check-in (it was lost). Esc there keeps the record as it is."""
+    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 7)], sitting_hours=9, note="after the drive")
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_history_tab(pilot, "c")
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("3")
+        removed = subprocess.run(  # from another terminal
+            [sys.executable, "-m", "stretchtui", "--db", str(db_path), "remove", "--yes", checkin.uuid[:8]],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert removed.returncode == 0, removed.stderr
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CheckinScreen) and form.checkin is None
+        assert "Not saved" in text_of(form, ".dialog-question") and "not here any more" in text_of(
+            form, ".dialog-question"
+        )
+        assert {row.pain_region: row.pain for row in form.query(PainRow)}[Region.LOWER_BACK] == 3
+        assert form.query_one("#note", Input).value == "after the drive"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, CheckinScreen)
+    [kept] = store.checkins.checkins()
+    assert kept.uuid != checkin.uuid and [p.pain for p in kept.pains] == [3]
+    assert kept.sitting_hours == 9 and kept.note == "after the drive"
+
+
 async def test_removing_a_session_asks_first_and_u_brings_it_back(make_test_app, store, clock):
     session = store.sessions.record_backfill("seven-in-seven", local(clock, TODAY, 8), 10)
     app = make_test_app()

@@ -134,7 +134,11 @@ def cmd_log(args: argparse.Namespace) -> int:
     print(f"Noted {said} for {day_label(checkin.day, today(clock))}.")
     if args.pain is not None and args.pain >= ASK_AGAIN_PAIN and args.at is None:  # as the app says before a session
         print(high_pain_words(args.pain))
-    for line in newly_asked(before, after, note_flags(note)):  # what the app shows on Today at once
+    from stretchtui.core.note_legs import legs_in_note
+
+    legs = {pain.side for pain in checkin.pains if pain.region is Region.LEG} | legs_in_note(note, sides)
+    flags = (*note_flags(note), *(["both-legs"] if {"left", "right"} <= legs else []))
+    for line in newly_asked(before, after, flags):  # what the app shows on Today at once
         print(line)
     return 0
 

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 LEG_WORDS = r"(?:leg|legs|calf|calves|thigh|thighs|shin|shins|foot|feet|hamstring|hamstrings)"
 _NAMED = re.compile(rf"\b(left|right|other|l|r)(?:\s+(?:one|side))?\s+(?:{LEG_WORDS})\b|\b(other|l|r|left|right) one\b")
 _BOTH = re.compile(rf"\bboth\s+(?:{LEG_WORDS})\b|\b(?:{LEG_WORDS}) on both sides\b")
-_DENIED_BEFORE = re.compile(
-    r"\b(?:no(?! idea)|not(?! sure| certain)|nothing in|without)\s+(?:\w+\s+){0,3}$"
+_DENIED_BEFORE = re.compile(r"\b(?:no(?! idea)|not(?! sure| certain)|nothing in|without)\s+(?:\w+\s+){0,3}$")
+_DENIED_AFTER = re.compile(
+    r"^\s*(?:is|are|'s|feels?|seems?)?\s*(?:fine|ok|okay|alright|all right|good|better|normal)\b"
 )
-_DENIED_AFTER = re.compile(r"^\s*(?:is|are|'s|feels?|seems?)?\s*(?:fine|ok|okay|alright|all right|good|better|normal)\b")
 _SIDES = {"left": "left", "l": "left", "right": "right", "r": "right"}
 
 

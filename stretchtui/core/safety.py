@@ -331,10 +331,12 @@ def high_pain_words(pain: int) -> str:
 
 
 def newly_asked(before: SafetyCheck, after: SafetyCheck, flags: Iterable[str] = ()) -> tuple[str, ...]:
-    """What a new note changed in the check, in plain words: each reason to ask again it added
+    """What a new check-in changed in the check, in plain words: each reason to ask again it added
     (a second worrying note too), then the advice the check now gives. With nothing added: a yes
-    open gives that advice's first line again, and a note that itself points to an urgent question
-    (`flags`, core.note_flags) the same-day line again, however often it was said. Else empty."""
+    open gives that advice's first line again; a check-in that itself points to an urgent question
+    (`flags`: core.note_flags, or leg pain on both sides) the same-day line again, however often it
+    was said; and while reasons are still open, the one line that says what to do about them (a
+    second `log --side both` said nothing at all)."""
     known = {(reason.reason, reason.text) for reason in before.ask_again}
     added = tuple(reason.text for reason in after.ask_again if (reason.reason, reason.text) not in known)
     if added:
@@ -342,7 +344,10 @@ def newly_asked(before: SafetyCheck, after: SafetyCheck, flags: Iterable[str] = 
     if after.red_flag:
         return advice_for(after)[:1]
     urgent = AskAgain("note", "", blocks=True, questions=tuple(flags)).urgent
-    return (URGENT_SIGN_ADVICE,) if urgent and after.state is not State.URGENT else ()
+    said: tuple[str, ...] = (URGENT_SIGN_ADVICE,) if urgent and after.state is not State.URGENT else ()
+    if after.ask_again:
+        said += tuple(line for line in advice_for(after) if line != URGENT_SIGN_ADVICE)[:1]
+    return said
 
 
 def advice_for(check: SafetyCheck) -> tuple[str, ...]:

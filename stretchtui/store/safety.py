@@ -118,15 +118,16 @@ class SafetyRepository:
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
             legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
-            if checkin.note:  # "right leg too" beside a left leg noted in the form is both legs
-                legs |= legs_in_note(checkin.note, legs)
+            flags = note_flags(checkin.note) if checkin.note else ()
+            if checkin.note and "both-legs" not in flags:  # "right leg too" beside a left leg noted
+                legs |= legs_in_note(checkin.note, legs)  # in the form is both legs (once: not as the note's too)
             notes.append(
                 NoteEvent(
                     at=checkin.at,
                     day=checkin.day,
                     worst_pain=max((p.pain for p in checkin.pains), default=0),
                     leg_sides=legs,
-                    note_flags=note_flags(checkin.note) if checkin.note else (),
+                    note_flags=flags,
                     entered_after=entered_after,
                 )
             )

@@ -139,9 +139,10 @@ class CorrectionsMixin(AppPart):
 
         when = f"{day_label(checkin.day, self.current_day())}, {time_label(checkin.at, checkin.zone)}"
         heading = f"[b]Edit the check-in[/b] of {when} ({short_id(checkin.uuid)})"
-        self.push_screen(CheckinScreen(checkin, heading=heading), self._checkin_edited)
+        self.push_screen(CheckinScreen(checkin, heading=heading), self.save_checkin_draft)
 
-    def _checkin_edited(self, draft: CheckinDraft | None) -> None:
+    def save_checkin_draft(self, draft: CheckinDraft | None) -> None:
+        """Save what a check-in form gave (a change, or a new check-in; None: nothing)."""
         if draft is not None:
             self._save_checkin_edit(draft)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -72,6 +73,16 @@ def save_and_say(app: App[Any], store: StorePort, draft: CheckinDraft) -> bool:
         save_draft(store, draft)
     except UserError as refused:
         app.call_from_thread(app.notify, str(refused), title="Not saved", severity="warning", markup=False)
+        if draft.uuid is not None and (save := getattr(app, "save_checkin_draft", None)) is not None:
+            # What was typed is never lost: the form again, to save it as a new check-in (ui.corrections).
+            answers = CheckinAnswers(
+                draft.pains,
+                sitting_hours=draft.sitting_hours,
+                note=draft.note,
+                no_comfortable_position=draft.no_comfortable_position,
+            )
+            heading = f"[b]Not saved[/b]: {escape(str(refused))}. Save what you typed as a new check-in, or Esc."
+            app.call_from_thread(app.push_screen, CheckinScreen(answers=answers, heading=heading), save)
         return False
     app.call_from_thread(app.notify, "Check-in changed." if draft.uuid else "Check-in saved.")
     if (sync_soon := getattr(app, "sync_soon", None)) is not None:  # to the other machines (ui.syncing)
@@ -79,7 +90,7 @@ def save_and_say(app: App[Any], store: StorePort, draft: CheckinDraft) -> bool:
     return True
 
 
-def pain_rows(checkin: Checkin | None) -> list[PainRow]:
+def pain_rows(checkin: Checkin | CheckinAnswers | None) -> list[PainRow]:
     """A row per region, with its noted pain; a region noted for both left and right gets a row each."""
     rows = []
     for region in Region:
@@ -99,18 +110,23 @@ def pain_rows(checkin: Checkin | None) -> list[PainRow]:
 class CheckinScreen(DraftDialog[CheckinDraft | None]):
     ID_PREFIX = "checkin"
 
-    def __init__(self, checkin: Checkin | None = None, *, heading: str | None = None) -> None:
-        """`checkin`: the one to change, its values filled in; `heading` says which one it is."""
+    def __init__(
+        self, checkin: Checkin | None = None, *, heading: str | None = None, answers: CheckinAnswers | None = None
+    ) -> None:
+        """`checkin`: the one to change, its values filled in; `heading` says which one it is.
+        `answers`: a new check-in's values filled in (what was typed for a change the store refused)."""
         super().__init__()
         self.checkin = checkin
+        self.answers = answers
         self.heading = heading
 
     def compose(self) -> ComposeResult:
-        checkin = self.checkin
+        checkin: Checkin | CheckinAnswers | None = self.checkin or self.answers
         heading = self.heading or (
             "[b]Check in[/b]: how is your back today?"
-            if checkin is None
-            else f"[b]Today's check-in[/b] of {time_label(checkin.at, checkin.zone)}: change what is different."
+            if self.checkin is None
+            else f"[b]Today's check-in[/b] of {time_label(self.checkin.at, self.checkin.zone)}: "
+            "change what is different."
         )
         with Vertical(classes="dialog", id="checkin"):
             yield Static(heading, classes="dialog-question")

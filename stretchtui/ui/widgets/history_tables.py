@@ -64,10 +64,13 @@ def row_key(table: DataTable) -> str | None:
 
 @contextmanager
 def keeping_cursor(table: DataTable) -> Iterator[None]:
-    """Refill a table and keep its cursor where it was (clamped to the new rows): a reload after
-    an edit or a removal must not throw the cursor back to the top."""
-    row = table.cursor_row
+    """Refill a table and keep its cursor on the entry it was on: a reload after an edit, or after
+    another process added an entry above it, must not move the person to another entry. Where that
+    entry is gone (removed), the cursor keeps its place, clamped to the new rows."""
+    row, key = table.cursor_row, row_key(table)
     table.clear()
     yield
     if table.row_count:
+        if key is not None and key in table.rows:
+            row = table.get_row_index(key)
         table.move_cursor(row=min(row, table.row_count - 1), animate=False)
