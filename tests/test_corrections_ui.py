@@ -64,7 +64,10 @@ async def open_history_tab(pilot, key: str) -> HistoryScreen:
 # ---------------------------------------------------------------------- the check-in form
 
 
-async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_it(make_test_app, store, clock):
+async def test_the_check_in_opens_with_todays_latest_values_and_saving_adds_a_new_one(make_test_app, store, clock):
+    """`c` fills in today's latest pains and hours sat (not its note), and saving adds a check-in
+    at its own time: it used to save over the latest, so a later 3/10 erased the morning's 8/10
+    and the questions and flare mode it had brought (an outside pass). History's `e` corrects."""
     store.checkins.add_checkin([PainEntry(Region.NECK, 2, "left")], sitting_hours=3, note="early")
     clock.advance(60)
     latest = store.checkins.add_checkin(
@@ -79,7 +82,8 @@ async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_i
         found = {row.pain_region: (row.pain, row.side) for row in form.query(PainRow)}
         assert found[Region.LOWER_BACK] == (6, "") and found[Region.LEG] == (4, "right")
         assert found[Region.NECK] == (None, "")  # the earlier check-in's neck is not this one's
-        assert form.query_one("#sitting", Input).value == "9" and form.query_one("#note", Input).value == "desk day"
+        assert form.query_one("#sitting", Input).value == "9" and form.query_one("#note", Input).value == ""
+        assert form.checkin is None and "filled in from 09:31's" in text_of(form, ".dialog-question")
         assert "side: none left right both" in text_of(form, "#pain-leg")
 
         await pilot.press("backspace")  # lower back, the focused row: back to "not noted"
@@ -91,13 +95,38 @@ async def test_the_check_in_opens_with_todays_latest_values_and_saving_changes_i
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
         card = text_of(app.screen, "#today-checkins")
-        assert "Leg (sciatica-like) 4/10" in card and "Lower back" not in card and "(right)" not in card
-        assert "Check-in changed." in notes(app)
+        # The card shows each region's latest: the new leg with no side, and the lower back this
+        # check-in left unnoted, as the one before said it (0 would have said it had gone).
+        assert "Leg (sciatica-like) 4/10" in card and "Lower back 6/10" in card
+        assert "Check-in saved." in notes(app)
     checkins = store.checkins.checkins()
-    assert len(checkins) == 2  # changed, not added
-    changed = next(c for c in checkins if c.uuid == latest.uuid)
-    assert changed.pains == (PainEntry(Region.LEG, 4),) and changed.at == latest.at
-    assert changed.sitting_hours == 9 and changed.note == "desk day"
+    assert len(checkins) == 3  # added; the latest is as it was
+    kept = next(c for c in checkins if c.uuid == latest.uuid)
+    assert kept.pains == latest.pains and kept.note == "desk day"
+    [added] = [c for c in checkins if c.uuid not in (latest.uuid, checkins[0].uuid)]
+    assert added.pains == (PainEntry(Region.LEG, 4),) and added.sitting_hours == 9 and added.note == ""
+
+
+async def test_a_later_check_in_keeps_the_mornings_high_pain_and_what_it_asked(make_test_app, store, clock):
+    """8/10 in the morning asks the questions again; a check-in of 3/10 in the afternoon from
+    Today is a new one: the 8 stays in the record, and so do the questions until answered."""
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 8)])
+    clock.advance(6 * 3600)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if not isinstance(app.screen, TodayScreen):  # the questions, asked again at once: later
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckinScreen)
+        await pilot.press("3", "ctrl+s")
+        await settle(pilot)
+    assert sorted(max(p.pain for p in c.pains) for c in store.checkins.checkins()) == [3, 8]
+    assert "pain" in [a.reason for a in store.safety.safety_check().ask_again]
 
 
 async def test_a_check_in_from_yesterday_is_not_filled_in(make_test_app, store, clock):

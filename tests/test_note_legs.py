@@ -31,10 +31,43 @@ from stretchtui.core.note_legs import legs_in_note
         ("stiff back after the drive", set(), set()),
         ("left hip sore, right shoulder tight", set(), set()),  # not legs
         ("turned right at the leg of the table", set(), set()),
+        # the second outside pass's misses, with a left leg noted in the form
+        *(
+            (note, {"left"}, {"right"})
+            for note in (
+                "right-leg too",
+                "right lower leg",
+                "rigth leg too",
+                "right legg too",
+                "R. leg too",
+                "rt leg",
+                "r. leg",
+                "opposite leg",
+                "other side too",
+                "the right too",
+                "right as well",
+                "leg on the right",
+            )
+        ),
+        *(
+            (note, {"left"}, {"left", "right"})
+            for note in ("both sides", "both sides now", "now both", "bilateral", "my legs ache")
+        ),
+        # a side alone counts only beside a leg in the form
+        ("the right too", set(), set()),
+        ("my legs ache after the run", set(), set()),
+        ("bilateral", set(), set()),
+        ("right side of my back is tight", set(), set()),
+        ("right side fine", {"left"}, set()),
     ],
 )
 def test_the_legs_a_note_names(note: str, noted: set[str], sides: set[str]) -> None:
     assert legs_in_note(note, noted) == sides
+
+
+def test_the_other_leg_in_a_note_without_a_leg_in_its_form_reads_the_days_legs() -> None:
+    assert legs_in_note("the other leg hurts now", (), {"left"}) == {"right"}
+    assert legs_in_note("other leg now", (), set()) == set()
 
 
 def test_a_left_leg_noted_with_right_leg_too_in_the_note_asks_again(store, clock) -> None:
@@ -46,6 +79,19 @@ def test_a_left_leg_noted_with_right_leg_too_in_the_note_asks_again(store, clock
     store.checkins.add_checkin([PainEntry(Region.LEG, 5, "left")], note="right leg too since lunch")
     check = store.safety.safety_check()
     assert [a.reason for a in check.ask_again] == ["both-legs"] and check.blocked
+
+
+@pytest.mark.parametrize("later", [0, 1], ids=["same-day", "next-day"])
+def test_the_other_leg_in_a_later_check_in_asks_again(store, clock, later: int) -> None:
+    """Left leg in the morning's form; "the other leg hurts now" in a later check-in that notes
+    no leg (hours sat, or the lower back), the same day or the next: both legs."""
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    store.checkins.add_checkin([PainEntry(Region.LEG, 4, "left")])
+    assert store.safety.safety_check().ask_again == ()
+    clock.advance(3600 + later * 86400)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="the other leg hurts now")
+    assert [a.reason for a in store.safety.safety_check().ask_again] == ["both-legs"]
 
 
 def test_log_says_so_at_once(db_path, clock, capsys) -> None:

@@ -121,8 +121,12 @@ def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(
     assert data["flare_mode"] is True and data["history"][-1]["move"] == "flare"
     code, out, err = run(capsys, *db, "program", "resume")  # the 7 is still today's latest pain
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert "Flare mode stays for now: the latest pain you noted today is 7/10." in err
+    assert "Flare mode stays for now: the latest pain you noted today for the lower back is 7/10." in err
     assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["flare_mode"] is True
+    clock.advance(600)
+    assert run(capsys, *db, "log", "--pain", "2", "--area", "neck")[0] == 0  # another area: the back's 7 stands
+    code, _, err = run(capsys, *db, "program", "resume")
+    assert code == 2 and "for the lower back is 7/10" in err  # (an outside pass: it read the neck's 2)
     clock.advance(1800)
     assert run(capsys, *db, "log", "--pain", "3")[0] == 0  # eased by the afternoon
     assert run(capsys, *db, "program", "resume")[0] == 0

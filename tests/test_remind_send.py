@@ -330,6 +330,30 @@ def test_a_flare_day_sends_nothing(store, db_path, capsys, channels) -> None:
     assert sent(channels) == []
 
 
+@pytest.mark.parametrize("ended", ["left open", "partial", "discarded"])
+def test_pain_of_7_before_a_session_sends_nothing_whatever_became_of_it(
+    store, db_path, clock, capsys, channels, ended: str
+) -> None:
+    """7/10 given before a session is a flare's pain, as in a check-in: no reminder that day,
+    whether the session was killed mid-way (left open) or saved as partial with a lower pain after
+    (an outside pass found "time to stretch" sent); a discarded session is not the record."""
+    from stretchtui.core.sessions import SessionStatus
+
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76, pain_before=7)
+    if ended != "left open":
+        status = SessionStatus.PARTIAL if ended == "partial" else SessionStatus.DISCARDED
+        store.sessions.finish_session(info.id, status, active_seconds=10, pain_after=6 if ended == "partial" else None)
+    store.close()
+    code, out, _ = send(capsys, db_path)
+    if ended == "discarded":
+        assert out.startswith("reminder sent") and sent(channels)
+    else:
+        assert (code, out) == (0, "you noted pain of 7/10 today (a flare day): no reminder\n")
+        assert sent(channels) == []
+
+
 def test_an_open_red_flag_says_get_checked_instead(store, db_path, clock, capsys, channels) -> None:
     store.safety.save_safety(answers={"cancer": True})
     store.close()

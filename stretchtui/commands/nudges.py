@@ -166,14 +166,22 @@ def todays_reminder(store: Store) -> Notice | Quiet:
     """What the daily reminder says now, from today's record and the safety answers: what
     `remind --send` sends, and what the status line keeps showing of it as the day's record
     changes (commands.tracking)."""
+    from dataclasses import replace
+
     from stretchtui.core.days import today
     from stretchtui.core.notify import decide
     from stretchtui.core.safety import State
+    from stretchtui.core.streaks import DayActivity
     from stretchtui.store.day_summary import day_start_from, goal_from
 
     settings = store.settings.read()
     current = today(store.clock, day_start_from(settings))
     activity = next((a for a in store.history.day_activities(since=current) if a.day == current), None)
+    # The day's summary holds check-in pain; pain given before a session counts too, whatever
+    # became of the session (core.sessions.KEPT_STATUSES): 7/10 before one killed mid-way is a flare's.
+    pain = store.history.pain_by_day(current).get(current)
+    if pain is not None and (activity is None or (activity.max_pain or 0) < pain):
+        activity = replace(activity or DayActivity(current), max_pain=pain)
     check = store.safety.safety_check()
     return decide(
         activity,

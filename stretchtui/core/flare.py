@@ -89,14 +89,17 @@ def _gentle_item(exercise: Exercise) -> RoutineItem:
     return RoutineItem(exercise.id, hold_seconds=max(5, round(dose.hold_seconds * GENTLE_FACTOR)), reps=0)
 
 
-def flare_stays_because(latest_pain_today: int | None, marked_today: bool) -> str | None:
+def flare_stays_because(latest_pain_today: int | None, marked_today: bool, area: str = "") -> str | None:
     """Why flare mode cannot be left yet today (None: it can). Leaving is the person's choice, but
-    not on a day whose latest pain is still a flare's, or that they marked a flare: a program
-    session at full dose would follow at once. They note how it is now, and go on then."""
+    not on a day whose latest pain in some area (`area`, as said) is still a flare's, or that they
+    marked a flare: a program session at full dose would follow at once. They note how it is now,
+    and go on then. The store passes the highest of each area's latest pain today, as the
+    suggestion reads the day (a lower pain noted for the neck leaves the back's 7 standing)."""
     from stretchtui.core.streaks import FLARE_PAIN
 
     if latest_pain_today is not None and latest_pain_today >= FLARE_PAIN:
-        because = f"the latest pain you noted today is {latest_pain_today}/10"
+        where = f" for the {area}" if area else ""
+        because = f"the latest pain you noted today{where} is {latest_pain_today}/10"
         then = "When it has eased, note how it is now in a check-in, then go on."
     elif marked_today:
         because = "today is marked a flare day"

@@ -125,10 +125,15 @@ class ProgramRepository:
         from stretchtui.core.program_state import Choice
 
         stamp = self.stamp()
-        if choice is Choice.LEAVE_FLARE:
-            pains = [p for p in self._timed_pains(stamp.day) if p.day == stamp.day]
-            latest = max(pains, key=lambda p: p.at).pain if pains else None
-            if (why := flare_stays_because(latest, stamp.day in self._flare_days(stamp.day))) is not None:
+        if choice is Choice.LEAVE_FLARE:  # today's pain read as the suggestion reads it: each area's latest
+            from stretchtui.core.checkins import REGION_LABELS, Region
+
+            request = self.suggestions.suggestion_request(stamp.day, 5, "floor")  # minutes, place: unused here
+            noted = [n for n in request.pain_notes if n.day == stamp.day and not n.flare_mark]
+            worst = max(noted, key=lambda n: n.pain, default=None)
+            area = REGION_LABELS[Region(worst.region)].lower() if worst is not None else ""
+            marked = stamp.day in self._flare_days(stamp.day)
+            if (why := flare_stays_because(worst.pain if worst else None, marked, area)) is not None:
                 raise UserError(why)
         with self.db.atomic("IMMEDIATE"):
             m.ProgramChoice.create(

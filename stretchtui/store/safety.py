@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from peewee import SqliteDatabase, fn
@@ -111,16 +111,21 @@ class SafetyRepository:
         since = max(profile.answered_at, window) if profile.answered_at is not None else window
         notes = []
         seen = self.settings.get(SEEN_CHECKIN)
-        for checkin in self.checkins.checkins(
-            since=min(since, window).date() - timedelta(days=1)
-        ):  # backdated notes too
+        checkins = self.checkins.checkins(since=min(since, window).date() - timedelta(days=1))  # backdated too
+        form_legs: dict[date, set[str]] = {}  # for "the other leg" in a note whose form noted no leg
+        for checkin in checkins:
+            form_legs.setdefault(checkin.day, set()).update(
+                p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0
+            )
+        for checkin in checkins:
             entered_after = checkin.id > seen if isinstance(seen, int) and profile.answered_at is not None else None
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
             legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
             flags = note_flags(checkin.note) if checkin.note else ()
             if checkin.note and "both-legs" not in flags:  # "right leg too" beside a left leg noted
-                legs |= legs_in_note(checkin.note, legs)  # in the form is both legs (once: not as the note's too)
+                context = form_legs.get(checkin.day, set()) | form_legs.get(checkin.day - timedelta(days=1), set())
+                legs |= legs_in_note(checkin.note, legs, context)  # in the form is both (once: not as the note's)
             notes.append(
                 NoteEvent(
                     at=checkin.at,

@@ -131,7 +131,9 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
         with Vertical(classes="dialog", id="checkin"):
             yield Static(heading, classes="dialog-question")
             yield Static(
-                "On a region: 0-9 (t = 10) sets the pain, ⌫ clears it, s side (none, left, right, both), Tab next.",
+                "On a region: 0-9 (t = 10) sets the pain, ⌫ clears it, s side (none, left, right, both), Tab next."
+                if self.answers is None
+                else "On a region: 0-9 (t = 10) sets the pain, 0 if gone, ⌫ leaves it out, s side, Tab next.",
                 classes="dialog-hint",
             )
             yield from pain_rows(checkin)

@@ -318,13 +318,23 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
         self.stretch_app.ask_safety_questions()
 
     def action_check_in(self) -> None:
-        """The form with today's latest check-in filled in, to change it; a blank one if there is
-        none (or before the numbers have come: the form never waits for the database)."""
+        """A new check-in, its pains and hours sat filled in from today's latest one so only what
+        changed needs typing; a blank one if there is none (or before the numbers have come: the
+        form never waits for the database). It is always a new check-in at its own time: saving over
+        the morning's 8/10 lost it, and with it the questions it asked and a program's flare mode.
+        History's `e` corrects a check-in that was wrong."""
+        from stretchtui.core.checkins import CheckinAnswers
+        from stretchtui.core.days import time_label
         from stretchtui.ui.screens.checkin import CheckinScreen
 
         data = self.data  # once it is here the store is open, so current_day() does not wait
         latest = data.latest_checkin if data is not None and data.day == self.stretch_app.current_day() else None
-        self.app.push_screen(CheckinScreen(latest), self._checked_in)
+        if latest is None:
+            self.app.push_screen(CheckinScreen(), self._checked_in)
+            return
+        answers = CheckinAnswers(latest.pains, sitting_hours=latest.sitting_hours)  # a note is its moment's
+        heading = f"[b]Check in now[/b] (filled in from {time_label(latest.at, latest.zone)}'s): change what differs."
+        self.app.push_screen(CheckinScreen(answers=answers, heading=heading), self._checked_in)
 
     def action_function(self) -> None:
         """The weekly function check, filled with the activities and this week's ratings."""
