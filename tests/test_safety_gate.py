@@ -342,3 +342,109 @@ async def test_pain_logged_after_the_answers_shows_both_reasons_at_the_gate(make
         await settle(pilot)
     [row] = sessions()
     assert [r["kind"] for r in row.safety_confirmed["reasons"]] == ["ask-again", "pain-today"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "outcome"),
+    [
+        (("g",), "gentle"),
+        (("enter",), "gentle"),
+        (("n",), "not now"),
+        (("escape",), "not now"),
+        (("y",), "asking"),
+        (("tab", "tab", "enter"), "planned"),
+    ],
+)
+async def test_pain_of_7_before_stronger_moves_offers_the_gentle_ones(make_test_app, keys, outcome) -> None:
+    """7/10 is a flare's pain: today's suggestion is short, gentle mobility only. A routine with
+    more (desk-break: 3 gentle moves and 1 more) asks first: its gentle moves only (focused),
+    not now (the pain noted as a check-in), or as planned, which takes Tab to it (an outside pass
+    found the full routine ran at 7, in a program's flare mode too)."""
+    from stretchtui.core.safety import is_gentle
+    from stretchtui.ui.screens.dialogs import FlarePainScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.start_routine("desk-break")
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FlarePainScreen)
+        assert "Pain 7/10 is a flare's pain" in dialog.question and "its 3 gentle moves only?" in dialog.question
+        await pilot.press(*keys)
+        await settle(pilot)
+        screen = app.screen
+        exercises = app.store.library.exercise_index()
+        if outcome == "asking":
+            assert screen is dialog
+        elif outcome in ("gentle", "planned"):
+            assert isinstance(screen, SessionScreen)
+            moves = [item.exercise_id for item in screen.routine.items]
+            assert all(is_gentle(exercises[i]) for i in moves) == (outcome == "gentle")
+            assert len(moves) == (3 if outcome == "gentle" else 4)
+        else:
+            assert not isinstance(screen, (SessionScreen, FlarePainScreen))
+    rows = sessions()
+    checkins = [[p.pain for p in c.pains] for c in m.Checkin.select()]
+    if outcome in ("gentle", "planned"):
+        [row] = rows
+        assert row.pain_before == 7 and checkins == []
+        confirmed = [r["kind"] for r in (row.safety_confirmed or {}).get("reasons", [])]
+        assert confirmed == (["flare-pain"] if outcome == "planned" else [])
+    else:
+        assert rows == []
+        assert checkins == ([[7]] if outcome == "not now" else [])
+
+
+async def test_pain_of_7_before_a_move_with_nothing_gentle_offers_no_gentle_version(make_test_app) -> None:
+    from stretchtui.core.safety import is_gentle
+    from stretchtui.ui.screens.dialogs import FlarePainScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        strong = next(e for e in app.store.library.exercise_index().values() if not is_gentle(e))
+        app.start_exercise(strong)
+        await settle(pilot)
+        if isinstance(app.screen, SafetyGateScreen):  # a condition or the answers may ask first
+            pytest.skip("the gate asks first for this move")
+        await pilot.press("7")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, FlarePainScreen) and "None of its moves is gentle" in dialog.question
+        assert not dialog.query("#gentle") and app.focused is dialog.query_one("#no")
+        await pilot.press("g")  # no gentle version: nothing happens
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await settle(pilot)
+    assert sessions() == []
+
+
+@pytest.mark.parametrize("pain", [None, 0, 6, 8])
+def test_the_flare_pain_reason_is_for_7_and_moves_beyond_gentle(pain) -> None:
+    from stretchtui.core.library import load_library
+    from stretchtui.core.session_gate import flare_pain_reason
+
+    library = load_library()
+    desk_break = [item.exercise_id for item in library.routines["desk-break"].items]
+    assert flare_pain_reason(pain, desk_break, library.exercises) is None  # 8+ stops the session before
+    reason = flare_pain_reason(7, desk_break, library.exercises)
+    assert reason is not None and len(reason.exercise_ids) == 1
+    gentle = [i for i in desk_break if i not in reason.exercise_ids]
+    assert flare_pain_reason(7, gentle, library.exercises) is None
+    assert flare_pain_reason(7, ["not-a-move"], library.exercises) is not None  # unknown: not gentle
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)], ids=["80x24", "100x32"])
+def test_flare_pain_dialog_snapshot(snap_compare, make_test_app, size) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.start_routine("desk-break")
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)

@@ -27,6 +27,7 @@ class GateKind(StrEnum):
     GENTLE_ONLY = "gentle-only"  # unanswered or out of date, and the session has more than gentle moves
     CONDITION = "condition"
     PAIN_TODAY = "pain-today"  # pain of 8/10 or more, or no comfortable position: no routine today
+    FLARE_PAIN = "flare-pain"  # pain of 7/10 given before a session with more than gentle moves
 
 
 @dataclass(frozen=True)
@@ -94,3 +95,34 @@ def confirmation_record(reasons: Iterable[GateReason], choice: str, at: datetime
         "choice": choice,
         "reasons": [{"kind": r.kind.value, "text": r.text, "exercises": list(r.exercise_ids)} for r in reasons],
     }
+
+
+def flare_pain_reason(
+    pain: int | None, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
+) -> GateReason | None:
+    """Pain of 7/10 (core.streaks.FLARE_PAIN; 8 and more stop a session before this) given before a
+    session with more than gentle moves: today's suggestion at that pain is short, gentle mobility
+    only, so the session asks before it starts as planned (its gentle moves only, or not now).
+    The moves beyond gentle are named in the reason; a move not in `exercises` counts as one."""
+    from stretchtui.core.safety import ASK_AGAIN_PAIN
+    from stretchtui.core.streaks import FLARE_PAIN
+    from stretchtui.core.vocabulary import plural
+
+    if pain is None or not FLARE_PAIN <= pain < ASK_AGAIN_PAIN:
+        return None
+    ids = tuple(dict.fromkeys(exercise_ids))
+    beyond = tuple(i for i in ids if i not in exercises or not is_gentle(exercises[i]))
+    if not beyond:
+        return None
+    gentle = len(ids) - len(beyond)
+    then = (
+        f"Start with its {plural(gentle, 'gentle move')} only?"
+        if gentle
+        else "None of its moves is gentle: Today's suggestion is made for this pain."
+    )
+    return GateReason(
+        GateKind.FLARE_PAIN,
+        f"Pain {pain}/10 is a flare's pain: today suits short, gentle mobility only, and this "
+        f"routine has {plural(len(beyond), 'move')} beyond that. {then}",
+        beyond,
+    )

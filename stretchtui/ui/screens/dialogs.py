@@ -69,6 +69,34 @@ class HighPainScreen(ChoiceDialog[bool]):
         return choice == "yes"
 
 
+class FlarePainScreen(ChoiceDialog[str]):
+    """Pain of 7/10 (a flare's), given before a routine with more than gentle moves: its gentle
+    moves only (`g`, focused; offered when it has some), not now (`n`, Esc), or as planned, which
+    has no key (Tab to it, then Enter, or a click), as "Start anyway" at 8/10. Dismisses with the
+    choice's id: "gentle", "no" or "planned"."""
+
+    FOCUSED = "gentle"
+    ID_PREFIX = "flare-pain"
+    CHOICES = (
+        Choice("gentle", "g", "Gentle moves only", "primary"),
+        Choice("no", "n,escape", "Not now"),
+    )
+
+    def __init__(self, question: str, *, gentle: bool) -> None:
+        super().__init__(question)
+        self.gentle = gentle
+        self.FOCUSED = "gentle" if gentle else "no"  # focused on opening (ChoiceDialog.on_mount)
+
+    def buttons(self) -> Iterator[Button]:
+        for button in super().buttons():
+            if button.id != "gentle" or self.gentle:
+                yield button
+        yield Button("Start as planned", id="planned", variant="error")  # no key: see above
+
+    def allowed(self, choice: str) -> bool:
+        return choice != "gentle" or self.gentle
+
+
 def ask_then(app: App[Any], question: str, then: Callable[[], object], *, yes: str = "Yes", no: str = "No") -> None:
     """Ask `question` (a ConfirmScreen); on an explicit yes, `then()`; on no or Esc, nothing."""
 

@@ -12,7 +12,8 @@ from textual import work
 
 from stretchtui.core import cues
 from stretchtui.core.after_hurt import Leaving, offer_after_hurt
-from stretchtui.core.model import Exercise
+from stretchtui.core.model import Exercise, Routine
+from stretchtui.core.phases import Phase
 from stretchtui.core.sessions import SessionInfo, SessionStatus
 from stretchtui.core.timer import SessionTimer
 from stretchtui.core.timer_events import Event
@@ -23,6 +24,8 @@ from stretchtui.ui.screens.session_dialogs import AlternativeScreen, EndSessionS
 if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.timer import Timer
+
+    from stretchtui.core.session_gate import GateReason
 
     _ScreenBase = Screen[SessionInfo | None]  # to the type checker the mixin is the screen's half
 else:
@@ -44,6 +47,9 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
 
     # What the mixin uses of SessionScreen (and its SessionDisplay), which define them.
     timer: SessionTimer | None
+    routine: Routine
+    phases: tuple[Phase, ...]
+    stored_routine: bool
     exercises: dict[str, Exercise]
     conditions: frozenset[Condition]
     hurt_recently: frozenset[str]
@@ -69,36 +75,69 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
 
     def _pain_before(self, pain: int | None) -> None:
         """Pain of 8 or more right now (core.safety.ASK_AGAIN_PAIN): stretching is not advised; the
-        session starts only on an explicit "start anyway" (Esc and Enter keep it from starting)."""
+        session starts only on an explicit "start anyway" (Esc and Enter keep it from starting).
+        Pain of 7 (a flare's) before moves beyond gentle ones (core.session_gate.flare_pain_reason):
+        its gentle moves only, not now, or as planned on an explicit choice. Not started, the pain
+        is noted as a check-in all the same (ui.sessions.note_pain_not_started)."""
         from stretchtui.core.safety import ASK_AGAIN_PAIN, high_pain_words
-        from stretchtui.core.session_gate import GateKind, GateReason, confirmation_record
-        from stretchtui.ui.screens.dialogs import HighPainScreen
+        from stretchtui.core.session_gate import GateKind, GateReason, flare_pain_reason
+        from stretchtui.ui.screens.dialogs import FlarePainScreen, HighPainScreen
 
-        if pain is None or pain < ASK_AGAIN_PAIN:
+        if pain is not None and pain >= ASK_AGAIN_PAIN:
+            question = f"{high_pain_words(pain)} Start anyway?"
+
+            def chosen_high(start: bool | None) -> None:
+                if start:  # noted with the session, as a start past the safety gate is
+                    self._confirmed(GateReason(GateKind.PAIN_TODAY, question))
+                    self._begin(pain)
+                else:
+                    self._not_started(pain)
+
+            self.app.push_screen(HighPainScreen(question), chosen_high)
+            return
+        reason = flare_pain_reason(pain, [item.exercise_id for item in self.routine.items], self.exercises)
+        if pain is None or reason is None:
             self._begin(pain)
             return
-        question = f"{high_pain_words(pain)} Start anyway?"
+        gentle = [item for item in self.routine.items if item.exercise_id not in reason.exercise_ids]
 
-        def chosen(start: bool | None) -> None:
-            if start:  # noted with the session, as a start past the safety gate is
-                now = self.stretch_app.clock.now()
-                record = confirmation_record([GateReason(GateKind.PAIN_TODAY, question)], "checked-start", now)
-                earlier = (self.safety_confirmed or {}).get("reasons", [])  # shown at the gate, if it was
-                self.safety_confirmed = {**record, "reasons": [*earlier, *cast(list[Any], record["reasons"])]}
+        def chosen(choice: str | None) -> None:
+            if choice == "gentle":  # the routine without them, as the gate's "leave those moves out"
+                from dataclasses import replace
+
+                from stretchtui.core.phases import build_phases
+
+                self.routine = replace(self.routine, items=tuple(gentle))
+                self.stored_routine = False  # no longer the stored routine as written
+                self.phases = build_phases(self.routine, self.exercises)
+                self._begin(pain)
+            elif choice == "planned":
+                self._confirmed(reason)
                 self._begin(pain)
             else:
-                self.dismiss(None)  # no session; the pain is noted as a check-in, as it was said
-                self.stretch_app.note_pain_not_started(pain)
-                self.app.notify(
-                    "Not started. Rest in whatever position eases it, keep gently moving as you "
-                    "can, and seek advice if the pain does not settle. Noted as today's check-in "
-                    "(History can change it).",
-                    title=f"Pain {pain}/10",
-                    severity="warning",
-                    timeout=12,
-                )
+                self._not_started(pain)
 
-        self.app.push_screen(HighPainScreen(question), chosen)
+        self.app.push_screen(FlarePainScreen(reason.text, gentle=bool(gentle)), chosen)
+
+    def _confirmed(self, reason: GateReason) -> None:
+        """A start past a reason the session itself asked about, noted with it (beside the gate's)."""
+        from stretchtui.core.session_gate import confirmation_record
+
+        record = confirmation_record([reason], "checked-start", self.stretch_app.clock.now())
+        earlier = (self.safety_confirmed or {}).get("reasons", [])  # shown at the gate, if it was
+        self.safety_confirmed = {**record, "reasons": [*earlier, *cast(list[Any], record["reasons"])]}
+
+    def _not_started(self, pain: int) -> None:
+        self.dismiss(None)  # no session; the pain is noted as a check-in, as it was said
+        self.stretch_app.note_pain_not_started(pain)
+        self.app.notify(
+            "Not started. Rest in whatever position eases it, keep gently moving as you "
+            "can, and seek advice if the pain does not settle. Noted as today's check-in "
+            "(History can change it).",
+            title=f"Pain {pain}/10",
+            severity="warning",
+            timeout=12,
+        )
 
     def action_hurts(self) -> None:
         timer = self.timer
