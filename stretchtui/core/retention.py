@@ -26,12 +26,13 @@ DAILY = "daily"  # the automatic backup at the first launch of a day; the only k
 MANUAL = "manual"  # `stretchtui backup`
 PRE_RESTORE = "pre-restore"  # the database a restore replaced
 DAMAGED = "damaged"  # a replaced database that failed its check, kept byte for byte
+KEPT = "kept"  # what the app held when its database file was deleted or replaced while it ran
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 
 _STAMP = "%Y%m%dT%H%M%SZ"
 _NAME = re.compile(
-    r"^(?P<stem>.+)-(?P<kind>daily|manual|pre-restore|damaged|pre-v\d+)"
+    r"^(?P<stem>.+)-(?P<kind>daily|manual|pre-restore|damaged|kept|pre-v\d+)"
     r"-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?(?P<suffix>\.[^./]+)?$"
 )
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's files beside a backup are not backups

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from peewee import SqliteDatabase
 
@@ -38,7 +40,41 @@ def ensure_private_file(path: Path, *, private_dir: bool) -> None:
         raise StoreError(f"cannot create the database at {path}: {error.strerror}") from None
 
 
-class _Database(SqliteDatabase):
+class GuardedDatabase(SqliteDatabase):
+    # Set by the store once open (Store.guard_file): the file it opened, and what to do when the
+    # file at the path is no longer that one (deleted, or another file put there). Until then None.
+    opened_file: tuple[int, int] | None = None
+    file_path: Path | None = None
+    on_file_moved: Callable[[str], None] | None = None
+
+    def _connect(self) -> Any:
+        """A connection checked to reach the file the store opened: a thread's first connection
+        after that file was deleted or replaced would reach another one (a new, empty file)."""
+        self.check_same_file()  # before: a deleted file is not there to open (mode=rw creates none)
+        conn = super()._connect()
+        try:
+            self.check_same_file()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def begin(self, lock_type: str | None = None) -> None:
+        """Before every transaction: a connection opened before the file was deleted or replaced
+        would write where nothing can find it again."""
+        self.check_same_file()
+        super().begin(lock_type)
+
+    def check_same_file(self) -> None:
+        """Raise (on_file_moved says how) when the file at the path is not the one the store opened."""
+        if self.opened_file is None or self.file_path is None or self.on_file_moved is None:
+            return
+        from stretchtui.store.lock import file_identity
+
+        now = file_identity(self.file_path)
+        if now != self.opened_file:
+            self.on_file_moved("deleted" if now is None else "replaced")
+
     def rollback(self) -> None:
         """Skip the ROLLBACK when SQLite has already rolled back: a COMMIT that fails on a full disk
         does so itself, and peewee's ROLLBACK would then fail too ("no transaction is active"),
@@ -49,9 +85,14 @@ class _Database(SqliteDatabase):
 
 
 def connect(path: Path) -> SqliteDatabase:
-    """A peewee database for `path` with the durability pragmas; each thread gets its own connection."""
-    return _Database(
-        str(path),
+    """A peewee database for `path` with the durability pragmas; each thread gets its own connection.
+    It never creates the file (Store.open makes it first, 0600): a thread connecting after the file
+    was deleted must not make a new, empty one there."""
+    from urllib.parse import quote
+
+    return GuardedDatabase(
+        f"file:{quote(str(path))}?mode=rw",
+        uri=True,
         pragmas={
             "journal_mode": "wal",
             "synchronous": "full",
@@ -68,7 +109,7 @@ def connect_read_only(path: Path) -> SqliteDatabase:
     beside it and cannot write it. Only for a file nothing writes meanwhile (see Store.open)."""
     from urllib.parse import quote
 
-    return _Database(
+    return GuardedDatabase(
         f"file:{quote(str(path))}?mode=ro&immutable=1",
         uri=True,
         pragmas={"foreign_keys": 1, "query_only": 1},
@@ -96,13 +137,18 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def checked_copy(source: Path, tmp: Path, *, read_only: bool = False) -> None:
+def checked_copy(source: Path | sqlite3.Connection, tmp: Path, *, read_only: bool = False) -> None:
     """Copy a database with SQLite's online backup API into the new 0600 file `tmp`, check the copy
     with integrity_check and flush it to disk. On any failure (a full disk, a damaged source) `tmp`
-    is removed and the error raised. `read_only` opens the source without changing it."""
+    is removed and the error raised. `read_only` opens the source without changing it. A source
+    given as an open connection is read through it (and left open): the file it has open may no
+    longer be at any path (store.file_guard)."""
     try:
         os.close(create_private_file(tmp))
-        src = read_only_connection(source) if read_only else sqlite3.connect(str(source))
+        if isinstance(source, sqlite3.Connection):
+            src = source
+        else:
+            src = read_only_connection(source) if read_only else sqlite3.connect(str(source))
         try:
             dst = sqlite3.connect(str(tmp))
             try:
@@ -111,7 +157,8 @@ def checked_copy(source: Path, tmp: Path, *, read_only: bool = False) -> None:
             finally:
                 dst.close()
         finally:
-            src.close()
+            if src is not source:
+                src.close()
         if result != "ok":
             raise StoreError(f"the copy of {source} failed its integrity check ({result}); nothing was written")
         fsync_path(tmp)
@@ -121,7 +168,7 @@ def checked_copy(source: Path, tmp: Path, *, read_only: bool = False) -> None:
         raise
 
 
-def sqlite_backup(source: Path, target: Path, *, read_only: bool = False) -> None:
+def sqlite_backup(source: Path | sqlite3.Connection, target: Path, *, read_only: bool = False) -> None:
     """Copy a live database into a 0600 file that is either the old target or a complete, checked
     copy: written beside it under a temporary name, then renamed. Leaves no file behind on failure."""
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")

@@ -75,7 +75,9 @@ def describe_storage_failure(error: BaseException) -> str | None:
 
 
 def _storage_failure(error: BaseException) -> str | None:
-    if isinstance(error, DiskFull):
+    from stretchtui.store.file_guard import FileMoved
+
+    if isinstance(error, (DiskFull, FileMoved)):
         return str(error)
     if isinstance(error, OSError) and error.errno is not None:
         reasons = {

@@ -20,6 +20,7 @@ from stretchtui.store.corrections import CorrectionRepository
 from stretchtui.store.db import (
     APPLICATION_ID,
     FileInfo,
+    GuardedDatabase,
     StoreError,
     connect,
     connect_read_only,
@@ -29,6 +30,7 @@ from stretchtui.store.db import (
     sqlite_backup,
 )
 from stretchtui.store.exchange import ExchangeRepository
+from stretchtui.store.file_guard import FileGuard, FileMoved
 from stretchtui.store.files import Identity, connection_identity, keep_open, let_go, read_identity
 from stretchtui.store.function import FunctionRepository
 from stretchtui.store.history import HistoryRepository
@@ -59,6 +61,7 @@ class Store:
         self.seed_dir = seed_dir or default_seed_dir()
         self._lock: DatabaseLock | None = None  # held shared while open: the "in use" signal restore checks
         self._kept: tuple[int, int] | None = None  # see files.keep_open: SQLite's locks survive other opens
+        self._guard: FileGuard | None = None  # the file deleted or replaced while open (store.file_guard)
         self.settings = settings = SettingsRepository(db, clock)
         stamp = EventStamp(clock, settings)
         self.library = library = LibraryRepository(db, clock, settings, self.seed_dir)
@@ -129,14 +132,35 @@ class Store:
             store._migrate()
             db.bind(m.ALL_MODELS)
             store.library.sync_library(store.seed_dir)
+            store._guard_file()
         except BaseException:
             db.close()
+            if store is not None and store._guard is not None:
+                store._guard.close()
             if store is not None and store._kept is not None:
                 let_go(store._kept)
             lock.release()
             raise
         store._lock = lock
         return store
+
+    def _guard_file(self) -> None:
+        """From now on every connection and transaction checks that the path still names the file
+        opened (store.db); if it does not, what it held is kept and every call says so (FileGuard)."""
+        assert self._kept is not None and isinstance(self.db, GuardedDatabase)
+        self._guard = FileGuard(self.path, self.clock)
+        self.db.opened_file, self.db.file_path, self.db.on_file_moved = self._kept, self.path, self._guard.moved
+
+    def file_moved(self) -> str | None:
+        """None while the database file is where the store opened it; else what happened to it and
+        where what it held was kept, in one message (a stat; the copy is made once, the first time)."""
+        if not isinstance(self.db, GuardedDatabase):
+            return None
+        try:
+            self.db.check_same_file()
+        except FileMoved as moved:
+            return str(moved)
+        return None
 
     @classmethod
     def _open_read_only(
@@ -185,6 +209,9 @@ class Store:
         return store
 
     def close(self) -> None:
+        if self._guard is not None:  # first: the last connection to close tidies the -wal file away
+            self._guard.close()
+            self._guard = None
         if not self.db.is_closed():
             self.db.close()
         if self._kept is not None:

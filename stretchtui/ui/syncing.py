@@ -66,6 +66,15 @@ class SyncMixin(AppPart):
         """The database's files changed since the last look (posted from the looking worker)."""
 
     @dataclass
+    class FileMoved(Message):
+        """The database file was deleted or replaced while the app ran (store.file_guard): said
+        once, in a notice that needs reading; every write after it is refused with the same words."""
+
+        text: str
+
+    _file_moved_said = False
+
+    @dataclass
     class Synced(Message):
         """A round ended (posted from its worker); `settings` read again when something came in."""
 
@@ -88,10 +97,21 @@ class SyncMixin(AppPart):
 
     @work(thread=True, group="outside-changes", exclusive=True, exit_on_error=False)
     def _look_for_changes(self) -> None:
+        moved = self.store.file_moved()  # a stat; what the store held is copied the first time
+        if moved is not None:
+            self.post_message(self.FileMoved(moved))
+            return
         state = self.store.write_state()
         before, self._write_state = self._write_state, state
         if before is not None and state != before:
             self.post_message(self.ChangedElsewhere())
+
+    def on_sync_mixin_file_moved(self, message: FileMoved) -> None:
+        if not self._file_moved_said:
+            from stretchtui.ui.screens.dialogs import NoticeScreen
+
+            self._file_moved_said = True
+            self.push_screen(NoticeScreen(message.text))
 
     def on_sync_mixin_changed_elsewhere(self, _message: ChangedElsewhere) -> None:
         screen = self.screen
