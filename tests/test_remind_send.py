@@ -175,7 +175,18 @@ def test_tmux_shows_the_line_on_every_attached_client() -> None:
         ["/usr/bin/tmux", "display-message", "-d", "15000", "-c", client, "stretchtui: ##(rm -rf ~) ##{client_name}"]
         for client in ("/dev/pts/1", "/dev/pts/4")
     ]
-    assert run.calls[0][0] == ["/usr/bin/tmux", "list-clients", "-F", "#{client_name}"]
+    assert run.calls[0][0] == ["/usr/bin/tmux", "list-clients", "-F", "#{client_name}\t#{client_width}"]
+
+
+def test_tmux_cuts_the_line_at_a_word_to_each_clients_width() -> None:
+    """tmux cut a long line at the client's edge, mid-word ("…in the mid" for "middle"): each
+    client gets it cut at a word, with an ellipsis, and a wide one the whole line."""
+    line = "Please answer the safety questions again before your next stretch: run stretchtui safety."
+    run = FakeRunner({"list-clients": Completed(0, "/dev/pts/1\t40\n/dev/pts/4\t200\n/dev/pts/5\t\n")})
+    assert TmuxChannel(run, on_path("tmux")).send(Notice(Kind.REMIND, line, "x")).delivered
+    narrow, wide, unknown = (argv[-1] for argv, _ in run.calls[1:])
+    assert narrow == "stretchtui: Please answer the safety…" and len(narrow) <= 40
+    assert wide == unknown == f"stretchtui: {line}"
 
 
 def test_an_old_tmux_without_a_display_time_still_shows_it() -> None:
@@ -404,7 +415,7 @@ def test_the_real_channels_with_fake_programs(store, db_path, clock, capsys, tmp
     body = reminder_notice(0, Goal(1, 5), OFFER).body
     assert log.read_text().splitlines() == [
         f"notify-send --app-name stretchtui -- stretchtui {body}",
-        "tmux list-clients -F #{client_name}",
+        "tmux list-clients -F #{client_name}\t#{client_width}",
         f"tmux display-message -d 15000 -c /dev/pts/7 stretchtui: {body}",
     ]
     assert read_pending(db_path, clock.now()) == "time to stretch"

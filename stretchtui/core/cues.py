@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from stretchtui.core.plain_text import cut_at_word
+
 BELL = "\a"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f;]")  # control characters (and OSC 777's separator) never pass
 
@@ -18,13 +20,7 @@ LONGEST = 200
 def _clean(text: str) -> str:
     """Control characters out, and a long text cut at a word with an ellipsis: never mid-word, so a
     cut never turns one word into another ("made" into "mad")."""
-    text = _UNSAFE.sub(" ", text)
-    if len(text) <= LONGEST:
-        return text
-    cut = text[: LONGEST - 1]
-    if " " in cut and not text[LONGEST - 1].isspace():
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.") + "…"
+    return cut_at_word(_UNSAFE.sub(" ", text), LONGEST)
 
 
 def title(text: str) -> str:

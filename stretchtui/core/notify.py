@@ -310,7 +310,8 @@ class TerminalChannel:
 
 @dataclass
 class TmuxChannel(_ProgramChannel):
-    """`tmux display-message` on every attached client of the default tmux server."""
+    """`tmux display-message` on every attached client of the default tmux server, each cut at a
+    word to the client's width (tmux cuts it mid-word at the edge of the status line)."""
 
     run: Runner
     which: Which
@@ -318,15 +319,17 @@ class TmuxChannel(_ProgramChannel):
     PROGRAM = "tmux"
 
     def send_with(self, program: str, notice: Notice) -> Delivery:
-        listed = self.run([program, "list-clients", "-F", "#{client_name}"])
+        listed = self.run([program, "list-clients", "-F", "#{client_name}\t#{client_width}"])
         if listed.returncode != 0:
             return Delivery(self.name, False, "no tmux server")
-        clients = [c.strip() for c in listed.stdout.splitlines() if c.strip()]
+        clients = [line.split("\t") for line in listed.stdout.splitlines() if line.strip()]
         if not clients:
             return Delivery(self.name, False, "no attached client")
-        text = tmux_text(notice.line)
         reached = 0
-        for client in clients:
+        for name, *width in clients:
+            client = name.strip()
+            columns = int(width[0]) if width and width[0].strip().isdigit() else None
+            text = tmux_text(notice.line, columns)
             shown = self.run([program, "display-message", "-d", str(TMUX_DISPLAY_MS), "-c", client, text])
             if shown.returncode != 0:  # tmux before 3.2 has no -d: its default display time, then
                 shown = self.run([program, "display-message", "-c", client, text])
@@ -376,9 +379,13 @@ def clean(text: str) -> str:
     return "".join(" " if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c for c in text)
 
 
-def tmux_text(text: str) -> str:
-    """`text` for display-message, which expands formats: `#` doubled, so nothing in it runs."""
-    return clean(text).replace("#", "##")
+def tmux_text(text: str, columns: int | None = None) -> str:
+    """`text` for display-message, which expands formats: `#` doubled, so nothing in it runs; cut
+    at a word to `columns` (a client's width) when given."""
+    from stretchtui.core.plain_text import cut_at_word
+
+    shown = clean(text)
+    return (cut_at_word(shown, columns) if columns else shown).replace("#", "##")
 
 
 def _first_line(done: Completed) -> str:

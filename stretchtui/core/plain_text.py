@@ -76,3 +76,16 @@ def _shown(found: re.Match[str]) -> str:
         return " "
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def cut_at_word(text: str, longest: int) -> str:
+    """`text` in at most `longest` characters: cut at a word with an ellipsis, never mid-word, so a
+    cut never turns one word into another ("made" into "mad"); a single word longer than that is cut."""
+    if len(text) <= longest:
+        return text
+    if longest < 2:
+        return "…"[:longest]
+    cut = text[: longest - 1]
+    if " " in cut and not text[longest - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.") + "…"
