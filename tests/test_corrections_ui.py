@@ -81,9 +81,9 @@ async def test_the_check_in_opens_with_todays_latest_values_and_saving_adds_a_ne
         assert isinstance(form, CheckinScreen)
         found = {row.pain_region: (row.pain, row.side) for row in form.query(PainRow)}
         assert found[Region.LOWER_BACK] == (6, "") and found[Region.LEG] == (4, "right")
-        assert found[Region.NECK] == (None, "")  # the earlier check-in's neck is not this one's
+        assert found[Region.NECK] == (2, "left")  # each area's latest today, as Today's card shows them
         assert form.query_one("#sitting", Input).value == "9" and form.query_one("#note", Input).value == ""
-        assert form.checkin is None and "filled in from 09:31's" in text_of(form, ".dialog-question")
+        assert form.checkin is None and "filled in from today (09:31)" in text_of(form, ".dialog-question")
         assert "side: none left right both" in text_of(form, "#pain-leg")
 
         await pilot.press("backspace")  # lower back, the focused row: back to "not noted"
@@ -104,7 +104,35 @@ async def test_the_check_in_opens_with_todays_latest_values_and_saving_adds_a_ne
     kept = next(c for c in checkins if c.uuid == latest.uuid)
     assert kept.pains == latest.pains and kept.note == "desk day"
     [added] = [c for c in checkins if c.uuid not in (latest.uuid, checkins[0].uuid)]
-    assert added.pains == (PainEntry(Region.LEG, 4),) and added.sitting_hours == 9 and added.note == ""
+    assert set(added.pains) == {PainEntry(Region.NECK, 2, "left"), PainEntry(Region.LEG, 4)}
+    assert added.sitting_hours == 9 and added.note == ""
+
+
+async def test_the_new_check_in_is_filled_from_each_areas_latest_and_keeps_no_comfortable_position(
+    make_test_app, store, clock
+):
+    """Filled in as Today's card reads the day: each area's latest pain, the latest hours sat, and
+    "no position is comfortable" from the latest (the second outside pass: a later check-in with
+    only hours sat dropped it, and Today went from no routine to a routine)."""
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 5)], sitting_hours=2)
+    clock.advance(600)
+    store.checkins.add_checkin([PainEntry(Region.NECK, 4)], no_comfortable_position=True)
+    clock.advance(600)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CheckinScreen) and "filled in from today (09:40)" in text_of(form, ".dialog-question")
+        found = {row.pain_region: row.pain for row in form.query(PainRow)}
+        assert found[Region.LOWER_BACK] == 5 and found[Region.NECK] == 4
+        assert form.query_one("#sitting", Input).value == "2"
+        assert form.query_one("#no-position").value is True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "No routine today." in text_of(app.screen, "#today-suggestion")
+    assert store.checkins.checkins()[-1].no_comfortable_position
 
 
 async def test_a_later_check_in_keeps_the_mornings_high_pain_and_what_it_asked(make_test_app, store, clock):

@@ -103,3 +103,47 @@ def test_log_says_so_at_once(db_path, clock, capsys) -> None:
     assert main([*db, "log", "--pain", "5", "--area", "leg", "--side", "left", "--note", "right leg too"]) == 0
     out = capsys.readouterr().out
     assert "safety" in out.lower() and "both sides" in out
+
+
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        (["--pain", "4", "--area", "leg", "--side", "left"], ["--note", "both sides"]),
+        (["--pain", "4", "--area", "leg", "--side", "left"], ["--note", "other side too"]),
+        (["--pain", "4", "--area", "leg", "--side", "left"], ["--note", "bilateral leg pain"]),
+        (["--pain", "4", "--area", "leg", "--side", "right"], ["--note", "the left one too now"]),
+        (["--pain", "4", "--area", "leg", "--side", "left"], ["--note", "the other leg now"]),
+        (["--sitting", "2"], ["--pain", "4", "--area", "leg", "--note", "both sides"]),  # a leg, no side
+    ],
+)
+def test_a_later_note_that_names_the_other_side_asks_again_and_log_says_the_same_day_line(
+    db_path, clock, capsys, first, later
+) -> None:
+    """The second outside pass: a side alone in a later check-in, after a leg noted that day (or a
+    leg with no side in the same one), was not read; and `log` gave only the generic line."""
+    from stretchtui.core.safety import URGENT_SIGN_ADVICE
+
+    db = ["--db", str(db_path)]
+    assert main([*db, "safety", "--answers", "none"]) == 0
+    clock.advance(60)
+    assert main([*db, "log", *first]) == 0
+    capsys.readouterr()
+    clock.advance(3600)
+    assert main([*db, "log", *later]) == 0
+    out = capsys.readouterr().out
+    assert "You noted leg pain on both sides." in out and URGENT_SIGN_ADVICE in out
+
+
+def test_a_side_alone_about_another_part_of_the_body_is_not_a_leg() -> None:
+    assert legs_in_note("right side of my back is tight", {"left"}) == set()
+    assert legs_in_note("left shoulder stiff", (), {"right"}) == set()
+    assert legs_in_note("the right one too", (), {"left"}) == {"right"}
+
+
+def test_leg_pain_of_0_on_both_sides_is_no_sign(db_path, clock, capsys) -> None:
+    """`log --pain 0 --area leg --side both` said the same-day line with no reason open."""
+    db = ["--db", str(db_path)]
+    assert main([*db, "safety", "--answers", "none"]) == 0
+    capsys.readouterr()
+    assert main([*db, "log", "--pain", "0", "--area", "leg", "--side", "both"]) == 0
+    assert capsys.readouterr().out.count("\n") == 1  # "Noted ..." alone

@@ -365,6 +365,29 @@ def test_pain_of_7_before_a_session_sends_nothing_whatever_became_of_it(
         assert sent(channels) == []
 
 
+@pytest.mark.parametrize("noted", ["pain after 7", "pain after 9", "this hurts 10"])
+def test_pain_noted_after_or_during_a_session_sends_nothing(store, db_path, clock, capsys, channels, noted) -> None:
+    """Pain of 7/10 or more after a session, or a "this hurts" of 10 in one, is a flare's pain that
+    day as a check-in's is: no reminder (an outside pass found "time to stretch" sent, and with a 9
+    after, "answer the questions first")."""
+    from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
+
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76, pain_before=2)
+    if noted == "this hurts 10":
+        step = StepRecord(0, "cat-cow", "Cat-Cow", 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, 10)
+        store.sessions.record_step(info.id, step, active_seconds=5.0, resume_state={"timer": {}, "routine": {}})
+        store.sessions.finish_session(info.id, SessionStatus.PARTIAL, active_seconds=5)
+    else:
+        after = int(noted.split()[-1])
+        store.sessions.finish_session(info.id, SessionStatus.PARTIAL, active_seconds=10, pain_after=after)
+    store.close()
+    code, out, _ = send(capsys, db_path)
+    assert code == 0 and out.endswith("(a flare day): no reminder\n"), out
+    assert sent(channels) == []
+
+
 def test_an_open_red_flag_says_get_checked_instead(store, db_path, clock, capsys, channels) -> None:
     store.safety.save_safety(answers={"cancer": True})
     store.close()

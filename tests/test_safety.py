@@ -401,3 +401,22 @@ def test_pain_before_a_session_left_open_asks_again_and_a_discarded_one_does_not
     assert "pain" in [a.reason for a in check.ask_again] and check.blocked
     store.sessions.finish_session(info.id, SessionStatus.DISCARDED, active_seconds=0)
     assert "pain" not in [a.reason for a in store.safety.safety_check().ask_again]
+
+
+def test_a_this_hurts_of_8_or_more_asks_again_and_makes_the_day_no_routine(store, clock) -> None:
+    """ "This hurts" at 10/10, then ending the session: the pain counts as noted then, for the
+    questions and for today's suggestion (an outside pass found `routines: full` after it)."""
+    from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
+    from stretchtui.core.suggest import suggest
+
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76, pain_before=1)
+    step = StepRecord(0, "cat-cow", "Cat-Cow", 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, 10)
+    store.sessions.record_step(info.id, step, active_seconds=5.0, resume_state={"timer": {}, "routine": {}})
+    store.sessions.finish_session(info.id, SessionStatus.PARTIAL, active_seconds=5)
+    check = store.safety.safety_check()
+    assert "pain" in [a.reason for a in check.ask_again] and check.blocked
+    request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
+    assert [n.pain for n in request.pain_notes] == [10]  # the latest today: read as a check-in's
+    assert suggest(request).blocked

@@ -8,8 +8,10 @@ import pytest
 from pilot_helpers import settle
 from textual.widgets import Button
 
+from stretchtui.core.checkins import PainEntry, Region
 from stretchtui.core.model import Condition
 from stretchtui.core.safety import QUESTION_KEYS
+from stretchtui.core.session_gate import GateKind, GateReason
 from stretchtui.store import models as m
 from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.screens.safety_gate import SafetyGateScreen
@@ -372,7 +374,10 @@ async def test_pain_of_7_before_stronger_moves_offers_the_gentle_ones(make_test_
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, FlarePainScreen)
-        assert "Pain 7/10 is a flare's pain" in dialog.question and "its 3 gentle moves only?" in dialog.question
+        assert (
+            "Pain 7/10 is a flare's pain" in dialog.question
+            and "a shorter, lighter version of its 3 gentle moves?" in dialog.question
+        )
         await pilot.press(*keys)
         await settle(pilot)
         screen = app.screen
@@ -383,7 +388,12 @@ async def test_pain_of_7_before_stronger_moves_offers_the_gentle_ones(make_test_
             assert isinstance(screen, SessionScreen)
             moves = [item.exercise_id for item in screen.routine.items]
             assert all(is_gentle(exercises[i]) for i in moves) == (outcome == "gentle")
-            assert len(moves) == (3 if outcome == "gentle" else 4)
+            if outcome == "gentle":  # short, gentle mobility: lighter doses, within 5 minutes
+                assert 1 <= len(moves) <= 3 and screen.routine.duration_seconds(exercises) <= 5 * 60
+                planned = app.store.library.routine("desk-break")
+                assert screen.routine.duration_seconds(exercises) < planned.duration_seconds(exercises)
+            else:
+                assert len(moves) == 4
         else:
             assert not isinstance(screen, (SessionScreen, FlarePainScreen))
     rows = sessions()
@@ -424,18 +434,27 @@ async def test_pain_of_7_before_a_move_with_nothing_gentle_offers_no_gentle_vers
 
 
 @pytest.mark.parametrize("pain", [None, 0, 6, 8])
-def test_the_flare_pain_reason_is_for_7_and_moves_beyond_gentle(pain) -> None:
+def test_the_flare_pain_reason_is_for_7_and_more_than_short_gentle_mobility(pain) -> None:
+    from dataclasses import replace
+
     from stretchtui.core.library import load_library
-    from stretchtui.core.session_gate import flare_pain_reason
+    from stretchtui.core.model import Routine, RoutineItem
+    from stretchtui.core.session_gate import flare_pain_reason, gentle_version
 
     library = load_library()
-    desk_break = [item.exercise_id for item in library.routines["desk-break"].items]
+    desk_break = library.routines["desk-break"]
     assert flare_pain_reason(pain, desk_break, library.exercises) is None  # 8+ stops the session before
     reason = flare_pain_reason(7, desk_break, library.exercises)
     assert reason is not None and len(reason.exercise_ids) == 1
-    gentle = [i for i in desk_break if i not in reason.exercise_ids]
-    assert flare_pain_reason(7, gentle, library.exercises) is None
-    assert flare_pain_reason(7, ["not-a-move"], library.exercises) is not None  # unknown: not gentle
+    gentle = gentle_version(desk_break, library.exercises)
+    assert flare_pain_reason(7, gentle, library.exercises) is None  # what "gentle" starts asks nothing more
+    unknown = Routine(id="", name="x", items=(RoutineItem("not-a-move"),))
+    assert flare_pain_reason(7, unknown, library.exercises) is not None  # unknown: not gentle
+    # all gentle but long (a program's session at full length): asked too, and shortened
+    long = replace(gentle, items=gentle.items * 6)
+    assert long.duration_seconds(library.exercises) > 5 * 60
+    assert "takes about" in (flare_pain_reason(7, long, library.exercises) or GateReason(GateKind.FLARE_PAIN, "")).text
+    assert gentle_version(long, library.exercises).duration_seconds(library.exercises) <= 5 * 60
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 32)], ids=["80x24", "100x32"])
@@ -448,3 +467,39 @@ def test_flare_pain_dialog_snapshot(snap_compare, make_test_app, size) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("earlier", ["pain 7", "flare day"])
+async def test_a_flare_noted_earlier_today_meets_the_gate_before_stronger_moves(make_test_app, store, earlier) -> None:
+    """Pain of 7 noted earlier today, or the day marked a flare: today suits short, gentle mobility
+    only, so a routine with more meets the gate (leave those moves out, or start anyway) even when
+    the pain question is skipped (the second outside pass: `start strength-stability` ran all six
+    moves). Leaving them out, a 7 given at the pain question asks nothing more."""
+    from stretchtui.core.entries import MarkKind
+    from stretchtui.core.safety import is_gentle
+    from stretchtui.ui.screens.dialogs import FlarePainScreen
+
+    if earlier == "pain 7":
+        store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 7)])
+    else:
+        store.corrections.set_day_mark(store.clock.now().date(), MarkKind.FLARE, force=True)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        app.start_routine("strength-stability")
+        await settle(pilot)
+        gate = app.screen
+        assert isinstance(gate, SafetyGateScreen)
+        assert [r.kind.value for r in gate.reasons] == ["flare-pain"]
+        assert "short, gentle mobility only" in gate.reasons[0].text and gate.can_leave_out
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, PainScreen)
+        await pilot.press("7")
+        await settle(pilot)
+        session = app.screen
+        assert isinstance(session, SessionScreen) and not isinstance(session, FlarePainScreen)
+        exercises = app.store.library.exercise_index()
+        assert all(is_gentle(exercises[i.exercise_id]) for i in session.routine.items)
+    [row] = sessions()
+    assert row.pain_before == 7 and row.safety_confirmed is None

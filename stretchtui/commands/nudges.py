@@ -173,13 +173,14 @@ def todays_reminder(store: Store) -> Notice | Quiet:
     from stretchtui.core.safety import State
     from stretchtui.core.streaks import DayActivity
     from stretchtui.store.day_summary import day_start_from, goal_from
+    from stretchtui.store.session_pains import session_pains
 
     settings = store.settings.read()
     current = today(store.clock, day_start_from(settings))
     activity = next((a for a in store.history.day_activities(since=current) if a.day == current), None)
-    # The day's summary holds check-in pain; pain given before a session counts too, whatever
-    # became of the session (core.sessions.KEPT_STATUSES): 7/10 before one killed mid-way is a flare's.
-    pain = store.history.pain_by_day(current).get(current)
+    # The day's summary holds check-in pain; pain noted with a session counts too, whatever became
+    # of it (store.session_pains: before, after, "this hurts"): 7/10 before one killed mid-way is a flare's.
+    pain = max((p.pain for p in session_pains(current) if p.day == current), default=None)
     if pain is not None and (activity is None or (activity.max_pain or 0) < pain):
         activity = replace(activity or DayActivity(current), max_pain=pain)
     check = store.safety.safety_check()

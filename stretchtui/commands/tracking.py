@@ -124,6 +124,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         before = store.safety.safety_check()
         checkin = store.checkins.add_checkin(pains, sitting_hours=sitting, note=note, at=at, source="cli")
         after = store.safety.safety_check()
+        legs = store.safety.legs_noted(checkin)  # the form's and the note's, as the check above reads them
     from stretchtui.core.days import day_label, today
     from stretchtui.core.entries import checkin_summary
     from stretchtui.core.note_flags import note_flags
@@ -134,9 +135,6 @@ def cmd_log(args: argparse.Namespace) -> int:
     print(f"Noted {said} for {day_label(checkin.day, today(clock))}.")
     if args.pain is not None and args.pain >= ASK_AGAIN_PAIN and args.at is None:  # as the app says before a session
         print(high_pain_words(args.pain))
-    from stretchtui.core.note_legs import legs_in_note
-
-    legs = {pain.side for pain in checkin.pains if pain.region is Region.LEG} | legs_in_note(note, sides)
     flags = (*note_flags(note), *(["both-legs"] if {"left", "right"} <= legs else []))
     for line in newly_asked(before, after, flags):  # what the app shows on Today at once
         print(line)

@@ -25,10 +25,15 @@ SIDE = rf"(?P<side>{RIGHT}|{LEFT}|other|opposite)"
 _GAP = r"\.?(?:[\s-]+(?:lower|upper|hand|one|side|sided))?[\s-]+"
 _NAMED = re.compile(rf"\b{SIDE}{_GAP}{LEG}\b|\b{LEG} on the (?P<after>{RIGHT}|{LEFT}|other side)\b")
 _BOTH = re.compile(rf"\bboth[\s-]+{LEG}|\b{LEG} on both sides\b|\b(?:left|l) and (?:right|r)[\s-]+{LEG}")
-# With a leg in the form: the side alone says which.
+# With a leg in the form, or noted that day or the day before: the side alone says which, unless
+# another part of the body follows it ("right side of my back", "left shoulder").
 _SIDE_ALONE = re.compile(
     r"\b(?P<side>right|left|other side|opposite side|other one|opposite one)\b"
     r"|\b(?P<both>both sides|both|bilateral|bilaterally|legs)\b"
+)
+_OTHER_PART = re.compile(
+    r"^(?:\s+(?:side|hand|of|my|the|upper|lower|one))*\s+"
+    r"(?:back|neck|shoulders?|arms?|hands?|wrists?|elbows?|head|chest|ribs?|hips?|eyes?|ears?|jaw)\b"
 )
 _DENIED_BEFORE = re.compile(r"\b(?:no(?! idea)|not(?! sure| certain)|nothing in|without)\s+(?:\w+\s+){0,3}$")
 _DENIED_AFTER = re.compile(
@@ -53,10 +58,13 @@ def _denied(text: str, start: int, end: int) -> bool:
     return bool(_DENIED_BEFORE.search(text[:start]) or _DENIED_AFTER.search(text[end:]))
 
 
-def legs_in_note(note: str, noted_sides: Iterable[str] = (), context: Iterable[str] = ()) -> frozenset[str]:
+def legs_in_note(
+    note: str, noted_sides: Iterable[str] = (), context: Iterable[str] = (), *, leg_noted: bool = False
+) -> frozenset[str]:
     """The leg sides ("left", "right") a note says hurt. `noted_sides`: the leg sides this
-    check-in's form noted (they let a side alone count); `context`: the leg sides noted that day
-    or the day before, for "the other leg" in a note whose form noted none."""
+    check-in's form noted; `context`: the leg sides noted that day or the day before, for "the
+    other leg" in a note whose form noted none; `leg_noted`: the form noted a leg with no side.
+    Any of these lets a side alone count ("both sides", "the left one too")."""
     text = note.lower()
     noted = {s for s in noted_sides if s in BOTH}
     known = noted or {s for s in context if s in BOTH}
@@ -68,9 +76,11 @@ def legs_in_note(note: str, noted_sides: Iterable[str] = (), context: Iterable[s
         named.append(range(found.start(), found.end()))
         if not _denied(text, found.start(), found.end()):
             sides |= _side(found.group("side") or found.group("after"), known)
-    if noted:
+    if known or leg_noted:
         for found in _SIDE_ALONE.finditer(text):
             if any(found.start() in span for span in named) or _denied(text, found.start(), found.end()):
                 continue  # read with its leg word above, or denied
-            sides |= BOTH if found.group("both") else _side(found.group("side"), noted)
+            if _OTHER_PART.match(text[found.end() :]):
+                continue  # "right side of my back": not a leg
+            sides |= BOTH if found.group("both") else _side(found.group("side"), known)
     return frozenset(sides)

@@ -18,7 +18,7 @@ from stretchtui.core.conditions import condition_names, not_advised
 from stretchtui.core.safety import ASK_AGAIN_ADVICE, SOON_ADVICE, URGENT_ADVICE, SafetyCheck, State, is_gentle
 
 if TYPE_CHECKING:
-    from stretchtui.core.model import Exercise
+    from stretchtui.core.model import Exercise, Routine
 
 
 class GateKind(StrEnum):
@@ -49,12 +49,15 @@ def session_gate(
     exercises: Mapping[str, Exercise],
     *,
     no_routine_today: str | None = None,
+    mobility_only_today: str | None = None,
 ) -> tuple[GateReason, ...]:
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
     Empty: start at once. Every way into a session goes through this (ui.sessions, StretchApp.open_session).
     `no_routine_today`: why today's level (core.pain_level) is no routine at all, when it is (pain of
     8/10 or more, no comfortable position): said whatever else is said (an outside pass found it
-    hidden behind the "answer again" its own pain opened)."""
+    hidden behind the "answer again" its own pain opened). `mobility_only_today`: why today's level
+    is short, gentle mobility only (pain of 7 noted earlier, a flare day, a rising trend): moves
+    beyond gentle ones are named, to leave out or start anyway (FLARE_PAIN)."""
     reasons: list[GateReason] = []
     exercise_ids = tuple(dict.fromkeys(exercise_ids))
     if check.red_flag:
@@ -81,6 +84,13 @@ def session_gate(
             )
     if no_routine_today:  # with a reason to ask again too: "I have been checked" is not about the pain
         reasons.append(GateReason(GateKind.PAIN_TODAY, f"{no_routine_today} {PAIN_TODAY_ADVICE}"))
+    elif mobility_only_today and not check.gentle_only:  # (gentle-only names the same moves already)
+        stronger = tuple(i for i in exercise_ids if i not in exercises or not is_gentle(exercises[i]))
+        if stronger:
+            names = ", ".join(exercises[i].name if i in exercises else i for i in stronger)
+            reasons.append(
+                GateReason(GateKind.FLARE_PAIN, f"{mobility_only_today} This session also has: {names}.", stronger)
+            )
     present = [exercises[i] for i in exercise_ids if i in exercises]
     for condition, moves in not_advised(present, check.conditions).items():
         lines = [f"Not advised with {condition_names([condition])}:", *(f"- {e.name}: {why}" for e, why in moves)]
@@ -97,32 +107,62 @@ def confirmation_record(reasons: Iterable[GateReason], choice: str, at: datetime
     }
 
 
-def flare_pain_reason(
-    pain: int | None, exercise_ids: Iterable[str], exercises: Mapping[str, Exercise]
-) -> GateReason | None:
+def flare_pain_reason(pain: int | None, routine: Routine, exercises: Mapping[str, Exercise]) -> GateReason | None:
     """Pain of 7/10 (core.streaks.FLARE_PAIN; 8 and more stop a session before this) given before a
-    session with more than gentle moves: today's suggestion at that pain is short, gentle mobility
-    only, so the session asks before it starts as planned (its gentle moves only, or not now).
-    The moves beyond gentle are named in the reason; a move not in `exercises` counts as one."""
+    session with more than gentle moves, or longer than SHORT_MINUTES: today's suggestion at that
+    pain is short, gentle mobility only, so the session asks before it starts as planned (its
+    gentle version, `gentle_version`, or not now). The moves beyond gentle are named in the reason;
+    a move not in `exercises` counts as one."""
+    from stretchtui.core.pain_level import SHORT_MINUTES
     from stretchtui.core.safety import ASK_AGAIN_PAIN
     from stretchtui.core.streaks import FLARE_PAIN
     from stretchtui.core.vocabulary import plural
 
     if pain is None or not FLARE_PAIN <= pain < ASK_AGAIN_PAIN:
         return None
-    ids = tuple(dict.fromkeys(exercise_ids))
+    ids = tuple(dict.fromkeys(item.exercise_id for item in routine.items))
     beyond = tuple(i for i in ids if i not in exercises or not is_gentle(exercises[i]))
-    if not beyond:
+    known = {i: exercises[i] for i in ids if i in exercises}
+    minutes = routine.duration_seconds(known) / 60 if len(known) == len(ids) else SHORT_MINUTES + 1
+    if not beyond and minutes <= SHORT_MINUTES:
         return None
-    gentle = len(ids) - len(beyond)
+    what = (
+        f"this routine has {plural(len(beyond), 'move')} beyond that"
+        if beyond
+        else f"this routine takes about {plural(round(minutes), 'minute')}"
+    )
     then = (
-        f"Start with its {plural(gentle, 'gentle move')} only?"
-        if gentle
+        f"Start a shorter, lighter version of its {plural(len(ids) - len(beyond), 'gentle move')}?"
+        if len(beyond) < len(ids)
         else "None of its moves is gentle: Today's suggestion is made for this pain."
     )
     return GateReason(
         GateKind.FLARE_PAIN,
-        f"Pain {pain}/10 is a flare's pain: today suits short, gentle mobility only, and this "
-        f"routine has {plural(len(beyond), 'move')} beyond that. {then}",
+        f"Pain {pain}/10 is a flare's pain: today suits short, gentle mobility only, and {what}. {then}",
         beyond,
     )
+
+
+def gentle_version(routine: Routine, exercises: Mapping[str, Exercise]) -> Routine:
+    """What short, gentle mobility makes of a routine: its gentle moves only, each at about two
+    thirds of its dose (core.routine_fit.GENTLE_FACTOR, as flare mode's moves), and of those the
+    first that fit in SHORT_MINUTES (at least one). Not the stored routine as written any more."""
+    from dataclasses import replace
+
+    from stretchtui.core.pain_level import SHORT_MINUTES
+    from stretchtui.core.routine_fit import GENTLE_FACTOR
+
+    items = []
+    for item in routine.items:
+        exercise = exercises.get(item.exercise_id)
+        if exercise is None or not is_gentle(exercise):
+            continue
+        dose = item.dose_for(exercise)
+        if dose.reps > 0:
+            items.append(replace(item, reps=max(1, round(dose.reps * GENTLE_FACTOR))))
+        else:
+            items.append(replace(item, hold_seconds=max(5, round(dose.hold_seconds * GENTLE_FACTOR))))
+    gentle = replace(routine, items=tuple(items))
+    while len(gentle.items) > 1 and gentle.duration_seconds(exercises) > SHORT_MINUTES * 60:
+        gentle = replace(gentle, items=gentle.items[:-1])
+    return gentle

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from peewee import SqliteDatabase, fn
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.sessions import COUNTED_STATUSES, KEPT_STATUSES, SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.checkins import CheckinRepository
 from stretchtui.store.function import FunctionRepository
 from stretchtui.store.library import LibraryRepository
 from stretchtui.store.rows import as_date
+from stretchtui.store.session_pains import TimedPain, session_pains
 from stretchtui.store.settings import EventStamp
 from stretchtui.store.suggestion_inputs import SuggestionInputRepository
 
@@ -33,14 +34,6 @@ if TYPE_CHECKING:
     from stretchtui.core.program_state import Choice, ProgramChoice, ProgramDay, ProgramSessionNote, ProgramState
     from stretchtui.core.programs import Catalogue, Ladder, Program
     from stretchtui.core.suggestion_inputs import SuggestionRequest
-
-
-class TimedPain(NamedTuple):
-    """A pain noted, with when (its instant and logical day)."""
-
-    at: datetime
-    day: date
-    pain: int
 
 
 @dataclass(eq=False)
@@ -131,7 +124,10 @@ class ProgramRepository:
             request = self.suggestions.suggestion_request(stamp.day, 5, "floor")  # minutes, place: unused here
             noted = [n for n in request.pain_notes if n.day == stamp.day and not n.flare_mark]
             worst = max(noted, key=lambda n: n.pain, default=None)
-            area = REGION_LABELS[Region(worst.region)].lower() if worst is not None else ""
+            area = ""
+            if worst is not None:  # "lower back", "leg (left)": what to note again
+                area = REGION_LABELS[Region(worst.region)].split(" (")[0].lower()
+                area += f" ({worst.side})" if worst.side else ""
             marked = stamp.day in self._flare_days(stamp.day)
             if (why := flare_stays_because(worst.pain if worst else None, marked, area)) is not None:
                 raise UserError(why)
@@ -206,27 +202,15 @@ class ProgramRepository:
         ]
 
     def _timed_pains(self, since: date) -> list[TimedPain]:
-        """Each pain noted since `since` with its instant: a check-in's worst region, a session's
-        pain before (at its start) and after (at its end). The replay's daily worst comes from
-        these, and a leave-flare's later pain (choices)."""
+        """Each pain noted since `since` with its instant: a check-in's worst region, and every pain
+        noted with a session (store.session_pains). The replay's daily worst comes from these,
+        and a leave-flare's later pain (choices)."""
         pains = [
             TimedPain(checkin.at, checkin.day, max(p.pain for p in checkin.pains))
             for checkin in self.checkins.checkins(since=since)
             if checkin.pains
         ]
-        for day, started, ended, before, after in (
-            m.Session.select(
-                m.Session.day, m.Session.started_at, m.Session.ended_at, m.Session.pain_before, m.Session.pain_after
-            )
-            .where((m.Session.day >= since) & m.Session.status.in_(KEPT_STATUSES))
-            .tuples()
-        ):
-            pains += [
-                TimedPain(at, as_date(day), pain)
-                for at, pain in ((started, before), (ended or started, after))
-                if pain is not None
-            ]
-        return pains
+        return pains + session_pains(since)
 
     def _flare_days(self, since: date) -> list[date]:
         return [

@@ -15,7 +15,7 @@ from typing import Any
 
 from peewee import SqliteDatabase, fn
 
-from stretchtui.core.checkins import Region
+from stretchtui.core.checkins import Checkin, Region
 from stretchtui.core.clock import Clock
 from stretchtui.core.conditions import check_conditions
 from stretchtui.core.safety import (
@@ -103,7 +103,7 @@ class SafetyRepository:
     def safety_check(self) -> SafetyCheck:
         """The profile with the reasons to ask again: only what was noted after the last answers."""
         from stretchtui.core.note_flags import note_flags
-        from stretchtui.core.note_legs import legs_in_note
+        from stretchtui.store.session_pains import hurt_pains
 
         profile = self.safety_profile()
         now = self.clock.now()
@@ -112,30 +112,26 @@ class SafetyRepository:
         notes = []
         seen = self.settings.get(SEEN_CHECKIN)
         checkins = self.checkins.checkins(since=min(since, window).date() - timedelta(days=1))  # backdated too
-        form_legs: dict[date, set[str]] = {}  # for "the other leg" in a note whose form noted no leg
-        for checkin in checkins:
-            form_legs.setdefault(checkin.day, set()).update(
-                p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0
-            )
+        form_legs = _form_legs(checkins)
         for checkin in checkins:
             entered_after = checkin.id > seen if isinstance(seen, int) and profile.answered_at is not None else None
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
-            legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
             flags = note_flags(checkin.note) if checkin.note else ()
-            if checkin.note and "both-legs" not in flags:  # "right leg too" beside a left leg noted
-                context = form_legs.get(checkin.day, set()) | form_legs.get(checkin.day - timedelta(days=1), set())
-                legs |= legs_in_note(checkin.note, legs, context)  # in the form is both (once: not as the note's)
             notes.append(
                 NoteEvent(
                     at=checkin.at,
                     day=checkin.day,
                     worst_pain=max((p.pain for p in checkin.pains), default=0),
-                    leg_sides=legs,
+                    leg_sides=self.legs_noted(checkin, form_legs),
                     note_flags=flags,
                     entered_after=entered_after,
                 )
             )
+        answered = profile.answered_at
+        for hurt in hurt_pains(min(since, window).date()):  # "this hurts" in a session: pain noted then
+            if answered is None or hurt.at > answered:
+                notes.append(NoteEvent(at=hurt.at, day=hurt.day, worst_pain=hurt.pain, leg_sides=frozenset()))
         if profile.answered_at is None:
             return SafetyCheck(profile, ask_again(profile, now, notes))
         rows = m.Session.select(m.Session.started_at, m.Session.pain_before, m.Session.pain_after).where(
@@ -145,6 +141,23 @@ class SafetyRepository:
         )
         sessions = [SessionEvent(at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after) for r in rows]
         return SafetyCheck(profile, ask_again(profile, now, notes, sessions))
+
+    def legs_noted(self, checkin: Checkin, form_legs: Mapping[date, set[str]] | None = None) -> frozenset[str]:
+        """The leg sides a check-in noted: its form's (pain above 0), with those its note names
+        (core.note_legs: "right leg too", "the other leg", "both sides"), read against the legs
+        noted that day and the day before (`form_legs`, read here when not given). A note the
+        matcher already flags for both legs is its own reason, not a second one."""
+        from stretchtui.core.note_flags import note_flags
+        from stretchtui.core.note_legs import legs_in_note
+
+        legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
+        if not checkin.note or "both-legs" in note_flags(checkin.note):
+            return legs
+        if form_legs is None:
+            form_legs = _form_legs(self.checkins.checkins(since=checkin.day - timedelta(days=1)))
+        context = form_legs.get(checkin.day, set()) | form_legs.get(checkin.day - timedelta(days=1), set())
+        no_side = any(p.region is Region.LEG and p.pain > 0 and not p.side for p in checkin.pains)
+        return legs | legs_in_note(checkin.note, legs, context, leg_noted=no_side)
 
     def recently_hurt(self, days: int = 14) -> frozenset[str]:
         """Exercises with a step marked hurt in the last `days` days (today included)."""
@@ -164,3 +177,14 @@ def conditions_text(conditions: Iterable[Condition]) -> str:
     from stretchtui.core.vocabulary import label
 
     return ", ".join(label(c).lower() for c in conditions) or "none"
+
+
+def _form_legs(checkins: Iterable[Checkin]) -> dict[date, set[str]]:
+    """The leg sides each day's check-in forms noted (pain above 0): what "the other leg" in a
+    later note is read against."""
+    found: dict[date, set[str]] = {}
+    for checkin in checkins:
+        found.setdefault(checkin.day, set()).update(
+            p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0 and p.side
+        )
+    return found

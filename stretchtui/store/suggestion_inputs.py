@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from stretchtui.core.sessions import COUNTED_STATUSES, KEPT_STATUSES, SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.activity import ActivityRepository
 from stretchtui.store.checkins import CheckinRepository
 from stretchtui.store.library import LibraryRepository
 from stretchtui.store.rows import as_date
 from stretchtui.store.safety import SafetyRepository
+from stretchtui.store.session_pains import session_pains
 
 if TYPE_CHECKING:
     from stretchtui.core.suggestion_inputs import SuggestionRequest
@@ -56,14 +57,11 @@ class SuggestionInputRepository:
             sitting_notes.append(SittingNote(day, round(hours, 1), measured=True))
         exercises = self.library.exercise_index()
         sessions: list[SessionNote] = []
-        # Pain noted with a kept session counts whatever became of it (core.sessions.KEPT_STATUSES):
-        # one left open mid-routine still makes the next suggestion gentler; only a counted
-        # session's moves say what was done.
-        kept = list(m.Session.select().where(m.Session.status.in_(KEPT_STATUSES) & (m.Session.day >= since)))
-        for row in kept:
-            if row.status not in COUNTED_STATUSES and row.pain_before is not None:
-                readings.append((row.started_at, as_date(row.day), "lower-back", "", row.pain_before, False))
-        rows = [row for row in kept if row.status in COUNTED_STATUSES]
+        # Pain noted with a kept session counts like a check-in then, whatever became of it (one
+        # left open mid-routine too); only a counted session's moves say what was done.
+        for noted in session_pains(since):  # before, after, and each "this hurts" (store.session_pains)
+            readings.append((noted.at, noted.day, "lower-back", "", noted.pain, False))
+        rows = list(m.Session.select().where(m.Session.status.in_(COUNTED_STATUSES) & (m.Session.day >= since)))
         steps: dict[int, list[tuple[str, str]]] = {}
         for session_id, exercise_id, outcome in (
             m.SessionStep.select(m.SessionStep.session, m.SessionStep.exercise_id, m.SessionStep.outcome)
@@ -85,12 +83,6 @@ class SuggestionInputRepository:
                     complete=row.status == SessionStatus.COMPLETE.value,
                 )
             )
-            if row.pain_before is not None:  # a session's pain before counts like a check-in at its start
-                readings.append((row.started_at, as_date(row.day), "lower-back", "", row.pain_before, False))
-            if row.pain_after is not None:  # ...and its pain after like one at its end
-                readings.append(
-                    (row.ended_at or row.started_at, as_date(row.day), "lower-back", "", row.pain_after, False)
-                )
         latest: dict[tuple[date, str, str], tuple[datetime, date, str, str, int, bool]] = {}
         for reading in sorted(readings, key=lambda r: r[0]):
             latest[(reading[1], reading[2], reading[3])] = reading

@@ -175,6 +175,7 @@ class SessionsMixin(AppPart):
         check, hurt_recently = request.safety, store.safety.recently_hurt()
         today_step = level_step(request)
         no_routine_today = today_step.why[0] if today_step.level is Level.NONE else None  # pain 8+ today...
+        mobility_only = today_step.why[0] if today_step.level is Level.MOBILITY_SHORT else None  # ...7, a flare
         exercises = {**request.exercises, **exercises}  # the whole library: "this hurts" may offer any move
         gate = _Gate(
             routine,
@@ -184,7 +185,11 @@ class SessionsMixin(AppPart):
             check.conditions,
             hurt_recently,
             session_gate(
-                check, [item.exercise_id for item in routine.items], exercises, no_routine_today=no_routine_today
+                check,
+                [item.exercise_id for item in routine.items],
+                exercises,
+                no_routine_today=no_routine_today,
+                mobility_only_today=mobility_only,
             ),
             program,
         )
@@ -210,13 +215,14 @@ class SessionsMixin(AppPart):
             return
         reasons = gate.reasons
         if choice is GateChoice.LEAVE_OUT:
+            from stretchtui.core.session_gate import GateKind, gentle_version
+
             left_out = {i for r in reasons for i in r.exercise_ids}
             routine = gate.routine
-            gate = replace(
-                gate,
-                routine=replace(routine, items=tuple(i for i in routine.items if i.exercise_id not in left_out)),
-                stored_routine=False,
-            )  # no longer the stored routine as written
+            routine = replace(routine, items=tuple(i for i in routine.items if i.exercise_id not in left_out))
+            if any(r.kind is GateKind.FLARE_PAIN for r in reasons):  # today suits short, gentle mobility
+                routine = gentle_version(routine, gate.exercises)
+            gate = replace(gate, routine=routine, stored_routine=False)  # no longer the stored routine as written
             reasons = tuple(r for r in reasons if not r.exercise_ids)
         confirmed = confirmation_record(reasons, str(choice), self.clock.now()) if reasons else None
         self._push_session(gate, confirmed)

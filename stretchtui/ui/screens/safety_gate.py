@@ -21,7 +21,7 @@ TITLES = {
     GateKind.GENTLE_ONLY: "Gentle moves only until you answer the safety questions",
     GateKind.CONDITION: "Moves that may not suit you",
     GateKind.PAIN_TODAY: "No routine today: the pain is too high to stretch through",
-    GateKind.FLARE_PAIN: "A flare's pain: short, gentle mobility suits today",
+    GateKind.FLARE_PAIN: "Today suits short, gentle mobility only",
 }
 """A title for every kind of reason (tests/test_enum_tables.py: every table keyed by an enum)."""
 CHECKED_FIRST = (GateKind.RED_FLAG, GateKind.ASK_AGAIN)  # starting anyway means "I have been checked"

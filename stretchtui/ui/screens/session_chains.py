@@ -80,7 +80,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         its gentle moves only, not now, or as planned on an explicit choice. Not started, the pain
         is noted as a check-in all the same (ui.sessions.note_pain_not_started)."""
         from stretchtui.core.safety import ASK_AGAIN_PAIN, high_pain_words
-        from stretchtui.core.session_gate import GateKind, GateReason, flare_pain_reason
+        from stretchtui.core.session_gate import GateKind, GateReason, flare_pain_reason, gentle_version
         from stretchtui.ui.screens.dialogs import FlarePainScreen, HighPainScreen
 
         if pain is not None and pain >= ASK_AGAIN_PAIN:
@@ -95,19 +95,18 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
 
             self.app.push_screen(HighPainScreen(question), chosen_high)
             return
-        reason = flare_pain_reason(pain, [item.exercise_id for item in self.routine.items], self.exercises)
-        if pain is None or reason is None:
+        reason = flare_pain_reason(pain, self.routine, self.exercises)
+        confirmed = {r.get("kind") for r in (self.safety_confirmed or {}).get("reasons", [])}
+        if pain is None or reason is None or GateKind.FLARE_PAIN.value in confirmed:  # (chosen at the gate)
             self._begin(pain)
             return
-        gentle = [item for item in self.routine.items if item.exercise_id not in reason.exercise_ids]
+        gentle = gentle_version(self.routine, self.exercises)
 
         def chosen(choice: str | None) -> None:
-            if choice == "gentle":  # the routine without them, as the gate's "leave those moves out"
-                from dataclasses import replace
-
+            if choice == "gentle":  # short, gentle mobility: its gentle moves, lighter, within 5 minutes
                 from stretchtui.core.phases import build_phases
 
-                self.routine = replace(self.routine, items=tuple(gentle))
+                self.routine = gentle
                 self.stored_routine = False  # no longer the stored routine as written
                 self.phases = build_phases(self.routine, self.exercises)
                 self._begin(pain)
@@ -117,7 +116,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
             else:
                 self._not_started(pain)
 
-        self.app.push_screen(FlarePainScreen(reason.text, gentle=bool(gentle)), chosen)
+        self.app.push_screen(FlarePainScreen(reason.text, gentle=bool(gentle.items)), chosen)
 
     def _confirmed(self, reason: GateReason) -> None:
         """A start past a reason the session itself asked about, noted with it (beside the gate's)."""

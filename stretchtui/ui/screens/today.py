@@ -21,7 +21,7 @@ from stretchtui.ui.workers import Loaded, post_if_current, store_work
 # The first frame needs none of these: they come with the numbers (in the loading thread) or
 # with the first key press, which keeps the first frame quick.
 if TYPE_CHECKING:
-    from stretchtui.core.checkins import Checkin
+    from stretchtui.core.checkins import Checkin, PainEntry
     from stretchtui.core.entries import MarkKind
     from stretchtui.core.function import ActivityEdit
     from stretchtui.core.model import Exercise, Tip
@@ -53,7 +53,8 @@ class TodayData(NamedTuple):
     minutes: int
     place: str
     safety_answered: bool
-    latest_checkin: Checkin | None  # today's latest: the check-in form opens with it, to change it
+    latest_checkin: Checkin | None  # today's latest
+    latest_pains: tuple[PainEntry, ...]  # each area's latest today: a new check-in is filled in from them
     mark: MarkKind | None  # today's rest or flare mark
     program: ProgramDay | None = None  # in a program: its position and today's session
     offer: Offer | None = None  # not in one: a program that fits the check-ins
@@ -172,6 +173,7 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
             place=place,
             safety_answered=not request.safety.needs_asking,
             latest_checkin=max(of_today, key=lambda c: c.at, default=None),
+            latest_pains=tuple(latest.values()),
             mark=store.corrections.day_mark(day),
             program=program,
             offer=None if program else store.programs.offer(day, minutes, place, request),
@@ -332,8 +334,16 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
         if latest is None:
             self.app.push_screen(CheckinScreen(), self._checked_in)
             return
-        answers = CheckinAnswers(latest.pains, sitting_hours=latest.sitting_hours)  # a note is its moment's
-        heading = f"[b]Check in now[/b] (filled in from {time_label(latest.at, latest.zone)}'s): change what differs."
+        # Each area's latest pain today, the latest hours sat and whether a position eases it, as
+        # Today's card shows them (not a note: that is its moment's).
+        assert data is not None
+        answers = CheckinAnswers(
+            data.latest_pains,
+            sitting_hours=data.sitting_today,
+            no_comfortable_position=latest.no_comfortable_position,
+        )
+        when = time_label(latest.at, latest.zone)
+        heading = f"[b]Check in now[/b], filled in from today ({when}): change what differs."
         self.app.push_screen(CheckinScreen(answers=answers, heading=heading), self._checked_in)
 
     def action_function(self) -> None:
