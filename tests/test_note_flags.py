@@ -38,6 +38,8 @@ ALL_KEYS = (
 # apostrophes and other word orders are deliberate.
 POSITIVE: dict[str, list[str]] = {
     "both-legs": [
+        # a third holdout (2026-12-06): missed, now phrases
+        "both leggs numb",
         "no strength in my legs",
         "without any feeling in my feet",
         "both legs numb",
@@ -226,6 +228,8 @@ POSITIVE: dict[str, list[str]] = {
         "no sensation when my partner touches me down there",
     ],
     "bladder-bowel": [
+        # a third holdout (2026-12-06): missed, now phrases
+        "feels like my bladder doesnt empty",
         "haven't been able to pass urine since last night",
         "no bladder sensation",
         "my bowels let go",
@@ -499,6 +503,8 @@ POSITIVE: dict[str, list[str]] = {
         "the weight is dropping off",
     ],
     "fever": [
+        # a third holdout (2026-12-06): missed, now phrases
+        "fevr",
         "fever",
         "feaver last night",
         "FEVER!!",
@@ -569,6 +575,10 @@ POSITIVE: dict[str, list[str]] = {
         "on alendronic acid for my bones",
     ],
     "trauma": [
+        # a third holdout (2026-12-06): missed, now phrases
+        "fender bender, back hurts since",
+        "got kicked in the back playing football",
+        "fall yesterday",
         "fell off a ladder",
         "I fell on the ice",
         "had a fall last week",
@@ -606,6 +616,10 @@ POSITIVE: dict[str, list[str]] = {
         "fell off the wall onto my back",
     ],
     "night": [
+        # a third holdout (2026-12-06): missed, now phrases
+        "up all night with it, lying down makes it worse",
+        "pain doesn't go away when i lie down",
+        "worse lying down at night",
         "pain is worse at night",
         "much worse at nite",
         "night pain is awful",
@@ -655,6 +669,11 @@ POSITIVE: dict[str, list[str]] = {
         "pain between shoulder blades and chest, sweaty",
     ],
     "worst": [
+        # a third holdout (2026-12-06): missed, now phrases
+        "sudden severe pain",
+        "10/10 pain",
+        "tearing pain in my back",
+        "pain so bad i threw up",
         "worst pain ever",
         "hasn't been able to walk since yesterday",
         "worst pain of my life",
@@ -841,6 +860,8 @@ NEGATIVE: dict[str, list[str]] = {
         "a documentary about cancer",
     ],
     "weight-loss": [
+        # a third holdout (2026-12-06): flagged before, quiet now
+        "on a diet, lost 2kg, pleased",
         "lots of weight lifted today",  # "lots" is a swap away from "lost": a false friend
         "haven't lost any weight",
         "lost my keys",
@@ -914,6 +935,8 @@ NEGATIVE: dict[str, list[str]] = {
         "thinking my bones are stiff",
     ],
     "trauma": [
+        # a third holdout (2026-12-06): flagged before, quiet now
+        "fall semester starts, back stiff",
         "accidentally skipped a day",
         "fell asleep on the sofa",
         "fell behind at work",
@@ -976,6 +999,10 @@ NEGATIVE: dict[str, list[str]] = {
         "the chest of drawers was heavy",
     ],
     "worst": [
+        # a third holdout (2026-12-06): flagged before, quiet now
+        "worst film ever, back fine though",
+        "slept 9-10 hours",
+        "ate bad prawns, threw up, back ok",
         "sit to stand was hard",
         "best stretch ever",
         "not the worst day",
