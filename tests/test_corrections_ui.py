@@ -561,3 +561,22 @@ async def test_the_session_running_in_this_app_is_not_removed(make_test_app, sto
         assert (
             store.sessions.session(screen.session_id).uuid == info.uuid and store.corrections.removed_uuids() == set()
         )
+
+
+async def test_pain_noted_with_a_session_shows_on_today_and_fills_the_next_check_in(make_test_app, store, clock):
+    """A 7 given before a session (killed, still open) set today's level but Today said "No
+    check-in yet today" and `c` left the lower back unnoted (the third outside pass)."""
+    store.sessions.start_session("one-minute", "One-Minute Unwind", 76, pain_before=7)
+    clock.advance(600)
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if not isinstance(app.screen, TodayScreen):  # the resume offer first: later
+            await pilot.press("escape")
+            await settle(pilot)
+        assert "Lower back 7/10" in text_of(app.screen, "#today-checkins")
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CheckinScreen)
+        assert {row.pain_region: row.pain for row in form.query(PainRow)}[Region.LOWER_BACK] == 7

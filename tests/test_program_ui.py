@@ -195,3 +195,41 @@ async def test_enter_as_soon_as_the_day_shows_starts_it(make_test_app, store) ->
             assert app.focused is not options, "the hidden list kept the focus"
             await pilot.press("enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, ProgramScreen), "the session to open")
+
+
+async def test_the_program_screen_reads_the_record_again_when_shown_again(make_test_app, store) -> None:
+    """A session ended over the Program screen may have put the program in flare mode (its pain);
+    the screen showed the full session still, and ⏎ started it (the third outside pass). It reads
+    the record again each time it is shown again, and when the record changes."""
+    from stretchtui.ui.screens.dialogs import NoticeScreen
+
+    start(store)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.view is not None and screen.view.day is not None, "the program")
+        assert not screen.view.day.state.in_flare
+        app.store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])  # as a session's pain would
+        app.push_screen(NoticeScreen("over it, as the session was"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.view.day.state.in_flare, "flare mode, read again")
+
+
+def test_the_gate_on_a_gentle_day_names_a_long_session_of_gentle_moves_too() -> None:
+    from datetime import UTC, datetime
+
+    from stretchtui.core.library import load_library
+    from stretchtui.core.safety import QUESTION_KEYS, Profile, SafetyCheck
+    from stretchtui.core.session_gate import GateKind, session_gate
+
+    library = load_library()
+    gentle = [i for i, e in library.exercises.items() if e.intensity <= 1][:3]
+    why = "Flare day marked today: short, gentle mobility only (up to 5 min)."
+    answered = SafetyCheck(Profile(dict.fromkeys(QUESTION_KEYS, False), datetime(2026, 11, 21, tzinfo=UTC)))
+    long = session_gate(answered, gentle, library.exercises, mobility_only_today=why, minutes=8)
+    short = session_gate(answered, gentle, library.exercises, mobility_only_today=why, minutes=4)
+    assert [r.kind for r in long] == [GateKind.FLARE_PAIN] and "takes about 8 minutes" in long[0].text
+    assert short == ()

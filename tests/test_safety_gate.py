@@ -401,6 +401,7 @@ async def test_pain_of_7_before_stronger_moves_offers_the_gentle_ones(make_test_
     if outcome in ("gentle", "planned"):
         [row] = rows
         assert row.pain_before == 7 and checkins == []
+        assert row.routine_name.endswith("(short, gentle)") == (outcome == "gentle")  # History says which
         confirmed = [r["kind"] for r in (row.safety_confirmed or {}).get("reasons", [])]
         assert confirmed == (["flare-pain"] if outcome == "planned" else [])
     else:

@@ -347,3 +347,31 @@ async def test_an_older_session_with_nothing_to_resume_is_closed_not_left_in_pro
         assert not isinstance(app.screen, SessionScreen)
     assert app.store.sessions.session(info.id).status is SessionStatus.PARTIAL
     assert app.store.sessions.interrupted_session() is None
+
+
+@pytest.mark.parametrize(
+    ("keys", "ended"), [(("enter",), True), (("escape",), True), (("s",), True), (("tab", "enter"), False)]
+)
+async def test_this_hurts_at_8_or_more_ends_the_session_unless_carrying_on_is_chosen(
+    make_test_app, clock, db_path, keys, ended
+) -> None:
+    """A 9 on "this hurts" offered "Try it / Skip it / End", and skipping went on to a strength
+    move (the third outside pass). From 8 the session ends for today: End is focused, Esc and `s`
+    end too, and carrying on takes Tab to "Carry on anyway", as starting anyway at 8 does."""
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot, "one-minute")
+        screen = app.screen
+        await advance(pilot, clock, 1)
+        await pilot.press("h", "9")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AlternativeScreen) and dialog.offer.stop and dialog.offer.exercise is None
+        assert "8/10 or more: the session ends for today" in str(dialog.question_text())
+        assert app.focused is dialog.query_one("#end")
+        await pilot.press(*keys)
+        await settle(pilot)
+        if ended:  # partial, with the pain after asked
+            assert isinstance(app.screen, PainScreen)
+        else:
+            assert app.screen is screen and not screen.timer.finished

@@ -40,6 +40,17 @@ class HurtOffer:
     kind: OfferKind
     exercise: Exercise | None = None
     advice: str = ""
+    stop: bool = False  # pain of STOP_HURT or more: the session ends; carrying on takes a deliberate choice
+
+
+STOP_HURT = 8
+"""A move that hurt this much (core.safety.ASK_AGAIN_PAIN, where no session starts without a
+deliberate choice either): the session ends for today, not back to the routine."""
+STOP_ADVICE = (
+    "Pain of 8/10 or more: the session ends for today. Rest in whatever position eases it (on your "
+    "back with knees bent, or on your side), keep gently moving as you can, and seek advice if it "
+    "does not settle, or at once if it spreads down a leg or comes with numbness."
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,11 @@ def offer_after_hurt(
     hurt: Exercise, library: Iterable[Exercise], leaving: Leaving = Leaving(), *, pain: int | None = None
 ) -> HurtOffer:
     """`pain`: how much it hurt. From HIGH_HURT up, no other move: a resting position (on the floor
-    only if it already was), else ending. `hurt` itself counts as hurt recently."""
+    only if it already was), else ending; from STOP_HURT up, ending for today (`stop`), not back to
+    the routine (an outside pass carried on to a strength move after a 9). `hurt` itself counts as
+    hurt recently."""
+    if pain is not None and pain >= STOP_HURT:
+        return HurtOffer(OfferKind.END, advice=STOP_ADVICE, stop=True)
     library = list(library)
     leaving = replace(leaving, hurt_recently=set(leaving.hurt_recently) | {hurt.id})
     if pain is None or pain < HIGH_HURT:

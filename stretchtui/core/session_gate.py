@@ -50,6 +50,7 @@ def session_gate(
     *,
     no_routine_today: str | None = None,
     mobility_only_today: str | None = None,
+    minutes: float = 0,
 ) -> tuple[GateReason, ...]:
     """What must be shown, and explicitly confirmed, before a session with these moves may start.
     Empty: start at once. Every way into a session goes through this (ui.sessions, StretchApp.open_session).
@@ -57,7 +58,8 @@ def session_gate(
     8/10 or more, no comfortable position): said whatever else is said (an outside pass found it
     hidden behind the "answer again" its own pain opened). `mobility_only_today`: why today's level
     is short, gentle mobility only (pain of 7 noted earlier, a flare day, a rising trend): moves
-    beyond gentle ones are named, to leave out or start anyway (FLARE_PAIN)."""
+    beyond gentle ones, or a session longer than SHORT_MINUTES (`minutes`, as planned), are
+    named, for its short, gentle version (gentle_version) or to start anyway (FLARE_PAIN)."""
     reasons: list[GateReason] = []
     exercise_ids = tuple(dict.fromkeys(exercise_ids))
     if check.red_flag:
@@ -85,12 +87,17 @@ def session_gate(
     if no_routine_today:  # with a reason to ask again too: "I have been checked" is not about the pain
         reasons.append(GateReason(GateKind.PAIN_TODAY, f"{no_routine_today} {PAIN_TODAY_ADVICE}"))
     elif mobility_only_today and not check.gentle_only:  # (gentle-only names the same moves already)
+        from stretchtui.core.pain_level import SHORT_MINUTES
+        from stretchtui.core.vocabulary import plural
+
         stronger = tuple(i for i in exercise_ids if i not in exercises or not is_gentle(exercises[i]))
         if stronger:
             names = ", ".join(exercises[i].name if i in exercises else i for i in stronger)
-            reasons.append(
-                GateReason(GateKind.FLARE_PAIN, f"{mobility_only_today} This session also has: {names}.", stronger)
-            )
+            said = f"This session also has: {names}."
+        else:
+            said = f"This session takes about {plural(round(minutes), 'minute')}."
+        if stronger or minutes > SHORT_MINUTES:
+            reasons.append(GateReason(GateKind.FLARE_PAIN, f"{mobility_only_today} {said}", stronger))
     present = [exercises[i] for i in exercise_ids if i in exercises]
     for condition, moves in not_advised(present, check.conditions).items():
         lines = [f"Not advised with {condition_names([condition])}:", *(f"- {e.name}: {why}" for e, why in moves)]
@@ -146,7 +153,7 @@ def flare_pain_reason(pain: int | None, routine: Routine, exercises: Mapping[str
 def gentle_version(routine: Routine, exercises: Mapping[str, Exercise]) -> Routine:
     """What short, gentle mobility makes of a routine: its gentle moves only, each at about two
     thirds of its dose (core.routine_fit.GENTLE_FACTOR, as flare mode's moves), and of those the
-    first that fit in SHORT_MINUTES (at least one). Not the stored routine as written any more."""
+    first that fit in SHORT_MINUTES (at least one), named so. Not the stored routine as written any more."""
     from dataclasses import replace
 
     from stretchtui.core.pain_level import SHORT_MINUTES
@@ -162,7 +169,7 @@ def gentle_version(routine: Routine, exercises: Mapping[str, Exercise]) -> Routi
             items.append(replace(item, reps=max(1, round(dose.reps * GENTLE_FACTOR))))
         else:
             items.append(replace(item, hold_seconds=max(5, round(dose.hold_seconds * GENTLE_FACTOR))))
-    gentle = replace(routine, items=tuple(items))
+    gentle = replace(routine, items=tuple(items), name=f"{routine.name} (short, gentle)")  # so History says so
     while len(gentle.items) > 1 and gentle.duration_seconds(exercises) > SHORT_MINUTES * 60:
         gentle = replace(gentle, items=gentle.items[:-1])
     return gentle

@@ -190,6 +190,7 @@ class SessionsMixin(AppPart):
                 exercises,
                 no_routine_today=no_routine_today,
                 mobility_only_today=mobility_only,
+                minutes=routine.duration_seconds(exercises) / 60 if mobility_only else 0,
             ),
             program,
         )

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from stretchtui.ui.screens.base import FramedScreen
 from stretchtui.ui.showing import show_if
+from stretchtui.ui.syncing import FollowsTheRecord
 from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 if TYPE_CHECKING:
@@ -67,8 +68,10 @@ def program_lines(program: Program, catalogue: Catalogue) -> list[str]:
     return lines
 
 
-class ProgramScreen(FramedScreen):
-    """Your program, or the programs to choose from."""
+class ProgramScreen(FollowsTheRecord, FramedScreen):
+    """Your program, or the programs to choose from. Read again whenever it is shown again and
+    when the record changes (a session just ended may have put the program in flare mode: an
+    outside pass started the full session from a stale screen)."""
 
     CSS_PATH = "program.tcss"
     TITLE = NAV_SUBTITLE = "Program"
@@ -90,6 +93,13 @@ class ProgramScreen(FramedScreen):
             yield Static(Content.from_markup("[b $accent]Program[/]  [$text-muted]…[/]"), id="program-text")
 
     def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def reload(self) -> None:
+        """What FollowsTheRecord and StretchApp.record_changed call."""
         self.load()
 
     @store_work(exclusive=True, group="program-load")

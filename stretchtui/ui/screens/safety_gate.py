@@ -61,7 +61,15 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
         self.routine, self.exercises, self.reasons = routine, exercises, reasons
         concerned = {i for r in reasons for i in r.exercise_ids}
         remaining = [i for i in routine.items if i.exercise_id not in concerned]
-        self.can_leave_out = allow_leave_out and bool(concerned) and bool(remaining)
+        # Today short, gentle mobility only: its short, gentle version (core.session_gate.gentle_version)
+        self.gentle_version = any(r.kind is GateKind.FLARE_PAIN for r in reasons)
+        if self.gentle_version:
+            from dataclasses import replace
+
+            from stretchtui.core.session_gate import gentle_version
+
+            remaining = list(gentle_version(replace(routine, items=tuple(remaining)), exercises).items)
+        self.can_leave_out = allow_leave_out and bool(concerned or self.gentle_version) and bool(remaining)
         self.asks_again = any(r.kind in QUESTIONS for r in reasons)
         self.checked_first = any(r.kind in CHECKED_FIRST for r in reasons)
 
@@ -79,7 +87,12 @@ class SafetyGateScreen(ChoiceDialog[GateChoice]):
                 if self.asks_again:
                     yield Button("Answer the safety questions (r)", id="answer-again", compact=True)
                 if self.can_leave_out:
-                    yield Button("Leave those moves out and start (l)", id="leave-out", compact=True)
+                    words = (
+                        "Start a short, gentle version (l)"
+                        if self.gentle_version
+                        else "Leave those moves out and start (l)"
+                    )
+                    yield Button(words, id="leave-out", compact=True)
                 label = "I have been checked: start" if self.checked_first else "Start anyway"
                 yield Button(label, id="checked-start", variant="error", compact=True)
 

@@ -98,10 +98,21 @@ class AlternativeScreen(ChoiceDialog):
         if self.offer.exercise is not None:
             return super().buttons()
         take, skip, end = self.CHOICES  # nothing to take: ending is the first choice
+        if self.offer.stop:  # 8/10 or more: carrying on has no key (Tab to it), as "Start anyway"
+            return (end._replace(variant="primary").make_button(), Button("Carry on anyway", id="on", variant="error"))
         return (end._replace(variant="primary").make_button(), skip._replace(button="Carry on").make_button())
+
+    def on_mount(self) -> None:
+        if self.offer.stop:
+            self.query_one("#end").focus()
 
     def allowed(self, choice: str) -> bool:
         return choice != "take" or self.offer.exercise is not None
+
+    def result(self, choice: str) -> str:
+        if self.offer.stop and choice == "skip":  # Esc (and `s`) end here: no stray key carries on
+            return "end"
+        return "skip" if choice == "on" else choice
 
 
 class ResumeScreen(ChoiceDialog):

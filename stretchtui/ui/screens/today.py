@@ -137,7 +137,7 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
 
     @store_work(exclusive=True, group="today-load")
     def reload(self) -> None:
-        from stretchtui.core.checkins import latest_by_region
+        from stretchtui.core.checkins import PainEntry, PainSide, Region
         from stretchtui.core.library import tip_of_the_day
         from stretchtui.core.suggest import suggest
 
@@ -151,7 +151,13 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
         activity = {a.day: a for a in store.history.day_activities(since=day)}.get(day)
         checkins = store.checkins.checkins(since=day)
         of_today = [c for c in checkins if c.day == day]
-        latest = latest_by_region(of_today)
+        # Each area's latest pain today as the suggestion reads the day: check-ins, and pain noted
+        # with a session (before, after, "this hurts"), so the card and a new check-in show it too.
+        latest = {
+            (Region(n.region), n.side): PainEntry(Region(n.region), n.pain, PainSide(n.side))
+            for n in request.pain_notes
+            if n.day == day and not n.flare_mark and not (n.pain == 0 and n.no_comfortable_position)
+        }
         sitting = next(
             (c.sitting_hours for c in reversed(checkins) if c.day == day and c.sitting_hours is not None), None
         )
@@ -320,30 +326,30 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
         self.stretch_app.ask_safety_questions()
 
     def action_check_in(self) -> None:
-        """A new check-in, its pains and hours sat filled in from today's latest one so only what
-        changed needs typing; a blank one if there is none (or before the numbers have come: the
-        form never waits for the database). It is always a new check-in at its own time: saving over
-        the morning's 8/10 lost it, and with it the questions it asked and a program's flare mode.
-        History's `e` corrects a check-in that was wrong."""
+        """A new check-in, filled in from today as the card shows it (each area's latest pain, from
+        check-ins and sessions; the latest hours sat; "no position is comfortable" from the latest
+        check-in), so only what changed needs typing; a blank one on a day with nothing yet (or
+        before the numbers have come: the form never waits for the database). It is always a new
+        check-in at its own time: saving over the morning's 8/10 lost it, and with it the questions
+        it asked and a program's flare mode. History's `e` corrects a check-in that was wrong."""
         from stretchtui.core.checkins import CheckinAnswers
         from stretchtui.core.days import time_label
         from stretchtui.ui.screens.checkin import CheckinScreen
 
         data = self.data  # once it is here the store is open, so current_day() does not wait
-        latest = data.latest_checkin if data is not None and data.day == self.stretch_app.current_day() else None
-        if latest is None:
+        if data is None or data.day != self.stretch_app.current_day():
+            data = None
+        latest = data.latest_checkin if data is not None else None
+        if data is None or (latest is None and not data.latest_pains and data.sitting_today is None):
             self.app.push_screen(CheckinScreen(), self._checked_in)
             return
-        # Each area's latest pain today, the latest hours sat and whether a position eases it, as
-        # Today's card shows them (not a note: that is its moment's).
-        assert data is not None
-        answers = CheckinAnswers(
+        answers = CheckinAnswers(  # not a note: that is its moment's
             data.latest_pains,
             sitting_hours=data.sitting_today,
-            no_comfortable_position=latest.no_comfortable_position,
+            no_comfortable_position=latest is not None and latest.no_comfortable_position,
         )
-        when = time_label(latest.at, latest.zone)
-        heading = f"[b]Check in now[/b], filled in from today ({when}): change what differs."
+        when = f" ({time_label(latest.at, latest.zone)})" if latest is not None else ""
+        heading = f"[b]Check in now[/b], filled in from today{when}: change what differs."
         self.app.push_screen(CheckinScreen(answers=answers, heading=heading), self._checked_in)
 
     def action_function(self) -> None:
