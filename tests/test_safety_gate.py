@@ -20,6 +20,15 @@ from stretchtui.ui.screens.session_dialogs import PainScreen
 from stretchtui.ui.sessions import NOT_STARTED_NOTE
 
 
+async def desk_break_at(pilot, pain: str) -> None:
+    """Start desk-break (3 gentle moves and 1 more) and give `pain` at its pain question."""
+    await settle(pilot)
+    pilot.app.start_routine("desk-break")
+    await settle(pilot)
+    await pilot.press(pain)
+    await settle(pilot)
+
+
 def sessions() -> list[m.Session]:
     return list(m.Session.select().order_by(m.Session.id))
 
@@ -170,11 +179,7 @@ async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test
 
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        app.start_routine("desk-break")
-        await settle(pilot)
-        await pilot.press("9")
-        await settle(pilot)
+        await desk_break_at(pilot, "9")
         assert isinstance(app.screen, HighPainScreen) and "too much to stretch through" in app.screen.question
         await pilot.press(*keys)
         await settle(pilot)
@@ -367,11 +372,7 @@ async def test_pain_of_7_before_stronger_moves_offers_the_gentle_ones(make_test_
 
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        app.start_routine("desk-break")
-        await settle(pilot)
-        await pilot.press("7")
-        await settle(pilot)
+        await desk_break_at(pilot, "7")
         dialog = app.screen
         assert isinstance(dialog, FlarePainScreen)
         assert (
@@ -461,11 +462,7 @@ def test_the_flare_pain_reason_is_for_7_and_more_than_short_gentle_mobility(pain
 @pytest.mark.parametrize("size", [(80, 24), (100, 32)], ids=["80x24", "100x32"])
 def test_flare_pain_dialog_snapshot(snap_compare, make_test_app, size) -> None:
     async def run_before(pilot) -> None:
-        await settle(pilot)
-        pilot.app.start_routine("desk-break")
-        await settle(pilot)
-        await pilot.press("7")
-        await settle(pilot)
+        await desk_break_at(pilot, "7")
 
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
 
