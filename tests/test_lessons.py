@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stretchtui import cli
-from stretchtui.core import safety
+from stretchtui.core import persistent_pain, safety
 from stretchtui.core.errors import SeedError
 from stretchtui.core.lessons import (
     MAX_WORDS,
@@ -56,7 +56,9 @@ def test_only_the_flare_up_lesson_carries_the_safety_advice_in_core_safetys_word
     urgent = [q.text for q in safety.QUESTIONS if q.grade is safety.Grade.URGENT]
     assert [b.removeprefix("- ") for b in blocks if b.startswith("- ")] == urgent
     assert safety.URGENT_ADVICE[0] in blocks
-    assert any(f"{safety.PERSISTENT_PAIN}/10 or more for {safety.PERSISTENT_DAYS} days" in b for b in blocks)
+    assert any(
+        f"{persistent_pain.PERSISTENT_PAIN}/10 or more for {persistent_pain.PERSISTENT_DAYS} days" in b for b in blocks
+    )
 
 
 def test_a_body_is_paragraphs_and_list_items() -> None:

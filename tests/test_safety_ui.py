@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from pilot_helpers import into_session, open_library, settle, type_text
+from pilot_helpers import into_session, open_library, settle, type_text, wait_until
 from textual.widgets import Button, Static
 
 from stretchtui.core.model import Exercise, Origin
@@ -299,7 +299,8 @@ async def test_settings_shows_the_last_answers_and_asks_again(make_test_app) -> 
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
         assert app.store.safety.safety_profile().state is State.URGENT
-        assert str(line.content) == "Answered 21 Nov 2026: a yes: get medical help today."
+        said = "Answered 21 Nov 2026: a yes: get medical help today."  # once Settings has read it again
+        await wait_until(pilot, lambda: str(line.content) == said, "the new answers on Settings")
 
 
 # ---------------------------------------------------------------------- library

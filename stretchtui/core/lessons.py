@@ -140,10 +140,8 @@ def find(lessons: Iterable[Lesson], lesson_id: str) -> Lesson | None:
 def get_help_blocks() -> tuple[str, ...]:
     """When to get help, in core.safety's words and with its thresholds: the questions whose yes
     means care today, the advice for a yes, and when lasting pain is worth a review."""
+    from stretchtui.core.persistent_pain import NO_IMPROVEMENT_DAYS, PERSISTENT_DAYS, PERSISTENT_PAIN
     from stretchtui.core.safety import (
-        NO_IMPROVEMENT_DAYS,
-        PERSISTENT_DAYS,
-        PERSISTENT_PAIN,
         QUESTIONS,
         URGENT_ADVICE,
         Grade,

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
-from stretchtui.core.safety import advice_for, gentle_only_why, persistent_pain_advice
+from stretchtui.core.persistent_pain import persistent_pain_advice
+from stretchtui.core.safety import advice_for, gentle_only_why
 from stretchtui.core.suggestion_inputs import PainNote, SessionNote, SuggestionRequest
 from stretchtui.core.vocabulary import plural
 

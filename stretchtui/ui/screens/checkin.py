@@ -32,6 +32,8 @@ from stretchtui.ui.screens.form import DraftDialog  # Esc asks before discarding
 from stretchtui.ui.widgets.pain_row import PainRow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from textual.app import App
 
     from stretchtui.core.ports import StorePort
@@ -193,3 +195,21 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
     def placed(self, error: FieldError) -> tuple[str, Widget]:
         target = {"hours sat": "#sitting", "note": "#note"}.get(error.field)
         return error.field, self.query_one(target) if target else self.query_one(PainRow)
+
+
+def new_checkin_today(pains: Sequence[PainEntry], sitting_hours: float | None, latest: Checkin | None) -> CheckinScreen:
+    """A new check-in, filled in from today as Today's card shows it (each area's latest pain, from
+    check-ins and sessions; the latest hours sat; "no position is comfortable" from the latest
+    check-in), so only what changed needs typing; blank on a day with nothing yet. Always a new
+    check-in at its own time: saving over the morning's 8/10 lost it, and with it the questions it
+    asked and a program's flare mode. History's `e` corrects a check-in that was wrong."""
+    if latest is None and not pains and sitting_hours is None:
+        return CheckinScreen()
+    answers = CheckinAnswers(  # not a note: that is its moment's
+        tuple(pains),
+        sitting_hours=sitting_hours,
+        no_comfortable_position=latest is not None and latest.no_comfortable_position,
+    )
+    when = f" ({time_label(latest.at, latest.zone)})" if latest is not None else ""
+    heading = f"[b]Check in now[/b], filled in from today{when}: change what differs."
+    return CheckinScreen(answers=answers, heading=heading)

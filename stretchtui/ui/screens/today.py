@@ -326,31 +326,17 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
         self.stretch_app.ask_safety_questions()
 
     def action_check_in(self) -> None:
-        """A new check-in, filled in from today as the card shows it (each area's latest pain, from
-        check-ins and sessions; the latest hours sat; "no position is comfortable" from the latest
-        check-in), so only what changed needs typing; a blank one on a day with nothing yet (or
-        before the numbers have come: the form never waits for the database). It is always a new
-        check-in at its own time: saving over the morning's 8/10 lost it, and with it the questions
-        it asked and a program's flare mode. History's `e` corrects a check-in that was wrong."""
-        from stretchtui.core.checkins import CheckinAnswers
-        from stretchtui.core.days import time_label
-        from stretchtui.ui.screens.checkin import CheckinScreen
+        """A new check-in filled in from today (screens.checkin.new_checkin_today); blank before
+        the numbers have come: the form never waits for the database."""
+        from stretchtui.ui.screens.checkin import CheckinScreen, new_checkin_today
 
         data = self.data  # once it is here the store is open, so current_day() does not wait
         if data is None or data.day != self.stretch_app.current_day():
-            data = None
-        latest = data.latest_checkin if data is not None else None
-        if data is None or (latest is None and not data.latest_pains and data.sitting_today is None):
             self.app.push_screen(CheckinScreen(), self._checked_in)
             return
-        answers = CheckinAnswers(  # not a note: that is its moment's
-            data.latest_pains,
-            sitting_hours=data.sitting_today,
-            no_comfortable_position=latest is not None and latest.no_comfortable_position,
+        self.app.push_screen(
+            new_checkin_today(data.latest_pains, data.sitting_today, data.latest_checkin), self._checked_in
         )
-        when = f" ({time_label(latest.at, latest.zone)})" if latest is not None else ""
-        heading = f"[b]Check in now[/b], filled in from today{when}: change what differs."
-        self.app.push_screen(CheckinScreen(answers=answers, heading=heading), self._checked_in)
 
     def action_function(self) -> None:
         """The weekly function check, filled with the activities and this week's ratings."""
