@@ -51,7 +51,15 @@ from stretchtui.core.note_legs import legs_in_note
         ),
         *(
             (note, {"left"}, {"left", "right"})
-            for note in ("both sides", "both sides now", "now both", "bilateral", "my legs ache")
+            for note in (
+                "both sides",
+                "both sides now",
+                "now both",
+                "bilateral",
+                "my legs ache",
+                "sciatica switched sides",  # alternating sciatica: both legs (the third outside pass)
+                "it alternates",
+            )
         ),
         # a side alone counts only beside a leg in the form
         ("the right too", set(), set()),

@@ -29,7 +29,8 @@ _BOTH = re.compile(rf"\bboth[\s-]+{LEG}|\b{LEG} on both sides\b|\b(?:left|l) and
 # another part of the body follows it ("right side of my back", "left shoulder").
 _SIDE_ALONE = re.compile(
     r"\b(?P<side>right|left|other side|opposite side|other one|opposite one)\b"
-    r"|\b(?P<both>both sides|both|bilateral|bilaterally|legs)\b"
+    r"|\b(?P<both>both sides|both|bilateral|bilaterally|legs|(?:switched|swapped|changed|switches|swaps) sides"
+    r"|alternat\w*)\b"
 )
 _OTHER_PART = re.compile(
     r"^(?:\s+(?:side|hand|of|my|the|upper|lower|one))*\s+"
