@@ -233,3 +233,30 @@ def test_the_gate_on_a_gentle_day_names_a_long_session_of_gentle_moves_too() -> 
     short = session_gate(answered, gentle, library.exercises, mobility_only_today=why, minutes=4)
     assert [r.kind for r in long] == [GateKind.FLARE_PAIN] and "takes about 8 minutes" in long[0].text
     assert short == ()
+
+
+async def test_enter_on_the_program_screen_starts_todays_session_as_the_record_has_it_now(make_test_app, store) -> None:
+    """The record changed a moment before ⏎ (a 7 logged in another pane: flare mode), and the
+    screen had not read it again yet: ⏎ starts the flare session, not the full one on screen."""
+    from stretchtui.ui.screens.session import SessionScreen
+
+    start(store)
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.view is not None and screen.view.day is not None, "the program")
+        on_screen = [i.exercise_id for i in screen.view.day.session.routine.items]
+        app.store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])  # not read by the screen yet
+        assert not screen.view.day.state.in_flare
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ProgramScreen), "the session to open")
+        if not isinstance(app.screen, SessionScreen):  # the pain question
+            await pilot.press("enter")
+            await settle(pilot)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        flare = app.store.programs.today(app.current_day(), 10, "floor")
+        assert flare is not None and flare.state.in_flare
+        assert [i.exercise_id for i in session.routine.items] != on_screen

@@ -420,3 +420,23 @@ def test_a_this_hurts_of_8_or_more_asks_again_and_makes_the_day_no_routine(store
     request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
     assert [n.pain for n in request.pain_notes] == [10]  # the latest today: read as a check-in's
     assert suggest(request).blocked
+
+
+def test_a_this_hurts_in_a_discarded_session_still_counts(store, clock) -> None:
+    """ "This hurts" at 9, carry on anyway, then discard the session: the 9 and the move that hurt
+    still count (the fourth outside pass found "Nothing recorded" and a full routine with that
+    move in it). Discarding keeps the session out of the record, not the pain reported in it."""
+    from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
+    from stretchtui.core.suggest import suggest
+
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    info = store.sessions.start_session("seven-in-seven", "Seven in Seven", 400, pain_before=1)
+    step = StepRecord(0, "hamstring-stretch", "Hamstring Stretch", 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, 9)
+    store.sessions.record_step(info.id, step, active_seconds=5.0, resume_state={"timer": {}, "routine": {}})
+    store.sessions.finish_session(info.id, SessionStatus.DISCARDED, active_seconds=5)
+    check = store.safety.safety_check()
+    assert "pain" in [a.reason for a in check.ask_again] and check.blocked
+    request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
+    assert suggest(request).blocked
+    assert any("hamstring-stretch" in s.hurt_exercise_ids for s in request.sessions)

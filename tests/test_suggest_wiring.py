@@ -169,3 +169,17 @@ def test_pain_noted_at_a_session_left_open_counts_and_a_discarded_one_does_not(d
     store.sessions.finish_session(left_open.id, SessionStatus.DISCARDED, active_seconds=0)
     store.close()
     assert suggest_json(db_path, capsys)["why"][0].startswith("Pain 1/10 today")
+
+
+def test_the_hours_sat_that_count_are_the_latest_noted_as_today_shows_them(db_path: Path, clock, capsys) -> None:
+    """9 hours noted, then 7 later the same day: Today and the check-in form say 7, and so does
+    the suggestion's why line (it said 9, the most noted; the fourth outside pass)."""
+    store = Store.open(db_path, clock)
+    store.safety.save_safety(answers={})
+    clock.advance(60)
+    store.checkins.add_checkin([], sitting_hours=9)
+    clock.advance(1200)
+    store.checkins.add_checkin([], sitting_hours=7)
+    store.close()
+    why = " ".join(suggest_json(db_path, capsys, "--minutes", "5", "--place", "desk")["why"])
+    assert "You sat 7 hours today" in why and "9 hours" not in why

@@ -70,14 +70,15 @@ def _helped(sessions: Iterable[SessionNote], today: date) -> dict[str, Compariso
 
 
 def _sitting(notes: Iterable[SittingNote], today: date) -> tuple[float, str] | None:
-    """Today's hours sat, else yesterday's (the most noted for a day; measured only when nothing
-    was noted), with the day's name, and "(measured)" after it when measured."""
+    """Today's hours sat, else yesterday's (the latest noted for a day, as Today and History show
+    it: `notes` come in the order they were noted; measured only when nothing was noted), with the
+    day's name, and "(measured)" after it when measured."""
     notes = tuple(notes)
     for day in (today, today - timedelta(days=1)):
         for measured in (False, True):
             hours = [n.hours for n in notes if n.day == day and n.measured is measured]
             if hours:
-                return max(hours), said_when(day, today) + (" (measured at the terminal)" if measured else "")
+                return hours[-1], said_when(day, today) + (" (measured at the terminal)" if measured else "")
     return None
 
 

@@ -2,7 +2,8 @@
 
 A session carries pain three ways: the pain before it (at its start), the pain after it (at its
 end) and each "this hurts" (the step's pain, when it was saved). Each counts as a pain noted then,
-whatever became of the session but a discard (core.sessions.KEPT_STATUSES). The suggestion's
+whatever became of the session but a discard (core.sessions.KEPT_STATUSES); a "this hurts" counts
+even then. The suggestion's
 reading of the day (store.suggestion_inputs), a program's flare check (store.programs), the safety
 questions (store.safety) and the daily reminder (commands.nudges) all read them here: an outside
 pass found a 10/10 "this hurts" ignored by all four, and the pain after a session by the reminder.
@@ -27,13 +28,12 @@ class TimedPain(NamedTuple):
 
 
 def hurt_pains(since: date) -> list[TimedPain]:
-    """Each "this hurts" in a kept session on days from `since`, at the moment its step was saved."""
+    """Each "this hurts" on days from `since`, at the moment its step was saved: in any session,
+    a discarded one too. Discarding keeps a session out of the record, not a pain the person
+    reported mid-move (an outside pass wiped a 9/10 out that way)."""
     rows = (
         m.SessionStep.select(m.SessionStep.at, m.SessionStep.day, m.SessionStep.hurt_pain)
-        .join(m.Session)
-        .where(
-            (m.SessionStep.day >= since) & m.SessionStep.hurt_pain.is_null(False) & m.Session.status.in_(KEPT_STATUSES)
-        )
+        .where((m.SessionStep.day >= since) & m.SessionStep.hurt_pain.is_null(False))
         .tuples()
     )
     return [TimedPain(at, as_date(day), int(pain)) for at, day, pain in rows]

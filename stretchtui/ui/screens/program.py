@@ -225,10 +225,27 @@ class ProgramScreen(FollowsTheRecord, FramedScreen):
 
     def action_go(self) -> None:
         """Today's program session, recorded with the prescription in force (as ⏎ on Today)."""
-        day = self.view.day if self.view is not None else None
-        if day is not None and day.session.routine is not None:
-            exercises = dict(self.view.catalogue.exercises) if self.view is not None else {}
-            self.stretch_app.start_suggested(day.session.routine, exercises, day.state.program.key)
+        if self.view is not None and self.view.day is not None:
+            self._go()
+
+    @store_work(exclusive=True, group="program-go")
+    def _go(self) -> None:
+        """Read today's session afresh and start that, not the one on screen: the record may have
+        changed a moment ago (a pain of 7 logged in another pane puts the program in flare mode;
+        the fourth outside pass started the full session in that second)."""
+        settings = self.stretch_app.settings
+        store = self.stretch_app.store
+        day = store.programs.today(
+            self.stretch_app.current_day(), int(settings["suggest_minutes"]), str(settings["suggest_place"])
+        )
+        self.app.call_from_thread(self.load)  # and show what it starts
+        if day is None or day.session.routine is None:
+            self.app.call_from_thread(self.notify, "No program session today (see why on the Program screen).")
+            return
+        exercises = dict(store.programs.catalogue().exercises)
+        self.app.call_from_thread(
+            self.stretch_app.start_suggested, day.session.routine, exercises, day.state.program.key
+        )
 
     def action_start(self) -> None:
         program = self._highlighted()
