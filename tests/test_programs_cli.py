@@ -318,3 +318,23 @@ def test_the_rule_for_staying_in_flare_mode() -> None:
     assert flare_stays_because(None, False) is None and flare_stays_because(6, True) is not None
     assert flare_stays_because(6, False) is None and "7/10" in (flare_stays_because(7, False) or "")
     assert "marked a flare" in (flare_stays_because(2, True) or "")
+
+
+def test_a_session_of_skips_only_is_not_one_of_the_weeks_sessions(db_path: Path, clock, capsys) -> None:
+    """Partial sessions where no move was done (all skipped, or hurt at once and ended) counted
+    towards "session 3 of 3 this week" (the fourth outside pass); a partial one with a move done counts."""
+    from stretchtui.core.sessions import Outcome, Side, StepRecord
+
+    db = ["--db", str(db_path)]
+    assert run(capsys, *db, "program", "start", "lower-back-starter")[0] == 0
+    store = Store.open(db_path, clock)
+    try:
+        for outcome in (Outcome.SKIPPED, Outcome.DONE):
+            info = store.sessions.start_session(None, "week 1", 300, pain_before=2, program=("lower-back-starter", 1))
+            step = StepRecord(0, "pelvic-tilt", "Pelvic Tilt", 1, Side.BOTH, 0, 0.0, 8, 8, outcome)
+            store.sessions.record_step(info.id, step, active_seconds=20.0, resume_state={"timer": {}, "routine": {}})
+            store.sessions.finish_session(info.id, SessionStatus.PARTIAL, pain_after=2)
+            clock.advance(600)
+    finally:
+        store.close()
+    assert json.loads(run(capsys, *db, "program", "status", "--json")[1])["sessions_this_week"] == 1

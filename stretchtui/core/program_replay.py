@@ -151,7 +151,9 @@ def replay(
         step=walk.step,
         phase_started=walk.phase_started,
         week=walk.program.phase_start_week(walk.phase_index) + in_phase,
-        sessions_this_week=sum(len(v) for d, v in by_day.items() if week_start <= d <= today),
+        sessions_this_week=sum(
+            1 for d, v in by_day.items() if week_start <= d <= today for s in v if s.did_a_move
+        ),  # (the fourth outside pass counted sessions of skips only up to "session 3 of 3")
         in_flare=walk.in_flare,
         finished=walk.finished,
         waiting=waiting,

@@ -53,6 +53,7 @@ class ProgramSessionNote:
     pain_after: int | None = None
     flare_marked_after: bool = False  # for a leave-flare: the day was marked a flare after it
     hurt: bool = False
+    did_a_move: bool = True  # a step was done: a session of only skips or an early hurt is not one of the week's
 
 
 @dataclass(frozen=True)

@@ -182,12 +182,13 @@ class ProgramRepository:
                 m.Session.status.in_(COUNTED_STATUSES) & (m.Session.day >= since) & m.Session.program_id.is_null(False)
             )
         )
-        hurt = {
-            sid
-            for (sid,) in m.SessionStep.select(m.SessionStep.session)
-            .where(m.SessionStep.session.in_([r.id for r in rows]) & (m.SessionStep.outcome == "hurt"))
+        outcomes: dict[int, set[str]] = {}
+        for sid, outcome in (
+            m.SessionStep.select(m.SessionStep.session, m.SessionStep.outcome)
+            .where(m.SessionStep.session.in_([r.id for r in rows]))
             .tuples()
-        }
+        ):
+            outcomes.setdefault(sid, set()).add(outcome)
         return [
             ProgramSessionNote(
                 day=as_date(row.day),
@@ -196,7 +197,8 @@ class ProgramRepository:
                 complete=row.status == SessionStatus.COMPLETE.value,
                 pain_before=row.pain_before,
                 pain_after=row.pain_after,
-                hurt=row.id in hurt,
+                hurt="hurt" in outcomes.get(row.id, set()),
+                did_a_move=row.status == SessionStatus.COMPLETE.value or "done" in outcomes.get(row.id, set()),
             )
             for row in sorted(rows, key=lambda r: (r.started_at, r.id))
         ]
