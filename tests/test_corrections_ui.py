@@ -132,6 +132,7 @@ async def test_the_new_check_in_is_filled_from_each_areas_latest_and_keeps_no_co
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "No routine today." in text_of(app.screen, "#today-suggestion")
+        assert "No comfortable position" in text_of(app.screen, "#today-checkins")  # the card says why
     assert store.checkins.checkins()[-1].no_comfortable_position
 
 

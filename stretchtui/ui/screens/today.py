@@ -230,6 +230,8 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
         )
         sitting = escape(sitting_line(data.sitting_today, data.measured_today))
         sitting = f"\n{sitting}" if sitting else ""
+        if data.latest_checkin is not None and data.latest_checkin.no_comfortable_position:
+            sitting += "\n[$warning]No comfortable position[/]"  # why there is no routine today
         self.query_one("#today-checkins", Static).update(
             Content.from_markup(f"[b $accent]Check-in[/]  [$text-muted]c[/]\n{pains}{sitting}")
         )
