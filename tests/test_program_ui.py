@@ -15,6 +15,16 @@ from stretchtui.ui.screens.program import ProgramScreen
 from stretchtui.ui.screens.today import TodayScreen
 
 
+async def open_program(pilot) -> ProgramScreen:
+    """`o` on Today, once the program's day is on screen."""
+    await settle(pilot)
+    await pilot.press("o")
+    screen = pilot.app.screen
+    assert isinstance(screen, ProgramScreen)
+    await wait_until(pilot, lambda: screen.view is not None and screen.view.day is not None, "the program")
+    return screen
+
+
 def start(store, program_id: str = "lower-back-starter", pain: int = 2) -> None:
     store.checkins.add_checkin([PainEntry(Region("lower-back"), pain)])
     store.programs.choose(Choice.START, store.programs.catalogue().find(program_id))
@@ -206,10 +216,7 @@ async def test_the_program_screen_reads_the_record_again_when_shown_again(make_t
     start(store)
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        await pilot.press("o")
-        screen = app.screen
-        await wait_until(pilot, lambda: screen.view is not None and screen.view.day is not None, "the program")
+        screen = await open_program(pilot)
         assert not screen.view.day.state.in_flare
         app.store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])  # as a session's pain would
         app.push_screen(NoticeScreen("over it, as the session was"))
@@ -243,10 +250,7 @@ async def test_enter_on_the_program_screen_starts_todays_session_as_the_record_h
     start(store)
     app = make_test_app()
     async with app.run_test(size=(100, 32)) as pilot:
-        await settle(pilot)
-        await pilot.press("o")
-        screen = app.screen
-        await wait_until(pilot, lambda: screen.view is not None and screen.view.day is not None, "the program")
+        screen = await open_program(pilot)
         on_screen = [i.exercise_id for i in screen.view.day.session.routine.items]
         app.store.checkins.add_checkin([PainEntry(Region("lower-back"), 7)])  # not read by the screen yet
         assert not screen.view.day.state.in_flare

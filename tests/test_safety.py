@@ -403,18 +403,25 @@ def test_pain_before_a_session_left_open_asks_again_and_a_discarded_one_does_not
     assert "pain" not in [a.reason for a in store.safety.safety_check().ask_again]
 
 
-def test_a_this_hurts_of_8_or_more_asks_again_and_makes_the_day_no_routine(store, clock) -> None:
-    """ "This hurts" at 10/10, then ending the session: the pain counts as noted then, for the
-    questions and for today's suggestion (an outside pass found `routines: full` after it)."""
-    from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
-    from stretchtui.core.suggest import suggest
+def hurt_then_end(store, clock, exercise_id: str, pain: int, status) -> None:
+    """Answered, then a session begun at pain 1 whose first move "hurts" at `pain`, ended as `status`."""
+    from stretchtui.core.sessions import Outcome, Side, StepRecord
 
     store.safety.save_safety(answers={})
     clock.advance(60)
-    info = store.sessions.start_session("one-minute", "One-Minute Unwind", 76, pain_before=1)
-    step = StepRecord(0, "cat-cow", "Cat-Cow", 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, 10)
+    info = store.sessions.start_session(None, "A session", 300, pain_before=1)
+    step = StepRecord(0, exercise_id, exercise_id, 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, pain)
     store.sessions.record_step(info.id, step, active_seconds=5.0, resume_state={"timer": {}, "routine": {}})
-    store.sessions.finish_session(info.id, SessionStatus.PARTIAL, active_seconds=5)
+    store.sessions.finish_session(info.id, status, active_seconds=5)
+
+
+def test_a_this_hurts_of_8_or_more_asks_again_and_makes_the_day_no_routine(store, clock) -> None:
+    """ "This hurts" at 10/10, then ending the session: the pain counts as noted then, for the
+    questions and for today's suggestion (an outside pass found `routines: full` after it)."""
+    from stretchtui.core.sessions import SessionStatus
+    from stretchtui.core.suggest import suggest
+
+    hurt_then_end(store, clock, "cat-cow", 10, SessionStatus.PARTIAL)
     check = store.safety.safety_check()
     assert "pain" in [a.reason for a in check.ask_again] and check.blocked
     request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
@@ -426,15 +433,10 @@ def test_a_this_hurts_in_a_discarded_session_still_counts(store, clock) -> None:
     """ "This hurts" at 9, carry on anyway, then discard the session: the 9 and the move that hurt
     still count (the fourth outside pass found "Nothing recorded" and a full routine with that
     move in it). Discarding keeps the session out of the record, not the pain reported in it."""
-    from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
+    from stretchtui.core.sessions import SessionStatus
     from stretchtui.core.suggest import suggest
 
-    store.safety.save_safety(answers={})
-    clock.advance(60)
-    info = store.sessions.start_session("seven-in-seven", "Seven in Seven", 400, pain_before=1)
-    step = StepRecord(0, "hamstring-stretch", "Hamstring Stretch", 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, 9)
-    store.sessions.record_step(info.id, step, active_seconds=5.0, resume_state={"timer": {}, "routine": {}})
-    store.sessions.finish_session(info.id, SessionStatus.DISCARDED, active_seconds=5)
+    hurt_then_end(store, clock, "hamstring-stretch", 9, SessionStatus.DISCARDED)
     check = store.safety.safety_check()
     assert "pain" in [a.reason for a in check.ask_again] and check.blocked
     request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
