@@ -412,7 +412,8 @@ def hurt_then_end(store, clock, exercise_id: str, pain: int, status) -> None:
     info = store.sessions.start_session(None, "A session", 300, pain_before=1)
     step = StepRecord(0, exercise_id, exercise_id, 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, pain)
     store.sessions.record_step(info.id, step, active_seconds=5.0, resume_state={"timer": {}, "routine": {}})
-    store.sessions.finish_session(info.id, status, active_seconds=5)
+    if status is not None:  # None: left open, as a kill leaves it
+        store.sessions.finish_session(info.id, status, active_seconds=5)
 
 
 def test_a_this_hurts_of_8_or_more_asks_again_and_makes_the_day_no_routine(store, clock) -> None:
@@ -441,4 +442,12 @@ def test_a_this_hurts_in_a_discarded_session_still_counts(store, clock) -> None:
     assert "pain" in [a.reason for a in check.ask_again] and check.blocked
     request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
     assert suggest(request).blocked
+    assert any("hamstring-stretch" in s.hurt_exercise_ids for s in request.sessions)
+
+
+def test_a_move_that_hurt_in_a_session_left_open_is_left_out_too(store, clock) -> None:
+    """Killed straight after "this hurts": the session stays open, not counted, and its hurt move
+    was not left out of suggestions (only a discarded session's was, the review found)."""
+    hurt_then_end(store, clock, "hamstring-stretch", 5, None)
+    request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
     assert any("hamstring-stretch" in s.hurt_exercise_ids for s in request.sessions)

@@ -123,7 +123,7 @@ class SafetyRepository:
                     at=checkin.at,
                     day=checkin.day,
                     worst_pain=max((p.pain for p in checkin.pains), default=0),
-                    leg_sides=self.legs_noted(checkin, form_legs),
+                    leg_sides=self.legs_noted(checkin, form_legs, flags),
                     note_flags=flags,
                     entered_after=entered_after,
                 )
@@ -142,16 +142,24 @@ class SafetyRepository:
         sessions = [SessionEvent(at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after) for r in rows]
         return SafetyCheck(profile, ask_again(profile, now, notes, sessions))
 
-    def legs_noted(self, checkin: Checkin, form_legs: Mapping[date, set[str]] | None = None) -> frozenset[str]:
+    def legs_noted(
+        self,
+        checkin: Checkin,
+        form_legs: Mapping[date, set[str]] | None = None,
+        flags: tuple[str, ...] | None = None,
+    ) -> frozenset[str]:
         """The leg sides a check-in noted: its form's (pain above 0), with those its note names
         (core.note_legs: "right leg too", "the other leg", "both sides"), read against the legs
         noted that day and the day before (`form_legs`, read here when not given). A note the
-        matcher already flags for both legs is its own reason, not a second one."""
+        matcher already flags for both legs (`flags`, its note_flags, worked out here when not
+        given) is its own reason, not a second one."""
         from stretchtui.core.note_flags import note_flags
         from stretchtui.core.note_legs import legs_in_note
 
         legs = frozenset(p.side for p in checkin.pains if p.region is Region.LEG and p.pain > 0)
-        if not checkin.note or "both-legs" in note_flags(checkin.note):
+        if flags is None:
+            flags = note_flags(checkin.note) if checkin.note else ()
+        if not checkin.note or "both-legs" in flags:
             return legs
         if form_legs is None:
             form_legs = _form_legs(self.checkins.checkins(since=checkin.day - timedelta(days=1)))

@@ -3,10 +3,10 @@
 A session carries pain three ways: the pain before it (at its start), the pain after it (at its
 end) and each "this hurts" (the step's pain, when it was saved). Each counts as a pain noted then,
 whatever became of the session but a discard (core.sessions.KEPT_STATUSES); a "this hurts" counts
-even then. The suggestion's
-reading of the day (store.suggestion_inputs), a program's flare check (store.programs), the safety
-questions (store.safety) and the daily reminder (commands.nudges) all read them here: an outside
-pass found a 10/10 "this hurts" ignored by all four, and the pain after a session by the reminder.
+even then. The suggestion's reading of the day (store.suggestion_inputs), a program's flare check
+(store.programs), the safety questions (store.safety) and the daily reminder (commands.nudges) all
+read them here: an outside pass found a 10/10 "this hurts" ignored by all four, and the pain after
+a session by the reminder.
 """
 
 from __future__ import annotations

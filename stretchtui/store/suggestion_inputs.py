@@ -83,23 +83,23 @@ class SuggestionInputRepository:
                     complete=row.status == SessionStatus.COMPLETE.value,
                 )
             )
-        # A move that hurt in a discarded session is still left out for a while (as the session
-        # gate's "hurt lately" reads it): the session is not the record, the hurt is.
-        discarded_hurts: dict[date, set[str]] = {}
+        # A move that hurt in a session that does not count (discarded, or still open after a kill)
+        # is left out for a while all the same, as the session gate's "hurt lately" reads it.
+        uncounted_hurts: dict[date, set[str]] = {}
         for day, exercise_id in (
             m.SessionStep.select(m.SessionStep.day, m.SessionStep.exercise_id)
             .join(m.Session)
             .where(
                 (m.SessionStep.day >= since)
                 & (m.SessionStep.outcome == "hurt")
-                & (m.Session.status == SessionStatus.DISCARDED.value)
+                & m.Session.status.not_in(COUNTED_STATUSES)
             )
             .tuples()
         ):
-            discarded_hurts.setdefault(as_date(day), set()).add(exercise_id)
+            uncounted_hurts.setdefault(as_date(day), set()).add(exercise_id)
         sessions += [
             SessionNote(day=day, hurt_exercise_ids=frozenset(ids), complete=False)
-            for day, ids in discarded_hurts.items()
+            for day, ids in uncounted_hurts.items()
         ]
         latest: dict[tuple[date, str, str], tuple[datetime, date, str, str, int, bool]] = {}
         for reading in sorted(readings, key=lambda r: r[0]):
