@@ -17,7 +17,7 @@ from stretchtui.ui.screens.safety import SafetyScreen
 from stretchtui.ui.screens.safety_gate import SafetyGateScreen
 from stretchtui.ui.screens.session import SessionScreen
 from stretchtui.ui.screens.session_dialogs import PainScreen
-from stretchtui.ui.sessions import NOT_STARTED_NOTE
+from stretchtui.ui.sessions import PAIN_ASKED_NOTE
 
 
 async def desk_break_at(pilot, pain: str) -> None:
@@ -188,13 +188,11 @@ async def test_pain_of_8_or_more_before_a_session_asks_before_starting(make_test
         today_card = str(app.query_one("#today-suggestion").render()) if not starts else ""
     assert len(sessions()) == (1 if starts else 0)
     pains = [(c.note, [p.pain for p in c.pains]) for c in m.Checkin.select()]
-    if still_asking:
-        assert pains == []
-    elif not starts:  # "Not now": the 9 is noted as said, so today's suggestion and the safety questions hear it
-        assert pains == [(NOT_STARTED_NOTE, [9])]
+    # The 9 is noted before the question, so today's suggestion and the safety questions hear it
+    # whatever comes next, the app killed while it is open too (a final outside pass lost it).
+    assert pains == [(PAIN_ASKED_NOTE, [9])]
+    if not starts and not still_asking:  # "Not now"
         assert "No routine today" in today_card and "safety questions again" in today_card
-    else:
-        assert pains == []  # the session's own "pain before" carries it
     if starts:
         [row] = sessions()
         assert row.pain_before == 9 and row.safety_confirmed["choice"] == "checked-start"
@@ -401,13 +399,13 @@ async def test_pain_of_7_before_stronger_moves_offers_the_gentle_ones(make_test_
     checkins = [[p.pain for p in c.pains] for c in m.Checkin.select()]
     if outcome in ("gentle", "planned"):
         [row] = rows
-        assert row.pain_before == 7 and checkins == []
+        assert row.pain_before == 7 and checkins == [[7]]  # noted before the question, as always
         assert row.routine_name.endswith("(short, gentle)") == (outcome == "gentle")  # History says which
         confirmed = [r["kind"] for r in (row.safety_confirmed or {}).get("reasons", [])]
         assert confirmed == (["flare-pain"] if outcome == "planned" else [])
     else:
         assert rows == []
-        assert checkins == ([[7]] if outcome == "not now" else [])
+        assert checkins == [[7]]  # noted before the question: kept whatever the answer
 
 
 async def test_pain_of_7_before_a_move_with_nothing_gentle_offers_no_gentle_version(make_test_app) -> None:

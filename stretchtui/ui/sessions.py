@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from stretchtui.ui.screens.session_dialogs import ResumeScreen
 
 
-NOT_STARTED_NOTE = "Noted before a session, not started: the pain was too high to stretch through."
+PAIN_ASKED_NOTE = "Noted at the start of a session, before choosing whether to go on with it."
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,15 @@ class SessionsMixin(AppPart):
             self.start_routine(self.initial_routine)
 
     @store_work(group="sessions")
-    def note_pain_not_started(self, pain: int) -> None:
-        """Pain too high to start a session, and "Not now": the pain is noted as a check-in (in
-        the lower back, as a session's pain is), so today's suggestion, the safety questions and a
-        program hear it as they would had the session started. History can change it."""
+    def note_pain_asked(self, pain: int) -> None:
+        """Pain of 7/10 or more at a session's start, about to be asked whether to go on: noted as
+        a check-in at once (in the lower back, as a session's pain is), before any answer, so
+        today's suggestion, the safety questions and a program hear it whatever comes next: "Not
+        now", a start, or the app killed or the terminal closed while the question is open (a
+        final outside pass lost it that way). History can change it."""
         from stretchtui.core.checkins import PainEntry, Region
 
-        self.store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, pain)], note=NOT_STARTED_NOTE)
+        self.store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, pain)], note=PAIN_ASKED_NOTE)
         self.call_from_thread(self.record_changed)
         self.call_from_thread(self.sync_soon)
 

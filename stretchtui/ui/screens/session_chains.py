@@ -78,7 +78,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         session starts only on an explicit "start anyway" (Esc and Enter keep it from starting).
         Pain of 7 (a flare's) before moves beyond gentle ones (core.session_gate.flare_pain_reason):
         its gentle moves only, not now, or as planned on an explicit choice. Not started, the pain
-        is noted as a check-in all the same (ui.sessions.note_pain_not_started)."""
+        is noted as a check-in before either question (ui.sessions.note_pain_asked)."""
         from stretchtui.core.safety import ASK_AGAIN_PAIN, high_pain_words
         from stretchtui.core.session_gate import GateKind, GateReason, flare_pain_reason, gentle_version
         from stretchtui.ui.screens.dialogs import FlarePainScreen, HighPainScreen
@@ -93,6 +93,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
                 else:
                     self._not_started(pain)
 
+            self.stretch_app.note_pain_asked(pain)
             self.app.push_screen(HighPainScreen(question), chosen_high)
             return
         reason = flare_pain_reason(pain, self.routine, self.exercises)
@@ -116,6 +117,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
             else:
                 self._not_started(pain)
 
+        self.stretch_app.note_pain_asked(pain)
         self.app.push_screen(FlarePainScreen(reason.text, gentle=bool(gentle.items)), chosen)
 
     def _confirmed(self, reason: GateReason) -> None:
@@ -127,8 +129,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         self.safety_confirmed = {**record, "reasons": [*earlier, *cast(list[Any], record["reasons"])]}
 
     def _not_started(self, pain: int) -> None:
-        self.dismiss(None)  # no session; the pain is noted as a check-in, as it was said
-        self.stretch_app.note_pain_not_started(pain)
+        self.dismiss(None)  # no session; the pain was noted as a check-in before the question
         self.app.notify(
             "Not started. Rest in whatever position eases it, keep gently moving as you "
             "can, and seek advice if the pain does not settle. Noted as today's check-in "
