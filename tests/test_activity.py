@@ -163,6 +163,43 @@ def test_unfolded_ticks_count_without_writing_and_a_broken_fold_loses_nothing(st
     assert store.activity.sitting_by_day(day, day) == {day: pytest.approx(0.5)}
 
 
+def test_a_fold_by_another_process_between_the_reads_loses_no_tick(
+    store: Store, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process folds while this one reads: it moves the tick file aside just before the
+    file is read here, and stores the spans just after the store is read. Read once, those ticks
+    were in neither (CI saw Today show no sitting, as the app's start-up fold raced its first load)."""
+    from stretchtui.store import ticks
+
+    start = datetime(2026, 11, 21, 7, 0, tzinfo=UTC).timestamp()
+    _tick_file(store.path, [start + i * MINUTE for i in range(31)])
+    other = Store.open(store.path, clock)
+    read_text, read_spans = ticks.read_ticks_text, store.activity.spans
+    steps = {"moved": False, "stored": False}
+
+    def text_after_the_move(name: str) -> str:
+        if not steps["moved"]:
+            steps["moved"] = True
+            ticks.take_for_folding(store.path, 999_999, 1)  # the other process's fold begins
+        return read_text(name)
+
+    def spans_before_the_store(first: date, last: date) -> list:
+        spans = read_spans(first, last)
+        if not steps["stored"]:
+            steps["stored"] = True
+            assert other.activity.fold_ticks() == 31  # ...and ends: spans stored, file removed
+        return spans
+
+    monkeypatch.setattr(ticks, "read_ticks_text", text_after_the_move)
+    monkeypatch.setattr(store.activity, "spans", spans_before_the_store)
+    day = date(2026, 11, 21)
+    try:
+        assert store.activity.sitting_by_day(day, day) == {day: pytest.approx(0.5)}
+    finally:
+        other.close()
+    assert steps == {"moved": True, "stored": True}
+
+
 def _tick_when_let_go(db: str, now: float, start) -> None:  # a process of the test below
     start.wait()
     append_tick(db, now)

@@ -88,14 +88,7 @@ class ActivityRepository:
     def sitting_by_day(self, first_day: date, last_day: date) -> dict[date, float]:
         """The measured sitting estimate, in hours, of each day in range with any activity: the
         stored spans and the ticks not folded yet (read, not folded: this writes nothing)."""
-        # A day's neighbours too: a span's day is that of the zone it was noted in (another
-        # machine's, for an imported one), which may not be the day it falls on here.
-        stored = self.spans(first_day - timedelta(days=1), last_day + timedelta(days=1))
-        pending = activity.spans_from_ticks(
-            tick
-            for name in ticks.pending_files(self.path)
-            for tick in activity.parse_ticks(ticks.read_ticks_text(name))
-        )
+        stored, pending = self._stored_and_pending(first_day, last_day)
         hours: dict[date, float] = {}
         zone, start_hour = self.clock.zone, self.settings.day_start_hour()
         for start, end in self._cut_by_day(activity.merge_spans([*stored, *pending])):
@@ -103,6 +96,21 @@ class ActivityRepository:
             if first_day <= day <= last_day:
                 hours[day] = hours.get(day, 0.0) + (end - start) / 3600
         return hours
+
+    def _stored_and_pending(self, first_day: date, last_day: date) -> tuple[list[activity.Span], list[activity.Span]]:
+        """The stored spans of those days and their neighbours (a span's day is that of the zone it
+        was noted in, another machine's for an imported one), and the ticks not folded yet: read
+        files first, then the store, again if a fold (another process's) moved ticks meanwhile.
+        A fold moves the tick file aside, stores its spans, then removes it; read the other way,
+        a fold between the two reads left its ticks in neither (an app's Today showed no sitting)."""
+        for _ in range(5):
+            seen = ticks.pending_state(self.path)
+            texts = [ticks.read_ticks_text(name) for name, _ in seen]
+            stored = self.spans(first_day - timedelta(days=1), last_day + timedelta(days=1))
+            if ticks.pending_state(self.path) == seen:
+                break
+        pending = activity.spans_from_ticks(tick for text in texts for tick in activity.parse_ticks(text))
+        return stored, pending
 
     def _cut_by_day(self, spans: list[activity.Span]) -> list[activity.Span]:
         """`spans` (merged, oldest first) cut where each logical day starts."""

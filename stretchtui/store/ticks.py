@@ -145,6 +145,18 @@ def pending_files(db_path: str | os.PathLike[str]) -> list[str]:
     return [path, *(found for name in names if _is_file(found := os.path.join(folder, name)))]
 
 
+def pending_state(db_path: str | os.PathLike[str]) -> tuple[tuple[str, int], ...]:
+    """The pending files with their inodes: it changes whenever a fold starts or ends (the tick
+    file moved aside, a new one begun, a folded one removed), never when a tick is appended."""
+    state = []
+    for name in pending_files(db_path):
+        try:
+            state.append((name, os.lstat(name).st_ino))
+        except OSError:
+            state.append((name, 0))
+    return tuple(state)
+
+
 def read_ticks_text(path: str) -> str:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
