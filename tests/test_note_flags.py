@@ -1205,6 +1205,15 @@ def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
         ("numb bum? no idea why", ("saddle",)),
         ("numb bum? no, completely numb", ("saddle",)),  # after a question only a full stop ends the answer
         ("my son can't walk and I can't walk either", ("worst",)),
+        # a comma before a sentence's last word or two does not part a phrase (a holdout missed the
+        # first); a negation still stays in its own part, and a list's items stay apart
+        ("pain came out of nowhere, severe", ("worst",)),
+        ("sudden, severe pain", ("worst",)),
+        ("came on suddenly, really severe", ("worst",)),
+        ("came on suddenly, not severe", ()),
+        ("no sudden pain, severe stiffness", ()),
+        ("sudden, severe, stabbing pain in the chest", ("chest",)),
+        ("stiff after a sudden start, severe weather today", ()),
         ("", ()),
         ("   ...  ", ()),
     ],

@@ -106,6 +106,8 @@ _BREAKS = frozenset(".!?;\n,&")  # phrases never reach across these
 LABELS = frozenset(":()")
 """These end a clause but not a phrase, as in a list: "bum: numb", "numb: both legs", "numbness (groin)"."""
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
+TAIL_WORDS = 2
+"""A comma before at most this many last words of a sentence does not part a phrase (`_short_tail`)."""
 SHORTHAND = {"cnt": "cant", "cannae": "cant", "nmb": "numb", "nub": "numb"}
 """Words written short or in dialect, read as the word meant: "cnt feel my bum", "nmb bum", "cannae pee"."""
 _ITEM = r"[^.;\n,!?:()\-\u2013\u2014]*[^\W_][^.;\n,!?:()\-\u2013\u2014]*?"
@@ -181,8 +183,11 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     words: list[str] = []
     clauses: list[int] = []
     clause = 0
-    for token in [*_TOKEN.findall(text), "."]:
-        if token in _BREAKS:
+    tokens = [*_TOKEN.findall(text), "."]
+    for at, token in enumerate(tokens):
+        if token == "," and words and _short_tail(tokens, at):
+            clause += 1  # "came out of nowhere, severe": a phrase reaches the tail; a negation does not
+        elif token in _BREAKS:
             if words:
                 yield words, clauses
             words, clauses, clause = [], [], clause + 1
@@ -192,6 +197,14 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
             clause += token in CLAUSE_WORDS
             words.append(SHORTHAND.get(token, token))
             clauses.append(clause)
+
+
+def _short_tail(tokens: list[str], comma: int) -> bool:
+    """The comma at `comma` sets off a last word or two that end the sentence ("sudden, severe
+    pain.", "out of nowhere, severe"): read with what comes before it. Not an item of a list."""
+    tail = tokens[comma + 1 : comma + 1 + TAIL_WORDS + 1]
+    ends = next((i for i, t in enumerate(tail) if t in _BREAKS or t in LABELS), None)
+    return ends is not None and 0 < ends <= TAIL_WORDS and tail[ends] not in (",", "&")
 
 
 def _temperature(match: re.Match[str]) -> str:
