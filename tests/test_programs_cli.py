@@ -115,7 +115,7 @@ def test_a_flare_day_switches_to_flare_mode_and_resume_goes_back_one_step_lower(
     assert code == 2 and "is not in flare mode" in err
     assert run(capsys, *db, "log", "--pain", "7")[0] == 0
     code, out, _ = run(capsys, *db, "program", "status")
-    assert "Flare mode" in out and "get help: Call 999" in out
+    assert "Flare mode" in out and "get help: Call emergency services" in out
     assert "Relief positions" in out or "Flare mode: relief positions" in out
     data = json.loads(run(capsys, *db, "program", "status", "--json")[1])
     assert data["flare_mode"] is True and data["history"][-1]["move"] == "flare"
@@ -160,7 +160,7 @@ def test_suggest_and_safety_offer_what_today_offers_in_a_program_and_its_flare_m
     assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): the doses as written."
     assert run(capsys, *db, "rest", "--flare")[0] == 0  # a flare marked, no pain noted
     suggestion, safety, status = offered()
-    assert suggestion.pop("program")["flare_mode"] is True and suggestion.pop("get_help")[0].startswith("Call 999")
+    assert suggestion.pop("program")["flare_mode"] is True and suggestion.pop("get_help")[0].startswith("Call emergency services")
     assert status["flare_mode"] is True and suggestion == status["session"]
     assert safety["routines"] == "mobility" and safety["routines_why"] == suggestion["why"]
     assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): on hold in flare mode."

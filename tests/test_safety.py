@@ -451,3 +451,26 @@ def test_a_move_that_hurt_in_a_session_left_open_is_left_out_too(store, clock) -
     hurt_then_end(store, clock, "hamstring-stretch", 5, None)
     request = store.suggestions.suggestion_request(clock.now().date(), 10, "floor")
     assert any("hamstring-stretch" in s.hurt_exercise_ids for s in request.sessions)
+
+
+def test_no_advice_names_one_country_s_services() -> None:
+    """Advice is read anywhere: "emergency services", "your doctor", never 999, NHS 111 or a GP
+    (an outside pass found the flare advice giving UK numbers to everyone). Every text the person
+    reads: the seed files and every string in the code."""
+    import ast
+    import re
+    from pathlib import Path
+
+    country = re.compile(r"\b(999|911|112|111|NHS|GP|A&E|ER)\b")
+    root = Path(__file__).resolve().parent.parent
+    found = [
+        f"{p.name}: {line.strip()}"
+        for p in (root / "seed").rglob("*.toml")
+        for line in p.read_text().splitlines()
+        if country.search(line)
+    ]
+    for path in (root / "stretchtui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and country.search(node.value):
+                found.append(f"{path.name}: {node.value[:80]}")
+    assert found == []

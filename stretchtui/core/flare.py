@@ -34,13 +34,15 @@ EXPECT = (
     "Your program waits: when the worst has passed, choose to go back to it, one step lower.",
 )
 WHEN_TO_CALL = (
-    "Call 999 or go to an emergency department now if you have numbness around the bottom or "
-    "genitals, new trouble controlling your bladder or bowel, or weakness in both legs.",
-    "Contact your GP or NHS 111 the same day if the pain is severe and not easing, you feel unwell "
-    "with a fever, or the pain follows a fall or injury.",
-    "See your GP or a physiotherapist if the flare has not started to settle after two weeks, or if "
-    "pain, numbness or weakness spreads down a leg.",
+    "Call emergency services or go to an emergency department now if you have numbness around the "
+    "bottom or genitals, new trouble controlling your bladder or bowel, or weakness in both legs.",
+    "Contact your doctor or an urgent care service the same day if the pain is severe and not easing, "
+    "you feel unwell with a fever, or the pain follows a fall or injury.",
+    "See your doctor or a physiotherapist if the flare has not started to settle after two weeks, or "
+    "if pain, numbness or weakness spreads down a leg.",
 )
+"""Worded for anywhere, as the safety advice is (core.safety.URGENT_ADVICE): an outside pass found
+one country's phone numbers given to everyone."""
 
 
 def flare_session(request: SuggestionRequest, exercises: Mapping[str, Exercise]) -> Suggestion:
