@@ -163,7 +163,7 @@ def test_the_report_in_ascii_has_only_ascii_and_the_unicode_one_is_unchanged(sto
         assert render(report, UNICODE) == render(report)
     markdown = render_markdown(report, ASCII)
     assert "Mon 16 Nov to Sun 22 Nov 2026; week in progress" in markdown
-    assert "| Tue 17 Nov | - | 0 | 0 | 7 | 10 | flare |" in markdown and "Pain by day: Tue 7; Wed 4; Thu 3" in markdown
+    assert "| Tue 17 Nov | - | 0 | 0 | 7 | 10 | flare |" in markdown and "Pain by day: Tue 7; Wed 5; Thu 3" in markdown
     assert "Heatmap, Monday to Sunday: `.f:r.. `" in markdown
 
 

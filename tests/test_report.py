@@ -12,7 +12,7 @@ import pytest
 from history_data import fill_history_fast
 from markdown_it import MarkdownIt
 from pilot_helpers import settle
-from report_data import WEEK_LABEL, add_week_details
+from report_data import WEEK_LABEL, add_week_details, at
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from stretchtui.cli import main
@@ -32,6 +32,7 @@ from stretchtui.core.report import (
     parse_week,
 )
 from stretchtui.core.report_render import markdown_text, render_html, render_markdown
+from stretchtui.core.sessions import Outcome, SessionStatus, Side, StepRecord
 from stretchtui.core.streaks import Goal
 from stretchtui.store import Store
 
@@ -286,6 +287,33 @@ def test_an_empty_week_still_says_something_useful(store: Store, clock) -> None:
     )
     assert "| Neck | 5.0 | 5 | 1 | – |" in with_a_check_in
     assert "- Sat 21 Nov, 09:30: Stiff after a long call" in with_a_check_in
+
+
+def test_every_pain_noted_with_a_session_counts_in_the_day_and_each_hurt_is_listed(store: Store, clock) -> None:
+    """The day's worst pain reads a session's pain as the suggestion does (before, after, each
+    "this hurts"), and a hurt in a session then discarded is still reported: an outside pass found
+    a 9/10 "this hurts" missing from the physio's report, the day shown as its 3/10 check-in."""
+    saturday = date(2026, 11, 21)
+    at(clock, saturday, 8)
+    store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)])
+    at(clock, saturday, 9)
+    kept = store.sessions.start_session("lower-back-five", "Lower Back in Five", 300, pain_before=4)
+    store.sessions.finish_session(kept.id, SessionStatus.COMPLETE, pain_after=6)
+    assert store.history.pain_by_day(saturday)[saturday] == 6  # the pain after, not only the one before
+
+    at(clock, saturday, 10)
+    thrown = store.sessions.start_session("seven-in-seven", "Seven in Seven", 420, pain_before=5)
+    hurt = StepRecord(0, "sphinx", "Sphinx", 1, Side.LEFT, 30, 8.0, 0, 0, Outcome.HURT, hurt_pain=9)
+    store.sessions.record_step(thrown.id, hurt, active_seconds=8, resume_state=None)
+    store.sessions.finish_session(thrown.id, SessionStatus.DISCARDED)
+    assert store.history.pain_by_day(saturday)[saturday] == 9  # the hurt stays when the session goes
+
+    report = week_report(store, clock)
+    assert next(d.pain for d in report.days if d.day == saturday) == 9
+    assert report.hurts == (HurtStep(saturday, "Sphinx", "left", 9, "Seven in Seven", discarded=True),)
+    text = render_markdown(report)
+    assert "| Sphinx | left | 9 | Seven in Seven (session discarded) |" in text
+    assert "highest 9 on Sat" in text
 
 
 # ---------------------------------------------------------------------- the command

@@ -59,6 +59,7 @@ class HurtStep:
     side: str  # "both", "left" or "right"
     pain: int | None
     routine: str
+    discarded: bool = False  # the session was then discarded: the hurt still counts (store.session_pains)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class WeekInputs:
     monday: date
     goal: Goal
     activities: tuple[DayActivity, ...]  # both weeks
-    pain: Mapping[date, int]  # worst pain each day (check-ins and sessions' pain before), both weeks
+    pain: Mapping[date, int]  # worst pain each day (check-ins, and with sessions: store.session_pains), both weeks
     sitting: Mapping[date, float]  # hours sat each day, both weeks
     regions: tuple[RegionPain, ...] = ()
     relief: ReliefTable = NO_RELIEF  # the RELIEF_DAYS to the week's Sunday (core.relief)

@@ -213,7 +213,7 @@ def _hurts(report: WeeklyReport, glyphs: Glyphs) -> Section:
             h.exercise,
             "" if h.side == "both" else h.side,
             glyphs.missing if h.pain is None else str(h.pain),
-            h.routine,
+            f"{h.routine} (session discarded)" if h.discarded else h.routine,
         )
         for h in report.hurts
     )

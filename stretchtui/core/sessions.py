@@ -245,8 +245,8 @@ def exercise_counts(steps: Iterable[StepOutcome]) -> ExerciseCounts:
             outcomes.append(set())
         outcomes[-1].add(str(step.outcome))
         previous = step.exercise_id
-    hurt = sum(1 for o in outcomes if "hurt" in o)
-    done = sum(1 for o in outcomes if "hurt" not in o and "done" in o)
+    hurt = sum(1 for o in outcomes if Outcome.HURT in o)
+    done = sum(1 for o in outcomes if Outcome.HURT not in o and Outcome.DONE in o)
     return ExerciseCounts(done=done, skipped=len(outcomes) - hurt - done, hurt=hurt)
 
 
@@ -273,6 +273,7 @@ class SessionInfo:
     steps_skipped: int = 0
     steps_hurt: int = 0
     exercises: ExerciseCounts = field(default_factory=ExerciseCounts)
+    worst_hurt: int | None = None  # the highest pain given with "this hurts", if any
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from peewee import SqliteDatabase, fn
 
-from stretchtui.core.sessions import COUNTED_STATUSES, KEPT_STATUSES, SessionInfo
+from stretchtui.core.sessions import COUNTED_STATUSES, Outcome, SessionInfo
 from stretchtui.core.streaks import DayActivity, StreakSummary
 from stretchtui.store import day_summary
 from stretchtui.store import models as m
@@ -28,7 +28,11 @@ class HistoryRepository:
     settings: SettingsRepository
 
     def pain_by_day(self, since: date) -> dict[date, int]:
-        """The worst pain noted each day (check-ins and sessions' pain before)."""
+        """The worst pain noted each day: in check-ins and with sessions, read as everyone else
+        reads a session's pain (store.session_pains: before, after and each "this hurts"). An
+        outside pass found a day with a 9/10 "this hurts" charted and reported as its 3/10 check-in."""
+        from stretchtui.store.session_pains import session_pains
+
         result: dict[date, int] = {}
         rows = (
             m.CheckinPain.select(m.Checkin.day, fn.MAX(m.CheckinPain.pain))
@@ -39,17 +43,8 @@ class HistoryRepository:
         )
         for day, pain in rows:
             result[as_date(day)] = int(pain)
-        session_rows = (
-            m.Session.select(m.Session.day, fn.MAX(m.Session.pain_before))
-            .where(
-                (m.Session.day >= since) & m.Session.pain_before.is_null(False) & m.Session.status.in_(KEPT_STATUSES)
-            )
-            .group_by(m.Session.day)
-            .tuples()
-        )
-        for day, pain in session_rows:
-            key = as_date(day)
-            result[key] = max(result.get(key, 0), int(pain))
+        for noted in session_pains(since):
+            result[noted.day] = max(result.get(noted.day, 0), noted.pain)
         return result
 
     def sitting_by_day(self, since: date) -> dict[date, float]:
@@ -87,7 +82,7 @@ class HistoryRepository:
         steps = (
             m.SessionStep.select(m.SessionStep.session, m.SessionStep.exercise_id, m.SessionStep.exercise_name)
             .join(m.Session)
-            .where(where & m.SessionStep.outcome.in_(("done", "hurt")))
+            .where(where & m.SessionStep.outcome.in_((Outcome.DONE.value, Outcome.HURT.value)))
             .tuples()
         )
         for session_id, exercise_id, name in steps:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import SqliteDatabase, fn
 
 from stretchtui.core.errors import UserError
-from stretchtui.core.sessions import COUNTED_STATUSES, SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, Outcome, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.checkins import CheckinRepository
 from stretchtui.store.function import FunctionRepository
@@ -197,8 +197,8 @@ class ProgramRepository:
                 complete=row.status == SessionStatus.COMPLETE.value,
                 pain_before=row.pain_before,
                 pain_after=row.pain_after,
-                hurt="hurt" in outcomes.get(row.id, set()),
-                did_a_move=row.status == SessionStatus.COMPLETE.value or "done" in outcomes.get(row.id, set()),
+                hurt=Outcome.HURT in outcomes.get(row.id, set()),
+                did_a_move=row.status == SessionStatus.COMPLETE.value or Outcome.DONE in outcomes.get(row.id, set()),
             )
             for row in sorted(rows, key=lambda r: (r.started_at, r.id))
         ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from peewee import fn
 
 from stretchtui.core.checkins import Region
-from stretchtui.core.sessions import COUNTED_STATUSES, SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, Outcome, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.function import FunctionRepository
 from stretchtui.store.history import HistoryRepository
@@ -131,7 +131,7 @@ class ReportRepository:
             m.SessionStep.select(m.SessionStep.exercise_id, fn.MAX(m.SessionStep.exercise_name), sessions)
             .join(m.Session)
             .where(
-                (m.SessionStep.outcome == "done")
+                (m.SessionStep.outcome == Outcome.DONE.value)
                 & (m.Session.day >= monday)
                 & (m.Session.day <= sunday)
                 & m.Session.status.in_(COUNTED_STATUSES)
@@ -143,8 +143,11 @@ class ReportRepository:
         return tuple(sorted(found, key=lambda move: (-move.sessions, move.name)))
 
     def _hurt_steps(self, monday: date, sunday: date) -> tuple[HurtStep, ...]:
+        """Each "this hurts" of the week, a discarded session's too, as every other reader of a
+        session's pain counts it (store.session_pains)."""
         from stretchtui.core.report import HurtStep
 
+        discarded = SessionStatus.DISCARDED.value
         rows = (
             m.SessionStep.select(
                 m.SessionStep.day,
@@ -152,18 +155,21 @@ class ReportRepository:
                 m.SessionStep.side,
                 m.SessionStep.hurt_pain,
                 m.Session.routine_name,
+                m.Session.status,
             )
             .join(m.Session)
             .where(
-                (m.SessionStep.outcome == "hurt")
+                (m.SessionStep.outcome == Outcome.HURT.value)
                 & (m.SessionStep.day >= monday)
                 & (m.SessionStep.day <= sunday)
-                & (m.Session.status != SessionStatus.DISCARDED.value)
             )
             .order_by(m.SessionStep.at)
             .tuples()
         )
-        return tuple(HurtStep(as_date(day), name, side, pain, routine) for day, name, side, pain, routine in rows)
+        return tuple(
+            HurtStep(as_date(day), name, side, pain, routine, status == discarded)
+            for day, name, side, pain, routine, status in rows
+        )
 
     def _notes(self, monday: date, sunday: date) -> tuple[DayNote, ...]:
         from stretchtui.core.report import DayNote

@@ -27,7 +27,7 @@ from stretchtui.core.safety import (
     ask_again,
     check_answer_keys,
 )
-from stretchtui.core.sessions import KEPT_STATUSES
+from stretchtui.core.sessions import KEPT_STATUSES, Outcome
 from stretchtui.core.vocabulary import Condition
 from stretchtui.store import models as m
 from stretchtui.store.checkins import CheckinRepository
@@ -174,7 +174,7 @@ class SafetyRepository:
         since = today(self.clock, self.settings.day_start_hour()) - timedelta(days=days - 1)
         rows = (
             m.SessionStep.select(m.SessionStep.exercise_id)
-            .where((m.SessionStep.outcome == "hurt") & (m.SessionStep.day >= since))
+            .where((m.SessionStep.outcome == Outcome.HURT.value) & (m.SessionStep.day >= since))
             .distinct()
             .tuples()
         )

@@ -24,6 +24,7 @@ from stretchtui.core.sessions import (
     ExerciseCounts,
     ExerciseUsage,
     NewSession,
+    Outcome,
     SessionEnd,
     SessionInfo,
     SessionStatus,
@@ -268,7 +269,7 @@ class SessionRepository:
             .join(m.SessionStep, JOIN.INNER, on=(m.SessionStep.session == m.Session.id))
             .where(
                 (m.SessionStep.exercise_id == exercise_id)
-                & (m.SessionStep.outcome == "done")
+                & (m.SessionStep.outcome == Outcome.DONE.value)
                 & m.Session.status.in_(COUNTED_STATUSES)
             )
             .distinct()
@@ -282,6 +283,7 @@ class _StepRow(NamedTuple):
     set_number: int
     side: str
     outcome: str
+    hurt_pain: int | None
 
 
 class _SessionCounts(NamedTuple):
@@ -289,13 +291,15 @@ class _SessionCounts(NamedTuple):
 
     steps: dict[str, int]
     exercises: ExerciseCounts
+    worst_hurt: int | None = None
 
     def fields(self) -> dict[str, Any]:
         return dict(
-            steps_done=self.steps.get("done", 0),
-            steps_skipped=self.steps.get("skipped", 0),
-            steps_hurt=self.steps.get("hurt", 0),
+            steps_done=self.steps.get(Outcome.DONE, 0),
+            steps_skipped=self.steps.get(Outcome.SKIPPED, 0),
+            steps_hurt=self.steps.get(Outcome.HURT, 0),
             exercises=self.exercises,
+            worst_hurt=self.worst_hurt,
         )
 
 
@@ -314,6 +318,7 @@ def step_counts(db: Database, session_ids: list[int]) -> dict[int, _SessionCount
         m.SessionStep.set_number,
         m.SessionStep.side,
         m.SessionStep.outcome,
+        m.SessionStep.hurt_pain,
     ).where(m.SessionStep.session.in_(session_ids))
     for session_id, *step in db.execute(query):
         rows.setdefault(session_id, []).append(_StepRow(*step))
@@ -322,5 +327,6 @@ def step_counts(db: Database, session_ids: list[int]) -> dict[int, _SessionCount
         by_outcome: dict[str, int] = {}
         for step in steps:
             by_outcome[step.outcome] = by_outcome.get(step.outcome, 0) + 1
-        counts[session_id] = _SessionCounts(by_outcome, exercise_counts(steps))
+        hurts = [step.hurt_pain for step in steps if step.hurt_pain is not None]
+        counts[session_id] = _SessionCounts(by_outcome, exercise_counts(steps), max(hurts, default=None))
     return counts

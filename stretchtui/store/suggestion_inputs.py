@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from stretchtui.core.sessions import COUNTED_STATUSES, SessionStatus
+from stretchtui.core.sessions import COUNTED_STATUSES, Outcome, SessionStatus
 from stretchtui.store import models as m
 from stretchtui.store.activity import ActivityRepository
 from stretchtui.store.checkins import CheckinRepository
@@ -70,8 +70,8 @@ class SuggestionInputRepository:
         ):
             steps.setdefault(session_id, []).append((exercise_id, outcome))
         for row in rows:
-            done = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "done")
-            hurt = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == "hurt")
+            done = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == Outcome.DONE)
+            hurt = frozenset(e for e, outcome in steps.get(row.id, []) if outcome == Outcome.HURT)
             sessions.append(
                 SessionNote(
                     day=as_date(row.day),
@@ -91,7 +91,7 @@ class SuggestionInputRepository:
             .join(m.Session)
             .where(
                 (m.SessionStep.day >= since)
-                & (m.SessionStep.outcome == "hurt")
+                & (m.SessionStep.outcome == Outcome.HURT.value)
                 & m.Session.status.not_in(COUNTED_STATUSES)
             )
             .tuples()

@@ -14,7 +14,7 @@ from stretchtui.core import cues
 from stretchtui.core.after_hurt import Leaving, offer_after_hurt
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import Phase
-from stretchtui.core.sessions import SessionInfo, SessionStatus
+from stretchtui.core.sessions import Outcome, SessionInfo, SessionStatus
 from stretchtui.core.timer import SessionTimer
 from stretchtui.core.timer_events import Event
 from stretchtui.core.vocabulary import Condition, plural
@@ -166,7 +166,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         offer = None
         if hurt_exercise is not None:
             used = {p.exercise_id for p in timer.phases}
-            hurt_here = {r.exercise_id for r in timer.records if r.outcome.value == "hurt"}
+            hurt_here = {r.exercise_id for r in timer.records if r.outcome is Outcome.HURT}
             leaving = Leaving(exclude=used, conditions=self.conditions, hurt_recently=self.hurt_recently | hurt_here)
             offer = offer_after_hurt(hurt_exercise, self.exercises.values(), leaving, pain=pain)
         choice: str | None = None
@@ -215,7 +215,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         timer = self.timer
         assert timer is not None
         latest = {r.step_index: r for r in timer.records}
-        skipped = sum(1 for r in latest.values() if r.outcome.value == "skipped")
+        skipped = sum(1 for r in latest.values() if r.outcome is Outcome.SKIPPED)
         status = SessionStatus.COMPLETE if latest and skipped * 2 <= len(latest) else SessionStatus.PARTIAL
         self._finish(status, ask_pain=True)
 

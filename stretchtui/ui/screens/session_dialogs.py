@@ -168,6 +168,23 @@ class ResumeScreen(ChoiceDialog):
         return Content.from_markup(f"A session was interrupted: {self.describe(today)}.")
 
 
+def summary_pain(info: SessionInfo) -> str:
+    """Pain before and after, and the worst "this hurts": a hurt of 8 is pain noted (it counts in
+    the day's pain everywhere), so the summary never says "not noted" beside it."""
+    parts = []
+    before, after = info.pain_before, info.pain_after
+    if before is not None and after is not None:
+        delta = after - before
+        parts.append(f"{before} → {after} ({'+' if delta > 0 else ''}{delta})")
+    elif before is not None:
+        parts.append(f"{before} before")
+    elif after is not None:
+        parts.append(f"{after} after")
+    if info.worst_hurt is not None:
+        parts.append(f"{info.worst_hurt} when a step hurt")
+    return "; ".join(parts) or "not noted"
+
+
 class SummaryScreen(Dialog[None]):
     """The end of a session: time, what was done, pain before and after, the streak."""
 
@@ -180,12 +197,7 @@ class SummaryScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         info = self.info
         title = {"complete": "Session complete", "partial": "Saved as partial"}.get(info.status.value, "Session ended")
-        pain = "not noted"
-        if info.pain_before is not None and info.pain_after is not None:
-            delta = info.pain_after - info.pain_before
-            pain = f"{info.pain_before} → {info.pain_after} ({'+' if delta > 0 else ''}{delta})"
-        elif info.pain_before is not None:
-            pain = f"{info.pain_before} before"
+        pain = summary_pain(info)
         lines = [
             f"[b $success]{title}[/]  {escape(info.routine_name)}",
             "",
