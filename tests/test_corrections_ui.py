@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from pilot_helpers import settle
 from textual.widgets import DataTable, Input
 
@@ -216,6 +218,28 @@ async def test_editing_a_check_in_in_history_changes_history_and_today(make_test
         await pilot.press("1")
         await settle(pilot)
         assert "Lower back 3/10" in text_of(app.screen, "#today-checkins")
+
+
+@pytest.mark.parametrize("keys", [("ctrl+s",), ("3", "7", "ctrl+s"), ("enter",)], ids=str)
+async def test_an_edit_saved_as_it_opened_writes_nothing_and_says_so(make_test_app, store, db_path, keys):
+    """Saving an edit with nothing changed said "Check-in changed." (an outside pass), by Ctrl+S,
+    by Enter in a text field, or after typing a value back. It writes nothing and says so."""
+    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 7)], sitting_hours=9)
+    before = sqlite3.connect(db_path).execute("SELECT * FROM checkin").fetchall()
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        history = await open_history_tab(pilot, "c")
+        await pilot.press("e")
+        await settle(pilot)
+        if keys == ("enter",):  # in a text field: Input.Submitted
+            app.screen.query_one("#sitting", Input).focus()
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.screen is history
+        said = notes(app)
+        assert said[-1] == "Nothing changed: the check-in stays as it was." and "Check-in changed." not in said
+    assert sqlite3.connect(db_path).execute("SELECT * FROM checkin").fetchall() == before
+    assert store.checkins.checkins() == [checkin]
 
 
 async def test_an_edit_refused_because_the_check_in_was_removed_meanwhile_keeps_what_was_typed(

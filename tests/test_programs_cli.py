@@ -160,7 +160,9 @@ def test_suggest_and_safety_offer_what_today_offers_in_a_program_and_its_flare_m
     assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): the doses as written."
     assert run(capsys, *db, "rest", "--flare")[0] == 0  # a flare marked, no pain noted
     suggestion, safety, status = offered()
-    assert suggestion.pop("program")["flare_mode"] is True and suggestion.pop("get_help")[0].startswith("Call emergency services")
+    assert suggestion.pop("program")["flare_mode"] is True and suggestion.pop("get_help")[0].startswith(
+        "Call emergency services"
+    )
     assert status["flare_mode"] is True and suggestion == status["session"]
     assert safety["routines"] == "mobility" and safety["routines_why"] == suggestion["why"]
     assert suggestion["why"][0] == "Break up the sitting (phase 1 of 2): on hold in flare mode."

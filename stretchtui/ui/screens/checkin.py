@@ -1,9 +1,9 @@
 """The check-in form: pain per region (digits), hours sat, a note. Validated by the same rules
 as `stretchtui log`; nothing is written until it is all valid.
 
-Given a check-in it opens with that check-in's values and saving changes it (Today passes the
-latest of today, so you edit rather than add a blank one; History passes the one under the
-cursor); without one it adds a new check-in."""
+Given a check-in it opens with that check-in's values and saving changes it (History's `e`, on
+the one under the cursor); without one it adds a new check-in, blank or filled in from today
+(Today's `c`: `new_checkin_today`)."""
 
 from __future__ import annotations
 
@@ -191,6 +191,12 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
             hint = "" if self.checkin is None else " (to take this check-in away, remove it in History)"
             raise FieldError("pain", f"note the pain of at least one region (focus it and press a digit){hint}")
         return CheckinDraft(pains, sitting, note, no_position, None if self.checkin is None else self.checkin.uuid)
+
+    def nothing_to_save(self) -> str | None:
+        """An edit saved as it opened writes nothing: it said "Check-in changed" (an outside pass)."""
+        if self.checkin is not None and not self.changed:
+            return "Nothing changed: the check-in stays as it was."
+        return None
 
     def placed(self, error: FieldError) -> tuple[str, Widget]:
         target = {"hours sat": "#sitting", "note": "#note"}.get(error.field)

@@ -276,9 +276,18 @@ class DraftDialog(FormDialog[ResultType]):
         """The field's name as the error line says it, and the widget to focus."""
         raise NotImplementedError
 
+    def nothing_to_save(self) -> str | None:
+        """What to say when saving now would change nothing (the form then closes as cancelled);
+        None when it would: a new record, or an edit with something changed."""
+        return None
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        if (unchanged := self.nothing_to_save()) is not None:
+            self.notify(unchanged)
+            self.dismiss(None)
+            return
         try:
             draft = self.draft()
         except FieldError as error:
