@@ -30,9 +30,18 @@ OUTSIDE_CHECK_SECONDS = 3.0
 
 class FollowsTheRecord:
     """A screen that only shows the record and reads it again when it changed elsewhere
-    (SyncMixin.notice_outside_changes): it has `reload()`, and nothing typed into it is lost."""
+    (SyncMixin.notice_outside_changes) and each time it is shown: it has `reload()`, and
+    nothing typed into it is lost."""
 
     FOLLOWS_THE_RECORD: ClassVar[bool] = True
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def on_screen_resume(self) -> None:
+        """Shown, the first time or again: read the record (a session or a check-in may have
+        been written meanwhile, here or elsewhere)."""
+        self.reload()
 
 
 @dataclass(frozen=True)

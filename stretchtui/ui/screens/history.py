@@ -154,9 +154,6 @@ class HistoryScreen(FollowsTheRecord, FramedScreen):
         self.query_one("#history-audit", DataTable).add_columns("Day", "Status")
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     def action_tab(self, tab: str) -> None:
         """Show a tab and focus what acts on it: the heatmap, a list, the audit."""
         self.query_one(TabbedContent).active = tab

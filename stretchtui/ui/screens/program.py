@@ -92,10 +92,6 @@ class ProgramScreen(FollowsTheRecord, FramedScreen):
         with VerticalScroll(id="program-body"):
             yield Static(Content.from_markup("[b $accent]Program[/]  [$text-muted]…[/]"), id="program-text")
 
-    def on_screen_resume(self) -> None:
-        """Shown, the first time or again: read the record (once; not on mount as well)."""
-        self.load()
-
     def reload(self) -> None:
         """What FollowsTheRecord and StretchApp.record_changed call."""
         self.load()

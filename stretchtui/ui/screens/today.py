@@ -132,9 +132,6 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
         if any(old[key] != new[key] for key in new if key not in ("theme", "lessons_read")):
             self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     @store_work(exclusive=True, group="today-load")
     def reload(self) -> None:
         from stretchtui.core.checkins import PainEntry, PainSide, Region
