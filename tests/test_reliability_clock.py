@@ -1,19 +1,19 @@
 """Reliability item 11: the day start, DST nights and travel, through the real CLI.
 
 Every step is a separate `python -m stretchtui` process with `TZ` set and the system clock moved
-by libfaketime (`faketime -f +SECONDS`), so the code under test reads time exactly as it does on a
+by libfaketime (preloaded, `FAKETIME=+SECONDS`), so the code under test reads time exactly as it does on a
 user's machine. `record`, `log` and `rest` print the day they counted for; `status` and
 `stats --json` must agree with each other and with the streak the story implies.
 The same rules are unit-tested on a frozen clock in tests/test_days_dst.py.
 
-faketime missing: skipped on a developer machine, a failure under CI (CI=true), where .ci/run
+libfaketime missing: skipped on a developer machine, a failure under CI (CI=true), where .ci/run
 installs it."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -28,12 +28,23 @@ pytestmark = pytest.mark.slow
 BERLIN, NEW_YORK, TOKYO = "Europe/Berlin", "America/New_York", "Asia/Tokyo"
 
 
+LIBFAKETIME = (
+    "/usr/lib/*/faketime/libfaketime.so.1",
+    "/usr/lib/faketime/libfaketime.so.1",
+    "/usr/lib64/faketime/libfaketime.so.1",
+    "/usr/local/lib/faketime/libfaketime.so.1",
+)
+
+
 @pytest.fixture(scope="module")
 def faketime() -> str:
-    found = shutil.which("faketime")
+    """libfaketime itself, preloaded into each command (FAKETIME=+SECONDS). Not the `faketime`
+    wrapper: it names a semaphore after its pid and fails ("sem_open: File exists") where an
+    earlier wrapper left one behind under that pid (seen once in a clean-clone run)."""
+    found = next((hit for pattern in LIBFAKETIME for hit in sorted(glob.glob(pattern))), None)
     if found:
         return found
-    message = "faketime is not installed (apt-get install faketime libfaketime)"
+    message = "libfaketime is not installed (apt-get install faketime libfaketime)"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message}; CI must run the clock tests, and .ci/run installs it")
     pytest.skip(message)
@@ -60,9 +71,10 @@ class Timeline:
 
     def run(self, when: datetime, zone: str, *args: str) -> str:
         offset = round((when - datetime.now(UTC)).total_seconds())
-        env = {**os.environ, "TZ": zone, "PYTHONIOENCODING": "utf-8"}
+        env = {**os.environ, "TZ": zone, "PYTHONIOENCODING": "utf-8", "LD_PRELOAD": self.faketime}
+        env["FAKETIME"] = f"{offset:+d}"
         result = subprocess.run(
-            [self.faketime, "-f", f"{offset:+d}", sys.executable, "-m", "stretchtui", "--db", str(self.db), *args],
+            [sys.executable, "-m", "stretchtui", "--db", str(self.db), *args],
             capture_output=True,
             text=True,
             env=env,
