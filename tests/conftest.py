@@ -103,6 +103,17 @@ def commands_run_on_the_frozen_clock(monkeypatch: pytest.MonkeyPatch, clock: Fro
 
 
 @pytest.fixture
+def stable_uuids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uuid4 from a seeded generator: a snapshot that shows ids (History's lists show the first 8
+    characters, as `stretchtui entries` does) is the same on every run. Unique within the test."""
+    import random
+    import uuid
+
+    generator = random.Random(20261121)
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=generator.getrandbits(128), version=4))
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "stretchtui.db"
 

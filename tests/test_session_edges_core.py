@@ -3,12 +3,23 @@ session's exercises are counted once each, the same way for the summary and Hist
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_timer import BRIDGE, CAT, KNEE, PIGEON, PROPERTY, FakeClock, plans, run, session
 
 from stretchtui.core.phases import PhaseKind
-from stretchtui.core.sessions import ExerciseCounts, Outcome, StepRecord, exercise_counts
+from stretchtui.core.sessions import (
+    ExerciseCounts,
+    Outcome,
+    SessionInfo,
+    SessionStatus,
+    StepRecord,
+    exercise_counts,
+    pain_summary,
+)
 from stretchtui.core.timer import MIN_PHASE_LEFT, SessionTimer
 from stretchtui.core.timer_events import LastSeconds
 
@@ -157,3 +168,27 @@ def test_the_store_counts_exercises_for_the_summary_and_the_session_list(store) 
         1,
         3,
     )  # rows, as saved
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "worst_hurt", "said", "listed"),
+    [
+        (None, None, None, "not noted", ""),
+        (4, None, None, "4 before", "4→–"),
+        (4, 2, None, "4 → 2 (-2)", "4→2"),
+        (3, 5, None, "3 → 5 (+2)", "3→5"),
+        (None, None, 8, "8 when a step hurt", "hurt 8"),
+        (5, None, 9, "5 before; 9 when a step hurt", "5→– hurt 9"),
+        (4, 6, 9, "4 → 6 (+2); 9 when a step hurt", "4→6 hurt 9"),
+    ],
+)
+def test_a_sessions_pain_is_said_the_same_in_the_summary_and_history(before, after, worst_hurt, said, listed) -> None:
+    """Every pain noted with a session, as the summary and History's detail say it and as History's
+    list shows it: a 9/10 "this hurts" with the pain after skipped said "Pain not noted"."""
+    started = datetime(2026, 11, 21, 8, tzinfo=UTC)
+    info = SessionInfo(
+        1, "u", None, "A routine", SessionStatus.PARTIAL, "app", started, "UTC", date(2026, 11, 21), started,
+        60, 30.0, before, after, worst_hurt=worst_hurt,
+    )  # fmt: skip
+    assert pain_summary(info) == said
+    assert pain_summary(info, short=True) == listed

@@ -379,28 +379,3 @@ async def test_this_hurts_at_8_or_more_ends_the_session_unless_carrying_on_is_ch
             assert "Pain        5 before; 9 when a step hurt" in str(app.screen.query_one("Static").content)
         else:
             assert app.screen is screen and not screen.timer.finished
-
-
-@pytest.mark.parametrize(
-    ("before", "after", "worst_hurt", "shown"),
-    [
-        (None, None, None, "not noted"),
-        (4, None, None, "4 before"),
-        (4, 2, None, "4 → 2 (-2)"),
-        (3, 5, None, "3 → 5 (+2)"),
-        (None, None, 8, "8 when a step hurt"),
-        (4, 6, 9, "4 → 6 (+2); 9 when a step hurt"),
-    ],
-)
-def test_the_summary_names_every_pain_noted_with_the_session(before, after, worst_hurt, shown) -> None:
-    from datetime import UTC, date, datetime
-
-    from stretchtui.core.sessions import SessionInfo
-    from stretchtui.ui.screens.session_dialogs import summary_pain
-
-    started = datetime(2026, 11, 21, 8, tzinfo=UTC)
-    info = SessionInfo(
-        1, "u", None, "A routine", SessionStatus.PARTIAL, "app", started, "UTC", date(2026, 11, 21), started,
-        60, 30.0, before, after, worst_hurt=worst_hurt,
-    )  # fmt: skip
-    assert summary_pain(info) == shown

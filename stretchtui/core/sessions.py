@@ -276,6 +276,32 @@ class SessionInfo:
     worst_hurt: int | None = None  # the highest pain given with "this hurts", if any
 
 
+def pain_summary(info: SessionInfo, *, short: bool = False) -> str:
+    """The pain noted with a session: before and after, and the worst "this hurts" (a hurt of 8 is
+    pain noted: it counts in the day's pain everywhere, so it is never "not noted" here). The
+    summary and History's detail say "4 → 2 (-2); 9 when a step hurt"; `short`, History's list
+    column, "4→2 hurt 9"."""
+    before, after, hurt = info.pain_before, info.pain_after, info.worst_hurt
+    if short:
+        shown = "" if before is None and after is None else f"{_or_dash(before)}→{_or_dash(after)}"
+        return f"{shown} hurt {hurt}".strip() if hurt is not None else shown
+    parts = []
+    if before is not None and after is not None:
+        delta = after - before
+        parts.append(f"{before} → {after} ({'+' if delta > 0 else ''}{delta})")
+    elif before is not None:
+        parts.append(f"{before} before")
+    elif after is not None:
+        parts.append(f"{after} after")
+    if hurt is not None:
+        parts.append(f"{hurt} when a step hurt")
+    return "; ".join(parts) or "not noted"
+
+
+def _or_dash(pain: int | None) -> str:
+    return "–" if pain is None else str(pain)
+
+
 @dataclass(frozen=True)
 class ExerciseUsage:
     """How often an exercise was done, and its relief against the sessions without it (core.relief,

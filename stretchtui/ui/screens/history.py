@@ -30,8 +30,9 @@ from stretchtui.core.days import day_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.function import ActivityTrend
 from stretchtui.core.history import day_marks, week_chart, week_start, weeks_chart
+from stretchtui.core.plain_text import cut_at_word
 from stretchtui.core.relief import RELIEF_DAYS, ReliefTable
-from stretchtui.core.sessions import SessionInfo, StepRecord
+from stretchtui.core.sessions import SessionInfo, StepRecord, pain_summary
 from stretchtui.core.streaks import StreakSummary
 from stretchtui.ui.screens.base import FramedScreen
 from stretchtui.ui.syncing import FollowsTheRecord
@@ -42,6 +43,7 @@ from stretchtui.ui.widgets.history_trends import FUNCTION_WEEKS, TREND_DAYS, Tre
 from stretchtui.ui.workers import Loaded, post_if_current, store_work
 
 HEATMAP_WEEKS = 26
+ROUTINE_WIDTH = 22  # the session list's routine column: longer names are cut at a word, with "…"
 
 
 class HistoryTab(NamedTuple):
@@ -134,7 +136,7 @@ class HistoryScreen(FollowsTheRecord, FramedScreen):
             with TABS["trends"].pane():
                 yield TrendsPane()
             with TABS["sessions"].pane():
-                with Horizontal():
+                with Horizontal(id="history-sessions-layout"):
                     yield SessionTable(id="history-session-table", cursor_type="row", zebra_stripes=True)
                     yield SessionDetail("", id="history-session-detail")
             with TABS["checkins"].pane():
@@ -251,18 +253,13 @@ class HistoryScreen(FollowsTheRecord, FramedScreen):
         table = self.query_one("#history-session-table", DataTable)
         with keeping_cursor(table):
             for info in data.sessions:
-                pain = (
-                    f"{info.pain_before}→{info.pain_after}"
-                    if info.pain_before is not None and info.pain_after is not None
-                    else ""
-                )
                 table.add_row(
                     short_id(info.uuid),
                     day_label(info.day, today, weekday=False),
-                    Text(info.routine_name[:20]),
+                    Text(cut_at_word(info.routine_name, ROUTINE_WIDTH)),
                     f"{info.active_seconds / 60:.0f}",
                     info.status.value,
-                    pain,
+                    pain_summary(info, short=True),
                     key=str(info.id),
                 )
         if not data.sessions:

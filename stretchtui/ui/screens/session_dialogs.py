@@ -16,7 +16,7 @@ from textual.widgets import Button, Static
 from stretchtui.core.after_hurt import HurtOffer, OfferKind
 from stretchtui.core.days import day_label, time_label
 from stretchtui.core.model import format_duration
-from stretchtui.core.sessions import SessionInfo, StepOutcome
+from stretchtui.core.sessions import SessionInfo, StepOutcome, pain_summary
 from stretchtui.core.vocabulary import plural
 from stretchtui.ui.screens.base import Choice, ChoiceDialog, Dialog
 
@@ -168,23 +168,6 @@ class ResumeScreen(ChoiceDialog):
         return Content.from_markup(f"A session was interrupted: {self.describe(today)}.")
 
 
-def summary_pain(info: SessionInfo) -> str:
-    """Pain before and after, and the worst "this hurts": a hurt of 8 is pain noted (it counts in
-    the day's pain everywhere), so the summary never says "not noted" beside it."""
-    parts = []
-    before, after = info.pain_before, info.pain_after
-    if before is not None and after is not None:
-        delta = after - before
-        parts.append(f"{before} → {after} ({'+' if delta > 0 else ''}{delta})")
-    elif before is not None:
-        parts.append(f"{before} before")
-    elif after is not None:
-        parts.append(f"{after} after")
-    if info.worst_hurt is not None:
-        parts.append(f"{info.worst_hurt} when a step hurt")
-    return "; ".join(parts) or "not noted"
-
-
 class SummaryScreen(Dialog[None]):
     """The end of a session: time, what was done, pain before and after, the streak."""
 
@@ -197,7 +180,7 @@ class SummaryScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         info = self.info
         title = {"complete": "Session complete", "partial": "Saved as partial"}.get(info.status.value, "Session ended")
-        pain = summary_pain(info)
+        pain = pain_summary(info)
         lines = [
             f"[b $success]{title}[/]  {escape(info.routine_name)}",
             "",

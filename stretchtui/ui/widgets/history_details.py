@@ -14,7 +14,7 @@ from stretchtui.core.checkins import Checkin, region_label
 from stretchtui.core.days import day_label, span_label, time_label
 from stretchtui.core.entries import short_id
 from stretchtui.core.model import format_duration, format_sitting
-from stretchtui.core.sessions import SessionInfo, StepRecord
+from stretchtui.core.sessions import SessionInfo, StepRecord, pain_summary
 from stretchtui.core.streaks import StreakSummary
 from stretchtui.core.vocabulary import plural
 
@@ -30,6 +30,7 @@ class SessionDetail(Static):
             f"{format_duration(int(info.active_seconds))} of work · {info.status.value}"
             + (" · recorded afterwards" if info.source == "backfill" else ""),
         ]
+        lines.append(f"Pain {pain_summary(info)}")  # as the session's summary says it (core.sessions)
         if info.exercises.total:  # the same counts as the session's summary (core.sessions)
             lines.append(f"Exercises {escape(info.exercises.describe())}")
         for step in steps:
