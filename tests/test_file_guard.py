@@ -30,21 +30,25 @@ def pains_in(path: Path) -> list[int]:
         conn.close()
 
 
-@pytest.mark.parametrize("how", ["deleted", "replaced"])
+@pytest.mark.parametrize("how", ["deleted", "moved", "replaced"])
 def test_every_later_call_is_refused_and_what_it_held_is_kept(db_path: Path, clock, tmp_path: Path, how) -> None:
+    """`rm`, `mv` (an outside pass was told "deleted" after a `mv`: now "deleted or moved away"), or
+    another file put in its place."""
     store = Store.open(db_path, clock)
     try:
         store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)])
         assert store.file_moved() is None
         if how == "deleted":
             db_path.unlink()
+        elif how == "moved":
+            os.replace(db_path, tmp_path / "elsewhere.db")
         else:  # another copy put in its place, as a sync tool or `cp` would
             other = tmp_path / "other.db"
             shutil.copy(db_path, other)
             os.replace(other, db_path)
         said = store.file_moved()
         assert said is not None
-        assert ("was deleted" in said) == (how == "deleted") and "nothing more is written" in said
+        assert ("was deleted or moved away" in said) == (how != "replaced") and "nothing more is written" in said
         with pytest.raises(FileMoved) as refused:
             store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 9)])  # this thread's old connection
         assert str(refused.value) == said
@@ -65,9 +69,9 @@ def test_every_later_call_is_refused_and_what_it_held_is_kept(db_path: Path, clo
     [kept] = kept_backups(db_path)
     assert str(kept) in said and kept.stat().st_mode & 0o777 == 0o600
     assert pains_in(kept) == [3]  # what it held, the refused 9 not in it
-    if how == "deleted":
+    if how != "replaced":
         assert not db_path.exists()  # no new, empty file made there
-    else:
+    if how == "replaced":
         assert pains_in(db_path) == [3]  # the file put there is left as it was
 
 
@@ -83,7 +87,9 @@ async def test_the_app_says_so_once_in_a_notice(make_test_app, db_path: Path) ->
         app.notice_outside_changes()
         await settle(pilot)
         notice = app.screen
-        assert isinstance(notice, NoticeScreen) and "was deleted while stretchtui was running" in str(notice.question)
+        assert isinstance(notice, NoticeScreen) and "was deleted or moved away while stretchtui was running" in str(
+            notice.question
+        )
         await pilot.press("enter")
         app.notice_outside_changes()
         await settle(pilot)

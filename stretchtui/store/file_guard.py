@@ -59,7 +59,8 @@ class FileGuard:
 
         if kind == "deleted":
             first = (
-                f"The database file {self.path} was deleted while stretchtui was running, so nothing more is written"
+                f"The database file {self.path} was deleted or moved away while stretchtui was running, "
+                "so nothing more is written"
             )
             after = "quit stretchtui, then `{command}` puts it back"
         else:
