@@ -16,9 +16,11 @@ from stretchtui.core.sessions import (
     Outcome,
     SessionInfo,
     SessionStatus,
+    Side,
     StepRecord,
     exercise_counts,
     pain_summary,
+    status_at_the_end,
 )
 from stretchtui.core.timer import MIN_PHASE_LEFT, SessionTimer
 from stretchtui.core.timer_events import LastSeconds
@@ -177,9 +179,9 @@ def test_the_store_counts_exercises_for_the_summary_and_the_session_list(store) 
         (4, None, None, "4 before", "4→–"),
         (4, 2, None, "4 → 2 (-2)", "4→2"),
         (3, 5, None, "3 → 5 (+2)", "3→5"),
-        (None, None, 8, "8 when a step hurt", "hurt 8"),
-        (5, None, 9, "5 before; 9 when a step hurt", "5→– hurt 9"),
-        (4, 6, 9, "4 → 6 (+2); 9 when a step hurt", "4→6 hurt 9"),
+        (None, None, 8, "8 when a move hurt", "hurt 8"),
+        (5, None, 9, "5 before; 9 when a move hurt", "5→– hurt 9"),
+        (4, 6, 9, "4 → 6 (+2); 9 when a move hurt", "4→6 hurt 9"),
     ],
 )
 def test_a_sessions_pain_is_said_the_same_in_the_summary_and_history(before, after, worst_hurt, said, listed) -> None:
@@ -192,3 +194,43 @@ def test_a_sessions_pain_is_said_the_same_in_the_summary_and_history(before, aft
     )  # fmt: skip
     assert pain_summary(info) == said
     assert pain_summary(info, short=True) == listed
+
+
+def test_several_moves_that_hurt_are_said_as_the_worst_of_them() -> None:
+    started = datetime(2026, 11, 21, 8, tzinfo=UTC)
+    info = SessionInfo(
+        1, "u", None, "A routine", SessionStatus.PARTIAL, "app", started, "UTC", date(2026, 11, 21), started,
+        60, 30.0, 4, None, exercises=ExerciseCounts(done=1, hurt=2), worst_hurt=6,
+    )  # fmt: skip
+    assert pain_summary(info) == "4 before; 6 at worst when 2 moves hurt"
+    assert pain_summary(info, short=True) == "4→– hurt 6"
+
+
+def _steps(*outcomes: str) -> list[StepRecord]:
+    return [
+        StepRecord(i, f"move-{i}", f"Move {i}", 1, Side.BOTH, 30, 30.0, 0, 0, Outcome(o))
+        for i, o in enumerate(outcomes)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "status"),
+    [
+        (("done",), SessionStatus.COMPLETE),
+        (("hurt",), SessionStatus.PARTIAL),  # an outside pass got "complete" and a streak
+        (("skipped",), SessionStatus.PARTIAL),
+        (("hurt", "hurt", "skipped"), SessionStatus.PARTIAL),
+        (("done", "hurt"), SessionStatus.COMPLETE),
+        (("done", "skipped"), SessionStatus.COMPLETE),
+        (("done", "skipped", "hurt"), SessionStatus.PARTIAL),
+        (("done", "done", "skipped", "hurt"), SessionStatus.COMPLETE),
+        ((), SessionStatus.PARTIAL),
+    ],
+)
+def test_reaching_the_end_is_complete_only_with_half_the_steps_done(outcomes, status) -> None:
+    assert status_at_the_end(_steps(*outcomes)) is status
+
+
+def test_a_step_given_again_counts_as_its_latest() -> None:
+    hurt_then_done = [*_steps("hurt"), StepRecord(0, "move-0", "Move 0", 1, Side.BOTH, 30, 30.0, 0, 0, Outcome.DONE)]
+    assert status_at_the_end(hurt_then_done) is SessionStatus.COMPLETE

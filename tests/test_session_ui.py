@@ -312,6 +312,10 @@ async def test_this_hurts_on_a_pain_day_offers_a_relief_position_or_ending(
         )
         await pilot.press("e")  # end for today: saved as partial, with the pain after asked
         await settle(pilot)
+        assert isinstance(app.screen, PainScreen)  # asked after a hurt, though none was given before
+        await pilot.press("enter")  # skipped
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
         await pilot.press("enter")
         await settle(pilot)
         assert screen.timer.finished or not screen.is_attached
@@ -376,6 +380,36 @@ async def test_this_hurts_at_8_or_more_ends_the_session_unless_carrying_on_is_ch
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, SummaryScreen)
-            assert "Pain        5 before; 9 when a step hurt" in str(app.screen.query_one("Static").content)
+            assert "Pain        5 before; 9 when a move hurt" in str(app.screen.query_one("Static").content)
         else:
             assert app.screen is screen and not screen.timer.finished
+
+
+async def test_carrying_on_through_every_move_that_hurt_keeps_no_streak_and_asks_the_pain_after(
+    make_test_app, clock, db_path
+) -> None:
+    """Every move stopped at 8/10 with "Carry on anyway", no pain given before: the end of the
+    routine said "Session complete", gave a streak, and asked nothing (an outside pass). Now it is
+    partial, and the pain after is asked, since a step hurt."""
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "one-minute", pain=None)
+        await advance(pilot, clock, 1)
+        for _ in range(12):
+            if screen.timer.finished:
+                break
+            await pilot.press("h", "8")
+            await settle(pilot)
+            assert isinstance(app.screen, AlternativeScreen) and app.screen.offer.stop
+            await pilot.press("tab", "enter")  # "Carry on anyway"
+            await settle(pilot)
+        assert screen.timer.finished and isinstance(app.screen, PainScreen)
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = str(app.screen.query_one("Static").content)
+        assert "Saved as partial" in summary and "6 after; 8 at worst when 4 moves hurt" in summary
+        assert "no streak yet" in summary
+    info, steps = saved_session(db_path, clock)
+    assert info.status is SessionStatus.PARTIAL and info.pain_after == 6
+    assert steps and all(s.outcome is Outcome.HURT for s in steps)

@@ -276,10 +276,20 @@ class SessionInfo:
     worst_hurt: int | None = None  # the highest pain given with "this hurts", if any
 
 
+def status_at_the_end(steps: Iterable[StepOutcome]) -> SessionStatus:
+    """How a session that reached the end of its routine is kept: complete (a routine done, for the
+    goal and the streak) only if at least half of its steps were done. Skipping through a routine
+    must not keep a streak, and neither must stopping every move as it hurt: an outside pass got
+    "Session complete" and a streak for a one-move routine stopped at 8/10."""
+    latest = {step.step_index: step for step in steps}
+    done = sum(1 for step in latest.values() if step.outcome == Outcome.DONE)
+    return SessionStatus.COMPLETE if done and done * 2 >= len(latest) else SessionStatus.PARTIAL
+
+
 def pain_summary(info: SessionInfo, *, short: bool = False) -> str:
     """The pain noted with a session: before and after, and the worst "this hurts" (a hurt of 8 is
     pain noted: it counts in the day's pain everywhere, so it is never "not noted" here). The
-    summary and History's detail say "4 → 2 (-2); 9 when a step hurt"; `short`, History's list
+    summary and History's detail say "4 → 2 (-2); 9 when a move hurt"; `short`, History's list
     column, "4→2 hurt 9"."""
     before, after, hurt = info.pain_before, info.pain_after, info.worst_hurt
     if short:
@@ -294,7 +304,8 @@ def pain_summary(info: SessionInfo, *, short: bool = False) -> str:
     elif after is not None:
         parts.append(f"{after} after")
     if hurt is not None:
-        parts.append(f"{hurt} when a step hurt")
+        moves = info.exercises.hurt
+        parts.append(f"{hurt} at worst when {moves} moves hurt" if moves > 1 else f"{hurt} when a move hurt")
     return "; ".join(parts) or "not noted"
 
 

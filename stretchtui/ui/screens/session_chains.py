@@ -14,7 +14,7 @@ from stretchtui.core import cues
 from stretchtui.core.after_hurt import Leaving, offer_after_hurt
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import Phase
-from stretchtui.core.sessions import Outcome, SessionInfo, SessionStatus
+from stretchtui.core.sessions import Outcome, SessionInfo, SessionStatus, status_at_the_end
 from stretchtui.core.timer import SessionTimer
 from stretchtui.core.timer_events import Event
 from stretchtui.core.vocabulary import Condition, plural
@@ -210,14 +210,11 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
     # ------------------------------------------------------------------ finishing
 
     def _finish_complete(self) -> None:
-        """Reaching the end is complete only if at most half the steps were skipped: skipping through
-        a routine must not keep a streak."""
+        """Reaching the end (core.sessions.status_at_the_end): complete only if at least half the
+        steps were done."""
         timer = self.timer
         assert timer is not None
-        latest = {r.step_index: r for r in timer.records}
-        skipped = sum(1 for r in latest.values() if r.outcome is Outcome.SKIPPED)
-        status = SessionStatus.COMPLETE if latest and skipped * 2 <= len(latest) else SessionStatus.PARTIAL
-        self._finish(status, ask_pain=True)
+        self._finish(status_at_the_end(timer.records), ask_pain=True)
 
     def _finish(self, status: SessionStatus, *, ask_pain: bool) -> None:
         if self._finishing:
@@ -242,7 +239,8 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
             self._write(finish)
             self._after_writes(lambda: self._show_summary(result, wall))
 
-        if ask_pain and self.pain_before is not None:
+        hurt = any(r.outcome is Outcome.HURT for r in timer.records)
+        if ask_pain and (self.pain_before is not None or hurt):  # after a hurt, always: how is it now?
             self.stretch_app.bring_forward(
                 self, lambda: self.app.push_screen(PainScreen("And your pain now, after the session?"), save)
             )

@@ -56,7 +56,10 @@ class EndSessionScreen(ChoiceDialog):
 
     FOCUSED = "keep"
     QUESTION = "End this session?"
-    HINT = "Steps you finished are already saved. Discarding keeps them out of your streak and history."
+    HINT = (
+        "Steps you finished are already saved. Discarding keeps them out of your streak and history; "
+        "a move that hurt stays noted, as pain."
+    )
     ID_PREFIX = "end"
     CHOICES = (
         Choice("partial", "s", "Save as partial", "primary"),
