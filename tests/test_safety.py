@@ -296,6 +296,32 @@ def test_what_is_noted_after_the_answers_asks_them_again(store, clock) -> None:
     assert [a.reason for a in store.safety.safety_check().ask_again] == ["expired"]
 
 
+@pytest.mark.parametrize(
+    ("note", "pain", "reasons"),
+    [
+        ("sore after the drive, both legs went numb", 3, ["note"]),  # a red flag typed into the note
+        ("sore after the drive", 9, ["pain"]),  # the pain changed to 9
+        ("sore after the long drive", 3, []),  # a wording fixed: nothing to ask
+    ],
+)
+def test_a_check_in_changed_after_the_answers_counts_as_written_then(store, clock, note, pain, reasons) -> None:
+    """History's `e` keeps a check-in's own time: an edit that named both legs numb, or a 9, made
+    after the answers brought nothing back (an outside pass). What it says now was written then."""
+    from stretchtui.core.checkins import CheckinAnswers
+
+    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="sore after the drive")
+    clock.advance(3600)
+    store.safety.save_safety(answers={})
+    assert store.safety.safety_check().ask_again == ()
+    clock.advance(3600)
+    store.corrections.update_checkin(checkin.uuid, CheckinAnswers([PainEntry(Region.LOWER_BACK, pain)], note=note))
+    check = store.safety.safety_check()
+    assert [a.reason for a in check.ask_again] == reasons and check.blocked == bool(reasons)
+    clock.advance(60)
+    store.safety.save_safety(answers={})  # answered after the edit: a clean slate again
+    assert store.safety.safety_check().ask_again == ()
+
+
 def test_two_sessions_whose_pain_rose_ask_again(store, clock) -> None:
     store.safety.save_safety(answers={})
     for before, after in ((2, 4), (3, 6)):

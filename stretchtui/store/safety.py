@@ -113,8 +113,11 @@ class SafetyRepository:
         seen = self.settings.get(SEEN_CHECKIN)
         checkins = self.checkins.checkins(since=min(since, window).date() - timedelta(days=1))  # backdated too
         form_legs = _form_legs(checkins)
+        edited = self._edited_after(profile.answered_at)
         for checkin in checkins:
             entered_after = checkin.id > seen if isinstance(seen, int) and profile.answered_at is not None else None
+            if checkin.id in edited:  # what it says now was written after the answers (History's `e`)
+                entered_after = True
             if entered_after is None and profile.answered_at is not None and checkin.at <= profile.answered_at:
                 continue
             flags = note_flags(checkin.note) if checkin.note else ()
@@ -141,6 +144,17 @@ class SafetyRepository:
         )
         sessions = [SessionEvent(at=r.started_at, pain_before=r.pain_before, pain_after=r.pain_after) for r in rows]
         return SafetyCheck(profile, ask_again(profile, now, notes, sessions))
+
+    def _edited_after(self, answered_at: datetime | None) -> frozenset[int]:
+        """Check-ins changed after the answers: an edit that adds "both legs numb", or a 9, to a
+        morning's check-in is read as written then (an outside pass: an edit kept the check-in's
+        own time, so the questions never came back)."""
+        if answered_at is None:
+            return frozenset()
+        rows = m.Checkin.select(m.Checkin.id).where(
+            m.Checkin.updated_at.is_null(False) & (m.Checkin.updated_at > answered_at)
+        )
+        return frozenset(checkin_id for (checkin_id,) in rows.tuples())
 
     def legs_noted(
         self,
