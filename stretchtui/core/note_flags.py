@@ -102,22 +102,35 @@ FIRST_PERSON = frozenset("i me my myself im ive id mine".split())
 """Someone else as the subject ("my dad had cancer", "a movie about a crash") cancels a match after it in its
 clause, unless the note comes back to the writer first ("my wife has noticed I'm limping")."""
 CLAUSE_WORDS = frozenset("but and though although however except".split())
-_BREAKS = frozenset(".!?;\n,&")  # phrases never reach across these
+_BREAKS = frozenset(".!?;\n&")  # phrases never reach across these; a comma only ends a clause
 LABELS = frozenset(":()")
 """These end a clause but not a phrase, as in a list: "bum: numb", "numb: both legs", "numbness (groin)"."""
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
-TAIL_WORDS = 2
-"""A comma before at most this many last words of a sentence does not part a phrase (`_short_tail`)."""
 SHORTHAND = {"cnt": "cant", "cannae": "cant", "nmb": "numb", "nub": "numb"}
 """Words written short or in dialect, read as the word meant: "cnt feel my bum", "nmb bum", "cannae pee"."""
 _ITEM = r"[^.;\n,!?:()\-\u2013\u2014]*[^\W_][^.;\n,!?:()\-\u2013\u2014]*?"
 _ANSWER = r"(?:no|nope|none|nil|nah|negative|denied|denies)\s*"
 _ANSWERED_NO = re.compile(
-    rf"(^|[.;\n,!?])\s*({_ITEM})\s*(?:\?\s*{_ANSWER}(?=$|[.;\n!])|[:\-\u2013\u2014]\s*{_ANSWER}(?=$|[.;\n,!]))"
+    rf"(^|[.;\n,!?])\s*({_ITEM})\s*(?:\?\s*{_ANSWER}(?=$|[.;\n!])|[:\-\u2013\u2014]\s*{_ANSWER}(?=$|[.;\n,!])"
+    rf"|,\s*(?:{_ANSWER}|not (?:today|now|really)\s*)(?=$|[.;\n!]))"
+)
+_SUDDEN = re.compile(r"\b(?:without|with no|no) (?:any )?warning\b|\bout of the blue\b")
+"""Other ways of saying "suddenly": "without warning", "out of the blue"."""
+_BARE_NO = re.compile(r"(^|[.;\n,!?])\s*([^\W\d_]+(?: [^\W\d_]+)?) (?:no|nope|none|nil|negative)(?=\s*(?:$|[.;\n,!]))")
+_LIST_ITEM = r"[^\W\d_]+(?: [^\W\d_]+){0,2}"
+_NEGATED_LIST = re.compile(
+    r"\b(?P<negator>no|without|denies|denied|none of)\s*:?\s+"
+    rf"(?P<items>(?:{_LIST_ITEM}\s*,\s*)+"
+    rf"(?:{_LIST_ITEM}\s+(?P<last>or|nor|and)\s+{_LIST_ITEM}|(?:(?P<after_comma>or|nor|and)\s+)?{_LIST_ITEM}))"
+    r"(?=\s*(?:$|[.;\n!]))"
 )
 """An item answered "no" after it, as in a checklist, reads as "no" before it: "fever - no", "numb bum? nope",
-"bladder issues: none, fever: no". Only when the answer ends its part of the note, and after a question only
-at a full stop or the end: not "numb bum? no idea why", nor "numb bum? no, completely dead"."""
+"bladder issues: none, fever: no", "fever, no", "fever none" (a word or two, then the answer).
+A list after one negator denies each item: "no numbness, tingling, or fever", "denies fever, numbness and
+bladder trouble", "none of: numbness, fever". Only to the end of the sentence, and after "no" or "without"
+only with "or" or "nor" before the last item: "no fever, both legs numb" still asks. An answer only counts
+when it ends its part of the note, and after a question only at a full stop or the end: not "numb bum? no
+idea why", nor "numb bum? no, completely dead"."""
 _UNITS = re.compile(
     r"\s*(?:km|k|kg|kgs|kilo|kilos|g|mi|mile|miles|m|metres|meters|min|mins|minutes|s|sec|secs|"
     r"seconds|h|hr|hrs|hours|lb|lbs|pounds|st|stone|cm|mm|mph|kph|reps|steps|l|ml|litres|liters|x|"
@@ -177,16 +190,17 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
     text = re.sub(r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will", text)  # "I'll" is not "ill"
     text = re.sub(r"\bpins\s*&\s*needles\b", "pins and needles", text)  # one symptom, not a break at "&"
     text = _NOT_ABLE.sub("cant", re.sub(r"\bcan ?not\b", "cant", text).replace("'", ""))
-    text = _ANSWERED_NO.sub(r"\1 no \2 ", text)
+    text = _SUDDEN.sub(r" suddenly \g<0> ", text)  # the words stay for phrases that name them
+    text = _NEGATED_LIST.sub(_each_denied, text)
+    text = _BARE_NO.sub(r"\1 no \2 ", _ANSWERED_NO.sub(r"\1 no \2 ", text))
     text = _BOTH.sub(" both ", _FEEL_NOTHING.sub("cant feel", _NO.sub("no", text)))
     text = _TEMPERATURE.sub(_temperature, text)
     words: list[str] = []
     clauses: list[int] = []
     clause = 0
-    tokens = [*_TOKEN.findall(text), "."]
-    for at, token in enumerate(tokens):
-        if token == "," and words and _short_tail(tokens, at):
-            clause += 1  # "came out of nowhere, severe": a phrase reaches the tail; a negation does not
+    for token in [*_TOKEN.findall(text), "."]:
+        if token == ",":
+            clause += 1  # "sudden, severe back pain": a phrase reaches past a comma; a negation does not
         elif token in _BREAKS:
             if words:
                 yield words, clauses
@@ -199,12 +213,15 @@ def _segments(text: str) -> Iterator[tuple[list[str], list[int]]]:
             clauses.append(clause)
 
 
-def _short_tail(tokens: list[str], comma: int) -> bool:
-    """The comma at `comma` sets off a last word or two that end the sentence ("sudden, severe
-    pain.", "out of nowhere, severe"): read with what comes before it. Not an item of a list."""
-    tail = tokens[comma + 1 : comma + 1 + TAIL_WORDS + 1]
-    ends = next((i for i, t in enumerate(tail) if t in _BREAKS or t in LABELS), None)
-    return ends is not None and 0 < ends <= TAIL_WORDS and tail[ends] not in (",", "&")
+def _each_denied(match: re.Match[str]) -> str:
+    """ "no numbness, tingling, or fever" as "no numbness, no tingling, no fever" (_NEGATED_LIST)."""
+    negator, items = match["negator"], match["items"]
+    joined = match["last"] or match["after_comma"]
+    if negator in ("no", "without") and joined not in ("or", "nor"):
+        return match.group(0)
+    parts = [re.sub(r"^(?:or|nor|and)\s+", "", part.strip()) for part in items.split(",")]
+    last = re.split(r"\s+(?:or|nor|and)\s+", parts[-1])
+    return ", ".join(f"no {part}" for part in [*parts[:-1], *last] if part)
 
 
 def _temperature(match: re.Match[str]) -> str:
