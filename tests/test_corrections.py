@@ -294,3 +294,19 @@ def test_undo_of_a_session_leaves_a_check_in_linked_to_another_session_since(sto
     back = m.Session.get(m.Session.uuid == removed.uuid).id
     links = dict(m.Checkin.select(m.Checkin.uuid, m.Checkin.session).tuples())
     assert links == {relinked.uuid: second.id, waiting.uuid: back}
+
+
+def test_an_update_that_says_the_same_writes_nothing(store, clock) -> None:
+    """Pains in another order, 9.0 hours for 9, a note with spaces around it: the same check-in.
+    Nothing is written (no updated_at, nothing for sync to send); a real change still is."""
+    pains = [PainEntry(Region.LOWER_BACK, 7), PainEntry(Region.LEG, 3, "left")]
+    checkin = store.checkins.add_checkin(pains, sitting_hours=9, note="after the drive")
+    dump = lambda: list(sqlite3.connect(store.path).iterdump())  # noqa: E731
+    before = dump()
+    clock.advance(60)
+    same = CheckinAnswers(list(reversed(pains)), sitting_hours=9.0, note="  after the drive ")
+    assert store.corrections.update_checkin(checkin.uuid, same) == checkin
+    assert dump() == before
+    changed = CheckinAnswers(pains, sitting_hours=8.5, note="after the drive")
+    assert store.corrections.update_checkin(checkin.uuid, changed).sitting_hours == 8.5
+    assert dump() != before

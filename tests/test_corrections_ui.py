@@ -220,19 +220,29 @@ async def test_editing_a_check_in_in_history_changes_history_and_today(make_test
         assert "Lower back 3/10" in text_of(app.screen, "#today-checkins")
 
 
-@pytest.mark.parametrize("keys", [("ctrl+s",), ("3", "7", "ctrl+s"), ("enter",)], ids=str)
-async def test_an_edit_saved_as_it_opened_writes_nothing_and_says_so(make_test_app, store, db_path, keys):
-    """Saving an edit with nothing changed said "Check-in changed." (an outside pass), by Ctrl+S,
-    by Enter in a text field, or after typing a value back. It writes nothing and says so."""
-    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 7)], sitting_hours=9)
+@pytest.mark.parametrize(
+    ("field", "keys"),
+    [
+        (None, ("ctrl+s",)),
+        (None, ("3", "7", "ctrl+s")),  # a value typed back
+        ("#sitting", ("enter",)),  # Enter in a text field
+        ("#sitting", ("end", ".", "0", "ctrl+s")),  # 9.0 for 9
+        ("#note", ("end", "space", "ctrl+s")),  # a space after the note
+    ],
+    ids=str,
+)
+async def test_an_edit_saved_as_it_opened_writes_nothing_and_says_so(make_test_app, store, db_path, field, keys):
+    """Saving an edit that says what the check-in said was told "Check-in changed." (two outside
+    passes), and the row written again. It writes nothing and says so."""
+    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 7)], sitting_hours=9, note="after the drive")
     before = sqlite3.connect(db_path).execute("SELECT * FROM checkin").fetchall()
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
         history = await open_history_tab(pilot, "c")
         await pilot.press("e")
         await settle(pilot)
-        if keys == ("enter",):  # in a text field: Input.Submitted
-            app.screen.query_one("#sitting", Input).focus()
+        if field is not None:
+            app.screen.query_one(field, Input).focus()
         await pilot.press(*keys)
         await settle(pilot)
         assert app.screen is history

@@ -13,7 +13,7 @@ from stretchtui.core.model import _rule  # noqa: F401  (in the field annotations
 from stretchtui.core.sessions import Day, Instant, Pain, Uuid, Zone, zero_to_ten  # noqa: F401  (but zero_to_ten: in the field annotations)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from msgspec import Meta  # noqa: F401
 
@@ -183,6 +183,22 @@ def note_value(value: object, field: str = "note") -> str:
     from stretchtui.core.validation import text
 
     return text("" if value is None else str(value), field, required=False, limit=MAX_NOTE)
+
+
+def says_the_same(checkin: Checkin, answers: CheckinAnswers) -> bool:
+    """Whether `answers` (validated: the note stripped, hours as numbers) say what `checkin` says: the
+    same pains in any order, hours, note and "no comfortable position". An edit that says the same
+    is no change ("7.0" for 7, a trailing space), and nothing is written for it."""
+
+    def pains(entries: Iterable[PainEntry]) -> list[tuple[str, str, int]]:
+        return sorted((p.region.value, p.side, p.pain) for p in entries)
+
+    return (
+        pains(checkin.pains) == pains(answers.pains)
+        and checkin.sitting_hours == answers.sitting_hours
+        and checkin.note == answers.note
+        and checkin.no_comfortable_position == answers.no_comfortable_position
+    )
 
 
 def latest_by_region(checkins: list[Checkin]) -> dict[tuple[Region, str], PainEntry]:

@@ -306,14 +306,20 @@ class CorrectionRepository:
     # ------------------------------------------------------------------ editing
 
     def update_checkin(self, uuid: str, answers: CheckinAnswers) -> Checkin:
-        """Replace what a check-in says (its time and day stay as they were)."""
-        from stretchtui.core.checkins import note_value
+        """Replace what a check-in says (its time and day stay as they were). Answers that say the
+        same write nothing (core.checkins.says_the_same): no new `updated_at`, nothing to sync."""
+        from dataclasses import replace
+
+        from stretchtui.core.checkins import note_value, says_the_same
 
         note = note_value(answers.note)
         with self.db.atomic():
             row = m.Checkin.get_or_none(m.Checkin.uuid == uuid)
             if row is None:
                 raise UserError(f"{short_id(uuid)}: that check-in is not here any more")
+            [before] = self.checkins.checkins(ids=[row.id])
+            if says_the_same(before, replace(answers, note=note)):
+                return before
             (
                 m.Checkin.update(
                     sitting_hours=answers.sitting_hours,

@@ -23,6 +23,7 @@ from stretchtui.core.checkins import (
     PainEntry,
     Region,
     note_value,
+    says_the_same,
     sides_of,
     sitting_value,
 )
@@ -193,10 +194,21 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
         return CheckinDraft(pains, sitting, note, no_position, None if self.checkin is None else self.checkin.uuid)
 
     def nothing_to_save(self) -> str | None:
-        """An edit saved as it opened writes nothing: it said "Check-in changed" (an outside pass)."""
-        if self.checkin is not None and not self.changed:
-            return "Nothing changed: the check-in stays as it was."
-        return None
+        """An edit that says what the check-in says writes nothing: it said "Check-in changed" (an
+        outside pass), also for "7.0" typed over 7 or a space after the note."""
+        if self.checkin is None:
+            return None
+        try:
+            draft = self.draft()
+        except FieldError:
+            return None  # saving says what is wrong
+        answers = CheckinAnswers(
+            draft.pains,
+            sitting_hours=draft.sitting_hours,
+            note=draft.note,
+            no_comfortable_position=draft.no_comfortable_position,
+        )
+        return "Nothing changed: the check-in stays as it was." if says_the_same(self.checkin, answers) else None
 
     def placed(self, error: FieldError) -> tuple[str, Widget]:
         target = {"hours sat": "#sitting", "note": "#note"}.get(error.field)
