@@ -228,6 +228,9 @@ POSITIVE: dict[str, list[str]] = {
         "no sensation when my partner touches me down there",
     ],
     "bladder-bowel": [
+        "bladder - can't go",  # a holdout (2026-12-06)
+        "bladder cant empty since this morning",  # a holdout (2026-12-06)
+        "had to rush to toilet and didnt make it, bowel",  # a holdout (2026-12-06)
         # a third holdout (2026-12-06): missed, now phrases
         "feels like my bladder doesnt empty",
         "haven't been able to pass urine since last night",
@@ -503,6 +506,7 @@ POSITIVE: dict[str, list[str]] = {
         "the weight is dropping off",
     ],
     "fever": [
+        "febrile and back is killing me",  # a holdout (2026-12-06)
         # a third holdout (2026-12-06): missed, now phrases
         "fevr",
         "fever",
@@ -575,6 +579,7 @@ POSITIVE: dict[str, list[str]] = {
         "on alendronic acid for my bones",
     ],
     "trauma": [
+        "thrown from a horse on sat",  # a holdout (2026-12-06)
         # a third holdout (2026-12-06): missed, now phrases
         "fender bender, back hurts since",
         "got kicked in the back playing football",
@@ -669,6 +674,8 @@ POSITIVE: dict[str, list[str]] = {
         "pain between shoulder blades and chest, sweaty",
     ],
     "worst": [
+        "the most pain i've ever been in",  # a holdout (2026-12-06)
+        "suddenly, the worst pain",  # a holdout (2026-12-06)
         # a third holdout (2026-12-06): missed, now phrases
         "sudden severe pain",
         "10/10 pain",
@@ -1245,6 +1252,8 @@ def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
         ("no fever, and both legs numb", ("both-legs",)),
         ("fever, no idea why", ("fever",)),
         ("poo came out without warning", ("bladder-bowel",)),
+        ("saddle area fine", ()),  # a holdout's false alarm
+        ("saddle area numb", ("saddle",)),
         ("", ()),
         ("   ...  ", ()),
     ],

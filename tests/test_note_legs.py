@@ -67,6 +67,11 @@ from stretchtui.core.note_legs import legs_in_note
         ("bilateral", set(), set()),
         ("right side of my back is tight", set(), set()),
         ("right side fine", {"left"}, set()),
+        # "both legs" denied is no leg pain on both sides (a holdout note read as one)
+        ("both legs fine, no numbness", set(), set()),
+        ("no pain in both legs", set(), set()),
+        ("both legs are ok", {"left"}, set()),
+        ("both legs ache, no numbness", set(), {"left", "right"}),
     ],
 )
 def test_the_legs_a_note_names(note: str, noted: set[str], sides: set[str]) -> None:

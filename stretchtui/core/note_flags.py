@@ -106,7 +106,7 @@ _BREAKS = frozenset(".!?;\n&")  # phrases never reach across these; a comma only
 LABELS = frozenset(":()")
 """These end a clause but not a phrase, as in a list: "bum: numb", "numb: both legs", "numbness (groin)"."""
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[.!?;\n,:()&]")
-SHORTHAND = {"cnt": "cant", "cannae": "cant", "nmb": "numb", "nub": "numb"}
+SHORTHAND = {"cnt": "cant", "cannae": "cant", "nmb": "numb", "nub": "numb", "bilat": "bilateral"}
 """Words written short or in dialect, read as the word meant: "cnt feel my bum", "nmb bum", "cannae pee"."""
 _ITEM = r"[^.;\n,!?:()\-\u2013\u2014]*[^\W_][^.;\n,!?:()\-\u2013\u2014]*?"
 _ANSWER = r"(?:no|nope|none|nil|nah|negative|denied|denies)\s*"

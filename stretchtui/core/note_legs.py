@@ -38,7 +38,7 @@ _OTHER_PART = re.compile(
 )
 _DENIED_BEFORE = re.compile(r"\b(?:no(?! idea)|not(?! sure| certain)|nothing in|without)\s+(?:\w+\s+){0,3}$")
 _DENIED_AFTER = re.compile(
-    r"^\s*(?:(?:side|one)\s+)?(?:is|are|'s|feels?|seems?|still)?\s*"
+    r"^\s*(?:(?:side|sides|one|leg|legs|foot|feet)\s+)?(?:is|are|'s|feels?|seems?|still)?\s*"
     r"(?:fine|ok|okay|alright|all right|good|better|normal)\b"
 )
 BOTH = frozenset({"left", "right"})
@@ -70,8 +70,8 @@ def legs_in_note(
     noted = {s for s in noted_sides if s in BOTH}
     known = noted or {s for s in context if s in BOTH}
     sides: set[str] = set()
-    if _BOTH.search(text):
-        sides |= BOTH
+    if any(not _denied(text, found.start(), found.end()) for found in _BOTH.finditer(text)):
+        sides |= BOTH  # not "both legs fine" (a holdout note read it as leg pain on both sides)
     named: list[range] = []
     for found in _NAMED.finditer(text):
         named.append(range(found.start(), found.end()))
