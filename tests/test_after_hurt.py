@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stretchtui.core.after_hurt import RELIEF_POSITIONS, Leaving, OfferKind, gentler_alternative, offer_after_hurt
+from stretchtui.core.after_hurt import (
+    RELIEF_POSITIONS,
+    Leaving,
+    OfferKind,
+    gentler_alternative,
+    offer_after_hurt,
+    spreading_limb,
+)
 from stretchtui.core.library import load_library
 from stretchtui.core.model import Area, Condition, Dose, Exercise, Kind, Position
 
@@ -149,3 +156,21 @@ def test_at_a_desk_nothing_on_the_floor() -> None:
     assert offer_after_hurt(seated, library).exercise.id == "chair-move"
     offer = offer_after_hurt(seated, library[:2])
     assert offer.kind is OfferKind.END  # no floor move and no floor resting position from a chair
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "limb"),
+    [("upper-trapezius-stretch", "an arm"), ("chin-tuck", "an arm"), ("cat-cow", None), ("knee-to-chest", "a leg")],
+)
+@pytest.mark.parametrize("pain", [7, 9])
+def test_the_advice_after_a_hurt_names_the_limb_that_move_would_send_pain_down(exercise_id, limb, pain) -> None:
+    """ "Spreads down a leg" after a neck stretch (an outside pass): the ending's advice names an arm
+    for an upper-body move, a leg for a low-back or leg one, both for one that works both."""
+    hurt = load_library().exercises[exercise_id]
+    offer = offer_after_hurt(hurt, [hurt], pain=pain)  # nothing else to offer: the ending
+    assert offer.kind is OfferKind.END
+    expected = limb or spreading_limb(hurt)
+    assert f"spreads down {expected}" in offer.advice and "{limb}" not in offer.advice
+    other = "a leg" if expected == "an arm" else "an arm" if expected == "a leg" else None
+    if other is not None:
+        assert f"down {other}" not in offer.advice

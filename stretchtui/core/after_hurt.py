@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from stretchtui.core.conditions import suits
 from stretchtui.core.model import Exercise
-from stretchtui.core.vocabulary import Condition, Kind, Position
+from stretchtui.core.vocabulary import Area, Condition, Kind, Position
 
 EASING_KINDS = (Kind.MOBILITY, Kind.MOTOR_CONTROL)
 """What "this hurts" may offer instead. Narrower than the gentle levels of a suggestion
@@ -25,8 +25,19 @@ RESTING_ONLY = frozenset({"crook-lying-rest"})
 """Resting positions rather than moves: offered after a hurt, never as part of a suggested routine."""
 END_ADVICE = (
     "Stop here for today: rest in whatever position eases it. If the pain is sharp, spreads down "
-    "a leg, or comes with numbness or tingling, do not carry on, and seek advice if it does not settle."
+    "{limb}, or comes with numbness or tingling, do not carry on, and seek advice if it does not settle."
 )
+UPPER_AREAS = frozenset({Area.NECK, Area.SHOULDERS, Area.MID_UPPER_BACK, Area.CHEST})
+"""A move for these only: pain that spreads goes down an arm, not a leg."""
+
+
+def spreading_limb(hurt: Exercise) -> str:
+    """Where pain from this move would spread: "an arm" for a neck or upper-body move, "a leg" for
+    one that works the low back, hips or legs, "an arm or a leg" for one that works both (an outside
+    pass read "spreads down a leg" after a neck stretch)."""
+    areas = set(hurt.areas)
+    upper, lower = bool(areas & UPPER_AREAS), bool(areas - UPPER_AREAS)
+    return "an arm or a leg" if upper and lower else "an arm" if upper else "a leg"
 
 
 class OfferKind(StrEnum):
@@ -49,7 +60,7 @@ deliberate choice either): the session ends for today, not back to the routine."
 STOP_ADVICE = (
     "Pain of 8/10 or more: the session ends for today. Rest in whatever position eases it (on your "
     "back with knees bent, or on your side), keep gently moving as you can, and seek advice if it "
-    "does not settle, or at once if it spreads down a leg or comes with numbness."
+    "does not settle, or at once if it spreads down {limb} or comes with numbness."
 )
 
 
@@ -111,7 +122,7 @@ def offer_after_hurt(
     the routine (an outside pass carried on to a strength move after a 9). `hurt` itself counts as
     hurt recently."""
     if pain is not None and pain >= STOP_HURT:
-        return HurtOffer(OfferKind.END, advice=STOP_ADVICE, stop=True)
+        return HurtOffer(OfferKind.END, advice=STOP_ADVICE.format(limb=spreading_limb(hurt)), stop=True)
     library = list(library)
     leaving = replace(leaving, hurt_recently=set(leaving.hurt_recently) | {hurt.id})
     if pain is None or pain < HIGH_HURT:
@@ -123,4 +134,4 @@ def offer_after_hurt(
         relief = by_id.get(exercise_id)
         if relief is not None and leaving.suits(relief) and _same_place(relief, hurt):
             return HurtOffer(OfferKind.RELIEF, relief)
-    return HurtOffer(OfferKind.END, advice=END_ADVICE)
+    return HurtOffer(OfferKind.END, advice=END_ADVICE.format(limb=spreading_limb(hurt)))
