@@ -279,6 +279,10 @@ class TodayScreen(FollowsTheRecord, FramedScreen):
             lines.append(f"[b {colour}]No routine today.[/]")
         lines += [f"[$text-muted]why[/] {escape(line)}" for line in result.why]
         lines += [f"[$warning]![/] {escape(line)}" for line in result.advice]
+        if data.program is not None and data.program.state.in_flare:  # the first of When to get help (o: all)
+            from stretchtui.core.flare import WHEN_TO_CALL
+
+            lines.append(f"[$error]![/] {escape(WHEN_TO_CALL[0])}")
         if data.offer is not None:
             offer = data.offer
             lines.append(
