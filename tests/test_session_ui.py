@@ -413,3 +413,36 @@ async def test_carrying_on_through_every_move_that_hurt_keeps_no_streak_and_asks
     info, steps = saved_session(db_path, clock)
     assert info.status is SessionStatus.PARTIAL and info.pain_after == 6
     assert steps and all(s.outcome is Outcome.HURT for s in steps)
+
+
+@pytest.mark.parametrize("pain", [6, 9])
+@pytest.mark.parametrize("then", ["n", "d"])
+async def test_going_back_over_a_move_that_hurt_keeps_the_hurt(
+    make_test_app, clock, db_path, store, pain, then
+) -> None:
+    """ "This hurts" at 9, carry on, `p` back to that move, then `n` (or `d`): the step was saved
+    again as skipped (or done) and the 9/10 was gone: no questions, a full routine offered, the
+    move back in today's suggestion (an outside pass). A hurt given stays one."""
+    app = make_test_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await start(pilot, "one-minute", pain=None)
+        await advance(pilot, clock, 1)
+        hurt_name = screen.timer.phase.exercise_name
+        await pilot.press("h", str(pain))
+        await settle(pilot)
+        assert isinstance(app.screen, AlternativeScreen)
+        await pilot.press(*(("tab", "enter") if pain >= 8 else ("s",)))  # carry on
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("p")  # back to the move that hurt
+        await settle(pilot)
+        assert screen.timer.phase.exercise_name == hurt_name
+        await pilot.press(then)
+        await settle(pilot)
+    _, steps = saved_session(db_path, clock)
+    again = [s for s in steps if s.exercise_name == hurt_name]
+    assert [(s.outcome, s.hurt_pain) for s in again] == [(Outcome.HURT, pain)]
+    assert again[0].exercise_id in store.safety.recently_hurt()  # left out for 14 days
+    if pain >= 8:
+        check = store.safety.safety_check()
+        assert "pain" in [a.reason for a in check.ask_again] and check.blocked

@@ -103,3 +103,22 @@ def test_a_rest_day_after_today_is_refused_and_nothing_is_written(store, clock) 
         store.corrections.mark_rest_day(date(2026, 11, 21))
     assert m.DayMark.select().count() == 0
     assert store.corrections.mark_rest_day(date(2026, 11, 20)) is True
+
+
+def test_a_step_saved_again_after_a_hurt_stays_a_hurt_at_its_own_time(store, clock) -> None:
+    """Whoever writes the step again (a timer after going back, a resumed one): the hurt, its pain
+    and the time it was given stay; only the highest pain counts if it hurt twice."""
+    info = store.sessions.start_session(None, "A session", 300, pain_before=2)
+    step = StepRecord(0, "cat-cow", "Cat-Cow", 1, Side.BOTH, 30, 5.0, 0, 0, Outcome.HURT, 9)
+    store.sessions.record_step(info.id, step, active_seconds=5, resume_state=None)
+    given_at = store.db.execute_sql("SELECT at FROM session_step").fetchall()
+    for again in (
+        StepRecord(0, "cat-cow", "Cat-Cow", 1, Side.BOTH, 30, 30.0, 0, 0, Outcome.SKIPPED),
+        StepRecord(0, "cat-cow", "Cat-Cow", 1, Side.BOTH, 30, 30.0, 0, 0, Outcome.DONE),
+        StepRecord(0, "cat-cow", "Cat-Cow", 1, Side.BOTH, 30, 3.0, 0, 0, Outcome.HURT, 4),
+    ):
+        clock.advance(600)
+        store.sessions.record_step(info.id, again, active_seconds=40, resume_state=None)
+        [saved] = store.sessions.session_steps(info.id)
+        assert (saved.outcome, saved.hurt_pain) == (Outcome.HURT, 9)
+    assert store.db.execute_sql("SELECT at FROM session_step").fetchall() == given_at  # one row, its time kept

@@ -6,7 +6,7 @@ The stored records of a session live here (`StepRecord`, with its `Side` and `Ou
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import KW_ONLY, asdict, dataclass, field
+from dataclasses import KW_ONLY, asdict, dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, TypeAlias  # noqa: F401  (Annotated: in the field annotations)
@@ -274,6 +274,18 @@ class SessionInfo:
     steps_hurt: int = 0
     exercises: ExerciseCounts = field(default_factory=ExerciseCounts)
     worst_hurt: int | None = None  # the highest pain given with "this hurts", if any
+
+
+def keeping_a_hurt(record: StepRecord, earlier: Iterable[StepRecord]) -> StepRecord:
+    """`record` for a step given again (after going back), keeping any hurt given for that step
+    before: the outcome stays "hurt" and the pain the highest given. A hurt is pain the person
+    reported; going back over the move and skipping or finishing it wiped a 9/10 from the record
+    (an outside pass), and with it the 14-day leave-out and the questions it asks again."""
+    pains = [e.hurt_pain for e in earlier if e.step_index == record.step_index and e.outcome == Outcome.HURT]
+    if not pains:
+        return record
+    given = [p for p in (*pains, record.hurt_pain) if p is not None]
+    return replace(record, outcome=Outcome.HURT, hurt_pain=max(given, default=None))
 
 
 def status_at_the_end(steps: Iterable[StepOutcome]) -> SessionStatus:

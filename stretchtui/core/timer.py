@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from stretchtui.core.model import SWITCH_SIDE_SECONDS, Dose, Exercise
 from stretchtui.core.phases import DEFAULT_GET_READY_SECONDS, PhaseKind, exercise_phases
-from stretchtui.core.sessions import Outcome, Side, StepRecord
+from stretchtui.core.sessions import Outcome, Side, StepRecord, keeping_a_hurt
 from stretchtui.core.timer_events import (
     Event,
     ExerciseDone,
@@ -164,7 +164,7 @@ class SessionTimer(TimerState):
             last = self._records[-1] if self._records else None
             if self.phase.is_work:
                 position = self._index
-                record = self._record(now, Outcome.HURT, pain)
+                record = keeping_a_hurt(self._record(now, Outcome.HURT, pain), self._records)
             elif last is None or last.outcome is Outcome.HURT:
                 # Getting ready, or resting after a move already marked hurt: it is the move ahead
                 # that hurts (getting into it), so that one is recorded and skipped; never a second
@@ -303,7 +303,7 @@ class SessionTimer(TimerState):
         )
 
     def _finish_work(self, at: float, outcome: Outcome) -> list[Event]:
-        record = self._record(at, outcome)
+        record = keeping_a_hurt(self._record(at, outcome), self._records)
         self._records.append(record)
         events: list[Event] = [StepRecorded(record)]
         if self._phases[self._index + 1].exercise_key != self.phase.exercise_key:

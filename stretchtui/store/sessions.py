@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import uuid as uuidlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -30,6 +30,7 @@ from stretchtui.core.sessions import (
     SessionStatus,
     StepRecord,
     exercise_counts,
+    keeping_a_hurt,
 )
 from stretchtui.store import models as m
 from stretchtui.store.library import LibraryRepository
@@ -113,7 +114,8 @@ class SessionRepository:
         self, session_id: int, record: StepRecord, *, active_seconds: float, resume_state: dict[str, Any] | None
     ) -> None:
         """One finished, skipped or hurt step, with where to resume, in one short transaction.
-        Recording the same step again (after going back) replaces it: the latest counts."""
+        Recording the same step again (after going back) replaces it: the latest counts, but a
+        hurt stays one (core.sessions.keeping_a_hurt), at the time it was given."""
         stamp = self.stamp()
         values = dict(
             exercise_id=record.exercise_id,
@@ -129,13 +131,25 @@ class SessionRepository:
             **m.stamp_values(stamp),
         )
         with self.db.atomic():
-            (
-                m.SessionStep.insert(
-                    uuid=str(uuidlib.uuid4()), session=session_id, step_index=record.step_index, **values
-                )
-                .on_conflict(conflict_target=[m.SessionStep.session, m.SessionStep.step_index], update=values)
-                .execute()
+            hurt = m.SessionStep.get_or_none(
+                (m.SessionStep.session == session_id)
+                & (m.SessionStep.step_index == record.step_index)
+                & (m.SessionStep.outcome == Outcome.HURT.value)
             )
+            if hurt is not None:  # whoever writes it (a resumed timer too): still a hurt, at its own time
+                kept = keeping_a_hurt(record, [replace(record, outcome=Outcome.HURT, hurt_pain=hurt.hurt_pain)])
+                values.update(outcome=kept.outcome.value, hurt_pain=kept.hurt_pain)
+                for stamp_field in m.stamp_values(stamp):
+                    values.pop(stamp_field)
+                m.SessionStep.update(**values).where(m.SessionStep.id == hurt.id).execute()
+            else:
+                (
+                    m.SessionStep.insert(
+                        uuid=str(uuidlib.uuid4()), session=session_id, step_index=record.step_index, **values
+                    )
+                    .on_conflict(conflict_target=[m.SessionStep.session, m.SessionStep.step_index], update=values)
+                    .execute()
+                )
             (
                 m.Session.update(active_seconds=round(active_seconds, 3), resume_state=_owned(resume_state))
                 .where(m.Session.id == session_id)
