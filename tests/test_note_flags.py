@@ -228,6 +228,7 @@ POSITIVE: dict[str, list[str]] = {
         "no sensation when my partner touches me down there",
     ],
     "bladder-bowel": [
+        "bladder weak since the weekend",  # a second outside pass
         "bladder - can't go",  # a holdout (2026-12-06)
         "bladder cant empty since this morning",  # a holdout (2026-12-06)
         "had to rush to toilet and didnt make it, bowel",  # a holdout (2026-12-06)
@@ -1252,6 +1253,16 @@ def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
         ("no fever, and both legs numb", ("both-legs",)),
         ("fever, no idea why", ("fever",)),
         ("poo came out without warning", ("bladder-bowel",)),
+        # not a list of denials: what follows still asks (a second outside pass)
+        ("none of the stretches help, foot drop", ("one-leg-weak",)),
+        ("none of that, leaking urine", ("bladder-bowel",)),
+        ("none of them help, numb groin", ("saddle",)),
+        ("denies fever, wet myself twice", ("bladder-bowel",)),
+        ("denies trauma, right foot dropping", ("one-leg-weak",)),
+        ("denies any fall, fever since monday", ("fever",)),
+        ("no fever or falls, leaking urine", ("bladder-bowel",)),
+        ("bladder weak", ("bladder-bowel",)),
+        ("none of: numbness, fever or bladder trouble", ()),
         ("saddle area fine", ()),  # a holdout's false alarm
         ("saddle area numb", ("saddle",)),
         ("", ()),

@@ -119,7 +119,7 @@ _SUDDEN = re.compile(r"\b(?:without|with no|no) (?:any )?warning\b|\bout of the 
 _BARE_NO = re.compile(r"(^|[.;\n,!?])\s*([^\W\d_]+(?: [^\W\d_]+)?) (?:no|nope|none|nil|negative)(?=\s*(?:$|[.;\n,!]))")
 _LIST_ITEM = r"[^\W\d_]+(?: [^\W\d_]+){0,2}"
 _NEGATED_LIST = re.compile(
-    r"\b(?P<negator>no|without|denies|denied|none of)\s*:?\s+"
+    r"\b(?P<negator>no|without|denies|denied|none of)\s*(?P<colon>:)?\s+"
     rf"(?P<items>(?:{_LIST_ITEM}\s*,\s*)+"
     rf"(?:{_LIST_ITEM}\s+(?P<last>or|nor|and)\s+{_LIST_ITEM}|(?:(?P<after_comma>or|nor|and)\s+)?{_LIST_ITEM}))"
     r"(?=\s*(?:$|[.;\n!]))"
@@ -127,8 +127,9 @@ _NEGATED_LIST = re.compile(
 """An item answered "no" after it, as in a checklist, reads as "no" before it: "fever - no", "numb bum? nope",
 "bladder issues: none, fever: no", "fever, no", "fever none" (a word or two, then the answer).
 A list after one negator denies each item: "no numbness, tingling, or fever", "denies fever, numbness and
-bladder trouble", "none of: numbness, fever". Only to the end of the sentence, and after "no" or "without"
-only with "or" or "nor" before the last item: "no fever, both legs numb" still asks. An answer only counts
+bladder trouble", "none of: numbness, fever". Only to the end of the sentence, and only a list: "or" or "nor"
+before its last item ("and" too after "denies" or "none of"), or "none of" with a colon. "no fever, both legs
+numb", "denies fever, wet myself" and "none of the stretches help, foot drop" still ask. An answer only counts
 when it ends its part of the note, and after a question only at a full stop or the end: not "numb bum? no
 idea why", nor "numb bum? no, completely dead"."""
 _UNITS = re.compile(
@@ -217,8 +218,9 @@ def _each_denied(match: re.Match[str]) -> str:
     """ "no numbness, tingling, or fever" as "no numbness, no tingling, no fever" (_NEGATED_LIST)."""
     negator, items = match["negator"], match["items"]
     joined = match["last"] or match["after_comma"]
-    if negator in ("no", "without") and joined not in ("or", "nor"):
-        return match.group(0)
+    listed = joined in ("or", "nor") or (joined == "and" and negator in ("denies", "denied", "none of"))
+    if not (listed or (negator == "none of" and match["colon"])):
+        return match.group(0)  # "none of the stretches help, foot drop": not a list of denials
     parts = [re.sub(r"^(?:or|nor|and)\s+", "", part.strip()) for part in items.split(",")]
     last = re.split(r"\s+(?:or|nor|and)\s+", parts[-1])
     return ", ".join(f"no {part}" for part in [*parts[:-1], *last] if part)
