@@ -615,3 +615,29 @@ async def test_pain_noted_with_a_session_shows_on_today_and_fills_the_next_check
         form = app.screen
         assert isinstance(form, CheckinScreen)
         assert {row.pain_region: row.pain for row in form.query(PainRow)}[Region.LOWER_BACK] == 7
+
+
+async def test_keys_typed_in_a_burst_before_ctrl_s_are_all_saved(make_test_app, store):
+    """Text pasted or typed fast, then Ctrl+S at once (as a terminal sends a burst): Ctrl+S was a
+    priority key, handled before the note field had taken the keys before it, and ", wet myself"
+    was saved as ", we" (an outside pass). Every key now reaches the form in order."""
+    from textual import events
+
+    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="meh")
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_history_tab(pilot, "c")
+        await pilot.press("e")
+        await settle(pilot)
+        note = app.screen.query_one("#note", Input)
+        note.focus()
+        note.cursor_position = len(note.value)
+        await pilot.pause()
+        for char in ", wet myself":  # all queued before any is handled, as from a paste
+            app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, CheckinScreen)
+    [saved] = store.checkins.checkins()
+    assert saved.uuid == checkin.uuid and saved.note == "meh, wet myself"

@@ -113,6 +113,26 @@ async def test_y_and_n_answer_the_focused_question_and_move_on(make_test_app) ->
         assert screen.focused is rows[4]
 
 
+async def test_a_yes_typed_just_before_ctrl_s_is_saved(make_test_app) -> None:
+    """ "y" then Ctrl+S in one burst (as a terminal sends them): Ctrl+S was a priority key, run
+    before the "y" was read, so the save went without it (found in the forms by an outside pass).
+    It now reaches the dialog after the keys before it."""
+    from textual import events
+
+    app = make_test_app(safety_answered=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await open_safety(pilot)
+        results: list[object] = []
+        screen.dismiss = results.append  # type: ignore[method-assign]  # what the dialog returns
+        await pilot.press(*["n"] * (len(KEYS) - 1))  # every question but the last
+        assert screen.focused is screen.rows()[-1]
+        app.post_message(events.Key("y", "y"))
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert screen.rows()[-1].answer is True
+        assert len(results) == 1 and results[0][KEYS[-1]] is True  # saved, with the last answer in it
+
+
 async def test_save_with_unanswered_questions_is_refused(make_test_app) -> None:
     app = make_test_app(safety_answered=False)
     async with app.run_test(size=(100, 32)) as pilot:

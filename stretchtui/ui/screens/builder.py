@@ -68,7 +68,7 @@ class RoutineBuilder(Form, StretchAppMixin, Screen[Routine | None]):
 
     TITLE = "Routine builder"
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="builder-save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="builder-save"),
         Binding("a", "add", "Add exercise", id="builder-add"),
         Binding("enter", "edit_item", "Edit dose", id="builder-edit-item", show=False),
         Binding("x,delete", "remove", "Remove", id="builder-remove", key_display="x"),

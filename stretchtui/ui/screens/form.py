@@ -255,7 +255,7 @@ class FormDialog(Form, Dialog[ResultType]):
         if "ID_PREFIX" in cls.__dict__:  # before Textual's __init_subclass__ reads BINDINGS
             action = cls.SAVE.lower()
             cls.BINDINGS = [
-                Binding("ctrl+s", action, cls.SAVE, id=f"{cls.ID_PREFIX}-{action}", priority=True),
+                Binding("ctrl+s", action, cls.SAVE, id=f"{cls.ID_PREFIX}-{action}"),
                 Binding("escape", "cancel", "Cancel", id=f"{cls.ID_PREFIX}-cancel"),
             ]
         super().__init_subclass__(**kwargs)

@@ -37,7 +37,7 @@ class SafetyScreen(Dialog[dict[str, bool] | None]):
     (question key -> yes), or None when left without a change ("Later")."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="safety-save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="safety-save"),
         Binding("escape", "leave", "Later", id="safety-later"),
         Binding("y", "answer(True)", "Yes", id="safety-yes"),
         Binding("n", "answer(False)", "No", id="safety-no"),
