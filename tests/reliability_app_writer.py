@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -103,6 +104,21 @@ async def until(pilot, condition, what: str) -> None:
         await settle(pilot)
 
 
+class WorkingClock(SystemClock):
+    """The real clock, whose monotonic time (what a session's timer counts) jumps over a step's
+    work: the person did it, without the test waiting for it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.worked = 0.0
+
+    def monotonic(self) -> float:
+        return super().monotonic() + self.worked
+
+    def work(self, seconds: float) -> None:
+        self.worked += seconds
+
+
 def answer_safety_if_asked(app: StretchApp) -> None:
     """The imported years may hold a recent pain of 8 or more entered after the answers, which
     rightly asks the safety questions again (core.safety): the person answers them, no to each."""
@@ -121,6 +137,8 @@ async def one_session(pilot, app: StretchApp) -> None:
     await until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.timer is not None, "the timer")
     screen = app.screen
     while isinstance(app.screen, SessionScreen) and not screen.timer.finished:
+        if screen.timer.phase.is_work:  # the step's work done (a routine counts only with it), then `d`
+            cast(WorkingClock, app.clock).work(screen.timer.remaining)
         await pilot.press("d" if screen.timer.phase.is_work else "n")
     await until(pilot, lambda: isinstance(app.screen, PainScreen), "the pain-after question")
     await pilot.press("2")
@@ -151,7 +169,7 @@ async def one_checkin(pilot, app: StretchApp, note: str) -> None:
 
 
 async def drive(db: Path, name: str, flags: Path, min_writes: int) -> int:
-    store = RecordingStore.open(db, SystemClock())
+    store = RecordingStore.open(db, WorkingClock())
     app = StretchApp(store=store, clock=store.clock, owns_store=True, cursor_blink=False)
     errors: list[str] = []
     shown = app.notify

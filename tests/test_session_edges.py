@@ -120,6 +120,7 @@ async def test_plus_and_minus_in_a_reps_step_change_the_reps_shown(make_test_app
         assert screen.shown_counts.startswith("rep 1 of 4")
         await pilot.press("minus", "minus")
         assert screen.shown_counts.startswith("rep 1 of 2")
+        clock.advance(2)  # time for the 2 reps (`d` credits what the time allows)
         await pilot.press("d")
         await settle(pilot)
     _, steps = saved_session(db_path, clock)

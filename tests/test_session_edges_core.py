@@ -102,6 +102,7 @@ def test_the_reps_asked_for_survive_a_resume_and_reset_for_the_next_step() -> No
     again = SessionTimer.from_snapshot(timer.phases, timer.snapshot(), clock)
     assert again.target_reps == 12 and again.remaining == 36
     again.unpause()
+    clock.advance(12)  # time for the 12 reps asked for (`d` credits what the time allows)
     again.done()
     assert again.records[0].reps_done == 12
     assert again.adjust_reps(1) == [] and again.target_reps == 0  # a rest: nothing to add a rep to
@@ -234,3 +235,23 @@ def test_reaching_the_end_is_complete_only_with_half_the_steps_done(outcomes, st
 def test_a_step_given_again_counts_as_its_latest() -> None:
     hurt_then_done = [*_steps("hurt"), StepRecord(0, "move-0", "Move 0", 1, Side.BOTH, 30, 30.0, 0, 0, Outcome.DONE)]
     assert status_at_the_end(hurt_then_done) is SessionStatus.COMPLETE
+
+
+@pytest.mark.parametrize(
+    ("planned_hold", "held", "planned_reps", "reps", "status"),
+    [
+        (30, 30.0, 0, 0, SessionStatus.COMPLETE),
+        (30, 15.0, 0, 0, SessionStatus.COMPLETE),  # half a hold is the work
+        (30, 2.0, 0, 0, SessionStatus.PARTIAL),  # `d` at once: done in the record, not the work
+        (0, 8.0, 10, 5, SessionStatus.COMPLETE),
+        (0, 2.0, 10, 2, SessionStatus.PARTIAL),
+    ],
+)
+def test_pressing_done_through_a_routine_does_not_complete_it(planned_hold, held, planned_reps, reps, status) -> None:
+    """A second outside pass pressed `d` on every step: "Session complete" with 2 s of work, and a
+    streak. A step counts for the routine with at least half its dose done."""
+    steps = [
+        StepRecord(i, f"move-{i}", f"Move {i}", 1, Side.BOTH, planned_hold, held, planned_reps, reps, Outcome.DONE)
+        for i in range(3)
+    ]
+    assert status_at_the_end(steps) is status

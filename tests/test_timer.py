@@ -392,12 +392,15 @@ def test_reps_are_paced_by_elapsed_time_and_finish_by_themselves() -> None:
     ) == (10, 10, 0, 30, Outcome.DONE)
 
 
-def test_done_finishes_reps_early_with_all_reps_and_a_hold_now() -> None:
+def test_done_finishes_reps_early_with_the_reps_the_time_allows_and_a_hold_now() -> None:
+    """`d` credited all 10 reps whenever it was pressed (an outside pass: "12/12 reps" done in no
+    time); now the reps the time taken allows, one a second at most (FASTEST_REP_SECONDS), and
+    all of them once there was time for them."""
     timer, clock = session(BRIDGE, CAT, get_ready=0, rest_between=0)
     clock.advance(7)
     events = timer.done()
     assert kinds(events) == ["StepRecorded", "ExerciseDone", "PhaseStarted"]
-    assert (timer.records[0].reps_done, timer.records[0].actual_hold_seconds) == (10, 7)
+    assert (timer.records[0].reps_done, timer.records[0].actual_hold_seconds) == (7, 7)
     clock.advance(4)
     timer.done()
     assert (timer.records[1].outcome, timer.records[1].actual_hold_seconds, timer.finished) == (Outcome.DONE, 4, True)
@@ -908,3 +911,13 @@ def test_property_snapshot_round_trip(plan, actions, downtime) -> None:
     assert (resumed.elapsed_in_phase, resumed.remaining, resumed.wall_seconds, resumed.work_seconds) == pytest.approx(
         at_snapshot, abs=1e-6
     )
+
+
+def test_done_credits_every_rep_once_there_was_time_for_them() -> None:
+    timer, clock = session(BRIDGE, get_ready=0)
+    clock.advance(10)
+    timer.done()
+    assert timer.records[0].reps_done == 10
+    timer, clock = session(BRIDGE, get_ready=0)
+    timer.done()  # at once: nothing done, in the record
+    assert timer.records[0].reps_done == 0 and timer.records[0].outcome is Outcome.DONE

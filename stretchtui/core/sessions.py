@@ -288,14 +288,25 @@ def keeping_a_hurt(record: StepRecord, earlier: Iterable[StepRecord]) -> StepRec
     return replace(record, outcome=Outcome.HURT, hurt_pain=max(given, default=None))
 
 
-def status_at_the_end(steps: Iterable[StepOutcome]) -> SessionStatus:
+def did_the_work(step: StepRecord) -> bool:
+    """A step done with at least half of its dose: half its reps, or half its hold. Pressing `d`
+    at once is "done" in the record, with what was done, but not a routine's work."""
+    if step.outcome != Outcome.DONE:
+        return False
+    if step.planned_reps:
+        return step.reps_done * 2 >= step.planned_reps
+    return step.actual_hold_seconds * 2 >= step.planned_hold_seconds
+
+
+def status_at_the_end(steps: Iterable[StepRecord]) -> SessionStatus:
     """How a session that reached the end of its routine is kept: complete (a routine done, for the
-    goal and the streak) only if at least half of its steps were done. Skipping through a routine
-    must not keep a streak, and neither must stopping every move as it hurt: an outside pass got
-    "Session complete" and a streak for a one-move routine stopped at 8/10."""
+    goal and the streak) only if at least half of its steps did the work (`did_the_work`). Skipping
+    through a routine must not keep a streak, nor stopping every move as it hurt (an outside pass
+    got "Session complete" and a streak for a one-move routine stopped at 8/10), nor pressing `d`
+    through it (a second: "complete" with 2 s of work)."""
     latest = {step.step_index: step for step in steps}
-    done = sum(1 for step in latest.values() if step.outcome == Outcome.DONE)
-    return SessionStatus.COMPLETE if done and done * 2 >= len(latest) else SessionStatus.PARTIAL
+    worked = sum(1 for step in latest.values() if did_the_work(step))
+    return SessionStatus.COMPLETE if worked and worked * 2 >= len(latest) else SessionStatus.PARTIAL
 
 
 def pain_summary(info: SessionInfo, *, short: bool = False) -> str:

@@ -31,6 +31,10 @@ from stretchtui.core.timer_events import (
 from stretchtui.core.timer_state import TimerState
 
 BACK_RESTARTS_AFTER_SECONDS = 3  # like a music player: past this, "back" restarts the current step
+FASTEST_REP_SECONDS = 1.0
+"""`d` in a paced reps step credits the reps the time taken allows, at least the pace's count and at
+most one a second: all 12 were credited for a `d` at once (an outside pass saw "12/12 reps" done in
+no time in the physio's report)."""
 LAST_SECONDS = (3, 2, 1)
 MIN_PHASE_LEFT = 1.0  # what shortening a phase always leaves of it: "-" shortens a phase, never ends one
 _EPSILON = 1e-9  # float slack when deciding that a phase's time is up
@@ -139,7 +143,8 @@ class SessionTimer(TimerState):
         return self._control(lambda now: self._go(self._index, now))
 
     def done(self) -> list[Event]:
-        """Manual done for reps (all target reps count), or "finish now" on a hold."""
+        """Manual done: on reps, the reps the time taken allows (FASTEST_REP_SECONDS); on a hold,
+        "finish now" with the seconds held."""
 
         def act(now: float) -> list[Event]:
             return self._finish_work(now, Outcome.DONE) if self.phase.is_work else []
@@ -282,10 +287,13 @@ class SessionTimer(TimerState):
         active = round(self._active(at), 3)
         if p.kind is PhaseKind.REPS:
             planned_hold, planned_reps, target = 0, p.reps, self.target_reps
-            if outcome is Outcome.DONE:
+            paced = int(active // p.seconds_per_rep) if p.seconds_per_rep > 0 else 0
+            if outcome is Outcome.DONE and p.seconds_per_rep > 0:  # `d`: the reps that fit the time taken
+                reps_done = min(target, max(paced, int(active // FASTEST_REP_SECONDS)))
+            elif outcome is Outcome.DONE:  # unpaced: the person's word
                 reps_done = target
             else:
-                reps_done = min(target, int(active // p.seconds_per_rep)) if p.seconds_per_rep > 0 else 0
+                reps_done = min(target, paced)
         else:
             planned_hold, planned_reps, reps_done = p.seconds, 0, 0
         return StepRecord(
