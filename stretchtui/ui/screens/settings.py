@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.theme import Theme
 from textual.widgets import Button, Checkbox, Label, Select, Static, Switch
+from textual.worker import get_current_worker
 
 from stretchtui.core.safety import STATE_WORDS, SafetyCheck, State
 from stretchtui.core.settings import BY_KEY, ON_SCREEN, Settings
@@ -123,13 +124,17 @@ class SettingsScreen(FramedScreen):
             with select.prevent(Select.Changed):
                 select.value = theme.name
 
-    @store_work(group="settings-load")
+    @store_work(group="settings-load", exclusive=True)
     def load(self) -> None:
-        """The saved settings and the safety check, read afresh (another process may have changed them)."""
+        """The saved settings and the safety check, read afresh (another process may have changed
+        them). Exclusive, and a load another replaced shows nothing: the load on showing Settings
+        again could read the answers just before new ones were saved and land after the load those
+        started, so Settings showed the old answers (a test failed now and then in CI)."""
         store = self.stretch_app.store
         values = store.settings.read()
         check = store.safety.safety_check()
-        self.app.call_from_thread(self._apply, values, check)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply, values, check)
 
     def _apply(self, values: Settings, check: SafetyCheck) -> None:
         if values != self.stretch_app.settings:
@@ -213,15 +218,10 @@ class SettingsScreen(FramedScreen):
 
     def reload(self) -> None:
         """New safety answers were saved (StretchApp._save_safety): show their date and state."""
-        self.load_answers()
+        self.load()
 
     @on(events.ScreenResume)
     def _resumed(self) -> None:
         """Shown again: settings, conditions and answers changed elsewhere meanwhile are shown."""
         if self._saved is not None:
             self.load()
-
-    @store_work(group="settings-answers", exclusive=True)
-    def load_answers(self) -> None:
-        check = self.stretch_app.store.safety.safety_check()
-        self.app.call_from_thread(self._show_answers, check)
