@@ -63,12 +63,24 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 APP_FIXTURES = frozenset({"make_test_app", "snap_compare"})
 
 
+LONG_FIRST = ("test_reliability_", "test_sync_processes", "test_sigterm", "test_store_files", "test_session_pty")
+"""Modules of the longest tests (several seconds each: real processes, a real terminal), run first
+with the xdist groups, so that no worker is still on one of them when the others have finished."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that drives the whole app (a Pilot, a snapshot) is `slow` too: `-m "not slow"` is
-    the quick loop over core, store and commands, and CI runs everything."""
+    the quick loop over core, store and commands, and CI runs everything. The longest run first
+    (LONG_FIRST), in the order they were collected."""
     for item in items:
         if APP_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+    def long_first(item: pytest.Item) -> bool:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1]
+        return not (item.get_closest_marker("xdist_group") or module.startswith(LONG_FIRST))
+
+    items.sort(key=long_first)
 
 
 FROZEN_AT = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)  # a Saturday, 09:30 in Berlin
