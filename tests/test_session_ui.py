@@ -410,6 +410,8 @@ async def test_carrying_on_through_every_move_that_hurt_keeps_no_streak_and_asks
         summary = str(app.screen.query_one("Static").content)
         assert "Saved as partial" in summary and "6 after; 8 at worst when 4 moves hurt" in summary
         assert "no streak yet" in summary
+        said = " ".join(str(hint.content) for hint in app.screen.query(".dialog-hint"))
+        assert "a routine counts as done with at least half of its steps done" in said
     info, steps = saved_session(db_path, clock)
     assert info.status is SessionStatus.PARTIAL and info.pain_after == 6
     assert steps and all(s.outcome is Outcome.HURT for s in steps)

@@ -298,6 +298,13 @@ def did_the_work(step: StepRecord) -> bool:
     return step.actual_hold_seconds * 2 >= step.planned_hold_seconds
 
 
+PARTIAL_AT_THE_END = (
+    "Partial: a routine counts as done with at least half of its steps done, each at half its reps "
+    "or hold or more. Skipped moves, moves that hurt and a d pressed at once do not count."
+)
+"""What the summary says when a session reached the end of its routine and is still partial."""
+
+
 def status_at_the_end(steps: Iterable[StepRecord]) -> SessionStatus:
     """How a session that reached the end of its routine is kept: complete (a routine done, for the
     goal and the streak) only if at least half of its steps did the work (`did_the_work`). Skipping

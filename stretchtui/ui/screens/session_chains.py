@@ -14,7 +14,7 @@ from stretchtui.core import cues
 from stretchtui.core.after_hurt import Leaving, offer_after_hurt
 from stretchtui.core.model import Exercise, Routine
 from stretchtui.core.phases import Phase
-from stretchtui.core.sessions import Outcome, SessionInfo, SessionStatus, status_at_the_end
+from stretchtui.core.sessions import PARTIAL_AT_THE_END, Outcome, SessionInfo, SessionStatus, status_at_the_end
 from stretchtui.core.timer import SessionTimer
 from stretchtui.core.timer_events import Event
 from stretchtui.core.vocabulary import Condition, plural
@@ -59,6 +59,7 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
     _ticker: Timer | None
     _finishing: bool
     _hold_finish: bool
+    _summary_why: str = ""  # a line for the summary: why a session that reached the end is partial
     if TYPE_CHECKING:
 
         def _begin(self, pain_before: int | None) -> None: ...
@@ -214,7 +215,10 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         steps were done."""
         timer = self.timer
         assert timer is not None
-        self._finish(status_at_the_end(timer.records), ask_pain=True)
+        status = status_at_the_end(timer.records)
+        if status is SessionStatus.PARTIAL:  # "4 done" beside "Saved as partial" needs its reason
+            self._summary_why = PARTIAL_AT_THE_END
+        self._finish(status, ask_pain=True)
 
     def _finish(self, status: SessionStatus, *, ask_pain: bool) -> None:
         if self._finishing:
@@ -267,4 +271,4 @@ class SessionDialogChains(StretchAppMixin, _ScreenBase):
         line = "—"
         if streak is not None:
             line = streak_line(streak.current, streak.today_done)
-        self.app.push_screen(SummaryScreen(info, wall, line), lambda _: self.dismiss(info))
+        self.app.push_screen(SummaryScreen(info, wall, line, self._summary_why), lambda _: self.dismiss(info))

@@ -176,9 +176,10 @@ class SummaryScreen(Dialog[None]):
 
     BINDINGS = [Binding("enter,escape,q", "close", "Close", id="summary-close")]
 
-    def __init__(self, info: SessionInfo, wall_seconds: float, streak_line: str) -> None:
+    def __init__(self, info: SessionInfo, wall_seconds: float, streak_line: str, why: str = "") -> None:
+        """`why`: a line saying why the session is what it is (a routine reached its end, partial)."""
         super().__init__()
-        self.info, self.wall_seconds, self.streak_line = info, wall_seconds, streak_line
+        self.info, self.wall_seconds, self.streak_line, self.why = info, wall_seconds, streak_line, why
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -195,6 +196,8 @@ class SummaryScreen(Dialog[None]):
         ]
         with Vertical(classes="dialog", id="summary"):
             yield Static(Content.from_markup("\n".join(lines)))
+            if self.why:
+                yield Static(self.why, classes="dialog-hint", markup=False)
             yield Static("Enter closes.", classes="dialog-hint")
 
     def action_close(self) -> None:
