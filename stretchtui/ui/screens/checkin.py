@@ -50,17 +50,20 @@ class CheckinDraft:
     no_comfortable_position: bool
     uuid: str | None = None
 
+    def answers(self) -> CheckinAnswers:
+        """What the draft says, as the store takes it (a new check-in's or an edit's)."""
+        return CheckinAnswers(
+            self.pains,
+            sitting_hours=self.sitting_hours,
+            note=self.note,
+            no_comfortable_position=self.no_comfortable_position,
+        )
+
 
 def save_draft(store: StorePort, draft: CheckinDraft) -> Checkin:
     """Write a draft: change the check-in it came from, or add a new one (in a thread worker)."""
     if draft.uuid is not None:
-        answers = CheckinAnswers(
-            draft.pains,
-            sitting_hours=draft.sitting_hours,
-            note=draft.note,
-            no_comfortable_position=draft.no_comfortable_position,
-        )
-        return store.corrections.update_checkin(draft.uuid, answers)
+        return store.corrections.update_checkin(draft.uuid, draft.answers())
     return store.checkins.add_checkin(
         list(draft.pains),
         sitting_hours=draft.sitting_hours,
@@ -78,12 +81,7 @@ def save_and_say(app: App[Any], store: StorePort, draft: CheckinDraft) -> bool:
         app.call_from_thread(app.notify, str(refused), title="Not saved", severity="warning", markup=False)
         if draft.uuid is not None and (save := getattr(app, "save_checkin_draft", None)) is not None:
             # What was typed is never lost: the form again, to save it as a new check-in (ui.corrections).
-            answers = CheckinAnswers(
-                draft.pains,
-                sitting_hours=draft.sitting_hours,
-                note=draft.note,
-                no_comfortable_position=draft.no_comfortable_position,
-            )
+            answers = draft.answers()
             heading = f"[b]Not saved[/b]: {escape(str(refused))}. Save what you typed as a new check-in, or Esc."
             app.call_from_thread(app.push_screen, CheckinScreen(answers=answers, heading=heading), save)
         return False
@@ -202,13 +200,9 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
             draft = self.draft()
         except FieldError:
             return None  # saving says what is wrong
-        answers = CheckinAnswers(
-            draft.pains,
-            sitting_hours=draft.sitting_hours,
-            note=draft.note,
-            no_comfortable_position=draft.no_comfortable_position,
+        return (
+            "Nothing changed: the check-in stays as it was." if says_the_same(self.checkin, draft.answers()) else None
         )
-        return "Nothing changed: the check-in stays as it was." if says_the_same(self.checkin, answers) else None
 
     def placed(self, error: FieldError) -> tuple[str, Widget]:
         target = {"hours sat": "#sitting", "note": "#note"}.get(error.field)
