@@ -641,3 +641,25 @@ async def test_keys_typed_in_a_burst_before_ctrl_s_are_all_saved(make_test_app, 
         assert not isinstance(app.screen, CheckinScreen)
     [saved] = store.checkins.checkins()
     assert saved.uuid == checkin.uuid and saved.note == "meh, wet myself"
+
+
+async def test_a_note_over_the_limit_is_refused_in_the_form_not_cut(make_test_app, store):
+    """The note field cut a paste at 500 characters without a word, so a red flag written at its
+    end was lost (a third outside pass). The form now keeps all of it and says what is wrong, as
+    `log --note` does; nothing is saved until it is short enough."""
+    checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="meh")
+    app = make_test_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_history_tab(pilot, "c")
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        note = form.query_one("#note", Input)
+        note.value = "stiff all day. " * 40 + "both legs numb"
+        await pilot.pause()
+        assert note.value.endswith("both legs numb")  # nothing cut
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "is 614 characters long; the limit is 500" in str(form.query_one("#checkin-error").render())
+    assert store.checkins.checkins() == [checkin]

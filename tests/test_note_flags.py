@@ -1263,6 +1263,11 @@ def test_exact_keys(note: str, keys: tuple[str, ...]) -> None:
         ("no fever or falls, leaking urine", ("bladder-bowel",)),
         ("bladder weak", ("bladder-bowel",)),
         ("none of: numbness, fever or bladder trouble", ()),
+        # the writer's own clause at the end of a list is a statement, not a denied item (a third pass)
+        ("denies fever, tingling and I wet myself", ("bladder-bowel",)),
+        ("none of: fever, tingling and I wet myself", ("bladder-bowel", "fever")),
+        ("denies fever, tingling and my foot drags", ("one-leg-weak",)),
+        ("denies fever, numbness and wet myself", ("bladder-bowel",)),
         ("saddle area fine", ()),  # a holdout's false alarm
         ("saddle area numb", ("saddle",)),
         ("", ()),

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from stretchtui.core.note_phrases import Phrase, Phrases, load_phrases
-from stretchtui.core.note_text import normalised
+from stretchtui.core.note_text import FIRST_PERSON, normalised
 
 NEGATION_REACH = 3  # a negator this many words before a matched word, in its clause, cancels the match
 NEGATORS = frozenset(
@@ -69,7 +69,6 @@ MEDIA = frozenset(
     "article story series episode".split()
 )
 ONLOOKERS = frozenset("to noticed said seen spotted told asked mentioned watched heard felt".split())
-FIRST_PERSON = frozenset("i me my myself im ive id mine".split())
 """Someone else as the subject ("my dad had cancer", "a movie about a crash") cancels a match after it in its
 clause, unless the note comes back to the writer first ("my wife has noticed I'm limping")."""
 CLAUSE_WORDS = frozenset("but and though although however except".split())

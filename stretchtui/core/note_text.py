@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+FIRST_PERSON = frozenset("i me my myself im ive id mine".split())
+"""The writer: a clause of theirs is a statement, not an item of someone's list of denials."""
+
 _NOT_ABLE = re.compile(
     r"\b(?:(?:no longer|not|never|wasnt|werent|isnt|arent|aint) able(?: to)?"
     r"|(?:not|never|havent|hasnt|hadnt) been able(?!(?: to)? go\b)(?: to)?"
@@ -93,6 +96,8 @@ def _each_denied(match: re.Match[str]) -> str:
     listed = joined in ("or", "nor") or (joined == "and" and negator in ("denies", "denied", "none of"))
     if not (listed or (negator == "none of" and match["colon"])):
         return match.group(0)  # "none of the stretches help, foot drop": not a list of denials
+    if FIRST_PERSON & set(re.findall(r"[^\W\d_]+", items.replace("'", ""))):
+        return match.group(0)  # "denies fever, tingling and I wet myself": the writer's own clause
     parts = [re.sub(r"^(?:or|nor|and)\s+", "", part.strip()) for part in items.split(",")]
     last = re.split(r"\s+(?:or|nor|and)\s+", parts[-1])
     return ", ".join(f"no {part}" for part in [*parts[:-1], *last] if part)

@@ -153,7 +153,6 @@ class CheckinScreen(DraftDialog[CheckinDraft | None]):
                     id="note",
                     placeholder="optional",
                     compact=True,
-                    max_length=500,
                 )
             yield Checkbox(
                 "No position is comfortable right now",
