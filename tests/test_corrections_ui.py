@@ -617,6 +617,14 @@ async def test_pain_noted_with_a_session_shows_on_today_and_fills_the_next_check
         assert {row.pain_region: row.pain for row in form.query(PainRow)}[Region.LOWER_BACK] == 7
 
 
+async def edit_the_note(pilot) -> Input:
+    """History's check-ins, `e` on the first: the edit form's note field."""
+    await open_history_tab(pilot, "c")
+    await pilot.press("e")
+    await settle(pilot)
+    return pilot.app.screen.query_one("#note", Input)
+
+
 async def test_keys_typed_in_a_burst_before_ctrl_s_are_all_saved(make_test_app, store):
     """Text pasted or typed fast, then Ctrl+S at once (as a terminal sends a burst): Ctrl+S was a
     priority key, handled before the note field had taken the keys before it, and ", wet myself"
@@ -626,10 +634,7 @@ async def test_keys_typed_in_a_burst_before_ctrl_s_are_all_saved(make_test_app, 
     checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="meh")
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_history_tab(pilot, "c")
-        await pilot.press("e")
-        await settle(pilot)
-        note = app.screen.query_one("#note", Input)
+        note = await edit_the_note(pilot)
         note.focus()
         note.cursor_position = len(note.value)
         await pilot.pause()
@@ -650,11 +655,8 @@ async def test_a_note_over_the_limit_is_refused_in_the_form_not_cut(make_test_ap
     checkin = store.checkins.add_checkin([PainEntry(Region.LOWER_BACK, 3)], note="meh")
     app = make_test_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_history_tab(pilot, "c")
-        await pilot.press("e")
-        await settle(pilot)
+        note = await edit_the_note(pilot)
         form = app.screen
-        note = form.query_one("#note", Input)
         note.value = "stiff all day. " * 40 + "both legs numb"
         await pilot.pause()
         assert note.value.endswith("both legs numb")  # nothing cut
